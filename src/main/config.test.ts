@@ -1,0 +1,41 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseUpConfig, UsageError } from './config.js';
+
+test('defaults match the documented ones', () => {
+  const c = parseUpConfig([], {});
+  assert.deepEqual(
+    { dataDir: c.dataDir, apiPort: c.apiPort, host: c.host, runtime: c.runtime, cluster: c.cluster, auth: c.auth, demo: c.demo },
+    { dataDir: './.berth', apiPort: 4566, host: '127.0.0.1', runtime: 'auto', cluster: 'default', auth: 'none', demo: true },
+  );
+});
+
+test('every flag has an env twin, and the flag wins', () => {
+  const env = { BERTH_DATA_DIR: '/e', BERTH_API_PORT: '5000', BERTH_RUNTIME: 'process', BERTH_CLUSTER: 'envc', BERTH_NO_DEMO: 'true' };
+  const fromEnv = parseUpConfig([], env);
+  assert.equal(fromEnv.dataDir, '/e');
+  assert.equal(fromEnv.apiPort, 5000);
+  assert.equal(fromEnv.runtime, 'process');
+  assert.equal(fromEnv.cluster, 'envc');
+  assert.equal(fromEnv.demo, false);
+  const fromFlag = parseUpConfig(['--api-port', '6000', '--runtime', 'docker', '--cluster', 'flagc'], env);
+  assert.equal(fromFlag.apiPort, 6000);
+  assert.equal(fromFlag.runtime, 'docker');
+  assert.equal(fromFlag.cluster, 'flagc');
+});
+
+test('a non-loopback host forces sigv4', () => {
+  assert.equal(parseUpConfig(['--host', '0.0.0.0'], {}).auth, 'sigv4');
+  assert.equal(parseUpConfig(['--host', '0.0.0.0', '--auth', 'none'], {}).auth, 'sigv4');
+  assert.equal(parseUpConfig(['--host', '127.0.0.5'], {}).auth, 'none');
+  assert.equal(parseUpConfig(['--auth', 'sigv4'], {}).auth, 'sigv4');
+});
+
+test('bad values are usage errors', () => {
+  assert.throws(() => parseUpConfig(['--api-port', 'x'], {}), UsageError);
+  assert.throws(() => parseUpConfig(['--api-port', '70000'], {}), UsageError);
+  assert.throws(() => parseUpConfig(['--runtime', 'podman'], {}), UsageError);
+  assert.throws(() => parseUpConfig(['--auth', 'basic'], {}), UsageError);
+  assert.throws(() => parseUpConfig(['--cluster', 'a b'], {}), UsageError);
+  assert.throws(() => parseUpConfig(['--bogus'], {}), UsageError);
+});

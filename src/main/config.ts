@@ -1,0 +1,83 @@
+/**
+ * `berth up` settings: each flag has an environment twin (BERTH_<FLAG>), flags win.
+ * Pure: parse(argv, env) → config or a usage error; no I/O here.
+ */
+import { parseArgs } from 'node:util';
+
+export type RuntimeChoice = 'auto' | 'docker' | 'process';
+export type AuthMode = 'none' | 'sigv4';
+
+export interface UpConfig {
+  readonly dataDir: string;
+  readonly apiPort: number;
+  readonly host: string;
+  readonly runtime: RuntimeChoice;
+  readonly cluster: string;
+  readonly auth: AuthMode;
+  /** Keys accepted under sigv4, besides those in `<dataDir>/credentials`. */
+  readonly accessKeyId?: string;
+  readonly secretAccessKey?: string;
+  readonly demo: boolean;
+  readonly logLevel: string;
+}
+
+export class UsageError extends Error {
+  override readonly name = 'UsageError';
+}
+
+const options = {
+  'data-dir': { type: 'string' },
+  'api-port': { type: 'string' },
+  host: { type: 'string' },
+  runtime: { type: 'string' },
+  cluster: { type: 'string' },
+  auth: { type: 'string' },
+  'access-key-id': { type: 'string' },
+  'secret-access-key': { type: 'string' },
+  'no-demo': { type: 'boolean' },
+  'log-level': { type: 'string' },
+} as const;
+
+export function isLoopback(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+export function parseUpConfig(argv: readonly string[], env: NodeJS.ProcessEnv): UpConfig {
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }));
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  const pick = (flag: keyof typeof options): string | undefined => {
+    const v = values[flag];
+    if (typeof v === 'string') return v;
+    return env[`BERTH_${flag.toUpperCase().replaceAll('-', '_')}`] || undefined;
+  };
+  const apiPort = Number(pick('api-port') ?? 4566);
+  if (!Number.isInteger(apiPort) || apiPort < 0 || apiPort > 65535) throw new UsageError(`--api-port must be 0-65535, got ${pick('api-port')}`);
+  const runtime = (pick('runtime') ?? 'auto') as RuntimeChoice;
+  if (!['auto', 'docker', 'process'].includes(runtime)) throw new UsageError(`--runtime must be auto, docker or process, got ${runtime}`);
+  const host = pick('host') ?? '127.0.0.1';
+  const requestedAuth = pick('auth');
+  if (requestedAuth !== undefined && requestedAuth !== 'none' && requestedAuth !== 'sigv4') {
+    throw new UsageError(`--auth must be none or sigv4, got ${requestedAuth}`);
+  }
+  // Off loopback, anyone could drive the API: signatures are mandatory there.
+  const auth: AuthMode = !isLoopback(host) ? 'sigv4' : ((requestedAuth as AuthMode | undefined) ?? 'none');
+  const cluster = pick('cluster') ?? 'default';
+  if (!/^[A-Za-z0-9_-]{1,255}$/.test(cluster)) throw new UsageError(`--cluster must be 1-255 letters, digits, - or _, got ${cluster}`);
+  const noDemo = values['no-demo'] === true || ['1', 'true'].includes(env.BERTH_NO_DEMO ?? '');
+  return {
+    dataDir: pick('data-dir') ?? './.berth',
+    apiPort,
+    host,
+    runtime,
+    cluster,
+    auth,
+    accessKeyId: pick('access-key-id'),
+    secretAccessKey: pick('secret-access-key'),
+    demo: !noDemo,
+    logLevel: pick('log-level') ?? 'info',
+  };
+}
