@@ -1,0 +1,119 @@
+/**
+ * The vendored AWS service models (botocore JSON), loaded once and indexed. Everything the protocols
+ * know about names, types and constraints comes from here, so the wire stays exactly AWS's.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export type ServiceName = 'ecs' | 'elbv2' | 'ec2';
+
+export type ShapeType =
+  | 'structure' | 'list' | 'map' | 'string' | 'integer' | 'long' | 'boolean'
+  | 'double' | 'float' | 'timestamp' | 'blob';
+
+/** A reference to a shape from a member, list item, map key/value or operation. */
+export interface ShapeRef {
+  readonly shape: string;
+  readonly locationName?: string;
+  readonly queryName?: string;
+  readonly flattened?: boolean;
+  readonly resultWrapper?: string;
+}
+
+export interface Shape {
+  readonly type: ShapeType;
+  readonly members?: Readonly<Record<string, ShapeRef>>;
+  readonly required?: readonly string[];
+  readonly member?: ShapeRef;
+  readonly key?: ShapeRef;
+  readonly value?: ShapeRef;
+  readonly enum?: readonly string[];
+  readonly min?: number;
+  readonly max?: number;
+  readonly flattened?: boolean;
+  readonly locationName?: string;
+  /** A free-form JSON document (ECS `HookDetails`): passed through untouched. */
+  readonly document?: boolean;
+  readonly exception?: boolean;
+  readonly fault?: boolean;
+  readonly error?: { readonly code: string; readonly httpStatusCode: number; readonly senderFault?: boolean };
+}
+
+export interface OperationModel {
+  readonly name: string;
+  readonly input?: ShapeRef;
+  readonly output?: ShapeRef;
+  readonly errors?: readonly ShapeRef[];
+}
+
+export interface ModelMetadata {
+  readonly apiVersion: string;
+  readonly protocol: 'json' | 'query' | 'ec2';
+  readonly targetPrefix?: string;
+  readonly jsonVersion?: string;
+  readonly xmlNamespace?: string;
+  readonly signingName?: string;
+  readonly endpointPrefix: string;
+}
+
+export class ServiceModel {
+  readonly operations: ReadonlyMap<string, OperationModel>;
+  private readonly shapes: ReadonlyMap<string, Shape>;
+
+  constructor(
+    readonly service: ServiceName,
+    readonly metadata: ModelMetadata,
+    operations: Record<string, OperationModel>,
+    shapes: Record<string, Shape>,
+  ) {
+    this.operations = new Map(Object.entries(operations));
+    this.shapes = new Map(Object.entries(shapes));
+  }
+
+  shape(name: string): Shape {
+    const s = this.shapes.get(name);
+    if (!s) throw new Error(`${this.service} model has no shape ${name}`);
+    return s;
+  }
+
+  hasShape(name: string): boolean {
+    return this.shapes.has(name);
+  }
+
+  /** The error code a modeled exception shape goes by on the wire (ELBv2 renames them). */
+  errorCode(shapeName: string): string {
+    return this.shape(shapeName).error?.code ?? shapeName;
+  }
+}
+
+const files: Record<ServiceName, string> = {
+  ecs: 'ecs-2014-11-13.service.json',
+  elbv2: 'elbv2-2015-12-01.service.json',
+  ec2: 'ec2-2016-11-15.subset.service.json',
+};
+
+/** The folder holding package.json, whether we run from src/ (tsx) or dist/src/ (tsc). */
+export function packageRoot(from: string = dirname(fileURLToPath(import.meta.url))): string {
+  let dir = from;
+  for (;;) {
+    if (existsSync(join(dir, 'package.json'))) return dir;
+    const up = dirname(dir);
+    if (up === dir) throw new Error(`no package.json above ${from}`);
+    dir = up;
+  }
+}
+
+const cache = new Map<ServiceName, ServiceModel>();
+
+export function loadModel(service: ServiceName): ServiceModel {
+  let model = cache.get(service);
+  if (!model) {
+    const path = join(packageRoot(), 'vendor', 'aws-models', files[service]);
+    // Documentation strings are most of the bytes; drop them so the resident model stays small.
+    const raw = JSON.parse(readFileSync(path, 'utf8'), (k, v) => (k === 'documentation' ? undefined : v));
+    model = new ServiceModel(service, raw.metadata, raw.operations, raw.shapes);
+    cache.set(service, model);
+  }
+  return model;
+}

@@ -1,0 +1,98 @@
+/**
+ * The one place errors reach the wire. An AwsError keeps its code and message in the envelope of
+ * the protocol that was spoken; anything else is our bug: it is logged with its stack and the
+ * caller sees a bare 500 (ServerException for ECS, InternalFailure for Query, InternalError for EC2).
+ */
+import { AwsError } from '../../domain/aws-error.js';
+import type { Logger } from '../../platform/logger.js';
+import { escapeXml } from './xml-encoder.js';
+
+export type WireProtocol = 'json' | 'query' | 'ec2';
+
+export interface WireResponse {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: string;
+}
+
+/** Codes whose HTTP status is not 400. An AwsError thrown with the default 400 takes these. */
+export const ERROR_STATUS: Readonly<Record<string, number>> = {
+  HealthUnavailable: 500,
+  InsufficientCapacity: 500,
+  PriorRequestNotComplete: 429,
+  ServerException: 500,
+  InternalFailure: 500,
+  InternalError: 500,
+  ServiceUnavailable: 503,
+  ThrottlingException: 400,
+  AccessDenied: 403,
+  AccessDeniedException: 403,
+  InvalidSignature: 403,
+  InvalidSignatureException: 403,
+  SignatureDoesNotMatch: 403,
+  UnrecognizedClient: 403,
+  UnrecognizedClientException: 403,
+  InvalidClientTokenId: 403,
+  MissingAuthenticationToken: 403,
+  MissingAuthenticationTokenException: 403,
+  IncompleteSignature: 403,
+  AuthFailure: 401,
+  RequestEntityTooLarge: 413,
+  NotFound: 404,
+};
+
+export function statusOf(err: AwsError): number {
+  return err.status === 400 ? ERROR_STATUS[err.code] ?? 400 : err.status;
+}
+
+const ELBV2_NS = 'http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/';
+
+function internal(protocol: WireProtocol): AwsError {
+  const code = protocol === 'json' ? 'ServerException' : protocol === 'ec2' ? 'InternalError' : 'InternalFailure';
+  return new AwsError(code, 'An internal error occurred. Please try again later.', 500);
+}
+
+export interface ErrorContext {
+  readonly requestId: string;
+  /** Query envelope namespace; ELBv2's by default. */
+  readonly namespace?: string;
+  readonly logger?: Logger;
+}
+
+export function errorResponse(protocol: WireProtocol, error: unknown, ctx: ErrorContext): WireResponse {
+  let err: AwsError;
+  if (error instanceof AwsError) {
+    err = error;
+  } else {
+    ctx.logger?.error({ err: error, requestId: ctx.requestId }, 'unhandled error in API handler');
+    err = internal(protocol);
+  }
+  const status = statusOf(err);
+  const requestId = escapeXml(ctx.requestId);
+  const code = escapeXml(err.code);
+  const message = escapeXml(err.message);
+  switch (protocol) {
+    case 'json':
+      return {
+        status,
+        headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-errortype': err.code },
+        body: JSON.stringify({ ...err.fields, __type: err.code, message: err.message }),
+      };
+    case 'query':
+      return {
+        status,
+        headers: { 'content-type': 'text/xml' },
+        body:
+          `<ErrorResponse xmlns="${ctx.namespace ?? ELBV2_NS}"><Error><Type>${status >= 500 ? 'Receiver' : 'Sender'}</Type>` +
+          `<Code>${code}</Code><Message>${message}</Message></Error><RequestId>${requestId}</RequestId></ErrorResponse>`,
+      };
+    case 'ec2':
+      return {
+        status,
+        headers: { 'content-type': 'text/xml;charset=UTF-8' },
+        body:
+          `<?xml version="1.0" encoding="UTF-8"?>\n<Response><Errors><Error><Code>${code}</Code><Message>${message}</Message>` +
+          `</Error></Errors><RequestID>${requestId}</RequestID></Response>`,
+      };
+  }
+}
