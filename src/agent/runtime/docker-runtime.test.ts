@@ -1,0 +1,62 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { requirement } from '../../../test/support/requirements.js';
+import { ensureTestImage } from '../../../test/support/test-image.js';
+import { createOptions, DockerRuntime } from './docker-runtime.js';
+import { runtimeConformance } from './runtime.conformance.js';
+import { BERTH_LABELS } from './runtime.js';
+
+runtimeConformance(
+  'docker',
+  async () => ({
+    runtime: new DockerRuntime(),
+    image: await ensureTestImage(),
+    // sh is PID 1 and forwards nothing by itself: the trap makes SIGTERM a graceful stop.
+    server: (port) => ({
+      entryPoint: ['/bin/sh', '-c'],
+      command: [`echo listening on ${port}; trap 'echo shutting down; kill $pid; exit 0' TERM; httpd -f -p ${port} -h /www & pid=$!; wait $pid`],
+    }),
+    envPath: () => '/cgi-bin/env',
+    cleanup: async () => undefined,
+  }),
+  requirement('docker'),
+);
+
+describe('docker create options', () => {
+  test('limits, health check in ns, labels and bridge bindings on the bind address', () => {
+    const o = createOptions({
+      name: 'web',
+      image: 'img',
+      portBindings: [{ containerPort: 80, hostPort: 20001, protocol: 'tcp' }, { containerPort: 53, hostPort: 20002, protocol: 'udp' }],
+      bindIp: '127.0.0.1',
+      networkMode: 'bridge',
+      cpu: 256,
+      memoryMiB: 128,
+      memoryReservationMiB: 64,
+      labels: { [BERTH_LABELS.taskArn]: 'arn:t', [BERTH_LABELS.containerName]: 'spoof' },
+      dockerLabels: { a: 'b', [BERTH_LABELS.taskArn]: 'spoof' },
+      healthCheck: { command: ['curl', '-f', 'http://localhost/'], intervalS: 5, timeoutS: 2, retries: 3, startPeriodS: 0.5 },
+      stopTimeoutS: 30,
+    });
+    assert.equal(o.HostConfig?.CpuShares, 256);
+    assert.equal(o.HostConfig?.Memory, 128 * 1024 * 1024);
+    assert.equal(o.HostConfig?.MemoryReservation, 64 * 1024 * 1024);
+    assert.deepEqual(o.HostConfig?.PortBindings, {
+      '80/tcp': [{ HostIp: '127.0.0.1', HostPort: '20001' }],
+      '53/udp': [{ HostIp: '127.0.0.1', HostPort: '20002' }],
+    });
+    assert.deepEqual(o.Healthcheck, { Test: ['CMD', 'curl', '-f', 'http://localhost/'], Interval: 5e9, Timeout: 2e9, Retries: 3, StartPeriod: 5e8 });
+    assert.equal(o.Labels?.[BERTH_LABELS.taskArn], 'arn:t', "Berth's labels win over dockerLabels");
+    assert.equal(o.Labels?.[BERTH_LABELS.containerName], 'web');
+    assert.equal(o.Labels?.a, 'b');
+    assert.equal(o.StopTimeout, 30);
+  });
+
+  test('host network mode publishes nothing', () => {
+    const o = createOptions({ name: 'h', image: 'i', portBindings: [{ containerPort: 8080, hostPort: 8080, protocol: 'tcp' }], bindIp: '127.0.0.1', networkMode: 'host', labels: {}, stopTimeoutS: 1, healthCheck: { command: ['CMD-SHELL', 'true'], intervalS: 1, timeoutS: 1, retries: 1, startPeriodS: 0 } });
+    assert.equal(o.HostConfig?.NetworkMode, 'host');
+    assert.equal(o.HostConfig?.PortBindings, undefined);
+    assert.equal(o.ExposedPorts, undefined);
+    assert.deepEqual(o.Healthcheck?.Test, ['CMD-SHELL', 'true']);
+  });
+});

@@ -1,0 +1,294 @@
+/**
+ * ContainerRuntime over the Docker Engine API (dockerode). Idempotent the way the agent needs:
+ * 304 (already stopped/started) and 404 (gone) on stop and remove are success, and a create whose
+ * name exists returns the container already there when it belongs to the same task.
+ */
+import Docker from 'dockerode';
+import { DockerLogDecoder } from './docker-log-stream.js';
+import {
+  BERTH_LABELS,
+  RuntimeError,
+  type ContainerHealth,
+  type ContainerRuntime,
+  type ContainerSpec,
+  type ContainerState,
+  type ContainerStatus,
+  type LogLine,
+  type LogOptions,
+  type PortBinding,
+  type ProgressLog,
+} from './runtime.js';
+
+/** Kept on the container, so inspect reports the mappings in host network mode too (Docker has none there). */
+const PORTS_LABEL = 'com.berth.port-bindings';
+const NS_PER_S = 1e9;
+
+export interface DockerRuntimeOptions {
+  docker?: Docker;
+  socketPath?: string;
+}
+
+export class DockerRuntime implements ContainerRuntime {
+  readonly kind = 'docker' as const;
+  private readonly docker: Docker;
+
+  constructor(options: DockerRuntimeOptions = {}) {
+    this.docker = options.docker ?? new Docker({ socketPath: options.socketPath ?? '/var/run/docker.sock' });
+  }
+
+  async ping(): Promise<boolean> {
+    try {
+      await this.docker.ping();
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async ensureImage(image: string, log: ProgressLog): Promise<void> {
+    if (await this.docker.getImage(image).inspect().then(() => true, () => false)) return;
+    log(`pulling ${image}`);
+    try {
+      const stream = await this.docker.pull(image);
+      await new Promise<void>((resolve, reject) => {
+        let last = '';
+        this.docker.modem.followProgress(
+          stream,
+          (err: Error | null) => (err ? reject(err) : resolve()),
+          (e: { status?: string; id?: string; progress?: string; error?: string }) => {
+            if (e.error) return reject(new Error(e.error));
+            // Layer status changes only; the byte-by-byte progress bar would flood the log.
+            const msg = `${image}: ${e.id ? `${e.id} ` : ''}${e.status ?? ''}`;
+            if (msg !== last) log((last = msg));
+          },
+        );
+      });
+    } catch (err) {
+      throw new RuntimeError('IMAGE_NOT_FOUND', `cannot pull ${image}: ${(err as Error).message}`, { cause: err });
+    }
+    log(`pulled ${image}`);
+  }
+
+  async create(spec: ContainerSpec): Promise<string> {
+    try {
+      const c = await this.docker.createContainer(createOptions(spec));
+      return c.id;
+    } catch (err) {
+      if (status(err) === 409 && spec.runtimeName) {
+        const existing = await this.docker.getContainer(spec.runtimeName).inspect().catch(() => undefined);
+        const same = existing?.Config.Labels?.[BERTH_LABELS.taskArn] === spec.labels[BERTH_LABELS.taskArn];
+        if (existing && same) return existing.Id;
+      }
+      if (status(err) === 404) throw new RuntimeError('IMAGE_NOT_FOUND', `image ${spec.image} is not on this host`, { cause: err });
+      throw new RuntimeError('CREATE_FAILED', `cannot create ${spec.name}: ${message(err)}`, { cause: err });
+    }
+  }
+
+  async start(runtimeId: string): Promise<void> {
+    try {
+      await this.docker.getContainer(runtimeId).start();
+    } catch (err) {
+      if (status(err) === 304) return;
+      if (status(err) === 404) throw new RuntimeError('NOT_FOUND', `no container ${runtimeId}`, { cause: err });
+      throw new RuntimeError('START_FAILED', `cannot start ${runtimeId}: ${message(err)}`, { cause: err });
+    }
+  }
+
+  async stop(runtimeId: string, timeoutS: number): Promise<void> {
+    try {
+      // Docker sends the stop signal, waits t seconds, then SIGKILL; it answers once the container is down.
+      await this.docker.getContainer(runtimeId).stop({ t: Math.max(0, Math.ceil(timeoutS)) });
+    } catch (err) {
+      if (status(err) === 304 || status(err) === 404) return;
+      throw err;
+    }
+  }
+
+  async remove(runtimeId: string): Promise<void> {
+    try {
+      await this.docker.getContainer(runtimeId).remove({ force: true, v: true });
+    } catch (err) {
+      // 409: a removal is already in progress, which is what we asked for.
+      if (status(err) === 404 || status(err) === 409) return;
+      throw err;
+    }
+  }
+
+  async inspect(runtimeId: string): Promise<ContainerState> {
+    try {
+      return toState(await this.docker.getContainer(runtimeId).inspect());
+    } catch (err) {
+      if (status(err) === 404) return { runtimeId, name: '', labels: {}, status: 'missing', health: 'UNKNOWN', portBindings: [] };
+      throw err;
+    }
+  }
+
+  async list(labelFilter: Record<string, string | undefined>): Promise<ContainerState[]> {
+    const label = Object.entries(labelFilter).map(([k, v]) => (v ? `${k}=${v}` : k));
+    const summaries = await this.docker.listContainers({ all: true, filters: { label } });
+    const states = await Promise.all(summaries.map((s) => this.inspect(s.Id)));
+    return states.filter((s) => s.status !== 'missing');
+  }
+
+  async *logs(runtimeId: string, options: LogOptions = {}): AsyncIterable<LogLine> {
+    const base: Docker.ContainerLogsOptions = { stdout: true, stderr: true, timestamps: true };
+    if (options.tail !== undefined) base.tail = options.tail;
+    // Docker takes whole seconds; the exact cut is made on each line's own timestamp below.
+    if (options.since !== undefined) base.since = Math.floor(options.since / 1000);
+    const c = this.docker.getContainer(runtimeId);
+    const decoder = new DockerLogDecoder();
+    const keep = (l: LogLine) => options.since === undefined || l.time >= options.since;
+    if (!options.follow) {
+      const buf = (await c.logs({ ...base, follow: false })) as unknown as Buffer;
+      yield* [...decoder.push(buf), ...decoder.flush()].filter(keep);
+      return;
+    }
+    const stream = (await c.logs({ ...base, follow: true })) as unknown as NodeJS.ReadableStream & { destroy(): void };
+    const abort = () => stream.destroy();
+    options.signal?.addEventListener('abort', abort, { once: true });
+    try {
+      for await (const chunk of stream) yield* decoder.push(chunk as Buffer).filter(keep);
+      yield* decoder.flush().filter(keep);
+    } catch (err) {
+      if (!options.signal?.aborted) throw err;
+    } finally {
+      options.signal?.removeEventListener('abort', abort);
+      stream.destroy();
+    }
+  }
+
+  onExit(listener: (runtimeId: string) => void): () => void {
+    let stream: (NodeJS.ReadableStream & { destroy(): void }) | undefined;
+    let closed = false;
+    void this.docker
+      .getEvents({ filters: { type: ['container'], event: ['die'], label: [BERTH_LABELS.containerName] } })
+      .then((s) => {
+        stream = s as typeof stream;
+        if (closed) return stream!.destroy();
+        let rest = '';
+        stream!.on('data', (chunk: Buffer) => {
+          const lines = (rest + chunk.toString('utf8')).split('\n');
+          rest = lines.pop() ?? '';
+          for (const l of lines) {
+            try {
+              const id = (JSON.parse(l) as { id?: string }).id;
+              if (id) listener(id);
+            } catch {
+              /* a torn line; the agent reconciles anyway */
+            }
+          }
+        });
+        stream!.on('error', () => undefined);
+      })
+      .catch(() => undefined);
+    return () => {
+      closed = true;
+      stream?.destroy();
+    };
+  }
+}
+
+export function createOptions(spec: ContainerSpec): Docker.ContainerCreateOptions {
+  const bridge = spec.networkMode === 'bridge';
+  const key = (b: PortBinding) => `${b.containerPort}/${b.protocol}`;
+  const exposed: Record<string, object> = {};
+  const bindings: Record<string, { HostIp: string; HostPort: string }[]> = {};
+  for (const b of spec.portBindings) {
+    exposed[key(b)] = {};
+    (bindings[key(b)] ??= []).push({ HostIp: spec.bindIp, HostPort: String(b.hostPort) });
+  }
+  const hc = spec.healthCheck;
+  const mib = (n: number | undefined) => (n === undefined ? undefined : Math.round(n * 1024 * 1024));
+  return {
+    name: spec.runtimeName,
+    Image: spec.image,
+    Entrypoint: spec.entryPoint,
+    Cmd: spec.command,
+    Env: Object.entries(spec.environment ?? {}).map(([k, v]) => `${k}=${v}`),
+    Labels: {
+      ...spec.dockerLabels,
+      ...spec.labels,
+      [BERTH_LABELS.containerName]: spec.name,
+      [PORTS_LABEL]: JSON.stringify(spec.portBindings),
+    },
+    ExposedPorts: bridge ? exposed : undefined,
+    StopTimeout: spec.stopTimeoutS,
+    Healthcheck: hc
+      ? {
+          Test: healthTest(hc.command),
+          Interval: Math.round(hc.intervalS * NS_PER_S),
+          Timeout: Math.round(hc.timeoutS * NS_PER_S),
+          Retries: hc.retries,
+          StartPeriod: Math.round(hc.startPeriodS * NS_PER_S),
+        }
+      : undefined,
+    HostConfig: {
+      NetworkMode: spec.networkMode,
+      PortBindings: bridge ? bindings : undefined,
+      CpuShares: spec.cpu && spec.cpu >= 2 ? spec.cpu : undefined,
+      Memory: mib(spec.memoryMiB),
+      MemoryReservation: mib(spec.memoryReservationMiB),
+    },
+  };
+}
+
+/** ECS keeps Docker's forms (CMD, CMD-SHELL, NONE); a bare command is taken as CMD. */
+function healthTest(command: string[]): string[] {
+  return ['CMD', 'CMD-SHELL', 'NONE'].includes(command[0] ?? '') ? command : ['CMD', ...command];
+}
+
+function toState(info: Docker.ContainerInspectInfo): ContainerState {
+  const labels = info.Config.Labels ?? {};
+  return {
+    runtimeId: info.Id,
+    name: labels[BERTH_LABELS.containerName] ?? info.Name.replace(/^\//, ''),
+    labels,
+    status: toStatus(info.State.Status),
+    exitCode: info.State.Status === 'exited' || info.State.Status === 'dead' ? info.State.ExitCode : undefined,
+    health: toHealth(info.State.Health?.Status),
+    startedAt: time(info.State.StartedAt),
+    finishedAt: time(info.State.FinishedAt),
+    portBindings: portBindings(info, labels),
+  };
+}
+
+function toStatus(s: string): ContainerStatus {
+  if (s === 'created') return 'created';
+  if (s === 'running' || s === 'paused' || s === 'restarting') return 'running';
+  return 'exited';
+}
+
+function toHealth(s: string | undefined): ContainerHealth {
+  return s === 'healthy' ? 'HEALTHY' : s === 'unhealthy' ? 'UNHEALTHY' : 'UNKNOWN';
+}
+
+function time(iso: string | undefined): number | undefined {
+  if (!iso || iso.startsWith('0001-')) return undefined;
+  const t = Date.parse(iso);
+  return Number.isNaN(t) ? undefined : t;
+}
+
+function portBindings(info: Docker.ContainerInspectInfo, labels: Record<string, string>): PortBinding[] {
+  try {
+    if (labels[PORTS_LABEL]) return JSON.parse(labels[PORTS_LABEL]) as PortBinding[];
+  } catch {
+    /* fall back to what Docker has */
+  }
+  const out: PortBinding[] = [];
+  for (const [key, list] of Object.entries(info.HostConfig.PortBindings ?? {})) {
+    const [port, protocol] = key.split('/');
+    for (const b of (list as { HostPort: string }[] | null) ?? []) {
+      out.push({ containerPort: Number(port), hostPort: Number(b.HostPort), protocol: protocol === 'udp' ? 'udp' : 'tcp' });
+    }
+  }
+  return out;
+}
+
+function status(err: unknown): number | undefined {
+  return (err as { statusCode?: number } | null)?.statusCode;
+}
+
+function message(err: unknown): string {
+  const e = err as { json?: { message?: string }; message?: string };
+  return e.json?.message ?? e.message ?? String(err);
+}

@@ -1,0 +1,110 @@
+/**
+ * An in-memory ContainerRuntime for unit tests of pure-ish agent logic only: deterministic ids, no
+ * processes. Tests drive it by hand (`exit`, `setHealth`, `emitLog`); anything that needs real
+ * behaviour uses the docker or process runtime.
+ */
+import {
+  labelsMatch,
+  RuntimeError,
+  type ContainerHealth,
+  type ContainerRuntime,
+  type ContainerSpec,
+  type ContainerState,
+  type LogLine,
+  type LogOptions,
+} from './runtime.js';
+
+interface FakeContainer {
+  spec: ContainerSpec;
+  state: ContainerState;
+  logs: LogLine[];
+}
+
+export class FakeRuntime implements ContainerRuntime {
+  readonly kind = 'fake' as const;
+  readonly containers = new Map<string, FakeContainer>();
+  /** Every call, in order, for assertions. */
+  readonly calls: string[] = [];
+  /** Images ensureImage accepts; others fail as a pull would. Undefined accepts every image. */
+  images?: Set<string>;
+  private seq = 0;
+  private readonly listeners = new Set<(id: string) => void>();
+
+  constructor(private readonly now: () => number = () => 0) {}
+
+  async ping(): Promise<boolean> {
+    return true;
+  }
+
+  async ensureImage(image: string, log: (m: string) => void): Promise<void> {
+    this.calls.push(`ensureImage ${image}`);
+    if (this.images && !this.images.has(image)) throw new RuntimeError('IMAGE_NOT_FOUND', `no image ${image}`);
+    log(`image ${image} present`);
+  }
+
+  async create(spec: ContainerSpec): Promise<string> {
+    const id = `fake-${++this.seq}`;
+    this.calls.push(`create ${spec.name} -> ${id}`);
+    this.containers.set(id, {
+      spec,
+      logs: [],
+      state: { runtimeId: id, name: spec.name, labels: { ...spec.dockerLabels, ...spec.labels }, status: 'created', health: 'UNKNOWN', portBindings: spec.portBindings },
+    });
+    return id;
+  }
+
+  async start(id: string): Promise<void> {
+    this.calls.push(`start ${id}`);
+    const c = this.containers.get(id);
+    if (!c) throw new RuntimeError('NOT_FOUND', `no container ${id}`);
+    if (c.state.status === 'created') c.state = { ...c.state, status: 'running', startedAt: this.now() };
+  }
+
+  async stop(id: string, timeoutS: number): Promise<void> {
+    this.calls.push(`stop ${id} ${timeoutS}`);
+    const c = this.containers.get(id);
+    if (c?.state.status === 'running') this.exit(id, 143);
+  }
+
+  async remove(id: string): Promise<void> {
+    this.calls.push(`remove ${id}`);
+    this.containers.delete(id);
+  }
+
+  async inspect(id: string): Promise<ContainerState> {
+    const c = this.containers.get(id);
+    return c ? { ...c.state } : { runtimeId: id, name: '', labels: {}, status: 'missing', health: 'UNKNOWN', portBindings: [] };
+  }
+
+  async list(filter: Record<string, string | undefined>): Promise<ContainerState[]> {
+    return [...this.containers.values()].filter((c) => labelsMatch(c.state.labels, filter)).map((c) => ({ ...c.state }));
+  }
+
+  async *logs(id: string, options: LogOptions = {}): AsyncIterable<LogLine> {
+    let lines = (this.containers.get(id)?.logs ?? []).filter((l) => options.since === undefined || l.time >= options.since);
+    if (options.tail !== undefined) lines = lines.slice(-options.tail);
+    yield* lines;
+  }
+
+  onExit(listener: (id: string) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** The container's process ends by itself. */
+  exit(id: string, exitCode: number): void {
+    const c = this.containers.get(id);
+    if (!c || c.state.status === 'exited') return;
+    c.state = { ...c.state, status: 'exited', exitCode, finishedAt: this.now(), health: 'UNKNOWN' };
+    for (const l of this.listeners) l(id);
+  }
+
+  setHealth(id: string, health: ContainerHealth): void {
+    const c = this.containers.get(id);
+    if (c) c.state = { ...c.state, health };
+  }
+
+  emitLog(id: string, line: string, stream: 'stdout' | 'stderr' = 'stdout'): void {
+    this.containers.get(id)?.logs.push({ stream, line, time: this.now() });
+  }
+}

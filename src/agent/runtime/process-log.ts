@@ -1,0 +1,143 @@
+/**
+ * Logs of a host process. The process writes straight into two append-only files (`<id>.stdout`,
+ * `<id>.stderr`), never into a pipe the agent holds, so it survives an agent restart (a pipe with no
+ * reader would kill it with SIGPIPE). While the agent runs, a tailer turns new complete lines into
+ * timestamped JSON lines in `<id>.log`, bounded by rotation to `<id>.log.1`, and tells followers.
+ */
+import { EventEmitter } from 'node:events';
+import { appendFileSync, closeSync, existsSync, openSync, readFileSync, readSync, renameSync, statSync } from 'node:fs';
+import type { LogLine, LogOptions } from './runtime.js';
+
+export interface LogOffsets {
+  stdout: number;
+  stderr: number;
+}
+
+export interface LogPaths {
+  stdout: string;
+  stderr: string;
+  log: string;
+}
+
+const CHUNK = 64 * 1024;
+
+export class ProcessLogTailer {
+  readonly events = new EventEmitter();
+  private partial: Record<'stdout' | 'stderr', string> = { stdout: '', stderr: '' };
+  private ended = false;
+
+  constructor(
+    private readonly paths: LogPaths,
+    readonly offsets: LogOffsets,
+    private readonly now: () => number,
+    private readonly maxBytes = 8 * 1024 * 1024,
+  ) {
+    this.events.setMaxListeners(0);
+  }
+
+  /** Reads what the process wrote since the last poll; `final` also emits a trailing line without newline. */
+  poll(final = false): LogLine[] {
+    if (this.ended) return [];
+    const lines: LogLine[] = [];
+    const time = this.now();
+    for (const stream of ['stdout', 'stderr'] as const) {
+      const text = this.partial[stream] + this.readNew(stream);
+      const parts = text.split('\n');
+      this.partial[stream] = parts.pop() ?? '';
+      if (final && this.partial[stream]) parts.push(this.partial[stream]), (this.partial[stream] = '');
+      for (const line of parts) lines.push({ stream, line, time });
+    }
+    if (lines.length > 0) {
+      this.append(lines);
+      for (const l of lines) this.events.emit('line', l);
+    }
+    if (final) {
+      this.ended = true;
+      this.events.emit('end');
+    }
+    return lines;
+  }
+
+  get isEnded(): boolean {
+    return this.ended;
+  }
+
+  private readNew(stream: 'stdout' | 'stderr'): string {
+    if (!existsSync(this.paths[stream])) return '';
+    const fd = openSync(this.paths[stream], 'r');
+    try {
+      const bufs: Buffer[] = [];
+      for (;;) {
+        const buf = Buffer.alloc(CHUNK);
+        const n = readSync(fd, buf, 0, CHUNK, this.offsets[stream]);
+        if (n <= 0) break;
+        this.offsets[stream] += n;
+        bufs.push(buf.subarray(0, n));
+      }
+      return Buffer.concat(bufs).toString('utf8');
+    } finally {
+      closeSync(fd);
+    }
+  }
+
+  private append(lines: LogLine[]): void {
+    if (existsSync(this.paths.log) && statSync(this.paths.log).size > this.maxBytes) {
+      renameSync(this.paths.log, `${this.paths.log}.1`);
+    }
+    appendFileSync(this.paths.log, lines.map((l) => `${JSON.stringify(l)}\n`).join(''));
+  }
+}
+
+/** What `<id>.log.1` and `<id>.log` hold, oldest first, filtered by `since` and `tail`. */
+export function readLogFile(logPath: string, options: Pick<LogOptions, 'since' | 'tail'> = {}): LogLine[] {
+  let lines: LogLine[] = [];
+  for (const p of [`${logPath}.1`, logPath]) {
+    if (!existsSync(p)) continue;
+    for (const raw of readFileSync(p, 'utf8').split('\n')) {
+      if (!raw) continue;
+      try {
+        lines.push(JSON.parse(raw) as LogLine);
+      } catch {
+        /* a line torn by a crash mid-write */
+      }
+    }
+  }
+  if (options.since !== undefined) lines = lines.filter((l) => l.time >= options.since!);
+  if (options.tail !== undefined) lines = options.tail === 0 ? [] : lines.slice(-options.tail);
+  return lines;
+}
+
+/** Lines from the file, then live ones from the tailer until the process ends or the signal aborts. */
+export async function* followLog(logPath: string, tailer: ProcessLogTailer | undefined, options: LogOptions): AsyncIterable<LogLine> {
+  const queue: LogLine[] = [];
+  let done = !tailer || tailer.isEnded;
+  let wake: (() => void) | undefined;
+  const onLine = (l: LogLine) => {
+    queue.push(l);
+    wake?.();
+  };
+  const onEnd = () => {
+    done = true;
+    wake?.();
+  };
+  // The tailer appends and emits in one synchronous step, and subscribing and reading the file happen
+  // in one tick too: every line is either in the file read or in the queue, never both, never neither.
+  tailer?.events.on('line', onLine).on('end', onEnd);
+  options.signal?.addEventListener('abort', onEnd, { once: true });
+  try {
+    const existing = readLogFile(logPath, options);
+    yield* existing;
+    for (;;) {
+      while (queue.length > 0) {
+        const l = queue.shift()!;
+        if (options.since === undefined || l.time >= options.since) yield l;
+      }
+      if (done || options.signal?.aborted) return;
+      await new Promise<void>((resolve) => (wake = resolve));
+      wake = undefined;
+    }
+  } finally {
+    tailer?.events.off('line', onLine).off('end', onEnd);
+    options.signal?.removeEventListener('abort', onEnd);
+  }
+}
