@@ -1,0 +1,68 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { fixture, rejects } from '../elbv2/fixture.test-support.js';
+import { keys } from '../../domain/keys.js';
+import { securityGroupsAllow, type SecurityGroupRecord } from '../../domain/ec2/security-group.js';
+
+describe('EC2 security groups', () => {
+  test('create, authorize, describe, revoke; the record drives securityGroupsAllow', async () => {
+    const f = fixture();
+    const { GroupId } = await f.ec2('CreateSecurityGroup', { GroupName: 'web', Description: 'web' });
+    assert.match(GroupId, /^sg-[0-9a-f]{17}$/);
+    await rejects(f.ec2('CreateSecurityGroup', { GroupName: 'web', Description: 'again' }), 'InvalidGroup.Duplicate');
+    await f.ec2('AuthorizeSecurityGroupIngress', { GroupId, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 80, ToPort: 80, IpRanges: [{ CidrIp: '127.0.0.0/8' }] }] });
+    await f.ec2('AuthorizeSecurityGroupIngress', { GroupName: 'web', IpProtocol: 'tcp', FromPort: 80, ToPort: 80, CidrIp: '10.0.0.0/8' });
+    await rejects(f.ec2('AuthorizeSecurityGroupIngress', { GroupId, IpProtocol: 'tcp', FromPort: 80, ToPort: 80, CidrIp: '10.0.0.0/8' }), 'InvalidPermission.Duplicate');
+    await rejects(f.ec2('AuthorizeSecurityGroupIngress', { GroupId, IpProtocol: 'tcp', FromPort: 90, ToPort: 80, CidrIp: '1.0.0.0/8' }), 'InvalidParameterValue');
+    await rejects(f.ec2('AuthorizeSecurityGroupIngress', { GroupId, IpProtocol: 'tcp', FromPort: 80, ToPort: 80, CidrIp: '1.0.0/8' }), 'InvalidParameterValue');
+    await rejects(f.ec2('AuthorizeSecurityGroupIngress', { GroupId: 'sg-nope', IpProtocol: 'tcp', FromPort: 80, ToPort: 80, CidrIp: '1.0.0.0/8' }), 'InvalidGroup.NotFound');
+    const [sg] = (await f.ec2('DescribeSecurityGroups', { GroupIds: [GroupId] })).SecurityGroups;
+    assert.deepEqual(sg.IpPermissions[0].IpRanges, [{ CidrIp: '127.0.0.0/8' }, { CidrIp: '10.0.0.0/8' }]);
+    const rec = (await f.store.get<SecurityGroupRecord>(keys.securityGroup(GroupId)))!.value;
+    assert.ok(securityGroupsAllow([rec], 80, '127.0.0.1'));
+    assert.ok(!securityGroupsAllow([rec], 81, '127.0.0.1'));
+    await f.ec2('RevokeSecurityGroupIngress', { GroupId, IpProtocol: 'tcp', FromPort: 80, ToPort: 80, CidrIp: '127.0.0.0/8' });
+    await rejects(f.ec2('RevokeSecurityGroupIngress', { GroupId, IpProtocol: 'tcp', FromPort: 80, ToPort: 80, CidrIp: '127.0.0.0/8' }), 'InvalidPermission.NotFound');
+    const rec2 = (await f.store.get<SecurityGroupRecord>(keys.securityGroup(GroupId)))!.value;
+    assert.ok(!securityGroupsAllow([rec2], 80, '127.0.0.1'));
+  });
+  test('describe filters and missing groups', async () => {
+    const f = fixture();
+    const a = await f.ec2('CreateSecurityGroup', { GroupName: 'a', Description: 'a' });
+    await f.ec2('CreateSecurityGroup', { GroupName: 'b', Description: 'b' });
+    assert.equal((await f.ec2('DescribeSecurityGroups', {})).SecurityGroups.length, 2);
+    assert.deepEqual((await f.ec2('DescribeSecurityGroups', { Filters: [{ Name: 'group-name', Values: ['b'] }] })).SecurityGroups.map((g: any) => g.GroupName), ['b']);
+    assert.deepEqual((await f.ec2('DescribeSecurityGroups', { Filters: [{ Name: 'group-id', Values: [a.GroupId] }] })).SecurityGroups.map((g: any) => g.GroupName), ['a']);
+    assert.deepEqual((await f.ec2('DescribeSecurityGroups', { GroupNames: ['a'] })).SecurityGroups.map((g: any) => g.GroupId), [a.GroupId]);
+    await rejects(f.ec2('DescribeSecurityGroups', { GroupIds: ['sg-0'] }), 'InvalidGroup.NotFound');
+    await rejects(f.ec2('CreateSecurityGroup', { GroupName: 'c' }), 'MissingParameter');
+  });
+  test('delete: DependencyViolation while a load balancer uses it', async () => {
+    const f = fixture();
+    const { GroupId } = await f.ec2('CreateSecurityGroup', { GroupName: 'a', Description: 'a' });
+    const lb = await f.lb('web', { SecurityGroups: [GroupId] });
+    await rejects(f.ec2('DeleteSecurityGroup', { GroupId }), 'DependencyViolation');
+    await f.elb('DeleteLoadBalancer', { LoadBalancerArn: lb.LoadBalancerArn });
+    await f.ec2('DeleteSecurityGroup', { GroupId });
+    await rejects(f.ec2('DeleteSecurityGroup', { GroupId }), 'InvalidGroup.NotFound');
+    await f.ec2('CreateSecurityGroup', { GroupName: 'a', Description: 'name free again' });
+  });
+});
+
+describe('EC2 default network', () => {
+  test('one default VPC, two default subnets, stable', async () => {
+    const f = fixture();
+    const [vpc] = (await f.ec2('DescribeVpcs', {})).Vpcs;
+    assert.match(vpc.VpcId, /^vpc-[0-9a-f]{17}$/);
+    assert.equal(vpc.CidrBlock, '172.31.0.0/16');
+    assert.equal(vpc.IsDefault, true);
+    assert.deepEqual((await fixture(99).ec2('DescribeVpcs', {})).Vpcs[0].VpcId, vpc.VpcId);
+    const subnets = (await f.ec2('DescribeSubnets', { Filters: [{ Name: 'vpc-id', Values: [vpc.VpcId] }] })).Subnets;
+    assert.deepEqual(subnets.map((s: any) => s.AvailabilityZone), ['us-east-1a', 'us-east-1b']);
+    const lb = await f.lb('web', { Subnets: subnets.map((s: any) => s.SubnetId) });
+    assert.equal(lb.VpcId, vpc.VpcId);
+    await rejects(f.ec2('DescribeVpcs', { VpcIds: ['vpc-1'] }), 'InvalidVpcID.NotFound');
+    await rejects(f.ec2('DescribeSubnets', { SubnetIds: ['subnet-1'] }), 'InvalidSubnetID.NotFound');
+    assert.deepEqual((await f.ec2('DescribeInstances', {})).Reservations, []);
+  });
+});

@@ -1,0 +1,22 @@
+/** The ELBv2 operations Berth serves, by model operation name. */
+import type { ServiceHandlers } from '../api/operation.js';
+import type { Elbv2Deps } from './deps.js';
+import { listenerHandlers } from './listeners.js';
+import { loadBalancerHandlers } from './load-balancers.js';
+import { ruleHandlers } from './rules.js';
+import { tagHandlers } from './tags.js';
+import { targetGroupHandlers } from './target-groups.js';
+import { targetHandlers } from './targets.js';
+
+export type { Elbv2Deps };
+
+export function createElbv2Handlers(deps: Elbv2Deps): ServiceHandlers {
+  return {
+    ...loadBalancerHandlers(deps),
+    ...targetGroupHandlers(deps),
+    ...targetHandlers(deps),
+    ...listenerHandlers(deps),
+    ...ruleHandlers(deps),
+    ...tagHandlers(deps),
+  };
+}

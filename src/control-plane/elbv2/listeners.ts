@@ -1,0 +1,159 @@
+/** CreateListener, DescribeListeners, ModifyListener, DeleteListener. */
+import { isDeepStrictEqual } from 'node:util';
+import { AwsError } from '../../domain/aws-error.js';
+import { keys } from '../../domain/keys.js';
+import { elbv2Arn } from '../../domain/elbv2/arn.js';
+import { normalizeActions } from '../../domain/elbv2/action.js';
+import { addTags } from '../../domain/elbv2/tags.js';
+import {
+  listenerView,
+  MAX_LISTENERS_PER_LOAD_BALANCER,
+  type ListenerRecord,
+  type RuleRecord,
+} from '../../domain/elbv2/listener.js';
+import type { ServiceHandlers } from '../api/operation.js';
+import type { Elbv2Deps } from './deps.js';
+import { syncAttachments } from './attachment.js';
+import { page } from './paging.js';
+import { getListener, getLoadBalancer, idOf, listenersOf, rulesOf } from './repository.js';
+import { listAll, transact } from './transact.js';
+
+/** Berth terminates no TLS: HTTP listeners only, and HTTPS is refused with the code AWS would use. */
+function checkProtocol(protocol: string | undefined, certificates: unknown[] | undefined): 'HTTP' {
+  if (protocol === undefined || protocol === 'HTTP') return 'HTTP';
+  if (protocol === 'HTTPS' && !certificates?.length) {
+    throw new AwsError('CertificateNotFound', 'A certificate must be specified for HTTPS listeners');
+  }
+  throw new AwsError('UnsupportedProtocol', `Protocol '${protocol}' is not supported: Berth serves HTTP listeners only`);
+}
+
+function checkPort(port: unknown): number {
+  if (!Number.isInteger(port) || (port as number) < 1 || (port as number) > 65535) {
+    throw new AwsError('ValidationError', 'A listener port between 1 and 65535 must be specified');
+  }
+  return port as number;
+}
+
+export function listenerHandlers(deps: Elbv2Deps): ServiceHandlers {
+  const { store, clock, random } = deps;
+  return {
+    async CreateListener(input) {
+      const protocol = checkProtocol(input.Protocol, input.Certificates);
+      const port = checkPort(input.Port);
+      const actions = normalizeActions(input.DefaultActions);
+      const tags = addTags({}, input.Tags ?? []);
+      const result = await transact(store, async (tx) => {
+        const lb = await getLoadBalancer(tx, input.LoadBalancerArn);
+        const listeners = await listenersOf(store, lb.LoadBalancerArn);
+        const rules = await rulesOf(store, lb.LoadBalancerArn);
+        const taken = listeners.find((l) => l.Port === port);
+        if (taken) {
+          // AWS: creating a listener with the same settings again succeeds and returns it.
+          const defaultRule = rules.find((r) => r.RuleArn === taken.defaultRuleArn);
+          if (defaultRule && isDeepStrictEqual(defaultRule.Actions, actions)) return { listener: taken, defaultRule };
+          throw new AwsError('DuplicateListener', `A listener already exists on port ${port} of this load balancer`);
+        }
+        if (listeners.length >= MAX_LISTENERS_PER_LOAD_BALANCER) {
+          throw new AwsError('TooManyListeners', `A load balancer can have at most ${MAX_LISTENERS_PER_LOAD_BALANCER} listeners`);
+        }
+        const listenerId = random.hex(8);
+        const listenerArn = elbv2Arn.listener(lb.LoadBalancerArn, listenerId);
+        const ruleId = random.hex(8);
+        const now = clock.now();
+        const defaultRule: RuleRecord = {
+          RuleArn: elbv2Arn.rule(listenerArn, ruleId),
+          ListenerArn: listenerArn,
+          LoadBalancerArn: lb.LoadBalancerArn,
+          Priority: 'default',
+          IsDefault: true,
+          Conditions: [],
+          Actions: actions,
+          createdAt: now,
+        };
+        const listener: ListenerRecord = {
+          ListenerArn: listenerArn,
+          LoadBalancerArn: lb.LoadBalancerArn,
+          Port: port,
+          Protocol: protocol,
+          defaultRuleArn: defaultRule.RuleArn,
+          createdAt: now,
+        };
+        await syncAttachments(tx, lb, rules, [...rules, defaultRule]);
+        tx.put(keys.listener(listenerId), listener);
+        tx.put(keys.rule(ruleId), defaultRule);
+        if (Object.keys(tags).length > 0) tx.put(keys.tags(listenerArn), tags);
+        return { listener, defaultRule };
+      });
+      return { Listeners: [listenerView(result.listener, result.defaultRule)] };
+    },
+
+    async DescribeListeners(input) {
+      const arns: string[] | undefined = input.ListenerArns?.length ? input.ListenerArns : undefined;
+      if (arns && input.LoadBalancerArn) throw new AwsError('ValidationError', 'Specify either a load balancer or listeners, not both');
+      if (!arns && !input.LoadBalancerArn) throw new AwsError('ValidationError', 'A load balancer ARN or listener ARNs must be specified');
+      let listeners: ListenerRecord[];
+      if (arns) {
+        listeners = await transact(store, async (tx) => {
+          const out: ListenerRecord[] = [];
+          for (const arn of arns) out.push(await getListener(tx, arn));
+          return out;
+        });
+      } else {
+        await transact(store, (tx) => getLoadBalancer(tx, input.LoadBalancerArn));
+        listeners = await listenersOf(store, input.LoadBalancerArn);
+      }
+      listeners.sort((a, b) => a.Port - b.Port);
+      const p = page(listeners, input.Marker, input.PageSize);
+      const rules = new Map(
+        (await listAll<RuleRecord>(store, keys.rules())).filter((r) => r.value.IsDefault).map((r) => [r.value.RuleArn, r.value]),
+      );
+      return { Listeners: p.items.map((l) => listenerView(l, rules.get(l.defaultRuleArn))), NextMarker: p.NextMarker };
+    },
+
+    async ModifyListener(input) {
+      const result = await transact(store, async (tx) => {
+        const listener = await getListener(tx, input.ListenerArn);
+        const lb = await getLoadBalancer(tx, listener.LoadBalancerArn);
+        const rules = await rulesOf(store, lb.LoadBalancerArn);
+        const next: ListenerRecord = { ...listener };
+        if (input.Protocol !== undefined || input.Certificates?.length) next.Protocol = checkProtocol(input.Protocol ?? 'HTTP', input.Certificates);
+        if (input.Port !== undefined && input.Port !== listener.Port) {
+          next.Port = checkPort(input.Port);
+          const others = await listenersOf(store, lb.LoadBalancerArn);
+          if (others.some((l) => l.ListenerArn !== listener.ListenerArn && l.Port === next.Port)) {
+            throw new AwsError('DuplicateListener', `A listener already exists on port ${next.Port} of this load balancer`);
+          }
+        }
+        let defaultRule = rules.find((r) => r.RuleArn === listener.defaultRuleArn);
+        if (input.DefaultActions?.length && defaultRule) {
+          defaultRule = { ...defaultRule, Actions: normalizeActions(input.DefaultActions) };
+          const after = rules.map((r) => (r.RuleArn === defaultRule!.RuleArn ? defaultRule! : r));
+          tx.put(keys.rule(idOf.rule(defaultRule.RuleArn)), defaultRule);
+          await syncAttachments(tx, lb, rules, after);
+        } else {
+          await syncAttachments(tx, lb, rules, rules);
+        }
+        tx.put(keys.listener(idOf.listener(listener.ListenerArn)), next);
+        return { listener: next, defaultRule };
+      });
+      return { Listeners: [listenerView(result.listener, result.defaultRule)] };
+    },
+
+    async DeleteListener(input) {
+      await transact(store, async (tx) => {
+        const listener = await getListener(tx, input.ListenerArn);
+        const lb = await getLoadBalancer(tx, listener.LoadBalancerArn);
+        const rules = await rulesOf(store, lb.LoadBalancerArn);
+        const mine = rules.filter((r) => r.ListenerArn === listener.ListenerArn);
+        for (const r of mine) {
+          tx.delete(keys.rule(idOf.rule(r.RuleArn)));
+          tx.delete(keys.tags(r.RuleArn));
+        }
+        await syncAttachments(tx, lb, rules, rules.filter((r) => r.ListenerArn !== listener.ListenerArn));
+        tx.delete(keys.listener(idOf.listener(listener.ListenerArn)));
+        tx.delete(keys.tags(listener.ListenerArn));
+      });
+      return {};
+    },
+  };
+}

@@ -1,0 +1,80 @@
+/** AddTags, RemoveTags, DescribeTags for load balancers, target groups, listeners and rules. */
+import { AwsError } from '../../domain/aws-error.js';
+import { keys } from '../../domain/keys.js';
+import { parseElbv2Arn } from '../../domain/elbv2/arn.js';
+import { addTags, tagList } from '../../domain/elbv2/tags.js';
+import type { ServiceHandlers } from '../api/operation.js';
+import type { Elbv2Deps } from './deps.js';
+import { keyOfArn, notFound } from './repository.js';
+import { transact, type Tx } from './transact.js';
+
+/** The resource must exist; its NotFound code follows its kind. */
+async function requireResource(tx: Tx, arn: string): Promise<void> {
+  const parsed = parseElbv2Arn(arn);
+  if (!parsed) throw new AwsError('ValidationError', `'${arn}' is not a valid resource ARN`);
+  const record = await tx.get<Record<string, unknown>>(keyOfArn(arn)!);
+  const found = record && Object.values(record).includes(arn);
+  if (found) return;
+  switch (parsed.kind) {
+    case 'loadbalancer':
+      throw notFound.loadBalancer();
+    case 'targetgroup':
+      throw notFound.targetGroup();
+    case 'listener':
+      throw notFound.listener();
+    case 'listener-rule':
+      throw notFound.rule();
+  }
+}
+
+function arnsOf(input: any): string[] {
+  const arns: string[] = input.ResourceArns ?? [];
+  if (arns.length === 0) throw new AwsError('ValidationError', 'At least one resource ARN must be specified');
+  if (arns.length > 20) throw new AwsError('ValidationError', 'At most 20 resource ARNs can be specified');
+  return arns;
+}
+
+export function tagHandlers(deps: Elbv2Deps): ServiceHandlers {
+  const { store } = deps;
+  return {
+    async AddTags(input) {
+      const arns = arnsOf(input);
+      await transact(store, async (tx) => {
+        for (const arn of arns) {
+          await requireResource(tx, arn);
+          const current = (await tx.get<Record<string, string>>(keys.tags(arn))) ?? {};
+          tx.put(keys.tags(arn), addTags(current, input.Tags ?? []));
+        }
+      });
+      return {};
+    },
+
+    async RemoveTags(input) {
+      const arns = arnsOf(input);
+      const remove: string[] = input.TagKeys ?? [];
+      await transact(store, async (tx) => {
+        for (const arn of arns) {
+          await requireResource(tx, arn);
+          const current = (await tx.get<Record<string, string>>(keys.tags(arn))) ?? {};
+          const next = Object.fromEntries(Object.entries(current).filter(([k]) => !remove.includes(k)));
+          if (Object.keys(next).length === 0) tx.delete(keys.tags(arn));
+          else tx.put(keys.tags(arn), next);
+        }
+      });
+      return {};
+    },
+
+    async DescribeTags(input) {
+      const arns = arnsOf(input);
+      const TagDescriptions = await transact(store, async (tx) => {
+        const out = [];
+        for (const arn of arns) {
+          await requireResource(tx, arn);
+          out.push({ ResourceArn: arn, Tags: tagList((await tx.get<Record<string, string>>(keys.tags(arn))) ?? {}) });
+        }
+        return out;
+      });
+      return { TagDescriptions };
+    },
+  };
+}

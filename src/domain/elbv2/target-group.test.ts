@@ -1,0 +1,69 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { modifyTargetGroup, resolveTargetGroupSettings, sameTargetGroupSettings, type TargetGroupRecord } from './target-group.js';
+
+const VPC = 'vpc-00000000000000000';
+const base = { Name: 'web', Protocol: 'HTTP', Port: 80 };
+
+describe('target group settings', () => {
+  test('ALB defaults', () => {
+    const s = resolveTargetGroupSettings(base, VPC);
+    assert.equal(s.TargetType, 'instance');
+    assert.equal(s.HealthCheckPath, '/');
+    assert.equal(s.HealthCheckPort, 'traffic-port');
+    assert.equal(s.HealthCheckIntervalSeconds, 30);
+    assert.equal(s.HealthCheckTimeoutSeconds, 5);
+    assert.equal(s.HealthyThresholdCount, 5);
+    assert.equal(s.UnhealthyThresholdCount, 2);
+    assert.deepEqual(s.Matcher, { HttpCode: '200' });
+    assert.equal(s.HealthCheckProtocol, 'HTTP');
+    assert.equal(s.VpcId, VPC);
+    assert.equal(s.ProtocolVersion, 'HTTP1');
+  });
+  const bad: Array<[string, Record<string, unknown>]> = [
+    ['interval 4', { HealthCheckIntervalSeconds: 4 }],
+    ['interval 301', { HealthCheckIntervalSeconds: 301 }],
+    ['timeout 1', { HealthCheckTimeoutSeconds: 1 }],
+    ['timeout 121', { HealthCheckTimeoutSeconds: 121, HealthCheckIntervalSeconds: 300 }],
+    ['timeout = interval', { HealthCheckTimeoutSeconds: 10, HealthCheckIntervalSeconds: 10 }],
+    ['healthy threshold 1', { HealthyThresholdCount: 1 }],
+    ['unhealthy threshold 11', { UnhealthyThresholdCount: 11 }],
+    ['matcher 500', { Matcher: { HttpCode: '500' } }],
+    ['path without slash', { HealthCheckPath: 'health' }],
+    ['health check port 0', { HealthCheckPort: '0' }],
+    ['health check port text', { HealthCheckPort: 'eighty' }],
+    ['no port', { Port: undefined }],
+    ['TCP', { Protocol: 'TCP' }],
+  ];
+  for (const [name, change] of bad) {
+    test(`rejects ${name}`, () => {
+      assert.throws(() => resolveTargetGroupSettings({ ...base, ...change } as typeof base, VPC), { code: 'ValidationError' });
+    });
+  }
+  test('lambda is refused as a configuration Berth cannot serve', () => {
+    assert.throws(() => resolveTargetGroupSettings({ ...base, TargetType: 'lambda' }, VPC), {
+      code: 'InvalidConfigurationRequest',
+    });
+  });
+  test('sameness compares settings, not names of defaults', () => {
+    const a = resolveTargetGroupSettings(base, VPC);
+    assert.ok(sameTargetGroupSettings(a, resolveTargetGroupSettings({ ...base, HealthCheckPath: '/' }, VPC)));
+    assert.ok(!sameTargetGroupSettings(a, resolveTargetGroupSettings({ ...base, Port: 81 }, VPC)));
+    assert.ok(!sameTargetGroupSettings(a, resolveTargetGroupSettings({ ...base, Matcher: { HttpCode: '200-299' } }, VPC)));
+  });
+  test('modify changes only what is sent and revalidates the whole', () => {
+    const tg: TargetGroupRecord = {
+      ...resolveTargetGroupSettings(base, VPC),
+      TargetGroupArn: 'arn',
+      LoadBalancerArns: [],
+      attributes: {},
+      createdAt: 0,
+    };
+    const next = modifyTargetGroup(tg, { HealthCheckPath: '/health', HealthCheckIntervalSeconds: 10 });
+    assert.equal(next.HealthCheckPath, '/health');
+    assert.equal(next.HealthCheckIntervalSeconds, 10);
+    assert.equal(next.HealthCheckTimeoutSeconds, 5);
+    assert.equal(tg.HealthCheckPath, '/', 'input not mutated');
+    assert.throws(() => modifyTargetGroup(tg, { HealthCheckTimeoutSeconds: 30 }), { code: 'ValidationError' });
+  });
+});
