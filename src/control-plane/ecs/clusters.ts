@@ -1,0 +1,112 @@
+/** CreateCluster, DescribeClusters, ListClusters, DeleteCluster. */
+import type { Store } from '../../store/store.js';
+import type { OperationHandler } from '../api/operation.js';
+import { AwsError } from '../../domain/aws-error.js';
+import { keys } from '../../domain/keys.js';
+import { clusterNameOf, ecsArn } from '../../domain/ecs/arn.js';
+import { PENDING_STATES, type ClusterRecord, type ContainerInstanceRecord, type Failure, type ServiceRecord, type TaskRecord } from '../../domain/ecs/records.js';
+import { addTags, errors, listValues, readTags, requireCluster, scopeOf, updateRecord, wantsTags, type EcsDeps } from './ecs-context.js';
+import { paginate } from './paging.js';
+
+const CLUSTER_NAME = /^[A-Za-z0-9_-]{1,255}$/;
+
+interface ClusterContents {
+  instances: ContainerInstanceRecord[];
+  services: ServiceRecord[];
+  tasks: TaskRecord[];
+}
+
+async function contentsOf(store: Store, name: string): Promise<ClusterContents> {
+  const [instances, services, tasks] = await Promise.all([
+    listValues<ContainerInstanceRecord>(store, keys.containerInstances(name)),
+    listValues<ServiceRecord>(store, keys.services(name)),
+    listValues<TaskRecord>(store, keys.tasks(name)),
+  ]);
+  return { instances, services, tasks };
+}
+
+/** The cluster as the API shows it, with its counts derived from what it holds. */
+export async function renderCluster(store: Store, c: ClusterRecord, withTags = false): Promise<Record<string, unknown>> {
+  const { createdAt: _createdAt, ...wire } = c;
+  const { instances, services, tasks } = await contentsOf(store, c.clusterName);
+  const out: Record<string, unknown> = {
+    ...wire,
+    registeredContainerInstancesCount: instances.filter((i) => i.status === 'ACTIVE' || i.status === 'DRAINING').length,
+    runningTasksCount: tasks.filter((t) => t.lastStatus === 'RUNNING').length,
+    pendingTasksCount: tasks.filter((t) => PENDING_STATES.includes(t.lastStatus)).length,
+    activeServicesCount: services.filter((s) => s.status === 'ACTIVE').length,
+    statistics: [],
+  };
+  if (withTags) out.tags = await readTags(store, c.clusterArn);
+  return out;
+}
+
+export function clusterHandlers({ store }: EcsDeps): Record<string, OperationHandler> {
+  return {
+    async CreateCluster(input: { clusterName?: string; tags?: { key: string; value?: string }[]; settings?: []; configuration?: unknown }, ctx) {
+      const s = scopeOf(ctx);
+      const name = input.clusterName ?? 'default';
+      if (!CLUSTER_NAME.test(name)) {
+        throw errors.invalid('Cluster name must be up to 255 letters (uppercase and lowercase), numbers, underscores, and hyphens.');
+      }
+      // Idempotent by name: an ACTIVE cluster is returned as is, an INACTIVE one comes back to life.
+      const record = await updateRecord<ClusterRecord>(store, keys.cluster(name), (cur) => {
+        if (cur && cur.value.status === 'ACTIVE') return cur.value;
+        return {
+          clusterArn: ecsArn.cluster(s, name),
+          clusterName: name,
+          status: 'ACTIVE',
+          settings: input.settings ?? [{ name: 'containerInsights', value: 'disabled' }],
+          ...(input.configuration !== undefined ? { configuration: input.configuration } : {}),
+          capacityProviders: [],
+          defaultCapacityProviderStrategy: [],
+          createdAt: s.now,
+        };
+      });
+      await addTags(store, record.clusterArn, input.tags);
+      return { cluster: await renderCluster(store, record, true) };
+    },
+
+    async DescribeClusters(input: { clusters?: string[]; include?: string[] }, ctx) {
+      const s = scopeOf(ctx);
+      const refs = input.clusters && input.clusters.length > 0 ? input.clusters : ['default'];
+      if (refs.length > 100) throw errors.invalid('clusters can have at most 100 items.');
+      const clusters: Record<string, unknown>[] = [];
+      const failures: Failure[] = [];
+      for (const ref of refs) {
+        const name = clusterNameOf(ref);
+        const rec = name === undefined ? undefined : await store.get<ClusterRecord>(keys.cluster(name));
+        // ECS names a missing cluster by its ARN, even when asked by name.
+        if (!rec) failures.push({ arn: name !== undefined && !ref.startsWith('arn:') ? ecsArn.cluster(s, name) : ref, reason: 'MISSING' });
+        else clusters.push(await renderCluster(store, rec.value, wantsTags(input.include)));
+      }
+      return { clusters, failures };
+    },
+
+    async ListClusters(input: { nextToken?: string; maxResults?: number }) {
+      const all = (await listValues<ClusterRecord>(store, keys.clusters())).filter((c) => c.status === 'ACTIVE');
+      const page = paginate(all, (c) => c.clusterArn, input);
+      return { clusterArns: page.items.map((c) => c.clusterArn), nextToken: page.nextToken };
+    },
+
+    async DeleteCluster(input: { cluster: string }) {
+      const rec = await requireCluster(store, input.cluster);
+      const name = rec.value.clusterName;
+      const { instances, services, tasks } = await contentsOf(store, name);
+      if (instances.some((i) => i.status === 'ACTIVE' || i.status === 'DRAINING')) {
+        throw new AwsError('ClusterContainsContainerInstancesException', 'The Cluster cannot be deleted while Container Instances are active or draining.');
+      }
+      if (services.some((x) => x.status === 'ACTIVE' || x.status === 'DRAINING')) {
+        throw new AwsError('ClusterContainsServicesException', 'The Cluster cannot be deleted while Services are active.');
+      }
+      if (tasks.some((t) => t.lastStatus !== 'STOPPED' && t.lastStatus !== 'DELETED')) {
+        throw new AwsError('ClusterContainsTasksException', 'The Cluster cannot be deleted while Tasks are active.');
+      }
+      const deleted = await updateRecord<ClusterRecord>(store, keys.cluster(name), (cur) => {
+        if (!cur || cur.value.status !== 'ACTIVE') throw errors.clusterNotFound();
+        return { ...cur.value, status: 'INACTIVE' };
+      });
+      return { cluster: await renderCluster(store, deleted) };
+    },
+  };
+}

@@ -1,0 +1,214 @@
+/**
+ * RegisterContainerInstance, DeregisterContainerInstance, ListContainerInstances,
+ * DescribeContainerInstances, UpdateContainerInstancesState; and the in-process entry points the
+ * agent calls (registerContainerInstance, setAgentConnected).
+ *
+ * remainingResources and the task counts are derived from the tasks placed on the instance each
+ * time they are shown, never kept as counters.
+ */
+import type { Store } from '../../store/store.js';
+import type { OperationHandler, RequestContext } from '../api/operation.js';
+import { systemRandom, type Random } from '../../platform/random.js';
+import { keys } from '../../domain/keys.js';
+import { ecsArn, resourceIdOf } from '../../domain/ecs/arn.js';
+import { newResourceId } from '../../domain/ecs/ids.js';
+import {
+  INSTANCE_INTERNAL,
+  PENDING_STATES,
+  withoutInternal,
+  type Attribute,
+  type ContainerInstanceRecord,
+  type Failure,
+  type Resource,
+  type Tag,
+  type TaskRecord,
+} from '../../domain/ecs/records.js';
+import { capacityOf, remainingResources } from '../../domain/ecs/resources.js';
+import { matchesFilter, parseInstanceFilter } from '../../domain/ecs/instance-filter.js';
+import { addTags, errors, listValues, readTags, requireCluster, scopeOf, updateRecord, wantsTags, type EcsDeps, type Scope } from './ecs-context.js';
+import { paginate } from './paging.js';
+
+/** ECS_RESERVED_PORTS' default: reported in PORTS when the agent sends no PORTS resource. */
+export const DEFAULT_RESERVED_PORTS = ['22', '2375', '2376', '51678', '51679'];
+
+export interface RegisterContainerInstanceInput {
+  cluster?: string;
+  instanceIdentityDocument?: string;
+  instanceIdentityDocumentSignature?: string;
+  totalResources?: Resource[];
+  versionInfo?: { agentVersion?: string; agentHash?: string; dockerVersion?: string };
+  containerInstanceArn?: string;
+  attributes?: Attribute[];
+  tags?: Tag[];
+  /** Berth extra (in process only): the EC2-style id of this host; else from the identity document. */
+  ec2InstanceId?: string;
+  /** Berth extra (in process only): where this host is reached; kept in the record, never on the wire. */
+  advertiseAddress?: string;
+}
+
+function ec2IdOf(input: RegisterContainerInstanceInput, random: Random): string {
+  if (input.ec2InstanceId) return input.ec2InstanceId;
+  if (input.instanceIdentityDocument) {
+    try {
+      const doc = JSON.parse(input.instanceIdentityDocument) as { instanceId?: unknown };
+      if (typeof doc.instanceId === 'string' && doc.instanceId) return doc.instanceId;
+    } catch {
+      /* not JSON: make one up below */
+    }
+  }
+  return `i-${random.hex(9).slice(0, 17)}`;
+}
+
+function withDefaultResources(given: Resource[] | undefined): Resource[] {
+  const out = [...(given ?? [])];
+  const has = (n: string) => out.some((r) => r.name === n);
+  if (!has('CPU')) out.push({ name: 'CPU', type: 'INTEGER', integerValue: 0 });
+  if (!has('MEMORY')) out.push({ name: 'MEMORY', type: 'INTEGER', integerValue: 0 });
+  if (!has('PORTS')) out.push({ name: 'PORTS', type: 'STRINGSET', stringSetValue: [...DEFAULT_RESERVED_PORTS] });
+  if (!has('PORTS_UDP')) out.push({ name: 'PORTS_UDP', type: 'STRINGSET', stringSetValue: [] });
+  return out;
+}
+
+/**
+ * Registers (or re-registers) a container instance. Re-registration, by containerInstanceArn or by
+ * an ACTIVE/DRAINING instance with the same ec2InstanceId, keeps the id and refreshes the rest.
+ */
+export async function registerContainerInstance(
+  store: Store,
+  input: RegisterContainerInstanceInput,
+  ctx: Pick<RequestContext, 'region' | 'accountId' | 'now'>,
+  random: Random = systemRandom,
+): Promise<ContainerInstanceRecord> {
+  const s = scopeOf(ctx);
+  const cluster = (await requireCluster(store, input.cluster)).value;
+  const name = cluster.clusterName;
+  const existing = await listValues<ContainerInstanceRecord>(store, keys.containerInstances(name));
+  const ec2InstanceId = ec2IdOf(input, random);
+  const byArn = input.containerInstanceArn ? resourceIdOf(input.containerInstanceArn, 'container-instance') : undefined;
+  const previous =
+    (byArn && existing.find((i) => i.id === byArn)) ||
+    existing.find((i) => i.ec2InstanceId === ec2InstanceId && (i.status === 'ACTIVE' || i.status === 'DRAINING'));
+  const id = previous ? previous.id : newResourceId(random);
+  const record = await updateRecord<ContainerInstanceRecord>(store, keys.containerInstance(name, id), (cur) => ({
+    containerInstanceArn: ecsArn.containerInstance(s, name, id),
+    ec2InstanceId,
+    version: (cur?.value.version ?? 0) + 1,
+    versionInfo: input.versionInfo ?? cur?.value.versionInfo ?? {},
+    registeredResources: withDefaultResources(input.totalResources),
+    status: cur && cur.value.status !== 'INACTIVE' ? cur.value.status : 'ACTIVE',
+    agentConnected: true,
+    attributes: input.attributes ?? [],
+    registeredAt: cur?.value.registeredAt ?? s.now,
+    id,
+    clusterName: name,
+    ...(input.advertiseAddress !== undefined ? { advertiseAddress: input.advertiseAddress } : {}),
+    placementVersion: (cur?.value.placementVersion ?? 0) + 1,
+  }));
+  await addTags(store, record.containerInstanceArn, input.tags);
+  return record;
+}
+
+/** The agent session opened or closed: agentConnected follows it. */
+export async function setAgentConnected(store: Store, cluster: string, id: string, connected: boolean): Promise<ContainerInstanceRecord> {
+  return updateRecord<ContainerInstanceRecord>(store, keys.containerInstance(cluster, id), (cur) => {
+    if (!cur) throw errors.containerInstanceNotFound();
+    return cur.value.agentConnected === connected ? cur.value : { ...cur.value, agentConnected: connected, version: cur.value.version + 1 };
+  });
+}
+
+/** ECS names a missing instance by its full ARN, even when asked by id. */
+const missingArn = (s: Scope, cluster: string, ref: string, id: string | undefined) =>
+  id !== undefined && !ref.startsWith('arn:') ? ecsArn.containerInstance(s, cluster, id) : ref;
+
+/** The instance as the API shows it, with remaining resources and counts from its tasks. */
+export async function renderContainerInstance(store: Store, ci: ContainerInstanceRecord, withTags = false): Promise<Record<string, unknown>> {
+  const tasks = (await listValues<TaskRecord>(store, keys.tasks(ci.clusterName))).filter((t) => t.containerInstanceId === ci.id);
+  const out = withoutInternal(ci, INSTANCE_INTERNAL);
+  out.remainingResources = remainingResources(ci, capacityOf(ci, tasks));
+  out.runningTasksCount = tasks.filter((t) => t.lastStatus === 'RUNNING').length;
+  out.pendingTasksCount = tasks.filter((t) => PENDING_STATES.includes(t.lastStatus)).length;
+  if (withTags) out.tags = await readTags(store, ci.containerInstanceArn);
+  return out;
+}
+
+export function containerInstanceHandlers({ store, random }: EcsDeps): Record<string, OperationHandler> {
+  return {
+    async RegisterContainerInstance(input: RegisterContainerInstanceInput, ctx) {
+      // The Berth extras are in-process only: the wire cannot set them.
+      const { ec2InstanceId: _e, advertiseAddress: _a, ...wire } = input;
+      const record = await registerContainerInstance(store, wire, ctx, random);
+      return { containerInstance: await renderContainerInstance(store, record) };
+    },
+
+    async DeregisterContainerInstance(input: { cluster?: string; containerInstance: string; force?: boolean }) {
+      const cluster = (await requireCluster(store, input.cluster)).value;
+      const id = resourceIdOf(input.containerInstance, 'container-instance');
+      if (id === undefined) throw errors.containerInstanceNotFound();
+      const key = keys.containerInstance(cluster.clusterName, id);
+      if (!input.force) {
+        const tasks = await listValues<TaskRecord>(store, keys.tasks(cluster.clusterName));
+        if (tasks.some((t) => t.containerInstanceId === id && t.lastStatus !== 'STOPPED')) {
+          throw errors.invalid('The container instance has tasks that are still running. Use force to deregister it anyway.');
+        }
+      }
+      const updated = await updateRecord<ContainerInstanceRecord>(store, key, (cur) => {
+        if (!cur || cur.value.status === 'INACTIVE') throw errors.containerInstanceNotFound();
+        return { ...cur.value, status: 'INACTIVE', agentConnected: false, version: cur.value.version + 1 };
+      });
+      return { containerInstance: await renderContainerInstance(store, updated) };
+    },
+
+    async ListContainerInstances(input: { cluster?: string; filter?: string; status?: string; nextToken?: string; maxResults?: number }) {
+      const cluster = (await requireCluster(store, input.cluster)).value;
+      const filter = input.filter ? parseInstanceFilter(input.filter) : undefined;
+      const all = (await listValues<ContainerInstanceRecord>(store, keys.containerInstances(cluster.clusterName))).filter(
+        (i) =>
+          (input.status ? i.status === input.status : i.status === 'ACTIVE' || i.status === 'DRAINING') &&
+          (!filter || matchesFilter(filter, i)),
+      );
+      const page = paginate(all, (i) => i.containerInstanceArn, input);
+      return { containerInstanceArns: page.items.map((i) => i.containerInstanceArn), nextToken: page.nextToken };
+    },
+
+    async DescribeContainerInstances(input: { cluster?: string; containerInstances: string[]; include?: string[] }, ctx) {
+      const s = scopeOf(ctx);
+      const cluster = (await requireCluster(store, input.cluster)).value;
+      if (input.containerInstances.length > 100) throw errors.invalid('containerInstances can have at most 100 items.');
+      const containerInstances: Record<string, unknown>[] = [];
+      const failures: Failure[] = [];
+      for (const ref of input.containerInstances) {
+        const id = resourceIdOf(ref, 'container-instance');
+        const rec = id === undefined ? undefined : await store.get<ContainerInstanceRecord>(keys.containerInstance(cluster.clusterName, id));
+        if (!rec) failures.push({ arn: missingArn(s, cluster.clusterName, ref, id), reason: 'MISSING' });
+        else containerInstances.push(await renderContainerInstance(store, rec.value, wantsTags(input.include)));
+      }
+      return { containerInstances, failures };
+    },
+
+    async UpdateContainerInstancesState(input: { cluster?: string; containerInstances: string[]; status: string }, ctx) {
+      const s = scopeOf(ctx);
+      const cluster = (await requireCluster(store, input.cluster)).value;
+      if (input.status !== 'ACTIVE' && input.status !== 'DRAINING') {
+        throw errors.invalid('Container instance status must be ACTIVE or DRAINING.');
+      }
+      const status = input.status;
+      const containerInstances: Record<string, unknown>[] = [];
+      const failures: Failure[] = [];
+      for (const ref of input.containerInstances) {
+        const id = resourceIdOf(ref, 'container-instance');
+        const key = id === undefined ? undefined : keys.containerInstance(cluster.clusterName, id);
+        const cur = key ? await store.get<ContainerInstanceRecord>(key) : undefined;
+        if (!key || !cur || cur.value.status === 'INACTIVE') {
+          failures.push({ arn: missingArn(s, cluster.clusterName, ref, id), reason: 'MISSING' });
+          continue;
+        }
+        const updated = await updateRecord<ContainerInstanceRecord>(store, key, (c) => {
+          if (!c) throw errors.containerInstanceNotFound();
+          return c.value.status === status ? c.value : { ...c.value, status, version: c.value.version + 1 };
+        });
+        containerInstances.push(await renderContainerInstance(store, updated));
+      }
+      return { containerInstances, failures };
+    },
+  };
+}

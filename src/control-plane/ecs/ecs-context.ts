@@ -1,0 +1,98 @@
+/**
+ * What every ECS handler file shares: its dependencies, the ARN scope of a request, cluster lookup,
+ * the compare-and-set update loop, and tags.
+ */
+import type { Store, StoredRecord } from '../../store/store.js';
+import type { Clock } from '../../platform/clock.js';
+import type { Random } from '../../platform/random.js';
+import type { Logger } from '../../platform/logger.js';
+import type { RequestContext } from '../api/operation.js';
+import { AwsError } from '../../domain/aws-error.js';
+import { keys } from '../../domain/keys.js';
+import { clusterNameOf, type ArnScope } from '../../domain/ecs/arn.js';
+import type { ClusterRecord, Tag } from '../../domain/ecs/records.js';
+
+export interface EcsDeps {
+  store: Store;
+  clock: Clock;
+  random: Random;
+  logger?: Logger;
+}
+
+/** The scope ARNs are minted in: the request's region, Berth's one account. */
+export type Scope = ArnScope & { now: number };
+
+export function scopeOf(ctx: Pick<RequestContext, 'region' | 'accountId' | 'now'>): Scope {
+  return { region: ctx.region, accountId: ctx.accountId, now: ctx.now };
+}
+
+export const errors = {
+  clusterNotFound: () => new AwsError('ClusterNotFoundException', 'Cluster not found.'),
+  serviceNotFound: () => new AwsError('ServiceNotFoundException', 'Service not found.'),
+  taskDefinitionNotFound: () => new AwsError('ClientException', 'Unable to describe task definition.'),
+  taskNotFound: () => new AwsError('InvalidParameterException', 'The referenced task was not found.'),
+  containerInstanceNotFound: () =>
+    new AwsError('InvalidParameterException', 'The referenced container instance was not found.'),
+  invalid: (message: string) => new AwsError('InvalidParameterException', message),
+  client: (message: string) => new AwsError('ClientException', message),
+};
+
+/** The cluster a request names (default `default`), which must exist and be ACTIVE. */
+export async function requireCluster(store: Store, ref: string | undefined): Promise<StoredRecord<ClusterRecord>> {
+  const name = clusterNameOf(ref);
+  if (name === undefined) throw errors.clusterNotFound();
+  const rec = await store.get<ClusterRecord>(keys.cluster(name));
+  if (!rec || rec.value.status !== 'ACTIVE') throw errors.clusterNotFound();
+  return rec;
+}
+
+/** Every value under a prefix. */
+export async function listValues<T>(store: Store, prefix: string): Promise<T[]> {
+  return (await store.list<T>(prefix)).records.map((r) => r.value);
+}
+
+const MAX_ATTEMPTS = 50;
+
+/**
+ * Read-modify-write with compare-and-set, retried on conflict. `change` gets the current record
+ * (undefined when absent) and returns the new value, or throws to abort.
+ */
+export async function updateRecord<T>(
+  store: Store,
+  key: string,
+  change: (current: StoredRecord<T> | undefined) => T,
+): Promise<T> {
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const current = await store.get<T>(key);
+    const next = change(current);
+    const r = await store.txn({
+      compares: [{ key, modRevision: current?.modRevision ?? 0 }],
+      success: [{ type: 'put', key, value: next }],
+    });
+    if (r.succeeded) return next;
+  }
+  throw new AwsError('ServerException', 'Too much contention on one record; try again.', 500);
+}
+
+export function toTagList(tags: Record<string, string> | undefined): Tag[] {
+  return Object.entries(tags ?? {}).map(([key, value]) => ({ key, value }));
+}
+
+export function fromTagList(tags: Tag[] | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const t of tags ?? []) out[t.key] = t.value ?? '';
+  return out;
+}
+
+export async function readTags(store: Store, arn: string): Promise<Tag[]> {
+  return toTagList((await store.get<Record<string, string>>(keys.tags(arn)))?.value);
+}
+
+/** Merges tags into the resource's tag record (CAS). */
+export async function addTags(store: Store, arn: string, tags: Tag[] | undefined): Promise<void> {
+  if (!tags || tags.length === 0) return;
+  await updateRecord<Record<string, string>>(store, keys.tags(arn), (cur) => ({ ...cur?.value, ...fromTagList(tags) }));
+}
+
+/** Whether `include` asks for TAGS. */
+export const wantsTags = (include: string[] | undefined) => (include ?? []).includes('TAGS');

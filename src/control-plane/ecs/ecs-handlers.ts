@@ -1,0 +1,22 @@
+/** The ECS operations Berth serves, by model operation name. */
+import type { ServiceHandlers } from '../api/operation.js';
+import { clusterHandlers } from './clusters.js';
+import { containerInstanceHandlers } from './container-instances.js';
+import type { EcsDeps } from './ecs-context.js';
+import { serviceHandlers } from './services.js';
+import { tagHandlers } from './tags.js';
+import { taskDefinitionHandlers } from './task-definitions.js';
+import { taskHandlers } from './tasks.js';
+
+export type { EcsDeps } from './ecs-context.js';
+
+export function createEcsHandlers(deps: EcsDeps): ServiceHandlers {
+  return {
+    ...clusterHandlers(deps),
+    ...taskDefinitionHandlers(deps),
+    ...serviceHandlers(deps),
+    ...taskHandlers(deps),
+    ...containerInstanceHandlers(deps),
+    ...tagHandlers(deps),
+  };
+}

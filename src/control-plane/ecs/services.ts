@@ -1,0 +1,266 @@
+/**
+ * CreateService, UpdateService, DeleteService, DescribeServices, ListServices. These only write the
+ * desired state (service + deployments); the service scheduler turns it into tasks.
+ *
+ * DeleteService leaves the service DRAINING even when it has no tasks, as ECS does: moving it to
+ * INACTIVE once its tasks are gone is the scheduler's job.
+ */
+import type { Store } from '../../store/store.js';
+import type { OperationHandler } from '../api/operation.js';
+import { AwsError } from '../../domain/aws-error.js';
+import { keys } from '../../domain/keys.js';
+import { ecsArn, resourceIdOf } from '../../domain/ecs/arn.js';
+import { newDeploymentId } from '../../domain/ecs/ids.js';
+import type { Deployment, DeploymentConfiguration, LoadBalancer, ServiceRecord, Tag } from '../../domain/ecs/records.js';
+import { addTags, errors, listValues, readTags, requireCluster, scopeOf, updateRecord, wantsTags, type EcsDeps } from './ecs-context.js';
+import { resolveActiveTaskDefinition } from './task-definitions.js';
+import { checkLoadBalancers } from './load-balancer-check.js';
+import { paginate } from './paging.js';
+import type { Random } from '../../platform/random.js';
+
+const SERVICE_NAME = /^[A-Za-z0-9_-]{1,255}$/;
+
+interface CreateServiceInput {
+  cluster?: string;
+  serviceName: string;
+  taskDefinition?: string;
+  loadBalancers?: LoadBalancer[];
+  desiredCount?: number;
+  clientToken?: string;
+  launchType?: string;
+  role?: string;
+  deploymentConfiguration?: Partial<DeploymentConfiguration>;
+  placementConstraints?: unknown[];
+  placementStrategy?: unknown[];
+  networkConfiguration?: unknown;
+  healthCheckGracePeriodSeconds?: number;
+  schedulingStrategy?: 'REPLICA' | 'DAEMON';
+  deploymentController?: { type: string };
+  tags?: Tag[];
+  enableECSManagedTags?: boolean;
+  propagateTags?: string;
+  enableExecuteCommand?: boolean;
+}
+
+interface UpdateServiceInput {
+  cluster?: string;
+  service: string;
+  desiredCount?: number;
+  taskDefinition?: string;
+  deploymentConfiguration?: Partial<DeploymentConfiguration>;
+  placementConstraints?: unknown[];
+  placementStrategy?: unknown[];
+  networkConfiguration?: unknown;
+  forceNewDeployment?: boolean;
+  healthCheckGracePeriodSeconds?: number;
+  loadBalancers?: LoadBalancer[];
+  enableExecuteCommand?: boolean;
+}
+
+function deploymentConfigurationOf(given: Partial<DeploymentConfiguration> | undefined, base?: DeploymentConfiguration): DeploymentConfiguration {
+  return {
+    ...base,
+    ...given,
+    deploymentCircuitBreaker: given?.deploymentCircuitBreaker ?? base?.deploymentCircuitBreaker ?? { enable: false, rollback: false },
+    maximumPercent: given?.maximumPercent ?? base?.maximumPercent ?? 200,
+    minimumHealthyPercent: given?.minimumHealthyPercent ?? base?.minimumHealthyPercent ?? 100,
+  };
+}
+
+function newDeployment(random: Random, now: number, taskDefinition: string, desiredCount: number, launchType: string, networkConfiguration?: unknown): Deployment {
+  const id = newDeploymentId(random);
+  return {
+    id,
+    status: 'PRIMARY',
+    taskDefinition,
+    desiredCount,
+    pendingCount: 0,
+    runningCount: 0,
+    failedTasks: 0,
+    createdAt: now,
+    updatedAt: now,
+    launchType,
+    ...(networkConfiguration !== undefined ? { networkConfiguration } : {}),
+    rolloutState: 'IN_PROGRESS',
+    rolloutStateReason: 'ECS deployment ' + id + ' in progress.',
+  };
+}
+
+/** The service as the API shows it. */
+export async function renderService(store: Store, s: ServiceRecord, withTags = false): Promise<Record<string, unknown>> {
+  const { clientToken: _t, ...wire } = s;
+  return withTags ? { ...wire, tags: await readTags(store, s.serviceArn) } : wire;
+}
+
+const sameRequest = (a: ServiceRecord, input: CreateServiceInput) =>
+  input.clientToken !== undefined && a.clientToken === input.clientToken;
+
+export function serviceHandlers({ store, random }: EcsDeps): Record<string, OperationHandler> {
+  return {
+    async CreateService(input: CreateServiceInput, ctx) {
+      const s = scopeOf(ctx);
+      const cluster = (await requireCluster(store, input.cluster)).value;
+      if (!SERVICE_NAME.test(input.serviceName)) {
+        throw errors.invalid('Service name must be up to 255 letters (uppercase and lowercase), numbers, underscores, and hyphens.');
+      }
+      const controller = input.deploymentController ?? { type: 'ECS' };
+      if (controller.type !== 'ECS') throw new AwsError('UnsupportedFeatureException', `Deployment controller ${controller.type} is not supported by Berth.`);
+      if (input.taskDefinition === undefined) throw errors.invalid('TaskDefinition cannot be empty.');
+      const desiredCount = input.desiredCount ?? 0;
+      if (desiredCount < 0) throw errors.invalid('Desired count must be greater than or equal to 0.');
+      const td = await resolveActiveTaskDefinition(store, input.taskDefinition);
+      const loadBalancers = input.loadBalancers ?? [];
+      await checkLoadBalancers(store, loadBalancers, td);
+      const launchType = input.launchType ?? 'EC2';
+      if (launchType !== 'EC2' && launchType !== 'EXTERNAL') {
+        throw errors.invalid(`Launch type ${launchType} is not supported by Berth; use EC2.`);
+      }
+      const serviceArn = ecsArn.service(s, cluster.clusterName, input.serviceName);
+      let created = false;
+      const record = await updateRecord<ServiceRecord>(store, keys.service(cluster.clusterName, input.serviceName), (cur) => {
+        created = false;
+        if (cur?.value.status === 'ACTIVE') {
+          if (sameRequest(cur.value, input)) return cur.value;
+          throw errors.invalid('Creation of service was not idempotent.');
+        }
+        if (cur?.value.status === 'DRAINING') throw errors.invalid('Unable to Start a service that is still Draining.');
+        created = true;
+        return {
+          serviceArn,
+          serviceName: input.serviceName,
+          clusterArn: cluster.clusterArn,
+          loadBalancers,
+          serviceRegistries: [],
+          status: 'ACTIVE',
+          desiredCount,
+          runningCount: 0,
+          pendingCount: 0,
+          launchType,
+          taskDefinition: td.taskDefinitionArn,
+          deploymentConfiguration: deploymentConfigurationOf(input.deploymentConfiguration),
+          deployments: [newDeployment(random, s.now, td.taskDefinitionArn, desiredCount, launchType, input.networkConfiguration)],
+          ...(input.role !== undefined ? { roleArn: input.role } : {}),
+          events: [],
+          createdAt: s.now,
+          placementConstraints: input.placementConstraints ?? [],
+          placementStrategy: input.placementStrategy ?? [],
+          ...(input.networkConfiguration !== undefined ? { networkConfiguration: input.networkConfiguration } : {}),
+          ...(input.healthCheckGracePeriodSeconds !== undefined ? { healthCheckGracePeriodSeconds: input.healthCheckGracePeriodSeconds } : {}),
+          schedulingStrategy: input.schedulingStrategy ?? 'REPLICA',
+          deploymentController: controller,
+          createdBy: `arn:aws:iam::${s.accountId}:root`,
+          enableECSManagedTags: input.enableECSManagedTags ?? false,
+          propagateTags: input.propagateTags ?? 'NONE',
+          enableExecuteCommand: input.enableExecuteCommand ?? false,
+          ...(input.clientToken !== undefined ? { clientToken: input.clientToken } : {}),
+        };
+      });
+      if (created) await addTags(store, serviceArn, input.tags);
+      return { service: await renderService(store, record) };
+    },
+
+    async UpdateService(input: UpdateServiceInput, ctx) {
+      const cluster = (await requireCluster(store, input.cluster)).value;
+      const name = resourceIdOf(input.service, 'service');
+      if (name === undefined) throw errors.serviceNotFound();
+      const key = keys.service(cluster.clusterName, name);
+      const current = (await store.get<ServiceRecord>(key))?.value;
+      if (!current) throw errors.serviceNotFound();
+      // Resolve and validate outside the CAS loop: they read other records only.
+      const td = input.taskDefinition !== undefined ? await resolveActiveTaskDefinition(store, input.taskDefinition) : undefined;
+      if (input.loadBalancers !== undefined || td) {
+        const checkTd = td ?? (await resolveActiveTaskDefinition(store, current.taskDefinition).catch(() => undefined));
+        if (checkTd) await checkLoadBalancers(store, input.loadBalancers ?? current.loadBalancers, checkTd);
+      }
+      if (input.desiredCount !== undefined && input.desiredCount < 0) {
+        throw errors.invalid('Desired count must be greater than or equal to 0.');
+      }
+      const updated = await updateRecord<ServiceRecord>(store, key, (cur) => {
+        if (!cur) throw errors.serviceNotFound();
+        const svc = cur.value;
+        if (svc.status !== 'ACTIVE') throw new AwsError('ServiceNotActiveException', 'Service was not ACTIVE.');
+        const desiredCount = input.desiredCount ?? svc.desiredCount;
+        const changes =
+          (td !== undefined && td.taskDefinitionArn !== svc.taskDefinition) ||
+          input.forceNewDeployment === true ||
+          input.loadBalancers !== undefined ||
+          input.networkConfiguration !== undefined ||
+          input.placementConstraints !== undefined ||
+          input.placementStrategy !== undefined;
+        const taskDefinition = td?.taskDefinitionArn ?? svc.taskDefinition;
+        let deployments: Deployment[] = svc.deployments.map((d) =>
+          d.status === 'PRIMARY' && desiredCount !== d.desiredCount ? { ...d, desiredCount, updatedAt: ctx.now } : d,
+        );
+        if (changes) {
+          const networkConfiguration = input.networkConfiguration ?? svc.networkConfiguration;
+          deployments = [
+            newDeployment(random, ctx.now, taskDefinition, desiredCount, svc.launchType, networkConfiguration),
+            ...deployments.map((d) => (d.status === 'PRIMARY' ? { ...d, status: 'ACTIVE' as const, updatedAt: ctx.now } : d)),
+          ];
+        }
+        return {
+          ...svc,
+          desiredCount,
+          taskDefinition,
+          deployments,
+          deploymentConfiguration: deploymentConfigurationOf(input.deploymentConfiguration, svc.deploymentConfiguration),
+          loadBalancers: input.loadBalancers ?? svc.loadBalancers,
+          placementConstraints: input.placementConstraints ?? svc.placementConstraints,
+          placementStrategy: input.placementStrategy ?? svc.placementStrategy,
+          ...(input.networkConfiguration !== undefined ? { networkConfiguration: input.networkConfiguration } : {}),
+          ...(input.healthCheckGracePeriodSeconds !== undefined ? { healthCheckGracePeriodSeconds: input.healthCheckGracePeriodSeconds } : {}),
+          ...(input.enableExecuteCommand !== undefined ? { enableExecuteCommand: input.enableExecuteCommand } : {}),
+        };
+      });
+      return { service: await renderService(store, updated) };
+    },
+
+    async DeleteService(input: { cluster?: string; service: string; force?: boolean }, ctx) {
+      const cluster = (await requireCluster(store, input.cluster)).value;
+      const name = resourceIdOf(input.service, 'service');
+      if (name === undefined) throw errors.serviceNotFound();
+      const updated = await updateRecord<ServiceRecord>(store, keys.service(cluster.clusterName, name), (cur) => {
+        if (!cur) throw errors.serviceNotFound();
+        const svc = cur.value;
+        if (svc.status !== 'ACTIVE') throw new AwsError('ServiceNotActiveException', 'Service was not ACTIVE.');
+        if (svc.desiredCount > 0 && !input.force) {
+          throw errors.invalid('The service cannot be stopped while it is scaled above 0.');
+        }
+        return {
+          ...svc,
+          status: 'DRAINING',
+          desiredCount: 0,
+          deployments: svc.deployments.map((d) => (d.status === 'PRIMARY' ? { ...d, desiredCount: 0, updatedAt: ctx.now } : d)),
+        };
+      });
+      return { service: await renderService(store, updated) };
+    },
+
+    async DescribeServices(input: { cluster?: string; services: string[]; include?: string[] }, ctx) {
+      const s = scopeOf(ctx);
+      const cluster = (await requireCluster(store, input.cluster)).value;
+      if (input.services.length > 10) throw errors.invalid('services can have at most 10 items.');
+      const services: Record<string, unknown>[] = [];
+      const failures: { arn: string; reason: string }[] = [];
+      for (const ref of input.services) {
+        const name = resourceIdOf(ref, 'service');
+        const rec = name === undefined ? undefined : await store.get<ServiceRecord>(keys.service(cluster.clusterName, name));
+        if (!rec) failures.push({ arn: ref.startsWith('arn:') ? ref : ecsArn.service(s, cluster.clusterName, ref), reason: 'MISSING' });
+        else services.push(await renderService(store, rec.value, wantsTags(input.include)));
+      }
+      return { services, failures };
+    },
+
+    async ListServices(input: { cluster?: string; nextToken?: string; maxResults?: number; launchType?: string; schedulingStrategy?: string }) {
+      const cluster = (await requireCluster(store, input.cluster)).value;
+      const all = (await listValues<ServiceRecord>(store, keys.services(cluster.clusterName))).filter(
+        (x) =>
+          x.status === 'ACTIVE' &&
+          (input.launchType === undefined || x.launchType === input.launchType) &&
+          (input.schedulingStrategy === undefined || x.schedulingStrategy === input.schedulingStrategy),
+      );
+      const page = paginate(all, (x) => x.serviceArn, input);
+      return { serviceArns: page.items.map((x) => x.serviceArn), nextToken: page.nextToken };
+    },
+  };
+}

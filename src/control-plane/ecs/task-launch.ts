@@ -1,0 +1,163 @@
+/**
+ * Placing and committing new tasks (RunTask, StartTask; later the service scheduler).
+ *
+ * Placement commits the new task records together with a bump of each chosen instance's
+ * placementVersion, in one transaction whose compares are the instances' modRevisions as read
+ * before deciding. A concurrent placement on the same instance therefore fails the compare and this
+ * one re-reads and decides again: capacity is never over-committed.
+ */
+import type { Store, TxnOp } from '../../store/store.js';
+import type { Random } from '../../platform/random.js';
+import { AwsError } from '../../domain/aws-error.js';
+import { keys } from '../../domain/keys.js';
+import { ecsArn } from '../../domain/ecs/arn.js';
+import { newResourceId } from '../../domain/ecs/ids.js';
+import {
+  TASK_INTERNAL,
+  withoutInternal,
+  type ClusterRecord,
+  type ContainerInstanceRecord,
+  type ContainerRecord,
+  type Failure,
+  type Tag,
+  type TaskDefinitionRecord,
+  type TaskRecord,
+} from '../../domain/ecs/records.js';
+import { capacityOf, reservationOf, type TaskOverrides } from '../../domain/ecs/resources.js';
+import { placeTasks, type Candidate } from '../../domain/ecs/placement.js';
+import { addTags, listValues, readTags, type EcsDeps, type Scope } from './ecs-context.js';
+
+const MAX_ATTEMPTS = 50;
+
+export interface LaunchInput {
+  cluster?: string;
+  taskDefinition: string;
+  group?: string;
+  startedBy?: string;
+  overrides?: TaskOverrides;
+  tags?: Tag[];
+}
+
+export const renderTask = async (store: Store, t: TaskRecord, withTags = false): Promise<Record<string, unknown>> => {
+  const out = withoutInternal(t, TASK_INTERNAL);
+  if (withTags) out.tags = await readTags(store, t.taskArn);
+  return out;
+};
+
+function buildTask(
+  s: Scope,
+  random: Random,
+  cluster: ClusterRecord,
+  td: TaskDefinitionRecord,
+  instance: ContainerInstanceRecord,
+  input: LaunchInput,
+): TaskRecord {
+  const taskId = newResourceId(random);
+  const taskArn = ecsArn.task(s, cluster.clusterName, taskId);
+  const overrides = input.overrides ?? {};
+  const byName = new Map((overrides.containerOverrides ?? []).map((o) => [o.name, o]));
+  const containers: ContainerRecord[] = td.containerDefinitions.map((c) => {
+    const o = byName.get(c.name);
+    const memory = o?.memory ?? c.memory;
+    const memoryReservation = o?.memoryReservation ?? c.memoryReservation;
+    return {
+      containerArn: ecsArn.container(s, cluster.clusterName, taskId, random.uuid()),
+      taskArn,
+      name: c.name!,
+      image: c.image!,
+      lastStatus: 'PENDING',
+      networkBindings: [],
+      networkInterfaces: [],
+      healthStatus: 'UNKNOWN',
+      cpu: String(o?.cpu ?? c.cpu ?? 0),
+      ...(memory !== undefined ? { memory: String(memory) } : {}),
+      ...(memoryReservation !== undefined ? { memoryReservation: String(memoryReservation) } : {}),
+    };
+  });
+  const cpu = overrides.cpu ?? td.cpu;
+  const memory = overrides.memory ?? td.memory;
+  return {
+    taskArn,
+    clusterArn: cluster.clusterArn,
+    taskDefinitionArn: td.taskDefinitionArn,
+    containerInstanceArn: instance.containerInstanceArn,
+    lastStatus: 'PROVISIONING',
+    desiredStatus: 'RUNNING',
+    healthStatus: 'UNKNOWN',
+    containers,
+    group: input.group ?? `family:${td.family}`,
+    ...(input.startedBy !== undefined ? { startedBy: input.startedBy } : {}),
+    launchType: 'EC2',
+    ...(cpu !== undefined ? { cpu } : {}),
+    ...(memory !== undefined ? { memory } : {}),
+    overrides: { containerOverrides: [], inferenceAcceleratorOverrides: [], ...overrides },
+    attachments: [],
+    createdAt: s.now,
+    version: 1,
+    taskId,
+    clusterName: cluster.clusterName,
+    family: td.family,
+    containerInstanceId: instance.id,
+    ec2InstanceId: instance.ec2InstanceId,
+    reservation: reservationOf(td, overrides),
+  };
+}
+
+/**
+ * Decides and commits `count` tasks on `instances` (all of the cluster's, or the ones StartTask
+ * names), retrying the decision when another placement got there first.
+ */
+export async function launch(
+  deps: EcsDeps,
+  s: Scope,
+  cluster: ClusterRecord,
+  td: TaskDefinitionRecord,
+  input: LaunchInput,
+  pickInstances: (all: { instance: ContainerInstanceRecord; modRevision: number }[]) => {
+    candidates: { instance: ContainerInstanceRecord; modRevision: number }[];
+    failures: Failure[];
+  },
+  count: number,
+): Promise<{ tasks: TaskRecord[]; failures: Failure[] }> {
+  const { store, random } = deps;
+  const reservation = reservationOf(td, input.overrides);
+  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
+    const listed = (await store.list<ContainerInstanceRecord>(keys.containerInstances(cluster.clusterName))).records.map((r) => ({
+      instance: r.value,
+      modRevision: r.modRevision,
+    }));
+    const { candidates, failures: pickFailures } = pickInstances(listed);
+    const tasksNow = await listValues<TaskRecord>(store, keys.tasks(cluster.clusterName));
+    const pool: Candidate[] = candidates.map(({ instance }) => ({
+      arn: instance.containerInstanceArn,
+      active: instance.status === 'ACTIVE',
+      agentConnected: instance.agentConnected,
+      capacity: capacityOf(instance, tasksNow.filter((t) => t.containerInstanceId === instance.id)),
+    }));
+    const decision = placeTasks(pool, reservation, count, random);
+    const byArn = new Map(candidates.map((c) => [c.instance.containerInstanceArn, c]));
+    const tasks = decision.placed.map((arn) => buildTask(s, random, cluster, td, byArn.get(arn)!.instance, input));
+    const failures = [...pickFailures, ...decision.failures];
+    if (tasks.length === 0) return { tasks, failures };
+    const used = [...new Set(decision.placed)].map((arn) => byArn.get(arn)!);
+    const ops: TxnOp[] = [
+      ...tasks.map((t): TxnOp => ({ type: 'put', key: keys.task(cluster.clusterName, t.taskId), value: t })),
+      ...used.map(({ instance }): TxnOp => ({
+        type: 'put',
+        key: keys.containerInstance(cluster.clusterName, instance.id),
+        value: { ...instance, placementVersion: instance.placementVersion + 1 },
+      })),
+    ];
+    const r = await store.txn({
+      compares: [
+        ...used.map(({ instance, modRevision }) => ({ key: keys.containerInstance(cluster.clusterName, instance.id), modRevision })),
+        ...tasks.map((t) => ({ key: keys.task(cluster.clusterName, t.taskId), modRevision: 0 })),
+      ],
+      success: ops,
+    });
+    if (!r.succeeded) continue;
+    for (const t of tasks) await addTags(store, t.taskArn, input.tags);
+    return { tasks, failures };
+  }
+  throw new AwsError('ServerException', 'Too much placement contention in this cluster; try again.', 500);
+}

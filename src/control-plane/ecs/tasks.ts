@@ -1,0 +1,141 @@
+/** RunTask, StartTask, StopTask, DescribeTasks, ListTasks. Placement itself is in task-launch.ts. */
+import type { OperationHandler } from '../api/operation.js';
+import { keys } from '../../domain/keys.js';
+import { ecsArn, resourceIdOf } from '../../domain/ecs/arn.js';
+import type { ContainerInstanceRecord, Failure, TaskRecord } from '../../domain/ecs/records.js';
+import { errors, listValues, requireCluster, scopeOf, updateRecord, wantsTags, type EcsDeps } from './ecs-context.js';
+import { resolveActiveTaskDefinition } from './task-definitions.js';
+import { launch, renderTask, type LaunchInput } from './task-launch.js';
+import { paginate } from './paging.js';
+
+export { renderTask } from './task-launch.js';
+
+export function taskHandlers(deps: EcsDeps): Record<string, OperationHandler> {
+  const { store } = deps;
+  return {
+    async RunTask(input: LaunchInput & { count?: number; launchType?: string }, ctx) {
+      const s = scopeOf(ctx);
+      const cluster = (await requireCluster(store, input.cluster)).value;
+      const count = input.count ?? 1;
+      if (!Number.isInteger(count) || count < 1 || count > 10) throw errors.invalid('count must be between 1 and 10.');
+      if (input.launchType !== undefined && input.launchType !== 'EC2' && input.launchType !== 'EXTERNAL') {
+        throw errors.invalid(`Launch type ${input.launchType} is not supported by Berth; use EC2.`);
+      }
+      const td = await resolveActiveTaskDefinition(store, input.taskDefinition);
+      const registered = (await listValues<ContainerInstanceRecord>(store, keys.containerInstances(cluster.clusterName))).filter(
+        (i) => i.status === 'ACTIVE' || i.status === 'DRAINING',
+      );
+      if (registered.length === 0) throw errors.invalid('No Container Instances were found in your cluster.');
+      const { tasks, failures } = await launch(
+        deps,
+        s,
+        cluster,
+        td,
+        input,
+        (all) => ({ candidates: all.filter((c) => c.instance.status === 'ACTIVE'), failures: [] }),
+        count,
+      );
+      return { tasks: await Promise.all(tasks.map((t) => renderTask(store, t))), failures };
+    },
+
+    async StartTask(input: LaunchInput & { containerInstances: string[] }, ctx) {
+      const s = scopeOf(ctx);
+      const cluster = (await requireCluster(store, input.cluster)).value;
+      if (input.containerInstances.length === 0 || input.containerInstances.length > 10) {
+        throw errors.invalid('containerInstances must have between 1 and 10 items.');
+      }
+      const td = await resolveActiveTaskDefinition(store, input.taskDefinition);
+      const tasks: TaskRecord[] = [];
+      const failures: Failure[] = [];
+      // One task per named instance, each placed (and committed) on exactly that instance.
+      for (const ref of input.containerInstances) {
+        const id = resourceIdOf(ref, 'container-instance');
+        const r = await launch(
+          deps,
+          s,
+          cluster,
+          td,
+          input,
+          (all) => {
+            const hit = all.find((c) => c.instance.id === id && c.instance.status !== 'INACTIVE');
+            if (!hit) return { candidates: [], failures: [{ arn: ref, reason: 'MISSING' }] };
+            if (hit.instance.status !== 'ACTIVE') return { candidates: [], failures: [{ arn: hit.instance.containerInstanceArn, reason: 'DRAINING' }] };
+            return { candidates: [hit], failures: [] };
+          },
+          1,
+        );
+        tasks.push(...r.tasks);
+        failures.push(...r.failures);
+      }
+      return { tasks: await Promise.all(tasks.map((t) => renderTask(store, t))), failures };
+    },
+
+    async StopTask(input: { cluster?: string; task: string; reason?: string }, ctx) {
+      const cluster = (await requireCluster(store, input.cluster)).value;
+      const id = resourceIdOf(input.task, 'task');
+      if (id === undefined) throw errors.taskNotFound();
+      const updated = await updateRecord<TaskRecord>(store, keys.task(cluster.clusterName, id), (cur) => {
+        if (!cur) throw errors.taskNotFound();
+        const t = cur.value;
+        if (t.desiredStatus === 'STOPPED') return t; // already on its way down: StopTask is idempotent
+        return {
+          ...t,
+          desiredStatus: 'STOPPED',
+          stopCode: 'UserInitiated',
+          stoppedReason: input.reason ?? 'Task stopped by user',
+          stoppingAt: ctx.now,
+          version: t.version + 1,
+        };
+      });
+      return { task: await renderTask(store, updated) };
+    },
+
+    async DescribeTasks(input: { cluster?: string; tasks: string[]; include?: string[] }, ctx) {
+      const s = scopeOf(ctx);
+      const cluster = (await requireCluster(store, input.cluster)).value;
+      if (input.tasks.length === 0) throw errors.invalid('Tasks cannot be empty.');
+      if (input.tasks.length > 100) throw errors.invalid('tasks can have at most 100 items.');
+      const tasks: Record<string, unknown>[] = [];
+      const failures: Failure[] = [];
+      for (const ref of input.tasks) {
+        const id = resourceIdOf(ref, 'task');
+        const rec = id === undefined ? undefined : await store.get<TaskRecord>(keys.task(cluster.clusterName, id));
+        if (!rec) failures.push({ arn: id !== undefined && !ref.startsWith('arn:') ? ecsArn.task(s, cluster.clusterName, id) : ref, reason: 'MISSING' });
+        else tasks.push(await renderTask(store, rec.value, wantsTags(input.include)));
+      }
+      return { tasks, failures };
+    },
+
+    async ListTasks(input: {
+      cluster?: string;
+      containerInstance?: string;
+      family?: string;
+      serviceName?: string;
+      startedBy?: string;
+      desiredStatus?: 'RUNNING' | 'PENDING' | 'STOPPED';
+      launchType?: string;
+      nextToken?: string;
+      maxResults?: number;
+    }) {
+      const cluster = (await requireCluster(store, input.cluster)).value;
+      if (input.serviceName !== undefined) {
+        const svc = await store.get(keys.service(cluster.clusterName, resourceIdOf(input.serviceName, 'service') ?? ''));
+        if (!svc) throw errors.serviceNotFound();
+      }
+      const instanceId = input.containerInstance !== undefined ? resourceIdOf(input.containerInstance, 'container-instance') : undefined;
+      const serviceGroup = input.serviceName !== undefined ? `service:${resourceIdOf(input.serviceName, 'service')}` : undefined;
+      const desired = input.desiredStatus ?? 'RUNNING';
+      const all = (await listValues<TaskRecord>(store, keys.tasks(cluster.clusterName))).filter(
+        (t) =>
+          t.desiredStatus === desired &&
+          (input.containerInstance === undefined || t.containerInstanceId === instanceId) &&
+          (input.family === undefined || t.family === input.family) &&
+          (serviceGroup === undefined || t.group === serviceGroup) &&
+          (input.startedBy === undefined || t.startedBy === input.startedBy) &&
+          (input.launchType === undefined || t.launchType === input.launchType),
+      );
+      const page = paginate(all, (t) => t.taskArn, input);
+      return { taskArns: page.items.map((t) => t.taskArn), nextToken: page.nextToken };
+    },
+  };
+}

@@ -1,0 +1,285 @@
+/**
+ * ECS records as stored. They stay close to the API shapes (so describing is mostly a copy) and carry
+ * a few internal fields, prefixed by nothing but listed in INTERNAL_* so renderers can drop them.
+ * Timestamps are epoch milliseconds.
+ */
+
+export type Tag = { key: string; value?: string };
+export type KeyValue = { name?: string; value?: string };
+export type Attribute = { name: string; value?: string; targetType?: string; targetId?: string };
+
+export interface Resource {
+  name: string;
+  type: 'INTEGER' | 'STRINGSET' | 'LONG' | 'DOUBLE';
+  integerValue?: number;
+  longValue?: number;
+  doubleValue?: number;
+  stringSetValue?: string[];
+}
+
+export interface Failure {
+  arn?: string;
+  reason?: string;
+  detail?: string;
+}
+
+export type ClusterStatus = 'ACTIVE' | 'INACTIVE' | 'PROVISIONING' | 'DEPROVISIONING' | 'FAILED';
+
+export interface ClusterRecord {
+  clusterArn: string;
+  clusterName: string;
+  status: ClusterStatus;
+  settings: KeyValue[];
+  configuration?: unknown;
+  capacityProviders: string[];
+  defaultCapacityProviderStrategy: unknown[];
+  createdAt: number;
+}
+
+export interface PortMapping {
+  containerPort?: number;
+  hostPort?: number;
+  protocol?: 'tcp' | 'udp';
+  name?: string;
+  appProtocol?: string;
+  containerPortRange?: string;
+}
+
+export interface HealthCheck {
+  command: string[];
+  interval?: number;
+  timeout?: number;
+  retries?: number;
+  startPeriod?: number;
+}
+
+export interface ContainerDefinition {
+  name?: string;
+  image?: string;
+  cpu?: number;
+  memory?: number;
+  memoryReservation?: number;
+  essential?: boolean;
+  portMappings?: PortMapping[];
+  environment?: KeyValue[];
+  command?: string[];
+  entryPoint?: string[];
+  healthCheck?: HealthCheck;
+  dockerLabels?: Record<string, string>;
+  dependsOn?: { containerName: string; condition: string }[];
+  stopTimeout?: number;
+  mountPoints?: unknown[];
+  volumesFrom?: unknown[];
+  [other: string]: unknown;
+}
+
+export type NetworkMode = 'bridge' | 'host' | 'awsvpc' | 'none';
+
+export interface TaskDefinitionRecord {
+  taskDefinitionArn: string;
+  family: string;
+  revision: number;
+  containerDefinitions: ContainerDefinition[];
+  networkMode: NetworkMode;
+  status: 'ACTIVE' | 'INACTIVE' | 'DELETE_IN_PROGRESS';
+  volumes: unknown[];
+  placementConstraints: unknown[];
+  compatibilities: string[];
+  requiresCompatibilities?: string[];
+  requiresAttributes: { name: string }[];
+  cpu?: string;
+  memory?: string;
+  taskRoleArn?: string;
+  executionRoleArn?: string;
+  pidMode?: string;
+  ipcMode?: string;
+  runtimePlatform?: unknown;
+  registeredAt: number;
+  deregisteredAt?: number;
+  registeredBy: string;
+  [other: string]: unknown;
+}
+
+export interface LoadBalancer {
+  targetGroupArn?: string;
+  loadBalancerName?: string;
+  containerName?: string;
+  containerPort?: number;
+}
+
+export interface DeploymentConfiguration {
+  deploymentCircuitBreaker: { enable: boolean; rollback: boolean };
+  maximumPercent: number;
+  minimumHealthyPercent: number;
+  [other: string]: unknown;
+}
+
+export interface Deployment {
+  id: string;
+  status: 'PRIMARY' | 'ACTIVE' | 'INACTIVE';
+  taskDefinition: string;
+  desiredCount: number;
+  pendingCount: number;
+  runningCount: number;
+  failedTasks: number;
+  createdAt: number;
+  updatedAt: number;
+  launchType: string;
+  networkConfiguration?: unknown;
+  rolloutState: 'IN_PROGRESS' | 'COMPLETED' | 'FAILED';
+  rolloutStateReason: string;
+}
+
+export interface ServiceEvent {
+  id: string;
+  createdAt: number;
+  message: string;
+}
+
+export interface ServiceRecord {
+  serviceArn: string;
+  serviceName: string;
+  clusterArn: string;
+  loadBalancers: LoadBalancer[];
+  serviceRegistries: unknown[];
+  status: 'ACTIVE' | 'DRAINING' | 'INACTIVE';
+  desiredCount: number;
+  runningCount: number;
+  pendingCount: number;
+  launchType: string;
+  taskDefinition: string;
+  deploymentConfiguration: DeploymentConfiguration;
+  deployments: Deployment[];
+  roleArn?: string;
+  events: ServiceEvent[];
+  createdAt: number;
+  placementConstraints: unknown[];
+  placementStrategy: unknown[];
+  networkConfiguration?: unknown;
+  healthCheckGracePeriodSeconds?: number;
+  schedulingStrategy: 'REPLICA' | 'DAEMON';
+  deploymentController: { type: string };
+  createdBy: string;
+  enableECSManagedTags: boolean;
+  propagateTags: string;
+  enableExecuteCommand: boolean;
+  /** Internal: the CreateService clientToken, for idempotent retries. */
+  clientToken?: string;
+}
+
+export interface NetworkBinding {
+  bindIP?: string;
+  containerPort?: number;
+  hostPort?: number;
+  protocol?: 'tcp' | 'udp';
+}
+
+export interface ContainerRecord {
+  containerArn: string;
+  taskArn: string;
+  name: string;
+  image?: string;
+  runtimeId?: string;
+  lastStatus: string;
+  exitCode?: number;
+  reason?: string;
+  networkBindings: NetworkBinding[];
+  networkInterfaces: unknown[];
+  healthStatus: 'HEALTHY' | 'UNHEALTHY' | 'UNKNOWN';
+  cpu: string;
+  memory?: string;
+  memoryReservation?: string;
+}
+
+export type TaskStatus =
+  | 'PROVISIONING'
+  | 'PENDING'
+  | 'ACTIVATING'
+  | 'RUNNING'
+  | 'DEACTIVATING'
+  | 'STOPPING'
+  | 'DEPROVISIONING'
+  | 'STOPPED'
+  | 'DELETED';
+
+/** What a placed task holds on its instance until it is STOPPED. */
+export interface Reservation {
+  cpu: number;
+  memory: number;
+  /** Static host ports (tcp). Dynamic ones (hostPort 0) are never here. */
+  ports: number[];
+  portsUdp: number[];
+}
+
+export interface TaskRecord {
+  taskArn: string;
+  clusterArn: string;
+  taskDefinitionArn: string;
+  containerInstanceArn: string;
+  lastStatus: TaskStatus;
+  desiredStatus: 'RUNNING' | 'STOPPED';
+  healthStatus: 'HEALTHY' | 'UNHEALTHY' | 'UNKNOWN';
+  containers: ContainerRecord[];
+  group: string;
+  startedBy?: string;
+  launchType: string;
+  cpu?: string;
+  memory?: string;
+  overrides: { containerOverrides: unknown[]; inferenceAcceleratorOverrides: unknown[]; [k: string]: unknown };
+  attachments: unknown[];
+  createdAt: number;
+  startedAt?: number;
+  stoppingAt?: number;
+  stoppedAt?: number;
+  stopCode?: string;
+  stoppedReason?: string;
+  version: number;
+  // Internal (not on the wire):
+  taskId: string;
+  clusterName: string;
+  family: string;
+  containerInstanceId: string;
+  ec2InstanceId: string;
+  reservation: Reservation;
+}
+
+export type ContainerInstanceStatus =
+  | 'ACTIVE'
+  | 'DRAINING'
+  | 'REGISTERING'
+  | 'REGISTRATION_FAILED'
+  | 'DEREGISTERING'
+  | 'INACTIVE';
+
+export interface ContainerInstanceRecord {
+  containerInstanceArn: string;
+  ec2InstanceId: string;
+  version: number;
+  versionInfo: { agentVersion?: string; agentHash?: string; dockerVersion?: string };
+  registeredResources: Resource[];
+  status: ContainerInstanceStatus;
+  statusReason?: string;
+  agentConnected: boolean;
+  attributes: Attribute[];
+  registeredAt: number;
+  // Internal:
+  id: string;
+  clusterName: string;
+  /** Berth extra: where the control plane and load balancers reach this host (never on the wire). */
+  advertiseAddress?: string;
+  /** Bumped by every placement on this instance: the compare that serialises placements. */
+  placementVersion: number;
+}
+
+export const TASK_INTERNAL = ['taskId', 'clusterName', 'family', 'containerInstanceId', 'ec2InstanceId', 'reservation'] as const;
+export const INSTANCE_INTERNAL = ['id', 'clusterName', 'advertiseAddress', 'placementVersion'] as const;
+
+/** A copy of `record` without the listed internal fields. */
+export function withoutInternal<T extends object>(record: T, internal: readonly string[]): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(record)) if (!internal.includes(k)) out[k] = v;
+  return out;
+}
+
+/** Task states in which the task still holds its reservation and counts as pending. */
+export const PENDING_STATES: readonly TaskStatus[] = ['PROVISIONING', 'PENDING', 'ACTIVATING'];

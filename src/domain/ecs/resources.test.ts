@@ -1,0 +1,76 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { capacityOf, misfit, remainingResources, reservationOf, type TaskOverrides } from './resources.js';
+import type { Reservation, Resource, TaskDefinitionRecord } from './records.js';
+
+const td = (over: Partial<TaskDefinitionRecord>): TaskDefinitionRecord =>
+  ({ networkMode: 'bridge', containerDefinitions: [], ...over }) as TaskDefinitionRecord;
+
+const registered: Resource[] = [
+  { name: 'CPU', type: 'INTEGER', integerValue: 1024 },
+  { name: 'MEMORY', type: 'INTEGER', integerValue: 2048 },
+  { name: 'PORTS', type: 'STRINGSET', stringSetValue: ['22', '2375'] },
+  { name: 'PORTS_UDP', type: 'STRINGSET', stringSetValue: [] },
+];
+
+describe('reservationOf', () => {
+  const cases: [string, TaskDefinitionRecord, TaskOverrides, Reservation][] = [
+    [
+      'bridge: dynamic ports are not reserved, static ones are',
+      td({
+        containerDefinitions: [
+          { name: 'a', cpu: 128, memory: 256, portMappings: [{ containerPort: 80, hostPort: 0 }, { containerPort: 81, hostPort: 8081 }] },
+          { name: 'b', memoryReservation: 64, memory: 512, portMappings: [{ containerPort: 53, hostPort: 53, protocol: 'udp' }] },
+        ],
+      }),
+      {},
+      { cpu: 128, memory: 320, ports: [8081], portsUdp: [53] },
+    ],
+    [
+      'host mode: the container port is the host port',
+      td({ networkMode: 'host', containerDefinitions: [{ name: 'a', memory: 10, portMappings: [{ containerPort: 9000 }] }] }),
+      {},
+      { cpu: 0, memory: 10, ports: [9000], portsUdp: [] },
+    ],
+    [
+      'awsvpc holds no host ports; task-level sizes win',
+      td({ networkMode: 'awsvpc', cpu: '512', memory: '1024', containerDefinitions: [{ name: 'a', cpu: 1, portMappings: [{ containerPort: 80, hostPort: 80 }] }] }),
+      {},
+      { cpu: 512, memory: 1024, ports: [], portsUdp: [] },
+    ],
+    [
+      'container overrides replace the definition values',
+      td({ containerDefinitions: [{ name: 'a', cpu: 10, memory: 100 }] }),
+      { containerOverrides: [{ name: 'a', cpu: 20, memoryReservation: 50 }] },
+      { cpu: 20, memory: 50, ports: [], portsUdp: [] },
+    ],
+  ];
+  for (const [name, def, overrides, want] of cases) test(name, () => assert.deepEqual(reservationOf(def, overrides), want));
+});
+
+describe('capacity and fit', () => {
+  const r = (cpu: number, memory: number, ports: number[] = []): Reservation => ({ cpu, memory, ports, portsUdp: [] });
+  test('running and pending tasks hold resources, stopped ones do not', () => {
+    const cap = capacityOf({ registeredResources: registered }, [
+      { lastStatus: 'RUNNING', reservation: r(256, 512, [8080]) },
+      { lastStatus: 'PROVISIONING', reservation: r(256, 512) },
+      { lastStatus: 'STOPPED', reservation: r(512, 1024, [9090]) },
+    ]);
+    assert.equal(cap.cpu, 512);
+    assert.equal(cap.memory, 1024);
+    assert.deepEqual(
+      remainingResources({ registeredResources: registered }, cap).map((x) => x.integerValue ?? x.stringSetValue),
+      [512, 1024, ['22', '2375', '8080'], []],
+    );
+  });
+  const cap = () => capacityOf({ registeredResources: registered }, [{ lastStatus: 'RUNNING', reservation: r(0, 0, [8080]) }]);
+  const table: [string, Reservation, string | undefined][] = [
+    ['fits exactly', r(1024, 2048, [8081]), undefined],
+    ['too much cpu', r(1025, 1), 'CPU'],
+    ['too much memory', r(1, 2049), 'MEMORY'],
+    ['reserved port', r(1, 1, [22]), 'PORTS'],
+    ['port of a running task', r(1, 1, [8080]), 'PORTS'],
+    ['same port twice in one task', r(1, 1, [9000, 9000]), 'PORTS'],
+  ];
+  for (const [name, res, want] of table) test(name, () => assert.equal(misfit(cap(), res), want));
+});

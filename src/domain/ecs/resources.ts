@@ -1,0 +1,117 @@
+/**
+ * What a task reserves on its container instance, what an instance has left, and whether a task
+ * fits. Pure. Remaining resources are always derived from the tasks placed on the instance (level,
+ * not edge bookkeeping), so a lost event can never make them drift.
+ */
+import type { ContainerInstanceRecord, Reservation, Resource, TaskDefinitionRecord, TaskRecord } from './records.js';
+
+export interface ContainerOverride {
+  name?: string;
+  cpu?: number;
+  memory?: number;
+  memoryReservation?: number;
+  [other: string]: unknown;
+}
+
+export interface TaskOverrides {
+  containerOverrides?: ContainerOverride[];
+  cpu?: string;
+  memory?: string;
+  [other: string]: unknown;
+}
+
+/** CPU units, MiB and static host ports the task holds on its instance. */
+export function reservationOf(td: TaskDefinitionRecord, overrides: TaskOverrides = {}): Reservation {
+  const byName = new Map((overrides.containerOverrides ?? []).map((o) => [o.name, o]));
+  let cpu = 0;
+  let memory = 0;
+  const ports: number[] = [];
+  const portsUdp: number[] = [];
+  for (const c of td.containerDefinitions) {
+    const o = byName.get(c.name);
+    cpu += o?.cpu ?? c.cpu ?? 0;
+    memory += o?.memoryReservation ?? o?.memory ?? c.memoryReservation ?? c.memory ?? 0;
+    if (td.networkMode === 'awsvpc' || td.networkMode === 'none') continue;
+    for (const p of c.portMappings ?? []) {
+      const host = td.networkMode === 'host' ? (p.hostPort || p.containerPort) : p.hostPort;
+      if (!host) continue; // hostPort 0 or omitted in bridge mode: dynamic, chosen by the agent
+      (p.protocol === 'udp' ? portsUdp : ports).push(host);
+    }
+  }
+  const taskCpu = overrides.cpu ?? td.cpu;
+  const taskMemory = overrides.memory ?? td.memory;
+  if (taskCpu !== undefined && taskCpu !== '') cpu = Number.parseInt(taskCpu, 10) || cpu;
+  if (taskMemory !== undefined && taskMemory !== '') memory = Number.parseInt(taskMemory, 10) || memory;
+  return { cpu, memory, ports, portsUdp };
+}
+
+/** Whether a task holds its reservation: until it is STOPPED. */
+export function holdsReservation(task: Pick<TaskRecord, 'lastStatus'>): boolean {
+  return task.lastStatus !== 'STOPPED' && task.lastStatus !== 'DELETED';
+}
+
+export interface Capacity {
+  cpu: number;
+  memory: number;
+  ports: Set<number>;
+  portsUdp: Set<number>;
+}
+
+function integer(resources: Resource[], name: string): number {
+  const r = resources.find((x) => x.name === name);
+  return r?.integerValue ?? r?.longValue ?? r?.doubleValue ?? 0;
+}
+
+function stringSet(resources: Resource[], name: string): number[] {
+  return (resources.find((x) => x.name === name)?.stringSetValue ?? []).map(Number).filter(Number.isFinite);
+}
+
+/** Registered minus what the given tasks hold (only those still holding a reservation count). */
+export function capacityOf(instance: Pick<ContainerInstanceRecord, 'registeredResources'>, tasks: Pick<TaskRecord, 'lastStatus' | 'reservation'>[]): Capacity {
+  const reg = instance.registeredResources;
+  const cap: Capacity = {
+    cpu: integer(reg, 'CPU'),
+    memory: integer(reg, 'MEMORY'),
+    ports: new Set(stringSet(reg, 'PORTS')),
+    portsUdp: new Set(stringSet(reg, 'PORTS_UDP')),
+  };
+  for (const t of tasks) if (holdsReservation(t)) take(cap, t.reservation);
+  return cap;
+}
+
+/** Mutates `cap` to account for one more reservation. */
+export function take(cap: Capacity, r: Reservation): void {
+  cap.cpu -= r.cpu;
+  cap.memory -= r.memory;
+  for (const p of r.ports) cap.ports.add(p);
+  for (const p of r.portsUdp) cap.portsUdp.add(p);
+}
+
+export type FitFailure = 'CPU' | 'MEMORY' | 'PORTS';
+
+/** The first resource that does not fit, in ECS's order (CPU, MEMORY, PORTS), or undefined. */
+export function misfit(cap: Capacity, r: Reservation): FitFailure | undefined {
+  if (r.cpu > cap.cpu) return 'CPU';
+  if (r.memory > cap.memory) return 'MEMORY';
+  if (r.ports.some((p) => cap.ports.has(p)) || r.portsUdp.some((p) => cap.portsUdp.has(p))) return 'PORTS';
+  if (new Set(r.ports).size !== r.ports.length || new Set(r.portsUdp).size !== r.portsUdp.length) return 'PORTS';
+  return undefined;
+}
+
+/** remainingResources as DescribeContainerInstances shows them (same names and order as registered). */
+export function remainingResources(instance: Pick<ContainerInstanceRecord, 'registeredResources'>, cap: Capacity): Resource[] {
+  return instance.registeredResources.map((r): Resource => {
+    switch (r.name) {
+      case 'CPU':
+        return { ...r, integerValue: cap.cpu };
+      case 'MEMORY':
+        return { ...r, integerValue: cap.memory };
+      case 'PORTS':
+        return { ...r, stringSetValue: [...cap.ports].sort((a, b) => a - b).map(String) };
+      case 'PORTS_UDP':
+        return { ...r, stringSetValue: [...cap.portsUdp].sort((a, b) => a - b).map(String) };
+      default:
+        return { ...r };
+    }
+  });
+}
