@@ -20,6 +20,12 @@ describe('target group settings', () => {
     assert.equal(s.VpcId, VPC);
     assert.equal(s.ProtocolVersion, 'HTTP1');
   });
+
+  test('a short interval alone works: the default timeout stays below it', () => {
+    assert.equal(resolveTargetGroupSettings({ ...base, HealthCheckIntervalSeconds: 5 }, VPC).HealthCheckTimeoutSeconds, 4);
+    assert.equal(resolveTargetGroupSettings({ ...base, HealthCheckIntervalSeconds: 6 }, VPC).HealthCheckTimeoutSeconds, 5);
+    assert.equal(resolveTargetGroupSettings({ ...base, HealthCheckIntervalSeconds: 300 }, VPC).HealthCheckTimeoutSeconds, 5);
+  });
   const bad: Array<[string, Record<string, unknown>]> = [
     ['interval 4', { HealthCheckIntervalSeconds: 4 }],
     ['interval 301', { HealthCheckIntervalSeconds: 301 }],

@@ -53,6 +53,14 @@ function healthCheckPort(value: string | undefined): string {
 }
 
 /** Interval, timeout and thresholds checked together, because the timeout must be below the interval. */
+/**
+ * ALB's default timeout is 5 s, which an interval of 5 s (the shortest) would reject. A user who
+ * asks only for a short interval wants it to work: the default timeout stays below the interval.
+ */
+export function defaultTimeout(intervalSeconds: number): number {
+  return Math.max(2, Math.min(5, intervalSeconds - 1));
+}
+
 function checkHealthTimes(s: Pick<TargetGroupSettings, 'HealthCheckIntervalSeconds' | 'HealthCheckTimeoutSeconds' | 'HealthyThresholdCount' | 'UnhealthyThresholdCount'>): void {
   range(s.HealthCheckIntervalSeconds, 5, 300, 'HealthCheckIntervalSeconds');
   range(s.HealthCheckTimeoutSeconds, 2, 120, 'HealthCheckTimeoutSeconds');
@@ -119,7 +127,7 @@ export function resolveTargetGroupSettings(input: {
     HealthCheckEnabled: input.HealthCheckEnabled ?? true,
     HealthCheckPath: checkPath(input.HealthCheckPath ?? '/'),
     HealthCheckIntervalSeconds: input.HealthCheckIntervalSeconds ?? 30,
-    HealthCheckTimeoutSeconds: input.HealthCheckTimeoutSeconds ?? 5,
+    HealthCheckTimeoutSeconds: input.HealthCheckTimeoutSeconds ?? defaultTimeout(input.HealthCheckIntervalSeconds ?? 30),
     HealthyThresholdCount: input.HealthyThresholdCount ?? 5,
     UnhealthyThresholdCount: input.UnhealthyThresholdCount ?? 2,
     Matcher: { HttpCode: input.Matcher?.HttpCode ?? '200' },

@@ -1,0 +1,60 @@
+/**
+ * `berth up` as a process: it starts, answers the SDK, keeps every acknowledged write through
+ * kill -9, and shuts down quickly on SIGTERM.
+ */
+import { after, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ECSClient, ListClustersCommand, RegisterTaskDefinitionCommand, DescribeTaskDefinitionCommand, CreateClusterCommand } from '@aws-sdk/client-ecs';
+import { removeDataDir, startBerthProcess, type BerthProcess } from '../support/berth-process.js';
+
+const client = (endpoint: string) =>
+  new ECSClient({ endpoint, region: 'eu-west-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' }, maxAttempts: 1 });
+
+describe('berth up process', () => {
+  const started: BerthProcess[] = [];
+  after(async () => {
+    for (const b of started) await b.kill9();
+    for (const b of started) removeDataDir(b.dataDir);
+  });
+
+  test('region comes from the credential scope; ARNs use account 000000000000', async () => {
+    const b = await startBerthProcess();
+    started.push(b);
+    const out = await client(b.apiUrl).send(new CreateClusterCommand({ clusterName: 'eu' }));
+    assert.equal(out.cluster?.clusterArn, 'arn:aws:ecs:eu-west-1:000000000000:cluster/eu');
+  });
+
+  test('acknowledged writes survive kill -9', async () => {
+    const b = await startBerthProcess();
+    started.push(b);
+    const ecs = client(b.apiUrl);
+    const acked: number[] = [];
+    for (let i = 0; i < 25; i++) {
+      const r = await ecs.send(
+        new RegisterTaskDefinitionCommand({
+          family: 'durable',
+          containerDefinitions: [{ name: 'c', image: 'busybox', memory: 32, environment: [{ name: 'I', value: String(i) }] }],
+        }),
+      );
+      acked.push(r.taskDefinition!.revision!);
+    }
+    await b.kill9();
+    const again = await startBerthProcess({ dataDir: b.dataDir });
+    started.push(again);
+    const ecs2 = client(again.apiUrl);
+    for (const rev of acked) {
+      const d = await ecs2.send(new DescribeTaskDefinitionCommand({ taskDefinition: `durable:${rev}` }));
+      assert.equal(d.taskDefinition?.containerDefinitions?.[0]?.environment?.[0]?.value, String(rev - 1));
+    }
+  });
+
+  test('SIGTERM shuts down cleanly and quickly', async () => {
+    const b = await startBerthProcess();
+    started.push(b);
+    await client(b.apiUrl).send(new ListClustersCommand({}));
+    const t0 = Date.now();
+    const code = await b.stop();
+    assert.equal(code, 0, b.output());
+    assert.ok(Date.now() - t0 < 5_000, `took ${Date.now() - t0} ms`);
+  });
+});
