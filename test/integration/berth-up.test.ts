@@ -48,6 +48,25 @@ describe('berth up process', () => {
     }
   });
 
+  test('--auth sigv4 accepts the configured key and refuses a wrong secret or an unknown key with 403', async () => {
+    const b = await startBerthProcess({ args: ['--auth', 'sigv4', '--access-key-id', 'AKIDBERTH', '--secret-access-key', 'right'] });
+    started.push(b);
+    const signed = (accessKeyId: string, secretAccessKey: string) =>
+      new ECSClient({ endpoint: b.apiUrl, region: 'us-east-1', credentials: { accessKeyId, secretAccessKey }, maxAttempts: 1 });
+    const ok = await signed('AKIDBERTH', 'right').send(new ListClustersCommand({}));
+    assert.equal(ok.clusterArns?.length, 1);
+    for (const [id, secret, code] of [
+      ['AKIDBERTH', 'wrong', 'InvalidSignatureException'],
+      ['AKIDOTHER', 'right', 'UnrecognizedClientException'],
+    ] as const) {
+      await assert.rejects(signed(id, secret).send(new ListClustersCommand({})), (err: { name: string; $metadata: { httpStatusCode: number } }) => {
+        assert.equal(err.name, code);
+        assert.equal(err.$metadata.httpStatusCode, 403);
+        return true;
+      });
+    }
+  });
+
   test('SIGTERM shuts down cleanly and quickly', async () => {
     const b = await startBerthProcess();
     started.push(b);
