@@ -23,8 +23,11 @@ import {
   type TaskDefinitionRecord,
   type TaskRecord,
 } from '../../domain/ecs/records.js';
-import { capacityOf, reservationOf, type TaskOverrides } from '../../domain/ecs/resources.js';
-import { placeTasks, type Candidate } from '../../domain/ecs/placement.js';
+import { reservationOf, type TaskOverrides } from '../../domain/ecs/resources.js';
+import { candidatesOf } from '../../scheduling/placement/candidate.js';
+import { parseConstraints } from '../../scheduling/placement/constraint.js';
+import { parseStrategies, RUN_TASK_DEFAULT_STRATEGIES } from '../../scheduling/placement/strategy.js';
+import { place } from '../../scheduling/placement/place.js';
 import { addTags, listValues, readTags, type EcsDeps, type Scope } from './ecs-context.js';
 
 const MAX_ATTEMPTS = 50;
@@ -36,6 +39,10 @@ export interface LaunchInput {
   startedBy?: string;
   overrides?: TaskOverrides;
   tags?: Tag[];
+  /** RunTask's own constraints, added to the task definition's. */
+  placementConstraints?: unknown[];
+  /** RunTask's strategies; none means random. */
+  placementStrategy?: unknown[];
 }
 
 export const renderTask = async (store: Store, t: TaskRecord, withTags = false): Promise<Record<string, unknown>> => {
@@ -121,6 +128,10 @@ export async function launch(
 ): Promise<{ tasks: TaskRecord[]; failures: Failure[] }> {
   const { store, random } = deps;
   const reservation = reservationOf(td, input.overrides);
+  const group = input.group ?? `family:${td.family}`;
+  // Validated before anything is read, so a bad constraint or strategy fails the call as a whole.
+  const constraints = parseConstraints([...(td.placementConstraints ?? []), ...(input.placementConstraints ?? [])]);
+  const strategies = parseStrategies(input.placementStrategy, RUN_TASK_DEFAULT_STRATEGIES);
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
     const listed = (await store.list<ContainerInstanceRecord>(keys.containerInstances(cluster.clusterName))).records.map((r) => ({
       instance: r.value,
@@ -128,18 +139,16 @@ export async function launch(
     }));
     const { candidates, failures: pickFailures } = pickInstances(listed);
     const tasksNow = await listValues<TaskRecord>(store, keys.tasks(cluster.clusterName));
-    const pool: Candidate[] = candidates.map(({ instance }) => ({
-      arn: instance.containerInstanceArn,
-      active: instance.status === 'ACTIVE',
-      agentConnected: instance.agentConnected,
-      capacity: capacityOf(instance, tasksNow.filter((t) => t.containerInstanceId === instance.id)),
-    }));
-    const decision = placeTasks(pool, reservation, count, random);
+    const pool = candidatesOf(
+      candidates.map((c) => c.instance),
+      tasksNow,
+    );
+    const decision = place({ count, reservation, group, constraints, strategies }, pool, random);
     const byArn = new Map(candidates.map((c) => [c.instance.containerInstanceArn, c]));
-    const tasks = decision.placed.map((arn) => buildTask(s, random, cluster, td, byArn.get(arn)!.instance, input));
-    const failures = [...pickFailures, ...decision.failures];
+    const tasks = decision.placements.map((arn) => buildTask(s, random, cluster, td, byArn.get(arn)!.instance, input));
+    const failures: Failure[] = [...pickFailures, ...(decision.failure?.rejections ?? []).map((r) => ({ arn: r.arn, reason: r.reason }))];
     if (tasks.length === 0) return { tasks, failures };
-    const used = [...new Set(decision.placed)].map((arn) => byArn.get(arn)!);
+    const used = [...new Set(decision.placements)].map((arn) => byArn.get(arn)!);
     const ops: TxnOp[] = [
       ...tasks.map((t): TxnOp => ({ type: 'put', key: keys.task(cluster.clusterName, t.taskId), value: t })),
       ...used.map(({ instance }): TxnOp => ({

@@ -22,6 +22,16 @@ describe('instance filter', () => {
     ['ec2InstanceId != i-2', true],
   ];
   for (const [expr, want] of cases) test(expr, () => assert.equal(matchesFilter(parseInstanceFilter(expr), instance), want));
-  for (const expr of ['runningTasksCount > 1', 'attribute:x in [a,b]', 'attribute:x ==', 'garbage'])
+  // The full cluster query language is tested in cluster-query.test.ts.
+  const more: [string, boolean][] = [
+    ['attribute:stack in [dev, prod]', true],
+    ['not(attribute:stack == prod) or agentConnected == true', true],
+  ];
+  for (const [expr, want] of more) test(expr, () => assert.equal(matchesFilter(parseInstanceFilter(expr), instance), want));
+  test('task terms need a caller that supplies the tasks', () => {
+    const withTasks = { ...instance, runningTasksCount: 2, groupCounts: new Map([['service:web', 1]]) };
+    assert.equal(matchesFilter(parseInstanceFilter('runningTasksCount > 1 and task:group == service:web', { withTasks: true }), withTasks), true);
+  });
+  for (const expr of ['attribute:x ==', 'garbage', 'attribute:x ~= y', 'runningTasksCount > 1', 'task:group == service:web'])
     test(`refuses ${expr}`, () => assert.throws(() => parseInstanceFilter(expr), (e: unknown) => e instanceof AwsError && e.code === 'InvalidParameterException'));
 });

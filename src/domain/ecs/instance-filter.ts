@@ -1,53 +1,39 @@
 /**
- * A subset of the cluster query language for ListContainerInstances `filter`:
- * terms `attribute:<name> == <value>`, `attribute:<name> != <value>`, `attribute:<name> exists`,
- * `ec2InstanceId == <id>`, `agentConnected == true|false`, joined with `and`.
- * Anything else is refused rather than silently matching everything.
+ * ListContainerInstances' `filter`: the cluster query language, parsed and evaluated by the
+ * placement pipeline's own parser (cluster-query.ts), so a filter and a
+ * memberOf constraint always agree. Anything not understood is refused with InvalidParameterException.
  */
-import { AwsError } from '../aws-error.js';
+import { parseClusterQuery, type ClusterQuery } from './cluster-query.js';
 import type { Attribute } from './records.js';
 
-export type FilterTerm =
-  | { kind: 'attribute'; name: string; op: '==' | '!=' | 'exists'; value?: string }
-  | { kind: 'ec2InstanceId'; op: '==' | '!='; value: string }
-  | { kind: 'agentConnected'; value: boolean };
+export type InstanceFilter = ClusterQuery;
 
-const TERM = /^\s*(attribute:[^\s=!]+|ec2InstanceId|agentConnected)\s*(==|!=|exists)\s*([^\s]*)\s*$/;
-
-export function parseInstanceFilter(expression: string): FilterTerm[] {
-  return expression.split(/\s+and\s+/i).map((part) => {
-    const m = TERM.exec(part);
-    if (!m) throw new AwsError('InvalidParameterException', `Unsupported filter expression: ${part.trim()}`);
-    const [, subject, op, value] = m as unknown as [string, string, '==' | '!=' | 'exists', string];
-    if (op === 'exists' ? value !== '' : value === '') {
-      throw new AwsError('InvalidParameterException', `Unsupported filter expression: ${part.trim()}`);
-    }
-    if (subject.startsWith('attribute:')) {
-      return { kind: 'attribute', name: subject.slice('attribute:'.length), op, ...(op !== 'exists' ? { value } : {}) };
-    }
-    if (subject === 'agentConnected' && op === '==' && (value === 'true' || value === 'false')) {
-      return { kind: 'agentConnected', value: value === 'true' };
-    }
-    if (subject === 'ec2InstanceId' && op !== 'exists') return { kind: 'ec2InstanceId', op, value };
-    throw new AwsError('InvalidParameterException', `Unsupported filter expression: ${part.trim()}`);
-  });
+/**
+ * `withTasks`: the caller fills runningTasksCount and groupCounts in, so `runningTasksCount` and
+ * `task:group` terms may be used; without it they are refused rather than matched against nothing.
+ */
+export function parseInstanceFilter(expression: string, options: { withTasks?: boolean } = {}): InstanceFilter {
+  return parseClusterQuery(expression, options.withTasks ? {} : { subjects: ['attribute', 'ec2InstanceId', 'agentConnected', 'registeredAt'] });
 }
 
-export function matchesFilter(
-  terms: FilterTerm[],
-  instance: { ec2InstanceId: string; agentConnected: boolean; attributes: Attribute[] },
-): boolean {
-  return terms.every((t) => {
-    switch (t.kind) {
-      case 'agentConnected':
-        return instance.agentConnected === t.value;
-      case 'ec2InstanceId':
-        return (instance.ec2InstanceId === t.value) === (t.op === '==');
-      case 'attribute': {
-        const a = instance.attributes.find((x) => x.name === t.name);
-        if (t.op === 'exists') return a !== undefined;
-        return ((a?.value ?? undefined) === t.value) === (t.op === '==');
-      }
-    }
+export interface FilterableInstance {
+  ec2InstanceId: string;
+  agentConnected: boolean;
+  attributes: Attribute[];
+  registeredAt?: number;
+  /** Needed only by `runningTasksCount` terms (0 when absent). */
+  runningTasksCount?: number;
+  /** Task group → count on the instance; needed only by `task:group` terms. */
+  groupCounts?: ReadonlyMap<string, number>;
+}
+
+export function matchesFilter(filter: InstanceFilter, instance: FilterableInstance): boolean {
+  return filter({
+    ec2InstanceId: instance.ec2InstanceId,
+    agentConnected: instance.agentConnected,
+    attributes: new Map(instance.attributes.map((a) => [a.name, a.value ?? undefined])),
+    ...(instance.registeredAt !== undefined ? { registeredAt: instance.registeredAt } : {}),
+    ...(instance.runningTasksCount !== undefined ? { runningTasksCount: instance.runningTasksCount } : {}),
+    ...(instance.groupCounts !== undefined ? { groupCounts: instance.groupCounts } : {}),
   });
 }
