@@ -51,7 +51,7 @@ export function clusterHandlers({ store }: EcsDeps): Record<string, OperationHan
       }
       // Idempotent by name: an ACTIVE cluster is returned as is, an INACTIVE one comes back to life.
       const record = await updateRecord<ClusterRecord>(store, keys.cluster(name), (cur) => {
-        if (cur && cur.value.status === 'ACTIVE') return cur.value;
+        if (cur && cur.status === 'ACTIVE') return cur;
         return {
           clusterArn: ecsArn.cluster(s, name),
           clusterName: name,
@@ -103,8 +103,8 @@ export function clusterHandlers({ store }: EcsDeps): Record<string, OperationHan
         throw new AwsError('ClusterContainsTasksException', 'The Cluster cannot be deleted while Tasks are active.');
       }
       const deleted = await updateRecord<ClusterRecord>(store, keys.cluster(name), (cur) => {
-        if (!cur || cur.value.status !== 'ACTIVE') throw errors.clusterNotFound();
-        return { ...cur.value, status: 'INACTIVE' };
+        if (!cur || cur.status !== 'ACTIVE') throw errors.clusterNotFound();
+        return { ...cur, status: 'INACTIVE' };
       });
       return { cluster: await renderCluster(store, deleted) };
     },

@@ -92,17 +92,17 @@ export async function registerContainerInstance(
   const record = await updateRecord<ContainerInstanceRecord>(store, keys.containerInstance(name, id), (cur) => ({
     containerInstanceArn: ecsArn.containerInstance(s, name, id),
     ec2InstanceId,
-    version: (cur?.value.version ?? 0) + 1,
-    versionInfo: input.versionInfo ?? cur?.value.versionInfo ?? {},
+    version: (cur?.version ?? 0) + 1,
+    versionInfo: input.versionInfo ?? cur?.versionInfo ?? {},
     registeredResources: withDefaultResources(input.totalResources),
-    status: cur && cur.value.status !== 'INACTIVE' ? cur.value.status : 'ACTIVE',
+    status: cur && cur.status !== 'INACTIVE' ? cur.status : 'ACTIVE',
     agentConnected: true,
     attributes: input.attributes ?? [],
-    registeredAt: cur?.value.registeredAt ?? s.now,
+    registeredAt: cur?.registeredAt ?? s.now,
     id,
     clusterName: name,
     ...(input.advertiseAddress !== undefined ? { advertiseAddress: input.advertiseAddress } : {}),
-    placementVersion: (cur?.value.placementVersion ?? 0) + 1,
+    placementVersion: (cur?.placementVersion ?? 0) + 1,
   }));
   await addTags(store, record.containerInstanceArn, input.tags);
   return record;
@@ -112,7 +112,7 @@ export async function registerContainerInstance(
 export async function setAgentConnected(store: Store, cluster: string, id: string, connected: boolean): Promise<ContainerInstanceRecord> {
   return updateRecord<ContainerInstanceRecord>(store, keys.containerInstance(cluster, id), (cur) => {
     if (!cur) throw errors.containerInstanceNotFound();
-    return cur.value.agentConnected === connected ? cur.value : { ...cur.value, agentConnected: connected, version: cur.value.version + 1 };
+    return cur.agentConnected === connected ? cur : { ...cur, agentConnected: connected, version: cur.version + 1 };
   });
 }
 
@@ -152,8 +152,8 @@ export function containerInstanceHandlers({ store, random }: EcsDeps): Record<st
         }
       }
       const updated = await updateRecord<ContainerInstanceRecord>(store, key, (cur) => {
-        if (!cur || cur.value.status === 'INACTIVE') throw errors.containerInstanceNotFound();
-        return { ...cur.value, status: 'INACTIVE', agentConnected: false, version: cur.value.version + 1 };
+        if (!cur || cur.status === 'INACTIVE') throw errors.containerInstanceNotFound();
+        return { ...cur, status: 'INACTIVE', agentConnected: false, version: cur.version + 1 };
       });
       return { containerInstance: await renderContainerInstance(store, updated) };
     },
@@ -204,7 +204,7 @@ export function containerInstanceHandlers({ store, random }: EcsDeps): Record<st
         }
         const updated = await updateRecord<ContainerInstanceRecord>(store, key, (c) => {
           if (!c) throw errors.containerInstanceNotFound();
-          return c.value.status === status ? c.value : { ...c.value, status, version: c.value.version + 1 };
+          return c.status === status ? c : { ...c, status, version: c.version + 1 };
         });
         containerInstances.push(await renderContainerInstance(store, updated));
       }

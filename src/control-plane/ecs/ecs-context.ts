@@ -2,7 +2,8 @@
  * What every ECS handler file shares: its dependencies, the ARN scope of a request, cluster lookup,
  * the compare-and-set update loop, and tags.
  */
-import type { Store, StoredRecord } from '../../store/store.js';
+import { RevisionConflictError, type Store, type StoredRecord } from '../../store/store.js';
+import { updateRecord as updateStoredRecord } from '../../store/record-update.js';
 import type { Clock } from '../../platform/clock.js';
 import type { Random } from '../../platform/random.js';
 import type { Logger } from '../../platform/logger.js';
@@ -51,27 +52,20 @@ export async function listValues<T>(store: Store, prefix: string): Promise<T[]> 
   return (await store.list<T>(prefix)).records.map((r) => r.value);
 }
 
-const MAX_ATTEMPTS = 50;
-
 /**
- * Read-modify-write with compare-and-set, retried on conflict. `change` gets the current record
- * (undefined when absent) and returns the new value, or throws to abort.
+ * Read-modify-write with compare-and-set (the store's updateRecord), retried on conflict. `change`
+ * gets the current value (undefined when absent) and returns the new one, or throws to abort.
+ * Lasting contention becomes ECS's ServerException rather than a raw conflict.
  */
-export async function updateRecord<T>(
-  store: Store,
-  key: string,
-  change: (current: StoredRecord<T> | undefined) => T,
-): Promise<T> {
-  for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const current = await store.get<T>(key);
-    const next = change(current);
-    const r = await store.txn({
-      compares: [{ key, modRevision: current?.modRevision ?? 0 }],
-      success: [{ type: 'put', key, value: next }],
-    });
-    if (r.succeeded) return next;
+export async function updateRecord<T>(store: Store, key: string, change: (current: T | undefined) => T): Promise<T> {
+  try {
+    return (await updateStoredRecord<T>(store, key, change, { retries: 50 })).value as T;
+  } catch (err) {
+    if (err instanceof RevisionConflictError) {
+      throw new AwsError('ServerException', 'Too much contention on one record; try again.', 500);
+    }
+    throw err;
   }
-  throw new AwsError('ServerException', 'Too much contention on one record; try again.', 500);
 }
 
 export function toTagList(tags: Record<string, string> | undefined): Tag[] {
@@ -91,7 +85,7 @@ export async function readTags(store: Store, arn: string): Promise<Tag[]> {
 /** Merges tags into the resource's tag record (CAS). */
 export async function addTags(store: Store, arn: string, tags: Tag[] | undefined): Promise<void> {
   if (!tags || tags.length === 0) return;
-  await updateRecord<Record<string, string>>(store, keys.tags(arn), (cur) => ({ ...cur?.value, ...fromTagList(tags) }));
+  await updateRecord<Record<string, string>>(store, keys.tags(arn), (cur) => ({ ...cur, ...fromTagList(tags) }));
 }
 
 /** Whether `include` asks for TAGS. */

@@ -119,11 +119,11 @@ export function serviceHandlers({ store, random }: EcsDeps): Record<string, Oper
       let created = false;
       const record = await updateRecord<ServiceRecord>(store, keys.service(cluster.clusterName, input.serviceName), (cur) => {
         created = false;
-        if (cur?.value.status === 'ACTIVE') {
-          if (sameRequest(cur.value, input)) return cur.value;
+        if (cur?.status === 'ACTIVE') {
+          if (sameRequest(cur, input)) return cur;
           throw errors.invalid('Creation of service was not idempotent.');
         }
-        if (cur?.value.status === 'DRAINING') throw errors.invalid('Unable to Start a service that is still Draining.');
+        if (cur?.status === 'DRAINING') throw errors.invalid('Unable to Start a service that is still Draining.');
         created = true;
         return {
           serviceArn,
@@ -177,7 +177,7 @@ export function serviceHandlers({ store, random }: EcsDeps): Record<string, Oper
       }
       const updated = await updateRecord<ServiceRecord>(store, key, (cur) => {
         if (!cur) throw errors.serviceNotFound();
-        const svc = cur.value;
+        const svc = cur;
         if (svc.status !== 'ACTIVE') throw new AwsError('ServiceNotActiveException', 'Service was not ACTIVE.');
         const desiredCount = input.desiredCount ?? svc.desiredCount;
         const changes =
@@ -221,7 +221,7 @@ export function serviceHandlers({ store, random }: EcsDeps): Record<string, Oper
       if (name === undefined) throw errors.serviceNotFound();
       const updated = await updateRecord<ServiceRecord>(store, keys.service(cluster.clusterName, name), (cur) => {
         if (!cur) throw errors.serviceNotFound();
-        const svc = cur.value;
+        const svc = cur;
         if (svc.status !== 'ACTIVE') throw new AwsError('ServiceNotActiveException', 'Service was not ACTIVE.');
         if (svc.desiredCount > 0 && !input.force) {
           throw errors.invalid('The service cannot be stopped while it is scaled above 0.');

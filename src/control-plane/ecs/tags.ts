@@ -56,7 +56,7 @@ export function tagHandlers({ store }: EcsDeps): Record<string, OperationHandler
     async UntagResource(input: { resourceArn: string; tagKeys: string[] }) {
       await requireResource(store, input.resourceArn, 'ResourceNotFoundException');
       await updateRecord<Record<string, string>>(store, keys.tags(input.resourceArn), (cur) => {
-        const next = { ...cur?.value };
+        const next = { ...cur };
         for (const k of input.tagKeys) delete next[k];
         return next;
       });

@@ -77,8 +77,8 @@ export function taskDefinitionHandlers({ store }: EcsDeps): Record<string, Opera
       const key = keys.taskDefinition(p.family, p.revision);
       const updated = await updateRecord<TaskDefinitionRecord>(store, key, (cur) => {
         if (!cur) throw errors.client('The specified task definition does not exist.');
-        if (cur.value.status !== 'ACTIVE') return cur.value;
-        return { ...cur.value, status: 'INACTIVE', deregisteredAt: ctx.now };
+        if (cur.status !== 'ACTIVE') return cur;
+        return { ...cur, status: 'INACTIVE', deregisteredAt: ctx.now };
       });
       return { taskDefinition: updated };
     },

@@ -76,7 +76,7 @@ export function taskHandlers(deps: EcsDeps): Record<string, OperationHandler> {
       if (id === undefined) throw errors.taskNotFound();
       const updated = await updateRecord<TaskRecord>(store, keys.task(cluster.clusterName, id), (cur) => {
         if (!cur) throw errors.taskNotFound();
-        const t = cur.value;
+        const t = cur;
         if (t.desiredStatus === 'STOPPED') return t; // already on its way down: StopTask is idempotent
         return {
           ...t,
