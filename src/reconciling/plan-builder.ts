@@ -1,0 +1,105 @@
+/**
+ * Collects one pass's decisions and turns them into a ServicePlan plus the events they imply, in
+ * ECS's order: health failures first, then deregistration and draining, stops, registrations.
+ */
+import type { Random } from '../platform/random.js';
+import { appendEvents, serviceEventText as say } from './service-event.js';
+import type { ServicePlan, ServiceUpdate, StartItem, StopCode, StopItem, TargetItem } from './service-plan.js';
+import type { TaskView } from './task-view.js';
+
+export class PlanBuilder {
+  private readonly said: string[] = [];
+  private readonly stops = new Map<string, StopItem>();
+  private readonly deregisters: TargetItem[] = [];
+  private readonly registers: TargetItem[] = [];
+  private readonly starts: StartItem[] = [];
+  private wake = Number.POSITIVE_INFINITY;
+
+  constructor(private readonly serviceName: string, private readonly now: number) {}
+
+  say(message: string): void {
+    this.said.push(message);
+  }
+
+  /** Stop a task; its live targets are deregistered first unless the host is gone. Repeats are ignored. */
+  stop(v: TaskView, stopCode: StopCode, stoppedReason: string, how: { markStopped?: boolean }): void {
+    if (this.stops.has(v.task.taskArn)) return;
+    const deregisterFirst = !how.markStopped && v.live.length > 0;
+    this.stops.set(v.task.taskArn, { taskArn: v.task.taskArn, stopCode, stoppedReason, deregisterFirst, ...(how.markStopped ? { markStopped: true } : {}) });
+    this.deregisters.push(...v.live);
+  }
+
+  /** A deactivating task whose draining ended: now it may really stop, with the reason it was given. */
+  finishStop(v: TaskView): void {
+    const stopCode = (v.task.stopCode as StopCode | undefined) ?? 'ServiceSchedulerInitiated';
+    this.stops.set(v.task.taskArn, { taskArn: v.task.taskArn, stopCode, stoppedReason: v.task.stoppedReason ?? 'Task stopped by the service scheduler', deregisterFirst: false });
+  }
+
+  deregisterOnly(v: TaskView): void {
+    this.deregisters.push(...v.live);
+  }
+
+  register(t: TargetItem): void {
+    this.registers.push(t);
+  }
+
+  start(item: StartItem): void {
+    this.starts.push(item);
+  }
+
+  wakeAt(t: number): void {
+    this.wake = Math.min(this.wake, t);
+  }
+
+  isStopping(v: TaskView): boolean {
+    return this.stops.has(v.task.taskArn);
+  }
+
+  isDeregistering(v: TaskView): boolean {
+    return this.stops.get(v.task.taskArn)?.deregisterFirst ?? false;
+  }
+
+  isEmpty(): boolean {
+    return this.stops.size + this.deregisters.length + this.registers.length + this.starts.length === 0;
+  }
+
+  /** Said messages, then the ones the stops and registrations imply. */
+  messages(): string[] {
+    const out = [...this.said];
+    for (const [tg, n] of countByGroup(this.deregisters)) out.push(say.deregistered(this.serviceName, n, tg));
+    const draining = [...this.stops.values()].filter((s) => s.deregisterFirst);
+    if (draining.length) out.push(say.draining(this.serviceName, draining.length));
+    const stopped = [...this.stops.values()].filter((s) => !s.deregisterFirst).map((s) => s.taskArn);
+    if (stopped.length) out.push(say.stopped(this.serviceName, stopped));
+    for (const [tg, n] of countByGroup(this.registers)) out.push(say.registered(this.serviceName, n, tg));
+    return out;
+  }
+
+  build(serviceUpdate: ServiceUpdate | undefined): ServicePlan {
+    const plan: ServicePlan = {
+      start: this.starts,
+      stop: [...this.stops.values()],
+      register: this.registers,
+      deregister: this.deregisters,
+      serviceUpdate,
+    };
+    if (Number.isFinite(this.wake)) plan.requeueAfterMs = Math.max(0, this.wake - this.now);
+    return plan;
+  }
+}
+
+function countByGroup(items: readonly TargetItem[]): Map<string, number> {
+  const m = new Map<string, number>();
+  for (const t of items) m.set(t.targetGroupArn, (m.get(t.targetGroupArn) ?? 0) + 1);
+  return m;
+}
+
+/**
+ * After placement: add "(service x) has started N tasks: …" for the tasks actually created. The
+ * reconciler cannot say it itself, since only the applier knows which placements succeeded.
+ */
+export function withStartedTasks(plan: ServicePlan, serviceName: string, startedTaskIds: readonly string[], now: number, random: Random): ServicePlan {
+  if (!plan.serviceUpdate || startedTaskIds.length === 0) return plan;
+  const events = appendEvents(plan.serviceUpdate.events, [say.started(serviceName, startedTaskIds)], now, random);
+  return { ...plan, serviceUpdate: { ...plan.serviceUpdate, events } };
+}

@@ -1,0 +1,129 @@
+/**
+ * The reconciler's input (one consistent read of the store) and its output (a plan the applier runs
+ * with compare-and-set). Both are plain data so a plan can be logged, diffed and replayed.
+ */
+import type { ContainerInstanceRecord, Deployment, ServiceEvent, ServiceRecord, TaskDefinitionRecord, TaskRecord } from '../domain/ecs/records.js';
+import type { TargetRecord } from '../domain/elbv2/target.js';
+import type { Random } from '../platform/random.js';
+
+/** A service record plus the Berth-only field the reconciler keeps on it (see README, "rollback"). */
+export type ReconciledService = ServiceRecord & {
+  /** Task definition of the last deployment that reached COMPLETED; what a circuit-breaker rollback returns to. */
+  lastCompletedTaskDefinition?: string;
+};
+
+/** What the reconciler needs of a container instance. `lastSeenAt` is the agent's last heartbeat (epoch ms). */
+export type ObservedInstance = Pick<ContainerInstanceRecord, 'containerInstanceArn' | 'ec2InstanceId' | 'status' | 'agentConnected'> & {
+  lastSeenAt?: number;
+};
+
+export interface StartBackoffOptions {
+  /** Consecutive start failures tolerated before throttling. */
+  freeFailures: number;
+  baseMs: number;
+  maxMs: number;
+}
+
+export interface ReconcileOptions {
+  /** Circuit-breaker floor: threshold = min(200, max(this, ceil(D / 2))). ECS's API reference says 3. */
+  circuitBreakerMinimum: number;
+  /** How often "has reached a steady state." repeats while nothing changes (ECS: about 6 h). */
+  steadyStateEventPeriodMs: number;
+  startBackoff: StartBackoffOptions;
+  /** Without a load balancer or a health check, a RUNNING task counts as healthy after this long (ECS: 40 s). */
+  healthyAfterRunningMs: number;
+  /** An instance whose agent is silent for longer than this is lost: its tasks are STOPPED. Undefined: never. */
+  lostAfterMs?: number;
+  /** Placement's scale-in choice: which `count` of `candidates` to stop. Default: not healthy first, then newest. */
+  chooseScaleIn?: (candidates: readonly TaskRecord[], count: number) => TaskRecord[];
+}
+
+export const DEFAULT_OPTIONS: ReconcileOptions = {
+  circuitBreakerMinimum: 3,
+  steadyStateEventPeriodMs: 6 * 3600_000,
+  startBackoff: { freeFailures: 2, baseMs: 10_000, maxMs: 15 * 60_000 },
+  healthyAfterRunningMs: 40_000,
+};
+
+export interface ReconcileInput {
+  service: ReconciledService;
+  /** Every task of the service (group `service:<name>`), STOPPED ones still retained included. */
+  tasks: readonly TaskRecord[];
+  /** Registrations in the service's target groups (any others are ignored). */
+  targets: readonly TargetRecord[];
+  /** The task definitions of the service's deployments and tasks, by ARN. */
+  taskDefinitions: Readonly<Record<string, TaskDefinitionRecord | undefined>>;
+  /** The cluster's container instances. A task whose instance is missing is treated as lost. */
+  instances: readonly ObservedInstance[];
+  now: number;
+  random: Random;
+  options?: Partial<ReconcileOptions>;
+}
+
+/** Start `taskIds.length` tasks of one deployment; placement picks the instances. */
+export interface StartItem {
+  deploymentId: string;
+  taskDefinition: string;
+  count: number;
+  /** Pre-drawn ids: creating a task whose key already exists is a no-op, so replaying a plan starts nothing twice. */
+  taskIds: string[];
+  /** ECS sets startedBy to the deployment id (`ecs-svc/…`); the reconciler maps tasks back to deployments by it. */
+  startedBy: string;
+  group: string;
+}
+
+export type StopCode = 'ServiceSchedulerInitiated' | 'TaskFailedToStart' | 'EssentialContainerExited' | 'UserInitiated';
+
+export interface StopItem {
+  taskArn: string;
+  stopCode: StopCode;
+  stoppedReason: string;
+  /**
+   * True: the task still has live targets. Deregister them (the `deregister` items), set lastStatus
+   * DEACTIVATING and `stoppingAt`, keep desiredStatus RUNNING; a later pass plans the final stop once draining ended.
+   * False: set desiredStatus STOPPED now (the agent does SIGTERM, stopTimeout, SIGKILL).
+   */
+  deregisterFirst: boolean;
+  /** The host is lost: no agent will ever report, so write lastStatus STOPPED (and stoppedAt) directly. */
+  markStopped?: boolean;
+}
+
+export interface TargetItem {
+  taskArn: string;
+  targetGroupArn: string;
+  /** The ec2InstanceId. */
+  id: string;
+  port: number;
+}
+
+export interface ServiceUpdate {
+  status: ServiceRecord['status'];
+  taskDefinition: string;
+  runningCount: number;
+  pendingCount: number;
+  deployments: Deployment[];
+  events: ServiceEvent[];
+  lastCompletedTaskDefinition?: string;
+}
+
+export interface ServicePlan {
+  start: StartItem[];
+  stop: StopItem[];
+  register: TargetItem[];
+  deregister: TargetItem[];
+  /** The new values of the service's reconciled fields; undefined when none changed. */
+  serviceUpdate: ServiceUpdate | undefined;
+  /** Come back after this long even if nothing changes (a timer inside the decision ran out). */
+  requeueAfterMs?: number;
+}
+
+/** The service record with a plan's update merged in. */
+export function applyServiceUpdate(service: ReconciledService, update: ServiceUpdate | undefined): ReconciledService {
+  if (!update) return service;
+  const { lastCompletedTaskDefinition, ...rest } = update;
+  return { ...service, ...rest, ...(lastCompletedTaskDefinition !== undefined ? { lastCompletedTaskDefinition } : {}) };
+}
+
+export function resolveOptions(given: Partial<ReconcileOptions> | undefined): ReconcileOptions {
+  return { ...DEFAULT_OPTIONS, ...given, startBackoff: { ...DEFAULT_OPTIONS.startBackoff, ...given?.startBackoff } };
+}
