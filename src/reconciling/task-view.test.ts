@@ -43,3 +43,14 @@ test('failing only after the grace period, with the target reason', () => {
   assert.equal(early.wakeAt, 1_700_000_105_000);
   assert.deepEqual(viewTask(t, ctxOf(bad, 1_700_000_105_000)).failing, { kind: 'elb', targetGroupArn: TG, id: 'i-1', port: 1, reason: 'Request timed out' });
 });
+
+test('draining ends at min(drainUntil, drainedAt): the load balancer may end it early', () => {
+  const t = task('a', { port: 1 });
+  const now = 1_700_000_100_000;
+  const early = viewTask(t, ctxOf([target(t, 'draining', { drainUntil: now + 300_000, drainedAt: now - 1 })], now));
+  assert.equal(early.drainUntil, undefined, 'nothing in flight: the task may stop now');
+  const later = viewTask(t, ctxOf([target(t, 'draining', { drainUntil: now + 300_000, drainedAt: now + 5_000 })], now));
+  assert.equal(later.drainUntil, now + 5_000);
+  const plain = viewTask(t, ctxOf([target(t, 'draining', { drainUntil: now + 300_000 })], now));
+  assert.equal(plain.drainUntil, now + 300_000);
+});

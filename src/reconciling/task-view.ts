@@ -3,7 +3,7 @@
  * failing health checks past the grace period, and its targets. Pure: everything comes from records.
  */
 import type { ServiceRecord, TaskDefinitionRecord, TaskRecord } from '../domain/ecs/records.js';
-import { registrationExpired, type TargetRecord } from '../domain/elbv2/target.js';
+import { drainEndsAt, type TargetRecord } from '../domain/elbv2/target.js';
 import type { TargetItem } from './service-plan.js';
 
 /**
@@ -81,8 +81,10 @@ export function viewTask(task: TaskRecord, ctx: HealthContext): TaskView {
   const expected = expectedTargets(task, ctx.service);
   const regs = expected.map((e) => ({ e, reg: ctx.targets.get(targetKey(e.targetGroupArn, e.id, e.port)) }));
   const live = regs.filter(({ reg }) => reg && reg.state !== 'draining').map(({ e }) => e);
-  const draining = regs.flatMap(({ reg }) => (reg && reg.state === 'draining' && !registrationExpired(reg, ctx.now) ? [reg] : []));
-  const drainUntil = draining.length ? Math.max(...draining.map((r) => r.drainUntil ?? ctx.now)) : undefined;
+  // Drained at min(drainUntil, drainedAt): the load balancer may end draining early when nothing is in flight.
+  const drainEnds = regs.flatMap(({ reg }) => (reg && reg.state === 'draining' ? [drainEndsAt(reg) ?? ctx.now] : []));
+  const stillDraining = drainEnds.filter((t) => ctx.now < t);
+  const drainUntil = stillDraining.length ? Math.max(...stillDraining) : undefined;
   const view: TaskView = { task, phase, healthy: false, expected, live, ...(drainUntil !== undefined ? { drainUntil } : {}) };
   if (phase !== 'running') return view;
 

@@ -6,7 +6,7 @@
  * before deciding. A concurrent placement on the same instance therefore fails the compare and this
  * one re-reads and decides again: capacity is never over-committed.
  */
-import type { Store, TxnOp } from '../../store/store.js';
+import type { Compare, Store, TxnOp } from '../../store/store.js';
 import type { Random } from '../../platform/random.js';
 import { AwsError } from '../../domain/aws-error.js';
 import { keys } from '../../domain/keys.js';
@@ -51,15 +51,16 @@ export const renderTask = async (store: Store, t: TaskRecord, withTags = false):
   return out;
 };
 
-function buildTask(
+/** A new task record (PROVISIONING, desired RUNNING) on `instance`; `taskId` is drawn when not given. */
+export function buildTask(
   s: Scope,
   random: Random,
-  cluster: ClusterRecord,
+  cluster: Pick<ClusterRecord, 'clusterName' | 'clusterArn'>,
   td: TaskDefinitionRecord,
   instance: ContainerInstanceRecord,
   input: LaunchInput,
+  taskId: string = newResourceId(random),
 ): TaskRecord {
-  const taskId = newResourceId(random);
   const taskArn = ecsArn.task(s, cluster.clusterName, taskId);
   const overrides = input.overrides ?? {};
   const byName = new Map((overrides.containerOverrides ?? []).map((o) => [o.name, o]));
@@ -111,6 +112,33 @@ function buildTask(
 }
 
 /**
+ * The compares and puts that commit placed tasks: each new task key must not exist, and each used
+ * instance must be as read (its placementVersion is bumped so the next placement there compares
+ * against this one). RunTask commits exactly this; the service controller adds its own compares and
+ * puts to the same transaction.
+ */
+export function placementTxn(
+  clusterName: string,
+  tasks: readonly TaskRecord[],
+  used: readonly { instance: ContainerInstanceRecord; modRevision: number }[],
+): { compares: Compare[]; ops: TxnOp[] } {
+  return {
+    compares: [
+      ...used.map(({ instance, modRevision }) => ({ key: keys.containerInstance(clusterName, instance.id), modRevision })),
+      ...tasks.map((t) => ({ key: keys.task(clusterName, t.taskId), modRevision: 0 })),
+    ],
+    ops: [
+      ...tasks.map((t): TxnOp => ({ type: 'put', key: keys.task(clusterName, t.taskId), value: t })),
+      ...used.map(({ instance }): TxnOp => ({
+        type: 'put',
+        key: keys.containerInstance(clusterName, instance.id),
+        value: { ...instance, placementVersion: instance.placementVersion + 1 },
+      })),
+    ],
+  };
+}
+
+/**
  * Decides and commits `count` tasks on `instances` (all of the cluster's, or the ones StartTask
  * names), retrying the decision when another placement got there first.
  */
@@ -149,21 +177,8 @@ export async function launch(
     const failures: Failure[] = [...pickFailures, ...(decision.failure?.rejections ?? []).map((r) => ({ arn: r.arn, reason: r.reason }))];
     if (tasks.length === 0) return { tasks, failures };
     const used = [...new Set(decision.placements)].map((arn) => byArn.get(arn)!);
-    const ops: TxnOp[] = [
-      ...tasks.map((t): TxnOp => ({ type: 'put', key: keys.task(cluster.clusterName, t.taskId), value: t })),
-      ...used.map(({ instance }): TxnOp => ({
-        type: 'put',
-        key: keys.containerInstance(cluster.clusterName, instance.id),
-        value: { ...instance, placementVersion: instance.placementVersion + 1 },
-      })),
-    ];
-    const r = await store.txn({
-      compares: [
-        ...used.map(({ instance, modRevision }) => ({ key: keys.containerInstance(cluster.clusterName, instance.id), modRevision })),
-        ...tasks.map((t) => ({ key: keys.task(cluster.clusterName, t.taskId), modRevision: 0 })),
-      ],
-      success: ops,
-    });
+    const { compares, ops } = placementTxn(cluster.clusterName, tasks, used);
+    const r = await store.txn({ compares, success: ops });
     if (!r.succeeded) continue;
     for (const t of tasks) await addTags(store, t.taskArn, input.tags);
     return { tasks, failures };

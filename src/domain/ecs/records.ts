@@ -165,6 +165,8 @@ export interface ServiceRecord {
   enableExecuteCommand: boolean;
   /** Internal: the CreateService clientToken, for idempotent retries. */
   clientToken?: string;
+  /** Internal: task definition of the last deployment that reached COMPLETED; what a circuit-breaker rollback returns to. */
+  lastCompletedTaskDefinition?: string;
 }
 
 export interface NetworkBinding {
@@ -269,10 +271,15 @@ export interface ContainerInstanceRecord {
   advertiseAddress?: string;
   /** Bumped by every placement on this instance: the compare that serialises placements. */
   placementVersion: number;
+  /**
+   * Berth extra: epoch ms of the agent's last heartbeat, when a writer keeps it on the record. The
+   * service controller also takes live heartbeats from memory (see controllers/README.md).
+   */
+  lastSeenAt?: number;
 }
 
 export const TASK_INTERNAL = ['taskId', 'clusterName', 'family', 'containerInstanceId', 'ec2InstanceId', 'reservation'] as const;
-export const INSTANCE_INTERNAL = ['id', 'clusterName', 'advertiseAddress', 'placementVersion'] as const;
+export const INSTANCE_INTERNAL = ['id', 'clusterName', 'advertiseAddress', 'placementVersion', 'lastSeenAt'] as const;
 
 /** A copy of `record` without the listed internal fields. */
 export function withoutInternal<T extends object>(record: T, internal: readonly string[]): Record<string, unknown> {

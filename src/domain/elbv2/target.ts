@@ -21,6 +21,11 @@ export interface TargetRecord {
   drainingSince?: number;
   /** Epoch ms when draining ends; after it the registration is gone (`unused`). */
   drainUntil?: number;
+  /**
+   * Epoch ms when the load balancer saw no request in flight after deregistration; the task may stop
+   * then. DescribeTargetHealth still shows draining until drainUntil.
+   */
+  drainedAt?: number;
 }
 
 export interface TargetHealthDescription {
@@ -79,6 +84,12 @@ export function notRegistered(target: { Id: string; Port: number; AvailabilityZo
   return { Target: target, TargetHealth: health('unused', 'Target.NotRegistered') };
 }
 
+/** When the task behind a draining registration may stop: drainUntil, or earlier once nothing is in flight. */
+export function drainEndsAt(t: TargetRecord): number | undefined {
+  if (t.drainUntil === undefined) return t.drainedAt;
+  return t.drainedAt === undefined ? t.drainUntil : Math.min(t.drainUntil, t.drainedAt);
+}
+
 /** A fresh registration, or a draining one brought back: both start over as `initial`. */
 export function newRegistration(tgArn: string, id: string, port: number, az: string | undefined, now: number): TargetRecord {
   return {
@@ -93,6 +104,6 @@ export function newRegistration(tgArn: string, id: string, port: number, az: str
 }
 
 export function startDraining(t: TargetRecord, now: number, delaySeconds: number): TargetRecord {
-  const { reason: _r, description: _d, ...rest } = t;
+  const { reason: _r, description: _d, drainedAt: _x, ...rest } = t;
   return { ...rest, state: 'draining', drainingSince: now, drainUntil: now + delaySeconds * 1000 };
 }

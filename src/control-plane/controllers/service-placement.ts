@@ -1,0 +1,68 @@
+/**
+ * Places a plan's starts with the placement pipeline (the service's constraints and strategies, ECS's
+ * service defaults) and builds the task records, with the ids the reconciler pre-drew. What cannot be
+ * placed becomes ECS's "was unable to place a task" event. Pure apart from the randomness it is given.
+ */
+import type { Random } from '../../platform/random.js';
+import type { ContainerInstanceRecord, TaskRecord } from '../../domain/ecs/records.js';
+import { reservationOf } from '../../domain/ecs/resources.js';
+import { candidatesOf } from '../../scheduling/placement/candidate.js';
+import { parseConstraints } from '../../scheduling/placement/constraint.js';
+import { parseStrategies, SERVICE_DEFAULT_STRATEGIES } from '../../scheduling/placement/strategy.js';
+import { place } from '../../scheduling/placement/place.js';
+import { placementFailureEvent } from '../../scheduling/placement/failure-event.js';
+import type { StartItem } from '../../reconciling/service-plan.js';
+import { buildTask } from '../ecs/task-launch.js';
+import type { Placed } from './plan-commit.js';
+import type { ServiceSnapshot } from './service-snapshot.js';
+
+export interface Placement extends Placed {
+  /** Event texts for starts that could not (all) be placed. */
+  failures: string[];
+}
+
+/** ECS ARNs carry region and account: a service's new tasks take its own. */
+function scopeOf(serviceArn: string, now: number) {
+  const [, , , region = 'us-east-1', accountId = '000000000000'] = serviceArn.split(':');
+  return { region, accountId, now };
+}
+
+/** `lost`: instance ARNs whose host is lost: placed on as if their agent were disconnected, or a replacement would land there and be lost again. */
+export function placeStarts(snap: ServiceSnapshot, starts: readonly StartItem[], now: number, random: Random, lost: ReadonlySet<string> = new Set()): Placement {
+  const svc = snap.service.value;
+  const out: Placement = { tasks: [], used: [], failures: [] };
+  if (starts.length === 0) return out;
+  const s = scopeOf(svc.serviceArn, now);
+  const cluster = { clusterName: snap.clusterName, clusterArn: svc.clusterArn };
+  const byArn = new Map(snap.instances.map((r) => [r.value.containerInstanceArn, { instance: r.value, modRevision: r.modRevision }]));
+  const used = new Map<string, { instance: ContainerInstanceRecord; modRevision: number }>();
+  const tasksSoFar: TaskRecord[] = snap.clusterTasks.map((r) => r.value);
+  for (const start of starts) {
+    const td = snap.taskDefinitions[start.taskDefinition];
+    if (!td) {
+      out.failures.push(`(service ${svc.serviceName}) was unable to place a task because the task definition ${start.taskDefinition} could not be found.`);
+      continue;
+    }
+    let constraints, strategies;
+    try {
+      constraints = parseConstraints([...(td.placementConstraints ?? []), ...(svc.placementConstraints ?? [])]);
+      strategies = parseStrategies(svc.placementStrategy, SERVICE_DEFAULT_STRATEGIES);
+    } catch (err) {
+      out.failures.push(`(service ${svc.serviceName}) was unable to place a task because ${(err as Error).message}`);
+      continue;
+    }
+    const instances = snap.instances.map((r) => (lost.has(r.value.containerInstanceArn) ? { ...r.value, agentConnected: false } : r.value));
+    const pool = candidatesOf(instances, tasksSoFar);
+    const decision = place({ count: start.count, reservation: reservationOf(td), group: start.group, constraints, strategies }, pool, random);
+    decision.placements.forEach((arn, i) => {
+      const chosen = byArn.get(arn)!;
+      used.set(arn, chosen);
+      const task = buildTask(s, random, cluster, td, chosen.instance, { taskDefinition: td.taskDefinitionArn, group: start.group, startedBy: start.startedBy }, start.taskIds[i]);
+      out.tasks.push(task);
+      tasksSoFar.push(task);
+    });
+    if (decision.failure) out.failures.push(placementFailureEvent(svc.serviceName, decision.failure));
+  }
+  out.used = [...used.values()];
+  return out;
+}

@@ -1,0 +1,80 @@
+/**
+ * One read of everything a service's reconcile pass needs: the service (with the modRevision its
+ * commit compares against), every task of its cluster (placement needs the whole cluster's
+ * capacity; the reconciler gets the service's own), the registrations and settings of its target
+ * groups, the task definitions involved, and the cluster's instances.
+ */
+import type { Store, StoredRecord } from '../../store/store.js';
+import { keys } from '../../domain/keys.js';
+import { parseElbv2Arn } from '../../domain/elbv2/arn.js';
+import type { TargetGroupRecord } from '../../domain/elbv2/target-group.js';
+import type { TargetRecord } from '../../domain/elbv2/target.js';
+import type { ContainerInstanceRecord, ServiceRecord, TaskDefinitionRecord, TaskRecord } from '../../domain/ecs/records.js';
+import { resolveTaskDefinition } from '../ecs/task-definitions.js';
+
+export interface ServiceSnapshot {
+  key: string;
+  service: StoredRecord<ServiceRecord>;
+  clusterName: string;
+  /** Every task of the cluster, by taskArn, with its modRevision. */
+  clusterTasks: StoredRecord<TaskRecord>[];
+  /** The tasks of this service (group `service:<name>`). */
+  tasks: StoredRecord<TaskRecord>[];
+  /** Registrations in the service's target groups, by store key. */
+  targets: Map<string, StoredRecord<TargetRecord>>;
+  /** The service's target groups, by ARN (missing ones are absent). */
+  targetGroups: Map<string, TargetGroupRecord>;
+  taskDefinitions: Record<string, TaskDefinitionRecord | undefined>;
+  instances: StoredRecord<ContainerInstanceRecord>[];
+}
+
+/** The store id of a target group (its key's last part), from its ARN. */
+export function targetGroupIdOf(arn: string): string | undefined {
+  const p = parseElbv2Arn(arn);
+  return p?.kind === 'targetgroup' ? p.tgId : undefined;
+}
+
+/** `(cluster, name)` of a service key `/berth/ecs/services/<cluster>/<name>`. */
+export function serviceKeyParts(key: string): { cluster: string; name: string } | undefined {
+  const rest = key.startsWith(keys.services()) ? key.slice(keys.services().length) : undefined;
+  const parts = rest?.split('/');
+  return parts && parts.length === 2 && parts[0] && parts[1] ? { cluster: parts[0], name: parts[1] } : undefined;
+}
+
+export const serviceGroup = (name: string) => `service:${name}`;
+
+/** Undefined when the service record is gone. */
+export async function readServiceSnapshot(store: Store, key: string): Promise<ServiceSnapshot | undefined> {
+  const service = await store.get<ServiceRecord>(key);
+  if (!service) return undefined;
+  const svc = service.value;
+  const clusterName = serviceKeyParts(key)?.cluster ?? svc.clusterArn.slice(svc.clusterArn.lastIndexOf('/') + 1);
+  const [tasksListed, instancesListed] = await Promise.all([
+    store.list<TaskRecord>(keys.tasks(clusterName)),
+    store.list<ContainerInstanceRecord>(keys.containerInstances(clusterName)),
+  ]);
+  const group = serviceGroup(svc.serviceName);
+  const tasks = tasksListed.records.filter((r) => r.value.group === group);
+
+  const targets = new Map<string, StoredRecord<TargetRecord>>();
+  const targetGroups = new Map<string, TargetGroupRecord>();
+  const tgArns = [...new Set(svc.loadBalancers.flatMap((lb) => (lb.targetGroupArn ? [lb.targetGroupArn] : [])))];
+  for (const arn of tgArns) {
+    const id = targetGroupIdOf(arn);
+    if (id === undefined) continue;
+    const tg = await store.get<TargetGroupRecord>(keys.targetGroup(id));
+    if (tg && tg.value.TargetGroupArn === arn) targetGroups.set(arn, tg.value);
+    for (const r of (await store.list<TargetRecord>(keys.targetsOf(id))).records) targets.set(r.key, r);
+  }
+
+  const taskDefinitions: Record<string, TaskDefinitionRecord | undefined> = {};
+  const arns = new Set([svc.taskDefinition, ...svc.deployments.map((d) => d.taskDefinition), ...tasks.map((t) => t.value.taskDefinitionArn)]);
+  if (svc.lastCompletedTaskDefinition) arns.add(svc.lastCompletedTaskDefinition);
+  for (const arn of arns) {
+    taskDefinitions[arn] = await resolveTaskDefinition(store, arn).then(
+      (r) => r.value,
+      () => undefined,
+    );
+  }
+  return { key, service, clusterName, clusterTasks: tasksListed.records, tasks, targets, targetGroups, taskDefinitions, instances: instancesListed.records };
+}

@@ -1,0 +1,115 @@
+/**
+ * One reconcile pass for one service: read, decide (reconcileService), place the starts, commit the
+ * plan in one transaction. On a failed compare the plan is dropped and the pass starts over from a
+ * fresh read: plans are never patched, only re-decided.
+ */
+import type { Store } from '../../store/store.js';
+import type { Clock } from '../../platform/clock.js';
+import type { Random } from '../../platform/random.js';
+import type { Logger } from '../../platform/logger.js';
+import { keys } from '../../domain/keys.js';
+import type { ServiceRecord } from '../../domain/ecs/records.js';
+import { reconcileService } from '../../reconciling/reconcile-service.js';
+import { withStartedTasks } from '../../reconciling/plan-builder.js';
+import { appendEvents } from '../../reconciling/service-event.js';
+import type { ObservedInstance, ReconcileOptions, ServicePlan, ServiceUpdate } from '../../reconciling/service-plan.js';
+import { planTxn } from './plan-commit.js';
+import { placeStarts } from './service-placement.js';
+import { readServiceSnapshot, type ServiceSnapshot } from './service-snapshot.js';
+
+export interface SyncDeps {
+  store: Store;
+  clock: Clock;
+  random: Random;
+  logger?: Logger;
+  reconcile?: Partial<ReconcileOptions>;
+  /** Live agent heartbeats by container-instance key (AgentService.heartbeats); used when the record has no lastSeenAt. */
+  heartbeats?: ReadonlyMap<string, number>;
+  /** When a start could not be placed, try again after this long (capacity elsewhere may free up). Default 5 s. */
+  placementRetryMs?: number;
+  /** Fresh reads and re-plans after failed compares before the pass gives up (and is requeued with backoff). */
+  maxAttempts?: number;
+}
+
+export interface SyncResult {
+  /** Come back after this long even without a watched change. */
+  requeueAfterMs?: number;
+  /** A transaction was committed. */
+  committed: boolean;
+  /** How many plans were dropped on a failed compare. */
+  conflicts: number;
+}
+
+export class ContentionError extends Error {
+  override readonly name = 'ContentionError';
+}
+
+function baseUpdate(s: ServiceRecord): ServiceUpdate {
+  return {
+    status: s.status,
+    taskDefinition: s.taskDefinition,
+    runningCount: s.runningCount,
+    pendingCount: s.pendingCount,
+    deployments: s.deployments,
+    events: s.events,
+    ...(s.lastCompletedTaskDefinition !== undefined ? { lastCompletedTaskDefinition: s.lastCompletedTaskDefinition } : {}),
+  };
+}
+
+function observedInstances(snap: ServiceSnapshot, heartbeats: ReadonlyMap<string, number> | undefined): ObservedInstance[] {
+  return snap.instances.map(({ value: i }) => {
+    const lastSeenAt = i.lastSeenAt ?? heartbeats?.get(keys.containerInstance(snap.clusterName, i.id));
+    return {
+      containerInstanceArn: i.containerInstanceArn,
+      ec2InstanceId: i.ec2InstanceId,
+      status: i.status,
+      agentConnected: i.agentConnected,
+      ...(lastSeenAt !== undefined ? { lastSeenAt } : {}),
+    };
+  });
+}
+
+const minDefined = (a: number | undefined, b: number | undefined) => (a === undefined ? b : b === undefined ? a : Math.min(a, b));
+
+export async function syncService(deps: SyncDeps, key: string): Promise<SyncResult> {
+  const maxAttempts = deps.maxAttempts ?? 20;
+  for (let attempt = 0; attempt < maxAttempts; attempt++) {
+    const snap = await readServiceSnapshot(deps.store, key);
+    if (!snap || snap.service.value.status === 'INACTIVE') return { committed: false, conflicts: attempt };
+    const now = deps.clock.now();
+    const svc = snap.service.value;
+    const observed = observedInstances(snap, deps.heartbeats);
+    const lostAfter = deps.reconcile?.lostAfterMs;
+    const lost = new Set(observed.filter((i) => lostAfter !== undefined && i.lastSeenAt !== undefined && now - i.lastSeenAt > lostAfter).map((i) => i.containerInstanceArn));
+    let plan: ServicePlan = reconcileService({
+      service: svc,
+      tasks: snap.tasks.map((r) => r.value),
+      targets: [...snap.targets.values()].map((r) => r.value),
+      taskDefinitions: snap.taskDefinitions,
+      instances: observed,
+      now,
+      random: deps.random,
+      ...(deps.reconcile ? { options: deps.reconcile } : {}),
+    });
+    const placed = placeStarts(snap, plan.start, now, deps.random, lost);
+    plan = withStartedTasks(plan, svc.serviceName, placed.tasks.map((t) => t.taskArn), now, deps.random);
+    if (placed.failures.length) {
+      const update = plan.serviceUpdate ?? baseUpdate(svc);
+      plan = { ...plan, serviceUpdate: { ...update, events: appendEvents(update.events, placed.failures, now, deps.random) } };
+    }
+    const txn = planTxn(snap, plan, placed, now);
+    const requeueAfterMs = minDefined(plan.requeueAfterMs, placed.failures.length ? (deps.placementRetryMs ?? 5_000) : undefined);
+    if (txn.success.length === 0) return { ...(requeueAfterMs !== undefined ? { requeueAfterMs } : {}), committed: false, conflicts: attempt };
+    const r = await deps.store.txn(txn);
+    if (r.succeeded) {
+      deps.logger?.debug(
+        { service: svc.serviceName, start: placed.tasks.length, stop: plan.stop.length, register: plan.register.length, deregister: plan.deregister.length },
+        'service plan committed',
+      );
+      return { ...(requeueAfterMs !== undefined ? { requeueAfterMs } : {}), committed: true, conflicts: attempt };
+    }
+    // Someone wrote in between: let them finish, then decide again from what is there now.
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  throw new ContentionError(`service ${key}: every plan of ${maxAttempts} lost its compare`);
+}
