@@ -1,0 +1,247 @@
+/**
+ * Proxy benchmark: one upstream, one load generator, and the same load sent directly, through
+ * Berth, through Node's http-proxy (keep-alive agent), and through nginx / HAProxy when installed.
+ * Every server runs in its own process so the load generator does not steal the proxy's CPU.
+ *
+ *   npm run bench:proxy -- [--seconds 5] [--connections 50]
+ *
+ * Prints req/s and p50/p99 latency per path, then the same at half of Berth's peak rate
+ * (the "added p50 at half load" target). Loopback only.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const self = fileURLToPath(import.meta.url);
+const arg = (name: string, dflt: string): string => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1]! : dflt;
+};
+const body = 'x'.repeat(64);
+
+// ---------- roles (child processes) ----------
+
+async function runUpstream(port: number): Promise<void> {
+  const server = http.createServer((_req, res) => {
+    res.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': body.length });
+    res.end(body);
+  });
+  server.keepAliveTimeout = 60_000;
+  server.listen(port, '127.0.0.1', () => process.send?.('ready'));
+}
+
+async function runBerth(port: number, upstreamPort: number): Promise<void> {
+  process.on('SIGINT', () => process.exit(0));
+  const { buildRoutingTable, defaultLoadBalancerAttributes } = await import('../src/load-balancer/routing-table.js');
+  const { ProxyEngine } = await import('../src/load-balancer/proxy/proxy-engine.js');
+  const { ListenerServer } = await import('../src/load-balancer/proxy/listener-server.js');
+  const { systemClock } = await import('../src/platform/clock.js');
+  const { systemRandom } = await import('../src/platform/random.js');
+  const table = buildRoutingTable({
+    loadBalancers: [{ arn: 'lb', name: 'bench', scheme: 'internal', ingress: null, attributes: defaultLoadBalancerAttributes }],
+    listeners: [{ arn: 'l', loadBalancerArn: 'lb', port, protocol: 'HTTP', rules: [{ arn: 'd', priority: 'default', conditions: [], action: { type: 'forward', targetGroups: [{ targetGroupArn: 'tg', weight: 1 }] } }] }],
+    targetGroups: [
+      {
+        arn: 'tg', name: 'tg', protocol: 'HTTP', algorithm: 'round_robin', stickiness: { enabled: false, type: 'lb_cookie', durationSeconds: 1 },
+        slowStartSeconds: 0, deregistrationDelaySeconds: 300, minimumHealthyTargets: 1,
+        healthCheck: { enabled: true, protocol: 'HTTP', path: '/', port: 'traffic-port', intervalSeconds: 30, timeoutSeconds: 5, healthyThreshold: 5, unhealthyThreshold: 2, matcher: '200' },
+        targets: [{ id: 'i-1', address: '127.0.0.1', port: upstreamPort, state: 'healthy' }],
+      },
+    ],
+  });
+  const engine = new ProxyEngine({ getTable: () => table, clock: systemClock, random: systemRandom, stickinessSecret: Buffer.from('bench') });
+  const r = await new ListenerServer(engine).apply(table);
+  if (r.failed.length) throw r.failed[0];
+  process.send?.('ready');
+}
+
+async function runHttpProxy(port: number, upstreamPort: number): Promise<void> {
+  const { default: httpProxy } = await import('http-proxy');
+  const agent = new http.Agent({ keepAlive: true, maxSockets: Infinity, maxFreeSockets: 256 });
+  const proxy = httpProxy.createProxyServer({ target: `http://127.0.0.1:${upstreamPort}`, agent, xfwd: true });
+  proxy.on('error', (_e, _q, res) => (res as http.ServerResponse).writeHead?.(502).end());
+  http.createServer((req, res) => proxy.web(req, res)).listen(port, '127.0.0.1', () => process.send?.('ready'));
+}
+
+// ---------- load generator ----------
+
+interface Result {
+  requests: number;
+  errors: number;
+  seconds: number;
+  latencies: Float64Array;
+  count: number;
+}
+
+/** N keep-alive connections, each sending its next request as soon as the last response ends. */
+function load(port: number, connections: number, seconds: number, ratePerSecond?: number): Promise<Result> {
+  const request = Buffer.from(`GET /bench HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n\r\n`);
+  const latencies = new Float64Array(2_000_000);
+  let count = 0;
+  let requests = 0;
+  let errors = 0;
+  const deadline = performance.now() + seconds * 1000;
+  const interval = ratePerSecond ? (connections * 1000) / ratePerSecond : 0;
+  return new Promise((resolve) => {
+    let open = connections;
+    const done = (): void => {
+      if (--open === 0) resolve({ requests, errors, seconds, latencies, count });
+    };
+    for (let c = 0; c < connections; c++) {
+      const s = net.connect(port, '127.0.0.1');
+      s.setNoDelay(true);
+      let sentAt = 0;
+      let buf: Buffer = Buffer.alloc(0);
+      const send = (): void => {
+        if (performance.now() >= deadline) {
+          s.end();
+          return;
+        }
+        sentAt = performance.now();
+        s.write(request);
+      };
+      s.on('connect', () => (interval ? setTimeout(send, Math.random() * interval) : send()));
+      s.on('data', (chunk: Buffer) => {
+        buf = buf.length ? Buffer.concat([buf, chunk]) : chunk;
+        for (;;) {
+          const end = buf.indexOf('\r\n\r\n');
+          if (end < 0) return;
+          const head = buf.subarray(0, end).toString('latin1');
+          const m = /content-length: *(\d+)/i.exec(head);
+          const total = end + 4 + (m ? Number(m[1]) : 0);
+          if (buf.length < total) return;
+          if (!head.startsWith('HTTP/1.1 200')) errors++;
+          buf = buf.subarray(total);
+          requests++;
+          const now = performance.now();
+          if (count < latencies.length) latencies[count++] = now - sentAt;
+          if (interval) setTimeout(send, Math.max(0, interval - (now - sentAt)));
+          else send();
+        }
+      });
+      s.on('error', () => errors++);
+      s.on('close', done);
+    }
+  });
+}
+
+function pct(r: Result, p: number): number {
+  const sorted = r.latencies.slice(0, r.count).sort();
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
+}
+
+// ---------- orchestration ----------
+
+async function freePort(): Promise<number> {
+  const s = net.createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const port = (s.address() as net.AddressInfo).port;
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+function child(role: string, port: number, upstreamPort: number): Promise<ChildProcess> {
+  // BERTH_BENCH_CPU_PROF=dir writes a CPU profile of the Berth process there.
+  const prof = role === 'berth' && process.env.BERTH_BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BERTH_BENCH_CPU_PROF] : [];
+  const p = spawn(process.execPath, [...prof, '--import', 'tsx', self, '--role', role, '--port', String(port), '--upstream', String(upstreamPort)], {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    env: { ...process.env, NODE_OPTIONS: '' },
+  });
+  return new Promise((resolve, reject) => {
+    p.once('message', () => resolve(p));
+    p.once('exit', (code) => reject(new Error(`${role} exited with ${code}`)));
+  });
+}
+
+async function external(name: string, bin: string, config: (port: number, upstream: number, dir: string) => [string[], string]): Promise<((upstream: number) => Promise<{ port: number; stop: () => void }>) | undefined> {
+  if (!existsSync(bin)) return undefined;
+  return async (upstreamPort) => {
+    const port = await freePort();
+    const dir = mkdtempSync(join(tmpdir(), `berth-bench-${name}-`));
+    const [args, file] = config(port, upstreamPort, dir);
+    writeFileSync(join(dir, 'conf'), file);
+    const p = spawn(bin, args, { stdio: 'ignore' });
+    await new Promise((r) => setTimeout(r, 500));
+    return { port, stop: () => p.kill() };
+  };
+}
+
+async function main(): Promise<void> {
+  const seconds = Number(arg('seconds', '5'));
+  const connections = Number(arg('connections', '50'));
+  const upstreamPort = await freePort();
+  const up = await child('upstream', upstreamPort, 0);
+  const rows: Array<[string, Result | string]> = [];
+  const measure = async (name: string, port: number): Promise<Result> => {
+    await load(port, 4, 0.5); // warm-up
+    const r = await load(port, connections, seconds);
+    rows.push([name, r]);
+    return r;
+  };
+  await measure('direct', upstreamPort);
+  const berthPort = await freePort();
+  const berth = await child('berth', berthPort, upstreamPort);
+  const berthResult = await measure('berth', berthPort);
+  const hpPort = await freePort();
+  const hp = await child('http-proxy', hpPort, upstreamPort);
+  await measure('http-proxy', hpPort);
+  hp.kill();
+  const nginx = await external('nginx', '/usr/sbin/nginx', (port, u, dir) => [
+    ['-c', join(dir, 'conf'), '-p', dir, '-g', 'daemon off;'],
+    `worker_processes 1; error_log stderr; pid ${dir}/pid; events { worker_connections 1024; }
+     http { access_log off; upstream u { server 127.0.0.1:${u}; keepalive 64; }
+       server { listen 127.0.0.1:${port}; location / { proxy_pass http://u; proxy_http_version 1.1; proxy_set_header Connection ""; } } }`,
+  ]);
+  const haproxy = await external('haproxy', '/usr/sbin/haproxy', (port, u, dir) => [
+    ['-f', join(dir, 'conf')],
+    `defaults\n  mode http\n  timeout connect 5s\n  timeout client 30s\n  timeout server 30s\nfrontend f\n  bind 127.0.0.1:${port}\n  default_backend b\nbackend b\n  http-reuse always\n  server s 127.0.0.1:${u}\n`,
+  ]);
+  for (const [name, start] of [['nginx', nginx], ['haproxy', haproxy]] as const) {
+    if (!start) {
+      rows.push([name, 'not installed']);
+      continue;
+    }
+    const s = await start(upstreamPort);
+    await measure(name, s.port);
+    s.stop();
+  }
+  // Latency Berth adds at half its peak rate, against the upstream alone at that same rate.
+  const half = (berthResult.requests / berthResult.seconds) / 2;
+  const directHalf = await load(upstreamPort, connections, seconds, half);
+  const berthHalf = await load(berthPort, connections, seconds, half);
+  berth.kill('SIGINT');
+  up.kill();
+
+  console.log(`\nproxy benchmark: ${connections} keep-alive connections, ${seconds}s per path, ${body.length}-byte responses, loopback\n`);
+  console.log(`${'path'.padEnd(12)}${'req/s'.padStart(10)}${'p50 ms'.padStart(10)}${'p99 ms'.padStart(10)}${'errors'.padStart(9)}`);
+  for (const [name, r] of rows) {
+    if (typeof r === 'string') console.log(`${name.padEnd(12)}${r.padStart(10)}`);
+    else console.log(`${name.padEnd(12)}${Math.round(r.requests / r.seconds).toString().padStart(10)}${pct(r, 50).toFixed(2).padStart(10)}${pct(r, 99).toFixed(2).padStart(10)}${String(r.errors).padStart(9)}`);
+  }
+  const rps = (n: string): number | undefined => {
+    const r = rows.find(([x]) => x === n)?.[1];
+    return typeof r === 'object' ? r.requests / r.seconds : undefined;
+  };
+  const b = rps('berth')!;
+  const hpRps = rps('http-proxy');
+  const ngRps = rps('nginx');
+  console.log(`\nberth / http-proxy: ${hpRps ? (b / hpRps).toFixed(2) + 'x' : 'n/a'} (target >= 1.5x)`);
+  console.log(`berth / nginx:      ${ngRps ? (b / ngRps).toFixed(2) + 'x' : 'nginx not installed'} (target >= 0.35x)`);
+  console.log(`at half of berth's peak (${Math.round(half)} req/s): p50 direct ${pct(directHalf, 50).toFixed(3)} ms, through berth ${pct(berthHalf, 50).toFixed(3)} ms, added ${(pct(berthHalf, 50) - pct(directHalf, 50)).toFixed(3)} ms (target < 1 ms)`);
+}
+
+const role = arg('role', '');
+const port = Number(arg('port', '0'));
+const upstreamPort = Number(arg('upstream', '0'));
+if (role === 'upstream') void runUpstream(port);
+else if (role === 'berth') void runBerth(port, upstreamPort);
+else if (role === 'http-proxy') void runHttpProxy(port, upstreamPort);
+else
+  main().catch((e) => {
+    console.error(e);
+    process.exit(1);
+  });

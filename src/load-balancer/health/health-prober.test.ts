@@ -1,0 +1,120 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import net from 'node:net';
+import type { AddressInfo } from 'node:net';
+import { systemClock } from '../../platform/clock.js';
+import { seededRandom } from '../../platform/random.js';
+import { HealthProber, probeOnce, type ProbeTarget } from './health-prober.js';
+import { compileMatcher } from './matcher.js';
+import type { TargetHealthRecord } from './health-state-machine.js';
+
+async function server(handler: http.RequestListener): Promise<{ port: number; close: () => Promise<void>; seen: http.IncomingMessage[] }> {
+  const seen: http.IncomingMessage[] = [];
+  const s = http.createServer((req, res) => {
+    seen.push(req);
+    handler(req, res);
+  });
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  return { port: (s.address() as AddressInfo).port, seen, close: () => new Promise((r) => { s.closeAllConnections(); s.close(() => r()); }) };
+}
+
+async function freePort(): Promise<number> {
+  const s = net.createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const port = (s.address() as AddressInfo).port;
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+test('probe: GET path with the ELB user agent, connection closed', async () => {
+  const up = await server((_req, res) => res.end('ok'));
+  const o = await probeOnce('127.0.0.1', up.port, '/health?x=1', 1000, compileMatcher('200'));
+  assert.deepEqual(o, { ok: true });
+  const req = up.seen[0]!;
+  assert.equal(req.url, '/health?x=1');
+  assert.equal(req.method, 'GET');
+  assert.equal(req.headers['user-agent'], 'ELB-HealthChecker/2.0');
+  assert.equal(req.headers.connection, 'close');
+  await up.close();
+});
+
+test('probe: code mismatch, timeout and refused', async () => {
+  const up = await server((req, res) => {
+    if (req.url === '/slow') setTimeout(() => res.end(), 1000);
+    else { res.statusCode = 503; res.end(); }
+  });
+  assert.deepEqual(await probeOnce('127.0.0.1', up.port, '/', 1000, compileMatcher('200-299')), { ok: false, kind: 'code', status: 503 });
+  assert.deepEqual(await probeOnce('127.0.0.1', up.port, '/slow', 100, compileMatcher('200')), { ok: false, kind: 'timeout' });
+  assert.deepEqual(await probeOnce('127.0.0.1', await freePort(), '/', 1000, compileMatcher('200')), { ok: false, kind: 'error' });
+  await up.close();
+});
+
+const settings = { enabled: true, protocol: 'HTTP' as const, path: '/health', port: 'traffic-port' as const, intervalSeconds: 0.05, timeoutSeconds: 0.04, healthyThreshold: 2, unhealthyThreshold: 2, matcher: '200' };
+
+test('prober: initial → healthy → unhealthy (503) → healthy, transitions only on change', async () => {
+  let status = 200;
+  const up = await server((_req, res) => { res.statusCode = status; res.end(); });
+  const seen: string[] = [];
+  let resolveNext: ((r: TargetHealthRecord) => void) | undefined;
+  const prober = new HealthProber({
+    clock: systemClock,
+    random: seededRandom(1),
+    onTransition: (_t, to) => {
+      seen.push(`${to.state}${to.reason ? '/' + to.reason : ''}`);
+      resolveNext?.(to);
+    },
+  });
+  const next = (): Promise<TargetHealthRecord> => new Promise((r) => (resolveNext = r));
+  const target: ProbeTarget = { targetGroupArn: 'tg', id: 'i-1', address: '127.0.0.1', port: up.port, settings };
+  prober.setTargets([target]);
+  assert.equal(seen[0], 'initial/Elb.InitialHealthChecking');
+  let n = next();
+  assert.equal((await n).state, 'healthy');
+  n = next();
+  status = 503;
+  const down = await n;
+  assert.equal(down.state, 'unhealthy');
+  assert.equal(down.description, 'Health checks failed with these codes: [503]');
+  n = next();
+  status = 200;
+  assert.equal((await n).state, 'healthy');
+  assert.deepEqual(seen, ['initial/Elb.InitialHealthChecking', 'healthy', 'unhealthy/Target.ResponseCodeMismatch', 'healthy']);
+  assert.ok(up.seen.length >= 5, `checks run every interval (${up.seen.length})`);
+  prober.setTargets([]);
+  assert.equal(prober.health('tg', target), undefined);
+  const count = up.seen.length;
+  await new Promise((r) => setTimeout(r, 150));
+  assert.ok(up.seen.length <= count + 1, 'removed targets are no longer checked');
+  prober.stop();
+  await up.close();
+});
+
+test('prober: passive failures mark a target unhealthy before the next check', async () => {
+  const up = await server((_req, res) => res.end());
+  const states: string[] = [];
+  const prober = new HealthProber({ clock: systemClock, random: seededRandom(2), onTransition: (_t, to) => states.push(to.state) });
+  const target: ProbeTarget = { targetGroupArn: 'tg', id: 'i-1', address: '127.0.0.1', port: up.port, settings: { ...settings, intervalSeconds: 60 } };
+  prober.setTargets([target]);
+  prober.reportPassiveFailure('tg', target);
+  prober.reportPassiveFailure('tg', target);
+  assert.equal(prober.health('tg', target)!.state, 'unhealthy');
+  assert.equal(prober.health('tg', target)!.reason, 'Target.FailedHealthChecks');
+  prober.stop();
+  await up.close();
+});
+
+test('prober: a fixed health-check port and disabled checks', async () => {
+  const up = await server((_req, res) => res.end());
+  const states: string[] = [];
+  const prober = new HealthProber({ clock: systemClock, random: seededRandom(3), onTransition: (_t, to) => states.push(to.state) });
+  prober.setTargets([
+    { targetGroupArn: 'tg', id: 'i-1', address: '127.0.0.1', port: 1, settings: { ...settings, port: up.port } },
+    { targetGroupArn: 'tg', id: 'i-2', address: '127.0.0.1', port: 2, settings: { ...settings, enabled: false } },
+  ]);
+  await new Promise((r) => setTimeout(r, 200));
+  assert.equal(prober.health('tg', { id: 'i-1', port: 1 })!.state, 'healthy');
+  assert.equal(prober.health('tg', { id: 'i-2', port: 2 })!.state, 'unavailable');
+  prober.stop();
+  await up.close();
+});

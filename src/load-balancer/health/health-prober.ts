@@ -1,0 +1,148 @@
+/**
+ * Active health checks (I/O): one HTTP GET per target per interval, ALB-style — on the traffic
+ * port or a fixed port, `User-Agent: ELB-HealthChecker/2.0`, a timeout, and a fresh connection
+ * closed after every check. Checks start on a jittered offset (so a thousand targets registered at
+ * once are not probed in the same millisecond) and then run every interval however long the last
+ * one took. Results go through the pure state machine; `onTransition` hears only real changes.
+ */
+import http from 'node:http';
+import type { Clock } from '../../platform/clock.js';
+import type { Random } from '../../platform/random.js';
+import { targetKey, type HealthCheckSettings } from '../routing-table.js';
+import { registered, step, type CheckOutcome, type HealthEvent, type TargetHealthRecord } from './health-state-machine.js';
+import { compileMatcher, type CodeMatcher } from './matcher.js';
+
+export interface ProbeTarget {
+  readonly targetGroupArn: string;
+  readonly id: string;
+  readonly address: string;
+  readonly port: number;
+  readonly settings: HealthCheckSettings;
+}
+
+export interface HealthProberOptions {
+  readonly clock: Clock;
+  readonly random: Random;
+  readonly onTransition: (target: ProbeTarget, to: TargetHealthRecord, from: TargetHealthRecord) => void;
+  /** Fraction of the interval each schedule may drift by (default 0.05). */
+  readonly jitter?: number;
+}
+
+export const healthCheckUserAgent = 'ELB-HealthChecker/2.0';
+
+/** One GET; resolves with what the state machine needs, never rejects. */
+export function probeOnce(address: string, port: number, path: string, timeoutMs: number, matcher: CodeMatcher): Promise<CheckOutcome> {
+  return new Promise((resolve) => {
+    let settled = false;
+    const done = (o: CheckOutcome): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      req.destroy();
+      resolve(o);
+    };
+    const req = http.request({ host: address, port, path, method: 'GET', agent: false, headers: { 'User-Agent': healthCheckUserAgent, Connection: 'close', Host: `${address}:${port}` } });
+    const timer = setTimeout(() => done({ ok: false, kind: 'timeout' }), timeoutMs);
+    req.on('response', (res) => {
+      const status = res.statusCode ?? 0;
+      res.resume();
+      done(matcher(status) ? { ok: true } : { ok: false, kind: 'code', status });
+    });
+    req.on('error', () => done({ ok: false, kind: 'error' }));
+    req.end();
+  });
+}
+
+interface Entry {
+  target: ProbeTarget;
+  matcher: CodeMatcher;
+  record: TargetHealthRecord;
+  timer: NodeJS.Timeout | undefined;
+  nextAt: number;
+}
+
+export class HealthProber {
+  private readonly entries = new Map<string, Entry>();
+  private stopped = false;
+
+  constructor(private readonly options: HealthProberOptions) {}
+
+  private static key(tgArn: string, t: { id: string; port: number }): string {
+    return `${tgArn}|${targetKey(t)}`;
+  }
+
+  /** Level-triggered: the full desired set; new targets start checking, missing ones stop. */
+  setTargets(targets: readonly ProbeTarget[]): void {
+    const wanted = new Set<string>();
+    for (const t of targets) {
+      const key = HealthProber.key(t.targetGroupArn, t);
+      wanted.add(key);
+      const existing = this.entries.get(key);
+      if (existing) {
+        const changed = JSON.stringify(existing.target.settings) !== JSON.stringify(t.settings) || existing.target.address !== t.address;
+        existing.target = t;
+        if (!changed) continue;
+        existing.matcher = compileMatcher(t.settings.matcher);
+        clearTimeout(existing.timer);
+        this.apply(existing, { type: t.settings.enabled ? 'checks-enabled' : 'checks-disabled' });
+        this.schedule(existing, this.firstDelay(t.settings));
+        continue;
+      }
+      const entry: Entry = { target: t, matcher: compileMatcher(t.settings.matcher), record: registered(), timer: undefined, nextAt: 0 };
+      this.entries.set(key, entry);
+      this.apply(entry, { type: t.settings.enabled ? 'checks-started' : 'checks-disabled' });
+      this.schedule(entry, this.firstDelay(t.settings));
+    }
+    for (const [key, entry] of this.entries) {
+      if (wanted.has(key)) continue;
+      clearTimeout(entry.timer);
+      this.entries.delete(key);
+    }
+  }
+
+  health(targetGroupArn: string, target: { id: string; port: number }): TargetHealthRecord | undefined {
+    return this.entries.get(HealthProber.key(targetGroupArn, target))?.record;
+  }
+
+  /** The proxy saw a connection refused or reset: count it now, not at the next check. */
+  reportPassiveFailure(targetGroupArn: string, target: { id: string; port: number }): void {
+    const entry = this.entries.get(HealthProber.key(targetGroupArn, target));
+    if (entry) this.apply(entry, { type: 'passive-failure', now: this.options.clock.now() });
+  }
+
+  stop(): void {
+    this.stopped = true;
+    for (const e of this.entries.values()) clearTimeout(e.timer);
+    this.entries.clear();
+  }
+
+  private firstDelay(s: HealthCheckSettings): number {
+    return Math.floor(this.options.random.next() * Math.min(s.intervalSeconds * 1000, 1000));
+  }
+
+  private schedule(entry: Entry, delay: number): void {
+    if (this.stopped || !entry.target.settings.enabled) return;
+    entry.nextAt = this.options.clock.now() + delay;
+    entry.timer = setTimeout(() => this.run(entry), delay);
+    entry.timer.unref();
+  }
+
+  private run(entry: Entry): void {
+    const s = entry.target.settings;
+    const interval = s.intervalSeconds * 1000;
+    const drift = (this.options.random.next() - 0.5) * 2 * (this.options.jitter ?? 0.05) * interval;
+    // The next check is due an interval after this one was due, not after it finishes.
+    this.schedule(entry, Math.max(0, entry.nextAt + interval + drift - this.options.clock.now()));
+    const port = s.port === 'traffic-port' ? entry.target.port : s.port;
+    void probeOnce(entry.target.address, port, s.path, s.timeoutSeconds * 1000, entry.matcher).then((outcome) => {
+      if (this.entries.get(HealthProber.key(entry.target.targetGroupArn, entry.target)) !== entry) return;
+      this.apply(entry, { type: 'check', outcome, now: this.options.clock.now() });
+    });
+  }
+
+  private apply(entry: Entry, event: HealthEvent): void {
+    const s = step(entry.record, event, entry.target.settings);
+    entry.record = s.record;
+    if (s.transition) this.options.onTransition(entry.target, s.transition.to, s.transition.from);
+  }
+}

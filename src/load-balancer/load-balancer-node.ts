@@ -1,0 +1,90 @@
+/**
+ * The load-balancer node as one object: it holds the current routing table, swaps it whole on
+ * `update`, follows it with listeners (open/close), connection pools (drain) and active health
+ * checks, and reports health transitions upward. The composition root builds tables from the
+ * store and writes the transitions back; this class neither reads nor writes the store.
+ *
+ *   store ──(adapter)──> update(table) ──> ListenerServer · ProxyEngine · HealthProber
+ *                                              onTransition(tgArn, target, health) ──> store
+ */
+import type { Clock } from '../platform/clock.js';
+import type { Random } from '../platform/random.js';
+import type { TargetHealthRecord } from './health/health-state-machine.js';
+import { HealthProber, type ProbeTarget } from './health/health-prober.js';
+import { ListenerServer, type ApplyResult } from './proxy/listener-server.js';
+import { ProxyEngine } from './proxy/proxy-engine.js';
+import type { ProxyMetrics } from './proxy/proxy-metrics.js';
+import type { RoutingTable, Target } from './routing-table.js';
+
+export interface LoadBalancerNodeOptions {
+  readonly initial: RoutingTable;
+  readonly clock: Clock;
+  readonly random: Random;
+  readonly stickinessSecret: Buffer;
+  readonly metrics?: ProxyMetrics;
+  readonly onTransition?: (targetGroupArn: string, target: { id: string; port: number }, health: TargetHealthRecord) => void;
+}
+
+/** Targets to check: registered, not draining, in a group some listener rule forwards to (else ALB reports `unused`/NotInUse). */
+export function probeTargets(table: RoutingTable): ProbeTarget[] {
+  const inUse = new Set<string>();
+  for (const l of table.listeners.values()) {
+    for (const r of l.rules) if (r.action.type === 'forward') for (const g of r.action.targetGroups) inUse.add(g.targetGroupArn);
+  }
+  const out: ProbeTarget[] = [];
+  for (const tg of table.targetGroups.values()) {
+    if (!inUse.has(tg.arn)) continue;
+    for (const t of tg.targets) {
+      if (t.state === 'draining' || t.state === 'unused') continue;
+      out.push({ targetGroupArn: tg.arn, id: t.id, address: t.address, port: t.port, settings: tg.healthCheck });
+    }
+  }
+  return out;
+}
+
+export class LoadBalancerNode {
+  private current: RoutingTable;
+  readonly engine: ProxyEngine;
+  readonly listeners: ListenerServer;
+  readonly prober: HealthProber;
+
+  constructor(options: LoadBalancerNodeOptions) {
+    this.current = options.initial;
+    this.prober = new HealthProber({
+      clock: options.clock,
+      random: options.random,
+      onTransition: (t, to) => options.onTransition?.(t.targetGroupArn, { id: t.id, port: t.port }, to),
+    });
+    this.engine = new ProxyEngine({
+      getTable: () => this.current,
+      clock: options.clock,
+      random: options.random,
+      stickinessSecret: options.stickinessSecret,
+      ...(options.metrics ? { metrics: options.metrics } : {}),
+      health: { reportPassiveFailure: (tgArn: string, t: Target) => this.prober.reportPassiveFailure(tgArn, t) },
+    });
+    this.listeners = new ListenerServer(this.engine);
+  }
+
+  table(): RoutingTable {
+    return this.current;
+  }
+
+  /** Swap the table; listeners, pools and health checks follow it. */
+  async update(table: RoutingTable): Promise<ApplyResult> {
+    this.current = table;
+    this.engine.table();
+    this.prober.setTargets(probeTargets(table));
+    return this.listeners.apply(table);
+  }
+
+  async start(): Promise<ApplyResult> {
+    return this.update(this.current);
+  }
+
+  async close(): Promise<void> {
+    this.prober.stop();
+    await this.listeners.close();
+    this.engine.close();
+  }
+}

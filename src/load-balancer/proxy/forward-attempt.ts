@@ -1,0 +1,84 @@
+/**
+ * One try of a forwarded request on one target: an undici dispatch handler (one object per try,
+ * no per-request closures) that streams the target's response to the client with backpressure.
+ * A failure before any response byte goes back to the engine, which retries or answers 502/504;
+ * a failure after it can only cut the client connection.
+ */
+import type { Target } from '../routing-table.js';
+import { targetKey } from '../routing-table.js';
+import type { Exchange, ProxyEngine } from './proxy-engine.js';
+import type { TargetPool } from './target-pools.js';
+
+export class ForwardAttempt {
+  private abort: ((err?: Error) => void) | undefined;
+  private responded = false;
+  private done = false;
+  private status = 0;
+  private resume: (() => void) | undefined;
+  private readonly key: string;
+
+  constructor(
+    private readonly engine: ProxyEngine,
+    private readonly x: Exchange,
+    private readonly target: Target,
+    private readonly pool: TargetPool,
+    private readonly now: number,
+  ) {
+    this.key = targetKey(target);
+    engine.pools.started(pool);
+    x.balancer.acquired(this.key);
+    engine.metricsStarted(x.group.arn, this.key);
+    x.res.once('close', this.onClientClose);
+  }
+
+  private readonly onClientClose = (): void => {
+    if (!this.done) this.abort?.(new Error('client closed'));
+  };
+
+  private readonly onDrain = (): void => {
+    this.resume?.();
+  };
+
+  private release(): void {
+    if (this.done) return;
+    this.done = true;
+    this.x.res.off('close', this.onClientClose);
+    this.engine.releaseTarget(this.pool);
+    this.x.balancer.released(this.key);
+  }
+
+  onConnect(abort: (err?: Error) => void): void {
+    this.abort = abort;
+    if (this.x.res.destroyed) abort(new Error('client closed'));
+  }
+
+  onHeaders(status: number, rawHeaders: Buffer[], resume: () => void, statusText: string): boolean {
+    // 1xx interim responses (100 Continue) are not relayed; Node answered the client's Expect itself.
+    if (status < 200) return true;
+    this.responded = true;
+    this.status = status;
+    this.resume = resume;
+    const res = this.x.res;
+    res.sendDate = false;
+    res.writeHead(status, statusText, this.engine.responseHead(this.x, this.target, rawHeaders, this.now));
+    return true;
+  }
+
+  onData(chunk: Buffer): boolean {
+    const ok = this.x.res.write(chunk);
+    if (!ok) this.x.res.once('drain', this.onDrain);
+    return ok;
+  }
+
+  onComplete(): void {
+    this.release();
+    this.x.res.end();
+    this.engine.finishTarget(this.x, this.key, this.status);
+  }
+
+  onError(err: Error): void {
+    this.release();
+    if (this.responded) this.x.res.destroy();
+    else this.engine.failed(this.x, this.target, err);
+  }
+}

@@ -1,0 +1,333 @@
+/**
+ * The forwarding engine: for each request on a listener, match a rule on the current routing
+ * table, run its action, and for `forward` pick a target and stream the request and response
+ * through that target's keep-alive pool. It answers 502/503/504/400 as an ALB does, retries
+ * idempotent body-less requests on another target when the failure came before any response byte,
+ * and reports refused/reset connections to the health layer at once.
+ */
+import http from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { Dispatcher } from 'undici';
+import type { Clock } from '../../platform/clock.js';
+import type { Random } from '../../platform/random.js';
+import { createBalancer } from '../balancing/balancers.js';
+import type { Balancer, PickContext } from '../balancing/balancer.js';
+import { chooseTarget, chooseTargetGroup } from '../balancing/stickiness.js';
+import { appCookie, encodeSticky, lbCookie, lbCorsCookie, setsCookie, stickySetCookies, tgCookie, tgCorsCookie } from '../balancing/sticky-cookie.js';
+import { targetKey, type CompiledListener, type CompiledTargetGroup, type ForwardAction, type RoutingTable, type Target } from '../routing-table.js';
+import { fixedResponse } from '../routing/fixed-response.js';
+import { redirectLocation } from '../routing/redirect.js';
+import { stripPort } from '../routing/rule-matcher.js';
+import { albErrorBody, albServer, sendAlbError } from './alb-response.js';
+import { classifyRequest, desyncVerdict } from './desync.js';
+import { forwardHeaders, responseHeaders } from './forward-headers.js';
+import { noMetrics, type ProxyMetrics } from './proxy-metrics.js';
+import { ForwardAttempt } from './forward-attempt.js';
+import { relayUpgrade } from './upgrade-relay.js';
+import { TargetPools, type TargetPool } from './target-pools.js';
+
+export interface PassiveHealthSink {
+  reportPassiveFailure(targetGroupArn: string, target: Target): void;
+}
+
+export interface ProxyEngineOptions {
+  readonly getTable: () => RoutingTable;
+  readonly clock: Clock;
+  readonly random: Random;
+  /** Signs stickiness cookies; nodes behind one DNS name must share it. */
+  readonly stickinessSecret: Buffer;
+  readonly metrics?: ProxyMetrics;
+  readonly health?: PassiveHealthSink;
+  /** Extra targets tried for an idempotent request after a connection failure (default 2). */
+  readonly maxRetries?: number;
+  readonly pools?: TargetPools;
+}
+
+/** ALB: the request line or any one header over 16 KB is a 400 (the 64 KB total is the parser's). */
+export const maxHeaderLineBytes = 16 * 1024;
+export const maxHeaderTotalBytes = 64 * 1024;
+
+const idempotent = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
+/** Failures that happened before the target could have acted on the request. */
+const retriableCodes = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ECONNABORTED', 'EHOSTUNREACH', 'UND_ERR_SOCKET', 'UND_ERR_CONNECT_TIMEOUT']);
+/** Failures that count against the target's health at once. */
+const passiveCodes = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'UND_ERR_CONNECT_TIMEOUT']);
+const resetCodes = new Set(['ECONNRESET', 'UND_ERR_SOCKET', 'EPIPE']);
+const timeoutCodes = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'BERTH_CONNECT_TIMEOUT']);
+
+/**
+ * The common case, checked without allocating: HTTP/1.1, no space in the target, and at most one
+ * framing header that is sound for the method. Node's strict parser has already refused invalid
+ * header names and values, so anything else goes to the full classifier.
+ */
+function plainlyCompliant(req: http.IncomingMessage): boolean {
+  if (req.httpVersion !== '1.1' || req.url!.includes(' ')) return false;
+  const raw = req.rawHeaders;
+  let framing = 0;
+  for (let i = 0; i < raw.length; i += 2) {
+    const n = raw[i]!;
+    if ((n.length === 14 && n.toLowerCase() === 'content-length') || (n.length === 17 && n.toLowerCase() === 'transfer-encoding')) framing++;
+  }
+  if (framing === 0) return true;
+  if (framing > 1) return false;
+  const te = req.headers['transfer-encoding'];
+  if (te !== undefined) return te === 'chunked';
+  return req.method !== 'GET' && req.method !== 'HEAD' && /^\d+$/.test(req.headers['content-length']!);
+}
+
+export class ConnectTimeout extends Error {
+  readonly code = 'BERTH_CONNECT_TIMEOUT';
+}
+
+/** Everything one forwarded request carries between attempts. */
+export interface Exchange {
+  readonly req: http.IncomingMessage;
+  readonly res: http.ServerResponse;
+  readonly listener: CompiledListener;
+  readonly group: CompiledTargetGroup;
+  readonly balancer: Balancer;
+  readonly headers: string[];
+  readonly hasBody: boolean;
+  readonly started: number;
+  readonly groupCookie: string[] | undefined;
+  /** Ambiguous request (defensive mode): close the client connection after the response. */
+  readonly close: boolean;
+  exclude: Set<string> | undefined;
+  attempts: number;
+  resets: number;
+}
+
+export class ProxyEngine {
+  readonly pools: TargetPools;
+  private readonly balancers = new Map<string, { algorithm: string; balancer: Balancer }>();
+  private readonly metrics: ProxyMetrics;
+  private readonly maxRetries: number;
+  private lastTable: RoutingTable | undefined;
+
+  constructor(readonly options: ProxyEngineOptions) {
+    this.pools = options.pools ?? new TargetPools();
+    this.metrics = options.metrics ?? noMetrics;
+    this.maxRetries = options.maxRetries ?? 2;
+  }
+
+  /** The current table, reconciling pools (draining) whenever it was swapped. */
+  table(): RoutingTable {
+    const table = this.options.getTable();
+    if (table !== this.lastTable) {
+      this.lastTable = table;
+      this.pools.reconcile(table);
+      for (const arn of this.balancers.keys()) if (!table.targetGroups.has(arn)) this.balancers.delete(arn);
+    }
+    return table;
+  }
+
+  balancerFor(group: CompiledTargetGroup): Balancer {
+    const entry = this.balancers.get(group.arn);
+    if (entry && entry.algorithm === group.algorithm) return entry.balancer;
+    const balancer = createBalancer(group.algorithm);
+    this.balancers.set(group.arn, { algorithm: group.algorithm, balancer });
+    return balancer;
+  }
+
+  /** Checks shared by plain requests and upgrades; returns an error status or the listener. */
+  admit(req: http.IncomingMessage, port: number): { listener: CompiledListener; close: boolean } | number {
+    const listener = this.table().listeners.get(port);
+    if (!listener) return 503;
+    if ((req.url?.length ?? 0) + req.method!.length + 10 > maxHeaderLineBytes) return 400;
+    const raw = req.rawHeaders;
+    let xffAddresses = 0;
+    for (let i = 0; i < raw.length; i += 2) {
+      const name = raw[i]!;
+      const value = raw[i + 1]!;
+      if (name.length + value.length + 4 > maxHeaderLineBytes) return 400;
+      if (name.length === 15 && name.toLowerCase() === 'x-forwarded-for') xffAddresses += value.split(',').length;
+    }
+    // ALB: 463 when X-Forwarded-For carries more than 30 addresses.
+    if (xffAddresses > 30) return 463;
+    const verdict = plainlyCompliant(req) ? 'allow' : this.desync(req, listener);
+    if (verdict === 'block') return 400;
+    if (req.method === 'TRACE') return 405;
+    return { listener, close: verdict === 'allow-and-close' };
+  }
+
+  private desync(req: http.IncomingMessage, listener: CompiledListener): 'allow' | 'allow-and-close' | 'block' {
+    const c = classifyRequest(req.method!, req.httpVersion, req.url!, req.rawHeaders);
+    return c.class === 'compliant' ? 'allow' : desyncVerdict(listener.loadBalancer.attributes.desyncMitigationMode, c.class);
+  }
+
+  handleRequest(req: http.IncomingMessage, res: http.ServerResponse, port: number): void {
+    const started = this.options.clock.now();
+    const admitted = this.admit(req, port);
+    if (typeof admitted === 'number') {
+      this.elbAnswer(res, port, undefined, admitted, started, admitted === 400);
+      return;
+    }
+    const { listener, close } = admitted;
+    const match = listener.router.match({
+      method: req.method!,
+      host: req.headers.host ?? '',
+      url: req.url!,
+      rawHeaders: req.rawHeaders,
+      sourceAddress: req.socket.remoteAddress,
+    });
+    const action = match.action;
+    if (action.type === 'fixed-response') {
+      const f = fixedResponse(action.fixedResponse);
+      res.writeHead(f.status, f.headers);
+      res.end(f.body);
+      this.finish(port, undefined, undefined, f.status, 'elb', started);
+      return;
+    }
+    if (action.type === 'redirect') {
+      const r = redirectLocation(action.redirect, { protocol: listener.protocol === 'HTTPS' ? 'https' : 'http', host: stripPort(req.headers.host ?? ''), listenerPort: port, url: req.url! });
+      const body = albErrorBody(r.status === 301 ? 301 : 302);
+      res.writeHead(r.status, { Server: albServer, Location: r.location, 'Content-Type': 'text/html', 'Content-Length': body.length });
+      res.end(body);
+      this.finish(port, undefined, undefined, r.status, 'elb', started);
+      return;
+    }
+    this.forward(req, res, listener, action, started, close);
+  }
+
+  private forward(req: http.IncomingMessage, res: http.ServerResponse, listener: CompiledListener, action: ForwardAction, started: number, close: boolean): void {
+    const table = this.table();
+    const secret = this.options.stickinessSecret;
+    const ctx: PickContext = { now: started, random: this.options.random };
+    const groupChoice = chooseTargetGroup(action, req.rawHeaders, secret, ctx);
+    const group = table.targetGroups.get(groupChoice.targetGroupArn)!;
+    const attrs = listener.loadBalancer.attributes;
+    const socket = req.socket;
+    const headers = forwardHeaders(req.rawHeaders, {
+      clientAddress: socket.remoteAddress ?? '',
+      clientPort: socket.remotePort ?? 0,
+      listenerPort: listener.port,
+      protocol: listener.protocol === 'HTTPS' ? 'https' : 'http',
+      xffMode: attrs.xffHeaderProcessingMode,
+      xffClientPort: attrs.xffClientPortEnabled,
+      preserveHost: attrs.preserveHostHeader,
+      dropInvalidHeaderFields: attrs.dropInvalidHeaderFields,
+      method: req.method!,
+      now: started,
+      random: this.options.random,
+      closeTarget: close,
+    });
+    const length = req.headers['content-length'];
+    const exchange: Exchange = {
+      req,
+      res,
+      listener,
+      group,
+      balancer: this.balancerFor(group),
+      headers,
+      hasBody: req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0'),
+      started,
+      groupCookie: groupChoice.sticky
+        ? stickySetCookies(tgCookie, tgCorsCookie, encodeSticky(secret, 'tg', group.arn, started + (action.stickiness?.durationSeconds ?? 3600) * 1000), started + (action.stickiness?.durationSeconds ?? 3600) * 1000)
+        : undefined,
+      close,
+      exclude: undefined,
+      attempts: 0,
+      resets: 0,
+    };
+    this.attempt(exchange);
+  }
+
+  private attempt(x: Exchange): void {
+    const now = this.options.clock.now();
+    const choice = chooseTarget(x.balancer, x.group, x.req.rawHeaders, this.options.stickinessSecret, { now, random: this.options.random, exclude: x.exclude });
+    if (!choice) {
+      // Nothing left to try: no registered targets at all is a 503, a failed retry a 502.
+      const status = x.attempts === 0 ? 503 : 502;
+      this.elbAnswer(x.res, x.listener.port, x.group.arn, status, x.started);
+      return;
+    }
+    x.attempts++;
+    const attrs = x.listener.loadBalancer.attributes;
+    const target = choice.target;
+    const pool = this.pools.get(target.address, target.port, attrs.connectTimeoutMs);
+    const attempt = new ForwardAttempt(this, x, target, pool, now);
+    const idleMs = attrs.idleTimeoutSeconds * 1000;
+    pool.pool.dispatch(
+      { method: x.req.method as Dispatcher.HttpMethod, path: x.req.url!, headers: x.headers, body: x.hasBody ? x.req : null, headersTimeout: idleMs, bodyTimeout: idleMs },
+      attempt,
+    );
+  }
+
+  /** Called by a ForwardAttempt that failed before any response byte. */
+  failed(x: Exchange, target: Target, err: Error & { code?: string }): void {
+    const code = err.code ?? '';
+    // A reset may be the target closing a kept-alive connection just as it was reused: the first
+    // one in an exchange retries the same target; a second one counts against it.
+    const reset = resetCodes.has(code);
+    const staleSuspect = reset && x.resets++ === 0;
+    if (passiveCodes.has(code) || (reset && !staleSuspect)) this.options.health?.reportPassiveFailure(x.group.arn, target);
+    if (x.res.destroyed) return;
+    if (retriableCodes.has(code) && idempotent.has(x.req.method!) && !x.hasBody && x.attempts <= this.maxRetries) {
+      if (!staleSuspect) (x.exclude ??= new Set()).add(targetKey(target));
+      this.attempt(x);
+      return;
+    }
+    const status = timeoutCodes.has(code) ? 504 : 502;
+    this.elbAnswer(x.res, x.listener.port, x.group.arn, status, x.started);
+  }
+
+  /** Response headers for the client: the target's, minus hop-by-hop, plus stickiness cookies. */
+  responseHead(x: Exchange, target: Target, rawHeaders: Buffer[], now: number): string[] {
+    const raw = new Array<string>(rawHeaders.length);
+    let setCookie: string[] | undefined;
+    for (let i = 0; i < rawHeaders.length; i++) {
+      raw[i] = rawHeaders[i]!.toString('latin1');
+      if (i % 2 === 1 && raw[i - 1]!.length === 10 && raw[i - 1]!.toLowerCase() === 'set-cookie') (setCookie ??= []).push(raw[i]!);
+    }
+    const out = responseHeaders(raw, this.stickyCookies(x, target, setCookie, now));
+    if (x.close) out.push('Connection', 'close');
+    return out;
+  }
+
+  metricsStarted(tg: string, key: string): void {
+    this.metrics.requestStarted(tg, key);
+  }
+
+  finishTarget(x: Exchange, key: string, status: number): void {
+    this.finish(x.listener.port, x.group.arn, key, status, 'target', x.started);
+  }
+
+  releaseTarget(pool: TargetPool): void {
+    this.pools.finished(pool);
+  }
+
+  stickyCookies(x: Exchange, target: Target, setCookie: string[] | undefined, now: number): string[] | undefined {
+    const s = x.group.stickiness;
+    let out = x.groupCookie;
+    if (!s.enabled) return out;
+    const expires = now + s.durationSeconds * 1000;
+    if (s.type === 'lb_cookie') {
+      // ALB renews AWSALB on every response.
+      const v = encodeSticky(this.options.stickinessSecret, x.group.arn, targetKey(target), expires);
+      out = [...(out ?? []), ...stickySetCookies(lbCookie, lbCorsCookie, v, expires)];
+    } else if (s.appCookieName !== undefined && setsCookie(setCookie, s.appCookieName)) {
+      // app_cookie: the LB pins the client only once the application has set its own cookie.
+      const v = encodeSticky(this.options.stickinessSecret, x.group.arn, targetKey(target), expires);
+      out = [...(out ?? []), ...stickySetCookies(appCookie, undefined, v, expires)];
+    }
+    return out;
+  }
+
+  private elbAnswer(res: http.ServerResponse, port: number, tg: string | undefined, status: number, started: number, close = false): void {
+    sendAlbError(res, status, close);
+    this.finish(port, tg, undefined, status, 'elb', started);
+  }
+
+  finish(port: number, tg: string | undefined, target: string | undefined, status: number, origin: 'target' | 'elb', started: number): void {
+    this.metrics.requestFinished({ listenerPort: port, targetGroupArn: tg, target, status, origin, durationMs: this.options.clock.now() - started });
+  }
+
+  /** WebSocket (any Upgrade): see upgrade-relay.ts. */
+  handleUpgrade(req: http.IncomingMessage, socket: Duplex, head: Buffer, port: number): void {
+    relayUpgrade(this, req, socket, head, port);
+  }
+
+  close(): void {
+    this.pools.closeAll();
+  }
+}
