@@ -1,0 +1,137 @@
+/**
+ * What every ControlPlaneClient must do, against a real control plane (MemoryStore + the real ECS
+ * handlers + AgentService). control-plane-client.test.ts runs it in process and over HTTP.
+ */
+import { describe, test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { ControlPlaneError, type ControlPlaneClient, type RegisterRequest } from './control-plane-client.js';
+import { hostResources } from './instance-identity.js';
+
+export interface ConformanceRig {
+  client: ControlPlaneClient;
+  /** Calls an ECS operation handler directly (RunTask, StopTask, DescribeTasks, ...). */
+  ecs(op: string, input: object): Promise<any>;
+  close(): Promise<void>;
+}
+
+const registration = (cluster: string, ec2InstanceId: string): RegisterRequest => ({
+  cluster,
+  ec2InstanceId,
+  advertiseAddress: '127.0.0.2',
+  totalResources: hostResources({ cpuCount: 2, totalMemoryBytes: 4096 * 1024 * 1024 }, { memoryReserveMiB: 0 }),
+  attributes: [{ name: 'ecs.os-type', value: 'linux' }],
+  versionInfo: { agentVersion: 'test' },
+});
+
+export function controlPlaneClientConformance(name: string, makeRig: () => Promise<ConformanceRig>): void {
+  describe(`ControlPlaneClient conformance: ${name}`, () => {
+    let rig: ConformanceRig;
+    let arn: string;
+    before(async () => {
+      rig = await makeRig();
+      await rig.ecs('CreateCluster', { clusterName: 'conf' });
+      await rig.ecs('RegisterTaskDefinition', {
+        family: 'web',
+        containerDefinitions: [
+          { name: 'web', image: 'img:1', cpu: 256, memory: 128, environment: [{ name: 'A', value: '1' }], portMappings: [{ containerPort: 80 }], stopTimeout: 7 },
+        ],
+      });
+    });
+    after(() => rig.close());
+
+    test('register gives an instance; registering the same ec2InstanceId again gives the same one', async () => {
+      arn = (await rig.client.register(registration('conf', 'i-0123456789abcdef0'))).containerInstanceArn;
+      assert.match(arn, /^arn:aws:ecs:us-east-1:000000000000:container-instance\/conf\/[0-9a-f]{32}$/);
+      const again = await rig.client.register(registration('conf', 'i-0123456789abcdef0'));
+      assert.equal(again.containerInstanceArn, arn);
+      const other = await rig.client.register(registration('conf', 'i-0123456789abcdef1'));
+      assert.notEqual(other.containerInstanceArn, arn);
+      const d = await rig.ecs('DescribeContainerInstances', { cluster: 'conf', containerInstances: [arn] });
+      assert.equal(d.containerInstances[0].ec2InstanceId, 'i-0123456789abcdef0');
+      assert.equal(d.containerInstances[0].registeredResources.find((r: { name: string }) => r.name === 'CPU').integerValue, 2048);
+    });
+
+    test('register creates the default cluster, but not a named one', async () => {
+      const d = await rig.client.register(registration('default', 'i-0123456789abcdef2'));
+      assert.match(d.containerInstanceArn, /container-instance\/default\//);
+      await assert.rejects(rig.client.register(registration('nope', 'i-0123456789abcdef3')), (e: unknown) => e instanceof ControlPlaneError && e.code === 'ClusterNotFoundException');
+    });
+
+    test('heartbeat answers for a known instance and 404s for an unknown one', async () => {
+      await rig.client.heartbeat({ cluster: 'conf', containerInstanceArn: arn });
+      await assert.rejects(
+        rig.client.heartbeat({ cluster: 'conf', containerInstanceArn: arn.replace(/[0-9a-f]{32}$/, '0'.repeat(32)) }),
+        (e: unknown) => e instanceof ControlPlaneError && e.status === 404,
+      );
+    });
+
+    test('watchTasks answers at once without a revision, waits for a change with one, and times out with the same set', async () => {
+      const first = await rig.client.watchTasks({ cluster: 'conf', containerInstanceArn: arn });
+      assert.deepEqual(first.tasks, []);
+      const t0 = Date.now();
+      const idle = await rig.client.watchTasks({ cluster: 'conf', containerInstanceArn: arn, fromRevision: first.revision, timeoutMs: 300 });
+      assert.ok(Date.now() - t0 >= 250, 'waited for the timeout');
+      assert.deepEqual(idle.tasks, []);
+      const waiting = rig.client.watchTasks({ cluster: 'conf', containerInstanceArn: arn, fromRevision: idle.revision, timeoutMs: 10_000 });
+      const run = await rig.ecs('StartTask', { cluster: 'conf', taskDefinition: 'web', containerInstances: [arn], overrides: { containerOverrides: [{ name: 'web', environment: [{ name: 'B', value: '2' }] }] } });
+      const woke = await waiting;
+      assert.ok(Date.now() - t0 < 5_000, 'woke on the change, not the timeout');
+      assert.ok(woke.revision > idle.revision);
+      assert.equal(woke.tasks.length, 1);
+      const t = woke.tasks[0]!;
+      assert.equal(t.taskArn, run.tasks[0].taskArn);
+      assert.equal(t.lastStatus, 'PROVISIONING');
+      assert.equal(t.desiredStatus, 'RUNNING');
+      assert.deepEqual(t.containers[0], {
+        name: 'web', image: 'img:1', essential: true, environment: { A: '1', B: '2' },
+        portMappings: [{ containerPort: 80, hostPort: 0, protocol: 'tcp' }], stopTimeoutS: 7, cpu: 256, memoryMiB: 128,
+      });
+    });
+
+    test('watchTasks ends early when aborted', async () => {
+      const { revision } = await rig.client.watchTasks({ cluster: 'conf', containerInstanceArn: arn });
+      const ac = new AbortController();
+      const t0 = Date.now();
+      const p = rig.client.watchTasks({ cluster: 'conf', containerInstanceArn: arn, fromRevision: revision, timeoutMs: 10_000 }, ac.signal);
+      setTimeout(() => ac.abort(), 100);
+      await p.catch(() => undefined);
+      assert.ok(Date.now() - t0 < 5_000);
+    });
+
+    test('task-state reports move the task forward only; STOPPED is final and releases its resources', async () => {
+      const { tasks } = await rig.client.watchTasks({ cluster: 'conf', containerInstanceArn: arn });
+      const taskArn = tasks[0]!.taskArn;
+      const describe = async () => (await rig.ecs('DescribeTasks', { cluster: 'conf', tasks: [taskArn] })).tasks[0];
+      const remainingCpu = async () =>
+        (await rig.ecs('DescribeContainerInstances', { cluster: 'conf', containerInstances: [arn] })).containerInstances[0].remainingResources.find((r: { name: string }) => r.name === 'CPU').integerValue;
+      assert.equal(await remainingCpu(), 2048 - 256);
+      const binding = { bindIP: '127.0.0.2', containerPort: 80, hostPort: 20123, protocol: 'tcp' as const };
+      await rig.client.submitTaskState({ cluster: 'conf', taskArn, lastStatus: 'RUNNING', startedAt: 5, containers: [{ name: 'web', runtimeId: 'abc', lastStatus: 'RUNNING', healthStatus: 'HEALTHY', networkBindings: [binding] }], healthStatus: 'HEALTHY' });
+      let t = await describe();
+      assert.equal(t.lastStatus, 'RUNNING');
+      assert.equal(t.healthStatus, 'HEALTHY');
+      assert.deepEqual(t.containers[0].networkBindings, [binding]);
+      await rig.client.submitTaskState({ cluster: 'conf', taskArn, lastStatus: 'PENDING', containers: [] });
+      assert.equal((await describe()).lastStatus, 'RUNNING');
+      await rig.ecs('StopTask', { cluster: 'conf', task: taskArn, reason: 'because' });
+      await rig.client.submitTaskState({ cluster: 'conf', taskArn, lastStatus: 'STOPPED', stopCode: 'EssentialContainerExited', containers: [{ name: 'web', lastStatus: 'STOPPED', exitCode: 143 }], stoppedAt: 9 });
+      t = await describe();
+      assert.equal(t.lastStatus, 'STOPPED');
+      assert.equal(t.stopCode, 'UserInitiated');
+      assert.equal(t.stoppedReason, 'because');
+      assert.equal(t.containers[0].exitCode, 143);
+      assert.equal(await remainingCpu(), 2048);
+      await rig.client.submitTaskState({ cluster: 'conf', taskArn, lastStatus: 'RUNNING', containers: [{ name: 'web', lastStatus: 'RUNNING' }] });
+      t = await describe();
+      assert.equal(t.lastStatus, 'STOPPED');
+      assert.equal(t.containers[0].lastStatus, 'STOPPED');
+    });
+
+    test('a report for an unknown task is refused', async () => {
+      await assert.rejects(
+        rig.client.submitTaskState({ cluster: 'conf', taskArn: 'arn:aws:ecs:us-east-1:000000000000:task/conf/ffff', lastStatus: 'RUNNING', containers: [] }),
+        (e: unknown) => e instanceof ControlPlaneError && e.status === 404,
+      );
+    });
+  });
+}

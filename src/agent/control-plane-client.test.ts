@@ -1,0 +1,45 @@
+import { MemoryStore } from '../store/memory-store.js';
+import { systemClock } from '../platform/clock.js';
+import { seededRandom } from '../platform/random.js';
+import { createApiServer } from '../control-plane/api/api-server.js';
+import { ACCOUNT_ID } from '../control-plane/api/operation.js';
+import { createEcsHandlers } from '../control-plane/ecs/ecs-handlers.js';
+import { AgentService } from '../control-plane/agent-api/agent-service.js';
+import { registerAgentRoutes } from '../control-plane/agent-api/agent-routes.js';
+import { InProcessControlPlaneClient } from '../control-plane/agent-api/in-process-client.js';
+import { HttpControlPlaneClient } from './http-control-plane-client.js';
+import { controlPlaneClientConformance, type ConformanceRig } from './control-plane-client.conformance.js';
+
+function controlPlane() {
+  const store = new MemoryStore();
+  const random = seededRandom(7);
+  const handlers = createEcsHandlers({ store, clock: systemClock, random });
+  const service = new AgentService({ store, clock: systemClock, random });
+  const ecs = (op: string, input: object) =>
+    handlers[op]!(input, { requestId: 'r', region: 'us-east-1', accountId: ACCOUNT_ID, now: systemClock.now(), sourceIp: '127.0.0.1' });
+  return { store, service, handlers, ecs };
+}
+
+controlPlaneClientConformance('in process', async (): Promise<ConformanceRig> => {
+  const cp = controlPlane();
+  return { client: new InProcessControlPlaneClient(cp.service), ecs: cp.ecs, close: () => cp.store.close() };
+});
+
+controlPlaneClientConformance('HTTP', async (): Promise<ConformanceRig> => {
+  const cp = controlPlane();
+  const api = await createApiServer({
+    handlers: { ecs: cp.handlers, elbv2: {}, ec2: {} },
+    plugins: [async (app) => registerAgentRoutes(app, { service: cp.service })],
+  });
+  const url = await api.listen({ host: '127.0.0.1', port: 0 });
+  const client = new HttpControlPlaneClient(url);
+  return {
+    client,
+    ecs: cp.ecs,
+    async close() {
+      await client.close();
+      await api.close();
+      await cp.store.close();
+    },
+  };
+});

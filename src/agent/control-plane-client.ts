@@ -1,0 +1,25 @@
+/**
+ * How the agent talks to the control plane: one interface, two implementations (in process for
+ * `berth up`: src/control-plane/agent-api/in-process-client.ts; HTTP for `berth agent --server`:
+ * http-control-plane-client.ts), one conformance suite (control-plane-client.conformance.ts).
+ */
+import type {
+  HeartbeatRequest,
+  RegisterRequest,
+  RegisterResponse,
+  TaskStateReport,
+  WatchTasksRequest,
+  WatchTasksResponse,
+} from '../control-plane/agent-api/agent-protocol.js';
+
+export type * from '../control-plane/agent-api/agent-protocol.js';
+export { ControlPlaneError, stateIndex } from '../control-plane/agent-api/agent-protocol.js';
+
+export interface ControlPlaneClient {
+  register(req: RegisterRequest): Promise<RegisterResponse>;
+  heartbeat(req: HeartbeatRequest): Promise<void>;
+  /** Long poll: answers when a task of the instance changed after `fromRevision`, or on timeout. */
+  watchTasks(req: WatchTasksRequest, signal?: AbortSignal): Promise<WatchTasksResponse>;
+  submitTaskState(report: TaskStateReport): Promise<void>;
+  close?(): Promise<void>;
+}

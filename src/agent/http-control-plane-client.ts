@@ -1,0 +1,65 @@
+/** The agent protocol over HTTP (undici), for agents on other hosts: `berth agent --server URL`. */
+import { Agent, request } from 'undici';
+import { AGENT_PROTOCOL_PREFIX } from '../control-plane/agent-api/agent-protocol.js';
+import { ControlPlaneError, type ControlPlaneClient } from './control-plane-client.js';
+import type {
+  HeartbeatRequest,
+  RegisterRequest,
+  RegisterResponse,
+  TaskStateReport,
+  WatchTasksRequest,
+  WatchTasksResponse,
+} from './control-plane-client.js';
+
+export class HttpControlPlaneClient implements ControlPlaneClient {
+  private readonly base: string;
+  // Its own pool: a long poll must not queue behind, or in front of, state reports.
+  private readonly dispatcher = new Agent({ keepAliveTimeout: 30_000, connections: 8 });
+
+  constructor(serverUrl: string) {
+    this.base = serverUrl.replace(/\/+$/, '') + AGENT_PROTOCOL_PREFIX;
+  }
+
+  private async call<T>(path: string, body: unknown, signal?: AbortSignal): Promise<T> {
+    const res = await request(`${this.base}/${path}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+      dispatcher: this.dispatcher,
+      headersTimeout: 90_000,
+      bodyTimeout: 90_000,
+      ...(signal ? { signal } : {}),
+    });
+    const text = await res.body.text();
+    let parsed: any;
+    try {
+      parsed = text ? JSON.parse(text) : {};
+    } catch {
+      parsed = { code: 'ServerException', message: text.slice(0, 200) };
+    }
+    if (res.statusCode >= 300) {
+      throw new ControlPlaneError(parsed.code ?? 'ServerException', parsed.message ?? `HTTP ${res.statusCode}`, res.statusCode);
+    }
+    return parsed as T;
+  }
+
+  register(req: RegisterRequest): Promise<RegisterResponse> {
+    return this.call('register', req);
+  }
+
+  async heartbeat(req: HeartbeatRequest): Promise<void> {
+    await this.call('heartbeat', req);
+  }
+
+  watchTasks(req: WatchTasksRequest, signal?: AbortSignal): Promise<WatchTasksResponse> {
+    return this.call('tasks', req, signal);
+  }
+
+  async submitTaskState(report: TaskStateReport): Promise<void> {
+    await this.call('task-state', report);
+  }
+
+  async close(): Promise<void> {
+    await this.dispatcher.close();
+  }
+}

@@ -1,0 +1,193 @@
+/**
+ * Executes one convergence action against the runtime and the control plane. Each step is
+ * idempotent (creates are named, stops of stopped containers succeed, reports never move a task
+ * backwards), so an action cut short by a crash is simply decided again and finishes.
+ */
+import type { Clock } from '../platform/clock.js';
+import type { Logger } from '../platform/logger.js';
+import { containerSpecOf, ownedBy } from './container-spec.js';
+import { bindingsReport, taskHealth, type Action } from './task-convergence.js';
+import { BERTH_LABELS, RuntimeError, type ContainerRuntime, type ContainerState, type PortBinding, type Protocol } from './runtime/runtime.js';
+import type { AssignedTask, ContainerReport, ControlPlaneClient, Health, RecordedContainer, TaskState, TaskStateReport } from './control-plane-client.js';
+
+export interface ActionContext {
+  client: ControlPlaneClient;
+  runtime: ContainerRuntime;
+  cluster: string;
+  ec2InstanceId: string;
+  advertiseAddress: string;
+  clock: Clock;
+  logger: Logger;
+  probe: (address: string, port: number, protocol: Protocol) => Promise<boolean>;
+  /** A port failed its bind-probe: keep it out of the next rounds for a while. */
+  portBusy: (port: number) => void;
+  /** A task reached STOPPED: its ports start their cooldown. */
+  portsReleased: (ports: number[]) => void;
+}
+
+/** ECS's names for a failed start, by the runtime step that failed. */
+const START_FAILURE: Record<string, string> = {
+  IMAGE_NOT_FOUND: 'CannotPullContainerError',
+  CREATE_FAILED: 'CannotCreateContainerError',
+  START_FAILED: 'CannotStartContainerError',
+};
+
+/**
+ * What the control plane now holds for a task after an action, so the agent's copy is current before
+ * the watch delivers it: deciding again from a stale copy would repeat the action (harmless, as it is
+ * idempotent, but a busy loop).
+ */
+export interface TaskPatch {
+  lastStatus: TaskState;
+  recorded?: RecordedContainer[];
+  healthStatus?: Health;
+}
+
+function recordedOf(containers: ContainerReport[]): RecordedContainer[] {
+  return containers.map((c) => ({
+    name: c.name,
+    ...(c.runtimeId !== undefined ? { runtimeId: c.runtimeId } : {}),
+    lastStatus: c.lastStatus,
+    ...(c.exitCode !== undefined ? { exitCode: c.exitCode } : {}),
+    healthStatus: c.healthStatus ?? 'UNKNOWN',
+    networkBindings: c.networkBindings ?? [],
+  }));
+}
+
+export async function runAction(ctx: ActionContext, action: Action): Promise<TaskPatch | undefined> {
+  switch (action.type) {
+    case 'start':
+      return start(ctx, action.task, action.create, action.startExisting);
+    case 'stop':
+      await stop(ctx, action.task, action.stopCode, action.stoppedReason, action.reasons);
+      return { lastStatus: 'STOPPED' };
+    case 'report':
+      await report(ctx, action.task, { lastStatus: action.lastStatus, containers: action.containers, healthStatus: action.healthStatus, startedAt: ctx.clock.now() });
+      return { lastStatus: action.lastStatus, recorded: recordedOf(action.containers), healthStatus: action.healthStatus };
+    case 'fail':
+      await report(ctx, action.task, failedStart(action.task, ctx.clock.now(), action.stoppedReason));
+      return { lastStatus: 'STOPPED' };
+    case 'stop-container':
+      ctx.logger.info({ runtimeId: action.runtimeId, why: action.why }, 'stopping container');
+      await ctx.runtime.stop(action.runtimeId, action.timeoutS);
+      if (action.remove) await ctx.runtime.remove(action.runtimeId);
+      return undefined;
+    case 'remove':
+      ctx.logger.info({ runtimeId: action.runtimeId, why: action.why }, 'removing container');
+      await ctx.runtime.remove(action.runtimeId);
+      return undefined;
+  }
+}
+
+function report(ctx: ActionContext, task: AssignedTask, r: Omit<TaskStateReport, 'cluster' | 'taskArn'>): Promise<void> {
+  return ctx.client.submitTaskState({ cluster: ctx.cluster, taskArn: task.taskArn, ...r });
+}
+
+function failedStart(task: AssignedTask, now: number, stoppedReason: string): Omit<TaskStateReport, 'cluster' | 'taskArn'> {
+  return {
+    lastStatus: 'STOPPED',
+    stopCode: 'TaskFailedToStart',
+    stoppedReason,
+    containers: task.containers.map((c) => ({ name: c.name, lastStatus: 'STOPPED', reason: stoppedReason })),
+    executionStoppedAt: now,
+    stoppedAt: now,
+  };
+}
+
+async function containersOf(ctx: ActionContext, taskArn: string): Promise<ContainerState[]> {
+  return ctx.runtime.list({ ...ownedBy(ctx.cluster, ctx.ec2InstanceId), [BERTH_LABELS.taskArn]: taskArn });
+}
+
+async function start(ctx: ActionContext, task: AssignedTask, create: { name: string; bindings: PortBinding[] }[], startExisting: string[]): Promise<TaskPatch> {
+  const dynamic = new Set(task.containers.flatMap((c) => c.portMappings.filter((m) => !m.hostPort).map((m) => `${c.name}/${m.containerPort}/${m.protocol}`)));
+  for (const c of create) {
+    for (const b of c.bindings) {
+      if (!dynamic.has(`${c.name}/${b.containerPort}/${b.protocol}`)) continue;
+      if (!(await ctx.probe(ctx.advertiseAddress, b.hostPort, b.protocol))) {
+        ctx.portBusy(b.hostPort);
+        throw new Error(`host port ${b.hostPort} is taken by another process on ${ctx.advertiseAddress}; choosing another`);
+      }
+    }
+  }
+  const pullStartedAt = ctx.clock.now();
+  const log = ctx.logger.child({ taskArn: task.taskArn });
+  try {
+    for (const image of new Set(create.map((c) => task.containers.find((d) => d.name === c.name)!.image))) {
+      await ctx.runtime.ensureImage(image, (m) => log.info(m));
+    }
+    const pullStoppedAt = ctx.clock.now();
+    await report(ctx, task, {
+      lastStatus: 'PENDING',
+      containers: task.containers.map((c) => ({ name: c.name, lastStatus: 'PENDING' })),
+      pullStartedAt,
+      pullStoppedAt,
+    });
+    const ids: string[] = [...startExisting];
+    for (const c of create) {
+      const def = task.containers.find((d) => d.name === c.name)!;
+      ids.push(await ctx.runtime.create(containerSpecOf(ctx.cluster, ctx.ec2InstanceId, task, def, c.bindings, ctx.advertiseAddress)));
+    }
+    for (const id of ids) await ctx.runtime.start(id);
+  } catch (err) {
+    if (err instanceof RuntimeError && START_FAILURE[err.code]) {
+      const reason = `${START_FAILURE[err.code]}: ${err.message}`;
+      log.warn({ err }, 'task failed to start');
+      await report(ctx, task, failedStart(task, ctx.clock.now(), reason));
+      return { lastStatus: 'STOPPED' };
+    }
+    throw err;
+  }
+  const connectivityAt = ctx.clock.now();
+  const observed = await containersOf(ctx, task.taskArn);
+  const health = new Map<string, Health>(observed.map((c) => [c.name, c.health]));
+  const containers: ContainerReport[] = observed.map((c) => ({
+    name: c.name,
+    runtimeId: c.runtimeId,
+    lastStatus: c.status === 'running' ? 'RUNNING' : c.status === 'exited' ? 'STOPPED' : 'PENDING',
+    healthStatus: c.health,
+    networkBindings: bindingsReport(c.portBindings, ctx.advertiseAddress),
+    ...(c.exitCode !== undefined ? { exitCode: c.exitCode } : {}),
+  }));
+  const healthStatus = taskHealth(task, health);
+  await report(ctx, task, { lastStatus: 'ACTIVATING', containers, healthStatus, connectivityAt });
+  await report(ctx, task, { lastStatus: 'RUNNING', containers, healthStatus, startedAt: ctx.clock.now() });
+  log.info({ bindings: containers.flatMap((c) => c.networkBindings ?? []).map((b) => b.hostPort) }, 'task running');
+  return { lastStatus: 'RUNNING', recorded: recordedOf(containers), healthStatus };
+}
+
+async function stop(
+  ctx: ActionContext,
+  task: AssignedTask,
+  stopCode: string | undefined,
+  stoppedReason: string | undefined,
+  reasons: Record<string, string> = {},
+): Promise<void> {
+  const why = { ...(stopCode ? { stopCode } : {}), ...(stoppedReason ? { stoppedReason } : {}) };
+  const observed = await containersOf(ctx, task.taskArn);
+  const live = observed.filter((c) => c.status === 'running' || c.status === 'created');
+  const now = ctx.clock.now();
+  if (live.length > 0) {
+    if (task.lastStatus === 'ACTIVATING' || task.lastStatus === 'RUNNING') {
+      // DEACTIVATING is where target deregistration and draining will hold the task; for now it passes.
+      await report(ctx, task, { lastStatus: 'DEACTIVATING', containers: [], stoppingAt: now, ...why });
+    }
+    await report(ctx, task, { lastStatus: 'STOPPING', containers: [], stoppingAt: now, ...why });
+    const timeoutOf = (name: string) => task.containers.find((c) => c.name === name)?.stopTimeoutS ?? 30;
+    await Promise.all(live.map((c) => ctx.runtime.stop(c.runtimeId, timeoutOf(c.name))));
+    await report(ctx, task, { lastStatus: 'DEPROVISIONING', containers: [], ...why });
+  }
+  const after = new Map((await containersOf(ctx, task.taskArn)).map((c) => [c.name, c]));
+  const containers: ContainerReport[] = task.containers.map((d) => {
+    const c = after.get(d.name);
+    const r: ContainerReport = { name: d.name, lastStatus: 'STOPPED' };
+    if (c) r.runtimeId = c.runtimeId;
+    if (c?.exitCode !== undefined) r.exitCode = c.exitCode;
+    if (reasons[d.name]) r.reason = reasons[d.name];
+    return r;
+  });
+  const stoppedAt = ctx.clock.now();
+  await report(ctx, task, { lastStatus: 'STOPPED', containers, stoppingAt: now, executionStoppedAt: stoppedAt, stoppedAt, ...why });
+  const ports = [...observed.flatMap((c) => c.portBindings.map((b) => b.hostPort)), ...task.recorded.flatMap((c) => c.networkBindings.map((b) => b.hostPort))];
+  ctx.portsReleased([...new Set(ports)]);
+  ctx.logger.info({ taskArn: task.taskArn, ...why }, 'task stopped');
+}

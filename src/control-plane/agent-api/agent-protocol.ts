@@ -1,0 +1,183 @@
+/**
+ * Berth's own agent <-> control-plane protocol, version 1: plain JSON over HTTP under
+ * `/berth/agent/v1/`, and the same shapes in process. Both sides import only these types, never each
+ * other. Timestamps are epoch milliseconds.
+ */
+
+export const AGENT_PROTOCOL_PREFIX = '/berth/agent/v1';
+
+export type Protocol = 'tcp' | 'udp';
+export type Health = 'HEALTHY' | 'UNHEALTHY' | 'UNKNOWN';
+
+/** The ECS task states in order: a report never moves a task to an earlier one. */
+export const TASK_STATES = [
+  'PROVISIONING',
+  'PENDING',
+  'ACTIVATING',
+  'RUNNING',
+  'DEACTIVATING',
+  'STOPPING',
+  'DEPROVISIONING',
+  'STOPPED',
+] as const;
+export type TaskState = (typeof TASK_STATES)[number];
+
+export const stateIndex = (s: string): number => TASK_STATES.indexOf(s as TaskState);
+
+export interface ResourceAmount {
+  name: string;
+  type: 'INTEGER' | 'STRINGSET';
+  integerValue?: number;
+  stringSetValue?: string[];
+}
+
+export interface RegisterRequest {
+  cluster: string;
+  ec2InstanceId: string;
+  advertiseAddress: string;
+  totalResources: ResourceAmount[];
+  attributes: { name: string; value?: string }[];
+  versionInfo: { agentVersion?: string; agentHash?: string; dockerVersion?: string };
+}
+
+export interface RegisterResponse {
+  containerInstanceArn: string;
+}
+
+export interface HeartbeatRequest {
+  cluster: string;
+  containerInstanceArn: string;
+}
+
+export interface WatchTasksRequest {
+  cluster: string;
+  containerInstanceArn: string;
+  /** Answer once a task of this instance changed after this revision; absent: answer at once. */
+  fromRevision?: number;
+  /** How long to wait for a change before answering with the same set (default 20 s). */
+  timeoutMs?: number;
+}
+
+export interface WatchTasksResponse {
+  /** Poll again from here. */
+  revision: number;
+  /** Every task on the instance, STOPPED ones too until they are swept. */
+  tasks: AssignedTask[];
+}
+
+export interface AssignedPortMapping {
+  containerPort: number;
+  /** 0 or absent: dynamic, the agent picks. */
+  hostPort?: number;
+  protocol: Protocol;
+}
+
+export interface AssignedHealthCheck {
+  command: string[];
+  intervalS: number;
+  timeoutS: number;
+  retries: number;
+  startPeriodS: number;
+}
+
+/** A container definition resolved with the task's overrides: what the agent runs. */
+export interface AssignedContainer {
+  name: string;
+  image: string;
+  essential: boolean;
+  entryPoint?: string[];
+  command?: string[];
+  environment: Record<string, string>;
+  portMappings: AssignedPortMapping[];
+  cpu?: number;
+  memoryMiB?: number;
+  memoryReservationMiB?: number;
+  healthCheck?: AssignedHealthCheck;
+  dockerLabels?: Record<string, string>;
+  stopTimeoutS: number;
+}
+
+export interface NetworkBindingReport {
+  bindIP: string;
+  containerPort: number;
+  hostPort: number;
+  protocol: Protocol;
+}
+
+/** What the control plane last recorded for one container (so the agent reports only changes). */
+export interface RecordedContainer {
+  name: string;
+  runtimeId?: string;
+  lastStatus: string;
+  exitCode?: number;
+  healthStatus: Health;
+  networkBindings: NetworkBindingReport[];
+}
+
+export interface AssignedTask {
+  taskArn: string;
+  taskDefinitionArn: string;
+  desiredStatus: 'RUNNING' | 'STOPPED';
+  lastStatus: TaskState;
+  networkMode: 'bridge' | 'host';
+  containers: AssignedContainer[];
+  /** The record's current containers, as last reported. */
+  recorded: RecordedContainer[];
+  healthStatus: Health;
+  stopCode?: string;
+  stoppedReason?: string;
+  stoppedAt?: number;
+}
+
+export interface ContainerReport {
+  name: string;
+  runtimeId?: string;
+  lastStatus: string;
+  exitCode?: number;
+  reason?: string;
+  healthStatus?: Health;
+  networkBindings?: NetworkBindingReport[];
+}
+
+export interface TaskStateReport {
+  cluster: string;
+  taskArn: string;
+  lastStatus: TaskState;
+  containers: ContainerReport[];
+  healthStatus?: Health;
+  stopCode?: string;
+  stoppedReason?: string;
+  pullStartedAt?: number;
+  pullStoppedAt?: number;
+  connectivityAt?: number;
+  startedAt?: number;
+  stoppingAt?: number;
+  executionStoppedAt?: number;
+  stoppedAt?: number;
+}
+
+export interface LogRequest {
+  cluster: string;
+  taskArn: string;
+  containerName: string;
+  follow?: boolean;
+  tail?: number;
+}
+
+/** The error body of every non-2xx answer. */
+export interface ProtocolErrorBody {
+  code: string;
+  message: string;
+}
+
+/** What either client throws for an answer the control plane refused. */
+export class ControlPlaneError extends Error {
+  override readonly name = 'ControlPlaneError';
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+  }
+}

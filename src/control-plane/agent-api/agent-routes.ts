@@ -1,0 +1,76 @@
+/**
+ * The agent protocol over HTTP: `/berth/agent/v1/{register,heartbeat,tasks,task-state}` take and
+ * give JSON (POST); `GET /berth/agent/v1/logs` streams a container's log as text. Errors are
+ * `{code, message}` with the status of the AwsError behind them. Kept under /berth/ so they never
+ * meet AWS's `POST /`.
+ */
+import { Readable } from 'node:stream';
+import type { FastifyInstance, FastifyReply } from 'fastify';
+import { AwsError } from '../../domain/aws-error.js';
+import { AGENT_PROTOCOL_PREFIX as P, ControlPlaneError, type ProtocolErrorBody } from './agent-protocol.js';
+import type { AgentService } from './agent-service.js';
+
+export interface AgentRoutesDeps {
+  service: AgentService;
+}
+
+function sendError(reply: FastifyReply, err: unknown): FastifyReply {
+  if (err instanceof AwsError || err instanceof ControlPlaneError) {
+    const body: ProtocolErrorBody = { code: err.code, message: err.message };
+    return reply.code(err.status).send(body);
+  }
+  return reply.code(500).send({ code: 'ServerException', message: 'internal error' } satisfies ProtocolErrorBody);
+}
+
+/** An AbortSignal that fires when the caller goes away before we answered. */
+function abortOnHangup(reply: FastifyReply): AbortSignal {
+  const ac = new AbortController();
+  reply.raw.once('close', () => {
+    if (!reply.raw.writableFinished) ac.abort();
+  });
+  return ac.signal;
+}
+
+export async function registerAgentRoutes(app: FastifyInstance, deps: AgentRoutesDeps): Promise<void> {
+  const { service } = deps;
+  const post = (path: string, handle: (body: any, signal: AbortSignal) => Promise<unknown>) =>
+    app.post(`${P}/${path}`, async (req, reply) => {
+      try {
+        const body = req.body && typeof req.body === 'object' ? req.body : {};
+        const out = await handle(body, abortOnHangup(reply));
+        return reply.code(200).send(out ?? {});
+      } catch (err) {
+        return sendError(reply, err);
+      }
+    });
+
+  post('register', (b) => service.register(b));
+  post('heartbeat', (b) => service.heartbeat(b));
+  post('tasks', (b, signal) => service.watchTasks(b, signal));
+  post('task-state', (b) => service.submitTaskState(b));
+
+  app.get(`${P}/logs`, async (req, reply) => {
+    const q = req.query as Record<string, string | undefined>;
+    try {
+      if (!q.task || !q.container) throw new AwsError('InvalidParameterException', 'task and container are required.');
+      const signal = abortOnHangup(reply);
+      const tail = q.tail !== undefined ? Number(q.tail) : undefined;
+      const lines = await service.logs(
+        {
+          cluster: q.cluster ?? 'default',
+          taskArn: q.task,
+          containerName: q.container,
+          follow: q.follow === '1' || q.follow === 'true',
+          ...(tail !== undefined && Number.isInteger(tail) && tail >= 0 ? { tail } : {}),
+        },
+        signal,
+      );
+      async function* text() {
+        for await (const l of lines) yield `${l.line}\n`;
+      }
+      return reply.code(200).header('content-type', 'text/plain; charset=utf-8').send(Readable.from(text()));
+    } catch (err) {
+      return sendError(reply, err);
+    }
+  });
+}

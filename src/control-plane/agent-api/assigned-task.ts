@@ -1,0 +1,98 @@
+/**
+ * What the agent gets for one task: the task record joined with its task definition, overrides
+ * applied (command, environment, cpu, memory), ports and health check in the runtime's terms. Pure.
+ */
+import type { ContainerDefinition, TaskDefinitionRecord, TaskRecord } from '../../domain/ecs/records.js';
+import type { AssignedContainer, AssignedTask, Health, RecordedContainer, TaskState } from './agent-protocol.js';
+
+/** ECS's default `stopTimeout` for the EC2 launch type (ECS_CONTAINER_STOP_TIMEOUT). */
+export const DEFAULT_STOP_TIMEOUT_S = 30;
+
+interface ContainerOverride {
+  name?: string;
+  command?: string[];
+  environment?: { name?: string; value?: string }[];
+  cpu?: number;
+  memory?: number;
+  memoryReservation?: number;
+}
+
+function environmentOf(c: ContainerDefinition, o: ContainerOverride | undefined): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const kv of [...(c.environment ?? []), ...(o?.environment ?? [])]) if (kv.name) env[kv.name] = kv.value ?? '';
+  return env;
+}
+
+export function assignedContainer(c: ContainerDefinition, networkMode: 'bridge' | 'host', o?: ContainerOverride): AssignedContainer {
+  const hc = c.healthCheck;
+  const out: AssignedContainer = {
+    name: c.name ?? '',
+    image: c.image ?? '',
+    // ECS: essential defaults to true.
+    essential: c.essential ?? true,
+    environment: environmentOf(c, o),
+    portMappings: (c.portMappings ?? [])
+      .filter((p) => p.containerPort !== undefined)
+      .map((p) => ({
+        containerPort: p.containerPort!,
+        // Host mode has no NAT: the container listens on its containerPort.
+        hostPort: networkMode === 'host' ? (p.hostPort || p.containerPort!) : (p.hostPort ?? 0),
+        protocol: p.protocol ?? 'tcp',
+      })),
+    stopTimeoutS: c.stopTimeout ?? DEFAULT_STOP_TIMEOUT_S,
+  };
+  const command = o?.command ?? c.command;
+  if (command) out.command = command;
+  if (c.entryPoint) out.entryPoint = c.entryPoint;
+  const cpu = o?.cpu ?? c.cpu;
+  if (cpu) out.cpu = cpu;
+  const memory = o?.memory ?? c.memory;
+  if (memory) out.memoryMiB = memory;
+  const reservation = o?.memoryReservation ?? c.memoryReservation;
+  if (reservation) out.memoryReservationMiB = reservation;
+  if (c.dockerLabels && Object.keys(c.dockerLabels).length > 0) out.dockerLabels = { ...c.dockerLabels };
+  if (hc && hc.command.length > 0) {
+    // ECS defaults: interval 30 s, timeout 5 s, retries 3, startPeriod 0.
+    out.healthCheck = {
+      command: hc.command,
+      intervalS: hc.interval ?? 30,
+      timeoutS: hc.timeout ?? 5,
+      retries: hc.retries ?? 3,
+      startPeriodS: hc.startPeriod ?? 0,
+    };
+  }
+  return out;
+}
+
+export function assignedTask(task: TaskRecord, td: TaskDefinitionRecord): AssignedTask {
+  const networkMode = td.networkMode === 'host' ? 'host' : 'bridge';
+  const overrides = (task.overrides.containerOverrides ?? []) as ContainerOverride[];
+  const byName = new Map(overrides.map((o) => [o.name, o]));
+  const recorded: RecordedContainer[] = task.containers.map((c) => ({
+    name: c.name,
+    ...(c.runtimeId !== undefined ? { runtimeId: c.runtimeId } : {}),
+    lastStatus: c.lastStatus,
+    ...(c.exitCode !== undefined ? { exitCode: c.exitCode } : {}),
+    healthStatus: c.healthStatus,
+    networkBindings: c.networkBindings.map((b) => ({
+      bindIP: b.bindIP ?? '0.0.0.0',
+      containerPort: b.containerPort ?? 0,
+      hostPort: b.hostPort ?? 0,
+      protocol: b.protocol ?? 'tcp',
+    })),
+  }));
+  const out: AssignedTask = {
+    taskArn: task.taskArn,
+    taskDefinitionArn: task.taskDefinitionArn,
+    desiredStatus: task.desiredStatus,
+    lastStatus: task.lastStatus as TaskState,
+    networkMode,
+    containers: td.containerDefinitions.map((c) => assignedContainer(c, networkMode, byName.get(c.name))),
+    recorded,
+    healthStatus: task.healthStatus as Health,
+  };
+  if (task.stopCode !== undefined) out.stopCode = task.stopCode;
+  if (task.stoppedReason !== undefined) out.stoppedReason = task.stoppedReason;
+  if (task.stoppedAt !== undefined) out.stoppedAt = task.stoppedAt;
+  return out;
+}

@@ -1,0 +1,46 @@
+/**
+ * The agent protocol in process (`berth up`): the same service functions the HTTP routes call, with
+ * AwsErrors turned into the ControlPlaneError an HTTP client would throw, and answers copied so the
+ * agent never holds a reference into control-plane state.
+ */
+import { AwsError } from '../../domain/aws-error.js';
+import type { ControlPlaneClient } from '../../agent/control-plane-client.js';
+import type { AgentService } from './agent-service.js';
+import {
+  ControlPlaneError,
+  type HeartbeatRequest,
+  type RegisterRequest,
+  type RegisterResponse,
+  type TaskStateReport,
+  type WatchTasksRequest,
+  type WatchTasksResponse,
+} from './agent-protocol.js';
+
+async function translated<T>(work: () => Promise<T>): Promise<T> {
+  try {
+    return structuredClone(await work());
+  } catch (err) {
+    if (err instanceof AwsError) throw new ControlPlaneError(err.code, err.message, err.status);
+    throw err;
+  }
+}
+
+export class InProcessControlPlaneClient implements ControlPlaneClient {
+  constructor(private readonly service: AgentService) {}
+
+  register(req: RegisterRequest): Promise<RegisterResponse> {
+    return translated(() => this.service.register(structuredClone(req)));
+  }
+
+  heartbeat(req: HeartbeatRequest): Promise<void> {
+    return translated(() => this.service.heartbeat(req));
+  }
+
+  watchTasks(req: WatchTasksRequest, signal?: AbortSignal): Promise<WatchTasksResponse> {
+    return translated(() => this.service.watchTasks(req, signal));
+  }
+
+  submitTaskState(report: TaskStateReport): Promise<void> {
+    return translated(() => this.service.submitTaskState(structuredClone(report)));
+  }
+}
