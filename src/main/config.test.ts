@@ -39,3 +39,12 @@ test('bad values are usage errors', () => {
   assert.throws(() => parseUpConfig(['--cluster', 'a b'], {}), UsageError);
   assert.throws(() => parseUpConfig(['--bogus'], {}), UsageError);
 });
+
+test('the agent flags: advertise address and dynamic port range', () => {
+  const c = parseUpConfig(['--advertise-ip', '127.0.0.9', '--port-range', '30000-30100'], {});
+  assert.equal(c.advertiseIp, '127.0.0.9');
+  assert.deepEqual(c.portRange, { low: 30000, high: 30100 });
+  assert.equal(parseUpConfig([], {}).advertiseIp, '127.0.0.1');
+  assert.equal(parseUpConfig([], {}).portRange, undefined);
+  assert.throws(() => parseUpConfig(['--port-range', '300-100'], {}), UsageError);
+});

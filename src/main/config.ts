@@ -3,6 +3,7 @@
  * Pure: parse(argv, env) → config or a usage error; no I/O here.
  */
 import { parseArgs } from 'node:util';
+import { parsePortRange, type PortRange } from '../scheduling/port-allocator.js';
 
 export type RuntimeChoice = 'auto' | 'docker' | 'process';
 export type AuthMode = 'none' | 'sigv4';
@@ -19,6 +20,10 @@ export interface UpConfig {
   readonly secretAccessKey?: string;
   readonly demo: boolean;
   readonly logLevel: string;
+  /** The address the local agent publishes container ports on, and the load balancer reaches them at. */
+  readonly advertiseIp: string;
+  /** Dynamic host-port range of the local agent; default: clear of the kernel's ephemeral range. */
+  readonly portRange?: PortRange;
 }
 
 export class UsageError extends Error {
@@ -36,6 +41,8 @@ const options = {
   'secret-access-key': { type: 'string' },
   'no-demo': { type: 'boolean' },
   'log-level': { type: 'string' },
+  'advertise-ip': { type: 'string' },
+  'port-range': { type: 'string' },
 } as const;
 
 export function isLoopback(host: string): boolean {
@@ -67,6 +74,15 @@ export function parseUpConfig(argv: readonly string[], env: NodeJS.ProcessEnv): 
   const auth: AuthMode = !isLoopback(host) ? 'sigv4' : ((requestedAuth as AuthMode | undefined) ?? 'none');
   const cluster = pick('cluster') ?? 'default';
   if (!/^[A-Za-z0-9_-]{1,255}$/.test(cluster)) throw new UsageError(`--cluster must be 1-255 letters, digits, - or _, got ${cluster}`);
+  let portRange: PortRange | undefined;
+  const rawRange = pick('port-range');
+  if (rawRange !== undefined) {
+    try {
+      portRange = parsePortRange(rawRange);
+    } catch (err) {
+      throw new UsageError(`--port-range: ${(err as Error).message}`);
+    }
+  }
   const noDemo = values['no-demo'] === true || ['1', 'true'].includes(env.BERTH_NO_DEMO ?? '');
   return {
     dataDir: pick('data-dir') ?? './.berth',
@@ -79,5 +95,7 @@ export function parseUpConfig(argv: readonly string[], env: NodeJS.ProcessEnv): 
     secretAccessKey: pick('secret-access-key'),
     demo: !noDemo,
     logLevel: pick('log-level') ?? 'info',
+    advertiseIp: pick('advertise-ip') ?? '127.0.0.1',
+    ...(portRange ? { portRange } : {}),
   };
 }

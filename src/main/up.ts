@@ -1,11 +1,12 @@
 /**
- * `berth up`: the whole system in one process over embedded SQLite. The composition root: the only
- * place concrete adapters are wired together.
+ * `berth up` (and `berth server`): the composition root, the only place concrete adapters are wired
+ * together. `berth up` runs the API, the store, the controllers, one local agent and one
+ * load-balancer node in one process over embedded SQLite; `berth server` leaves the agent out.
  */
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { UpConfig } from './config.js';
 import { readCredentialsFile } from './credentials-file.js';
 import { SqliteStore } from '../store/sqlite-store.js';
@@ -14,6 +15,15 @@ import { createApiServer } from '../control-plane/api/api-server.js';
 import { createEcsHandlers } from '../control-plane/ecs/ecs-handlers.js';
 import { createElbv2Handlers } from '../control-plane/elbv2/elbv2-handlers.js';
 import { createEc2Handlers } from '../control-plane/ec2/ec2-handlers.js';
+import { AgentService, type LogSource } from '../control-plane/agent-api/agent-service.js';
+import { registerAgentRoutes } from '../control-plane/agent-api/agent-routes.js';
+import { InProcessControlPlaneClient } from '../control-plane/agent-api/in-process-client.js';
+import { inProcessLogSource } from '../control-plane/agent-api/agent-log-source.js';
+import { startAgentLiveness } from '../control-plane/agent-api/agent-liveness.js';
+import { startStoppedTaskSweeper } from '../control-plane/agent-api/stopped-task-sweeper.js';
+import { startServiceController } from '../control-plane/controllers/service-controller.js';
+import { startAgent, type RunningAgent } from '../agent/agent.js';
+import { selectRuntime } from '../agent/runtime/runtime-selection.js';
 import { systemClock, type Clock } from '../platform/clock.js';
 import { systemRandom, type Random } from '../platform/random.js';
 import type { Logger } from '../platform/logger.js';
@@ -22,29 +32,63 @@ import { ACCOUNT_ID, DEFAULT_REGION, type RequestContext } from '../control-plan
 export interface RunningBerth {
   readonly apiUrl: string;
   readonly store: Store;
+  readonly agent?: RunningAgent;
   stop(): Promise<void>;
 }
 
-export async function startBerth(
-  config: UpConfig,
-  logger: Logger,
-  deps: { clock?: Clock; random?: Random } = {},
-): Promise<RunningBerth> {
-  const clock = deps.clock ?? systemClock;
-  const random = deps.random ?? systemRandom;
+export interface StartOptions {
+  readonly clock?: Clock;
+  readonly random?: Random;
+  /** Run the local agent (berth up) or not (berth server). */
+  readonly withAgent?: boolean;
+}
+
+/** Things to stop, last started first. */
+type Stopper = () => Promise<void> | void;
+
+export async function startBerth(config: UpConfig, logger: Logger, options: StartOptions = {}): Promise<RunningBerth> {
+  const clock = options.clock ?? systemClock;
+  const random = options.random ?? systemRandom;
   const dataDir = resolve(config.dataDir);
   mkdirSync(dataDir, { recursive: true });
   const store = SqliteStore.open(join(dataDir, 'berth.db'));
-
-  const handlerDeps = { store, clock, random, logger };
-  const handlers = {
-    ecs: createEcsHandlers(handlerDeps),
-    elbv2: createElbv2Handlers(handlerDeps),
-    ec2: createEc2Handlers(handlerDeps),
+  const stoppers: Stopper[] = [() => store.close()];
+  const stopAll = async (): Promise<void> => {
+    for (const stop of stoppers.reverse().splice(0)) {
+      try {
+        await stop();
+      } catch (err) {
+        logger.error({ err }, 'error while stopping');
+      }
+    }
   };
 
-  let api: FastifyInstance | undefined;
   try {
+    const handlerDeps = { store, clock, random, logger };
+    const handlers = {
+      ecs: createEcsHandlers(handlerDeps),
+      elbv2: createElbv2Handlers(handlerDeps),
+      ec2: createEc2Handlers(handlerDeps),
+    };
+    const ctx = (): RequestContext => ({
+      requestId: random.uuid(),
+      region: DEFAULT_REGION,
+      accountId: ACCOUNT_ID,
+      now: clock.now(),
+      sourceIp: '127.0.0.1',
+    });
+    // The configured cluster exists from the first start on (CreateCluster is idempotent).
+    await handlers.ecs.CreateCluster!({ clusterName: config.cluster }, ctx());
+
+    // The agent serves its containers' logs; the route exists before the agent does.
+    let agent: RunningAgent | undefined;
+    const logs: LogSource = (req, signal) => {
+      if (!agent) return Promise.reject(new Error('no local agent'));
+      return inProcessLogSource(agent)(req, signal);
+    };
+    const agentService = new AgentService({ store, clock, random, logs });
+    const plugins: FastifyPluginAsync[] = [async (app) => registerAgentRoutes(app, { service: agentService })];
+
     const credentials = readCredentialsFile(join(dataDir, 'credentials'));
     if (config.accessKeyId && config.secretAccessKey) credentials.set(config.accessKeyId, config.secretAccessKey);
     if (config.auth === 'sigv4' && credentials.size === 0) {
@@ -52,41 +96,64 @@ export async function startBerth(
         `--auth sigv4 needs keys: pass --access-key-id and --secret-access-key, or write ${join(dataDir, 'credentials')}`,
       );
     }
-    api = await createApiServer({
+    const api: FastifyInstance = await createApiServer({
       handlers,
       auth: config.auth === 'sigv4' ? { mode: 'sigv4', credentials } : { mode: 'none' },
       logger: logger.child({ component: 'api' }),
       clock,
       random,
+      plugins,
     });
+    stoppers.push(() => api.close());
     await api.listen({ host: config.host, port: config.apiPort });
 
-    // The configured cluster exists from the first start on (CreateCluster is idempotent).
-    const ctx: RequestContext = {
-      requestId: random.uuid(),
-      region: DEFAULT_REGION,
-      accountId: ACCOUNT_ID,
-      now: clock.now(),
-      sourceIp: '127.0.0.1',
+    const liveness = startAgentLiveness({ store, clock, heartbeats: agentService.heartbeats });
+    stoppers.push(() => liveness.stop());
+    const sweeper = startStoppedTaskSweeper({ store, clock, logger });
+    stoppers.push(() => sweeper.stop());
+    const controller = startServiceController({
+      store,
+      clock,
+      random,
+      logger: logger.child({ component: 'service-controller' }),
+      options: { heartbeats: agentService.heartbeats },
+    });
+    stoppers.push(() => controller.stop());
+    await controller.ready;
+
+    if (options.withAgent ?? true) {
+      const stateDir = join(dataDir, 'agent');
+      const runtime = await selectRuntime(config.runtime, { stateDir: join(stateDir, 'processes') });
+      logger.info({ runtime: runtime.kind }, 'container runtime selected');
+      agent = await startAgent({
+        client: new InProcessControlPlaneClient(agentService),
+        runtime,
+        cluster: config.cluster,
+        advertiseAddress: config.advertiseIp,
+        stateDir,
+        ...(config.portRange ? { portRange: config.portRange } : {}),
+        clock,
+        random,
+        logger,
+      });
+      // Containers keep running when Berth stops; a restart adopts them.
+      stoppers.push(async () => {
+        await agent?.stop();
+        await runtime.close?.();
+      });
+    }
+
+    const address = api.server.address() as AddressInfo;
+    const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+    let stopping: Promise<void> | undefined;
+    return {
+      apiUrl: `http://${shownHost}:${address.port}`,
+      store,
+      ...(agent ? { agent } : {}),
+      stop: () => (stopping ??= stopAll()),
     };
-    await handlers.ecs.CreateCluster!({ clusterName: config.cluster }, ctx);
   } catch (err) {
-    await api?.close();
-    await store.close();
+    await stopAll();
     throw err;
   }
-
-  const address = api.server.address() as AddressInfo;
-  const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
-  const apiUrl = `http://${shownHost}:${address.port}`;
-  let stopping: Promise<void> | undefined;
-  return {
-    apiUrl,
-    store,
-    stop: () =>
-      (stopping ??= (async () => {
-        await api!.close();
-        await store.close();
-      })()),
-  };
 }
