@@ -11,7 +11,7 @@ import type { Clock } from '../platform/clock.js';
 import type { Random } from '../platform/random.js';
 import type { TargetHealthRecord } from './health/health-state-machine.js';
 import { HealthProber, type ProbeTarget } from './health/health-prober.js';
-import { ListenerServer, type ApplyResult } from './proxy/listener-server.js';
+import { ListenerServer, type ApplyResult, type ListenerServerOptions } from './proxy/listener-server.js';
 import { ProxyEngine } from './proxy/proxy-engine.js';
 import type { ProxyMetrics } from './proxy/proxy-metrics.js';
 import type { RoutingTable, Target } from './routing-table.js';
@@ -23,6 +23,7 @@ export interface LoadBalancerNodeOptions {
   readonly stickinessSecret: Buffer;
   readonly metrics?: ProxyMetrics;
   readonly onTransition?: (targetGroupArn: string, target: { id: string; port: number }, health: TargetHealthRecord) => void;
+  readonly listenerOptions?: ListenerServerOptions;
 }
 
 /** Targets to check: registered, not draining, in a group some listener rule forwards to (else ALB reports `unused`/NotInUse). */
@@ -63,7 +64,7 @@ export class LoadBalancerNode {
       ...(options.metrics ? { metrics: options.metrics } : {}),
       health: { reportPassiveFailure: (tgArn: string, t: Target) => this.prober.reportPassiveFailure(tgArn, t) },
     });
-    this.listeners = new ListenerServer(this.engine);
+    this.listeners = new ListenerServer(this.engine, options.listenerOptions);
   }
 
   table(): RoutingTable {

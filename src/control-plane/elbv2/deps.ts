@@ -8,4 +8,10 @@ export interface Elbv2Deps {
   readonly clock: Clock;
   readonly random: Random;
   readonly logger?: Logger;
+  /**
+   * Whether a listener may take `port` on this host: undefined when free, else the reason. Called by
+   * CreateListener and ModifyListener only when a listener is about to claim a port it does not
+   * hold yet. Absent: no check (a control plane without a local load-balancer node).
+   */
+  readonly checkListenerPort?: (port: number, scheme: 'internet-facing' | 'internal') => Promise<void | string>;
 }

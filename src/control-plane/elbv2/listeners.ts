@@ -34,6 +34,12 @@ function checkPort(port: unknown): number {
   return port as number;
 }
 
+/** A port taken on this host is a clear API error, not a listener that silently never opens. */
+async function checkPortFree(deps: Elbv2Deps, port: number, scheme: 'internet-facing' | 'internal'): Promise<void> {
+  const problem = await deps.checkListenerPort?.(port, scheme);
+  if (typeof problem === 'string') throw new AwsError('InvalidConfigurationRequest', problem);
+}
+
 export function listenerHandlers(deps: Elbv2Deps): ServiceHandlers {
   const { store, clock, random } = deps;
   return {
@@ -56,6 +62,7 @@ export function listenerHandlers(deps: Elbv2Deps): ServiceHandlers {
         if (listeners.length >= MAX_LISTENERS_PER_LOAD_BALANCER) {
           throw new AwsError('TooManyListeners', `A load balancer can have at most ${MAX_LISTENERS_PER_LOAD_BALANCER} listeners`);
         }
+        await checkPortFree(deps, port, lb.Scheme);
         const listenerId = random.hex(8);
         const listenerArn = elbv2Arn.listener(lb.LoadBalancerArn, listenerId);
         const ruleId = random.hex(8);
@@ -123,6 +130,7 @@ export function listenerHandlers(deps: Elbv2Deps): ServiceHandlers {
           if (others.some((l) => l.ListenerArn !== listener.ListenerArn && l.Port === next.Port)) {
             throw new AwsError('DuplicateListener', `A listener already exists on port ${next.Port} of this load balancer`);
           }
+          await checkPortFree(deps, next.Port, lb.Scheme);
         }
         let defaultRule = rules.find((r) => r.RuleArn === listener.defaultRuleArn);
         if (input.DefaultActions?.length && defaultRule) {

@@ -40,6 +40,8 @@ export interface ListenerServerOptions {
   readonly clientKeepAliveMs?: number;
   /** Called for each connection dropped by the security-group check. */
   readonly onDenied?: (port: number, address: string | undefined) => void;
+  /** Called for each accepted client connection (metrics count open ones until the socket closes). */
+  readonly onConnection?: (port: number, socket: Socket) => void;
 }
 
 export class ListenerServer {
@@ -95,7 +97,9 @@ export class ListenerServer {
       if (current?.allowed && !anyCidrContains(current.allowed, socket.remoteAddress)) {
         this.options.onDenied?.(port, socket.remoteAddress);
         socket.destroy();
+        return;
       }
+      this.options.onConnection?.(port, socket);
     });
     server.on('request', (req, res) => this.engine.handleRequest(req, res, port));
     server.on('upgrade', (req, socket, head) => this.engine.handleUpgrade(req, socket, head, port));

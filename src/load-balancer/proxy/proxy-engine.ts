@@ -175,7 +175,7 @@ export class ProxyEngine {
       const f = fixedResponse(action.fixedResponse);
       res.writeHead(f.status, f.headers);
       res.end(f.body);
-      this.finish(port, undefined, undefined, f.status, 'elb', started);
+      this.finish(port, undefined, undefined, f.status, 'elb', started, res);
       return;
     }
     if (action.type === 'redirect') {
@@ -183,7 +183,7 @@ export class ProxyEngine {
       const body = albErrorBody(r.status === 301 ? 301 : 302);
       res.writeHead(r.status, { Server: albServer, Location: r.location, 'Content-Type': 'text/html', 'Content-Length': body.length });
       res.end(body);
-      this.finish(port, undefined, undefined, r.status, 'elb', started);
+      this.finish(port, undefined, undefined, r.status, 'elb', started, res);
       return;
     }
     this.forward(req, res, listener, action, started, close);
@@ -261,9 +261,11 @@ export class ProxyEngine {
     const reset = resetCodes.has(code);
     const staleSuspect = reset && x.resets++ === 0;
     if (passiveCodes.has(code) || (reset && !staleSuspect)) this.options.health?.reportPassiveFailure(x.group.arn, target);
+    this.metrics.targetConnectionError?.(x.group.arn, targetKey(target), code);
     if (x.res.destroyed) return;
     if (retriableCodes.has(code) && idempotent.has(x.req.method!) && !x.hasBody && x.attempts <= this.maxRetries) {
       if (!staleSuspect) (x.exclude ??= new Set()).add(targetKey(target));
+      this.metrics.retried?.(x.group.arn);
       this.attempt(x);
       return;
     }
@@ -289,7 +291,7 @@ export class ProxyEngine {
   }
 
   finishTarget(x: Exchange, key: string, status: number): void {
-    this.finish(x.listener.port, x.group.arn, key, status, 'target', x.started);
+    this.finish(x.listener.port, x.group.arn, key, status, 'target', x.started, x.res);
   }
 
   releaseTarget(pool: TargetPool): void {
@@ -315,11 +317,11 @@ export class ProxyEngine {
 
   private elbAnswer(res: http.ServerResponse, port: number, tg: string | undefined, status: number, started: number, close = false): void {
     sendAlbError(res, status, close);
-    this.finish(port, tg, undefined, status, 'elb', started);
+    this.finish(port, tg, undefined, status, 'elb', started, res);
   }
 
-  finish(port: number, tg: string | undefined, target: string | undefined, status: number, origin: 'target' | 'elb', started: number): void {
-    this.metrics.requestFinished({ listenerPort: port, targetGroupArn: tg, target, status, origin, durationMs: this.options.clock.now() - started });
+  finish(port: number, tg: string | undefined, target: string | undefined, status: number, origin: 'target' | 'elb', started: number, response?: http.ServerResponse): void {
+    this.metrics.requestFinished({ listenerPort: port, targetGroupArn: tg, target, status, origin, durationMs: this.options.clock.now() - started, response });
   }
 
   /** WebSocket (any Upgrade): see upgrade-relay.ts. */

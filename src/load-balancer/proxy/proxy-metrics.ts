@@ -2,6 +2,8 @@
  * What the proxy tells the outside world about traffic, as a small interface so prom-client (or
  * anything) can be wired in by the composition root without the data plane depending on it.
  */
+import type { ServerResponse } from 'node:http';
+
 export interface RequestOutcome {
   readonly listenerPort: number;
   readonly targetGroupArn: string | undefined;
@@ -11,11 +13,17 @@ export interface RequestOutcome {
   /** Whether the status came from the target or from the load balancer (ELB 5XX vs target 5XX). */
   readonly origin: 'target' | 'elb';
   readonly durationMs: number;
+  /** The client response (and through `.req` the request), for access logs; absent for upgrades. */
+  readonly response?: ServerResponse;
 }
 
 export interface ProxyMetrics {
   requestStarted(targetGroupArn: string, target: string): void;
   requestFinished(outcome: RequestOutcome): void;
+  /** An attempt failed before any response byte (`code`: ECONNREFUSED, UND_ERR_SOCKET, ...). */
+  targetConnectionError?(targetGroupArn: string, target: string, code: string): void;
+  /** The request is tried again (on another target, or the same one after a stale keep-alive reset). */
+  retried?(targetGroupArn: string): void;
 }
 
 export const noMetrics: ProxyMetrics = { requestStarted() {}, requestFinished() {} };

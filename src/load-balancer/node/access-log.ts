@@ -1,0 +1,182 @@
+/**
+ * ALB access logs, one file per load balancer (`<dataDir>/access-logs/<lb-name>.log`), switched by
+ * the `access_logs.s3.enabled` attribute. Fields are ALB's, in ALB's order (AWS docs, "Access log
+ * entries"); what Berth does not have (TLS, WAF, certificates) is `-` as on an ALB. Lines are
+ * buffered and flushed in batches, never one write per request.
+ */
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Socket } from 'node:net';
+import type { RequestOutcome } from '../proxy/proxy-metrics.js';
+import type { RoutingTable } from '../routing-table.js';
+
+export interface AccessLogEntry {
+  readonly time: Date;
+  /** `app/<name>/<id>`. */
+  readonly elb: string;
+  readonly client: string;
+  readonly target: string;
+  readonly requestProcessingTime: number;
+  readonly targetProcessingTime: number;
+  readonly responseProcessingTime: number;
+  readonly elbStatusCode: number;
+  readonly targetStatusCode: number | undefined;
+  readonly receivedBytes: number;
+  readonly sentBytes: number;
+  readonly request: string;
+  readonly userAgent: string;
+  readonly targetGroupArn: string | undefined;
+  readonly traceId: string;
+  readonly domainName: string;
+  readonly matchedRulePriority: string;
+  readonly requestCreationTime: Date;
+  readonly actionsExecuted: string;
+  readonly redirectUrl: string;
+  readonly errorReason: string;
+}
+
+const quote = (s: string): string => `"${s.replace(/["\\]/g, (c) => `\\${c}`)}"`;
+const secs = (n: number): string => (n < 0 ? '-1' : n.toFixed(3));
+
+export function formatAccessLogLine(e: AccessLogEntry): string {
+  return [
+    'http',
+    e.time.toISOString(),
+    e.elb,
+    e.client,
+    e.target,
+    secs(e.requestProcessingTime),
+    secs(e.targetProcessingTime),
+    secs(e.responseProcessingTime),
+    String(e.elbStatusCode),
+    e.targetStatusCode === undefined ? '-' : String(e.targetStatusCode),
+    String(e.receivedBytes),
+    String(e.sentBytes),
+    quote(e.request),
+    quote(e.userAgent),
+    '-',
+    '-',
+    e.targetGroupArn ?? '-',
+    quote(e.traceId),
+    quote(e.domainName),
+    quote('-'),
+    e.matchedRulePriority,
+    e.requestCreationTime.toISOString(),
+    quote(e.actionsExecuted),
+    quote(e.redirectUrl),
+    quote(e.errorReason),
+    quote(e.target),
+    quote(e.targetStatusCode === undefined ? '-' : String(e.targetStatusCode)),
+    quote('-'),
+    quote('-'),
+    '-',
+  ].join(' ');
+}
+
+/** Bytes per keep-alive connection are cumulative; a request's share is the growth since the last one. */
+const seen = new WeakMap<Socket, { read: number; written: number }>();
+
+function byteShare(socket: Socket | null | undefined): { received: number; sent: number } {
+  if (!socket) return { received: 0, sent: 0 };
+  const before = seen.get(socket) ?? { read: 0, written: 0 };
+  const now = { read: socket.bytesRead, written: socket.bytesWritten };
+  seen.set(socket, now);
+  return { received: now.read - before.read, sent: now.written - before.written };
+}
+
+export function entryFor(o: RequestOutcome, table: RoutingTable, now: number): AccessLogEntry | undefined {
+  const listener = table.listeners.get(o.listenerPort);
+  const res = o.response;
+  const req = res?.req;
+  if (!listener || !res || !req) return undefined;
+  const lbArn = listener.loadBalancer.arn;
+  const lbPath = lbArn.includes('loadbalancer/') ? lbArn.slice(lbArn.indexOf('loadbalancer/') + 'loadbalancer/'.length) : `app/${listener.loadBalancer.name}`;
+  let target = '-';
+  if (o.target !== undefined && o.targetGroupArn !== undefined) {
+    const t = table.targetGroups.get(o.targetGroupArn)?.byKey.get(o.target);
+    target = t ? `${t.address}:${t.port}` : o.target;
+  }
+  const host = req.headers.host ?? `${listener.bindAddress}:${listener.port}`;
+  const bytes = byteShare(req.socket);
+  const byTarget = o.origin === 'target';
+  const location = res.getHeader('location');
+  const seconds = o.durationMs / 1000;
+  return {
+    time: new Date(now),
+    elb: lbPath,
+    client: `${req.socket?.remoteAddress ?? '-'}:${req.socket?.remotePort ?? 0}`,
+    target,
+    requestProcessingTime: byTarget ? 0 : -1,
+    targetProcessingTime: byTarget ? seconds : -1,
+    responseProcessingTime: byTarget ? 0 : -1,
+    elbStatusCode: o.status,
+    targetStatusCode: byTarget ? o.status : undefined,
+    receivedBytes: bytes.received,
+    sentBytes: bytes.sent,
+    request: `${req.method} http://${host}${req.url} HTTP/${req.httpVersion}`,
+    userAgent: String(req.headers['user-agent'] ?? '-'),
+    targetGroupArn: o.targetGroupArn,
+    traceId: String(req.headers['x-amzn-trace-id'] ?? '-'),
+    domainName: '-',
+    matchedRulePriority: '-',
+    requestCreationTime: new Date(now - o.durationMs),
+    actionsExecuted: byTarget ? 'forward' : location !== undefined ? 'redirect' : o.targetGroupArn === undefined && o.status < 500 ? 'fixed-response' : '-',
+    redirectUrl: location !== undefined ? String(location) : '-',
+    errorReason: '-',
+  };
+}
+
+/** Buffers lines per load balancer and appends them to their files in batches. */
+export class AccessLog {
+  private enabled = new Set<string>();
+  private readonly buffers = new Map<string, string[]>();
+  private timer: NodeJS.Timeout | undefined;
+  private writing: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly dir: string,
+    private readonly flushMs = 1000,
+  ) {}
+
+  /** The names of the load balancers whose attribute is on. */
+  setEnabled(lbNames: Iterable<string>): void {
+    this.enabled = new Set(lbNames);
+  }
+
+  isEnabled(lbName: string): boolean {
+    return this.enabled.has(lbName);
+  }
+
+  record(o: RequestOutcome, table: RoutingTable, now: number): void {
+    const listener = table.listeners.get(o.listenerPort);
+    if (!listener || !this.enabled.has(listener.loadBalancer.name)) return;
+    const entry = entryFor(o, table, now);
+    if (!entry) return;
+    const name = listener.loadBalancer.name;
+    let buf = this.buffers.get(name);
+    if (!buf) this.buffers.set(name, (buf = []));
+    buf.push(formatAccessLogLine(entry));
+    if (buf.length >= 512) void this.flush();
+    else if (!this.timer) {
+      this.timer = setTimeout(() => void this.flush(), this.flushMs);
+      this.timer.unref();
+    }
+  }
+
+  flush(): Promise<void> {
+    clearTimeout(this.timer);
+    this.timer = undefined;
+    const batches = [...this.buffers].filter(([, lines]) => lines.length > 0);
+    this.buffers.clear();
+    this.writing = this.writing.then(async () => {
+      if (batches.length === 0) return;
+      await fs.promises.mkdir(this.dir, { recursive: true });
+      for (const [name, lines] of batches) await fs.promises.appendFile(path.join(this.dir, `${name}.log`), lines.join('\n') + '\n');
+    }).catch(() => {});
+    return this.writing;
+  }
+
+  async close(): Promise<void> {
+    await this.flush();
+  }
+}

@@ -1,0 +1,111 @@
+/**
+ * The one call `berth up` makes: a LoadBalancerNode fed from the store (in process), its health
+ * transitions and drains written back, Prometheus metrics, access logs and the listener port
+ * check the ELBv2 handlers take as `checkListenerPort`.
+ *
+ *   store ─watch─> StoreLbControlPlane ─records─> RoutingFeed ─table─> LoadBalancerNode
+ *     ^                                                                  │ onTransition, drained
+ *     └──────────────── reportTargetHealth / reportDrained ──────────────┘
+ */
+import path from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { FastifyPluginAsync } from 'fastify';
+import type { Registry } from 'prom-client';
+import type { Store } from '../../store/store.js';
+import type { Clock } from '../../platform/clock.js';
+import type { Random } from '../../platform/random.js';
+import type { Logger } from '../../platform/logger.js';
+import { buildRoutingTable } from '../routing-table.js';
+import { LoadBalancerNode } from '../load-balancer-node.js';
+import { AccessLog } from './access-log.js';
+import type { LbControlPlane } from './lb-control-plane.js';
+import { listenerPortCheck } from './listener-port-check.js';
+import { metricsPlugin, PrometheusMetrics } from './prometheus-metrics.js';
+import { RoutingFeed } from './routing-feed.js';
+import { StoreLbControlPlane } from './store-control-plane.js';
+
+export interface StartLoadBalancerNodeOptions {
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly random: Random;
+  readonly logger?: Logger;
+  /** Access logs go to `<dataDir>/access-logs/`. */
+  readonly dataDir: string;
+  /** Where internal load balancers listen (default 127.0.0.1). */
+  readonly internalBindAddress?: string;
+  /** Where internet-facing ones listen (default 0.0.0.0). */
+  readonly publicBindAddress?: string;
+  /** Signs stickiness cookies; nodes serving one load balancer must share it (default: random per process). */
+  readonly stickinessSecret?: Buffer;
+  /** Connect timeout to targets (default ALB's 10 s). */
+  readonly connectTimeoutMs?: number;
+  /** Another implementation of the boundary (remote); default: in process over `store`. */
+  readonly controlPlane?: LbControlPlane;
+  readonly debounceMs?: number;
+  readonly accessLogFlushMs?: number;
+}
+
+export interface RunningLoadBalancerNode {
+  /** `GET /metrics`: pass to createApiServer's `plugins`. */
+  readonly metricsPlugin: FastifyPluginAsync;
+  readonly registry: Registry;
+  /** Pass to the ELBv2 handler deps. */
+  readonly checkListenerPort: (port: number, scheme: 'internet-facing' | 'internal') => Promise<void | string>;
+  readonly node: LoadBalancerNode;
+  readonly feed: RoutingFeed;
+  readonly accessLog: AccessLog;
+  stop(): Promise<void>;
+}
+
+export async function startLoadBalancerNode(options: StartLoadBalancerNodeOptions): Promise<RunningLoadBalancerNode> {
+  const { clock, logger } = options;
+  const controlPlane = options.controlPlane ?? new StoreLbControlPlane(options.store);
+  const metrics = new PrometheusMetrics();
+  const accessLog = new AccessLog(path.join(options.dataDir, 'access-logs'), options.accessLogFlushMs);
+  const node: LoadBalancerNode = new LoadBalancerNode({
+    initial: buildRoutingTable({ loadBalancers: [], listeners: [], targetGroups: [] }),
+    clock,
+    random: options.random,
+    stickinessSecret: options.stickinessSecret ?? randomBytes(32),
+    metrics,
+    listenerOptions: { onConnection: (port, socket) => metrics.connectionOpened(port, socket) },
+    onTransition: (targetGroupArn, target, health) => {
+      const report = { state: health.state, ...(health.reason ? { reason: health.reason } : {}), ...(health.description ? { description: health.description } : {}) };
+      controlPlane.reportTargetHealth({ targetGroupArn, ...target }, report).catch((err) => logger?.warn({ err, targetGroupArn, target }, 'could not record target health'));
+    },
+  });
+  metrics.onRequest = (o) => accessLog.record(o, node.table(), clock.now());
+  const bindAddressFor = (scheme: 'internet-facing' | 'internal'): string =>
+    scheme === 'internal' ? (options.internalBindAddress ?? '127.0.0.1') : (options.publicBindAddress ?? '0.0.0.0');
+  const feed = new RoutingFeed({
+    controlPlane,
+    node,
+    clock,
+    ...(logger ? { logger } : {}),
+    ...(options.debounceMs !== undefined ? { debounceMs: options.debounceMs } : {}),
+    source: {
+      internalBindAddress: bindAddressFor('internal'),
+      publicBindAddress: bindAddressFor('internet-facing'),
+      ...(options.connectTimeoutMs !== undefined ? { connectTimeoutMs: options.connectTimeoutMs } : {}),
+    },
+    onTable: (table, records) => {
+      metrics.tableSwapped(table);
+      accessLog.setEnabled(records.loadBalancers.filter((lb) => lb.attributes['access_logs.s3.enabled'] === 'true').map((lb) => lb.LoadBalancerName));
+    },
+  });
+  await feed.start();
+  await feed.ready;
+  return {
+    metricsPlugin: metricsPlugin(metrics.registry),
+    registry: metrics.registry,
+    checkListenerPort: listenerPortCheck({ bindAddressFor, servedByNode: (port) => node.listeners.address(port) !== undefined }),
+    node,
+    feed,
+    accessLog,
+    async stop() {
+      feed.stop();
+      await node.close();
+      await accessLog.close();
+    },
+  };
+}

@@ -1,0 +1,34 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { TargetRecord } from '../../domain/elbv2/target.js';
+import { afterDrained, afterHealthReport } from './target-report.js';
+
+const rec = (over: Partial<TargetRecord> = {}): TargetRecord => ({ TargetGroupArn: 'tg', Id: 'i-1', Port: 1, registeredAt: 0, state: 'initial', reason: 'Elb.RegistrationInProgress', ...over });
+
+const cases: Array<[string, TargetRecord | undefined, { state: string; reason?: string; description?: string }, Partial<TargetRecord> | undefined]> = [
+  ['initial → checking', rec(), { state: 'initial', reason: 'Elb.InitialHealthChecking', description: 'Initial health checks in progress' }, { state: 'initial', reason: 'Elb.InitialHealthChecking', description: 'Initial health checks in progress' }],
+  ['initial → healthy drops the reason', rec(), { state: 'healthy' }, { state: 'healthy', reason: undefined, description: undefined }],
+  ['healthy → unhealthy', rec({ state: 'healthy', reason: undefined }), { state: 'unhealthy', reason: 'Target.ResponseCodeMismatch', description: 'Health checks failed with these codes: [500]' }, { state: 'unhealthy', reason: 'Target.ResponseCodeMismatch' }],
+  ['same state and reason: no write', rec({ state: 'unhealthy', reason: 'Target.Timeout', description: 'Request timed out' }), { state: 'unhealthy', reason: 'Target.Timeout', description: 'Request timed out' }, undefined],
+  ['restart: initial never demotes healthy', rec({ state: 'healthy', reason: undefined }), { state: 'initial', reason: 'Elb.InitialHealthChecking' }, undefined],
+  ['draining is left alone', rec({ state: 'draining', drainUntil: 5 }), { state: 'healthy' }, undefined],
+  ['unused from the checker is not a record state', rec(), { state: 'unused', reason: 'Target.NotRegistered' }, undefined],
+  ['record gone', undefined, { state: 'healthy' }, undefined],
+];
+for (const [name, current, report, expected] of cases) {
+  test(`afterHealthReport: ${name}`, () => {
+    const next = afterHealthReport(current, report);
+    if (expected === undefined) return assert.equal(next, undefined);
+    assert.ok(next);
+    for (const [k, v] of Object.entries(expected)) assert.equal((next as any)[k], v, k);
+    assert.equal(next.registeredAt, 0);
+  });
+}
+
+test('afterDrained: once, only while draining', () => {
+  const draining = rec({ state: 'draining', drainUntil: 100 });
+  assert.equal(afterDrained(draining, 40)?.drainedAt, 40);
+  assert.equal(afterDrained({ ...draining, drainedAt: 40 }, 50), undefined);
+  assert.equal(afterDrained(rec(), 50), undefined);
+  assert.equal(afterDrained(undefined, 50), undefined);
+});

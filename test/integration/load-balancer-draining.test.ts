@@ -1,0 +1,76 @@
+/**
+ * Deregistration through the AWS SDK: a slow in-flight request finishes on the draining target while
+ * new requests go elsewhere, the node records `drainedAt` once nothing is in flight, and
+ * DescribeTargetHealth shows draining, then unused once the deregistration delay is over.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as elb from '@aws-sdk/client-elastic-load-balancing-v2';
+import { keys } from '../../src/domain/keys.js';
+import { parseElbv2Arn } from '../../src/domain/elbv2/arn.js';
+import type { TargetRecord } from '../../src/domain/elbv2/target.js';
+import { eventually, freePort, get, lbWorld, upstream, type LbWorld, type Upstream } from './load-balancer-harness.js';
+
+describe('draining through the AWS SDK', () => {
+  let w: LbWorld;
+  let a: Upstream;
+  let b: Upstream;
+  before(async () => {
+    w = await lbWorld();
+    const slow = (name: string) => (req: any, res: any) => {
+      if (req.url !== '/slow') return false;
+      setTimeout(() => res.end(`${name} slow`), 1200);
+      return true;
+    };
+    a = await upstream('a', slow('a'));
+    b = await upstream('b', slow('b'));
+  });
+  after(async () => {
+    await a?.close();
+    await b?.close();
+    await w?.close();
+  });
+
+  test('slow request finishes, new ones go elsewhere, drainedAt written, draining → unused', async () => {
+    const lb = (await w.elb.send(new elb.CreateLoadBalancerCommand({ Name: 'drain', Scheme: 'internal' }))).LoadBalancers![0]!;
+    const tg = (await w.elb.send(new elb.CreateTargetGroupCommand({ Name: 'drain', Protocol: 'HTTP', Port: 80, TargetType: 'ip', HealthCheckPath: '/health', HealthCheckIntervalSeconds: 5 }))).TargetGroups![0]!;
+    await w.elb.send(new elb.ModifyTargetGroupAttributesCommand({ TargetGroupArn: tg.TargetGroupArn, Attributes: [{ Key: 'deregistration_delay.timeout_seconds', Value: '3' }] }));
+    const port = await freePort();
+    await w.elb.send(new elb.CreateListenerCommand({ LoadBalancerArn: lb.LoadBalancerArn, Protocol: 'HTTP', Port: port, DefaultActions: [{ Type: 'forward', TargetGroupArn: tg.TargetGroupArn }] }));
+    await w.elb.send(new elb.RegisterTargetsCommand({ TargetGroupArn: tg.TargetGroupArn, Targets: [{ Id: '127.0.0.1', Port: a.port }, { Id: '127.0.0.1', Port: b.port }] }));
+    const state = async () => (await w.elb.send(new elb.DescribeTargetHealthCommand({ TargetGroupArn: tg.TargetGroupArn, Targets: [{ Id: '127.0.0.1', Port: a.port }] }))).TargetHealthDescriptions![0]!.TargetHealth!;
+    await eventually(async () => (await w.elb.send(new elb.DescribeTargetHealthCommand({ TargetGroupArn: tg.TargetGroupArn }))).TargetHealthDescriptions!.map((d) => d.TargetHealth!.State), (s) => s.every((x) => x === 'healthy'));
+
+    // Put one slow request on a (round robin: try until a has it).
+    let slow: Promise<{ status: number; body: string }> | undefined;
+    for (let i = 0; i < 4 && !slow; i++) {
+      const before = a.hits;
+      const p = get(port, '/slow');
+      await eventually(async () => a.hits + b.hits, () => true, 1000, 20);
+      await new Promise((r) => setTimeout(r, 100));
+      if (a.hits > before) slow = p;
+      else await p;
+    }
+    assert.ok(slow, 'a slow request reached a');
+
+    await w.elb.send(new elb.DeregisterTargetsCommand({ TargetGroupArn: tg.TargetGroupArn, Targets: [{ Id: '127.0.0.1', Port: a.port }] }));
+    assert.equal((await state()).State, 'draining');
+    assert.equal((await state()).Reason, 'Target.DeregistrationInProgress');
+    // New requests go to b at once (within the node's debounce).
+    await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 4; i++) assert.equal((await get(port, '/n')).body, 'b /n');
+
+    const tgId = (parseElbv2Arn(tg.TargetGroupArn!) as { tgId: string }).tgId;
+    const record = async () => (await w.store.get<TargetRecord>(keys.target(tgId, '127.0.0.1', a.port)))?.value;
+    assert.equal((await record())?.drainedAt, undefined, 'not drained while the slow request is in flight');
+    const done = await slow;
+    assert.deepEqual([done.status, done.body], [200, 'a slow']);
+    const drained = await eventually(record, (r) => r?.drainedAt !== undefined, 2000, 20);
+    assert.ok(drained!.drainedAt! < drained!.drainUntil!, 'drained before the delay ran out');
+    // Still draining to DescribeTargetHealth until the delay is over, then unused.
+    assert.equal((await state()).State, 'draining');
+    const unused = await eventually(state, (s) => s.State === 'unused', 6000, 200);
+    assert.equal(unused.Reason, 'Target.NotRegistered');
+    assert.equal((await get(port, '/after')).body, 'b /after');
+  });
+});

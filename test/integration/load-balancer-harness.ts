@@ -1,0 +1,133 @@
+/**
+ * In-process Berth for load-balancer integration tests: MemoryStore, the real ELBv2/EC2 handlers
+ * behind the real API server (driven by the real AWS SDK), the load-balancer node fed from the
+ * store, and real upstream HTTP servers on 127.0.0.1.
+ */
+import http from 'node:http';
+import net from 'node:net';
+import os from 'node:os';
+import fs from 'node:fs';
+import path from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import * as elb from '@aws-sdk/client-elastic-load-balancing-v2';
+import * as ec2 from '@aws-sdk/client-ec2';
+import { createApiServer } from '../../src/control-plane/api/api-server.js';
+import { createElbv2Handlers } from '../../src/control-plane/elbv2/elbv2-handlers.js';
+import { createEc2Handlers } from '../../src/control-plane/ec2/ec2-handlers.js';
+import { MemoryStore } from '../../src/store/memory-store.js';
+import { systemClock } from '../../src/platform/clock.js';
+import { seededRandom } from '../../src/platform/random.js';
+import { keys } from '../../src/domain/keys.js';
+import { startLoadBalancerNode, type RunningLoadBalancerNode } from '../../src/load-balancer/node/start-load-balancer-node.js';
+
+export interface Upstream {
+  readonly port: number;
+  readonly name: string;
+  /** What /health answers. */
+  healthStatus: number;
+  hits: number;
+  close(): Promise<void>;
+}
+
+export async function upstream(name: string, onRequest?: (req: http.IncomingMessage, res: http.ServerResponse) => boolean): Promise<Upstream> {
+  const u = { name, healthStatus: 200, hits: 0 } as Upstream & { port: number };
+  const server = http.createServer((req, res) => {
+    if (req.url === '/health') {
+      res.writeHead(u.healthStatus);
+      res.end();
+      return;
+    }
+    u.hits++;
+    if (onRequest?.(req, res)) return;
+    res.setHeader('content-type', 'text/plain');
+    res.end(`${name} ${req.url}`);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  (u as { port: number }).port = (server.address() as net.AddressInfo).port;
+  u.close = () => {
+    server.closeAllConnections();
+    return new Promise((r) => server.close(() => r()));
+  };
+  return u;
+}
+
+export async function freePort(): Promise<number> {
+  const s = net.createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const port = (s.address() as net.AddressInfo).port;
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+export interface LbWorld {
+  readonly store: MemoryStore;
+  readonly app: FastifyInstance;
+  readonly endpoint: string;
+  readonly lb: RunningLoadBalancerNode;
+  readonly elb: elb.ElasticLoadBalancingV2Client;
+  readonly ec2: ec2.EC2Client;
+  readonly dataDir: string;
+  close(): Promise<void>;
+}
+
+export async function lbWorld(): Promise<LbWorld> {
+  const store = new MemoryStore();
+  const random = seededRandom(11);
+  const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-lb-'));
+  const lb = await startLoadBalancerNode({ store, clock: systemClock, random, dataDir, debounceMs: 10, connectTimeoutMs: 1000, accessLogFlushMs: 50 });
+  const deps = { store, clock: systemClock, random, checkListenerPort: lb.checkListenerPort };
+  const app = await createApiServer({ handlers: { ecs: {}, elbv2: createElbv2Handlers(deps), ec2: createEc2Handlers(deps) }, plugins: [lb.metricsPlugin] });
+  const endpoint = await app.listen({ host: '127.0.0.1', port: 0 });
+  const cfg = { region: 'us-east-1', endpoint, credentials: { accessKeyId: 'AKID', secretAccessKey: 'secret' }, maxAttempts: 1 };
+  const elbc = new elb.ElasticLoadBalancingV2Client(cfg);
+  const ec2c = new ec2.EC2Client(cfg);
+  return {
+    store, app, endpoint, lb, elb: elbc, ec2: ec2c, dataDir,
+    async close() {
+      elbc.destroy();
+      ec2c.destroy();
+      await lb.stop();
+      await app.close();
+      await store.close();
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A container instance as the agent registers it, advertising 127.0.0.1. */
+export async function containerInstance(store: MemoryStore, ec2InstanceId: string): Promise<void> {
+  await store.put(keys.containerInstance('default', ec2InstanceId), {
+    containerInstanceArn: `arn:aws:ecs:us-east-1:000000000000:container-instance/default/${ec2InstanceId}`,
+    ec2InstanceId, version: 1, versionInfo: {}, registeredResources: [], status: 'ACTIVE', agentConnected: true, attributes: [],
+    registeredAt: Date.now(), id: ec2InstanceId, clusterName: 'default', advertiseAddress: '127.0.0.1', placementVersion: 0,
+  });
+}
+
+export interface Reply {
+  status: number;
+  body: string;
+  headers: http.IncomingHttpHeaders;
+}
+
+export function get(port: number, urlPath = '/', options: { localAddress?: string; headers?: Record<string, string> } = {}): Promise<Reply> {
+  return new Promise((resolve, reject) => {
+    const req = http.get({ host: '127.0.0.1', port, path: urlPath, agent: false, ...(options.localAddress ? { localAddress: options.localAddress } : {}), headers: options.headers ?? {} }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (c) => (body += c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
+    });
+    req.on('error', reject);
+  });
+}
+
+export async function eventually<T>(fn: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 15_000, everyMs = 100): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: T = await fn();
+  while (!ok(last)) {
+    if (Date.now() > deadline) throw new Error(`condition not met in ${timeoutMs} ms; last: ${JSON.stringify(last)}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+    last = await fn();
+  }
+  return last;
+}

@@ -1,0 +1,87 @@
+/**
+ * The load-balancer node wired to the control plane: everything created through the AWS SDK, traffic
+ * through real listener sockets, health transitions read back with DescribeTargetHealth.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import * as elb from '@aws-sdk/client-elastic-load-balancing-v2';
+import { containerInstance, eventually, freePort, get, lbWorld, upstream, type LbWorld, type Reply, type Upstream } from './load-balancer-harness.js';
+
+describe('load-balancer node through the AWS SDK', () => {
+  let w: LbWorld;
+  let a: Upstream;
+  let b: Upstream;
+  before(async () => {
+    w = await lbWorld();
+    a = await upstream('a');
+    b = await upstream('b');
+    await containerInstance(w.store, 'i-0aaa');
+  });
+  after(async () => {
+    await a?.close();
+    await b?.close();
+    await w?.close();
+  });
+
+  const health = async (tgArn: string) =>
+    (await w.elb.send(new elb.DescribeTargetHealthCommand({ TargetGroupArn: tgArn }))).TargetHealthDescriptions!.map((d) => [d.Target!.Port, d.TargetHealth!.State, d.TargetHealth!.Reason]);
+
+  test('routing, 503 without targets, health initial → healthy → unhealthy (ResponseCodeMismatch) → healthy, waiter, rules live', async () => {
+    const lb = (await w.elb.send(new elb.CreateLoadBalancerCommand({ Name: 'web', Scheme: 'internal' }))).LoadBalancers![0]!;
+    const tg = (await w.elb.send(new elb.CreateTargetGroupCommand({
+      Name: 'web', Protocol: 'HTTP', Port: 80, TargetType: 'instance', HealthCheckPath: '/health', HealthCheckIntervalSeconds: 5, HealthCheckTimeoutSeconds: 2, HealthyThresholdCount: 2, UnhealthyThresholdCount: 2,
+    }))).TargetGroups![0]!;
+    const port = await freePort();
+    const listener = (await w.elb.send(new elb.CreateListenerCommand({ LoadBalancerArn: lb.LoadBalancerArn, Protocol: 'HTTP', Port: port, DefaultActions: [{ Type: 'forward', TargetGroupArn: tg.TargetGroupArn }] }))).Listeners![0]!;
+
+    // No registered targets: the ALB answers 503 itself.
+    const none = await eventually(() => get(port).catch((): Reply => ({ status: 0, body: '', headers: {} })), (r) => r.status === 503);
+    assert.equal(none.headers.server, 'awselb/2.0');
+
+    await w.elb.send(new elb.RegisterTargetsCommand({ TargetGroupArn: tg.TargetGroupArn, Targets: [{ Id: 'i-0aaa', Port: a.port }, { Id: 'i-0aaa', Port: b.port }] }));
+    const waited = await elb.waitUntilTargetInService({ client: w.elb, maxWaitTime: 20, minDelay: 1, maxDelay: 1 }, { TargetGroupArn: tg.TargetGroupArn, Targets: [{ Id: 'i-0aaa', Port: a.port }] });
+    assert.equal(waited.state, 'SUCCESS');
+    await eventually(() => health(tg.TargetGroupArn!), (h) => h.every(([, s]) => s === 'healthy'));
+
+    const bodies = new Set<string>();
+    for (let i = 0; i < 6; i++) bodies.add((await get(port, '/x')).body);
+    assert.deepEqual([...bodies].sort(), ['a /x', 'b /x']);
+
+    // b's health check starts failing with 500: unhealthy after 2 checks, with ALB's reason.
+    b.healthStatus = 500;
+    const bad = await eventually(() => health(tg.TargetGroupArn!), (h) => h.some(([p, s]) => p === b.port && s === 'unhealthy'), 20_000);
+    assert.deepEqual(bad.find(([p]) => p === b.port), [b.port, 'unhealthy', 'Target.ResponseCodeMismatch']);
+    const desc = (await w.elb.send(new elb.DescribeTargetHealthCommand({ TargetGroupArn: tg.TargetGroupArn, Targets: [{ Id: 'i-0aaa', Port: b.port }] }))).TargetHealthDescriptions![0]!;
+    assert.match(desc.TargetHealth!.Description!, /\[500\]/);
+    // Only a serves now.
+    await eventually(async () => { const seen = new Set<string>(); for (let i = 0; i < 4; i++) seen.add((await get(port, '/y')).body); return [...seen]; }, (s) => s.length === 1 && s[0] === 'a /y');
+
+    // Fail-open: every target unhealthy → the node routes to all of them.
+    a.healthStatus = 500;
+    await eventually(() => health(tg.TargetGroupArn!), (h) => h.every(([, s]) => s === 'unhealthy'), 20_000);
+    const open = new Set<string>();
+    for (let i = 0; i < 6; i++) open.add((await get(port, '/z')).body);
+    assert.deepEqual([...open].sort(), ['a /z', 'b /z']);
+
+    // Recovery needs HealthyThresholdCount passes.
+    a.healthStatus = 200;
+    b.healthStatus = 200;
+    await eventually(() => health(tg.TargetGroupArn!), (h) => h.every(([, s]) => s === 'healthy'), 20_000);
+
+    // A rule added through the API takes effect without a restart.
+    await w.elb.send(new elb.CreateRuleCommand({
+      ListenerArn: listener.ListenerArn, Priority: 10, Conditions: [{ Field: 'path-pattern', PathPatternConfig: { Values: ['/api/*'] } }],
+      Actions: [{ Type: 'fixed-response', FixedResponseConfig: { StatusCode: '418', ContentType: 'text/plain', MessageBody: 'teapot' } }],
+    }));
+    const ruled = await eventually(() => get(port, '/api/v1'), (r) => r.status === 418);
+    assert.equal(ruled.body, 'teapot');
+    assert.match((await get(port, '/apx')).body, /^[ab] \/apx$/);
+
+    // The port is ours now: a second LB cannot take it, with a clear API error.
+    const other = (await w.elb.send(new elb.CreateLoadBalancerCommand({ Name: 'other', Scheme: 'internal' }))).LoadBalancers![0]!;
+    await assert.rejects(
+      w.elb.send(new elb.CreateListenerCommand({ LoadBalancerArn: other.LoadBalancerArn, Protocol: 'HTTP', Port: port, DefaultActions: [{ Type: 'forward', TargetGroupArn: tg.TargetGroupArn }] })),
+      (e: any) => e.name === 'InvalidConfigurationRequestException' && /already in use on this host/.test(e.message),
+    );
+  });
+});
