@@ -23,6 +23,7 @@ import { startAgentLiveness } from '../control-plane/agent-api/agent-liveness.js
 import { startStoppedTaskSweeper } from '../control-plane/agent-api/stopped-task-sweeper.js';
 import { startServiceController } from '../control-plane/controllers/service-controller.js';
 import { startAgent, type RunningAgent } from '../agent/agent.js';
+import { startLoadBalancerNode } from '../load-balancer/node/start-load-balancer-node.js';
 import { selectRuntime } from '../agent/runtime/runtime-selection.js';
 import { systemClock, type Clock } from '../platform/clock.js';
 import { systemRandom, type Random } from '../platform/random.js';
@@ -64,10 +65,14 @@ export async function startBerth(config: UpConfig, logger: Logger, options: Star
   };
 
   try {
+    // The load-balancer node first: CreateListener asks it whether a port is free on this host.
+    const lb = await startLoadBalancerNode({ store, clock, random, logger: logger.child({ component: 'lb' }), dataDir });
+    stoppers.push(() => lb.stop());
+
     const handlerDeps = { store, clock, random, logger };
     const handlers = {
       ecs: createEcsHandlers(handlerDeps),
-      elbv2: createElbv2Handlers(handlerDeps),
+      elbv2: createElbv2Handlers({ ...handlerDeps, checkListenerPort: lb.checkListenerPort }),
       ec2: createEc2Handlers(handlerDeps),
     };
     const ctx = (): RequestContext => ({
@@ -87,7 +92,10 @@ export async function startBerth(config: UpConfig, logger: Logger, options: Star
       return inProcessLogSource(agent)(req, signal);
     };
     const agentService = new AgentService({ store, clock, random, logs });
-    const plugins: FastifyPluginAsync[] = [async (app) => registerAgentRoutes(app, { service: agentService })];
+    const plugins: FastifyPluginAsync[] = [
+      async (app) => registerAgentRoutes(app, { service: agentService }),
+      lb.metricsPlugin,
+    ];
 
     const credentials = readCredentialsFile(join(dataDir, 'credentials'));
     if (config.accessKeyId && config.secretAccessKey) credentials.set(config.accessKeyId, config.secretAccessKey);

@@ -75,7 +75,8 @@ export class RoutingFeed {
       this.debounce = undefined;
       void this.rebuild();
     }, delay);
-    this.debounce.unref();
+    // Not unref'd: start-up awaits the first table, which this timer builds; an unref'd timer lets
+    // the process exit silently mid start-up when nothing else holds the event loop.
   }
 
   private async build(): Promise<void> {
