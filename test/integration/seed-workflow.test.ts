@@ -1,0 +1,167 @@
+/**
+ * The seed workflow, end to end, with the unmodified AWS CLI v2 and real Docker containers:
+ * an internal ALB on two subnets, a target group, a listener, a task definition with hostPort 0, a
+ * service of 2 behind the target group, `aws ecs wait services-stable`. Then: one instance twice on
+ * two ports, both healthy; both containers in `docker ps`; requests reach both; a rolling update to
+ * a new revision on new ports with zero failed requests under load; `docker kill` of a container
+ * under load with zero failed requests; the old containers gone.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile, execFileSync } from 'node:child_process';
+import { createServer } from 'node:net';
+import { promisify } from 'node:util';
+import { awsCliPath, requirement } from '../support/requirements.js';
+import { ensureTestImage, TEST_IMAGE } from '../support/test-image.js';
+import { removeDataDir, startBerthProcess, type BerthProcess } from '../support/berth-process.js';
+import { startLoad } from '../support/load-loop.js';
+
+const run = promisify(execFile);
+const freePort = (): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+const containersOf = (label: string): string[] =>
+  execFileSync('docker', ['ps', '--filter', `label=${label}`, '--format', '{{.ID}} {{.Ports}}'], { encoding: 'utf8' })
+    .split('\n')
+    .filter(Boolean);
+
+const skip = requirement('docker') || requirement('aws-cli');
+
+describe('the seed workflow with the AWS CLI and real containers', { skip }, () => {
+  let berth: BerthProcess;
+  const aws = async (...args: string[]): Promise<any> => {
+    const { stdout } = await run(awsCliPath()!, [...args, '--endpoint-url', berth.apiUrl, '--output', 'json'], {
+      env: {
+        ...process.env,
+        AWS_ACCESS_KEY_ID: 'berth',
+        AWS_SECRET_ACCESS_KEY: 'berth',
+        AWS_REGION: 'us-east-1',
+        AWS_PAGER: '',
+        AWS_CONFIG_FILE: '/dev/null',
+        AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+      },
+      timeout: 300_000,
+    });
+    return stdout.trim() ? JSON.parse(stdout) : {};
+  };
+  const containerDefs = (version: string) =>
+    JSON.stringify([
+      {
+        name: 'web',
+        image: TEST_IMAGE,
+        memory: 32,
+        essential: true,
+        portMappings: [{ containerPort: 80, hostPort: 0 }],
+        environment: [{ name: 'APP_VERSION', value: version }],
+        stopTimeout: 2,
+      },
+    ]);
+
+  before(async () => {
+    await ensureTestImage();
+    berth = await startBerthProcess({ args: ['--runtime', 'docker'] });
+  });
+  after(async () => {
+    try {
+      await aws('ecs', 'delete-service', '--service', 'seed-web', '--force');
+    } catch {
+      /* best effort */
+    }
+    for (const line of containersOf('com.berth.cluster=default')) {
+      const id = line.split(' ')[0]!;
+      const labels = execFileSync('docker', ['inspect', '-f', '{{index .Config.Labels "com.berth.task-arn"}}', id], { encoding: 'utf8' });
+      if (labels.includes('seed-web') || labels.includes('task/default')) execFileSync('docker', ['rm', '-f', id], { stdio: 'ignore' });
+    }
+    await berth?.stop();
+    if (berth) removeDataDir(berth.dataDir);
+  });
+
+  test('create, stabilise, route, deploy and survive a killed container without a failed request', async () => {
+    // 1-3: load balancer on two subnets, target group, listener.
+    const subnets = (await aws('ec2', 'describe-subnets')).Subnets.map((s: { SubnetId: string }) => s.SubnetId);
+    const vpc = (await aws('ec2', 'describe-vpcs')).Vpcs[0].VpcId;
+    const lb = (await aws('elbv2', 'create-load-balancer', '--name', 'seed', '--scheme', 'internal', '--subnets', ...subnets))
+      .LoadBalancers[0];
+    const tg = (await aws('elbv2', 'create-target-group', '--name', 'seed-web', '--protocol', 'HTTP', '--port', '80',
+      '--vpc-id', vpc, '--health-check-path', '/', '--health-check-interval-seconds', '5', '--healthy-threshold-count', '2'))
+      .TargetGroups[0];
+    await aws('elbv2', 'modify-target-group-attributes', '--target-group-arn', tg.TargetGroupArn,
+      '--attributes', 'Key=deregistration_delay.timeout_seconds,Value=5');
+    const port = await freePort();
+    await aws('elbv2', 'create-listener', '--load-balancer-arn', lb.LoadBalancerArn, '--protocol', 'HTTP', '--port', String(port),
+      '--default-actions', `Type=forward,TargetGroupArn=${tg.TargetGroupArn}`);
+    await aws('elbv2', 'wait', 'load-balancer-available', '--load-balancer-arns', lb.LoadBalancerArn);
+
+    // 4-6: task definition with hostPort 0, service of 2 behind the target group, wait until stable.
+    const td1 = (await aws('ecs', 'register-task-definition', '--family', 'seed-web', '--container-definitions', containerDefs('v1')))
+      .taskDefinition;
+    await aws('ecs', 'create-service', '--service-name', 'seed-web', '--task-definition', td1.taskDefinitionArn,
+      '--desired-count', '2', '--deployment-configuration', 'minimumHealthyPercent=100,maximumPercent=200',
+      '--load-balancers', `targetGroupArn=${tg.TargetGroupArn},containerName=web,containerPort=80`);
+    await aws('ecs', 'wait', 'services-stable', '--services', 'seed-web');
+
+    // One instance, twice, on two ports, both healthy; two containers on those ports.
+    const health = (await aws('elbv2', 'describe-target-health', '--target-group-arn', tg.TargetGroupArn)).TargetHealthDescriptions;
+    assert.equal(health.length, 2, JSON.stringify(health));
+    assert.equal(health[0].Target.Id, health[1].Target.Id);
+    assert.match(health[0].Target.Id, /^i-[0-9a-f]{17}$/);
+    assert.notEqual(health[0].Target.Port, health[1].Target.Port);
+    assert.deepEqual(health.map((h: any) => h.TargetHealth.State), ['healthy', 'healthy']);
+    const firstPorts = health.map((h: any) => h.Target.Port as number).sort();
+    const ps = containersOf('com.berth.cluster=default').join('\n');
+    for (const p of firstPorts) assert.match(ps, new RegExp(`:${p}->80/tcp`));
+
+    // Requests through the listener reach both containers.
+    const url = `http://127.0.0.1:${port}/cgi-bin/whoami`;
+    const seen = new Set<string>();
+    for (let i = 0; i < 20; i++) {
+      const r = await fetch(url);
+      assert.equal(r.status, 200);
+      seen.add((JSON.parse(await r.text()) as { host: string }).host);
+    }
+    assert.equal(seen.size, 2, `both containers answer: ${[...seen].join(' | ')}`);
+
+    // A rolling update to a new revision under steady load: zero failed requests.
+    const load = startLoad(url, { concurrency: 4, maxMs: 240_000 });
+    const td2 = (await aws('ecs', 'register-task-definition', '--family', 'seed-web', '--container-definitions', containerDefs('v2')))
+      .taskDefinition;
+    await aws('ecs', 'update-service', '--service', 'seed-web', '--task-definition', td2.taskDefinitionArn);
+    await aws('ecs', 'wait', 'services-stable', '--services', 'seed-web');
+    // Let draining end and the old containers go.
+    const deadline = Date.now() + 60_000;
+    let after = (await aws('elbv2', 'describe-target-health', '--target-group-arn', tg.TargetGroupArn)).TargetHealthDescriptions;
+    while (Date.now() < deadline && after.some((h: any) => h.TargetHealth.State !== 'healthy')) {
+      await new Promise((r) => setTimeout(r, 1_000));
+      after = (await aws('elbv2', 'describe-target-health', '--target-group-arn', tg.TargetGroupArn)).TargetHealthDescriptions;
+    }
+    const deploy = await load.stop();
+    assert.equal(deploy.total - deploy.ok, 0, `failed requests during the deployment: ${JSON.stringify([...deploy.failures])}`);
+    assert.ok(deploy.total > 50, `load ran (${deploy.total} requests)`);
+    assert.ok([...deploy.bodies.keys()].some((b) => b.includes('v2')), 'the new version answered');
+
+    assert.equal(after.length, 2, JSON.stringify(after));
+    const newPorts = after.map((h: any) => h.Target.Port as number).sort();
+    assert.equal(new Set(after.map((h: any) => h.Target.Id)).size, 1, 'same instance');
+    for (const p of newPorts) assert.ok(!firstPorts.includes(p), `new task on a new port (${p})`);
+    const psAfter = containersOf('com.berth.cluster=default').join('\n');
+    for (const p of firstPorts) assert.doesNotMatch(psAfter, new RegExp(`:${p}->80/tcp`), 'old containers are gone');
+
+    // docker kill one container under load: zero failed requests, and the service heals.
+    const kill = startLoad(url, { concurrency: 4, maxMs: 120_000 });
+    await new Promise((r) => setTimeout(r, 1_000));
+    const victim = containersOf('com.berth.cluster=default').find((l) => l.includes(`:${newPorts[0]}->80/tcp`))!.split(' ')[0]!;
+    execFileSync('docker', ['kill', victim], { stdio: 'ignore' });
+    await new Promise((r) => setTimeout(r, 3_000));
+    await aws('ecs', 'wait', 'services-stable', '--services', 'seed-web');
+    const killed = await kill.stop();
+    assert.equal(killed.total - killed.ok, 0, `failed requests around docker kill: ${JSON.stringify([...killed.failures])}`);
+    const svc = (await aws('ecs', 'describe-services', '--services', 'seed-web')).services[0];
+    assert.equal(svc.runningCount, 2);
+  });
+});
