@@ -24,7 +24,9 @@ import { startStoppedTaskSweeper } from '../control-plane/agent-api/stopped-task
 import { startServiceController } from '../control-plane/controllers/service-controller.js';
 import { startAgent, type RunningAgent } from '../agent/agent.js';
 import { startLoadBalancerNode } from '../load-balancer/node/start-load-balancer-node.js';
+import { createDemoStack, type DemoStack } from './demo-stack.js';
 import { selectRuntime } from '../agent/runtime/runtime-selection.js';
+import type { RuntimeKind } from '../agent/runtime/runtime.js';
 import { systemClock, type Clock } from '../platform/clock.js';
 import { systemRandom, type Random } from '../platform/random.js';
 import type { Logger } from '../platform/logger.js';
@@ -34,6 +36,8 @@ export interface RunningBerth {
   readonly apiUrl: string;
   readonly store: Store;
   readonly agent?: RunningAgent;
+  /** Set when this start created the demo stack (first start, demo not disabled). */
+  readonly demo?: DemoStack;
   stop(): Promise<void>;
 }
 
@@ -53,6 +57,8 @@ export async function startBerth(config: UpConfig, logger: Logger, options: Star
   const dataDir = resolve(config.dataDir);
   mkdirSync(dataDir, { recursive: true });
   const store = SqliteStore.open(join(dataDir, 'berth.db'));
+  // "No state yet": the demo stack is created once, on the first start of a data dir.
+  const firstStart = (await store.revision()) === 0;
   const stoppers: Stopper[] = [() => store.close()];
   const stopAll = async (): Promise<void> => {
     for (const stop of stoppers.reverse().splice(0)) {
@@ -87,6 +93,7 @@ export async function startBerth(config: UpConfig, logger: Logger, options: Star
 
     // The agent serves its containers' logs; the route exists before the agent does.
     let agent: RunningAgent | undefined;
+    let agentRuntimeKind: RuntimeKind | undefined;
     const logs: LogSource = (req, signal) => {
       if (!agent) return Promise.reject(new Error('no local agent'));
       return inProcessLogSource(agent)(req, signal);
@@ -132,6 +139,7 @@ export async function startBerth(config: UpConfig, logger: Logger, options: Star
     if (options.withAgent ?? true) {
       const stateDir = join(dataDir, 'agent');
       const runtime = await selectRuntime(config.runtime, { stateDir: join(stateDir, 'processes') });
+      agentRuntimeKind = runtime.kind;
       logger.info({ runtime: runtime.kind }, 'container runtime selected');
       agent = await startAgent({
         client: new InProcessControlPlaneClient(agentService),
@@ -151,6 +159,15 @@ export async function startBerth(config: UpConfig, logger: Logger, options: Star
       });
     }
 
+    let demo: DemoStack | undefined;
+    if (config.demo && firstStart && agent) {
+      try {
+        demo = await createDemoStack(handlers, ctx, { runtime: agentRuntimeKind!, cluster: config.cluster });
+      } catch (err) {
+        logger.warn({ err }, 'the demo stack could not be created; Berth runs without it');
+      }
+    }
+
     const address = api.server.address() as AddressInfo;
     const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
     let stopping: Promise<void> | undefined;
@@ -158,6 +175,7 @@ export async function startBerth(config: UpConfig, logger: Logger, options: Star
       apiUrl: `http://${shownHost}:${address.port}`,
       store,
       ...(agent ? { agent } : {}),
+      ...(demo ? { demo } : {}),
       stop: () => (stopping ??= stopAll()),
     };
   } catch (err) {

@@ -1,0 +1,92 @@
+/**
+ * `npm start` on a fresh data dir brings up the seed's demo stack and prints where it is; a second
+ * start does not create it again; --no-demo skips it.
+ */
+import { after, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ECSClient, DescribeServicesCommand, DeleteServiceCommand, ListTasksCommand } from '@aws-sdk/client-ecs';
+import { removeDataDir, repoRoot, type BerthProcess } from '../support/berth-process.js';
+import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** Like startBerthProcess, but without --no-demo, and waiting for the Demo line too. */
+async function startWithDemo(dataDir: string, extra: string[] = []): Promise<BerthProcess & { demoUrl?: string }> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(repoRoot, 'src/cli/main.ts'), 'up', '--data-dir', dataDir, '--api-port', '0', '--runtime', 'process',
+      '--log-level', 'warn', ...extra],
+    { cwd: repoRoot, env: { ...process.env, NODE_OPTIONS: '' }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (out += d));
+  const exited = new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
+  const deadline = Date.now() + 30_000;
+  while (!/API: http/.test(out) || (!extra.includes('--no-demo') && !out.includes('\n', out.indexOf('export AWS_ENDPOINT_URL')))) {
+    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`berth did not start:\n${out}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  await new Promise((r) => setTimeout(r, 200));
+  return {
+    apiUrl: /API: (\S+)/.exec(out)![1]!,
+    dataDir,
+    child,
+    output: () => out,
+    stop: async () => {
+      if (child.exitCode === null) child.kill('SIGTERM');
+      return exited;
+    },
+    kill9: async () => {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      await exited;
+    },
+    ...(/Demo: (\S+)/.exec(out) ? { demoUrl: /Demo: (\S+)/.exec(out)![1]! } : {}),
+  };
+}
+
+describe('the demo stack', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'berth-demo-'));
+  let berth: (BerthProcess & { demoUrl?: string }) | undefined;
+  after(async () => {
+    // Tasks outlive Berth by design (a restart adopts them): stop the demo's processes first.
+    if (berth) {
+      const ecs = new ECSClient({ endpoint: berth.apiUrl, region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
+      await ecs.send(new DeleteServiceCommand({ service: 'demo-web', force: true }));
+      const deadline = Date.now() + 30_000;
+      while (Date.now() < deadline && ((await ecs.send(new ListTasksCommand({}))).taskArns ?? []).length > 0) {
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    }
+    await berth?.stop();
+    removeDataDir(dataDir);
+  });
+
+  test('first start creates it: two tasks on dynamic ports answer through the listener', async () => {
+    berth = await startWithDemo(dataDir);
+    assert.ok(berth.demoUrl, berth.output());
+    const ecs = new ECSClient({ endpoint: berth.apiUrl, region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
+    const answered = new Set<number>();
+    const deadline = Date.now() + 60_000;
+    while (answered.size < 2 && Date.now() < deadline) {
+      try {
+        const r = await fetch(berth.demoUrl!);
+        if (r.status === 200) answered.add(((await r.json()) as { port: number }).port);
+        else await r.arrayBuffer();
+      } catch {
+        /* not up yet */
+      }
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    assert.equal(answered.size, 2, `two tasks on two host ports answered: ${[...answered].join(', ')}`);
+    const svc = (await ecs.send(new DescribeServicesCommand({ services: ['demo-web'] }))).services![0]!;
+    assert.equal(svc.desiredCount, 2);
+  });
+
+  test('a second start keeps it and does not create another', async () => {
+    await berth!.stop();
+    berth = await startWithDemo(dataDir);
+    assert.equal(berth.demoUrl, undefined, berth.output());
+  });
+});
