@@ -48,3 +48,13 @@ test('the agent flags: advertise address and dynamic port range', () => {
   assert.equal(parseUpConfig([], {}).portRange, undefined);
   assert.throws(() => parseUpConfig(['--port-range', '300-100'], {}), UsageError);
 });
+
+test('agent liveness and lost-host times, in seconds', () => {
+  const d = parseUpConfig([], {});
+  assert.equal(d.agentTimeoutMs, 60_000);
+  assert.equal(d.lostAfterMs, 600_000);
+  const c = parseUpConfig(['--agent-timeout', '5', '--lost-after', '0'], {});
+  assert.equal(c.agentTimeoutMs, 5_000);
+  assert.equal(c.lostAfterMs, 0);
+  assert.throws(() => parseUpConfig(['--lost-after', '-1'], {}), UsageError);
+});

@@ -24,6 +24,10 @@ export interface UpConfig {
   readonly advertiseIp: string;
   /** Dynamic host-port range of the local agent; default: clear of the kernel's ephemeral range. */
   readonly portRange?: PortRange;
+  /** An agent silent this long is marked disconnected (no new placements). */
+  readonly agentTimeoutMs: number;
+  /** An instance silent this long is lost: its tasks are marked STOPPED and replaced (a Berth extension). 0 = never. */
+  readonly lostAfterMs: number;
 }
 
 export class UsageError extends Error {
@@ -43,6 +47,8 @@ const options = {
   'log-level': { type: 'string' },
   'advertise-ip': { type: 'string' },
   'port-range': { type: 'string' },
+  'agent-timeout': { type: 'string' },
+  'lost-after': { type: 'string' },
 } as const;
 
 export function isLoopback(host: string): boolean {
@@ -83,6 +89,12 @@ export function parseUpConfig(argv: readonly string[], env: NodeJS.ProcessEnv): 
       throw new UsageError(`--port-range: ${(err as Error).message}`);
     }
   }
+  const seconds = (flag: 'agent-timeout' | 'lost-after', fallback: number): number => {
+    const raw = pick(flag);
+    const v = raw === undefined ? fallback : Number(raw);
+    if (!Number.isFinite(v) || v < 0) throw new UsageError(`--${flag} must be a number of seconds, got ${raw}`);
+    return v * 1000;
+  };
   const noDemo = values['no-demo'] === true || ['1', 'true'].includes(env.BERTH_NO_DEMO ?? '');
   return {
     dataDir: pick('data-dir') ?? './.berth',
@@ -96,6 +108,8 @@ export function parseUpConfig(argv: readonly string[], env: NodeJS.ProcessEnv): 
     demo: !noDemo,
     logLevel: pick('log-level') ?? 'info',
     advertiseIp: pick('advertise-ip') ?? '127.0.0.1',
+    agentTimeoutMs: seconds('agent-timeout', 60),
+    lostAfterMs: seconds('lost-after', 600),
     ...(portRange ? { portRange } : {}),
   };
 }

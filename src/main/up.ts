@@ -122,7 +122,7 @@ export async function startBerth(config: UpConfig, logger: Logger, options: Star
     stoppers.push(() => api.close());
     await api.listen({ host: config.host, port: config.apiPort });
 
-    const liveness = startAgentLiveness({ store, clock, heartbeats: agentService.heartbeats });
+    const liveness = startAgentLiveness({ store, clock, heartbeats: agentService.heartbeats, timeoutMs: config.agentTimeoutMs });
     stoppers.push(() => liveness.stop());
     const sweeper = startStoppedTaskSweeper({ store, clock, logger });
     stoppers.push(() => sweeper.stop());
@@ -131,7 +131,10 @@ export async function startBerth(config: UpConfig, logger: Logger, options: Star
       clock,
       random,
       logger: logger.child({ component: 'service-controller' }),
-      options: { heartbeats: agentService.heartbeats },
+      options: {
+        heartbeats: agentService.heartbeats,
+        ...(config.lostAfterMs > 0 ? { reconcile: { lostAfterMs: config.lostAfterMs } } : {}),
+      },
     });
     stoppers.push(() => controller.stop());
     await controller.ready;
