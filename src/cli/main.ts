@@ -5,11 +5,16 @@
 import { parseUpConfig, UsageError } from '../main/config.js';
 import { startBerth } from '../main/up.js';
 import { createLogger } from '../platform/logger.js';
+import { describeError } from './cli-error.js';
+import { runVerb, verbs, verbSummaries } from './verbs.js';
 
-const usage = `usage: berth <command> [flags]
+const usage = `usage: berth <command> [flags]        (berth <command> --help for its flags)
 
 commands:
   up        run everything on this machine (API, store, controllers, one agent, one load-balancer node)
+${verbSummaries()}
+
+Exit codes: 0 ok, 1 API error, 2 usage error, 3 deployment FAILED or rolled back.
 
 berth up flags (each has an env twin, e.g. --api-port / BERTH_API_PORT):
   --data-dir DIR        state directory (default ./.berth)
@@ -32,7 +37,11 @@ async function main(argv: string[]): Promise<number> {
       logger.info({ apiUrl: berth.apiUrl, dataDir: config.dataDir, cluster: config.cluster }, 'berth is up');
       process.stdout.write(
         `Berth is up.\n  API: ${berth.apiUrl}\n  export AWS_ENDPOINT_URL=${berth.apiUrl} AWS_REGION=us-east-1 ` +
-          `AWS_ACCESS_KEY_ID=berth AWS_SECRET_ACCESS_KEY=berth\n`,
+          `AWS_ACCESS_KEY_ID=berth AWS_SECRET_ACCESS_KEY=berth\n` +
+          (berth.demo
+            ? `  Demo: ${berth.demo.listenerUrl}  (service ${berth.demo.serviceName}: 2 tasks on dynamic host ports behind an internal ALB)\n` +
+              `  try: aws elbv2 describe-target-health --target-group-arn $(aws elbv2 describe-target-groups --names ${berth.demo.serviceName} --query 'TargetGroups[0].TargetGroupArn' --output text)\n`
+            : ''),
       );
       await new Promise<void>((resolveStop) => {
         const onSignal = (signal: NodeJS.Signals): void => {
@@ -55,16 +64,20 @@ async function main(argv: string[]): Promise<number> {
     case '-h':
       process.stdout.write(`${usage}\n`);
       return command === undefined ? 2 : 0;
-    default:
-      throw new UsageError(`unknown command "${command}"`);
+    default: {
+      const verb = verbs.find((v) => v.name === command);
+      if (!verb) throw new UsageError(`unknown command "${command}"`);
+      return runVerb(verb, rest, process.env);
+    }
   }
 }
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
   (err: Error) => {
-    const hint = err instanceof UsageError ? ' (berth --help for usage)' : '';
-    process.stderr.write(`berth: ${err.message}${hint}\n`);
-    process.exit(err instanceof UsageError ? 2 : 1);
+    const { line, exitCode } = err instanceof UsageError ? { line: err.message, exitCode: 2 } : describeError(err);
+    const hint = exitCode === 2 ? ' (berth --help for usage)' : '';
+    process.stderr.write(`berth: ${line}${hint}\n`);
+    process.exit(exitCode);
   },
 );

@@ -1,0 +1,67 @@
+/**
+ * Follows one deployment of a service until it ends: polls DescribeServices (with its tasks and
+ * target health) about once a second, redraws the progress table in place on a TTY or prints
+ * changed lines otherwise, and maps the end to an exit code (0 COMPLETED, 3 FAILED or rolled back).
+ */
+import { describeServices, describeTasks, instanceIds, listTaskArns, readTargetHealth } from './cluster-view.js';
+import type { CommandContext } from './cli-context.js';
+import { CliError, EXIT } from './cli-error.js';
+import { deploymentOutcome, deploymentProgress, OUTCOME_TEXT, progressLines, renderProgress, type DeploymentProgress, type Outcome } from './deployment-progress.js';
+import { json } from './table.js';
+
+export interface FollowOptions {
+  cluster: string;
+  service: string;
+  deploymentId: string;
+  timeoutMs: number;
+  intervalMs?: number;
+}
+
+export async function followDeployment(ctx: CommandContext, o: FollowOptions): Promise<number> {
+  const { clients, out, signal } = ctx;
+  const asJson = ctx.args.flags.json === true;
+  const tty = out.isTTY === true && !asJson;
+  const deadline = Date.now() + o.timeoutMs;
+  let drawnLines = 0;
+  let lastPlain = new Set<string>();
+  let rows: DeploymentProgress[] = [];
+  let outcome: Outcome = 'in-progress';
+  if (!asJson) out.write(`==> Following deployment ${o.deploymentId} of service ${o.service}\n`);
+
+  while (!signal.aborted) {
+    const { services } = await describeServices(clients, o.cluster, [o.service]);
+    const svc = services[0];
+    if (!svc) throw new CliError(`service ${o.service} is gone`);
+    const arns = await listTaskArns(clients, o.cluster, { serviceName: o.service });
+    const tasks = await describeTasks(clients, o.cluster, arns);
+    const instances = await instanceIds(clients, o.cluster, tasks.map((t) => t.containerInstanceArn));
+    const targets = await readTargetHealth(clients, (svc.loadBalancers ?? []).map((l) => l.targetGroupArn!).filter(Boolean));
+    rows = deploymentProgress(svc, tasks, instances, targets);
+    outcome = deploymentOutcome(svc, o.deploymentId);
+
+    if (tty) {
+      const table = renderProgress(rows);
+      out.write((drawnLines ? `\x1b[${drawnLines}A\x1b[J` : '') + table);
+      drawnLines = table.split('\n').length - 1;
+    } else if (!asJson) {
+      const lines = progressLines(rows);
+      const stamp = new Date().toISOString().slice(11, 19);
+      for (const l of lines) if (!lastPlain.has(l)) out.write(`${stamp} ${l}\n`);
+      lastPlain = new Set(lines);
+    }
+    if (outcome !== 'in-progress') break;
+    if (Date.now() > deadline) throw new CliError(`timed out after ${Math.round(o.timeoutMs / 1000)} s; the deployment goes on (berth services, berth events ${o.service})`);
+    await new Promise<void>((r) => {
+      const t = setTimeout(r, o.intervalMs ?? 1000);
+      signal.addEventListener('abort', () => (clearTimeout(t), r()), { once: true });
+    });
+  }
+  if (outcome === 'in-progress') {
+    if (!asJson) out.write('Stopped following; the deployment goes on.\n');
+    return EXIT.ok;
+  }
+  const followed = rows.find((r) => r.id === o.deploymentId);
+  if (asJson) out.write(json({ service: o.service, deploymentId: o.deploymentId, outcome, deployments: rows }));
+  else out.write(`==> ${OUTCOME_TEXT[outcome]}${followed?.reason ? `: ${followed.reason}` : ''}\n`);
+  return outcome === 'completed' ? EXIT.ok : EXIT.deploymentFailed;
+}
