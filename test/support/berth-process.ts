@@ -22,6 +22,8 @@ export interface BerthProcess {
 }
 
 export interface StartOptions {
+  /** `up` (default: everything, with a local agent) or `server` (no agent). */
+  readonly command?: 'up' | 'server';
   readonly dataDir?: string;
   readonly args?: readonly string[];
   readonly env?: NodeJS.ProcessEnv;
@@ -32,7 +34,7 @@ export async function startBerthProcess(options: StartOptions = {}): Promise<Ber
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'berth-test-'));
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', join(repoRoot, 'src/cli/main.ts'), 'up', '--data-dir', dataDir, '--api-port', '0', '--no-demo',
+    ['--import', 'tsx', join(repoRoot, 'src/cli/main.ts'), options.command ?? 'up', '--data-dir', dataDir, '--api-port', '0', '--no-demo',
       '--log-level', 'warn', ...(options.args ?? [])],
     { cwd: repoRoot, env: { ...process.env, NODE_OPTIONS: '', ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] },
   );

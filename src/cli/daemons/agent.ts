@@ -1,0 +1,94 @@
+/**
+ * `berth agent --server URL`: an agent on another host. It registers this host as a container
+ * instance of the server's cluster and runs the tasks placed on it, over the HTTP agent protocol.
+ */
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { HttpControlPlaneClient } from '../../agent/http-control-plane-client.js';
+import { startAgent } from '../../agent/agent.js';
+import { parseRuntimeChoice, selectRuntime } from '../../agent/runtime/runtime-selection.js';
+import { parsePortRange } from '../../scheduling/port-allocator.js';
+import { UsageError } from '../../main/config.js';
+import { systemClock } from '../../platform/clock.js';
+import { systemRandom } from '../../platform/random.js';
+import { createLogger } from '../../platform/logger.js';
+import { untilSignal } from './until-signal.js';
+
+export const AGENT_FLAGS_HELP = `berth agent flags (each has an env twin, e.g. --server / BERTH_SERVER):
+  --server URL          the control plane (berth server or berth up) to register with (required)
+  --advertise-ip IP     this host's address: ports are published there and the load balancer reaches them (required)
+  --state-dir DIR       the agent's state: its stable instance id, process state (default ./.berth-agent)
+  --cluster NAME        cluster to join (default "default")
+  --runtime KIND        auto | docker | process (default auto)
+  --port-range LOW-HIGH dynamic host ports (default clear of the kernel's ephemeral range)
+  --attribute K=V       a custom attribute (repeatable)
+  --log-level LEVEL     pino level (default info)`;
+
+export async function runAgent(argv: readonly string[]): Promise<number> {
+  let values: Record<string, string | string[] | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({
+      args: [...argv],
+      options: {
+        server: { type: 'string' },
+        'advertise-ip': { type: 'string' },
+        'state-dir': { type: 'string' },
+        cluster: { type: 'string' },
+        runtime: { type: 'string' },
+        'port-range': { type: 'string' },
+        attribute: { type: 'string', multiple: true },
+        'log-level': { type: 'string' },
+      },
+      strict: true,
+    }));
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  const pick = (flag: string): string | undefined =>
+    (values[flag] as string | undefined) ?? (process.env[`BERTH_${flag.toUpperCase().replaceAll('-', '_')}`] || undefined);
+  const server = pick('server');
+  const advertiseAddress = pick('advertise-ip');
+  if (!server) throw new UsageError('--server URL is required');
+  if (!advertiseAddress) throw new UsageError('--advertise-ip IP is required');
+  let runtimeChoice;
+  let portRange;
+  try {
+    runtimeChoice = parseRuntimeChoice(pick('runtime') ?? 'auto');
+    const rawRange = pick('port-range');
+    portRange = rawRange ? parsePortRange(rawRange) : undefined;
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  const attributes: Record<string, string> = {};
+  for (const a of (values.attribute as string[] | undefined) ?? []) {
+    const eq = a.indexOf('=');
+    if (eq <= 0) throw new UsageError(`--attribute must be KEY=VALUE, got ${a}`);
+    attributes[a.slice(0, eq)] = a.slice(eq + 1);
+  }
+
+  const logger = createLogger({ level: pick('log-level') ?? 'info' });
+  const stateDir = resolve(pick('state-dir') ?? './.berth-agent');
+  const runtime = await selectRuntime(runtimeChoice, { stateDir: join(stateDir, 'processes') });
+  const client = new HttpControlPlaneClient(server);
+  const agent = await startAgent({
+    client,
+    runtime,
+    cluster: pick('cluster') ?? 'default',
+    advertiseAddress,
+    stateDir,
+    ...(portRange ? { portRange } : {}),
+    attributes,
+    clock: systemClock,
+    random: systemRandom,
+    logger,
+  });
+  process.stdout.write(
+    `Berth agent is up.\n  instance: ${agent.ec2InstanceId} (${agent.containerInstanceArn})\n  runtime: ${runtime.kind}, ports ${agent.portRange.low}-${agent.portRange.high} on ${advertiseAddress}\n`,
+  );
+  await untilSignal(async () => {
+    await agent.stop();
+    await runtime.close?.();
+    await client.close();
+  }, logger);
+  return 0;
+}

@@ -1,0 +1,38 @@
+/** `berth up` (everything in one process) and `berth server` (the control plane and a load-balancer node, no agent). */
+import { parseUpConfig } from '../../main/config.js';
+import { startBerth } from '../../main/up.js';
+import { createLogger } from '../../platform/logger.js';
+import { untilSignal } from './until-signal.js';
+
+export const UP_FLAGS_HELP = `berth up / berth server flags (each has an env twin, e.g. --api-port / BERTH_API_PORT):
+  --data-dir DIR        state directory (default ./.berth)
+  --api-port PORT       AWS API port (default 4566)
+  --host ADDR           address to listen on (default 127.0.0.1; non-loopback forces --auth sigv4)
+  --runtime KIND        auto | docker | process (default auto; up only)
+  --cluster NAME        cluster of the local agent, created on first start (default "default")
+  --advertise-ip IP     where the local agent publishes ports (default 127.0.0.1; up only)
+  --port-range LOW-HIGH dynamic host ports (default 20000-32000, clear of the kernel's ephemeral range)
+  --agent-timeout S     an agent silent this long is disconnected (default 60)
+  --lost-after S        an instance silent this long is lost: tasks STOPPED and replaced (default 600; 0 = never)
+  --auth MODE           none | sigv4 (default none on loopback)
+  --access-key-id ID --secret-access-key SECRET   a key accepted under sigv4 (also <data-dir>/credentials)
+  --no-demo             do not create the demo stack on first start (up only)
+  --log-level LEVEL     pino level (default info)`;
+
+export async function runUp(argv: readonly string[], withAgent: boolean): Promise<number> {
+  const config = parseUpConfig(argv, process.env);
+  const logger = createLogger({ level: config.logLevel });
+  const berth = await startBerth(withAgent ? config : { ...config, demo: false }, logger, { withAgent });
+  logger.info({ apiUrl: berth.apiUrl, dataDir: config.dataDir, cluster: config.cluster }, 'berth is up');
+  process.stdout.write(
+    `Berth is up.\n  API: ${berth.apiUrl}\n  export AWS_ENDPOINT_URL=${berth.apiUrl} AWS_REGION=us-east-1 ` +
+      `AWS_ACCESS_KEY_ID=berth AWS_SECRET_ACCESS_KEY=berth\n` +
+      (withAgent ? '' : `  agents: berth agent --server ${berth.apiUrl} --advertise-ip <this host's address>\n`) +
+      (berth.demo
+        ? `  Demo: ${berth.demo.listenerUrl}  (service ${berth.demo.serviceName}: 2 tasks on dynamic host ports behind an internal ALB)\n` +
+          `  try: aws elbv2 describe-target-health --target-group-arn $(aws elbv2 describe-target-groups --names ${berth.demo.serviceName} --query 'TargetGroups[0].TargetGroupArn' --output text)\n`
+        : ''),
+  );
+  await untilSignal(() => berth.stop(), logger);
+  return 0;
+}

@@ -1,0 +1,150 @@
+/**
+ * Scale-out on one machine: `berth server` with two `berth agent` processes advertising 127.0.0.2
+ * and 127.0.0.3 (process runtime, so no Docker needed). Each registers its own container instance;
+ * a service behind an ALB spreads over both; the load balancer reaches each task on its own host's
+ * address; requests through the listener reach both hosts.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  CreateServiceCommand,
+  DeleteServiceCommand,
+  DescribeContainerInstancesCommand,
+  DescribeTasksCommand,
+  ECSClient,
+  ListContainerInstancesCommand,
+  ListTasksCommand,
+  RegisterTaskDefinitionCommand,
+  waitUntilServicesStable,
+} from '@aws-sdk/client-ecs';
+import {
+  CreateListenerCommand,
+  CreateLoadBalancerCommand,
+  CreateTargetGroupCommand,
+  DescribeTargetHealthCommand,
+  ElasticLoadBalancingV2Client,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
+import { removeDataDir, repoRoot, startBerthProcess, type BerthProcess } from '../support/berth-process.js';
+
+const creds = { accessKeyId: 'a', secretAccessKey: 'b' };
+const freePort = (host: string): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, host, () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+
+function startAgentProcess(server: string, ip: string, stateDir: string): Promise<ChildProcess> {
+  const child = spawn(
+    process.execPath,
+    ['--import', 'tsx', join(repoRoot, 'src/cli/main.ts'), 'agent', '--server', server, '--advertise-ip', ip,
+      '--state-dir', stateDir, '--runtime', 'process', '--log-level', 'warn'],
+    { cwd: repoRoot, env: { ...process.env, NODE_OPTIONS: '' }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let out = '';
+  child.stdout!.on('data', (d) => (out += d));
+  child.stderr!.on('data', (d) => (out += d));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`agent did not start:\n${out}`)), 30_000);
+    child.stdout!.on('data', () => {
+      if (out.includes('Berth agent is up')) {
+        clearTimeout(timer);
+        resolve(child);
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`agent exited with ${code}:\n${out}`)));
+  });
+}
+
+describe('berth server with two berth agents on 127.0.0.2 and 127.0.0.3', () => {
+  let server: BerthProcess;
+  const agents: ChildProcess[] = [];
+  const dirs: string[] = [];
+  let ecs: ECSClient;
+
+  before(async () => {
+    server = await startBerthProcess({ command: 'server' });
+  });
+  after(async () => {
+    if (ecs) {
+      await ecs.send(new DeleteServiceCommand({ service: 'spread', force: true })).catch(() => undefined);
+      const deadline = Date.now() + 30_000;
+      while (Date.now() < deadline && ((await ecs.send(new ListTasksCommand({}))).taskArns ?? []).length > 0) {
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    }
+    for (const a of agents) a.kill('SIGTERM');
+    await server?.stop();
+    if (server) removeDataDir(server.dataDir);
+    for (const d of dirs) removeDataDir(d);
+  });
+
+  test('each agent registers its host; a service spreads over both and the ALB reaches both', async () => {
+    for (const ip of ['127.0.0.2', '127.0.0.3']) {
+      const dir = mkdtempSync(join(tmpdir(), 'berth-agent-'));
+      dirs.push(dir);
+      agents.push(await startAgentProcess(server.apiUrl, ip, dir));
+    }
+    ecs = new ECSClient({ endpoint: server.apiUrl, region: 'us-east-1', credentials: creds });
+    const elb = new ElasticLoadBalancingV2Client({ endpoint: server.apiUrl, region: 'us-east-1', credentials: creds });
+
+    const arns = (await ecs.send(new ListContainerInstancesCommand({}))).containerInstanceArns ?? [];
+    assert.equal(arns.length, 2, 'one container instance per agent');
+    const instances = (await ecs.send(new DescribeContainerInstancesCommand({ containerInstances: arns }))).containerInstances!;
+    assert.ok(instances.every((i) => i.agentConnected && /^i-[0-9a-f]{17}$/.test(i.ec2InstanceId!)));
+
+    const lb = (await elb.send(new CreateLoadBalancerCommand({ Name: 'spread', Scheme: 'internal' }))).LoadBalancers![0]!;
+    const tg = (await elb.send(new CreateTargetGroupCommand({
+      Name: 'spread', Protocol: 'HTTP', Port: 8080, HealthCheckPath: '/health', HealthCheckIntervalSeconds: 5, HealthyThresholdCount: 2,
+    }))).TargetGroups![0]!;
+    const port = await freePort('127.0.0.1');
+    await elb.send(new CreateListenerCommand({
+      LoadBalancerArn: lb.LoadBalancerArn, Protocol: 'HTTP', Port: port,
+      DefaultActions: [{ Type: 'forward', TargetGroupArn: tg.TargetGroupArn }],
+    }));
+    const td = (await ecs.send(new RegisterTaskDefinitionCommand({
+      family: 'spread',
+      containerDefinitions: [{
+        name: 'app', image: 'sample-app', memory: 32,
+        entryPoint: ['node', join(repoRoot, 'examples/sample-app/server.js')],
+        portMappings: [{ containerPort: 8080, hostPort: 0 }],
+      }],
+    }))).taskDefinition!;
+    await ecs.send(new CreateServiceCommand({
+      serviceName: 'spread', taskDefinition: td.taskDefinitionArn, desiredCount: 2,
+      placementStrategy: [{ type: 'spread', field: 'instanceId' }],
+      loadBalancers: [{ targetGroupArn: tg.TargetGroupArn, containerName: 'app', containerPort: 8080 }],
+    }));
+    await waitUntilServicesStable({ client: ecs, minDelay: 1, maxDelay: 1, maxWaitTime: 90 }, { services: ['spread'] });
+
+    const taskArns = (await ecs.send(new ListTasksCommand({ serviceName: 'spread' }))).taskArns!;
+    const tasks = (await ecs.send(new DescribeTasksCommand({ tasks: taskArns }))).tasks!;
+    const bindIps = tasks.map((t) => t.containers![0]!.networkBindings![0]!.bindIP).sort();
+    assert.deepEqual(bindIps, ['127.0.0.2', '127.0.0.3'], 'one task per host, published on its own address');
+    for (const t of tasks) {
+      const b = t.containers![0]!.networkBindings![0]!;
+      const r = await fetch(`http://${b.bindIP}:${b.hostPort}/`);
+      assert.equal(r.status, 200);
+      await r.arrayBuffer();
+    }
+    const health = (await elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: tg.TargetGroupArn }))).TargetHealthDescriptions!;
+    assert.equal(new Set(health.map((h) => h.Target!.Id)).size, 2, 'two instances in the target group');
+    assert.ok(health.every((h) => h.TargetHealth!.State === 'healthy'));
+
+    const pids = new Set<number>();
+    for (let i = 0; i < 10; i++) {
+      const r = await fetch(`http://127.0.0.1:${port}/`);
+      assert.equal(r.status, 200);
+      pids.add(((await r.json()) as { pid: number }).pid);
+    }
+    assert.equal(pids.size, 2, 'requests through the listener reach both hosts');
+  });
+});
