@@ -7,6 +7,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { removeDataDir, startBerthProcess, type BerthProcess } from '../support/berth-process.js';
+import { stopAllTasks } from '../support/stop-everything.js';
 import { berthCli, freePort, sampleStack, type CliResult } from './cli-harness.js';
 
 describe('berth CLI with running tasks', { timeout: 300_000 }, () => {
@@ -21,6 +22,7 @@ describe('berth CLI with running tasks', { timeout: 300_000 }, () => {
     assert.equal(r.code, 0, r.stderr);
   });
   after(async () => {
+    if (berth) await stopAllTasks(berth.apiUrl);
     await berth?.stop();
     if (berth) removeDataDir(berth.dataDir);
   });

@@ -6,6 +6,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { removeDataDir, startBerthProcess, type BerthProcess } from '../support/berth-process.js';
+import { stopAllTasks } from '../support/stop-everything.js';
 import { berthCli, freePort, isOneLineError, sampleStack, type CliResult } from './cli-harness.js';
 
 describe('berth CLI verbs', { timeout: 180_000 }, () => {
@@ -18,6 +19,7 @@ describe('berth CLI verbs', { timeout: 180_000 }, () => {
     berth = await startBerthProcess({ args: ['--runtime', 'process'] });
   });
   after(async () => {
+    if (berth) await stopAllTasks(berth.apiUrl);
     await berth?.stop();
     if (berth) removeDataDir(berth.dataDir);
   });

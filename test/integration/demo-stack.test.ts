@@ -4,7 +4,8 @@
  */
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ECSClient, DescribeServicesCommand, DeleteServiceCommand, ListTasksCommand } from '@aws-sdk/client-ecs';
+import { ECSClient, DescribeServicesCommand } from '@aws-sdk/client-ecs';
+import { stopAllTasks } from '../support/stop-everything.js';
 import { removeDataDir, repoRoot, type BerthProcess } from '../support/berth-process.js';
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
@@ -50,15 +51,7 @@ describe('the demo stack', () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'berth-demo-'));
   let berth: (BerthProcess & { demoUrl?: string }) | undefined;
   after(async () => {
-    // Tasks outlive Berth by design (a restart adopts them): stop the demo's processes first.
-    if (berth) {
-      const ecs = new ECSClient({ endpoint: berth.apiUrl, region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
-      await ecs.send(new DeleteServiceCommand({ service: 'demo-web', force: true }));
-      const deadline = Date.now() + 30_000;
-      while (Date.now() < deadline && ((await ecs.send(new ListTasksCommand({}))).taskArns ?? []).length > 0) {
-        await new Promise((r) => setTimeout(r, 250));
-      }
-    }
+    if (berth) await stopAllTasks(berth.apiUrl);
     await berth?.stop();
     removeDataDir(dataDir);
   });

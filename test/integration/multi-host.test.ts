@@ -13,7 +13,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   CreateServiceCommand,
-  DeleteServiceCommand,
   DescribeContainerInstancesCommand,
   DescribeTasksCommand,
   ECSClient,
@@ -30,6 +29,7 @@ import {
   ElasticLoadBalancingV2Client,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { removeDataDir, repoRoot, startBerthProcess, type BerthProcess } from '../support/berth-process.js';
+import { stopAllTasks } from '../support/stop-everything.js';
 
 const creds = { accessKeyId: 'a', secretAccessKey: 'b' };
 const freePort = (host: string): Promise<number> =>
@@ -74,13 +74,7 @@ describe('berth server with two berth agents on 127.0.0.2 and 127.0.0.3', () => 
     server = await startBerthProcess({ command: 'server' });
   });
   after(async () => {
-    if (ecs) {
-      await ecs.send(new DeleteServiceCommand({ service: 'spread', force: true })).catch(() => undefined);
-      const deadline = Date.now() + 30_000;
-      while (Date.now() < deadline && ((await ecs.send(new ListTasksCommand({}))).taskArns ?? []).length > 0) {
-        await new Promise((r) => setTimeout(r, 250));
-      }
-    }
+    if (server) await stopAllTasks(server.apiUrl);
     for (const a of agents) a.kill('SIGTERM');
     await server?.stop();
     if (server) removeDataDir(server.dataDir);

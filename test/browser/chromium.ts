@@ -1,0 +1,30 @@
+/**
+ * Debian's chromium for the browser tests: a `skip` reason where it is missing (outside CI), a loud
+ * failure under CI=true, and a launcher with the flags a sandboxed, offline machine needs.
+ */
+import { existsSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+
+export const CHROMIUM_PATH = process.env.BERTH_CHROMIUM ?? '/usr/bin/chromium';
+
+export function chromiumRequirement(): false | string {
+  if (existsSync(CHROMIUM_PATH)) return false;
+  const why = `chromium not found at ${CHROMIUM_PATH}`;
+  if (process.env.CI === 'true') throw new Error(`${why}, and CI=true makes the browser tests mandatory (.ci/run must install it)`);
+  console.warn(`SKIPPING: ${why}; apt-get install chromium (or set BERTH_CHROMIUM) to run the browser tests`);
+  return `${why} (not CI)`;
+}
+
+export async function launchChromium(): Promise<Browser> {
+  const profile = mkdtempSync(join(tmpdir(), 'berth-chromium-'));
+  return chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: [
+      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+      '--disable-background-networking', '--disable-component-update', '--disable-sync', `--user-data-dir=${profile}`,
+    ],
+  });
+}

@@ -1,0 +1,189 @@
+/**
+ * The seed's walk through the console in a real browser against a real `berth up` (process runtime,
+ * the sample app as the container): create the target group, the load balancer with its listener, the
+ * task definition with a dynamic host port and the service with its load-balancer section; watch the
+ * targets turn healthy; roll out revision 2 and watch it progress, all without a reload. Screenshots
+ * of each step land in test-artifacts/console/.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { removeDataDir, repoRoot, startBerthProcess, type BerthProcess } from '../support/berth-process.js';
+import { chromiumRequirement, launchChromium } from './chromium.js';
+import { buildConsole } from './console-build.js';
+
+const ARTIFACTS = join(repoRoot, 'test-artifacts', 'console');
+const SAMPLE_APP = join(repoRoot, 'examples', 'sample-app', 'server.js');
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+describe('web console in chromium', { skip: chromiumRequirement(), timeout: 300_000 }, () => {
+  let berth: BerthProcess | undefined;
+  let browser: Browser | undefined;
+  let page: Page;
+  let shot = 0;
+  const screenshot = async (name: string) => {
+    await page.screenshot({ path: join(ARTIFACTS, `${String(++shot).padStart(2, '0')}-${name}.png`), fullPage: true });
+  };
+  const go = async (path: string) => {
+    // Client-side navigation through the nav and links, as a person would; never a reload.
+    await page.evaluate(`history.pushState(null, '', ${JSON.stringify(path)}); dispatchEvent(new PopStateEvent('popstate'))`);
+  };
+
+  before(async () => {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    const webRoot = await buildConsole();
+    berth = await startBerthProcess({ args: ['--runtime', 'process'], env: { BERTH_WEB_ROOT: webRoot } });
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
+    page.setDefaultTimeout(15_000);
+  });
+
+  after(async () => {
+    await browser?.close();
+    if (berth) {
+      await berth.stop();
+      removeDataDir(berth.dataDir);
+    }
+  });
+
+  test('the console loads from berth up with no request leaving the machine', async () => {
+    const outside: string[] = [];
+    page.on('request', (r) => {
+      const u = new URL(r.url());
+      if (u.protocol.startsWith('http') && u.hostname !== '127.0.0.1' && u.hostname !== 'localhost') outside.push(r.url());
+    });
+    await page.goto(`${berth!.apiUrl}/`);
+    await page.getByRole('heading', { name: 'Load balancers' }).waitFor();
+    await page.locator('.live.up').waitFor();
+    // A marker that only survives if the page is never reloaded from here on.
+    await page.evaluate('window.berthNoReload = 1');
+    assert.deepEqual(outside, []);
+    await screenshot('empty-console');
+  });
+
+  test('create a target group through the form', async () => {
+    await page.getByRole('link', { name: 'Target groups' }).click();
+    await page.getByRole('link', { name: 'Create target group' }).click();
+    await page.locator('input[name=tgName]').fill('web-tg');
+    await page.locator('input[name=healthPath]').fill('/health');
+    await page.locator('input[name=healthInterval]').fill('5');
+    await page.locator('input[name=healthyThreshold]').fill('2');
+    await screenshot('target-group-form');
+    await page.getByRole('button', { name: 'Create target group' }).click();
+    await page.getByRole('table', { name: 'Target groups' }).getByText('web-tg').waitFor();
+  });
+
+  test('a bad load balancer name comes back in words', async () => {
+    await go('/load-balancers/new');
+    await page.locator('input[name=lbName]').fill('-bad-name-');
+    await page.getByRole('button', { name: 'Create load balancer' }).click();
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    assert.match(await alert.innerText(), /name/i);
+    await screenshot('load-balancer-validation-error');
+  });
+
+  test('create the load balancer with a listener forwarding to the target group', async () => {
+    const listenerPort = await freePort();
+    await page.locator('input[name=lbName]').fill('web-lb');
+    await page.locator('input[name=listenerPort]').fill(String(listenerPort));
+    await page.locator('select[name=defaultTargetGroup]').selectOption({ label: 'web-tg' });
+    await page.getByRole('button', { name: 'Create load balancer' }).click();
+    await page.getByRole('table', { name: 'Load balancers' }).getByText('web-lb').waitFor();
+    await page.getByRole('table', { name: `Rules of HTTP:${listenerPort}` }).getByText('forward to web-tg').waitFor();
+    await screenshot('load-balancer');
+  });
+
+  test('create the task definition with host port 0 shown as dynamic', async () => {
+    await page.getByRole('link', { name: 'Task definitions' }).click();
+    await page.getByRole('link', { name: 'Create new task definition' }).click();
+    await page.locator('input[name=family]').fill('web');
+    await page.locator('input[name=entryPoint]').fill(`node ${SAMPLE_APP}`);
+    await page.locator('input[name=environment]').fill('APP_VERSION=v1');
+    assert.equal(await page.locator('input[name=hostPort0]').inputValue(), '0');
+    assert.equal(await page.getByTestId('hostPortMode0').innerText(), 'dynamic');
+    await screenshot('task-definition-form');
+    await page.getByRole('button', { name: 'Create', exact: true }).click();
+    await page.getByRole('table', { name: 'Task definitions' }).getByText('dynamic → 8080').waitFor();
+  });
+
+  test('create the service with its load-balancer section', async () => {
+    await go('/services/new?cluster=default');
+    await page.locator('select[name=serviceTaskDefinition]').selectOption('web');
+    await page.locator('input[name=serviceName]').fill('web');
+    await page.locator('input[name=desiredCount]').fill('2');
+    await page.locator('select[name=serviceTargetGroup]').selectOption({ label: 'web-tg' });
+    assert.equal(await page.locator('select[name=serviceContainer]').inputValue(), 'app:8080');
+    await screenshot('service-form');
+    await page.getByRole('button', { name: 'Create service' }).click();
+    await page.getByRole('heading', { name: 'web' }).waitFor();
+    await page.getByRole('table', { name: 'Deployments' }).getByText('PRIMARY').waitFor();
+  });
+
+  test('the targets turn healthy on their dynamic host ports, live', async () => {
+    await page.getByRole('link', { name: 'Target groups' }).click();
+    await page.getByRole('link', { name: 'web-tg' }).click();
+    const targets = page.getByRole('table', { name: 'Registered targets' });
+    await targets.locator('[data-state=healthy]').nth(1).waitFor({ timeout: 120_000 });
+    const ports = await targets.locator('tbody tr td:nth-child(2)').allInnerTexts();
+    assert.equal(ports.length, 2);
+    assert.notEqual(ports[0], ports[1], 'two tasks on one instance need two host ports');
+    await screenshot('targets-healthy');
+  });
+
+  test('a deployment moves new targets to healthy and old ones to draining, with no reload', async () => {
+    // Revision 2 of the task definition.
+    await go('/task-definitions/new');
+    await page.locator('input[name=family]').fill('web');
+    await page.locator('input[name=entryPoint]').fill(`node ${SAMPLE_APP}`);
+    await page.locator('input[name=environment]').fill('APP_VERSION=v2');
+    await page.getByRole('button', { name: 'Create', exact: true }).click();
+    await page.getByRole('table', { name: 'Task definitions' }).getByText('web:1, web:2').or(page.getByText('web:2, web:1')).first().waitFor();
+
+    await go('/services/default/web');
+    await page.locator('select[name=deployTaskDefinition] option[value="web:2"]').waitFor({ state: 'attached' });
+    await page.locator('select[name=deployTaskDefinition]').selectOption('web:2');
+    await page.getByRole('button', { name: 'Update service' }).click();
+    const deployments = page.getByRole('table', { name: 'Deployments' });
+    await deployments.getByText('ACTIVE', { exact: true }).waitFor({ timeout: 30_000 });
+    await screenshot('deployment-in-progress');
+
+    await go('/target-groups/web-tg');
+    const targets = page.getByRole('table', { name: 'Registered targets' });
+    await targets.locator('[data-state=draining]').first().waitFor({ timeout: 120_000 });
+    await screenshot('targets-draining');
+
+    await go('/services/default/web');
+    await deployments.locator('[data-state=COMPLETED]').waitFor({ timeout: 180_000 });
+    assert.equal(await deployments.locator('tbody tr').count(), 1, 'the old deployment is gone once the new one completed');
+    await page.getByRole('tab', { name: 'Events' }).click();
+    await page.getByRole('table', { name: 'Events' }).getByText('has reached a steady state').first().waitFor({ timeout: 60_000 });
+    await screenshot('deployment-completed');
+
+    await go('/target-groups/web-tg');
+    await targets.locator('[data-state=healthy]').nth(1).waitFor({ timeout: 60_000 });
+    await page.getByRole('tab', { name: 'Monitoring' }).click();
+    await screenshot('target-group-monitoring');
+    assert.equal(await page.evaluate('window.berthNoReload'), 1, 'the page was never reloaded');
+  });
+
+  test('container instances show used and remaining CPU and memory', async () => {
+    await page.getByRole('link', { name: 'Container instances' }).click();
+    const row = page.getByRole('table', { name: 'Container instances' }).locator('tbody tr').first();
+    await row.locator('[data-state=ACTIVE]').waitFor();
+    await screenshot('container-instances');
+  });
+});

@@ -1,0 +1,49 @@
+/**
+ * Tasks outlive Berth by design (a restarted agent adopts them), so a test that ran tasks stops
+ * them before stopping Berth: every service deleted with force, every task stopped, and a wait
+ * until each task is really STOPPED (its process or container gone).
+ */
+import {
+  DeleteServiceCommand,
+  DescribeTasksCommand,
+  ECSClient,
+  ListClustersCommand,
+  ListServicesCommand,
+  ListTasksCommand,
+  StopTaskCommand,
+} from '@aws-sdk/client-ecs';
+
+export async function stopAllTasks(apiUrl: string, timeoutMs = 45_000): Promise<void> {
+  const ecs = new ECSClient({ endpoint: apiUrl, region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
+  try {
+    const clusters = (await ecs.send(new ListClustersCommand({}))).clusterArns ?? [];
+    for (const cluster of clusters) {
+      for (const service of (await ecs.send(new ListServicesCommand({ cluster }))).serviceArns ?? []) {
+        await ecs.send(new DeleteServiceCommand({ cluster, service, force: true }));
+      }
+    }
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      let live = 0;
+      for (const cluster of clusters) {
+        const arns = [
+          ...((await ecs.send(new ListTasksCommand({ cluster, desiredStatus: 'RUNNING' }))).taskArns ?? []),
+          ...((await ecs.send(new ListTasksCommand({ cluster, desiredStatus: 'STOPPED' }))).taskArns ?? []),
+        ];
+        for (let i = 0; i < arns.length; i += 100) {
+          const tasks = (await ecs.send(new DescribeTasksCommand({ cluster, tasks: arns.slice(i, i + 100) }))).tasks ?? [];
+          for (const t of tasks) {
+            if (t.lastStatus === 'STOPPED') continue;
+            live++;
+            if (t.desiredStatus !== 'STOPPED') await ecs.send(new StopTaskCommand({ cluster, task: t.taskArn!, reason: 'test teardown' }));
+          }
+        }
+      }
+      if (live === 0) return;
+      if (Date.now() > deadline) throw new Error(`${live} tasks still not STOPPED after ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 300));
+    }
+  } finally {
+    ecs.destroy();
+  }
+}
