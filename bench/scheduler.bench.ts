@@ -2,13 +2,17 @@
  * Scheduler benchmark: 100,000 placements over 1,000 simulated container instances (4096 CPU,
  * 8192 MiB each; tasks of 40 CPU / 64 MiB), first with spread(instanceId), then with binpack(memory).
  * Placement runs the real pipeline (src/scheduling/placement) in batches of 1,000 tasks (one service
- * scaling up), and every batch is committed to a real SqliteStore as the real path (task-launch.ts)
- * does: one transaction guarded by compare-and-set on each used instance record's modRevision,
- * holding the new task records and each instance's bumped placementVersion. BENCH_COMMIT=instance
- * commits one transaction per instance per batch instead.
+ * scaling up), and every batch is committed to a real SqliteStore through the real commit path:
+ * task-launch.ts's buildTask for each record and placementTxn for the transaction (compare-and-set on
+ * each used instance record's modRevision and "must not exist" on each new task key; the new task
+ * records and each instance's bumped placementVersion). BENCH_COMMIT=instance commits one
+ * transaction per instance per batch instead.
  *
  * The candidate view is kept in memory between batches, as a scheduler fed by a store watch would;
  * it is never re-derived from the store inside the loop.
+ *
+ * Then two end-to-end figures on a real `berth up` in this process (bench/berth-timing.ts): RUNNING →
+ * first proxied request, and a 10-task rolling deployment. BENCH_E2E=0 skips them.
  *
  *   npm run bench:scheduler            (BENCH_TASKS, BENCH_INSTANCES, BENCH_BATCH override the sizes)
  */
@@ -16,13 +20,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteStore } from '../src/store/sqlite-store.js';
-import type { TxnOp } from '../src/store/store.js';
 import { keys } from '../src/domain/keys.js';
-import type { ContainerInstanceRecord, Reservation, TaskRecord } from '../src/domain/ecs/records.js';
+import type { ContainerInstanceRecord, TaskDefinitionRecord, TaskRecord } from '../src/domain/ecs/records.js';
+import { reservationOf } from '../src/domain/ecs/resources.js';
+import { buildTask, placementTxn } from '../src/control-plane/ecs/task-launch.js';
 import { seededRandom, type Random } from '../src/platform/random.js';
 import { candidatesOf, type PlacementCandidate } from '../src/scheduling/placement/candidate.js';
 import { place } from '../src/scheduling/placement/place.js';
 import { parseStrategies } from '../src/scheduling/placement/strategy.js';
+import { measureEndToEnd, median, type EndToEndFigures } from './berth-timing.js';
 
 const TASKS = Number(process.env.BENCH_TASKS ?? 100_000);
 const INSTANCES = Number(process.env.BENCH_INSTANCES ?? 1_000);
@@ -33,7 +39,23 @@ const COMMIT = process.env.BENCH_COMMIT === 'instance' ? 'instance' : 'batch';
 const DEADLINE_MS = 50_000;
 const CLUSTER = 'bench';
 const REGION_ACCOUNT = 'arn:aws:ecs:us-east-1:000000000000';
-const reservation: Reservation = { cpu: 40, memory: 64, ports: [], portsUdp: [] };
+const scope = { region: 'us-east-1', accountId: '000000000000', now: 1_700_000_000 };
+const cluster = { clusterName: CLUSTER, clusterArn: `${REGION_ACCOUNT}:cluster/${CLUSTER}` };
+const taskDefinition: TaskDefinitionRecord = {
+  taskDefinitionArn: `${REGION_ACCOUNT}:task-definition/web:1`,
+  family: 'web',
+  revision: 1,
+  containerDefinitions: [{ name: 'app', image: 'nginx', cpu: 40, memory: 64, essential: true, portMappings: [] }],
+  networkMode: 'bridge',
+  status: 'ACTIVE',
+  volumes: [],
+  placementConstraints: [],
+  compatibilities: ['EC2'],
+  requiresAttributes: [],
+  registeredAt: 1_700_000_000,
+  registeredBy: 'bench',
+};
+const reservation = reservationOf(taskDefinition);
 
 interface Figures {
   name: string;
@@ -66,46 +88,6 @@ function instanceRecord(i: number, random: Random): ContainerInstanceRecord {
     clusterName: CLUSTER,
     placementVersion: 0,
   };
-}
-
-function taskRecord(instance: ContainerInstanceRecord, group: string, random: Random): TaskRecord {
-  const taskId = random.hex(16);
-  const taskArn = `${REGION_ACCOUNT}:task/${CLUSTER}/${taskId}`;
-  return {
-    taskArn,
-    clusterArn: `${REGION_ACCOUNT}:cluster/${CLUSTER}`,
-    taskDefinitionArn: `${REGION_ACCOUNT}:task-definition/web:1`,
-    containerInstanceArn: instance.containerInstanceArn,
-    lastStatus: 'PROVISIONING',
-    desiredStatus: 'RUNNING',
-    healthStatus: 'UNKNOWN',
-    containers: [
-      {
-        containerArn: `${REGION_ACCOUNT}:container/${CLUSTER}/${taskId}/${random.uuid()}`,
-        taskArn,
-        name: 'app',
-        image: 'nginx',
-        lastStatus: 'PENDING',
-        networkBindings: [],
-        networkInterfaces: [],
-        healthStatus: 'UNKNOWN',
-        cpu: '40',
-        memory: '64',
-      },
-    ],
-    group,
-    launchType: 'EC2',
-    overrides: { containerOverrides: [], inferenceAcceleratorOverrides: [] },
-    attachments: [],
-    createdAt: 1_700_000_000,
-    version: 1,
-    taskId,
-    clusterName: CLUSTER,
-    family: 'web',
-    containerInstanceId: instance.id,
-    ec2InstanceId: instance.ec2InstanceId,
-    reservation,
-  } as TaskRecord;
 }
 
 async function scenario(name: string, strategy: object): Promise<Figures> {
@@ -145,30 +127,23 @@ async function scenario(name: string, strategy: object): Promise<Figures> {
         perInstance.set(i, (perInstance.get(i) ?? 0) + 1);
       }
       // Per-instance groups of new tasks, committed either all in one transaction (as task-launch.ts
-      // commits a RunTask: compares on every instance used) or one transaction per instance.
+      // commits a RunTask and the controller a service's starts) or one transaction per instance.
       const groups = [...perInstance].map(([i, n]) => {
-        const inst = instances[i]!;
-        const key = keys.containerInstance(CLUSTER, inst.id);
-        const tasks = Array.from({ length: n }, () => taskRecord(inst, group, random));
-        const next = { ...inst, placementVersion: inst.placementVersion + 1 };
-        return {
-          i,
-          n,
-          next,
-          compares: [{ key, modRevision: modRevision[i]! }, ...tasks.map((t) => ({ key: keys.task(CLUSTER, t.taskId), modRevision: 0 }))],
-          ops: [...tasks.map((t): TxnOp => ({ type: 'put', key: keys.task(CLUSTER, t.taskId), value: t })), { type: 'put', key, value: next } as TxnOp],
-        };
+        const instance = instances[i]!;
+        const tasks = Array.from({ length: n }, () => buildTask(scope, random, cluster, taskDefinition, instance, { taskDefinition: 'web:1', group }));
+        return { i, n, tasks, used: { instance, modRevision: modRevision[i]! } };
       });
       const units = COMMIT === 'batch' ? [groups] : groups.map((g) => [g]);
       for (const unit of units) {
-        const r = await store.txn({ compares: unit.flatMap((g) => g.compares), success: unit.flatMap((g) => g.ops) });
+        const { compares, ops } = placementTxn(CLUSTER, unit.flatMap((g) => g.tasks), unit.map((g) => g.used));
+        const r = await store.txn({ compares, success: ops });
         txns++;
         if (!r.succeeded) {
           conflicts++; // nobody else writes here; a real scheduler would re-read and re-place
           continue;
         }
-        for (const { i, n, next } of unit) {
-          instances[i] = next;
+        for (const { i, n, used } of unit) {
+          instances[i] = { ...used.instance, placementVersion: used.instance.placementVersion + 1 };
           modRevision[i] = r.revision;
           // Keep the view in step with what was committed (a watch would deliver the same).
           const c = candidates[i]!;
@@ -239,6 +214,29 @@ async function main(): Promise<void> {
   const worst = Math.min(...results.map((r) => r.placed / r.seconds));
   if (results.some((r) => r.placed < TASKS)) console.log(`note: stopped at the ${DEADLINE_MS / 1000}s deadline before placing all ${fmt(TASKS)} tasks`);
   console.log(worst >= 10_000 ? 'goal met' : 'goal NOT met');
+  if (process.env.BENCH_E2E !== '0') printEndToEnd(await measureEndToEnd((l) => console.log(l)));
+}
+
+function printEndToEnd(f: EndToEndFigures): void {
+  const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
+  const gated = median(f.gatedRunningToFirstRequestMs);
+  const cold = median(f.coldRunningToFirstRequestMs);
+  const rows = [
+    ['', 'Berth', 'AWS ALB interval 5 s / threshold 2', 'AWS ALB defaults (30 s × 5)'],
+    ['RUNNING → first proxied request, joining healthy targets (median of 10)', `${gated.toFixed(0)} ms`, '≥ 10 s', '≈ 150 s ("2.5 min registration")'],
+    ['RUNNING → first proxied request, first tasks, fail-open (median of 10)', `${cold.toFixed(0)} ms`, '', ''],
+    ['CreateService (10 tasks) → all 10 targets healthy', s(f.allHealthyMs), '≥ 10 s', '≥ 150 s'],
+    ['10-task rolling deployment: UpdateService → rolloutState COMPLETED', s(f.rolloutCompletedMs), '', ''],
+    ['10-task rolling deployment: UpdateService → every old task STOPPED', s(f.oldTasksStoppedMs), '≥ 10 s (checks) + drain', '≥ 150 s + drain'],
+  ];
+  console.log(`\nend to end on berth up (--runtime process, sample app, health check interval 5 s, healthy threshold 2, deregistration delay 5 s, min 100 % / max 200 %)\n`);
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+  const line = (r: string[]) => '| ' + r.map((x, c) => (c === 0 ? x.padEnd(widths[c]!) : x.padStart(widths[c]!))).join(' | ') + ' |';
+  console.log(line(rows[0]!));
+  console.log('|' + widths.map((w, c) => (c === 0 ? '-'.repeat(w + 2) : '-'.repeat(w + 1) + ':')).join('|') + '|');
+  for (const r of rows.slice(1)) console.log(line(r));
+  console.log(`\nratio to AWS (interval 5 / threshold 2): ${(10_000 / gated).toFixed(0)}x faster; to AWS defaults: ${(150_000 / gated).toFixed(0)}x`);
+  console.log('per task, gated ms: ' + f.gatedRunningToFirstRequestMs.map((x) => x.toFixed(0)).join(' '));
 }
 
 await main();

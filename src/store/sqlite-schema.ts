@@ -6,13 +6,21 @@ import Database from 'better-sqlite3';
 
 export type Synchronous = 'NORMAL' | 'FULL';
 
-const SCHEMA = `
+/**
+ * Version 2: ordinary rowid tables. Version 1 declared kv and events WITHOUT ROWID, which keeps
+ * each whole row in an index b-tree whose in-page payload limit (~1,000 bytes on 4 KiB pages) is
+ * below a task record's size: every record spilled to a mostly empty overflow page, and a
+ * 1,000-task commit wrote ~14 MB of WAL instead of ~3.5 MB (see BENCHMARKS.md "Scheduler").
+ */
+const SCHEMA_VERSION = 2;
+
+const TABLES = `
 CREATE TABLE IF NOT EXISTS kv (
   key TEXT PRIMARY KEY,
   value TEXT NOT NULL,
   create_revision INTEGER NOT NULL,
   mod_revision INTEGER NOT NULL
-) WITHOUT ROWID;
+);
 CREATE TABLE IF NOT EXISTS events (
   revision INTEGER NOT NULL,
   seq INTEGER NOT NULL,
@@ -20,14 +28,28 @@ CREATE TABLE IF NOT EXISTS events (
   key TEXT NOT NULL,
   value TEXT,
   PRIMARY KEY (revision, seq)
-) WITHOUT ROWID;
+);
+`;
+
+const META = `
 CREATE TABLE IF NOT EXISTS meta (
   id INTEGER PRIMARY KEY CHECK (id = 1),
   schema_version INTEGER NOT NULL,
   revision INTEGER NOT NULL,
   compacted_revision INTEGER NOT NULL
 );
-INSERT OR IGNORE INTO meta (id, schema_version, revision, compacted_revision) VALUES (1, 1, 0, 0);
+`;
+
+/** Rebuilds a version 1 file's tables as version 2, rows unchanged, in one transaction. */
+const MIGRATE_1_TO_2 = `
+ALTER TABLE kv RENAME TO kv_v1;
+ALTER TABLE events RENAME TO events_v1;
+${TABLES}
+INSERT INTO kv (key, value, create_revision, mod_revision) SELECT key, value, create_revision, mod_revision FROM kv_v1 ORDER BY key;
+INSERT INTO events (revision, seq, type, key, value) SELECT revision, seq, type, key, value FROM events_v1 ORDER BY revision, seq;
+DROP TABLE kv_v1;
+DROP TABLE events_v1;
+UPDATE meta SET schema_version = 2 WHERE id = 1;
 `;
 
 export function openDatabase(path: string, synchronous: Synchronous): Database.Database {
@@ -37,12 +59,30 @@ export function openDatabase(path: string, synchronous: Synchronous): Database.D
     db.pragma(`synchronous = ${synchronous}`);
     // Another process reading the file (sqlite3 CLI, a backup) may briefly hold a lock.
     db.pragma('busy_timeout = 5000');
-    db.exec(SCHEMA);
+    // 64 MiB of page cache (default 2 MiB): a 1,000-task commit dirties a few MiB of pages, and a
+    // cache smaller than that spills them to the WAL mid-transaction and re-reads them.
+    db.pragma('cache_size = -65536');
+    migrate(db);
     return db;
   } catch (err) {
     db.close();
     throw err;
   }
+}
+
+function migrate(db: Database.Database): void {
+  db.transaction(() => {
+    db.exec(META);
+    const version = db.prepare('SELECT schema_version FROM meta WHERE id = 1').pluck().get() as number | undefined;
+    if (version === undefined) {
+      db.exec(TABLES);
+      db.prepare('INSERT INTO meta (id, schema_version, revision, compacted_revision) VALUES (1, ?, 0, 0)').run(SCHEMA_VERSION);
+    } else if (version === 1) {
+      db.exec(MIGRATE_1_TO_2);
+    } else if (version !== SCHEMA_VERSION) {
+      throw new Error(`store file has schema version ${version}; this Berth reads ${SCHEMA_VERSION}`);
+    }
+  }).immediate();
 }
 
 export class SqliteStatements {

@@ -63,6 +63,58 @@ describe('SqliteStore', () => {
     assert.equal(oldest, compacted + 1);
   });
 
+  test('a schema version 1 file (WITHOUT ROWID tables) is migrated in place, records and history kept', async () => {
+    const path = freshPath();
+    const v1 = new Database(path);
+    v1.pragma('journal_mode = WAL');
+    v1.exec(`
+      CREATE TABLE kv (key TEXT PRIMARY KEY, value TEXT NOT NULL, create_revision INTEGER NOT NULL, mod_revision INTEGER NOT NULL) WITHOUT ROWID;
+      CREATE TABLE events (revision INTEGER NOT NULL, seq INTEGER NOT NULL, type TEXT NOT NULL CHECK (type IN ('put', 'delete')),
+        key TEXT NOT NULL, value TEXT, PRIMARY KEY (revision, seq)) WITHOUT ROWID;
+      CREATE TABLE meta (id INTEGER PRIMARY KEY CHECK (id = 1), schema_version INTEGER NOT NULL, revision INTEGER NOT NULL, compacted_revision INTEGER NOT NULL);
+      INSERT INTO meta VALUES (1, 1, 3, 0);
+      INSERT INTO kv VALUES ('/a', '{"n":1}', 1, 3), ('/b', '"x"', 2, 2);
+      INSERT INTO events VALUES (1, 0, 'put', '/a', '{"n":0}'), (2, 0, 'put', '/b', '"x"'), (3, 0, 'put', '/a', '{"n":1}');
+    `);
+    v1.close();
+
+    const store = SqliteStore.open(path);
+    try {
+      assert.equal(await store.revision(), 3);
+      assert.deepEqual(await store.get('/a'), { key: '/a', value: { n: 1 }, createRevision: 1, modRevision: 3 });
+      assert.deepEqual((await store.list('/')).records.map((r) => r.key), ['/a', '/b']);
+      const replayed = await new Promise<unknown[]>((resolve) => {
+        const w = store.watch('/a', { fromRevision: 1, onEvents: (events) => (w.close(), resolve(events)) });
+      });
+      assert.deepEqual(replayed, [{ type: 'put', key: '/a', value: { n: 1 }, revision: 3 }]);
+      assert.equal(await store.put('/c', true), 4);
+    } finally {
+      await store.close();
+    }
+    const db = new Database(path, { readonly: true });
+    try {
+      assert.equal(db.prepare('SELECT schema_version FROM meta').pluck().get(), 2);
+      const ddl = db.prepare("SELECT group_concat(sql, ';') FROM sqlite_master WHERE type = 'table'").pluck().get() as string;
+      assert.doesNotMatch(ddl, /WITHOUT ROWID/i);
+      assert.doesNotMatch(ddl, /_v1/);
+    } finally {
+      db.close();
+    }
+    // Opening again is a no-op.
+    const again = SqliteStore.open(path);
+    assert.equal((await again.get('/c'))?.modRevision, 4);
+    await again.close();
+  });
+
+  test('refuses a file from a newer schema version', () => {
+    const path = freshPath();
+    void SqliteStore.open(path).close();
+    const db = new Database(path);
+    db.prepare('UPDATE meta SET schema_version = 99').run();
+    db.close();
+    assert.throws(() => SqliteStore.open(path), /schema version 99/);
+  });
+
   test('every acknowledged write survives kill -9 of the writer', { timeout: 60_000 }, async () => {
     const path = freshPath();
     const fixture = fileURLToPath(new URL('./sqlite-writer.fixture.ts', import.meta.url));
