@@ -150,14 +150,20 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
 
   const reconcileOnce = async () => {
     if (!tasks) return;
+    // Snapshot what we know before asking the runtime: an action finishing during the list would
+    // otherwise show its task RUNNING (and no longer busy) beside a list taken before its container
+    // existed, and the task would be stopped as "vanished".
+    const assigned = tasks;
+    const inFlight = new Set(busy.keys());
+    const pendingPorts = new Set([...pending.values()].flat());
     const observed = await runtime.list(ownedBy(cluster, ec2InstanceId));
     const now = clock.now();
     for (const [p, until] of cooldownUntil) if (until <= now) cooldownUntil.delete(p);
     const plan = converge({
-      tasks,
+      tasks: assigned,
       observed,
-      busy: new Set(busy.keys()),
-      ports: { range: portRange, reserved: new Set(reservedPorts), pending: new Set([...pending.values()].flat()), cooldownUntil, ...(cursor !== undefined ? { cursor } : {}) },
+      busy: inFlight,
+      ports: { range: portRange, reserved: new Set(reservedPorts), pending: pendingPorts, cooldownUntil, ...(cursor !== undefined ? { cursor } : {}) },
       advertiseAddress,
       now,
       retentionMs: options.containerRetentionMs ?? 3_600_000,
