@@ -43,9 +43,11 @@ describe('load-balancer node through the AWS SDK', () => {
     assert.equal(waited.state, 'SUCCESS');
     await eventually(() => health(tg.TargetGroupArn!), (h) => h.every(([, s]) => s === 'healthy'));
 
-    const bodies = new Set<string>();
-    for (let i = 0; i < 6; i++) bodies.add((await get(port, '/x')).body);
-    assert.deepEqual([...bodies].sort(), ['a /x', 'b /x']);
+    // The routing table follows the store's health records a moment later (the routing feed), so
+    // traffic is checked until it agrees rather than the instant the store does.
+    const spread = (path: string) => async () => { const seen = new Set<string>(); for (let i = 0; i < 6; i++) seen.add((await get(port, path)).body); return [...seen].sort(); };
+    const both = (path: string) => (s: string[]) => s.length === 2 && s[0] === `a ${path}` && s[1] === `b ${path}`;
+    assert.deepEqual(await eventually(spread('/x'), both('/x')), ['a /x', 'b /x']);
 
     // b's health check starts failing with 500: unhealthy after 2 checks, with ALB's reason.
     b.healthStatus = 500;
@@ -59,9 +61,7 @@ describe('load-balancer node through the AWS SDK', () => {
     // Fail-open: every target unhealthy → the node routes to all of them.
     a.healthStatus = 500;
     await eventually(() => health(tg.TargetGroupArn!), (h) => h.every(([, s]) => s === 'unhealthy'), 20_000);
-    const open = new Set<string>();
-    for (let i = 0; i < 6; i++) open.add((await get(port, '/z')).body);
-    assert.deepEqual([...open].sort(), ['a /z', 'b /z']);
+    assert.deepEqual(await eventually(spread('/z'), both('/z')), ['a /z', 'b /z']);
 
     // Recovery needs HealthyThresholdCount passes.
     a.healthStatus = 200;
