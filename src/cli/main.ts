@@ -3,6 +3,10 @@
  * line on stderr and a non-zero exit, never a stack trace.
  */
 import { UsageError } from '../main/config.js';
+
+// Berth supports Node 20; the SDK's notice that its future releases will not belongs in no table.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 import { runUp, UP_FLAGS_HELP } from './daemons/up.js';
 import { runAgent, AGENT_FLAGS_HELP } from './daemons/agent.js';
 import { describeError } from './cli-error.js';

@@ -28,6 +28,8 @@ export interface UpConfig {
   readonly agentTimeoutMs: number;
   /** An instance silent this long is lost: its tasks are marked STOPPED and replaced (a Berth extension). 0 = never. */
   readonly lostAfterMs: number;
+  /** The built console (vite's output, holding index.html); default: the package's dist/web. */
+  readonly webRoot?: string;
 }
 
 export class UsageError extends Error {
@@ -49,6 +51,7 @@ const options = {
   'port-range': { type: 'string' },
   'agent-timeout': { type: 'string' },
   'lost-after': { type: 'string' },
+  'web-root': { type: 'string' },
 } as const;
 
 export function isLoopback(host: string): boolean {
@@ -111,5 +114,6 @@ export function parseUpConfig(argv: readonly string[], env: NodeJS.ProcessEnv): 
     agentTimeoutMs: seconds('agent-timeout', 60),
     lostAfterMs: seconds('lost-after', 600),
     ...(portRange ? { portRange } : {}),
+    ...(pick('web-root') ? { webRoot: pick('web-root')! } : {}),
   };
 }

@@ -3,7 +3,8 @@
  * together. `berth up` runs the API, the store, the controllers, one local agent and one
  * load-balancer node in one process over embedded SQLite; `berth server` leaves the agent out.
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { join, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
@@ -31,6 +32,10 @@ import { systemClock, type Clock } from '../platform/clock.js';
 import { systemRandom, type Random } from '../platform/random.js';
 import type { Logger } from '../platform/logger.js';
 import { ACCOUNT_ID, DEFAULT_REGION, type RequestContext } from '../control-plane/api/operation.js';
+import { consolePlugin } from '../control-plane/console/console-plugin.js';
+
+/** Where `npm ci` (prepare: vite build) puts the console, from src/main or dist/main alike. */
+const PACKAGED_WEB_ROOT = fileURLToPath(new URL('../../dist/web', import.meta.url));
 
 export interface RunningBerth {
   readonly apiUrl: string;
@@ -99,11 +104,6 @@ export async function startBerth(config: UpConfig, logger: Logger, options: Star
       return inProcessLogSource(agent)(req, signal);
     };
     const agentService = new AgentService({ store, clock, random, logs });
-    const plugins: FastifyPluginAsync[] = [
-      async (app) => registerAgentRoutes(app, { service: agentService }),
-      lb.metricsPlugin,
-    ];
-
     const credentials = readCredentialsFile(join(dataDir, 'credentials'));
     if (config.accessKeyId && config.secretAccessKey) credentials.set(config.accessKeyId, config.secretAccessKey);
     if (config.auth === 'sigv4' && credentials.size === 0) {
@@ -111,6 +111,23 @@ export async function startBerth(config: UpConfig, logger: Logger, options: Star
         `--auth sigv4 needs keys: pass --access-key-id and --secret-access-key, or write ${join(dataDir, 'credentials')}`,
       );
     }
+    const webRoot = resolve(config.webRoot ?? PACKAGED_WEB_ROOT);
+    const consoleBuilt = existsSync(join(webRoot, 'index.html'));
+    if (!consoleBuilt) logger.warn({ webRoot }, 'the web console is not built (npx vite build); / explains how');
+    const plugins: FastifyPluginAsync[] = [
+      async (app) => registerAgentRoutes(app, { service: agentService }),
+      lb.metricsPlugin,
+      consolePlugin({
+        store,
+        handlers,
+        trafficStats: lb.traffic,
+        ...(consoleBuilt ? { webRoot } : {}),
+        auth: config.auth === 'sigv4' ? { mode: 'sigv4', credentials } : { mode: 'none' },
+        clock,
+        random,
+        logger: logger.child({ component: 'console' }),
+      }),
+    ];
     const api: FastifyInstance = await createApiServer({
       handlers,
       auth: config.auth === 'sigv4' ? { mode: 'sigv4', credentials } : { mode: 'none' },

@@ -2,9 +2,7 @@
  * Debian's chromium for the browser tests: a `skip` reason where it is missing (outside CI), a loud
  * failure under CI=true, and a launcher with the flags a sandboxed, offline machine needs.
  */
-import { existsSync, mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
 
 export const CHROMIUM_PATH = process.env.BERTH_CHROMIUM ?? '/usr/bin/chromium';
@@ -18,13 +16,13 @@ export function chromiumRequirement(): false | string {
 }
 
 export async function launchChromium(): Promise<Browser> {
-  const profile = mkdtempSync(join(tmpdir(), 'berth-chromium-'));
+  // playwright gives every launch a fresh temporary profile (it refuses an explicit --user-data-dir here).
   return chromium.launch({
     executablePath: CHROMIUM_PATH,
     headless: true,
     args: [
       '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-      '--disable-background-networking', '--disable-component-update', '--disable-sync', `--user-data-dir=${profile}`,
+      '--disable-background-networking', '--disable-component-update', '--disable-sync',
     ],
   });
 }

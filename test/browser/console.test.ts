@@ -7,7 +7,7 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -34,6 +34,7 @@ describe('web console in chromium', { skip: chromiumRequirement(), timeout: 300_
   let browser: Browser | undefined;
   let page: Page;
   let shot = 0;
+  let listenerPort = 0;
   const screenshot = async (name: string) => {
     await page.screenshot({ path: join(ARTIFACTS, `${String(++shot).padStart(2, '0')}-${name}.png`), fullPage: true });
   };
@@ -43,6 +44,7 @@ describe('web console in chromium', { skip: chromiumRequirement(), timeout: 300_
   };
 
   before(async () => {
+    rmSync(ARTIFACTS, { recursive: true, force: true });
     mkdirSync(ARTIFACTS, { recursive: true });
     const webRoot = await buildConsole();
     berth = await startBerthProcess({ args: ['--runtime', 'process'], env: { BERTH_WEB_ROOT: webRoot } });
@@ -83,7 +85,7 @@ describe('web console in chromium', { skip: chromiumRequirement(), timeout: 300_
     await page.locator('input[name=healthyThreshold]').fill('2');
     await screenshot('target-group-form');
     await page.getByRole('button', { name: 'Create target group' }).click();
-    await page.getByRole('table', { name: 'Target groups' }).getByText('web-tg').waitFor();
+    await page.getByRole('table', { name: 'Target groups' }).getByText('web-tg', { exact: true }).waitFor();
   });
 
   test('a bad load balancer name comes back in words', async () => {
@@ -97,12 +99,12 @@ describe('web console in chromium', { skip: chromiumRequirement(), timeout: 300_
   });
 
   test('create the load balancer with a listener forwarding to the target group', async () => {
-    const listenerPort = await freePort();
+    listenerPort = await freePort();
     await page.locator('input[name=lbName]').fill('web-lb');
     await page.locator('input[name=listenerPort]').fill(String(listenerPort));
     await page.locator('select[name=defaultTargetGroup]').selectOption({ label: 'web-tg' });
     await page.getByRole('button', { name: 'Create load balancer' }).click();
-    await page.getByRole('table', { name: 'Load balancers' }).getByText('web-lb').waitFor();
+    await page.getByRole('table', { name: 'Load balancers' }).getByText('web-lb', { exact: true }).waitFor();
     await page.getByRole('table', { name: `Rules of HTTP:${listenerPort}` }).getByText('forward to web-tg').waitFor();
     await screenshot('load-balancer');
   });
@@ -154,8 +156,14 @@ describe('web console in chromium', { skip: chromiumRequirement(), timeout: 300_
     await page.getByRole('table', { name: 'Task definitions' }).getByText('web:1, web:2').or(page.getByText('web:2, web:1')).first().waitFor();
 
     await go('/services/default/web');
-    await page.locator('select[name=deployTaskDefinition] option[value="web:2"]').waitFor({ state: 'attached' });
+    // Preact sets an option's value as a property, not an attribute: find it by its text.
+    await page.locator('select[name=deployTaskDefinition] option', { hasText: 'web:2' }).waitFor({ state: 'attached' });
     await page.locator('select[name=deployTaskDefinition]').selectOption('web:2');
+    // Berth rolls two tasks out in well under a second; slow requests in flight on the old targets
+    // hold them in draining (they drain until nothing is in flight), so the progress is there to see.
+    const held = [0, 1].map(() =>
+      fetch(`http://127.0.0.1:${listenerPort}/slow?ms=8000`).then(async (r) => ({ status: r.status, version: (await r.json()) as unknown })));
+    await new Promise((r) => setTimeout(r, 300));
     await page.getByRole('button', { name: 'Update service' }).click();
     const deployments = page.getByRole('table', { name: 'Deployments' });
     await deployments.getByText('ACTIVE', { exact: true }).waitFor({ timeout: 30_000 });
@@ -167,7 +175,9 @@ describe('web console in chromium', { skip: chromiumRequirement(), timeout: 300_
     await screenshot('targets-draining');
 
     await go('/services/default/web');
-    await deployments.locator('[data-state=COMPLETED]').waitFor({ timeout: 180_000 });
+    // The old (ACTIVE) row shows its own earlier COMPLETED: wait for the PRIMARY row's, then for the old row to go.
+    await deployments.locator('tbody tr', { hasText: 'PRIMARY' }).locator('[data-state=COMPLETED]').waitFor({ timeout: 180_000 });
+    await deployments.locator('tbody tr').nth(1).waitFor({ state: 'detached', timeout: 60_000 });
     assert.equal(await deployments.locator('tbody tr').count(), 1, 'the old deployment is gone once the new one completed');
     await page.getByRole('tab', { name: 'Events' }).click();
     await page.getByRole('table', { name: 'Events' }).getByText('has reached a steady state').first().waitFor({ timeout: 60_000 });
@@ -175,9 +185,28 @@ describe('web console in chromium', { skip: chromiumRequirement(), timeout: 300_
 
     await go('/target-groups/web-tg');
     await targets.locator('[data-state=healthy]').nth(1).waitFor({ timeout: 60_000 });
+    // Traffic through the listener while the Monitoring tab is open: the charts move with no reload.
     await page.getByRole('tab', { name: 'Monitoring' }).click();
+    let sending = true;
+    let sent = 0;
+    const traffic = (async () => {
+      while (sending) {
+        await Promise.all(Array.from({ length: 5 }, () => fetch(`http://127.0.0.1:${listenerPort}/`).then((r) => r.text())));
+        sent += 5;
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    })();
+    try {
+      await page.getByText(/^[1-9]\d* req\/s$/).first().waitFor({ timeout: 10_000 });
+      await new Promise((r) => setTimeout(r, 2000));
+    } finally {
+      sending = false;
+      await traffic;
+    }
+    assert.ok(sent > 0);
     await screenshot('target-group-monitoring');
     assert.equal(await page.evaluate('window.berthNoReload'), 1, 'the page was never reloaded');
+    assert.deepEqual((await Promise.all(held)).map((r) => r.status), [200, 200], 'requests in flight on draining targets finish');
   });
 
   test('container instances show used and remaining CPU and memory', async () => {

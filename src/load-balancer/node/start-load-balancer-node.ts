@@ -23,6 +23,7 @@ import { listenerPortCheck } from './listener-port-check.js';
 import { metricsPlugin, PrometheusMetrics } from './prometheus-metrics.js';
 import { RoutingFeed } from './routing-feed.js';
 import { StoreLbControlPlane } from './store-control-plane.js';
+import { fanOutMetrics, TrafficMeter, type TargetGroupTraffic } from './traffic-meter.js';
 
 export interface StartLoadBalancerNodeOptions {
   readonly store: Store;
@@ -54,6 +55,8 @@ export interface RunningLoadBalancerNode {
   readonly node: LoadBalancerNode;
   readonly feed: RoutingFeed;
   readonly accessLog: AccessLog;
+  /** Live traffic per target group (the last second), keyed by ARN: what the console charts. */
+  readonly traffic: { snapshot(): ReadonlyMap<string, TargetGroupTraffic> };
   stop(): Promise<void>;
 }
 
@@ -61,13 +64,14 @@ export async function startLoadBalancerNode(options: StartLoadBalancerNodeOption
   const { clock, logger } = options;
   const controlPlane = options.controlPlane ?? new StoreLbControlPlane(options.store);
   const metrics = new PrometheusMetrics();
+  const meter = new TrafficMeter(clock);
   const accessLog = new AccessLog(path.join(options.dataDir, 'access-logs'), options.accessLogFlushMs);
   const node: LoadBalancerNode = new LoadBalancerNode({
     initial: buildRoutingTable({ loadBalancers: [], listeners: [], targetGroups: [] }),
     clock,
     random: options.random,
     stickinessSecret: options.stickinessSecret ?? randomBytes(32),
-    metrics,
+    metrics: fanOutMetrics(metrics, meter),
     listenerOptions: { onConnection: (port, socket) => metrics.connectionOpened(port, socket) },
     onTransition: (targetGroupArn, target, health) => {
       const report = { state: health.state, ...(health.reason ? { reason: health.reason } : {}), ...(health.description ? { description: health.description } : {}) };
@@ -102,6 +106,7 @@ export async function startLoadBalancerNode(options: StartLoadBalancerNodeOption
     node,
     feed,
     accessLog,
+    traffic: { snapshot: () => meter.snapshot(node.table(), (t) => node.engine.pools.inFlight(t.address, t.port)) },
     async stop() {
       feed.stop();
       await node.close();

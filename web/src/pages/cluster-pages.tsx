@@ -1,0 +1,85 @@
+import { arnTail } from '../api';
+import { ErrorBox, Link, Page, State, Table } from '../components';
+import { useLive } from '../live';
+
+export function Clusters() {
+  const { data, error } = useLive<{ clusters: any[] }>('/clusters', ['cluster', 'service', 'task', 'container-instance']);
+  return (
+    <Page title="Clusters">
+      <ErrorBox error={error} />
+      <Table<any>
+        label="Clusters"
+        rows={data?.clusters}
+        rowKey={(c) => c.clusterArn}
+        empty="No clusters."
+        columns={[
+          { title: 'Cluster', cell: (c) => <Link to={`/services?cluster=${encodeURIComponent(c.clusterName)}`}>{c.clusterName}</Link> },
+          { title: 'Status', cell: (c) => <State value={c.status} /> },
+          { title: 'Services', cell: (c) => c.activeServicesCount, class: 'num' },
+          { title: 'Running tasks', cell: (c) => c.runningTasksCount, class: 'num' },
+          { title: 'Pending tasks', cell: (c) => c.pendingTasksCount, class: 'num' },
+          { title: 'Container instances', cell: (c) => c.registeredContainerInstancesCount, class: 'num' },
+        ]}
+      />
+    </Page>
+  );
+}
+
+const resource = (list: any[] | undefined, name: string): any => list?.find((r) => r.name === name);
+const integer = (list: any[] | undefined, name: string): number => resource(list, name)?.integerValue ?? 0;
+const ports = (list: any[] | undefined): string[] => resource(list, 'PORTS')?.stringSetValue ?? [];
+
+export function ContainerInstances(props: { cluster: string }) {
+  const { data, error } = useLive<{ containerInstances: any[] }>(
+    `/clusters/${encodeURIComponent(props.cluster)}/container-instances`, ['container-instance', 'task'],
+  );
+  return (
+    <Page title={`Container instances: ${props.cluster}`}>
+      <ErrorBox error={error} />
+      <Table<any>
+        label="Container instances"
+        rows={data?.containerInstances}
+        rowKey={(ci) => ci.containerInstanceArn}
+        empty="No container instances registered. Start an agent (berth up runs one)."
+        columns={[
+          { title: 'Instance', cell: (ci) => <span class="mono">{ci.ec2InstanceId}</span> },
+          { title: 'Status', cell: (ci) => <State value={ci.status} /> },
+          { title: 'Agent', cell: (ci) => (ci.agentConnected ? 'connected' : 'disconnected') },
+          { title: 'Running tasks', cell: (ci) => ci.runningTasksCount, class: 'num' },
+          { title: 'CPU used / remaining', class: 'num',
+            cell: (ci) => `${integer(ci.registeredResources, 'CPU') - integer(ci.remainingResources, 'CPU')} / ${integer(ci.remainingResources, 'CPU')}` },
+          { title: 'Memory used / remaining (MiB)', class: 'num',
+            cell: (ci) => `${integer(ci.registeredResources, 'MEMORY') - integer(ci.remainingResources, 'MEMORY')} / ${integer(ci.remainingResources, 'MEMORY')}` },
+          { title: 'Ports in use', cell: (ci) => {
+            const reserved = new Set(ports(ci.registeredResources));
+            const used = ports(ci.remainingResources).filter((p) => !reserved.has(p));
+            return <span class="mono">{used.join(', ') || '—'}</span>;
+          } },
+        ]}
+      />
+    </Page>
+  );
+}
+
+export function TaskDefinitions() {
+  const { data, error } = useLive<{ families: any[] }>('/task-definitions', ['task-definition']);
+  return (
+    <Page title="Task definitions" actions={<Link class="primary" to="/task-definitions/new">Create new task definition</Link>}>
+      <ErrorBox error={error} />
+      <Table<any>
+        label="Task definitions"
+        rows={data?.families}
+        rowKey={(f) => f.family}
+        empty="No task definitions yet."
+        columns={[
+          { title: 'Family', cell: (f) => <strong>{f.family}</strong> },
+          { title: 'Latest revision', cell: (f) => f.latest.revision, class: 'num' },
+          { title: 'Revisions', cell: (f) => <span class="mono">{f.revisions.map((a: string) => arnTail(a)).join(', ')}</span> },
+          { title: 'Containers', cell: (f) => f.latest.containerDefinitions.map((c: any) => `${c.name} (${c.image})`).join(', ') },
+          { title: 'Port mappings', cell: (f) => f.latest.containerDefinitions.flatMap((c: any) => (c.portMappings ?? []).map(
+            (p: any) => `${p.hostPort ? p.hostPort : 'dynamic'} → ${p.containerPort}`)).join(', ') },
+        ]}
+      />
+    </Page>
+  );
+}
