@@ -3,12 +3,12 @@
  * Berth, through Node's http-proxy (keep-alive agent), and through nginx / HAProxy when installed.
  * Every server runs in its own process so the load generator does not steal the proxy's CPU.
  *
- *   npm run bench:proxy -- [--seconds 5] [--connections 50]
+ *   npm run bench:proxy -- [--seconds 4] [--connections 50] [--rounds 3] [--no-install]
  *
- * Prints req/s and p50/p99 latency per path, then the same at half of Berth's peak rate
- * (the "added p50 at half load" target). Loopback only.
+ * Prints the median req/s and p50/p99 latency per path over interleaved rounds, then the p50 at half
+ * of Berth's peak rate (the "added p50 at half load" target). Loopback only.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
@@ -170,68 +170,98 @@ async function external(name: string, bin: string, config: (port: number, upstre
   };
 }
 
+/** nginx and HAProxy are the anchors: install them from Debian when missing (as root, unless --no-install). */
+function ensureAnchors(): void {
+  const missing = [['nginx', '/usr/sbin/nginx'], ['haproxy', '/usr/sbin/haproxy']].filter(([, bin]) => !existsSync(bin!)).map(([pkg]) => pkg!);
+  if (missing.length === 0 || process.argv.includes('--no-install') || process.getuid?.() !== 0) return;
+  console.log(`installing ${missing.join(' ')} from Debian for the comparison...`);
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  spawnSync('apt-get', ['update', '-qq'], { stdio: 'ignore', env });
+  const r = spawnSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], { stdio: 'ignore', env });
+  if (r.status !== 0) console.log(`could not install ${missing.join(' ')} (apt-get exit ${r.status}); those rows will say "not installed"`);
+}
+
 async function main(): Promise<void> {
-  const seconds = Number(arg('seconds', '5'));
+  ensureAnchors();
+  const seconds = Number(arg('seconds', '4'));
   const connections = Number(arg('connections', '50'));
+  const rounds = Number(arg('rounds', '3'));
   const upstreamPort = await freePort();
   const up = await child('upstream', upstreamPort, 0);
-  const rows: Array<[string, Result | string]> = [];
-  const measure = async (name: string, port: number): Promise<Result> => {
-    await load(port, 4, 0.5); // warm-up
-    const r = await load(port, connections, seconds);
-    rows.push([name, r]);
-    return r;
-  };
-  await measure('direct', upstreamPort);
   const berthPort = await freePort();
   const berth = await child('berth', berthPort, upstreamPort);
-  const berthResult = await measure('berth', berthPort);
   const hpPort = await freePort();
   const hp = await child('http-proxy', hpPort, upstreamPort);
-  await measure('http-proxy', hpPort);
-  hp.kill();
   const nginx = await external('nginx', '/usr/sbin/nginx', (port, u, dir) => [
     ['-c', join(dir, 'conf'), '-p', dir, '-g', 'daemon off;'],
+    // One worker, as Berth is one process; keep-alive both ways without a request cap.
     `worker_processes 1; error_log stderr; pid ${dir}/pid; events { worker_connections 1024; }
-     http { access_log off; upstream u { server 127.0.0.1:${u}; keepalive 64; }
+     http { access_log off; keepalive_requests 1000000; upstream u { server 127.0.0.1:${u}; keepalive 64; keepalive_requests 1000000; }
        server { listen 127.0.0.1:${port}; location / { proxy_pass http://u; proxy_http_version 1.1; proxy_set_header Connection ""; } } }`,
   ]);
   const haproxy = await external('haproxy', '/usr/sbin/haproxy', (port, u, dir) => [
     ['-f', join(dir, 'conf')],
     `defaults\n  mode http\n  timeout connect 5s\n  timeout client 30s\n  timeout server 30s\nfrontend f\n  bind 127.0.0.1:${port}\n  default_backend b\nbackend b\n  http-reuse always\n  server s 127.0.0.1:${u}\n`,
   ]);
+  const paths: Array<[string, number | undefined]> = [['direct', upstreamPort], ['berth', berthPort], ['http-proxy', hpPort]];
+  const stops: Array<() => void> = [];
   for (const [name, start] of [['nginx', nginx], ['haproxy', haproxy]] as const) {
-    if (!start) {
-      rows.push([name, 'not installed']);
-      continue;
-    }
-    const s = await start(upstreamPort);
-    await measure(name, s.port);
-    s.stop();
+    const srv = start ? await start(upstreamPort) : undefined;
+    if (srv) stops.push(srv.stop);
+    paths.push([name, srv?.port]);
   }
+
+  // Every path once per round, rounds interleaved, so a noisy moment of a shared machine lands on
+  // all of them alike; each figure is the median over the rounds.
+  const results = new Map<string, Result[]>();
+  for (let round = 0; round < rounds; round++) {
+    for (const [name, port] of paths) {
+      if (port === undefined) continue;
+      await load(port, 4, 0.5); // warm-up
+      const r = await load(port, connections, seconds);
+      results.set(name, [...(results.get(name) ?? []), r]);
+    }
+  }
+  const rpsOf = (r: Result) => r.requests / r.seconds;
+  const medianOf = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const median = (name: string, f: (r: Result) => number): number | undefined => {
+    const rs = results.get(name);
+    return rs ? medianOf(rs.map(f)) : undefined;
+  };
+
   // Latency Berth adds at half its peak rate, against the upstream alone at that same rate.
-  const half = (berthResult.requests / berthResult.seconds) / 2;
-  const directHalf = await load(upstreamPort, connections, seconds, half);
-  const berthHalf = await load(berthPort, connections, seconds, half);
+  const half = median('berth', rpsOf)! / 2;
+  const directHalf: number[] = [];
+  const berthHalf: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    directHalf.push(pct(await load(upstreamPort, connections, seconds, half), 50));
+    berthHalf.push(pct(await load(berthPort, connections, seconds, half), 50));
+  }
   berth.kill('SIGINT');
+  hp.kill();
+  for (const stop of stops) stop();
   up.kill();
 
-  console.log(`\nproxy benchmark: ${connections} keep-alive connections, ${seconds}s per path, ${body.length}-byte responses, loopback\n`);
-  console.log(`${'path'.padEnd(12)}${'req/s'.padStart(10)}${'p50 ms'.padStart(10)}${'p99 ms'.padStart(10)}${'errors'.padStart(9)}`);
-  for (const [name, r] of rows) {
-    if (typeof r === 'string') console.log(`${name.padEnd(12)}${r.padStart(10)}`);
-    else console.log(`${name.padEnd(12)}${Math.round(r.requests / r.seconds).toString().padStart(10)}${pct(r, 50).toFixed(2).padStart(10)}${pct(r, 99).toFixed(2).padStart(10)}${String(r.errors).padStart(9)}`);
+  console.log(`\nproxy benchmark: ${connections} keep-alive connections, ${seconds}s per path, ${rounds} interleaved rounds (medians), ${body.length}-byte responses, loopback\n`);
+  console.log(`${'path'.padEnd(12)}${'req/s'.padStart(10)}${'p50 ms'.padStart(10)}${'p99 ms'.padStart(10)}${'errors'.padStart(9)}   req/s per round`);
+  for (const [name] of paths) {
+    const rs = results.get(name);
+    if (!rs) {
+      console.log(`${name.padEnd(12)}${'not installed'.padStart(10)}`);
+      continue;
+    }
+    const errors = rs.reduce((n, r) => n + r.errors, 0);
+    console.log(`${name.padEnd(12)}${Math.round(median(name, rpsOf)!).toString().padStart(10)}${median(name, (r) => pct(r, 50))!.toFixed(2).padStart(10)}${median(name, (r) => pct(r, 99))!.toFixed(2).padStart(10)}${String(errors).padStart(9)}   ${rs.map((r) => Math.round(rpsOf(r))).join(' ')}`);
   }
-  const rps = (n: string): number | undefined => {
-    const r = rows.find(([x]) => x === n)?.[1];
-    return typeof r === 'object' ? r.requests / r.seconds : undefined;
-  };
-  const b = rps('berth')!;
-  const hpRps = rps('http-proxy');
-  const ngRps = rps('nginx');
-  console.log(`\nberth / http-proxy: ${hpRps ? (b / hpRps).toFixed(2) + 'x' : 'n/a'} (target >= 1.5x)`);
-  console.log(`berth / nginx:      ${ngRps ? (b / ngRps).toFixed(2) + 'x' : 'nginx not installed'} (target >= 0.35x)`);
-  console.log(`at half of berth's peak (${Math.round(half)} req/s): p50 direct ${pct(directHalf, 50).toFixed(3)} ms, through berth ${pct(berthHalf, 50).toFixed(3)} ms, added ${(pct(berthHalf, 50) - pct(directHalf, 50)).toFixed(3)} ms (target < 1 ms)`);
+  const b = median('berth', rpsOf)!;
+  const hpRps = median('http-proxy', rpsOf);
+  const ngRps = median('nginx', rpsOf);
+  const perRound = (other: string) => (results.get(other) ?? []).map((r, i) => (rpsOf(results.get('berth')![i]!) / rpsOf(r)).toFixed(2)).join(' ');
+  console.log(`\nberth / http-proxy: ${hpRps ? (b / hpRps).toFixed(2) + 'x' : 'n/a'} (target >= 1.5x; per round ${perRound('http-proxy')})`);
+  console.log(`berth / nginx:      ${ngRps ? (b / ngRps).toFixed(2) + 'x' : 'nginx not installed'} (target >= 0.35x; per round ${perRound('nginx')})`);
+  const dH = medianOf(directHalf);
+  const bH = medianOf(berthHalf);
+  console.log(`at half of berth's peak (${Math.round(half)} req/s): p50 direct ${dH.toFixed(3)} ms, through berth ${bH.toFixed(3)} ms, added ${(bH - dH).toFixed(3)} ms (target < 1 ms)`);
 }
 
 const role = arg('role', '');
