@@ -30,6 +30,9 @@ import { keys } from '../src/domain/keys.js';
 import type { TaskRecord } from '../src/domain/ecs/records.js';
 import { stopAllTasks } from '../test/support/stop-everything.js';
 
+// Berth supports Node 20; the SDK's notice that its 2027 releases will not would clutter the tables.
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
+
 const SAMPLE_APP = fileURLToPath(new URL('../examples/sample-app/server.js', import.meta.url));
 const TASKS = 10;
 const CLUSTER = 'default';
