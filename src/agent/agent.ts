@@ -18,7 +18,7 @@ import { ControlPlaneError, stateIndex, type AssignedTask, type ControlPlaneClie
 import { ownedBy } from './container-spec.js';
 import { DEFAULT_RESERVED_PORTS, hostResources, instanceAttributes, loadOrCreateInstanceId } from './instance-identity.js';
 import { converge, type Action } from './task-convergence.js';
-import { runAction, type ActionContext } from './task-actions.js';
+import { PortTakenError, runAction, type ActionContext } from './task-actions.js';
 
 export const AGENT_VERSION = '0.1.0';
 
@@ -139,7 +139,10 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
             : { ...t, lastStatus: patch.lastStatus, ...(patch.recorded ? { recorded: patch.recorded } : {}), ...(patch.healthStatus ? { healthStatus: patch.healthStatus } : {}) },
         );
       })
-      .catch((err) => log.warn({ err, action: a.type, key }, 'action failed; it will be decided again'))
+      .catch((err) => {
+        if (err instanceof PortTakenError) log.info({ port: err.port, key }, err.message);
+        else log.warn({ err, action: a.type, key }, 'action failed; it will be decided again');
+      })
       .finally(() => {
         busy.delete(key);
         pending.delete(key);

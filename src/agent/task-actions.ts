@@ -25,6 +25,14 @@ export interface ActionContext {
   portsReleased: (ports: number[]) => void;
 }
 
+/** A dynamic port failed its bind-probe: expected on a shared host, so the start is simply decided again elsewhere. */
+export class PortTakenError extends Error {
+  override readonly name = 'PortTakenError';
+  constructor(readonly port: number, address: string) {
+    super(`host port ${port} is taken by another process on ${address}; choosing another`);
+  }
+}
+
 /** ECS's names for a failed start, by the runtime step that failed. */
 const START_FAILURE: Record<string, string> = {
   IMAGE_NOT_FOUND: 'CannotPullContainerError',
@@ -105,7 +113,7 @@ async function start(ctx: ActionContext, task: AssignedTask, create: { name: str
       if (!dynamic.has(`${c.name}/${b.containerPort}/${b.protocol}`)) continue;
       if (!(await ctx.probe(ctx.advertiseAddress, b.hostPort, b.protocol))) {
         ctx.portBusy(b.hostPort);
-        throw new Error(`host port ${b.hostPort} is taken by another process on ${ctx.advertiseAddress}; choosing another`);
+        throw new PortTakenError(b.hostPort, ctx.advertiseAddress);
       }
     }
   }

@@ -12,6 +12,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { removeDataDir, repoRoot, startBerthProcess, type BerthProcess } from '../support/berth-process.js';
+import { stopAllTasks } from '../support/stop-everything.js';
 import { chromiumRequirement, launchChromium } from './chromium.js';
 import { buildConsole } from './console-build.js';
 
@@ -56,6 +57,8 @@ describe('web console in chromium', { skip: chromiumRequirement(), timeout: 300_
   after(async () => {
     await browser?.close();
     if (berth) {
+      // Tasks outlive Berth by design (a restart adopts them): stop the service's processes first.
+      await stopAllTasks(berth.apiUrl);
       await berth.stop();
       removeDataDir(berth.dataDir);
     }

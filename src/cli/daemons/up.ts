@@ -25,8 +25,10 @@ export async function runUp(argv: readonly string[], withAgent: boolean): Promis
   const berth = await startBerth(withAgent ? config : { ...config, demo: false }, logger, { withAgent });
   logger.info({ apiUrl: berth.apiUrl, dataDir: config.dataDir, cluster: config.cluster }, 'berth is up');
   process.stdout.write(
-    `Berth is up.\n  API: ${berth.apiUrl}\n  export AWS_ENDPOINT_URL=${berth.apiUrl} AWS_REGION=us-east-1 ` +
+    `Berth is up.\n  API: ${berth.apiUrl}\n  Console: ${berth.apiUrl}/\n  export AWS_ENDPOINT_URL=${berth.apiUrl} AWS_REGION=us-east-1 ` +
       `AWS_ACCESS_KEY_ID=berth AWS_SECRET_ACCESS_KEY=berth\n` +
+      // AWS_ENDPOINT_URL needs AWS CLI 2.13+; Debian 12 ships 2.9, which takes only the flag.
+      `  older AWS CLI v2 (Debian 12's 2.9): aws --endpoint-url ${berth.apiUrl} ecs list-clusters\n` +
       (withAgent ? '' : `  agents: berth agent --server ${berth.apiUrl} --advertise-ip <this host's address>\n`) +
       (berth.demo
         ? `  Demo: ${berth.demo.listenerUrl}  (service ${berth.demo.serviceName}: 2 tasks on dynamic host ports behind an internal ALB)\n` +
