@@ -16,7 +16,6 @@
  * for (tasks outlive Berth by design), then Berth, then the data dir.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,6 +28,7 @@ import { silentLogger } from '../src/platform/logger.js';
 import { keys } from '../src/domain/keys.js';
 import type { TaskRecord } from '../src/domain/ecs/records.js';
 import { stopAllTasks } from '../test/support/stop-everything.js';
+import { freePort } from '../src/platform/free-port.js';
 
 // Berth supports Node 20; the SDK's notice that its 2027 releases will not would clutter the tables.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
@@ -57,17 +57,6 @@ export const median = (xs: readonly number[]): number => {
   const m = s.length >> 1;
   return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 };
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
   const deadline = Date.now() + timeoutMs;

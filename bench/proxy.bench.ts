@@ -15,6 +15,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort } from '../src/platform/free-port.js';
 
 const self = fileURLToPath(import.meta.url);
 const arg = (name: string, dflt: string): string => {
@@ -135,14 +136,6 @@ function pct(r: Result, p: number): number {
 }
 
 // ---------- orchestration ----------
-
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
 
 function child(role: string, port: number, upstreamPort: number): Promise<ChildProcess> {
   // BERTH_BENCH_CPU_PROF=dir writes a CPU profile of the Berth process there.

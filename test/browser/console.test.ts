@@ -8,27 +8,16 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import { removeDataDir, repoRoot, startBerthProcess, type BerthProcess } from '../support/berth-process.js';
 import { stopAllTasks } from '../support/stop-everything.js';
 import { chromiumRequirement, launchChromium } from './chromium.js';
 import { buildConsole } from './console-build.js';
+import { freePort } from '../../src/platform/free-port.js';
 
 const ARTIFACTS = join(repoRoot, 'test-artifacts', 'console');
 const SAMPLE_APP = join(repoRoot, 'examples', 'sample-app', 'server.js');
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 describe('web console in chromium', { skip: chromiumRequirement(), timeout: 300_000 }, () => {
   let berth: BerthProcess | undefined;

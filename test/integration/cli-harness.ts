@@ -6,8 +6,9 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createServer, type AddressInfo } from 'node:net';
 import { repoRoot } from '../support/berth-process.js';
+import { freePort } from '../../src/platform/free-port.js';
+export { freePort };
 
 export interface CliResult {
   code: number;
@@ -30,18 +31,6 @@ export function berthCli(apiUrl: string, args: readonly string[], options: { tim
 }
 
 export const SAMPLE_APP = join(repoRoot, 'examples/sample-app/server.js');
-
-/** A port free on 127.0.0.1 right now: each suite's listener gets its own, as suites run side by side. */
-export function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as AddressInfo;
-      srv.close(() => resolvePort(port));
-    });
-  });
-}
 
 /** examples/stack.yaml with absolute paths (so it runs whatever the working directory) and the listener on `listenerPort`. */
 export function sampleStack(listenerPort: number, edit: (text: string) => string = (t) => t): string {

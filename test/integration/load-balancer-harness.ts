@@ -19,6 +19,8 @@ import { systemClock } from '../../src/platform/clock.js';
 import { seededRandom } from '../../src/platform/random.js';
 import { keys } from '../../src/domain/keys.js';
 import { startLoadBalancerNode, type RunningLoadBalancerNode } from '../../src/load-balancer/node/start-load-balancer-node.js';
+import { freePort } from '../../src/platform/free-port.js';
+export { freePort };
 
 export interface Upstream {
   readonly port: number;
@@ -49,14 +51,6 @@ export async function upstream(name: string, onRequest?: (req: http.IncomingMess
     return new Promise((r) => server.close(() => r()));
   };
   return u;
-}
-
-export async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as net.AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return port;
 }
 
 export interface LbWorld {

@@ -6,8 +6,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { BERTH_LABELS, type ContainerRuntime, type ContainerSpec, type LogLine } from './runtime.js';
+import { freePort } from '../../platform/free-port.js';
+export { freePort };
 
 export interface ConformanceFixture {
   runtime: ContainerRuntime;
@@ -220,17 +221,5 @@ async function get(port: number, path: string): Promise<string> {
   const text = await res.text();
   if (!res.ok) throw new Error(`${res.status} ${text}`);
   return text;
-}
-
-/** A host port free right now on loopback (the kernel picks it). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
 }
 

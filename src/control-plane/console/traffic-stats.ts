@@ -1,22 +1,12 @@
 /**
- * The load balancer's live numbers as the console sees them. The console only reads a snapshot; the
- * composition root adapts whatever the data plane measures (src/load-balancer/proxy/proxy-metrics.ts)
- * into this shape, so the console never imports the load balancer.
+ * The load balancer's live numbers as the console sees them. The console only reads a snapshot
+ * (src/domain/elbv2/traffic.ts); the composition root passes the load balancer's TrafficMeter,
+ * so the console never imports the load balancer.
  */
 
-/** Per target, keyed `"<id>:<port>"` exactly as the target's registration. */
-export interface TargetTraffic {
-  readonly inFlight: number;
-  readonly requestsPerSecond: number;
-}
+import type { TargetGroupTraffic, TargetTraffic } from '../../domain/elbv2/traffic.js';
 
-export interface TargetGroupTraffic {
-  readonly requestsPerSecond: number;
-  readonly errors5xxPerSecond: number;
-  /** p99 latency over the last sampling window, in milliseconds (0 when there was no request). */
-  readonly p99Ms: number;
-  readonly targets: ReadonlyMap<string, TargetTraffic>;
-}
+export type { TargetGroupTraffic, TargetTraffic };
 
 export interface TrafficStatsSource {
   /** Keyed by target group ARN. Cheap: the console calls it once a second per open page. */

@@ -1,13 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
-import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { systemClock } from '../../platform/clock.js';
 import { seededRandom } from '../../platform/random.js';
 import { HealthProber, probeOnce, type ProbeTarget } from './health-prober.js';
 import { compileMatcher } from './matcher.js';
 import type { TargetHealthRecord } from './health-state-machine.js';
+import { freePort } from '../../platform/free-port.js';
 
 async function server(handler: http.RequestListener): Promise<{ port: number; close: () => Promise<void>; seen: http.IncomingMessage[] }> {
   const seen: http.IncomingMessage[] = [];
@@ -17,14 +17,6 @@ async function server(handler: http.RequestListener): Promise<{ port: number; cl
   });
   await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
   return { port: (s.address() as AddressInfo).port, seen, close: () => new Promise((r) => { s.closeAllConnections(); s.close(() => r()); }) };
-}
-
-async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return port;
 }
 
 test('probe: GET path with the ELB user agent, connection closed', async () => {

@@ -23,7 +23,8 @@ import { listenerPortCheck } from './listener-port-check.js';
 import { metricsPlugin, PrometheusMetrics } from './prometheus-metrics.js';
 import { RoutingFeed } from './routing-feed.js';
 import { StoreLbControlPlane } from './store-control-plane.js';
-import { fanOutMetrics, TrafficMeter, type TargetGroupTraffic } from './traffic-meter.js';
+import { fanOutMetrics, TrafficMeter } from './traffic-meter.js';
+import type { TargetGroupTraffic } from '../../domain/elbv2/traffic.js';
 
 export interface StartLoadBalancerNodeOptions {
   readonly store: Store;

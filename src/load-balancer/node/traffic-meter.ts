@@ -10,6 +10,7 @@
 import type { Clock } from '../../platform/clock.js';
 import type { ProxyMetrics, RequestOutcome } from '../proxy/proxy-metrics.js';
 import { targetKey, type RoutingTable, type Target } from '../routing-table.js';
+import type { TargetGroupTraffic, TargetTraffic } from '../../domain/elbv2/traffic.js';
 
 const WINDOW_MS = 1000;
 /** Latencies kept per group per window for the p99; past that, the window's p99 is from the first ones. */
@@ -25,19 +26,6 @@ interface GroupWindow {
 interface Window {
   readonly start: number;
   readonly groups: Map<string, GroupWindow>;
-}
-
-export interface TargetTraffic {
-  readonly inFlight: number;
-  readonly requestsPerSecond: number;
-}
-
-export interface TargetGroupTraffic {
-  readonly requestsPerSecond: number;
-  readonly errors5xxPerSecond: number;
-  readonly p99Ms: number;
-  /** Keyed `"<id>:<port>"`, every target in the routing table, idle ones included. */
-  readonly targets: ReadonlyMap<string, TargetTraffic>;
 }
 
 export class TrafficMeter implements ProxyMetrics {

@@ -17,6 +17,8 @@ import {
 import { ListenerServer } from './listener-server.js';
 import { ProxyEngine, type PassiveHealthSink } from './proxy-engine.js';
 import { CountingMetrics } from './proxy-metrics.js';
+import { freePort } from '../../platform/free-port.js';
+export { freePort };
 
 export interface Upstream {
   readonly port: number;
@@ -42,14 +44,6 @@ export async function upstream(handler: http.RequestListener = (_q, s) => s.end(
         server.close(() => r());
       }),
   };
-}
-
-export async function freePort(): Promise<number> {
-  const s = net.createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as AddressInfo).port;
-  await new Promise((r) => s.close(r));
-  return port;
 }
 
 export function target(port: number, state: Target['state'] = 'healthy', id = `i-${port}`): Target {
