@@ -1,6 +1,11 @@
-/** The agent protocol over HTTP (undici), for agents on other hosts: `berth agent --server URL`. */
+/**
+ * The agent protocol over HTTP (undici), for agents on other hosts: `berth agent --server URL`.
+ * With an access key, every call is SigV4-signed (a server under `--auth sigv4` refuses others).
+ */
 import { Agent, request } from 'undici';
-import { AGENT_PROTOCOL_PREFIX } from '../control-plane/agent-api/agent-protocol.js';
+import { signRequest, type AccessKey } from '../platform/sigv4-signature.js';
+import { systemClock, type Clock } from '../platform/clock.js';
+import { AGENT_PROTOCOL_PREFIX, AGENT_SIGNING_SERVICE } from '../control-plane/agent-api/agent-protocol.js';
 import { ControlPlaneError, type ControlPlaneClient } from './control-plane-client.js';
 import type {
   HeartbeatRequest,
@@ -16,15 +21,23 @@ export class HttpControlPlaneClient implements ControlPlaneClient {
   // Its own pool: a long poll must not queue behind, or in front of, state reports.
   private readonly dispatcher = new Agent({ keepAliveTimeout: 30_000, connections: 8 });
 
-  constructor(serverUrl: string) {
+  constructor(serverUrl: string, private readonly options: { accessKey?: AccessKey; region?: string; clock?: Clock } = {}) {
     this.base = serverUrl.replace(/\/+$/, '') + AGENT_PROTOCOL_PREFIX;
   }
 
   private async call<T>(path: string, body: unknown, signal?: AbortSignal): Promise<T> {
-    const res = await request(`${this.base}/${path}`, {
+    const url = new URL(`${this.base}/${path}`);
+    const payload = Buffer.from(JSON.stringify(body));
+    const headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (this.options.accessKey) {
+      // undici sends Host from the URL; it is signed, not set.
+      const signed = { method: 'POST', url: url.pathname + url.search, headers: { ...headers, host: url.host }, body: payload };
+      Object.assign(headers, signRequest(signed, this.options.accessKey, (this.options.clock ?? systemClock).now(), this.options.region ?? 'us-east-1', AGENT_SIGNING_SERVICE));
+    }
+    const res = await request(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify(body),
+      headers,
+      body: payload,
       dispatcher: this.dispatcher,
       headersTimeout: 90_000,
       bodyTimeout: 90_000,

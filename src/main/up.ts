@@ -111,18 +111,19 @@ export async function startBerth(config: UpConfig, logger: Logger, options: Star
         `--auth sigv4 needs keys: pass --access-key-id and --secret-access-key, or write ${join(dataDir, 'credentials')}`,
       );
     }
+    const apiAuth = config.auth === 'sigv4' ? { mode: 'sigv4' as const, credentials } : { mode: 'none' as const };
     const webRoot = resolve(config.webRoot ?? PACKAGED_WEB_ROOT);
     const consoleBuilt = existsSync(join(webRoot, 'index.html'));
     if (!consoleBuilt) logger.warn({ webRoot }, 'the web console is not built (npx vite build); / explains how');
     const plugins: FastifyPluginAsync[] = [
-      async (app) => registerAgentRoutes(app, { service: agentService }),
+      async (app) => registerAgentRoutes(app, { service: agentService, auth: apiAuth, clock }),
       lb.metricsPlugin,
       consolePlugin({
         store,
         handlers,
         trafficStats: lb.traffic,
         ...(consoleBuilt ? { webRoot } : {}),
-        auth: config.auth === 'sigv4' ? { mode: 'sigv4', credentials } : { mode: 'none' },
+        auth: apiAuth,
         clock,
         random,
         logger: logger.child({ component: 'console' }),
@@ -130,7 +131,7 @@ export async function startBerth(config: UpConfig, logger: Logger, options: Star
     ];
     const api: FastifyInstance = await createApiServer({
       handlers,
-      auth: config.auth === 'sigv4' ? { mode: 'sigv4', credentials } : { mode: 'none' },
+      auth: apiAuth,
       logger: logger.child({ component: 'api' }),
       clock,
       random,

@@ -2,13 +2,13 @@
  * Scale-out on one machine: `berth server` with two `berth agent` processes advertising 127.0.0.2
  * and 127.0.0.3 (process runtime, so no Docker needed). Each registers its own container instance;
  * a service behind an ALB spreads over both; the load balancer reaches each task on its own host's
- * address; requests through the listener reach both hosts.
+ * address; requests through the listener reach both hosts. The server runs `--auth sigv4`, so the
+ * agents sign every call of the agent protocol with their key, and unsigned ones are refused.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
@@ -30,23 +30,17 @@ import {
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { removeDataDir, repoRoot, startBerthProcess, type BerthProcess } from '../support/berth-process.js';
 import { stopAllTasks } from '../support/stop-everything.js';
+import { freePort } from '../../src/platform/free-port.js';
+import { signRequest } from '../../src/platform/sigv4-signature.js';
 
-const creds = { accessKeyId: 'a', secretAccessKey: 'b' };
-const freePort = (host: string): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, host, () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
+const creds = { accessKeyId: 'AKIDMULTIHOST', secretAccessKey: 'multi-host-secret' };
 
 function startAgentProcess(server: string, ip: string, stateDir: string): Promise<ChildProcess> {
   const child = spawn(
     process.execPath,
     ['--import', 'tsx', join(repoRoot, 'src/cli/main.ts'), 'agent', '--server', server, '--advertise-ip', ip,
-      '--state-dir', stateDir, '--runtime', 'process', '--log-level', 'warn'],
+      '--state-dir', stateDir, '--runtime', 'process', '--log-level', 'warn',
+      '--access-key-id', creds.accessKeyId, '--secret-access-key', creds.secretAccessKey],
     { cwd: repoRoot, env: { ...process.env, NODE_OPTIONS: '' }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let out = '';
@@ -71,14 +65,30 @@ describe('berth server with two berth agents on 127.0.0.2 and 127.0.0.3', () => 
   let ecs: ECSClient;
 
   before(async () => {
-    server = await startBerthProcess({ command: 'server' });
+    server = await startBerthProcess({ command: 'server', args: ['--auth', 'sigv4', '--access-key-id', creds.accessKeyId, '--secret-access-key', creds.secretAccessKey] });
   });
   after(async () => {
-    if (server) await stopAllTasks(server.apiUrl);
+    if (server) await stopAllTasks(server.apiUrl, 45_000, creds);
     for (const a of agents) a.kill('SIGTERM');
     await server?.stop();
     if (server) removeDataDir(server.dataDir);
     for (const d of dirs) removeDataDir(d);
+  });
+
+  test('the agent protocol refuses unsigned and wrongly signed calls', async () => {
+    const unsigned = await fetch(`${server.apiUrl}/berth/agent/v1/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+    assert.equal(unsigned.status, 403);
+    assert.equal(((await unsigned.json()) as { code: string }).code, 'MissingAuthenticationTokenException');
+    const logs = await fetch(`${server.apiUrl}/berth/agent/v1/logs?task=x&container=y`);
+    assert.equal(logs.status, 403);
+    await logs.arrayBuffer();
+    const url = new URL(`${server.apiUrl}/berth/agent/v1/heartbeat`);
+    const body = Buffer.from('{}');
+    const headers = { 'content-type': 'application/json', host: url.host };
+    const bad = signRequest({ method: 'POST', url: url.pathname, headers, body }, { accessKeyId: creds.accessKeyId, secretAccessKey: 'wrong' }, Date.now(), 'us-east-1', 'berth');
+    const wrong = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...bad }, body });
+    assert.equal(wrong.status, 403);
+    assert.equal(((await wrong.json()) as { code: string }).code, 'InvalidSignatureException');
   });
 
   test('each agent registers its host; a service spreads over both and the ALB reaches both', async () => {

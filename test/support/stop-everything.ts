@@ -13,8 +13,12 @@ import {
   StopTaskCommand,
 } from '@aws-sdk/client-ecs';
 
-export async function stopAllTasks(apiUrl: string, timeoutMs = 45_000): Promise<void> {
-  const ecs = new ECSClient({ endpoint: apiUrl, region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
+export async function stopAllTasks(
+  apiUrl: string,
+  timeoutMs = 45_000,
+  credentials: { accessKeyId: string; secretAccessKey: string } = { accessKeyId: 'a', secretAccessKey: 'b' },
+): Promise<void> {
+  const ecs = new ECSClient({ endpoint: apiUrl, region: 'us-east-1', credentials });
   try {
     const clusters = (await ecs.send(new ListClustersCommand({}))).clusterArns ?? [];
     for (const cluster of clusters) {

@@ -7,6 +7,8 @@ import { intFlag, str, usage } from '../args.js';
 import { CliError, EXIT } from '../cli-error.js';
 import type { Command } from '../command.js';
 import { GLOBAL_FLAGS_HELP } from '../command.js';
+import { AGENT_SIGNING_SERVICE } from '../../control-plane/agent-api/agent-protocol.js';
+import { signRequest } from '../../platform/sigv4-signature.js';
 
 export const LOGS_PATH = '/berth/agent/v1/logs';
 
@@ -43,7 +45,11 @@ ${GLOBAL_FLAGS_HELP}`,
     const url = logsUrl(clients.endpoint.url, { cluster, taskArn: found.taskArn, container, follow: args.flags.follow === true, ...(tail !== undefined ? { tail } : {}) });
     let res: Response;
     try {
-      res = await fetch(url, { signal });
+      // Signed like the API calls, so a server under --auth sigv4 serves it too.
+      const u = new URL(url);
+      const { credentials, region } = clients.endpoint;
+      const headers = signRequest({ method: 'GET', url: u.pathname + u.search, headers: { host: u.host }, body: Buffer.alloc(0) }, credentials, Date.now(), region, AGENT_SIGNING_SERVICE);
+      res = await fetch(url, { signal, headers });
     } catch (err) {
       if (signal.aborted) return EXIT.ok;
       throw err;

@@ -22,6 +22,8 @@ export const AGENT_FLAGS_HELP = `berth agent flags (each has an env twin, e.g. -
   --runtime KIND        auto | docker | process (default auto)
   --port-range LOW-HIGH dynamic host ports (default clear of the kernel's ephemeral range)
   --attribute K=V       a custom attribute (repeatable)
+  --access-key-id ID    with --secret-access-key: sign every call (needed when the server runs --auth sigv4)
+  --secret-access-key S
   --log-level LEVEL     pino level (default info)`;
 
 export async function runAgent(argv: readonly string[]): Promise<number> {
@@ -37,6 +39,8 @@ export async function runAgent(argv: readonly string[]): Promise<number> {
         runtime: { type: 'string' },
         'port-range': { type: 'string' },
         attribute: { type: 'string', multiple: true },
+        'access-key-id': { type: 'string' },
+        'secret-access-key': { type: 'string' },
         'log-level': { type: 'string' },
       },
       strict: true,
@@ -69,7 +73,10 @@ export async function runAgent(argv: readonly string[]): Promise<number> {
   const logger = createLogger({ level: pick('log-level') ?? 'info' });
   const stateDir = resolve(pick('state-dir') ?? './.berth-agent');
   const runtime = await selectRuntime(runtimeChoice, { stateDir: join(stateDir, 'processes') });
-  const client = new HttpControlPlaneClient(server);
+  const accessKeyId = pick('access-key-id');
+  const secretAccessKey = pick('secret-access-key');
+  if ((accessKeyId === undefined) !== (secretAccessKey === undefined)) throw new UsageError('--access-key-id and --secret-access-key go together');
+  const client = new HttpControlPlaneClient(server, accessKeyId && secretAccessKey ? { accessKey: { accessKeyId, secretAccessKey } } : {});
   const agent = await startAgent({
     client,
     runtime,

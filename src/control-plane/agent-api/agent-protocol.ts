@@ -5,6 +5,8 @@
  */
 
 export const AGENT_PROTOCOL_PREFIX = '/berth/agent/v1';
+/** The service name in a SigV4 credential scope for Berth's own routes (agent protocol, logs). */
+export const AGENT_SIGNING_SERVICE = 'berth';
 
 export type Protocol = 'tcp' | 'udp';
 export type Health = 'HEALTHY' | 'UNHEALTHY' | 'UNKNOWN';

@@ -2,16 +2,21 @@
  * The agent protocol over HTTP: `/berth/agent/v1/{register,heartbeat,tasks,task-state}` take and
  * give JSON (POST); `GET /berth/agent/v1/logs` streams a container's log as text. Errors are
  * `{code, message}` with the status of the AwsError behind them. Kept under /berth/ so they never
- * meet AWS's `POST /`.
+ * meet AWS's `POST /`. Under `--auth sigv4` every route wants a SigV4 signature by a key the API
+ * accepts, as AWS's own endpoint does: agents sign with theirs, the CLI with its AWS credentials.
  */
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { AwsError } from '../../domain/aws-error.js';
 import { AGENT_PROTOCOL_PREFIX as P, ControlPlaneError, type ProtocolErrorBody } from './agent-protocol.js';
 import type { AgentService } from './agent-service.js';
+import { authError, verifySigV4 } from '../api/sigv4.js';
+import { systemClock, type Clock } from '../../platform/clock.js';
 
 export interface AgentRoutesDeps {
   service: AgentService;
+  auth?: { mode: 'none' } | { mode: 'sigv4'; credentials: ReadonlyMap<string, string> };
+  clock?: Clock;
 }
 
 function sendError(reply: FastifyReply, err: unknown): FastifyReply {
@@ -33,6 +38,25 @@ function abortOnHangup(reply: FastifyReply): AbortSignal {
 
 export async function registerAgentRoutes(app: FastifyInstance, deps: AgentRoutesDeps): Promise<void> {
   const { service } = deps;
+  const auth = deps.auth;
+  if (auth?.mode === 'sigv4') {
+    const clock = deps.clock ?? systemClock;
+    // The signature covers the body's bytes: keep them beside the parsed JSON.
+    const raw = new WeakMap<object, Buffer>();
+    app.removeContentTypeParser('application/json');
+    app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (req, body, done) => {
+      raw.set(req, body as Buffer);
+      try {
+        done(null, (body as Buffer).length === 0 ? {} : JSON.parse((body as Buffer).toString('utf8')));
+      } catch {
+        done(new AwsError('SerializationException', 'The request body is not valid JSON.'), undefined);
+      }
+    });
+    app.addHook('preHandler', async (req, reply) => {
+      const verdict = verifySigV4({ method: req.method, url: req.url, headers: req.headers, body: raw.get(req) ?? Buffer.alloc(0) }, auth.credentials, clock.now());
+      if (!verdict.ok) return sendError(reply, authError('json', verdict.failure, verdict.message));
+    });
+  }
   const post = (path: string, handle: (body: any, signal: AbortSignal) => Promise<unknown>) =>
     app.post(`${P}/${path}`, async (req, reply) => {
       try {

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { authError, parseAuthorization, regionOf, signature, verifySigV4, type CredentialScope, type SignedRequest } from './sigv4.js';
+import { authError, parseAuthorization, regionOf, signature, signRequest, verifySigV4, type CredentialScope, type SignedRequest } from './sigv4.js';
 
 // AWS's published SigV4 test suite, case "get-vanilla".
 const SECRET = 'wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY';
@@ -25,6 +25,17 @@ function signed(body: string, opts: { secret?: string; key?: string; amzDate?: s
 }
 
 describe('SigV4', () => {
+  test('signRequest produces what verifySigV4 accepts, and nothing else does', () => {
+    const req: SignedRequest = { method: 'GET', url: '/berth/agent/v1/logs?task=a%2Fb&container=app', headers: { host: '127.0.0.1:4566' }, body: Buffer.alloc(0) };
+    const headers = { ...req.headers, ...signRequest(req, { accessKeyId: 'AKID', secretAccessKey: 'secret' }, NOW, 'us-east-1', 'berth') };
+    assert.equal(headers['x-amz-date'], AMZ);
+    assert.match(headers.authorization, /^AWS4-HMAC-SHA256 Credential=AKID\/20261123\/us-east-1\/berth\/aws4_request, SignedHeaders=host;x-amz-date, Signature=[0-9a-f]{64}$/);
+    assert.deepEqual(verifySigV4({ ...req, headers }, creds, NOW), { ok: true, scope: { accessKeyId: 'AKID', date: '20261123', region: 'us-east-1', service: 'berth' } });
+    const wrongSecret = { ...req.headers, ...signRequest(req, { accessKeyId: 'AKID', secretAccessKey: 'nope' }, NOW, 'us-east-1', 'berth') };
+    assert.equal((verifySigV4({ ...req, headers: wrongSecret }, creds, NOW) as { failure: string }).failure, 'bad-signature');
+    assert.equal((verifySigV4({ ...req, url: '/berth/agent/v1/logs?task=other', headers }, creds, NOW) as { failure: string }).failure, 'bad-signature');
+  });
+
   test('matches the AWS test suite (get-vanilla)', () => {
     assert.equal(signature(vanilla, SECRET, vanillaScope, '20150830T123600Z', ['host', 'x-amz-date']),
       '5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31');

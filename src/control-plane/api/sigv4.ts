@@ -3,30 +3,17 @@
  * SignedHeaders=..., Signature=...`), checked against a fixed set of access keys. The verification is
  * pure: the caller passes the raw request, the key set and `now`.
  */
-import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import { timingSafeEqual } from 'node:crypto';
 import { AwsError } from '../../domain/aws-error.js';
 import type { WireProtocol } from './wire-error.js';
+import { amzDateOf, header, signature, type CredentialScope, type SignedRequest } from '../../platform/sigv4-signature.js';
 
-export interface CredentialScope {
-  readonly accessKeyId: string;
-  readonly date: string;
-  readonly region: string;
-  readonly service: string;
-}
+export { canonicalRequest, signature, signingKey, signRequest, type AccessKey, type CredentialScope, type SignedRequest } from '../../platform/sigv4-signature.js';
 
 export interface ParsedAuthorization {
   readonly scope: CredentialScope;
   readonly signedHeaders: readonly string[];
   readonly signature: string;
-}
-
-export interface SignedRequest {
-  readonly method: string;
-  /** Path and query string exactly as received (`/`, `/?a=b`). */
-  readonly url: string;
-  /** Lower-case names, as node gives them. */
-  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
-  readonly body: Buffer;
 }
 
 export type AuthFailure = 'missing' | 'malformed' | 'unknown-key' | 'bad-signature' | 'expired';
@@ -53,63 +40,6 @@ export function regionOf(headers: SignedRequest['headers']): string | undefined 
   return parseAuthorization(header(headers, 'authorization'))?.scope.region;
 }
 
-function header(headers: SignedRequest['headers'], name: string): string | undefined {
-  const v = headers[name];
-  return Array.isArray(v) ? v.join(',') : v;
-}
-
-function rfc3986(s: string): string {
-  return encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
-}
-
-function safeDecode(s: string): string {
-  try {
-    return decodeURIComponent(s.replace(/\+/g, ' '));
-  } catch {
-    return s;
-  }
-}
-
-function canonicalQuery(query: string): string {
-  if (!query) return '';
-  return query
-    .split('&')
-    .filter((p) => p !== '')
-    .map((p) => {
-      const i = p.indexOf('=');
-      const k = i < 0 ? p : p.slice(0, i);
-      const v = i < 0 ? '' : p.slice(i + 1);
-      return [rfc3986(safeDecode(k)), rfc3986(safeDecode(v))] as const;
-    })
-    .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0))
-    .map(([k, v]) => `${k}=${v}`)
-    .join('&');
-}
-
-export function canonicalRequest(req: SignedRequest, signedHeaders: readonly string[]): string {
-  const q = req.url.indexOf('?');
-  const path = q < 0 ? req.url : req.url.slice(0, q);
-  // Non-S3 services sign each path segment encoded twice; the path on the wire is encoded once.
-  const uri = path.split('/').map(rfc3986).join('/') || '/';
-  const headers = signedHeaders.map((h) => `${h}:${(header(req.headers, h) ?? '').trim().replace(/\s+/g, ' ')}\n`).join('');
-  const payload = createHash('sha256').update(req.body).digest('hex');
-  return [req.method.toUpperCase(), uri, canonicalQuery(q < 0 ? '' : req.url.slice(q + 1)), headers, signedHeaders.join(';'), payload].join('\n');
-}
-
-export function signingKey(secret: string, scope: CredentialScope): Buffer {
-  const kDate = createHmac('sha256', `AWS4${secret}`).update(scope.date).digest();
-  const kRegion = createHmac('sha256', kDate).update(scope.region).digest();
-  const kService = createHmac('sha256', kRegion).update(scope.service).digest();
-  return createHmac('sha256', kService).update('aws4_request').digest();
-}
-
-export function signature(req: SignedRequest, secret: string, scope: CredentialScope, amzDate: string, signedHeaders: readonly string[]): string {
-  const credentialScope = `${scope.date}/${scope.region}/${scope.service}/aws4_request`;
-  const hashed = createHash('sha256').update(canonicalRequest(req, signedHeaders)).digest('hex');
-  const toSign = `AWS4-HMAC-SHA256\n${amzDate}\n${credentialScope}\n${hashed}`;
-  return createHmac('sha256', signingKey(secret, scope)).update(toSign).digest('hex');
-}
-
 function parseAmzDate(s: string): number | undefined {
   const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(s);
   return m ? Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!) : undefined;
@@ -126,10 +56,9 @@ export function verifySigV4(req: SignedRequest, credentials: ReadonlyMap<string,
   const secret = credentials.get(auth.scope.accessKeyId);
   if (secret === undefined) return { ok: false, failure: 'unknown-key', message: 'The security token included in the request is invalid.' };
   if (Math.abs(now - at) > MAX_SKEW_MS) {
-    const fmt = (ms: number) => new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
     return {
       ok: false, failure: 'expired',
-      message: `Signature expired: ${amzDate} is now earlier than ${fmt(now - MAX_SKEW_MS)} (${fmt(now)} - 15 min.)`,
+      message: `Signature expired: ${amzDate} is now earlier than ${amzDateOf(now - MAX_SKEW_MS)} (${amzDateOf(now)} - 15 min.)`,
     };
   }
   const expected = Buffer.from(signature(req, secret, auth.scope, amzDate, auth.signedHeaders), 'hex');

@@ -1,0 +1,105 @@
+/**
+ * AWS Signature Version 4, the signing half (header form): canonical request, signing key and
+ * signature, pure. The API's verifier (src/control-plane/api/sigv4.ts) and Berth's own signing
+ * clients (the remote agent, the CLI's log stream) both use it, so neither imports the other.
+ */
+import { createHash, createHmac } from 'node:crypto';
+
+export interface CredentialScope {
+  readonly accessKeyId: string;
+  readonly date: string;
+  readonly region: string;
+  readonly service: string;
+}
+
+export interface SignedRequest {
+  readonly method: string;
+  /** Path and query string exactly as received (`/`, `/?a=b`). */
+  readonly url: string;
+  /** Lower-case names, as node gives them. */
+  readonly headers: Readonly<Record<string, string | string[] | undefined>>;
+  readonly body: Buffer;
+}
+
+export function header(headers: SignedRequest['headers'], name: string): string | undefined {
+  const v = headers[name];
+  return Array.isArray(v) ? v.join(',') : v;
+}
+
+function rfc3986(s: string): string {
+  return encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+}
+
+function safeDecode(s: string): string {
+  try {
+    return decodeURIComponent(s.replace(/\+/g, ' '));
+  } catch {
+    return s;
+  }
+}
+
+function canonicalQuery(query: string): string {
+  if (!query) return '';
+  return query
+    .split('&')
+    .filter((p) => p !== '')
+    .map((p) => {
+      const i = p.indexOf('=');
+      const k = i < 0 ? p : p.slice(0, i);
+      const v = i < 0 ? '' : p.slice(i + 1);
+      return [rfc3986(safeDecode(k)), rfc3986(safeDecode(v))] as const;
+    })
+    .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : a[1] < b[1] ? -1 : a[1] > b[1] ? 1 : 0))
+    .map(([k, v]) => `${k}=${v}`)
+    .join('&');
+}
+
+export function canonicalRequest(req: SignedRequest, signedHeaders: readonly string[]): string {
+  const q = req.url.indexOf('?');
+  const path = q < 0 ? req.url : req.url.slice(0, q);
+  // Non-S3 services sign each path segment encoded twice; the path on the wire is encoded once.
+  const uri = path.split('/').map(rfc3986).join('/') || '/';
+  const headers = signedHeaders.map((h) => `${h}:${(header(req.headers, h) ?? '').trim().replace(/\s+/g, ' ')}\n`).join('');
+  const payload = createHash('sha256').update(req.body).digest('hex');
+  return [req.method.toUpperCase(), uri, canonicalQuery(q < 0 ? '' : req.url.slice(q + 1)), headers, signedHeaders.join(';'), payload].join('\n');
+}
+
+export function signingKey(secret: string, scope: CredentialScope): Buffer {
+  const kDate = createHmac('sha256', `AWS4${secret}`).update(scope.date).digest();
+  const kRegion = createHmac('sha256', kDate).update(scope.region).digest();
+  const kService = createHmac('sha256', kRegion).update(scope.service).digest();
+  return createHmac('sha256', kService).update('aws4_request').digest();
+}
+
+export function signature(req: SignedRequest, secret: string, scope: CredentialScope, amzDate: string, signedHeaders: readonly string[]): string {
+  const credentialScope = `${scope.date}/${scope.region}/${scope.service}/aws4_request`;
+  const hashed = createHash('sha256').update(canonicalRequest(req, signedHeaders)).digest('hex');
+  const toSign = `AWS4-HMAC-SHA256\n${amzDate}\n${credentialScope}\n${hashed}`;
+  return createHmac('sha256', signingKey(secret, scope)).update(toSign).digest('hex');
+}
+
+/** `20261123T183801Z`, the X-Amz-Date form of an epoch-ms time. */
+export function amzDateOf(ms: number): string {
+  return new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+}
+
+export interface AccessKey {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+}
+
+/**
+ * The mirror of verifySigV4, for Berth's own clients (the agent, the CLI's log stream): the
+ * `x-amz-date` and `authorization` headers that sign `req` with every header it carries.
+ */
+export function signRequest(req: SignedRequest, key: AccessKey, now: number, region: string, service: string): { 'x-amz-date': string; authorization: string } {
+  const amzDate = amzDateOf(now);
+  const scope: CredentialScope = { accessKeyId: key.accessKeyId, date: amzDate.slice(0, 8), region, service };
+  const headers: SignedRequest['headers'] = { ...req.headers, 'x-amz-date': amzDate };
+  const names = Object.keys(headers).filter((h) => headers[h] !== undefined).sort();
+  const sig = signature({ ...req, headers }, key.secretAccessKey, scope, amzDate, names);
+  return {
+    'x-amz-date': amzDate,
+    authorization: `AWS4-HMAC-SHA256 Credential=${key.accessKeyId}/${scope.date}/${region}/${service}/aws4_request, SignedHeaders=${names.join(';')}, Signature=${sig}`,
+  };
+}
