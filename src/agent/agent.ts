@@ -14,7 +14,7 @@ import { defaultDynamicRange, type PortRange } from '../scheduling/port-allocato
 import { readEphemeralRange } from './runtime/ephemeral-range.js';
 import { probePort } from './runtime/port-probe.js';
 import { BERTH_LABELS, type ContainerRuntime, type LogLine, type LogOptions } from './runtime/runtime.js';
-import { ControlPlaneError, stateIndex, type AssignedTask, type ControlPlaneClient } from './control-plane-client.js';
+import { ControlPlaneError, DYNAMIC_RANGE_ATTRIBUTE, stateIndex, type AssignedTask, type ControlPlaneClient } from './control-plane-client.js';
 import { ownedBy } from './container-spec.js';
 import { DEFAULT_RESERVED_PORTS, hostResources, instanceAttributes, loadOrCreateInstanceId } from './instance-identity.js';
 import { converge, type Action } from './task-convergence.js';
@@ -83,7 +83,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
           ),
           attributes: instanceAttributes(
             { osType: 'linux', cpuArchitecture: arch() === 'arm64' ? 'arm64' : 'x86_64', availabilityZone: options.availabilityZone ?? 'local-1a' },
-            options.attributes,
+            { ...options.attributes, [DYNAMIC_RANGE_ATTRIBUTE]: `${portRange.low}-${portRange.high}` },
           ),
           versionInfo: { agentVersion: AGENT_VERSION, agentHash: `berth-${runtime.kind}` },
         });

@@ -13,7 +13,7 @@ import type {
 } from '../control-plane/agent-api/agent-protocol.js';
 
 export type * from '../control-plane/agent-api/agent-protocol.js';
-export { ControlPlaneError, stateIndex } from '../control-plane/agent-api/agent-protocol.js';
+export { ControlPlaneError, DYNAMIC_RANGE_ATTRIBUTE, stateIndex } from '../control-plane/agent-api/agent-protocol.js';
 
 export interface ControlPlaneClient {
   register(req: RegisterRequest): Promise<RegisterResponse>;

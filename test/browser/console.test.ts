@@ -205,6 +205,10 @@ describe('web console in chromium', { skip: chromiumRequirement(), timeout: 300_
     await page.getByRole('link', { name: 'Container instances' }).click();
     const row = page.getByRole('table', { name: 'Container instances' }).locator('tbody tr').first();
     await row.locator('[data-state=ACTIVE]').waitFor();
+    // The service's two tasks hold two dynamic host ports on this one instance.
+    const inUse = (await row.getByTestId('ports-in-use').innerText()).split(', ').map(Number);
+    assert.equal(inUse.length, 2, `two host ports in use, got ${inUse.join(', ')}`);
+    assert.match(await row.innerText(), /\d+ of \d+/);
     await screenshot('container-instances');
   });
 });

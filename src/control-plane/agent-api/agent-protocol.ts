@@ -7,6 +7,8 @@
 export const AGENT_PROTOCOL_PREFIX = '/berth/agent/v1';
 /** The service name in a SigV4 credential scope for Berth's own routes (agent protocol, logs). */
 export const AGENT_SIGNING_SERVICE = 'berth';
+/** The container-instance attribute with the agent's dynamic host-port range, `LOW-HIGH` (for the console). */
+export const DYNAMIC_RANGE_ATTRIBUTE = 'berth.dynamic-port-range';
 
 export type Protocol = 'tcp' | 'udp';
 export type Health = 'HEALTHY' | 'UNHEALTHY' | 'UNKNOWN';

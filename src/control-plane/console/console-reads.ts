@@ -5,6 +5,7 @@
  */
 import type { RequestContext, ServiceHandlers } from '../api/operation.js';
 import type { TrafficStatsSource } from './traffic-stats.js';
+import { hostPortUsage } from './host-ports.js';
 import { trafficJson } from './traffic-stats.js';
 
 export interface ConsoleHandlers {
@@ -115,7 +116,10 @@ export function consoleReads(call: Call, trafficStats?: TrafficStatsSource) {
 
     tasks: async (cluster: string) => ({ tasks: await tasks(cluster) }),
 
-    containerInstances: async (cluster: string) => ({ containerInstances: await containerInstances(cluster) }),
+    async containerInstances(cluster: string) {
+      const [instances, live] = [await containerInstances(cluster), await tasks(cluster)];
+      return { containerInstances: instances.map((ci) => ({ ...ci, hostPorts: hostPortUsage(ci, live) })) };
+    },
 
     async taskDefinitions() {
       const families = await ecsAll(call, 'ListTaskDefinitionFamilies', { status: 'ACTIVE' }, 'families');

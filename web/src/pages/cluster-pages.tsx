@@ -50,11 +50,14 @@ export function ContainerInstances(props: { cluster: string }) {
             cell: (ci) => `${integer(ci.registeredResources, 'CPU') - integer(ci.remainingResources, 'CPU')} / ${integer(ci.remainingResources, 'CPU')}` },
           { title: 'Memory used / remaining (MiB)', class: 'num',
             cell: (ci) => `${integer(ci.registeredResources, 'MEMORY') - integer(ci.remainingResources, 'MEMORY')} / ${integer(ci.remainingResources, 'MEMORY')}` },
-          { title: 'Ports in use', cell: (ci) => {
-            const reserved = new Set(ports(ci.registeredResources));
-            const used = ports(ci.remainingResources).filter((p) => !reserved.has(p));
-            return <span class="mono">{used.join(', ') || '—'}</span>;
+          { title: 'Host ports in use', cell: (ci) => <span class="mono" data-testid="ports-in-use">{(ci.hostPorts?.inUse ?? []).join(', ') || '—'}</span> },
+          { title: 'Dynamic ports free', class: 'num', cell: (ci) => {
+            const h = ci.hostPorts;
+            if (!h?.dynamicRange) return '—';
+            const { low, high } = h.dynamicRange;
+            return <span title={`dynamic range ${low}-${high}`}>{h.dynamicFree} of {high - low + 1}</span>;
           } },
+          { title: 'Reserved ports', cell: (ci) => <span class="mono">{ports(ci.registeredResources).join(', ') || '—'}</span> },
         ]}
       />
     </Page>
