@@ -30,6 +30,7 @@ export interface AgentOptions {
   stateDir: string;
   portRange?: PortRange;
   reservedPorts?: number[];
+  reservedPortsUdp?: number[];
   memoryReserveMiB?: number;
   attributes?: Record<string, string>;
   availabilityZone?: string;
@@ -79,7 +80,11 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
           advertiseAddress,
           totalResources: hostResources(
             { cpuCount: cpus().length, totalMemoryBytes: totalmem() },
-            { reservedPorts, ...(options.memoryReserveMiB !== undefined ? { memoryReserveMiB: options.memoryReserveMiB } : {}) },
+            {
+              reservedPorts,
+              ...(options.reservedPortsUdp ? { reservedPortsUdp: options.reservedPortsUdp } : {}),
+              ...(options.memoryReserveMiB !== undefined ? { memoryReserveMiB: options.memoryReserveMiB } : {}),
+            },
           ),
           attributes: instanceAttributes(
             { osType: 'linux', cpuArchitecture: arch() === 'arm64' ? 'arm64' : 'x86_64', availabilityZone: options.availabilityZone ?? 'local-1a' },

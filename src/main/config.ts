@@ -4,6 +4,8 @@
  */
 import { parseArgs } from 'node:util';
 import { parsePortRange, type PortRange } from '../scheduling/port-allocator.js';
+import { UsageError } from './usage-error.js';
+import { HOST_FLAGS, parseHostFlags, type HostOptions } from './host-flags.js';
 
 export type RuntimeChoice = 'auto' | 'docker' | 'process';
 export type AuthMode = 'none' | 'sigv4';
@@ -30,11 +32,11 @@ export interface UpConfig {
   readonly lostAfterMs: number;
   /** The built console (vite's output, holding index.html); default: the package's dist/web. */
   readonly webRoot?: string;
+  /** The local agent's host: memory reserve, reserved ports, custom attributes. */
+  readonly agentHost: HostOptions;
 }
 
-export class UsageError extends Error {
-  override readonly name = 'UsageError';
-}
+export { UsageError };
 
 const options = {
   'data-dir': { type: 'string' },
@@ -52,6 +54,7 @@ const options = {
   'agent-timeout': { type: 'string' },
   'lost-after': { type: 'string' },
   'web-root': { type: 'string' },
+  ...HOST_FLAGS,
 } as const;
 
 export function isLoopback(host: string): boolean {
@@ -59,7 +62,7 @@ export function isLoopback(host: string): boolean {
 }
 
 export function parseUpConfig(argv: readonly string[], env: NodeJS.ProcessEnv): UpConfig {
-  let values: Record<string, string | boolean | undefined>;
+  let values: Record<string, string | boolean | string[] | undefined>;
   try {
     ({ values } = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }));
   } catch (err) {
@@ -115,5 +118,6 @@ export function parseUpConfig(argv: readonly string[], env: NodeJS.ProcessEnv): 
     lostAfterMs: seconds('lost-after', 600),
     ...(portRange ? { portRange } : {}),
     ...(pick('web-root') ? { webRoot: pick('web-root')! } : {}),
+    agentHost: parseHostFlags((f) => pick(f as keyof typeof options), values.attribute as string[] | undefined),
   };
 }

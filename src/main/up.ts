@@ -169,6 +169,7 @@ export async function startBerth(config: UpConfig, logger: Logger, options: Star
         advertiseAddress: config.advertiseIp,
         stateDir,
         ...(config.portRange ? { portRange: config.portRange } : {}),
+        ...config.agentHost,
         clock,
         random,
         logger,

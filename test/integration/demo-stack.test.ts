@@ -83,3 +83,21 @@ describe('the demo stack', () => {
     assert.equal(berth.demoUrl, undefined, berth.output());
   });
 });
+
+describe('--no-demo', () => {
+  const dataDir = mkdtempSync(join(tmpdir(), 'berth-no-demo-'));
+  let berth: (BerthProcess & { demoUrl?: string }) | undefined;
+  after(async () => {
+    await berth?.stop();
+    removeDataDir(dataDir);
+  });
+
+  test('a fresh data dir with --no-demo gets no demo stack', async () => {
+    berth = await startWithDemo(dataDir, ['--no-demo']);
+    assert.equal(berth.demoUrl, undefined, berth.output());
+    const ecs = new ECSClient({ endpoint: berth.apiUrl, region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
+    const described = await ecs.send(new DescribeServicesCommand({ services: ['demo-web'] }));
+    assert.deepEqual(described.failures?.map((f) => f.reason), ['MISSING']);
+    ecs.destroy();
+  });
+});

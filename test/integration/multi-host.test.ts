@@ -40,7 +40,8 @@ function startAgentProcess(server: string, ip: string, stateDir: string): Promis
     process.execPath,
     ['--import', 'tsx', join(repoRoot, 'src/cli/main.ts'), 'agent', '--server', server, '--advertise-ip', ip,
       '--state-dir', stateDir, '--runtime', 'process', '--log-level', 'warn',
-      '--access-key-id', creds.accessKeyId, '--secret-access-key', creds.secretAccessKey],
+      '--access-key-id', creds.accessKeyId, '--secret-access-key', creds.secretAccessKey,
+      '--attribute', `rack=${ip}`, '--reserved-ports-udp', '5353', '--memory-reserve', '512'],
     { cwd: repoRoot, env: { ...process.env, NODE_OPTIONS: '' }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let out = '';
@@ -104,6 +105,9 @@ describe('berth server with two berth agents on 127.0.0.2 and 127.0.0.3', () => 
     assert.equal(arns.length, 2, 'one container instance per agent');
     const instances = (await ecs.send(new DescribeContainerInstancesCommand({ containerInstances: arns }))).containerInstances!;
     assert.ok(instances.every((i) => i.agentConnected && /^i-[0-9a-f]{17}$/.test(i.ec2InstanceId!)));
+    // The host flags reach the instance: custom attribute, reserved UDP port.
+    assert.deepEqual(instances.map((i) => i.attributes!.find((a) => a.name === 'rack')?.value).sort(), ['127.0.0.2', '127.0.0.3']);
+    for (const i of instances) assert.deepEqual(i.registeredResources!.find((r) => r.name === 'PORTS_UDP')!.stringSetValue, ['5353']);
 
     const lb = (await elb.send(new CreateLoadBalancerCommand({ Name: 'spread', Scheme: 'internal' }))).LoadBalancers![0]!;
     const tg = (await elb.send(new CreateTargetGroupCommand({

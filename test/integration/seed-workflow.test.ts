@@ -161,6 +161,7 @@ describe('the seed workflow with the AWS CLI and real containers', { skip }, () 
     await aws('ecs', 'wait', 'services-stable', '--services', 'seed-web');
     const killed = await kill.stop();
     assert.equal(killed.total - killed.ok, 0, `failed requests around docker kill: ${JSON.stringify([...killed.failures])}`);
+    assert.ok(killed.total > 50, `load ran through the kill (${killed.total} requests)`);
     const svc = (await aws('ecs', 'describe-services', '--services', 'seed-web')).services[0];
     assert.equal(svc.runningCount, 2);
   });

@@ -9,6 +9,7 @@ import { startAgent } from '../../agent/agent.js';
 import { parseRuntimeChoice, selectRuntime } from '../../agent/runtime/runtime-selection.js';
 import { parsePortRange } from '../../scheduling/port-allocator.js';
 import { UsageError } from '../../main/config.js';
+import { HOST_FLAGS, HOST_FLAGS_HELP, parseHostFlags } from '../../main/host-flags.js';
 import { systemClock } from '../../platform/clock.js';
 import { systemRandom } from '../../platform/random.js';
 import { createLogger } from '../../platform/logger.js';
@@ -21,7 +22,7 @@ export const AGENT_FLAGS_HELP = `berth agent flags (each has an env twin, e.g. -
   --cluster NAME        cluster to join (default "default")
   --runtime KIND        auto | docker | process (default auto)
   --port-range LOW-HIGH dynamic host ports (default clear of the kernel's ephemeral range)
-  --attribute K=V       a custom attribute (repeatable)
+${HOST_FLAGS_HELP}
   --access-key-id ID    with --secret-access-key: sign every call (needed when the server runs --auth sigv4)
   --secret-access-key S
   --log-level LEVEL     pino level (default info)`;
@@ -38,7 +39,7 @@ export async function runAgent(argv: readonly string[]): Promise<number> {
         cluster: { type: 'string' },
         runtime: { type: 'string' },
         'port-range': { type: 'string' },
-        attribute: { type: 'string', multiple: true },
+        ...HOST_FLAGS,
         'access-key-id': { type: 'string' },
         'secret-access-key': { type: 'string' },
         'log-level': { type: 'string' },
@@ -63,12 +64,7 @@ export async function runAgent(argv: readonly string[]): Promise<number> {
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
-  const attributes: Record<string, string> = {};
-  for (const a of (values.attribute as string[] | undefined) ?? []) {
-    const eq = a.indexOf('=');
-    if (eq <= 0) throw new UsageError(`--attribute must be KEY=VALUE, got ${a}`);
-    attributes[a.slice(0, eq)] = a.slice(eq + 1);
-  }
+  const host = parseHostFlags(pick, values.attribute as string[] | undefined);
 
   const logger = createLogger({ level: pick('log-level') ?? 'info' });
   const stateDir = resolve(pick('state-dir') ?? './.berth-agent');
@@ -84,7 +80,7 @@ export async function runAgent(argv: readonly string[]): Promise<number> {
     advertiseAddress,
     stateDir,
     ...(portRange ? { portRange } : {}),
-    attributes,
+    ...host,
     clock: systemClock,
     random: systemRandom,
     logger,

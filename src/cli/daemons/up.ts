@@ -1,5 +1,6 @@
 /** `berth up` (everything in one process) and `berth server` (the control plane and a load-balancer node, no agent). */
 import { parseUpConfig } from '../../main/config.js';
+import { HOST_FLAGS_HELP } from '../../main/host-flags.js';
 import { startBerth } from '../../main/up.js';
 import { createLogger } from '../../platform/logger.js';
 import { untilSignal } from './until-signal.js';
@@ -17,7 +18,10 @@ export const UP_FLAGS_HELP = `berth up / berth server flags (each has an env twi
   --auth MODE           none | sigv4 (default none on loopback)
   --access-key-id ID --secret-access-key SECRET   a key accepted under sigv4 (also <data-dir>/credentials)
   --no-demo             do not create the demo stack on first start (up only)
-  --log-level LEVEL     pino level (default info)`;
+  --web-root DIR        serve this console build instead of the package's dist/web
+  --log-level LEVEL     pino level (default info)
+the local agent's host (up only):
+${HOST_FLAGS_HELP}`;
 
 export async function runUp(argv: readonly string[], withAgent: boolean): Promise<number> {
   const config = parseUpConfig(argv, process.env);
