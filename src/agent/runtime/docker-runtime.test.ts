@@ -1,4 +1,8 @@
 import { describe, test } from 'node:test';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { connect, createServer, type Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { requirement } from '../../../test/support/requirements.js';
 import { ensureTestImage } from '../../../test/support/test-image.js';
@@ -58,5 +62,53 @@ describe('docker create options', () => {
     assert.equal(o.HostConfig?.PortBindings, undefined);
     assert.equal(o.ExposedPorts, undefined);
     assert.deepEqual(o.Healthcheck?.Test, ['CMD-SHELL', 'true']);
+  });
+});
+
+describe('docker exit events across a dropped daemon connection', { skip: requirement('docker') }, () => {
+  test('the event stream is reopened, the listener is told exits may have been missed, and later exits arrive', async () => {
+    // A unix-socket proxy in front of the real Docker socket: destroying its connections is what a
+    // dockerd restart looks like to the client, without disturbing other tests' containers.
+    const dir = mkdtempSync(join(tmpdir(), 'berth-docker-proxy-'));
+    const path = join(dir, 'docker.sock');
+    const conns = new Set<Socket>();
+    const proxy = createServer((client) => {
+      const upstream = connect('/var/run/docker.sock');
+      conns.add(client);
+      conns.add(upstream);
+      client.pipe(upstream).pipe(client);
+      const drop = () => { client.destroy(); upstream.destroy(); conns.delete(client); conns.delete(upstream); };
+      client.on('error', drop).on('close', drop);
+      upstream.on('error', drop).on('close', drop);
+    });
+    await new Promise<void>((r) => proxy.listen(path, r));
+    const rt = new DockerRuntime({ socketPath: path });
+    const image = await ensureTestImage();
+    const seen: string[] = [];
+    const unsubscribe = rt.onExit((id) => seen.push(id));
+    const ids: string[] = [];
+    try {
+      await new Promise((r) => setTimeout(r, 300));
+      for (const c of conns) c.destroy();
+      const deadline = Date.now() + 10_000;
+      while (!seen.includes('') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      assert.ok(seen.includes(''), `reconnected and said so (seen: ${JSON.stringify(seen)})`);
+
+      const id = await rt.create({
+        name: 'exits', image, portBindings: [], bindIp: '127.0.0.1', networkMode: 'bridge', stopTimeoutS: 1,
+        labels: { [BERTH_LABELS.cluster]: 'events-test', [BERTH_LABELS.taskArn]: 'arn:aws:ecs:local:0:task/events-test/t1' },
+        entryPoint: ['/bin/sh', '-c'], command: ['exit 3'],
+      });
+      ids.push(id);
+      await rt.start(id);
+      while (!seen.includes(id) && Date.now() < deadline + 10_000) await new Promise((r) => setTimeout(r, 100));
+      assert.ok(seen.includes(id), 'an exit after the reconnect is reported');
+    } finally {
+      unsubscribe();
+      for (const id of ids) await rt.remove(id).catch(() => undefined);
+      for (const c of conns) c.destroy();
+      await new Promise((r) => proxy.close(() => r(undefined)));
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

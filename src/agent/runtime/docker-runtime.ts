@@ -28,6 +28,9 @@ export interface DockerRuntimeOptions {
   socketPath?: string;
 }
 
+const EVENTS_RETRY_MIN_MS = 1_000;
+const EVENTS_RETRY_MAX_MS = 10_000;
+
 export class DockerRuntime implements ContainerRuntime {
   readonly kind = 'docker' as const;
   private readonly docker: Docker;
@@ -157,32 +160,58 @@ export class DockerRuntime implements ContainerRuntime {
     }
   }
 
+  /**
+   * Container exits from Docker's event stream. The stream ends when dockerd restarts or the socket
+   * drops: it is opened again (1 s, doubling to 10 s) for as long as someone listens, and each
+   * reopening tells the listener `''`, since anything may have exited while it was closed.
+   */
   onExit(listener: (runtimeId: string) => void): () => void {
     let stream: (NodeJS.ReadableStream & { destroy(): void }) | undefined;
     let closed = false;
-    void this.docker
-      .getEvents({ filters: { type: ['container'], event: ['die'], label: [BERTH_LABELS.containerName] } })
-      .then((s) => {
-        stream = s as typeof stream;
-        if (closed) return stream!.destroy();
-        let rest = '';
-        stream!.on('data', (chunk: Buffer) => {
-          const lines = (rest + chunk.toString('utf8')).split('\n');
-          rest = lines.pop() ?? '';
-          for (const l of lines) {
-            try {
-              const id = (JSON.parse(l) as { id?: string }).id;
-              if (id) listener(id);
-            } catch {
-              /* a torn line; the agent reconciles anyway */
+    let retry: NodeJS.Timeout | undefined;
+    let delayMs = EVENTS_RETRY_MIN_MS;
+    const again = () => {
+      stream = undefined;
+      if (closed || retry) return;
+      retry = setTimeout(() => {
+        retry = undefined;
+        open(true);
+      }, delayMs);
+      retry.unref?.();
+      delayMs = Math.min(EVENTS_RETRY_MAX_MS, delayMs * 2);
+    };
+    const open = (reopened: boolean) => {
+      this.docker
+        .getEvents({ filters: { type: ['container'], event: ['die'], label: [BERTH_LABELS.containerName] } })
+        .then((s) => {
+          const events = s as NodeJS.ReadableStream & { destroy(): void };
+          if (closed) return events.destroy();
+          stream = events;
+          delayMs = EVENTS_RETRY_MIN_MS;
+          if (reopened) listener('');
+          let rest = '';
+          events.on('data', (chunk: Buffer) => {
+            const lines = (rest + chunk.toString('utf8')).split('\n');
+            rest = lines.pop() ?? '';
+            for (const l of lines) {
+              try {
+                const id = (JSON.parse(l) as { id?: string }).id;
+                if (id) listener(id);
+              } catch {
+                /* a torn line; the agent reconciles anyway */
+              }
             }
-          }
-        });
-        stream!.on('error', () => undefined);
-      })
-      .catch(() => undefined);
+          });
+          events.on('error', () => undefined);
+          events.once('close', again);
+          events.once('end', again);
+        })
+        .catch(again);
+    };
+    open(false);
     return () => {
       closed = true;
+      clearTimeout(retry);
       stream?.destroy();
     };
   }

@@ -111,7 +111,11 @@ export interface ContainerRuntime {
   /** Containers carrying every given label (value '' or undefined matches any value). Exited ones too. */
   list(labelFilter: Record<string, string | undefined>): Promise<ContainerState[]>;
   logs(runtimeId: string, options?: LogOptions): AsyncIterable<LogLine>;
-  /** Calls back when a container exits; returns the unsubscribe. A hint to reconcile sooner, not a source of truth. */
+  /**
+   * Calls back when a container exits (its runtimeId, or '' when exits may have been missed, e.g. after
+   * the runtime's event stream reconnected); returns the unsubscribe. A hint to reconcile sooner, not a
+   * source of truth.
+   */
   onExit?(listener: (runtimeId: string) => void): () => void;
   /** Releases connections and timers held by the runtime (containers keep running). */
   close?(): Promise<void>;
