@@ -108,6 +108,21 @@ describe('task convergence', () => {
     assert.equal(h.healthStatus, 'UNHEALTHY');
   });
 
+  test('a draining task (DEACTIVATING, still wanted) keeps running and is not reported again and again', async () => {
+    const rt = new FakeRuntime(() => NOW);
+    const t = task('d', { lastStatus: 'PENDING' });
+    const observed = await runIn(rt, t, [20006]);
+    const [a] = converge(input({ tasks: [t], observed })).actions;
+    assert.ok(a?.type === 'report');
+    const recorded = a.containers.map((c) => ({ name: c.name, runtimeId: c.runtimeId!, lastStatus: c.lastStatus, healthStatus: c.healthStatus!, networkBindings: c.networkBindings! }));
+    const draining = { ...t, lastStatus: 'DEACTIVATING' as TaskState, recorded };
+    assert.deepEqual(converge(input({ tasks: [draining], observed })).actions, [], 'nothing to do while it drains');
+    rt.setHealth(observed[0]!.runtimeId, 'HEALTHY');
+    const [h] = converge(input({ tasks: [draining], observed: await rt.list({}) })).actions;
+    assert.ok(h?.type === 'report');
+    assert.equal(h.lastStatus, 'DEACTIVATING', 'a report never claims RUNNING for a draining task');
+  });
+
   test('a task interrupted mid-start creates only the missing containers and starts the created ones', async () => {
     const rt = new FakeRuntime(() => NOW);
     const t = task('a', { lastStatus: 'PENDING', containers: [container({ name: 'one' }), container({ name: 'two' })] });

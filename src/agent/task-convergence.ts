@@ -153,7 +153,7 @@ export function converge(input: ConvergenceInput): ConvergencePlan {
       continue;
     }
 
-    // ACTIVATING or RUNNING: everything should be there.
+    // ACTIVATING, RUNNING or DEACTIVATING (draining, still wanted): everything should be there.
     const vanished = task.containers.filter((c) => c.essential && !named.has(c.name));
     if (vanished.length > 0) {
       const reasons: Record<string, string> = {};
@@ -212,8 +212,10 @@ function runningReport(task: AssignedTask, obs: readonly ContainerState[], bindI
     if (c.exitCode !== undefined) r.exitCode = c.exitCode;
     return r;
   });
-  // ACTIVATING is where target registration will hold a task; until then it passes straight through.
-  return { type: 'report', task, lastStatus: 'RUNNING', containers, healthStatus: taskHealth(task, health) };
+  // ACTIVATING passes straight through to RUNNING. DEACTIVATING is the scheduler's (targets draining):
+  // the report keeps it, or it would differ from the record forever and be sent again every pass.
+  const lastStatus: TaskState = task.lastStatus === 'DEACTIVATING' ? 'DEACTIVATING' : 'RUNNING';
+  return { type: 'report', task, lastStatus, containers, healthStatus: taskHealth(task, health) };
 }
 
 function differs(task: AssignedTask, report: Extract<Action, { type: 'report' }>): boolean {

@@ -35,3 +35,13 @@ test('never backwards; STOPPED is final; the first stopCode wins and the desire 
   assert.equal(stopped.containers[0]!.exitCode, 3);
   assert.equal(applyTaskState(stopped, { cluster: 'c', taskArn: 'arn:t', lastStatus: 'RUNNING', containers: [] }, 5), undefined);
 });
+
+test('a task the scheduler marked DEACTIVATING (targets draining) stays wanted through RUNNING reports', () => {
+  const running = applyTaskState(base(), { cluster: 'c', taskArn: 'arn:t', lastStatus: 'RUNNING', containers: [] }, 1)!;
+  const draining = { ...running, lastStatus: 'DEACTIVATING' as const, stoppingAt: 2 };
+  const reported = applyTaskState(draining, { cluster: 'c', taskArn: 'arn:t', lastStatus: 'RUNNING', healthStatus: 'HEALTHY', containers: [] }, 3)!;
+  assert.equal(reported.lastStatus, 'DEACTIVATING');
+  assert.equal(reported.desiredStatus, 'RUNNING');
+  const stopping = applyTaskState({ ...reported, desiredStatus: 'STOPPED' }, { cluster: 'c', taskArn: 'arn:t', lastStatus: 'STOPPING', containers: [] }, 4)!;
+  assert.equal(stopping.lastStatus, 'STOPPING');
+});

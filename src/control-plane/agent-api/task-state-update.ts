@@ -68,7 +68,8 @@ export function applyTaskState(task: TrackedTask, report: TaskStateReport, now: 
   if (next.stopCode === undefined && report.stopCode !== undefined) next.stopCode = report.stopCode;
   if (next.stoppedReason === undefined && report.stoppedReason !== undefined) next.stoppedReason = report.stoppedReason;
   // The agent stopping a task on its own (an essential container exited) makes that the desire too.
-  if (reached >= stateIndex('DEACTIVATING') || report.stopCode !== undefined) next.desiredStatus = 'STOPPED';
+  // DEACTIVATING alone does not: the scheduler writes it while targets drain, with the task still wanted.
+  if (reached >= stateIndex('STOPPING') || report.stopCode !== undefined) next.desiredStatus = 'STOPPED';
   if (JSON.stringify(next) === JSON.stringify(task)) return undefined;
   next.version = task.version + 1;
   return next;

@@ -6,10 +6,10 @@ import { stoppedTask } from './plan-commit.js';
 const task = { taskArn: 't', lastStatus: 'RUNNING', desiredStatus: 'RUNNING', version: 3, containers: [{ name: 'app', lastStatus: 'RUNNING' }] } as unknown as TaskRecord;
 const why = { taskArn: 't', stopCode: 'ServiceSchedulerInitiated' as const, stoppedReason: 'Scaling activity initiated by (deployment d)' };
 
-test('deregister first: reason and stoppingAt written, desiredStatus kept RUNNING', () => {
+test('deregister first: DEACTIVATING, reason and stoppingAt written, desiredStatus kept RUNNING', () => {
   const t = stoppedTask(task, { ...why, deregisterFirst: true }, 100);
   assert.equal(t.desiredStatus, 'RUNNING');
-  assert.equal(t.lastStatus, 'RUNNING', 'lastStatus stays the agent’s');
+  assert.equal(t.lastStatus, 'DEACTIVATING', 'as ECS shows a task whose targets deregister');
   assert.equal(t.stoppingAt, 100);
   assert.equal(t.stoppedReason, why.stoppedReason);
   assert.equal(t.version, 4);

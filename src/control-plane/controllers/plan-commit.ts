@@ -20,9 +20,9 @@ export interface Placed {
 export const DEFAULT_DEREGISTRATION_DELAY_S = 300;
 
 /**
- * The task after a stop item. Draining first: stoppingAt and the reason, desiredStatus kept RUNNING,
- * lastStatus left to the agent (see README: writing DEACTIVATING would make today's agent report
- * stop the task before draining ends). Then desiredStatus STOPPED; a lost host's tasks STOPPED outright.
+ * The task after a stop item. Draining first: lastStatus DEACTIVATING (as ECS shows a task whose
+ * targets deregister), stoppingAt and the reason, desiredStatus kept RUNNING so the agent keeps it
+ * running. Then desiredStatus STOPPED; a lost host's tasks STOPPED outright.
  */
 export function stoppedTask(t: TaskRecord, stop: StopItem, now: number): TaskRecord {
   const next: TaskRecord = {
@@ -39,6 +39,8 @@ export function stoppedTask(t: TaskRecord, stop: StopItem, now: number): TaskRec
     next.containers = t.containers.map((c) => (c.lastStatus === 'STOPPED' ? c : { ...c, lastStatus: 'STOPPED' }));
   } else if (!stop.deregisterFirst) {
     next.desiredStatus = 'STOPPED';
+  } else if (t.lastStatus === 'ACTIVATING' || t.lastStatus === 'RUNNING') {
+    next.lastStatus = 'DEACTIVATING';
   }
   return next;
 }
