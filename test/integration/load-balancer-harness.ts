@@ -25,7 +25,7 @@ export { freePort };
 export interface Upstream {
   readonly port: number;
   readonly name: string;
-  /** What /health answers. */
+  /** What /health answers; 0: it never answers (a hung health endpoint). */
   healthStatus: number;
   hits: number;
   close(): Promise<void>;
@@ -35,6 +35,7 @@ export async function upstream(name: string, onRequest?: (req: http.IncomingMess
   const u = { name, healthStatus: 200, hits: 0 } as Upstream & { port: number };
   const server = http.createServer((req, res) => {
     if (req.url === '/health') {
+      if (u.healthStatus === 0) return;
       res.writeHead(u.healthStatus);
       res.end();
       return;

@@ -84,4 +84,33 @@ describe('load-balancer node through the AWS SDK', () => {
       (e: any) => e.name === 'InvalidConfigurationRequestException' && /already in use on this host/.test(e.message),
     );
   });
+
+  test('a hung health endpoint is Target.Timeout; checks disabled is unavailable; a group no listener uses is unused', async () => {
+    const hung = await upstream('hung');
+    hung.healthStatus = 0;
+    try {
+      const lb = (await w.elb.send(new elb.CreateLoadBalancerCommand({ Name: 'timeouts', Scheme: 'internal' }))).LoadBalancers![0]!;
+      const mk = async (name: string, extra: Partial<elb.CreateTargetGroupCommandInput> = {}) => (await w.elb.send(new elb.CreateTargetGroupCommand({
+        Name: name, Protocol: 'HTTP', Port: 80, TargetType: 'instance', HealthCheckPath: '/health', HealthCheckIntervalSeconds: 5, HealthCheckTimeoutSeconds: 2, UnhealthyThresholdCount: 2, ...extra,
+      }))).TargetGroups![0]!;
+      const slow = await mk('slow');
+      const unchecked = await mk('unchecked', { HealthCheckEnabled: false });
+      const idle = await mk('idle');
+      const port = await freePort();
+      const listener = (await w.elb.send(new elb.CreateListenerCommand({ LoadBalancerArn: lb.LoadBalancerArn, Protocol: 'HTTP', Port: port, DefaultActions: [{ Type: 'forward', TargetGroupArn: slow.TargetGroupArn }] }))).Listeners![0]!;
+      await w.elb.send(new elb.CreateRuleCommand({
+        ListenerArn: listener.ListenerArn, Priority: 1, Conditions: [{ Field: 'path-pattern', PathPatternConfig: { Values: ['/unchecked/*'] } }],
+        Actions: [{ Type: 'forward', TargetGroupArn: unchecked.TargetGroupArn }],
+      }));
+      for (const tg of [slow, unchecked, idle]) {
+        await w.elb.send(new elb.RegisterTargetsCommand({ TargetGroupArn: tg.TargetGroupArn, Targets: [{ Id: 'i-0aaa', Port: hung.port }] }));
+      }
+      const timedOut = await eventually(() => health(slow.TargetGroupArn!), (h) => h[0]?.[1] === 'unhealthy', 25_000);
+      assert.deepEqual(timedOut, [[hung.port, 'unhealthy', 'Target.Timeout']]);
+      assert.deepEqual(await health(unchecked.TargetGroupArn!), [[hung.port, 'unavailable', 'Target.HealthCheckDisabled']]);
+      assert.deepEqual(await health(idle.TargetGroupArn!), [[hung.port, 'unused', 'Target.NotInUse']]);
+    } finally {
+      await hung.close();
+    }
+  });
 });

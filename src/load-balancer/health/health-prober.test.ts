@@ -4,7 +4,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { systemClock } from '../../platform/clock.js';
 import { seededRandom } from '../../platform/random.js';
-import { HealthProber, probeOnce, type ProbeTarget } from './health-prober.js';
+import { firstCheckDelayMs, HealthProber, nextCheckDueAt, probeOnce, type ProbeTarget } from './health-prober.js';
 import { compileMatcher } from './matcher.js';
 import type { TargetHealthRecord } from './health-state-machine.js';
 import { freePort } from '../../platform/free-port.js';
@@ -109,4 +109,16 @@ test('prober: a fixed health-check port and disabled checks', async () => {
   assert.equal(prober.health('tg', { id: 'i-2', port: 2 })!.state, 'unavailable');
   prober.stop();
   await up.close();
+});
+
+test('checks are jittered: the first within the first second, later ones ±5% around the interval', () => {
+  assert.equal(firstCheckDelayMs(5, 0), 0);
+  assert.equal(firstCheckDelayMs(5, 0.999), 999);
+  assert.equal(firstCheckDelayMs(0.5, 0.5), 250, 'an interval under a second bounds the offset');
+  assert.equal(nextCheckDueAt(10_000, 30, 0.05, 0.5), 40_000);
+  assert.equal(nextCheckDueAt(10_000, 30, 0.05, 0), 38_500);
+  assert.equal(nextCheckDueAt(10_000, 30, 0.05, 1), 41_500);
+  // Spread: 1,000 targets' first checks land across the second, not in one instant.
+  const offsets = new Set(Array.from({ length: 1000 }, (_, i) => Math.floor(firstCheckDelayMs(5, i / 1000) / 100)));
+  assert.equal(offsets.size, 10);
 });

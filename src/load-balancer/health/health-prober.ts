@@ -61,6 +61,20 @@ interface Entry {
   nextAt: number;
 }
 
+/**
+ * When a new target's first check runs: at a random point of the first second (or of the interval,
+ * when shorter), so targets registered together are not all probed at once.
+ */
+export function firstCheckDelayMs(intervalSeconds: number, r: number): number {
+  return Math.floor(r * Math.min(intervalSeconds * 1000, 1000));
+}
+
+/** The next check is due an interval after the last was due, moved by up to ±jitter of the interval. */
+export function nextCheckDueAt(lastDueAt: number, intervalSeconds: number, jitter: number, r: number): number {
+  const interval = intervalSeconds * 1000;
+  return lastDueAt + interval + (r - 0.5) * 2 * jitter * interval;
+}
+
 export class HealthProber {
   private readonly entries = new Map<string, Entry>();
   private stopped = false;
@@ -117,7 +131,7 @@ export class HealthProber {
   }
 
   private firstDelay(s: HealthCheckSettings): number {
-    return Math.floor(this.options.random.next() * Math.min(s.intervalSeconds * 1000, 1000));
+    return firstCheckDelayMs(s.intervalSeconds, this.options.random.next());
   }
 
   private schedule(entry: Entry, delay: number): void {
@@ -129,10 +143,9 @@ export class HealthProber {
 
   private run(entry: Entry): void {
     const s = entry.target.settings;
-    const interval = s.intervalSeconds * 1000;
-    const drift = (this.options.random.next() - 0.5) * 2 * (this.options.jitter ?? 0.05) * interval;
     // The next check is due an interval after this one was due, not after it finishes.
-    this.schedule(entry, Math.max(0, entry.nextAt + interval + drift - this.options.clock.now()));
+    const due = nextCheckDueAt(entry.nextAt, s.intervalSeconds, this.options.jitter ?? 0.05, this.options.random.next());
+    this.schedule(entry, Math.max(0, due - this.options.clock.now()));
     const port = s.port === 'traffic-port' ? entry.target.port : s.port;
     void probeOnce(entry.target.address, port, s.path, s.timeoutSeconds * 1000, entry.matcher).then((outcome) => {
       if (this.entries.get(HealthProber.key(entry.target.targetGroupArn, entry.target)) !== entry) return;
