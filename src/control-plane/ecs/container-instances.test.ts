@@ -78,6 +78,11 @@ describe('container instances', () => {
     assert.deepEqual(await list({ filter: 'attribute:stack == prod' }), [a.containerInstanceArn]);
     assert.deepEqual(await list({ filter: 'ec2InstanceId == i-b' }), [b.containerInstanceArn]);
     await assert.rejects(list({ filter: 'task:group == x' }), awsError('InvalidParameterException'));
+    const first = await k.call('ListContainerInstances', { cluster: 'c', maxResults: 1 });
+    assert.equal(first.containerInstanceArns.length, 1);
+    const second = await k.call('ListContainerInstances', { cluster: 'c', maxResults: 1, nextToken: first.nextToken });
+    assert.equal(second.nextToken, undefined);
+    assert.deepEqual([...first.containerInstanceArns, ...second.containerInstanceArns].sort(), [a.containerInstanceArn, b.containerInstanceArn].sort());
   });
 
   test('UpdateContainerInstancesState: DRAINING takes no new tasks; back to ACTIVE does', async () => {

@@ -115,6 +115,17 @@ describe('tasks', () => {
     assert.deepEqual(await list({ desiredStatus: 'STOPPED' }), [stopped.taskArn]);
     assert.deepEqual(await list({ desiredStatus: 'PENDING' }), []);
     await assert.rejects(k.call('ListTasks', { cluster: 'c', serviceName: 'nope' }), awsError('ServiceNotFoundException'));
+    // Pages: maxResults 1, nextToken followed to the end, every task once.
+    const paged: string[] = [];
+    let token: string | undefined;
+    do {
+      const p = await k.call('ListTasks', { cluster: 'c', maxResults: 1, ...(token ? { nextToken: token } : {}) });
+      assert.ok(p.taskArns.length <= 1);
+      paged.push(...p.taskArns);
+      token = p.nextToken;
+    } while (token);
+    assert.deepEqual(paged.sort(), [onA.taskArn, onB.taskArn].sort());
+    await assert.rejects(k.call('ListTasks', { cluster: 'c', nextToken: 'garbage' }), awsError('InvalidParameterException'));
     const d = await k.call('DescribeTasks', { cluster: 'c', tasks: [onA.taskArn, 'b'.repeat(32)], include: ['TAGS'] });
     assert.equal(d.tasks[0].taskArn, onA.taskArn);
     assert.deepEqual(d.tasks[0].tags, []);
