@@ -32,6 +32,8 @@ export interface UpConfig {
   readonly lostAfterMs: number;
   /** The built console (vite's output, holding index.html); default: the package's dist/web. */
   readonly webRoot?: string;
+  /** Where `internal` load balancers listen (default 127.0.0.1; e.g. a private address for other hosts). */
+  readonly internalAddress: string;
   /** The local agent's host: memory reserve, reserved ports, custom attributes. */
   readonly agentHost: HostOptions;
 }
@@ -54,11 +56,19 @@ const options = {
   'agent-timeout': { type: 'string' },
   'lost-after': { type: 'string' },
   'web-root': { type: 'string' },
+  'internal-address': { type: 'string' },
   ...HOST_FLAGS,
 } as const;
 
 export function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+function ipv4(value: string, flag: string): string {
+  if (!/^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.test(value) || value.split('.').some((o) => Number(o) > 255)) {
+    throw new UsageError(`--${flag} must be an IPv4 address, got ${value}`);
+  }
+  return value;
 }
 
 export function parseUpConfig(argv: readonly string[], env: NodeJS.ProcessEnv): UpConfig {
@@ -118,6 +128,7 @@ export function parseUpConfig(argv: readonly string[], env: NodeJS.ProcessEnv): 
     lostAfterMs: seconds('lost-after', 600),
     ...(portRange ? { portRange } : {}),
     ...(pick('web-root') ? { webRoot: pick('web-root')! } : {}),
+    internalAddress: ipv4(pick('internal-address') ?? '127.0.0.1', 'internal-address'),
     agentHost: parseHostFlags((f) => pick(f as keyof typeof options), values.attribute as string[] | undefined),
   };
 }

@@ -25,3 +25,10 @@ test('berth up takes them, flags and env twins', () => {
   const c = parseUpConfig(['--memory-reserve', '100', '--attribute', 'zone=x', '--attribute', 'gpu=no'], { BERTH_RESERVED_PORTS: '22' });
   assert.deepEqual(c.agentHost, { memoryReserveMiB: 100, reservedPorts: [22], attributes: { zone: 'x', gpu: 'no' } });
 });
+
+test('--internal-address: where internal load balancers listen', () => {
+  assert.equal(parseUpConfig([], {}).internalAddress, '127.0.0.1');
+  assert.equal(parseUpConfig(['--internal-address', '127.0.0.9'], {}).internalAddress, '127.0.0.9');
+  assert.equal(parseUpConfig([], { BERTH_INTERNAL_ADDRESS: '10.0.0.5' }).internalAddress, '10.0.0.5');
+  assert.throws(() => parseUpConfig(['--internal-address', 'eth0'], {}), UsageError);
+});

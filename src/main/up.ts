@@ -77,7 +77,7 @@ export async function startBerth(config: UpConfig, logger: Logger, options: Star
 
   try {
     // The load-balancer node first: CreateListener asks it whether a port is free on this host.
-    const lb = await startLoadBalancerNode({ store, clock, random, logger: logger.child({ component: 'lb' }), dataDir });
+    const lb = await startLoadBalancerNode({ store, clock, random, logger: logger.child({ component: 'lb' }), dataDir, internalBindAddress: config.internalAddress });
     stoppers.push(() => lb.stop());
 
     const handlerDeps = { store, clock, random, logger };

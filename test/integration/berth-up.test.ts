@@ -6,6 +6,8 @@ import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ECSClient, ListClustersCommand, RegisterTaskDefinitionCommand, DescribeTaskDefinitionCommand, CreateClusterCommand } from '@aws-sdk/client-ecs';
 import { removeDataDir, startBerthProcess, type BerthProcess } from '../support/berth-process.js';
+import * as elb from '@aws-sdk/client-elastic-load-balancing-v2';
+import { freePort } from '../../src/platform/free-port.js';
 
 const client = (endpoint: string) =>
   new ECSClient({ endpoint, region: 'eu-west-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' }, maxAttempts: 1 });
@@ -75,5 +77,25 @@ describe('berth up process', () => {
     const code = await b.stop();
     assert.equal(code, 0, b.output());
     assert.ok(Date.now() - t0 < 5_000, `took ${Date.now() - t0} ms`);
+  });
+
+  test('--internal-address: internal load balancers listen there and only there', async () => {
+    const b = await startBerthProcess({ args: ['--internal-address', '127.0.0.9', '--runtime', 'process'] });
+    started.push(b);
+    const lbs = new elb.ElasticLoadBalancingV2Client({ endpoint: b.apiUrl, region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
+    const lb = (await lbs.send(new elb.CreateLoadBalancerCommand({ Name: 'private', Scheme: 'internal' }))).LoadBalancers![0]!;
+    const port = await freePort('127.0.0.9');
+    await lbs.send(new elb.CreateListenerCommand({
+      LoadBalancerArn: lb.LoadBalancerArn, Protocol: 'HTTP', Port: port,
+      DefaultActions: [{ Type: 'fixed-response', FixedResponseConfig: { StatusCode: '200', ContentType: 'text/plain', MessageBody: 'private' } }],
+    }));
+    let body = '';
+    for (let i = 0; i < 50 && body !== 'private'; i++) {
+      body = await fetch(`http://127.0.0.9:${port}/`).then((r) => r.text(), () => '');
+      if (body !== 'private') await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.equal(body, 'private');
+    await assert.rejects(fetch(`http://127.0.0.1:${port}/`), 'nothing listens on the default loopback address');
+    lbs.destroy();
   });
 });
