@@ -212,3 +212,47 @@ describe('web console in chromium', { skip: chromiumRequirement(), timeout: 300_
     await screenshot('container-instances');
   });
 });
+
+describe('web console sign-in under --auth sigv4', { skip: chromiumRequirement(), timeout: 120_000 }, () => {
+  let berth: BerthProcess | undefined;
+  let browser: Browser | undefined;
+
+  before(async () => {
+    const webRoot = await buildConsole();
+    berth = await startBerthProcess({
+      args: ['--runtime', 'process', '--auth', 'sigv4', '--access-key-id', 'AKIDCONSOLE', '--secret-access-key', 'console-secret'],
+      env: { BERTH_WEB_ROOT: webRoot },
+    });
+    browser = await launchChromium();
+  });
+
+  after(async () => {
+    await browser?.close();
+    if (berth) {
+      await berth.stop();
+      removeDataDir(berth.dataDir);
+    }
+  });
+
+  test('the console asks for the API key, refuses a wrong one in words, and opens with the right one', async () => {
+    const page = await browser!.newPage({ viewport: { width: 1360, height: 900 } });
+    page.setDefaultTimeout(15_000);
+    await page.goto(`${berth!.apiUrl}/`);
+    await page.getByRole('heading', { name: 'Sign in to Berth' }).waitFor();
+    await page.locator('input[name=accessKeyId]').fill('AKIDCONSOLE');
+    await page.locator('input[name=secretAccessKey]').fill('not-the-secret');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    const alert = page.getByRole('alert');
+    await alert.waitFor();
+    assert.match(await alert.innerText(), /not one this server accepts/);
+    await page.screenshot({ path: join(ARTIFACTS, 'sign-in-refused.png') });
+    await page.locator('input[name=secretAccessKey]').fill('console-secret');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'Load balancers' }).waitFor();
+    await page.locator('.live.up').waitFor();
+    // Without the session cookie the console API is closed.
+    const anonymous = await fetch(`${berth!.apiUrl}/berth/console/v1/load-balancers`);
+    assert.equal(anonymous.status, 401);
+    await anonymous.arrayBuffer();
+  });
+});
