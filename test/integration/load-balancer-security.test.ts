@@ -60,6 +60,8 @@ describe('security groups, access logs and metrics', () => {
     assert.ok(line, lines.join('\n'));
     assert.match(line, new RegExp(`^http \\S+Z app/logged/[0-9a-f]+ 127\\.0\\.0\\.1:\\d+ 127\\.0\\.0\\.1:${up.port} 0\\.000 \\d+\\.\\d{3} 0\\.000 200 200 \\d+ \\d+ "GET http://127\\.0\\.0\\.1:${port}/logged\\?q=1 HTTP/1\\.1" "test-agent/1\\.0" - - ${tg.TargetGroupArn!.replace(/[/.]/g, '\\$&')} `));
     assert.match(line, /"forward" "-" "-" "127\.0\.0\.1:\d+" "200" "-" "-" -$/);
+    // The trace id sent to the target, and priority 0 for the listener's default rule (ALB's words).
+    assert.match(line, / "Root=1-[0-9a-f]{8}-[0-9a-f]{24}" "-" "-" 0 \S+Z "forward" /);
 
     const metrics = await (await fetch(`${w.endpoint}/metrics`)).text();
     const count = metrics.match(/berth_lb_requests_total\{load_balancer="logged",target_group="logged",code="200",origin="target"\} (\d+)/);

@@ -116,11 +116,13 @@ export function entryFor(o: RequestOutcome, table: RoutingTable, now: number): A
     request: `${req.method} http://${host}${req.url} HTTP/${req.httpVersion}`,
     userAgent: String(req.headers['user-agent'] ?? '-'),
     targetGroupArn: o.targetGroupArn,
-    traceId: String(req.headers['x-amzn-trace-id'] ?? '-'),
+    // What was sent to the target (ALB's own Root when the client sent none), else what came in.
+    traceId: o.traceId ?? String(req.headers['x-amzn-trace-id'] ?? '-'),
     domainName: '-',
-    matchedRulePriority: '-',
+    // ALB: the matched rule's priority, 0 for the default rule, '-' when no rule was evaluated.
+    matchedRulePriority: o.rulePriority === undefined ? '-' : o.rulePriority === 'default' ? '0' : String(o.rulePriority),
     requestCreationTime: new Date(now - o.durationMs),
-    actionsExecuted: byTarget ? 'forward' : location !== undefined ? 'redirect' : o.targetGroupArn === undefined && o.status < 500 ? 'fixed-response' : '-',
+    actionsExecuted: o.targetGroupArn !== undefined ? 'forward' : location !== undefined ? 'redirect' : o.rulePriority !== undefined ? 'fixed-response' : '-',
     redirectUrl: location !== undefined ? String(location) : '-',
     errorReason: '-',
   };

@@ -21,7 +21,7 @@ import { stripPort } from '../routing/rule-matcher.js';
 import { albErrorBody, albServer, sendAlbError } from './alb-response.js';
 import { classifyRequest, desyncVerdict } from './desync.js';
 import { forwardHeaders, responseHeaders } from './forward-headers.js';
-import { noMetrics, type ProxyMetrics } from './proxy-metrics.js';
+import { noMetrics, type ProxyMetrics, type RequestOutcome } from './proxy-metrics.js';
 import { ForwardAttempt } from './forward-attempt.js';
 import { relayUpgrade } from './upgrade-relay.js';
 import { TargetPools, type TargetPool } from './target-pools.js';
@@ -92,10 +92,15 @@ export interface Exchange {
   readonly groupCookie: string[] | undefined;
   /** Ambiguous request (defensive mode): close the client connection after the response. */
   readonly close: boolean;
+  /** For the access log: the rule that matched, and the trace id sent on. */
+  readonly rulePriority: number | 'default';
+  readonly traceId: string | undefined;
   exclude: Set<string> | undefined;
   attempts: number;
   resets: number;
 }
+
+type LogFacts = Pick<RequestOutcome, 'rulePriority' | 'traceId'>;
 
 export class ProxyEngine {
   readonly pools: TargetPools;
@@ -175,7 +180,7 @@ export class ProxyEngine {
       const f = fixedResponse(action.fixedResponse);
       res.writeHead(f.status, f.headers);
       res.end(f.body);
-      this.finish(port, undefined, undefined, f.status, 'elb', started, res);
+      this.finish(port, undefined, undefined, f.status, 'elb', started, res, { rulePriority: match.rule.priority });
       return;
     }
     if (action.type === 'redirect') {
@@ -183,13 +188,13 @@ export class ProxyEngine {
       const body = albErrorBody(r.status === 301 ? 301 : 302);
       res.writeHead(r.status, { Server: albServer, Location: r.location, 'Content-Type': 'text/html', 'Content-Length': body.length });
       res.end(body);
-      this.finish(port, undefined, undefined, r.status, 'elb', started, res);
+      this.finish(port, undefined, undefined, r.status, 'elb', started, res, { rulePriority: match.rule.priority });
       return;
     }
-    this.forward(req, res, listener, action, started, close);
+    this.forward(req, res, listener, action, started, close, match.rule.priority);
   }
 
-  private forward(req: http.IncomingMessage, res: http.ServerResponse, listener: CompiledListener, action: ForwardAction, started: number, close: boolean): void {
+  private forward(req: http.IncomingMessage, res: http.ServerResponse, listener: CompiledListener, action: ForwardAction, started: number, close: boolean, rulePriority: number | 'default'): void {
     const table = this.table();
     const secret = this.options.stickinessSecret;
     const ctx: PickContext = { now: started, random: this.options.random };
@@ -225,6 +230,9 @@ export class ProxyEngine {
         ? stickySetCookies(tgCookie, tgCorsCookie, encodeSticky(secret, 'tg', group.arn, started + (action.stickiness?.durationSeconds ?? 3600) * 1000), started + (action.stickiness?.durationSeconds ?? 3600) * 1000)
         : undefined,
       close,
+      rulePriority,
+      // forwardHeaders always sends one, last but the connection headers.
+      traceId: headers[headers.lastIndexOf('X-Amzn-Trace-Id') + 1],
       exclude: undefined,
       attempts: 0,
       resets: 0,
@@ -238,7 +246,7 @@ export class ProxyEngine {
     if (!choice) {
       // Nothing left to try: no registered targets at all is a 503, a failed retry a 502.
       const status = x.attempts === 0 ? 503 : 502;
-      this.elbAnswer(x.res, x.listener.port, x.group.arn, status, x.started);
+      this.elbAnswer(x.res, x.listener.port, x.group.arn, status, x.started, false, x);
       return;
     }
     x.attempts++;
@@ -270,7 +278,7 @@ export class ProxyEngine {
       return;
     }
     const status = timeoutCodes.has(code) ? 504 : 502;
-    this.elbAnswer(x.res, x.listener.port, x.group.arn, status, x.started);
+    this.elbAnswer(x.res, x.listener.port, x.group.arn, status, x.started, false, x);
   }
 
   /** Response headers for the client: the target's, minus hop-by-hop, plus stickiness cookies. */
@@ -291,7 +299,7 @@ export class ProxyEngine {
   }
 
   finishTarget(x: Exchange, key: string, status: number): void {
-    this.finish(x.listener.port, x.group.arn, key, status, 'target', x.started, x.res);
+    this.finish(x.listener.port, x.group.arn, key, status, 'target', x.started, x.res, x);
   }
 
   releaseTarget(pool: TargetPool): void {
@@ -315,13 +323,17 @@ export class ProxyEngine {
     return out;
   }
 
-  private elbAnswer(res: http.ServerResponse, port: number, tg: string | undefined, status: number, started: number, close = false): void {
+  private elbAnswer(res: http.ServerResponse, port: number, tg: string | undefined, status: number, started: number, close = false, facts?: LogFacts): void {
     sendAlbError(res, status, close);
-    this.finish(port, tg, undefined, status, 'elb', started, res);
+    this.finish(port, tg, undefined, status, 'elb', started, res, facts);
   }
 
-  finish(port: number, tg: string | undefined, target: string | undefined, status: number, origin: 'target' | 'elb', started: number, response?: http.ServerResponse): void {
-    this.metrics.requestFinished({ listenerPort: port, targetGroupArn: tg, target, status, origin, durationMs: this.options.clock.now() - started, response });
+  finish(port: number, tg: string | undefined, target: string | undefined, status: number, origin: 'target' | 'elb', started: number, response?: http.ServerResponse, facts?: LogFacts): void {
+    this.metrics.requestFinished({
+      listenerPort: port, targetGroupArn: tg, target, status, origin, durationMs: this.options.clock.now() - started, response,
+      ...(facts?.rulePriority !== undefined ? { rulePriority: facts.rulePriority } : {}),
+      ...(facts?.traceId !== undefined ? { traceId: facts.traceId } : {}),
+    });
   }
 
   /** WebSocket (any Upgrade): see upgrade-relay.ts. */

@@ -15,6 +15,10 @@ export interface RequestOutcome {
   readonly durationMs: number;
   /** The client response (and through `.req` the request), for access logs; absent for upgrades. */
   readonly response?: ServerResponse;
+  /** The rule that matched (`default` for the listener's default rule); absent when none was evaluated. */
+  readonly rulePriority?: number | 'default';
+  /** The X-Amzn-Trace-Id sent to the target, for forwarded requests. */
+  readonly traceId?: string;
 }
 
 export interface ProxyMetrics {
