@@ -20,6 +20,7 @@ import { AgentService, type LogSource } from '../control-plane/agent-api/agent-s
 import { registerAgentRoutes } from '../control-plane/agent-api/agent-routes.js';
 import { InProcessControlPlaneClient } from '../control-plane/agent-api/in-process-client.js';
 import { inProcessLogSource } from '../control-plane/agent-api/agent-log-source.js';
+import { instanceOfTask, remoteLogSource } from '../control-plane/agent-api/remote-log-source.js';
 import { startAgentLiveness } from '../control-plane/agent-api/agent-liveness.js';
 import { startStoppedTaskSweeper } from '../control-plane/agent-api/stopped-task-sweeper.js';
 import { startServiceController } from '../control-plane/controllers/service-controller.js';
@@ -96,16 +97,18 @@ export async function startBerth(config: UpConfig, logger: Logger, options: Star
     // The configured cluster exists from the first start on (CreateCluster is idempotent).
     await handlers.ecs.CreateCluster!({ clusterName: config.cluster }, ctx());
 
-    // The agent serves its containers' logs; the route exists before the agent does.
+    // Logs come from the local agent for its own tasks, else from the remote agent that runs the
+    // task (remote-log-source.ts). The route exists before the agent does.
     let agent: RunningAgent | undefined;
     let agentRuntimeKind: RuntimeKind | undefined;
-    const logs: LogSource = (req, signal) => {
-      if (!agent) return Promise.reject(new Error('no local agent'));
-      return inProcessLogSource(agent)(req, signal);
-    };
-    const agentService = new AgentService({ store, clock, random, logs });
     const credentials = readCredentialsFile(join(dataDir, 'credentials'));
     if (config.accessKeyId && config.secretAccessKey) credentials.set(config.accessKeyId, config.secretAccessKey);
+    const remoteLogs = remoteLogSource({ store, clock, credentials });
+    const logs: LogSource = async (req, signal) => {
+      if (agent && (await instanceOfTask(store, req)).containerInstanceArn === agent.containerInstanceArn) return inProcessLogSource(agent)(req, signal);
+      return remoteLogs(req, signal);
+    };
+    const agentService = new AgentService({ store, clock, random, logs });
     if (config.auth === 'sigv4' && credentials.size === 0) {
       throw new Error(
         `--auth sigv4 needs keys: pass --access-key-id and --secret-access-key, or write ${join(dataDir, 'credentials')}`,

@@ -32,6 +32,7 @@ import { removeDataDir, repoRoot, startBerthProcess, type BerthProcess } from '.
 import { stopAllTasks } from '../support/stop-everything.js';
 import { freePort } from '../../src/platform/free-port.js';
 import { signRequest } from '../../src/platform/sigv4-signature.js';
+import { berthCli, type CliResult } from './cli-harness.js';
 
 const creds = { accessKeyId: 'AKIDMULTIHOST', secretAccessKey: 'multi-host-secret' };
 
@@ -154,5 +155,20 @@ describe('berth server with two berth agents on 127.0.0.2 and 127.0.0.3', () => 
       pids.add(((await r.json()) as { pid: number }).pid);
     }
     assert.equal(pids.size, 2, 'requests through the listener reach both hosts');
+
+    // berth logs of a task on a remote agent: the server asks that agent, signing with its key.
+    for (const t of tasks) {
+      let out: CliResult | undefined;
+      for (let i = 0; i < 20 && !out?.stdout.includes('listening'); i++) {
+        out = await berthCli(server.apiUrl, ['logs', t.taskArn!, '--tail', '5'], { env: { AWS_ACCESS_KEY_ID: creds.accessKeyId, AWS_SECRET_ACCESS_KEY: creds.secretAccessKey } });
+        if (!out.stdout.includes('listening')) await new Promise((r) => setTimeout(r, 250));
+      }
+      assert.equal(out!.code, 0, out!.stderr);
+      assert.match(out!.stdout, /"msg":"listening"/);
+    }
+    // The agents' log routes refuse a caller without the key.
+    const direct = await fetch(`http://127.0.0.2:51678/berth/agent/v1/logs?cluster=default&task=${encodeURIComponent(tasks[0]!.taskArn!)}&container=app`);
+    assert.equal(direct.status, 403);
+    await direct.arrayBuffer();
   });
 });

@@ -7,16 +7,13 @@ import { intFlag, str, usage } from '../args.js';
 import { CliError, EXIT } from '../cli-error.js';
 import type { Command } from '../command.js';
 import { GLOBAL_FLAGS_HELP } from '../command.js';
-import { AGENT_SIGNING_SERVICE } from '../../control-plane/agent-api/agent-protocol.js';
+import { AGENT_SIGNING_SERVICE, LOGS_PATH, logsQuery } from '../../control-plane/agent-api/agent-protocol.js';
 import { signRequest } from '../../platform/sigv4-signature.js';
 
-export const LOGS_PATH = '/berth/agent/v1/logs';
+export { LOGS_PATH };
 
 export function logsUrl(endpoint: string, q: { cluster: string; taskArn: string; container: string; follow: boolean; tail?: number }): string {
-  const params = new URLSearchParams({ cluster: q.cluster, task: q.taskArn, container: q.container });
-  if (q.follow) params.set('follow', '1');
-  if (q.tail !== undefined) params.set('tail', String(q.tail));
-  return `${endpoint}${LOGS_PATH}?${params}`;
+  return `${endpoint}${LOGS_PATH}?${logsQuery({ cluster: q.cluster, taskArn: q.taskArn, containerName: q.container, follow: q.follow, ...(q.tail !== undefined ? { tail: q.tail } : {}) })}`;
 }
 
 export const logs: Command = {

@@ -8,7 +8,13 @@ import { HttpControlPlaneClient } from '../../agent/http-control-plane-client.js
 import { startAgent } from '../../agent/agent.js';
 import { parseRuntimeChoice, selectRuntime } from '../../agent/runtime/runtime-selection.js';
 import { parsePortRange } from '../../scheduling/port-allocator.js';
-import { UsageError } from '../../main/config.js';
+import { isLoopback, UsageError } from '../../main/config.js';
+import { startAgentLogServer } from '../../agent/agent-log-server.js';
+import type { RunningAgent } from '../../agent/agent.js';
+import { AGENT_KEY_ATTRIBUTE, LOGS_ENDPOINT_ATTRIBUTE } from '../../control-plane/agent-api/agent-protocol.js';
+
+/** The ECS agent's introspection port, reserved on every instance by default: no task takes it. */
+const DEFAULT_LOGS_PORT = 51678;
 import { HOST_FLAGS, HOST_FLAGS_HELP, parseHostFlags } from '../../main/host-flags.js';
 import { systemClock } from '../../platform/clock.js';
 import { systemRandom } from '../../platform/random.js';
@@ -23,8 +29,9 @@ export const AGENT_FLAGS_HELP = `berth agent flags (each has an env twin, e.g. -
   --runtime KIND        auto | docker | process (default auto)
   --port-range LOW-HIGH dynamic host ports (default clear of the kernel's ephemeral range)
 ${HOST_FLAGS_HELP}
-  --access-key-id ID    with --secret-access-key: sign every call (needed when the server runs --auth sigv4)
-  --secret-access-key S
+  --access-key-id ID    with --secret-access-key: sign every call (needed when the server runs --auth sigv4);
+  --secret-access-key S the server signs its log requests to this agent with the same key
+  --logs-port PORT      where this agent serves its containers' logs to the server (default ${DEFAULT_LOGS_PORT}, reserved)
   --log-level LEVEL     pino level (default info)`;
 
 export async function runAgent(argv: readonly string[]): Promise<number> {
@@ -41,6 +48,7 @@ export async function runAgent(argv: readonly string[]): Promise<number> {
         'port-range': { type: 'string' },
         ...HOST_FLAGS,
         'access-key-id': { type: 'string' },
+        'logs-port': { type: 'string' },
         'secret-access-key': { type: 'string' },
         'log-level': { type: 'string' },
       },
@@ -65,14 +73,28 @@ export async function runAgent(argv: readonly string[]): Promise<number> {
     throw new UsageError((err as Error).message);
   }
   const host = parseHostFlags(pick, values.attribute as string[] | undefined);
+  const accessKeyId = pick('access-key-id');
+  const secretAccessKey = pick('secret-access-key');
+  if ((accessKeyId === undefined) !== (secretAccessKey === undefined)) throw new UsageError('--access-key-id and --secret-access-key go together');
+  const accessKey = accessKeyId && secretAccessKey ? { accessKeyId, secretAccessKey } : undefined;
+  const logsPort = Number(pick('logs-port') ?? DEFAULT_LOGS_PORT);
+  if (!Number.isInteger(logsPort) || logsPort < 0 || logsPort > 65535) throw new UsageError(`--logs-port must be 0-65535, got ${pick('logs-port')}`);
 
   const logger = createLogger({ level: pick('log-level') ?? 'info' });
   const stateDir = resolve(pick('state-dir') ?? './.berth-agent');
   const runtime = await selectRuntime(runtimeChoice, { stateDir: join(stateDir, 'processes') });
-  const accessKeyId = pick('access-key-id');
-  const secretAccessKey = pick('secret-access-key');
-  if ((accessKeyId === undefined) !== (secretAccessKey === undefined)) throw new UsageError('--access-key-id and --secret-access-key go together');
-  const client = new HttpControlPlaneClient(server, accessKeyId && secretAccessKey ? { accessKey: { accessKeyId, secretAccessKey } } : {});
+  // Logs leave this host only to a signed caller; without a key, only on a loopback address.
+  const servesLogs = accessKey !== undefined || isLoopback(advertiseAddress);
+  if (!servesLogs) logger.warn({ advertiseAddress }, 'no --access-key-id: container logs are not served off loopback (berth logs will not reach this host)');
+  // The log server first, so the endpoint registered with the instance already answers.
+  let agentRef: RunningAgent | undefined;
+  const logServer = servesLogs
+    ? await startAgentLogServer({
+      agent: { logs: (...a) => (agentRef ? agentRef.logs(...a) : Promise.reject(new Error('the agent is starting'))) },
+      host: advertiseAddress, port: logsPort, ...(accessKey ? { accessKey } : {}), clock: systemClock, logger,
+    })
+    : undefined;
+  const client = new HttpControlPlaneClient(server, accessKey ? { accessKey } : {});
   const agent = await startAgent({
     client,
     runtime,
@@ -81,14 +103,22 @@ export async function runAgent(argv: readonly string[]): Promise<number> {
     stateDir,
     ...(portRange ? { portRange } : {}),
     ...host,
+    attributes: {
+      ...host.attributes,
+      ...(logServer ? { [LOGS_ENDPOINT_ATTRIBUTE]: `http://${advertiseAddress}:${logServer.port}` } : {}),
+      ...(accessKey ? { [AGENT_KEY_ATTRIBUTE]: accessKey.accessKeyId } : {}),
+    },
     clock: systemClock,
     random: systemRandom,
     logger,
   });
+  agentRef = agent;
   process.stdout.write(
-    `Berth agent is up.\n  instance: ${agent.ec2InstanceId} (${agent.containerInstanceArn})\n  runtime: ${runtime.kind}, ports ${agent.portRange.low}-${agent.portRange.high} on ${advertiseAddress}\n`,
+    `Berth agent is up.\n  instance: ${agent.ec2InstanceId} (${agent.containerInstanceArn})\n  runtime: ${runtime.kind}, ports ${agent.portRange.low}-${agent.portRange.high} on ${advertiseAddress}\n` +
+      (logServer ? `  logs: http://${advertiseAddress}:${logServer.port}\n` : ''),
   );
   await untilSignal(async () => {
+    await logServer?.close();
     await agent.stop();
     await runtime.close?.();
     await client.close();

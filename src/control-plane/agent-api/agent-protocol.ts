@@ -9,6 +9,34 @@ export const AGENT_PROTOCOL_PREFIX = '/berth/agent/v1';
 export const AGENT_SIGNING_SERVICE = 'berth';
 /** The container-instance attribute with the agent's dynamic host-port range, `LOW-HIGH` (for the console). */
 export const DYNAMIC_RANGE_ATTRIBUTE = 'berth.dynamic-port-range';
+/** Attributes of a remote agent that serves its containers' logs: `http://ip:port`, and the key id it signs with. */
+export const LOGS_ENDPOINT_ATTRIBUTE = 'berth.logs-endpoint';
+export const AGENT_KEY_ATTRIBUTE = 'berth.agent-key-id';
+/** The log route, on the control plane and on a remote agent alike. */
+export const LOGS_PATH = `${AGENT_PROTOCOL_PREFIX}/logs`;
+
+/** `GET logs` query of a LogRequest. */
+export function logsQuery(req: LogRequest): string {
+  const q = new URLSearchParams({ cluster: req.cluster, task: req.taskArn, container: req.containerName });
+  if (req.follow) q.set('follow', '1');
+  if (req.tail !== undefined) q.set('tail', String(req.tail));
+  return q.toString();
+}
+
+/** The LogRequest of a `GET logs` query; undefined when task or container is missing. */
+export function parseLogsQuery(q: URLSearchParams): LogRequest | undefined {
+  const taskArn = q.get('task');
+  const containerName = q.get('container');
+  if (!taskArn || !containerName) return undefined;
+  const tail = q.get('tail') === null ? undefined : Number(q.get('tail'));
+  return {
+    cluster: q.get('cluster') ?? 'default',
+    taskArn,
+    containerName,
+    follow: q.get('follow') === '1' || q.get('follow') === 'true',
+    ...(tail !== undefined && Number.isInteger(tail) && tail >= 0 ? { tail } : {}),
+  };
+}
 
 export type Protocol = 'tcp' | 'udp';
 export type Health = 'HEALTHY' | 'UNHEALTHY' | 'UNKNOWN';

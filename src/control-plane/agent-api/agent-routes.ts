@@ -8,7 +8,7 @@
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { AwsError } from '../../domain/aws-error.js';
-import { AGENT_PROTOCOL_PREFIX as P, ControlPlaneError, type ProtocolErrorBody } from './agent-protocol.js';
+import { AGENT_PROTOCOL_PREFIX as P, ControlPlaneError, parseLogsQuery, type ProtocolErrorBody } from './agent-protocol.js';
 import type { AgentService } from './agent-service.js';
 import { authError, verifySigV4 } from '../api/sigv4.js';
 import { systemClock, type Clock } from '../../platform/clock.js';
@@ -74,21 +74,10 @@ export async function registerAgentRoutes(app: FastifyInstance, deps: AgentRoute
   post('task-state', (b) => service.submitTaskState(b));
 
   app.get(`${P}/logs`, async (req, reply) => {
-    const q = req.query as Record<string, string | undefined>;
     try {
-      if (!q.task || !q.container) throw new AwsError('InvalidParameterException', 'task and container are required.');
-      const signal = abortOnHangup(reply);
-      const tail = q.tail !== undefined ? Number(q.tail) : undefined;
-      const lines = await service.logs(
-        {
-          cluster: q.cluster ?? 'default',
-          taskArn: q.task,
-          containerName: q.container,
-          follow: q.follow === '1' || q.follow === 'true',
-          ...(tail !== undefined && Number.isInteger(tail) && tail >= 0 ? { tail } : {}),
-        },
-        signal,
-      );
+      const logReq = parseLogsQuery(new URL(req.url, 'http://berth').searchParams);
+      if (!logReq) throw new AwsError('InvalidParameterException', 'task and container are required.');
+      const lines = await service.logs(logReq, abortOnHangup(reply));
       async function* text() {
         for await (const l of lines) yield `${l.line}\n`;
       }
