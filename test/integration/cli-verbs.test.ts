@@ -8,6 +8,10 @@ import assert from 'node:assert/strict';
 import { removeDataDir, startBerthProcess, type BerthProcess } from '../support/berth-process.js';
 import { stopAllTasks } from '../support/stop-everything.js';
 import { berthCli, freePort, isOneLineError, sampleStack, type CliResult } from './cli-harness.js';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as elb from '@aws-sdk/client-elastic-load-balancing-v2';
 
 describe('berth CLI verbs', { timeout: 180_000 }, () => {
   let berth: BerthProcess;
@@ -184,6 +188,44 @@ describe('berth CLI verbs', { timeout: 180_000 }, () => {
     assert.equal(r.code, 0, r.stderr);
     // The earlier test applied an edited file: the sample from stdin plans to put it back.
     assert.match(r.stdout, /^~ targetGroup web\n    HealthCheckIntervalSeconds: 6 -> 5\n/);
+  });
+
+  test('apply --prune deletes what this named stack created and the file dropped, and nothing else', async () => {
+    const elbv2 = new elb.ElasticLoadBalancingV2Client({ endpoint: berth.apiUrl, region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
+    try {
+      // Someone else's target group, created outside the stack: never touched.
+      await elbv2.send(new elb.CreateTargetGroupCommand({ Name: 'outsider', Protocol: 'HTTP', Port: 80 }));
+      const listenerPort = await freePort();
+      const full = `name: shop
+targetGroups:
+  - { Name: shop-a, Protocol: HTTP, Port: 80 }
+  - { Name: shop-b, Protocol: HTTP, Port: 80 }
+loadBalancers:
+  - Name: shop-lb
+    Scheme: internal
+    Listeners:
+      - { Port: ${listenerPort}, Protocol: HTTP, DefaultActions: [{ Type: forward, TargetGroupName: shop-b }] }
+`;
+      const dir = mkdtempSync(join(tmpdir(), 'berth-prune-'));
+      const file = join(dir, 'shop.yaml');
+      writeFileSync(file, full);
+      assert.equal((await cli('apply', '-f', file)).code, 0);
+      writeFileSync(file, 'name: shop\ntargetGroups:\n  - { Name: shop-a, Protocol: HTTP, Port: 80 }\n');
+      const keep = await cli('apply', '-f', file);
+      assert.equal(keep.stdout, 'No changes. The stack is up to date.\n', 'without --prune nothing is deleted');
+      const dry = await cli('apply', '-f', file, '--prune', '--dry-run');
+      assert.equal(dry.code, 0, dry.stderr);
+      assert.match(dry.stdout, /^- loadBalancer shop-lb\n- targetGroup shop-b\n\nPlan: 0 to create, 0 to update, 2 to delete\.\n$/);
+      const pruned = await cli('apply', '-f', file, '--prune');
+      assert.equal(pruned.code, 0, pruned.stderr);
+      const names = ((await elbv2.send(new elb.DescribeTargetGroupsCommand({}))).TargetGroups ?? []).map((t) => t.TargetGroupName).sort();
+      assert.ok(names.includes('shop-a') && names.includes('outsider') && !names.includes('shop-b'), names.join(', '));
+      await assert.rejects(elbv2.send(new elb.DescribeLoadBalancersCommand({ Names: ['shop-lb'] })), (e: Error) => e.name === 'LoadBalancerNotFoundException');
+      assert.equal((await cli('apply', '-f', file, '--prune')).stdout, 'No changes. The stack is up to date.\n');
+      rmSync(dir, { recursive: true, force: true });
+    } finally {
+      elbv2.destroy();
+    }
   });
 });
 

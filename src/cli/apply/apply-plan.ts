@@ -8,7 +8,20 @@ import * as elb from '@aws-sdk/client-elastic-load-balancing-v2';
 import { CliError } from '../cli-error.js';
 import type { Clients } from '../cli-context.js';
 import { resolveActions, type CurrentState, type Plan, type PlanItem } from './plan.js';
-import type { Json, Stack, StackListener } from './stack.js';
+import { STACK_TAG, type Json, type Stack, type StackListener } from './stack.js';
+
+/** The file's own tags plus `berth:stack`, so `--prune` can later tell what this stack made. */
+function elbTags(stack: Stack, own: unknown): { Tags?: Json[] } {
+  const tags = Array.isArray(own) ? (own as Json[]).filter((t) => t.Key !== STACK_TAG) : [];
+  if (stack.name !== undefined) tags.push({ Key: STACK_TAG, Value: stack.name });
+  return tags.length ? { Tags: tags } : {};
+}
+
+function ecsTags(stack: Stack, own: unknown): { tags?: Json[] } {
+  const tags = Array.isArray(own) ? (own as Json[]).filter((t) => t.key !== STACK_TAG) : [];
+  if (stack.name !== undefined) tags.push({ key: STACK_TAG, value: stack.name });
+  return tags.length ? { tags } : {};
+}
 
 export async function applyPlan(clients: Clients, stack: Stack, current: CurrentState, plan: Plan, onDone: (item: PlanItem) => void): Promise<void> {
   const tgArns = new Map([...current.targetGroups].map(([n, t]) => [n, t.arn]));
@@ -31,7 +44,7 @@ export async function applyPlan(clients: Clients, stack: Stack, current: Current
         const { Name, Attributes, ...rest } = stack.targetGroups.find((t) => t.Name === it.label)!;
         let arn = it.arn;
         if (it.op === '+') {
-          const r = await clients.elbv2.send(new elb.CreateTargetGroupCommand({ Name, ...rest } as elb.CreateTargetGroupInput));
+          const r = await clients.elbv2.send(new elb.CreateTargetGroupCommand({ Name, ...rest, ...elbTags(stack, rest.Tags) } as elb.CreateTargetGroupInput));
           arn = r.TargetGroups![0]!.TargetGroupArn!;
           tgArns.set(Name, arn);
         } else if (it.changes.some((c) => !c.field.startsWith('Attributes.'))) {
@@ -46,7 +59,7 @@ export async function applyPlan(clients: Clients, stack: Stack, current: Current
       }
       case '+loadBalancer': {
         const { Name, Listeners: _l, ...rest } = stack.loadBalancers.find((l) => l.Name === it.label)!;
-        const r = await clients.elbv2.send(new elb.CreateLoadBalancerCommand({ Name, ...rest } as elb.CreateLoadBalancerInput));
+        const r = await clients.elbv2.send(new elb.CreateLoadBalancerCommand({ Name, ...rest, ...elbTags(stack, rest.Tags) } as elb.CreateLoadBalancerInput));
         lbArns.set(Name, r.LoadBalancers![0]!.LoadBalancerArn!);
         break;
       }
@@ -91,7 +104,7 @@ export async function applyPlan(clients: Clients, stack: Stack, current: Current
         const taskDefinition = tdArns.get(svc.taskDefinition) ?? svc.taskDefinition;
         const loadBalancers = svc.loadBalancers?.map(({ targetGroupName, ...lb }) => (targetGroupName ? { ...lb, targetGroupArn: tgArn(targetGroupName) } : lb));
         if (it.op === '+') {
-          const input: Json = { ...svc, taskDefinition, ...(loadBalancers ? { loadBalancers } : {}) };
+          const input: Json = { ...svc, taskDefinition, ...(loadBalancers ? { loadBalancers } : {}), ...ecsTags(stack, svc.tags) };
           await clients.ecs.send(new ecs.CreateServiceCommand(input as unknown as ecs.CreateServiceRequest));
         } else {
           const update: Json = { cluster: svc.cluster, service: svc.serviceName };
@@ -105,6 +118,16 @@ export async function applyPlan(clients: Clients, stack: Stack, current: Current
         break;
       case '-listener':
         await clients.elbv2.send(new elb.DeleteListenerCommand({ ListenerArn: it.arn! }));
+        break;
+      case '-service':
+        // force: the service's tasks are drained and stopped as DeleteService does for desiredCount > 0.
+        await clients.ecs.send(new ecs.DeleteServiceCommand({ cluster: it.cluster!, service: it.arn!, force: true }));
+        break;
+      case '-loadBalancer':
+        await clients.elbv2.send(new elb.DeleteLoadBalancerCommand({ LoadBalancerArn: it.arn! }));
+        break;
+      case '-targetGroup':
+        await clients.elbv2.send(new elb.DeleteTargetGroupCommand({ TargetGroupArn: it.arn! }));
         break;
       default:
         throw new CliError(`cannot apply ${it.op} ${it.kind}`);

@@ -6,11 +6,53 @@ import * as ecs from '@aws-sdk/client-ecs';
 import * as elb from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { Clients } from '../cli-context.js';
 import type { CurrentState, CurrentListener } from './plan.js';
-import type { Json, Stack } from './stack.js';
+import { STACK_TAG, type Json, type Stack } from './stack.js';
 
 const notFound = (e: unknown, ...names: string[]) => e instanceof Error && names.includes(e.name);
 
-export async function readCurrentState(clients: Clients, stack: Stack): Promise<CurrentState> {
+/** Everything tagged `berth:stack=<name>`: target groups and load balancers of the account, services of `clusters`. */
+export async function readOwned(clients: Clients, name: string, clusters: readonly string[]): Promise<NonNullable<CurrentState['owned']>> {
+  const owned: NonNullable<CurrentState['owned']> = { targetGroups: [], loadBalancers: [], services: [] };
+  const tagged = async (arns: string[]): Promise<Set<string>> => {
+    const out = new Set<string>();
+    for (let i = 0; i < arns.length; i += 20) {
+      const r = await clients.elbv2.send(new elb.DescribeTagsCommand({ ResourceArns: arns.slice(i, i + 20) }));
+      for (const d of r.TagDescriptions ?? []) if (d.Tags?.some((t) => t.Key === STACK_TAG && t.Value === name)) out.add(d.ResourceArn!);
+    }
+    return out;
+  };
+  const tgs: { name: string; arn: string }[] = [];
+  for await (const page of elb.paginateDescribeTargetGroups({ client: clients.elbv2 }, {})) {
+    for (const t of page.TargetGroups ?? []) tgs.push({ name: t.TargetGroupName!, arn: t.TargetGroupArn! });
+  }
+  const tgOwned = await tagged(tgs.map((t) => t.arn));
+  owned.targetGroups = tgs.filter((t) => tgOwned.has(t.arn));
+  const lbs: { name: string; arn: string }[] = [];
+  for await (const page of elb.paginateDescribeLoadBalancers({ client: clients.elbv2 }, {})) {
+    for (const l of page.LoadBalancers ?? []) lbs.push({ name: l.LoadBalancerName!, arn: l.LoadBalancerArn! });
+  }
+  const lbOwned = await tagged(lbs.map((l) => l.arn));
+  owned.loadBalancers = lbs.filter((l) => lbOwned.has(l.arn));
+  for (const cluster of new Set(clusters)) {
+    const arns: string[] = [];
+    try {
+      for await (const page of ecs.paginateListServices({ client: clients.ecs }, { cluster })) arns.push(...(page.serviceArns ?? []));
+    } catch (e) {
+      if (notFound(e, 'ClusterNotFoundException')) continue;
+      throw e;
+    }
+    for (let i = 0; i < arns.length; i += 10) {
+      const r = await clients.ecs.send(new ecs.DescribeServicesCommand({ cluster, services: arns.slice(i, i + 10), include: ['TAGS'] }));
+      for (const svc of r.services ?? []) {
+        if (svc.status === 'INACTIVE' || !svc.tags?.some((t) => t.key === STACK_TAG && t.value === name)) continue;
+        owned.services.push({ cluster, name: svc.serviceName!, arn: svc.serviceArn! });
+      }
+    }
+  }
+  return owned;
+}
+
+export async function readCurrentState(clients: Clients, stack: Stack, options: { prune?: boolean } = {}): Promise<CurrentState> {
   const state: CurrentState = { targetGroups: new Map(), loadBalancers: new Map(), taskDefinitions: new Map(), services: new Map() };
 
   for (const tg of stack.targetGroups) {
@@ -77,6 +119,9 @@ export async function readCurrentState(clients: Clients, stack: Stack): Promise<
         state.services.set(`${cluster}/${svc.serviceName}`, { arn: svc.serviceArn, fields: svc as Json });
       }
     }
+  }
+  if (options.prune && stack.name !== undefined) {
+    state.owned = await readOwned(clients, stack.name, [...stack.services.map((s) => s.cluster), stack.defaultCluster]);
   }
   return state;
 }

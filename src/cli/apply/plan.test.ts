@@ -110,6 +110,31 @@ const cases: { name: string; edit?: (s: string) => string; state: () => CurrentS
     expect: ['- rule edge:80 priority 10', '- listener edge:8080'],
   },
   {
+    name: 'with prune, what this stack created and the file no longer has is deleted: services, then load balancers, then target groups',
+    edit: (s) => `name: shop\n${s}`,
+    state: () => {
+      const s = applied();
+      s.owned = {
+        targetGroups: [{ name: 'web', arn: TG_ARN }, { name: 'old-tg', arn: 'tg-old' }],
+        loadBalancers: [{ name: 'edge', arn: LB_ARN }, { name: 'old-lb', arn: 'lb-old' }],
+        services: [{ cluster: 'default', name: 'web', arn: 'svc' }, { cluster: 'default', name: 'old', arn: 'svc-old' }],
+      };
+      return s;
+    },
+    prune: true,
+    expect: ['- service default/old', '- loadBalancer old-lb', '- targetGroup old-tg'],
+  },
+  {
+    name: 'without prune, owned resources missing from the file stay',
+    edit: (s) => `name: shop\n${s}`,
+    state: () => {
+      const s = applied();
+      s.owned = { targetGroups: [{ name: 'old-tg', arn: 'tg-old' }], loadBalancers: [], services: [] };
+      return s;
+    },
+    expect: [],
+  },
+  {
     name: 'a service pinned to an explicit revision differs from the one running',
     edit: (s) => s.replace('taskDefinition: web\n', 'taskDefinition: web:2\n'),
     state: applied,

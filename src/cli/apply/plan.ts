@@ -1,9 +1,11 @@
 /**
  * The plan of `berth apply`, computed purely from the stack file and the current state read through
  * Describe* calls: `+` create, `~` update (with the fields that change), `-` delete (only with
- * prune, and only listeners and rules under a load balancer of the file). Items come in the order
- * they must be applied: target groups, load balancers, listeners, rules, task definitions, services,
- * then deletions. What cannot be changed in place is an error, never a silent replace.
+ * prune: listeners and rules under a load balancer of the file, and services, load balancers and
+ * target groups this stack created (tagged `berth:stack` with its name) that the file no longer has).
+ * Items come in the order they must be applied: target groups, load balancers, listeners, rules,
+ * task definitions, services, then deletions (rules, listeners, services, load balancers, target
+ * groups). What cannot be changed in place is an error, never a silent replace.
  */
 import { covers } from './covers.js';
 import type { Json, Stack, StackAction, StackService } from './stack.js';
@@ -29,6 +31,12 @@ export interface CurrentState {
   taskDefinitions: Map<string, { arn: string; fields: Json }>;
   /** By `cluster/serviceName`; INACTIVE services are left out (they are created again). */
   services: Map<string, { arn: string; fields: Json }>;
+  /** What carries this stack's `berth:stack` tag (read only for a named stack under prune). */
+  owned?: {
+    targetGroups: { name: string; arn: string }[];
+    loadBalancers: { name: string; arn: string }[];
+    services: { cluster: string; name: string; arn: string }[];
+  };
 }
 
 export type PlanKind = 'targetGroup' | 'loadBalancer' | 'listener' | 'rule' | 'taskDefinition' | 'service';
@@ -181,6 +189,18 @@ export function computePlan(stack: Stack, current: CurrentState, options: { prun
     if (changes.length) items.push({ op: '~', kind: 'service', label: key, changes, arn: cur.arn, cluster: svc.cluster });
   }
 
+  if (options.prune && current.owned) {
+    const inFile = {
+      tg: new Set(stack.targetGroups.map((t) => t.Name)),
+      lb: new Set(stack.loadBalancers.map((l) => l.Name)),
+      svc: new Set(stack.services.map((s) => `${s.cluster}/${s.serviceName}`)),
+    };
+    for (const s of current.owned.services.filter((s) => !inFile.svc.has(`${s.cluster}/${s.name}`))) {
+      deletions.push({ op: '-', kind: 'service', label: `${s.cluster}/${s.name}`, changes: [], arn: s.arn, cluster: s.cluster });
+    }
+    for (const l of current.owned.loadBalancers.filter((l) => !inFile.lb.has(l.name))) deletions.push({ op: '-', kind: 'loadBalancer', label: l.name, changes: [], arn: l.arn });
+    for (const t of current.owned.targetGroups.filter((t) => !inFile.tg.has(t.name))) deletions.push({ op: '-', kind: 'targetGroup', label: t.name, changes: [], arn: t.arn });
+  }
   items.push(...deletions);
   return { items, errors };
 }

@@ -16,7 +16,8 @@ test('the example stack parses: names resolve, cluster defaults onto services, a
 });
 
 test('an empty file is an empty stack', () => {
-  assert.deepEqual(parseStack(''), { loadBalancers: [], targetGroups: [], taskDefinitions: [], services: [] });
+  assert.deepEqual(parseStack(''), { defaultCluster: 'default', loadBalancers: [], targetGroups: [], taskDefinitions: [], services: [] });
+  assert.equal(parseStack('name: shop').name, 'shop');
 });
 
 const bad: [string, RegExp][] = [

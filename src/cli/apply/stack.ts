@@ -52,13 +52,20 @@ export interface StackService extends Json {
 }
 
 export interface Stack {
+  /** The stack's name: what `berth apply` tags its load balancers, target groups and services with (`berth:stack`), and what `--prune` deletes by. */
+  name?: string;
+  /** The file's `cluster:` (default `default`): where services without their own cluster go. */
+  defaultCluster: string;
   loadBalancers: StackLoadBalancer[];
   targetGroups: StackTargetGroup[];
   taskDefinitions: StackTaskDefinition[];
   services: StackService[];
 }
 
-const TOP_LEVEL = new Set(['cluster', 'loadBalancers', 'targetGroups', 'taskDefinitions', 'services']);
+const TOP_LEVEL = new Set(['name', 'cluster', 'loadBalancers', 'targetGroups', 'taskDefinitions', 'services']);
+
+/** The tag `berth apply` puts on what it creates, valued with the stack's name. */
+export const STACK_TAG = 'berth:stack';
 
 function bad(message: string): CliError {
   return new CliError(`stack: ${message}`, EXIT.usage);
@@ -104,6 +111,9 @@ export function parseStack(text: string): Stack {
   if (!isObject(doc)) throw bad('the document must be a mapping');
   for (const k of Object.keys(doc)) if (!TOP_LEVEL.has(k)) throw bad(`unknown top-level key "${k}" (expected ${[...TOP_LEVEL].join(', ')})`);
   const defaultCluster = doc.cluster === undefined ? 'default' : String(doc.cluster);
+  if (doc.name !== undefined && (typeof doc.name !== 'string' || !/^[A-Za-z0-9_.:/=+@-]{1,128}$/.test(doc.name))) {
+    throw bad('name must be 1-128 letters, digits or _.:/=+@-');
+  }
 
   const targetGroups = list(doc, 'targetGroups').map((tg, i) => {
     const Name = requireString(tg, 'Name', `targetGroups[${i}]`);
@@ -180,5 +190,5 @@ export function parseStack(text: string): Stack {
   });
   unique(services.map((s) => `${s.cluster}/${s.serviceName}`), 'service');
 
-  return { loadBalancers, targetGroups, taskDefinitions, services };
+  return { ...(doc.name !== undefined ? { name: doc.name as string } : {}), defaultCluster, loadBalancers, targetGroups, taskDefinitions, services };
 }

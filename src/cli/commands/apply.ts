@@ -21,7 +21,9 @@ prints "No changes". Task definitions get a new revision only when they differ f
 
   -f, --file FILE  the stack file ("-" for stdin)
   --dry-run        print the plan only
-  --prune          also delete listeners and rules of the file's load balancers that the file no longer has
+  --prune          also delete what the file no longer has: listeners and rules of its load balancers, and
+                   the services, load balancers and target groups this stack created (a file with
+                   "name:" tags what it creates berth:stack=NAME; only those are ever pruned)
 ${GLOBAL_FLAGS_HELP}`,
   flags: [{ name: 'file', short: 'f', value: true }, { name: 'dry-run' }, { name: 'prune' }],
   async run({ args, clients, out }) {
@@ -35,8 +37,9 @@ ${GLOBAL_FLAGS_HELP}`,
       throw new CliError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, EXIT.usage);
     }
     const stack = parseStack(text);
-    const current = await readCurrentState(clients, stack);
-    const plan = computePlan(stack, current, { prune: args.flags.prune === true });
+    const prune = args.flags.prune === true;
+    const current = await readCurrentState(clients, stack, { prune });
+    const plan = computePlan(stack, current, { prune });
     const dryRun = args.flags['dry-run'] === true;
     if (plan.errors.length) {
       if (args.flags.json) out.write(json({ plan: plan.items, errors: plan.errors, applied: false }));
