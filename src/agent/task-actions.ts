@@ -176,7 +176,8 @@ async function stop(
   const now = ctx.clock.now();
   if (live.length > 0) {
     if (task.lastStatus === 'ACTIVATING' || task.lastStatus === 'RUNNING') {
-      // DEACTIVATING is where target deregistration and draining will hold the task; for now it passes.
+      // A service task arrives here already DEACTIVATING (the scheduler drained its targets first);
+      // StopTask or an essential container's exit passes through DEACTIVATING on the way.
       await report(ctx, task, { lastStatus: 'DEACTIVATING', containers: [], stoppingAt: now, ...why });
     }
     await report(ctx, task, { lastStatus: 'STOPPING', containers: [], stoppingAt: now, ...why });

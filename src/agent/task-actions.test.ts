@@ -1,0 +1,69 @@
+/**
+ * The state sequence an agent reports for a task, start to stop, with ECS's names and timestamps.
+ * The fake runtime stands in for containers (pure bookkeeping); the control plane is a recorder.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ManualClock } from '../platform/clock.js';
+import { silentLogger } from '../platform/logger.js';
+import { FakeRuntime } from './runtime/fake-runtime.js';
+import { runAction, type ActionContext } from './task-actions.js';
+import type { AssignedTask, ControlPlaneClient, TaskStateReport } from './control-plane-client.js';
+
+function rig() {
+  const clock = new ManualClock(1_700_000_000_000);
+  const reports: TaskStateReport[] = [];
+  const client: ControlPlaneClient = {
+    register: async () => ({ containerInstanceArn: 'arn:ci' }),
+    heartbeat: async () => undefined,
+    watchTasks: async () => ({ revision: 0, tasks: [] }),
+    submitTaskState: async (r) => {
+      reports.push(r);
+      clock.advance(10);
+    },
+  };
+  const released: number[] = [];
+  const ctx: ActionContext = {
+    client, runtime: new FakeRuntime(() => clock.now()), cluster: 'c', ec2InstanceId: 'i-00000000000000001', advertiseAddress: '127.0.0.1',
+    clock, logger: silentLogger, probe: async () => true, portBusy: () => undefined, portsReleased: (p) => released.push(...p),
+  };
+  return { ctx, reports, released };
+}
+
+const task: AssignedTask = {
+  taskArn: 'arn:aws:ecs:us-east-1:000000000000:task/c/abc', taskDefinitionArn: 'arn:td', desiredStatus: 'RUNNING', lastStatus: 'PROVISIONING',
+  networkMode: 'bridge', recorded: [], healthStatus: 'UNKNOWN',
+  containers: [{ name: 'web', image: 'img', essential: true, environment: {}, portMappings: [{ containerPort: 80, hostPort: 0, protocol: 'tcp' }], stopTimeoutS: 2 }],
+};
+
+test('start: PENDING (pull times), ACTIVATING (bindings, connectivityAt), RUNNING (startedAt)', async () => {
+  const { ctx, reports } = rig();
+  const patch = await runAction(ctx, { type: 'start', task, create: [{ name: 'web', bindings: [{ containerPort: 80, hostPort: 20005, protocol: 'tcp' }] }], startExisting: [] });
+  assert.deepEqual(reports.map((r) => r.lastStatus), ['PENDING', 'ACTIVATING', 'RUNNING']);
+  assert.ok(reports[0]!.pullStartedAt !== undefined && reports[0]!.pullStoppedAt !== undefined);
+  assert.ok(reports[1]!.connectivityAt !== undefined);
+  assert.deepEqual(reports[1]!.containers[0]!.networkBindings, [{ bindIP: '127.0.0.1', containerPort: 80, hostPort: 20005, protocol: 'tcp' }]);
+  assert.ok(reports[2]!.startedAt !== undefined);
+  assert.equal(patch?.lastStatus, 'RUNNING');
+});
+
+test('stop: DEACTIVATING, STOPPING (stoppingAt), DEPROVISIONING, STOPPED (executionStoppedAt, stoppedAt, exit code); the port is released', async () => {
+  const { ctx, reports, released } = rig();
+  await runAction(ctx, { type: 'start', task, create: [{ name: 'web', bindings: [{ containerPort: 80, hostPort: 20006, protocol: 'tcp' }] }], startExisting: [] });
+  reports.length = 0;
+  await runAction(ctx, { type: 'stop', task: { ...task, lastStatus: 'RUNNING', desiredStatus: 'STOPPED' } });
+  assert.deepEqual(reports.map((r) => r.lastStatus), ['DEACTIVATING', 'STOPPING', 'DEPROVISIONING', 'STOPPED']);
+  const stopped = reports.at(-1)!;
+  assert.ok(stopped.stoppingAt !== undefined && stopped.executionStoppedAt !== undefined && stopped.stoppedAt !== undefined);
+  assert.ok(stopped.stoppingAt! <= stopped.stoppedAt!);
+  assert.equal(stopped.containers[0]!.exitCode, 143, 'SIGTERM');
+  assert.deepEqual(released, [20006]);
+});
+
+test('a task already DEACTIVATING (its targets drained) goes straight to STOPPING', async () => {
+  const { ctx, reports } = rig();
+  await runAction(ctx, { type: 'start', task, create: [{ name: 'web', bindings: [{ containerPort: 80, hostPort: 20007, protocol: 'tcp' }] }], startExisting: [] });
+  reports.length = 0;
+  await runAction(ctx, { type: 'stop', task: { ...task, lastStatus: 'DEACTIVATING', desiredStatus: 'STOPPED' } });
+  assert.deepEqual(reports.map((r) => r.lastStatus), ['STOPPING', 'DEPROVISIONING', 'STOPPED']);
+});
