@@ -33,6 +33,7 @@ import { stopAllTasks } from '../support/stop-everything.js';
 import { freePort } from '../../src/platform/free-port.js';
 import { signRequest } from '../../src/platform/sigv4-signature.js';
 import { berthCli, type CliResult } from './cli-harness.js';
+import { startLoad } from '../support/load-loop.js';
 
 const creds = { accessKeyId: 'AKIDMULTIHOST', secretAccessKey: 'multi-host-secret' };
 
@@ -166,6 +167,27 @@ describe('berth server with two berth agents on 127.0.0.2 and 127.0.0.3', () => 
       assert.equal(out!.code, 0, out!.stderr);
       assert.match(out!.stdout, /"msg":"listening"/);
     }
+    // berth drain of one host under load: its task is replaced on the other (start first, then the
+    // old one drains), with no failed request; the service ends with both tasks on 127.0.0.3.
+    const drained = instances.find((i) => i.attributes!.some((a) => a.name === 'rack' && a.value === '127.0.0.2'))!;
+    const load = startLoad(`http://127.0.0.1:${port}/`, { concurrency: 2, maxMs: 90_000 });
+    const drain = await berthCli(server.apiUrl, ['drain', drained.ec2InstanceId!], { env: { AWS_ACCESS_KEY_ID: creds.accessKeyId, AWS_SECRET_ACCESS_KEY: creds.secretAccessKey } });
+    assert.equal(drain.code, 0, drain.stderr);
+    const deadline = Date.now() + 60_000;
+    let hosts: string[] = [];
+    while (Date.now() < deadline) {
+      const arnsNow = (await ecs.send(new ListTasksCommand({ serviceName: 'spread', desiredStatus: 'RUNNING' }))).taskArns!;
+      const now = arnsNow.length ? (await ecs.send(new DescribeTasksCommand({ tasks: arnsNow }))).tasks! : [];
+      hosts = now.filter((t) => t.lastStatus === 'RUNNING').map((t) => t.containers![0]!.networkBindings![0]!.bindIP!).sort();
+      if (now.length === 2 && hosts.join() === '127.0.0.3,127.0.0.3') break;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    assert.deepEqual(hosts, ['127.0.0.3', '127.0.0.3'], 'both tasks run on the host left ACTIVE');
+    await waitUntilServicesStable({ client: ecs, minDelay: 1, maxDelay: 1, maxWaitTime: 60 }, { services: ['spread'] });
+    const drainLoad = await load.stop();
+    assert.ok(drainLoad.total > 20, `load ran (${drainLoad.total})`);
+    assert.equal(drainLoad.total - drainLoad.ok, 0, `failed requests while draining a host: ${JSON.stringify([...drainLoad.failures])}`);
+
     // The agents' log routes refuse a caller without the key.
     const direct = await fetch(`http://127.0.0.2:51678/berth/agent/v1/logs?cluster=default&task=${encodeURIComponent(tasks[0]!.taskArn!)}&container=app`);
     assert.equal(direct.status, 403);
