@@ -11,8 +11,10 @@
  * The candidate view is kept in memory between batches, as a scheduler fed by a store watch would;
  * it is never re-derived from the store inside the loop.
  *
- * Then two end-to-end figures on a real `berth up` in this process (bench/berth-timing.ts): RUNNING →
- * first proxied request, and a 10-task rolling deployment. BENCH_E2E=0 skips them.
+ * Then the same number of placements through the whole service controller (bench/controller-placement.ts;
+ * BENCH_CONTROLLER=0 skips it), and two end-to-end figures on a real `berth up` in this process
+ * (bench/berth-timing.ts): RUNNING → first proxied request, and a 10-task rolling deployment.
+ * BENCH_E2E=0 skips them.
  *
  *   npm run bench:scheduler            (BENCH_TASKS, BENCH_INSTANCES, BENCH_BATCH override the sizes)
  */
@@ -29,6 +31,7 @@ import { candidatesOf, type PlacementCandidate } from '../src/scheduling/placeme
 import { place } from '../src/scheduling/placement/place.js';
 import { parseStrategies } from '../src/scheduling/placement/strategy.js';
 import { measureEndToEnd, median, type EndToEndFigures } from './berth-timing.js';
+import { placeThroughController } from './controller-placement.js';
 
 const TASKS = Number(process.env.BENCH_TASKS ?? 100_000);
 const INSTANCES = Number(process.env.BENCH_INSTANCES ?? 1_000);
@@ -202,6 +205,9 @@ async function main(): Promise<void> {
       rssMiB.toFixed(0),
     ]);
   }
+  // The same placements through the whole service controller (one CreateService of TASKS tasks).
+  const c = process.env.BENCH_CONTROLLER === '0' ? undefined : await placeThroughController(TASKS, INSTANCES);
+  if (c) rows.push(['Berth service controller, spread', fmt(c.tasks), c.seconds.toFixed(2), fmt(c.tasks / c.seconds), '', '1', (process.resourceUsage().maxRSS / 1024).toFixed(0)]);
   rows.push(['Nomad C1M (anchor)', '1,000,000', '~267', '≈3,750', '', '', '']);
   rows.push(['Nomad C2M (anchor)', '2,000,000', '~1,333', '≈1,500', '', '', '']);
   rows.push(['goal', '', '', '≥10,000', '', '', '']);
@@ -210,10 +216,12 @@ async function main(): Promise<void> {
   console.log(line(rows[0]!));
   console.log('|' + widths.map((w, c) => (c === 0 ? '-'.repeat(w + 2) : '-'.repeat(w + 1) + ':')).join('|') + '|');
   for (const r of rows.slice(1)) console.log(line(r));
-  console.log('\nplacements/s counts deciding and committing; "decide only" is the pure pipeline alone. Peak RSS is the process maximum.');
+  console.log('\nplacements/s counts deciding and committing; "decide only" is the pure pipeline alone. Peak RSS is the process maximum so far.');
+  console.log('The controller row times one CreateService of all the tasks until every task record is written (one plan, one commit).');
   const worst = Math.min(...results.map((r) => r.placed / r.seconds));
+  if (c) console.log(`service controller: ${fmt(c.tasks / c.seconds)}/s, ${(c.tasks / c.seconds / 3750).toFixed(1)}x Nomad C1M, ${(c.tasks / c.seconds / 10_000).toFixed(2)} of the goal`);
   if (results.some((r) => r.placed < TASKS)) console.log(`note: stopped at the ${DEADLINE_MS / 1000}s deadline before placing all ${fmt(TASKS)} tasks`);
-  console.log(worst >= 10_000 ? 'goal met' : 'goal NOT met');
+  console.log(`placement pipeline + commit: ${worst >= 10_000 ? 'goal met' : 'goal NOT met'}${c ? `; through the service controller: ${c.tasks / c.seconds >= 10_000 ? 'goal met' : 'goal NOT met'}` : ''}`);
   if (process.env.BENCH_E2E !== '0') printEndToEnd(await measureEndToEnd((l) => console.log(l)));
 }
 

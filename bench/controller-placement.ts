@@ -1,0 +1,70 @@
+/**
+ * Placement through the whole service controller, not just the pipeline: a real SqliteStore, the
+ * real ECS handlers, `startServiceController`, 1,000 simulated container instances (records whose
+ * agents never run anything: the fake runtime of this measure), and one CreateService of N tasks
+ * with spread(instanceId). Timed from CreateService until a store watch has seen N task records
+ * created; every pass reads the cluster, reconciles, places and commits as `berth up` does.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SqliteStore } from '../src/store/sqlite-store.js';
+import { keys } from '../src/domain/keys.js';
+import { createEcsHandlers } from '../src/control-plane/ecs/ecs-handlers.js';
+import { startServiceController } from '../src/control-plane/controllers/service-controller.js';
+import type { RequestContext } from '../src/control-plane/api/operation.js';
+import { systemClock } from '../src/platform/clock.js';
+import { seededRandom } from '../src/platform/random.js';
+import { silentLogger } from '../src/platform/logger.js';
+
+export interface ControllerFigures {
+  readonly tasks: number;
+  readonly instances: number;
+  readonly seconds: number;
+}
+
+export async function placeThroughController(tasks: number, instances: number, deadlineMs = 120_000): Promise<ControllerFigures> {
+  const dir = mkdtempSync(join(tmpdir(), 'berth-bench-controller-'));
+  const store = SqliteStore.open(join(dir, 'berth.db'));
+  const random = seededRandom(11);
+  const ecs = createEcsHandlers({ store, clock: systemClock, random, logger: silentLogger });
+  const ctx = (): RequestContext => ({ requestId: 'bench', region: 'us-east-1', accountId: '000000000000', now: Date.now(), sourceIp: '127.0.0.1' });
+  try {
+    await ecs.CreateCluster!({ clusterName: 'bench' }, ctx());
+    for (let i = 0; i < instances; i++) {
+      const id = random.hex(16);
+      await store.put(keys.containerInstance('bench', id), {
+        containerInstanceArn: `arn:aws:ecs:us-east-1:000000000000:container-instance/bench/${id}`,
+        ec2InstanceId: `i-${random.hex(9).slice(0, 17)}`, version: 1, versionInfo: { agentVersion: 'berth-bench' },
+        registeredResources: [
+          { name: 'CPU', type: 'INTEGER', integerValue: 4096 }, { name: 'MEMORY', type: 'INTEGER', integerValue: 8192 },
+          { name: 'PORTS', type: 'STRINGSET', stringSetValue: [] }, { name: 'PORTS_UDP', type: 'STRINGSET', stringSetValue: [] },
+        ],
+        status: 'ACTIVE', agentConnected: true, attributes: [], registeredAt: 1, id, clusterName: 'bench', placementVersion: 0,
+      });
+    }
+    await ecs.RegisterTaskDefinition!({ family: 'web', containerDefinitions: [{ name: 'app', image: 'bench', cpu: 40, memory: 64 }] }, ctx());
+    const controller = startServiceController({ store, clock: systemClock, random, logger: silentLogger });
+    await controller.ready;
+    const seen = new Set<string>();
+    let resolveAll!: () => void;
+    const all = new Promise<void>((r) => (resolveAll = r));
+    const watch = store.watch(keys.tasks('bench'), {
+      fromRevision: await store.revision(),
+      onEvents: (events) => {
+        for (const e of events) if (e.type === 'put') seen.add(e.key);
+        if (seen.size >= tasks) resolveAll();
+      },
+    });
+    const t0 = performance.now();
+    await ecs.CreateService!({ cluster: 'bench', serviceName: 'web', taskDefinition: 'web', desiredCount: tasks, placementStrategy: [{ type: 'spread', field: 'instanceId' }] }, ctx());
+    await Promise.race([all, new Promise((r) => setTimeout(r, deadlineMs))]);
+    const seconds = (performance.now() - t0) / 1000;
+    watch.close();
+    await controller.stop();
+    return { tasks: seen.size, instances, seconds };
+  } finally {
+    await store.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
