@@ -7,10 +7,9 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { verifySigV4 } from '../control-plane/api/sigv4.js';
 import { LOGS_PATH, parseLogsQuery } from '../control-plane/agent-api/agent-protocol.js';
 import type { Clock } from '../platform/clock.js';
-import type { AccessKey } from '../platform/sigv4-signature.js';
+import { verifySigV4, type AccessKey } from '../platform/sigv4.js';
 import type { Logger } from '../platform/logger.js';
 import type { RunningAgent } from './agent.js';
 

@@ -3,7 +3,7 @@
  * With an access key, every call is SigV4-signed (a server under `--auth sigv4` refuses others).
  */
 import { Agent, request } from 'undici';
-import { signRequest, type AccessKey } from '../platform/sigv4-signature.js';
+import { signRequest, type AccessKey } from '../platform/sigv4.js';
 import { systemClock, type Clock } from '../platform/clock.js';
 import { AGENT_PROTOCOL_PREFIX, AGENT_SIGNING_SERVICE } from '../control-plane/agent-api/agent-protocol.js';
 import { ControlPlaneError, type ControlPlaneClient } from './control-plane-client.js';

@@ -31,7 +31,7 @@ import {
 import { removeDataDir, repoRoot, startBerthProcess, type BerthProcess } from '../support/berth-process.js';
 import { stopAllTasks } from '../support/stop-everything.js';
 import { freePort } from '../../src/platform/free-port.js';
-import { signRequest } from '../../src/platform/sigv4-signature.js';
+import { signRequest } from '../../src/platform/sigv4.js';
 import { berthCli, type CliResult } from './cli-harness.js';
 import { startLoad } from '../support/load-loop.js';
 

@@ -8,7 +8,7 @@ import { CliError, EXIT } from '../cli-error.js';
 import type { Command } from '../command.js';
 import { GLOBAL_FLAGS_HELP } from '../command.js';
 import { AGENT_SIGNING_SERVICE, LOGS_PATH, logsQuery } from '../../control-plane/agent-api/agent-protocol.js';
-import { signRequest } from '../../platform/sigv4-signature.js';
+import { signRequest } from '../../platform/sigv4.js';
 
 export { LOGS_PATH };
 

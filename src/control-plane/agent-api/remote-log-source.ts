@@ -10,7 +10,7 @@ import { keys } from '../../domain/keys.js';
 import { parseEcsArn } from '../../domain/ecs/arn.js';
 import type { ContainerInstanceRecord, TaskRecord } from '../../domain/ecs/records.js';
 import type { Clock } from '../../platform/clock.js';
-import { signRequest } from '../../platform/sigv4-signature.js';
+import { signRequest } from '../../platform/sigv4.js';
 import type { Store } from '../../store/store.js';
 import { AGENT_KEY_ATTRIBUTE, AGENT_SIGNING_SERVICE, LOGS_ENDPOINT_ATTRIBUTE, LOGS_PATH, logsQuery, type LogRequest } from './agent-protocol.js';
 import type { LogLineOut, LogSource } from './agent-service.js';

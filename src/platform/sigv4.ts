@@ -1,9 +1,11 @@
 /**
- * AWS Signature Version 4, the signing half (header form): canonical request, signing key and
- * signature, pure. The API's verifier (src/control-plane/api/sigv4.ts) and Berth's own signing
- * clients (the remote agent, the CLI's log stream) both use it, so neither imports the other.
+ * AWS Signature Version 4, header form (`Authorization: AWS4-HMAC-SHA256 Credential=AKID/date/region/
+ * service/aws4_request, SignedHeaders=..., Signature=...`): canonical request, signing key,
+ * signature, a signer and a verifier against a fixed set of keys. Pure: the caller passes the raw
+ * request, the keys and `now`. The API's front door (which maps failures to AWS error codes), the
+ * console, the agent protocol and Berth's own signing clients all use it.
  */
-import { createHash, createHmac } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
 
 export interface CredentialScope {
   readonly accessKeyId: string;
@@ -102,4 +104,66 @@ export function signRequest(req: SignedRequest, key: AccessKey, now: number, reg
     'x-amz-date': amzDate,
     authorization: `AWS4-HMAC-SHA256 Credential=${key.accessKeyId}/${scope.date}/${region}/${service}/aws4_request, SignedHeaders=${names.join(';')}, Signature=${sig}`,
   };
+}
+
+export interface ParsedAuthorization {
+  readonly scope: CredentialScope;
+  readonly signedHeaders: readonly string[];
+  readonly signature: string;
+}
+
+export type AuthFailure = 'missing' | 'malformed' | 'unknown-key' | 'bad-signature' | 'expired';
+
+export type Verdict =
+  | { readonly ok: true; readonly scope: CredentialScope }
+  | { readonly ok: false; readonly failure: AuthFailure; readonly message: string };
+
+export const MAX_SKEW_MS = 15 * 60 * 1000;
+
+const AUTH = /^AWS4-HMAC-SHA256\s+Credential=([^,\s]+)\s*,\s*SignedHeaders=([^,\s]+)\s*,\s*Signature=([0-9a-fA-F]+)\s*$/;
+
+export function parseAuthorization(header: string | undefined): ParsedAuthorization | undefined {
+  const m = header ? AUTH.exec(header.trim()) : null;
+  if (!m) return undefined;
+  const parts = m[1]!.split('/');
+  if (parts.length !== 5 || parts[4] !== 'aws4_request') return undefined;
+  const [accessKeyId, date, region, service] = parts as [string, string, string, string];
+  return { scope: { accessKeyId, date, region, service }, signedHeaders: m[2]!.split(';'), signature: m[3]!.toLowerCase() };
+}
+
+/** The region a client signed for, read without verifying (used when auth is off too). */
+export function regionOf(headers: SignedRequest['headers']): string | undefined {
+  return parseAuthorization(header(headers, 'authorization'))?.scope.region;
+}
+
+function parseAmzDate(s: string): number | undefined {
+  const m = /^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/.exec(s);
+  return m ? Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!) : undefined;
+}
+
+export function verifySigV4(req: SignedRequest, credentials: ReadonlyMap<string, string>, now: number): Verdict {
+  const raw = header(req.headers, 'authorization');
+  if (!raw) return { ok: false, failure: 'missing', message: 'Missing Authentication Token' };
+  const auth = parseAuthorization(raw);
+  if (!auth) return { ok: false, failure: 'malformed', message: 'Authorization header requires Credential, SignedHeaders and Signature (AWS4-HMAC-SHA256).' };
+  const amzDate = header(req.headers, 'x-amz-date');
+  const at = amzDate ? parseAmzDate(amzDate) : undefined;
+  if (!amzDate || at === undefined) return { ok: false, failure: 'malformed', message: 'Authorization header requires existence of either a \'X-Amz-Date\' or a \'Date\' header.' };
+  const secret = credentials.get(auth.scope.accessKeyId);
+  if (secret === undefined) return { ok: false, failure: 'unknown-key', message: 'The security token included in the request is invalid.' };
+  if (Math.abs(now - at) > MAX_SKEW_MS) {
+    return {
+      ok: false, failure: 'expired',
+      message: `Signature expired: ${amzDate} is now earlier than ${amzDateOf(now - MAX_SKEW_MS)} (${amzDateOf(now)} - 15 min.)`,
+    };
+  }
+  const expected = Buffer.from(signature(req, secret, auth.scope, amzDate, auth.signedHeaders), 'hex');
+  const given = Buffer.from(auth.signature, 'hex');
+  if (expected.length !== given.length || !timingSafeEqual(expected, given)) {
+    return {
+      ok: false, failure: 'bad-signature',
+      message: 'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.',
+    };
+  }
+  return { ok: true, scope: auth.scope };
 }
