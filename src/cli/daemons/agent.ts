@@ -88,10 +88,14 @@ export async function runAgent(argv: readonly string[]): Promise<number> {
   if (!servesLogs) logger.warn({ advertiseAddress }, 'no --access-key-id: container logs are not served off loopback (berth logs will not reach this host)');
   // The log server first, so the endpoint registered with the instance already answers.
   let agentRef: RunningAgent | undefined;
+  // A taken port costs the log route, not the agent.
   const logServer = servesLogs
     ? await startAgentLogServer({
       agent: { logs: (...a) => (agentRef ? agentRef.logs(...a) : Promise.reject(new Error('the agent is starting'))) },
       host: advertiseAddress, port: logsPort, ...(accessKey ? { accessKey } : {}), clock: systemClock, logger,
+    }).catch((err: Error) => {
+      logger.warn({ err, port: logsPort }, 'cannot serve container logs on this port (--logs-port); berth logs will not reach this host');
+      return undefined;
     })
     : undefined;
   const client = new HttpControlPlaneClient(server, accessKey ? { accessKey } : {});
@@ -111,6 +115,9 @@ export async function runAgent(argv: readonly string[]): Promise<number> {
     clock: systemClock,
     random: systemRandom,
     logger,
+  }).catch(async (err: unknown) => {
+    await logServer?.close();
+    throw err;
   });
   agentRef = agent;
   process.stdout.write(
