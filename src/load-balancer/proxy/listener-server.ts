@@ -110,8 +110,14 @@ export class ListenerServer {
       }
       // A parse error after a response already started (bad chunk mid-body) cannot be answered.
       const inProgress = (socket as unknown as { _httpMessage?: http.ServerResponse })._httpMessage;
-      if (inProgress?.headersSent) socket.destroy();
-      else writeRawAlbError(socket, err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400);
+      if (inProgress?.headersSent) {
+        socket.destroy();
+        return;
+      }
+      const status = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+      writeRawAlbError(socket, status);
+      // Counted like any ELB answer (no request object exists, so no access-log line).
+      this.engine.finish(port, undefined, undefined, status, 'elb', this.engine.now());
     });
     return new Promise((resolve, reject) => {
       const fail = (err: NodeJS.ErrnoException): void => {

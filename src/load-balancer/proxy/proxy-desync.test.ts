@@ -41,6 +41,7 @@ describe('proxy: request smuggling and header limits (raw sockets)', () => {
     test(`${name}: 400 from awselb, connection closed, nothing reaches the target`, async () => {
       const before = up.requests.length;
       const beforeBytes = bytesToTarget;
+      const counted = lb.metrics.count('elb', 400);
       const r = await raw(lb.port, bytes);
       assert.match(r.text, /^HTTP\/1\.1 400 Bad Request\r\n/);
       assert.match(r.text, /\r\nServer: awselb\/2\.0\r\n/);
@@ -50,6 +51,7 @@ describe('proxy: request smuggling and header limits (raw sockets)', () => {
       await new Promise((res) => setTimeout(res, 50));
       assert.equal(up.requests.length, before, 'target saw no request');
       assert.equal(bytesToTarget, beforeBytes, 'not one byte reached the target');
+      assert.equal(lb.metrics.count('elb', 400), counted + 1, 'counted as one ELB 400, whether the parser or the desync check refused it');
     });
   }
 

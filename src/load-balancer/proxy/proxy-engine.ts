@@ -294,6 +294,11 @@ export class ProxyEngine {
     return out;
   }
 
+  /** The engine's clock, for answers made outside a request (the listener's parser errors). */
+  now(): number {
+    return this.options.clock.now();
+  }
+
   metricsStarted(tg: string, key: string): void {
     this.metrics.requestStarted(tg, key);
   }
