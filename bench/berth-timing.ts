@@ -23,6 +23,7 @@ import * as ecs from '@aws-sdk/client-ecs';
 import * as elbv2 from '@aws-sdk/client-elastic-load-balancing-v2';
 import * as ec2 from '@aws-sdk/client-ec2';
 import { startBerth } from '../src/main/up.js';
+import { median } from './stats.js';
 import { parseUpConfig } from '../src/main/config.js';
 import { silentLogger } from '../src/platform/logger.js';
 import { keys } from '../src/domain/keys.js';
@@ -51,12 +52,6 @@ export interface EndToEndFigures {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-export const median = (xs: readonly number[]): number => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
-};
 
 async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
   const deadline = Date.now() + timeoutMs;

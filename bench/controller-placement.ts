@@ -19,6 +19,7 @@ import type { RequestContext } from '../src/control-plane/api/operation.js';
 import { systemClock } from '../src/platform/clock.js';
 import { seededRandom } from '../src/platform/random.js';
 import { silentLogger } from '../src/platform/logger.js';
+import { simulatedInstance } from './simulated-instance.js';
 
 export interface ControllerFigures {
   readonly tasks: number;
@@ -38,16 +39,8 @@ export async function placeThroughController(tasks: number, instances: number, d
   try {
     await ecs.CreateCluster!({ clusterName: 'bench' }, ctx());
     for (let i = 0; i < instances; i++) {
-      const id = random.hex(16);
-      await store.put(keys.containerInstance('bench', id), {
-        containerInstanceArn: `arn:aws:ecs:us-east-1:000000000000:container-instance/bench/${id}`,
-        ec2InstanceId: `i-${random.hex(9).slice(0, 17)}`, version: 1, versionInfo: { agentVersion: 'berth-bench' },
-        registeredResources: [
-          { name: 'CPU', type: 'INTEGER', integerValue: 4096 }, { name: 'MEMORY', type: 'INTEGER', integerValue: 8192 },
-          { name: 'PORTS', type: 'STRINGSET', stringSetValue: [] }, { name: 'PORTS_UDP', type: 'STRINGSET', stringSetValue: [] },
-        ],
-        status: 'ACTIVE', agentConnected: true, attributes: [], registeredAt: 1, id, clusterName: 'bench', placementVersion: 0,
-      });
+      const rec = simulatedInstance('bench', i, random);
+      await store.put(keys.containerInstance('bench', rec.id), rec);
     }
     await ecs.RegisterTaskDefinition!({ family: 'web', containerDefinitions: [{ name: 'app', image: 'bench', cpu: 40, memory: 64 }] }, ctx());
     // Count task records as the controller's transactions commit them.

@@ -16,6 +16,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../src/platform/free-port.js';
+import { median } from './stats.js';
 
 const self = fileURLToPath(import.meta.url);
 const arg = (name: string, dflt: string): string => {
@@ -216,14 +217,13 @@ async function main(): Promise<void> {
     }
   }
   const rpsOf = (r: Result) => r.requests / r.seconds;
-  const medianOf = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-  const median = (name: string, f: (r: Result) => number): number | undefined => {
+  const medianOf = (name: string, f: (r: Result) => number): number | undefined => {
     const rs = results.get(name);
-    return rs ? medianOf(rs.map(f)) : undefined;
+    return rs ? median(rs.map(f)) : undefined;
   };
 
   // Latency Berth adds at half its peak rate, against the upstream alone at that same rate.
-  const half = median('berth', rpsOf)! / 2;
+  const half = medianOf('berth', rpsOf)! / 2;
   const directHalf: number[] = [];
   const berthHalf: number[] = [];
   for (let round = 0; round < rounds; round++) {
@@ -244,16 +244,16 @@ async function main(): Promise<void> {
       continue;
     }
     const errors = rs.reduce((n, r) => n + r.errors, 0);
-    console.log(`${name.padEnd(12)}${Math.round(median(name, rpsOf)!).toString().padStart(10)}${median(name, (r) => pct(r, 50))!.toFixed(2).padStart(10)}${median(name, (r) => pct(r, 99))!.toFixed(2).padStart(10)}${String(errors).padStart(9)}   ${rs.map((r) => Math.round(rpsOf(r))).join(' ')}`);
+    console.log(`${name.padEnd(12)}${Math.round(medianOf(name, rpsOf)!).toString().padStart(10)}${medianOf(name, (r) => pct(r, 50))!.toFixed(2).padStart(10)}${medianOf(name, (r) => pct(r, 99))!.toFixed(2).padStart(10)}${String(errors).padStart(9)}   ${rs.map((r) => Math.round(rpsOf(r))).join(' ')}`);
   }
-  const b = median('berth', rpsOf)!;
-  const hpRps = median('http-proxy', rpsOf);
-  const ngRps = median('nginx', rpsOf);
+  const b = medianOf('berth', rpsOf)!;
+  const hpRps = medianOf('http-proxy', rpsOf);
+  const ngRps = medianOf('nginx', rpsOf);
   const perRound = (other: string) => (results.get(other) ?? []).map((r, i) => (rpsOf(results.get('berth')![i]!) / rpsOf(r)).toFixed(2)).join(' ');
   console.log(`\nberth / http-proxy: ${hpRps ? (b / hpRps).toFixed(2) + 'x' : 'n/a'} (target >= 1.5x; per round ${perRound('http-proxy')})`);
   console.log(`berth / nginx:      ${ngRps ? (b / ngRps).toFixed(2) + 'x' : 'nginx not installed'} (target >= 0.35x; per round ${perRound('nginx')})`);
-  const dH = medianOf(directHalf);
-  const bH = medianOf(berthHalf);
+  const dH = median(directHalf);
+  const bH = median(berthHalf);
   console.log(`at half of berth's peak (${Math.round(half)} req/s): p50 direct ${dH.toFixed(3)} ms, through berth ${bH.toFixed(3)} ms, added ${(bH - dH).toFixed(3)} ms (target < 1 ms)`);
 }
 

@@ -26,11 +26,13 @@ import { keys } from '../src/domain/keys.js';
 import type { ContainerInstanceRecord, TaskDefinitionRecord, TaskRecord } from '../src/domain/ecs/records.js';
 import { reservationOf } from '../src/domain/ecs/resources.js';
 import { buildTask, placementTxn } from '../src/control-plane/ecs/task-launch.js';
-import { seededRandom, type Random } from '../src/platform/random.js';
+import { seededRandom } from '../src/platform/random.js';
 import { candidatesOf, type PlacementCandidate } from '../src/scheduling/placement/candidate.js';
 import { place } from '../src/scheduling/placement/place.js';
 import { parseStrategies } from '../src/scheduling/placement/strategy.js';
-import { measureEndToEnd, median, type EndToEndFigures } from './berth-timing.js';
+import { measureEndToEnd, type EndToEndFigures } from './berth-timing.js';
+import { median } from './stats.js';
+import { simulatedInstance } from './simulated-instance.js';
 import { placeThroughController } from './controller-placement.js';
 
 const TASKS = Number(process.env.BENCH_TASKS ?? 100_000);
@@ -70,29 +72,6 @@ interface Figures {
   conflicts: number;
 }
 
-function instanceRecord(i: number, random: Random): ContainerInstanceRecord {
-  const id = random.hex(16);
-  return {
-    containerInstanceArn: `${REGION_ACCOUNT}:container-instance/${CLUSTER}/${id}`,
-    ec2InstanceId: `i-${random.hex(8).slice(0, 17)}`,
-    version: 1,
-    versionInfo: { agentVersion: 'berth-bench' },
-    registeredResources: [
-      { name: 'CPU', type: 'INTEGER', integerValue: 4096 },
-      { name: 'MEMORY', type: 'INTEGER', integerValue: 8192 },
-      { name: 'PORTS', type: 'STRINGSET', stringSetValue: ['22', '2375', '2376', '51678', '51679'] },
-      { name: 'PORTS_UDP', type: 'STRINGSET', stringSetValue: [] },
-    ],
-    status: 'ACTIVE',
-    agentConnected: true,
-    attributes: [{ name: 'ecs.availability-zone', value: `us-east-1${'abc'[i % 3]}` }],
-    registeredAt: 1_700_000_000,
-    id,
-    clusterName: CLUSTER,
-    placementVersion: 0,
-  };
-}
-
 async function scenario(name: string, strategy: object): Promise<Figures> {
   const dir = mkdtempSync(join(tmpdir(), 'berth-bench-scheduler-'));
   const store = SqliteStore.open(join(dir, 'berth.db'));
@@ -104,7 +83,7 @@ async function scenario(name: string, strategy: object): Promise<Figures> {
     const instances: ContainerInstanceRecord[] = [];
     const modRevision: number[] = [];
     for (let i = 0; i < INSTANCES; i++) {
-      const rec = instanceRecord(i, random);
+      const rec = simulatedInstance(CLUSTER, i, random);
       const r = await store.txn({ compares: [], success: [{ type: 'put', key: keys.containerInstance(CLUSTER, rec.id), value: rec }] });
       instances.push(rec);
       modRevision.push(r.revision);

@@ -7,13 +7,11 @@ import { intFlag, str, usage } from '../args.js';
 import { CliError, EXIT } from '../cli-error.js';
 import type { Command } from '../command.js';
 import { GLOBAL_FLAGS_HELP } from '../command.js';
-import { AGENT_SIGNING_SERVICE, LOGS_PATH, logsQuery } from '../../control-plane/agent-api/agent-protocol.js';
+import { AGENT_SIGNING_SERVICE, LOGS_PATH, logsQuery, type LogRequest } from '../../control-plane/agent-api/agent-protocol.js';
 import { signRequest } from '../../platform/sigv4.js';
 
-export { LOGS_PATH };
-
-export function logsUrl(endpoint: string, q: { cluster: string; taskArn: string; container: string; follow: boolean; tail?: number }): string {
-  return `${endpoint}${LOGS_PATH}?${logsQuery({ cluster: q.cluster, taskArn: q.taskArn, containerName: q.container, follow: q.follow, ...(q.tail !== undefined ? { tail: q.tail } : {}) })}`;
+export function logsUrl(endpoint: string, req: LogRequest): string {
+  return `${endpoint}${LOGS_PATH}?${logsQuery(req)}`;
 }
 
 export const logs: Command = {
@@ -39,7 +37,7 @@ ${GLOBAL_FLAGS_HELP}`,
     const container = str(args.flags.container) ?? names[0];
     if (!container || !names.includes(container)) throw new CliError(`task ${task} has no container ${container ?? ''} (it has ${names.join(', ') || 'none'})`);
 
-    const url = logsUrl(clients.endpoint.url, { cluster, taskArn: found.taskArn, container, follow: args.flags.follow === true, ...(tail !== undefined ? { tail } : {}) });
+    const url = logsUrl(clients.endpoint.url, { cluster, taskArn: found.taskArn, containerName: container, follow: args.flags.follow === true, ...(tail !== undefined ? { tail } : {}) });
     let res: Response;
     try {
       // Signed like the API calls, so a server under --auth sigv4 serves it too.

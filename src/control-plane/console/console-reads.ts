@@ -66,10 +66,15 @@ export function consoleReads(call: Call, trafficStats?: TrafficStatsSource) {
     return out;
   }
 
-  async function tasks(cluster: string, serviceName?: string): Promise<any[]> {
+  async function describedTasks(cluster: string, serviceName?: string): Promise<any[]> {
     const arns = await ecsAll(call, 'ListTasks', { cluster, ...(serviceName ? { serviceName } : {}) }, 'taskArns');
     const out: any[] = [];
     for (const part of chunks(arns, 100)) out.push(...(await call('ecs', 'DescribeTasks', { cluster, tasks: part })).tasks);
+    return out;
+  }
+
+  async function tasks(cluster: string, serviceName?: string): Promise<any[]> {
+    const out = await describedTasks(cluster, serviceName);
     // The console shows where a task runs by instance id, as the AWS console does.
     const byArn = new Map((await containerInstances(cluster)).map((ci) => [ci.containerInstanceArn, ci.ec2InstanceId]));
     return out.map((t) => ({ ...t, ec2InstanceId: byArn.get(t.containerInstanceArn) }));
@@ -117,7 +122,7 @@ export function consoleReads(call: Call, trafficStats?: TrafficStatsSource) {
     tasks: async (cluster: string) => ({ tasks: await tasks(cluster) }),
 
     async containerInstances(cluster: string) {
-      const [instances, live] = [await containerInstances(cluster), await tasks(cluster)];
+      const [instances, live] = [await containerInstances(cluster), await describedTasks(cluster)];
       return { containerInstances: instances.map((ci) => ({ ...ci, hostPorts: hostPortUsage(ci, live) })) };
     },
 

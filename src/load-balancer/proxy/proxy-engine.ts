@@ -336,8 +336,7 @@ export class ProxyEngine {
   finish(port: number, tg: string | undefined, target: string | undefined, status: number, origin: 'target' | 'elb', started: number, response?: http.ServerResponse, facts?: LogFacts): void {
     this.metrics.requestFinished({
       listenerPort: port, targetGroupArn: tg, target, status, origin, durationMs: this.options.clock.now() - started, response,
-      ...(facts?.rulePriority !== undefined ? { rulePriority: facts.rulePriority } : {}),
-      ...(facts?.traceId !== undefined ? { traceId: facts.traceId } : {}),
+      rulePriority: facts?.rulePriority, traceId: facts?.traceId,
     });
   }
 
