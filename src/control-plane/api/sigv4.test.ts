@@ -77,7 +77,7 @@ describe('SigV4', () => {
   });
 
   test('each protocol names the failures its own way', () => {
-    assert.deepEqual([authError('json', 'unknown-key', 'm').code, authError('json', 'unknown-key', 'm').status], ['UnrecognizedClientException', 403]);
+    assert.deepEqual([authError('json', 'unknown-key', 'm').code, authError('json', 'unknown-key', 'm').status], ['UnrecognizedClientException', 400]);
     assert.equal(authError('json', 'bad-signature', 'm').code, 'InvalidSignatureException');
     assert.equal(authError('json', 'missing', 'm').code, 'MissingAuthenticationTokenException');
     assert.equal(authError('query', 'unknown-key', 'm').code, 'InvalidClientTokenId');

@@ -27,6 +27,8 @@ export interface ConsoleDeps {
   readonly webRoot?: string;
   /** Pass the API's own auth: under sigv4 the console wants the same keys. */
   readonly auth?: ConsoleAuth;
+  /** The account in every ARN (`--account-id`); default 000000000000. */
+  readonly accountId?: string;
   readonly clock?: Clock;
   readonly random?: Random;
   readonly logger?: Logger;
@@ -49,7 +51,7 @@ export function consolePlugin(deps: ConsoleDeps): FastifyPluginAsync {
   const rawBodies = new WeakMap<FastifyRequest, Buffer>();
 
   const ctxOf = (req: FastifyRequest): RequestContext => ({
-    requestId: random.uuid(), region: DEFAULT_REGION, accountId: ACCOUNT_ID, now: clock.now(), sourceIp: req.ip,
+    requestId: random.uuid(), region: DEFAULT_REGION, accountId: deps.accountId ?? ACCOUNT_ID, now: clock.now(), sourceIp: req.ip,
   });
   const forRequest = (req: FastifyRequest) => {
     const call = caller(deps.handlers, () => ctxOf(req));
