@@ -156,17 +156,21 @@ export async function createApiServer(options: ApiServerOptions): Promise<Fastif
 
   const app = Fastify({ logger: false, bodyLimit });
 
-  // Every route (the AWS API, the console, the agent protocol) refuses other sites' requests.
-  app.addHook('onRequest', async (req, reply) => {
+  /** Why this request, made for another site, is refused (undefined: it is not). */
+  const crossSite = (req: FastifyRequest): string | undefined => {
     const host = header(req, 'host');
-    const refusal = (auth.mode === 'none' ? hostRefusal(host, allowedHosts) : undefined) ?? originRefusal(header(req, 'origin'), host);
+    return (auth.mode === 'none' ? hostRefusal(host, allowedHosts) : undefined) ?? originRefusal(header(req, 'origin'), host);
+  };
+  const isAwsPost = (req: FastifyRequest): boolean => req.method === 'POST' && req.url.split('?')[0] === '/';
+
+  // Every route (the console, the agent protocol, ...) refuses other sites' requests; `POST /` does
+  // it in its handler, once the body tells which protocol's envelope to answer in.
+  app.addHook('onRequest', async (req, reply) => {
+    if (isAwsPost(req)) return;
+    const refusal = crossSite(req);
     if (refusal === undefined) return;
-    const requestId = idOf(req);
-    reply.header('x-amzn-RequestId', requestId);
-    if (req.method === 'POST' && req.url.split('?')[0] === '/') {
-      return send(reply, errorResponse(protocolGuess(req), crossSiteError(protocolGuess(req), refusal), { requestId, logger }));
-    }
-    return reply.code(403).header('content-type', 'application/json').send(JSON.stringify({ code: 'AccessDeniedException', message: refusal }));
+    return reply.code(403).header('x-amzn-RequestId', idOf(req)).header('content-type', 'application/json')
+      .send(JSON.stringify({ code: 'AccessDeniedException', message: refusal }));
   });
 
   await app.register(async (scope) => {
@@ -193,6 +197,8 @@ export async function createApiServer(options: ApiServerOptions): Promise<Fastif
       let protocol = protocolGuess(req, body);
       let namespace: string | undefined;
       try {
+        const refusal = crossSite(req);
+        if (refusal !== undefined) throw crossSiteError(protocol, refusal);
         const target = header(req, 'x-amz-target');
         const contentRefusal = contentTypeRefusal(header(req, 'content-type'), target !== undefined ? { jsonVersion: loadModel('ecs').metadata.jsonVersion ?? '1.1' } : undefined);
         if (contentRefusal !== undefined) {
