@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseUpConfig, UsageError } from './config.js';
+import { parseUpConfig, refuseSecretFlag, UsageError } from './config.js';
 
 test('defaults match the documented ones', () => {
   const c = parseUpConfig([], {});
@@ -62,6 +62,9 @@ test('agent liveness and lost-host times, in seconds', () => {
 test('the secret key is refused on the command line and taken from the environment', () => {
   assert.throws(() => parseUpConfig(['--access-key-id', 'AK', '--secret-access-key', 'SK'], {}),
     (err: Error) => err instanceof UsageError && /--secret-access-key is not taken on the command line.*\/proc\/PID\/cmdline.*BERTH_SECRET_ACCESS_KEY.*credentials/.test(err.message));
+  // berth agent has no credentials file: it names the environment only.
+  assert.throws(() => refuseSecretFlag({ 'secret-access-key': 'SK' }), /^UsageError: --secret-access-key .* set BERTH_SECRET_ACCESS_KEY$/);
+  refuseSecretFlag({ 'access-key-id': 'AK' });
   const c = parseUpConfig(['--access-key-id', 'AK'], { BERTH_SECRET_ACCESS_KEY: 'SK' });
   assert.deepEqual([c.accessKeyId, c.secretAccessKey], ['AK', 'SK']);
 });

@@ -106,11 +106,6 @@ export function route(target: string | undefined, body: Buffer): Routed {
   };
 }
 
-/** Kept for callers that want the whole decision at once. */
-export function identify(target: string | undefined, body: Buffer): Call {
-  return route(target, body).identify();
-}
-
 /** An EC2 action AWS has but Berth does not: the code AWS gives retired features, which tools tolerate. */
 function unsupported(action: string): AwsError {
   return new AwsError('UnsupportedOperation', `The action ${action} is not supported by Berth (it implements the EC2 VPC, subnet, security-group and instance reads).`);
