@@ -195,7 +195,9 @@ export async function createApiServer(options: ApiServerOptions): Promise<Fastif
         const refusal = crossSite(req);
         if (refusal !== undefined) throw crossSiteError(protocol, refusal);
         const target = header(req, 'x-amz-target');
-        const contentRefusal = contentTypeRefusal(header(req, 'content-type'), target !== undefined ? { jsonVersion: loadModel('ecs').metadata.jsonVersion ?? '1.1' } : undefined);
+        // The body type is checked before a form body is parsed: a text/plain "form" is not one.
+        const jsonModel = target !== undefined ? jsonServiceFor(target, allModels()) ?? loadModel('ecs') : undefined;
+        const contentRefusal = contentTypeRefusal(header(req, 'content-type'), jsonModel ? { jsonVersion: jsonModel.metadata.jsonVersion ?? '1.1' } : undefined);
         if (contentRefusal !== undefined) {
           throw target !== undefined
             ? new AwsError('UnknownOperationException', contentRefusal)
