@@ -74,3 +74,27 @@ describe('capacity and fit', () => {
   ];
   for (const [name, res, want] of table) test(name, () => assert.equal(misfit(cap(), res), want));
 });
+
+describe('accounting never goes above what was registered', () => {
+  const bad = (cpu: number, memory: number): Reservation => ({ cpu, memory, ports: [], portsUdp: [] });
+  test('a negative reservation (a record from before validation) takes nothing and gives nothing back', () => {
+    const cap = capacityOf({ registeredResources: registered }, [
+      { lastStatus: 'RUNNING', reservation: bad(-5000, -4096) },
+      { lastStatus: 'RUNNING', reservation: bad(256, 512) },
+    ]);
+    assert.equal(cap.cpu, 1024 - 256);
+    assert.equal(cap.memory, 2048 - 512);
+    const remaining = remainingResources({ registeredResources: registered }, cap);
+    assert.equal(remaining.find((r) => r.name === 'CPU')!.integerValue, 768);
+  });
+  test('remaining is shown within [0, registered] even when over-committed', () => {
+    const cap = capacityOf({ registeredResources: registered }, [{ lastStatus: 'RUNNING', reservation: bad(4096, 4096) }]);
+    assert.equal(cap.cpu < 0, true, 'placement still sees the over-commitment');
+    const remaining = remainingResources({ registeredResources: registered }, cap);
+    assert.equal(remaining.find((r) => r.name === 'CPU')!.integerValue, 0);
+    assert.equal(remaining.find((r) => r.name === 'MEMORY')!.integerValue, 0);
+  });
+  test('task sizes in vCPU and GB reserve units and MiB', () => {
+    assert.deepEqual(reservationOf(td({ cpu: '0.5 vCPU', memory: '1 GB', containerDefinitions: [{ name: 'a', memory: 64 }] })), bad(512, 1024));
+  });
+});

@@ -3,6 +3,7 @@
  * fits. Pure. Remaining resources are always derived from the tasks placed on the instance (level,
  * not edge bookkeeping), so a lost event can never make them drift.
  */
+import { taskCpuUnits, taskMemoryMiB } from './task-definition.js';
 import type { ContainerInstanceRecord, Reservation, Resource, TaskDefinitionRecord, TaskRecord } from './records.js';
 
 export interface ContainerOverride {
@@ -40,9 +41,9 @@ export function reservationOf(td: TaskDefinitionRecord, overrides: TaskOverrides
   }
   const taskCpu = overrides.cpu ?? td.cpu;
   const taskMemory = overrides.memory ?? td.memory;
-  if (taskCpu !== undefined && taskCpu !== '') cpu = Number.parseInt(taskCpu, 10) || cpu;
-  if (taskMemory !== undefined && taskMemory !== '') memory = Number.parseInt(taskMemory, 10) || memory;
-  return { cpu, memory, ports, portsUdp };
+  if (taskCpu !== undefined && taskCpu !== '') cpu = taskCpuUnits(taskCpu) || cpu;
+  if (taskMemory !== undefined && taskMemory !== '') memory = taskMemoryMiB(taskMemory) || memory;
+  return { cpu: atLeastZero(cpu), memory: atLeastZero(memory), ports, portsUdp };
 }
 
 /** Whether a task holds its reservation: until it is STOPPED. */
@@ -79,10 +80,16 @@ export function capacityOf(instance: Pick<ContainerInstanceRecord, 'registeredRe
   return cap;
 }
 
+/**
+ * A usage is never negative, whatever a record holds (one written before validation refused
+ * negative sizes, say): a task can only take capacity away, so remaining never exceeds registered.
+ */
+const atLeastZero = (n: number): number => (Number.isFinite(n) && n > 0 ? n : 0);
+
 /** Mutates `cap` to account for one more reservation. */
 export function take(cap: Capacity, r: Reservation): void {
-  cap.cpu -= r.cpu;
-  cap.memory -= r.memory;
+  cap.cpu -= atLeastZero(r.cpu);
+  cap.memory -= atLeastZero(r.memory);
   for (const p of r.ports) cap.ports.add(p);
   for (const p of r.portsUdp) cap.portsUdp.add(p);
 }
@@ -102,10 +109,11 @@ export function misfit(cap: Capacity, r: Reservation): FitFailure | undefined {
 export function remainingResources(instance: Pick<ContainerInstanceRecord, 'registeredResources'>, cap: Capacity): Resource[] {
   return instance.registeredResources.map((r): Resource => {
     switch (r.name) {
+      // Shown within [0, registered]: over-commitment (registered resources that shrank) reads as none left.
       case 'CPU':
-        return { ...r, integerValue: cap.cpu };
+        return { ...r, integerValue: Math.max(0, Math.min(cap.cpu, integer([r], 'CPU'))) };
       case 'MEMORY':
-        return { ...r, integerValue: cap.memory };
+        return { ...r, integerValue: Math.max(0, Math.min(cap.memory, integer([r], 'MEMORY'))) };
       case 'PORTS':
         return { ...r, stringSetValue: [...cap.ports].sort((a, b) => a - b).map(String) };
       case 'PORTS_UDP':

@@ -46,8 +46,9 @@ export class WorkingSet {
 
   /** Accounts for one more task of the group on instance `i`. */
   take(i: number, r: Reservation): void {
-    this.cpu[i] -= r.cpu;
-    this.memory[i] -= r.memory;
+    // Never a negative usage (a record from before sizes were validated): capacity only goes down.
+    this.cpu[i] -= Math.max(0, r.cpu);
+    this.memory[i] -= Math.max(0, r.memory);
     this.groupCount[i]! += 1;
     if (r.ports.length === 0 && r.portsUdp.length === 0) return;
     if (!this.ownsPorts[i]) {
