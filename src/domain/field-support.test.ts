@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { checkFieldSupport, unsupportedField } from './field-support.js';
-import { replaceGeneratedSection } from './field-support-docs.js';
+import { generatedSection, replaceGeneratedSection } from './field-support-docs.js';
 import { AwsError } from './aws-error.js';
 
 describe('unsupportedField walks the input against the table', () => {
@@ -53,5 +53,6 @@ describe('unsupportedField walks the input against the table', () => {
 test('docs/differences.md holds the table as generated (run `npm run docs` after changing it)', () => {
   const file = join(import.meta.dirname, '..', '..', 'docs', 'differences.md');
   const doc = readFileSync(file, 'utf8');
+  assert.ok(doc.includes(generatedSection()), 'docs/differences.md differs from the field-support table: run `npm run docs`');
   assert.equal(replaceGeneratedSection(doc), doc);
 });

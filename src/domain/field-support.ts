@@ -189,6 +189,25 @@ const CONTAINER_DEFINITION: Record<string, Support> = {
 
 const PAGED: Record<string, Support> = { nextToken: H, maxResults: H };
 
+/** Members honoured as they are, named in one string. */
+const all = (names: string): Record<string, Support> => Object.fromEntries(names.split(' ').map((n) => [n, H]));
+
+const TLS = 'Berth terminates no TLS: HTTP listeners only';
+const TRANSFORMS = 'host-header and URL rewrite transforms are not implemented';
+const NO_AWS_NETWORK = 'Berth has no Outposts, IPAM or IPv6 prefixes';
+const EC2_TAGS = 'security groups carry no tags yet';
+const DRY_RUN = 'DryRun is not implemented; without it the request would run for real';
+const FILTERS = 'this filter name is not implemented, and ignoring it would answer too much';
+const SG_RULE: Record<string, Support> = {
+  ...all('CidrIp FromPort GroupId GroupName IpPermissions IpProtocol ToPort'),
+  'IpPermissions[].UserIdGroupPairs': refused('only CIDR ranges are implemented'),
+  'IpPermissions[].Ipv6Ranges': refused('only IPv4 CIDR ranges are implemented'),
+  'IpPermissions[].PrefixListIds': refused('only CIDR ranges are implemented'),
+  SourceSecurityGroupName: refused('only CIDR ranges are implemented'),
+  SourceSecurityGroupOwnerId: refused('only CIDR ranges are implemented'),
+  DryRun: refused(DRY_RUN),
+};
+
 export const FIELD_SUPPORT: Readonly<Record<ServiceName, Readonly<Record<string, Readonly<Record<string, Support>>>>>> = {
   ecs: {
     CreateCluster: {
@@ -298,16 +317,82 @@ export const FIELD_SUPPORT: Readonly<Record<ServiceName, Readonly<Record<string,
     ListTagsForResource: { resourceArn: H },
   },
   elbv2: {
+    AddTags: all('ResourceArns Tags'),
+    CreateListener: {
+      ...all('LoadBalancerArn Protocol Port Certificates DefaultActions Tags'),
+      SslPolicy: refused(TLS),
+      AlpnPolicy: refused(TLS),
+      MutualAuthentication: refused(TLS),
+    },
+    CreateLoadBalancer: {
+      ...all('Name Subnets SubnetMappings SecurityGroups Scheme Tags Type IpAddressType'),
+      CustomerOwnedIpv4Pool: refused(NO_AWS_NETWORK),
+      EnablePrefixForIpv6SourceNat: refused(NO_AWS_NETWORK, { values: ['on'] }),
+      IpamPools: refused(NO_AWS_NETWORK),
+    },
+    CreateRule: { ...all('ListenerArn Conditions Priority Actions Tags'), Transforms: refused(TRANSFORMS) },
     CreateTargetGroup: {
+      ...all('Name Port VpcId HealthCheckPort HealthCheckEnabled HealthCheckPath HealthCheckIntervalSeconds HealthCheckTimeoutSeconds HealthyThresholdCount UnhealthyThresholdCount Matcher TargetType Tags IpAddressType'),
       Protocol: refused('TLS to targets is not implemented yet', { values: ['HTTPS'] }),
       ProtocolVersion: refused('the load balancer speaks HTTP/1.1 to targets', { values: ['HTTP2', 'GRPC'] }),
       HealthCheckProtocol: refused('TLS health checks are not implemented yet', { values: ['HTTPS'] }),
+      TargetControlPort: refused('target control agents are not implemented'),
     },
+    DeleteListener: all('ListenerArn'),
+    DeleteLoadBalancer: all('LoadBalancerArn'),
+    DeleteRule: all('RuleArn'),
+    DeleteTargetGroup: all('TargetGroupArn'),
+    DeregisterTargets: all('TargetGroupArn Targets'),
+    DescribeListeners: all('LoadBalancerArn ListenerArns Marker PageSize'),
+    DescribeLoadBalancerAttributes: all('LoadBalancerArn'),
+    DescribeLoadBalancers: all('LoadBalancerArns Names Marker PageSize'),
+    DescribeRules: all('ListenerArn RuleArns Marker PageSize'),
+    DescribeTags: all('ResourceArns'),
+    DescribeTargetGroupAttributes: all('TargetGroupArn'),
+    DescribeTargetGroups: all('LoadBalancerArn TargetGroupArns Names Marker PageSize'),
+    DescribeTargetHealth: {
+      ...all('TargetGroupArn Targets'),
+      Include: refused('anomaly mitigation (automatic target weights) is not implemented', { values: ['AnomalyDetection', 'All'] }),
+    },
+    ModifyListener: {
+      ...all('ListenerArn Port Protocol Certificates DefaultActions'),
+      SslPolicy: refused(TLS),
+      AlpnPolicy: refused(TLS),
+      MutualAuthentication: refused(TLS),
+    },
+    ModifyLoadBalancerAttributes: all('LoadBalancerArn Attributes'),
+    ModifyRule: { ...all('RuleArn Conditions Actions'), Transforms: refused(TRANSFORMS), ResetTransforms: refused(TRANSFORMS) },
     ModifyTargetGroup: {
+      ...all('TargetGroupArn HealthCheckPort HealthCheckPath HealthCheckEnabled HealthCheckIntervalSeconds HealthCheckTimeoutSeconds HealthyThresholdCount UnhealthyThresholdCount Matcher'),
       HealthCheckProtocol: refused('TLS health checks are not implemented yet', { values: ['HTTPS'] }),
     },
+    ModifyTargetGroupAttributes: all('TargetGroupArn Attributes'),
+    RegisterTargets: all('TargetGroupArn Targets'),
+    RemoveTags: all('ResourceArns TagKeys'),
+    SetRulePriorities: all('RulePriorities'),
+    SetSecurityGroups: {
+      ...all('LoadBalancerArn SecurityGroups'),
+      EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic: refused('PrivateLink is not available'),
+    },
   },
-  ec2: {},
+  ec2: {
+    CreateSecurityGroup: { ...all('Description GroupName VpcId'), TagSpecifications: refused(EC2_TAGS), DryRun: refused(DRY_RUN) },
+    DeleteSecurityGroup: { ...all('GroupId GroupName'), DryRun: refused(DRY_RUN) },
+    AuthorizeSecurityGroupIngress: { ...SG_RULE, TagSpecifications: refused(EC2_TAGS) },
+    RevokeSecurityGroupIngress: { ...SG_RULE, SecurityGroupRuleIds: refused('rules are named by their permissions; rule ids are not implemented') },
+    DescribeSecurityGroups: {
+      ...all('GroupIds GroupNames NextToken MaxResults Filters'),
+      'Filters[].Name': refused(FILTERS, { except: ['group-id', 'group-name', 'vpc-id'] }),
+      DryRun: refused(DRY_RUN),
+    },
+    DescribeVpcs: { ...all('VpcIds NextToken MaxResults Filters'), 'Filters[].Name': refused(FILTERS, { except: ['vpc-id', 'is-default'] }), DryRun: refused(DRY_RUN) },
+    DescribeSubnets: {
+      ...all('SubnetIds NextToken MaxResults Filters'),
+      'Filters[].Name': refused(FILTERS, { except: ['subnet-id', 'vpc-id', 'availability-zone'] }),
+      DryRun: refused(DRY_RUN),
+    },
+    DescribeInstances: { ...all('InstanceIds IncludeManagedResources Filters NextToken MaxResults'), DryRun: refused(DRY_RUN) },
+  },
 };
 
 /** A member of an input that Berth refuses, with where it is (`containerDefinitions[0].secrets`). */

@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { FIELD_SUPPORT } from '../../domain/field-support.js';
 import { loadModel, type ServiceModel } from './model.js';
 import { createEcsHandlers } from '../ecs/ecs-handlers.js';
+import { createElbv2Handlers } from '../elbv2/elbv2-handlers.js';
+import { createEc2Handlers } from '../ec2/ec2-handlers.js';
 import { ecsKit, awsError } from '../ecs/ecs-test-kit.js';
 import { MemoryStore } from '../../store/memory-store.js';
 import { ManualClock } from '../../platform/clock.js';
@@ -35,6 +37,23 @@ describe('the field-support table covers the model', () => {
     assert.deepEqual(missing, []);
   });
 
+  test('and every top-level member of every ELBv2 and EC2 operation Berth serves', () => {
+    const missing: string[] = [];
+    const served = {
+      elbv2: Object.keys(createElbv2Handlers({ store: new MemoryStore(), clock: new ManualClock(), random: seededRandom(1), checkListenerPort: async () => undefined } as never)),
+      ec2: Object.keys(createEc2Handlers({ store: new MemoryStore(), clock: new ManualClock(), random: seededRandom(1) } as never)),
+    };
+    for (const service of ['elbv2', 'ec2'] as const) {
+      const m = loadModel(service);
+      for (const op of served[service]) {
+        const input = m.operations.get(op)?.input;
+        if (!input) continue;
+        for (const p of memberPaths(m, input.shape, '', 1)) if (!FIELD_SUPPORT[service][op]?.[p]) missing.push(`${service} ${op}.${p}`);
+      }
+    }
+    assert.deepEqual(missing, []);
+  });
+
   test('so does every member of what users write by hand: container definitions, overrides, deployment configuration', () => {
     const deep: [string, string, string][] = [
       ['RegisterTaskDefinition', 'ContainerDefinitions', 'containerDefinitions'],
@@ -59,7 +78,7 @@ describe('the field-support table covers the model', () => {
   });
 
   test('every path in the table is a member the model has (no typo can hide a refusal)', () => {
-    for (const service of ['ecs', 'elbv2'] as const) {
+    for (const service of ['ecs', 'elbv2', 'ec2'] as const) {
       const m = loadModel(service);
       for (const [op, members] of Object.entries(FIELD_SUPPORT[service])) {
         const input = m.operations.get(op)?.input;
