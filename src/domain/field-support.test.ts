@@ -2,7 +2,7 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { checkFieldSupport, unsupportedField } from './field-support.js';
+import { checkFieldSupport, unsupportedField } from './field-refusal.js';
 import { generatedSection, replaceGeneratedSection } from './field-support-docs.js';
 import { AwsError } from './aws-error.js';
 

@@ -4,8 +4,8 @@
  * error code and a message naming the member), or ignored-by-aws-too (AWS itself accepts it and
  * does not act on it here, like IAM role ARNs), or, for the rare member the AWS SDKs fill on every
  * call, tolerated (accepted, documented as having no effect yet). `unsupportedField` walks an input against the table,
- * so refusals are enforced in one place (`withFieldSupport` wraps each service's handlers), and
- * docs/differences.md's generated section is rendered from the same table (`fieldSupportMarkdown`).
+ * so refusals are enforced in one place (`guardFieldSupport` wraps each service's handlers), and
+ * docs/differences.md's generated section is rendered from the same table (field-support-docs.ts).
  *
  * Paths are the model's member names joined by `.`, with `[]` for a list's items
  * (`containerDefinitions[].secrets`). A member without an entry takes its parent's decision; the
@@ -14,7 +14,6 @@
  * Absent values (undefined, null, '', [] and {}) and `false` for a refused boolean ask for nothing
  * and pass.
  */
-import { AwsError } from './aws-error.js';
 
 export type ServiceName = 'ecs' | 'elbv2' | 'ec2';
 
@@ -32,7 +31,7 @@ export type Support =
   /** Accepted without effect because the AWS SDKs fill it on every call; refusing it would refuse every SDK. */
   | { readonly status: 'tolerated'; readonly reason: string };
 
-type Refused = Extract<Support, { status: 'refused' }>;
+export type Refused = Extract<Support, { status: 'refused' }>;
 
 const H: Support = { status: 'honoured' };
 const honoured = (note: string): Support => ({ status: 'honoured', note });
@@ -394,104 +393,3 @@ export const FIELD_SUPPORT: Readonly<Record<ServiceName, Readonly<Record<string,
     DescribeInstances: { ...all('InstanceIds IncludeManagedResources Filters NextToken MaxResults'), DryRun: refused(DRY_RUN) },
   },
 };
-
-/** A member of an input that Berth refuses, with where it is (`containerDefinitions[0].secrets`). */
-export interface UnsupportedField {
-  readonly path: string;
-  readonly value: unknown;
-  readonly support: Refused;
-}
-
-const isAbsent = (v: unknown): boolean =>
-  v === undefined ||
-  v === null ||
-  v === '' ||
-  (Array.isArray(v) && v.length === 0) ||
-  (typeof v === 'object' && !Array.isArray(v) && Object.keys(v as object).length === 0);
-
-function refusedValue(s: Refused, v: unknown): unknown {
-  if (v === false) return undefined; // a refused switch left off asks for nothing
-  const items = Array.isArray(v) ? v : [v];
-  if (s.values) return items.find((x) => s.values!.includes(String(x)));
-  if (s.except) return items.find((x) => !s.except!.includes(String(x)));
-  return v;
-}
-
-/** The first member of `input` the table refuses, depth first in input order; undefined when none. */
-export function unsupportedField(service: ServiceName, operation: string, input: unknown): UnsupportedField | undefined {
-  const table = FIELD_SUPPORT[service][operation];
-  if (!table) return undefined;
-  const walk = (v: unknown, pattern: string, path: string): UnsupportedField | undefined => {
-    if (Array.isArray(v)) {
-      for (let i = 0; i < v.length; i++) {
-        const hit = walk(v[i], `${pattern}[]`, `${path}[${i}]`);
-        if (hit) return hit;
-      }
-      return undefined;
-    }
-    if (typeof v !== 'object' || v === null) return undefined;
-    for (const [k, child] of Object.entries(v)) {
-      if (isAbsent(child)) continue;
-      const p = pattern ? `${pattern}.${k}` : k;
-      const at = path ? `${path}.${k}` : k;
-      const s = table[p];
-      if (s?.status === 'refused') {
-        const bad = refusedValue(s, child);
-        if (bad !== undefined) return { path: at, value: bad, support: s };
-      }
-      const hit = walk(child, p, at);
-      if (hit) return hit;
-    }
-    return undefined;
-  };
-  return walk(input, '', '');
-}
-
-/** The service's own error for a refused member: its code, and a message naming the member. */
-export function refusalError(service: ServiceName, operation: string, f: UnsupportedField): AwsError {
-  const code =
-    service === 'elbv2'
-      ? 'ValidationError'
-      : service === 'ec2'
-        ? 'InvalidParameterValue'
-        : operation === 'RegisterTaskDefinition'
-          ? 'ClientException'
-          : 'InvalidParameterException';
-  const what = typeof f.value === 'string' ? `${f.path} '${f.value}'` : f.path;
-  return new AwsError(code, `${what} is not supported by Berth: ${f.support.reason}.`);
-}
-
-/** Throws the refusal for the first refused member of `input`, if any. */
-export function checkFieldSupport(service: ServiceName, operation: string, input: unknown): void {
-  const f = unsupportedField(service, operation, input);
-  if (f) throw refusalError(service, operation, f);
-}
-
-function describe(s: Support): string {
-  if (s.status !== 'refused') return s.status === 'honoured' ? (s.note ?? '') : s.reason;
-
-  return s.values ? `refused when ${s.values.join(' or ')}: ${s.reason}` : s.except ? `refused unless ${s.except.join(' or ')}: ${s.reason}` : `refused: ${s.reason}`;
-}
-
-/**
- * The generated section of docs/differences.md: every refused and ignored-by-AWS-too member, one row
- * each, by service and operation.
- */
-export function fieldSupportMarkdown(): string {
-  const rows: string[] = ['| service | operation | member | Berth |', '|---|---|---|---|'];
-  for (const [service, ops] of Object.entries(FIELD_SUPPORT)) {
-    for (const [op, members] of Object.entries(ops)) {
-      for (const [path, s] of Object.entries(members)) {
-        if (s.status === 'honoured') continue;
-        const text =
-          s.status === 'refused'
-            ? describe(s)
-            : s.status === 'tolerated'
-              ? `accepted, no effect yet: ${s.reason}`
-              : `accepted, not enforced (as AWS): ${s.reason}`;
-        rows.push(`| ${service} | ${op} | \`${path}\` | ${text.replaceAll('|', '\\|')} |`);
-      }
-    }
-  }
-  return rows.join('\n') + '\n';
-}
