@@ -76,3 +76,13 @@ test('--account-id: 12 digits, 000000000000 by default, env twin', () => {
   assert.throws(() => parseUpConfig(['--account-id', '1234'], {}), UsageError);
   assert.throws(() => parseUpConfig(['--account-id', 'abcdefghijkl'], {}), UsageError);
 });
+
+test('ECS quotas: ECS defaults, flags and env twins, whole numbers only', () => {
+  assert.deepEqual(parseUpConfig([], {}).ecsQuotas, { tasksPerService: 5000, servicesPerCluster: 5000, containersPerTaskDefinition: 10, taskDefinitionBytes: 65536 });
+  const c = parseUpConfig(['--max-tasks-per-service', '20', '--max-task-definition-kib', '8'], { BERTH_MAX_SERVICES_PER_CLUSTER: '3' });
+  assert.equal(c.ecsQuotas.tasksPerService, 20);
+  assert.equal(c.ecsQuotas.servicesPerCluster, 3);
+  assert.equal(c.ecsQuotas.taskDefinitionBytes, 8192);
+  assert.throws(() => parseUpConfig(['--max-tasks-per-service', '-1'], {}), UsageError);
+  assert.throws(() => parseUpConfig(['--max-containers-per-task-definition', '2.5'], {}), UsageError);
+});

@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { parsePortRange, type PortRange } from '../scheduling/port-allocator.js';
 import { UsageError } from './usage-error.js';
 import { HOST_FLAGS, parseHostFlags, type HostOptions } from './host-flags.js';
+import { ECS_QUOTAS, type EcsQuotas } from '../domain/ecs/quotas.js';
 
 export type RuntimeChoice = 'auto' | 'docker' | 'process';
 export type AuthMode = 'none' | 'sigv4';
@@ -38,6 +39,8 @@ export interface UpConfig {
   readonly internalAddress: string;
   /** The local agent's host: memory reserve, reserved ports, custom attributes. */
   readonly agentHost: HostOptions;
+  /** ECS's service quotas, enforced on the API (defaults: ECS's). */
+  readonly ecsQuotas: EcsQuotas;
 }
 
 export { UsageError };
@@ -61,6 +64,10 @@ const options = {
   'lost-after': { type: 'string' },
   'web-root': { type: 'string' },
   'internal-address': { type: 'string' },
+  'max-tasks-per-service': { type: 'string' },
+  'max-services-per-cluster': { type: 'string' },
+  'max-containers-per-task-definition': { type: 'string' },
+  'max-task-definition-kib': { type: 'string' },
   ...HOST_FLAGS,
 } as const;
 
@@ -133,6 +140,18 @@ export function parseUpConfig(argv: readonly string[], env: NodeJS.ProcessEnv): 
   };
   const accountId = pick('account-id') ?? DEFAULT_ACCOUNT_ID;
   if (!/^\d{12}$/.test(accountId)) throw new UsageError(`--account-id must be 12 digits, got ${accountId}`);
+  const quota = (flag: 'max-tasks-per-service' | 'max-services-per-cluster' | 'max-containers-per-task-definition' | 'max-task-definition-kib', fallback: number): number => {
+    const raw = pick(flag);
+    const v = raw === undefined ? fallback : Number(raw);
+    if (!Number.isInteger(v) || v < 1) throw new UsageError(`--${flag} must be a whole number of at least 1, got ${raw}`);
+    return v;
+  };
+  const ecsQuotas: EcsQuotas = {
+    tasksPerService: quota('max-tasks-per-service', ECS_QUOTAS.tasksPerService),
+    servicesPerCluster: quota('max-services-per-cluster', ECS_QUOTAS.servicesPerCluster),
+    containersPerTaskDefinition: quota('max-containers-per-task-definition', ECS_QUOTAS.containersPerTaskDefinition),
+    taskDefinitionBytes: quota('max-task-definition-kib', ECS_QUOTAS.taskDefinitionBytes / 1024) * 1024,
+  };
   const noDemo = values['no-demo'] === true || ['1', 'true'].includes(env.BERTH_NO_DEMO ?? '');
   return {
     dataDir: pick('data-dir') ?? './.berth',
@@ -152,6 +171,7 @@ export function parseUpConfig(argv: readonly string[], env: NodeJS.ProcessEnv): 
     ...(portRange ? { portRange } : {}),
     ...(pick('web-root') ? { webRoot: pick('web-root')! } : {}),
     internalAddress: ipv4(pick('internal-address') ?? '127.0.0.1', 'internal-address'),
+    ecsQuotas,
     agentHost: parseHostFlags((f) => pick(f as keyof typeof options), values.attribute as string[] | undefined),
   };
 }

@@ -87,7 +87,7 @@ export async function startBerth(config: UpConfig, logger: Logger, options: Star
 
     const handlerDeps = { store, clock, random, logger };
     const handlers = {
-      ecs: createEcsHandlers(handlerDeps),
+      ecs: createEcsHandlers({ ...handlerDeps, quotas: config.ecsQuotas }),
       elbv2: createElbv2Handlers({ ...handlerDeps, checkListenerPort: lb.checkListenerPort }),
       ec2: createEc2Handlers(handlerDeps),
       sts: createStsHandlers(),

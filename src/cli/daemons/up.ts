@@ -23,6 +23,10 @@ export const UP_FLAGS_HELP = `berth up / berth server flags (each has an env twi
   --web-root DIR        serve this console build instead of the package's dist/web
   --internal-address IP where internal load balancers listen (default 127.0.0.1; internet-facing: 0.0.0.0)
   --log-level LEVEL     pino level (default info)
+  --max-tasks-per-service N               largest desiredCount (default 5000, ECS's quota)
+  --max-services-per-cluster N            services per cluster (default 5000, ECS's quota)
+  --max-containers-per-task-definition N  container definitions per task definition (default 10, ECS's quota)
+  --max-task-definition-kib N             size of a RegisterTaskDefinition request (default 64, ECS's quota)
 the local agent's host (up only):
 ${HOST_FLAGS_HELP}`;
 

@@ -8,7 +8,7 @@ export const AGENT_PROTOCOL_PREFIX = '/berth/agent/v1';
 /** The service name in a SigV4 credential scope for Berth's own routes (agent protocol, logs). */
 export const AGENT_SIGNING_SERVICE = 'berth';
 /** The container-instance attribute with the agent's dynamic host-port range, `LOW-HIGH` (for the console). */
-export const DYNAMIC_RANGE_ATTRIBUTE = 'berth.dynamic-port-range';
+export { DYNAMIC_RANGE_ATTRIBUTE } from '../../domain/ecs/dynamic-port-range.js';
 /** Attributes of a remote agent that serves its containers' logs: `http://ip:port`, and the key id it signs with. */
 export const LOGS_ENDPOINT_ATTRIBUTE = 'berth.logs-endpoint';
 export const AGENT_KEY_ATTRIBUTE = 'berth.agent-key-id';

@@ -2,6 +2,7 @@
  * The EC2 operations Berth serves: security groups (stored) and the default VPC and subnets
  * (derived, see src/domain/ec2/default-network.ts). DescribeInstances is empty for now.
  */
+import { guardFieldSupport } from '../api/field-support-guard.js';
 import { isIPv4 } from 'node:net';
 import { AwsError } from '../../domain/aws-error.js';
 import { keys } from '../../domain/keys.js';
@@ -100,7 +101,7 @@ function groupView(sg: SecurityGroupRecord) {
 
 export function createEc2Handlers(deps: Ec2Deps): ServiceHandlers {
   const { store, clock, random } = deps;
-  return {
+  return guardFieldSupport('ec2', {
     async CreateSecurityGroup(input, ctx) {
       const vpcId = defaultNetwork(ctx.accountId, ctx.region).VpcId;
       if (!input.GroupName) throw new AwsError('MissingParameter', 'The request must contain the parameter GroupName');
@@ -237,5 +238,5 @@ export function createEc2Handlers(deps: Ec2Deps): ServiceHandlers {
     async DescribeInstances() {
       return { Reservations: [] };
     },
-  };
+  });
 }

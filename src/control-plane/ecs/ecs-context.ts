@@ -12,12 +12,15 @@ import { AwsError } from '../../domain/aws-error.js';
 import { keys } from '../../domain/keys.js';
 import { clusterNameOf, type ArnScope } from '../../domain/ecs/arn.js';
 import type { ClusterRecord, Tag } from '../../domain/ecs/records.js';
+import type { EcsQuotas } from '../../domain/ecs/quotas.js';
 
 export interface EcsDeps {
   store: Store;
   clock: Clock;
   random: Random;
   logger?: Logger;
+  /** ECS's service quotas; ECS's defaults when not given. */
+  quotas?: EcsQuotas;
 }
 
 /** The scope ARNs are minted in: the request's region, Berth's one account. */

@@ -1,5 +1,8 @@
 /** The ECS operations Berth serves, by model operation name. */
 import type { ServiceHandlers } from '../api/operation.js';
+import { guardFieldSupport } from '../api/field-support-guard.js';
+import { ECS_QUOTAS } from '../../domain/ecs/quotas.js';
+import { validateTaskDefinition, type RegisterTaskDefinitionInput } from '../../domain/ecs/task-definition.js';
 import { clusterHandlers } from './clusters.js';
 import { containerInstanceHandlers } from './container-instances.js';
 import type { EcsDeps } from './ecs-context.js';
@@ -10,13 +13,19 @@ import { taskHandlers } from './tasks.js';
 
 export type { EcsDeps } from './ecs-context.js';
 
+/** Every operation behind the field-support table; RegisterTaskDefinition's ECS rules speak first. */
 export function createEcsHandlers(deps: EcsDeps): ServiceHandlers {
-  return {
-    ...clusterHandlers(deps),
-    ...taskDefinitionHandlers(deps),
-    ...serviceHandlers(deps),
-    ...taskHandlers(deps),
-    ...containerInstanceHandlers(deps),
-    ...tagHandlers(deps),
-  };
+  const quotas = deps.quotas ?? ECS_QUOTAS;
+  return guardFieldSupport(
+    'ecs',
+    {
+      ...clusterHandlers(deps),
+      ...taskDefinitionHandlers(deps),
+      ...serviceHandlers(deps),
+      ...taskHandlers(deps),
+      ...containerInstanceHandlers(deps),
+      ...tagHandlers(deps),
+    },
+    { RegisterTaskDefinition: (input: RegisterTaskDefinitionInput) => validateTaskDefinition(input, quotas) },
+  );
 }

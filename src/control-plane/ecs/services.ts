@@ -17,6 +17,9 @@ import { resolveActiveTaskDefinition } from './task-definitions.js';
 import { checkLoadBalancers } from './load-balancer-check.js';
 import { paginate } from './paging.js';
 import type { Random } from '../../platform/random.js';
+import { ECS_QUOTAS } from '../../domain/ecs/quotas.js';
+import { validateDeploymentConfiguration, validateDesiredCount, validateGracePeriod } from '../../domain/ecs/service-input.js';
+import { checkNetworkConfiguration, type NetworkConfiguration } from './network-configuration-check.js';
 
 const SERVICE_NAME = /^[A-Za-z0-9_-]{1,255}$/;
 
@@ -32,7 +35,7 @@ interface CreateServiceInput {
   deploymentConfiguration?: Partial<DeploymentConfiguration>;
   placementConstraints?: unknown[];
   placementStrategy?: unknown[];
-  networkConfiguration?: unknown;
+  networkConfiguration?: NetworkConfiguration;
   healthCheckGracePeriodSeconds?: number;
   schedulingStrategy?: 'REPLICA' | 'DAEMON';
   deploymentController?: { type: string };
@@ -50,7 +53,7 @@ interface UpdateServiceInput {
   deploymentConfiguration?: Partial<DeploymentConfiguration>;
   placementConstraints?: unknown[];
   placementStrategy?: unknown[];
-  networkConfiguration?: unknown;
+  networkConfiguration?: NetworkConfiguration;
   forceNewDeployment?: boolean;
   healthCheckGracePeriodSeconds?: number;
   loadBalancers?: LoadBalancer[];
@@ -95,7 +98,12 @@ export async function renderService(store: Store, s: ServiceRecord, withTags = f
 const sameRequest = (a: ServiceRecord, input: CreateServiceInput) =>
   input.clientToken !== undefined && a.clientToken === input.clientToken;
 
-export function serviceHandlers({ store, random }: EcsDeps): Record<string, OperationHandler> {
+/** Services of a cluster that count against its quota: every one not yet INACTIVE. */
+async function liveServiceCount(store: Store, clusterName: string): Promise<number> {
+  return (await listValues<ServiceRecord>(store, keys.services(clusterName))).filter((x) => x.status !== 'INACTIVE').length;
+}
+
+export function serviceHandlers({ store, random, quotas = ECS_QUOTAS }: EcsDeps): Record<string, OperationHandler> {
   return {
     async CreateService(input: CreateServiceInput, ctx) {
       const s = scopeOf(ctx);
@@ -107,10 +115,18 @@ export function serviceHandlers({ store, random }: EcsDeps): Record<string, Oper
       if (controller.type !== 'ECS') throw new AwsError('UnsupportedFeatureException', `Deployment controller ${controller.type} is not supported by Berth.`);
       if (input.taskDefinition === undefined) throw errors.invalid('TaskDefinition cannot be empty.');
       const desiredCount = input.desiredCount ?? 0;
-      if (desiredCount < 0) throw errors.invalid('Desired count must be greater than or equal to 0.');
+      validateDesiredCount(desiredCount, quotas.tasksPerService);
+      validateGracePeriod(input.healthCheckGracePeriodSeconds);
+      validateDeploymentConfiguration(input.deploymentConfiguration);
       const td = await resolveActiveTaskDefinition(store, input.taskDefinition);
       const loadBalancers = input.loadBalancers ?? [];
       await checkLoadBalancers(store, loadBalancers, td);
+      await checkNetworkConfiguration(store, input.networkConfiguration, td, s);
+      // Checked before the write, so two racing creations can pass one over the quota: a bound, not a count.
+      const existing = await store.get<ServiceRecord>(keys.service(cluster.clusterName, input.serviceName));
+      if (existing?.value.status !== 'ACTIVE' && (await liveServiceCount(store, cluster.clusterName)) >= quotas.servicesPerCluster) {
+        throw errors.invalid(`The cluster already holds the maximum number of services (${quotas.servicesPerCluster}); delete one first.`);
+      }
       const launchType = input.launchType ?? 'EC2';
       if (launchType !== 'EC2' && launchType !== 'EXTERNAL') {
         throw errors.invalid(`Launch type ${launchType} is not supported by Berth; use EC2.`);
@@ -172,8 +188,13 @@ export function serviceHandlers({ store, random }: EcsDeps): Record<string, Oper
         const checkTd = td ?? (await resolveActiveTaskDefinition(store, current.taskDefinition).catch(() => undefined));
         if (checkTd) await checkLoadBalancers(store, input.loadBalancers ?? current.loadBalancers, checkTd);
       }
-      if (input.desiredCount !== undefined && input.desiredCount < 0) {
-        throw errors.invalid('Desired count must be greater than or equal to 0.');
+      validateDesiredCount(input.desiredCount, quotas.tasksPerService);
+      validateGracePeriod(input.healthCheckGracePeriodSeconds);
+      validateDeploymentConfiguration(input.deploymentConfiguration);
+      if (input.networkConfiguration !== undefined || td) {
+        const checkTd = td ?? (await resolveActiveTaskDefinition(store, current.taskDefinition).catch(() => undefined));
+        const nc = input.networkConfiguration ?? (current.networkConfiguration as NetworkConfiguration | undefined);
+        if (checkTd) await checkNetworkConfiguration(store, nc, checkTd, scopeOf(ctx));
       }
       const updated = await updateRecord<ServiceRecord>(store, key, (cur) => {
         if (!cur) throw errors.serviceNotFound();

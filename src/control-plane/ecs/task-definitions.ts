@@ -9,7 +9,7 @@ import { AwsError } from '../../domain/aws-error.js';
 import { keys } from '../../domain/keys.js';
 import { ecsArn, parseEcsArn, parseFamilyRevision } from '../../domain/ecs/arn.js';
 import type { Tag, TaskDefinitionRecord } from '../../domain/ecs/records.js';
-import { buildTaskDefinition, validateTaskDefinition, type RegisterTaskDefinitionInput } from '../../domain/ecs/task-definition.js';
+import { buildTaskDefinition, type RegisterTaskDefinitionInput } from '../../domain/ecs/task-definition.js';
 import { addTags, errors, listValues, readTags, scopeOf, updateRecord, type EcsDeps } from './ecs-context.js';
 import { paginate } from './paging.js';
 
@@ -48,8 +48,8 @@ export async function resolveActiveTaskDefinition(store: Store, ref: string): Pr
 
 export function taskDefinitionHandlers({ store }: EcsDeps): Record<string, OperationHandler> {
   return {
+    // validateTaskDefinition (ECS's rules) runs in front of this, before the field-support table: ecs-handlers.ts.
     async RegisterTaskDefinition(input: RegisterTaskDefinitionInput & { tags?: Tag[] }, ctx) {
-      validateTaskDefinition(input);
       const s = scopeOf(ctx);
       for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
         const existing = (await store.list<TaskDefinitionRecord>(keys.taskDefinitionFamily(input.family))).records;

@@ -58,6 +58,31 @@ describe('tasks', () => {
     assert.equal(r.failures[0].reason, 'RESOURCE:CPU');
   });
 
+  test("a host whose dynamic range is used up answers RESOURCE:PORTS, as ECS does, instead of placing tasks that cannot start", async () => {
+    const k = await setup();
+    const ci = await k.instance({ cluster: 'c', attributes: [{ name: 'berth.dynamic-port-range', value: '20000-20002' }] });
+    await k.taskDefinition('web', { cpu: 0, memory: 6, portMappings: [{ containerPort: 80 }, { containerPort: 81, hostPort: 0 }] });
+    const r = await k.call('RunTask', { cluster: 'c', taskDefinition: 'web', count: 3 });
+    assert.equal(r.tasks.length, 1, 'two ports each: one task fits in a range of three');
+    assert.deepEqual(r.failures, [{ arn: ci.containerInstanceArn, reason: 'RESOURCE:PORTS' }]);
+    const again = await k.call('RunTask', { cluster: 'c', taskDefinition: 'web' });
+    assert.deepEqual([again.tasks.length, again.failures[0]?.reason], [0, 'RESOURCE:PORTS']);
+  });
+
+  test('overrides cannot make a task reserve negative resources', async () => {
+    const k = await setup();
+    await k.instance({ cluster: 'c' });
+    await k.taskDefinition('web');
+    const run = (overrides: object) => k.call('RunTask', { cluster: 'c', taskDefinition: 'web', overrides });
+    await assert.rejects(run({ containerOverrides: [{ name: 'app', cpu: -5000 }] }), awsError('InvalidParameterException', "Invalid 'cpu' setting in containerOverrides for container 'app'."));
+    await assert.rejects(run({ containerOverrides: [{ name: 'app', memory: -1 }] }), awsError('InvalidParameterException', /^Invalid 'memory' setting in containerOverrides/));
+    await assert.rejects(run({ containerOverrides: [{ name: 'nope' }] }), awsError('InvalidParameterException', 'Override for container named nope is not a container in the TaskDefinition.'));
+    await assert.rejects(run({ cpu: '-1' }), awsError('InvalidParameterException', "Invalid 'cpu' setting in overrides for task."));
+    await assert.rejects(run({ memory: '0' }), awsError('InvalidParameterException', "Invalid 'memory' setting in overrides for task."));
+    const ok = await run({ containerOverrides: [{ name: 'app', cpu: 64, memory: 32 }] });
+    assert.equal(ok.tasks.length, 1);
+  });
+
   test('concurrent RunTasks never over-commit an instance', async () => {
     const k = await setup();
     const ci = await k.instance({ cluster: 'c' });

@@ -7,13 +7,15 @@ import { errors, listValues, requireCluster, scopeOf, updateRecord, wantsTags, t
 import { resolveActiveTaskDefinition } from './task-definitions.js';
 import { launch, renderTask, type LaunchInput } from './task-launch.js';
 import { paginate } from './paging.js';
+import { validateTaskOverrides } from '../../domain/ecs/task-overrides.js';
+import { checkNetworkConfiguration, type NetworkConfiguration } from './network-configuration-check.js';
 
 export { renderTask } from './task-launch.js';
 
 export function taskHandlers(deps: EcsDeps): Record<string, OperationHandler> {
   const { store } = deps;
   return {
-    async RunTask(input: LaunchInput & { count?: number; launchType?: string }, ctx) {
+    async RunTask(input: LaunchInput & { count?: number; launchType?: string; networkConfiguration?: NetworkConfiguration }, ctx) {
       const s = scopeOf(ctx);
       const cluster = (await requireCluster(store, input.cluster)).value;
       const count = input.count ?? 1;
@@ -22,6 +24,8 @@ export function taskHandlers(deps: EcsDeps): Record<string, OperationHandler> {
         throw errors.invalid(`Launch type ${input.launchType} is not supported by Berth; use EC2.`);
       }
       const td = await resolveActiveTaskDefinition(store, input.taskDefinition);
+      validateTaskOverrides(input.overrides, td);
+      await checkNetworkConfiguration(store, input.networkConfiguration, td, s);
       const registered = (await listValues<ContainerInstanceRecord>(store, keys.containerInstances(cluster.clusterName))).filter(
         (i) => i.status === 'ACTIVE' || i.status === 'DRAINING',
       );
@@ -38,13 +42,15 @@ export function taskHandlers(deps: EcsDeps): Record<string, OperationHandler> {
       return { tasks: await Promise.all(tasks.map((t) => renderTask(store, t))), failures };
     },
 
-    async StartTask(input: LaunchInput & { containerInstances: string[] }, ctx) {
+    async StartTask(input: LaunchInput & { containerInstances: string[]; networkConfiguration?: NetworkConfiguration }, ctx) {
       const s = scopeOf(ctx);
       const cluster = (await requireCluster(store, input.cluster)).value;
       if (input.containerInstances.length === 0 || input.containerInstances.length > 10) {
         throw errors.invalid('containerInstances must have between 1 and 10 items.');
       }
       const td = await resolveActiveTaskDefinition(store, input.taskDefinition);
+      validateTaskOverrides(input.overrides, td);
+      await checkNetworkConfiguration(store, input.networkConfiguration, td, s);
       const tasks: TaskRecord[] = [];
       const failures: Failure[] = [];
       // One task per named instance, each placed (and committed) on exactly that instance.

@@ -1,5 +1,6 @@
 /** The ELBv2 operations Berth serves, by model operation name. */
 import type { ServiceHandlers } from '../api/operation.js';
+import { guardFieldSupport } from '../api/field-support-guard.js';
 import type { Elbv2Deps } from './deps.js';
 import { listenerHandlers } from './listeners.js';
 import { loadBalancerHandlers } from './load-balancers.js';
@@ -11,12 +12,12 @@ import { targetHandlers } from './targets.js';
 export type { Elbv2Deps };
 
 export function createElbv2Handlers(deps: Elbv2Deps): ServiceHandlers {
-  return {
+  return guardFieldSupport('elbv2', {
     ...loadBalancerHandlers(deps),
     ...targetGroupHandlers(deps),
     ...targetHandlers(deps),
     ...listenerHandlers(deps),
     ...ruleHandlers(deps),
     ...tagHandlers(deps),
-  };
+  });
 }

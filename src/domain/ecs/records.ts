@@ -211,6 +211,12 @@ export interface Reservation {
   /** Static host ports (tcp). Dynamic ones (hostPort 0) are never here. */
   ports: number[];
   portsUdp: number[];
+  /**
+   * How many dynamic host ports (hostPort 0 in bridge mode, tcp and udp alike: the agent hands them
+   * out from one range) the task takes when it starts. Absent means none (and on records from
+   * before it was counted).
+   */
+  dynamicPorts?: number;
 }
 
 export interface TaskRecord {

@@ -24,7 +24,7 @@ describe('reservationOf', () => {
         ],
       }),
       {},
-      { cpu: 128, memory: 320, ports: [8081], portsUdp: [53] },
+      { cpu: 128, memory: 320, ports: [8081], portsUdp: [53], dynamicPorts: 1 },
     ],
     [
       'host mode: the container port is the host port',
@@ -73,4 +73,48 @@ describe('capacity and fit', () => {
     ['same port twice in one task', r(1, 1, [9000, 9000]), 'PORTS'],
   ];
   for (const [name, res, want] of table) test(name, () => assert.equal(misfit(cap(), res), want));
+});
+
+describe('accounting never goes above what was registered', () => {
+  const bad = (cpu: number, memory: number): Reservation => ({ cpu, memory, ports: [], portsUdp: [] });
+  test('a negative reservation (a record from before validation) takes nothing and gives nothing back', () => {
+    const cap = capacityOf({ registeredResources: registered }, [
+      { lastStatus: 'RUNNING', reservation: bad(-5000, -4096) },
+      { lastStatus: 'RUNNING', reservation: bad(256, 512) },
+    ]);
+    assert.equal(cap.cpu, 1024 - 256);
+    assert.equal(cap.memory, 2048 - 512);
+    const remaining = remainingResources({ registeredResources: registered }, cap);
+    assert.equal(remaining.find((r) => r.name === 'CPU')!.integerValue, 768);
+  });
+  test('remaining is shown within [0, registered] even when over-committed', () => {
+    const cap = capacityOf({ registeredResources: registered }, [{ lastStatus: 'RUNNING', reservation: bad(4096, 4096) }]);
+    assert.equal(cap.cpu < 0, true, 'placement still sees the over-commitment');
+    const remaining = remainingResources({ registeredResources: registered }, cap);
+    assert.equal(remaining.find((r) => r.name === 'CPU')!.integerValue, 0);
+    assert.equal(remaining.find((r) => r.name === 'MEMORY')!.integerValue, 0);
+  });
+  test('task sizes in vCPU and GB reserve units and MiB', () => {
+    assert.deepEqual(reservationOf(td({ cpu: '0.5 vCPU', memory: '1 GB', containerDefinitions: [{ name: 'a', memory: 64 }] })), bad(512, 1024));
+  });
+});
+
+describe('dynamic host ports are a counted resource', () => {
+  const instance = (range?: string) => ({
+    registeredResources: registered,
+    attributes: range ? [{ name: 'berth.dynamic-port-range', value: range }] : [],
+  });
+  const dyn = (n: number, ports: number[] = []): Reservation => ({ cpu: 0, memory: 0, ports, portsUdp: [], dynamicPorts: n });
+  test("the agent's range less static ports in it and the dynamic ports live tasks hold", () => {
+    const cap = capacityOf(instance('20000-20009'), [
+      { lastStatus: 'RUNNING', reservation: dyn(3, [20005]) },
+      { lastStatus: 'STOPPED', reservation: dyn(4) },
+    ]);
+    assert.equal(cap.dynamicPorts, 10 - 1 - 3);
+    assert.equal(misfit(cap, dyn(6)), undefined);
+    assert.equal(misfit(cap, dyn(7)), 'PORTS');
+  });
+  test('no range named: not limited', () => {
+    assert.equal(capacityOf(instance(), [{ lastStatus: 'RUNNING', reservation: dyn(50) }]).dynamicPorts, Infinity);
+  });
 });

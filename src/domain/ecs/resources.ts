@@ -3,6 +3,8 @@
  * fits. Pure. Remaining resources are always derived from the tasks placed on the instance (level,
  * not edge bookkeeping), so a lost event can never make them drift.
  */
+import { taskCpuUnits, taskMemoryMiB } from './task-definition.js';
+import { dynamicRangeOf } from './dynamic-port-range.js';
 import type { ContainerInstanceRecord, Reservation, Resource, TaskDefinitionRecord, TaskRecord } from './records.js';
 
 export interface ContainerOverride {
@@ -27,6 +29,7 @@ export function reservationOf(td: TaskDefinitionRecord, overrides: TaskOverrides
   let memory = 0;
   const ports: number[] = [];
   const portsUdp: number[] = [];
+  let dynamicPorts = 0;
   for (const c of td.containerDefinitions) {
     const o = byName.get(c.name);
     cpu += o?.cpu ?? c.cpu ?? 0;
@@ -34,15 +37,19 @@ export function reservationOf(td: TaskDefinitionRecord, overrides: TaskOverrides
     if (td.networkMode === 'awsvpc' || td.networkMode === 'none') continue;
     for (const p of c.portMappings ?? []) {
       const host = td.networkMode === 'host' ? (p.hostPort || p.containerPort) : p.hostPort;
-      if (!host) continue; // hostPort 0 or omitted in bridge mode: dynamic, chosen by the agent
+      if (!host) {
+        // hostPort 0 or omitted in bridge mode: dynamic, chosen by the agent from its range.
+        if (p.containerPort !== undefined) dynamicPorts++;
+        continue;
+      }
       (p.protocol === 'udp' ? portsUdp : ports).push(host);
     }
   }
   const taskCpu = overrides.cpu ?? td.cpu;
   const taskMemory = overrides.memory ?? td.memory;
-  if (taskCpu !== undefined && taskCpu !== '') cpu = Number.parseInt(taskCpu, 10) || cpu;
-  if (taskMemory !== undefined && taskMemory !== '') memory = Number.parseInt(taskMemory, 10) || memory;
-  return { cpu, memory, ports, portsUdp };
+  if (taskCpu !== undefined && taskCpu !== '') cpu = taskCpuUnits(taskCpu) || cpu;
+  if (taskMemory !== undefined && taskMemory !== '') memory = taskMemoryMiB(taskMemory) || memory;
+  return { cpu: atLeastZero(cpu), memory: atLeastZero(memory), ports, portsUdp, ...(dynamicPorts > 0 ? { dynamicPorts } : {}) };
 }
 
 /** Whether a task holds its reservation: until it is STOPPED. */
@@ -55,34 +62,60 @@ export interface Capacity {
   memory: number;
   ports: Set<number>;
   portsUdp: Set<number>;
+  /**
+   * Dynamic host ports still free in the agent's range (its `berth.dynamic-port-range` attribute),
+   * less reserved and held static ports in it; Infinity when the instance names no range.
+   */
+  dynamicPorts: number;
 }
 
 function integer(resources: Resource[], name: string): number {
   const r = resources.find((x) => x.name === name);
   return r?.integerValue ?? r?.longValue ?? r?.doubleValue ?? 0;
 }
-
 function stringSet(resources: Resource[], name: string): number[] {
   return (resources.find((x) => x.name === name)?.stringSetValue ?? []).map(Number).filter(Number.isFinite);
 }
 
 /** Registered minus what the given tasks hold (only those still holding a reservation count). */
-export function capacityOf(instance: Pick<ContainerInstanceRecord, 'registeredResources'>, tasks: Pick<TaskRecord, 'lastStatus' | 'reservation'>[]): Capacity {
+export function capacityOf(
+  instance: Pick<ContainerInstanceRecord, 'registeredResources'> & { attributes?: ContainerInstanceRecord['attributes'] },
+  tasks: Pick<TaskRecord, 'lastStatus' | 'reservation'>[],
+): Capacity {
   const reg = instance.registeredResources;
   const cap: Capacity = {
     cpu: integer(reg, 'CPU'),
     memory: integer(reg, 'MEMORY'),
     ports: new Set(stringSet(reg, 'PORTS')),
     portsUdp: new Set(stringSet(reg, 'PORTS_UDP')),
+    dynamicPorts: Infinity,
   };
   for (const t of tasks) if (holdsReservation(t)) take(cap, t.reservation);
+  const range = dynamicRangeOf(instance.attributes);
+  if (range) {
+    // Static ports (reserved or held) inside the range are ports the agent cannot hand out.
+    const taken = new Set([...cap.ports, ...cap.portsUdp].filter((p) => p >= range.low && p <= range.high));
+    cap.dynamicPorts = Math.max(0, range.high - range.low + 1 - taken.size) - usedDynamic(tasks);
+  }
   return cap;
 }
 
+function usedDynamic(tasks: Pick<TaskRecord, 'lastStatus' | 'reservation'>[]): number {
+  let n = 0;
+  for (const t of tasks) if (holdsReservation(t)) n += atLeastZero(t.reservation.dynamicPorts ?? 0);
+  return n;
+}
+
+/**
+ * A usage is never negative, whatever a record holds (one written before validation refused
+ * negative sizes, say): a task can only take capacity away, so remaining never exceeds registered.
+ */
+const atLeastZero = (n: number): number => (Number.isFinite(n) && n > 0 ? n : 0);
+
 /** Mutates `cap` to account for one more reservation. */
 export function take(cap: Capacity, r: Reservation): void {
-  cap.cpu -= r.cpu;
-  cap.memory -= r.memory;
+  cap.cpu -= atLeastZero(r.cpu);
+  cap.memory -= atLeastZero(r.memory);
   for (const p of r.ports) cap.ports.add(p);
   for (const p of r.portsUdp) cap.portsUdp.add(p);
 }
@@ -94,6 +127,7 @@ export function misfit(cap: Capacity, r: Reservation): FitFailure | undefined {
   if (r.cpu > cap.cpu) return 'CPU';
   if (r.memory > cap.memory) return 'MEMORY';
   if (r.ports.some((p) => cap.ports.has(p)) || r.portsUdp.some((p) => cap.portsUdp.has(p))) return 'PORTS';
+  if ((r.dynamicPorts ?? 0) > cap.dynamicPorts) return 'PORTS';
   if (new Set(r.ports).size !== r.ports.length || new Set(r.portsUdp).size !== r.portsUdp.length) return 'PORTS';
   return undefined;
 }
@@ -102,10 +136,11 @@ export function misfit(cap: Capacity, r: Reservation): FitFailure | undefined {
 export function remainingResources(instance: Pick<ContainerInstanceRecord, 'registeredResources'>, cap: Capacity): Resource[] {
   return instance.registeredResources.map((r): Resource => {
     switch (r.name) {
+      // Shown within [0, registered]: over-commitment (registered resources that shrank) reads as none left.
       case 'CPU':
-        return { ...r, integerValue: cap.cpu };
+        return { ...r, integerValue: Math.max(0, Math.min(cap.cpu, integer([r], 'CPU'))) };
       case 'MEMORY':
-        return { ...r, integerValue: cap.memory };
+        return { ...r, integerValue: Math.max(0, Math.min(cap.memory, integer([r], 'MEMORY'))) };
       case 'PORTS':
         return { ...r, stringSetValue: [...cap.ports].sort((a, b) => a - b).map(String) };
       case 'PORTS_UDP':

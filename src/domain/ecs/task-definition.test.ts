@@ -22,8 +22,18 @@ describe('validateTaskDefinition', () => {
     ['none without ports', one({ portMappings: [] }, { networkMode: 'none' })],
     ['health check at the limits', one({ healthCheck: { command: ['CMD', 'true'], interval: 5, timeout: 60, retries: 10, startPeriod: 300 } })],
     ['a non-essential sidecar next to an essential one', base({ containerDefinitions: [
-      { name: 'a', image: 'x', memory: 1 }, { name: 'b', image: 'x', memory: 1, essential: false }] })],
+      { name: 'a', image: 'x', memory: 6 }, { name: 'b', image: 'x', memory: 6, essential: false }] })],
   ];
+  ok.push(
+    ['task sizes in vCPU and GB', base({ cpu: '0.25 vCPU', memory: '0.5 GB' })],
+    ['exactly 10 containers', base({ containerDefinitions: Array.from({ length: 10 }, (_, i) => ({ name: `c${i}`, image: 'x', memory: 6 })) })],
+    ['FARGATE with a valid combination', base({ requiresCompatibilities: ['FARGATE'], networkMode: 'awsvpc', cpu: '1024', memory: '3072' })],
+  );
+  test('the container and size quotas are the ones given', () => {
+    const eleven = base({ containerDefinitions: Array.from({ length: 11 }, (_, i) => ({ name: `c${i}`, image: 'x', memory: 6 })) });
+    assert.doesNotThrow(() => validateTaskDefinition(eleven, { containersPerTaskDefinition: 11, taskDefinitionBytes: 65536 }));
+    assert.throws(() => validateTaskDefinition(base(), { containersPerTaskDefinition: 10, taskDefinitionBytes: 100 }), /maximum size is 100 bytes/);
+  });
   for (const [name, input] of ok) test(`accepts: ${name}`, () => assert.doesNotThrow(() => validateTaskDefinition(input)));
 
   const bad: [string, RegisterTaskDefinitionInput, RegExp][] = [
@@ -31,7 +41,7 @@ describe('validateTaskDefinition', () => {
     ['no memory anywhere', one({ memory: undefined }),
       /^Invalid setting for container 'app'\. At least one of 'memory' or 'memoryReservation' must be specified\.$/],
     ['memory below reservation', one({ memory: 10, memoryReservation: 20 }), /'memory' value must be greater/],
-    ['duplicate names', base({ containerDefinitions: [{ name: 'a', image: 'x', memory: 1 }, { name: 'a', image: 'x', memory: 1 }] }),
+    ['duplicate names', base({ containerDefinitions: [{ name: 'a', image: 'x', memory: 6 }, { name: 'a', image: 'x', memory: 6 }] }),
       /Duplicate container name found: a/],
     ['no essential container', one({ essential: false }), /does not have any essential container/],
     ['bad container name', one({ name: 'a.b' }), /^Container name must be/],
@@ -49,6 +59,33 @@ describe('validateTaskDefinition', () => {
     ['startPeriod 301', one({ healthCheck: { command: ['CMD', 'x'], startPeriod: 301 } }), /'startPeriod' must be between 0 and 300/],
     ['empty command', one({ healthCheck: { command: [] } }), /'command' must not be empty/],
     ['no containers', base({ containerDefinitions: [] }), /cannot be empty/],
+    ['negative container memory', one({ memory: -128 }), /^Invalid 'memory' setting for container 'app'\. The minimum is 6 MiB\.$/],
+    ['zero container memory', one({ memory: 0 }), /^Invalid 'memory' setting for container 'app'/],
+    ['5 MiB of memory', one({ memory: 5 }), /^Invalid 'memory' setting for container 'app'/],
+    ['negative memoryReservation', one({ memory: undefined, memoryReservation: -1 }), /^Invalid 'memoryReservation' setting for container 'app'/],
+    ['negative container cpu', one({ cpu: -5000 }), /^Invalid 'cpu' setting for container 'app'\.$/],
+    ['fractional container cpu', one({ cpu: 1.5 }), /^Invalid 'cpu' setting for container 'app'\.$/],
+    ['negative stopTimeout', one({ stopTimeout: -1 }), /^Invalid 'stopTimeout' setting for container 'app'\.$/],
+    ['negative task cpu', base({ cpu: '-1024' }), /^Invalid 'cpu' setting for task\.$/],
+    ['zero task cpu', base({ cpu: '0' }), /^Invalid 'cpu' setting for task\.$/],
+    ['task cpu below 128', base({ cpu: '64' }), /^Invalid 'cpu' setting for task\.$/],
+    ['unreadable task cpu', base({ cpu: 'lots' }), /^Invalid 'cpu' setting for task\.$/],
+    ['zero task memory', base({ memory: '0' }), /^Invalid 'memory' setting for task\.$/],
+    ['negative task memory', base({ memory: '-512' }), /^Invalid 'memory' setting for task\.$/],
+    ['container memory above the task memory', one({ memory: 1024 }, { memory: '512' }), /It must not exceed the task's memory \(512 MiB\)/],
+    ['containers reserving more than the task', base({ memory: '256', containerDefinitions: [
+      { name: 'a', image: 'x', memoryReservation: 200 }, { name: 'b', image: 'x', memoryReservation: 200 }] }),
+      /^Invalid 'memory' setting for task\. The containers reserve 400 MiB/],
+    ['11 containers', base({ containerDefinitions: Array.from({ length: 11 }, (_, i) => ({ name: `c${i}`, image: 'x', memory: 6 })) }),
+      /^Too many containers: containerDefinitions holds 11, and a task definition can hold at most 10\.$/],
+    ['over 64 KiB', one({ environment: [{ name: 'BIG', value: 'x'.repeat(70_000) }] }), /^The task definition is \d+ bytes; the maximum size is 65536 bytes \(64 KiB\)\.$/],
+    ['FARGATE in bridge mode', base({ requiresCompatibilities: ['FARGATE'], cpu: '256', memory: '512' }), /^Fargate only supports network mode 'awsvpc'\.$/],
+    ['FARGATE without task cpu', base({ requiresCompatibilities: ['FARGATE'], networkMode: 'awsvpc', memory: '512' }),
+      /^Fargate requires that 'cpu' be defined at the task level\.$/],
+    ['FARGATE with an invalid combination', base({ requiresCompatibilities: ['FARGATE'], networkMode: 'awsvpc', cpu: '256', memory: '4096' }),
+      /^No Fargate configuration exists for given values\.$/],
+    ['FARGATE with pidMode host', base({ requiresCompatibilities: ['FARGATE'], networkMode: 'awsvpc', cpu: '1 vCPU', memory: '2 GB', pidMode: 'host' }),
+      /^Fargate does not support pidMode 'host'/],
   ];
   for (const [name, input, message] of bad) {
     test(`rejects: ${name}`, () =>
@@ -78,5 +115,10 @@ describe('buildTaskDefinition', () => {
     const v = buildTaskDefinition(one({ portMappings: [{ containerPort: 82 }] }, { networkMode: 'awsvpc', cpu: '256', memory: '512' }), at);
     assert.equal(v.containerDefinitions[0]!.portMappings![0]!.hostPort, 82);
     assert.deepEqual(v.compatibilities, ['EXTERNAL', 'EC2', 'FARGATE']);
+  });
+  test('task sizes are stored as CPU units and MiB, as ECS stores them', () => {
+    const td = buildTaskDefinition(base({ cpu: '1 vCPU', memory: '2 GB' }), at);
+    assert.equal(td.cpu, '1024');
+    assert.equal(td.memory, '2048');
   });
 });

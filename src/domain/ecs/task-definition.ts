@@ -3,6 +3,7 @@
  * describe. Pure: input in, record or AwsError out.
  */
 import { AwsError } from '../aws-error.js';
+import { ECS_QUOTAS, type EcsQuotas } from './quotas.js';
 import type { ContainerDefinition, HealthCheck, NetworkMode, PortMapping, TaskDefinitionRecord } from './records.js';
 
 export interface RegisterTaskDefinitionInput {
@@ -29,16 +30,68 @@ export const HEALTH_CHECK_LIMITS = {
   startPeriod: { min: 0, max: 300, default: undefined },
 } as const;
 
+/** Task-level CPU units from ECS's forms: `1024`, `1 vCPU`, `0.5 vcpu`; undefined when unreadable. */
+export function taskCpuUnits(raw: string): number | undefined {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(vcpu)?\s*$/i.exec(raw);
+  if (!m) return undefined;
+  const n = Number(m[1]) * (m[2] ? 1024 : 1);
+  return Number.isInteger(n) ? n : undefined;
+}
+
+/** Task-level MiB from ECS's forms: `512`, `2 GB`, `0.5 gb`; undefined when unreadable. */
+export function taskMemoryMiB(raw: string): number | undefined {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(gb)?\s*$/i.exec(raw);
+  if (!m) return undefined;
+  const n = Number(m[1]) * (m[2] ? 1024 : 1);
+  return Number.isInteger(n) ? n : undefined;
+}
+
+/** Docker refuses less than 6 MiB for a container, so ECS does too. */
+export const MIN_CONTAINER_MEMORY_MIB = 6;
+/** ECS's task-level CPU range outside Fargate: 128 units (0.125 vCPU) to 196,608 (192 vCPU). */
+export const TASK_CPU_RANGE = { min: 128, max: 196608 } as const;
+
+/** Fargate's valid task cpu → memory (MiB) combinations, as the ECS developer guide lists them. */
+export function fargateMemoryOptions(cpu: number): number[] {
+  const gb = (from: number, to: number, step: number) => {
+    const out: number[] = [];
+    for (let g = from; g <= to; g += step) out.push(g * 1024);
+    return out;
+  };
+  switch (cpu) {
+    case 256: return [512, 1024, 2048];
+    case 512: return gb(1, 4, 1);
+    case 1024: return gb(2, 8, 1);
+    case 2048: return gb(4, 16, 1);
+    case 4096: return gb(8, 30, 1);
+    case 8192: return gb(16, 60, 4);
+    case 16384: return gb(32, 120, 8);
+    default: return [];
+  }
+}
+
+const isCount = (n: unknown): n is number => typeof n === 'number' && Number.isInteger(n);
+
 /** Throws the ClientException ECS would give for an invalid registration. */
-export function validateTaskDefinition(input: RegisterTaskDefinitionInput): void {
+export function validateTaskDefinition(input: RegisterTaskDefinitionInput, quotas: Pick<EcsQuotas, 'containersPerTaskDefinition' | 'taskDefinitionBytes'> = ECS_QUOTAS): void {
   if (!NAME.test(input.family)) {
     throw client('Family must be up to 255 letters (uppercase and lowercase), numbers, hyphens, and underscores.');
   }
   const containers = input.containerDefinitions ?? [];
   if (containers.length === 0) throw client('Container list cannot be empty.');
+  if (containers.length > quotas.containersPerTaskDefinition) {
+    throw client(
+      `Too many containers: containerDefinitions holds ${containers.length}, and a task definition can hold at most ${quotas.containersPerTaskDefinition}.`,
+    );
+  }
+  const bytes = Buffer.byteLength(JSON.stringify(input), 'utf8');
+  if (bytes > quotas.taskDefinitionBytes) {
+    throw client(`The task definition is ${bytes} bytes; the maximum size is ${quotas.taskDefinitionBytes} bytes (${Math.floor(quotas.taskDefinitionBytes / 1024)} KiB).`);
+  }
   const mode = input.networkMode ?? 'bridge';
-  const taskMemory = input.memory !== undefined && input.memory !== '';
+  const { cpu: taskCpu, memory: taskMemory } = validateTaskSize(input, mode);
   const seen = new Set<string>();
+  let memorySum = 0;
   for (const c of containers) {
     const name = c.name ?? '';
     if (!NAME.test(name)) {
@@ -47,7 +100,14 @@ export function validateTaskDefinition(input: RegisterTaskDefinitionInput): void
     if (seen.has(name)) throw client(`Duplicate container name found: ${name}.`);
     seen.add(name);
     if (!c.image) throw client(`Container.image should not be null or empty.`);
-    if (!taskMemory && c.memory === undefined && c.memoryReservation === undefined) {
+    if (c.cpu !== undefined && (!isCount(c.cpu) || c.cpu < 0)) throw client(`Invalid 'cpu' setting for container '${name}'.`);
+    if (c.memory !== undefined && (!isCount(c.memory) || c.memory < MIN_CONTAINER_MEMORY_MIB)) {
+      throw client(`Invalid 'memory' setting for container '${name}'. The minimum is ${MIN_CONTAINER_MEMORY_MIB} MiB.`);
+    }
+    if (c.memoryReservation !== undefined && (!isCount(c.memoryReservation) || c.memoryReservation < MIN_CONTAINER_MEMORY_MIB)) {
+      throw client(`Invalid 'memoryReservation' setting for container '${name}'. The minimum is ${MIN_CONTAINER_MEMORY_MIB} MiB.`);
+    }
+    if (taskMemory === undefined && c.memory === undefined && c.memoryReservation === undefined) {
       throw client(`Invalid setting for container '${name}'. At least one of 'memory' or 'memoryReservation' must be specified.`);
     }
     if (c.memory !== undefined && c.memoryReservation !== undefined && c.memory < c.memoryReservation) {
@@ -55,12 +115,51 @@ export function validateTaskDefinition(input: RegisterTaskDefinitionInput): void
         `Invalid setting for container '${name}'. The 'memory' value must be greater than or equal to the 'memoryReservation' value.`,
       );
     }
+    if (taskMemory !== undefined && c.memory !== undefined && c.memory > taskMemory) {
+      throw client(`Invalid 'memory' setting for container '${name}'. It must not exceed the task's memory (${taskMemory} MiB).`);
+    }
+    if (taskCpu !== undefined && c.cpu !== undefined && c.cpu > taskCpu) {
+      throw client(`Invalid 'cpu' setting for container '${name}'. It must not exceed the task's cpu (${taskCpu} units).`);
+    }
+    memorySum += c.memoryReservation ?? c.memory ?? 0;
+    if (c.stopTimeout !== undefined && (!isCount(c.stopTimeout) || c.stopTimeout < 0)) {
+      throw client(`Invalid 'stopTimeout' setting for container '${name}'.`);
+    }
     for (const p of c.portMappings ?? []) validatePortMapping(name, mode, p);
     if (c.healthCheck) validateHealthCheck(name, c.healthCheck);
+  }
+  if (taskMemory !== undefined && memorySum > taskMemory) {
+    throw client(`Invalid 'memory' setting for task. The containers reserve ${memorySum} MiB, more than the task's ${taskMemory} MiB.`);
   }
   if (!containers.some((c) => c.essential !== false)) {
     throw client('Task definition does not have any essential container.');
   }
+}
+
+/**
+ * Task-level cpu and memory, read as ECS reads them, and the FARGATE-only rules (awsvpc, both sizes
+ * at task level in a valid combination, no host PID or IPC namespace).
+ */
+function validateTaskSize(input: RegisterTaskDefinitionInput, mode: NetworkMode): { cpu?: number; memory?: number } {
+  const present = (v: string | undefined): v is string => v !== undefined && v !== '';
+  const cpu = present(input.cpu) ? taskCpuUnits(input.cpu) : undefined;
+  const memory = present(input.memory) ? taskMemoryMiB(input.memory) : undefined;
+  const fargate = (input.requiresCompatibilities ?? []).includes('FARGATE');
+  if (present(input.cpu) && (cpu === undefined || cpu <= 0 || (!fargate && (cpu < TASK_CPU_RANGE.min || cpu > TASK_CPU_RANGE.max)))) {
+    throw client(`Invalid 'cpu' setting for task.`);
+  }
+  if (present(input.memory) && (memory === undefined || memory < MIN_CONTAINER_MEMORY_MIB)) {
+    throw client(`Invalid 'memory' setting for task.`);
+  }
+  if (fargate) {
+    if (mode !== 'awsvpc') throw client("Fargate only supports network mode 'awsvpc'.");
+    if (cpu === undefined) throw client("Fargate requires that 'cpu' be defined at the task level.");
+    if (memory === undefined) throw client("Fargate requires that 'memory' be defined at the task level.");
+    if (!fargateMemoryOptions(cpu).includes(memory)) throw client('No Fargate configuration exists for given values.');
+    if (input.pidMode === 'host') throw client("Fargate does not support pidMode 'host'; use 'task'.");
+    if (input.ipcMode !== undefined) throw client('Fargate does not support ipcMode.');
+  }
+  return { ...(cpu !== undefined ? { cpu } : {}), ...(memory !== undefined ? { memory } : {}) };
 }
 
 function validatePortMapping(container: string, mode: NetworkMode, p: PortMapping): void {
@@ -133,6 +232,9 @@ export function buildTaskDefinition(
     revision: at.revision,
     containerDefinitions,
     networkMode: mode,
+    // ECS stores task sizes as units and MiB ("1 vCPU" → "1024", "2 GB" → "2048").
+    ...(input.cpu !== undefined && input.cpu !== '' ? { cpu: String(taskCpuUnits(input.cpu) ?? input.cpu) } : {}),
+    ...(input.memory !== undefined && input.memory !== '' ? { memory: String(taskMemoryMiB(input.memory) ?? input.memory) } : {}),
     status: 'ACTIVE',
     volumes: input.volumes ?? [],
     placementConstraints: input.placementConstraints ?? [],

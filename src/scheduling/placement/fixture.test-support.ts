@@ -6,6 +6,8 @@ export interface CandidateSpec {
   cpu?: number;
   memory?: number;
   ports?: number[];
+  /** Dynamic host ports left in the agent range (default: no range named, unlimited). */
+  dynamicPorts?: number;
   status?: string;
   agentConnected?: boolean;
   attributes?: Record<string, string | undefined>;
@@ -22,7 +24,7 @@ export function candidate(name: string, spec: CandidateSpec = {}): PlacementCand
     status: spec.status ?? 'ACTIVE',
     agentConnected: spec.agentConnected ?? true,
     attributes: new Map(Object.entries(spec.attributes ?? {})),
-    capacity: { cpu: spec.cpu ?? 1024, memory: spec.memory ?? 1024, ports: new Set([22, ...(spec.ports ?? [])]), portsUdp: new Set() },
+    capacity: { cpu: spec.cpu ?? 1024, memory: spec.memory ?? 1024, ports: new Set([22, ...(spec.ports ?? [])]), portsUdp: new Set(), dynamicPorts: spec.dynamicPorts ?? Infinity },
     groupCounts: new Map(Object.entries(spec.groups ?? {})),
     registeredAt: spec.registeredAt ?? 1_700_000_000,
     runningTasksCount: spec.runningTasksCount ?? 0,

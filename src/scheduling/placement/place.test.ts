@@ -236,3 +236,15 @@ describe('place: properties', () => {
     );
   });
 });
+
+describe('place: dynamic host ports are counted against what the agent has left', () => {
+  test('tasks fill the range, then the next is RESOURCE:PORTS; an instance with room takes the rest', () => {
+    const r = { ...reservation(0, 0), dynamicPorts: 2 };
+    const one = place(req({ count: 3, reservation: r }), [candidate('a', { dynamicPorts: 5 })], seededRandom(1));
+    assert.deepEqual(names(one.placements), ['a', 'a']);
+    assert.equal(one.failure?.reason, Rejection.PORTS);
+    assert.deepEqual(one.failure?.rejections.map((x) => x.reason), [Rejection.PORTS]);
+    const two = place(req({ count: 3, reservation: r }), [candidate('a', { dynamicPorts: 1 }), candidate('b')], seededRandom(1));
+    assert.deepEqual(names(two.placements), ['b', 'b', 'b'], 'an instance naming no range is not limited');
+  });
+});

@@ -1,6 +1,7 @@
 /**
  * The placement pipeline (after Nomad's scheduler/feasible/stack.go): for each task, filter the
- * candidates (status, agent, CPU, memory, static ports, constraints), score the ones left by the
+ * candidates (status, agent, CPU, memory, static ports and the dynamic ports left in the agent's range,
+ * constraints), score the ones left by the
  * strategies in list order, and pick the best, breaking what is still tied at random. The working copy
  * of capacities and group counts is updated after every pick, so a request for many tasks sees its own
  * earlier placements. Pure: candidates and randomness in, decisions out.
@@ -98,7 +99,7 @@ export function place(req: PlacementRequest, candidates: readonly PlacementCandi
   const best = new Float64Array(S);
   const trial = new Float64Array(S);
   const r = req.reservation;
-  const hasPorts = r.ports.length > 0 || r.portsUdp.length > 0;
+  const hasPorts = r.ports.length > 0 || r.portsUdp.length > 0 || (r.dynamicPorts ?? 0) > 0;
   const { cpu, memory, groupCount } = ws;
   const placements: string[] = [];
   for (let t = 0; t < req.count; t++) {

@@ -72,8 +72,8 @@ export function chooseTasksToStop(
     if (pick < 0) break;
     const task = onInstance[pick]![next[pick]!]!;
     next[pick]! += 1;
-    ws.cpu[pick]! += task.reservation.cpu;
-    ws.memory[pick]! += task.reservation.memory;
+    ws.cpu[pick]! += Math.max(0, task.reservation.cpu);
+    ws.memory[pick]! += Math.max(0, task.reservation.memory);
     ws.groupCount[pick]! -= 1;
     scorer.moved(pick, -1);
     chosen.push(task.taskArn);

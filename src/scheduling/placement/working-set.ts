@@ -11,6 +11,8 @@ export class WorkingSet {
   readonly n: number;
   readonly cpu: Float64Array;
   readonly memory: Float64Array;
+  /** Dynamic host ports left (Infinity where the instance names no range). */
+  readonly dynamicPorts: Float64Array;
   /** Tasks of the request's group on each instance. */
   readonly groupCount: Int32Array;
   private readonly ports: ReadonlySet<number>[];
@@ -21,6 +23,7 @@ export class WorkingSet {
     const n = (this.n = candidates.length);
     this.cpu = new Float64Array(n);
     this.memory = new Float64Array(n);
+    this.dynamicPorts = new Float64Array(n);
     this.groupCount = new Int32Array(n);
     this.ports = new Array<ReadonlySet<number>>(n);
     this.portsUdp = new Array<ReadonlySet<number>>(n);
@@ -29,14 +32,16 @@ export class WorkingSet {
       const c = candidates[i]!;
       this.cpu[i] = c.capacity.cpu;
       this.memory[i] = c.capacity.memory;
+      this.dynamicPorts[i] = c.capacity.dynamicPorts;
       this.groupCount[i] = c.groupCounts.get(group) ?? 0;
       this.ports[i] = c.capacity.ports;
       this.portsUdp[i] = c.capacity.portsUdp;
     }
   }
 
-  /** Whether one of the reservation's static ports is already held on instance `i`. */
+  /** Whether one of the reservation's static ports is already held on instance `i`, or its dynamic range is short. */
   portClash(i: number, r: Reservation): boolean {
+    if (r.dynamicPorts !== undefined && r.dynamicPorts > this.dynamicPorts[i]!) return true;
     const tcp = this.ports[i]!;
     for (const p of r.ports) if (tcp.has(p)) return true;
     const udp = this.portsUdp[i]!;
@@ -46,9 +51,11 @@ export class WorkingSet {
 
   /** Accounts for one more task of the group on instance `i`. */
   take(i: number, r: Reservation): void {
-    this.cpu[i] -= r.cpu;
-    this.memory[i] -= r.memory;
+    // Never a negative usage (a record from before sizes were validated): capacity only goes down.
+    this.cpu[i] -= Math.max(0, r.cpu);
+    this.memory[i] -= Math.max(0, r.memory);
     this.groupCount[i]! += 1;
+    if (r.dynamicPorts !== undefined) this.dynamicPorts[i]! -= Math.max(0, r.dynamicPorts);
     if (r.ports.length === 0 && r.portsUdp.length === 0) return;
     if (!this.ownsPorts[i]) {
       this.ports[i] = new Set(this.ports[i]);

@@ -1,0 +1,168 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { FIELD_SUPPORT } from '../../domain/field-support.js';
+import { loadModel, type ServiceModel } from './model.js';
+import { createEcsHandlers } from '../ecs/ecs-handlers.js';
+import { createElbv2Handlers } from '../elbv2/elbv2-handlers.js';
+import { createEc2Handlers } from '../ec2/ec2-handlers.js';
+import { ecsKit, awsError } from '../ecs/ecs-test-kit.js';
+import { MemoryStore } from '../../store/memory-store.js';
+import { ManualClock } from '../../platform/clock.js';
+import { seededRandom } from '../../platform/random.js';
+
+/** Member paths of a shape, `[]` for list items, down to `depth` levels. */
+function memberPaths(model: ServiceModel, shapeName: string, prefix: string, depth: number): string[] {
+  const shape = model.shape(shapeName);
+  if (shape.type === 'list') return memberPaths(model, shape.member!.shape, `${prefix}[]`, depth);
+  if (shape.type !== 'structure' || depth === 0) return [];
+  const out: string[] = [];
+  for (const [name, ref] of Object.entries(shape.members ?? {})) {
+    const p = prefix ? `${prefix}.${name}` : name;
+    out.push(p, ...memberPaths(model, ref.shape, p, depth - 1));
+  }
+  return out;
+}
+
+describe('the field-support table covers the model', () => {
+  const model = loadModel('ecs');
+  const operations = Object.keys(createEcsHandlers({ store: new MemoryStore(), clock: new ManualClock(), random: seededRandom(1) }));
+
+  test('every top-level member of every ECS operation Berth serves has a decision', () => {
+    const missing: string[] = [];
+    for (const op of operations) {
+      const input = model.operations.get(op)?.input;
+      if (!input) continue;
+      for (const p of memberPaths(model, input.shape, '', 1)) if (!FIELD_SUPPORT.ecs[op]?.[p]) missing.push(`${op}.${p}`);
+    }
+    assert.deepEqual(missing, []);
+  });
+
+  test('and every top-level member of every ELBv2 and EC2 operation Berth serves', () => {
+    const missing: string[] = [];
+    const served = {
+      elbv2: Object.keys(createElbv2Handlers({ store: new MemoryStore(), clock: new ManualClock(), random: seededRandom(1), checkListenerPort: async () => undefined } as never)),
+      ec2: Object.keys(createEc2Handlers({ store: new MemoryStore(), clock: new ManualClock(), random: seededRandom(1) } as never)),
+    };
+    for (const service of ['elbv2', 'ec2'] as const) {
+      const m = loadModel(service);
+      for (const op of served[service]) {
+        const input = m.operations.get(op)?.input;
+        if (!input) continue;
+        for (const p of memberPaths(m, input.shape, '', 1)) if (!FIELD_SUPPORT[service][op]?.[p]) missing.push(`${service} ${op}.${p}`);
+      }
+    }
+    assert.deepEqual(missing, []);
+  });
+
+  test('so does every member of what users write by hand: container definitions, overrides, deployment configuration', () => {
+    const deep: [string, string, string][] = [
+      ['RegisterTaskDefinition', 'ContainerDefinitions', 'containerDefinitions'],
+      ['RegisterTaskDefinition', 'RuntimePlatform', 'runtimePlatform'],
+      ['RunTask', 'TaskOverride', 'overrides'],
+      ['StartTask', 'TaskOverride', 'overrides'],
+      ['CreateService', 'DeploymentConfiguration', 'deploymentConfiguration'],
+      ['UpdateService', 'DeploymentConfiguration', 'deploymentConfiguration'],
+      ['CreateService', 'LoadBalancers', 'loadBalancers'],
+    ];
+    const missing: string[] = [];
+    for (const [op, shape, prefix] of deep) {
+      for (const p of memberPaths(model, shape, prefix, 1)) if (!FIELD_SUPPORT.ecs[op]?.[p]) missing.push(`${op}.${p}`);
+    }
+    for (const p of memberPaths(model, 'ContainerOverrides', 'overrides.containerOverrides', 1)) {
+      if (!FIELD_SUPPORT.ecs.RunTask?.[p]) missing.push(`RunTask.${p}`);
+    }
+    for (const p of memberPaths(model, 'PortMappingList', 'containerDefinitions[].portMappings', 1)) {
+      if (!FIELD_SUPPORT.ecs.RegisterTaskDefinition?.[p]) missing.push(`RegisterTaskDefinition.${p}`);
+    }
+    assert.deepEqual(missing, []);
+  });
+
+  test('every path in the table is a member the model has (no typo can hide a refusal)', () => {
+    for (const service of ['ecs', 'elbv2', 'ec2'] as const) {
+      const m = loadModel(service);
+      for (const [op, members] of Object.entries(FIELD_SUPPORT[service])) {
+        const input = m.operations.get(op)?.input;
+        assert.ok(input, `${service} ${op} is an operation`);
+        const known = new Set(memberPaths(m, input.shape, '', 6));
+        for (const p of Object.keys(members)) assert.ok(known.has(p), `${service} ${op}: ${p} is not in the model`);
+      }
+    }
+  });
+});
+
+describe('refused members fail the request before the handler runs', () => {
+  const td = { family: 'web', containerDefinitions: [{ name: 'app', image: 'nginx', memory: 64 }] };
+  const c0 = td.containerDefinitions[0]!;
+  const refusedTaskDefinitions: [string, object, RegExp][] = [
+    ['secrets', { containerDefinitions: [{ ...c0, secrets: [{ name: 'A', valueFrom: 'arn:x' }] }] }, /^containerDefinitions\[0\]\.secrets is not supported by Berth: /],
+    ['environmentFiles', { containerDefinitions: [{ ...c0, environmentFiles: [{ value: 'arn:x', type: 's3' }] }] }, /environmentFiles/],
+    ['logConfiguration', { containerDefinitions: [{ ...c0, logConfiguration: { logDriver: 'awslogs' } }] }, /logConfiguration/],
+    ['a docker.sock mount', { containerDefinitions: [{ ...c0, mountPoints: [{ sourceVolume: 'sock', containerPath: '/var/run/docker.sock' }] }] }, /mountPoints/],
+    ['volumes', { volumes: [{ name: 'sock', host: { sourcePath: '/var/run/docker.sock' } }] }, /^volumes is not supported/],
+    ['volumesFrom', { containerDefinitions: [{ ...c0, volumesFrom: [{ sourceContainer: 'x' }] }] }, /volumesFrom/],
+    ['dependsOn', { containerDefinitions: [{ ...c0, dependsOn: [{ containerName: 'x', condition: 'START' }] }] }, /dependsOn/],
+    ['ulimits', { containerDefinitions: [{ ...c0, ulimits: [{ name: 'nofile', softLimit: 1, hardLimit: 1 }] }] }, /ulimits/],
+    ['capabilities', { containerDefinitions: [{ ...c0, linuxParameters: { capabilities: { add: ['SYS_ADMIN'] } } }] }, /linuxParameters/],
+    ['devices', { containerDefinitions: [{ ...c0, linuxParameters: { devices: [{ hostPath: '/dev/kvm' }] } }] }, /linuxParameters/],
+    ['privileged', { containerDefinitions: [{ ...c0, privileged: true }] }, /^containerDefinitions\[0\]\.privileged is not supported/],
+    ['repositoryCredentials', { containerDefinitions: [{ ...c0, repositoryCredentials: { credentialsParameter: 'arn:x' } }] }, /repositoryCredentials/],
+    ['awsvpc', { networkMode: 'awsvpc' }, /^networkMode 'awsvpc' is not supported by Berth: awsvpc: a network namespace and address per task would put targets on Docker's bridge subnet/],
+  ];
+  for (const [name, over, message] of refusedTaskDefinitions) {
+    test(`RegisterTaskDefinition refuses ${name} with ClientException`, async () => {
+      const k = ecsKit();
+      await assert.rejects(k.call('RegisterTaskDefinition', { ...td, ...over }), awsError('ClientException', message));
+    });
+  }
+
+  test('switches left off, absent values and honoured members pass', async () => {
+    const k = ecsKit();
+    const r = await k.call('RegisterTaskDefinition', {
+      ...td,
+      taskRoleArn: 'arn:aws:iam::000000000000:role/x',
+      containerDefinitions: [{ ...c0, privileged: false, secrets: [], mountPoints: [], linuxParameters: {}, hostname: '' }],
+    });
+    assert.equal(r.taskDefinition.revision, 1);
+  });
+
+  test("ECS's own rule speaks before the table: FARGATE in bridge mode", async () => {
+    const k = ecsKit();
+    await assert.rejects(
+      k.call('RegisterTaskDefinition', { ...td, requiresCompatibilities: ['FARGATE'], cpu: '256', memory: '512' }),
+      awsError('ClientException', "Fargate only supports network mode 'awsvpc'."),
+    );
+  });
+
+  test('services: DAEMON, non-rolling strategies, alarms, registries, Service Connect, capacity providers', async () => {
+    const k = ecsKit();
+    await k.call('CreateCluster', {});
+    await k.taskDefinition();
+    const base = { serviceName: 's', taskDefinition: 'web', desiredCount: 1 };
+    const cases: [object, RegExp][] = [
+      [{ schedulingStrategy: 'DAEMON' }, /^schedulingStrategy 'DAEMON' is not supported by Berth: /],
+      [{ deploymentConfiguration: { strategy: 'BLUE_GREEN' } }, /^deploymentConfiguration\.strategy 'BLUE_GREEN'/],
+      [{ deploymentConfiguration: { alarms: { alarmNames: ['a'], enable: true, rollback: true } } }, /^deploymentConfiguration\.alarms/],
+      [{ serviceRegistries: [{ registryArn: 'arn:x' }] }, /^serviceRegistries/],
+      [{ serviceConnectConfiguration: { enabled: true } }, /^serviceConnectConfiguration/],
+      [{ capacityProviderStrategy: [{ capacityProvider: 'FARGATE' }] }, /^capacityProviderStrategy/],
+    ];
+    for (const [over, message] of cases) {
+      await assert.rejects(k.call('CreateService', { ...base, ...over }), awsError('InvalidParameterException', message));
+    }
+    await assert.rejects(
+      k.call('UpdateService', { service: 's', deploymentConfiguration: { strategy: 'CANARY' } }),
+      awsError('InvalidParameterException', /strategy 'CANARY'/),
+    );
+    // REPLICA and ROLLING are what Berth does.
+    const ok = await k.call('CreateService', { ...base, schedulingStrategy: 'REPLICA', deploymentConfiguration: { strategy: 'ROLLING' } });
+    assert.equal(ok.service.schedulingStrategy, 'REPLICA');
+  });
+
+  test('clusters: capacityProviders are refused, not dropped', async () => {
+    const k = ecsKit();
+    await assert.rejects(
+      k.call('CreateCluster', { clusterName: 'c', capacityProviders: ['FARGATE'] }),
+      awsError('InvalidParameterException', /^capacityProviders is not supported by Berth: /),
+    );
+  });
+});
