@@ -14,6 +14,7 @@ export class PlanBuilder {
   private readonly registers: TargetItem[] = [];
   private readonly starts: StartItem[] = [];
   private wake = Number.POSITIVE_INFINITY;
+  private more = false;
 
   constructor(private readonly serviceName: string, private readonly now: number) {}
 
@@ -51,6 +52,11 @@ export class PlanBuilder {
     this.wake = Math.min(this.wake, t);
   }
 
+  /** Starts were held back to bound the pass: come back at once (unless placement is what held them). */
+  moreToStart(): void {
+    this.more = true;
+  }
+
   isStopping(v: TaskView): boolean {
     return this.stops.has(v.task.taskArn);
   }
@@ -84,6 +90,7 @@ export class PlanBuilder {
       serviceUpdate,
     };
     if (Number.isFinite(this.wake)) plan.requeueAfterMs = Math.max(0, this.wake - this.now);
+    if (this.more) plan.moreToStart = true;
     return plan;
   }
 }
