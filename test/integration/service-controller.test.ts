@@ -4,7 +4,9 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createWorld, EC2_ID, eventTexts } from '../../src/control-plane/controllers/service-world.test-support.js';
+import { createWorld, CLUSTER, EC2_ID, eventTexts } from '../../src/control-plane/controllers/service-world.test-support.js';
+import { registerContainerInstance } from '../../src/control-plane/ecs/container-instances.js';
+import { ACCOUNT_ID } from '../../src/control-plane/api/operation.js';
 
 const live = <T extends { lastStatus: string }>(ts: T[]) => ts.filter((t) => t.lastStatus !== 'STOPPED');
 
@@ -154,6 +156,35 @@ describe('service controller', () => {
       const svc = await w.service();
       assert.equal(svc.runningCount, 1);
       assert.equal(svc.deployments.length, 1, 'resizing makes no new deployment');
+    } finally {
+      await w.close();
+    }
+  });
+
+  test('scale-in honours the placement strategy: spread(instanceId) stops on the fuller instance, not the newest task', async () => {
+    const w = await createWorld({ desiredCount: 2, deregistrationDelayS: 0 });
+    try {
+      await w.run();
+      const first = w.instance.containerInstanceArn;
+      assert.ok(live(await w.tasks()).every((t) => t.containerInstanceArn === first), 'two tasks on the only instance');
+      const second = await registerContainerInstance(
+        w.store,
+        { cluster: CLUSTER, ec2InstanceId: 'i-0fedcba9876543210', totalResources: [{ name: 'CPU', type: 'INTEGER', integerValue: 4096 }, { name: 'MEMORY', type: 'INTEGER', integerValue: 4096 }] },
+        { region: 'us-east-1', accountId: ACCOUNT_ID, now: w.clock.now() },
+        w.random,
+      );
+      w.clock.advance(1000);
+      await w.ecs('UpdateService', { cluster: 'prod', service: 'web', desiredCount: 3 });
+      await w.run();
+      const onSecond = live(await w.tasks()).filter((t) => t.containerInstanceArn === second.containerInstanceArn);
+      assert.equal(onSecond.length, 1, 'the third task spreads to the new instance');
+      // The newest task is the one on the second instance; spread must stop one on the first instead.
+      await w.ecs('UpdateService', { cluster: 'prod', service: 'web', desiredCount: 2 });
+      await w.run();
+      const left = live(await w.tasks());
+      assert.equal(left.length, 2);
+      assert.deepEqual(left.map((t) => t.containerInstanceArn).sort(), [first, second.containerInstanceArn].sort(), 'one task per instance');
+      assert.ok(left.some((t) => t.taskArn === onSecond[0]!.taskArn), 'the newest task stays');
     } finally {
       await w.close();
     }

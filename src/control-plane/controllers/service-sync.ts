@@ -14,7 +14,7 @@ import { withStartedTasks } from '../../reconciling/plan-builder.js';
 import { appendEvents } from '../../reconciling/service-event.js';
 import type { ObservedInstance, ReconcileOptionsInput, ServicePlan, ServiceUpdate } from '../../reconciling/service-plan.js';
 import { planTxn } from './plan-commit.js';
-import { placeStarts } from './service-placement.js';
+import { placeStarts, scaleInChooser } from './service-placement.js';
 import { readServiceSnapshot, type ServiceSnapshot } from './service-snapshot.js';
 
 export interface SyncDeps {
@@ -90,7 +90,7 @@ export async function syncService(deps: SyncDeps, key: string): Promise<SyncResu
       instances: observed,
       now,
       random: deps.random,
-      ...(deps.reconcile ? { options: deps.reconcile } : {}),
+      options: { ...deps.reconcile, chooseScaleIn: scaleInChooser(snap, deps.random) },
     });
     const placed = placeStarts(snap, plan.start, now, deps.random, lost);
     plan = withStartedTasks(plan, svc.serviceName, placed.tasks.map((t) => t.taskArn), now, deps.random);
