@@ -190,6 +190,29 @@ describe('service controller', () => {
     }
   });
 
+  test('StopTask on a task behind a target group: deregistered, drained, and only then told to stop, as scale-in', async () => {
+    const w = await createWorld({ desiredCount: 2, deregistrationDelayS: 5 });
+    try {
+      await w.run();
+      const [victim] = live(await w.tasks());
+      const port = victim!.containers[0]!.networkBindings[0]!.hostPort;
+      const r = await w.ecs('StopTask', { cluster: 'prod', task: victim!.taskArn, reason: 'operator' });
+      assert.equal(r.task.lastStatus, 'DEACTIVATING');
+      await w.run();
+      const held = (await w.tasks()).find((t) => t.taskArn === victim!.taskArn)!;
+      assert.equal(held.desiredStatus, 'RUNNING', 'still serving its in-flight requests while draining');
+      assert.equal((await w.targets()).find((t) => t.Port === port)?.state, 'draining');
+      assert.equal(live(await w.tasks()).filter((t) => t.desiredStatus === 'RUNNING' && t.stoppingAt === undefined).length, 2, 'replaced at once');
+      await w.advance(5_001);
+      await w.run();
+      const done = (await w.tasks()).find((t) => t.taskArn === victim!.taskArn)!;
+      assert.deepEqual([done.lastStatus, done.stopCode, done.stoppedReason], ['STOPPED', 'UserInitiated', 'operator']);
+      assert.notEqual((await w.targets()).find((t) => t.Port === port)?.state ?? 'gone', 'healthy', 'its target never came back');
+    } finally {
+      await w.close();
+    }
+  });
+
   test('DeleteService: DRAINING, tasks stopped, then INACTIVE; UpdateService then fails', async () => {
     const w = await createWorld({ desiredCount: 2, deregistrationDelayS: 5 });
     try {
