@@ -56,6 +56,15 @@ test('a completed deployment records its whole revision', () => {
   assert.deepEqual(plan.serviceUpdate!.lastCompletedRevision, { taskDefinition: TD1, loadBalancers: [{ targetGroupArn: TG, containerName: 'web', containerPort: 80 }], placementConstraints: [], placementStrategy: [] });
 });
 
+test('a steady service written before revisions were kept gets its revision once, then is left alone', () => {
+  const f = fleet('t', 1, 'ecs-svc/1', 'healthy');
+  const svc = service({ desired: 1, deployments: [deployment('ecs-svc/1', TD1, 1, { rolloutState: 'COMPLETED', runningCount: 1 })] }, { runningCount: 1, lastCompletedTaskDefinition: TD1 });
+  const plan = reconcileService(input(svc, f.tasks, f.targets, { now: NOW }));
+  assert.equal(plan.serviceUpdate!.lastCompletedRevision!.taskDefinition, TD1);
+  const again = reconcileService(input(applyServiceUpdate(svc, plan.serviceUpdate), f.tasks, f.targets, { now: NOW + 1 }));
+  assert.equal(again.serviceUpdate, undefined);
+});
+
 test('a deployment whose RUNNING tasks can never be registered is stuck visibly: event and rolloutStateReason', () => {
   const svc = service({ desired: 1, deployments: [deployment('ecs-svc/2', TD2, 1)] }, { loadBalancers: [{ targetGroupArn: TG, containerName: 'web', containerPort: 8080 }] });
   const t = task('a', { deployment: 'ecs-svc/2', port: 32000, taskDefinition: TD2 });

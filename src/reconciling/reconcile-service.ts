@@ -223,8 +223,12 @@ export function reconcileService(input: ReconcileInput): ServicePlan {
     primary.rolloutStateReason = `ECS deployment ${primary.id} completed.`;
     primary.updatedAt = now;
     lastCompleted = primary.taskDefinition;
-    lastRevision = { ...revisionOf(svc), taskDefinition: primary.taskDefinition };
     b.say(say.completed(svc.serviceName, primary.id));
+  }
+  // What a rollback returns to: kept up to date while stable (records written before it existed get it too).
+  if (stable && primary.rolloutState === 'COMPLETED') {
+    const current = { ...revisionOf(svc), taskDefinition: primary.taskDefinition };
+    if (!lastRevision || !sameRevision(lastRevision, current)) lastRevision = current;
   }
   let events = appendEvents(svc.events, b.messages(), now, input.random);
   if (stable) {

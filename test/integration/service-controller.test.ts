@@ -260,6 +260,37 @@ describe('service controller', () => {
     }
   });
 
+  test('a rollback restores the whole deployment: the old container port comes back with the old task definition, and it completes', async () => {
+    const w = await createWorld({ desiredCount: 2, deploymentConfiguration: { deploymentCircuitBreaker: { enable: true, rollback: true } } });
+    try {
+      await w.run();
+      const oldLbs = (await w.service()).loadBalancers;
+      const td2 = await w.registerTd('app:8080', { portMappings: [{ containerPort: 8080, hostPort: 0 }] });
+      w.setStartsFail((t) => t.taskDefinitionArn === td2);
+      // As `berth apply` did: a new task definition and the load balancer on its new port.
+      await w.ecs('UpdateService', { cluster: 'prod', service: 'web', taskDefinition: td2, loadBalancers: [{ ...oldLbs[0], containerPort: 8080 }] });
+      for (let i = 0; i < 20; i++) {
+        await w.run();
+        if ((await w.service()).deployments.some((d) => d.taskDefinition === w.td1 && d.status === 'PRIMARY')) break;
+        await w.advance(60_000); // past the start backoff
+      }
+      await w.run();
+      const svc = await w.service();
+      assert.equal(svc.taskDefinition, w.td1);
+      assert.deepEqual(svc.loadBalancers, oldLbs, 'the old port is back');
+      const primary = svc.deployments.find((d) => d.status === 'PRIMARY')!;
+      assert.equal(primary.rolloutState, 'COMPLETED', `${primary.rolloutState}: ${primary.rolloutStateReason}`);
+      const health = await w.elb('DescribeTargetHealth', { TargetGroupArn: w.tgArn });
+      // The rollback is a new deployment (as in ECS): its two tasks healthy, the first deployment's draining.
+      assert.equal(health.TargetHealthDescriptions.filter((d: any) => d.TargetHealth.State === 'healthy').length, 2);
+      const described = (await w.ecs('DescribeServices', { cluster: 'prod', services: ['web'] })).services[0];
+      assert.equal('lastCompletedRevision' in described, false, 'internal');
+      assert.ok(described.deployments.every((d: object) => !('failuresCountedThrough' in d)), 'internal');
+    } finally {
+      await w.close();
+    }
+  });
+
   test('a host silent for longer than lostAfterMs has its tasks marked STOPPED and its targets deregistered (Berth extension)', async () => {
     const heartbeats = new Map<string, number>();
     const w = await createWorld({ desiredCount: 1, deregistrationDelayS: 0, controller: { heartbeats, reconcile: { lostAfterMs: 30_000 } } });
