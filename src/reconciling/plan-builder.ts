@@ -110,3 +110,20 @@ export function withStartedTasks(plan: ServicePlan, serviceName: string, started
   const events = appendEvents(plan.serviceUpdate.events, [say.started(serviceName, startedTaskIds)], now, random);
   return { ...plan, serviceUpdate: { ...plan.serviceUpdate, events } };
 }
+
+/** rolloutStateReason of a deployment that is stuck: the reconciler's own stuck cases and the applier's (placement) alike. */
+export const stuckReason = (deploymentId: string, why: string) => `ECS deployment ${deploymentId} is stuck: ${why}`;
+
+/**
+ * After placement: an IN_PROGRESS PRIMARY whose starts could not be placed is stuck until capacity
+ * appears; its rolloutStateReason says why (the event says it too).
+ */
+export function withStuckDeployment(plan: ServicePlan, why: string, now: number): ServicePlan {
+  const update = plan.serviceUpdate;
+  const primary = update?.deployments.find((d) => d.status === 'PRIMARY');
+  if (!update || !primary || primary.rolloutState !== 'IN_PROGRESS') return plan;
+  const reason = stuckReason(primary.id, why);
+  if (primary.rolloutStateReason === reason) return plan;
+  const deployments = update.deployments.map((d) => (d === primary ? { ...d, rolloutStateReason: reason, updatedAt: now } : d));
+  return { ...plan, serviceUpdate: { ...update, deployments } };
+}

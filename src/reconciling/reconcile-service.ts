@@ -12,7 +12,7 @@ import { resolveOptions, type ReconcileInput, type ServicePlan, type ServiceUpda
 import { startBackoff } from './start-backoff.js';
 import { revisionOf, sameRevision, type ServiceRevision } from './service-revision.js';
 import { indexTargets, viewTask, type TaskView } from './task-view.js';
-import { PlanBuilder } from './plan-builder.js';
+import { PlanBuilder, stuckReason } from './plan-builder.js';
 
 export function reconcileService(input: ReconcileInput): ServicePlan {
   const svc = input.service;
@@ -165,17 +165,17 @@ export function reconcileService(input: ReconcileInput): ServicePlan {
     }
     // A deployment that cannot make progress says so, in an event and in its rolloutStateReason.
     const unregistrable = lbCount(svc) > 0 ? rest.filter((v) => isPrimary(v) && v.phase === 'running' && v.expected.length < lbCount(svc)) : [];
-    let stuckReason: string | undefined;
+    let stuck: string | undefined;
     if (decision.stuck) {
-      stuckReason = say.deploymentConfiguration(svc.serviceName);
-      b.say(stuckReason);
+      stuck = say.deploymentConfiguration(svc.serviceName);
+      b.say(stuck);
     } else if (unregistrable.length) {
-      stuckReason = say.unregistrable(svc.serviceName, unregistrable[0]!.task.taskArn, svc.loadBalancers);
-      b.say(stuckReason);
+      stuck = say.unregistrable(svc.serviceName, unregistrable[0]!.task.taskArn, svc.loadBalancers);
+      b.say(stuck);
     }
     if (primary && primary.rolloutState === 'IN_PROGRESS') {
-      const reason = stuckReason !== undefined ? `ECS deployment ${primary.id} is stuck: ${stuckReason}` : `ECS deployment ${primary.id} in progress.`;
-      if (primary.rolloutStateReason !== reason && (stuckReason !== undefined || primary.rolloutStateReason.startsWith(`ECS deployment ${primary.id} is stuck: `))) {
+      const reason = stuck !== undefined ? stuckReason(primary.id, stuck) : `ECS deployment ${primary.id} in progress.`;
+      if (primary.rolloutStateReason !== reason && (stuck !== undefined || primary.rolloutStateReason.startsWith(stuckReason(primary.id, '')))) {
         primary.rolloutStateReason = reason;
         primary.updatedAt = now;
       }

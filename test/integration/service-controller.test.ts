@@ -291,6 +291,28 @@ describe('service controller', () => {
     }
   });
 
+  test('a deployment that cannot place its tasks is stuck visibly, in an event and in rolloutStateReason, and says so no more once it moves', async () => {
+    const w = await createWorld({ desiredCount: 1 });
+    try {
+      await w.run();
+      const td2 = await w.registerTd('app:2');
+      // 4096 MB of instance, 128 MB a task: 40 cannot all be placed.
+      await w.ecs('UpdateService', { cluster: 'prod', service: 'web', taskDefinition: td2, desiredCount: 40 });
+      await w.run();
+      const d = (await w.ecs('DescribeServices', { cluster: 'prod', services: ['web'] })).services[0];
+      const primary = d.deployments.find((x: any) => x.status === 'PRIMARY');
+      assert.equal(primary.rolloutState, 'IN_PROGRESS');
+      assert.match(primary.rolloutStateReason, /^ECS deployment ecs-svc\/\d+ is stuck: \(service web\) was unable to place a task because no container instance met all of its requirements/);
+      assert.ok(d.events.some((e: any) => e.message.includes('was unable to place a task')));
+      await w.ecs('UpdateService', { cluster: 'prod', service: 'web', desiredCount: 2 });
+      await w.run();
+      const after = (await w.service()).deployments.find((x) => x.status === 'PRIMARY')!;
+      assert.doesNotMatch(after.rolloutStateReason, /is stuck/);
+    } finally {
+      await w.close();
+    }
+  });
+
   test('a host silent for longer than lostAfterMs has its tasks marked STOPPED and its targets deregistered (Berth extension)', async () => {
     const heartbeats = new Map<string, number>();
     const w = await createWorld({ desiredCount: 1, deregistrationDelayS: 0, controller: { heartbeats, reconcile: { lostAfterMs: 30_000 } } });

@@ -10,7 +10,7 @@ import type { Logger } from '../../platform/logger.js';
 import { keys } from '../../domain/keys.js';
 import type { ServiceRecord } from '../../domain/ecs/records.js';
 import { reconcileService } from '../../reconciling/reconcile-service.js';
-import { withStartedTasks } from '../../reconciling/plan-builder.js';
+import { withStartedTasks, withStuckDeployment } from '../../reconciling/plan-builder.js';
 import { appendEvents } from '../../reconciling/service-event.js';
 import type { ObservedInstance, ReconcileOptionsInput, ServicePlan, ServiceUpdate } from '../../reconciling/service-plan.js';
 import { planTxn } from './plan-commit.js';
@@ -97,6 +97,7 @@ export async function syncService(deps: SyncDeps, key: string): Promise<SyncResu
     if (placed.failures.length) {
       const update = plan.serviceUpdate ?? baseUpdate(svc);
       plan = { ...plan, serviceUpdate: { ...update, events: appendEvents(update.events, placed.failures, now, deps.random) } };
+      plan = withStuckDeployment(plan, placed.failures[0]!, now);
     }
     const txn = planTxn(snap, plan, placed, now);
     // Held-back starts come next at once, unless placement already failed (then it waits for capacity, not spins).
