@@ -14,8 +14,9 @@ test('desiredCount 2^31: one pass starts at most maxStartsPerPass tasks, fast, a
   const plan = reconcileService(input(svc, [], [], { now: NOW }));
   assert.ok(performance.now() - t0 < 500, 'one pass is quick');
   assert.equal(plan.start.length, 1);
-  assert.equal(plan.start[0]!.count, 100);
-  assert.equal(plan.start[0]!.taskIds.length, 100);
+  assert.equal(plan.start[0]!.count, 10_000);
+  assert.equal(plan.start[0]!.taskIds.length, 10_000);
+  assert.equal(reconcileService(input(svc, [], [], { now: NOW, options: { maxStartsPerPass: 100 } })).start[0]!.count, 100);
   assert.equal(plan.moreToStart, true);
 });
 

@@ -47,7 +47,7 @@ export const DEFAULT_OPTIONS: ReconcileOptions = {
   steadyStateEventPeriodMs: 6 * 3600_000,
   startBackoff: { freeFailures: 2, baseMs: 10_000, maxMs: 15 * 60_000, stableAfterMs: 30_000 },
   healthyAfterRunningMs: 40_000,
-  maxStartsPerPass: 100,
+  maxStartsPerPass: 10_000,
 };
 
 export interface ReconcileInput {
