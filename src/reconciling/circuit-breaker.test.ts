@@ -10,7 +10,7 @@ const sick = (i: number) =>
 const crashed = (i: number) => task(`c${i}`, { deployment: 'ecs-svc/2', status: 'STOPPED', startedAt: 5 }, { stopCode: 'EssentialContainerExited', stoppedAt: 300 + i });
 
 test('stage 1 counts tasks that failed to start', () => {
-  assert.deepEqual(evaluateBreaker(d, [noStart(0), noStart(1)], 3), { failedTasks: 2, threshold: 3, countedThrough: 101 });
+  assert.deepEqual(evaluateBreaker(d, [noStart(0), noStart(1)], 3), { failedTasks: 2, threshold: 3, counted: { through: 101, atMark: [noStart(1).taskArn] } });
   assert.equal(evaluateBreaker(d, [noStart(0), noStart(1), noStart(2)], 3).trippedReason, FAILED_TO_START);
 });
 
@@ -30,12 +30,23 @@ test('a task that reached RUNNING and then exited counts as failed (a crash loop
 
 test('each failure is counted once, and counting goes on after the counted tasks are swept', () => {
   const first = evaluateBreaker(d, [crashed(0), crashed(1)], 3);
-  const after = { ...d, failedTasks: first.failedTasks, failuresCountedThrough: first.countedThrough! };
+  const after = { ...d, failedTasks: first.failedTasks, failuresCounted: first.counted! };
   assert.equal(evaluateBreaker(after, [crashed(0), crashed(1)], 3).failedTasks, 2, 'the same tasks again: no change');
   // The sweeper deleted both; a new one fails: 3, not max(2, 1).
   const v = evaluateBreaker(after, [crashed(5)], 3);
   assert.equal(v.failedTasks, 3);
-  assert.equal(v.countedThrough, 305);
+  assert.equal(v.counted!.through, 305);
+});
+
+test('two failures in the same millisecond, seen in two passes, are both counted, once', () => {
+  const a = crashed(1);
+  const b = { ...crashed(9), stoppedAt: a.stoppedAt };
+  const first = evaluateBreaker(d, [a], 3);
+  const after = { ...d, failedTasks: first.failedTasks, failuresCounted: first.counted! };
+  const second = evaluateBreaker(after, [a, b], 3);
+  assert.equal(second.failedTasks, 2);
+  assert.deepEqual(second.counted, { through: a.stoppedAt, atMark: [a.taskArn, b.taskArn] });
+  assert.equal(evaluateBreaker({ ...after, failedTasks: 2, failuresCounted: second.counted! }, [a, b], 3).failedTasks, 2);
 });
 
 test('only the deployment\'s own tasks count', () => {

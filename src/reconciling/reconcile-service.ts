@@ -74,7 +74,7 @@ export function reconcileService(input: ReconcileInput): ServicePlan {
     if (primary && primary.rolloutState === 'IN_PROGRESS') {
       const verdict = evaluateBreaker(primary, input.tasks, opts.circuitBreakerMinimum);
       primary.failedTasks = verdict.failedTasks;
-      if (verdict.countedThrough !== undefined) primary.failuresCountedThrough = verdict.countedThrough;
+      if (verdict.counted !== undefined) primary.failuresCounted = verdict.counted;
       const breaker = svc.deploymentConfiguration.deploymentCircuitBreaker;
       if (verdict.trippedReason && breaker?.enable) {
         primary.rolloutState = 'FAILED';
@@ -103,7 +103,7 @@ export function reconcileService(input: ReconcileInput): ServicePlan {
           next.rolloutStateReason = `ECS deployment detected failure. Rolling back to ${next.id}.`;
           primary.status = 'ACTIVE';
           b.say(say.rollingBack(svc.serviceName, primary.id, back));
-          delete next.failuresCountedThrough;
+          delete next.failuresCounted;
           if (revision?.networkConfiguration === undefined) delete next.networkConfiguration;
           deployments = [next, ...deployments];
           primary = next;

@@ -285,7 +285,7 @@ describe('service controller', () => {
       assert.equal(health.TargetHealthDescriptions.filter((d: any) => d.TargetHealth.State === 'healthy').length, 2);
       const described = (await w.ecs('DescribeServices', { cluster: 'prod', services: ['web'] })).services[0];
       assert.equal('lastCompletedRevision' in described, false, 'internal');
-      assert.ok(described.deployments.every((d: object) => !('failuresCountedThrough' in d)), 'internal');
+      assert.ok(described.deployments.every((d: object) => !('failuresCounted' in d)), 'internal');
     } finally {
       await w.close();
     }

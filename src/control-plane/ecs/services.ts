@@ -90,7 +90,7 @@ function newDeployment(random: Random, now: number, taskDefinition: string, desi
 export async function renderService(store: Store, s: ServiceRecord, withTags = false): Promise<Record<string, unknown>> {
   const { clientToken: _t, lastCompletedTaskDefinition: _l, lastCompletedRevision: _r, deployments, ...rest } = s;
   // The breaker's bookkeeping stays internal.
-  const wire = { ...rest, deployments: deployments.map(({ failuresCountedThrough: _f, ...d }) => d) };
+  const wire = { ...rest, deployments: deployments.map(({ failuresCounted: _f, ...d }) => d) };
   return withTags ? { ...wire, tags: await readTags(store, s.serviceArn) } : wire;
 }
 

@@ -129,10 +129,11 @@ export interface Deployment {
   rolloutState: 'IN_PROGRESS' | 'COMPLETED' | 'FAILED';
   rolloutStateReason: string;
   /**
-   * Internal (not on the wire): stoppedAt of the newest failed task already in `failedTasks`, so the
-   * count goes on growing after the sweeper deletes the tasks it counted.
+   * Internal (not on the wire): stoppedAt of the newest failed task already in `failedTasks` and the
+   * tasks counted at that very ms, so the count goes on growing after the sweeper deletes the tasks it
+   * counted, and no task is counted twice or missed.
    */
-  failuresCountedThrough?: number;
+  failuresCounted?: { through: number; atMark: string[] };
 }
 
 export interface ServiceEvent {
