@@ -2,6 +2,7 @@
  * Collects one pass's decisions and turns them into a ServicePlan plus the events they imply, in
  * ECS's order: health failures first, then deregistration and draining, stops, registrations.
  */
+import type { Deployment } from '../domain/ecs/records.js';
 import type { Random } from '../platform/random.js';
 import { appendEvents, serviceEventText as say } from './service-event.js';
 import type { ServicePlan, ServiceUpdate, StartItem, StopCode, StopItem, TargetItem } from './service-plan.js';
@@ -116,14 +117,18 @@ export const stuckReason = (deploymentId: string, why: string) => `ECS deploymen
 
 /**
  * After placement: an IN_PROGRESS PRIMARY whose starts could not be placed is stuck until capacity
- * appears; its rolloutStateReason says why (the event says it too).
+ * appears; its rolloutStateReason says why (the event says it too). `stored`: the deployments as read,
+ * so a reason already there keeps its updatedAt (the reconciler, not seeing placement, resets it each
+ * pass; without this every pass would write a new updatedAt and wake itself).
  */
-export function withStuckDeployment(plan: ServicePlan, why: string, now: number): ServicePlan {
+export function withStuckDeployment(plan: ServicePlan, why: string, now: number, stored: readonly Deployment[]): ServicePlan {
   const update = plan.serviceUpdate;
   const primary = update?.deployments.find((d) => d.status === 'PRIMARY');
   if (!update || !primary || primary.rolloutState !== 'IN_PROGRESS') return plan;
   const reason = stuckReason(primary.id, why);
   if (primary.rolloutStateReason === reason) return plan;
-  const deployments = update.deployments.map((d) => (d === primary ? { ...d, rolloutStateReason: reason, updatedAt: now } : d));
+  const before = stored.find((d) => d.id === primary.id);
+  const updatedAt = before?.rolloutStateReason === reason ? before.updatedAt : now;
+  const deployments = update.deployments.map((d) => (d === primary ? { ...d, rolloutStateReason: reason, updatedAt } : d));
   return { ...plan, serviceUpdate: { ...update, deployments } };
 }

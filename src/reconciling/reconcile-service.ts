@@ -169,7 +169,9 @@ export function reconcileService(input: ReconcileInput): ServicePlan {
     if (decision.stuck) {
       stuck = say.deploymentConfiguration(svc.serviceName);
       b.say(stuck);
-    } else if (unregistrable.length) {
+    } else if (unregistrable.length && decision.start === 0) {
+      // Only when nothing starts: a start that cannot be placed says why itself (the applier's event),
+      // and two alternating events would make every pass write.
       stuck = say.unregistrable(svc.serviceName, unregistrable[0]!.task.taskArn, svc.loadBalancers);
       b.say(stuck);
     }

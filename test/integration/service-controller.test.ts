@@ -304,6 +304,10 @@ describe('service controller', () => {
       assert.equal(primary.rolloutState, 'IN_PROGRESS');
       assert.match(primary.rolloutStateReason, /^ECS deployment ecs-svc\/\d+ is stuck: \(service web\) was unable to place a task because no container instance met all of its requirements/);
       assert.ok(d.events.some((e: any) => e.message.includes('was unable to place a task')));
+      // Later passes, with time moving, write nothing: the stuck service does not wake itself.
+      const rev = await w.store.revision();
+      await w.advance(10_000);
+      assert.equal(await w.store.revision(), rev, 'no write per pass while stuck');
       await w.ecs('UpdateService', { cluster: 'prod', service: 'web', desiredCount: 2 });
       await w.run();
       const after = (await w.service()).deployments.find((x) => x.status === 'PRIMARY')!;

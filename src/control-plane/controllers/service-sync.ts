@@ -97,7 +97,7 @@ export async function syncService(deps: SyncDeps, key: string): Promise<SyncResu
     if (placed.failures.length) {
       const update = plan.serviceUpdate ?? baseUpdate(svc);
       plan = { ...plan, serviceUpdate: { ...update, events: appendEvents(update.events, placed.failures, now, deps.random) } };
-      plan = withStuckDeployment(plan, placed.failures[0]!, now);
+      plan = withStuckDeployment(plan, placed.failures[0]!, now, svc.deployments);
     }
     const txn = planTxn(snap, plan, placed, now);
     // Held-back starts come next at once, unless placement already failed (then it waits for capacity, not spins).
