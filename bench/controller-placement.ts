@@ -60,7 +60,8 @@ export async function placeThroughController(tasks: number, instances: number, d
         },
       },
     });
-    const controller = startServiceController({ store: counting, clock: systemClock, random, logger: silentLogger });
+    // One plan for the whole service, as measured before the per-pass bound (maxStartsPerPass, default 10,000) existed.
+    const controller = startServiceController({ store: counting, clock: systemClock, random, logger: silentLogger, options: { reconcile: { maxStartsPerPass: tasks } } });
     await controller.ready;
     const taskPrefix = keys.tasks('bench');
     const seen = new Set<string>();

@@ -2,6 +2,7 @@
  * Collects one pass's decisions and turns them into a ServicePlan plus the events they imply, in
  * ECS's order: health failures first, then deregistration and draining, stops, registrations.
  */
+import type { Deployment } from '../domain/ecs/records.js';
 import type { Random } from '../platform/random.js';
 import { appendEvents, serviceEventText as say } from './service-event.js';
 import type { ServicePlan, ServiceUpdate, StartItem, StopCode, StopItem, TargetItem } from './service-plan.js';
@@ -14,6 +15,7 @@ export class PlanBuilder {
   private readonly registers: TargetItem[] = [];
   private readonly starts: StartItem[] = [];
   private wake = Number.POSITIVE_INFINITY;
+  private more = false;
 
   constructor(private readonly serviceName: string, private readonly now: number) {}
 
@@ -51,6 +53,11 @@ export class PlanBuilder {
     this.wake = Math.min(this.wake, t);
   }
 
+  /** Starts were held back to bound the pass: come back at once (unless placement is what held them). */
+  moreToStart(): void {
+    this.more = true;
+  }
+
   isStopping(v: TaskView): boolean {
     return this.stops.has(v.task.taskArn);
   }
@@ -84,6 +91,7 @@ export class PlanBuilder {
       serviceUpdate,
     };
     if (Number.isFinite(this.wake)) plan.requeueAfterMs = Math.max(0, this.wake - this.now);
+    if (this.more) plan.moreToStart = true;
     return plan;
   }
 }
@@ -102,4 +110,25 @@ export function withStartedTasks(plan: ServicePlan, serviceName: string, started
   if (!plan.serviceUpdate || startedTaskIds.length === 0) return plan;
   const events = appendEvents(plan.serviceUpdate.events, [say.started(serviceName, startedTaskIds)], now, random);
   return { ...plan, serviceUpdate: { ...plan.serviceUpdate, events } };
+}
+
+/** rolloutStateReason of a deployment that is stuck: the reconciler's own stuck cases and the applier's (placement) alike. */
+export const stuckReason = (deploymentId: string, why: string) => `ECS deployment ${deploymentId} is stuck: ${why}`;
+
+/**
+ * After placement: an IN_PROGRESS PRIMARY whose starts could not be placed is stuck until capacity
+ * appears; its rolloutStateReason says why (the event says it too). `stored`: the deployments as read,
+ * so a reason already there keeps its updatedAt (the reconciler, not seeing placement, resets it each
+ * pass; without this every pass would write a new updatedAt and wake itself).
+ */
+export function withStuckDeployment(plan: ServicePlan, why: string, now: number, stored: readonly Deployment[]): ServicePlan {
+  const update = plan.serviceUpdate;
+  const primary = update?.deployments.find((d) => d.status === 'PRIMARY');
+  if (!update || !primary || primary.rolloutState !== 'IN_PROGRESS') return plan;
+  const reason = stuckReason(primary.id, why);
+  if (primary.rolloutStateReason === reason) return plan;
+  const before = stored.find((d) => d.id === primary.id);
+  const updatedAt = before?.rolloutStateReason === reason ? before.updatedAt : now;
+  const deployments = update.deployments.map((d) => (d === primary ? { ...d, rolloutStateReason: reason, updatedAt } : d));
+  return { ...plan, serviceUpdate: { ...update, deployments } };
 }

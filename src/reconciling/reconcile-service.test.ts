@@ -1,6 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { reconcileService } from './reconcile-service.js';
+import { revisionOf } from './service-revision.js';
 import { TD1, TD2, T0, TG, deployment, fleet, input, instance, service, target, task } from './scenario.js';
 
 const NOW = T0 + 600_000;
@@ -44,7 +45,8 @@ describe('keeping desiredCount', () => {
   test('a steady service is left alone; "steady state" repeats after the period', () => {
     const f = fleet('t', 2, 'ecs-svc/1', 'healthy');
     const steady = { id: 'e1', createdAt: NOW - 3600_000, message: '(service web) has reached a steady state.' };
-    const svc = service({ desired: 2, deployments: completed(2) }, { runningCount: 2, events: [steady] });
+    const bare = service({ desired: 2, deployments: completed(2) }, { runningCount: 2, events: [steady] });
+    const svc = { ...bare, lastCompletedRevision: revisionOf(bare) };
     const quiet = reconcileService(input(svc, f.tasks, f.targets, { now: NOW }));
     assert.equal(quiet.serviceUpdate, undefined);
     assert.equal(quiet.requeueAfterMs, 5 * 3600_000);

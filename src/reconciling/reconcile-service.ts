@@ -10,8 +10,9 @@ import { decideRollout, defaultScaleIn } from './rollout.js';
 import { appendEvents, serviceEventText as say } from './service-event.js';
 import { resolveOptions, type ReconcileInput, type ServicePlan, type ServiceUpdate } from './service-plan.js';
 import { startBackoff } from './start-backoff.js';
+import { revisionOf, sameRevision, type ServiceRevision } from './service-revision.js';
 import { indexTargets, viewTask, type TaskView } from './task-view.js';
-import { PlanBuilder } from './plan-builder.js';
+import { PlanBuilder, stuckReason } from './plan-builder.js';
 
 export function reconcileService(input: ReconcileInput): ServicePlan {
   const svc = input.service;
@@ -60,6 +61,8 @@ export function reconcileService(input: ReconcileInput): ServicePlan {
   let status: ServiceRecord['status'] = svc.status;
   let taskDefinition = svc.taskDefinition;
   let lastCompleted = svc.lastCompletedTaskDefinition;
+  let lastRevision = svc.lastCompletedRevision;
+  let restored: ServiceRevision | undefined;
 
   if (svc.status === 'DRAINING') {
     for (const v of live) b.stop(v, 'ServiceSchedulerInitiated', 'Service is being deleted', {});
@@ -71,14 +74,18 @@ export function reconcileService(input: ReconcileInput): ServicePlan {
     if (primary && primary.rolloutState === 'IN_PROGRESS') {
       const verdict = evaluateBreaker(primary, input.tasks, opts.circuitBreakerMinimum);
       primary.failedTasks = verdict.failedTasks;
+      if (verdict.counted !== undefined) primary.failuresCounted = verdict.counted;
       const breaker = svc.deploymentConfiguration.deploymentCircuitBreaker;
       if (verdict.trippedReason && breaker?.enable) {
         primary.rolloutState = 'FAILED';
         primary.rolloutStateReason = verdict.trippedReason;
         primary.updatedAt = now;
         b.say(say.deploymentFailed(svc.serviceName, primary.id, verdict.trippedReason));
-        const back = lastCompleted ?? deployments.find((d) => d.status === 'ACTIVE' && d.rolloutState === 'COMPLETED')?.taskDefinition;
-        if (breaker.rollback && back !== undefined && back !== primary.taskDefinition) {
+        // The whole revision that last completed (task definition, load balancers, network, placement),
+        // not only its task definition: the old tasks must fit the service they return to.
+        const revision = lastRevision ?? (lastCompleted !== undefined ? { ...revisionOf(svc), taskDefinition: lastCompleted } : undefined);
+        const back = revision?.taskDefinition ?? deployments.find((d) => d.status === 'ACTIVE' && d.rolloutState === 'COMPLETED')?.taskDefinition;
+        if (breaker.rollback && back !== undefined && (back !== primary.taskDefinition || (revision !== undefined && !sameRevision(revision, revisionOf(svc))))) {
           const next: Deployment = {
             ...primary,
             id: newDeploymentId(input.random),
@@ -87,6 +94,7 @@ export function reconcileService(input: ReconcileInput): ServicePlan {
             pendingCount: 0,
             runningCount: 0,
             failedTasks: 0,
+            ...(revision?.networkConfiguration !== undefined ? { networkConfiguration: revision.networkConfiguration } : {}),
             createdAt: now,
             updatedAt: now,
             rolloutState: 'IN_PROGRESS',
@@ -95,9 +103,12 @@ export function reconcileService(input: ReconcileInput): ServicePlan {
           next.rolloutStateReason = `ECS deployment detected failure. Rolling back to ${next.id}.`;
           primary.status = 'ACTIVE';
           b.say(say.rollingBack(svc.serviceName, primary.id, back));
+          delete next.failuresCounted;
+          if (revision?.networkConfiguration === undefined) delete next.networkConfiguration;
           deployments = [next, ...deployments];
           primary = next;
           taskDefinition = back;
+          if (revision) restored = revision;
         } else halted = true;
       }
     } else if (primary?.rolloutState === 'FAILED') halted = true;
@@ -112,7 +123,8 @@ export function reconcileService(input: ReconcileInput): ServicePlan {
       .filter((v) => !isPrimary(v))
       .sort((a, c) => (age.get(a.task.startedBy ?? '') ?? 0) - (age.get(c.task.startedBy ?? '') ?? 0) || c.task.createdAt - a.task.createdAt);
 
-    const backoff = startBackoff(input.tasks, opts.startBackoff);
+    const primaryId = primary?.id;
+    const backoff = startBackoff(input.tasks.filter((t) => t.startedBy === primaryId), opts.startBackoff, now);
     const throttled = backoff.until !== undefined && now < backoff.until;
     if (throttled) {
       b.wakeAt(backoff.until!);
@@ -129,7 +141,12 @@ export function reconcileService(input: ReconcileInput): ServicePlan {
       displaced: rest.filter((v) => isPrimary(v) && drainingHost(v)),
       canStart: primary !== undefined && !halted && !throttled && primary.rolloutState !== 'FAILED',
       halted,
-      chooseScaleIn: opts.chooseScaleIn ?? ((c, n) => defaultScaleIn(c, n, (t) => healthyOf.get(t.taskArn) ?? false)),
+      // The placement strategy's choice (if given) sees the candidates in the default order, so on
+      // any one instance it still stops the not-healthy, then the newest, first.
+      chooseScaleIn: (c, n) => {
+        const preferred = defaultScaleIn(c, c.length, (t) => healthyOf.get(t.taskArn) ?? false);
+        return opts.chooseScaleIn ? opts.chooseScaleIn(preferred, n) : preferred.slice(0, n);
+      },
     });
     for (const { view, why } of decision.stop) {
       if (why === 'failing') {
@@ -146,10 +163,31 @@ export function reconcileService(input: ReconcileInput): ServicePlan {
         b.stop(view, 'ServiceSchedulerInitiated', `Scaling activity initiated by (deployment ${by})`, {});
       }
     }
-    if (decision.stuck) b.say(say.deploymentConfiguration(svc.serviceName));
-    if (primary && decision.start > 0) {
-      const taskIds = Array.from({ length: decision.start }, () => newResourceId(input.random));
-      b.start({ deploymentId: primary.id, taskDefinition: primary.taskDefinition, count: decision.start, taskIds, startedBy: primary.id, group: `service:${svc.serviceName}` });
+    // A deployment that cannot make progress says so, in an event and in its rolloutStateReason.
+    const unregistrable = lbCount(svc) > 0 ? rest.filter((v) => isPrimary(v) && v.phase === 'running' && v.expected.length < lbCount(svc)) : [];
+    let stuck: string | undefined;
+    if (decision.stuck) {
+      stuck = say.deploymentConfiguration(svc.serviceName);
+      b.say(stuck);
+    } else if (unregistrable.length && decision.start === 0) {
+      // Only when nothing starts: a start that cannot be placed says why itself (the applier's event),
+      // and two alternating events would make every pass write.
+      stuck = say.unregistrable(svc.serviceName, unregistrable[0]!.task.taskArn, svc.loadBalancers);
+      b.say(stuck);
+    }
+    if (primary && primary.rolloutState === 'IN_PROGRESS') {
+      const reason = stuck !== undefined ? stuckReason(primary.id, stuck) : `ECS deployment ${primary.id} in progress.`;
+      if (primary.rolloutStateReason !== reason && (stuck !== undefined || primary.rolloutStateReason.startsWith(stuckReason(primary.id, '')))) {
+        primary.rolloutStateReason = reason;
+        primary.updatedAt = now;
+      }
+    }
+    // Bounded work per pass whatever desiredCount says: the rest start in the passes that follow.
+    const starting = Math.min(decision.start, opts.maxStartsPerPass);
+    if (starting < decision.start) b.moreToStart();
+    if (primary && starting > 0) {
+      const taskIds = Array.from({ length: starting }, () => newResourceId(input.random));
+      b.start({ deploymentId: primary.id, taskDefinition: primary.taskDefinition, count: starting, taskIds, startedBy: primary.id, group: `service:${svc.serviceName}` });
     }
   }
 
@@ -189,6 +227,11 @@ export function reconcileService(input: ReconcileInput): ServicePlan {
     lastCompleted = primary.taskDefinition;
     b.say(say.completed(svc.serviceName, primary.id));
   }
+  // What a rollback returns to: kept up to date while stable (records written before it existed get it too).
+  if (stable && primary.rolloutState === 'COMPLETED') {
+    const current = { ...revisionOf(svc), taskDefinition: primary.taskDefinition };
+    if (!lastRevision || !sameRevision(lastRevision, current)) lastRevision = current;
+  }
   let events = appendEvents(svc.events, b.messages(), now, input.random);
   if (stable) {
     events = appendEvents(events, [say.steadyState(svc.serviceName)], now, input.random, opts.steadyStateEventPeriodMs);
@@ -204,6 +247,8 @@ export function reconcileService(input: ReconcileInput): ServicePlan {
     deployments,
     events,
     ...(lastCompleted !== undefined ? { lastCompletedTaskDefinition: lastCompleted } : {}),
+    ...(lastRevision !== undefined ? { lastCompletedRevision: lastRevision } : {}),
+    ...(restored ? { restore: restored } : {}),
   };
   const before: ServiceUpdate = {
     status: svc.status,
@@ -213,8 +258,11 @@ export function reconcileService(input: ReconcileInput): ServicePlan {
     deployments: svc.deployments,
     events: svc.events,
     ...(svc.lastCompletedTaskDefinition !== undefined ? { lastCompletedTaskDefinition: svc.lastCompletedTaskDefinition } : {}),
+    ...(svc.lastCompletedRevision !== undefined ? { lastCompletedRevision: svc.lastCompletedRevision } : {}),
   };
   const changed = JSON.stringify(update) !== JSON.stringify(before);
   return b.build(changed || !b.isEmpty() ? update : undefined);
 }
 
+
+const lbCount = (svc: ReconcileInput['service']) => svc.loadBalancers.filter((lb) => lb.targetGroupArn).length;

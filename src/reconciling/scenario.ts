@@ -5,7 +5,7 @@
 import type { ContainerRecord, Deployment, TaskDefinitionRecord, TaskRecord, TaskStatus } from '../domain/ecs/records.js';
 import type { TargetRecord, TargetState } from '../domain/elbv2/target.js';
 import { seededRandom } from '../platform/random.js';
-import type { ObservedInstance, ReconciledService, ReconcileInput, ReconcileOptions } from './service-plan.js';
+import type { ObservedInstance, ReconciledService, ReconcileInput, ReconcileOptionsInput } from './service-plan.js';
 
 export const CLUSTER = 'arn:aws:ecs:us-east-1:000000000000:cluster/default';
 export const TG = 'arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/web/0123456789abcdef';
@@ -161,7 +161,7 @@ export function input(
   svc: ReconciledService,
   tasks: TaskRecord[],
   targets: TargetRecord[] = [],
-  more: { now?: number; instances?: ObservedInstance[]; options?: Partial<ReconcileOptions>; healthCheck?: boolean; seed?: number } = {},
+  more: { now?: number; instances?: ObservedInstance[]; options?: ReconcileOptionsInput; healthCheck?: boolean; seed?: number } = {},
 ): ReconcileInput {
   return {
     service: svc,

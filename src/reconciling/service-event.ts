@@ -2,7 +2,7 @@
  * Service events in ECS's wording, and the pure list they go into: newest first, at most 100,
  * consecutive duplicates suppressed.
  */
-import type { ServiceEvent } from '../domain/ecs/records.js';
+import type { LoadBalancer, ServiceEvent } from '../domain/ecs/records.js';
 import type { Random } from '../platform/random.js';
 
 export const MAX_EVENTS = 100;
@@ -33,6 +33,12 @@ export const serviceEventText = {
     `${svc(name)} (deployment ${deploymentId}) deployment failed: ${reason}`,
   rollingBack: (name: string, deploymentId: string, taskDefinition: string) =>
     `${svc(name)} (deployment ${deploymentId}) rolling back to ${taskDefinition}.`,
+  /** Berth wording: a RUNNING task that can never be registered, so the deployment can never complete. */
+  unregistrable: (name: string, taskArn: string, lbs: readonly LoadBalancer[]) =>
+    `${svc(name)} (task ${taskIdOf(taskArn)}) cannot be registered: it has no host port for ${lbs
+      .filter((lb) => lb.targetGroupArn)
+      .map((lb) => `(container ${lb.containerName}) (port ${lb.containerPort})`)
+      .join(' ')}; the deployment cannot complete.`,
   /** Berth extension: instance loss is not an ECS concept (see README). */
   hostLost: (name: string, instanceId: string, n: number) => `${svc(name)} (instance ${instanceId}) was lost; ${n} tasks marked STOPPED.`,
 };

@@ -2,7 +2,7 @@
  * The reconciler's input (one consistent read of the store) and its output (a plan the applier runs
  * with compare-and-set). Both are plain data so a plan can be logged, diffed and replayed.
  */
-import type { ContainerInstanceRecord, Deployment, ServiceEvent, ServiceRecord, TaskDefinitionRecord, TaskRecord } from '../domain/ecs/records.js';
+import type { ContainerInstanceRecord, Deployment, ServiceEvent, ServiceRecord, ServiceRevision, TaskDefinitionRecord, TaskRecord } from '../domain/ecs/records.js';
 import type { TargetRecord } from '../domain/elbv2/target.js';
 import type { Random } from '../platform/random.js';
 
@@ -22,6 +22,8 @@ export interface StartBackoffOptions {
   freeFailures: number;
   baseMs: number;
   maxMs: number;
+  /** A task RUNNING this long ends a failure streak (a crash loop's tasks die sooner). */
+  stableAfterMs: number;
 }
 
 export interface ReconcileOptions {
@@ -34,15 +36,18 @@ export interface ReconcileOptions {
   healthyAfterRunningMs: number;
   /** An instance whose agent is silent for longer than this is lost: its tasks are STOPPED. Undefined: never. */
   lostAfterMs?: number;
-  /** Placement's scale-in choice: which `count` of `candidates` to stop. Default: not healthy first, then newest. */
+  /** At most this many tasks are started by one pass (the rest in the next ones): a pass's work is bounded whatever desiredCount says. */
+  maxStartsPerPass: number;
+  /** Placement's scale-in choice: which `count` of `candidates` (given not healthy first, then newest) to stop. Default: the first `count`. */
   chooseScaleIn?: (candidates: readonly TaskRecord[], count: number) => TaskRecord[];
 }
 
 export const DEFAULT_OPTIONS: ReconcileOptions = {
   circuitBreakerMinimum: 3,
   steadyStateEventPeriodMs: 6 * 3600_000,
-  startBackoff: { freeFailures: 2, baseMs: 10_000, maxMs: 15 * 60_000 },
+  startBackoff: { freeFailures: 2, baseMs: 10_000, maxMs: 15 * 60_000, stableAfterMs: 30_000 },
   healthyAfterRunningMs: 40_000,
+  maxStartsPerPass: 10_000,
 };
 
 export interface ReconcileInput {
@@ -57,8 +62,11 @@ export interface ReconcileInput {
   instances: readonly ObservedInstance[];
   now: number;
   random: Random;
-  options?: Partial<ReconcileOptions>;
+  options?: ReconcileOptionsInput;
 }
+
+/** Options as callers give them: any subset, the backoff's too. */
+export type ReconcileOptionsInput = Partial<Omit<ReconcileOptions, 'startBackoff'>> & { startBackoff?: Partial<StartBackoffOptions> };
 
 /** Start `taskIds.length` tasks of one deployment; placement picks the instances. */
 export interface StartItem {
@@ -104,6 +112,9 @@ export interface ServiceUpdate {
   deployments: Deployment[];
   events: ServiceEvent[];
   lastCompletedTaskDefinition?: string;
+  lastCompletedRevision?: ServiceRevision;
+  /** A rollback: the revision's load balancers, network and placement go back onto the service. */
+  restore?: ServiceRevision;
 }
 
 export interface ServicePlan {
@@ -115,15 +126,28 @@ export interface ServicePlan {
   serviceUpdate: ServiceUpdate | undefined;
   /** Come back after this long even if nothing changes (a timer inside the decision ran out). */
   requeueAfterMs?: number;
+  /** More starts are due than one pass makes (maxStartsPerPass): come back at once if these could be placed. */
+  moreToStart?: boolean;
 }
 
 /** The service record with a plan's update merged in. */
 export function applyServiceUpdate(service: ReconciledService, update: ServiceUpdate | undefined): ReconciledService {
   if (!update) return service;
-  const { lastCompletedTaskDefinition, ...rest } = update;
-  return { ...service, ...rest, ...(lastCompletedTaskDefinition !== undefined ? { lastCompletedTaskDefinition } : {}) };
+  const { lastCompletedTaskDefinition, lastCompletedRevision, restore, ...rest } = update;
+  const next: ReconciledService = {
+    ...service,
+    ...rest,
+    ...(lastCompletedTaskDefinition !== undefined ? { lastCompletedTaskDefinition } : {}),
+    ...(lastCompletedRevision !== undefined ? { lastCompletedRevision } : {}),
+  };
+  if (!restore) return next;
+  const { networkConfiguration, ...revision } = restore;
+  const restored: ReconciledService = { ...next, ...revision };
+  if (networkConfiguration !== undefined) restored.networkConfiguration = networkConfiguration;
+  else delete restored.networkConfiguration;
+  return restored;
 }
 
-export function resolveOptions(given: Partial<ReconcileOptions> | undefined): ReconcileOptions {
+export function resolveOptions(given: ReconcileOptionsInput | undefined): ReconcileOptions {
   return { ...DEFAULT_OPTIONS, ...given, startBackoff: { ...DEFAULT_OPTIONS.startBackoff, ...given?.startBackoff } };
 }

@@ -1,16 +1,41 @@
 /**
- * Throttling of tasks that keep failing to start, derived from the retained STOPPED tasks alone (no
- * counter to drift): count the newest consecutive start failures; after `freeFailures` of them the next
- * start waits base x 2^(n - freeFailures - 1), capped (ECS caps at 15 min). A task that reached RUNNING
- * ends the streak: tasks that die after RUNNING are never throttled.
+ * Throttling of tasks that keep failing, derived from the retained tasks alone (no counter to drift).
+ * A failure is a task that failed to start, or that reached RUNNING and then stopped because an
+ * essential container exited (a crash loop, as ECS counts it). Count the newest consecutive failures
+ * of the deployment; after `freeFailures` of them the next start waits `backoffDelayMs(failures)`
+ * after the last one. The streak ends at a task that proved itself: RUNNING for `stableAfterMs`, or
+ * stopped by the scheduler or a user after it ran.
  */
 import type { TaskRecord } from '../domain/ecs/records.js';
 import type { StartBackoffOptions } from './service-plan.js';
 
+/** Stopped before it ever reached RUNNING. */
 export function failedToStart(t: TaskRecord): boolean {
   if (t.lastStatus !== 'STOPPED') return false;
   if (t.stopCode === 'TaskFailedToStart') return true;
   return t.startedAt === undefined && t.stopCode === 'EssentialContainerExited';
+}
+
+/** Reached RUNNING, then an essential container exited on its own (not a stop the scheduler or a user asked for). */
+export function exitedAfterRunning(t: TaskRecord): boolean {
+  return t.lastStatus === 'STOPPED' && t.startedAt !== undefined && t.stopCode === 'EssentialContainerExited';
+}
+
+export const isLaunchFailure = (t: TaskRecord) => failedToStart(t) || exitedAfterRunning(t);
+
+/**
+ * The pure backoff: how long after the last of `failures` consecutive failures the next start waits.
+ * 0 while the failures are free; then base x 2^(n - free - 1), capped (ECS caps its throttle at 15 min).
+ */
+export function backoffDelayMs(failures: number, options: StartBackoffOptions): number {
+  if (failures <= options.freeFailures) return 0;
+  return Math.min(options.maxMs, options.baseMs * 2 ** Math.min(30, failures - options.freeFailures - 1));
+}
+
+/** Whether a start is allowed at `now` after `failures` consecutive failures, the last at `lastFailureAt`. */
+export function throttledUntil(failures: number, lastFailureAt: number, now: number, options: StartBackoffOptions): number | undefined {
+  const until = lastFailureAt + backoffDelayMs(failures, options);
+  return failures > options.freeFailures && now < until ? until : undefined;
 }
 
 export interface BackoffState {
@@ -19,17 +44,22 @@ export interface BackoffState {
   until?: number;
 }
 
-export function startBackoff(tasks: readonly TaskRecord[], options: StartBackoffOptions): BackoffState {
+/** `tasks`: the deployment's tasks (a new deployment starts a fresh streak, so a rollback is not held back). */
+export function startBackoff(tasks: readonly TaskRecord[], options: StartBackoffOptions, now: number): BackoffState {
   const newestFirst = tasks.slice().sort((a, b) => b.createdAt - a.createdAt);
   let failures = 0;
   let lastFailureAt = 0;
   for (const t of newestFirst) {
-    if (failedToStart(t)) {
+    if (isLaunchFailure(t)) {
       failures++;
       lastFailureAt = Math.max(lastFailureAt, t.stoppedAt ?? t.createdAt);
-    } else if (t.startedAt !== undefined) break;
+    } else if (t.startedAt !== undefined && provedItself(t, now, options.stableAfterMs)) break;
   }
-  if (failures <= options.freeFailures) return { failures };
-  const delay = Math.min(options.maxMs, options.baseMs * 2 ** Math.min(30, failures - options.freeFailures - 1));
-  return { failures, until: lastFailureAt + delay };
+  const until = throttledUntil(failures, lastFailureAt, now, options);
+  return until === undefined ? { failures } : { failures, until };
+}
+
+function provedItself(t: TaskRecord, now: number, stableAfterMs: number): boolean {
+  if (t.lastStatus === 'STOPPED') return true;
+  return t.lastStatus === 'RUNNING' && now - t.startedAt! >= stableAfterMs;
 }

@@ -4,7 +4,8 @@
  * service of 2 behind the target group, `aws ecs wait services-stable`. Then: one instance twice on
  * two ports, both healthy; both containers in `docker ps`; requests reach both; a rolling update to
  * a new revision on new ports with zero failed requests under load; `docker kill` of a container
- * under load with zero failed requests; the old containers gone.
+ * under load with zero failed requests, healed by a new task on a new host port, healthy in the target
+ * group; StopTask under POST load with zero failed requests (drained first); the old containers gone.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -152,17 +153,57 @@ describe('the seed workflow with the AWS CLI and real containers', { skip }, () 
     const psAfter = containersOf('com.berth.cluster=default').join('\n');
     for (const p of firstPorts) assert.doesNotMatch(psAfter, new RegExp(`:${p}->80/tcp`), 'old containers are gone');
 
-    // docker kill one container under load: zero failed requests, and the service heals.
+    // docker kill one container under load: zero failed requests, and the service heals: a new task,
+    // on a new host port, becomes healthy in the target group while the killed one's target goes.
+    const tgHealth = async () => (await aws('elbv2', 'describe-target-health', '--target-group-arn', tg.TargetGroupArn)).TargetHealthDescriptions as any[];
+    const until = async <T>(what: string, probe: () => Promise<T | undefined>, ms = 90_000): Promise<T> => {
+      const end = Date.now() + ms;
+      for (;;) {
+        const v = await probe();
+        if (v !== undefined) return v;
+        if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+        await new Promise((r) => setTimeout(r, 500));
+      }
+    };
     const kill = startLoad(url, { concurrency: 4, maxMs: 120_000 });
-    await new Promise((r) => setTimeout(r, 1_000));
-    const victim = containersOf('com.berth.cluster=default').find((l) => l.includes(`:${newPorts[0]}->80/tcp`))!.split(' ')[0]!;
+    await until('the load to run', async () => (kill.snapshot().total > 20 ? true : undefined));
+    const killedPort = newPorts[0]!;
+    const victim = containersOf('com.berth.cluster=default').find((l) => l.includes(`:${killedPort}->80/tcp`))!.split(' ')[0]!;
     execFileSync('docker', ['kill', victim], { stdio: 'ignore' });
-    await new Promise((r) => setTimeout(r, 3_000));
+    const healed = await until('a replacement healthy on a new port', async () => {
+      const h = await tgHealth();
+      const healthy = h.filter((x) => x.TargetHealth.State === 'healthy').map((x) => x.Target.Port as number);
+      const fresh = healthy.filter((p) => !newPorts.includes(p) && !firstPorts.includes(p));
+      return healthy.length === 2 && fresh.length === 1 && !h.some((x) => x.Target.Port === killedPort) ? h : undefined;
+    });
     await aws('ecs', 'wait', 'services-stable', '--services', 'seed-web');
     const killed = await kill.stop();
     assert.equal(killed.total - killed.ok, 0, `failed requests around docker kill: ${JSON.stringify([...killed.failures])}`);
     assert.ok(killed.total > 50, `load ran through the kill (${killed.total} requests)`);
     const svc = (await aws('ecs', 'describe-services', '--services', 'seed-web')).services[0];
     assert.equal(svc.runningCount, 2);
+    const healedPorts = healed.map((x) => x.Target.Port as number);
+    assert.ok(containersOf('com.berth.cluster=default').join('\n').includes(`:${healedPorts.find((p) => !newPorts.includes(p))}->80/tcp`), 'the replacement container runs');
+
+    // StopTask on a task behind the target group, under POST load (which nothing retries): it is
+    // deregistered and drained before its container stops, so no request fails.
+    const post = startLoad(url, { concurrency: 4, maxMs: 120_000, method: 'POST' });
+    await until('the POST load to run', async () => (post.snapshot().total > 20 ? true : undefined));
+    const stopPort = healedPorts[0]!;
+    const tasks = (await aws('ecs', 'describe-tasks', '--tasks', ...(await aws('ecs', 'list-tasks', '--service-name', 'seed-web')).taskArns)).tasks as any[];
+    const target = tasks.find((t) => t.containers[0].networkBindings?.some((b: any) => b.hostPort === stopPort))!;
+    const stopped = (await aws('ecs', 'stop-task', '--task', target.taskArn, '--reason', 'seed test')).task;
+    assert.equal(stopped.lastStatus, 'DEACTIVATING', 'deregistered first, not killed');
+    await until('the stopped task to be STOPPED and a replacement healthy', async () => {
+      const t = (await aws('ecs', 'describe-tasks', '--tasks', target.taskArn)).tasks[0];
+      const h = await tgHealth();
+      const healthy = h.filter((x) => x.TargetHealth.State === 'healthy');
+      return t.lastStatus === 'STOPPED' && healthy.length === 2 && !h.some((x) => x.Target.Port === stopPort) ? t : undefined;
+    });
+    const posted = await post.stop();
+    assert.equal(posted.total - posted.ok, 0, `failed POSTs around StopTask: ${JSON.stringify([...posted.failures])}`);
+    assert.ok(posted.total > 50, `POST load ran through the stop (${posted.total} requests)`);
+    const final = (await aws('ecs', 'describe-tasks', '--tasks', target.taskArn)).tasks[0];
+    assert.deepEqual([final.stopCode, final.stoppedReason], ['UserInitiated', 'seed test']);
   });
 });

@@ -4,7 +4,9 @@
  */
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createWorld, EC2_ID, eventTexts } from '../../src/control-plane/controllers/service-world.test-support.js';
+import { createWorld, CLUSTER, EC2_ID, eventTexts } from '../../src/control-plane/controllers/service-world.test-support.js';
+import { registerContainerInstance } from '../../src/control-plane/ecs/container-instances.js';
+import { ACCOUNT_ID } from '../../src/control-plane/api/operation.js';
 
 const live = <T extends { lastStatus: string }>(ts: T[]) => ts.filter((t) => t.lastStatus !== 'STOPPED');
 
@@ -159,6 +161,58 @@ describe('service controller', () => {
     }
   });
 
+  test('scale-in honours the placement strategy: spread(instanceId) stops on the fuller instance, not the newest task', async () => {
+    const w = await createWorld({ desiredCount: 2, deregistrationDelayS: 0 });
+    try {
+      await w.run();
+      const first = w.instance.containerInstanceArn;
+      assert.ok(live(await w.tasks()).every((t) => t.containerInstanceArn === first), 'two tasks on the only instance');
+      const second = await registerContainerInstance(
+        w.store,
+        { cluster: CLUSTER, ec2InstanceId: 'i-0fedcba9876543210', totalResources: [{ name: 'CPU', type: 'INTEGER', integerValue: 4096 }, { name: 'MEMORY', type: 'INTEGER', integerValue: 4096 }] },
+        { region: 'us-east-1', accountId: ACCOUNT_ID, now: w.clock.now() },
+        w.random,
+      );
+      w.clock.advance(1000);
+      await w.ecs('UpdateService', { cluster: 'prod', service: 'web', desiredCount: 3 });
+      await w.run();
+      const onSecond = live(await w.tasks()).filter((t) => t.containerInstanceArn === second.containerInstanceArn);
+      assert.equal(onSecond.length, 1, 'the third task spreads to the new instance');
+      // The newest task is the one on the second instance; spread must stop one on the first instead.
+      await w.ecs('UpdateService', { cluster: 'prod', service: 'web', desiredCount: 2 });
+      await w.run();
+      const left = live(await w.tasks());
+      assert.equal(left.length, 2);
+      assert.deepEqual(left.map((t) => t.containerInstanceArn).sort(), [first, second.containerInstanceArn].sort(), 'one task per instance');
+      assert.ok(left.some((t) => t.taskArn === onSecond[0]!.taskArn), 'the newest task stays');
+    } finally {
+      await w.close();
+    }
+  });
+
+  test('StopTask on a task behind a target group: deregistered, drained, and only then told to stop, as scale-in', async () => {
+    const w = await createWorld({ desiredCount: 2, deregistrationDelayS: 5 });
+    try {
+      await w.run();
+      const [victim] = live(await w.tasks());
+      const port = victim!.containers[0]!.networkBindings[0]!.hostPort;
+      const r = await w.ecs('StopTask', { cluster: 'prod', task: victim!.taskArn, reason: 'operator' });
+      assert.equal(r.task.lastStatus, 'DEACTIVATING');
+      await w.run();
+      const held = (await w.tasks()).find((t) => t.taskArn === victim!.taskArn)!;
+      assert.equal(held.desiredStatus, 'RUNNING', 'still serving its in-flight requests while draining');
+      assert.equal((await w.targets()).find((t) => t.Port === port)?.state, 'draining');
+      assert.equal(live(await w.tasks()).filter((t) => t.desiredStatus === 'RUNNING' && t.stoppingAt === undefined).length, 2, 'replaced at once');
+      await w.advance(5_001);
+      await w.run();
+      const done = (await w.tasks()).find((t) => t.taskArn === victim!.taskArn)!;
+      assert.deepEqual([done.lastStatus, done.stopCode, done.stoppedReason], ['STOPPED', 'UserInitiated', 'operator']);
+      assert.notEqual((await w.targets()).find((t) => t.Port === port)?.state ?? 'gone', 'healthy', 'its target never came back');
+    } finally {
+      await w.close();
+    }
+  });
+
   test('DeleteService: DRAINING, tasks stopped, then INACTIVE; UpdateService then fails', async () => {
     const w = await createWorld({ desiredCount: 2, deregistrationDelayS: 5 });
     try {
@@ -201,6 +255,63 @@ describe('service controller', () => {
       assert.ok(ev.some((e) => e.includes(`rolling back to ${w.td1}`)), ev.join('\n'));
       await w.run();
       assert.equal(live(await w.tasks()).filter((t) => t.taskDefinitionArn === w.td1).length, 2, 'the old tasks keep serving');
+    } finally {
+      await w.close();
+    }
+  });
+
+  test('a rollback restores the whole deployment: the old container port comes back with the old task definition, and it completes', async () => {
+    const w = await createWorld({ desiredCount: 2, deploymentConfiguration: { deploymentCircuitBreaker: { enable: true, rollback: true } } });
+    try {
+      await w.run();
+      const oldLbs = (await w.service()).loadBalancers;
+      const td2 = await w.registerTd('app:8080', { portMappings: [{ containerPort: 8080, hostPort: 0 }] });
+      w.setStartsFail((t) => t.taskDefinitionArn === td2);
+      // As `berth apply` did: a new task definition and the load balancer on its new port.
+      await w.ecs('UpdateService', { cluster: 'prod', service: 'web', taskDefinition: td2, loadBalancers: [{ ...oldLbs[0], containerPort: 8080 }] });
+      for (let i = 0; i < 20; i++) {
+        await w.run();
+        if ((await w.service()).deployments.some((d) => d.taskDefinition === w.td1 && d.status === 'PRIMARY')) break;
+        await w.advance(60_000); // past the start backoff
+      }
+      await w.run();
+      const svc = await w.service();
+      assert.equal(svc.taskDefinition, w.td1);
+      assert.deepEqual(svc.loadBalancers, oldLbs, 'the old port is back');
+      const primary = svc.deployments.find((d) => d.status === 'PRIMARY')!;
+      assert.equal(primary.rolloutState, 'COMPLETED', `${primary.rolloutState}: ${primary.rolloutStateReason}`);
+      const health = await w.elb('DescribeTargetHealth', { TargetGroupArn: w.tgArn });
+      // The rollback is a new deployment (as in ECS): its two tasks healthy, the first deployment's draining.
+      assert.equal(health.TargetHealthDescriptions.filter((d: any) => d.TargetHealth.State === 'healthy').length, 2);
+      const described = (await w.ecs('DescribeServices', { cluster: 'prod', services: ['web'] })).services[0];
+      assert.equal('lastCompletedRevision' in described, false, 'internal');
+      assert.ok(described.deployments.every((d: object) => !('failuresCounted' in d)), 'internal');
+    } finally {
+      await w.close();
+    }
+  });
+
+  test('a deployment that cannot place its tasks is stuck visibly, in an event and in rolloutStateReason, and says so no more once it moves', async () => {
+    const w = await createWorld({ desiredCount: 1 });
+    try {
+      await w.run();
+      const td2 = await w.registerTd('app:2');
+      // 4096 MB of instance, 128 MB a task: 40 cannot all be placed.
+      await w.ecs('UpdateService', { cluster: 'prod', service: 'web', taskDefinition: td2, desiredCount: 40 });
+      await w.run();
+      const d = (await w.ecs('DescribeServices', { cluster: 'prod', services: ['web'] })).services[0];
+      const primary = d.deployments.find((x: any) => x.status === 'PRIMARY');
+      assert.equal(primary.rolloutState, 'IN_PROGRESS');
+      assert.match(primary.rolloutStateReason, /^ECS deployment ecs-svc\/\d+ is stuck: \(service web\) was unable to place a task because no container instance met all of its requirements/);
+      assert.ok(d.events.some((e: any) => e.message.includes('was unable to place a task')));
+      // Later passes, with time moving, write nothing: the stuck service does not wake itself.
+      const rev = await w.store.revision();
+      await w.advance(10_000);
+      assert.equal(await w.store.revision(), rev, 'no write per pass while stuck');
+      await w.ecs('UpdateService', { cluster: 'prod', service: 'web', desiredCount: 2 });
+      await w.run();
+      const after = (await w.service()).deployments.find((x) => x.status === 'PRIMARY')!;
+      assert.doesNotMatch(after.rolloutStateReason, /is stuck/);
     } finally {
       await w.close();
     }

@@ -1,6 +1,7 @@
 /**
- * Steady load through a listener for zero-downtime tests: `concurrency` workers send GETs back to
- * back on keep-alive connections until stopped, counting every status and every connection error.
+ * Steady load through a listener for zero-downtime tests: `concurrency` workers send GETs (or, with
+ * `method: 'POST'`, POSTs with a small body, which nothing may retry) back to back on keep-alive
+ * connections until stopped, counting every status and every connection error.
  * Bounded: it stops by itself after `maxMs`.
  */
 import { Agent, request } from 'undici';
@@ -20,7 +21,7 @@ export interface LoadLoop {
   snapshot(): LoadResult;
 }
 
-export function startLoad(url: string, options: { concurrency?: number; maxMs?: number; pauseMs?: number } = {}): LoadLoop {
+export function startLoad(url: string, options: { concurrency?: number; maxMs?: number; pauseMs?: number; method?: 'GET' | 'POST' } = {}): LoadLoop {
   const dispatcher = new Agent({ connections: options.concurrency ?? 4, keepAliveTimeout: 30_000 });
   const failures = new Map<string, number>();
   const bodies = new Map<string, number>();
@@ -34,7 +35,8 @@ export function startLoad(url: string, options: { concurrency?: number; maxMs?: 
     while (running && Date.now() < deadline) {
       total++;
       try {
-        const res = await request(url, { dispatcher, headersTimeout: 15_000, bodyTimeout: 15_000 });
+        const post = options.method === 'POST' ? { method: 'POST' as const, body: `n=${total}`, headers: { 'content-type': 'application/x-www-form-urlencoded' } } : {};
+        const res = await request(url, { dispatcher, headersTimeout: 15_000, bodyTimeout: 15_000, ...post });
         const text = (await res.body.text()).trim();
         if (res.statusCode >= 200 && res.statusCode < 300) {
           ok++;

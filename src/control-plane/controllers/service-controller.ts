@@ -11,7 +11,7 @@ import type { Logger } from '../../platform/logger.js';
 import { keys } from '../../domain/keys.js';
 import type { ServiceRecord, TaskRecord } from '../../domain/ecs/records.js';
 import type { TargetRecord } from '../../domain/elbv2/target.js';
-import type { ReconcileOptions } from '../../reconciling/service-plan.js';
+import type { ReconcileOptionsInput } from '../../reconciling/service-plan.js';
 import { syncService } from './service-sync.js';
 import { targetGroupIdOf } from './service-snapshot.js';
 import { WorkQueue } from './work-queue.js';
@@ -22,7 +22,7 @@ export interface ServiceControllerOptions {
   /** Services reconciled at the same time. Default 4. */
   concurrency?: number;
   /** Passed to the reconciler (lostAfterMs, healthyAfterRunningMs, ...). */
-  reconcile?: Partial<ReconcileOptions>;
+  reconcile?: ReconcileOptionsInput;
   /** Live heartbeats by container-instance key (AgentService.heartbeats), for lost-host detection. */
   heartbeats?: ReadonlyMap<string, number>;
   /** Retry delay after a start could not be placed. Default 5 s. */

@@ -11,6 +11,7 @@ import { parseConstraints } from '../../scheduling/placement/constraint.js';
 import { parseStrategies, SERVICE_DEFAULT_STRATEGIES } from '../../scheduling/placement/strategy.js';
 import { place } from '../../scheduling/placement/place.js';
 import { placementFailureEvent } from '../../scheduling/placement/failure-event.js';
+import { chooseTasksToStop } from '../../scheduling/placement/scale-in.js';
 import type { StartItem } from '../../reconciling/service-plan.js';
 import { buildTask } from '../ecs/task-launch.js';
 import type { Placed } from './plan-commit.js';
@@ -65,4 +66,25 @@ export function placeStarts(snap: ServiceSnapshot, starts: readonly StartItem[],
   }
   out.used = [...used.values()];
   return out;
+}
+
+/**
+ * Scale-in by the service's placement strategy (ECS's default: spread by zone, then instance), turned
+ * round: the reconciler's `chooseScaleIn`. The candidates come in the reconciler's order of preference
+ * (not healthy first, then newest), which is kept on each instance. An unparseable strategy (refused at
+ * the API, so only an old record) falls back to that order.
+ */
+export function scaleInChooser(snap: ServiceSnapshot, random: Random): (candidates: readonly TaskRecord[], count: number) => TaskRecord[] {
+  return (candidates, count) => {
+    let strategies;
+    try {
+      strategies = parseStrategies(snap.service.value.placementStrategy, SERVICE_DEFAULT_STRATEGIES);
+    } catch {
+      return candidates.slice(0, count);
+    }
+    const pool = candidatesOf(snap.instances.map((r) => r.value), snap.clusterTasks.map((r) => r.value));
+    const byArn = new Map(candidates.map((t) => [t.taskArn, t]));
+    const stoppable = candidates.map((t) => ({ taskArn: t.taskArn, instanceArn: t.containerInstanceArn, reservation: t.reservation }));
+    return chooseTasksToStop(count, stoppable, pool, strategies, random).flatMap((arn) => byArn.get(arn) ?? []);
+  };
 }

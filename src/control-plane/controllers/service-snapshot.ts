@@ -70,6 +70,7 @@ export async function readServiceSnapshot(store: Store, key: string): Promise<Se
   const taskDefinitions: Record<string, TaskDefinitionRecord | undefined> = {};
   const arns = new Set([svc.taskDefinition, ...svc.deployments.map((d) => d.taskDefinition), ...tasks.map((t) => t.value.taskDefinitionArn)]);
   if (svc.lastCompletedTaskDefinition) arns.add(svc.lastCompletedTaskDefinition);
+  if (svc.lastCompletedRevision) arns.add(svc.lastCompletedRevision.taskDefinition);
   for (const arn of arns) {
     taskDefinitions[arn] = await resolveTaskDefinition(store, arn).then(
       (r) => r.value,

@@ -10,11 +10,11 @@ import type { Logger } from '../../platform/logger.js';
 import { keys } from '../../domain/keys.js';
 import type { ServiceRecord } from '../../domain/ecs/records.js';
 import { reconcileService } from '../../reconciling/reconcile-service.js';
-import { withStartedTasks } from '../../reconciling/plan-builder.js';
+import { withStartedTasks, withStuckDeployment } from '../../reconciling/plan-builder.js';
 import { appendEvents } from '../../reconciling/service-event.js';
-import type { ObservedInstance, ReconcileOptions, ServicePlan, ServiceUpdate } from '../../reconciling/service-plan.js';
+import type { ObservedInstance, ReconcileOptionsInput, ServicePlan, ServiceUpdate } from '../../reconciling/service-plan.js';
 import { planTxn } from './plan-commit.js';
-import { placeStarts } from './service-placement.js';
+import { placeStarts, scaleInChooser } from './service-placement.js';
 import { readServiceSnapshot, type ServiceSnapshot } from './service-snapshot.js';
 
 export interface SyncDeps {
@@ -22,7 +22,7 @@ export interface SyncDeps {
   clock: Clock;
   random: Random;
   logger?: Logger;
-  reconcile?: Partial<ReconcileOptions>;
+  reconcile?: ReconcileOptionsInput;
   /** Live agent heartbeats by container-instance key (AgentService.heartbeats); used when the record has no lastSeenAt. */
   heartbeats?: ReadonlyMap<string, number>;
   /** When a start could not be placed, try again after this long (capacity elsewhere may free up). Default 5 s. */
@@ -53,6 +53,7 @@ function baseUpdate(s: ServiceRecord): ServiceUpdate {
     deployments: s.deployments,
     events: s.events,
     ...(s.lastCompletedTaskDefinition !== undefined ? { lastCompletedTaskDefinition: s.lastCompletedTaskDefinition } : {}),
+    ...(s.lastCompletedRevision !== undefined ? { lastCompletedRevision: s.lastCompletedRevision } : {}),
   };
 }
 
@@ -89,16 +90,19 @@ export async function syncService(deps: SyncDeps, key: string): Promise<SyncResu
       instances: observed,
       now,
       random: deps.random,
-      ...(deps.reconcile ? { options: deps.reconcile } : {}),
+      options: { ...deps.reconcile, chooseScaleIn: scaleInChooser(snap, deps.random) },
     });
     const placed = placeStarts(snap, plan.start, now, deps.random, lost);
     plan = withStartedTasks(plan, svc.serviceName, placed.tasks.map((t) => t.taskArn), now, deps.random);
     if (placed.failures.length) {
       const update = plan.serviceUpdate ?? baseUpdate(svc);
       plan = { ...plan, serviceUpdate: { ...update, events: appendEvents(update.events, placed.failures, now, deps.random) } };
+      plan = withStuckDeployment(plan, placed.failures[0]!, now, svc.deployments);
     }
     const txn = planTxn(snap, plan, placed, now);
-    const requeueAfterMs = minDefined(plan.requeueAfterMs, placed.failures.length ? (deps.placementRetryMs ?? 5_000) : undefined);
+    // Held-back starts come next at once, unless placement already failed (then it waits for capacity, not spins).
+    const retry = placed.failures.length ? (deps.placementRetryMs ?? 5_000) : plan.moreToStart ? 0 : undefined;
+    const requeueAfterMs = minDefined(plan.requeueAfterMs, retry);
     if (txn.success.length === 0) return { ...(requeueAfterMs !== undefined ? { requeueAfterMs } : {}), committed: false, conflicts: attempt };
     const r = await deps.store.txn(txn);
     if (r.succeeded) {

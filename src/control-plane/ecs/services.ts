@@ -91,7 +91,9 @@ function newDeployment(random: Random, now: number, taskDefinition: string, desi
 
 /** The service as the API shows it. */
 export async function renderService(store: Store, s: ServiceRecord, withTags = false): Promise<Record<string, unknown>> {
-  const { clientToken: _t, lastCompletedTaskDefinition: _l, ...wire } = s;
+  const { clientToken: _t, lastCompletedTaskDefinition: _l, lastCompletedRevision: _r, deployments, ...rest } = s;
+  // The breaker's bookkeeping stays internal.
+  const wire = { ...rest, deployments: deployments.map(({ failuresCounted: _f, ...d }) => d) };
   return withTags ? { ...wire, tags: await readTags(store, s.serviceArn) } : wire;
 }
 

@@ -1,6 +1,8 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { awsError, ecsKit } from './ecs-test-kit.js';
+import type { TaskRecord } from '../../domain/ecs/records.js';
+import { stoppedByUser } from './tasks.js';
 import { keys } from '../../domain/keys.js';
 import { setAgentConnected } from './container-instances.js';
 
@@ -118,6 +120,16 @@ describe('tasks', () => {
     const s2 = (await k.call('StopTask', { cluster: 'c', task: t2.taskArn.split('/').pop(), reason: 'bye' })).task;
     assert.equal(s2.stoppedReason, 'bye');
     await assert.rejects(k.call('StopTask', { cluster: 'c', task: 'a'.repeat(32) }), awsError('InvalidParameterException', 'The referenced task was not found.'));
+  });
+
+  test('stoppedByUser: a service task behind a target group deactivates first (desiredStatus kept RUNNING); others stop at once', () => {
+    const t = { lastStatus: 'RUNNING', desiredStatus: 'RUNNING', version: 3 } as TaskRecord;
+    const how = { behindLoadBalancer: true, reason: 'bye', now: 42 };
+    assert.deepEqual(stoppedByUser(t, how), { ...t, lastStatus: 'DEACTIVATING', stopCode: 'UserInitiated', stoppedReason: 'bye', stoppingAt: 42, version: 4 });
+    assert.equal(stoppedByUser(t, { ...how, behindLoadBalancer: false }).desiredStatus, 'STOPPED');
+    assert.equal(stoppedByUser({ ...t, lastStatus: 'PENDING' }, how).desiredStatus, 'STOPPED', 'nothing registered yet: stop at once');
+    const deactivating = stoppedByUser(t, how);
+    assert.equal(stoppedByUser(deactivating, { ...how, now: 99 }), deactivating, 'a repeat changes nothing');
   });
 
   test('DescribeTasks and ListTasks filters', async () => {

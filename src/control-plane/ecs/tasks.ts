@@ -2,7 +2,7 @@
 import type { OperationHandler } from '../api/operation.js';
 import { keys } from '../../domain/keys.js';
 import { ecsArn, resourceIdOf } from '../../domain/ecs/arn.js';
-import type { ContainerInstanceRecord, Failure, TaskRecord } from '../../domain/ecs/records.js';
+import type { ContainerInstanceRecord, Failure, ServiceRecord, TaskRecord } from '../../domain/ecs/records.js';
 import { errors, listValues, requireCluster, scopeOf, updateRecord, wantsTags, type EcsDeps } from './ecs-context.js';
 import { resolveActiveTaskDefinition } from './task-definitions.js';
 import { launch, renderTask, type LaunchInput } from './task-launch.js';
@@ -80,18 +80,14 @@ export function taskHandlers(deps: EcsDeps): Record<string, OperationHandler> {
       const cluster = (await requireCluster(store, input.cluster)).value;
       const id = resourceIdOf(input.task, 'task');
       if (id === undefined) throw errors.taskNotFound();
-      const updated = await updateRecord<TaskRecord>(store, keys.task(cluster.clusterName, id), (cur) => {
+      const key = keys.task(cluster.clusterName, id);
+      const group = (await store.get<TaskRecord>(key))?.value.group;
+      const serviceName = group?.startsWith('service:') ? group.slice('service:'.length) : undefined;
+      const svc = serviceName === undefined ? undefined : (await store.get<ServiceRecord>(keys.service(cluster.clusterName, serviceName)))?.value;
+      const behindLoadBalancer = svc !== undefined && svc.status !== 'INACTIVE' && svc.loadBalancers.some((lb) => lb.targetGroupArn);
+      const updated = await updateRecord<TaskRecord>(store, key, (cur) => {
         if (!cur) throw errors.taskNotFound();
-        const t = cur;
-        if (t.desiredStatus === 'STOPPED') return t; // already on its way down: StopTask is idempotent
-        return {
-          ...t,
-          desiredStatus: 'STOPPED',
-          stopCode: 'UserInitiated',
-          stoppedReason: input.reason ?? 'Task stopped by user',
-          stoppingAt: ctx.now,
-          version: t.version + 1,
-        };
+        return stoppedByUser(cur, { behindLoadBalancer, reason: input.reason ?? 'Task stopped by user', now: ctx.now });
       });
       return { task: await renderTask(store, updated) };
     },
@@ -144,4 +140,17 @@ export function taskHandlers(deps: EcsDeps): Record<string, OperationHandler> {
       return { taskArns: page.items.map((t) => t.taskArn), nextToken: page.nextToken };
     },
   };
+}
+
+/**
+ * StopTask's decision. A service's task behind a target group is stopped as scale-in stops one: it
+ * goes DEACTIVATING (desiredStatus kept RUNNING, so the agent keeps it serving), the service
+ * controller deregisters its targets, waits out the draining and only then sets desiredStatus STOPPED,
+ * keeping this stopCode and reason. Any other task is told to stop at once. Repeats change nothing.
+ */
+export function stoppedByUser(t: TaskRecord, how: { behindLoadBalancer: boolean; reason: string; now: number }): TaskRecord {
+  if (t.desiredStatus === 'STOPPED' || t.lastStatus === 'STOPPED' || t.stoppingAt !== undefined) return t; // already on its way down
+  const stop = { stopCode: 'UserInitiated' as const, stoppedReason: how.reason, stoppingAt: how.now, version: t.version + 1 };
+  if (how.behindLoadBalancer && (t.lastStatus === 'RUNNING' || t.lastStatus === 'ACTIVATING')) return { ...t, ...stop, lastStatus: 'DEACTIVATING' };
+  return { ...t, ...stop, desiredStatus: 'STOPPED' };
 }

@@ -128,6 +128,12 @@ export interface Deployment {
   networkConfiguration?: unknown;
   rolloutState: 'IN_PROGRESS' | 'COMPLETED' | 'FAILED';
   rolloutStateReason: string;
+  /**
+   * Internal (not on the wire): stoppedAt of the newest failed task already in `failedTasks` and the
+   * tasks counted at that very ms, so the count goes on growing after the sweeper deletes the tasks it
+   * counted, and no task is counted twice or missed.
+   */
+  failuresCounted?: { through: number; atMark: string[] };
 }
 
 export interface ServiceEvent {
@@ -167,6 +173,17 @@ export interface ServiceRecord {
   clientToken?: string;
   /** Internal: task definition of the last deployment that reached COMPLETED; what a circuit-breaker rollback returns to. */
   lastCompletedTaskDefinition?: string;
+  /** Internal: everything a deployment changes, as it was when the last deployment reached COMPLETED; a rollback restores all of it. */
+  lastCompletedRevision?: ServiceRevision;
+}
+
+/** What UpdateService changes by starting a deployment: a rollback must restore all of it, not only the task definition. */
+export interface ServiceRevision {
+  taskDefinition: string;
+  loadBalancers: LoadBalancer[];
+  networkConfiguration?: unknown;
+  placementConstraints: unknown[];
+  placementStrategy: unknown[];
 }
 
 export interface NetworkBinding {
