@@ -34,6 +34,13 @@ export const keys = {
   securityGroup: (sgId: string) => `/berth/ec2/security-groups/${sgId}`,
   securityGroups: () => `/berth/ec2/security-groups/`,
 
-  /** Tags of any resource, by ARN (ECS and ELBv2 alike). */
+  /** Parameter Store parameters, by region and name (names are unique per region and account). */
+  ssmParameter: (region: string, name: string) => `/berth/ssm/parameters/${region}/${encodeURIComponent(name)}`,
+  ssmParameters: (region: string) => `/berth/ssm/parameters/${region}/`,
+  /** Secrets Manager secrets, by region and name. */
+  secret: (region: string, name: string) => `/berth/secretsmanager/secrets/${region}/${encodeURIComponent(name)}`,
+  secrets: (region: string) => `/berth/secretsmanager/secrets/${region}/`,
+
+  /** Tags of any resource, by ARN (ECS, ELBv2, SSM and Secrets Manager alike). */
   tags: (arn: string) => `/berth/tags/${encodeURIComponent(arn)}`,
 } as const;
