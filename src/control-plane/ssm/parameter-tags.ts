@@ -4,7 +4,7 @@ import { keys } from '../../domain/keys.js';
 import { parseParameterRef } from '../../domain/ssm/parameter-name.js';
 import { updateRecord } from '../../store/record-update.js';
 import type { RequestContext } from '../api/operation.js';
-import { putTags, tagsOf } from './parameters.js';
+import { putTags, tagsOf } from './tag-record.js';
 import { readParameter, type SsmDeps } from './ssm-context.js';
 
 const MAX_TAGS = 50;

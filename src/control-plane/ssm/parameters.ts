@@ -31,6 +31,7 @@ import {
 import type { RequestContext } from '../api/operation.js';
 import { updateRecord } from '../../store/record-update.js';
 import { pageByKey } from './page-token.js';
+import { putTags, tagsOf } from './tag-record.js';
 import { allParameters, callerArn, readParameter, type SsmDeps } from './ssm-context.js';
 
 const notFound = (name: string) => new AwsError('ParameterNotFound', `Parameter ${name} not found.`);
@@ -227,17 +228,4 @@ export function parameterHandlers(deps: SsmDeps) {
     });
     return succeeded;
   }
-}
-
-/** A resource's tags as stored (keys.tags): a map of key to value. */
-export async function tagsOf(store: SsmDeps['store'], arn: string): Promise<Record<string, string>> {
-  return (await store.get<Record<string, string>>(keys.tags(arn)))?.value ?? {};
-}
-
-export async function putTags(store: SsmDeps['store'], arn: string, tags: readonly { Key: string; Value: string }[]): Promise<void> {
-  await updateRecord<Record<string, string>>(store, keys.tags(arn), (cur) => {
-    const next = { ...cur };
-    for (const t of tags) next[t.Key] = t.Value;
-    return next;
-  });
 }

@@ -1,5 +1,4 @@
 /** What the SSM handlers share: dependencies, the caller, the stored parameters of a region. */
-import type { Clock } from '../../platform/clock.js';
 import type { SealedBox } from '../../platform/sealed-box.js';
 import type { Store } from '../../store/store.js';
 import type { RequestContext } from '../api/operation.js';
@@ -8,7 +7,6 @@ import type { ParameterRecord } from '../../domain/ssm/parameter.js';
 
 export interface SsmDeps {
   readonly store: Store;
-  readonly clock: Clock;
   readonly sealedBox: SealedBox;
 }
 

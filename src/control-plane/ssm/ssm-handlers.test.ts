@@ -11,7 +11,7 @@ import { createSsmHandlers } from './ssm-handlers.js';
 function kit() {
   const store = new MemoryStore();
   const clock = new ManualClock(1_700_000_000_000);
-  const h = createSsmHandlers({ store, clock, sealedBox: sealedBoxFromKey(randomBytes(32)) });
+  const h = createSsmHandlers({ store, sealedBox: sealedBoxFromKey(randomBytes(32)) });
   const ctx = (region = 'us-east-1'): RequestContext => ({ requestId: 'r', region, accountId: '123456789012', now: clock.now(), sourceIp: '127.0.0.1' });
   // eslint-disable-next-line @typescript-eslint/no-unsafe-return -- handlers are typed by their input here
   const call = (op: string, input: object, region?: string) => (h[op] as (i: object, c: RequestContext) => Promise<Record<string, unknown>>)(input, ctx(region));
