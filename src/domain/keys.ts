@@ -41,6 +41,17 @@ export const keys = {
   secret: (region: string, name: string) => `/berth/secretsmanager/secrets/${region}/${encodeURIComponent(name)}`,
   secrets: (region: string) => `/berth/secretsmanager/secrets/${region}/`,
 
+  /** CloudWatch Logs: groups, their streams, and each stream's events in chunks (one per PutLogEvents). */
+  logGroup: (region: string, group: string) => `/berth/logs/groups/${region}/${encodeURIComponent(group)}`,
+  logGroups: (region: string) => `/berth/logs/groups/${region}/`,
+  logStream: (region: string, group: string, stream: string) =>
+    `/berth/logs/streams/${region}/${encodeURIComponent(group)}/${encodeURIComponent(stream)}`,
+  logStreamsOf: (region: string, group: string) => `/berth/logs/streams/${region}/${encodeURIComponent(group)}/`,
+  logChunk: (region: string, group: string, stream: string, seq: number) =>
+    `/berth/logs/chunks/${region}/${encodeURIComponent(group)}/${encodeURIComponent(stream)}/${String(seq).padStart(12, '0')}`,
+  logChunksOf: (region: string, group: string, stream?: string) =>
+    `/berth/logs/chunks/${region}/${encodeURIComponent(group)}/${stream === undefined ? '' : `${encodeURIComponent(stream)}/`}`,
+
   /** Tags of any resource, by ARN (ECS, ELBv2, SSM and Secrets Manager alike). */
   tags: (arn: string) => `/berth/tags/${encodeURIComponent(arn)}`,
 } as const;
