@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseUpConfig, UsageError } from './config.js';
+import { parseUpConfig, refuseSecretFlag, UsageError } from './config.js';
 
 test('defaults match the documented ones', () => {
   const c = parseUpConfig([], {});
@@ -57,4 +57,22 @@ test('agent liveness and lost-host times, in seconds', () => {
   assert.equal(c.agentTimeoutMs, 5_000);
   assert.equal(c.lostAfterMs, 0);
   assert.throws(() => parseUpConfig(['--lost-after', '-1'], {}), UsageError);
+});
+
+test('the secret key is refused on the command line and taken from the environment', () => {
+  assert.throws(() => parseUpConfig(['--access-key-id', 'AK', '--secret-access-key', 'SK'], {}),
+    (err: Error) => err instanceof UsageError && /--secret-access-key is not taken on the command line.*\/proc\/PID\/cmdline.*BERTH_SECRET_ACCESS_KEY.*credentials/.test(err.message));
+  // berth agent has no credentials file: it names the environment only.
+  assert.throws(() => refuseSecretFlag({ 'secret-access-key': 'SK' }), /^UsageError: --secret-access-key .* set BERTH_SECRET_ACCESS_KEY$/);
+  refuseSecretFlag({ 'access-key-id': 'AK' });
+  const c = parseUpConfig(['--access-key-id', 'AK'], { BERTH_SECRET_ACCESS_KEY: 'SK' });
+  assert.deepEqual([c.accessKeyId, c.secretAccessKey], ['AK', 'SK']);
+});
+
+test('--account-id: 12 digits, 000000000000 by default, env twin', () => {
+  assert.equal(parseUpConfig([], {}).accountId, '000000000000');
+  assert.equal(parseUpConfig(['--account-id', '123456789012'], {}).accountId, '123456789012');
+  assert.equal(parseUpConfig([], { BERTH_ACCOUNT_ID: '210987654321' }).accountId, '210987654321');
+  assert.throws(() => parseUpConfig(['--account-id', '1234'], {}), UsageError);
+  assert.throws(() => parseUpConfig(['--account-id', 'abcdefghijkl'], {}), UsageError);
 });

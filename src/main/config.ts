@@ -17,9 +17,11 @@ export interface UpConfig {
   readonly runtime: RuntimeChoice;
   readonly cluster: string;
   readonly auth: AuthMode;
-  /** Keys accepted under sigv4, besides those in `<dataDir>/credentials`. */
+  /** A key accepted under sigv4, besides those in `<dataDir>/credentials`; the secret only from BERTH_SECRET_ACCESS_KEY. */
   readonly accessKeyId?: string;
   readonly secretAccessKey?: string;
+  /** The account in every ARN (`--account-id`, 12 digits). */
+  readonly accountId: string;
   readonly demo: boolean;
   readonly logLevel: string;
   /** The address the local agent publishes container ports on, and the load balancer reaches them at. */
@@ -48,7 +50,9 @@ const options = {
   cluster: { type: 'string' },
   auth: { type: 'string' },
   'access-key-id': { type: 'string' },
+  // Still parsed, only to be refused with a pointer to where the secret goes instead.
   'secret-access-key': { type: 'string' },
+  'account-id': { type: 'string' },
   'no-demo': { type: 'boolean' },
   'log-level': { type: 'string' },
   'advertise-ip': { type: 'string' },
@@ -71,6 +75,21 @@ function ipv4(value: string, flag: string): string {
   return value;
 }
 
+/**
+ * A secret on the command line is readable by every user of the host (`ps`, /proc/PID/cmdline), so
+ * the flag is refused, naming the safe places: the environment (readable only by the owner) or a
+ * credentials file.
+ */
+export function refuseSecretFlag(values: Readonly<Record<string, unknown>>, fileHint?: string): void {
+  if (values['secret-access-key'] !== undefined) {
+    throw new UsageError(
+      `--secret-access-key is not taken on the command line, where every user of this host can read it (/proc/PID/cmdline): set BERTH_SECRET_ACCESS_KEY${fileHint ? ` or write ${fileHint}` : ''}`,
+    );
+  }
+}
+
+export const DEFAULT_ACCOUNT_ID = '000000000000';
+
 export function parseUpConfig(argv: readonly string[], env: NodeJS.ProcessEnv): UpConfig {
   let values: Record<string, string | boolean | string[] | undefined>;
   try {
@@ -78,6 +97,7 @@ export function parseUpConfig(argv: readonly string[], env: NodeJS.ProcessEnv): 
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
+  refuseSecretFlag(values, '<data-dir>/credentials (aws_access_key_id / aws_secret_access_key)');
   const pick = (flag: keyof typeof options): string | undefined => {
     const v = values[flag];
     if (typeof v === 'string') return v;
@@ -111,6 +131,8 @@ export function parseUpConfig(argv: readonly string[], env: NodeJS.ProcessEnv): 
     if (!Number.isFinite(v) || v < 0) throw new UsageError(`--${flag} must be a number of seconds, got ${raw}`);
     return v * 1000;
   };
+  const accountId = pick('account-id') ?? DEFAULT_ACCOUNT_ID;
+  if (!/^\d{12}$/.test(accountId)) throw new UsageError(`--account-id must be 12 digits, got ${accountId}`);
   const noDemo = values['no-demo'] === true || ['1', 'true'].includes(env.BERTH_NO_DEMO ?? '');
   return {
     dataDir: pick('data-dir') ?? './.berth',
@@ -120,7 +142,8 @@ export function parseUpConfig(argv: readonly string[], env: NodeJS.ProcessEnv): 
     cluster,
     auth,
     accessKeyId: pick('access-key-id'),
-    secretAccessKey: pick('secret-access-key'),
+    secretAccessKey: env.BERTH_SECRET_ACCESS_KEY || undefined,
+    accountId,
     demo: !noDemo,
     logLevel: pick('log-level') ?? 'info',
     advertiseIp: pick('advertise-ip') ?? '127.0.0.1',

@@ -3,19 +3,21 @@
  * together. `berth up` runs the API, the store, the controllers, one local agent and one
  * load-balancer node in one process over embedded SQLite; `berth server` leaves the agent out.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { UpConfig } from './config.js';
 import { readCredentialsFile } from './credentials-file.js';
+import { ensurePrivateDir, ensurePrivateFile } from './private-files.js';
 import { SqliteStore } from '../store/sqlite-store.js';
 import type { Store } from '../store/store.js';
 import { createApiServer } from '../control-plane/api/api-server.js';
 import { createEcsHandlers } from '../control-plane/ecs/ecs-handlers.js';
 import { createElbv2Handlers } from '../control-plane/elbv2/elbv2-handlers.js';
 import { createEc2Handlers } from '../control-plane/ec2/ec2-handlers.js';
+import { createStsHandlers } from '../control-plane/sts/sts-handlers.js';
 import { AgentService, type LogSource } from '../control-plane/agent-api/agent-service.js';
 import { registerAgentRoutes } from '../control-plane/agent-api/agent-routes.js';
 import { InProcessControlPlaneClient } from '../control-plane/agent-api/in-process-client.js';
@@ -32,7 +34,7 @@ import type { RuntimeKind } from '../agent/runtime/runtime.js';
 import { systemClock, type Clock } from '../platform/clock.js';
 import { systemRandom, type Random } from '../platform/random.js';
 import type { Logger } from '../platform/logger.js';
-import { ACCOUNT_ID, DEFAULT_REGION, type RequestContext } from '../control-plane/api/operation.js';
+import { DEFAULT_REGION, type RequestContext } from '../control-plane/api/operation.js';
 import { consolePlugin } from '../control-plane/console/console-plugin.js';
 
 /** Where `npm ci` (prepare: vite build) puts the console, from src/main or dist/main alike. */
@@ -61,7 +63,9 @@ export async function startBerth(config: UpConfig, logger: Logger, options: Star
   const clock = options.clock ?? systemClock;
   const random = options.random ?? systemRandom;
   const dataDir = resolve(config.dataDir);
-  mkdirSync(dataDir, { recursive: true });
+  // The database holds task environment values: only this user may read it.
+  ensurePrivateDir(dataDir);
+  ensurePrivateFile(join(dataDir, 'berth.db'));
   const store = SqliteStore.open(join(dataDir, 'berth.db'));
   // "No state yet": the demo stack is created once, on the first start of a data dir.
   const firstStart = (await store.revision()) === 0;
@@ -86,11 +90,12 @@ export async function startBerth(config: UpConfig, logger: Logger, options: Star
       ecs: createEcsHandlers(handlerDeps),
       elbv2: createElbv2Handlers({ ...handlerDeps, checkListenerPort: lb.checkListenerPort }),
       ec2: createEc2Handlers(handlerDeps),
+      sts: createStsHandlers(),
     };
     const ctx = (): RequestContext => ({
       requestId: random.uuid(),
       region: DEFAULT_REGION,
-      accountId: ACCOUNT_ID,
+      accountId: config.accountId,
       now: clock.now(),
       sourceIp: '127.0.0.1',
     });
@@ -108,10 +113,10 @@ export async function startBerth(config: UpConfig, logger: Logger, options: Star
       if (agent && (await instanceOfTask(store, req)).containerInstanceArn === agent.containerInstanceArn) return inProcessLogSource(agent)(req, signal);
       return remoteLogs(req, signal);
     };
-    const agentService = new AgentService({ store, clock, random, logs });
+    const agentService = new AgentService({ store, clock, random, logs, accountId: config.accountId });
     if (config.auth === 'sigv4' && credentials.size === 0) {
       throw new Error(
-        `--auth sigv4 needs keys: pass --access-key-id and --secret-access-key, or write ${join(dataDir, 'credentials')}`,
+        `--auth sigv4 needs keys: pass --access-key-id with BERTH_SECRET_ACCESS_KEY in the environment, or write ${join(dataDir, 'credentials')}`,
       );
     }
     const apiAuth = config.auth === 'sigv4' ? { mode: 'sigv4' as const, credentials } : { mode: 'none' as const };
@@ -127,6 +132,7 @@ export async function startBerth(config: UpConfig, logger: Logger, options: Star
         trafficStats: lb.traffic,
         ...(consoleBuilt ? { webRoot } : {}),
         auth: apiAuth,
+        accountId: config.accountId,
         clock,
         random,
         logger: logger.child({ component: 'console' }),
@@ -135,6 +141,8 @@ export async function startBerth(config: UpConfig, logger: Logger, options: Star
     const api: FastifyInstance = await createApiServer({
       handlers,
       auth: apiAuth,
+      accountId: config.accountId,
+      allowedHosts: [config.host],
       logger: logger.child({ component: 'api' }),
       clock,
       random,

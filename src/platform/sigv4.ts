@@ -112,7 +112,7 @@ export interface ParsedAuthorization {
   readonly signature: string;
 }
 
-export type AuthFailure = 'missing' | 'malformed' | 'unknown-key' | 'bad-signature' | 'expired';
+export type AuthFailure = 'missing' | 'malformed' | 'unknown-key' | 'wrong-service' | 'bad-signature' | 'expired';
 
 export type Verdict =
   | { readonly ok: true; readonly scope: CredentialScope }
@@ -141,7 +141,11 @@ function parseAmzDate(s: string): number | undefined {
   return m ? Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!, +m[4]!, +m[5]!, +m[6]!) : undefined;
 }
 
-export function verifySigV4(req: SignedRequest, credentials: ReadonlyMap<string, string>, now: number): Verdict {
+/**
+ * `service`, when given, is the signing name the credential scope must carry: a signature made for
+ * another service (`s3`) proves nothing about this one, and AWS refuses it too.
+ */
+export function verifySigV4(req: SignedRequest, credentials: ReadonlyMap<string, string>, now: number, service?: string): Verdict {
   const raw = header(req.headers, 'authorization');
   if (!raw) return { ok: false, failure: 'missing', message: 'Missing Authentication Token' };
   const auth = parseAuthorization(raw);
@@ -151,6 +155,9 @@ export function verifySigV4(req: SignedRequest, credentials: ReadonlyMap<string,
   if (!amzDate || at === undefined) return { ok: false, failure: 'malformed', message: 'Authorization header requires existence of either a \'X-Amz-Date\' or a \'Date\' header.' };
   const secret = credentials.get(auth.scope.accessKeyId);
   if (secret === undefined) return { ok: false, failure: 'unknown-key', message: 'The security token included in the request is invalid.' };
+  if (service !== undefined && auth.scope.service !== service) {
+    return { ok: false, failure: 'wrong-service', message: `Credential should be scoped to correct service: '${service}'.` };
+  }
   if (Math.abs(now - at) > MAX_SKEW_MS) {
     return {
       ok: false, failure: 'expired',

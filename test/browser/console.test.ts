@@ -220,8 +220,8 @@ describe('web console sign-in under --auth sigv4', { skip: chromiumRequirement()
   before(async () => {
     const webRoot = await buildConsole();
     berth = await startBerthProcess({
-      args: ['--runtime', 'process', '--auth', 'sigv4', '--access-key-id', 'AKIDCONSOLE', '--secret-access-key', 'console-secret'],
-      env: { BERTH_WEB_ROOT: webRoot },
+      args: ['--runtime', 'process', '--auth', 'sigv4', '--access-key-id', 'AKIDCONSOLE'],
+      env: { BERTH_WEB_ROOT: webRoot, BERTH_SECRET_ACCESS_KEY: 'console-secret' },
     });
     browser = await launchChromium();
   });

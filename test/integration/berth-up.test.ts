@@ -50,8 +50,8 @@ describe('berth up process', () => {
     }
   });
 
-  test('--auth sigv4 accepts the configured key and refuses a wrong secret or an unknown key with 403', async () => {
-    const b = await startBerthProcess({ args: ['--auth', 'sigv4', '--access-key-id', 'AKIDBERTH', '--secret-access-key', 'right'] });
+  test('--auth sigv4 accepts the configured key and refuses a wrong secret or an unknown key with 400, as ECS does', async () => {
+    const b = await startBerthProcess({ args: ['--auth', 'sigv4', '--access-key-id', 'AKIDBERTH'], env: { BERTH_SECRET_ACCESS_KEY: 'right' } });
     started.push(b);
     const signed = (accessKeyId: string, secretAccessKey: string) =>
       new ECSClient({ endpoint: b.apiUrl, region: 'us-east-1', credentials: { accessKeyId, secretAccessKey }, maxAttempts: 1 });
@@ -63,7 +63,7 @@ describe('berth up process', () => {
     ] as const) {
       await assert.rejects(signed(id, secret).send(new ListClustersCommand({})), (err: { name: string; $metadata: { httpStatusCode: number } }) => {
         assert.equal(err.name, code);
-        assert.equal(err.$metadata.httpStatusCode, 403);
+        assert.equal(err.$metadata.httpStatusCode, 400);
         return true;
       });
     }

@@ -42,9 +42,10 @@ function startAgentProcess(server: string, ip: string, stateDir: string): Promis
     process.execPath,
     ['--import', 'tsx', join(repoRoot, 'src/cli/main.ts'), 'agent', '--server', server, '--advertise-ip', ip,
       '--state-dir', stateDir, '--runtime', 'process', '--log-level', 'warn',
-      '--access-key-id', creds.accessKeyId, '--secret-access-key', creds.secretAccessKey,
+      '--access-key-id', creds.accessKeyId,
       '--attribute', `rack=${ip}`, '--reserved-ports-udp', '5353', '--memory-reserve', '512'],
-    { cwd: repoRoot, env: { ...process.env, NODE_OPTIONS: '' }, stdio: ['ignore', 'pipe', 'pipe'] },
+    // The secret goes in the environment: a command line is readable by every user of the host.
+    { cwd: repoRoot, env: { ...process.env, NODE_OPTIONS: '', BERTH_SECRET_ACCESS_KEY: creds.secretAccessKey }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let out = '';
   child.stdout!.on('data', (d) => (out += d));
@@ -68,7 +69,9 @@ describe('berth server with two berth agents on 127.0.0.2 and 127.0.0.3', () => 
   let ecs: ECSClient;
 
   before(async () => {
-    server = await startBerthProcess({ command: 'server', args: ['--auth', 'sigv4', '--access-key-id', creds.accessKeyId, '--secret-access-key', creds.secretAccessKey] });
+    server = await startBerthProcess({
+      command: 'server', args: ['--auth', 'sigv4', '--access-key-id', creds.accessKeyId], env: { BERTH_SECRET_ACCESS_KEY: creds.secretAccessKey },
+    });
   });
   after(async () => {
     if (server) await stopAllTasks(server.apiUrl, 45_000, creds);
@@ -80,17 +83,18 @@ describe('berth server with two berth agents on 127.0.0.2 and 127.0.0.3', () => 
 
   test('the agent protocol refuses unsigned and wrongly signed calls', async () => {
     const unsigned = await fetch(`${server.apiUrl}/berth/agent/v1/register`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
-    assert.equal(unsigned.status, 403);
+    // The agent protocol answers auth failures as ECS's JSON does: 400.
+    assert.equal(unsigned.status, 400);
     assert.equal(((await unsigned.json()) as { code: string }).code, 'MissingAuthenticationTokenException');
     const logs = await fetch(`${server.apiUrl}/berth/agent/v1/logs?task=x&container=y`);
-    assert.equal(logs.status, 403);
+    assert.equal(logs.status, 400);
     await logs.arrayBuffer();
     const url = new URL(`${server.apiUrl}/berth/agent/v1/heartbeat`);
     const body = Buffer.from('{}');
     const headers = { 'content-type': 'application/json', host: url.host };
     const bad = signRequest({ method: 'POST', url: url.pathname, headers, body }, { accessKeyId: creds.accessKeyId, secretAccessKey: 'wrong' }, Date.now(), 'us-east-1', 'berth');
     const wrong = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...bad }, body });
-    assert.equal(wrong.status, 403);
+    assert.equal(wrong.status, 400);
     assert.equal(((await wrong.json()) as { code: string }).code, 'InvalidSignatureException');
   });
 

@@ -8,7 +8,7 @@ import { HttpControlPlaneClient } from '../../agent/http-control-plane-client.js
 import { startAgent } from '../../agent/agent.js';
 import { parseRuntimeChoice, selectRuntime } from '../../agent/runtime/runtime-selection.js';
 import { parsePortRange } from '../../scheduling/port-allocator.js';
-import { isLoopback, UsageError } from '../../main/config.js';
+import { isLoopback, refuseSecretFlag, UsageError } from '../../main/config.js';
 import { startAgentLogServer } from '../../agent/agent-log-server.js';
 import type { RunningAgent } from '../../agent/agent.js';
 import { AGENT_KEY_ATTRIBUTE, LOGS_ENDPOINT_ATTRIBUTE } from '../../control-plane/agent-api/agent-protocol.js';
@@ -29,8 +29,9 @@ export const AGENT_FLAGS_HELP = `berth agent flags (each has an env twin, e.g. -
   --runtime KIND        auto | docker | process (default auto)
   --port-range LOW-HIGH dynamic host ports (default clear of the kernel's ephemeral range)
 ${HOST_FLAGS_HELP}
-  --access-key-id ID    with --secret-access-key: sign every call (needed when the server runs --auth sigv4);
-  --secret-access-key S the server signs its log requests to this agent with the same key
+  --access-key-id ID    with BERTH_SECRET_ACCESS_KEY (env only: a command line is readable by every user): sign
+                        every call (needed when the server runs --auth sigv4); the server signs its log requests
+                        to this agent with the same key
   --logs-port PORT      where this agent serves its containers' logs to the server (default ${DEFAULT_LOGS_PORT}, reserved)
   --log-level LEVEL     pino level (default info)`;
 
@@ -57,6 +58,7 @@ export async function runAgent(argv: readonly string[]): Promise<number> {
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
+  refuseSecretFlag(values);
   const pick = (flag: string): string | undefined =>
     (values[flag] as string | undefined) ?? (process.env[`BERTH_${flag.toUpperCase().replaceAll('-', '_')}`] || undefined);
   const server = pick('server');
@@ -75,7 +77,7 @@ export async function runAgent(argv: readonly string[]): Promise<number> {
   const host = parseHostFlags(pick, values.attribute as string[] | undefined);
   const accessKeyId = pick('access-key-id');
   const secretAccessKey = pick('secret-access-key');
-  if ((accessKeyId === undefined) !== (secretAccessKey === undefined)) throw new UsageError('--access-key-id and --secret-access-key go together');
+  if ((accessKeyId === undefined) !== (secretAccessKey === undefined)) throw new UsageError('--access-key-id and BERTH_SECRET_ACCESS_KEY go together');
   const accessKey = accessKeyId && secretAccessKey ? { accessKeyId, secretAccessKey } : undefined;
   const logsPort = Number(pick('logs-port') ?? DEFAULT_LOGS_PORT);
   if (!Number.isInteger(logsPort) || logsPort < 0 || logsPort > 65535) throw new UsageError(`--logs-port must be 0-65535, got ${pick('logs-port')}`);

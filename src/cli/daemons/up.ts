@@ -16,7 +16,9 @@ export const UP_FLAGS_HELP = `berth up / berth server flags (each has an env twi
   --agent-timeout S     an agent silent this long is disconnected (default 60)
   --lost-after S        an instance silent this long is lost: tasks STOPPED and replaced (default 600; 0 = never)
   --auth MODE           none | sigv4 (default none on loopback)
-  --access-key-id ID --secret-access-key SECRET   a key accepted under sigv4 (also <data-dir>/credentials)
+  --access-key-id ID    with BERTH_SECRET_ACCESS_KEY (env only: a command line is readable by every user), a key
+                        accepted under sigv4; or write them to <data-dir>/credentials
+  --account-id ID       the account in every ARN (12 digits, default 000000000000)
   --no-demo             do not create the demo stack on first start (up only)
   --web-root DIR        serve this console build instead of the package's dist/web
   --internal-address IP where internal load balancers listen (default 127.0.0.1; internet-facing: 0.0.0.0)

@@ -16,6 +16,8 @@ import { AwsError } from '../../domain/aws-error.js';
 import { awsCliPath, requirement } from '../../../test/support/requirements.js';
 import { createApiServer, type ApiServerOptions } from './api-server.js';
 import type { RequestContext } from './operation.js';
+import { createStsHandlers } from '../sts/sts-handlers.js';
+import { signRequest } from './sigv4.js';
 
 interface Seen { op: string; input: any; ctx: RequestContext }
 
@@ -62,6 +64,7 @@ function stubs(seen: Seen[]): ApiServerOptions['handlers'] {
       })),
       DeleteSecurityGroup: rec('DeleteSecurityGroup', () => { throw new AwsError('InvalidGroup.NotFound', "The security group 'sg-9' does not exist"); }),
     },
+    sts: createStsHandlers(),
   };
 }
 
@@ -341,12 +344,28 @@ describe('api server with SigV4', () => {
     const c = clients(url, { accessKeyId: creds.accessKeyId, secretAccessKey: 'wrong' });
     const ecs = await rejection(c.ecs.send(new ListClustersCommand({})));
     assert.equal(ecs.name, 'InvalidSignatureException');
-    assert.equal(ecs.$metadata.httpStatusCode, 403);
+    assert.equal(ecs.$metadata.httpStatusCode, 400);
     const elb = await rejection(c.elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: 'tg' })));
     assert.equal(elb.name, 'SignatureDoesNotMatch');
     assert.equal(elb.$metadata.httpStatusCode, 403);
     const ec2 = await rejection(c.ec2.send(new DescribeSecurityGroupsCommand({})));
     assert.equal(ec2.name, 'AuthFailure');
+  });
+
+  test('a signature made for another service (s3) is refused, as AWS refuses it', async () => {
+    const body = Buffer.from('{}');
+    const host = new URL(url).host;
+    const headers = { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AmazonEC2ContainerServiceV20141113.ListClusters', host };
+    const signed = (service: string) => ({ ...headers, ...signRequest({ method: 'POST', url: '/', headers, body }, creds, Date.now(), 'us-east-1', service) });
+    const s3 = await fetch(url, { method: 'POST', headers: signed('s3'), body });
+    assert.equal(s3.status, 400);
+    assert.deepEqual(await s3.json(), { __type: 'InvalidSignatureException', message: "Credential should be scoped to correct service: 'ecs'." });
+    assert.equal((await fetch(url, { method: 'POST', headers: signed('ecs'), body })).status, 200);
+    const form = Buffer.from('Action=DescribeLoadBalancers&Version=2015-12-01');
+    const formHeaders = { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8', host };
+    const elb = await fetch(url, { method: 'POST', headers: { ...formHeaders, ...signRequest({ method: 'POST', url: '/', headers: formHeaders, body: form }, creds, Date.now(), 'us-east-1', 'ecs') }, body: form });
+    assert.equal(elb.status, 403);
+    assert.match(await elb.text(), /<Code>SignatureDoesNotMatch<\/Code><Message>Credential should be scoped to correct service: &apos;elasticloadbalancing&apos;\.<\/Message>/);
   });
 
   test('an unknown access key and a missing signature', async () => {
@@ -357,8 +376,48 @@ describe('api server with SigV4', () => {
       method: 'POST', body: '{}',
       headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AmazonEC2ContainerServiceV20141113.ListClusters' },
     });
-    assert.equal(res.status, 403);
+    assert.equal(res.status, 400);
     assert.equal((await res.json() as any).__type, 'MissingAuthenticationTokenException');
+  });
+});
+
+describe('api server: the service table (STS, EC2 actions Berth lacks, the account)', () => {
+  const seen: Seen[] = [];
+  let app: FastifyInstance;
+  let url: string;
+  before(async () => ({ app, url } = await start({ accountId: '123456789012' }, seen)));
+  after(() => app.close());
+  const form = (body: string) => fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' }, body });
+
+  test('STS GetCallerIdentity answers the configured account in the STS envelope', async () => {
+    const res = await form('Action=GetCallerIdentity&Version=2011-06-15');
+    assert.equal(res.status, 200);
+    const xml = await res.text();
+    assert.match(xml, /^<GetCallerIdentityResponse xmlns="https:\/\/sts\.amazonaws\.com\/doc\/2011-06-15\/"><GetCallerIdentityResult>/);
+    assert.match(xml, /<Account>123456789012<\/Account>/);
+    assert.match(xml, /<Arn>arn:aws:iam::123456789012:root<\/Arn>/);
+    const other = await form('Action=AssumeRole&Version=2011-06-15&RoleArn=arn:aws:iam::123456789012:role/r&RoleSessionName=session');
+    assert.equal(other.status, 400);
+    assert.match(await other.text(), /xmlns="https:\/\/sts\.amazonaws\.com\/doc\/2011-06-15\/"><Error><Type>Sender<\/Type><Code>InvalidAction<\/Code>/);
+  });
+
+  test('the account reaches every handler through the request context', async () => {
+    const ecs = new ECSClient({ endpoint: url, region: 'us-east-1', credentials: creds, maxAttempts: 1 });
+    await ecs.send(new ListClustersCommand({}));
+    assert.equal(seen.filter((x) => x.op === 'ListClusters').at(-1)!.ctx.accountId, '123456789012');
+    assert.equal(seen.filter((x) => x.op === 'ListClusters').at(-1)!.ctx.accessKeyId, creds.accessKeyId);
+  });
+
+  test('an EC2 action of the full model that Berth lacks is UnsupportedOperation; one of no model InvalidAction', async () => {
+    const classic = await form('Action=DescribeVpcClassicLink&Version=2016-11-15');
+    assert.equal(classic.status, 400);
+    assert.match(await classic.text(), /<Code>UnsupportedOperation<\/Code><Message>The action DescribeVpcClassicLink is not supported by Berth/);
+    const made = await form('Action=DescribeUnicorns&Version=2016-11-15');
+    assert.equal(made.status, 400);
+    assert.match(await made.text(), /<Code>InvalidAction<\/Code><Message>The action DescribeUnicorns is not valid/);
+    // In the subset model but without a handler in this server: also UnsupportedOperation.
+    const noHandler = await form('Action=DescribeVpcs&Version=2016-11-15');
+    assert.match(await noHandler.text(), /<Code>UnsupportedOperation<\/Code>/);
   });
 });
 
@@ -398,6 +457,17 @@ describe('api server with the AWS CLI v2', { skip: requirement('aws-cli') }, () 
 
   test('ecs list-clusters', async () => {
     assert.deepEqual(await aws('ecs', 'list-clusters'), { clusterArns: ['arn:aws:ecs:us-east-1:000000000000:cluster/default'] });
+  });
+
+  test('sts get-caller-identity names the access key in the account', async () => {
+    assert.deepEqual(await aws('sts', 'get-caller-identity'), { UserId: 'AKIDCLI', Account: '000000000000', Arn: 'arn:aws:iam::000000000000:user/AKIDCLI' });
+  });
+
+  test('ec2 describe-vpc-classic-link is UnsupportedOperation, which tools such as Ansible tolerate', async () => {
+    await assert.rejects(aws('ec2', 'describe-vpc-classic-link'), (err: { stderr: string }) => {
+      assert.match(err.stderr, /\(UnsupportedOperation\) when calling the DescribeVpcClassicLink operation: The action DescribeVpcClassicLink is not supported/);
+      return true;
+    });
   });
 
   test('elbv2 describe-load-balancers', async () => {

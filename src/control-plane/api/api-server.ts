@@ -12,16 +12,23 @@ import { silentLogger, type Logger } from '../../platform/logger.js';
 import { systemRandom, type Random } from '../../platform/random.js';
 import { parseForm } from './form-tree.js';
 import { decodeJsonInput, encodeJsonOutput } from './json-codec.js';
-import { loadModel, type ServiceModel } from './model.js';
+import { contentTypeRefusal, hostRefusal, originRefusal } from './front-door-guard.js';
+import { loadModel, packageRoot, type ServiceModel } from './model.js';
 import { ACCOUNT_ID, DEFAULT_REGION, type RequestContext, type ServiceHandlers } from './operation.js';
 import { decodeQueryInput } from './query-decoder.js';
-import { authError, regionOf, verifySigV4 } from './sigv4.js';
+import { ec2OperationNames, formServiceFor, jsonServiceFor, SERVICE_NAMES, signingNameOf, type ServiceName } from './service-table.js';
+import { authError, parseAuthorization, regionOf, verifySigV4 } from './sigv4.js';
 import { errorResponse, type WireProtocol, type WireResponse } from './wire-error.js';
 import { encodeEc2Response, encodeQueryResponse } from './xml-encoder.js';
 
 export interface ApiServerOptions {
-  handlers: { ecs: ServiceHandlers; elbv2: ServiceHandlers; ec2: ServiceHandlers };
+  /** Per service of the table (service-table.ts), operation name to handler. */
+  handlers: Partial<Record<ServiceName, ServiceHandlers>>;
   auth?: { mode: 'none' } | { mode: 'sigv4'; credentials: ReadonlyMap<string, string> };
+  /** The account in every ARN (`--account-id`); default 000000000000. */
+  accountId?: string;
+  /** Host names besides loopback that requests may name under `--auth none` (the configured `--host`). */
+  allowedHosts?: readonly string[];
   logger?: Logger;
   clock?: Clock;
   random?: Random;
@@ -33,10 +40,8 @@ export interface ApiServerOptions {
 
 export const DEFAULT_BODY_LIMIT = 10 * 1024 * 1024;
 
-type Service = 'ecs' | 'elbv2' | 'ec2';
-
 interface Call {
-  readonly service: Service;
+  readonly service: ServiceName;
   readonly protocol: WireProtocol;
   readonly model: ServiceModel;
   readonly operation: string;
@@ -44,40 +49,66 @@ interface Call {
   readonly decode: () => Record<string, unknown>;
 }
 
-const PROTOCOL: Record<Service, WireProtocol> = { ecs: 'json', elbv2: 'query', ec2: 'ec2' };
-
 function header(req: FastifyRequest, name: string): string | undefined {
   const v = req.headers[name];
   return Array.isArray(v) ? v[0] : v;
 }
 
-/** Which service and operation a request is for; throws the AWS error for a missing/unknown one. */
-export function identify(target: string | undefined, body: Buffer): Call {
+function allModels(): ServiceModel[] {
+  return SERVICE_NAMES.map((s) => loadModel(s));
+}
+
+function protocolOf(model: ServiceModel): WireProtocol {
+  return model.metadata.protocol;
+}
+
+/** A request routed to its service, before the operation is looked up (auth comes in between). */
+interface Routed {
+  readonly model: ServiceModel;
+  /** Looks up the operation; throws the AWS error for a missing/unknown one. */
+  readonly identify: () => Call;
+}
+
+/** Which service a request is for, from X-Amz-Target (JSON) or the form's Version (Query, EC2). */
+export function route(target: string | undefined, body: Buffer): Routed {
+  const models = allModels();
   if (target !== undefined) {
-    const model = loadModel('ecs');
-    const dot = target.lastIndexOf('.');
-    const operation = target.slice(dot + 1);
-    const op = model.operations.get(operation);
-    if (dot < 0 || target.slice(0, dot) !== model.metadata.targetPrefix || !op) {
-      throw new AwsError('UnknownOperationException', `Operation ${target} is not supported by this service.`);
-    }
-    return { service: 'ecs', protocol: 'json', model, operation, decode: () => decodeJsonInput(model, op, body) };
+    const model = jsonServiceFor(target, models) ?? loadModel('ecs');
+    return {
+      model,
+      identify: () => {
+        const dot = target.lastIndexOf('.');
+        const operation = target.slice(dot + 1);
+        const op = model.operations.get(operation);
+        if (dot < 0 || target.slice(0, dot) !== model.metadata.targetPrefix || !op) {
+          throw new AwsError('UnknownOperationException', `Operation ${target} is not supported by this service.`);
+        }
+        return { service: model.service, protocol: 'json', model, operation, decode: () => decodeJsonInput(model, op, body) };
+      },
+    };
   }
   const form = parseForm(body.toString('utf8'));
-  const version = form.get('Version');
   const action = form.get('Action');
-  const elbv2 = loadModel('elbv2');
-  const ec2 = loadModel('ec2');
-  const service: Service =
-    version === ec2.metadata.apiVersion || (version === undefined && action !== undefined && ec2.operations.has(action) && !elbv2.operations.has(action))
-      ? 'ec2'
-      : 'elbv2';
-  const model = service === 'ec2' ? ec2 : elbv2;
-  if (!action) throw new AwsError('MissingAction', 'Missing Action');
-  const op = model.operations.get(action);
-  if (!op) throw new AwsError('InvalidAction', `The action ${action} is not valid for this web service.`);
-  const dialect = service === 'ec2' ? 'ec2' : 'query';
-  return { service, protocol: PROTOCOL[service], model, operation: action, decode: () => decodeQueryInput(model, dialect, op, form) };
+  const model = formServiceFor(form.get('Version'), action, models);
+  return {
+    model,
+    identify: () => {
+      if (!action) throw new AwsError('MissingAction', 'Missing Action');
+      const op = model.operations.get(action);
+      if (!op) {
+        if (model.service === 'ec2' && ec2OperationNames(packageRoot()).has(action)) throw unsupported(action);
+        throw new AwsError('InvalidAction', `The action ${action} is not valid for this web service.`);
+      }
+      const protocol = protocolOf(model);
+      const dialect = protocol === 'ec2' ? 'ec2' : 'query';
+      return { service: model.service, protocol, model, operation: action, decode: () => decodeQueryInput(model, dialect, op, form) };
+    },
+  };
+}
+
+/** An EC2 action AWS has but Berth does not: the code AWS gives retired features, which tools tolerate. */
+function unsupported(action: string): AwsError {
+  return new AwsError('UnsupportedOperation', `The action ${action} is not supported by Berth (it implements the EC2 VPC, subnet, security-group and instance reads).`);
 }
 
 function protocolGuess(req: FastifyRequest, body?: Buffer): WireProtocol {
@@ -87,6 +118,18 @@ function protocolGuess(req: FastifyRequest, body?: Buffer): WireProtocol {
 
 function send(reply: FastifyReply, res: WireResponse): FastifyReply {
   return reply.code(res.status).headers(res.headers).send(res.body);
+}
+
+/** The refusal of a request from another site, in the envelope of what it asked for. */
+function crossSiteError(protocol: WireProtocol, message: string): AwsError {
+  switch (protocol) {
+    case 'json':
+      return new AwsError('AccessDeniedException', message);
+    case 'query':
+      return new AwsError('AccessDenied', message, 403);
+    case 'ec2':
+      return new AwsError('UnauthorizedOperation', message, 403);
+  }
 }
 
 export async function createApiServer(options: ApiServerOptions): Promise<FastifyInstance> {
@@ -101,10 +144,29 @@ export async function createApiServer(options: ApiServerOptions): Promise<Fastif
     if (!id) requestIds.set(req, (id = random.uuid()));
     return id;
   };
+  const accountId = options.accountId ?? ACCOUNT_ID;
+  const allowedHosts = options.allowedHosts ?? [];
   // Load the models up front: the first request should not pay for parsing 1 MB of JSON.
-  for (const s of ['ecs', 'elbv2', 'ec2'] as const) loadModel(s);
+  allModels();
 
   const app = Fastify({ logger: false, bodyLimit });
+
+  /** Why this request, made for another site, is refused (undefined: it is not). */
+  const crossSite = (req: FastifyRequest): string | undefined => {
+    const host = header(req, 'host');
+    return (auth.mode === 'none' ? hostRefusal(host, allowedHosts) : undefined) ?? originRefusal(header(req, 'origin'), host);
+  };
+  const isAwsPost = (req: FastifyRequest): boolean => req.method === 'POST' && req.url.split('?')[0] === '/';
+
+  // Every route (the console, the agent protocol, ...) refuses other sites' requests; `POST /` does
+  // it in its handler, once the body tells which protocol's envelope to answer in.
+  app.addHook('onRequest', async (req, reply) => {
+    if (isAwsPost(req)) return;
+    const refusal = crossSite(req);
+    if (refusal === undefined) return;
+    return reply.code(403).header('x-amzn-RequestId', idOf(req)).header('content-type', 'application/json')
+      .send(JSON.stringify({ code: 'AccessDeniedException', message: refusal }));
+  });
 
   await app.register(async (scope) => {
     scope.removeAllContentTypeParsers();
@@ -128,24 +190,45 @@ export async function createApiServer(options: ApiServerOptions): Promise<Fastif
       const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       reply.header('x-amzn-RequestId', requestId);
       let protocol = protocolGuess(req, body);
+      let namespace: string | undefined;
       try {
-        if (auth.mode === 'sigv4') {
-          const verdict = verifySigV4({ method: req.method, url: req.url, headers: req.headers, body }, auth.credentials, now);
-          if (!verdict.ok) throw authError(protocol, verdict.failure, verdict.message);
+        const refusal = crossSite(req);
+        if (refusal !== undefined) throw crossSiteError(protocol, refusal);
+        const target = header(req, 'x-amz-target');
+        // The body type is checked before a form body is parsed: a text/plain "form" is not one.
+        const jsonModel = target !== undefined ? jsonServiceFor(target, allModels()) ?? loadModel('ecs') : undefined;
+        const contentRefusal = contentTypeRefusal(header(req, 'content-type'), jsonModel ? { jsonVersion: jsonModel.metadata.jsonVersion ?? '1.1' } : undefined);
+        if (contentRefusal !== undefined) {
+          throw target !== undefined
+            ? new AwsError('UnknownOperationException', contentRefusal)
+            : new AwsError('MissingAction', `Missing Action: the body is read only as a form. ${contentRefusal}`);
         }
-        const call = identify(header(req, 'x-amz-target'), body);
-        protocol = call.protocol;
+        const routed = route(target, body);
+        protocol = protocolOf(routed.model);
+        namespace = routed.model.metadata.xmlNamespace;
+        let accessKeyId: string | undefined;
+        if (auth.mode === 'sigv4') {
+          const verdict = verifySigV4({ method: req.method, url: req.url, headers: req.headers, body }, auth.credentials, now, signingNameOf(routed.model));
+          if (!verdict.ok) throw authError(protocol, verdict.failure, verdict.message);
+          accessKeyId = verdict.scope.accessKeyId;
+        } else {
+          accessKeyId = parseAuthorization(header(req, 'authorization'))?.scope.accessKeyId;
+        }
+        const call = routed.identify();
         // Validation is the model's business, so a bad request is reported even for an unimplemented operation.
         const input = call.decode();
-        const handler = options.handlers[call.service][call.operation];
+        const handler = options.handlers[call.service]?.[call.operation];
         if (!handler) {
           throw call.protocol === 'json'
             ? new AwsError('UnknownOperationException', `Operation ${call.operation} is not implemented.`)
-            : new AwsError('InvalidAction', `The action ${call.operation} is not implemented.`);
+            : call.protocol === 'ec2'
+              ? unsupported(call.operation)
+              : new AwsError('InvalidAction', `The action ${call.operation} is not implemented.`);
         }
         const ctx: RequestContext = {
-          requestId, now, accountId: ACCOUNT_ID, sourceIp: req.ip,
+          requestId, now, accountId, sourceIp: req.ip,
           region: regionOf(req.headers) ?? DEFAULT_REGION,
+          ...(accessKeyId !== undefined ? { accessKeyId } : {}),
         };
         const output = await handler(input, ctx);
         const op = call.model.operations.get(call.operation)!;
@@ -158,7 +241,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<Fastif
             return reply.code(200).header('content-type', 'text/xml;charset=UTF-8').send(encodeEc2Response(call.model, op, output, requestId));
         }
       } catch (error) {
-        return send(reply, errorResponse(protocol, error, { requestId, logger }));
+        return send(reply, errorResponse(protocol, error, { requestId, logger, ...(namespace ? { namespace } : {}) }));
       }
     });
   });

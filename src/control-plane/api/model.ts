@@ -5,8 +5,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { SERVICE_TABLE, type ServiceName } from './service-table.js';
 
-export type ServiceName = 'ecs' | 'elbv2' | 'ec2';
+export type { ServiceName };
 
 export type ShapeType =
   | 'structure' | 'list' | 'map' | 'string' | 'integer' | 'long' | 'boolean'
@@ -87,12 +88,6 @@ export class ServiceModel {
   }
 }
 
-const files: Record<ServiceName, string> = {
-  ecs: 'ecs-2014-11-13.service.json',
-  elbv2: 'elbv2-2015-12-01.service.json',
-  ec2: 'ec2-2016-11-15.subset.service.json',
-};
-
 /** The folder holding package.json, whether we run from src/ (tsx) or dist/src/ (tsc). */
 export function packageRoot(from: string = dirname(fileURLToPath(import.meta.url))): string {
   let dir = from;
@@ -109,7 +104,7 @@ const cache = new Map<ServiceName, ServiceModel>();
 export function loadModel(service: ServiceName): ServiceModel {
   let model = cache.get(service);
   if (!model) {
-    const path = join(packageRoot(), 'vendor', 'aws-models', files[service]);
+    const path = join(packageRoot(), 'vendor', 'aws-models', SERVICE_TABLE[service].file);
     // Documentation strings are most of the bytes; drop them so the resident model stays small.
     const raw = JSON.parse(readFileSync(path, 'utf8'), (k, v) => (k === 'documentation' ? undefined : v));
     model = new ServiceModel(service, raw.metadata, raw.operations, raw.shapes);

@@ -20,6 +20,8 @@ export interface RequestContext {
   readonly now: number;
   /** The client's socket address. */
   readonly sourceIp: string;
+  /** The access key the request was signed with (verified under `--auth sigv4`, as claimed otherwise). */
+  readonly accessKeyId?: string;
 }
 
 export type OperationHandler = (input: any, ctx: RequestContext) => Promise<unknown>;
@@ -27,5 +29,6 @@ export type OperationHandler = (input: any, ctx: RequestContext) => Promise<unkn
 /** Operation name (as in the model, e.g. `CreateCluster`) to handler. */
 export type ServiceHandlers = Readonly<Record<string, OperationHandler>>;
 
+/** The default of `--account-id`: the account in every ARN. */
 export const ACCOUNT_ID = '000000000000';
 export const DEFAULT_REGION = 'us-east-1';

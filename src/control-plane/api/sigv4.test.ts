@@ -69,6 +69,13 @@ describe('SigV4', () => {
     assert.equal(failure({ ...vanilla, headers: { authorization: 'AWS4-HMAC-SHA256 nonsense' } }), 'malformed');
   });
 
+  test('a signature scoped to another service is refused when the service is named', () => {
+    const req = signed('{}');
+    assert.equal(verifySigV4(req, creds, NOW, 'ecs').ok, true);
+    assert.deepEqual(verifySigV4(req, creds, NOW, 's3'), { ok: false, failure: 'wrong-service', message: "Credential should be scoped to correct service: 's3'." });
+    assert.equal(verifySigV4(req, creds, NOW).ok, true, 'no service named: any scope');
+  });
+
   test('a request dated more than 15 minutes away has expired', () => {
     const old = signed('{}', { amzDate: '20261123T182000Z' });
     const v = verifySigV4(old, creds, NOW);
@@ -77,7 +84,7 @@ describe('SigV4', () => {
   });
 
   test('each protocol names the failures its own way', () => {
-    assert.deepEqual([authError('json', 'unknown-key', 'm').code, authError('json', 'unknown-key', 'm').status], ['UnrecognizedClientException', 403]);
+    assert.deepEqual([authError('json', 'unknown-key', 'm').code, authError('json', 'unknown-key', 'm').status], ['UnrecognizedClientException', 400]);
     assert.equal(authError('json', 'bad-signature', 'm').code, 'InvalidSignatureException');
     assert.equal(authError('json', 'missing', 'm').code, 'MissingAuthenticationTokenException');
     assert.equal(authError('query', 'unknown-key', 'm').code, 'InvalidClientTokenId');

@@ -14,22 +14,25 @@ export {
 
 /**
  * The codes each protocol family uses (Coral JSON vs AWS Query vs EC2): JSON says
- * UnrecognizedClientException / InvalidSignatureException / MissingAuthenticationTokenException;
- * Query says InvalidClientTokenId / SignatureDoesNotMatch / MissingAuthenticationToken; EC2 says
- * AuthFailure (401) for both a bad key and a bad signature and RequestExpired for skew.
+ * UnrecognizedClientException / InvalidSignatureException / MissingAuthenticationTokenException, all
+ * HTTP 400 as Coral answers them (the ECS model's errors are client faults without a status);
+ * Query says InvalidClientTokenId / SignatureDoesNotMatch / MissingAuthenticationToken (403); EC2
+ * says AuthFailure (401) for both a bad key and a bad signature and RequestExpired for skew.
  */
 const CODES: Record<WireProtocol, Record<AuthFailure, [string, number]>> = {
   json: {
-    missing: ['MissingAuthenticationTokenException', 403],
-    malformed: ['IncompleteSignatureException', 403],
-    'unknown-key': ['UnrecognizedClientException', 403],
-    'bad-signature': ['InvalidSignatureException', 403],
-    expired: ['InvalidSignatureException', 403],
+    missing: ['MissingAuthenticationTokenException', 400],
+    malformed: ['IncompleteSignatureException', 400],
+    'unknown-key': ['UnrecognizedClientException', 400],
+    'wrong-service': ['InvalidSignatureException', 400],
+    'bad-signature': ['InvalidSignatureException', 400],
+    expired: ['InvalidSignatureException', 400],
   },
   query: {
     missing: ['MissingAuthenticationToken', 403],
     malformed: ['IncompleteSignature', 403],
     'unknown-key': ['InvalidClientTokenId', 403],
+    'wrong-service': ['SignatureDoesNotMatch', 403],
     'bad-signature': ['SignatureDoesNotMatch', 403],
     expired: ['SignatureDoesNotMatch', 403],
   },
@@ -37,6 +40,7 @@ const CODES: Record<WireProtocol, Record<AuthFailure, [string, number]>> = {
     missing: ['MissingAuthenticationToken', 401],
     malformed: ['IncompleteSignature', 401],
     'unknown-key': ['AuthFailure', 401],
+    'wrong-service': ['AuthFailure', 401],
     'bad-signature': ['AuthFailure', 401],
     expired: ['RequestExpired', 400],
   },

@@ -42,8 +42,10 @@ describe('wire errors', () => {
     assert.equal(statusOf(new AwsError('PriorRequestNotComplete', 'x')), 429);
     assert.equal(statusOf(new AwsError('InsufficientCapacity', 'x')), 500);
     assert.equal(statusOf(new AwsError('ServerException', 'x')), 500);
-    assert.equal(statusOf(new AwsError('AccessDeniedException', 'x')), 403);
-    assert.equal(statusOf(new AwsError('UnrecognizedClientException', 'x')), 403);
+    // Coral (ECS JSON) answers its auth codes with 400; the Query family with 403.
+    assert.equal(statusOf(new AwsError('AccessDeniedException', 'x')), 400);
+    assert.equal(statusOf(new AwsError('UnrecognizedClientException', 'x')), 400);
+    assert.equal(statusOf(new AwsError('InvalidClientTokenId', 'x')), 403);
     assert.equal(statusOf(new AwsError('ThrottlingException', 'x')), 400);
     assert.equal(statusOf(new AwsError('ClusterNotFoundException', 'x')), 400);
     assert.equal(statusOf(new AwsError('Custom', 'x', 503)), 503);

@@ -9,7 +9,7 @@ import type { FastifyInstance } from 'fastify';
 import { createHash, createHmac } from 'node:crypto';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { MemoryStore } from '../../store/memory-store.js';
-import { systemClock } from '../../platform/clock.js';
+import { ManualClock, systemClock } from '../../platform/clock.js';
 import { seededRandom } from '../../platform/random.js';
 import { createApiServer } from '../api/api-server.js';
 import { createEcsHandlers } from '../ecs/ecs-handlers.js';
@@ -179,6 +179,23 @@ describe('console API', () => {
     });
     assert.equal(aws.statusCode, 200);
     assert.deepEqual(aws.json(), { clusterArns: [] });
+  });
+
+  test('sign-in is throttled: 300 wrong guesses at once reach the key check 5 times; the rest wait', async () => {
+    const clock = new ManualClock();
+    const w = await world({ auth: { mode: 'sigv4', credentials: new Map([['AKIDCONSOLE', 'console-secret']]) }, clock });
+    apps.push(w.app);
+    const answers = await Promise.all(Array.from({ length: 300 }, (_, i) => w.post('/login', { accessKeyId: 'AKIDCONSOLE', secretAccessKey: `guess-${i}` })));
+    const counts = new Map<number, number>();
+    for (const a of answers) counts.set(a.statusCode, (counts.get(a.statusCode) ?? 0) + 1);
+    assert.deepEqual([...counts].sort(), [[403, 5], [429, 295]]);
+    const throttled = answers.find((a) => a.statusCode === 429)!;
+    assert.equal(throttled.json().code, 'ThrottlingException');
+    assert.equal(throttled.headers['retry-after'], '3');
+    // Even the right key waits: a throttled answer must not tell right from wrong.
+    assert.equal((await w.post('/login', { accessKeyId: 'AKIDCONSOLE', secretAccessKey: 'console-secret' })).statusCode, 429);
+    clock.advance(3_000);
+    assert.equal((await w.post('/login', { accessKeyId: 'AKIDCONSOLE', secretAccessKey: 'console-secret' })).statusCode, 200);
   });
 
   test('under sigv4 the console wants the API keys: a session cookie or a signed request', async () => {

@@ -16,6 +16,7 @@ import { caller, consoleReads, type ConsoleHandlers } from './console-reads.js';
 import { consoleWrites } from './console-writes.js';
 import { clearedSessionCookie, ConsoleSessions, cookieValue, SESSION_COOKIE, sessionCookie, type ConsoleAuth } from './console-session.js';
 import { EventStream } from './event-stream.js';
+import { SignInThrottle } from './sign-in-throttle.js';
 import { staticFile } from './static-files.js';
 import { trafficSample, type TrafficStatsSource } from './traffic-stats.js';
 
@@ -27,9 +28,13 @@ export interface ConsoleDeps {
   readonly webRoot?: string;
   /** Pass the API's own auth: under sigv4 the console wants the same keys. */
   readonly auth?: ConsoleAuth;
+  /** The account in every ARN (`--account-id`); default 000000000000. */
+  readonly accountId?: string;
   readonly clock?: Clock;
   readonly random?: Random;
   readonly logger?: Logger;
+  /** How fast sign-in may be tried; default: 5 at once per client then 1 per 3 s, 20 then 1/s overall. */
+  readonly signInThrottle?: SignInThrottle;
   /** SSE timings, shorter in tests. */
   readonly heartbeatMs?: number;
   readonly sampleMs?: number;
@@ -46,10 +51,11 @@ export function consolePlugin(deps: ConsoleDeps): FastifyPluginAsync {
   const logger = deps.logger ?? silentLogger;
   const auth = deps.auth ?? { mode: 'none' };
   const sessions = auth.mode === 'sigv4' ? new ConsoleSessions(auth.credentials, random) : undefined;
+  const throttle = deps.signInThrottle ?? new SignInThrottle(undefined, undefined, clock.now());
   const rawBodies = new WeakMap<FastifyRequest, Buffer>();
 
   const ctxOf = (req: FastifyRequest): RequestContext => ({
-    requestId: random.uuid(), region: DEFAULT_REGION, accountId: ACCOUNT_ID, now: clock.now(), sourceIp: req.ip,
+    requestId: random.uuid(), region: DEFAULT_REGION, accountId: deps.accountId ?? ACCOUNT_ID, now: clock.now(), sourceIp: req.ip,
   });
   const forRequest = (req: FastifyRequest) => {
     const call = caller(deps.handlers, () => ctxOf(req));
@@ -112,6 +118,13 @@ export function consolePlugin(deps: ConsoleDeps): FastifyPluginAsync {
     }));
     app.post(`${CONSOLE_PREFIX}/login`, async (req, reply) => {
       if (!sessions) return { signedIn: true };
+      // Before the key is looked at: a refused attempt must not tell whether the key was right.
+      const verdict = throttle.attempt(req.ip, clock.now());
+      if (!verdict.ok) {
+        const seconds = Math.max(1, Math.ceil(verdict.retryAfterMs / 1000));
+        reply.header('retry-after', String(seconds));
+        throw new AwsError('ThrottlingException', `Too many sign-in attempts; try again in ${seconds} s.`, 429);
+      }
       const body = (req.body ?? {}) as { accessKeyId?: unknown; secretAccessKey?: unknown };
       const token = typeof body.accessKeyId === 'string' && typeof body.secretAccessKey === 'string'
         ? sessions.signIn(body.accessKeyId, body.secretAccessKey, clock.now())
