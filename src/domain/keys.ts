@@ -34,6 +34,24 @@ export const keys = {
   securityGroup: (sgId: string) => `/berth/ec2/security-groups/${sgId}`,
   securityGroups: () => `/berth/ec2/security-groups/`,
 
-  /** Tags of any resource, by ARN (ECS and ELBv2 alike). */
+  /** Parameter Store parameters, by region and name (names are unique per region and account). */
+  ssmParameter: (region: string, name: string) => `/berth/ssm/parameters/${region}/${encodeURIComponent(name)}`,
+  ssmParameters: (region: string) => `/berth/ssm/parameters/${region}/`,
+  /** Secrets Manager secrets, by region and name. */
+  secret: (region: string, name: string) => `/berth/secretsmanager/secrets/${region}/${encodeURIComponent(name)}`,
+  secrets: (region: string) => `/berth/secretsmanager/secrets/${region}/`,
+
+  /** CloudWatch Logs: groups, their streams, and each stream's events in chunks (one per PutLogEvents). */
+  logGroup: (region: string, group: string) => `/berth/logs/groups/${region}/${encodeURIComponent(group)}`,
+  logGroups: (region: string) => `/berth/logs/groups/${region}/`,
+  logStream: (region: string, group: string, stream: string) =>
+    `/berth/logs/streams/${region}/${encodeURIComponent(group)}/${encodeURIComponent(stream)}`,
+  logStreamsOf: (region: string, group: string) => `/berth/logs/streams/${region}/${encodeURIComponent(group)}/`,
+  logChunk: (region: string, group: string, stream: string, seq: number) =>
+    `/berth/logs/chunks/${region}/${encodeURIComponent(group)}/${encodeURIComponent(stream)}/${String(seq).padStart(12, '0')}`,
+  logChunksOf: (region: string, group: string, stream?: string) =>
+    `/berth/logs/chunks/${region}/${encodeURIComponent(group)}/${stream === undefined ? '' : `${encodeURIComponent(stream)}/`}`,
+
+  /** Tags of any resource, by ARN (ECS, ELBv2, SSM and Secrets Manager alike). */
   tags: (arn: string) => `/berth/tags/${encodeURIComponent(arn)}`,
 } as const;

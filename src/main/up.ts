@@ -18,6 +18,10 @@ import { createEcsHandlers } from '../control-plane/ecs/ecs-handlers.js';
 import { createElbv2Handlers } from '../control-plane/elbv2/elbv2-handlers.js';
 import { createEc2Handlers } from '../control-plane/ec2/ec2-handlers.js';
 import { createStsHandlers } from '../control-plane/sts/sts-handlers.js';
+import { createSsmHandlers } from '../control-plane/ssm/ssm-handlers.js';
+import { createSecretsManagerHandlers } from '../control-plane/secrets-manager/secrets-manager-handlers.js';
+import { createLogsHandlers } from '../control-plane/logs/logs-handlers.js';
+import { loadOrCreateSealedBox } from '../platform/sealed-box.js';
 import { AgentService, type LogSource } from '../control-plane/agent-api/agent-service.js';
 import { registerAgentRoutes } from '../control-plane/agent-api/agent-routes.js';
 import { InProcessControlPlaneClient } from '../control-plane/agent-api/in-process-client.js';
@@ -86,11 +90,16 @@ export async function startBerth(config: UpConfig, logger: Logger, options: Star
     stoppers.push(() => lb.stop());
 
     const handlerDeps = { store, clock, random, logger };
+    // Secret values (SSM SecureString, Secrets Manager) are sealed under this key, kept beside the database.
+    const sealedBox = loadOrCreateSealedBox(join(dataDir, 'secrets.key'));
     const handlers = {
       ecs: createEcsHandlers({ ...handlerDeps, quotas: config.ecsQuotas }),
       elbv2: createElbv2Handlers({ ...handlerDeps, checkListenerPort: lb.checkListenerPort }),
       ec2: createEc2Handlers(handlerDeps),
       sts: createStsHandlers(),
+      ssm: createSsmHandlers({ store, sealedBox }),
+      secretsmanager: createSecretsManagerHandlers({ store, random, sealedBox }),
+      logs: createLogsHandlers({ store }),
     };
     const ctx = (): RequestContext => ({
       requestId: random.uuid(),

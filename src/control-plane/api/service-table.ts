@@ -13,6 +13,9 @@ export const SERVICE_TABLE = {
   elbv2: { file: 'elbv2-2015-12-01.service.json' },
   ec2: { file: 'ec2-2016-11-15.subset.service.json' },
   sts: { file: 'sts-2011-06-15.service.json' },
+  ssm: { file: 'ssm-2014-11-06.service.json' },
+  secretsmanager: { file: 'secretsmanager-2017-10-17.service.json' },
+  logs: { file: 'logs-2014-03-28.service.json' },
 } as const satisfies Record<string, { readonly file: string }>;
 
 export type ServiceName = keyof typeof SERVICE_TABLE;

@@ -1,0 +1,14 @@
+/** The CloudWatch Logs operations Berth serves, by model operation name. */
+import type { Store } from '../../store/store.js';
+import type { ServiceHandlers } from '../api/operation.js';
+import { logEventHandlers } from './log-events.js';
+import { logGroupHandlers } from './log-groups.js';
+import { logStreamHandlers } from './log-streams.js';
+
+export interface LogsDeps {
+  readonly store: Store;
+}
+
+export function createLogsHandlers(deps: LogsDeps): ServiceHandlers {
+  return { ...logGroupHandlers(deps), ...logStreamHandlers(deps), ...logEventHandlers(deps) };
+}

@@ -1,0 +1,9 @@
+/** The Secrets Manager operations Berth serves, by model operation name. */
+import type { ServiceHandlers } from '../api/operation.js';
+import { secretHandlers, type SecretsManagerDeps } from './secrets.js';
+
+export type { SecretsManagerDeps } from './secrets.js';
+
+export function createSecretsManagerHandlers(deps: SecretsManagerDeps): ServiceHandlers {
+  return secretHandlers(deps);
+}
