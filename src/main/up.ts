@@ -11,6 +11,10 @@ import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { UpConfig } from './config.js';
 import { readCredentialsFile } from './credentials-file.js';
 import { SqliteStore } from '../store/sqlite-store.js';
+import { lockDataDir } from '../store/sqlite-lock.js';
+import { storePath } from '../store/sqlite-backup.js';
+import { raiseFdLimit } from './fd-limit.js';
+import { healthRoute } from '../control-plane/api/health-route.js';
 import type { Store } from '../store/store.js';
 import { createApiServer } from '../control-plane/api/api-server.js';
 import { createEcsHandlers } from '../control-plane/ecs/ecs-handlers.js';
@@ -62,10 +66,19 @@ export async function startBerth(config: UpConfig, logger: Logger, options: Star
   const random = options.random ?? systemRandom;
   const dataDir = resolve(config.dataDir);
   mkdirSync(dataDir, { recursive: true });
-  const store = SqliteStore.open(join(dataDir, 'berth.db'));
+  const fdLimit = raiseFdLimit(logger);
+  // One owner per data dir, before anything reads or writes it; released last, held until exit.
+  const lock = lockDataDir(dataDir);
+  let store: SqliteStore;
+  try {
+    store = SqliteStore.open(storePath(dataDir));
+  } catch (err) {
+    lock.release();
+    throw err;
+  }
   // "No state yet": the demo stack is created once, on the first start of a data dir.
   const firstStart = (await store.revision()) === 0;
-  const stoppers: Stopper[] = [() => store.close()];
+  const stoppers: Stopper[] = [() => lock.release(), () => store.close()];
   const stopAll = async (): Promise<void> => {
     for (const stop of stoppers.reverse().splice(0)) {
       try {
@@ -119,6 +132,7 @@ export async function startBerth(config: UpConfig, logger: Logger, options: Star
     const consoleBuilt = existsSync(join(webRoot, 'index.html'));
     if (!consoleBuilt) logger.warn({ webRoot }, 'the web console is not built (npx vite build); / explains how');
     const plugins: FastifyPluginAsync[] = [
+      healthRoute({ store: () => store.health(), ...(fdLimit ? { fdLimit } : {}) }),
       async (app) => registerAgentRoutes(app, { service: agentService, auth: apiAuth, clock }),
       lb.metricsPlugin,
       consolePlugin({
