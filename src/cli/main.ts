@@ -10,6 +10,8 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 import { runUp, UP_FLAGS_HELP } from './daemons/up.js';
 import { runAgent, AGENT_FLAGS_HELP } from './daemons/agent.js';
 import { describeError } from './cli-error.js';
+import { runBackup } from './local/backup.js';
+import { runRestore } from './local/restore.js';
 import { runVerb, verbs, verbSummaries } from './verbs.js';
 
 const usage = `usage: berth <command> [flags]        (berth <command> --help for its flags)
@@ -18,6 +20,8 @@ commands:
   up        run everything on this machine (API, store, controllers, one agent, one load-balancer node)
   server    the control plane and a load-balancer node, for agents on other hosts
   agent     run tasks on this host for a server elsewhere (berth agent --server URL --advertise-ip IP)
+  backup    copy the store of a data dir while Berth runs (berth backup --out FILE [--data-dir DIR])
+  restore   put a backup in place in a data dir no Berth runs on (berth restore FILE [--data-dir DIR])
 ${verbSummaries()}
 
 Exit codes: 0 ok, 1 API error, 2 usage error, 3 deployment FAILED or rolled back.
@@ -35,6 +39,10 @@ async function main(argv: string[]): Promise<number> {
       return runUp(rest, false);
     case 'agent':
       return runAgent(rest);
+    case 'backup':
+      return runBackup(rest);
+    case 'restore':
+      return runRestore(rest);
     case undefined:
     case 'help':
     case '--help':

@@ -5,7 +5,7 @@
  * database of a data dir that no Berth owns; it takes the data-dir lock itself for the duration.
  */
 import Database from 'better-sqlite3';
-import { existsSync, renameSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { checkStoreFile, StoreFileError } from './sqlite-integrity.js';
 import { DataDirLockedError, lockDataDir } from './sqlite-lock.js';
@@ -54,6 +54,7 @@ export interface RestoreResult {
 
 export async function restoreStore(backup: string, dataDir: string): Promise<RestoreResult> {
   if (!existsSync(backup)) throw new StoreFileError(`no backup file at ${backup}`);
+  mkdirSync(dataDir, { recursive: true });
   let lock;
   try {
     lock = lockDataDir(dataDir);
