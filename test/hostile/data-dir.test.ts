@@ -8,7 +8,8 @@ import { spawn } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, truncateSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateClusterCommand, DescribeClustersCommand, ECSClient } from '@aws-sdk/client-ecs';
+import { connect, type Socket } from 'node:net';
+import { CreateClusterCommand, DescribeClustersCommand, DescribeTasksCommand, ECSClient, RegisterTaskDefinitionCommand, RunTaskCommand } from '@aws-sdk/client-ecs';
 import { repoRoot, startBerthProcess, type BerthProcess } from '../support/berth-process.js';
 import { berthCli } from '../integration/cli-harness.js';
 import { parseNofile } from '../../src/main/fd-limit.js';
@@ -123,25 +124,82 @@ describe('berth backup and berth restore', () => {
   });
 });
 
+/** `berth <command>` under `prlimit --nofile=soft:hard`, until it is up. */
+async function underLimit(soft: number, hard: number, command: 'up' | 'server', logLevel: string) {
+  const dir = freshDir();
+  const child = spawn(
+    'prlimit',
+    [`--nofile=${soft}:${hard}`, process.execPath, '--import', 'tsx', join(repoRoot, 'src/cli/main.ts'), command, '--data-dir', dir, '--api-port', '0', '--no-demo', '--runtime', 'process', '--log-level', logLevel],
+    { cwd: repoRoot, env: { ...process.env, NODE_OPTIONS: '' }, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let out = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (out += d));
+  const deadline = Date.now() + 30_000;
+  while (!/Berth is up/.test(out)) {
+    if (Date.now() > deadline || child.exitCode !== null) {
+      child.kill('SIGKILL');
+      throw new Error(`berth ${command} did not start:\n${out}`);
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return { child, apiUrl: /API: (http:\/\/\S+)/.exec(out)![1]!, output: () => out };
+}
+
 describe('open files', () => {
+  test("idle connections past the fd limit, while a task's log is tailed, do not end the process", async () => {
+    const b = await underLimit(160, 160, 'up', 'warn');
+    const sockets: Socket[] = [];
+    try {
+      const ecs = client(b.apiUrl);
+      await ecs.send(new RegisterTaskDefinitionCommand({
+        family: `chatty-${suffix}`,
+        containerDefinitions: [{ name: 'c', image: 'sample-app', memory: 32, entryPoint: [process.execPath, '-e', 'setInterval(() => console.log("tick " + Date.now()), 20)'] }],
+      }));
+      const taskArn = (await ecs.send(new RunTaskCommand({ taskDefinition: `chatty-${suffix}` }))).tasks![0]!.taskArn!;
+      const deadline = Date.now() + 20_000;
+      while ((await ecs.send(new DescribeTasksCommand({ tasks: [taskArn] }))).tasks?.[0]?.lastStatus !== 'RUNNING') {
+        if (Date.now() > deadline) throw new Error('task did not start');
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const { port } = new URL(b.apiUrl);
+      for (let i = 0; i < 300; i++) {
+        const s = connect(Number(port), '127.0.0.1');
+        s.on('error', () => undefined);
+        sockets.push(s);
+      }
+      // The tailer polls every 100 ms: several polls run out of descriptors meanwhile.
+      const until = Date.now() + 1500;
+      while (Date.now() < until) {
+        assert.equal(b.child.exitCode, null, b.output());
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      for (const s of sockets.splice(0)) s.destroy();
+      const t = Date.now() + 10_000;
+      for (;;) {
+        try {
+          await ecs.send(new CreateClusterCommand({ clusterName: `after-emfile-${suffix}` }));
+          break;
+        } catch (err) {
+          if (Date.now() > t) throw err;
+          await new Promise((r) => setTimeout(r, 100));
+        }
+      }
+      assert.equal(b.child.exitCode, null, b.output());
+      assert.doesNotMatch(b.output(), /EMFILE/);
+    } finally {
+      for (const s of sockets) s.destroy();
+      b.child.kill('SIGKILL');
+    }
+  });
+
   test('after start the soft limit is the hard limit, and the limit is logged', async () => {
     const { hard } = parseNofile(readFileSync('/proc/self/limits', 'utf8'))!;
     const soft = Math.min(1024, hard);
-    const dir = freshDir();
-    const child = spawn('prlimit', [`--nofile=${soft}:${hard}`, process.execPath, '--import', 'tsx', join(repoRoot, 'src/cli/main.ts'), 'server', '--data-dir', dir, '--api-port', '0', '--log-level', 'info'], {
-      cwd: repoRoot,
-      env: { ...process.env, NODE_OPTIONS: '' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => (out += d));
+    const b = await underLimit(soft, hard, 'server', 'info');
+    const child = b.child;
+    const out = b.output();
     try {
-      const deadline = Date.now() + 30_000;
-      while (!/Berth is up/.test(out)) {
-        if (Date.now() > deadline || child.exitCode !== null) throw new Error(`berth server did not start:\n${out}`);
-        await new Promise((r) => setTimeout(r, 50));
-      }
       const limit = parseNofile(readFileSync(`/proc/${child.pid}/limits`, 'utf8'))!;
       assert.equal(limit.soft, hard);
       assert.equal(limit.hard, hard);
