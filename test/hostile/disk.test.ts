@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateClusterCommand, DescribeClustersCommand, ECSClient, ListClustersCommand } from '@aws-sdk/client-ecs';
 import { parseUpConfig } from '../../src/main/config.js';
+import { SqliteStore } from '../../src/store/sqlite-store.js';
 import { startBerth, type RunningBerth } from '../../src/main/up.js';
 import { silentLogger } from '../../src/platform/logger.js';
 import type { HealthReport } from '../../src/control-plane/api/health-route.js';
@@ -114,6 +115,45 @@ describe('a full disk', () => {
       assert.equal(d.clusters?.length, acked.length);
     } finally {
       await berth.stop();
+    }
+  });
+
+  test('every write acknowledged before the disk filled survives kill -9 of the writer and a reopen', async () => {
+    const dir = join(mountPoint, 'writer');
+    execFileSync('mkdir', ['-p', dir]);
+    const path = join(dir, 'berth.db');
+    const writer = spawn(process.execPath, ['--import', 'tsx', join(process.cwd(), 'src/store/sqlite-writer.fixture.ts'), path], {
+      env: { ...process.env, NODE_OPTIONS: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    writer.stdout.on('data', (d) => (out += d));
+    writer.stderr.resume();
+    const exited = new Promise<void>((r) => writer.once('exit', () => r()));
+    await until('the writer to acknowledge writes', async () => (out.split('\n').length > 200 ? true : undefined));
+    // Fill the disk under the writer; its puts start failing, then kill -9 it.
+    const fillerPath = join(mountPoint, 'filler-writer');
+    const fd = openSync(fillerPath, 'w');
+    try {
+      for (;;) writeSync(fd, Buffer.alloc(16 * 1024));
+    } catch {
+      /* full */
+    } finally {
+      closeSync(fd);
+    }
+    await new Promise((r) => setImmediate(r));
+    writer.kill('SIGKILL');
+    await exited;
+    rmSync(fillerPath);
+    const acked = out.split('\n').filter((l) => /^\d+ \d+$/.test(l)).map((l) => Number(l.split(' ')[0]));
+    assert.ok(acked.length > 200);
+    const store = SqliteStore.open(path);
+    try {
+      const keys = new Set((await store.list('/crash/')).records.map((r) => r.key));
+      const lost = acked.filter((i) => !keys.has(`/crash/${String(i).padStart(8, '0')}`));
+      assert.deepEqual(lost, []);
+    } finally {
+      await store.close();
     }
   });
 });
