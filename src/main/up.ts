@@ -156,6 +156,9 @@ export async function startBerth(config: UpConfig, logger: Logger, options: Star
     });
     stoppers.push(() => api.close());
     await api.listen({ host: config.host, port: config.apiPort });
+    // A failed accept (EMFILE, when libuv's spare descriptor is gone too) is an 'error' event on the
+    // server: logged, never uncaught; the listener keeps serving once descriptors are back.
+    api.server.on('error', (err) => logger.warn({ err }, 'API server: accept failed'));
 
     const liveness = startAgentLiveness({ store, clock, heartbeats: agentService.heartbeats, timeoutMs: config.agentTimeoutMs });
     stoppers.push(() => liveness.stop());
