@@ -10,8 +10,6 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 import { runUp, UP_FLAGS_HELP } from './daemons/up.js';
 import { runAgent, AGENT_FLAGS_HELP } from './daemons/agent.js';
 import { describeError } from './cli-error.js';
-import { runBackup } from './local/backup.js';
-import { runRestore } from './local/restore.js';
 import { runVerb, verbs, verbSummaries } from './verbs.js';
 
 const usage = `usage: berth <command> [flags]        (berth <command> --help for its flags)
@@ -39,10 +37,11 @@ async function main(argv: string[]): Promise<number> {
       return runUp(rest, false);
     case 'agent':
       return runAgent(rest);
+    // Loaded on demand: the verbs that only talk to the API need not load SQLite.
     case 'backup':
-      return runBackup(rest);
+      return (await import('./local/backup.js')).runBackup(rest);
     case 'restore':
-      return runRestore(rest);
+      return (await import('./local/restore.js')).runRestore(rest);
     case undefined:
     case 'help':
     case '--help':
