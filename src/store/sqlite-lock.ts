@@ -24,7 +24,13 @@ export interface DataDirLock {
 export function lockDataDir(dir: string, pid: number = process.pid): DataDirLock {
   const lockPath = join(dir, 'berth.lock');
   const pidPath = join(dir, 'berth.pid');
-  const db = new Database(lockPath);
+  let db: Database.Database;
+  try {
+    db = new Database(lockPath);
+  } catch (err) {
+    // A data dir that is not writable, or not a directory: say which file, in one line.
+    throw new Error(`cannot lock the data dir: ${lockPath}: ${(err as Error).message}`);
+  }
   try {
     // No waiting: a second owner is refused at once.
     db.pragma('busy_timeout = 0');
