@@ -57,6 +57,9 @@ export async function startAgentLogServer(options: {
     server.once('error', reject);
     server.listen(options.port, options.host, () => resolve());
   });
+  // After listen, an accept that fails (EMFILE when libuv's spare descriptor is gone) is an
+  // 'error' event; with no listener it would be uncaught and end the agent.
+  server.on('error', (err) => options.logger.warn({ err }, 'log server: accept failed'));
   const port = (server.address() as AddressInfo).port;
   options.logger.info({ host: options.host, port, signed: credentials !== undefined }, 'serving container logs');
   return {

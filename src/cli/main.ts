@@ -18,6 +18,8 @@ commands:
   up        run everything on this machine (API, store, controllers, one agent, one load-balancer node)
   server    the control plane and a load-balancer node, for agents on other hosts
   agent     run tasks on this host for a server elsewhere (berth agent --server URL --advertise-ip IP)
+  backup    copy the store of a data dir while Berth runs (berth backup --out FILE [--data-dir DIR])
+  restore   put a backup in place in a data dir no Berth runs on (berth restore FILE [--data-dir DIR])
 ${verbSummaries()}
 
 Exit codes: 0 ok, 1 API error, 2 usage error, 3 deployment FAILED or rolled back.
@@ -35,6 +37,11 @@ async function main(argv: string[]): Promise<number> {
       return runUp(rest, false);
     case 'agent':
       return runAgent(rest);
+    // Loaded on demand: the verbs that only talk to the API need not load SQLite.
+    case 'backup':
+      return (await import('./local/backup.js')).runBackup(rest);
+    case 'restore':
+      return (await import('./local/restore.js')).runRestore(rest);
     case undefined:
     case 'help':
     case '--help':

@@ -11,9 +11,10 @@ import { ps } from './commands/ps.js';
 import { rollback } from './commands/rollback.js';
 import { scale } from './commands/scale.js';
 import { services } from './commands/services.js';
+import { status } from './commands/status.js';
 import { targets } from './commands/targets.js';
 
-export const verbs: readonly Command[] = [apply, ps, services, targets, events, logs, deploy, rollback, scale, drain];
+export const verbs: readonly Command[] = [apply, ps, services, targets, events, logs, deploy, rollback, scale, drain, status];
 
 export function verbSummaries(): string {
   const width = Math.max(...verbs.map((v) => v.name.length));

@@ -12,6 +12,7 @@ test('a new data dir is 0700 and the database 0600, even under a permissive umas
     const dir = join(root, 'a', 'data');
     ensurePrivateDir(dir);
     assert.equal(statSync(dir).mode & 0o777, 0o700);
+    writeFileSync(join(dir, 'berth.db'), 'new');
     ensurePrivateFile(join(dir, 'berth.db'));
     assert.equal(statSync(join(dir, 'berth.db')).mode & 0o777, 0o600);
     // An existing, readable database is narrowed; its content stays.

@@ -12,6 +12,10 @@ import type { UpConfig } from './config.js';
 import { readCredentialsFile } from './credentials-file.js';
 import { ensurePrivateDir, ensurePrivateFile } from './private-files.js';
 import { SqliteStore } from '../store/sqlite-store.js';
+import { lockDataDir } from '../store/sqlite-lock.js';
+import { storePath } from '../store/sqlite-backup.js';
+import { raiseFdLimit } from './fd-limit.js';
+import { healthRoute } from '../control-plane/api/health-route.js';
 import type { Store } from '../store/store.js';
 import { createApiServer } from '../control-plane/api/api-server.js';
 import { createEcsHandlers } from '../control-plane/ecs/ecs-handlers.js';
@@ -69,11 +73,22 @@ export async function startBerth(config: UpConfig, logger: Logger, options: Star
   const dataDir = resolve(config.dataDir);
   // The database holds task environment values: only this user may read it.
   ensurePrivateDir(dataDir);
-  ensurePrivateFile(join(dataDir, 'berth.db'));
-  const store = SqliteStore.open(join(dataDir, 'berth.db'));
+  const fdLimit = raiseFdLimit(logger);
+  // One owner per data dir, before anything reads or writes it; released last, held until exit.
+  const lock = lockDataDir(dataDir);
+  let store: SqliteStore;
+  try {
+    store = SqliteStore.open(storePath(dataDir));
+    // A new database (and its WAL and SHM, made at open) got the umask's mode; SQLite makes later
+    // WAL and SHM files with the database's mode, so narrowing the three once is enough.
+    for (const suffix of ['', '-wal', '-shm']) ensurePrivateFile(storePath(dataDir) + suffix);
+  } catch (err) {
+    lock.release();
+    throw err;
+  }
   // "No state yet": the demo stack is created once, on the first start of a data dir.
   const firstStart = (await store.revision()) === 0;
-  const stoppers: Stopper[] = [() => store.close()];
+  const stoppers: Stopper[] = [() => lock.release(), () => store.close()];
   const stopAll = async (): Promise<void> => {
     for (const stop of stoppers.reverse().splice(0)) {
       try {
@@ -133,6 +148,7 @@ export async function startBerth(config: UpConfig, logger: Logger, options: Star
     const consoleBuilt = existsSync(join(webRoot, 'index.html'));
     if (!consoleBuilt) logger.warn({ webRoot }, 'the web console is not built (npx vite build); / explains how');
     const plugins: FastifyPluginAsync[] = [
+      healthRoute({ store: () => store.health(), ...(fdLimit ? { fdLimit } : {}) }),
       async (app) => registerAgentRoutes(app, { service: agentService, auth: apiAuth, clock }),
       lb.metricsPlugin,
       consolePlugin({
@@ -159,6 +175,9 @@ export async function startBerth(config: UpConfig, logger: Logger, options: Star
     });
     stoppers.push(() => api.close());
     await api.listen({ host: config.host, port: config.apiPort });
+    // A failed accept (EMFILE, when libuv's spare descriptor is gone too) is an 'error' event on the
+    // server: logged, never uncaught; the listener keeps serving once descriptors are back.
+    api.server.on('error', (err) => logger.warn({ err }, 'API server: accept failed'));
 
     const liveness = startAgentLiveness({ store, clock, heartbeats: agentService.heartbeats, timeoutMs: config.agentTimeoutMs });
     stoppers.push(() => liveness.stop());

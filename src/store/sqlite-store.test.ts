@@ -159,4 +159,25 @@ describe('SqliteStore', () => {
       await store.close();
     }
   });
+
+  test("a compare-and-set write waits out another process's write lock (BEGIN IMMEDIATE), not failing at once", async () => {
+    const path = freshPath();
+    const store = SqliteStore.open(path);
+    const first = await store.put('/cas', 1);
+    // Another process holds SQLite's write lock for 700 ms.
+    const holder = spawn(process.execPath, ['-e', `const D = require('better-sqlite3'); const d = new D(${JSON.stringify(path)});
+      d.exec('BEGIN IMMEDIATE'); d.prepare('UPDATE meta SET revision = revision').run(); console.log('locked');
+      setTimeout(() => { d.exec('COMMIT'); d.close(); }, 700);`], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const exited = new Promise((r) => holder.once('exit', r));
+    await new Promise<void>((r) => holder.stdout.once('data', () => r()));
+    const t0 = Date.now();
+    // A deferred transaction reads the compare first, then fails its upgrade with SQLITE_BUSY in 0 ms.
+    await store.put('/cas', 2, { expectedRevision: first });
+    const waited = Date.now() - t0;
+    assert.ok(waited >= 400, `waited ${waited} ms`);
+    assert.equal((await store.get('/cas'))?.value, 2);
+    assert.deepEqual(store.health(), { ok: true });
+    await exited;
+    await store.close();
+  });
 });

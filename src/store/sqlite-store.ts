@@ -9,11 +9,17 @@
  * row commit together, so a watch resumed after a restart sees exactly what it missed. One process
  * owns the file: live watch delivery is in-process (watch-hub.ts), so a second writer process
  * would go unseen by watches.
+ *
+ * Faults (disk full, locked past the busy timeout, I/O errors) reach callers as
+ * StoreUnavailableError, and health() reports them until a write succeeds again. Nothing is cached
+ * across a failed write: the next write simply tries SQLite again, so the store recovers by itself
+ * once space is back.
  */
 import Database from 'better-sqlite3';
 import {
   RevisionConflictError,
   type Compare,
+  type StoreHealth,
   type ListOptions,
   type ListResult,
   type PutOptions,
@@ -36,6 +42,8 @@ import {
 } from './transaction.js';
 import { WatchHub } from './watch-hub.js';
 import { SqliteStatements, openDatabase, type Synchronous } from './sqlite-schema.js';
+import { storeFault } from './sqlite-faults.js';
+import { checkStoreFile } from './sqlite-integrity.js';
 
 export interface SqliteStoreOptions {
   /** How many revisions of history watches can replay (default 100,000). */
@@ -45,6 +53,8 @@ export interface SqliteStoreOptions {
    * included; FULL also fsyncs each commit, for power loss, at a large cost in writes per second.
    */
   readonly synchronous?: Synchronous;
+  /** Stamps health().fault.since; Date.now by default. */
+  readonly now?: () => number;
 }
 
 interface KvRow {
@@ -62,16 +72,22 @@ export class SqliteStore implements Store {
   private readonly commitTxn: (compares: readonly Compare[], ops: readonly EncodedOp[]) => TxnOutcome;
   /** The compacted revision a transaction wrote, adopted only once it has committed. */
   private pendingCompacted = 0;
+  private fault: StoreHealth['fault'];
+  private readonly now: () => number;
 
+  /** Refuses (StoreFileError) a file that exists but is empty or fails `PRAGMA quick_check`. */
   static open(path: string, options: SqliteStoreOptions = {}): SqliteStore {
-    return new SqliteStore(openDatabase(path, options.synchronous ?? 'NORMAL'), options);
+    checkStoreFile(path);
+    return new SqliteStore(path, openDatabase(path, options.synchronous ?? 'NORMAL'), options);
   }
 
   private constructor(
+    private readonly path: string,
     private readonly db: Database.Database,
     options: SqliteStoreOptions,
     private readonly sql = new SqliteStatements(db),
   ) {
+    this.now = options.now ?? Date.now;
     const historyLimit = Math.max(1, options.historyLimit ?? 100_000);
     // Compaction runs in chunks of this many revisions, so one write never deletes a huge range.
     const compactionSlack = Math.max(1, Math.min(1000, Math.floor(historyLimit / 10)));
@@ -86,6 +102,9 @@ export class SqliteStore implements Store {
       put: (key, valueJson, revision) => void this.sql.upsert.run(key, valueJson, revision, revision),
       remove: (key) => void this.sql.remove.run(key),
     };
+    // BEGIN IMMEDIATE: take the write lock first, waiting up to busy_timeout for it. A deferred
+    // transaction reads first and then upgrades, and SQLite answers a failed upgrade with
+    // SQLITE_BUSY at once, without the busy handler (it would deadlock or read a stale snapshot).
     this.commitTxn = db.transaction((compares: readonly Compare[], ops: readonly EncodedOp[]) => {
       const outcome = applyTransaction(this.backend, compares, ops, this.current + 1);
       if (outcome.kind !== 'committed') return outcome;
@@ -97,7 +116,7 @@ export class SqliteStore implements Store {
       }
       this.sql.writeMeta.run(outcome.revision, this.pendingCompacted);
       return outcome;
-    });
+    }).immediate;
     this.hub = new WatchHub({
       compactedRevision: () => this.compacted,
       read: (prefix, after, upTo) => this.readHistory(prefix, after, upTo),
@@ -105,7 +124,7 @@ export class SqliteStore implements Store {
   }
 
   async get<T = unknown>(key: string): Promise<StoredRecord<T> | undefined> {
-    const row = this.sql.get.get(key) as KvRow | undefined;
+    const row = this.guard(() => this.sql.get.get(key)) as KvRow | undefined;
     return row && decode<T>({ ...row, key });
   }
 
@@ -117,7 +136,7 @@ export class SqliteStore implements Store {
     // One more than asked for tells whether the list was cut short.
     const sqlLimit = limit < 0 ? -1 : limit + 1;
     const stmt = this.sql.list(exclusive, end !== undefined);
-    const rows = (end === undefined ? stmt.all(from, sqlLimit) : stmt.all(from, end, sqlLimit)) as KvRow[];
+    const rows = this.guard(() => (end === undefined ? stmt.all(from, sqlLimit) : stmt.all(from, end, sqlLimit))) as KvRow[];
     const more = limit >= 0 && rows.length > limit;
     if (more) rows.length = limit;
     return { records: rows.map((r) => decode<T>(r)), revision: this.current, more };
@@ -146,6 +165,11 @@ export class SqliteStore implements Store {
     return this.current;
   }
 
+  /** Healthy unless the last write failed for a reason outside Berth (disk full, locked, I/O). */
+  health(): StoreHealth {
+    return this.fault ? { ok: false, fault: this.fault } : { ok: true };
+  }
+
   async close(): Promise<void> {
     this.hub.closeAll();
     if (this.db.open) this.db.close();
@@ -158,7 +182,16 @@ export class SqliteStore implements Store {
   }
 
   private commit(compares: readonly Compare[], ops: readonly EncodedOp[]): TxnOutcome {
-    const outcome = this.commitTxn(compares, ops);
+    let outcome: TxnOutcome;
+    try {
+      outcome = this.commitTxn(compares, ops);
+    } catch (err) {
+      const fault = storeFault(err, this.path);
+      if (!fault) throw err;
+      this.fault = { reason: fault.reason, message: fault.message, since: this.fault?.since ?? this.now() };
+      throw fault;
+    }
+    this.fault = undefined;
     if (outcome.kind === 'committed') {
       // Only after COMMIT returned: a rolled-back transaction must never be seen or counted.
       this.current = outcome.revision;
@@ -166,6 +199,15 @@ export class SqliteStore implements Store {
       this.hub.publish(outcome.events);
     }
     return outcome;
+  }
+
+  /** A read that SQLite refuses (locked, I/O) becomes a StoreUnavailableError; a bug stays as it is. */
+  private guard<R>(read: () => R): R {
+    try {
+      return read();
+    } catch (err) {
+      throw storeFault(err, this.path) ?? err;
+    }
   }
 
   private readHistory(prefix: string, after: number, upTo: number): RawEvent[] {

@@ -113,3 +113,28 @@ export class WatchCompactedError extends Error {
     super(`watch from revision ${fromRevision} is older than the compacted revision ${compactedTo}`);
   }
 }
+
+/**
+ * The store cannot take writes (or reads) for a reason outside the request: the disk is full, the
+ * file is locked by another process past the busy timeout, an I/O error. Transient: the same
+ * request may succeed later. The API answers it as a 500 (ServerException) carrying this message.
+ */
+export class StoreUnavailableError extends Error {
+  override readonly name = 'StoreUnavailableError';
+  constructor(
+    readonly reason: StoreFault,
+    message: string,
+    override readonly cause?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+export type StoreFault = 'disk-full' | 'locked' | 'io-error' | 'read-only' | 'corrupt';
+
+/** What a store reports about its own health, for /health and `berth status`. */
+export interface StoreHealth {
+  readonly ok: boolean;
+  /** Set while writes fail: the last failure, and since when (epoch ms) writes have failed. */
+  readonly fault?: { readonly reason: StoreFault; readonly message: string; readonly since: number };
+}

@@ -3,6 +3,10 @@
  * `<id>.stderr`), never into a pipe the agent holds, so it survives an agent restart (a pipe with no
  * reader would kill it with SIGPIPE). While the agent runs, a tailer turns new complete lines into
  * timestamped JSON lines in `<id>.log`, bounded by rotation to `<id>.log.1`, and tells followers.
+ *
+ * poll() runs on a timer, where a throw would be uncaught and end the whole process: out of file
+ * descriptors (EMFILE/ENFILE, e.g. under a flood of idle connections) or disk space, a poll keeps
+ * what it has not written and tries again on the next one, losing no line.
  */
 import { EventEmitter } from 'node:events';
 import { appendFileSync, closeSync, existsSync, openSync, readFileSync, readSync, renameSync, statSync } from 'node:fs';
@@ -24,7 +28,11 @@ const CHUNK = 64 * 1024;
 export class ProcessLogTailer {
   readonly events = new EventEmitter();
   private partial: Record<'stdout' | 'stderr', string> = { stdout: '', stderr: '' };
+  /** Lines read but not yet in `<id>.log` (its append failed); written and emitted first next time. */
+  private unwritten: LogLine[] = [];
   private ended = false;
+  /** The last failure of a poll, cleared by one that succeeds (for diagnostics). */
+  lastError: Error | undefined;
 
   constructor(
     private readonly paths: LogPaths,
@@ -38,17 +46,36 @@ export class ProcessLogTailer {
   /** Reads what the process wrote since the last poll; `final` also emits a trailing line without newline. */
   poll(final = false): LogLine[] {
     if (this.ended) return [];
-    const lines: LogLine[] = [];
+    const lines: LogLine[] = this.unwritten;
+    this.unwritten = [];
     const time = this.now();
+    this.lastError = undefined;
     for (const stream of ['stdout', 'stderr'] as const) {
-      const text = this.partial[stream] + this.readNew(stream);
+      let fresh: string;
+      try {
+        fresh = this.readNew(stream);
+      } catch (err) {
+        // Nothing consumed (offsets only move past what was read): the next poll reads it.
+        this.lastError = err as Error;
+        fresh = '';
+      }
+      const text = this.partial[stream] + fresh;
       const parts = text.split('\n');
       this.partial[stream] = parts.pop() ?? '';
       if (final && this.partial[stream]) parts.push(this.partial[stream]), (this.partial[stream] = '');
       for (const line of parts) lines.push({ stream, line, time });
     }
     if (lines.length > 0) {
-      this.append(lines);
+      try {
+        this.append(lines);
+      } catch (err) {
+        this.lastError = err as Error;
+        // Kept for the next poll; a final poll has no next one, so followers still get the lines.
+        if (!final) {
+          this.unwritten = lines;
+          return [];
+        }
+      }
       for (const l of lines) this.events.emit('line', l);
     }
     if (final) {
@@ -67,13 +94,16 @@ export class ProcessLogTailer {
     const fd = openSync(this.paths[stream], 'r');
     try {
       const bufs: Buffer[] = [];
+      let offset = this.offsets[stream];
       for (;;) {
         const buf = Buffer.alloc(CHUNK);
-        const n = readSync(fd, buf, 0, CHUNK, this.offsets[stream]);
+        const n = readSync(fd, buf, 0, CHUNK, offset);
         if (n <= 0) break;
-        this.offsets[stream] += n;
+        offset += n;
         bufs.push(buf.subarray(0, n));
       }
+      // Only once all of it is read: a read that throws half-way consumes nothing.
+      this.offsets[stream] = offset;
       return Buffer.concat(bufs).toString('utf8');
     } finally {
       closeSync(fd);

@@ -206,10 +206,14 @@ export class ProcessRuntime implements ContainerRuntime {
       exited,
       markExited,
       timer: setInterval(() => {
-        tailer.poll();
-        if (!child) {
-          const r = this.load(id);
-          if (r && !alive(r)) this.finish(id, live, undefined);
+        try {
+          tailer.poll();
+          if (!child) {
+            const r = this.load(id);
+            if (r && !alive(r)) this.finish(id, live, undefined);
+          }
+        } catch {
+          // Out of descriptors (EMFILE) or disk: a throw here would end the process; the next tick retries.
         }
       }, this.pollMs),
     };
@@ -237,16 +241,32 @@ export class ProcessRuntime implements ContainerRuntime {
   private scheduleHealthCheck(id: string, live: Live): void {
     const hc = this.load(id)?.spec.healthCheck;
     if (!hc || hc.command[0] === 'NONE') return;
-    live.healthTimer = setTimeout(async () => {
-      const rec = this.load(id);
-      if (!rec || rec.status !== 'running' || this.live.get(id) !== live) return;
-      const passed = await runCheck(hc.command, this.environment(rec.spec), hc.timeoutS * 1000);
-      const now = this.load(id);
-      if (!now || now.status !== 'running' || this.live.get(id) !== live) return;
-      const health = nextHealth(now.health, { passed, at: this.clock.now() }, { ...hc, startedAt: now.startedAt ?? 0 });
-      this.save({ ...now, health, offsets: live.tailer.offsets });
-      this.scheduleHealthCheck(id, live);
+    live.healthTimer = setTimeout(() => {
+      // An async timer's rejection would be unhandled and end the process: a check that cannot
+      // even run (EMFILE reading the record) is retried at the next interval.
+      this.runHealthCheck(id, live, hc).catch(() => this.scheduleHealthCheckSafely(id, live));
     }, hc.intervalS * 1000);
+  }
+
+  /** scheduleHealthCheck itself reads the record (EMFILE again?): then try once more in a second. */
+  private scheduleHealthCheckSafely(id: string, live: Live): void {
+    if (this.live.get(id) !== live) return;
+    try {
+      this.scheduleHealthCheck(id, live);
+    } catch {
+      live.healthTimer = setTimeout(() => this.scheduleHealthCheckSafely(id, live), 1000);
+    }
+  }
+
+  private async runHealthCheck(id: string, live: Live, hc: NonNullable<ContainerRecord['spec']['healthCheck']>): Promise<void> {
+    const rec = this.load(id);
+    if (!rec || rec.status !== 'running' || this.live.get(id) !== live) return;
+    const passed = await runCheck(hc.command, this.environment(rec.spec), hc.timeoutS * 1000);
+    const now = this.load(id);
+    if (!now || now.status !== 'running' || this.live.get(id) !== live) return;
+    const health = nextHealth(now.health, { passed, at: this.clock.now() }, { ...hc, startedAt: now.startedAt ?? 0 });
+    this.save({ ...now, health, offsets: live.tailer.offsets });
+    this.scheduleHealthCheck(id, live);
   }
 
   /** A running record whose process is gone (while no one watched it) becomes exited; adopted ones get watched. */

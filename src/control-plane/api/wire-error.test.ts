@@ -5,10 +5,23 @@ import { pino } from 'pino';
 import { Writable } from 'node:stream';
 import { AwsError } from '../../domain/aws-error.js';
 import { errorResponse, statusOf } from './wire-error.js';
+import { StoreUnavailableError } from '../../store/store.js';
 
 const parse = (xml: string) => new XMLParser({ parseTagValue: false }).parse(xml);
 
 describe('wire errors', () => {
+  test('a store fault is a 500 in each protocol that keeps its message (the disk, "database is locked")', () => {
+    const fault = new StoreUnavailableError('disk-full', 'Berth cannot write its state: the disk holding /d is full (SQLITE_FULL).');
+    const json = errorResponse('json', fault, { requestId: 'r' });
+    assert.equal(json.status, 500);
+    assert.deepEqual(JSON.parse(json.body), { __type: 'ServerException', message: fault.message });
+    const query = parse(errorResponse('query', fault, { requestId: 'r' }).body).ErrorResponse;
+    assert.deepEqual(query.Error, { Type: 'Receiver', Code: 'InternalFailure', Message: fault.message });
+    const ec2 = parse(errorResponse('ec2', fault, { requestId: 'r' }).body).Response;
+    assert.equal(ec2.Errors.Error.Code, 'InternalError');
+    assert.equal(ec2.Errors.Error.Message, fault.message);
+  });
+
   test('ECS JSON envelope with __type, message, modeled fields and x-amzn-errortype', () => {
     const res = errorResponse('json', new AwsError('ConflictException', 'busy', 400, { resourceIds: ['a'] }), { requestId: 'r' });
     assert.equal(res.status, 400);

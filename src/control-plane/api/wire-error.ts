@@ -4,6 +4,7 @@
  * caller sees a bare 500 (ServerException for ECS, InternalFailure for Query, InternalError for EC2).
  */
 import { AwsError } from '../../domain/aws-error.js';
+import { StoreUnavailableError } from '../../store/store.js';
 import type { Logger } from '../../platform/logger.js';
 import { escapeXml } from './xml-encoder.js';
 
@@ -44,9 +45,9 @@ export function statusOf(err: AwsError): number {
 
 const ELBV2_NS = 'http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/';
 
-function internal(protocol: WireProtocol): AwsError {
+function internal(protocol: WireProtocol, message = 'An internal error occurred. Please try again later.'): AwsError {
   const code = protocol === 'json' ? 'ServerException' : protocol === 'ec2' ? 'InternalError' : 'InternalFailure';
-  return new AwsError(code, 'An internal error occurred. Please try again later.', 500);
+  return new AwsError(code, message, 500);
 }
 
 export interface ErrorContext {
@@ -60,6 +61,10 @@ export function errorResponse(protocol: WireProtocol, error: unknown, ctx: Error
   let err: AwsError;
   if (error instanceof AwsError) {
     err = error;
+  } else if (error instanceof StoreUnavailableError) {
+    // Not a bug but the host (disk full, database locked): the 500 says which, so an operator can act.
+    ctx.logger?.warn({ reason: error.reason, requestId: ctx.requestId }, error.message);
+    err = internal(protocol, error.message);
   } else {
     ctx.logger?.error({ err: error, requestId: ctx.requestId }, 'unhandled error in API handler');
     err = internal(protocol);
