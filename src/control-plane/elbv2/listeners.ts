@@ -18,9 +18,15 @@ import { page } from './paging.js';
 import { getListener, getLoadBalancer, idOf, listenersOf, rulesOf } from './repository.js';
 import { listAll, transact } from './transact.js';
 
-/** Berth terminates no TLS: HTTP listeners only, and HTTPS is refused with the code AWS would use. */
+/** The protocols of network and gateway load balancers: an application load balancer takes none of them. */
+const NON_ALB_PROTOCOLS = ['TCP', 'TLS', 'UDP', 'TCP_UDP', 'GENEVE', 'QUIC', 'TCP_QUIC'];
+
+/** Berth terminates no TLS: HTTP listeners only, and everything else is refused with the code AWS would use. */
 function checkProtocol(protocol: string | undefined, certificates: unknown[] | undefined): 'HTTP' {
   if (protocol === undefined || protocol === 'HTTP') return 'HTTP';
+  if (NON_ALB_PROTOCOLS.includes(protocol)) {
+    throw new AwsError('IncompatibleProtocols', `Protocol '${protocol}' is not compatible with an application load balancer; Protocol must be HTTP or HTTPS`);
+  }
   if (protocol === 'HTTPS' && !certificates?.length) {
     throw new AwsError('CertificateNotFound', 'A certificate must be specified for HTTPS listeners');
   }

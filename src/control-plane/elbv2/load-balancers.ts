@@ -1,7 +1,7 @@
 /** CreateLoadBalancer, DescribeLoadBalancers, DeleteLoadBalancer, their attributes and SetSecurityGroups. */
 import { AwsError } from '../../domain/aws-error.js';
 import { keys } from '../../domain/keys.js';
-import { elbv2Arn } from '../../domain/elbv2/arn.js';
+import { elbv2Arn, inScope, scopeOfArn } from '../../domain/elbv2/arn.js';
 import { validateLoadBalancerName } from '../../domain/elbv2/names.js';
 import {
   CANONICAL_HOSTED_ZONE_ID,
@@ -68,7 +68,7 @@ export function loadBalancerHandlers(deps: Elbv2Deps): ServiceHandlers {
       const tags = addTags({}, input.Tags ?? []);
       const lb = await transact(store, async (tx) => {
         const securityGroups = await resolveSecurityGroups(tx, input.SecurityGroups);
-        const claim = await tx.get<NameClaim>(nameKeys.loadBalancer(input.Name));
+        const claim = await tx.get<NameClaim>(nameKeys.loadBalancer(ctx, input.Name));
         if (claim) {
           const existing = await getLoadBalancer(tx, claim.arn);
           const same =
@@ -97,14 +97,14 @@ export function loadBalancerHandlers(deps: Elbv2Deps): ServiceHandlers {
           routingRevision: 0,
         };
         tx.put(keys.loadBalancer(lbId), record);
-        tx.put(nameKeys.loadBalancer(input.Name), { arn } satisfies NameClaim);
+        tx.put(nameKeys.loadBalancer(ctx, input.Name), { arn } satisfies NameClaim);
         if (Object.keys(tags).length > 0) tx.put(keys.tags(arn), tags);
         return record;
       });
       return { LoadBalancers: [loadBalancerView(lb, clock.now())] };
     },
 
-    async DescribeLoadBalancers(input) {
+    async DescribeLoadBalancers(input, ctx) {
       const arns: string[] | undefined = input.LoadBalancerArns?.length ? input.LoadBalancerArns : undefined;
       const names: string[] | undefined = input.Names?.length ? input.Names : undefined;
       if (arns && names) throw new AwsError('ValidationError', 'Load balancer names and load balancer ARNs cannot be specified at the same time');
@@ -114,7 +114,7 @@ export function loadBalancerHandlers(deps: Elbv2Deps): ServiceHandlers {
           const out: LoadBalancerRecord[] = [];
           for (const arn of arns ?? []) out.push(await getLoadBalancer(tx, arn));
           for (const name of names ?? []) {
-            const claim = await tx.get<NameClaim>(nameKeys.loadBalancer(name));
+            const claim = await tx.get<NameClaim>(nameKeys.loadBalancer(ctx, name));
             const lb = claim && (await findLoadBalancer(tx, claim.arn));
             if (!lb) throw new AwsError('LoadBalancerNotFound', `Load balancers '[${name}]' not found`);
             out.push(lb);
@@ -122,7 +122,7 @@ export function loadBalancerHandlers(deps: Elbv2Deps): ServiceHandlers {
           return out;
         });
       } else {
-        lbs = (await listAll<LoadBalancerRecord>(store, keys.loadBalancers())).map((r) => r.value);
+        lbs = (await listAll<LoadBalancerRecord>(store, keys.loadBalancers())).map((r) => r.value).filter((lb) => inScope(lb.LoadBalancerArn, ctx));
       }
       lbs.sort((a, b) => a.LoadBalancerName.localeCompare(b.LoadBalancerName));
       const p = page(lbs, input.Marker, input.PageSize);
@@ -153,7 +153,7 @@ export function loadBalancerHandlers(deps: Elbv2Deps): ServiceHandlers {
           if (tg) tx.put(key, { ...tg, LoadBalancerArns: tg.LoadBalancerArns.filter((a) => a !== arn) });
         }
         tx.delete(keys.loadBalancer(idOf.loadBalancer(arn)));
-        tx.delete(nameKeys.loadBalancer(lb.LoadBalancerName));
+        tx.delete(nameKeys.loadBalancer(scopeOfArn(arn), lb.LoadBalancerName));
         tx.delete(keys.tags(arn));
       });
       return {};

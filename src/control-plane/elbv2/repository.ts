@@ -2,18 +2,18 @@
  * Finding ELBv2 records by ARN inside a transaction, with AWS's NotFound codes, plus the name-claim
  * keys that make names unique (a claim is created with compare "must not exist").
  */
-import { AwsError } from '../../domain/aws-error.js';
 import { keys } from '../../domain/keys.js';
-import { parseElbv2Arn, requireArn } from '../../domain/elbv2/arn.js';
+import { arnNotFound, lookupArn, parseElbv2Arn, requireArn, type ArnScope } from '../../domain/elbv2/arn.js';
 import type { LoadBalancerRecord } from '../../domain/elbv2/load-balancer.js';
 import type { TargetGroupRecord } from '../../domain/elbv2/target-group.js';
 import type { ListenerRecord, RuleRecord } from '../../domain/elbv2/listener.js';
 import type { Store } from '../../store/store.js';
 import { listAll, type Tx } from './transact.js';
 
+/** Names are unique per account and region (as on AWS), so the claim key carries both. */
 export const nameKeys = {
-  loadBalancer: (name: string) => `/berth/elbv2/names/load-balancers/${name}`,
-  targetGroup: (name: string) => `/berth/elbv2/names/target-groups/${name}`,
+  loadBalancer: (s: ArnScope, name: string) => `/berth/elbv2/names/load-balancers/${s.accountId}/${s.region}/${name}`,
+  targetGroup: (s: ArnScope, name: string) => `/berth/elbv2/names/target-groups/${s.accountId}/${s.region}/${name}`,
 };
 
 export interface NameClaim {
@@ -21,16 +21,17 @@ export interface NameClaim {
 }
 
 export const notFound = {
-  loadBalancer: () => new AwsError('LoadBalancerNotFound', 'One or more load balancers not found'),
-  targetGroup: () => new AwsError('TargetGroupNotFound', 'One or more target groups not found'),
-  listener: () => new AwsError('ListenerNotFound', 'One or more listeners not found'),
-  rule: () => new AwsError('RuleNotFound', 'One or more rules not found'),
+  loadBalancer: () => arnNotFound('loadbalancer'),
+  targetGroup: () => arnNotFound('targetgroup'),
+  listener: () => arnNotFound('listener'),
+  rule: () => arnNotFound('listener-rule'),
 };
 
 /** Undefined when the ARN is well formed but names nothing (some deletes succeed then). */
 export async function findLoadBalancer(tx: Tx, arn: string): Promise<LoadBalancerRecord | undefined> {
-  const { lbId } = requireArn(arn, 'loadbalancer', 'LoadBalancerArn');
-  const lb = await tx.get<LoadBalancerRecord>(keys.loadBalancer(lbId));
+  const parsed = lookupArn(arn, 'loadbalancer');
+  if (!parsed) return undefined;
+  const lb = await tx.get<LoadBalancerRecord>(keys.loadBalancer(parsed.lbId));
   return lb && lb.LoadBalancerArn === arn ? lb : undefined;
 }
 
@@ -41,8 +42,9 @@ export async function getLoadBalancer(tx: Tx, arn: string): Promise<LoadBalancer
 }
 
 export async function findTargetGroup(tx: Tx, arn: string): Promise<TargetGroupRecord | undefined> {
-  const { tgId } = requireArn(arn, 'targetgroup', 'TargetGroupArn');
-  const tg = await tx.get<TargetGroupRecord>(keys.targetGroup(tgId));
+  const parsed = lookupArn(arn, 'targetgroup');
+  if (!parsed) return undefined;
+  const tg = await tx.get<TargetGroupRecord>(keys.targetGroup(parsed.tgId));
   return tg && tg.TargetGroupArn === arn ? tg : undefined;
 }
 
@@ -53,15 +55,15 @@ export async function getTargetGroup(tx: Tx, arn: string): Promise<TargetGroupRe
 }
 
 export async function getListener(tx: Tx, arn: string): Promise<ListenerRecord> {
-  const { listenerId } = requireArn(arn, 'listener', 'ListenerArn');
-  const l = await tx.get<ListenerRecord>(keys.listener(listenerId));
+  const parsed = lookupArn(arn, 'listener');
+  const l = parsed && (await tx.get<ListenerRecord>(keys.listener(parsed.listenerId)));
   if (!l || l.ListenerArn !== arn) throw notFound.listener();
   return l;
 }
 
 export async function getRule(tx: Tx, arn: string): Promise<RuleRecord> {
-  const { ruleId } = requireArn(arn, 'listener-rule', 'RuleArn');
-  const r = await tx.get<RuleRecord>(keys.rule(ruleId));
+  const parsed = lookupArn(arn, 'listener-rule');
+  const r = parsed && (await tx.get<RuleRecord>(keys.rule(parsed.ruleId)));
   if (!r || r.RuleArn !== arn) throw notFound.rule();
   return r;
 }

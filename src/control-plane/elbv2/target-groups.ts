@@ -1,7 +1,7 @@
 /** CreateTargetGroup, DescribeTargetGroups, ModifyTargetGroup, DeleteTargetGroup and their attributes. */
 import { AwsError } from '../../domain/aws-error.js';
 import { keys } from '../../domain/keys.js';
-import { elbv2Arn } from '../../domain/elbv2/arn.js';
+import { elbv2Arn, inScope, scopeOfArn } from '../../domain/elbv2/arn.js';
 import { validateTargetGroupName } from '../../domain/elbv2/names.js';
 import {
   modifyTargetGroup,
@@ -36,7 +36,7 @@ export function targetGroupHandlers(deps: Elbv2Deps): ServiceHandlers {
       const settings = resolveTargetGroupSettings(input, vpcId);
       const tags = addTags({}, input.Tags ?? []);
       const tg = await transact(store, async (tx) => {
-        const claim = await tx.get<NameClaim>(nameKeys.targetGroup(input.Name));
+        const claim = await tx.get<NameClaim>(nameKeys.targetGroup(ctx, input.Name));
         if (claim) {
           const existing = await getTargetGroup(tx, claim.arn);
           if (!sameTargetGroupSettings(existing, settings)) {
@@ -54,14 +54,14 @@ export function targetGroupHandlers(deps: Elbv2Deps): ServiceHandlers {
           createdAt: clock.now(),
         };
         tx.put(keys.targetGroup(tgId), record);
-        tx.put(nameKeys.targetGroup(input.Name), { arn } satisfies NameClaim);
+        tx.put(nameKeys.targetGroup(ctx, input.Name), { arn } satisfies NameClaim);
         if (Object.keys(tags).length > 0) tx.put(keys.tags(arn), tags);
         return record;
       });
       return { TargetGroups: [targetGroupView(tg)] };
     },
 
-    async DescribeTargetGroups(input) {
+    async DescribeTargetGroups(input, ctx) {
       const arns: string[] | undefined = input.TargetGroupArns?.length ? input.TargetGroupArns : undefined;
       const names: string[] | undefined = input.Names?.length ? input.Names : undefined;
       if ([arns, names, input.LoadBalancerArn].filter((x) => x !== undefined).length > 1) {
@@ -73,7 +73,7 @@ export function targetGroupHandlers(deps: Elbv2Deps): ServiceHandlers {
           const out: TargetGroupRecord[] = [];
           for (const arn of arns ?? []) out.push(await getTargetGroup(tx, arn));
           for (const name of names ?? []) {
-            const claim = await tx.get<NameClaim>(nameKeys.targetGroup(name));
+            const claim = await tx.get<NameClaim>(nameKeys.targetGroup(ctx, name));
             const tg = claim && (await findTargetGroup(tx, claim.arn));
             if (!tg) throw new AwsError('TargetGroupNotFound', `Target groups '[${name}]' not found`);
             out.push(tg);
@@ -84,6 +84,7 @@ export function targetGroupHandlers(deps: Elbv2Deps): ServiceHandlers {
         if (input.LoadBalancerArn !== undefined) await transact(store, (tx) => getLoadBalancer(tx, input.LoadBalancerArn));
         tgs = (await listAll<TargetGroupRecord>(store, keys.targetGroups()))
           .map((r) => r.value)
+          .filter((tg) => inScope(tg.TargetGroupArn, ctx))
           .filter((tg) => input.LoadBalancerArn === undefined || tg.LoadBalancerArns.includes(input.LoadBalancerArn));
       }
       tgs.sort((a, b) => a.TargetGroupName.localeCompare(b.TargetGroupName));
@@ -111,7 +112,7 @@ export function targetGroupHandlers(deps: Elbv2Deps): ServiceHandlers {
         const tgId = idOf.targetGroup(tg.TargetGroupArn);
         for (const { key } of await listAll(store, keys.targetsOf(tgId))) tx.delete(key);
         tx.delete(keys.targetGroup(tgId));
-        tx.delete(nameKeys.targetGroup(tg.TargetGroupName));
+        tx.delete(nameKeys.targetGroup(scopeOfArn(tg.TargetGroupArn), tg.TargetGroupName));
         tx.delete(keys.tags(tg.TargetGroupArn));
       });
       return {};

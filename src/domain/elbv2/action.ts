@@ -4,7 +4,7 @@
  * so readers (the routing table) only ever look at ForwardConfig.
  */
 import { AwsError } from '../aws-error.js';
-import { parseElbv2Arn } from './arn.js';
+import { isArnOfKind, notAnArn } from './arn.js';
 
 export interface TargetGroupTuple {
   TargetGroupArn: string;
@@ -29,9 +29,8 @@ const validation = (message: string) => new AwsError('ValidationError', message)
 const CONTENT_TYPES = ['text/plain', 'text/css', 'text/html', 'application/javascript', 'application/json'];
 
 function checkTargetGroupArn(arn: unknown): string {
-  if (typeof arn !== 'string' || parseElbv2Arn(arn)?.kind !== 'targetgroup') {
-    throw validation(`'${String(arn)}' is not a valid target group ARN`);
-  }
+  // A target-group-shaped ARN that names nothing is TargetGroupNotFound, decided where groups are read.
+  if (!isArnOfKind(arn, 'targetgroup')) throw notAnArn(arn, 'targetgroup');
   return arn;
 }
 
@@ -110,7 +109,11 @@ function fixedResponse(input: any): Action {
     throw validation('Fixed response StatusCode must be 2XX, 4XX or 5XX');
   }
   if (c.ContentType !== undefined && !CONTENT_TYPES.includes(c.ContentType)) {
-    throw validation(`Fixed response ContentType must be one of ${CONTENT_TYPES.join(', ')}`);
+    // AWS refuses an unknown content type as a configuration it cannot serve, not as a malformed request.
+    throw new AwsError(
+      'InvalidConfigurationRequest',
+      `The content type '${c.ContentType}' of FixedResponseConfig.ContentType is not valid; valid values: ${CONTENT_TYPES.join(' | ')}`,
+    );
   }
   if (c.MessageBody !== undefined && Buffer.byteLength(c.MessageBody, 'utf8') > 1024) {
     throw validation('Fixed response MessageBody can be at most 1024 bytes');
