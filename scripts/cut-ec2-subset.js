@@ -7,7 +7,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 
 const OPERATIONS = [
   'AuthorizeSecurityGroupIngress', 'CreateSecurityGroup', 'DeleteSecurityGroup', 'DescribeSecurityGroups',
-  'RevokeSecurityGroupIngress', 'CreateVpc', 'DeleteVpc', 'DescribeVpcs', 'ModifyVpcAttribute',
+  'RevokeSecurityGroupIngress', 'CreateVpc', 'DeleteVpc', 'DescribeVpcs', 'DescribeVpcAttribute', 'ModifyVpcAttribute',
   'CreateSubnet', 'DeleteSubnet', 'DescribeSubnets', 'DescribeInstances', 'DescribeAvailabilityZones',
   'DescribeAccountAttributes',
 ];

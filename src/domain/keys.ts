@@ -33,6 +33,12 @@ export const keys = {
 
   securityGroup: (sgId: string) => `/berth/ec2/security-groups/${sgId}`,
   securityGroups: () => `/berth/ec2/security-groups/`,
+  /** VPCs made by CreateVpc (and a default VPC once written); default VPCs are otherwise derived. */
+  vpc: (vpcId: string) => `/berth/ec2/vpcs/${vpcId}`,
+  vpcs: () => `/berth/ec2/vpcs/`,
+  /** Subnets made by CreateSubnet; the default VPC's subnets are derived (domain/ec2/subnet.ts lookupSubnet). */
+  subnet: (subnetId: string) => `/berth/ec2/subnets/${subnetId}`,
+  subnets: () => `/berth/ec2/subnets/`,
 
   /** Tags of any resource, by ARN (ECS and ELBv2 alike). */
   tags: (arn: string) => `/berth/tags/${encodeURIComponent(arn)}`,

@@ -30,7 +30,8 @@ describe('EC2 security groups', () => {
     const f = fixture();
     const a = await f.ec2('CreateSecurityGroup', { GroupName: 'a', Description: 'a' });
     await f.ec2('CreateSecurityGroup', { GroupName: 'b', Description: 'b' });
-    assert.equal((await f.ec2('DescribeSecurityGroups', {})).SecurityGroups.length, 2);
+    // The default VPC's `default` group is always there, as on AWS.
+    assert.deepEqual((await f.ec2('DescribeSecurityGroups', {})).SecurityGroups.map((g: any) => g.GroupName), ['default', 'a', 'b']);
     assert.deepEqual((await f.ec2('DescribeSecurityGroups', { Filters: [{ Name: 'group-name', Values: ['b'] }] })).SecurityGroups.map((g: any) => g.GroupName), ['b']);
     assert.deepEqual((await f.ec2('DescribeSecurityGroups', { Filters: [{ Name: 'group-id', Values: [a.GroupId] }] })).SecurityGroups.map((g: any) => g.GroupName), ['a']);
     assert.deepEqual((await f.ec2('DescribeSecurityGroups', { GroupNames: ['a'] })).SecurityGroups.map((g: any) => g.GroupId), [a.GroupId]);

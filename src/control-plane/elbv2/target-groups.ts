@@ -18,6 +18,7 @@ import {
 } from '../../domain/elbv2/attributes.js';
 import { addTags } from '../../domain/elbv2/tags.js';
 import { defaultNetwork } from '../../domain/ec2/default-network.js';
+import { findVpc } from '../ec2/network-repository.js';
 import type { ServiceHandlers } from '../api/operation.js';
 import type { Elbv2Deps } from './deps.js';
 import { page } from './paging.js';
@@ -29,13 +30,12 @@ export function targetGroupHandlers(deps: Elbv2Deps): ServiceHandlers {
   return {
     async CreateTargetGroup(input, ctx) {
       validateTargetGroupName(input.Name);
-      const vpcId = defaultNetwork(ctx.accountId, ctx.region).VpcId;
-      if (input.VpcId !== undefined && input.VpcId !== vpcId) {
-        throw new AwsError('ValidationError', `The VPC ID '${input.VpcId}' is not found`);
-      }
+      // Berth's convenience: no VpcId means the region's default VPC.
+      const vpcId: string = input.VpcId ?? defaultNetwork(ctx.accountId, ctx.region).VpcId;
       const settings = resolveTargetGroupSettings(input, vpcId);
       const tags = addTags({}, input.Tags ?? []);
       const tg = await transact(store, async (tx) => {
+        if (!(await findVpc(tx, ctx, vpcId))) throw new AwsError('ValidationError', `The VPC ID '${vpcId}' is not found`);
         const claim = await tx.get<NameClaim>(nameKeys.targetGroup(ctx, input.Name));
         if (claim) {
           const existing = await getTargetGroup(tx, claim.arn);
