@@ -7,6 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { FastifyInstance } from 'fastify';
 import * as elb from '@aws-sdk/client-elastic-load-balancing-v2';
+import * as ec2 from '@aws-sdk/client-ec2';
 import { createApiServer } from '../../src/control-plane/api/api-server.js';
 import { createElbv2Handlers } from '../../src/control-plane/elbv2/elbv2-handlers.js';
 import { createEc2Handlers } from '../../src/control-plane/ec2/ec2-handlers.js';
@@ -14,8 +15,9 @@ import { MemoryStore } from '../../src/store/memory-store.js';
 import { systemClock } from '../../src/platform/clock.js';
 import { seededRandom } from '../../src/platform/random.js';
 
-const code = (name: string) => (e: unknown) => {
+const code = (name: string, message?: RegExp) => (e: unknown) => {
   assert.equal((e as { name?: string }).name, name, String((e as Error).message));
+  if (message) assert.match((e as Error).message, message);
   return true;
 };
 
@@ -23,6 +25,7 @@ describe('ELBv2 answers as AWS gives them (SDK)', () => {
   let app: FastifyInstance;
   let east: elb.ElasticLoadBalancingV2Client;
   let west: elb.ElasticLoadBalancingV2Client;
+  let ec2c: ec2.EC2Client;
   const store = new MemoryStore();
 
   before(async () => {
@@ -32,10 +35,12 @@ describe('ELBv2 answers as AWS gives them (SDK)', () => {
     const cfg = { endpoint, credentials: { accessKeyId: 'AKID', secretAccessKey: 'secret' }, maxAttempts: 1 };
     east = new elb.ElasticLoadBalancingV2Client({ ...cfg, region: 'us-east-1' });
     west = new elb.ElasticLoadBalancingV2Client({ ...cfg, region: 'eu-west-1' });
+    ec2c = new ec2.EC2Client({ ...cfg, region: 'us-east-1' });
   });
   after(async () => {
     east?.destroy();
     west?.destroy();
+    ec2c?.destroy();
     await app?.close();
     await store.close();
   });
@@ -117,5 +122,71 @@ describe('ELBv2 answers as AWS gives them (SDK)', () => {
     );
     const listener = (await east.send(new elb.CreateListenerCommand({ LoadBalancerArn: lb.LoadBalancerArn, Protocol: 'HTTP', Port: 80, DefaultActions: fixed }))).Listeners![0]!;
     await assert.rejects(east.send(new elb.ModifyListenerCommand({ ListenerArn: listener.ListenerArn, Protocol: 'TCP' })), code('IncompatibleProtocolsException'));
+  });
+
+  test('SetSubnets and SetIpAddressType', async () => {
+    const vpc = (await ec2c.send(new ec2.CreateVpcCommand({ CidrBlock: '10.9.0.0/16' }))).Vpc!.VpcId!;
+    const sub = async (cidr: string, zone: string) => (await ec2c.send(new ec2.CreateSubnetCommand({ VpcId: vpc, CidrBlock: cidr, AvailabilityZone: zone }))).Subnet!.SubnetId!;
+    const [a, b, c] = [await sub('10.9.1.0/24', 'us-east-1a'), await sub('10.9.2.0/24', 'us-east-1b'), await sub('10.9.3.0/24', 'us-east-1c')];
+    const lb = (await east.send(new elb.CreateLoadBalancerCommand({ Name: 'moves', Subnets: [a, b] }))).LoadBalancers![0]!;
+    const set = await east.send(new elb.SetSubnetsCommand({ LoadBalancerArn: lb.LoadBalancerArn, Subnets: [a, b, c] }));
+    assert.deepEqual(set.AvailabilityZones!.map((z) => `${z.ZoneName} ${z.SubnetId}`), [`us-east-1a ${a}`, `us-east-1b ${b}`, `us-east-1c ${c}`]);
+    assert.equal(set.IpAddressType, 'ipv4');
+    const described = (await east.send(new elb.DescribeLoadBalancersCommand({ LoadBalancerArns: [lb.LoadBalancerArn!] }))).LoadBalancers![0]!;
+    assert.deepEqual(described.AvailabilityZones!.map((z) => z.SubnetId), [a, b, c]);
+    // A subnet in use cannot go; once SetSubnets drops it, it can.
+    await assert.rejects(ec2c.send(new ec2.DeleteSubnetCommand({ SubnetId: c })), code('DependencyViolation'));
+    await east.send(new elb.SetSubnetsCommand({ LoadBalancerArn: lb.LoadBalancerArn, SubnetMappings: [{ SubnetId: a }, { SubnetId: b }] }));
+    await ec2c.send(new ec2.DeleteSubnetCommand({ SubnetId: c }));
+
+    const defaults = (await ec2c.send(new ec2.DescribeSubnetsCommand({ Filters: [{ Name: 'default-for-az', Values: ['true'] }] }))).Subnets!.map((s) => s.SubnetId!);
+    await assert.rejects(east.send(new elb.SetSubnetsCommand({ LoadBalancerArn: lb.LoadBalancerArn, Subnets: defaults })), code('InvalidConfigurationRequestException', /VPC/));
+    await assert.rejects(east.send(new elb.SetSubnetsCommand({ LoadBalancerArn: lb.LoadBalancerArn, Subnets: [a] })), code('InvalidConfigurationRequestException'));
+    await assert.rejects(east.send(new elb.SetSubnetsCommand({ LoadBalancerArn: lb.LoadBalancerArn, Subnets: [a, 'subnet-0000000000000000a'] })), code('SubnetNotFoundException'));
+    await assert.rejects(east.send(new elb.SetSubnetsCommand({ LoadBalancerArn: lb.LoadBalancerArn })), code('ValidationError'));
+
+    assert.equal((await east.send(new elb.SetIpAddressTypeCommand({ LoadBalancerArn: lb.LoadBalancerArn, IpAddressType: 'ipv4' }))).IpAddressType, 'ipv4');
+    await assert.rejects(east.send(new elb.SetIpAddressTypeCommand({ LoadBalancerArn: lb.LoadBalancerArn, IpAddressType: 'dualstack' })), code('InvalidSubnetException', /IpAddressType/));
+    await assert.rejects(east.send(new elb.CreateLoadBalancerCommand({ Name: 'dual', IpAddressType: 'dualstack' })), code('InvalidSubnetException'));
+    await assert.rejects(east.send(new elb.SetIpAddressTypeCommand({ LoadBalancerArn: lb.LoadBalancerArn, IpAddressType: 'ipv6' as elb.IpAddressType })), code('ValidationError'));
+    await assert.rejects(
+      east.send(new elb.SetIpAddressTypeCommand({ LoadBalancerArn: 'arn:aws:elasticloadbalancing:us-east-1:000000000000:loadbalancer/app/x/0123456789abcdef', IpAddressType: 'ipv4' })),
+      code('LoadBalancerNotFoundException'),
+    );
+  });
+
+  test('DescribeAccountLimits lists the limits Berth enforces', async () => {
+    const { Limits } = await east.send(new elb.DescribeAccountLimitsCommand({}));
+    const byName = new Map(Limits!.map((l) => [l.Name, l.Max]));
+    assert.equal(byName.get('listeners-per-application-load-balancer'), '50');
+    assert.equal(byName.get('rules-per-application-load-balancer'), '100');
+    assert.equal(byName.get('target-groups-per-action-on-application-load-balancer'), '5');
+    const first = await east.send(new elb.DescribeAccountLimitsCommand({ PageSize: 2 }));
+    assert.equal(first.Limits!.length, 2);
+    const rest = await east.send(new elb.DescribeAccountLimitsCommand({ PageSize: 400, Marker: first.NextMarker }));
+    assert.equal(first.Limits!.length + rest.Limits!.length, Limits!.length);
+  });
+
+  test('listener attributes: what Berth honours is shown and kept; anything else is refused by name', async () => {
+    const lb = (await east.send(new elb.CreateLoadBalancerCommand({ Name: 'attrs' }))).LoadBalancers![0]!;
+    const listener = (await east.send(new elb.CreateListenerCommand({ LoadBalancerArn: lb.LoadBalancerArn, Protocol: 'HTTP', Port: 80, DefaultActions: [{ Type: 'fixed-response', FixedResponseConfig: { StatusCode: '200' } }] }))).Listeners![0]!;
+    const described = await east.send(new elb.DescribeListenerAttributesCommand({ ListenerArn: listener.ListenerArn }));
+    assert.deepEqual(described.Attributes, [{ Key: 'routing.http.response.server.enabled', Value: 'true' }]);
+    const modified = await east.send(new elb.ModifyListenerAttributesCommand({ ListenerArn: listener.ListenerArn, Attributes: [{ Key: 'routing.http.response.server.enabled', Value: 'true' }] }));
+    assert.deepEqual(modified.Attributes, described.Attributes);
+    await assert.rejects(
+      east.send(new elb.ModifyListenerAttributesCommand({ ListenerArn: listener.ListenerArn, Attributes: [{ Key: 'routing.http.response.x_frame_options.header_value', Value: 'DENY' }] })),
+      code('ValidationError', /routing\.http\.response\.x_frame_options\.header_value/),
+    );
+    await assert.rejects(
+      east.send(new elb.ModifyListenerAttributesCommand({ ListenerArn: listener.ListenerArn, Attributes: [{ Key: 'routing.http.response.server.enabled', Value: 'false' }] })),
+      code('ValidationError', /routing\.http\.response\.server\.enabled/),
+    );
+    await assert.rejects(
+      east.send(new elb.DescribeListenerAttributesCommand({ ListenerArn: `${listener.ListenerArn!.slice(0, -16)}0000000000000000` })),
+      code('ListenerNotFoundException'),
+    );
+    // The listener itself is unchanged by its attributes.
+    assert.equal((await east.send(new elb.DescribeListenersCommand({ ListenerArns: [listener.ListenerArn!] }))).Listeners![0]!.Port, 80);
   });
 });

@@ -26,6 +26,8 @@ export interface Action {
 const invalid = (message: string) => new AwsError('InvalidLoadBalancerAction', message);
 const validation = (message: string) => new AwsError('ValidationError', message);
 
+export const MAX_TARGET_GROUPS_PER_FORWARD = 5;
+
 const CONTENT_TYPES = ['text/plain', 'text/css', 'text/html', 'application/javascript', 'application/json'];
 
 function checkTargetGroupArn(arn: unknown): string {
@@ -38,7 +40,9 @@ function forward(input: any): Action {
   const tuples: any[] | undefined = input.ForwardConfig?.TargetGroups;
   let groups: TargetGroupTuple[];
   if (tuples && tuples.length > 0) {
-    if (tuples.length > 5) throw validation('A forward action can have at most 5 target groups');
+    if (tuples.length > MAX_TARGET_GROUPS_PER_FORWARD) {
+      throw validation(`A forward action can have at most ${MAX_TARGET_GROUPS_PER_FORWARD} target groups`);
+    }
     groups = tuples.map((t) => {
       const weight = t.Weight ?? 1;
       if (!Number.isInteger(weight) || weight < 0 || weight > 999) throw validation('Target group weight must be between 0 and 999');
