@@ -189,4 +189,28 @@ describe('ELBv2 answers as AWS gives them (SDK)', () => {
     // The listener itself is unchanged by its attributes.
     assert.equal((await east.send(new elb.DescribeListenersCommand({ ListenerArns: [listener.ListenerArn!] }))).Listeners![0]!.Port, 80);
   });
+
+  test('an ARN of another region names nothing there; AWS wording on duplicates and in-use resources', async () => {
+    const lb = (await east.send(new elb.CreateLoadBalancerCommand({ Name: 'wording' }))).LoadBalancers![0]!;
+    const tg = (await east.send(new elb.CreateTargetGroupCommand({ Name: 'wording', Protocol: 'HTTP', Port: 80 }))).TargetGroups![0]!;
+    await assert.rejects(west.send(new elb.DescribeLoadBalancersCommand({ LoadBalancerArns: [lb.LoadBalancerArn!] })), code('LoadBalancerNotFoundException'));
+    await assert.rejects(west.send(new elb.DescribeTargetGroupsCommand({ TargetGroupArns: [tg.TargetGroupArn!] })), code('TargetGroupNotFoundException'));
+    await assert.rejects(west.send(new elb.DescribeTagsCommand({ ResourceArns: [lb.LoadBalancerArn!] })), code('LoadBalancerNotFoundException'));
+    const forward = [{ Type: 'forward' as const, TargetGroupArn: tg.TargetGroupArn }];
+    const listener = (await east.send(new elb.CreateListenerCommand({ LoadBalancerArn: lb.LoadBalancerArn, Protocol: 'HTTP', Port: 80, DefaultActions: forward }))).Listeners![0]!;
+    await assert.rejects(west.send(new elb.DescribeRulesCommand({ ListenerArn: listener.ListenerArn })), code('ListenerNotFoundException'));
+    await assert.rejects(
+      east.send(new elb.CreateListenerCommand({ LoadBalancerArn: lb.LoadBalancerArn, Protocol: 'HTTP', Port: 80, DefaultActions: [{ Type: 'fixed-response', FixedResponseConfig: { StatusCode: '404' } }] })),
+      code('DuplicateListenerException', new RegExp(`^A listener already exists on this port for this load balancer '${lb.LoadBalancerArn}'$`)),
+    );
+    const cond = [{ Field: 'path-pattern', PathPatternConfig: { Values: ['/a'] } }];
+    await east.send(new elb.CreateRuleCommand({ ListenerArn: listener.ListenerArn, Priority: 10, Conditions: cond, Actions: forward }));
+    await assert.rejects(east.send(new elb.CreateRuleCommand({ ListenerArn: listener.ListenerArn, Priority: 10, Conditions: cond, Actions: forward })), code('PriorityInUseException', /^Priority '10' is currently in use$/));
+    await assert.rejects(east.send(new elb.DeleteTargetGroupCommand({ TargetGroupArn: tg.TargetGroupArn })), code('ResourceInUseException', /^Target group '.*' is currently in use by a listener or a rule$/));
+    const other = (await east.send(new elb.CreateLoadBalancerCommand({ Name: 'wording-2' }))).LoadBalancers![0]!;
+    await assert.rejects(
+      east.send(new elb.CreateListenerCommand({ LoadBalancerArn: other.LoadBalancerArn, Protocol: 'HTTP', Port: 81, DefaultActions: forward })),
+      code('TargetGroupAssociationLimitException', /^The following target groups cannot be associated with more than one load balancer: /),
+    );
+  });
 });

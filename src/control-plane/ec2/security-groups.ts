@@ -140,7 +140,7 @@ export function securityGroupHandlers(deps: Elbv2Deps): ServiceHandlers {
         for (const w of wanted) {
           let p = perms.find((x) => samePermissionKey(x, w.key));
           if (p?.IpRanges.some((r) => r.CidrIp === w.cidr)) {
-            throw new AwsError('InvalidPermission.Duplicate', `the specified rule "peer: ${w.cidr}, ${w.key.IpProtocol}, from port: ${w.key.FromPort}, to port: ${w.key.ToPort}, ALLOW" already exists`);
+            throw new AwsError('InvalidPermission.Duplicate', `the specified rule "peer: ${w.cidr}, ${w.key.IpProtocol === '-1' ? 'ALL' : w.key.IpProtocol.toUpperCase()}, from port: ${w.key.FromPort}, to port: ${w.key.ToPort}, ALLOW" already exists`);
           }
           if (!p) perms.push((p = { ...w.key, IpRanges: [] }));
           p.IpRanges.push({ CidrIp: w.cidr });

@@ -9,14 +9,14 @@ import { transact } from './transact.js';
 export function listenerAttributeHandlers(deps: Elbv2Deps): ServiceHandlers {
   const { store } = deps;
   return {
-    async DescribeListenerAttributes(input) {
-      const listener = await transact(store, (tx) => getListener(tx, input.ListenerArn));
+    async DescribeListenerAttributes(input, ctx) {
+      const listener = await transact(store, (tx) => getListener(tx, input.ListenerArn, ctx));
       return { Attributes: attributeList(listenerAttributeCatalogue, listener.attributes ?? {}) };
     },
 
-    async ModifyListenerAttributes(input) {
+    async ModifyListenerAttributes(input, ctx) {
       const listener = await transact(store, async (tx) => {
-        const listener = await getListener(tx, input.ListenerArn);
+        const listener = await getListener(tx, input.ListenerArn, ctx);
         const next = { ...listener, attributes: modifyListenerAttributes(listener.attributes ?? {}, input.Attributes ?? []) };
         tx.put(keys.listener(idOf.listener(listener.ListenerArn)), next);
         return next;

@@ -81,12 +81,12 @@ export async function resolveSubnets(tx: Tx, scope: Ec2Scope, input: { Subnets?:
 export function loadBalancerNetworkHandlers(deps: Elbv2Deps): ServiceHandlers {
   const { store } = deps;
   return {
-    async SetSubnets(input) {
+    async SetSubnets(input, ctx) {
       if (input.EnablePrefixForIpv6SourceNat !== undefined && input.EnablePrefixForIpv6SourceNat !== 'off') {
         throw new AwsError('ValidationError', 'EnablePrefixForIpv6SourceNat applies to network load balancers only');
       }
       const lb = await transact(store, async (tx) => {
-        const lb = await getLoadBalancer(tx, input.LoadBalancerArn);
+        const lb = await getLoadBalancer(tx, input.LoadBalancerArn, ctx);
         const ipAddressType = checkIpAddressType(input.IpAddressType ?? lb.IpAddressType);
         const net = await resolveSubnets(tx, scopeOfArn(lb.LoadBalancerArn), input, false);
         // AWS: SetSubnets cannot move a load balancer to another VPC.
@@ -100,9 +100,9 @@ export function loadBalancerNetworkHandlers(deps: Elbv2Deps): ServiceHandlers {
       return { AvailabilityZones: lb.AvailabilityZones, IpAddressType: lb.IpAddressType };
     },
 
-    async SetIpAddressType(input) {
+    async SetIpAddressType(input, ctx) {
       const lb = await transact(store, async (tx) => {
-        const lb = await getLoadBalancer(tx, input.LoadBalancerArn);
+        const lb = await getLoadBalancer(tx, input.LoadBalancerArn, ctx);
         const next: LoadBalancerRecord = { ...lb, IpAddressType: checkIpAddressType(input.IpAddressType) };
         tx.put(keys.loadBalancer(idOf.loadBalancer(lb.LoadBalancerArn)), next);
         return next;

@@ -42,7 +42,7 @@ export function loadBalancerHandlers(deps: Elbv2Deps): ServiceHandlers {
         const securityGroups = await resolveSecurityGroups(tx, ctx, net.VpcId, input.SecurityGroups);
         const claim = await tx.get<NameClaim>(nameKeys.loadBalancer(ctx, input.Name));
         if (claim) {
-          const existing = await getLoadBalancer(tx, claim.arn);
+          const existing = await getLoadBalancer(tx, claim.arn, ctx);
           const same =
             existing.Scheme === scheme &&
             existing.IpAddressType === ipAddressType &&
@@ -84,10 +84,10 @@ export function loadBalancerHandlers(deps: Elbv2Deps): ServiceHandlers {
       if (arns || names) {
         lbs = await transact(store, async (tx) => {
           const out: LoadBalancerRecord[] = [];
-          for (const arn of arns ?? []) out.push(await getLoadBalancer(tx, arn));
+          for (const arn of arns ?? []) out.push(await getLoadBalancer(tx, arn, ctx));
           for (const name of names ?? []) {
             const claim = await tx.get<NameClaim>(nameKeys.loadBalancer(ctx, name));
-            const lb = claim && (await findLoadBalancer(tx, claim.arn));
+            const lb = claim && (await findLoadBalancer(tx, claim.arn, ctx));
             if (!lb) throw new AwsError('LoadBalancerNotFound', `Load balancers '[${name}]' not found`);
             out.push(lb);
           }
@@ -102,9 +102,9 @@ export function loadBalancerHandlers(deps: Elbv2Deps): ServiceHandlers {
       return { LoadBalancers: p.items.map((lb) => loadBalancerView(lb, now)), NextMarker: p.NextMarker };
     },
 
-    async DeleteLoadBalancer(input) {
+    async DeleteLoadBalancer(input, ctx) {
       await transact(store, async (tx) => {
-        const lb = await findLoadBalancer(tx, input.LoadBalancerArn);
+        const lb = await findLoadBalancer(tx, input.LoadBalancerArn, ctx);
         if (!lb) return; // AWS: deleting a load balancer that does not exist succeeds.
         if (lb.attributes['deletion_protection.enabled'] === 'true') {
           throw new AwsError('OperationNotPermitted', `Load balancer '${lb.LoadBalancerArn}' cannot be deleted because deletion protection is enabled`);
@@ -131,14 +131,14 @@ export function loadBalancerHandlers(deps: Elbv2Deps): ServiceHandlers {
       return {};
     },
 
-    async DescribeLoadBalancerAttributes(input) {
-      const lb = await transact(store, (tx) => getLoadBalancer(tx, input.LoadBalancerArn));
+    async DescribeLoadBalancerAttributes(input, ctx) {
+      const lb = await transact(store, (tx) => getLoadBalancer(tx, input.LoadBalancerArn, ctx));
       return { Attributes: attributeList(loadBalancerAttributeCatalogue, lb.attributes) };
     },
 
-    async ModifyLoadBalancerAttributes(input) {
+    async ModifyLoadBalancerAttributes(input, ctx) {
       const lb = await transact(store, async (tx) => {
-        const lb = await getLoadBalancer(tx, input.LoadBalancerArn);
+        const lb = await getLoadBalancer(tx, input.LoadBalancerArn, ctx);
         const next = { ...lb, attributes: modifyLoadBalancerAttributes(lb.attributes, input.Attributes ?? []) };
         tx.put(keys.loadBalancer(idOf.loadBalancer(lb.LoadBalancerArn)), next);
         return next;
@@ -148,7 +148,7 @@ export function loadBalancerHandlers(deps: Elbv2Deps): ServiceHandlers {
 
     async SetSecurityGroups(input, ctx) {
       const lb = await transact(store, async (tx) => {
-        const lb = await getLoadBalancer(tx, input.LoadBalancerArn);
+        const lb = await getLoadBalancer(tx, input.LoadBalancerArn, ctx);
         const next = { ...lb, SecurityGroups: await resolveSecurityGroups(tx, scopeOfArn(lb.LoadBalancerArn), lb.VpcId, input.SecurityGroups ?? []) };
         tx.put(keys.loadBalancer(idOf.loadBalancer(lb.LoadBalancerArn)), next);
         return next;

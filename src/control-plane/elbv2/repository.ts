@@ -3,7 +3,7 @@
  * keys that make names unique (a claim is created with compare "must not exist").
  */
 import { keys } from '../../domain/keys.js';
-import { arnNotFound, lookupArn, parseElbv2Arn, requireArn, type ArnScope } from '../../domain/elbv2/arn.js';
+import { arnNotFound, inScope, lookupArn, parseElbv2Arn, requireArn, type ArnScope } from '../../domain/elbv2/arn.js';
 import type { LoadBalancerRecord } from '../../domain/elbv2/load-balancer.js';
 import type { TargetGroupRecord } from '../../domain/elbv2/target-group.js';
 import type { ListenerRecord, RuleRecord } from '../../domain/elbv2/listener.js';
@@ -27,43 +27,47 @@ export const notFound = {
   rule: () => arnNotFound('listener-rule'),
 };
 
-/** Undefined when the ARN is well formed but names nothing (some deletes succeed then). */
-export async function findLoadBalancer(tx: Tx, arn: string): Promise<LoadBalancerRecord | undefined> {
+/**
+ * Undefined when the ARN is well formed but names nothing (some deletes succeed then). With `scope`
+ * (the request's region and account), an ARN of another region names nothing either: each region
+ * sees only its own resources.
+ */
+export async function findLoadBalancer(tx: Tx, arn: string, scope?: ArnScope): Promise<LoadBalancerRecord | undefined> {
   const parsed = lookupArn(arn, 'loadbalancer');
-  if (!parsed) return undefined;
+  if (!parsed || (scope && !inScope(arn, scope))) return undefined;
   const lb = await tx.get<LoadBalancerRecord>(keys.loadBalancer(parsed.lbId));
   return lb && lb.LoadBalancerArn === arn ? lb : undefined;
 }
 
-export async function getLoadBalancer(tx: Tx, arn: string): Promise<LoadBalancerRecord> {
-  const lb = await findLoadBalancer(tx, arn);
+export async function getLoadBalancer(tx: Tx, arn: string, scope?: ArnScope): Promise<LoadBalancerRecord> {
+  const lb = await findLoadBalancer(tx, arn, scope);
   if (!lb) throw notFound.loadBalancer();
   return lb;
 }
 
-export async function findTargetGroup(tx: Tx, arn: string): Promise<TargetGroupRecord | undefined> {
+export async function findTargetGroup(tx: Tx, arn: string, scope?: ArnScope): Promise<TargetGroupRecord | undefined> {
   const parsed = lookupArn(arn, 'targetgroup');
-  if (!parsed) return undefined;
+  if (!parsed || (scope && !inScope(arn, scope))) return undefined;
   const tg = await tx.get<TargetGroupRecord>(keys.targetGroup(parsed.tgId));
   return tg && tg.TargetGroupArn === arn ? tg : undefined;
 }
 
-export async function getTargetGroup(tx: Tx, arn: string): Promise<TargetGroupRecord> {
-  const tg = await findTargetGroup(tx, arn);
+export async function getTargetGroup(tx: Tx, arn: string, scope?: ArnScope): Promise<TargetGroupRecord> {
+  const tg = await findTargetGroup(tx, arn, scope);
   if (!tg) throw notFound.targetGroup();
   return tg;
 }
 
-export async function getListener(tx: Tx, arn: string): Promise<ListenerRecord> {
+export async function getListener(tx: Tx, arn: string, scope?: ArnScope): Promise<ListenerRecord> {
   const parsed = lookupArn(arn, 'listener');
-  const l = parsed && (await tx.get<ListenerRecord>(keys.listener(parsed.listenerId)));
+  const l = parsed && (!scope || inScope(arn, scope)) ? await tx.get<ListenerRecord>(keys.listener(parsed.listenerId)) : undefined;
   if (!l || l.ListenerArn !== arn) throw notFound.listener();
   return l;
 }
 
-export async function getRule(tx: Tx, arn: string): Promise<RuleRecord> {
+export async function getRule(tx: Tx, arn: string, scope?: ArnScope): Promise<RuleRecord> {
   const parsed = lookupArn(arn, 'listener-rule');
-  const r = parsed && (await tx.get<RuleRecord>(keys.rule(parsed.ruleId)));
+  const r = parsed && (!scope || inScope(arn, scope)) ? await tx.get<RuleRecord>(keys.rule(parsed.ruleId)) : undefined;
   if (!r || r.RuleArn !== arn) throw notFound.rule();
   return r;
 }

@@ -38,7 +38,7 @@ export function targetGroupHandlers(deps: Elbv2Deps): ServiceHandlers {
         if (!(await findVpc(tx, ctx, vpcId))) throw new AwsError('ValidationError', `The VPC ID '${vpcId}' is not found`);
         const claim = await tx.get<NameClaim>(nameKeys.targetGroup(ctx, input.Name));
         if (claim) {
-          const existing = await getTargetGroup(tx, claim.arn);
+          const existing = await getTargetGroup(tx, claim.arn, ctx);
           if (!sameTargetGroupSettings(existing, settings)) {
             throw new AwsError('DuplicateTargetGroupName', `A target group with the same name '${input.Name}' exists, but with different settings`);
           }
@@ -71,17 +71,17 @@ export function targetGroupHandlers(deps: Elbv2Deps): ServiceHandlers {
       if (arns || names) {
         tgs = await transact(store, async (tx) => {
           const out: TargetGroupRecord[] = [];
-          for (const arn of arns ?? []) out.push(await getTargetGroup(tx, arn));
+          for (const arn of arns ?? []) out.push(await getTargetGroup(tx, arn, ctx));
           for (const name of names ?? []) {
             const claim = await tx.get<NameClaim>(nameKeys.targetGroup(ctx, name));
-            const tg = claim && (await findTargetGroup(tx, claim.arn));
+            const tg = claim && (await findTargetGroup(tx, claim.arn, ctx));
             if (!tg) throw new AwsError('TargetGroupNotFound', `Target groups '[${name}]' not found`);
             out.push(tg);
           }
           return out;
         });
       } else {
-        if (input.LoadBalancerArn !== undefined) await transact(store, (tx) => getLoadBalancer(tx, input.LoadBalancerArn));
+        if (input.LoadBalancerArn !== undefined) await transact(store, (tx) => getLoadBalancer(tx, input.LoadBalancerArn, ctx));
         tgs = (await listAll<TargetGroupRecord>(store, keys.targetGroups()))
           .map((r) => r.value)
           .filter((tg) => inScope(tg.TargetGroupArn, ctx))
@@ -92,9 +92,9 @@ export function targetGroupHandlers(deps: Elbv2Deps): ServiceHandlers {
       return { TargetGroups: p.items.map(targetGroupView), NextMarker: p.NextMarker };
     },
 
-    async ModifyTargetGroup(input) {
+    async ModifyTargetGroup(input, ctx) {
       const tg = await transact(store, async (tx) => {
-        const tg = await getTargetGroup(tx, input.TargetGroupArn);
+        const tg = await getTargetGroup(tx, input.TargetGroupArn, ctx);
         const next = modifyTargetGroup(tg, input);
         tx.put(keys.targetGroup(idOf.targetGroup(tg.TargetGroupArn)), next);
         return next;
@@ -102,12 +102,12 @@ export function targetGroupHandlers(deps: Elbv2Deps): ServiceHandlers {
       return { TargetGroups: [targetGroupView(tg)] };
     },
 
-    async DeleteTargetGroup(input) {
+    async DeleteTargetGroup(input, ctx) {
       await transact(store, async (tx) => {
-        const tg = await findTargetGroup(tx, input.TargetGroupArn);
+        const tg = await findTargetGroup(tx, input.TargetGroupArn, ctx);
         if (!tg) return; // The model lists no NotFound for this operation: deleting twice succeeds.
         if (tg.LoadBalancerArns.length > 0) {
-          throw new AwsError('ResourceInUse', `The target group '${tg.TargetGroupArn}' is currently in use by a listener or a rule`);
+          throw new AwsError('ResourceInUse', `Target group '${tg.TargetGroupArn}' is currently in use by a listener or a rule`);
         }
         const tgId = idOf.targetGroup(tg.TargetGroupArn);
         for (const { key } of await listAll(store, keys.targetsOf(tgId))) tx.delete(key);
@@ -118,14 +118,14 @@ export function targetGroupHandlers(deps: Elbv2Deps): ServiceHandlers {
       return {};
     },
 
-    async DescribeTargetGroupAttributes(input) {
-      const tg = await transact(store, (tx) => getTargetGroup(tx, input.TargetGroupArn));
+    async DescribeTargetGroupAttributes(input, ctx) {
+      const tg = await transact(store, (tx) => getTargetGroup(tx, input.TargetGroupArn, ctx));
       return { Attributes: attributeList(targetGroupAttributeCatalogue, tg.attributes) };
     },
 
-    async ModifyTargetGroupAttributes(input) {
+    async ModifyTargetGroupAttributes(input, ctx) {
       const tg = await transact(store, async (tx) => {
-        const tg = await getTargetGroup(tx, input.TargetGroupArn);
+        const tg = await getTargetGroup(tx, input.TargetGroupArn, ctx);
         const next = { ...tg, attributes: modifyTargetGroupAttributes(tg.attributes, input.Attributes ?? []) };
         tx.put(keys.targetGroup(idOf.targetGroup(tg.TargetGroupArn)), next);
         return next;
