@@ -20,7 +20,7 @@ import { addTags } from '../../domain/elbv2/tags.js';
 import type { ServiceHandlers } from '../api/operation.js';
 import type { Elbv2Deps } from './deps.js';
 import { page } from './paging.js';
-import { findLoadBalancer, getLoadBalancer, idOf, listenersOf, nameKeys, rulesOf, type NameClaim } from './repository.js';
+import { findLoadBalancer, getLoadBalancer, idOf, listenersOf, nameKeys, deleteNameClaim, readNameClaim, rulesOf, type NameClaim } from './repository.js';
 import { listAll, transact } from './transact.js';
 import { checkIpAddressType, resolveSecurityGroups, resolveSubnets } from './load-balancer-network.js';
 
@@ -40,7 +40,7 @@ export function loadBalancerHandlers(deps: Elbv2Deps): ServiceHandlers {
       const lb = await transact(store, async (tx) => {
         const net = await resolveSubnets(tx, ctx, input, true);
         const securityGroups = await resolveSecurityGroups(tx, ctx, net.VpcId, input.SecurityGroups);
-        const claim = await tx.get<NameClaim>(nameKeys.loadBalancer(ctx, input.Name));
+        const claim = await readNameClaim(tx, 'loadBalancer', ctx, input.Name);
         if (claim) {
           const existing = await getLoadBalancer(tx, claim.arn, ctx);
           const same =
@@ -86,7 +86,7 @@ export function loadBalancerHandlers(deps: Elbv2Deps): ServiceHandlers {
           const out: LoadBalancerRecord[] = [];
           for (const arn of arns ?? []) out.push(await getLoadBalancer(tx, arn, ctx));
           for (const name of names ?? []) {
-            const claim = await tx.get<NameClaim>(nameKeys.loadBalancer(ctx, name));
+            const claim = await readNameClaim(tx, 'loadBalancer', ctx, name);
             const lb = claim && (await findLoadBalancer(tx, claim.arn, ctx));
             if (!lb) throw new AwsError('LoadBalancerNotFound', `Load balancers '[${name}]' not found`);
             out.push(lb);
@@ -125,7 +125,7 @@ export function loadBalancerHandlers(deps: Elbv2Deps): ServiceHandlers {
           if (tg) tx.put(key, { ...tg, LoadBalancerArns: tg.LoadBalancerArns.filter((a) => a !== arn) });
         }
         tx.delete(keys.loadBalancer(idOf.loadBalancer(arn)));
-        tx.delete(nameKeys.loadBalancer(scopeOfArn(arn), lb.LoadBalancerName));
+        deleteNameClaim(tx, 'loadBalancer', scopeOfArn(arn), lb.LoadBalancerName);
         tx.delete(keys.tags(arn));
       });
       return {};

@@ -20,6 +20,26 @@ export interface NameClaim {
   arn: string;
 }
 
+type NamedKind = keyof typeof nameKeys;
+
+/** Before names were per region the claim key had neither account nor region; data dirs may still hold those. */
+const legacyNameKey = (kind: NamedKind, name: string) =>
+  `/berth/elbv2/names/${kind === 'loadBalancer' ? 'load-balancers' : 'target-groups'}/${name}`;
+
+/** The claim on `name` in this region: the current key, else a legacy one whose ARN is of this region. */
+export async function readNameClaim(tx: Tx, kind: NamedKind, scope: ArnScope, name: string): Promise<NameClaim | undefined> {
+  const claim = await tx.get<NameClaim>(nameKeys[kind](scope, name));
+  if (claim) return claim;
+  const legacy = await tx.get<NameClaim>(legacyNameKey(kind, name));
+  return legacy && inScope(legacy.arn, scope) ? legacy : undefined;
+}
+
+/** Releases a name: the current claim and any legacy one. */
+export function deleteNameClaim(tx: Tx, kind: NamedKind, scope: ArnScope, name: string): void {
+  tx.delete(nameKeys[kind](scope, name));
+  tx.delete(legacyNameKey(kind, name));
+}
+
 export const notFound = {
   loadBalancer: () => arnNotFound('loadbalancer'),
   targetGroup: () => arnNotFound('targetgroup'),

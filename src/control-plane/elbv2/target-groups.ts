@@ -22,7 +22,7 @@ import { findVpc } from '../ec2/network-repository.js';
 import type { ServiceHandlers } from '../api/operation.js';
 import type { Elbv2Deps } from './deps.js';
 import { page } from './paging.js';
-import { findTargetGroup, getLoadBalancer, getTargetGroup, idOf, nameKeys, type NameClaim } from './repository.js';
+import { findTargetGroup, getLoadBalancer, getTargetGroup, idOf, nameKeys, deleteNameClaim, readNameClaim, type NameClaim } from './repository.js';
 import { listAll, transact } from './transact.js';
 
 export function targetGroupHandlers(deps: Elbv2Deps): ServiceHandlers {
@@ -36,7 +36,7 @@ export function targetGroupHandlers(deps: Elbv2Deps): ServiceHandlers {
       const tags = addTags({}, input.Tags ?? []);
       const tg = await transact(store, async (tx) => {
         if (!(await findVpc(tx, ctx, vpcId))) throw new AwsError('ValidationError', `The VPC ID '${vpcId}' is not found`);
-        const claim = await tx.get<NameClaim>(nameKeys.targetGroup(ctx, input.Name));
+        const claim = await readNameClaim(tx, 'targetGroup', ctx, input.Name);
         if (claim) {
           const existing = await getTargetGroup(tx, claim.arn, ctx);
           if (!sameTargetGroupSettings(existing, settings)) {
@@ -73,7 +73,7 @@ export function targetGroupHandlers(deps: Elbv2Deps): ServiceHandlers {
           const out: TargetGroupRecord[] = [];
           for (const arn of arns ?? []) out.push(await getTargetGroup(tx, arn, ctx));
           for (const name of names ?? []) {
-            const claim = await tx.get<NameClaim>(nameKeys.targetGroup(ctx, name));
+            const claim = await readNameClaim(tx, 'targetGroup', ctx, name);
             const tg = claim && (await findTargetGroup(tx, claim.arn, ctx));
             if (!tg) throw new AwsError('TargetGroupNotFound', `Target groups '[${name}]' not found`);
             out.push(tg);
@@ -112,7 +112,7 @@ export function targetGroupHandlers(deps: Elbv2Deps): ServiceHandlers {
         const tgId = idOf.targetGroup(tg.TargetGroupArn);
         for (const { key } of await listAll(store, keys.targetsOf(tgId))) tx.delete(key);
         tx.delete(keys.targetGroup(tgId));
-        tx.delete(nameKeys.targetGroup(scopeOfArn(tg.TargetGroupArn), tg.TargetGroupName));
+        deleteNameClaim(tx, 'targetGroup', scopeOfArn(tg.TargetGroupArn), tg.TargetGroupName);
         tx.delete(keys.tags(tg.TargetGroupArn));
       });
       return {};
