@@ -16,6 +16,10 @@ describe('EC2 security groups', () => {
     await rejects(f.ec2('AuthorizeSecurityGroupIngress', { GroupId, IpProtocol: 'tcp', FromPort: 90, ToPort: 80, CidrIp: '1.0.0.0/8' }), 'InvalidParameterValue');
     await rejects(f.ec2('AuthorizeSecurityGroupIngress', { GroupId, IpProtocol: 'tcp', FromPort: 80, ToPort: 80, CidrIp: '1.0.0/8' }), 'InvalidParameterValue');
     await rejects(f.ec2('AuthorizeSecurityGroupIngress', { GroupId: 'sg-nope', IpProtocol: 'tcp', FromPort: 80, ToPort: 80, CidrIp: '1.0.0.0/8' }), 'InvalidGroup.NotFound');
+    // Sources the data plane cannot check are refused by name, not dropped.
+    await rejects(f.ec2('AuthorizeSecurityGroupIngress', { GroupId, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 80, ToPort: 80, IpRanges: [{ CidrIp: '1.0.0.0/8' }], Ipv6Ranges: [{ CidrIpv6: '::/0' }] }] }), 'UnsupportedOperation');
+    await rejects(f.ec2('AuthorizeSecurityGroupIngress', { GroupId, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 80, ToPort: 80, UserIdGroupPairs: [{ GroupId }] }] }), 'UnsupportedOperation');
+    await rejects(f.ec2('AuthorizeSecurityGroupIngress', { GroupId, SourceSecurityGroupName: 'web' , IpProtocol: 'tcp', FromPort: 80, ToPort: 80 }), 'UnsupportedOperation');
     const [sg] = (await f.ec2('DescribeSecurityGroups', { GroupIds: [GroupId] })).SecurityGroups;
     assert.deepEqual(sg.IpPermissions[0].IpRanges, [{ CidrIp: '127.0.0.0/8' }, { CidrIp: '10.0.0.0/8' }]);
     const rec = (await f.store.get<SecurityGroupRecord>(keys.securityGroup(GroupId)))!.value;

@@ -14,8 +14,32 @@ export interface Filter {
 /** Filter name → the values an item has for it. */
 export type FilterTable<T> = Record<string, (item: T) => ReadonlyArray<string | undefined>>;
 
-const glob = (pattern: string) =>
-  new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`);
+/**
+ * `*` any run, `?` any one character. Greedy with one backtrack point, so O(value × pattern): a
+ * regular expression built from a caller's pattern can backtrack exponentially (`*a*a*a...`).
+ */
+export function wildcardMatch(pattern: string, value: string): boolean {
+  let p = 0;
+  let v = 0;
+  let star = -1;
+  let mark = 0;
+  while (v < value.length) {
+    if (p < pattern.length && (pattern[p] === '?' || pattern[p] === value[v])) {
+      p++;
+      v++;
+    } else if (p < pattern.length && pattern[p] === '*') {
+      star = p++;
+      mark = v;
+    } else if (star >= 0) {
+      p = star + 1;
+      v = ++mark;
+    } else {
+      return false;
+    }
+  }
+  while (p < pattern.length && pattern[p] === '*') p++;
+  return p === pattern.length;
+}
 
 export function applyFilters<T extends object>(items: readonly T[], filters: readonly Filter[] | undefined, table: FilterTable<T>): T[] {
   const tagsOf = (item: T): Ec2Tag[] => ('Tags' in item && Array.isArray(item.Tags) ? (item.Tags as Ec2Tag[]) : []);
@@ -25,8 +49,8 @@ export function applyFilters<T extends object>(items: readonly T[], filters: rea
     if (!valuesOf && name.startsWith('tag:')) valuesOf = (item) => tagsOf(item).filter((t) => t.Key === name.slice(4)).map((t) => t.Value);
     if (!valuesOf && name === 'tag-key') valuesOf = (item) => tagsOf(item).map((t) => t.Key);
     if (!valuesOf) throw new AwsError('InvalidParameterValue', `The filter '${name}' is invalid`);
-    const patterns = (f.Values ?? []).map(glob);
-    return (item: T) => valuesOf!(item).some((v) => v !== undefined && patterns.some((p) => p.test(v)));
+    const patterns = f.Values ?? [];
+    return (item: T) => valuesOf!(item).some((v) => v !== undefined && patterns.some((p) => wildcardMatch(p, v)));
   });
   return items.filter((item) => checks.every((c) => c(item)));
 }

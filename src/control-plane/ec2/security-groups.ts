@@ -43,9 +43,37 @@ async function resolveGroup(tx: Tx, input: GroupRef, scope: Ec2Scope): Promise<S
   throw new AwsError('MissingParameter', 'The request must contain the parameter GroupId or GroupName');
 }
 
+interface PermissionInput {
+  IpProtocol?: string;
+  FromPort?: number;
+  ToPort?: number;
+  IpRanges?: Array<{ CidrIp?: string }>;
+  Ipv6Ranges?: unknown[];
+  UserIdGroupPairs?: unknown[];
+  PrefixListIds?: unknown[];
+}
+
+interface IngressInput extends GroupRef {
+  IpPermissions?: PermissionInput[];
+  IpProtocol?: string;
+  FromPort?: number;
+  ToPort?: number;
+  CidrIp?: string;
+  SourceSecurityGroupName?: string;
+  SourceSecurityGroupOwnerId?: string;
+}
+
+/** Sources other than IPv4 ranges: the data plane checks client addresses against CIDRs only. */
+function refuseOtherSources(input: IngressInput, p: PermissionInput): void {
+  const other = (['Ipv6Ranges', 'UserIdGroupPairs', 'PrefixListIds'] as const).find((m) => p[m]?.length);
+  const named = (['SourceSecurityGroupName', 'SourceSecurityGroupOwnerId'] as const).find((m) => input[m] !== undefined);
+  const what = other ? `IpPermissions.${other}` : named;
+  if (what) throw new AwsError('UnsupportedOperation', `${what} is not supported by Berth: rules admit IPv4 ranges (IpRanges / CidrIp) only`);
+}
+
 /** The permissions of an Authorize/Revoke request, one CIDR per entry, validated. */
-function requestedPermissions(input: any): Array<{ key: IpPermission; cidr: string }> {
-  const perms: any[] = input.IpPermissions?.length
+function requestedPermissions(input: IngressInput): Array<{ key: IpPermission; cidr: string }> {
+  const perms: PermissionInput[] = input.IpPermissions?.length
     ? input.IpPermissions
     : input.IpProtocol !== undefined
       ? [{ IpProtocol: input.IpProtocol, FromPort: input.FromPort, ToPort: input.ToPort, IpRanges: input.CidrIp ? [{ CidrIp: input.CidrIp }] : [] }]
@@ -53,6 +81,7 @@ function requestedPermissions(input: any): Array<{ key: IpPermission; cidr: stri
   if (perms.length === 0) throw new AwsError('MissingParameter', 'The request must contain the parameter IpPermissions');
   const out: Array<{ key: IpPermission; cidr: string }> = [];
   for (const p of perms) {
+    refuseOtherSources(input, p);
     const proto = normalizeProtocol(p.IpProtocol ?? '');
     if (!['tcp', 'udp', 'icmp', '-1'].includes(proto)) {
       throw new AwsError('InvalidParameterValue', `Invalid value '${p.IpProtocol}' for IP protocol`);
@@ -68,7 +97,7 @@ function requestedPermissions(input: any): Array<{ key: IpPermission; cidr: stri
       FromPort = p.FromPort ?? -1;
       ToPort = p.ToPort ?? -1;
     }
-    const ranges: any[] = p.IpRanges ?? [];
+    const ranges = p.IpRanges ?? [];
     if (ranges.length === 0) throw new AwsError('MissingParameter', 'At least one IPv4 range (CidrIp) must be specified');
     for (const r of ranges) {
       const [ip, bits] = String(r.CidrIp ?? '').split('/');
@@ -78,7 +107,7 @@ function requestedPermissions(input: any): Array<{ key: IpPermission; cidr: stri
       const key: IpPermission = { IpProtocol: proto, IpRanges: [] };
       if (FromPort !== undefined) key.FromPort = FromPort;
       if (ToPort !== undefined) key.ToPort = ToPort;
-      out.push({ key, cidr: r.CidrIp });
+      out.push({ key, cidr: r.CidrIp! });
     }
   }
   return out;
