@@ -196,6 +196,7 @@ describe('ELBv2 answers as AWS gives them (SDK)', () => {
     await assert.rejects(west.send(new elb.DescribeLoadBalancersCommand({ LoadBalancerArns: [lb.LoadBalancerArn!] })), code('LoadBalancerNotFoundException'));
     await assert.rejects(west.send(new elb.DescribeTargetGroupsCommand({ TargetGroupArns: [tg.TargetGroupArn!] })), code('TargetGroupNotFoundException'));
     await assert.rejects(west.send(new elb.DescribeTagsCommand({ ResourceArns: [lb.LoadBalancerArn!] })), code('LoadBalancerNotFoundException'));
+    await assert.rejects(west.send(new elb.DescribeTargetHealthCommand({ TargetGroupArn: tg.TargetGroupArn })), code('TargetGroupNotFoundException'));
     const forward = [{ Type: 'forward' as const, TargetGroupArn: tg.TargetGroupArn }];
     const listener = (await east.send(new elb.CreateListenerCommand({ LoadBalancerArn: lb.LoadBalancerArn, Protocol: 'HTTP', Port: 80, DefaultActions: forward }))).Listeners![0]!;
     await assert.rejects(west.send(new elb.DescribeRulesCommand({ ListenerArn: listener.ListenerArn })), code('ListenerNotFoundException'));

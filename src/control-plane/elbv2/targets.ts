@@ -83,8 +83,8 @@ export function targetHandlers(deps: Elbv2Deps): ServiceHandlers {
       return {};
     },
 
-    async DescribeTargetHealth(input) {
-      const tg = await transact(store, (tx) => getTargetGroup(tx, input.TargetGroupArn));
+    async DescribeTargetHealth(input, ctx) {
+      const tg = await transact(store, (tx) => getTargetGroup(tx, input.TargetGroupArn, ctx));
       const tgId = idOf.targetGroup(tg.TargetGroupArn);
       const now = clock.now();
       const records = (await listAll<TargetRecord>(store, keys.targetsOf(tgId))).map((r) => r.value);
