@@ -144,6 +144,7 @@ describe('ELBv2 answers as AWS gives them (SDK)', () => {
     await assert.rejects(east.send(new elb.SetSubnetsCommand({ LoadBalancerArn: lb.LoadBalancerArn, Subnets: [a] })), code('InvalidConfigurationRequestException'));
     await assert.rejects(east.send(new elb.SetSubnetsCommand({ LoadBalancerArn: lb.LoadBalancerArn, Subnets: [a, 'subnet-0000000000000000a'] })), code('SubnetNotFoundException'));
     await assert.rejects(east.send(new elb.SetSubnetsCommand({ LoadBalancerArn: lb.LoadBalancerArn })), code('ValidationError'));
+    await assert.rejects(east.send(new elb.SetSubnetsCommand({ LoadBalancerArn: lb.LoadBalancerArn, SubnetMappings: [{ SubnetId: a, AllocationId: 'eipalloc-1' }, { SubnetId: b }] })), code('InvalidConfigurationRequestException', /AllocationId/));
 
     assert.equal((await east.send(new elb.SetIpAddressTypeCommand({ LoadBalancerArn: lb.LoadBalancerArn, IpAddressType: 'ipv4' }))).IpAddressType, 'ipv4');
     await assert.rejects(east.send(new elb.SetIpAddressTypeCommand({ LoadBalancerArn: lb.LoadBalancerArn, IpAddressType: 'dualstack' })), code('InvalidSubnetException', /IpAddressType/));

@@ -37,15 +37,28 @@ export async function resolveSecurityGroups(tx: Tx, scope: Ec2Scope, vpcId: stri
   return unique;
 }
 
+interface SubnetMappingInput {
+  SubnetId?: string;
+  AllocationId?: string;
+  PrivateIPv4Address?: string;
+  IPv6Address?: string;
+  SourceNatIpv6Prefix?: string;
+}
+
 export interface ResolvedSubnets {
   VpcId: string;
   AvailabilityZones: Array<{ ZoneName: string; SubnetId: string }>;
 }
 
 /** Subnets from `Subnets` or `SubnetMappings`: known in this region, one VPC, at least two zones, one subnet per zone. */
-export async function resolveSubnets(tx: Tx, scope: Ec2Scope, input: { Subnets?: string[]; SubnetMappings?: Array<{ SubnetId?: string }> }, defaultToAll: boolean): Promise<ResolvedSubnets> {
+export async function resolveSubnets(tx: Tx, scope: Ec2Scope, input: { Subnets?: string[]; SubnetMappings?: SubnetMappingInput[] }, defaultToAll: boolean): Promise<ResolvedSubnets> {
   if (input.Subnets?.length && input.SubnetMappings?.length) {
     throw new AwsError('ValidationError', 'You can specify subnets or subnet mappings, not both');
+  }
+  for (const m of input.SubnetMappings ?? []) {
+    // Addresses per subnet are network load balancer features; an ALB takes none of them.
+    const member = (['AllocationId', 'PrivateIPv4Address', 'IPv6Address', 'SourceNatIpv6Prefix'] as const).find((k) => m[k] !== undefined);
+    if (member) throw new AwsError('InvalidConfigurationRequest', `SubnetMappings.${member} cannot be specified for an application load balancer`);
   }
   const asked: string[] = input.Subnets?.length
     ? input.Subnets
