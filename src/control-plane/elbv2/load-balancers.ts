@@ -36,6 +36,11 @@ export function loadBalancerHandlers(deps: Elbv2Deps): ServiceHandlers {
       const scheme = input.Scheme ?? 'internet-facing';
       if (scheme !== 'internet-facing' && scheme !== 'internal') throw new AwsError('InvalidScheme', `Scheme '${scheme}' is not valid`);
       const ipAddressType = checkIpAddressType(input.IpAddressType ?? 'ipv4');
+      // Outposts pools, IPv6 source NAT (NLB) and IPAM pools: none exists in Berth, so none is taken.
+      const unsupported = (['CustomerOwnedIpv4Pool', 'EnablePrefixForIpv6SourceNat', 'IpamPools'] as const).find(
+        (m) => input[m] !== undefined && !(m === 'EnablePrefixForIpv6SourceNat' && input[m] === 'off'),
+      );
+      if (unsupported) throw new AwsError('InvalidConfigurationRequest', `${unsupported} cannot be specified: Berth's application load balancers have no such pools`);
       const tags = addTags({}, input.Tags ?? []);
       const lb = await transact(store, async (tx) => {
         const net = await resolveSubnets(tx, ctx, input, true);
