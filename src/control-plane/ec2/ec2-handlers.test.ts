@@ -41,6 +41,11 @@ describe('EC2 security groups', () => {
     assert.deepEqual((await f.ec2('DescribeSecurityGroups', { GroupNames: ['a'] })).SecurityGroups.map((g: any) => g.GroupId), [a.GroupId]);
     await rejects(f.ec2('DescribeSecurityGroups', { GroupIds: ['sg-0'] }), 'InvalidGroup.NotFound');
     await rejects(f.ec2('CreateSecurityGroup', { GroupName: 'c' }), 'MissingParameter');
+    const tagged = await f.ec2('CreateSecurityGroup', { GroupName: 't', Description: 't', TagSpecifications: [{ ResourceType: 'security-group', Tags: [{ Key: 'team', Value: 'web' }] }] });
+    assert.deepEqual((await f.ec2('DescribeSecurityGroups', { Filters: [{ Name: 'tag:team', Values: ['web'] }] })).SecurityGroups.map((g: any) => g.GroupId), [tagged.GroupId]);
+    const page1 = await f.ec2('DescribeSecurityGroups', { MaxResults: 5 });
+    assert.deepEqual([page1.SecurityGroups.length, page1.NextToken], [4, undefined]);
+    await rejects(f.ec2('AuthorizeSecurityGroupIngress', { GroupId: a.GroupId, IpProtocol: 'tcp', FromPort: 1, ToPort: 1, CidrIp: '1.0.0.0/8', TagSpecifications: [{ ResourceType: 'security-group-rule', Tags: [] }] }), 'UnsupportedOperation');
   });
   test('delete: DependencyViolation while a load balancer uses it', async () => {
     const f = fixture();

@@ -16,7 +16,7 @@ import type { Elbv2Deps } from '../elbv2/deps.js';
 import { listAll, transact, type Tx } from '../elbv2/transact.js';
 import { applyFilters } from './filters.js';
 import { derivedDefaultGroup, findSecurityGroup, findVpc, groupNameKey, groupsInScope, guardVpc, storeGroup } from './network-repository.js';
-import { checkDryRun } from './request.js';
+import { checkDryRun, ec2Page, tagsFor } from './request.js';
 import { vpcNotFound } from './vpcs.js';
 
 const groupNotFound = (what: string) => new AwsError('InvalidGroup.NotFound', `The security group '${what}' does not exist`);
@@ -61,6 +61,7 @@ interface IngressInput extends GroupRef {
   CidrIp?: string;
   SourceSecurityGroupName?: string;
   SourceSecurityGroupOwnerId?: string;
+  TagSpecifications?: unknown[];
 }
 
 /** Sources other than IPv4 ranges: the data plane checks client addresses against CIDRs only. */
@@ -73,6 +74,9 @@ function refuseOtherSources(input: IngressInput, p: PermissionInput): void {
 
 /** The permissions of an Authorize/Revoke request, one CIDR per entry, validated. */
 function requestedPermissions(input: IngressInput): Array<{ key: IpPermission; cidr: string }> {
+  if (input.TagSpecifications?.length) {
+    throw new AwsError('UnsupportedOperation', 'TagSpecifications is not supported by Berth on security group rules (they have no ids to tag)');
+  }
   const perms: PermissionInput[] = input.IpPermissions?.length
     ? input.IpPermissions
     : input.IpProtocol !== undefined
@@ -125,7 +129,7 @@ function groupView(sg: SecurityGroupRecord) {
     OwnerId: sg.OwnerId,
     IpPermissions: [...(sg.isDefault ? [self] : []), ...sg.IpPermissions.map(perm)],
     IpPermissionsEgress: [perm({ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] })],
-    Tags: [],
+    Tags: sg.Tags ?? [],
   };
 }
 
@@ -139,6 +143,7 @@ export function securityGroupHandlers(deps: Elbv2Deps): ServiceHandlers {
         throw new AwsError('InvalidParameterValue', `Invalid security group name '${input.GroupName}'`);
       }
       if (input.GroupName === DEFAULT_GROUP_NAME) throw new AwsError('InvalidGroup.Reserved', "The security group 'default' is reserved");
+      const tags = tagsFor('security-group', input.TagSpecifications);
       const sg = await transact(store, async (tx) => {
         const vpc = await findVpc(tx, ctx, input.VpcId ?? defaultVpcRecord(ctx).VpcId);
         if (!vpc) throw vpcNotFound(input.VpcId);
@@ -154,6 +159,7 @@ export function securityGroupHandlers(deps: Elbv2Deps): ServiceHandlers {
           OwnerId: ctx.accountId,
           IpPermissions: [],
           createdAt: clock.now(),
+          ...(tags.length > 0 ? { Tags: tags } : {}),
         };
         guardVpc(tx, vpc);
         storeGroup(tx, sg);
@@ -214,7 +220,8 @@ export function securityGroupHandlers(deps: Elbv2Deps): ServiceHandlers {
         'owner-id': (g) => [g.OwnerId],
         description: (g) => [g.Description],
       });
-      return { SecurityGroups: groups };
+      const p = ec2Page(groups, input);
+      return { SecurityGroups: p.items, NextToken: p.NextToken };
     },
 
     async DeleteSecurityGroup(input, ctx) {

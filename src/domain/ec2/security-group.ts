@@ -31,6 +31,8 @@ export interface SecurityGroupRecord {
    * rule naming itself); no Berth client is a member, so for the data plane it has no ingress.
    */
   isDefault?: boolean;
+  /** From CreateSecurityGroup's TagSpecifications. */
+  Tags?: Array<{ Key: string; Value: string }>;
 }
 
 export const DEFAULT_GROUP_NAME = 'default';
