@@ -150,6 +150,7 @@ describe('ELBv2 answers as AWS gives them (SDK)', () => {
     await assert.rejects(east.send(new elb.SetIpAddressTypeCommand({ LoadBalancerArn: lb.LoadBalancerArn, IpAddressType: 'dualstack' })), code('InvalidSubnetException', /IpAddressType/));
     await assert.rejects(east.send(new elb.CreateLoadBalancerCommand({ Name: 'dual', IpAddressType: 'dualstack' })), code('InvalidSubnetException'));
     await assert.rejects(east.send(new elb.CreateLoadBalancerCommand({ Name: 'pool', IpamPools: { Ipv4IpamPoolId: 'ipam-pool-1' } })), code('InvalidConfigurationRequestException', /IpamPools/));
+    await assert.rejects(east.send(new elb.SetSecurityGroupsCommand({ LoadBalancerArn: lb.LoadBalancerArn, SecurityGroups: [], EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic: 'on' })), code('InvalidConfigurationRequestException', /EnforceSecurityGroup/));
     await assert.rejects(east.send(new elb.SetIpAddressTypeCommand({ LoadBalancerArn: lb.LoadBalancerArn, IpAddressType: 'ipv6' as elb.IpAddressType })), code('ValidationError'));
     await assert.rejects(
       east.send(new elb.SetIpAddressTypeCommand({ LoadBalancerArn: 'arn:aws:elasticloadbalancing:us-east-1:000000000000:loadbalancer/app/x/0123456789abcdef', IpAddressType: 'ipv4' })),

@@ -152,6 +152,9 @@ export function loadBalancerHandlers(deps: Elbv2Deps): ServiceHandlers {
     },
 
     async SetSecurityGroups(input, ctx) {
+      if (input.EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic !== undefined) {
+        throw new AwsError('InvalidConfigurationRequest', 'EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic applies to network load balancers only');
+      }
       const lb = await transact(store, async (tx) => {
         const lb = await getLoadBalancer(tx, input.LoadBalancerArn, ctx);
         const next = { ...lb, SecurityGroups: await resolveSecurityGroups(tx, scopeOfArn(lb.LoadBalancerArn), lb.VpcId, input.SecurityGroups ?? []) };
