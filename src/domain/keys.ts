@@ -33,6 +33,12 @@ export const keys = {
 
   securityGroup: (sgId: string) => `/berth/ec2/security-groups/${sgId}`,
   securityGroups: () => `/berth/ec2/security-groups/`,
+  /** VPCs made by CreateVpc (and a default VPC once written); default VPCs are otherwise derived. */
+  vpc: (vpcId: string) => `/berth/ec2/vpcs/${vpcId}`,
+  vpcs: () => `/berth/ec2/vpcs/`,
+  /** Subnets made by CreateSubnet; the default VPC's subnets are derived (domain/ec2/subnet.ts lookupSubnet). */
+  subnet: (subnetId: string) => `/berth/ec2/subnets/${subnetId}`,
+  subnets: () => `/berth/ec2/subnets/`,
 
   /** Parameter Store parameters, by region and name (names are unique per region and account). */
   ssmParameter: (region: string, name: string) => `/berth/ssm/parameters/${region}/${encodeURIComponent(name)}`,

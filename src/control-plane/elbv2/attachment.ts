@@ -6,6 +6,7 @@
 import { AwsError } from '../../domain/aws-error.js';
 import { keys } from '../../domain/keys.js';
 import { actionTargetGroupArns } from '../../domain/elbv2/action.js';
+import { scopeOfArn } from '../../domain/elbv2/arn.js';
 import type { LoadBalancerRecord } from '../../domain/elbv2/load-balancer.js';
 import type { RuleRecord } from '../../domain/elbv2/listener.js';
 import { findTargetGroup, getTargetGroup, idOf } from './repository.js';
@@ -26,13 +27,11 @@ export async function syncAttachments(
   const was = referenced(before);
   const now = referenced(after);
   for (const arn of now) {
-    const tg = await getTargetGroup(tx, arn);
+    const tg = await getTargetGroup(tx, arn, scopeOfArn(lbArn));
     const others = tg.LoadBalancerArns.filter((a) => a !== lbArn);
     if (others.length > 0) {
-      throw new AwsError(
-        'TargetGroupAssociationLimit',
-        `The target group '${arn}' is already associated with a different load balancer`,
-      );
+      // AWS's wording.
+      throw new AwsError('TargetGroupAssociationLimit', `The following target groups cannot be associated with more than one load balancer: ${arn}`);
     }
     if (tg.TargetType === 'alb' || tg.TargetType === 'lambda') {
       throw new AwsError('InvalidConfigurationRequest', `Target group '${arn}' cannot be the target of an application load balancer rule`);

@@ -2,8 +2,11 @@
 import type { ServiceHandlers } from '../api/operation.js';
 import { guardFieldSupport } from '../api/field-support-guard.js';
 import type { Elbv2Deps } from './deps.js';
+import { accountLimitHandlers } from './account-limits.js';
+import { listenerAttributeHandlers } from './listener-attributes.js';
 import { listenerHandlers } from './listeners.js';
 import { loadBalancerHandlers } from './load-balancers.js';
+import { loadBalancerNetworkHandlers } from './load-balancer-network.js';
 import { ruleHandlers } from './rules.js';
 import { tagHandlers } from './tags.js';
 import { targetGroupHandlers } from './target-groups.js';
@@ -14,10 +17,13 @@ export type { Elbv2Deps };
 export function createElbv2Handlers(deps: Elbv2Deps): ServiceHandlers {
   return guardFieldSupport('elbv2', {
     ...loadBalancerHandlers(deps),
+    ...loadBalancerNetworkHandlers(deps),
     ...targetGroupHandlers(deps),
     ...targetHandlers(deps),
     ...listenerHandlers(deps),
+    ...listenerAttributeHandlers(deps),
     ...ruleHandlers(deps),
     ...tagHandlers(deps),
+    ...accountLimitHandlers(),
   });
 }

@@ -18,9 +18,15 @@ import { page } from './paging.js';
 import { getListener, getLoadBalancer, idOf, listenersOf, rulesOf } from './repository.js';
 import { listAll, transact } from './transact.js';
 
-/** Berth terminates no TLS: HTTP listeners only, and HTTPS is refused with the code AWS would use. */
+/** The protocols of network and gateway load balancers: an application load balancer takes none of them. */
+const NON_ALB_PROTOCOLS = ['TCP', 'TLS', 'UDP', 'TCP_UDP', 'GENEVE', 'QUIC', 'TCP_QUIC'];
+
+/** Berth terminates no TLS: HTTP listeners only, and everything else is refused with the code AWS would use. */
 function checkProtocol(protocol: string | undefined, certificates: unknown[] | undefined): 'HTTP' {
   if (protocol === undefined || protocol === 'HTTP') return 'HTTP';
+  if (NON_ALB_PROTOCOLS.includes(protocol)) {
+    throw new AwsError('IncompatibleProtocols', `Protocol '${protocol}' is not compatible with an application load balancer; Protocol must be HTTP or HTTPS`);
+  }
   if (protocol === 'HTTPS' && !certificates?.length) {
     throw new AwsError('CertificateNotFound', 'A certificate must be specified for HTTPS listeners');
   }
@@ -43,13 +49,13 @@ async function checkPortFree(deps: Elbv2Deps, port: number, scheme: 'internet-fa
 export function listenerHandlers(deps: Elbv2Deps): ServiceHandlers {
   const { store, clock, random } = deps;
   return {
-    async CreateListener(input) {
+    async CreateListener(input, ctx) {
       const protocol = checkProtocol(input.Protocol, input.Certificates);
       const port = checkPort(input.Port);
       const actions = normalizeActions(input.DefaultActions);
       const tags = addTags({}, input.Tags ?? []);
       const result = await transact(store, async (tx) => {
-        const lb = await getLoadBalancer(tx, input.LoadBalancerArn);
+        const lb = await getLoadBalancer(tx, input.LoadBalancerArn, ctx);
         const listeners = await listenersOf(store, lb.LoadBalancerArn);
         const rules = await rulesOf(store, lb.LoadBalancerArn);
         const taken = listeners.find((l) => l.Port === port);
@@ -57,7 +63,7 @@ export function listenerHandlers(deps: Elbv2Deps): ServiceHandlers {
           // AWS: creating a listener with the same settings again succeeds and returns it.
           const defaultRule = rules.find((r) => r.RuleArn === taken.defaultRuleArn);
           if (defaultRule && isDeepStrictEqual(defaultRule.Actions, actions)) return { listener: taken, defaultRule };
-          throw new AwsError('DuplicateListener', `A listener already exists on port ${port} of this load balancer`);
+          throw new AwsError('DuplicateListener', `A listener already exists on this port for this load balancer '${lb.LoadBalancerArn}'`);
         }
         if (listeners.length >= MAX_LISTENERS_PER_LOAD_BALANCER) {
           throw new AwsError('TooManyListeners', `A load balancer can have at most ${MAX_LISTENERS_PER_LOAD_BALANCER} listeners`);
@@ -94,7 +100,7 @@ export function listenerHandlers(deps: Elbv2Deps): ServiceHandlers {
       return { Listeners: [listenerView(result.listener, result.defaultRule)] };
     },
 
-    async DescribeListeners(input) {
+    async DescribeListeners(input, ctx) {
       const arns: string[] | undefined = input.ListenerArns?.length ? input.ListenerArns : undefined;
       if (arns && input.LoadBalancerArn) throw new AwsError('ValidationError', 'Specify either a load balancer or listeners, not both');
       if (!arns && !input.LoadBalancerArn) throw new AwsError('ValidationError', 'A load balancer ARN or listener ARNs must be specified');
@@ -102,11 +108,11 @@ export function listenerHandlers(deps: Elbv2Deps): ServiceHandlers {
       if (arns) {
         listeners = await transact(store, async (tx) => {
           const out: ListenerRecord[] = [];
-          for (const arn of arns) out.push(await getListener(tx, arn));
+          for (const arn of arns) out.push(await getListener(tx, arn, ctx));
           return out;
         });
       } else {
-        await transact(store, (tx) => getLoadBalancer(tx, input.LoadBalancerArn));
+        await transact(store, (tx) => getLoadBalancer(tx, input.LoadBalancerArn, ctx));
         listeners = await listenersOf(store, input.LoadBalancerArn);
       }
       listeners.sort((a, b) => a.Port - b.Port);
@@ -117,10 +123,10 @@ export function listenerHandlers(deps: Elbv2Deps): ServiceHandlers {
       return { Listeners: p.items.map((l) => listenerView(l, rules.get(l.defaultRuleArn))), NextMarker: p.NextMarker };
     },
 
-    async ModifyListener(input) {
+    async ModifyListener(input, ctx) {
       const result = await transact(store, async (tx) => {
-        const listener = await getListener(tx, input.ListenerArn);
-        const lb = await getLoadBalancer(tx, listener.LoadBalancerArn);
+        const listener = await getListener(tx, input.ListenerArn, ctx);
+        const lb = await getLoadBalancer(tx, listener.LoadBalancerArn, ctx);
         const rules = await rulesOf(store, lb.LoadBalancerArn);
         const next: ListenerRecord = { ...listener };
         if (input.Protocol !== undefined || input.Certificates?.length) next.Protocol = checkProtocol(input.Protocol ?? 'HTTP', input.Certificates);
@@ -128,7 +134,7 @@ export function listenerHandlers(deps: Elbv2Deps): ServiceHandlers {
           next.Port = checkPort(input.Port);
           const others = await listenersOf(store, lb.LoadBalancerArn);
           if (others.some((l) => l.ListenerArn !== listener.ListenerArn && l.Port === next.Port)) {
-            throw new AwsError('DuplicateListener', `A listener already exists on port ${next.Port} of this load balancer`);
+            throw new AwsError('DuplicateListener', `A listener already exists on this port for this load balancer '${lb.LoadBalancerArn}'`);
           }
           await checkPortFree(deps, next.Port, lb.Scheme);
         }
@@ -147,10 +153,10 @@ export function listenerHandlers(deps: Elbv2Deps): ServiceHandlers {
       return { Listeners: [listenerView(result.listener, result.defaultRule)] };
     },
 
-    async DeleteListener(input) {
+    async DeleteListener(input, ctx) {
       await transact(store, async (tx) => {
-        const listener = await getListener(tx, input.ListenerArn);
-        const lb = await getLoadBalancer(tx, listener.LoadBalancerArn);
+        const listener = await getListener(tx, input.ListenerArn, ctx);
+        const lb = await getLoadBalancer(tx, listener.LoadBalancerArn, ctx);
         const rules = await rulesOf(store, lb.LoadBalancerArn);
         const mine = rules.filter((r) => r.ListenerArn === listener.ListenerArn);
         for (const r of mine) {

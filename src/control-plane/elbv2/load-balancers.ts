@@ -1,7 +1,7 @@
 /** CreateLoadBalancer, DescribeLoadBalancers, DeleteLoadBalancer, their attributes and SetSecurityGroups. */
 import { AwsError } from '../../domain/aws-error.js';
 import { keys } from '../../domain/keys.js';
-import { elbv2Arn } from '../../domain/elbv2/arn.js';
+import { elbv2Arn, inScope, scopeOfArn } from '../../domain/elbv2/arn.js';
 import { validateLoadBalancerName } from '../../domain/elbv2/names.js';
 import {
   CANONICAL_HOSTED_ZONE_ID,
@@ -17,40 +17,12 @@ import {
 } from '../../domain/elbv2/attributes.js';
 import type { TargetGroupRecord } from '../../domain/elbv2/target-group.js';
 import { addTags } from '../../domain/elbv2/tags.js';
-import { defaultNetwork } from '../../domain/ec2/default-network.js';
 import type { ServiceHandlers } from '../api/operation.js';
 import type { Elbv2Deps } from './deps.js';
 import { page } from './paging.js';
-import { findLoadBalancer, getLoadBalancer, idOf, listenersOf, nameKeys, rulesOf, type NameClaim } from './repository.js';
-import { listAll, transact, type Tx } from './transact.js';
-
-async function resolveSecurityGroups(tx: Tx, ids: readonly string[] | undefined): Promise<string[]> {
-  const unique = [...new Set(ids ?? [])];
-  for (const id of unique) {
-    if (!(await tx.get(keys.securityGroup(id)))) {
-      throw new AwsError('InvalidSecurityGroup', `One or more security groups are invalid: '${id}'`);
-    }
-  }
-  return unique;
-}
-
-function resolveSubnets(input: any, accountId: string, region: string) {
-  const net = defaultNetwork(accountId, region);
-  const asked: string[] = input.Subnets?.length
-    ? input.Subnets
-    : input.SubnetMappings?.length
-      ? input.SubnetMappings.map((m: any) => m.SubnetId)
-      : net.Subnets.map((s) => s.SubnetId); // Berth's convenience: no subnets means the two default ones.
-  const zones = [...new Set(asked)].map((id) => {
-    const s = net.Subnets.find((x) => x.SubnetId === id);
-    if (!s) throw new AwsError('SubnetNotFound', `The subnet ID '${id}' is not valid`);
-    return { ZoneName: s.AvailabilityZone, SubnetId: s.SubnetId };
-  });
-  if (new Set(zones.map((z) => z.ZoneName)).size < 2) {
-    throw new AwsError('InvalidConfigurationRequest', 'At least two subnets in two different Availability Zones must be specified');
-  }
-  return { VpcId: net.VpcId, AvailabilityZones: zones.sort((a, b) => a.ZoneName.localeCompare(b.ZoneName)) };
-}
+import { findLoadBalancer, getLoadBalancer, idOf, listenersOf, nameKeys, deleteNameClaim, readNameClaim, rulesOf, type NameClaim } from './repository.js';
+import { listAll, transact } from './transact.js';
+import { checkIpAddressType, resolveSecurityGroups, resolveSubnets } from './load-balancer-network.js';
 
 const sameSet = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x) => b.includes(x));
 
@@ -63,14 +35,19 @@ export function loadBalancerHandlers(deps: Elbv2Deps): ServiceHandlers {
       if (type !== 'application') throw new AwsError('InvalidConfigurationRequest', 'Berth provides application load balancers only');
       const scheme = input.Scheme ?? 'internet-facing';
       if (scheme !== 'internet-facing' && scheme !== 'internal') throw new AwsError('InvalidScheme', `Scheme '${scheme}' is not valid`);
-      const ipAddressType = input.IpAddressType ?? 'ipv4';
-      const net = resolveSubnets(input, ctx.accountId, ctx.region);
+      const ipAddressType = checkIpAddressType(input.IpAddressType ?? 'ipv4');
+      // Outposts pools, IPv6 source NAT (NLB) and IPAM pools: none exists in Berth, so none is taken.
+      const unsupported = (['CustomerOwnedIpv4Pool', 'EnablePrefixForIpv6SourceNat', 'IpamPools'] as const).find(
+        (m) => input[m] !== undefined && !(m === 'EnablePrefixForIpv6SourceNat' && input[m] === 'off'),
+      );
+      if (unsupported) throw new AwsError('InvalidConfigurationRequest', `${unsupported} cannot be specified: Berth's application load balancers have no such pools`);
       const tags = addTags({}, input.Tags ?? []);
       const lb = await transact(store, async (tx) => {
-        const securityGroups = await resolveSecurityGroups(tx, input.SecurityGroups);
-        const claim = await tx.get<NameClaim>(nameKeys.loadBalancer(input.Name));
+        const net = await resolveSubnets(tx, ctx, input, true);
+        const securityGroups = await resolveSecurityGroups(tx, ctx, net.VpcId, input.SecurityGroups);
+        const claim = await readNameClaim(tx, 'loadBalancer', ctx, input.Name);
         if (claim) {
-          const existing = await getLoadBalancer(tx, claim.arn);
+          const existing = await getLoadBalancer(tx, claim.arn, ctx);
           const same =
             existing.Scheme === scheme &&
             existing.IpAddressType === ipAddressType &&
@@ -97,14 +74,14 @@ export function loadBalancerHandlers(deps: Elbv2Deps): ServiceHandlers {
           routingRevision: 0,
         };
         tx.put(keys.loadBalancer(lbId), record);
-        tx.put(nameKeys.loadBalancer(input.Name), { arn } satisfies NameClaim);
+        tx.put(nameKeys.loadBalancer(ctx, input.Name), { arn } satisfies NameClaim);
         if (Object.keys(tags).length > 0) tx.put(keys.tags(arn), tags);
         return record;
       });
       return { LoadBalancers: [loadBalancerView(lb, clock.now())] };
     },
 
-    async DescribeLoadBalancers(input) {
+    async DescribeLoadBalancers(input, ctx) {
       const arns: string[] | undefined = input.LoadBalancerArns?.length ? input.LoadBalancerArns : undefined;
       const names: string[] | undefined = input.Names?.length ? input.Names : undefined;
       if (arns && names) throw new AwsError('ValidationError', 'Load balancer names and load balancer ARNs cannot be specified at the same time');
@@ -112,17 +89,17 @@ export function loadBalancerHandlers(deps: Elbv2Deps): ServiceHandlers {
       if (arns || names) {
         lbs = await transact(store, async (tx) => {
           const out: LoadBalancerRecord[] = [];
-          for (const arn of arns ?? []) out.push(await getLoadBalancer(tx, arn));
+          for (const arn of arns ?? []) out.push(await getLoadBalancer(tx, arn, ctx));
           for (const name of names ?? []) {
-            const claim = await tx.get<NameClaim>(nameKeys.loadBalancer(name));
-            const lb = claim && (await findLoadBalancer(tx, claim.arn));
+            const claim = await readNameClaim(tx, 'loadBalancer', ctx, name);
+            const lb = claim && (await findLoadBalancer(tx, claim.arn, ctx));
             if (!lb) throw new AwsError('LoadBalancerNotFound', `Load balancers '[${name}]' not found`);
             out.push(lb);
           }
           return out;
         });
       } else {
-        lbs = (await listAll<LoadBalancerRecord>(store, keys.loadBalancers())).map((r) => r.value);
+        lbs = (await listAll<LoadBalancerRecord>(store, keys.loadBalancers())).map((r) => r.value).filter((lb) => inScope(lb.LoadBalancerArn, ctx));
       }
       lbs.sort((a, b) => a.LoadBalancerName.localeCompare(b.LoadBalancerName));
       const p = page(lbs, input.Marker, input.PageSize);
@@ -130,9 +107,9 @@ export function loadBalancerHandlers(deps: Elbv2Deps): ServiceHandlers {
       return { LoadBalancers: p.items.map((lb) => loadBalancerView(lb, now)), NextMarker: p.NextMarker };
     },
 
-    async DeleteLoadBalancer(input) {
+    async DeleteLoadBalancer(input, ctx) {
       await transact(store, async (tx) => {
-        const lb = await findLoadBalancer(tx, input.LoadBalancerArn);
+        const lb = await findLoadBalancer(tx, input.LoadBalancerArn, ctx);
         if (!lb) return; // AWS: deleting a load balancer that does not exist succeeds.
         if (lb.attributes['deletion_protection.enabled'] === 'true') {
           throw new AwsError('OperationNotPermitted', `Load balancer '${lb.LoadBalancerArn}' cannot be deleted because deletion protection is enabled`);
@@ -153,20 +130,20 @@ export function loadBalancerHandlers(deps: Elbv2Deps): ServiceHandlers {
           if (tg) tx.put(key, { ...tg, LoadBalancerArns: tg.LoadBalancerArns.filter((a) => a !== arn) });
         }
         tx.delete(keys.loadBalancer(idOf.loadBalancer(arn)));
-        tx.delete(nameKeys.loadBalancer(lb.LoadBalancerName));
+        deleteNameClaim(tx, 'loadBalancer', scopeOfArn(arn), lb.LoadBalancerName);
         tx.delete(keys.tags(arn));
       });
       return {};
     },
 
-    async DescribeLoadBalancerAttributes(input) {
-      const lb = await transact(store, (tx) => getLoadBalancer(tx, input.LoadBalancerArn));
+    async DescribeLoadBalancerAttributes(input, ctx) {
+      const lb = await transact(store, (tx) => getLoadBalancer(tx, input.LoadBalancerArn, ctx));
       return { Attributes: attributeList(loadBalancerAttributeCatalogue, lb.attributes) };
     },
 
-    async ModifyLoadBalancerAttributes(input) {
+    async ModifyLoadBalancerAttributes(input, ctx) {
       const lb = await transact(store, async (tx) => {
-        const lb = await getLoadBalancer(tx, input.LoadBalancerArn);
+        const lb = await getLoadBalancer(tx, input.LoadBalancerArn, ctx);
         const next = { ...lb, attributes: modifyLoadBalancerAttributes(lb.attributes, input.Attributes ?? []) };
         tx.put(keys.loadBalancer(idOf.loadBalancer(lb.LoadBalancerArn)), next);
         return next;
@@ -174,10 +151,13 @@ export function loadBalancerHandlers(deps: Elbv2Deps): ServiceHandlers {
       return { Attributes: attributeList(loadBalancerAttributeCatalogue, lb.attributes) };
     },
 
-    async SetSecurityGroups(input) {
+    async SetSecurityGroups(input, ctx) {
+      if (input.EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic !== undefined) {
+        throw new AwsError('InvalidConfigurationRequest', 'EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic applies to network load balancers only');
+      }
       const lb = await transact(store, async (tx) => {
-        const lb = await getLoadBalancer(tx, input.LoadBalancerArn);
-        const next = { ...lb, SecurityGroups: await resolveSecurityGroups(tx, input.SecurityGroups ?? []) };
+        const lb = await getLoadBalancer(tx, input.LoadBalancerArn, ctx);
+        const next = { ...lb, SecurityGroups: await resolveSecurityGroups(tx, scopeOfArn(lb.LoadBalancerArn), lb.VpcId, input.SecurityGroups ?? []) };
         tx.put(keys.loadBalancer(idOf.loadBalancer(lb.LoadBalancerArn)), next);
         return next;
       });

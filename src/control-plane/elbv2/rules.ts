@@ -26,19 +26,20 @@ function priorityOf(value: unknown): string {
   return String(n);
 }
 
-const priorityInUse = (p: string) => new AwsError('PriorityInUse', `The specified priority '${p}' is in use.`);
+// AWS's wording.
+const priorityInUse = (p: string) => new AwsError('PriorityInUse', `Priority '${p}' is currently in use`);
 
 export function ruleHandlers(deps: Elbv2Deps): ServiceHandlers {
   const { store, clock, random } = deps;
   return {
-    async CreateRule(input) {
+    async CreateRule(input, ctx) {
       const priority = priorityOf(input.Priority);
       const conditions = normalizeConditions(input.Conditions);
       const actions = normalizeActions(input.Actions);
       const tags = addTags({}, input.Tags ?? []);
       const rule = await transact(store, async (tx) => {
-        const listener = await getListener(tx, input.ListenerArn);
-        const lb = await getLoadBalancer(tx, listener.LoadBalancerArn);
+        const listener = await getListener(tx, input.ListenerArn, ctx);
+        const lb = await getLoadBalancer(tx, listener.LoadBalancerArn, ctx);
         const rules = await rulesOf(store, lb.LoadBalancerArn);
         if (rules.some((r) => r.ListenerArn === listener.ListenerArn && r.Priority === priority)) throw priorityInUse(priority);
         if (rules.filter((r) => !r.IsDefault).length >= MAX_RULES_PER_LOAD_BALANCER) {
@@ -63,7 +64,7 @@ export function ruleHandlers(deps: Elbv2Deps): ServiceHandlers {
       return { Rules: [ruleView(rule)] };
     },
 
-    async DescribeRules(input) {
+    async DescribeRules(input, ctx) {
       const arns: string[] | undefined = input.RuleArns?.length ? input.RuleArns : undefined;
       if (Boolean(arns) === Boolean(input.ListenerArn)) {
         throw new AwsError('ValidationError', 'Specify either a listener ARN or rule ARNs');
@@ -71,20 +72,20 @@ export function ruleHandlers(deps: Elbv2Deps): ServiceHandlers {
       const rules = await transact(store, async (tx) => {
         if (arns) {
           const out: RuleRecord[] = [];
-          for (const arn of arns) out.push(await getRule(tx, arn));
+          for (const arn of arns) out.push(await getRule(tx, arn, ctx));
           return out;
         }
-        const listener = await getListener(tx, input.ListenerArn);
+        const listener = await getListener(tx, input.ListenerArn, ctx);
         return (await rulesOf(store, listener.LoadBalancerArn)).filter((r) => r.ListenerArn === listener.ListenerArn).sort(compareRules);
       });
       const p = page(rules, input.Marker, input.PageSize);
       return { Rules: p.items.map(ruleView), NextMarker: p.NextMarker };
     },
 
-    async ModifyRule(input) {
+    async ModifyRule(input, ctx) {
       const rule = await transact(store, async (tx) => {
-        const rule = await getRule(tx, input.RuleArn);
-        const lb = await getLoadBalancer(tx, rule.LoadBalancerArn);
+        const rule = await getRule(tx, input.RuleArn, ctx);
+        const lb = await getLoadBalancer(tx, rule.LoadBalancerArn, ctx);
         const next: RuleRecord = { ...rule };
         if (input.Conditions?.length) {
           if (rule.IsDefault) throw new AwsError('OperationNotPermitted', 'The conditions of a default rule cannot be modified');
@@ -99,11 +100,11 @@ export function ruleHandlers(deps: Elbv2Deps): ServiceHandlers {
       return { Rules: [ruleView(rule)] };
     },
 
-    async DeleteRule(input) {
+    async DeleteRule(input, ctx) {
       await transact(store, async (tx) => {
-        const rule = await getRule(tx, input.RuleArn);
+        const rule = await getRule(tx, input.RuleArn, ctx);
         if (rule.IsDefault) throw new AwsError('OperationNotPermitted', 'The default rule of a listener cannot be deleted');
-        const lb = await getLoadBalancer(tx, rule.LoadBalancerArn);
+        const lb = await getLoadBalancer(tx, rule.LoadBalancerArn, ctx);
         const rules = await rulesOf(store, lb.LoadBalancerArn);
         await syncAttachments(tx, lb, rules, rules.filter((r) => r.RuleArn !== rule.RuleArn));
         tx.delete(keys.rule(idOf.rule(rule.RuleArn)));
@@ -112,7 +113,7 @@ export function ruleHandlers(deps: Elbv2Deps): ServiceHandlers {
       return {};
     },
 
-    async SetRulePriorities(input) {
+    async SetRulePriorities(input, ctx) {
       const pairs: Array<{ RuleArn: string; Priority: number }> = input.RulePriorities ?? [];
       if (pairs.length === 0) throw new AwsError('ValidationError', 'At least one rule priority must be specified');
       const wanted = pairs.map((p) => ({ RuleArn: p.RuleArn, Priority: priorityOf(p.Priority) }));
@@ -126,9 +127,9 @@ export function ruleHandlers(deps: Elbv2Deps): ServiceHandlers {
         const lbs = new Map<string, LoadBalancerRecord>();
         const changed: RuleRecord[] = [];
         for (const w of wanted) {
-          const rule = await getRule(tx, w.RuleArn);
+          const rule = await getRule(tx, w.RuleArn, ctx);
           if (rule.IsDefault) throw new AwsError('OperationNotPermitted', 'The priority of a default rule cannot be changed');
-          if (!lbs.has(rule.LoadBalancerArn)) lbs.set(rule.LoadBalancerArn, await getLoadBalancer(tx, rule.LoadBalancerArn));
+          if (!lbs.has(rule.LoadBalancerArn)) lbs.set(rule.LoadBalancerArn, await getLoadBalancer(tx, rule.LoadBalancerArn, ctx));
           changed.push({ ...rule, Priority: w.Priority });
         }
         // All at once: priorities are checked against the final state of each listener.

@@ -1,30 +1,23 @@
 /** AddTags, RemoveTags, DescribeTags for load balancers, target groups, listeners and rules. */
 import { AwsError } from '../../domain/aws-error.js';
 import { keys } from '../../domain/keys.js';
-import { parseElbv2Arn } from '../../domain/elbv2/arn.js';
+import { arnNotFound, inScope, isArnOfKind, parseElbv2Arn, type ArnScope } from '../../domain/elbv2/arn.js';
 import { addTags, tagList } from '../../domain/elbv2/tags.js';
 import type { ServiceHandlers } from '../api/operation.js';
 import type { Elbv2Deps } from './deps.js';
-import { keyOfArn, notFound } from './repository.js';
+import { keyOfArn } from './repository.js';
 import { transact, type Tx } from './transact.js';
 
-/** The resource must exist; its NotFound code follows its kind. */
-async function requireResource(tx: Tx, arn: string): Promise<void> {
-  const parsed = parseElbv2Arn(arn);
-  if (!parsed) throw new AwsError('ValidationError', `'${arn}' is not a valid resource ARN`);
-  const record = await tx.get<Record<string, unknown>>(keyOfArn(arn)!);
-  const found = record && Object.values(record).includes(arn);
-  if (found) return;
-  switch (parsed.kind) {
-    case 'loadbalancer':
-      throw notFound.loadBalancer();
-    case 'targetgroup':
-      throw notFound.targetGroup();
-    case 'listener':
-      throw notFound.listener();
-    case 'listener-rule':
-      throw notFound.rule();
-  }
+const KINDS = ['loadbalancer', 'targetgroup', 'listener', 'listener-rule'] as const;
+
+/** The resource must exist in the request's region; its NotFound code follows its kind. */
+async function requireResource(tx: Tx, arn: string, scope: ArnScope): Promise<void> {
+  const kind = KINDS.find((k) => isArnOfKind(arn, k));
+  if (!kind) throw new AwsError('ValidationError', `'${arn}' is not a valid resource ARN`);
+  const key = parseElbv2Arn(arn) && inScope(arn, scope) ? keyOfArn(arn) : undefined;
+  const record = key && (await tx.get<Record<string, unknown>>(key));
+  if (record && Object.values(record).includes(arn)) return;
+  throw arnNotFound(kind);
 }
 
 function arnsOf(input: any): string[] {
@@ -37,11 +30,11 @@ function arnsOf(input: any): string[] {
 export function tagHandlers(deps: Elbv2Deps): ServiceHandlers {
   const { store } = deps;
   return {
-    async AddTags(input) {
+    async AddTags(input, ctx) {
       const arns = arnsOf(input);
       await transact(store, async (tx) => {
         for (const arn of arns) {
-          await requireResource(tx, arn);
+          await requireResource(tx, arn, ctx);
           const current = (await tx.get<Record<string, string>>(keys.tags(arn))) ?? {};
           tx.put(keys.tags(arn), addTags(current, input.Tags ?? []));
         }
@@ -49,12 +42,12 @@ export function tagHandlers(deps: Elbv2Deps): ServiceHandlers {
       return {};
     },
 
-    async RemoveTags(input) {
+    async RemoveTags(input, ctx) {
       const arns = arnsOf(input);
       const remove: string[] = input.TagKeys ?? [];
       await transact(store, async (tx) => {
         for (const arn of arns) {
-          await requireResource(tx, arn);
+          await requireResource(tx, arn, ctx);
           const current = (await tx.get<Record<string, string>>(keys.tags(arn))) ?? {};
           const next = Object.fromEntries(Object.entries(current).filter(([k]) => !remove.includes(k)));
           if (Object.keys(next).length === 0) tx.delete(keys.tags(arn));
@@ -64,12 +57,12 @@ export function tagHandlers(deps: Elbv2Deps): ServiceHandlers {
       return {};
     },
 
-    async DescribeTags(input) {
+    async DescribeTags(input, ctx) {
       const arns = arnsOf(input);
       const TagDescriptions = await transact(store, async (tx) => {
         const out = [];
         for (const arn of arns) {
-          await requireResource(tx, arn);
+          await requireResource(tx, arn, ctx);
           out.push({ ResourceArn: arn, Tags: tagList((await tx.get<Record<string, string>>(keys.tags(arn))) ?? {}) });
         }
         return out;

@@ -68,7 +68,7 @@ describe('targets', () => {
     const [d] = (await f.elb('DescribeTargetHealth', { TargetGroupArn: tg.TargetGroupArn })).TargetHealthDescriptions;
     assert.equal(d.TargetHealth.State, 'unused');
     assert.equal(d.TargetHealth.Reason, 'Target.NotInUse');
-    assert.equal(d.HealthCheckPort, undefined);
+    assert.equal(d.HealthCheckPort, '32768');
     await f.elb('DeregisterTargets', { TargetGroupArn: tg.TargetGroupArn, Targets: [{ Id: 'i-1', Port: 32768 }] });
     assert.deepEqual((await f.elb('DescribeTargetHealth', { TargetGroupArn: tg.TargetGroupArn })).TargetHealthDescriptions, []);
   });

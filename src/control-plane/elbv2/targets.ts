@@ -83,8 +83,8 @@ export function targetHandlers(deps: Elbv2Deps): ServiceHandlers {
       return {};
     },
 
-    async DescribeTargetHealth(input) {
-      const tg = await transact(store, (tx) => getTargetGroup(tx, input.TargetGroupArn));
+    async DescribeTargetHealth(input, ctx) {
+      const tg = await transact(store, (tx) => getTargetGroup(tx, input.TargetGroupArn, ctx));
       const tgId = idOf.targetGroup(tg.TargetGroupArn);
       const now = clock.now();
       const records = (await listAll<TargetRecord>(store, keys.targetsOf(tgId))).map((r) => r.value);
@@ -97,7 +97,7 @@ export function targetHandlers(deps: Elbv2Deps): ServiceHandlers {
         // Asked without a port: every registration of that Id, as AWS answers for dynamic ports.
         const matches = live.filter((r) => r.Id === t.Id && (t.Port === undefined || r.Port === t.Port));
         if (matches.length > 0) out.push(...matches.map((r) => describeTarget(r, tg, now)));
-        else out.push(notRegistered({ Id: t.Id, Port: t.Port ?? tg.Port ?? 0 }));
+        else out.push(notRegistered({ Id: t.Id, Port: t.Port ?? tg.Port ?? 0 }, tg));
       }
       return { TargetHealthDescriptions: out };
     },

@@ -2,6 +2,7 @@
  * Security group records and the one question the load balancer data plane asks of them: may this
  * source reach this port? Only ingress rules with IPv4 CIDR ranges are modelled.
  */
+import { createHash } from 'node:crypto';
 import { isIPv4 } from 'node:net';
 
 export interface IpRange {
@@ -25,6 +26,29 @@ export interface SecurityGroupRecord {
   OwnerId: string;
   IpPermissions: IpPermission[];
   createdAt: number;
+  /**
+   * The VPC's `default` group. As on AWS it lets in traffic from its own members only (shown as a
+   * rule naming itself); no Berth client is a member, so for the data plane it has no ingress.
+   */
+  isDefault?: boolean;
+  /** From CreateSecurityGroup's TagSpecifications. */
+  Tags?: Array<{ Key: string; Value: string }>;
+}
+
+export const DEFAULT_GROUP_NAME = 'default';
+
+/** Every VPC's `default` group, with an id derived from the VPC's so each process names the same group. */
+export function defaultSecurityGroupRecord(vpcId: string, ownerId: string, now: number): SecurityGroupRecord {
+  return {
+    GroupId: `sg-${createHash('sha256').update(`sg/default/${vpcId}`).digest('hex').slice(0, 17)}`,
+    GroupName: DEFAULT_GROUP_NAME,
+    Description: 'default VPC security group',
+    VpcId: vpcId,
+    OwnerId: ownerId,
+    IpPermissions: [],
+    createdAt: now,
+    isDefault: true,
+  };
 }
 
 export function normalizeProtocol(p: string): string {

@@ -43,7 +43,7 @@ describe('actions', () => {
     ['redirect bad code', [{ Type: 'redirect', RedirectConfig: { StatusCode: 'HTTP_307', Protocol: 'HTTPS' } }], 'ValidationError'],
     ['redirect bad path', [{ Type: 'redirect', RedirectConfig: { StatusCode: 'HTTP_301', Path: 'x' } }], 'ValidationError'],
     ['fixed 300', [{ Type: 'fixed-response', FixedResponseConfig: { StatusCode: '300' } }], 'ValidationError'],
-    ['fixed bad type', [{ Type: 'fixed-response', FixedResponseConfig: { StatusCode: '200', ContentType: 'image/png' } }], 'ValidationError'],
+    ['fixed bad type', [{ Type: 'fixed-response', FixedResponseConfig: { StatusCode: '200', ContentType: 'image/png' } }], 'InvalidConfigurationRequest'],
     ['fixed body too long', [{ Type: 'fixed-response', FixedResponseConfig: { StatusCode: '200', MessageBody: 'x'.repeat(1025) } }], 'ValidationError'],
     ['two terminal actions', [{ Type: 'fixed-response', Order: 1, FixedResponseConfig: { StatusCode: '200' } }, { Type: 'forward', Order: 2, TargetGroupArn: tg(1) }], 'InvalidLoadBalancerAction'],
     ['two actions without order', [{ Type: 'fixed-response', FixedResponseConfig: { StatusCode: '200' } }, { Type: 'forward', Order: 2, TargetGroupArn: tg(1) }], 'ValidationError'],

@@ -4,7 +4,7 @@
  * so readers (the routing table) only ever look at ForwardConfig.
  */
 import { AwsError } from '../aws-error.js';
-import { parseElbv2Arn } from './arn.js';
+import { isArnOfKind, notAnArn } from './arn.js';
 
 export interface TargetGroupTuple {
   TargetGroupArn: string;
@@ -26,12 +26,13 @@ export interface Action {
 const invalid = (message: string) => new AwsError('InvalidLoadBalancerAction', message);
 const validation = (message: string) => new AwsError('ValidationError', message);
 
+export const MAX_TARGET_GROUPS_PER_FORWARD = 5;
+
 const CONTENT_TYPES = ['text/plain', 'text/css', 'text/html', 'application/javascript', 'application/json'];
 
 function checkTargetGroupArn(arn: unknown): string {
-  if (typeof arn !== 'string' || parseElbv2Arn(arn)?.kind !== 'targetgroup') {
-    throw validation(`'${String(arn)}' is not a valid target group ARN`);
-  }
+  // A target-group-shaped ARN that names nothing is TargetGroupNotFound, decided where groups are read.
+  if (!isArnOfKind(arn, 'targetgroup')) throw notAnArn(arn, 'targetgroup');
   return arn;
 }
 
@@ -39,7 +40,9 @@ function forward(input: any): Action {
   const tuples: any[] | undefined = input.ForwardConfig?.TargetGroups;
   let groups: TargetGroupTuple[];
   if (tuples && tuples.length > 0) {
-    if (tuples.length > 5) throw validation('A forward action can have at most 5 target groups');
+    if (tuples.length > MAX_TARGET_GROUPS_PER_FORWARD) {
+      throw validation(`A forward action can have at most ${MAX_TARGET_GROUPS_PER_FORWARD} target groups`);
+    }
     groups = tuples.map((t) => {
       const weight = t.Weight ?? 1;
       if (!Number.isInteger(weight) || weight < 0 || weight > 999) throw validation('Target group weight must be between 0 and 999');
@@ -110,7 +113,11 @@ function fixedResponse(input: any): Action {
     throw validation('Fixed response StatusCode must be 2XX, 4XX or 5XX');
   }
   if (c.ContentType !== undefined && !CONTENT_TYPES.includes(c.ContentType)) {
-    throw validation(`Fixed response ContentType must be one of ${CONTENT_TYPES.join(', ')}`);
+    // AWS refuses an unknown content type as a configuration it cannot serve, not as a malformed request.
+    throw new AwsError(
+      'InvalidConfigurationRequest',
+      `The content type '${c.ContentType}' of FixedResponseConfig.ContentType is not valid; valid values: ${CONTENT_TYPES.join(' | ')}`,
+    );
   }
   if (c.MessageBody !== undefined && Buffer.byteLength(c.MessageBody, 'utf8') > 1024) {
     throw validation('Fixed response MessageBody can be at most 1024 bytes');

@@ -42,6 +42,18 @@ const patterns: Array<[RegExp, (m: RegExpMatchArray) => ParsedArn]> = [
   ],
 ];
 
+/** The region and account an ELBv2 ARN belongs to (its 4th and 5th fields). */
+export function scopeOfArn(arn: string): ArnScope {
+  const parts = arn.split(':');
+  return { region: parts[3] ?? '', accountId: parts[4] ?? '' };
+}
+
+/** Whether an ARN belongs to this region and account: Describe calls see only their own region's resources. */
+export function inScope(arn: string, scope: ArnScope): boolean {
+  const s = scopeOfArn(arn);
+  return s.region === scope.region && s.accountId === scope.accountId;
+}
+
 /** Parses any ELBv2 ARN Berth issues; undefined when it is not one. */
 export function parseElbv2Arn(arn: string): ParsedArn | undefined {
   const parts = arn.split(':');
@@ -54,11 +66,48 @@ export function parseElbv2Arn(arn: string): ParsedArn | undefined {
   return undefined;
 }
 
-/** AWS answers a malformed ARN with ValidationError, not with the NotFound of its kind. */
-export function requireArn<K extends ParsedArn['kind']>(arn: string, kind: K, member: string): Extract<ParsedArn, { kind: K }> {
+/** What each kind is called in AWS's messages, and the error AWS gives for an ARN of that kind that names nothing. */
+const KIND_WORDS: Record<ParsedArn['kind'], { words: string; notFound: string; message: string }> = {
+  loadbalancer: { words: 'load balancer', notFound: 'LoadBalancerNotFound', message: 'One or more load balancers not found' },
+  targetgroup: { words: 'target group', notFound: 'TargetGroupNotFound', message: 'One or more target groups not found' },
+  listener: { words: 'listener', notFound: 'ListenerNotFound', message: 'One or more listeners not found' },
+  'listener-rule': { words: 'rule', notFound: 'RuleNotFound', message: 'One or more rules not found' },
+};
+
+/** The NotFound error AWS answers for an ARN of this kind that names no resource. */
+export function arnNotFound(kind: ParsedArn['kind']): AwsError {
+  return new AwsError(KIND_WORDS[kind].notFound, KIND_WORDS[kind].message);
+}
+
+/**
+ * Whether `arn` is shaped like an ELBv2 ARN of this kind (`arn:<partition>:elasticloadbalancing:<region>:
+ * <account>:<kind>/...`), whatever its ids. AWS answers such an ARN that names nothing with the NotFound
+ * of its kind, and only an ARN that is not of the kind at all with ValidationError.
+ */
+export function isArnOfKind(arn: unknown, kind: ParsedArn['kind']): arn is string {
+  if (typeof arn !== 'string') return false;
+  const parts = arn.split(':');
+  return parts.length === 6 && parts[0] === 'arn' && parts[2] === 'elasticloadbalancing' && parts[5]!.startsWith(`${kind}/`);
+}
+
+/** ValidationError, in AWS's words, for a value that is not an ARN of this kind. */
+export function notAnArn(arn: unknown, kind: ParsedArn['kind']): AwsError {
+  return new AwsError('ValidationError', `'${String(arn)}' is not a valid ${KIND_WORDS[kind].words} ARN`);
+}
+
+/**
+ * The parsed ARN when it is one Berth issues; undefined when it is of the right kind but names nothing
+ * Berth could hold (the caller answers NotFound); ValidationError when it is not of the kind.
+ */
+export function lookupArn<K extends ParsedArn['kind']>(arn: unknown, kind: K): Extract<ParsedArn, { kind: K }> | undefined {
+  if (!isArnOfKind(arn, kind)) throw notAnArn(arn, kind);
   const parsed = parseElbv2Arn(arn);
-  if (!parsed || parsed.kind !== kind) {
-    throw new AwsError('ValidationError', `'${arn}' is not a valid ${kind} ARN (${member})`);
-  }
-  return parsed as Extract<ParsedArn, { kind: K }>;
+  return parsed?.kind === kind ? (parsed as Extract<ParsedArn, { kind: K }>) : undefined;
+}
+
+/** For ARNs Berth issued itself (read from records): the parsed ARN, or ValidationError. */
+export function requireArn<K extends ParsedArn['kind']>(arn: string, kind: K, _member?: string): Extract<ParsedArn, { kind: K }> {
+  const parsed = lookupArn(arn, kind);
+  if (!parsed) throw notAnArn(arn, kind);
+  return parsed;
 }

@@ -77,6 +77,18 @@ export const loadBalancerAttributeCatalogue: AttributeCatalogue = {
   'zonal_shift.config.enabled': { defaultValue: 'false', check: bool },
 };
 
+/**
+ * Listener attributes Berth honours. The ALB's others are request-header renames for mutual TLS and
+ * response headers the proxy does not add; they are refused by name until it does.
+ */
+export const listenerAttributeCatalogue: AttributeCatalogue = {
+  // Berth's own responses (errors, redirects, fixed responses) always carry `Server: awselb/2.0`.
+  'routing.http.response.server.enabled': {
+    defaultValue: 'true',
+    check: (v) => (v === 'true' ? undefined : 'must be true: Berth always sends the Server header on the responses it makes'),
+  },
+};
+
 export function defaultAttributes(catalogue: AttributeCatalogue): Record<string, string> {
   return Object.fromEntries(Object.entries(catalogue).map(([k, e]) => [k, e.defaultValue]));
 }
@@ -133,6 +145,13 @@ export function modifyTargetGroupAttributes(
   const next = merge(targetGroupAttributeCatalogue, stored, changes);
   crossCheckTargetGroup(next);
   return next;
+}
+
+export function modifyListenerAttributes(
+  stored: Record<string, string>,
+  changes: ReadonlyArray<{ Key?: string; Value?: string }>,
+): Record<string, string> {
+  return merge(listenerAttributeCatalogue, stored, changes);
 }
 
 export function modifyLoadBalancerAttributes(

@@ -31,8 +31,8 @@ type Field = keyof typeof CONFIG_OF;
 
 /** At most one of each of these per rule; http-header and query-string may repeat. */
 const SINGLE: ReadonlySet<Field> = new Set(['host-header', 'path-pattern', 'http-request-method', 'source-ip']);
-const MAX_VALUES_PER_RULE = 5;
-const MAX_WILDCARDS_PER_RULE = 5;
+export const MAX_VALUES_PER_RULE = 5;
+export const MAX_WILDCARDS_PER_RULE = 5;
 
 const PATH_CHARS = /^[A-Za-z0-9 _\-.$/~"'@:+&*?]+$/;
 const HOST_CHARS = /^[A-Za-z0-9\-.*?]+$/;

@@ -10,6 +10,8 @@ export interface ListenerRecord {
   /** The rule whose actions are the listener's DefaultActions. */
   defaultRuleArn: string;
   createdAt: number;
+  /** Listener attributes set by ModifyListenerAttributes; the catalogue's defaults otherwise. */
+  attributes?: Record<string, string>;
 }
 
 export interface RuleRecord {

@@ -17,11 +17,11 @@ describe('target health derivation', () => {
   test('a fixed health check port is shown as is', () => {
     assert.equal(describeTarget(reg, { ...inUse, HealthCheckPort: '8081' }, t0).HealthCheckPort, '8081');
   });
-  test('unused when no load balancer uses the group, with no HealthCheckPort', () => {
+  test('unused when no load balancer uses the group, still with its HealthCheckPort', () => {
     const d = describeTarget(reg, { ...inUse, LoadBalancerArns: [] }, t0);
     assert.equal(d.TargetHealth.State, 'unused');
     assert.equal(d.TargetHealth.Reason, 'Target.NotInUse');
-    assert.equal(d.HealthCheckPort, undefined);
+    assert.equal(d.HealthCheckPort, '32768');
   });
   test('unavailable when health checks are disabled', () => {
     const d = describeTarget({ ...reg, state: 'healthy' }, { ...inUse, HealthCheckEnabled: false }, t0);

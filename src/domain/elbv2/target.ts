@@ -40,7 +40,8 @@ const DESCRIPTIONS: Record<string, string> = {
   'Elb.RegistrationInProgress': 'Target registration is in progress',
   'Elb.InitialHealthChecking': 'Initial health checks in progress',
   'Target.NotRegistered': 'Target is not registered to the target group',
-  'Target.NotInUse': 'Target group is not configured to receive traffic from the load balancer',
+  // AWS's own wording (DescribeTargetHealth examples in the API reference).
+  'Target.NotInUse': 'Given target group is not configured to receive traffic from ELB',
   'Target.DeregistrationInProgress': 'Target deregistration is in progress',
   'Target.HealthCheckDisabled': 'Health checks are disabled',
   'Target.FailedHealthChecks': 'Health checks failed',
@@ -62,9 +63,10 @@ export function healthCheckPortOf(t: Pick<TargetRecord, 'Port'>, tg: TgView): st
 /** What DescribeTargetHealth shows for one registration, as AWS derives it. */
 export function describeTarget(t: TargetRecord, tg: TgView, now: number): TargetHealthDescription {
   const target = { Id: t.Id, Port: t.Port, ...(t.AvailabilityZone ? { AvailabilityZone: t.AvailabilityZone } : {}) };
-  if (registrationExpired(t, now)) return notRegistered(target);
-  if (tg.LoadBalancerArns.length === 0) return { Target: target, TargetHealth: health('unused', 'Target.NotInUse') };
+  if (registrationExpired(t, now)) return notRegistered(target, tg);
+  // AWS reports the port it would check on, whatever the state (even unused).
   const HealthCheckPort = healthCheckPortOf(t, tg);
+  if (tg.LoadBalancerArns.length === 0) return { Target: target, HealthCheckPort, TargetHealth: health('unused', 'Target.NotInUse') };
   if (t.state === 'draining') return { Target: target, HealthCheckPort, TargetHealth: health('draining', 'Target.DeregistrationInProgress') };
   if (!tg.HealthCheckEnabled) return { Target: target, HealthCheckPort, TargetHealth: health('unavailable', 'Target.HealthCheckDisabled') };
   switch (t.state) {
@@ -80,8 +82,8 @@ export function describeTarget(t: TargetRecord, tg: TgView, now: number): Target
 }
 
 /** A target asked about by (Id, Port) that has no registration. */
-export function notRegistered(target: { Id: string; Port: number; AvailabilityZone?: string }): TargetHealthDescription {
-  return { Target: target, TargetHealth: health('unused', 'Target.NotRegistered') };
+export function notRegistered(target: { Id: string; Port: number; AvailabilityZone?: string }, tg: TgView): TargetHealthDescription {
+  return { Target: target, HealthCheckPort: healthCheckPortOf(target, tg), TargetHealth: health('unused', 'Target.NotRegistered') };
 }
 
 /** When the task behind a draining registration may stop: drainUntil, or earlier once nothing is in flight. */
