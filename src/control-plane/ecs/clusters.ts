@@ -4,8 +4,9 @@ import type { OperationHandler } from '../api/operation.js';
 import { AwsError } from '../../domain/aws-error.js';
 import { keys } from '../../domain/keys.js';
 import { clusterNameOf, ecsArn } from '../../domain/ecs/arn.js';
+import { regionOfArn } from '../../domain/ecs/cluster-key.js';
 import { PENDING_STATES, type ClusterRecord, type ContainerInstanceRecord, type Failure, type ServiceRecord, type TaskRecord } from '../../domain/ecs/records.js';
-import { addTags, errors, listValues, readTags, requireCluster, scopeOf, updateRecord, wantsTags, type EcsDeps } from './ecs-context.js';
+import { addTags, clusterKeyIn, clusterKeyOf, errors, listValues, readTags, requireCluster, scopeOf, updateRecord, wantsTags, type EcsDeps } from './ecs-context.js';
 import { paginate } from './paging.js';
 
 const CLUSTER_NAME = /^[A-Za-z0-9_-]{1,255}$/;
@@ -28,7 +29,7 @@ async function contentsOf(store: Store, name: string): Promise<ClusterContents> 
 /** The cluster as the API shows it, with its counts derived from what it holds. */
 export async function renderCluster(store: Store, c: ClusterRecord, withTags = false): Promise<Record<string, unknown>> {
   const { createdAt: _createdAt, ...wire } = c;
-  const { instances, services, tasks } = await contentsOf(store, c.clusterName);
+  const { instances, services, tasks } = await contentsOf(store, clusterKeyOf(c));
   const out: Record<string, unknown> = {
     ...wire,
     registeredContainerInstancesCount: instances.filter((i) => i.status === 'ACTIVE' || i.status === 'DRAINING').length,
@@ -50,7 +51,7 @@ export function clusterHandlers({ store }: EcsDeps): Record<string, OperationHan
         throw errors.invalid('Cluster name must be up to 255 letters (uppercase and lowercase), numbers, underscores, and hyphens.');
       }
       // Idempotent by name: an ACTIVE cluster is returned as is, an INACTIVE one comes back to life.
-      const record = await updateRecord<ClusterRecord>(store, keys.cluster(name), (cur) => {
+      const record = await updateRecord<ClusterRecord>(store, keys.cluster(clusterKeyIn(s.region, name)), (cur) => {
         if (cur && cur.status === 'ACTIVE') return cur;
         return {
           clusterArn: ecsArn.cluster(s, name),
@@ -64,7 +65,8 @@ export function clusterHandlers({ store }: EcsDeps): Record<string, OperationHan
         };
       });
       await addTags(store, record.clusterArn, input.tags);
-      return { cluster: await renderCluster(store, record, true) };
+      // Like ECS, the answer carries `tags` only when the request set some.
+      return { cluster: await renderCluster(store, record, (input.tags ?? []).length > 0) };
     },
 
     async DescribeClusters(input: { clusters?: string[]; include?: string[] }, ctx) {
@@ -75,7 +77,9 @@ export function clusterHandlers({ store }: EcsDeps): Record<string, OperationHan
       const failures: Failure[] = [];
       for (const ref of refs) {
         const name = clusterNameOf(ref);
-        const rec = name === undefined ? undefined : await store.get<ClusterRecord>(keys.cluster(name));
+        // An ARN of another region names no cluster of this one.
+        const here = name !== undefined && (!ref.startsWith('arn:') || ref.split(':')[3] === s.region);
+        const rec = here ? await store.get<ClusterRecord>(keys.cluster(clusterKeyIn(s.region, name))) : undefined;
         // ECS names a missing cluster by its ARN, even when asked by name.
         if (!rec) failures.push({ arn: name !== undefined && !ref.startsWith('arn:') ? ecsArn.cluster(s, name) : ref, reason: 'MISSING' });
         else clusters.push(await renderCluster(store, rec.value, wantsTags(input.include)));
@@ -83,15 +87,17 @@ export function clusterHandlers({ store }: EcsDeps): Record<string, OperationHan
       return { clusters, failures };
     },
 
-    async ListClusters(input: { nextToken?: string; maxResults?: number }) {
-      const all = (await listValues<ClusterRecord>(store, keys.clusters())).filter((c) => c.status === 'ACTIVE');
+    async ListClusters(input: { nextToken?: string; maxResults?: number }, ctx) {
+      const all = (await listValues<ClusterRecord>(store, keys.clusters())).filter(
+        (c) => c.status === 'ACTIVE' && regionOfArn(c.clusterArn) === ctx.region,
+      );
       const page = paginate(all, (c) => c.clusterArn, input);
       return { clusterArns: page.items.map((c) => c.clusterArn), nextToken: page.nextToken };
     },
 
-    async DeleteCluster(input: { cluster: string }) {
-      const rec = await requireCluster(store, input.cluster);
-      const name = rec.value.clusterName;
+    async DeleteCluster(input: { cluster: string }, ctx) {
+      const rec = await requireCluster(store, input.cluster, ctx);
+      const name = clusterKeyOf(rec.value);
       const { instances, services, tasks } = await contentsOf(store, name);
       if (instances.some((i) => i.status === 'ACTIVE' || i.status === 'DRAINING')) {
         throw new AwsError('ClusterContainsContainerInstancesException', 'The Cluster cannot be deleted while Container Instances are active or draining.');
