@@ -3,6 +3,7 @@
  * @aws-sdk/client-ecs clients for it in any region. No agent and no controllers run: where they
  * would move a record on, a test writes that record itself.
  */
+import assert from 'node:assert/strict';
 import * as ecs from '@aws-sdk/client-ecs';
 import { createApiServer } from '../../src/control-plane/api/api-server.js';
 import { createEcsHandlers } from '../../src/control-plane/ecs/ecs-handlers.js';
@@ -42,8 +43,7 @@ export async function startEcsSdkServer(): Promise<EcsSdkServer> {
 
 /** Asserts that `p` fails with error class `type` and, when given, a message matching `message`. */
 export async function rejectsWith(p: Promise<unknown>, type: new (...args: never[]) => Error, message?: RegExp | string): Promise<void> {
-  const { rejects } = await import('node:assert/strict');
-  await rejects(p, (e: unknown) => {
+  await assert.rejects(p, (e: unknown) => {
     if (!(e instanceof type)) throw new Error(`expected ${type.name}, got ${(e as Error)?.name}: ${(e as Error)?.message}`);
     if (typeof message === 'string' && e.message !== message) throw new Error(`message was: ${e.message}`);
     if (message instanceof RegExp && !message.test(e.message)) throw new Error(`message was: ${e.message}`);

@@ -5,9 +5,11 @@ import { AwsError } from '../../domain/aws-error.js';
 import { keys } from '../../domain/keys.js';
 import { clusterNameOf, ecsArn } from '../../domain/ecs/arn.js';
 import { regionOfArn } from '../../domain/ecs/cluster-key.js';
-import { PENDING_STATES, type ClusterRecord, type ContainerInstanceRecord, type Failure, type ServiceRecord, type TaskRecord } from '../../domain/ecs/records.js';
+import { PENDING_STATES, type ClusterRecord, type ContainerInstanceRecord, type KeyValue, type Failure, type ServiceRecord, type TaskRecord } from '../../domain/ecs/records.js';
 import { addTags, clusterKeyIn, clusterKeyOf, errors, listValues, readTags, requireCluster, scopeOf, updateRecord, wantsTags, type EcsDeps } from './ecs-context.js';
 import { paginate } from './paging.js';
+import { checkClusterSettings } from '../../domain/ecs/cluster-settings.js';
+import { accountSettingValue } from './account-settings.js';
 
 const CLUSTER_NAME = /^[A-Za-z0-9_-]{1,255}$/;
 
@@ -44,12 +46,15 @@ export async function renderCluster(store: Store, c: ClusterRecord, withTags = f
 
 export function clusterHandlers({ store }: EcsDeps): Record<string, OperationHandler> {
   return {
-    async CreateCluster(input: { clusterName?: string; tags?: { key: string; value?: string }[]; settings?: []; configuration?: unknown }, ctx) {
+    async CreateCluster(input: { clusterName?: string; tags?: { key: string; value?: string }[]; settings?: KeyValue[]; configuration?: unknown }, ctx) {
       const s = scopeOf(ctx);
       const name = input.clusterName ?? 'default';
       if (!CLUSTER_NAME.test(name)) {
         throw errors.invalid('Cluster name must be up to 255 letters (uppercase and lowercase), numbers, underscores, and hyphens.');
       }
+      checkClusterSettings(input.settings);
+      // Without settings, Container Insights follows the containerInsights account setting (as in ECS).
+      const settings = input.settings ?? [{ name: 'containerInsights', value: await accountSettingValue(store, 'containerInsights', ctx) }];
       // Idempotent by name: an ACTIVE cluster is returned as is, an INACTIVE one comes back to life.
       const record = await updateRecord<ClusterRecord>(store, keys.cluster(clusterKeyIn(s.region, name)), (cur) => {
         if (cur && cur.status === 'ACTIVE') return cur;
@@ -57,7 +62,7 @@ export function clusterHandlers({ store }: EcsDeps): Record<string, OperationHan
           clusterArn: ecsArn.cluster(s, name),
           clusterName: name,
           status: 'ACTIVE',
-          settings: input.settings ?? [{ name: 'containerInsights', value: 'disabled' }],
+          settings,
           ...(input.configuration !== undefined ? { configuration: input.configuration } : {}),
           capacityProviders: [],
           defaultCapacityProviderStrategy: [],

@@ -1,11 +1,14 @@
 /** The ECS operations Berth serves, by model operation name. */
 import type { ServiceHandlers } from '../api/operation.js';
+import { accountSettingHandlers } from './account-settings.js';
+import { clusterUpdateHandlers } from './cluster-updates.js';
 import { clusterHandlers } from './clusters.js';
 import { containerInstanceHandlers } from './container-instances.js';
 import type { EcsDeps } from './ecs-context.js';
 import { serviceHandlers } from './services.js';
 import { tagHandlers } from './tags.js';
 import { taskDefinitionHandlers } from './task-definitions.js';
+import { taskDefinitionDeletionHandlers } from './task-definition-deletion.js';
 import { taskHandlers } from './tasks.js';
 
 export type { EcsDeps } from './ecs-context.js';
@@ -13,7 +16,10 @@ export type { EcsDeps } from './ecs-context.js';
 export function createEcsHandlers(deps: EcsDeps): ServiceHandlers {
   return {
     ...clusterHandlers(deps),
+    ...clusterUpdateHandlers(deps),
+    ...accountSettingHandlers(deps),
     ...taskDefinitionHandlers(deps),
+    ...taskDefinitionDeletionHandlers(deps),
     ...serviceHandlers(deps),
     ...taskHandlers(deps),
     ...containerInstanceHandlers(deps),

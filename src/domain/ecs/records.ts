@@ -290,3 +290,17 @@ export function withoutInternal<T extends object>(record: T, internal: readonly 
 
 /** Task states in which the task still holds its reservation and counts as pending. */
 export const PENDING_STATES: readonly TaskStatus[] = ['PROVISIONING', 'PENDING', 'ACTIVATING'];
+
+/** The account settings ECS knows (the model's SettingName). */
+export type SettingName =
+  | 'serviceLongArnFormat'
+  | 'taskLongArnFormat'
+  | 'containerInstanceLongArnFormat'
+  | 'awsvpcTrunking'
+  | 'containerInsights'
+  | 'fargateFIPSMode'
+  | 'tagResourceAuthorization'
+  | 'fargateTaskRetirementWaitPeriod'
+  | 'guardDutyActivate'
+  | 'defaultLogDriverMode'
+  | 'fargateEventWindows';
