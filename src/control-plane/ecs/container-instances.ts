@@ -24,6 +24,7 @@ import {
   type TaskRecord,
 } from '../../domain/ecs/records.js';
 import { capacityOf, remainingResources } from '../../domain/ecs/resources.js';
+import { reregisteredAttributes } from '../../domain/ecs/attribute.js';
 import { matchesFilter, parseInstanceFilter } from '../../domain/ecs/instance-filter.js';
 import { addTags, clusterKeyOf, errors, listValues, readTags, requireCluster, scopeOf, updateRecord, wantsTags, type EcsDeps, type Scope } from './ecs-context.js';
 import { paginate } from './paging.js';
@@ -98,7 +99,8 @@ export async function registerContainerInstance(
     registeredResources: withDefaultResources(input.totalResources),
     status: cur && cur.status !== 'INACTIVE' ? cur.status : 'ACTIVE',
     agentConnected: true,
-    attributes: input.attributes ?? [],
+    attributes: reregisteredAttributes(input.attributes ?? [], cur?.attributes ?? [], cur?.putAttributeNames ?? []),
+    ...(cur?.putAttributeNames?.length ? { putAttributeNames: cur.putAttributeNames } : {}),
     registeredAt: cur?.registeredAt ?? s.now,
     id,
     clusterName: key,

@@ -1,6 +1,7 @@
 /** The ECS operations Berth serves, by model operation name. */
 import type { ServiceHandlers } from '../api/operation.js';
 import { accountSettingHandlers } from './account-settings.js';
+import { attributeHandlers } from './attributes.js';
 import { clusterUpdateHandlers } from './cluster-updates.js';
 import { clusterHandlers } from './clusters.js';
 import { containerInstanceHandlers } from './container-instances.js';
@@ -23,6 +24,7 @@ export function createEcsHandlers(deps: EcsDeps): ServiceHandlers {
     ...serviceHandlers(deps),
     ...taskHandlers(deps),
     ...containerInstanceHandlers(deps),
+    ...attributeHandlers(deps),
     ...tagHandlers(deps),
   };
 }

@@ -276,10 +276,12 @@ export interface ContainerInstanceRecord {
    * service controller also takes live heartbeats from memory (see controllers/README.md).
    */
   lastSeenAt?: number;
+  /** Names of the custom attributes put through PutAttributes: a re-registration keeps them. */
+  putAttributeNames?: string[];
 }
 
 export const TASK_INTERNAL = ['taskId', 'clusterName', 'family', 'containerInstanceId', 'ec2InstanceId', 'reservation'] as const;
-export const INSTANCE_INTERNAL = ['id', 'clusterName', 'advertiseAddress', 'placementVersion', 'lastSeenAt'] as const;
+export const INSTANCE_INTERNAL = ['id', 'clusterName', 'advertiseAddress', 'placementVersion', 'lastSeenAt', 'putAttributeNames'] as const;
 
 /** A copy of `record` without the listed internal fields. */
 export function withoutInternal<T extends object>(record: T, internal: readonly string[]): Record<string, unknown> {
