@@ -5,6 +5,7 @@
 import type { ContainerInstanceRecord, Deployment, ServiceEvent, ServiceRecord, TaskDefinitionRecord, TaskRecord } from '../domain/ecs/records.js';
 import type { TargetRecord } from '../domain/elbv2/target.js';
 import type { Random } from '../platform/random.js';
+import { archiveDeployments } from '../domain/ecs/service-deployment.js';
 
 /** A service record plus the Berth-only field the reconciler keeps on it (see README, "rollback"). */
 export type ReconciledService = ServiceRecord & {
@@ -104,6 +105,8 @@ export interface ServiceUpdate {
   deployments: Deployment[];
   events: ServiceEvent[];
   lastCompletedTaskDefinition?: string;
+  /** Deployments that left `deployments` in this update, as they ended: the service's history keeps them. */
+  left?: Deployment[];
 }
 
 export interface ServicePlan {
@@ -120,8 +123,15 @@ export interface ServicePlan {
 /** The service record with a plan's update merged in. */
 export function applyServiceUpdate(service: ReconciledService, update: ServiceUpdate | undefined): ReconciledService {
   if (!update) return service;
-  const { lastCompletedTaskDefinition, ...rest } = update;
-  return { ...service, ...rest, ...(lastCompletedTaskDefinition !== undefined ? { lastCompletedTaskDefinition } : {}) };
+  const { lastCompletedTaskDefinition, left, ...rest } = update;
+  // Deployments that leave the list go to the service's history (ListServiceDeployments reads it).
+  const pastDeployments = left?.length ? archiveDeployments(service.pastDeployments, left) : service.pastDeployments;
+  return {
+    ...service,
+    ...rest,
+    ...(lastCompletedTaskDefinition !== undefined ? { lastCompletedTaskDefinition } : {}),
+    ...(pastDeployments !== undefined ? { pastDeployments } : {}),
+  };
 }
 
 export function resolveOptions(given: Partial<ReconcileOptions> | undefined): ReconcileOptions {

@@ -7,6 +7,7 @@ import { clusterHandlers } from './clusters.js';
 import { containerInstanceHandlers } from './container-instances.js';
 import type { EcsDeps } from './ecs-context.js';
 import { serviceHandlers } from './services.js';
+import { serviceDeploymentHandlers } from './service-deployments.js';
 import { tagHandlers } from './tags.js';
 import { taskDefinitionHandlers } from './task-definitions.js';
 import { taskDefinitionDeletionHandlers } from './task-definition-deletion.js';
@@ -22,6 +23,7 @@ export function createEcsHandlers(deps: EcsDeps): ServiceHandlers {
     ...taskDefinitionHandlers(deps),
     ...taskDefinitionDeletionHandlers(deps),
     ...serviceHandlers(deps),
+    ...serviceDeploymentHandlers(deps),
     ...taskHandlers(deps),
     ...containerInstanceHandlers(deps),
     ...attributeHandlers(deps),

@@ -88,7 +88,7 @@ function newDeployment(random: Random, now: number, taskDefinition: string, desi
 
 /** The service as the API shows it. */
 export async function renderService(store: Store, s: ServiceRecord, withTags = false): Promise<Record<string, unknown>> {
-  const { clientToken: _t, lastCompletedTaskDefinition: _l, ...wire } = s;
+  const { clientToken: _t, lastCompletedTaskDefinition: _l, pastDeployments: _p, ...wire } = s;
   return withTags ? { ...wire, tags: await readTags(store, s.serviceArn) } : wire;
 }
 

@@ -128,6 +128,10 @@ export interface Deployment {
   networkConfiguration?: unknown;
   rolloutState: 'IN_PROGRESS' | 'COMPLETED' | 'FAILED';
   rolloutStateReason: string;
+  /** Internal: the deployment this one rolls back (circuit breaker or StopServiceDeployment). */
+  rollbackOf?: string;
+  /** Internal: why it was rolled back, when it was (StopServiceDeployment's or the circuit breaker's words). */
+  rollbackReason?: string;
 }
 
 export interface ServiceEvent {
@@ -167,6 +171,11 @@ export interface ServiceRecord {
   clientToken?: string;
   /** Internal: task definition of the last deployment that reached COMPLETED; what a circuit-breaker rollback returns to. */
   lastCompletedTaskDefinition?: string;
+  /**
+   * Internal: deployments that left `deployments` (newest first, at most MAX_PAST_DEPLOYMENTS), as
+   * they last were there: the history ListServiceDeployments shows.
+   */
+  pastDeployments?: Deployment[];
 }
 
 export interface NetworkBinding {
