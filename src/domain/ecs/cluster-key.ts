@@ -8,9 +8,14 @@
 
 const ARN_REGION = /^arn:aws[a-z-]*:ecs:([a-z0-9-]*):/;
 
-/** The store segment of cluster `name` in `region`. */
+/**
+ * The store segment of cluster `name` in `region`. The name is percent-encoded first: a real
+ * cluster name ([A-Za-z0-9_-]) is unchanged, while a hostile one that spells another region's key
+ * (`web@eu-west-1`) or a path (`a/../b`) becomes a segment no cluster has.
+ */
 export function clusterKey(name: string, region: string, homeRegion: string): string {
-  return region === homeRegion || region === '' ? name : `${name}@${region}`;
+  const safe = encodeURIComponent(name);
+  return region === homeRegion || region === '' ? safe : `${safe}@${region}`;
 }
 
 /** The store segment of the cluster an ECS cluster ARN names; undefined when it is not one. */
