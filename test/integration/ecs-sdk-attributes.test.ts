@@ -90,7 +90,7 @@ describe('ECS attributes through the AWS SDK v3', () => {
     const eleven = Array.from({ length: 11 }, (_, i) => ({ name: `k${i}`, value: 'v', targetId: a }));
     await rejectsWith(client.send(new ecs.PutAttributesCommand({ cluster: 'attrs', attributes: eleven })), ecs.InvalidParameterException, /at most 10/);
     // `rack` is custom too: nine more make eleven custom attributes on one instance.
-    await rejectsWith(client.send(new ecs.PutAttributesCommand({ cluster: 'attrs', attributes: eleven.slice(0, 10) })), ecs.AttributeLimitExceededException, /at most 10 custom/);
+    await rejectsWith(client.send(new ecs.PutAttributesCommand({ cluster: 'attrs', attributes: eleven.slice(0, 10) })), ecs.AttributeLimitExceededException, /You can apply up to 10 custom attributes for each resource/);
     await rejectsWith(client.send(new ecs.ListAttributesCommand({ cluster: 'attrs', targetType: 'container-instance', attributeValue: 'blue' })), ecs.InvalidParameterException, /attributeValue/);
     await rejectsWith(client.send(new ecs.ListAttributesCommand({ cluster: 'attrs', targetType: 'task' as ecs.TargetType })), ecs.InvalidParameterException, /targetType/);
     await rejectsWith(client.send(new ecs.DeleteAttributesCommand({ cluster: 'attrs', attributes: [{ name: 'ecs.os-type', targetId: a }] })), ecs.InvalidParameterException, /only custom attributes can be deleted/);

@@ -16,7 +16,9 @@ import { paginate } from './paging.js';
 const MAX_PER_CALL = 10;
 const TARGET_TYPE = 'container-instance';
 
-const targetNotFound = (id: string) => new AwsError('TargetNotFoundException', `Could not find the target ${id} in the cluster.`);
+// The model's wording for these exceptions, with the target named.
+const targetNotFound = (id: string) =>
+  new AwsError('TargetNotFoundException', `The specified target wasn't found: ${id}. You can view your available container instances with ListContainerInstances. Amazon ECS container instances are cluster-specific and Region-specific.`);
 
 /** The instance id an attribute's targetId names in `cluster` (short id with targetType, or ARN). */
 function targetIdOf(a: Attribute, cluster: ClusterRecord): string {
@@ -73,7 +75,7 @@ export function attributeHandlers({ store }: EcsDeps): Record<string, OperationH
           if (!cur || cur.status === 'INACTIVE') throw targetNotFound(id);
           const attributes = withAttributes(cur.attributes, attrs);
           if (attributes.filter((a) => !isBuiltIn(a.name)).length > MAX_CUSTOM_ATTRIBUTES) {
-            throw new AwsError('AttributeLimitExceededException', `A container instance can have at most ${MAX_CUSTOM_ATTRIBUTES} custom attributes.`);
+            throw new AwsError('AttributeLimitExceededException', `You can apply up to ${MAX_CUSTOM_ATTRIBUTES} custom attributes for each resource (${cur.containerInstanceArn}). You can view the attributes of a resource with ListAttributes. You can remove existing attributes on a resource with DeleteAttributes.`);
           }
           const putAttributeNames = [...new Set([...(cur.putAttributeNames ?? []), ...attrs.map((a) => a.name)])];
           return { ...cur, attributes, putAttributeNames, version: cur.version + 1 };

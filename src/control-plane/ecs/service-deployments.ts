@@ -162,7 +162,9 @@ export function serviceDeploymentHandlers({ store, random }: EcsDeps): Record<st
       if (stopType !== 'ROLLBACK') {
         throw new AwsError('UnsupportedFeatureException', `stopType ${stopType} is not supported by Berth: use ROLLBACK.`);
       }
-      const notFound = () => new AwsError('ServiceDeploymentNotFoundException', `The service deployment ${input.serviceDeploymentArn} was not found.`);
+      const notFound = () =>
+        new AwsError('ServiceDeploymentNotFoundException', `The service deploy ARN that you specified in the StopServiceDeployment doesn't exist: ${input.serviceDeploymentArn}. You can use ListServiceDeployments to retrieve the service deployment ARNs.`);
+      const conflict = (why: string) => new AwsError('ConflictException', `The request could not be processed because of conflict in the current state of the resource: ${why}`);
       const hit = await serviceOfChild(store, input.serviceDeploymentArn, 'service-deployment', ctx);
       if (!hit) throw notFound();
       const p = parseChildArn(input.serviceDeploymentArn, 'service-deployment')!;
@@ -171,12 +173,12 @@ export function serviceDeploymentHandlers({ store, random }: EcsDeps): Record<st
         const d = findByServiceDeploymentId(cur, hit.id);
         if (!d) throw notFound();
         if (cur.status !== 'ACTIVE' || statusOf(d, cur).status !== 'IN_PROGRESS') {
-          throw new AwsError('ConflictException', `The service deployment ${input.serviceDeploymentArn} is ${statusOf(d, cur).status}: only an IN_PROGRESS service deployment can be stopped.`);
+          throw conflict(`the service deployment ${input.serviceDeploymentArn} is ${statusOf(d, cur).status}: only an IN_PROGRESS service deployment can be stopped.`);
         }
         // Where the circuit breaker's rollback goes: the last completed task definition.
         const back = cur.lastCompletedTaskDefinition ?? cur.deployments.find((x) => x.status === 'ACTIVE' && x.rolloutState === 'COMPLETED')?.taskDefinition;
         if (back === undefined || back === d.taskDefinition) {
-          throw new AwsError('ConflictException', `The service deployment ${input.serviceDeploymentArn} has no previous service revision to roll back to.`);
+          throw conflict(`the service deployment ${input.serviceDeploymentArn} has no previous service revision to roll back to.`);
         }
         const reason = 'Service deployment rolled back by StopServiceDeployment.';
         const next: Deployment = {
