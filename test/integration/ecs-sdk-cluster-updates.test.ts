@@ -31,6 +31,9 @@ describe('UpdateCluster, UpdateClusterSettings, DeleteTaskDefinitions through th
     await rejectsWith(client.send(new ecs.UpdateClusterCommand({ cluster: 'up', settings: [{ name: 'x' as ecs.ClusterSettingName, value: 'enabled' }] })), ecs.InvalidParameterException, /settings/);
     await rejectsWith(client.send(new ecs.UpdateClusterCommand({ cluster: 'up', serviceConnectDefaults: { namespace: 'ns' } })), ecs.NamespaceNotFoundException, /serviceConnectDefaults/);
     await rejectsWith(client.send(new ecs.CreateClusterCommand({ clusterName: 'bad', settings: [{ name: 'containerInsights', value: 'on' }] })), ecs.InvalidParameterException, /'on'/);
+    await rejectsWith(client.send(new ecs.CreateClusterCommand({ clusterName: 'cp', capacityProviders: ['FARGATE'] })), ecs.InvalidParameterException, /capacityProviders/);
+    await rejectsWith(client.send(new ecs.CreateClusterCommand({ clusterName: 'cp', defaultCapacityProviderStrategy: [{ capacityProvider: 'FARGATE' }] })), ecs.InvalidParameterException, /defaultCapacityProviderStrategy/);
+    await rejectsWith(client.send(new ecs.CreateClusterCommand({ clusterName: 'cp', serviceConnectDefaults: { namespace: 'ns' } })), ecs.NamespaceNotFoundException, /serviceConnectDefaults/);
     await client.send(new ecs.DeleteClusterCommand({ cluster: 'up' }));
     await rejectsWith(client.send(new ecs.UpdateClusterCommand({ cluster: 'up', settings: [] })), ecs.ClusterNotFoundException);
   });

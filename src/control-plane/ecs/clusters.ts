@@ -46,13 +46,32 @@ export async function renderCluster(store: Store, c: ClusterRecord, withTags = f
 
 export function clusterHandlers({ store }: EcsDeps): Record<string, OperationHandler> {
   return {
-    async CreateCluster(input: { clusterName?: string; tags?: { key: string; value?: string }[]; settings?: KeyValue[]; configuration?: unknown }, ctx) {
+    async CreateCluster(
+      input: {
+        clusterName?: string;
+        tags?: { key: string; value?: string }[];
+        settings?: KeyValue[];
+        configuration?: unknown;
+        capacityProviders?: string[];
+        defaultCapacityProviderStrategy?: unknown[];
+        serviceConnectDefaults?: { namespace: string };
+      },
+      ctx,
+    ) {
       const s = scopeOf(ctx);
       const name = input.clusterName ?? 'default';
       if (!CLUSTER_NAME.test(name)) {
         throw errors.invalid('Cluster name must be up to 255 letters (uppercase and lowercase), numbers, underscores, and hyphens.');
       }
       checkClusterSettings(input.settings);
+      // What Berth does not have is refused, not accepted and ignored.
+      if ((input.capacityProviders ?? []).length > 0) throw errors.invalid('capacityProviders: Berth has no capacity providers; leave it out.');
+      if ((input.defaultCapacityProviderStrategy ?? []).length > 0) {
+        throw errors.invalid('defaultCapacityProviderStrategy: Berth has no capacity providers; leave it out.');
+      }
+      if (input.serviceConnectDefaults !== undefined) {
+        throw new AwsError('NamespaceNotFoundException', `The specified namespace wasn't found: serviceConnectDefaults.namespace ${input.serviceConnectDefaults.namespace} (Berth has no Cloud Map namespaces).`);
+      }
       // Without settings, Container Insights follows the containerInsights account setting (as in ECS).
       const settings = input.settings ?? [{ name: 'containerInsights', value: await accountSettingValue(store, 'containerInsights', ctx) }];
       // Idempotent by name: an ACTIVE cluster is returned as is, an INACTIVE one comes back to life.
