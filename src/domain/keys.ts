@@ -17,6 +17,10 @@ export const keys = {
   containerInstance: (cluster: string, id: string) => `/berth/ecs/container-instances/${cluster}/${id}`,
   containerInstances: (cluster?: string) =>
     cluster ? `/berth/ecs/container-instances/${cluster}/` : `/berth/ecs/container-instances/`,
+  /** Account settings are per region, one record per principal and setting name. */
+  accountSetting: (region: string, principalArn: string, name: string) =>
+    `/berth/ecs/account-settings/${region}/${encodeURIComponent(principalArn)}/${name}`,
+  accountSettings: (region: string) => `/berth/ecs/account-settings/${region}/`,
 
   loadBalancer: (lbId: string) => `/berth/elbv2/load-balancers/${lbId}`,
   loadBalancers: () => `/berth/elbv2/load-balancers/`,

@@ -99,6 +99,7 @@ export function reconcileService(input: ReconcileInput): ServicePlan {
             updatedAt: now,
             rolloutState: 'IN_PROGRESS',
             rolloutStateReason: '',
+            rollbackOf: primary.id,
           };
           next.rolloutStateReason = `ECS deployment detected failure. Rolling back to ${next.id}.`;
           primary.status = 'ACTIVE';
@@ -201,10 +202,10 @@ export function reconcileService(input: ReconcileInput): ServicePlan {
   // Counts: what the API shows, from the records as they are now.
   const counted = alive.filter((v) => v.phase === 'pending' || v.phase === 'running');
   const count = (id: string | undefined, phase: string) => counted.filter((v) => (id === undefined || v.task.startedBy === id) && v.phase === phase).length;
-  deployments = deployments.filter((d) => {
-    if (d.status === 'PRIMARY') return true;
-    return alive.some((v) => v.task.startedBy === d.id);
-  });
+  const kept = (d: Deployment) => d.status === 'PRIMARY' || alive.some((v) => v.task.startedBy === d.id);
+  // The ones that leave go to the service's history as they ended (ListServiceDeployments).
+  const left = deployments.filter((d) => !kept(d));
+  deployments = deployments.filter(kept);
   for (const d of deployments) {
     const running = count(d.id, 'running');
     const pending = count(d.id, 'pending');
@@ -249,6 +250,7 @@ export function reconcileService(input: ReconcileInput): ServicePlan {
     ...(lastCompleted !== undefined ? { lastCompletedTaskDefinition: lastCompleted } : {}),
     ...(lastRevision !== undefined ? { lastCompletedRevision: lastRevision } : {}),
     ...(restored ? { restore: restored } : {}),
+    ...(left.length > 0 ? { left } : {}),
   };
   const before: ServiceUpdate = {
     status: svc.status,

@@ -5,6 +5,7 @@
 import type { ContainerInstanceRecord, Deployment, ServiceEvent, ServiceRecord, ServiceRevision, TaskDefinitionRecord, TaskRecord } from '../domain/ecs/records.js';
 import type { TargetRecord } from '../domain/elbv2/target.js';
 import type { Random } from '../platform/random.js';
+import { archiveDeployments } from '../domain/ecs/service-deployment.js';
 
 /** A service record plus the Berth-only field the reconciler keeps on it (see README, "rollback"). */
 export type ReconciledService = ServiceRecord & {
@@ -115,6 +116,8 @@ export interface ServiceUpdate {
   lastCompletedRevision?: ServiceRevision;
   /** A rollback: the revision's load balancers, network and placement go back onto the service. */
   restore?: ServiceRevision;
+  /** Deployments that left `deployments` in this update, as they ended: the service's history keeps them. */
+  left?: Deployment[];
 }
 
 export interface ServicePlan {
@@ -133,12 +136,15 @@ export interface ServicePlan {
 /** The service record with a plan's update merged in. */
 export function applyServiceUpdate(service: ReconciledService, update: ServiceUpdate | undefined): ReconciledService {
   if (!update) return service;
-  const { lastCompletedTaskDefinition, lastCompletedRevision, restore, ...rest } = update;
+  const { lastCompletedTaskDefinition, lastCompletedRevision, restore, left, ...rest } = update;
+  // Deployments that leave the list go to the service's history (ListServiceDeployments reads it).
+  const pastDeployments = left?.length ? archiveDeployments(service.pastDeployments, left) : service.pastDeployments;
   const next: ReconciledService = {
     ...service,
     ...rest,
     ...(lastCompletedTaskDefinition !== undefined ? { lastCompletedTaskDefinition } : {}),
     ...(lastCompletedRevision !== undefined ? { lastCompletedRevision } : {}),
+    ...(pastDeployments !== undefined ? { pastDeployments } : {}),
   };
   if (!restore) return next;
   const { networkConfiguration, ...revision } = restore;

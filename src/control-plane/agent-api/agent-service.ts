@@ -60,7 +60,8 @@ export const agentErrors = {
 
 function requireCluster(ref: string | undefined): string {
   const name = clusterNameOf(ref);
-  if (name === undefined) throw new AwsError('ClusterNotFoundException', 'Cluster not found.');
+  // Agents use bare names as store keys (the server's region): nothing key-shaped (`x@region`, `a/b`) names a cluster.
+  if (name === undefined || !/^[A-Za-z0-9_-]{1,255}$/.test(name)) throw new AwsError('ClusterNotFoundException', 'Cluster not found.');
   return name;
 }
 

@@ -4,9 +4,12 @@ import type { OperationHandler } from '../api/operation.js';
 import { AwsError } from '../../domain/aws-error.js';
 import { keys } from '../../domain/keys.js';
 import { clusterNameOf, ecsArn } from '../../domain/ecs/arn.js';
-import { PENDING_STATES, type ClusterRecord, type ContainerInstanceRecord, type Failure, type ServiceRecord, type TaskRecord } from '../../domain/ecs/records.js';
-import { addTags, errors, listValues, readTags, requireCluster, scopeOf, updateRecord, wantsTags, type EcsDeps } from './ecs-context.js';
+import { regionOfArn } from '../../domain/ecs/cluster-key.js';
+import { PENDING_STATES, type ClusterRecord, type ContainerInstanceRecord, type KeyValue, type Failure, type ServiceRecord, type TaskRecord } from '../../domain/ecs/records.js';
+import { addTags, clusterKeyIn, clusterKeyOf, errors, listValues, readTags, requireCluster, scopeOf, updateRecord, wantsTags, type EcsDeps } from './ecs-context.js';
 import { paginate } from './paging.js';
+import { checkClusterSettings } from '../../domain/ecs/cluster-settings.js';
+import { accountSettingValue } from './account-settings.js';
 
 const CLUSTER_NAME = /^[A-Za-z0-9_-]{1,255}$/;
 
@@ -28,7 +31,7 @@ async function contentsOf(store: Store, name: string): Promise<ClusterContents> 
 /** The cluster as the API shows it, with its counts derived from what it holds. */
 export async function renderCluster(store: Store, c: ClusterRecord, withTags = false): Promise<Record<string, unknown>> {
   const { createdAt: _createdAt, ...wire } = c;
-  const { instances, services, tasks } = await contentsOf(store, c.clusterName);
+  const { instances, services, tasks } = await contentsOf(store, clusterKeyOf(c));
   const out: Record<string, unknown> = {
     ...wire,
     registeredContainerInstancesCount: instances.filter((i) => i.status === 'ACTIVE' || i.status === 'DRAINING').length,
@@ -43,20 +46,42 @@ export async function renderCluster(store: Store, c: ClusterRecord, withTags = f
 
 export function clusterHandlers({ store }: EcsDeps): Record<string, OperationHandler> {
   return {
-    async CreateCluster(input: { clusterName?: string; tags?: { key: string; value?: string }[]; settings?: []; configuration?: unknown }, ctx) {
+    async CreateCluster(
+      input: {
+        clusterName?: string;
+        tags?: { key: string; value?: string }[];
+        settings?: KeyValue[];
+        configuration?: unknown;
+        capacityProviders?: string[];
+        defaultCapacityProviderStrategy?: unknown[];
+        serviceConnectDefaults?: { namespace: string };
+      },
+      ctx,
+    ) {
       const s = scopeOf(ctx);
       const name = input.clusterName ?? 'default';
       if (!CLUSTER_NAME.test(name)) {
         throw errors.invalid('Cluster name must be up to 255 letters (uppercase and lowercase), numbers, underscores, and hyphens.');
       }
+      checkClusterSettings(input.settings);
+      // What Berth does not have is refused, not accepted and ignored.
+      if ((input.capacityProviders ?? []).length > 0) throw errors.invalid('capacityProviders: Berth has no capacity providers; leave it out.');
+      if ((input.defaultCapacityProviderStrategy ?? []).length > 0) {
+        throw errors.invalid('defaultCapacityProviderStrategy: Berth has no capacity providers; leave it out.');
+      }
+      if (input.serviceConnectDefaults !== undefined) {
+        throw new AwsError('NamespaceNotFoundException', `The specified namespace wasn't found: serviceConnectDefaults.namespace ${input.serviceConnectDefaults.namespace} (Berth has no Cloud Map namespaces).`);
+      }
+      // Without settings, Container Insights follows the containerInsights account setting (as in ECS).
+      const settings = input.settings ?? [{ name: 'containerInsights', value: await accountSettingValue(store, 'containerInsights', ctx) }];
       // Idempotent by name: an ACTIVE cluster is returned as is, an INACTIVE one comes back to life.
-      const record = await updateRecord<ClusterRecord>(store, keys.cluster(name), (cur) => {
+      const record = await updateRecord<ClusterRecord>(store, keys.cluster(clusterKeyIn(s.region, name)), (cur) => {
         if (cur && cur.status === 'ACTIVE') return cur;
         return {
           clusterArn: ecsArn.cluster(s, name),
           clusterName: name,
           status: 'ACTIVE',
-          settings: input.settings ?? [{ name: 'containerInsights', value: 'disabled' }],
+          settings,
           ...(input.configuration !== undefined ? { configuration: input.configuration } : {}),
           capacityProviders: [],
           defaultCapacityProviderStrategy: [],
@@ -64,7 +89,8 @@ export function clusterHandlers({ store }: EcsDeps): Record<string, OperationHan
         };
       });
       await addTags(store, record.clusterArn, input.tags);
-      return { cluster: await renderCluster(store, record, true) };
+      // Like ECS, the answer carries `tags` only when the request set some.
+      return { cluster: await renderCluster(store, record, (input.tags ?? []).length > 0) };
     },
 
     async DescribeClusters(input: { clusters?: string[]; include?: string[] }, ctx) {
@@ -75,7 +101,9 @@ export function clusterHandlers({ store }: EcsDeps): Record<string, OperationHan
       const failures: Failure[] = [];
       for (const ref of refs) {
         const name = clusterNameOf(ref);
-        const rec = name === undefined ? undefined : await store.get<ClusterRecord>(keys.cluster(name));
+        // An ARN of another region names no cluster of this one.
+        const here = name !== undefined && (!ref.startsWith('arn:') || ref.split(':')[3] === s.region);
+        const rec = here ? await store.get<ClusterRecord>(keys.cluster(clusterKeyIn(s.region, name))) : undefined;
         // ECS names a missing cluster by its ARN, even when asked by name.
         if (!rec) failures.push({ arn: name !== undefined && !ref.startsWith('arn:') ? ecsArn.cluster(s, name) : ref, reason: 'MISSING' });
         else clusters.push(await renderCluster(store, rec.value, wantsTags(input.include)));
@@ -83,15 +111,17 @@ export function clusterHandlers({ store }: EcsDeps): Record<string, OperationHan
       return { clusters, failures };
     },
 
-    async ListClusters(input: { nextToken?: string; maxResults?: number }) {
-      const all = (await listValues<ClusterRecord>(store, keys.clusters())).filter((c) => c.status === 'ACTIVE');
+    async ListClusters(input: { nextToken?: string; maxResults?: number }, ctx) {
+      const all = (await listValues<ClusterRecord>(store, keys.clusters())).filter(
+        (c) => c.status === 'ACTIVE' && regionOfArn(c.clusterArn) === ctx.region,
+      );
       const page = paginate(all, (c) => c.clusterArn, input);
       return { clusterArns: page.items.map((c) => c.clusterArn), nextToken: page.nextToken };
     },
 
-    async DeleteCluster(input: { cluster: string }) {
-      const rec = await requireCluster(store, input.cluster);
-      const name = rec.value.clusterName;
+    async DeleteCluster(input: { cluster: string }, ctx) {
+      const rec = await requireCluster(store, input.cluster, ctx);
+      const name = clusterKeyOf(rec.value);
       const { instances, services, tasks } = await contentsOf(store, name);
       if (instances.some((i) => i.status === 'ACTIVE' || i.status === 'DRAINING')) {
         throw new AwsError('ClusterContainsContainerInstancesException', 'The Cluster cannot be deleted while Container Instances are active or draining.');

@@ -24,8 +24,9 @@ import {
   type TaskRecord,
 } from '../../domain/ecs/records.js';
 import { capacityOf, remainingResources } from '../../domain/ecs/resources.js';
+import { reregisteredAttributes } from '../../domain/ecs/attribute.js';
 import { matchesFilter, parseInstanceFilter } from '../../domain/ecs/instance-filter.js';
-import { addTags, errors, listValues, readTags, requireCluster, scopeOf, updateRecord, wantsTags, type EcsDeps, type Scope } from './ecs-context.js';
+import { addTags, clusterKeyOf, errors, listValues, readTags, requireCluster, scopeOf, updateRecord, wantsTags, type EcsDeps, type Scope } from './ecs-context.js';
 import { paginate } from './paging.js';
 
 /** ECS_RESERVED_PORTS' default: reported in PORTS when the agent sends no PORTS resource. */
@@ -80,16 +81,17 @@ export async function registerContainerInstance(
   random: Random = systemRandom,
 ): Promise<ContainerInstanceRecord> {
   const s = scopeOf(ctx);
-  const cluster = (await requireCluster(store, input.cluster)).value;
+  const cluster = (await requireCluster(store, input.cluster, ctx)).value;
   const name = cluster.clusterName;
-  const existing = await listValues<ContainerInstanceRecord>(store, keys.containerInstances(name));
+  const key = clusterKeyOf(cluster);
+  const existing = await listValues<ContainerInstanceRecord>(store, keys.containerInstances(key));
   const ec2InstanceId = ec2IdOf(input, random);
   const byArn = input.containerInstanceArn ? resourceIdOf(input.containerInstanceArn, 'container-instance') : undefined;
   const previous =
     (byArn && existing.find((i) => i.id === byArn)) ||
     existing.find((i) => i.ec2InstanceId === ec2InstanceId && (i.status === 'ACTIVE' || i.status === 'DRAINING'));
   const id = previous ? previous.id : newResourceId(random);
-  const record = await updateRecord<ContainerInstanceRecord>(store, keys.containerInstance(name, id), (cur) => ({
+  const record = await updateRecord<ContainerInstanceRecord>(store, keys.containerInstance(key, id), (cur) => ({
     containerInstanceArn: ecsArn.containerInstance(s, name, id),
     ec2InstanceId,
     version: (cur?.version ?? 0) + 1,
@@ -97,10 +99,11 @@ export async function registerContainerInstance(
     registeredResources: withDefaultResources(input.totalResources),
     status: cur && cur.status !== 'INACTIVE' ? cur.status : 'ACTIVE',
     agentConnected: true,
-    attributes: input.attributes ?? [],
+    attributes: reregisteredAttributes(input.attributes ?? [], cur?.attributes ?? [], cur?.putAttributeNames ?? []),
+    ...(cur?.putAttributeNames?.length ? { putAttributeNames: cur.putAttributeNames } : {}),
     registeredAt: cur?.registeredAt ?? s.now,
     id,
-    clusterName: name,
+    clusterName: key,
     ...(input.advertiseAddress !== undefined ? { advertiseAddress: input.advertiseAddress } : {}),
     placementVersion: (cur?.placementVersion ?? 0) + 1,
   }));
@@ -140,13 +143,13 @@ export function containerInstanceHandlers({ store, random }: EcsDeps): Record<st
       return { containerInstance: await renderContainerInstance(store, record) };
     },
 
-    async DeregisterContainerInstance(input: { cluster?: string; containerInstance: string; force?: boolean }) {
-      const cluster = (await requireCluster(store, input.cluster)).value;
+    async DeregisterContainerInstance(input: { cluster?: string; containerInstance: string; force?: boolean }, ctx) {
+      const cluster = (await requireCluster(store, input.cluster, ctx)).value;
       const id = resourceIdOf(input.containerInstance, 'container-instance');
       if (id === undefined) throw errors.containerInstanceNotFound();
-      const key = keys.containerInstance(cluster.clusterName, id);
+      const key = keys.containerInstance(clusterKeyOf(cluster), id);
       if (!input.force) {
-        const tasks = await listValues<TaskRecord>(store, keys.tasks(cluster.clusterName));
+        const tasks = await listValues<TaskRecord>(store, keys.tasks(clusterKeyOf(cluster)));
         if (tasks.some((t) => t.containerInstanceId === id && t.lastStatus !== 'STOPPED')) {
           throw errors.invalid('The container instance has tasks that are still running. Use force to deregister it anyway.');
         }
@@ -158,10 +161,10 @@ export function containerInstanceHandlers({ store, random }: EcsDeps): Record<st
       return { containerInstance: await renderContainerInstance(store, updated) };
     },
 
-    async ListContainerInstances(input: { cluster?: string; filter?: string; status?: string; nextToken?: string; maxResults?: number }) {
-      const cluster = (await requireCluster(store, input.cluster)).value;
+    async ListContainerInstances(input: { cluster?: string; filter?: string; status?: string; nextToken?: string; maxResults?: number }, ctx) {
+      const cluster = (await requireCluster(store, input.cluster, ctx)).value;
       const filter = input.filter ? parseInstanceFilter(input.filter) : undefined;
-      const all = (await listValues<ContainerInstanceRecord>(store, keys.containerInstances(cluster.clusterName))).filter(
+      const all = (await listValues<ContainerInstanceRecord>(store, keys.containerInstances(clusterKeyOf(cluster)))).filter(
         (i) =>
           (input.status ? i.status === input.status : i.status === 'ACTIVE' || i.status === 'DRAINING') &&
           (!filter || matchesFilter(filter, i)),
@@ -172,13 +175,14 @@ export function containerInstanceHandlers({ store, random }: EcsDeps): Record<st
 
     async DescribeContainerInstances(input: { cluster?: string; containerInstances: string[]; include?: string[] }, ctx) {
       const s = scopeOf(ctx);
-      const cluster = (await requireCluster(store, input.cluster)).value;
+      const cluster = (await requireCluster(store, input.cluster, ctx)).value;
+      if (input.containerInstances.length === 0) throw errors.invalid('Container instances cannot be empty.');
       if (input.containerInstances.length > 100) throw errors.invalid('containerInstances can have at most 100 items.');
       const containerInstances: Record<string, unknown>[] = [];
       const failures: Failure[] = [];
       for (const ref of input.containerInstances) {
         const id = resourceIdOf(ref, 'container-instance');
-        const rec = id === undefined ? undefined : await store.get<ContainerInstanceRecord>(keys.containerInstance(cluster.clusterName, id));
+        const rec = id === undefined ? undefined : await store.get<ContainerInstanceRecord>(keys.containerInstance(clusterKeyOf(cluster), id));
         if (!rec) failures.push({ arn: missingArn(s, cluster.clusterName, ref, id), reason: 'MISSING' });
         else containerInstances.push(await renderContainerInstance(store, rec.value, wantsTags(input.include)));
       }
@@ -187,7 +191,7 @@ export function containerInstanceHandlers({ store, random }: EcsDeps): Record<st
 
     async UpdateContainerInstancesState(input: { cluster?: string; containerInstances: string[]; status: string }, ctx) {
       const s = scopeOf(ctx);
-      const cluster = (await requireCluster(store, input.cluster)).value;
+      const cluster = (await requireCluster(store, input.cluster, ctx)).value;
       if (input.status !== 'ACTIVE' && input.status !== 'DRAINING') {
         throw errors.invalid('Container instance status must be ACTIVE or DRAINING.');
       }
@@ -196,7 +200,7 @@ export function containerInstanceHandlers({ store, random }: EcsDeps): Record<st
       const failures: Failure[] = [];
       for (const ref of input.containerInstances) {
         const id = resourceIdOf(ref, 'container-instance');
-        const key = id === undefined ? undefined : keys.containerInstance(cluster.clusterName, id);
+        const key = id === undefined ? undefined : keys.containerInstance(clusterKeyOf(cluster), id);
         const cur = key ? await store.get<ContainerInstanceRecord>(key) : undefined;
         if (!key || !cur || cur.value.status === 'INACTIVE') {
           failures.push({ arn: missingArn(s, cluster.clusterName, ref, id), reason: 'MISSING' });

@@ -7,10 +7,11 @@ import { updateRecord as updateStoredRecord } from '../../store/record-update.js
 import type { Clock } from '../../platform/clock.js';
 import type { Random } from '../../platform/random.js';
 import type { Logger } from '../../platform/logger.js';
-import type { RequestContext } from '../api/operation.js';
+import { DEFAULT_REGION, type RequestContext } from '../api/operation.js';
 import { AwsError } from '../../domain/aws-error.js';
 import { keys } from '../../domain/keys.js';
 import { clusterNameOf, type ArnScope } from '../../domain/ecs/arn.js';
+import { clusterKey, clusterKeyOfArn } from '../../domain/ecs/cluster-key.js';
 import type { ClusterRecord, Tag } from '../../domain/ecs/records.js';
 import type { EcsQuotas } from '../../domain/ecs/quotas.js';
 
@@ -41,11 +42,32 @@ export const errors = {
   client: (message: string) => new AwsError('ClientException', message),
 };
 
-/** The cluster a request names (default `default`), which must exist and be ACTIVE. */
-export async function requireCluster(store: Store, ref: string | undefined): Promise<StoredRecord<ClusterRecord>> {
+/**
+ * The server's own region: agents register into its clusters, and its clusters keep their bare
+ * names as store keys (see domain/ecs/cluster-key.ts).
+ */
+export const HOME_REGION = DEFAULT_REGION;
+
+/** The store segment of cluster `name` in `region` (keys.cluster, keys.services, keys.tasks, ...). */
+export const clusterKeyIn = (region: string, name: string) => clusterKey(name, region, HOME_REGION);
+
+/** The store segment of a cluster record (from its ARN, which carries the region). */
+export function clusterKeyOf(c: Pick<ClusterRecord, 'clusterArn' | 'clusterName'>): string {
+  return clusterKeyOfArn(c.clusterArn, HOME_REGION) ?? c.clusterName;
+}
+
+/** The cluster a request names (default `default`) in the request's region, which must exist and be ACTIVE. */
+export async function requireCluster(
+  store: Store,
+  ref: string | undefined,
+  ctx: Pick<RequestContext, 'region'>,
+): Promise<StoredRecord<ClusterRecord>> {
   const name = clusterNameOf(ref);
   if (name === undefined) throw errors.clusterNotFound();
-  const rec = await store.get<ClusterRecord>(keys.cluster(name));
+  // An ARN names its own region; ECS finds no cluster of another region's ARN.
+  const region = ref?.startsWith('arn:') ? ref.split(':')[3] : ctx.region;
+  if (region !== ctx.region) throw errors.clusterNotFound();
+  const rec = await store.get<ClusterRecord>(keys.cluster(clusterKeyIn(ctx.region, name)));
   if (!rec || rec.value.status !== 'ACTIVE') throw errors.clusterNotFound();
   return rec;
 }

@@ -12,7 +12,7 @@ import { keys } from '../../domain/keys.js';
 import { ecsArn, resourceIdOf } from '../../domain/ecs/arn.js';
 import { newDeploymentId } from '../../domain/ecs/ids.js';
 import type { Deployment, DeploymentConfiguration, LoadBalancer, ServiceRecord, Tag } from '../../domain/ecs/records.js';
-import { addTags, errors, listValues, readTags, requireCluster, scopeOf, updateRecord, wantsTags, type EcsDeps } from './ecs-context.js';
+import { addTags, clusterKeyOf, errors, listValues, readTags, requireCluster, scopeOf, updateRecord, wantsTags, type EcsDeps } from './ecs-context.js';
 import { resolveActiveTaskDefinition } from './task-definitions.js';
 import { checkLoadBalancers } from './load-balancer-check.js';
 import { paginate } from './paging.js';
@@ -91,9 +91,9 @@ function newDeployment(random: Random, now: number, taskDefinition: string, desi
 
 /** The service as the API shows it. */
 export async function renderService(store: Store, s: ServiceRecord, withTags = false): Promise<Record<string, unknown>> {
-  const { clientToken: _t, lastCompletedTaskDefinition: _l, lastCompletedRevision: _r, deployments, ...rest } = s;
-  // The breaker's bookkeeping stays internal.
-  const wire = { ...rest, deployments: deployments.map(({ failuresCounted: _f, ...d }) => d) };
+  const { clientToken: _t, lastCompletedTaskDefinition: _l, lastCompletedRevision: _r, pastDeployments: _p, deployments, ...rest } = s;
+  // The breaker's and the rollback's bookkeeping stays internal.
+  const wire = { ...rest, deployments: deployments.map(({ failuresCounted: _f, rollbackOf: _o, rollbackReason: _w, ...d }) => d) };
   return withTags ? { ...wire, tags: await readTags(store, s.serviceArn) } : wire;
 }
 
@@ -109,7 +109,7 @@ export function serviceHandlers({ store, random, quotas = ECS_QUOTAS }: EcsDeps)
   return {
     async CreateService(input: CreateServiceInput, ctx) {
       const s = scopeOf(ctx);
-      const cluster = (await requireCluster(store, input.cluster)).value;
+      const cluster = (await requireCluster(store, input.cluster, ctx)).value;
       if (!SERVICE_NAME.test(input.serviceName)) {
         throw errors.invalid('Service name must be up to 255 letters (uppercase and lowercase), numbers, underscores, and hyphens.');
       }
@@ -135,7 +135,7 @@ export function serviceHandlers({ store, random, quotas = ECS_QUOTAS }: EcsDeps)
       }
       const serviceArn = ecsArn.service(s, cluster.clusterName, input.serviceName);
       let created = false;
-      const record = await updateRecord<ServiceRecord>(store, keys.service(cluster.clusterName, input.serviceName), (cur) => {
+      const record = await updateRecord<ServiceRecord>(store, keys.service(clusterKeyOf(cluster), input.serviceName), (cur) => {
         created = false;
         if (cur?.status === 'ACTIVE') {
           if (sameRequest(cur, input)) return cur;
@@ -174,14 +174,15 @@ export function serviceHandlers({ store, random, quotas = ECS_QUOTAS }: EcsDeps)
         };
       });
       if (created) await addTags(store, serviceArn, input.tags);
-      return { service: await renderService(store, record) };
+      // `tags` only when the request set some, as ECS answers.
+      return { service: await renderService(store, record, (input.tags ?? []).length > 0) };
     },
 
     async UpdateService(input: UpdateServiceInput, ctx) {
-      const cluster = (await requireCluster(store, input.cluster)).value;
+      const cluster = (await requireCluster(store, input.cluster, ctx)).value;
       const name = resourceIdOf(input.service, 'service');
       if (name === undefined) throw errors.serviceNotFound();
-      const key = keys.service(cluster.clusterName, name);
+      const key = keys.service(clusterKeyOf(cluster), name);
       const current = (await store.get<ServiceRecord>(key))?.value;
       if (!current) throw errors.serviceNotFound();
       // Resolve and validate outside the CAS loop: they read other records only.
@@ -239,10 +240,10 @@ export function serviceHandlers({ store, random, quotas = ECS_QUOTAS }: EcsDeps)
     },
 
     async DeleteService(input: { cluster?: string; service: string; force?: boolean }, ctx) {
-      const cluster = (await requireCluster(store, input.cluster)).value;
+      const cluster = (await requireCluster(store, input.cluster, ctx)).value;
       const name = resourceIdOf(input.service, 'service');
       if (name === undefined) throw errors.serviceNotFound();
-      const updated = await updateRecord<ServiceRecord>(store, keys.service(cluster.clusterName, name), (cur) => {
+      const updated = await updateRecord<ServiceRecord>(store, keys.service(clusterKeyOf(cluster), name), (cur) => {
         if (!cur) throw errors.serviceNotFound();
         const svc = cur;
         if (svc.status !== 'ACTIVE') throw new AwsError('ServiceNotActiveException', 'Service was not ACTIVE.');
@@ -261,22 +262,22 @@ export function serviceHandlers({ store, random, quotas = ECS_QUOTAS }: EcsDeps)
 
     async DescribeServices(input: { cluster?: string; services: string[]; include?: string[] }, ctx) {
       const s = scopeOf(ctx);
-      const cluster = (await requireCluster(store, input.cluster)).value;
+      const cluster = (await requireCluster(store, input.cluster, ctx)).value;
       if (input.services.length > 10) throw errors.invalid('services can have at most 10 items.');
       const services: Record<string, unknown>[] = [];
       const failures: { arn: string; reason: string }[] = [];
       for (const ref of input.services) {
         const name = resourceIdOf(ref, 'service');
-        const rec = name === undefined ? undefined : await store.get<ServiceRecord>(keys.service(cluster.clusterName, name));
+        const rec = name === undefined ? undefined : await store.get<ServiceRecord>(keys.service(clusterKeyOf(cluster), name));
         if (!rec) failures.push({ arn: ref.startsWith('arn:') ? ref : ecsArn.service(s, cluster.clusterName, ref), reason: 'MISSING' });
         else services.push(await renderService(store, rec.value, wantsTags(input.include)));
       }
       return { services, failures };
     },
 
-    async ListServices(input: { cluster?: string; nextToken?: string; maxResults?: number; launchType?: string; schedulingStrategy?: string }) {
-      const cluster = (await requireCluster(store, input.cluster)).value;
-      const all = (await listValues<ServiceRecord>(store, keys.services(cluster.clusterName))).filter(
+    async ListServices(input: { cluster?: string; nextToken?: string; maxResults?: number; launchType?: string; schedulingStrategy?: string }, ctx) {
+      const cluster = (await requireCluster(store, input.cluster, ctx)).value;
+      const all = (await listValues<ServiceRecord>(store, keys.services(clusterKeyOf(cluster)))).filter(
         (x) =>
           x.status === 'ACTIVE' &&
           (input.launchType === undefined || x.launchType === input.launchType) &&

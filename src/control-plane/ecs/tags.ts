@@ -10,8 +10,9 @@ import type { OperationHandler } from '../api/operation.js';
 import { AwsError } from '../../domain/aws-error.js';
 import { keys } from '../../domain/keys.js';
 import { parseEcsArn } from '../../domain/ecs/arn.js';
+import { regionOfArn } from '../../domain/ecs/cluster-key.js';
 import type { ClusterRecord, Tag } from '../../domain/ecs/records.js';
-import { addTags, errors, readTags, updateRecord, type EcsDeps } from './ecs-context.js';
+import { addTags, clusterKeyIn, errors, HOME_REGION, readTags, updateRecord, type EcsDeps } from './ecs-context.js';
 
 const MAX_TAGS = 50;
 
@@ -20,9 +21,11 @@ async function requireResource(store: Store, arn: string, missing: 'ResourceNotF
   const p = parseEcsArn(arn);
   if (!p) throw errors.invalid('The ARN provided is invalid.');
   const notFound = () => new AwsError(missing, 'The specified resource wasn\'t found.');
-  const cluster = 'cluster' in p ? p.cluster : undefined;
+  // The ARN's region picks the cluster's store segment (cluster names are unique per region).
+  const region = regionOfArn(arn) ?? HOME_REGION;
+  const cluster = 'cluster' in p && p.cluster !== undefined ? clusterKeyIn(region, p.cluster) : undefined;
   if (p.kind === 'cluster') {
-    const c = await store.get<ClusterRecord>(keys.cluster(p.cluster));
+    const c = await store.get<ClusterRecord>(keys.cluster(clusterKeyIn(region, p.cluster)));
     if (!c || c.value.status !== 'ACTIVE') throw errors.clusterNotFound();
     return;
   }

@@ -64,7 +64,8 @@ export function taskDefinitionHandlers({ store }: EcsDeps): Record<string, Opera
         const r = await store.txn({ compares: [{ key, modRevision: 0 }], success: [{ type: 'put', key, value: record }] });
         if (!r.succeeded) continue; // someone else took this revision: take the next one
         await addTags(store, record.taskDefinitionArn, input.tags);
-        return { taskDefinition: record, tags: await readTags(store, record.taskDefinitionArn) };
+        // `tags` only when the request set some (ECS leaves the member out otherwise).
+        return (input.tags ?? []).length > 0 ? { taskDefinition: record, tags: await readTags(store, record.taskDefinitionArn) } : { taskDefinition: record };
       }
       throw new AwsError('ServerException', 'Too many concurrent registrations in this family; try again.', 500);
     },
@@ -90,10 +91,12 @@ export function taskDefinitionHandlers({ store }: EcsDeps): Record<string, Opera
       return out;
     },
 
+    // ListTaskDefinitions' familyPrefix is the full family name (the model says so), unlike
+    // ListTaskDefinitionFamilies', which is a prefix.
     async ListTaskDefinitions(input: { familyPrefix?: string; status?: string; sort?: 'ASC' | 'DESC'; nextToken?: string; maxResults?: number }) {
       const status = input.status ?? 'ACTIVE';
       const all = (await listValues<TaskDefinitionRecord>(store, keys.taskDefinitions())).filter(
-        (t) => t.status === status && (input.familyPrefix === undefined || t.family.startsWith(input.familyPrefix)),
+        (t) => t.status === status && (input.familyPrefix === undefined || t.family === input.familyPrefix),
       );
       // Family, then revision numerically: the zero-padded revision makes the key sort right.
       const sortKey = (t: TaskDefinitionRecord) => `${t.family}\u0000${String(t.revision).padStart(10, '0')}`;

@@ -10,7 +10,7 @@ import type { Compare, Store, TxnOp } from '../../store/store.js';
 import type { Random } from '../../platform/random.js';
 import { AwsError } from '../../domain/aws-error.js';
 import { keys } from '../../domain/keys.js';
-import { ecsArn } from '../../domain/ecs/arn.js';
+import { clusterNameOf, ecsArn } from '../../domain/ecs/arn.js';
 import { newResourceId } from '../../domain/ecs/ids.js';
 import {
   TASK_INTERNAL,
@@ -28,7 +28,7 @@ import { candidatesOf } from '../../scheduling/placement/candidate.js';
 import { parseConstraints } from '../../scheduling/placement/constraint.js';
 import { parseStrategies, RUN_TASK_DEFAULT_STRATEGIES } from '../../scheduling/placement/strategy.js';
 import { place } from '../../scheduling/placement/place.js';
-import { addTags, listValues, readTags, type EcsDeps, type Scope } from './ecs-context.js';
+import { addTags, clusterKeyOf, listValues, readTags, type EcsDeps, type Scope } from './ecs-context.js';
 
 const MAX_ATTEMPTS = 50;
 
@@ -61,7 +61,9 @@ export function buildTask(
   input: LaunchInput,
   taskId: string = newResourceId(random),
 ): TaskRecord {
-  const taskArn = ecsArn.task(s, cluster.clusterName, taskId);
+  // The ARN takes the cluster's name; the record keeps its store segment (name@region off the home region).
+  const clusterName = clusterNameOf(cluster.clusterArn) ?? cluster.clusterName;
+  const taskArn = ecsArn.task(s, clusterName, taskId);
   const overrides = input.overrides ?? {};
   const byName = new Map((overrides.containerOverrides ?? []).map((o) => [o.name, o]));
   const containers: ContainerRecord[] = td.containerDefinitions.map((c) => {
@@ -69,7 +71,7 @@ export function buildTask(
     const memory = o?.memory ?? c.memory;
     const memoryReservation = o?.memoryReservation ?? c.memoryReservation;
     return {
-      containerArn: ecsArn.container(s, cluster.clusterName, taskId, random.uuid()),
+      containerArn: ecsArn.container(s, clusterName, taskId, random.uuid()),
       taskArn,
       name: c.name!,
       image: c.image!,
@@ -103,7 +105,7 @@ export function buildTask(
     createdAt: s.now,
     version: 1,
     taskId,
-    clusterName: cluster.clusterName,
+    clusterName: clusterKeyOf(cluster),
     family: td.family,
     containerInstanceId: instance.id,
     ec2InstanceId: instance.ec2InstanceId,
@@ -161,12 +163,12 @@ export async function launch(
   const constraints = parseConstraints([...(td.placementConstraints ?? []), ...(input.placementConstraints ?? [])]);
   const strategies = parseStrategies(input.placementStrategy, RUN_TASK_DEFAULT_STRATEGIES);
   for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
-    const listed = (await store.list<ContainerInstanceRecord>(keys.containerInstances(cluster.clusterName))).records.map((r) => ({
+    const listed = (await store.list<ContainerInstanceRecord>(keys.containerInstances(clusterKeyOf(cluster)))).records.map((r) => ({
       instance: r.value,
       modRevision: r.modRevision,
     }));
     const { candidates, failures: pickFailures } = pickInstances(listed);
-    const tasksNow = await listValues<TaskRecord>(store, keys.tasks(cluster.clusterName));
+    const tasksNow = await listValues<TaskRecord>(store, keys.tasks(clusterKeyOf(cluster)));
     const pool = candidatesOf(
       candidates.map((c) => c.instance),
       tasksNow,
@@ -177,7 +179,7 @@ export async function launch(
     const failures: Failure[] = [...pickFailures, ...(decision.failure?.rejections ?? []).map((r) => ({ arn: r.arn, reason: r.reason }))];
     if (tasks.length === 0) return { tasks, failures };
     const used = [...new Set(decision.placements)].map((arn) => byArn.get(arn)!);
-    const { compares, ops } = placementTxn(cluster.clusterName, tasks, used);
+    const { compares, ops } = placementTxn(clusterKeyOf(cluster), tasks, used);
     const r = await store.txn({ compares, success: ops });
     if (!r.succeeded) continue;
     for (const t of tasks) await addTags(store, t.taskArn, input.tags);

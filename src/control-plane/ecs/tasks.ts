@@ -3,7 +3,7 @@ import type { OperationHandler } from '../api/operation.js';
 import { keys } from '../../domain/keys.js';
 import { ecsArn, resourceIdOf } from '../../domain/ecs/arn.js';
 import type { ContainerInstanceRecord, Failure, ServiceRecord, TaskRecord } from '../../domain/ecs/records.js';
-import { errors, listValues, requireCluster, scopeOf, updateRecord, wantsTags, type EcsDeps } from './ecs-context.js';
+import { clusterKeyOf, errors, listValues, requireCluster, scopeOf, updateRecord, wantsTags, type EcsDeps } from './ecs-context.js';
 import { resolveActiveTaskDefinition } from './task-definitions.js';
 import { launch, renderTask, type LaunchInput } from './task-launch.js';
 import { paginate } from './paging.js';
@@ -17,7 +17,7 @@ export function taskHandlers(deps: EcsDeps): Record<string, OperationHandler> {
   return {
     async RunTask(input: LaunchInput & { count?: number; launchType?: string; networkConfiguration?: NetworkConfiguration }, ctx) {
       const s = scopeOf(ctx);
-      const cluster = (await requireCluster(store, input.cluster)).value;
+      const cluster = (await requireCluster(store, input.cluster, ctx)).value;
       const count = input.count ?? 1;
       if (!Number.isInteger(count) || count < 1 || count > 10) throw errors.invalid('count must be between 1 and 10.');
       if (input.launchType !== undefined && input.launchType !== 'EC2' && input.launchType !== 'EXTERNAL') {
@@ -26,7 +26,7 @@ export function taskHandlers(deps: EcsDeps): Record<string, OperationHandler> {
       const td = await resolveActiveTaskDefinition(store, input.taskDefinition);
       validateTaskOverrides(input.overrides, td);
       await checkNetworkConfiguration(store, input.networkConfiguration, td, s);
-      const registered = (await listValues<ContainerInstanceRecord>(store, keys.containerInstances(cluster.clusterName))).filter(
+      const registered = (await listValues<ContainerInstanceRecord>(store, keys.containerInstances(clusterKeyOf(cluster)))).filter(
         (i) => i.status === 'ACTIVE' || i.status === 'DRAINING',
       );
       if (registered.length === 0) throw errors.invalid('No Container Instances were found in your cluster.');
@@ -44,7 +44,7 @@ export function taskHandlers(deps: EcsDeps): Record<string, OperationHandler> {
 
     async StartTask(input: LaunchInput & { containerInstances: string[]; networkConfiguration?: NetworkConfiguration }, ctx) {
       const s = scopeOf(ctx);
-      const cluster = (await requireCluster(store, input.cluster)).value;
+      const cluster = (await requireCluster(store, input.cluster, ctx)).value;
       if (input.containerInstances.length === 0 || input.containerInstances.length > 10) {
         throw errors.invalid('containerInstances must have between 1 and 10 items.');
       }
@@ -77,13 +77,13 @@ export function taskHandlers(deps: EcsDeps): Record<string, OperationHandler> {
     },
 
     async StopTask(input: { cluster?: string; task: string; reason?: string }, ctx) {
-      const cluster = (await requireCluster(store, input.cluster)).value;
+      const cluster = (await requireCluster(store, input.cluster, ctx)).value;
       const id = resourceIdOf(input.task, 'task');
       if (id === undefined) throw errors.taskNotFound();
-      const key = keys.task(cluster.clusterName, id);
+      const key = keys.task(clusterKeyOf(cluster), id);
       const group = (await store.get<TaskRecord>(key))?.value.group;
       const serviceName = group?.startsWith('service:') ? group.slice('service:'.length) : undefined;
-      const svc = serviceName === undefined ? undefined : (await store.get<ServiceRecord>(keys.service(cluster.clusterName, serviceName)))?.value;
+      const svc = serviceName === undefined ? undefined : (await store.get<ServiceRecord>(keys.service(clusterKeyOf(cluster), serviceName)))?.value;
       const behindLoadBalancer = svc !== undefined && svc.status !== 'INACTIVE' && svc.loadBalancers.some((lb) => lb.targetGroupArn);
       const updated = await updateRecord<TaskRecord>(store, key, (cur) => {
         if (!cur) throw errors.taskNotFound();
@@ -94,14 +94,14 @@ export function taskHandlers(deps: EcsDeps): Record<string, OperationHandler> {
 
     async DescribeTasks(input: { cluster?: string; tasks: string[]; include?: string[] }, ctx) {
       const s = scopeOf(ctx);
-      const cluster = (await requireCluster(store, input.cluster)).value;
+      const cluster = (await requireCluster(store, input.cluster, ctx)).value;
       if (input.tasks.length === 0) throw errors.invalid('Tasks cannot be empty.');
       if (input.tasks.length > 100) throw errors.invalid('tasks can have at most 100 items.');
       const tasks: Record<string, unknown>[] = [];
       const failures: Failure[] = [];
       for (const ref of input.tasks) {
         const id = resourceIdOf(ref, 'task');
-        const rec = id === undefined ? undefined : await store.get<TaskRecord>(keys.task(cluster.clusterName, id));
+        const rec = id === undefined ? undefined : await store.get<TaskRecord>(keys.task(clusterKeyOf(cluster), id));
         if (!rec) failures.push({ arn: id !== undefined && !ref.startsWith('arn:') ? ecsArn.task(s, cluster.clusterName, id) : ref, reason: 'MISSING' });
         else tasks.push(await renderTask(store, rec.value, wantsTags(input.include)));
       }
@@ -118,16 +118,16 @@ export function taskHandlers(deps: EcsDeps): Record<string, OperationHandler> {
       launchType?: string;
       nextToken?: string;
       maxResults?: number;
-    }) {
-      const cluster = (await requireCluster(store, input.cluster)).value;
+    }, ctx) {
+      const cluster = (await requireCluster(store, input.cluster, ctx)).value;
       if (input.serviceName !== undefined) {
-        const svc = await store.get(keys.service(cluster.clusterName, resourceIdOf(input.serviceName, 'service') ?? ''));
+        const svc = await store.get(keys.service(clusterKeyOf(cluster), resourceIdOf(input.serviceName, 'service') ?? ''));
         if (!svc) throw errors.serviceNotFound();
       }
       const instanceId = input.containerInstance !== undefined ? resourceIdOf(input.containerInstance, 'container-instance') : undefined;
       const serviceGroup = input.serviceName !== undefined ? `service:${resourceIdOf(input.serviceName, 'service')}` : undefined;
       const desired = input.desiredStatus ?? 'RUNNING';
-      const all = (await listValues<TaskRecord>(store, keys.tasks(cluster.clusterName))).filter(
+      const all = (await listValues<TaskRecord>(store, keys.tasks(clusterKeyOf(cluster)))).filter(
         (t) =>
           t.desiredStatus === desired &&
           (input.containerInstance === undefined || t.containerInstanceId === instanceId) &&

@@ -134,6 +134,10 @@ export interface Deployment {
    * counted, and no task is counted twice or missed.
    */
   failuresCounted?: { through: number; atMark: string[] };
+  /** Internal: the deployment this one rolls back (circuit breaker or StopServiceDeployment). */
+  rollbackOf?: string;
+  /** Internal: why it was rolled back, when it was (StopServiceDeployment's or the circuit breaker's words). */
+  rollbackReason?: string;
 }
 
 export interface ServiceEvent {
@@ -175,6 +179,11 @@ export interface ServiceRecord {
   lastCompletedTaskDefinition?: string;
   /** Internal: everything a deployment changes, as it was when the last deployment reached COMPLETED; a rollback restores all of it. */
   lastCompletedRevision?: ServiceRevision;
+  /**
+   * Internal: deployments that left `deployments` (newest first, at most MAX_PAST_DEPLOYMENTS), as
+   * they last were there: the history ListServiceDeployments shows.
+   */
+  pastDeployments?: Deployment[];
 }
 
 /** What UpdateService changes by starting a deployment: a rollback must restore all of it, not only the task definition. */
@@ -299,10 +308,12 @@ export interface ContainerInstanceRecord {
    * service controller also takes live heartbeats from memory (see controllers/README.md).
    */
   lastSeenAt?: number;
+  /** Names of the custom attributes put through PutAttributes: a re-registration keeps them. */
+  putAttributeNames?: string[];
 }
 
 export const TASK_INTERNAL = ['taskId', 'clusterName', 'family', 'containerInstanceId', 'ec2InstanceId', 'reservation'] as const;
-export const INSTANCE_INTERNAL = ['id', 'clusterName', 'advertiseAddress', 'placementVersion', 'lastSeenAt'] as const;
+export const INSTANCE_INTERNAL = ['id', 'clusterName', 'advertiseAddress', 'placementVersion', 'lastSeenAt', 'putAttributeNames'] as const;
 
 /** A copy of `record` without the listed internal fields. */
 export function withoutInternal<T extends object>(record: T, internal: readonly string[]): Record<string, unknown> {
@@ -313,3 +324,17 @@ export function withoutInternal<T extends object>(record: T, internal: readonly 
 
 /** Task states in which the task still holds its reservation and counts as pending. */
 export const PENDING_STATES: readonly TaskStatus[] = ['PROVISIONING', 'PENDING', 'ACTIVATING'];
+
+/** The account settings ECS knows (the model's SettingName). */
+export type SettingName =
+  | 'serviceLongArnFormat'
+  | 'taskLongArnFormat'
+  | 'containerInstanceLongArnFormat'
+  | 'awsvpcTrunking'
+  | 'containerInsights'
+  | 'fargateFIPSMode'
+  | 'tagResourceAuthorization'
+  | 'fargateTaskRetirementWaitPeriod'
+  | 'guardDutyActivate'
+  | 'defaultLogDriverMode'
+  | 'fargateEventWindows';

@@ -1,0 +1,206 @@
+/**
+ * ListServiceDeployments, DescribeServiceDeployments, DescribeServiceRevisions, StopServiceDeployment:
+ * the deployment API of ECS's console, over the deployments a service keeps (see
+ * domain/ecs/service-deployment.ts). StopServiceDeployment ROLLBACK does what the circuit breaker's
+ * rollback does: the ongoing deployment is FAILED and a new PRIMARY returns to the last completed
+ * task definition; the service scheduler then rolls the tasks back. ABORT is refused.
+ */
+import type { Store } from '../../store/store.js';
+import type { OperationHandler, RequestContext } from '../api/operation.js';
+import { AwsError } from '../../domain/aws-error.js';
+import { keys } from '../../domain/keys.js';
+import { newDeploymentId } from '../../domain/ecs/ids.js';
+import { parseEcsArn, resourceIdOf } from '../../domain/ecs/arn.js';
+import type { Deployment, Failure, ServiceRecord, TaskDefinitionRecord } from '../../domain/ecs/records.js';
+import {
+  allDeployments, findByRevisionId, findByServiceDeploymentId, parseChildArn, serviceDeploymentArn, serviceRevisionArn, statusOf,
+  type ServiceDeploymentStatus,
+} from '../../domain/ecs/service-deployment.js';
+import { circuitBreakerThreshold } from '../../reconciling/deployment-limits.js';
+import { DEFAULT_OPTIONS } from '../../reconciling/service-plan.js';
+import { clusterKeyIn, clusterKeyOf, errors, requireCluster, updateRecord, type EcsDeps } from './ecs-context.js';
+import { paginate } from './paging.js';
+
+const MAX_DESCRIBE = 20;
+
+interface ListInput {
+  cluster?: string;
+  service: string;
+  status?: ServiceDeploymentStatus[];
+  createdAt?: { before?: number; after?: number };
+  nextToken?: string;
+  maxResults?: number;
+}
+
+const summaryOf = (svc: ServiceRecord, d: Deployment) => ({
+  arn: serviceRevisionArn(svc.serviceArn, d.id),
+  requestedTaskCount: d.desiredCount,
+  runningTaskCount: d.runningCount,
+  pendingTaskCount: d.pendingCount,
+});
+
+function brief(svc: ServiceRecord, d: Deployment): Record<string, unknown> {
+  const { status, statusReason, finished } = statusOf(d, svc);
+  return {
+    serviceDeploymentArn: serviceDeploymentArn(svc.serviceArn, d.id),
+    serviceArn: svc.serviceArn,
+    clusterArn: svc.clusterArn,
+    createdAt: d.createdAt,
+    startedAt: d.createdAt,
+    ...(finished ? { finishedAt: d.updatedAt } : {}),
+    targetServiceRevisionArn: serviceRevisionArn(svc.serviceArn, d.id),
+    status,
+    statusReason,
+  };
+}
+
+function detail(svc: ServiceRecord, d: Deployment): Record<string, unknown> {
+  const { status, statusReason, finished } = statusOf(d, svc);
+  const all = allDeployments(svc);
+  // What ran when it started: the deployments created before it that were still there.
+  const sources = all.filter((x) => x.id !== d.id && x.rollbackOf !== d.id && x.createdAt <= d.createdAt && (svc.deployments.some((c) => c.id === x.id) || x.updatedAt >= d.createdAt));
+  const rollback = all.find((x) => x.rollbackOf === d.id);
+  const breaker = svc.deploymentConfiguration.deploymentCircuitBreaker;
+  return {
+    serviceDeploymentArn: serviceDeploymentArn(svc.serviceArn, d.id),
+    serviceArn: svc.serviceArn,
+    clusterArn: svc.clusterArn,
+    createdAt: d.createdAt,
+    startedAt: d.createdAt,
+    updatedAt: d.updatedAt,
+    ...(finished ? { finishedAt: d.updatedAt } : {}),
+    ...(status === 'STOPPED' ? { stoppedAt: d.updatedAt } : {}),
+    sourceServiceRevisions: sources.map((x) => summaryOf(svc, x)),
+    targetServiceRevision: summaryOf(svc, d),
+    status,
+    statusReason,
+    deploymentConfiguration: svc.deploymentConfiguration,
+    ...(rollback
+      ? { rollback: { reason: d.rollbackReason ?? d.rolloutStateReason, startedAt: rollback.createdAt, serviceRevisionArn: serviceRevisionArn(svc.serviceArn, rollback.id) } }
+      : {}),
+    deploymentCircuitBreaker: breaker?.enable
+      ? {
+          status: d.rolloutState === 'FAILED' && d.rollbackReason === undefined ? 'TRIGGERED' : finished ? 'MONITORING_COMPLETE' : 'MONITORING',
+          failureCount: d.failedTasks,
+          threshold: circuitBreakerThreshold(d.desiredCount, DEFAULT_OPTIONS.circuitBreakerMinimum),
+        }
+      : { status: 'DISABLED', failureCount: d.failedTasks, threshold: 0 },
+    alarms: { status: 'DISABLED' },
+  };
+}
+
+async function revisionOf(store: Store, svc: ServiceRecord, d: Deployment): Promise<Record<string, unknown>> {
+  const ref = parseEcsArn(d.taskDefinition);
+  const td = ref?.kind === 'task-definition' ? (await store.get<TaskDefinitionRecord>(keys.taskDefinition(ref.family, ref.revision)))?.value : undefined;
+  return {
+    serviceRevisionArn: serviceRevisionArn(svc.serviceArn, d.id),
+    serviceArn: svc.serviceArn,
+    clusterArn: svc.clusterArn,
+    taskDefinition: d.taskDefinition,
+    launchType: d.launchType,
+    loadBalancers: svc.loadBalancers,
+    serviceRegistries: svc.serviceRegistries,
+    ...(d.networkConfiguration !== undefined ? { networkConfiguration: d.networkConfiguration } : {}),
+    containerImages: (td?.containerDefinitions ?? []).map((c) => ({ containerName: c.name, image: c.image })),
+    guardDutyEnabled: false,
+    createdAt: d.createdAt,
+  };
+}
+
+/** The service a service-deployment or service-revision ARN names, in the caller's region. */
+async function serviceOfChild(store: Store, arn: string, kind: 'service-deployment' | 'service-revision', ctx: Pick<RequestContext, 'region'>) {
+  const p = parseChildArn(arn, kind);
+  if (!p || p.region !== ctx.region) return undefined;
+  const svc = (await store.get<ServiceRecord>(keys.service(clusterKeyIn(ctx.region, p.cluster), p.service)))?.value;
+  return svc ? { svc, id: p.id } : undefined;
+}
+
+export function serviceDeploymentHandlers({ store, random }: EcsDeps): Record<string, OperationHandler> {
+  const describe = async (arns: string[], kind: 'service-deployment' | 'service-revision', ctx: RequestContext, render: (svc: ServiceRecord, d: Deployment) => Promise<Record<string, unknown>>) => {
+    const field = kind === 'service-deployment' ? 'serviceDeploymentArns' : 'serviceRevisionArns';
+    if (arns.length === 0) throw errors.invalid(`${field} cannot be empty.`);
+    if (arns.length > MAX_DESCRIBE) throw errors.invalid(`${field} can have at most ${MAX_DESCRIBE} items.`);
+    const found: Record<string, unknown>[] = [];
+    const failures: Failure[] = [];
+    for (const arn of arns) {
+      const hit = await serviceOfChild(store, arn, kind, ctx);
+      const d = hit && (kind === 'service-deployment' ? findByServiceDeploymentId(hit.svc, hit.id) : findByRevisionId(hit.svc, hit.id));
+      if (!hit || !d) failures.push({ arn, reason: 'MISSING' });
+      else found.push(await render(hit.svc, d));
+    }
+    return { found, failures };
+  };
+
+  return {
+    async ListServiceDeployments(input: ListInput, ctx) {
+      const cluster = (await requireCluster(store, input.cluster, ctx)).value;
+      const name = resourceIdOf(input.service, 'service');
+      const svc = name === undefined ? undefined : (await store.get<ServiceRecord>(keys.service(clusterKeyOf(cluster), name)))?.value;
+      if (!svc) throw errors.serviceNotFound();
+      const { before, after } = input.createdAt ?? {};
+      const all = allDeployments(svc)
+        .map((d) => brief(svc, d))
+        .filter((b) => input.status === undefined || input.status.length === 0 || input.status.includes(b.status as ServiceDeploymentStatus))
+        .filter((b) => (before === undefined || (b.createdAt as number) < before) && (after === undefined || (b.createdAt as number) > after));
+      // Newest first; the sort key is the creation time (zero-padded) and the ARN.
+      const page = paginate(all, (b) => `${String(b.createdAt).padStart(15, '0')}\u0000${b.serviceDeploymentArn as string}`, { ...input, maxResults: input.maxResults ?? 20 }, true);
+      return { serviceDeployments: page.items, nextToken: page.nextToken };
+    },
+
+    async DescribeServiceDeployments(input: { serviceDeploymentArns: string[] }, ctx) {
+      const { found, failures } = await describe(input.serviceDeploymentArns, 'service-deployment', ctx, async (svc, d) => detail(svc, d));
+      return { serviceDeployments: found, failures };
+    },
+
+    async DescribeServiceRevisions(input: { serviceRevisionArns: string[] }, ctx) {
+      const { found, failures } = await describe(input.serviceRevisionArns, 'service-revision', ctx, (svc, d) => revisionOf(store, svc, d));
+      return { serviceRevisions: found, failures };
+    },
+
+    async StopServiceDeployment(input: { serviceDeploymentArn: string; stopType?: 'ABORT' | 'ROLLBACK' }, ctx) {
+      const stopType = input.stopType ?? 'ROLLBACK';
+      if (stopType !== 'ROLLBACK') {
+        throw new AwsError('UnsupportedFeatureException', `stopType ${stopType} is not supported by Berth: use ROLLBACK.`);
+      }
+      const notFound = () =>
+        new AwsError('ServiceDeploymentNotFoundException', `The service deploy ARN that you specified in the StopServiceDeployment doesn't exist: ${input.serviceDeploymentArn}. You can use ListServiceDeployments to retrieve the service deployment ARNs.`);
+      const conflict = (why: string) => new AwsError('ConflictException', `The request could not be processed because of conflict in the current state of the resource: ${why}`);
+      const hit = await serviceOfChild(store, input.serviceDeploymentArn, 'service-deployment', ctx);
+      if (!hit) throw notFound();
+      const p = parseChildArn(input.serviceDeploymentArn, 'service-deployment')!;
+      await updateRecord<ServiceRecord>(store, keys.service(clusterKeyIn(ctx.region, p.cluster), p.service), (cur) => {
+        if (!cur) throw notFound();
+        const d = findByServiceDeploymentId(cur, hit.id);
+        if (!d) throw notFound();
+        if (cur.status !== 'ACTIVE' || statusOf(d, cur).status !== 'IN_PROGRESS') {
+          throw conflict(`the service deployment ${input.serviceDeploymentArn} is ${statusOf(d, cur).status}: only an IN_PROGRESS service deployment can be stopped.`);
+        }
+        // Where the circuit breaker's rollback goes: the last completed task definition.
+        const back = cur.lastCompletedTaskDefinition ?? cur.deployments.find((x) => x.status === 'ACTIVE' && x.rolloutState === 'COMPLETED')?.taskDefinition;
+        if (back === undefined || back === d.taskDefinition) {
+          throw conflict(`the service deployment ${input.serviceDeploymentArn} has no previous service revision to roll back to.`);
+        }
+        const reason = 'Service deployment rolled back by StopServiceDeployment.';
+        const next: Deployment = {
+          ...d,
+          id: newDeploymentId(random),
+          status: 'PRIMARY',
+          taskDefinition: back,
+          pendingCount: 0,
+          runningCount: 0,
+          failedTasks: 0,
+          createdAt: ctx.now,
+          updatedAt: ctx.now,
+          rolloutState: 'IN_PROGRESS',
+          rolloutStateReason: '',
+          rollbackOf: d.id,
+        };
+        delete next.rollbackReason;
+        next.rolloutStateReason = `ECS deployment ${next.id} in progress.`;
+        const stopped: Deployment = { ...d, status: 'ACTIVE', rolloutState: 'FAILED', rolloutStateReason: reason, rollbackReason: reason, updatedAt: ctx.now };
+        return { ...cur, taskDefinition: back, deployments: [next, ...cur.deployments.map((x) => (x.id === d.id ? stopped : x))] };
+      });
+      return { serviceDeploymentArn: input.serviceDeploymentArn };
+    },
+  };
+}
