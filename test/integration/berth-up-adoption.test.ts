@@ -8,7 +8,6 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import {
   DescribeTasksCommand,
-  ECSClient,
   RegisterTaskDefinitionCommand,
   RunTaskCommand,
   waitUntilTasksRunning,
@@ -18,9 +17,10 @@ import {
 import { requirement } from '../support/requirements.js';
 import { ensureTestImage, TEST_IMAGE } from '../support/test-image.js';
 import { removeDataDir, startBerthProcess, type BerthProcess } from '../support/berth-process.js';
+import { ecsClient } from '../support/sdk-clients.js';
 
 const client = (endpoint: string) =>
-  new ECSClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' }, maxAttempts: 1 });
+  ecsClient(endpoint, { maxAttempts: 1 });
 const waiter = { minDelay: 1, maxDelay: 1, maxWaitTime: 60 };
 const dockerPs = (taskArn: string): string[] =>
   execFileSync('docker', ['ps', '-q', '--filter', `label=com.berth.task-arn=${taskArn}`], { encoding: 'utf8' })

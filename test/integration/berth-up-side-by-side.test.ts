@@ -7,15 +7,16 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { DescribeTasksCommand, ECSClient, RegisterTaskDefinitionCommand, RunTaskCommand, waitUntilTasksRunning } from '@aws-sdk/client-ecs';
+import { DescribeTasksCommand, RegisterTaskDefinitionCommand, RunTaskCommand, waitUntilTasksRunning } from '@aws-sdk/client-ecs';
 import { requirement } from '../support/requirements.js';
 import { ensureTestImage, TEST_IMAGE } from '../support/test-image.js';
 import { removeDataDir, startBerthProcess, type BerthProcess } from '../support/berth-process.js';
 import { containersOfInstance, instanceIdOf, removeContainersOfInstance } from '../support/own-containers.js';
 import { stopAllTasks } from '../support/stop-everything.js';
+import { ecsClient } from '../support/sdk-clients.js';
 
 const client = (endpoint: string) =>
-  new ECSClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' }, maxAttempts: 1 });
+  ecsClient(endpoint, { maxAttempts: 1 });
 const waiter = { minDelay: 1, maxDelay: 1, maxWaitTime: 60 };
 const inspect = (id: string): { Id: string; State: { Running: boolean; StartedAt: string } } =>
   JSON.parse(execFileSync('docker', ['inspect', id], { encoding: 'utf8' }))[0];

@@ -12,6 +12,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as elb from '@aws-sdk/client-elastic-load-balancing-v2';
+import { ecsClient, elbv2Client } from '../support/sdk-clients.js';
 
 describe('berth CLI verbs', { timeout: 180_000 }, () => {
   let berth: BerthProcess;
@@ -191,7 +192,7 @@ describe('berth CLI verbs', { timeout: 180_000 }, () => {
   });
 
   test('apply --prune deletes what this named stack created and the file dropped, and nothing else', async () => {
-    const elbv2 = new elb.ElasticLoadBalancingV2Client({ endpoint: berth.apiUrl, region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
+    const elbv2 = elbv2Client(berth.apiUrl);
     try {
       // Someone else's target group, created outside the stack: never touched.
       await elbv2.send(new elb.CreateTargetGroupCommand({ Name: 'outsider', Protocol: 'HTTP', Port: 80 }));
@@ -229,7 +230,7 @@ loadBalancers:
   });
 
   test('apply takes over what it did not create only with --adopt; without it, one line names them and nothing changes', async () => {
-    const elbv2 = new elb.ElasticLoadBalancingV2Client({ endpoint: berth.apiUrl, region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
+    const elbv2 = elbv2Client(berth.apiUrl);
     try {
       // As the AWS CLI walkthrough does: a target group made outside any stack, with the file's name.
       const made = await elbv2.send(new elb.CreateTargetGroupCommand({ Name: 'walk-web', Protocol: 'HTTP', Port: 80 }));
@@ -273,7 +274,7 @@ loadBalancers:
 /** The ec2InstanceIds of the default cluster, through the SDK (what `berth drain` accepts). */
 async function fetchInstances(apiUrl: string): Promise<string[]> {
   const ecs = await import('@aws-sdk/client-ecs');
-  const client = new ecs.ECSClient({ endpoint: apiUrl, region: 'us-east-1', credentials: { accessKeyId: 'berth', secretAccessKey: 'berth' } });
+  const client = ecsClient(apiUrl);
   try {
     const arns = (await client.send(new ecs.ListContainerInstancesCommand({ cluster: 'default' }))).containerInstanceArns ?? [];
     if (!arns.length) return [];

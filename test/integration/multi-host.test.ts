@@ -26,7 +26,6 @@ import {
   CreateLoadBalancerCommand,
   CreateTargetGroupCommand,
   DescribeTargetHealthCommand,
-  ElasticLoadBalancingV2Client,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { removeDataDir, repoRoot, startBerthProcess, type BerthProcess } from '../support/berth-process.js';
 import { stopAllTasks } from '../support/stop-everything.js';
@@ -34,6 +33,7 @@ import { freePort } from '../../src/platform/free-port.js';
 import { signRequest } from '../../src/platform/sigv4.js';
 import { berthCli, type CliResult } from './cli-harness.js';
 import { startLoad } from '../support/load-loop.js';
+import { ecsClient, elbv2Client } from '../support/sdk-clients.js';
 
 const creds = { accessKeyId: 'AKIDMULTIHOST', secretAccessKey: 'multi-host-secret' };
 
@@ -100,8 +100,8 @@ describe('berth server with two berth agents on 127.0.0.2 and 127.0.0.3', () => 
       dirs.push(dir);
       agents.push(await startAgentProcess(server.apiUrl, ip, dir));
     }
-    ecs = new ECSClient({ endpoint: server.apiUrl, region: 'us-east-1', credentials: creds });
-    const elb = new ElasticLoadBalancingV2Client({ endpoint: server.apiUrl, region: 'us-east-1', credentials: creds });
+    ecs = ecsClient(server.apiUrl, { credentials: creds });
+    const elb = elbv2Client(server.apiUrl, { credentials: creds });
 
     const arns = (await ecs.send(new ListContainerInstancesCommand({}))).containerInstanceArns ?? [];
     assert.equal(arns.length, 2, 'one container instance per agent');
