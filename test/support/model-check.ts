@@ -2,6 +2,7 @@
  * Checks a raw response body against the vendored model's output shape of its operation: no member
  * the model lacks, values of the declared type (numbers, booleans, timestamps, enums), required
  * members present. One checker per wire protocol: ECS JSON 1.1, ELBv2 Query XML and EC2 XML.
+ * Error answers are checked for their protocol's envelope, and a modeled exception's members.
  * Pure: body in, problems out (empty when the body is what the model says).
  */
 import { XMLParser } from 'fast-xml-parser';
@@ -214,4 +215,43 @@ export function checkResponseBody(model: ServiceModel, op: OperationModel, body:
   }
   checkXml(model, op.output.shape, Object.keys(top).length ? top : '', where, out);
   return out;
+}
+
+/** The problems of an error answer: the protocol's envelope, a code, and (JSON) only the exception's members. */
+export function checkErrorBody(model: ServiceModel, op: OperationModel, status: number, body: string): string[] {
+  const where = `${model.service} ${op.name} error ${status}`;
+  if (model.metadata.protocol === 'json') {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(body);
+    } catch {
+      return [`${where}: body is not JSON: ${describe(body)}`];
+    }
+    if (!isObject(parsed) || typeof parsed.__type !== 'string' || parsed.__type === '') return [`${where}: no __type in ${describe(body)}`];
+    const out: Problems = [];
+    const code = parsed.__type.replace(/^.*#/, '');
+    const shape = model.hasShape(code) ? model.shape(code) : undefined;
+    const { __type: _t, ...rest } = parsed;
+    if (shape?.exception) checkJson(model, code, rest, `${where} ${code}`, out);
+    else for (const k of Object.keys(rest)) if (k !== 'message') out.push(`${where} ${code}.${k}: not a member of an error`);
+    if (rest.message !== undefined && typeof rest.message !== 'string') out.push(`${where} ${code}.message: not a string`);
+    return out;
+  }
+  let doc: unknown;
+  try {
+    doc = xml.parse(body, true);
+  } catch (err) {
+    return [`${where}: body is not XML: ${(err as Error).message}`];
+  }
+  if (!isObject(doc)) return [`${where}: not an XML document`];
+  if (model.metadata.protocol === 'query') {
+    const e = isObject(doc.ErrorResponse) ? doc.ErrorResponse.Error : undefined;
+    if (!isObject(e) || typeof e.Code !== 'string' || e.Code === '') return [`${where}: no ErrorResponse.Error.Code`];
+    if (e.Type !== 'Sender' && e.Type !== 'Receiver') return [`${where}: Error.Type ${describe(e.Type)} is not Sender/Receiver`];
+    return [];
+  }
+  const errs = isObject(doc.Response) ? doc.Response.Errors : undefined;
+  const e = isObject(errs) ? errs.Error : undefined;
+  if (!isObject(e) || typeof e.Code !== 'string' || e.Code === '') return [`${where}: no Response.Errors.Error.Code`];
+  return [];
 }

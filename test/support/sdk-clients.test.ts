@@ -1,7 +1,7 @@
 /**
  * The model check of test/support/sdk-clients.ts against a stand-in server: a body with a member the
  * model lacks, a wrong type or an unknown enum value fails the SDK call; a body the model allows
- * passes; error answers are left to the SDK.
+ * passes; an error answer needs its protocol's envelope and only its exception's members.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -51,6 +51,10 @@ describe('SDK clients check every answer against the model', () => {
     });
     json({ __type: 'ClientException', message: 'no' }, 400);
     await assert.rejects(ecs.send(new ListClustersCommand({})), (e: Error) => e.name === 'ClientException');
+    json({ __type: 'ClientException', message: 'no', stack: 'at x.ts:1' }, 400);
+    await assert.rejects(ecs.send(new ListClustersCommand({})), /ClientException\.stack: no such member of ClientException/);
+    json({ message: 'no type' }, 400);
+    await assert.rejects(ecs.send(new ListClustersCommand({})), /no __type/);
     ecs.destroy();
   });
 

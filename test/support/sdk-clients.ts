@@ -1,6 +1,7 @@
 /**
  * The AWS SDK v3 clients integration tests talk to Berth with. Each one checks every successful
- * response's raw body against the vendored model's output shape (test/support/model-check.ts)
+ * response's raw body against the vendored model's output shape (test/support/model-check.ts), and
+ * every error answer for its protocol's envelope and the modeled exception's members,
  * before the SDK deserializes it, so any test that uses them proves Berth's answers are what the
  * model says, for free: a mismatch fails the call with a `ModelMismatch` error naming each problem.
  */
@@ -8,7 +9,7 @@ import { ECSClient, type ECSClientConfig } from '@aws-sdk/client-ecs';
 import { ElasticLoadBalancingV2Client, type ElasticLoadBalancingV2ClientConfig } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { EC2Client, type EC2ClientConfig } from '@aws-sdk/client-ec2';
 import { loadModel, type ServiceName } from '../../src/control-plane/api/model.js';
-import { checkResponseBody } from './model-check.js';
+import { checkErrorBody, checkResponseBody } from './model-check.js';
 
 export const TEST_CREDENTIALS = { accessKeyId: 'berth', secretAccessKey: 'berth' } as const;
 
@@ -45,11 +46,12 @@ export function checkResponsesAgainstModel<C extends { middlewareStack: unknown 
     const response = result.response as RawResponse;
     const opName = (context.commandName ?? '').replace(/Command$/, '');
     const op = model.operations.get(opName);
-    if (!op || response.statusCode < 200 || response.statusCode >= 300) return result;
+    if (!op) return result;
     const body = await collect(response.body);
     response.body = new Uint8Array(body);
     checked++;
-    const problems = checkResponseBody(model, op, body.toString('utf8'));
+    const ok = response.statusCode >= 200 && response.statusCode < 300;
+    const problems = ok ? checkResponseBody(model, op, body.toString('utf8')) : checkErrorBody(model, op, response.statusCode, body.toString('utf8'));
     if (problems.length) throw new ModelMismatch(`Berth's ${service} ${opName} answer does not match the model:\n  ${problems.join('\n  ')}`);
     return result;
   };
