@@ -2,8 +2,8 @@
  * Fuzzing the AWS front door from the models: for a bounded time, fast-check sends every served
  * operation (ECS, ELBv2, EC2) inputs drawn from its input shape, mostly valid, some members of the
  * wrong type, some bounds broken, plus raw junk bodies, over a real socket to the real API server
- * and handlers on SQLite. Every answer is under 500 and arrives within 1 s, and the server still
- * answers afterwards. A failure prints fast-check's seed and path to replay it.
+ * and handlers on SQLite. Every answer is under 500, arrives within 1 s and (for a model-built
+ * request) matches the model's output or error shape, and the server still answers afterwards. A failure prints fast-check's seed and path to replay it.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -21,6 +21,7 @@ import { SqliteStore } from '../../src/store/sqlite-store.js';
 import { systemClock } from '../../src/platform/clock.js';
 import { seededRandom } from '../../src/platform/random.js';
 import { formBody, jsonBody } from '../support/model-input.js';
+import { checkErrorBody, checkResponseBody } from '../support/model-check.js';
 
 const FUZZ_MS = Number(process.env.BERTH_FUZZ_MS ?? 15_000);
 const ANSWER_WITHIN_MS = 1_000;
@@ -119,6 +120,9 @@ describe('fuzzing the API from the models', () => {
     headers: Record<string, string>;
     body: string;
     what: string;
+    /** The operation the body is for, when it is a model-built request: its answer is checked against the model. */
+    model?: ServiceModel;
+    op?: OperationModel;
   }
   const ecsHeaders = (model: ServiceModel, op: string) => ({ 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `${model.metadata.targetPrefix}.${op}` });
   const form = { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' };
@@ -146,8 +150,8 @@ describe('fuzzing the API from the models', () => {
         ops.push(input.map((v) => {
           const i = v as Record<string, unknown>;
           return model.metadata.protocol === 'json'
-            ? { headers: ecsHeaders(model, name), body: jsonBody(i), what: `${service} ${name}` }
-            : { headers: form, body: formBody(model, model.metadata.protocol === 'ec2' ? 'ec2' : 'query', op, i), what: `${service} ${name}` };
+            ? { headers: ecsHeaders(model, name), body: jsonBody(i), what: `${service} ${name}`, model, op }
+            : { headers: form, body: formBody(model, model.metadata.protocol === 'ec2' ? 'ec2' : 'query', op, i), what: `${service} ${name}`, model, op };
         }));
       }
     }
@@ -171,6 +175,10 @@ describe('fuzzing the API from the models', () => {
         statuses.set(res.status, (statuses.get(res.status) ?? 0) + 1);
         slowest = Math.max(slowest, res.ms);
         if (res.status >= 500) throw new Error(`${r.what}: HTTP ${res.status} ${res.text.slice(0, 300)}\nbody: ${r.body.slice(0, 500)}`);
+        if (r.model && r.op) {
+          const problems = res.status < 300 ? checkResponseBody(r.model, r.op, res.text) : checkErrorBody(r.model, r.op, res.status, res.text);
+          if (problems.length) throw new Error(`${r.what}: the answer does not match the model:\n  ${problems.join('\n  ')}\nbody: ${r.body.slice(0, 500)}`);
+        }
       }),
       { numRuns: 1_000_000, interruptAfterTimeLimit: FUZZ_MS, markInterruptAsFailure: false },
     );
