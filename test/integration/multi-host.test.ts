@@ -26,6 +26,7 @@ import {
   CreateLoadBalancerCommand,
   CreateTargetGroupCommand,
   DescribeTargetHealthCommand,
+  waitUntilTargetInService,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { removeDataDir, repoRoot, startBerthProcess, type BerthProcess } from '../support/berth-process.js';
 import { stopAllTasks } from '../support/stop-everything.js';
@@ -145,9 +146,11 @@ describe('berth server with two berth agents on 127.0.0.2 and 127.0.0.3', () => 
       assert.equal(r.status, 200);
       await r.arrayBuffer();
     }
+    // services-stable counts running tasks; health checks may still be passing their threshold.
+    await waitUntilTargetInService({ client: elb, minDelay: 1, maxDelay: 1, maxWaitTime: 30 }, { TargetGroupArn: tg.TargetGroupArn });
     const health = (await elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: tg.TargetGroupArn }))).TargetHealthDescriptions!;
     assert.equal(new Set(health.map((h) => h.Target!.Id)).size, 2, 'two instances in the target group');
-    assert.ok(health.every((h) => h.TargetHealth!.State === 'healthy'));
+    assert.ok(health.every((h) => h.TargetHealth!.State === 'healthy'), JSON.stringify(health.map((h) => [h.Target?.Id, h.Target?.Port, h.TargetHealth])));
 
     const pids = new Set<number>();
     for (let i = 0; i < 10; i++) {
