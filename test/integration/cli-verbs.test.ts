@@ -14,7 +14,7 @@ import { join } from 'node:path';
 import * as elb from '@aws-sdk/client-elastic-load-balancing-v2';
 import { ecsClient, elbv2Client } from '../support/sdk-clients.js';
 
-describe('berth CLI verbs', { timeout: 180_000 }, () => {
+describe('berth CLI verbs', { timeout: 300_000 }, () => {
   let berth: BerthProcess;
   let port: number;
   const cli = (...args: string[]): Promise<CliResult> => berthCli(berth.apiUrl, args);
