@@ -22,6 +22,7 @@ import { startAgent, type RunningAgent } from '../../src/agent/agent.js';
 import type { ContainerRuntime } from '../../src/agent/runtime/runtime.js';
 import type { PortRange } from '../../src/scheduling/port-allocator.js';
 import { inProcessLogSource } from '../../src/control-plane/agent-api/agent-log-source.js';
+import { ecsClient } from '../support/sdk-clients.js';
 
 export interface TestControlPlane {
   dir: string;
@@ -62,7 +63,7 @@ export async function startControlPlane(): Promise<TestControlPlane> {
   await api.listen({ host: '127.0.0.1', port: 0 });
   const address = api.server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
-  const ecs = new ECSClient({ endpoint: url, region: 'us-east-1', credentials: { accessKeyId: 'berth', secretAccessKey: 'berth' } });
+  const ecs = ecsClient(url);
   const cluster = `agent-it-${systemRandom.hex(4)}`;
   await ecs.send(new CreateClusterCommand({ clusterName: cluster }));
   return {

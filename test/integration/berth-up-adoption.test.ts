@@ -8,7 +8,6 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import {
   DescribeTasksCommand,
-  ECSClient,
   RegisterTaskDefinitionCommand,
   RunTaskCommand,
   waitUntilTasksRunning,
@@ -18,12 +17,16 @@ import {
 import { requirement } from '../support/requirements.js';
 import { ensureTestImage, TEST_IMAGE } from '../support/test-image.js';
 import { removeDataDir, startBerthProcess, type BerthProcess } from '../support/berth-process.js';
+import { ecsClient } from '../support/sdk-clients.js';
+import { instanceIdOf, removeContainersOfInstance } from '../support/own-containers.js';
+import { INSTANCE_LABEL } from '../../src/agent/container-spec.js';
 
-const client = (endpoint: string) =>
-  new ECSClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' }, maxAttempts: 1 });
+const client = (endpoint: string) => ecsClient(endpoint, { maxAttempts: 1 });
 const waiter = { minDelay: 1, maxDelay: 1, maxWaitTime: 60 };
+let instanceId = '';
+/** This Berth's containers of one task (a task ARN alone could be another Berth's on this Docker). */
 const dockerPs = (taskArn: string): string[] =>
-  execFileSync('docker', ['ps', '-q', '--filter', `label=com.berth.task-arn=${taskArn}`], { encoding: 'utf8' })
+  execFileSync('docker', ['ps', '-q', '--filter', `label=com.berth.task-arn=${taskArn}`, '--filter', `label=${INSTANCE_LABEL}=${instanceId}`], { encoding: 'utf8' })
     .split('\n')
     .filter(Boolean);
 const hostPorts = (t: Task): number[] => (t.containers ?? []).flatMap((c) => (c.networkBindings ?? []).map((b) => b.hostPort!));
@@ -34,12 +37,11 @@ describe('berth up adopts its containers after kill -9', { skip: requirement('do
   before(async () => {
     await ensureTestImage();
     berth = await startBerthProcess({ args: ['--runtime', 'docker'] });
+    instanceId = instanceIdOf(berth.dataDir);
   });
   after(async () => {
-    for (const arn of taskArns) {
-      for (const id of dockerPs(arn)) execFileSync('docker', ['rm', '-f', id], { stdio: 'ignore' });
-    }
     await berth?.kill9();
+    if (instanceId) removeContainersOfInstance(instanceId);
     if (berth) removeDataDir(berth.dataDir);
   });
 

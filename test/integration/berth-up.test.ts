@@ -4,13 +4,14 @@
  */
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ECSClient, ListClustersCommand, RegisterTaskDefinitionCommand, DescribeTaskDefinitionCommand, CreateClusterCommand } from '@aws-sdk/client-ecs';
+import { ListClustersCommand, RegisterTaskDefinitionCommand, DescribeTaskDefinitionCommand, CreateClusterCommand } from '@aws-sdk/client-ecs';
 import { removeDataDir, startBerthProcess, type BerthProcess } from '../support/berth-process.js';
 import * as elb from '@aws-sdk/client-elastic-load-balancing-v2';
 import { freePort } from '../../src/platform/free-port.js';
+import { ecsClient, elbv2Client } from '../support/sdk-clients.js';
 
 const client = (endpoint: string) =>
-  new ECSClient({ endpoint, region: 'eu-west-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' }, maxAttempts: 1 });
+  ecsClient(endpoint, { region: 'eu-west-1', maxAttempts: 1 });
 
 describe('berth up process', () => {
   const started: BerthProcess[] = [];
@@ -54,7 +55,7 @@ describe('berth up process', () => {
     const b = await startBerthProcess({ args: ['--auth', 'sigv4', '--access-key-id', 'AKIDBERTH'], env: { BERTH_SECRET_ACCESS_KEY: 'right' } });
     started.push(b);
     const signed = (accessKeyId: string, secretAccessKey: string) =>
-      new ECSClient({ endpoint: b.apiUrl, region: 'us-east-1', credentials: { accessKeyId, secretAccessKey }, maxAttempts: 1 });
+      ecsClient(b.apiUrl, { credentials: { accessKeyId, secretAccessKey }, maxAttempts: 1 });
     const ok = await signed('AKIDBERTH', 'right').send(new ListClustersCommand({}));
     assert.equal(ok.clusterArns?.length, 1);
     for (const [id, secret, code] of [
@@ -82,7 +83,7 @@ describe('berth up process', () => {
   test('--internal-address: internal load balancers listen there and only there', async () => {
     const b = await startBerthProcess({ args: ['--internal-address', '127.0.0.9', '--runtime', 'process'] });
     started.push(b);
-    const lbs = new elb.ElasticLoadBalancingV2Client({ endpoint: b.apiUrl, region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
+    const lbs = elbv2Client(b.apiUrl);
     const lb = (await lbs.send(new elb.CreateLoadBalancerCommand({ Name: 'private', Scheme: 'internal' }))).LoadBalancers![0]!;
     const port = await freePort('127.0.0.9');
     await lbs.send(new elb.CreateListenerCommand({

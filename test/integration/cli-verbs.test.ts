@@ -12,8 +12,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as elb from '@aws-sdk/client-elastic-load-balancing-v2';
+import { ecsClient, elbv2Client } from '../support/sdk-clients.js';
 
-describe('berth CLI verbs', { timeout: 180_000 }, () => {
+describe('berth CLI verbs', { timeout: 300_000 }, () => {
   let berth: BerthProcess;
   let port: number;
   const cli = (...args: string[]): Promise<CliResult> => berthCli(berth.apiUrl, args);
@@ -191,7 +192,7 @@ describe('berth CLI verbs', { timeout: 180_000 }, () => {
   });
 
   test('apply --prune deletes what this named stack created and the file dropped, and nothing else', async () => {
-    const elbv2 = new elb.ElasticLoadBalancingV2Client({ endpoint: berth.apiUrl, region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
+    const elbv2 = elbv2Client(berth.apiUrl);
     try {
       // Someone else's target group, created outside the stack: never touched.
       await elbv2.send(new elb.CreateTargetGroupCommand({ Name: 'outsider', Protocol: 'HTTP', Port: 80 }));
@@ -227,12 +228,53 @@ loadBalancers:
       elbv2.destroy();
     }
   });
+
+  test('apply takes over what it did not create only with --adopt; without it, one line names them and nothing changes', async () => {
+    const elbv2 = elbv2Client(berth.apiUrl);
+    try {
+      // As the AWS CLI walkthrough does: a target group made outside any stack, with the file's name.
+      const made = await elbv2.send(new elb.CreateTargetGroupCommand({ Name: 'walk-web', Protocol: 'HTTP', Port: 80 }));
+      const tgArn = made.TargetGroups![0]!.TargetGroupArn!;
+      const stackTag = async (arn: string) =>
+        (await elbv2.send(new elb.DescribeTagsCommand({ ResourceArns: [arn] }))).TagDescriptions?.[0]?.Tags?.find((t) => t.Key === 'berth:stack')?.Value;
+      const dir = mkdtempSync(join(tmpdir(), 'berth-adopt-'));
+      const file = join(dir, 'walk.yaml');
+      writeFileSync(file, `name: walk
+targetGroups:
+  - { Name: walk-web, Protocol: HTTP, Port: 80, HealthCheckPath: /ready }
+loadBalancers:
+  - { Name: walk-lb, Scheme: internal }
+`);
+      const refused = await cli('apply', '-f', file);
+      assert.equal(refused.code, 1, refused.stdout + refused.stderr);
+      assert.ok(isOneLineError(refused.stderr), refused.stderr);
+      assert.match(refused.stderr, /did not create targetGroup walk-web; pass --adopt/);
+      assert.equal(refused.stdout, '');
+      await assert.rejects(elbv2.send(new elb.DescribeLoadBalancersCommand({ Names: ['walk-lb'] })), (e: Error) => e.name === 'LoadBalancerNotFoundException');
+      const tg = (await elbv2.send(new elb.DescribeTargetGroupsCommand({ TargetGroupArns: [tgArn] }))).TargetGroups![0]!;
+      assert.notEqual(tg.HealthCheckPath, '/ready', 'the refused apply changed nothing');
+      assert.equal(await stackTag(tgArn), undefined);
+
+      const dry = await cli('apply', '-f', file, '--dry-run');
+      assert.equal(dry.code, 0, dry.stderr);
+      assert.match(dry.stdout, /^adopt targetGroup walk-web\n~ targetGroup walk-web\n    HealthCheckPath: .* -> "\/ready"\n\+ loadBalancer walk-lb\n\nPlan: 1 to create, 1 to update, 0 to delete, 1 to adopt\.\n$/);
+
+      const adopted = await cli('apply', '-f', file, '--adopt');
+      assert.equal(adopted.code, 0, adopted.stderr);
+      assert.equal(await stackTag(tgArn), 'walk');
+      assert.equal((await elbv2.send(new elb.DescribeTargetGroupsCommand({ TargetGroupArns: [tgArn] }))).TargetGroups![0]!.HealthCheckPath, '/ready');
+      assert.equal((await cli('apply', '-f', file)).stdout, 'No changes. The stack is up to date.\n', 'once adopted, it is the stack\'s own');
+      rmSync(dir, { recursive: true, force: true });
+    } finally {
+      elbv2.destroy();
+    }
+  });
 });
 
 /** The ec2InstanceIds of the default cluster, through the SDK (what `berth drain` accepts). */
 async function fetchInstances(apiUrl: string): Promise<string[]> {
   const ecs = await import('@aws-sdk/client-ecs');
-  const client = new ecs.ECSClient({ endpoint: apiUrl, region: 'us-east-1', credentials: { accessKeyId: 'berth', secretAccessKey: 'berth' } });
+  const client = ecsClient(apiUrl);
   try {
     const arns = (await client.send(new ecs.ListContainerInstancesCommand({ cluster: 'default' }))).containerInstanceArns ?? [];
     if (!arns.length) return [];

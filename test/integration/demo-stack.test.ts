@@ -4,13 +4,14 @@
  */
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ECSClient, DescribeServicesCommand } from '@aws-sdk/client-ecs';
+import { DescribeServicesCommand } from '@aws-sdk/client-ecs';
 import { stopAllTasks } from '../support/stop-everything.js';
 import { removeDataDir, repoRoot, type BerthProcess } from '../support/berth-process.js';
 import { spawn } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { ecsClient } from '../support/sdk-clients.js';
 
 /** Like startBerthProcess, but without --no-demo, and waiting for the Demo line too. */
 async function startWithDemo(dataDir: string, extra: string[] = []): Promise<BerthProcess & { demoUrl?: string }> {
@@ -59,7 +60,7 @@ describe('the demo stack', () => {
   test('first start creates it: two tasks on dynamic ports answer through the listener', async () => {
     berth = await startWithDemo(dataDir);
     assert.ok(berth.demoUrl, berth.output());
-    const ecs = new ECSClient({ endpoint: berth.apiUrl, region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
+    const ecs = ecsClient(berth.apiUrl);
     const answered = new Set<number>();
     const deadline = Date.now() + 60_000;
     while (answered.size < 2 && Date.now() < deadline) {
@@ -95,7 +96,7 @@ describe('--no-demo', () => {
   test('a fresh data dir with --no-demo gets no demo stack', async () => {
     berth = await startWithDemo(dataDir, ['--no-demo']);
     assert.equal(berth.demoUrl, undefined, berth.output());
-    const ecs = new ECSClient({ endpoint: berth.apiUrl, region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
+    const ecs = ecsClient(berth.apiUrl);
     const described = await ecs.send(new DescribeServicesCommand({ services: ['demo-web'] }));
     assert.deepEqual(described.failures?.map((f) => f.reason), ['MISSING']);
     ecs.destroy();

@@ -13,6 +13,7 @@ import { MemoryStore } from '../../src/store/memory-store.js';
 import { ManualClock } from '../../src/platform/clock.js';
 import { seededRandom } from '../../src/platform/random.js';
 import { keys } from '../../src/domain/keys.js';
+import { ecsClient } from '../support/sdk-clients.js';
 
 const TG_ID = '0123456789abcdef';
 const TG = `arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/web-tg/${TG_ID}`;
@@ -27,7 +28,7 @@ describe('ECS through the AWS SDK v3', () => {
   before(async () => {
     app = await createApiServer({ handlers: { ecs: createEcsHandlers({ store, clock, random: seededRandom(42) }), elbv2: {}, ec2: {} }, clock });
     const address = await app.listen({ host: '127.0.0.1', port: 0 });
-    client = new ecs.ECSClient({ region: 'us-east-1', endpoint: address, credentials: { accessKeyId: 'AKID', secretAccessKey: 'secret' } });
+    client = ecsClient(address);
   });
   after(async () => {
     client?.destroy();

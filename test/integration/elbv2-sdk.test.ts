@@ -13,6 +13,7 @@ import { createEc2Handlers } from '../../src/control-plane/ec2/ec2-handlers.js';
 import { MemoryStore } from '../../src/store/memory-store.js';
 import { systemClock } from '../../src/platform/clock.js';
 import { seededRandom } from '../../src/platform/random.js';
+import { ec2Client, elbv2Client } from '../support/sdk-clients.js';
 
 describe('ELBv2 and EC2 through the AWS SDK v3', () => {
   let app: FastifyInstance;
@@ -24,9 +25,8 @@ describe('ELBv2 and EC2 through the AWS SDK v3', () => {
     const deps = { store, clock: systemClock, random: seededRandom(7) };
     app = await createApiServer({ handlers: { ecs: {}, elbv2: createElbv2Handlers(deps), ec2: createEc2Handlers(deps) } });
     const endpoint = await app.listen({ host: '127.0.0.1', port: 0 });
-    const cfg = { region: 'us-east-1', endpoint, credentials: { accessKeyId: 'AKID', secretAccessKey: 'secret' }, maxAttempts: 1 };
-    lbc = new elb.ElasticLoadBalancingV2Client(cfg);
-    ec2c = new ec2.EC2Client(cfg);
+    lbc = elbv2Client(endpoint, { maxAttempts: 1 });
+    ec2c = ec2Client(endpoint, { maxAttempts: 1 });
   });
   after(async () => {
     lbc?.destroy();

@@ -20,6 +20,7 @@ import { seededRandom } from '../../src/platform/random.js';
 import { keys } from '../../src/domain/keys.js';
 import { startLoadBalancerNode, type RunningLoadBalancerNode } from '../../src/load-balancer/node/start-load-balancer-node.js';
 import { freePort } from '../../src/platform/free-port.js';
+import { ec2Client, elbv2Client } from '../support/sdk-clients.js';
 export { freePort };
 
 export interface Upstream {
@@ -73,9 +74,8 @@ export async function lbWorld(): Promise<LbWorld> {
   const deps = { store, clock: systemClock, random, checkListenerPort: lb.checkListenerPort };
   const app = await createApiServer({ handlers: { ecs: {}, elbv2: createElbv2Handlers(deps), ec2: createEc2Handlers(deps) }, plugins: [lb.metricsPlugin] });
   const endpoint = await app.listen({ host: '127.0.0.1', port: 0 });
-  const cfg = { region: 'us-east-1', endpoint, credentials: { accessKeyId: 'AKID', secretAccessKey: 'secret' }, maxAttempts: 1 };
-  const elbc = new elb.ElasticLoadBalancingV2Client(cfg);
-  const ec2c = new ec2.EC2Client(cfg);
+  const elbc = elbv2Client(endpoint, { maxAttempts: 1 });
+  const ec2c = ec2Client(endpoint, { maxAttempts: 1 });
   return {
     store, app, endpoint, lb, elb: elbc, ec2: ec2c, dataDir,
     async close() {

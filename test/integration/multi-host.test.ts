@@ -26,7 +26,7 @@ import {
   CreateLoadBalancerCommand,
   CreateTargetGroupCommand,
   DescribeTargetHealthCommand,
-  ElasticLoadBalancingV2Client,
+  waitUntilTargetInService,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { removeDataDir, repoRoot, startBerthProcess, type BerthProcess } from '../support/berth-process.js';
 import { stopAllTasks } from '../support/stop-everything.js';
@@ -34,6 +34,7 @@ import { freePort } from '../../src/platform/free-port.js';
 import { signRequest } from '../../src/platform/sigv4.js';
 import { berthCli, type CliResult } from './cli-harness.js';
 import { startLoad } from '../support/load-loop.js';
+import { ecsClient, elbv2Client } from '../support/sdk-clients.js';
 
 const creds = { accessKeyId: 'AKIDMULTIHOST', secretAccessKey: 'multi-host-secret' };
 
@@ -104,8 +105,8 @@ describe('berth server with two berth agents on 127.0.0.2 and 127.0.0.3', () => 
       dirs.push(dir);
       agents.push(await startAgentProcess(server.apiUrl, ip, dir));
     }
-    ecs = new ECSClient({ endpoint: server.apiUrl, region: 'us-east-1', credentials: creds });
-    const elb = new ElasticLoadBalancingV2Client({ endpoint: server.apiUrl, region: 'us-east-1', credentials: creds });
+    ecs = ecsClient(server.apiUrl, { credentials: creds });
+    const elb = elbv2Client(server.apiUrl, { credentials: creds });
 
     const arns = (await ecs.send(new ListContainerInstancesCommand({}))).containerInstanceArns ?? [];
     assert.equal(arns.length, 2, 'one container instance per agent');
@@ -149,9 +150,11 @@ describe('berth server with two berth agents on 127.0.0.2 and 127.0.0.3', () => 
       assert.equal(r.status, 200);
       await r.arrayBuffer();
     }
+    // services-stable counts running tasks; health checks may still be passing their threshold.
+    await waitUntilTargetInService({ client: elb, minDelay: 1, maxDelay: 1, maxWaitTime: 30 }, { TargetGroupArn: tg.TargetGroupArn });
     const health = (await elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: tg.TargetGroupArn }))).TargetHealthDescriptions!;
     assert.equal(new Set(health.map((h) => h.Target!.Id)).size, 2, 'two instances in the target group');
-    assert.ok(health.every((h) => h.TargetHealth!.State === 'healthy'));
+    assert.ok(health.every((h) => h.TargetHealth!.State === 'healthy'), JSON.stringify(health.map((h) => [h.Target?.Id, h.Target?.Port, h.TargetHealth])));
 
     const pids = new Set<number>();
     for (let i = 0; i < 10; i++) {

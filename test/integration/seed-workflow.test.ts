@@ -16,6 +16,8 @@ import { awsCliPath, requirement } from '../support/requirements.js';
 import { ensureTestImage, TEST_IMAGE } from '../support/test-image.js';
 import { removeDataDir, startBerthProcess, type BerthProcess } from '../support/berth-process.js';
 import { startLoad } from '../support/load-loop.js';
+import { containersOfInstance, instanceIdOf, removeContainersOfInstance } from '../support/own-containers.js';
+import { stopAllTasks } from '../support/stop-everything.js';
 
 const run = promisify(execFile);
 const freePort = (): Promise<number> =>
@@ -27,15 +29,15 @@ const freePort = (): Promise<number> =>
       s.close(() => resolve(port));
     });
   });
-const containersOf = (label: string): string[] =>
-  execFileSync('docker', ['ps', '--filter', `label=${label}`, '--format', '{{.ID}} {{.Ports}}'], { encoding: 'utf8' })
-    .split('\n')
-    .filter(Boolean);
 
 const skip = requirement('docker') || requirement('aws-cli');
 
 describe('the seed workflow with the AWS CLI and real containers', { skip }, () => {
   let berth: BerthProcess;
+  // The walkthrough's cluster is `default`, as a user's own `berth up` beside the suite may be: this
+  // test finds and cleans up containers by its own agent's instance id only.
+  let instanceId: string | undefined;
+  const containers = (): string[] => containersOfInstance(instanceId!);
   const aws = async (...args: string[]): Promise<any> => {
     const { stdout } = await run(awsCliPath()!, [...args, '--endpoint-url', berth.apiUrl, '--output', 'json'], {
       env: {
@@ -67,18 +69,11 @@ describe('the seed workflow with the AWS CLI and real containers', { skip }, () 
   before(async () => {
     await ensureTestImage();
     berth = await startBerthProcess({ args: ['--runtime', 'docker'] });
+    instanceId = instanceIdOf(berth.dataDir);
   });
   after(async () => {
-    try {
-      await aws('ecs', 'delete-service', '--service', 'seed-web', '--force');
-    } catch {
-      /* best effort */
-    }
-    for (const line of containersOf('com.berth.cluster=default')) {
-      const id = line.split(' ')[0]!;
-      const labels = execFileSync('docker', ['inspect', '-f', '{{index .Config.Labels "com.berth.task-arn"}}', id], { encoding: 'utf8' });
-      if (labels.includes('seed-web') || labels.includes('task/default')) execFileSync('docker', ['rm', '-f', id], { stdio: 'ignore' });
-    }
+    if (berth) await stopAllTasks(berth.apiUrl).catch(() => undefined);
+    if (instanceId) removeContainersOfInstance(instanceId);
     await berth?.stop();
     if (berth) removeDataDir(berth.dataDir);
   });
@@ -115,7 +110,7 @@ describe('the seed workflow with the AWS CLI and real containers', { skip }, () 
     assert.notEqual(health[0].Target.Port, health[1].Target.Port);
     assert.deepEqual(health.map((h: any) => h.TargetHealth.State), ['healthy', 'healthy']);
     const firstPorts = health.map((h: any) => h.Target.Port as number).sort();
-    const ps = containersOf('com.berth.cluster=default').join('\n');
+    const ps = containers().join('\n');
     for (const p of firstPorts) assert.match(ps, new RegExp(`:${p}->80/tcp`));
 
     // Requests through the listener reach both containers.
@@ -150,7 +145,7 @@ describe('the seed workflow with the AWS CLI and real containers', { skip }, () 
     const newPorts = after.map((h: any) => h.Target.Port as number).sort();
     assert.equal(new Set(after.map((h: any) => h.Target.Id)).size, 1, 'same instance');
     for (const p of newPorts) assert.ok(!firstPorts.includes(p), `new task on a new port (${p})`);
-    const psAfter = containersOf('com.berth.cluster=default').join('\n');
+    const psAfter = containers().join('\n');
     for (const p of firstPorts) assert.doesNotMatch(psAfter, new RegExp(`:${p}->80/tcp`), 'old containers are gone');
 
     // docker kill one container under load: zero failed requests, and the service heals: a new task,
@@ -168,7 +163,7 @@ describe('the seed workflow with the AWS CLI and real containers', { skip }, () 
     const kill = startLoad(url, { concurrency: 4, maxMs: 120_000 });
     await until('the load to run', async () => (kill.snapshot().total > 20 ? true : undefined));
     const killedPort = newPorts[0]!;
-    const victim = containersOf('com.berth.cluster=default').find((l) => l.includes(`:${killedPort}->80/tcp`))!.split(' ')[0]!;
+    const victim = containers().find((l) => l.includes(`:${killedPort}->80/tcp`))!.split(' ')[0]!;
     execFileSync('docker', ['kill', victim], { stdio: 'ignore' });
     const healed = await until('a replacement healthy on a new port', async () => {
       const h = await tgHealth();
@@ -183,7 +178,7 @@ describe('the seed workflow with the AWS CLI and real containers', { skip }, () 
     const svc = (await aws('ecs', 'describe-services', '--services', 'seed-web')).services[0];
     assert.equal(svc.runningCount, 2);
     const healedPorts = healed.map((x) => x.Target.Port as number);
-    assert.ok(containersOf('com.berth.cluster=default').join('\n').includes(`:${healedPorts.find((p) => !newPorts.includes(p))}->80/tcp`), 'the replacement container runs');
+    assert.ok(containers().join('\n').includes(`:${healedPorts.find((p) => !newPorts.includes(p))}->80/tcp`), 'the replacement container runs');
 
     // StopTask on a task behind the target group, under POST load (which nothing retries): it is
     // deregistered and drained before its container stops, so no request fails.

@@ -14,13 +14,14 @@ import { createEcsHandlers } from '../../src/control-plane/ecs/ecs-handlers.js';
 import { createElbv2Handlers } from '../../src/control-plane/elbv2/elbv2-handlers.js';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
 import { createWorld } from '../../src/control-plane/controllers/service-world.test-support.js';
+import { ecsClient } from '../support/sdk-clients.js';
 
 test('aws ecs wait services-stable (SDK waiter) passes once the controller has converged', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'berth-svc-'));
   const w = await createWorld({ desiredCount: 2, store: SqliteStore.open(join(dir, 'berth.db')) });
   const deps = { store: w.store, clock: w.clock, random: w.random };
   const app = await createApiServer({ handlers: { ecs: createEcsHandlers(deps), elbv2: createElbv2Handlers(deps), ec2: {} }, clock: w.clock });
-  const client = new ecs.ECSClient({ region: 'us-east-1', endpoint: await app.listen({ host: '127.0.0.1', port: 0 }), credentials: { accessKeyId: 'AKID', secretAccessKey: 'secret' } });
+  const client = ecsClient(await app.listen({ host: '127.0.0.1', port: 0 }));
   try {
     const before = await client.send(new ecs.DescribeServicesCommand({ cluster: 'prod', services: ['web'] }));
     assert.equal(before.services?.[0]?.runningCount, 0, 'not stable yet: the waiter has to wait');

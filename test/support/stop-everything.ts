@@ -6,19 +6,19 @@
 import {
   DeleteServiceCommand,
   DescribeTasksCommand,
-  ECSClient,
   ListClustersCommand,
   ListServicesCommand,
   ListTasksCommand,
   StopTaskCommand,
 } from '@aws-sdk/client-ecs';
+import { ecsClient } from './sdk-clients.js';
 
 export async function stopAllTasks(
   apiUrl: string,
   timeoutMs = 45_000,
   credentials: { accessKeyId: string; secretAccessKey: string } = { accessKeyId: 'a', secretAccessKey: 'b' },
 ): Promise<void> {
-  const ecs = new ECSClient({ endpoint: apiUrl, region: 'us-east-1', credentials });
+  const ecs = ecsClient(apiUrl, { credentials });
   try {
     const clusters = (await ecs.send(new ListClustersCommand({}))).clusterArns ?? [];
     for (const cluster of clusters) {

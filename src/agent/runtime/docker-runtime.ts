@@ -7,6 +7,7 @@ import Docker from 'dockerode';
 import { DockerLogDecoder } from './docker-log-stream.js';
 import {
   BERTH_LABELS,
+  labelsMatch,
   RuntimeError,
   type ContainerHealth,
   type ContainerRuntime,
@@ -79,8 +80,9 @@ export class DockerRuntime implements ContainerRuntime {
     } catch (err) {
       if (status(err) === 409 && spec.runtimeName) {
         const existing = await this.docker.getContainer(spec.runtimeName).inspect().catch(() => undefined);
-        const same = existing?.Config.Labels?.[BERTH_LABELS.taskArn] === spec.labels[BERTH_LABELS.taskArn];
-        if (existing && same) return existing.Id;
+        // Only a container with all of this spec's Berth labels (task, cluster, owning instance) is
+        // ours to reuse: a name clash with another Berth's container on this Docker is an error.
+        if (existing && labelsMatch(existing.Config.Labels ?? {}, spec.labels)) return existing.Id;
       }
       if (status(err) === 404) throw new RuntimeError('IMAGE_NOT_FOUND', `image ${spec.image} is not on this host`, { cause: err });
       throw new RuntimeError('CREATE_FAILED', `cannot create ${spec.name}: ${message(err)}`, { cause: err });

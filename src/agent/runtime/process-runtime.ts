@@ -88,7 +88,7 @@ export class ProcessRuntime implements ContainerRuntime {
     }
     if (spec.runtimeName) {
       const same = this.records().find(
-        (r) => r.spec.runtimeName === spec.runtimeName && r.spec.labels[BERTH_LABELS.taskArn] === spec.labels[BERTH_LABELS.taskArn],
+        (r) => r.spec.runtimeName === spec.runtimeName && labelsMatch(r.spec.labels, spec.labels),
       );
       if (same) return same.id;
     }

@@ -6,7 +6,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { BERTH_LABELS, type ContainerRuntime, type ContainerSpec, type LogLine } from './runtime.js';
+import { BERTH_LABELS, RuntimeError, type ContainerRuntime, type ContainerSpec, type LogLine } from './runtime.js';
+import { INSTANCE_LABEL } from '../container-spec.js';
 import { freePort } from '../../platform/free-port.js';
 export { freePort };
 
@@ -186,6 +187,19 @@ export function runtimeConformance(name: string, make: () => Promise<Conformance
       const b = await rt.create(s);
       assert.equal(a, b);
       assert.equal((await rt.list({ [BERTH_LABELS.taskArn]: s.labels[BERTH_LABELS.taskArn] })).length, 1);
+      await rt.remove(a);
+    });
+
+    test("a name clash with another owner's container never hands that container out", async () => {
+      // Two Berths on one Docker: the same task and name, but another agent's instance label.
+      const mine = spec({ ...sh('exit 0'), runtimeName: `${cluster}-clash` });
+      const theirs: ContainerSpec = { ...mine, labels: { ...mine.labels, [INSTANCE_LABEL]: 'i-0000000000000000a' } };
+      const a = await rt.create(theirs);
+      const b = await rt.create({ ...mine, labels: { ...mine.labels, [INSTANCE_LABEL]: 'i-0000000000000000b' } }).catch((e: unknown) => e);
+      assert.notEqual(b, a, 'the other owner\'s container was reused');
+      if (typeof b === 'string') await rt.remove(b);
+      else assert.ok(b instanceof RuntimeError && b.code === 'CREATE_FAILED', String(b));
+      assert.equal((await rt.inspect(a)).labels[INSTANCE_LABEL], 'i-0000000000000000a');
       await rt.remove(a);
     });
   });

@@ -39,6 +39,17 @@ export async function applyPlan(clients: Clients, stack: Stack, current: Current
 
   for (const it of plan.items) {
     switch (`${it.op}${it.kind}`) {
+      // Adopting tags the resource as this stack's (so a later --prune may delete it), or, for a
+      // stack without a name, takes it from the stack that tagged it.
+      case 'adopttargetGroup':
+      case 'adoptloadBalancer':
+        if (stack.name !== undefined) await clients.elbv2.send(new elb.AddTagsCommand({ ResourceArns: [it.arn!], Tags: [{ Key: STACK_TAG, Value: stack.name }] }));
+        else await clients.elbv2.send(new elb.RemoveTagsCommand({ ResourceArns: [it.arn!], TagKeys: [STACK_TAG] }));
+        break;
+      case 'adoptservice':
+        if (stack.name !== undefined) await clients.ecs.send(new ecs.TagResourceCommand({ resourceArn: it.arn!, tags: [{ key: STACK_TAG, value: stack.name }] }));
+        else await clients.ecs.send(new ecs.UntagResourceCommand({ resourceArn: it.arn!, tagKeys: [STACK_TAG] }));
+        break;
       case '+targetGroup':
       case '~targetGroup': {
         const { Name, Attributes, ...rest } = stack.targetGroups.find((t) => t.Name === it.label)!;

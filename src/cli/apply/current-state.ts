@@ -52,6 +52,19 @@ export async function readOwned(clients: Clients, name: string, clusters: readon
   return owned;
 }
 
+/** The `berth:stack` tag of each ELBv2 resource (20 per DescribeTags call, as ELBv2 allows). */
+async function elbStackTags(clients: Clients, arns: string[]): Promise<Map<string, string>> {
+  const out = new Map<string, string>();
+  for (let i = 0; i < arns.length; i += 20) {
+    const r = await clients.elbv2.send(new elb.DescribeTagsCommand({ ResourceArns: arns.slice(i, i + 20) }));
+    for (const d of r.TagDescriptions ?? []) {
+      const tag = d.Tags?.find((t) => t.Key === STACK_TAG);
+      if (tag && d.ResourceArn) out.set(d.ResourceArn, tag.Value ?? '');
+    }
+  }
+  return out;
+}
+
 export async function readCurrentState(clients: Clients, stack: Stack, options: { prune?: boolean } = {}): Promise<CurrentState> {
   const state: CurrentState = { targetGroups: new Map(), loadBalancers: new Map(), taskDefinitions: new Map(), services: new Map() };
 
@@ -94,6 +107,11 @@ export async function readCurrentState(clients: Clients, stack: Stack, options: 
     }
     state.loadBalancers.set(lb.Name, { arn: found.LoadBalancerArn, fields: found as Json, listeners });
   }
+  const elbTags = await elbStackTags(clients, [...state.targetGroups.values(), ...state.loadBalancers.values()].map((r) => r.arn));
+  for (const r of [...state.targetGroups.values(), ...state.loadBalancers.values()]) {
+    const tag = elbTags.get(r.arn);
+    if (tag !== undefined) r.stackTag = tag;
+  }
 
   // Families of the file, and bare families services name from outside it.
   const families = new Set([
@@ -112,11 +130,13 @@ export async function readCurrentState(clients: Clients, stack: Stack, options: 
   for (const [cluster, names] of byCluster) {
     for (let i = 0; i < names.length; i += 10) {
       const r = await clients.ecs
-        .send(new ecs.DescribeServicesCommand({ cluster, services: names.slice(i, i + 10) }))
+        .send(new ecs.DescribeServicesCommand({ cluster, services: names.slice(i, i + 10), include: ['TAGS'] }))
         .catch((e) => (notFound(e, 'ClusterNotFoundException') ? { services: [] } : Promise.reject(e)));
       for (const svc of r.services ?? []) {
         if (svc.status === 'INACTIVE' || !svc.serviceArn) continue;
-        state.services.set(`${cluster}/${svc.serviceName}`, { arn: svc.serviceArn, fields: svc as Json });
+        const tag = svc.tags?.find((t) => t.key === STACK_TAG);
+        const { tags: _tags, ...fields } = svc;
+        state.services.set(`${cluster}/${svc.serviceName}`, { arn: svc.serviceArn, fields: fields as Json, ...(tag ? { stackTag: tag.value ?? '' } : {}) });
       }
     }
   }

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { computePlan, renderPlan, resolveActions, type CurrentState } from './plan.js';
+import { adoptionRefusal, computePlan, renderPlan, resolveActions, type CurrentState } from './plan.js';
 import { parseStack } from './stack.js';
 
 const TG_ARN = 'arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/web/0123456789abcdef';
@@ -62,6 +62,12 @@ function applied(): CurrentState {
   };
 }
 
+/** The state as stack `name` left it: everything carries its berth:stack tag. */
+function taggedAs(state: CurrentState, name: string): CurrentState {
+  for (const r of [...state.targetGroups.values(), ...state.loadBalancers.values(), ...state.services.values()]) r.stackTag = name;
+  return state;
+}
+
 const ops = (p: ReturnType<typeof computePlan>) => p.items.map((i) => `${i.op} ${i.kind} ${i.label}`);
 
 const cases: { name: string; edit?: (s: string) => string; state: () => CurrentState; prune?: boolean; expect: string[]; fields?: string[] }[] = [
@@ -113,7 +119,7 @@ const cases: { name: string; edit?: (s: string) => string; state: () => CurrentS
     name: 'with prune, what this stack created and the file no longer has is deleted: services, then load balancers, then target groups',
     edit: (s) => `name: shop\n${s}`,
     state: () => {
-      const s = applied();
+      const s = taggedAs(applied(), 'shop');
       s.owned = {
         targetGroups: [{ name: 'web', arn: TG_ARN }, { name: 'old-tg', arn: 'tg-old' }],
         loadBalancers: [{ name: 'edge', arn: LB_ARN }, { name: 'old-lb', arn: 'lb-old' }],
@@ -128,11 +134,32 @@ const cases: { name: string; edit?: (s: string) => string; state: () => CurrentS
     name: 'without prune, owned resources missing from the file stay',
     edit: (s) => `name: shop\n${s}`,
     state: () => {
-      const s = applied();
+      const s = taggedAs(applied(), 'shop');
       s.owned = { targetGroups: [{ name: 'old-tg', arn: 'tg-old' }], loadBalancers: [], services: [] };
       return s;
     },
     expect: [],
+  },
+  {
+    name: 'a named stack adopts what it did not tag (the AWS CLI made it), listed first, before its updates',
+    edit: (s) => `name: shop\n${s.replace('desiredCount: 2', 'desiredCount: 3')}`,
+    state: () => {
+      const s = taggedAs(applied(), 'shop');
+      delete s.targetGroups.get('web')!.stackTag;
+      s.services.get('default/web')!.stackTag = 'other';
+      return s;
+    },
+    expect: ['adopt targetGroup web', 'adopt service default/web', '~ service default/web'],
+  },
+  { name: 'a named stack on what it tagged: nothing to adopt', edit: (s) => `name: shop\n${s}`, state: () => taggedAs(applied(), 'shop'), expect: [] },
+  {
+    name: "a stack without a name adopts only what another stack tagged",
+    state: () => {
+      const s = applied();
+      s.loadBalancers.get('edge')!.stackTag = 'shop';
+      return s;
+    },
+    expect: ['adopt loadBalancer edge'],
   },
   {
     name: 'a service pinned to an explicit revision differs from the one running',
@@ -187,4 +214,13 @@ test('resolveActions swaps TargetGroupName for the ARN', () => {
 test('renderPlan shows nested changes down to the differing leaf', () => {
   const text = renderPlan(computePlan(parseStack(stackText.replace('image: app:1', 'image: app:2')), applied()));
   assert.match(text, /^~ taskDefinition web \(new revision\)\n    containerDefinitions\[0\]\.image: "app:1" -> "app:2"\n~ service default\/web\n    taskDefinition: "web:3" -> "web:\(new revision\)"\n/);
+});
+
+test('adopt: the plan says "adopt" and counts it; the refusal is one line naming each resource', () => {
+  const state = applied();
+  const plan = computePlan(parseStack(`name: shop\n${stackText}`), state);
+  assert.match(renderPlan(plan), /^adopt targetGroup web\nadopt loadBalancer edge\nadopt service default\/web\n/);
+  assert.match(renderPlan(plan), /Plan: 0 to create, 0 to update, 0 to delete, 3 to adopt\.\n$/);
+  assert.equal(adoptionRefusal(plan), 'this stack did not create targetGroup web, loadBalancer edge, service default/web; pass --adopt to take them over');
+  assert.equal(adoptionRefusal(computePlan(parseStack(stackText), applied())), undefined);
 });

@@ -6,6 +6,11 @@
  * Items come in the order they must be applied: target groups, load balancers, listeners, rules,
  * task definitions, services, then deletions (rules, listeners, services, load balancers, target
  * groups). What cannot be changed in place is an error, never a silent replace.
+ *
+ * An existing target group, load balancer or service that this stack did not create (a named stack:
+ * one without `berth:stack=<name>`; a stack without a name: one another stack tagged) is planned as
+ * `adopt`, listed first: taking over what someone made with the CLI or another stack is a decision
+ * (`--adopt`), never a side effect of a matching name.
  */
 import { covers } from './covers.js';
 import type { Json, Stack, StackAction, StackService } from './stack.js';
@@ -24,13 +29,17 @@ export interface CurrentListener {
   DefaultActions?: Json[];
   rules: CurrentRule[];
 }
+/** The value of the resource's `berth:stack` tag, absent when it has none. */
+export interface StackOwned {
+  stackTag?: string;
+}
 export interface CurrentState {
-  targetGroups: Map<string, { arn: string; fields: Json; attributes: Record<string, string> }>;
-  loadBalancers: Map<string, { arn: string; fields: Json; listeners: CurrentListener[] }>;
+  targetGroups: Map<string, { arn: string; fields: Json; attributes: Record<string, string> } & StackOwned>;
+  loadBalancers: Map<string, { arn: string; fields: Json; listeners: CurrentListener[] } & StackOwned>;
   /** Latest ACTIVE revision per family. */
   taskDefinitions: Map<string, { arn: string; fields: Json }>;
   /** By `cluster/serviceName`; INACTIVE services are left out (they are created again). */
-  services: Map<string, { arn: string; fields: Json }>;
+  services: Map<string, { arn: string; fields: Json } & StackOwned>;
   /** What carries this stack's `berth:stack` tag (read only for a named stack under prune). */
   owned?: {
     targetGroups: { name: string; arn: string }[];
@@ -46,7 +55,8 @@ export interface Change {
   to: unknown;
 }
 export interface PlanItem {
-  op: '+' | '~' | '-';
+  /** `adopt`: take over (tag with this stack's name) an existing resource this stack did not create. */
+  op: '+' | '~' | '-' | 'adopt';
   kind: PlanKind;
   /** What a person reads: `web`, `web:80`, `web:80 priority 10`, `default/web`. */
   label: string;
@@ -86,11 +96,32 @@ function withoutKeys<T extends Json>(o: T, keys: readonly string[]): Json {
   return Object.fromEntries(Object.entries(o).filter(([k]) => !keys.includes(k)));
 }
 
+/** Whether an existing resource is someone else's: see the file comment. */
+function foreign(stack: Stack, r: StackOwned): boolean {
+  return stack.name === undefined ? r.stackTag !== undefined : r.stackTag !== stack.name;
+}
+
 export function computePlan(stack: Stack, current: CurrentState, options: { prune?: boolean } = {}): Plan {
   const items: PlanItem[] = [];
   const deletions: PlanItem[] = [];
   const errors: string[] = [];
   const tgNameOfArn = new Map([...current.targetGroups].map(([name, tg]) => [tg.arn, name]));
+
+  const adoptions: PlanItem[] = [];
+  for (const tg of stack.targetGroups) {
+    const cur = current.targetGroups.get(tg.Name);
+    if (cur && foreign(stack, cur)) adoptions.push({ op: 'adopt', kind: 'targetGroup', label: tg.Name, changes: [], arn: cur.arn });
+  }
+  for (const lb of stack.loadBalancers) {
+    const cur = current.loadBalancers.get(lb.Name);
+    if (cur && foreign(stack, cur)) adoptions.push({ op: 'adopt', kind: 'loadBalancer', label: lb.Name, changes: [], arn: cur.arn });
+  }
+  for (const svc of stack.services) {
+    const key = `${svc.cluster}/${svc.serviceName}`;
+    const cur = current.services.get(key);
+    if (cur && foreign(stack, cur)) adoptions.push({ op: 'adopt', kind: 'service', label: key, changes: [], arn: cur.arn, cluster: svc.cluster });
+  }
+  items.push(...adoptions);
 
   for (const tg of stack.targetGroups) {
     const cur = current.targetGroups.get(tg.Name);
@@ -236,6 +267,13 @@ export function resolveActions(actions: readonly StackAction[], tgArn: (name: st
   });
 }
 
+/** The one line `berth apply` refuses with when the plan adopts and `--adopt` was not given. */
+export function adoptionRefusal(plan: Plan): string | undefined {
+  const adopt = plan.items.filter((i) => i.op === 'adopt');
+  if (adopt.length === 0) return undefined;
+  return `this stack did not create ${adopt.map((i) => `${i.kind} ${i.label}`).join(', ')}; pass --adopt to take ${adopt.length === 1 ? 'it' : 'them'} over`;
+}
+
 export function fmt(v: unknown): string {
   if (v === undefined) return '(none)';
   return typeof v === 'string' ? JSON.stringify(v) : JSON.stringify(v);
@@ -263,6 +301,7 @@ export function renderPlan(plan: Plan): string {
     for (const c of it.changes) for (const l of leafChanges(c.field, c.to, c.from)) lines.push(`    ${l.field}: ${fmt(l.from)} -> ${fmt(l.to)}`);
   }
   const n = (op: PlanItem['op']) => plan.items.filter((i) => i.op === op).length;
-  lines.push('', `Plan: ${n('+')} to create, ${n('~')} to update, ${n('-')} to delete.`);
+  const adopt = n('adopt') > 0 ? `, ${n('adopt')} to adopt` : '';
+  lines.push('', `Plan: ${n('+')} to create, ${n('~')} to update, ${n('-')} to delete${adopt}.`);
   return lines.join('\n') + '\n';
 }

@@ -1,4 +1,4 @@
-/** `berth apply -f stack.yaml [--dry-run] [--prune]`: plan, print, apply in dependency order. */
+/** `berth apply -f stack.yaml [--dry-run] [--prune] [--adopt]`: plan, print, apply in dependency order. */
 import { readFileSync } from 'node:fs';
 import { str, usage } from '../args.js';
 import { CliError, EXIT } from '../cli-error.js';
@@ -6,14 +6,14 @@ import type { Command } from '../command.js';
 import { GLOBAL_FLAGS_HELP } from '../command.js';
 import { applyPlan } from '../apply/apply-plan.js';
 import { readCurrentState } from '../apply/current-state.js';
-import { computePlan, renderPlan } from '../apply/plan.js';
+import { adoptionRefusal, computePlan, renderPlan } from '../apply/plan.js';
 import { parseStack } from '../apply/stack.js';
 import { json } from '../table.js';
 
 export const apply: Command = {
   name: 'apply',
   summary: 'create or update load balancers, target groups, task definitions and services from a YAML file',
-  help: `usage: berth apply -f FILE [--dry-run] [--prune]
+  help: `usage: berth apply -f FILE [--dry-run] [--prune] [--adopt]
 
 Reads the stack file (see examples/stack.yaml), compares it with what the API describes, prints the plan
 (+ create, ~ update with the changed fields, - delete) and applies it. A second apply of the same file
@@ -24,8 +24,11 @@ prints "No changes". Task definitions get a new revision only when they differ f
   --prune          also delete what the file no longer has: listeners and rules of its load balancers, and
                    the services, load balancers and target groups this stack created (a file with
                    "name:" tags what it creates berth:stack=NAME; only those are ever pruned)
+  --adopt          take over the target groups, load balancers and services the file names that this
+                   stack did not create (no berth:stack=NAME tag; the plan shows them as "adopt"):
+                   without it, apply refuses and names them
 ${GLOBAL_FLAGS_HELP}`,
-  flags: [{ name: 'file', short: 'f', value: true }, { name: 'dry-run' }, { name: 'prune' }],
+  flags: [{ name: 'file', short: 'f', value: true }, { name: 'dry-run' }, { name: 'prune' }, { name: 'adopt' }],
   async run({ args, clients, out }) {
     const file = str(args.flags.file);
     if (!file) throw usage('apply needs -f FILE');
@@ -44,6 +47,11 @@ ${GLOBAL_FLAGS_HELP}`,
     if (plan.errors.length) {
       if (args.flags.json) out.write(json({ plan: plan.items, errors: plan.errors, applied: false }));
       throw new CliError(plan.errors.join('; '));
+    }
+    const refusal = args.flags.adopt === true || dryRun ? undefined : adoptionRefusal(plan);
+    if (refusal) {
+      if (args.flags.json) out.write(json({ plan: plan.items, errors: [refusal], applied: false }));
+      throw new CliError(refusal);
     }
     if (!args.flags.json) out.write(renderPlan(plan));
     if (dryRun || plan.items.length === 0) {

@@ -47,6 +47,8 @@ export function tagHandlers({ store }: EcsDeps): Record<string, OperationHandler
     async TagResource(input: { resourceArn: string; tags: Tag[] }) {
       await requireResource(store, input.resourceArn, 'ResourceNotFoundException');
       for (const t of input.tags) {
+        // The model leaves Tag.key optional; a tag without one is refused, never stored as "undefined".
+        if (t.key === undefined) throw errors.invalid('Each tag needs a key (tags.N.key).');
         if (t.key.toLowerCase().startsWith('aws:')) throw errors.invalid('Tag keys cannot start with the reserved prefix aws:.');
       }
       const existing = await readTags(store, input.resourceArn);

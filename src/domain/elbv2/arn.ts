@@ -56,6 +56,8 @@ export function inScope(arn: string, scope: ArnScope): boolean {
 
 /** Parses any ELBv2 ARN Berth issues; undefined when it is not one. */
 export function parseElbv2Arn(arn: string): ParsedArn | undefined {
+  // Optional members in the model (RulePriorityPair.RuleArn) can reach here absent.
+  if (typeof arn !== 'string') return undefined;
   const parts = arn.split(':');
   if (parts.length !== 6 || `${parts[0]}:${parts[1]}:${parts[2]}` !== PREFIX) return undefined;
   const resource = parts[5]!;
