@@ -33,6 +33,8 @@ export const serviceEventText = {
     `${svc(name)} (deployment ${deploymentId}) deployment failed: ${reason}`,
   rollingBack: (name: string, deploymentId: string, taskDefinition: string) =>
     `${svc(name)} (deployment ${deploymentId}) rolling back to ${taskDefinition}.`,
+  /** Berth wording: ECS shows a failed start's stoppedReason on the task only; here the service says it too. */
+  taskFailedToStart: (name: string, taskArn: string, reason: string) => `${svc(name)} (task ${taskIdOf(taskArn)}) failed to start: ${reason}`,
   /** Berth extension: instance loss is not an ECS concept (see README). */
   hostLost: (name: string, instanceId: string, n: number) => `${svc(name)} (instance ${instanceId}) was lost; ${n} tasks marked STOPPED.`,
 };
