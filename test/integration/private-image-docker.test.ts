@@ -126,5 +126,6 @@ describe('private images with repositoryCredentials', { skip: requirement('docke
   test('the registry password is in no API answer and not in Berth\'s log', () => {
     for (const a of answers) assert.ok(!a.includes(registry.password), a);
     assert.ok(!berth.output().includes(registry.password));
+    assert.ok(!berth.output().includes('not-the-password'), 'a failed pull logs no password either');
   });
 });
