@@ -189,6 +189,9 @@ export class AgentService {
    * store access, and this is the one place values leave the control plane.
    */
   async taskSecrets(req: TaskSecretsRequest): Promise<TaskSecretsResponse> {
+    for (const field of ['cluster', 'containerInstanceArn', 'taskArn'] as const) {
+      if (typeof req[field] !== 'string') throw agentErrors.invalid(`${field} must be a string.`);
+    }
     const cluster = requireCluster(req.cluster);
     const instanceId = instanceIdOf(req.containerInstanceArn);
     const taskId = resourceIdOf(req.taskArn, 'task');
