@@ -118,6 +118,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     client,
     runtime,
     cluster,
+    containerInstanceArn: () => containerInstanceArn,
     ec2InstanceId,
     advertiseAddress,
     clock,

@@ -1,6 +1,6 @@
 /** From what the control plane assigned to what a runtime creates. Pure. */
 import { BERTH_LABELS, type ContainerSpec, type PortBinding } from './runtime/runtime.js';
-import type { AssignedContainer, AssignedTask } from './control-plane-client.js';
+import type { AssignedContainer, AssignedTask, ContainerSecrets } from './control-plane-client.js';
 
 /** The task id: the last part of its ARN. */
 export const taskIdOf = (taskArn: string): string => taskArn.slice(taskArn.lastIndexOf('/') + 1);
@@ -32,12 +32,14 @@ export function containerSpecOf(
   c: AssignedContainer,
   bindings: PortBinding[],
   bindIp: string,
+  secrets?: ContainerSecrets,
 ): ContainerSpec {
   const spec: ContainerSpec = {
     name: c.name,
     runtimeName: runtimeNameOf(task.taskArn, c.name),
     image: c.image,
-    environment: { ...c.environment },
+    // The resolved secrets are environment variables like the others (the container's env is where values belong).
+    environment: { ...c.environment, ...(secrets?.environment ?? {}) },
     portBindings: bindings,
     bindIp,
     networkMode: task.networkMode,
@@ -51,5 +53,8 @@ export function containerSpecOf(
   if (c.memoryReservationMiB !== undefined) spec.memoryReservationMiB = c.memoryReservationMiB;
   if (c.dockerLabels) spec.dockerLabels = c.dockerLabels;
   if (c.healthCheck) spec.healthCheck = c.healthCheck;
+  if (c.logConfiguration) {
+    spec.logConfiguration = { logDriver: c.logConfiguration.logDriver, options: { ...c.logConfiguration.options, ...(secrets?.logOptions ?? {}) } };
+  }
   return spec;
 }

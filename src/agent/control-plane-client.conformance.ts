@@ -11,6 +11,8 @@ export interface ConformanceRig {
   client: ControlPlaneClient;
   /** Calls an ECS operation handler directly (RunTask, StopTask, DescribeTasks, ...). */
   ecs(op: string, input: object): Promise<any>;
+  /** Calls an SSM or Secrets Manager operation handler directly. */
+  secretsApi(service: 'ssm' | 'secretsmanager', op: string, input: object): Promise<any>;
   close(): Promise<void>;
 }
 
@@ -125,6 +127,40 @@ export function controlPlaneClientConformance(name: string, makeRig: () => Promi
       t = await describe();
       assert.equal(t.lastStatus, 'STOPPED');
       assert.equal(t.containers[0].lastStatus, 'STOPPED');
+    });
+
+    test('tasks/secrets answers the values to the task\'s own instance only, and ECS\'s stoppedReason for a missing one', async () => {
+      await rig.secretsApi('ssm', 'PutParameter', { Name: '/conf/token', Value: 'conf-token-value', Type: 'SecureString' });
+      const db = await rig.secretsApi('secretsmanager', 'CreateSecret', { Name: 'conf-db', SecretString: '{"username":"u","password":"conf-pw-value"}' });
+      await rig.ecs('RegisterTaskDefinition', {
+        family: 'sec',
+        containerDefinitions: [{
+          name: 'app', image: 'img:1', memory: 64,
+          secrets: [{ name: 'TOKEN', valueFrom: '/conf/token' }, { name: 'PW', valueFrom: `${db.ARN}:password::` }],
+          repositoryCredentials: { credentialsParameter: db.ARN },
+        }],
+      });
+      await rig.ecs('RegisterTaskDefinition', {
+        family: 'sec-missing',
+        containerDefinitions: [{ name: 'app', image: 'img:1', memory: 64, secrets: [{ name: 'X', valueFrom: '/conf/absent' }] }],
+      });
+      const other = (await rig.client.register(registration('conf', 'i-0123456789abcdef9'))).containerInstanceArn;
+      const taskArn = (await rig.ecs('StartTask', { cluster: 'conf', taskDefinition: 'sec', containerInstances: [arn] })).tasks[0].taskArn;
+      const { tasks } = await rig.client.watchTasks({ cluster: 'conf', containerInstanceArn: arn });
+      const assigned = tasks.find((t) => t.taskArn === taskArn)!;
+      assert.deepEqual(assigned.containers[0]!.secrets, [{ name: 'TOKEN', valueFrom: '/conf/token' }, { name: 'PW', valueFrom: `${db.ARN}:password::` }]);
+      assert.equal(assigned.containers[0]!.credentialsParameter, db.ARN);
+      assert.ok(!JSON.stringify(tasks).includes('conf-token-value'), 'values never travel with the assignment');
+      const answer = await rig.client.taskSecrets({ cluster: 'conf', containerInstanceArn: arn, taskArn });
+      assert.deepEqual(answer, { ok: true, containers: [{ name: 'app', environment: { TOKEN: 'conf-token-value', PW: 'conf-pw-value' }, registryAuth: { username: 'u', password: 'conf-pw-value' } }] });
+      await assert.rejects(rig.client.taskSecrets({ cluster: 'conf', containerInstanceArn: other, taskArn }), (e: unknown) => e instanceof ControlPlaneError && e.status === 404);
+      const described = JSON.stringify(await rig.ecs('DescribeTasks', { cluster: 'conf', tasks: [taskArn] })) + JSON.stringify(await rig.ecs('DescribeTaskDefinition', { taskDefinition: 'sec' }));
+      assert.ok(!described.includes('conf-token-value') && !described.includes('conf-pw-value'));
+      const missing = (await rig.ecs('StartTask', { cluster: 'conf', taskDefinition: 'sec-missing', containerInstances: [arn] })).tasks[0].taskArn;
+      const failed = await rig.client.taskSecrets({ cluster: 'conf', containerInstanceArn: arn, taskArn: missing });
+      assert.equal(failed.ok, false);
+      assert.match(!failed.ok ? failed.stoppedReason : '', /^ResourceInitializationError: unable to pull secrets or registry auth: .*invalid parameters: \/conf\/absent$/);
+      for (const t of [taskArn, missing]) await rig.ecs('StopTask', { cluster: 'conf', task: t });
     });
 
     test('a report for an unknown task is refused', async () => {

@@ -7,6 +7,11 @@ import { createEcsHandlers } from '../control-plane/ecs/ecs-handlers.js';
 import { AgentService } from '../control-plane/agent-api/agent-service.js';
 import { registerAgentRoutes } from '../control-plane/agent-api/agent-routes.js';
 import { InProcessControlPlaneClient } from '../control-plane/agent-api/in-process-client.js';
+import { randomBytes } from 'node:crypto';
+import { sealedBoxFromKey } from '../platform/sealed-box.js';
+import { createSsmHandlers } from '../control-plane/ssm/ssm-handlers.js';
+import { createSecretsManagerHandlers } from '../control-plane/secrets-manager/secrets-manager-handlers.js';
+import { handlerSecretSources } from '../control-plane/task-secrets/handler-secret-sources.js';
 import { HttpControlPlaneClient } from './http-control-plane-client.js';
 import { controlPlaneClientConformance, type ConformanceRig } from './control-plane-client.conformance.js';
 
@@ -14,15 +19,18 @@ function controlPlane() {
   const store = new MemoryStore();
   const random = seededRandom(7);
   const handlers = createEcsHandlers({ store, clock: systemClock, random });
-  const service = new AgentService({ store, clock: systemClock, random });
-  const ecs = (op: string, input: object) =>
-    handlers[op]!(input, { requestId: 'r', region: 'us-east-1', accountId: ACCOUNT_ID, now: systemClock.now(), sourceIp: '127.0.0.1' });
-  return { store, service, handlers, ecs };
+  const sealedBox = sealedBoxFromKey(randomBytes(32));
+  const stores = { ssm: createSsmHandlers({ store, sealedBox }), secretsmanager: createSecretsManagerHandlers({ store, random, sealedBox }) };
+  const service = new AgentService({ store, clock: systemClock, random, secrets: handlerSecretSources(stores.ssm, stores.secretsmanager) });
+  const ctx = () => ({ requestId: 'r', region: 'us-east-1', accountId: ACCOUNT_ID, now: systemClock.now(), sourceIp: '127.0.0.1' });
+  const ecs = (op: string, input: object) => handlers[op]!(input, ctx());
+  const secretsApi = (s: 'ssm' | 'secretsmanager', op: string, input: object) => stores[s][op]!(input, ctx());
+  return { store, service, handlers, ecs, secretsApi };
 }
 
 controlPlaneClientConformance('in process', async (): Promise<ConformanceRig> => {
   const cp = controlPlane();
-  return { client: new InProcessControlPlaneClient(cp.service), ecs: cp.ecs, close: () => cp.store.close() };
+  return { client: new InProcessControlPlaneClient(cp.service), ecs: cp.ecs, secretsApi: cp.secretsApi, close: () => cp.store.close() };
 });
 
 controlPlaneClientConformance('HTTP', async (): Promise<ConformanceRig> => {
@@ -36,6 +44,7 @@ controlPlaneClientConformance('HTTP', async (): Promise<ConformanceRig> => {
   return {
     client,
     ecs: cp.ecs,
+    secretsApi: cp.secretsApi,
     async close() {
       await client.close();
       await api.close();

@@ -7,13 +7,15 @@ import type {
   HeartbeatRequest,
   RegisterRequest,
   RegisterResponse,
+  TaskSecretsRequest,
+  TaskSecretsResponse,
   TaskStateReport,
   WatchTasksRequest,
   WatchTasksResponse,
 } from '../control-plane/agent-api/agent-protocol.js';
 
 export type * from '../control-plane/agent-api/agent-protocol.js';
-export { ControlPlaneError, DYNAMIC_RANGE_ATTRIBUTE, stateIndex } from '../control-plane/agent-api/agent-protocol.js';
+export { ControlPlaneError, DYNAMIC_RANGE_ATTRIBUTE, stateIndex, taskNeedsSecrets } from '../control-plane/agent-api/agent-protocol.js';
 
 export interface ControlPlaneClient {
   register(req: RegisterRequest): Promise<RegisterResponse>;
@@ -21,5 +23,7 @@ export interface ControlPlaneClient {
   /** Long poll: answers when a task of the instance changed after `fromRevision`, or on timeout. */
   watchTasks(req: WatchTasksRequest, signal?: AbortSignal): Promise<WatchTasksResponse>;
   submitTaskState(report: TaskStateReport): Promise<void>;
+  /** The values of a task's secrets (its container env, registry auth, log secretOptions); only for a task on this instance. */
+  taskSecrets(req: TaskSecretsRequest): Promise<TaskSecretsResponse>;
   close?(): Promise<void>;
 }

@@ -11,6 +11,8 @@ import type {
   HeartbeatRequest,
   RegisterRequest,
   RegisterResponse,
+  TaskSecretsRequest,
+  TaskSecretsResponse,
   TaskStateReport,
   WatchTasksRequest,
   WatchTasksResponse,
@@ -70,6 +72,10 @@ export class HttpControlPlaneClient implements ControlPlaneClient {
 
   async submitTaskState(report: TaskStateReport): Promise<void> {
     await this.call('task-state', report);
+  }
+
+  taskSecrets(req: TaskSecretsRequest): Promise<TaskSecretsResponse> {
+    return this.call('tasks/secrets', req);
   }
 
   async close(): Promise<void> {

@@ -8,9 +8,10 @@ import { ManualClock } from '../platform/clock.js';
 import { silentLogger } from '../platform/logger.js';
 import { FakeRuntime } from './runtime/fake-runtime.js';
 import { runAction, type ActionContext } from './task-actions.js';
-import type { AssignedTask, ControlPlaneClient, TaskStateReport } from './control-plane-client.js';
+import type { AssignedTask, ControlPlaneClient, TaskSecretsRequest, TaskSecretsResponse, TaskStateReport } from './control-plane-client.js';
 
-function rig() {
+function rig(secrets: (r: TaskSecretsRequest) => TaskSecretsResponse = () => ({ ok: true, containers: [] })) {
+  const secretCalls: TaskSecretsRequest[] = [];
   const clock = new ManualClock(1_700_000_000_000);
   const reports: TaskStateReport[] = [];
   const client: ControlPlaneClient = {
@@ -21,13 +22,17 @@ function rig() {
       reports.push(r);
       clock.advance(10);
     },
+    taskSecrets: async (r) => {
+      secretCalls.push(r);
+      return secrets(r);
+    },
   };
   const released: number[] = [];
   const ctx: ActionContext = {
-    client, runtime: new FakeRuntime(() => clock.now()), cluster: 'c', ec2InstanceId: 'i-00000000000000001', advertiseAddress: '127.0.0.1',
+    client, runtime: new FakeRuntime(() => clock.now()), cluster: 'c', containerInstanceArn: () => 'arn:ci', ec2InstanceId: 'i-00000000000000001', advertiseAddress: '127.0.0.1',
     clock, logger: silentLogger, probe: async () => true, portBusy: () => undefined, portsReleased: (p) => released.push(...p),
   };
-  return { ctx, reports, released };
+  return { ctx, reports, released, secretCalls, runtime: ctx.runtime as FakeRuntime };
 }
 
 const task: AssignedTask = {
@@ -66,4 +71,49 @@ test('a task already DEACTIVATING (its targets drained) goes straight to STOPPIN
   reports.length = 0;
   await runAction(ctx, { type: 'stop', task: { ...task, lastStatus: 'DEACTIVATING', desiredStatus: 'STOPPED' } });
   assert.deepEqual(reports.map((r) => r.lastStatus), ['STOPPING', 'DEPROVISIONING', 'STOPPED']);
+});
+
+const secretTask: AssignedTask = {
+  ...task,
+  containers: [{ ...task.containers[0]!, image: 'reg.example:5000/private', environment: { PLAIN: 'p' }, secrets: [{ name: 'TOKEN', valueFrom: '/app/token' }], credentialsParameter: 'regcreds' }],
+};
+const bindings = [{ containerPort: 80, hostPort: 20008, protocol: 'tcp' as const }];
+
+test('secrets: asked for this task on this instance before the pull; env and registry auth reach the runtime, values in no report', async () => {
+  const { ctx, reports, secretCalls, runtime } = rig(() => ({ ok: true, containers: [{ name: 'web', environment: { TOKEN: 's3cr3t-value' }, registryAuth: { username: 'u', password: 'pw-value' } }] }));
+  runtime.credentials.set('reg.example:5000/private', { username: 'u', password: 'pw-value' });
+  const patch = await runAction(ctx, { type: 'start', task: secretTask, create: [{ name: 'web', bindings }], startExisting: [] });
+  assert.equal(patch?.lastStatus, 'RUNNING');
+  assert.deepEqual(secretCalls, [{ cluster: 'c', containerInstanceArn: 'arn:ci', taskArn: task.taskArn }]);
+  assert.equal(runtime.calls[0], 'ensureImage reg.example:5000/private as u');
+  const spec = [...runtime.containers.values()][0]!.spec;
+  assert.deepEqual(spec.environment, { PLAIN: 'p', TOKEN: 's3cr3t-value' });
+  assert.ok(!JSON.stringify(reports).includes('s3cr3t-value') && !JSON.stringify(reports).includes('pw-value'));
+});
+
+test('a task without secrets does not ask for them', async () => {
+  const { ctx, secretCalls } = rig();
+  await runAction(ctx, { type: 'start', task, create: [{ name: 'web', bindings }], startExisting: [] });
+  assert.deepEqual(secretCalls, []);
+});
+
+test('a secret that cannot be pulled stops the task before any pull or container: TaskFailedToStart with the reason', async () => {
+  const reason = 'ResourceInitializationError: unable to pull secrets or registry auth: execution resource retrieval failed: invalid parameters: /app/token';
+  const { ctx, reports, runtime } = rig(() => ({ ok: false, stoppedReason: reason }));
+  const patch = await runAction(ctx, { type: 'start', task: secretTask, create: [{ name: 'web', bindings }], startExisting: [] });
+  assert.equal(patch?.lastStatus, 'STOPPED');
+  assert.deepEqual(runtime.calls, []);
+  assert.equal(reports.length, 1);
+  assert.equal(reports[0]!.lastStatus, 'STOPPED');
+  assert.equal(reports[0]!.stopCode, 'TaskFailedToStart');
+  assert.equal(reports[0]!.stoppedReason, reason);
+});
+
+test('wrong registry credentials: CannotPullContainerError, no container', async () => {
+  const { ctx, reports, runtime } = rig(() => ({ ok: true, containers: [{ name: 'web', environment: {}, registryAuth: { username: 'u', password: 'wrong' } }] }));
+  runtime.credentials.set('reg.example:5000/private', { username: 'u', password: 'right' });
+  await runAction(ctx, { type: 'start', task: secretTask, create: [{ name: 'web', bindings }], startExisting: [] });
+  assert.match(reports.at(-1)!.stoppedReason ?? '', /^CannotPullContainerError: Error response from daemon: pull access denied/);
+  assert.equal(reports.at(-1)!.stopCode, 'TaskFailedToStart');
+  assert.equal(runtime.containers.size, 0);
 });

@@ -8,12 +8,14 @@ import type { Logger } from '../platform/logger.js';
 import { containerSpecOf, ownedBy } from './container-spec.js';
 import { bindingsReport, taskHealth, type Action } from './task-convergence.js';
 import { BERTH_LABELS, RuntimeError, type ContainerRuntime, type ContainerState, type PortBinding, type Protocol } from './runtime/runtime.js';
-import type { AssignedTask, ContainerReport, ControlPlaneClient, Health, RecordedContainer, TaskState, TaskStateReport } from './control-plane-client.js';
+import { taskNeedsSecrets, type AssignedTask, type ContainerReport, type ContainerSecrets, type ControlPlaneClient, type Health, type RecordedContainer, type TaskState, type TaskStateReport } from './control-plane-client.js';
 
 export interface ActionContext {
   client: ControlPlaneClient;
   runtime: ContainerRuntime;
   cluster: string;
+  /** The instance's ARN now (it changes when the agent registers again). */
+  containerInstanceArn: () => string;
   ec2InstanceId: string;
   advertiseAddress: string;
   clock: Clock;
@@ -117,12 +119,27 @@ async function start(ctx: ActionContext, task: AssignedTask, create: { name: str
       }
     }
   }
-  const pullStartedAt = ctx.clock.now();
   const log = ctx.logger.child({ taskArn: task.taskArn });
-  try {
-    for (const image of new Set(create.map((c) => task.containers.find((d) => d.name === c.name)!.image))) {
-      await ctx.runtime.ensureImage(image, (m) => log.info(m));
+  // Secrets and registry auth first, as the ECS agent does: a missing one stops the task before any
+  // pull or container. The values live only in this scope and the containers' env; never logged.
+  const secrets = new Map<string, ContainerSecrets>();
+  if (taskNeedsSecrets(task)) {
+    const answer = await ctx.client.taskSecrets({ cluster: ctx.cluster, containerInstanceArn: ctx.containerInstanceArn(), taskArn: task.taskArn });
+    if (!answer.ok) {
+      log.warn({ stoppedReason: answer.stoppedReason }, 'task failed to start');
+      await report(ctx, task, failedStart(task, ctx.clock.now(), answer.stoppedReason));
+      return { lastStatus: 'STOPPED' };
     }
+    for (const c of answer.containers) secrets.set(c.name, c);
+  }
+  const pullStartedAt = ctx.clock.now();
+  try {
+    const pulls = new Map<string, ContainerSecrets['registryAuth']>();
+    for (const c of create) {
+      const image = task.containers.find((d) => d.name === c.name)!.image;
+      pulls.set(image, pulls.get(image) ?? secrets.get(c.name)?.registryAuth);
+    }
+    for (const [image, auth] of pulls) await ctx.runtime.ensureImage(image, (m) => log.info(m), auth);
     const pullStoppedAt = ctx.clock.now();
     await report(ctx, task, {
       lastStatus: 'PENDING',
@@ -133,7 +150,7 @@ async function start(ctx: ActionContext, task: AssignedTask, create: { name: str
     const ids: string[] = [...startExisting];
     for (const c of create) {
       const def = task.containers.find((d) => d.name === c.name)!;
-      ids.push(await ctx.runtime.create(containerSpecOf(ctx.cluster, ctx.ec2InstanceId, task, def, c.bindings, ctx.advertiseAddress)));
+      ids.push(await ctx.runtime.create(containerSpecOf(ctx.cluster, ctx.ec2InstanceId, task, def, c.bindings, ctx.advertiseAddress, secrets.get(c.name))));
     }
     for (const id of ids) await ctx.runtime.start(id);
   } catch (err) {

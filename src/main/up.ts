@@ -26,6 +26,7 @@ import { createSsmHandlers } from '../control-plane/ssm/ssm-handlers.js';
 import { createSecretsManagerHandlers } from '../control-plane/secrets-manager/secrets-manager-handlers.js';
 import { createLogsHandlers } from '../control-plane/logs/logs-handlers.js';
 import { loadOrCreateSealedBox } from '../platform/sealed-box.js';
+import { handlerSecretSources } from '../control-plane/task-secrets/handler-secret-sources.js';
 import { AgentService, type LogSource } from '../control-plane/agent-api/agent-service.js';
 import { registerAgentRoutes } from '../control-plane/agent-api/agent-routes.js';
 import { InProcessControlPlaneClient } from '../control-plane/agent-api/in-process-client.js';
@@ -137,7 +138,9 @@ export async function startBerth(config: UpConfig, logger: Logger, options: Star
       if (agent && (await instanceOfTask(store, req)).containerInstanceArn === agent.containerInstanceArn) return inProcessLogSource(agent)(req, signal);
       return remoteLogs(req, signal);
     };
-    const agentService = new AgentService({ store, clock, random, logs, accountId: config.accountId });
+    // Tasks' secrets are read through the same handlers the API serves (and only the agent protocol carries their values).
+    const secrets = handlerSecretSources(handlers.ssm, handlers.secretsmanager);
+    const agentService = new AgentService({ store, clock, random, logs, secrets, accountId: config.accountId });
     if (config.auth === 'sigv4' && credentials.size === 0) {
       throw new Error(
         `--auth sigv4 needs keys: pass --access-key-id with BERTH_SECRET_ACCESS_KEY in the environment, or write ${join(dataDir, 'credentials')}`,

@@ -27,6 +27,18 @@ describe('keeping desiredCount', () => {
     assert.equal(plan.start.length, 0);
   });
 
+  test('a task that failed to start is told once in the service events, with its stoppedReason', () => {
+    const f = fleet('t', 2, 'ecs-svc/1', 'healthy');
+    const reason = 'ResourceInitializationError: unable to pull secrets or registry auth: execution resource retrieval failed: invalid parameters: /app/x';
+    f.tasks[1] = { ...f.tasks[1]!, lastStatus: 'STOPPED', desiredStatus: 'STOPPED', stopCode: 'TaskFailedToStart', stoppedReason: reason, stoppedAt: NOW - 1000 };
+    const svc = service({ desired: 2, deployments: completed(2) });
+    const plan = reconcileService(input(svc, f.tasks, f.targets, { now: NOW }));
+    const said = `(service web) (task t1) failed to start: ${reason}`;
+    assert.ok(messages(plan).includes(said), messages(plan).join('\n'));
+    const again = reconcileService(input({ ...svc, events: plan.serviceUpdate!.events }, f.tasks, f.targets, { now: NOW + 1 }));
+    assert.equal(messages(again).filter((m) => m === said).length, 1, 'said once');
+  });
+
   test('an injected scale-in choice is used', () => {
     const f = fleet('t', 3, 'ecs-svc/1', 'healthy');
     const plan = reconcileService(

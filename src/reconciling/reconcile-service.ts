@@ -9,7 +9,7 @@ import { evaluateBreaker } from './circuit-breaker.js';
 import { decideRollout, defaultScaleIn } from './rollout.js';
 import { appendEvents, serviceEventText as say } from './service-event.js';
 import { resolveOptions, type ReconcileInput, type ServicePlan, type ServiceUpdate } from './service-plan.js';
-import { startBackoff } from './start-backoff.js';
+import { failedToStart, startBackoff } from './start-backoff.js';
 import { revisionOf, sameRevision, type ServiceRevision } from './service-revision.js';
 import { indexTargets, viewTask, type TaskView } from './task-view.js';
 import { PlanBuilder, stuckReason } from './plan-builder.js';
@@ -44,6 +44,13 @@ export function reconcileService(input: ReconcileInput): ServicePlan {
     } else alive.push(v);
   }
   for (const [host, n] of lostByHost) b.say(say.hostLost(svc.serviceName, host, n));
+  // A start that failed (secrets, registry auth, pull) is told once, with its reason, so `berth events`
+  // shows why the deployment is not progressing.
+  for (const v of views) {
+    if (v.phase !== 'stopped' || v.task.stopCode !== 'TaskFailedToStart' || !failedToStart(v.task) || !v.task.stoppedReason) continue;
+    const message = say.taskFailedToStart(svc.serviceName, v.task.taskArn, v.task.stoppedReason);
+    if (!svc.events.some((e) => e.message === message)) b.say(message);
+  }
 
   // Deactivating tasks finish their stop once draining ended; stopping ones are the agent's now.
   for (const v of alive) {

@@ -39,6 +39,8 @@ export const serviceEventText = {
       .filter((lb) => lb.targetGroupArn)
       .map((lb) => `(container ${lb.containerName}) (port ${lb.containerPort})`)
       .join(' ')}; the deployment cannot complete.`,
+  /** Berth wording: ECS shows a failed start's stoppedReason on the task only; here the service says it too. */
+  taskFailedToStart: (name: string, taskArn: string, reason: string) => `${svc(name)} (task ${taskIdOf(taskArn)}) failed to start: ${reason}`,
   /** Berth extension: instance loss is not an ECS concept (see README). */
   hostLost: (name: string, instanceId: string, n: number) => `${svc(name)} (instance ${instanceId}) was lost; ${n} tasks marked STOPPED.`,
 };

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { requirement } from '../../../test/support/requirements.js';
 import { ensureTestImage } from '../../../test/support/test-image.js';
-import { createOptions, DockerRuntime } from './docker-runtime.js';
+import { createOptions, DockerRuntime, registryOf } from './docker-runtime.js';
 import { runtimeConformance } from './runtime.conformance.js';
 import { BERTH_LABELS } from './runtime.js';
 
@@ -111,4 +111,12 @@ describe('docker exit events across a dropped daemon connection', { skip: requir
       rmSync(dir, { recursive: true, force: true });
     }
   });
+});
+
+test('registryOf: the registry a pull authenticates against, by Docker\'s rule', () => {
+  assert.equal(registryOf('127.0.0.1:5000/team/app:1'), '127.0.0.1:5000');
+  assert.equal(registryOf('123456789012.dkr.ecr.us-east-1.amazonaws.com/app'), '123456789012.dkr.ecr.us-east-1.amazonaws.com');
+  assert.equal(registryOf('localhost/app'), 'localhost');
+  assert.equal(registryOf('team/app:1'), 'https://index.docker.io/v1/');
+  assert.equal(registryOf('nginx'), 'https://index.docker.io/v1/');
 });

@@ -18,6 +18,7 @@ import {
   type LogOptions,
   type PortBinding,
   type ProgressLog,
+  type RegistryCredentials,
 } from './runtime.js';
 
 /** Kept on the container, so inspect reports the mappings in host network mode too (Docker has none there). */
@@ -49,11 +50,11 @@ export class DockerRuntime implements ContainerRuntime {
     }
   }
 
-  async ensureImage(image: string, log: ProgressLog): Promise<void> {
+  async ensureImage(image: string, log: ProgressLog, auth?: RegistryCredentials): Promise<void> {
     if (await this.docker.getImage(image).inspect().then(() => true, () => false)) return;
-    log(`pulling ${image}`);
+    log(`pulling ${image}${auth ? ' with repositoryCredentials' : ''}`);
     try {
-      const stream = await this.docker.pull(image);
+      const stream = await this.docker.pull(image, auth ? { authconfig: { ...auth, serveraddress: registryOf(image) } } : {});
       await new Promise<void>((resolve, reject) => {
         let last = '';
         this.docker.modem.followProgress(
@@ -68,7 +69,8 @@ export class DockerRuntime implements ContainerRuntime {
         );
       });
     } catch (err) {
-      throw new RuntimeError('IMAGE_NOT_FOUND', `cannot pull ${image}: ${(err as Error).message}`, { cause: err });
+      // In the ECS agent's words: the daemon's own answer.
+      throw new RuntimeError('IMAGE_NOT_FOUND', `Error response from daemon: ${message(err)}`, { cause: err });
     }
     log(`pulled ${image}`);
   }
@@ -313,6 +315,13 @@ function portBindings(info: Docker.ContainerInspectInfo, labels: Record<string, 
     }
   }
   return out;
+}
+
+/** The registry an image reference names (Docker's rule: a first part with a dot, a colon or `localhost`), else Docker Hub. */
+export function registryOf(image: string): string {
+  const first = image.split('/')[0]!;
+  if (image.includes('/') && (first.includes('.') || first.includes(':') || first === 'localhost')) return first;
+  return 'https://index.docker.io/v1/';
 }
 
 function status(err: unknown): number | undefined {

@@ -12,6 +12,7 @@ import {
   type ContainerState,
   type LogLine,
   type LogOptions,
+  type RegistryCredentials,
 } from './runtime.js';
 
 interface FakeContainer {
@@ -27,6 +28,8 @@ export class FakeRuntime implements ContainerRuntime {
   readonly calls: string[] = [];
   /** Images ensureImage accepts; others fail as a pull would. Undefined accepts every image. */
   images?: Set<string>;
+  /** Private images: pulled only with these credentials. */
+  readonly credentials = new Map<string, RegistryCredentials>();
   private seq = 0;
   private readonly listeners = new Set<(id: string) => void>();
 
@@ -36,9 +39,14 @@ export class FakeRuntime implements ContainerRuntime {
     return true;
   }
 
-  async ensureImage(image: string, log: (m: string) => void): Promise<void> {
-    this.calls.push(`ensureImage ${image}`);
+  async ensureImage(image: string, log: (m: string) => void, auth?: RegistryCredentials): Promise<void> {
+    this.calls.push(`ensureImage ${image}${auth ? ` as ${auth.username}` : ''}`);
     if (this.images && !this.images.has(image)) throw new RuntimeError('IMAGE_NOT_FOUND', `no image ${image}`);
+    // A private image (in `credentials`) pulls only with its username and password.
+    const wanted = this.credentials.get(image);
+    if (wanted && (auth?.username !== wanted.username || auth.password !== wanted.password)) {
+      throw new RuntimeError('IMAGE_NOT_FOUND', `Error response from daemon: pull access denied for ${image}: unauthorized`);
+    }
     log(`image ${image} present`);
   }
 

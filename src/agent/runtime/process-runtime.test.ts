@@ -1,7 +1,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
 import { ProcessRuntime } from './process-runtime.js';
+import { RuntimeError } from './runtime.js';
 import { runtimeConformance } from './runtime.conformance.js';
 
 const sampleApp = resolve(import.meta.dirname, '../../../examples/sample-app/server.js');
@@ -20,4 +23,16 @@ runtimeConformance('process', async () => {
       rmSync(stateDir, { recursive: true, force: true });
     },
   };
+});
+
+test('registry credentials are refused, not ignored: the process runtime pulls nothing', async () => {
+  const stateDir = mkdtempSync(join(tmpdir(), 'berth-process-runtime-'));
+  const runtime = new ProcessRuntime({ stateDir });
+  try {
+    await assert.rejects(runtime.ensureImage('reg:5000/app', () => undefined, { username: 'u', password: 'p' }), (e: unknown) => e instanceof RuntimeError && e.code === 'IMAGE_NOT_FOUND');
+    await runtime.ensureImage('reg:5000/app', () => undefined);
+  } finally {
+    await runtime.close();
+    rmSync(stateDir, { recursive: true, force: true });
+  }
 });

@@ -23,6 +23,7 @@ import {
   portEnvironment,
   RuntimeError,
   type ContainerRuntime,
+  type RegistryCredentials,
   type ContainerSpec,
   type ContainerState,
   type LogLine,
@@ -78,7 +79,8 @@ export class ProcessRuntime implements ContainerRuntime {
     return true;
   }
 
-  async ensureImage(image: string, log: (m: string) => void): Promise<void> {
+  async ensureImage(image: string, log: (m: string) => void, auth?: RegistryCredentials): Promise<void> {
+    if (auth) throw new RuntimeError('IMAGE_NOT_FOUND', `the process runtime pulls no images, so it cannot use repositoryCredentials for ${image}`);
     log(`process runtime: image ${image} is not used; running entryPoint + command on the host`);
   }
 

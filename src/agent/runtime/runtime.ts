@@ -52,6 +52,8 @@ export interface ContainerSpec {
   /** The task definition's `dockerLabels`. */
   dockerLabels?: Record<string, string>;
   healthCheck?: HealthCheckSpec;
+  /** The task definition's log driver, its `secretOptions` resolved into `options`. */
+  logConfiguration?: { logDriver: string; options: Record<string, string> };
   /** Seconds between SIGTERM and SIGKILL (ECS `stopTimeout`, default 30). */
   stopTimeoutS: number;
 }
@@ -92,6 +94,12 @@ export interface LogOptions {
   signal?: AbortSignal;
 }
 
+/** A registry's basic auth for one pull (ECS `repositoryCredentials`). */
+export interface RegistryCredentials {
+  username: string;
+  password: string;
+}
+
 /** Where progress of an image pull goes (the agent passes its logger). */
 export type ProgressLog = (message: string) => void;
 
@@ -99,8 +107,11 @@ export interface ContainerRuntime {
   readonly kind: RuntimeKind;
   /** Whether the runtime answers at all (used by `--runtime auto`). */
   ping(): Promise<boolean>;
-  /** Makes the image available: a local image is used as is, otherwise it is pulled. */
-  ensureImage(image: string, log: ProgressLog): Promise<void>;
+  /**
+   * Makes the image available: a local image is used as is, otherwise it is pulled, with `auth` when
+   * given. A runtime without registries refuses `auth` (IMAGE_NOT_FOUND) rather than ignore it.
+   */
+  ensureImage(image: string, log: ProgressLog, auth?: RegistryCredentials): Promise<void>;
   /** Creates (not starts) a container; returns its runtime id. */
   create(spec: ContainerSpec): Promise<string>;
   start(runtimeId: string): Promise<void>;

@@ -127,7 +127,53 @@ export interface AssignedContainer {
   healthCheck?: AssignedHealthCheck;
   dockerLabels?: Record<string, string>;
   stopTimeoutS: number;
+  /** Where the container's secret environment variables come from (names and valueFrom; never values). */
+  secrets?: SecretReferenceOf[];
+  /** `repositoryCredentials.credentialsParameter`: the Secrets Manager secret with the registry's username and password. */
+  credentialsParameter?: string;
+  /** The log driver and its options, with `secretOptions` still references. */
+  logConfiguration?: AssignedLogConfiguration;
 }
+
+export interface SecretReferenceOf {
+  name: string;
+  valueFrom: string;
+}
+
+export interface AssignedLogConfiguration {
+  logDriver: string;
+  options: Record<string, string>;
+  secretOptions: SecretReferenceOf[];
+}
+
+/** Whether the agent must ask `tasks/secrets` before it starts the task. */
+export function taskNeedsSecrets(task: AssignedTask): boolean {
+  return task.containers.some((c) => (c.secrets?.length ?? 0) > 0 || c.credentialsParameter !== undefined || (c.logConfiguration?.secretOptions.length ?? 0) > 0);
+}
+
+/** `POST tasks/secrets`: the values of one task's secrets, for the agent it is assigned to only. */
+export interface TaskSecretsRequest {
+  cluster: string;
+  containerInstanceArn: string;
+  taskArn: string;
+}
+
+export interface RegistryAuth {
+  username: string;
+  password: string;
+}
+
+export interface ContainerSecrets {
+  name: string;
+  /** Secret environment variables, by name. */
+  environment: Record<string, string>;
+  registryAuth?: RegistryAuth;
+  /** The log driver's `secretOptions`, resolved. */
+  logOptions?: Record<string, string>;
+}
+
+/** The values, or ECS's stoppedReason when one cannot be pulled (the task then stops before any container starts). */
+export type TaskSecretsResponse = { ok: true; containers: ContainerSecrets[] } | { ok: false; stoppedReason: string };
 
 export interface NetworkBindingReport {
   bindIP: string;

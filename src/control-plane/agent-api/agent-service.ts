@@ -17,11 +17,15 @@ import { clusterHandlers } from '../ecs/clusters.js';
 import { resolveTaskDefinition } from '../ecs/task-definitions.js';
 import { assignedTask } from './assigned-task.js';
 import { applyTaskState, type TrackedTask } from './task-state-update.js';
+import type { SecretSources } from '../task-secrets/secret-resolver.js';
+import { resolveTaskSecrets } from '../task-secrets/task-secrets.js';
 import type {
   AssignedTask,
   HeartbeatRequest,
   LogRequest,
   RegisterRequest,
+  TaskSecretsRequest,
+  TaskSecretsResponse,
   RegisterResponse,
   TaskStateReport,
   WatchTasksRequest,
@@ -50,6 +54,8 @@ export interface AgentServiceDeps {
   /** Upper bound of a watchTasks wait when the request names none. */
   watchTimeoutMs?: number;
   logs?: LogSource;
+  /** Parameter Store and Secrets Manager, for the tasks' secrets (absent: a task with secrets fails to start). */
+  secrets?: SecretSources;
 }
 
 export const agentErrors = {
@@ -177,6 +183,33 @@ export class AgentService {
     const exists = await this.deps.store.get(key);
     if (!exists) throw agentErrors.taskNotFound();
     await updateRecord<TrackedTask>(this.deps.store, key, (cur) => (cur ? (applyTaskState(cur, report, now) ?? SKIP) : SKIP));
+  }
+
+  /**
+   * The values of a task's secrets, for the agent the task is assigned to only: remote agents have no
+   * store access, and this is the one place values leave the control plane.
+   */
+  async taskSecrets(req: TaskSecretsRequest): Promise<TaskSecretsResponse> {
+    for (const field of ['cluster', 'containerInstanceArn', 'taskArn'] as const) {
+      if (typeof req[field] !== 'string') throw agentErrors.invalid(`${field} must be a string.`);
+    }
+    const cluster = requireCluster(req.cluster);
+    const instanceId = instanceIdOf(req.containerInstanceArn);
+    const taskId = resourceIdOf(req.taskArn, 'task');
+    if (!taskId) throw agentErrors.taskNotFound();
+    const rec = await this.deps.store.get<TaskRecord>(keys.task(cluster, taskId));
+    // Another instance's task answers exactly as a missing one: nothing to learn by probing.
+    if (!rec || rec.value.containerInstanceId !== instanceId) throw agentErrors.taskNotFound();
+    if (rec.value.desiredStatus !== 'RUNNING' || rec.value.lastStatus === 'STOPPED') {
+      throw agentErrors.invalid('The task is not starting: its secrets are not served.');
+    }
+    const td = await resolveTaskDefinition(this.deps.store, rec.value.taskDefinitionArn);
+    const task = assignedTask(rec.value, td.value);
+    if (!this.deps.secrets) {
+      return { ok: false, stoppedReason: 'ResourceInitializationError: unable to pull secrets or registry auth: this control plane serves no secret stores' };
+    }
+    const { region, accountId, now } = this.ctx();
+    return resolveTaskSecrets(this.deps.secrets, task.containers, { requestId: `agent-${taskId}`, region, accountId, now, sourceIp: '127.0.0.1' });
   }
 
   async logs(req: LogRequest, signal: AbortSignal): Promise<AsyncIterable<LogLineOut>> {

@@ -3,7 +3,7 @@
  * applied (command, environment, cpu, memory), ports and health check in the runtime's terms. Pure.
  */
 import type { ContainerDefinition, TaskDefinitionRecord, TaskRecord } from '../../domain/ecs/records.js';
-import type { AssignedContainer, AssignedTask, Health, RecordedContainer, TaskState } from './agent-protocol.js';
+import type { AssignedContainer, AssignedTask, Health, RecordedContainer, SecretReferenceOf, TaskState } from './agent-protocol.js';
 
 /** ECS's default `stopTimeout` for the EC2 launch type (ECS_CONTAINER_STOP_TIMEOUT). */
 export const DEFAULT_STOP_TIMEOUT_S = 30;
@@ -51,6 +51,12 @@ export function assignedContainer(c: ContainerDefinition, networkMode: 'bridge' 
   const reservation = o?.memoryReservation ?? c.memoryReservation;
   if (reservation) out.memoryReservationMiB = reservation;
   if (c.dockerLabels && Object.keys(c.dockerLabels).length > 0) out.dockerLabels = { ...c.dockerLabels };
+  const secrets = referencesOf(c.secrets);
+  if (secrets.length > 0) out.secrets = secrets;
+  const credentialsParameter = (c.repositoryCredentials as { credentialsParameter?: string } | undefined)?.credentialsParameter;
+  if (credentialsParameter) out.credentialsParameter = credentialsParameter;
+  const log = c.logConfiguration as { logDriver?: string; options?: Record<string, string>; secretOptions?: unknown } | undefined;
+  if (log?.logDriver) out.logConfiguration = { logDriver: log.logDriver, options: { ...(log.options ?? {}) }, secretOptions: referencesOf(log.secretOptions) };
   if (hc && hc.command.length > 0) {
     // ECS defaults: interval 30 s, timeout 5 s, retries 3, startPeriod 0.
     out.healthCheck = {
@@ -62,6 +68,11 @@ export function assignedContainer(c: ContainerDefinition, networkMode: 'bridge' 
     };
   }
   return out;
+}
+
+function referencesOf(list: unknown): SecretReferenceOf[] {
+  if (!Array.isArray(list)) return [];
+  return (list as { name?: string; valueFrom?: string }[]).filter((s) => s.name && s.valueFrom).map((s) => ({ name: s.name!, valueFrom: s.valueFrom! }));
 }
 
 export function assignedTask(task: TaskRecord, td: TaskDefinitionRecord): AssignedTask {

@@ -11,6 +11,8 @@ import {
   type HeartbeatRequest,
   type RegisterRequest,
   type RegisterResponse,
+  type TaskSecretsRequest,
+  type TaskSecretsResponse,
   type TaskStateReport,
   type WatchTasksRequest,
   type WatchTasksResponse,
@@ -38,6 +40,10 @@ export class InProcessControlPlaneClient implements ControlPlaneClient {
 
   watchTasks(req: WatchTasksRequest, signal?: AbortSignal): Promise<WatchTasksResponse> {
     return translated(() => this.service.watchTasks(req, signal));
+  }
+
+  taskSecrets(req: TaskSecretsRequest): Promise<TaskSecretsResponse> {
+    return translated(() => this.service.taskSecrets(structuredClone(req)));
   }
 
   submitTaskState(report: TaskStateReport): Promise<void> {

@@ -71,6 +71,31 @@ export async function resolveSecrets(sources: SecretSources, refs: readonly Secr
   return { ok: true, values };
 }
 
+export type RegistryAuthResolution = { readonly ok: true; readonly username: string; readonly password: string } | { readonly ok: false; readonly reason: string };
+
+/**
+ * `repositoryCredentials.credentialsParameter`: a Secrets Manager secret (ARN or name) holding
+ * `{"username": ..., "password": ...}`, the registry's basic auth for the image pull.
+ */
+export async function resolveRegistryAuth(sources: SecretSources, credentialsParameter: string, ctx: RequestContext): Promise<RegistryAuthResolution> {
+  let text: string;
+  try {
+    text = await sources.getSecretValue({ SecretId: credentialsParameter }, ctx);
+  } catch (err) {
+    if (!(err instanceof AwsError)) throw err;
+    return {
+      ok: false,
+      reason: `${PREFIX}unable to retrieve secret from asm: service call has been retried 1 time(s): failed to fetch secret ${credentialsParameter} from secrets manager: ${err.code}: ${err.message}`,
+    };
+  }
+  const username = jsonMember(text, 'username');
+  const password = jsonMember(text, 'password');
+  if (username === undefined || password === undefined) {
+    return { ok: false, reason: `${PREFIX}unable to retrieve registry auth: secret ${credentialsParameter} must be JSON with "username" and "password"` };
+  }
+  return { ok: true, username, password };
+}
+
 /** A JSON secret's member as a string (ECS passes non-string members as their JSON). */
 function jsonMember(text: string, key: string): string | undefined {
   let doc: unknown;

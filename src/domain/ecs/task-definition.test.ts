@@ -21,6 +21,14 @@ describe('validateTaskDefinition', () => {
     ['awsvpc with equal ports', one({ portMappings: [{ containerPort: 80, hostPort: 80 }] }, { networkMode: 'awsvpc' })],
     ['none without ports', one({ portMappings: [] }, { networkMode: 'none' })],
     ['health check at the limits', one({ healthCheck: { command: ['CMD', 'true'], interval: 5, timeout: 60, retries: 10, startPeriod: 300 } })],
+    ['secrets from both stores, every valueFrom shape', one({ secrets: [
+      { name: 'A', valueFrom: '/app/token' }, { name: 'B', valueFrom: 'plain' },
+      { name: 'C', valueFrom: 'arn:aws:ssm:us-east-1:000000000000:parameter/app/token' },
+      { name: 'D', valueFrom: 'arn:aws:secretsmanager:us-east-1:000000000000:secret:db-AbCdEf' }, { name: 'E', valueFrom: 'arn:aws:secretsmanager:us-east-1:000000000000:secret:db-AbCdEf:password::' },
+      { name: 'F', valueFrom: 'arn:aws:secretsmanager:us-east-1:000000000000:secret:db-AbCdEf::AWSPREVIOUS:' }, { name: 'G', valueFrom: 'arn:aws:secretsmanager:us-east-1:000000000000:secret:db-AbCdEf:k::0123' }] })],
+    ['repositoryCredentials by ARN or name', one({ repositoryCredentials: { credentialsParameter: 'arn:aws:secretsmanager:us-east-1:000000000000:secret:db-AbCdEf' } })],
+    ['repositoryCredentials by name', one({ repositoryCredentials: { credentialsParameter: 'regcreds' } })],
+    ['log secretOptions', one({ logConfiguration: { logDriver: 'json-file', secretOptions: [{ name: 'k', valueFrom: '/log/key' }] } })],
     ['a non-essential sidecar next to an essential one', base({ containerDefinitions: [
       { name: 'a', image: 'x', memory: 6 }, { name: 'b', image: 'x', memory: 6, essential: false }] })],
   ];
@@ -86,6 +94,16 @@ describe('validateTaskDefinition', () => {
       /^No Fargate configuration exists for given values\.$/],
     ['FARGATE with pidMode host', base({ requiresCompatibilities: ['FARGATE'], networkMode: 'awsvpc', cpu: '1 vCPU', memory: '2 GB', pidMode: 'host' }),
       /^Fargate does not support pidMode 'host'/],
+    ['a secret ARN of another service', one({ secrets: [{ name: 'A', valueFrom: 'arn:aws:s3:::bucket/key' }] }),
+      /^Invalid 'secrets' setting for container 'app'\. The valueFrom of 'A' must be/],
+    ['a secret ARN with too many parts', one({ secrets: [{ name: 'A', valueFrom: 'arn:aws:secretsmanager:us-east-1:000000000000:secret:db-AbCdEf:k:s:v:extra' }] }), /Invalid 'secrets' setting/],
+    ['an ssm ARN without parameter/', one({ secrets: [{ name: 'A', valueFrom: 'arn:aws:ssm:us-east-1:000000000000:document/x' }] }), /Invalid 'secrets' setting/],
+    ['an empty valueFrom', one({ secrets: [{ name: 'A', valueFrom: '' }] }), /Invalid 'secrets' setting/],
+    ['a duplicate secret name', one({ secrets: [{ name: 'A', valueFrom: 'x' }, { name: 'A', valueFrom: 'y' }] }), /Duplicate name 'A'/],
+    ['repositoryCredentials naming an SSM parameter', one({ repositoryCredentials: { credentialsParameter: 'arn:aws:ssm:us-east-1:000000000000:parameter/x' } }),
+      /^Invalid 'repositoryCredentials\.credentialsParameter' setting for container 'app'/],
+    ['a malformed log secretOption', one({ logConfiguration: { logDriver: 'json-file', secretOptions: [{ name: 'k', valueFrom: 'arn:aws:iam::0:role/x' }] } }),
+      /^Invalid 'logConfiguration\.secretOptions' setting/],
   ];
   for (const [name, input, message] of bad) {
     test(`rejects: ${name}`, () =>

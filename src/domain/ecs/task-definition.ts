@@ -4,6 +4,7 @@
  */
 import { AwsError } from '../aws-error.js';
 import { ECS_QUOTAS, type EcsQuotas } from './quotas.js';
+import { isSecretReference } from '../secrets/secret-reference.js';
 import type { ContainerDefinition, HealthCheck, NetworkMode, PortMapping, TaskDefinitionRecord } from './records.js';
 
 export interface RegisterTaskDefinitionInput {
@@ -127,6 +128,7 @@ export function validateTaskDefinition(input: RegisterTaskDefinitionInput, quota
     }
     for (const p of c.portMappings ?? []) validatePortMapping(name, mode, p);
     if (c.healthCheck) validateHealthCheck(name, c.healthCheck);
+    validateSecretFields(name, c);
   }
   if (taskMemory !== undefined && memorySum > taskMemory) {
     throw client(`Invalid 'memory' setting for task. The containers reserve ${memorySum} MiB, more than the task's ${taskMemory} MiB.`);
@@ -160,6 +162,43 @@ function validateTaskSize(input: RegisterTaskDefinitionInput, mode: NetworkMode)
     if (input.ipcMode !== undefined) throw client('Fargate does not support ipcMode.');
   }
   return { ...(cpu !== undefined ? { cpu } : {}), ...(memory !== undefined ? { memory } : {}) };
+}
+
+/**
+ * `secrets`, `repositoryCredentials` and the log driver's `secretOptions` name where a value comes
+ * from; the agent resolves them when the task starts. Only their shape is checked here (ECS does not
+ * look the parameter or secret up at registration either).
+ */
+function validateSecretFields(container: string, c: ContainerDefinition): void {
+  const refs = (field: string, list: unknown): void => {
+    if (list === undefined) return;
+    if (!Array.isArray(list)) throw client(`Invalid '${field}' setting for container '${container}'. It must be a list of {name, valueFrom}.`);
+    const names = new Set<string>();
+    for (const s of list as { name?: unknown; valueFrom?: unknown }[]) {
+      if (typeof s?.name !== 'string' || s.name === '') throw client(`Invalid '${field}' setting for container '${container}'. 'name' must not be empty.`);
+      if (names.has(s.name)) throw client(`Invalid '${field}' setting for container '${container}'. Duplicate name '${s.name}'.`);
+      names.add(s.name);
+      if (typeof s.valueFrom !== 'string' || !isSecretReference(s.valueFrom)) {
+        throw client(
+          `Invalid '${field}' setting for container '${container}'. The valueFrom of '${s.name}' must be a Parameter Store parameter name or ARN, or a Secrets Manager secret ARN (optionally with :json-key:version-stage:version-id).`,
+        );
+      }
+    }
+  };
+  refs('secrets', c.secrets);
+  const log = c.logConfiguration as { secretOptions?: unknown } | undefined;
+  if (log) refs('logConfiguration.secretOptions', log.secretOptions);
+  const rc = c.repositoryCredentials as { credentialsParameter?: unknown } | undefined;
+  if (rc !== undefined) {
+    const p = rc?.credentialsParameter;
+    // ECS: the credentials are a Secrets Manager secret, by ARN (a name in the same region works too).
+    const ok = typeof p === 'string' && p !== '' && (!p.startsWith('arn:') || /^arn:[^:]+:secretsmanager:[^:]*:[^:]*:secret:[^:]+$/.test(p));
+    if (!ok) {
+      throw client(
+        `Invalid 'repositoryCredentials.credentialsParameter' setting for container '${container}'. It must be the ARN or name of a Secrets Manager secret.`,
+      );
+    }
+  }
 }
 
 function validatePortMapping(container: string, mode: NetworkMode, p: PortMapping): void {
