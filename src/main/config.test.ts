@@ -58,3 +58,10 @@ test('agent liveness and lost-host times, in seconds', () => {
   assert.equal(c.lostAfterMs, 0);
   assert.throws(() => parseUpConfig(['--lost-after', '-1'], {}), UsageError);
 });
+
+test('--allow-loopback-targets: on for a loopback API, opt-in elsewhere (flag or env)', () => {
+  assert.equal(parseUpConfig([], {}).allowLoopbackTargets, true);
+  assert.equal(parseUpConfig(['--host', '0.0.0.0'], {}).allowLoopbackTargets, false);
+  assert.equal(parseUpConfig(['--host', '0.0.0.0', '--allow-loopback-targets'], {}).allowLoopbackTargets, true);
+  assert.equal(parseUpConfig(['--host', '10.0.0.1'], { BERTH_ALLOW_LOOPBACK_TARGETS: '1' }).allowLoopbackTargets, true);
+});

@@ -36,6 +36,8 @@ export interface UpConfig {
   readonly internalAddress: string;
   /** The local agent's host: memory reserve, reserved ports, custom attributes. */
   readonly agentHost: HostOptions;
+  /** RegisterTargets accepts loopback `ip` targets; default on only when the API is on loopback. */
+  readonly allowLoopbackTargets: boolean;
 }
 
 export { UsageError };
@@ -57,6 +59,7 @@ const options = {
   'lost-after': { type: 'string' },
   'web-root': { type: 'string' },
   'internal-address': { type: 'string' },
+  'allow-loopback-targets': { type: 'boolean' },
   ...HOST_FLAGS,
 } as const;
 
@@ -111,6 +114,9 @@ export function parseUpConfig(argv: readonly string[], env: NodeJS.ProcessEnv): 
     if (!Number.isFinite(v) || v < 0) throw new UsageError(`--${flag} must be a number of seconds, got ${raw}`);
     return v * 1000;
   };
+  // Loopback ip targets let a load balancer proxy to this host's own services (the API among them):
+  // fine for a Berth only this host can reach, opt-in anywhere else.
+  const allowLoopbackTargets = isLoopback(host) || values['allow-loopback-targets'] === true || ['1', 'true'].includes(env.BERTH_ALLOW_LOOPBACK_TARGETS ?? '');
   const noDemo = values['no-demo'] === true || ['1', 'true'].includes(env.BERTH_NO_DEMO ?? '');
   return {
     dataDir: pick('data-dir') ?? './.berth',
@@ -130,5 +136,6 @@ export function parseUpConfig(argv: readonly string[], env: NodeJS.ProcessEnv): 
     ...(pick('web-root') ? { webRoot: pick('web-root')! } : {}),
     internalAddress: ipv4(pick('internal-address') ?? '127.0.0.1', 'internal-address'),
     agentHost: parseHostFlags((f) => pick(f as keyof typeof options), values.attribute as string[] | undefined),
+    allowLoopbackTargets,
   };
 }

@@ -84,7 +84,7 @@ export async function startBerth(config: UpConfig, logger: Logger, options: Star
     const handlerDeps = { store, clock, random, logger };
     const handlers = {
       ecs: createEcsHandlers(handlerDeps),
-      elbv2: createElbv2Handlers({ ...handlerDeps, checkListenerPort: lb.checkListenerPort }),
+      elbv2: createElbv2Handlers({ ...handlerDeps, checkListenerPort: lb.checkListenerPort, allowLoopbackTargets: config.allowLoopbackTargets }),
       ec2: createEc2Handlers(handlerDeps),
     };
     const ctx = (): RequestContext => ({
