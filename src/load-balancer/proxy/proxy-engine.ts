@@ -98,6 +98,10 @@ export interface Exchange {
   exclude: Set<string> | undefined;
   attempts: number;
   resets: number;
+  /** The current attempt may run on a kept-alive connection (its pool had an idle one). */
+  mayReuse: boolean;
+  /** Set after a reset on a possibly stale connection: the next attempt goes to this target again. */
+  retryOn: Target | undefined;
 }
 
 type LogFacts = Pick<RequestOutcome, 'rulePriority' | 'traceId'>;
@@ -236,13 +240,17 @@ export class ProxyEngine {
       exclude: undefined,
       attempts: 0,
       resets: 0,
+      mayReuse: false,
+      retryOn: undefined,
     };
     this.attempt(exchange);
   }
 
   private attempt(x: Exchange): void {
     const now = this.options.clock.now();
-    const choice = chooseTarget(x.balancer, x.group, x.req.rawHeaders, this.options.stickinessSecret, { now, random: this.options.random, exclude: x.exclude });
+    const again = x.retryOn;
+    x.retryOn = undefined;
+    const choice = again ? { target: again } : chooseTarget(x.balancer, x.group, x.req.rawHeaders, this.options.stickinessSecret, { now, random: this.options.random, exclude: x.exclude });
     if (!choice) {
       // Nothing left to try: no registered targets at all is a 503, a failed retry a 502.
       const status = x.attempts === 0 ? 503 : 502;
@@ -253,6 +261,7 @@ export class ProxyEngine {
     const attrs = x.listener.loadBalancer.attributes;
     const target = choice.target;
     const pool = this.pools.get(target.address, target.port, attrs.connectTimeoutMs);
+    x.mayReuse = pool.pool.stats.free > 0;
     const attempt = new ForwardAttempt(this, x, target, pool, now);
     const idleMs = attrs.idleTimeoutSeconds * 1000;
     pool.pool.dispatch(
@@ -264,15 +273,18 @@ export class ProxyEngine {
   /** Called by a ForwardAttempt that failed before any response byte. */
   failed(x: Exchange, target: Target, err: Error & { code?: string }): void {
     const code = err.code ?? '';
-    // A reset may be the target closing a kept-alive connection just as it was reused: the first
-    // one in an exchange retries the same target; a second one counts against it.
+    // A reset on a kept-alive connection may be the target closing it just as it was reused: the
+    // first such one in an exchange retries the same target, uncounted. A reset on a fresh
+    // connection, or a second one, is the target's doing and counts against it at once (a target
+    // that resets everything must leave rotation, not be retried around forever).
     const reset = resetCodes.has(code);
-    const staleSuspect = reset && x.resets++ === 0;
+    const staleSuspect = reset && x.mayReuse && x.resets++ === 0;
     if (passiveCodes.has(code) || (reset && !staleSuspect)) this.options.health?.reportPassiveFailure(x.group.arn, target);
     this.metrics.targetConnectionError?.(x.group.arn, targetKey(target), code);
     if (x.res.destroyed) return;
     if (retriableCodes.has(code) && idempotent.has(x.req.method!) && !x.hasBody && x.attempts <= this.maxRetries) {
-      if (!staleSuspect) (x.exclude ??= new Set()).add(targetKey(target));
+      if (staleSuspect) x.retryOn = target;
+      else (x.exclude ??= new Set()).add(targetKey(target));
       this.metrics.retried?.(x.group.arn);
       this.attempt(x);
       return;
