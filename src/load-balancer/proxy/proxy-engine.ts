@@ -19,7 +19,7 @@ import { fixedResponse } from '../routing/fixed-response.js';
 import { redirectLocation } from '../routing/redirect.js';
 import { stripPort } from '../routing/rule-matcher.js';
 import { albErrorBody, albServer, sendAlbError } from './alb-response.js';
-import { classifyRequest, desyncVerdict } from './desync.js';
+import { classifyRequest, desyncVerdict, similarity } from './desync.js';
 import { forwardHeaders, responseHeaders } from './forward-headers.js';
 import { noMetrics, type ProxyMetrics, type RequestOutcome } from './proxy-metrics.js';
 import { ForwardAttempt } from './forward-attempt.js';
@@ -56,23 +56,28 @@ const resetCodes = new Set(['ECONNRESET', 'UND_ERR_SOCKET', 'EPIPE']);
 const timeoutCodes = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'BERTH_CONNECT_TIMEOUT']);
 
 /**
- * The common case, checked without allocating: HTTP/1.1, no space in the target, and at most one
- * framing header that is sound for the method. Node's strict parser has already refused invalid
- * header names and values, so anything else goes to the full classifier.
+ * The common case, checked without allocating: HTTP/1.x, no space in the target, no header name
+ * that merely resembles Transfer-Encoding or Content-Length, and at most one framing header that is
+ * sound for the method. Node's strict parser has already refused invalid header names, CTLs in
+ * values and in the target, so anything this does not pass goes to the full classifier.
  */
 function plainlyCompliant(req: http.IncomingMessage): boolean {
-  if (req.httpVersion !== '1.1' || req.url!.includes(' ')) return false;
+  const version = req.httpVersion;
+  if ((version !== '1.1' && version !== '1.0') || req.url!.includes(' ')) return false;
   const raw = req.rawHeaders;
   let framing = 0;
   for (let i = 0; i < raw.length; i += 2) {
     const n = raw[i]!;
+    // Shorter names cannot resemble either (the classifier's similarity needs every letter).
+    if (n.length < 14) continue;
     if ((n.length === 14 && n.toLowerCase() === 'content-length') || (n.length === 17 && n.toLowerCase() === 'transfer-encoding')) framing++;
+    else if (similarity('transfer-encoding', n) !== 'distant' || similarity('content-length', n) !== 'distant') return false;
   }
   if (framing === 0) return true;
-  if (framing > 1) return false;
+  if (framing > 1 || req.method === 'GET' || req.method === 'HEAD') return false;
   const te = req.headers['transfer-encoding'];
-  if (te !== undefined) return te === 'chunked';
-  return req.method !== 'GET' && req.method !== 'HEAD' && /^\d+$/.test(req.headers['content-length']!);
+  if (te !== undefined) return te === 'chunked' && version === '1.1';
+  return /^\d+$/.test(req.headers['content-length']!);
 }
 
 export class ConnectTimeout extends Error {
@@ -160,7 +165,7 @@ export class ProxyEngine {
   }
 
   private desync(req: http.IncomingMessage, listener: CompiledListener): 'allow' | 'allow-and-close' | 'block' {
-    const c = classifyRequest(req.method!, req.httpVersion, req.url!, req.rawHeaders);
+    const c = classifyRequest(req.method!, `HTTP/${req.httpVersion}`, req.url!, req.rawHeaders);
     return c.class === 'compliant' ? 'allow' : desyncVerdict(listener.loadBalancer.attributes.desyncMitigationMode, c.class);
   }
 
