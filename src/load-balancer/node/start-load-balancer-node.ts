@@ -73,7 +73,10 @@ export async function startLoadBalancerNode(options: StartLoadBalancerNodeOption
     random: options.random,
     stickinessSecret: options.stickinessSecret ?? randomBytes(32),
     metrics: fanOutMetrics(metrics, meter),
-    listenerOptions: { onConnection: (port, socket) => metrics.connectionOpened(port, socket) },
+    listenerOptions: {
+      onConnection: (port, socket) => metrics.connectionOpened(port, socket),
+      onShed: (port, reason, closed) => logger?.warn({ port, reason, closed }, 'listener shed client connections'),
+    },
     onTransition: (targetGroupArn, target, health) => {
       const report = { state: health.state, ...(health.reason ? { reason: health.reason } : {}), ...(health.description ? { description: health.description } : {}) };
       controlPlane.reportTargetHealth({ targetGroupArn, ...target }, report).catch((err) => logger?.warn({ err, targetGroupArn, target }, 'could not record target health'));
