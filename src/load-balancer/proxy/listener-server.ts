@@ -62,6 +62,11 @@ export interface ListenerServerOptions {
    * `fd-pressure` (an accept failed for want of file descriptors), with how many were closed.
    */
   readonly onShed?: (port: number, reason: 'limit' | 'fd-pressure', closed: number) => void;
+  /**
+   * Client connections all listeners together hold at most (the descriptor budget; read on each
+   * new connection, so it may follow a limit that changes). Default: no global bound.
+   */
+  readonly maxClientConnections?: () => number;
   /** The clock for the pressure window (default Date.now). */
   readonly now?: () => number;
 }
@@ -125,10 +130,16 @@ export class ListenerServer {
         return;
       }
       const limit = current?.loadBalancer.attributes.maxConnectionsPerListener ?? l.loadBalancer.attributes.maxConnectionsPerListener;
-      if (sockets.size >= limit || this.now() < this.pressureUntil) {
-        if (!evictIdle(sockets, busy)) {
+      // Over the listener's own limit, room comes from its own idle connections; over the
+      // process's descriptor budget (or just after running out), from any listener's.
+      const own = sockets.size >= limit;
+      const global = this.total() >= (this.options.maxClientConnections?.() ?? Infinity) || this.now() < this.pressureUntil;
+      if (own || global) {
+        const room = own ? evictIdle(sockets, busy) : this.evictAnyIdle();
+        // One connection closed either way: an idle one, or this one when every one is busy.
+        this.options.onShed?.(port, own ? 'limit' : 'fd-pressure', 1);
+        if (!room) {
           socket.destroy();
-          this.options.onShed?.(port, 'limit', 1);
           return;
         }
       }
@@ -198,6 +209,18 @@ export class ListenerServer {
       }
     }
     this.options.onShed?.(port, 'fd-pressure', closed);
+  }
+
+  private total(): number {
+    let n = 0;
+    for (const o of this.open.values()) n += o.sockets.size;
+    return n;
+  }
+
+  /** The oldest idle connection of the listener holding the most. */
+  private evictAnyIdle(): boolean {
+    const byLoad = [...this.open.values()].sort((a, b) => b.sockets.size - a.sockets.size);
+    return byLoad.some((o) => evictIdle(o.sockets, o.busy));
   }
 
   /** Open client connections on a listener (tests, metrics). */
