@@ -37,7 +37,6 @@ for (const method of ['GET', 'POST']) {
     // Active checks are far apart (30 s): only passive health can act within this test.
     const states = new Map<number, Target['state']>([[good.port, 'healthy'], [bad.port, 'healthy']]);
     const build = () => table({ port, groups: [tg('tg', [target(good.port, states.get(good.port)), target(bad.port, states.get(bad.port))])] });
-    // eslint-disable-next-line prefer-const
     let node: LoadBalancerNode | undefined;
     const updates: Promise<unknown>[] = [];
     node = new LoadBalancerNode({
