@@ -115,6 +115,8 @@ export interface LoadBalancerAttributes {
   readonly dropInvalidHeaderFields: boolean;
   /** Not an ALB attribute (fixed at 10 s there); configurable so tests need not wait. */
   readonly connectTimeoutMs: number;
+  /** Berth's `berth.listener.max_connections`: client connections one listener holds at most. */
+  readonly maxConnectionsPerListener: number;
 }
 
 export const defaultLoadBalancerAttributes: LoadBalancerAttributes = Object.freeze({
@@ -125,6 +127,7 @@ export const defaultLoadBalancerAttributes: LoadBalancerAttributes = Object.free
   preserveHostHeader: false,
   dropInvalidHeaderFields: false,
   connectTimeoutMs: 10_000,
+  maxConnectionsPerListener: 10_000,
 });
 
 export interface LoadBalancer {

@@ -86,3 +86,10 @@ test('ECS quotas: ECS defaults, flags and env twins, whole numbers only', () => 
   assert.throws(() => parseUpConfig(['--max-tasks-per-service', '-1'], {}), UsageError);
   assert.throws(() => parseUpConfig(['--max-containers-per-task-definition', '2.5'], {}), UsageError);
 });
+
+test('--allow-loopback-targets: on for a loopback API, opt-in elsewhere (flag or env)', () => {
+  assert.equal(parseUpConfig([], {}).allowLoopbackTargets, true);
+  assert.equal(parseUpConfig(['--host', '0.0.0.0'], {}).allowLoopbackTargets, false);
+  assert.equal(parseUpConfig(['--host', '0.0.0.0', '--allow-loopback-targets'], {}).allowLoopbackTargets, true);
+  assert.equal(parseUpConfig(['--host', '10.0.0.1'], { BERTH_ALLOW_LOOPBACK_TARGETS: '1' }).allowLoopbackTargets, true);
+});

@@ -41,6 +41,8 @@ export interface UpConfig {
   readonly agentHost: HostOptions;
   /** ECS's service quotas, enforced on the API (defaults: ECS's). */
   readonly ecsQuotas: EcsQuotas;
+  /** RegisterTargets accepts loopback `ip` targets; default on only when the API is on loopback. */
+  readonly allowLoopbackTargets: boolean;
 }
 
 export { UsageError };
@@ -68,6 +70,7 @@ const options = {
   'max-services-per-cluster': { type: 'string' },
   'max-containers-per-task-definition': { type: 'string' },
   'max-task-definition-kib': { type: 'string' },
+  'allow-loopback-targets': { type: 'boolean' },
   ...HOST_FLAGS,
 } as const;
 
@@ -152,6 +155,9 @@ export function parseUpConfig(argv: readonly string[], env: NodeJS.ProcessEnv): 
     containersPerTaskDefinition: quota('max-containers-per-task-definition', ECS_QUOTAS.containersPerTaskDefinition),
     taskDefinitionBytes: quota('max-task-definition-kib', ECS_QUOTAS.taskDefinitionBytes / 1024) * 1024,
   };
+  // Loopback ip targets let a load balancer proxy to this host's own services (the API among them):
+  // fine for a Berth only this host can reach, opt-in anywhere else.
+  const allowLoopbackTargets = isLoopback(host) || values['allow-loopback-targets'] === true || ['1', 'true'].includes(env.BERTH_ALLOW_LOOPBACK_TARGETS ?? '');
   const noDemo = values['no-demo'] === true || ['1', 'true'].includes(env.BERTH_NO_DEMO ?? '');
   return {
     dataDir: pick('data-dir') ?? './.berth',
@@ -173,5 +179,6 @@ export function parseUpConfig(argv: readonly string[], env: NodeJS.ProcessEnv): 
     internalAddress: ipv4(pick('internal-address') ?? '127.0.0.1', 'internal-address'),
     ecsQuotas,
     agentHost: parseHostFlags((f) => pick(f as keyof typeof options), values.attribute as string[] | undefined),
+    allowLoopbackTargets,
   };
 }

@@ -110,7 +110,7 @@ export async function startBerth(config: UpConfig, logger: Logger, options: Star
     const sealedBox = loadOrCreateSealedBox(join(dataDir, 'secrets.key'));
     const handlers = {
       ecs: createEcsHandlers({ ...handlerDeps, quotas: config.ecsQuotas }),
-      elbv2: createElbv2Handlers({ ...handlerDeps, checkListenerPort: lb.checkListenerPort }),
+      elbv2: createElbv2Handlers({ ...handlerDeps, checkListenerPort: lb.checkListenerPort, allowLoopbackTargets: config.allowLoopbackTargets }),
       ec2: createEc2Handlers(handlerDeps),
       sts: createStsHandlers(),
       ssm: createSsmHandlers({ store, sealedBox }),

@@ -71,7 +71,8 @@ export async function lbWorld(): Promise<LbWorld> {
   const random = seededRandom(11);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-lb-'));
   const lb = await startLoadBalancerNode({ store, clock: systemClock, random, dataDir, debounceMs: 10, connectTimeoutMs: 1000, accessLogFlushMs: 50 });
-  const deps = { store, clock: systemClock, random, checkListenerPort: lb.checkListenerPort };
+  // The upstreams listen on 127.0.0.1, as under `berth up` on loopback.
+  const deps = { store, clock: systemClock, random, checkListenerPort: lb.checkListenerPort, allowLoopbackTargets: true };
   const app = await createApiServer({ handlers: { ecs: {}, elbv2: createElbv2Handlers(deps), ec2: createEc2Handlers(deps) }, plugins: [lb.metricsPlugin] });
   const endpoint = await app.listen({ host: '127.0.0.1', port: 0 });
   const elbc = elbv2Client(endpoint, { maxAttempts: 1 });

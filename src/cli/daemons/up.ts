@@ -22,6 +22,7 @@ export const UP_FLAGS_HELP = `berth up / berth server flags (each has an env twi
   --no-demo             do not create the demo stack on first start (up only)
   --web-root DIR        serve this console build instead of the package's dist/web
   --internal-address IP where internal load balancers listen (default 127.0.0.1; internet-facing: 0.0.0.0)
+  --allow-loopback-targets  RegisterTargets accepts 127.0.0.0/8 and ::1 ip targets (default: on when --host is loopback)
   --log-level LEVEL     pino level (default info)
   --max-tasks-per-service N               largest desiredCount (default 5000, ECS's quota)
   --max-services-per-cluster N            services per cluster (default 5000, ECS's quota)

@@ -92,6 +92,6 @@ describe('targets', () => {
     await rejects(reg([]), 'ValidationError');
     const ipTg = await f.tg('ips', { TargetType: 'ip' });
     await rejects(f.elb('RegisterTargets', { TargetGroupArn: ipTg.TargetGroupArn, Targets: [{ Id: 'i-1' }] }), 'InvalidTarget');
-    await f.elb('RegisterTargets', { TargetGroupArn: ipTg.TargetGroupArn, Targets: [{ Id: '127.0.0.1', Port: 8080 }] });
+    await f.elb('RegisterTargets', { TargetGroupArn: ipTg.TargetGroupArn, Targets: [{ Id: '10.0.0.1', Port: 8080 }] });
   });
 });

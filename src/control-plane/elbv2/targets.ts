@@ -4,6 +4,7 @@ import { AwsError } from '../../domain/aws-error.js';
 import { keys } from '../../domain/keys.js';
 import {
   describeTarget,
+  ipTargetProblem,
   newRegistration,
   notRegistered,
   registrationExpired,
@@ -48,7 +49,13 @@ export function targetHandlers(deps: Elbv2Deps): ServiceHandlers {
         const now = clock.now();
         const current = (await listAll<TargetRecord>(store, keys.targetsOf(tgId))).filter((r) => !registrationExpired(r.value, now));
         let count = current.length;
-        for (const t of wanted(tg, input.Targets)) {
+        const targets = wanted(tg, input.Targets);
+        // Only registration is refused: a target registered before the rule can still be removed.
+        for (const t of targets) {
+          const problem = tg.TargetType === 'ip' ? ipTargetProblem(t.Id, deps.allowLoopbackTargets ?? false) : undefined;
+          if (problem !== undefined) throw new AwsError('InvalidTarget', problem);
+        }
+        for (const t of targets) {
           const key = keys.target(tgId, t.Id, t.Port);
           const existing = await tx.get<TargetRecord>(key);
           const live = existing && !registrationExpired(existing, now);

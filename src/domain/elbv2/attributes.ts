@@ -75,6 +75,8 @@ export const loadBalancerAttributeCatalogue: AttributeCatalogue = {
   'routing.http2.enabled': { defaultValue: 'true', check: bool },
   'waf.fail_open.enabled': { defaultValue: 'false', check: bool },
   'zonal_shift.config.enabled': { defaultValue: 'false', check: bool },
+  // Berth's own (docs/differences.md): client connections one listener holds at most.
+  'berth.listener.max_connections': { defaultValue: '10000', check: int(1, 1_000_000) },
 };
 
 /**

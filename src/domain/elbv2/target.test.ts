@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { describeTarget, newRegistration, registrationExpired, startDraining } from './target.js';
+import { describeTarget, ipTargetProblem, newRegistration, registrationExpired, startDraining } from './target.js';
 
 const inUse = { LoadBalancerArns: ['lb'], HealthCheckEnabled: true, HealthCheckPort: 'traffic-port' };
 
@@ -50,4 +50,21 @@ describe('target health derivation', () => {
     const d = startDraining(reg, t0, 5);
     assert.equal(describeTarget(d, { ...inUse, HealthCheckEnabled: false }, t0).TargetHealth.State, 'draining');
   });
+});
+
+test('ip targets: loopback only when allowed; link-local, unspecified, broadcast and multicast never', () => {
+  for (const ok of ['10.0.0.7', '192.168.1.2', '172.16.0.1', '100.64.0.1', 'fd00::1', '2001:db8::1']) assert.equal(ipTargetProblem(ok, false), undefined, ok);
+  for (const lo of ['127.0.0.1', '127.255.0.9', '::1', '::ffff:127.0.0.1']) {
+    assert.match(ipTargetProblem(lo, false)!, new RegExp(`^The IP address '${lo.replaceAll('.', '\\.')}' is not a valid target: loopback`), lo);
+    assert.equal(ipTargetProblem(lo, true), undefined, lo);
+  }
+  const never: Array<[string, string]> = [
+    ['169.254.169.254', 'link-local'], ['169.254.0.1', 'link-local'], ['fe80::1', 'link-local'], ['::ffff:169.254.169.254', 'link-local'],
+    ['0.0.0.0', 'unspecified'], ['0.1.2.3', 'unspecified'], ['::', 'unspecified'],
+    ['255.255.255.255', 'broadcast'], ['224.0.0.1', 'multicast'], ['ff02::1', 'multicast'],
+  ];
+  for (const [ip, kind] of never) {
+    for (const allow of [false, true]) assert.match(ipTargetProblem(ip, allow) ?? '', new RegExp(`: ${kind} addresses cannot be registered$`), `${ip} allow=${allow}`);
+  }
+  assert.match(ipTargetProblem('300.1.1.1', true)!, /not a valid IPv4 or IPv6 address/);
 });

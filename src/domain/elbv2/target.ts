@@ -3,6 +3,7 @@
  * ports is two targets. The control plane creates and drains these; the health checker writes
  * `state`, `reason` and `description` as checks pass and fail.
  */
+import { BlockList, isIP } from 'node:net';
 import type { TargetGroupRecord } from './target-group.js';
 
 export type TargetState = 'initial' | 'healthy' | 'unhealthy' | 'draining' | 'unavailable';
@@ -108,4 +109,50 @@ export function newRegistration(tgArn: string, id: string, port: number, az: str
 export function startDraining(t: TargetRecord, now: number, delaySeconds: number): TargetRecord {
   const { reason: _r, description: _d, drainedAt: _x, ...rest } = t;
   return { ...rest, state: 'draining', drainingSince: now, drainUntil: now + delaySeconds * 1000 };
+}
+
+/**
+ * Why an `ip` target's address cannot be registered, or undefined when it can. ALB takes only
+ * addresses a target can really have: not loopback, link-local (169.254.169.254 is the cloud
+ * metadata service), unspecified, broadcast or multicast. Berth's one exception is loopback when
+ * `allowLoopback` (local development, where tasks listen on 127.0.0.1); the others stay refused, so
+ * an internet-facing load balancer can never be pointed at the metadata service or at itself.
+ * IPv4-mapped IPv6 addresses (::ffff:a.b.c.d) are judged as the IPv4 address they carry.
+ */
+export function ipTargetProblem(ip: string, allowLoopback: boolean): string | undefined {
+  const family = isIP(ip);
+  if (family === 0) return `The IP address '${ip}' is not a valid IPv4 or IPv6 address`;
+  const mapped = family === 6 ? /^::ffff:(\d+\.\d+\.\d+\.\d+)$/i.exec(ip)?.[1] : undefined;
+  const v4 = family === 4 ? ip : mapped;
+  const kind = v4 !== undefined ? rangeOf(refusedV4, v4, 'ipv4') : rangeOf(refusedV6, ip, 'ipv6');
+  if (kind === undefined || (kind === 'loopback' && allowLoopback)) return undefined;
+  return `The IP address '${ip}' is not a valid target: ${kind} addresses cannot be registered`;
+}
+
+type RefusedKind = 'loopback' | 'link-local' | 'unspecified' | 'broadcast' | 'multicast';
+
+function ranges(type: 'ipv4' | 'ipv6', list: Array<[string, number, RefusedKind]>): Array<[BlockList, RefusedKind]> {
+  return list.map(([net, prefix, kind]) => {
+    const b = new BlockList();
+    b.addSubnet(net, prefix, type);
+    return [b, kind];
+  });
+}
+
+const refusedV4 = ranges('ipv4', [
+  ['127.0.0.0', 8, 'loopback'],
+  ['169.254.0.0', 16, 'link-local'],
+  ['0.0.0.0', 8, 'unspecified'],
+  ['255.255.255.255', 32, 'broadcast'],
+  ['224.0.0.0', 4, 'multicast'],
+]);
+const refusedV6 = ranges('ipv6', [
+  ['::1', 128, 'loopback'],
+  ['fe80::', 10, 'link-local'],
+  ['::', 128, 'unspecified'],
+  ['ff00::', 8, 'multicast'],
+]);
+
+function rangeOf(list: ReadonlyArray<[BlockList, RefusedKind]>, ip: string, type: 'ipv4' | 'ipv6'): RefusedKind | undefined {
+  return list.find(([b]) => b.check(ip, type))?.[1];
 }

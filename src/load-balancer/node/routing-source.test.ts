@@ -35,14 +35,14 @@ describe('routingInputFromRecords', () => {
   test('attributes map to the typed snapshot', () => {
     const input = routingInputFromRecords(
       records({
-        loadBalancers: [lb({ attributes: { 'idle_timeout.timeout_seconds': '7', 'routing.http.desync_mitigation_mode': 'strictest', 'routing.http.xff_header_processing.mode': 'remove', 'routing.http.preserve_host_header.enabled': 'true', 'routing.http.xff_client_port.enabled': 'true' } })],
+        loadBalancers: [lb({ attributes: { 'idle_timeout.timeout_seconds': '7', 'routing.http.desync_mitigation_mode': 'strictest', 'routing.http.xff_header_processing.mode': 'remove', 'routing.http.preserve_host_header.enabled': 'true', 'routing.http.xff_client_port.enabled': 'true', 'berth.listener.max_connections': '300' } })],
         targetGroups: [tg({ attributes: { 'stickiness.enabled': 'true', 'stickiness.type': 'app_cookie', 'stickiness.app_cookie.cookie_name': 'SID', 'stickiness.app_cookie.duration_seconds': '60', 'load_balancing.algorithm.type': 'weighted_random', 'slow_start.duration_seconds': '30', 'deregistration_delay.timeout_seconds': '5', 'target_group_health.unhealthy_state_routing.minimum_healthy_targets.count': '2' } })],
       }),
       0,
       { connectTimeoutMs: 500 },
     );
     const a = input.loadBalancers[0]!.attributes;
-    assert.deepEqual(a, { idleTimeoutSeconds: 7, desyncMitigationMode: 'strictest', xffHeaderProcessingMode: 'remove', xffClientPortEnabled: true, preserveHostHeader: true, dropInvalidHeaderFields: false, connectTimeoutMs: 500 });
+    assert.deepEqual(a, { idleTimeoutSeconds: 7, desyncMitigationMode: 'strictest', xffHeaderProcessingMode: 'remove', xffClientPortEnabled: true, preserveHostHeader: true, dropInvalidHeaderFields: false, connectTimeoutMs: 500, maxConnectionsPerListener: 300 });
     const g = input.targetGroups[0]!;
     assert.deepEqual(g.stickiness, { enabled: true, type: 'app_cookie', durationSeconds: 60, appCookieName: 'SID' });
     assert.equal(g.algorithm, 'weighted_random');

@@ -67,6 +67,7 @@ function lbAttributes(stored: Record<string, string>, connectTimeoutMs: number):
     preserveHostHeader: a['routing.http.preserve_host_header.enabled'] === 'true',
     dropInvalidHeaderFields: a['routing.http.drop_invalid_header_fields.enabled'] === 'true',
     connectTimeoutMs,
+    maxConnectionsPerListener: Number(a['berth.listener.max_connections']) || defaultLoadBalancerAttributes.maxConnectionsPerListener,
   };
 }
 

@@ -15,6 +15,7 @@ import type { Store } from '../../store/store.js';
 import type { Clock } from '../../platform/clock.js';
 import type { Random } from '../../platform/random.js';
 import type { Logger } from '../../platform/logger.js';
+import { watchDescriptorBudget } from './descriptor-budget.js';
 import { buildRoutingTable } from '../routing-table.js';
 import { LoadBalancerNode } from '../load-balancer-node.js';
 import { AccessLog } from './access-log.js';
@@ -67,13 +68,30 @@ export async function startLoadBalancerNode(options: StartLoadBalancerNodeOption
   const metrics = new PrometheusMetrics();
   const meter = new TrafficMeter(clock);
   const accessLog = new AccessLog(path.join(options.dataDir, 'access-logs'), options.accessLogFlushMs);
+  const descriptors = watchDescriptorBudget();
+  // Shedding is logged once per listener and reason every 10 s, with how many were closed since.
+  const shedLog = new Map<string, { at: number; closed: number }>();
+  const onShed = (port: number, reason: 'limit' | 'fd-pressure', closed: number): void => {
+    const key = `${port}:${reason}`;
+    const entry = shedLog.get(key) ?? { at: -Infinity, closed: 0 };
+    entry.closed += closed;
+    shedLog.set(key, entry);
+    if (clock.now() - entry.at < 10_000) return;
+    logger?.warn({ port, reason, closed: entry.closed, budget: descriptors.current() }, 'listener shed client connections');
+    entry.at = clock.now();
+    entry.closed = 0;
+  };
   const node: LoadBalancerNode = new LoadBalancerNode({
     initial: buildRoutingTable({ loadBalancers: [], listeners: [], targetGroups: [] }),
     clock,
     random: options.random,
     stickinessSecret: options.stickinessSecret ?? randomBytes(32),
     metrics: fanOutMetrics(metrics, meter),
-    listenerOptions: { onConnection: (port, socket) => metrics.connectionOpened(port, socket) },
+    listenerOptions: {
+      onConnection: (port, socket) => metrics.connectionOpened(port, socket),
+      onShed,
+      maxClientConnections: descriptors.current,
+    },
     onTransition: (targetGroupArn, target, health) => {
       const report = { state: health.state, ...(health.reason ? { reason: health.reason } : {}), ...(health.description ? { description: health.description } : {}) };
       controlPlane.reportTargetHealth({ targetGroupArn, ...target }, report).catch((err) => logger?.warn({ err, targetGroupArn, target }, 'could not record target health'));
@@ -109,6 +127,7 @@ export async function startLoadBalancerNode(options: StartLoadBalancerNodeOption
     accessLog,
     traffic: { snapshot: () => meter.snapshot(node.table(), (t) => node.engine.pools.inFlight(t.address, t.port)) },
     async stop() {
+      descriptors.stop();
       feed.stop();
       await node.close();
       await accessLog.close();

@@ -4,6 +4,14 @@
  * A port already taken is reported as a ListenerBindError, never a crash. Connections from
  * addresses the load balancer's security groups do not allow on that port are dropped on accept.
  * Parser errors (smuggling attempts, oversized headers) become ALB 400s and the connection closes.
+ *
+ * Connections are bounded so that idle sockets cannot exhaust the process's file descriptors (an
+ * internet-facing listener binds 0.0.0.0: anyone can open them). Each listener holds at most the
+ * load balancer's `berth.listener.max_connections`; at the limit a new connection evicts the oldest
+ * idle one (no request in flight), or is closed at once when every one is busy. When an accept fails
+ * for want of descriptors (EMFILE/ENFILE, which would otherwise be an uncaught 'error'), every
+ * listener sheds its idle connections and, for a short while, admits a new connection only in
+ * exchange for an idle one.
  */
 import http from 'node:http';
 import type { Socket } from 'node:net';
@@ -33,7 +41,14 @@ export interface ApplyResult {
 interface Open {
   readonly server: http.Server;
   readonly bindAddress: string;
+  /** Accepted client connections, oldest first. */
+  readonly sockets: Set<Socket>;
+  /** Those with a request (or an upgraded stream) in progress. */
+  readonly busy: Set<Socket>;
 }
+
+/** How long after a descriptor shortage new connections must take an idle one's place. */
+const pressureMs = 2000;
 
 export interface ListenerServerOptions {
   /** Client connections idle longer than this are closed (ms); the ALB default is 60 s. */
@@ -42,10 +57,23 @@ export interface ListenerServerOptions {
   readonly onDenied?: (port: number, address: string | undefined) => void;
   /** Called for each accepted client connection (metrics count open ones until the socket closes). */
   readonly onConnection?: (port: number, socket: Socket) => void;
+  /**
+   * Called when connections are shed: `limit` (a listener at its maximum refused a new one),
+   * `fd-pressure` (an accept failed for want of file descriptors), with how many were closed.
+   */
+  readonly onShed?: (port: number, reason: 'limit' | 'fd-pressure', closed: number) => void;
+  /**
+   * Client connections all listeners together hold at most (the descriptor budget; read on each
+   * new connection, so it may follow a limit that changes). Default: no global bound.
+   */
+  readonly maxClientConnections?: () => number;
+  /** The clock for the pressure window (default Date.now). */
+  readonly now?: () => number;
 }
 
 export class ListenerServer {
   private readonly open = new Map<number, Open>();
+  private pressureUntil = 0;
 
   constructor(
     private readonly engine: ProxyEngine,
@@ -92,6 +120,8 @@ export class ListenerServer {
       requestTimeout: 0,
       headersTimeout: l.loadBalancer.attributes.idleTimeoutSeconds * 1000,
     });
+    const sockets = new Set<Socket>();
+    const busy = new Set<Socket>();
     server.on('connection', (socket: Socket) => {
       const current = this.engine.table().listeners.get(port);
       if (current?.allowed && !anyCidrContains(current.allowed, socket.remoteAddress)) {
@@ -99,10 +129,37 @@ export class ListenerServer {
         socket.destroy();
         return;
       }
+      const limit = current?.loadBalancer.attributes.maxConnectionsPerListener ?? l.loadBalancer.attributes.maxConnectionsPerListener;
+      // Over the listener's own limit, room comes from its own idle connections; over the
+      // process's descriptor budget (or just after running out), from any listener's.
+      const own = sockets.size >= limit;
+      const global = this.total() >= (this.options.maxClientConnections?.() ?? Infinity) || this.now() < this.pressureUntil;
+      if (own || global) {
+        const room = own ? evictIdle(sockets, busy) : this.evictAnyIdle();
+        // One connection closed either way: an idle one, or this one when every one is busy.
+        this.options.onShed?.(port, own ? 'limit' : 'fd-pressure', 1);
+        if (!room) {
+          socket.destroy();
+          return;
+        }
+      }
+      sockets.add(socket);
+      socket.once('close', () => {
+        sockets.delete(socket);
+        busy.delete(socket);
+      });
       this.options.onConnection?.(port, socket);
     });
-    server.on('request', (req, res) => this.engine.handleRequest(req, res, port));
-    server.on('upgrade', (req, socket, head) => this.engine.handleUpgrade(req, socket, head, port));
+    server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
+      const socket = req.socket;
+      busy.add(socket);
+      res.once('close', () => busy.delete(socket));
+      this.engine.handleRequest(req, res, port);
+    });
+    server.on('upgrade', (req, socket, head) => {
+      busy.add(socket as Socket);
+      this.engine.handleUpgrade(req, socket, head, port);
+    });
     server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
       if (err.code === 'ECONNRESET' || !socket.writable) {
         socket.destroy();
@@ -126,10 +183,49 @@ export class ListenerServer {
       server.once('error', fail);
       server.listen(port, l.bindAddress, () => {
         server.off('error', fail);
-        this.open.set(port, { server, bindAddress: l.bindAddress });
+        // After listen, errors come from accept; unhandled they would end the process.
+        server.on('error', (err: NodeJS.ErrnoException) => {
+          if (err.code === 'EMFILE' || err.code === 'ENFILE') this.shedForDescriptors(port);
+        });
+        this.open.set(port, { server, bindAddress: l.bindAddress, sockets, busy });
         resolve();
       });
     });
+  }
+
+  private now(): number {
+    return (this.options.now ?? Date.now)();
+  }
+
+  /** Out of descriptors: close every idle client connection on every listener, and hold the count for a while. */
+  private shedForDescriptors(port: number): void {
+    this.pressureUntil = this.now() + pressureMs;
+    let closed = 0;
+    for (const o of this.open.values()) {
+      for (const s of [...o.sockets]) {
+        if (o.busy.has(s)) continue;
+        s.destroy();
+        closed++;
+      }
+    }
+    this.options.onShed?.(port, 'fd-pressure', closed);
+  }
+
+  private total(): number {
+    let n = 0;
+    for (const o of this.open.values()) n += o.sockets.size;
+    return n;
+  }
+
+  /** The oldest idle connection of the listener holding the most. */
+  private evictAnyIdle(): boolean {
+    const byLoad = [...this.open.values()].sort((a, b) => b.sockets.size - a.sockets.size);
+    return byLoad.some((o) => evictIdle(o.sockets, o.busy));
+  }
+
+  /** Open client connections on a listener (tests, metrics). */
+  connections(port: number): number {
+    return this.open.get(port)?.sockets.size ?? 0;
   }
 
   private closeOne(port: number): Promise<void> {
@@ -147,4 +243,15 @@ export class ListenerServer {
   async close(): Promise<void> {
     await Promise.all([...this.open.keys()].map((p) => this.closeOne(p)));
   }
+}
+
+/** Closes the oldest connection with nothing in flight; false when every one is busy. */
+function evictIdle(sockets: Set<Socket>, busy: Set<Socket>): boolean {
+  for (const s of sockets) {
+    if (busy.has(s)) continue;
+    sockets.delete(s);
+    s.destroy();
+    return true;
+  }
+  return false;
 }

@@ -19,7 +19,7 @@ import { fixedResponse } from '../routing/fixed-response.js';
 import { redirectLocation } from '../routing/redirect.js';
 import { stripPort } from '../routing/rule-matcher.js';
 import { albErrorBody, albServer, sendAlbError } from './alb-response.js';
-import { classifyRequest, desyncVerdict } from './desync.js';
+import { classifyRequest, desyncVerdict, similarity } from './desync.js';
 import { forwardHeaders, responseHeaders } from './forward-headers.js';
 import { noMetrics, type ProxyMetrics, type RequestOutcome } from './proxy-metrics.js';
 import { ForwardAttempt } from './forward-attempt.js';
@@ -56,23 +56,28 @@ const resetCodes = new Set(['ECONNRESET', 'UND_ERR_SOCKET', 'EPIPE']);
 const timeoutCodes = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'BERTH_CONNECT_TIMEOUT']);
 
 /**
- * The common case, checked without allocating: HTTP/1.1, no space in the target, and at most one
- * framing header that is sound for the method. Node's strict parser has already refused invalid
- * header names and values, so anything else goes to the full classifier.
+ * The common case, checked without allocating: HTTP/1.x, no space in the target, no header name
+ * that merely resembles Transfer-Encoding or Content-Length, and at most one framing header that is
+ * sound for the method. Node's strict parser has already refused invalid header names, CTLs in
+ * values and in the target, so anything this does not pass goes to the full classifier.
  */
 function plainlyCompliant(req: http.IncomingMessage): boolean {
-  if (req.httpVersion !== '1.1' || req.url!.includes(' ')) return false;
+  const version = req.httpVersion;
+  if ((version !== '1.1' && version !== '1.0') || req.url!.includes(' ')) return false;
   const raw = req.rawHeaders;
   let framing = 0;
   for (let i = 0; i < raw.length; i += 2) {
     const n = raw[i]!;
+    // Shorter names cannot resemble either (the classifier's similarity needs every letter).
+    if (n.length < 14) continue;
     if ((n.length === 14 && n.toLowerCase() === 'content-length') || (n.length === 17 && n.toLowerCase() === 'transfer-encoding')) framing++;
+    else if (similarity('transfer-encoding', n) !== 'distant' || similarity('content-length', n) !== 'distant') return false;
   }
   if (framing === 0) return true;
-  if (framing > 1) return false;
+  if (framing > 1 || req.method === 'GET' || req.method === 'HEAD') return false;
   const te = req.headers['transfer-encoding'];
-  if (te !== undefined) return te === 'chunked';
-  return req.method !== 'GET' && req.method !== 'HEAD' && /^\d+$/.test(req.headers['content-length']!);
+  if (te !== undefined) return te === 'chunked' && version === '1.1';
+  return /^\d+$/.test(req.headers['content-length']!);
 }
 
 export class ConnectTimeout extends Error {
@@ -98,6 +103,10 @@ export interface Exchange {
   exclude: Set<string> | undefined;
   attempts: number;
   resets: number;
+  /** The current attempt may run on a kept-alive connection (its pool had an idle one). */
+  mayReuse: boolean;
+  /** Set after a reset on a possibly stale connection: the next attempt goes to this target again. */
+  retryOn: Target | undefined;
 }
 
 type LogFacts = Pick<RequestOutcome, 'rulePriority' | 'traceId'>;
@@ -156,7 +165,7 @@ export class ProxyEngine {
   }
 
   private desync(req: http.IncomingMessage, listener: CompiledListener): 'allow' | 'allow-and-close' | 'block' {
-    const c = classifyRequest(req.method!, req.httpVersion, req.url!, req.rawHeaders);
+    const c = classifyRequest(req.method!, `HTTP/${req.httpVersion}`, req.url!, req.rawHeaders);
     return c.class === 'compliant' ? 'allow' : desyncVerdict(listener.loadBalancer.attributes.desyncMitigationMode, c.class);
   }
 
@@ -236,13 +245,17 @@ export class ProxyEngine {
       exclude: undefined,
       attempts: 0,
       resets: 0,
+      mayReuse: false,
+      retryOn: undefined,
     };
     this.attempt(exchange);
   }
 
   private attempt(x: Exchange): void {
     const now = this.options.clock.now();
-    const choice = chooseTarget(x.balancer, x.group, x.req.rawHeaders, this.options.stickinessSecret, { now, random: this.options.random, exclude: x.exclude });
+    const again = x.retryOn;
+    x.retryOn = undefined;
+    const choice = again ? { target: again } : chooseTarget(x.balancer, x.group, x.req.rawHeaders, this.options.stickinessSecret, { now, random: this.options.random, exclude: x.exclude });
     if (!choice) {
       // Nothing left to try: no registered targets at all is a 503, a failed retry a 502.
       const status = x.attempts === 0 ? 503 : 502;
@@ -253,6 +266,7 @@ export class ProxyEngine {
     const attrs = x.listener.loadBalancer.attributes;
     const target = choice.target;
     const pool = this.pools.get(target.address, target.port, attrs.connectTimeoutMs);
+    x.mayReuse = pool.pool.stats.free > 0;
     const attempt = new ForwardAttempt(this, x, target, pool, now);
     const idleMs = attrs.idleTimeoutSeconds * 1000;
     pool.pool.dispatch(
@@ -264,15 +278,18 @@ export class ProxyEngine {
   /** Called by a ForwardAttempt that failed before any response byte. */
   failed(x: Exchange, target: Target, err: Error & { code?: string }): void {
     const code = err.code ?? '';
-    // A reset may be the target closing a kept-alive connection just as it was reused: the first
-    // one in an exchange retries the same target; a second one counts against it.
+    // A reset on a kept-alive connection may be the target closing it just as it was reused: the
+    // first such one in an exchange retries the same target, uncounted. A reset on a fresh
+    // connection, or a second one, is the target's doing and counts against it at once (a target
+    // that resets everything must leave rotation, not be retried around forever).
     const reset = resetCodes.has(code);
-    const staleSuspect = reset && x.resets++ === 0;
+    const staleSuspect = reset && x.mayReuse && x.resets++ === 0;
     if (passiveCodes.has(code) || (reset && !staleSuspect)) this.options.health?.reportPassiveFailure(x.group.arn, target);
     this.metrics.targetConnectionError?.(x.group.arn, targetKey(target), code);
     if (x.res.destroyed) return;
     if (retriableCodes.has(code) && idempotent.has(x.req.method!) && !x.hasBody && x.attempts <= this.maxRetries) {
-      if (!staleSuspect) (x.exclude ??= new Set()).add(targetKey(target));
+      if (staleSuspect) x.retryOn = target;
+      else (x.exclude ??= new Set()).add(targetKey(target));
       this.metrics.retried?.(x.group.arn);
       this.attempt(x);
       return;
