@@ -63,7 +63,9 @@ export function decideDaemon(input: DaemonInput): DaemonDecision {
       // One per instance: keep the healthiest, then the oldest.
       const keep = primary.slice().sort((a, b) => Number(b.healthy) - Number(a.healthy) || a.task.createdAt - b.task.createdAt)[0]!;
       for (const v of primary) if (v !== keep) add(v, 'scale-in');
-      for (const v of old) add(v, 'deployment');
+      // An old task beside a healthy new one is redundant; beside one not yet healthy it still counts.
+      if (keep.healthy) for (const v of old) add(v, 'deployment');
+      else if (old.length > 0 && !input.halted) rollover.push({ arn, old });
     } else if (old.length > 0 && !input.halted) rollover.push({ arn, old });
   }
 
