@@ -57,7 +57,7 @@ const VOLUMES = 'volumes are not implemented yet (a host or docker.sock mount wo
 const SECRETS = 'Secrets Manager, SSM Parameter Store and S3 are not reachable from Berth';
 const LOGS = 'container logs stay on the host (berth logs); log drivers are not implemented yet';
 const ELASTIC_INFERENCE = 'Elastic Inference and GPUs are not available';
-const DAEMON = 'the DAEMON scheduling strategy is not implemented yet (it would run no task)';
+const MANAGED_DAEMONS = 'the daemonName filter (ECS managed daemons) is not implemented';
 
 const TASK_OVERRIDE: Record<string, Support> = {
   overrides: H,
@@ -254,7 +254,7 @@ export const FIELD_SUPPORT: Readonly<Record<ServiceName, Readonly<Record<string,
       clientToken: H,
       launchType: honoured('EC2 or EXTERNAL'),
       role: noop(IAM),
-      schedulingStrategy: refused(DAEMON, { values: ['DAEMON'] }),
+      schedulingStrategy: honoured('REPLICA, or DAEMON: one task on each ACTIVE instance matching the placement constraints'),
       tags: H,
     },
     UpdateService: {
@@ -294,7 +294,7 @@ export const FIELD_SUPPORT: Readonly<Record<ServiceName, Readonly<Record<string,
       serviceName: H,
       desiredStatus: H,
       launchType: H,
-      daemonName: refused(DAEMON),
+      daemonName: refused(MANAGED_DAEMONS),
     },
     RegisterContainerInstance: {
       cluster: H,

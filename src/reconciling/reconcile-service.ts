@@ -6,7 +6,8 @@
 import type { Deployment, ServiceRecord, TaskRecord } from '../domain/ecs/records.js';
 import { newDeploymentId, newResourceId } from '../domain/ecs/ids.js';
 import { evaluateBreaker } from './circuit-breaker.js';
-import { decideRollout, defaultScaleIn } from './rollout.js';
+import { decideRollout, defaultScaleIn, type RolloutDecision } from './rollout.js';
+import { decideDaemon } from './daemon-rollout.js';
 import { appendEvents, serviceEventText as say } from './service-event.js';
 import { resolveOptions, type ReconcileInput, type ServicePlan, type ServiceUpdate } from './service-plan.js';
 import { failedToStart, startBackoff } from './start-backoff.js';
@@ -70,6 +71,7 @@ export function reconcileService(input: ReconcileInput): ServicePlan {
   let lastCompleted = svc.lastCompletedTaskDefinition;
   let lastRevision = svc.lastCompletedRevision;
   let restored: ServiceRevision | undefined;
+  let desiredCount = svc.desiredCount;
 
   if (svc.status === 'DRAINING') {
     for (const v of live) b.stop(v, 'ServiceSchedulerInitiated', 'Service is being deleted', {});
@@ -139,7 +141,27 @@ export function reconcileService(input: ReconcileInput): ServicePlan {
       b.say(say.unableToStart(svc.serviceName));
     }
     const healthyOf = new Map(live.map((v) => [v.task.taskArn, v.healthy]));
-    const decision = decideRollout({
+    const canStart = primary !== undefined && !halted && !throttled && primary.rolloutState !== 'FAILED';
+    let startOn: string[] | undefined;
+    let decision: Pick<RolloutDecision, 'stop' | 'start' | 'stuck'>;
+    if (svc.schedulingStrategy === 'DAEMON') {
+      // One task per eligible instance; desiredCount is derived from them, as ECS shows it.
+      const eligible = input.daemonInstances ?? input.instances.filter((i) => i.status === 'ACTIVE').map((i) => i.containerInstanceArn);
+      const d = decideDaemon({
+        eligible,
+        minimumHealthyPercent: svc.deploymentConfiguration.minimumHealthyPercent,
+        primary: rest.filter(isPrimary),
+        old,
+        failing,
+        alive,
+        canStart,
+        halted,
+      });
+      desiredCount = d.desired;
+      if (primary && primary.desiredCount !== d.desired) Object.assign(primary, { desiredCount: d.desired, updatedAt: now });
+      startOn = d.startOn.slice(0, opts.maxStartsPerPass);
+      decision = { stop: d.stop, start: d.startOn.length, stuck: d.stuck };
+    } else decision = decideRollout({
       desired: primary?.desiredCount ?? 0,
       maximumPercent: svc.deploymentConfiguration.maximumPercent,
       minimumHealthyPercent: svc.deploymentConfiguration.minimumHealthyPercent,
@@ -147,7 +169,7 @@ export function reconcileService(input: ReconcileInput): ServicePlan {
       old,
       failing,
       displaced: rest.filter((v) => isPrimary(v) && drainingHost(v)),
-      canStart: primary !== undefined && !halted && !throttled && primary.rolloutState !== 'FAILED',
+      canStart,
       halted,
       // The placement strategy's choice (if given) sees the candidates in the default order, so on
       // any one instance it still stops the not-healthy, then the newest, first.
@@ -193,7 +215,12 @@ export function reconcileService(input: ReconcileInput): ServicePlan {
     // Bounded work per pass whatever desiredCount says: the rest start in the passes that follow.
     const starting = Math.min(decision.start, opts.maxStartsPerPass);
     if (starting < decision.start) b.moreToStart();
-    if (primary && starting > 0) {
+    if (primary && startOn) {
+      // A daemon's starts name their instance: one task each, placed there or nowhere.
+      for (const instanceArn of startOn) {
+        b.start({ deploymentId: primary.id, taskDefinition: primary.taskDefinition, count: 1, taskIds: [newResourceId(input.random)], startedBy: primary.id, group: `service:${svc.serviceName}`, instanceArn });
+      }
+    } else if (primary && starting > 0) {
       const taskIds = Array.from({ length: starting }, () => newResourceId(input.random));
       b.start({ deploymentId: primary.id, taskDefinition: primary.taskDefinition, count: starting, taskIds, startedBy: primary.id, group: `service:${svc.serviceName}` });
     }
@@ -258,6 +285,7 @@ export function reconcileService(input: ReconcileInput): ServicePlan {
     ...(lastRevision !== undefined ? { lastCompletedRevision: lastRevision } : {}),
     ...(restored ? { restore: restored } : {}),
     ...(left.length > 0 ? { left } : {}),
+    ...(svc.schedulingStrategy === 'DAEMON' ? { desiredCount } : {}),
   };
   const before: ServiceUpdate = {
     status: svc.status,
@@ -268,6 +296,7 @@ export function reconcileService(input: ReconcileInput): ServicePlan {
     events: svc.events,
     ...(svc.lastCompletedTaskDefinition !== undefined ? { lastCompletedTaskDefinition: svc.lastCompletedTaskDefinition } : {}),
     ...(svc.lastCompletedRevision !== undefined ? { lastCompletedRevision: svc.lastCompletedRevision } : {}),
+    ...(svc.schedulingStrategy === 'DAEMON' ? { desiredCount: svc.desiredCount } : {}),
   };
   const changed = JSON.stringify(update) !== JSON.stringify(before);
   return b.build(changed || !b.isEmpty() ? update : undefined);

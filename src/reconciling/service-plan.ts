@@ -61,6 +61,8 @@ export interface ReconcileInput {
   taskDefinitions: Readonly<Record<string, TaskDefinitionRecord | undefined>>;
   /** The cluster's container instances. A task whose instance is missing is treated as lost. */
   instances: readonly ObservedInstance[];
+  /** DAEMON: ARNs of the instances a task belongs on (ACTIVE, matching the placement constraints). Default: every ACTIVE instance. */
+  daemonInstances?: readonly string[];
   now: number;
   random: Random;
   options?: ReconcileOptionsInput;
@@ -79,6 +81,8 @@ export interface StartItem {
   /** ECS sets startedBy to the deployment id (`ecs-svc/…`); the reconciler maps tasks back to deployments by it. */
   startedBy: string;
   group: string;
+  /** DAEMON: the one instance this task belongs on (placement checks it fits there, and places nowhere else). */
+  instanceArn?: string;
 }
 
 export type StopCode = 'ServiceSchedulerInitiated' | 'TaskFailedToStart' | 'EssentialContainerExited' | 'UserInitiated';
@@ -118,6 +122,8 @@ export interface ServiceUpdate {
   restore?: ServiceRevision;
   /** Deployments that left `deployments` in this update, as they ended: the service's history keeps them. */
   left?: Deployment[];
+  /** DAEMON: the derived desired count (the number of eligible instances). */
+  desiredCount?: number;
 }
 
 export interface ServicePlan {

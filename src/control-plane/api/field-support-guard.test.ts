@@ -133,13 +133,13 @@ describe('refused members fail the request before the handler runs', () => {
     );
   });
 
-  test('services: DAEMON, non-rolling strategies, alarms, registries, Service Connect, capacity providers', async () => {
+  test('services: DAEMON with a desiredCount, non-rolling strategies, alarms, registries, Service Connect, capacity providers', async () => {
     const k = ecsKit();
     await k.call('CreateCluster', {});
     await k.taskDefinition();
     const base = { serviceName: 's', taskDefinition: 'web', desiredCount: 1 };
     const cases: [object, RegExp][] = [
-      [{ schedulingStrategy: 'DAEMON' }, /^schedulingStrategy 'DAEMON' is not supported by Berth: /],
+      [{ schedulingStrategy: 'DAEMON' }, /^The daemon scheduling strategy does not support a desired count for services\. /],
       [{ deploymentConfiguration: { strategy: 'BLUE_GREEN' } }, /^deploymentConfiguration\.strategy 'BLUE_GREEN'/],
       [{ deploymentConfiguration: { alarms: { alarmNames: ['a'], enable: true, rollback: true } } }, /^deploymentConfiguration\.alarms/],
       [{ serviceRegistries: [{ registryArn: 'arn:x' }] }, /^serviceRegistries/],

@@ -53,7 +53,9 @@ export function placeStarts(snap: ServiceSnapshot, starts: readonly StartItem[],
       continue;
     }
     const instances = snap.instances.map((r) => (lost.has(r.value.containerInstanceArn) ? { ...r.value, agentConnected: false } : r.value));
-    const pool = candidatesOf(instances, tasksSoFar);
+    const all = candidatesOf(instances, tasksSoFar);
+    // A daemon's task goes on its own instance or nowhere (ECS: "unable to place" names that instance).
+    const pool = start.instanceArn !== undefined ? all.filter((c) => c.arn === start.instanceArn) : all;
     const decision = place({ count: start.count, reservation: reservationOf(td), group: start.group, constraints, strategies }, pool, random);
     decision.placements.forEach((arn, i) => {
       const chosen = byArn.get(arn)!;
@@ -87,4 +89,27 @@ export function scaleInChooser(snap: ServiceSnapshot, random: Random): (candidat
     const stoppable = candidates.map((t) => ({ taskArn: t.taskArn, instanceArn: t.containerInstanceArn, reservation: t.reservation }));
     return chooseTasksToStop(count, stoppable, pool, strategies, random).flatMap((arn) => byArn.get(arn) ?? []);
   };
+}
+
+/**
+ * DAEMON: the instances a task of the service belongs on: ACTIVE and matching the placement constraints
+ * (task definition's and service's memberOf expressions), capacity aside: an instance too full for the
+ * task still counts towards desiredCount and gets ECS's "unable to place" event, as in ECS.
+ * A constraint that cannot be parsed (refused at the API, so only an old record) matches nothing.
+ */
+export function daemonInstancesOf(snap: ServiceSnapshot): string[] {
+  const svc = snap.service.value;
+  const td = snap.taskDefinitions[svc.taskDefinition];
+  let constraints;
+  try {
+    constraints = parseConstraints([...(td?.placementConstraints ?? []), ...(svc.placementConstraints ?? [])]);
+  } catch {
+    return [];
+  }
+  return candidatesOf(
+    snap.instances.map((r) => r.value),
+    [],
+  )
+    .filter((c) => c.status === 'ACTIVE' && constraints.every((k) => k.type !== 'memberOf' || k.query(c)))
+    .map((c) => c.arn);
 }

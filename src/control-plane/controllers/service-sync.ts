@@ -14,7 +14,7 @@ import { withStartedTasks, withStuckDeployment } from '../../reconciling/plan-bu
 import { appendEvents } from '../../reconciling/service-event.js';
 import type { ObservedInstance, ReconcileOptionsInput, ServicePlan, ServiceUpdate } from '../../reconciling/service-plan.js';
 import { planTxn } from './plan-commit.js';
-import { placeStarts, scaleInChooser } from './service-placement.js';
+import { daemonInstancesOf, placeStarts, scaleInChooser } from './service-placement.js';
 import { readServiceSnapshot, type ServiceSnapshot } from './service-snapshot.js';
 
 export interface SyncDeps {
@@ -88,6 +88,7 @@ export async function syncService(deps: SyncDeps, key: string): Promise<SyncResu
       targets: [...snap.targets.values()].map((r) => r.value),
       taskDefinitions: snap.taskDefinitions,
       instances: observed,
+      ...(svc.schedulingStrategy === 'DAEMON' ? { daemonInstances: daemonInstancesOf(snap).filter((arn) => !lost.has(arn)) } : {}),
       now,
       random: deps.random,
       options: { ...deps.reconcile, chooseScaleIn: scaleInChooser(snap, deps.random) },

@@ -126,3 +126,37 @@ describe('services', () => {
     assert.deepEqual([...p1.serviceArns, ...p2.serviceArns].map((a: string) => a.split('/').pop()), ['a', 'b', 'c']);
   });
 });
+
+describe('DAEMON services', () => {
+  const daemon = (extra: object = {}) => ({ cluster: 'c', serviceName: 'd', taskDefinition: 'web', schedulingStrategy: 'DAEMON', ...extra });
+  const INVALID = 'InvalidParameterException';
+
+  test('CreateService: no desiredCount, no placement strategy, maximumPercent at most 100; defaults 100/0', async () => {
+    const k = await setup();
+    await assert.rejects(k.call('CreateService', daemon({ desiredCount: 1 })), awsError(INVALID, 'The daemon scheduling strategy does not support a desired count for services. Remove the desired count value and try again'));
+    await assert.rejects(k.call('CreateService', daemon({ placementStrategy: [{ type: 'binpack', field: 'memory' }] })), awsError(INVALID, /does not support placement strategies\. Remove the placement strategy and try again$/));
+    await assert.rejects(
+      k.call('CreateService', daemon({ deploymentConfiguration: { maximumPercent: 150 } })),
+      awsError(INVALID, 'The daemon scheduling strategy does not support values above 100 for maximumPercent on a deployment configuration. Change the maximumPercent value to 100, and try again'),
+    );
+    const { service: s } = await k.call('CreateService', daemon({ placementConstraints: [{ type: 'memberOf', expression: 'attribute:rack == a' }] }));
+    assert.equal(s.schedulingStrategy, 'DAEMON');
+    assert.deepEqual([s.deploymentConfiguration.maximumPercent, s.deploymentConfiguration.minimumHealthyPercent], [100, 0]);
+    assert.equal(s.desiredCount, 0, 'derived by the scheduler, from the instances');
+  });
+
+  test('UpdateService refuses a desiredCount and placement strategies; DeleteService needs no force', async () => {
+    const k = await setup();
+    await k.call('CreateService', daemon());
+    await assert.rejects(k.call('UpdateService', { cluster: 'c', service: 'd', desiredCount: 3 }), awsError(INVALID, /^The daemon scheduling strategy does not support a desired count/));
+    await assert.rejects(k.call('UpdateService', { cluster: 'c', service: 'd', placementStrategy: [{ type: 'random' }] }), awsError(INVALID, /placement strategies/));
+    await assert.rejects(k.call('UpdateService', { cluster: 'c', service: 'd', deploymentConfiguration: { maximumPercent: 200 } }), awsError(INVALID, /maximumPercent/));
+    const { service: u } = await k.call('UpdateService', { cluster: 'c', service: 'd', deploymentConfiguration: { minimumHealthyPercent: 50 }, forceNewDeployment: true });
+    assert.equal(u.deployments.length, 2);
+    assert.deepEqual([u.deploymentConfiguration.maximumPercent, u.deploymentConfiguration.minimumHealthyPercent], [100, 50]);
+    // A daemon's desiredCount is the scheduler's: a service with tasks still deletes without force.
+    await k.store.put(keys.service('c', 'd'), { ...(await k.store.get<{ desiredCount: number }>(keys.service('c', 'd')))!.value, desiredCount: 2 });
+    const { service: deleted } = await k.call('DeleteService', { cluster: 'c', service: 'd' });
+    assert.equal(deleted.status, 'DRAINING');
+  });
+});

@@ -18,7 +18,7 @@ import { checkLoadBalancers } from './load-balancer-check.js';
 import { paginate } from './paging.js';
 import type { Random } from '../../platform/random.js';
 import { ECS_QUOTAS } from '../../domain/ecs/quotas.js';
-import { validateDeploymentConfiguration, validateDesiredCount, validateGracePeriod } from '../../domain/ecs/service-input.js';
+import { DAEMON_DEPLOYMENT_DEFAULTS, validateDaemonInput, validateDeploymentConfiguration, validateDesiredCount, validateGracePeriod } from '../../domain/ecs/service-input.js';
 import { checkNetworkConfiguration, type NetworkConfiguration } from './network-configuration-check.js';
 
 const SERVICE_NAME = /^[A-Za-z0-9_-]{1,255}$/;
@@ -60,13 +60,14 @@ interface UpdateServiceInput {
   enableExecuteCommand?: boolean;
 }
 
-function deploymentConfigurationOf(given: Partial<DeploymentConfiguration> | undefined, base?: DeploymentConfiguration): DeploymentConfiguration {
+/** ECS's defaults: 200/100 for a replica service, 100/0 for a daemon one. */
+function deploymentConfigurationOf(given: Partial<DeploymentConfiguration> | undefined, base?: DeploymentConfiguration, daemon = false): DeploymentConfiguration {
   return {
     ...base,
     ...given,
     deploymentCircuitBreaker: given?.deploymentCircuitBreaker ?? base?.deploymentCircuitBreaker ?? { enable: false, rollback: false },
-    maximumPercent: given?.maximumPercent ?? base?.maximumPercent ?? 200,
-    minimumHealthyPercent: given?.minimumHealthyPercent ?? base?.minimumHealthyPercent ?? 100,
+    maximumPercent: given?.maximumPercent ?? base?.maximumPercent ?? (daemon ? DAEMON_DEPLOYMENT_DEFAULTS.maximumPercent : 200),
+    minimumHealthyPercent: given?.minimumHealthyPercent ?? base?.minimumHealthyPercent ?? (daemon ? DAEMON_DEPLOYMENT_DEFAULTS.minimumHealthyPercent : 100),
   };
 }
 
@@ -116,6 +117,9 @@ export function serviceHandlers({ store, random, quotas = ECS_QUOTAS }: EcsDeps)
       const controller = input.deploymentController ?? { type: 'ECS' };
       if (controller.type !== 'ECS') throw new AwsError('UnsupportedFeatureException', `Deployment controller ${controller.type} is not supported by Berth.`);
       if (input.taskDefinition === undefined) throw errors.invalid('TaskDefinition cannot be empty.');
+      const daemon = input.schedulingStrategy === 'DAEMON';
+      // A daemon's desiredCount is derived by the scheduler (one per matching instance): 0 until its first pass.
+      if (daemon) validateDaemonInput(input);
       const desiredCount = input.desiredCount ?? 0;
       validateDesiredCount(desiredCount, quotas.tasksPerService);
       validateGracePeriod(input.healthCheckGracePeriodSeconds);
@@ -155,7 +159,7 @@ export function serviceHandlers({ store, random, quotas = ECS_QUOTAS }: EcsDeps)
           pendingCount: 0,
           launchType,
           taskDefinition: td.taskDefinitionArn,
-          deploymentConfiguration: deploymentConfigurationOf(input.deploymentConfiguration),
+          deploymentConfiguration: deploymentConfigurationOf(input.deploymentConfiguration, undefined, daemon),
           deployments: [newDeployment(random, s.now, td.taskDefinitionArn, desiredCount, launchType, input.networkConfiguration)],
           ...(input.role !== undefined ? { roleArn: input.role } : {}),
           events: [],
@@ -191,6 +195,7 @@ export function serviceHandlers({ store, random, quotas = ECS_QUOTAS }: EcsDeps)
         const checkTd = td ?? (await resolveActiveTaskDefinition(store, current.taskDefinition).catch(() => undefined));
         if (checkTd) await checkLoadBalancers(store, input.loadBalancers ?? current.loadBalancers, checkTd);
       }
+      if (current.schedulingStrategy === 'DAEMON') validateDaemonInput(input);
       validateDesiredCount(input.desiredCount, quotas.tasksPerService);
       validateGracePeriod(input.healthCheckGracePeriodSeconds);
       validateDeploymentConfiguration(input.deploymentConfiguration);
@@ -247,7 +252,8 @@ export function serviceHandlers({ store, random, quotas = ECS_QUOTAS }: EcsDeps)
         if (!cur) throw errors.serviceNotFound();
         const svc = cur;
         if (svc.status !== 'ACTIVE') throw new AwsError('ServiceNotActiveException', 'Service was not ACTIVE.');
-        if (svc.desiredCount > 0 && !input.force) {
+        // A daemon service cannot be scaled to 0 (it has no desiredCount to set), so nothing asks for force.
+        if (svc.desiredCount > 0 && !input.force && svc.schedulingStrategy !== 'DAEMON') {
           throw errors.invalid('The service cannot be stopped while it is scaled above 0.');
         }
         return {

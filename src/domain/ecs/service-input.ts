@@ -31,3 +31,24 @@ export function validateDeploymentConfiguration(given: Partial<DeploymentConfigu
     throw invalid('deploymentConfiguration.maximumPercent must be greater than or equal to 0.');
   }
 }
+
+/**
+ * What the DAEMON scheduling strategy refuses, in ECS's words: a desired count (it is derived from the
+ * instances), placement strategies (one task per instance leaves nothing to choose), and a maximumPercent
+ * above 100 (a daemon's task is stopped before its replacement starts).
+ */
+export function validateDaemonInput(given: { desiredCount?: number | undefined; placementStrategy?: readonly unknown[] | undefined; deploymentConfiguration?: Partial<DeploymentConfiguration> | undefined }): void {
+  if (given.desiredCount !== undefined) {
+    throw invalid('The daemon scheduling strategy does not support a desired count for services. Remove the desired count value and try again');
+  }
+  if (given.placementStrategy !== undefined && given.placementStrategy.length > 0) {
+    throw invalid('The daemon scheduling strategy does not support placement strategies. Remove the placement strategy and try again');
+  }
+  const max = given.deploymentConfiguration?.maximumPercent;
+  if (max !== undefined && max > 100) {
+    throw invalid('The daemon scheduling strategy does not support values above 100 for maximumPercent on a deployment configuration. Change the maximumPercent value to 100, and try again');
+  }
+}
+
+/** ECS's defaults for a daemon service: maximumPercent 100, minimumHealthyPercent 0. */
+export const DAEMON_DEPLOYMENT_DEFAULTS = { maximumPercent: 100, minimumHealthyPercent: 0 } as const;
