@@ -252,6 +252,33 @@ describe('converge: container order', () => {
     });
   });
 
+  test('a non-essential container whose dependency failed is reported STOPPED with the reason, once, and the task keeps running', () => {
+    const t = task('n2', {
+      lastStatus: 'RUNNING',
+      containers: [
+        container({ name: 'web', portMappings: [] }),
+        container({ name: 'init', essential: false, portMappings: [] }),
+        container({ name: 'helper', essential: false, portMappings: [], dependsOn: [{ containerName: 'init', condition: 'SUCCESS' }] }),
+      ],
+    });
+    const observed = [seen(t, 'web', {}), seen(t, 'init', { status: 'exited', exitCode: 1 })];
+    const [a, ...rest] = converge(input({ tasks: [t], observed })).actions;
+    assert.equal(rest.length, 0);
+    assert.equal(a?.type, 'report');
+    const r = a as Extract<typeof a, { type: 'report' }>;
+    assert.equal(r.lastStatus, 'RUNNING');
+    const helper = r.containers.find((c) => c.name === 'helper');
+    assert.deepEqual(helper, {
+      name: 'helper',
+      lastStatus: 'STOPPED',
+      reason: 'dependency graph: failed to resolve container ordering dependency [init] for target [helper] as dependency did not exit successfully.',
+      healthStatus: 'UNKNOWN',
+      networkBindings: [],
+    });
+    const recorded = r.containers.map((c) => ({ name: c.name, ...(c.runtimeId ? { runtimeId: c.runtimeId } : {}), lastStatus: c.lastStatus, ...(c.exitCode !== undefined ? { exitCode: c.exitCode } : {}), healthStatus: c.healthStatus ?? 'UNKNOWN', networkBindings: c.networkBindings ?? [] }));
+    assert.deepEqual(converge(input({ tasks: [{ ...t, recorded, healthStatus: r.healthStatus }], observed })).actions, []);
+  });
+
   test('a non-essential container that exited leaves a RUNNING task running; an essential one stops it', () => {
     const t = task('n1', {
       lastStatus: 'RUNNING',

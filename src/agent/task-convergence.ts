@@ -150,7 +150,7 @@ export function converge(input: ConvergenceInput): ConvergencePlan {
       if (missing.length === 0 && notStarted.length === 0) {
         // Nothing to start: either everything that will ever start has, or a dependency is still on its way.
         if (order.waiting.length === 0) {
-          const report = runningReport(task, obs, input.advertiseAddress);
+          const report = runningReport(task, obs, input.advertiseAddress, order.never);
           if (differs(task, report)) actions.push(report);
         }
         continue;
@@ -187,7 +187,8 @@ export function converge(input: ConvergenceInput): ConvergencePlan {
       });
       continue;
     }
-    const report = runningReport(task, obs, input.advertiseAddress);
+    const never = task.containers.some((c) => c.dependsOn) ? startOrder(task, named, input.now).never : [];
+    const report = runningReport(task, obs, input.advertiseAddress, never);
     if (differs(task, report)) actions.push(report);
   }
 
@@ -218,7 +219,13 @@ function choosePorts(input: ConvergenceInput, inUse: ReadonlySet<number>, reques
   return got.ok ? { ports: got.ports, cursor: got.nextHint } : undefined;
 }
 
-function runningReport(task: AssignedTask, obs: readonly ContainerState[], bindIP: string): Extract<Action, { type: 'report' }> {
+/** `never`: non-essential containers whose dependency can never be met; reported STOPPED with the reason, never started. */
+function runningReport(
+  task: AssignedTask,
+  obs: readonly ContainerState[],
+  bindIP: string,
+  never: readonly { name: string; reason: string }[] = [],
+): Extract<Action, { type: 'report' }> {
   const health = new Map<string, Health>();
   const containers: ContainerReport[] = obs.map((c) => {
     health.set(c.name, c.health);
@@ -232,6 +239,7 @@ function runningReport(task: AssignedTask, obs: readonly ContainerState[], bindI
     if (c.exitCode !== undefined) r.exitCode = c.exitCode;
     return r;
   });
+  for (const n of never) containers.push({ name: n.name, lastStatus: 'STOPPED', reason: n.reason, healthStatus: 'UNKNOWN', networkBindings: [] });
   // ACTIVATING passes straight through to RUNNING. DEACTIVATING is the scheduler's (targets draining):
   // the report keeps it, or it would differ from the record forever and be sent again every pass.
   const lastStatus: TaskState = task.lastStatus === 'DEACTIVATING' ? 'DEACTIVATING' : 'RUNNING';
