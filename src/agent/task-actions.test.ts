@@ -117,3 +117,49 @@ test('wrong registry credentials: CannotPullContainerError, no container', async
   assert.equal(reports.at(-1)!.stopCode, 'TaskFailedToStart');
   assert.equal(runtime.containers.size, 0);
 });
+
+test('start in waves (dependsOn): an early wave reports PENDING only; a later wave skips PENDING and goes ACTIVATING, RUNNING', async () => {
+  const { ctx, reports, runtime } = rig();
+  const ordered: AssignedTask = {
+    ...task,
+    containers: [
+      { ...task.containers[0]!, dependsOn: [{ containerName: 'side', condition: 'START' }] },
+      { name: 'side', image: 'img', essential: true, environment: {}, portMappings: [], stopTimeoutS: 2 },
+    ],
+  };
+  const first = await runAction(ctx, { type: 'start', task: ordered, create: [{ name: 'side', bindings: [] }], startExisting: [], last: false });
+  assert.deepEqual(reports.map((r) => r.lastStatus), ['PENDING']);
+  assert.deepEqual(first, { lastStatus: 'PENDING' });
+  assert.deepEqual((await runtime.list({})).map((c) => [c.name, c.status]), [['side', 'running']]);
+  reports.length = 0;
+  const second = await runAction(ctx, {
+    type: 'start',
+    task: { ...ordered, lastStatus: 'PENDING' },
+    create: [{ name: 'web', bindings: [{ containerPort: 80, hostPort: 20008, protocol: 'tcp' }] }],
+    startExisting: [],
+    last: true,
+  });
+  assert.deepEqual(reports.map((r) => r.lastStatus), ['ACTIVATING', 'RUNNING']);
+  assert.equal(second?.lastStatus, 'RUNNING');
+  assert.deepEqual(reports[1]!.containers.map((c) => [c.name, c.lastStatus]).sort(), [['side', 'RUNNING'], ['web', 'RUNNING']]);
+});
+
+test('stop in reverse dependency order: the dependent has exited before its dependency is asked to stop', async () => {
+  const { ctx, runtime } = rig();
+  const ordered: AssignedTask = {
+    ...task,
+    containers: [
+      { ...task.containers[0]!, dependsOn: [{ containerName: 'side', condition: 'START' }] },
+      { name: 'side', image: 'img', essential: true, environment: {}, portMappings: [], stopTimeoutS: 2 },
+    ],
+  };
+  await runAction(ctx, { type: 'start', task: ordered, create: [{ name: 'side', bindings: [] }, { name: 'web', bindings: [{ containerPort: 80, hostPort: 20009, protocol: 'tcp' }] }], startExisting: [], last: true });
+  const order: string[] = [];
+  const stop = runtime.stop.bind(runtime);
+  runtime.stop = async (id, t) => {
+    order.push((await runtime.list({})).find((c) => c.runtimeId === id)!.name);
+    return stop(id, t);
+  };
+  await runAction(ctx, { type: 'stop', task: { ...ordered, lastStatus: 'RUNNING', desiredStatus: 'STOPPED' } });
+  assert.deepEqual(order, ['web', 'side']);
+});
