@@ -63,7 +63,7 @@ describe('container order on docker', { skip: requirement('docker'), timeout: 24
     if (cp) removeClusterContainers(cp.cluster);
   });
 
-  test('HEALTHY: the app starts only after the sidecar passed its health check; on the way down the app stops first', async () => {
+  test('HEALTHY: the app starts only after the sidecar passed its health check; on the way down the app stops first', async (t) => {
     const arn = await run('order-healthy', [
       { ...base, name: 'app', command: loop, dependsOn: [{ containerName: 'sidecar', condition: 'HEALTHY' }] },
       {
@@ -80,8 +80,9 @@ describe('container order on docker', { skip: requirement('docker'), timeout: 24
     assert.ok(firstPass, 'the sidecar passed a health check');
     assert.ok(ms(app.State.StartedAt) >= ms(firstPass.End), `app started ${app.State.StartedAt}, sidecar healthy ${firstPass.End}`);
     assert.ok(ms(app.State.StartedAt) - ms(sidecar.State.StartedAt) >= 2_000, 'the app waited for the sidecar');
-    const t = await describeTask(arn);
-    assert.deepEqual(t.containers!.map((c) => [c.name, c.lastStatus]).sort(), [['app', 'RUNNING'], ['sidecar', 'RUNNING']]);
+    t.diagnostic(`app started ${ms(app.State.StartedAt) - ms(firstPass.End)} ms after the sidecar's first passing health check`);
+    const task = await describeTask(arn);
+    assert.deepEqual(task.containers!.map((c) => [c.name, c.lastStatus]).sort(), [['app', 'RUNNING'], ['sidecar', 'RUNNING']]);
 
     await cp.ecs.send(new StopTaskCommand({ cluster: cp.cluster, task: arn }));
     await waitUntilTasksStopped(waiter(), { cluster: cp.cluster, tasks: [arn] });
@@ -167,16 +168,17 @@ describe('container order on docker', { skip: requirement('docker'), timeout: 24
     assert.equal(inspect(arn, 'app'), undefined, 'the app was never created');
   });
 
-  test('a container that ignores SIGTERM is killed after its own stopTimeout (2 s), not 30 s', async () => {
+  test('a container that ignores SIGTERM is killed after its own stopTimeout (2 s), not 30 s', async (t) => {
     const arn = await run('order-stop-timeout', [{ ...base, name: 'stubborn', command: ['sh', '-c', 'trap "" TERM; while true; do sleep 0.2; done'] }]);
     await waitUntilTasksRunning(waiter(), { cluster: cp.cluster, tasks: [arn] });
     const asked = Date.now();
     await cp.ecs.send(new StopTaskCommand({ cluster: cp.cluster, task: arn }));
     await waitUntilTasksStopped(waiter(), { cluster: cp.cluster, tasks: [arn] });
-    const t = await describeTask(arn);
+    const task = await describeTask(arn);
     const s = inspect(arn, 'stubborn')!;
     const took = ms(s.State.FinishedAt) - asked;
-    assert.equal(t.containers![0]!.exitCode, 137, 'SIGKILL');
+    t.diagnostic(`killed ${took} ms after StopTask`);
+    assert.equal(task.containers![0]!.exitCode, 137, 'SIGKILL');
     assert.ok(took >= 1_500 && took < 10_000, `stopped ${took} ms after StopTask`);
   });
 });
