@@ -43,7 +43,7 @@ const task: AssignedTask = {
 
 test('start: PENDING (pull times), ACTIVATING (bindings, connectivityAt), RUNNING (startedAt)', async () => {
   const { ctx, reports } = rig();
-  const patch = await runAction(ctx, { type: 'start', task, create: [{ name: 'web', bindings: [{ containerPort: 80, hostPort: 20005, protocol: 'tcp' }] }], startExisting: [] });
+  const patch = await runAction(ctx, { type: 'start', task, create: [{ name: 'web', bindings: [{ containerPort: 80, hostPort: 20005, protocol: 'tcp' }] }], startExisting: [], last: true });
   assert.deepEqual(reports.map((r) => r.lastStatus), ['PENDING', 'ACTIVATING', 'RUNNING']);
   assert.ok(reports[0]!.pullStartedAt !== undefined && reports[0]!.pullStoppedAt !== undefined);
   assert.ok(reports[1]!.connectivityAt !== undefined);
@@ -54,7 +54,7 @@ test('start: PENDING (pull times), ACTIVATING (bindings, connectivityAt), RUNNIN
 
 test('stop: DEACTIVATING, STOPPING (stoppingAt), DEPROVISIONING, STOPPED (executionStoppedAt, stoppedAt, exit code); the port is released', async () => {
   const { ctx, reports, released } = rig();
-  await runAction(ctx, { type: 'start', task, create: [{ name: 'web', bindings: [{ containerPort: 80, hostPort: 20006, protocol: 'tcp' }] }], startExisting: [] });
+  await runAction(ctx, { type: 'start', task, create: [{ name: 'web', bindings: [{ containerPort: 80, hostPort: 20006, protocol: 'tcp' }] }], startExisting: [], last: true });
   reports.length = 0;
   await runAction(ctx, { type: 'stop', task: { ...task, lastStatus: 'RUNNING', desiredStatus: 'STOPPED' } });
   assert.deepEqual(reports.map((r) => r.lastStatus), ['DEACTIVATING', 'STOPPING', 'DEPROVISIONING', 'STOPPED']);
@@ -67,7 +67,7 @@ test('stop: DEACTIVATING, STOPPING (stoppingAt), DEPROVISIONING, STOPPED (execut
 
 test('a task already DEACTIVATING (its targets drained) goes straight to STOPPING', async () => {
   const { ctx, reports } = rig();
-  await runAction(ctx, { type: 'start', task, create: [{ name: 'web', bindings: [{ containerPort: 80, hostPort: 20007, protocol: 'tcp' }] }], startExisting: [] });
+  await runAction(ctx, { type: 'start', task, create: [{ name: 'web', bindings: [{ containerPort: 80, hostPort: 20007, protocol: 'tcp' }] }], startExisting: [], last: true });
   reports.length = 0;
   await runAction(ctx, { type: 'stop', task: { ...task, lastStatus: 'DEACTIVATING', desiredStatus: 'STOPPED' } });
   assert.deepEqual(reports.map((r) => r.lastStatus), ['STOPPING', 'DEPROVISIONING', 'STOPPED']);
@@ -82,7 +82,7 @@ const bindings = [{ containerPort: 80, hostPort: 20008, protocol: 'tcp' as const
 test('secrets: asked for this task on this instance before the pull; env and registry auth reach the runtime, values in no report', async () => {
   const { ctx, reports, secretCalls, runtime } = rig(() => ({ ok: true, containers: [{ name: 'web', environment: { TOKEN: 's3cr3t-value' }, registryAuth: { username: 'u', password: 'pw-value' } }] }));
   runtime.credentials.set('reg.example:5000/private', { username: 'u', password: 'pw-value' });
-  const patch = await runAction(ctx, { type: 'start', task: secretTask, create: [{ name: 'web', bindings }], startExisting: [] });
+  const patch = await runAction(ctx, { type: 'start', task: secretTask, create: [{ name: 'web', bindings }], startExisting: [], last: true });
   assert.equal(patch?.lastStatus, 'RUNNING');
   assert.deepEqual(secretCalls, [{ cluster: 'c', containerInstanceArn: 'arn:ci', taskArn: task.taskArn }]);
   assert.equal(runtime.calls[0], 'ensureImage reg.example:5000/private as u');
@@ -93,14 +93,14 @@ test('secrets: asked for this task on this instance before the pull; env and reg
 
 test('a task without secrets does not ask for them', async () => {
   const { ctx, secretCalls } = rig();
-  await runAction(ctx, { type: 'start', task, create: [{ name: 'web', bindings }], startExisting: [] });
+  await runAction(ctx, { type: 'start', task, create: [{ name: 'web', bindings }], startExisting: [], last: true });
   assert.deepEqual(secretCalls, []);
 });
 
 test('a secret that cannot be pulled stops the task before any pull or container: TaskFailedToStart with the reason', async () => {
   const reason = 'ResourceInitializationError: unable to pull secrets or registry auth: execution resource retrieval failed: invalid parameters: /app/token';
   const { ctx, reports, runtime } = rig(() => ({ ok: false, stoppedReason: reason }));
-  const patch = await runAction(ctx, { type: 'start', task: secretTask, create: [{ name: 'web', bindings }], startExisting: [] });
+  const patch = await runAction(ctx, { type: 'start', task: secretTask, create: [{ name: 'web', bindings }], startExisting: [], last: true });
   assert.equal(patch?.lastStatus, 'STOPPED');
   assert.deepEqual(runtime.calls, []);
   assert.equal(reports.length, 1);
@@ -112,8 +112,54 @@ test('a secret that cannot be pulled stops the task before any pull or container
 test('wrong registry credentials: CannotPullContainerError, no container', async () => {
   const { ctx, reports, runtime } = rig(() => ({ ok: true, containers: [{ name: 'web', environment: {}, registryAuth: { username: 'u', password: 'wrong' } }] }));
   runtime.credentials.set('reg.example:5000/private', { username: 'u', password: 'right' });
-  await runAction(ctx, { type: 'start', task: secretTask, create: [{ name: 'web', bindings }], startExisting: [] });
+  await runAction(ctx, { type: 'start', task: secretTask, create: [{ name: 'web', bindings }], startExisting: [], last: true });
   assert.match(reports.at(-1)!.stoppedReason ?? '', /^CannotPullContainerError: Error response from daemon: pull access denied/);
   assert.equal(reports.at(-1)!.stopCode, 'TaskFailedToStart');
   assert.equal(runtime.containers.size, 0);
+});
+
+test('start in waves (dependsOn): an early wave reports PENDING only; a later wave skips PENDING and goes ACTIVATING, RUNNING', async () => {
+  const { ctx, reports, runtime } = rig();
+  const ordered: AssignedTask = {
+    ...task,
+    containers: [
+      { ...task.containers[0]!, dependsOn: [{ containerName: 'side', condition: 'START' }] },
+      { name: 'side', image: 'img', essential: true, environment: {}, portMappings: [], stopTimeoutS: 2 },
+    ],
+  };
+  const first = await runAction(ctx, { type: 'start', task: ordered, create: [{ name: 'side', bindings: [] }], startExisting: [], last: false });
+  assert.deepEqual(reports.map((r) => r.lastStatus), ['PENDING']);
+  assert.deepEqual(first, { lastStatus: 'PENDING' });
+  assert.deepEqual((await runtime.list({})).map((c) => [c.name, c.status]), [['side', 'running']]);
+  reports.length = 0;
+  const second = await runAction(ctx, {
+    type: 'start',
+    task: { ...ordered, lastStatus: 'PENDING' },
+    create: [{ name: 'web', bindings: [{ containerPort: 80, hostPort: 20008, protocol: 'tcp' }] }],
+    startExisting: [],
+    last: true,
+  });
+  assert.deepEqual(reports.map((r) => r.lastStatus), ['ACTIVATING', 'RUNNING']);
+  assert.equal(second?.lastStatus, 'RUNNING');
+  assert.deepEqual(reports[1]!.containers.map((c) => [c.name, c.lastStatus]).sort(), [['side', 'RUNNING'], ['web', 'RUNNING']]);
+});
+
+test('stop in reverse dependency order: the dependent has exited before its dependency is asked to stop', async () => {
+  const { ctx, runtime } = rig();
+  const ordered: AssignedTask = {
+    ...task,
+    containers: [
+      { ...task.containers[0]!, dependsOn: [{ containerName: 'side', condition: 'START' }] },
+      { name: 'side', image: 'img', essential: true, environment: {}, portMappings: [], stopTimeoutS: 2 },
+    ],
+  };
+  await runAction(ctx, { type: 'start', task: ordered, create: [{ name: 'side', bindings: [] }, { name: 'web', bindings: [{ containerPort: 80, hostPort: 20009, protocol: 'tcp' }] }], startExisting: [], last: true });
+  const order: string[] = [];
+  const stop = runtime.stop.bind(runtime);
+  runtime.stop = async (id, t) => {
+    order.push((await runtime.list({})).find((c) => c.runtimeId === id)!.name);
+    return stop(id, t);
+  };
+  await runAction(ctx, { type: 'stop', task: { ...ordered, lastStatus: 'RUNNING', desiredStatus: 'STOPPED' } });
+  assert.deepEqual(order, ['web', 'side']);
 });

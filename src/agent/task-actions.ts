@@ -6,6 +6,7 @@
 import type { Clock } from '../platform/clock.js';
 import type { Logger } from '../platform/logger.js';
 import { containerSpecOf, ownedBy } from './container-spec.js';
+import { stopWaves } from './container-order.js';
 import { bindingsReport, taskHealth, type Action } from './task-convergence.js';
 import { BERTH_LABELS, RuntimeError, type ContainerRuntime, type ContainerState, type PortBinding, type Protocol } from './runtime/runtime.js';
 import { taskNeedsSecrets, type AssignedTask, type ContainerReport, type ContainerSecrets, type ControlPlaneClient, type Health, type RecordedContainer, type TaskState, type TaskStateReport } from './control-plane-client.js';
@@ -67,7 +68,7 @@ function recordedOf(containers: ContainerReport[]): RecordedContainer[] {
 export async function runAction(ctx: ActionContext, action: Action): Promise<TaskPatch | undefined> {
   switch (action.type) {
     case 'start':
-      return start(ctx, action.task, action.create, action.startExisting);
+      return start(ctx, action.task, action.create, action.startExisting, action.last);
     case 'stop':
       await stop(ctx, action.task, action.stopCode, action.stoppedReason, action.reasons);
       return { lastStatus: 'STOPPED' };
@@ -108,7 +109,13 @@ async function containersOf(ctx: ActionContext, taskArn: string): Promise<Contai
   return ctx.runtime.list({ ...ownedBy(ctx.cluster, ctx.ec2InstanceId), [BERTH_LABELS.taskArn]: taskArn });
 }
 
-async function start(ctx: ActionContext, task: AssignedTask, create: { name: string; bindings: PortBinding[] }[], startExisting: string[]): Promise<TaskPatch> {
+async function start(
+  ctx: ActionContext,
+  task: AssignedTask,
+  create: { name: string; bindings: PortBinding[] }[],
+  startExisting: string[],
+  last: boolean,
+): Promise<TaskPatch> {
   const dynamic = new Set(task.containers.flatMap((c) => c.portMappings.filter((m) => !m.hostPort).map((m) => `${c.name}/${m.containerPort}/${m.protocol}`)));
   for (const c of create) {
     for (const b of c.bindings) {
@@ -141,12 +148,15 @@ async function start(ctx: ActionContext, task: AssignedTask, create: { name: str
     }
     for (const [image, auth] of pulls) await ctx.runtime.ensureImage(image, (m) => log.info(m), auth);
     const pullStoppedAt = ctx.clock.now();
-    await report(ctx, task, {
-      lastStatus: 'PENDING',
-      containers: task.containers.map((c) => ({ name: c.name, lastStatus: 'PENDING' })),
-      pullStartedAt,
-      pullStoppedAt,
-    });
+    // A later wave of a dependsOn order finds the task PENDING already (its first wave running).
+    if (task.lastStatus !== 'PENDING') {
+      await report(ctx, task, {
+        lastStatus: 'PENDING',
+        containers: task.containers.map((c) => ({ name: c.name, lastStatus: 'PENDING' })),
+        pullStartedAt,
+        pullStoppedAt,
+      });
+    }
     const ids: string[] = [...startExisting];
     for (const c of create) {
       const def = task.containers.find((d) => d.name === c.name)!;
@@ -162,6 +172,8 @@ async function start(ctx: ActionContext, task: AssignedTask, create: { name: str
     }
     throw err;
   }
+  // Containers still wait for a dependency: the next passes start them; the task stays PENDING.
+  if (!last) return { lastStatus: 'PENDING' };
   const connectivityAt = ctx.clock.now();
   const observed = await containersOf(ctx, task.taskArn);
   const health = new Map<string, Health>(observed.map((c) => [c.name, c.health]));
@@ -199,7 +211,13 @@ async function stop(
     }
     await report(ctx, task, { lastStatus: 'STOPPING', containers: [], stoppingAt: now, ...why });
     const timeoutOf = (name: string) => task.containers.find((c) => c.name === name)?.stopTimeoutS ?? 30;
-    await Promise.all(live.map((c) => ctx.runtime.stop(c.runtimeId, timeoutOf(c.name))));
+    // Dependents first, then what they depend on (ECS reverses the start order); each with its own stopTimeout.
+    const byName = new Map(live.map((c) => [c.name, c]));
+    const waves = stopWaves(task.containers);
+    const inWaves = new Set(waves.flat());
+    for (const wave of [...waves, live.filter((c) => !inWaves.has(c.name)).map((c) => c.name)]) {
+      await Promise.all(wave.flatMap((n) => byName.get(n) ?? []).map((c) => ctx.runtime.stop(c.runtimeId, timeoutOf(c.name))));
+    }
     await report(ctx, task, { lastStatus: 'DEPROVISIONING', containers: [], ...why });
   }
   const after = new Map((await containersOf(ctx, task.taskArn)).map((c) => [c.name, c]));

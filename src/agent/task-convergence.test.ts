@@ -199,3 +199,95 @@ describe('task convergence', () => {
     assert.equal(taskHealth(t, new Map([['a', 'UNHEALTHY'], ['b', 'UNKNOWN']])), 'UNHEALTHY');
   });
 });
+
+describe('converge: container order', () => {
+  const hc = { command: ['CMD-SHELL', 'true'], intervalS: 5, timeoutS: 2, retries: 1, startPeriodS: 0 };
+  const ordered = (lastStatus: TaskState) =>
+    task('o1', {
+      lastStatus,
+      containers: [
+        container({ name: 'app', dependsOn: [{ containerName: 'sidecar', condition: 'HEALTHY' }] }),
+        container({ name: 'sidecar', portMappings: [], healthCheck: hc, startTimeoutS: 5 }),
+      ],
+    });
+  const seen = (t: AssignedTask, name: string, over: Partial<ContainerState>): ContainerState => ({
+    runtimeId: `id-${name}`,
+    name,
+    labels: { 'com.berth.task-arn': t.taskArn },
+    status: 'running',
+    health: 'UNKNOWN',
+    startedAt: NOW - 1000,
+    portBindings: [],
+    ...over,
+  });
+
+  test('the first wave starts only the dependency, not last; then nothing until HEALTHY; then the app, last', () => {
+    const t = ordered('PROVISIONING');
+    const first = converge(input({ tasks: [t] })).actions;
+    assert.equal(first.length, 1);
+    assert.equal(first[0]!.type, 'start');
+    const s = first[0] as Extract<(typeof first)[number], { type: 'start' }>;
+    assert.deepEqual(s.create.map((c) => c.name), ['sidecar']);
+    assert.equal(s.last, false);
+
+    const p = ordered('PENDING');
+    assert.deepEqual(converge(input({ tasks: [p], observed: [seen(p, 'sidecar', {})] })).actions, []);
+    const go = converge(input({ tasks: [p], observed: [seen(p, 'sidecar', { health: 'HEALTHY' })] })).actions;
+    assert.equal(go[0]!.type, 'start');
+    const g = go[0] as Extract<(typeof go)[number], { type: 'start' }>;
+    assert.deepEqual(g.create.map((c) => c.name), ['app']);
+    assert.equal(g.create[0]!.bindings.length, 1);
+    assert.equal(g.last, true);
+  });
+
+  test('a dependency past its startTimeout stops the task (TaskFailedToStart, the agent\'s words on the waiting container)', () => {
+    const p = ordered('PENDING');
+    const [a] = converge(input({ tasks: [p], observed: [seen(p, 'sidecar', { startedAt: NOW - 5000 })] })).actions;
+    assert.equal(a?.type, 'stop');
+    const reason = 'dependency graph: container ordering dependency [sidecar] for target [app] has timed out.';
+    assert.deepEqual(a?.type === 'stop' && { stopCode: a.stopCode, stoppedReason: a.stoppedReason, reasons: a.reasons }, {
+      stopCode: 'TaskFailedToStart',
+      stoppedReason: reason,
+      reasons: { app: reason },
+    });
+  });
+
+  test('a non-essential container whose dependency failed is reported STOPPED with the reason, once, and the task keeps running', () => {
+    const t = task('n2', {
+      lastStatus: 'RUNNING',
+      containers: [
+        container({ name: 'web', portMappings: [] }),
+        container({ name: 'init', essential: false, portMappings: [] }),
+        container({ name: 'helper', essential: false, portMappings: [], dependsOn: [{ containerName: 'init', condition: 'SUCCESS' }] }),
+      ],
+    });
+    const observed = [seen(t, 'web', {}), seen(t, 'init', { status: 'exited', exitCode: 1 })];
+    const [a, ...rest] = converge(input({ tasks: [t], observed })).actions;
+    assert.equal(rest.length, 0);
+    assert.equal(a?.type, 'report');
+    const r = a as Extract<typeof a, { type: 'report' }>;
+    assert.equal(r.lastStatus, 'RUNNING');
+    const helper = r.containers.find((c) => c.name === 'helper');
+    assert.deepEqual(helper, {
+      name: 'helper',
+      lastStatus: 'STOPPED',
+      reason: 'dependency graph: failed to resolve container ordering dependency [init] for target [helper] as dependency did not exit successfully.',
+      healthStatus: 'UNKNOWN',
+      networkBindings: [],
+    });
+    const recorded = r.containers.map((c) => ({ name: c.name, ...(c.runtimeId ? { runtimeId: c.runtimeId } : {}), lastStatus: c.lastStatus, ...(c.exitCode !== undefined ? { exitCode: c.exitCode } : {}), healthStatus: c.healthStatus ?? 'UNKNOWN', networkBindings: c.networkBindings ?? [] }));
+    assert.deepEqual(converge(input({ tasks: [{ ...t, recorded, healthStatus: r.healthStatus }], observed })).actions, []);
+  });
+
+  test('a non-essential container that exited leaves a RUNNING task running; an essential one stops it', () => {
+    const t = task('n1', {
+      lastStatus: 'RUNNING',
+      containers: [container({ name: 'web', portMappings: [] }), container({ name: 'job', essential: false, portMappings: [] })],
+    });
+    const observed = [seen(t, 'web', {}), seen(t, 'job', { status: 'exited', exitCode: 0 })];
+    const actions = converge(input({ tasks: [t], observed })).actions;
+    assert.ok(actions.every((a) => a.type === 'report'), JSON.stringify(actions.map((a) => a.type)));
+    const stop = converge(input({ tasks: [t], observed: [seen(t, 'web', { status: 'exited', exitCode: 1 }), observed[1]!] })).actions;
+    assert.equal(stop[0]?.type, 'stop');
+  });
+});

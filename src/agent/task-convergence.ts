@@ -4,7 +4,8 @@
  * move what runs towards what is wanted. The agent (agent.ts) executes them and calls this again;
  * nothing here remembers events, so a lost exit or a restart of the agent changes nothing.
  *
- *   desired RUNNING, not started      -> start (only the containers missing; ports allocated here)
+ *   desired RUNNING, not started      -> start (the containers missing whose dependsOn conditions hold;
+ *                                        ports allocated here); a dependency that can never hold -> stop
  *   desired RUNNING, all running       -> report (ACTIVATING/RUNNING, bindings, health) when it differs
  *   essential container exited/gone    -> stop (EssentialContainerExited, its exit code)
  *   desired STOPPED                    -> stop (STOPPING, SIGTERM..SIGKILL, DEPROVISIONING, STOPPED)
@@ -12,6 +13,7 @@
  *   container of no assigned task      -> stop and remove (orphan)
  */
 import { allocatePorts, type PortRange } from '../scheduling/port-allocator.js';
+import { startOrder } from './container-order.js';
 import { BERTH_LABELS, type ContainerState, type PortBinding } from './runtime/runtime.js';
 import type { AssignedTask, ContainerReport, Health, NetworkBindingReport, TaskState } from './control-plane-client.js';
 
@@ -44,7 +46,8 @@ export interface ContainerToCreate {
 }
 
 export type Action =
-  | { type: 'start'; task: AssignedTask; create: ContainerToCreate[]; startExisting: string[] }
+  /** `last`: no container waits for a dependency after this one; otherwise the task stays PENDING. */
+  | { type: 'start'; task: AssignedTask; create: ContainerToCreate[]; startExisting: string[]; last: boolean }
   | { type: 'stop'; task: AssignedTask; stopCode?: string; stoppedReason?: string; reasons?: Record<string, string> }
   | { type: 'report'; task: AssignedTask; lastStatus: TaskState; containers: ContainerReport[]; healthStatus: Health }
   | { type: 'fail'; task: AssignedTask; stoppedReason: string }
@@ -129,11 +132,27 @@ export function converge(input: ConvergenceInput): ConvergencePlan {
     }
 
     if (STARTING.includes(task.lastStatus)) {
-      const missing = task.containers.filter((c) => !named.has(c.name));
-      const notStarted = obs.filter((c) => c.status === 'created').map((c) => c.runtimeId);
+      // Start in dependency order: only the containers whose dependsOn conditions hold now.
+      const order = startOrder(task, named, input.now);
+      if (order.failed) {
+        actions.push({
+          type: 'stop',
+          task,
+          stopCode: 'TaskFailedToStart',
+          stoppedReason: order.failed.reason,
+          reasons: { [order.failed.name]: order.failed.reason },
+        });
+        continue;
+      }
+      const ready = new Set(order.ready);
+      const missing = task.containers.filter((c) => !named.has(c.name) && ready.has(c.name));
+      const notStarted = obs.filter((c) => c.status === 'created' && ready.has(c.name)).map((c) => c.runtimeId);
       if (missing.length === 0 && notStarted.length === 0) {
-        const report = runningReport(task, obs, input.advertiseAddress);
-        if (differs(task, report)) actions.push(report);
+        // Nothing to start: either everything that will ever start has, or a dependency is still on its way.
+        if (order.waiting.length === 0) {
+          const report = runningReport(task, obs, input.advertiseAddress, order.never);
+          if (differs(task, report)) actions.push(report);
+        }
         continue;
       }
       const requests = missing.reduce((n, c) => n + c.portMappings.filter((m) => !m.hostPort).length, 0);
@@ -149,7 +168,8 @@ export function converge(input: ConvergenceInput): ConvergencePlan {
         bindings: c.portMappings.map((m) => ({ containerPort: m.containerPort, hostPort: m.hostPort || chosen.ports[i++]!, protocol: m.protocol })),
       }));
       for (const c of create) for (const b of c.bindings) inUse.add(b.hostPort);
-      actions.push({ type: 'start', task, create, startExisting: notStarted });
+      // The last wave: once these run, nothing waits any more and the task goes RUNNING.
+      actions.push({ type: 'start', task, create, startExisting: notStarted, last: order.waiting.length === 0 });
       continue;
     }
 
@@ -167,7 +187,8 @@ export function converge(input: ConvergenceInput): ConvergencePlan {
       });
       continue;
     }
-    const report = runningReport(task, obs, input.advertiseAddress);
+    const never = task.containers.some((c) => c.dependsOn) ? startOrder(task, named, input.now).never : [];
+    const report = runningReport(task, obs, input.advertiseAddress, never);
     if (differs(task, report)) actions.push(report);
   }
 
@@ -198,7 +219,13 @@ function choosePorts(input: ConvergenceInput, inUse: ReadonlySet<number>, reques
   return got.ok ? { ports: got.ports, cursor: got.nextHint } : undefined;
 }
 
-function runningReport(task: AssignedTask, obs: readonly ContainerState[], bindIP: string): Extract<Action, { type: 'report' }> {
+/** `never`: non-essential containers whose dependency can never be met; reported STOPPED with the reason, never started. */
+function runningReport(
+  task: AssignedTask,
+  obs: readonly ContainerState[],
+  bindIP: string,
+  never: readonly { name: string; reason: string }[] = [],
+): Extract<Action, { type: 'report' }> {
   const health = new Map<string, Health>();
   const containers: ContainerReport[] = obs.map((c) => {
     health.set(c.name, c.health);
@@ -212,6 +239,7 @@ function runningReport(task: AssignedTask, obs: readonly ContainerState[], bindI
     if (c.exitCode !== undefined) r.exitCode = c.exitCode;
     return r;
   });
+  for (const n of never) containers.push({ name: n.name, lastStatus: 'STOPPED', reason: n.reason, healthStatus: 'UNKNOWN', networkBindings: [] });
   // ACTIVATING passes straight through to RUNNING. DEACTIVATING is the scheduler's (targets draining):
   // the report keeps it, or it would differ from the record forever and be sent again every pass.
   const lastStatus: TaskState = task.lastStatus === 'DEACTIVATING' ? 'DEACTIVATING' : 'RUNNING';

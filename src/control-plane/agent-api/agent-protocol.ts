@@ -127,12 +127,23 @@ export interface AssignedContainer {
   healthCheck?: AssignedHealthCheck;
   dockerLabels?: Record<string, string>;
   stopTimeoutS: number;
+  /** ECS `dependsOn`: this container starts only once each named container reaches its condition. */
+  dependsOn?: AssignedDependency[];
+  /** ECS `startTimeout`: how long a container that depends on this one waits for it to reach its condition. */
+  startTimeoutS?: number;
   /** Where the container's secret environment variables come from (names and valueFrom; never values). */
   secrets?: SecretReferenceOf[];
   /** `repositoryCredentials.credentialsParameter`: the Secrets Manager secret with the registry's username and password. */
   credentialsParameter?: string;
   /** The log driver and its options, with `secretOptions` still references. */
   logConfiguration?: AssignedLogConfiguration;
+}
+
+export type DependencyCondition = 'START' | 'COMPLETE' | 'SUCCESS' | 'HEALTHY';
+
+export interface AssignedDependency {
+  containerName: string;
+  condition: DependencyCondition;
 }
 
 export interface SecretReferenceOf {

@@ -3,7 +3,7 @@
  * applied (command, environment, cpu, memory), ports and health check in the runtime's terms. Pure.
  */
 import type { ContainerDefinition, TaskDefinitionRecord, TaskRecord } from '../../domain/ecs/records.js';
-import type { AssignedContainer, AssignedTask, Health, RecordedContainer, SecretReferenceOf, TaskState } from './agent-protocol.js';
+import type { AssignedContainer, AssignedTask, DependencyCondition, Health, RecordedContainer, SecretReferenceOf, TaskState } from './agent-protocol.js';
 
 /** ECS's default `stopTimeout` for the EC2 launch type (ECS_CONTAINER_STOP_TIMEOUT). */
 export const DEFAULT_STOP_TIMEOUT_S = 30;
@@ -50,6 +50,10 @@ export function assignedContainer(c: ContainerDefinition, networkMode: 'bridge' 
   if (memory) out.memoryMiB = memory;
   const reservation = o?.memoryReservation ?? c.memoryReservation;
   if (reservation) out.memoryReservationMiB = reservation;
+  if (c.dependsOn && c.dependsOn.length > 0) {
+    out.dependsOn = c.dependsOn.map((d) => ({ containerName: d.containerName, condition: d.condition as DependencyCondition }));
+  }
+  if (c.startTimeout !== undefined) out.startTimeoutS = c.startTimeout;
   if (c.dockerLabels && Object.keys(c.dockerLabels).length > 0) out.dockerLabels = { ...c.dockerLabels };
   const secrets = referencesOf(c.secrets);
   if (secrets.length > 0) out.secrets = secrets;

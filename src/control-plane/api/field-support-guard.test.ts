@@ -100,7 +100,6 @@ describe('refused members fail the request before the handler runs', () => {
     ['a docker.sock mount', { containerDefinitions: [{ ...c0, mountPoints: [{ sourceVolume: 'sock', containerPath: '/var/run/docker.sock' }] }] }, /mountPoints/],
     ['volumes', { volumes: [{ name: 'sock', host: { sourcePath: '/var/run/docker.sock' } }] }, /^volumes is not supported/],
     ['volumesFrom', { containerDefinitions: [{ ...c0, volumesFrom: [{ sourceContainer: 'x' }] }] }, /volumesFrom/],
-    ['dependsOn', { containerDefinitions: [{ ...c0, dependsOn: [{ containerName: 'x', condition: 'START' }] }] }, /dependsOn/],
     ['ulimits', { containerDefinitions: [{ ...c0, ulimits: [{ name: 'nofile', softLimit: 1, hardLimit: 1 }] }] }, /ulimits/],
     ['capabilities', { containerDefinitions: [{ ...c0, linuxParameters: { capabilities: { add: ['SYS_ADMIN'] } } }] }, /linuxParameters/],
     ['devices', { containerDefinitions: [{ ...c0, linuxParameters: { devices: [{ hostPath: '/dev/kvm' }] } }] }, /linuxParameters/],

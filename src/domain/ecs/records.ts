@@ -68,6 +68,7 @@ export interface ContainerDefinition {
   dockerLabels?: Record<string, string>;
   dependsOn?: { containerName: string; condition: string }[];
   stopTimeout?: number;
+  startTimeout?: number;
   mountPoints?: unknown[];
   volumesFrom?: unknown[];
   [other: string]: unknown;

@@ -140,3 +140,45 @@ describe('buildTaskDefinition', () => {
     assert.equal(td.memory, '2048');
   });
 });
+
+describe('validateTaskDefinition: dependsOn and startTimeout', () => {
+  const hc = { command: ['CMD-SHELL', 'true'] };
+  const two = (app: object, side: object) =>
+    base({ containerDefinitions: [{ name: 'app', image: 'x', memory: 6, ...app }, { name: 'side', image: 'x', memory: 6, ...side }] });
+  const refused = (input: RegisterTaskDefinitionInput, message: string) =>
+    assert.throws(() => validateTaskDefinition(input), (e: unknown) => e instanceof AwsError && e.code === 'ClientException' && e.message === message);
+
+  test('every condition on a container that can meet it is accepted, with a startTimeout', () => {
+    for (const condition of ['START', 'HEALTHY']) validateTaskDefinition(two({ dependsOn: [{ containerName: 'side', condition }] }, { healthCheck: hc, startTimeout: 30 }));
+    for (const condition of ['COMPLETE', 'SUCCESS']) validateTaskDefinition(two({ dependsOn: [{ containerName: 'side', condition }] }, { essential: false }));
+  });
+
+  test('a HEALTHY dependency without a healthCheck is refused', () => {
+    refused(two({ dependsOn: [{ containerName: 'side', condition: 'HEALTHY' }] }, {}),
+      "Invalid 'dependsOn' setting for container 'app'. The HEALTHY condition requires container 'side' to have a healthCheck.");
+  });
+
+  test('COMPLETE or SUCCESS on an essential container is refused', () => {
+    refused(two({ dependsOn: [{ containerName: 'side', condition: 'SUCCESS' }] }, {}),
+      "Invalid 'dependsOn' setting for container 'app'. The SUCCESS condition cannot be set on the essential container 'side'.");
+  });
+
+  test('an unknown container and an unknown condition are refused by name', () => {
+    refused(two({ dependsOn: [{ containerName: 'nope', condition: 'START' }] }, {}),
+      "Invalid 'dependsOn' setting for container 'app'. Container 'nope' does not exist in the task definition.");
+    refused(two({ dependsOn: [{ containerName: 'side', condition: 'READY' }] }, {}),
+      "Invalid 'dependsOn' setting for container 'app'. 'condition' must be one of START, COMPLETE, SUCCESS, HEALTHY.");
+  });
+
+  test('cycles are refused, naming the chain; so is a container depending on itself', () => {
+    refused(two({ dependsOn: [{ containerName: 'side', condition: 'START' }] }, { dependsOn: [{ containerName: 'app', condition: 'START' }] }),
+      "Invalid 'dependsOn' setting for container 'app'. Circular dependency between containers: app -> side -> app.");
+    refused(two({ dependsOn: [{ containerName: 'app', condition: 'START' }] }, {}),
+      "Invalid 'dependsOn' setting for container 'app'. Circular dependency between containers: app -> app.");
+  });
+
+  test('a negative or fractional startTimeout is refused', () => {
+    refused(two({}, { startTimeout: -1 }), "Invalid 'startTimeout' setting for container 'side'.");
+    refused(two({}, { startTimeout: 1.5 }), "Invalid 'startTimeout' setting for container 'side'.");
+  });
+});

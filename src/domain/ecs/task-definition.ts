@@ -136,6 +136,51 @@ export function validateTaskDefinition(input: RegisterTaskDefinitionInput, quota
   if (!containers.some((c) => c.essential !== false)) {
     throw client('Task definition does not have any essential container.');
   }
+  validateDependsOn(containers);
+}
+
+const DEPENDENCY_CONDITIONS = ['START', 'COMPLETE', 'SUCCESS', 'HEALTHY'];
+
+/**
+ * `dependsOn` as ECS checks it: known containers, a known condition, HEALTHY only on a container with
+ * a healthCheck, COMPLETE and SUCCESS only on a non-essential one (an essential one exiting stops the
+ * task), no container depending on itself, directly or through others.
+ */
+function validateDependsOn(containers: readonly ContainerDefinition[]): void {
+  const byName = new Map(containers.map((c) => [c.name ?? '', c]));
+  for (const c of containers) {
+    const name = c.name ?? '';
+    if (c.startTimeout !== undefined && (!isCount(c.startTimeout) || c.startTimeout < 0)) {
+      throw client(`Invalid 'startTimeout' setting for container '${name}'.`);
+    }
+    for (const d of c.dependsOn ?? []) {
+      const dep = byName.get(d.containerName ?? '');
+      if (!DEPENDENCY_CONDITIONS.includes(d.condition)) {
+        throw client(`Invalid 'dependsOn' setting for container '${name}'. 'condition' must be one of ${DEPENDENCY_CONDITIONS.join(', ')}.`);
+      }
+      if (!dep) {
+        throw client(`Invalid 'dependsOn' setting for container '${name}'. Container '${d.containerName}' does not exist in the task definition.`);
+      }
+      if (d.condition === 'HEALTHY' && !dep.healthCheck) {
+        throw client(`Invalid 'dependsOn' setting for container '${name}'. The HEALTHY condition requires container '${d.containerName}' to have a healthCheck.`);
+      }
+      if ((d.condition === 'COMPLETE' || d.condition === 'SUCCESS') && dep.essential !== false) {
+        throw client(`Invalid 'dependsOn' setting for container '${name}'. The ${d.condition} condition cannot be set on the essential container '${d.containerName}'.`);
+      }
+    }
+  }
+  const state = new Map<string, 'visiting' | 'done'>();
+  const visit = (name: string, path: string[]): void => {
+    if (state.get(name) === 'done') return;
+    if (state.get(name) === 'visiting') {
+      const cycle = [...path.slice(path.indexOf(name)), name];
+      throw client(`Invalid 'dependsOn' setting for container '${name}'. Circular dependency between containers: ${cycle.join(' -> ')}.`);
+    }
+    state.set(name, 'visiting');
+    for (const d of byName.get(name)?.dependsOn ?? []) visit(d.containerName, [...path, name]);
+    state.set(name, 'done');
+  };
+  for (const c of containers) visit(c.name ?? '', []);
 }
 
 /**
