@@ -60,13 +60,14 @@ export function unsupportedField(service: ServiceName, operation: string, input:
 /** The service's own error for a refused member: its code, and a message naming the member. */
 export function refusalError(service: ServiceName, operation: string, f: UnsupportedField): AwsError {
   const code =
-    service === 'elbv2'
+    f.support.code ??
+    (service === 'elbv2'
       ? 'ValidationError'
       : service === 'ec2'
         ? 'InvalidParameterValue'
         : operation === 'RegisterTaskDefinition'
           ? 'ClientException'
-          : 'InvalidParameterException';
+          : 'InvalidParameterException');
   const what = typeof f.value === 'string' ? `${f.path} '${f.value}'` : f.path;
   return new AwsError(code, `${what} is not supported by Berth: ${f.support.reason}.`);
 }

@@ -26,6 +26,8 @@ export type Support =
       readonly values?: readonly string[];
       /** Refused for every value but these. */
       readonly except?: readonly string[];
+      /** The service's error code when AWS has a more specific one than the service's default (EC2 `UnsupportedOperation`). */
+      readonly code?: string;
     }
   | { readonly status: 'ignored-by-aws-too'; readonly reason: string }
   /** Accepted without effect because the AWS SDKs fill it on every call; refusing it would refuse every SDK. */
@@ -35,7 +37,7 @@ export type Refused = Extract<Support, { status: 'refused' }>;
 
 const H: Support = { status: 'honoured' };
 const honoured = (note: string): Support => ({ status: 'honoured', note });
-const refused = (reason: string, when: { values?: readonly string[]; except?: readonly string[] } = {}): Support => ({
+const refused = (reason: string, when: { values?: readonly string[]; except?: readonly string[]; code?: string } = {}): Support => ({
   status: 'refused',
   reason,
   ...when,
@@ -54,9 +56,12 @@ const TAGS_MANAGED = 'Berth does not add aws:ecs: managed tags or propagate tags
 const EXEC = 'ECS Exec (the SSM agent) is not implemented';
 const SERVICE_CONNECT = 'Service Connect, Cloud Map and VPC Lattice are not implemented';
 const VOLUMES = 'volumes are not implemented yet (a host or docker.sock mount would also unconfine the task)';
-const SECRETS = 'Secrets Manager, SSM Parameter Store and S3 are not reachable from Berth';
+const SECRETS = 'environment files live in S3, which Berth does not have';
 const LOGS = 'container logs stay on the host (berth logs); log drivers are not implemented yet';
 const ELASTIC_INFERENCE = 'Elastic Inference and GPUs are not available';
+const CLUSTER_SETTINGS = 'stored and echoed; Container Insights collects nothing (Berth has no CloudWatch metrics)';
+const CLUSTER_CONFIGURATION = 'stored and echoed; ECS Exec and managed storage are not implemented, so it changes nothing';
+const NAMESPACES = 'Berth has no Cloud Map namespaces';
 const DAEMON = 'the DAEMON scheduling strategy is not implemented yet (it would run no task)';
 
 const TASK_OVERRIDE: Record<string, Support> = {
@@ -138,7 +143,7 @@ const CONTAINER_DEFINITION: Record<string, Support> = {
   containerDefinitions: honoured('at most --max-containers-per-task-definition (ECS: 10)'),
   'containerDefinitions[].name': H,
   'containerDefinitions[].image': H,
-  'containerDefinitions[].repositoryCredentials': refused(SECRETS),
+  'containerDefinitions[].repositoryCredentials': honoured('credentialsParameter names a Berth Secrets Manager secret; the agent pulls with it'),
   'containerDefinitions[].cpu': H,
   'containerDefinitions[].memory': H,
   'containerDefinitions[].memoryReservation': H,
@@ -159,7 +164,7 @@ const CONTAINER_DEFINITION: Record<string, Support> = {
   'containerDefinitions[].mountPoints': refused(VOLUMES),
   'containerDefinitions[].volumesFrom': refused(VOLUMES),
   'containerDefinitions[].linuxParameters': refused(`capabilities, devices and the other Linux parameters: ${SECURITY}`),
-  'containerDefinitions[].secrets': refused(SECRETS),
+  'containerDefinitions[].secrets': honoured('valueFrom names a Berth SSM parameter or Secrets Manager secret; the agent injects the value'),
   'containerDefinitions[].dependsOn': refused('container start order is not implemented yet'),
   'containerDefinitions[].startTimeout': refused('container start order is not implemented yet'),
   'containerDefinitions[].stopTimeout': H,
@@ -194,17 +199,20 @@ const all = (names: string): Record<string, Support> => Object.fromEntries(names
 const TLS = 'Berth terminates no TLS: HTTP listeners only';
 const TRANSFORMS = 'host-header and URL rewrite transforms are not implemented';
 const NO_AWS_NETWORK = 'Berth has no Outposts, IPAM or IPv6 prefixes';
-const EC2_TAGS = 'security groups carry no tags yet';
-const DRY_RUN = 'DryRun is not implemented; without it the request would run for real';
-const FILTERS = 'this filter name is not implemented, and ignoring it would answer too much';
+/** EC2 answers UnsupportedOperation for a feature its account or region lacks; Berth does the same. */
+const EC2_UNSUPPORTED = { code: 'UnsupportedOperation' } as const;
+const NO_IPV6 = 'no IPv6, IPAM, Outposts or encryption control in its VPCs';
+const IPV4_ONLY = 'rules admit IPv4 ranges (IpRanges / CidrIp) only';
+const DRY_RUN = honoured('DryRunOperation after validation, before anything changes, as EC2 does');
+const FILTERS = honoured('the filter names Berth has; any other is InvalidParameterValue, as EC2 answers');
 const SG_RULE: Record<string, Support> = {
   ...all('CidrIp FromPort GroupId GroupName IpPermissions IpProtocol ToPort'),
-  'IpPermissions[].UserIdGroupPairs': refused('only CIDR ranges are implemented'),
-  'IpPermissions[].Ipv6Ranges': refused('only IPv4 CIDR ranges are implemented'),
-  'IpPermissions[].PrefixListIds': refused('only CIDR ranges are implemented'),
-  SourceSecurityGroupName: refused('only CIDR ranges are implemented'),
-  SourceSecurityGroupOwnerId: refused('only CIDR ranges are implemented'),
-  DryRun: refused(DRY_RUN),
+  'IpPermissions[].UserIdGroupPairs': refused(IPV4_ONLY, EC2_UNSUPPORTED),
+  'IpPermissions[].Ipv6Ranges': refused(IPV4_ONLY, EC2_UNSUPPORTED),
+  'IpPermissions[].PrefixListIds': refused(IPV4_ONLY, EC2_UNSUPPORTED),
+  SourceSecurityGroupName: refused(IPV4_ONLY, EC2_UNSUPPORTED),
+  SourceSecurityGroupOwnerId: refused(IPV4_ONLY, EC2_UNSUPPORTED),
+  DryRun: DRY_RUN,
 };
 
 export const FIELD_SUPPORT: Readonly<Record<ServiceName, Readonly<Record<string, Readonly<Record<string, Support>>>>>> = {
@@ -212,12 +220,32 @@ export const FIELD_SUPPORT: Readonly<Record<ServiceName, Readonly<Record<string,
     CreateCluster: {
       clusterName: H,
       tags: H,
-      settings: H,
-      'settings[].value': refused('Container Insights needs CloudWatch, which Berth does not have', { values: ['enabled', 'enhanced'] }),
-      configuration: refused('ECS Exec and managed storage (KMS) configuration are not implemented'),
+      settings: honoured(CLUSTER_SETTINGS),
+      configuration: honoured(CLUSTER_CONFIGURATION),
       capacityProviders: refused(CAPACITY_PROVIDERS),
       defaultCapacityProviderStrategy: refused(CAPACITY_PROVIDERS),
       serviceConnectDefaults: refused(SERVICE_CONNECT),
+    },
+    UpdateCluster: {
+      cluster: H,
+      settings: honoured(CLUSTER_SETTINGS),
+      configuration: honoured(CLUSTER_CONFIGURATION),
+      serviceConnectDefaults: refused(NAMESPACES, { code: 'NamespaceNotFoundException' }),
+    },
+    UpdateClusterSettings: { cluster: H, settings: honoured(CLUSTER_SETTINGS) },
+    PutAccountSetting: { name: H, value: H, principalArn: H },
+    PutAccountSettingDefault: { name: H, value: H },
+    DeleteAccountSetting: { name: H, principalArn: H },
+    ListAccountSettings: { name: H, value: H, principalArn: H, effectiveSettings: H, ...PAGED },
+    PutAttributes: { cluster: H, attributes: H },
+    DeleteAttributes: { cluster: H, attributes: H },
+    ListAttributes: { cluster: H, targetType: H, attributeName: H, attributeValue: H, ...PAGED },
+    ListServiceDeployments: { service: H, cluster: H, status: H, createdAt: H, ...PAGED },
+    DescribeServiceDeployments: { serviceDeploymentArns: H },
+    DescribeServiceRevisions: { serviceRevisionArns: H },
+    StopServiceDeployment: {
+      serviceDeploymentArn: H,
+      stopType: refused('a stopped deployment is rolled back; ABORT is not implemented', { except: ['ROLLBACK'], code: 'UnsupportedFeatureException' }),
     },
     DeleteCluster: { cluster: H },
     DescribeClusters: { clusters: H, include: H },
@@ -245,6 +273,7 @@ export const FIELD_SUPPORT: Readonly<Record<ServiceName, Readonly<Record<string,
       enableFaultInjection: refused('fault injection is not implemented'),
     },
     DeregisterTaskDefinition: { taskDefinition: H },
+    DeleteTaskDefinitions: { taskDefinitions: H },
     DescribeTaskDefinition: { taskDefinition: H, include: H },
     ListTaskDefinitions: { familyPrefix: H, status: H, sort: H, ...PAGED },
     ListTaskDefinitionFamilies: { familyPrefix: H, status: H, ...PAGED },
@@ -369,27 +398,60 @@ export const FIELD_SUPPORT: Readonly<Record<ServiceName, Readonly<Record<string,
     RegisterTargets: all('TargetGroupArn Targets'),
     RemoveTags: all('ResourceArns TagKeys'),
     SetRulePriorities: all('RulePriorities'),
+    SetSubnets: {
+      ...all('LoadBalancerArn Subnets SubnetMappings IpAddressType'),
+      EnablePrefixForIpv6SourceNat: refused(NO_AWS_NETWORK, { except: ['off'] }),
+    },
+    SetIpAddressType: all('LoadBalancerArn IpAddressType'),
+    DescribeListenerAttributes: all('ListenerArn'),
+    ModifyListenerAttributes: all('ListenerArn Attributes'),
+    DescribeAccountLimits: all('Marker PageSize'),
     SetSecurityGroups: {
       ...all('LoadBalancerArn SecurityGroups'),
       EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic: refused('PrivateLink is not available'),
     },
   },
   ec2: {
-    CreateSecurityGroup: { ...all('Description GroupName VpcId'), TagSpecifications: refused(EC2_TAGS), DryRun: refused(DRY_RUN) },
-    DeleteSecurityGroup: { ...all('GroupId GroupName'), DryRun: refused(DRY_RUN) },
-    AuthorizeSecurityGroupIngress: { ...SG_RULE, TagSpecifications: refused(EC2_TAGS) },
+    CreateSecurityGroup: { ...all('Description GroupName VpcId TagSpecifications'), DryRun: DRY_RUN },
+    DeleteSecurityGroup: { ...all('GroupId GroupName'), DryRun: DRY_RUN },
+    AuthorizeSecurityGroupIngress: { ...SG_RULE, TagSpecifications: refused('security group rules have no ids to tag', EC2_UNSUPPORTED) },
     RevokeSecurityGroupIngress: { ...SG_RULE, SecurityGroupRuleIds: refused('rules are named by their permissions; rule ids are not implemented') },
-    DescribeSecurityGroups: {
-      ...all('GroupIds GroupNames NextToken MaxResults Filters'),
-      'Filters[].Name': refused(FILTERS, { except: ['group-id', 'group-name', 'vpc-id'] }),
-      DryRun: refused(DRY_RUN),
+    DescribeSecurityGroups: { ...all('GroupIds GroupNames NextToken MaxResults'), Filters: FILTERS, DryRun: DRY_RUN },
+    CreateVpc: {
+      ...all('CidrBlock TagSpecifications'),
+      ...Object.fromEntries(
+        ['Ipv6Pool', 'Ipv6CidrBlock', 'AmazonProvidedIpv6CidrBlock', 'Ipv4IpamPoolId', 'Ipv4NetmaskLength', 'Ipv6IpamPoolId', 'Ipv6NetmaskLength', 'Ipv6CidrBlockNetworkBorderGroup', 'VpcEncryptionControl'].map(
+          (m) => [m, refused(NO_IPV6, EC2_UNSUPPORTED)],
+        ),
+      ),
+      InstanceTenancy: refused("its hosts are shared ('default')", { except: ['default'], ...EC2_UNSUPPORTED }),
+      DryRun: DRY_RUN,
     },
-    DescribeVpcs: { ...all('VpcIds NextToken MaxResults Filters'), 'Filters[].Name': refused(FILTERS, { except: ['vpc-id', 'is-default'] }), DryRun: refused(DRY_RUN) },
-    DescribeSubnets: {
-      ...all('SubnetIds NextToken MaxResults Filters'),
-      'Filters[].Name': refused(FILTERS, { except: ['subnet-id', 'vpc-id', 'availability-zone'] }),
-      DryRun: refused(DRY_RUN),
+    DeleteVpc: { VpcId: H, DryRun: DRY_RUN },
+    DescribeVpcs: { ...all('VpcIds NextToken MaxResults'), Filters: FILTERS, DryRun: DRY_RUN },
+    ModifyVpcAttribute: {
+      VpcId: H,
+      EnableDnsSupport: honoured('stored and echoed; Berth resolves no VPC DNS'),
+      EnableDnsHostnames: honoured('stored and echoed; Berth resolves no VPC DNS'),
+      EnableNetworkAddressUsageMetrics: honoured('stored and echoed'),
     },
-    DescribeInstances: { ...all('InstanceIds IncludeManagedResources Filters NextToken MaxResults'), DryRun: refused(DRY_RUN) },
+    DescribeVpcAttribute: { ...all('Attribute VpcId'), DryRun: DRY_RUN },
+    CreateSubnet: {
+      ...all('TagSpecifications AvailabilityZone AvailabilityZoneId CidrBlock VpcId'),
+      ...Object.fromEntries(
+        ['Ipv6CidrBlock', 'Ipv6Native', 'OutpostArn', 'Ipv4IpamPoolId', 'Ipv4NetmaskLength', 'Ipv6IpamPoolId', 'Ipv6NetmaskLength'].map((m) => [m, refused(NO_IPV6, EC2_UNSUPPORTED)]),
+      ),
+      DryRun: DRY_RUN,
+    },
+    DeleteSubnet: { SubnetId: H, DryRun: DRY_RUN },
+    DescribeSubnets: { ...all('SubnetIds NextToken MaxResults'), Filters: FILTERS, DryRun: DRY_RUN },
+    DescribeAvailabilityZones: {
+      ...all('ZoneNames ZoneIds'),
+      AllAvailabilityZones: honoured('Berth has no Local or Wavelength Zones, so the answer is the same'),
+      Filters: FILTERS,
+      DryRun: DRY_RUN,
+    },
+    DescribeAccountAttributes: { AttributeNames: H, DryRun: DRY_RUN },
+    DescribeInstances: { ...all('InstanceIds IncludeManagedResources NextToken MaxResults'), Filters: FILTERS, DryRun: DRY_RUN },
   },
 };

@@ -94,7 +94,6 @@ describe('refused members fail the request before the handler runs', () => {
   const td = { family: 'web', containerDefinitions: [{ name: 'app', image: 'nginx', memory: 64 }] };
   const c0 = td.containerDefinitions[0]!;
   const refusedTaskDefinitions: [string, object, RegExp][] = [
-    ['secrets', { containerDefinitions: [{ ...c0, secrets: [{ name: 'A', valueFrom: 'arn:x' }] }] }, /^containerDefinitions\[0\]\.secrets is not supported by Berth: /],
     ['environmentFiles', { containerDefinitions: [{ ...c0, environmentFiles: [{ value: 'arn:x', type: 's3' }] }] }, /environmentFiles/],
     ['logConfiguration', { containerDefinitions: [{ ...c0, logConfiguration: { logDriver: 'awslogs' } }] }, /logConfiguration/],
     ['a docker.sock mount', { containerDefinitions: [{ ...c0, mountPoints: [{ sourceVolume: 'sock', containerPath: '/var/run/docker.sock' }] }] }, /mountPoints/],
@@ -105,7 +104,6 @@ describe('refused members fail the request before the handler runs', () => {
     ['capabilities', { containerDefinitions: [{ ...c0, linuxParameters: { capabilities: { add: ['SYS_ADMIN'] } } }] }, /linuxParameters/],
     ['devices', { containerDefinitions: [{ ...c0, linuxParameters: { devices: [{ hostPath: '/dev/kvm' }] } }] }, /linuxParameters/],
     ['privileged', { containerDefinitions: [{ ...c0, privileged: true }] }, /^containerDefinitions\[0\]\.privileged is not supported/],
-    ['repositoryCredentials', { containerDefinitions: [{ ...c0, repositoryCredentials: { credentialsParameter: 'arn:x' } }] }, /repositoryCredentials/],
     ['awsvpc', { networkMode: 'awsvpc' }, /^networkMode 'awsvpc' is not supported by Berth: awsvpc: a network namespace and address per task would put targets on Docker's bridge subnet/],
   ];
   for (const [name, over, message] of refusedTaskDefinitions) {
