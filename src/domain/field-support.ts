@@ -9,13 +9,17 @@
  *
  * Paths are the model's member names joined by `.`, with `[]` for a list's items
  * (`containerDefinitions[].secrets`). A member without an entry takes its parent's decision; the
- * completeness test (field-support.test.ts) requires an entry for every top-level member of every
- * ECS operation Berth serves, and for every member of the ECS structures users write by hand.
+ * completeness test (field-support-guard.test.ts) requires an entry for every top-level member of every
+ * operation of every service Berth serves, and for every member of the ECS structures users write by hand.
  * Absent values (undefined, null, '', [] and {}) and `false` for a refused boolean ask for nothing
  * and pass.
  */
 
-export type ServiceName = 'ecs' | 'elbv2' | 'ec2';
+import { DEFAULT_KMS_KEY } from './secrets-manager/secret.js';
+import { DEFAULT_KEY_ID } from './ssm/parameter.js';
+
+/** Every service in src/control-plane/api/service-table.ts (the table's keys are checked against it). */
+export type ServiceName = 'ecs' | 'elbv2' | 'ec2' | 'sts' | 'ssm' | 'secretsmanager' | 'logs';
 
 export type Support =
   | { readonly status: 'honoured'; readonly note?: string }
@@ -199,6 +203,8 @@ const all = (names: string): Record<string, Support> => Object.fromEntries(names
 const TLS = 'Berth terminates no TLS: HTTP listeners only';
 const TRANSFORMS = 'host-header and URL rewrite transforms are not implemented';
 const NO_AWS_NETWORK = 'Berth has no Outposts, IPAM or IPv6 prefixes';
+/** ELBv2's code for a load balancer asked for pools it cannot have. */
+const LB_CONFIGURATION = { code: 'InvalidConfigurationRequest' } as const;
 /** EC2 answers UnsupportedOperation for a feature its account or region lacks; Berth does the same. */
 const EC2_UNSUPPORTED = { code: 'UnsupportedOperation' } as const;
 const NO_IPV6 = 'no IPv6, IPAM, Outposts or encryption control in its VPCs';
@@ -214,6 +220,14 @@ const SG_RULE: Record<string, Support> = {
   SourceSecurityGroupOwnerId: refused(IPV4_ONLY, EC2_UNSUPPORTED),
   DryRun: DRY_RUN,
 };
+
+const SSM_VALIDATION = { code: 'ValidationException' } as const;
+const SSM_RESOURCE_TYPE = refused('Berth holds only Parameter resources', { except: ['Parameter'], code: 'InvalidResourceType' });
+const SM_KMS_KEY = refused(`Berth encrypts secrets with its own key, ${DEFAULT_KMS_KEY} (there is no KMS here)`, { except: [DEFAULT_KMS_KEY] });
+const SM_ONE_REGION = 'Berth serves one region, so a secret has no replicas';
+const SM_EXTERNAL = 'managed external secrets (held by a partner) are not implemented';
+const LOGS_ONE_ACCOUNT = 'Berth has one account and no linked ones';
+const LOGS_NO_MASKING = 'Berth has no data protection policies, so nothing is masked';
 
 export const FIELD_SUPPORT: Readonly<Record<ServiceName, Readonly<Record<string, Readonly<Record<string, Support>>>>>> = {
   ecs: {
@@ -354,9 +368,9 @@ export const FIELD_SUPPORT: Readonly<Record<ServiceName, Readonly<Record<string,
     },
     CreateLoadBalancer: {
       ...all('Name Subnets SubnetMappings SecurityGroups Scheme Tags Type IpAddressType'),
-      CustomerOwnedIpv4Pool: refused(NO_AWS_NETWORK),
-      EnablePrefixForIpv6SourceNat: refused(NO_AWS_NETWORK, { values: ['on'] }),
-      IpamPools: refused(NO_AWS_NETWORK),
+      CustomerOwnedIpv4Pool: refused(NO_AWS_NETWORK, LB_CONFIGURATION),
+      EnablePrefixForIpv6SourceNat: refused(NO_AWS_NETWORK, { except: ['off'], ...LB_CONFIGURATION }),
+      IpamPools: refused(NO_AWS_NETWORK, LB_CONFIGURATION),
     },
     CreateRule: { ...all('ListenerArn Conditions Priority Actions Tags'), Transforms: refused(TRANSFORMS) },
     CreateTargetGroup: {
@@ -453,5 +467,89 @@ export const FIELD_SUPPORT: Readonly<Record<ServiceName, Readonly<Record<string,
     },
     DescribeAccountAttributes: { AttributeNames: H, DryRun: DRY_RUN },
     DescribeInstances: { ...all('InstanceIds IncludeManagedResources NextToken MaxResults'), Filters: FILTERS, DryRun: DRY_RUN },
+  },
+  // STS: GetCallerIdentity takes no members.
+  sts: { GetCallerIdentity: {} },
+  ssm: {
+    PutParameter: {
+      ...all('Name Description Value Type Overwrite AllowedPattern Tags Tier'),
+      KeyId: refused(`Berth encrypts with its own key, ${DEFAULT_KEY_ID}`, { except: [DEFAULT_KEY_ID], code: 'InvalidKeyId' }),
+      Policies: refused('parameter policies (expiration, notifications) are not implemented', SSM_VALIDATION),
+      DataType: refused('only "text" parameters are implemented', { except: ['text'], ...SSM_VALIDATION }),
+    },
+    GetParameter: all('Name WithDecryption'),
+    GetParameters: all('Names WithDecryption'),
+    GetParametersByPath: all('Path Recursive ParameterFilters WithDecryption MaxResults NextToken'),
+    DescribeParameters: {
+      ...all('Filters ParameterFilters MaxResults NextToken'),
+      Shared: refused('Berth has one account, so no parameter is shared with it', SSM_VALIDATION),
+    },
+    GetParameterHistory: all('Name WithDecryption MaxResults NextToken'),
+    DeleteParameter: all('Name'),
+    DeleteParameters: all('Names'),
+    AddTagsToResource: { ...all('ResourceId Tags'), ResourceType: SSM_RESOURCE_TYPE },
+    RemoveTagsFromResource: { ...all('ResourceId TagKeys'), ResourceType: SSM_RESOURCE_TYPE },
+    ListTagsForResource: { ResourceId: H, ResourceType: SSM_RESOURCE_TYPE },
+  },
+  secretsmanager: {
+    CreateSecret: {
+      ...all('Name ClientRequestToken Description SecretBinary SecretString Tags'),
+      KmsKeyId: SM_KMS_KEY,
+      AddReplicaRegions: refused(SM_ONE_REGION),
+      ForceOverwriteReplicaSecret: refused(SM_ONE_REGION),
+      Type: refused(SM_EXTERNAL),
+    },
+    GetSecretValue: all('SecretId VersionId VersionStage'),
+    PutSecretValue: {
+      ...all('SecretId ClientRequestToken SecretBinary SecretString VersionStages'),
+      RotationToken: refused('Berth runs no rotation functions'),
+    },
+    UpdateSecret: {
+      ...all('SecretId ClientRequestToken Description SecretBinary SecretString'),
+      KmsKeyId: SM_KMS_KEY,
+      Type: refused(SM_EXTERNAL),
+    },
+    DescribeSecret: all('SecretId'),
+    ListSecrets: {
+      ...all('IncludePlannedDeletion MaxResults NextToken SortOrder'),
+      Filters: honoured('the filter keys Berth has; any other is InvalidParameterException'),
+      SortBy: refused('Berth sorts secrets by created-date only', { except: ['created-date'] }),
+    },
+    DeleteSecret: all('SecretId RecoveryWindowInDays ForceDeleteWithoutRecovery'),
+    RestoreSecret: all('SecretId'),
+    TagResource: all('SecretId Tags'),
+    UntagResource: all('SecretId TagKeys'),
+  },
+  logs: {
+    CreateLogGroup: {
+      ...all('logGroupName tags deletionProtectionEnabled'),
+      kmsKeyId: refused('Berth has no KMS; log groups are stored in its data dir'),
+      logGroupClass: refused('Berth keeps STANDARD log groups only', { except: ['STANDARD'] }),
+    },
+    DeleteLogGroup: all('logGroupName'),
+    DescribeLogGroups: {
+      ...all('logGroupNamePrefix logGroupNamePattern nextToken limit logGroupClass logGroupIdentifiers'),
+      accountIdentifiers: refused(LOGS_ONE_ACCOUNT),
+      includeLinkedAccounts: refused(LOGS_ONE_ACCOUNT),
+    },
+    PutRetentionPolicy: all('logGroupName retentionInDays'),
+    DeleteRetentionPolicy: all('logGroupName'),
+    CreateLogStream: all('logGroupName logStreamName'),
+    DeleteLogStream: all('logGroupName logStreamName'),
+    DescribeLogStreams: all('logGroupName logGroupIdentifier logStreamNamePrefix orderBy descending nextToken limit'),
+    PutLogEvents: {
+      ...all('logGroupName logStreamName logEvents'),
+      sequenceToken: noop('CloudWatch Logs has ignored sequence tokens since January 2023'),
+      entity: refused('Berth keeps no entity metadata for log events'),
+    },
+    GetLogEvents: {
+      ...all('logGroupName logGroupIdentifier logStreamName startTime endTime nextToken limit startFromHead'),
+      unmask: refused(LOGS_NO_MASKING),
+    },
+    FilterLogEvents: {
+      ...all('logGroupName logGroupIdentifier logStreamNames logStreamNamePrefix startTime endTime filterPattern nextToken limit'),
+      interleaved: noop('deprecated: CloudWatch Logs always interleaves, whatever it says'),
+      unmask: refused(LOGS_NO_MASKING),
+    },
   },
 };

@@ -5,6 +5,11 @@ import { loadModel, type ServiceModel } from './model.js';
 import { createEcsHandlers } from '../ecs/ecs-handlers.js';
 import { createElbv2Handlers } from '../elbv2/elbv2-handlers.js';
 import { createEc2Handlers } from '../ec2/ec2-handlers.js';
+import { createSsmHandlers } from '../ssm/ssm-handlers.js';
+import { createSecretsManagerHandlers } from '../secrets-manager/secrets-manager-handlers.js';
+import { createLogsHandlers } from '../logs/logs-handlers.js';
+import { createStsHandlers } from '../sts/sts-handlers.js';
+import { SERVICE_NAMES } from './service-table.js';
 import { ecsKit, awsError } from '../ecs/ecs-test-kit.js';
 import { MemoryStore } from '../../store/memory-store.js';
 import { ManualClock } from '../../platform/clock.js';
@@ -37,17 +42,26 @@ describe('the field-support table covers the model', () => {
     assert.deepEqual(missing, []);
   });
 
-  test('and every top-level member of every ELBv2 and EC2 operation Berth serves', () => {
+  test('and every top-level member of every operation of every other service Berth serves', () => {
     const missing: string[] = [];
-    const served = {
-      elbv2: Object.keys(createElbv2Handlers({ store: new MemoryStore(), clock: new ManualClock(), random: seededRandom(1), checkListenerPort: async () => undefined } as never)),
-      ec2: Object.keys(createEc2Handlers({ store: new MemoryStore(), clock: new ManualClock(), random: seededRandom(1) } as never)),
+    const deps = { store: new MemoryStore(), clock: new ManualClock(), random: seededRandom(1) };
+    // Building handler sets only names their operations; nothing here calls them.
+    const served: Record<(typeof SERVICE_NAMES)[number], string[]> = {
+      ecs: operations,
+      elbv2: Object.keys(createElbv2Handlers({ ...deps, checkListenerPort: async () => undefined } as never)),
+      ec2: Object.keys(createEc2Handlers(deps as never)),
+      sts: Object.keys(createStsHandlers()),
+      ssm: Object.keys(createSsmHandlers(deps as never)),
+      secretsmanager: Object.keys(createSecretsManagerHandlers(deps as never)),
+      logs: Object.keys(createLogsHandlers(deps as never)),
     };
-    for (const service of ['elbv2', 'ec2'] as const) {
+    for (const service of SERVICE_NAMES) {
       const m = loadModel(service);
+      assert.ok(served[service].length > 0, `${service} serves operations`);
       for (const op of served[service]) {
         const input = m.operations.get(op)?.input;
         if (!input) continue;
+        assert.ok(FIELD_SUPPORT[service][op], `${service} ${op} has a table entry`);
         for (const p of memberPaths(m, input.shape, '', 1)) if (!FIELD_SUPPORT[service][op]?.[p]) missing.push(`${service} ${op}.${p}`);
       }
     }
@@ -78,7 +92,7 @@ describe('the field-support table covers the model', () => {
   });
 
   test('every path in the table is a member the model has (no typo can hide a refusal)', () => {
-    for (const service of ['ecs', 'elbv2', 'ec2'] as const) {
+    for (const service of SERVICE_NAMES) {
       const m = loadModel(service);
       for (const [op, members] of Object.entries(FIELD_SUPPORT[service])) {
         const input = m.operations.get(op)?.input;
