@@ -238,7 +238,7 @@ export const FIELD_SUPPORT: Readonly<Record<ServiceName, Readonly<Record<string,
       configuration: honoured(CLUSTER_CONFIGURATION),
       capacityProviders: refused(CAPACITY_PROVIDERS),
       defaultCapacityProviderStrategy: refused(CAPACITY_PROVIDERS),
-      serviceConnectDefaults: refused(SERVICE_CONNECT),
+      serviceConnectDefaults: refused(NAMESPACES, { code: 'NamespaceNotFoundException' }),
     },
     UpdateCluster: {
       cluster: H,
@@ -422,7 +422,7 @@ export const FIELD_SUPPORT: Readonly<Record<ServiceName, Readonly<Record<string,
     DescribeAccountLimits: all('Marker PageSize'),
     SetSecurityGroups: {
       ...all('LoadBalancerArn SecurityGroups'),
-      EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic: refused('PrivateLink is not available'),
+      EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic: refused('it applies to network load balancers only (PrivateLink)', LB_CONFIGURATION),
     },
   },
   ec2: {
