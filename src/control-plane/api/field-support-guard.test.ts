@@ -178,3 +178,28 @@ describe('refused members fail the request before the handler runs', () => {
     );
   });
 });
+
+describe('every service answers a refused member with its own code, before its handler runs', () => {
+  // The handlers get no store: a refusal must come from the guard, before any of them could touch one.
+  const none = {} as never;
+  const cases: [string, () => Promise<unknown>, string, RegExp][] = [
+    ['ssm KeyId', () => createSsmHandlers(none).PutParameter!({ Name: 'p', Value: 'v', Type: 'SecureString', KeyId: 'alias/mine' }, none), 'InvalidKeyId', /^KeyId 'alias\/mine' is not supported by Berth: /],
+    ['ssm Policies', () => createSsmHandlers(none).PutParameter!({ Name: 'p', Value: 'v', Policies: '[]' }, none), 'ValidationException', /^Policies /],
+    ['ssm ResourceType', () => createSsmHandlers(none).ListTagsForResource!({ ResourceType: 'Document', ResourceId: 'd' }, none), 'InvalidResourceType', /ResourceType 'Document'/],
+    ['secretsmanager AddReplicaRegions', () => createSecretsManagerHandlers(none).CreateSecret!({ Name: 's', AddReplicaRegions: [{ Region: 'eu-west-1' }] }, none), 'InvalidParameterException', /^AddReplicaRegions /],
+    ['secretsmanager RotationToken', () => createSecretsManagerHandlers(none).PutSecretValue!({ SecretId: 's', RotationToken: 't' }, none), 'InvalidParameterException', /^RotationToken /],
+    ['logs kmsKeyId', () => createLogsHandlers(none).CreateLogGroup!({ logGroupName: 'g', kmsKeyId: 'k' }, none), 'InvalidParameterException', /^kmsKeyId 'k'/],
+    ['logs unmask', () => createLogsHandlers(none).GetLogEvents!({ logGroupName: 'g', logStreamName: 's', unmask: true }, none), 'InvalidParameterException', /^unmask /],
+    ['ec2 Ipv6Pool', () => createEc2Handlers(none).CreateVpc!({ CidrBlock: '10.0.0.0/16', Ipv6Pool: 'p' }, none), 'UnsupportedOperation', /^Ipv6Pool 'p'/],
+    ['elbv2 IpamPools', () => createElbv2Handlers(none).CreateLoadBalancer!({ Name: 'n', IpamPools: { Ipv4IpamPoolId: 'x' } }, none), 'InvalidConfigurationRequest', /^IpamPools /],
+  ];
+  for (const [name, call, code, message] of cases) {
+    test(name, async () => {
+      await assert.rejects(call(), awsError(code, message));
+    });
+  }
+  test('values left off or at the only one Berth has pass to the handler', async () => {
+    // The handler then fails on the missing store, which shows the guard let the request through.
+    await assert.rejects(createSsmHandlers(none).PutParameter!({ Name: 'p', Value: 'v', Type: 'SecureString', KeyId: 'alias/aws/ssm', DataType: 'text' }, none), (e: unknown) => !(e instanceof Error && /not supported by Berth/.test(e.message)));
+  });
+});
