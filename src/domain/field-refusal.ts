@@ -57,16 +57,19 @@ export function unsupportedField(service: ServiceName, operation: string, input:
   return walk(input, '', '');
 }
 
+/** Each service's code for a request member it does not take (ECS: InvalidParameterException, ClientException for task definitions). */
+const DEFAULT_CODE: Partial<Record<ServiceName, string>> = {
+  elbv2: 'ValidationError',
+  ec2: 'InvalidParameterValue',
+  sts: 'InvalidParameterValue',
+  ssm: 'ValidationException',
+  secretsmanager: 'InvalidParameterException',
+  logs: 'InvalidParameterException',
+};
+
 /** The service's own error for a refused member: its code, and a message naming the member. */
 export function refusalError(service: ServiceName, operation: string, f: UnsupportedField): AwsError {
-  const code =
-    service === 'elbv2'
-      ? 'ValidationError'
-      : service === 'ec2'
-        ? 'InvalidParameterValue'
-        : operation === 'RegisterTaskDefinition'
-          ? 'ClientException'
-          : 'InvalidParameterException';
+  const code = f.support.code ?? DEFAULT_CODE[service] ?? (operation === 'RegisterTaskDefinition' ? 'ClientException' : 'InvalidParameterException');
   const what = typeof f.value === 'string' ? `${f.path} '${f.value}'` : f.path;
   return new AwsError(code, `${what} is not supported by Berth: ${f.support.reason}.`);
 }

@@ -24,7 +24,13 @@ export function replaceGeneratedSection(doc: string): string {
 function describe(s: Support): string {
   if (s.status !== 'refused') return s.status === 'honoured' ? (s.note ?? '') : s.reason;
 
-  return s.values ? `refused when ${s.values.join(' or ')}: ${s.reason}` : s.except ? `refused unless ${s.except.join(' or ')}: ${s.reason}` : `refused: ${s.reason}`;
+  // The code is shown only where it is not the service's usual one (EC2 UnsupportedOperation, SSM InvalidKeyId).
+  const refused = s.code ? `refused (${s.code})` : 'refused';
+  return s.values
+    ? `${refused} when ${s.values.join(' or ')}: ${s.reason}`
+    : s.except
+      ? `${refused} unless ${s.except.join(' or ')}: ${s.reason}`
+      : `${refused}: ${s.reason}`;
 }
 
 /**

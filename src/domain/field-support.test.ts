@@ -21,8 +21,8 @@ describe('unsupportedField walks the input against the table', () => {
     assert.equal(unsupportedField('ecs', 'CreateService', { propagateTags: 'SERVICE' })?.path, 'propagateTags');
     assert.equal(unsupportedField('ecs', 'RegisterTaskDefinition', { requiresCompatibilities: ['EC2'] }), undefined);
     assert.equal(unsupportedField('ecs', 'RegisterTaskDefinition', { requiresCompatibilities: ['EC2', 'FARGATE'] })?.value, 'FARGATE');
-    assert.equal(unsupportedField('ecs', 'CreateCluster', { settings: [{ name: 'containerInsights', value: 'disabled' }] }), undefined);
-    assert.equal(unsupportedField('ecs', 'CreateCluster', { settings: [{ name: 'containerInsights', value: 'enabled' }] })?.path, 'settings[0].value');
+    assert.equal(unsupportedField('ecs', 'RegisterTaskDefinition', { containerDefinitions: [{ versionConsistency: 'disabled' }] }), undefined);
+    assert.equal(unsupportedField('ecs', 'RegisterTaskDefinition', { containerDefinitions: [{ versionConsistency: 'enabled' }] })?.path, 'containerDefinitions[0].versionConsistency');
   });
   test('absent values and switches left off ask for nothing', () => {
     for (const v of [undefined, null, '', [], {}, false]) {
@@ -30,7 +30,7 @@ describe('unsupportedField walks the input against the table', () => {
     }
   });
   test("the error is the service's code with the member in the message", () => {
-    const codeOf = (service: 'ecs' | 'elbv2', op: string, input: object) => {
+    const codeOf = (service: 'ecs' | 'elbv2' | 'ec2', op: string, input: object) => {
       try {
         checkFieldSupport(service, op, input);
       } catch (e) {
@@ -44,6 +44,10 @@ describe('unsupportedField walks the input against the table', () => {
     assert.match(codeOf('elbv2', 'CreateTargetGroup', { Protocol: 'HTTPS' }), /^ValidationError: Protocol 'HTTPS' is not supported by Berth: /);
     assert.match(codeOf('elbv2', 'CreateTargetGroup', { ProtocolVersion: 'GRPC' }), /^ValidationError: ProtocolVersion 'GRPC'/);
     assert.equal(codeOf('elbv2', 'CreateTargetGroup', { Protocol: 'HTTP', ProtocolVersion: 'HTTP1' }), 'accepted');
+    // An entry may carry AWS's more specific code.
+    assert.match(codeOf('ec2', 'CreateVpc', { AmazonProvidedIpv6CidrBlock: true }), /^UnsupportedOperation: AmazonProvidedIpv6CidrBlock is not supported by Berth: /);
+    assert.match(codeOf('ecs', 'StopServiceDeployment', { stopType: 'ABORT' }), /^UnsupportedFeatureException: stopType 'ABORT'/);
+    assert.equal(codeOf('ecs', 'StopServiceDeployment', { stopType: 'ROLLBACK' }), 'accepted');
   });
   test('a map of user keys is not mistaken for members', () => {
     assert.equal(unsupportedField('ecs', 'RegisterTaskDefinition', { containerDefinitions: [{ dockerLabels: { secrets: 'x', privileged: 'true' } }] }), undefined);

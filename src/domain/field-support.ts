@@ -9,13 +9,17 @@
  *
  * Paths are the model's member names joined by `.`, with `[]` for a list's items
  * (`containerDefinitions[].secrets`). A member without an entry takes its parent's decision; the
- * completeness test (field-support.test.ts) requires an entry for every top-level member of every
- * ECS operation Berth serves, and for every member of the ECS structures users write by hand.
+ * completeness test (field-support-guard.test.ts) requires an entry for every top-level member of every
+ * operation of every service Berth serves, and for every member of the ECS structures users write by hand.
  * Absent values (undefined, null, '', [] and {}) and `false` for a refused boolean ask for nothing
  * and pass.
  */
 
-export type ServiceName = 'ecs' | 'elbv2' | 'ec2';
+import { DEFAULT_KMS_KEY } from './secrets-manager/secret.js';
+import { DEFAULT_KEY_ID } from './ssm/parameter.js';
+
+/** Every service in src/control-plane/api/service-table.ts (the table's keys are checked against it). */
+export type ServiceName = 'ecs' | 'elbv2' | 'ec2' | 'sts' | 'ssm' | 'secretsmanager' | 'logs';
 
 export type Support =
   | { readonly status: 'honoured'; readonly note?: string }
@@ -26,6 +30,8 @@ export type Support =
       readonly values?: readonly string[];
       /** Refused for every value but these. */
       readonly except?: readonly string[];
+      /** The service's error code when AWS has a more specific one than the service's default (EC2 `UnsupportedOperation`). */
+      readonly code?: string;
     }
   | { readonly status: 'ignored-by-aws-too'; readonly reason: string }
   /** Accepted without effect because the AWS SDKs fill it on every call; refusing it would refuse every SDK. */
@@ -35,7 +41,7 @@ export type Refused = Extract<Support, { status: 'refused' }>;
 
 const H: Support = { status: 'honoured' };
 const honoured = (note: string): Support => ({ status: 'honoured', note });
-const refused = (reason: string, when: { values?: readonly string[]; except?: readonly string[] } = {}): Support => ({
+const refused = (reason: string, when: { values?: readonly string[]; except?: readonly string[]; code?: string } = {}): Support => ({
   status: 'refused',
   reason,
   ...when,
@@ -54,10 +60,13 @@ const TAGS_MANAGED = 'Berth does not add aws:ecs: managed tags or propagate tags
 const EXEC = 'ECS Exec (the SSM agent) is not implemented';
 const SERVICE_CONNECT = 'Service Connect, Cloud Map and VPC Lattice are not implemented';
 const VOLUMES = 'volumes are not implemented yet (a host or docker.sock mount would also unconfine the task)';
-const SECRETS = 'Secrets Manager, SSM Parameter Store and S3 are not reachable from Berth';
+const SECRETS = 'environment files live in S3, which Berth does not have';
 const LOGS = 'container logs stay on the host (berth logs); log drivers are not implemented yet';
 const ELASTIC_INFERENCE = 'Elastic Inference and GPUs are not available';
 const MANAGED_DAEMONS = 'the daemonName filter (ECS managed daemons) is not implemented';
+const CLUSTER_SETTINGS = 'stored and echoed; Container Insights collects nothing (Berth has no CloudWatch metrics)';
+const CLUSTER_CONFIGURATION = 'stored and echoed; ECS Exec and managed storage are not implemented, so it changes nothing';
+const NAMESPACES = 'Berth has no Cloud Map namespaces';
 
 const TASK_OVERRIDE: Record<string, Support> = {
   overrides: H,
@@ -138,7 +147,7 @@ const CONTAINER_DEFINITION: Record<string, Support> = {
   containerDefinitions: honoured('at most --max-containers-per-task-definition (ECS: 10)'),
   'containerDefinitions[].name': H,
   'containerDefinitions[].image': H,
-  'containerDefinitions[].repositoryCredentials': refused(SECRETS),
+  'containerDefinitions[].repositoryCredentials': honoured('credentialsParameter names a Berth Secrets Manager secret; the agent pulls with it'),
   'containerDefinitions[].cpu': H,
   'containerDefinitions[].memory': H,
   'containerDefinitions[].memoryReservation': H,
@@ -159,7 +168,7 @@ const CONTAINER_DEFINITION: Record<string, Support> = {
   'containerDefinitions[].mountPoints': refused(VOLUMES),
   'containerDefinitions[].volumesFrom': refused(VOLUMES),
   'containerDefinitions[].linuxParameters': refused(`capabilities, devices and the other Linux parameters: ${SECURITY}`),
-  'containerDefinitions[].secrets': refused(SECRETS),
+  'containerDefinitions[].secrets': honoured('valueFrom names a Berth SSM parameter or Secrets Manager secret; the agent injects the value'),
   'containerDefinitions[].dependsOn': honoured('START, COMPLETE, SUCCESS, HEALTHY; shutdown in reverse order'),
   'containerDefinitions[].startTimeout': honoured('no default on EC2: without it a dependency is waited for until it resolves'),
   'containerDefinitions[].stopTimeout': H,
@@ -194,30 +203,63 @@ const all = (names: string): Record<string, Support> => Object.fromEntries(names
 const TLS = 'Berth terminates no TLS: HTTP listeners only';
 const TRANSFORMS = 'host-header and URL rewrite transforms are not implemented';
 const NO_AWS_NETWORK = 'Berth has no Outposts, IPAM or IPv6 prefixes';
-const EC2_TAGS = 'security groups carry no tags yet';
-const DRY_RUN = 'DryRun is not implemented; without it the request would run for real';
-const FILTERS = 'this filter name is not implemented, and ignoring it would answer too much';
+/** ELBv2's code for a load balancer asked for pools it cannot have. */
+const LB_CONFIGURATION = { code: 'InvalidConfigurationRequest' } as const;
+/** EC2 answers UnsupportedOperation for a feature its account or region lacks; Berth does the same. */
+const EC2_UNSUPPORTED = { code: 'UnsupportedOperation' } as const;
+const NO_IPV6 = 'no IPv6, IPAM, Outposts or encryption control in its VPCs';
+const IPV4_ONLY = 'rules admit IPv4 ranges (IpRanges / CidrIp) only';
+const DRY_RUN = honoured('DryRunOperation after validation, before anything changes, as EC2 does');
+const FILTERS = honoured('the filter names Berth has; any other is InvalidParameterValue, as EC2 answers');
 const SG_RULE: Record<string, Support> = {
   ...all('CidrIp FromPort GroupId GroupName IpPermissions IpProtocol ToPort'),
-  'IpPermissions[].UserIdGroupPairs': refused('only CIDR ranges are implemented'),
-  'IpPermissions[].Ipv6Ranges': refused('only IPv4 CIDR ranges are implemented'),
-  'IpPermissions[].PrefixListIds': refused('only CIDR ranges are implemented'),
-  SourceSecurityGroupName: refused('only CIDR ranges are implemented'),
-  SourceSecurityGroupOwnerId: refused('only CIDR ranges are implemented'),
-  DryRun: refused(DRY_RUN),
+  'IpPermissions[].UserIdGroupPairs': refused(IPV4_ONLY, EC2_UNSUPPORTED),
+  'IpPermissions[].Ipv6Ranges': refused(IPV4_ONLY, EC2_UNSUPPORTED),
+  'IpPermissions[].PrefixListIds': refused(IPV4_ONLY, EC2_UNSUPPORTED),
+  SourceSecurityGroupName: refused(IPV4_ONLY, EC2_UNSUPPORTED),
+  SourceSecurityGroupOwnerId: refused(IPV4_ONLY, EC2_UNSUPPORTED),
+  DryRun: DRY_RUN,
 };
+
+const SSM_VALIDATION = { code: 'ValidationException' } as const;
+const SSM_RESOURCE_TYPE = refused('Berth holds only Parameter resources', { except: ['Parameter'], code: 'InvalidResourceType' });
+const SM_KMS_KEY = refused(`Berth encrypts secrets with its own key, ${DEFAULT_KMS_KEY} (there is no KMS here)`, { except: [DEFAULT_KMS_KEY] });
+const SM_ONE_REGION = 'Berth serves one region, so a secret has no replicas';
+const SM_EXTERNAL = 'managed external secrets (held by a partner) are not implemented';
+const LOGS_ONE_ACCOUNT = 'Berth has one account and no linked ones';
+const LOGS_NO_MASKING = 'Berth has no data protection policies, so nothing is masked';
 
 export const FIELD_SUPPORT: Readonly<Record<ServiceName, Readonly<Record<string, Readonly<Record<string, Support>>>>>> = {
   ecs: {
     CreateCluster: {
       clusterName: H,
       tags: H,
-      settings: H,
-      'settings[].value': refused('Container Insights needs CloudWatch, which Berth does not have', { values: ['enabled', 'enhanced'] }),
-      configuration: refused('ECS Exec and managed storage (KMS) configuration are not implemented'),
+      settings: honoured(CLUSTER_SETTINGS),
+      configuration: honoured(CLUSTER_CONFIGURATION),
       capacityProviders: refused(CAPACITY_PROVIDERS),
       defaultCapacityProviderStrategy: refused(CAPACITY_PROVIDERS),
-      serviceConnectDefaults: refused(SERVICE_CONNECT),
+      serviceConnectDefaults: refused(NAMESPACES, { code: 'NamespaceNotFoundException' }),
+    },
+    UpdateCluster: {
+      cluster: H,
+      settings: honoured(CLUSTER_SETTINGS),
+      configuration: honoured(CLUSTER_CONFIGURATION),
+      serviceConnectDefaults: refused(NAMESPACES, { code: 'NamespaceNotFoundException' }),
+    },
+    UpdateClusterSettings: { cluster: H, settings: honoured(CLUSTER_SETTINGS) },
+    PutAccountSetting: { name: H, value: H, principalArn: H },
+    PutAccountSettingDefault: { name: H, value: H },
+    DeleteAccountSetting: { name: H, principalArn: H },
+    ListAccountSettings: { name: H, value: H, principalArn: H, effectiveSettings: H, ...PAGED },
+    PutAttributes: { cluster: H, attributes: H },
+    DeleteAttributes: { cluster: H, attributes: H },
+    ListAttributes: { cluster: H, targetType: H, attributeName: H, attributeValue: H, ...PAGED },
+    ListServiceDeployments: { service: H, cluster: H, status: H, createdAt: H, ...PAGED },
+    DescribeServiceDeployments: { serviceDeploymentArns: H },
+    DescribeServiceRevisions: { serviceRevisionArns: H },
+    StopServiceDeployment: {
+      serviceDeploymentArn: H,
+      stopType: refused('a stopped deployment is rolled back; ABORT is not implemented', { except: ['ROLLBACK'], code: 'UnsupportedFeatureException' }),
     },
     DeleteCluster: { cluster: H },
     DescribeClusters: { clusters: H, include: H },
@@ -245,6 +287,7 @@ export const FIELD_SUPPORT: Readonly<Record<ServiceName, Readonly<Record<string,
       enableFaultInjection: refused('fault injection is not implemented'),
     },
     DeregisterTaskDefinition: { taskDefinition: H },
+    DeleteTaskDefinitions: { taskDefinitions: H },
     DescribeTaskDefinition: { taskDefinition: H, include: H },
     ListTaskDefinitions: { familyPrefix: H, status: H, sort: H, ...PAGED },
     ListTaskDefinitionFamilies: { familyPrefix: H, status: H, ...PAGED },
@@ -325,9 +368,9 @@ export const FIELD_SUPPORT: Readonly<Record<ServiceName, Readonly<Record<string,
     },
     CreateLoadBalancer: {
       ...all('Name Subnets SubnetMappings SecurityGroups Scheme Tags Type IpAddressType'),
-      CustomerOwnedIpv4Pool: refused(NO_AWS_NETWORK),
-      EnablePrefixForIpv6SourceNat: refused(NO_AWS_NETWORK, { values: ['on'] }),
-      IpamPools: refused(NO_AWS_NETWORK),
+      CustomerOwnedIpv4Pool: refused(NO_AWS_NETWORK, LB_CONFIGURATION),
+      EnablePrefixForIpv6SourceNat: refused(NO_AWS_NETWORK, { except: ['off'], ...LB_CONFIGURATION }),
+      IpamPools: refused(NO_AWS_NETWORK, LB_CONFIGURATION),
     },
     CreateRule: { ...all('ListenerArn Conditions Priority Actions Tags'), Transforms: refused(TRANSFORMS) },
     CreateTargetGroup: {
@@ -369,27 +412,144 @@ export const FIELD_SUPPORT: Readonly<Record<ServiceName, Readonly<Record<string,
     RegisterTargets: all('TargetGroupArn Targets'),
     RemoveTags: all('ResourceArns TagKeys'),
     SetRulePriorities: all('RulePriorities'),
+    SetSubnets: {
+      ...all('LoadBalancerArn Subnets SubnetMappings IpAddressType'),
+      EnablePrefixForIpv6SourceNat: refused(NO_AWS_NETWORK, { except: ['off'] }),
+    },
+    SetIpAddressType: all('LoadBalancerArn IpAddressType'),
+    DescribeListenerAttributes: all('ListenerArn'),
+    ModifyListenerAttributes: all('ListenerArn Attributes'),
+    DescribeAccountLimits: all('Marker PageSize'),
     SetSecurityGroups: {
       ...all('LoadBalancerArn SecurityGroups'),
-      EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic: refused('PrivateLink is not available'),
+      EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic: refused('it applies to network load balancers only (PrivateLink)', LB_CONFIGURATION),
     },
   },
   ec2: {
-    CreateSecurityGroup: { ...all('Description GroupName VpcId'), TagSpecifications: refused(EC2_TAGS), DryRun: refused(DRY_RUN) },
-    DeleteSecurityGroup: { ...all('GroupId GroupName'), DryRun: refused(DRY_RUN) },
-    AuthorizeSecurityGroupIngress: { ...SG_RULE, TagSpecifications: refused(EC2_TAGS) },
+    CreateSecurityGroup: { ...all('Description GroupName VpcId TagSpecifications'), DryRun: DRY_RUN },
+    DeleteSecurityGroup: { ...all('GroupId GroupName'), DryRun: DRY_RUN },
+    AuthorizeSecurityGroupIngress: { ...SG_RULE, TagSpecifications: refused('security group rules have no ids to tag', EC2_UNSUPPORTED) },
     RevokeSecurityGroupIngress: { ...SG_RULE, SecurityGroupRuleIds: refused('rules are named by their permissions; rule ids are not implemented') },
-    DescribeSecurityGroups: {
-      ...all('GroupIds GroupNames NextToken MaxResults Filters'),
-      'Filters[].Name': refused(FILTERS, { except: ['group-id', 'group-name', 'vpc-id'] }),
-      DryRun: refused(DRY_RUN),
+    DescribeSecurityGroups: { ...all('GroupIds GroupNames NextToken MaxResults'), Filters: FILTERS, DryRun: DRY_RUN },
+    CreateVpc: {
+      ...all('CidrBlock TagSpecifications'),
+      ...Object.fromEntries(
+        ['Ipv6Pool', 'Ipv6CidrBlock', 'AmazonProvidedIpv6CidrBlock', 'Ipv4IpamPoolId', 'Ipv4NetmaskLength', 'Ipv6IpamPoolId', 'Ipv6NetmaskLength', 'Ipv6CidrBlockNetworkBorderGroup', 'VpcEncryptionControl'].map(
+          (m) => [m, refused(NO_IPV6, EC2_UNSUPPORTED)],
+        ),
+      ),
+      InstanceTenancy: refused("its hosts are shared ('default')", { except: ['default'], ...EC2_UNSUPPORTED }),
+      DryRun: DRY_RUN,
     },
-    DescribeVpcs: { ...all('VpcIds NextToken MaxResults Filters'), 'Filters[].Name': refused(FILTERS, { except: ['vpc-id', 'is-default'] }), DryRun: refused(DRY_RUN) },
-    DescribeSubnets: {
-      ...all('SubnetIds NextToken MaxResults Filters'),
-      'Filters[].Name': refused(FILTERS, { except: ['subnet-id', 'vpc-id', 'availability-zone'] }),
-      DryRun: refused(DRY_RUN),
+    DeleteVpc: { VpcId: H, DryRun: DRY_RUN },
+    DescribeVpcs: { ...all('VpcIds NextToken MaxResults'), Filters: FILTERS, DryRun: DRY_RUN },
+    ModifyVpcAttribute: {
+      VpcId: H,
+      EnableDnsSupport: honoured('stored and echoed; Berth resolves no VPC DNS'),
+      EnableDnsHostnames: honoured('stored and echoed; Berth resolves no VPC DNS'),
+      EnableNetworkAddressUsageMetrics: honoured('stored and echoed'),
     },
-    DescribeInstances: { ...all('InstanceIds IncludeManagedResources Filters NextToken MaxResults'), DryRun: refused(DRY_RUN) },
+    DescribeVpcAttribute: { ...all('Attribute VpcId'), DryRun: DRY_RUN },
+    CreateSubnet: {
+      ...all('TagSpecifications AvailabilityZone AvailabilityZoneId CidrBlock VpcId'),
+      ...Object.fromEntries(
+        ['Ipv6CidrBlock', 'Ipv6Native', 'OutpostArn', 'Ipv4IpamPoolId', 'Ipv4NetmaskLength', 'Ipv6IpamPoolId', 'Ipv6NetmaskLength'].map((m) => [m, refused(NO_IPV6, EC2_UNSUPPORTED)]),
+      ),
+      DryRun: DRY_RUN,
+    },
+    DeleteSubnet: { SubnetId: H, DryRun: DRY_RUN },
+    DescribeSubnets: { ...all('SubnetIds NextToken MaxResults'), Filters: FILTERS, DryRun: DRY_RUN },
+    DescribeAvailabilityZones: {
+      ...all('ZoneNames ZoneIds'),
+      AllAvailabilityZones: honoured('Berth has no Local or Wavelength Zones, so the answer is the same'),
+      Filters: FILTERS,
+      DryRun: DRY_RUN,
+    },
+    DescribeAccountAttributes: { AttributeNames: H, DryRun: DRY_RUN },
+    DescribeInstances: { ...all('InstanceIds IncludeManagedResources NextToken MaxResults'), Filters: FILTERS, DryRun: DRY_RUN },
+  },
+  // STS: GetCallerIdentity takes no members.
+  sts: { GetCallerIdentity: {} },
+  ssm: {
+    PutParameter: {
+      ...all('Name Description Value Type Overwrite AllowedPattern Tags Tier'),
+      KeyId: refused(`Berth encrypts with its own key, ${DEFAULT_KEY_ID}`, { except: [DEFAULT_KEY_ID], code: 'InvalidKeyId' }),
+      Policies: refused('parameter policies (expiration, notifications) are not implemented', SSM_VALIDATION),
+      DataType: refused('only "text" parameters are implemented', { except: ['text'], ...SSM_VALIDATION }),
+    },
+    GetParameter: all('Name WithDecryption'),
+    GetParameters: all('Names WithDecryption'),
+    GetParametersByPath: all('Path Recursive ParameterFilters WithDecryption MaxResults NextToken'),
+    DescribeParameters: {
+      ...all('Filters ParameterFilters MaxResults NextToken'),
+      Shared: refused('Berth has one account, so no parameter is shared with it', SSM_VALIDATION),
+    },
+    GetParameterHistory: all('Name WithDecryption MaxResults NextToken'),
+    DeleteParameter: all('Name'),
+    DeleteParameters: all('Names'),
+    AddTagsToResource: { ...all('ResourceId Tags'), ResourceType: SSM_RESOURCE_TYPE },
+    RemoveTagsFromResource: { ...all('ResourceId TagKeys'), ResourceType: SSM_RESOURCE_TYPE },
+    ListTagsForResource: { ResourceId: H, ResourceType: SSM_RESOURCE_TYPE },
+  },
+  secretsmanager: {
+    CreateSecret: {
+      ...all('Name ClientRequestToken Description SecretBinary SecretString Tags'),
+      KmsKeyId: SM_KMS_KEY,
+      AddReplicaRegions: refused(SM_ONE_REGION),
+      ForceOverwriteReplicaSecret: refused(SM_ONE_REGION),
+      Type: refused(SM_EXTERNAL),
+    },
+    GetSecretValue: all('SecretId VersionId VersionStage'),
+    PutSecretValue: {
+      ...all('SecretId ClientRequestToken SecretBinary SecretString VersionStages'),
+      RotationToken: refused('Berth runs no rotation functions'),
+    },
+    UpdateSecret: {
+      ...all('SecretId ClientRequestToken Description SecretBinary SecretString'),
+      KmsKeyId: SM_KMS_KEY,
+      Type: refused(SM_EXTERNAL),
+    },
+    DescribeSecret: all('SecretId'),
+    ListSecrets: {
+      ...all('IncludePlannedDeletion MaxResults NextToken SortOrder'),
+      Filters: honoured('the filter keys Berth has; any other is InvalidParameterException'),
+      SortBy: refused('Berth sorts secrets by created-date only', { except: ['created-date'] }),
+    },
+    DeleteSecret: all('SecretId RecoveryWindowInDays ForceDeleteWithoutRecovery'),
+    RestoreSecret: all('SecretId'),
+    TagResource: all('SecretId Tags'),
+    UntagResource: all('SecretId TagKeys'),
+  },
+  logs: {
+    CreateLogGroup: {
+      ...all('logGroupName tags deletionProtectionEnabled'),
+      kmsKeyId: refused('Berth has no KMS; log groups are stored in its data dir'),
+      logGroupClass: refused('Berth keeps STANDARD log groups only', { except: ['STANDARD'] }),
+    },
+    DeleteLogGroup: all('logGroupName'),
+    DescribeLogGroups: {
+      ...all('logGroupNamePrefix logGroupNamePattern nextToken limit logGroupClass logGroupIdentifiers'),
+      accountIdentifiers: refused(LOGS_ONE_ACCOUNT),
+      includeLinkedAccounts: refused(LOGS_ONE_ACCOUNT),
+    },
+    PutRetentionPolicy: all('logGroupName retentionInDays'),
+    DeleteRetentionPolicy: all('logGroupName'),
+    CreateLogStream: all('logGroupName logStreamName'),
+    DeleteLogStream: all('logGroupName logStreamName'),
+    DescribeLogStreams: all('logGroupName logGroupIdentifier logStreamNamePrefix orderBy descending nextToken limit'),
+    PutLogEvents: {
+      ...all('logGroupName logStreamName logEvents'),
+      sequenceToken: noop('CloudWatch Logs has ignored sequence tokens since January 2023'),
+      entity: refused('Berth keeps no entity metadata for log events'),
+    },
+    GetLogEvents: {
+      ...all('logGroupName logGroupIdentifier logStreamName startTime endTime nextToken limit startFromHead'),
+      unmask: refused(LOGS_NO_MASKING),
+    },
+    FilterLogEvents: {
+      ...all('logGroupName logGroupIdentifier logStreamNames logStreamNamePrefix startTime endTime filterPattern nextToken limit'),
+      interleaved: noop('deprecated: CloudWatch Logs always interleaves, whatever it says'),
+      unmask: refused(LOGS_NO_MASKING),
+    },
   },
 };

@@ -120,7 +120,7 @@ describe('the service deployment API through the AWS SDK v3', () => {
   test('bad input is refused with the field named', async () => {
     const [done] = await list();
     await rejectsWith(client.send(new ecs.StopServiceDeploymentCommand({ serviceDeploymentArn: done!.serviceDeploymentArn! })), ecs.ConflictException, /SUCCESSFUL: only an IN_PROGRESS/);
-    await rejectsWith(client.send(new ecs.StopServiceDeploymentCommand({ serviceDeploymentArn: done!.serviceDeploymentArn!, stopType: 'ABORT' })), ecs.UnsupportedFeatureException, /stopType ABORT/);
+    await rejectsWith(client.send(new ecs.StopServiceDeploymentCommand({ serviceDeploymentArn: done!.serviceDeploymentArn!, stopType: 'ABORT' })), ecs.UnsupportedFeatureException, /stopType 'ABORT'/);
     await rejectsWith(client.send(new ecs.StopServiceDeploymentCommand({ serviceDeploymentArn: 'arn:aws:ecs:us-east-1:000000000000:service-deployment/prod/ghost/x' })), ecs.ServiceDeploymentNotFoundException);
     await rejectsWith(client.send(new ecs.StopServiceDeploymentCommand({ serviceDeploymentArn: 'nope' })), ecs.ServiceDeploymentNotFoundException);
     await rejectsWith(client.send(new ecs.ListServiceDeploymentsCommand({ cluster: 'prod', service: 'ghost' })), ecs.ServiceNotFoundException);

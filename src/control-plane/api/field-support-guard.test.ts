@@ -5,6 +5,11 @@ import { loadModel, type ServiceModel } from './model.js';
 import { createEcsHandlers } from '../ecs/ecs-handlers.js';
 import { createElbv2Handlers } from '../elbv2/elbv2-handlers.js';
 import { createEc2Handlers } from '../ec2/ec2-handlers.js';
+import { createSsmHandlers } from '../ssm/ssm-handlers.js';
+import { createSecretsManagerHandlers } from '../secrets-manager/secrets-manager-handlers.js';
+import { createLogsHandlers } from '../logs/logs-handlers.js';
+import { createStsHandlers } from '../sts/sts-handlers.js';
+import { SERVICE_NAMES } from './service-table.js';
 import { ecsKit, awsError } from '../ecs/ecs-test-kit.js';
 import { MemoryStore } from '../../store/memory-store.js';
 import { ManualClock } from '../../platform/clock.js';
@@ -37,17 +42,26 @@ describe('the field-support table covers the model', () => {
     assert.deepEqual(missing, []);
   });
 
-  test('and every top-level member of every ELBv2 and EC2 operation Berth serves', () => {
+  test('and every top-level member of every operation of every other service Berth serves', () => {
     const missing: string[] = [];
-    const served = {
-      elbv2: Object.keys(createElbv2Handlers({ store: new MemoryStore(), clock: new ManualClock(), random: seededRandom(1), checkListenerPort: async () => undefined } as never)),
-      ec2: Object.keys(createEc2Handlers({ store: new MemoryStore(), clock: new ManualClock(), random: seededRandom(1) } as never)),
+    const deps = { store: new MemoryStore(), clock: new ManualClock(), random: seededRandom(1) };
+    // Building handler sets only names their operations; nothing here calls them.
+    const served: Record<(typeof SERVICE_NAMES)[number], string[]> = {
+      ecs: operations,
+      elbv2: Object.keys(createElbv2Handlers({ ...deps, checkListenerPort: async () => undefined } as never)),
+      ec2: Object.keys(createEc2Handlers(deps as never)),
+      sts: Object.keys(createStsHandlers()),
+      ssm: Object.keys(createSsmHandlers(deps as never)),
+      secretsmanager: Object.keys(createSecretsManagerHandlers(deps as never)),
+      logs: Object.keys(createLogsHandlers(deps as never)),
     };
-    for (const service of ['elbv2', 'ec2'] as const) {
+    for (const service of SERVICE_NAMES) {
       const m = loadModel(service);
+      assert.ok(served[service].length > 0, `${service} serves operations`);
       for (const op of served[service]) {
         const input = m.operations.get(op)?.input;
         if (!input) continue;
+        assert.ok(FIELD_SUPPORT[service][op], `${service} ${op} has a table entry`);
         for (const p of memberPaths(m, input.shape, '', 1)) if (!FIELD_SUPPORT[service][op]?.[p]) missing.push(`${service} ${op}.${p}`);
       }
     }
@@ -78,7 +92,7 @@ describe('the field-support table covers the model', () => {
   });
 
   test('every path in the table is a member the model has (no typo can hide a refusal)', () => {
-    for (const service of ['ecs', 'elbv2', 'ec2'] as const) {
+    for (const service of SERVICE_NAMES) {
       const m = loadModel(service);
       for (const [op, members] of Object.entries(FIELD_SUPPORT[service])) {
         const input = m.operations.get(op)?.input;
@@ -94,7 +108,6 @@ describe('refused members fail the request before the handler runs', () => {
   const td = { family: 'web', containerDefinitions: [{ name: 'app', image: 'nginx', memory: 64 }] };
   const c0 = td.containerDefinitions[0]!;
   const refusedTaskDefinitions: [string, object, RegExp][] = [
-    ['secrets', { containerDefinitions: [{ ...c0, secrets: [{ name: 'A', valueFrom: 'arn:x' }] }] }, /^containerDefinitions\[0\]\.secrets is not supported by Berth: /],
     ['environmentFiles', { containerDefinitions: [{ ...c0, environmentFiles: [{ value: 'arn:x', type: 's3' }] }] }, /environmentFiles/],
     ['logConfiguration', { containerDefinitions: [{ ...c0, logConfiguration: { logDriver: 'awslogs' } }] }, /logConfiguration/],
     ['a docker.sock mount', { containerDefinitions: [{ ...c0, mountPoints: [{ sourceVolume: 'sock', containerPath: '/var/run/docker.sock' }] }] }, /mountPoints/],
@@ -104,7 +117,6 @@ describe('refused members fail the request before the handler runs', () => {
     ['capabilities', { containerDefinitions: [{ ...c0, linuxParameters: { capabilities: { add: ['SYS_ADMIN'] } } }] }, /linuxParameters/],
     ['devices', { containerDefinitions: [{ ...c0, linuxParameters: { devices: [{ hostPath: '/dev/kvm' }] } }] }, /linuxParameters/],
     ['privileged', { containerDefinitions: [{ ...c0, privileged: true }] }, /^containerDefinitions\[0\]\.privileged is not supported/],
-    ['repositoryCredentials', { containerDefinitions: [{ ...c0, repositoryCredentials: { credentialsParameter: 'arn:x' } }] }, /repositoryCredentials/],
     ['awsvpc', { networkMode: 'awsvpc' }, /^networkMode 'awsvpc' is not supported by Berth: awsvpc: a network namespace and address per task would put targets on Docker's bridge subnet/],
   ];
   for (const [name, over, message] of refusedTaskDefinitions) {
@@ -163,5 +175,30 @@ describe('refused members fail the request before the handler runs', () => {
       k.call('CreateCluster', { clusterName: 'c', capacityProviders: ['FARGATE'] }),
       awsError('InvalidParameterException', /^capacityProviders is not supported by Berth: /),
     );
+  });
+});
+
+describe('every service answers a refused member with its own code, before its handler runs', () => {
+  // The handlers get no store: a refusal must come from the guard, before any of them could touch one.
+  const none = {} as never;
+  const cases: [string, () => Promise<unknown>, string, RegExp][] = [
+    ['ssm KeyId', () => createSsmHandlers(none).PutParameter!({ Name: 'p', Value: 'v', Type: 'SecureString', KeyId: 'alias/mine' }, none), 'InvalidKeyId', /^KeyId 'alias\/mine' is not supported by Berth: /],
+    ['ssm Policies', () => createSsmHandlers(none).PutParameter!({ Name: 'p', Value: 'v', Policies: '[]' }, none), 'ValidationException', /^Policies /],
+    ['ssm ResourceType', () => createSsmHandlers(none).ListTagsForResource!({ ResourceType: 'Document', ResourceId: 'd' }, none), 'InvalidResourceType', /ResourceType 'Document'/],
+    ['secretsmanager AddReplicaRegions', () => createSecretsManagerHandlers(none).CreateSecret!({ Name: 's', AddReplicaRegions: [{ Region: 'eu-west-1' }] }, none), 'InvalidParameterException', /^AddReplicaRegions /],
+    ['secretsmanager RotationToken', () => createSecretsManagerHandlers(none).PutSecretValue!({ SecretId: 's', RotationToken: 't' }, none), 'InvalidParameterException', /^RotationToken /],
+    ['logs kmsKeyId', () => createLogsHandlers(none).CreateLogGroup!({ logGroupName: 'g', kmsKeyId: 'k' }, none), 'InvalidParameterException', /^kmsKeyId 'k'/],
+    ['logs unmask', () => createLogsHandlers(none).GetLogEvents!({ logGroupName: 'g', logStreamName: 's', unmask: true }, none), 'InvalidParameterException', /^unmask /],
+    ['ec2 Ipv6Pool', () => createEc2Handlers(none).CreateVpc!({ CidrBlock: '10.0.0.0/16', Ipv6Pool: 'p' }, none), 'UnsupportedOperation', /^Ipv6Pool 'p'/],
+    ['elbv2 IpamPools', () => createElbv2Handlers(none).CreateLoadBalancer!({ Name: 'n', IpamPools: { Ipv4IpamPoolId: 'x' } }, none), 'InvalidConfigurationRequest', /^IpamPools /],
+  ];
+  for (const [name, call, code, message] of cases) {
+    test(name, async () => {
+      await assert.rejects(call(), awsError(code, message));
+    });
+  }
+  test('values left off or at the only one Berth has pass to the handler', async () => {
+    // The handler then fails on the missing store, which shows the guard let the request through.
+    await assert.rejects(createSsmHandlers(none).PutParameter!({ Name: 'p', Value: 'v', Type: 'SecureString', KeyId: 'alias/aws/ssm', DataType: 'text' }, none), (e: unknown) => !(e instanceof Error && /not supported by Berth/.test(e.message)));
   });
 });

@@ -64,19 +64,9 @@ interface IngressInput extends GroupRef {
   TagSpecifications?: unknown[];
 }
 
-/** Sources other than IPv4 ranges: the data plane checks client addresses against CIDRs only. */
-function refuseOtherSources(input: IngressInput, p: PermissionInput): void {
-  const other = (['Ipv6Ranges', 'UserIdGroupPairs', 'PrefixListIds'] as const).find((m) => p[m]?.length);
-  const named = (['SourceSecurityGroupName', 'SourceSecurityGroupOwnerId'] as const).find((m) => input[m] !== undefined);
-  const what = other ? `IpPermissions.${other}` : named;
-  if (what) throw new AwsError('UnsupportedOperation', `${what} is not supported by Berth: rules admit IPv4 ranges (IpRanges / CidrIp) only`);
-}
-
 /** The permissions of an Authorize/Revoke request, one CIDR per entry, validated. */
 function requestedPermissions(input: IngressInput): Array<{ key: IpPermission; cidr: string }> {
-  if (input.TagSpecifications?.length) {
-    throw new AwsError('UnsupportedOperation', 'TagSpecifications is not supported by Berth on security group rules (they have no ids to tag)');
-  }
+  // Sources other than IPv4 ranges, and tags on rules, are refused (UnsupportedOperation) by the field-support table.
   const perms: PermissionInput[] = input.IpPermissions?.length
     ? input.IpPermissions
     : input.IpProtocol !== undefined
@@ -85,7 +75,6 @@ function requestedPermissions(input: IngressInput): Array<{ key: IpPermission; c
   if (perms.length === 0) throw new AwsError('MissingParameter', 'The request must contain the parameter IpPermissions');
   const out: Array<{ key: IpPermission; cidr: string }> = [];
   for (const p of perms) {
-    refuseOtherSources(input, p);
     const proto = normalizeProtocol(p.IpProtocol ?? '');
     if (!['tcp', 'udp', 'icmp', '-1'].includes(proto)) {
       throw new AwsError('InvalidParameterValue', `Invalid value '${p.IpProtocol}' for IP protocol`);

@@ -11,18 +11,14 @@ import { listAll, transact } from '../elbv2/transact.js';
 import { applyFilters, requireAll } from './filters.js';
 import { findSubnet, findVpc, guardVpc, subnetsInScope } from './network-repository.js';
 import { checkDryRun, ec2Page, tagsFor } from './request.js';
-import { refuseMembers } from './unsupported.js';
 import { defaultNotDeletable, invalidCidr, vpcNotFound } from './vpcs.js';
 
 export const subnetNotFound = (id: string) => new AwsError('InvalidSubnetID.NotFound', `The subnet ID '${id}' does not exist`);
-
-const UNSUPPORTED = ['Ipv6CidrBlock', 'Ipv6Native', 'OutpostArn', 'Ipv4IpamPoolId', 'Ipv4NetmaskLength', 'Ipv6IpamPoolId', 'Ipv6NetmaskLength'];
 
 export function subnetHandlers(deps: Elbv2Deps): ServiceHandlers {
   const { store, clock, random } = deps;
   return {
     async CreateSubnet(input, ctx) {
-      refuseMembers(input, UNSUPPORTED);
       if (input.CidrBlock === undefined) throw new AwsError('MissingParameter', 'The request must contain the parameter cidrBlock');
       const cidr = parseCidr(input.CidrBlock);
       if (!cidr) throw invalidCidr(input.CidrBlock);

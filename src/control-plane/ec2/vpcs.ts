@@ -12,7 +12,6 @@ import { listAll, transact } from '../elbv2/transact.js';
 import { applyFilters, requireAll } from './filters.js';
 import { findVpc, groupNameKey, storeGroup, vpcsInScope } from './network-repository.js';
 import { checkDryRun, ec2Page, tagsFor } from './request.js';
-import { refuseMembers } from './unsupported.js';
 
 export const vpcNotFound = (id: string) => new AwsError('InvalidVpcID.NotFound', `The vpc ID '${id}' does not exist`);
 
@@ -25,11 +24,6 @@ export const defaultNotDeletable = (what: string) =>
 
 const hasDependencies = (vpcId: string) => new AwsError('DependencyViolation', `The vpc '${vpcId}' has dependencies and cannot be deleted.`);
 
-const UNSUPPORTED = [
-  'Ipv6Pool', 'Ipv6CidrBlock', 'AmazonProvidedIpv6CidrBlock', 'Ipv4IpamPoolId', 'Ipv4NetmaskLength', 'Ipv6IpamPoolId',
-  'Ipv6NetmaskLength', 'Ipv6CidrBlockNetworkBorderGroup', 'VpcEncryptionControl',
-];
-
 const ATTRIBUTE_MEMBERS: Record<string, keyof VpcAttributes> = {
   EnableDnsSupport: 'enableDnsSupport',
   EnableDnsHostnames: 'enableDnsHostnames',
@@ -40,10 +34,6 @@ export function vpcHandlers(deps: Elbv2Deps): ServiceHandlers {
   const { store, clock, random } = deps;
   return {
     async CreateVpc(input, ctx) {
-      refuseMembers(input, UNSUPPORTED);
-      if (input.InstanceTenancy !== undefined && input.InstanceTenancy !== 'default') {
-        throw new AwsError('UnsupportedOperation', `InstanceTenancy '${input.InstanceTenancy}' is not supported by Berth: its hosts are shared ('default')`);
-      }
       if (input.CidrBlock === undefined) throw new AwsError('MissingParameter', "Either 'cidrBlock' or 'ipv4IpamPoolId' should be provided.");
       const cidr = parseCidr(input.CidrBlock);
       if (!cidr) throw invalidCidr(input.CidrBlock);

@@ -1,4 +1,5 @@
 /** The CloudWatch Logs operations Berth serves, by model operation name. */
+import { guardFieldSupport } from '../api/field-support-guard.js';
 import type { Store } from '../../store/store.js';
 import type { ServiceHandlers } from '../api/operation.js';
 import { logEventHandlers } from './log-events.js';
@@ -10,5 +11,5 @@ export interface LogsDeps {
 }
 
 export function createLogsHandlers(deps: LogsDeps): ServiceHandlers {
-  return { ...logGroupHandlers(deps), ...logStreamHandlers(deps), ...logEventHandlers(deps) };
+  return guardFieldSupport('logs', { ...logGroupHandlers(deps), ...logStreamHandlers(deps), ...logEventHandlers(deps) });
 }

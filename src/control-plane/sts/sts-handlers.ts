@@ -4,6 +4,7 @@
  * named after its access key, in the configured account. Unsigned (only under `--auth none`) the
  * caller is the account's root.
  */
+import { guardFieldSupport } from '../api/field-support-guard.js';
 import type { RequestContext, ServiceHandlers } from '../api/operation.js';
 
 export interface CallerIdentity {
@@ -18,7 +19,7 @@ export function callerIdentity(ctx: Pick<RequestContext, 'accountId' | 'accessKe
 }
 
 export function createStsHandlers(): ServiceHandlers {
-  return {
+  return guardFieldSupport('sts', {
     GetCallerIdentity: async (_input: unknown, ctx: RequestContext) => callerIdentity(ctx),
-  };
+  });
 }
