@@ -3,8 +3,10 @@
  * target health) about once a second, redraws the progress table in place on a TTY or prints
  * changed lines otherwise, and maps the end to an exit code (0 COMPLETED, 3 FAILED or rolled back).
  */
+import { DescribeServiceDeploymentsCommand } from '@aws-sdk/client-ecs';
+import { serviceDeploymentArn } from '../domain/ecs/service-deployment.js';
 import { describeServices, describeTasks, instanceIds, listTaskArns, readTargetHealth } from './cluster-view.js';
-import type { CommandContext } from './cli-context.js';
+import type { Clients, CommandContext } from './cli-context.js';
 import { CliError, EXIT } from './cli-error.js';
 import { deploymentOutcome, deploymentProgress, OUTCOME_TEXT, progressLines, renderProgress, type DeploymentProgress, type Outcome } from './deployment-progress.js';
 import { json } from './table.js';
@@ -38,6 +40,9 @@ export async function followDeployment(ctx: CommandContext, o: FollowOptions): P
     const targets = await readTargetHealth(clients, (svc.loadBalancers ?? []).map((l) => l.targetGroupArn!).filter(Boolean));
     rows = deploymentProgress(svc, tasks, instances, targets);
     outcome = deploymentOutcome(svc, o.deploymentId);
+    // A deployment gone from the service's list ended between two polls (a rollback can start and
+    // complete within one): the service deployment API still says how.
+    if (outcome === 'superseded' && svc.serviceArn) outcome = (await endedAs(clients, svc.serviceArn, o.deploymentId)) ?? outcome;
 
     if (tty) {
       const table = renderProgress(rows);
@@ -64,4 +69,14 @@ export async function followDeployment(ctx: CommandContext, o: FollowOptions): P
   if (asJson) out.write(json({ service: o.service, deploymentId: o.deploymentId, outcome, deployments: rows }));
   else out.write(`==> ${OUTCOME_TEXT[outcome]}${followed?.reason ? `: ${followed.reason}` : ''}\n`);
   return outcome === 'completed' ? EXIT.ok : EXIT.deploymentFailed;
+}
+
+/** How a deployment that left the service's list ended, from its service deployment record. */
+async function endedAs(clients: Clients, serviceArn: string, deploymentId: string): Promise<Outcome | undefined> {
+  const arn = serviceDeploymentArn(serviceArn, deploymentId);
+  const r = await clients.ecs.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [arn] }));
+  const status = r.serviceDeployments?.[0]?.status;
+  if (status === undefined) return undefined;
+  if (status.startsWith('ROLLBACK_')) return 'rolled-back';
+  return status === 'SUCCESSFUL' ? 'completed' : undefined;
 }

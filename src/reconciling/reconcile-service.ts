@@ -104,7 +104,8 @@ export function reconcileService(input: ReconcileInput): ServicePlan {
             runningCount: 0,
             failedTasks: 0,
             ...(revision?.networkConfiguration !== undefined ? { networkConfiguration: revision.networkConfiguration } : {}),
-            createdAt: now,
+            // After the deployment it rolls back, even within its millisecond: histories sort by creation.
+            createdAt: Math.max(now, primary.createdAt + 1),
             updatedAt: now,
             rolloutState: 'IN_PROGRESS',
             rolloutStateReason: '',

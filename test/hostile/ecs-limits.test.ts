@@ -97,7 +97,8 @@ describe('hostile ECS input is refused, fast, with ECS errors', () => {
     assert.match((await reg({ mountPoints: [{ sourceVolume: 'sock', containerPath: '/var/run/docker.sock' }] })).error, /^ClientException: containerDefinitions\[0\]\.mountPoints /);
     assert.match((await reg({ linuxParameters: { capabilities: { add: ['SYS_ADMIN'] } } })).error, /^ClientException: containerDefinitions\[0\]\.linuxParameters /);
     assert.match((await reg({ linuxParameters: { devices: [{ hostPath: '/dev/mem' }] } })).error, /^ClientException: containerDefinitions\[0\]\.linuxParameters /);
-    assert.match((await reg({ secrets: [{ name: 'A', valueFrom: 'arn:aws:ssm:x' }] })).error, /^ClientException: containerDefinitions\[0\]\.secrets /);
+    // secrets are honoured now; a malformed reference is still refused at registration.
+    assert.match((await reg({ secrets: [{ name: 'A', valueFrom: 'arn:aws:ssm:x' }] })).error, /^ClientException: Invalid 'secrets' setting for container 'app'/);
   });
 
   test('networkConfiguration is checked as ECS checks it', async () => {

@@ -25,7 +25,7 @@ test('berth up on a data dir holding a service with desiredCount 2^31 starts, an
   try {
     const client = new ecs.ECSClient({ endpoint: first.apiUrl, region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
     await client.send(new ecs.CreateClusterCommand({ clusterName: cluster }));
-    const td = (await client.send(new ecs.RegisterTaskDefinitionCommand({ family: 'huge', containerDefinitions: [{ name: 'app', image: 'busybox', memory: 1 }] }))).taskDefinition!;
+    const td = (await client.send(new ecs.RegisterTaskDefinitionCommand({ family: 'huge', containerDefinitions: [{ name: 'app', image: 'busybox', memory: 16 }] }))).taskDefinition!;
     await client.send(new ecs.CreateServiceCommand({ cluster, serviceName: 'huge', taskDefinition: td.taskDefinitionArn, desiredCount: 0 }));
     client.destroy();
   } finally {
