@@ -30,7 +30,7 @@ function rig(secrets: (r: TaskSecretsRequest) => TaskSecretsResponse = () => ({ 
   const released: number[] = [];
   const ctx: ActionContext = {
     client, runtime: new FakeRuntime(() => clock.now()), cluster: 'c', containerInstanceArn: () => 'arn:ci', ec2InstanceId: 'i-00000000000000001', advertiseAddress: '127.0.0.1',
-    clock, logger: silentLogger, probe: async () => true, portBusy: () => undefined, portsReleased: (p) => released.push(...p),
+    clock, logger: silentLogger, probe: async () => true, portBusy: () => undefined, portsReleased: (p) => released.push(...p), allowPrivileged: false,
   };
   return { ctx, reports, released, secretCalls, runtime: ctx.runtime as FakeRuntime };
 }

@@ -1,0 +1,34 @@
+/**
+ * What only an agent started with `--allow-privileged` runs: a privileged container, and a bind mount
+ * of the Docker socket (or a folder holding it). Either gives the task root on the host: privileged
+ * switches off the container's confinement, and whoever reaches dockerd can start a container that
+ * mounts `/`. Pure.
+ */
+import { posix } from 'node:path';
+import type { AssignedTask } from './control-plane-client.js';
+
+/** Where Docker's socket lives on Linux hosts (`/var/run` is a link to `/run` on most). */
+const DOCKER_SOCKETS = ['/var/run/docker.sock', '/run/docker.sock'];
+
+/** Whether mounting `sourcePath` reaches the Docker socket: the socket itself, or a folder above it. */
+export function reachesDockerSocket(sourcePath: string): boolean {
+  const p = posix.normalize(sourcePath).replace(/\/+$/, '') || '/';
+  if (posix.basename(p) === 'docker.sock') return true;
+  return DOCKER_SOCKETS.some((s) => s === p || s.startsWith(p === '/' ? '/' : `${p}/`));
+}
+
+/** Why this agent refuses the task, naming the field, or undefined when it may run it. */
+export function privilegeRefusal(task: AssignedTask, allowPrivileged: boolean): string | undefined {
+  if (allowPrivileged) return undefined;
+  const flag = 'this agent was not started with --allow-privileged';
+  for (const c of task.containers) {
+    if (c.privileged) return `container ${c.name}: privileged is refused because ${flag} (a privileged container is root on the host)`;
+    for (const m of c.mountPoints ?? []) {
+      const v = task.volumes?.find((x) => x.name === m.sourceVolume);
+      if (v?.kind === 'host' && reachesDockerSocket(v.sourcePath)) {
+        return `container ${c.name}: mountPoints sourceVolume '${v.name}' (host.sourcePath ${v.sourcePath}) reaches the Docker socket, refused because ${flag} (the Docker socket gives root on the host)`;
+      }
+    }
+  }
+  return undefined;
+}
