@@ -17,15 +17,18 @@ export function reachesDockerSocket(sourcePath: string): boolean {
   return DOCKER_SOCKETS.some((s) => s === p || s.startsWith(p === '/' ? '/' : `${p}/`));
 }
 
-/** Why this agent refuses the task, naming the field, or undefined when it may run it. */
-export function privilegeRefusal(task: AssignedTask, allowPrivileged: boolean): string | undefined {
+/**
+ * Why this agent refuses the task, naming the field, or undefined when it may run it. `realPath`
+ * resolves symbolic links on the host (a link to /var/run is /var/run); identity when it cannot.
+ */
+export function privilegeRefusal(task: AssignedTask, allowPrivileged: boolean, realPath: (p: string) => string = (p) => p): string | undefined {
   if (allowPrivileged) return undefined;
   const flag = 'this agent was not started with --allow-privileged';
   for (const c of task.containers) {
     if (c.privileged) return `container ${c.name}: privileged is refused because ${flag} (a privileged container is root on the host)`;
     for (const m of c.mountPoints ?? []) {
       const v = task.volumes?.find((x) => x.name === m.sourceVolume);
-      if (v?.kind === 'host' && reachesDockerSocket(v.sourcePath)) {
+      if (v?.kind === 'host' && (reachesDockerSocket(v.sourcePath) || reachesDockerSocket(realPath(v.sourcePath)))) {
         return `container ${c.name}: mountPoints sourceVolume '${v.name}' (host.sourcePath ${v.sourcePath}) reaches the Docker socket, refused because ${flag} (the Docker socket gives root on the host)`;
       }
     }

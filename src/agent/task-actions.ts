@@ -3,6 +3,7 @@
  * idempotent (creates are named, stops of stopped containers succeed, reports never move a task
  * backwards), so an action cut short by a crash is simply decided again and finishes.
  */
+import { realpathSync } from 'node:fs';
 import type { Clock } from '../platform/clock.js';
 import type { Logger } from '../platform/logger.js';
 import { containerSpecOf, ownedBy } from './container-spec.js';
@@ -123,7 +124,7 @@ async function start(ctx: ActionContext, task: AssignedTask, create: { name: str
     }
   }
   const log = ctx.logger.child({ taskArn: task.taskArn });
-  const refusal = privilegeRefusal(task, ctx.allowPrivileged);
+  const refusal = privilegeRefusal(task, ctx.allowPrivileged, hostRealPath);
   if (refusal) {
     log.warn({ stoppedReason: refusal }, 'task failed to start');
     await report(ctx, task, failedStart(task, ctx.clock.now(), `CannotCreateContainerError: ${refusal}`));
@@ -187,6 +188,15 @@ async function start(ctx: ActionContext, task: AssignedTask, create: { name: str
   await report(ctx, task, { lastStatus: 'RUNNING', containers, healthStatus, startedAt: ctx.clock.now() });
   log.info({ bindings: containers.flatMap((c) => c.networkBindings ?? []).map((b) => b.hostPort) }, 'task running');
   return { lastStatus: 'RUNNING', recorded: recordedOf(containers), healthStatus };
+}
+
+/** A host path with its symbolic links resolved; as given when it does not exist (Docker creates it then, a plain folder). */
+function hostRealPath(p: string): string {
+  try {
+    return realpathSync(p);
+  } catch {
+    return p;
+  }
 }
 
 /** Creates in an order where each container's volumesFrom sources exist before it (Docker needs them at create). */

@@ -14,7 +14,7 @@ import { requirement } from '../../../test/support/requirements.js';
 import { ensureTestImage } from '../../../test/support/test-image.js';
 import { containerSpecOf, taskVolumeName } from '../container-spec.js';
 import type { AssignedContainer, AssignedTask, AssignedVolume } from '../control-plane-client.js';
-import { DockerRuntime, VOLUME_SCOPE_LABEL } from './docker-runtime.js';
+import { createOptions, DockerRuntime, VOLUME_SCOPE_LABEL } from './docker-runtime.js';
 import { BERTH_LABELS, RuntimeError } from './runtime.js';
 
 const docker = new Docker();
@@ -173,4 +173,31 @@ describe('docker runtime: container options and volumes', { skip: requirement('d
     await runtime.remove(id);
     assert.equal(await volumeExists(taskVolumeName(t.taskArn, 'v')), false);
   });
+});
+
+test('create options: binds (read-only suffix), volumesFrom, hosts, ulimits, user, directory, hostname, rootfs, privileged, init', () => {
+  const o = createOptions({
+    name: 'c', image: 'i', portBindings: [], bindIp: '127.0.0.1', networkMode: 'bridge', labels: {}, stopTimeoutS: 1,
+    mounts: [
+      { type: 'bind', source: '/srv', target: '/data', readOnly: true },
+      { type: 'volume', volume: { name: 'vol', scope: 'task', autoprovision: false, driver: 'local', driverOpts: {}, labels: {} }, target: '/v', readOnly: false },
+    ],
+    volumesFrom: [{ runtimeName: 'berth-t-a', readOnly: true }, { runtimeName: 'berth-t-b', readOnly: false }],
+    extraHosts: [{ hostname: 'db', ipAddress: '127.0.0.2' }],
+    ulimits: [{ name: 'nofile', softLimit: 10, hardLimit: 20 }],
+    user: '1000', workingDirectory: '/w', hostname: 'h', readonlyRootFilesystem: true, privileged: true, init: true,
+  });
+  assert.deepEqual(o.HostConfig?.Binds, ['/srv:/data:ro', 'vol:/v']);
+  assert.deepEqual(o.HostConfig?.VolumesFrom, ['berth-t-a:ro', 'berth-t-b']);
+  assert.deepEqual(o.HostConfig?.ExtraHosts, ['db:127.0.0.2']);
+  assert.deepEqual(o.HostConfig?.Ulimits, [{ Name: 'nofile', Soft: 10, Hard: 20 }]);
+  assert.equal(o.User, '1000');
+  assert.equal(o.WorkingDir, '/w');
+  assert.equal(o.Hostname, 'h');
+  assert.equal(o.HostConfig?.ReadonlyRootfs, true);
+  assert.equal(o.HostConfig?.Privileged, true);
+  assert.equal(o.HostConfig?.Init, true);
+  const plain = createOptions({ name: 'c', image: 'i', portBindings: [], bindIp: '127.0.0.1', networkMode: 'bridge', labels: {}, stopTimeoutS: 1 });
+  assert.equal(plain.HostConfig?.Binds, undefined);
+  assert.equal(plain.HostConfig?.Privileged, undefined);
 });
