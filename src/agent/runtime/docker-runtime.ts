@@ -91,7 +91,10 @@ export class DockerRuntime implements ContainerRuntime {
         // ours to reuse: a name clash with another Berth's container on this Docker is an error.
         if (existing && labelsMatch(existing.Config.Labels ?? {}, spec.labels)) return existing.Id;
       }
-      if (status(err) === 404) throw new RuntimeError('IMAGE_NOT_FOUND', `image ${spec.image} is not on this host`, { cause: err });
+      // A task volume made for this create goes with it, unless another container of the task mounts it.
+      if (spec.labels[BERTH_LABELS.taskArn]) await this.removeTaskVolumes(spec.labels).catch(() => undefined);
+      // 404 is also a volumesFrom source that does not exist: only a missing image is IMAGE_NOT_FOUND.
+      if (status(err) === 404 && !/no such container/i.test(message(err))) throw new RuntimeError('IMAGE_NOT_FOUND', `image ${spec.image} is not on this host`, { cause: err });
       throw new RuntimeError('CREATE_FAILED', `cannot create ${spec.name}: ${message(err)}`, { cause: err });
     }
   }

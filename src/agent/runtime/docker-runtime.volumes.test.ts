@@ -201,3 +201,13 @@ test('create options: binds (read-only suffix), volumesFrom, hosts, ulimits, use
   assert.equal(plain.HostConfig?.Binds, undefined);
   assert.equal(plain.HostConfig?.Privileged, undefined);
 });
+
+describe('docker runtime: a failed create leaves no task volume behind', { skip: requirement('docker') }, () => {
+  test('the volume made for a create Docker refuses is removed again', async () => {
+    const t = task([{ name: 'bad', ...sh('true'), volumesFrom: [{ sourceContainer: 'ghost', readOnly: false }], mountPoints: [{ sourceVolume: 'v', containerPath: '/v', readOnly: false }] }], [
+      { name: 'v', kind: 'docker', scope: 'task', autoprovision: false, driver: 'local', driverOpts: {}, labels: {} },
+    ]);
+    await assert.rejects(create(t, 'bad'), (e: unknown) => e instanceof RuntimeError && e.code === 'CREATE_FAILED' && /ghost/.test(e.message));
+    assert.equal(await volumeExists(taskVolumeName(t.taskArn, 'v')), false);
+  });
+});
