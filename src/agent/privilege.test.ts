@@ -32,3 +32,12 @@ test('a symbolic link to the socket folder is judged by where it points', () => 
   assert.equal(privilegeRefusal(linked, false), undefined);
   assert.match(privilegeRefusal(linked, false, (p) => (p === '/srv/innocent' ? '/run' : p)) ?? '', /reaches the Docker socket/);
 });
+
+test('a local Docker volume that binds a host folder (driverOpts.device) is judged like a host path', () => {
+  const t: AssignedTask = {
+    ...task({ mountPoints: [{ sourceVolume: 'b', containerPath: '/s', readOnly: false }] }),
+    volumes: [{ name: 'b', kind: 'docker', scope: 'task', autoprovision: false, driver: 'local', driverOpts: { type: 'none', o: 'bind', device: '/var/run' }, labels: {} }],
+  };
+  assert.match(privilegeRefusal(t, false) ?? '', /sourceVolume 'b' \(dockerVolumeConfiguration.driverOpts.device \/var\/run\) reaches the Docker socket/);
+  assert.equal(privilegeRefusal({ ...t, volumes: [{ ...t.volumes![0]!, driverOpts: { type: 'none', o: 'bind', device: '/srv/data' } }] } as AssignedTask, false), undefined);
+});

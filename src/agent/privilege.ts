@@ -18,6 +18,17 @@ export function reachesDockerSocket(sourcePath: string): boolean {
 }
 
 /**
+ * The host path a volume mounts: `host.sourcePath`, or the `device` of a `local` Docker volume (its
+ * driverOpts can make it a bind mount of any host folder: `type=none,o=bind,device=/var/run`).
+ */
+function hostPathOf(v: NonNullable<AssignedTask['volumes']>[number]): { field: string; path: string } | undefined {
+  if (v.kind === 'host') return { field: 'host.sourcePath', path: v.sourcePath };
+  const device = v.driverOpts.device;
+  if (v.driver === 'local' && device?.startsWith('/')) return { field: 'dockerVolumeConfiguration.driverOpts.device', path: device };
+  return undefined;
+}
+
+/**
  * Why this agent refuses the task, naming the field, or undefined when it may run it. `realPath`
  * resolves symbolic links on the host (a link to /var/run is /var/run); identity when it cannot.
  */
@@ -28,8 +39,9 @@ export function privilegeRefusal(task: AssignedTask, allowPrivileged: boolean, r
     if (c.privileged) return `container ${c.name}: privileged is refused because ${flag} (a privileged container is root on the host)`;
     for (const m of c.mountPoints ?? []) {
       const v = task.volumes?.find((x) => x.name === m.sourceVolume);
-      if (v?.kind === 'host' && (reachesDockerSocket(v.sourcePath) || reachesDockerSocket(realPath(v.sourcePath)))) {
-        return `container ${c.name}: mountPoints sourceVolume '${v.name}' (host.sourcePath ${v.sourcePath}) reaches the Docker socket, refused because ${flag} (the Docker socket gives root on the host)`;
+      const where = v && hostPathOf(v);
+      if (v && where && (reachesDockerSocket(where.path) || reachesDockerSocket(realPath(where.path)))) {
+        return `container ${c.name}: mountPoints sourceVolume '${v.name}' (${where.field} ${where.path}) reaches the Docker socket, refused because ${flag} (the Docker socket gives root on the host)`;
       }
     }
   }

@@ -32,7 +32,7 @@ describe('bind mounts that reach the Docker socket, without --allow-privileged',
   });
 
   test('every spelling stops before start, and no container is created', async () => {
-    const paths = ['/var/run/../run/docker.sock', '/var//run/', '/', '/run', '/var', join(links, 'innocent'), '/srv/../var/run/docker.sock'];
+    const paths: string[] = ['/var/run/../run/docker.sock', '/var//run/', '/', '/run', '/var', join(links, 'innocent'), '/srv/../var/run/docker.sock'];
     const arns: string[] = [];
     for (const [i, sourcePath] of paths.entries()) {
       await cp.ecs.send(new RegisterTaskDefinitionCommand({
@@ -42,6 +42,14 @@ describe('bind mounts that reach the Docker socket, without --allow-privileged',
       }));
       arns.push((await cp.ecs.send(new RunTaskCommand({ cluster: cp.cluster, taskDefinition: `hostile-${i}` }))).tasks![0]!.taskArn!);
     }
+    // A local-driver Docker volume is a bind mount too when its driverOpts say so.
+    await cp.ecs.send(new RegisterTaskDefinitionCommand({
+      family: 'hostile-local-bind',
+      containerDefinitions: [{ name: 'app', image, memory: 32, command: ['true'], mountPoints: [{ sourceVolume: 'h', containerPath: '/h' }] }],
+      volumes: [{ name: 'h', dockerVolumeConfiguration: { scope: 'task', driver: 'local', driverOpts: { type: 'none', o: 'bind', device: '/run' } } }],
+    }));
+    arns.push((await cp.ecs.send(new RunTaskCommand({ cluster: cp.cluster, taskDefinition: 'hostile-local-bind' }))).tasks![0]!.taskArn!);
+    paths.push('/run (driverOpts.device)');
     await waitUntilTasksStopped({ client: cp.ecs, maxWaitTime: 40, minDelay: 1, maxDelay: 1 }, { cluster: cp.cluster, tasks: arns });
     const tasks = (await cp.ecs.send(new DescribeTasksCommand({ cluster: cp.cluster, tasks: arns }))).tasks!;
     for (const [i, t] of arns.entries()) {
