@@ -46,6 +46,8 @@ export interface AgentOptions {
   containerRetentionMs?: number;
   /** How long one watchTasks long poll may wait (default 20 s). */
   watchTimeoutMs?: number;
+  /** Run privileged containers and Docker-socket bind mounts (`--allow-privileged`; default false: both give root on the host). */
+  allowPrivileged?: boolean;
 }
 
 export interface RunningAgent {
@@ -124,6 +126,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     clock,
     logger: log,
     probe: probePort,
+    allowPrivileged: options.allowPrivileged ?? false,
     portBusy: (p) => cooldownUntil.set(p, clock.now() + 30_000),
     portsReleased: (ports) => {
       for (const p of ports) cooldownUntil.set(p, clock.now() + cooldownMs);

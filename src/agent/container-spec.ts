@@ -1,5 +1,5 @@
 /** From what the control plane assigned to what a runtime creates. Pure. */
-import { BERTH_LABELS, type ContainerSpec, type PortBinding } from './runtime/runtime.js';
+import { BERTH_LABELS, RuntimeError, type ContainerSpec, type MountSpec, type PortBinding } from './runtime/runtime.js';
 import type { AssignedContainer, AssignedTask, ContainerSecrets } from './control-plane-client.js';
 
 /** The task id: the last part of its ARN. */
@@ -53,8 +53,37 @@ export function containerSpecOf(
   if (c.memoryReservationMiB !== undefined) spec.memoryReservationMiB = c.memoryReservationMiB;
   if (c.dockerLabels) spec.dockerLabels = c.dockerLabels;
   if (c.healthCheck) spec.healthCheck = c.healthCheck;
+  const mounts = mountsOf(task, c);
+  if (mounts.length > 0) spec.mounts = mounts;
+  if (c.volumesFrom) spec.volumesFrom = c.volumesFrom.map((v) => ({ runtimeName: runtimeNameOf(task.taskArn, v.sourceContainer), readOnly: v.readOnly }));
+  if (c.user !== undefined) spec.user = c.user;
+  if (c.workingDirectory !== undefined) spec.workingDirectory = c.workingDirectory;
+  if (c.hostname !== undefined) spec.hostname = c.hostname;
+  if (c.extraHosts) spec.extraHosts = c.extraHosts;
+  if (c.ulimits) spec.ulimits = c.ulimits;
+  if (c.readonlyRootFilesystem) spec.readonlyRootFilesystem = true;
+  if (c.privileged) spec.privileged = true;
+  if (c.initProcessEnabled) spec.init = true;
   if (c.logConfiguration) {
     spec.logConfiguration = { logDriver: c.logConfiguration.logDriver, options: { ...c.logConfiguration.options, ...(secrets?.logOptions ?? {}) } };
   }
   return spec;
+}
+
+/** A task-scoped Docker volume's name: one per task, so two tasks of one definition never share it. */
+export function taskVolumeName(taskArn: string, volumeName: string): string {
+  return `berth-${taskIdOf(taskArn)}-${volumeName.replace(/[^a-zA-Z0-9_.-]/g, '_')}`;
+}
+
+/** The container's mountPoints against the task's volumes: a host path binds, a Docker volume is provisioned by the runtime. */
+function mountsOf(task: AssignedTask, c: AssignedContainer): MountSpec[] {
+  return (c.mountPoints ?? []).map((m): MountSpec => {
+    const v = task.volumes?.find((x) => x.name === m.sourceVolume);
+    // Registration refuses this already; a task definition stored before that check still fails cleanly.
+    if (!v) throw new RuntimeError('CREATE_FAILED', `container ${c.name}: mountPoints sourceVolume '${m.sourceVolume}' names no volume of the task definition`);
+    if (v.kind === 'host') return { type: 'bind', source: v.sourcePath, target: m.containerPath, readOnly: m.readOnly };
+    const { scope, autoprovision, driver, driverOpts, labels } = v;
+    const name = scope === 'task' ? taskVolumeName(task.taskArn, v.name) : v.name;
+    return { type: 'volume', volume: { name, scope, autoprovision, driver, driverOpts, labels }, target: m.containerPath, readOnly: m.readOnly };
+  });
 }

@@ -7,10 +7,10 @@ import assert from 'node:assert/strict';
 import { ManualClock } from '../platform/clock.js';
 import { silentLogger } from '../platform/logger.js';
 import { FakeRuntime } from './runtime/fake-runtime.js';
-import { runAction, type ActionContext } from './task-actions.js';
+import { runAction, volumesFromFirst, type ActionContext } from './task-actions.js';
 import type { AssignedTask, ControlPlaneClient, TaskSecretsRequest, TaskSecretsResponse, TaskStateReport } from './control-plane-client.js';
 
-function rig(secrets: (r: TaskSecretsRequest) => TaskSecretsResponse = () => ({ ok: true, containers: [] })) {
+function rig(secrets: (r: TaskSecretsRequest) => TaskSecretsResponse = () => ({ ok: true, containers: [] }), allowPrivileged = false) {
   const secretCalls: TaskSecretsRequest[] = [];
   const clock = new ManualClock(1_700_000_000_000);
   const reports: TaskStateReport[] = [];
@@ -30,7 +30,7 @@ function rig(secrets: (r: TaskSecretsRequest) => TaskSecretsResponse = () => ({ 
   const released: number[] = [];
   const ctx: ActionContext = {
     client, runtime: new FakeRuntime(() => clock.now()), cluster: 'c', containerInstanceArn: () => 'arn:ci', ec2InstanceId: 'i-00000000000000001', advertiseAddress: '127.0.0.1',
-    clock, logger: silentLogger, probe: async () => true, portBusy: () => undefined, portsReleased: (p) => released.push(...p),
+    clock, logger: silentLogger, probe: async () => true, portBusy: () => undefined, portsReleased: (p) => released.push(...p), allowPrivileged,
   };
   return { ctx, reports, released, secretCalls, runtime: ctx.runtime as FakeRuntime };
 }
@@ -162,4 +162,37 @@ test('stop in reverse dependency order: the dependent has exited before its depe
   };
   await runAction(ctx, { type: 'stop', task: { ...ordered, lastStatus: 'RUNNING', desiredStatus: 'STOPPED' } });
   assert.deepEqual(order, ['web', 'side']);
+});
+
+const privilegedTask: AssignedTask = { ...task, containers: [{ ...task.containers[0]!, privileged: true }] };
+
+test('privileged without --allow-privileged: TaskFailedToStart naming the field, before any pull or container', async () => {
+  const { ctx, reports, runtime } = rig();
+  const patch = await runAction(ctx, { type: 'start', task: privilegedTask, create: [{ name: 'web', bindings }], startExisting: [], last: true });
+  assert.equal(patch?.lastStatus, 'STOPPED');
+  assert.deepEqual(runtime.calls, []);
+  assert.equal(reports[0]!.stopCode, 'TaskFailedToStart');
+  assert.match(reports[0]!.stoppedReason ?? '', /^CannotCreateContainerError: container web: privileged is refused because this agent was not started with --allow-privileged/);
+});
+
+test('with --allow-privileged the runtime is asked for a privileged container', async () => {
+  const { ctx, runtime } = rig(undefined, true);
+  const patch = await runAction(ctx, { type: 'start', task: privilegedTask, create: [{ name: 'web', bindings }], startExisting: [], last: true });
+  assert.equal(patch?.lastStatus, 'RUNNING');
+  assert.equal([...runtime.containers.values()][0]!.spec.privileged, true);
+});
+
+test('volumesFrom sources are created before the containers that take their volumes', () => {
+  const t: AssignedTask = {
+    ...task,
+    containers: [
+      { ...task.containers[0]!, name: 'a', volumesFrom: [{ sourceContainer: 'b', readOnly: false }] },
+      { ...task.containers[0]!, name: 'b', volumesFrom: [{ sourceContainer: 'c', readOnly: true }] },
+      { ...task.containers[0]!, name: 'c' },
+      { ...task.containers[0]!, name: 'd' },
+    ],
+  };
+  const order = volumesFromFirst(t, ['a', 'b', 'c', 'd'].map((name) => ({ name }))).map((c) => c.name);
+  assert.deepEqual(order, ['c', 'b', 'a', 'd']);
+  assert.deepEqual(volumesFromFirst(t, [{ name: 'a' }, { name: 'd' }]).map((c) => c.name), ['a', 'd'], 'a source already created is not waited for');
 });

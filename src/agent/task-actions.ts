@@ -3,10 +3,12 @@
  * idempotent (creates are named, stops of stopped containers succeed, reports never move a task
  * backwards), so an action cut short by a crash is simply decided again and finishes.
  */
+import { realpathSync } from 'node:fs';
 import type { Clock } from '../platform/clock.js';
 import type { Logger } from '../platform/logger.js';
 import { containerSpecOf, ownedBy } from './container-spec.js';
 import { stopWaves } from './container-order.js';
+import { privilegeRefusal } from './privilege.js';
 import { bindingsReport, taskHealth, type Action } from './task-convergence.js';
 import { BERTH_LABELS, RuntimeError, type ContainerRuntime, type ContainerState, type PortBinding, type Protocol } from './runtime/runtime.js';
 import { taskNeedsSecrets, type AssignedTask, type ContainerReport, type ContainerSecrets, type ControlPlaneClient, type Health, type RecordedContainer, type TaskState, type TaskStateReport } from './control-plane-client.js';
@@ -26,6 +28,8 @@ export interface ActionContext {
   portBusy: (port: number) => void;
   /** A task reached STOPPED: its ports start their cooldown. */
   portsReleased: (ports: number[]) => void;
+  /** `--allow-privileged`: see privilege.ts. */
+  allowPrivileged: boolean;
 }
 
 /** A dynamic port failed its bind-probe: expected on a shared host, so the start is simply decided again elsewhere. */
@@ -127,6 +131,12 @@ async function start(
     }
   }
   const log = ctx.logger.child({ taskArn: task.taskArn });
+  const refusal = privilegeRefusal(task, ctx.allowPrivileged, hostRealPath);
+  if (refusal) {
+    log.warn({ stoppedReason: refusal }, 'task failed to start');
+    await report(ctx, task, failedStart(task, ctx.clock.now(), `CannotCreateContainerError: ${refusal}`));
+    return { lastStatus: 'STOPPED' };
+  }
   // Secrets and registry auth first, as the ECS agent does: a missing one stops the task before any
   // pull or container. The values live only in this scope and the containers' env; never logged.
   const secrets = new Map<string, ContainerSecrets>();
@@ -158,7 +168,7 @@ async function start(
       });
     }
     const ids: string[] = [...startExisting];
-    for (const c of create) {
+    for (const c of volumesFromFirst(task, create)) {
       const def = task.containers.find((d) => d.name === c.name)!;
       ids.push(await ctx.runtime.create(containerSpecOf(ctx.cluster, ctx.ec2InstanceId, task, def, c.bindings, ctx.advertiseAddress, secrets.get(c.name))));
     }
@@ -190,6 +200,34 @@ async function start(
   await report(ctx, task, { lastStatus: 'RUNNING', containers, healthStatus, startedAt: ctx.clock.now() });
   log.info({ bindings: containers.flatMap((c) => c.networkBindings ?? []).map((b) => b.hostPort) }, 'task running');
   return { lastStatus: 'RUNNING', recorded: recordedOf(containers), healthStatus };
+}
+
+/** A host path with its symbolic links resolved; as given when it does not exist (Docker creates it then, a plain folder). */
+function hostRealPath(p: string): string {
+  try {
+    return realpathSync(p);
+  } catch {
+    return p;
+  }
+}
+
+/** Creates in an order where each container's volumesFrom sources exist before it (Docker needs them at create). */
+export function volumesFromFirst<T extends { name: string }>(task: AssignedTask, create: T[]): T[] {
+  const out: T[] = [];
+  const placed = new Set<string>();
+  const visit = (c: T, path: Set<string>) => {
+    if (placed.has(c.name) || path.has(c.name)) return;
+    path.add(c.name);
+    const def = task.containers.find((d) => d.name === c.name);
+    for (const v of def?.volumesFrom ?? []) {
+      const source = create.find((x) => x.name === v.sourceContainer);
+      if (source) visit(source, path);
+    }
+    placed.add(c.name);
+    out.push(c);
+  };
+  for (const c of create) visit(c, new Set());
+  return out;
 }
 
 async function stop(

@@ -12,7 +12,7 @@ describe('unsupportedField walks the input against the table', () => {
       family: 'x',
       containerDefinitions: [{ name: 'a' }, { name: 'b', linuxParameters: { capabilities: { add: ['NET_ADMIN'] } } }],
     });
-    assert.equal(f?.path, 'containerDefinitions[1].linuxParameters');
+    assert.equal(f?.path, 'containerDefinitions[1].linuxParameters.capabilities');
   });
   test('values and except refuse only the values they name; a list is refused by one item', () => {
     assert.equal(unsupportedField('ecs', 'CreateService', { schedulingStrategy: 'REPLICA' }), undefined);
@@ -39,7 +39,7 @@ describe('unsupportedField walks the input against the table', () => {
       }
       return 'accepted';
     };
-    assert.match(codeOf('ecs', 'RegisterTaskDefinition', { volumes: [{ name: 'v' }] }), /^ClientException: volumes is not supported by Berth: /);
+    assert.match(codeOf('ecs', 'RegisterTaskDefinition', { volumes: [{ name: 'v', efsVolumeConfiguration: { fileSystemId: 'fs-1' } }] }), /^ClientException: volumes\[0\]\.efsVolumeConfiguration is not supported by Berth: /);
     assert.match(codeOf('ecs', 'RunTask', { platformVersion: 'LATEST' }), /^InvalidParameterException: platformVersion 'LATEST' is not supported/);
     assert.match(codeOf('elbv2', 'CreateTargetGroup', { Protocol: 'HTTPS' }), /^ValidationError: Protocol 'HTTPS' is not supported by Berth: /);
     assert.match(codeOf('elbv2', 'CreateTargetGroup', { ProtocolVersion: 'GRPC' }), /^ValidationError: ProtocolVersion 'GRPC'/);

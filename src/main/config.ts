@@ -178,7 +178,7 @@ export function parseUpConfig(argv: readonly string[], env: NodeJS.ProcessEnv): 
     ...(pick('web-root') ? { webRoot: pick('web-root')! } : {}),
     internalAddress: ipv4(pick('internal-address') ?? '127.0.0.1', 'internal-address'),
     ecsQuotas,
-    agentHost: parseHostFlags((f) => pick(f as keyof typeof options), values.attribute as string[] | undefined),
+    agentHost: parseHostFlags((f) => (values[f] === true ? 'true' : pick(f as keyof typeof options)), values.attribute as string[] | undefined),
     allowLoopbackTargets,
   };
 }

@@ -32,3 +32,10 @@ test('--internal-address: where internal load balancers listen', () => {
   assert.equal(parseUpConfig([], { BERTH_INTERNAL_ADDRESS: '10.0.0.5' }).internalAddress, '10.0.0.5');
   assert.throws(() => parseUpConfig(['--internal-address', 'eth0'], {}), UsageError);
 });
+
+test('--allow-privileged: berth up and berth agent, flag or env twin', () => {
+  assert.equal(parseUpConfig(['--allow-privileged'], {}).agentHost.allowPrivileged, true);
+  assert.equal(parseUpConfig([], { BERTH_ALLOW_PRIVILEGED: 'true' }).agentHost.allowPrivileged, true);
+  assert.equal(parseUpConfig([], {}).agentHost.allowPrivileged, undefined);
+  assert.equal(parseHostFlags(from({ 'allow-privileged': 'false' }), undefined).allowPrivileged, false);
+});

@@ -10,6 +10,8 @@ export interface HostOptions {
   readonly reservedPorts?: number[];
   readonly reservedPortsUdp?: number[];
   readonly attributes: Record<string, string>;
+  /** Run privileged containers and Docker-socket bind mounts (both are root on the host: src/agent/privilege.ts). */
+  readonly allowPrivileged?: boolean;
 }
 
 export const HOST_FLAGS = {
@@ -17,12 +19,15 @@ export const HOST_FLAGS = {
   'reserved-ports': { type: 'string' },
   'reserved-ports-udp': { type: 'string' },
   attribute: { type: 'string', multiple: true },
+  'allow-privileged': { type: 'boolean' },
 } as const;
 
 export const HOST_FLAGS_HELP = `  --memory-reserve MIB  memory kept back from tasks (default 256)
   --reserved-ports LIST TCP ports no task may take, comma-separated (default 22,2375,2376,51678,51679)
   --reserved-ports-udp LIST  UDP ports likewise (default none)
-  --attribute K=V       a custom container-instance attribute (repeatable; env: comma-separated)`;
+  --attribute K=V       a custom container-instance attribute (repeatable; env: comma-separated)
+  --allow-privileged    run tasks that ask for privileged or bind-mount the Docker socket (default: they stop
+                        before start; either is root on the host, so allow it only for trusted task definitions)`;
 
 function portList(flag: string, raw: string): number[] {
   const ports = raw.split(',').map((p) => p.trim()).filter(Boolean).map(Number);
@@ -43,6 +48,9 @@ export function parseHostFlags(pick: (flag: string) => string | undefined, attri
   if (tcp !== undefined) out.reservedPorts = portList('reserved-ports', tcp);
   const udp = pick('reserved-ports-udp');
   if (udp !== undefined) out.reservedPortsUdp = portList('reserved-ports-udp', udp);
+  // A boolean flag arrives as true; its env twin as text.
+  const allow = pick('allow-privileged') as string | boolean | undefined;
+  if (allow !== undefined) out.allowPrivileged = ['1', 'true'].includes(String(allow));
   for (const a of attributes ?? pick('attribute')?.split(',') ?? []) {
     const eq = a.indexOf('=');
     if (eq <= 0) throw new UsageError(`--attribute must be KEY=VALUE, got ${a}`);

@@ -80,7 +80,15 @@ export async function startControlPlane(): Promise<TestControlPlane> {
 
 export async function startTestAgent(
   cp: TestControlPlane,
-  options: { runtime: ContainerRuntime; stateDir: string; advertiseAddress?: string; via?: 'in-process' | 'http'; portRange?: PortRange },
+  options: {
+    runtime: ContainerRuntime;
+    stateDir: string;
+    advertiseAddress?: string;
+    via?: 'in-process' | 'http';
+    portRange?: PortRange;
+    allowPrivileged?: boolean;
+    containerRetentionMs?: number;
+  },
 ): Promise<RunningAgent> {
   const client = options.via === 'http' ? new HttpControlPlaneClient(cp.url) : new InProcessControlPlaneClient(cp.service);
   const agent = await startAgent({
@@ -96,6 +104,8 @@ export async function startTestAgent(
     heartbeatIntervalMs: 1_000,
     reconcileIntervalMs: 300,
     watchTimeoutMs: 5_000,
+    ...(options.allowPrivileged !== undefined ? { allowPrivileged: options.allowPrivileged } : {}),
+    ...(options.containerRetentionMs !== undefined ? { containerRetentionMs: options.containerRetentionMs } : {}),
   });
   cp.agents.push(agent);
   return agent;

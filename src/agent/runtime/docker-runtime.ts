@@ -16,14 +16,18 @@ import {
   type ContainerStatus,
   type LogLine,
   type LogOptions,
+  type MountSpec,
   type PortBinding,
   type ProgressLog,
   type RegistryCredentials,
+  type VolumeSpec,
 } from './runtime.js';
 
 /** Kept on the container, so inspect reports the mappings in host network mode too (Docker has none there). */
 const PORTS_LABEL = 'com.berth.port-bindings';
 const NS_PER_S = 1e9;
+/** On task-scoped volumes Berth creates: removing the task's last container removes them. */
+export const VOLUME_SCOPE_LABEL = 'com.berth.volume-scope';
 
 export interface DockerRuntimeOptions {
   docker?: Docker;
@@ -76,6 +80,7 @@ export class DockerRuntime implements ContainerRuntime {
   }
 
   async create(spec: ContainerSpec): Promise<string> {
+    for (const m of spec.mounts ?? []) if (m.type === 'volume') await this.ensureVolume(m.volume, spec);
     try {
       const c = await this.docker.createContainer(createOptions(spec));
       return c.id;
@@ -86,7 +91,10 @@ export class DockerRuntime implements ContainerRuntime {
         // ours to reuse: a name clash with another Berth's container on this Docker is an error.
         if (existing && labelsMatch(existing.Config.Labels ?? {}, spec.labels)) return existing.Id;
       }
-      if (status(err) === 404) throw new RuntimeError('IMAGE_NOT_FOUND', `image ${spec.image} is not on this host`, { cause: err });
+      // A task volume made for this create goes with it, unless another container of the task mounts it.
+      if (spec.labels[BERTH_LABELS.taskArn]) await this.removeTaskVolumes(spec.labels).catch(() => undefined);
+      // 404 is also a volumesFrom source that does not exist: only a missing image is IMAGE_NOT_FOUND.
+      if (status(err) === 404 && !/no such container/i.test(message(err))) throw new RuntimeError('IMAGE_NOT_FOUND', `image ${spec.image} is not on this host`, { cause: err });
       throw new RuntimeError('CREATE_FAILED', `cannot create ${spec.name}: ${message(err)}`, { cause: err });
     }
   }
@@ -112,12 +120,69 @@ export class DockerRuntime implements ContainerRuntime {
   }
 
   async remove(runtimeId: string): Promise<void> {
+    const labels = await this.docker
+      .getContainer(runtimeId)
+      .inspect()
+      .then((i) => i.Config.Labels ?? {}, () => ({}) as Record<string, string>);
     try {
       await this.docker.getContainer(runtimeId).remove({ force: true, v: true });
     } catch (err) {
       // 409: a removal is already in progress, which is what we asked for.
       if (status(err) === 404 || status(err) === 409) return;
       throw err;
+    }
+    if (labels[BERTH_LABELS.taskArn]) await this.removeTaskVolumes(labels);
+  }
+
+  /**
+   * A task-scoped volume goes with its task (ECS: "removed when the task stops"): when a container of
+   * the task is removed, each of the task's volumes no other container still uses is removed too.
+   */
+  private async removeTaskVolumes(containerLabels: Record<string, string>): Promise<void> {
+    // A task ARN names one task of one Berth, so the filter finds only volumes this task's agent created.
+    const label = [`${BERTH_LABELS.taskArn}=${containerLabels[BERTH_LABELS.taskArn]}`, `${VOLUME_SCOPE_LABEL}=task`];
+    const { Volumes } = await this.docker.listVolumes({ filters: { label } });
+    for (const v of Volumes ?? []) {
+      await this.docker
+        .getVolume(v.Name)
+        .remove()
+        .catch((err: unknown) => {
+          // 409: another container of the task still mounts it; the last one's removal takes it.
+          if (status(err) !== 404 && status(err) !== 409) throw err;
+        });
+    }
+  }
+
+  /**
+   * Provisions a mount's Docker volume as ECS does: a task-scoped one is created (labelled with its
+   * task), a shared one is used as it is, or created when `autoprovision` is set; with `autoprovision`, a
+   * shared volume that exists with another driver, options or labels fails the task.
+   */
+  private async ensureVolume(v: VolumeSpec, spec: ContainerSpec): Promise<void> {
+    const existing = await this.docker
+      .getVolume(v.name)
+      .inspect()
+      .catch((err: unknown) => {
+        if (status(err) === 404) return undefined;
+        throw new RuntimeError('CREATE_FAILED', `cannot inspect volume ${v.name}: ${message(err)}`, { cause: err });
+      });
+    if (existing) {
+      if (v.scope === 'shared' && v.autoprovision) {
+        const differs = volumeDifference(v, existing);
+        if (differs) throw new RuntimeError('CREATE_FAILED', `shared volume ${v.name} already exists with a different ${differs}; with autoprovision, ECS requires the existing volume to match the task definition's dockerVolumeConfiguration`);
+      }
+      return;
+    }
+    if (v.scope === 'shared' && !v.autoprovision) {
+      throw new RuntimeError('CREATE_FAILED', `shared volume ${v.name} does not exist and dockerVolumeConfiguration.autoprovision is false`);
+    }
+    // Berth's own labels (cluster, owner, task), but not the container's: the volume belongs to the task.
+    const { [BERTH_LABELS.containerName]: _container, ...own } = spec.labels;
+    const labels = v.scope === 'task' ? { ...v.labels, ...own, [VOLUME_SCOPE_LABEL]: 'task' } : v.labels;
+    try {
+      await this.docker.createVolume({ Name: v.name, Driver: v.driver, DriverOpts: v.driverOpts, Labels: labels });
+    } catch (err) {
+      throw new RuntimeError('CREATE_FAILED', `cannot create volume ${v.name} (driver ${v.driver}): ${message(err)}`, { cause: err });
     }
   }
 
@@ -231,6 +296,8 @@ export function createOptions(spec: ContainerSpec): Docker.ContainerCreateOption
     (bindings[key(b)] ??= []).push({ HostIp: spec.bindIp, HostPort: String(b.hostPort) });
   }
   const hc = spec.healthCheck;
+  const ro = (m: { readOnly: boolean }) => (m.readOnly ? ':ro' : '');
+  const binds = (spec.mounts ?? []).map((m: MountSpec) => `${m.type === 'bind' ? m.source : m.volume.name}:${m.target}${ro(m)}`);
   const mib = (n: number | undefined) => (n === undefined ? undefined : Math.round(n * 1024 * 1024));
   return {
     name: spec.runtimeName,
@@ -245,6 +312,9 @@ export function createOptions(spec: ContainerSpec): Docker.ContainerCreateOption
       [PORTS_LABEL]: JSON.stringify(spec.portBindings),
     },
     ExposedPorts: bridge ? exposed : undefined,
+    User: spec.user,
+    WorkingDir: spec.workingDirectory,
+    Hostname: spec.hostname,
     StopTimeout: spec.stopTimeoutS,
     Healthcheck: hc
       ? {
@@ -261,8 +331,27 @@ export function createOptions(spec: ContainerSpec): Docker.ContainerCreateOption
       CpuShares: spec.cpu && spec.cpu >= 2 ? spec.cpu : undefined,
       Memory: mib(spec.memoryMiB),
       MemoryReservation: mib(spec.memoryReservationMiB),
+      Binds: binds.length > 0 ? binds : undefined,
+      VolumesFrom: spec.volumesFrom?.map((v) => `${v.runtimeName}${ro(v)}`),
+      ExtraHosts: spec.extraHosts?.map((h) => `${h.hostname}:${h.ipAddress}`),
+      Ulimits: spec.ulimits?.map((u) => ({ Name: u.name, Soft: u.softLimit, Hard: u.hardLimit })),
+      ReadonlyRootfs: spec.readonlyRootFilesystem,
+      Privileged: spec.privileged,
+      Init: spec.init,
     },
   };
+}
+
+/** Which part of an existing volume differs from what the task definition asks for, if any. */
+function volumeDifference(v: VolumeSpec, existing: Docker.VolumeInspectInfo): string | undefined {
+  const same = (a: Record<string, string>, b: Record<string, string> | null | undefined) => {
+    const bb = b ?? {};
+    return Object.keys(a).length === Object.keys(bb).length && Object.entries(a).every(([k, x]) => bb[k] === x);
+  };
+  if (existing.Driver !== v.driver) return `driver (${existing.Driver}, not ${v.driver})`;
+  if (!same(v.driverOpts, existing.Options as Record<string, string> | null)) return 'driverOpts';
+  if (!same(v.labels, existing.Labels)) return 'labels';
+  return undefined;
 }
 
 /** ECS keeps Docker's forms (CMD, CMD-SHELL, NONE); a bare command is taken as CMD. */

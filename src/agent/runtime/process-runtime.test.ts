@@ -36,3 +36,23 @@ test('registry credentials are refused, not ignored: the process runtime pulls n
     rmSync(stateDir, { recursive: true, force: true });
   }
 });
+
+test('options a host process cannot honour fail the create, naming the field', async () => {
+  const runtime = new ProcessRuntime({ stateDir: mkdtempSync(join(tmpdir(), 'berth-process-runtime-')) });
+  const base = { name: 'app', image: 'x', entryPoint: ['/bin/true'], portBindings: [], bindIp: '127.0.0.1', networkMode: 'bridge' as const, labels: {}, stopTimeoutS: 1 };
+  const cases: [object, string][] = [
+    [{ mounts: [{ type: 'bind', source: '/srv', target: '/d', readOnly: true }] }, 'mountPoints'],
+    [{ volumesFrom: [{ runtimeName: 'x', readOnly: false }] }, 'volumesFrom'],
+    [{ user: 'nobody' }, 'user'],
+    [{ workingDirectory: '/srv' }, 'workingDirectory'],
+    [{ hostname: 'h' }, 'hostname'],
+    [{ extraHosts: [{ hostname: 'a', ipAddress: '127.0.0.2' }] }, 'extraHosts'],
+    [{ ulimits: [{ name: 'nofile', softLimit: 1, hardLimit: 1 }] }, 'ulimits'],
+    [{ readonlyRootFilesystem: true }, 'readonlyRootFilesystem'],
+    [{ privileged: true }, 'privileged'],
+    [{ init: true }, 'linuxParameters.initProcessEnabled'],
+  ];
+  for (const [over, field] of cases) {
+    await assert.rejects(runtime.create({ ...base, ...over }), (e: unknown) => e instanceof RuntimeError && e.code === 'CREATE_FAILED' && e.message.includes(`cannot honour ${field} `), field);
+  }
+});

@@ -85,6 +85,10 @@ export class ProcessRuntime implements ContainerRuntime {
   }
 
   async create(spec: ContainerSpec): Promise<string> {
+    const unsupported = processUnsupported(spec);
+    if (unsupported) {
+      throw new RuntimeError('CREATE_FAILED', `container ${spec.name}: the process runtime cannot honour ${unsupported} (a host process has no mounts, user namespace or root filesystem of its own); run it on a Docker agent`);
+    }
     if (!spec.entryPoint?.length && !spec.command?.length) {
       throw new RuntimeError('CREATE_FAILED', `container ${spec.name}: the process runtime needs an entryPoint or a command`);
     }
@@ -379,4 +383,24 @@ function runCheck(command: string[], env: Record<string, string>, timeoutMs: num
     child.once('error', () => (clearTimeout(t), resolve(false)));
     child.once('exit', (code) => (clearTimeout(t), resolve(code === 0)));
   });
+}
+
+/**
+ * The first container option a host process cannot honour, by its task definition name: the task
+ * then stops before start naming it, instead of running without it.
+ */
+export function processUnsupported(spec: ContainerSpec): string | undefined {
+  const asked: [string, boolean][] = [
+    ['mountPoints', (spec.mounts?.length ?? 0) > 0],
+    ['volumesFrom', (spec.volumesFrom?.length ?? 0) > 0],
+    ['user', spec.user !== undefined],
+    ['workingDirectory', spec.workingDirectory !== undefined],
+    ['hostname', spec.hostname !== undefined],
+    ['extraHosts', (spec.extraHosts?.length ?? 0) > 0],
+    ['ulimits', (spec.ulimits?.length ?? 0) > 0],
+    ['readonlyRootFilesystem', spec.readonlyRootFilesystem === true],
+    ['privileged', spec.privileged === true],
+    ['linuxParameters.initProcessEnabled', spec.init === true],
+  ];
+  return asked.find(([, yes]) => yes)?.[0];
 }

@@ -56,6 +56,40 @@ export interface ContainerSpec {
   logConfiguration?: { logDriver: string; options: Record<string, string> };
   /** Seconds between SIGTERM and SIGKILL (ECS `stopTimeout`, default 30). */
   stopTimeoutS: number;
+  /** Bind mounts and Docker volumes (a runtime that has none refuses the container: CREATE_FAILED naming the field). */
+  mounts?: MountSpec[];
+  /** Mount every volume of these containers (their runtime names) too. */
+  volumesFrom?: { runtimeName: string; readOnly: boolean }[];
+  user?: string;
+  workingDirectory?: string;
+  hostname?: string;
+  extraHosts?: { hostname: string; ipAddress: string }[];
+  ulimits?: { name: string; softLimit: number; hardLimit: number }[];
+  readonlyRootFilesystem?: boolean;
+  privileged?: boolean;
+  /** An init process as PID 1 (ECS `linuxParameters.initProcessEnabled`). */
+  init?: boolean;
+}
+
+/** A host path, or a Docker volume the runtime provisions (see VolumeSpec), mounted at `target`. */
+export type MountSpec =
+  | { type: 'bind'; source: string; target: string; readOnly: boolean }
+  | { type: 'volume'; volume: VolumeSpec; target: string; readOnly: boolean };
+
+/**
+ * A Docker volume as ECS's `dockerVolumeConfiguration` describes it. A `task` volume is created for
+ * its task (under `name`, unique per task) and removed with the task's last container; a `shared`
+ * one outlives tasks: it is used when it exists, created only with `autoprovision`.
+ */
+export interface VolumeSpec {
+  /** The runtime's name for the volume. */
+  name: string;
+  scope: 'task' | 'shared';
+  autoprovision: boolean;
+  driver: string;
+  driverOpts: Record<string, string>;
+  /** The task definition's labels; the runtime adds Berth's own (owner, task, scope) to task-scoped ones. */
+  labels: Record<string, string>;
 }
 
 export type ContainerStatus = 'created' | 'running' | 'exited' | 'missing';

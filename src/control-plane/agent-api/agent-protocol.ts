@@ -137,6 +137,17 @@ export interface AssignedContainer {
   credentialsParameter?: string;
   /** The log driver and its options, with `secretOptions` still references. */
   logConfiguration?: AssignedLogConfiguration;
+  mountPoints?: AssignedMountPoint[];
+  volumesFrom?: AssignedVolumeFrom[];
+  user?: string;
+  workingDirectory?: string;
+  hostname?: string;
+  extraHosts?: { hostname: string; ipAddress: string }[];
+  ulimits?: AssignedUlimit[];
+  readonlyRootFilesystem?: boolean;
+  privileged?: boolean;
+  /** `linuxParameters.initProcessEnabled`: an init process (PID 1) that reaps zombies and forwards signals. */
+  initProcessEnabled?: boolean;
 }
 
 export type DependencyCondition = 'START' | 'COMPLETE' | 'SUCCESS' | 'HEALTHY';
@@ -145,6 +156,39 @@ export interface AssignedDependency {
   containerName: string;
   condition: DependencyCondition;
 }
+
+export interface AssignedMountPoint {
+  sourceVolume: string;
+  containerPath: string;
+  readOnly: boolean;
+}
+
+export interface AssignedVolumeFrom {
+  sourceContainer: string;
+  readOnly: boolean;
+}
+
+export interface AssignedUlimit {
+  name: string;
+  softLimit: number;
+  hardLimit: number;
+}
+
+/**
+ * A task definition volume: a host path (bind mount) or a Docker volume. ECS: a volume with neither
+ * `host` nor `dockerVolumeConfiguration` is a Docker-managed volume that lives as long as the task.
+ */
+export type AssignedVolume =
+  | { name: string; kind: 'host'; sourcePath: string }
+  | {
+      name: string;
+      kind: 'docker';
+      scope: 'task' | 'shared';
+      autoprovision: boolean;
+      driver: string;
+      driverOpts: Record<string, string>;
+      labels: Record<string, string>;
+    };
 
 export interface SecretReferenceOf {
   name: string;
@@ -210,6 +254,8 @@ export interface AssignedTask {
   lastStatus: TaskState;
   networkMode: 'bridge' | 'host';
   containers: AssignedContainer[];
+  /** The task definition's volumes (only those some container mounts matter, but all are sent). */
+  volumes?: AssignedVolume[];
   /** The record's current containers, as last reported. */
   recorded: RecordedContainer[];
   healthStatus: Health;

@@ -3,7 +3,7 @@
  * applied (command, environment, cpu, memory), ports and health check in the runtime's terms. Pure.
  */
 import type { ContainerDefinition, TaskDefinitionRecord, TaskRecord } from '../../domain/ecs/records.js';
-import type { AssignedContainer, AssignedTask, DependencyCondition, Health, RecordedContainer, SecretReferenceOf, TaskState } from './agent-protocol.js';
+import type { AssignedContainer, AssignedTask, AssignedVolume, DependencyCondition, Health, RecordedContainer, SecretReferenceOf, TaskState } from './agent-protocol.js';
 
 /** ECS's default `stopTimeout` for the EC2 launch type (ECS_CONTAINER_STOP_TIMEOUT). */
 export const DEFAULT_STOP_TIMEOUT_S = 30;
@@ -61,6 +61,7 @@ export function assignedContainer(c: ContainerDefinition, networkMode: 'bridge' 
   if (credentialsParameter) out.credentialsParameter = credentialsParameter;
   const log = c.logConfiguration as { logDriver?: string; options?: Record<string, string>; secretOptions?: unknown } | undefined;
   if (log?.logDriver) out.logConfiguration = { logDriver: log.logDriver, options: { ...(log.options ?? {}) }, secretOptions: referencesOf(log.secretOptions) };
+  Object.assign(out, containerOptionsOf(c));
   if (hc && hc.command.length > 0) {
     // ECS defaults: interval 30 s, timeout 5 s, retries 3, startPeriod 0.
     out.healthCheck = {
@@ -72,6 +73,63 @@ export function assignedContainer(c: ContainerDefinition, networkMode: 'bridge' 
     };
   }
   return out;
+}
+
+type ContainerOptions = Pick<
+  AssignedContainer,
+  'mountPoints' | 'volumesFrom' | 'user' | 'workingDirectory' | 'hostname' | 'extraHosts' | 'ulimits' | 'readonlyRootFilesystem' | 'privileged' | 'initProcessEnabled'
+>;
+
+/** The volume and Docker options of a container definition, as the agent applies them (absent when not asked for). */
+function containerOptionsOf(c: ContainerDefinition): ContainerOptions {
+  const out: ContainerOptions = {};
+  const list = <T>(v: unknown): T[] => (Array.isArray(v) ? (v as T[]) : []);
+  const mounts = list<{ sourceVolume?: string; containerPath?: string; readOnly?: boolean }>(c.mountPoints)
+    .filter((m) => m.sourceVolume && m.containerPath)
+    .map((m) => ({ sourceVolume: m.sourceVolume!, containerPath: m.containerPath!, readOnly: m.readOnly === true }));
+  if (mounts.length > 0) out.mountPoints = mounts;
+  const from = list<{ sourceContainer?: string; readOnly?: boolean }>(c.volumesFrom)
+    .filter((v) => v.sourceContainer)
+    .map((v) => ({ sourceContainer: v.sourceContainer!, readOnly: v.readOnly === true }));
+  if (from.length > 0) out.volumesFrom = from;
+  for (const k of ['user', 'workingDirectory', 'hostname'] as const) if (typeof c[k] === 'string' && c[k] !== '') out[k] = c[k] as string;
+  const hosts = list<{ hostname?: string; ipAddress?: string }>(c.extraHosts)
+    .filter((h) => h.hostname && h.ipAddress)
+    .map((h) => ({ hostname: h.hostname!, ipAddress: h.ipAddress! }));
+  if (hosts.length > 0) out.extraHosts = hosts;
+  const ulimits = list<{ name?: string; softLimit?: number; hardLimit?: number }>(c.ulimits)
+    .filter((u) => u.name)
+    .map((u) => ({ name: u.name!, softLimit: u.softLimit ?? 0, hardLimit: u.hardLimit ?? 0 }));
+  if (ulimits.length > 0) out.ulimits = ulimits;
+  if (c.readonlyRootFilesystem === true) out.readonlyRootFilesystem = true;
+  if (c.privileged === true) out.privileged = true;
+  if ((c.linuxParameters as { initProcessEnabled?: boolean } | undefined)?.initProcessEnabled === true) out.initProcessEnabled = true;
+  return out;
+}
+
+interface VolumeDefinition {
+  name?: string;
+  host?: { sourcePath?: string };
+  dockerVolumeConfiguration?: { scope?: string; autoprovision?: boolean; driver?: string; driverOpts?: Record<string, string>; labels?: Record<string, string> };
+}
+
+/** ECS's defaults: a Docker volume is task-scoped, `local`, not autoprovisioned; an empty `host` is a Docker volume too. */
+export function assignedVolumes(volumes: unknown[]): AssignedVolume[] {
+  return (volumes as VolumeDefinition[])
+    .filter((v) => v?.name)
+    .map((v): AssignedVolume => {
+      if (v.host?.sourcePath) return { name: v.name!, kind: 'host', sourcePath: v.host.sourcePath };
+      const d = v.dockerVolumeConfiguration ?? {};
+      return {
+        name: v.name!,
+        kind: 'docker',
+        scope: d.scope === 'shared' ? 'shared' : 'task',
+        autoprovision: d.autoprovision === true,
+        driver: d.driver || 'local',
+        driverOpts: { ...(d.driverOpts ?? {}) },
+        labels: { ...(d.labels ?? {}) },
+      };
+    });
 }
 
 function referencesOf(list: unknown): SecretReferenceOf[] {
@@ -106,6 +164,8 @@ export function assignedTask(task: TaskRecord, td: TaskDefinitionRecord): Assign
     recorded,
     healthStatus: task.healthStatus as Health,
   };
+  const volumes = assignedVolumes(td.volumes ?? []);
+  if (volumes.length > 0) out.volumes = volumes;
   if (task.stopCode !== undefined) out.stopCode = task.stopCode;
   if (task.stoppedReason !== undefined) out.stoppedReason = task.stoppedReason;
   if (task.stoppedAt !== undefined) out.stoppedAt = task.stoppedAt;

@@ -110,13 +110,10 @@ describe('refused members fail the request before the handler runs', () => {
   const refusedTaskDefinitions: [string, object, RegExp][] = [
     ['environmentFiles', { containerDefinitions: [{ ...c0, environmentFiles: [{ value: 'arn:x', type: 's3' }] }] }, /environmentFiles/],
     ['logConfiguration', { containerDefinitions: [{ ...c0, logConfiguration: { logDriver: 'awslogs' } }] }, /logConfiguration/],
-    ['a docker.sock mount', { containerDefinitions: [{ ...c0, mountPoints: [{ sourceVolume: 'sock', containerPath: '/var/run/docker.sock' }] }] }, /mountPoints/],
-    ['volumes', { volumes: [{ name: 'sock', host: { sourcePath: '/var/run/docker.sock' } }] }, /^volumes is not supported/],
-    ['volumesFrom', { containerDefinitions: [{ ...c0, volumesFrom: [{ sourceContainer: 'x' }] }] }, /volumesFrom/],
-    ['ulimits', { containerDefinitions: [{ ...c0, ulimits: [{ name: 'nofile', softLimit: 1, hardLimit: 1 }] }] }, /ulimits/],
     ['capabilities', { containerDefinitions: [{ ...c0, linuxParameters: { capabilities: { add: ['SYS_ADMIN'] } } }] }, /linuxParameters/],
+    ['EFS volumes', { volumes: [{ name: 'v', efsVolumeConfiguration: { fileSystemId: 'fs-1' } }] }, /^volumes\[0\]\.efsVolumeConfiguration is not supported/],
+    ['tmpfs', { containerDefinitions: [{ ...c0, linuxParameters: { initProcessEnabled: true, tmpfs: [{ containerPath: '/t', size: 1 }] } }] }, /^containerDefinitions\[0\]\.linuxParameters\.tmpfs is not supported/],
     ['devices', { containerDefinitions: [{ ...c0, linuxParameters: { devices: [{ hostPath: '/dev/kvm' }] } }] }, /linuxParameters/],
-    ['privileged', { containerDefinitions: [{ ...c0, privileged: true }] }, /^containerDefinitions\[0\]\.privileged is not supported/],
     ['awsvpc', { networkMode: 'awsvpc' }, /^networkMode 'awsvpc' is not supported by Berth: awsvpc: a network namespace and address per task would put targets on Docker's bridge subnet/],
   ];
   for (const [name, over, message] of refusedTaskDefinitions) {

@@ -5,6 +5,7 @@
 import { AwsError } from '../aws-error.js';
 import { ECS_QUOTAS, type EcsQuotas } from './quotas.js';
 import { isSecretReference } from '../secrets/secret-reference.js';
+import { validateVolumes } from './task-volumes.js';
 import type { ContainerDefinition, HealthCheck, NetworkMode, PortMapping, TaskDefinitionRecord } from './records.js';
 
 export interface RegisterTaskDefinitionInput {
@@ -137,6 +138,7 @@ export function validateTaskDefinition(input: RegisterTaskDefinitionInput, quota
     throw client('Task definition does not have any essential container.');
   }
   validateDependsOn(containers);
+  validateVolumes(input.volumes, containers);
 }
 
 const DEPENDENCY_CONDITIONS = ['START', 'COMPLETE', 'SUCCESS', 'HEALTHY'];
