@@ -7,7 +7,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { LOGS_PATH, parseLogsQuery } from '../control-plane/agent-api/agent-protocol.js';
+import { AGENT_SIGNING_SERVICE, LOGS_PATH, parseLogsQuery } from '../control-plane/agent-api/agent-protocol.js';
 import type { Clock } from '../platform/clock.js';
 import { verifySigV4, type AccessKey } from '../platform/sigv4.js';
 import type { Logger } from '../platform/logger.js';
@@ -34,7 +34,7 @@ export async function startAgentLogServer(options: {
     const url = new URL(req.url ?? '/', 'http://agent');
     if (req.method !== 'GET' || url.pathname !== LOGS_PATH) return fail(res, 404, 'NotFound', `No route for ${req.method} ${url.pathname}`);
     if (credentials) {
-      const verdict = verifySigV4({ method: 'GET', url: req.url ?? '/', headers: req.headers, body: Buffer.alloc(0) }, credentials, options.clock.now());
+      const verdict = verifySigV4({ method: 'GET', url: req.url ?? '/', headers: req.headers, body: Buffer.alloc(0) }, credentials, options.clock.now(), AGENT_SIGNING_SERVICE);
       if (!verdict.ok) return fail(res, 403, 'AccessDeniedException', verdict.message);
     }
     const logReq = parseLogsQuery(url.searchParams);

@@ -21,6 +21,7 @@ import { registerAgentRoutes } from '../../src/control-plane/agent-api/agent-rou
 import { HttpControlPlaneClient } from '../../src/agent/http-control-plane-client.js';
 import { ControlPlaneError } from '../../src/agent/control-plane-client.js';
 import { hostResources } from '../../src/agent/instance-identity.js';
+import { signRequest } from '../../src/platform/sigv4.js';
 
 const SECRET = `hostile-${randomBytes(8).toString('hex')}`;
 const KEY = { accessKeyId: 'AKIDAGENT', secretAccessKey: 'agent-secret' };
@@ -95,6 +96,16 @@ describe('tasks/secrets refuses everyone but the task\'s own instance', () => {
     const forger = new HttpControlPlaneClient(url, { accessKey: { accessKeyId: KEY.accessKeyId, secretAccessKey: 'guess' } });
     await refused(forger.taskSecrets({ cluster: 'h', containerInstanceArn: mine, taskArn }), 400);
     await forger.close();
+    // The right key, but a signature made for another service (an AWS API call replayed here) is refused too.
+    const body = JSON.stringify({ cluster: 'h', containerInstanceArn: mine, taskArn });
+    const u = new URL(`${url}/berth/agent/v1/tasks/secrets`);
+    const base = { host: u.host, 'content-type': 'application/json' };
+    const forEcs = signRequest({ method: 'POST', url: u.pathname, headers: base, body: Buffer.from(body) }, KEY, Date.now(), 'us-east-1', 'ecs');
+    const res = await fetch(u, { method: 'POST', headers: { ...base, ...forEcs }, body });
+    const text = await res.text();
+    bodies.push(text);
+    assert.equal(res.status, 400, text);
+    assert.match(text, /scoped to correct service: 'berth'/);
   });
 
   test('another instance naming the task, a forged cluster, a made-up instance: 404 like a missing task', async () => {

@@ -8,7 +8,7 @@
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { AwsError } from '../../domain/aws-error.js';
-import { AGENT_PROTOCOL_PREFIX as P, ControlPlaneError, parseLogsQuery, type ProtocolErrorBody } from './agent-protocol.js';
+import { AGENT_PROTOCOL_PREFIX as P, AGENT_SIGNING_SERVICE, ControlPlaneError, parseLogsQuery, type ProtocolErrorBody } from './agent-protocol.js';
 import type { AgentService } from './agent-service.js';
 import { authError, verifySigV4 } from '../api/sigv4.js';
 import { systemClock, type Clock } from '../../platform/clock.js';
@@ -53,7 +53,7 @@ export async function registerAgentRoutes(app: FastifyInstance, deps: AgentRoute
       }
     });
     app.addHook('preHandler', async (req, reply) => {
-      const verdict = verifySigV4({ method: req.method, url: req.url, headers: req.headers, body: raw.get(req) ?? Buffer.alloc(0) }, auth.credentials, clock.now());
+      const verdict = verifySigV4({ method: req.method, url: req.url, headers: req.headers, body: raw.get(req) ?? Buffer.alloc(0) }, auth.credentials, clock.now(), AGENT_SIGNING_SERVICE);
       if (!verdict.ok) return sendError(reply, authError('json', verdict.failure, verdict.message));
     });
   }
