@@ -55,7 +55,7 @@ const EXEC = 'ECS Exec (the SSM agent) is not implemented';
 const SERVICE_CONNECT = 'Service Connect, Cloud Map and VPC Lattice are not implemented';
 const VOLUMES = 'volumes are not implemented yet (a host or docker.sock mount would also unconfine the task)';
 const SECRETS = 'Secrets Manager, SSM Parameter Store and S3 are not reachable from Berth';
-const LOGS = 'container logs stay on the host (berth logs); log drivers are not implemented yet';
+const LOGS = 'FireLens (a Fluent Bit or Fluentd sidecar) is not implemented; the awslogs, json-file, syslog and none drivers are';
 const ELASTIC_INFERENCE = 'Elastic Inference and GPUs are not available';
 const DAEMON = 'the DAEMON scheduling strategy is not implemented yet (it would run no task)';
 
@@ -178,7 +178,7 @@ const CONTAINER_DEFINITION: Record<string, Support> = {
   'containerDefinitions[].pseudoTerminal': refused(RUNTIME),
   'containerDefinitions[].dockerLabels': H,
   'containerDefinitions[].ulimits': refused(RUNTIME),
-  'containerDefinitions[].logConfiguration': refused(LOGS),
+  'containerDefinitions[].logConfiguration': H,
   'containerDefinitions[].healthCheck': H,
   'containerDefinitions[].systemControls': refused(RUNTIME),
   'containerDefinitions[].resourceRequirements': refused(ELASTIC_INFERENCE),

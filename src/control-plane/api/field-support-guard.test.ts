@@ -96,7 +96,7 @@ describe('refused members fail the request before the handler runs', () => {
   const refusedTaskDefinitions: [string, object, RegExp][] = [
     ['secrets', { containerDefinitions: [{ ...c0, secrets: [{ name: 'A', valueFrom: 'arn:x' }] }] }, /^containerDefinitions\[0\]\.secrets is not supported by Berth: /],
     ['environmentFiles', { containerDefinitions: [{ ...c0, environmentFiles: [{ value: 'arn:x', type: 's3' }] }] }, /environmentFiles/],
-    ['logConfiguration', { containerDefinitions: [{ ...c0, logConfiguration: { logDriver: 'awslogs' } }] }, /logConfiguration/],
+    ['firelensConfiguration', { containerDefinitions: [{ ...c0, firelensConfiguration: { type: 'fluentbit' } }] }, /firelensConfiguration/],
     ['a docker.sock mount', { containerDefinitions: [{ ...c0, mountPoints: [{ sourceVolume: 'sock', containerPath: '/var/run/docker.sock' }] }] }, /mountPoints/],
     ['volumes', { volumes: [{ name: 'sock', host: { sourcePath: '/var/run/docker.sock' } }] }, /^volumes is not supported/],
     ['volumesFrom', { containerDefinitions: [{ ...c0, volumesFrom: [{ sourceContainer: 'x' }] }] }, /volumesFrom/],
