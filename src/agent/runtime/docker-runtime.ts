@@ -261,8 +261,19 @@ export function createOptions(spec: ContainerSpec): Docker.ContainerCreateOption
       CpuShares: spec.cpu && spec.cpu >= 2 ? spec.cpu : undefined,
       Memory: mib(spec.memoryMiB),
       MemoryReservation: mib(spec.memoryReservationMiB),
+      LogConfig: logConfigOf(spec),
     },
   };
+}
+
+/**
+ * json-file, syslog and none go to Docker as written. awslogs keeps Docker's json-file: the agent's
+ * shipper reads it back (with timestamps) and sends the lines to Berth's own CloudWatch Logs.
+ */
+function logConfigOf(spec: ContainerSpec): { Type: string; Config: Record<string, string> } | undefined {
+  const l = spec.logConfiguration;
+  if (!l || l.logDriver === 'awslogs') return undefined;
+  return { Type: l.logDriver, Config: l.options };
 }
 
 /** ECS keeps Docker's forms (CMD, CMD-SHELL, NONE); a bare command is taken as CMD. */

@@ -90,15 +90,15 @@ export function validateLogConfiguration(container: string, log: unknown, region
   awslogsTargetOf(container, options as Record<string, string>, region);
 }
 
-/** The awslogs options read (and checked) into where and how lines are shipped. */
-export function awslogsTargetOf(container: string, options: Record<string, string>, region: string): AwslogsTarget {
+/** The awslogs options read (and checked) into where and how lines are shipped; `region` undefined: not checked (the agent, which RegisterTaskDefinition already checked for). */
+export function awslogsTargetOf(container: string, options: Record<string, string>, region: string | undefined): AwslogsTarget {
   const opt = (k: string) => options[k];
   const group = opt('awslogs-group');
   if (group === undefined || !/^[.\-_/#A-Za-z0-9]{1,512}$/.test(group)) {
     throw client(`Invalid 'logConfiguration.options.awslogs-group' setting for container '${container}': the awslogs driver needs a log group name (1-512 of a-z, A-Z, 0-9, '.', '-', '_', '/', '#').`);
   }
   const r = opt('awslogs-region');
-  if (r !== undefined && r !== region) {
+  if (r !== undefined && region !== undefined && r !== region) {
     throw client(`Invalid 'logConfiguration.options.awslogs-region' setting for container '${container}': Berth ships logs into its own region only (${region}), not ${r}.`);
   }
   const prefix = opt('awslogs-stream-prefix');
