@@ -131,7 +131,8 @@ export class LogShipper {
         for await (const l of lines as AsyncIterable<LogLine>) {
           const pos = counter.next(l.time);
           if (cursor && comparePositions(pos, cursor) <= 0) continue;
-          batch.push(...joiner.push(l.line, l.time, pos));
+          // The position's millisecond, not the line's own: Docker stamps stdout and stderr apart, and a batch must be in order.
+          batch.push(...joiner.push(l.line, pos.t, pos));
           lastLineAt = clock.now();
         }
       } finally {
