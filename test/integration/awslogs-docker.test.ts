@@ -107,9 +107,11 @@ describe('the awslogs log driver on Docker', { skip: requirement('docker') || re
     assert.deepEqual(got, ['out-1', 'err-1', 'out-2', 'err-2']);
     const tail = await raw('logs', 'tail', GROUP, '--since', '1h', '--log-stream-names', stream);
     for (const l of got) assert.match(tail, new RegExp(`${stream.replace(/\//g, '\\/')} ${l}$`, 'm'));
-    // berth logs reads the same lines (the runtime's copy, which the driver ships from).
+    // berth logs reads the log store for awslogs containers: an event put with the CLI shows there too.
+    await aws('logs', 'put-log-events', '--log-group-name', GROUP, '--log-stream-name', stream, '--log-events', JSON.stringify([{ timestamp: Date.now(), message: 'put-by-the-cli' }]));
     const cli = await berthCli(berth.apiUrl, ['logs', id, '--tail', '10']);
     assert.match(cli.stdout, /err-2/);
+    assert.match(cli.stdout, /put-by-the-cli/);
     await aws('ecs', 'stop-task', '--cluster', 'default', '--task', arn);
   });
 
