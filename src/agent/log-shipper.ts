@@ -11,8 +11,9 @@ import type { Clock } from '../platform/clock.js';
 import type { Logger } from '../platform/logger.js';
 import { awslogsTargetOf, MultilineJoiner, type JoinedLine } from '../domain/ecs/log-configuration.js';
 import { comparePositions, PositionCounter, type LogPosition } from '../domain/logs/log-position.js';
+import { BATCH_LIMITS, firstBatch, splitMessage } from '../domain/logs/log-batching.js';
 import { BERTH_LABELS, type ContainerRuntime, type ContainerState, type LogLine } from './runtime/runtime.js';
-import type { AssignedTask, ControlPlaneClient, ShippedLogEvent } from './control-plane-client.js';
+import { ControlPlaneError, type AssignedTask, type ControlPlaneClient, type ShippedLogEvent } from './control-plane-client.js';
 
 export interface LogShipperDeps {
   client: ControlPlaneClient;
@@ -81,7 +82,12 @@ export class LogShipper {
       const def = task?.containers.find((d) => d.name === c.name);
       if (!task || def?.logConfiguration?.logDriver !== 'awslogs') continue;
       const p = this.follow(task, c.name, c.runtimeId, def.logConfiguration.options)
-        .catch((err) => this.deps.logger.warn({ err, taskArn: task.taskArn, container: c.name }, 'awslogs shipping stopped; it resumes on the next pass'))
+        .catch((err) => {
+          if (err instanceof ControlPlaneError && err.status < 500 && err.status !== 429) {
+            this.finished.add(c.runtimeId);
+            this.deps.logger.warn({ err, taskArn: task.taskArn, container: c.name }, 'the control plane refuses this container\'s log lines; shipping ends');
+          } else this.deps.logger.warn({ err, taskArn: task.taskArn, container: c.name }, 'awslogs shipping stopped; it resumes on the next pass');
+        })
         .finally(() => this.following.delete(c.runtimeId));
       this.following.set(c.runtimeId, p);
     }
@@ -98,7 +104,8 @@ export class LogShipper {
       try {
         return await this.deps.client.shipLogs({ cluster: this.deps.cluster, containerInstanceArn: this.deps.containerInstanceArn(), taskArn: task.taskArn, containerName: name, runtimeId, events });
       } catch (err) {
-        if (this.abort.signal.aborted) throw err;
+        // Refused for good (the task is gone from the store, the container no longer awslogs): nothing a retry changes.
+        if (this.abort.signal.aborted || (err instanceof ControlPlaneError && err.status >= 400 && err.status < 500 && err.status !== 429)) throw err;
         this.deps.logger.warn({ err, attempt, container: name }, 'shipping a log batch failed; retrying');
         await sleep(Math.min(5_000, 200 * 2 ** attempt), this.abort.signal);
       }
@@ -147,11 +154,12 @@ export class LogShipper {
       const done = ended;
       if (done || (joiner.hasPending && clock.now() - lastLineAt >= flushMs)) batch.push(...joiner.flush());
       while (batch.length > 0) {
-        const out = batch.slice(0, max);
-        const answer = await this.send(task, name, runtimeId, out.map((e) => ({ timestamp: e.time, message: e.message, last: e.last })));
+        const groups = batch.map((j) => splitMessage(j.message).map((message) => ({ timestamp: j.time, message, last: j.last })));
+        const { events, groups: taken } = firstBatch(groups, { ...BATCH_LIMITS, maxEvents: max });
+        const answer = await this.send(task, name, runtimeId, events);
         if (!answer.ok) return;
-        batch = batch.slice(out.length);
-        cursor = out.at(-1)!.last;
+        cursor = batch[taken - 1]!.last;
+        batch = batch.slice(taken);
         await this.saveCursor(runtimeId, { last: cursor });
       }
       if (done) {

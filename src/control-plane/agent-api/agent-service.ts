@@ -218,6 +218,9 @@ export class AgentService {
 
   /** An awslogs container's lines into the log store (see LogBatchRequest); the task may have stopped since, its last lines still count. */
   async shipLogs(req: LogBatchRequest): Promise<LogBatchResponse> {
+    for (const f of ['cluster', 'containerInstanceArn', 'taskArn', 'containerName', 'runtimeId'] as const) {
+      if (typeof req?.[f] !== 'string' || req[f] === '') throw agentErrors.invalid(`${f} is required.`);
+    }
     const cluster = requireCluster(req.cluster);
     const instanceId = instanceIdOf(req.containerInstanceArn);
     const taskId = resourceIdOf(req.taskArn, 'task');
@@ -228,7 +231,7 @@ export class AgentService {
     const def = td.value.containerDefinitions.find((c) => c.name === req.containerName);
     const log = def?.logConfiguration as { logDriver?: string; options?: Record<string, string> } | undefined;
     if (!def || log?.logDriver !== 'awslogs') throw agentErrors.invalid(`Container '${req.containerName}' of the task has no awslogs log driver.`);
-    if (!Array.isArray(req.events) || typeof req.runtimeId !== 'string' || req.runtimeId === '') throw agentErrors.invalid('events and runtimeId are required.');
+    if (!Array.isArray(req.events)) throw agentErrors.invalid('events is required.');
     const { region, now } = this.ctx();
     const t = awslogsTargetOf(req.containerName, log.options ?? {}, region);
     const target: ShipTarget = { region, group: t.group, stream: awslogsStreamName(t, req.containerName, taskId, req.runtimeId), createGroup: t.createGroup };
