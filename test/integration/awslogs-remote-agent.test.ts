@@ -1,6 +1,6 @@
 /**
  * awslogs from a remote agent: `berth server --auth sigv4` and one `berth agent` process (Docker
- * runtime) on 127.0.0.2. The agent ships a task's lines through the signed logs/batch route; it is
+ * runtime, then the process runtime) on 127.0.0.2. The agent ships a task's lines through the signed logs/batch route; it is
  * killed (-9) while the task writes and started again on its state dir, and the stream read with the
  * AWS CLI holds every line exactly once, in order.
  */
@@ -20,14 +20,12 @@ import { ensureTestImage, TEST_IMAGE } from '../support/test-image.js';
 const run = promisify(execFile);
 const creds = { accessKeyId: 'AKIDAWSLOGSW4', secretAccessKey: `awslogs-${randomBytes(8).toString('hex')}` };
 const SUFFIX = randomBytes(4).toString('hex');
-const CLUSTER = `w4-logs-${SUFFIX}`;
-const GROUP = `/w4/remote-${SUFFIX}`;
 
-function startAgentProcess(server: string, stateDir: string): Promise<ChildProcess> {
+function startAgentProcess(server: string, stateDir: string, runtime: 'docker' | 'process', cluster: string): Promise<ChildProcess> {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', join(repoRoot, 'src/cli/main.ts'), 'agent', '--server', server, '--advertise-ip', '127.0.0.2', '--cluster', CLUSTER,
-      '--state-dir', stateDir, '--runtime', 'docker', '--log-level', 'warn', '--access-key-id', creds.accessKeyId],
+    ['--import', 'tsx', join(repoRoot, 'src/cli/main.ts'), 'agent', '--server', server, '--advertise-ip', '127.0.0.2', '--cluster', cluster,
+      '--state-dir', stateDir, '--runtime', runtime, '--log-level', 'warn', '--access-key-id', creds.accessKeyId],
     { cwd: repoRoot, env: { ...process.env, NODE_OPTIONS: '', BERTH_SECRET_ACCESS_KEY: creds.secretAccessKey }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let out = '';
@@ -60,7 +58,9 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, timeo
   throw new Error(`timed out: ${what}${last ? ` (${String(last)})` : ''}`);
 }
 
-describe('awslogs from a remote agent killed and restarted', { skip: requirement('docker') || requirement('aws-cli') }, () => {
+for (const runtime of ['docker', 'process'] as const) describe(`awslogs from a remote agent (${runtime} runtime) killed and restarted`, { skip: (runtime === 'docker' && requirement('docker')) || requirement('aws-cli') }, () => {
+  const CLUSTER = `w4-logs-${runtime}-${SUFFIX}`;
+  const GROUP = `/w4/remote-${runtime}-${SUFFIX}`;
   let server: BerthProcess;
   let agent: ChildProcess | undefined;
   const stateDir = mkdtempSync(join(tmpdir(), 'berth-w4-agent-'));
@@ -79,18 +79,18 @@ describe('awslogs from a remote agent killed and restarted', { skip: requirement
   };
 
   before(async () => {
-    await ensureTestImage();
+    if (runtime === 'docker') await ensureTestImage();
     server = await startBerthProcess({
       command: 'server', args: ['--auth', 'sigv4', '--access-key-id', creds.accessKeyId], env: { BERTH_SECRET_ACCESS_KEY: creds.secretAccessKey },
     });
     await aws('ecs', 'create-cluster', '--cluster-name', CLUSTER);
-    agent = await startAgentProcess(server.apiUrl, stateDir);
+    agent = await startAgentProcess(server.apiUrl, stateDir, runtime, CLUSTER);
   });
   after(async () => {
     if (server) await stopAllTasks(server.apiUrl, 45_000, creds);
     agent?.kill('SIGTERM');
     // The agent keeps exited containers for their logs; only this test's go.
-    for (const id of execFileSync('docker', ['ps', '-aq', '--filter', `label=com.berth.cluster=${CLUSTER}`], { encoding: 'utf8' }).split('\n').filter(Boolean)) {
+    if (runtime === 'docker') for (const id of execFileSync('docker', ['ps', '-aq', '--filter', `label=com.berth.cluster=${CLUSTER}`], { encoding: 'utf8' }).split('\n').filter(Boolean)) {
       execFileSync('docker', ['rm', '-f', id], { stdio: 'ignore' });
     }
     await server?.stop();
@@ -102,7 +102,7 @@ describe('awslogs from a remote agent killed and restarted', { skip: requirement
     const N = 120;
     await aws('ecs', 'register-task-definition', '--family', `w4-remote-${SUFFIX}`, '--container-definitions', JSON.stringify([{
       name: 'app', image: TEST_IMAGE, memory: 32, stopTimeout: 2,
-      command: ['sh', '-c', `i=0; while [ $i -lt ${N} ]; do echo line-$i; i=$((i+1)); sleep 0.03; done; exec sleep 600`],
+      entryPoint: ['sh', '-c', `i=0; while [ $i -lt ${N} ]; do echo line-$i; i=$((i+1)); sleep 0.03; done; exec sleep 600`],
       logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': GROUP, 'awslogs-stream-prefix': 'ecs', 'awslogs-create-group': 'true' } },
     }]));
     await until('the agent registered', async () => ((await aws('ecs', 'list-container-instances', '--cluster', CLUSTER)).containerInstanceArns.length > 0 ? true : undefined));
@@ -115,7 +115,7 @@ describe('awslogs from a remote agent killed and restarted', { skip: requirement
     await new Promise((r) => agent!.once('exit', r));
     const before = (await messages()).length;
     assert.ok(before < N, `the restart must fall mid-output (had ${before} of ${N})`);
-    agent = await startAgentProcess(server.apiUrl, stateDir);
+    agent = await startAgentProcess(server.apiUrl, stateDir, runtime, CLUSTER);
     const got = await until(`${N} lines`, async () => {
       const m = await messages();
       return m.length >= N ? m : undefined;
