@@ -166,6 +166,7 @@ export async function startBerth(config: UpConfig, logger: Logger, options: Star
         accountId: config.accountId,
         clock,
         random,
+        logs,
         logger: logger.child({ component: 'console' }),
       }),
     ];

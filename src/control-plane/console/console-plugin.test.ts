@@ -259,3 +259,27 @@ describe('console API', () => {
     assert.equal(open, 0);
   });
 });
+
+describe('console task logs', () => {
+  test('answers the last lines of a container from the log source, with its checks', async () => {
+    const asked: unknown[] = [];
+    const logs: ConsoleDeps['logs'] = async (req) => {
+      asked.push(req);
+      return (async function* () {
+        yield { stream: 'stdout' as const, line: `${req.containerName} line`, time: 1 };
+      })();
+    };
+    const w = await world({ logs });
+    const ok = await w.get('/clusters/default/tasks/abc123/logs?container=app&tail=5');
+    assert.equal(ok.statusCode, 200, ok.body);
+    assert.deepEqual(ok.json(), { lines: [{ stream: 'stdout', line: 'app line', time: 1 }] });
+    assert.deepEqual(asked, [{ cluster: 'default', taskArn: 'abc123', containerName: 'app', tail: 5 }]);
+    assert.equal((await w.get('/clusters/default/tasks/abc123/logs')).statusCode, 400);
+    assert.equal((await w.get('/clusters/default/tasks/abc123/logs?container=app&tail=-1')).statusCode, 400);
+    assert.equal((await w.get('/clusters/default/tasks/abc123/logs?container=app&tail=x')).statusCode, 400);
+    await w.app.close();
+    const none = await world();
+    assert.equal((await none.get('/clusters/default/tasks/abc123/logs?container=app')).statusCode, 501);
+    await none.app.close();
+  });
+});
