@@ -55,7 +55,7 @@ const EXEC = 'ECS Exec (the SSM agent) is not implemented';
 const SERVICE_CONNECT = 'Service Connect, Cloud Map and VPC Lattice are not implemented';
 const VOLUMES = 'volumes are not implemented yet (a host or docker.sock mount would also unconfine the task)';
 const SECRETS = 'Secrets Manager, SSM Parameter Store and S3 are not reachable from Berth';
-const LOGS = 'FireLens (a Fluent Bit or Fluentd sidecar) is not implemented; the awslogs, json-file, syslog and none drivers are';
+const LOGS = 'FireLens (a Fluent Bit or Fluentd sidecar) is not implemented; the awslogs, json-file and syslog drivers are';
 const ELASTIC_INFERENCE = 'Elastic Inference and GPUs are not available';
 const DAEMON = 'the DAEMON scheduling strategy is not implemented yet (it would run no task)';
 

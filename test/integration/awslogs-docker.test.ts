@@ -91,6 +91,8 @@ describe('the awslogs log driver on Docker', { skip: requirement('docker') || re
       awsFails('ecs', 'register-task-definition', '--family', 'w4-bad', '--container-definitions',
         JSON.stringify([{ name: 'app', image: TEST_IMAGE, memory: 32, logConfiguration }]));
     assert.match(await bad({ logDriver: 'splunk' }), /ClientException.*Invalid 'logConfiguration\.logDriver' setting for container 'app'/);
+    // Not even a driver to ECS: the model's enum refuses it first.
+    assert.match(await bad({ logDriver: 'none' }), /InvalidParameterException.*logConfiguration\.logDriver/);
     assert.match(await bad({ logDriver: 'awslogs', options: { 'awslogs-group': GROUP, 'awslogs-region': 'eu-west-1' } }), /ClientException.*awslogs-region/);
   });
 
@@ -138,6 +140,22 @@ describe('the awslogs log driver on Docker', { skip: requirement('docker') || re
     assert.match(task.stoppedReason, /failed to create Cloudwatch log stream: ResourceNotFoundException: The specified log group does not exist\.$/);
     assert.deepEqual(containersOf(arn), []);
     assert.match(await awsFails('logs', 'describe-log-streams', '--log-group-name', `${GROUP}-absent`), /ResourceNotFoundException/);
+  });
+
+  test('json-file and syslog, with their options: Docker gets the driver as written', async () => {
+    for (const [family, logConfiguration] of [
+      ['w4-json', { logDriver: 'json-file', options: { 'max-size': '1m', 'max-file': '2' } }],
+      // UDP needs no listener: the driver starts whether or not a syslog server is there.
+      ['w4-syslog', { logDriver: 'syslog', options: { 'syslog-address': 'udp://127.0.0.1:9' } }],
+    ] as const) {
+      await aws('ecs', 'register-task-definition', '--family', family, '--container-definitions',
+        JSON.stringify([{ name: 'app', image: TEST_IMAGE, memory: 32, command: ['sleep', '600'], logConfiguration }]));
+      const { arn } = await runTask(family);
+      const id = await until('its container', async () => containersOf(arn)[0]);
+      const config = JSON.parse(execFileSync('docker', ['inspect', '--format', '{{json .HostConfig.LogConfig}}', id], { encoding: 'utf8' }));
+      assert.deepEqual(config, { Type: logConfiguration.logDriver, Config: logConfiguration.options });
+      await aws('ecs', 'stop-task', '--cluster', 'default', '--task', arn);
+    }
   });
 
   test('berth killed while a container writes, then restarted on its data dir: every line once, in order', async () => {

@@ -267,7 +267,7 @@ export function createOptions(spec: ContainerSpec): Docker.ContainerCreateOption
 }
 
 /**
- * json-file, syslog and none go to Docker as written. awslogs keeps Docker's json-file: the agent's
+ * json-file and syslog go to Docker as written. awslogs keeps Docker's json-file: the agent's
  * shipper reads it back (with timestamps) and sends the lines to Berth's own CloudWatch Logs.
  */
 function logConfigOf(spec: ContainerSpec): { Type: string; Config: Record<string, string> } | undefined {

@@ -89,7 +89,7 @@ export class ProcessRuntime implements ContainerRuntime {
       throw new RuntimeError('CREATE_FAILED', `container ${spec.name}: the process runtime needs an entryPoint or a command`);
     }
     const log = spec.logConfiguration;
-    // Its own files are json-file's semantics (and what awslogs ships from); it has no syslog, and `none` would leave berth logs with nothing.
+    // Its own files are json-file's semantics (and what awslogs ships from); it has no syslog.
     if (log && log.logDriver !== 'awslogs' && !(log.logDriver === 'json-file' && Object.keys(log.options).length === 0)) {
       throw new RuntimeError(
         'CREATE_FAILED',

@@ -8,13 +8,16 @@ const refuses = (log: unknown, message: RegExp) =>
 
 describe('validateLogConfiguration', () => {
   test('accepts the drivers Berth runs and the awslogs options it honours', () => {
-    for (const logDriver of ['json-file', 'syslog', 'none']) validateLogConfiguration('app', { logDriver, options: { 'max-size': '1m' } }, 'us-east-1');
+    for (const logDriver of ['json-file', 'syslog']) validateLogConfiguration('app', { logDriver, options: { 'max-size': '1m' } }, 'us-east-1');
     validateLogConfiguration('app', {
       logDriver: 'awslogs',
       options: { 'awslogs-group': '/ecs/web', 'awslogs-region': 'us-east-1', 'awslogs-stream-prefix': 'ecs', 'awslogs-create-group': 'true', 'awslogs-multiline-pattern': '^INFO', mode: 'non-blocking' },
     }, 'us-east-1');
   });
-  test('refuses an unknown driver, naming the field', () => refuses({ logDriver: 'splunk' }, /^Invalid 'logConfiguration\.logDriver' setting for container 'app': "splunk"/));
+  test('refuses a driver Berth does not run, naming the field', () => {
+    refuses({ logDriver: 'splunk' }, /^Invalid 'logConfiguration\.logDriver' setting for container 'app': "splunk"/);
+    refuses({ logDriver: 'awsfirelens' }, /logConfiguration\.logDriver/);
+  });
   test('refuses awslogs without a group', () => refuses({ logDriver: 'awslogs', options: {} }, /awslogs-group/));
   test('refuses another region', () => refuses({ logDriver: 'awslogs', options: { 'awslogs-group': 'g', 'awslogs-region': 'eu-west-1' } }, /awslogs-region.*\(us-east-1\), not eu-west-1/));
   test('refuses an option Berth does not honour', () => refuses({ logDriver: 'awslogs', options: { 'awslogs-group': 'g', 'awslogs-endpoint': 'x' } }, /options\.awslogs-endpoint/));

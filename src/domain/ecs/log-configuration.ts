@@ -7,8 +7,11 @@
  */
 import { AwsError } from '../aws-error.js';
 
-/** Drivers Berth runs: awslogs ships into Berth's CloudWatch Logs; the others are Docker's own. */
-export const LOG_DRIVERS = ['awslogs', 'json-file', 'syslog', 'none'] as const;
+/**
+ * Drivers Berth runs: awslogs ships into Berth's CloudWatch Logs; json-file and syslog are Docker's own.
+ * (ECS's model has no `none`; journald, gelf, fluentd, splunk and awsfirelens are refused.)
+ */
+export const LOG_DRIVERS = ['awslogs', 'json-file', 'syslog'] as const;
 
 /** The awslogs options Berth honours. */
 export const AWSLOGS_OPTIONS = [
