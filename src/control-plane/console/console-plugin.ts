@@ -20,6 +20,7 @@ import { SignInThrottle } from './sign-in-throttle.js';
 import { staticFile } from './static-files.js';
 import { trafficSample, type TrafficStatsSource } from './traffic-stats.js';
 import type { LogSource } from '../agent-api/agent-service.js';
+import { keys } from '../../domain/keys.js';
 
 export interface ConsoleDeps {
   readonly store: Store;
@@ -163,11 +164,19 @@ export function consolePlugin(deps: ConsoleDeps): FastifyPluginAsync {
         if (!container) throw new AwsError('ValidationError', 'container is required.');
         const tail = req.query.tail === undefined ? 200 : Number(req.query.tail);
         if (!Number.isInteger(tail) || tail < 0 || tail > 10_000) throw new AwsError('ValidationError', 'tail must be an integer from 0 to 10000.');
+        // The page names the task by id; agents find containers by the full ARN they carry as a label.
+        const rec = await deps.store.get<{ taskArn: string }>(keys.task(req.params.cluster, req.params.task));
+        if (!rec) throw new AwsError('InvalidParameterException', `Task ${req.params.task} was not found in cluster ${req.params.cluster}.`, 404);
         const ac = new AbortController();
         try {
           const lines = [];
-          for await (const l of await deps.logs({ cluster: req.params.cluster, taskArn: req.params.task, containerName: container, tail }, ac.signal)) lines.push(l);
+          for await (const l of await deps.logs({ cluster: req.params.cluster, taskArn: rec.value.taskArn, containerName: container, tail }, ac.signal)) lines.push(l);
           return { lines };
+        } catch (err) {
+          // The agent's words (no such container on its host, agent unreachable), with their status.
+          const e = err as { code?: unknown; status?: unknown; message?: unknown };
+          if (!(err instanceof AwsError) && typeof e.code === 'string' && typeof e.status === 'number') throw new AwsError(e.code, String(e.message), e.status);
+          throw err;
         } finally {
           ac.abort();
         }
