@@ -19,6 +19,7 @@ import { ownedBy } from './container-spec.js';
 import { DEFAULT_RESERVED_PORTS, hostResources, instanceAttributes, loadOrCreateInstanceId } from './instance-identity.js';
 import { converge, type Action } from './task-convergence.js';
 import { PortTakenError, runAction, type ActionContext } from './task-actions.js';
+import { LogShipper } from './log-shipper.js';
 
 export const AGENT_VERSION = '0.1.0';
 
@@ -133,6 +134,8 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     },
   };
 
+  const shipper = new LogShipper({ client, runtime, cluster, containerInstanceArn: () => containerInstanceArn, stateDir: options.stateDir, clock, logger: log });
+
   const keyOf = (a: Action) => ('task' in a ? a.task.taskArn : a.runtimeId);
 
   const launch = (a: Action) => {
@@ -169,6 +172,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
     const inFlight = new Set(busy.keys());
     const pendingPorts = new Set([...pending.values()].flat());
     const observed = await runtime.list(ownedBy(cluster, ec2InstanceId));
+    shipper.sync(assigned, observed);
     const now = clock.now();
     for (const [p, until] of cooldownUntil) if (until <= now) cooldownUntil.delete(p);
     const plan = converge({
@@ -271,6 +275,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
       await watching;
       while (pass) await pass;
       await Promise.all([...busy.values()]);
+      await shipper.stop();
     },
     async logs(taskArn, containerName, opts = {}) {
       const found = (await runtime.list({ ...ownedBy(cluster, ec2InstanceId), [BERTH_LABELS.taskArn]: taskArn })).find((c) => c.name === containerName);

@@ -13,6 +13,8 @@ export interface ConformanceRig {
   ecs(op: string, input: object): Promise<any>;
   /** Calls an SSM or Secrets Manager operation handler directly. */
   secretsApi(service: 'ssm' | 'secretsmanager', op: string, input: object): Promise<any>;
+  /** Calls a CloudWatch Logs operation handler directly. */
+  logsApi(op: string, input: object): Promise<any>;
   close(): Promise<void>;
 }
 
@@ -161,6 +163,34 @@ export function controlPlaneClientConformance(name: string, makeRig: () => Promi
       assert.equal(failed.ok, false);
       assert.match(!failed.ok ? failed.stoppedReason : '', /^ResourceInitializationError: unable to pull secrets or registry auth: .*invalid parameters: \/conf\/absent$/);
       for (const t of [taskArn, missing]) await rig.ecs('StopTask', { cluster: 'conf', task: t });
+    });
+
+    test("logs/batch opens an awslogs container's stream, stores each line once however often it is sent, and refuses another instance", async () => {
+      const group = '/conf/ship';
+      const awslogs = (family: string, options: Record<string, string>) =>
+        rig.ecs('RegisterTaskDefinition', { family, containerDefinitions: [{ name: 'app', image: 'img:1', memory: 64, logConfiguration: { logDriver: 'awslogs', options } }] });
+      await awslogs('ship', { 'awslogs-group': group, 'awslogs-stream-prefix': 'ecs', 'awslogs-create-group': 'true' });
+      await awslogs('ship-nogroup', { 'awslogs-group': '/conf/absent', 'awslogs-stream-prefix': 'ecs' });
+      const other = (await rig.client.register(registration('conf', 'i-0123456789abcdef8'))).containerInstanceArn;
+      const taskArn = (await rig.ecs('StartTask', { cluster: 'conf', taskDefinition: 'ship', containerInstances: [arn] })).tasks[0].taskArn as string;
+      const taskId = taskArn.split('/').at(-1)!;
+      const req = { cluster: 'conf', containerInstanceArn: arn, taskArn, containerName: 'app', runtimeId: 'c0ffee' };
+      const opened = await rig.client.shipLogs({ ...req, events: [] });
+      assert.deepEqual(opened, { ok: true, logGroup: group, logStream: `ecs/app/${taskId}`, stored: 0, skipped: 0 });
+      const t = Date.now() - 1000;
+      const batch = [{ timestamp: t, message: 'one', last: { t, k: 0 } }, { timestamp: t, message: 'two', last: { t, k: 1 } }];
+      assert.deepEqual(await rig.client.shipLogs({ ...req, events: batch }), { ok: true, logGroup: group, logStream: `ecs/app/${taskId}`, stored: 2, skipped: 0 });
+      assert.deepEqual(await rig.client.shipLogs({ ...req, events: batch }), { ok: true, logGroup: group, logStream: `ecs/app/${taskId}`, stored: 0, skipped: 2 });
+      const again = await rig.client.shipLogs({ ...req, events: [] });
+      assert.deepEqual(again.ok && again.shipped, { t, k: 1 });
+      const got = await rig.logsApi('GetLogEvents', { logGroupName: group, logStreamName: `ecs/app/${taskId}`, startFromHead: true });
+      assert.deepEqual(got.events.map((e: { message: string }) => e.message), ['one', 'two']);
+      await assert.rejects(rig.client.shipLogs({ ...req, containerInstanceArn: other, events: batch }), (e: unknown) => e instanceof ControlPlaneError && e.status === 404);
+      const missing = (await rig.ecs('StartTask', { cluster: 'conf', taskDefinition: 'ship-nogroup', containerInstances: [arn] })).tasks[0].taskArn;
+      const refused = await rig.client.shipLogs({ ...req, taskArn: missing, events: [] });
+      assert.equal(refused.ok, false);
+      assert.match(!refused.ok ? refused.stoppedReason : '', /failed to create Cloudwatch log stream: ResourceNotFoundException: The specified log group does not exist\.$/);
+      for (const x of [taskArn, missing]) await rig.ecs('StopTask', { cluster: 'conf', task: x });
     });
 
     test('a report for an unknown task is refused', async () => {

@@ -12,6 +12,7 @@ import { sealedBoxFromKey } from '../platform/sealed-box.js';
 import { createSsmHandlers } from '../control-plane/ssm/ssm-handlers.js';
 import { createSecretsManagerHandlers } from '../control-plane/secrets-manager/secrets-manager-handlers.js';
 import { handlerSecretSources } from '../control-plane/task-secrets/handler-secret-sources.js';
+import { createLogsHandlers } from '../control-plane/logs/logs-handlers.js';
 import { HttpControlPlaneClient } from './http-control-plane-client.js';
 import { controlPlaneClientConformance, type ConformanceRig } from './control-plane-client.conformance.js';
 
@@ -25,12 +26,14 @@ function controlPlane() {
   const ctx = () => ({ requestId: 'r', region: 'us-east-1', accountId: ACCOUNT_ID, now: systemClock.now(), sourceIp: '127.0.0.1' });
   const ecs = (op: string, input: object) => handlers[op]!(input, ctx());
   const secretsApi = (s: 'ssm' | 'secretsmanager', op: string, input: object) => stores[s][op]!(input, ctx());
-  return { store, service, handlers, ecs, secretsApi };
+  const logsHandlers = createLogsHandlers({ store });
+  const logsApi = (op: string, input: object) => logsHandlers[op]!(input, ctx());
+  return { store, service, handlers, ecs, secretsApi, logsApi };
 }
 
 controlPlaneClientConformance('in process', async (): Promise<ConformanceRig> => {
   const cp = controlPlane();
-  return { client: new InProcessControlPlaneClient(cp.service), ecs: cp.ecs, secretsApi: cp.secretsApi, close: () => cp.store.close() };
+  return { client: new InProcessControlPlaneClient(cp.service), ecs: cp.ecs, secretsApi: cp.secretsApi, logsApi: cp.logsApi, close: () => cp.store.close() };
 });
 
 controlPlaneClientConformance('HTTP', async (): Promise<ConformanceRig> => {
@@ -45,6 +48,7 @@ controlPlaneClientConformance('HTTP', async (): Promise<ConformanceRig> => {
     client,
     ecs: cp.ecs,
     secretsApi: cp.secretsApi,
+    logsApi: cp.logsApi,
     async close() {
       await client.close();
       await api.close();

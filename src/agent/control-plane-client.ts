@@ -7,6 +7,8 @@ import type {
   HeartbeatRequest,
   RegisterRequest,
   RegisterResponse,
+  LogBatchRequest,
+  LogBatchResponse,
   TaskSecretsRequest,
   TaskSecretsResponse,
   TaskStateReport,
@@ -25,5 +27,7 @@ export interface ControlPlaneClient {
   submitTaskState(report: TaskStateReport): Promise<void>;
   /** The values of a task's secrets (its container env, registry auth, log secretOptions); only for a task on this instance. */
   taskSecrets(req: TaskSecretsRequest): Promise<TaskSecretsResponse>;
+  /** An awslogs container's lines into the log store, exactly once (no events: opens the stream). */
+  shipLogs(req: LogBatchRequest): Promise<LogBatchResponse>;
   close?(): Promise<void>;
 }

@@ -11,6 +11,8 @@ import type {
   HeartbeatRequest,
   RegisterRequest,
   RegisterResponse,
+  LogBatchRequest,
+  LogBatchResponse,
   TaskSecretsRequest,
   TaskSecretsResponse,
   TaskStateReport,
@@ -72,6 +74,10 @@ export class HttpControlPlaneClient implements ControlPlaneClient {
 
   async submitTaskState(report: TaskStateReport): Promise<void> {
     await this.call('task-state', report);
+  }
+
+  shipLogs(req: LogBatchRequest): Promise<LogBatchResponse> {
+    return this.call('logs/batch', req);
   }
 
   taskSecrets(req: TaskSecretsRequest): Promise<TaskSecretsResponse> {

@@ -26,6 +26,7 @@ function rig(secrets: (r: TaskSecretsRequest) => TaskSecretsResponse = () => ({ 
       secretCalls.push(r);
       return secrets(r);
     },
+    shipLogs: async () => ({ ok: true, logGroup: 'g', logStream: 's', stored: 0, skipped: 0 }),
   };
   const released: number[] = [];
   const ctx: ActionContext = {

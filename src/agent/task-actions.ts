@@ -168,9 +168,22 @@ async function start(
       });
     }
     const ids: string[] = [...startExisting];
+    const created: string[] = [];
     for (const c of volumesFromFirst(task, create)) {
       const def = task.containers.find((d) => d.name === c.name)!;
-      ids.push(await ctx.runtime.create(containerSpecOf(ctx.cluster, ctx.ec2InstanceId, task, def, c.bindings, ctx.advertiseAddress, secrets.get(c.name))));
+      const id = await ctx.runtime.create(containerSpecOf(ctx.cluster, ctx.ec2InstanceId, task, def, c.bindings, ctx.advertiseAddress, secrets.get(c.name)));
+      ids.push(id);
+      created.push(id);
+      // As Docker's awslogs driver does when the container starts: the stream is opened first, and a group that is missing (without awslogs-create-group) stops the task.
+      if (def.logConfiguration?.logDriver === 'awslogs') {
+        const opened = await ctx.client.shipLogs({ cluster: ctx.cluster, containerInstanceArn: ctx.containerInstanceArn(), taskArn: task.taskArn, containerName: def.name, runtimeId: id, events: [] });
+        if (!opened.ok) {
+          log.warn({ stoppedReason: opened.stoppedReason }, 'task failed to start');
+          for (const r of created) await ctx.runtime.remove(r);
+          await report(ctx, task, failedStart(task, ctx.clock.now(), opened.stoppedReason));
+          return { lastStatus: 'STOPPED' };
+        }
+      }
     }
     for (const id of ids) await ctx.runtime.start(id);
   } catch (err) {

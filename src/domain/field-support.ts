@@ -63,7 +63,7 @@ const PRIVILEGED = 'honoured only by agents started with --allow-privileged (it 
 const DOCKER_ONLY = 'Docker runtime; on the process runtime the task stops before start, naming it';
 const LINUX = 'the Docker runtime does not apply it yet, and running the task without it would be less confined or sized than asked';
 const SECRETS = 'environment files live in S3, which Berth does not have';
-const LOGS = 'container logs stay on the host (berth logs); log drivers are not implemented yet';
+const LOGS = 'FireLens (a Fluent Bit or Fluentd sidecar) is not implemented; the awslogs, json-file and syslog drivers are';
 const ELASTIC_INFERENCE = 'Elastic Inference and GPUs are not available';
 const MANAGED_DAEMONS = 'the daemonName filter (ECS managed daemons) is not implemented';
 const CLUSTER_SETTINGS = 'stored and echoed; Container Insights collects nothing (Berth has no CloudWatch metrics)';
@@ -201,7 +201,7 @@ const CONTAINER_DEFINITION: Record<string, Support> = {
   'containerDefinitions[].pseudoTerminal': refused(RUNTIME),
   'containerDefinitions[].dockerLabels': H,
   'containerDefinitions[].ulimits': honoured(DOCKER_ONLY),
-  'containerDefinitions[].logConfiguration': refused(LOGS),
+  'containerDefinitions[].logConfiguration': H,
   'containerDefinitions[].healthCheck': H,
   'containerDefinitions[].systemControls': refused(RUNTIME),
   'containerDefinitions[].resourceRequirements': refused(ELASTIC_INFERENCE),

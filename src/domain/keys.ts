@@ -62,6 +62,11 @@ export const keys = {
   logChunksOf: (region: string, group: string, stream?: string) =>
     `/berth/logs/chunks/${region}/${encodeURIComponent(group)}/${stream === undefined ? '' : `${encodeURIComponent(stream)}/`}`,
 
+  /** The last position of a container's output stored in a stream by the awslogs shipper (its high-water mark). */
+  logShipped: (region: string, group: string, stream: string) =>
+    `/berth/logs/shipped/${region}/${encodeURIComponent(group)}/${encodeURIComponent(stream)}`,
+  logShippedOf: (region: string, group: string) => `/berth/logs/shipped/${region}/${encodeURIComponent(group)}/`,
+
   /** Tags of any resource, by ARN (ECS, ELBv2, SSM and Secrets Manager alike). */
   tags: (arn: string) => `/berth/tags/${encodeURIComponent(arn)}`,
 } as const;

@@ -25,6 +25,7 @@ import { createStsHandlers } from '../control-plane/sts/sts-handlers.js';
 import { createSsmHandlers } from '../control-plane/ssm/ssm-handlers.js';
 import { createSecretsManagerHandlers } from '../control-plane/secrets-manager/secrets-manager-handlers.js';
 import { createLogsHandlers } from '../control-plane/logs/logs-handlers.js';
+import { awslogsLogSource } from '../control-plane/logs/awslogs-log-source.js';
 import { loadOrCreateSealedBox } from '../platform/sealed-box.js';
 import { handlerSecretSources } from '../control-plane/task-secrets/handler-secret-sources.js';
 import { AgentService, type LogSource } from '../control-plane/agent-api/agent-service.js';
@@ -134,10 +135,12 @@ export async function startBerth(config: UpConfig, logger: Logger, options: Star
     const credentials = readCredentialsFile(join(dataDir, 'credentials'));
     if (config.accessKeyId && config.secretAccessKey) credentials.set(config.accessKeyId, config.secretAccessKey);
     const remoteLogs = remoteLogSource({ store, clock, credentials });
-    const logs: LogSource = async (req, signal) => {
+    const hostLogs: LogSource = async (req, signal) => {
       if (agent && (await instanceOfTask(store, req)).containerInstanceArn === agent.containerInstanceArn) return inProcessLogSource(agent)(req, signal);
       return remoteLogs(req, signal);
     };
+    // awslogs containers are read from the log store (what `aws logs` answers), the others from their host.
+    const logs = awslogsLogSource({ store, clock, region: DEFAULT_REGION }, hostLogs);
     // Tasks' secrets are read through the same handlers the API serves (and only the agent protocol carries their values).
     const secrets = handlerSecretSources(handlers.ssm, handlers.secretsmanager);
     const agentService = new AgentService({ store, clock, random, logs, secrets, accountId: config.accountId });
@@ -163,6 +166,7 @@ export async function startBerth(config: UpConfig, logger: Logger, options: Star
         accountId: config.accountId,
         clock,
         random,
+        logs,
         logger: logger.child({ component: 'console' }),
       }),
     ];

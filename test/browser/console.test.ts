@@ -211,6 +211,14 @@ describe('web console in chromium', { skip: chromiumRequirement(), timeout: 300_
     assert.match(await row.innerText(), /\d+ of \d+/);
     await screenshot('container-instances');
   });
+
+  test("a task's page shows its containers' last log lines (what berth logs reads)", async () => {
+    await go('/services/default/web');
+    await page.getByRole('tab', { name: 'Tasks' }).click();
+    await page.getByRole('table', { name: 'Tasks' }).locator('tbody tr a').first().click();
+    await page.getByRole('region', { name: 'Logs of app' }).getByText('"msg":"listening"').first().waitFor({ timeout: 30_000 });
+    await screenshot('task-logs');
+  });
 });
 
 describe('web console sign-in under --auth sigv4', { skip: chromiumRequirement(), timeout: 120_000 }, () => {

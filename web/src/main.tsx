@@ -10,6 +10,7 @@ import { TargetGroups, TargetGroupDetail, CreateTargetGroup } from './pages/targ
 import { Clusters, ContainerInstances, TaskDefinitions } from './pages/cluster-pages';
 import { CreateTaskDefinition } from './pages/task-definition-form';
 import { Services, ServiceDetail, CreateService } from './pages/services';
+import { TaskDetail } from './pages/task-page';
 
 const clusterParam = (): string => new URLSearchParams(location.search).get('cluster') ?? 'default';
 
@@ -24,6 +25,7 @@ function route(path: string) {
   if (path === '/services') return <Services cluster={clusterParam()} />;
   if (path === '/services/new') return <CreateService cluster={clusterParam()} />;
   if ((m = match('/services/:cluster/:name', path))) return <ServiceDetail cluster={m.cluster!} name={m.name!} />;
+  if ((m = match('/tasks/:cluster/:task', path))) return <TaskDetail cluster={m.cluster!} task={m.task!} />;
   if (path === '/container-instances') return <ContainerInstances cluster={clusterParam()} />;
   if (path === '/task-definitions') return <TaskDefinitions />;
   if (path === '/task-definitions/new') return <CreateTaskDefinition />;

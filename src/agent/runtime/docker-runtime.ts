@@ -338,6 +338,7 @@ export function createOptions(spec: ContainerSpec): Docker.ContainerCreateOption
       ReadonlyRootfs: spec.readonlyRootFilesystem,
       Privileged: spec.privileged,
       Init: spec.init,
+      LogConfig: logConfigOf(spec),
     },
   };
 }
@@ -352,6 +353,16 @@ function volumeDifference(v: VolumeSpec, existing: Docker.VolumeInspectInfo): st
   if (!same(v.driverOpts, existing.Options as Record<string, string> | null)) return 'driverOpts';
   if (!same(v.labels, existing.Labels)) return 'labels';
   return undefined;
+}
+
+/**
+ * json-file and syslog go to Docker as written. awslogs keeps Docker's json-file: the agent's
+ * shipper reads it back (with timestamps) and sends the lines to Berth's own CloudWatch Logs.
+ */
+function logConfigOf(spec: ContainerSpec): { Type: string; Config: Record<string, string> } | undefined {
+  const l = spec.logConfiguration;
+  if (!l || l.logDriver === 'awslogs') return undefined;
+  return { Type: l.logDriver, Config: l.options };
 }
 
 /** ECS keeps Docker's forms (CMD, CMD-SHELL, NONE); a bare command is taken as CMD. */

@@ -42,3 +42,19 @@ test('a failed append keeps its lines for the next poll, emitted once', () => {
   assert.deepEqual(emitted, ['a', 'b', 'c']);
   assert.deepEqual(readLogFile(paths.log).map((l) => l.line), ['a', 'b', 'c']);
 });
+
+test('a new tailer on the same files (an agent killed before it saved its offsets) neither repeats nor skips a line', () => {
+  const dir = mkdtempSync(join(root, 'restart-'));
+  const paths = { stdout: join(dir, 'x.stdout'), stderr: join(dir, 'x.stderr'), log: join(dir, 'x.log') };
+  const first = new ProcessLogTailer(paths, { stdout: 0, stderr: 0 }, () => 1);
+  appendFileSync(paths.stdout, 'é one\ntwo\npart');
+  appendFileSync(paths.stderr, 'err\n');
+  assert.deepEqual(first.poll().map((l) => l.line), ['é one', 'two', 'err']);
+  // Killed here: the record still says 0. The process writes on; a new agent tails again.
+  appendFileSync(paths.stdout, 'ial\nthree\n');
+  const second = new ProcessLogTailer(paths, { stdout: 0, stderr: 0 }, () => 2);
+  assert.deepEqual(second.offsets, { stdout: Buffer.byteLength('é one\ntwo\n'), stderr: 4 });
+  assert.deepEqual(second.poll().map((l) => l.line), ['partial', 'three']);
+  assert.deepEqual(readLogFile(paths.log).map((l) => l.line), ['é one', 'two', 'err', 'partial', 'three']);
+  assert.deepEqual(Object.keys(readLogFile(paths.log)[0]!).sort(), ['line', 'stream', 'time']);
+});

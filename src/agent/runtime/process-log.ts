@@ -29,7 +29,7 @@ export class ProcessLogTailer {
   readonly events = new EventEmitter();
   private partial: Record<'stdout' | 'stderr', string> = { stdout: '', stderr: '' };
   /** Lines read but not yet in `<id>.log` (its append failed); written and emitted first next time. */
-  private unwritten: LogLine[] = [];
+  private unwritten: StoredLine[] = [];
   private ended = false;
   /** The last failure of a poll, cleared by one that succeeds (for diagnostics). */
   lastError: Error | undefined;
@@ -41,12 +41,17 @@ export class ProcessLogTailer {
     private readonly maxBytes = 8 * 1024 * 1024,
   ) {
     this.events.setMaxListeners(0);
+    // The record's offsets are saved now and then; `<id>.log` knows exactly how far it got (each line
+    // holds its stream's offset after it), so a restarted agent neither repeats nor skips a line.
+    for (const l of readStored(paths.log)) {
+      if (l.o !== undefined && l.o > this.offsets[l.stream]) this.offsets[l.stream] = l.o;
+    }
   }
 
   /** Reads what the process wrote since the last poll; `final` also emits a trailing line without newline. */
   poll(final = false): LogLine[] {
     if (this.ended) return [];
-    const lines: LogLine[] = this.unwritten;
+    const lines: StoredLine[] = this.unwritten;
     this.unwritten = [];
     const time = this.now();
     this.lastError = undefined;
@@ -60,10 +65,12 @@ export class ProcessLogTailer {
         fresh = '';
       }
       const text = this.partial[stream] + fresh;
+      let at = this.offsets[stream] - Buffer.byteLength(text, 'utf8');
       const parts = text.split('\n');
       this.partial[stream] = parts.pop() ?? '';
-      if (final && this.partial[stream]) parts.push(this.partial[stream]), (this.partial[stream] = '');
-      for (const line of parts) lines.push({ stream, line, time });
+      const ends = parts.map((line) => (at += Buffer.byteLength(line, 'utf8') + 1));
+      if (final && this.partial[stream]) parts.push(this.partial[stream]), ends.push(this.offsets[stream]), (this.partial[stream] = '');
+      parts.forEach((line, i) => lines.push({ stream, line, time, o: ends[i]! }));
     }
     if (lines.length > 0) {
       try {
@@ -76,7 +83,7 @@ export class ProcessLogTailer {
           return [];
         }
       }
-      for (const l of lines) this.events.emit('line', l);
+      for (const l of lines) this.events.emit('line', { stream: l.stream, line: l.line, time: l.time });
     }
     if (final) {
       this.ended = true;
@@ -110,7 +117,7 @@ export class ProcessLogTailer {
     }
   }
 
-  private append(lines: LogLine[]): void {
+  private append(lines: StoredLine[]): void {
     if (existsSync(this.paths.log) && statSync(this.paths.log).size > this.maxBytes) {
       renameSync(this.paths.log, `${this.paths.log}.1`);
     }
@@ -118,20 +125,28 @@ export class ProcessLogTailer {
   }
 }
 
-/** What `<id>.log.1` and `<id>.log` hold, oldest first, filtered by `since` and `tail`. */
-export function readLogFile(logPath: string, options: Pick<LogOptions, 'since' | 'tail'> = {}): LogLine[] {
-  let lines: LogLine[] = [];
-  for (const p of [`${logPath}.1`, logPath]) {
-    if (!existsSync(p)) continue;
-    for (const raw of readFileSync(p, 'utf8').split('\n')) {
-      if (!raw) continue;
-      try {
-        lines.push(JSON.parse(raw) as LogLine);
-      } catch {
-        /* a line torn by a crash mid-write */
-      }
+/** A line as `<id>.log` holds it: with its stream's byte offset after it (absent in files older than that). */
+interface StoredLine extends LogLine {
+  o?: number;
+}
+
+function readStored(path: string): StoredLine[] {
+  if (!existsSync(path)) return [];
+  const out: StoredLine[] = [];
+  for (const raw of readFileSync(path, 'utf8').split('\n')) {
+    if (!raw) continue;
+    try {
+      out.push(JSON.parse(raw) as StoredLine);
+    } catch {
+      /* a line torn by a crash mid-write */
     }
   }
+  return out;
+}
+
+/** What `<id>.log.1` and `<id>.log` hold, oldest first, filtered by `since` and `tail`. */
+export function readLogFile(logPath: string, options: Pick<LogOptions, 'since' | 'tail'> = {}): LogLine[] {
+  let lines: LogLine[] = [`${logPath}.1`, logPath].flatMap(readStored).map((l) => ({ stream: l.stream, line: l.line, time: l.time }));
   if (options.since !== undefined) lines = lines.filter((l) => l.time >= options.since!);
   if (options.tail !== undefined) lines = options.tail === 0 ? [] : lines.slice(-options.tail);
   return lines;

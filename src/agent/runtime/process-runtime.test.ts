@@ -56,3 +56,21 @@ test('options a host process cannot honour fail the create, naming the field', a
     await assert.rejects(runtime.create({ ...base, ...over }), (e: unknown) => e instanceof RuntimeError && e.code === 'CREATE_FAILED' && e.message.includes(`cannot honour ${field} `), field);
   }
 });
+
+test('log drivers: awslogs and json-file without options run; syslog and json-file options are refused, naming the driver', async () => {
+  const stateDir = mkdtempSync(join(tmpdir(), 'berth-process-runtime-'));
+  const runtime = new ProcessRuntime({ stateDir });
+  const spec = (logDriver: string, options: Record<string, string> = {}) => ({
+    name: 'app', image: 'x', entryPoint: ['true'], portBindings: [], bindIp: '127.0.0.1', networkMode: 'bridge' as const,
+    labels: {}, stopTimeoutS: 1, logConfiguration: { logDriver, options },
+  });
+  try {
+    for (const d of ['awslogs', 'json-file']) assert.match(await runtime.create(spec(d)), /^[0-9a-f]+$/);
+    for (const [d, o] of [['syslog', {}], ['json-file', { 'max-size': '1m' }]] as const) {
+      await assert.rejects(runtime.create(spec(d, o)), (e: unknown) => e instanceof RuntimeError && e.code === 'CREATE_FAILED' && e.message.includes(`logDriver ${d}`));
+    }
+  } finally {
+    await runtime.close();
+    rmSync(stateDir, { recursive: true, force: true });
+  }
+});

@@ -92,6 +92,14 @@ export class ProcessRuntime implements ContainerRuntime {
     if (!spec.entryPoint?.length && !spec.command?.length) {
       throw new RuntimeError('CREATE_FAILED', `container ${spec.name}: the process runtime needs an entryPoint or a command`);
     }
+    const log = spec.logConfiguration;
+    // Its own files are json-file's semantics (and what awslogs ships from); it has no syslog.
+    if (log && log.logDriver !== 'awslogs' && !(log.logDriver === 'json-file' && Object.keys(log.options).length === 0)) {
+      throw new RuntimeError(
+        'CREATE_FAILED',
+        `container ${spec.name}: the process runtime keeps logs in its own files (json-file without options, or awslogs); it cannot run logDriver ${log.logDriver}${log.logDriver === 'json-file' ? ' with options' : ''}`,
+      );
+    }
     if (spec.runtimeName) {
       const same = this.records().find(
         (r) => r.spec.runtimeName === spec.runtimeName && labelsMatch(r.spec.labels, spec.labels),

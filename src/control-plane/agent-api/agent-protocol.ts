@@ -230,6 +230,37 @@ export interface ContainerSecrets {
 /** The values, or ECS's stoppedReason when one cannot be pulled (the task then stops before any container starts). */
 export type TaskSecretsResponse = { ok: true; containers: ContainerSecrets[] } | { ok: false; stoppedReason: string };
 
+/**
+ * `POST logs/batch`: lines of one awslogs container, for the task's own instance only. A batch with no
+ * events opens the stream (before the container starts); `events` carry their last line's position,
+ * which is the batch's idempotency key: the control plane stores only what is past the stream's mark.
+ */
+export interface LogBatchRequest {
+  cluster: string;
+  containerInstanceArn: string;
+  taskArn: string;
+  containerName: string;
+  /** The container's runtime id: the stream's name when awslogs-stream-prefix is absent. */
+  runtimeId: string;
+  events: ShippedLogEvent[];
+}
+
+export interface ShippedLogEvent {
+  timestamp: number;
+  message: string;
+  last: LogPosition;
+}
+
+export interface LogPosition {
+  t: number;
+  k: number;
+}
+
+/** Where the lines went and how many were new; or ECS's stoppedReason when the stream cannot be opened. */
+export type LogBatchResponse =
+  | { ok: true; logGroup: string; logStream: string; stored: number; skipped: number; shipped?: LogPosition }
+  | { ok: false; stoppedReason: string };
+
 export interface NetworkBindingReport {
   bindIP: string;
   containerPort: number;

@@ -1,5 +1,5 @@
 /**
- * The agent protocol over HTTP: `/berth/agent/v1/{register,heartbeat,tasks,task-state,tasks/secrets}` take and
+ * The agent protocol over HTTP: `/berth/agent/v1/{register,heartbeat,tasks,task-state,tasks/secrets,logs/batch}` take and
  * give JSON (POST); `GET /berth/agent/v1/logs` streams a container's log as text. Errors are
  * `{code, message}` with the status of the AwsError behind them. Kept under /berth/ so they never
  * meet AWS's `POST /`. Under `--auth sigv4` every route wants a SigV4 signature by a key the API
@@ -73,6 +73,7 @@ export async function registerAgentRoutes(app: FastifyInstance, deps: AgentRoute
   post('tasks', (b, signal) => service.watchTasks(b, signal));
   post('task-state', (b) => service.submitTaskState(b));
   post('tasks/secrets', (b) => service.taskSecrets(b));
+  post('logs/batch', (b) => service.shipLogs(b));
 
   app.get(`${P}/logs`, async (req, reply) => {
     try {

@@ -18,12 +18,16 @@ import { resolveTaskDefinition } from '../ecs/task-definitions.js';
 import { assignedTask } from './assigned-task.js';
 import { applyTaskState, type TrackedTask } from './task-state-update.js';
 import type { SecretSources } from '../task-secrets/secret-resolver.js';
+import { awslogsStreamName, awslogsTargetOf, MISSING_GROUP_REASON } from '../../domain/ecs/log-configuration.js';
+import { appendShipped, openShippedStream, type ShipTarget } from '../logs/shipped-logs.js';
 import { resolveTaskSecrets } from '../task-secrets/task-secrets.js';
 import type {
   AssignedTask,
   HeartbeatRequest,
   LogRequest,
   RegisterRequest,
+  LogBatchRequest,
+  LogBatchResponse,
   TaskSecretsRequest,
   TaskSecretsResponse,
   RegisterResponse,
@@ -210,6 +214,40 @@ export class AgentService {
     }
     const { region, accountId, now } = this.ctx();
     return resolveTaskSecrets(this.deps.secrets, task.containers, { requestId: `agent-${taskId}`, region, accountId, now, sourceIp: '127.0.0.1' });
+  }
+
+  /** An awslogs container's lines into the log store (see LogBatchRequest); the task may have stopped since, its last lines still count. */
+  async shipLogs(req: LogBatchRequest): Promise<LogBatchResponse> {
+    for (const f of ['cluster', 'containerInstanceArn', 'taskArn', 'containerName', 'runtimeId'] as const) {
+      if (typeof req?.[f] !== 'string' || req[f] === '') throw agentErrors.invalid(`${f} is required.`);
+    }
+    const cluster = requireCluster(req.cluster);
+    const instanceId = instanceIdOf(req.containerInstanceArn);
+    const taskId = resourceIdOf(req.taskArn, 'task');
+    if (!taskId) throw agentErrors.taskNotFound();
+    const rec = await this.deps.store.get<TaskRecord>(keys.task(cluster, taskId));
+    if (!rec || rec.value.containerInstanceId !== instanceId) throw agentErrors.taskNotFound();
+    const td = await resolveTaskDefinition(this.deps.store, rec.value.taskDefinitionArn);
+    const def = td.value.containerDefinitions.find((c) => c.name === req.containerName);
+    const log = def?.logConfiguration as { logDriver?: string; options?: Record<string, string> } | undefined;
+    if (!def || log?.logDriver !== 'awslogs') throw agentErrors.invalid(`Container '${req.containerName}' of the task has no awslogs log driver.`);
+    if (!Array.isArray(req.events)) throw agentErrors.invalid('events is required.');
+    const { region, now } = this.ctx();
+    const t = awslogsTargetOf(req.containerName, log.options ?? {}, region);
+    const target: ShipTarget = { region, group: t.group, stream: awslogsStreamName(t, req.containerName, taskId, req.runtimeId), createGroup: t.createGroup };
+    const where = { logGroup: target.group, logStream: target.stream };
+    if (req.events.length === 0) {
+      const opened = await openShippedStream(this.deps.store, target, now);
+      if (!opened.ok) return { ok: false, stoppedReason: MISSING_GROUP_REASON };
+      return { ok: true, ...where, stored: 0, skipped: 0, ...(opened.shipped ? { shipped: opened.shipped } : {}) };
+    }
+    for (const e of req.events) {
+      if (typeof e?.message !== 'string' || !Number.isFinite(e.timestamp) || !Number.isFinite(e.last?.t) || !Number.isInteger(e.last?.k)) {
+        throw agentErrors.invalid('Each event needs a timestamp, a message and the position of its last line.');
+      }
+    }
+    const { stored, skipped } = await appendShipped(this.deps.store, target, req.events, now);
+    return { ok: true, ...where, stored, skipped };
   }
 
   async logs(req: LogRequest, signal: AbortSignal): Promise<AsyncIterable<LogLineOut>> {

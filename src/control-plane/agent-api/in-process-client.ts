@@ -11,6 +11,8 @@ import {
   type HeartbeatRequest,
   type RegisterRequest,
   type RegisterResponse,
+  type LogBatchRequest,
+  type LogBatchResponse,
   type TaskSecretsRequest,
   type TaskSecretsResponse,
   type TaskStateReport,
@@ -40,6 +42,10 @@ export class InProcessControlPlaneClient implements ControlPlaneClient {
 
   watchTasks(req: WatchTasksRequest, signal?: AbortSignal): Promise<WatchTasksResponse> {
     return translated(() => this.service.watchTasks(req, signal));
+  }
+
+  shipLogs(req: LogBatchRequest): Promise<LogBatchResponse> {
+    return translated(() => this.service.shipLogs(structuredClone(req)));
   }
 
   taskSecrets(req: TaskSecretsRequest): Promise<TaskSecretsResponse> {

@@ -109,7 +109,7 @@ describe('refused members fail the request before the handler runs', () => {
   const c0 = td.containerDefinitions[0]!;
   const refusedTaskDefinitions: [string, object, RegExp][] = [
     ['environmentFiles', { containerDefinitions: [{ ...c0, environmentFiles: [{ value: 'arn:x', type: 's3' }] }] }, /environmentFiles/],
-    ['logConfiguration', { containerDefinitions: [{ ...c0, logConfiguration: { logDriver: 'awslogs' } }] }, /logConfiguration/],
+    ['firelensConfiguration', { containerDefinitions: [{ ...c0, firelensConfiguration: { type: 'fluentbit' } }] }, /firelensConfiguration/],
     ['capabilities', { containerDefinitions: [{ ...c0, linuxParameters: { capabilities: { add: ['SYS_ADMIN'] } } }] }, /linuxParameters/],
     ['EFS volumes', { volumes: [{ name: 'v', efsVolumeConfiguration: { fileSystemId: 'fs-1' } }] }, /^volumes\[0\]\.efsVolumeConfiguration is not supported/],
     ['tmpfs', { containerDefinitions: [{ ...c0, linuxParameters: { initProcessEnabled: true, tmpfs: [{ containerPath: '/t', size: 1 }] } }] }, /^containerDefinitions\[0\]\.linuxParameters\.tmpfs is not supported/],

@@ -7,18 +7,18 @@
  */
 import { checkFieldSupport } from '../../domain/field-refusal.js';
 import type { ServiceName } from '../../domain/field-support.js';
-import type { OperationHandler, ServiceHandlers } from './operation.js';
+import type { OperationHandler, RequestContext, ServiceHandlers } from './operation.js';
 
 export function guardFieldSupport(
   service: ServiceName,
   handlers: ServiceHandlers,
-  firstChecks: Readonly<Record<string, (input: never) => void>> = {},
+  firstChecks: Readonly<Record<string, (input: never, ctx: RequestContext) => void>> = {},
 ): ServiceHandlers {
   const out: Record<string, OperationHandler> = {};
   for (const [operation, handler] of Object.entries(handlers)) {
-    const first = firstChecks[operation] as ((input: unknown) => void) | undefined;
+    const first = firstChecks[operation] as ((input: unknown, ctx: RequestContext) => void) | undefined;
     out[operation] = async (input: unknown, ctx) => {
-      first?.(input);
+      first?.(input, ctx);
       checkFieldSupport(service, operation, input);
       return handler(input, ctx);
     };

@@ -16,6 +16,7 @@ import { createEcsHandlers } from '../ecs/ecs-handlers.js';
 import { createElbv2Handlers } from '../elbv2/elbv2-handlers.js';
 import { createEc2Handlers } from '../ec2/ec2-handlers.js';
 import { consolePlugin, type ConsoleDeps } from './console-plugin.js';
+import { keys } from '../../domain/keys.js';
 import type { TrafficStatsSource } from './traffic-stats.js';
 
 const V1 = '/berth/console/v1';
@@ -257,5 +258,37 @@ describe('console API', () => {
     await new Promise((r) => setTimeout(r, 100));
     const open = await new Promise<number>((r) => w.app.server.getConnections((_e, n) => r(n)));
     assert.equal(open, 0);
+  });
+});
+
+describe('console task logs', () => {
+  test('answers the last lines of a container from the log source, with its checks', async () => {
+    const asked: unknown[] = [];
+    const logs: ConsoleDeps['logs'] = async (req) => {
+      asked.push(req);
+      return (async function* () {
+        yield { stream: 'stdout' as const, line: `${req.containerName} line`, time: 1 };
+      })();
+    };
+    const w = await world({ logs });
+    await w.store.put(keys.task('default', 'abc123'), { taskArn: 'arn:aws:ecs:us-east-1:000000000000:task/default/abc123' });
+    assert.equal((await w.get('/clusters/default/tasks/nope/logs?container=app')).statusCode, 404);
+    const ok = await w.get('/clusters/default/tasks/abc123/logs?container=app&tail=5');
+    assert.equal(ok.statusCode, 200, ok.body);
+    assert.deepEqual(ok.json(), { lines: [{ stream: 'stdout', line: 'app line', time: 1 }] });
+    assert.deepEqual(asked, [{ cluster: 'default', taskArn: 'arn:aws:ecs:us-east-1:000000000000:task/default/abc123', containerName: 'app', tail: 5 }]);
+    assert.equal((await w.get('/clusters/default/tasks/abc123/logs')).statusCode, 400);
+    assert.equal((await w.get('/clusters/default/tasks/abc123/logs?container=app&tail=-1')).statusCode, 400);
+    assert.equal((await w.get('/clusters/default/tasks/abc123/logs?container=app&tail=x')).statusCode, 400);
+    await w.app.close();
+    const none = await world();
+    assert.equal((await none.get('/clusters/default/tasks/abc123/logs?container=app')).statusCode, 501);
+    const failing = await world({ logs: async () => { throw Object.assign(new Error('No container app of task t on this instance.'), { code: 'ResourceNotFoundException', status: 404 }); } });
+    await failing.store.put(keys.task('default', 'abc123'), { taskArn: 'arn:aws:ecs:us-east-1:000000000000:task/default/abc123' });
+    const gone = await failing.get('/clusters/default/tasks/abc123/logs?container=app');
+    assert.equal(gone.statusCode, 404, gone.body);
+    assert.match(gone.json().message, /No container app/);
+    await failing.app.close();
+    await none.app.close();
   });
 });

@@ -19,6 +19,8 @@ import { EventStream } from './event-stream.js';
 import { SignInThrottle } from './sign-in-throttle.js';
 import { staticFile } from './static-files.js';
 import { trafficSample, type TrafficStatsSource } from './traffic-stats.js';
+import type { LogSource } from '../agent-api/agent-service.js';
+import { keys } from '../../domain/keys.js';
 
 export interface ConsoleDeps {
   readonly store: Store;
@@ -38,6 +40,8 @@ export interface ConsoleDeps {
   /** SSE timings, shorter in tests. */
   readonly heartbeatMs?: number;
   readonly sampleMs?: number;
+  /** A container's log lines: the log store for awslogs containers, the host's runtime log for others (what `berth logs` reads). */
+  readonly logs?: LogSource;
 }
 
 export const CONSOLE_PREFIX = '/berth/console/v1';
@@ -151,6 +155,33 @@ export function consolePlugin(deps: ConsoleDeps): FastifyPluginAsync {
     app.get<{ Params: P }>(`${CONSOLE_PREFIX}/clusters/:cluster/tasks`, (req) => forRequest(req).reads.tasks(req.params.cluster));
     app.get<{ Params: P }>(`${CONSOLE_PREFIX}/clusters/:cluster/container-instances`, (req) =>
       forRequest(req).reads.containerInstances(req.params.cluster));
+    // The task page's logs: the same source as `berth logs`; the last `tail` lines (default 200, at most 10,000).
+    app.get<{ Params: { cluster: string; task: string }; Querystring: { container?: string; tail?: string } }>(
+      `${CONSOLE_PREFIX}/clusters/:cluster/tasks/:task/logs`,
+      async (req) => {
+        if (!deps.logs) throw new AwsError('ServerException', 'This server serves no container logs.', 501);
+        const container = req.query.container;
+        if (!container) throw new AwsError('ValidationError', 'container is required.');
+        const tail = req.query.tail === undefined ? 200 : Number(req.query.tail);
+        if (!Number.isInteger(tail) || tail < 0 || tail > 10_000) throw new AwsError('ValidationError', 'tail must be an integer from 0 to 10000.');
+        // The page names the task by id; agents find containers by the full ARN they carry as a label.
+        const rec = await deps.store.get<{ taskArn: string }>(keys.task(req.params.cluster, req.params.task));
+        if (!rec) throw new AwsError('InvalidParameterException', `Task ${req.params.task} was not found in cluster ${req.params.cluster}.`, 404);
+        const ac = new AbortController();
+        try {
+          const lines = [];
+          for await (const l of await deps.logs({ cluster: req.params.cluster, taskArn: rec.value.taskArn, containerName: container, tail }, ac.signal)) lines.push(l);
+          return { lines };
+        } catch (err) {
+          // The agent's words (no such container on its host, agent unreachable), with their status.
+          const e = err as { code?: unknown; status?: unknown; message?: unknown };
+          if (!(err instanceof AwsError) && typeof e.code === 'string' && typeof e.status === 'number') throw new AwsError(e.code, String(e.message), e.status);
+          throw err;
+        } finally {
+          ac.abort();
+        }
+      },
+    );
     app.get(`${CONSOLE_PREFIX}/task-definitions`, (req) => forRequest(req).reads.taskDefinitions());
     app.get<{ Params: P }>(`${CONSOLE_PREFIX}/task-definitions/:td`, (req) => forRequest(req).reads.taskDefinition(req.params.td));
     app.get(`${CONSOLE_PREFIX}/load-balancers`, (req) => forRequest(req).reads.loadBalancers());

@@ -15,6 +15,8 @@ import { tagHandlers } from './tags.js';
 import { taskDefinitionHandlers } from './task-definitions.js';
 import { taskDefinitionDeletionHandlers } from './task-definition-deletion.js';
 import { taskHandlers } from './tasks.js';
+import { validateLogConfiguration } from '../../domain/ecs/log-configuration.js';
+import type { RequestContext } from '../api/operation.js';
 
 export type { EcsDeps } from './ecs-context.js';
 
@@ -36,6 +38,11 @@ export function createEcsHandlers(deps: EcsDeps): ServiceHandlers {
       ...attributeHandlers(deps),
       ...tagHandlers(deps),
     },
-    { RegisterTaskDefinition: (input: RegisterTaskDefinitionInput) => validateTaskDefinition(input, quotas) },
+    {
+      RegisterTaskDefinition: (input: RegisterTaskDefinitionInput, ctx: RequestContext) => {
+        validateTaskDefinition(input, quotas);
+        for (const c of input.containerDefinitions ?? []) validateLogConfiguration(c.name ?? '', c.logConfiguration, ctx.region);
+      },
+    },
   );
 }

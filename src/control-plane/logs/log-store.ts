@@ -57,7 +57,7 @@ export async function dropExpiredChunks(store: Store, region: string, group: Log
 
 /** Deletes everything under a group (its streams and chunks) and the group itself. */
 export async function deleteGroupTree(store: Store, region: string, group: string): Promise<void> {
-  for (const prefix of [keys.logChunksOf(region, group), keys.logStreamsOf(region, group)]) {
+  for (const prefix of [keys.logChunksOf(region, group), keys.logStreamsOf(region, group), keys.logShippedOf(region, group)]) {
     for (const r of (await store.list(prefix)).records) await store.delete(r.key);
   }
   await store.delete(keys.logGroup(region, group));

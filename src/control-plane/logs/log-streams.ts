@@ -40,6 +40,7 @@ export function logStreamHandlers({ store }: { store: Store }) {
       if (!(await store.get(key))) throw streamNotFound();
       for (const r of (await store.list(keys.logChunksOf(ctx.region, input.logGroupName, input.logStreamName))).records) await store.delete(r.key);
       await store.delete(key);
+      await store.delete(keys.logShipped(ctx.region, input.logGroupName, input.logStreamName));
       return {};
     },
 

@@ -24,9 +24,9 @@ export const RETENTION_DAYS = [1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 4
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
-const MAX_BATCH_BYTES = 1_048_576;
+export const MAX_BATCH_BYTES = 1_048_576;
 /** CloudWatch counts 26 bytes of overhead per event. */
-const EVENT_OVERHEAD = 26;
+export const EVENT_OVERHEAD = 26;
 
 export function checkRetention(days: number): void {
   if (!(RETENTION_DAYS as readonly number[]).includes(days)) {

@@ -91,7 +91,7 @@ export function ServiceDetail(props: { cluster: string; name: string }) {
           rowKey={(t) => t.taskArn}
           empty="No tasks."
           columns={[
-            { title: 'Task', cell: (t) => <span class="mono">{arnTail(t.taskArn).slice(0, 12)}</span> },
+            { title: 'Task', cell: (t) => <Link class="mono" to={`/tasks/${encodeURIComponent(props.cluster)}/${arnTail(t.taskArn)}`}>{arnTail(t.taskArn).slice(0, 12)}</Link> },
             { title: 'Last status', cell: (t) => <State value={t.lastStatus} /> },
             { title: 'Desired status', cell: (t) => t.desiredStatus },
             { title: 'Health', cell: (t) => <State value={t.healthStatus} /> },
