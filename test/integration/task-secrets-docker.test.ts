@@ -1,7 +1,7 @@
 /**
  * Task secrets end to end on `berth up` with Docker: an SSM SecureString and a Secrets Manager JSON
  * key, created with the AWS CLI v2, reach a real container's environment (read back through `berth
- * logs`), and their values are in no API answer (DescribeTasks, DescribeTaskDefinition) nor in Berth's
+ * logs` and, shipped by the awslogs driver, `aws logs get-log-events`), and their values are in no API answer (DescribeTasks, DescribeTaskDefinition) nor in Berth's
  * own log. A missing secret stops the task before any container exists (ECS's stoppedReason,
  * TaskFailedToStart); in a service, the event says so and the circuit breaker counts it. A malformed
  * valueFrom is refused at RegisterTaskDefinition.
@@ -106,6 +106,7 @@ describe('task secrets on Docker', { skip: requirement('docker') || requirement(
         command: ['sh', '-c', 'env; exec sleep 600'],
         environment: [{ name: 'PLAIN', value: 'visible' }],
         secrets: [{ name: 'TOKEN', valueFrom: '/w1/token' }, { name: 'DB_PASSWORD', valueFrom: `${dbArn}:password::` }],
+        logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': '/w1/env', 'awslogs-create-group': 'true', 'awslogs-stream-prefix': 'w1' } },
       }]));
     const r = await ecs.send(new RunTaskCommand({ taskDefinition: 'w1-env' }));
     const arn = r.tasks![0]!.taskArn!;
@@ -119,6 +120,14 @@ describe('task secrets on Docker', { skip: requirement('docker') || requirement(
     assert.match(logs, new RegExp(`^TOKEN=${TOKEN}$`, 'm'));
     assert.match(logs, new RegExp(`^DB_PASSWORD=${DB_PASSWORD}$`, 'm'));
     assert.match(logs, /^PLAIN=visible$/m);
+    // The same lines through the awslogs driver, read back as a user would: aws logs get-log-events on prefix/container/task-id.
+    const shipped = await until('the env in CloudWatch Logs', async () => {
+      const out = await aws('logs', 'get-log-events', '--log-group-name', '/w1/env', '--log-stream-name', `w1/app/${arn.split('/').pop()!}`, '--start-from-head');
+      const text = (out.events as { message: string }[]).map((e) => e.message).join('\n');
+      return text.includes('DB_PASSWORD=') ? text : undefined;
+    });
+    assert.match(shipped, new RegExp(`^TOKEN=${TOKEN}$`, 'm'));
+    assert.match(shipped, new RegExp(`^DB_PASSWORD=${DB_PASSWORD}$`, 'm'));
     const td = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: 'w1-env' }));
     answers.push(JSON.stringify(td));
     assert.deepEqual(td.taskDefinition!.containerDefinitions![0]!.secrets, [{ name: 'TOKEN', valueFrom: '/w1/token' }, { name: 'DB_PASSWORD', valueFrom: `${dbArn}:password::` }]);
