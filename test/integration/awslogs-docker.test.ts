@@ -8,15 +8,14 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, execFileSync } from 'node:child_process';
-import { promisify } from 'node:util';
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { awsCliPath, requirement } from '../support/requirements.js';
+import { requirement } from '../support/requirements.js';
+import { awsCli } from '../support/aws-cli.js';
 import { ensureTestImage, TEST_IMAGE } from '../support/test-image.js';
 import { removeDataDir, startBerthProcess, type BerthProcess } from '../support/berth-process.js';
 import { berthCli } from './cli-harness.js';
 
-const run = promisify(execFile);
 const SUFFIX = randomBytes(4).toString('hex');
 const GROUP = `/w4/awslogs-${SUFFIX}`;
 
@@ -38,33 +37,10 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, timeo
 const containersOf = (taskArn: string): string[] =>
   execFileSync('docker', ['ps', '-aq', '--filter', `label=com.berth.task-arn=${taskArn}`], { encoding: 'utf8' }).split('\n').filter(Boolean);
 
-const env = {
-  ...process.env,
-  AWS_ACCESS_KEY_ID: 'berth',
-  AWS_SECRET_ACCESS_KEY: 'berth',
-  AWS_REGION: 'us-east-1',
-  AWS_PAGER: '',
-  AWS_CONFIG_FILE: '/dev/null',
-  AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-};
-
 describe('the awslogs log driver on Docker', { skip: requirement('docker') || requirement('aws-cli') }, () => {
   let berth: BerthProcess;
   const taskArns: string[] = [];
-  const raw = async (...args: string[]): Promise<string> =>
-    (await run(awsCliPath()!, [...args, '--endpoint-url', berth.apiUrl], { env, timeout: 60_000 })).stdout;
-  const aws = async (...args: string[]): Promise<any> => {
-    const stdout = await raw(...args, '--output', 'json');
-    return stdout.trim() ? JSON.parse(stdout) : {};
-  };
-  const awsFails = async (...args: string[]): Promise<string> => {
-    try {
-      await aws(...args);
-    } catch (err) {
-      return String((err as { stderr?: string }).stderr);
-    }
-    assert.fail(`expected aws ${args.join(' ')} to fail`);
-  };
+  const { raw, aws, awsFails } = awsCli(() => berth.apiUrl);
   const register = (family: string, command: string, options: Record<string, string>) =>
     aws('ecs', 'register-task-definition', '--family', family, '--container-definitions',
       JSON.stringify([{ name: 'app', image: TEST_IMAGE, memory: 32, command: ['sh', '-c', command], logConfiguration: { logDriver: 'awslogs', options } }]));

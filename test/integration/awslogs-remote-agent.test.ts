@@ -6,18 +6,17 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { randomBytes } from 'node:crypto';
-import { awsCliPath, requirement } from '../support/requirements.js';
+import { requirement } from '../support/requirements.js';
+import { awsCli } from '../support/aws-cli.js';
 import { removeDataDir, repoRoot, startBerthProcess, type BerthProcess } from '../support/berth-process.js';
 import { stopAllTasks } from '../support/stop-everything.js';
 import { ensureTestImage, TEST_IMAGE } from '../support/test-image.js';
 
-const run = promisify(execFile);
 const creds = { accessKeyId: 'AKIDAWSLOGSW4', secretAccessKey: `awslogs-${randomBytes(8).toString('hex')}` };
 const SUFFIX = randomBytes(4).toString('hex');
 
@@ -64,19 +63,7 @@ for (const runtime of ['docker', 'process'] as const) describe(`awslogs from a r
   let server: BerthProcess;
   let agent: ChildProcess | undefined;
   const stateDir = mkdtempSync(join(tmpdir(), 'berth-w4-agent-'));
-  const env = {
-    ...process.env,
-    AWS_ACCESS_KEY_ID: creds.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: creds.secretAccessKey,
-    AWS_REGION: 'us-east-1',
-    AWS_PAGER: '',
-    AWS_CONFIG_FILE: '/dev/null',
-    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-  };
-  const aws = async (...args: string[]): Promise<any> => {
-    const { stdout } = await run(awsCliPath()!, [...args, '--endpoint-url', server.apiUrl, '--output', 'json'], { env, timeout: 60_000 });
-    return stdout.trim() ? JSON.parse(stdout) : {};
-  };
+  const { aws } = awsCli(() => server.apiUrl, { credentials: creds });
 
   before(async () => {
     if (runtime === 'docker') await ensureTestImage();

@@ -4,36 +4,13 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
-import { awsCliPath, requirement } from '../support/requirements.js';
+import { requirement } from '../support/requirements.js';
+import { awsCli } from '../support/aws-cli.js';
 import { removeDataDir, startBerthProcess, type BerthProcess } from '../support/berth-process.js';
-
-const run = promisify(execFile);
 
 describe('AWS CLI v2: EC2 networks against berth up', { skip: requirement('aws-cli') }, () => {
   let berth: BerthProcess;
-  const env = {
-    ...process.env,
-    AWS_ACCESS_KEY_ID: 'berth',
-    AWS_SECRET_ACCESS_KEY: 'berth',
-    AWS_REGION: 'us-east-1',
-    AWS_PAGER: '',
-    AWS_CONFIG_FILE: '/dev/null',
-    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-  };
-  const aws = async (...args: string[]): Promise<any> => {
-    const { stdout } = await run(awsCliPath()!, [...args, '--endpoint-url', berth.apiUrl, '--output', 'json'], { env, timeout: 60_000 });
-    return stdout.trim() ? JSON.parse(stdout) : {};
-  };
-  const awsFails = async (...args: string[]): Promise<string> => {
-    try {
-      await aws(...args);
-    } catch (err) {
-      return String((err as { stderr?: string }).stderr);
-    }
-    assert.fail(`expected aws ${args.join(' ')} to fail`);
-  };
+  const { aws, awsFails } = awsCli(() => berth.apiUrl);
 
   before(async () => {
     berth = await startBerthProcess();

@@ -7,8 +7,7 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, execFileSync } from 'node:child_process';
-import { promisify } from 'node:util';
+import { execFileSync } from 'node:child_process';
 import {
   CreateServiceCommand,
   DescribeServicesCommand,
@@ -19,7 +18,8 @@ import {
   UpdateServiceCommand,
   type Task,
 } from '@aws-sdk/client-ecs';
-import { awsCliPath, requirement } from '../support/requirements.js';
+import { requirement } from '../support/requirements.js';
+import { awsCli } from '../support/aws-cli.js';
 import { ensureTestImage, TEST_IMAGE } from '../support/test-image.js';
 import { removeDataDir, startBerthProcess, type BerthProcess } from '../support/berth-process.js';
 import { startBasicAuthRegistry, type BasicAuthRegistry } from '../support/basic-auth-registry.js';
@@ -36,8 +36,6 @@ async function until<T>(what: string, probe: () => Promise<T | undefined>, timeo
 
 const containersOf = (taskArn: string): string[] =>
   execFileSync('docker', ['ps', '-aq', '--filter', `label=com.berth.task-arn=${taskArn}`], { encoding: 'utf8' }).split('\n').filter(Boolean);
-
-const run = promisify(execFile);
 
 describe('private images with repositoryCredentials', { skip: requirement('docker') || requirement('aws-cli') }, () => {
   let berth: BerthProcess;
@@ -73,11 +71,9 @@ describe('private images with repositoryCredentials', { skip: requirement('docke
     berth = await startBerthProcess({ args: ['--runtime', 'docker', '--log-level', 'debug'] });
     const conf = { endpoint: berth.apiUrl, region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' }, maxAttempts: 1 };
     ecs = new ECSClient(conf);
-    const env = { ...process.env, AWS_ACCESS_KEY_ID: 'a', AWS_SECRET_ACCESS_KEY: 'b', AWS_REGION: 'us-east-1', AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null' };
-    const createSecret = async (name: string, value: object): Promise<string> => {
-      const args = ['secretsmanager', 'create-secret', '--name', name, '--secret-string', JSON.stringify(value), '--endpoint-url', berth.apiUrl, '--output', 'json'];
-      return JSON.parse((await run(awsCliPath()!, args, { env, timeout: 60_000 })).stdout).ARN;
-    };
+    const { aws } = awsCli(berth.apiUrl, { credentials: conf.credentials });
+    const createSecret = async (name: string, value: object): Promise<string> =>
+      (await aws('secretsmanager', 'create-secret', '--name', name, '--secret-string', JSON.stringify(value))).ARN;
     goodArn = await createSecret('w1/registry', { username: registry.username, password: registry.password });
     wrongArn = await createSecret('w1/registry-wrong', { username: registry.username, password: 'not-the-password' });
   });

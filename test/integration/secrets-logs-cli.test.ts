@@ -6,40 +6,17 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
-import { awsCliPath, requirement } from '../support/requirements.js';
+import { requirement } from '../support/requirements.js';
+import { awsCli } from '../support/aws-cli.js';
 import { removeDataDir, startBerthProcess, type BerthProcess } from '../support/berth-process.js';
 
-const run = promisify(execFile);
 const SECRET = 'pw-7f3a9c1e-never-in-clear';
 
 describe('SSM, Secrets Manager and Logs through the AWS CLI v2', { skip: requirement('aws-cli') }, () => {
   let berth: BerthProcess;
-  const env = {
-    ...process.env,
-    AWS_ACCESS_KEY_ID: 'berth',
-    AWS_SECRET_ACCESS_KEY: 'berth',
-    AWS_REGION: 'us-east-1',
-    AWS_PAGER: '',
-    AWS_CONFIG_FILE: '/dev/null',
-    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-  };
-  const raw = async (...args: string[]) => (await run(awsCliPath()!, [...args, '--endpoint-url', berth.apiUrl], { env, timeout: 60_000 })).stdout;
-  const aws = async (...args: string[]): Promise<any> => {
-    const stdout = await raw(...args, '--output', 'json');
-    return stdout.trim() ? JSON.parse(stdout) : {};
-  };
-  const awsFails = async (...args: string[]): Promise<string> => {
-    try {
-      await aws(...args);
-    } catch (err) {
-      return String((err as { stderr?: string }).stderr);
-    }
-    assert.fail(`expected aws ${args.join(' ')} to fail`);
-  };
+  const { raw, aws, awsFails } = awsCli(() => berth.apiUrl);
   const answers: string[] = [];
 
   before(async () => {

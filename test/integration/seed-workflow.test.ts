@@ -9,17 +9,16 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { createServer } from 'node:net';
-import { promisify } from 'node:util';
-import { awsCliPath, requirement } from '../support/requirements.js';
+import { requirement } from '../support/requirements.js';
+import { awsCli } from '../support/aws-cli.js';
 import { ensureTestImage, TEST_IMAGE } from '../support/test-image.js';
 import { removeDataDir, startBerthProcess, type BerthProcess } from '../support/berth-process.js';
 import { startLoad } from '../support/load-loop.js';
 import { containersOfInstance, instanceIdOf, removeContainersOfInstance } from '../support/own-containers.js';
 import { stopAllTasks } from '../support/stop-everything.js';
 
-const run = promisify(execFile);
 const freePort = (): Promise<number> =>
   new Promise((resolve, reject) => {
     const s = createServer();
@@ -38,21 +37,7 @@ describe('the seed workflow with the AWS CLI and real containers', { skip }, () 
   // test finds and cleans up containers by its own agent's instance id only.
   let instanceId: string | undefined;
   const containers = (): string[] => containersOfInstance(instanceId!);
-  const aws = async (...args: string[]): Promise<any> => {
-    const { stdout } = await run(awsCliPath()!, [...args, '--endpoint-url', berth.apiUrl, '--output', 'json'], {
-      env: {
-        ...process.env,
-        AWS_ACCESS_KEY_ID: 'berth',
-        AWS_SECRET_ACCESS_KEY: 'berth',
-        AWS_REGION: 'us-east-1',
-        AWS_PAGER: '',
-        AWS_CONFIG_FILE: '/dev/null',
-        AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-      },
-      timeout: 300_000,
-    });
-    return stdout.trim() ? JSON.parse(stdout) : {};
-  };
+  const { aws } = awsCli(() => berth.apiUrl, { timeoutMs: 300_000 });
   const containerDefs = (version: string) =>
     JSON.stringify([
       {

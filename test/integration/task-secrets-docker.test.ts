@@ -8,16 +8,15 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, execFileSync } from 'node:child_process';
-import { promisify } from 'node:util';
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { CreateServiceCommand, DescribeServicesCommand, DescribeTaskDefinitionCommand, DescribeTasksCommand, ECSClient, RunTaskCommand, UpdateServiceCommand, type Task } from '@aws-sdk/client-ecs';
-import { awsCliPath, requirement } from '../support/requirements.js';
+import { requirement } from '../support/requirements.js';
+import { awsCli } from '../support/aws-cli.js';
 import { ensureTestImage, TEST_IMAGE } from '../support/test-image.js';
 import { removeDataDir, startBerthProcess, type BerthProcess } from '../support/berth-process.js';
 import { berthCli } from './cli-harness.js';
 
-const run = promisify(execFile);
 const TOKEN = `tok-${randomBytes(8).toString('hex')}`;
 const DB_PASSWORD = `dbpw-${randomBytes(8).toString('hex')}`;
 
@@ -44,27 +43,7 @@ describe('task secrets on Docker', { skip: requirement('docker') || requirement(
   let ecs: ECSClient;
   const taskArns: string[] = [];
   const answers: string[] = [];
-  const env = {
-    ...process.env,
-    AWS_ACCESS_KEY_ID: 'berth',
-    AWS_SECRET_ACCESS_KEY: 'berth',
-    AWS_REGION: 'us-east-1',
-    AWS_PAGER: '',
-    AWS_CONFIG_FILE: '/dev/null',
-    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
-  };
-  const aws = async (...args: string[]): Promise<any> => {
-    const { stdout } = await run(awsCliPath()!, [...args, '--endpoint-url', berth.apiUrl, '--output', 'json'], { env, timeout: 60_000 });
-    return stdout.trim() ? JSON.parse(stdout) : {};
-  };
-  const awsFails = async (...args: string[]): Promise<string> => {
-    try {
-      await aws(...args);
-    } catch (err) {
-      return String((err as { stderr?: string }).stderr);
-    }
-    assert.fail(`expected aws ${args.join(' ')} to fail`);
-  };
+  const { aws, awsFails } = awsCli(() => berth.apiUrl);
   const describeTask = async (arn: string): Promise<Task> => {
     const d = await ecs.send(new DescribeTasksCommand({ tasks: [arn] }));
     answers.push(JSON.stringify(d));

@@ -6,8 +6,6 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import Docker from 'dockerode';
 import {
   ClientException,
@@ -23,7 +21,8 @@ import {
 import { DockerRuntime } from '../../src/agent/runtime/docker-runtime.js';
 import { ProcessRuntime } from '../../src/agent/runtime/process-runtime.js';
 import { BERTH_LABELS } from '../../src/agent/runtime/runtime.js';
-import { awsCliPath, requirement } from '../support/requirements.js';
+import { requirement } from '../support/requirements.js';
+import { awsCli } from '../support/aws-cli.js';
 import { rejectsWith } from '../support/ecs-sdk-server.js';
 import { ensureTestImage } from '../support/test-image.js';
 import { removeClusterContainers, startControlPlane, startTestAgent, tempStateDir, type TestControlPlane } from './agent-harness.js';
@@ -143,9 +142,7 @@ describe('the AWS CLI gets the ClientException for an invalid volume reference',
 
   test('aws ecs register-task-definition with a mountPoint naming no volume', async () => {
     const containers = JSON.stringify([{ name: 'app', image: 'x', memory: 32, mountPoints: [{ sourceVolume: 'logs', containerPath: '/logs' }] }]);
-    const env = { ...process.env, AWS_ACCESS_KEY_ID: 'berth', AWS_SECRET_ACCESS_KEY: 'berth', AWS_REGION: 'us-east-1', AWS_PAGER: '', AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null' };
-    const args = ['ecs', 'register-task-definition', '--family', 'cli-bad', '--container-definitions', containers, '--volumes', '[{"name":"data"}]', '--endpoint-url', cp.url];
-    const err = await promisify(execFile)(awsCliPath()!, args, { env }).then(() => '', (e: { stderr?: string }) => e.stderr ?? '');
+    const err = await awsCli(cp.url).awsFails('ecs', 'register-task-definition', '--family', 'cli-bad', '--container-definitions', containers, '--volumes', '[{"name":"data"}]');
     assert.match(err, /An error occurred \(ClientException\) when calling the RegisterTaskDefinition operation: Invalid volume reference: mountPoints of container 'app' names sourceVolume 'logs'/);
   });
 });
