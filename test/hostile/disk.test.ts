@@ -15,6 +15,7 @@ import { SqliteStore } from '../../src/store/sqlite-store.js';
 import { startBerth, type RunningBerth } from '../../src/main/up.js';
 import { silentLogger } from '../../src/platform/logger.js';
 import type { HealthReport } from '../../src/control-plane/api/health-route.js';
+import { eventually } from '../support/eventually.js';
 
 const client = (endpoint: string) =>
   new ECSClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' }, maxAttempts: 1 });
@@ -25,16 +26,6 @@ const server = (dataDir: string): Promise<RunningBerth> =>
 async function health(apiUrl: string): Promise<{ status: number; body: HealthReport }> {
   const res = await fetch(`${apiUrl}/health`);
   return { status: res.status, body: (await res.json()) as HealthReport };
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 10_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 const suffix = Math.random().toString(36).slice(2, 8);
@@ -93,14 +84,14 @@ describe('a full disk', () => {
       rmSync(fillerPath);
       const t0 = Date.now();
       const name = `after-${suffix}`;
-      await until('a write to succeed once space is back', async () => {
+      await eventually(async () => {
         try {
           await ecs.send(new CreateClusterCommand({ clusterName: name }));
           return true;
         } catch {
           return undefined;
         }
-      });
+      }, { what: 'a write to succeed once space is back', timeoutMs: 10_000, intervalMs: 50 });
       acked.push(name);
       assert.ok(Date.now() - t0 < 2000, `recovered in ${Date.now() - t0} ms`);
       assert.equal((await health(berth.apiUrl)).status, 200);
@@ -130,7 +121,7 @@ describe('a full disk', () => {
     writer.stdout.on('data', (d) => (out += d));
     writer.stderr.resume();
     const exited = new Promise<void>((r) => writer.once('exit', () => r()));
-    await until('the writer to acknowledge writes', async () => (out.split('\n').length > 200 ? true : undefined));
+    await eventually(async () => (out.split('\n').length > 200 ? true : undefined), { what: 'the writer to acknowledge writes', timeoutMs: 10_000, intervalMs: 50 });
     // Fill the disk under the writer; its puts start failing, then kill -9 it.
     const fillerPath = join(mountPoint, 'filler-writer');
     const fd = openSync(fillerPath, 'w');

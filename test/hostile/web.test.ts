@@ -19,6 +19,7 @@ import { startBerth, type RunningBerth } from '../../src/main/up.js';
 import { silentLogger } from '../../src/platform/logger.js';
 import { removeDataDir } from '../support/berth-process.js';
 import { CHROMIUM_PATH, chromiumRequirement } from '../browser/chromium.js';
+import { eventually } from '../support/eventually.js';
 
 const REBIND = 'rebind.berth-test';
 
@@ -35,16 +36,6 @@ function raw(url: string, opts: { method?: string; headers: Record<string, strin
     req.on('error', reject);
     req.end(opts.body);
   });
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 15_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
 }
 
 describe('hostile web pages against berth up --auth none', { skip: chromiumRequirement(), timeout: 120_000 }, () => {
@@ -102,7 +93,7 @@ describe('hostile web pages against berth up --auth none', { skip: chromiumRequi
     const answers: Array<{ url: string; status: number }> = [];
     tab.on('response', (r) => { if (r.request().method() === 'POST') answers.push({ url: r.url(), status: r.status() }); });
     await tab.goto(attackerUrl);
-    await until('the three form posts to be answered', async () => (answers.length >= 3 ? true : undefined));
+    await eventually(async () => (answers.length >= 3 ? true : undefined), { what: 'the three form posts to be answered', timeoutMs: 15_000, intervalMs: 50 });
     await tab.close();
     assert.deepEqual(answers.map((a) => a.status).sort(), [403, 403, 403], JSON.stringify(answers));
     assert.deepEqual(await groups(), before);

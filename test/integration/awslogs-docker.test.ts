@@ -15,24 +15,10 @@ import { awsCli } from '../support/aws-cli.js';
 import { ensureTestImage, TEST_IMAGE } from '../support/test-image.js';
 import { removeDataDir, startBerthProcess, type BerthProcess } from '../support/berth-process.js';
 import { berthCli } from './cli-harness.js';
+import { eventually } from '../support/eventually.js';
 
 const SUFFIX = randomBytes(4).toString('hex');
 const GROUP = `/w4/awslogs-${SUFFIX}`;
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 45_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < end) {
-    try {
-      const v = await probe();
-      if (v !== undefined) return v;
-    } catch (err) {
-      last = err;
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`timed out: ${what}${last ? ` (${String(last)})` : ''}`);
-}
 
 const containersOf = (taskArn: string): string[] =>
   execFileSync('docker', ['ps', '-aq', '--filter', `label=com.berth.task-arn=${taskArn}`], { encoding: 'utf8' }).split('\n').filter(Boolean);
@@ -78,10 +64,10 @@ describe('the awslogs log driver on Docker', { skip: requirement('docker') || re
       { 'awslogs-group': GROUP, 'awslogs-region': 'us-east-1', 'awslogs-stream-prefix': 'ecs', 'awslogs-create-group': 'true' });
     const { arn, id } = await runTask('w4-lines');
     const stream = `ecs/app/${id}`;
-    const got = await until('four lines in the stream', async () => {
+    const got = await eventually(async () => {
       const m = await messages(stream);
       return m.length >= 4 ? m : undefined;
-    });
+    }, { what: 'four lines in the stream', timeoutMs: 45_000 });
     assert.deepEqual(got, ['out-1', 'err-1', 'out-2', 'err-2']);
     const tail = await raw('logs', 'tail', GROUP, '--since', '1h', '--log-stream-names', stream);
     for (const l of got) assert.match(tail, new RegExp(`${stream.replace(/\//g, '\\/')} ${l}$`, 'm'));
@@ -97,10 +83,10 @@ describe('the awslogs log driver on Docker', { skip: requirement('docker') || re
     await register('w4-multi', "printf 'INFO start\\n  at a\\n  at b\\nINFO next\\n'; exec sleep 600",
       { 'awslogs-group': GROUP, 'awslogs-stream-prefix': 'multi', 'awslogs-multiline-pattern': 'INFO' });
     const { arn, id } = await runTask('w4-multi');
-    const got = await until('two joined events', async () => {
+    const got = await eventually(async () => {
       const m = await messages(`multi/app/${id}`).catch(() => []);
       return m.length >= 2 ? m : undefined;
-    });
+    }, { what: 'two joined events', timeoutMs: 45_000 });
     assert.deepEqual(got, ['INFO start\n  at a\n  at b', 'INFO next']);
     await aws('ecs', 'stop-task', '--cluster', 'default', '--task', arn);
   });
@@ -108,10 +94,10 @@ describe('the awslogs log driver on Docker', { skip: requirement('docker') || re
   test('a group that does not exist, without awslogs-create-group, stops the task as ECS does', async () => {
     await register('w4-nogroup', 'echo never; exec sleep 600', { 'awslogs-group': `${GROUP}-absent`, 'awslogs-stream-prefix': 'ecs' });
     const { arn } = await runTask('w4-nogroup');
-    const task = await until('the task STOPPED', async () => {
+    const task = await eventually(async () => {
       const t = (await aws('ecs', 'describe-tasks', '--cluster', 'default', '--tasks', arn)).tasks[0];
       return t.lastStatus === 'STOPPED' ? t : undefined;
-    });
+    }, { what: 'the task STOPPED', timeoutMs: 45_000 });
     assert.equal(task.stopCode, 'TaskFailedToStart');
     assert.match(task.stoppedReason, /failed to create Cloudwatch log stream: ResourceNotFoundException: The specified log group does not exist\.$/);
     assert.deepEqual(containersOf(arn), []);
@@ -127,7 +113,7 @@ describe('the awslogs log driver on Docker', { skip: requirement('docker') || re
       await aws('ecs', 'register-task-definition', '--family', family, '--container-definitions',
         JSON.stringify([{ name: 'app', image: TEST_IMAGE, memory: 32, command: ['sleep', '600'], logConfiguration }]));
       const { arn } = await runTask(family);
-      const id = await until('its container', async () => containersOf(arn)[0]);
+      const id = await eventually(async () => containersOf(arn)[0], { what: 'its container', timeoutMs: 45_000 });
       const config = JSON.parse(execFileSync('docker', ['inspect', '--format', '{{json .HostConfig.LogConfig}}', id], { encoding: 'utf8' }));
       assert.deepEqual(config, { Type: logConfiguration.logDriver, Config: logConfiguration.options });
       await aws('ecs', 'stop-task', '--cluster', 'default', '--task', arn);
@@ -140,14 +126,14 @@ describe('the awslogs log driver on Docker', { skip: requirement('docker') || re
       { 'awslogs-group': GROUP, 'awslogs-stream-prefix': 'restart' });
     const { id } = await runTask('w4-restart');
     const stream = `restart/app/${id}`;
-    await until('some lines shipped', async () => ((await messages(stream).catch(() => [])).length >= 10 ? true : undefined));
+    await eventually(async () => ((await messages(stream).catch(() => [])).length >= 10 ? true : undefined), { what: 'some lines shipped', timeoutMs: 45_000 });
     await berth.kill9();
     await new Promise((r) => setTimeout(r, 0));
     berth = await startBerthProcess({ dataDir: berth.dataDir, args: ['--runtime', 'docker'] });
-    const got = await until(`${N} lines`, async () => {
+    const got = await eventually(async () => {
       const m = await messages(stream);
       return m.length >= N ? m : undefined;
-    }, 60_000);
+    }, { what: `${N} lines`, timeoutMs: 60_000 });
     assert.deepEqual(got, Array.from({ length: N }, (_, i) => `line-${i}`));
   });
 });

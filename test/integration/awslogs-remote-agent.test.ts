@@ -16,6 +16,7 @@ import { awsCli } from '../support/aws-cli.js';
 import { removeDataDir, repoRoot, startBerthProcess, type BerthProcess } from '../support/berth-process.js';
 import { stopAllTasks } from '../support/stop-everything.js';
 import { ensureTestImage, TEST_IMAGE } from '../support/test-image.js';
+import { eventually } from '../support/eventually.js';
 
 const creds = { accessKeyId: 'AKIDAWSLOGSW4', secretAccessKey: `awslogs-${randomBytes(8).toString('hex')}` };
 const SUFFIX = randomBytes(4).toString('hex');
@@ -40,21 +41,6 @@ function startAgentProcess(server: string, stateDir: string, runtime: 'docker' |
     });
     child.once('exit', (code) => reject(new Error(`agent exited with ${code}:\n${out}`)));
   });
-}
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 45_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < end) {
-    try {
-      const v = await probe();
-      if (v !== undefined) return v;
-    } catch (err) {
-      last = err;
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`timed out: ${what}${last ? ` (${String(last)})` : ''}`);
 }
 
 for (const runtime of ['docker', 'process'] as const) describe(`awslogs from a remote agent (${runtime} runtime) killed and restarted`, { skip: (runtime === 'docker' && requirement('docker')) || requirement('aws-cli') }, () => {
@@ -92,21 +78,21 @@ for (const runtime of ['docker', 'process'] as const) describe(`awslogs from a r
       entryPoint: ['sh', '-c', `i=0; while [ $i -lt ${N} ]; do echo line-$i; i=$((i+1)); sleep 0.03; done; exec sleep 600`],
       logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': GROUP, 'awslogs-stream-prefix': 'ecs', 'awslogs-create-group': 'true' } },
     }]));
-    await until('the agent registered', async () => ((await aws('ecs', 'list-container-instances', '--cluster', CLUSTER)).containerInstanceArns.length > 0 ? true : undefined));
+    await eventually(async () => ((await aws('ecs', 'list-container-instances', '--cluster', CLUSTER)).containerInstanceArns.length > 0 ? true : undefined), { what: 'the agent registered', timeoutMs: 45_000 });
     const arn = (await aws('ecs', 'run-task', '--cluster', CLUSTER, '--task-definition', `w4-remote-${SUFFIX}`)).tasks[0].taskArn as string;
     const stream = `ecs/app/${arn.split('/').pop()}`;
     const messages = async (): Promise<string[]> =>
       (await aws('logs', 'get-log-events', '--log-group-name', GROUP, '--log-stream-name', stream, '--start-from-head')).events.map((e: { message: string }) => e.message);
-    await until('some lines shipped', async () => ((await messages().catch(() => [])).length >= 10 ? true : undefined));
+    await eventually(async () => ((await messages().catch(() => [])).length >= 10 ? true : undefined), { what: 'some lines shipped', timeoutMs: 45_000 });
     agent!.kill('SIGKILL');
     await new Promise((r) => agent!.once('exit', r));
     const before = (await messages()).length;
     assert.ok(before < N, `the restart must fall mid-output (had ${before} of ${N})`);
     agent = await startAgentProcess(server.apiUrl, stateDir, runtime, CLUSTER);
-    const got = await until(`${N} lines`, async () => {
+    const got = await eventually(async () => {
       const m = await messages();
       return m.length >= N ? m : undefined;
-    }, 60_000);
+    }, { what: `${N} lines`, timeoutMs: 60_000 });
     assert.deepEqual(got, Array.from({ length: N }, (_, i) => `line-${i}`));
   });
 });

@@ -14,6 +14,7 @@ import * as elb from '@aws-sdk/client-elastic-load-balancing-v2';
 import { requirement } from '../support/requirements.js';
 import { ensureTestImage, TEST_IMAGE } from '../support/test-image.js';
 import { removeDataDir, startBerthProcess, type BerthProcess } from '../support/berth-process.js';
+import { eventually } from '../support/eventually.js';
 
 const freePort = (): Promise<number> =>
   new Promise((resolve, reject) => {
@@ -24,16 +25,6 @@ const freePort = (): Promise<number> =>
       s.close(() => resolve(port));
     });
   });
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 const skip = requirement('docker');
 const CLUSTER = `crash-${Math.random().toString(36).slice(2, 8)}`;
@@ -91,7 +82,7 @@ describe('a crash-looping revision on real Docker', { skip, timeout: 180_000 }, 
       }),
     );
     const describe = async () => (await client.send(new ecs.DescribeServicesCommand({ cluster: CLUSTER, services: ['crash'] }))).services![0]!;
-    await until('the first deployment to complete', async () => ((await describe()).deployments?.[0]?.rolloutState === 'COMPLETED' ? true : undefined));
+    await eventually(async () => ((await describe()).deployments?.[0]?.rolloutState === 'COMPLETED' ? true : undefined), { what: 'the first deployment to complete', timeoutMs: 60_000 });
 
     await client.send(new ecs.UpdateServiceCommand({ cluster: CLUSTER, service: 'crash', taskDefinition: crashing }));
     const crashTasks = async () => {
@@ -102,10 +93,9 @@ describe('a crash-looping revision on real Docker', { skip, timeout: 180_000 }, 
       const tasks = arns.length ? (await client.send(new ecs.DescribeTasksCommand({ cluster: CLUSTER, tasks: arns }))).tasks ?? [] : [];
       return tasks.filter((t) => t.taskDefinitionArn === crashing).sort((a, b) => a.createdAt!.getTime() - b.createdAt!.getTime());
     };
-    const throttledAt = await until(
-      'the throttle event',
+    const throttledAt = await eventually(
       async () => ((await describe()).events ?? []).find((e) => e.message === '(service crash) is unable to consistently start tasks successfully.'),
-      90_000,
+      { what: 'the throttle event', timeoutMs: 90_000 },
     );
     const atThrottle = await crashTasks();
     assert.equal(atThrottle.length, 3, 'two free failures, the third launch, then the throttle');
@@ -116,7 +106,7 @@ describe('a crash-looping revision on real Docker', { skip, timeout: 180_000 }, 
     const deployment = (await describe()).deployments!.find((d) => d.taskDefinition === crashing)!;
     assert.equal(deployment.failedTasks, 3, 'tasks that ran and exited count as failed');
     // The 4th launch waits out the backoff (10 s after the 3rd failure).
-    const fourth = await until('the launch after the backoff', async () => (await crashTasks())[3], 60_000);
+    const fourth = await eventually(async () => (await crashTasks())[3], { what: 'the launch after the backoff', timeoutMs: 60_000 });
     const third = atThrottle[2]!;
     assert.ok(fourth.createdAt!.getTime() - third.stoppedAt!.getTime() >= 9_500, `waited ${fourth.createdAt!.getTime() - third.stoppedAt!.getTime()} ms`);
     assert.ok(throttledAt.createdAt!.getTime() <= fourth.createdAt!.getTime());
@@ -125,14 +115,13 @@ describe('a crash-looping revision on real Docker', { skip, timeout: 180_000 }, 
     await client.send(
       new ecs.UpdateServiceCommand({ cluster: CLUSTER, service: 'crash', deploymentConfiguration: { deploymentCircuitBreaker: { enable: true, rollback: true }, maximumPercent: 200, minimumHealthyPercent: 100 } }),
     );
-    const rolledBack = await until(
-      'the rollback to complete',
+    const rolledBack = await eventually(
       async () => {
         const s = await describe();
         const primary = s.deployments?.find((d) => d.status === 'PRIMARY');
         return primary?.taskDefinition === good && primary.rolloutState === 'COMPLETED' ? s : undefined;
       },
-      90_000,
+      { what: 'the rollback to complete', timeoutMs: 90_000 },
     );
     assert.equal(rolledBack.taskDefinition, good);
     const texts = (rolledBack.events ?? []).map((e) => e.message!);

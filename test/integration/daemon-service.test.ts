@@ -24,25 +24,11 @@ import { startServiceController, type ServiceController } from '../../src/contro
 import { systemClock } from '../../src/platform/clock.js';
 import { systemRandom } from '../../src/platform/random.js';
 import { startControlPlane, startTestAgent, tempStateDir, type TestControlPlane } from './agent-harness.js';
+import { eventually } from '../support/eventually.js';
 
 const SERVICE = 'daemon';
 // A process that runs until told to stop.
 const SLEEPER = [process.execPath, '-e', "process.on('SIGTERM', () => process.exit(0)); setInterval(() => {}, 1 << 30);"];
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await probe();
-      if (v !== undefined) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 describe('a DAEMON service on three agents', { timeout: 120_000 }, () => {
   let cp: TestControlPlane;
@@ -62,7 +48,7 @@ describe('a DAEMON service on three agents', { timeout: 120_000 }, () => {
   const service = async () => (await cp.ecs.send(new DescribeServicesCommand({ cluster: cp.cluster, services: [SERVICE] }))).services![0]!;
   /** Resolves when exactly one RUNNING task of `family:revision` is on each of `instances` and nothing else runs. */
   const oneEach = (instances: string[], revision: number) =>
-    until(`one task of revision ${revision} on each of ${instances.length} instances`, async () => {
+    eventually(async () => {
       const ts = await tasks();
       const ok =
         ts.length === instances.length &&
@@ -70,7 +56,7 @@ describe('a DAEMON service on three agents', { timeout: 120_000 }, () => {
         new Set(ts.map((t) => t.containerInstanceArn)).size === instances.length &&
         instances.every((i) => ts.some((t) => t.containerInstanceArn === i));
       return ok ? ts : undefined;
-    });
+    }, { what: `one task of revision ${revision} on each of ${instances.length} instances`, timeoutMs: 30_000, intervalMs: 200 });
 
   before(async () => {
     cp = await startControlPlane();
@@ -93,10 +79,9 @@ describe('a DAEMON service on three agents', { timeout: 120_000 }, () => {
     if (cp) {
       await cp.ecs.send(new DeleteServiceCommand({ cluster: cp.cluster, service: SERVICE, force: true })).catch(() => undefined);
       // Every process this test started ends before the agents go: no task of the cluster may be left running.
-      await until(
-        'every task stopped',
+      await eventually(
         async () => ([...(await tasks('RUNNING')), ...(await tasks('STOPPED'))].every((t) => t.lastStatus === 'STOPPED') ? true : undefined),
-        30_000,
+        { what: 'every task stopped', timeoutMs: 30_000, intervalMs: 200 },
       ).catch((err) => console.log(String(err)));
     }
     await controller?.stop();
@@ -119,15 +104,15 @@ describe('a DAEMON service on three agents', { timeout: 120_000 }, () => {
 
     const third = await startAgentOn('127.0.0.4');
     await oneEach(agents.map((a) => a.containerInstanceArn), 1);
-    await until('desiredCount 3', async () => ((await service()).desiredCount === 3 ? true : undefined));
+    await eventually(async () => ((await service()).desiredCount === 3 ? true : undefined), { what: 'desiredCount 3', timeoutMs: 30_000, intervalMs: 200 });
 
     await cp.ecs.send(new UpdateContainerInstancesStateCommand({ cluster: cp.cluster, containerInstances: [agents[1]!.containerInstanceArn], status: 'DRAINING' }));
     const kept = [agents[0]!.containerInstanceArn, third.containerInstanceArn];
     const v1 = await oneEach(kept, 1);
-    await until('desiredCount 2 and steady', async () => {
+    await eventually(async () => {
       const s = await service();
       return s.desiredCount === 2 && s.runningCount === 2 && s.deployments!.length === 1 && s.deployments![0]!.rolloutState === 'COMPLETED' ? true : undefined;
-    });
+    }, { what: 'desiredCount 2 and steady', timeoutMs: 30_000, intervalMs: 200 });
 
     await cp.ecs.send(new UpdateServiceCommand({ cluster: cp.cluster, service: SERVICE, taskDefinition: 'daemon:2', deploymentConfiguration: { minimumHealthyPercent: 50 } }));
     const v2 = await oneEach(kept, 2);
@@ -142,9 +127,9 @@ describe('a DAEMON service on three agents', { timeout: 120_000 }, () => {
     // One instance at a time: the second old task stopped only after the first replacement was running.
     const [first, second] = kept.slice().sort((a, b) => on(old, a).stoppedAt!.getTime() - on(old, b).stoppedAt!.getTime());
     assert.ok(on(old, second!).stoppedAt!.getTime() >= on(v2, first!).startedAt!.getTime(), 'the second instance was stopped before the first replacement ran');
-    await until('the deployment completes', async () => {
+    await eventually(async () => {
       const s = await service();
       return s.deployments!.length === 1 && s.deployments![0]!.rolloutState === 'COMPLETED' && s.desiredCount === 2 ? true : undefined;
-    });
+    }, { what: 'the deployment completes', timeoutMs: 30_000, intervalMs: 200 });
   });
 });

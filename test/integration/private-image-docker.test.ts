@@ -23,16 +23,7 @@ import { awsCli } from '../support/aws-cli.js';
 import { ensureTestImage, TEST_IMAGE } from '../support/test-image.js';
 import { removeDataDir, startBerthProcess, type BerthProcess } from '../support/berth-process.js';
 import { startBasicAuthRegistry, type BasicAuthRegistry } from '../support/basic-auth-registry.js';
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 45_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`timed out: ${what}`);
-}
+import { eventually } from '../support/eventually.js';
 
 const containersOf = (taskArn: string): string[] =>
   execFileSync('docker', ['ps', '-aq', '--filter', `label=com.berth.task-arn=${taskArn}`], { encoding: 'utf8' }).split('\n').filter(Boolean);
@@ -51,12 +42,12 @@ describe('private images with repositoryCredentials', { skip: requirement('docke
     const r = await ecs.send(new RunTaskCommand({ taskDefinition: family }));
     const arn = r.tasks![0]!.taskArn!;
     taskArns.push(arn);
-    return until(`${family} ${status}`, async () => {
+    return eventually(async () => {
       const d = await ecs.send(new DescribeTasksCommand({ tasks: [arn] }));
       answers.push(JSON.stringify(d));
       const t = d.tasks![0]!;
       return t.lastStatus === status || t.lastStatus === 'STOPPED' ? t : undefined;
-    });
+    }, { what: `${family} ${status}`, timeoutMs: 45_000 });
   };
   const register = (family: string, credentialsParameter?: string) =>
     ecs.send(new RegisterTaskDefinitionCommand({
@@ -100,10 +91,10 @@ describe('private images with repositoryCredentials', { skip: requirement('docke
     assert.equal(t.stopCode, 'TaskFailedToStart');
     assert.match(t.stoppedReason!, /^CannotPullContainerError: Error response from daemon: .*(unauthorized|authentication required)/);
     await ecs.send(new CreateServiceCommand({ serviceName: 'w1-private', taskDefinition: 'w1-wrong', desiredCount: 1 }));
-    const s = await until('the pull failure in the service events', async () => {
+    const s = await eventually(async () => {
       const d = (await ecs.send(new DescribeServicesCommand({ services: ['w1-private'] }))).services![0]!;
       return d.events?.some((e) => /failed to start: CannotPullContainerError: Error response from daemon: /.test(e.message ?? '')) ? d : undefined;
-    });
+    }, { what: 'the pull failure in the service events', timeoutMs: 45_000 });
     answers.push(JSON.stringify(s));
     await ecs.send(new UpdateServiceCommand({ service: 'w1-private', desiredCount: 0 }));
   });

@@ -18,6 +18,7 @@ import { removeDataDir, startBerthProcess, type BerthProcess } from '../support/
 import { startLoad } from '../support/load-loop.js';
 import { containersOfInstance, instanceIdOf, removeContainersOfInstance } from '../support/own-containers.js';
 import { stopAllTasks } from '../support/stop-everything.js';
+import { eventually } from '../support/eventually.js';
 
 const freePort = (): Promise<number> =>
   new Promise((resolve, reject) => {
@@ -136,26 +137,17 @@ describe('the seed workflow with the AWS CLI and real containers', { skip }, () 
     // docker kill one container under load: zero failed requests, and the service heals: a new task,
     // on a new host port, becomes healthy in the target group while the killed one's target goes.
     const tgHealth = async () => (await aws('elbv2', 'describe-target-health', '--target-group-arn', tg.TargetGroupArn)).TargetHealthDescriptions as any[];
-    const until = async <T>(what: string, probe: () => Promise<T | undefined>, ms = 90_000): Promise<T> => {
-      const end = Date.now() + ms;
-      for (;;) {
-        const v = await probe();
-        if (v !== undefined) return v;
-        if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-        await new Promise((r) => setTimeout(r, 500));
-      }
-    };
     const kill = startLoad(url, { concurrency: 4, maxMs: 120_000 });
-    await until('the load to run', async () => (kill.snapshot().total > 20 ? true : undefined));
+    await eventually(async () => (kill.snapshot().total > 20 ? true : undefined), { what: 'the load to run', timeoutMs: 90_000, intervalMs: 500 });
     const killedPort = newPorts[0]!;
     const victim = containers().find((l) => l.includes(`:${killedPort}->80/tcp`))!.split(' ')[0]!;
     execFileSync('docker', ['kill', victim], { stdio: 'ignore' });
-    const healed = await until('a replacement healthy on a new port', async () => {
+    const healed = await eventually(async () => {
       const h = await tgHealth();
       const healthy = h.filter((x) => x.TargetHealth.State === 'healthy').map((x) => x.Target.Port as number);
       const fresh = healthy.filter((p) => !newPorts.includes(p) && !firstPorts.includes(p));
       return healthy.length === 2 && fresh.length === 1 && !h.some((x) => x.Target.Port === killedPort) ? h : undefined;
-    });
+    }, { what: 'a replacement healthy on a new port', timeoutMs: 90_000, intervalMs: 500 });
     await aws('ecs', 'wait', 'services-stable', '--services', 'seed-web');
     const killed = await kill.stop();
     assert.equal(killed.total - killed.ok, 0, `failed requests around docker kill: ${JSON.stringify([...killed.failures])}`);
@@ -168,18 +160,18 @@ describe('the seed workflow with the AWS CLI and real containers', { skip }, () 
     // StopTask on a task behind the target group, under POST load (which nothing retries): it is
     // deregistered and drained before its container stops, so no request fails.
     const post = startLoad(url, { concurrency: 4, maxMs: 120_000, method: 'POST' });
-    await until('the POST load to run', async () => (post.snapshot().total > 20 ? true : undefined));
+    await eventually(async () => (post.snapshot().total > 20 ? true : undefined), { what: 'the POST load to run', timeoutMs: 90_000, intervalMs: 500 });
     const stopPort = healedPorts[0]!;
     const tasks = (await aws('ecs', 'describe-tasks', '--tasks', ...(await aws('ecs', 'list-tasks', '--service-name', 'seed-web')).taskArns)).tasks as any[];
     const target = tasks.find((t) => t.containers[0].networkBindings?.some((b: any) => b.hostPort === stopPort))!;
     const stopped = (await aws('ecs', 'stop-task', '--task', target.taskArn, '--reason', 'seed test')).task;
     assert.equal(stopped.lastStatus, 'DEACTIVATING', 'deregistered first, not killed');
-    await until('the stopped task to be STOPPED and a replacement healthy', async () => {
+    await eventually(async () => {
       const t = (await aws('ecs', 'describe-tasks', '--tasks', target.taskArn)).tasks[0];
       const h = await tgHealth();
       const healthy = h.filter((x) => x.TargetHealth.State === 'healthy');
       return t.lastStatus === 'STOPPED' && healthy.length === 2 && !h.some((x) => x.Target.Port === stopPort) ? t : undefined;
-    });
+    }, { what: 'the stopped task to be STOPPED and a replacement healthy', timeoutMs: 90_000, intervalMs: 500 });
     const posted = await post.stop();
     assert.equal(posted.total - posted.ok, 0, `failed POSTs around StopTask: ${JSON.stringify([...posted.failures])}`);
     assert.ok(posted.total > 50, `POST load ran through the stop (${posted.total} requests)`);

@@ -16,24 +16,10 @@ import { awsCli } from '../support/aws-cli.js';
 import { ensureTestImage, TEST_IMAGE } from '../support/test-image.js';
 import { removeDataDir, startBerthProcess, type BerthProcess } from '../support/berth-process.js';
 import { berthCli } from './cli-harness.js';
+import { eventually } from '../support/eventually.js';
 
 const TOKEN = `tok-${randomBytes(8).toString('hex')}`;
 const DB_PASSWORD = `dbpw-${randomBytes(8).toString('hex')}`;
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 45_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  let last: unknown;
-  while (Date.now() < end) {
-    try {
-      const v = await probe();
-      if (v !== undefined) return v;
-    } catch (err) {
-      last = err;
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  throw new Error(`timed out: ${what}${last ? ` (${String(last)})` : ''}`);
-}
 
 const containersOf = (taskArn: string): string[] =>
   execFileSync('docker', ['ps', '-aq', '--filter', `label=com.berth.task-arn=${taskArn}`], { encoding: 'utf8' }).split('\n').filter(Boolean);
@@ -91,20 +77,20 @@ describe('task secrets on Docker', { skip: requirement('docker') || requirement(
     const arn = r.tasks![0]!.taskArn!;
     taskArns.push(arn);
     answers.push(JSON.stringify(r));
-    await until('the task RUNNING', async () => ((await describeTask(arn)).lastStatus === 'RUNNING' ? true : undefined));
-    const logs = await until('the env in berth logs', async () => {
+    await eventually(async () => ((await describeTask(arn)).lastStatus === 'RUNNING' ? true : undefined), { what: 'the task RUNNING', timeoutMs: 45_000 });
+    const logs = await eventually(async () => {
       const out = await berthCli(berth.apiUrl, ['logs', arn.split('/').pop()!, '--tail', '100']);
       return out.stdout.includes('DB_PASSWORD=') ? out.stdout : undefined;
-    });
+    }, { what: 'the env in berth logs', timeoutMs: 45_000 });
     assert.match(logs, new RegExp(`^TOKEN=${TOKEN}$`, 'm'));
     assert.match(logs, new RegExp(`^DB_PASSWORD=${DB_PASSWORD}$`, 'm'));
     assert.match(logs, /^PLAIN=visible$/m);
     // The same lines through the awslogs driver, read back as a user would: aws logs get-log-events on prefix/container/task-id.
-    const shipped = await until('the env in CloudWatch Logs', async () => {
+    const shipped = await eventually(async () => {
       const out = await aws('logs', 'get-log-events', '--log-group-name', '/w1/env', '--log-stream-name', `w1/app/${arn.split('/').pop()!}`, '--start-from-head');
       const text = (out.events as { message: string }[]).map((e) => e.message).join('\n');
       return text.includes('DB_PASSWORD=') ? text : undefined;
-    });
+    }, { what: 'the env in CloudWatch Logs', timeoutMs: 45_000 });
     assert.match(shipped, new RegExp(`^TOKEN=${TOKEN}$`, 'm'));
     assert.match(shipped, new RegExp(`^DB_PASSWORD=${DB_PASSWORD}$`, 'm'));
     const td = await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: 'w1-env' }));
@@ -118,10 +104,10 @@ describe('task secrets on Docker', { skip: requirement('docker') || requirement(
       JSON.stringify([{ name: 'app', image: TEST_IMAGE, memory: 32, secrets: [{ name: 'GONE', valueFrom: '/w1/absent' }] }]));
     const arn = (await ecs.send(new RunTaskCommand({ taskDefinition: 'w1-missing' }))).tasks![0]!.taskArn!;
     taskArns.push(arn);
-    const t = await until('the task STOPPED', async () => {
+    const t = await eventually(async () => {
       const d = await describeTask(arn);
       return d.lastStatus === 'STOPPED' ? d : undefined;
-    });
+    }, { what: 'the task STOPPED', timeoutMs: 45_000 });
     assert.equal(t.stopCode, 'TaskFailedToStart');
     assert.match(t.stoppedReason!, /^ResourceInitializationError: unable to pull secrets or registry auth: .*invalid parameters: \/w1\/absent$/);
     assert.equal(t.startedAt, undefined);
@@ -133,13 +119,13 @@ describe('task secrets on Docker', { skip: requirement('docker') || requirement(
       serviceName: 'w1-svc', taskDefinition: 'w1-missing', desiredCount: 1,
       deploymentConfiguration: { deploymentCircuitBreaker: { enable: true, rollback: false } },
     }));
-    const svc = await until('the failed start in the service events', async () => {
+    const svc = await eventually(async () => {
       const s = (await ecs.send(new DescribeServicesCommand({ services: ['w1-svc'] }))).services![0]!;
       return s.events?.some((e) => /\(task [0-9a-f]+\) failed to start: ResourceInitializationError: unable to pull secrets or registry auth: /.test(e.message ?? '')) &&
         (s.deployments?.[0]?.failedTasks ?? 0) >= 1
         ? s
         : undefined;
-    });
+    }, { what: 'the failed start in the service events', timeoutMs: 45_000 });
     answers.push(JSON.stringify(svc));
     await ecs.send(new UpdateServiceCommand({ service: 'w1-svc', desiredCount: 0 }));
   });

@@ -26,19 +26,10 @@ import { awsCli } from '../support/aws-cli.js';
 import { rejectsWith } from '../support/ecs-sdk-server.js';
 import { ensureTestImage } from '../support/test-image.js';
 import { removeClusterContainers, startControlPlane, startTestAgent, tempStateDir, type TestControlPlane } from './agent-harness.js';
+import { eventually } from '../support/eventually.js';
 
 const docker = new Docker();
 const wait = { maxWaitTime: 40, minDelay: 1, maxDelay: 1 };
-
-async function until<T>(what: string, probe: () => Promise<T | undefined>, timeoutMs = 30_000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await probe();
-    if (v !== undefined) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 async function register(cp: TestControlPlane, family: string, containers: ContainerDefinition[], volumes: Volume[] = []): Promise<void> {
   await cp.ecs.send(new RegisterTaskDefinitionCommand({ family, containerDefinitions: containers, volumes }));
@@ -100,7 +91,7 @@ describe('volumes and container options through the agent on Docker', { skip: re
     assert.equal((await volumesOfTask()).length, 1);
     await cp.ecs.send(new StopTaskCommand({ cluster: cp.cluster, task: arn }));
     await waitUntilTasksStopped({ client: cp.ecs, ...wait }, { cluster: cp.cluster, tasks: [arn] });
-    await until('the task volume to go', async () => ((await volumesOfTask()).length === 0 ? true : undefined));
+    await eventually(async () => ((await volumesOfTask()).length === 0 ? true : undefined), { what: 'the task volume to go', timeoutMs: 30_000, intervalMs: 200 });
   });
 
   test('without --allow-privileged: privileged and a Docker socket mount stop before start, naming the field', async () => {

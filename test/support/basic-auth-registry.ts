@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { randomBytes } from 'node:crypto';
 import { freePort } from '../../src/platform/free-port.js';
+import { eventually } from './eventually.js';
 
 const run = promisify(execFile);
 
@@ -24,15 +25,6 @@ export interface BasicAuthRegistry {
   /** Removes a local tag (a pulled image) if it is there. */
   removeLocal(reference: string): Promise<void>;
   close(): Promise<void>;
-}
-
-async function waitUntil(check: () => Promise<boolean>, what: string, timeoutMs = 15_000): Promise<void> {
-  const until = Date.now() + timeoutMs;
-  while (Date.now() < until) {
-    if (await check().catch(() => false)) return;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`timed out waiting for ${what}`);
 }
 
 export async function startBasicAuthRegistry(): Promise<BasicAuthRegistry> {
@@ -68,7 +60,9 @@ export async function startBasicAuthRegistry(): Promise<BasicAuthRegistry> {
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   try {
     // Up once /v2/ asks for credentials.
-    await waitUntil(async () => (await fetch(`http://${address}/v2/`)).status === 401, `docker-registry on ${address}:\n${out}`);
+    await eventually(async () => ((await fetch(`http://${address}/v2/`)).status === 401 ? true : undefined), {
+      what: `docker-registry on ${address}:\n${out}`, timeoutMs: 15_000, intervalMs: 100,
+    });
   } catch (err) {
     child.kill('SIGKILL');
     throw err;
