@@ -1,8 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { MemoryStore } from '../../store/memory-store.js';
-import { AwsError } from '../../domain/aws-error.js';
-import type { RequestContext } from '../api/operation.js';
+import { handlerCaller, rejects, requestContext } from '../api/handler-test-kit.js';
 import { createLogsHandlers } from './logs-handlers.js';
 
 const DAY = 86_400_000;
@@ -11,18 +10,8 @@ function kit() {
   const store = new MemoryStore();
   let now = 1_700_000_000_000;
   const h = createLogsHandlers({ store });
-  const ctx = (): RequestContext => ({ requestId: 'r', region: 'us-east-1', accountId: '123456789012', now, sourceIp: '127.0.0.1' });
-  const call = (op: string, input: object) => (h[op] as (i: object, c: RequestContext) => Promise<Record<string, unknown>>)(input, ctx());
+  const call = handlerCaller(h, () => requestContext(now));
   return { store, call, now: () => now, advance: (ms: number) => (now += ms) };
-}
-
-async function rejects(p: Promise<unknown>, code: string, message?: RegExp) {
-  await assert.rejects(p, (err: unknown) => {
-    assert.ok(err instanceof AwsError, String(err));
-    assert.equal(err.code, code, err.message);
-    if (message) assert.match(err.message, message);
-    return true;
-  });
 }
 
 const messages = (r: Record<string, unknown>) => (r.events as { message: string }[]).map((e) => e.message);

@@ -4,26 +4,15 @@ import { randomBytes } from 'node:crypto';
 import { MemoryStore } from '../../store/memory-store.js';
 import { seededRandom } from '../../platform/random.js';
 import { sealedBoxFromKey } from '../../platform/sealed-box.js';
-import { AwsError } from '../../domain/aws-error.js';
-import type { RequestContext } from '../api/operation.js';
+import { handlerCaller, rejects, requestContext } from '../api/handler-test-kit.js';
 import { createSecretsManagerHandlers } from './secrets-manager-handlers.js';
 
 function kit() {
   const store = new MemoryStore();
   let now = 1_700_000_000_000;
   const h = createSecretsManagerHandlers({ store, random: seededRandom(7), sealedBox: sealedBoxFromKey(randomBytes(32)) });
-  const ctx = (): RequestContext => ({ requestId: 'r', region: 'us-east-1', accountId: '123456789012', now, sourceIp: '127.0.0.1' });
-  const call = (op: string, input: object) => (h[op] as (i: object, c: RequestContext) => Promise<Record<string, unknown>>)(input, ctx());
+  const call = handlerCaller(h, () => requestContext(now));
   return { store, call, advance: (ms: number) => (now += ms) };
-}
-
-async function rejects(p: Promise<unknown>, code: string, message?: RegExp) {
-  await assert.rejects(p, (err: unknown) => {
-    assert.ok(err instanceof AwsError, String(err));
-    assert.equal(err.code, code, err.message);
-    if (message) assert.match(err.message, message);
-    return true;
-  });
 }
 
 test('create, read by name, full ARN and partial ARN; the value is sealed in the store', async () => {

@@ -4,27 +4,15 @@ import { randomBytes } from 'node:crypto';
 import { MemoryStore } from '../../store/memory-store.js';
 import { ManualClock } from '../../platform/clock.js';
 import { sealedBoxFromKey } from '../../platform/sealed-box.js';
-import { AwsError } from '../../domain/aws-error.js';
-import type { RequestContext } from '../api/operation.js';
+import { handlerCaller, rejects, requestContext } from '../api/handler-test-kit.js';
 import { createSsmHandlers } from './ssm-handlers.js';
 
 function kit() {
   const store = new MemoryStore();
   const clock = new ManualClock(1_700_000_000_000);
   const h = createSsmHandlers({ store, sealedBox: sealedBoxFromKey(randomBytes(32)) });
-  const ctx = (region = 'us-east-1'): RequestContext => ({ requestId: 'r', region, accountId: '123456789012', now: clock.now(), sourceIp: '127.0.0.1' });
-  // eslint-disable-next-line @typescript-eslint/no-unsafe-return -- handlers are typed by their input here
-  const call = (op: string, input: object, region?: string) => (h[op] as (i: object, c: RequestContext) => Promise<Record<string, unknown>>)(input, ctx(region));
+  const call = handlerCaller(h, (region) => requestContext(clock.now(), region));
   return { store, call };
-}
-
-async function rejects(p: Promise<unknown>, code: string, message?: RegExp) {
-  await assert.rejects(p, (err: unknown) => {
-    assert.ok(err instanceof AwsError, String(err));
-    assert.equal(err.code, code, err.message);
-    if (message) assert.match(err.message, message);
-    return true;
-  });
 }
 
 test('put, overwrite and read back by version; history keeps every version', async () => {
