@@ -6,14 +6,15 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { requirement } from '../support/requirements.js';
 import { awsCli } from '../support/aws-cli.js';
-import { removeDataDir, repoRoot, startBerthProcess, type BerthProcess } from '../support/berth-process.js';
+import { removeDataDir, startBerthProcess, type BerthProcess } from '../support/berth-process.js';
+import { startAgentProcess } from '../support/agent-process.js';
 import { stopAllTasks } from '../support/stop-everything.js';
 import { ensureTestImage, TEST_IMAGE } from '../support/test-image.js';
 import { eventually } from '../support/eventually.js';
@@ -21,27 +22,9 @@ import { eventually } from '../support/eventually.js';
 const creds = { accessKeyId: 'AKIDAWSLOGSW4', secretAccessKey: `awslogs-${randomBytes(8).toString('hex')}` };
 const SUFFIX = randomBytes(4).toString('hex');
 
-function startAgentProcess(server: string, stateDir: string, runtime: 'docker' | 'process', cluster: string): Promise<ChildProcess> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', join(repoRoot, 'src/cli/main.ts'), 'agent', '--server', server, '--advertise-ip', '127.0.0.2', '--cluster', cluster,
-      '--state-dir', stateDir, '--runtime', runtime, '--log-level', 'warn', '--access-key-id', creds.accessKeyId],
-    { cwd: repoRoot, env: { ...process.env, NODE_OPTIONS: '', BERTH_SECRET_ACCESS_KEY: creds.secretAccessKey }, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let out = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (out += d));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`agent did not start:\n${out}`)), 30_000);
-    child.stdout!.on('data', () => {
-      if (out.includes('Berth agent is up')) {
-        clearTimeout(timer);
-        resolve(child);
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`agent exited with ${code}:\n${out}`)));
-  });
-}
+const startAgent = (server: string, stateDir: string, runtime: 'docker' | 'process', cluster: string): Promise<ChildProcess> =>
+  startAgentProcess(['--server', server, '--advertise-ip', '127.0.0.2', '--cluster', cluster, '--state-dir', stateDir, '--runtime', runtime,
+    '--log-level', 'warn', '--access-key-id', creds.accessKeyId], { BERTH_SECRET_ACCESS_KEY: creds.secretAccessKey });
 
 for (const runtime of ['docker', 'process'] as const) describe(`awslogs from a remote agent (${runtime} runtime) killed and restarted`, { skip: (runtime === 'docker' && requirement('docker')) || requirement('aws-cli') }, () => {
   const CLUSTER = `w4-logs-${runtime}-${SUFFIX}`;
@@ -57,7 +40,7 @@ for (const runtime of ['docker', 'process'] as const) describe(`awslogs from a r
       command: 'server', args: ['--auth', 'sigv4', '--access-key-id', creds.accessKeyId], env: { BERTH_SECRET_ACCESS_KEY: creds.secretAccessKey },
     });
     await aws('ecs', 'create-cluster', '--cluster-name', CLUSTER);
-    agent = await startAgentProcess(server.apiUrl, stateDir, runtime, CLUSTER);
+    agent = await startAgent(server.apiUrl, stateDir, runtime, CLUSTER);
   });
   after(async () => {
     if (server) await stopAllTasks(server.apiUrl, 45_000, creds);
@@ -88,7 +71,7 @@ for (const runtime of ['docker', 'process'] as const) describe(`awslogs from a r
     await new Promise((r) => agent!.once('exit', r));
     const before = (await messages()).length;
     assert.ok(before < N, `the restart must fall mid-output (had ${before} of ${N})`);
-    agent = await startAgentProcess(server.apiUrl, stateDir, runtime, CLUSTER);
+    agent = await startAgent(server.apiUrl, stateDir, runtime, CLUSTER);
     const got = await eventually(async () => {
       const m = await messages();
       return m.length >= N ? m : undefined;

@@ -7,7 +7,7 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -29,6 +29,7 @@ import {
   waitUntilTargetInService,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { removeDataDir, repoRoot, startBerthProcess, type BerthProcess } from '../support/berth-process.js';
+import { startAgentProcess } from '../support/agent-process.js';
 import { stopAllTasks } from '../support/stop-everything.js';
 import { freePort } from '../../src/platform/free-port.js';
 import { signRequest } from '../../src/platform/sigv4.js';
@@ -37,31 +38,6 @@ import { startLoad } from '../support/load-loop.js';
 import { ecsClient, elbv2Client } from '../support/sdk-clients.js';
 
 const creds = { accessKeyId: 'AKIDMULTIHOST', secretAccessKey: 'multi-host-secret' };
-
-function startAgentProcess(server: string, ip: string, stateDir: string): Promise<ChildProcess> {
-  const child = spawn(
-    process.execPath,
-    ['--import', 'tsx', join(repoRoot, 'src/cli/main.ts'), 'agent', '--server', server, '--advertise-ip', ip,
-      '--state-dir', stateDir, '--runtime', 'process', '--log-level', 'warn',
-      '--access-key-id', creds.accessKeyId,
-      '--attribute', `rack=${ip}`, '--reserved-ports-udp', '5353', '--memory-reserve', '512'],
-    // The secret goes in the environment: a command line is readable by every user of the host.
-    { cwd: repoRoot, env: { ...process.env, NODE_OPTIONS: '', BERTH_SECRET_ACCESS_KEY: creds.secretAccessKey }, stdio: ['ignore', 'pipe', 'pipe'] },
-  );
-  let out = '';
-  child.stdout!.on('data', (d) => (out += d));
-  child.stderr!.on('data', (d) => (out += d));
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`agent did not start:\n${out}`)), 30_000);
-    child.stdout!.on('data', () => {
-      if (out.includes('Berth agent is up')) {
-        clearTimeout(timer);
-        resolve(child);
-      }
-    });
-    child.once('exit', (code) => reject(new Error(`agent exited with ${code}:\n${out}`)));
-  });
-}
 
 describe('berth server with two berth agents on 127.0.0.2 and 127.0.0.3', () => {
   let server: BerthProcess;
@@ -103,7 +79,12 @@ describe('berth server with two berth agents on 127.0.0.2 and 127.0.0.3', () => 
     for (const ip of ['127.0.0.2', '127.0.0.3']) {
       const dir = mkdtempSync(join(tmpdir(), 'berth-agent-'));
       dirs.push(dir);
-      agents.push(await startAgentProcess(server.apiUrl, ip, dir));
+      agents.push(await startAgentProcess(
+        ['--server', server.apiUrl, '--advertise-ip', ip, '--state-dir', dir, '--runtime', 'process', '--log-level', 'warn',
+          '--access-key-id', creds.accessKeyId, '--attribute', `rack=${ip}`, '--reserved-ports-udp', '5353', '--memory-reserve', '512'],
+        // The secret goes in the environment: a command line is readable by every user of the host.
+        { BERTH_SECRET_ACCESS_KEY: creds.secretAccessKey },
+      ));
     }
     ecs = ecsClient(server.apiUrl, { credentials: creds });
     const elb = elbv2Client(server.apiUrl, { credentials: creds });
