@@ -8,23 +8,13 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { createServer } from 'node:net';
 import * as ecs from '@aws-sdk/client-ecs';
 import * as elb from '@aws-sdk/client-elastic-load-balancing-v2';
 import { requirement } from '../support/requirements.js';
 import { ensureTestImage, TEST_IMAGE } from '../support/test-image.js';
 import { removeDataDir, startBerthProcess, type BerthProcess } from '../support/berth-process.js';
 import { eventually } from '../support/eventually.js';
-
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
+import { freePort } from '../../src/platform/free-port.js';
 
 const skip = requirement('docker');
 const CLUSTER = `crash-${Math.random().toString(36).slice(2, 8)}`;

@@ -10,7 +10,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { createServer } from 'node:net';
 import { requirement } from '../support/requirements.js';
 import { awsCli } from '../support/aws-cli.js';
 import { ensureTestImage, TEST_IMAGE } from '../support/test-image.js';
@@ -19,16 +18,7 @@ import { startLoad } from '../support/load-loop.js';
 import { containersOfInstance, instanceIdOf, removeContainersOfInstance } from '../support/own-containers.js';
 import { stopAllTasks } from '../support/stop-everything.js';
 import { eventually } from '../support/eventually.js';
-
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
+import { freePort } from '../../src/platform/free-port.js';
 
 const skip = requirement('docker') || requirement('aws-cli');
 
