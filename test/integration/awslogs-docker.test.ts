@@ -16,12 +16,10 @@ import { ensureTestImage, TEST_IMAGE } from '../support/test-image.js';
 import { removeDataDir, startBerthProcess, type BerthProcess } from '../support/berth-process.js';
 import { berthCli } from './cli-harness.js';
 import { eventually } from '../support/eventually.js';
+import { containersOfTask } from '../support/own-containers.js';
 
 const SUFFIX = randomBytes(4).toString('hex');
 const GROUP = `/w4/awslogs-${SUFFIX}`;
-
-const containersOf = (taskArn: string): string[] =>
-  execFileSync('docker', ['ps', '-aq', '--filter', `label=com.berth.task-arn=${taskArn}`], { encoding: 'utf8' }).split('\n').filter(Boolean);
 
 describe('the awslogs log driver on Docker', { skip: requirement('docker') || requirement('aws-cli') }, () => {
   let berth: BerthProcess;
@@ -43,7 +41,7 @@ describe('the awslogs log driver on Docker', { skip: requirement('docker') || re
     berth = await startBerthProcess({ args: ['--runtime', 'docker'] });
   });
   after(async () => {
-    for (const arn of taskArns) for (const id of containersOf(arn)) execFileSync('docker', ['rm', '-f', id], { stdio: 'ignore' });
+    for (const arn of taskArns) for (const id of containersOfTask(arn)) execFileSync('docker', ['rm', '-f', id], { stdio: 'ignore' });
     await berth?.stop();
     if (berth) removeDataDir(berth.dataDir);
   });
@@ -100,7 +98,7 @@ describe('the awslogs log driver on Docker', { skip: requirement('docker') || re
     }, { what: 'the task STOPPED', timeoutMs: 45_000 });
     assert.equal(task.stopCode, 'TaskFailedToStart');
     assert.match(task.stoppedReason, /failed to create Cloudwatch log stream: ResourceNotFoundException: The specified log group does not exist\.$/);
-    assert.deepEqual(containersOf(arn), []);
+    assert.deepEqual(containersOfTask(arn), []);
     assert.match(await awsFails('logs', 'describe-log-streams', '--log-group-name', `${GROUP}-absent`), /ResourceNotFoundException/);
   });
 
@@ -113,7 +111,7 @@ describe('the awslogs log driver on Docker', { skip: requirement('docker') || re
       await aws('ecs', 'register-task-definition', '--family', family, '--container-definitions',
         JSON.stringify([{ name: 'app', image: TEST_IMAGE, memory: 32, command: ['sleep', '600'], logConfiguration }]));
       const { arn } = await runTask(family);
-      const id = await eventually(async () => containersOf(arn)[0], { what: 'its container', timeoutMs: 45_000 });
+      const id = await eventually(async () => containersOfTask(arn)[0], { what: 'its container', timeoutMs: 45_000 });
       const config = JSON.parse(execFileSync('docker', ['inspect', '--format', '{{json .HostConfig.LogConfig}}', id], { encoding: 'utf8' }));
       assert.deepEqual(config, { Type: logConfiguration.logDriver, Config: logConfiguration.options });
       await aws('ecs', 'stop-task', '--cluster', 'default', '--task', arn);

@@ -24,9 +24,7 @@ import { ensureTestImage, TEST_IMAGE } from '../support/test-image.js';
 import { removeDataDir, startBerthProcess, type BerthProcess } from '../support/berth-process.js';
 import { startBasicAuthRegistry, type BasicAuthRegistry } from '../support/basic-auth-registry.js';
 import { eventually } from '../support/eventually.js';
-
-const containersOf = (taskArn: string): string[] =>
-  execFileSync('docker', ['ps', '-aq', '--filter', `label=com.berth.task-arn=${taskArn}`], { encoding: 'utf8' }).split('\n').filter(Boolean);
+import { containersOfTask } from '../support/own-containers.js';
 
 describe('private images with repositoryCredentials', { skip: requirement('docker') || requirement('aws-cli') }, () => {
   let berth: BerthProcess;
@@ -69,7 +67,7 @@ describe('private images with repositoryCredentials', { skip: requirement('docke
     wrongArn = await createSecret('w1/registry-wrong', { username: registry.username, password: 'not-the-password' });
   });
   after(async () => {
-    for (const arn of taskArns) for (const id of containersOf(arn)) execFileSync('docker', ['rm', '-f', id], { stdio: 'ignore' });
+    for (const arn of taskArns) for (const id of containersOfTask(arn)) execFileSync('docker', ['rm', '-f', id], { stdio: 'ignore' });
     await berth?.stop();
     if (berth) removeDataDir(berth.dataDir);
     if (image) await registry.removeLocal(image);
@@ -82,7 +80,7 @@ describe('private images with repositoryCredentials', { skip: requirement('docke
     const t = await runAndWait('w1-nocreds', 'STOPPED');
     assert.equal(t.stopCode, 'TaskFailedToStart');
     assert.match(t.stoppedReason!, /^CannotPullContainerError: Error response from daemon: .*no basic auth credentials/);
-    assert.deepEqual(containersOf(t.taskArn!), []);
+    assert.deepEqual(containersOfTask(t.taskArn!), []);
   });
 
   test('with wrong credentials: CannotPullContainerError, and the service event says it', async () => {
@@ -104,8 +102,8 @@ describe('private images with repositoryCredentials', { skip: requirement('docke
     const t = await runAndWait('w1-private', 'RUNNING');
     assert.equal(t.lastStatus, 'RUNNING', t.stoppedReason);
     assert.ok(t.pullStartedAt && t.pullStoppedAt);
-    assert.equal(containersOf(t.taskArn!).length, 1);
-    const inspected = JSON.parse(execFileSync('docker', ['inspect', containersOf(t.taskArn!)[0]!], { encoding: 'utf8' }))[0];
+    assert.equal(containersOfTask(t.taskArn!).length, 1);
+    const inspected = JSON.parse(execFileSync('docker', ['inspect', containersOfTask(t.taskArn!)[0]!], { encoding: 'utf8' }))[0];
     assert.equal(inspected.Config.Image, image);
     assert.match(berth.output(), /pulling .* with repositoryCredentials/);
   });

@@ -17,12 +17,10 @@ import { ensureTestImage, TEST_IMAGE } from '../support/test-image.js';
 import { removeDataDir, startBerthProcess, type BerthProcess } from '../support/berth-process.js';
 import { berthCli } from './cli-harness.js';
 import { eventually } from '../support/eventually.js';
+import { containersOfTask } from '../support/own-containers.js';
 
 const TOKEN = `tok-${randomBytes(8).toString('hex')}`;
 const DB_PASSWORD = `dbpw-${randomBytes(8).toString('hex')}`;
-
-const containersOf = (taskArn: string): string[] =>
-  execFileSync('docker', ['ps', '-aq', '--filter', `label=com.berth.task-arn=${taskArn}`], { encoding: 'utf8' }).split('\n').filter(Boolean);
 
 describe('task secrets on Docker', { skip: requirement('docker') || requirement('aws-cli') }, () => {
   let berth: BerthProcess;
@@ -46,7 +44,7 @@ describe('task secrets on Docker', { skip: requirement('docker') || requirement(
     dbArn = (await aws('secretsmanager', 'create-secret', '--name', 'w1/db', '--secret-string', JSON.stringify({ username: 'admin', password: DB_PASSWORD }))).ARN;
   });
   after(async () => {
-    for (const arn of taskArns) for (const id of containersOf(arn)) execFileSync('docker', ['rm', '-f', id], { stdio: 'ignore' });
+    for (const arn of taskArns) for (const id of containersOfTask(arn)) execFileSync('docker', ['rm', '-f', id], { stdio: 'ignore' });
     await berth?.stop();
     if (berth) removeDataDir(berth.dataDir);
   });
@@ -111,7 +109,7 @@ describe('task secrets on Docker', { skip: requirement('docker') || requirement(
     assert.equal(t.stopCode, 'TaskFailedToStart');
     assert.match(t.stoppedReason!, /^ResourceInitializationError: unable to pull secrets or registry auth: .*invalid parameters: \/w1\/absent$/);
     assert.equal(t.startedAt, undefined);
-    assert.deepEqual(containersOf(arn), [], 'no container was ever created');
+    assert.deepEqual(containersOfTask(arn), [], 'no container was ever created');
   });
 
   test('in a service: the event tells the reason and the circuit breaker counts the failed task', async () => {

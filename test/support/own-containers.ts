@@ -31,3 +31,8 @@ export function removeContainersOfInstance(instanceId: string): void {
   const ids = containersOfInstance(instanceId, { all: true }).map((l) => l.split(' ')[0]!);
   if (ids.length > 0) execFileSync('docker', ['rm', '-f', ...ids], { stdio: 'ignore' });
 }
+
+/** The ids of every container (running or not) of one task: a task ARN is this Berth's alone. */
+export function containersOfTask(taskArn: string): string[] {
+  return execFileSync('docker', ['ps', '-aq', '--filter', `label=com.berth.task-arn=${taskArn}`], { encoding: 'utf8' }).split('\n').filter(Boolean);
+}
