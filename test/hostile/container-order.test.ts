@@ -13,6 +13,7 @@ import { ECSClient, ListTaskDefinitionsCommand, RegisterTaskDefinitionCommand, t
 import { startBerth, type RunningBerth } from '../../src/main/up.js';
 import { parseUpConfig } from '../../src/main/config.js';
 import { silentLogger } from '../../src/platform/logger.js';
+import { ecsClient } from '../support/sdk-clients.js';
 
 describe('hostile dependsOn is refused at RegisterTaskDefinition', () => {
   let dataDir: string;
@@ -22,7 +23,7 @@ describe('hostile dependsOn is refused at RegisterTaskDefinition', () => {
   before(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'berth-hostile-order-'));
     berth = await startBerth(parseUpConfig(['--data-dir', dataDir, '--api-port', '0', '--no-demo'], {}), silentLogger, { withAgent: false });
-    ecs = new ECSClient({ endpoint: berth.apiUrl, region: 'us-east-1', credentials: { accessKeyId: 'berth', secretAccessKey: 'berth' }, maxAttempts: 1 });
+    ecs = ecsClient(berth.apiUrl, { region: 'us-east-1', credentials: { accessKeyId: 'berth', secretAccessKey: 'berth' }, maxAttempts: 1 });
   });
   after(async () => {
     ecs?.destroy();

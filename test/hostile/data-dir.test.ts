@@ -13,9 +13,10 @@ import { CreateClusterCommand, DescribeClustersCommand, DescribeTasksCommand, EC
 import { repoRoot, startBerthProcess, type BerthProcess } from '../support/berth-process.js';
 import { berthCli } from '../integration/cli-harness.js';
 import { parseNofile } from '../../src/main/fd-limit.js';
+import { ecsClient } from '../support/sdk-clients.js';
 
 const client = (endpoint: string) =>
-  new ECSClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' }, maxAttempts: 1 });
+  ecsClient(endpoint, { region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' }, maxAttempts: 1 });
 const up = (dataDir: string): Promise<BerthProcess> => startBerthProcess({ dataDir, args: ['--runtime', 'process'] });
 const suffix = Math.random().toString(36).slice(2, 8);
 

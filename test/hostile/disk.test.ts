@@ -16,9 +16,10 @@ import { startBerth, type RunningBerth } from '../../src/main/up.js';
 import { silentLogger } from '../../src/platform/logger.js';
 import type { HealthReport } from '../../src/control-plane/api/health-route.js';
 import { eventually } from '../support/eventually.js';
+import { ecsClient } from '../support/sdk-clients.js';
 
 const client = (endpoint: string) =>
-  new ECSClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' }, maxAttempts: 1 });
+  ecsClient(endpoint, { region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' }, maxAttempts: 1 });
 
 const server = (dataDir: string): Promise<RunningBerth> =>
   startBerth({ ...parseUpConfig(['--data-dir', dataDir, '--api-port', '0', '--no-demo'], {}), demo: false }, silentLogger, { withAgent: false });

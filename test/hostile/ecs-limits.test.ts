@@ -15,6 +15,7 @@ import { startBerth, type RunningBerth } from '../../src/main/up.js';
 import { parseUpConfig } from '../../src/main/config.js';
 import { silentLogger } from '../../src/platform/logger.js';
 import { defaultNetwork } from '../../src/domain/ec2/default-network.js';
+import { ecsClient } from '../support/sdk-clients.js';
 
 const QUOTA_FLAGS = ['--max-services-per-cluster', '3'];
 
@@ -25,7 +26,7 @@ describe('hostile ECS input is refused, fast, with ECS errors', () => {
   const cluster = `limits-${Math.random().toString(36).slice(2, 8)}`;
   const start = async () => {
     berth = await startBerth(parseUpConfig(['--data-dir', dataDir, '--api-port', '0', '--no-demo', ...QUOTA_FLAGS], {}), silentLogger, { withAgent: false });
-    ecs = new ECSClient({ endpoint: berth.apiUrl, region: 'us-east-1', credentials: { accessKeyId: 'berth', secretAccessKey: 'berth' }, maxAttempts: 1 });
+    ecs = ecsClient(berth.apiUrl, { region: 'us-east-1', credentials: { accessKeyId: 'berth', secretAccessKey: 'berth' }, maxAttempts: 1 });
   };
   before(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'berth-hostile-limits-'));

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateClusterCommand, ECSClient, ListClustersCommand, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { repoRoot, startBerthProcess, type BerthProcess } from '../support/berth-process.js';
+import { ecsClient } from '../support/sdk-clients.js';
 
 const FILE_KEY = { accessKeyId: 'AKIDFILE', secretAccessKey: 'file#secret;part' };
 const ENV_KEY = { accessKeyId: 'AKIDENV', secretAccessKey: `env-secret-${process.pid}` };
@@ -37,7 +38,7 @@ describe('berth up --auth sigv4: secrets stay secret', () => {
   });
 
   const ecs = (key: { accessKeyId: string; secretAccessKey: string }, endpoint = berth.apiUrl) =>
-    new ECSClient({ endpoint, region: 'us-east-1', credentials: key, maxAttempts: 1 });
+    ecsClient(endpoint, { region: 'us-east-1', credentials: key, maxAttempts: 1 });
 
   test('the secret is not on the command line; --secret-access-key is refused with a pointer', async () => {
     const cmdline = readFileSync(`/proc/${berth.child.pid}/cmdline`, 'utf8');

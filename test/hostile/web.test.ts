@@ -20,6 +20,7 @@ import { silentLogger } from '../../src/platform/logger.js';
 import { removeDataDir } from '../support/berth-process.js';
 import { CHROMIUM_PATH, chromiumRequirement } from '../browser/chromium.js';
 import { eventually } from '../support/eventually.js';
+import { ec2Client, ecsClient } from '../support/sdk-clients.js';
 
 const REBIND = 'rebind.berth-test';
 
@@ -55,8 +56,8 @@ describe('hostile web pages against berth up --auth none', { skip: chromiumRequi
     dataDir = mkdtempSync(join(tmpdir(), 'berth-hostile-web-'));
     berth = await startBerth(parseUpConfig(['--data-dir', dataDir, '--api-port', '0', '--no-demo'], {}), silentLogger, { withAgent: false });
     const cfg = { endpoint: berth.apiUrl, region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' }, maxAttempts: 1 };
-    ec2 = new EC2Client(cfg);
-    ecs = new ECSClient(cfg);
+    ec2 = ec2Client(cfg.endpoint, cfg);
+    ecs = ecsClient(cfg.endpoint, cfg);
     // Another site: 127.0.0.2 is another origin, and another site, than 127.0.0.1.
     attacker = createServer((_req, res) => res.writeHead(200, { 'content-type': 'text/html' }).end(page));
     await new Promise<void>((r) => attacker.listen(0, '127.0.0.2', r));

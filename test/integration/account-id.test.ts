@@ -13,6 +13,7 @@ import { parseUpConfig } from '../../src/main/config.js';
 import { startBerth, type RunningBerth } from '../../src/main/up.js';
 import { silentLogger } from '../../src/platform/logger.js';
 import { removeDataDir } from '../support/berth-process.js';
+import { ecsClient, elbv2Client } from '../support/sdk-clients.js';
 
 const ACCOUNT = '123456789012';
 
@@ -30,10 +31,10 @@ describe('berth up --account-id', () => {
 
   test('every ARN carries the account', async () => {
     const cfg = { endpoint: berth.apiUrl, region: 'us-east-1', credentials: { accessKeyId: 'AKIDACCOUNT', secretAccessKey: 'x' }, maxAttempts: 1 };
-    const ecs = new ECSClient(cfg);
+    const ecs = ecsClient(cfg.endpoint, cfg);
     const cluster = (await ecs.send(new CreateClusterCommand({ clusterName: `acct-${process.pid}` }))).cluster!;
     assert.equal(cluster.clusterArn, `arn:aws:ecs:us-east-1:${ACCOUNT}:cluster/acct-${process.pid}`);
-    const tg = (await new ElasticLoadBalancingV2Client(cfg).send(new CreateTargetGroupCommand({ Name: 'acct', Protocol: 'HTTP', Port: 80 }))).TargetGroups![0]!;
+    const tg = (await elbv2Client(cfg.endpoint, cfg).send(new CreateTargetGroupCommand({ Name: 'acct', Protocol: 'HTTP', Port: 80 }))).TargetGroups![0]!;
     assert.match(tg.TargetGroupArn!, new RegExp(`^arn:aws:elasticloadbalancing:us-east-1:${ACCOUNT}:targetgroup/acct/`));
     const instances = (await ecs.send(new ListContainerInstancesCommand({ cluster: 'default' }))).containerInstanceArns ?? [];
     assert.equal(instances.length, 1);

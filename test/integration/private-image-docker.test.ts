@@ -25,6 +25,7 @@ import { removeDataDir, startBerthProcess, type BerthProcess } from '../support/
 import { startBasicAuthRegistry, type BasicAuthRegistry } from '../support/basic-auth-registry.js';
 import { eventually } from '../support/eventually.js';
 import { containersOfTask } from '../support/own-containers.js';
+import { ecsClient } from '../support/sdk-clients.js';
 
 describe('private images with repositoryCredentials', { skip: requirement('docker') || requirement('aws-cli') }, () => {
   let berth: BerthProcess;
@@ -59,7 +60,7 @@ describe('private images with repositoryCredentials', { skip: requirement('docke
     image = await registry.push(TEST_IMAGE);
     berth = await startBerthProcess({ args: ['--runtime', 'docker', '--log-level', 'debug'] });
     const conf = { endpoint: berth.apiUrl, region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' }, maxAttempts: 1 };
-    ecs = new ECSClient(conf);
+    ecs = ecsClient(conf.endpoint, conf);
     const { aws } = awsCli(berth.apiUrl, { credentials: conf.credentials });
     const createSecret = async (name: string, value: object): Promise<string> =>
       (await aws('secretsmanager', 'create-secret', '--name', name, '--secret-string', JSON.stringify(value))).ARN;

@@ -18,6 +18,7 @@ import { removeDataDir, startBerthProcess, type BerthProcess } from '../support/
 import { berthCli } from './cli-harness.js';
 import { eventually } from '../support/eventually.js';
 import { containersOfTask } from '../support/own-containers.js';
+import { ecsClient } from '../support/sdk-clients.js';
 
 const TOKEN = `tok-${randomBytes(8).toString('hex')}`;
 const DB_PASSWORD = `dbpw-${randomBytes(8).toString('hex')}`;
@@ -39,7 +40,7 @@ describe('task secrets on Docker', { skip: requirement('docker') || requirement(
     await ensureTestImage();
     // debug: the most Berth ever logs, so "not in the log" means something.
     berth = await startBerthProcess({ args: ['--runtime', 'docker', '--log-level', 'debug'] });
-    ecs = new ECSClient({ endpoint: berth.apiUrl, region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' }, maxAttempts: 1 });
+    ecs = ecsClient(berth.apiUrl, { region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' }, maxAttempts: 1 });
     await aws('ssm', 'put-parameter', '--name', '/w1/token', '--value', TOKEN, '--type', 'SecureString');
     dbArn = (await aws('secretsmanager', 'create-secret', '--name', 'w1/db', '--secret-string', JSON.stringify({ username: 'admin', password: DB_PASSWORD }))).ARN;
   });
