@@ -4,13 +4,14 @@
  */
 import { existsSync } from 'node:fs';
 import { chromium, type Browser } from 'playwright-core';
+import { inCi } from '../support/requirements.js';
 
 export const CHROMIUM_PATH = process.env.BERTH_CHROMIUM ?? '/usr/bin/chromium';
 
 export function chromiumRequirement(): false | string {
   if (existsSync(CHROMIUM_PATH)) return false;
   const why = `chromium not found at ${CHROMIUM_PATH}`;
-  if (process.env.CI === 'true') throw new Error(`${why}, and CI=true makes the browser tests mandatory (.ci/run must install it)`);
+  if (inCi()) throw new Error(`${why}, and CI=true makes the browser tests mandatory (.ci/run must install it)`);
   console.warn(`SKIPPING: ${why}; apt-get install chromium (or set BERTH_CHROMIUM) to run the browser tests`);
   return `${why} (not CI)`;
 }

@@ -5,7 +5,8 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 
-const inCi = process.env.CI === 'true';
+/** CI is on for any non-empty value but `false` (`CI=1`, `CI=yes` and `CI=true` alike), as CI services set it. */
+export const inCi = (env: NodeJS.ProcessEnv = process.env): boolean => (env.CI ?? '') !== '' && env.CI !== 'false';
 
 function probe(cmd: string, args: string[]): boolean {
   try {
@@ -45,7 +46,7 @@ export function requirement(name: 'docker' | 'aws-cli'): false | string {
   const ok = name === 'docker' ? dockerAvailable() : awsCliPath() !== undefined;
   if (ok) return false;
   const why = name === 'docker' ? 'Docker engine not reachable' : 'AWS CLI v2 not installed';
-  if (inCi) throw new Error(`${why}, and CI=true makes this suite mandatory (.ci/run must install it)`);
+  if (inCi()) throw new Error(`${why}, and CI=true makes this suite mandatory (.ci/run must install it)`);
   console.warn(`SKIPPING: ${why}; set up ${name} to run this suite`);
   return `${why} (not CI)`;
 }
