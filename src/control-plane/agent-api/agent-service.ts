@@ -190,6 +190,20 @@ export class AgentService {
   }
 
   /**
+   * The task a request names, if it is assigned to the calling instance. Another instance's task
+   * answers exactly as a missing one: nothing to learn by probing.
+   */
+  private async ownTask(req: { cluster: string; containerInstanceArn: string; taskArn: string }) {
+    const cluster = requireCluster(req.cluster);
+    const instanceId = instanceIdOf(req.containerInstanceArn);
+    const taskId = resourceIdOf(req.taskArn, 'task');
+    if (!taskId) throw agentErrors.taskNotFound();
+    const rec = await this.deps.store.get<TaskRecord>(keys.task(cluster, taskId));
+    if (!rec || rec.value.containerInstanceId !== instanceId) throw agentErrors.taskNotFound();
+    return { rec, taskId };
+  }
+
+  /**
    * The values of a task's secrets, for the agent the task is assigned to only: remote agents have no
    * store access, and this is the one place values leave the control plane.
    */
@@ -197,13 +211,7 @@ export class AgentService {
     for (const field of ['cluster', 'containerInstanceArn', 'taskArn'] as const) {
       if (typeof req[field] !== 'string') throw agentErrors.invalid(`${field} must be a string.`);
     }
-    const cluster = requireCluster(req.cluster);
-    const instanceId = instanceIdOf(req.containerInstanceArn);
-    const taskId = resourceIdOf(req.taskArn, 'task');
-    if (!taskId) throw agentErrors.taskNotFound();
-    const rec = await this.deps.store.get<TaskRecord>(keys.task(cluster, taskId));
-    // Another instance's task answers exactly as a missing one: nothing to learn by probing.
-    if (!rec || rec.value.containerInstanceId !== instanceId) throw agentErrors.taskNotFound();
+    const { rec, taskId } = await this.ownTask(req);
     if (rec.value.desiredStatus !== 'RUNNING' || rec.value.lastStatus === 'STOPPED') {
       throw agentErrors.invalid('The task is not starting: its secrets are not served.');
     }
@@ -221,12 +229,7 @@ export class AgentService {
     for (const f of ['cluster', 'containerInstanceArn', 'taskArn', 'containerName', 'runtimeId'] as const) {
       if (typeof req?.[f] !== 'string' || req[f] === '') throw agentErrors.invalid(`${f} is required.`);
     }
-    const cluster = requireCluster(req.cluster);
-    const instanceId = instanceIdOf(req.containerInstanceArn);
-    const taskId = resourceIdOf(req.taskArn, 'task');
-    if (!taskId) throw agentErrors.taskNotFound();
-    const rec = await this.deps.store.get<TaskRecord>(keys.task(cluster, taskId));
-    if (!rec || rec.value.containerInstanceId !== instanceId) throw agentErrors.taskNotFound();
+    const { rec, taskId } = await this.ownTask(req);
     const td = await resolveTaskDefinition(this.deps.store, rec.value.taskDefinitionArn);
     const def = td.value.containerDefinitions.find((c) => c.name === req.containerName);
     const log = def?.logConfiguration as { logDriver?: string; options?: Record<string, string> } | undefined;
