@@ -104,6 +104,28 @@ export interface Listener {
   readonly port: number;
   readonly protocol: 'HTTP' | 'HTTPS';
   readonly rules: readonly Rule[];
+  /** Present exactly when `protocol` is HTTPS. */
+  readonly tls?: ListenerTls;
+}
+
+/** One certificate as the data plane needs it: decrypted PEMs and the names it answers for. */
+export interface ListenerCertificate {
+  readonly arn: string;
+  readonly certificatePem: string;
+  readonly chainPem?: string;
+  readonly privateKeyPem: string;
+  /** DomainName and SubjectAlternativeNames, lower-cased; wildcards kept as `*.example.com`. */
+  readonly names: readonly string[];
+}
+
+/** What an HTTPS listener terminates TLS with (issue 13). */
+export interface ListenerTls {
+  /** A name from `src/domain/elbv2/ssl-policy.ts`. */
+  readonly sslPolicy: string;
+  /** The listener's default certificate: clients without SNI, or with a name no certificate has. */
+  readonly defaultCertificate: ListenerCertificate;
+  /** AddListenerCertificates' extra certificates, chosen by SNI (exact name, then wildcard). */
+  readonly certificates: readonly ListenerCertificate[];
 }
 
 export interface LoadBalancerAttributes {
