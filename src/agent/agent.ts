@@ -10,7 +10,7 @@ import { arch, cpus, totalmem } from 'node:os';
 import type { Clock } from '../platform/clock.js';
 import type { Logger } from '../platform/logger.js';
 import type { Random } from '../platform/random.js';
-import { defaultDynamicRange, type PortRange } from '../scheduling/port-allocator.js';
+import { defaultDynamicRange, formatPortRange, type PortRange } from '../scheduling/port-allocator.js';
 import { readEphemeralRange } from './runtime/ephemeral-range.js';
 import { probePort } from './runtime/port-probe.js';
 import { BERTH_LABELS, type ContainerRuntime, type LogLine, type LogOptions } from './runtime/runtime.js';
@@ -91,7 +91,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
           ),
           attributes: instanceAttributes(
             { osType: 'linux', cpuArchitecture: arch() === 'arm64' ? 'arm64' : 'x86_64', availabilityZone: options.availabilityZone ?? 'local-1a' },
-            { ...options.attributes, [DYNAMIC_RANGE_ATTRIBUTE]: `${portRange.low}-${portRange.high}` },
+            { ...options.attributes, [DYNAMIC_RANGE_ATTRIBUTE]: formatPortRange(portRange) },
           ),
           versionInfo: { agentVersion: AGENT_VERSION, agentHash: `berth-${runtime.kind}` },
         });

@@ -13,7 +13,7 @@ import { reconcileService } from '../../reconciling/reconcile-service.js';
 import { withStartedTasks, withStuckDeployment } from '../../reconciling/plan-builder.js';
 import { appendEvents } from '../../reconciling/service-event.js';
 import type { ObservedInstance, ReconcileOptionsInput, ServicePlan, ServiceUpdate } from '../../reconciling/service-plan.js';
-import { planTxn } from './plan-commit.js';
+import { planTxn, writesSomething } from './plan-commit.js';
 import { daemonInstancesOf, placeStarts, scaleInChooser } from './service-placement.js';
 import { readServiceSnapshot, type ServiceSnapshot } from './service-snapshot.js';
 
@@ -104,7 +104,7 @@ export async function syncService(deps: SyncDeps, key: string): Promise<SyncResu
     // Held-back starts come next at once, unless placement already failed (then it waits for capacity, not spins).
     const retry = placed.failures.length ? (deps.placementRetryMs ?? 5_000) : plan.moreToStart ? 0 : undefined;
     const requeueAfterMs = minDefined(plan.requeueAfterMs, retry);
-    if (txn.success.length === 0) return { ...(requeueAfterMs !== undefined ? { requeueAfterMs } : {}), committed: false, conflicts: attempt };
+    if (!writesSomething(txn)) return { ...(requeueAfterMs !== undefined ? { requeueAfterMs } : {}), committed: false, conflicts: attempt };
     const r = await deps.store.txn(txn);
     if (r.succeeded) {
       deps.logger?.debug(

@@ -7,7 +7,7 @@
  * must never take every listener down, so anything that does not resolve is left out here instead.
  */
 import type { ContainerInstanceRecord } from '../../domain/ecs/records.js';
-import type { SecurityGroupRecord } from '../../domain/ec2/security-group.js';
+import { normalizeProtocol, type SecurityGroupRecord } from '../../domain/ec2/security-group.js';
 import type { LoadBalancerRecord } from '../../domain/elbv2/load-balancer.js';
 import type { ListenerRecord, RuleRecord } from '../../domain/elbv2/listener.js';
 import type { Action as ActionRecord } from '../../domain/elbv2/action.js';
@@ -77,9 +77,9 @@ export function ingressOf(groupIds: readonly string[], groups: ReadonlyMap<strin
   const out: IngressRule[] = [];
   for (const id of groupIds) {
     for (const p of groups.get(id)?.IpPermissions ?? []) {
-      const proto = String(p.IpProtocol).toLowerCase();
-      if (proto !== 'tcp' && proto !== '6' && proto !== '-1' && proto !== 'all') continue;
-      const all = proto === '-1' || proto === 'all';
+      const proto = normalizeProtocol(p.IpProtocol);
+      if (proto !== 'tcp' && proto !== '-1') continue;
+      const all = proto === '-1';
       for (const r of p.IpRanges) {
         out.push({ cidr: r.CidrIp, fromPort: all ? 0 : (p.FromPort ?? 0), toPort: all ? 65535 : (p.ToPort ?? 65535) });
       }
