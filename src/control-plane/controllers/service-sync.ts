@@ -8,11 +8,11 @@ import type { Clock } from '../../platform/clock.js';
 import type { Random } from '../../platform/random.js';
 import type { Logger } from '../../platform/logger.js';
 import { keys } from '../../domain/keys.js';
-import type { ServiceRecord } from '../../domain/ecs/records.js';
 import { reconcileService } from '../../reconciling/reconcile-service.js';
 import { withStartedTasks, withStuckDeployment } from '../../reconciling/plan-builder.js';
 import { appendEvents } from '../../reconciling/service-event.js';
-import type { ObservedInstance, ReconcileOptionsInput, ServicePlan, ServiceUpdate } from '../../reconciling/service-plan.js';
+import { serviceUpdateOf, type ObservedInstance, type ReconcileOptionsInput, type ServicePlan } from '../../reconciling/service-plan.js';
+import { lostInstances } from '../../reconciling/lost-host.js';
 import { planTxn, writesSomething } from './plan-commit.js';
 import { daemonInstancesOf, placeStarts, scaleInChooser } from './service-placement.js';
 import { readServiceSnapshot, type ServiceSnapshot } from './service-snapshot.js';
@@ -44,19 +44,6 @@ export class ContentionError extends Error {
   override readonly name = 'ContentionError';
 }
 
-function baseUpdate(s: ServiceRecord): ServiceUpdate {
-  return {
-    status: s.status,
-    taskDefinition: s.taskDefinition,
-    runningCount: s.runningCount,
-    pendingCount: s.pendingCount,
-    deployments: s.deployments,
-    events: s.events,
-    ...(s.lastCompletedTaskDefinition !== undefined ? { lastCompletedTaskDefinition: s.lastCompletedTaskDefinition } : {}),
-    ...(s.lastCompletedRevision !== undefined ? { lastCompletedRevision: s.lastCompletedRevision } : {}),
-  };
-}
-
 function observedInstances(snap: ServiceSnapshot, heartbeats: ReadonlyMap<string, number> | undefined): ObservedInstance[] {
   return snap.instances.map(({ value: i }) => {
     const lastSeenAt = i.lastSeenAt ?? heartbeats?.get(keys.containerInstance(snap.clusterName, i.id));
@@ -80,8 +67,7 @@ export async function syncService(deps: SyncDeps, key: string): Promise<SyncResu
     const now = deps.clock.now();
     const svc = snap.service.value;
     const observed = observedInstances(snap, deps.heartbeats);
-    const lostAfter = deps.reconcile?.lostAfterMs;
-    const lost = new Set(observed.filter((i) => lostAfter !== undefined && i.lastSeenAt !== undefined && now - i.lastSeenAt > lostAfter).map((i) => i.containerInstanceArn));
+    const lost = lostInstances(observed, now, deps.reconcile?.lostAfterMs);
     let plan: ServicePlan = reconcileService({
       service: svc,
       tasks: snap.tasks.map((r) => r.value),
@@ -96,7 +82,7 @@ export async function syncService(deps: SyncDeps, key: string): Promise<SyncResu
     const placed = placeStarts(snap, plan.start, now, deps.random, lost);
     plan = withStartedTasks(plan, svc.serviceName, placed.tasks.map((t) => t.taskArn), now, deps.random);
     if (placed.failures.length) {
-      const update = plan.serviceUpdate ?? baseUpdate(svc);
+      const update = plan.serviceUpdate ?? serviceUpdateOf(svc);
       plan = { ...plan, serviceUpdate: { ...update, events: appendEvents(update.events, placed.failures, now, deps.random) } };
       plan = withStuckDeployment(plan, placed.failures[0]!, now, svc.deployments);
     }

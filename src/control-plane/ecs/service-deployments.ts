@@ -9,7 +9,7 @@ import type { Store } from '../../store/store.js';
 import type { OperationHandler, RequestContext } from '../api/operation.js';
 import { AwsError } from '../../domain/aws-error.js';
 import { keys } from '../../domain/keys.js';
-import { newDeploymentId } from '../../domain/ecs/ids.js';
+import { rollbackDeployment } from '../../domain/ecs/deployment.js';
 import { parseEcsArn, resourceIdOf } from '../../domain/ecs/arn.js';
 import type { Deployment, Failure, ServiceRecord, TaskDefinitionRecord } from '../../domain/ecs/records.js';
 import {
@@ -181,22 +181,8 @@ export function serviceDeploymentHandlers({ store, random }: EcsDeps): Record<st
           throw conflict(`the service deployment ${input.serviceDeploymentArn} has no previous service revision to roll back to.`);
         }
         const reason = 'Service deployment rolled back by StopServiceDeployment.';
-        const next: Deployment = {
-          ...d,
-          id: newDeploymentId(random),
-          status: 'PRIMARY',
-          taskDefinition: back,
-          pendingCount: 0,
-          runningCount: 0,
-          failedTasks: 0,
-          createdAt: ctx.now,
-          updatedAt: ctx.now,
-          rolloutState: 'IN_PROGRESS',
-          rolloutStateReason: '',
-          rollbackOf: d.id,
-        };
-        delete next.rollbackReason;
-        next.rolloutStateReason = `ECS deployment ${next.id} in progress.`;
+        // StopServiceDeployment returns to the last completed task definition only: the network configuration stays.
+        const next = rollbackDeployment(random, ctx.now, d, { taskDefinition: back, networkConfiguration: d.networkConfiguration });
         const stopped: Deployment = { ...d, status: 'ACTIVE', rolloutState: 'FAILED', rolloutStateReason: reason, rollbackReason: reason, updatedAt: ctx.now };
         return { ...cur, taskDefinition: back, deployments: [next, ...cur.deployments.map((x) => (x.id === d.id ? stopped : x))] };
       });

@@ -10,7 +10,7 @@ import type { OperationHandler } from '../api/operation.js';
 import { AwsError } from '../../domain/aws-error.js';
 import { keys } from '../../domain/keys.js';
 import { ecsArn, resourceIdOf } from '../../domain/ecs/arn.js';
-import { newDeploymentId } from '../../domain/ecs/ids.js';
+import { newDeployment } from '../../domain/ecs/deployment.js';
 import type { Deployment, DeploymentConfiguration, LoadBalancer, ServiceRecord, Tag } from '../../domain/ecs/records.js';
 import { addTags, clusterKeyOf, errors, listValues, readTags, requireCluster, scopeOf, updateRecord, wantsTags, type EcsDeps } from './ecs-context.js';
 import { resolveActiveTaskDefinition } from './task-definitions.js';
@@ -68,25 +68,6 @@ function deploymentConfigurationOf(given: Partial<DeploymentConfiguration> | und
     deploymentCircuitBreaker: given?.deploymentCircuitBreaker ?? base?.deploymentCircuitBreaker ?? { enable: false, rollback: false },
     maximumPercent: given?.maximumPercent ?? base?.maximumPercent ?? (daemon ? DAEMON_DEPLOYMENT_DEFAULTS.maximumPercent : 200),
     minimumHealthyPercent: given?.minimumHealthyPercent ?? base?.minimumHealthyPercent ?? (daemon ? DAEMON_DEPLOYMENT_DEFAULTS.minimumHealthyPercent : 100),
-  };
-}
-
-function newDeployment(random: Random, now: number, taskDefinition: string, desiredCount: number, launchType: string, networkConfiguration?: unknown): Deployment {
-  const id = newDeploymentId(random);
-  return {
-    id,
-    status: 'PRIMARY',
-    taskDefinition,
-    desiredCount,
-    pendingCount: 0,
-    runningCount: 0,
-    failedTasks: 0,
-    createdAt: now,
-    updatedAt: now,
-    launchType,
-    ...(networkConfiguration !== undefined ? { networkConfiguration } : {}),
-    rolloutState: 'IN_PROGRESS',
-    rolloutStateReason: 'ECS deployment ' + id + ' in progress.',
   };
 }
 
@@ -160,7 +141,7 @@ export function serviceHandlers({ store, random, quotas = ECS_QUOTAS }: EcsDeps)
           launchType,
           taskDefinition: td.taskDefinitionArn,
           deploymentConfiguration: deploymentConfigurationOf(input.deploymentConfiguration, undefined, daemon),
-          deployments: [newDeployment(random, s.now, td.taskDefinitionArn, desiredCount, launchType, input.networkConfiguration)],
+          deployments: [newDeployment(random, s.now, { taskDefinition: td.taskDefinitionArn, desiredCount, launchType, networkConfiguration: input.networkConfiguration })],
           ...(input.role !== undefined ? { roleArn: input.role } : {}),
           events: [],
           createdAt: s.now,
@@ -223,7 +204,7 @@ export function serviceHandlers({ store, random, quotas = ECS_QUOTAS }: EcsDeps)
         if (changes) {
           const networkConfiguration = input.networkConfiguration ?? svc.networkConfiguration;
           deployments = [
-            newDeployment(random, ctx.now, taskDefinition, desiredCount, svc.launchType, networkConfiguration),
+            newDeployment(random, ctx.now, { taskDefinition, desiredCount, launchType: svc.launchType, networkConfiguration }),
             ...deployments.map((d) => (d.status === 'PRIMARY' ? { ...d, status: 'ACTIVE' as const, updatedAt: ctx.now } : d)),
           ];
         }
