@@ -306,7 +306,7 @@ export interface ContainerInstanceRecord {
   placementVersion: number;
   /**
    * Berth extra: epoch ms of the agent's last heartbeat, when a writer keeps it on the record. The
-   * service controller also takes live heartbeats from memory (see controllers/README.md).
+   * service controller also takes live heartbeats from memory (see src/control-plane/controllers/README.md).
    */
   lastSeenAt?: number;
   /** Names of the custom attributes put through PutAttributes: a re-registration keeps them. */
