@@ -14,7 +14,15 @@ import { decideRollout, defaultScaleIn, type RolloutDecision } from './rollout.j
 import { decideDaemon } from './daemon-rollout.js';
 import { isLost, lostAt } from './lost-host.js';
 import { appendEvents, serviceEventText as say } from './service-event.js';
-import { resolveOptions, serviceUpdateOf, type ObservedInstance, type ReconcileInput, type ReconcileOptions, type ServicePlan, type ServiceUpdate } from './service-plan.js';
+import {
+  resolveOptions,
+  serviceUpdateOf,
+  type ObservedInstance,
+  type ReconcileInput,
+  type ReconcileOptions,
+  type ServicePlan,
+  type ServiceUpdate,
+} from './service-plan.js';
 import { failedToStart, startBackoff } from './start-backoff.js';
 import { revisionOf, sameRevision, type ServiceRevision } from './service-revision.js';
 import { indexTargets, viewTask, type TaskView } from './task-view.js';
@@ -62,7 +70,8 @@ interface ServiceState {
 function beginPass(input: ReconcileInput): Pass {
   const svc = input.service;
   const opts = resolveOptions(input.options);
-  const ctx = { service: svc, targets: indexTargets(input.targets), taskDefinitions: input.taskDefinitions, now: input.now, healthyAfterRunningMs: opts.healthyAfterRunningMs };
+  const targets = indexTargets(input.targets);
+  const ctx = { service: svc, targets, taskDefinitions: input.taskDefinitions, now: input.now, healthyAfterRunningMs: opts.healthyAfterRunningMs };
   return {
     input,
     svc,
@@ -146,13 +155,18 @@ function runDeployments(pass: Pass, state: ServiceState, alive: readonly TaskVie
   const { b, instances } = pass;
   const failing = live.filter((v) => v.failing !== undefined);
   const drainingHost = (v: TaskView) => instances.get(v.task.containerInstanceArn)?.status === 'DRAINING';
-  for (const v of live) if (v.phase === 'pending' && drainingHost(v) && !v.failing) b.stop(v, 'ServiceSchedulerInitiated', 'Container instance is draining', {});
+  for (const v of live) {
+    if (v.phase === 'pending' && drainingHost(v) && !v.failing) b.stop(v, 'ServiceSchedulerInitiated', 'Container instance is draining', {});
+  }
   const rest = live.filter((v) => !v.failing && !b.isStopping(v));
   const isPrimary = (v: TaskView) => primary !== undefined && v.task.startedBy === primary.id;
   const groups: TaskGroups = { alive, live, failing, rest, isPrimary, drainingHost, old: oldestFirst(rest.filter((v) => !isPrimary(v)), state.deployments) };
   const throttled = startsThrottled(pass, primary);
   const canStart = primary !== undefined && !halted && !throttled && primary.rolloutState !== 'FAILED';
-  const decision = pass.svc.schedulingStrategy === 'DAEMON' ? decideDaemonPass(pass, state, primary, groups, canStart, halted) : decideReplicaPass(pass, primary, groups, canStart, halted);
+  const decision =
+    pass.svc.schedulingStrategy === 'DAEMON'
+      ? decideDaemonPass(pass, state, primary, groups, canStart, halted)
+      : decideReplicaPass(pass, primary, groups, canStart, halted);
   stopDecided(pass, decision.stop, primary);
   sayIfStuck(pass, primary, decision, rest.filter((v) => isPrimary(v)));
   startTasks(pass, primary, decision);
@@ -229,7 +243,14 @@ function startsThrottled({ input, opts, now, svc, b }: Pass, primary: Deployment
 }
 
 /** DAEMON: one task per eligible instance; desiredCount is derived from them, as ECS shows it. */
-function decideDaemonPass({ input, opts, now, svc }: Pass, state: ServiceState, primary: Deployment | undefined, g: TaskGroups, canStart: boolean, halted: boolean): Decision {
+function decideDaemonPass(
+  { input, opts, now, svc }: Pass,
+  state: ServiceState,
+  primary: Deployment | undefined,
+  g: TaskGroups,
+  canStart: boolean,
+  halted: boolean,
+): Decision {
   const eligible = input.daemonInstances ?? input.instances.filter((i) => i.status === 'ACTIVE').map((i) => i.containerInstanceArn);
   const d = decideDaemon({
     eligible,

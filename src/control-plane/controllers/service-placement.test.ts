@@ -68,12 +68,16 @@ describe('placeStarts with an instance named', () => {
 describe('scaleInChooser: the reconciler scales in in ECS order', () => {
   test('the zone with the most tasks first, though the binpack strategy alone would stop elsewhere', () => {
     const zone = (z: string) => [{ name: 'ecs.availability-zone', value: z }];
-    const memory = (mib: number) => [{ name: 'CPU', type: 'INTEGER' as const, integerValue: 1024 }, { name: 'MEMORY', type: 'INTEGER' as const, integerValue: mib }];
+    const memory = (mib: number) => [
+      { name: 'CPU', type: 'INTEGER' as const, integerValue: 1024 },
+      { name: 'MEMORY', type: 'INTEGER' as const, integerValue: mib },
+    ];
     const instances = [
       ci('inst1', 'x', { attributes: zone('us-east-1a'), registeredResources: memory(1024) }),
       ci('inst3', 'x', { attributes: zone('us-east-1b'), registeredResources: memory(8192) }),
     ];
-    const svc = serviceRecord({ desired: 2, deployments: [deployment('ecs-svc/1', TD1, 2, { rolloutState: 'COMPLETED', runningCount: 3 })] }, { placementStrategy: [{ type: 'binpack', field: 'memory' }] });
+    const completed = deployment('ecs-svc/1', TD1, 2, { rolloutState: 'COMPLETED', runningCount: 3 });
+    const svc = serviceRecord({ desired: 2, deployments: [completed] }, { placementStrategy: [{ type: 'binpack', field: 'memory' }] });
     const f = fleet('t', 3, 'ecs-svc/1', 'healthy');
     const tasks = [f.tasks[0]!, f.tasks[1]!, { ...f.tasks[2]!, containerInstanceArn: INSTANCE_ARN(3), containerInstanceId: 'inst3', ec2InstanceId: 'i-3' }];
     const targets = [f.targets[0]!, f.targets[1]!, { ...f.targets[2]!, Id: 'i-3' }];
@@ -83,7 +87,7 @@ describe('scaleInChooser: the reconciler scales in in ECS order', () => {
       clusterTasks: tasks.map((value, i) => ({ key: `/t/${i}`, value, modRevision: 1, createRevision: 1 })),
     };
     const plan = reconcileService({
-      ...input(svc, tasks, targets, { now: T0 + 600_000, instances: instances.map((i) => ({ containerInstanceArn: i.containerInstanceArn, ec2InstanceId: i.ec2InstanceId, status: 'ACTIVE', agentConnected: true })) }),
+      ...input(svc, tasks, targets, { now: T0 + 600_000, instances: instances.map((i) => ({ ...i, status: 'ACTIVE' })) }),
       options: { chooseScaleIn: scaleInChooser(snap, seededRandom(3)) },
     });
     assert.equal(plan.stop.length, 1);

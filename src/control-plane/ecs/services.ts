@@ -141,7 +141,9 @@ export function serviceHandlers({ store, random, quotas = ECS_QUOTAS }: EcsDeps)
           launchType,
           taskDefinition: td.taskDefinitionArn,
           deploymentConfiguration: deploymentConfigurationOf(input.deploymentConfiguration, undefined, daemon),
-          deployments: [newDeployment(random, s.now, { taskDefinition: td.taskDefinitionArn, desiredCount, launchType, networkConfiguration: input.networkConfiguration })],
+          deployments: [
+            newDeployment(random, s.now, { taskDefinition: td.taskDefinitionArn, desiredCount, launchType, networkConfiguration: input.networkConfiguration }),
+          ],
           ...(input.role !== undefined ? { roleArn: input.role } : {}),
           events: [],
           createdAt: s.now,

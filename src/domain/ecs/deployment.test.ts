@@ -29,6 +29,7 @@ describe('deployments', () => {
     assert.equal(back.failedTasks, 0);
     assert.equal(back.rolloutStateReason, `Rolling back to ${back.id}.`);
     for (const k of ['failuresCounted', 'rollbackReason', 'networkConfiguration']) assert.ok(!(k in back), k);
-    assert.deepEqual(rollbackDeployment(seededRandom(3), 9000, failed, { taskDefinition: 'td:1', networkConfiguration: { old: true } }).networkConfiguration, { old: true });
+    const withNetwork = rollbackDeployment(seededRandom(3), 9000, failed, { taskDefinition: 'td:1', networkConfiguration: { old: true } });
+    assert.deepEqual(withNetwork.networkConfiguration, { old: true });
   });
 });

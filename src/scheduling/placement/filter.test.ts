@@ -12,7 +12,14 @@ import { seededRandom } from '../../platform/random.js';
 describe('the filter list', () => {
   test('ECS order: status, agent, CPU, memory, ports, attributes, memberOf, distinctInstance', () => {
     assert.deepEqual(FILTERS.map((f) => f.reason), [
-      Rejection.INACTIVE, Rejection.AGENT, Rejection.CPU, Rejection.MEMORY, Rejection.PORTS, Rejection.ATTRIBUTE, Rejection.MEMBER_OF, Rejection.DISTINCT_INSTANCE,
+      Rejection.INACTIVE,
+      Rejection.AGENT,
+      Rejection.CPU,
+      Rejection.MEMORY,
+      Rejection.PORTS,
+      Rejection.ATTRIBUTE,
+      Rejection.MEMBER_OF,
+      Rejection.DISTINCT_INSTANCE,
     ]);
     assert.ok(closeness(Rejection.CPU) < closeness(Rejection.MEMBER_OF));
   });
@@ -21,15 +28,20 @@ describe('the filter list', () => {
     const q = filterRequest(reservation(1, 1));
     assert.equal(checksFor(q, 'task').length, 2, 'CPU and memory only: no ports, no distinctInstance');
     assert.equal(checksFor(q, 'request').length, 2, 'status and agent only');
-    const full = filterRequest({ ...reservation(1, 1, [80]) }, parseConstraints([{ type: 'distinctInstance' }, { type: 'memberOf', expression: 'attribute:x == y' }]), ['a']);
+    const constraints = parseConstraints([{ type: 'distinctInstance' }, { type: 'memberOf', expression: 'attribute:x == y' }]);
+    const full = filterRequest(reservation(1, 1, [80]), constraints, ['a']);
     assert.equal(checksFor(full).length, FILTERS.length);
   });
 
   test('fitsNow is the task-stage filters of the list, checked directly', () => {
+    const amount = fc.integer({ min: 0, max: 300 });
     fc.assert(
       fc.property(
-        fc.array(fc.record({ cpu: fc.integer({ min: 0, max: 300 }), memory: fc.integer({ min: 0, max: 300 }), ports: fc.subarray([80, 81]), group: fc.integer({ min: 0, max: 1 }) }), { minLength: 1, maxLength: 6 }),
-        fc.record({ cpu: fc.integer({ min: 0, max: 300 }), memory: fc.integer({ min: 0, max: 300 }), ports: fc.subarray([80, 81, 80]), distinct: fc.boolean() }),
+        fc.array(fc.record({ cpu: amount, memory: amount, ports: fc.subarray([80, 81]), group: fc.integer({ min: 0, max: 1 }) }), {
+          minLength: 1,
+          maxLength: 6,
+        }),
+        fc.record({ cpu: amount, memory: amount, ports: fc.subarray([80, 81, 80]), distinct: fc.boolean() }),
         (specs, r) => {
           const cands = specs.map((s, i) => candidate(`c${i}`, { cpu: s.cpu, memory: s.memory, ports: s.ports, groups: { 'service:a': s.group } }));
           const ws = new WorkingSet(cands, 'service:a');
