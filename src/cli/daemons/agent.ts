@@ -11,7 +11,7 @@ import { parsePortRange } from '../../scheduling/port-allocator.js';
 import { isLoopback, refuseSecretFlag, UsageError } from '../../main/config.js';
 import { startAgentLogServer } from '../../agent/agent-log-server.js';
 import type { RunningAgent } from '../../agent/agent.js';
-import { AGENT_KEY_ATTRIBUTE, LOGS_ENDPOINT_ATTRIBUTE } from '../../control-plane/agent-api/agent-protocol.js';
+import { AGENT_KEY_ATTRIBUTE, LOGS_ENDPOINT_ATTRIBUTE } from '../../protocols/agent/index.js';
 
 /** The ECS agent's introspection port, reserved on every instance by default: no task takes it. */
 const DEFAULT_LOGS_PORT = 51678;

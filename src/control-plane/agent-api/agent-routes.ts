@@ -8,7 +8,7 @@
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { AwsError } from '../../domain/aws-error.js';
-import { AGENT_PROTOCOL_PREFIX as P, AGENT_SIGNING_SERVICE, ControlPlaneError, parseLogsQuery, type ProtocolErrorBody } from './agent-protocol.js';
+import { AGENT_PROTOCOL_PREFIX as P, AGENT_SIGNING_SERVICE, ControlPlaneError, parseLogsQuery, type ProtocolErrorBody } from '../../protocols/agent/index.js';
 import type { AgentService } from './agent-service.js';
 import { authError, verifySigV4 } from '../api/sigv4.js';
 import { systemClock, type Clock } from '../../platform/clock.js';
