@@ -20,6 +20,7 @@ export const UP_FLAGS_HELP = `berth up / berth server flags (each has an env twi
                         accepted under sigv4; or write them to <data-dir>/credentials
   --account-id ID       the account in every ARN (12 digits, default 000000000000)
   --no-demo             do not create the demo stack on first start (up only)
+  --no-lb               no load-balancer node in this process: listeners are served by berth lb nodes
   --web-root DIR        serve this console build instead of the package's dist/web
   --internal-address IP where internal load balancers listen (default 127.0.0.1; internet-facing: 0.0.0.0)
   --allow-loopback-targets  RegisterTargets accepts 127.0.0.0/8 and ::1 ip targets (default: on when --host is loopback)
