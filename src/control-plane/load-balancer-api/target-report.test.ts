@@ -11,7 +11,7 @@ const cases: Array<[string, TargetRecord | undefined, { state: string; reason?: 
   ['initial → checking', rec(), { state: 'initial', reason: 'Elb.InitialHealthChecking', description: 'Initial health checks in progress' }, { state: 'initial', reason: 'Elb.InitialHealthChecking', description: 'Initial health checks in progress' }],
   ['initial → healthy drops the reason', rec(), { state: 'healthy' }, { state: 'healthy', reason: undefined, description: undefined }],
   ['healthy → unhealthy', rec({ state: 'healthy', reason: undefined }), { state: 'unhealthy', reason: 'Target.ResponseCodeMismatch', description: 'Health checks failed with these codes: [500]' }, { state: 'unhealthy', reason: 'Target.ResponseCodeMismatch' }],
-  ['same state and reason: no write', rec({ state: 'unhealthy', reason: 'Target.Timeout', description: 'Request timed out' }), { state: 'unhealthy', reason: 'Target.Timeout', description: 'Request timed out' }, undefined],
+  ['same verdict again: no write', rec({ state: 'unhealthy', reason: 'Target.Timeout', description: 'Request timed out', nodeHealth: { n1: { state: 'unhealthy', reason: 'Target.Timeout', description: 'Request timed out', at: 3 } } }), { state: 'unhealthy', reason: 'Target.Timeout', description: 'Request timed out' }, undefined],
   ['restart: initial never demotes healthy', rec({ state: 'healthy', reason: undefined }), { state: 'initial', reason: 'Elb.InitialHealthChecking' }, undefined],
   ['draining is left alone', rec({ state: 'draining', drainUntil: 5 }), { state: 'healthy' }, undefined],
   ['unused from the checker is not a record state', rec(), { state: 'unused', reason: 'Target.NotRegistered' }, undefined],
