@@ -24,6 +24,8 @@ export interface LoadBalancerNodeOptions {
   readonly metrics?: ProxyMetrics;
   readonly onTransition?: (targetGroupArn: string, target: { id: string; port: number }, health: TargetHealthRecord) => void;
   readonly listenerOptions?: ListenerServerOptions;
+  /** Health checks leave from this address (the node's own); default: the OS's choice. */
+  readonly sourceAddress?: string;
 }
 
 /** Targets to check: registered, not draining, in a group some listener rule forwards to (else ALB reports `unused`/NotInUse). */
@@ -55,6 +57,7 @@ export class LoadBalancerNode {
       clock: options.clock,
       random: options.random,
       onTransition: (t, to) => options.onTransition?.(t.targetGroupArn, { id: t.id, port: t.port }, to),
+      ...(options.sourceAddress ? { sourceAddress: options.sourceAddress } : {}),
     });
     this.engine = new ProxyEngine({
       getTable: () => this.current,

@@ -44,6 +44,7 @@ export async function startLbNode(config: LbNodeConfig, logger: Logger, deps: { 
     dataDir: config.dataDir,
     internalBindAddress: config.advertiseIp,
     publicBindAddress: config.advertiseIp,
+    sourceAddress: config.advertiseIp,
     ...(config.stickinessSecret ? { stickinessSecret: config.stickinessSecret } : {}),
   }).catch(async (err: unknown) => {
     await controlPlane.close();

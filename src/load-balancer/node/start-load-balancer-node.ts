@@ -44,6 +44,8 @@ export interface StartLoadBalancerNodeOptions {
   readonly stickinessSecret?: Buffer;
   /** Connect timeout to targets (default ALB's 10 s). */
   readonly connectTimeoutMs?: number;
+  /** Health checks leave from this address (berth lb: its advertised one). */
+  readonly sourceAddress?: string;
   /** How often the node says it is alive (default NODE_HEARTBEAT_MS). */
   readonly heartbeatMs?: number;
   readonly debounceMs?: number;
@@ -89,6 +91,7 @@ export async function startLoadBalancerNode(options: StartLoadBalancerNodeOption
     clock,
     random: options.random,
     stickinessSecret: options.stickinessSecret ?? randomBytes(32),
+    ...(options.sourceAddress ? { sourceAddress: options.sourceAddress } : {}),
     metrics: fanOutMetrics(metrics, meter),
     listenerOptions: {
       onConnection: (port, socket) => metrics.connectionOpened(port, socket),
