@@ -90,7 +90,12 @@ describe('berth lb nodes on 127.0.0.21 and 127.0.0.22 fed by one berth server', 
   });
   after(async () => {
     for (const n of nodes.values()) await n.stop();
-    if (server) await stopAllTasks(server.apiUrl, 45_000, creds).catch(() => {});
+    // A test that failed with the server down leaves it down: bring it back to stop the tasks it placed.
+    if (server && server.child.exitCode === null && server.child.signalCode === null) await stopAllTasks(server.apiUrl, 45_000, creds).catch(() => {});
+    else if (server) {
+      server = await startServer(server.dataDir);
+      await stopAllTasks(server.apiUrl, 45_000, creds).catch(() => {});
+    }
     agent?.kill('SIGTERM');
     await server?.stop();
     if (server) removeDataDir(server.dataDir);
