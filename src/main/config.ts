@@ -24,6 +24,8 @@ export interface UpConfig {
   /** The account in every ARN (`--account-id`, 12 digits). */
   readonly accountId: string;
   readonly demo: boolean;
+  /** Run a load-balancer node inside this process (default); `--no-lb` leaves listeners to `berth lb` nodes. */
+  readonly loadBalancer: boolean;
   readonly logLevel: string;
   /** The address the local agent publishes container ports on, and the load balancer reaches them at. */
   readonly advertiseIp: string;
@@ -59,6 +61,7 @@ const options = {
   'secret-access-key': { type: 'string' },
   'account-id': { type: 'string' },
   'no-demo': { type: 'boolean' },
+  'no-lb': { type: 'boolean' },
   'log-level': { type: 'string' },
   'advertise-ip': { type: 'string' },
   'port-range': { type: 'string' },
@@ -170,6 +173,7 @@ export function parseUpConfig(argv: readonly string[], env: NodeJS.ProcessEnv): 
     secretAccessKey: env.BERTH_SECRET_ACCESS_KEY || undefined,
     accountId,
     demo: !noDemo,
+    loadBalancer: values['no-lb'] !== true && !['1', 'true'].includes(env.BERTH_NO_LB ?? ''),
     logLevel: pick('log-level') ?? 'info',
     advertiseIp: pick('advertise-ip') ?? '127.0.0.1',
     agentTimeoutMs: seconds('agent-timeout', 60),

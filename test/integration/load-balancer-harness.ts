@@ -3,6 +3,8 @@
  * behind the real API server (driven by the real AWS SDK), the load-balancer node fed from the
  * store, and real upstream HTTP servers on 127.0.0.1.
  */
+import { LbNodeService } from '../../src/control-plane/load-balancer-api/lb-node-service.js';
+import { InProcessLbControlPlane } from '../../src/control-plane/load-balancer-api/in-process-lb-control-plane.js';
 import http from 'node:http';
 import net from 'node:net';
 import os from 'node:os';
@@ -70,7 +72,9 @@ export async function lbWorld(): Promise<LbWorld> {
   const store = new MemoryStore();
   const random = seededRandom(11);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-lb-'));
-  const lb = await startLoadBalancerNode({ store, clock: systemClock, random, dataDir, debounceMs: 10, connectTimeoutMs: 1000, accessLogFlushMs: 50 });
+  const lbService = new LbNodeService({ store, clock: systemClock });
+  const controlPlane = new InProcessLbControlPlane(lbService, { nodeId: 'test-node', advertiseAddress: '127.0.0.1' });
+  const lb = await startLoadBalancerNode({ controlPlane, clock: systemClock, random, dataDir, debounceMs: 10, connectTimeoutMs: 1000, accessLogFlushMs: 50 });
   // The upstreams listen on 127.0.0.1, as under `berth up` on loopback.
   const deps = { store, clock: systemClock, random, checkListenerPort: lb.checkListenerPort, allowLoopbackTargets: true };
   const app = await createApiServer({ handlers: { ecs: {}, elbv2: createElbv2Handlers(deps), ec2: createEc2Handlers(deps) }, plugins: [lb.metricsPlugin] });
@@ -83,6 +87,7 @@ export async function lbWorld(): Promise<LbWorld> {
       elbc.destroy();
       ec2c.destroy();
       await lb.stop();
+      lbService.close();
       await app.close();
       await store.close();
       fs.rmSync(dataDir, { recursive: true, force: true });

@@ -27,6 +27,19 @@ export interface TargetRecord {
    * then. DescribeTargetHealth still shows draining until drainUntil.
    */
   drainedAt?: number;
+  /**
+   * Each load-balancer node's own last verdict (healthy, unhealthy, unavailable) by node id; `state`
+   * is their merge (control-plane/load-balancer-api/target-health-merge.ts). Absent before any node reported.
+   */
+  nodeHealth?: Record<string, NodeTargetHealth>;
+}
+
+/** One node's verdict on one target, and when (epoch ms) it reported it. */
+export interface NodeTargetHealth {
+  state: 'healthy' | 'unhealthy' | 'unavailable';
+  reason?: string;
+  description?: string;
+  at: number;
 }
 
 export interface TargetHealthDescription {
@@ -107,7 +120,7 @@ export function newRegistration(tgArn: string, id: string, port: number, az: str
 }
 
 export function startDraining(t: TargetRecord, now: number, delaySeconds: number): TargetRecord {
-  const { reason: _r, description: _d, drainedAt: _x, ...rest } = t;
+  const { reason: _r, description: _d, drainedAt: _x, nodeHealth: _n, ...rest } = t;
   return { ...rest, state: 'draining', drainingSince: now, drainUntil: now + delaySeconds * 1000 };
 }
 

@@ -24,6 +24,8 @@ export interface HealthProberOptions {
   readonly clock: Clock;
   readonly random: Random;
   readonly onTransition: (target: ProbeTarget, to: TargetHealthRecord, from: TargetHealthRecord) => void;
+  /** Check from this local address (a node's own address, as each ALB node checks from its own); default: the OS's choice. */
+  readonly sourceAddress?: string;
   /** Fraction of the interval each schedule may drift by (default 0.05). */
   readonly jitter?: number;
 }
@@ -31,7 +33,7 @@ export interface HealthProberOptions {
 export const healthCheckUserAgent = 'ELB-HealthChecker/2.0';
 
 /** One GET; resolves with what the state machine needs, never rejects. */
-export function probeOnce(address: string, port: number, path: string, timeoutMs: number, matcher: CodeMatcher): Promise<CheckOutcome> {
+export function probeOnce(address: string, port: number, path: string, timeoutMs: number, matcher: CodeMatcher, localAddress?: string): Promise<CheckOutcome> {
   return new Promise((resolve) => {
     let settled = false;
     const done = (o: CheckOutcome): void => {
@@ -41,7 +43,7 @@ export function probeOnce(address: string, port: number, path: string, timeoutMs
       req.destroy();
       resolve(o);
     };
-    const req = http.request({ host: address, port, path, method: 'GET', agent: false, headers: { 'User-Agent': healthCheckUserAgent, Connection: 'close', Host: `${address}:${port}` } });
+    const req = http.request({ host: address, port, path, method: 'GET', agent: false, ...(localAddress ? { localAddress } : {}), headers: { 'User-Agent': healthCheckUserAgent, Connection: 'close', Host: `${address}:${port}` } });
     const timer = setTimeout(() => done({ ok: false, kind: 'timeout' }), timeoutMs);
     req.on('response', (res) => {
       const status = res.statusCode ?? 0;
@@ -147,7 +149,7 @@ export class HealthProber {
     const due = nextCheckDueAt(entry.nextAt, s.intervalSeconds, this.options.jitter ?? 0.05, this.options.random.next());
     this.schedule(entry, Math.max(0, due - this.options.clock.now()));
     const port = s.port === 'traffic-port' ? entry.target.port : s.port;
-    void probeOnce(entry.target.address, port, s.path, s.timeoutSeconds * 1000, entry.matcher).then((outcome) => {
+    void probeOnce(entry.target.address, port, s.path, s.timeoutSeconds * 1000, entry.matcher, this.options.sourceAddress).then((outcome) => {
       if (this.entries.get(HealthProber.key(entry.target.targetGroupArn, entry.target)) !== entry) return;
       this.apply(entry, { type: 'check', outcome, now: this.options.clock.now() });
     });
