@@ -4,7 +4,7 @@ import { keys } from '../../domain/keys.js';
 import { parseCidr } from '../../domain/ec2/cidr.js';
 import { defaultSecurityGroupRecord, type SecurityGroupRecord } from '../../domain/ec2/security-group.js';
 import type { SubnetRecord } from '../../domain/ec2/subnet.js';
-import { newVpcAttributes, VPC_ATTRIBUTE_NAMES, vpcView, type VpcAttributes, type VpcRecord } from '../../domain/ec2/vpc.js';
+import { newVpcAttributes, type VPC_ATTRIBUTE_NAMES, vpcView, type VpcAttributes, type VpcRecord } from '../../domain/ec2/vpc.js';
 import type { LoadBalancerRecord } from '../../domain/elbv2/load-balancer.js';
 import type { ServiceHandlers } from '../api/operation.js';
 import type { Elbv2Deps } from '../elbv2/deps.js';
