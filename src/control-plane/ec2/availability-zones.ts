@@ -2,11 +2,11 @@
 import { AwsError } from '../../domain/aws-error.js';
 import { availabilityZones } from '../../domain/ec2/availability-zone.js';
 import { defaultVpcRecord } from '../../domain/ec2/vpc.js';
-import type { ServiceHandlers } from '../api/operation.js';
+import type { Handlers } from '../api/operation.js';
 import { applyFilters } from './filters.js';
 import { checkDryRun } from './request.js';
 
-export function availabilityZoneHandlers(): ServiceHandlers {
+export function availabilityZoneHandlers(): Handlers<'ec2'> {
   return {
     async DescribeAvailabilityZones(input, ctx) {
       checkDryRun(input);

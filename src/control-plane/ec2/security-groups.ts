@@ -11,7 +11,7 @@ import {
 } from '../../domain/ec2/security-group.js';
 import { defaultVpcRecord, type Ec2Scope } from '../../domain/ec2/vpc.js';
 import type { LoadBalancerRecord } from '../../domain/elbv2/load-balancer.js';
-import type { ServiceHandlers } from '../api/operation.js';
+import type { Handlers } from '../api/operation.js';
 import type { Elbv2Deps } from '../elbv2/deps.js';
 import { listAll, transact, type Tx } from '../elbv2/transact.js';
 import { applyFilters } from './filters.js';
@@ -122,7 +122,7 @@ function groupView(sg: SecurityGroupRecord) {
   };
 }
 
-export function securityGroupHandlers(deps: Elbv2Deps): ServiceHandlers {
+export function securityGroupHandlers(deps: Elbv2Deps): Handlers<'ec2'> {
   const { store, clock, random } = deps;
   return {
     async CreateSecurityGroup(input, ctx) {
@@ -134,8 +134,9 @@ export function securityGroupHandlers(deps: Elbv2Deps): ServiceHandlers {
       if (input.GroupName === DEFAULT_GROUP_NAME) throw new AwsError('InvalidGroup.Reserved', "The security group 'default' is reserved");
       const tags = tagsFor('security-group', input.TagSpecifications);
       const sg = await transact(store, async (tx) => {
-        const vpc = await findVpc(tx, ctx, input.VpcId ?? defaultVpcRecord(ctx).VpcId);
-        if (!vpc) throw vpcNotFound(input.VpcId);
+        const vpcId = input.VpcId ?? defaultVpcRecord(ctx).VpcId;
+        const vpc = await findVpc(tx, ctx, vpcId);
+        if (!vpc) throw vpcNotFound(vpcId);
         if (await tx.get(groupNameKey(vpc.VpcId, input.GroupName))) {
           throw new AwsError('InvalidGroup.Duplicate', `The security group '${input.GroupName}' already exists for VPC '${vpc.VpcId}'`);
         }

@@ -6,7 +6,7 @@
  * stored and echoed, and the ones Berth cannot honour are refused (domain/ecs/account-setting.ts).
  */
 import type { Store } from '../../store/store.js';
-import type { OperationHandler, RequestContext } from '../api/operation.js';
+import type { Handlers, RequestContext } from '../api/operation.js';
 import { keys } from '../../domain/keys.js';
 import type { SettingName } from '../../domain/ecs/records.js';
 import {
@@ -31,7 +31,7 @@ export async function accountSettingValue(store: Store, name: SettingName, ctx: 
   return effectiveSetting(name, rootArnOf(ctx.accountId), ctx.accountId, stored).value;
 }
 
-export function accountSettingHandlers({ store }: EcsDeps): Record<string, OperationHandler> {
+export function accountSettingHandlers({ store }: EcsDeps): Handlers<'ecs'> {
   const put = async (name: SettingName, value: string, principalArn: string, ctx: Ctx) => {
     const problem = settingProblem(name, value, principalArn, ctx.accountId);
     if (problem) throw errors.invalid(problem);

@@ -4,7 +4,7 @@
  * memberOf expressions and ListContainerInstances' filter read them.
  */
 import type { Store } from '../../store/store.js';
-import type { OperationHandler } from '../api/operation.js';
+import type { Handlers } from '../api/operation.js';
 import { AwsError } from '../../domain/aws-error.js';
 import { keys } from '../../domain/keys.js';
 import { parseEcsArn } from '../../domain/ecs/arn.js';
@@ -64,7 +64,7 @@ const wire = (a: Attribute, instance: ContainerInstanceRecord): Attribute => ({
   targetId: instance.containerInstanceArn,
 });
 
-export function attributeHandlers({ store }: EcsDeps): Record<string, OperationHandler> {
+export function attributeHandlers({ store }: EcsDeps): Handlers<'ecs'> {
   return {
     async PutAttributes(input: { cluster?: string; attributes: Attribute[] }, ctx) {
       const cluster = (await requireCluster(store, input.cluster, ctx)).value;

@@ -3,7 +3,7 @@
  * have: the setting is stored and echoed as ECS does (docs/differences.md says it changes nothing
  * here), and so is `configuration` (execute command and managed storage), as CreateCluster does.
  */
-import type { OperationHandler } from '../api/operation.js';
+import type { Handlers, OperationHandler } from '../api/operation.js';
 import { AwsError } from '../../domain/aws-error.js';
 import { keys } from '../../domain/keys.js';
 import type { ClusterRecord, KeyValue } from '../../domain/ecs/records.js';
@@ -18,7 +18,7 @@ interface UpdateClusterInput {
   serviceConnectDefaults?: { namespace: string };
 }
 
-export function clusterUpdateHandlers({ store }: EcsDeps): Record<string, OperationHandler> {
+export function clusterUpdateHandlers({ store }: EcsDeps): Handlers<'ecs'> {
   const update = async (ref: string, ctx: Parameters<OperationHandler>[1], change: (c: ClusterRecord) => ClusterRecord) => {
     const cluster = (await requireCluster(store, ref, ctx)).value;
     const updated = await updateRecord<ClusterRecord>(store, keys.cluster(clusterKeyOf(cluster)), (cur) => {

@@ -6,7 +6,7 @@
  * task definition; the service scheduler then rolls the tasks back. ABORT is refused.
  */
 import type { Store } from '../../store/store.js';
-import type { OperationHandler, RequestContext } from '../api/operation.js';
+import type { Handlers, RequestContext } from '../api/operation.js';
 import { AwsError } from '../../domain/aws-error.js';
 import { keys } from '../../domain/keys.js';
 import { newDeploymentId } from '../../domain/ecs/ids.js';
@@ -115,7 +115,7 @@ async function serviceOfChild(store: Store, arn: string, kind: 'service-deployme
   return svc ? { svc, id: p.id } : undefined;
 }
 
-export function serviceDeploymentHandlers({ store, random }: EcsDeps): Record<string, OperationHandler> {
+export function serviceDeploymentHandlers({ store, random }: EcsDeps): Handlers<'ecs'> {
   const describe = async (arns: string[], kind: 'service-deployment' | 'service-revision', ctx: RequestContext, render: (svc: ServiceRecord, d: Deployment) => Promise<Record<string, unknown>>) => {
     const field = kind === 'service-deployment' ? 'serviceDeploymentArns' : 'serviceRevisionArns';
     if (arns.length === 0) throw errors.invalid(`${field} cannot be empty.`);

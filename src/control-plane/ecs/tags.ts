@@ -6,7 +6,7 @@
  * ListTagsForResource (whose model does not).
  */
 import type { Store } from '../../store/store.js';
-import type { OperationHandler } from '../api/operation.js';
+import type { ServiceHandlers } from '../api/operation.js';
 import { AwsError } from '../../domain/aws-error.js';
 import { keys } from '../../domain/keys.js';
 import { parseEcsArn } from '../../domain/ecs/arn.js';
@@ -42,7 +42,7 @@ async function requireResource(store: Store, arn: string, missing: 'ResourceNotF
   if (!(await store.get(key))) throw notFound();
 }
 
-export function tagHandlers({ store }: EcsDeps): Record<string, OperationHandler> {
+export function tagHandlers({ store }: EcsDeps): ServiceHandlers {
   return {
     async TagResource(input: { resourceArn: string; tags: Tag[] }) {
       await requireResource(store, input.resourceArn, 'ResourceNotFoundException');

@@ -1,9 +1,9 @@
 /** DescribeAccountLimits. */
 import { accountLimits } from '../../domain/elbv2/account-limits.js';
-import type { ServiceHandlers } from '../api/operation.js';
+import type { Handlers } from '../api/operation.js';
 import { page } from './paging.js';
 
-export function accountLimitHandlers(): ServiceHandlers {
+export function accountLimitHandlers(): Handlers<'elbv2'> {
   return {
     async DescribeAccountLimits(input) {
       const p = page(accountLimits(), input.Marker, input.PageSize);

@@ -1,12 +1,12 @@
 /** DescribeListenerAttributes and ModifyListenerAttributes, over the catalogue of attributes Berth honours. */
 import { keys } from '../../domain/keys.js';
 import { attributeList, listenerAttributeCatalogue, modifyListenerAttributes } from '../../domain/elbv2/attributes.js';
-import type { ServiceHandlers } from '../api/operation.js';
+import type { Handlers } from '../api/operation.js';
 import type { Elbv2Deps } from './deps.js';
 import { getListener, idOf } from './repository.js';
 import { transact } from './transact.js';
 
-export function listenerAttributeHandlers(deps: Elbv2Deps): ServiceHandlers {
+export function listenerAttributeHandlers(deps: Elbv2Deps): Handlers<'elbv2'> {
   const { store } = deps;
   return {
     async DescribeListenerAttributes(input, ctx) {

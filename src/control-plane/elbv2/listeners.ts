@@ -11,7 +11,7 @@ import {
   type ListenerRecord,
   type RuleRecord,
 } from '../../domain/elbv2/listener.js';
-import type { ServiceHandlers } from '../api/operation.js';
+import type { Handlers } from '../api/operation.js';
 import type { Elbv2Deps } from './deps.js';
 import { syncAttachments } from './attachment.js';
 import { page } from './paging.js';
@@ -46,7 +46,7 @@ async function checkPortFree(deps: Elbv2Deps, port: number, scheme: 'internet-fa
   if (typeof problem === 'string') throw new AwsError('InvalidConfigurationRequest', problem);
 }
 
-export function listenerHandlers(deps: Elbv2Deps): ServiceHandlers {
+export function listenerHandlers(deps: Elbv2Deps): Handlers<'elbv2'> {
   const { store, clock, random } = deps;
   return {
     async CreateListener(input, ctx) {
@@ -112,8 +112,9 @@ export function listenerHandlers(deps: Elbv2Deps): ServiceHandlers {
           return out;
         });
       } else {
-        await transact(store, (tx) => getLoadBalancer(tx, input.LoadBalancerArn, ctx));
-        listeners = await listenersOf(store, input.LoadBalancerArn);
+        const lbArn = input.LoadBalancerArn ?? ''; // present: checked above
+        await transact(store, (tx) => getLoadBalancer(tx, lbArn, ctx));
+        listeners = await listenersOf(store, lbArn);
       }
       listeners.sort((a, b) => a.Port - b.Port);
       const p = page(listeners, input.Marker, input.PageSize);

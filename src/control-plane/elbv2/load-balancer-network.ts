@@ -10,7 +10,7 @@ import { defaultNetwork } from '../../domain/ec2/default-network.js';
 import type { SubnetRecord } from '../../domain/ec2/subnet.js';
 import type { Ec2Scope } from '../../domain/ec2/vpc.js';
 import { findSecurityGroup, findSubnet, storeGroup } from '../ec2/network-repository.js';
-import type { ServiceHandlers } from '../api/operation.js';
+import type { Handlers } from '../api/operation.js';
 import type { Elbv2Deps } from './deps.js';
 import { getLoadBalancer, idOf } from './repository.js';
 import { transact, type Tx } from './transact.js';
@@ -91,7 +91,7 @@ export async function resolveSubnets(tx: Tx, scope: Ec2Scope, input: { Subnets?:
   return { VpcId: subnets[0]!.VpcId, AvailabilityZones: zones.sort((a, b) => a.ZoneName.localeCompare(b.ZoneName)) };
 }
 
-export function loadBalancerNetworkHandlers(deps: Elbv2Deps): ServiceHandlers {
+export function loadBalancerNetworkHandlers(deps: Elbv2Deps): Handlers<'elbv2'> {
   const { store } = deps;
   return {
     async SetSubnets(input, ctx) {

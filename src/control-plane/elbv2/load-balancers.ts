@@ -17,7 +17,7 @@ import {
 } from '../../domain/elbv2/attributes.js';
 import type { TargetGroupRecord } from '../../domain/elbv2/target-group.js';
 import { addTags } from '../../domain/elbv2/tags.js';
-import type { ServiceHandlers } from '../api/operation.js';
+import type { Handlers } from '../api/operation.js';
 import type { Elbv2Deps } from './deps.js';
 import { page } from './paging.js';
 import { findLoadBalancer, getLoadBalancer, idOf, listenersOf, nameKeys, deleteNameClaim, readNameClaim, rulesOf, type NameClaim } from './repository.js';
@@ -26,7 +26,7 @@ import { checkIpAddressType, resolveSecurityGroups, resolveSubnets } from './loa
 
 const sameSet = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x) => b.includes(x));
 
-export function loadBalancerHandlers(deps: Elbv2Deps): ServiceHandlers {
+export function loadBalancerHandlers(deps: Elbv2Deps): Handlers<'elbv2'> {
   const { store, clock, random } = deps;
   return {
     async CreateLoadBalancer(input, ctx) {

@@ -3,7 +3,7 @@ import { AwsError } from '../../domain/aws-error.js';
 import { keys } from '../../domain/keys.js';
 import { arnNotFound, inScope, isArnOfKind, parseElbv2Arn, type ArnScope } from '../../domain/elbv2/arn.js';
 import { addTags, tagList } from '../../domain/elbv2/tags.js';
-import type { ServiceHandlers } from '../api/operation.js';
+import type { Handlers } from '../api/operation.js';
 import type { Elbv2Deps } from './deps.js';
 import { keyOfArn } from './repository.js';
 import { transact, type Tx } from './transact.js';
@@ -27,7 +27,7 @@ function arnsOf(input: any): string[] {
   return arns;
 }
 
-export function tagHandlers(deps: Elbv2Deps): ServiceHandlers {
+export function tagHandlers(deps: Elbv2Deps): Handlers<'elbv2'> {
   const { store } = deps;
   return {
     async AddTags(input, ctx) {

@@ -19,13 +19,13 @@ import {
 import { addTags } from '../../domain/elbv2/tags.js';
 import { defaultNetwork } from '../../domain/ec2/default-network.js';
 import { findVpc } from '../ec2/network-repository.js';
-import type { ServiceHandlers } from '../api/operation.js';
+import type { Handlers } from '../api/operation.js';
 import type { Elbv2Deps } from './deps.js';
 import { page } from './paging.js';
 import { findTargetGroup, getLoadBalancer, getTargetGroup, idOf, nameKeys, deleteNameClaim, readNameClaim, type NameClaim } from './repository.js';
 import { listAll, transact } from './transact.js';
 
-export function targetGroupHandlers(deps: Elbv2Deps): ServiceHandlers {
+export function targetGroupHandlers(deps: Elbv2Deps): Handlers<'elbv2'> {
   const { store, clock, random } = deps;
   return {
     async CreateTargetGroup(input, ctx) {
@@ -81,7 +81,8 @@ export function targetGroupHandlers(deps: Elbv2Deps): ServiceHandlers {
           return out;
         });
       } else {
-        if (input.LoadBalancerArn !== undefined) await transact(store, (tx) => getLoadBalancer(tx, input.LoadBalancerArn, ctx));
+        const lbArn = input.LoadBalancerArn;
+        if (lbArn !== undefined) await transact(store, (tx) => getLoadBalancer(tx, lbArn, ctx));
         tgs = (await listAll<TargetGroupRecord>(store, keys.targetGroups()))
           .map((r) => r.value)
           .filter((tg) => inScope(tg.TargetGroupArn, ctx))

@@ -12,7 +12,7 @@ import {
   type TargetRecord,
 } from '../../domain/elbv2/target.js';
 import type { TargetGroupRecord } from '../../domain/elbv2/target-group.js';
-import type { ServiceHandlers } from '../api/operation.js';
+import type { Handlers } from '../api/operation.js';
 import type { Elbv2Deps } from './deps.js';
 import { getTargetGroup, idOf } from './repository.js';
 import { listAll, transact } from './transact.js';
@@ -39,7 +39,7 @@ function wanted(tg: TargetGroupRecord, targets: readonly any[] | undefined): Wan
   return [...seen.values()];
 }
 
-export function targetHandlers(deps: Elbv2Deps): ServiceHandlers {
+export function targetHandlers(deps: Elbv2Deps): Handlers<'elbv2'> {
   const { store, clock } = deps;
   return {
     async RegisterTargets(input) {

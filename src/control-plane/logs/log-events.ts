@@ -9,7 +9,7 @@ import { matchesFilterPattern, parseFilterPattern } from '../../domain/logs/filt
 import { acceptBatch, type InputLogEvent } from '../../domain/logs/log-events.js';
 import type { LogChunkRecord, LogStreamRecord } from '../../domain/logs/log-records.js';
 import type { Store } from '../../store/store.js';
-import type { RequestContext } from '../api/operation.js';
+import type { Handlers, RequestContext } from '../api/operation.js';
 import { groupOf } from './log-group-ref.js';
 import { dropExpiredChunks, eventsOf, requireGroup, streamNotFound, streamsOf, type LocatedEvent } from './log-store.js';
 
@@ -46,7 +46,7 @@ const inRange = (e: LocatedEvent, start: number | undefined, end: number | undef
 
 const eventId = (e: LocatedEvent) => `${String(e.t).padStart(15, '0')}${String(e.chunk).padStart(12, '0')}${String(e.index).padStart(6, '0')}`;
 
-export function logEventHandlers({ store }: { store: Store }) {
+export function logEventHandlers({ store }: { store: Store }): Handlers<'logs'> {
   return {
     async PutLogEvents(
       input: { logGroupName: string; logStreamName: string; logEvents: InputLogEvent[]; sequenceToken?: string; entity?: unknown },

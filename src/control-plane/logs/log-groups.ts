@@ -5,7 +5,7 @@ import { checkRetention } from '../../domain/logs/log-events.js';
 import { isLogGroupName, logGroupArn, type LogGroupRecord, type LogChunkRecord } from '../../domain/logs/log-records.js';
 import type { Store } from '../../store/store.js';
 import { updateRecord } from '../../store/record-update.js';
-import type { RequestContext } from '../api/operation.js';
+import type { Handlers, RequestContext } from '../api/operation.js';
 import { pageByKey } from '../ssm/page-token.js';
 import { putTags } from '../ssm/tag-record.js';
 import { deleteGroupTree, groupNotFound, requireGroup } from './log-store.js';
@@ -38,7 +38,7 @@ export function checkGroupName(name: string): void {
   }
 }
 
-export function logGroupHandlers({ store }: { store: Store }) {
+export function logGroupHandlers({ store }: { store: Store }): Handlers<'logs'> {
   const render = async (ctx: RequestContext, g: LogGroupRecord) => {
     const chunks = (await store.list<LogChunkRecord>(keys.logChunksOf(ctx.region, g.name))).records;
     const storedBytes = chunks.reduce((n, c) => n + c.value.events.reduce((m, e) => m + Buffer.byteLength(e.m, 'utf8'), 0), 0);

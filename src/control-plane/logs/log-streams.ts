@@ -3,7 +3,7 @@ import { AwsError } from '../../domain/aws-error.js';
 import { keys } from '../../domain/keys.js';
 import { isLogStreamName, logStreamArn, type LogStreamRecord } from '../../domain/logs/log-records.js';
 import type { Store } from '../../store/store.js';
-import type { RequestContext } from '../api/operation.js';
+import type { Handlers, RequestContext } from '../api/operation.js';
 import { pageByKey } from '../ssm/page-token.js';
 import { requireGroup, streamNotFound, streamsOf } from './log-store.js';
 import { groupOf } from './log-group-ref.js';
@@ -20,7 +20,7 @@ interface DescribeLogStreamsInput {
   limit?: number;
 }
 
-export function logStreamHandlers({ store }: { store: Store }) {
+export function logStreamHandlers({ store }: { store: Store }): Handlers<'logs'> {
   return {
     async CreateLogStream(input: { logGroupName: string; logStreamName: string }, ctx: RequestContext) {
       if (!isLogStreamName(input.logStreamName)) {

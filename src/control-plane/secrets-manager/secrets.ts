@@ -24,7 +24,7 @@ import type { Random } from '../../platform/random.js';
 import type { SealedBox } from '../../platform/sealed-box.js';
 import type { Store, StoredRecord } from '../../store/store.js';
 import { updateRecord } from '../../store/record-update.js';
-import type { RequestContext } from '../api/operation.js';
+import type { Handlers, RequestContext } from '../api/operation.js';
 import { pageByKey } from '../ssm/page-token.js';
 import { putTags, tagsOf } from '../ssm/tag-record.js';
 
@@ -51,7 +51,7 @@ interface CreateSecretInput {
 const notFound = () => new AwsError('ResourceNotFoundException', "Secrets Manager can't find the specified secret.");
 const SUFFIX = /-[a-zA-Z0-9]{6}$/;
 
-export function secretHandlers(deps: SecretsManagerDeps) {
+export function secretHandlers(deps: SecretsManagerDeps): Handlers<'secretsmanager'> {
   const { store, random, sealedBox } = deps;
 
   const suffix = () => {

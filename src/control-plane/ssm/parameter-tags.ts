@@ -3,7 +3,7 @@ import { AwsError } from '../../domain/aws-error.js';
 import { keys } from '../../domain/keys.js';
 import { parseParameterRef } from '../../domain/ssm/parameter-name.js';
 import { updateRecord } from '../../store/record-update.js';
-import type { RequestContext } from '../api/operation.js';
+import type { Handlers, RequestContext } from '../api/operation.js';
 import { putTags, tagsOf } from './tag-record.js';
 import { readParameter, type SsmDeps } from './ssm-context.js';
 
@@ -14,7 +14,7 @@ interface TagTarget {
   ResourceId: string;
 }
 
-export function parameterTagHandlers({ store }: SsmDeps) {
+export function parameterTagHandlers({ store }: SsmDeps): Handlers<'ssm'> {
   const arnOf = async (input: TagTarget, ctx: RequestContext): Promise<string> => {
     if (input.ResourceType !== 'Parameter') {
       throw new AwsError('InvalidResourceType', `ResourceType: Berth holds only Parameter resources, not ${input.ResourceType}.`);

@@ -28,7 +28,7 @@ import {
   matchesParameterFilters,
   type ParameterStringFilter,
 } from '../../domain/ssm/parameter-filter.js';
-import type { RequestContext } from '../api/operation.js';
+import type { Handlers, RequestContext } from '../api/operation.js';
 import { updateRecord } from '../../store/record-update.js';
 import { pageByKey } from './page-token.js';
 import { putTags, tagsOf } from './tag-record.js';
@@ -37,7 +37,7 @@ import { allParameters, callerArn, readParameter, type SsmDeps } from './ssm-con
 const notFound = (name: string) => new AwsError('ParameterNotFound', `Parameter ${name} not found.`);
 const invalidToken = () => new AwsError('InvalidNextToken', 'The specified token is not valid.');
 
-export function parameterHandlers(deps: SsmDeps) {
+export function parameterHandlers(deps: SsmDeps): Handlers<'ssm'> {
   const { store, sealedBox } = deps;
 
   const open = (rec: ParameterRecord, v: ParameterVersionRecord, decrypt: boolean): string =>
