@@ -10,7 +10,7 @@ import { availabilityZones } from '../../domain/ec2/availability-zone.js';
 import { defaultSubnetRecords } from '../../domain/ec2/subnet.js';
 import { defaultVpcRecord, type Ec2Scope } from '../../domain/ec2/vpc.js';
 import type { ContainerInstanceRecord } from '../../domain/ecs/records.js';
-import type { Handlers } from '../api/operation.js';
+import type { Handlers, Reply } from '../api/operation.js';
 import type { Elbv2Deps } from '../elbv2/deps.js';
 import { listAll } from '../elbv2/transact.js';
 import { applyFilters } from './filters.js';
@@ -63,7 +63,7 @@ const reservationId = (instanceId: string) => `r-${createHash('sha256').update(`
 export function instanceHandlers(deps: Elbv2Deps): Handlers<'ec2'> {
   const { store } = deps;
   return {
-    async DescribeInstances(input, ctx) {
+    async DescribeInstances(input, ctx): Reply<'ec2', 'DescribeInstances'> {
       checkDryRun(input);
       if (input.InstanceIds?.length && input.MaxResults !== undefined) {
         throw new AwsError('InvalidParameterCombination', 'The parameter instancesSet cannot be used with the parameter maxResults');

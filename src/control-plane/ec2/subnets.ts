@@ -5,7 +5,7 @@ import { availabilityZones } from '../../domain/ec2/availability-zone.js';
 import { cidrsOverlap, cidrWithin, parseCidr } from '../../domain/ec2/cidr.js';
 import { subnetView, type SubnetRecord } from '../../domain/ec2/subnet.js';
 import type { LoadBalancerRecord } from '../../domain/elbv2/load-balancer.js';
-import type { Handlers } from '../api/operation.js';
+import type { Handlers, Reply } from '../api/operation.js';
 import type { Elbv2Deps } from '../elbv2/deps.js';
 import { listAll, transact } from '../elbv2/transact.js';
 import { applyFilters, requireAll } from './filters.js';
@@ -18,7 +18,7 @@ export const subnetNotFound = (id: string) => new AwsError('InvalidSubnetID.NotF
 export function subnetHandlers(deps: Elbv2Deps): Handlers<'ec2'> {
   const { store, clock, random } = deps;
   return {
-    async CreateSubnet(input, ctx) {
+    async CreateSubnet(input, ctx): Reply<'ec2', 'CreateSubnet'> {
       const cidrBlock = input.CidrBlock;
       if (cidrBlock === undefined) throw new AwsError('MissingParameter', 'The request must contain the parameter cidrBlock');
       const cidr = parseCidr(cidrBlock);
@@ -70,7 +70,7 @@ export function subnetHandlers(deps: Elbv2Deps): Handlers<'ec2'> {
       return { Subnet: subnetView(subnet) };
     },
 
-    async DeleteSubnet(input, ctx) {
+    async DeleteSubnet(input, ctx): Reply<'ec2', 'DeleteSubnet'> {
       await transact(store, async (tx) => {
         const subnet = await findSubnet(tx, ctx, input.SubnetId);
         if (!subnet) throw subnetNotFound(input.SubnetId);
@@ -88,7 +88,7 @@ export function subnetHandlers(deps: Elbv2Deps): Handlers<'ec2'> {
       return {};
     },
 
-    async DescribeSubnets(input, ctx) {
+    async DescribeSubnets(input, ctx): Reply<'ec2', 'DescribeSubnets'> {
       checkDryRun(input);
       const all = await subnetsInScope(store, ctx);
       requireAll(input.SubnetIds, new Set(all.map((s) => s.SubnetId)), subnetNotFound);

@@ -6,7 +6,7 @@ import { defaultSecurityGroupRecord, type SecurityGroupRecord } from '../../doma
 import type { SubnetRecord } from '../../domain/ec2/subnet.js';
 import { newVpcAttributes, type VPC_ATTRIBUTE_NAMES, vpcView, type VpcAttributes, type VpcRecord } from '../../domain/ec2/vpc.js';
 import type { LoadBalancerRecord } from '../../domain/elbv2/load-balancer.js';
-import type { Handlers } from '../api/operation.js';
+import type { Handlers, Reply } from '../api/operation.js';
 import type { Elbv2Deps } from '../elbv2/deps.js';
 import { listAll, transact } from '../elbv2/transact.js';
 import { applyFilters, requireAll } from './filters.js';
@@ -33,7 +33,7 @@ const ATTRIBUTE_MEMBERS: Record<'EnableDnsSupport' | 'EnableDnsHostnames' | 'Ena
 export function vpcHandlers(deps: Elbv2Deps): Handlers<'ec2'> {
   const { store, clock, random } = deps;
   return {
-    async CreateVpc(input, ctx) {
+    async CreateVpc(input, ctx): Reply<'ec2', 'CreateVpc'> {
       if (input.CidrBlock === undefined) throw new AwsError('MissingParameter', "Either 'cidrBlock' or 'ipv4IpamPoolId' should be provided.");
       const cidr = parseCidr(input.CidrBlock);
       if (!cidr) throw invalidCidr(input.CidrBlock);
@@ -60,7 +60,7 @@ export function vpcHandlers(deps: Elbv2Deps): Handlers<'ec2'> {
       return { Vpc: vpcView(vpc) };
     },
 
-    async DeleteVpc(input, ctx) {
+    async DeleteVpc(input, ctx): Reply<'ec2', 'DeleteVpc'> {
       await transact(store, async (tx) => {
         const vpc = await findVpc(tx, ctx, input.VpcId);
         if (!vpc) throw vpcNotFound(input.VpcId);
@@ -80,7 +80,7 @@ export function vpcHandlers(deps: Elbv2Deps): Handlers<'ec2'> {
       return {};
     },
 
-    async DescribeVpcs(input, ctx) {
+    async DescribeVpcs(input, ctx): Reply<'ec2', 'DescribeVpcs'> {
       checkDryRun(input);
       const all = await vpcsInScope(store, ctx);
       requireAll(input.VpcIds, new Set(all.map((v) => v.VpcId)), vpcNotFound);
@@ -100,7 +100,7 @@ export function vpcHandlers(deps: Elbv2Deps): Handlers<'ec2'> {
       return { Vpcs: p.items, NextToken: p.NextToken };
     },
 
-    async ModifyVpcAttribute(input, ctx) {
+    async ModifyVpcAttribute(input, ctx): Reply<'ec2', 'ModifyVpcAttribute'> {
       const given = (Object.keys(ATTRIBUTE_MEMBERS) as (keyof typeof ATTRIBUTE_MEMBERS)[]).filter((m) => input[m] !== undefined);
       if (given.length === 0) {
         throw new AwsError('MissingParameter', 'The request must contain one of EnableDnsSupport, EnableDnsHostnames or EnableNetworkAddressUsageMetrics');
@@ -124,7 +124,7 @@ export function vpcHandlers(deps: Elbv2Deps): Handlers<'ec2'> {
       return {};
     },
 
-    async DescribeVpcAttribute(input, ctx) {
+    async DescribeVpcAttribute(input, ctx): Reply<'ec2', 'DescribeVpcAttribute'> {
       checkDryRun(input);
       const vpc = await transact(store, (tx) => findVpc(tx, ctx, input.VpcId));
       if (!vpc) throw vpcNotFound(input.VpcId);

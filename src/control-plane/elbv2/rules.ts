@@ -13,7 +13,7 @@ import {
   type RuleRecord,
 } from '../../domain/elbv2/listener.js';
 import type { LoadBalancerRecord } from '../../domain/elbv2/load-balancer.js';
-import type { Handlers } from '../api/operation.js';
+import type { Handlers, Reply } from '../api/operation.js';
 import type { Elbv2Deps } from './deps.js';
 import { syncAttachments } from './attachment.js';
 import { page } from './paging.js';
@@ -32,7 +32,7 @@ const priorityInUse = (p: string) => new AwsError('PriorityInUse', `Priority '${
 export function ruleHandlers(deps: Elbv2Deps): Handlers<'elbv2'> {
   const { store, clock, random } = deps;
   return {
-    async CreateRule(input, ctx) {
+    async CreateRule(input, ctx): Reply<'elbv2', 'CreateRule'> {
       const priority = priorityOf(input.Priority);
       const conditions = normalizeConditions(input.Conditions);
       const actions = normalizeActions(input.Actions);
@@ -64,7 +64,7 @@ export function ruleHandlers(deps: Elbv2Deps): Handlers<'elbv2'> {
       return { Rules: [ruleView(rule)] };
     },
 
-    async DescribeRules(input, ctx) {
+    async DescribeRules(input, ctx): Reply<'elbv2', 'DescribeRules'> {
       const arns: string[] | undefined = input.RuleArns?.length ? input.RuleArns : undefined;
       if (Boolean(arns) === Boolean(input.ListenerArn)) {
         throw new AwsError('ValidationError', 'Specify either a listener ARN or rule ARNs');
@@ -84,7 +84,7 @@ export function ruleHandlers(deps: Elbv2Deps): Handlers<'elbv2'> {
       return { Rules: p.items.map(ruleView), NextMarker: p.NextMarker };
     },
 
-    async ModifyRule(input, ctx) {
+    async ModifyRule(input, ctx): Reply<'elbv2', 'ModifyRule'> {
       const rule = await transact(store, async (tx) => {
         const rule = await getRule(tx, input.RuleArn, ctx);
         const lb = await getLoadBalancer(tx, rule.LoadBalancerArn, ctx);
@@ -102,7 +102,7 @@ export function ruleHandlers(deps: Elbv2Deps): Handlers<'elbv2'> {
       return { Rules: [ruleView(rule)] };
     },
 
-    async DeleteRule(input, ctx) {
+    async DeleteRule(input, ctx): Reply<'elbv2', 'DeleteRule'> {
       await transact(store, async (tx) => {
         const rule = await getRule(tx, input.RuleArn, ctx);
         if (rule.IsDefault) throw new AwsError('OperationNotPermitted', 'The default rule of a listener cannot be deleted');
@@ -115,7 +115,7 @@ export function ruleHandlers(deps: Elbv2Deps): Handlers<'elbv2'> {
       return {};
     },
 
-    async SetRulePriorities(input, ctx) {
+    async SetRulePriorities(input, ctx): Reply<'elbv2', 'SetRulePriorities'> {
       const pairs = input.RulePriorities ?? [];
       if (pairs.length === 0) throw new AwsError('ValidationError', 'At least one rule priority must be specified');
       // The model makes both members of a pair optional; a pair without its rule names nothing to move.

@@ -12,7 +12,7 @@ import {
   type TargetRecord,
 } from '../../domain/elbv2/target.js';
 import type { TargetGroupRecord } from '../../domain/elbv2/target-group.js';
-import type { Handlers } from '../api/operation.js';
+import type { Handlers, Reply } from '../api/operation.js';
 import type { Elbv2Deps } from './deps.js';
 import { getTargetGroup, idOf } from './repository.js';
 import { listAll, transact } from './transact.js';
@@ -42,7 +42,7 @@ function wanted(tg: TargetGroupRecord, targets: readonly any[] | undefined): Wan
 export function targetHandlers(deps: Elbv2Deps): Handlers<'elbv2'> {
   const { store, clock } = deps;
   return {
-    async RegisterTargets(input) {
+    async RegisterTargets(input): Reply<'elbv2', 'RegisterTargets'> {
       await transact(store, async (tx) => {
         const tg = await getTargetGroup(tx, input.TargetGroupArn);
         const tgId = idOf.targetGroup(tg.TargetGroupArn);
@@ -70,7 +70,7 @@ export function targetHandlers(deps: Elbv2Deps): Handlers<'elbv2'> {
       return {};
     },
 
-    async DeregisterTargets(input) {
+    async DeregisterTargets(input): Reply<'elbv2', 'DeregisterTargets'> {
       await transact(store, async (tx) => {
         const tg = await getTargetGroup(tx, input.TargetGroupArn);
         const tgId = idOf.targetGroup(tg.TargetGroupArn);
@@ -90,7 +90,7 @@ export function targetHandlers(deps: Elbv2Deps): Handlers<'elbv2'> {
       return {};
     },
 
-    async DescribeTargetHealth(input, ctx) {
+    async DescribeTargetHealth(input, ctx): Reply<'elbv2', 'DescribeTargetHealth'> {
       const tg = await transact(store, (tx) => getTargetGroup(tx, input.TargetGroupArn, ctx));
       const tgId = idOf.targetGroup(tg.TargetGroupArn);
       const now = clock.now();
