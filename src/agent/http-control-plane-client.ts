@@ -48,14 +48,15 @@ export class HttpControlPlaneClient implements ControlPlaneClient {
       ...(signal ? { signal } : {}),
     });
     const text = await res.body.text();
-    let parsed: any;
+    let parsed: unknown;
     try {
       parsed = text ? JSON.parse(text) : {};
     } catch {
       parsed = { code: 'ServerException', message: text.slice(0, 200) };
     }
     if (res.statusCode >= 300) {
-      throw new ControlPlaneError(parsed.code ?? 'ServerException', parsed.message ?? `HTTP ${res.statusCode}`, res.statusCode);
+      const { code, message } = typeof parsed === 'object' && parsed !== null ? (parsed as { code?: unknown; message?: unknown }) : {};
+      throw new ControlPlaneError(typeof code === 'string' ? code : 'ServerException', typeof message === 'string' ? message : `HTTP ${res.statusCode}`, res.statusCode);
     }
     return parsed as T;
   }

@@ -20,8 +20,8 @@ async function requireResource(tx: Tx, arn: string, scope: ArnScope): Promise<vo
   throw arnNotFound(kind);
 }
 
-function arnsOf(input: any): string[] {
-  const arns: string[] = input.ResourceArns ?? [];
+function arnsOf(input: { readonly ResourceArns?: readonly string[] }): readonly string[] {
+  const arns = input.ResourceArns ?? [];
   if (arns.length === 0) throw new AwsError('ValidationError', 'At least one resource ARN must be specified');
   if (arns.length > 20) throw new AwsError('ValidationError', 'At most 20 resource ARNs can be specified');
   return arns;

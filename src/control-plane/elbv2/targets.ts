@@ -13,6 +13,7 @@ import {
 } from '../../domain/elbv2/target.js';
 import type { TargetGroupRecord } from '../../domain/elbv2/target-group.js';
 import type { Handlers, Reply } from '../api/operation.js';
+import type { TargetDescription } from '../api/wire-types/elbv2.js';
 import type { Elbv2Deps } from './deps.js';
 import { getTargetGroup, idOf } from './repository.js';
 import { listAll, transact } from './transact.js';
@@ -26,13 +27,13 @@ interface Wanted {
 }
 
 /** Port defaults to the group's port; without one, AWS silently leaves dynamic-port targets alone. */
-function wanted(tg: TargetGroupRecord, targets: readonly any[] | undefined): Wanted[] {
+function wanted(tg: TargetGroupRecord, targets: readonly TargetDescription[] | undefined): Wanted[] {
   if (!targets || targets.length === 0) throw new AwsError('ValidationError', 'At least one target must be specified');
   const seen = new Map<string, Wanted>();
   for (const t of targets) {
     if (typeof t.Id !== 'string' || t.Id === '') throw new AwsError('ValidationError', 'Target Id must be specified');
     const port = t.Port ?? tg.Port;
-    if (!Number.isInteger(port) || port < 1 || port > 65535) throw new AwsError('ValidationError', 'Target port must be between 1 and 65535');
+    if (port === undefined || !Number.isInteger(port) || port < 1 || port > 65535) throw new AwsError('ValidationError', 'Target port must be between 1 and 65535');
     if (tg.TargetType === 'ip' && !isIP(t.Id)) throw new AwsError('InvalidTarget', `The IP address '${t.Id}' is not a valid target`);
     seen.set(`${t.Id}:${port}`, { Id: t.Id, Port: port, ...(t.AvailabilityZone ? { AvailabilityZone: t.AvailabilityZone } : {}) });
   }
@@ -96,7 +97,7 @@ export function targetHandlers(deps: Elbv2Deps): Handlers<'elbv2'> {
       const now = clock.now();
       const records = (await listAll<TargetRecord>(store, keys.targetsOf(tgId))).map((r) => r.value);
       const live = records.filter((r) => !registrationExpired(r, now));
-      const asked: any[] | undefined = input.Targets?.length ? input.Targets : undefined;
+      const asked = input.Targets?.length ? input.Targets : undefined;
       if (!asked) return { TargetHealthDescriptions: live.map((r) => describeTarget(r, tg, now)) };
       const out = [];
       for (const t of asked) {
