@@ -3,6 +3,7 @@
  * `/berth/agent/v1/`, and the same shapes in process. Both sides import only these types, never each
  * other. Timestamps are epoch milliseconds.
  */
+import type { Protocol } from '../../domain/ecs/records.js';
 
 export const AGENT_PROTOCOL_PREFIX = '/berth/agent/v1';
 /** The service name in a SigV4 credential scope for Berth's own routes (agent protocol, logs). */
@@ -38,7 +39,7 @@ export function parseLogsQuery(q: URLSearchParams): LogRequest | undefined {
   };
 }
 
-export type Protocol = 'tcp' | 'udp';
+export type { Protocol } from '../../domain/ecs/records.js';
 export type Health = 'HEALTHY' | 'UNHEALTHY' | 'UNKNOWN';
 
 /** The ECS task states in order: a report never moves a task to an earlier one. */

@@ -1,11 +1,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { TargetRecord } from '../../domain/elbv2/target.js';
-import { afterDrained, afterHealthReport } from './target-report.js';
+import { afterDrained, afterHealthReport, type HealthReport } from './target-report.js';
 
 const rec = (over: Partial<TargetRecord> = {}): TargetRecord => ({ TargetGroupArn: 'tg', Id: 'i-1', Port: 1, registeredAt: 0, state: 'initial', reason: 'Elb.RegistrationInProgress', ...over });
 
-const cases: Array<[string, TargetRecord | undefined, { state: string; reason?: string; description?: string }, Partial<TargetRecord> | undefined]> = [
+const cases: Array<[string, TargetRecord | undefined, HealthReport, Partial<TargetRecord> | undefined]> = [
   ['initial → checking', rec(), { state: 'initial', reason: 'Elb.InitialHealthChecking', description: 'Initial health checks in progress' }, { state: 'initial', reason: 'Elb.InitialHealthChecking', description: 'Initial health checks in progress' }],
   ['initial → healthy drops the reason', rec(), { state: 'healthy' }, { state: 'healthy', reason: undefined, description: undefined }],
   ['healthy → unhealthy', rec({ state: 'healthy', reason: undefined }), { state: 'unhealthy', reason: 'Target.ResponseCodeMismatch', description: 'Health checks failed with these codes: [500]' }, { state: 'unhealthy', reason: 'Target.ResponseCodeMismatch' }],
@@ -20,7 +20,7 @@ for (const [name, current, report, expected] of cases) {
     const next = afterHealthReport(current, report);
     if (expected === undefined) return assert.equal(next, undefined);
     assert.ok(next);
-    for (const [k, v] of Object.entries(expected)) assert.equal((next as any)[k], v, k);
+    for (const [k, v] of Object.entries(expected)) assert.equal(next[k as keyof TargetRecord], v, k);
     assert.equal(next.registeredAt, 0);
   });
 }
