@@ -13,6 +13,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { SERVICE_TABLE, type ServiceName } from '../src/control-plane/api/service-table.js';
 
 interface Ref {
@@ -29,7 +30,7 @@ interface RawShape {
   document?: boolean;
   exception?: boolean;
 }
-interface RawModel {
+export interface RawModel {
   operations: Record<string, { input?: Ref; output?: Ref }>;
   shapes: Record<string, RawShape>;
 }
@@ -136,17 +137,25 @@ export function generate(service: ServiceName, model: RawModel): string {
   ].join('\n');
 }
 
-function main(): void {
-  const check = process.argv.includes('--check');
-  const out = join('src', 'control-plane', 'api', 'wire-types');
-  mkdirSync(out, { recursive: true });
-  const stale: string[] = [];
+const OUT_DIR = join('src', 'control-plane', 'api', 'wire-types');
+
+/** The file text for every service of the table, by its path relative to `root` (the package root). */
+export function generateAll(root = '.'): Map<string, string> {
+  const out = new Map<string, string>();
   for (const service of Object.keys(SERVICE_TABLE) as ServiceName[]) {
-    const model = JSON.parse(readFileSync(join('vendor', 'aws-models', SERVICE_TABLE[service].file), 'utf8'), (k, v) =>
+    const model = JSON.parse(readFileSync(join(root, 'vendor', 'aws-models', SERVICE_TABLE[service].file), 'utf8'), (k, v) =>
       k === 'documentation' ? undefined : v,
     ) as RawModel;
-    const path = join(out, `${service}.ts`);
-    const text = generate(service, model);
+    out.set(join(OUT_DIR, `${service}.ts`), generate(service, model));
+  }
+  return out;
+}
+
+function main(): void {
+  const check = process.argv.includes('--check');
+  mkdirSync(OUT_DIR, { recursive: true });
+  const stale: string[] = [];
+  for (const [path, text] of generateAll()) {
     if (check) {
       if (!existsSync(path) || readFileSync(path, 'utf8') !== text) stale.push(path);
     } else writeFileSync(path, text);
@@ -157,4 +166,4 @@ function main(): void {
   }
 }
 
-main();
+if (process.argv[1] === fileURLToPath(import.meta.url)) main();
