@@ -29,11 +29,13 @@ test('inputs as the decoders give them, outputs as the encoders take them', () =
   assert.match(text, /PutThing: \{ input: PutThingRequest; output: PutThingResponseOut \};/);
   assert.match(text, /Ping: \{ input: Record<string, never>; output: Record<string, never> \};/);
   // Input: required members required, enums their union, timestamps epoch ms, member names quoted when they must be.
-  assert.match(text, /export type PutThingRequest = \{\n {2}name: string;\n {2}mode\?: Mode;\n {2}at\?: number;\n {2}tags\?: Record<string, string>;\n {2}'odd-name'\?: string;\n\};/);
+  const request = ['export type PutThingRequest = {', '  name: string;', '  mode?: Mode;', '  at?: number;', '  tags?: Record<string, string>;'];
+  assert.ok(text.includes([...request, "  'odd-name'?: string;", '};'].join('\n')));
   assert.match(text, /export type Mode = 'on' \| 'off';/);
   // Output: every member optional (even a required one), enums as strings, timestamps as ms or Date, lists readonly, recursion by name.
   assert.match(text, /export type PutThingResponseOut = \{\n {2}thing\?: ThingOut;\n\};/);
-  assert.match(text, /export type ThingOut = \{\n {2}name\?: string;\n {2}mode\?: string;\n {2}at\?: number \| Date;\n {2}parts\?: ReadonlyArray<ThingOut>;\n\};/);
+  const thing = ['export type ThingOut = {', '  name?: string;', '  mode?: string;', '  at?: number | Date;', '  parts?: ReadonlyArray<ThingOut>;', '};'];
+  assert.ok(text.includes(thing.join('\n')));
   // A shape reached only from outputs has no input form.
   assert.doesNotMatch(text, /export type Thing = /);
 });
