@@ -16,7 +16,8 @@ export function fixture(seed = 1) {
   const elb = createElbv2Handlers(deps);
   const ec2 = createEc2Handlers(deps);
   // biome-ignore lint/suspicious/noExplicitAny: tests read handler answers by path; the handlers' own types are checked where they are built
-  const call = (h: ServiceHandlers) => async (op: string, input: unknown = {}): Promise<any> => {
+  type Answer = any;
+  const call = (h: ServiceHandlers) => async (op: string, input: unknown = {}): Promise<Answer> => {
     const fn = h[op];
     assert.ok(fn, `no handler for ${op}`);
     return fn(input, ctx);
