@@ -8,7 +8,9 @@ import { UsageError } from './usage-error.js';
 import { HOST_FLAGS, parseHostFlags, type HostOptions } from './host-flags.js';
 import { ECS_QUOTAS, type EcsQuotas } from '../domain/ecs/quotas.js';
 
-export type RuntimeChoice = 'auto' | 'docker' | 'process';
+import type { RuntimeChoice } from '../agent/runtime/runtime-selection.js';
+
+export type { RuntimeChoice };
 export type AuthMode = 'none' | 'sigv4';
 
 export interface UpConfig {

@@ -6,13 +6,13 @@
 import { LbNodeService } from '../../src/control-plane/load-balancer-api/lb-node-service.js';
 import { InProcessLbControlPlane } from '../../src/control-plane/load-balancer-api/in-process-lb-control-plane.js';
 import http from 'node:http';
-import net from 'node:net';
+import type net from 'node:net';
 import os from 'node:os';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import * as elb from '@aws-sdk/client-elastic-load-balancing-v2';
-import * as ec2 from '@aws-sdk/client-ec2';
+import type * as elb from '@aws-sdk/client-elastic-load-balancing-v2';
+import type * as ec2 from '@aws-sdk/client-ec2';
 import { createApiServer } from '../../src/control-plane/api/api-server.js';
 import { createElbv2Handlers } from '../../src/control-plane/elbv2/elbv2-handlers.js';
 import { createEc2Handlers } from '../../src/control-plane/ec2/ec2-handlers.js';

@@ -32,10 +32,12 @@ export async function registerAgentRoutes(app: FastifyInstance, deps: AgentRoute
   const { service } = deps;
   const auth = deps.auth;
   requireSignedJson(app, auth, deps.clock ?? systemClock, sendError);
-  const post = (path: string, handle: (body: any, signal: AbortSignal) => Promise<unknown>) =>
+  type Body<M extends 'register' | 'heartbeat' | 'watchTasks' | 'submitTaskState' | 'taskSecrets' | 'shipLogs'> = Parameters<AgentService[M]>[0];
+  // The JSON body is taken as the protocol's request type (src/protocols/agent/); no schema checks it here.
+  const post = <B>(path: string, handle: (body: B, signal: AbortSignal) => Promise<unknown>) =>
     app.post(`${P}/${path}`, async (req, reply) => {
       try {
-        const body = req.body && typeof req.body === 'object' ? req.body : {};
+        const body = (req.body && typeof req.body === 'object' ? req.body : {}) as B;
         const out = await handle(body, abortOnHangup(reply));
         return reply.code(200).send(out ?? {});
       } catch (err) {
@@ -43,12 +45,12 @@ export async function registerAgentRoutes(app: FastifyInstance, deps: AgentRoute
       }
     });
 
-  post('register', (b) => service.register(b));
-  post('heartbeat', (b) => service.heartbeat(b));
-  post('tasks', (b, signal) => service.watchTasks(b, signal));
-  post('task-state', (b) => service.submitTaskState(b));
-  post('tasks/secrets', (b) => service.taskSecrets(b));
-  post('logs/batch', (b) => service.shipLogs(b));
+  post('register', (b: Body<'register'>) => service.register(b));
+  post('heartbeat', (b: Body<'heartbeat'>) => service.heartbeat(b));
+  post('tasks', (b: Body<'watchTasks'>, signal) => service.watchTasks(b, signal));
+  post('task-state', (b: Body<'submitTaskState'>) => service.submitTaskState(b));
+  post('tasks/secrets', (b: Body<'taskSecrets'>) => service.taskSecrets(b));
+  post('logs/batch', (b: Body<'shipLogs'>) => service.shipLogs(b));
 
   app.get(`${P}/logs`, async (req, reply) => {
     try {

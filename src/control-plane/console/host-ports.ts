@@ -17,7 +17,7 @@ export interface HostPortUsage {
 interface InstanceShape {
   readonly containerInstanceArn?: string;
   readonly attributes?: ReadonlyArray<{ name?: string; value?: string }>;
-  readonly registeredResources?: ReadonlyArray<{ name?: string; stringSetValue?: string[] }>;
+  readonly registeredResources?: ReadonlyArray<{ name?: string; stringSetValue?: readonly string[] }>;
 }
 
 interface TaskShape {

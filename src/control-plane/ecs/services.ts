@@ -6,7 +6,7 @@
  * INACTIVE once its tasks are gone is the scheduler's job.
  */
 import type { Store } from '../../store/store.js';
-import type { OperationHandler } from '../api/operation.js';
+import type { ServiceHandlers } from '../api/operation.js';
 import { AwsError } from '../../domain/aws-error.js';
 import { keys } from '../../domain/keys.js';
 import { ecsArn, resourceIdOf } from '../../domain/ecs/arn.js';
@@ -87,7 +87,7 @@ async function liveServiceCount(store: Store, clusterName: string): Promise<numb
   return (await listValues<ServiceRecord>(store, keys.services(clusterName))).filter((x) => x.status !== 'INACTIVE').length;
 }
 
-export function serviceHandlers({ store, random, quotas = ECS_QUOTAS }: EcsDeps): Record<string, OperationHandler> {
+export function serviceHandlers({ store, random, quotas = ECS_QUOTAS }: EcsDeps): ServiceHandlers {
   return {
     async CreateService(input: CreateServiceInput, ctx) {
       const s = scopeOf(ctx);

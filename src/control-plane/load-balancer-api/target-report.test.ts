@@ -1,13 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { TargetRecord } from '../../domain/elbv2/target.js';
+import type { HealthReport } from '../../protocols/load-balancer/index.js';
 import { afterDrained, afterHealthReport, type Reporter } from './target-report.js';
 
 const n1: Reporter = { nodeId: 'n1', now: 10, isFresh: () => true };
 
 const rec = (over: Partial<TargetRecord> = {}): TargetRecord => ({ TargetGroupArn: 'tg', Id: 'i-1', Port: 1, registeredAt: 0, state: 'initial', reason: 'Elb.RegistrationInProgress', ...over });
 
-const cases: Array<[string, TargetRecord | undefined, { state: string; reason?: string; description?: string }, Partial<TargetRecord> | undefined]> = [
+const cases: Array<[string, TargetRecord | undefined, HealthReport, Partial<TargetRecord> | undefined]> = [
   ['initial → checking', rec(), { state: 'initial', reason: 'Elb.InitialHealthChecking', description: 'Initial health checks in progress' }, { state: 'initial', reason: 'Elb.InitialHealthChecking', description: 'Initial health checks in progress' }],
   ['initial → healthy drops the reason', rec(), { state: 'healthy' }, { state: 'healthy', reason: undefined, description: undefined }],
   ['healthy → unhealthy', rec({ state: 'healthy', reason: undefined }), { state: 'unhealthy', reason: 'Target.ResponseCodeMismatch', description: 'Health checks failed with these codes: [500]' }, { state: 'unhealthy', reason: 'Target.ResponseCodeMismatch' }],
@@ -22,7 +23,7 @@ for (const [name, current, report, expected] of cases) {
     const next = afterHealthReport(current, report, n1);
     if (expected === undefined) return assert.equal(next, undefined);
     assert.ok(next);
-    for (const [k, v] of Object.entries(expected)) assert.equal((next as unknown as Record<string, unknown>)[k], v, k);
+    for (const [k, v] of Object.entries(expected)) assert.equal(next[k as keyof TargetRecord], v, k);
     assert.equal(next.registeredAt, 0);
   });
 }

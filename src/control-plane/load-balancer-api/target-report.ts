@@ -4,11 +4,14 @@
  * or the moment a draining target had nothing in flight. Each returns the new record, or undefined
  * to write nothing, so the store sees a write only when something a reader can observe changes.
  */
-import type { NodeTargetHealth, TargetRecord, TargetState } from '../../domain/elbv2/target.js';
+import type { NodeTargetHealth, TargetHealthState, TargetRecord } from '../../domain/elbv2/target.js';
 import type { HealthReport } from '../../protocols/load-balancer/index.js';
 import { mergeTargetHealth } from './target-health-merge.js';
 
-const writable: ReadonlySet<string> = new Set<TargetState>(['initial', 'healthy', 'unhealthy', 'unavailable']);
+/** The states a health check decides; draining and unused are the control plane's. */
+type CheckedState = 'initial' | NodeTargetHealth['state'];
+const checked: ReadonlySet<TargetHealthState> = new Set<CheckedState>(['initial', 'healthy', 'unhealthy', 'unavailable']);
+const isChecked = (s: TargetHealthState): s is CheckedState => checked.has(s);
 
 export interface Reporter {
   readonly nodeId: string;
@@ -22,7 +25,7 @@ const sameWords = (a: { state: string; reason?: string; description?: string }, 
 
 export function afterHealthReport(current: TargetRecord | undefined, report: HealthReport, from: Reporter): TargetRecord | undefined {
   // Deregistration is the control plane's decision; the checker never brings a target back.
-  if (!current || current.state === 'draining' || !writable.has(report.state)) return undefined;
+  if (!current || current.state === 'draining' || !isChecked(report.state)) return undefined;
   const verdicts: Record<string, NodeTargetHealth> = { ...(current.nodeHealth ?? {}) };
   const previous = verdicts[from.nodeId];
   if (report.state === 'initial') {
@@ -30,7 +33,7 @@ export function afterHealthReport(current: TargetRecord | undefined, report: Hea
     delete verdicts[from.nodeId];
   } else if (!previous || !sameWords(previous, report)) {
     verdicts[from.nodeId] = {
-      state: report.state as NodeTargetHealth['state'],
+      state: report.state,
       ...(report.reason !== undefined ? { reason: report.reason } : {}),
       ...(report.description !== undefined ? { description: report.description } : {}),
       at: from.now,
@@ -38,11 +41,11 @@ export function afterHealthReport(current: TargetRecord | undefined, report: Hea
   }
   const merged = mergeTargetHealth(verdicts, (id) => id === from.nodeId || from.isFresh(id));
   // No verdict anywhere: only a target still initial takes the checker's words (checking in progress).
-  const shown = merged ?? (current.state === 'initial' && report.state === 'initial' ? report : current);
+  const shown = merged ?? (current.state === 'initial' && report.state === 'initial' ? { ...report, state: 'initial' as const } : current);
   const { reason: _r, description: _d, nodeHealth: _n, ...rest } = current;
   const next: TargetRecord = {
     ...rest,
-    state: shown.state as TargetState,
+    state: shown.state,
     ...(shown.reason !== undefined ? { reason: shown.reason } : {}),
     ...(shown.description !== undefined ? { description: shown.description } : {}),
     ...(Object.keys(verdicts).length > 0 ? { nodeHealth: verdicts } : {}),

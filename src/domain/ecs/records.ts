@@ -36,10 +36,13 @@ export interface ClusterRecord {
   createdAt: number;
 }
 
+/** ECS's TransportProtocol: of a port mapping, a network binding, and the host port a runtime publishes. */
+export type Protocol = 'tcp' | 'udp';
+
 export interface PortMapping {
   containerPort?: number;
   hostPort?: number;
-  protocol?: 'tcp' | 'udp';
+  protocol?: Protocol;
   name?: string;
   appProtocol?: string;
   containerPortRange?: string;
@@ -200,7 +203,7 @@ export interface NetworkBinding {
   bindIP?: string;
   containerPort?: number;
   hostPort?: number;
-  protocol?: 'tcp' | 'udp';
+  protocol?: Protocol;
 }
 
 export interface ContainerRecord {

@@ -6,7 +6,14 @@
 import { BlockList, isIP } from 'node:net';
 import type { TargetGroupRecord } from './target-group.js';
 
-export type TargetState = 'initial' | 'healthy' | 'unhealthy' | 'draining' | 'unavailable';
+/**
+ * Target health as ELBv2 names it (TargetHealthStateEnum): the one union the registration records, the
+ * health checker and the routing table share.
+ */
+export type TargetHealthState = 'initial' | 'healthy' | 'unhealthy' | 'draining' | 'unavailable' | 'unused';
+
+/** What a registration record holds: `unused` is never stored, it is what an expired or missing registration shows. */
+export type TargetState = Exclude<TargetHealthState, 'unused'>;
 
 export interface TargetRecord {
   TargetGroupArn: string;

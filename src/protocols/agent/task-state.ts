@@ -1,5 +1,5 @@
 /** The ECS task states the protocol carries, in their order, and the health words. */
-export type Protocol = 'tcp' | 'udp';
+export type { Protocol } from '../../domain/ecs/records.js';
 export type Health = 'HEALTHY' | 'UNHEALTHY' | 'UNKNOWN';
 
 /** The ECS task states in order: a report never moves a task to an earlier one. */

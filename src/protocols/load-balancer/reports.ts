@@ -2,6 +2,7 @@
  * What a load-balancer node sends back: who it is (heartbeat), each health transition its own
  * checker saw, and when a draining target had nothing in flight. Timestamps are epoch ms.
  */
+import type { TargetHealthState } from '../../domain/elbv2/target.js';
 
 /** A node's stable name (berth lb: `lb-<advertise ip>` unless given) and where it serves listeners. */
 export interface NodeIdentity {
@@ -17,7 +18,7 @@ export interface TargetRef {
 
 /** A state of the node's health checker: initial, healthy, unhealthy or unavailable (checks disabled). */
 export interface HealthReport {
-  readonly state: string;
+  readonly state: TargetHealthState;
   readonly reason?: string;
   readonly description?: string;
 }
