@@ -35,6 +35,11 @@ export const keys = {
   targetsOf: (tgId: string) => `/berth/elbv2/targets/${tgId}/`,
   targets: () => `/berth/elbv2/targets/`,
 
+  /** Each `berth server` replica's own record (servers/server-registry.ts); the leader key sits beside them. */
+  server: (id: string) => `/berth/control-plane/servers/${id}`,
+  servers: () => `/berth/control-plane/servers/`,
+  controlPlane: () => `/berth/control-plane/`,
+
   securityGroup: (sgId: string) => `/berth/ec2/security-groups/${sgId}`,
   securityGroups: () => `/berth/ec2/security-groups/`,
   /** VPCs made by CreateVpc (and a default VPC once written); default VPCs are otherwise derived. */
