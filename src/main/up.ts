@@ -18,7 +18,12 @@ import { SingleProcessLeader, type LeaderGate } from '../store/leader-gate.js';
 import { EtcdLeaderElection } from '../store/etcd-leader-election.js';
 import { FencedStore } from '../store/fenced-store.js';
 import { whileLeading } from './while-leading.js';
-import { startServerRegistry } from '../control-plane/servers/server-registry.js';
+import { startServerRegistry, type ServerRegistry } from '../control-plane/servers/server-registry.js';
+import { systemReport, type SystemReport } from '../control-plane/servers/system-report.js';
+import { etcdMembers } from '../store/etcd-members.js';
+import { LEADER_KEY, type LeaderRecord } from '../store/etcd-leader-election.js';
+import { keys } from '../domain/keys.js';
+import type { ContainerInstanceRecord } from '../domain/ecs/records.js';
 import { raiseFdLimit } from './fd-limit.js';
 import { healthRoute } from '../control-plane/api/health-route.js';
 import type { Store } from '../store/store.js';
@@ -160,6 +165,32 @@ export async function startBerth(config: UpConfig, logger: Logger, options: Star
     const webRoot = resolve(config.webRoot ?? PACKAGED_WEB_ROOT);
     const consoleBuilt = existsSync(join(webRoot, 'index.html'));
     if (!consoleBuilt) logger.warn({ webRoot }, 'the web console is not built (npx vite build); / explains how');
+    // The registry and the leader gate start once the API listens (they need its URL): the report reads them late.
+    const late: { registry?: ServerRegistry; gate?: LeaderGate } = {};
+    const system = async (): Promise<SystemReport> => {
+      const held = opened.etcd ? (await store.get<LeaderRecord>(LEADER_KEY))?.value : late.gate?.term();
+      let members;
+      let membersError: string | undefined;
+      if (opened.etcd && config.store.kind === 'etcd') {
+        const { endpoints: _endpoints, kind: _kind, ...connection } = config.store;
+        try {
+          members = await etcdMembers(opened.etcd.client, connection);
+        } catch (err) {
+          membersError = err instanceof Error ? err.message : String(err);
+        }
+      }
+      const instances = (await store.list<ContainerInstanceRecord>(keys.containerInstances())).records.map((r) => r.value);
+      return systemReport({
+        server: serverId,
+        kind: opened.kind,
+        leader: held ? { holder: held.holder, since: held.since, ...('apiUrl' in held && held.apiUrl ? { apiUrl: held.apiUrl } : {}) } : undefined,
+        servers: late.registry?.servers() ?? [],
+        ...(members ? { members } : {}),
+        ...(membersError ? { membersError } : {}),
+        instances,
+        heartbeats: late.registry?.heartbeats ?? agentService.heartbeats,
+      });
+    };
     const plugins: FastifyPluginAsync[] = [
       healthRoute({ store: () => store.health(), ...(fdLimit ? { fdLimit } : {}) }),
       async (app) => registerAgentRoutes(app, { service: agentService, auth: apiAuth, clock }),
@@ -174,6 +205,7 @@ export async function startBerth(config: UpConfig, logger: Logger, options: Star
         clock,
         random,
         logs,
+        system,
         logger: logger.child({ component: 'console' }),
       }),
     ];
@@ -198,10 +230,12 @@ export async function startBerth(config: UpConfig, logger: Logger, options: Star
     const apiUrl = `http://${shownHost}:${address.port}`;
     const registry = await startServerRegistry({ store, clock, logger, self: { id: serverId, apiUrl, store: opened.kind }, localHeartbeats: agentService.heartbeats });
     stoppers.push(() => registry.stop());
+    late.registry = registry;
     // On etcd the replicas elect one leader; on SQLite this one process is it.
     const gate: LeaderGate = opened.etcd
       ? new EtcdLeaderElection({ store: opened.etcd, holder: serverId, apiUrl, ttlSeconds: config.leaderTtlSeconds, clock, logger: logger.child({ component: 'leader' }) })
       : new SingleProcessLeader(serverId, clock.now());
+    late.gate = gate;
     stoppers.push(() => gate.close());
     const heartbeats = registry.heartbeats;
     // The controllers write on their own, so only the leader runs them, and every write they make is fenced by its term.
