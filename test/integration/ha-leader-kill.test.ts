@@ -14,6 +14,7 @@ import { join } from 'node:path';
 import {
   CreateServiceCommand,
   DescribeServicesCommand,
+  DescribeTaskDefinitionCommand,
   DescribeTasksCommand,
   ListTasksCommand,
   RegisterTaskDefinitionCommand,
@@ -76,6 +77,13 @@ describe('two berth servers on a 3-member etcd', { skip }, () => {
     // Everything through B, which does not lead: every replica serves the whole API.
     const ecs = ecsClient(b.apiUrl);
     const elb = elbv2Client(b.apiUrl);
+    // A read through one replica right after a write through the other sees it (reads go to etcd, linearizable).
+    const ecsA = ecsClient(a.apiUrl);
+    for (let i = 0; i < 5; i++) {
+      const written = (await ecsA.send(new RegisterTaskDefinitionCommand({ family: 'rw', containerDefinitions: [{ name: 'x', image: 'x', memory: 8 }] }))).taskDefinition!;
+      const read = (await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: 'rw' }))).taskDefinition!;
+      assert.equal(read.revision, written.revision);
+    }
     const lb = (await elb.send(new CreateLoadBalancerCommand({ Name: 'ha', Scheme: 'internal' }))).LoadBalancers![0]!;
     const tg = (await elb.send(new CreateTargetGroupCommand({
       Name: 'ha', Protocol: 'HTTP', Port: 8080, HealthCheckPath: '/health', HealthCheckIntervalSeconds: 5, HealthyThresholdCount: 2,
