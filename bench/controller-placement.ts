@@ -30,9 +30,15 @@ export interface ControllerFigures {
   readonly watchedSeconds: number;
 }
 
-export async function placeThroughController(tasks: number, instances: number, deadlineMs = 120_000): Promise<ControllerFigures> {
+/** `openStore` gives a fresh, empty store (default: SQLite in a temp dir); bench/store.bench.ts passes etcd. */
+export async function placeThroughController(
+  tasks: number,
+  instances: number,
+  deadlineMs = 120_000,
+  openStore?: () => Promise<Store>,
+): Promise<ControllerFigures> {
   const dir = mkdtempSync(join(tmpdir(), 'berth-bench-controller-'));
-  const store = SqliteStore.open(join(dir, 'berth.db'));
+  const store = openStore ? await openStore() : SqliteStore.open(join(dir, 'berth.db'));
   const random = seededRandom(11);
   const ecs = createEcsHandlers({ store, clock: systemClock, random, logger: silentLogger });
   const ctx = (): RequestContext => ({ requestId: 'bench', region: 'us-east-1', accountId: '000000000000', now: Date.now(), sourceIp: '127.0.0.1' });
