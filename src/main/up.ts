@@ -228,7 +228,7 @@ export async function startBerth(config: UpConfig, logger: Logger, options: Star
     const address = api.server.address() as AddressInfo;
     const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
     const apiUrl = `http://${shownHost}:${address.port}`;
-    const registry = await startServerRegistry({ store, clock, logger, self: { id: serverId, apiUrl, store: opened.kind }, localHeartbeats: agentService.heartbeats });
+    const registry = await startServerRegistry({ store, clock, logger, self: { id: serverId, apiUrl, store: opened.kind }, localHeartbeats: agentService.heartbeats, shared: opened.kind === 'etcd' });
     stoppers.push(() => registry.stop());
     late.registry = registry;
     // On etcd the replicas elect one leader; on SQLite this one process is it.

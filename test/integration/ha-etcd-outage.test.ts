@@ -109,5 +109,23 @@ describe('berth server on etcd, with all of etcd stopped for 30 s', { skip }, ()
     const result = await load.stop();
     console.log(`load through the outage: ${result.total} requests, ${result.total - result.ok} failed ${JSON.stringify([...result.failures])}`);
     assert.equal(result.total - result.ok, 0, `failed requests: ${JSON.stringify([...result.failures])}`);
+
+    // Restart every Berth process (server on its data dir, agent on its state dir): the same tasks, none orphaned, duplicated or lost.
+    const agentExited = new Promise((r) => agents[0]!.once('exit', r));
+    agents[0]!.kill('SIGTERM');
+    await agentExited;
+    await server.stop();
+    server = await startBerthProcess({ command: 'server', dataDir: server.dataDir, args: ['--store', etcd.storeUrl, '--leader-ttl', '2', '--internal-address', '127.0.0.13'] });
+    agents[0] = await startAgentProcess(['--server', server.apiUrl, '--advertise-ip', '127.0.0.4', '--state-dir', dir, '--runtime', 'process', '--log-level', 'warn']);
+    const ecs2 = ecsClient(server.apiUrl);
+    const again = async () => {
+      const arns = (await ecs2.send(new ListTasksCommand({ serviceName: 'outage', desiredStatus: 'RUNNING' }))).taskArns ?? [];
+      return (await ecs2.send(new DescribeTasksCommand({ tasks: arns }))).tasks!.filter((t) => t.lastStatus === 'RUNNING').map((t) => t.taskArn!).sort();
+    };
+    await waitUntilServicesStable({ client: ecs2, minDelay: 1, maxDelay: 1, maxWaitTime: 60 }, { services: ['outage'] });
+    await eventually(async () => ((await pidsOf().catch(() => [])).join() === pidsBefore.join() ? true : undefined), { what: 'the same processes serve after the restart', timeoutMs: 30_000, intervalMs: 500 });
+    assert.deepEqual(await again(), before, 'the same tasks after restarting every process');
+    const stopped = (await ecs2.send(new ListTasksCommand({ serviceName: 'outage', desiredStatus: 'STOPPED' }))).taskArns ?? [];
+    assert.deepEqual(stopped, [], 'no task was replaced');
   });
 });

@@ -18,6 +18,11 @@ export interface ServerRegistryDeps {
   readonly localHeartbeats: ReadonlyMap<string, number>;
   /** How often the record is rewritten. Default 2,000 ms. */
   readonly intervalMs?: number;
+  /**
+   * false for a single process (SQLite): nothing is written (no revision every 2 s for nobody to
+   * read); the registry then knows only this server. Default true.
+   */
+  readonly shared?: boolean;
 }
 
 export interface ServerRegistry {
@@ -104,10 +109,12 @@ export async function startServerRegistry(deps: ServerRegistryDeps): Promise<Ser
     }
   };
 
+  const selfRecord = (): ServerRecord => ({ ...deps.self, startedAt, lastSeenAt: deps.clock.now(), heartbeats: Object.fromEntries(deps.localHeartbeats) });
+  if (deps.shared === false) {
+    return { heartbeats: deps.localHeartbeats, servers: () => [selfRecord()], stop: async () => {} };
+  }
   const publish = async (): Promise<void> => {
-    const now = deps.clock.now();
-    const record: ServerRecord = { ...deps.self, startedAt, lastSeenAt: now, heartbeats: Object.fromEntries(deps.localHeartbeats) };
-    await deps.store.put(key, record);
+    await deps.store.put(key, selfRecord());
   };
   await publish();
   await retry();
