@@ -48,7 +48,8 @@ export async function placeThroughController(
   const store = openStore ? await openStore() : SqliteStore.open(join(dir, 'berth.db'));
   const random = seededRandom(11);
   // One service of `tasks` tasks: above ECS's 5,000-per-service quota for the large runs.
-  const ecs = createEcsHandlers({ store, clock: systemClock, random, logger: silentLogger, quotas: { ...ECS_QUOTAS, tasksPerService: Math.max(tasks, ECS_QUOTAS.tasksPerService) } });
+  const quotas = { ...ECS_QUOTAS, tasksPerService: Math.max(tasks, ECS_QUOTAS.tasksPerService) };
+  const ecs = createEcsHandlers({ store, clock: systemClock, random, logger: silentLogger, quotas });
   const ctx = (): RequestContext => ({ requestId: 'bench', region: 'us-east-1', accountId: '000000000000', now: Date.now(), sourceIp: '127.0.0.1' });
   try {
     await ecs.CreateCluster!({ clusterName: 'bench' }, ctx());
@@ -75,7 +76,8 @@ export async function placeThroughController(
       },
     });
     // One plan for the whole service, as measured before the per-pass bound (maxStartsPerPass, default 10,000) existed.
-    const controller = startServiceController({ store: counting, clock: systemClock, random, logger: silentLogger, options: { cache, reconcile: { maxStartsPerPass: tasks } } });
+    const options = { cache, reconcile: { maxStartsPerPass: tasks } };
+    const controller = startServiceController({ store: counting, clock: systemClock, random, logger: silentLogger, options });
     await controller.ready;
     const taskPrefix = keys.tasks('bench');
     const seen = new Set<string>();

@@ -24,20 +24,24 @@ export function renderStatus(endpoint: string, r: HealthReport, now: number, sys
   if (r.fdLimit) lines.push(`  open files limit: ${r.fdLimit.soft} (hard ${r.fdLimit.hard})`);
   if (!system) return `${lines.join('\n')}\n`;
   lines.push(`  this server: ${system.server}`);
-  lines.push(system.leader ? `  leader: ${system.leader.holder}${system.leader.apiUrl ? ` (${system.leader.apiUrl})` : ''}, since ${ago(now, system.leader.since)}` : '  leader: NONE (an election is under way, or the store is away)');
+  const l = system.leader;
+  lines.push(l ? `  leader: ${l.holder}${l.apiUrl ? ` (${l.apiUrl})` : ''}, since ${ago(now, l.since)}` : '  leader: NONE (an election is under way, or the store is away)');
   lines.push(`  servers (${system.servers.length}):`);
   for (const s of system.servers) lines.push(`    ${s.id}  ${s.apiUrl}  ${s.leader ? 'leader' : 'standby'}  last seen ${ago(now, s.lastSeenAt)}`);
   if (system.store.kind === 'etcd') {
     lines.push(`  etcd members (${system.store.members?.length ?? '?'}):${system.store.error ? ` unknown: ${system.store.error}` : ''}`);
     for (const m of system.store.members ?? []) {
       const size = m.dbSizeBytes !== undefined ? `  db ${(m.dbSizeBytes / 1024 / 1024).toFixed(1)} MiB` : '';
-      lines.push(`    ${m.name}  ${m.clientUrls.join(',')}  ${m.healthy ? 'healthy' : `UNHEALTHY${m.error ? ` (${m.error})` : ''}`}${m.leader ? '  raft leader' : ''}${size}`);
+      const health = m.healthy ? 'healthy' : `UNHEALTHY${m.error ? ` (${m.error})` : ''}`;
+      lines.push(`    ${m.name}  ${m.clientUrls.join(',')}  ${health}${m.leader ? '  raft leader' : ''}${size}`);
     }
   } else {
     lines.push('  store: SQLite (one server)');
   }
   lines.push(`  agents (${system.agents.length}):`);
-  for (const a of system.agents) lines.push(`    ${a.ec2InstanceId}  ${a.cluster}  ${a.agentConnected ? 'connected' : 'DISCONNECTED'}  last seen ${ago(now, a.lastSeenAt)}`);
+  for (const a of system.agents) {
+    lines.push(`    ${a.ec2InstanceId}  ${a.cluster}  ${a.agentConnected ? 'connected' : 'DISCONNECTED'}  last seen ${ago(now, a.lastSeenAt)}`);
+  }
   return `${lines.join('\n')}\n`;
 }
 
@@ -65,7 +69,8 @@ async function readSystem(
   signal: AbortSignal,
 ): Promise<SystemReport | undefined> {
   const u = new URL(`${endpoint.url}${CONSOLE_PREFIX}/system`);
-  const headers = signRequest({ method: 'GET', url: u.pathname, headers: { host: u.host }, body: Buffer.alloc(0) }, endpoint.credentials, Date.now(), endpoint.region, 'berth');
+  const request = { method: 'GET', url: u.pathname, headers: { host: u.host }, body: Buffer.alloc(0) };
+  const headers = signRequest(request, endpoint.credentials, Date.now(), endpoint.region, 'berth');
   try {
     const res = await fetch(u, { headers, signal: AbortSignal.any([signal, AbortSignal.timeout(10_000)]) });
     if (!res.ok) {

@@ -31,6 +31,7 @@ export async function runRestore(argv: readonly string[], out: NodeJS.WritableSt
   const r = await restoreAny(args.store, dataDir, resolve(file), { replace: args.replace });
   const into = args.store.kind === 'etcd' ? args.store.endpoints.join(',') : dataDir;
   const counted = r.records !== undefined ? `${r.records} records, ` : '';
-  out.write(`restored ${resolve(file)} (${counted}now at revision ${r.revision}) into ${into}${r.previous ? `; the replaced database is ${r.previous}` : ''}\n`);
+  const kept = r.previous ? `; the replaced database is ${r.previous}` : '';
+  out.write(`restored ${resolve(file)} (${counted}now at revision ${r.revision}) into ${into}${kept}\n`);
   return 0;
 }

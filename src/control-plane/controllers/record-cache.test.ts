@@ -16,7 +16,10 @@ describe('RecordCache', () => {
     assert.deepEqual(cache.tasksOf('c1').map((r) => r.value), [task('a', 1)]);
     const r1 = await store.put(keys.task('c1', 'b'), task('b', 1));
     await store.put(keys.task('c2', 'x'), task('x', 1));
-    const r3 = await store.txn({ compares: [], success: [{ type: 'delete', key: keys.task('c1', 'a') }, { type: 'put', key: keys.containerInstance('c1', 'i2'), value: { id: 'i2' } }] });
+    const r3 = await store.txn({
+      compares: [],
+      success: [{ type: 'delete', key: keys.task('c1', 'a') }, { type: 'put', key: keys.containerInstance('c1', 'i2'), value: { id: 'i2' } }],
+    });
     const unrelated = await store.put('/berth/ecs/clusters/c1', { name: 'c1' });
     assert.equal(await cache.waitFor(unrelated), true);
     assert.ok(cache.revision >= r3.revision);
@@ -36,7 +39,8 @@ describe('RecordCache', () => {
       watch: {
         value: (prefix: string, options: WatchOptions): Watch => {
           if (watches++ > 0) return inner.watch(prefix, options);
-          setTimeout(() => void inner.put(keys.task('c1', 'b'), task('b', 2)).then(() => options.onError?.(new WatchCompactedError(options.fromRevision, 5))), 10);
+          const compacted = () => options.onError?.(new WatchCompactedError(options.fromRevision, 5));
+          setTimeout(() => void inner.put(keys.task('c1', 'b'), task('b', 2)).then(compacted), 10);
           return { close: () => {} };
         },
       },
