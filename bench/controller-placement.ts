@@ -20,6 +20,7 @@ import { systemClock } from '../src/platform/clock.js';
 import { seededRandom } from '../src/platform/random.js';
 import { silentLogger } from '../src/platform/logger.js';
 import { simulatedInstance } from './simulated-instance.js';
+import { ECS_QUOTAS } from '../src/domain/ecs/quotas.js';
 
 export interface ControllerFigures {
   readonly tasks: number;
@@ -28,13 +29,27 @@ export interface ControllerFigures {
   readonly seconds: number;
   /** CreateService → a watch has seen every task (the controller's follow-up pass included). */
   readonly watchedSeconds: number;
+  /** Then one more pass over the placed service (nothing left to do): the longest the event loop was held meanwhile, ms. */
+  readonly followUpBlockMs: number;
+  /** That pass, start to idle, ms. */
+  readonly followUpMs: number;
 }
 
-export async function placeThroughController(tasks: number, instances: number, deadlineMs = 120_000): Promise<ControllerFigures> {
+/** `openStore` gives a fresh, empty store (default: SQLite in a temp dir); bench/store.bench.ts passes etcd. */
+export async function placeThroughController(
+  tasks: number,
+  instances: number,
+  deadlineMs = 120_000,
+  openStore?: () => Promise<Store>,
+  /** false: the controller lists the cluster each pass (no watch-fed view), for the before/after figure. */
+  cache = true,
+): Promise<ControllerFigures> {
   const dir = mkdtempSync(join(tmpdir(), 'berth-bench-controller-'));
-  const store = SqliteStore.open(join(dir, 'berth.db'));
+  const store = openStore ? await openStore() : SqliteStore.open(join(dir, 'berth.db'));
   const random = seededRandom(11);
-  const ecs = createEcsHandlers({ store, clock: systemClock, random, logger: silentLogger });
+  // One service of `tasks` tasks: above ECS's 5,000-per-service quota for the large runs.
+  const quotas = { ...ECS_QUOTAS, tasksPerService: Math.max(tasks, ECS_QUOTAS.tasksPerService) };
+  const ecs = createEcsHandlers({ store, clock: systemClock, random, logger: silentLogger, quotas });
   const ctx = (): RequestContext => ({ requestId: 'bench', region: 'us-east-1', accountId: '000000000000', now: Date.now(), sourceIp: '127.0.0.1' });
   try {
     await ecs.CreateCluster!({ clusterName: 'bench' }, ctx());
@@ -61,7 +76,8 @@ export async function placeThroughController(tasks: number, instances: number, d
       },
     });
     // One plan for the whole service, as measured before the per-pass bound (maxStartsPerPass, default 10,000) existed.
-    const controller = startServiceController({ store: counting, clock: systemClock, random, logger: silentLogger, options: { reconcile: { maxStartsPerPass: tasks } } });
+    const options = { cache, reconcile: { maxStartsPerPass: tasks } };
+    const controller = startServiceController({ store: counting, clock: systemClock, random, logger: silentLogger, options });
     await controller.ready;
     const taskPrefix = keys.tasks('bench');
     const seen = new Set<string>();
@@ -79,8 +95,27 @@ export async function placeThroughController(tasks: number, instances: number, d
     await Promise.race([all, new Promise((r) => setTimeout(r, deadlineMs))]);
     const watchedSeconds = (performance.now() - t0) / 1000;
     watch.close();
+    await controller.idle();
+    // A follow-up pass: the service is placed, so the pass reads, decides "nothing to do" and writes nothing.
+    // The longest gap between ticks of a 1 ms timer is the longest the event loop was held.
+    let last = performance.now();
+    let longest = 0;
+    const ticker = setInterval(() => {
+      const now = performance.now();
+      longest = Math.max(longest, now - last);
+      last = now;
+    }, 1);
+    const f0 = performance.now();
+    controller.kick(keys.service('bench', 'web'));
+    await new Promise((r) => setTimeout(r, 20));
+    await controller.idle();
+    const followUpMs = performance.now() - f0;
+    clearInterval(ticker);
     await controller.stop();
-    return { tasks: Math.min(committed, seen.size), instances, seconds: committedAt ? (committedAt - t0) / 1000 : watchedSeconds, watchedSeconds };
+    return {
+      tasks: Math.min(committed, seen.size), instances, seconds: committedAt ? (committedAt - t0) / 1000 : watchedSeconds, watchedSeconds,
+      followUpBlockMs: longest, followUpMs,
+    };
   } finally {
     await store.close();
     rmSync(dir, { recursive: true, force: true });

@@ -197,6 +197,7 @@ async function main(): Promise<void> {
   for (const r of rows.slice(1)) console.log(line(r));
   console.log('\nplacements/s counts deciding and committing; "decide only" is the pure pipeline alone. Peak RSS is the process maximum so far.');
   if (c) console.log(`The controller row times one CreateService until every task record is committed; a watch saw them all after ${c.watchedSeconds.toFixed(2)} s (the controller's next pass re-reads the cluster first).`);
+  if (c) console.log(`A follow-up pass over the ${c.tasks} placed tasks (nothing to do) took ${c.followUpMs.toFixed(0)} ms and held the event loop at most ${c.followUpBlockMs.toFixed(0)} ms.`);
   const worst = Math.min(...results.map((r) => r.placed / r.seconds));
   if (c) console.log(`service controller: ${fmt(c.tasks / c.seconds)}/s, ${(c.tasks / c.seconds / 3750).toFixed(1)}x Nomad C1M, ${(c.tasks / c.seconds / 10_000).toFixed(2)} of the goal`);
   if (results.some((r) => r.placed < TASKS)) console.log(`note: stopped at the ${DEADLINE_MS / 1000}s deadline before placing all ${fmt(TASKS)} tasks`);

@@ -38,6 +38,11 @@ export const keys = {
   loadBalancerNode: (nodeId: string) => `/berth/lb-nodes/${encodeURIComponent(nodeId)}`,
   loadBalancerNodes: () => `/berth/lb-nodes/`,
 
+  /** Each `berth server` replica's own record (servers/server-registry.ts); the leader key sits beside them. */
+  server: (id: string) => `/berth/control-plane/servers/${id}`,
+  servers: () => `/berth/control-plane/servers/`,
+  controlPlane: () => `/berth/control-plane/`,
+
   securityGroup: (sgId: string) => `/berth/ec2/security-groups/${sgId}`,
   securityGroups: () => `/berth/ec2/security-groups/`,
   /** VPCs made by CreateVpc (and a default VPC once written); default VPCs are otherwise derived. */

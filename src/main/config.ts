@@ -7,6 +7,7 @@ import { parsePortRange, type PortRange } from '../scheduling/port-allocator.js'
 import { UsageError } from './usage-error.js';
 import { HOST_FLAGS, parseHostFlags, type HostOptions } from './host-flags.js';
 import { ECS_QUOTAS, type EcsQuotas } from '../domain/ecs/quotas.js';
+import { STORE_FLAGS, parseStoreChoice, type StoreChoice } from './store-flags.js';
 
 import type { RuntimeChoice } from '../agent/runtime/runtime-selection.js';
 
@@ -47,6 +48,10 @@ export interface UpConfig {
   readonly ecsQuotas: EcsQuotas;
   /** RegisterTargets accepts loopback `ip` targets; default on only when the API is on loopback. */
   readonly allowLoopbackTargets: boolean;
+  /** `--store`: the data dir's SQLite file (default), another SQLite file, or an etcd cluster. */
+  readonly store: StoreChoice;
+  /** Lease TTL of the leader election on etcd, in seconds: leadership moves within it after a leader dies. */
+  readonly leaderTtlSeconds: number;
 }
 
 export { UsageError };
@@ -76,6 +81,8 @@ const options = {
   'max-containers-per-task-definition': { type: 'string' },
   'max-task-definition-kib': { type: 'string' },
   'allow-loopback-targets': { type: 'boolean' },
+  'leader-ttl': { type: 'string' },
+  ...STORE_FLAGS,
   ...HOST_FLAGS,
 } as const;
 
@@ -163,6 +170,11 @@ export function parseUpConfig(argv: readonly string[], env: NodeJS.ProcessEnv): 
   // Loopback ip targets let a load balancer proxy to this host's own services (the API among them):
   // fine for a Berth only this host can reach, opt-in anywhere else.
   const allowLoopbackTargets = isLoopback(host) || values['allow-loopback-targets'] === true || ['1', 'true'].includes(env.BERTH_ALLOW_LOOPBACK_TARGETS ?? '');
+  const leaderTtlSeconds = Number(pick('leader-ttl') ?? 5);
+  if (!Number.isInteger(leaderTtlSeconds) || leaderTtlSeconds < 1 || leaderTtlSeconds > 60) {
+    throw new UsageError(`--leader-ttl must be a whole number of seconds from 1 to 60, got ${pick('leader-ttl')}`);
+  }
+  const store = parseStoreChoice(pick, env);
   const noDemo = values['no-demo'] === true || ['1', 'true'].includes(env.BERTH_NO_DEMO ?? '');
   return {
     dataDir: pick('data-dir') ?? './.berth',
@@ -186,5 +198,7 @@ export function parseUpConfig(argv: readonly string[], env: NodeJS.ProcessEnv): 
     ecsQuotas,
     agentHost: parseHostFlags((f) => (values[f] === true ? 'true' : pick(f as keyof typeof options)), values.attribute as string[] | undefined),
     allowLoopbackTargets,
+    store,
+    leaderTtlSeconds,
   };
 }

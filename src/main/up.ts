@@ -10,10 +10,20 @@ import type { AddressInfo } from 'node:net';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { UpConfig } from './config.js';
 import { readCredentialsFile } from './credentials-file.js';
-import { ensurePrivateDir, ensurePrivateFile } from './private-files.js';
-import { SqliteStore } from '../store/sqlite-store.js';
+import { ensurePrivateDir } from './private-files.js';
+import { hostname } from 'node:os';
 import { lockDataDir } from '../store/sqlite-lock.js';
-import { storePath } from '../store/sqlite-backup.js';
+import { openStore, type OpenedStore } from './open-store.js';
+import { SingleProcessLeader, type LeaderGate } from '../store/leader-gate.js';
+import { EtcdLeaderElection } from '../store/etcd-leader-election.js';
+import { FencedStore } from '../store/fenced-store.js';
+import { whileLeading } from './while-leading.js';
+import { startServerRegistry, type ServerRegistry } from '../control-plane/servers/server-registry.js';
+import { systemReport, type SystemReport } from '../control-plane/servers/system-report.js';
+import { etcdMembers } from '../store/etcd-members.js';
+import { LEADER_KEY, type LeaderRecord } from '../store/etcd-leader-election.js';
+import { keys } from '../domain/keys.js';
+import type { ContainerInstanceRecord } from '../domain/ecs/records.js';
 import { raiseFdLimit } from './fd-limit.js';
 import { healthRoute } from '../control-plane/api/health-route.js';
 import type { Store } from '../store/store.js';
@@ -56,6 +66,9 @@ const PACKAGED_WEB_ROOT = fileURLToPath(new URL('../../dist/web', import.meta.ur
 export interface RunningBerth {
   readonly apiUrl: string;
   readonly store: Store;
+  /** This replica's id in the servers registry and the leader key. */
+  readonly serverId: string;
+  readonly leader: LeaderGate;
   readonly agent?: RunningAgent;
   /** Set when this start created the demo stack (first start, demo not disabled). */
   readonly demo?: DemoStack;
@@ -81,16 +94,15 @@ export async function startBerth(config: UpConfig, logger: Logger, options: Star
   const fdLimit = raiseFdLimit(logger);
   // One owner per data dir, before anything reads or writes it; released last, held until exit.
   const lock = lockDataDir(dataDir);
-  let store: SqliteStore;
+  let opened: OpenedStore;
   try {
-    store = SqliteStore.open(storePath(dataDir));
-    // A new database (and its WAL and SHM, made at open) got the umask's mode; SQLite makes later
-    // WAL and SHM files with the database's mode, so narrowing the three once is enough.
-    for (const suffix of ['', '-wal', '-shm']) ensurePrivateFile(storePath(dataDir) + suffix);
+    opened = await openStore(config.store, dataDir);
   } catch (err) {
     lock.release();
     throw err;
   }
+  const store = opened.store;
+  const serverId = `${hostname()}-${process.pid}-${random.uuid().slice(0, 8)}`;
   // "No state yet": the demo stack is created once, on the first start of a data dir.
   const firstStart = (await store.revision()) === 0;
   const stoppers: Stopper[] = [() => lock.release(), () => store.close()];
@@ -174,6 +186,32 @@ export async function startBerth(config: UpConfig, logger: Logger, options: Star
     const webRoot = resolve(config.webRoot ?? PACKAGED_WEB_ROOT);
     const consoleBuilt = existsSync(join(webRoot, 'index.html'));
     if (!consoleBuilt) logger.warn({ webRoot }, 'the web console is not built (npx vite build); / explains how');
+    // The registry and the leader gate start once the API listens (they need its URL): the report reads them late.
+    const late: { registry?: ServerRegistry; gate?: LeaderGate } = {};
+    const system = async (): Promise<SystemReport> => {
+      const held = opened.etcd ? (await store.get<LeaderRecord>(LEADER_KEY))?.value : late.gate?.term();
+      let members;
+      let membersError: string | undefined;
+      if (opened.etcd && config.store.kind === 'etcd') {
+        const { endpoints: _endpoints, kind: _kind, ...connection } = config.store;
+        try {
+          members = await etcdMembers(opened.etcd.client, connection);
+        } catch (err) {
+          membersError = err instanceof Error ? err.message : String(err);
+        }
+      }
+      const instances = (await store.list<ContainerInstanceRecord>(keys.containerInstances())).records.map((r) => r.value);
+      return systemReport({
+        server: serverId,
+        kind: opened.kind,
+        leader: held ? { holder: held.holder, since: held.since, ...('apiUrl' in held && held.apiUrl ? { apiUrl: held.apiUrl } : {}) } : undefined,
+        servers: late.registry?.servers() ?? [],
+        ...(members ? { members } : {}),
+        ...(membersError ? { membersError } : {}),
+        instances,
+        heartbeats: late.registry?.heartbeats ?? agentService.heartbeats,
+      });
+    };
     const plugins: FastifyPluginAsync[] = [
       healthRoute({ store: () => store.health(), ...(fdLimit ? { fdLimit } : {}) }),
       async (app) => registerAgentRoutes(app, { service: agentService, auth: apiAuth, clock }),
@@ -189,6 +227,7 @@ export async function startBerth(config: UpConfig, logger: Logger, options: Star
         clock,
         random,
         logs,
+        system,
         logger: logger.child({ component: 'console' }),
       }),
     ];
@@ -208,22 +247,48 @@ export async function startBerth(config: UpConfig, logger: Logger, options: Star
     // server: logged, never uncaught; the listener keeps serving once descriptors are back.
     api.server.on('error', (err) => logger.warn({ err }, 'API server: accept failed'));
 
-    const liveness = startAgentLiveness({ store, clock, heartbeats: agentService.heartbeats, timeoutMs: config.agentTimeoutMs });
-    stoppers.push(() => liveness.stop());
-    const sweeper = startStoppedTaskSweeper({ store, clock, logger });
-    stoppers.push(() => sweeper.stop());
-    const controller = startServiceController({
-      store,
-      clock,
-      random,
-      logger: logger.child({ component: 'service-controller' }),
-      options: {
-        heartbeats: agentService.heartbeats,
-        ...(config.lostAfterMs > 0 ? { reconcile: { lostAfterMs: config.lostAfterMs } } : {}),
+    const address = api.server.address() as AddressInfo;
+    const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+    const apiUrl = `http://${shownHost}:${address.port}`;
+    const registry = await startServerRegistry({ store, clock, logger, self: { id: serverId, apiUrl, store: opened.kind }, localHeartbeats: agentService.heartbeats, shared: opened.kind === 'etcd' });
+    stoppers.push(() => registry.stop());
+    late.registry = registry;
+    // On etcd the replicas elect one leader; on SQLite this one process is it.
+    const gate: LeaderGate = opened.etcd
+      ? new EtcdLeaderElection({ store: opened.etcd, holder: serverId, apiUrl, ttlSeconds: config.leaderTtlSeconds, clock, logger: logger.child({ component: 'leader' }) })
+      : new SingleProcessLeader(serverId, clock.now());
+    late.gate = gate;
+    stoppers.push(() => gate.close());
+    const heartbeats = registry.heartbeats;
+    // The controllers write on their own, so only the leader runs them, and every write they make is fenced by its term.
+    const controllers = whileLeading(
+      gate,
+      async () => {
+        const fenced = new FencedStore(store, gate);
+        const liveness = startAgentLiveness({ store: fenced, clock, heartbeats, timeoutMs: config.agentTimeoutMs });
+        const sweeper = startStoppedTaskSweeper({ store: fenced, clock, logger });
+        const controller = startServiceController({
+          store: fenced,
+          clock,
+          random,
+          logger: logger.child({ component: 'service-controller' }),
+          options: {
+            heartbeats,
+            ...(config.lostAfterMs > 0 ? { reconcile: { lostAfterMs: config.lostAfterMs } } : {}),
+          },
+        });
+        await controller.ready;
+        return async () => {
+          liveness.stop();
+          sweeper.stop();
+          await controller.stop();
+        };
       },
-    });
-    stoppers.push(() => controller.stop());
-    await controller.ready;
+      logger,
+    );
+    stoppers.push(() => controllers.stop());
+    // One process leads at once; a replica on etcd may wait (another leads), and serves the API meanwhile.
+    if (!opened.etcd) await controllers.started;
 
     if (options.withAgent ?? true) {
       const stateDir = join(dataDir, 'agent');
@@ -258,12 +323,12 @@ export async function startBerth(config: UpConfig, logger: Logger, options: Star
       }
     }
 
-    const address = api.server.address() as AddressInfo;
-    const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
     let stopping: Promise<void> | undefined;
     return {
-      apiUrl: `http://${shownHost}:${address.port}`,
+      apiUrl,
       store,
+      serverId,
+      leader: gate,
       ...(agent ? { agent } : {}),
       ...(demo ? { demo } : {}),
       stop: () => (stopping ??= stopAll()),

@@ -130,7 +130,7 @@ export class StoreUnavailableError extends Error {
   }
 }
 
-export type StoreFault = 'disk-full' | 'locked' | 'io-error' | 'read-only' | 'corrupt';
+export type StoreFault = 'disk-full' | 'locked' | 'io-error' | 'read-only' | 'corrupt' | 'unreachable';
 
 /** What a store reports about its own health, for /health and `berth status`. */
 export interface StoreHealth {

@@ -107,12 +107,17 @@ export function watchConformance(open: OpenStore, traits: StoreTraits): void {
     let inWriter = true;
     let calledInWriter = false;
     const probe = store.watch('/w/', { fromRevision: 0, onEvents: () => (calledInWriter ||= inWriter) });
-    const t = await store.txn({ compares: [], success: [
+    // "Inside the writer" is the call itself: a networked store may deliver while a later write is awaited, which is fine.
+    const writing = store.txn({ compares: [], success: [
       { type: 'put', key: '/w/x', value: 'x' },
       { type: 'put', key: '/w/y', value: 'y' },
     ] });
-    const r = await store.put('/w/z', 'z');
     inWriter = false;
+    const t = await writing;
+    inWriter = true;
+    const putting = store.put('/w/z', 'z');
+    inWriter = false;
+    const r = await putting;
     await w.untilEvents(3);
     assert.equal(calledInWriter, false, 'onEvents ran inside the writer');
     assert.deepEqual(w.batches.map((b) => b.map(brief)), [

@@ -11,6 +11,7 @@ import { Clusters, ContainerInstances, TaskDefinitions } from './pages/cluster-p
 import { CreateTaskDefinition } from './pages/task-definition-form';
 import { Services, ServiceDetail, CreateService } from './pages/services';
 import { TaskDetail } from './pages/task-page';
+import { System } from './pages/system';
 
 const clusterParam = (): string => new URLSearchParams(location.search).get('cluster') ?? 'default';
 
@@ -29,12 +30,14 @@ function route(path: string) {
   if (path === '/container-instances') return <ContainerInstances cluster={clusterParam()} />;
   if (path === '/task-definitions') return <TaskDefinitions />;
   if (path === '/task-definitions/new') return <CreateTaskDefinition />;
+  if (path === '/system') return <System />;
   return <p>Page not found. <Link to="/">Go to load balancers</Link></p>;
 }
 
 const NAV: ReadonlyArray<readonly [string, ReadonlyArray<readonly [string, string]>]> = [
   ['Load balancing', [['/load-balancers', 'Load balancers'], ['/target-groups', 'Target groups']]],
   ['Elastic Container Service', [['/clusters', 'Clusters'], ['/services', 'Services'], ['/task-definitions', 'Task definitions'], ['/container-instances', 'Container instances']]],
+  ['Berth', [['/system', 'System']]],
 ];
 
 function Shell() {

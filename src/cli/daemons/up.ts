@@ -1,6 +1,7 @@
 /** `berth up` (everything in one process) and `berth server` (the control plane and a load-balancer node, no agent). */
 import { parseUpConfig } from '../../main/config.js';
 import { HOST_FLAGS_HELP } from '../../main/host-flags.js';
+import { STORE_FLAGS_HELP } from '../../main/store-flags.js';
 import { startBerth } from '../../main/up.js';
 import { startServer } from '../../main/server.js';
 import { createLogger } from '../../platform/logger.js';
@@ -26,6 +27,8 @@ export const UP_FLAGS_HELP = `berth up / berth server flags (each has an env twi
   --internal-address IP where internal load balancers listen (default 127.0.0.1; internet-facing: 0.0.0.0)
   --allow-loopback-targets  RegisterTargets accepts 127.0.0.0/8 and ::1 ip targets (default: on when --host is loopback)
   --log-level LEVEL     pino level (default info)
+${STORE_FLAGS_HELP}
+  --leader-ttl S        etcd only: the leader's lease; a dead leader's controllers move to another server within it (default 5)
   --max-tasks-per-service N               largest desiredCount (default 5000, ECS's quota)
   --max-services-per-cluster N            services per cluster (default 5000, ECS's quota)
   --max-containers-per-task-definition N  container definitions per task definition (default 10, ECS's quota)

@@ -21,6 +21,7 @@ import { staticFile } from './static-files.js';
 import { trafficSample, type TrafficStatsSource } from './traffic-stats.js';
 import type { LogSource } from '../agent-api/agent-service.js';
 import { keys } from '../../domain/keys.js';
+import type { SystemReport } from '../servers/system-report.js';
 
 export interface ConsoleDeps {
   readonly store: Store;
@@ -42,6 +43,8 @@ export interface ConsoleDeps {
   readonly sampleMs?: number;
   /** A container's log lines: the log store for awslogs containers, the host's runtime log for others (what `berth logs` reads). */
   readonly logs?: LogSource;
+  /** The control plane's own state (servers, leader, store members, agents): the System page and `berth status`. */
+  readonly system?: () => Promise<SystemReport>;
 }
 
 export const CONSOLE_PREFIX = '/berth/console/v1';
@@ -186,6 +189,7 @@ export function consolePlugin(deps: ConsoleDeps): FastifyPluginAsync {
     app.get<{ Params: P }>(`${CONSOLE_PREFIX}/task-definitions/:td`, (req) => forRequest(req).reads.taskDefinition(req.params.td));
     app.get(`${CONSOLE_PREFIX}/load-balancers`, (req) => forRequest(req).reads.loadBalancers());
     app.get(`${CONSOLE_PREFIX}/target-groups`, (req) => forRequest(req).reads.targetGroups());
+    app.get(`${CONSOLE_PREFIX}/system`, async (_req, reply) => (deps.system ? deps.system() : reply.code(404).send({ message: 'no system report here' })));
     app.get(`${CONSOLE_PREFIX}/traffic`, async () => (deps.trafficStats ? trafficSample(deps.trafficStats) : {}));
 
     // --- writes --------------------------------------------------------------------------------

@@ -15,6 +15,7 @@ import type { ReconcileOptionsInput } from '../../reconciling/service-plan.js';
 import { syncService } from './service-sync.js';
 import { targetGroupIdOf } from './service-snapshot.js';
 import { WorkQueue } from './work-queue.js';
+import { RecordCache } from './record-cache.js';
 
 export interface ServiceControllerOptions {
   /** Every service is looked at again this often, whatever the watches said. Default 10 s. */
@@ -29,6 +30,8 @@ export interface ServiceControllerOptions {
   placementRetryMs?: number;
   /** Floor on the plan's requeueAfterMs, so a timer due "now" cannot spin. Default 50 ms. */
   minRequeueMs?: number;
+  /** Read tasks and instances from a watch-fed view (record-cache.ts) instead of listing the cluster each pass. Default true. */
+  cache?: boolean;
 }
 
 export interface ServiceControllerDeps {
@@ -89,11 +92,13 @@ export function startServiceController(deps: ServiceControllerDeps): ServiceCont
   const o = deps.options ?? {};
   const index = new ServiceIndex();
   const minRequeue = o.minRequeueMs ?? 50;
+  let cache: RecordCache | undefined;
   const queue = new WorkQueue(
     async (key) => {
       const r = await syncService(
         {
           store,
+          ...(cache ? { cache } : {}),
           clock: deps.clock,
           random: deps.random,
           ...(logger ? { logger } : {}),
@@ -163,6 +168,7 @@ export function startServiceController(deps: ServiceControllerDeps): ServiceCont
   };
 
   const ready = (async () => {
+    if (o.cache ?? true) cache = await RecordCache.start(store, logger);
     const rev = await resync();
     if (stopped) return;
     watches.push(open(SERVICES_PREFIX, rev, onService), open(TASKS_PREFIX, rev, onTask), open(TARGETS_PREFIX, rev, onTarget), open(INSTANCES_PREFIX, rev, onInstance));
@@ -187,6 +193,7 @@ export function startServiceController(deps: ServiceControllerDeps): ServiceCont
       await ready.catch(() => undefined);
       for (const w of watches) w.close();
       await queue.stop();
+      cache?.stop();
     },
   };
 }

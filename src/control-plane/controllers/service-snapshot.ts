@@ -11,6 +11,7 @@ import type { TargetGroupRecord } from '../../domain/elbv2/target-group.js';
 import type { TargetRecord } from '../../domain/elbv2/target.js';
 import type { ContainerInstanceRecord, ServiceRecord, TaskDefinitionRecord, TaskRecord } from '../../domain/ecs/records.js';
 import { resolveTaskDefinition } from '../ecs/task-definitions.js';
+import type { RecordCache } from './record-cache.js';
 
 export interface ServiceSnapshot {
   key: string;
@@ -43,18 +44,31 @@ export function serviceKeyParts(key: string): { cluster: string; name: string } 
 
 export const serviceGroup = (name: string) => `service:${name}`;
 
+/**
+ * The cluster's tasks and instances: from the watch-fed view once it has applied every write up to
+ * now (so it is at least as new as the service record just read, this controller's own last commit
+ * included), else listed from the store.
+ */
+async function clusterRecords(store: Store, clusterName: string, cache: RecordCache | undefined) {
+  if (cache && (await cache.waitFor(await store.revision()))) {
+    return { tasks: cache.tasksOf(clusterName), instances: cache.instancesOf(clusterName) };
+  }
+  const [t, i] = await Promise.all([
+    store.list<TaskRecord>(keys.tasks(clusterName)),
+    store.list<ContainerInstanceRecord>(keys.containerInstances(clusterName)),
+  ]);
+  return { tasks: t.records, instances: i.records };
+}
+
 /** Undefined when the service record is gone. */
-export async function readServiceSnapshot(store: Store, key: string): Promise<ServiceSnapshot | undefined> {
+export async function readServiceSnapshot(store: Store, key: string, cache?: RecordCache): Promise<ServiceSnapshot | undefined> {
   const service = await store.get<ServiceRecord>(key);
   if (!service) return undefined;
   const svc = service.value;
   const clusterName = serviceKeyParts(key)?.cluster ?? svc.clusterArn.slice(svc.clusterArn.lastIndexOf('/') + 1);
-  const [tasksListed, instancesListed] = await Promise.all([
-    store.list<TaskRecord>(keys.tasks(clusterName)),
-    store.list<ContainerInstanceRecord>(keys.containerInstances(clusterName)),
-  ]);
+  const listed = await clusterRecords(store, clusterName, cache);
   const group = serviceGroup(svc.serviceName);
-  const tasks = tasksListed.records.filter((r) => r.value.group === group);
+  const tasks = listed.tasks.filter((r) => r.value.group === group);
 
   const targets = new Map<string, StoredRecord<TargetRecord>>();
   const targetGroups = new Map<string, TargetGroupRecord>();
@@ -77,5 +91,5 @@ export async function readServiceSnapshot(store: Store, key: string): Promise<Se
       () => undefined,
     );
   }
-  return { key, service, clusterName, clusterTasks: tasksListed.records, tasks, targets, targetGroups, taskDefinitions, instances: instancesListed.records };
+  return { key, service, clusterName, clusterTasks: listed.tasks, tasks, targets, targetGroups, taskDefinitions, instances: listed.instances };
 }

@@ -16,9 +16,12 @@ import { lostInstances } from '../../reconciling/lost-host.js';
 import { planTxn, writesSomething } from './plan-commit.js';
 import { daemonInstancesOf, placeStarts, scaleInChooser } from './service-placement.js';
 import { readServiceSnapshot, type ServiceSnapshot } from './service-snapshot.js';
+import type { RecordCache } from './record-cache.js';
 
 export interface SyncDeps {
   store: Store;
+  /** The watch-fed task and instance view (record-cache.ts); without one each pass lists the cluster. */
+  cache?: RecordCache;
   clock: Clock;
   random: Random;
   logger?: Logger;
@@ -62,7 +65,7 @@ const minDefined = (a: number | undefined, b: number | undefined) => (a === unde
 export async function syncService(deps: SyncDeps, key: string): Promise<SyncResult> {
   const maxAttempts = deps.maxAttempts ?? 20;
   for (let attempt = 0; attempt < maxAttempts; attempt++) {
-    const snap = await readServiceSnapshot(deps.store, key);
+    const snap = await readServiceSnapshot(deps.store, key, deps.cache);
     if (!snap || snap.service.value.status === 'INACTIVE') return { committed: false, conflicts: attempt };
     const now = deps.clock.now();
     const svc = snap.service.value;

@@ -1,0 +1,58 @@
+import { describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { MemoryStore } from '../../store/memory-store.js';
+import { WatchCompactedError, type Store, type Watch, type WatchOptions } from '../../store/store.js';
+import { keys } from '../../domain/keys.js';
+import { RecordCache } from './record-cache.js';
+
+const task = (id: string, n: number) => ({ taskArn: id, group: 'service:web', n });
+
+describe('RecordCache', () => {
+  test('lists, then follows every write; waitFor(revision) resolves once the view holds it', async () => {
+    const store = new MemoryStore();
+    await store.put(keys.task('c1', 'a'), task('a', 1));
+    await store.put(keys.containerInstance('c1', 'i1'), { id: 'i1' });
+    const cache = await RecordCache.start(store);
+    assert.deepEqual(cache.tasksOf('c1').map((r) => r.value), [task('a', 1)]);
+    const r1 = await store.put(keys.task('c1', 'b'), task('b', 1));
+    await store.put(keys.task('c2', 'x'), task('x', 1));
+    const r3 = await store.txn({
+      compares: [],
+      success: [{ type: 'delete', key: keys.task('c1', 'a') }, { type: 'put', key: keys.containerInstance('c1', 'i2'), value: { id: 'i2' } }],
+    });
+    const unrelated = await store.put('/berth/ecs/clusters/c1', { name: 'c1' });
+    assert.equal(await cache.waitFor(unrelated), true);
+    assert.ok(cache.revision >= r3.revision);
+    assert.deepEqual(cache.tasksOf('c1').map((r) => [r.key, r.modRevision]), [[keys.task('c1', 'b'), r1]]);
+    assert.deepEqual(cache.instancesOf('c1').map((r) => r.value), [{ id: 'i1' }, { id: 'i2' }]);
+    assert.equal(cache.tasksOf('c2').length, 1);
+    assert.equal(await cache.waitFor(unrelated + 100, 50), false, 'a revision never written times out');
+    cache.stop();
+  });
+
+  test('a watch that fell behind a compaction resynchronises by list-then-watch', async () => {
+    const inner = new MemoryStore();
+    await inner.put(keys.task('c1', 'a'), task('a', 1));
+    let watches = 0;
+    // The first watch is told it is compacted (as etcd does to a watch from a compacted revision); meanwhile a write lands.
+    const store: Store = Object.create(inner, {
+      watch: {
+        value: (prefix: string, options: WatchOptions): Watch => {
+          if (watches++ > 0) return inner.watch(prefix, options);
+          const compacted = () => options.onError?.(new WatchCompactedError(options.fromRevision, 5));
+          setTimeout(() => void inner.put(keys.task('c1', 'b'), task('b', 2)).then(compacted), 10);
+          return { close: () => {} };
+        },
+      },
+    });
+    const cache = await RecordCache.start(store);
+    const later = await (async () => {
+      for (let i = 0; i < 100 && watches < 2; i++) await new Promise((r) => setTimeout(r, 10));
+      return inner.put(keys.task('c1', 'c'), task('c', 3));
+    })();
+    assert.equal(await cache.waitFor(later), true);
+    assert.equal(watches, 2, 'watched again after the re-list');
+    assert.deepEqual(cache.tasksOf('c1').map((r) => r.value.taskArn).sort(), ['a', 'b', 'c'], 'the write made while the watch was lost is in the view');
+    cache.stop();
+  });
+});

@@ -1,0 +1,59 @@
+/**
+ * What `berth status` and the console's System page show about the control plane: this server, the
+ * leader, every replica with when it was last seen, the store (etcd members and their health), and
+ * the agents with their last heartbeat. Pure: the sources' answers in, the report out.
+ */
+import type { ServerRecord } from './server-record.js';
+import type { ContainerInstanceRecord } from '../../domain/ecs/records.js';
+import { keys } from '../../domain/keys.js';
+
+export interface SystemStoreMember {
+  readonly name: string;
+  readonly clientUrls: readonly string[];
+  readonly healthy: boolean;
+  readonly leader: boolean;
+  readonly dbSizeBytes?: number;
+  readonly error?: string;
+}
+
+export interface SystemReport {
+  readonly server: string;
+  readonly leader?: { readonly holder: string; readonly apiUrl?: string; readonly since: number };
+  readonly servers: readonly (Pick<ServerRecord, 'id' | 'apiUrl' | 'store' | 'startedAt' | 'lastSeenAt'> & { readonly leader: boolean })[];
+  readonly store: { readonly kind: 'sqlite' | 'etcd'; readonly members?: readonly SystemStoreMember[]; readonly error?: string };
+  readonly agents: readonly { readonly cluster: string; readonly containerInstanceArn: string; readonly ec2InstanceId: string; readonly agentConnected: boolean; readonly lastSeenAt?: number }[];
+}
+
+export interface SystemSources {
+  readonly server: string;
+  readonly kind: 'sqlite' | 'etcd';
+  readonly leader: SystemReport['leader'];
+  readonly servers: readonly ServerRecord[];
+  readonly members?: readonly SystemStoreMember[];
+  readonly membersError?: string;
+  readonly instances: readonly ContainerInstanceRecord[];
+  readonly heartbeats: ReadonlyMap<string, number>;
+}
+
+export function systemReport(s: SystemSources): SystemReport {
+  return {
+    server: s.server,
+    ...(s.leader ? { leader: s.leader } : {}),
+    servers: [...s.servers]
+      .sort((a, b) => a.startedAt - b.startedAt)
+      .map((r) => ({ id: r.id, apiUrl: r.apiUrl, store: r.store, startedAt: r.startedAt, lastSeenAt: r.lastSeenAt, leader: r.id === s.leader?.holder })),
+    store: { kind: s.kind, ...(s.members ? { members: s.members } : {}), ...(s.membersError ? { error: s.membersError } : {}) },
+    agents: s.instances
+      .filter((i) => i.status !== 'INACTIVE')
+      .map((i) => {
+        const lastSeenAt = i.lastSeenAt ?? s.heartbeats.get(keys.containerInstance(i.clusterName, i.id));
+        return {
+          cluster: i.clusterName,
+          containerInstanceArn: i.containerInstanceArn,
+          ec2InstanceId: i.ec2InstanceId,
+          agentConnected: i.agentConnected,
+          ...(lastSeenAt !== undefined ? { lastSeenAt } : {}),
+        };
+      }),
+  };
+}
