@@ -268,8 +268,9 @@ export class ProxyEngine {
     x.attempts++;
     const attrs = x.listener.loadBalancer.attributes;
     const target = choice.target;
-    const pool = this.pools.get(target.address, target.port, attrs.connectTimeoutMs);
-    x.mayReuse = pool.pool.stats.free > 0;
+    const pool = this.pools.get(target.address, target.port, attrs.connectTimeoutMs, x.group.transport);
+    x.mayReuse = pool.mayReuse();
+    pool.used = true;
     const attempt = new ForwardAttempt(this, x, target, pool, now);
     const idleMs = attrs.idleTimeoutSeconds * 1000;
     pool.pool.dispatch(
