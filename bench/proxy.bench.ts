@@ -285,7 +285,7 @@ async function main(): Promise<void> {
       const m = (n: string) => median(tlsResults.get(`${metric}|${n}`) ?? [NaN]);
       const ratio = tlsPaths.includes('nginx') ? `${(m('berth') / m('nginx')).toFixed(2)}x (>= 0.5x)` : 'n/a';
       const rounds = (n: string) => (tlsResults.get(`${metric}|${n}`) ?? []).map(Math.round).join(' ');
-      console.log(`${labels[metric].padEnd(46)}${tlsPaths.map((n) => String(Math.round(m(n))).padStart(10)).join('')}   ${ratio.padEnd(14)}${rounds('berth')} / ${rounds('nginx')}`);
+      console.log(`${labels[metric].padEnd(46)}${tlsPaths.map((n) => String(Math.round(m(n))).padStart(10)).join('')}   ${ratio.padEnd(17)}${rounds('berth')} / ${rounds('nginx')}`);
     }
   }
   const dH = median(directHalf);
