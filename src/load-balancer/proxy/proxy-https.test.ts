@@ -16,6 +16,7 @@ import { listenerCert } from '../../../test/support/test-certs.js';
 import { eventually } from '../../../test/support/eventually.js';
 import { freePort, raw, startLb, table, target, tg, upstream, type Lb, type Upstream } from './proxy.fixture.js';
 import type { HandshakeFailureReason } from './handshake-failure.js';
+import { entryFor } from '../node/access-log.js';
 
 function run(cmd: string, args: string[], input = ''): Promise<{ code: number; out: string }> {
   return new Promise((resolve) => {
@@ -170,6 +171,64 @@ describe('proxy: HTTPS listeners', () => {
   test("the redirect action's #{protocol} is https on a TLS listener", async () => {
     const r = await run('curl', ['-sk', '-o', '/dev/null', '-w', '%{http_code} %{redirect_url}', '-H', 'Host: www.example.com', `https://127.0.0.1:${port}/moved?q=1`]);
     assert.equal(r.out, `302 https://www.example.com:${port}/new?q=1`);
+  });
+
+  test('WebSockets keep working over HTTP/1.1 on a TLS listener', async () => {
+    let targetSide: import('node:net').Socket | undefined;
+    app.server.once('upgrade', (req: http.IncomingMessage, socket: import('node:net').Socket) => {
+      targetSide = socket;
+      socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nX-Proto: ${String(req.headers['x-forwarded-proto'])}\r\n\r\n`);
+      socket.on('data', (d: Buffer) => socket.write(Buffer.concat([Buffer.from('echo:'), d])));
+    });
+    const s = tls.connect({ host: '127.0.0.1', port, rejectUnauthorized: false, ALPNProtocols: ['http/1.1'], servername: 'www.example.com' });
+    try {
+      let got = '';
+      s.setEncoding('latin1');
+      s.on('data', (c: string) => (got += c));
+      await new Promise<void>((r) => s.once('secureConnect', () => r()));
+      s.write('GET /ws HTTP/1.1\r\nHost: www.example.com\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n');
+      await eventually(() => (got.includes('\r\n\r\n') ? true : undefined), { what: 'the 101', timeoutMs: 5000, intervalMs: 10 });
+      assert.match(got, /^HTTP\/1.1 101 /);
+      assert.match(got, /X-Proto: https/);
+      s.write('ping');
+      await eventually(() => (got.endsWith('echo:ping') ? true : undefined), { what: 'the echo through the relay', timeoutMs: 5000, intervalMs: 10 });
+      s.destroy();
+      // The relay ends the target's side when the client goes.
+      await eventually(() => (targetSide?.destroyed || targetSide?.readableEnded ? true : undefined), { what: 'the target side closed', timeoutMs: 5000, intervalMs: 10 });
+    } finally {
+      s.destroy();
+      targetSide?.destroy();
+    }
+  });
+
+  test('access log entries say https / h2 with the cipher and protocol', async () => {
+    const client = http2.connect(`https://127.0.0.1:${port}`, { rejectUnauthorized: false });
+    try {
+      const seen: ReturnType<typeof entryFor>[] = [];
+      const original = lb.metrics.requestFinished.bind(lb.metrics);
+      // Read the entry as the node's access log does: synchronously, while the request's socket is live.
+      lb.metrics.requestFinished = (o) => {
+        seen.push(entryFor(o, lb.engine.table(), Date.now()));
+        original(o);
+      };
+      try {
+        await h2Get(client, '/logged-h2');
+        await run('curl', ['-sk', '--http1.1', '--tls-max', '1.2', '-o', '/dev/null', `https://127.0.0.1:${port}/logged-h1`]);
+        await eventually(() => (seen.length >= 2 ? true : undefined), { what: 'two requests finished', timeoutMs: 5000, intervalMs: 10 });
+      } finally {
+        lb.metrics.requestFinished = original;
+      }
+      const [h2, h1] = seen;
+      assert.equal(h2?.type, 'h2');
+      assert.equal(h2?.sslProtocol, 'TLSv1.3');
+      assert.match(h2?.sslCipher ?? '', /^TLS_AES_128_GCM_SHA256$/);
+      assert.match(h2?.request ?? '', /^GET https:\/\/127\.0\.0\.1:\d+\/logged-h2 HTTP\/2\.0$/);
+      assert.equal(h1?.type, 'https');
+      assert.equal(h1?.sslProtocol, 'TLSv1.2');
+      assert.equal(h1?.sslCipher, 'ECDHE-ECDSA-AES128-GCM-SHA256');
+    } finally {
+      client.close();
+    }
   });
 
   test('HTTP/2: 100 concurrent streams over one connection are all answered', async () => {
