@@ -23,14 +23,14 @@
 import http from 'node:http';
 import http2 from 'node:http2';
 import type { Socket } from 'node:net';
-import type { TLSSocket } from 'node:tls';
 import { anyCidrContains } from '../routing/cidr.js';
 import type { CompiledListener, RoutingTable } from '../routing-table.js';
 import { writeRawAlbError } from './alb-response.js';
 import { maxHeaderTotalBytes, type ProxyEngine } from './proxy-engine.js';
 import { adaptH2Request, type ClientRequest, type ClientResponse } from './h2-bridge.js';
-import { handshakeFailureReason, type HandshakeFailureReason } from './handshake-failure.js';
+import type { HandshakeFailureReason } from './handshake-failure.js';
 import { TlsContexts } from './tls-contexts.js';
+import { connectionOf, createTlsServer } from './tls-server.js';
 
 export class ListenerBindError extends Error {
   override readonly name = 'ListenerBindError';
@@ -90,15 +90,6 @@ export interface ListenerServerOptions {
   readonly onTlsHandshakeError?: (port: number, reason: HandshakeFailureReason) => void;
 }
 
-/** The accepted TCP connection under a TLS socket (what the limits count), set on secure connection. */
-const kConnection = Symbol('berth.connection');
-type Tagged = { [kConnection]?: Socket };
-
-/** The accepted connection a request came on (through TLS and Node's HTTP/2 socket proxy alike). */
-function connectionOf(socket: object): Socket {
-  return (socket as Tagged)[kConnection] ?? (socket as Socket);
-}
-
 const streamsPerConnection = new WeakMap<Socket, number>();
 
 function isSecure(server: http.Server | http2.Http2SecureServer): server is http2.Http2SecureServer {
@@ -153,7 +144,7 @@ export class ListenerServer {
     o.defaultKey = ctx.defaultKey;
   }
 
-  private createServer(l: CompiledListener): { server: http.Server | http2.Http2SecureServer; defaultKey: string | undefined } {
+  private createServer(l: CompiledListener, sessions: Set<http2.ServerHttp2Session>): { server: http.Server | http2.Http2SecureServer; defaultKey: string | undefined } {
     const idleMs = this.options.clientKeepAliveMs ?? l.loadBalancer.attributes.idleTimeoutSeconds * 1000;
     const ctx = this.tls.forListener(l);
     if (!ctx) {
@@ -168,21 +159,18 @@ export class ListenerServer {
       });
       return { server, defaultKey: undefined };
     }
-    const port = l.port;
-    const server = http2.createSecureServer({
-      ...ctx.serverOptions,
-      allowHTTP1: true,
-      // A stalled handshake holds a descriptor; ALB gives up on it too.
-      handshakeTimeout: 10_000,
-      maxSessionMemory: 64,
-      settings: { maxConcurrentStreams: 128, maxHeaderListSize: maxHeaderTotalBytes },
-      SNICallback: (servername, cb) => {
-        const current = this.engine.table().listeners.get(port);
-        cb(null, current ? this.tls.choose(current, servername) : undefined);
+    const server = createTlsServer({
+      listener: l,
+      contexts: ctx,
+      tls: this.tls,
+      current: () => this.engine.table().listeners.get(l.port),
+      idleMs,
+      onSession: (session) => {
+        sessions.add(session);
+        session.once('close', () => sessions.delete(session));
       },
+      onHandshakeError: (reason) => this.options.onTlsHandshakeError?.(l.port, reason),
     });
-    // The HTTP/1.1 side of an allowHTTP1 server reads these from the server object, as http.Server's do.
-    Object.assign(server, { maxHeaderSize: maxHeaderTotalBytes, keepAliveTimeout: idleMs, requestTimeout: 0, headersTimeout: l.loadBalancer.attributes.idleTimeoutSeconds * 1000 });
     return { server, defaultKey: ctx.defaultKey };
   }
 
@@ -194,10 +182,10 @@ export class ListenerServer {
 
   private openOne(l: CompiledListener): Promise<void> {
     const port = l.port;
-    const { server, defaultKey } = this.createServer(l);
+    const sessions = new Set<http2.ServerHttp2Session>();
+    const { server, defaultKey } = this.createServer(l, sessions);
     const sockets = new Set<Socket>();
     const busy = new Set<Socket>();
-    const sessions = new Set<http2.ServerHttp2Session>();
     server.on('connection', (socket: Socket) => {
       const current = this.engine.table().listeners.get(port);
       if (current?.allowed && !anyCidrContains(current.allowed, socket.remoteAddress)) {
@@ -244,20 +232,6 @@ export class ListenerServer {
       busy.add(connectionOf(socket));
       this.engine.handleUpgrade(req, socket, head, port);
     });
-    if (isSecure(server)) {
-      server.on('secureConnection', (t: TLSSocket) => {
-        (t as TLSSocket & Tagged)[kConnection] = (t as TLSSocket & { _parent?: Socket })._parent ?? t;
-      });
-      server.on('session', (session: http2.ServerHttp2Session) => {
-        sessions.add(session);
-        session.once('close', () => sessions.delete(session));
-        // The idle timeout applies to a session with no stream at all, as to an idle HTTP/1.1 connection.
-        session.setTimeout(this.options.clientKeepAliveMs ?? l.loadBalancer.attributes.idleTimeoutSeconds * 1000, () => session.close());
-      });
-      server.on('tlsClientError', (err: NodeJS.ErrnoException) => {
-        this.options.onTlsHandshakeError?.(port, handshakeFailureReason(err));
-      });
-    }
     server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
       if (err.code === 'ECONNRESET' || !socket.writable) {
         socket.destroy();
