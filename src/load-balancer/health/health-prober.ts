@@ -36,7 +36,15 @@ export const healthCheckUserAgent = 'ELB-HealthChecker/2.0';
  * One GET; resolves with what the state machine needs, never rejects. HTTPS checks do not verify
  * the target's certificate (ALB's do not); HTTP2 checks are one h2 request (over TLS, or h2c).
  */
-export function probeOnce(address: string, port: number, path: string, timeoutMs: number, matcher: CodeMatcher, protocol: 'HTTP' | 'HTTPS' = 'HTTP', version: 'HTTP1' | 'HTTP2' = 'HTTP1'): Promise<CheckOutcome> {
+export function probeOnce(
+  address: string,
+  port: number,
+  path: string,
+  timeoutMs: number,
+  matcher: CodeMatcher,
+  protocol: 'HTTP' | 'HTTPS' = 'HTTP',
+  version: 'HTTP1' | 'HTTP2' = 'HTTP1',
+): Promise<CheckOutcome> {
   if (version === 'HTTP2') return probeH2(address, port, path, timeoutMs, matcher, protocol);
   return new Promise((resolve) => {
     let settled = false;
@@ -47,7 +55,8 @@ export function probeOnce(address: string, port: number, path: string, timeoutMs
       req.destroy();
       resolve(o);
     };
-    const options = { host: address, port, path, method: 'GET', agent: false, headers: { 'User-Agent': healthCheckUserAgent, Connection: 'close', Host: `${address}:${port}` } } as const;
+    const headers = { 'User-Agent': healthCheckUserAgent, Connection: 'close', Host: `${address}:${port}` };
+    const options = { host: address, port, path, method: 'GET', agent: false, headers } as const;
     const req = protocol === 'HTTPS' ? https.request({ ...options, rejectUnauthorized: false }) : http.request(options);
     const timer = setTimeout(() => done({ ok: false, kind: 'timeout' }), timeoutMs);
     req.on('response', (res) => {

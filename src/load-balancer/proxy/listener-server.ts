@@ -144,7 +144,10 @@ export class ListenerServer {
     o.defaultKey = ctx.defaultKey;
   }
 
-  private createServer(l: CompiledListener, sessions: Set<http2.ServerHttp2Session>): { server: http.Server | http2.Http2SecureServer; defaultKey: string | undefined } {
+  private createServer(
+    l: CompiledListener,
+    sessions: Set<http2.ServerHttp2Session>,
+  ): { server: http.Server | http2.Http2SecureServer; defaultKey: string | undefined } {
     const idleMs = this.options.clientKeepAliveMs ?? l.loadBalancer.attributes.idleTimeoutSeconds * 1000;
     const ctx = this.tls.forListener(l);
     if (!ctx) {

@@ -36,7 +36,13 @@ export class TargetPool {
   ) {
     // Prior-knowledge h2c is one multiplexed connection (undici's H2CClient); h2 over TLS comes from ALPN.
     this.pool = transport.protocol === 'HTTP' && transport.version === 'HTTP2'
-      ? new H2CClient(origin, { connectTimeout: options.connectTimeout ?? 10_000, keepAliveTimeout: options.keepAliveTimeout ?? 4_000, headersTimeout: 0, bodyTimeout: 0, maxConcurrentStreams: 128 })
+      ? new H2CClient(origin, {
+          connectTimeout: options.connectTimeout ?? 10_000,
+          keepAliveTimeout: options.keepAliveTimeout ?? 4_000,
+          headersTimeout: 0,
+          bodyTimeout: 0,
+          maxConcurrentStreams: 128,
+        })
       : new Pool(origin, options);
   }
 
@@ -62,7 +68,8 @@ export class TargetPools {
 
   get(address: string, port: number, connectTimeoutMs: number, transport: TargetTransport = plainHttp1): TargetPool {
     const key = `${address}:${port}`;
-    const mapKey = transport === plainHttp1 || (transport.protocol === 'HTTP' && transport.version === 'HTTP1') ? key : `${key}|${transport.protocol}|${transport.version}`;
+    const plain = transport.protocol === 'HTTP' && transport.version === 'HTTP1';
+    const mapKey = plain ? key : `${key}|${transport.protocol}|${transport.version}`;
     let pool = this.pools.get(mapKey);
     if (!pool) {
       const scheme = transport.protocol === 'HTTPS' ? 'https' : 'http';
