@@ -7,7 +7,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { AGENT_SIGNING_SERVICE, LOGS_PATH, parseLogsQuery } from '../control-plane/agent-api/agent-protocol.js';
+import { AGENT_SIGNING_SERVICE, LOGS_PATH, parseLogsQuery } from '../protocols/agent/index.js';
 import type { Clock } from '../platform/clock.js';
 import { verifySigV4, type AccessKey } from '../platform/sigv4.js';
 import type { Logger } from '../platform/logger.js';

@@ -10,7 +10,7 @@ import { arch, cpus, totalmem } from 'node:os';
 import type { Clock } from '../platform/clock.js';
 import type { Logger } from '../platform/logger.js';
 import type { Random } from '../platform/random.js';
-import { defaultDynamicRange, type PortRange } from '../scheduling/port-allocator.js';
+import { defaultDynamicRange, formatPortRange, type PortRange } from '../scheduling/port-allocator.js';
 import { readEphemeralRange } from './runtime/ephemeral-range.js';
 import { probePort } from './runtime/port-probe.js';
 import { BERTH_LABELS, type ContainerRuntime, type LogLine, type LogOptions } from './runtime/runtime.js';
@@ -65,220 +65,312 @@ export interface RunningAgent {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/**
+ * The agent's phases: know the host, register it, then three loops around one convergence loop (the
+ * watch feeds it the assigned tasks, the heartbeat keeps the instance known, the tick and container
+ * exits wake it), and a handle that stops them in order.
+ */
 export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
-  const { client, runtime, cluster, advertiseAddress, clock, logger } = options;
-  const log = logger.child({ component: 'agent', cluster });
-  const ec2InstanceId = await loadOrCreateInstanceId(options.stateDir, options.random);
-  const portRange = options.portRange ?? defaultDynamicRange(await readEphemeralRange());
-  const reservedPorts = options.reservedPorts ?? [...DEFAULT_RESERVED_PORTS];
-  const cooldownMs = options.portCooldownMs ?? 60_000;
-  let stopped = false;
+  const host = await describeHost(options);
+  const life: Life = { stopped: false };
+  const register = () => registerInstance(options, host, life);
+  const self: Registered = { containerInstanceArn: await register() };
+  host.log.info({ containerInstanceArn: self.containerInstanceArn, ec2InstanceId: host.ec2InstanceId, portRange: host.portRange }, 'registered');
+  const loop = new ConvergenceLoop(options, host, self, life);
+  const watching = watchAssignedTasks(options, host, self, life, loop);
+  const timers = startTimers(options, host, self, life, loop, register);
+  return handleOf(options, host, self, life, loop, watching, timers);
+}
 
-  const register = async (): Promise<string> => {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        const r = await client.register({
-          cluster,
-          ec2InstanceId,
-          advertiseAddress,
-          totalResources: hostResources(
-            { cpuCount: cpus().length, totalMemoryBytes: totalmem() },
-            {
-              reservedPorts,
-              ...(options.reservedPortsUdp ? { reservedPortsUdp: options.reservedPortsUdp } : {}),
-              ...(options.memoryReserveMiB !== undefined ? { memoryReserveMiB: options.memoryReserveMiB } : {}),
-            },
-          ),
-          attributes: instanceAttributes(
-            { osType: 'linux', cpuArchitecture: arch() === 'arm64' ? 'arm64' : 'x86_64', availabilityZone: options.availabilityZone ?? 'local-1a' },
-            { ...options.attributes, [DYNAMIC_RANGE_ATTRIBUTE]: `${portRange.low}-${portRange.high}` },
-          ),
-          versionInfo: { agentVersion: AGENT_VERSION, agentHash: `berth-${runtime.kind}` },
-        });
-        return r.containerInstanceArn;
-      } catch (err) {
-        if (stopped || (err instanceof ControlPlaneError && err.status < 500 && err.status !== 404)) throw err;
-        log.warn({ err }, 'cannot register yet; retrying');
-        await sleep(Math.min(5_000, 200 * 2 ** attempt));
-      }
+/** What the agent knows of its host before it registers: its instance id (kept in the state dir) and its ports. */
+interface Host {
+  readonly ec2InstanceId: string;
+  readonly portRange: PortRange;
+  readonly reservedPorts: readonly number[];
+  readonly log: Logger;
+}
+
+/** Set once `stop()` is called: every loop ends, no retry starts again. */
+interface Life {
+  stopped: boolean;
+}
+
+/** The container instance as the control plane knows it now (a re-registration may change it). */
+interface Registered {
+  containerInstanceArn: string;
+}
+
+async function describeHost(options: AgentOptions): Promise<Host> {
+  return {
+    ec2InstanceId: await loadOrCreateInstanceId(options.stateDir, options.random),
+    portRange: options.portRange ?? defaultDynamicRange(await readEphemeralRange()),
+    reservedPorts: options.reservedPorts ?? [...DEFAULT_RESERVED_PORTS],
+    log: options.logger.child({ component: 'agent', cluster: options.cluster }),
+  };
+}
+
+/** Registers the host as a container instance, retrying with backoff while the control plane cannot take it yet. */
+async function registerInstance(options: AgentOptions, host: Host, life: Life): Promise<string> {
+  const { client, cluster, runtime } = options;
+  for (let attempt = 0; ; attempt++) {
+    try {
+      const r = await client.register({
+        cluster,
+        ec2InstanceId: host.ec2InstanceId,
+        advertiseAddress: options.advertiseAddress,
+        totalResources: hostResources(
+          { cpuCount: cpus().length, totalMemoryBytes: totalmem() },
+          {
+            reservedPorts: [...host.reservedPorts],
+            ...(options.reservedPortsUdp ? { reservedPortsUdp: options.reservedPortsUdp } : {}),
+            ...(options.memoryReserveMiB !== undefined ? { memoryReserveMiB: options.memoryReserveMiB } : {}),
+          },
+        ),
+        attributes: instanceAttributes(
+          { osType: 'linux', cpuArchitecture: arch() === 'arm64' ? 'arm64' : 'x86_64', availabilityZone: options.availabilityZone ?? 'local-1a' },
+          { ...options.attributes, [DYNAMIC_RANGE_ATTRIBUTE]: formatPortRange(host.portRange) },
+        ),
+        versionInfo: { agentVersion: AGENT_VERSION, agentHash: `berth-${runtime.kind}` },
+      });
+      return r.containerInstanceArn;
+    } catch (err) {
+      if (life.stopped || (err instanceof ControlPlaneError && err.status < 500 && err.status !== 404)) throw err;
+      host.log.warn({ err }, 'cannot register yet; retrying');
+      await sleep(Math.min(5_000, 200 * 2 ** attempt));
     }
-  };
-  let containerInstanceArn = await register();
-  log.info({ containerInstanceArn, ec2InstanceId, portRange }, 'registered');
+  }
+}
 
-  // Port state across passes.
-  const cooldownUntil = new Map<number, number>();
-  const pending = new Map<string, number[]>();
-  let cursor: number | undefined;
+/**
+ * Converging the runtime towards the assigned tasks, level-triggered and serialized: `kick` only marks
+ * the state dirty; one pass at a time lists the containers, decides (task-convergence.ts) and
+ * launches the actions (task-actions.ts), one in flight per task. Runtime errors back off and retry.
+ */
+class ConvergenceLoop {
+  /** The assigned tasks, as the last watch answer (and the actions since) have them; undefined before the first answer. */
+  private tasks: AssignedTask[] | undefined;
+  private readonly busy = new Map<string, Promise<void>>();
+  // Port state across passes: released ports resting, ports of starts in flight, the allocator's cursor.
+  private readonly cooldownUntil = new Map<number, number>();
+  private readonly pending = new Map<string, number[]>();
+  private cursor: number | undefined;
+  private dirty = false;
+  private pass: Promise<void> | undefined;
+  private failures = 0;
+  private readonly actionContext: ActionContext;
+  readonly shipper: LogShipper;
 
-  let tasks: AssignedTask[] | undefined;
-  const busy = new Map<string, Promise<void>>();
-  let dirty = false;
-  let pass: Promise<void> | undefined;
-  let failures = 0;
+  constructor(
+    private readonly options: AgentOptions,
+    private readonly host: Host,
+    self: Registered,
+    private readonly life: Life,
+  ) {
+    const { client, runtime, cluster, clock, stateDir } = options;
+    const cooldownMs = options.portCooldownMs ?? 60_000;
+    this.actionContext = {
+      client,
+      runtime,
+      cluster,
+      containerInstanceArn: () => self.containerInstanceArn,
+      ec2InstanceId: host.ec2InstanceId,
+      advertiseAddress: options.advertiseAddress,
+      clock,
+      logger: host.log,
+      probe: probePort,
+      allowPrivileged: options.allowPrivileged ?? false,
+      portBusy: (p) => this.cooldownUntil.set(p, clock.now() + 30_000),
+      portsReleased: (ports) => {
+        for (const p of ports) this.cooldownUntil.set(p, clock.now() + cooldownMs);
+      },
+    };
+    this.shipper = new LogShipper({ client, runtime, cluster, containerInstanceArn: () => self.containerInstanceArn, stateDir, clock, logger: host.log });
+  }
 
-  const actionContext: ActionContext = {
-    client,
-    runtime,
-    cluster,
-    containerInstanceArn: () => containerInstanceArn,
-    ec2InstanceId,
-    advertiseAddress,
-    clock,
-    logger: log,
-    probe: probePort,
-    allowPrivileged: options.allowPrivileged ?? false,
-    portBusy: (p) => cooldownUntil.set(p, clock.now() + 30_000),
-    portsReleased: (ports) => {
-      for (const p of ports) cooldownUntil.set(p, clock.now() + cooldownMs);
-    },
-  };
+  /** A watch answer: the whole set replaces what was known (level, not edges). */
+  assigned(tasks: AssignedTask[]): void {
+    this.tasks = tasks;
+    this.kick();
+  }
 
-  const shipper = new LogShipper({ client, runtime, cluster, containerInstanceArn: () => containerInstanceArn, stateDir: options.stateDir, clock, logger: log });
+  kick(): void {
+    if (this.life.stopped) return;
+    this.dirty = true;
+    if (this.pass) return;
+    this.pass = (async () => {
+      while (this.dirty && !this.life.stopped) {
+        // Let I/O (watch answers, exits) in between passes: runtimes and stores that answer from
+        // memory would otherwise keep this loop on the microtask queue.
+        await new Promise((r) => setImmediate(r));
+        this.dirty = false;
+        try {
+          await this.reconcileOnce();
+          this.failures = 0;
+        } catch (err) {
+          this.failures++;
+          this.host.log.warn({ err, failures: this.failures }, 'reconcile failed (runtime unavailable?); backing off');
+          await sleep(Math.min(10_000, 250 * 2 ** this.failures));
+          this.dirty = true;
+        }
+      }
+    })().finally(() => (this.pass = undefined));
+  }
 
-  const keyOf = (a: Action) => ('task' in a ? a.task.taskArn : a.runtimeId);
+  /** Resolves after one full pass (and the actions it launched) has finished. */
+  async settle(): Promise<void> {
+    for (let i = 0; i < 50; i++) {
+      this.kick();
+      while (this.pass) await this.pass;
+      if (this.busy.size === 0) return;
+      await Promise.all([...this.busy.values()]);
+    }
+  }
 
-  const launch = (a: Action) => {
+  /** After `life.stopped`: the pass and the actions in flight finish, and the shipper stops. */
+  async drain(): Promise<void> {
+    while (this.pass) await this.pass;
+    await Promise.all([...this.busy.values()]);
+    await this.shipper.stop();
+  }
+
+  private async reconcileOnce(): Promise<void> {
+    if (!this.tasks) return;
+    const { options, host } = this;
+    // Snapshot what we know before asking the runtime: an action finishing during the list would
+    // otherwise show its task RUNNING (and no longer busy) beside a list taken before its container
+    // existed, and the task would be stopped as "vanished".
+    const assigned = this.tasks;
+    const inFlight = new Set(this.busy.keys());
+    const pendingPorts = new Set([...this.pending.values()].flat());
+    const observed = await options.runtime.list(ownedBy(options.cluster, host.ec2InstanceId));
+    this.shipper.sync(assigned, observed);
+    const now = options.clock.now();
+    for (const [p, until] of this.cooldownUntil) if (until <= now) this.cooldownUntil.delete(p);
+    const plan = converge({
+      tasks: assigned,
+      observed,
+      busy: inFlight,
+      ports: {
+        range: host.portRange,
+        reserved: new Set(host.reservedPorts),
+        pending: pendingPorts,
+        cooldownUntil: this.cooldownUntil,
+        ...(this.cursor !== undefined ? { cursor: this.cursor } : {}),
+      },
+      advertiseAddress: options.advertiseAddress,
+      now,
+      retentionMs: options.containerRetentionMs ?? 3_600_000,
+    });
+    this.cursor = plan.cursor ?? this.cursor;
+    if (plan.actions.length > 0) host.log.debug({ actions: plan.actions.map((a) => `${a.type} ${keyOf(a)}`) }, 'converging');
+    for (const a of plan.actions) if (!this.busy.has(keyOf(a))) this.launch(a);
+  }
+
+  private launch(a: Action): void {
     const key = keyOf(a);
-    if (a.type === 'start') pending.set(key, a.create.flatMap((c) => c.bindings.map((b) => b.hostPort)));
-    const p = runAction(actionContext, a)
+    if (a.type === 'start') this.pending.set(key, a.create.flatMap((c) => c.bindings.map((b) => b.hostPort)));
+    const p = runAction(this.actionContext, a)
       .then((patch) => {
-        if (!patch || !('task' in a) || !tasks) return;
+        if (!patch || !('task' in a) || !this.tasks) return;
         // Forward only: a watch answer may already have brought something newer.
-        tasks = tasks.map((t) =>
+        this.tasks = this.tasks.map((t) =>
           t.taskArn !== key || stateIndex(t.lastStatus) > stateIndex(patch.lastStatus)
             ? t
             : { ...t, lastStatus: patch.lastStatus, ...(patch.recorded ? { recorded: patch.recorded } : {}), ...(patch.healthStatus ? { healthStatus: patch.healthStatus } : {}) },
         );
       })
       .catch((err) => {
-        if (err instanceof PortTakenError) log.info({ port: err.port, key }, err.message);
-        else log.warn({ err, action: a.type, key }, 'action failed; it will be decided again');
+        if (err instanceof PortTakenError) this.host.log.info({ port: err.port, key }, err.message);
+        else this.host.log.warn({ err, action: a.type, key }, 'action failed; it will be decided again');
       })
       .finally(() => {
-        busy.delete(key);
-        pending.delete(key);
-        kick();
+        this.busy.delete(key);
+        this.pending.delete(key);
+        this.kick();
       });
-    busy.set(key, p);
-  };
-
-  const reconcileOnce = async () => {
-    if (!tasks) return;
-    // Snapshot what we know before asking the runtime: an action finishing during the list would
-    // otherwise show its task RUNNING (and no longer busy) beside a list taken before its container
-    // existed, and the task would be stopped as "vanished".
-    const assigned = tasks;
-    const inFlight = new Set(busy.keys());
-    const pendingPorts = new Set([...pending.values()].flat());
-    const observed = await runtime.list(ownedBy(cluster, ec2InstanceId));
-    shipper.sync(assigned, observed);
-    const now = clock.now();
-    for (const [p, until] of cooldownUntil) if (until <= now) cooldownUntil.delete(p);
-    const plan = converge({
-      tasks: assigned,
-      observed,
-      busy: inFlight,
-      ports: { range: portRange, reserved: new Set(reservedPorts), pending: pendingPorts, cooldownUntil, ...(cursor !== undefined ? { cursor } : {}) },
-      advertiseAddress,
-      now,
-      retentionMs: options.containerRetentionMs ?? 3_600_000,
-    });
-    cursor = plan.cursor ?? cursor;
-    if (plan.actions.length > 0) log.debug({ actions: plan.actions.map((a) => `${a.type} ${keyOf(a)}`) }, 'converging');
-    for (const a of plan.actions) if (!busy.has(keyOf(a))) launch(a);
-  };
-
-  function kick(): void {
-    if (stopped) return;
-    dirty = true;
-    if (pass) return;
-    pass = (async () => {
-      while (dirty && !stopped) {
-        // Let I/O (watch answers, exits) in between passes: runtimes and stores that answer from
-        // memory would otherwise keep this loop on the microtask queue.
-        await new Promise((r) => setImmediate(r));
-        dirty = false;
-        try {
-          await reconcileOnce();
-          failures = 0;
-        } catch (err) {
-          failures++;
-          log.warn({ err, failures }, 'reconcile failed (runtime unavailable?); backing off');
-          await sleep(Math.min(10_000, 250 * 2 ** failures));
-          dirty = true;
-        }
-      }
-    })().finally(() => (pass = undefined));
+    this.busy.set(key, p);
   }
+}
 
-  // The watch: long polls, each answer replaces the whole set (level, not edges).
-  const watchAbort = new AbortController();
-  const watching = (async () => {
+const keyOf = (a: Action) => ('task' in a ? a.task.taskArn : a.runtimeId);
+
+/** The watch: long polls for the tasks assigned to this instance; each answer replaces the whole set. */
+interface Watch {
+  readonly done: Promise<void>;
+  readonly abort: AbortController;
+}
+
+function watchAssignedTasks(options: AgentOptions, host: Host, self: Registered, life: Life, loop: ConvergenceLoop): Watch {
+  const abort = new AbortController();
+  const done = (async () => {
     let revision: number | undefined;
     let attempt = 0;
-    while (!stopped) {
+    while (!life.stopped) {
       try {
-        const r = await client.watchTasks(
-          { cluster, containerInstanceArn, ...(revision !== undefined ? { fromRevision: revision } : {}), timeoutMs: options.watchTimeoutMs ?? 20_000 },
-          watchAbort.signal,
+        const r = await options.client.watchTasks(
+          {
+            cluster: options.cluster,
+            containerInstanceArn: self.containerInstanceArn,
+            ...(revision !== undefined ? { fromRevision: revision } : {}),
+            timeoutMs: options.watchTimeoutMs ?? 20_000,
+          },
+          abort.signal,
         );
-        if (stopped) return;
-        log.debug({ revision: r.revision, tasks: r.tasks.length }, 'tasks assigned');
+        if (life.stopped) return;
+        host.log.debug({ revision: r.revision, tasks: r.tasks.length }, 'tasks assigned');
         revision = r.revision;
-        tasks = r.tasks;
         attempt = 0;
-        kick();
+        loop.assigned(r.tasks);
       } catch (err) {
-        if (stopped) return;
+        if (life.stopped) return;
         revision = undefined;
-        log.warn({ err }, 'watching tasks failed; retrying');
+        host.log.warn({ err }, 'watching tasks failed; retrying');
         await sleep(Math.min(5_000, 200 * 2 ** attempt++));
       }
     }
   })();
+  return { done, abort };
+}
 
+/** The heartbeat (a forgotten instance registers again), the periodic reconcile, and container exits waking the loop. */
+function startTimers(options: AgentOptions, host: Host, self: Registered, life: Life, loop: ConvergenceLoop, register: () => Promise<string>): () => void {
+  const { client, cluster } = options;
   const heartbeat = setInterval(() => {
-    client.heartbeat({ cluster, containerInstanceArn }).catch(async (err) => {
-      if (stopped) return;
+    client.heartbeat({ cluster, containerInstanceArn: self.containerInstanceArn }).catch(async (err) => {
+      if (life.stopped) return;
       if (err instanceof ControlPlaneError && err.status === 404) {
-        log.warn('the control plane forgot this instance; registering again');
-        containerInstanceArn = await register().catch(() => containerInstanceArn);
-      } else log.warn({ err }, 'heartbeat failed');
+        host.log.warn('the control plane forgot this instance; registering again');
+        self.containerInstanceArn = await register().catch(() => self.containerInstanceArn);
+      } else host.log.warn({ err }, 'heartbeat failed');
     });
   }, options.heartbeatIntervalMs ?? 10_000);
-  const tick = setInterval(kick, options.reconcileIntervalMs ?? 2_000);
-  const unsubscribe = runtime.onExit?.(() => kick());
-
-  const settle = async () => {
-    for (let i = 0; i < 50; i++) {
-      kick();
-      while (pass) await pass;
-      if (busy.size === 0) return;
-      await Promise.all([...busy.values()]);
-    }
+  const tick = setInterval(() => loop.kick(), options.reconcileIntervalMs ?? 2_000);
+  const unsubscribe = options.runtime.onExit?.(() => loop.kick());
+  return () => {
+    clearInterval(heartbeat);
+    clearInterval(tick);
+    unsubscribe?.();
   };
+}
 
+function handleOf(options: AgentOptions, host: Host, self: Registered, life: Life, loop: ConvergenceLoop, watch: Watch, stopTimers: () => void): RunningAgent {
+  const { cluster, runtime } = options;
   return {
     get containerInstanceArn() {
-      return containerInstanceArn;
+      return self.containerInstanceArn;
     },
-    ec2InstanceId,
-    portRange,
-    settle,
+    ec2InstanceId: host.ec2InstanceId,
+    portRange: host.portRange,
+    settle: () => loop.settle(),
     async stop() {
-      stopped = true;
-      clearInterval(heartbeat);
-      clearInterval(tick);
-      unsubscribe?.();
-      watchAbort.abort();
-      await watching;
-      while (pass) await pass;
-      await Promise.all([...busy.values()]);
-      await shipper.stop();
+      life.stopped = true;
+      stopTimers();
+      watch.abort.abort();
+      await watch.done;
+      await loop.drain();
     },
     async logs(taskArn, containerName, opts = {}) {
-      const found = (await runtime.list({ ...ownedBy(cluster, ec2InstanceId), [BERTH_LABELS.taskArn]: taskArn })).find((c) => c.name === containerName);
+      const found = (await runtime.list({ ...ownedBy(cluster, host.ec2InstanceId), [BERTH_LABELS.taskArn]: taskArn })).find((c) => c.name === containerName);
       if (!found) throw new ControlPlaneError('ResourceNotFoundException', `No container ${containerName} of task ${taskArn} on this instance.`, 404);
       return runtime.logs(found.runtimeId, opts);
     },

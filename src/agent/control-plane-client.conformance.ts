@@ -10,10 +10,13 @@ import { hostResources } from './instance-identity.js';
 export interface ConformanceRig {
   client: ControlPlaneClient;
   /** Calls an ECS operation handler directly (RunTask, StopTask, DescribeTasks, ...). */
+  // biome-ignore lint/suspicious/noExplicitAny: tests read handler answers by path; the handlers' own types are checked where they are built
   ecs(op: string, input: object): Promise<any>;
   /** Calls an SSM or Secrets Manager operation handler directly. */
+  // biome-ignore lint/suspicious/noExplicitAny: tests read handler answers by path; the handlers' own types are checked where they are built
   secretsApi(service: 'ssm' | 'secretsmanager', op: string, input: object): Promise<any>;
   /** Calls a CloudWatch Logs operation handler directly. */
+  // biome-ignore lint/suspicious/noExplicitAny: tests read handler answers by path; the handlers' own types are checked where they are built
   logsApi(op: string, input: object): Promise<any>;
   close(): Promise<void>;
 }

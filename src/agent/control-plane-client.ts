@@ -1,33 +1,7 @@
 /**
- * How the agent talks to the control plane: one interface, two implementations (in process for
- * `berth up`: src/control-plane/agent-api/in-process-client.ts; HTTP for `berth agent --server`:
- * http-control-plane-client.ts), one conformance suite (control-plane-client.conformance.ts).
+ * The agent's port to the control plane is the agent protocol's `ControlPlaneClient`
+ * (src/protocols/agent/): in process for `berth up` (src/control-plane/agent-api/in-process-client.ts),
+ * over HTTP for `berth agent --server` (http-control-plane-client.ts), one conformance suite
+ * (control-plane-client.conformance.ts). The agent's modules import the protocol through here.
  */
-import type {
-  HeartbeatRequest,
-  RegisterRequest,
-  RegisterResponse,
-  LogBatchRequest,
-  LogBatchResponse,
-  TaskSecretsRequest,
-  TaskSecretsResponse,
-  TaskStateReport,
-  WatchTasksRequest,
-  WatchTasksResponse,
-} from '../control-plane/agent-api/agent-protocol.js';
-
-export type * from '../control-plane/agent-api/agent-protocol.js';
-export { ControlPlaneError, DYNAMIC_RANGE_ATTRIBUTE, stateIndex, taskNeedsSecrets } from '../control-plane/agent-api/agent-protocol.js';
-
-export interface ControlPlaneClient {
-  register(req: RegisterRequest): Promise<RegisterResponse>;
-  heartbeat(req: HeartbeatRequest): Promise<void>;
-  /** Long poll: answers when a task of the instance changed after `fromRevision`, or on timeout. */
-  watchTasks(req: WatchTasksRequest, signal?: AbortSignal): Promise<WatchTasksResponse>;
-  submitTaskState(report: TaskStateReport): Promise<void>;
-  /** The values of a task's secrets (its container env, registry auth, log secretOptions); only for a task on this instance. */
-  taskSecrets(req: TaskSecretsRequest): Promise<TaskSecretsResponse>;
-  /** An awslogs container's lines into the log store, exactly once (no events: opens the stream). */
-  shipLogs(req: LogBatchRequest): Promise<LogBatchResponse>;
-  close?(): Promise<void>;
-}
+export * from '../protocols/agent/index.js';

@@ -1,11 +1,14 @@
 /**
- * The agent protocol over HTTP (undici), for agents on other hosts: `berth agent --server URL`.
+ * The agent protocol over HTTP (undici), for agents on other hosts: `berth agent --server URL[,URL...]`.
  * With an access key, every call is SigV4-signed (a server under `--auth sigv4` refuses others).
+ * With several servers (replicas over one store), a call that cannot reach one, or gets a 5xx from
+ * it, goes to the next (src/platform/server-failover.ts).
  */
 import { Agent, request } from 'undici';
-import { signRequest, type AccessKey } from '../platform/sigv4.js';
+import type { AccessKey } from '../platform/sigv4.js';
 import { systemClock, type Clock } from '../platform/clock.js';
-import { AGENT_PROTOCOL_PREFIX, AGENT_SIGNING_SERVICE } from '../control-plane/agent-api/agent-protocol.js';
+import { ServerFailover, ServerUnavailable } from '../platform/server-failover.js';
+import { AGENT_PROTOCOL_PREFIX, signedHeaders } from '../protocols/agent/index.js';
 import { ControlPlaneError, type ControlPlaneClient } from './control-plane-client.js';
 import type {
   HeartbeatRequest,
@@ -21,41 +24,56 @@ import type {
 } from './control-plane-client.js';
 
 export class HttpControlPlaneClient implements ControlPlaneClient {
-  private readonly base: string;
+  private readonly servers: ServerFailover;
   // Its own pool: a long poll must not queue behind, or in front of, state reports.
   private readonly dispatcher = new Agent({ keepAliveTimeout: 30_000, connections: 8 });
 
-  constructor(serverUrl: string, private readonly options: { accessKey?: AccessKey; region?: string; clock?: Clock } = {}) {
-    this.base = serverUrl.replace(/\/+$/, '') + AGENT_PROTOCOL_PREFIX;
+  constructor(serverUrl: string | readonly string[], private readonly options: { accessKey?: AccessKey; region?: string; clock?: Clock } = {}) {
+    const urls = typeof serverUrl === 'string' ? [serverUrl] : serverUrl;
+    this.servers = new ServerFailover(urls.map((u) => u.replace(/\/+$/, '')));
   }
 
   private async call<T>(path: string, body: unknown, signal?: AbortSignal): Promise<T> {
-    const url = new URL(`${this.base}/${path}`);
-    const payload = Buffer.from(JSON.stringify(body));
-    const headers: Record<string, string> = { 'content-type': 'application/json' };
-    if (this.options.accessKey) {
-      // undici sends Host from the URL; it is signed, not set.
-      const signed = { method: 'POST', url: url.pathname + url.search, headers: { ...headers, host: url.host }, body: payload };
-      Object.assign(headers, signRequest(signed, this.options.accessKey, (this.options.clock ?? systemClock).now(), this.options.region ?? 'us-east-1', AGENT_SIGNING_SERVICE));
-    }
-    const res = await request(url, {
-      method: 'POST',
-      headers,
-      body: payload,
-      dispatcher: this.dispatcher,
-      headersTimeout: 90_000,
-      bodyTimeout: 90_000,
-      ...(signal ? { signal } : {}),
-    });
-    const text = await res.body.text();
-    let parsed: any;
     try {
-      parsed = text ? JSON.parse(text) : {};
+      return await this.servers.call((base) => this.callOne<T>(base, path, body, signal), signal);
+    } catch (err) {
+      // With every server unavailable, the caller sees what the last one said (or why it could not be reached).
+      throw err instanceof ServerUnavailable ? err.cause : err;
+    }
+  }
+
+  private async callOne<T>(base: string, path: string, body: unknown, signal?: AbortSignal): Promise<T> {
+    const url = new URL(`${base}${AGENT_PROTOCOL_PREFIX}/${path}`);
+    const payload = Buffer.from(JSON.stringify(body));
+    let headers: Record<string, string> = { 'content-type': 'application/json' };
+    if (this.options.accessKey) {
+      headers = signedHeaders('POST', url, headers, payload, this.options.accessKey, (this.options.clock ?? systemClock).now(), this.options.region);
+    }
+    let res;
+    try {
+      res = await request(url, {
+        method: 'POST',
+        headers,
+        body: payload,
+        dispatcher: this.dispatcher,
+        headersTimeout: 90_000,
+        bodyTimeout: 90_000,
+        ...(signal ? { signal } : {}),
+      });
+    } catch (err) {
+      if (signal?.aborted) throw err;
+      throw new ServerUnavailable(base, err);
+    }
+    const text = await res.body.text();
+    let parsed: { code?: string; message?: string };
+    try {
+      parsed = text ? (JSON.parse(text) as { code?: string; message?: string }) : {};
     } catch {
       parsed = { code: 'ServerException', message: text.slice(0, 200) };
     }
     if (res.statusCode >= 300) {
-      throw new ControlPlaneError(parsed.code ?? 'ServerException', parsed.message ?? `HTTP ${res.statusCode}`, res.statusCode);
+      const refused = new ControlPlaneError(parsed.code ?? 'ServerException', parsed.message ?? `HTTP ${res.statusCode}`, res.statusCode);
+      throw res.statusCode >= 500 ? new ServerUnavailable(base, refused) : refused;
     }
     return parsed as T;
   }

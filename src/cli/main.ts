@@ -9,6 +9,7 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 import { runUp, UP_FLAGS_HELP } from './daemons/up.js';
 import { runAgent, AGENT_FLAGS_HELP } from './daemons/agent.js';
+import { runLb, LB_FLAGS_HELP } from './daemons/lb.js';
 import { describeError } from './cli-error.js';
 import { runVerb, verbs, verbSummaries } from './verbs.js';
 
@@ -17,7 +18,8 @@ const usage = `usage: berth <command> [flags]        (berth <command> --help for
 commands:
   up        run everything on this machine (API, store, controllers, one agent, one load-balancer node)
   server    the control plane and a load-balancer node, for agents on other hosts
-  agent     run tasks on this host for a server elsewhere (berth agent --server URL --advertise-ip IP)
+  agent     run tasks on this host for a server elsewhere (berth agent --server URL[,URL...] --advertise-ip IP)
+  lb        a load-balancer node on its own, fed by the servers (berth lb --server URL[,URL...] --advertise-ip IP)
   backup    copy the store of a data dir while Berth runs (berth backup --out FILE [--data-dir DIR])
   restore   put a backup in place in a data dir no Berth runs on (berth restore FILE [--data-dir DIR])
 ${verbSummaries()}
@@ -26,7 +28,9 @@ Exit codes: 0 ok, 1 API error, 2 usage error, 3 deployment FAILED or rolled back
 
 ${UP_FLAGS_HELP}
 
-${AGENT_FLAGS_HELP}`;
+${AGENT_FLAGS_HELP}
+
+${LB_FLAGS_HELP}`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
@@ -37,6 +41,8 @@ async function main(argv: string[]): Promise<number> {
       return runUp(rest, false);
     case 'agent':
       return runAgent(rest);
+    case 'lb':
+      return runLb(rest);
     // Loaded on demand: the verbs that only talk to the API need not load SQLite.
     case 'backup':
       return (await import('./local/backup.js')).runBackup(rest);

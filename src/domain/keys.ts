@@ -34,6 +34,9 @@ export const keys = {
   target: (tgId: string, id: string, port: number) => `/berth/elbv2/targets/${tgId}/${id}:${port}`,
   targetsOf: (tgId: string) => `/berth/elbv2/targets/${tgId}/`,
   targets: () => `/berth/elbv2/targets/`,
+  /** Load-balancer nodes that follow the routing records (berth lb, and the one inside berth up/server). */
+  loadBalancerNode: (nodeId: string) => `/berth/lb-nodes/${encodeURIComponent(nodeId)}`,
+  loadBalancerNodes: () => `/berth/lb-nodes/`,
 
   securityGroup: (sgId: string) => `/berth/ec2/security-groups/${sgId}`,
   securityGroups: () => `/berth/ec2/security-groups/`,

@@ -1,11 +1,11 @@
 /**
  * The load-balancer node as one object: it holds the current routing table, swaps it whole on
  * `update`, follows it with listeners (open/close), connection pools (drain) and active health
- * checks, and reports health transitions upward. The composition root builds tables from the
- * store and writes the transitions back; this class neither reads nor writes the store.
+ * checks, and reports health transitions upward. node/ builds tables from what its port to the
+ * control plane hands over and reports the transitions back; this class knows neither.
  *
- *   store ──(adapter)──> update(table) ──> ListenerServer · ProxyEngine · HealthProber
- *                                              onTransition(tgArn, target, health) ──> store
+ *   LbControlPlane ──(node/ feed)──> update(table) ──> ListenerServer · ProxyEngine · HealthProber
+ *                                              onTransition(tgArn, target, health) ──> LbControlPlane
  */
 import type { Clock } from '../platform/clock.js';
 import type { Random } from '../platform/random.js';
@@ -24,6 +24,8 @@ export interface LoadBalancerNodeOptions {
   readonly metrics?: ProxyMetrics;
   readonly onTransition?: (targetGroupArn: string, target: { id: string; port: number }, health: TargetHealthRecord) => void;
   readonly listenerOptions?: ListenerServerOptions;
+  /** Health checks leave from this address (the node's own); default: the OS's choice. */
+  readonly sourceAddress?: string;
 }
 
 /** Targets to check: registered, not draining, in a group some listener rule forwards to (else ALB reports `unused`/NotInUse). */
@@ -57,6 +59,7 @@ export class LoadBalancerNode {
       clock: options.clock,
       random: options.random,
       onTransition: (t, to) => options.onTransition?.(t.targetGroupArn, { id: t.id, port: t.port }, to),
+      ...(options.sourceAddress ? { sourceAddress: options.sourceAddress } : {}),
     });
     this.engine = new ProxyEngine({
       getTable: () => this.current,

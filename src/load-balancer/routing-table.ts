@@ -9,8 +9,9 @@ import { compileRules, type CompiledRules } from './routing/rule-matcher.js';
 import { parseCidr, type Cidr } from './routing/cidr.js';
 import type { RedirectConfig } from './routing/redirect.js';
 import type { FixedResponseConfig } from './routing/fixed-response.js';
+import type { TargetHealthState } from '../domain/elbv2/target.js';
 
-export type TargetHealthState = 'initial' | 'healthy' | 'unhealthy' | 'draining' | 'unavailable' | 'unused';
+export type { TargetHealthState };
 export type Algorithm = 'round_robin' | 'least_outstanding_requests' | 'weighted_random';
 export type DesyncMode = 'monitor' | 'defensive' | 'strictest';
 export type XffMode = 'append' | 'preserve' | 'remove';

@@ -8,7 +8,9 @@ import { UsageError } from './usage-error.js';
 import { HOST_FLAGS, parseHostFlags, type HostOptions } from './host-flags.js';
 import { ECS_QUOTAS, type EcsQuotas } from '../domain/ecs/quotas.js';
 
-export type RuntimeChoice = 'auto' | 'docker' | 'process';
+import type { RuntimeChoice } from '../agent/runtime/runtime-selection.js';
+
+export type { RuntimeChoice };
 export type AuthMode = 'none' | 'sigv4';
 
 export interface UpConfig {
@@ -24,6 +26,8 @@ export interface UpConfig {
   /** The account in every ARN (`--account-id`, 12 digits). */
   readonly accountId: string;
   readonly demo: boolean;
+  /** Run a load-balancer node inside this process (default); `--no-lb` leaves listeners to `berth lb` nodes. */
+  readonly loadBalancer: boolean;
   readonly logLevel: string;
   /** The address the local agent publishes container ports on, and the load balancer reaches them at. */
   readonly advertiseIp: string;
@@ -59,6 +63,7 @@ const options = {
   'secret-access-key': { type: 'string' },
   'account-id': { type: 'string' },
   'no-demo': { type: 'boolean' },
+  'no-lb': { type: 'boolean' },
   'log-level': { type: 'string' },
   'advertise-ip': { type: 'string' },
   'port-range': { type: 'string' },
@@ -170,6 +175,7 @@ export function parseUpConfig(argv: readonly string[], env: NodeJS.ProcessEnv): 
     secretAccessKey: env.BERTH_SECRET_ACCESS_KEY || undefined,
     accountId,
     demo: !noDemo,
+    loadBalancer: values['no-lb'] !== true && !['1', 'true'].includes(env.BERTH_NO_LB ?? ''),
     logLevel: pick('log-level') ?? 'info',
     advertiseIp: pick('advertise-ip') ?? '127.0.0.1',
     agentTimeoutMs: seconds('agent-timeout', 60),

@@ -37,7 +37,10 @@ import { startAgentLiveness } from '../control-plane/agent-api/agent-liveness.js
 import { startStoppedTaskSweeper } from '../control-plane/agent-api/stopped-task-sweeper.js';
 import { startServiceController } from '../control-plane/controllers/service-controller.js';
 import { startAgent, type RunningAgent } from '../agent/agent.js';
-import { startLoadBalancerNode } from '../load-balancer/node/start-load-balancer-node.js';
+import { startLoadBalancerNode, type RunningLoadBalancerNode } from '../load-balancer/node/start-load-balancer-node.js';
+import { LbNodeService } from '../control-plane/load-balancer-api/lb-node-service.js';
+import { InProcessLbControlPlane } from '../control-plane/load-balancer-api/in-process-lb-control-plane.js';
+import { registerLbRoutes } from '../control-plane/load-balancer-api/lb-routes.js';
 import { createDemoStack, type DemoStack } from './demo-stack.js';
 import { selectRuntime } from '../agent/runtime/runtime-selection.js';
 import type { RuntimeKind } from '../agent/runtime/runtime.js';
@@ -102,16 +105,34 @@ export async function startBerth(config: UpConfig, logger: Logger, options: Star
   };
 
   try {
+    // One routing watch for every node this server feeds: its own, and `berth lb` nodes over HTTP.
+    const lbService = new LbNodeService({ store, clock, onWatchError: (err) => logger.warn({ err }, 'routing records watch failed; listing again') });
+    stoppers.push(() => lbService.close());
     // The load-balancer node first: CreateListener asks it whether a port is free on this host.
-    const lb = await startLoadBalancerNode({ store, clock, random, logger: logger.child({ component: 'lb' }), dataDir, internalBindAddress: config.internalAddress });
-    stoppers.push(() => lb.stop());
+    let lb: RunningLoadBalancerNode | undefined;
+    if (config.loadBalancer) {
+      const identity = { nodeId: `in-process@${config.host}:${config.apiPort}`, advertiseAddress: config.internalAddress };
+      const node = await startLoadBalancerNode({
+        controlPlane: new InProcessLbControlPlane(lbService, identity),
+        clock,
+        random,
+        logger: logger.child({ component: 'lb' }),
+        dataDir,
+        internalBindAddress: config.internalAddress,
+      });
+      lb = node;
+      stoppers.push(() => node.stop());
+    }
+    // Without a node here, listeners are bound by `berth lb` nodes, which log a port they cannot take.
+    const checkListenerPort = lb?.checkListenerPort ?? (async (): Promise<void> => {});
+    const traffic = lb?.traffic ?? { snapshot: () => new Map() };
 
     const handlerDeps = { store, clock, random, logger };
     // Secret values (SSM SecureString, Secrets Manager) are sealed under this key, kept beside the database.
     const sealedBox = loadOrCreateSealedBox(join(dataDir, 'secrets.key'));
     const handlers = {
       ecs: createEcsHandlers({ ...handlerDeps, quotas: config.ecsQuotas }),
-      elbv2: createElbv2Handlers({ ...handlerDeps, checkListenerPort: lb.checkListenerPort, allowLoopbackTargets: config.allowLoopbackTargets }),
+      elbv2: createElbv2Handlers({ ...handlerDeps, checkListenerPort, allowLoopbackTargets: config.allowLoopbackTargets }),
       ec2: createEc2Handlers(handlerDeps),
       sts: createStsHandlers(),
       ssm: createSsmHandlers({ store, sealedBox }),
@@ -156,11 +177,12 @@ export async function startBerth(config: UpConfig, logger: Logger, options: Star
     const plugins: FastifyPluginAsync[] = [
       healthRoute({ store: () => store.health(), ...(fdLimit ? { fdLimit } : {}) }),
       async (app) => registerAgentRoutes(app, { service: agentService, auth: apiAuth, clock }),
-      lb.metricsPlugin,
+      async (app) => registerLbRoutes(app, { service: lbService, auth: apiAuth, clock }),
+      ...(lb ? [lb.metricsPlugin] : []),
       consolePlugin({
         store,
         handlers,
-        trafficStats: lb.traffic,
+        trafficStats: traffic,
         ...(consoleBuilt ? { webRoot } : {}),
         auth: apiAuth,
         accountId: config.accountId,

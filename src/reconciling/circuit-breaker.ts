@@ -1,5 +1,5 @@
 /**
- * The deployment circuit breaker (§3.4). A failed task is one that failed to start, one that reached
+ * The deployment circuit breaker (README.md, "Rules, as decided": Circuit breaker). A failed task is one that failed to start, one that reached
  * RUNNING and then exited on its own (an essential container stopped), or one the scheduler stopped
  * for failing ELB or container health checks. Each is counted once: `failuresCounted` marks the newest
  * counted stop (and the tasks counted at that ms), so `failedTasks` keeps growing while the sweeper

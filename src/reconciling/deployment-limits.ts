@@ -1,4 +1,4 @@
-/** ECS's deployment arithmetic (§3.4), with D the PRIMARY deployment's desiredCount. */
+/** ECS's deployment arithmetic (README.md, "Rules, as decided": Limits and Circuit breaker), with D the PRIMARY deployment's desiredCount. */
 
 /** RUNNING + PENDING tasks, old and new, may never exceed this. */
 export function upperLimit(desired: number, maximumPercent: number): number {

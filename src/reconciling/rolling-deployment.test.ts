@@ -1,4 +1,4 @@
-// Every worked case of ecs-api.md §3.4, through the whole reconciler.
+// ECS's rolling-deployment arithmetic (README.md, "Rules, as decided": Limits), worked case by case through the whole reconciler.
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { reconcileService } from './reconcile-service.js';
@@ -22,7 +22,7 @@ function rollout(shape: ServiceShape & { desired: number }, fresh = 0, newState:
 const stopped = (plan: ReturnType<typeof rollout>) => plan.stop.map((s) => s.taskArn.split('/').pop());
 const started = (plan: ReturnType<typeof rollout>) => plan.start.reduce((n, s) => n + s.count, 0);
 
-describe('rolling deployments (§3.4 worked cases)', () => {
+describe('rolling deployments (worked cases)', () => {
   test('D=2 min100 max200: start 2 new at once, stop no old task', () => {
     const plan = rollout({ desired: 2, min: 100, max: 200 });
     assert.equal(started(plan), 2);

@@ -1,5 +1,5 @@
 /**
- * One tick of ECS's rolling arithmetic (§3.4) over the live (PENDING or RUNNING) tasks of a service:
+ * One tick of ECS's rolling arithmetic (README.md, "Rules, as decided": Limits) over the live (PENDING or RUNNING) tasks of a service:
  * which to stop, how many PRIMARY tasks to start, and whether the configuration makes progress impossible.
  *
  * Invariants (checked by a property test): after the plan, RUNNING + PENDING <= upper unless the

@@ -139,6 +139,21 @@ export interface ServicePlan {
   moreToStart?: boolean;
 }
 
+/** The service's reconciled fields as they are: what an update is compared with, and the base a plan's late additions start from. */
+export function serviceUpdateOf(s: ReconciledService): ServiceUpdate {
+  return {
+    status: s.status,
+    taskDefinition: s.taskDefinition,
+    runningCount: s.runningCount,
+    pendingCount: s.pendingCount,
+    deployments: s.deployments,
+    events: s.events,
+    ...(s.lastCompletedTaskDefinition !== undefined ? { lastCompletedTaskDefinition: s.lastCompletedTaskDefinition } : {}),
+    ...(s.lastCompletedRevision !== undefined ? { lastCompletedRevision: s.lastCompletedRevision } : {}),
+    ...(s.schedulingStrategy === 'DAEMON' ? { desiredCount: s.desiredCount } : {}),
+  };
+}
+
 /** The service record with a plan's update merged in. */
 export function applyServiceUpdate(service: ReconciledService, update: ServiceUpdate | undefined): ReconciledService {
   if (!update) return service;

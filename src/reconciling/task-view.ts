@@ -1,5 +1,5 @@
 /**
- * One task as the scheduler sees it: its phase, whether it counts as healthy (§3.3), whether it is
+ * One task as the scheduler sees it: its phase, whether it counts as healthy (README.md, "Rules, as decided": Healthy), whether it is
  * failing health checks past the grace period, and its targets. Pure: everything comes from records.
  */
 import type { ServiceRecord, TaskDefinitionRecord, TaskRecord } from '../domain/ecs/records.js';

@@ -76,6 +76,7 @@ export function parsePortRange(text: string): PortRange {
   return { low, high };
 }
 
+/** `low-high`, as parsePortRange and the agent's `berth.dynamic-port-range` attribute read it. */
 export function formatPortRange(r: PortRange): string {
   return `${r.low}-${r.high}`;
 }

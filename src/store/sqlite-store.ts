@@ -15,7 +15,7 @@
  * across a failed write: the next write simply tries SQLite again, so the store recovers by itself
  * once space is back.
  */
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
 import {
   RevisionConflictError,
   type Compare,

@@ -6,7 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateClusterCommand, ECSClient } from '@aws-sdk/client-ecs';
+import { CreateClusterCommand, type ECSClient } from '@aws-sdk/client-ecs';
 import type { FastifyInstance } from 'fastify';
 import { SqliteStore } from '../../src/store/sqlite-store.js';
 import { systemClock } from '../../src/platform/clock.js';

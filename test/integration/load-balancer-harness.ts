@@ -3,14 +3,16 @@
  * behind the real API server (driven by the real AWS SDK), the load-balancer node fed from the
  * store, and real upstream HTTP servers on 127.0.0.1.
  */
+import { LbNodeService } from '../../src/control-plane/load-balancer-api/lb-node-service.js';
+import { InProcessLbControlPlane } from '../../src/control-plane/load-balancer-api/in-process-lb-control-plane.js';
 import http from 'node:http';
-import net from 'node:net';
+import type net from 'node:net';
 import os from 'node:os';
 import fs from 'node:fs';
 import path from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import * as elb from '@aws-sdk/client-elastic-load-balancing-v2';
-import * as ec2 from '@aws-sdk/client-ec2';
+import type * as elb from '@aws-sdk/client-elastic-load-balancing-v2';
+import type * as ec2 from '@aws-sdk/client-ec2';
 import { createApiServer } from '../../src/control-plane/api/api-server.js';
 import { createElbv2Handlers } from '../../src/control-plane/elbv2/elbv2-handlers.js';
 import { createEc2Handlers } from '../../src/control-plane/ec2/ec2-handlers.js';
@@ -70,7 +72,9 @@ export async function lbWorld(): Promise<LbWorld> {
   const store = new MemoryStore();
   const random = seededRandom(11);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-lb-'));
-  const lb = await startLoadBalancerNode({ store, clock: systemClock, random, dataDir, debounceMs: 10, connectTimeoutMs: 1000, accessLogFlushMs: 50 });
+  const lbService = new LbNodeService({ store, clock: systemClock });
+  const controlPlane = new InProcessLbControlPlane(lbService, { nodeId: 'test-node', advertiseAddress: '127.0.0.1' });
+  const lb = await startLoadBalancerNode({ controlPlane, clock: systemClock, random, dataDir, debounceMs: 10, connectTimeoutMs: 1000, accessLogFlushMs: 50 });
   // The upstreams listen on 127.0.0.1, as under `berth up` on loopback.
   const deps = { store, clock: systemClock, random, checkListenerPort: lb.checkListenerPort, allowLoopbackTargets: true };
   const app = await createApiServer({ handlers: { ecs: {}, elbv2: createElbv2Handlers(deps), ec2: createEc2Handlers(deps) }, plugins: [lb.metricsPlugin] });
@@ -83,6 +87,7 @@ export async function lbWorld(): Promise<LbWorld> {
       elbc.destroy();
       ec2c.destroy();
       await lb.stop();
+      lbService.close();
       await app.close();
       await store.close();
       fs.rmSync(dataDir, { recursive: true, force: true });

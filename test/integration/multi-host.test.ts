@@ -15,7 +15,7 @@ import {
   CreateServiceCommand,
   DescribeContainerInstancesCommand,
   DescribeTasksCommand,
-  ECSClient,
+  type ECSClient,
   ListContainerInstancesCommand,
   ListTasksCommand,
   RegisterTaskDefinitionCommand,

@@ -12,7 +12,7 @@ import {
   CreateServiceCommand,
   DescribeServicesCommand,
   DescribeTasksCommand,
-  ECSClient,
+  type ECSClient,
   RegisterTaskDefinitionCommand,
   RunTaskCommand,
   UpdateServiceCommand,

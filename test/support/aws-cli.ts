@@ -20,7 +20,7 @@ export interface AwsCli {
   /** Runs `aws <args> --endpoint-url <url>` and returns its stdout as printed. */
   raw(...args: string[]): Promise<string>;
   /** The command with `--output json`, its answer parsed ({} for an empty one). */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- tests read CLI answers by path
+  // biome-ignore lint/suspicious/noExplicitAny: tests read CLI answers by path
   aws(...args: string[]): Promise<any>;
   /** The command's stderr; fails the test if the command succeeds. */
   awsFails(...args: string[]): Promise<string>;

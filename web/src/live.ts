@@ -5,10 +5,10 @@
  */
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import { getJson, V1 } from './api';
+// The server's own union (type-only: nothing of src/ is bundled), so the two cannot drift apart.
+import type { ChangeKind } from '../../src/control-plane/console/change.js';
 
-export type Kind =
-  | 'cluster' | 'task-definition' | 'service' | 'task' | 'container-instance'
-  | 'load-balancer' | 'listener' | 'rule' | 'target-group' | 'target';
+export type Kind = ChangeKind;
 
 export interface TrafficPoint {
   readonly at: number;

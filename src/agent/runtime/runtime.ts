@@ -6,10 +6,11 @@
  * Every call is idempotent in the way a level-triggered agent needs: stopping a stopped or missing
  * container succeeds, removing a missing one succeeds, inspecting a missing one says `missing`.
  */
+import type { Protocol } from '../../domain/ecs/records.js';
 
 export type RuntimeKind = 'docker' | 'process' | 'fake';
 
-export type Protocol = 'tcp' | 'udp';
+export type { Protocol };
 
 /** One published mapping. `hostPort` is always concrete here: the agent allocated it already. */
 export interface PortBinding {

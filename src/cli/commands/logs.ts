@@ -7,7 +7,7 @@ import { intFlag, str, usage } from '../args.js';
 import { CliError, EXIT } from '../cli-error.js';
 import type { Command } from '../command.js';
 import { GLOBAL_FLAGS_HELP } from '../command.js';
-import { AGENT_SIGNING_SERVICE, LOGS_PATH, logsQuery, type LogRequest } from '../../control-plane/agent-api/agent-protocol.js';
+import { AGENT_SIGNING_SERVICE, LOGS_PATH, logsQuery, type LogRequest } from '../../protocols/agent/index.js';
 import { signRequest } from '../../platform/sigv4.js';
 
 export function logsUrl(endpoint: string, req: LogRequest): string {

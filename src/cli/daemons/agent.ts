@@ -1,28 +1,24 @@
 /**
- * `berth agent --server URL`: an agent on another host. It registers this host as a container
- * instance of the server's cluster and runs the tasks placed on it, over the HTTP agent protocol.
+ * `berth agent --server URL[,URL...]`: an agent on another host. It registers this host as a
+ * container instance of the server's cluster and runs the tasks placed on it, over the HTTP agent
+ * protocol. This file only parses flags; src/main/agent.ts composes the agent.
  */
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { HttpControlPlaneClient } from '../../agent/http-control-plane-client.js';
-import { startAgent } from '../../agent/agent.js';
-import { parseRuntimeChoice, selectRuntime } from '../../agent/runtime/runtime-selection.js';
+import { parseRuntimeChoice } from '../../agent/runtime/runtime-selection.js';
+import { startRemoteAgent } from '../../main/agent.js';
+import { parseServerUrls } from '../../platform/server-failover.js';
 import { parsePortRange } from '../../scheduling/port-allocator.js';
-import { isLoopback, refuseSecretFlag, UsageError } from '../../main/config.js';
-import { startAgentLogServer } from '../../agent/agent-log-server.js';
-import type { RunningAgent } from '../../agent/agent.js';
-import { AGENT_KEY_ATTRIBUTE, LOGS_ENDPOINT_ATTRIBUTE } from '../../control-plane/agent-api/agent-protocol.js';
+import { refuseSecretFlag, UsageError } from '../../main/config.js';
 
 /** The ECS agent's introspection port, reserved on every instance by default: no task takes it. */
 const DEFAULT_LOGS_PORT = 51678;
 import { HOST_FLAGS, HOST_FLAGS_HELP, parseHostFlags } from '../../main/host-flags.js';
-import { systemClock } from '../../platform/clock.js';
-import { systemRandom } from '../../platform/random.js';
 import { createLogger } from '../../platform/logger.js';
 import { untilSignal } from './until-signal.js';
 
 export const AGENT_FLAGS_HELP = `berth agent flags (each has an env twin, e.g. --server / BERTH_SERVER):
-  --server URL          the control plane (berth server or berth up) to register with (required)
+  --server URL[,URL...] the control plane (berth server replicas, or berth up) to register with; calls fail over between them (required)
   --advertise-ip IP     this host's address: ports are published there and the load balancer reaches them (required)
   --state-dir DIR       the agent's state: its stable instance id, process state (default ./.berth-agent)
   --cluster NAME        cluster to join (default "default")
@@ -82,55 +78,32 @@ export async function runAgent(argv: readonly string[]): Promise<number> {
   const logsPort = Number(pick('logs-port') ?? DEFAULT_LOGS_PORT);
   if (!Number.isInteger(logsPort) || logsPort < 0 || logsPort > 65535) throw new UsageError(`--logs-port must be 0-65535, got ${pick('logs-port')}`);
 
+  let servers: string[];
+  try {
+    servers = parseServerUrls(server);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
   const logger = createLogger({ level: pick('log-level') ?? 'info' });
-  const stateDir = resolve(pick('state-dir') ?? './.berth-agent');
-  const runtime = await selectRuntime(runtimeChoice, { stateDir: join(stateDir, 'processes') });
-  // Logs leave this host only to a signed caller; without a key, only on a loopback address.
-  const servesLogs = accessKey !== undefined || isLoopback(advertiseAddress);
-  if (!servesLogs) logger.warn({ advertiseAddress }, 'no --access-key-id: container logs are not served off loopback (berth logs will not reach this host)');
-  // The log server first, so the endpoint registered with the instance already answers.
-  let agentRef: RunningAgent | undefined;
-  // A taken port costs the log route, not the agent.
-  const logServer = servesLogs
-    ? await startAgentLogServer({
-      agent: { logs: (...a) => (agentRef ? agentRef.logs(...a) : Promise.reject(new Error('the agent is starting'))) },
-      host: advertiseAddress, port: logsPort, ...(accessKey ? { accessKey } : {}), clock: systemClock, logger,
-    }).catch((err: Error) => {
-      logger.warn({ err, port: logsPort }, 'cannot serve container logs on this port (--logs-port); berth logs will not reach this host');
-      return undefined;
-    })
-    : undefined;
-  const client = new HttpControlPlaneClient(server, accessKey ? { accessKey } : {});
-  const agent = await startAgent({
-    client,
-    runtime,
-    cluster: pick('cluster') ?? 'default',
-    advertiseAddress,
-    stateDir,
-    ...(portRange ? { portRange } : {}),
-    ...host,
-    attributes: {
-      ...host.attributes,
-      ...(logServer ? { [LOGS_ENDPOINT_ATTRIBUTE]: `http://${advertiseAddress}:${logServer.port}` } : {}),
-      ...(accessKey ? { [AGENT_KEY_ATTRIBUTE]: accessKey.accessKeyId } : {}),
+  const running = await startRemoteAgent(
+    {
+      servers,
+      advertiseAddress,
+      stateDir: resolve(pick('state-dir') ?? './.berth-agent'),
+      cluster: pick('cluster') ?? 'default',
+      runtime: runtimeChoice,
+      ...(portRange ? { portRange } : {}),
+      host,
+      ...(accessKey ? { accessKey } : {}),
+      logsPort,
     },
-    clock: systemClock,
-    random: systemRandom,
     logger,
-  }).catch(async (err: unknown) => {
-    await logServer?.close();
-    throw err;
-  });
-  agentRef = agent;
-  process.stdout.write(
-    `Berth agent is up.\n  instance: ${agent.ec2InstanceId} (${agent.containerInstanceArn})\n  runtime: ${runtime.kind}, ports ${agent.portRange.low}-${agent.portRange.high} on ${advertiseAddress}\n` +
-      (logServer ? `  logs: http://${advertiseAddress}:${logServer.port}\n` : ''),
   );
-  await untilSignal(async () => {
-    await logServer?.close();
-    await agent.stop();
-    await runtime.close?.();
-    await client.close();
-  }, logger);
+  const { agent } = running;
+  process.stdout.write(
+    `Berth agent is up.\n  instance: ${agent.ec2InstanceId} (${agent.containerInstanceArn})\n  runtime: ${running.runtimeKind}, ports ${agent.portRange.low}-${agent.portRange.high} on ${advertiseAddress}\n` +
+      (running.logsUrl ? `  logs: ${running.logsUrl}\n` : ''),
+  );
+  await untilSignal(() => running.stop(), logger);
   return 0;
 }

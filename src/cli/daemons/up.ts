@@ -2,6 +2,7 @@
 import { parseUpConfig } from '../../main/config.js';
 import { HOST_FLAGS_HELP } from '../../main/host-flags.js';
 import { startBerth } from '../../main/up.js';
+import { startServer } from '../../main/server.js';
 import { createLogger } from '../../platform/logger.js';
 import { untilSignal } from './until-signal.js';
 
@@ -20,6 +21,7 @@ export const UP_FLAGS_HELP = `berth up / berth server flags (each has an env twi
                         accepted under sigv4; or write them to <data-dir>/credentials
   --account-id ID       the account in every ARN (12 digits, default 000000000000)
   --no-demo             do not create the demo stack on first start (up only)
+  --no-lb               no load-balancer node in this process: listeners are served by berth lb nodes
   --web-root DIR        serve this console build instead of the package's dist/web
   --internal-address IP where internal load balancers listen (default 127.0.0.1; internet-facing: 0.0.0.0)
   --allow-loopback-targets  RegisterTargets accepts 127.0.0.0/8 and ::1 ip targets (default: on when --host is loopback)
@@ -34,14 +36,14 @@ ${HOST_FLAGS_HELP}`;
 export async function runUp(argv: readonly string[], withAgent: boolean): Promise<number> {
   const config = parseUpConfig(argv, process.env);
   const logger = createLogger({ level: config.logLevel });
-  const berth = await startBerth(withAgent ? config : { ...config, demo: false }, logger, { withAgent });
+  const berth = withAgent ? await startBerth(config, logger, { withAgent }) : await startServer(config, logger);
   logger.info({ apiUrl: berth.apiUrl, dataDir: config.dataDir, cluster: config.cluster }, 'berth is up');
   process.stdout.write(
     `Berth is up.\n  API: ${berth.apiUrl}\n  Console: ${berth.apiUrl}/\n  export AWS_ENDPOINT_URL=${berth.apiUrl} AWS_REGION=us-east-1 ` +
       `AWS_ACCESS_KEY_ID=berth AWS_SECRET_ACCESS_KEY=berth\n` +
       // AWS_ENDPOINT_URL needs AWS CLI 2.13+; Debian 12 ships 2.9, which takes only the flag.
       `  older AWS CLI v2 (Debian 12's 2.9): aws --endpoint-url ${berth.apiUrl} ecs list-clusters\n` +
-      (withAgent ? '' : `  agents: berth agent --server ${berth.apiUrl} --advertise-ip <this host's address>\n`) +
+      (withAgent ? '' : `  agents: berth agent --server ${berth.apiUrl} --advertise-ip <this host's address>\n  load-balancer nodes: berth lb --server ${berth.apiUrl} --advertise-ip <their address>\n`) +
       (berth.demo
         ? `  Demo: ${berth.demo.listenerUrl}  (service ${berth.demo.serviceName}: 2 tasks on dynamic host ports behind an internal ALB)\n` +
           `  try: aws elbv2 describe-target-health --target-group-arn $(aws elbv2 describe-target-groups --names ${berth.demo.serviceName} --query 'TargetGroups[0].TargetGroupArn' --output text)\n`

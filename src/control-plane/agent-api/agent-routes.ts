@@ -8,23 +8,15 @@
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { AwsError } from '../../domain/aws-error.js';
-import { AGENT_PROTOCOL_PREFIX as P, AGENT_SIGNING_SERVICE, ControlPlaneError, parseLogsQuery, type ProtocolErrorBody } from './agent-protocol.js';
+import { AGENT_PROTOCOL_PREFIX as P, parseLogsQuery } from '../../protocols/agent/index.js';
 import type { AgentService } from './agent-service.js';
-import { authError, verifySigV4 } from '../api/sigv4.js';
+import { requireSignedJson, sendProtocolError as sendError, type BerthRouteAuth } from '../api/signed-json-routes.js';
 import { systemClock, type Clock } from '../../platform/clock.js';
 
 export interface AgentRoutesDeps {
   service: AgentService;
-  auth?: { mode: 'none' } | { mode: 'sigv4'; credentials: ReadonlyMap<string, string> };
+  auth?: BerthRouteAuth;
   clock?: Clock;
-}
-
-function sendError(reply: FastifyReply, err: unknown): FastifyReply {
-  if (err instanceof AwsError || err instanceof ControlPlaneError) {
-    const body: ProtocolErrorBody = { code: err.code, message: err.message };
-    return reply.code(err.status).send(body);
-  }
-  return reply.code(500).send({ code: 'ServerException', message: 'internal error' } satisfies ProtocolErrorBody);
 }
 
 /** An AbortSignal that fires when the caller goes away before we answered. */
@@ -39,28 +31,13 @@ function abortOnHangup(reply: FastifyReply): AbortSignal {
 export async function registerAgentRoutes(app: FastifyInstance, deps: AgentRoutesDeps): Promise<void> {
   const { service } = deps;
   const auth = deps.auth;
-  if (auth?.mode === 'sigv4') {
-    const clock = deps.clock ?? systemClock;
-    // The signature covers the body's bytes: keep them beside the parsed JSON.
-    const raw = new WeakMap<object, Buffer>();
-    app.removeContentTypeParser('application/json');
-    app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (req, body, done) => {
-      raw.set(req, body as Buffer);
-      try {
-        done(null, (body as Buffer).length === 0 ? {} : JSON.parse((body as Buffer).toString('utf8')));
-      } catch {
-        done(new AwsError('SerializationException', 'The request body is not valid JSON.'), undefined);
-      }
-    });
-    app.addHook('preHandler', async (req, reply) => {
-      const verdict = verifySigV4({ method: req.method, url: req.url, headers: req.headers, body: raw.get(req) ?? Buffer.alloc(0) }, auth.credentials, clock.now(), AGENT_SIGNING_SERVICE);
-      if (!verdict.ok) return sendError(reply, authError('json', verdict.failure, verdict.message));
-    });
-  }
-  const post = (path: string, handle: (body: any, signal: AbortSignal) => Promise<unknown>) =>
+  requireSignedJson(app, auth, deps.clock ?? systemClock, sendError);
+  type Body<M extends 'register' | 'heartbeat' | 'watchTasks' | 'submitTaskState' | 'taskSecrets' | 'shipLogs'> = Parameters<AgentService[M]>[0];
+  // The JSON body is taken as the protocol's request type (src/protocols/agent/); no schema checks it here.
+  const post = <B>(path: string, handle: (body: B, signal: AbortSignal) => Promise<unknown>) =>
     app.post(`${P}/${path}`, async (req, reply) => {
       try {
-        const body = req.body && typeof req.body === 'object' ? req.body : {};
+        const body = (req.body && typeof req.body === 'object' ? req.body : {}) as B;
         const out = await handle(body, abortOnHangup(reply));
         return reply.code(200).send(out ?? {});
       } catch (err) {
@@ -68,12 +45,12 @@ export async function registerAgentRoutes(app: FastifyInstance, deps: AgentRoute
       }
     });
 
-  post('register', (b) => service.register(b));
-  post('heartbeat', (b) => service.heartbeat(b));
-  post('tasks', (b, signal) => service.watchTasks(b, signal));
-  post('task-state', (b) => service.submitTaskState(b));
-  post('tasks/secrets', (b) => service.taskSecrets(b));
-  post('logs/batch', (b) => service.shipLogs(b));
+  post('register', (b: Body<'register'>) => service.register(b));
+  post('heartbeat', (b: Body<'heartbeat'>) => service.heartbeat(b));
+  post('tasks', (b: Body<'watchTasks'>, signal) => service.watchTasks(b, signal));
+  post('task-state', (b: Body<'submitTaskState'>) => service.submitTaskState(b));
+  post('tasks/secrets', (b: Body<'taskSecrets'>) => service.taskSecrets(b));
+  post('logs/batch', (b: Body<'shipLogs'>) => service.shipLogs(b));
 
   app.get(`${P}/logs`, async (req, reply) => {
     try {

@@ -34,7 +34,7 @@ import type {
   TaskStateReport,
   WatchTasksRequest,
   WatchTasksResponse,
-} from './agent-protocol.js';
+} from '../../protocols/agent/index.js';
 
 export const DEFAULT_WATCH_TIMEOUT_MS = 20_000;
 const MAX_WATCH_TIMEOUT_MS = 60_000;

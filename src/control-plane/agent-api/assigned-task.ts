@@ -3,7 +3,7 @@
  * applied (command, environment, cpu, memory), ports and health check in the runtime's terms. Pure.
  */
 import type { ContainerDefinition, TaskDefinitionRecord, TaskRecord } from '../../domain/ecs/records.js';
-import type { AssignedContainer, AssignedTask, AssignedVolume, DependencyCondition, Health, RecordedContainer, SecretReferenceOf, TaskState } from './agent-protocol.js';
+import type { AssignedContainer, AssignedTask, AssignedVolume, DependencyCondition, Health, RecordedContainer, SecretReferenceOf, TaskState } from '../../protocols/agent/index.js';
 
 /** ECS's default `stopTimeout` for the EC2 launch type (ECS_CONTAINER_STOP_TIMEOUT). */
 export const DEFAULT_STOP_TIMEOUT_S = 30;

@@ -4,10 +4,10 @@
  * agent never holds a reference into control-plane state.
  */
 import { AwsError } from '../../domain/aws-error.js';
-import type { ControlPlaneClient } from '../../agent/control-plane-client.js';
 import type { AgentService } from './agent-service.js';
 import {
   ControlPlaneError,
+  type ControlPlaneClient,
   type HeartbeatRequest,
   type RegisterRequest,
   type RegisterResponse,
@@ -18,7 +18,7 @@ import {
   type TaskStateReport,
   type WatchTasksRequest,
   type WatchTasksResponse,
-} from './agent-protocol.js';
+} from '../../protocols/agent/index.js';
 
 async function translated<T>(work: () => Promise<T>): Promise<T> {
   try {

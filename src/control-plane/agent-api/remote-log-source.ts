@@ -12,7 +12,7 @@ import type { ContainerInstanceRecord, TaskRecord } from '../../domain/ecs/recor
 import type { Clock } from '../../platform/clock.js';
 import { signRequest } from '../../platform/sigv4.js';
 import type { Store } from '../../store/store.js';
-import { AGENT_KEY_ATTRIBUTE, AGENT_SIGNING_SERVICE, LOGS_ENDPOINT_ATTRIBUTE, LOGS_PATH, logsQuery, type LogRequest } from './agent-protocol.js';
+import { AGENT_KEY_ATTRIBUTE, AGENT_SIGNING_SERVICE, LOGS_ENDPOINT_ATTRIBUTE, LOGS_PATH, logsQuery, type LogRequest } from '../../protocols/agent/index.js';
 import type { LogLineOut, LogSource } from './agent-service.js';
 
 export interface RemoteLogSourceDeps {

@@ -8,7 +8,7 @@
  * is what releases CPU, memory and static ports.
  */
 import type { ContainerRecord, TaskRecord } from '../../domain/ecs/records.js';
-import { stateIndex, type TaskStateReport } from './agent-protocol.js';
+import { stateIndex, type TaskStateReport } from '../../protocols/agent/index.js';
 
 /** The timestamps ECS shows on a task that the base record type does not name. */
 export interface TaskTimestamps {

@@ -264,7 +264,7 @@ describe('api server: bad input over raw HTTP', () => {
       assert.equal(res.status, 400);
       assert.equal(res.headers.get('x-amzn-errortype'), 'UnknownOperationException');
       assert.ok(res.headers.get('x-amzn-requestid'));
-      assert.equal((await res.json() as any).__type, 'UnknownOperationException');
+      assert.equal((await res.json() as { __type?: string }).__type, 'UnknownOperationException');
     }
     await still();
   });
@@ -272,7 +272,7 @@ describe('api server: bad input over raw HTTP', () => {
   test('an operation in the model without a handler', async () => {
     const res = await json('CreateCluster', '{}');
     assert.equal(res.status, 400);
-    assert.equal((await res.json() as any).__type, 'UnknownOperationException');
+    assert.equal((await res.json() as { __type?: string }).__type, 'UnknownOperationException');
     const q = await form('Action=CreateLoadBalancer&Version=2015-12-01&Name=x');
     assert.equal(q.status, 400);
     assert.match(await q.text(), /<Code>InvalidAction<\/Code>/);
@@ -282,7 +282,7 @@ describe('api server: bad input over raw HTTP', () => {
     for (const body of ['{"a":', 'null x', '[1,2]', '"str"']) {
       const res = await json('ListClusters', body);
       assert.equal(res.status, 400, body);
-      assert.equal((await res.json() as any).__type, 'SerializationException', body);
+      assert.equal((await res.json() as { __type?: string }).__type, 'SerializationException', body);
     }
     await still();
   });
@@ -309,7 +309,7 @@ describe('api server: bad input over raw HTTP', () => {
     const res = await json('DescribeClusters', big);
     assert.equal(res.status, 413);
     assert.ok(res.headers.get('x-amzn-requestid'));
-    assert.equal((await res.json() as any).__type, 'RequestEntityTooLarge');
+    assert.equal((await res.json() as { __type?: string }).__type, 'RequestEntityTooLarge');
     const q = await form(`Action=DescribeLoadBalancers&Version=2015-12-01&Names.member.1=${'x'.repeat(70_000)}`);
     assert.equal(q.status, 413);
     assert.match(await q.text(), /<Code>RequestEntityTooLarge<\/Code>/);
@@ -319,7 +319,7 @@ describe('api server: bad input over raw HTTP', () => {
   test('other methods and paths are 404 JSON', async () => {
     const get = await fetch(url + '/');
     assert.equal(get.status, 404);
-    assert.equal((await get.json() as any).__type, 'NotFound');
+    assert.equal((await get.json() as { __type?: string }).__type, 'NotFound');
     assert.ok(get.headers.get('x-amzn-requestid'));
     const other = await post({ 'content-type': 'application/x-amz-json-1.1' }, '{}', '/elsewhere');
     assert.equal(other.status, 404);
@@ -377,7 +377,7 @@ describe('api server with SigV4', () => {
       headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AmazonEC2ContainerServiceV20141113.ListClusters' },
     });
     assert.equal(res.status, 400);
-    assert.equal((await res.json() as any).__type, 'MissingAuthenticationTokenException');
+    assert.equal((await res.json() as { __type?: string }).__type, 'MissingAuthenticationTokenException');
   });
 });
 

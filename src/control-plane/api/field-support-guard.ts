@@ -6,17 +6,19 @@
  * "Fargate only supports network mode 'awsvpc'." before Berth refuses awsvpc).
  */
 import { checkFieldSupport } from '../../domain/field-refusal.js';
-import type { ServiceName } from '../../domain/field-support.js';
-import type { OperationHandler, RequestContext, ServiceHandlers } from './operation.js';
+import type { Handlers, InputOf, OperationHandler, OperationName, RequestContext, ServiceHandlers, WireService } from './operation.js';
 
-export function guardFieldSupport(
-  service: ServiceName,
-  handlers: ServiceHandlers,
-  firstChecks: Readonly<Record<string, (input: never, ctx: RequestContext) => void>> = {},
-): ServiceHandlers {
+/** An operation's pure checks on its typed input, run before the field-support table. */
+export type FirstChecks<S extends WireService> = { readonly [O in OperationName<S>]?: (input: InputOf<S, O>, ctx: RequestContext) => void };
+
+type FirstCheck = { check(input: unknown, ctx: RequestContext): void }['check'];
+
+export function guardFieldSupport<S extends WireService>(service: S, handlers: Handlers<S>, firstChecks: FirstChecks<S> = {}): ServiceHandlers {
   const out: Record<string, OperationHandler> = {};
-  for (const [operation, handler] of Object.entries(handlers)) {
-    const first = firstChecks[operation] as ((input: unknown, ctx: RequestContext) => void) | undefined;
+  const checks: Readonly<Record<string, FirstCheck | undefined>> = firstChecks;
+  for (const [operation, handler] of Object.entries<OperationHandler | undefined>(handlers)) {
+    if (handler === undefined) continue;
+    const first = checks[operation];
     out[operation] = async (input: unknown, ctx) => {
       first?.(input, ctx);
       checkFieldSupport(service, operation, input);

@@ -3,10 +3,12 @@
  * shows exactly what `aws ecs describe-*` / `aws elbv2 describe-*` would. Thin: paging, joining and
  * nothing else.
  */
-import type { RequestContext, ServiceHandlers } from '../api/operation.js';
+import type { InputOf, OperationName, OutputOf, RequestContext, ServiceHandlers } from '../api/operation.js';
 import type { TrafficStatsSource } from './traffic-stats.js';
 import { hostPortUsage } from './host-ports.js';
 import { trafficJson } from './traffic-stats.js';
+import type { ClusterOut, ContainerInstanceOut, ServiceOut, TaskDefinitionOut, TaskOut } from '../api/wire-types/ecs.js';
+import type { ListenerOut, LoadBalancerOut, RuleOut } from '../api/wire-types/elbv2.js';
 
 export interface ConsoleHandlers {
   readonly ecs: ServiceHandlers;
@@ -14,39 +16,34 @@ export interface ConsoleHandlers {
   readonly ec2: ServiceHandlers;
 }
 
-type Call = (service: keyof ConsoleHandlers, operation: string, input: object) => Promise<any>;
+type ConsoleService = keyof ConsoleHandlers;
+
+/** Calls the handler of `service.operation` with that operation's input and answers its output. */
+export type Call = <S extends ConsoleService, O extends OperationName<S>>(service: S, operation: O, input: InputOf<S, O>) => Promise<OutputOf<S, O>>;
 
 export function caller(handlers: ConsoleHandlers, ctx: () => RequestContext): Call {
-  return async (service, operation, input) => {
+  return async <S extends ConsoleService, O extends OperationName<S>>(service: S, operation: O, input: InputOf<S, O>) => {
     const h = handlers[service][operation];
     if (!h) throw new Error(`no ${service} handler for ${operation}`);
-    return h(input, ctx());
+    // The table is erased to the dispatcher's view; its entry for `operation` was typed Handler<S, O> where it was built.
+    return (await h(input, ctx())) as OutputOf<S, O>;
   };
 }
 
-/** Every page of an ECS List* call. */
-async function ecsAll(call: Call, operation: string, input: object, member: string): Promise<any[]> {
-  const out: any[] = [];
-  let nextToken: string | undefined;
+/** Every page of a paged call: `page` answers one page's items and the token of the next. */
+async function allPages<T>(page: (token: string | undefined) => Promise<readonly [readonly T[] | undefined, string | undefined]>): Promise<T[]> {
+  const out: T[] = [];
+  let token: string | undefined;
   do {
-    const page = await call('ecs', operation, { ...input, ...(nextToken ? { nextToken } : {}) });
-    out.push(...(page[member] ?? []));
-    nextToken = page.nextToken;
-  } while (nextToken);
+    const [items, next] = await page(token);
+    out.push(...(items ?? []));
+    token = next;
+  } while (token);
   return out;
 }
 
-/** Every page of an ELBv2 Describe* call. */
-async function elbAll(call: Call, operation: string, input: object, member: string): Promise<any[]> {
-  const out: any[] = [];
-  let marker: string | undefined;
-  do {
-    const page = await call('elbv2', operation, { ...input, ...(marker ? { Marker: marker } : {}) });
-    out.push(...(page[member] ?? []));
-    marker = page.NextMarker;
-  } while (marker);
-  return out;
-}
+const nextTokenOf = (nextToken: string | undefined) => (nextToken ? { nextToken } : {});
+const markerOf = (marker: string | undefined) => (marker ? { Marker: marker } : {});
 
 function chunks<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
@@ -55,25 +52,35 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
 }
 
 export function consoleReads(call: Call, trafficStats?: TrafficStatsSource) {
-  const clusterArns = () => ecsAll(call, 'ListClusters', {}, 'clusterArns');
+  const clusterArns = () =>
+    allPages(async (t) => {
+      const p = await call('ecs', 'ListClusters', nextTokenOf(t));
+      return [p.clusterArns, p.nextToken] as const;
+    });
 
-  async function containerInstances(cluster: string): Promise<any[]> {
-    const arns = await ecsAll(call, 'ListContainerInstances', { cluster }, 'containerInstanceArns');
-    const out: any[] = [];
+  async function containerInstances(cluster: string): Promise<ContainerInstanceOut[]> {
+    const arns = await allPages(async (t) => {
+      const p = await call('ecs', 'ListContainerInstances', { cluster, ...nextTokenOf(t) });
+      return [p.containerInstanceArns, p.nextToken] as const;
+    });
+    const out: ContainerInstanceOut[] = [];
     for (const part of chunks(arns, 100)) {
-      out.push(...(await call('ecs', 'DescribeContainerInstances', { cluster, containerInstances: part })).containerInstances);
+      out.push(...((await call('ecs', 'DescribeContainerInstances', { cluster, containerInstances: part })).containerInstances ?? []));
     }
     return out;
   }
 
-  async function describedTasks(cluster: string, serviceName?: string): Promise<any[]> {
-    const arns = await ecsAll(call, 'ListTasks', { cluster, ...(serviceName ? { serviceName } : {}) }, 'taskArns');
-    const out: any[] = [];
-    for (const part of chunks(arns, 100)) out.push(...(await call('ecs', 'DescribeTasks', { cluster, tasks: part })).tasks);
+  async function describedTasks(cluster: string, serviceName?: string): Promise<TaskOut[]> {
+    const arns = await allPages(async (t) => {
+      const p = await call('ecs', 'ListTasks', { cluster, ...(serviceName ? { serviceName } : {}), ...nextTokenOf(t) });
+      return [p.taskArns, p.nextToken] as const;
+    });
+    const out: TaskOut[] = [];
+    for (const part of chunks(arns, 100)) out.push(...((await call('ecs', 'DescribeTasks', { cluster, tasks: part })).tasks ?? []));
     return out;
   }
 
-  async function tasks(cluster: string, serviceName?: string): Promise<any[]> {
+  async function tasks(cluster: string, serviceName?: string) {
     const out = await describedTasks(cluster, serviceName);
     // The console shows where a task runs by instance id, as the AWS console does.
     const byArn = new Map((await containerInstances(cluster)).map((ci) => [ci.containerInstanceArn, ci.ec2InstanceId]));
@@ -83,17 +90,20 @@ export function consoleReads(call: Call, trafficStats?: TrafficStatsSource) {
   return {
     async clusters() {
       const arns = await clusterArns();
-      const out: any[] = [];
+      const out: ClusterOut[] = [];
       for (const part of chunks(arns, 100)) {
-        out.push(...(await call('ecs', 'DescribeClusters', { clusters: part, include: ['STATISTICS'] })).clusters);
+        out.push(...((await call('ecs', 'DescribeClusters', { clusters: part, include: ['STATISTICS'] })).clusters ?? []));
       }
       return { clusters: out };
     },
 
     async services(cluster: string) {
-      const arns = await ecsAll(call, 'ListServices', { cluster }, 'serviceArns');
-      const out: any[] = [];
-      for (const part of chunks(arns, 10)) out.push(...(await call('ecs', 'DescribeServices', { cluster, services: part })).services);
+      const arns = await allPages(async (t) => {
+        const p = await call('ecs', 'ListServices', { cluster, ...nextTokenOf(t) });
+        return [p.serviceArns, p.nextToken] as const;
+      });
+      const out: ServiceOut[] = [];
+      for (const part of chunks(arns, 10)) out.push(...((await call('ecs', 'DescribeServices', { cluster, services: part })).services ?? []));
       return { services: out };
     },
 
@@ -102,19 +112,18 @@ export function consoleReads(call: Call, trafficStats?: TrafficStatsSource) {
       const service = described.services?.[0];
       if (!service) return undefined;
       // Each task's target health in its service's target groups, joined by (instance id, host port).
-      const health = new Map<string, { targetGroupArn: string; state: string; reason?: string }[]>();
+      const health = new Map<string, { targetGroupArn: string; state?: string; reason?: string }[]>();
       for (const lb of service.loadBalancers ?? []) {
         if (!lb.targetGroupArn) continue;
         const described = await call('elbv2', 'DescribeTargetHealth', { TargetGroupArn: lb.targetGroupArn }).catch(() => undefined);
         for (const d of described?.TargetHealthDescriptions ?? []) {
-          const key = `${d.Target.Id}:${d.Target.Port}`;
+          const key = `${d.Target?.Id}:${d.Target?.Port}`;
           health.set(key, [...(health.get(key) ?? []), { targetGroupArn: lb.targetGroupArn, state: d.TargetHealth?.State, reason: d.TargetHealth?.Reason }]);
         }
       }
       const withTargets = (await tasks(cluster, name)).map((t) => ({
         ...t,
-        targets: (t.containers ?? []).flatMap((c: any) =>
-          (c.networkBindings ?? []).flatMap((b: any) => health.get(`${t.ec2InstanceId}:${b.hostPort}`) ?? [])),
+        targets: (t.containers ?? []).flatMap((c) => (c.networkBindings ?? []).flatMap((b) => health.get(`${t.ec2InstanceId}:${b.hostPort}`) ?? [])),
       }));
       return { service, tasks: withTargets };
     },
@@ -127,12 +136,19 @@ export function consoleReads(call: Call, trafficStats?: TrafficStatsSource) {
     },
 
     async taskDefinitions() {
-      const families = await ecsAll(call, 'ListTaskDefinitionFamilies', { status: 'ACTIVE' }, 'families');
-      const out: any[] = [];
+      const families = await allPages(async (t) => {
+        const p = await call('ecs', 'ListTaskDefinitionFamilies', { status: 'ACTIVE', ...nextTokenOf(t) });
+        return [p.families, p.nextToken] as const;
+      });
+      const out: { family: string; revisions: string[]; latest?: TaskDefinitionOut }[] = [];
       for (const family of families) {
-        const revisions = await ecsAll(call, 'ListTaskDefinitions', { familyPrefix: family, sort: 'DESC' }, 'taskDefinitionArns');
-        if (revisions.length === 0) continue;
-        const latest = (await call('ecs', 'DescribeTaskDefinition', { taskDefinition: revisions[0] })).taskDefinition;
+        const revisions = await allPages(async (t) => {
+          const p = await call('ecs', 'ListTaskDefinitions', { familyPrefix: family, sort: 'DESC', ...nextTokenOf(t) });
+          return [p.taskDefinitionArns, p.nextToken] as const;
+        });
+        const newest = revisions[0];
+        if (newest === undefined) continue;
+        const latest = (await call('ecs', 'DescribeTaskDefinition', { taskDefinition: newest })).taskDefinition;
         out.push({ family, revisions, latest });
       }
       return { families: out };
@@ -141,13 +157,23 @@ export function consoleReads(call: Call, trafficStats?: TrafficStatsSource) {
     taskDefinition: async (taskDefinition: string) => call('ecs', 'DescribeTaskDefinition', { taskDefinition }),
 
     async loadBalancers() {
-      const lbs = await elbAll(call, 'DescribeLoadBalancers', {}, 'LoadBalancers');
-      const out: any[] = [];
+      const lbs = await allPages(async (m) => {
+        const p = await call('elbv2', 'DescribeLoadBalancers', markerOf(m));
+        return [p.LoadBalancers, p.NextMarker] as const;
+      });
+      const out: (LoadBalancerOut & { Listeners: (ListenerOut & { Rules: RuleOut[] })[] })[] = [];
       for (const lb of lbs) {
-        const listeners = await elbAll(call, 'DescribeListeners', { LoadBalancerArn: lb.LoadBalancerArn }, 'Listeners');
-        const withRules: any[] = [];
+        const listeners = await allPages(async (m) => {
+          const p = await call('elbv2', 'DescribeListeners', { LoadBalancerArn: lb.LoadBalancerArn, ...markerOf(m) });
+          return [p.Listeners, p.NextMarker] as const;
+        });
+        const withRules: (ListenerOut & { Rules: RuleOut[] })[] = [];
         for (const l of listeners) {
-          withRules.push({ ...l, Rules: await elbAll(call, 'DescribeRules', { ListenerArn: l.ListenerArn }, 'Rules') });
+          const rules = await allPages(async (m) => {
+            const p = await call('elbv2', 'DescribeRules', { ListenerArn: l.ListenerArn, ...markerOf(m) });
+            return [p.Rules, p.NextMarker] as const;
+          });
+          withRules.push({ ...l, Rules: rules });
         }
         out.push({ ...lb, Listeners: withRules });
       }
@@ -155,17 +181,21 @@ export function consoleReads(call: Call, trafficStats?: TrafficStatsSource) {
     },
 
     async targetGroups() {
-      const groups = await elbAll(call, 'DescribeTargetGroups', {}, 'TargetGroups');
+      const groups = await allPages(async (m) => {
+        const p = await call('elbv2', 'DescribeTargetGroups', markerOf(m));
+        return [p.TargetGroups, p.NextMarker] as const;
+      });
       const traffic = trafficStats?.snapshot();
-      const out: any[] = [];
+      const out: unknown[] = [];
       for (const tg of groups) {
-        const health = await call('elbv2', 'DescribeTargetHealth', { TargetGroupArn: tg.TargetGroupArn });
-        const t = traffic?.get(tg.TargetGroupArn);
-        const targets = (health.TargetHealthDescriptions ?? []).map((d: any) => {
-          const live = t?.targets.get(`${d.Target.Id}:${d.Target.Port}`);
+        const arn = tg.TargetGroupArn ?? '';
+        const health = await call('elbv2', 'DescribeTargetHealth', { TargetGroupArn: arn });
+        const t = traffic?.get(arn);
+        const targets = (health.TargetHealthDescriptions ?? []).map((d) => {
+          const live = t?.targets.get(`${d.Target?.Id}:${d.Target?.Port}`);
           return {
-            id: d.Target.Id,
-            port: d.Target.Port,
+            id: d.Target?.Id,
+            port: d.Target?.Port,
             state: d.TargetHealth?.State,
             reason: d.TargetHealth?.Reason,
             description: d.TargetHealth?.Description,

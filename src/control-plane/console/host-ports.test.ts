@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DYNAMIC_RANGE_ATTRIBUTE } from '../agent-api/agent-protocol.js';
+import { DYNAMIC_RANGE_ATTRIBUTE } from '../../protocols/agent/index.js';
 import { hostPortUsage } from './host-ports.js';
 
 const instance = {

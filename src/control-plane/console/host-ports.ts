@@ -4,7 +4,7 @@
  * Pure, over the ECS API shapes the console already reads.
  */
 
-import { DYNAMIC_RANGE_ATTRIBUTE } from '../agent-api/agent-protocol.js';
+import { DYNAMIC_RANGE_ATTRIBUTE } from '../../protocols/agent/index.js';
 
 export interface HostPortUsage {
   /** Sorted host ports held by tasks on the instance that are not STOPPED. */
@@ -17,7 +17,7 @@ export interface HostPortUsage {
 interface InstanceShape {
   readonly containerInstanceArn?: string;
   readonly attributes?: ReadonlyArray<{ name?: string; value?: string }>;
-  readonly registeredResources?: ReadonlyArray<{ name?: string; stringSetValue?: string[] }>;
+  readonly registeredResources?: ReadonlyArray<{ name?: string; stringSetValue?: readonly string[] }>;
 }
 
 interface TaskShape {

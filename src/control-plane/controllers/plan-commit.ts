@@ -1,5 +1,5 @@
 /**
- * A plan as one store transaction (the reconciler's contract with the applier, README §"Contract").
+ * A plan as one store transaction (the reconciler's contract with the applier: src/reconciling/README.md, "Contract with the applier").
  * Pure: snapshot + plan + placed tasks + now in, compares and puts out. Every record written is
  * compared at the revision it was read, so any concurrent write (the agent's report, the health
  * checker, UpdateService, another placement) fails the whole commit and the pass re-plans.

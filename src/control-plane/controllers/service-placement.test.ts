@@ -2,8 +2,9 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ContainerInstanceRecord } from '../../domain/ecs/records.js';
 import { seededRandom } from '../../platform/random.js';
-import { service as serviceRecord, taskDefinition, TD1, T0 } from '../../reconciling/scenario.js';
-import { daemonInstancesOf, placeStarts } from './service-placement.js';
+import { deployment, fleet, input, INSTANCE_ARN, service as serviceRecord, taskDefinition, TD1, T0 } from '../../reconciling/scenario.js';
+import { reconcileService } from '../../reconciling/reconcile-service.js';
+import { daemonInstancesOf, placeStarts, scaleInChooser } from './service-placement.js';
 import type { ServiceSnapshot } from './service-snapshot.js';
 
 const ci = (id: string, rack: string, over: Partial<ContainerInstanceRecord> = {}): ContainerInstanceRecord => ({
@@ -61,5 +62,35 @@ describe('placeStarts with an instance named', () => {
     assert.deepEqual(placed.tasks.map((t) => [t.taskId, t.containerInstanceId]), [['t-a', 'a']]);
     assert.equal(placed.failures.length, 1);
     assert.match(placed.failures[0]!, /was unable to place a task/);
+  });
+});
+
+describe('scaleInChooser: the reconciler scales in in ECS order', () => {
+  test('the zone with the most tasks first, though the binpack strategy alone would stop elsewhere', () => {
+    const zone = (z: string) => [{ name: 'ecs.availability-zone', value: z }];
+    const memory = (mib: number) => [
+      { name: 'CPU', type: 'INTEGER' as const, integerValue: 1024 },
+      { name: 'MEMORY', type: 'INTEGER' as const, integerValue: mib },
+    ];
+    const instances = [
+      ci('inst1', 'x', { attributes: zone('us-east-1a'), registeredResources: memory(1024) }),
+      ci('inst3', 'x', { attributes: zone('us-east-1b'), registeredResources: memory(8192) }),
+    ];
+    const completed = deployment('ecs-svc/1', TD1, 2, { rolloutState: 'COMPLETED', runningCount: 3 });
+    const svc = serviceRecord({ desired: 2, deployments: [completed] }, { placementStrategy: [{ type: 'binpack', field: 'memory' }] });
+    const f = fleet('t', 3, 'ecs-svc/1', 'healthy');
+    const tasks = [f.tasks[0]!, f.tasks[1]!, { ...f.tasks[2]!, containerInstanceArn: INSTANCE_ARN(3), containerInstanceId: 'inst3', ec2InstanceId: 'i-3' }];
+    const targets = [f.targets[0]!, f.targets[1]!, { ...f.targets[2]!, Id: 'i-3' }];
+    const snap: ServiceSnapshot = {
+      ...snapshot(instances),
+      service: { key: '/berth/ecs/services/default/web', value: svc, modRevision: 1, createRevision: 1 },
+      clusterTasks: tasks.map((value, i) => ({ key: `/t/${i}`, value, modRevision: 1, createRevision: 1 })),
+    };
+    const plan = reconcileService({
+      ...input(svc, tasks, targets, { now: T0 + 600_000, instances: instances.map((i) => ({ ...i, status: 'ACTIVE' })) }),
+      options: { chooseScaleIn: scaleInChooser(snap, seededRandom(3)) },
+    });
+    assert.equal(plan.stop.length, 1);
+    assert.match(plan.stop[0]!.taskArn, /\/t[01]$/, 'a task of zone a (two tasks), not zone b (one)');
   });
 });

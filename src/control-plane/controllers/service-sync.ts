@@ -8,12 +8,12 @@ import type { Clock } from '../../platform/clock.js';
 import type { Random } from '../../platform/random.js';
 import type { Logger } from '../../platform/logger.js';
 import { keys } from '../../domain/keys.js';
-import type { ServiceRecord } from '../../domain/ecs/records.js';
 import { reconcileService } from '../../reconciling/reconcile-service.js';
 import { withStartedTasks, withStuckDeployment } from '../../reconciling/plan-builder.js';
 import { appendEvents } from '../../reconciling/service-event.js';
-import type { ObservedInstance, ReconcileOptionsInput, ServicePlan, ServiceUpdate } from '../../reconciling/service-plan.js';
-import { planTxn } from './plan-commit.js';
+import { serviceUpdateOf, type ObservedInstance, type ReconcileOptionsInput, type ServicePlan } from '../../reconciling/service-plan.js';
+import { lostInstances } from '../../reconciling/lost-host.js';
+import { planTxn, writesSomething } from './plan-commit.js';
 import { daemonInstancesOf, placeStarts, scaleInChooser } from './service-placement.js';
 import { readServiceSnapshot, type ServiceSnapshot } from './service-snapshot.js';
 
@@ -44,19 +44,6 @@ export class ContentionError extends Error {
   override readonly name = 'ContentionError';
 }
 
-function baseUpdate(s: ServiceRecord): ServiceUpdate {
-  return {
-    status: s.status,
-    taskDefinition: s.taskDefinition,
-    runningCount: s.runningCount,
-    pendingCount: s.pendingCount,
-    deployments: s.deployments,
-    events: s.events,
-    ...(s.lastCompletedTaskDefinition !== undefined ? { lastCompletedTaskDefinition: s.lastCompletedTaskDefinition } : {}),
-    ...(s.lastCompletedRevision !== undefined ? { lastCompletedRevision: s.lastCompletedRevision } : {}),
-  };
-}
-
 function observedInstances(snap: ServiceSnapshot, heartbeats: ReadonlyMap<string, number> | undefined): ObservedInstance[] {
   return snap.instances.map(({ value: i }) => {
     const lastSeenAt = i.lastSeenAt ?? heartbeats?.get(keys.containerInstance(snap.clusterName, i.id));
@@ -80,8 +67,7 @@ export async function syncService(deps: SyncDeps, key: string): Promise<SyncResu
     const now = deps.clock.now();
     const svc = snap.service.value;
     const observed = observedInstances(snap, deps.heartbeats);
-    const lostAfter = deps.reconcile?.lostAfterMs;
-    const lost = new Set(observed.filter((i) => lostAfter !== undefined && i.lastSeenAt !== undefined && now - i.lastSeenAt > lostAfter).map((i) => i.containerInstanceArn));
+    const lost = lostInstances(observed, now, deps.reconcile?.lostAfterMs);
     let plan: ServicePlan = reconcileService({
       service: svc,
       tasks: snap.tasks.map((r) => r.value),
@@ -96,7 +82,7 @@ export async function syncService(deps: SyncDeps, key: string): Promise<SyncResu
     const placed = placeStarts(snap, plan.start, now, deps.random, lost);
     plan = withStartedTasks(plan, svc.serviceName, placed.tasks.map((t) => t.taskArn), now, deps.random);
     if (placed.failures.length) {
-      const update = plan.serviceUpdate ?? baseUpdate(svc);
+      const update = plan.serviceUpdate ?? serviceUpdateOf(svc);
       plan = { ...plan, serviceUpdate: { ...update, events: appendEvents(update.events, placed.failures, now, deps.random) } };
       plan = withStuckDeployment(plan, placed.failures[0]!, now, svc.deployments);
     }
@@ -104,7 +90,7 @@ export async function syncService(deps: SyncDeps, key: string): Promise<SyncResu
     // Held-back starts come next at once, unless placement already failed (then it waits for capacity, not spins).
     const retry = placed.failures.length ? (deps.placementRetryMs ?? 5_000) : plan.moreToStart ? 0 : undefined;
     const requeueAfterMs = minDefined(plan.requeueAfterMs, retry);
-    if (txn.success.length === 0) return { ...(requeueAfterMs !== undefined ? { requeueAfterMs } : {}), committed: false, conflicts: attempt };
+    if (!writesSomething(txn)) return { ...(requeueAfterMs !== undefined ? { requeueAfterMs } : {}), committed: false, conflicts: attempt };
     const r = await deps.store.txn(txn);
     if (r.succeeded) {
       deps.logger?.debug(

@@ -2,13 +2,13 @@
 import { AwsError } from '../../domain/aws-error.js';
 import { availabilityZones } from '../../domain/ec2/availability-zone.js';
 import { defaultVpcRecord } from '../../domain/ec2/vpc.js';
-import type { ServiceHandlers } from '../api/operation.js';
+import type { Handlers, Reply } from '../api/operation.js';
 import { applyFilters } from './filters.js';
 import { checkDryRun } from './request.js';
 
-export function availabilityZoneHandlers(): ServiceHandlers {
+export function availabilityZoneHandlers(): Handlers<'ec2'> {
   return {
-    async DescribeAvailabilityZones(input, ctx) {
+    async DescribeAvailabilityZones(input, ctx): Reply<'ec2', 'DescribeAvailabilityZones'> {
       checkDryRun(input);
       const zones = availabilityZones(ctx.region).map((z) => ({
         ...z,
@@ -41,7 +41,7 @@ export function availabilityZoneHandlers(): ServiceHandlers {
       return { AvailabilityZones: out };
     },
 
-    async DescribeAccountAttributes(input, ctx) {
+    async DescribeAccountAttributes(input, ctx): Reply<'ec2', 'DescribeAccountAttributes'> {
       checkDryRun(input);
       const all = [
         { AttributeName: 'supported-platforms', AttributeValues: [{ AttributeValue: 'VPC' }] },

@@ -2,10 +2,10 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fixture, rejects } from '../elbv2/fixture.test-support.js';
 import { keys } from '../../domain/keys.js';
-import { securityGroupsAllow, type SecurityGroupRecord } from '../../domain/ec2/security-group.js';
+import type { SecurityGroupRecord } from '../../domain/ec2/security-group.js';
 
 describe('EC2 security groups', () => {
-  test('create, authorize, describe, revoke; the record drives securityGroupsAllow', async () => {
+  test('create, authorize, describe, revoke; the record holds what the data plane reads', async () => {
     const f = fixture();
     const { GroupId } = await f.ec2('CreateSecurityGroup', { GroupName: 'web', Description: 'web' });
     assert.match(GroupId, /^sg-[0-9a-f]{17}$/);
@@ -23,12 +23,12 @@ describe('EC2 security groups', () => {
     const [sg] = (await f.ec2('DescribeSecurityGroups', { GroupIds: [GroupId] })).SecurityGroups;
     assert.deepEqual(sg.IpPermissions[0].IpRanges, [{ CidrIp: '127.0.0.0/8' }, { CidrIp: '10.0.0.0/8' }]);
     const rec = (await f.store.get<SecurityGroupRecord>(keys.securityGroup(GroupId)))!.value;
-    assert.ok(securityGroupsAllow([rec], 80, '127.0.0.1'));
-    assert.ok(!securityGroupsAllow([rec], 81, '127.0.0.1'));
+    // What the load balancer reduces to ingress blocks (routing-source.ts ingressOf).
+    assert.deepEqual(rec.IpPermissions, [{ IpProtocol: 'tcp', FromPort: 80, ToPort: 80, IpRanges: [{ CidrIp: '127.0.0.0/8' }, { CidrIp: '10.0.0.0/8' }] }]);
     await f.ec2('RevokeSecurityGroupIngress', { GroupId, IpProtocol: 'tcp', FromPort: 80, ToPort: 80, CidrIp: '127.0.0.0/8' });
     await rejects(f.ec2('RevokeSecurityGroupIngress', { GroupId, IpProtocol: 'tcp', FromPort: 80, ToPort: 80, CidrIp: '127.0.0.0/8' }), 'InvalidPermission.NotFound');
     const rec2 = (await f.store.get<SecurityGroupRecord>(keys.securityGroup(GroupId)))!.value;
-    assert.ok(!securityGroupsAllow([rec2], 80, '127.0.0.1'));
+    assert.deepEqual(rec2.IpPermissions, [{ IpProtocol: 'tcp', FromPort: 80, ToPort: 80, IpRanges: [{ CidrIp: '10.0.0.0/8' }] }]);
   });
   test('describe filters and missing groups', async () => {
     const f = fixture();

@@ -10,7 +10,7 @@ import { availabilityZones } from '../../domain/ec2/availability-zone.js';
 import { defaultSubnetRecords } from '../../domain/ec2/subnet.js';
 import { defaultVpcRecord, type Ec2Scope } from '../../domain/ec2/vpc.js';
 import type { ContainerInstanceRecord } from '../../domain/ecs/records.js';
-import type { ServiceHandlers } from '../api/operation.js';
+import type { Handlers, Reply } from '../api/operation.js';
 import type { Elbv2Deps } from '../elbv2/deps.js';
 import { listAll } from '../elbv2/transact.js';
 import { applyFilters } from './filters.js';
@@ -60,10 +60,10 @@ export function instanceView(ci: ContainerInstanceRecord, scope: Ec2Scope) {
 
 const reservationId = (instanceId: string) => `r-${createHash('sha256').update(`reservation/${instanceId}`).digest('hex').slice(0, 17)}`;
 
-export function instanceHandlers(deps: Elbv2Deps): ServiceHandlers {
+export function instanceHandlers(deps: Elbv2Deps): Handlers<'ec2'> {
   const { store } = deps;
   return {
-    async DescribeInstances(input, ctx) {
+    async DescribeInstances(input, ctx): Reply<'ec2', 'DescribeInstances'> {
       checkDryRun(input);
       if (input.InstanceIds?.length && input.MaxResults !== undefined) {
         throw new AwsError('InvalidParameterCombination', 'The parameter instancesSet cannot be used with the parameter maxResults');
@@ -78,7 +78,8 @@ export function instanceHandlers(deps: Elbv2Deps): ServiceHandlers {
       if (missing.length > 0) {
         throw new AwsError('InvalidInstanceID.NotFound', `The instance ID${missing.length > 1 ? 's' : ''} '${missing.join(', ')}' ${missing.length > 1 ? 'do' : 'does'} not exist`);
       }
-      const asked = input.InstanceIds?.length ? views.filter((v) => input.InstanceIds.includes(v.InstanceId)) : views;
+      const ids = input.InstanceIds;
+      const asked = ids?.length ? views.filter((v) => ids.includes(v.InstanceId)) : views;
       const out = applyFilters(asked, input.Filters, {
         'instance-id': (v) => [v.InstanceId],
         'instance-state-name': (v) => [v.State.Name],

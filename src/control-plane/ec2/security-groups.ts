@@ -11,7 +11,7 @@ import {
 } from '../../domain/ec2/security-group.js';
 import { defaultVpcRecord, type Ec2Scope } from '../../domain/ec2/vpc.js';
 import type { LoadBalancerRecord } from '../../domain/elbv2/load-balancer.js';
-import type { ServiceHandlers } from '../api/operation.js';
+import type { Handlers, Reply } from '../api/operation.js';
 import type { Elbv2Deps } from '../elbv2/deps.js';
 import { listAll, transact, type Tx } from '../elbv2/transact.js';
 import { applyFilters } from './filters.js';
@@ -122,10 +122,10 @@ function groupView(sg: SecurityGroupRecord) {
   };
 }
 
-export function securityGroupHandlers(deps: Elbv2Deps): ServiceHandlers {
+export function securityGroupHandlers(deps: Elbv2Deps): Handlers<'ec2'> {
   const { store, clock, random } = deps;
   return {
-    async CreateSecurityGroup(input, ctx) {
+    async CreateSecurityGroup(input, ctx): Reply<'ec2', 'CreateSecurityGroup'> {
       if (!input.GroupName) throw new AwsError('MissingParameter', 'The request must contain the parameter GroupName');
       if (!input.Description) throw new AwsError('MissingParameter', 'The request must contain the parameter GroupDescription');
       if (input.GroupName.length > 255 || input.GroupName.startsWith('sg-')) {
@@ -134,8 +134,9 @@ export function securityGroupHandlers(deps: Elbv2Deps): ServiceHandlers {
       if (input.GroupName === DEFAULT_GROUP_NAME) throw new AwsError('InvalidGroup.Reserved', "The security group 'default' is reserved");
       const tags = tagsFor('security-group', input.TagSpecifications);
       const sg = await transact(store, async (tx) => {
-        const vpc = await findVpc(tx, ctx, input.VpcId ?? defaultVpcRecord(ctx).VpcId);
-        if (!vpc) throw vpcNotFound(input.VpcId);
+        const vpcId = input.VpcId ?? defaultVpcRecord(ctx).VpcId;
+        const vpc = await findVpc(tx, ctx, vpcId);
+        if (!vpc) throw vpcNotFound(vpcId);
         if (await tx.get(groupNameKey(vpc.VpcId, input.GroupName))) {
           throw new AwsError('InvalidGroup.Duplicate', `The security group '${input.GroupName}' already exists for VPC '${vpc.VpcId}'`);
         }
@@ -156,7 +157,7 @@ export function securityGroupHandlers(deps: Elbv2Deps): ServiceHandlers {
       });
       return { GroupId: sg.GroupId };
     },
-    async AuthorizeSecurityGroupIngress(input, ctx) {
+    async AuthorizeSecurityGroupIngress(input, ctx): Reply<'ec2', 'AuthorizeSecurityGroupIngress'> {
       const wanted = requestedPermissions(input);
       await transact(store, async (tx) => {
         const sg = await resolveGroup(tx, input, ctx);
@@ -175,7 +176,7 @@ export function securityGroupHandlers(deps: Elbv2Deps): ServiceHandlers {
       return { Return: true };
     },
 
-    async RevokeSecurityGroupIngress(input, ctx) {
+    async RevokeSecurityGroupIngress(input, ctx): Reply<'ec2', 'RevokeSecurityGroupIngress'> {
       const wanted = requestedPermissions(input);
       await transact(store, async (tx) => {
         const sg = await resolveGroup(tx, input, ctx);
@@ -194,7 +195,7 @@ export function securityGroupHandlers(deps: Elbv2Deps): ServiceHandlers {
       return { Return: true };
     },
 
-    async DescribeSecurityGroups(input, ctx) {
+    async DescribeSecurityGroups(input, ctx): Reply<'ec2', 'DescribeSecurityGroups'> {
       checkDryRun(input);
       const all = await groupsInScope(store, ctx);
       for (const id of input.GroupIds ?? []) if (!all.some((g) => g.GroupId === id)) throw groupNotFound(id);
@@ -213,7 +214,7 @@ export function securityGroupHandlers(deps: Elbv2Deps): ServiceHandlers {
       return { SecurityGroups: p.items, NextToken: p.NextToken };
     },
 
-    async DeleteSecurityGroup(input, ctx) {
+    async DeleteSecurityGroup(input, ctx): Reply<'ec2', 'DeleteSecurityGroup'> {
       const groupId = await transact(store, async (tx) => {
         const sg = await resolveGroup(tx, input, ctx);
         if (sg.isDefault) {

@@ -5,7 +5,7 @@ import { availabilityZones } from '../../domain/ec2/availability-zone.js';
 import { cidrsOverlap, cidrWithin, parseCidr } from '../../domain/ec2/cidr.js';
 import { subnetView, type SubnetRecord } from '../../domain/ec2/subnet.js';
 import type { LoadBalancerRecord } from '../../domain/elbv2/load-balancer.js';
-import type { ServiceHandlers } from '../api/operation.js';
+import type { Handlers, Reply } from '../api/operation.js';
 import type { Elbv2Deps } from '../elbv2/deps.js';
 import { listAll, transact } from '../elbv2/transact.js';
 import { applyFilters, requireAll } from './filters.js';
@@ -15,12 +15,13 @@ import { defaultNotDeletable, invalidCidr, vpcNotFound } from './vpcs.js';
 
 export const subnetNotFound = (id: string) => new AwsError('InvalidSubnetID.NotFound', `The subnet ID '${id}' does not exist`);
 
-export function subnetHandlers(deps: Elbv2Deps): ServiceHandlers {
+export function subnetHandlers(deps: Elbv2Deps): Handlers<'ec2'> {
   const { store, clock, random } = deps;
   return {
-    async CreateSubnet(input, ctx) {
-      if (input.CidrBlock === undefined) throw new AwsError('MissingParameter', 'The request must contain the parameter cidrBlock');
-      const cidr = parseCidr(input.CidrBlock);
+    async CreateSubnet(input, ctx): Reply<'ec2', 'CreateSubnet'> {
+      const cidrBlock = input.CidrBlock;
+      if (cidrBlock === undefined) throw new AwsError('MissingParameter', 'The request must contain the parameter cidrBlock');
+      const cidr = parseCidr(cidrBlock);
       if (!cidr) throw invalidCidr(input.CidrBlock);
       const zones = availabilityZones(ctx.region);
       if (input.AvailabilityZone !== undefined && input.AvailabilityZoneId !== undefined) {
@@ -52,7 +53,7 @@ export function subnetHandlers(deps: Elbv2Deps): ServiceHandlers {
         const record: SubnetRecord = {
           SubnetId: `subnet-${random.hex(9).slice(0, 17)}`,
           VpcId: vpc.VpcId,
-          CidrBlock: input.CidrBlock,
+          CidrBlock: cidrBlock,
           AvailabilityZone: chosen.ZoneName,
           AvailabilityZoneId: chosen.ZoneId,
           DefaultForAz: false,
@@ -69,7 +70,7 @@ export function subnetHandlers(deps: Elbv2Deps): ServiceHandlers {
       return { Subnet: subnetView(subnet) };
     },
 
-    async DeleteSubnet(input, ctx) {
+    async DeleteSubnet(input, ctx): Reply<'ec2', 'DeleteSubnet'> {
       await transact(store, async (tx) => {
         const subnet = await findSubnet(tx, ctx, input.SubnetId);
         if (!subnet) throw subnetNotFound(input.SubnetId);
@@ -87,11 +88,12 @@ export function subnetHandlers(deps: Elbv2Deps): ServiceHandlers {
       return {};
     },
 
-    async DescribeSubnets(input, ctx) {
+    async DescribeSubnets(input, ctx): Reply<'ec2', 'DescribeSubnets'> {
       checkDryRun(input);
       const all = await subnetsInScope(store, ctx);
       requireAll(input.SubnetIds, new Set(all.map((s) => s.SubnetId)), subnetNotFound);
-      const asked = input.SubnetIds?.length ? all.filter((s) => input.SubnetIds.includes(s.SubnetId)) : all;
+      const ids = input.SubnetIds;
+      const asked = ids?.length ? all.filter((s) => ids.includes(s.SubnetId)) : all;
       const views = applyFilters(asked.map(subnetView), input.Filters, {
         'subnet-id': (s) => [s.SubnetId],
         'vpc-id': (s) => [s.VpcId],

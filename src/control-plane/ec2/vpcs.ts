@@ -4,9 +4,9 @@ import { keys } from '../../domain/keys.js';
 import { parseCidr } from '../../domain/ec2/cidr.js';
 import { defaultSecurityGroupRecord, type SecurityGroupRecord } from '../../domain/ec2/security-group.js';
 import type { SubnetRecord } from '../../domain/ec2/subnet.js';
-import { newVpcAttributes, VPC_ATTRIBUTE_NAMES, vpcView, type VpcAttributes, type VpcRecord } from '../../domain/ec2/vpc.js';
+import { newVpcAttributes, type VPC_ATTRIBUTE_NAMES, vpcView, type VpcAttributes, type VpcRecord } from '../../domain/ec2/vpc.js';
 import type { LoadBalancerRecord } from '../../domain/elbv2/load-balancer.js';
-import type { ServiceHandlers } from '../api/operation.js';
+import type { Handlers, Reply } from '../api/operation.js';
 import type { Elbv2Deps } from '../elbv2/deps.js';
 import { listAll, transact } from '../elbv2/transact.js';
 import { applyFilters, requireAll } from './filters.js';
@@ -24,16 +24,16 @@ export const defaultNotDeletable = (what: string) =>
 
 const hasDependencies = (vpcId: string) => new AwsError('DependencyViolation', `The vpc '${vpcId}' has dependencies and cannot be deleted.`);
 
-const ATTRIBUTE_MEMBERS: Record<string, keyof VpcAttributes> = {
+const ATTRIBUTE_MEMBERS: Record<'EnableDnsSupport' | 'EnableDnsHostnames' | 'EnableNetworkAddressUsageMetrics', keyof VpcAttributes> = {
   EnableDnsSupport: 'enableDnsSupport',
   EnableDnsHostnames: 'enableDnsHostnames',
   EnableNetworkAddressUsageMetrics: 'enableNetworkAddressUsageMetrics',
 };
 
-export function vpcHandlers(deps: Elbv2Deps): ServiceHandlers {
+export function vpcHandlers(deps: Elbv2Deps): Handlers<'ec2'> {
   const { store, clock, random } = deps;
   return {
-    async CreateVpc(input, ctx) {
+    async CreateVpc(input, ctx): Reply<'ec2', 'CreateVpc'> {
       if (input.CidrBlock === undefined) throw new AwsError('MissingParameter', "Either 'cidrBlock' or 'ipv4IpamPoolId' should be provided.");
       const cidr = parseCidr(input.CidrBlock);
       if (!cidr) throw invalidCidr(input.CidrBlock);
@@ -60,7 +60,7 @@ export function vpcHandlers(deps: Elbv2Deps): ServiceHandlers {
       return { Vpc: vpcView(vpc) };
     },
 
-    async DeleteVpc(input, ctx) {
+    async DeleteVpc(input, ctx): Reply<'ec2', 'DeleteVpc'> {
       await transact(store, async (tx) => {
         const vpc = await findVpc(tx, ctx, input.VpcId);
         if (!vpc) throw vpcNotFound(input.VpcId);
@@ -80,11 +80,12 @@ export function vpcHandlers(deps: Elbv2Deps): ServiceHandlers {
       return {};
     },
 
-    async DescribeVpcs(input, ctx) {
+    async DescribeVpcs(input, ctx): Reply<'ec2', 'DescribeVpcs'> {
       checkDryRun(input);
       const all = await vpcsInScope(store, ctx);
       requireAll(input.VpcIds, new Set(all.map((v) => v.VpcId)), vpcNotFound);
-      const asked = input.VpcIds?.length ? all.filter((v) => input.VpcIds.includes(v.VpcId)) : all;
+      const ids = input.VpcIds;
+      const asked = ids?.length ? all.filter((v) => ids.includes(v.VpcId)) : all;
       const views = applyFilters(asked.map(vpcView), input.Filters, {
         'vpc-id': (v) => [v.VpcId],
         'is-default': (v) => [String(v.IsDefault)],
@@ -99,8 +100,8 @@ export function vpcHandlers(deps: Elbv2Deps): ServiceHandlers {
       return { Vpcs: p.items, NextToken: p.NextToken };
     },
 
-    async ModifyVpcAttribute(input, ctx) {
-      const given = Object.keys(ATTRIBUTE_MEMBERS).filter((m) => input[m] !== undefined);
+    async ModifyVpcAttribute(input, ctx): Reply<'ec2', 'ModifyVpcAttribute'> {
+      const given = (Object.keys(ATTRIBUTE_MEMBERS) as (keyof typeof ATTRIBUTE_MEMBERS)[]).filter((m) => input[m] !== undefined);
       if (given.length === 0) {
         throw new AwsError('MissingParameter', 'The request must contain one of EnableDnsSupport, EnableDnsHostnames or EnableNetworkAddressUsageMetrics');
       }
@@ -123,12 +124,12 @@ export function vpcHandlers(deps: Elbv2Deps): ServiceHandlers {
       return {};
     },
 
-    async DescribeVpcAttribute(input, ctx) {
+    async DescribeVpcAttribute(input, ctx): Reply<'ec2', 'DescribeVpcAttribute'> {
       checkDryRun(input);
       const vpc = await transact(store, (tx) => findVpc(tx, ctx, input.VpcId));
       if (!vpc) throw vpcNotFound(input.VpcId);
       const name = input.Attribute as (typeof VPC_ATTRIBUTE_NAMES)[number];
-      const member = Object.keys(ATTRIBUTE_MEMBERS).find((m) => ATTRIBUTE_MEMBERS[m] === name)!;
+      const member = (Object.keys(ATTRIBUTE_MEMBERS) as (keyof typeof ATTRIBUTE_MEMBERS)[]).find((m) => ATTRIBUTE_MEMBERS[m] === name)!;
       return { VpcId: vpc.VpcId, [member]: { Value: vpc.attributes[name] } };
     },
   };

@@ -6,7 +6,7 @@
  * stored and echoed, and the ones Berth cannot honour are refused (domain/ecs/account-setting.ts).
  */
 import type { Store } from '../../store/store.js';
-import type { OperationHandler, RequestContext } from '../api/operation.js';
+import type { Handlers, Reply, RequestContext } from '../api/operation.js';
 import { keys } from '../../domain/keys.js';
 import type { SettingName } from '../../domain/ecs/records.js';
 import {
@@ -31,7 +31,7 @@ export async function accountSettingValue(store: Store, name: SettingName, ctx: 
   return effectiveSetting(name, rootArnOf(ctx.accountId), ctx.accountId, stored).value;
 }
 
-export function accountSettingHandlers({ store }: EcsDeps): Record<string, OperationHandler> {
+export function accountSettingHandlers({ store }: EcsDeps): Handlers<'ecs'> {
   const put = async (name: SettingName, value: string, principalArn: string, ctx: Ctx) => {
     const problem = settingProblem(name, value, principalArn, ctx.accountId);
     if (problem) throw errors.invalid(problem);
@@ -40,16 +40,16 @@ export function accountSettingHandlers({ store }: EcsDeps): Record<string, Opera
     return { setting };
   };
   return {
-    async PutAccountSetting(input: { name: SettingName; value: string; principalArn?: string }, ctx) {
+    async PutAccountSetting(input: { name: SettingName; value: string; principalArn?: string }, ctx): Reply<'ecs', 'PutAccountSetting'> {
       return put(input.name, input.value, principalOf(input.principalArn, ctx), ctx);
     },
 
     // The default for every principal without its own setting is the root user's setting.
-    async PutAccountSettingDefault(input: { name: SettingName; value: string }, ctx) {
+    async PutAccountSettingDefault(input: { name: SettingName; value: string }, ctx): Reply<'ecs', 'PutAccountSettingDefault'> {
       return put(input.name, input.value, rootArnOf(ctx.accountId), ctx);
     },
 
-    async DeleteAccountSetting(input: { name: SettingName; principalArn?: string }, ctx) {
+    async DeleteAccountSetting(input: { name: SettingName; principalArn?: string }, ctx): Reply<'ecs', 'DeleteAccountSetting'> {
       const principalArn = principalOf(input.principalArn, ctx);
       if (input.name === 'guardDutyActivate') throw errors.invalid('guardDutyActivate is read-only: Amazon GuardDuty manages it.');
       const key = keys.accountSetting(ctx.region, principalArn, input.name);
@@ -63,7 +63,7 @@ export function accountSettingHandlers({ store }: EcsDeps): Record<string, Opera
     async ListAccountSettings(
       input: { name?: SettingName; value?: string; principalArn?: string; effectiveSettings?: boolean; nextToken?: string; maxResults?: number },
       ctx,
-    ) {
+    ): Reply<'ecs', 'ListAccountSettings'> {
       if (input.value !== undefined && input.name === undefined) throw errors.invalid('value: you must also specify an account setting name.');
       const max = input.maxResults ?? 10;
       if (!Number.isInteger(max) || max < 1 || max > 10) throw errors.invalid('maxResults must be between 1 and 10.');

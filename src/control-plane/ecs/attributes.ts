@@ -4,7 +4,7 @@
  * memberOf expressions and ListContainerInstances' filter read them.
  */
 import type { Store } from '../../store/store.js';
-import type { OperationHandler } from '../api/operation.js';
+import type { Handlers, Reply } from '../api/operation.js';
 import { AwsError } from '../../domain/aws-error.js';
 import { keys } from '../../domain/keys.js';
 import { parseEcsArn } from '../../domain/ecs/arn.js';
@@ -64,9 +64,9 @@ const wire = (a: Attribute, instance: ContainerInstanceRecord): Attribute => ({
   targetId: instance.containerInstanceArn,
 });
 
-export function attributeHandlers({ store }: EcsDeps): Record<string, OperationHandler> {
+export function attributeHandlers({ store }: EcsDeps): Handlers<'ecs'> {
   return {
-    async PutAttributes(input: { cluster?: string; attributes: Attribute[] }, ctx) {
+    async PutAttributes(input: { cluster?: string; attributes: Attribute[] }, ctx): Reply<'ecs', 'PutAttributes'> {
       const cluster = (await requireCluster(store, input.cluster, ctx)).value;
       checkBatch(input.attributes, false);
       const out: Attribute[] = [];
@@ -85,7 +85,7 @@ export function attributeHandlers({ store }: EcsDeps): Record<string, OperationH
       return { attributes: out };
     },
 
-    async DeleteAttributes(input: { cluster?: string; attributes: Attribute[] }, ctx) {
+    async DeleteAttributes(input: { cluster?: string; attributes: Attribute[] }, ctx): Reply<'ecs', 'DeleteAttributes'> {
       const cluster = (await requireCluster(store, input.cluster, ctx)).value;
       checkBatch(input.attributes, true);
       const out: Attribute[] = [];
@@ -104,7 +104,7 @@ export function attributeHandlers({ store }: EcsDeps): Record<string, OperationH
     async ListAttributes(
       input: { cluster?: string; targetType: string; attributeName?: string; attributeValue?: string; nextToken?: string; maxResults?: number },
       ctx,
-    ) {
+    ): Reply<'ecs', 'ListAttributes'> {
       const cluster = (await requireCluster(store, input.cluster, ctx)).value;
       if (input.attributeValue !== undefined && input.attributeName === undefined) {
         throw errors.invalid('attributeValue: you must also specify an attribute name.');

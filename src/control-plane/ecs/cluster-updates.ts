@@ -3,7 +3,7 @@
  * have: the setting is stored and echoed as ECS does (docs/differences.md says it changes nothing
  * here), and so is `configuration` (execute command and managed storage), as CreateCluster does.
  */
-import type { OperationHandler } from '../api/operation.js';
+import type { Handlers, OperationHandler, Reply } from '../api/operation.js';
 import { AwsError } from '../../domain/aws-error.js';
 import { keys } from '../../domain/keys.js';
 import type { ClusterRecord, KeyValue } from '../../domain/ecs/records.js';
@@ -18,7 +18,7 @@ interface UpdateClusterInput {
   serviceConnectDefaults?: { namespace: string };
 }
 
-export function clusterUpdateHandlers({ store }: EcsDeps): Record<string, OperationHandler> {
+export function clusterUpdateHandlers({ store }: EcsDeps): Handlers<'ecs'> {
   const update = async (ref: string, ctx: Parameters<OperationHandler>[1], change: (c: ClusterRecord) => ClusterRecord) => {
     const cluster = (await requireCluster(store, ref, ctx)).value;
     const updated = await updateRecord<ClusterRecord>(store, keys.cluster(clusterKeyOf(cluster)), (cur) => {
@@ -28,7 +28,7 @@ export function clusterUpdateHandlers({ store }: EcsDeps): Record<string, Operat
     return { cluster: await renderCluster(store, updated) };
   };
   return {
-    async UpdateCluster(input: UpdateClusterInput, ctx) {
+    async UpdateCluster(input: UpdateClusterInput, ctx): Reply<'ecs', 'UpdateCluster'> {
       // Service Connect needs Cloud Map namespaces, which Berth has none of: no namespace can be found.
       if (input.serviceConnectDefaults !== undefined) {
         throw new AwsError('NamespaceNotFoundException', `The specified namespace wasn't found: serviceConnectDefaults.namespace ${input.serviceConnectDefaults.namespace} (Berth has no Cloud Map namespaces).`);
@@ -41,7 +41,7 @@ export function clusterUpdateHandlers({ store }: EcsDeps): Record<string, Operat
       }));
     },
 
-    async UpdateClusterSettings(input: { cluster: string; settings: KeyValue[] }, ctx) {
+    async UpdateClusterSettings(input: { cluster: string; settings: KeyValue[] }, ctx): Reply<'ecs', 'UpdateClusterSettings'> {
       checkClusterSettings(input.settings);
       return update(input.cluster, ctx, (c) => ({ ...c, settings: mergeSettings(c.settings, input.settings) }));
     },

@@ -1,6 +1,6 @@
 /** CreateCluster, DescribeClusters, ListClusters, DeleteCluster. */
 import type { Store } from '../../store/store.js';
-import type { OperationHandler } from '../api/operation.js';
+import type { ServiceHandlers } from '../api/operation.js';
 import { AwsError } from '../../domain/aws-error.js';
 import { keys } from '../../domain/keys.js';
 import { clusterNameOf, ecsArn } from '../../domain/ecs/arn.js';
@@ -44,7 +44,7 @@ export async function renderCluster(store: Store, c: ClusterRecord, withTags = f
   return out;
 }
 
-export function clusterHandlers({ store }: EcsDeps): Record<string, OperationHandler> {
+export function clusterHandlers({ store }: EcsDeps): ServiceHandlers {
   return {
     async CreateCluster(
       input: {

@@ -7,7 +7,7 @@
  * time they are shown, never kept as counters.
  */
 import type { Store } from '../../store/store.js';
-import type { OperationHandler, RequestContext } from '../api/operation.js';
+import type { RequestContext, ServiceHandlers } from '../api/operation.js';
 import { systemRandom, type Random } from '../../platform/random.js';
 import { keys } from '../../domain/keys.js';
 import { ecsArn, resourceIdOf } from '../../domain/ecs/arn.js';
@@ -134,7 +134,7 @@ export async function renderContainerInstance(store: Store, ci: ContainerInstanc
   return out;
 }
 
-export function containerInstanceHandlers({ store, random }: EcsDeps): Record<string, OperationHandler> {
+export function containerInstanceHandlers({ store, random }: EcsDeps): ServiceHandlers {
   return {
     async RegisterContainerInstance(input: RegisterContainerInstanceInput, ctx) {
       // The Berth extras are in-process only: the wire cannot set them.

@@ -6,10 +6,10 @@
  * task definition; the service scheduler then rolls the tasks back. ABORT is refused.
  */
 import type { Store } from '../../store/store.js';
-import type { OperationHandler, RequestContext } from '../api/operation.js';
+import type { Handlers, Reply, RequestContext } from '../api/operation.js';
 import { AwsError } from '../../domain/aws-error.js';
 import { keys } from '../../domain/keys.js';
-import { newDeploymentId } from '../../domain/ecs/ids.js';
+import { rollbackDeployment } from '../../domain/ecs/deployment.js';
 import { parseEcsArn, resourceIdOf } from '../../domain/ecs/arn.js';
 import type { Deployment, Failure, ServiceRecord, TaskDefinitionRecord } from '../../domain/ecs/records.js';
 import {
@@ -115,7 +115,7 @@ async function serviceOfChild(store: Store, arn: string, kind: 'service-deployme
   return svc ? { svc, id: p.id } : undefined;
 }
 
-export function serviceDeploymentHandlers({ store, random }: EcsDeps): Record<string, OperationHandler> {
+export function serviceDeploymentHandlers({ store, random }: EcsDeps): Handlers<'ecs'> {
   const describe = async (arns: string[], kind: 'service-deployment' | 'service-revision', ctx: RequestContext, render: (svc: ServiceRecord, d: Deployment) => Promise<Record<string, unknown>>) => {
     const field = kind === 'service-deployment' ? 'serviceDeploymentArns' : 'serviceRevisionArns';
     if (arns.length === 0) throw errors.invalid(`${field} cannot be empty.`);
@@ -132,7 +132,7 @@ export function serviceDeploymentHandlers({ store, random }: EcsDeps): Record<st
   };
 
   return {
-    async ListServiceDeployments(input: ListInput, ctx) {
+    async ListServiceDeployments(input: ListInput, ctx): Reply<'ecs', 'ListServiceDeployments'> {
       const cluster = (await requireCluster(store, input.cluster, ctx)).value;
       const name = resourceIdOf(input.service, 'service');
       const svc = name === undefined ? undefined : (await store.get<ServiceRecord>(keys.service(clusterKeyOf(cluster), name)))?.value;
@@ -147,17 +147,17 @@ export function serviceDeploymentHandlers({ store, random }: EcsDeps): Record<st
       return { serviceDeployments: page.items, nextToken: page.nextToken };
     },
 
-    async DescribeServiceDeployments(input: { serviceDeploymentArns: string[] }, ctx) {
+    async DescribeServiceDeployments(input: { serviceDeploymentArns: string[] }, ctx): Reply<'ecs', 'DescribeServiceDeployments'> {
       const { found, failures } = await describe(input.serviceDeploymentArns, 'service-deployment', ctx, async (svc, d) => detail(svc, d));
       return { serviceDeployments: found, failures };
     },
 
-    async DescribeServiceRevisions(input: { serviceRevisionArns: string[] }, ctx) {
+    async DescribeServiceRevisions(input: { serviceRevisionArns: string[] }, ctx): Reply<'ecs', 'DescribeServiceRevisions'> {
       const { found, failures } = await describe(input.serviceRevisionArns, 'service-revision', ctx, (svc, d) => revisionOf(store, svc, d));
       return { serviceRevisions: found, failures };
     },
 
-    async StopServiceDeployment(input: { serviceDeploymentArn: string; stopType?: 'ABORT' | 'ROLLBACK' }, ctx) {
+    async StopServiceDeployment(input: { serviceDeploymentArn: string; stopType?: 'ABORT' | 'ROLLBACK' }, ctx): Reply<'ecs', 'StopServiceDeployment'> {
       const stopType = input.stopType ?? 'ROLLBACK';
       if (stopType !== 'ROLLBACK') {
         throw new AwsError('UnsupportedFeatureException', `stopType ${stopType} is not supported by Berth: use ROLLBACK.`);
@@ -181,22 +181,8 @@ export function serviceDeploymentHandlers({ store, random }: EcsDeps): Record<st
           throw conflict(`the service deployment ${input.serviceDeploymentArn} has no previous service revision to roll back to.`);
         }
         const reason = 'Service deployment rolled back by StopServiceDeployment.';
-        const next: Deployment = {
-          ...d,
-          id: newDeploymentId(random),
-          status: 'PRIMARY',
-          taskDefinition: back,
-          pendingCount: 0,
-          runningCount: 0,
-          failedTasks: 0,
-          createdAt: ctx.now,
-          updatedAt: ctx.now,
-          rolloutState: 'IN_PROGRESS',
-          rolloutStateReason: '',
-          rollbackOf: d.id,
-        };
-        delete next.rollbackReason;
-        next.rolloutStateReason = `ECS deployment ${next.id} in progress.`;
+        // StopServiceDeployment returns to the last completed task definition only: the network configuration stays.
+        const next = rollbackDeployment(random, ctx.now, d, { taskDefinition: back, networkConfiguration: d.networkConfiguration });
         const stopped: Deployment = { ...d, status: 'ACTIVE', rolloutState: 'FAILED', rolloutStateReason: reason, rollbackReason: reason, updatedAt: ctx.now };
         return { ...cur, taskDefinition: back, deployments: [next, ...cur.deployments.map((x) => (x.id === d.id ? stopped : x))] };
       });

@@ -6,11 +6,11 @@
  * INACTIVE once its tasks are gone is the scheduler's job.
  */
 import type { Store } from '../../store/store.js';
-import type { OperationHandler } from '../api/operation.js';
+import type { ServiceHandlers } from '../api/operation.js';
 import { AwsError } from '../../domain/aws-error.js';
 import { keys } from '../../domain/keys.js';
 import { ecsArn, resourceIdOf } from '../../domain/ecs/arn.js';
-import { newDeploymentId } from '../../domain/ecs/ids.js';
+import { newDeployment } from '../../domain/ecs/deployment.js';
 import type { Deployment, DeploymentConfiguration, LoadBalancer, ServiceRecord, Tag } from '../../domain/ecs/records.js';
 import { addTags, clusterKeyOf, errors, listValues, readTags, requireCluster, scopeOf, updateRecord, wantsTags, type EcsDeps } from './ecs-context.js';
 import { resolveActiveTaskDefinition } from './task-definitions.js';
@@ -71,25 +71,6 @@ function deploymentConfigurationOf(given: Partial<DeploymentConfiguration> | und
   };
 }
 
-function newDeployment(random: Random, now: number, taskDefinition: string, desiredCount: number, launchType: string, networkConfiguration?: unknown): Deployment {
-  const id = newDeploymentId(random);
-  return {
-    id,
-    status: 'PRIMARY',
-    taskDefinition,
-    desiredCount,
-    pendingCount: 0,
-    runningCount: 0,
-    failedTasks: 0,
-    createdAt: now,
-    updatedAt: now,
-    launchType,
-    ...(networkConfiguration !== undefined ? { networkConfiguration } : {}),
-    rolloutState: 'IN_PROGRESS',
-    rolloutStateReason: 'ECS deployment ' + id + ' in progress.',
-  };
-}
-
 /** The service as the API shows it. */
 export async function renderService(store: Store, s: ServiceRecord, withTags = false): Promise<Record<string, unknown>> {
   const { clientToken: _t, lastCompletedTaskDefinition: _l, lastCompletedRevision: _r, pastDeployments: _p, deployments, ...rest } = s;
@@ -106,7 +87,7 @@ async function liveServiceCount(store: Store, clusterName: string): Promise<numb
   return (await listValues<ServiceRecord>(store, keys.services(clusterName))).filter((x) => x.status !== 'INACTIVE').length;
 }
 
-export function serviceHandlers({ store, random, quotas = ECS_QUOTAS }: EcsDeps): Record<string, OperationHandler> {
+export function serviceHandlers({ store, random, quotas = ECS_QUOTAS }: EcsDeps): ServiceHandlers {
   return {
     async CreateService(input: CreateServiceInput, ctx) {
       const s = scopeOf(ctx);
@@ -160,7 +141,9 @@ export function serviceHandlers({ store, random, quotas = ECS_QUOTAS }: EcsDeps)
           launchType,
           taskDefinition: td.taskDefinitionArn,
           deploymentConfiguration: deploymentConfigurationOf(input.deploymentConfiguration, undefined, daemon),
-          deployments: [newDeployment(random, s.now, td.taskDefinitionArn, desiredCount, launchType, input.networkConfiguration)],
+          deployments: [
+            newDeployment(random, s.now, { taskDefinition: td.taskDefinitionArn, desiredCount, launchType, networkConfiguration: input.networkConfiguration }),
+          ],
           ...(input.role !== undefined ? { roleArn: input.role } : {}),
           events: [],
           createdAt: s.now,
@@ -223,7 +206,7 @@ export function serviceHandlers({ store, random, quotas = ECS_QUOTAS }: EcsDeps)
         if (changes) {
           const networkConfiguration = input.networkConfiguration ?? svc.networkConfiguration;
           deployments = [
-            newDeployment(random, ctx.now, taskDefinition, desiredCount, svc.launchType, networkConfiguration),
+            newDeployment(random, ctx.now, { taskDefinition, desiredCount, launchType: svc.launchType, networkConfiguration }),
             ...deployments.map((d) => (d.status === 'PRIMARY' ? { ...d, status: 'ACTIVE' as const, updatedAt: ctx.now } : d)),
           ];
         }

@@ -6,7 +6,7 @@
  * ListTagsForResource (whose model does not).
  */
 import type { Store } from '../../store/store.js';
-import type { OperationHandler } from '../api/operation.js';
+import type { Handlers, Reply } from '../api/operation.js';
 import { AwsError } from '../../domain/aws-error.js';
 import { keys } from '../../domain/keys.js';
 import { parseEcsArn } from '../../domain/ecs/arn.js';
@@ -42,23 +42,24 @@ async function requireResource(store: Store, arn: string, missing: 'ResourceNotF
   if (!(await store.get(key))) throw notFound();
 }
 
-export function tagHandlers({ store }: EcsDeps): Record<string, OperationHandler> {
+export function tagHandlers({ store }: EcsDeps): Handlers<'ecs'> {
   return {
-    async TagResource(input: { resourceArn: string; tags: Tag[] }) {
+    async TagResource(input): Reply<'ecs', 'TagResource'> {
       await requireResource(store, input.resourceArn, 'ResourceNotFoundException');
-      for (const t of input.tags) {
+      const tags = input.tags.map((t): Tag => {
         // The model leaves Tag.key optional; a tag without one is refused, never stored as "undefined".
         if (t.key === undefined) throw errors.invalid('Each tag needs a key (tags.N.key).');
         if (t.key.toLowerCase().startsWith('aws:')) throw errors.invalid('Tag keys cannot start with the reserved prefix aws:.');
-      }
+        return { key: t.key, ...(t.value !== undefined ? { value: t.value } : {}) };
+      });
       const existing = await readTags(store, input.resourceArn);
-      const merged = new Set([...existing.map((t) => t.key), ...input.tags.map((t) => t.key)]);
+      const merged = new Set([...existing.map((t) => t.key), ...tags.map((t) => t.key)]);
       if (merged.size > MAX_TAGS) throw new AwsError('LimitExceededException', `A resource can have at most ${MAX_TAGS} tags.`);
-      await addTags(store, input.resourceArn, input.tags);
+      await addTags(store, input.resourceArn, tags);
       return {};
     },
 
-    async UntagResource(input: { resourceArn: string; tagKeys: string[] }) {
+    async UntagResource(input): Reply<'ecs', 'UntagResource'> {
       await requireResource(store, input.resourceArn, 'ResourceNotFoundException');
       await updateRecord<Record<string, string>>(store, keys.tags(input.resourceArn), (cur) => {
         const next = { ...cur };
@@ -68,7 +69,7 @@ export function tagHandlers({ store }: EcsDeps): Record<string, OperationHandler
       return {};
     },
 
-    async ListTagsForResource(input: { resourceArn: string }) {
+    async ListTagsForResource(input): Reply<'ecs', 'ListTagsForResource'> {
       await requireResource(store, input.resourceArn, 'InvalidParameterException');
       return { tags: await readTags(store, input.resourceArn) };
     },

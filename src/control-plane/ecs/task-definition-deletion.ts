@@ -4,7 +4,7 @@
  * it (resolveActiveTaskDefinition refuses every status but ACTIVE). The record stays, so the family's
  * next registration still takes the next revision number, as ECS keeps it.
  */
-import type { OperationHandler } from '../api/operation.js';
+import type { ServiceHandlers } from '../api/operation.js';
 import { keys } from '../../domain/keys.js';
 import { parseEcsArn, parseFamilyRevision } from '../../domain/ecs/arn.js';
 import type { Failure, TaskDefinitionRecord } from '../../domain/ecs/records.js';
@@ -19,7 +19,7 @@ function familyRevisionOf(ref: string): { family: string; revision: number } | u
   return { family: p.family, revision: p.revision };
 }
 
-export function taskDefinitionDeletionHandlers({ store }: EcsDeps): Record<string, OperationHandler> {
+export function taskDefinitionDeletionHandlers({ store }: EcsDeps): ServiceHandlers {
   return {
     async DeleteTaskDefinitions(input: { taskDefinitions: string[] }) {
       if (input.taskDefinitions.length === 0) throw errors.invalid('taskDefinitions cannot be empty.');

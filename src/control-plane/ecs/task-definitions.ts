@@ -4,7 +4,7 @@
  * create-only compare (modRevision 0), so two concurrent registrations never share one.
  */
 import type { Store, StoredRecord } from '../../store/store.js';
-import type { OperationHandler } from '../api/operation.js';
+import type { ServiceHandlers } from '../api/operation.js';
 import { AwsError } from '../../domain/aws-error.js';
 import { keys } from '../../domain/keys.js';
 import { ecsArn, parseEcsArn, parseFamilyRevision } from '../../domain/ecs/arn.js';
@@ -46,7 +46,7 @@ export async function resolveActiveTaskDefinition(store: Store, ref: string): Pr
   return rec.value;
 }
 
-export function taskDefinitionHandlers({ store }: EcsDeps): Record<string, OperationHandler> {
+export function taskDefinitionHandlers({ store }: EcsDeps): ServiceHandlers {
   return {
     // validateTaskDefinition (ECS's rules) runs in front of this, before the field-support table: ecs-handlers.ts.
     async RegisterTaskDefinition(input: RegisterTaskDefinitionInput & { tags?: Tag[] }, ctx) {

@@ -1,5 +1,5 @@
 /** RunTask, StartTask, StopTask, DescribeTasks, ListTasks. Placement itself is in task-launch.ts. */
-import type { OperationHandler } from '../api/operation.js';
+import type { ServiceHandlers } from '../api/operation.js';
 import { keys } from '../../domain/keys.js';
 import { ecsArn, resourceIdOf } from '../../domain/ecs/arn.js';
 import type { ContainerInstanceRecord, Failure, ServiceRecord, TaskRecord } from '../../domain/ecs/records.js';
@@ -12,7 +12,7 @@ import { checkNetworkConfiguration, type NetworkConfiguration } from './network-
 
 export { renderTask } from './task-launch.js';
 
-export function taskHandlers(deps: EcsDeps): Record<string, OperationHandler> {
+export function taskHandlers(deps: EcsDeps): ServiceHandlers {
   const { store } = deps;
   return {
     async RunTask(input: LaunchInput & { count?: number; launchType?: string; networkConfiguration?: NetworkConfiguration }, ctx) {

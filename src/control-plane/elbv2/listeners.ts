@@ -11,7 +11,7 @@ import {
   type ListenerRecord,
   type RuleRecord,
 } from '../../domain/elbv2/listener.js';
-import type { ServiceHandlers } from '../api/operation.js';
+import type { Handlers, Reply } from '../api/operation.js';
 import type { Elbv2Deps } from './deps.js';
 import { syncAttachments } from './attachment.js';
 import { page } from './paging.js';
@@ -46,10 +46,10 @@ async function checkPortFree(deps: Elbv2Deps, port: number, scheme: 'internet-fa
   if (typeof problem === 'string') throw new AwsError('InvalidConfigurationRequest', problem);
 }
 
-export function listenerHandlers(deps: Elbv2Deps): ServiceHandlers {
+export function listenerHandlers(deps: Elbv2Deps): Handlers<'elbv2'> {
   const { store, clock, random } = deps;
   return {
-    async CreateListener(input, ctx) {
+    async CreateListener(input, ctx): Reply<'elbv2', 'CreateListener'> {
       const protocol = checkProtocol(input.Protocol, input.Certificates);
       const port = checkPort(input.Port);
       const actions = normalizeActions(input.DefaultActions);
@@ -100,7 +100,7 @@ export function listenerHandlers(deps: Elbv2Deps): ServiceHandlers {
       return { Listeners: [listenerView(result.listener, result.defaultRule)] };
     },
 
-    async DescribeListeners(input, ctx) {
+    async DescribeListeners(input, ctx): Reply<'elbv2', 'DescribeListeners'> {
       const arns: string[] | undefined = input.ListenerArns?.length ? input.ListenerArns : undefined;
       if (arns && input.LoadBalancerArn) throw new AwsError('ValidationError', 'Specify either a load balancer or listeners, not both');
       if (!arns && !input.LoadBalancerArn) throw new AwsError('ValidationError', 'A load balancer ARN or listener ARNs must be specified');
@@ -112,8 +112,9 @@ export function listenerHandlers(deps: Elbv2Deps): ServiceHandlers {
           return out;
         });
       } else {
-        await transact(store, (tx) => getLoadBalancer(tx, input.LoadBalancerArn, ctx));
-        listeners = await listenersOf(store, input.LoadBalancerArn);
+        const lbArn = input.LoadBalancerArn ?? ''; // present: checked above
+        await transact(store, (tx) => getLoadBalancer(tx, lbArn, ctx));
+        listeners = await listenersOf(store, lbArn);
       }
       listeners.sort((a, b) => a.Port - b.Port);
       const p = page(listeners, input.Marker, input.PageSize);
@@ -123,7 +124,7 @@ export function listenerHandlers(deps: Elbv2Deps): ServiceHandlers {
       return { Listeners: p.items.map((l) => listenerView(l, rules.get(l.defaultRuleArn))), NextMarker: p.NextMarker };
     },
 
-    async ModifyListener(input, ctx) {
+    async ModifyListener(input, ctx): Reply<'elbv2', 'ModifyListener'> {
       const result = await transact(store, async (tx) => {
         const listener = await getListener(tx, input.ListenerArn, ctx);
         const lb = await getLoadBalancer(tx, listener.LoadBalancerArn, ctx);
@@ -153,7 +154,7 @@ export function listenerHandlers(deps: Elbv2Deps): ServiceHandlers {
       return { Listeners: [listenerView(result.listener, result.defaultRule)] };
     },
 
-    async DeleteListener(input, ctx) {
+    async DeleteListener(input, ctx): Reply<'elbv2', 'DeleteListener'> {
       await transact(store, async (tx) => {
         const listener = await getListener(tx, input.ListenerArn, ctx);
         const lb = await getLoadBalancer(tx, listener.LoadBalancerArn, ctx);

@@ -10,7 +10,7 @@ import { defaultNetwork } from '../../domain/ec2/default-network.js';
 import type { SubnetRecord } from '../../domain/ec2/subnet.js';
 import type { Ec2Scope } from '../../domain/ec2/vpc.js';
 import { findSecurityGroup, findSubnet, storeGroup } from '../ec2/network-repository.js';
-import type { ServiceHandlers } from '../api/operation.js';
+import type { Handlers, Reply } from '../api/operation.js';
 import type { Elbv2Deps } from './deps.js';
 import { getLoadBalancer, idOf } from './repository.js';
 import { transact, type Tx } from './transact.js';
@@ -91,10 +91,10 @@ export async function resolveSubnets(tx: Tx, scope: Ec2Scope, input: { Subnets?:
   return { VpcId: subnets[0]!.VpcId, AvailabilityZones: zones.sort((a, b) => a.ZoneName.localeCompare(b.ZoneName)) };
 }
 
-export function loadBalancerNetworkHandlers(deps: Elbv2Deps): ServiceHandlers {
+export function loadBalancerNetworkHandlers(deps: Elbv2Deps): Handlers<'elbv2'> {
   const { store } = deps;
   return {
-    async SetSubnets(input, ctx) {
+    async SetSubnets(input, ctx): Reply<'elbv2', 'SetSubnets'> {
       if (input.EnablePrefixForIpv6SourceNat !== undefined && input.EnablePrefixForIpv6SourceNat !== 'off') {
         throw new AwsError('ValidationError', 'EnablePrefixForIpv6SourceNat applies to network load balancers only');
       }
@@ -113,7 +113,7 @@ export function loadBalancerNetworkHandlers(deps: Elbv2Deps): ServiceHandlers {
       return { AvailabilityZones: lb.AvailabilityZones, IpAddressType: lb.IpAddressType };
     },
 
-    async SetIpAddressType(input, ctx) {
+    async SetIpAddressType(input, ctx): Reply<'elbv2', 'SetIpAddressType'> {
       const lb = await transact(store, async (tx) => {
         const lb = await getLoadBalancer(tx, input.LoadBalancerArn, ctx);
         const next: LoadBalancerRecord = { ...lb, IpAddressType: checkIpAddressType(input.IpAddressType) };

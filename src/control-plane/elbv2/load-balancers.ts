@@ -17,7 +17,7 @@ import {
 } from '../../domain/elbv2/attributes.js';
 import type { TargetGroupRecord } from '../../domain/elbv2/target-group.js';
 import { addTags } from '../../domain/elbv2/tags.js';
-import type { ServiceHandlers } from '../api/operation.js';
+import type { Handlers, Reply } from '../api/operation.js';
 import type { Elbv2Deps } from './deps.js';
 import { page } from './paging.js';
 import { findLoadBalancer, getLoadBalancer, idOf, listenersOf, nameKeys, deleteNameClaim, readNameClaim, rulesOf, type NameClaim } from './repository.js';
@@ -26,10 +26,10 @@ import { checkIpAddressType, resolveSecurityGroups, resolveSubnets } from './loa
 
 const sameSet = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x) => b.includes(x));
 
-export function loadBalancerHandlers(deps: Elbv2Deps): ServiceHandlers {
+export function loadBalancerHandlers(deps: Elbv2Deps): Handlers<'elbv2'> {
   const { store, clock, random } = deps;
   return {
-    async CreateLoadBalancer(input, ctx) {
+    async CreateLoadBalancer(input, ctx): Reply<'elbv2', 'CreateLoadBalancer'> {
       validateLoadBalancerName(input.Name);
       const type = input.Type ?? 'application';
       if (type !== 'application') throw new AwsError('InvalidConfigurationRequest', 'Berth provides application load balancers only');
@@ -81,7 +81,7 @@ export function loadBalancerHandlers(deps: Elbv2Deps): ServiceHandlers {
       return { LoadBalancers: [loadBalancerView(lb, clock.now())] };
     },
 
-    async DescribeLoadBalancers(input, ctx) {
+    async DescribeLoadBalancers(input, ctx): Reply<'elbv2', 'DescribeLoadBalancers'> {
       const arns: string[] | undefined = input.LoadBalancerArns?.length ? input.LoadBalancerArns : undefined;
       const names: string[] | undefined = input.Names?.length ? input.Names : undefined;
       if (arns && names) throw new AwsError('ValidationError', 'Load balancer names and load balancer ARNs cannot be specified at the same time');
@@ -107,7 +107,7 @@ export function loadBalancerHandlers(deps: Elbv2Deps): ServiceHandlers {
       return { LoadBalancers: p.items.map((lb) => loadBalancerView(lb, now)), NextMarker: p.NextMarker };
     },
 
-    async DeleteLoadBalancer(input, ctx) {
+    async DeleteLoadBalancer(input, ctx): Reply<'elbv2', 'DeleteLoadBalancer'> {
       await transact(store, async (tx) => {
         const lb = await findLoadBalancer(tx, input.LoadBalancerArn, ctx);
         if (!lb) return; // AWS: deleting a load balancer that does not exist succeeds.
@@ -136,12 +136,12 @@ export function loadBalancerHandlers(deps: Elbv2Deps): ServiceHandlers {
       return {};
     },
 
-    async DescribeLoadBalancerAttributes(input, ctx) {
+    async DescribeLoadBalancerAttributes(input, ctx): Reply<'elbv2', 'DescribeLoadBalancerAttributes'> {
       const lb = await transact(store, (tx) => getLoadBalancer(tx, input.LoadBalancerArn, ctx));
       return { Attributes: attributeList(loadBalancerAttributeCatalogue, lb.attributes) };
     },
 
-    async ModifyLoadBalancerAttributes(input, ctx) {
+    async ModifyLoadBalancerAttributes(input, ctx): Reply<'elbv2', 'ModifyLoadBalancerAttributes'> {
       const lb = await transact(store, async (tx) => {
         const lb = await getLoadBalancer(tx, input.LoadBalancerArn, ctx);
         const next = { ...lb, attributes: modifyLoadBalancerAttributes(lb.attributes, input.Attributes ?? []) };
@@ -151,7 +151,7 @@ export function loadBalancerHandlers(deps: Elbv2Deps): ServiceHandlers {
       return { Attributes: attributeList(loadBalancerAttributeCatalogue, lb.attributes) };
     },
 
-    async SetSecurityGroups(input, ctx) {
+    async SetSecurityGroups(input, ctx): Reply<'elbv2', 'SetSecurityGroups'> {
       if (input.EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic !== undefined) {
         throw new AwsError('InvalidConfigurationRequest', 'EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic applies to network load balancers only');
       }

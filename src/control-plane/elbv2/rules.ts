@@ -13,7 +13,7 @@ import {
   type RuleRecord,
 } from '../../domain/elbv2/listener.js';
 import type { LoadBalancerRecord } from '../../domain/elbv2/load-balancer.js';
-import type { ServiceHandlers } from '../api/operation.js';
+import type { Handlers, Reply } from '../api/operation.js';
 import type { Elbv2Deps } from './deps.js';
 import { syncAttachments } from './attachment.js';
 import { page } from './paging.js';
@@ -29,10 +29,10 @@ function priorityOf(value: unknown): string {
 // AWS's wording.
 const priorityInUse = (p: string) => new AwsError('PriorityInUse', `Priority '${p}' is currently in use`);
 
-export function ruleHandlers(deps: Elbv2Deps): ServiceHandlers {
+export function ruleHandlers(deps: Elbv2Deps): Handlers<'elbv2'> {
   const { store, clock, random } = deps;
   return {
-    async CreateRule(input, ctx) {
+    async CreateRule(input, ctx): Reply<'elbv2', 'CreateRule'> {
       const priority = priorityOf(input.Priority);
       const conditions = normalizeConditions(input.Conditions);
       const actions = normalizeActions(input.Actions);
@@ -64,25 +64,27 @@ export function ruleHandlers(deps: Elbv2Deps): ServiceHandlers {
       return { Rules: [ruleView(rule)] };
     },
 
-    async DescribeRules(input, ctx) {
+    async DescribeRules(input, ctx): Reply<'elbv2', 'DescribeRules'> {
       const arns: string[] | undefined = input.RuleArns?.length ? input.RuleArns : undefined;
       if (Boolean(arns) === Boolean(input.ListenerArn)) {
         throw new AwsError('ValidationError', 'Specify either a listener ARN or rule ARNs');
       }
+      const listenerArn = input.ListenerArn;
       const rules = await transact(store, async (tx) => {
         if (arns) {
           const out: RuleRecord[] = [];
           for (const arn of arns) out.push(await getRule(tx, arn, ctx));
           return out;
         }
-        const listener = await getListener(tx, input.ListenerArn, ctx);
+        if (listenerArn === undefined) throw new AwsError('ValidationError', 'Specify either a listener ARN or rule ARNs');
+        const listener = await getListener(tx, listenerArn, ctx);
         return (await rulesOf(store, listener.LoadBalancerArn)).filter((r) => r.ListenerArn === listener.ListenerArn).sort(compareRules);
       });
       const p = page(rules, input.Marker, input.PageSize);
       return { Rules: p.items.map(ruleView), NextMarker: p.NextMarker };
     },
 
-    async ModifyRule(input, ctx) {
+    async ModifyRule(input, ctx): Reply<'elbv2', 'ModifyRule'> {
       const rule = await transact(store, async (tx) => {
         const rule = await getRule(tx, input.RuleArn, ctx);
         const lb = await getLoadBalancer(tx, rule.LoadBalancerArn, ctx);
@@ -100,7 +102,7 @@ export function ruleHandlers(deps: Elbv2Deps): ServiceHandlers {
       return { Rules: [ruleView(rule)] };
     },
 
-    async DeleteRule(input, ctx) {
+    async DeleteRule(input, ctx): Reply<'elbv2', 'DeleteRule'> {
       await transact(store, async (tx) => {
         const rule = await getRule(tx, input.RuleArn, ctx);
         if (rule.IsDefault) throw new AwsError('OperationNotPermitted', 'The default rule of a listener cannot be deleted');
@@ -113,10 +115,14 @@ export function ruleHandlers(deps: Elbv2Deps): ServiceHandlers {
       return {};
     },
 
-    async SetRulePriorities(input, ctx) {
-      const pairs: Array<{ RuleArn: string; Priority: number }> = input.RulePriorities ?? [];
+    async SetRulePriorities(input, ctx): Reply<'elbv2', 'SetRulePriorities'> {
+      const pairs = input.RulePriorities ?? [];
       if (pairs.length === 0) throw new AwsError('ValidationError', 'At least one rule priority must be specified');
-      const wanted = pairs.map((p) => ({ RuleArn: p.RuleArn, Priority: priorityOf(p.Priority) }));
+      // The model makes both members of a pair optional; a pair without its rule names nothing to move.
+      const wanted = pairs.map((p) => {
+        if (p.RuleArn === undefined) throw new AwsError('ValidationError', 'A rule ARN must be specified');
+        return { RuleArn: p.RuleArn, Priority: priorityOf(p.Priority) };
+      });
       if (new Set(wanted.map((p) => p.Priority)).size !== wanted.length) {
         throw new AwsError('ValidationError', 'A priority cannot be repeated in the same request');
       }

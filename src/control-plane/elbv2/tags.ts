@@ -3,7 +3,7 @@ import { AwsError } from '../../domain/aws-error.js';
 import { keys } from '../../domain/keys.js';
 import { arnNotFound, inScope, isArnOfKind, parseElbv2Arn, type ArnScope } from '../../domain/elbv2/arn.js';
 import { addTags, tagList } from '../../domain/elbv2/tags.js';
-import type { ServiceHandlers } from '../api/operation.js';
+import type { Handlers, Reply } from '../api/operation.js';
 import type { Elbv2Deps } from './deps.js';
 import { keyOfArn } from './repository.js';
 import { transact, type Tx } from './transact.js';
@@ -20,17 +20,17 @@ async function requireResource(tx: Tx, arn: string, scope: ArnScope): Promise<vo
   throw arnNotFound(kind);
 }
 
-function arnsOf(input: any): string[] {
-  const arns: string[] = input.ResourceArns ?? [];
+function arnsOf(input: { readonly ResourceArns?: readonly string[] }): readonly string[] {
+  const arns = input.ResourceArns ?? [];
   if (arns.length === 0) throw new AwsError('ValidationError', 'At least one resource ARN must be specified');
   if (arns.length > 20) throw new AwsError('ValidationError', 'At most 20 resource ARNs can be specified');
   return arns;
 }
 
-export function tagHandlers(deps: Elbv2Deps): ServiceHandlers {
+export function tagHandlers(deps: Elbv2Deps): Handlers<'elbv2'> {
   const { store } = deps;
   return {
-    async AddTags(input, ctx) {
+    async AddTags(input, ctx): Reply<'elbv2', 'AddTags'> {
       const arns = arnsOf(input);
       await transact(store, async (tx) => {
         for (const arn of arns) {
@@ -42,7 +42,7 @@ export function tagHandlers(deps: Elbv2Deps): ServiceHandlers {
       return {};
     },
 
-    async RemoveTags(input, ctx) {
+    async RemoveTags(input, ctx): Reply<'elbv2', 'RemoveTags'> {
       const arns = arnsOf(input);
       const remove: string[] = input.TagKeys ?? [];
       await transact(store, async (tx) => {
@@ -57,7 +57,7 @@ export function tagHandlers(deps: Elbv2Deps): ServiceHandlers {
       return {};
     },
 
-    async DescribeTags(input, ctx) {
+    async DescribeTags(input, ctx): Reply<'elbv2', 'DescribeTags'> {
       const arns = arnsOf(input);
       const TagDescriptions = await transact(store, async (tx) => {
         const out = [];

@@ -19,16 +19,16 @@ import {
 import { addTags } from '../../domain/elbv2/tags.js';
 import { defaultNetwork } from '../../domain/ec2/default-network.js';
 import { findVpc } from '../ec2/network-repository.js';
-import type { ServiceHandlers } from '../api/operation.js';
+import type { Handlers, Reply } from '../api/operation.js';
 import type { Elbv2Deps } from './deps.js';
 import { page } from './paging.js';
 import { findTargetGroup, getLoadBalancer, getTargetGroup, idOf, nameKeys, deleteNameClaim, readNameClaim, type NameClaim } from './repository.js';
 import { listAll, transact } from './transact.js';
 
-export function targetGroupHandlers(deps: Elbv2Deps): ServiceHandlers {
+export function targetGroupHandlers(deps: Elbv2Deps): Handlers<'elbv2'> {
   const { store, clock, random } = deps;
   return {
-    async CreateTargetGroup(input, ctx) {
+    async CreateTargetGroup(input, ctx): Reply<'elbv2', 'CreateTargetGroup'> {
       validateTargetGroupName(input.Name);
       // Berth's convenience: no VpcId means the region's default VPC.
       const vpcId: string = input.VpcId ?? defaultNetwork(ctx.accountId, ctx.region).VpcId;
@@ -61,7 +61,7 @@ export function targetGroupHandlers(deps: Elbv2Deps): ServiceHandlers {
       return { TargetGroups: [targetGroupView(tg)] };
     },
 
-    async DescribeTargetGroups(input, ctx) {
+    async DescribeTargetGroups(input, ctx): Reply<'elbv2', 'DescribeTargetGroups'> {
       const arns: string[] | undefined = input.TargetGroupArns?.length ? input.TargetGroupArns : undefined;
       const names: string[] | undefined = input.Names?.length ? input.Names : undefined;
       if ([arns, names, input.LoadBalancerArn].filter((x) => x !== undefined).length > 1) {
@@ -81,7 +81,8 @@ export function targetGroupHandlers(deps: Elbv2Deps): ServiceHandlers {
           return out;
         });
       } else {
-        if (input.LoadBalancerArn !== undefined) await transact(store, (tx) => getLoadBalancer(tx, input.LoadBalancerArn, ctx));
+        const lbArn = input.LoadBalancerArn;
+        if (lbArn !== undefined) await transact(store, (tx) => getLoadBalancer(tx, lbArn, ctx));
         tgs = (await listAll<TargetGroupRecord>(store, keys.targetGroups()))
           .map((r) => r.value)
           .filter((tg) => inScope(tg.TargetGroupArn, ctx))
@@ -92,7 +93,7 @@ export function targetGroupHandlers(deps: Elbv2Deps): ServiceHandlers {
       return { TargetGroups: p.items.map(targetGroupView), NextMarker: p.NextMarker };
     },
 
-    async ModifyTargetGroup(input, ctx) {
+    async ModifyTargetGroup(input, ctx): Reply<'elbv2', 'ModifyTargetGroup'> {
       const tg = await transact(store, async (tx) => {
         const tg = await getTargetGroup(tx, input.TargetGroupArn, ctx);
         const next = modifyTargetGroup(tg, input);
@@ -102,7 +103,7 @@ export function targetGroupHandlers(deps: Elbv2Deps): ServiceHandlers {
       return { TargetGroups: [targetGroupView(tg)] };
     },
 
-    async DeleteTargetGroup(input, ctx) {
+    async DeleteTargetGroup(input, ctx): Reply<'elbv2', 'DeleteTargetGroup'> {
       await transact(store, async (tx) => {
         const tg = await findTargetGroup(tx, input.TargetGroupArn, ctx);
         if (!tg) return; // The model lists no NotFound for this operation: deleting twice succeeds.
@@ -118,12 +119,12 @@ export function targetGroupHandlers(deps: Elbv2Deps): ServiceHandlers {
       return {};
     },
 
-    async DescribeTargetGroupAttributes(input, ctx) {
+    async DescribeTargetGroupAttributes(input, ctx): Reply<'elbv2', 'DescribeTargetGroupAttributes'> {
       const tg = await transact(store, (tx) => getTargetGroup(tx, input.TargetGroupArn, ctx));
       return { Attributes: attributeList(targetGroupAttributeCatalogue, tg.attributes) };
     },
 
-    async ModifyTargetGroupAttributes(input, ctx) {
+    async ModifyTargetGroupAttributes(input, ctx): Reply<'elbv2', 'ModifyTargetGroupAttributes'> {
       const tg = await transact(store, async (tx) => {
         const tg = await getTargetGroup(tx, input.TargetGroupArn, ctx);
         const next = { ...tg, attributes: modifyTargetGroupAttributes(tg.attributes, input.Attributes ?? []) };

@@ -12,7 +12,8 @@ import {
   type TargetRecord,
 } from '../../domain/elbv2/target.js';
 import type { TargetGroupRecord } from '../../domain/elbv2/target-group.js';
-import type { ServiceHandlers } from '../api/operation.js';
+import type { Handlers, Reply } from '../api/operation.js';
+import type { TargetDescription } from '../api/wire-types/elbv2.js';
 import type { Elbv2Deps } from './deps.js';
 import { getTargetGroup, idOf } from './repository.js';
 import { listAll, transact } from './transact.js';
@@ -26,23 +27,23 @@ interface Wanted {
 }
 
 /** Port defaults to the group's port; without one, AWS silently leaves dynamic-port targets alone. */
-function wanted(tg: TargetGroupRecord, targets: readonly any[] | undefined): Wanted[] {
+function wanted(tg: TargetGroupRecord, targets: readonly TargetDescription[] | undefined): Wanted[] {
   if (!targets || targets.length === 0) throw new AwsError('ValidationError', 'At least one target must be specified');
   const seen = new Map<string, Wanted>();
   for (const t of targets) {
     if (typeof t.Id !== 'string' || t.Id === '') throw new AwsError('ValidationError', 'Target Id must be specified');
     const port = t.Port ?? tg.Port;
-    if (!Number.isInteger(port) || port < 1 || port > 65535) throw new AwsError('ValidationError', 'Target port must be between 1 and 65535');
+    if (port === undefined || !Number.isInteger(port) || port < 1 || port > 65535) throw new AwsError('ValidationError', 'Target port must be between 1 and 65535');
     if (tg.TargetType === 'ip' && !isIP(t.Id)) throw new AwsError('InvalidTarget', `The IP address '${t.Id}' is not a valid target`);
     seen.set(`${t.Id}:${port}`, { Id: t.Id, Port: port, ...(t.AvailabilityZone ? { AvailabilityZone: t.AvailabilityZone } : {}) });
   }
   return [...seen.values()];
 }
 
-export function targetHandlers(deps: Elbv2Deps): ServiceHandlers {
+export function targetHandlers(deps: Elbv2Deps): Handlers<'elbv2'> {
   const { store, clock } = deps;
   return {
-    async RegisterTargets(input) {
+    async RegisterTargets(input): Reply<'elbv2', 'RegisterTargets'> {
       await transact(store, async (tx) => {
         const tg = await getTargetGroup(tx, input.TargetGroupArn);
         const tgId = idOf.targetGroup(tg.TargetGroupArn);
@@ -70,7 +71,7 @@ export function targetHandlers(deps: Elbv2Deps): ServiceHandlers {
       return {};
     },
 
-    async DeregisterTargets(input) {
+    async DeregisterTargets(input): Reply<'elbv2', 'DeregisterTargets'> {
       await transact(store, async (tx) => {
         const tg = await getTargetGroup(tx, input.TargetGroupArn);
         const tgId = idOf.targetGroup(tg.TargetGroupArn);
@@ -90,13 +91,13 @@ export function targetHandlers(deps: Elbv2Deps): ServiceHandlers {
       return {};
     },
 
-    async DescribeTargetHealth(input, ctx) {
+    async DescribeTargetHealth(input, ctx): Reply<'elbv2', 'DescribeTargetHealth'> {
       const tg = await transact(store, (tx) => getTargetGroup(tx, input.TargetGroupArn, ctx));
       const tgId = idOf.targetGroup(tg.TargetGroupArn);
       const now = clock.now();
       const records = (await listAll<TargetRecord>(store, keys.targetsOf(tgId))).map((r) => r.value);
       const live = records.filter((r) => !registrationExpired(r, now));
-      const asked: any[] | undefined = input.Targets?.length ? input.Targets : undefined;
+      const asked = input.Targets?.length ? input.Targets : undefined;
       if (!asked) return { TargetHealthDescriptions: live.map((r) => describeTarget(r, tg, now)) };
       const out = [];
       for (const t of asked) {

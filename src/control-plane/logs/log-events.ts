@@ -9,7 +9,7 @@ import { matchesFilterPattern, parseFilterPattern } from '../../domain/logs/filt
 import { acceptBatch, type InputLogEvent } from '../../domain/logs/log-events.js';
 import type { LogChunkRecord, LogStreamRecord } from '../../domain/logs/log-records.js';
 import type { Store } from '../../store/store.js';
-import type { RequestContext } from '../api/operation.js';
+import type { Handlers, Reply, RequestContext } from '../api/operation.js';
 import { groupOf } from './log-group-ref.js';
 import { dropExpiredChunks, eventsOf, requireGroup, streamNotFound, streamsOf, type LocatedEvent } from './log-store.js';
 
@@ -46,12 +46,12 @@ const inRange = (e: LocatedEvent, start: number | undefined, end: number | undef
 
 const eventId = (e: LocatedEvent) => `${String(e.t).padStart(15, '0')}${String(e.chunk).padStart(12, '0')}${String(e.index).padStart(6, '0')}`;
 
-export function logEventHandlers({ store }: { store: Store }) {
+export function logEventHandlers({ store }: { store: Store }): Handlers<'logs'> {
   return {
     async PutLogEvents(
       input: { logGroupName: string; logStreamName: string; logEvents: InputLogEvent[]; sequenceToken?: string; entity?: unknown },
       ctx: RequestContext,
-    ) {
+    ): Reply<'logs', 'PutLogEvents'> {
       if (input.entity !== undefined) throw invalid('entity: Berth keeps no entity metadata for log events.');
       const { value: group } = await requireGroup(store, ctx.region, input.logGroupName);
       const { events, rejected } = acceptBatch(input.logEvents, ctx.now, group.retentionInDays);
@@ -89,7 +89,7 @@ export function logEventHandlers({ store }: { store: Store }) {
       return Object.keys(rejected).length > 0 ? { rejectedLogEventsInfo: rejected } : {};
     },
 
-    async GetLogEvents(input: GetLogEventsInput, ctx: RequestContext) {
+    async GetLogEvents(input: GetLogEventsInput, ctx: RequestContext): Reply<'logs', 'GetLogEvents'> {
       if (input.unmask === true) throw invalid('unmask: Berth has no data protection policies, so nothing is masked.');
       const name = groupOf(input);
       const { value: group } = await requireGroup(store, ctx.region, name);
@@ -121,7 +121,7 @@ export function logEventHandlers({ store }: { store: Store }) {
       };
     },
 
-    async FilterLogEvents(input: FilterLogEventsInput, ctx: RequestContext) {
+    async FilterLogEvents(input: FilterLogEventsInput, ctx: RequestContext): Reply<'logs', 'FilterLogEvents'> {
       if (input.unmask === true) throw invalid('unmask: Berth has no data protection policies, so nothing is masked.');
       if (input.logStreamNames !== undefined && input.logStreamNamePrefix !== undefined) {
         throw invalid('logStreamNames and logStreamNamePrefix are mutually exclusive parameters.');

@@ -5,7 +5,7 @@ import { checkRetention } from '../../domain/logs/log-events.js';
 import { isLogGroupName, logGroupArn, type LogGroupRecord, type LogChunkRecord } from '../../domain/logs/log-records.js';
 import type { Store } from '../../store/store.js';
 import { updateRecord } from '../../store/record-update.js';
-import type { RequestContext } from '../api/operation.js';
+import type { Handlers, Reply, RequestContext } from '../api/operation.js';
 import { pageByKey } from '../ssm/page-token.js';
 import { putTags } from '../ssm/tag-record.js';
 import { deleteGroupTree, groupNotFound, requireGroup } from './log-store.js';
@@ -38,7 +38,7 @@ export function checkGroupName(name: string): void {
   }
 }
 
-export function logGroupHandlers({ store }: { store: Store }) {
+export function logGroupHandlers({ store }: { store: Store }): Handlers<'logs'> {
   const render = async (ctx: RequestContext, g: LogGroupRecord) => {
     const chunks = (await store.list<LogChunkRecord>(keys.logChunksOf(ctx.region, g.name))).records;
     const storedBytes = chunks.reduce((n, c) => n + c.value.events.reduce((m, e) => m + Buffer.byteLength(e.m, 'utf8'), 0), 0);
@@ -66,7 +66,7 @@ export function logGroupHandlers({ store }: { store: Store }) {
   };
 
   return {
-    async CreateLogGroup(input: CreateLogGroupInput, ctx: RequestContext) {
+    async CreateLogGroup(input: CreateLogGroupInput, ctx: RequestContext): Reply<'logs', 'CreateLogGroup'> {
       checkGroupName(input.logGroupName);
       if (input.kmsKeyId !== undefined) throw invalid('kmsKeyId: Berth has no KMS; log groups are stored in its data dir.');
       if (input.logGroupClass !== undefined && input.logGroupClass !== 'STANDARD') {
@@ -82,7 +82,7 @@ export function logGroupHandlers({ store }: { store: Store }) {
       return {};
     },
 
-    async DeleteLogGroup(input: { logGroupName: string }, ctx: RequestContext) {
+    async DeleteLogGroup(input: { logGroupName: string }, ctx: RequestContext): Reply<'logs', 'DeleteLogGroup'> {
       const { value } = await requireGroup(store, ctx.region, input.logGroupName);
       if (value.deletionProtectionEnabled) {
         throw new AwsError('ValidationException', `Log group ${input.logGroupName} has deletion protection enabled; turn it off before deleting it.`);
@@ -92,7 +92,7 @@ export function logGroupHandlers({ store }: { store: Store }) {
       return {};
     },
 
-    async DescribeLogGroups(input: DescribeLogGroupsInput, ctx: RequestContext) {
+    async DescribeLogGroups(input: DescribeLogGroupsInput, ctx: RequestContext): Reply<'logs', 'DescribeLogGroups'> {
       if (input.accountIdentifiers !== undefined || input.includeLinkedAccounts === true) {
         throw invalid('accountIdentifiers/includeLinkedAccounts: Berth has one account and no linked ones.');
       }
@@ -115,12 +115,12 @@ export function logGroupHandlers({ store }: { store: Store }) {
       };
     },
 
-    async PutRetentionPolicy(input: { logGroupName: string; retentionInDays: number }, ctx: RequestContext) {
+    async PutRetentionPolicy(input: { logGroupName: string; retentionInDays: number }, ctx: RequestContext): Reply<'logs', 'PutRetentionPolicy'> {
       checkRetention(input.retentionInDays);
       return setRetention(ctx, input.logGroupName, input.retentionInDays);
     },
 
-    async DeleteRetentionPolicy(input: { logGroupName: string }, ctx: RequestContext) {
+    async DeleteRetentionPolicy(input: { logGroupName: string }, ctx: RequestContext): Reply<'logs', 'DeleteRetentionPolicy'> {
       return setRetention(ctx, input.logGroupName, undefined);
     },
   };

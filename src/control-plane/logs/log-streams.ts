@@ -3,7 +3,7 @@ import { AwsError } from '../../domain/aws-error.js';
 import { keys } from '../../domain/keys.js';
 import { isLogStreamName, logStreamArn, type LogStreamRecord } from '../../domain/logs/log-records.js';
 import type { Store } from '../../store/store.js';
-import type { RequestContext } from '../api/operation.js';
+import type { Handlers, Reply, RequestContext } from '../api/operation.js';
 import { pageByKey } from '../ssm/page-token.js';
 import { requireGroup, streamNotFound, streamsOf } from './log-store.js';
 import { groupOf } from './log-group-ref.js';
@@ -20,9 +20,9 @@ interface DescribeLogStreamsInput {
   limit?: number;
 }
 
-export function logStreamHandlers({ store }: { store: Store }) {
+export function logStreamHandlers({ store }: { store: Store }): Handlers<'logs'> {
   return {
-    async CreateLogStream(input: { logGroupName: string; logStreamName: string }, ctx: RequestContext) {
+    async CreateLogStream(input: { logGroupName: string; logStreamName: string }, ctx: RequestContext): Reply<'logs', 'CreateLogStream'> {
       if (!isLogStreamName(input.logStreamName)) {
         throw invalid(`1 validation error detected: Value '${input.logStreamName}' at 'logStreamName' failed to satisfy constraint: Member must satisfy regular expression pattern: [^:*]*`);
       }
@@ -34,7 +34,7 @@ export function logStreamHandlers({ store }: { store: Store }) {
       return {};
     },
 
-    async DeleteLogStream(input: { logGroupName: string; logStreamName: string }, ctx: RequestContext) {
+    async DeleteLogStream(input: { logGroupName: string; logStreamName: string }, ctx: RequestContext): Reply<'logs', 'DeleteLogStream'> {
       await requireGroup(store, ctx.region, input.logGroupName);
       const key = keys.logStream(ctx.region, input.logGroupName, input.logStreamName);
       if (!(await store.get(key))) throw streamNotFound();
@@ -44,7 +44,7 @@ export function logStreamHandlers({ store }: { store: Store }) {
       return {};
     },
 
-    async DescribeLogStreams(input: DescribeLogStreamsInput, ctx: RequestContext) {
+    async DescribeLogStreams(input: DescribeLogStreamsInput, ctx: RequestContext): Reply<'logs', 'DescribeLogStreams'> {
       const group = groupOf(input);
       if (input.orderBy === 'LastEventTime' && input.logStreamNamePrefix !== undefined) {
         throw invalid('Cannot order by LastEventTime with a logStreamNamePrefix.');

@@ -24,7 +24,7 @@ import type { Random } from '../../platform/random.js';
 import type { SealedBox } from '../../platform/sealed-box.js';
 import type { Store, StoredRecord } from '../../store/store.js';
 import { updateRecord } from '../../store/record-update.js';
-import type { RequestContext } from '../api/operation.js';
+import type { Handlers, Reply, RequestContext } from '../api/operation.js';
 import { pageByKey } from '../ssm/page-token.js';
 import { putTags, tagsOf } from '../ssm/tag-record.js';
 
@@ -51,7 +51,7 @@ interface CreateSecretInput {
 const notFound = () => new AwsError('ResourceNotFoundException', "Secrets Manager can't find the specified secret.");
 const SUFFIX = /-[a-zA-Z0-9]{6}$/;
 
-export function secretHandlers(deps: SecretsManagerDeps) {
+export function secretHandlers(deps: SecretsManagerDeps): Handlers<'secretsmanager'> {
   const { store, random, sealedBox } = deps;
 
   const suffix = () => {
@@ -139,7 +139,7 @@ export function secretHandlers(deps: SecretsManagerDeps) {
   };
 
   return {
-    async CreateSecret(input: CreateSecretInput, ctx: RequestContext) {
+    async CreateSecret(input: CreateSecretInput, ctx: RequestContext): Reply<'secretsmanager', 'CreateSecret'> {
       checkSecretName(input.Name);
       checkKmsKey(input.KmsKeyId);
       if (input.AddReplicaRegions !== undefined || input.ForceOverwriteReplicaSecret !== undefined) {
@@ -184,7 +184,7 @@ export function secretHandlers(deps: SecretsManagerDeps) {
       return { ARN: arn, Name: input.Name, ...(versionId ? { VersionId: versionId } : {}) };
     },
 
-    async GetSecretValue(input: { SecretId: string; VersionId?: string; VersionStage?: string }, ctx: RequestContext) {
+    async GetSecretValue(input: { SecretId: string; VersionId?: string; VersionStage?: string }, ctx: RequestContext): Reply<'secretsmanager', 'GetSecretValue'> {
       const { value: secret } = await require(ctx, input.SecretId);
       checkNotScheduled(secret, 'GetSecretValue');
       const v = selectSecretVersion(secret, input.VersionId, input.VersionStage);
@@ -202,7 +202,7 @@ export function secretHandlers(deps: SecretsManagerDeps) {
     async PutSecretValue(
       input: { SecretId: string; ClientRequestToken?: string; SecretBinary?: Uint8Array; SecretString?: string; VersionStages?: string[]; RotationToken?: string },
       ctx: RequestContext,
-    ) {
+    ): Reply<'secretsmanager', 'PutSecretValue'> {
       if (input.RotationToken !== undefined) {
         throw new AwsError('InvalidParameterException', 'RotationToken: Berth runs no rotation functions.');
       }
@@ -216,7 +216,7 @@ export function secretHandlers(deps: SecretsManagerDeps) {
     async UpdateSecret(
       input: { SecretId: string; ClientRequestToken?: string; Description?: string; KmsKeyId?: string; SecretBinary?: Uint8Array; SecretString?: string },
       ctx: RequestContext,
-    ) {
+    ): Reply<'secretsmanager', 'UpdateSecret'> {
       checkKmsKey(input.KmsKeyId);
       const value = valueOf(input);
       const rec = await require(ctx, input.SecretId);
@@ -234,14 +234,14 @@ export function secretHandlers(deps: SecretsManagerDeps) {
       return { ARN: rec.value.arn, Name: rec.value.name };
     },
 
-    async DescribeSecret(input: { SecretId: string }, ctx: RequestContext) {
+    async DescribeSecret(input: { SecretId: string }, ctx: RequestContext): Reply<'secretsmanager', 'DescribeSecret'> {
       return describe((await require(ctx, input.SecretId)).value);
     },
 
     async ListSecrets(
       input: { IncludePlannedDeletion?: boolean; MaxResults?: number; NextToken?: string; Filters?: SecretFilter[]; SortOrder?: 'asc' | 'desc'; SortBy?: string },
       ctx: RequestContext,
-    ) {
+    ): Reply<'secretsmanager', 'ListSecrets'> {
       if (input.SortBy !== undefined && input.SortBy !== 'created-date') {
         throw new AwsError('InvalidParameterException', `SortBy: Berth sorts secrets by created-date only, not ${input.SortBy}.`);
       }
@@ -273,7 +273,7 @@ export function secretHandlers(deps: SecretsManagerDeps) {
       };
     },
 
-    async DeleteSecret(input: { SecretId: string; RecoveryWindowInDays?: number; ForceDeleteWithoutRecovery?: boolean }, ctx: RequestContext) {
+    async DeleteSecret(input: { SecretId: string; RecoveryWindowInDays?: number; ForceDeleteWithoutRecovery?: boolean }, ctx: RequestContext): Reply<'secretsmanager', 'DeleteSecret'> {
       const rec = await require(ctx, input.SecretId);
       const when = deletionDate(input, ctx.now);
       if (input.ForceDeleteWithoutRecovery) {
@@ -288,7 +288,7 @@ export function secretHandlers(deps: SecretsManagerDeps) {
       return { ARN: rec.value.arn, Name: rec.value.name, DeletionDate: rec.value.deletedDate ?? when };
     },
 
-    async RestoreSecret(input: { SecretId: string }, ctx: RequestContext) {
+    async RestoreSecret(input: { SecretId: string }, ctx: RequestContext): Reply<'secretsmanager', 'RestoreSecret'> {
       const rec = await require(ctx, input.SecretId);
       await updateRecord<SecretRecord>(store, keys.secret(ctx.region, rec.value.name), (cur) => {
         if (!cur || cur.arn !== rec.value.arn) throw notFound();
@@ -298,13 +298,13 @@ export function secretHandlers(deps: SecretsManagerDeps) {
       return { ARN: rec.value.arn, Name: rec.value.name };
     },
 
-    async TagResource(input: { SecretId: string; Tags: Tag[] }, ctx: RequestContext) {
+    async TagResource(input: { SecretId: string; Tags: Tag[] }, ctx: RequestContext): Reply<'secretsmanager', 'TagResource'> {
       const rec = await require(ctx, input.SecretId);
       await putTags(store, rec.value.arn, input.Tags.map((t) => ({ Key: t.Key ?? '', Value: t.Value ?? '' })));
       return {};
     },
 
-    async UntagResource(input: { SecretId: string; TagKeys: string[] }, ctx: RequestContext) {
+    async UntagResource(input: { SecretId: string; TagKeys: string[] }, ctx: RequestContext): Reply<'secretsmanager', 'UntagResource'> {
       const rec = await require(ctx, input.SecretId);
       await updateRecord<Record<string, string>>(store, keys.tags(rec.value.arn), (cur) => {
         const next = { ...cur };

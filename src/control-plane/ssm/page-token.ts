@@ -2,7 +2,7 @@
  * Paging for the services whose tokens name a position by key (SSM, Secrets Manager): the token is
  * the base64 of the last key returned, so writes between pages neither repeat nor skip what stays.
  */
-import { AwsError } from '../../domain/aws-error.js';
+import type { AwsError } from '../../domain/aws-error.js';
 
 export interface KeyedPage<T> {
   readonly items: T[];

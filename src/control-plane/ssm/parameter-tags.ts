@@ -3,7 +3,7 @@ import { AwsError } from '../../domain/aws-error.js';
 import { keys } from '../../domain/keys.js';
 import { parseParameterRef } from '../../domain/ssm/parameter-name.js';
 import { updateRecord } from '../../store/record-update.js';
-import type { RequestContext } from '../api/operation.js';
+import type { Handlers, Reply, RequestContext } from '../api/operation.js';
 import { putTags, tagsOf } from './tag-record.js';
 import { readParameter, type SsmDeps } from './ssm-context.js';
 
@@ -14,7 +14,7 @@ interface TagTarget {
   ResourceId: string;
 }
 
-export function parameterTagHandlers({ store }: SsmDeps) {
+export function parameterTagHandlers({ store }: SsmDeps): Handlers<'ssm'> {
   const arnOf = async (input: TagTarget, ctx: RequestContext): Promise<string> => {
     if (input.ResourceType !== 'Parameter') {
       throw new AwsError('InvalidResourceType', `ResourceType: Berth holds only Parameter resources, not ${input.ResourceType}.`);
@@ -26,7 +26,7 @@ export function parameterTagHandlers({ store }: SsmDeps) {
   };
 
   return {
-    async AddTagsToResource(input: TagTarget & { Tags: { Key: string; Value: string }[] }, ctx: RequestContext) {
+    async AddTagsToResource(input: TagTarget & { Tags: { Key: string; Value: string }[] }, ctx: RequestContext): Reply<'ssm', 'AddTagsToResource'> {
       const arn = await arnOf(input, ctx);
       const merged = { ...(await tagsOf(store, arn)) };
       for (const t of input.Tags) merged[t.Key] = t.Value;
@@ -36,7 +36,7 @@ export function parameterTagHandlers({ store }: SsmDeps) {
       await putTags(store, arn, input.Tags);
       return {};
     },
-    async RemoveTagsFromResource(input: TagTarget & { TagKeys: string[] }, ctx: RequestContext) {
+    async RemoveTagsFromResource(input: TagTarget & { TagKeys: string[] }, ctx: RequestContext): Reply<'ssm', 'RemoveTagsFromResource'> {
       const arn = await arnOf(input, ctx);
       await updateRecord<Record<string, string>>(store, keys.tags(arn), (cur) => {
         const next = { ...cur };
@@ -45,7 +45,7 @@ export function parameterTagHandlers({ store }: SsmDeps) {
       });
       return {};
     },
-    async ListTagsForResource(input: TagTarget, ctx: RequestContext) {
+    async ListTagsForResource(input: TagTarget, ctx: RequestContext): Reply<'ssm', 'ListTagsForResource'> {
       const arn = await arnOf(input, ctx);
       return { TagList: Object.entries(await tagsOf(store, arn)).map(([Key, Value]) => ({ Key, Value })) };
     },

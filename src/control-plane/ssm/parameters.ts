@@ -28,7 +28,7 @@ import {
   matchesParameterFilters,
   type ParameterStringFilter,
 } from '../../domain/ssm/parameter-filter.js';
-import type { RequestContext } from '../api/operation.js';
+import type { Handlers, Reply, RequestContext } from '../api/operation.js';
 import { updateRecord } from '../../store/record-update.js';
 import { pageByKey } from './page-token.js';
 import { putTags, tagsOf } from './tag-record.js';
@@ -37,7 +37,7 @@ import { allParameters, callerArn, readParameter, type SsmDeps } from './ssm-con
 const notFound = (name: string) => new AwsError('ParameterNotFound', `Parameter ${name} not found.`);
 const invalidToken = () => new AwsError('InvalidNextToken', 'The specified token is not valid.');
 
-export function parameterHandlers(deps: SsmDeps) {
+export function parameterHandlers(deps: SsmDeps): Handlers<'ssm'> {
   const { store, sealedBox } = deps;
 
   const open = (rec: ParameterRecord, v: ParameterVersionRecord, decrypt: boolean): string =>
@@ -88,7 +88,7 @@ export function parameterHandlers(deps: SsmDeps) {
   };
 
   return {
-    async PutParameter(input: PutParameterInput, ctx: RequestContext) {
+    async PutParameter(input: PutParameterInput, ctx: RequestContext): Reply<'ssm', 'PutParameter'> {
       checkParameterName(ctx, input.Name);
       const arn = parameterArn(ctx, input.Name);
       const key = keys.ssmParameter(ctx.region, input.Name);
@@ -103,7 +103,7 @@ export function parameterHandlers(deps: SsmDeps) {
       return { Version: v.version, Tier: v.tier };
     },
 
-    async GetParameter(input: { Name: string; WithDecryption?: boolean }, ctx: RequestContext) {
+    async GetParameter(input: { Name: string; WithDecryption?: boolean }, ctx: RequestContext): Reply<'ssm', 'GetParameter'> {
       const r = await resolve(ctx, input.Name, input.WithDecryption === true);
       if (r.missing === 'parameter') throw notFound(input.Name);
       if (r.missing === 'version') {
@@ -112,7 +112,7 @@ export function parameterHandlers(deps: SsmDeps) {
       return { Parameter: r.parameter };
     },
 
-    async GetParameters(input: { Names: string[]; WithDecryption?: boolean }, ctx: RequestContext) {
+    async GetParameters(input: { Names: string[]; WithDecryption?: boolean }, ctx: RequestContext): Reply<'ssm', 'GetParameters'> {
       const Parameters = [];
       const InvalidParameters: string[] = [];
       for (const name of new Set(input.Names)) {
@@ -126,7 +126,7 @@ export function parameterHandlers(deps: SsmDeps) {
     async GetParametersByPath(
       input: { Path: string; Recursive?: boolean; ParameterFilters?: ParameterStringFilter[]; WithDecryption?: boolean; MaxResults?: number; NextToken?: string },
       ctx: RequestContext,
-    ) {
+    ): Reply<'ssm', 'GetParametersByPath'> {
       if (!input.Path.startsWith('/')) {
         throw new AwsError('ValidationException', `The parameter doesn't meet the parameter name requirements. The parameter name must begin with a forward slash "/". (Path ${JSON.stringify(input.Path)})`);
       }
@@ -148,7 +148,7 @@ export function parameterHandlers(deps: SsmDeps) {
     async DescribeParameters(
       input: { Filters?: { Key: string; Values: string[] }[]; ParameterFilters?: ParameterStringFilter[]; MaxResults?: number; NextToken?: string; Shared?: boolean },
       ctx: RequestContext,
-    ) {
+    ): Reply<'ssm', 'DescribeParameters'> {
       if (input.Shared === true) {
         throw new AwsError('ValidationException', 'Shared: Berth has one account, so no parameter is shared with it.');
       }
@@ -169,7 +169,7 @@ export function parameterHandlers(deps: SsmDeps) {
       return { Parameters: page.items.map(metadata), ...(page.nextToken ? { NextToken: page.nextToken } : {}) };
     },
 
-    async GetParameterHistory(input: { Name: string; WithDecryption?: boolean; MaxResults?: number; NextToken?: string }, ctx: RequestContext) {
+    async GetParameterHistory(input: { Name: string; WithDecryption?: boolean; MaxResults?: number; NextToken?: string }, ctx: RequestContext): Reply<'ssm', 'GetParameterHistory'> {
       const rec = await find(ctx.region, parseParameterRef(ctx, input.Name));
       if (!rec) throw notFound(input.Name);
       const byVersion = (v: ParameterVersionRecord) => String(v.version).padStart(6, '0');
@@ -194,12 +194,12 @@ export function parameterHandlers(deps: SsmDeps) {
       };
     },
 
-    async DeleteParameter(input: { Name: string }, ctx: RequestContext) {
+    async DeleteParameter(input: { Name: string }, ctx: RequestContext): Reply<'ssm', 'DeleteParameter'> {
       if (!(await deleteOne(ctx, input.Name))) throw notFound(input.Name);
       return {};
     },
 
-    async DeleteParameters(input: { Names: string[] }, ctx: RequestContext) {
+    async DeleteParameters(input: { Names: string[] }, ctx: RequestContext): Reply<'ssm', 'DeleteParameters'> {
       const DeletedParameters: string[] = [];
       const InvalidParameters: string[] = [];
       for (const name of new Set(input.Names)) ((await deleteOne(ctx, name)) ? DeletedParameters : InvalidParameters).push(name);

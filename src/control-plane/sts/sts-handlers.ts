@@ -5,7 +5,7 @@
  * caller is the account's root.
  */
 import { guardFieldSupport } from '../api/field-support-guard.js';
-import type { RequestContext, ServiceHandlers } from '../api/operation.js';
+import type { Handlers, Reply, RequestContext, ServiceHandlers } from '../api/operation.js';
 
 export interface CallerIdentity {
   readonly UserId: string;
@@ -19,7 +19,10 @@ export function callerIdentity(ctx: Pick<RequestContext, 'accountId' | 'accessKe
 }
 
 export function createStsHandlers(): ServiceHandlers {
-  return guardFieldSupport('sts', {
-    GetCallerIdentity: async (_input: unknown, ctx: RequestContext) => callerIdentity(ctx),
-  });
+  const handlers: Handlers<'sts'> = {
+    async GetCallerIdentity(_input, ctx): Reply<'sts', 'GetCallerIdentity'> {
+      return callerIdentity(ctx);
+    },
+  };
+  return guardFieldSupport('sts', handlers);
 }

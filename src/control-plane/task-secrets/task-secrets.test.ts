@@ -5,7 +5,7 @@ import { MemoryStore } from '../../store/memory-store.js';
 import { seededRandom } from '../../platform/random.js';
 import { sealedBoxFromKey } from '../../platform/sealed-box.js';
 import type { RequestContext } from '../api/operation.js';
-import type { AssignedContainer } from '../agent-api/agent-protocol.js';
+import type { AssignedContainer } from '../../protocols/agent/index.js';
 import { createSsmHandlers } from '../ssm/ssm-handlers.js';
 import { createSecretsManagerHandlers } from '../secrets-manager/secrets-manager-handlers.js';
 import { handlerSecretSources } from './handler-secret-sources.js';

@@ -3,7 +3,7 @@
  * secret environment, its registry auth and its log driver's secretOptions. The first reference that
  * cannot be pulled decides the answer: ECS's stoppedReason, and the task stops before any container starts.
  */
-import type { AssignedContainer, ContainerSecrets, TaskSecretsResponse } from '../agent-api/agent-protocol.js';
+import type { AssignedContainer, ContainerSecrets, TaskSecretsResponse } from '../../protocols/agent/index.js';
 import type { RequestContext } from '../api/operation.js';
 import { resolveRegistryAuth, resolveSecrets, type SecretSources } from './secret-resolver.js';
 

@@ -1,29 +1,16 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { cidrContains, securityGroupsAllow } from './security-group.js';
+import { normalizeProtocol, samePermissionKey } from './security-group.js';
 import { defaultNetwork } from './default-network.js';
 
-describe('security groups', () => {
-  const web = { IpPermissions: [{ IpProtocol: 'tcp', FromPort: 80, ToPort: 80, IpRanges: [{ CidrIp: '127.0.0.0/8' }] }] };
-  const all = { IpPermissions: [{ IpProtocol: '-1', IpRanges: [{ CidrIp: '0.0.0.0/0' }] }] };
-  test('no groups allows everything', () => assert.ok(securityGroupsAllow([], 80, '10.1.2.3')));
-  test('port and source must both match', () => {
-    assert.ok(securityGroupsAllow([web], 80, '127.0.0.1'));
-    assert.ok(securityGroupsAllow([web], 80, '::ffff:127.0.0.5'));
-    assert.ok(!securityGroupsAllow([web], 81, '127.0.0.1'));
-    assert.ok(!securityGroupsAllow([web], 80, '10.0.0.1'));
-    assert.ok(!securityGroupsAllow([{ IpPermissions: [] }], 80, '127.0.0.1'));
+describe('security group rules', () => {
+  test('protocols by number or name', () => {
+    assert.deepEqual(['6', '17', '1', 'ALL', 'TCP', '-1'].map(normalizeProtocol), ['tcp', 'udp', 'icmp', '-1', 'tcp', '-1']);
   });
-  test('any group may allow; -1 means all ports', () => {
-    assert.ok(securityGroupsAllow([web, all], 8080, '192.168.1.1'));
-    assert.ok(!securityGroupsAllow([{ IpPermissions: [{ IpProtocol: 'udp', FromPort: 80, ToPort: 80, IpRanges: [{ CidrIp: '0.0.0.0/0' }] }] }], 80, '1.2.3.4'));
-  });
-  test('CIDR arithmetic', () => {
-    assert.ok(cidrContains('10.0.0.0/8', '10.255.0.1'));
-    assert.ok(!cidrContains('10.0.0.0/8', '11.0.0.1'));
-    assert.ok(cidrContains('192.168.1.7/32', '192.168.1.7'));
-    assert.ok(cidrContains('0.0.0.0/0', '8.8.8.8'));
-    assert.ok(!cidrContains('192.168.1.0/24', '::1'));
+  test('one rule per protocol and port range', () => {
+    const p = { IpProtocol: 'tcp', FromPort: 80, ToPort: 80, IpRanges: [] };
+    assert.ok(samePermissionKey(p, { ...p, IpProtocol: '6', IpRanges: [{ CidrIp: '10.0.0.0/8' }] }));
+    assert.ok(!samePermissionKey(p, { ...p, ToPort: 81 }));
   });
 });
 

@@ -1,9 +1,10 @@
 /**
- * Security group records and the one question the load balancer data plane asks of them: may this
- * source reach this port? Only ingress rules with IPv4 CIDR ranges are modelled.
+ * Security group records: only ingress rules with IPv4 CIDR ranges are modelled (the API refuses the
+ * others by name). The data plane's question, may this source reach this port, is answered by the
+ * load balancer: `src/load-balancer/node/routing-source.ts` (ingressOf) reduces the groups to blocks
+ * per port, and `src/load-balancer/routing/cidr.ts` (IPv4 and IPv6) checks each connection.
  */
 import { createHash } from 'node:crypto';
-import { isIPv4 } from 'node:net';
 
 export interface IpRange {
   CidrIp: string;
@@ -51,47 +52,10 @@ export function defaultSecurityGroupRecord(vpcId: string, ownerId: string, now: 
   };
 }
 
+/** `tcp`, `udp`, `icmp` or `-1`: EC2 takes protocol numbers and `all` too. */
 export function normalizeProtocol(p: string): string {
   const lower = String(p).toLowerCase();
   return { '6': 'tcp', '17': 'udp', '1': 'icmp', all: '-1' }[lower] ?? lower;
-}
-
-function ipv4ToInt(ip: string): number {
-  return ip.split('.').reduce((n, o) => n * 256 + Number(o), 0);
-}
-
-/** IPv4-mapped IPv6 (`::ffff:127.0.0.1`) is what Node reports for IPv4 clients on dual-stack sockets. */
-function toIpv4(ip: string): string | undefined {
-  const v = ip.startsWith('::ffff:') ? ip.slice(7) : ip;
-  return isIPv4(v) ? v : undefined;
-}
-
-export function cidrContains(cidr: string, ip: string): boolean {
-  const [base, bitsText] = cidr.split('/');
-  const addr = toIpv4(ip);
-  if (!base || !isIPv4(base) || !addr) return false;
-  const bits = bitsText === undefined ? 32 : Number(bitsText);
-  if (!Number.isInteger(bits) || bits < 0 || bits > 32) return false;
-  if (bits === 0) return true;
-  const mask = (0xffffffff << (32 - bits)) >>> 0;
-  return ((ipv4ToInt(base) & mask) >>> 0) === ((ipv4ToInt(addr) & mask) >>> 0);
-}
-
-export function permissionAllows(p: IpPermission, port: number, sourceIp: string): boolean {
-  const proto = normalizeProtocol(p.IpProtocol);
-  if (proto !== '-1' && proto !== 'tcp') return false;
-  if (proto === 'tcp' && (port < (p.FromPort ?? 0) || port > (p.ToPort ?? 65535))) return false;
-  return p.IpRanges.some((r) => cidrContains(r.CidrIp, sourceIp));
-}
-
-/** True when any group lets TCP `port` in from `sourceIp`. An LB with no groups lets everything in. */
-export function securityGroupsAllow(
-  groups: ReadonlyArray<Pick<SecurityGroupRecord, 'IpPermissions'>>,
-  port: number,
-  sourceIp: string,
-): boolean {
-  if (groups.length === 0) return true;
-  return groups.some((g) => g.IpPermissions.some((p) => permissionAllows(p, port, sourceIp)));
 }
 
 /** Two permissions are the same rule when protocol and ports match; ranges are compared one by one. */

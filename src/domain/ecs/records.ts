@@ -36,10 +36,13 @@ export interface ClusterRecord {
   createdAt: number;
 }
 
+/** ECS's TransportProtocol: of a port mapping, a network binding, and the host port a runtime publishes. */
+export type Protocol = 'tcp' | 'udp';
+
 export interface PortMapping {
   containerPort?: number;
   hostPort?: number;
-  protocol?: 'tcp' | 'udp';
+  protocol?: Protocol;
   name?: string;
   appProtocol?: string;
   containerPortRange?: string;
@@ -200,7 +203,7 @@ export interface NetworkBinding {
   bindIP?: string;
   containerPort?: number;
   hostPort?: number;
-  protocol?: 'tcp' | 'udp';
+  protocol?: Protocol;
 }
 
 export interface ContainerRecord {
@@ -306,7 +309,7 @@ export interface ContainerInstanceRecord {
   placementVersion: number;
   /**
    * Berth extra: epoch ms of the agent's last heartbeat, when a writer keeps it on the record. The
-   * service controller also takes live heartbeats from memory (see controllers/README.md).
+   * service controller also takes live heartbeats from memory (see src/control-plane/controllers/README.md).
    */
   lastSeenAt?: number;
   /** Names of the custom attributes put through PutAttributes: a re-registration keeps them. */

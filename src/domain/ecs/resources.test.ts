@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { capacityOf, misfit, remainingResources, reservationOf, type TaskOverrides } from './resources.js';
+import { capacityOf, remainingResources, reservationOf, type TaskOverrides } from './resources.js';
 import type { Reservation, Resource, TaskDefinitionRecord } from './records.js';
 
 const td = (over: Partial<TaskDefinitionRecord>): TaskDefinitionRecord =>
@@ -48,7 +48,7 @@ describe('reservationOf', () => {
   for (const [name, def, overrides, want] of cases) test(name, () => assert.deepEqual(reservationOf(def, overrides), want));
 });
 
-describe('capacity and fit', () => {
+describe('capacity', () => {
   const r = (cpu: number, memory: number, ports: number[] = []): Reservation => ({ cpu, memory, ports, portsUdp: [] });
   test('running and pending tasks hold resources, stopped ones do not', () => {
     const cap = capacityOf({ registeredResources: registered }, [
@@ -63,16 +63,11 @@ describe('capacity and fit', () => {
       [512, 1024, ['22', '2375', '8080'], []],
     );
   });
-  const cap = () => capacityOf({ registeredResources: registered }, [{ lastStatus: 'RUNNING', reservation: r(0, 0, [8080]) }]);
-  const table: [string, Reservation, string | undefined][] = [
-    ['fits exactly', r(1024, 2048, [8081]), undefined],
-    ['too much cpu', r(1025, 1), 'CPU'],
-    ['too much memory', r(1, 2049), 'MEMORY'],
-    ['reserved port', r(1, 1, [22]), 'PORTS'],
-    ['port of a running task', r(1, 1, [8080]), 'PORTS'],
-    ['same port twice in one task', r(1, 1, [9000, 9000]), 'PORTS'],
-  ];
-  for (const [name, res, want] of table) test(name, () => assert.equal(misfit(cap(), res), want));
+  // Whether a task fits is placement's question (src/scheduling/placement/place.ts, its filters): capacity is what it reads.
+  test('held ports: the registered ones and those of live tasks', () => {
+    const cap = capacityOf({ registeredResources: registered }, [{ lastStatus: 'RUNNING', reservation: r(0, 0, [8080]) }]);
+    assert.deepEqual([...cap.ports].sort(), [22, 2375, 8080]);
+  });
 });
 
 describe('accounting never goes above what was registered', () => {
@@ -111,8 +106,6 @@ describe('dynamic host ports are a counted resource', () => {
       { lastStatus: 'STOPPED', reservation: dyn(4) },
     ]);
     assert.equal(cap.dynamicPorts, 10 - 1 - 3);
-    assert.equal(misfit(cap, dyn(6)), undefined);
-    assert.equal(misfit(cap, dyn(7)), 'PORTS');
   });
   test('no range named: not limited', () => {
     assert.equal(capacityOf(instance(), [{ lastStatus: 'RUNNING', reservation: dyn(50) }]).dynamicPorts, Infinity);

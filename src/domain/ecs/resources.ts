@@ -113,23 +113,11 @@ function usedDynamic(tasks: Pick<TaskRecord, 'lastStatus' | 'reservation'>[]): n
 const atLeastZero = (n: number): number => (Number.isFinite(n) && n > 0 ? n : 0);
 
 /** Mutates `cap` to account for one more reservation. */
-export function take(cap: Capacity, r: Reservation): void {
+function take(cap: Capacity, r: Reservation): void {
   cap.cpu -= atLeastZero(r.cpu);
   cap.memory -= atLeastZero(r.memory);
   for (const p of r.ports) cap.ports.add(p);
   for (const p of r.portsUdp) cap.portsUdp.add(p);
-}
-
-export type FitFailure = 'CPU' | 'MEMORY' | 'PORTS';
-
-/** The first resource that does not fit, in ECS's order (CPU, MEMORY, PORTS), or undefined. */
-export function misfit(cap: Capacity, r: Reservation): FitFailure | undefined {
-  if (r.cpu > cap.cpu) return 'CPU';
-  if (r.memory > cap.memory) return 'MEMORY';
-  if (r.ports.some((p) => cap.ports.has(p)) || r.portsUdp.some((p) => cap.portsUdp.has(p))) return 'PORTS';
-  if ((r.dynamicPorts ?? 0) > cap.dynamicPorts) return 'PORTS';
-  if (new Set(r.ports).size !== r.ports.length || new Set(r.portsUdp).size !== r.portsUdp.length) return 'PORTS';
-  return undefined;
 }
 
 /** remainingResources as DescribeContainerInstances shows them (same names and order as registered). */

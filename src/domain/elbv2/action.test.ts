@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { actionTargetGroupArns, normalizeActions } from './action.js';
+import { actionTargetGroupArns, normalizeActions, type ActionRequest } from './action.js';
 
 const tg = (n: number) => `arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/tg${n}/${String(n).repeat(16).slice(0, 16)}`;
 
@@ -30,7 +30,7 @@ describe('actions', () => {
     assert.deepEqual(actionTargetGroupArns([a!]), [tg(1), tg(2)]);
     assert.deepEqual(a!.ForwardConfig!.TargetGroupStickinessConfig, { Enabled: true, DurationSeconds: 60 });
   });
-  const bad: Array<[string, unknown[], string]> = [
+  const bad: Array<[string, ActionRequest[], string]> = [
     ['empty', [], 'ValidationError'],
     ['forward without groups', [{ Type: 'forward' }], 'ValidationError'],
     ['six groups', [{ Type: 'forward', ForwardConfig: { TargetGroups: [1, 2, 3, 4, 5, 6].map((n) => ({ TargetGroupArn: tg(n) })) } }], 'ValidationError'],

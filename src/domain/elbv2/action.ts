@@ -23,6 +23,26 @@ export interface Action {
   FixedResponseConfig?: { StatusCode: string; ContentType?: string; MessageBody?: string };
 }
 
+/** An action as a request gives it (CreateListener, CreateRule, ModifyRule): what this file reads, every member possibly absent. */
+export interface ActionRequest {
+  readonly Type?: string;
+  readonly Order?: number;
+  readonly TargetGroupArn?: string;
+  readonly ForwardConfig?: {
+    readonly TargetGroups?: readonly { readonly TargetGroupArn?: string; readonly Weight?: number }[];
+    readonly TargetGroupStickinessConfig?: { readonly Enabled?: boolean; readonly DurationSeconds?: number };
+  };
+  readonly RedirectConfig?: {
+    readonly Protocol?: string;
+    readonly Port?: string;
+    readonly Host?: string;
+    readonly Path?: string;
+    readonly Query?: string;
+    readonly StatusCode?: string;
+  };
+  readonly FixedResponseConfig?: { readonly StatusCode?: string; readonly ContentType?: string; readonly MessageBody?: string };
+}
+
 const invalid = (message: string) => new AwsError('InvalidLoadBalancerAction', message);
 const validation = (message: string) => new AwsError('ValidationError', message);
 
@@ -36,8 +56,8 @@ function checkTargetGroupArn(arn: unknown): string {
   return arn;
 }
 
-function forward(input: any): Action {
-  const tuples: any[] | undefined = input.ForwardConfig?.TargetGroups;
+function forward(input: ActionRequest): Action {
+  const tuples = input.ForwardConfig?.TargetGroups;
   let groups: TargetGroupTuple[];
   if (tuples && tuples.length > 0) {
     if (tuples.length > MAX_TARGET_GROUPS_PER_FORWARD) {
@@ -62,8 +82,8 @@ function forward(input: any): Action {
   const sticky = input.ForwardConfig?.TargetGroupStickinessConfig;
   const stickiness: { Enabled: boolean; DurationSeconds?: number } = { Enabled: sticky?.Enabled ?? false };
   if (stickiness.Enabled) {
-    const d = sticky.DurationSeconds;
-    if (!Number.isInteger(d) || d < 1 || d > 604800) {
+    const d = sticky?.DurationSeconds;
+    if (d === undefined || !Number.isInteger(d) || d < 1 || d > 604800) {
       throw validation('Target group stickiness needs DurationSeconds between 1 and 604800');
     }
     stickiness.DurationSeconds = d;
@@ -75,7 +95,7 @@ function forward(input: any): Action {
   };
 }
 
-function redirect(input: any): Action {
+function redirect(input: ActionRequest): Action {
   const c = input.RedirectConfig;
   if (!c) throw validation('A redirect action needs a RedirectConfig');
   if (c.StatusCode !== 'HTTP_301' && c.StatusCode !== 'HTTP_302') throw validation('Redirect StatusCode must be HTTP_301 or HTTP_302');
@@ -106,7 +126,7 @@ function redirect(input: any): Action {
   return { Type: 'redirect', RedirectConfig: config };
 }
 
-function fixedResponse(input: any): Action {
+function fixedResponse(input: ActionRequest): Action {
   const c = input.FixedResponseConfig;
   if (!c) throw validation('A fixed-response action needs a FixedResponseConfig');
   if (typeof c.StatusCode !== 'string' || !/^(2|4|5)\d\d$/.test(c.StatusCode)) {
@@ -137,12 +157,12 @@ function fixedResponse(input: any): Action {
  * listeners only, so authenticate-* and jwt-validation actions (HTTPS-only on AWS) are refused,
  * which leaves exactly one terminal action per list.
  */
-export function normalizeActions(actions: readonly any[] | undefined): Action[] {
+export function normalizeActions(actions: readonly ActionRequest[] | undefined): Action[] {
   if (!actions || actions.length === 0) throw validation('At least one action must be specified');
   if (actions.length > 1 && actions.some((a) => a.Order === undefined)) {
     throw validation('Order must be specified for every action when there is more than one');
   }
-  const orders = actions.map((a) => a.Order).filter((o) => o !== undefined);
+  const orders = actions.map((a) => a.Order).filter((o): o is number => o !== undefined);
   if (orders.some((o) => !Number.isInteger(o) || o < 1 || o > 50000)) throw validation('Action Order must be between 1 and 50000');
   if (new Set(orders).size !== orders.length) throw validation('Action Order values must be unique');
   const sorted = [...actions].sort((a, b) => (a.Order ?? 0) - (b.Order ?? 0));

@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { normalizeConditions } from './condition.js';
+import { normalizeConditions, type ConditionRequest } from './condition.js';
 
 describe('conditions', () => {
   test('legacy Values become the typed config and stay', () => {
@@ -24,7 +24,7 @@ describe('conditions', () => {
     assert.equal(out.length, 5);
     assert.deepEqual(out[3], { Field: 'query-string', QueryStringConfig: { Values: [{ Key: 'v', Value: '2' }] } });
   });
-  const bad: Array<[string, unknown[]]> = [
+  const bad: Array<[string, ConditionRequest[]]> = [
     ['no conditions', []],
     ['two path patterns', [{ Field: 'path-pattern', Values: ['/a'] }, { Field: 'path-pattern', Values: ['/b'] }]],
     ['two methods', [{ Field: 'http-request-method', HttpRequestMethodConfig: { Values: ['GET'] } }, { Field: 'http-request-method', HttpRequestMethodConfig: { Values: ['PUT'] } }]],

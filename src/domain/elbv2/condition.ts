@@ -17,6 +17,19 @@ export interface RuleCondition {
   SourceIpConfig?: { Values: string[] };
 }
 
+/** A condition as a request gives it (CreateRule, ModifyRule): what this file reads, every member possibly absent. */
+export interface ConditionRequest {
+  readonly Field?: string;
+  readonly Values?: readonly string[];
+  readonly RegexValues?: unknown;
+  readonly HostHeaderConfig?: { readonly Values?: readonly string[] };
+  readonly PathPatternConfig?: { readonly Values?: readonly string[] };
+  readonly HttpHeaderConfig?: { readonly HttpHeaderName?: string; readonly Values?: readonly string[] };
+  readonly HttpRequestMethodConfig?: { readonly Values?: readonly string[] };
+  readonly QueryStringConfig?: { readonly Values?: readonly { readonly Key?: string; readonly Value?: string }[] };
+  readonly SourceIpConfig?: { readonly Values?: readonly string[] };
+}
+
 const bad = (message: string) => new AwsError('ValidationError', message);
 
 const CONFIG_OF = {
@@ -28,6 +41,8 @@ const CONFIG_OF = {
   'source-ip': 'SourceIpConfig',
 } as const;
 type Field = keyof typeof CONFIG_OF;
+// Own keys only: `'toString' in CONFIG_OF` is true.
+const isField = (f: string): f is Field => Object.hasOwn(CONFIG_OF, f);
 
 /** At most one of each of these per rule; http-header and query-string may repeat. */
 const SINGLE: ReadonlySet<Field> = new Set(['host-header', 'path-pattern', 'http-request-method', 'source-ip']);
@@ -67,18 +82,18 @@ function checkCidr(v: string): void {
   }
 }
 
-function values(c: any, field: Field): string[] {
+function values(c: ConditionRequest, field: Exclude<Field, 'query-string'>): string[] {
   const config = c[CONFIG_OF[field]];
   const list = config?.Values ?? c.Values;
-  if (!Array.isArray(list) || list.length === 0) throw bad(`A '${field}' condition needs at least one value`);
-  return list;
+  if (!list || list.length === 0) throw bad(`A '${field}' condition needs at least one value`);
+  return [...list];
 }
 
-function one(c: any): RuleCondition {
-  const present = (Object.entries(CONFIG_OF) as Array<[Field, string]>).filter(([, k]) => c[k] !== undefined);
+function one(c: ConditionRequest): RuleCondition {
+  const present = (Object.entries(CONFIG_OF) as Array<[Field, (typeof CONFIG_OF)[Field]]>).filter(([, k]) => c[k] !== undefined);
   if (present.length > 1) throw bad('A condition can have only one configuration');
-  const field: Field | undefined = c.Field ?? present[0]?.[0];
-  if (!field || !(field in CONFIG_OF)) throw bad(`Condition field '${String(c.Field)}' is not valid`);
+  const field = c.Field ?? present[0]?.[0];
+  if (!field || !isField(field)) throw bad(`Condition field '${String(c.Field)}' is not valid`);
   if (present.length === 1 && present[0]![0] !== field) throw bad(`Condition field '${field}' does not match its configuration`);
   if (c.RegexValues !== undefined) throw bad('Regular-expression conditions are not supported');
   if (c.Values !== undefined && c[CONFIG_OF[field]] !== undefined) throw bad('Specify either Values or a configuration, not both');
@@ -115,12 +130,12 @@ function one(c: any): RuleCondition {
       return { Field: field, HttpHeaderConfig: { HttpHeaderName: name, Values: v } };
     }
     case 'query-string': {
-      const pairs: any[] = c.QueryStringConfig?.Values ?? [];
+      const pairs = c.QueryStringConfig?.Values ?? [];
       if (pairs.length === 0) throw bad("A 'query-string' condition needs at least one value");
       const v = pairs.map((p) => {
-        checkString(p.Value, 128, 'Query string');
+        const value = checkString(p.Value, 128, 'Query string');
         if (p.Key !== undefined) checkString(p.Key, 128, 'Query string key');
-        return p.Key !== undefined ? { Key: p.Key as string, Value: p.Value as string } : { Value: p.Value as string };
+        return p.Key !== undefined ? { Key: p.Key, Value: value } : { Value: value };
       });
       return { Field: field, QueryStringConfig: { Values: v } };
     }
@@ -140,7 +155,7 @@ function valueCount(c: RuleCondition): string[] {
 }
 
 /** Validates a non-default rule's conditions and returns their normal form. */
-export function normalizeConditions(conditions: readonly any[] | undefined): RuleCondition[] {
+export function normalizeConditions(conditions: readonly ConditionRequest[] | undefined): RuleCondition[] {
   if (!conditions || conditions.length === 0) throw bad('A rule must have at least one condition');
   const out = conditions.map(one);
   const seen = new Set<Field>();

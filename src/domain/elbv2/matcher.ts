@@ -21,6 +21,7 @@ export function parseHttpCodeMatcher(httpCode: string): HttpCodeRange[] {
   });
 }
 
+/** Whether `status` is one of the matcher's codes (the health prober's test, `src/load-balancer/health/matcher.ts`). */
 export function matcherAccepts(ranges: readonly HttpCodeRange[], status: number): boolean {
   return ranges.some((r) => status >= r.from && status <= r.to);
 }

@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { validateLoadBalancerName, validateTargetGroupName } from './names.js';
-import { AwsError } from '../aws-error.js';
+import type { AwsError } from '../aws-error.js';
 
 const code = (fn: () => void): string | undefined => {
   try {

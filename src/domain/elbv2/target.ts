@@ -6,7 +6,14 @@
 import { BlockList, isIP } from 'node:net';
 import type { TargetGroupRecord } from './target-group.js';
 
-export type TargetState = 'initial' | 'healthy' | 'unhealthy' | 'draining' | 'unavailable';
+/**
+ * Target health as ELBv2 names it (TargetHealthStateEnum): the one union the registration records, the
+ * health checker and the routing table share.
+ */
+export type TargetHealthState = 'initial' | 'healthy' | 'unhealthy' | 'draining' | 'unavailable' | 'unused';
+
+/** What a registration record holds: `unused` is never stored, it is what an expired or missing registration shows. */
+export type TargetState = Exclude<TargetHealthState, 'unused'>;
 
 export interface TargetRecord {
   TargetGroupArn: string;
@@ -27,6 +34,19 @@ export interface TargetRecord {
    * then. DescribeTargetHealth still shows draining until drainUntil.
    */
   drainedAt?: number;
+  /**
+   * Each load-balancer node's own last verdict (healthy, unhealthy, unavailable) by node id; `state`
+   * is their merge (control-plane/load-balancer-api/target-health-merge.ts). Absent before any node reported.
+   */
+  nodeHealth?: Record<string, NodeTargetHealth>;
+}
+
+/** One node's verdict on one target, and when (epoch ms) it reported it. */
+export interface NodeTargetHealth {
+  state: 'healthy' | 'unhealthy' | 'unavailable';
+  reason?: string;
+  description?: string;
+  at: number;
 }
 
 export interface TargetHealthDescription {
@@ -107,7 +127,7 @@ export function newRegistration(tgArn: string, id: string, port: number, az: str
 }
 
 export function startDraining(t: TargetRecord, now: number, delaySeconds: number): TargetRecord {
-  const { reason: _r, description: _d, drainedAt: _x, ...rest } = t;
+  const { reason: _r, description: _d, drainedAt: _x, nodeHealth: _n, ...rest } = t;
   return { ...rest, state: 'draining', drainingSince: now, drainUntil: now + delaySeconds * 1000 };
 }
 

@@ -3,7 +3,7 @@
  * Stickiness overrides the algorithm after the first pick; a cookie naming a target that is no
  * longer routable (unhealthy, draining, deregistered) falls back to the algorithm and is reset.
  */
-import { type CompiledTargetGroup, type ForwardAction, type Target } from '../routing-table.js';
+import type { CompiledTargetGroup, ForwardAction, Target } from '../routing-table.js';
 import { weightedIndex, type Balancer, type PickContext } from './balancer.js';
 import { appCookie, decodeSticky, lbCookie, lbCorsCookie, readCookie, tgCookie, tgCorsCookie } from './sticky-cookie.js';
 

@@ -26,26 +26,28 @@ export interface HealthProberOptions {
   readonly clock: Clock;
   readonly random: Random;
   readonly onTransition: (target: ProbeTarget, to: TargetHealthRecord, from: TargetHealthRecord) => void;
+  /** Check from this local address (a node's own address, as each ALB node checks from its own); default: the OS's choice. */
+  readonly sourceAddress?: string;
   /** Fraction of the interval each schedule may drift by (default 0.05). */
   readonly jitter?: number;
 }
 
 export const healthCheckUserAgent = 'ELB-HealthChecker/2.0';
 
+/** How a check reaches its target: TLS or not, HTTP/1.1 or HTTP/2, and from which local address. */
+export interface ProbeTransport {
+  readonly protocol?: 'HTTP' | 'HTTPS';
+  readonly version?: 'HTTP1' | 'HTTP2';
+  readonly localAddress?: string | undefined;
+}
+
 /**
  * One GET; resolves with what the state machine needs, never rejects. HTTPS checks do not verify
  * the target's certificate (ALB's do not); HTTP2 checks are one h2 request (over TLS, or h2c).
  */
-export function probeOnce(
-  address: string,
-  port: number,
-  path: string,
-  timeoutMs: number,
-  matcher: CodeMatcher,
-  protocol: 'HTTP' | 'HTTPS' = 'HTTP',
-  version: 'HTTP1' | 'HTTP2' = 'HTTP1',
-): Promise<CheckOutcome> {
-  if (version === 'HTTP2') return probeH2(address, port, path, timeoutMs, matcher, protocol);
+export function probeOnce(address: string, port: number, path: string, timeoutMs: number, matcher: CodeMatcher, transport: ProbeTransport = {}): Promise<CheckOutcome> {
+  const { protocol = 'HTTP', version = 'HTTP1', localAddress } = transport;
+  if (version === 'HTTP2') return probeH2(address, port, path, timeoutMs, matcher, protocol, localAddress);
   return new Promise((resolve) => {
     let settled = false;
     const done = (o: CheckOutcome): void => {
@@ -56,7 +58,7 @@ export function probeOnce(
       resolve(o);
     };
     const headers = { 'User-Agent': healthCheckUserAgent, Connection: 'close', Host: `${address}:${port}` };
-    const options = { host: address, port, path, method: 'GET', agent: false, headers } as const;
+    const options = { host: address, port, path, method: 'GET', agent: false, headers, ...(localAddress ? { localAddress } : {}) } as const;
     const req = protocol === 'HTTPS' ? https.request({ ...options, rejectUnauthorized: false }) : http.request(options);
     const timer = setTimeout(() => done({ ok: false, kind: 'timeout' }), timeoutMs);
     req.on('response', (res) => {
@@ -69,11 +71,12 @@ export function probeOnce(
   });
 }
 
-function probeH2(address: string, port: number, path: string, timeoutMs: number, matcher: CodeMatcher, protocol: 'HTTP' | 'HTTPS'): Promise<CheckOutcome> {
+function probeH2(address: string, port: number, path: string, timeoutMs: number, matcher: CodeMatcher, protocol: 'HTTP' | 'HTTPS', localAddress: string | undefined): Promise<CheckOutcome> {
   return new Promise((resolve) => {
     let settled = false;
     const host = address.includes(':') ? `[${address}]` : address;
-    const session = http2.connect(`${protocol === 'HTTPS' ? 'https' : 'http'}://${host}:${port}`, { rejectUnauthorized: false });
+    const origin = `${protocol === 'HTTPS' ? 'https' : 'http'}://${host}:${port}`;
+    const session = http2.connect(origin, { rejectUnauthorized: false, ...(localAddress ? { localAddress } : {}) });
     const done = (o: CheckOutcome): void => {
       if (settled) return;
       settled = true;
@@ -188,7 +191,8 @@ export class HealthProber {
     const due = nextCheckDueAt(entry.nextAt, s.intervalSeconds, this.options.jitter ?? 0.05, this.options.random.next());
     this.schedule(entry, Math.max(0, due - this.options.clock.now()));
     const port = s.port === 'traffic-port' ? entry.target.port : s.port;
-    void probeOnce(entry.target.address, port, s.path, s.timeoutSeconds * 1000, entry.matcher, s.protocol, s.version).then((outcome) => {
+    const transport = { protocol: s.protocol, version: s.version ?? 'HTTP1', localAddress: this.options.sourceAddress } as const;
+    void probeOnce(entry.target.address, port, s.path, s.timeoutSeconds * 1000, entry.matcher, transport).then((outcome) => {
       if (this.entries.get(HealthProber.key(entry.target.targetGroupArn, entry.target)) !== entry) return;
       this.apply(entry, { type: 'check', outcome, now: this.options.clock.now() });
     });

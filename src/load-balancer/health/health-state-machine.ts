@@ -8,10 +8,10 @@
  * `unhealthyThreshold` consecutive failures; a passive failure (the proxy saw the connection
  * refused or reset) counts as one failed check at once, between scheduled checks.
  */
-export type HealthState = 'initial' | 'healthy' | 'unhealthy' | 'draining' | 'unavailable' | 'unused';
+import type { TargetHealthState } from '../../domain/elbv2/target.js';
 
 export interface TargetHealthRecord {
-  readonly state: HealthState;
+  readonly state: TargetHealthState;
   readonly reason?: string;
   readonly description?: string;
   readonly consecutiveOk: number;

@@ -17,7 +17,7 @@ export interface RoutingFeedOptions {
   readonly node: LoadBalancerNode;
   readonly clock: Clock;
   readonly logger?: Logger;
-  readonly source?: Omit<RoutingSourceOptions, 'healthySince' | 'version'>;
+  readonly source?: Omit<RoutingSourceOptions, 'healthySince' | 'ownHealth' | 'version'>;
   /** Changes closer together than this make one rebuild (default 25 ms). */
   readonly debounceMs?: number;
   /** How often draining targets are checked for "nothing in flight" (default 100 ms). */
@@ -55,6 +55,11 @@ export class RoutingFeed {
     );
   }
 
+  /** This node's checker changed its verdict on a target: route by it without waiting for the control plane. */
+  healthChanged(): void {
+    if (this.records !== undefined) this.schedule(0);
+  }
+
   /** Rebuild now (tests, and the drain-expiry timer). */
   rebuild(): Promise<void> {
     this.building = this.building.then(() => this.build()).catch((err) => this.options.logger?.error({ err }, 'routing table rebuild failed'));
@@ -89,6 +94,10 @@ export class RoutingFeed {
       ...this.options.source,
       version: ++this.version,
       healthySince: (tg, id, port) => prober.health(tg, { id, port })?.healthySince,
+      ownHealth: (tg, id, port) => {
+        const state = prober.health(tg, { id, port })?.state;
+        return state === 'healthy' || state === 'unhealthy' ? state : undefined;
+      },
     });
     const table = buildRoutingTable(input);
     const result = await node.update(table);

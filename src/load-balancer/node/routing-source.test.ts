@@ -7,6 +7,7 @@ import type { TargetGroupRecord } from '../../domain/elbv2/target-group.js';
 import type { TargetRecord } from '../../domain/elbv2/target.js';
 import type { SecurityGroupRecord } from '../../domain/ec2/security-group.js';
 import { buildRoutingTable } from '../routing-table.js';
+import { anyCidrContains } from '../routing/cidr.js';
 import { nextDrainExpiry, routingInputFromRecords, type RoutingRecords } from './routing-source.js';
 
 const LB = 'arn:lb/app/web/1';
@@ -134,6 +135,25 @@ describe('routingInputFromRecords', () => {
     const open = routingInputFromRecords(records({ loadBalancers: [lb({ Scheme: 'internet-facing' })] }), 0);
     assert.equal(open.loadBalancers[0]!.bindAddress, '0.0.0.0');
     assert.equal(open.loadBalancers[0]!.ingress, null);
+  });
+
+  test('security groups decide who may connect to a listener (the one CIDR check, routing/cidr.ts)', () => {
+    const group = (id: string, IpPermissions: SecurityGroupRecord['IpPermissions']): SecurityGroupRecord =>
+      ({ GroupId: id, GroupName: id, Description: '', VpcId: 'v', OwnerId: 'o', createdAt: 0, IpPermissions });
+    const web = group('sg-web', [{ IpProtocol: '6', FromPort: 8080, ToPort: 8080, IpRanges: [{ CidrIp: '127.0.0.0/8' }] }]);
+    const other = group('sg-other', [{ IpProtocol: 'tcp', FromPort: 9000, ToPort: 9000, IpRanges: [{ CidrIp: '0.0.0.0/0' }] }]);
+    const allowedOn = (groups: SecurityGroupRecord[]) => {
+      const input = routingInputFromRecords(records({ loadBalancers: [lb({ SecurityGroups: groups.map((g) => g.GroupId) })], securityGroups: groups }), 0);
+      return buildRoutingTable(input).listeners.get(8080)!.allowed;
+    };
+    const webOnly = allowedOn([web])!;
+    assert.ok(anyCidrContains(webOnly, '127.0.0.1'));
+    assert.ok(anyCidrContains(webOnly, '::ffff:127.0.0.5'), 'an IPv4 client on a dual-stack socket');
+    assert.ok(!anyCidrContains(webOnly, '10.0.0.1'));
+    assert.ok(!anyCidrContains(webOnly, '::1'));
+    assert.deepEqual(allowedOn([other]), [], 'a group for another port lets nobody in here');
+    const everything = group('sg-all', [{ IpProtocol: 'all', IpRanges: [{ CidrIp: '0.0.0.0/0' }] }]);
+    assert.ok(anyCidrContains(allowedOn([other, everything])!, '192.168.1.1'), 'any group may allow; all = every port');
   });
 
   test('nextDrainExpiry: the earliest future drainUntil', () => {

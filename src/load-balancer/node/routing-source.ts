@@ -7,7 +7,7 @@
  * must never take every listener down, so anything that does not resolve is left out here instead.
  */
 import type { ContainerInstanceRecord } from '../../domain/ecs/records.js';
-import type { SecurityGroupRecord } from '../../domain/ec2/security-group.js';
+import { normalizeProtocol, type SecurityGroupRecord } from '../../domain/ec2/security-group.js';
 import type { LoadBalancerRecord } from '../../domain/elbv2/load-balancer.js';
 import type { ListenerRecord, RuleRecord } from '../../domain/elbv2/listener.js';
 import type { Action as ActionRecord } from '../../domain/elbv2/action.js';
@@ -31,16 +31,9 @@ import {
   type XffMode,
 } from '../routing-table.js';
 import type { FixedResponseContentType } from '../routing/fixed-response.js';
+import type { RoutingRecords } from '../../protocols/load-balancer/index.js';
 
-export interface RoutingRecords {
-  readonly loadBalancers: readonly LoadBalancerRecord[];
-  readonly listeners: readonly ListenerRecord[];
-  readonly rules: readonly RuleRecord[];
-  readonly targetGroups: readonly TargetGroupRecord[];
-  readonly targets: readonly TargetRecord[];
-  readonly securityGroups: readonly SecurityGroupRecord[];
-  readonly containerInstances: readonly ContainerInstanceRecord[];
-}
+export type { RoutingRecords } from '../../protocols/load-balancer/index.js';
 
 export interface RoutingSourceOptions {
   /** Where `internal` load balancers listen (default 127.0.0.1). */
@@ -51,6 +44,12 @@ export interface RoutingSourceOptions {
   readonly connectTimeoutMs?: number;
   /** When each target last became healthy, as the node's prober saw it (slow start). */
   readonly healthySince?: (targetGroupArn: string, id: string, port: number) => number | undefined;
+  /**
+   * This node's own checker's verdict on a target, when it has one: each node routes by what it
+   * sees itself (as each ALB node does); the record's state, merged from every node, is the
+   * fallback (a restarted node routes on it until its own checks conclude).
+   */
+  readonly ownHealth?: (targetGroupArn: string, id: string, port: number) => 'healthy' | 'unhealthy' | undefined;
   readonly version?: number;
 }
 
@@ -77,9 +76,9 @@ export function ingressOf(groupIds: readonly string[], groups: ReadonlyMap<strin
   const out: IngressRule[] = [];
   for (const id of groupIds) {
     for (const p of groups.get(id)?.IpPermissions ?? []) {
-      const proto = String(p.IpProtocol).toLowerCase();
-      if (proto !== 'tcp' && proto !== '6' && proto !== '-1' && proto !== 'all') continue;
-      const all = proto === '-1' || proto === 'all';
+      const proto = normalizeProtocol(p.IpProtocol);
+      if (proto !== 'tcp' && proto !== '-1') continue;
+      const all = proto === '-1';
       for (const r of p.IpRanges) {
         out.push({ cidr: r.CidrIp, fromPort: all ? 0 : (p.FromPort ?? 0), toPort: all ? 65535 : (p.ToPort ?? 65535) });
       }
@@ -144,10 +143,10 @@ function action(actions: readonly ActionRecord[], knownGroups: ReadonlySet<strin
   }
 }
 
-function targetState(t: TargetRecord, checksEnabled: boolean): Target['state'] {
+function targetState(t: TargetRecord, checksEnabled: boolean, own: 'healthy' | 'unhealthy' | undefined): Target['state'] {
   if (t.state === 'draining') return 'draining';
   if (!checksEnabled) return 'unavailable';
-  return t.state;
+  return own ?? t.state;
 }
 
 function targetGroup(
@@ -163,8 +162,9 @@ function targetGroup(
     if (registrationExpired(t, now)) continue;
     const address = addressOf(tg, t.Id);
     if (address === undefined) continue;
-    const healthySince = t.state === 'healthy' ? options.healthySince?.(tg.TargetGroupArn, t.Id, t.Port) : undefined;
-    out.push({ id: t.Id, address, port: t.Port, state: targetState(t, tg.HealthCheckEnabled), ...(healthySince !== undefined ? { healthySince } : {}) });
+    const state = targetState(t, tg.HealthCheckEnabled, options.ownHealth?.(tg.TargetGroupArn, t.Id, t.Port));
+    const healthySince = state === 'healthy' ? options.healthySince?.(tg.TargetGroupArn, t.Id, t.Port) : undefined;
+    out.push({ id: t.Id, address, port: t.Port, state, ...(healthySince !== undefined ? { healthySince } : {}) });
   }
   out.sort((x, y) => (x.id === y.id ? x.port - y.port : x.id < y.id ? -1 : 1));
   const stickyType = a['stickiness.type'] === 'app_cookie' ? 'app_cookie' : 'lb_cookie';

@@ -1,17 +1,18 @@
 /**
- * The one call `berth up` makes: a LoadBalancerNode fed from the store (in process), its health
- * transitions and drains written back, Prometheus metrics, access logs and the listener port
- * check the ELBv2 handlers take as `checkListenerPort`.
+ * A LoadBalancerNode fed through its port to the control plane (whichever adapter the composition
+ * root in src/main/ passes: in process, or HTTP for `berth lb`), its health transitions and drains
+ * reported back, a heartbeat, Prometheus metrics, access logs and the listener port check the
+ * ELBv2 handlers take as `checkListenerPort`. It never sees the store.
  *
- *   store ─watch─> StoreLbControlPlane ─records─> RoutingFeed ─table─> LoadBalancerNode
- *     ^                                                                  │ onTransition, drained
- *     └──────────────── reportTargetHealth / reportDrained ──────────────┘
+ *   LbControlPlane ─records─> RoutingFeed ─table─> LoadBalancerNode
+ *     ^      ^                    ^ own verdicts     │ onTransition, drained
+ *     │      └─ heartbeat         └──────────────────┤
+ *     └──────────── reportTargetHealth / reportDrained ┘
  */
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { FastifyPluginAsync } from 'fastify';
 import type { Registry } from 'prom-client';
-import type { Store } from '../../store/store.js';
 import type { Clock } from '../../platform/clock.js';
 import type { Random } from '../../platform/random.js';
 import type { Logger } from '../../platform/logger.js';
@@ -23,12 +24,13 @@ import type { LbControlPlane } from './lb-control-plane.js';
 import { listenerPortCheck } from './listener-port-check.js';
 import { metricsPlugin, PrometheusMetrics } from './prometheus-metrics.js';
 import { RoutingFeed } from './routing-feed.js';
-import { StoreLbControlPlane } from './store-control-plane.js';
+import { NODE_HEARTBEAT_MS } from '../../protocols/load-balancer/index.js';
 import { fanOutMetrics, TrafficMeter } from './traffic-meter.js';
 import type { TargetGroupTraffic } from '../../domain/elbv2/traffic.js';
 
 export interface StartLoadBalancerNodeOptions {
-  readonly store: Store;
+  /** The node's port to the control plane (src/main/ picks the adapter). */
+  readonly controlPlane: LbControlPlane;
   readonly clock: Clock;
   readonly random: Random;
   readonly logger?: Logger;
@@ -42,8 +44,10 @@ export interface StartLoadBalancerNodeOptions {
   readonly stickinessSecret?: Buffer;
   /** Connect timeout to targets (default ALB's 10 s). */
   readonly connectTimeoutMs?: number;
-  /** Another implementation of the boundary (remote); default: in process over `store`. */
-  readonly controlPlane?: LbControlPlane;
+  /** Health checks leave from this address (berth lb: its advertised one). */
+  readonly sourceAddress?: string;
+  /** How often the node says it is alive (default NODE_HEARTBEAT_MS). */
+  readonly heartbeatMs?: number;
   readonly debounceMs?: number;
   readonly accessLogFlushMs?: number;
 }
@@ -64,7 +68,8 @@ export interface RunningLoadBalancerNode {
 
 export async function startLoadBalancerNode(options: StartLoadBalancerNodeOptions): Promise<RunningLoadBalancerNode> {
   const { clock, logger } = options;
-  const controlPlane = options.controlPlane ?? new StoreLbControlPlane(options.store);
+  const { controlPlane } = options;
+  let feedRef: RoutingFeed | undefined;
   const metrics = new PrometheusMetrics();
   const meter = new TrafficMeter(clock);
   const accessLog = new AccessLog(path.join(options.dataDir, 'access-logs'), options.accessLogFlushMs);
@@ -86,6 +91,7 @@ export async function startLoadBalancerNode(options: StartLoadBalancerNodeOption
     clock,
     random: options.random,
     stickinessSecret: options.stickinessSecret ?? randomBytes(32),
+    ...(options.sourceAddress ? { sourceAddress: options.sourceAddress } : {}),
     metrics: fanOutMetrics(metrics, meter),
     listenerOptions: {
       onConnection: (port, socket) => metrics.connectionOpened(port, socket),
@@ -95,7 +101,8 @@ export async function startLoadBalancerNode(options: StartLoadBalancerNodeOption
     },
     onTransition: (targetGroupArn, target, health) => {
       const report = { state: health.state, ...(health.reason ? { reason: health.reason } : {}), ...(health.description ? { description: health.description } : {}) };
-      controlPlane.reportTargetHealth({ targetGroupArn, ...target }, report).catch((err) => logger?.warn({ err, targetGroupArn, target }, 'could not record target health'));
+      feedRef?.healthChanged();
+      controlPlane.reportTargetHealth({ targetGroupArn, ...target }, report).catch((err: unknown) => logger?.warn({ err, targetGroupArn, target }, 'could not record target health'));
     },
   });
   metrics.onRequest = (o) => accessLog.record(o, node.table(), clock.now());
@@ -117,6 +124,12 @@ export async function startLoadBalancerNode(options: StartLoadBalancerNodeOption
       accessLog.setEnabled(records.loadBalancers.filter((lb) => lb.attributes['access_logs.s3.enabled'] === 'true').map((lb) => lb.LoadBalancerName));
     },
   });
+  feedRef = feed;
+  // Alive from the start, so this node's first reports already count; a server that is down costs a warning, not the node.
+  const beat = (): Promise<void> => controlPlane.heartbeat().catch((err: unknown) => logger?.warn({ err }, 'load-balancer heartbeat failed'));
+  void beat();
+  const heartbeat = setInterval(() => void beat(), options.heartbeatMs ?? NODE_HEARTBEAT_MS);
+  heartbeat.unref();
   await feed.start();
   await feed.ready;
   return {
@@ -128,6 +141,7 @@ export async function startLoadBalancerNode(options: StartLoadBalancerNodeOption
     accessLog,
     traffic: { snapshot: () => meter.snapshot(node.table(), (t) => node.engine.pools.inFlight(t.address, t.port)) },
     async stop() {
+      clearInterval(heartbeat);
       descriptors.stop();
       feed.stop();
       await node.close();

@@ -5,7 +5,7 @@
  * idempotent body-less requests on another target when the failure came before any response byte,
  * and reports refused/reset connections to the health layer at once.
  */
-import http from 'node:http';
+import type http from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import type { Clock } from '../../platform/clock.js';

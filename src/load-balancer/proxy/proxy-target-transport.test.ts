@@ -74,10 +74,10 @@ describe('proxy: target transports', () => {
 
   test('health checks over TLS, over h2 and over h2c', async () => {
     const ok = compileMatcher('200');
-    assert.deepEqual(await probeOnce('127.0.0.1', ports.https, '/health', 2000, ok, 'HTTPS'), { ok: true });
-    assert.deepEqual(await probeOnce('127.0.0.1', ports.h2, '/health', 2000, ok, 'HTTPS', 'HTTP2'), { ok: true });
-    assert.deepEqual(await probeOnce('127.0.0.1', ports.h2c, '/health', 2000, ok, 'HTTP', 'HTTP2'), { ok: true });
+    assert.deepEqual(await probeOnce('127.0.0.1', ports.https, '/health', 2000, ok, { protocol: 'HTTPS' }), { ok: true });
+    assert.deepEqual(await probeOnce('127.0.0.1', ports.h2, '/health', 2000, ok, { protocol: 'HTTPS', version: 'HTTP2' }), { ok: true });
+    assert.deepEqual(await probeOnce('127.0.0.1', ports.h2c, '/health', 2000, ok, { version: 'HTTP2' }), { ok: true });
     // An HTTP/1.1 check against the TLS target fails, so the checks above did use TLS.
-    assert.equal((await probeOnce('127.0.0.1', ports.https, '/health', 2000, ok, 'HTTP')).ok, false);
+    assert.equal((await probeOnce('127.0.0.1', ports.https, '/health', 2000, ok)).ok, false);
   });
 });

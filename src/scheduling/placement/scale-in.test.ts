@@ -1,7 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chooseTasksToStop, type StoppableTask } from './scale-in.js';
-import { parseStrategies } from './strategy.js';
+import { parseStrategies, SERVICE_DEFAULT_STRATEGIES } from './strategy.js';
 import { seededRandom } from '../../platform/random.js';
 import { candidate, reservation } from './fixture.test-support.js';
 
@@ -46,5 +46,41 @@ describe('chooseTasksToStop', () => {
 
   test('never more than there are', () => {
     assert.equal(chooseTasksToStop(5, tasksOn('a', 2), [candidate('a')], [], seededRandom(5)).length, 2);
+  });
+
+  describe("ECS's order: zones first, then the strategy turned round, then the fuller instance", () => {
+    const az = (z: string, over: object = {}) => ({ attributes: { 'ecs.availability-zone': z }, ...over });
+    const binpack = parseStrategies([{ type: 'binpack', field: 'memory' }], []);
+
+    test('the zone with the most tasks goes first, even when binpack would stop elsewhere', () => {
+      // binpack alone would stop on b1 (the most memory left); zone a holds two tasks, zone b one.
+      const pool = [candidate('a1', az('a', { memory: 100 })), candidate('b1', az('b', { memory: 900 }))];
+      const tasks = [...tasksOn('a1', 2), ...tasksOn('b1', 1)];
+      assert.deepEqual(on(chooseTasksToStop(1, tasks, pool, binpack, seededRandom(1))), ['a1']);
+      // Balanced zones: binpack decides.
+      assert.deepEqual(on(chooseTasksToStop(2, tasks, pool, binpack, seededRandom(1))), ['a1', 'b1']);
+    });
+
+    test('within a zone the strategy decides before the instance counts', () => {
+      const pool = [candidate('a1', az('a', { memory: 100 })), candidate('a2', az('a', { memory: 900 }))];
+      const tasks = [...tasksOn('a1', 3), ...tasksOn('a2', 1)];
+      assert.deepEqual(on(chooseTasksToStop(1, tasks, pool, binpack, seededRandom(1))), ['a2'], 'binpack frees the emptier instance');
+    });
+
+    test('what the strategy leaves tied goes to the instance with the most tasks', () => {
+      const pool = [candidate('a1', az('a')), candidate('a2', az('a'))];
+      const tasks = [...tasksOn('a1', 1), ...tasksOn('a2', 3)];
+      for (let seed = 0; seed < 20; seed++) {
+        assert.deepEqual(on(chooseTasksToStop(1, tasks, pool, binpack, seededRandom(seed))), ['a2'], `seed ${seed}`);
+      }
+    });
+
+    test("ECS's default strategy keeps both zones and instances balanced as the service shrinks", () => {
+      const pool = [candidate('a1', az('a')), candidate('a2', az('a')), candidate('b1', az('b'))];
+      const tasks = [...tasksOn('a1', 3), ...tasksOn('a2', 1), ...tasksOn('b1', 2)];
+      const chosen = chooseTasksToStop(3, tasks, pool, parseStrategies([], SERVICE_DEFAULT_STRATEGIES), seededRandom(6));
+      // 6 tasks (a: 4, b: 2) down to 3: zone a gives up two, both from its fuller instance; then the zones are even and b1 holds the most.
+      assert.deepEqual(on(chosen), ['a1', 'a1', 'b1']);
+    });
   });
 });

@@ -1,14 +1,21 @@
 /**
- * Which tasks to stop when a service shrinks, by the same strategies that placed them, turned round:
- * binpack stops the task on the instance that will have the most left afterwards; spread stops from
- * the most loaded instance or attribute value, keeping the balance; random picks any. Ties go to the
- * next strategy, then to chance. Pure.
+ * Which tasks to stop when a service shrinks, in ECS's documented order (Developer Guide, "Update
+ * Amazon ECS service parameters": the scheduler "attempts to maintain balance across the Availability
+ * Zones", stopping in the zone with the most of the service's tasks, "favoring container instances with
+ * the largest number of running tasks for this service"):
+ *   1. the zone (`ecs.availability-zone`) with the most of the group's tasks;
+ *   2. the service's placement strategies, turned round: binpack stops the task on the instance that
+ *      will have the most left afterwards, spread stops from the most loaded instance or attribute
+ *      value, random leaves the rest to chance;
+ *   3. the instance with the most of the group's tasks;
+ *   4. chance.
+ * ECS's default strategy (spread by zone, then instance) is steps 1 and 3 alone. Pure.
  */
 import type { Reservation } from '../../domain/ecs/records.js';
 import type { Random } from '../../platform/random.js';
 import type { PlacementCandidate } from './candidate.js';
 import { Scorer } from './scorer.js';
-import type { PlacementStrategy } from './strategy.js';
+import { AVAILABILITY_ZONE_SPREAD, INSTANCE_SPREAD, type PlacementStrategy } from './strategy.js';
 import { WorkingSet } from './working-set.js';
 
 export interface StoppableTask {
@@ -42,7 +49,8 @@ export function chooseTasksToStop(
   // The group's counts are the tasks given, not whatever else the candidates report.
   const ws = new WorkingSet(candidates, '\u0000');
   for (let i = 0; i < ws.n; i++) ws.groupCount[i] = onInstance[i]!.length;
-  const scorer = new Scorer(strategies, ws, -1);
+  // Zones first and the fuller instance last, whatever the service's strategies (ECS's scale-in order).
+  const scorer = new Scorer([AVAILABILITY_ZONE_SPREAD, ...strategies, INSTANCE_SPREAD], ws, -1);
   const S = scorer.size;
   const best = new Float64Array(S);
   const trial = new Float64Array(S);

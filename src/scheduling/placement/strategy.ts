@@ -11,11 +11,11 @@ export type PlacementStrategy =
 
 export const MAX_STRATEGIES = 5;
 
+export const AVAILABILITY_ZONE_SPREAD: PlacementStrategy = { type: 'spread', field: 'attribute:ecs.availability-zone' };
+export const INSTANCE_SPREAD: PlacementStrategy = { type: 'spread', field: 'instanceId' };
+
 /** What ECS uses for a service that names no strategy: balance over zones, then over instances. */
-export const SERVICE_DEFAULT_STRATEGIES: readonly PlacementStrategy[] = [
-  { type: 'spread', field: 'attribute:ecs.availability-zone' },
-  { type: 'spread', field: 'instanceId' },
-];
+export const SERVICE_DEFAULT_STRATEGIES: readonly PlacementStrategy[] = [AVAILABILITY_ZONE_SPREAD, INSTANCE_SPREAD];
 
 export const RUN_TASK_DEFAULT_STRATEGIES: readonly PlacementStrategy[] = [{ type: 'random' }];
 

@@ -1,0 +1,135 @@
+/**
+ * The control plane's side of the load-balancer node protocol: what the HTTP routes
+ * (lb-routes.ts) and the in-process adapter (in-process-lb-control-plane.ts) both call.
+ *
+ *   routing(after, timeoutMs)   -> RoutingRecordsCache (one watch per process) long poll
+ *   heartbeat(node)             -> the node's record (/berth/lb-nodes/<id>): lastSeenAt
+ *   reportTargetHealth(report)  -> target-report.ts (pure merge of fresh nodes' verdicts) + CAS
+ *   reportDrained(report)       -> target-report.ts afterDrained + CAS
+ */
+import { AwsError } from '../../domain/aws-error.js';
+import { keys } from '../../domain/keys.js';
+import { parseElbv2Arn } from '../../domain/elbv2/arn.js';
+import type { TargetRecord } from '../../domain/elbv2/target.js';
+import { nodeIsFresh, type LoadBalancerNodeRecord } from '../../domain/elbv2/load-balancer-node.js';
+import { SKIP, updateRecord } from '../../store/record-update.js';
+import type { Store } from '../../store/store.js';
+import type { Clock } from '../../platform/clock.js';
+import {
+  FRESH_NODE_MS,
+  LB_PROTOCOL_VERSION,
+  ROUTING_POLL_DEFAULT_MS,
+  ROUTING_POLL_MAX_MS,
+  type DrainedRequest,
+  type HeartbeatRequest,
+  type RoutingSnapshot,
+  type TargetHealthRequest,
+  type TargetRef,
+} from '../../protocols/load-balancer/index.js';
+import { afterDrained, afterHealthReport } from './target-report.js';
+import { RoutingRecordsCache } from './routing-records-cache.js';
+
+export interface LbNodeServiceDeps {
+  readonly store: Store;
+  readonly clock: Clock;
+  readonly onWatchError?: (err: Error) => void;
+  /** How long a node stays fresh after its last heartbeat (default FRESH_NODE_MS). */
+  readonly freshMs?: number;
+}
+
+const invalid = (message: string): AwsError => new AwsError('InvalidParameterException', message);
+
+function checkTarget(t: unknown): TargetRef {
+  const r = t as Partial<TargetRef> | undefined;
+  if (!r || typeof r.targetGroupArn !== 'string' || typeof r.id !== 'string' || !Number.isInteger(r.port)) {
+    throw invalid('target must be {targetGroupArn, id, port}.');
+  }
+  return { targetGroupArn: r.targetGroupArn, id: r.id, port: r.port! };
+}
+
+function checkNodeId(id: unknown): string {
+  if (typeof id !== 'string' || id === '' || id.length > 255) throw invalid('nodeId is required (1-255 characters).');
+  return id;
+}
+
+export class LbNodeService {
+  readonly cache: RoutingRecordsCache;
+  /** Serializes the writes to one target record, so one process's reports land in the order they were made. */
+  private readonly writes = new Map<string, Promise<void>>();
+
+  constructor(private readonly deps: LbNodeServiceDeps) {
+    this.cache = new RoutingRecordsCache(deps.store, deps.onWatchError);
+  }
+
+  /** At once when the records changed after `after` (or without it), else on the next change or after the poll's timeout. */
+  routing(after: number | undefined, timeoutMs: number | undefined, signal?: AbortSignal): Promise<RoutingSnapshot> {
+    if (after === undefined) return this.cache.snapshot();
+    const wait = Math.min(Math.max(timeoutMs ?? ROUTING_POLL_DEFAULT_MS, 0), ROUTING_POLL_MAX_MS);
+    return this.cache.after(after, wait, signal);
+  }
+
+  async heartbeat(req: HeartbeatRequest): Promise<void> {
+    const nodeId = checkNodeId(req.nodeId);
+    if (req.version !== LB_PROTOCOL_VERSION) throw invalid(`this server speaks load-balancer protocol version ${LB_PROTOCOL_VERSION}, not ${String(req.version)}.`);
+    if (typeof req.advertiseAddress !== 'string') throw invalid('advertiseAddress is required.');
+    const now = this.deps.clock.now();
+    await updateRecord<LoadBalancerNodeRecord>(this.deps.store, keys.loadBalancerNode(nodeId), (cur) => ({
+      nodeId,
+      advertiseAddress: req.advertiseAddress,
+      // A node silent for longer than freshness is a new run of it.
+      startedAt: cur && nodeIsFresh(cur, now, this.freshMs()) ? cur.startedAt : now,
+      lastSeenAt: now,
+      protocolVersion: req.version,
+    }));
+  }
+
+  async reportTargetHealth(req: TargetHealthRequest): Promise<void> {
+    const nodeId = checkNodeId(req.nodeId);
+    const target = checkTarget(req.target);
+    const health = req.health;
+    if (!health || typeof health.state !== 'string') throw invalid('health.state is required.');
+    const nodes = await this.freshNodes();
+    await this.update(target, (cur) => afterHealthReport(cur, health, { nodeId, now: this.deps.clock.now(), isFresh: (id) => nodes.has(id) }));
+  }
+
+  async reportDrained(req: DrainedRequest): Promise<void> {
+    checkNodeId(req.nodeId);
+    const target = checkTarget(req.target);
+    if (!Number.isFinite(req.at)) throw invalid('at (epoch ms) is required.');
+    await this.update(target, (cur) => afterDrained(cur, req.at));
+  }
+
+  /** Every node known to the store, with when it was last seen (berth status). */
+  async nodes(): Promise<LoadBalancerNodeRecord[]> {
+    return (await this.deps.store.list<LoadBalancerNodeRecord>(keys.loadBalancerNodes())).records.map((r) => r.value);
+  }
+
+  close(): void {
+    this.cache.close();
+  }
+
+  private freshMs(): number {
+    return this.deps.freshMs ?? FRESH_NODE_MS;
+  }
+
+  private async freshNodes(): Promise<Set<string>> {
+    const now = this.deps.clock.now();
+    return new Set((await this.nodes()).filter((n) => nodeIsFresh(n, now, this.freshMs())).map((n) => n.nodeId));
+  }
+
+  private update(t: TargetRef, decide: (cur: TargetRecord | undefined) => TargetRecord | undefined): Promise<void> {
+    const parsed = parseElbv2Arn(t.targetGroupArn);
+    if (parsed?.kind !== 'targetgroup') return Promise.resolve();
+    const key = keys.target(parsed.tgId, t.id, t.port);
+    const previous = this.writes.get(key) ?? Promise.resolve();
+    const next = previous.then(async () => {
+      await updateRecord<TargetRecord>(this.deps.store, key, (cur) => decide(cur) ?? SKIP);
+    });
+    const settled = next.catch(() => {});
+    this.writes.set(key, settled);
+    void settled.then(() => {
+      if (this.writes.get(key) === settled) this.writes.delete(key);
+    });
+    return next;
+  }
+}
