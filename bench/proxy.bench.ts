@@ -7,6 +7,9 @@
  *
  * Prints the median req/s and p50/p99 latency per path over interleaved rounds, then the p50 at half
  * of Berth's peak rate (the "added p50 at half load" target). Loopback only.
+ *
+ * HTTPS rows (issue 13; see https-rows.ts) run in the same rounds, when wrk and h2load are present:
+ * keep-alive HTTPS, new TLS connections, HTTP/2 10x10, on Berth, nginx and HAProxy alike.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -17,8 +20,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../src/platform/free-port.js';
 import { median } from './stats.js';
+import { haproxyTlsFrontend, httpsLoad, httpsMetrics, makeBenchCert, nginxTlsServer, toolsPresent, type HttpsMetric } from './https-rows.js';
 
 const self = fileURLToPath(import.meta.url);
+const DEFAULT_POLICY_NAME = 'ELBSecurityPolicy-TLS13-1-2-2021-06';
 const arg = (name: string, dflt: string): string => {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? process.argv[i + 1]! : dflt;
@@ -36,16 +41,23 @@ async function runUpstream(port: number): Promise<void> {
   server.listen(port, '127.0.0.1', () => process.send?.('ready'));
 }
 
-async function runBerth(port: number, upstreamPort: number): Promise<void> {
+async function runBerth(port: number, upstreamPort: number, tlsPort: number, certDir: string): Promise<void> {
   process.on('SIGINT', () => process.exit(0));
   const { buildRoutingTable, defaultLoadBalancerAttributes } = await import('../src/load-balancer/routing-table.js');
   const { ProxyEngine } = await import('../src/load-balancer/proxy/proxy-engine.js');
   const { ListenerServer } = await import('../src/load-balancer/proxy/listener-server.js');
   const { systemClock } = await import('../src/platform/clock.js');
   const { systemRandom } = await import('../src/platform/random.js');
+  const { readFileSync } = await import('node:fs');
+  const { DEFAULT_SSL_POLICY } = await import('../src/domain/elbv2/ssl-policy.js');
+  const rules = [{ arn: 'd', priority: 'default' as const, conditions: [], action: { type: 'forward' as const, targetGroups: [{ targetGroupArn: 'tg', weight: 1 }] } }];
+  const cert = certDir ? { arn: 'cert', certificatePem: readFileSync(join(certDir, 'cert.pem'), 'utf8'), privateKeyPem: readFileSync(join(certDir, 'key.pem'), 'utf8'), names: ['bench.test'] } : undefined;
   const table = buildRoutingTable({
     loadBalancers: [{ arn: 'lb', name: 'bench', scheme: 'internal', ingress: null, attributes: defaultLoadBalancerAttributes }],
-    listeners: [{ arn: 'l', loadBalancerArn: 'lb', port, protocol: 'HTTP', rules: [{ arn: 'd', priority: 'default', conditions: [], action: { type: 'forward', targetGroups: [{ targetGroupArn: 'tg', weight: 1 }] } }] }],
+    listeners: [
+      { arn: 'l', loadBalancerArn: 'lb', port, protocol: 'HTTP', rules },
+      ...(cert && tlsPort ? [{ arn: 'ltls', loadBalancerArn: 'lb', port: tlsPort, protocol: 'HTTPS' as const, rules, tls: { sslPolicy: DEFAULT_SSL_POLICY, defaultCertificate: cert, certificates: [] } }] : []),
+    ],
     targetGroups: [
       {
         arn: 'tg', name: 'tg', protocol: 'HTTP', algorithm: 'round_robin', stickiness: { enabled: false, type: 'lb_cookie', durationSeconds: 1 },
@@ -138,10 +150,10 @@ function pct(r: Result, p: number): number {
 
 // ---------- orchestration ----------
 
-function child(role: string, port: number, upstreamPort: number): Promise<ChildProcess> {
+function child(role: string, port: number, upstreamPort: number, extra: string[] = []): Promise<ChildProcess> {
   // BERTH_BENCH_CPU_PROF=dir writes a CPU profile of the Berth process there.
   const prof = role === 'berth' && process.env.BERTH_BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BERTH_BENCH_CPU_PROF] : [];
-  const p = spawn(process.execPath, [...prof, '--import', 'tsx', self, '--role', role, '--port', String(port), '--upstream', String(upstreamPort)], {
+  const p = spawn(process.execPath, [...prof, '--import', 'tsx', self, '--role', role, '--port', String(port), '--upstream', String(upstreamPort), ...extra], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
     env: { ...process.env, NODE_OPTIONS: '' },
   });
@@ -183,7 +195,11 @@ async function main(): Promise<void> {
   const upstreamPort = await freePort();
   const up = await child('upstream', upstreamPort, 0);
   const berthPort = await freePort();
-  const berth = await child('berth', berthPort, upstreamPort);
+  const withTls = toolsPresent();
+  const certDir = mkdtempSync(join(tmpdir(), 'berth-bench-cert-'));
+  if (withTls) makeBenchCert(certDir);
+  const tlsPorts = { berth: await freePort(), nginx: await freePort(), haproxy: await freePort() };
+  const berth = await child('berth', berthPort, upstreamPort, withTls ? ['--tls-port', String(tlsPorts.berth), '--cert-dir', certDir] : []);
   const hpPort = await freePort();
   const hp = await child('http-proxy', hpPort, upstreamPort);
   const nginx = await external('nginx', '/usr/sbin/nginx', (port, u, dir) => [
@@ -191,11 +207,12 @@ async function main(): Promise<void> {
     // One worker, as Berth is one process; keep-alive both ways without a request cap.
     `worker_processes 1; error_log stderr; pid ${dir}/pid; events { worker_connections 1024; }
      http { access_log off; keepalive_requests 1000000; upstream u { server 127.0.0.1:${u}; keepalive 64; keepalive_requests 1000000; }
-       server { listen 127.0.0.1:${port}; location / { proxy_pass http://u; proxy_http_version 1.1; proxy_set_header Connection ""; } } }`,
+       server { listen 127.0.0.1:${port}; location / { proxy_pass http://u; proxy_http_version 1.1; proxy_set_header Connection ""; } }
+       ${withTls ? nginxTlsServer(tlsPorts.nginx, certDir) : ''} }`,
   ]);
   const haproxy = await external('haproxy', '/usr/sbin/haproxy', (port, u, dir) => [
     ['-f', join(dir, 'conf')],
-    `defaults\n  mode http\n  timeout connect 5s\n  timeout client 30s\n  timeout server 30s\nfrontend f\n  bind 127.0.0.1:${port}\n  default_backend b\nbackend b\n  http-reuse always\n  server s 127.0.0.1:${u}\n`,
+    `defaults\n  mode http\n  timeout connect 5s\n  timeout client 30s\n  timeout server 30s\nfrontend f\n  bind 127.0.0.1:${port}\n  default_backend b\nbackend b\n  http-reuse always\n  server s 127.0.0.1:${u}\n${withTls ? haproxyTlsFrontend(tlsPorts.haproxy, certDir) : ''}`,
   ]);
   const paths: Array<[string, number | undefined]> = [['direct', upstreamPort], ['berth', berthPort], ['http-proxy', hpPort]];
   const stops: Array<() => void> = [];
@@ -208,12 +225,20 @@ async function main(): Promise<void> {
   // Every path once per round, rounds interleaved, so a noisy moment of a shared machine lands on
   // all of them alike; each figure is the median over the rounds.
   const results = new Map<string, Result[]>();
+  const tlsPaths = (['berth', 'nginx', 'haproxy'] as const).filter((n) => withTls && paths.some(([p, port]) => p === n && port !== undefined));
+  const tlsResults = new Map<string, number[]>();
   for (let round = 0; round < rounds; round++) {
     for (const [name, port] of paths) {
       if (port === undefined) continue;
       await load(port, 4, 0.5); // warm-up
       const r = await load(port, connections, seconds);
       results.set(name, [...(results.get(name) ?? []), r]);
+    }
+    for (const metric of httpsMetrics) {
+      for (const name of tlsPaths) {
+        const key = `${metric}|${name}`;
+        tlsResults.set(key, [...(tlsResults.get(key) ?? []), await httpsLoad(metric, tlsPorts[name], seconds)]);
+      }
     }
   }
   const rpsOf = (r: Result) => r.requests / r.seconds;
@@ -252,6 +277,17 @@ async function main(): Promise<void> {
   const perRound = (other: string) => (results.get(other) ?? []).map((r, i) => (rpsOf(results.get('berth')![i]!) / rpsOf(r)).toFixed(2)).join(' ');
   console.log(`\nberth / http-proxy: ${hpRps ? (b / hpRps).toFixed(2) + 'x' : 'n/a'} (target >= 1.5x; per round ${perRound('http-proxy')})`);
   console.log(`berth / nginx:      ${ngRps ? (b / ngRps).toFixed(2) + 'x' : 'nginx not installed'} (target >= 0.35x; per round ${perRound('nginx')})`);
+  if (tlsPaths.length) {
+    const labels: Record<HttpsMetric, string> = { 'https-keepalive': 'keep-alive HTTPS req/s (wrk, 50 conns)', 'tls-new-conn': 'new TLS conns/s, 1 req each (s_time x2)', 'h2-10x10': 'HTTP/2 req/s (h2load, 10 conns x 10 streams)' };
+    console.log(`\nHTTPS (ECDSA P-256, ${DEFAULT_POLICY_NAME}), medians over the rounds:`);
+    console.log(`${'metric'.padEnd(46)}${tlsPaths.map((n) => n.padStart(10)).join('')}   berth/nginx   per round (berth, nginx)`);
+    for (const metric of httpsMetrics) {
+      const m = (n: string) => median(tlsResults.get(`${metric}|${n}`) ?? [NaN]);
+      const ratio = tlsPaths.includes('nginx') ? `${(m('berth') / m('nginx')).toFixed(2)}x (>= 0.5x)` : 'n/a';
+      const rounds = (n: string) => (tlsResults.get(`${metric}|${n}`) ?? []).map(Math.round).join(' ');
+      console.log(`${labels[metric].padEnd(46)}${tlsPaths.map((n) => String(Math.round(m(n))).padStart(10)).join('')}   ${ratio.padEnd(17)}${rounds('berth')} / ${rounds('nginx')}`);
+    }
+  }
   const dH = median(directHalf);
   const bH = median(berthHalf);
   console.log(`at half of berth's peak (${Math.round(half)} req/s): p50 direct ${dH.toFixed(3)} ms, through berth ${bH.toFixed(3)} ms, added ${(bH - dH).toFixed(3)} ms (target < 1 ms)`);
@@ -261,7 +297,7 @@ const role = arg('role', '');
 const port = Number(arg('port', '0'));
 const upstreamPort = Number(arg('upstream', '0'));
 if (role === 'upstream') void runUpstream(port);
-else if (role === 'berth') void runBerth(port, upstreamPort);
+else if (role === 'berth') void runBerth(port, upstreamPort, Number(arg('tls-port', '0')), arg('cert-dir', ''));
 else if (role === 'http-proxy') void runHttpProxy(port, upstreamPort);
 else
   main().catch((e) => {

@@ -41,7 +41,7 @@ describe('unsupportedField walks the input against the table', () => {
     };
     assert.match(codeOf('ecs', 'RegisterTaskDefinition', { volumes: [{ name: 'v', efsVolumeConfiguration: { fileSystemId: 'fs-1' } }] }), /^ClientException: volumes\[0\]\.efsVolumeConfiguration is not supported by Berth: /);
     assert.match(codeOf('ecs', 'RunTask', { platformVersion: 'LATEST' }), /^InvalidParameterException: platformVersion 'LATEST' is not supported/);
-    assert.match(codeOf('elbv2', 'CreateTargetGroup', { Protocol: 'HTTPS' }), /^ValidationError: Protocol 'HTTPS' is not supported by Berth: /);
+    assert.equal(codeOf('elbv2', 'CreateTargetGroup', { Protocol: 'HTTPS', ProtocolVersion: 'HTTP2', HealthCheckProtocol: 'HTTPS' }), 'accepted');
     assert.match(codeOf('elbv2', 'CreateTargetGroup', { ProtocolVersion: 'GRPC' }), /^ValidationError: ProtocolVersion 'GRPC'/);
     assert.equal(codeOf('elbv2', 'CreateTargetGroup', { Protocol: 'HTTP', ProtocolVersion: 'HTTP1' }), 'accepted');
     // An entry may carry AWS's more specific code.

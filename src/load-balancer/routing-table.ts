@@ -34,7 +34,10 @@ export function targetKey(t: { id: string; port: number }): string {
 
 export interface HealthCheckSettings {
   readonly enabled: boolean;
-  readonly protocol: 'HTTP';
+  /** HTTPS checks do not verify the target's certificate, as ALB's do not. */
+  readonly protocol: 'HTTP' | 'HTTPS';
+  /** HTTP2: the check is an HTTP/2 request (the target group's protocol version); default HTTP/1.1. */
+  readonly version?: 'HTTP1' | 'HTTP2';
   readonly path: string;
   readonly port: 'traffic-port' | number;
   readonly intervalSeconds: number;
@@ -55,7 +58,13 @@ export interface StickinessSettings {
 export interface TargetGroup {
   readonly arn: string;
   readonly name: string;
+  /** HTTPS: the node re-encrypts to the targets (their certificates are not verified, as on ALB). */
   readonly protocol: 'HTTP' | 'HTTPS';
+  /**
+   * ELBv2's ProtocolVersion: HTTP1 (the default) or HTTP2 (h2 over TLS when `protocol` is HTTPS,
+   * prior-knowledge h2c otherwise). GRPC is refused by the control plane until it is implemented.
+   */
+  readonly protocolVersion?: 'HTTP1' | 'HTTP2';
   readonly algorithm: Algorithm;
   readonly stickiness: StickinessSettings;
   readonly slowStartSeconds: number;
@@ -179,6 +188,8 @@ export interface CompiledTargetGroup extends TargetGroup {
   readonly byKey: ReadonlyMap<string, Target>;
   /** Keys of `routable`, for checking a sticky cookie without a scan. */
   readonly routableKeys: ReadonlySet<string>;
+  /** How the node speaks to the targets, resolved once per table. */
+  readonly transport: { readonly protocol: 'HTTP' | 'HTTPS'; readonly version: 'HTTP1' | 'HTTP2' };
 }
 
 export interface CompiledListener extends Listener {
@@ -210,6 +221,7 @@ export function compileTargetGroup(tg: TargetGroup): CompiledTargetGroup {
     routableKeys: new Set(routable.map(targetKey)),
     failOpen,
     byKey: new Map(tg.targets.map((t) => [targetKey(t), t])),
+    transport: { protocol: tg.protocol, version: tg.protocolVersion ?? 'HTTP1' },
   };
 }
 

@@ -135,6 +135,10 @@ export function resolveTargetGroupSettings(input: {
   if (!['HTTP1', 'HTTP2', 'GRPC'].includes(settings.ProtocolVersion!)) {
     throw new AwsError('ValidationError', `Protocol version '${settings.ProtocolVersion}' is not valid`);
   }
+  // Accepting GRPC and then speaking plain HTTP/2 to the targets (no GrpcCode checks) would be a lie.
+  if (settings.ProtocolVersion === 'GRPC') {
+    throw new AwsError('ValidationError', "ProtocolVersion 'GRPC' is not supported by Berth yet; use HTTP1 or HTTP2");
+  }
   checkHealthTimes(settings);
   parseHttpCodeMatcher(settings.Matcher!.HttpCode);
   return settings;

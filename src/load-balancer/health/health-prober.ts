@@ -6,6 +6,8 @@
  * one took. Results go through the pure state machine; `onTransition` hears only real changes.
  */
 import http from 'node:http';
+import http2 from 'node:http2';
+import https from 'node:https';
 import type { Clock } from '../../platform/clock.js';
 import type { Random } from '../../platform/random.js';
 import { targetKey, type HealthCheckSettings } from '../routing-table.js';
@@ -32,8 +34,20 @@ export interface HealthProberOptions {
 
 export const healthCheckUserAgent = 'ELB-HealthChecker/2.0';
 
-/** One GET; resolves with what the state machine needs, never rejects. */
-export function probeOnce(address: string, port: number, path: string, timeoutMs: number, matcher: CodeMatcher, localAddress?: string): Promise<CheckOutcome> {
+/** How a check reaches its target: TLS or not, HTTP/1.1 or HTTP/2, and from which local address. */
+export interface ProbeTransport {
+  readonly protocol?: 'HTTP' | 'HTTPS';
+  readonly version?: 'HTTP1' | 'HTTP2';
+  readonly localAddress?: string | undefined;
+}
+
+/**
+ * One GET; resolves with what the state machine needs, never rejects. HTTPS checks do not verify
+ * the target's certificate (ALB's do not); HTTP2 checks are one h2 request (over TLS, or h2c).
+ */
+export function probeOnce(address: string, port: number, path: string, timeoutMs: number, matcher: CodeMatcher, transport: ProbeTransport = {}): Promise<CheckOutcome> {
+  const { protocol = 'HTTP', version = 'HTTP1', localAddress } = transport;
+  if (version === 'HTTP2') return probeH2(address, port, path, timeoutMs, matcher, protocol, localAddress);
   return new Promise((resolve) => {
     let settled = false;
     const done = (o: CheckOutcome): void => {
@@ -43,11 +57,39 @@ export function probeOnce(address: string, port: number, path: string, timeoutMs
       req.destroy();
       resolve(o);
     };
-    const req = http.request({ host: address, port, path, method: 'GET', agent: false, ...(localAddress ? { localAddress } : {}), headers: { 'User-Agent': healthCheckUserAgent, Connection: 'close', Host: `${address}:${port}` } });
+    const headers = { 'User-Agent': healthCheckUserAgent, Connection: 'close', Host: `${address}:${port}` };
+    const options = { host: address, port, path, method: 'GET', agent: false, headers, ...(localAddress ? { localAddress } : {}) } as const;
+    const req = protocol === 'HTTPS' ? https.request({ ...options, rejectUnauthorized: false }) : http.request(options);
     const timer = setTimeout(() => done({ ok: false, kind: 'timeout' }), timeoutMs);
     req.on('response', (res) => {
       const status = res.statusCode ?? 0;
       res.resume();
+      done(matcher(status) ? { ok: true } : { ok: false, kind: 'code', status });
+    });
+    req.on('error', () => done({ ok: false, kind: 'error' }));
+    req.end();
+  });
+}
+
+function probeH2(address: string, port: number, path: string, timeoutMs: number, matcher: CodeMatcher, protocol: 'HTTP' | 'HTTPS', localAddress: string | undefined): Promise<CheckOutcome> {
+  return new Promise((resolve) => {
+    let settled = false;
+    const host = address.includes(':') ? `[${address}]` : address;
+    const origin = `${protocol === 'HTTPS' ? 'https' : 'http'}://${host}:${port}`;
+    const session = http2.connect(origin, { rejectUnauthorized: false, ...(localAddress ? { localAddress } : {}) });
+    const done = (o: CheckOutcome): void => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      session.destroy();
+      resolve(o);
+    };
+    const timer = setTimeout(() => done({ ok: false, kind: 'timeout' }), timeoutMs);
+    session.on('error', () => done({ ok: false, kind: 'error' }));
+    const req = session.request({ ':path': path, 'user-agent': healthCheckUserAgent });
+    req.on('response', (h) => {
+      const status = Number(h[':status'] ?? 0);
+      req.resume();
       done(matcher(status) ? { ok: true } : { ok: false, kind: 'code', status });
     });
     req.on('error', () => done({ ok: false, kind: 'error' }));
@@ -149,7 +191,8 @@ export class HealthProber {
     const due = nextCheckDueAt(entry.nextAt, s.intervalSeconds, this.options.jitter ?? 0.05, this.options.random.next());
     this.schedule(entry, Math.max(0, due - this.options.clock.now()));
     const port = s.port === 'traffic-port' ? entry.target.port : s.port;
-    void probeOnce(entry.target.address, port, s.path, s.timeoutSeconds * 1000, entry.matcher, this.options.sourceAddress).then((outcome) => {
+    const transport = { protocol: s.protocol, version: s.version ?? 'HTTP1', localAddress: this.options.sourceAddress } as const;
+    void probeOnce(entry.target.address, port, s.path, s.timeoutSeconds * 1000, entry.matcher, transport).then((outcome) => {
       if (this.entries.get(HealthProber.key(entry.target.targetGroupArn, entry.target)) !== entry) return;
       this.apply(entry, { type: 'check', outcome, now: this.options.clock.now() });
     });

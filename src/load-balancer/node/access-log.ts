@@ -1,16 +1,22 @@
 /**
  * ALB access logs, one file per load balancer (`<dataDir>/access-logs/<lb-name>.log`), switched by
  * the `access_logs.s3.enabled` attribute. Fields are ALB's, in ALB's order (AWS docs, "Access log
- * entries"); what Berth does not have (TLS, WAF, certificates) is `-` as on an ALB. Lines are
+ * entries"); what Berth does not have (WAF, chosen certificate ARN) is `-` as on an ALB. Lines are
  * buffered and flushed in batches, never one write per request.
  */
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Socket } from 'node:net';
+import type { TLSSocket } from 'node:tls';
 import type { RequestOutcome } from '../proxy/proxy-metrics.js';
 import type { RoutingTable } from '../routing-table.js';
 
 export interface AccessLogEntry {
+  /** `http`, `https` (TLS, HTTP/1.x) or `h2` (TLS, HTTP/2), as ALB's first field. */
+  readonly type: 'http' | 'https' | 'h2';
+  /** OpenSSL's cipher name and the TLS version, `-` on plain HTTP. */
+  readonly sslCipher: string;
+  readonly sslProtocol: string;
   readonly time: Date;
   /** `app/<name>/<id>`. */
   readonly elb: string;
@@ -40,7 +46,7 @@ const secs = (n: number): string => (n < 0 ? '-1' : n.toFixed(3));
 
 export function formatAccessLogLine(e: AccessLogEntry): string {
   return [
-    'http',
+    e.type,
     e.time.toISOString(),
     e.elb,
     e.client,
@@ -54,8 +60,8 @@ export function formatAccessLogLine(e: AccessLogEntry): string {
     String(e.sentBytes),
     quote(e.request),
     quote(e.userAgent),
-    '-',
-    '-',
+    e.sslCipher,
+    e.sslProtocol,
     e.targetGroupArn ?? '-',
     quote(e.traceId),
     quote(e.domainName),
@@ -97,11 +103,18 @@ export function entryFor(o: RequestOutcome, table: RoutingTable, now: number): A
     target = t ? `${t.address}:${t.port}` : o.target;
   }
   const host = req.headers.host ?? `${listener.bindAddress}:${listener.port}`;
+  // An HTTP/2 request's socket is Node's proxy of the TLS socket: ask it, do not test its class.
+  const socket = req.socket as Socket & Partial<Pick<TLSSocket, 'encrypted' | 'getCipher' | 'getProtocol'>>;
+  const tls = socket.encrypted === true ? { cipher: socket.getCipher?.().name ?? '-', protocol: socket.getProtocol?.() ?? '-' } : undefined;
+  const type = tls === undefined ? 'http' : req.httpVersion === '2.0' ? 'h2' : 'https';
   const bytes = byteShare(req.socket);
   const byTarget = o.origin === 'target';
   const location = res.getHeader('location');
   const seconds = o.durationMs / 1000;
   return {
+    type,
+    sslCipher: tls?.cipher ?? '-',
+    sslProtocol: tls?.protocol ?? '-',
     time: new Date(now),
     elb: lbPath,
     client: `${req.socket?.remoteAddress ?? '-'}:${req.socket?.remotePort ?? 0}`,
@@ -113,7 +126,7 @@ export function entryFor(o: RequestOutcome, table: RoutingTable, now: number): A
     targetStatusCode: byTarget ? o.status : undefined,
     receivedBytes: bytes.received,
     sentBytes: bytes.sent,
-    request: `${req.method} http://${host}${req.url} HTTP/${req.httpVersion}`,
+    request: `${req.method} ${tls ? 'https' : 'http'}://${host}${req.url} HTTP/${req.httpVersion}`,
     userAgent: String(req.headers['user-agent'] ?? '-'),
     targetGroupArn: o.targetGroupArn,
     // What was sent to the target (ALB's own Root when the client sent none), else what came in.

@@ -21,6 +21,7 @@ export class PrometheusMetrics implements ProxyMetrics {
   private readonly connections: Gauge;
   private readonly retries: Counter;
   private readonly connectionErrors: Counter;
+  private readonly handshakeErrors: Counter;
   private readonly requestChildren = new Map<string, CounterChild>();
   private readonly durationChildren = new Map<number, HistogramChild>();
   private lbNameByPort = new Map<number, string>();
@@ -41,6 +42,12 @@ export class PrometheusMetrics implements ProxyMetrics {
     this.health = new Gauge({ name: 'berth_lb_target_health', help: '1 for the state each registered target is in.', labelNames: ['target_group', 'target', 'state'], registers });
     this.connections = new Gauge({ name: 'berth_lb_open_connections', help: 'Open client connections per load balancer.', labelNames: ['load_balancer'], registers });
     this.retries = new Counter({ name: 'berth_lb_retries_total', help: 'Requests tried again after a connection failure before any response byte.', labelNames: ['target_group'], registers });
+    this.handshakeErrors = new Counter({
+      name: 'berth_lb_tls_handshake_errors_total',
+      help: 'Failed TLS handshakes on HTTPS listeners, by reason (no_shared_cipher, protocol_version, http_request, ...).',
+      labelNames: ['load_balancer', 'reason'],
+      registers,
+    });
     this.connectionErrors = new Counter({ name: 'berth_lb_target_connection_errors_total', help: 'Failed connections or exchanges with targets, by error code.', labelNames: ['target_group', 'code'], registers });
   }
 
@@ -79,6 +86,10 @@ export class PrometheusMetrics implements ProxyMetrics {
 
   retried(tg: string): void {
     this.retries.labels(this.tgNameByArn.get(tg) ?? '').inc();
+  }
+
+  tlsHandshakeFailed(port: number, reason: string): void {
+    this.handshakeErrors.labels(this.lbName(port), reason).inc();
   }
 
   connectionOpened(port: number, socket: Socket): void {

@@ -53,6 +53,17 @@ describe('routingInputFromRecords', () => {
     assert.deepEqual(g.healthCheck, { enabled: true, protocol: 'HTTP', path: '/health', port: 'traffic-port', intervalSeconds: 5, timeoutSeconds: 2, healthyThreshold: 3, unhealthyThreshold: 2, matcher: '200-299' });
   });
 
+  test('target group protocol, protocol version and health-check protocol reach the table', () => {
+    const input = routingInputFromRecords(records({ targetGroups: [tg({ Protocol: 'HTTPS', ProtocolVersion: 'HTTP2', HealthCheckProtocol: 'HTTPS' })] }), 0);
+    const g = input.targetGroups[0]!;
+    assert.equal(g.protocol, 'HTTPS');
+    assert.equal(g.protocolVersion, 'HTTP2');
+    assert.equal(g.healthCheck.protocol, 'HTTPS');
+    const plain = routingInputFromRecords(records(), 0).targetGroups[0]!;
+    assert.equal(plain.protocolVersion, undefined);
+    assert.equal(plain.healthCheck.protocol, 'HTTP');
+  });
+
   test('defaults: round robin, lb_cookie off, 300 s delay, defensive', () => {
     const input = routingInputFromRecords(records(), 0);
     assert.equal(input.targetGroups[0]!.algorithm, 'round_robin');

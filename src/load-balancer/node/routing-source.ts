@@ -172,6 +172,7 @@ function targetGroup(
     arn: tg.TargetGroupArn,
     name: tg.TargetGroupName,
     protocol: tg.Protocol === 'HTTPS' ? 'HTTPS' : 'HTTP',
+    ...(tg.ProtocolVersion === 'HTTP2' ? { protocolVersion: 'HTTP2' as const } : {}),
     algorithm: a['load_balancing.algorithm.type'] as Algorithm,
     stickiness: {
       enabled: a['stickiness.enabled'] === 'true',
@@ -184,7 +185,7 @@ function targetGroup(
     minimumHealthyTargets: Number(a['target_group_health.unhealthy_state_routing.minimum_healthy_targets.count']) || 1,
     healthCheck: {
       enabled: tg.HealthCheckEnabled,
-      protocol: 'HTTP',
+      protocol: tg.HealthCheckProtocol === 'HTTPS' ? 'HTTPS' : 'HTTP',
       path: tg.HealthCheckPath ?? '/',
       port: tg.HealthCheckPort === 'traffic-port' ? 'traffic-port' : Number(tg.HealthCheckPort),
       intervalSeconds: tg.HealthCheckIntervalSeconds,

@@ -96,6 +96,7 @@ export async function startLoadBalancerNode(options: StartLoadBalancerNodeOption
     listenerOptions: {
       onConnection: (port, socket) => metrics.connectionOpened(port, socket),
       onShed,
+      onTlsHandshakeError: (port, reason) => metrics.tlsHandshakeFailed(port, reason),
       maxClientConnections: descriptors.current,
     },
     onTransition: (targetGroupArn, target, health) => {

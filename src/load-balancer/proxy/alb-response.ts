@@ -2,8 +2,8 @@
  * The responses the load balancer itself makes, as an ALB makes them: `Server: awselb/2.0` and
  * the short nginx-style HTML page, so clients and dashboards that match on them keep working.
  */
-import type { ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { isH2Response, writeHeadObject, type ClientResponse } from './h2-bridge.js';
 
 const titles: Record<number, string> = {
   400: '400 Bad Request',
@@ -38,13 +38,15 @@ export function albErrorBody(status: number): Buffer {
 export const albServer = 'awselb/2.0';
 
 /** An ALB error on a normal response; `close` asks the client connection to close afterwards. */
-export function sendAlbError(res: ServerResponse, status: number, close = false): void {
+export function sendAlbError(res: ClientResponse, status: number, close = false): void {
   if (res.headersSent) {
     res.destroy();
     return;
   }
   const body = albErrorBody(status);
-  res.writeHead(status, {
+  // HTTP/2 has no Connection header; closing there is the session's business, not one stream's.
+  if (isH2Response(res)) close = false;
+  writeHeadObject(res, status, {
     Server: albServer,
     Date: new Date().toUTCString(),
     'Content-Type': 'text/html',

@@ -6,6 +6,7 @@
  */
 import type { Target } from '../routing-table.js';
 import { targetKey } from '../routing-table.js';
+import { clientGone, writeBody, writeResponseHead } from './h2-bridge.js';
 import type { Exchange, ProxyEngine } from './proxy-engine.js';
 import type { TargetPool } from './target-pools.js';
 
@@ -49,7 +50,7 @@ export class ForwardAttempt {
 
   onConnect(abort: (err?: Error) => void): void {
     this.abort = abort;
-    if (this.x.res.destroyed) abort(new Error('client closed'));
+    if (clientGone(this.x.res)) abort(new Error('client closed'));
   }
 
   onHeaders(status: number, rawHeaders: Buffer[], resume: () => void, statusText: string): boolean {
@@ -60,12 +61,12 @@ export class ForwardAttempt {
     this.resume = resume;
     const res = this.x.res;
     res.sendDate = false;
-    res.writeHead(status, statusText, this.engine.responseHead(this.x, this.target, rawHeaders, this.now));
+    writeResponseHead(res, status, statusText, this.engine.responseHead(this.x, this.target, rawHeaders, this.now));
     return true;
   }
 
   onData(chunk: Buffer): boolean {
-    const ok = this.x.res.write(chunk);
+    const ok = writeBody(this.x.res, chunk);
     if (!ok) this.x.res.once('drain', this.onDrain);
     return ok;
   }

@@ -12,13 +12,25 @@
  * for want of descriptors (EMFILE/ENFILE, which would otherwise be an uncaught 'error'), every
  * listener sheds its idle connections and, for a short while, admits a new connection only in
  * exchange for an idle one.
+ *
+ * HTTPS listeners terminate TLS on an HTTP/2 secure server that also speaks HTTP/1.1 (ALPN `h2`,
+ * `http/1.1`): the policy's versions and ciphers, the default certificate for clients without SNI,
+ * and an SNICallback that reads the current table, so certificate rotation and policy changes reach
+ * the next handshake without reopening the port. Failed handshakes close that connection alone and
+ * are reported with a reason. A listener switching between HTTP and HTTPS reopens its port at once;
+ * requests in flight on the old server finish (up to the idle timeout).
  */
 import http from 'node:http';
+import http2 from 'node:http2';
 import type { Socket } from 'node:net';
 import { anyCidrContains } from '../routing/cidr.js';
 import type { CompiledListener, RoutingTable } from '../routing-table.js';
 import { writeRawAlbError } from './alb-response.js';
 import { maxHeaderTotalBytes, type ProxyEngine } from './proxy-engine.js';
+import { adaptH2Request, type ClientRequest, type ClientResponse } from './h2-bridge.js';
+import type { HandshakeFailureReason } from './handshake-failure.js';
+import { TlsContexts } from './tls-contexts.js';
+import { connectionOf, createTlsServer } from './tls-server.js';
 
 export class ListenerBindError extends Error {
   override readonly name = 'ListenerBindError';
@@ -39,8 +51,13 @@ export interface ApplyResult {
 }
 
 interface Open {
-  readonly server: http.Server;
+  readonly server: http.Server | http2.Http2SecureServer;
   readonly bindAddress: string;
+  readonly protocol: 'HTTP' | 'HTTPS';
+  /** The default certificate and policy the TLS server's own context was built from. */
+  defaultKey: string | undefined;
+  /** HTTP/2 sessions, closed gracefully when the listener closes. */
+  readonly sessions: Set<http2.ServerHttp2Session>;
   /** Accepted client connections, oldest first. */
   readonly sockets: Set<Socket>;
   /** Those with a request (or an upgraded stream) in progress. */
@@ -69,11 +86,20 @@ export interface ListenerServerOptions {
   readonly maxClientConnections?: () => number;
   /** The clock for the pressure window (default Date.now). */
   readonly now?: () => number;
+  /** Called for each failed TLS handshake on an HTTPS listener. */
+  readonly onTlsHandshakeError?: (port: number, reason: HandshakeFailureReason) => void;
+}
+
+const streamsPerConnection = new WeakMap<Socket, number>();
+
+function isSecure(server: http.Server | http2.Http2SecureServer): server is http2.Http2SecureServer {
+  return !(server instanceof http.Server);
 }
 
 export class ListenerServer {
   private readonly open = new Map<number, Open>();
   private pressureUntil = 0;
+  readonly tls = new TlsContexts();
 
   constructor(
     private readonly engine: ProxyEngine,
@@ -87,8 +113,14 @@ export class ListenerServer {
     const failed: ListenerBindError[] = [];
     for (const [port, o] of [...this.open]) {
       const l = table.listeners.get(port);
-      if (l && l.bindAddress === o.bindAddress) continue;
-      await this.closeOne(port);
+      if (l && l.bindAddress === o.bindAddress && l.protocol === o.protocol) {
+        this.followTls(l, o);
+        continue;
+      }
+      if (l && l.bindAddress === o.bindAddress) {
+        // HTTP <-> HTTPS (ModifyListener): the port reopens at once, requests in flight on the old server finish.
+        void this.closeOne(port, l.loadBalancer.attributes.idleTimeoutSeconds * 1000);
+      } else await this.closeOne(port);
       closed.push(port);
     }
     for (const l of table.listeners.values()) {
@@ -100,7 +132,49 @@ export class ListenerServer {
         failed.push(e as ListenerBindError);
       }
     }
+    this.tls.sweep(table);
     return { opened, closed, failed };
+  }
+
+  /** A kept HTTPS listener: a new default certificate or policy replaces the server's own context. */
+  private followTls(l: CompiledListener, o: Open): void {
+    const ctx = this.tls.forListener(l);
+    if (!ctx || ctx.defaultKey === o.defaultKey || !isSecure(o.server)) return;
+    o.server.setSecureContext(ctx.serverOptions);
+    o.defaultKey = ctx.defaultKey;
+  }
+
+  private createServer(
+    l: CompiledListener,
+    sessions: Set<http2.ServerHttp2Session>,
+  ): { server: http.Server | http2.Http2SecureServer; defaultKey: string | undefined } {
+    const idleMs = this.options.clientKeepAliveMs ?? l.loadBalancer.attributes.idleTimeoutSeconds * 1000;
+    const ctx = this.tls.forListener(l);
+    if (!ctx) {
+      const server = http.createServer({
+        maxHeaderSize: maxHeaderTotalBytes,
+        requireHostHeader: false,
+        insecureHTTPParser: false,
+        keepAliveTimeout: idleMs,
+        // The proxy enforces its own idle timeout per request.
+        requestTimeout: 0,
+        headersTimeout: l.loadBalancer.attributes.idleTimeoutSeconds * 1000,
+      });
+      return { server, defaultKey: undefined };
+    }
+    const server = createTlsServer({
+      listener: l,
+      contexts: ctx,
+      tls: this.tls,
+      current: () => this.engine.table().listeners.get(l.port),
+      idleMs,
+      onSession: (session) => {
+        sessions.add(session);
+        session.once('close', () => sessions.delete(session));
+      },
+      onHandshakeError: (reason) => this.options.onTlsHandshakeError?.(l.port, reason),
+    });
+    return { server, defaultKey: ctx.defaultKey };
   }
 
   /** The port actually bound (differs from the listener port only in tests binding port 0). */
@@ -111,15 +185,8 @@ export class ListenerServer {
 
   private openOne(l: CompiledListener): Promise<void> {
     const port = l.port;
-    const server = http.createServer({
-      maxHeaderSize: maxHeaderTotalBytes,
-      requireHostHeader: false,
-      insecureHTTPParser: false,
-      keepAliveTimeout: this.options.clientKeepAliveMs ?? l.loadBalancer.attributes.idleTimeoutSeconds * 1000,
-      // The proxy enforces its own idle timeout per request.
-      requestTimeout: 0,
-      headersTimeout: l.loadBalancer.attributes.idleTimeoutSeconds * 1000,
-    });
+    const sessions = new Set<http2.ServerHttp2Session>();
+    const { server, defaultKey } = this.createServer(l, sessions);
     const sockets = new Set<Socket>();
     const busy = new Set<Socket>();
     server.on('connection', (socket: Socket) => {
@@ -150,14 +217,22 @@ export class ListenerServer {
       });
       this.options.onConnection?.(port, socket);
     });
-    server.on('request', (req: http.IncomingMessage, res: http.ServerResponse) => {
-      const socket = req.socket;
+    server.on('request', (req: ClientRequest, res: ClientResponse) => {
+      const socket = connectionOf(req.socket);
+      // One HTTP/1.1 request at a time per connection; HTTP/2 multiplexes, so count its streams.
+      const streams = (streamsPerConnection.get(socket) ?? 0) + 1;
+      streamsPerConnection.set(socket, streams);
       busy.add(socket);
-      res.once('close', () => busy.delete(socket));
+      res.once('close', () => {
+        const left = (streamsPerConnection.get(socket) ?? 1) - 1;
+        streamsPerConnection.set(socket, left);
+        if (left === 0) busy.delete(socket);
+      });
+      if (req instanceof http2.Http2ServerRequest) adaptH2Request(req);
       this.engine.handleRequest(req, res, port);
     });
-    server.on('upgrade', (req, socket, head) => {
-      busy.add(socket as Socket);
+    server.on('upgrade', (req: http.IncomingMessage, socket: Socket, head: Buffer) => {
+      busy.add(connectionOf(socket));
       this.engine.handleUpgrade(req, socket, head, port);
     });
     server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
@@ -187,7 +262,7 @@ export class ListenerServer {
         server.on('error', (err: NodeJS.ErrnoException) => {
           if (err.code === 'EMFILE' || err.code === 'ENFILE') this.shedForDescriptors(port);
         });
-        this.open.set(port, { server, bindAddress: l.bindAddress, sockets, busy });
+        this.open.set(port, { server, bindAddress: l.bindAddress, protocol: l.protocol, defaultKey, sessions, sockets, busy });
         resolve();
       });
     });
@@ -228,15 +303,27 @@ export class ListenerServer {
     return this.open.get(port)?.sockets.size ?? 0;
   }
 
-  private closeOne(port: number): Promise<void> {
+  /** Stops accepting at once; idle connections close now, busy ones when done or after `graceMs`. */
+  private closeOne(port: number, graceMs = 1000): Promise<void> {
     const o = this.open.get(port);
     if (!o) return Promise.resolve();
     this.open.delete(port);
     return new Promise((resolve) => {
       o.server.close(() => resolve());
-      o.server.closeIdleConnections();
-      // In-flight requests get a moment; then everything goes.
-      setTimeout(() => o.server.closeAllConnections(), 1000).unref();
+      // GOAWAY: HTTP/2 clients open no new stream here; streams in flight finish.
+      for (const s of o.sessions) s.close();
+      for (const s of o.sockets) if (!o.busy.has(s)) s.destroy();
+      // A busy connection goes once its requests are answered, not back to keep-alive.
+      const busyCheck = setInterval(() => {
+        for (const s of o.sockets) if (!o.busy.has(s)) s.destroy();
+      }, 100);
+      busyCheck.unref();
+      // In-flight requests get the grace; then everything goes.
+      setTimeout(() => {
+        clearInterval(busyCheck);
+        for (const s of o.sockets) s.destroy();
+      }, graceMs).unref();
+      o.server.once('close', () => clearInterval(busyCheck));
     });
   }
 

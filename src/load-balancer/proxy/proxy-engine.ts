@@ -21,6 +21,7 @@ import { stripPort } from '../routing/rule-matcher.js';
 import { albErrorBody, albServer, sendAlbError } from './alb-response.js';
 import { classifyRequest, desyncVerdict, similarity } from './desync.js';
 import { forwardHeaders, responseHeaders } from './forward-headers.js';
+import { clientGone, writeHeadObject, type ClientRequest, type ClientResponse } from './h2-bridge.js';
 import { noMetrics, type ProxyMetrics, type RequestOutcome } from './proxy-metrics.js';
 import { ForwardAttempt } from './forward-attempt.js';
 import { relayUpgrade } from './upgrade-relay.js';
@@ -61,8 +62,10 @@ const timeoutCodes = new Set(['UND_ERR_CONNECT_TIMEOUT', 'UND_ERR_HEADERS_TIMEOU
  * sound for the method. Node's strict parser has already refused invalid header names, CTLs in
  * values and in the target, so anything this does not pass goes to the full classifier.
  */
-function plainlyCompliant(req: http.IncomingMessage): boolean {
+function plainlyCompliant(req: ClientRequest): boolean {
   const version = req.httpVersion;
+  // HTTP/2 frames bodies itself and Node refuses its connection-specific headers: nothing to smuggle.
+  if (version === '2.0') return true;
   if ((version !== '1.1' && version !== '1.0') || req.url!.includes(' ')) return false;
   const raw = req.rawHeaders;
   let framing = 0;
@@ -86,8 +89,8 @@ export class ConnectTimeout extends Error {
 
 /** Everything one forwarded request carries between attempts. */
 export interface Exchange {
-  readonly req: http.IncomingMessage;
-  readonly res: http.ServerResponse;
+  readonly req: ClientRequest;
+  readonly res: ClientResponse;
   readonly listener: CompiledListener;
   readonly group: CompiledTargetGroup;
   readonly balancer: Balancer;
@@ -144,7 +147,7 @@ export class ProxyEngine {
   }
 
   /** Checks shared by plain requests and upgrades; returns an error status or the listener. */
-  admit(req: http.IncomingMessage, port: number): { listener: CompiledListener; close: boolean } | number {
+  admit(req: ClientRequest, port: number): { listener: CompiledListener; close: boolean } | number {
     const listener = this.table().listeners.get(port);
     if (!listener) return 503;
     if ((req.url?.length ?? 0) + req.method!.length + 10 > maxHeaderLineBytes) return 400;
@@ -164,12 +167,12 @@ export class ProxyEngine {
     return { listener, close: verdict === 'allow-and-close' };
   }
 
-  private desync(req: http.IncomingMessage, listener: CompiledListener): 'allow' | 'allow-and-close' | 'block' {
+  private desync(req: ClientRequest, listener: CompiledListener): 'allow' | 'allow-and-close' | 'block' {
     const c = classifyRequest(req.method!, `HTTP/${req.httpVersion}`, req.url!, req.rawHeaders);
     return c.class === 'compliant' ? 'allow' : desyncVerdict(listener.loadBalancer.attributes.desyncMitigationMode, c.class);
   }
 
-  handleRequest(req: http.IncomingMessage, res: http.ServerResponse, port: number): void {
+  handleRequest(req: ClientRequest, res: ClientResponse, port: number): void {
     const started = this.options.clock.now();
     const admitted = this.admit(req, port);
     if (typeof admitted === 'number') {
@@ -187,7 +190,7 @@ export class ProxyEngine {
     const action = match.action;
     if (action.type === 'fixed-response') {
       const f = fixedResponse(action.fixedResponse);
-      res.writeHead(f.status, f.headers);
+      writeHeadObject(res, f.status, f.headers);
       res.end(f.body);
       this.finish(port, undefined, undefined, f.status, 'elb', started, res, { rulePriority: match.rule.priority });
       return;
@@ -195,7 +198,7 @@ export class ProxyEngine {
     if (action.type === 'redirect') {
       const r = redirectLocation(action.redirect, { protocol: listener.protocol === 'HTTPS' ? 'https' : 'http', host: stripPort(req.headers.host ?? ''), listenerPort: port, url: req.url! });
       const body = albErrorBody(r.status === 301 ? 301 : 302);
-      res.writeHead(r.status, { Server: albServer, Location: r.location, 'Content-Type': 'text/html', 'Content-Length': body.length });
+      writeHeadObject(res, r.status, { Server: albServer, Location: r.location, 'Content-Type': 'text/html', 'Content-Length': body.length });
       res.end(body);
       this.finish(port, undefined, undefined, r.status, 'elb', started, res, { rulePriority: match.rule.priority });
       return;
@@ -203,7 +206,7 @@ export class ProxyEngine {
     this.forward(req, res, listener, action, started, close, match.rule.priority);
   }
 
-  private forward(req: http.IncomingMessage, res: http.ServerResponse, listener: CompiledListener, action: ForwardAction, started: number, close: boolean, rulePriority: number | 'default'): void {
+  private forward(req: ClientRequest, res: ClientResponse, listener: CompiledListener, action: ForwardAction, started: number, close: boolean, rulePriority: number | 'default'): void {
     const table = this.table();
     const secret = this.options.stickinessSecret;
     const ctx: PickContext = { now: started, random: this.options.random };
@@ -265,8 +268,9 @@ export class ProxyEngine {
     x.attempts++;
     const attrs = x.listener.loadBalancer.attributes;
     const target = choice.target;
-    const pool = this.pools.get(target.address, target.port, attrs.connectTimeoutMs);
-    x.mayReuse = pool.pool.stats.free > 0;
+    const pool = this.pools.get(target.address, target.port, attrs.connectTimeoutMs, x.group.transport);
+    x.mayReuse = pool.mayReuse();
+    pool.used = true;
     const attempt = new ForwardAttempt(this, x, target, pool, now);
     const idleMs = attrs.idleTimeoutSeconds * 1000;
     pool.pool.dispatch(
@@ -286,7 +290,7 @@ export class ProxyEngine {
     const staleSuspect = reset && x.mayReuse && x.resets++ === 0;
     if (passiveCodes.has(code) || (reset && !staleSuspect)) this.options.health?.reportPassiveFailure(x.group.arn, target);
     this.metrics.targetConnectionError?.(x.group.arn, targetKey(target), code);
-    if (x.res.destroyed) return;
+    if (clientGone(x.res)) return;
     if (retriableCodes.has(code) && idempotent.has(x.req.method!) && !x.hasBody && x.attempts <= this.maxRetries) {
       if (staleSuspect) x.retryOn = target;
       else (x.exclude ??= new Set()).add(targetKey(target));
@@ -345,12 +349,12 @@ export class ProxyEngine {
     return out;
   }
 
-  private elbAnswer(res: http.ServerResponse, port: number, tg: string | undefined, status: number, started: number, close = false, facts?: LogFacts): void {
+  private elbAnswer(res: ClientResponse, port: number, tg: string | undefined, status: number, started: number, close = false, facts?: LogFacts): void {
     sendAlbError(res, status, close);
     this.finish(port, tg, undefined, status, 'elb', started, res, facts);
   }
 
-  finish(port: number, tg: string | undefined, target: string | undefined, status: number, origin: 'target' | 'elb', started: number, response?: http.ServerResponse, facts?: LogFacts): void {
+  finish(port: number, tg: string | undefined, target: string | undefined, status: number, origin: 'target' | 'elb', started: number, response?: ClientResponse, facts?: LogFacts): void {
     this.metrics.requestFinished({
       listenerPort: port, targetGroupArn: tg, target, status, origin, durationMs: this.options.clock.now() - started, response,
       rulePriority: facts?.rulePriority, traceId: facts?.traceId,

@@ -2,7 +2,7 @@
  * What the proxy tells the outside world about traffic, as a small interface so prom-client (or
  * anything) can be wired in by the composition root without the data plane depending on it.
  */
-import type { ServerResponse } from 'node:http';
+import type { ClientResponse } from './h2-bridge.js';
 
 export interface RequestOutcome {
   readonly listenerPort: number;
@@ -14,7 +14,7 @@ export interface RequestOutcome {
   readonly origin: 'target' | 'elb';
   readonly durationMs: number;
   /** The client response (and through `.req` the request), for access logs; absent for upgrades. */
-  readonly response?: ServerResponse;
+  readonly response?: ClientResponse;
   /** The rule that matched (`default` for the listener's default rule); absent when none was evaluated. */
   readonly rulePriority?: number | 'default';
   /** The X-Amzn-Trace-Id sent to the target, for forwarded requests. */

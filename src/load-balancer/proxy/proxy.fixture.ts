@@ -8,13 +8,14 @@ import {
   buildRoutingTable,
   defaultLoadBalancerAttributes,
   type Action,
+  type ListenerTls,
   type LoadBalancerAttributes,
   type Rule,
   type RoutingTable,
   type Target,
   type TargetGroup,
 } from '../routing-table.js';
-import { ListenerServer } from './listener-server.js';
+import { ListenerServer, type ListenerServerOptions } from './listener-server.js';
 import { ProxyEngine, type PassiveHealthSink } from './proxy-engine.js';
 import { CountingMetrics } from './proxy-metrics.js';
 import { freePort } from '../../platform/free-port.js';
@@ -73,6 +74,8 @@ export interface TableSpec {
   readonly defaultAction?: Action;
   readonly attributes?: Partial<LoadBalancerAttributes>;
   readonly ingress?: { cidr: string; fromPort: number; toPort: number }[] | null;
+  /** Makes the listener HTTPS. */
+  readonly tls?: ListenerTls;
 }
 
 export function table(spec: TableSpec): RoutingTable {
@@ -83,7 +86,8 @@ export function table(spec: TableSpec): RoutingTable {
         arn: 'listener',
         loadBalancerArn: 'lb',
         port: spec.port,
-        protocol: 'HTTP',
+        protocol: spec.tls ? 'HTTPS' : 'HTTP',
+        ...(spec.tls ? { tls: spec.tls } : {}),
         rules: [
           ...(spec.rules ?? []),
           { arn: 'default', priority: 'default', conditions: [], action: spec.defaultAction ?? { type: 'forward', targetGroups: [{ targetGroupArn: spec.groups[0]!.arn, weight: 1 }] } },
@@ -105,13 +109,13 @@ export interface Lb {
   close(): Promise<void>;
 }
 
-export async function startLb(initial: RoutingTable): Promise<Lb> {
+export async function startLb(initial: RoutingTable, listenerOptions: ListenerServerOptions = {}): Promise<Lb> {
   let current = initial;
   const metrics = new CountingMetrics();
   const passive: string[] = [];
   const health: PassiveHealthSink = { reportPassiveFailure: (_tg, t) => passive.push(`${t.id}:${t.port}`) };
   const engine = new ProxyEngine({ getTable: () => current, clock: systemClock, random: seededRandom(42), stickinessSecret: Buffer.from('test-secret-0123'), metrics, health });
-  const listeners = new ListenerServer(engine);
+  const listeners = new ListenerServer(engine, listenerOptions);
   const result = await listeners.apply(initial);
   if (result.failed.length) throw result.failed[0];
   const port = [...initial.listeners.keys()][0]!;

@@ -6,17 +6,50 @@
  * one finishes its connections are closed; when the deregistration delay runs out first, what is
  * still in flight is cut off (the client sees the connection end, as with an ALB).
  */
-import { Pool } from 'undici';
+import { H2CClient, Pool } from 'undici';
 import type { RoutingTable } from '../routing-table.js';
 
+/** How the node speaks to a target: re-encrypt or not, HTTP/1.1 or HTTP/2. */
+export interface TargetTransport {
+  readonly protocol: 'HTTP' | 'HTTPS';
+  readonly version: 'HTTP1' | 'HTTP2';
+}
+
+const plainHttp1: TargetTransport = { protocol: 'HTTP', version: 'HTTP1' };
+
 export class TargetPool {
-  readonly pool: Pool;
+  readonly pool: Pool | H2CClient;
   inFlight = 0;
   drainTimer: NodeJS.Timeout | undefined;
   draining = false;
+  /** For h2c: a request has been sent before, so the connection may be a kept-alive one. */
+  used = false;
 
-  constructor(readonly key: string, origin: string, options: Pool.Options) {
-    this.pool = new Pool(origin, options);
+  constructor(
+    /** `address:port`: what draining follows. */
+    readonly key: string,
+    /** The key plus the transport: one target may be reached two ways by two target groups. */
+    readonly mapKey: string,
+    origin: string,
+    transport: TargetTransport,
+    options: Pool.Options,
+  ) {
+    // Prior-knowledge h2c is one multiplexed connection (undici's H2CClient); h2 over TLS comes from ALPN.
+    this.pool = transport.protocol === 'HTTP' && transport.version === 'HTTP2'
+      ? new H2CClient(origin, {
+          connectTimeout: options.connectTimeout ?? 10_000,
+          keepAliveTimeout: options.keepAliveTimeout ?? 4_000,
+          headersTimeout: 0,
+          bodyTimeout: 0,
+          maxConcurrentStreams: 128,
+        })
+      : new Pool(origin, options);
+  }
+
+  /** An idle kept-alive connection exists (a reset on it may be the target closing it just then). */
+  mayReuse(): boolean {
+    // One h2c connection carries every request: once it is up, a reset may be its stale end.
+    return this.pool instanceof Pool ? this.pool.stats.free > 0 : this.used;
   }
 }
 
@@ -33,11 +66,16 @@ export class TargetPools {
 
   constructor(private readonly options: TargetPoolsOptions = {}) {}
 
-  get(address: string, port: number, connectTimeoutMs: number): TargetPool {
+  get(address: string, port: number, connectTimeoutMs: number, transport: TargetTransport = plainHttp1): TargetPool {
     const key = `${address}:${port}`;
-    let pool = this.pools.get(key);
+    const plain = transport.protocol === 'HTTP' && transport.version === 'HTTP1';
+    const mapKey = plain ? key : `${key}|${transport.protocol}|${transport.version}`;
+    let pool = this.pools.get(mapKey);
     if (!pool) {
-      pool = new TargetPool(key, `http://${address.includes(':') ? `[${address}]` : address}:${port}`, {
+      const scheme = transport.protocol === 'HTTPS' ? 'https' : 'http';
+      pool = new TargetPool(key, mapKey, `${scheme}://${address.includes(':') ? `[${address}]` : address}:${port}`, transport, {
+        // ALB does not verify target certificates; neither does Berth.
+        ...(transport.protocol === 'HTTPS' ? { connect: { rejectUnauthorized: false }, allowH2: transport.version === 'HTTP2' } : {}),
         connections: this.options.connectionsPerTarget ?? 256,
         pipelining: 1,
         connectTimeout: connectTimeoutMs,
@@ -46,7 +84,7 @@ export class TargetPools {
         headersTimeout: 0,
         bodyTimeout: 0,
       });
-      this.pools.set(key, pool);
+      this.pools.set(mapKey, pool);
     }
     return pool;
   }
@@ -61,11 +99,15 @@ export class TargetPools {
   }
 
   inFlight(address: string, port: number): number {
-    return this.pools.get(`${address}:${port}`)?.inFlight ?? 0;
+    const key = `${address}:${port}`;
+    let n = 0;
+    for (const p of this.pools.values()) if (p.key === key) n += p.inFlight;
+    return n;
   }
 
   has(address: string, port: number): boolean {
-    return this.pools.has(`${address}:${port}`);
+    const key = `${address}:${port}`;
+    return [...this.pools.values()].some((p) => p.key === key);
   }
 
   /** Level-triggered: drain pools whose target is no longer live in any target group. */
@@ -100,7 +142,7 @@ export class TargetPools {
 
   private close(pool: TargetPool, force: boolean): void {
     clearTimeout(pool.drainTimer);
-    if (this.pools.get(pool.key) === pool) this.pools.delete(pool.key);
+    if (this.pools.get(pool.mapKey) === pool) this.pools.delete(pool.mapKey);
     // close() lets queued requests finish; destroy() ends them (the delay ran out).
     const done = force ? pool.pool.destroy(new Error('deregistration delay ended')) : pool.pool.close();
     done.catch(() => {});

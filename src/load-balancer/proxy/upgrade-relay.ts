@@ -6,6 +6,7 @@
  * connection closes.
  */
 import http from 'node:http';
+import https from 'node:https';
 import type { Duplex } from 'node:stream';
 import type { PickContext } from '../balancing/balancer.js';
 import { chooseTarget, chooseTargetGroup } from '../balancing/stickiness.js';
@@ -35,7 +36,9 @@ export function relayUpgrade(engine: ProxyEngine, req: http.IncomingMessage, soc
     preserveHost: attrs.preserveHostHeader, dropInvalidHeaderFields: attrs.dropInvalidHeaderFields, method: req.method!, now, random: engine.options.random,
     upgrade: req.headers.upgrade ?? 'websocket',
   });
-  const upstream = http.request({ host: target.address, port: target.port, method: req.method, path: req.url, headers, setHost: false, agent: false });
+  const options = { host: target.address, port: target.port, method: req.method, path: req.url, headers, setHost: false, agent: false } as const;
+  // An HTTPS target group re-encrypts the handshake too (certificate unverified, as ALB).
+  const upstream = group.transport.protocol === 'HTTPS' ? https.request({ ...options, rejectUnauthorized: false }) : http.request(options);
   const connectTimer = setTimeout(() => upstream.destroy(new ConnectTimeout('connect timeout')), attrs.connectTimeoutMs);
   balancer.acquired(key);
   let released = false;
