@@ -43,7 +43,8 @@ export function probeOnce(address: string, port: number, path: string, timeoutMs
       req.destroy();
       resolve(o);
     };
-    const req = http.request({ host: address, port, path, method: 'GET', agent: false, ...(localAddress ? { localAddress } : {}), headers: { 'User-Agent': healthCheckUserAgent, Connection: 'close', Host: `${address}:${port}` } });
+    const headers = { 'User-Agent': healthCheckUserAgent, Connection: 'close', Host: `${address}:${port}` };
+    const req = http.request({ host: address, port, path, method: 'GET', agent: false, ...(localAddress ? { localAddress } : {}), headers });
     const timer = setTimeout(() => done({ ok: false, kind: 'timeout' }), timeoutMs);
     req.on('response', (res) => {
       const status = res.statusCode ?? 0;
