@@ -9,7 +9,15 @@ import { signRequest, type AccessKey } from '../platform/sigv4.js';
 export const BERTH_SIGNING_SERVICE = 'berth';
 
 /** Headers that sign one JSON (or empty) request; undici sends Host from the URL, so it is signed, not set. */
-export function signedHeaders(method: string, url: URL, headers: Record<string, string>, body: Buffer, key: AccessKey, now: number, region = 'us-east-1'): Record<string, string> {
+export function signedHeaders(
+  method: string,
+  url: URL,
+  headers: Record<string, string>,
+  body: Buffer,
+  key: AccessKey,
+  now: number,
+  region = 'us-east-1',
+): Record<string, string> {
   const signed = { method, url: url.pathname + url.search, headers: { ...headers, host: url.host }, body };
   return { ...headers, ...signRequest(signed, key, now, region, BERTH_SIGNING_SERVICE) };
 }

@@ -13,7 +13,12 @@ import { ControlPlaneError, type ProtocolErrorBody } from '../../protocols/agent
 
 export type BerthRouteAuth = { mode: 'none' } | { mode: 'sigv4'; credentials: ReadonlyMap<string, string> };
 
-export function requireSignedJson(app: FastifyInstance, auth: BerthRouteAuth | undefined, clock: Clock, refuse: (reply: FastifyReply, err: AwsError) => FastifyReply): void {
+export function requireSignedJson(
+  app: FastifyInstance,
+  auth: BerthRouteAuth | undefined,
+  clock: Clock,
+  refuse: (reply: FastifyReply, err: AwsError) => FastifyReply,
+): void {
   if (auth?.mode !== 'sigv4') return;
   const raw = new WeakMap<object, Buffer>();
   app.removeContentTypeParser('application/json');
@@ -26,7 +31,8 @@ export function requireSignedJson(app: FastifyInstance, auth: BerthRouteAuth | u
     }
   });
   app.addHook('preHandler', async (req, reply) => {
-    const verdict = verifySigV4({ method: req.method, url: req.url, headers: req.headers, body: raw.get(req) ?? Buffer.alloc(0) }, auth.credentials, clock.now(), BERTH_SIGNING_SERVICE);
+    const signed = { method: req.method, url: req.url, headers: req.headers, body: raw.get(req) ?? Buffer.alloc(0) };
+    const verdict = verifySigV4(signed, auth.credentials, clock.now(), BERTH_SIGNING_SERVICE);
     if (!verdict.ok) return refuse(reply, authError('json', verdict.failure, verdict.message));
   });
 }

@@ -70,7 +70,9 @@ export class LbNodeService {
 
   async heartbeat(req: HeartbeatRequest): Promise<void> {
     const nodeId = checkNodeId(req.nodeId);
-    if (req.version !== LB_PROTOCOL_VERSION) throw invalid(`this server speaks load-balancer protocol version ${LB_PROTOCOL_VERSION}, not ${String(req.version)}.`);
+    if (req.version !== LB_PROTOCOL_VERSION) {
+      throw invalid(`this server speaks load-balancer protocol version ${LB_PROTOCOL_VERSION}, not ${String(req.version)}.`);
+    }
     if (typeof req.advertiseAddress !== 'string') throw invalid('advertiseAddress is required.');
     const now = this.deps.clock.now();
     await updateRecord<LoadBalancerNodeRecord>(this.deps.store, keys.loadBalancerNode(nodeId), (cur) => ({

@@ -59,7 +59,10 @@ export class HttpLbControlPlane implements LbControlPlane {
     const pollOnce = async (): Promise<void> => {
       const query = revision === undefined ? '' : `?after=${revision}&timeoutMs=${this.options.pollTimeoutMs ?? ROUTING_POLL_DEFAULT_MS}`;
       const snapshot = await this.call<RoutingSnapshot>('GET', `routing${query}`, undefined, ac.signal);
-      if (snapshot.version !== LB_PROTOCOL_VERSION) throw new ControlPlaneError('UnsupportedProtocolVersion', `the server sent routing version ${snapshot.version}, this node speaks ${LB_PROTOCOL_VERSION}`, 400);
+      if (snapshot.version !== LB_PROTOCOL_VERSION) {
+        const message = `the server sent routing version ${snapshot.version}, this node speaks ${LB_PROTOCOL_VERSION}`;
+        throw new ControlPlaneError('UnsupportedProtocolVersion', message, 400);
+      }
       // A different revision, not only a later one: a server restored from a backup starts lower.
       if (snapshot.revision !== revision) {
         revision = snapshot.revision;

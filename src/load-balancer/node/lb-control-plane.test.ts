@@ -33,7 +33,8 @@ lbControlPlaneConformance('HTTP, signed, with a dead server listed first', async
   const dead = 'http://127.0.0.1:9';
   return {
     store,
-    node: async (identity) => new HttpLbControlPlane([dead, url], identity, { accessKey: { accessKeyId: 'AKIDLBNODE', secretAccessKey: 'lb-node-secret' }, pollTimeoutMs: 2000 }),
+    node: async (identity) =>
+      new HttpLbControlPlane([dead, url], identity, { accessKey: { accessKeyId: 'AKIDLBNODE', secretAccessKey: 'lb-node-secret' }, pollTimeoutMs: 2000 }),
     async close() {
       await api.close();
       service.close();

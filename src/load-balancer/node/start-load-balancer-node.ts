@@ -102,7 +102,9 @@ export async function startLoadBalancerNode(options: StartLoadBalancerNodeOption
     onTransition: (targetGroupArn, target, health) => {
       const report = { state: health.state, ...(health.reason ? { reason: health.reason } : {}), ...(health.description ? { description: health.description } : {}) };
       feedRef?.healthChanged();
-      controlPlane.reportTargetHealth({ targetGroupArn, ...target }, report).catch((err: unknown) => logger?.warn({ err, targetGroupArn, target }, 'could not record target health'));
+      controlPlane
+        .reportTargetHealth({ targetGroupArn, ...target }, report)
+        .catch((err: unknown) => logger?.warn({ err, targetGroupArn, target }, 'could not record target health'));
     },
   });
   metrics.onRequest = (o) => accessLog.record(o, node.table(), clock.now());
