@@ -16,7 +16,6 @@ import { addTags, clusterKeyOf, errors, listValues, readTags, requireCluster, sc
 import { resolveActiveTaskDefinition } from './task-definitions.js';
 import { checkLoadBalancers } from './load-balancer-check.js';
 import { paginate } from './paging.js';
-import type { Random } from '../../platform/random.js';
 import { ECS_QUOTAS } from '../../domain/ecs/quotas.js';
 import { DAEMON_DEPLOYMENT_DEFAULTS, validateDaemonInput, validateDeploymentConfiguration, validateDesiredCount, validateGracePeriod } from '../../domain/ecs/service-input.js';
 import { checkNetworkConfiguration, type NetworkConfiguration } from './network-configuration-check.js';
