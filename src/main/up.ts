@@ -27,6 +27,9 @@ import { createSecretsManagerHandlers } from '../control-plane/secrets-manager/s
 import { createLogsHandlers } from '../control-plane/logs/logs-handlers.js';
 import { awslogsLogSource } from '../control-plane/logs/awslogs-log-source.js';
 import { loadOrCreateSealedBox } from '../platform/sealed-box.js';
+import { createAcmService } from '../control-plane/acm/acm-handlers.js';
+import { loadOrCreateCertificateAuthority } from '../control-plane/acm/certificate-authority.js';
+import { startCertificateExpiryWatch } from '../control-plane/acm/certificate-expiry-watch.js';
 import { handlerSecretSources } from '../control-plane/task-secrets/handler-secret-sources.js';
 import { AgentService, type LogSource } from '../control-plane/agent-api/agent-service.js';
 import { registerAgentRoutes } from '../control-plane/agent-api/agent-routes.js';
@@ -102,13 +105,30 @@ export async function startBerth(config: UpConfig, logger: Logger, options: Star
   };
 
   try {
+    // Secret values (SSM SecureString, Secrets Manager, ACM private keys) are sealed under this key, kept beside the database.
+    const sealedBox = loadOrCreateSealedBox(join(dataDir, 'secrets.key'));
     // The load-balancer node first: CreateListener asks it whether a port is free on this host.
-    const lb = await startLoadBalancerNode({ store, clock, random, logger: logger.child({ component: 'lb' }), dataDir, internalBindAddress: config.internalAddress });
+    // It opens certificates' private keys with the same box to terminate TLS.
+    const lb = await startLoadBalancerNode({
+      store,
+      clock,
+      random,
+      logger: logger.child({ component: 'lb' }),
+      dataDir,
+      internalBindAddress: config.internalAddress,
+      sealedBox,
+    });
     stoppers.push(() => lb.stop());
 
     const handlerDeps = { store, clock, random, logger };
-    // Secret values (SSM SecureString, Secrets Manager) are sealed under this key, kept beside the database.
-    const sealedBox = loadOrCreateSealedBox(join(dataDir, 'secrets.key'));
+    const acm = createAcmService({
+      store,
+      clock,
+      random,
+      sealedBox,
+      authority: loadOrCreateCertificateAuthority(dataDir, random, clock.now()),
+      logger: logger.child({ component: 'acm' }),
+    });
     const handlers = {
       ecs: createEcsHandlers({ ...handlerDeps, quotas: config.ecsQuotas }),
       elbv2: createElbv2Handlers({ ...handlerDeps, checkListenerPort: lb.checkListenerPort, allowLoopbackTargets: config.allowLoopbackTargets }),
@@ -117,7 +137,11 @@ export async function startBerth(config: UpConfig, logger: Logger, options: Star
       ssm: createSsmHandlers({ store, sealedBox }),
       secretsmanager: createSecretsManagerHandlers({ store, random, sealedBox }),
       logs: createLogsHandlers({ store }),
+      acm: acm.handlers,
     };
+    void acm.resumePending();
+    const expiry = startCertificateExpiryWatch({ store, clock, logger: logger.child({ component: 'acm' }) });
+    stoppers.push(() => expiry.stop());
     const ctx = (): RequestContext => ({
       requestId: random.uuid(),
       region: DEFAULT_REGION,

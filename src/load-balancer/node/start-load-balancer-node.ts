@@ -24,6 +24,7 @@ import { listenerPortCheck } from './listener-port-check.js';
 import { metricsPlugin, PrometheusMetrics } from './prometheus-metrics.js';
 import { RoutingFeed } from './routing-feed.js';
 import { StoreLbControlPlane } from './store-control-plane.js';
+import type { SealedBox } from '../../platform/sealed-box.js';
 import { fanOutMetrics, TrafficMeter } from './traffic-meter.js';
 import type { TargetGroupTraffic } from '../../domain/elbv2/traffic.js';
 
@@ -44,6 +45,8 @@ export interface StartLoadBalancerNodeOptions {
   readonly connectTimeoutMs?: number;
   /** Another implementation of the boundary (remote); default: in process over `store`. */
   readonly controlPlane?: LbControlPlane;
+  /** Opens certificates' private keys for HTTPS listeners (the in-process control plane only). */
+  readonly sealedBox?: SealedBox;
   readonly debounceMs?: number;
   readonly accessLogFlushMs?: number;
 }
@@ -64,7 +67,7 @@ export interface RunningLoadBalancerNode {
 
 export async function startLoadBalancerNode(options: StartLoadBalancerNodeOptions): Promise<RunningLoadBalancerNode> {
   const { clock, logger } = options;
-  const controlPlane = options.controlPlane ?? new StoreLbControlPlane(options.store);
+  const controlPlane = options.controlPlane ?? new StoreLbControlPlane(options.store, options.sealedBox);
   const metrics = new PrometheusMetrics();
   const meter = new TrafficMeter(clock);
   const accessLog = new AccessLog(path.join(options.dataDir, 'access-logs'), options.accessLogFlushMs);
