@@ -29,6 +29,7 @@ import { awslogsLogSource } from '../control-plane/logs/awslogs-log-source.js';
 import { loadOrCreateSealedBox } from '../platform/sealed-box.js';
 import { createAcmService } from '../control-plane/acm/acm-handlers.js';
 import { loadOrCreateCertificateAuthority } from '../control-plane/acm/certificate-authority.js';
+import { caRoute } from '../control-plane/acm/ca-route.js';
 import { startCertificateExpiryWatch } from '../control-plane/acm/certificate-expiry-watch.js';
 import { handlerSecretSources } from '../control-plane/task-secrets/handler-secret-sources.js';
 import { AgentService, type LogSource } from '../control-plane/agent-api/agent-service.js';
@@ -121,12 +122,13 @@ export async function startBerth(config: UpConfig, logger: Logger, options: Star
     stoppers.push(() => lb.stop());
 
     const handlerDeps = { store, clock, random, logger };
+    const authority = loadOrCreateCertificateAuthority(dataDir, random, clock.now());
     const acm = createAcmService({
       store,
       clock,
       random,
       sealedBox,
-      authority: loadOrCreateCertificateAuthority(dataDir, random, clock.now()),
+      authority,
       logger: logger.child({ component: 'acm' }),
     });
     const handlers = {
@@ -179,6 +181,7 @@ export async function startBerth(config: UpConfig, logger: Logger, options: Star
     if (!consoleBuilt) logger.warn({ webRoot }, 'the web console is not built (npx vite build); / explains how');
     const plugins: FastifyPluginAsync[] = [
       healthRoute({ store: () => store.health(), ...(fdLimit ? { fdLimit } : {}) }),
+      caRoute(authority.certificatePem),
       async (app) => registerAgentRoutes(app, { service: agentService, auth: apiAuth, clock }),
       lb.metricsPlugin,
       consolePlugin({
