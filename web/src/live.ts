@@ -8,7 +8,7 @@ import { getJson, V1 } from './api';
 
 export type Kind =
   | 'cluster' | 'task-definition' | 'service' | 'task' | 'container-instance'
-  | 'load-balancer' | 'listener' | 'rule' | 'target-group' | 'target';
+  | 'load-balancer' | 'listener' | 'rule' | 'target-group' | 'target' | 'certificate';
 
 export interface TrafficPoint {
   readonly at: number;

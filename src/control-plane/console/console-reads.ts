@@ -12,13 +12,15 @@ export interface ConsoleHandlers {
   readonly ecs: ServiceHandlers;
   readonly elbv2: ServiceHandlers;
   readonly ec2: ServiceHandlers;
+  /** ACM: the Certificates page (absent: the page answers that this server has no ACM). */
+  readonly acm?: ServiceHandlers;
 }
 
-type Call = (service: keyof ConsoleHandlers, operation: string, input: object) => Promise<any>;
+export type Call = (service: keyof ConsoleHandlers, operation: string, input: object) => Promise<any>;
 
 export function caller(handlers: ConsoleHandlers, ctx: () => RequestContext): Call {
   return async (service, operation, input) => {
-    const h = handlers[service][operation];
+    const h = handlers[service]?.[operation];
     if (!h) throw new Error(`no ${service} handler for ${operation}`);
     return h(input, ctx());
   };
