@@ -191,3 +191,25 @@ test('DescribeSSLPolicies: the table, by name, paged; an unknown name is SSLPoli
   assert.ok(paged.NextMarker);
   await rejects(elb('DescribeSSLPolicies', { Names: ['nope'] }), 'SSLPolicyNotFound');
 });
+
+test('DeleteCertificate racing CreateListener: the listener that commits first wins, never one on a deleted certificate', async () => {
+  const { call, elb, store } = kit();
+  const lb = ((await elb('CreateLoadBalancer', { Name: 'race' })).LoadBalancers as { LoadBalancerArn: string }[])[0]!;
+  const { arn } = await importOne(call, ['race.example.com']);
+  // Delete has checked the listeners; before its delete commits, CreateListener commits.
+  const txn = store.txn.bind(store);
+  let raced = false;
+  store.txn = async (t) => {
+    if (!raced && t.success.some((op) => op.type === 'delete' && op.key.startsWith('/berth/acm/certificates/'))) {
+      raced = true;
+      await elb('CreateListener', {
+        LoadBalancerArn: lb.LoadBalancerArn, Protocol: 'HTTPS', Port: 1443, Certificates: [{ CertificateArn: arn }],
+        DefaultActions: [{ Type: 'fixed-response', FixedResponseConfig: { StatusCode: '200' } }],
+      });
+    }
+    return txn(t);
+  };
+  await rejects(call('DeleteCertificate', { CertificateArn: arn }), 'ResourceInUseException');
+  assert.ok(raced, 'the listener was created between the check and the delete');
+  assert.equal(((await call('DescribeCertificate', { CertificateArn: arn })).Certificate as { InUseBy: string[] }).InUseBy.length, 1);
+});

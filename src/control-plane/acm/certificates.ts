@@ -214,11 +214,21 @@ export function certificateHandlers(deps: AcmDeps) {
       },
 
       async DeleteCertificate(input: { CertificateArn: string }, ctx: RequestContext) {
-        const { key, record } = await get(input.CertificateArn, ctx);
-        const users = certificateUsers(await listeners()).get(record.arn) ?? [];
-        if (users.length > 0) throw new AwsError('ResourceInUseException', `Certificate ${record.arn} is in use by ${users.join(', ')}.`);
-        await store.txn({ compares: [], success: [{ type: 'delete', key }, { type: 'delete', key: keys.tags(record.arn) }] });
-        return {};
+        // Guarded on the certificate's revision: a listener that starts using it meanwhile rewrites
+        // it (listener-tls.ts), so this retries and then sees that listener.
+        for (let attempt = 0; attempt < 20; attempt++) {
+          const key = keyOf(input.CertificateArn, ctx);
+          const rec = key ? await store.get<CertificateRecord>(key) : undefined;
+          if (!key || !rec) throw notFound(input.CertificateArn);
+          const users = certificateUsers(await listeners()).get(rec.value.arn) ?? [];
+          if (users.length > 0) throw new AwsError('ResourceInUseException', `Certificate ${rec.value.arn} is in use by ${users.join(', ')}.`);
+          const { succeeded } = await store.txn({
+            compares: [{ key, modRevision: rec.modRevision }],
+            success: [{ type: 'delete', key }, { type: 'delete', key: keys.tags(rec.value.arn) }],
+          });
+          if (succeeded) return {};
+        }
+        throw new AwsError('ThrottlingException', 'Too many concurrent changes to this certificate; retry.', 400);
       },
 
       async AddTagsToCertificate(input: { CertificateArn: string; Tags: Tag[] }, ctx: RequestContext) {

@@ -31,9 +31,13 @@ export function checkSslPolicy(name: string | undefined): string {
 /** The ARN of an issued ACM certificate in the caller's region and account, else CertificateNotFound. */
 export async function requireCertificate(tx: Tx, arn: string | undefined, ctx: RequestContext): Promise<string> {
   const m = ACM_ARN.exec(arn ?? '');
-  const rec = m && m[1] === ctx.region && m[2] === ctx.accountId ? await tx.get<CertificateRecord>(keys.certificate(m[1], m[3]!)) : undefined;
-  if (!rec) throw new AwsError('CertificateNotFound', `Certificate '${arn ?? ''}' not found`);
+  const key = m && m[1] === ctx.region && m[2] === ctx.accountId ? keys.certificate(m[1], m[3]!) : undefined;
+  const rec = key ? await tx.get<CertificateRecord>(key) : undefined;
+  if (!key || !rec) throw new AwsError('CertificateNotFound', `Certificate '${arn ?? ''}' not found`);
   if (rec.status !== 'ISSUED') throw new AwsError('CertificateNotFound', `Certificate '${arn}' is ${rec.status}, not ISSUED`);
+  // Written back unchanged: a DeleteCertificate racing this listener guards the certificate's
+  // revision, so one of the two retries and sees the other (a deleted one, or the new user).
+  tx.put(key, rec);
   return rec.arn;
 }
 
