@@ -19,6 +19,9 @@ export async function acmCall<T>(endpoint: Endpoint, operation: string, input: o
   const res = await fetch(`${endpoint.url}/`, { method: 'POST', headers: { ...headers, ...signed }, body, ...(signal ? { signal } : {}) });
   const text = await res.text();
   const parsed = (text ? JSON.parse(text) : {}) as T & { __type?: string; message?: string; Message?: string };
-  if (!res.ok) throw new CliError(`${String(parsed.__type ?? `HTTP ${res.status}`).replace(/^.*#/, '')}: ${parsed.message ?? parsed.Message ?? res.statusText}`);
+  if (!res.ok) {
+    const code = String(parsed.__type ?? `HTTP ${res.status}`).replace(/^.*#/, '');
+    throw new CliError(`${code}: ${parsed.message ?? parsed.Message ?? res.statusText}`);
+  }
   return parsed;
 }

@@ -19,7 +19,8 @@ export async function applyCertificate(clients: Clients, stack: Stack, it: PlanI
   if (isImported(c)) {
     if (!c.pem) throw new CliError(`certificate ${c.Name}: its files were not read`);
     const pems = { Certificate: b64(c.pem.certificate), PrivateKey: b64(c.pem.privateKey), ...(c.pem.chain ? { CertificateChain: b64(c.pem.chain) } : {}) };
-    const r = await acmCall<{ CertificateArn: string }>(clients.endpoint, 'ImportCertificate', it.op === '~' ? { ...pems, CertificateArn: it.arn } : { ...pems, Tags: tags });
+    const input = it.op === '~' ? { ...pems, CertificateArn: it.arn } : { ...pems, Tags: tags };
+    const r = await acmCall<{ CertificateArn: string }>(clients.endpoint, 'ImportCertificate', input);
     return r.CertificateArn;
   }
   const { CertificateArn } = await acmCall<{ CertificateArn: string }>(clients.endpoint, 'RequestCertificate', {

@@ -105,9 +105,8 @@ export async function applyPlan(clients: Clients, stack: Stack, current: Current
       }
       case '~listener': {
         const { Rules: _r, DefaultActions, Tags: _t, ...rest } = listenerOf(it);
-        await clients.elbv2.send(
-          new elb.ModifyListenerCommand({ ...withCertificates(rest), ListenerArn: it.arn!, DefaultActions: resolveActions(DefaultActions, tgArn) } as unknown as elb.ModifyListenerInput),
-        );
+        const input = { ...withCertificates(rest), ListenerArn: it.arn!, DefaultActions: resolveActions(DefaultActions, tgArn) };
+        await clients.elbv2.send(new elb.ModifyListenerCommand(input as unknown as elb.ModifyListenerInput));
         break;
       }
       case '+rule':

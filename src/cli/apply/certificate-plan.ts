@@ -56,7 +56,9 @@ export function certificatePlan(
     const wantNames = [...new Set([c.DomainName, ...(c.SubjectAlternativeNames ?? [])].map((n) => n.toLowerCase()))];
     const changes: Change[] = [];
     if (c.DomainName.toLowerCase() !== cur.domainName) changes.push({ field: 'DomainName', from: cur.domainName, to: c.DomainName });
-    if (wantNames.join(',') !== cur.subjectAlternativeNames.join(',')) changes.push({ field: 'SubjectAlternativeNames', from: cur.subjectAlternativeNames, to: wantNames });
+    if (wantNames.join(',') !== cur.subjectAlternativeNames.join(',')) {
+      changes.push({ field: 'SubjectAlternativeNames', from: cur.subjectAlternativeNames, to: wantNames });
+    }
     if ((c.KeyAlgorithm ?? 'RSA_2048') !== cur.keyAlgorithm) changes.push({ field: 'KeyAlgorithm', from: cur.keyAlgorithm, to: c.KeyAlgorithm ?? 'RSA_2048' });
     for (const ch of changes) errors.push(`certificate ${c.Name}: ${ch.field} of a requested certificate cannot change in place; delete it first`);
   }

@@ -30,7 +30,9 @@ export async function readCurrentCertificates(clients: Clients): Promise<Map<str
     token = page.NextToken;
   } while (token);
   for (const s of all) {
-    const { Tags } = await acmCall<{ Tags?: { Key: string; Value?: string }[] }>(clients.endpoint, 'ListTagsForCertificate', { CertificateArn: s.CertificateArn });
+    const { Tags } = await acmCall<{ Tags?: { Key: string; Value?: string }[] }>(clients.endpoint, 'ListTagsForCertificate', {
+      CertificateArn: s.CertificateArn,
+    });
     const name = Tags?.find((t) => t.Key === CERTIFICATE_TAG)?.Value;
     if (!name) continue;
     let fingerprint: string | undefined;

@@ -46,7 +46,9 @@ export function parseCertificates(entries: readonly Json[]): StackCertificate[] 
     const imported = c.CertificateFile !== undefined;
     const allowed = imported ? IMPORT_KEYS : REQUEST_KEYS;
     for (const k of Object.keys(c)) {
-      if (!allowed.has(k)) throw bad(`certificate ${Name}: unknown key "${k}" (import: ${[...IMPORT_KEYS].join(', ')}; request: ${[...REQUEST_KEYS].join(', ')})`);
+      if (!allowed.has(k)) {
+        throw bad(`certificate ${Name}: unknown key "${k}" (import: ${[...IMPORT_KEYS].join(', ')}; request: ${[...REQUEST_KEYS].join(', ')})`);
+      }
     }
     const str = (k: string, required: boolean): string | undefined => {
       const v = c[k];
@@ -56,12 +58,24 @@ export function parseCertificates(entries: readonly Json[]): StackCertificate[] 
     };
     if (imported) {
       const chain = str('CertificateChainFile', false);
-      return { Name, CertificateFile: str('CertificateFile', true)!, PrivateKeyFile: str('PrivateKeyFile', true)!, ...(chain ? { CertificateChainFile: chain } : {}) };
+      return {
+        Name,
+        CertificateFile: str('CertificateFile', true)!,
+        PrivateKeyFile: str('PrivateKeyFile', true)!,
+        ...(chain ? { CertificateChainFile: chain } : {}),
+      };
     }
     const sans = c.SubjectAlternativeNames;
-    if (sans !== undefined && (!Array.isArray(sans) || !sans.every((s) => typeof s === 'string'))) throw bad(`certificate ${Name}: SubjectAlternativeNames must be a list of names`);
+    if (sans !== undefined && (!Array.isArray(sans) || !sans.every((s) => typeof s === 'string'))) {
+      throw bad(`certificate ${Name}: SubjectAlternativeNames must be a list of names`);
+    }
     const key = str('KeyAlgorithm', false);
-    return { Name, DomainName: str('DomainName', true)!, ...(sans ? { SubjectAlternativeNames: sans as string[] } : {}), ...(key ? { KeyAlgorithm: key } : {}) };
+    return {
+      Name,
+      DomainName: str('DomainName', true)!,
+      ...(sans ? { SubjectAlternativeNames: sans as string[] } : {}),
+      ...(key ? { KeyAlgorithm: key } : {}),
+    };
   });
   const seen = new Set<string>();
   for (const c of out) {

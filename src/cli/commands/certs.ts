@@ -53,7 +53,10 @@ export function certRows(summaries: readonly Summary[], now: number): CertRow[] 
 export function renderCerts(rows: readonly CertRow[]): string {
   const table = renderTable(
     ['id', 'domain', 'status', 'type', 'key', 'in use', 'expires', 'days'],
-    rows.map((r) => [r.id, r.domain, r.status, r.type, r.key, r.inUse ? 'yes' : 'no', r.expires, r.daysToExpiry === undefined ? undefined : `${r.daysToExpiry}${r.expiresSoon ? ' !' : ''}`]),
+    rows.map((r) => {
+      const days = r.daysToExpiry === undefined ? undefined : `${r.daysToExpiry}${r.expiresSoon ? ' !' : ''}`;
+      return [r.id, r.domain, r.status, r.type, r.key, r.inUse ? 'yes' : 'no', r.expires, days];
+    }),
   );
   const soon = rows.filter((r) => r.expiresSoon).length;
   return soon > 0 ? `${table}${soon} certificate(s) expire within ${EXPIRY_WARNING_DAYS} days (!)\n` : table;

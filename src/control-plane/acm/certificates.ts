@@ -58,7 +58,9 @@ function keyOf(arn: string, ctx: RequestContext): string | undefined {
 
 function checkTags(tags: readonly Tag[]): void {
   for (const t of tags) {
-    if (typeof t.Key !== 'string' || t.Key.length < 1 || t.Key.length > 128) throw new AwsError('InvalidTagException', `Tag key '${t.Key}' must be 1-128 characters.`);
+    if (typeof t.Key !== 'string' || t.Key.length < 1 || t.Key.length > 128) {
+      throw new AwsError('InvalidTagException', `Tag key '${t.Key}' must be 1-128 characters.`);
+    }
     if (t.Key.toLowerCase().startsWith('aws:')) throw new AwsError('InvalidTagException', `Tag key '${t.Key}': the aws: prefix is reserved.`);
     if (t.Value !== undefined && t.Value.length > 256) throw new AwsError('InvalidTagException', `Tag value of '${t.Key}' must be at most 256 characters.`);
   }
@@ -124,7 +126,11 @@ export function certificateHandlers(deps: AcmDeps) {
         ctx: RequestContext,
       ) {
         const material = checkImport(
-          { certificate: text(input.Certificate) ?? '', privateKey: text(input.PrivateKey) ?? '', ...(input.CertificateChain ? { chain: text(input.CertificateChain)! } : {}) },
+          {
+            certificate: text(input.Certificate) ?? '',
+            privateKey: text(input.PrivateKey) ?? '',
+            ...(input.CertificateChain ? { chain: text(input.CertificateChain)! } : {}),
+          },
           ctx.now,
         );
         const tags = input.Tags ?? [];
@@ -143,7 +149,10 @@ export function certificateHandlers(deps: AcmDeps) {
         const sealedPrivateKey = sealedBox.seal(material.privateKeyPem, sealAad(arn));
         await updateRecord<CertificateRecord>(store, key, (cur) => {
           if (cur && cur.type !== 'IMPORTED') {
-            throw new AwsError('ValidationException', `CertificateArn: ${arn} was issued by Berth's CA (RequestCertificate); only imported certificates can be re-imported.`);
+            throw new AwsError(
+              'ValidationException',
+              `CertificateArn: ${arn} was issued by Berth's CA (RequestCertificate); only imported certificates can be re-imported.`,
+            );
           }
           return {
             arn,
@@ -192,7 +201,9 @@ export function certificateHandlers(deps: AcmDeps) {
         // ACM lists RSA_1024 and RSA_2048 certificates unless keyTypes asks for others.
         const keyTypes = new Set<string>(input.Includes?.keyTypes?.length ? input.Includes.keyTypes : ['RSA_1024', 'RSA_2048']);
         for (const k of keyTypes) {
-          if (!(KEY_ALGORITHMS as readonly string[]).includes(k)) throw new AwsError('ValidationException', `Includes.keyTypes: '${k}' is not a key algorithm.`);
+          if (!(KEY_ALGORITHMS as readonly string[]).includes(k)) {
+            throw new AwsError('ValidationException', `Includes.keyTypes: '${k}' is not a key algorithm.`);
+          }
         }
         const users = certificateUsers(await listeners());
         const all = (await store.list<CertificateRecord>(keys.certificates(ctx.region))).records.map((r) => r.value);
@@ -264,7 +275,10 @@ export function certificateHandlers(deps: AcmDeps) {
         if (unique.length > 100) throw new AwsError('LimitExceededException', 'SubjectAlternativeNames: a certificate can have at most 100 names.');
         const keyAlgorithm = (input.KeyAlgorithm ?? 'RSA_2048') as KeyAlgorithm;
         if (!(['RSA_2048', 'EC_prime256v1', 'EC_secp384r1'] as readonly string[]).includes(keyAlgorithm)) {
-          throw new AwsError('ValidationException', `KeyAlgorithm: RequestCertificate issues RSA_2048, EC_prime256v1 or EC_secp384r1 keys, not ${input.KeyAlgorithm}.`);
+          throw new AwsError(
+            'ValidationException',
+            `KeyAlgorithm: RequestCertificate issues RSA_2048, EC_prime256v1 or EC_secp384r1 keys, not ${input.KeyAlgorithm}.`,
+          );
         }
         const tags = input.Tags ?? [];
         checkTags(tags);

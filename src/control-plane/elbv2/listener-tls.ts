@@ -65,7 +65,9 @@ export async function resolveListenerTls(
     if (input.SslPolicy !== undefined) throw new AwsError('ValidationError', 'SslPolicy: an HTTP listener takes no security policy; use Protocol HTTPS');
     return { Protocol: 'HTTP' };
   }
-  if (certs.length > 1) throw new AwsError('TooManyCertificates', 'Certificates: give exactly one (the default certificate); add others with AddListenerCertificates');
+  if (certs.length > 1) {
+    throw new AwsError('TooManyCertificates', 'Certificates: give exactly one (the default certificate); add others with AddListenerCertificates');
+  }
   const wasHttps = current?.Protocol === 'HTTPS';
   let certificateArn = wasHttps ? current.certificateArn : undefined;
   if (certs.length === 1) certificateArn = await requireCertificate(tx, certs[0]!.CertificateArn, ctx);

@@ -125,7 +125,15 @@ export function NewCertificate() {
               <textarea name="certificate" rows={6} class="mono" value={cert} onInput={(e) => setCert(e.currentTarget.value)} required />
             </Field>
             <Field label="Private key (PEM, unencrypted)" hint="Stored encrypted; never shown again.">
-              <textarea name="privateKey" rows={6} class="mono" value={privateKey} onInput={(e) => setPrivateKey(e.currentTarget.value)} required autoComplete="off" />
+              <textarea
+                name="privateKey"
+                rows={6}
+                class="mono"
+                value={privateKey}
+                onInput={(e) => setPrivateKey(e.currentTarget.value)}
+                required
+                autoComplete="off"
+              />
             </Field>
             <Field label="Certificate chain (PEM, optional)">
               <textarea name="certificateChain" rows={4} class="mono" value={chain} onInput={(e) => setChain(e.currentTarget.value)} />

@@ -38,7 +38,12 @@ export function ListenerTlsFields(props: { value: ListenerTlsChoice; onChange: (
       {v.protocol === 'HTTPS' ? (
         <>
           <Field label="Default certificate" hint="Clients without SNI, or with a name no other certificate has, get this one.">
-            <select name="listenerCertificate" value={v.certificateArn} onChange={(e) => props.onChange({ ...v, certificateArn: e.currentTarget.value })} required>
+            <select
+              name="listenerCertificate"
+              value={v.certificateArn}
+              onChange={(e) => props.onChange({ ...v, certificateArn: e.currentTarget.value })}
+              required
+            >
               <option value="">(choose a certificate)</option>
               {issued.map((c) => (
                 <option value={c.CertificateArn}>
