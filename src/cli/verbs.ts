@@ -3,6 +3,8 @@ import { parseArgs } from './args.js';
 import { createClients, resolveEndpoint } from './cli-context.js';
 import type { Command } from './command.js';
 import { apply } from './commands/apply.js';
+import { ca } from './commands/ca.js';
+import { certs } from './commands/certs.js';
 import { deploy } from './commands/deploy.js';
 import { drain } from './commands/drain.js';
 import { events } from './commands/events.js';
@@ -14,7 +16,7 @@ import { services } from './commands/services.js';
 import { status } from './commands/status.js';
 import { targets } from './commands/targets.js';
 
-export const verbs: readonly Command[] = [apply, ps, services, targets, events, logs, deploy, rollback, scale, drain, status];
+export const verbs: readonly Command[] = [apply, ps, services, targets, events, logs, deploy, rollback, scale, drain, status, certs, ca];
 
 export function verbSummaries(): string {
   const width = Math.max(...verbs.map((v) => v.name.length));

@@ -65,6 +65,7 @@ const DEFAULT_CODE: Partial<Record<ServiceName, string>> = {
   ssm: 'ValidationException',
   secretsmanager: 'InvalidParameterException',
   logs: 'InvalidParameterException',
+  acm: 'InvalidParameterException',
 };
 
 /** The service's own error for a refused member: its code, and a message naming the member. */

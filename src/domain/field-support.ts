@@ -19,7 +19,7 @@ import { DEFAULT_KMS_KEY } from './secrets-manager/secret.js';
 import { DEFAULT_KEY_ID } from './ssm/parameter.js';
 
 /** Every service in src/control-plane/api/service-table.ts (the table's keys are checked against it). */
-export type ServiceName = 'ecs' | 'elbv2' | 'ec2' | 'sts' | 'ssm' | 'secretsmanager' | 'logs';
+export type ServiceName = 'ecs' | 'elbv2' | 'ec2' | 'sts' | 'ssm' | 'secretsmanager' | 'logs' | 'acm';
 
 export type Support =
   | { readonly status: 'honoured'; readonly note?: string }
@@ -214,7 +214,10 @@ const PAGED: Record<string, Support> = { nextToken: H, maxResults: H };
 /** Members honoured as they are, named in one string. */
 const all = (names: string): Record<string, Support> => Object.fromEntries(names.split(' ').map((n) => [n, H]));
 
-const TLS = 'Berth terminates no TLS: HTTP listeners only';
+const ALPN = 'ALPN policies are for network load balancers (TLS listeners); an ALB HTTPS listener offers HTTP/2 and HTTP/1.1';
+const MTLS = 'mutual TLS (trust stores) is not implemented';
+const ACM_PRIVATE_CA = 'Berth has no AWS Private CA; its own CA issues every requested certificate (berth ca)';
+const ACM_USAGE_FILTERS = 'every certificate Berth holds has the same key usages; the filter is not implemented';
 const TRANSFORMS = 'host-header and URL rewrite transforms are not implemented';
 const NO_AWS_NETWORK = 'Berth has no Outposts, IPAM or IPv6 prefixes';
 /** ELBv2's code for a load balancer asked for pools it cannot have. */
@@ -387,11 +390,14 @@ export const FIELD_SUPPORT: Readonly<Record<ServiceName, Readonly<Record<string,
   },
   elbv2: {
     AddTags: all('ResourceArns Tags'),
+    AddListenerCertificates: all('ListenerArn Certificates'),
+    RemoveListenerCertificates: all('ListenerArn Certificates'),
+    DescribeListenerCertificates: all('ListenerArn Marker PageSize'),
+    DescribeSSLPolicies: all('Names Marker PageSize LoadBalancerType'),
     CreateListener: {
-      ...all('LoadBalancerArn Protocol Port Certificates DefaultActions Tags'),
-      SslPolicy: refused(TLS),
-      AlpnPolicy: refused(TLS),
-      MutualAuthentication: refused(TLS),
+      ...all('LoadBalancerArn Protocol Port Certificates SslPolicy DefaultActions Tags'),
+      AlpnPolicy: refused(ALPN),
+      MutualAuthentication: refused(MTLS),
     },
     CreateLoadBalancer: {
       ...all('Name Subnets SubnetMappings SecurityGroups Scheme Tags Type IpAddressType'),
@@ -424,10 +430,9 @@ export const FIELD_SUPPORT: Readonly<Record<ServiceName, Readonly<Record<string,
       Include: refused('anomaly mitigation (automatic target weights) is not implemented', { values: ['AnomalyDetection', 'All'] }),
     },
     ModifyListener: {
-      ...all('ListenerArn Port Protocol Certificates DefaultActions'),
-      SslPolicy: refused(TLS),
-      AlpnPolicy: refused(TLS),
-      MutualAuthentication: refused(TLS),
+      ...all('ListenerArn Port Protocol Certificates SslPolicy DefaultActions'),
+      AlpnPolicy: refused(ALPN),
+      MutualAuthentication: refused(MTLS),
     },
     ModifyLoadBalancerAttributes: all('LoadBalancerArn Attributes'),
     ModifyRule: { ...all('RuleArn Conditions Actions'), Transforms: refused(TRANSFORMS), ResetTransforms: refused(TRANSFORMS) },
@@ -577,6 +582,32 @@ export const FIELD_SUPPORT: Readonly<Record<ServiceName, Readonly<Record<string,
       ...all('logGroupName logGroupIdentifier logStreamNames logStreamNamePrefix startTime endTime filterPattern nextToken limit'),
       interleaved: noop('deprecated: CloudWatch Logs always interleaves, whatever it says'),
       unmask: refused(LOGS_NO_MASKING),
+    },
+  },
+  acm: {
+    ImportCertificate: all('CertificateArn Certificate PrivateKey CertificateChain Tags'),
+    DescribeCertificate: all('CertificateArn'),
+    GetCertificate: all('CertificateArn'),
+    ListCertificates: {
+      ...all('CertificateStatuses NextToken MaxItems SortBy SortOrder'),
+      Includes: H,
+      'Includes.keyTypes': H,
+      'Includes.keyUsage': refused(ACM_USAGE_FILTERS, { code: 'ValidationException' }),
+      'Includes.extendedKeyUsage': refused(ACM_USAGE_FILTERS, { code: 'ValidationException' }),
+      'Includes.exportOption': refused('no certificate is exportable', { code: 'ValidationException' }),
+      'Includes.managedBy': refused('no AWS service manages certificates here', { code: 'ValidationException' }),
+    },
+    DeleteCertificate: all('CertificateArn'),
+    AddTagsToCertificate: all('CertificateArn Tags'),
+    RemoveTagsFromCertificate: all('CertificateArn Tags'),
+    ListTagsForCertificate: all('CertificateArn'),
+    RequestCertificate: {
+      ...all('DomainName SubjectAlternativeNames IdempotencyToken KeyAlgorithm Tags'),
+      ValidationMethod: honoured('DNS or EMAIL alike: no record or mail is checked; Berth\'s CA issues the certificate within a second'),
+      DomainValidationOptions: refused('no validation mail is sent (Berth\'s CA validates nothing)', { code: 'InvalidParameterException' }),
+      Options: honoured('CertificateTransparencyLoggingPreference: no certificate is logged, whichever is asked'),
+      CertificateAuthorityArn: refused(ACM_PRIVATE_CA, { code: 'InvalidParameterException' }),
+      ManagedBy: refused('no AWS service manages certificates here', { code: 'InvalidParameterException' }),
     },
   },
 };

@@ -59,6 +59,10 @@ export const keys = {
   secret: (region: string, name: string) => `/berth/secretsmanager/secrets/${region}/${encodeURIComponent(name)}`,
   secrets: (region: string) => `/berth/secretsmanager/secrets/${region}/`,
 
+  /** ACM certificates, by region and the id at the end of their ARN. */
+  certificate: (region: string, id: string) => `/berth/acm/certificates/${region}/${id}`,
+  certificates: (region?: string) => (region ? `/berth/acm/certificates/${region}/` : `/berth/acm/certificates/`),
+
   /** CloudWatch Logs: groups, their streams, and each stream's events in chunks (one per PutLogEvents). */
   logGroup: (region: string, group: string) => `/berth/logs/groups/${region}/${encodeURIComponent(group)}`,
   logGroups: (region: string) => `/berth/logs/groups/${region}/`,

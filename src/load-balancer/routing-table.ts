@@ -9,6 +9,7 @@ import { compileRules, type CompiledRules } from './routing/rule-matcher.js';
 import { parseCidr, type Cidr } from './routing/cidr.js';
 import type { RedirectConfig } from './routing/redirect.js';
 import type { FixedResponseConfig } from './routing/fixed-response.js';
+import type { ListenerCertificate } from '../protocols/load-balancer/index.js';
 import type { TargetHealthState } from '../domain/elbv2/target.js';
 
 export type { TargetHealthState };
@@ -118,15 +119,8 @@ export interface Listener {
   readonly tls?: ListenerTls;
 }
 
-/** One certificate as the data plane needs it: decrypted PEMs and the names it answers for. */
-export interface ListenerCertificate {
-  readonly arn: string;
-  readonly certificatePem: string;
-  readonly chainPem?: string;
-  readonly privateKeyPem: string;
-  /** DomainName and SubjectAlternativeNames, lower-cased; wildcards kept as `*.example.com`. */
-  readonly names: readonly string[];
-}
+/** One certificate as the data plane needs it; the load-balancer protocol carries it. */
+export type { ListenerCertificate };
 
 /** What an HTTPS listener terminates TLS with (issue 13). */
 export interface ListenerTls {

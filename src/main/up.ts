@@ -37,6 +37,10 @@ import { createSecretsManagerHandlers } from '../control-plane/secrets-manager/s
 import { createLogsHandlers } from '../control-plane/logs/logs-handlers.js';
 import { awslogsLogSource } from '../control-plane/logs/awslogs-log-source.js';
 import { loadOrCreateSealedBox } from '../platform/sealed-box.js';
+import { createAcmService } from '../control-plane/acm/acm-handlers.js';
+import { loadOrCreateCertificateAuthority } from '../control-plane/acm/certificate-authority.js';
+import { caRoute } from '../control-plane/acm/ca-route.js';
+import { startCertificateExpiryWatch } from '../control-plane/acm/certificate-expiry-watch.js';
 import { handlerSecretSources } from '../control-plane/task-secrets/handler-secret-sources.js';
 import { AgentService, type LogSource } from '../control-plane/agent-api/agent-service.js';
 import { registerAgentRoutes } from '../control-plane/agent-api/agent-routes.js';
@@ -118,7 +122,10 @@ export async function startBerth(config: UpConfig, logger: Logger, options: Star
 
   try {
     // One routing watch for every node this server feeds: its own, and `berth lb` nodes over HTTP.
-    const lbService = new LbNodeService({ store, clock, onWatchError: (err) => logger.warn({ err }, 'routing records watch failed; listing again') });
+    // Secret values (SSM SecureString, Secrets Manager, ACM private keys) are sealed under this key, kept beside the database.
+    const sealedBox = loadOrCreateSealedBox(join(dataDir, 'secrets.key'));
+    // The routing records carry HTTPS listeners' certificates with their keys opened by the same box.
+    const lbService = new LbNodeService({ store, clock, sealedBox, onWatchError: (err) => logger.warn({ err }, 'routing records watch failed; listing again') });
     stoppers.push(() => lbService.close());
     // The load-balancer node first: CreateListener asks it whether a port is free on this host.
     let lb: RunningLoadBalancerNode | undefined;
@@ -140,8 +147,15 @@ export async function startBerth(config: UpConfig, logger: Logger, options: Star
     const traffic = lb?.traffic ?? { snapshot: () => new Map() };
 
     const handlerDeps = { store, clock, random, logger };
-    // Secret values (SSM SecureString, Secrets Manager) are sealed under this key, kept beside the database.
-    const sealedBox = loadOrCreateSealedBox(join(dataDir, 'secrets.key'));
+    const authority = loadOrCreateCertificateAuthority(dataDir, random, clock.now());
+    const acm = createAcmService({
+      store,
+      clock,
+      random,
+      sealedBox,
+      authority,
+      logger: logger.child({ component: 'acm' }),
+    });
     const handlers = {
       ecs: createEcsHandlers({ ...handlerDeps, quotas: config.ecsQuotas }),
       elbv2: createElbv2Handlers({ ...handlerDeps, checkListenerPort, allowLoopbackTargets: config.allowLoopbackTargets }),
@@ -150,7 +164,11 @@ export async function startBerth(config: UpConfig, logger: Logger, options: Star
       ssm: createSsmHandlers({ store, sealedBox }),
       secretsmanager: createSecretsManagerHandlers({ store, random, sealedBox }),
       logs: createLogsHandlers({ store }),
+      acm: acm.handlers,
     };
+    void acm.resumePending();
+    const expiry = startCertificateExpiryWatch({ store, clock, logger: logger.child({ component: 'acm' }) });
+    stoppers.push(() => expiry.stop());
     const ctx = (): RequestContext => ({
       requestId: random.uuid(),
       region: DEFAULT_REGION,
@@ -214,6 +232,7 @@ export async function startBerth(config: UpConfig, logger: Logger, options: Star
     };
     const plugins: FastifyPluginAsync[] = [
       healthRoute({ store: () => store.health(), ...(fdLimit ? { fdLimit } : {}) }),
+      caRoute(authority.certificatePem),
       async (app) => registerAgentRoutes(app, { service: agentService, auth: apiAuth, clock }),
       async (app) => registerLbRoutes(app, { service: lbService, auth: apiAuth, clock }),
       ...(lb ? [lb.metricsPlugin] : []),

@@ -20,6 +20,8 @@ import { createStsHandlers } from '../../src/control-plane/sts/sts-handlers.js';
 import { createSsmHandlers } from '../../src/control-plane/ssm/ssm-handlers.js';
 import { createSecretsManagerHandlers } from '../../src/control-plane/secrets-manager/secrets-manager-handlers.js';
 import { createLogsHandlers } from '../../src/control-plane/logs/logs-handlers.js';
+import { createAcmService } from '../../src/control-plane/acm/acm-handlers.js';
+import { ephemeralCertificateAuthority } from '../../src/control-plane/acm/certificate-authority.js';
 import { sealedBoxFromKey } from '../../src/platform/sealed-box.js';
 import { MemoryStore } from '../../src/store/memory-store.js';
 import { systemClock } from '../../src/platform/clock.js';
@@ -64,6 +66,7 @@ describe('bad input generated from the models gets a modeled AWS error, and the 
     ssm: createSsmHandlers({ store, sealedBox }),
     secretsmanager: createSecretsManagerHandlers({ store, random: deps.random, sealedBox }),
     logs: createLogsHandlers({ store }),
+    acm: createAcmService({ ...deps, sealedBox, authority: ephemeralCertificateAuthority(deps.random, Date.now()) }).handlers,
   };
   before(async () => {
     app = await createApiServer({ handlers: served });

@@ -8,6 +8,7 @@
 import { ECSClient, type ECSClientConfig } from '@aws-sdk/client-ecs';
 import { ElasticLoadBalancingV2Client, type ElasticLoadBalancingV2ClientConfig } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { EC2Client, type EC2ClientConfig } from '@aws-sdk/client-ec2';
+import { ACMClient, type ACMClientConfig } from '@aws-sdk/client-acm';
 import { loadModel, type ServiceName } from '../../src/control-plane/api/model.js';
 import { checkErrorBody, checkResponseBody } from './model-check.js';
 
@@ -69,4 +70,7 @@ export function elbv2Client(endpoint: string, config: Partial<ElasticLoadBalanci
 }
 export function ec2Client(endpoint: string, config: Partial<EC2ClientConfig> = {}): EC2Client {
   return checkResponsesAgainstModel(new EC2Client({ ...base(endpoint), ...config }), 'ec2');
+}
+export function acmClient(endpoint: string, config: Partial<ACMClientConfig> = {}): ACMClient {
+  return checkResponsesAgainstModel(new ACMClient({ ...base(endpoint), ...config }), 'acm');
 }

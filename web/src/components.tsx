@@ -40,6 +40,7 @@ const TONE: Record<string, string> = {
   healthy: 'ok', HEALTHY: 'ok', RUNNING: 'ok', ACTIVE: 'ok', COMPLETED: 'ok', active: 'ok', PRIMARY: 'info',
   initial: 'info', PROVISIONING: 'info', PENDING: 'info', ACTIVATING: 'info', IN_PROGRESS: 'info', provisioning: 'info',
   draining: 'warn', DRAINING: 'warn', DEACTIVATING: 'warn', STOPPING: 'warn', DEPROVISIONING: 'warn', UNKNOWN: 'muted',
+  ISSUED: 'ok', PENDING_VALIDATION: 'info', EXPIRED: 'bad',
   unhealthy: 'bad', UNHEALTHY: 'bad', FAILED: 'bad', STOPPED: 'muted', INACTIVE: 'muted', unused: 'muted', unavailable: 'bad',
 };
 

@@ -12,6 +12,7 @@ import { CreateTaskDefinition } from './pages/task-definition-form';
 import { Services, ServiceDetail, CreateService } from './pages/services';
 import { TaskDetail } from './pages/task-page';
 import { System } from './pages/system';
+import { Certificates, NewCertificate } from './pages/certificates';
 
 const clusterParam = (): string => new URLSearchParams(location.search).get('cluster') ?? 'default';
 
@@ -19,6 +20,8 @@ function route(path: string) {
   let m: Record<string, string> | undefined;
   if (path === '/' || path === '/load-balancers') return <LoadBalancers />;
   if (path === '/load-balancers/new') return <CreateLoadBalancer />;
+  if (path === '/certificates') return <Certificates />;
+  if (path === '/certificates/new') return <NewCertificate />;
   if (path === '/target-groups') return <TargetGroups />;
   if (path === '/target-groups/new') return <CreateTargetGroup />;
   if ((m = match('/target-groups/:name', path))) return <TargetGroupDetail name={m.name!} />;
@@ -35,7 +38,7 @@ function route(path: string) {
 }
 
 const NAV: ReadonlyArray<readonly [string, ReadonlyArray<readonly [string, string]>]> = [
-  ['Load balancing', [['/load-balancers', 'Load balancers'], ['/target-groups', 'Target groups']]],
+  ['Load balancing', [['/load-balancers', 'Load balancers'], ['/target-groups', 'Target groups'], ['/certificates', 'Certificates']]],
   ['Elastic Container Service', [['/clusters', 'Clusters'], ['/services', 'Services'], ['/task-definitions', 'Task definitions'], ['/container-instances', 'Container instances']]],
   ['Berth', [['/system', 'System']]],
 ];

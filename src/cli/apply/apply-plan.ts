@@ -9,6 +9,8 @@ import { CliError } from '../cli-error.js';
 import type { Clients } from '../cli-context.js';
 import { resolveActions, type CurrentState, type Plan, type PlanItem } from './plan.js';
 import { STACK_TAG, type Json, type Stack, type StackListener } from './stack.js';
+import { applyCertificate } from './apply-certificate.js';
+import { resolveCertificates } from './stack-certificates.js';
 
 /** The file's own tags plus `berth:stack`, so `--prune` can later tell what this stack made. */
 function elbTags(stack: Stack, own: unknown): { Tags?: Json[] } {
@@ -30,6 +32,17 @@ export async function applyPlan(clients: Clients, stack: Stack, current: Current
   for (const [name, lb] of current.loadBalancers) for (const l of lb.listeners) listenerArns.set(`${name}:${l.Port}`, l.arn);
   const tdArns = new Map([...current.taskDefinitions].map(([f, t]) => [f, t.arn]));
 
+  const certArns = new Map([...(current.certificates ?? new Map<string, { arn: string }>())].map(([n, c]) => [n, c.arn]));
+  const certArn = (name: string): string => {
+    const arn = certArns.get(name);
+    if (!arn) throw new CliError(`certificate ${name} does not exist`);
+    return arn;
+  };
+  /** A listener's fields for Create/ModifyListener, with certificate names resolved. */
+  const withCertificates = (l: Json): Json => {
+    const certs = resolveCertificates(l.Certificates, certArn);
+    return certs ? { ...l, Certificates: certs } : l;
+  };
   const tgArn = (name: string): string => {
     const arn = tgArns.get(name);
     if (!arn) throw new CliError(`target group ${name} does not exist`);
@@ -49,6 +62,10 @@ export async function applyPlan(clients: Clients, stack: Stack, current: Current
       case 'adoptservice':
         if (stack.name !== undefined) await clients.ecs.send(new ecs.TagResourceCommand({ resourceArn: it.arn!, tags: [{ key: STACK_TAG, value: stack.name }] }));
         else await clients.ecs.send(new ecs.UntagResourceCommand({ resourceArn: it.arn!, tagKeys: [STACK_TAG] }));
+        break;
+      case '+certificate':
+      case '~certificate':
+        certArns.set(it.label, await applyCertificate(clients, stack, it));
         break;
       case '+targetGroup':
       case '~targetGroup': {
@@ -77,14 +94,19 @@ export async function applyPlan(clients: Clients, stack: Stack, current: Current
       case '+listener': {
         const { Rules: _r, DefaultActions, ...rest } = listenerOf(it);
         const r = await clients.elbv2.send(
-          new elb.CreateListenerCommand({ ...rest, LoadBalancerArn: lbArns.get(it.lb!)!, DefaultActions: resolveActions(DefaultActions, tgArn) } as unknown as elb.CreateListenerInput),
+          new elb.CreateListenerCommand({
+            ...withCertificates(rest),
+            LoadBalancerArn: lbArns.get(it.lb!)!,
+            DefaultActions: resolveActions(DefaultActions, tgArn),
+          } as unknown as elb.CreateListenerInput),
         );
         listenerArns.set(`${it.lb}:${it.port}`, r.Listeners![0]!.ListenerArn!);
         break;
       }
       case '~listener': {
         const { Rules: _r, DefaultActions, Tags: _t, ...rest } = listenerOf(it);
-        await clients.elbv2.send(new elb.ModifyListenerCommand({ ...rest, ListenerArn: it.arn!, DefaultActions: resolveActions(DefaultActions, tgArn) } as unknown as elb.ModifyListenerInput));
+        const input = { ...withCertificates(rest), ListenerArn: it.arn!, DefaultActions: resolveActions(DefaultActions, tgArn) };
+        await clients.elbv2.send(new elb.ModifyListenerCommand(input as unknown as elb.ModifyListenerInput));
         break;
       }
       case '+rule':

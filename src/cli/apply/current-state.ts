@@ -7,6 +7,7 @@ import * as elb from '@aws-sdk/client-elastic-load-balancing-v2';
 import type { Clients } from '../cli-context.js';
 import type { CurrentState, CurrentListener } from './plan.js';
 import { STACK_TAG, type Json, type Stack } from './stack.js';
+import { readCurrentCertificates } from './current-certificates.js';
 
 const notFound = (e: unknown, ...names: string[]) => e instanceof Error && names.includes(e.name);
 
@@ -67,6 +68,7 @@ async function elbStackTags(clients: Clients, arns: string[]): Promise<Map<strin
 
 export async function readCurrentState(clients: Clients, stack: Stack, options: { prune?: boolean } = {}): Promise<CurrentState> {
   const state: CurrentState = { targetGroups: new Map(), loadBalancers: new Map(), taskDefinitions: new Map(), services: new Map() };
+  if (stack.certificates?.length) state.certificates = await readCurrentCertificates(clients);
 
   for (const tg of stack.targetGroups) {
     const found = await clients.elbv2
@@ -94,6 +96,8 @@ export async function readCurrentState(clients: Clients, stack: Stack, options: 
           arn: l.ListenerArn!,
           Port: l.Port!,
           ...(l.Protocol ? { Protocol: l.Protocol } : {}),
+          ...(l.SslPolicy ? { SslPolicy: l.SslPolicy } : {}),
+          ...(l.Certificates?.length ? { Certificates: l.Certificates.map((c) => ({ CertificateArn: c.CertificateArn! })) } : {}),
           DefaultActions: (l.DefaultActions ?? []) as unknown as Json[],
           rules: (rules.Rules ?? []).map((r) => ({
             arn: r.RuleArn!,

@@ -13,6 +13,7 @@
  * (`--adopt`), never a side effect of a matching name.
  */
 import { covers } from './covers.js';
+import { certificatePlan, certificatesByName, type CurrentCertificate } from './certificate-plan.js';
 import type { Json, Stack, StackAction, StackService } from './stack.js';
 
 export interface CurrentRule {
@@ -26,6 +27,8 @@ export interface CurrentListener {
   arn: string;
   Port: number;
   Protocol?: string;
+  SslPolicy?: string;
+  Certificates?: { CertificateArn?: string }[];
   DefaultActions?: Json[];
   rules: CurrentRule[];
 }
@@ -40,6 +43,8 @@ export interface CurrentState {
   taskDefinitions: Map<string, { arn: string; fields: Json }>;
   /** By `cluster/serviceName`; INACTIVE services are left out (they are created again). */
   services: Map<string, { arn: string; fields: Json } & StackOwned>;
+  /** ACM certificates by their `berth:certificate` name (read only when the file has certificates). */
+  certificates?: Map<string, CurrentCertificate>;
   /** What carries this stack's `berth:stack` tag (read only for a named stack under prune). */
   owned?: {
     targetGroups: { name: string; arn: string }[];
@@ -48,7 +53,7 @@ export interface CurrentState {
   };
 }
 
-export type PlanKind = 'targetGroup' | 'loadBalancer' | 'listener' | 'rule' | 'taskDefinition' | 'service';
+export type PlanKind = 'certificate' | 'targetGroup' | 'loadBalancer' | 'listener' | 'rule' | 'taskDefinition' | 'service';
 export interface Change {
   field: string;
   from: unknown;
@@ -123,6 +128,11 @@ export function computePlan(stack: Stack, current: CurrentState, options: { prun
   }
   items.push(...adoptions);
 
+  const certs = certificatePlan(stack.certificates ?? [], current.certificates ?? new Map());
+  items.push(...certs.items);
+  errors.push(...certs.errors);
+  const certNameOfArn = new Map([...(current.certificates ?? new Map<string, CurrentCertificate>())].map(([name, c]) => [c.arn, name]));
+
   for (const tg of stack.targetGroups) {
     const cur = current.targetGroups.get(tg.Name);
     if (!cur) {
@@ -155,7 +165,11 @@ export function computePlan(stack: Stack, current: CurrentState, options: { prun
       const curL = cur?.listeners.find((x) => x.Port === l.Port);
       if (!curL) listenerItems.push({ op: '+', kind: 'listener', label, changes: [], lb: lb.Name, port: l.Port });
       else {
-        const changes = diff(withoutKeys(l, ['Port', 'Rules', 'Tags']), { ...curL, DefaultActions: actionsByName(curL.DefaultActions, tgNameOfArn) });
+        const changes = diff(withoutKeys(l, ['Port', 'Rules', 'Tags']), {
+          ...curL,
+          DefaultActions: actionsByName(curL.DefaultActions, tgNameOfArn),
+          Certificates: certificatesByName(curL.Certificates, certNameOfArn),
+        });
         if (changes.length) listenerItems.push({ op: '~', kind: 'listener', label, changes, arn: curL.arn, lb: lb.Name, port: l.Port });
       }
       for (const r of l.Rules ?? []) {

@@ -37,3 +37,9 @@ for (const [text, message] of bad) {
     assert.throws(() => parseStack(text), (e: unknown) => e instanceof CliError && e.exitCode === 2 && message.test(e.message));
   });
 }
+
+test('examples/https-stack.yaml parses: a requested certificate and the HTTPS listener naming it', () => {
+  const stack = parseStack(readFileSync(resolve(import.meta.dirname, '../../../examples/https-stack.yaml'), 'utf8'));
+  assert.deepEqual(stack.certificates?.map((c) => c.Name), ['web']);
+  assert.deepEqual(stack.loadBalancers[0]!.Listeners!.map((l) => [l.Port, l.Protocol]), [[8443, 'HTTPS'], [8080, 'HTTP']]);
+});

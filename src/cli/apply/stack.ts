@@ -7,6 +7,7 @@
  */
 import { parse } from 'yaml';
 import { CliError, EXIT } from '../cli-error.js';
+import { parseCertificates, type StackCertificate } from './stack-certificates.js';
 
 export type Json = Record<string, unknown>;
 
@@ -60,9 +61,11 @@ export interface Stack {
   targetGroups: StackTargetGroup[];
   taskDefinitions: StackTaskDefinition[];
   services: StackService[];
+  /** ACM certificates, imported from files or requested (stack-certificates.ts); absent when the file has none. */
+  certificates?: StackCertificate[];
 }
 
-const TOP_LEVEL = new Set(['name', 'cluster', 'loadBalancers', 'targetGroups', 'taskDefinitions', 'services']);
+const TOP_LEVEL = new Set(['name', 'cluster', 'certificates', 'loadBalancers', 'targetGroups', 'taskDefinitions', 'services']);
 
 /** The tag `berth apply` puts on what it creates, valued with the stack's name. */
 export const STACK_TAG = 'berth:stack';
@@ -138,6 +141,9 @@ export function parseStack(text: string): Stack {
     });
   };
 
+  const certificates = parseCertificates(list(doc, 'certificates'));
+  const certNames = new Set(certificates.map((c) => c.Name));
+
   const loadBalancers = list(doc, 'loadBalancers').map((lb, i) => {
     const Name = requireString(lb, 'Name', `loadBalancers[${i}]`);
     const listeners = list(lb, 'Listeners').map((l, j) => {
@@ -150,6 +156,15 @@ export function parseStack(text: string): Stack {
         return { ...r, Priority, Conditions: r.Conditions as Json[], Actions: checkActions(r.Actions, rw) } as StackRule;
       });
       unique(Rules.map((r) => String(r.Priority)), `${Name}:${Port} rule priority`);
+      if (l.Certificates !== undefined) {
+        const certs = l.Certificates;
+        if (!Array.isArray(certs) || !certs.every(isObject)) throw bad(`${where}: Certificates must be a list of mappings`);
+        for (const c of certs) {
+          if (c.CertificateName !== undefined && (typeof c.CertificateName !== 'string' || !certNames.has(c.CertificateName))) {
+            throw bad(`${where}: CertificateName "${String(c.CertificateName)}" is not a certificate of this file`);
+          }
+        }
+      }
       const out: StackListener = { ...l, Port, DefaultActions: checkActions(l.DefaultActions, where) };
       delete out.Rules;
       if (Rules.length) out.Rules = Rules;
@@ -190,5 +205,13 @@ export function parseStack(text: string): Stack {
   });
   unique(services.map((s) => `${s.cluster}/${s.serviceName}`), 'service');
 
-  return { ...(doc.name !== undefined ? { name: doc.name as string } : {}), defaultCluster, loadBalancers, targetGroups, taskDefinitions, services };
+  return {
+    ...(doc.name !== undefined ? { name: doc.name as string } : {}),
+    defaultCluster,
+    loadBalancers,
+    targetGroups,
+    taskDefinitions,
+    services,
+    ...(certificates.length > 0 ? { certificates } : {}),
+  };
 }

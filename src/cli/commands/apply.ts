@@ -8,6 +8,8 @@ import { applyPlan } from '../apply/apply-plan.js';
 import { readCurrentState } from '../apply/current-state.js';
 import { adoptionRefusal, computePlan, renderPlan } from '../apply/plan.js';
 import { parseStack } from '../apply/stack.js';
+import { loadCertificateFiles } from '../apply/stack-certificates.js';
+import { dirname, resolve } from 'node:path';
 import { json } from '../table.js';
 
 export const apply: Command = {
@@ -18,6 +20,8 @@ export const apply: Command = {
 Reads the stack file (see examples/stack.yaml), compares it with what the API describes, prints the plan
 (+ create, ~ update with the changed fields, - delete) and applies it. A second apply of the same file
 prints "No changes". Task definitions get a new revision only when they differ from the latest ACTIVE one.
+Certificates (imported from PEM files relative to the stack file, or requested from Berth's CA) and the
+HTTPS listeners that name them: see examples/https-stack.yaml; a changed certificate file is re-imported.
 
   -f, --file FILE  the stack file ("-" for stdin)
   --dry-run        print the plan only
@@ -39,7 +43,11 @@ ${GLOBAL_FLAGS_HELP}`,
     } catch (err) {
       throw new CliError(`cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`, EXIT.usage);
     }
-    const stack = parseStack(text);
+    const parsed = parseStack(text);
+    // Certificate files are read relative to the stack file (stdin: the working directory).
+    const stack = parsed.certificates
+      ? { ...parsed, certificates: loadCertificateFiles(parsed.certificates, file === '-' ? process.cwd() : dirname(resolve(file))) }
+      : parsed;
     const prune = args.flags.prune === true;
     const current = await readCurrentState(clients, stack, { prune });
     const plan = computePlan(stack, current, { prune });

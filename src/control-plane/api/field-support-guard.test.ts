@@ -7,6 +7,7 @@ import { createElbv2Handlers } from '../elbv2/elbv2-handlers.js';
 import { createEc2Handlers } from '../ec2/ec2-handlers.js';
 import { createSsmHandlers } from '../ssm/ssm-handlers.js';
 import { createSecretsManagerHandlers } from '../secrets-manager/secrets-manager-handlers.js';
+import { createAcmService } from '../acm/acm-handlers.js';
 import { createLogsHandlers } from '../logs/logs-handlers.js';
 import { createStsHandlers } from '../sts/sts-handlers.js';
 import { SERVICE_NAMES } from './service-table.js';
@@ -54,6 +55,7 @@ describe('the field-support table covers the model', () => {
       ssm: Object.keys(createSsmHandlers(deps as never)),
       secretsmanager: Object.keys(createSecretsManagerHandlers(deps as never)),
       logs: Object.keys(createLogsHandlers(deps as never)),
+      acm: Object.keys(createAcmService(deps as never).handlers),
     };
     for (const service of SERVICE_NAMES) {
       const m = loadModel(service);

@@ -11,6 +11,7 @@
  * or Date); the protocol serializes only members the output shape declares. Handlers throw AwsError
  * (src/domain/aws-error.ts) for anything the caller should see.
  */
+import type { Operations as AcmOperations } from './wire-types/acm.js';
 import type { Operations as Ec2Operations } from './wire-types/ec2.js';
 import type { Operations as EcsOperations } from './wire-types/ecs.js';
 import type { Operations as Elbv2Operations } from './wire-types/elbv2.js';
@@ -41,6 +42,7 @@ export interface WireOperations {
   ssm: SsmOperations;
   secretsmanager: SecretsManagerOperations;
   logs: LogsOperations;
+  acm: AcmOperations;
 }
 
 export type WireService = keyof WireOperations;

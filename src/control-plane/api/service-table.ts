@@ -16,6 +16,7 @@ export const SERVICE_TABLE = {
   ssm: { file: 'ssm-2014-11-06.service.json' },
   secretsmanager: { file: 'secretsmanager-2017-10-17.service.json' },
   logs: { file: 'logs-2014-03-28.service.json' },
+  acm: { file: 'acm-2015-12-08.service.json' },
 } as const satisfies Record<string, { readonly file: string }>;
 
 export type ServiceName = keyof typeof SERVICE_TABLE;

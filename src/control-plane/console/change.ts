@@ -5,7 +5,7 @@
 
 export type ChangeKind =
   | 'cluster' | 'task-definition' | 'service' | 'task' | 'container-instance'
-  | 'load-balancer' | 'listener' | 'rule' | 'target-group' | 'target';
+  | 'load-balancer' | 'listener' | 'rule' | 'target-group' | 'target' | 'certificate';
 
 export interface Change {
   readonly kind: ChangeKind;
@@ -25,6 +25,7 @@ export const WATCHED: ReadonlyArray<readonly [string, ChangeKind]> = [
   ['/berth/elbv2/rules/', 'rule'],
   ['/berth/elbv2/target-groups/', 'target-group'],
   ['/berth/elbv2/targets/', 'target'],
+  ['/berth/acm/certificates/', 'certificate'],
 ];
 
 export function changeOf(key: string): Change | undefined {

@@ -14,6 +14,7 @@ import { ACCOUNT_ID, DEFAULT_REGION, type RequestContext } from '../api/operatio
 import { verifySigV4 } from '../api/sigv4.js';
 import { caller, consoleReads, type ConsoleHandlers } from './console-reads.js';
 import { consoleWrites } from './console-writes.js';
+import { consoleCertificates } from './console-certificates.js';
 import { clearedSessionCookie, ConsoleSessions, cookieValue, SESSION_COOKIE, sessionCookie, type ConsoleAuth } from './console-session.js';
 import { EventStream } from './event-stream.js';
 import { SignInThrottle } from './sign-in-throttle.js';
@@ -66,7 +67,7 @@ export function consolePlugin(deps: ConsoleDeps): FastifyPluginAsync {
   });
   const forRequest = (req: FastifyRequest) => {
     const call = caller(deps.handlers, () => ctxOf(req));
-    return { reads: consoleReads(call, deps.trafficStats), writes: consoleWrites(call) };
+    return { reads: consoleReads(call, deps.trafficStats), writes: consoleWrites(call), certificates: consoleCertificates(call, () => clock.now()) };
   };
 
   /** Who is asking, under sigv4: a session cookie or a SigV4-signed request. */
@@ -190,10 +191,14 @@ export function consolePlugin(deps: ConsoleDeps): FastifyPluginAsync {
     app.get(`${CONSOLE_PREFIX}/load-balancers`, (req) => forRequest(req).reads.loadBalancers());
     app.get(`${CONSOLE_PREFIX}/target-groups`, (req) => forRequest(req).reads.targetGroups());
     app.get(`${CONSOLE_PREFIX}/system`, async (_req, reply) => (deps.system ? deps.system() : reply.code(404).send({ message: 'no system report here' })));
+    app.get(`${CONSOLE_PREFIX}/certificates`, (req) => forRequest(req).certificates.list());
+    app.get(`${CONSOLE_PREFIX}/ssl-policies`, (req) => forRequest(req).certificates.sslPolicies());
     app.get(`${CONSOLE_PREFIX}/traffic`, async () => (deps.trafficStats ? trafficSample(deps.trafficStats) : {}));
 
     // --- writes --------------------------------------------------------------------------------
     app.post(`${CONSOLE_PREFIX}/load-balancers`, (req) => forRequest(req).writes.createLoadBalancer(req.body));
+    app.post(`${CONSOLE_PREFIX}/certificates/import`, (req) => forRequest(req).certificates.import(req.body));
+    app.post(`${CONSOLE_PREFIX}/certificates/request`, (req) => forRequest(req).certificates.request(req.body));
     app.post(`${CONSOLE_PREFIX}/target-groups`, (req) => forRequest(req).writes.createTargetGroup(req.body));
     app.post(`${CONSOLE_PREFIX}/task-definitions`, (req) => forRequest(req).writes.registerTaskDefinition(req.body));
     app.post(`${CONSOLE_PREFIX}/services`, (req) => forRequest(req).writes.createService(req.body));

@@ -14,6 +14,8 @@ export interface ConsoleHandlers {
   readonly ecs: ServiceHandlers;
   readonly elbv2: ServiceHandlers;
   readonly ec2: ServiceHandlers;
+  /** ACM: the Certificates page (absent: the page answers that this server has no ACM). */
+  readonly acm?: ServiceHandlers;
 }
 
 type ConsoleService = keyof ConsoleHandlers;
@@ -23,7 +25,7 @@ export type Call = <S extends ConsoleService, O extends OperationName<S>>(servic
 
 export function caller(handlers: ConsoleHandlers, ctx: () => RequestContext): Call {
   return async <S extends ConsoleService, O extends OperationName<S>>(service: S, operation: O, input: InputOf<S, O>) => {
-    const h = handlers[service][operation];
+    const h = handlers[service]?.[operation];
     if (!h) throw new Error(`no ${service} handler for ${operation}`);
     // The table is erased to the dispatcher's view; its entry for `operation` was typed Handler<S, O> where it was built.
     return (await h(input, ctx())) as OutputOf<S, O>;

@@ -5,6 +5,7 @@ import type { Elbv2Deps } from './deps.js';
 import { accountLimitHandlers } from './account-limits.js';
 import { listenerAttributeHandlers } from './listener-attributes.js';
 import { listenerHandlers } from './listeners.js';
+import { listenerTlsHandlers } from './listener-tls.js';
 import { loadBalancerHandlers } from './load-balancers.js';
 import { loadBalancerNetworkHandlers } from './load-balancer-network.js';
 import { ruleHandlers } from './rules.js';
@@ -21,6 +22,7 @@ export function createElbv2Handlers(deps: Elbv2Deps): ServiceHandlers {
     ...targetGroupHandlers(deps),
     ...targetHandlers(deps),
     ...listenerHandlers(deps),
+    ...listenerTlsHandlers(deps),
     ...listenerAttributeHandlers(deps),
     ...ruleHandlers(deps),
     ...tagHandlers(deps),

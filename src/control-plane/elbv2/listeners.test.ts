@@ -26,7 +26,7 @@ describe('listeners', () => {
     await rejects(f.listener(lb.LoadBalancerArn, tg.TargetGroupArn.replace(/.{16}$/, '0'.repeat(16))), 'TargetGroupNotFound');
     const base = { LoadBalancerArn: lb.LoadBalancerArn, DefaultActions: [{ Type: 'forward', TargetGroupArn: tg.TargetGroupArn }] };
     await rejects(f.elb('CreateListener', { ...base, Protocol: 'HTTPS', Port: 443 }), 'CertificateNotFound');
-    await rejects(f.elb('CreateListener', { ...base, Protocol: 'HTTPS', Port: 443, Certificates: [{ CertificateArn: 'x' }] }), 'UnsupportedProtocol');
+    await rejects(f.elb('CreateListener', { ...base, Protocol: 'HTTPS', Port: 443, Certificates: [{ CertificateArn: 'x' }] }), 'CertificateNotFound');
     await rejects(f.elb('CreateListener', { ...base, Protocol: 'HTTP' }), 'ValidationError');
     const lb2 = await f.lb('two');
     await f.listener(lb.LoadBalancerArn, tg.TargetGroupArn);

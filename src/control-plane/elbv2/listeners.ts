@@ -17,20 +17,18 @@ import { syncAttachments } from './attachment.js';
 import { page } from './paging.js';
 import { getListener, getLoadBalancer, idOf, listenersOf, rulesOf } from './repository.js';
 import { listAll, transact } from './transact.js';
+import { resolveListenerTls } from './listener-tls.js';
 
 /** The protocols of network and gateway load balancers: an application load balancer takes none of them. */
 const NON_ALB_PROTOCOLS = ['TCP', 'TLS', 'UDP', 'TCP_UDP', 'GENEVE', 'QUIC', 'TCP_QUIC'];
 
-/** Berth terminates no TLS: HTTP listeners only, and everything else is refused with the code AWS would use. */
-function checkProtocol(protocol: string | undefined, certificates: unknown[] | undefined): 'HTTP' {
-  if (protocol === undefined || protocol === 'HTTP') return 'HTTP';
+/** HTTP or HTTPS; the protocols of network and gateway load balancers are refused with the code AWS uses. */
+function checkProtocol(protocol: string | undefined): 'HTTP' | 'HTTPS' {
+  if (protocol === undefined || protocol === 'HTTP' || protocol === 'HTTPS') return protocol ?? 'HTTP';
   if (NON_ALB_PROTOCOLS.includes(protocol)) {
     throw new AwsError('IncompatibleProtocols', `Protocol '${protocol}' is not compatible with an application load balancer; Protocol must be HTTP or HTTPS`);
   }
-  if (protocol === 'HTTPS' && !certificates?.length) {
-    throw new AwsError('CertificateNotFound', 'A certificate must be specified for HTTPS listeners');
-  }
-  throw new AwsError('UnsupportedProtocol', `Protocol '${protocol}' is not supported: Berth serves HTTP listeners only`);
+  throw new AwsError('UnsupportedProtocol', `Protocol '${protocol}' is not supported; Protocol must be HTTP or HTTPS`);
 }
 
 function checkPort(port: unknown): number {
@@ -50,7 +48,7 @@ export function listenerHandlers(deps: Elbv2Deps): Handlers<'elbv2'> {
   const { store, clock, random } = deps;
   return {
     async CreateListener(input, ctx): Reply<'elbv2', 'CreateListener'> {
-      const protocol = checkProtocol(input.Protocol, input.Certificates);
+      const protocol = checkProtocol(input.Protocol ?? (input.Certificates?.length ? 'HTTPS' : undefined));
       const port = checkPort(input.Port);
       const actions = normalizeActions(input.DefaultActions);
       const tags = addTags({}, input.Tags ?? []);
@@ -69,6 +67,7 @@ export function listenerHandlers(deps: Elbv2Deps): Handlers<'elbv2'> {
           throw new AwsError('TooManyListeners', `A load balancer can have at most ${MAX_LISTENERS_PER_LOAD_BALANCER} listeners`);
         }
         await checkPortFree(deps, port, lb.Scheme);
+        const tls = await resolveListenerTls(tx, protocol, input, undefined, ctx);
         const listenerId = random.hex(8);
         const listenerArn = elbv2Arn.listener(lb.LoadBalancerArn, listenerId);
         const ruleId = random.hex(8);
@@ -87,7 +86,7 @@ export function listenerHandlers(deps: Elbv2Deps): Handlers<'elbv2'> {
           ListenerArn: listenerArn,
           LoadBalancerArn: lb.LoadBalancerArn,
           Port: port,
-          Protocol: protocol,
+          ...tls,
           defaultRuleArn: defaultRule.RuleArn,
           createdAt: now,
         };
@@ -129,8 +128,9 @@ export function listenerHandlers(deps: Elbv2Deps): Handlers<'elbv2'> {
         const listener = await getListener(tx, input.ListenerArn, ctx);
         const lb = await getLoadBalancer(tx, listener.LoadBalancerArn, ctx);
         const rules = await rulesOf(store, lb.LoadBalancerArn);
-        const next: ListenerRecord = { ...listener };
-        if (input.Protocol !== undefined || input.Certificates?.length) next.Protocol = checkProtocol(input.Protocol ?? 'HTTP', input.Certificates);
+        const protocol = checkProtocol(input.Protocol ?? listener.Protocol);
+        const { SslPolicy: _p, certificateArn: _c, sniCertificateArns: _s, ...plain } = listener;
+        const next: ListenerRecord = { ...plain, ...(await resolveListenerTls(tx, protocol, input, listener, ctx)) };
         if (input.Port !== undefined && input.Port !== listener.Port) {
           next.Port = checkPort(input.Port);
           const others = await listenersOf(store, lb.LoadBalancerArn);

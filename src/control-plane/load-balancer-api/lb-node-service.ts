@@ -7,6 +7,7 @@
  *   reportTargetHealth(report)  -> target-report.ts (pure merge of fresh nodes' verdicts) + CAS
  *   reportDrained(report)       -> target-report.ts afterDrained + CAS
  */
+import type { SealedBox } from '../../platform/sealed-box.js';
 import { AwsError } from '../../domain/aws-error.js';
 import { keys } from '../../domain/keys.js';
 import { parseElbv2Arn } from '../../domain/elbv2/arn.js';
@@ -33,6 +34,8 @@ export interface LbNodeServiceDeps {
   readonly store: Store;
   readonly clock: Clock;
   readonly onWatchError?: (err: Error) => void;
+  /** Opens certificates' private keys for the nodes' HTTPS listeners. */
+  readonly sealedBox?: SealedBox;
   /** How long a node stays fresh after its last heartbeat (default FRESH_NODE_MS). */
   readonly freshMs?: number;
 }
@@ -58,7 +61,7 @@ export class LbNodeService {
   private readonly writes = new Map<string, Promise<void>>();
 
   constructor(private readonly deps: LbNodeServiceDeps) {
-    this.cache = new RoutingRecordsCache(deps.store, deps.onWatchError);
+    this.cache = new RoutingRecordsCache(deps.store, deps.onWatchError, deps.sealedBox);
   }
 
   /** At once when the records changed after `after` (or without it), else on the next change or after the poll's timeout. */

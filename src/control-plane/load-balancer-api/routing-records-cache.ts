@@ -2,12 +2,16 @@
  * The routing-relevant records of the store, kept current by one watch per server process and
  * shared by every node it serves (in process or over HTTP): list the prefixes, then watch from the
  * listed revision (nothing missed, history replayed first), keep the records by key, and hand out
- * the whole set, with the revision it is at, on every committed change.
+ * the whole set, with the revision it is at, on every committed change. Issued certificates go out
+ * with their private keys opened here, so a node terminates TLS without holding the sealing key.
  */
 import { keys } from '../../domain/keys.js';
 import type { Store, Watch, WatchEvent } from '../../store/store.js';
 import type { RoutingRecords, RoutingSnapshot } from '../../protocols/load-balancer/index.js';
-import { LB_PROTOCOL_VERSION } from '../../protocols/load-balancer/index.js';
+import { LB_PROTOCOL_VERSION, type ListenerCertificate } from '../../protocols/load-balancer/index.js';
+import type { CertificateRecord } from '../../domain/acm/certificate.js';
+import type { SealedBox } from '../../platform/sealed-box.js';
+import { listenerCertificateOf } from './listener-certificate.js';
 
 const kinds = {
   loadBalancers: keys.loadBalancers(),
@@ -17,11 +21,12 @@ const kinds = {
   targets: keys.targets(),
   securityGroups: keys.securityGroups(),
   containerInstances: keys.containerInstances(),
+  certificates: keys.certificates(),
 } as const;
 type Kind = keyof typeof kinds;
 const kindNames = Object.keys(kinds) as Kind[];
 /** Watch roots: one per subtree, filtered down to the kinds above. */
-const roots = ['/berth/elbv2/', keys.securityGroups(), keys.containerInstances()];
+const roots = ['/berth/elbv2/', keys.securityGroups(), keys.containerInstances(), keys.certificates()];
 
 function kindOf(key: string): Kind | undefined {
   for (const k of kindNames) if (key.startsWith(kinds[k])) return k;
@@ -38,10 +43,14 @@ export class RoutingRecordsCache {
   private starting: Promise<void> | undefined;
   private closed = false;
   private retry: NodeJS.Timeout | undefined;
+  /** Opened certificates by store key and revision: a change elsewhere does not decrypt every key again. */
+  private readonly opened = new Map<string, { revision: number; cert: ListenerCertificate | undefined }>();
 
+  /** Without `sealedBox`, no certificate goes out, and HTTPS listeners are left out of every table. */
   constructor(
     private readonly store: Store,
     private readonly onError?: (err: Error) => void,
+    private readonly sealedBox?: SealedBox,
   ) {}
 
   /** The current snapshot, once the first list is read (started on first use). */
@@ -155,6 +164,32 @@ export class RoutingRecordsCache {
 
   private build(revision: number): RoutingSnapshot {
     const records = Object.fromEntries(kindNames.map((k) => [k, [...this.state.get(k)!.values()].map((e) => e.value)])) as unknown as RoutingRecords;
-    return { version: LB_PROTOCOL_VERSION, revision, records };
+    return { version: LB_PROTOCOL_VERSION, revision, records: { ...records, certificates: this.openCertificates() } };
+  }
+
+  private openCertificates(): ListenerCertificate[] {
+    const out: ListenerCertificate[] = [];
+    const live = new Set<string>();
+    for (const [key, e] of this.state.get('certificates')!) {
+      live.add(key);
+      const cert = this.open(key, e.revision, e.value as CertificateRecord);
+      if (cert) out.push(cert);
+    }
+    for (const key of this.opened.keys()) if (!live.has(key)) this.opened.delete(key);
+    return out;
+  }
+
+  private open(key: string, revision: number, value: CertificateRecord): ListenerCertificate | undefined {
+    const hit = this.opened.get(key);
+    if (hit && hit.revision === revision) return hit.cert;
+    let cert: ListenerCertificate | undefined;
+    try {
+      cert = this.sealedBox ? listenerCertificateOf(value, this.sealedBox) : undefined;
+    } catch {
+      // A key that does not open (another data dir's box) leaves the certificate out, never the table.
+      cert = undefined;
+    }
+    this.opened.set(key, { revision, cert });
+    return cert;
   }
 }

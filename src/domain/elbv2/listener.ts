@@ -6,7 +6,13 @@ export interface ListenerRecord {
   ListenerArn: string;
   LoadBalancerArn: string;
   Port: number;
-  Protocol: 'HTTP';
+  Protocol: 'HTTP' | 'HTTPS';
+  /** HTTPS: the security policy (a name in ssl-policy.ts). */
+  SslPolicy?: string;
+  /** HTTPS: the default certificate (Certificates[0] of Create/ModifyListener). */
+  certificateArn?: string;
+  /** HTTPS: AddListenerCertificates' certificates, chosen by SNI; never the default one. */
+  sniCertificateArns?: string[];
   /** The rule whose actions are the listener's DefaultActions. */
   defaultRuleArn: string;
   createdAt: number;
@@ -41,6 +47,8 @@ export function listenerView(l: ListenerRecord, defaultRule: RuleRecord | undefi
     LoadBalancerArn: l.LoadBalancerArn,
     Port: l.Port,
     Protocol: l.Protocol,
+    ...(l.Protocol === 'HTTPS' && l.certificateArn ? { Certificates: [{ CertificateArn: l.certificateArn }] } : {}),
+    ...(l.Protocol === 'HTTPS' && l.SslPolicy ? { SslPolicy: l.SslPolicy } : {}),
     DefaultActions: defaultRule?.Actions ?? [],
   };
 }

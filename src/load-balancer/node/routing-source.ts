@@ -23,6 +23,8 @@ import {
   type DesyncMode,
   type IngressRule,
   type Listener,
+  type ListenerCertificate,
+  type ListenerTls,
   type LoadBalancer,
   type Rule,
   type RoutingTableInput,
@@ -30,6 +32,7 @@ import {
   type TargetGroup,
   type XffMode,
 } from '../routing-table.js';
+import { DEFAULT_SSL_POLICY } from '../../domain/elbv2/ssl-policy.js';
 import type { FixedResponseContentType } from '../routing/fixed-response.js';
 import type { RoutingRecords } from '../../protocols/load-balancer/index.js';
 
@@ -226,6 +229,7 @@ export function routingInputFromRecords(records: RoutingRecords, now: number, op
     list.push(r);
     rulesByListener.set(r.ListenerArn, list);
   }
+  const certificates = new Map((records.certificates ?? []).map((c) => [c.arn, c]));
   // Oldest listener wins a port; the API's port check keeps this from happening in practice.
   const ports = new Set<number>();
   const listeners: Listener[] = [];
@@ -242,8 +246,14 @@ export function routingInputFromRecords(records: RoutingRecords, now: number, op
     if (!rules.some((r) => r.priority === 'default')) {
       rules.push({ arn: l.defaultRuleArn, priority: 'default', conditions: [], action: { type: 'fixed-response', fixedResponse: { statusCode: '503' } } });
     }
+    let tls: ListenerTls | undefined;
+    if (l.Protocol === 'HTTPS') {
+      tls = listenerTls(l, certificates);
+      // Without its default certificate an HTTPS listener is left out: never served as plain HTTP.
+      if (!tls) continue;
+    }
     ports.add(l.Port);
-    listeners.push({ arn: l.ListenerArn, loadBalancerArn: l.LoadBalancerArn, port: l.Port, protocol: 'HTTP', rules });
+    listeners.push({ arn: l.ListenerArn, loadBalancerArn: l.LoadBalancerArn, port: l.Port, protocol: l.Protocol, rules, ...(tls ? { tls } : {}) });
   }
 
   const targetsByGroup = new Map<string, TargetRecord[]>();
@@ -255,6 +265,14 @@ export function routingInputFromRecords(records: RoutingRecords, now: number, op
   // A group no listener forwards to is neither routed nor checked (ALB: unused, Target.NotInUse).
   const targetGroups = [...used].sort().map((arn) => targetGroup(tgByArn.get(arn)!, targetsByGroup.get(arn) ?? [], addressOf, now, options));
   return { version: options.version ?? 0, loadBalancers, listeners, targetGroups };
+}
+
+/** An HTTPS listener's TLS: its policy, its default certificate and the SNI ones that resolve. */
+function listenerTls(l: ListenerRecord, certificates: ReadonlyMap<string, ListenerCertificate>): ListenerTls | undefined {
+  const defaultCertificate = l.certificateArn ? certificates.get(l.certificateArn) : undefined;
+  if (!defaultCertificate) return undefined;
+  const extra = (l.sniCertificateArns ?? []).filter((a) => a !== l.certificateArn).flatMap((a) => certificates.get(a) ?? []);
+  return { sslPolicy: l.SslPolicy ?? DEFAULT_SSL_POLICY, defaultCertificate, certificates: extra };
 }
 
 /** The earliest moment a draining registration expires, so the feed can rebuild then. */

@@ -19,6 +19,21 @@ export interface RoutingRecords {
   readonly targets: readonly TargetRecord[];
   readonly securityGroups: readonly SecurityGroupRecord[];
   readonly containerInstances: readonly ContainerInstanceRecord[];
+  /**
+   * Issued certificates with their private keys opened by the server (a node terminates TLS with
+   * them and never holds the sealing key). Only the ones an HTTPS listener may name.
+   */
+  readonly certificates?: readonly ListenerCertificate[];
+}
+
+/** One certificate as a node needs it: decrypted PEMs and the names it answers for. */
+export interface ListenerCertificate {
+  readonly arn: string;
+  readonly certificatePem: string;
+  readonly chainPem?: string;
+  readonly privateKeyPem: string;
+  /** DomainName and SubjectAlternativeNames, lower-cased; wildcards kept as `*.example.com`. */
+  readonly names: readonly string[];
 }
 
 /** `GET routing?after=REV`: answered at once when the records changed after REV, else on the first change or the poll's timeout. */

@@ -3,6 +3,7 @@ import { postJson } from '../api';
 import { ErrorBox, Field, Link, Page, State, Table } from '../components';
 import { useLive } from '../live';
 import { navigate } from '../router';
+import { DEFAULT_POLICY, ListenerTlsFields, listenerTlsInput, type ListenerTlsChoice } from './listener-tls-fields';
 
 const describeAction = (a: any): string =>
   a.Type === 'forward'
@@ -43,7 +44,7 @@ export function LoadBalancers() {
           {lb.Listeners.length === 0 ? <p class="muted">No listeners.</p> : null}
           {lb.Listeners.map((l: any) => (
             <>
-              <h3 class="mono">{l.Protocol}:{l.Port}</h3>
+              <h3 class="mono">{l.Protocol}:{l.Port}{l.SslPolicy ? ` (${l.SslPolicy})` : ''}</h3>
               <Table<any>
                 label={`Rules of ${l.Protocol}:${l.Port}`}
                 rows={l.Rules}
@@ -68,6 +69,7 @@ export function CreateLoadBalancer() {
   const [name, setName] = useState('');
   const [port, setPort] = useState('8080');
   const [tg, setTg] = useState('');
+  const [tls, setTls] = useState<ListenerTlsChoice>({ protocol: 'HTTP', certificateArn: '', sslPolicy: DEFAULT_POLICY });
   const [error, setError] = useState<Error>();
   const [busy, setBusy] = useState(false);
   const submit = async (e: Event) => {
@@ -80,7 +82,7 @@ export function CreateLoadBalancer() {
         : [{ Type: 'fixed-response', FixedResponseConfig: { StatusCode: '404', ContentType: 'text/plain', MessageBody: 'Not found' } }];
       await postJson('/load-balancers', {
         loadBalancer: { Name: name, Type: 'application', Scheme: 'internet-facing' },
-        listener: { Protocol: 'HTTP', Port: Number(port), DefaultActions },
+        listener: { ...listenerTlsInput(tls), Port: Number(port), DefaultActions },
       });
       navigate('/load-balancers');
     } catch (err) {
@@ -97,7 +99,7 @@ export function CreateLoadBalancer() {
         </Field>
         <h2>Listener</h2>
         <div class="row">
-          <Field label="Protocol"><select disabled><option>HTTP</option></select></Field>
+          <ListenerTlsFields value={tls} onChange={setTls} />
           <Field label="Listener port" hint="Berth listens on this port on the load-balancer node.">
             <input name="listenerPort" type="number" value={port} onInput={(e) => setPort(e.currentTarget.value)} />
           </Field>
