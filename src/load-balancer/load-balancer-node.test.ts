@@ -15,7 +15,8 @@ test('probeTargets: only targets of groups in use, never draining ones', () => {
 test('node: health checks turn an initial target healthy, the adapter swaps the table, traffic flows', async () => {
   const up = await upstream((_q, res) => res.end('served'));
   const port = await freePort();
-  const fast = { enabled: true, protocol: 'HTTP' as const, path: '/', port: 'traffic-port' as const, intervalSeconds: 0.05, timeoutSeconds: 0.04, healthyThreshold: 2, unhealthyThreshold: 2, matcher: '200' };
+  // A short interval makes the test quick; a generous timeout keeps a loaded machine from failing a check.
+  const fast = { enabled: true, protocol: 'HTTP' as const, path: '/', port: 'traffic-port' as const, intervalSeconds: 0.05, timeoutSeconds: 2, healthyThreshold: 2, unhealthyThreshold: 2, matcher: '200' };
   const build = (state: Target['state']) => table({ port, groups: [tg('tg', [target(up.port, state)], { healthCheck: fast })] });
   const transitions: TargetHealthRecord[] = [];
   let node: LoadBalancerNode | undefined;
@@ -32,6 +33,7 @@ test('node: health checks turn an initial target healthy, the adapter swaps the 
     });
   });
   assert.deepEqual((await node!.start()).opened, [port]);
+  try {
   // Fail-open: the initial target already gets traffic while no target is healthy.
   assert.equal((await get(`http://127.0.0.1:${port}/`)).body, 'served');
   await healthy;
@@ -41,6 +43,8 @@ test('node: health checks turn an initial target healthy, the adapter swaps the 
   assert.equal((await get(`http://127.0.0.1:${port}/`)).body, 'served');
   await node!.update(buildRoutingTable({ loadBalancers: [], listeners: [], targetGroups: [] }));
   await assert.rejects(get(`http://127.0.0.1:${port}/`));
-  await node!.close();
-  await up.close();
+  } finally {
+    await node!.close();
+    await up.close();
+  }
 });
