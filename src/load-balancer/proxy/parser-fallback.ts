@@ -101,6 +101,8 @@ export function serveRefusedRequest(socket: Socket, bytes: Buffer, host: Fallbac
   detachNodeParser(socket as NodeSocket);
   let buf: Buffer = bytes;
   let req: http.IncomingMessage | undefined;
+  let res: http.ServerResponse | undefined;
+  let failed = false;
   let decoder: ChunkedDecoder | undefined;
   let remaining = 0;
   let bodyDone = false;
@@ -115,8 +117,15 @@ export function serveRefusedRequest(socket: Socket, bytes: Buffer, host: Fallbac
     socket.pause();
   };
   const refuse = (status: number): void => {
+    failed = true;
     stopReading();
-    req?.destroy();
+    // The engine may be forwarding already: its response must not reach this socket any more.
+    if (res?.headersSent) {
+      socket.destroy();
+      return;
+    }
+    res?.detachSocket(socket);
+    // The request itself is ended by the socket's close (destroying it now would cut the answer).
     host.refuse(socket, status);
   };
   const maybeGiveBack = (): void => {
@@ -139,8 +148,7 @@ export function serveRefusedRequest(socket: Socket, bytes: Buffer, host: Fallbac
     if (decoder) {
       const step = decoder.push(chunk);
       if (step.kind === 'error') {
-        if ((socket as NodeSocket)._httpMessage?.headersSent) socket.destroy();
-        else refuse(400);
+        refuse(400);
         return;
       }
       for (const d of step.data) if (d.length > 0 && !req!.push(d)) socket.pause();
@@ -161,27 +169,31 @@ export function serveRefusedRequest(socket: Socket, bytes: Buffer, host: Fallbac
       return;
     }
     keepAlive = head.keepAlive;
-    const res = new http.ServerResponse(req);
-    res.shouldKeepAlive = keepAlive;
-    res.assignSocket(socket);
-    res.once('finish', () => {
-      res.detachSocket(socket);
+    const response = new http.ServerResponse(req);
+    res = response;
+    response.shouldKeepAlive = keepAlive;
+    response.assignSocket(socket);
+    response.once('finish', () => {
+      response.detachSocket(socket);
       // Node emits 'close' after 'finish' on its own responses; the listener's bookkeeping waits for it.
-      process.nextTick(() => res.emit('close'));
+      process.nextTick(() => response.emit('close'));
       responseDone = true;
       // An ELB answer that closes (a blocked request) or a body left unread: the connection ends here.
-      if ((res as http.ServerResponse & { _last?: boolean })._last || !bodyDone) keepAlive = false;
+      if ((response as http.ServerResponse & { _last?: boolean })._last || !bodyDone) keepAlive = false;
       bodyDone = true;
       maybeGiveBack();
     });
-    if (head.expectContinue) res.writeContinue();
-    host.serve(req, res);
+    // The body bytes already here are framed before the engine sees the request, as Node's parser
+    // frames a whole packet before it answers: a bad chunk in them is refused with nothing forwarded.
     if (head.body.kind === 'none') endBody(after);
     else {
       if (head.body.kind === 'chunked') decoder = new ChunkedDecoder(limits.maxLineBytes);
       else remaining = head.body.length;
       if (after.length > 0) feedBody(after);
     }
+    if (failed) return;
+    if (head.expectContinue) response.writeContinue();
+    host.serve(req, response);
   };
   function onData(chunk: Buffer): void {
     if (bodyDone) {
