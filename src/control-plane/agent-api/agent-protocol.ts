@@ -14,6 +14,25 @@ export const LOGS_ENDPOINT_ATTRIBUTE = 'berth.logs-endpoint';
 export const AGENT_KEY_ATTRIBUTE = 'berth.agent-key-id';
 /** The log route, on the control plane and on a remote agent alike. */
 export const LOGS_PATH = `${AGENT_PROTOCOL_PREFIX}/logs`;
+/**
+ * Asked for with `Accept`, the log route answers one JSON object per line, `{stream, line, time}`,
+ * so the control plane passes on the stream and time the agent saw; without it, plain text lines.
+ */
+export const LOGS_NDJSON = 'application/x-ndjson';
+
+/** One line of the NDJSON log answer, checked; undefined when it is not one. */
+export function parseLogLine(text: string): { stream: 'stdout' | 'stderr'; line: string; time: number } | undefined {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof v !== 'object' || v === null) return undefined;
+  const { stream, line, time } = v as Record<string, unknown>;
+  if ((stream !== 'stdout' && stream !== 'stderr') || typeof line !== 'string' || typeof time !== 'number') return undefined;
+  return { stream, line, time };
+}
 
 /** `GET logs` query of a LogRequest. */
 export function logsQuery(req: LogRequest): string {
