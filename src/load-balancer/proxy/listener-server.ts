@@ -306,8 +306,12 @@ export class ListenerServer {
     return new Promise((resolve) => {
       o.server.close(() => resolve());
       o.server.closeIdleConnections();
-      // In-flight requests get a moment; then everything goes.
-      setTimeout(() => o.server.closeAllConnections(), 1000).unref();
+      // In-flight requests get a moment; then everything goes, connections our fallback framer
+      // holds too (Node no longer lists those).
+      setTimeout(() => {
+        o.server.closeAllConnections();
+        for (const socket of o.sockets) socket.destroy();
+      }, 1000).unref();
     });
   }
 
