@@ -3,11 +3,11 @@
  * control plane calls for `berth logs` of tasks on this host (remote-log-source.ts). With a key,
  * every request must carry a SigV4 signature by that key (the control plane signs with the key's
  * secret); without one it is served on loopback only. The same query and text format as the
- * control plane's route.
+ * control plane's route, or NDJSON lines with each line's stream and time when asked (`LOGS_NDJSON`).
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { AGENT_SIGNING_SERVICE, LOGS_PATH, parseLogsQuery } from '../protocols/agent/index.js';
+import { AGENT_SIGNING_SERVICE, LOGS_NDJSON, LOGS_PATH, parseLogsQuery } from '../protocols/agent/index.js';
 import type { Clock } from '../platform/clock.js';
 import { verifySigV4, type AccessKey } from '../platform/sigv4.js';
 import type { Logger } from '../platform/logger.js';
@@ -39,13 +39,17 @@ export async function startAgentLogServer(options: {
     }
     const logReq = parseLogsQuery(url.searchParams);
     if (!logReq) return fail(res, 400, 'InvalidParameterException', 'task and container are required.');
+    const ndjson = (req.headers.accept ?? '').includes(LOGS_NDJSON);
     const ac = new AbortController();
     res.once('close', () => ac.abort());
     options.agent
       .logs(logReq.taskArn, logReq.containerName, { signal: ac.signal, ...(logReq.follow ? { follow: true } : {}), ...(logReq.tail !== undefined ? { tail: logReq.tail } : {}) })
       .then(async (lines) => {
-        res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8' });
-        for await (const l of lines) if (!res.write(`${l.line}\n`)) await new Promise((r) => res.once('drain', r));
+        res.writeHead(200, { 'content-type': ndjson ? LOGS_NDJSON : 'text/plain; charset=utf-8' });
+        for await (const l of lines) {
+          const text = ndjson ? `${JSON.stringify({ stream: l.stream, line: l.line, time: l.time })}\n` : `${l.line}\n`;
+          if (!res.write(text)) await new Promise((r) => res.once('drain', r));
+        }
         res.end();
       })
       .catch((err: Error & { code?: string; status?: number }) => {

@@ -8,6 +8,7 @@ import { systemClock } from '../platform/clock.js';
 import { FakeRuntime } from './runtime/fake-runtime.js';
 import { BERTH_LABELS } from './runtime/runtime.js';
 import { LogShipper } from './log-shipper.js';
+import { eventually } from '../../test/support/eventually.js';
 import type { AssignedTask, ControlPlaneClient, LogBatchRequest } from './control-plane-client.js';
 
 const TASK = 'arn:aws:ecs:us-east-1:000000000000:task/c/t1';
@@ -55,7 +56,7 @@ test('an exited container is shipped to its end, the stream opened first, the cu
   r.runtime.exit(id, 0);
   const s = r.shipper();
   s.sync([r.task], await r.runtime.list({}));
-  for (let i = 0; i < 100 && r.shipped().length < 3; i++) await new Promise((x) => setTimeout(x, 10));
+  await eventually(() => r.shipped().length, { what: '3 lines shipped', timeoutMs: 2000, intervalMs: 10, until: (n) => n >= 3 });
   await s.stop();
   assert.deepEqual(r.batches[0]!.events, []);
   assert.deepEqual(r.shipped(), ['a', 'b', 'c']);
@@ -78,7 +79,7 @@ test('a restarted shipper resumes after its cursor: nothing before it is sent ag
   writeFileSync(join(r.stateDir, 'awslogs', `${id}.json`), JSON.stringify({ last: { t: 1_700_000_000_001, k: 0 } }));
   const s = r.shipper();
   s.sync([r.task], await r.runtime.list({}));
-  for (let i = 0; i < 100 && r.shipped().length < 2; i++) await new Promise((x) => setTimeout(x, 10));
+  await eventually(() => r.shipped().length, { what: '2 lines shipped', timeoutMs: 2000, intervalMs: 10, until: (n) => n >= 2 });
   await s.stop();
   assert.deepEqual(r.shipped(), ['l2', 'l3']);
   r.cleanup();
@@ -91,7 +92,7 @@ test('multiline: a datetime-format event keeps its continuation lines; the last 
   r.runtime.exit(id, 0);
   const s = r.shipper();
   s.sync([r.task], await r.runtime.list({}));
-  for (let i = 0; i < 100 && r.shipped().length < 2; i++) await new Promise((x) => setTimeout(x, 10));
+  await eventually(() => r.shipped().length, { what: '2 lines shipped', timeoutMs: 2000, intervalMs: 10, until: (n) => n >= 2 });
   await s.stop();
   assert.deepEqual(r.shipped(), ['10:00:00 boom\n  at f\n  at g', '10:00:01 ok']);
   r.cleanup();

@@ -13,6 +13,7 @@ import { SqliteStore } from '../../src/store/sqlite-store.js';
 import { keys } from '../../src/domain/keys.js';
 import type { ServiceRecord } from '../../src/domain/ecs/records.js';
 import { removeDataDir, startBerthProcess } from '../support/berth-process.js';
+import { eventually } from '../support/eventually.js';
 
 const HUGE = 2 ** 31;
 const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
@@ -48,13 +49,12 @@ test('berth up on a data dir holding a service with desiredCount 2^31 starts, an
     assert.equal(svc.desiredCount, HUGE, 'the API answers with the record as it is');
     assert.ok(Date.now() - started < 30_000, 'started in time');
     // The controller made passes over it: with no container instance, each ends in ECS's placement event.
-    const deadline = Date.now() + 30_000;
-    let events: string[] = [];
-    while (Date.now() < deadline) {
-      events = ((await describe()).events ?? []).map((e) => e.message!);
-      if (events.some((m) => m.includes('was unable to place a task'))) break;
-      await new Promise((r) => setTimeout(r, 200));
-    }
+    const events = await eventually(async () => ((await describe()).events ?? []).map((e) => e.message!), {
+      what: 'the placement event of a finished pass',
+      timeoutMs: 30_000,
+      intervalMs: 200,
+      until: (ms) => ms.some((m) => m.includes('was unable to place a task')),
+    });
     assert.ok(events.some((m) => m.includes('was unable to place a task')), `a pass ran to its end: ${events.join(' | ')}`);
     // Still answering, alive, and small: no desiredCount-sized array was ever built.
     assert.equal((await client.send(new ecs.ListServicesCommand({ cluster }))).serviceArns!.length, 1);

@@ -10,9 +10,10 @@
  *
  * "forward" means the target answered and the client connection stays open; "forward+close" that
  * the target answered and the connection was closed after the response; "400" ALB's 400 with the
- * connection closed and nothing sent to the target. Requests Node's strict HTTP parser cannot frame
- * are refused with 400 in every mode, monitor included (docs/differences.md); they are pinned here
- * so a parser change shows up, and no compliant vector may be among them but the four listed.
+ * connection closed and nothing sent to the target. Requests neither Node's strict HTTP parser nor
+ * our fallback framer (`parser-fallback.ts`) can frame are refused with 400 in every mode, monitor
+ * included (docs/differences.md); they are pinned here so a parser change shows up, and no
+ * compliant vector may be among them.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -29,9 +30,6 @@ const alb: Record<DesyncVector['class'], Record<DesyncMode, Action>> = {
   ambiguous: { monitor: 'forward', defensive: 'forward+close', strictest: '400' },
   severe: { monitor: 'forward', defensive: '400', strictest: '400' },
 };
-
-/** Compliant by the library, refused by Node's parser: an empty target, raw UTF-8 in the target, Transfer-Encoding parameters. */
-const compliantRefusedByParser = ['Empty URI', 'International in URI', 'TE with custom parameters OK', 'Transfer-Encoding with a param: chunked;custom_param'];
 
 /** The request line, headers and a body framed the way Node frames it (exact TE, else exact CL). */
 function bytesOf(v: DesyncVector): string {
@@ -111,16 +109,17 @@ describe('http-desync-guardian vectors replayed on a listener, per mitigation mo
 
   const refusedByParser = (i: number): boolean => modes.every((m) => results.get(m)![i] === '400') && results.get('monitor')![i] === '400';
 
-  test('the parser refuses only non-compliant vectors, plus four compliant ones, in every mode alike', () => {
+  test('the parser refuses only non-compliant vectors, in every mode alike: all 28 compliant ones are forwarded', () => {
     const refused = vectors.filter((_v, i) => refusedByParser(i));
-    assert.deepEqual(refused.filter((v) => v.class === 'compliant').map((v) => v.name).sort(), [...compliantRefusedByParser].sort());
-    assert.equal(refused.length, 114, `refused by the parser: ${refused.length}`);
+    assert.deepEqual(refused.filter((v) => v.class === 'compliant').map((v) => v.name), []);
+    assert.equal(vectors.filter((v, i) => v.class === 'compliant' && modes.every((m) => results.get(m)![i] === 'forward')).length, 28);
+    assert.equal(refused.length, 110, `refused by the parser: ${refused.length}`);
   });
 
   for (const [i, v] of vectors.entries()) {
     test(`${v.file}: ${v.name} (${v.class}) gets ALB's action in each mode`, () => {
       const got = modes.map((m) => results.get(m)![i]);
-      if (refusedByParser(i) && (v.class !== 'compliant' || compliantRefusedByParser.includes(v.name))) {
+      if (refusedByParser(i) && v.class !== 'compliant') {
         assert.deepEqual(got, ['400', '400', '400']);
         return;
       }

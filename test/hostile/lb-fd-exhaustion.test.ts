@@ -14,14 +14,7 @@ import * as elb from '@aws-sdk/client-elastic-load-balancing-v2';
 import { startBerthProcess, removeDataDir, type BerthProcess } from '../support/berth-process.js';
 import { freePort } from '../../src/platform/free-port.js';
 
-async function eventually<T>(fn: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 10_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (ok(v) || Date.now() > until) return v;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
+import { eventually } from '../support/eventually.js';
 
 const body = (port: number): Promise<string> =>
   fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(3000) }).then((r) => r.text(), (e: Error) => `error: ${e.message}`);
@@ -63,7 +56,7 @@ describe('listeners under connection floods', () => {
         LoadBalancerArn: lb.LoadBalancerArn, Protocol: 'HTTP', Port: port,
         DefaultActions: [{ Type: 'fixed-response', FixedResponseConfig: { StatusCode: '200', ContentType: 'text/plain', MessageBody: name } }],
       }));
-      assert.equal(await eventually(() => body(port), (t) => t === name), name);
+      assert.equal(await eventually(() => body(port), { what: `listener ${name} answers`, timeoutMs: 10_000, intervalMs: 50, until: (t) => t === name }), name);
     };
     limited = await freePort();
     await listen('limited', limited, [{ Key: 'berth.listener.max_connections', Value: '20' }]);
@@ -84,7 +77,7 @@ describe('listeners under connection floods', () => {
   test('berth.listener.max_connections: 60 idle connections leave at most 20 open, and a new client is still served', async () => {
     const flood = await idle(limited, 60);
     sockets.push(...flood);
-    const held = await eventually(async () => open(flood), (n) => n <= 20);
+    const held = await eventually(async () => open(flood), { what: 'at most 20 idle connections held', timeoutMs: 10_000, intervalMs: 50, until: (n) => n <= 20 });
     assert.ok(held <= 20, `open idle connections: ${held}`);
     assert.equal(await body(limited), 'limited', 'a new client takes the place of an idle one');
   });
@@ -94,11 +87,12 @@ describe('listeners under connection floods', () => {
     const used = readdirSync(`/proc/${pid}/fd`).length;
     const limit = used + 80;
     execFileSync('prlimit', ['--pid', String(pid), `--nofile=${limit}:${limit}`]);
-    // The budget (half the soft limit) is re-read every second.
-    await new Promise((r) => setTimeout(r, 1200));
+    // The budget (half the soft limit) is re-read every second: wait until the node has seen the new limit.
+    const lowered = new RegExp(`client connection budget lowered.*"budget":${Math.floor(limit / 2)}|"budget":${Math.floor(limit / 2)}.*client connection budget lowered`);
+    await eventually(() => b.output(), { what: 'the node logs the lowered budget', timeoutMs: 5000, intervalMs: 50, until: (o) => lowered.test(o) });
     const flood = await idle(flooded, 300);
     sockets.push(...flood);
-    const held = await eventually(async () => open(flood), (n) => n <= Math.floor(limit / 2));
+    const held = await eventually(async () => open(flood), { what: 'idle connections within the budget', timeoutMs: 10_000, intervalMs: 50, until: (n) => n <= Math.floor(limit / 2) });
     assert.ok(held <= Math.floor(limit / 2), `idle connections held: ${held} of 300 (limit ${limit})`);
     const fds = readdirSync(`/proc/${pid}/fd`).length;
     assert.ok(fds < limit - 10, `descriptors in use: ${fds} of ${limit}`);
@@ -112,6 +106,6 @@ describe('listeners under connection floods', () => {
     assert.equal(await body(flooded), 'flooded', 'the flooded listener answers (an idle connection made room)');
     assert.equal(b.child.exitCode, null, `berth exited:\n${b.output()}`);
     // pino writes asynchronously.
-    assert.match(await eventually(async () => b.output(), (o) => /listener shed client connections/.test(o), 5000), /listener shed client connections.*"reason":"fd-pressure"|"reason":"fd-pressure".*listener shed client connections/);
+    assert.match(await eventually(async () => b.output(), { what: 'the shed is logged', timeoutMs: 5000, intervalMs: 50, until: (o) => /listener shed client connections/.test(o) }), /listener shed client connections.*"reason":"fd-pressure"|"reason":"fd-pressure".*listener shed client connections/);
   });
 });

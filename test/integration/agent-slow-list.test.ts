@@ -17,12 +17,13 @@ import {
 import { ProcessRuntime } from '../../src/agent/runtime/process-runtime.js';
 import { BERTH_LABELS, type ContainerRuntime, type ContainerSpec } from '../../src/agent/runtime/runtime.js';
 import { startControlPlane, startTestAgent, tempStateDir, type TestControlPlane } from './agent-harness.js';
+import { eventually } from '../support/eventually.js';
 
 /**
  * The real process runtime, with the host's list answered 200 ms after it was taken, and creates spread
  * out (40 ms apart, as Docker's are under load) so that some tasks start while a list is on its way.
  */
-function laggingList(inner: ContainerRuntime): ContainerRuntime {
+function laggingList(inner: ContainerRuntime, counts: { wholeHostLists: number }): ContainerRuntime {
   let creates = 0;
   return new Proxy(inner, {
     get(target, prop, receiver) {
@@ -37,7 +38,10 @@ function laggingList(inner: ContainerRuntime): ContainerRuntime {
           const seen = await target.list(filter);
           // The agent's whole-host list is the slow one (one inspect per container); a start's
           // look at its own task's containers stays quick.
-          if (filter[BERTH_LABELS.taskArn] === undefined) await sleep(200);
+          if (filter[BERTH_LABELS.taskArn] === undefined) {
+            await sleep(200);
+            counts.wholeHostLists++;
+          }
           return seen;
         };
       }
@@ -50,10 +54,12 @@ function laggingList(inner: ContainerRuntime): ContainerRuntime {
 describe('agent with a runtime whose list lags', { timeout: 60_000 }, () => {
   let cp: TestControlPlane;
   let arns: string[] = [];
+  /** Late whole-host lists answered so far: one per agent reconcile pass. */
+  const counts = { wholeHostLists: 0 };
 
   before(async () => {
     cp = await startControlPlane();
-    const runtime = laggingList(new ProcessRuntime({ stateDir: tempStateDir(cp, 'processes') }));
+    const runtime = laggingList(new ProcessRuntime({ stateDir: tempStateDir(cp, 'processes') }), counts);
     await startTestAgent(cp, { runtime, stateDir: tempStateDir(cp, 'agent') });
     await cp.ecs.send(new RegisterTaskDefinitionCommand({
       family: 'sleeper',
@@ -70,8 +76,9 @@ describe('agent with a runtime whose list lags', { timeout: 60_000 }, () => {
   test('10 concurrent starts all stay RUNNING', async () => {
     arns = (await cp.ecs.send(new RunTaskCommand({ cluster: cp.cluster, taskDefinition: 'sleeper', count: 10 }))).tasks!.map((t) => t.taskArn!);
     await waitUntilTasksRunning({ client: cp.ecs, maxWaitTime: 30, minDelay: 1, maxDelay: 1 }, { cluster: cp.cluster, tasks: arns });
-    // A few more reconcile passes, each with a late list.
-    await sleep(1500);
+    // Three more reconcile passes, each with a late list, before looking again.
+    const at = counts.wholeHostLists;
+    await eventually(() => counts.wholeHostLists, { what: 'three more agent passes', timeoutMs: 15_000, intervalMs: 50, until: (n) => n >= at + 3 });
     const tasks = (await cp.ecs.send(new DescribeTasksCommand({ cluster: cp.cluster, tasks: arns }))).tasks!;
     assert.deepEqual(tasks.map((t) => `${t.lastStatus} ${t.stoppedReason ?? ''}`.trim()), Array(10).fill('RUNNING'));
   });

@@ -19,6 +19,7 @@ import { ensureTestImage, TEST_IMAGE } from '../support/test-image.js';
 import { DockerRuntime } from '../../src/agent/runtime/docker-runtime.js';
 import type { RunningAgent } from '../../src/agent/agent.js';
 import { dockerPs, removeClusterContainers, startControlPlane, startTestAgent, tempStateDir, type TestControlPlane } from './agent-harness.js';
+import { eventually } from '../support/eventually.js';
 
 describe('two agents on two addresses', { skip: requirement('docker'), timeout: 120_000 }, () => {
   let cp: TestControlPlane;
@@ -93,7 +94,7 @@ describe('two agents on two addresses', { skip: requirement('docker'), timeout: 
   });
 
   test('sharing one Docker engine, neither agent takes the containers of the other for orphans', async () => {
-    await new Promise((r) => setTimeout(r, 1_000));
+    // settle() waits for each agent's pass in progress and its actions: after it, both have looked at the whole engine.
     await Promise.all([a.settle(), b.settle()]);
     assert.equal(dockerPs(cp.cluster).filter((c) => c.state === 'running').length, 8);
     const arns = [...(await cp.ecs.send(new ListTasksCommand({ cluster: cp.cluster }))).taskArns!];

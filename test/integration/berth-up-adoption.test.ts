@@ -1,7 +1,8 @@
 /**
  * `berth up` with its local agent on Docker: kill -9 the whole process while tasks run, restart it,
  * and it adopts its containers (same tasks, same host ports, no duplicate, no orphan). A container
- * that vanishes under it is reported STOPPED with a reason.
+ * that vanishes under it is reported STOPPED with a reason; that report is also the proof that the
+ * restarted agent has run a pass over every container before the others are checked.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -68,9 +69,17 @@ describe('berth up adopts its containers after kill -9', { skip: requirement('do
     await berth.kill9();
     berth = await startBerthProcess({ dataDir: berth.dataDir, args: ['--runtime', 'docker'] });
     ecs = client(berth.apiUrl);
-    // Give the restarted agent a few rounds to adopt, then check nothing moved or doubled.
-    await new Promise((r) => setTimeout(r, 3_000));
-    const afterRestart = (await ecs.send(new DescribeTasksCommand({ tasks: taskArns }))).tasks!;
+    // Make one container vanish and wait until the restarted agent reports it: that pass listed every
+    // container of this Berth after the restart, so had it meant to move or double the others, it has.
+    const [victim, ...kept] = taskArns as [string, ...string[]];
+    execFileSync('docker', ['rm', '-f', ...dockerPs(victim)], { stdio: 'ignore' });
+    await waitUntilTasksStopped({ client: ecs, ...waiter }, { tasks: [victim] });
+    const stopped = (await ecs.send(new DescribeTasksCommand({ tasks: [victim] }))).tasks![0]!;
+    assert.equal(stopped.lastStatus, 'STOPPED');
+    assert.ok(stopped.stoppedReason, 'a vanished container gives a reason');
+
+    const afterRestart = (await ecs.send(new DescribeTasksCommand({ tasks: kept }))).tasks!;
+    assert.equal(afterRestart.length, kept.length);
     for (const t of afterRestart) {
       assert.equal(t.lastStatus, 'RUNNING');
       assert.deepEqual(hostPorts(t), portsBefore.get(t.taskArn!));
@@ -79,12 +88,5 @@ describe('berth up adopts its containers after kill -9', { skip: requirement('do
       assert.equal(r.status, 200);
       await r.arrayBuffer();
     }
-
-    const victim = taskArns[0]!;
-    execFileSync('docker', ['rm', '-f', ...dockerPs(victim)], { stdio: 'ignore' });
-    await waitUntilTasksStopped({ client: ecs, ...waiter }, { tasks: [victim] });
-    const stopped = (await ecs.send(new DescribeTasksCommand({ tasks: [victim] }))).tasks![0]!;
-    assert.equal(stopped.lastStatus, 'STOPPED');
-    assert.ok(stopped.stoppedReason, 'a vanished container gives a reason');
   });
 });

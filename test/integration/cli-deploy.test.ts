@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { removeDataDir, startBerthProcess, type BerthProcess } from '../support/berth-process.js';
 import { stopAllTasks } from '../support/stop-everything.js';
 import { berthCli, freePort, sampleStack, type CliResult } from './cli-harness.js';
+import { eventually } from '../support/eventually.js';
 
 describe('berth CLI with running tasks', { timeout: 300_000 }, () => {
   let berth: BerthProcess;
@@ -28,12 +29,12 @@ describe('berth CLI with running tasks', { timeout: 300_000 }, () => {
   });
 
   async function runningRows(n: number): Promise<{ id: string; ports: string[]; lastStatus: string; health: string; instance: string }[]> {
-    for (let i = 0; i < 60; i++) {
-      const rows = JSON.parse((await cli('ps', '--service', 'web', '--json')).stdout);
-      if (rows.filter((r: { lastStatus: string; health: string }) => r.lastStatus === 'RUNNING' && r.health === 'healthy').length >= n) return rows;
-      await new Promise((r) => setTimeout(r, 1000));
-    }
-    throw new Error(`fewer than ${n} healthy RUNNING tasks after 60 s`);
+    return eventually(async () => JSON.parse((await cli('ps', '--service', 'web', '--json')).stdout), {
+      what: `${n} healthy RUNNING tasks`,
+      timeoutMs: 60_000,
+      intervalMs: 1000,
+      until: (rows: { id: string; ports: string[]; lastStatus: string; health: string; instance: string }[]) => rows.filter((r) => r.lastStatus === 'RUNNING' && r.health === 'healthy').length >= n,
+    });
   }
 
   test('ps shows two tasks on dynamic host ports, healthy in the target group', async () => {

@@ -22,6 +22,7 @@ import { ensureTestImage, TEST_IMAGE } from '../support/test-image.js';
 import { DockerRuntime } from '../../src/agent/runtime/docker-runtime.js';
 import { runtimeNameOf } from '../../src/agent/container-spec.js';
 import { removeClusterContainers, startControlPlane, startTestAgent, tempStateDir, type TestControlPlane } from './agent-harness.js';
+import { eventually } from '../support/eventually.js';
 
 interface Inspected {
   State: { Status: string; StartedAt: string; FinishedAt: string; ExitCode: number; Health?: { Log: { ExitCode: number; End: string }[] } };
@@ -137,13 +138,12 @@ describe('container order on docker', { skip: requirement('docker'), timeout: 24
       { ...base, name: 'job', essential: false, command: ['sh', '-c', 'sleep 1; exit 2'] },
     ]);
     await waitUntilTasksRunning(waiter(), { cluster: cp.cluster, tasks: [arn] });
-    const deadline = Date.now() + 30_000;
-    let t = await describeTask(arn);
-    while (t.containers!.find((c) => c.name === 'job')!.lastStatus !== 'STOPPED') {
-      assert.ok(Date.now() < deadline, 'the job exit was reported');
-      await new Promise((r) => setTimeout(r, 200));
-      t = await describeTask(arn);
-    }
+    let t = await eventually(() => describeTask(arn), {
+      what: 'the job exit was reported',
+      timeoutMs: 30_000,
+      intervalMs: 200,
+      until: (task) => task.containers!.find((c) => c.name === 'job')!.lastStatus === 'STOPPED',
+    });
     await cp.agents[0]!.settle();
     t = await describeTask(arn);
     assert.equal(t.lastStatus, 'RUNNING');

@@ -8,7 +8,8 @@ import fs from 'node:fs';
 import path from 'node:path';
 import * as elb from '@aws-sdk/client-elastic-load-balancing-v2';
 import * as ec2 from '@aws-sdk/client-ec2';
-import { eventually, freePort, get, lbWorld, upstream, type LbWorld, type Upstream } from './load-balancer-harness.js';
+import { eventually } from '../support/eventually.js';
+import { freePort, get, lbWorld, upstream, type LbWorld, type Upstream } from './load-balancer-harness.js';
 
 const outcome = (port: number, localAddress: string) =>
   get(port, '/', { localAddress }).then((r) => r.status, (e: NodeJS.ErrnoException) => e.code ?? 'error');
@@ -31,10 +32,10 @@ describe('security groups, access logs and metrics', () => {
     await w.ec2.send(new ec2.AuthorizeSecurityGroupIngressCommand({ GroupId, IpPermissions: [{ IpProtocol: 'tcp', FromPort: port, ToPort: port, IpRanges: [{ CidrIp: '127.0.0.1/32' }] }] }));
     const lb = (await w.elb.send(new elb.CreateLoadBalancerCommand({ Name: 'sec', Scheme: 'internal', SecurityGroups: [GroupId!] }))).LoadBalancers![0]!;
     await w.elb.send(new elb.CreateListenerCommand({ LoadBalancerArn: lb.LoadBalancerArn, Protocol: 'HTTP', Port: port, DefaultActions: [{ Type: 'fixed-response', FixedResponseConfig: { StatusCode: '200', MessageBody: 'ok' } }] }));
-    await eventually(() => outcome(port, '127.0.0.1'), (s) => s === 200);
+    await eventually(() => outcome(port, '127.0.0.1'), { what: '(s) => s === 200', timeoutMs: 15_000, intervalMs: 100, until: (s) => s === 200 });
     assert.notEqual(await outcome(port, '127.0.0.2'), 200);
     await w.ec2.send(new ec2.RevokeSecurityGroupIngressCommand({ GroupId, IpPermissions: [{ IpProtocol: 'tcp', FromPort: port, ToPort: port, IpRanges: [{ CidrIp: '127.0.0.1/32' }] }] }));
-    const refused = await eventually(() => outcome(port, '127.0.0.1'), (s) => s !== 200, 3000);
+    const refused = await eventually(() => outcome(port, '127.0.0.1'), { what: '(s) => s !== 200', timeoutMs: 3000, intervalMs: 100, until: (s) => s !== 200 });
     assert.match(String(refused), /ECONNRESET|error|EPIPE/);
   });
 
@@ -44,14 +45,14 @@ describe('security groups, access logs and metrics', () => {
     const tg = (await w.elb.send(new elb.CreateTargetGroupCommand({ Name: 'logged', Protocol: 'HTTP', Port: 80, TargetType: 'ip', HealthCheckPath: '/health', HealthCheckIntervalSeconds: 5 }))).TargetGroups![0]!;
     await w.elb.send(new elb.CreateListenerCommand({ LoadBalancerArn: lb.LoadBalancerArn, Protocol: 'HTTP', Port: port, DefaultActions: [{ Type: 'forward', TargetGroupArn: tg.TargetGroupArn }] }));
     await w.elb.send(new elb.RegisterTargetsCommand({ TargetGroupArn: tg.TargetGroupArn, Targets: [{ Id: '127.0.0.1', Port: up.port }] }));
-    await eventually(async () => (await w.elb.send(new elb.DescribeTargetHealthCommand({ TargetGroupArn: tg.TargetGroupArn }))).TargetHealthDescriptions![0]!.TargetHealth!.State, (s) => s === 'healthy');
-    await eventually(() => get(port, '/warm').catch(() => ({ status: 0 })), (r) => r.status === 200);
+    await eventually(async () => (await w.elb.send(new elb.DescribeTargetHealthCommand({ TargetGroupArn: tg.TargetGroupArn }))).TargetHealthDescriptions![0]!.TargetHealth!.State, { what: '(s) => s === \'healthy\'', timeoutMs: 15_000, intervalMs: 100, until: (s) => s === 'healthy' });
+    await eventually(() => get(port, '/warm').catch(() => ({ status: 0 })), { what: '(r) => r.status === 200', timeoutMs: 15_000, intervalMs: 100, until: (r) => r.status === 200 });
     const file = path.join(w.dataDir, 'access-logs', 'logged.log');
     await w.lb.accessLog.flush();
     assert.equal(fs.existsSync(file), false, 'no log while the attribute is off');
 
     await w.elb.send(new elb.ModifyLoadBalancerAttributesCommand({ LoadBalancerArn: lb.LoadBalancerArn, Attributes: [{ Key: 'access_logs.s3.enabled', Value: 'true' }] }));
-    await eventually(async () => w.lb.accessLog.isEnabled('logged'), (on) => on, 2000, 20);
+    await eventually(async () => w.lb.accessLog.isEnabled('logged'), { what: '(on) => on', timeoutMs: 2000, intervalMs: 20, until: (on) => on });
     const r = await get(port, '/logged?q=1', { headers: { 'user-agent': 'test-agent/1.0' } });
     assert.equal(r.status, 200);
     await w.lb.accessLog.flush();

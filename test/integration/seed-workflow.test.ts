@@ -106,12 +106,12 @@ describe('the seed workflow with the AWS CLI and real containers', { skip }, () 
     await aws('ecs', 'update-service', '--service', 'seed-web', '--task-definition', td2.taskDefinitionArn);
     await aws('ecs', 'wait', 'services-stable', '--services', 'seed-web');
     // Let draining end and the old containers go.
-    const deadline = Date.now() + 60_000;
-    let after = (await aws('elbv2', 'describe-target-health', '--target-group-arn', tg.TargetGroupArn)).TargetHealthDescriptions;
-    while (Date.now() < deadline && after.some((h: any) => h.TargetHealth.State !== 'healthy')) {
-      await new Promise((r) => setTimeout(r, 1_000));
-      after = (await aws('elbv2', 'describe-target-health', '--target-group-arn', tg.TargetGroupArn)).TargetHealthDescriptions;
-    }
+    const after = await eventually(async () => (await aws('elbv2', 'describe-target-health', '--target-group-arn', tg.TargetGroupArn)).TargetHealthDescriptions, {
+      what: 'every target healthy again (the old ones drained and gone)',
+      timeoutMs: 60_000,
+      intervalMs: 1000,
+      until: (hs: { TargetHealth: { State: string } }[]) => hs.every((h) => h.TargetHealth.State === 'healthy'),
+    });
     const deploy = await load.stop();
     assert.equal(deploy.total - deploy.ok, 0, `failed requests during the deployment: ${JSON.stringify([...deploy.failures])}`);
     assert.ok(deploy.total > 50, `load ran (${deploy.total} requests)`);

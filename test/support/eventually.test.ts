@@ -25,3 +25,9 @@ test('times out naming what it waited for and the last error', async () => {
 test('a probe that never answers times out with the bare message', async () => {
   await assert.rejects(eventually(() => undefined, { what: 'nothing', timeoutMs: 30, intervalMs: 5 }), { message: 'timed out: nothing' });
 });
+
+test('with until, waits for a value it accepts, and a timeout shows the last value seen', async () => {
+  let n = 0;
+  assert.equal(await eventually(() => ++n, { what: 'three', timeoutMs: 5_000, intervalMs: 5, until: (v) => v >= 3 }), 3);
+  await assert.rejects(eventually(() => 'red', { what: 'green', timeoutMs: 30, intervalMs: 5, until: (v) => v === 'green' }), { message: 'timed out: green (last: "red")' });
+});

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ProcessRuntime } from './process-runtime.js';
-import { waitFor } from './runtime.conformance.js';
+import { eventually } from '../../../test/support/eventually.js';
 import { BERTH_LABELS } from './runtime.js';
 
 test('a restarted agent adopts a running process: lists it, reads new logs, stops it', async () => {
@@ -31,7 +31,7 @@ test('a restarted agent adopts a running process: lists it, reads new logs, stop
       return ls;
     };
     const before = (await seen()).length;
-    await waitFor(async () => ((await seen()).length > before + 2 ? true : undefined), 5000);
+    await eventually(async () => (await seen()).length, { what: 'three new log lines from the adopted process', timeoutMs: 5000, intervalMs: 50, until: (n) => n > before + 2 });
 
     await second.stop(id, 1);
     const st = await second.inspect(id);
@@ -54,11 +54,18 @@ test('a pid that died while no agent watched reads as exited', async () => {
       portBindings: [], bindIp: '127.0.0.1', networkMode: 'bridge', labels: {}, stopTimeoutS: 1,
     });
     await first.start(id);
+    assert.equal((await first.inspect(id)).status, 'running');
     await first.close();
-    await new Promise((r) => setTimeout(r, 600));
-    const second = new ProcessRuntime({ stateDir });
-    assert.equal((await second.inspect(id)).status, 'exited');
-    await second.close();
+    // Each look is a fresh runtime, as an agent started after the exit would be.
+    const status = async () => {
+      const second = new ProcessRuntime({ stateDir });
+      try {
+        return (await second.inspect(id)).status;
+      } finally {
+        await second.close();
+      }
+    };
+    assert.equal(await eventually(status, { what: 'the unwatched process reads as exited', timeoutMs: 5000, intervalMs: 50, until: (s) => s === 'exited' }), 'exited');
   } finally {
     rmSync(stateDir, { recursive: true, force: true });
   }

@@ -9,6 +9,7 @@ import { randomBytes } from 'node:crypto';
 import { BERTH_LABELS, RuntimeError, type ContainerRuntime, type ContainerSpec, type LogLine } from './runtime.js';
 import { INSTANCE_LABEL } from '../container-spec.js';
 import { freePort } from '../../platform/free-port.js';
+import { eventually } from '../../../test/support/eventually.js';
 export { freePort };
 
 export interface ConformanceFixture {
@@ -78,7 +79,7 @@ export function runtimeConformance(name: string, make: () => Promise<Conformance
         dockerLabels: { 'team': 'berth' },
       });
       const id = await run(s);
-      const body = await waitFor(() => get(hostPort, fx.envPath('APP_VERSION')), 10_000);
+      const body = await eventually(() => get(hostPort, fx.envPath('APP_VERSION')), { what: 'the app answers on its host port', timeoutMs: 10_000, intervalMs: 100 });
       assert.match(body, /v-conformance/);
 
       const st = await rt.inspect(id);
@@ -95,17 +96,17 @@ export function runtimeConformance(name: string, make: () => Promise<Conformance
       assert.deepEqual(await rt.list({ [BERTH_LABELS.taskArn]: 'arn:none' }), []);
       assert.ok((await rt.list({ [BERTH_LABELS.cluster]: cluster })).some((c) => c.runtimeId === id));
 
-      await waitFor(async () => ((await lines(rt, id)).some((l) => /listening/.test(l.line)) ? true : undefined), 5000);
+      await eventually(async () => ((await lines(rt, id)).some((l) => /listening/.test(l.line)) ? true : undefined), { what: 'the app logs listening', timeoutMs: 5000, intervalMs: 100 });
 
       await rt.stop(id, 5);
       const stopped = await rt.inspect(id);
       assert.equal(stopped.status, 'exited');
       assert.ok(stopped.exitCode === 0 || stopped.exitCode === 143, `exit code ${stopped.exitCode}`);
       assert.ok(stopped.finishedAt && stopped.finishedAt >= (stopped.startedAt ?? 0));
-      const after = await waitFor(async () => {
+      const after = await eventually(async () => {
         const ls = await lines(rt, id);
         return ls.some((l) => /shutting down/.test(l.line)) ? ls : undefined;
-      }, 5000);
+      }, { what: 'the app logs shutting down', timeoutMs: 5000, intervalMs: 100 });
       assert.ok(after.every((l) => l.time > 0));
       await assert.rejects(get(hostPort, '/'), 'nothing listens after stop');
 
@@ -124,7 +125,7 @@ export function runtimeConformance(name: string, make: () => Promise<Conformance
 
     test('a process ignoring SIGTERM is killed after the timeout (137)', async () => {
       const id = await run(spec(sh("trap '' TERM; echo stubborn; while :; do sleep 1; done")));
-      await waitFor(async () => ((await lines(rt, id)).length > 0 ? true : undefined), 5000);
+      await eventually(async () => ((await lines(rt, id)).length > 0 ? true : undefined), { what: 'the first log line', timeoutMs: 5000, intervalMs: 100 });
       const t0 = Date.now();
       await rt.stop(id, 1);
       const took = Date.now() - t0;
@@ -139,21 +140,21 @@ export function runtimeConformance(name: string, make: () => Promise<Conformance
       const unsubscribe = rt.onExit?.((rid) => exits.push(rid));
       try {
         const id = await run(spec(sh('echo to-out; echo to-err >&2; exit 3')));
-        const st = await waitFor(async () => {
+        const st = await eventually(async () => {
           const s = await rt.inspect(id);
           return s.status === 'exited' ? s : undefined;
-        }, 10_000);
+        }, { what: 'the container exits', timeoutMs: 10_000, intervalMs: 100 });
         assert.equal(st.exitCode, 3);
-        const ls = await waitFor(async () => {
+        const ls = await eventually(async () => {
           const l = await lines(rt, id);
           return l.length >= 2 ? l : undefined;
-        }, 5000);
+        }, { what: 'its logs are complete', timeoutMs: 5000, intervalMs: 100 });
         assert.deepEqual(
           ls.map((l) => [l.stream, l.line]).sort(),
           [['stderr', 'to-err'], ['stdout', 'to-out']],
         );
         assert.deepEqual((await collect(rt.logs(id, { tail: 1 }))).length, 1);
-        if (unsubscribe) await waitFor(async () => (exits.includes(id) ? true : undefined), 5000);
+        if (unsubscribe) await eventually(async () => (exits.includes(id) ? true : undefined), { what: 'the exit is reported', timeoutMs: 5000, intervalMs: 100 });
       } finally {
         unsubscribe?.();
       }
@@ -176,8 +177,8 @@ export function runtimeConformance(name: string, make: () => Promise<Conformance
         const h = (await rt.inspect(id)).health;
         return h === 'UNKNOWN' ? undefined : h;
       };
-      assert.equal(await waitFor(health(good), 10_000), 'HEALTHY');
-      assert.equal(await waitFor(health(bad), 10_000), 'UNHEALTHY');
+      assert.equal(await eventually(health(good), { what: 'the healthy container is HEALTHY', timeoutMs: 10_000, intervalMs: 100 }), 'HEALTHY');
+      assert.equal(await eventually(health(bad), { what: 'the failing container is UNHEALTHY', timeoutMs: 10_000, intervalMs: 100 }), 'UNHEALTHY');
       await Promise.all([rt.stop(good, 0), rt.stop(bad, 0)]);
     });
 
@@ -215,20 +216,6 @@ async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
   return out;
 }
 
-export async function waitFor<T>(fn: () => Promise<T | undefined>, timeoutMs: number): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await fn();
-      if (v !== undefined) return v;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
 
 async function get(port: number, path: string): Promise<string> {
   const res = await fetch(`http://127.0.0.1:${port}${path}`, { signal: AbortSignal.timeout(2000) });

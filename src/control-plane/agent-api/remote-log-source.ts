@@ -12,7 +12,7 @@ import type { ContainerInstanceRecord, TaskRecord } from '../../domain/ecs/recor
 import type { Clock } from '../../platform/clock.js';
 import { signRequest } from '../../platform/sigv4.js';
 import type { Store } from '../../store/store.js';
-import { AGENT_KEY_ATTRIBUTE, AGENT_SIGNING_SERVICE, LOGS_ENDPOINT_ATTRIBUTE, LOGS_PATH, logsQuery, type LogRequest } from '../../protocols/agent/index.js';
+import { AGENT_KEY_ATTRIBUTE, AGENT_SIGNING_SERVICE, LOGS_ENDPOINT_ATTRIBUTE, LOGS_NDJSON, LOGS_PATH, logsQuery, parseLogLine, type LogRequest } from '../../protocols/agent/index.js';
 import type { LogLineOut, LogSource } from './agent-service.js';
 
 export interface RemoteLogSourceDeps {
@@ -41,7 +41,7 @@ export function remoteLogSource(deps: RemoteLogSourceDeps): LogSource {
     const endpoint = attr(LOGS_ENDPOINT_ATTRIBUTE);
     if (!endpoint) throw new AwsError('ServerException', `The agent of ${instance.ec2InstanceId} serves no logs (start it with a key, or on a loopback address).`, 501);
     const url = new URL(`${LOGS_PATH}?${logsQuery(req)}`, endpoint);
-    const headers: Record<string, string> = {};
+    const headers: Record<string, string> = { accept: LOGS_NDJSON };
     const keyId = attr(AGENT_KEY_ATTRIBUTE);
     const secret = keyId !== undefined ? deps.credentials.get(keyId) : undefined;
     if (keyId !== undefined && secret !== undefined) {
@@ -59,17 +59,26 @@ export function remoteLogSource(deps: RemoteLogSourceDeps): LogSource {
       const body = (await res.body.json().catch(() => ({}))) as { code?: string; message?: string };
       throw new AwsError(body.code ?? 'ServerException', body.message ?? `The agent answered ${res.statusCode}.`, res.statusCode >= 400 && res.statusCode < 600 ? res.statusCode : 502);
     }
+    if (!String(res.headers['content-type'] ?? '').startsWith(LOGS_NDJSON)) {
+      res.body.destroy();
+      throw new AwsError('ServerException', `The agent of ${instance.ec2InstanceId} answered logs without their streams and times (an older agent?).`, 502);
+    }
     return lines(res.body);
   };
 }
 
-/** Text lines of a streamed body (the agent's log route sends one log line per text line). */
+/** The agent's NDJSON lines, with the stream and time the agent saw (nothing made up here). */
 async function* lines(body: AsyncIterable<Buffer | string>): AsyncIterable<LogLineOut> {
   let rest = '';
+  const parse = (text: string): LogLineOut => {
+    const l = parseLogLine(text);
+    if (!l) throw new AwsError('ServerException', `The agent sent a log line that is not {stream, line, time}: ${text.slice(0, 80)}`, 502);
+    return l;
+  };
   for await (const chunk of body) {
     const parts = (rest + chunk.toString()).split('\n');
     rest = parts.pop() ?? '';
-    for (const line of parts) yield { stream: 'stdout', line, time: Date.now() };
+    for (const text of parts) yield parse(text);
   }
-  if (rest) yield { stream: 'stdout', line: rest, time: Date.now() };
+  if (rest) yield parse(rest);
 }

@@ -18,6 +18,7 @@ import { createEc2Handlers } from '../ec2/ec2-handlers.js';
 import { consolePlugin, type ConsoleDeps } from './console-plugin.js';
 import { keys } from '../../domain/keys.js';
 import type { TrafficStatsSource } from './traffic-stats.js';
+import { eventually } from '../../../test/support/eventually.js';
 
 const V1 = '/berth/console/v1';
 
@@ -249,14 +250,12 @@ describe('console API', () => {
     req.end();
     await opened;
     await w.post('/target-groups', { Name: 'live-tg', Protocol: 'HTTP', Port: 80 });
-    const deadline = Date.now() + 3000;
-    while (!(text.includes('"kind":"target-group"') && text.includes(': heartbeat')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    await eventually(() => (text.includes('"kind":"target-group"') && text.includes(': heartbeat') ? true : undefined), { what: 'the change and a heartbeat on the stream', timeoutMs: 3000, intervalMs: 20 });
     assert.match(text, /event: change\ndata: \{"kind":"target-group","id":"[^"]+"\}/);
     assert.match(text, /: heartbeat/);
     req.destroy();
     // After the client goes away the server has no open connection left to write to.
-    await new Promise((r) => setTimeout(r, 100));
-    const open = await new Promise<number>((r) => w.app.server.getConnections((_e, n) => r(n)));
+    const open = await eventually(() => new Promise<number>((r) => w.app.server.getConnections((_e, n) => r(n))), { what: 'no open connection', timeoutMs: 3000, intervalMs: 20, until: (n) => n === 0 });
     assert.equal(open, 0);
   });
 });

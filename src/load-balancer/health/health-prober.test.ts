@@ -8,6 +8,7 @@ import { firstCheckDelayMs, HealthProber, nextCheckDueAt, probeOnce, type ProbeT
 import { compileMatcher } from './matcher.js';
 import type { TargetHealthRecord } from './health-state-machine.js';
 import { freePort } from '../../platform/free-port.js';
+import { eventually } from '../../../test/support/eventually.js';
 
 async function server(handler: http.RequestListener): Promise<{ port: number; close: () => Promise<void>; seen: http.IncomingMessage[] }> {
   const seen: http.IncomingMessage[] = [];
@@ -73,13 +74,18 @@ test('prober: initial → healthy → unhealthy (503) → healthy, transitions o
   assert.equal((await n).state, 'healthy');
   assert.deepEqual(seen, ['initial/Elb.InitialHealthChecking', 'healthy', 'unhealthy/Target.ResponseCodeMismatch', 'healthy']);
   assert.ok(up.seen.length >= 5, `checks run every interval (${up.seen.length})`);
-  prober.setTargets([]);
+  // A witness target that stays: once it has been checked three more times, the prober has run
+  // its rounds, and the removed target (one check at most already in flight) saw none of them.
+  const witness = await server((_req, res) => res.end());
+  const witnessTarget: ProbeTarget = { ...target, id: 'i-2', port: witness.port };
+  prober.setTargets([witnessTarget]);
   assert.equal(prober.health('tg', target), undefined);
   const count = up.seen.length;
-  await new Promise((r) => setTimeout(r, 150));
+  await eventually(() => witness.seen.length, { what: 'three checks of the witness', timeoutMs: 5000, intervalMs: 10, until: (n) => n >= 3 });
   assert.ok(up.seen.length <= count + 1, 'removed targets are no longer checked');
   prober.stop();
   await up.close();
+  await witness.close();
 });
 
 test('prober: passive failures mark a target unhealthy before the next check', async () => {
@@ -104,8 +110,9 @@ test('prober: a fixed health-check port and disabled checks', async () => {
     { targetGroupArn: 'tg', id: 'i-1', address: '127.0.0.1', port: 1, settings: { ...settings, port: up.port } },
     { targetGroupArn: 'tg', id: 'i-2', address: '127.0.0.1', port: 2, settings: { ...settings, enabled: false } },
   ]);
-  await new Promise((r) => setTimeout(r, 200));
-  assert.equal(prober.health('tg', { id: 'i-1', port: 1 })!.state, 'healthy');
+  // Once i-1 is healthy (checked on its fixed port twice), the prober has had its rounds: i-2 was not checked.
+  await eventually(() => prober.health('tg', { id: 'i-1', port: 1 })?.state, { what: 'i-1 healthy', timeoutMs: 5000, intervalMs: 10, until: (s) => s === 'healthy' });
+  assert.equal(up.seen.every((r) => r.url === '/health'), true);
   assert.equal(prober.health('tg', { id: 'i-2', port: 2 })!.state, 'unavailable');
   prober.stop();
   await up.close();

@@ -26,13 +26,24 @@ export interface DescriptorBudget {
   stop(): void;
 }
 
-export function watchDescriptorBudget(read: () => string | undefined = readProcLimits, intervalMs = 1000): DescriptorBudget {
+/** `onChange` hears each new budget (a limit lowered under a running process is worth a log line). */
+export function watchDescriptorBudget(
+  read: () => string | undefined = readProcLimits,
+  intervalMs = 1000,
+  onChange?: (budget: number, previous: number) => void,
+): DescriptorBudget {
   const refresh = (): number => {
     const text = read();
     return clientBudget(text === undefined ? undefined : softDescriptorLimit(text));
   };
   let budget = refresh();
-  const timer = setInterval(() => (budget = refresh()), intervalMs);
+  const timer = setInterval(() => {
+    const next = refresh();
+    if (next === budget) return;
+    const previous = budget;
+    budget = next;
+    onChange?.(next, previous);
+  }, intervalMs);
   timer.unref();
   return { current: () => budget, stop: () => clearInterval(timer) };
 }

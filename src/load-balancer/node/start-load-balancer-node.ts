@@ -73,7 +73,11 @@ export async function startLoadBalancerNode(options: StartLoadBalancerNodeOption
   const metrics = new PrometheusMetrics();
   const meter = new TrafficMeter(clock);
   const accessLog = new AccessLog(path.join(options.dataDir, 'access-logs'), options.accessLogFlushMs);
-  const descriptors = watchDescriptorBudget();
+  const descriptors = watchDescriptorBudget(undefined, undefined, (budget, previous) => {
+    // A lower budget means listeners will shed sooner: worth a warning; a higher one is news only.
+    if (budget < previous) logger?.warn({ budget, previous }, 'client connection budget lowered (the open-files limit changed)');
+    else logger?.info({ budget, previous }, 'client connection budget raised');
+  });
   // Shedding is logged once per listener and reason every 10 s, with how many were closed since.
   const shedLog = new Map<string, { at: number; closed: number }>();
   const onShed = (port: number, reason: 'limit' | 'fd-pressure', closed: number): void => {

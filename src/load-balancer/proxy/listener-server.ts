@@ -19,6 +19,11 @@
  * the next handshake without reopening the port. Failed handshakes close that connection alone and
  * are reported with a reason. A listener switching between HTTP and HTTPS reopens its port at once;
  * requests in flight on the old server finish (up to the idle timeout).
+ *
+ * Node's parser refuses a few requests that ALB frames and forwards (an empty target, raw UTF-8 in
+ * the target, `Transfer-Encoding: chunked;ext`). When such a refusal starts at a request boundary
+ * we know (the connection's first byte, or the byte after a finished exchange), `parser-fallback.ts`
+ * frames that request with our own strict framer and serves it like any other.
  */
 import http from 'node:http';
 import http2 from 'node:http2';
@@ -26,11 +31,12 @@ import type { Socket } from 'node:net';
 import { anyCidrContains } from '../routing/cidr.js';
 import type { CompiledListener, RoutingTable } from '../routing-table.js';
 import { writeRawAlbError } from './alb-response.js';
-import { maxHeaderTotalBytes, type ProxyEngine } from './proxy-engine.js';
+import { maxHeaderLineBytes, maxHeaderTotalBytes, type ProxyEngine } from './proxy-engine.js';
 import { adaptH2Request, type ClientRequest, type ClientResponse } from './h2-bridge.js';
 import type { HandshakeFailureReason } from './handshake-failure.js';
 import { TlsContexts } from './tls-contexts.js';
 import { connectionOf, createTlsServer } from './tls-server.js';
+import { serveRefusedRequest, type FallbackHost } from './parser-fallback.js';
 
 export class ListenerBindError extends Error {
   override readonly name = 'ListenerBindError';
@@ -67,6 +73,19 @@ interface Open {
 /** How long after a descriptor shortage new connections must take an idle one's place. */
 const pressureMs = 2000;
 
+/** The parse errors our own framer may be able to serve (see request-head.ts). */
+const fallbackCodes = new Set(['HPE_INVALID_URL', 'HPE_INVALID_TRANSFER_ENCODING']);
+
+/**
+ * llhttp checks Transfer-Encoding only after it has handed the head over: a request whose last
+ * coding is not exactly `chunked` is refused a moment later, so it is held back from the engine.
+ */
+function nodeRefusesTransferEncoding(req: http.IncomingMessage): boolean {
+  const te = req.headers['transfer-encoding'];
+  if (te === undefined) return false;
+  return te.split(',').at(-1)!.trim().toLowerCase() !== 'chunked';
+}
+
 export interface ListenerServerOptions {
   /** Client connections idle longer than this are closed (ms); the ALB default is 60 s. */
   readonly clientKeepAliveMs?: number;
@@ -100,6 +119,12 @@ export class ListenerServer {
   private readonly open = new Map<number, Open>();
   private pressureUntil = 0;
   readonly tls = new TlsContexts();
+  /** Per socket, the byte count at which Node's parser last stood between two requests. */
+  private readonly boundary = new WeakMap<Socket, number>();
+  /** Requests held back from the engine because Node is about to refuse their framing. */
+  private readonly heldBack = new WeakMap<Socket, http.IncomingMessage>();
+  /** Sockets handed back to the HTTP server after a fallback exchange (already counted). */
+  private readonly returning = new WeakSet<Socket>();
 
   constructor(
     private readonly engine: ProxyEngine,
@@ -189,7 +214,42 @@ export class ListenerServer {
     const { server, defaultKey } = this.createServer(l, sessions);
     const sockets = new Set<Socket>();
     const busy = new Set<Socket>();
+    const serve = (req: ClientRequest, res: ClientResponse): void => {
+      const socket = connectionOf(req.socket);
+      // One HTTP/1.1 request at a time per connection; HTTP/2 multiplexes, so count its streams.
+      streamsPerConnection.set(socket, (streamsPerConnection.get(socket) ?? 0) + 1);
+      busy.add(socket);
+      res.once('close', () => {
+        const left = (streamsPerConnection.get(socket) ?? 1) - 1;
+        streamsPerConnection.set(socket, left);
+        if (left === 0) busy.delete(socket);
+      });
+      if (req instanceof http2.Http2ServerRequest) adaptH2Request(req);
+      else {
+        // A finished HTTP/1.1 exchange is a request boundary: a refusal starting here is ours to frame.
+        res.once('finish', () => {
+          if (req.complete) this.boundary.set(socket, socket.bytesRead);
+        });
+      }
+      this.engine.handleRequest(req, res, port);
+    };
+    const fallback: FallbackHost = {
+      serve,
+      upgrade: (req, socket, head) => {
+        busy.add(socket);
+        this.engine.handleUpgrade(req, socket, head, port);
+      },
+      refuse: (socket, status) => this.refuse(socket, port, status),
+      giveBack: (socket, rest) => {
+        this.boundary.set(socket, socket.bytesRead - rest.length);
+        this.returning.add(socket);
+        if (rest.length > 0) socket.unshift(rest);
+        server.emit('connection', socket);
+        socket.resume();
+      },
+    };
     server.on('connection', (socket: Socket) => {
+      if (this.returning.delete(socket)) return;
       const current = this.engine.table().listeners.get(port);
       if (current?.allowed && !anyCidrContains(current.allowed, socket.remoteAddress)) {
         this.options.onDenied?.(port, socket.remoteAddress);
@@ -218,38 +278,45 @@ export class ListenerServer {
       this.options.onConnection?.(port, socket);
     });
     server.on('request', (req: ClientRequest, res: ClientResponse) => {
-      const socket = connectionOf(req.socket);
-      // One HTTP/1.1 request at a time per connection; HTTP/2 multiplexes, so count its streams.
-      const streams = (streamsPerConnection.get(socket) ?? 0) + 1;
-      streamsPerConnection.set(socket, streams);
-      busy.add(socket);
-      res.once('close', () => {
-        const left = (streamsPerConnection.get(socket) ?? 1) - 1;
-        streamsPerConnection.set(socket, left);
-        if (left === 0) busy.delete(socket);
+      if (req instanceof http2.Http2ServerRequest || !nodeRefusesTransferEncoding(req)) {
+        serve(req, res);
+        return;
+      }
+      // The refusal comes within the same parse; should it not, the request is served after all.
+      this.heldBack.set(req.socket, req);
+      setImmediate(() => {
+        if (this.heldBack.get(req.socket) !== req) return;
+        this.heldBack.delete(req.socket);
+        serve(req, res);
       });
-      if (req instanceof http2.Http2ServerRequest) adaptH2Request(req);
-      this.engine.handleRequest(req, res, port);
     });
     server.on('upgrade', (req: http.IncomingMessage, socket: Socket, head: Buffer) => {
       busy.add(connectionOf(socket));
       this.engine.handleUpgrade(req, socket, head, port);
     });
-    server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    server.on('clientError', (err: NodeJS.ErrnoException & { rawPacket?: Buffer }, socket: Socket) => {
       if (err.code === 'ECONNRESET' || !socket.writable) {
         socket.destroy();
         return;
       }
+      const held = this.heldBack.get(socket);
+      this.heldBack.delete(socket);
       // A parse error after a response already started (bad chunk mid-body) cannot be answered.
       const inProgress = (socket as unknown as { _httpMessage?: http.ServerResponse })._httpMessage;
       if (inProgress?.headersSent) {
         socket.destroy();
         return;
       }
-      const status = err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
-      writeRawAlbError(socket, status);
-      // Counted like any ELB answer (no request object exists, so no access-log line).
-      this.engine.finish(port, undefined, undefined, status, 'elb', this.engine.now());
+      // Ours to frame only if the refused packet starts where Node's parser stood between requests
+      // (and no request of this packet went to the engine already).
+      const packet = err.rawPacket;
+      const atBoundary = packet !== undefined && socket.bytesRead - packet.length === (this.boundary.get(socket) ?? 0);
+      if (fallbackCodes.has(err.code ?? '') && atBoundary && (inProgress === undefined || inProgress === null || held !== undefined)) {
+        const idle = this.engine.table().listeners.get(port)?.loadBalancer.attributes.idleTimeoutSeconds ?? l.loadBalancer.attributes.idleTimeoutSeconds;
+        serveRefusedRequest(socket, packet, fallback, { maxLineBytes: maxHeaderLineBytes, maxHeadBytes: maxHeaderTotalBytes, headersTimeoutMs: idle * 1000 });
+        return;
+      }
+      this.refuse(socket, port, err.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400);
     });
     return new Promise((resolve, reject) => {
       const fail = (err: NodeJS.ErrnoException): void => {
@@ -266,6 +333,12 @@ export class ListenerServer {
         resolve();
       });
     });
+  }
+
+  /** ALB's error written raw, then close; counted like any ELB answer (no request object, so no access-log line). */
+  private refuse(socket: Socket, port: number, status: number): void {
+    writeRawAlbError(socket, status);
+    this.engine.finish(port, undefined, undefined, status, 'elb', this.engine.now());
   }
 
   private now(): number {

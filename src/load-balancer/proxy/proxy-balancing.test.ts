@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type http from 'node:http';
+import { eventually } from '../../../test/support/eventually.js';
 import { freePort, get, startLb, table, target, tg, upstream } from './proxy.fixture.js';
 
 test('weighted forward: traffic splits by target-group weight; AWSALBTG keeps a client on its group', async () => {
@@ -58,9 +59,10 @@ test('least outstanding requests: a busy target gets no new requests while an id
   const pending: Promise<unknown>[] = [];
   // Fill the slow target with one request, then everything else must go to the fast one.
   while (release.length === 0) {
-    const r = get(lb.url('/'));
-    pending.push(r);
-    await new Promise((res) => setTimeout(res, 20));
+    const before = slow.requests.length + fast.requests.length;
+    pending.push(get(lb.url('/')));
+    // Wait until a target has it, so the next one is sent knowing where this one went.
+    await eventually(() => slow.requests.length + fast.requests.length, { what: 'the request reaches a target', timeoutMs: 5000, intervalMs: 5, until: (n) => n > before });
   }
   for (let i = 0; i < 10; i++) assert.equal((await get(lb.url('/'))).body, 'fast');
   for (const r of release) r();

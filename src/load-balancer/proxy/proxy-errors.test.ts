@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { freePort, get, startLb, table, target, tg, upstream } from './proxy.fixture.js';
 import { inCi } from '../../../test/support/requirements.js';
+import { eventually } from '../../../test/support/eventually.js';
 
 async function rawUpstream(onConnection: (s: net.Socket) => void): Promise<{ port: number; close: () => Promise<void> }> {
   const server = net.createServer(onConnection);
@@ -76,8 +77,10 @@ describe('proxy: ALB error answers', () => {
     const port = await freePort();
     const py = spawn('/usr/bin/python3', ['-c', `import socket,time\ns=socket.socket()\ns.bind(("127.0.0.1",${port}))\ns.listen(0)\nprint("ready",flush=True)\ntime.sleep(30)`], { stdio: ['ignore', 'pipe', 'inherit'] });
     await new Promise((r) => py.stdout!.once('data', r));
-    const fillers = Array.from({ length: 4 }, () => net.connect(port, '127.0.0.1').on('error', () => {}));
-    await new Promise((r) => setTimeout(r, 200));
+    // Fill the backlog: once a filler has connected, the kernel has queued it; the rest overflow.
+    let connected = 0;
+    const fillers = Array.from({ length: 4 }, () => net.connect(port, '127.0.0.1').on('error', () => {}).on('connect', () => connected++));
+    await eventually(() => connected, { what: 'a filler connection queued', timeoutMs: 5000, intervalMs: 10, until: (n) => n >= 1 });
     const lb = await startLb(table({ port: await freePort(), groups: [tg('tg', [target(port)])], attributes: { connectTimeoutMs: 300 } }));
     const t0 = Date.now();
     const r = await get(lb.url('/'), { method: 'POST', body: 'x' });

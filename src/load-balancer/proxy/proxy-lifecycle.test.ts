@@ -4,6 +4,11 @@ import net from 'node:net';
 import { WebSocket, WebSocketServer } from 'ws';
 import { freePort, get, startLb, table, target, tg, upstream } from './proxy.fixture.js';
 import { ListenerServer } from './listener-server.js';
+import { eventually } from '../../../test/support/eventually.js';
+
+/** Waits until the target has the request (it is in flight), instead of guessing how long that takes. */
+const reached = (up: { requests: unknown[] }, n = 1) =>
+  eventually(() => up.requests.length, { what: `${n} request(s) at the target`, timeoutMs: 5000, intervalMs: 5, until: (len) => len >= n });
 
 describe('proxy: draining, stickiness, websockets, listeners', () => {
   test('draining: a slow in-flight request finishes while new requests go elsewhere', async () => {
@@ -12,7 +17,7 @@ describe('proxy: draining, stickiness, websockets, listeners', () => {
     const port = await freePort();
     const lb = await startLb(table({ port, groups: [tg('tg', [target(old.port)])] }));
     const slow = get(lb.url('/slow'));
-    await new Promise((r) => setTimeout(r, 100));
+    await reached(old);
     await lb.setTable(table({ port, groups: [tg('tg', [target(old.port, 'draining'), target(fresh.port)], { deregistrationDelaySeconds: 5 })] }));
     for (let i = 0; i < 5; i++) assert.equal((await get(lb.url('/'))).body, 'new');
     assert.equal(lb.engine.pools.inFlight('127.0.0.1', old.port), 1);
@@ -28,7 +33,7 @@ describe('proxy: draining, stickiness, websockets, listeners', () => {
     const port = await freePort();
     const lb = await startLb(table({ port, groups: [tg('tg', [target(old.port)])] }));
     const slow = get(lb.url('/')).then((r) => r.status, () => 'cut');
-    await new Promise((r) => setTimeout(r, 100));
+    await reached(old);
     const t0 = Date.now();
     await lb.setTable(table({ port, groups: [tg('tg', [target(old.port, 'draining')], { deregistrationDelaySeconds: 0.3 })] }));
     const outcome = await slow;

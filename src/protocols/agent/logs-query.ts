@@ -32,3 +32,23 @@ export function parseLogsQuery(q: URLSearchParams): LogRequest | undefined {
     ...(tail !== undefined && Number.isInteger(tail) && tail >= 0 ? { tail } : {}),
   };
 }
+
+/**
+ * Asked for with `Accept`, the log route answers one JSON object per line, `{stream, line, time}`,
+ * so the control plane passes on the stream and time the agent saw; without it, plain text lines.
+ */
+export const LOGS_NDJSON = 'application/x-ndjson';
+
+/** One line of the NDJSON log answer, checked; undefined when it is not one. */
+export function parseLogLine(text: string): { stream: 'stdout' | 'stderr'; line: string; time: number } | undefined {
+  let v: unknown;
+  try {
+    v = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof v !== 'object' || v === null) return undefined;
+  const { stream, line, time } = v as Record<string, unknown>;
+  if ((stream !== 'stdout' && stream !== 'stderr') || typeof line !== 'string' || typeof time !== 'number') return undefined;
+  return { stream, line, time };
+}
