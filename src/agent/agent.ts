@@ -152,7 +152,7 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
         );
       })
       .catch((err) => {
-        if (err instanceof PortTakenError) log.info({ port: err.port, key }, err.message);
+        if (err instanceof PortTakenError) log.debug({ port: err.port, key }, err.message);
         else log.warn({ err, action: a.type, key }, 'action failed; it will be decided again');
       })
       .finally(() => {

@@ -3,64 +3,31 @@
  * instance of the server's cluster and runs the tasks placed on it, over the HTTP agent protocol.
  */
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { HttpControlPlaneClient } from '../../agent/http-control-plane-client.js';
 import { startAgent } from '../../agent/agent.js';
 import { parseRuntimeChoice, selectRuntime } from '../../agent/runtime/runtime-selection.js';
 import { parsePortRange } from '../../scheduling/port-allocator.js';
-import { isLoopback, refuseSecretFlag, UsageError } from '../../main/config.js';
+import { isLoopback, parseLogFormat, refuseSecretFlag, UsageError } from '../../main/config.js';
 import { startAgentLogServer } from '../../agent/agent-log-server.js';
 import type { RunningAgent } from '../../agent/agent.js';
 import { AGENT_KEY_ATTRIBUTE, LOGS_ENDPOINT_ATTRIBUTE } from '../../control-plane/agent-api/agent-protocol.js';
 
-/** The ECS agent's introspection port, reserved on every instance by default: no task takes it. */
-const DEFAULT_LOGS_PORT = 51678;
-import { HOST_FLAGS, HOST_FLAGS_HELP, parseHostFlags } from '../../main/host-flags.js';
+import { parseHostFlags } from '../../main/host-flags.js';
+import { AGENT_FLAGS, AGENT_USAGE, DEFAULT_LOGS_PORT } from '../flags/agent-flags.js';
+import { parseFlags, pickFlag, renderHelp, wantsHelp } from '../flags/flag-table.js';
 import { systemClock } from '../../platform/clock.js';
 import { systemRandom } from '../../platform/random.js';
 import { createLogger } from '../../platform/logger.js';
 import { untilSignal } from './until-signal.js';
 
-export const AGENT_FLAGS_HELP = `berth agent flags (each has an env twin, e.g. --server / BERTH_SERVER):
-  --server URL          the control plane (berth server or berth up) to register with (required)
-  --advertise-ip IP     this host's address: ports are published there and the load balancer reaches them (required)
-  --state-dir DIR       the agent's state: its stable instance id, process state (default ./.berth-agent)
-  --cluster NAME        cluster to join (default "default")
-  --runtime KIND        auto | docker | process (default auto)
-  --port-range LOW-HIGH dynamic host ports (default clear of the kernel's ephemeral range)
-${HOST_FLAGS_HELP}
-  --access-key-id ID    with BERTH_SECRET_ACCESS_KEY (env only: a command line is readable by every user): sign
-                        every call (needed when the server runs --auth sigv4); the server signs its log requests
-                        to this agent with the same key
-  --logs-port PORT      where this agent serves its containers' logs to the server (default ${DEFAULT_LOGS_PORT}, reserved)
-  --log-level LEVEL     pino level (default info)`;
-
 export async function runAgent(argv: readonly string[]): Promise<number> {
-  let values: Record<string, string | string[] | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      options: {
-        server: { type: 'string' },
-        'advertise-ip': { type: 'string' },
-        'state-dir': { type: 'string' },
-        cluster: { type: 'string' },
-        runtime: { type: 'string' },
-        'port-range': { type: 'string' },
-        ...HOST_FLAGS,
-        'access-key-id': { type: 'string' },
-        'logs-port': { type: 'string' },
-        'secret-access-key': { type: 'string' },
-        'log-level': { type: 'string' },
-      },
-      strict: true,
-    }));
-  } catch (err) {
-    throw new UsageError((err as Error).message);
+  if (wantsHelp(argv)) {
+    process.stdout.write(`${renderHelp(AGENT_USAGE, AGENT_FLAGS)}\n`);
+    return 0;
   }
+  const values = parseFlags(AGENT_FLAGS, argv);
   refuseSecretFlag(values);
-  const pick = (flag: string): string | undefined =>
-    (values[flag] as string | undefined) ?? (process.env[`BERTH_${flag.toUpperCase().replaceAll('-', '_')}`] || undefined);
+  const pick = (flag: string): string | undefined => pickFlag(AGENT_FLAGS, values, process.env, flag);
   const server = pick('server');
   const advertiseAddress = pick('advertise-ip');
   if (!server) throw new UsageError('--server URL is required');
@@ -76,13 +43,13 @@ export async function runAgent(argv: readonly string[]): Promise<number> {
   }
   const host = parseHostFlags(pick, values.attribute as string[] | undefined);
   const accessKeyId = pick('access-key-id');
-  const secretAccessKey = pick('secret-access-key');
+  const secretAccessKey = process.env.BERTH_SECRET_ACCESS_KEY || undefined;
   if ((accessKeyId === undefined) !== (secretAccessKey === undefined)) throw new UsageError('--access-key-id and BERTH_SECRET_ACCESS_KEY go together');
   const accessKey = accessKeyId && secretAccessKey ? { accessKeyId, secretAccessKey } : undefined;
   const logsPort = Number(pick('logs-port') ?? DEFAULT_LOGS_PORT);
   if (!Number.isInteger(logsPort) || logsPort < 0 || logsPort > 65535) throw new UsageError(`--logs-port must be 0-65535, got ${pick('logs-port')}`);
 
-  const logger = createLogger({ level: pick('log-level') ?? 'info' });
+  const logger = createLogger({ level: pick('log-level') ?? 'info', format: parseLogFormat(pick('log-format')) });
   const stateDir = resolve(pick('state-dir') ?? './.berth-agent');
   const runtime = await selectRuntime(runtimeChoice, { stateDir: join(stateDir, 'processes') });
   // Logs leave this host only to a signed caller; without a key, only on a loopback address.
