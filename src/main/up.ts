@@ -38,7 +38,8 @@ import { startStoppedTaskSweeper } from '../control-plane/agent-api/stopped-task
 import { startServiceController } from '../control-plane/controllers/service-controller.js';
 import { startAgent, type RunningAgent } from '../agent/agent.js';
 import { startLoadBalancerNode } from '../load-balancer/node/start-load-balancer-node.js';
-import { createDemoStack, type DemoStack } from './demo-stack.js';
+import { createDemoStack, findDemoStack, type DemoStack } from './demo-stack.js';
+import { stopLocalTasks } from './stop-local-tasks.js';
 import { selectRuntime } from '../agent/runtime/runtime-selection.js';
 import type { RuntimeKind } from '../agent/runtime/runtime.js';
 import { systemClock, type Clock } from '../platform/clock.js';
@@ -52,9 +53,11 @@ const PACKAGED_WEB_ROOT = fileURLToPath(new URL('../../dist/web', import.meta.ur
 
 export interface RunningBerth {
   readonly apiUrl: string;
+  /** The container runtime of the local agent (berth up), for the banner. */
+  readonly runtime?: RuntimeKind;
   readonly store: Store;
   readonly agent?: RunningAgent;
-  /** Set when this start created the demo stack (first start, demo not disabled). */
+  /** The demo stack, when this start created it or found the one an earlier start created. */
   readonly demo?: DemoStack;
   stop(): Promise<void>;
 }
@@ -220,9 +223,10 @@ export async function startBerth(config: UpConfig, logger: Logger, options: Star
         random,
         logger,
       });
-      // Containers keep running when Berth stops; a restart adopts them.
+      // Containers keep running when Berth stops, and a restart adopts them, unless --stop-tasks-on-exit.
       stoppers.push(async () => {
         await agent?.stop();
+        if (config.stopTasksOnExit) await stopLocalTasks(runtime, config.cluster, logger);
         await runtime.close?.();
       });
     }
@@ -234,6 +238,8 @@ export async function startBerth(config: UpConfig, logger: Logger, options: Star
       } catch (err) {
         logger.warn({ err }, 'the demo stack could not be created; Berth runs without it');
       }
+    } else if (config.demo && agent) {
+      demo = await findDemoStack(handlers, ctx, { cluster: config.cluster });
     }
 
     const address = api.server.address() as AddressInfo;
@@ -243,6 +249,7 @@ export async function startBerth(config: UpConfig, logger: Logger, options: Star
       apiUrl: `http://${shownHost}:${address.port}`,
       store,
       ...(agent ? { agent } : {}),
+      ...(agentRuntimeKind ? { runtime: agentRuntimeKind } : {}),
       ...(demo ? { demo } : {}),
       stop: () => (stopping ??= stopAll()),
     };

@@ -46,7 +46,7 @@ export async function startBerthProcess(options: StartOptions = {}): Promise<Ber
   const apiUrl = await new Promise<string>((resolveUrl, reject) => {
     const timer = setTimeout(() => reject(new Error(`berth up did not start in time:\n${out}`)), options.timeoutMs ?? 30_000);
     const check = (): void => {
-      const m = /API: (http:\/\/\S+)/.exec(out);
+      const m = /API: +(http:\/\/\S+)/.exec(out);
       if (m) {
         clearTimeout(timer);
         resolveUrl(m[1]!);
