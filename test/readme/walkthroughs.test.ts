@@ -24,6 +24,8 @@ import { eventually } from '../support/eventually.js';
 import { repoRoot, walkthroughScript, type Walkthrough } from './walkthroughs.js';
 
 const skip = requirement('docker') || requirement('aws-cli');
+/** tsx by URL: the walkthroughs run in a directory of their own, where `--import tsx` would not resolve. */
+const TSX = import.meta.resolve('tsx');
 
 /** A PATH whose `npx berth` runs this checkout's source, and whose `aws` is the v2 CLI. */
 function shimDir(): string {
@@ -31,7 +33,7 @@ function shimDir(): string {
   const npx = join(dir, 'npx');
   writeFileSync(
     npx,
-    `#!/bin/sh\nif [ "$1" = berth ]; then shift; exec ${JSON.stringify(process.execPath)} --import tsx ${JSON.stringify(join(repoRoot, 'src/cli/main.ts'))} "$@"; fi\n` +
+    `#!/bin/sh\nif [ "$1" = berth ]; then shift; exec ${JSON.stringify(process.execPath)} --import ${JSON.stringify(TSX)} ${JSON.stringify(join(repoRoot, 'src/cli/main.ts'))} "$@"; fi\n` +
       'echo "npx shim: only npx berth is expected here" >&2; exit 127\n',
   );
   chmodSync(npx, 0o755);

@@ -1,0 +1,78 @@
+/**
+ * `berth deploy` as a person sees it: run in a real terminal (tmux, 120x30), the screen captured about
+ * twice a second through a rolling deployment. The progress table is redrawn in place (one table on
+ * screen at every capture, never a second copy below the first) and no warning text gets into it (the
+ * MaxListenersExceededWarning an abort listener per poll printed after ~10 s).
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
+import { DescribeServicesCommand } from '@aws-sdk/client-ecs';
+import { requirement } from '../support/requirements.js';
+import { removeDataDir, repoRoot, startBerthProcess, type BerthProcess } from '../support/berth-process.js';
+import { stopAllTasks } from '../support/stop-everything.js';
+import { ecsClient } from '../support/sdk-clients.js';
+import { eventually } from '../support/eventually.js';
+import { berthCli, freePort, sampleStack } from '../integration/cli-harness.js';
+
+/** This test's own tmux server: it never sees or touches another session. */
+const SOCKET = `berth-deploy-screen-${process.pid}`;
+const tmux = (...args: string[]): string => execFileSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8' });
+
+describe('berth deploy on a terminal, through tmux', { skip: requirement('tmux'), timeout: 300_000 }, () => {
+  let berth: BerthProcess | undefined;
+
+  before(async () => {
+    berth = await startBerthProcess({ args: ['--runtime', 'process'], timeoutMs: 90_000 });
+    const applied = await berthCli(berth.apiUrl, ['apply', '-f', sampleStack(await freePort())], { timeoutMs: 120_000 });
+    assert.equal(applied.code, 0, applied.stderr);
+    const ecs = ecsClient(berth.apiUrl);
+    await eventually(async () => {
+      const s = (await ecs.send(new DescribeServicesCommand({ services: ['web'] }))).services?.[0];
+      return s?.runningCount === 2 && s.deployments?.length === 1 && s.deployments[0]?.rolloutState === 'COMPLETED' ? true : undefined;
+    }, { what: 'the service is stable', timeoutMs: 120_000 });
+    ecs.destroy();
+  });
+
+  after(async () => {
+    try {
+      tmux('kill-server');
+    } catch {
+      /* not started */
+    }
+    if (berth) {
+      await stopAllTasks(berth.apiUrl);
+      await berth.stop();
+      removeDataDir(berth.dataDir);
+    }
+  });
+
+  test('the table is redrawn in place, with no warning, until the deployment completes', async () => {
+    const command = [process.execPath, '--import', 'tsx', join(repoRoot, 'src/cli/main.ts'), 'deploy', 'web', '--image', 'sample-app:v2', '--endpoint', berth!.apiUrl]
+      .map((a) => `'${a}'`).join(' ');
+    tmux('new-session', '-d', '-s', 'deploy', '-x', '120', '-y', '30', '-c', repoRoot, `NODE_OPTIONS= ${command}; echo "EXIT=$?"; sleep 600`);
+    const screens: string[] = [];
+    const started = Date.now();
+    const last = await eventually(() => {
+      const screen = tmux('capture-pane', '-p', '-t', 'deploy');
+      screens.push(screen);
+      return /EXIT=\d+/.test(screen) ? screen : undefined;
+    }, { what: `berth deploy ends:\n${screens.at(-1) ?? ''}`, timeoutMs: 240_000, intervalMs: 500 });
+    const seconds = (Date.now() - started) / 1000;
+    console.log(`deploy followed for ${seconds.toFixed(1)} s, ${screens.length} screens captured`);
+
+    assert.match(last, /EXIT=0/, last);
+    assert.match(last, /==> Deployment completed/, last);
+    assert.ok(seconds > 10, 'long enough for the ~10 polls after which the listener leak warned');
+    const tables = screens.filter((s) => /deployment\s+status/.test(s));
+    assert.ok(tables.length >= 5, `the table was on screen ${tables.length} times`);
+    for (const s of screens) {
+      assert.doesNotMatch(s, /Warning|MaxListeners|memory leak/i, s);
+      assert.ok((s.match(/deployment\s+status/g) ?? []).length <= 1, `the table is drawn twice:\n${s}`);
+      assert.ok((s.match(/==> Following deployment/g) ?? []).length <= 1, s);
+    }
+    // Both deployments showed while the old tasks drained: the table grew and shrank in place.
+    assert.ok(screens.some((s) => /PRIMARY[\s\S]*ACTIVE/.test(s)), 'the old deployment showed beside the new one');
+  });
+});
