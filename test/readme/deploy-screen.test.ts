@@ -65,11 +65,11 @@ describe('berth deploy on a terminal, through tmux', { skip: requirement('tmux')
     assert.match(last, /EXIT=0/, last);
     assert.match(last, /==> Deployment completed/, last);
     assert.ok(seconds > 10, 'long enough for the ~10 polls after which the listener leak warned');
-    const tables = screens.filter((s) => /deployment\s+status/.test(s));
+    const tables = screens.filter((s) => /DEPLOYMENT\s+STATUS/.test(s));
     assert.ok(tables.length >= 5, `the table was on screen ${tables.length} times`);
     for (const s of screens) {
       assert.doesNotMatch(s, /Warning|MaxListeners|memory leak/i, s);
-      assert.ok((s.match(/deployment\s+status/g) ?? []).length <= 1, `the table is drawn twice:\n${s}`);
+      assert.ok((s.match(/DEPLOYMENT\s+STATUS/g) ?? []).length <= 1, `the table is drawn twice:\n${s}`);
       assert.ok((s.match(/==> Following deployment/g) ?? []).length <= 1, s);
     }
     // Both deployments showed while the old tasks drained: the table grew and shrank in place.
