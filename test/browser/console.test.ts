@@ -42,7 +42,7 @@ describe('web console in chromium', { skip: chromiumRequirement(), timeout: 300_
     rmSync(ARTIFACTS, { recursive: true, force: true });
     mkdirSync(ARTIFACTS, { recursive: true });
     const webRoot = await buildConsole();
-    berth = await startBerthProcess({ args: ['--runtime', 'process'], env: { BERTH_WEB_ROOT: webRoot } });
+    berth = await startBerthProcess({ args: ['--runtime', 'process'], env: { BERTH_WEB_ROOT: webRoot }, timeoutMs: 120_000 });
     browser = await launchChromium();
     page = await browser.newPage({ viewport: VIEWPORT });
     page.setDefaultTimeout(15_000);
