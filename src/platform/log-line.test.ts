@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { formatLogLine } from './log-line.js';
 
 test('a record reads as time, level, component, message, then its fields', () => {
-  const line = formatLogLine({ level: 30, time: Date.UTC(2026, 11, 2, 7, 1, 2, 345), pid: 1, hostname: 'h', component: 'agent', msg: 'registered', port: 80, arn: 'a b' });
+  const time = Date.UTC(2026, 11, 2, 7, 1, 2, 345);
+  const line = formatLogLine({ level: 30, time, pid: 1, hostname: 'h', component: 'agent', msg: 'registered', port: 80, arn: 'a b' });
   assert.equal(line, '07:01:02.345 INFO  agent: registered port=80 arn="a b"');
 });
 

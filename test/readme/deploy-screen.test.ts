@@ -49,7 +49,8 @@ describe('berth deploy on a terminal, through tmux', { skip: requirement('tmux')
   });
 
   test('the table is redrawn in place, with no warning, until the deployment completes', async () => {
-    const command = [process.execPath, '--import', 'tsx', join(repoRoot, 'src/cli/main.ts'), 'deploy', 'web', '--image', 'sample-app:v2', '--endpoint', berth!.apiUrl]
+    const cli = [process.execPath, '--import', 'tsx', join(repoRoot, 'src/cli/main.ts')];
+    const command = [...cli, 'deploy', 'web', '--image', 'sample-app:v2', '--endpoint', berth!.apiUrl]
       .map((a) => `'${a}'`).join(' ');
     tmux('new-session', '-d', '-s', 'deploy', '-x', '120', '-y', '30', '-c', repoRoot, `NODE_OPTIONS= ${command}; echo "EXIT=$?"; sleep 600`);
     const screens: string[] = [];

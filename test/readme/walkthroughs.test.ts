@@ -33,7 +33,8 @@ function shimDir(): string {
   const npx = join(dir, 'npx');
   writeFileSync(
     npx,
-    `#!/bin/sh\nif [ "$1" = berth ]; then shift; exec ${JSON.stringify(process.execPath)} --import ${JSON.stringify(TSX)} ${JSON.stringify(join(repoRoot, 'src/cli/main.ts'))} "$@"; fi\n` +
+    `#!/bin/sh\nif [ "$1" = berth ]; then shift; exec ${JSON.stringify(process.execPath)} --import ${JSON.stringify(TSX)} ` +
+      `${JSON.stringify(join(repoRoot, 'src/cli/main.ts'))} "$@"; fi\n` +
       'echo "npx shim: only npx berth is expected here" >&2; exit 127\n',
   );
   chmodSync(npx, 0o755);

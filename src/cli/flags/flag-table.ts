@@ -18,7 +18,7 @@ export interface DaemonFlag {
   readonly help: string;
   /** The environment twin; `false` for a flag without one (a refused flag, `--help`). Default `BERTH_<NAME>`. */
   readonly env?: string | false;
-  /** Taken by `berth up` only, not by `berth server` (they share one table). */
+  /** Acts under `berth up` only: `berth server` (same table, no local agent) hides it from --help and ignores it. */
   readonly upOnly?: boolean;
   /** Parsed only to be refused with a reason; never shown. */
   readonly hidden?: boolean;
@@ -107,7 +107,8 @@ export function renderHelp(usage: string, table: FlagTable, options: { server?: 
   const width = Math.min(32, Math.max(...shown.map((f) => label(f).length)) + 2);
   const lines = [usage, '', 'flags (a flag wins over its environment twin):'];
   for (const f of shown) {
-    const extras = [f.default !== undefined ? `default ${f.default}` : undefined, envName(f) ? `env ${envName(f)}` : undefined, f.upOnly ? 'up only' : undefined]
+    const twin = envName(f);
+    const extras = [f.default !== undefined ? `default ${f.default}` : undefined, twin ? `env ${twin}` : undefined, f.upOnly ? 'up only' : undefined]
       .filter(Boolean)
       .join('; ');
     const text = wrap(`${f.help}${extras ? ` (${extras})` : ''}`, HELP_WIDTH - width - 2);
