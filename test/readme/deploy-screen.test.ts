@@ -7,6 +7,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DescribeServicesCommand } from '@aws-sdk/client-ecs';
 import { requirement } from '../support/requirements.js';
@@ -17,6 +18,7 @@ import { eventually } from '../support/eventually.js';
 import { berthCli, freePort, sampleStack } from '../integration/cli-harness.js';
 
 /** This test's own tmux server: it never sees or touches another session. */
+const ARTIFACTS = join(repoRoot, 'test-artifacts', 'deploy-screen');
 const SOCKET = `berth-deploy-screen-${process.pid}`;
 const tmux = (...args: string[]): string => execFileSync('tmux', ['-L', SOCKET, ...args], { encoding: 'utf8' });
 
@@ -66,6 +68,9 @@ describe('berth deploy on a terminal, through tmux', { skip: requirement('tmux')
     }, { what: `berth deploy ends:\n${screens.at(-1) ?? ''}`, timeoutMs: 240_000, intervalMs: 500 });
     const seconds = firstTableAt === undefined ? 0 : (Date.now() - firstTableAt) / 1000;
     console.log(`table on screen for ${seconds.toFixed(1)} s, ${screens.length} screens captured`);
+    // What a person would have seen, kept for a look (test-artifacts/ is not committed).
+    mkdirSync(ARTIFACTS, { recursive: true });
+    writeFileSync(join(ARTIFACTS, 'screens.txt'), screens.map((sc, i) => `--- screen ${i} ---\n${sc}`).join('\n'));
 
     assert.match(last, /EXIT=0/, last);
     assert.match(last, /==> Deployment completed/, last);
