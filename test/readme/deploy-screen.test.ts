@@ -27,9 +27,9 @@ describe('berth deploy on a terminal, through tmux', { skip: requirement('tmux')
 
   before(async () => {
     berth = await startBerthProcess({ args: ['--runtime', 'process'], timeoutMs: 90_000 });
-    // A 15 s deregistration delay holds the old tasks in draining: the follow lasts well past the ~10 polls
+    // Five passing checks 5 s apart before a new task is healthy: the follow lasts well past the ~10 polls
     // after which the listener leak warned.
-    const stack = sampleStack(await freePort(), (t) => t.replace('deregistration_delay.timeout_seconds: 5', 'deregistration_delay.timeout_seconds: 15'));
+    const stack = sampleStack(await freePort(), (t) => t.replace('HealthyThresholdCount: 2', 'HealthyThresholdCount: 5'));
     const applied = await berthCli(berth.apiUrl, ['apply', '-f', stack], { timeoutMs: 120_000 });
     assert.equal(applied.code, 0, applied.stderr);
     const ecs = ecsClient(berth.apiUrl);
