@@ -280,7 +280,7 @@ class ConvergenceLoop {
         );
       })
       .catch((err) => {
-        if (err instanceof PortTakenError) this.host.log.info({ port: err.port, key }, err.message);
+        if (err instanceof PortTakenError) this.host.log.debug({ port: err.port, key }, err.message);
         else this.host.log.warn({ err, action: a.type, key }, 'action failed; it will be decided again');
       })
       .finally(() => {

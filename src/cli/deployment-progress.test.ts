@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Service, Task } from '@aws-sdk/client-ecs';
-import { deploymentOutcome, deploymentProgress, progressLines, renderProgress } from './deployment-progress.js';
+import { deploymentOutcome, deploymentProgress, progressLines, renderProgress, stopWaitNote } from './deployment-progress.js';
 
 const CI = 'ci-1';
 const TD = (r: number) => `arn:aws:ecs:us-east-1:000000000000:task-definition/web:${r}`;
@@ -43,3 +43,15 @@ const outcomes: [string, Service, string][] = [
 for (const [name, service, expected] of outcomes) {
   test(`deploymentOutcome: ${name}`, () => assert.equal(deploymentOutcome(service, 'a'), expected));
 }
+
+test('a stop that outlasts a few seconds is explained; a quick one is not', () => {
+  const now = new Date('2026-12-02T07:00:20Z');
+  const stopping = (at: string): Task => task('ecs-svc/old', 1, { desiredStatus: 'STOPPED', lastStatus: 'STOPPING', stoppingAt: new Date(at) });
+  assert.equal(stopWaitNote([stopping('2026-12-02T07:00:19Z')], now), undefined);
+  assert.equal(stopWaitNote([task('ecs-svc/new', 2)], now), undefined);
+  assert.equal(
+    stopWaitNote([stopping('2026-12-02T07:00:08Z'), stopping('2026-12-02T07:00:15Z')], now),
+    'waiting for 2 stopping tasks (12 s since SIGTERM): a container that ignores SIGTERM is killed after its stopTimeout (default 30 s)',
+  );
+  assert.equal(stopWaitNote([{ ...stopping('2026-12-02T07:00:00Z'), lastStatus: 'STOPPED' }], now), undefined);
+});

@@ -81,3 +81,22 @@ export const OUTCOME_TEXT: Record<Exclude<Outcome, 'in-progress'>, string> = {
   'rolled-back': 'Deployment FAILED and was rolled back',
   superseded: 'Deployment was replaced by another one',
 };
+
+/** A stop waited on this long is worth explaining (a container that exits on SIGTERM is gone well before). */
+const STOP_WAIT_NOTE_MS = 3000;
+
+/**
+ * Why a deployment waits on stopping tasks: their containers got SIGTERM and have not exited, so the
+ * agent waits out each container's stopTimeout before SIGKILL. Undefined while no stop is slow.
+ */
+export function stopWaitNote(tasks: readonly Task[], now: Date): string | undefined {
+  const waits = tasks
+    .filter((t) => t.lastStatus !== 'STOPPED' && t.stoppingAt !== undefined)
+    .map((t) => now.getTime() - new Date(t.stoppingAt!).getTime())
+    .filter((ms) => ms >= STOP_WAIT_NOTE_MS);
+  if (!waits.length) return undefined;
+  const longest = Math.round(Math.max(...waits) / 1000);
+  const n = waits.length;
+  return `waiting for ${n} stopping task${n === 1 ? '' : 's'} (${longest} s since SIGTERM): a container that ignores SIGTERM ` +
+    `is killed after its stopTimeout (default 30 s)`;
+}

@@ -8,7 +8,9 @@ import { serviceDeploymentArn } from '../domain/ecs/service-deployment.js';
 import { describeServices, describeTasks, instanceIds, listTaskArns, readTargetHealth } from './cluster-view.js';
 import type { Clients, CommandContext } from './cli-context.js';
 import { CliError, EXIT } from './cli-error.js';
-import { deploymentOutcome, deploymentProgress, OUTCOME_TEXT, progressLines, renderProgress, type DeploymentProgress, type Outcome } from './deployment-progress.js';
+import {
+  deploymentOutcome, deploymentProgress, OUTCOME_TEXT, progressLines, renderProgress, stopWaitNote, type DeploymentProgress, type Outcome,
+} from './deployment-progress.js';
 import { json } from './table.js';
 
 export interface FollowOptions {
@@ -44,22 +46,21 @@ export async function followDeployment(ctx: CommandContext, o: FollowOptions): P
     // complete within one): the service deployment API still says how.
     if (outcome === 'superseded' && svc.serviceArn) outcome = (await endedAs(clients, svc.serviceArn, o.deploymentId)) ?? outcome;
 
+    const note = stopWaitNote(tasks, new Date());
     if (tty) {
-      const table = renderProgress(rows);
-      out.write((drawnLines ? `\x1b[${drawnLines}A\x1b[J` : '') + table);
-      drawnLines = table.split('\n').length - 1;
+      const screen = fitToWidth(renderProgress(rows) + (note ? `${note}\n` : ''), out.columns);
+      // Up over what was drawn and clear to the end: the table is redrawn in place, never appended.
+      out.write((drawnLines ? `\x1b[${drawnLines}A\x1b[J` : '') + screen);
+      drawnLines = screen.split('\n').length - 1;
     } else if (!asJson) {
-      const lines = progressLines(rows);
+      const lines = [...progressLines(rows), ...(note ? [note] : [])];
       const stamp = new Date().toISOString().slice(11, 19);
       for (const l of lines) if (!lastPlain.has(l)) out.write(`${stamp} ${l}\n`);
       lastPlain = new Set(lines);
     }
     if (outcome !== 'in-progress') break;
     if (Date.now() > deadline) throw new CliError(`timed out after ${Math.round(o.timeoutMs / 1000)} s; the deployment goes on (berth services, berth events ${o.service})`);
-    await new Promise<void>((r) => {
-      const t = setTimeout(r, o.intervalMs ?? 1000);
-      signal.addEventListener('abort', () => (clearTimeout(t), r()), { once: true });
-    });
+    await pause(o.intervalMs ?? 1000, signal);
   }
   if (outcome === 'in-progress') {
     if (!asJson) out.write('Stopped following; the deployment goes on.\n');
@@ -69,6 +70,31 @@ export async function followDeployment(ctx: CommandContext, o: FollowOptions): P
   if (asJson) out.write(json({ service: o.service, deploymentId: o.deploymentId, outcome, deployments: rows }));
   else out.write(`==> ${OUTCOME_TEXT[outcome]}${followed?.reason ? `: ${followed.reason}` : ''}\n`);
   return outcome === 'completed' ? EXIT.ok : EXIT.deploymentFailed;
+}
+
+/**
+ * Waits, or returns early on abort. The abort listener goes when the wait ends: one added per poll and
+ * never removed was the MaxListenersExceededWarning that `berth deploy` printed after ~10 polls.
+ */
+export function pause(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const done = (): void => {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+  });
+}
+
+/**
+ * Clips each line to the terminal's width: a line the terminal wraps takes two rows, and the cursor-up
+ * count (one per line) would then leave the top of the old table on screen, drawn twice.
+ */
+export function fitToWidth(text: string, columns: number | undefined): string {
+  if (!columns) return text;
+  return text.split('\n').map((l) => (l.length > columns - 1 ? `${l.slice(0, columns - 2)}…` : l)).join('\n');
 }
 
 /** How a deployment that left the service's list ended, from its service deployment record. */

@@ -7,9 +7,9 @@ import { UsageError } from '../main/config.js';
 // Berth supports Node 20; the SDK's notice that its future releases will not belongs in no table.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-import { runUp, UP_FLAGS_HELP } from './daemons/up.js';
-import { runAgent, AGENT_FLAGS_HELP } from './daemons/agent.js';
-import { runLb, LB_FLAGS_HELP } from './daemons/lb.js';
+import { runUp } from './daemons/up.js';
+import { runAgent } from './daemons/agent.js';
+import { runLb } from './daemons/lb.js';
 import { describeError } from './cli-error.js';
 import { runVerb, verbs, verbSummaries } from './verbs.js';
 
@@ -25,12 +25,7 @@ commands:
 ${verbSummaries()}
 
 Exit codes: 0 ok, 1 API error, 2 usage error, 3 deployment FAILED or rolled back.
-
-${UP_FLAGS_HELP}
-
-${AGENT_FLAGS_HELP}
-
-${LB_FLAGS_HELP}`;
+berth up --help, berth server --help, berth agent --help and berth lb --help list the daemons' flags.`;
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;

@@ -2,17 +2,25 @@
  * `berth up` settings: each flag has an environment twin (BERTH_<FLAG>), flags win.
  * Pure: parse(argv, env) → config or a usage error; no I/O here.
  */
-import { parseArgs } from 'node:util';
 import { parsePortRange, type PortRange } from '../scheduling/port-allocator.js';
 import { UsageError } from './usage-error.js';
-import { HOST_FLAGS, parseHostFlags, type HostOptions } from './host-flags.js';
+import { parseHostFlags, type HostOptions } from './host-flags.js';
+import { parseFlags, pickFlag, switchOn } from '../cli/flags/flag-table.js';
+import { UP_FLAGS } from '../cli/flags/up-flags.js';
 import { ECS_QUOTAS, type EcsQuotas } from '../domain/ecs/quotas.js';
-import { STORE_FLAGS, parseStoreChoice, type StoreChoice } from './store-flags.js';
+import { parseStoreChoice, type StoreChoice } from './store-flags.js';
 
 import type { RuntimeChoice } from '../agent/runtime/runtime-selection.js';
 
 export type { RuntimeChoice };
 export type AuthMode = 'none' | 'sigv4';
+export type LogFormat = 'auto' | 'pretty' | 'json';
+
+export function parseLogFormat(raw: string | undefined): LogFormat {
+  const f = raw ?? 'auto';
+  if (f !== 'auto' && f !== 'pretty' && f !== 'json') throw new UsageError(`--log-format must be auto, pretty or json, got ${f}`);
+  return f;
+}
 
 export interface UpConfig {
   readonly dataDir: string;
@@ -30,6 +38,10 @@ export interface UpConfig {
   /** Run a load-balancer node inside this process (default); `--no-lb` leaves listeners to `berth lb` nodes. */
   readonly loadBalancer: boolean;
   readonly logLevel: string;
+  /** `auto`: readable lines on a terminal, JSON lines to a pipe or file. */
+  readonly logFormat: LogFormat;
+  /** On SIGINT/SIGTERM, stop the local agent's tasks before exiting (default: they outlive Berth). */
+  readonly stopTasksOnExit: boolean;
   /** The address the local agent publishes container ports on, and the load balancer reaches them at. */
   readonly advertiseIp: string;
   /** Dynamic host-port range of the local agent; default: clear of the kernel's ephemeral range. */
@@ -56,35 +68,6 @@ export interface UpConfig {
 
 export { UsageError };
 
-const options = {
-  'data-dir': { type: 'string' },
-  'api-port': { type: 'string' },
-  host: { type: 'string' },
-  runtime: { type: 'string' },
-  cluster: { type: 'string' },
-  auth: { type: 'string' },
-  'access-key-id': { type: 'string' },
-  // Still parsed, only to be refused with a pointer to where the secret goes instead.
-  'secret-access-key': { type: 'string' },
-  'account-id': { type: 'string' },
-  'no-demo': { type: 'boolean' },
-  'no-lb': { type: 'boolean' },
-  'log-level': { type: 'string' },
-  'advertise-ip': { type: 'string' },
-  'port-range': { type: 'string' },
-  'agent-timeout': { type: 'string' },
-  'lost-after': { type: 'string' },
-  'web-root': { type: 'string' },
-  'internal-address': { type: 'string' },
-  'max-tasks-per-service': { type: 'string' },
-  'max-services-per-cluster': { type: 'string' },
-  'max-containers-per-task-definition': { type: 'string' },
-  'max-task-definition-kib': { type: 'string' },
-  'allow-loopback-targets': { type: 'boolean' },
-  'leader-ttl': { type: 'string' },
-  ...STORE_FLAGS,
-  ...HOST_FLAGS,
-} as const;
 
 export function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
@@ -113,18 +96,9 @@ export function refuseSecretFlag(values: Readonly<Record<string, unknown>>, file
 export const DEFAULT_ACCOUNT_ID = '000000000000';
 
 export function parseUpConfig(argv: readonly string[], env: NodeJS.ProcessEnv): UpConfig {
-  let values: Record<string, string | boolean | string[] | undefined>;
-  try {
-    ({ values } = parseArgs({ args: [...argv], options, strict: true, allowPositionals: false }));
-  } catch (err) {
-    throw new UsageError((err as Error).message);
-  }
+  const values = parseFlags(UP_FLAGS, argv);
   refuseSecretFlag(values, '<data-dir>/credentials (aws_access_key_id / aws_secret_access_key)');
-  const pick = (flag: keyof typeof options): string | undefined => {
-    const v = values[flag];
-    if (typeof v === 'string') return v;
-    return env[`BERTH_${flag.toUpperCase().replaceAll('-', '_')}`] || undefined;
-  };
+  const pick = (flag: string): string | undefined => pickFlag(UP_FLAGS, values, env, flag);
   const apiPort = Number(pick('api-port') ?? 4566);
   if (!Number.isInteger(apiPort) || apiPort < 0 || apiPort > 65535) throw new UsageError(`--api-port must be 0-65535, got ${pick('api-port')}`);
   const runtime = (pick('runtime') ?? 'auto') as RuntimeChoice;
@@ -169,13 +143,13 @@ export function parseUpConfig(argv: readonly string[], env: NodeJS.ProcessEnv): 
   };
   // Loopback ip targets let a load balancer proxy to this host's own services (the API among them):
   // fine for a Berth only this host can reach, opt-in anywhere else.
-  const allowLoopbackTargets = isLoopback(host) || values['allow-loopback-targets'] === true || ['1', 'true'].includes(env.BERTH_ALLOW_LOOPBACK_TARGETS ?? '');
+  const allowLoopbackTargets = isLoopback(host) || switchOn(UP_FLAGS, values, env, 'allow-loopback-targets');
   const leaderTtlSeconds = Number(pick('leader-ttl') ?? 5);
   if (!Number.isInteger(leaderTtlSeconds) || leaderTtlSeconds < 1 || leaderTtlSeconds > 60) {
     throw new UsageError(`--leader-ttl must be a whole number of seconds from 1 to 60, got ${pick('leader-ttl')}`);
   }
   const store = parseStoreChoice(pick, env);
-  const noDemo = values['no-demo'] === true || ['1', 'true'].includes(env.BERTH_NO_DEMO ?? '');
+  const noDemo = switchOn(UP_FLAGS, values, env, 'no-demo');
   return {
     dataDir: pick('data-dir') ?? './.berth',
     apiPort,
@@ -187,8 +161,10 @@ export function parseUpConfig(argv: readonly string[], env: NodeJS.ProcessEnv): 
     secretAccessKey: env.BERTH_SECRET_ACCESS_KEY || undefined,
     accountId,
     demo: !noDemo,
-    loadBalancer: values['no-lb'] !== true && !['1', 'true'].includes(env.BERTH_NO_LB ?? ''),
+    loadBalancer: !switchOn(UP_FLAGS, values, env, 'no-lb'),
     logLevel: pick('log-level') ?? 'info',
+    logFormat: parseLogFormat(pick('log-format')),
+    stopTasksOnExit: switchOn(UP_FLAGS, values, env, 'stop-tasks-on-exit'),
     advertiseIp: pick('advertise-ip') ?? '127.0.0.1',
     agentTimeoutMs: seconds('agent-timeout', 60),
     lostAfterMs: seconds('lost-after', 600),
@@ -196,7 +172,7 @@ export function parseUpConfig(argv: readonly string[], env: NodeJS.ProcessEnv): 
     ...(pick('web-root') ? { webRoot: pick('web-root')! } : {}),
     internalAddress: ipv4(pick('internal-address') ?? '127.0.0.1', 'internal-address'),
     ecsQuotas,
-    agentHost: parseHostFlags((f) => (values[f] === true ? 'true' : pick(f as keyof typeof options)), values.attribute as string[] | undefined),
+    agentHost: parseHostFlags(pick, values.attribute as string[] | undefined),
     allowLoopbackTargets,
     store,
     leaderTtlSeconds,

@@ -101,3 +101,28 @@ export async function createDemoStack(
   );
   return { listenerUrl: `http://127.0.0.1:${port}/`, serviceName: NAME };
 }
+
+/**
+ * The demo stack a previous start created, if it is still there (its load balancer, a listener and the
+ * service), so every start prints the demo's URL, not only the first.
+ */
+export async function findDemoStack(
+  handlers: { ecs: ServiceHandlers; elbv2: ServiceHandlers },
+  ctx: () => RequestContext,
+  options: { cluster: string },
+): Promise<DemoStack | undefined> {
+  try {
+    const lbs = (await handlers.elbv2.DescribeLoadBalancers!({ Names: ['demo'] }, ctx())) as { LoadBalancers?: { LoadBalancerArn: string }[] };
+    const lb = lbs.LoadBalancers?.[0];
+    if (!lb) return undefined;
+    const listeners = (await handlers.elbv2.DescribeListeners!({ LoadBalancerArn: lb.LoadBalancerArn }, ctx())) as { Listeners?: { Port: number }[] };
+    const port = listeners.Listeners?.[0]?.Port;
+    const services = (await handlers.ecs.DescribeServices!({ cluster: options.cluster, services: [NAME] }, ctx())) as { services?: { status?: string }[] };
+    if (port === undefined || services.services?.[0]?.status !== 'ACTIVE') return undefined;
+    return { listenerUrl: `http://127.0.0.1:${port}/`, serviceName: NAME };
+  } catch (err) {
+    // LoadBalancerNotFound: the user deleted the demo; no demo line then.
+    if (err instanceof AwsError) return undefined;
+    throw err;
+  }
+}

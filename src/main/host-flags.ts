@@ -14,21 +14,6 @@ export interface HostOptions {
   readonly allowPrivileged?: boolean;
 }
 
-export const HOST_FLAGS = {
-  'memory-reserve': { type: 'string' },
-  'reserved-ports': { type: 'string' },
-  'reserved-ports-udp': { type: 'string' },
-  attribute: { type: 'string', multiple: true },
-  'allow-privileged': { type: 'boolean' },
-} as const;
-
-export const HOST_FLAGS_HELP = `  --memory-reserve MIB  memory kept back from tasks (default 256)
-  --reserved-ports LIST TCP ports no task may take, comma-separated (default 22,2375,2376,51678,51679)
-  --reserved-ports-udp LIST  UDP ports likewise (default none)
-  --attribute K=V       a custom container-instance attribute (repeatable; env: comma-separated)
-  --allow-privileged    run tasks that ask for privileged or bind-mount the Docker socket (default: they stop
-                        before start; either is root on the host, so allow it only for trusted task definitions)`;
-
 function portList(flag: string, raw: string): number[] {
   const ports = raw.split(',').map((p) => p.trim()).filter(Boolean).map(Number);
   if (ports.some((p) => !Number.isInteger(p) || p < 1 || p > 65535)) throw new UsageError(`--${flag} must be ports 1-65535, comma-separated, got ${raw}`);

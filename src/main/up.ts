@@ -55,7 +55,8 @@ import { startLoadBalancerNode, type RunningLoadBalancerNode } from '../load-bal
 import { LbNodeService } from '../control-plane/load-balancer-api/lb-node-service.js';
 import { InProcessLbControlPlane } from '../control-plane/load-balancer-api/in-process-lb-control-plane.js';
 import { registerLbRoutes } from '../control-plane/load-balancer-api/lb-routes.js';
-import { createDemoStack, type DemoStack } from './demo-stack.js';
+import { createDemoStack, findDemoStack, type DemoStack } from './demo-stack.js';
+import { stopLocalTasks } from './stop-local-tasks.js';
 import { selectRuntime } from '../agent/runtime/runtime-selection.js';
 import type { RuntimeKind } from '../agent/runtime/runtime.js';
 import { systemClock, type Clock } from '../platform/clock.js';
@@ -69,12 +70,14 @@ const PACKAGED_WEB_ROOT = fileURLToPath(new URL('../../dist/web', import.meta.ur
 
 export interface RunningBerth {
   readonly apiUrl: string;
+  /** The container runtime of the local agent (berth up), for the banner. */
+  readonly runtime?: RuntimeKind;
   readonly store: Store;
   /** This replica's id in the servers registry and the leader key. */
   readonly serverId: string;
   readonly leader: LeaderGate;
   readonly agent?: RunningAgent;
-  /** Set when this start created the demo stack (first start, demo not disabled). */
+  /** The demo stack, when this start created it or found the one an earlier start created. */
   readonly demo?: DemoStack;
   stop(): Promise<void>;
 }
@@ -326,9 +329,10 @@ export async function startBerth(config: UpConfig, logger: Logger, options: Star
         random,
         logger,
       });
-      // Containers keep running when Berth stops; a restart adopts them.
+      // Containers keep running when Berth stops, and a restart adopts them, unless --stop-tasks-on-exit.
       stoppers.push(async () => {
         await agent?.stop();
+        if (config.stopTasksOnExit) await stopLocalTasks(runtime, config.cluster, logger);
         await runtime.close?.();
       });
     }
@@ -340,6 +344,8 @@ export async function startBerth(config: UpConfig, logger: Logger, options: Star
       } catch (err) {
         logger.warn({ err }, 'the demo stack could not be created; Berth runs without it');
       }
+    } else if (config.demo && agent) {
+      demo = await findDemoStack(handlers, ctx, { cluster: config.cluster });
     }
 
     let stopping: Promise<void> | undefined;
@@ -349,6 +355,7 @@ export async function startBerth(config: UpConfig, logger: Logger, options: Star
       serverId,
       leader: gate,
       ...(agent ? { agent } : {}),
+      ...(agentRuntimeKind ? { runtime: agentRuntimeKind } : {}),
       ...(demo ? { demo } : {}),
       stop: () => (stopping ??= stopAll()),
     };

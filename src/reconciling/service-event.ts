@@ -1,6 +1,8 @@
 /**
  * Service events in ECS's wording, and the pure list they go into: newest first, at most 100,
- * consecutive duplicates suppressed.
+ * consecutive duplicates suppressed, and counted events of one kind within a short window merged into
+ * one that counts them all (two passes that each register a target read `registered 2 targets`), as
+ * ECS folds its repeated "has reached a steady state".
  */
 import type { LoadBalancer, ServiceEvent } from '../domain/ecs/records.js';
 import type { Random } from '../platform/random.js';
@@ -45,9 +47,72 @@ export const serviceEventText = {
   hostLost: (name: string, instanceId: string, n: number) => `${svc(name)} (instance ${instanceId}) was lost; ${n} tasks marked STOPPED.`,
 };
 
+/** Counted events this close together are one event. */
+export const EVENT_MERGE_WINDOW_MS = 15_000;
+
+/**
+ * The counted events: how to read one back (its kind key, count and task list) and write the sum. The
+ * key holds everything but the count and the tasks, so only like events merge (same service, same
+ * target group).
+ */
+interface Counted {
+  readonly pattern: RegExp;
+  /** From the match: [key, count, tasks or '']. */
+  read(m: RegExpExecArray): readonly [string, number, string];
+  write(key: string, n: number, tasks: string): string;
+}
+
+const COUNTED: readonly Counted[] = [
+  {
+    pattern: /^(\(service [^)]+\)) has started (\d+) tasks: (.*)\.$/,
+    read: (m) => [`${m[1]} started`, Number(m[2]), m[3]!],
+    write: (key, n, tasks) => `${key.slice(0, -' started'.length)} has started ${n} tasks: ${tasks}.`,
+  },
+  {
+    pattern: /^(\(service [^)]+\)) has stopped (\d+) running tasks: (.*)\.$/,
+    read: (m) => [`${m[1]} stopped`, Number(m[2]), m[3]!],
+    write: (key, n, tasks) => `${key.slice(0, -' stopped'.length)} has stopped ${n} running tasks: ${tasks}.`,
+  },
+  {
+    pattern: /^(\(service [^)]+\)) (registered|deregistered) (\d+) targets in (\(target-group [^)]+\))$/,
+    read: (m) => [`${m[1]}\0${m[2]}\0${m[4]}`, Number(m[3]), ''],
+    write: (key, n) => {
+      const [service, verb, group] = key.split('\0');
+      return `${service} ${verb} ${n} targets in ${group}`;
+    },
+  },
+  {
+    pattern: /^(\(service [^)]+\)) has begun draining connections on (\d+) tasks\.$/,
+    read: (m) => [`${m[1]} draining`, Number(m[2]), ''],
+    write: (key, n) => `${key.slice(0, -' draining'.length)} has begun draining connections on ${n} tasks.`,
+  },
+];
+
+function readCounted(message: string): { kind: Counted; key: string; n: number; tasks: string } | undefined {
+  for (const kind of COUNTED) {
+    const m = kind.pattern.exec(message);
+    if (m) {
+      const [key, n, tasks] = kind.read(m);
+      return { kind, key, n, tasks };
+    }
+  }
+  return undefined;
+}
+
+/** `a` and `b` as one event, when both count the same kind of thing; else undefined. */
+export function mergeCounted(older: string, newer: string): string | undefined {
+  const a = readCounted(older);
+  const b = readCounted(newer);
+  if (!a || !b || a.kind !== b.kind || a.key !== b.key) return undefined;
+  const tasks = [a.tasks, b.tasks].filter(Boolean).join(' ');
+  return a.kind.write(a.key, a.n + b.n, tasks);
+}
+
 /**
  * `messages` in the order they happened; each becomes an event at `now`. A message equal to the newest
- * event's is dropped, unless that one is at least `repeatAfterMs` old (how "steady state" repeats).
+ * event's is dropped, unless that one is at least `repeatAfterMs` old (how "steady state" repeats). A
+ * counted message (started, stopped, registered, deregistered, draining) merges with the newest event
+ * of its kind from the last `mergeWindowMs`: that one is replaced by the sum, at `now`, on top.
  */
 export function appendEvents(
   events: readonly ServiceEvent[],
@@ -55,9 +120,17 @@ export function appendEvents(
   now: number,
   random: Random,
   repeatAfterMs = Number.POSITIVE_INFINITY,
+  mergeWindowMs = EVENT_MERGE_WINDOW_MS,
 ): ServiceEvent[] {
   let out = events.slice();
   for (const message of messages) {
+    // Within the window, events are newest first: the first of its kind is the one to merge with.
+    const recent = out.findIndex((e) => now - e.createdAt < mergeWindowMs && mergeCounted(e.message, message) !== undefined);
+    if (recent >= 0 && out.slice(0, recent).every((e) => now - e.createdAt < mergeWindowMs)) {
+      const text = mergeCounted(out[recent]!.message, message)!;
+      out = [{ id: random.uuid(), createdAt: now, message: text }, ...out.slice(0, recent), ...out.slice(recent + 1)];
+      continue;
+    }
     const newest = out[0];
     if (newest && newest.message === message && now - newest.createdAt < repeatAfterMs) continue;
     out = [{ id: random.uuid(), createdAt: now, message }, ...out];

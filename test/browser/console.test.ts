@@ -18,6 +18,8 @@ import { freePort } from '../../src/platform/free-port.js';
 
 const ARTIFACTS = join(repoRoot, 'test-artifacts', 'console');
 const SAMPLE_APP = join(repoRoot, 'examples', 'sample-app', 'server.js');
+/** A small laptop's window: every page is checked to fit it. */
+const VIEWPORT = { width: 1280, height: 800 };
 
 describe('web console in chromium', { skip: chromiumRequirement(), timeout: 300_000 }, () => {
   let berth: BerthProcess | undefined;
@@ -27,6 +29,9 @@ describe('web console in chromium', { skip: chromiumRequirement(), timeout: 300_
   let listenerPort = 0;
   const screenshot = async (name: string) => {
     await page.screenshot({ path: join(ARTIFACTS, `${String(++shot).padStart(2, '0')}-${name}.png`), fullPage: true });
+    // Every page fits a 1280 px window: nothing scrolls sideways (a table too wide scrolls in its own box).
+    const width = await page.evaluate('document.documentElement.scrollWidth');
+    assert.ok(Number(width) <= VIEWPORT.width, `${name}: the page is ${String(width)} px wide in a ${VIEWPORT.width} px window`);
   };
   const go = async (path: string) => {
     // Client-side navigation through the nav and links, as a person would; never a reload.
@@ -37,9 +42,9 @@ describe('web console in chromium', { skip: chromiumRequirement(), timeout: 300_
     rmSync(ARTIFACTS, { recursive: true, force: true });
     mkdirSync(ARTIFACTS, { recursive: true });
     const webRoot = await buildConsole();
-    berth = await startBerthProcess({ args: ['--runtime', 'process'], env: { BERTH_WEB_ROOT: webRoot } });
+    berth = await startBerthProcess({ args: ['--runtime', 'process'], env: { BERTH_WEB_ROOT: webRoot }, timeoutMs: 120_000 });
     browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
+    page = await browser.newPage({ viewport: VIEWPORT });
     page.setDefaultTimeout(15_000);
   });
 
@@ -82,6 +87,8 @@ describe('web console in chromium', { skip: chromiumRequirement(), timeout: 300_
 
   test('a bad load balancer name comes back in words', async () => {
     await go('/load-balancers/new');
+    // The scheme defaults to internal: an internet-facing one listens on 0.0.0.0.
+    assert.equal(await page.locator('select[name=scheme]').inputValue(), 'internal');
     await page.locator('input[name=lbName]').fill('-bad-name-');
     await page.getByRole('button', { name: 'Create load balancer' }).click();
     const alert = page.getByRole('alert');
@@ -103,7 +110,13 @@ describe('web console in chromium', { skip: chromiumRequirement(), timeout: 300_
 
   test('create the task definition with host port 0 shown as dynamic', async () => {
     await page.getByRole('link', { name: 'Task definitions' }).click();
+    await screenshot('task-definitions-empty');
     await page.getByRole('link', { name: 'Create new task definition' }).click();
+    // The defaults come from the runtime the instances report (process here): the sample app on 8080.
+    assert.match(await page.getByTestId('runtimeDefaults').innerText(), /process runtime/);
+    assert.equal(await page.locator('input[name=image]').inputValue(), 'sample-app');
+    assert.equal(await page.locator('input[name=entryPoint]').inputValue(), 'node examples/sample-app/server.js');
+    assert.equal(await page.locator('input[name=containerPort0]').inputValue(), '8080');
     await page.locator('input[name=family]').fill('web');
     await page.locator('input[name=entryPoint]').fill(`node ${SAMPLE_APP}`);
     await page.locator('input[name=environment]').fill('APP_VERSION=v1');
@@ -125,6 +138,16 @@ describe('web console in chromium', { skip: chromiumRequirement(), timeout: 300_
     await page.getByRole('button', { name: 'Create service' }).click();
     await page.getByRole('heading', { name: 'web' }).waitFor();
     await page.getByRole('table', { name: 'Deployments' }).getByText('PRIMARY').waitFor();
+    await screenshot('service-detail');
+  });
+
+  test('the list pages: clusters, services, task definitions, target groups, load balancers', async () => {
+    for (const [link, table] of [['Clusters', 'Clusters'], ['Services', 'Services'], ['Task definitions', 'Task definitions'],
+      ['Target groups', 'Target groups'], ['Load balancers', 'Load balancers']] as const) {
+      await page.getByRole('link', { name: link, exact: true }).first().click();
+      await page.getByRole('table', { name: table }).locator('tbody tr').first().waitFor();
+      await screenshot(`${link.toLowerCase().replaceAll(' ', '-')}-list`);
+    }
   });
 
   test('the targets turn healthy on their dynamic host ports, live', async () => {
@@ -141,6 +164,7 @@ describe('web console in chromium', { skip: chromiumRequirement(), timeout: 300_
   test('a deployment moves new targets to healthy and old ones to draining, with no reload', async () => {
     // Revision 2 of the task definition.
     await go('/task-definitions/new');
+    await page.getByTestId('runtimeDefaults').waitFor();
     await page.locator('input[name=family]').fill('web');
     await page.locator('input[name=entryPoint]').fill(`node ${SAMPLE_APP}`);
     await page.locator('input[name=environment]').fill('APP_VERSION=v2');
@@ -243,7 +267,7 @@ describe('web console sign-in under --auth sigv4', { skip: chromiumRequirement()
   });
 
   test('the console asks for the API key, refuses a wrong one in words, and opens with the right one', async () => {
-    const page = await browser!.newPage({ viewport: { width: 1360, height: 900 } });
+    const page = await browser!.newPage({ viewport: VIEWPORT });
     page.setDefaultTimeout(15_000);
     await page.goto(`${berth!.apiUrl}/`);
     await page.getByRole('heading', { name: 'Sign in to Berth' }).waitFor();
@@ -254,6 +278,7 @@ describe('web console sign-in under --auth sigv4', { skip: chromiumRequirement()
     await alert.waitFor();
     assert.match(await alert.innerText(), /not one this server accepts/);
     await page.screenshot({ path: join(ARTIFACTS, 'sign-in-refused.png') });
+    assert.ok(Number(await page.evaluate('document.documentElement.scrollWidth')) <= VIEWPORT.width, 'the sign-in page fits 1280 px');
     await page.locator('input[name=secretAccessKey]').fill('console-secret');
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { name: 'Load balancers' }).waitFor();

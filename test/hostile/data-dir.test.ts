@@ -144,7 +144,7 @@ async function underLimit(soft: number, hard: number, command: 'up' | 'server', 
     }
     await new Promise((r) => setTimeout(r, 50));
   }
-  return { child, apiUrl: /API: (http:\/\/\S+)/.exec(out)![1]!, output: () => out };
+  return { child, apiUrl: /API: +(http:\/\/\S+)/.exec(out)![1]!, output: () => out };
 }
 
 describe('open files', () => {

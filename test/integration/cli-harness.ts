@@ -32,9 +32,9 @@ export function berthCli(apiUrl: string, args: readonly string[], options: { tim
 
 export const SAMPLE_APP = join(repoRoot, 'examples/sample-app/server.js');
 
-/** examples/stack.yaml with absolute paths (so it runs whatever the working directory) and the listener on `listenerPort`. */
+/** examples/stack-process.yaml with absolute paths (so it runs whatever the working directory) and the listener on `listenerPort`. */
 export function sampleStack(listenerPort: number, edit: (text: string) => string = (t) => t): string {
-  const text = readFileSync(join(repoRoot, 'examples/stack.yaml'), 'utf8').replace('      - Port: 80\n', `      - Port: ${listenerPort}\n`).replace(
+  const text = readFileSync(join(repoRoot, 'examples/stack-process.yaml'), 'utf8').replace('      - Port: 8082\n', `      - Port: ${listenerPort}\n`).replace(
     'entryPoint: [node, examples/sample-app/server.js]',
     `entryPoint: [${JSON.stringify(process.execPath)}, ${JSON.stringify(SAMPLE_APP)}]`,
   );

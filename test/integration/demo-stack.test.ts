@@ -4,7 +4,7 @@
  */
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DescribeServicesCommand } from '@aws-sdk/client-ecs';
+import { DescribeServicesCommand, ListServicesCommand } from '@aws-sdk/client-ecs';
 import { stopAllTasks } from '../support/stop-everything.js';
 import { removeDataDir, repoRoot, type BerthProcess } from '../support/berth-process.js';
 import { spawn } from 'node:child_process';
@@ -26,13 +26,13 @@ async function startWithDemo(dataDir: string, extra: string[] = []): Promise<Ber
   child.stderr.on('data', (d) => (out += d));
   const exited = new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
   const deadline = Date.now() + 30_000;
-  while (!/API: http/.test(out) || (!extra.includes('--no-demo') && !out.includes('\n', out.indexOf('export AWS_ENDPOINT_URL')))) {
+  // The banner's last line says what stopping does to the tasks; the banner is one write.
+  while (!/\n {2}(Tasks keep running|Ctrl-C stops)[^\n]*\n/.test(out)) {
     if (Date.now() > deadline || child.exitCode !== null) throw new Error(`berth did not start:\n${out}`);
     await new Promise((r) => setTimeout(r, 100));
   }
-  await new Promise((r) => setTimeout(r, 200));
   return {
-    apiUrl: /API: (\S+)/.exec(out)![1]!,
+    apiUrl: /API: +(\S+)/.exec(out)![1]!,
     dataDir,
     child,
     output: () => out,
@@ -44,7 +44,7 @@ async function startWithDemo(dataDir: string, extra: string[] = []): Promise<Ber
       if (child.exitCode === null) child.kill('SIGKILL');
       await exited;
     },
-    ...(/Demo: (\S+)/.exec(out) ? { demoUrl: /Demo: (\S+)/.exec(out)![1]! } : {}),
+    ...(/Demo: +(\S+)/.exec(out) ? { demoUrl: /Demo: +(\S+)/.exec(out)![1]! } : {}),
   };
 }
 
@@ -78,10 +78,18 @@ describe('the demo stack', () => {
     assert.equal(svc.desiredCount, 2);
   });
 
-  test('a second start keeps it and does not create another', async () => {
+  test('a second start keeps it, does not create another, and still prints its URL', async () => {
+    const firstUrl = berth!.demoUrl;
     await berth!.stop();
     berth = await startWithDemo(dataDir);
-    assert.equal(berth.demoUrl, undefined, berth.output());
+    assert.equal(berth.demoUrl, firstUrl, berth.output());
+    const ecs = ecsClient(berth.apiUrl);
+    const listed = await ecs.send(new ListServicesCommand({}));
+    assert.equal(listed.serviceArns?.filter((a) => a.endsWith('/demo-web')).length, 1);
+    ecs.destroy();
+    const r = await fetch(berth.demoUrl!);
+    assert.equal(r.status, 200, 'the tasks kept running while Berth was down and still answer');
+    await r.arrayBuffer();
   });
 });
 

@@ -44,9 +44,13 @@ export async function startBerthProcess(options: StartOptions = {}): Promise<Ber
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
 
   const apiUrl = await new Promise<string>((resolveUrl, reject) => {
-    const timer = setTimeout(() => reject(new Error(`berth up did not start in time:\n${out}`)), options.timeoutMs ?? 30_000);
+    // A Berth that did not start in time is killed: left running, it would hold the test process open.
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`berth up did not start in time:\n${out}`));
+    }, options.timeoutMs ?? 30_000);
     const check = (): void => {
-      const m = /API: (http:\/\/\S+)/.exec(out);
+      const m = /API: +(http:\/\/\S+)/.exec(out);
       if (m) {
         clearTimeout(timer);
         resolveUrl(m[1]!);

@@ -42,10 +42,10 @@ export function awsCliPath(): string | undefined {
  * Returns a `skip` option for node:test: false when the requirement is met, a visible reason when it
  * is not (outside CI). In CI a missing requirement throws, so the suite fails loudly.
  */
-export function requirement(name: 'docker' | 'aws-cli'): false | string {
-  const ok = name === 'docker' ? dockerAvailable() : awsCliPath() !== undefined;
+export function requirement(name: 'docker' | 'aws-cli' | 'tmux'): false | string {
+  const ok = name === 'docker' ? dockerAvailable() : name === 'tmux' ? probe('tmux', ['-V']) : awsCliPath() !== undefined;
   if (ok) return false;
-  const why = name === 'docker' ? 'Docker engine not reachable' : 'AWS CLI v2 not installed';
+  const why = name === 'docker' ? 'Docker engine not reachable' : name === 'tmux' ? 'tmux not installed' : 'AWS CLI v2 not installed';
   if (inCi()) throw new Error(`${why}, and CI=true makes this suite mandatory (.ci/run must install it)`);
   console.warn(`SKIPPING: ${why}; set up ${name} to run this suite`);
   return `${why} (not CI)`;

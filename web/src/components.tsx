@@ -18,7 +18,9 @@ export interface Column<T> {
 
 export function Table<T>(props: { rows: readonly T[] | undefined; columns: readonly Column<T>[]; empty: string; label: string; rowKey: (r: T) => string }) {
   if (!props.rows) return <p class="muted">Loading…</p>;
+  // The wrapper scrolls a table that cannot fit, so the page itself never overflows the window.
   return (
+    <div class="table-wrap">
     <table class="grid" aria-label={props.label}>
       <thead>
         <tr>{props.columns.map((c) => <th class={c.class}>{c.title}</th>)}</tr>
@@ -33,6 +35,7 @@ export function Table<T>(props: { rows: readonly T[] | undefined; columns: reado
         )}
       </tbody>
     </table>
+    </div>
   );
 }
 

@@ -24,7 +24,7 @@ describe('test image', { skip: requirement('docker') }, () => {
     assert.equal(await ensureTestImage(), TEST_IMAGE);
     const docker = new Docker();
     const info = await docker.getImage(TEST_IMAGE).inspect();
-    assert.deepEqual(info.Config.Cmd, ['/bin/httpd', '-f', '-v', '-p', '80', '-h', '/www']);
+    assert.deepEqual(info.Config.Cmd, ['/bin/serve']);
     const outputs: string[] = [];
     for (const v of ['one', 'two']) {
       const c = await docker.createContainer({ Image: TEST_IMAGE, Cmd: ['/www/cgi-bin/whoami'], Env: [`APP_VERSION=${v}`] });
@@ -41,5 +41,23 @@ describe('test image', { skip: requirement('docker') }, () => {
     const [a, b] = outputs.map((o) => JSON.parse(o.slice(o.indexOf('{'))) as { host: string; version: string });
     assert.deepEqual([a!.version, b!.version], ['one', 'two']);
     assert.notEqual(a!.host, b!.host);
+  });
+
+  test('its default command stops on SIGTERM in well under its stop timeout, exiting 0', async () => {
+    await ensureTestImage();
+    const docker = new Docker();
+    const c = await docker.createContainer({ Image: TEST_IMAGE, Labels: { 'com.berth.test': 'busybox-image' } });
+    try {
+      await c.start();
+      const started = Date.now();
+      // 10 s is what a stop that ignored SIGTERM would wait before SIGKILL.
+      await c.stop({ t: 10 });
+      const tookMs = Date.now() - started;
+      const state = (await c.inspect()).State;
+      assert.equal(state.ExitCode, 0, 'exited on SIGTERM, not killed (137)');
+      assert.ok(tookMs < 3000, `stop took ${tookMs} ms`);
+    } finally {
+      await c.remove({ force: true });
+    }
   });
 });

@@ -29,13 +29,21 @@ const ENV_CGI = `#!/bin/sh
 printf 'Content-Type: text/plain\r\n\r\n'
 env
 `;
+// PID 1 gets no default signal handlers, so a bare `httpd` ignores SIGTERM and every stop waited out
+// the stop timeout and ended in SIGKILL (exit 137). A shell that traps TERM makes a stop take milliseconds.
+const SERVE = `#!/bin/sh
+httpd -f -v -p 80 -h /www &
+child=$!
+trap 'kill -TERM $child 2>/dev/null; wait $child; exit 0' TERM INT
+wait $child
+`;
 const INDEX_HTML = '<!doctype html><title>berth</title><p>Hello from a Berth busybox container.</p>\n';
 
 const IMAGE_CHANGES = [
   'ENV PATH=/bin',
   'WORKDIR /',
   'EXPOSE 80/tcp',
-  'CMD ["/bin/httpd", "-f", "-v", "-p", "80", "-h", "/www"]',
+  'CMD ["/bin/serve"]',
 ];
 
 /** The rootfs entries, pure: given the busybox binary's bytes. */
@@ -43,6 +51,7 @@ export function busyboxRootfs(busybox: Buffer): TarEntry[] {
   const dirs = ['bin', 'etc', 'tmp', 'www', 'www/cgi-bin'];
   const entries: TarEntry[] = dirs.map((d) => ({ type: 'dir', path: d, mode: d === 'tmp' ? 0o1777 : 0o755 }));
   entries.push({ type: 'file', path: 'bin/busybox', mode: 0o755, data: busybox });
+  entries.push({ type: 'file', path: 'bin/serve', mode: 0o755, data: Buffer.from(SERVE) });
   for (const a of APPLETS) entries.push({ type: 'symlink', path: `bin/${a}`, target: 'busybox' });
   entries.push(
     { type: 'file', path: 'etc/passwd', mode: 0o644, data: Buffer.from('root:x:0:0:root:/:/bin/sh\nnobody:x:65534:65534:nobody:/:/bin/false\n') },

@@ -5,15 +5,17 @@ import { resolve } from 'node:path';
 import { parseStack } from './stack.js';
 import { CliError } from '../cli-error.js';
 
-test('the example stack parses: names resolve, cluster defaults onto services, attributes become strings', () => {
-  const stack = parseStack(readFileSync(resolve(import.meta.dirname, '../../../examples/stack.yaml'), 'utf8'));
-  assert.equal(stack.loadBalancers.length, 1);
-  assert.equal(stack.services[0]!.cluster, 'default');
-  assert.equal(stack.services[0]!.loadBalancers![0]!.targetGroupName, stack.targetGroups[0]!.Name);
-  for (const v of Object.values(stack.targetGroups[0]!.Attributes ?? {})) assert.equal(typeof v, 'string');
-  const pm = (stack.taskDefinitions[0]!.containerDefinitions[0]!.portMappings as { hostPort: number }[])[0]!;
-  assert.equal(pm.hostPort, 0);
-});
+for (const example of ['stack.yaml', 'stack-process.yaml']) {
+  test(`the example ${example} parses: names resolve, cluster defaults onto services, attributes become strings`, () => {
+    const stack = parseStack(readFileSync(resolve(import.meta.dirname, '../../../examples', example), 'utf8'));
+    assert.equal(stack.loadBalancers.length, 1);
+    assert.equal(stack.services[0]!.cluster, 'default');
+    assert.equal(stack.services[0]!.loadBalancers![0]!.targetGroupName, stack.targetGroups[0]!.Name);
+    for (const v of Object.values(stack.targetGroups[0]!.Attributes ?? {})) assert.equal(typeof v, 'string');
+    const pm = (stack.taskDefinitions[0]!.containerDefinitions[0]!.portMappings as { hostPort: number }[])[0]!;
+    assert.equal(pm.hostPort, 0);
+  });
+}
 
 test('an empty file is an empty stack', () => {
   assert.deepEqual(parseStack(''), { defaultCluster: 'default', loadBalancers: [], targetGroups: [], taskDefinitions: [], services: [] });

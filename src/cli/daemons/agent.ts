@@ -4,59 +4,26 @@
  * protocol. This file only parses flags; src/main/agent.ts composes the agent.
  */
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { parseRuntimeChoice } from '../../agent/runtime/runtime-selection.js';
 import { startRemoteAgent } from '../../main/agent.js';
 import { parseServerUrls } from '../../platform/server-failover.js';
 import { parsePortRange } from '../../scheduling/port-allocator.js';
-import { refuseSecretFlag, UsageError } from '../../main/config.js';
+import { parseLogFormat, refuseSecretFlag, UsageError } from '../../main/config.js';
 
-/** The ECS agent's introspection port, reserved on every instance by default: no task takes it. */
-const DEFAULT_LOGS_PORT = 51678;
-import { HOST_FLAGS, HOST_FLAGS_HELP, parseHostFlags } from '../../main/host-flags.js';
+import { parseHostFlags } from '../../main/host-flags.js';
+import { AGENT_FLAGS, AGENT_USAGE, DEFAULT_LOGS_PORT } from '../flags/agent-flags.js';
+import { parseFlags, pickFlag, renderHelp, wantsHelp } from '../flags/flag-table.js';
 import { createLogger } from '../../platform/logger.js';
 import { untilSignal } from './until-signal.js';
 
-export const AGENT_FLAGS_HELP = `berth agent flags (each has an env twin, e.g. --server / BERTH_SERVER):
-  --server URL[,URL...] the control plane (berth server replicas, or berth up) to register with; calls fail over between them (required)
-  --advertise-ip IP     this host's address: ports are published there and the load balancer reaches them (required)
-  --state-dir DIR       the agent's state: its stable instance id, process state (default ./.berth-agent)
-  --cluster NAME        cluster to join (default "default")
-  --runtime KIND        auto | docker | process (default auto)
-  --port-range LOW-HIGH dynamic host ports (default clear of the kernel's ephemeral range)
-${HOST_FLAGS_HELP}
-  --access-key-id ID    with BERTH_SECRET_ACCESS_KEY (env only: a command line is readable by every user): sign
-                        every call (needed when the server runs --auth sigv4); the server signs its log requests
-                        to this agent with the same key
-  --logs-port PORT      where this agent serves its containers' logs to the server (default ${DEFAULT_LOGS_PORT}, reserved)
-  --log-level LEVEL     pino level (default info)`;
-
 export async function runAgent(argv: readonly string[]): Promise<number> {
-  let values: Record<string, string | string[] | boolean | undefined>;
-  try {
-    ({ values } = parseArgs({
-      args: [...argv],
-      options: {
-        server: { type: 'string' },
-        'advertise-ip': { type: 'string' },
-        'state-dir': { type: 'string' },
-        cluster: { type: 'string' },
-        runtime: { type: 'string' },
-        'port-range': { type: 'string' },
-        ...HOST_FLAGS,
-        'access-key-id': { type: 'string' },
-        'logs-port': { type: 'string' },
-        'secret-access-key': { type: 'string' },
-        'log-level': { type: 'string' },
-      },
-      strict: true,
-    }));
-  } catch (err) {
-    throw new UsageError((err as Error).message);
+  if (wantsHelp(argv)) {
+    process.stdout.write(`${renderHelp(AGENT_USAGE, AGENT_FLAGS)}\n`);
+    return 0;
   }
+  const values = parseFlags(AGENT_FLAGS, argv);
   refuseSecretFlag(values);
-  const pick = (flag: string): string | undefined =>
-    (values[flag] as string | undefined) ?? (process.env[`BERTH_${flag.toUpperCase().replaceAll('-', '_')}`] || undefined);
+  const pick = (flag: string): string | undefined => pickFlag(AGENT_FLAGS, values, process.env, flag);
   const server = pick('server');
   const advertiseAddress = pick('advertise-ip');
   if (!server) throw new UsageError('--server URL is required');
@@ -72,7 +39,7 @@ export async function runAgent(argv: readonly string[]): Promise<number> {
   }
   const host = parseHostFlags(pick, values.attribute as string[] | undefined);
   const accessKeyId = pick('access-key-id');
-  const secretAccessKey = pick('secret-access-key');
+  const secretAccessKey = process.env.BERTH_SECRET_ACCESS_KEY || undefined;
   if ((accessKeyId === undefined) !== (secretAccessKey === undefined)) throw new UsageError('--access-key-id and BERTH_SECRET_ACCESS_KEY go together');
   const accessKey = accessKeyId && secretAccessKey ? { accessKeyId, secretAccessKey } : undefined;
   const logsPort = Number(pick('logs-port') ?? DEFAULT_LOGS_PORT);
@@ -84,7 +51,7 @@ export async function runAgent(argv: readonly string[]): Promise<number> {
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
-  const logger = createLogger({ level: pick('log-level') ?? 'info' });
+  const logger = createLogger({ level: pick('log-level') ?? 'info', format: parseLogFormat(pick('log-format')) });
   const running = await startRemoteAgent(
     {
       servers,

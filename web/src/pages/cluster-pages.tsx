@@ -46,9 +46,9 @@ export function ContainerInstances(props: { cluster: string }) {
           { title: 'Status', cell: (ci) => <State value={ci.status} /> },
           { title: 'Agent', cell: (ci) => (ci.agentConnected ? 'connected' : 'disconnected') },
           { title: 'Running tasks', cell: (ci) => ci.runningTasksCount, class: 'num' },
-          { title: 'CPU used / remaining', class: 'num',
+          { title: 'CPU used / free', class: 'num',
             cell: (ci) => `${integer(ci.registeredResources, 'CPU') - integer(ci.remainingResources, 'CPU')} / ${integer(ci.remainingResources, 'CPU')}` },
-          { title: 'Memory used / remaining (MiB)', class: 'num',
+          { title: 'Memory used / free (MiB)', class: 'num',
             cell: (ci) => `${integer(ci.registeredResources, 'MEMORY') - integer(ci.remainingResources, 'MEMORY')} / ${integer(ci.remainingResources, 'MEMORY')}` },
           { title: 'Host ports in use', cell: (ci) => <span class="mono" data-testid="ports-in-use">{(ci.hostPorts?.inUse ?? []).join(', ') || '—'}</span> },
           { title: 'Dynamic ports free', class: 'num', cell: (ci) => {

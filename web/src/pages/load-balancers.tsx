@@ -67,6 +67,8 @@ export function LoadBalancers() {
 export function CreateLoadBalancer() {
   const groups = useLive<{ targetGroups: any[] }>('/target-groups', ['target-group']);
   const [name, setName] = useState('');
+  // internal listens on Berth's --internal-address (loopback by default); internet-facing on 0.0.0.0.
+  const [scheme, setScheme] = useState<'internal' | 'internet-facing'>('internal');
   const [port, setPort] = useState('8080');
   const [tg, setTg] = useState('');
   const [tls, setTls] = useState<ListenerTlsChoice>({ protocol: 'HTTP', certificateArn: '', sslPolicy: DEFAULT_POLICY });
@@ -81,7 +83,7 @@ export function CreateLoadBalancer() {
         ? [{ Type: 'forward', TargetGroupArn: tg }]
         : [{ Type: 'fixed-response', FixedResponseConfig: { StatusCode: '404', ContentType: 'text/plain', MessageBody: 'Not found' } }];
       await postJson('/load-balancers', {
-        loadBalancer: { Name: name, Type: 'application', Scheme: 'internet-facing' },
+        loadBalancer: { Name: name, Type: 'application', Scheme: scheme },
         listener: { ...listenerTlsInput(tls), Port: Number(port), DefaultActions },
       });
       navigate('/load-balancers');
@@ -96,6 +98,17 @@ export function CreateLoadBalancer() {
       <form class="form panel" onSubmit={submit}>
         <Field label="Load balancer name" hint="Up to 32 letters, digits and hyphens.">
           <input name="lbName" value={name} onInput={(e) => setName(e.currentTarget.value)} required />
+        </Field>
+        <Field
+          label="Scheme"
+          hint={scheme === 'internal'
+            ? 'Internal: listens on Berth\'s internal address (127.0.0.1 unless --internal-address says otherwise).'
+            : 'Internet-facing: listens on 0.0.0.0, reachable from other hosts. Pair it with --auth sigv4.'}
+        >
+          <select name="scheme" value={scheme} onChange={(e) => setScheme(e.currentTarget.value as 'internal' | 'internet-facing')}>
+            <option value="internal">internal</option>
+            <option value="internet-facing">internet-facing</option>
+          </select>
         </Field>
         <h2>Listener</h2>
         <div class="row">

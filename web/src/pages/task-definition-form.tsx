@@ -1,5 +1,6 @@
-import { useState } from 'preact/hooks';
-import { postJson } from '../api';
+import { useEffect, useState } from 'preact/hooks';
+import { getJson, postJson } from '../api';
+import { DEFAULTS, runtimeOfInstances, type RuntimeKind } from './task-definition-defaults';
 import { ErrorBox, Field, Page } from '../components';
 import { navigate } from '../router';
 
@@ -10,9 +11,26 @@ interface PortRow {
 
 /** The seed's task definition: one container, its command, and port mappings where host port 0 means dynamic. */
 export function CreateTaskDefinition() {
-  const [f, setF] = useState({ family: '', name: 'app', image: 'berth/sample-app', cpu: '128', memory: '128', entryPoint: '', command: '', env: '' });
-  const [ports, setPorts] = useState<PortRow[]>([{ containerPort: '8080', hostPort: '0' }]);
+  const [f, setF] = useState({ family: '', name: 'app', image: '', cpu: '128', memory: '128', entryPoint: '', command: '', env: '' });
+  const [ports, setPorts] = useState<PortRow[]>([{ containerPort: '', hostPort: '0' }]);
   const [error, setError] = useState<Error>();
+  const [runtime, setRuntime] = useState<RuntimeKind>();
+  // Ask the API which runtime the instances run, then fill what the user has not typed yet.
+  useEffect(() => {
+    let live = true;
+    getJson<{ containerInstances: { versionInfo?: { agentHash?: string } }[] }>('/clusters/default/container-instances')
+      .then((r) => runtimeOfInstances(r.containerInstances))
+      .catch(() => undefined)
+      .then((kind) => {
+        if (!live) return;
+        const k = kind ?? 'docker';
+        const d = DEFAULTS[k];
+        setRuntime(k);
+        setF((cur) => ({ ...cur, image: cur.image || d.image, entryPoint: cur.entryPoint || d.entryPoint }));
+        setPorts((cur) => cur.map((p, i) => (i === 0 && p.containerPort === '' ? { ...p, containerPort: d.containerPort } : p)));
+      });
+    return () => void (live = false);
+  }, []);
   const set = (k: keyof typeof f) => (e: Event) => setF({ ...f, [k]: (e.currentTarget as HTMLInputElement).value });
   const setPort = (i: number, k: keyof PortRow, v: string) => setPorts(ports.map((p, j) => (j === i ? { ...p, [k]: v } : p)));
   const words = (s: string) => s.split(/\s+/).filter(Boolean);
@@ -45,6 +63,12 @@ export function CreateTaskDefinition() {
     <Page title="Create new task definition">
       <form class="form panel" onSubmit={submit}>
         <Field label="Task definition family"><input name="family" value={f.family} onInput={set('family')} required /></Field>
+        {runtime && (
+          <p class="muted" data-testid="runtimeDefaults">
+            Defaults for the {runtime} runtime this cluster's container instances run
+            {runtime === 'docker' ? ': the local busybox httpd image the demo built, on port 80.' : ': the sample app, run by node, on port 8080.'}
+          </p>
+        )}
         <h2>Container</h2>
         <div class="row">
           <Field label="Name"><input name="containerName" value={f.name} onInput={set('name')} required /></Field>
