@@ -88,10 +88,7 @@ function pollListener(url: string, concurrency = 2): { firstSeen: Map<number, nu
 
 export async function measureEndToEnd(log: (line: string) => void = () => {}): Promise<EndToEndFigures> {
   const dataDir = mkdtempSync(join(tmpdir(), 'berth-bench-e2e-'));
-  const berth = await startBerth(
-    parseUpConfig(['--data-dir', dataDir, '--api-port', '0', '--no-demo', '--runtime', 'process'], {}),
-    silentLogger,
-  );
+  const berth = await startBerth(parseUpConfig(['--data-dir', dataDir, '--api-port', '0', '--no-demo', '--runtime', 'process'], {}), silentLogger);
   const cfg = { endpoint: berth.apiUrl, region: 'us-east-1', credentials: { accessKeyId: 'bench', secretAccessKey: 'bench' } };
   const ecsClient = new ecs.ECSClient(cfg);
   const lbClient = new elbv2.ElasticLoadBalancingV2Client(cfg);
@@ -111,8 +108,7 @@ export async function measureEndToEnd(log: (line: string) => void = () => {}): P
   try {
     const subnets = ((await ec2Client.send(new ec2.DescribeSubnetsCommand({}))).Subnets ?? []).map((s) => s.SubnetId!);
     const vpcId = (await ec2Client.send(new ec2.DescribeVpcsCommand({}))).Vpcs![0]!.VpcId!;
-    const lb = (await lbClient.send(new elbv2.CreateLoadBalancerCommand({ Name: 'bench', Scheme: 'internal', Subnets: subnets })))
-      .LoadBalancers![0]!;
+    const lb = (await lbClient.send(new elbv2.CreateLoadBalancerCommand({ Name: 'bench', Scheme: 'internal', Subnets: subnets }))).LoadBalancers![0]!;
     const tg = (
       await lbClient.send(
         new elbv2.CreateTargetGroupCommand({
@@ -219,11 +215,13 @@ export async function measureEndToEnd(log: (line: string) => void = () => {}): P
       return fresh.length >= TASKS && fresh.every((p) => rollPoller.firstSeen.has(p)) ? true : undefined;
     });
     await rollPoller.stop();
-    const gatedRunningToFirstRequestMs = [...running]
-      .filter(([arn]) => !oldArns.includes(arn))
-      .map(([, r]) => rollPoller.firstSeen.get(r.port)! - r.at);
-    log(`  gated: RUNNING → first proxied request, median ${median(gatedRunningToFirstRequestMs).toFixed(0)} ms over ${gatedRunningToFirstRequestMs.length} tasks`);
-    log(`  rolling deployment of ${TASKS}: COMPLETED after ${(rolloutCompletedMs! / 1000).toFixed(1)} s, old tasks stopped after ${(oldTasksStoppedMs! / 1000).toFixed(1)} s`);
+    const gatedRunningToFirstRequestMs = [...running].filter(([arn]) => !oldArns.includes(arn)).map(([, r]) => rollPoller.firstSeen.get(r.port)! - r.at);
+    log(
+      `  gated: RUNNING → first proxied request, median ${median(gatedRunningToFirstRequestMs).toFixed(0)} ms over ${gatedRunningToFirstRequestMs.length} tasks`,
+    );
+    log(
+      `  rolling deployment of ${TASKS}: COMPLETED after ${(rolloutCompletedMs! / 1000).toFixed(1)} s, old tasks stopped after ${(oldTasksStoppedMs! / 1000).toFixed(1)} s`,
+    );
     return {
       coldRunningToFirstRequestMs,
       gatedRunningToFirstRequestMs,

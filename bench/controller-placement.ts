@@ -91,7 +91,10 @@ export async function placeThroughController(
       },
     });
     const t0 = performance.now();
-    await ecs.CreateService!({ cluster: 'bench', serviceName: 'web', taskDefinition: 'web', desiredCount: tasks, placementStrategy: [{ type: 'spread', field: 'instanceId' }] }, ctx());
+    await ecs.CreateService!(
+      { cluster: 'bench', serviceName: 'web', taskDefinition: 'web', desiredCount: tasks, placementStrategy: [{ type: 'spread', field: 'instanceId' }] },
+      ctx(),
+    );
     await Promise.race([all, new Promise((r) => setTimeout(r, deadlineMs))]);
     const watchedSeconds = (performance.now() - t0) / 1000;
     watch.close();
@@ -113,8 +116,12 @@ export async function placeThroughController(
     clearInterval(ticker);
     await controller.stop();
     return {
-      tasks: Math.min(committed, seen.size), instances, seconds: committedAt ? (committedAt - t0) / 1000 : watchedSeconds, watchedSeconds,
-      followUpBlockMs: longest, followUpMs,
+      tasks: Math.min(committed, seen.size),
+      instances,
+      seconds: committedAt ? (committedAt - t0) / 1000 : watchedSeconds,
+      watchedSeconds,
+      followUpBlockMs: longest,
+      followUpMs,
     };
   } finally {
     await store.close();

@@ -23,15 +23,43 @@ export function toolsPresent(): boolean {
 export function makeBenchCert(dir: string): { cert: string; key: string; combined: string } {
   const cert = join(dir, 'cert.pem');
   const key = join(dir, 'key.pem');
-  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-days', '2', '-keyout', key, '-out', cert, '-subj', '/CN=bench.test', '-addext', 'subjectAltName=DNS:bench.test'], { stdio: 'ignore' });
+  execFileSync(
+    'openssl',
+    [
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:P-256',
+      '-nodes',
+      '-days',
+      '2',
+      '-keyout',
+      key,
+      '-out',
+      cert,
+      '-subj',
+      '/CN=bench.test',
+      '-addext',
+      'subjectAltName=DNS:bench.test',
+    ],
+    { stdio: 'ignore' },
+  );
   const combined = join(dir, 'combined.pem');
   writeFileSync(combined, readFileSync(cert, 'utf8') + readFileSync(key, 'utf8'));
   return { cert, key, combined };
 }
 
 const policy = tlsOptionsForPolicy(sslPolicyByName(DEFAULT_SSL_POLICY)!);
-const tls12 = policy.ciphers.split(':').filter((c) => !c.startsWith('TLS_')).join(':');
-const tls13 = policy.ciphers.split(':').filter((c) => c.startsWith('TLS_')).join(':');
+const tls12 = policy.ciphers
+  .split(':')
+  .filter((c) => !c.startsWith('TLS_'))
+  .join(':');
+const tls13 = policy.ciphers
+  .split(':')
+  .filter((c) => c.startsWith('TLS_'))
+  .join(':');
 
 export function nginxTlsServer(port: number, dir: string): string {
   return `server { listen 127.0.0.1:${port} ssl http2; ssl_certificate ${dir}/cert.pem; ssl_certificate_key ${dir}/key.pem;

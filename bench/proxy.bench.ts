@@ -50,19 +50,55 @@ async function runBerth(port: number, upstreamPort: number, tlsPort: number, cer
   const { systemRandom } = await import('../src/platform/random.js');
   const { readFileSync } = await import('node:fs');
   const { DEFAULT_SSL_POLICY } = await import('../src/domain/elbv2/ssl-policy.js');
-  const rules = [{ arn: 'd', priority: 'default' as const, conditions: [], action: { type: 'forward' as const, targetGroups: [{ targetGroupArn: 'tg', weight: 1 }] } }];
-  const cert = certDir ? { arn: 'cert', certificatePem: readFileSync(join(certDir, 'cert.pem'), 'utf8'), privateKeyPem: readFileSync(join(certDir, 'key.pem'), 'utf8'), names: ['bench.test'] } : undefined;
+  const rules = [
+    { arn: 'd', priority: 'default' as const, conditions: [], action: { type: 'forward' as const, targetGroups: [{ targetGroupArn: 'tg', weight: 1 }] } },
+  ];
+  const cert = certDir
+    ? {
+        arn: 'cert',
+        certificatePem: readFileSync(join(certDir, 'cert.pem'), 'utf8'),
+        privateKeyPem: readFileSync(join(certDir, 'key.pem'), 'utf8'),
+        names: ['bench.test'],
+      }
+    : undefined;
   const table = buildRoutingTable({
     loadBalancers: [{ arn: 'lb', name: 'bench', scheme: 'internal', ingress: null, attributes: defaultLoadBalancerAttributes }],
     listeners: [
       { arn: 'l', loadBalancerArn: 'lb', port, protocol: 'HTTP', rules },
-      ...(cert && tlsPort ? [{ arn: 'ltls', loadBalancerArn: 'lb', port: tlsPort, protocol: 'HTTPS' as const, rules, tls: { sslPolicy: DEFAULT_SSL_POLICY, defaultCertificate: cert, certificates: [] } }] : []),
+      ...(cert && tlsPort
+        ? [
+            {
+              arn: 'ltls',
+              loadBalancerArn: 'lb',
+              port: tlsPort,
+              protocol: 'HTTPS' as const,
+              rules,
+              tls: { sslPolicy: DEFAULT_SSL_POLICY, defaultCertificate: cert, certificates: [] },
+            },
+          ]
+        : []),
     ],
     targetGroups: [
       {
-        arn: 'tg', name: 'tg', protocol: 'HTTP', algorithm: 'round_robin', stickiness: { enabled: false, type: 'lb_cookie', durationSeconds: 1 },
-        slowStartSeconds: 0, deregistrationDelaySeconds: 300, minimumHealthyTargets: 1,
-        healthCheck: { enabled: true, protocol: 'HTTP', path: '/', port: 'traffic-port', intervalSeconds: 30, timeoutSeconds: 5, healthyThreshold: 5, unhealthyThreshold: 2, matcher: '200' },
+        arn: 'tg',
+        name: 'tg',
+        protocol: 'HTTP',
+        algorithm: 'round_robin',
+        stickiness: { enabled: false, type: 'lb_cookie', durationSeconds: 1 },
+        slowStartSeconds: 0,
+        deregistrationDelaySeconds: 300,
+        minimumHealthyTargets: 1,
+        healthCheck: {
+          enabled: true,
+          protocol: 'HTTP',
+          path: '/',
+          port: 'traffic-port',
+          intervalSeconds: 30,
+          timeoutSeconds: 5,
+          healthyThreshold: 5,
+          unhealthyThreshold: 2,
+          matcher: '200',
+        },
         targets: [{ id: 'i-1', address: '127.0.0.1', port: upstreamPort, state: 'healthy' }],
       },
     ],
@@ -163,7 +199,11 @@ function child(role: string, port: number, upstreamPort: number, extra: string[]
   });
 }
 
-async function external(name: string, bin: string, config: (port: number, upstream: number, dir: string) => [string[], string]): Promise<((upstream: number) => Promise<{ port: number; stop: () => void }>) | undefined> {
+async function external(
+  name: string,
+  bin: string,
+  config: (port: number, upstream: number, dir: string) => [string[], string],
+): Promise<((upstream: number) => Promise<{ port: number; stop: () => void }>) | undefined> {
   if (!existsSync(bin)) return undefined;
   return async (upstreamPort) => {
     const port = await freePort();
@@ -178,7 +218,12 @@ async function external(name: string, bin: string, config: (port: number, upstre
 
 /** nginx and HAProxy are the anchors: install them from Debian when missing (as root, unless --no-install). */
 function ensureAnchors(): void {
-  const missing = [['nginx', '/usr/sbin/nginx'], ['haproxy', '/usr/sbin/haproxy']].filter(([, bin]) => !existsSync(bin!)).map(([pkg]) => pkg!);
+  const missing = [
+    ['nginx', '/usr/sbin/nginx'],
+    ['haproxy', '/usr/sbin/haproxy'],
+  ]
+    .filter(([, bin]) => !existsSync(bin!))
+    .map(([pkg]) => pkg!);
   if (missing.length === 0 || process.argv.includes('--no-install') || process.getuid?.() !== 0) return;
   console.log(`installing ${missing.join(' ')} from Debian for the comparison...`);
   const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
@@ -214,9 +259,16 @@ async function main(): Promise<void> {
     ['-f', join(dir, 'conf')],
     `defaults\n  mode http\n  timeout connect 5s\n  timeout client 30s\n  timeout server 30s\nfrontend f\n  bind 127.0.0.1:${port}\n  default_backend b\nbackend b\n  http-reuse always\n  server s 127.0.0.1:${u}\n${withTls ? haproxyTlsFrontend(tlsPorts.haproxy, certDir) : ''}`,
   ]);
-  const paths: Array<[string, number | undefined]> = [['direct', upstreamPort], ['berth', berthPort], ['http-proxy', hpPort]];
+  const paths: Array<[string, number | undefined]> = [
+    ['direct', upstreamPort],
+    ['berth', berthPort],
+    ['http-proxy', hpPort],
+  ];
   const stops: Array<() => void> = [];
-  for (const [name, start] of [['nginx', nginx], ['haproxy', haproxy]] as const) {
+  for (const [name, start] of [
+    ['nginx', nginx],
+    ['haproxy', haproxy],
+  ] as const) {
     const srv = start ? await start(upstreamPort) : undefined;
     if (srv) stops.push(srv.stop);
     paths.push([name, srv?.port]);
@@ -260,7 +312,9 @@ async function main(): Promise<void> {
   for (const stop of stops) stop();
   up.kill();
 
-  console.log(`\nproxy benchmark: ${connections} keep-alive connections, ${seconds}s per path, ${rounds} interleaved rounds (medians), ${body.length}-byte responses, loopback\n`);
+  console.log(
+    `\nproxy benchmark: ${connections} keep-alive connections, ${seconds}s per path, ${rounds} interleaved rounds (medians), ${body.length}-byte responses, loopback\n`,
+  );
   console.log(`${'path'.padEnd(12)}${'req/s'.padStart(10)}${'p50 ms'.padStart(10)}${'p99 ms'.padStart(10)}${'errors'.padStart(9)}   req/s per round`);
   for (const [name] of paths) {
     const rs = results.get(name);
@@ -269,7 +323,13 @@ async function main(): Promise<void> {
       continue;
     }
     const errors = rs.reduce((n, r) => n + r.errors, 0);
-    console.log(`${name.padEnd(12)}${Math.round(medianOf(name, rpsOf)!).toString().padStart(10)}${medianOf(name, (r) => pct(r, 50))!.toFixed(2).padStart(10)}${medianOf(name, (r) => pct(r, 99))!.toFixed(2).padStart(10)}${String(errors).padStart(9)}   ${rs.map((r) => Math.round(rpsOf(r))).join(' ')}`);
+    console.log(
+      `${name.padEnd(12)}${Math.round(medianOf(name, rpsOf)!).toString().padStart(10)}${medianOf(name, (r) => pct(r, 50))!
+        .toFixed(2)
+        .padStart(10)}${medianOf(name, (r) => pct(r, 99))!
+        .toFixed(2)
+        .padStart(10)}${String(errors).padStart(9)}   ${rs.map((r) => Math.round(rpsOf(r))).join(' ')}`,
+    );
   }
   const b = medianOf('berth', rpsOf)!;
   const hpRps = medianOf('http-proxy', rpsOf);
@@ -278,19 +338,27 @@ async function main(): Promise<void> {
   console.log(`\nberth / http-proxy: ${hpRps ? (b / hpRps).toFixed(2) + 'x' : 'n/a'} (target >= 1.5x; per round ${perRound('http-proxy')})`);
   console.log(`berth / nginx:      ${ngRps ? (b / ngRps).toFixed(2) + 'x' : 'nginx not installed'} (target >= 0.35x; per round ${perRound('nginx')})`);
   if (tlsPaths.length) {
-    const labels: Record<HttpsMetric, string> = { 'https-keepalive': 'keep-alive HTTPS req/s (wrk, 50 conns)', 'tls-new-conn': 'new TLS conns/s, 1 req each (s_time x2)', 'h2-10x10': 'HTTP/2 req/s (h2load, 10 conns x 10 streams)' };
+    const labels: Record<HttpsMetric, string> = {
+      'https-keepalive': 'keep-alive HTTPS req/s (wrk, 50 conns)',
+      'tls-new-conn': 'new TLS conns/s, 1 req each (s_time x2)',
+      'h2-10x10': 'HTTP/2 req/s (h2load, 10 conns x 10 streams)',
+    };
     console.log(`\nHTTPS (ECDSA P-256, ${DEFAULT_POLICY_NAME}), medians over the rounds:`);
     console.log(`${'metric'.padEnd(46)}${tlsPaths.map((n) => n.padStart(10)).join('')}   berth/nginx   per round (berth, nginx)`);
     for (const metric of httpsMetrics) {
       const m = (n: string) => median(tlsResults.get(`${metric}|${n}`) ?? [NaN]);
       const ratio = tlsPaths.includes('nginx') ? `${(m('berth') / m('nginx')).toFixed(2)}x (>= 0.5x)` : 'n/a';
       const rounds = (n: string) => (tlsResults.get(`${metric}|${n}`) ?? []).map(Math.round).join(' ');
-      console.log(`${labels[metric].padEnd(46)}${tlsPaths.map((n) => String(Math.round(m(n))).padStart(10)).join('')}   ${ratio.padEnd(17)}${rounds('berth')} / ${rounds('nginx')}`);
+      console.log(
+        `${labels[metric].padEnd(46)}${tlsPaths.map((n) => String(Math.round(m(n))).padStart(10)).join('')}   ${ratio.padEnd(17)}${rounds('berth')} / ${rounds('nginx')}`,
+      );
     }
   }
   const dH = median(directHalf);
   const bH = median(berthHalf);
-  console.log(`at half of berth's peak (${Math.round(half)} req/s): p50 direct ${dH.toFixed(3)} ms, through berth ${bH.toFixed(3)} ms, added ${(bH - dH).toFixed(3)} ms (target < 1 ms)`);
+  console.log(
+    `at half of berth's peak (${Math.round(half)} req/s): p50 direct ${dH.toFixed(3)} ms, through berth ${bH.toFixed(3)} ms, added ${(bH - dH).toFixed(3)} ms (target < 1 ms)`,
+  );
 }
 
 const role = arg('role', '');

@@ -117,7 +117,11 @@ async function scenario(name: string, strategy: object): Promise<Figures> {
       });
       const units = COMMIT === 'batch' ? [groups] : groups.map((g) => [g]);
       for (const unit of units) {
-        const { compares, ops } = placementTxn(CLUSTER, unit.flatMap((g) => g.tasks), unit.map((g) => g.used));
+        const { compares, ops } = placementTxn(
+          CLUSTER,
+          unit.flatMap((g) => g.tasks),
+          unit.map((g) => g.used),
+        );
         const r = await store.txn({ compares, success: ops });
         txns++;
         if (!r.succeeded) {
@@ -163,7 +167,9 @@ async function scenario(name: string, strategy: object): Promise<Figures> {
 const fmt = (n: number): string => Math.round(n).toLocaleString('en-US');
 
 async function main(): Promise<void> {
-  console.log(`scheduler benchmark: ${fmt(TASKS)} placements over ${fmt(INSTANCES)} instances (4096 CPU / 8192 MiB), tasks 40 CPU / 64 MiB, batches of ${fmt(BATCH)}, SQLite store, one txn per ${COMMIT === 'batch' ? 'batch' : 'instance per batch'}\n`);
+  console.log(
+    `scheduler benchmark: ${fmt(TASKS)} placements over ${fmt(INSTANCES)} instances (4096 CPU / 8192 MiB), tasks 40 CPU / 64 MiB, batches of ${fmt(BATCH)}, SQLite store, one txn per ${COMMIT === 'batch' ? 'batch' : 'instance per batch'}\n`,
+  );
   const results: Figures[] = [];
   for (const [name, strategy] of [
     ['spread(instanceId)', { type: 'spread', field: 'instanceId' }],
@@ -186,7 +192,16 @@ async function main(): Promise<void> {
   }
   // The same placements through the whole service controller (one CreateService of TASKS tasks).
   const c = process.env.BENCH_CONTROLLER === '0' ? undefined : await placeThroughController(TASKS, INSTANCES);
-  if (c) rows.push(['Berth service controller, spread', fmt(c.tasks), c.seconds.toFixed(2), fmt(c.tasks / c.seconds), '', '1', (process.resourceUsage().maxRSS / 1024).toFixed(0)]);
+  if (c)
+    rows.push([
+      'Berth service controller, spread',
+      fmt(c.tasks),
+      c.seconds.toFixed(2),
+      fmt(c.tasks / c.seconds),
+      '',
+      '1',
+      (process.resourceUsage().maxRSS / 1024).toFixed(0),
+    ]);
   rows.push(['Nomad C1M (anchor)', '1,000,000', '~267', '≈3,750', '', '', '']);
   rows.push(['Nomad C2M (anchor)', '2,000,000', '~1,333', '≈1,500', '', '', '']);
   rows.push(['goal', '', '', '≥10,000', '', '', '']);
@@ -196,12 +211,23 @@ async function main(): Promise<void> {
   console.log('|' + widths.map((w, c) => (c === 0 ? '-'.repeat(w + 2) : '-'.repeat(w + 1) + ':')).join('|') + '|');
   for (const r of rows.slice(1)) console.log(line(r));
   console.log('\nplacements/s counts deciding and committing; "decide only" is the pure pipeline alone. Peak RSS is the process maximum so far.');
-  if (c) console.log(`The controller row times one CreateService until every task record is committed; a watch saw them all after ${c.watchedSeconds.toFixed(2)} s (the controller's next pass re-reads the cluster first).`);
-  if (c) console.log(`A follow-up pass over the ${c.tasks} placed tasks (nothing to do) took ${c.followUpMs.toFixed(0)} ms and held the event loop at most ${c.followUpBlockMs.toFixed(0)} ms.`);
+  if (c)
+    console.log(
+      `The controller row times one CreateService until every task record is committed; a watch saw them all after ${c.watchedSeconds.toFixed(2)} s (the controller's next pass re-reads the cluster first).`,
+    );
+  if (c)
+    console.log(
+      `A follow-up pass over the ${c.tasks} placed tasks (nothing to do) took ${c.followUpMs.toFixed(0)} ms and held the event loop at most ${c.followUpBlockMs.toFixed(0)} ms.`,
+    );
   const worst = Math.min(...results.map((r) => r.placed / r.seconds));
-  if (c) console.log(`service controller: ${fmt(c.tasks / c.seconds)}/s, ${(c.tasks / c.seconds / 3750).toFixed(1)}x Nomad C1M, ${(c.tasks / c.seconds / 10_000).toFixed(2)} of the goal`);
+  if (c)
+    console.log(
+      `service controller: ${fmt(c.tasks / c.seconds)}/s, ${(c.tasks / c.seconds / 3750).toFixed(1)}x Nomad C1M, ${(c.tasks / c.seconds / 10_000).toFixed(2)} of the goal`,
+    );
   if (results.some((r) => r.placed < TASKS)) console.log(`note: stopped at the ${DEADLINE_MS / 1000}s deadline before placing all ${fmt(TASKS)} tasks`);
-  console.log(`placement pipeline + commit: ${worst >= 10_000 ? 'goal met' : 'goal NOT met'}${c ? `; through the service controller: ${c.tasks / c.seconds >= 10_000 ? 'goal met' : 'goal NOT met'}` : ''}`);
+  console.log(
+    `placement pipeline + commit: ${worst >= 10_000 ? 'goal met' : 'goal NOT met'}${c ? `; through the service controller: ${c.tasks / c.seconds >= 10_000 ? 'goal met' : 'goal NOT met'}` : ''}`,
+  );
   if (process.env.BENCH_E2E !== '0') printEndToEnd(await measureEndToEnd((l) => console.log(l)));
 }
 
@@ -217,7 +243,9 @@ function printEndToEnd(f: EndToEndFigures): void {
     ['10-task rolling deployment: UpdateService → rolloutState COMPLETED', s(f.rolloutCompletedMs), '', ''],
     ['10-task rolling deployment: UpdateService → every old task STOPPED', s(f.oldTasksStoppedMs), '≥ 10 s (checks) + drain', '≥ 150 s + drain'],
   ];
-  console.log(`\nend to end on berth up (--runtime process, sample app, health check interval 5 s, healthy threshold 2, deregistration delay 5 s, min 100 % / max 200 %)\n`);
+  console.log(
+    `\nend to end on berth up (--runtime process, sample app, health check interval 5 s, healthy threshold 2, deregistration delay 5 s, min 100 % / max 200 %)\n`,
+  );
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
   const line = (r: string[]) => '| ' + r.map((x, c) => (c === 0 ? x.padEnd(widths[c]!) : x.padStart(widths[c]!))).join(' | ') + ' |';
   console.log(line(rows[0]!));

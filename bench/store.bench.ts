@@ -32,13 +32,15 @@ const percentile = (xs: number[], p: number) => {
 async function casWrites(store: Store): Promise<number> {
   const until = performance.now() + SECONDS * 1000;
   let writes = 0;
-  await Promise.all(Array.from({ length: WRITERS }, async (_, w) => {
-    let rev = 0;
-    for (let i = 0; performance.now() < until; i++) {
-      rev = await store.put(`/bench/cas/${w}`, { i, payload }, { expectedRevision: rev });
-      writes++;
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: WRITERS }, async (_, w) => {
+      let rev = 0;
+      for (let i = 0; performance.now() < until; i++) {
+        rev = await store.put(`/bench/cas/${w}`, { i, payload }, { expectedRevision: rev });
+        writes++;
+      }
+    }),
+  );
   return writes / SECONDS;
 }
 
@@ -92,17 +94,29 @@ const rows: Row[] = [];
   const dir = mkdtempSync(join(tmpdir(), 'berth-bench-store-'));
   let n = 0;
   let path = join(dir, `s${n}.db`);
-  rows.push(await measure('SQLite', async () => SqliteStore.open(path), async () => void (path = join(dir, `s${++n}.db`))));
+  rows.push(
+    await measure(
+      'SQLite',
+      async () => SqliteStore.open(path),
+      async () => void (path = join(dir, `s${++n}.db`)),
+    ),
+  );
   rmSync(dir, { recursive: true, force: true });
 }
 {
   let cluster: EtcdCluster = await startEtcdCluster({ members: 3 });
   try {
-    rows.push(await measure('etcd (3 members)', () => EtcdStore.connect({ endpoints: cluster.endpoints }), async () => {
-      // The controller measure starts from an empty store, as the SQLite one does.
-      await cluster.stop();
-      cluster = await startEtcdCluster({ members: 3 });
-    }));
+    rows.push(
+      await measure(
+        'etcd (3 members)',
+        () => EtcdStore.connect({ endpoints: cluster.endpoints }),
+        async () => {
+          // The controller measure starts from an empty store, as the SQLite one does.
+          await cluster.stop();
+          cluster = await startEtcdCluster({ members: 3 });
+        },
+      ),
+    );
   } finally {
     await cluster.stop();
   }

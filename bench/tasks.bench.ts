@@ -78,12 +78,16 @@ async function dockerBench(): Promise<void> {
       times.push(performance.now() - t0);
       arns.push(tasks[0].taskArn);
     }
-    console.log(`docker  RunTask -> RUNNING (busybox, local image, 20 tasks one by one): median ${percentile(times, 0.5).toFixed(0)} ms, p90 ${percentile(times, 0.9).toFixed(0)} ms`);
+    console.log(
+      `docker  RunTask -> RUNNING (busybox, local image, 20 tasks one by one): median ${percentile(times, 0.5).toFixed(0)} ms, p90 ${percentile(times, 0.9).toFixed(0)} ms`,
+    );
     await r.stopAll(arns);
   } finally {
     await r.agent.stop();
     await r.store.close();
-    const ids = execFileSync('docker', ['ps', '-aq', '--filter', `label=com.berth.cluster=${r.cluster}`], { encoding: 'utf8' }).split('\n').filter(Boolean);
+    const ids = execFileSync('docker', ['ps', '-aq', '--filter', `label=com.berth.cluster=${r.cluster}`], { encoding: 'utf8' })
+      .split('\n')
+      .filter(Boolean);
     if (ids.length) execFileSync('docker', ['rm', '-f', ...ids], { stdio: 'ignore' });
     rmSync(dir, { recursive: true, force: true });
   }
@@ -95,11 +99,14 @@ async function processBench(): Promise<void> {
   try {
     await r.call('RegisterTaskDefinition', {
       family: 'sleeper',
-      containerDefinitions: [{ name: 'app', image: 'none', memory: 1, stopTimeout: 1, entryPoint: ['/bin/sleep', '600'], portMappings: [{ containerPort: 8080 }] }],
+      containerDefinitions: [
+        { name: 'app', image: 'none', memory: 1, stopTimeout: 1, entryPoint: ['/bin/sleep', '600'], portMappings: [{ containerPort: 8080 }] },
+      ],
     });
     const t0 = performance.now();
     const arns: string[] = [];
-    for (let i = 0; i < 5; i++) arns.push(...(await r.call('RunTask', { cluster: r.cluster, taskDefinition: 'sleeper', count: 10 })).tasks.map((t: { taskArn: string }) => t.taskArn));
+    for (let i = 0; i < 5; i++)
+      arns.push(...(await r.call('RunTask', { cluster: r.cluster, taskDefinition: 'sleeper', count: 10 })).tasks.map((t: { taskArn: string }) => t.taskArn));
     await r.waitStatus(arns, 'RUNNING');
     const s = (performance.now() - t0) / 1000;
     console.log(`process tasks started per second (50 tasks, one instance): ${(arns.length / s).toFixed(1)} /s (${(s * 1000).toFixed(0)} ms for all)`);

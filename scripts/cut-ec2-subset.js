@@ -6,9 +6,21 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 
 const OPERATIONS = [
-  'AuthorizeSecurityGroupIngress', 'CreateSecurityGroup', 'DeleteSecurityGroup', 'DescribeSecurityGroups',
-  'RevokeSecurityGroupIngress', 'CreateVpc', 'DeleteVpc', 'DescribeVpcs', 'DescribeVpcAttribute', 'ModifyVpcAttribute',
-  'CreateSubnet', 'DeleteSubnet', 'DescribeSubnets', 'DescribeInstances', 'DescribeAvailabilityZones',
+  'AuthorizeSecurityGroupIngress',
+  'CreateSecurityGroup',
+  'DeleteSecurityGroup',
+  'DescribeSecurityGroups',
+  'RevokeSecurityGroupIngress',
+  'CreateVpc',
+  'DeleteVpc',
+  'DescribeVpcs',
+  'DescribeVpcAttribute',
+  'ModifyVpcAttribute',
+  'CreateSubnet',
+  'DeleteSubnet',
+  'DescribeSubnets',
+  'DescribeInstances',
+  'DescribeAvailabilityZones',
   'DescribeAccountAttributes',
 ];
 const out = new URL('../vendor/aws-models/ec2-2016-11-15.subset.service.json', import.meta.url);
@@ -28,7 +40,11 @@ for (const op of OPERATIONS.sort()) {
   for (const k of ['input', 'output']) if (o[k]) reach(o[k].shape);
   for (const e of o.errors ?? []) reach(e.shape);
 }
-const sorted = Object.fromEntries(Object.keys(shapes).sort().map((k) => [k, shapes[k]]));
+const sorted = Object.fromEntries(
+  Object.keys(shapes)
+    .sort()
+    .map((k) => [k, shapes[k]]),
+);
 const model = {
   version: full.version,
   metadata: full.metadata,

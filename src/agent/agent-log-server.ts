@@ -34,7 +34,12 @@ export async function startAgentLogServer(options: {
     const url = new URL(req.url ?? '/', 'http://agent');
     if (req.method !== 'GET' || url.pathname !== LOGS_PATH) return fail(res, 404, 'NotFound', `No route for ${req.method} ${url.pathname}`);
     if (credentials) {
-      const verdict = verifySigV4({ method: 'GET', url: req.url ?? '/', headers: req.headers, body: Buffer.alloc(0) }, credentials, options.clock.now(), AGENT_SIGNING_SERVICE);
+      const verdict = verifySigV4(
+        { method: 'GET', url: req.url ?? '/', headers: req.headers, body: Buffer.alloc(0) },
+        credentials,
+        options.clock.now(),
+        AGENT_SIGNING_SERVICE,
+      );
       if (!verdict.ok) return fail(res, 403, 'AccessDeniedException', verdict.message);
     }
     const logReq = parseLogsQuery(url.searchParams);
@@ -43,7 +48,11 @@ export async function startAgentLogServer(options: {
     const ac = new AbortController();
     res.once('close', () => ac.abort());
     options.agent
-      .logs(logReq.taskArn, logReq.containerName, { signal: ac.signal, ...(logReq.follow ? { follow: true } : {}), ...(logReq.tail !== undefined ? { tail: logReq.tail } : {}) })
+      .logs(logReq.taskArn, logReq.containerName, {
+        signal: ac.signal,
+        ...(logReq.follow ? { follow: true } : {}),
+        ...(logReq.tail !== undefined ? { tail: logReq.tail } : {}),
+      })
       .then(async (lines) => {
         res.writeHead(200, { 'content-type': ndjson ? LOGS_NDJSON : 'text/plain; charset=utf-8' });
         for await (const l of lines) {
@@ -68,9 +77,10 @@ export async function startAgentLogServer(options: {
   options.logger.info({ host: options.host, port, signed: credentials !== undefined }, 'serving container logs');
   return {
     port,
-    close: () => new Promise((r) => {
-      server.closeAllConnections();
-      server.close(() => r());
-    }),
+    close: () =>
+      new Promise((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
   };
 }

@@ -268,7 +268,11 @@ class ConvergenceLoop {
 
   private launch(a: Action): void {
     const key = keyOf(a);
-    if (a.type === 'start') this.pending.set(key, a.create.flatMap((c) => c.bindings.map((b) => b.hostPort)));
+    if (a.type === 'start')
+      this.pending.set(
+        key,
+        a.create.flatMap((c) => c.bindings.map((b) => b.hostPort)),
+      );
     const p = runAction(this.actionContext, a)
       .then((patch) => {
         if (!patch || !('task' in a) || !this.tasks) return;
@@ -276,7 +280,12 @@ class ConvergenceLoop {
         this.tasks = this.tasks.map((t) =>
           t.taskArn !== key || stateIndex(t.lastStatus) > stateIndex(patch.lastStatus)
             ? t
-            : { ...t, lastStatus: patch.lastStatus, ...(patch.recorded ? { recorded: patch.recorded } : {}), ...(patch.healthStatus ? { healthStatus: patch.healthStatus } : {}) },
+            : {
+                ...t,
+                lastStatus: patch.lastStatus,
+                ...(patch.recorded ? { recorded: patch.recorded } : {}),
+                ...(patch.healthStatus ? { healthStatus: patch.healthStatus } : {}),
+              },
         );
       })
       .catch((err) => {

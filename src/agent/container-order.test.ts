@@ -50,7 +50,7 @@ describe('startOrder', () => {
     assert.deepEqual(startOrder(t, new Map([seen('sidecar')]), NOW).ready, ['app']);
   });
 
-  test('COMPLETE: any exit code; SUCCESS: exit 0, and a non-zero exit fails the essential app with the agent\'s words', () => {
+  test("COMPLETE: any exit code; SUCCESS: exit 0, and a non-zero exit fails the essential app with the agent's words", () => {
     const init = c('init', { essential: false });
     const running = new Map([seen('init')]);
     assert.deepEqual(startOrder(task([app('COMPLETE', 'init'), init]), running, NOW).waiting, ['app']);
@@ -64,7 +64,7 @@ describe('startOrder', () => {
     assert.deepEqual(failed.ready, []);
   });
 
-  test('startTimeout counts from the dependency\'s start and is the dependency\'s own', () => {
+  test("startTimeout counts from the dependency's start and is the dependency's own", () => {
     const slow = { ...sidecar, startTimeoutS: 10 };
     const t = task([app('HEALTHY'), slow]);
     const startedAt = NOW - 10_000;
@@ -86,7 +86,10 @@ describe('startOrder', () => {
     assert.equal(o.failed, undefined);
     assert.deepEqual(o.ready, []);
     assert.deepEqual(o.waiting, []);
-    assert.deepEqual(o.never.map((n) => n.name), ['helper', 'tail']);
+    assert.deepEqual(
+      o.never.map((n) => n.name),
+      ['helper', 'tail'],
+    );
     assert.match(o.never[1]!.reason, /dependency \[helper\] for target \[tail\] because dependency will never start/);
   });
 
@@ -96,7 +99,11 @@ describe('startOrder', () => {
   });
 
   test('chains start one wave at a time', () => {
-    const t = task([c('c', { dependsOn: [{ containerName: 'b', condition: 'START' }] }), c('b', { dependsOn: [{ containerName: 'a', condition: 'START' }] }), c('a')]);
+    const t = task([
+      c('c', { dependsOn: [{ containerName: 'b', condition: 'START' }] }),
+      c('b', { dependsOn: [{ containerName: 'a', condition: 'START' }] }),
+      c('a'),
+    ]);
     assert.deepEqual(startOrder(t, new Map(), NOW), { ready: ['a'], waiting: ['b', 'c'], never: [] });
     assert.deepEqual(startOrder(t, new Map([seen('a')]), NOW), { ready: ['b'], waiting: ['c'], never: [] });
     assert.deepEqual(startOrder(t, new Map([seen('a'), seen('b')]), NOW), { ready: ['c'], waiting: [], never: [] });
@@ -105,7 +112,12 @@ describe('startOrder', () => {
 
 describe('stopWaves', () => {
   test('dependents stop before what they depend on; independent containers in the first wave', () => {
-    const t = [c('c', { dependsOn: [{ containerName: 'b', condition: 'START' }] }), c('b', { dependsOn: [{ containerName: 'a', condition: 'HEALTHY' }] }), c('a'), c('x')];
+    const t = [
+      c('c', { dependsOn: [{ containerName: 'b', condition: 'START' }] }),
+      c('b', { dependsOn: [{ containerName: 'a', condition: 'HEALTHY' }] }),
+      c('a'),
+      c('x'),
+    ];
     assert.deepEqual(stopWaves(t), [['c', 'x'], ['b'], ['a']]);
   });
   test('without dependsOn: one wave', () => {

@@ -42,7 +42,10 @@ function verdictOf(
   const d = dep.containerName;
   if (!depDef) return { kind: 'never', reason: `dependency graph: container ordering dependency [${d}] for target [${target}] does not exist.` };
   if (depNever || observed?.status === 'missing') {
-    return { kind: 'never', reason: `dependency graph: failed to resolve container ordering dependency [${d}] for target [${target}] because dependency will never start` };
+    return {
+      kind: 'never',
+      reason: `dependency graph: failed to resolve container ordering dependency [${d}] for target [${target}] because dependency will never start`,
+    };
   }
   if (notStarted(observed)) return { kind: 'wait' };
   const exited = observed!.status === 'exited';
@@ -55,13 +58,19 @@ function verdictOf(
     case 'SUCCESS':
       if (exited && observed!.exitCode === 0) return { kind: 'met' };
       if (exited) {
-        return { kind: 'never', reason: `dependency graph: failed to resolve container ordering dependency [${d}] for target [${target}] as dependency did not exit successfully.` };
+        return {
+          kind: 'never',
+          reason: `dependency graph: failed to resolve container ordering dependency [${d}] for target [${target}] as dependency did not exit successfully.`,
+        };
       }
       break;
     case 'HEALTHY':
       if (!exited && observed!.health === 'HEALTHY') return { kind: 'met' };
       if (exited) {
-        return { kind: 'never', reason: `dependency graph: failed to resolve container ordering dependency [${d}] for target [${target}] as dependency exited before it was HEALTHY.` };
+        return {
+          kind: 'never',
+          reason: `dependency graph: failed to resolve container ordering dependency [${d}] for target [${target}] as dependency exited before it was HEALTHY.`,
+        };
       }
       break;
   }

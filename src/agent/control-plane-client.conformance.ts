@@ -40,7 +40,15 @@ export function controlPlaneClientConformance(name: string, makeRig: () => Promi
       await rig.ecs('RegisterTaskDefinition', {
         family: 'web',
         containerDefinitions: [
-          { name: 'web', image: 'img:1', cpu: 256, memory: 128, environment: [{ name: 'A', value: '1' }], portMappings: [{ containerPort: 80 }], stopTimeout: 7 },
+          {
+            name: 'web',
+            image: 'img:1',
+            cpu: 256,
+            memory: 128,
+            environment: [{ name: 'A', value: '1' }],
+            portMappings: [{ containerPort: 80 }],
+            stopTimeout: 7,
+          },
         ],
       });
     });
@@ -61,7 +69,10 @@ export function controlPlaneClientConformance(name: string, makeRig: () => Promi
     test('register creates the default cluster, but not a named one', async () => {
       const d = await rig.client.register(registration('default', 'i-0123456789abcdef2'));
       assert.match(d.containerInstanceArn, /container-instance\/default\//);
-      await assert.rejects(rig.client.register(registration('nope', 'i-0123456789abcdef3')), (e: unknown) => e instanceof ControlPlaneError && e.code === 'ClusterNotFoundException');
+      await assert.rejects(
+        rig.client.register(registration('nope', 'i-0123456789abcdef3')),
+        (e: unknown) => e instanceof ControlPlaneError && e.code === 'ClusterNotFoundException',
+      );
     });
 
     test('heartbeat answers for a known instance and 404s for an unknown one', async () => {
@@ -80,7 +91,12 @@ export function controlPlaneClientConformance(name: string, makeRig: () => Promi
       assert.ok(Date.now() - t0 >= 250, 'waited for the timeout');
       assert.deepEqual(idle.tasks, []);
       const waiting = rig.client.watchTasks({ cluster: 'conf', containerInstanceArn: arn, fromRevision: idle.revision, timeoutMs: 10_000 });
-      const run = await rig.ecs('StartTask', { cluster: 'conf', taskDefinition: 'web', containerInstances: [arn], overrides: { containerOverrides: [{ name: 'web', environment: [{ name: 'B', value: '2' }] }] } });
+      const run = await rig.ecs('StartTask', {
+        cluster: 'conf',
+        taskDefinition: 'web',
+        containerInstances: [arn],
+        overrides: { containerOverrides: [{ name: 'web', environment: [{ name: 'B', value: '2' }] }] },
+      });
       const woke = await waiting;
       assert.ok(Date.now() - t0 < 5_000, 'woke on the change, not the timeout');
       assert.ok(woke.revision > idle.revision);
@@ -90,8 +106,14 @@ export function controlPlaneClientConformance(name: string, makeRig: () => Promi
       assert.equal(t.lastStatus, 'PROVISIONING');
       assert.equal(t.desiredStatus, 'RUNNING');
       assert.deepEqual(t.containers[0], {
-        name: 'web', image: 'img:1', essential: true, environment: { A: '1', B: '2' },
-        portMappings: [{ containerPort: 80, hostPort: 0, protocol: 'tcp' }], stopTimeoutS: 7, cpu: 256, memoryMiB: 128,
+        name: 'web',
+        image: 'img:1',
+        essential: true,
+        environment: { A: '1', B: '2' },
+        portMappings: [{ containerPort: 80, hostPort: 0, protocol: 'tcp' }],
+        stopTimeoutS: 7,
+        cpu: 256,
+        memoryMiB: 128,
       });
     });
 
@@ -110,10 +132,19 @@ export function controlPlaneClientConformance(name: string, makeRig: () => Promi
       const taskArn = tasks[0]!.taskArn;
       const describe = async () => (await rig.ecs('DescribeTasks', { cluster: 'conf', tasks: [taskArn] })).tasks[0];
       const remainingCpu = async () =>
-        (await rig.ecs('DescribeContainerInstances', { cluster: 'conf', containerInstances: [arn] })).containerInstances[0].remainingResources.find((r: { name: string }) => r.name === 'CPU').integerValue;
+        (await rig.ecs('DescribeContainerInstances', { cluster: 'conf', containerInstances: [arn] })).containerInstances[0].remainingResources.find(
+          (r: { name: string }) => r.name === 'CPU',
+        ).integerValue;
       assert.equal(await remainingCpu(), 2048 - 256);
       const binding = { bindIP: '127.0.0.2', containerPort: 80, hostPort: 20123, protocol: 'tcp' as const };
-      await rig.client.submitTaskState({ cluster: 'conf', taskArn, lastStatus: 'RUNNING', startedAt: 5, containers: [{ name: 'web', runtimeId: 'abc', lastStatus: 'RUNNING', healthStatus: 'HEALTHY', networkBindings: [binding] }], healthStatus: 'HEALTHY' });
+      await rig.client.submitTaskState({
+        cluster: 'conf',
+        taskArn,
+        lastStatus: 'RUNNING',
+        startedAt: 5,
+        containers: [{ name: 'web', runtimeId: 'abc', lastStatus: 'RUNNING', healthStatus: 'HEALTHY', networkBindings: [binding] }],
+        healthStatus: 'HEALTHY',
+      });
       let t = await describe();
       assert.equal(t.lastStatus, 'RUNNING');
       assert.equal(t.healthStatus, 'HEALTHY');
@@ -121,7 +152,14 @@ export function controlPlaneClientConformance(name: string, makeRig: () => Promi
       await rig.client.submitTaskState({ cluster: 'conf', taskArn, lastStatus: 'PENDING', containers: [] });
       assert.equal((await describe()).lastStatus, 'RUNNING');
       await rig.ecs('StopTask', { cluster: 'conf', task: taskArn, reason: 'because' });
-      await rig.client.submitTaskState({ cluster: 'conf', taskArn, lastStatus: 'STOPPED', stopCode: 'EssentialContainerExited', containers: [{ name: 'web', lastStatus: 'STOPPED', exitCode: 143 }], stoppedAt: 9 });
+      await rig.client.submitTaskState({
+        cluster: 'conf',
+        taskArn,
+        lastStatus: 'STOPPED',
+        stopCode: 'EssentialContainerExited',
+        containers: [{ name: 'web', lastStatus: 'STOPPED', exitCode: 143 }],
+        stoppedAt: 9,
+      });
       t = await describe();
       assert.equal(t.lastStatus, 'STOPPED');
       assert.equal(t.stopCode, 'UserInitiated');
@@ -134,16 +172,23 @@ export function controlPlaneClientConformance(name: string, makeRig: () => Promi
       assert.equal(t.containers[0].lastStatus, 'STOPPED');
     });
 
-    test('tasks/secrets answers the values to the task\'s own instance only, and ECS\'s stoppedReason for a missing one', async () => {
+    test("tasks/secrets answers the values to the task's own instance only, and ECS's stoppedReason for a missing one", async () => {
       await rig.secretsApi('ssm', 'PutParameter', { Name: '/conf/token', Value: 'conf-token-value', Type: 'SecureString' });
       const db = await rig.secretsApi('secretsmanager', 'CreateSecret', { Name: 'conf-db', SecretString: '{"username":"u","password":"conf-pw-value"}' });
       await rig.ecs('RegisterTaskDefinition', {
         family: 'sec',
-        containerDefinitions: [{
-          name: 'app', image: 'img:1', memory: 64,
-          secrets: [{ name: 'TOKEN', valueFrom: '/conf/token' }, { name: 'PW', valueFrom: `${db.ARN}:password::` }],
-          repositoryCredentials: { credentialsParameter: db.ARN },
-        }],
+        containerDefinitions: [
+          {
+            name: 'app',
+            image: 'img:1',
+            memory: 64,
+            secrets: [
+              { name: 'TOKEN', valueFrom: '/conf/token' },
+              { name: 'PW', valueFrom: `${db.ARN}:password::` },
+            ],
+            repositoryCredentials: { credentialsParameter: db.ARN },
+          },
+        ],
       });
       await rig.ecs('RegisterTaskDefinition', {
         family: 'sec-missing',
@@ -153,25 +198,44 @@ export function controlPlaneClientConformance(name: string, makeRig: () => Promi
       const taskArn = (await rig.ecs('StartTask', { cluster: 'conf', taskDefinition: 'sec', containerInstances: [arn] })).tasks[0].taskArn;
       const { tasks } = await rig.client.watchTasks({ cluster: 'conf', containerInstanceArn: arn });
       const assigned = tasks.find((t) => t.taskArn === taskArn)!;
-      assert.deepEqual(assigned.containers[0]!.secrets, [{ name: 'TOKEN', valueFrom: '/conf/token' }, { name: 'PW', valueFrom: `${db.ARN}:password::` }]);
+      assert.deepEqual(assigned.containers[0]!.secrets, [
+        { name: 'TOKEN', valueFrom: '/conf/token' },
+        { name: 'PW', valueFrom: `${db.ARN}:password::` },
+      ]);
       assert.equal(assigned.containers[0]!.credentialsParameter, db.ARN);
       assert.ok(!JSON.stringify(tasks).includes('conf-token-value'), 'values never travel with the assignment');
       const answer = await rig.client.taskSecrets({ cluster: 'conf', containerInstanceArn: arn, taskArn });
-      assert.deepEqual(answer, { ok: true, containers: [{ name: 'app', environment: { TOKEN: 'conf-token-value', PW: 'conf-pw-value' }, registryAuth: { username: 'u', password: 'conf-pw-value' } }] });
-      await assert.rejects(rig.client.taskSecrets({ cluster: 'conf', containerInstanceArn: other, taskArn }), (e: unknown) => e instanceof ControlPlaneError && e.status === 404);
-      const described = JSON.stringify(await rig.ecs('DescribeTasks', { cluster: 'conf', tasks: [taskArn] })) + JSON.stringify(await rig.ecs('DescribeTaskDefinition', { taskDefinition: 'sec' }));
+      assert.deepEqual(answer, {
+        ok: true,
+        containers: [
+          { name: 'app', environment: { TOKEN: 'conf-token-value', PW: 'conf-pw-value' }, registryAuth: { username: 'u', password: 'conf-pw-value' } },
+        ],
+      });
+      await assert.rejects(
+        rig.client.taskSecrets({ cluster: 'conf', containerInstanceArn: other, taskArn }),
+        (e: unknown) => e instanceof ControlPlaneError && e.status === 404,
+      );
+      const described =
+        JSON.stringify(await rig.ecs('DescribeTasks', { cluster: 'conf', tasks: [taskArn] })) +
+        JSON.stringify(await rig.ecs('DescribeTaskDefinition', { taskDefinition: 'sec' }));
       assert.ok(!described.includes('conf-token-value') && !described.includes('conf-pw-value'));
       const missing = (await rig.ecs('StartTask', { cluster: 'conf', taskDefinition: 'sec-missing', containerInstances: [arn] })).tasks[0].taskArn;
       const failed = await rig.client.taskSecrets({ cluster: 'conf', containerInstanceArn: arn, taskArn: missing });
       assert.equal(failed.ok, false);
-      assert.match(!failed.ok ? failed.stoppedReason : '', /^ResourceInitializationError: unable to pull secrets or registry auth: .*invalid parameters: \/conf\/absent$/);
+      assert.match(
+        !failed.ok ? failed.stoppedReason : '',
+        /^ResourceInitializationError: unable to pull secrets or registry auth: .*invalid parameters: \/conf\/absent$/,
+      );
       for (const t of [taskArn, missing]) await rig.ecs('StopTask', { cluster: 'conf', task: t });
     });
 
     test("logs/batch opens an awslogs container's stream, stores each line once however often it is sent, and refuses another instance", async () => {
       const group = '/conf/ship';
       const awslogs = (family: string, options: Record<string, string>) =>
-        rig.ecs('RegisterTaskDefinition', { family, containerDefinitions: [{ name: 'app', image: 'img:1', memory: 64, logConfiguration: { logDriver: 'awslogs', options } }] });
+        rig.ecs('RegisterTaskDefinition', {
+          family,
+          containerDefinitions: [{ name: 'app', image: 'img:1', memory: 64, logConfiguration: { logDriver: 'awslogs', options } }],
+        });
       await awslogs('ship', { 'awslogs-group': group, 'awslogs-stream-prefix': 'ecs', 'awslogs-create-group': 'true' });
       await awslogs('ship-nogroup', { 'awslogs-group': '/conf/absent', 'awslogs-stream-prefix': 'ecs' });
       const other = (await rig.client.register(registration('conf', 'i-0123456789abcdef8'))).containerInstanceArn;
@@ -181,18 +245,42 @@ export function controlPlaneClientConformance(name: string, makeRig: () => Promi
       const opened = await rig.client.shipLogs({ ...req, events: [] });
       assert.deepEqual(opened, { ok: true, logGroup: group, logStream: `ecs/app/${taskId}`, stored: 0, skipped: 0 });
       const t = Date.now() - 1000;
-      const batch = [{ timestamp: t, message: 'one', last: { t, k: 0 } }, { timestamp: t, message: 'two', last: { t, k: 1 } }];
-      assert.deepEqual(await rig.client.shipLogs({ ...req, events: batch }), { ok: true, logGroup: group, logStream: `ecs/app/${taskId}`, stored: 2, skipped: 0 });
-      assert.deepEqual(await rig.client.shipLogs({ ...req, events: batch }), { ok: true, logGroup: group, logStream: `ecs/app/${taskId}`, stored: 0, skipped: 2 });
+      const batch = [
+        { timestamp: t, message: 'one', last: { t, k: 0 } },
+        { timestamp: t, message: 'two', last: { t, k: 1 } },
+      ];
+      assert.deepEqual(await rig.client.shipLogs({ ...req, events: batch }), {
+        ok: true,
+        logGroup: group,
+        logStream: `ecs/app/${taskId}`,
+        stored: 2,
+        skipped: 0,
+      });
+      assert.deepEqual(await rig.client.shipLogs({ ...req, events: batch }), {
+        ok: true,
+        logGroup: group,
+        logStream: `ecs/app/${taskId}`,
+        stored: 0,
+        skipped: 2,
+      });
       const again = await rig.client.shipLogs({ ...req, events: [] });
       assert.deepEqual(again.ok && again.shipped, { t, k: 1 });
       const got = await rig.logsApi('GetLogEvents', { logGroupName: group, logStreamName: `ecs/app/${taskId}`, startFromHead: true });
-      assert.deepEqual(got.events.map((e: { message: string }) => e.message), ['one', 'two']);
-      await assert.rejects(rig.client.shipLogs({ ...req, containerInstanceArn: other, events: batch }), (e: unknown) => e instanceof ControlPlaneError && e.status === 404);
+      assert.deepEqual(
+        got.events.map((e: { message: string }) => e.message),
+        ['one', 'two'],
+      );
+      await assert.rejects(
+        rig.client.shipLogs({ ...req, containerInstanceArn: other, events: batch }),
+        (e: unknown) => e instanceof ControlPlaneError && e.status === 404,
+      );
       const missing = (await rig.ecs('StartTask', { cluster: 'conf', taskDefinition: 'ship-nogroup', containerInstances: [arn] })).tasks[0].taskArn;
       const refused = await rig.client.shipLogs({ ...req, taskArn: missing, events: [] });
       assert.equal(refused.ok, false);
-      assert.match(!refused.ok ? refused.stoppedReason : '', /failed to create Cloudwatch log stream: ResourceNotFoundException: The specified log group does not exist\.$/);
+      assert.match(
+        !refused.ok ? refused.stoppedReason : '',
+        /failed to create Cloudwatch log stream: ResourceNotFoundException: The specified log group does not exist\.$/,
+      );
       for (const x of [taskArn, missing]) await rig.ecs('StopTask', { cluster: 'conf', task: x });
     });
 

@@ -28,7 +28,10 @@ export class HttpControlPlaneClient implements ControlPlaneClient {
   // Its own pool: a long poll must not queue behind, or in front of, state reports.
   private readonly dispatcher = new Agent({ keepAliveTimeout: 30_000, connections: 8 });
 
-  constructor(serverUrl: string | readonly string[], private readonly options: { accessKey?: AccessKey; region?: string; clock?: Clock } = {}) {
+  constructor(
+    serverUrl: string | readonly string[],
+    private readonly options: { accessKey?: AccessKey; region?: string; clock?: Clock } = {},
+  ) {
     const urls = typeof serverUrl === 'string' ? [serverUrl] : serverUrl;
     this.servers = new ServerFailover(urls.map((u) => u.replace(/\/+$/, '')));
   }

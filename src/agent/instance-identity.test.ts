@@ -30,6 +30,12 @@ test('resources: 1024 CPU per core, memory less the reserve, reserved ports', ()
 
 test('attributes: the ecs.* ones cannot be overridden by custom ones', () => {
   const a = instanceAttributes({ osType: 'linux', cpuArchitecture: 'x86_64', availabilityZone: 'local-1a' }, { 'ecs.os-type': 'windows', stack: 'blue' });
-  assert.deepEqual(a.find((x) => x.name === 'ecs.os-type'), { name: 'ecs.os-type', value: 'linux' });
-  assert.deepEqual(a.find((x) => x.name === 'stack'), { name: 'stack', value: 'blue' });
+  assert.deepEqual(
+    a.find((x) => x.name === 'ecs.os-type'),
+    { name: 'ecs.os-type', value: 'linux' },
+  );
+  assert.deepEqual(
+    a.find((x) => x.name === 'stack'),
+    { name: 'stack', value: 'blue' },
+  );
 });

@@ -15,7 +15,10 @@ const INSTANCE_ID = /^i-[0-9a-f]{17}$/;
 
 export async function loadOrCreateInstanceId(stateDir: string, random: Random): Promise<string> {
   const path = join(stateDir, 'instance-id');
-  const existing = await readFile(path, 'utf8').then((s) => s.trim(), () => undefined);
+  const existing = await readFile(path, 'utf8').then(
+    (s) => s.trim(),
+    () => undefined,
+  );
   if (existing && INSTANCE_ID.test(existing)) return existing;
   await mkdir(stateDir, { recursive: true });
   const id = `i-${random.hex(9).slice(0, 17)}`;

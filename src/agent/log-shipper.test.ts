@@ -28,9 +28,18 @@ function rig(options: Record<string, string> = { 'awslogs-group': 'g', 'awslogs-
     containers: [{ name: 'app', logConfiguration: { logDriver: 'awslogs', options, secretOptions: [] } }],
   } as unknown as AssignedTask;
   const stateDir = mkdtempSync(join(tmpdir(), 'berth-shipper-'));
-  const shipper = () => new LogShipper({ client, runtime, cluster: 'c', containerInstanceArn: () => 'ci', stateDir, clock: systemClock, logger: silentLogger, flushMs: 10 });
+  const shipper = () =>
+    new LogShipper({ client, runtime, cluster: 'c', containerInstanceArn: () => 'ci', stateDir, clock: systemClock, logger: silentLogger, flushMs: 10 });
   const container = async () => {
-    const id = await runtime.create({ name: 'app', image: 'i', portBindings: [], bindIp: '127.0.0.1', networkMode: 'bridge', labels: { [BERTH_LABELS.taskArn]: TASK }, stopTimeoutS: 1 });
+    const id = await runtime.create({
+      name: 'app',
+      image: 'i',
+      portBindings: [],
+      bindIp: '127.0.0.1',
+      networkMode: 'bridge',
+      labels: { [BERTH_LABELS.taskArn]: TASK },
+      stopTimeoutS: 1,
+    });
     await runtime.start(id);
     return id;
   };
@@ -61,7 +70,14 @@ test('an exited container is shipped to its end, the stream opened first, the cu
   assert.deepEqual(r.batches[0]!.events, []);
   assert.deepEqual(r.shipped(), ['a', 'b', 'c']);
   // 'a' and 'b' share a millisecond: told apart by their index in it.
-  assert.deepEqual(r.batches.flatMap((b) => b.events.map((e) => e.last)), [{ t: 1_700_000_000_000, k: 0 }, { t: 1_700_000_000_000, k: 1 }, { t: 1_700_000_000_001, k: 0 }]);
+  assert.deepEqual(
+    r.batches.flatMap((b) => b.events.map((e) => e.last)),
+    [
+      { t: 1_700_000_000_000, k: 0 },
+      { t: 1_700_000_000_000, k: 1 },
+      { t: 1_700_000_000_001, k: 0 },
+    ],
+  );
   assert.deepEqual(JSON.parse(readFileSync(join(r.stateDir, 'awslogs', `${id}.json`), 'utf8')), { last: { t: 1_700_000_000_001, k: 0 }, done: true });
   // Done: a new shipper on the same state dir sends nothing more.
   const before = r.batches.length;

@@ -85,7 +85,7 @@ export class LogShipper {
         .catch((err) => {
           if (err instanceof ControlPlaneError && err.status < 500 && err.status !== 429) {
             this.finished.add(c.runtimeId);
-            this.deps.logger.warn({ err, taskArn: task.taskArn, container: c.name }, 'the control plane refuses this container\'s log lines; shipping ends');
+            this.deps.logger.warn({ err, taskArn: task.taskArn, container: c.name }, "the control plane refuses this container's log lines; shipping ends");
           } else this.deps.logger.warn({ err, taskArn: task.taskArn, container: c.name }, 'awslogs shipping stopped; it resumes on the next pass');
         })
         .finally(() => this.following.delete(c.runtimeId));
@@ -102,7 +102,14 @@ export class LogShipper {
   private async send(task: AssignedTask, name: string, runtimeId: string, events: ShippedLogEvent[]) {
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.deps.client.shipLogs({ cluster: this.deps.cluster, containerInstanceArn: this.deps.containerInstanceArn(), taskArn: task.taskArn, containerName: name, runtimeId, events });
+        return await this.deps.client.shipLogs({
+          cluster: this.deps.cluster,
+          containerInstanceArn: this.deps.containerInstanceArn(),
+          taskArn: task.taskArn,
+          containerName: name,
+          runtimeId,
+          events,
+        });
       } catch (err) {
         // Refused for good (the task is gone from the store, the container no longer awslogs): nothing a retry changes.
         if (this.abort.signal.aborted || (err instanceof ControlPlaneError && err.status >= 400 && err.status < 500 && err.status !== 429)) throw err;

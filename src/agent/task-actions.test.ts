@@ -30,22 +30,48 @@ function rig(secrets: (r: TaskSecretsRequest) => TaskSecretsResponse = () => ({ 
   };
   const released: number[] = [];
   const ctx: ActionContext = {
-    client, runtime: new FakeRuntime(() => clock.now()), cluster: 'c', containerInstanceArn: () => 'arn:ci', ec2InstanceId: 'i-00000000000000001', advertiseAddress: '127.0.0.1',
-    clock, logger: silentLogger, probe: async () => true, portBusy: () => undefined, portsReleased: (p) => released.push(...p), allowPrivileged,
+    client,
+    runtime: new FakeRuntime(() => clock.now()),
+    cluster: 'c',
+    containerInstanceArn: () => 'arn:ci',
+    ec2InstanceId: 'i-00000000000000001',
+    advertiseAddress: '127.0.0.1',
+    clock,
+    logger: silentLogger,
+    probe: async () => true,
+    portBusy: () => undefined,
+    portsReleased: (p) => released.push(...p),
+    allowPrivileged,
   };
   return { ctx, reports, released, secretCalls, runtime: ctx.runtime as FakeRuntime };
 }
 
 const task: AssignedTask = {
-  taskArn: 'arn:aws:ecs:us-east-1:000000000000:task/c/abc', taskDefinitionArn: 'arn:td', desiredStatus: 'RUNNING', lastStatus: 'PROVISIONING',
-  networkMode: 'bridge', recorded: [], healthStatus: 'UNKNOWN',
-  containers: [{ name: 'web', image: 'img', essential: true, environment: {}, portMappings: [{ containerPort: 80, hostPort: 0, protocol: 'tcp' }], stopTimeoutS: 2 }],
+  taskArn: 'arn:aws:ecs:us-east-1:000000000000:task/c/abc',
+  taskDefinitionArn: 'arn:td',
+  desiredStatus: 'RUNNING',
+  lastStatus: 'PROVISIONING',
+  networkMode: 'bridge',
+  recorded: [],
+  healthStatus: 'UNKNOWN',
+  containers: [
+    { name: 'web', image: 'img', essential: true, environment: {}, portMappings: [{ containerPort: 80, hostPort: 0, protocol: 'tcp' }], stopTimeoutS: 2 },
+  ],
 };
 
 test('start: PENDING (pull times), ACTIVATING (bindings, connectivityAt), RUNNING (startedAt)', async () => {
   const { ctx, reports } = rig();
-  const patch = await runAction(ctx, { type: 'start', task, create: [{ name: 'web', bindings: [{ containerPort: 80, hostPort: 20005, protocol: 'tcp' }] }], startExisting: [], last: true });
-  assert.deepEqual(reports.map((r) => r.lastStatus), ['PENDING', 'ACTIVATING', 'RUNNING']);
+  const patch = await runAction(ctx, {
+    type: 'start',
+    task,
+    create: [{ name: 'web', bindings: [{ containerPort: 80, hostPort: 20005, protocol: 'tcp' }] }],
+    startExisting: [],
+    last: true,
+  });
+  assert.deepEqual(
+    reports.map((r) => r.lastStatus),
+    ['PENDING', 'ACTIVATING', 'RUNNING'],
+  );
   assert.ok(reports[0]!.pullStartedAt !== undefined && reports[0]!.pullStoppedAt !== undefined);
   assert.ok(reports[1]!.connectivityAt !== undefined);
   assert.deepEqual(reports[1]!.containers[0]!.networkBindings, [{ bindIP: '127.0.0.1', containerPort: 80, hostPort: 20005, protocol: 'tcp' }]);
@@ -55,10 +81,19 @@ test('start: PENDING (pull times), ACTIVATING (bindings, connectivityAt), RUNNIN
 
 test('stop: DEACTIVATING, STOPPING (stoppingAt), DEPROVISIONING, STOPPED (executionStoppedAt, stoppedAt, exit code); the port is released', async () => {
   const { ctx, reports, released } = rig();
-  await runAction(ctx, { type: 'start', task, create: [{ name: 'web', bindings: [{ containerPort: 80, hostPort: 20006, protocol: 'tcp' }] }], startExisting: [], last: true });
+  await runAction(ctx, {
+    type: 'start',
+    task,
+    create: [{ name: 'web', bindings: [{ containerPort: 80, hostPort: 20006, protocol: 'tcp' }] }],
+    startExisting: [],
+    last: true,
+  });
   reports.length = 0;
   await runAction(ctx, { type: 'stop', task: { ...task, lastStatus: 'RUNNING', desiredStatus: 'STOPPED' } });
-  assert.deepEqual(reports.map((r) => r.lastStatus), ['DEACTIVATING', 'STOPPING', 'DEPROVISIONING', 'STOPPED']);
+  assert.deepEqual(
+    reports.map((r) => r.lastStatus),
+    ['DEACTIVATING', 'STOPPING', 'DEPROVISIONING', 'STOPPED'],
+  );
   const stopped = reports.at(-1)!;
   assert.ok(stopped.stoppingAt !== undefined && stopped.executionStoppedAt !== undefined && stopped.stoppedAt !== undefined);
   assert.ok(stopped.stoppingAt! <= stopped.stoppedAt!);
@@ -68,20 +103,40 @@ test('stop: DEACTIVATING, STOPPING (stoppingAt), DEPROVISIONING, STOPPED (execut
 
 test('a task already DEACTIVATING (its targets drained) goes straight to STOPPING', async () => {
   const { ctx, reports } = rig();
-  await runAction(ctx, { type: 'start', task, create: [{ name: 'web', bindings: [{ containerPort: 80, hostPort: 20007, protocol: 'tcp' }] }], startExisting: [], last: true });
+  await runAction(ctx, {
+    type: 'start',
+    task,
+    create: [{ name: 'web', bindings: [{ containerPort: 80, hostPort: 20007, protocol: 'tcp' }] }],
+    startExisting: [],
+    last: true,
+  });
   reports.length = 0;
   await runAction(ctx, { type: 'stop', task: { ...task, lastStatus: 'DEACTIVATING', desiredStatus: 'STOPPED' } });
-  assert.deepEqual(reports.map((r) => r.lastStatus), ['STOPPING', 'DEPROVISIONING', 'STOPPED']);
+  assert.deepEqual(
+    reports.map((r) => r.lastStatus),
+    ['STOPPING', 'DEPROVISIONING', 'STOPPED'],
+  );
 });
 
 const secretTask: AssignedTask = {
   ...task,
-  containers: [{ ...task.containers[0]!, image: 'reg.example:5000/private', environment: { PLAIN: 'p' }, secrets: [{ name: 'TOKEN', valueFrom: '/app/token' }], credentialsParameter: 'regcreds' }],
+  containers: [
+    {
+      ...task.containers[0]!,
+      image: 'reg.example:5000/private',
+      environment: { PLAIN: 'p' },
+      secrets: [{ name: 'TOKEN', valueFrom: '/app/token' }],
+      credentialsParameter: 'regcreds',
+    },
+  ],
 };
 const bindings = [{ containerPort: 80, hostPort: 20008, protocol: 'tcp' as const }];
 
 test('secrets: asked for this task on this instance before the pull; env and registry auth reach the runtime, values in no report', async () => {
-  const { ctx, reports, secretCalls, runtime } = rig(() => ({ ok: true, containers: [{ name: 'web', environment: { TOKEN: 's3cr3t-value' }, registryAuth: { username: 'u', password: 'pw-value' } }] }));
+  const { ctx, reports, secretCalls, runtime } = rig(() => ({
+    ok: true,
+    containers: [{ name: 'web', environment: { TOKEN: 's3cr3t-value' }, registryAuth: { username: 'u', password: 'pw-value' } }],
+  }));
   runtime.credentials.set('reg.example:5000/private', { username: 'u', password: 'pw-value' });
   const patch = await runAction(ctx, { type: 'start', task: secretTask, create: [{ name: 'web', bindings }], startExisting: [], last: true });
   assert.equal(patch?.lastStatus, 'RUNNING');
@@ -111,7 +166,10 @@ test('a secret that cannot be pulled stops the task before any pull or container
 });
 
 test('wrong registry credentials: CannotPullContainerError, no container', async () => {
-  const { ctx, reports, runtime } = rig(() => ({ ok: true, containers: [{ name: 'web', environment: {}, registryAuth: { username: 'u', password: 'wrong' } }] }));
+  const { ctx, reports, runtime } = rig(() => ({
+    ok: true,
+    containers: [{ name: 'web', environment: {}, registryAuth: { username: 'u', password: 'wrong' } }],
+  }));
   runtime.credentials.set('reg.example:5000/private', { username: 'u', password: 'right' });
   await runAction(ctx, { type: 'start', task: secretTask, create: [{ name: 'web', bindings }], startExisting: [], last: true });
   assert.match(reports.at(-1)!.stoppedReason ?? '', /^CannotPullContainerError: Error response from daemon: pull access denied/);
@@ -129,9 +187,15 @@ test('start in waves (dependsOn): an early wave reports PENDING only; a later wa
     ],
   };
   const first = await runAction(ctx, { type: 'start', task: ordered, create: [{ name: 'side', bindings: [] }], startExisting: [], last: false });
-  assert.deepEqual(reports.map((r) => r.lastStatus), ['PENDING']);
+  assert.deepEqual(
+    reports.map((r) => r.lastStatus),
+    ['PENDING'],
+  );
   assert.deepEqual(first, { lastStatus: 'PENDING' });
-  assert.deepEqual((await runtime.list({})).map((c) => [c.name, c.status]), [['side', 'running']]);
+  assert.deepEqual(
+    (await runtime.list({})).map((c) => [c.name, c.status]),
+    [['side', 'running']],
+  );
   reports.length = 0;
   const second = await runAction(ctx, {
     type: 'start',
@@ -140,9 +204,15 @@ test('start in waves (dependsOn): an early wave reports PENDING only; a later wa
     startExisting: [],
     last: true,
   });
-  assert.deepEqual(reports.map((r) => r.lastStatus), ['ACTIVATING', 'RUNNING']);
+  assert.deepEqual(
+    reports.map((r) => r.lastStatus),
+    ['ACTIVATING', 'RUNNING'],
+  );
   assert.equal(second?.lastStatus, 'RUNNING');
-  assert.deepEqual(reports[1]!.containers.map((c) => [c.name, c.lastStatus]).sort(), [['side', 'RUNNING'], ['web', 'RUNNING']]);
+  assert.deepEqual(reports[1]!.containers.map((c) => [c.name, c.lastStatus]).sort(), [
+    ['side', 'RUNNING'],
+    ['web', 'RUNNING'],
+  ]);
 });
 
 test('stop in reverse dependency order: the dependent has exited before its dependency is asked to stop', async () => {
@@ -154,7 +224,16 @@ test('stop in reverse dependency order: the dependent has exited before its depe
       { name: 'side', image: 'img', essential: true, environment: {}, portMappings: [], stopTimeoutS: 2 },
     ],
   };
-  await runAction(ctx, { type: 'start', task: ordered, create: [{ name: 'side', bindings: [] }, { name: 'web', bindings: [{ containerPort: 80, hostPort: 20009, protocol: 'tcp' }] }], startExisting: [], last: true });
+  await runAction(ctx, {
+    type: 'start',
+    task: ordered,
+    create: [
+      { name: 'side', bindings: [] },
+      { name: 'web', bindings: [{ containerPort: 80, hostPort: 20009, protocol: 'tcp' }] },
+    ],
+    startExisting: [],
+    last: true,
+  });
   const order: string[] = [];
   const stop = runtime.stop.bind(runtime);
   runtime.stop = async (id, t) => {
@@ -173,7 +252,10 @@ test('privileged without --allow-privileged: TaskFailedToStart naming the field,
   assert.equal(patch?.lastStatus, 'STOPPED');
   assert.deepEqual(runtime.calls, []);
   assert.equal(reports[0]!.stopCode, 'TaskFailedToStart');
-  assert.match(reports[0]!.stoppedReason ?? '', /^CannotCreateContainerError: container web: privileged is refused because this agent was not started with --allow-privileged/);
+  assert.match(
+    reports[0]!.stoppedReason ?? '',
+    /^CannotCreateContainerError: container web: privileged is refused because this agent was not started with --allow-privileged/,
+  );
 });
 
 test('with --allow-privileged the runtime is asked for a privileged container', async () => {
@@ -193,7 +275,14 @@ test('volumesFrom sources are created before the containers that take their volu
       { ...task.containers[0]!, name: 'd' },
     ],
   };
-  const order = volumesFromFirst(t, ['a', 'b', 'c', 'd'].map((name) => ({ name }))).map((c) => c.name);
+  const order = volumesFromFirst(
+    t,
+    ['a', 'b', 'c', 'd'].map((name) => ({ name })),
+  ).map((c) => c.name);
   assert.deepEqual(order, ['c', 'b', 'a', 'd']);
-  assert.deepEqual(volumesFromFirst(t, [{ name: 'a' }, { name: 'd' }]).map((c) => c.name), ['a', 'd'], 'a source already created is not waited for');
+  assert.deepEqual(
+    volumesFromFirst(t, [{ name: 'a' }, { name: 'd' }]).map((c) => c.name),
+    ['a', 'd'],
+    'a source already created is not waited for',
+  );
 });

@@ -11,7 +11,17 @@ import { stopWaves } from './container-order.js';
 import { privilegeRefusal } from './privilege.js';
 import { bindingsReport, taskHealth, type Action } from './task-convergence.js';
 import { BERTH_LABELS, RuntimeError, type ContainerRuntime, type ContainerState, type PortBinding, type Protocol } from './runtime/runtime.js';
-import { taskNeedsSecrets, type AssignedTask, type ContainerReport, type ContainerSecrets, type ControlPlaneClient, type Health, type RecordedContainer, type TaskState, type TaskStateReport } from './control-plane-client.js';
+import {
+  taskNeedsSecrets,
+  type AssignedTask,
+  type ContainerReport,
+  type ContainerSecrets,
+  type ControlPlaneClient,
+  type Health,
+  type RecordedContainer,
+  type TaskState,
+  type TaskStateReport,
+} from './control-plane-client.js';
 
 export interface ActionContext {
   client: ControlPlaneClient;
@@ -35,7 +45,10 @@ export interface ActionContext {
 /** A dynamic port failed its bind-probe: expected on a shared host, so the start is simply decided again elsewhere. */
 export class PortTakenError extends Error {
   override readonly name = 'PortTakenError';
-  constructor(readonly port: number, address: string) {
+  constructor(
+    readonly port: number,
+    address: string,
+  ) {
     super(`host port ${port} is taken by another process on ${address}; choosing another`);
   }
 }
@@ -77,7 +90,12 @@ export async function runAction(ctx: ActionContext, action: Action): Promise<Tas
       await stop(ctx, action.task, action.stopCode, action.stoppedReason, action.reasons);
       return { lastStatus: 'STOPPED' };
     case 'report':
-      await report(ctx, action.task, { lastStatus: action.lastStatus, containers: action.containers, healthStatus: action.healthStatus, startedAt: ctx.clock.now() });
+      await report(ctx, action.task, {
+        lastStatus: action.lastStatus,
+        containers: action.containers,
+        healthStatus: action.healthStatus,
+        startedAt: ctx.clock.now(),
+      });
       return { lastStatus: action.lastStatus, recorded: recordedOf(action.containers), healthStatus: action.healthStatus };
     case 'fail':
       await report(ctx, action.task, failedStart(action.task, ctx.clock.now(), action.stoppedReason));
@@ -176,7 +194,14 @@ async function start(
       created.push(id);
       // As Docker's awslogs driver does when the container starts: the stream is opened first, and a group that is missing (without awslogs-create-group) stops the task.
       if (def.logConfiguration?.logDriver === 'awslogs') {
-        const opened = await ctx.client.shipLogs({ cluster: ctx.cluster, containerInstanceArn: ctx.containerInstanceArn(), taskArn: task.taskArn, containerName: def.name, runtimeId: id, events: [] });
+        const opened = await ctx.client.shipLogs({
+          cluster: ctx.cluster,
+          containerInstanceArn: ctx.containerInstanceArn(),
+          taskArn: task.taskArn,
+          containerName: def.name,
+          runtimeId: id,
+          events: [],
+        });
         if (!opened.ok) {
           log.warn({ stoppedReason: opened.stoppedReason }, 'task failed to start');
           for (const r of created) await ctx.runtime.remove(r);

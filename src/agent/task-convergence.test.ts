@@ -11,7 +11,15 @@ const INSTANCE = 'i-00000000000000001';
 const NOW = 1_700_000_000_000;
 
 function container(over: Partial<AssignedContainer> = {}): AssignedContainer {
-  return { name: 'web', image: 'img', essential: true, environment: {}, portMappings: [{ containerPort: 80, hostPort: 0, protocol: 'tcp' }], stopTimeoutS: 2, ...over };
+  return {
+    name: 'web',
+    image: 'img',
+    essential: true,
+    environment: {},
+    portMappings: [{ containerPort: 80, hostPort: 0, protocol: 'tcp' }],
+    stopTimeoutS: 2,
+    ...over,
+  };
 }
 
 function task(id: string, over: Partial<AssignedTask> = {}): AssignedTask {
@@ -53,7 +61,17 @@ async function runIn(rt: FakeRuntime, t: AssignedTask, hostPorts: number[], star
 
 describe('task convergence', () => {
   test('new tasks start on distinct dynamic ports, skipping reserved, in-use and cooling ports', () => {
-    const busyTask = task('held', { lastStatus: 'RUNNING', recorded: [{ name: 'web', lastStatus: 'RUNNING', healthStatus: 'UNKNOWN', networkBindings: [{ bindIP: '127.0.0.2', containerPort: 80, hostPort: 20000, protocol: 'tcp' }] }] });
+    const busyTask = task('held', {
+      lastStatus: 'RUNNING',
+      recorded: [
+        {
+          name: 'web',
+          lastStatus: 'RUNNING',
+          healthStatus: 'UNKNOWN',
+          networkBindings: [{ bindIP: '127.0.0.2', containerPort: 80, hostPort: 20000, protocol: 'tcp' }],
+        },
+      ],
+    });
     const plan = converge(
       input({
         tasks: [busyTask, task('a'), task('b'), task('c')],
@@ -80,7 +98,10 @@ describe('task convergence', () => {
     const plan = converge(input({ tasks: [task('a')], ports: ports({ range, reserved: new Set([20000]), cooldownUntil: new Map([[20001, NOW + 5]]) }) }));
     assert.equal(plan.actions[0]!.type, 'start');
     const full = converge(input({ tasks: [task('a')], ports: ports({ range, reserved: new Set([20000]), pending: new Set([20001]) }) }));
-    assert.deepEqual(full.actions.map((a) => a.type), ['fail']);
+    assert.deepEqual(
+      full.actions.map((a) => a.type),
+      ['fail'],
+    );
   });
 
   test('static host ports and host networking need no allocation', () => {
@@ -98,7 +119,13 @@ describe('task convergence', () => {
     assert.ok(a?.type === 'report');
     assert.equal(a.lastStatus, 'RUNNING');
     assert.deepEqual(a.containers[0]!.networkBindings, [{ bindIP: '127.0.0.2', containerPort: 80, hostPort: 20005, protocol: 'tcp' }]);
-    const recorded = a.containers.map((c) => ({ name: c.name, runtimeId: c.runtimeId!, lastStatus: c.lastStatus, healthStatus: c.healthStatus!, networkBindings: c.networkBindings! }));
+    const recorded = a.containers.map((c) => ({
+      name: c.name,
+      runtimeId: c.runtimeId!,
+      lastStatus: c.lastStatus,
+      healthStatus: c.healthStatus!,
+      networkBindings: c.networkBindings!,
+    }));
     const settled = { ...t, lastStatus: 'RUNNING' as TaskState, recorded };
     assert.deepEqual(converge(input({ tasks: [settled], observed })).actions, []);
     // A health change is reported, and the task's health follows its essential container.
@@ -114,7 +141,13 @@ describe('task convergence', () => {
     const observed = await runIn(rt, t, [20006]);
     const [a] = converge(input({ tasks: [t], observed })).actions;
     assert.ok(a?.type === 'report');
-    const recorded = a.containers.map((c) => ({ name: c.name, runtimeId: c.runtimeId!, lastStatus: c.lastStatus, healthStatus: c.healthStatus!, networkBindings: c.networkBindings! }));
+    const recorded = a.containers.map((c) => ({
+      name: c.name,
+      runtimeId: c.runtimeId!,
+      lastStatus: c.lastStatus,
+      healthStatus: c.healthStatus!,
+      networkBindings: c.networkBindings!,
+    }));
     const draining = { ...t, lastStatus: 'DEACTIVATING' as TaskState, recorded };
     assert.deepEqual(converge(input({ tasks: [draining], observed })).actions, [], 'nothing to do while it drains');
     rt.setHealth(observed[0]!.runtimeId, 'HEALTHY');
@@ -129,7 +162,10 @@ describe('task convergence', () => {
     await runIn(rt, { ...t, containers: [t.containers[0]!] }, [20004], false);
     const [a] = converge(input({ tasks: [t], observed: await rt.list({}) })).actions;
     assert.ok(a?.type === 'start');
-    assert.deepEqual(a.create.map((c) => c.name), ['two']);
+    assert.deepEqual(
+      a.create.map((c) => c.name),
+      ['two'],
+    );
     assert.deepEqual(a.startExisting, ['fake-1']);
     assert.notEqual(a.create[0]!.bindings[0]!.hostPort, 20004);
   });
@@ -160,7 +196,10 @@ describe('task convergence', () => {
 
   test('desiredStatus STOPPED stops the task; busy tasks are left alone', () => {
     const t = task('a', { lastStatus: 'RUNNING', desiredStatus: 'STOPPED' });
-    assert.deepEqual(converge(input({ tasks: [t] })).actions.map((a) => a.type), ['stop']);
+    assert.deepEqual(
+      converge(input({ tasks: [t] })).actions.map((a) => a.type),
+      ['stop'],
+    );
     assert.deepEqual(converge(input({ tasks: [t], busy: new Set([t.taskArn]) })).actions, []);
   });
 
@@ -168,11 +207,17 @@ describe('task convergence', () => {
     const rt = new FakeRuntime(() => NOW);
     const t = task('a', { lastStatus: 'STOPPED', desiredStatus: 'STOPPED', stoppedAt: NOW - 1_000 });
     const observed = await runIn(rt, t, [20004]);
-    assert.deepEqual(converge(input({ tasks: [t], observed })).actions.map((a) => a.type), ['stop-container']);
+    assert.deepEqual(
+      converge(input({ tasks: [t], observed })).actions.map((a) => a.type),
+      ['stop-container'],
+    );
     rt.exit(observed[0]!.runtimeId, 0);
     const exited = await rt.list({});
     assert.deepEqual(converge(input({ tasks: [t], observed: exited })).actions, []);
-    assert.deepEqual(converge(input({ tasks: [t], observed: exited, now: NOW + 60_000 })).actions.map((a) => a.type), ['remove']);
+    assert.deepEqual(
+      converge(input({ tasks: [t], observed: exited, now: NOW + 60_000 })).actions.map((a) => a.type),
+      ['remove'],
+    );
   });
 
   test('containers of no assigned task are orphans: stopped and removed', async () => {
@@ -186,7 +231,17 @@ describe('task convergence', () => {
   test('ports in use: live tasks (recorded and observed) and running containers, never STOPPED tasks', async () => {
     const rt = new FakeRuntime(() => NOW);
     const live = task('live', { lastStatus: 'RUNNING' });
-    const dead = task('dead', { lastStatus: 'STOPPED', recorded: [{ name: 'web', lastStatus: 'STOPPED', healthStatus: 'UNKNOWN', networkBindings: [{ bindIP: 'x', containerPort: 80, hostPort: 20009, protocol: 'tcp' }] }] });
+    const dead = task('dead', {
+      lastStatus: 'STOPPED',
+      recorded: [
+        {
+          name: 'web',
+          lastStatus: 'STOPPED',
+          healthStatus: 'UNKNOWN',
+          networkBindings: [{ bindIP: 'x', containerPort: 80, hostPort: 20009, protocol: 'tcp' }],
+        },
+      ],
+    });
     const observed = await runIn(rt, live, [20004]);
     const used = portsInUse({ tasks: [live, dead], observed, ports: ports({ pending: new Set([20007]) }) });
     assert.deepEqual([...used].sort(), [20004, 20007]);
@@ -194,9 +249,37 @@ describe('task convergence', () => {
 
   test('task health is the worst of its essential containers', () => {
     const t = task('a', { containers: [container({ name: 'a' }), container({ name: 'b' }), container({ name: 'c', essential: false })] });
-    assert.equal(taskHealth(t, new Map([['a', 'HEALTHY'], ['b', 'HEALTHY'], ['c', 'UNHEALTHY']])), 'HEALTHY');
-    assert.equal(taskHealth(t, new Map([['a', 'HEALTHY'], ['b', 'UNKNOWN']])), 'UNKNOWN');
-    assert.equal(taskHealth(t, new Map([['a', 'UNHEALTHY'], ['b', 'UNKNOWN']])), 'UNHEALTHY');
+    assert.equal(
+      taskHealth(
+        t,
+        new Map([
+          ['a', 'HEALTHY'],
+          ['b', 'HEALTHY'],
+          ['c', 'UNHEALTHY'],
+        ]),
+      ),
+      'HEALTHY',
+    );
+    assert.equal(
+      taskHealth(
+        t,
+        new Map([
+          ['a', 'HEALTHY'],
+          ['b', 'UNKNOWN'],
+        ]),
+      ),
+      'UNKNOWN',
+    );
+    assert.equal(
+      taskHealth(
+        t,
+        new Map([
+          ['a', 'UNHEALTHY'],
+          ['b', 'UNKNOWN'],
+        ]),
+      ),
+      'UNHEALTHY',
+    );
   });
 });
 
@@ -227,7 +310,10 @@ describe('converge: container order', () => {
     assert.equal(first.length, 1);
     assert.equal(first[0]!.type, 'start');
     const s = first[0] as Extract<(typeof first)[number], { type: 'start' }>;
-    assert.deepEqual(s.create.map((c) => c.name), ['sidecar']);
+    assert.deepEqual(
+      s.create.map((c) => c.name),
+      ['sidecar'],
+    );
     assert.equal(s.last, false);
 
     const p = ordered('PENDING');
@@ -235,12 +321,15 @@ describe('converge: container order', () => {
     const go = converge(input({ tasks: [p], observed: [seen(p, 'sidecar', { health: 'HEALTHY' })] })).actions;
     assert.equal(go[0]!.type, 'start');
     const g = go[0] as Extract<(typeof go)[number], { type: 'start' }>;
-    assert.deepEqual(g.create.map((c) => c.name), ['app']);
+    assert.deepEqual(
+      g.create.map((c) => c.name),
+      ['app'],
+    );
     assert.equal(g.create[0]!.bindings.length, 1);
     assert.equal(g.last, true);
   });
 
-  test('a dependency past its startTimeout stops the task (TaskFailedToStart, the agent\'s words on the waiting container)', () => {
+  test("a dependency past its startTimeout stops the task (TaskFailedToStart, the agent's words on the waiting container)", () => {
     const p = ordered('PENDING');
     const [a] = converge(input({ tasks: [p], observed: [seen(p, 'sidecar', { startedAt: NOW - 5000 })] })).actions;
     assert.equal(a?.type, 'stop');
@@ -275,7 +364,14 @@ describe('converge: container order', () => {
       healthStatus: 'UNKNOWN',
       networkBindings: [],
     });
-    const recorded = r.containers.map((c) => ({ name: c.name, ...(c.runtimeId ? { runtimeId: c.runtimeId } : {}), lastStatus: c.lastStatus, ...(c.exitCode !== undefined ? { exitCode: c.exitCode } : {}), healthStatus: c.healthStatus ?? 'UNKNOWN', networkBindings: c.networkBindings ?? [] }));
+    const recorded = r.containers.map((c) => ({
+      name: c.name,
+      ...(c.runtimeId ? { runtimeId: c.runtimeId } : {}),
+      lastStatus: c.lastStatus,
+      ...(c.exitCode !== undefined ? { exitCode: c.exitCode } : {}),
+      healthStatus: c.healthStatus ?? 'UNKNOWN',
+      networkBindings: c.networkBindings ?? [],
+    }));
     assert.deepEqual(converge(input({ tasks: [{ ...t, recorded, healthStatus: r.healthStatus }], observed })).actions, []);
   });
 
@@ -286,7 +382,10 @@ describe('converge: container order', () => {
     });
     const observed = [seen(t, 'web', {}), seen(t, 'job', { status: 'exited', exitCode: 0 })];
     const actions = converge(input({ tasks: [t], observed })).actions;
-    assert.ok(actions.every((a) => a.type === 'report'), JSON.stringify(actions.map((a) => a.type)));
+    assert.ok(
+      actions.every((a) => a.type === 'report'),
+      JSON.stringify(actions.map((a) => a.type)),
+    );
     const stop = converge(input({ tasks: [t], observed: [seen(t, 'web', { status: 'exited', exitCode: 1 }), observed[1]!] })).actions;
     assert.equal(stop[0]?.type, 'stop');
   });

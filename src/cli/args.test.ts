@@ -23,7 +23,11 @@ test('everything after -- is positional, negative numbers are positional', () =>
 
 test('unknown flags, missing values and values on switches are usage errors (exit 2)', () => {
   for (const argv of [['--nope'], ['-z'], ['--cluster'], ['--all=yes']]) {
-    assert.throws(() => parseArgs(argv, specs), (e: unknown) => e instanceof CliError && e.exitCode === 2, argv.join(' '));
+    assert.throws(
+      () => parseArgs(argv, specs),
+      (e: unknown) => e instanceof CliError && e.exitCode === 2,
+      argv.join(' '),
+    );
   }
 });
 

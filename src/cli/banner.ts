@@ -13,11 +13,7 @@ export interface BannerFacts {
 }
 
 export function renderBanner(f: BannerFacts): string {
-  const lines = [
-    `Berth is up (${f.runtime ? `runtime ${f.runtime}, ` : ''}data dir ${f.dataDir}).`,
-    `  API:      ${f.apiUrl}`,
-    `  Console:  ${f.apiUrl}/`,
-  ];
+  const lines = [`Berth is up (${f.runtime ? `runtime ${f.runtime}, ` : ''}data dir ${f.dataDir}).`, `  API:      ${f.apiUrl}`, `  Console:  ${f.apiUrl}/`];
   if (f.demo) lines.push(`  Demo:     ${f.demo.listenerUrl}  (service ${f.demo.serviceName}: 2 tasks on dynamic host ports behind an internal ALB)`);
   // Debian 12's AWS CLI is 2.9, which ignores AWS_ENDPOINT_URL (2.13+) and would call real AWS: the flag always works.
   lines.push(

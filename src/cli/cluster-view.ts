@@ -27,7 +27,11 @@ export async function readTargetHealth(clients: Clients, targetGroupArns: Iterab
 
 export const targetKey = (id: string | undefined, port: number | undefined): string => `${id}:${port}`;
 
-export async function listTaskArns(clients: Clients, cluster: string, filter: { serviceName?: string; desiredStatus?: 'RUNNING' | 'STOPPED' }): Promise<string[]> {
+export async function listTaskArns(
+  clients: Clients,
+  cluster: string,
+  filter: { serviceName?: string; desiredStatus?: 'RUNNING' | 'STOPPED' },
+): Promise<string[]> {
   const arns: string[] = [];
   for await (const page of ecs.paginateListTasks({ client: clients.ecs }, { cluster, ...filter })) arns.push(...(page.taskArns ?? []));
   return arns;

@@ -6,8 +6,12 @@ import { deploymentOutcome, deploymentProgress, progressLines, renderProgress, s
 const CI = 'ci-1';
 const TD = (r: number) => `arn:aws:ecs:us-east-1:000000000000:task-definition/web:${r}`;
 const task = (deployment: string, port: number, extra: Partial<Task> = {}): Task => ({
-  startedBy: deployment, containerInstanceArn: CI, lastStatus: 'RUNNING', desiredStatus: 'RUNNING',
-  containers: [{ name: 'web', networkBindings: [{ containerPort: 80, hostPort: port }] }], ...extra,
+  startedBy: deployment,
+  containerInstanceArn: CI,
+  lastStatus: 'RUNNING',
+  desiredStatus: 'RUNNING',
+  containers: [{ name: 'web', networkBindings: [{ containerPort: 80, hostPort: port }] }],
+  ...extra,
 });
 
 const rolling: Service = {
@@ -20,16 +24,35 @@ const rolling: Service = {
 
 test('deploymentProgress counts healthy from target health and draining from draining targets', () => {
   const tasks = [task('ecs-svc/new', 1), task('ecs-svc/new', 2), task('ecs-svc/old', 3)];
-  const targets = new Map([['i-1:1', { state: 'healthy' }], ['i-1:2', { state: 'initial' }], ['i-1:3', { state: 'draining' }]]);
+  const targets = new Map([
+    ['i-1:1', { state: 'healthy' }],
+    ['i-1:2', { state: 'initial' }],
+    ['i-1:3', { state: 'draining' }],
+  ]);
   const rows = deploymentProgress(rolling, tasks, new Map([[CI, 'i-1']]), targets);
-  assert.deepEqual(rows.map((r) => [r.id, r.desired, r.running, r.healthy, r.draining]), [['ecs-svc/new', 2, 2, 1, 0], ['ecs-svc/old', 0, 1, 0, 1]]);
-  assert.match(renderProgress(rows), /^DEPLOYMENT   STATUS   TASK DEFINITION  DESIRED  RUNNING  HEALTHY  DRAINING  ROLLOUT\necs-svc\/new  PRIMARY  web:2            2        2        1        0         IN_PROGRESS\n/);
+  assert.deepEqual(
+    rows.map((r) => [r.id, r.desired, r.running, r.healthy, r.draining]),
+    [
+      ['ecs-svc/new', 2, 2, 1, 0],
+      ['ecs-svc/old', 0, 1, 0, 1],
+    ],
+  );
+  assert.match(
+    renderProgress(rows),
+    /^DEPLOYMENT   STATUS   TASK DEFINITION  DESIRED  RUNNING  HEALTHY  DRAINING  ROLLOUT\necs-svc\/new  PRIMARY  web:2            2        2        1        0         IN_PROGRESS\n/,
+  );
   assert.equal(progressLines(rows)[1], 'ecs-svc/old ACTIVE web:1 desired=0 running=1 healthy=0 draining=1 COMPLETED');
 });
 
 test('without target groups a RUNNING task counts as healthy, a stopping one as draining', () => {
   const rows = deploymentProgress(rolling, [task('ecs-svc/new', 1), task('ecs-svc/old', 3, { desiredStatus: 'STOPPED' })], new Map(), new Map());
-  assert.deepEqual(rows.map((r) => [r.healthy, r.draining]), [[1, 0], [0, 1]]);
+  assert.deepEqual(
+    rows.map((r) => [r.healthy, r.draining]),
+    [
+      [1, 0],
+      [0, 1],
+    ],
+  );
 });
 
 const svc = (deployments: Service['deployments']): Service => ({ deployments });
@@ -37,8 +60,22 @@ const outcomes: [string, Service, string][] = [
   ['in progress', svc([{ id: 'a', status: 'PRIMARY', rolloutState: 'IN_PROGRESS' }]), 'in-progress'],
   ['completed', svc([{ id: 'a', status: 'PRIMARY', rolloutState: 'COMPLETED' }]), 'completed'],
   ['failed without rollback', svc([{ id: 'a', status: 'PRIMARY', rolloutState: 'FAILED' }]), 'failed'],
-  ['rolled back', svc([{ id: 'b', status: 'PRIMARY', rolloutState: 'IN_PROGRESS', rolloutStateReason: 'ECS deployment detected failure. Rolling back to b.' }, { id: 'a', status: 'ACTIVE', rolloutState: 'FAILED' }]), 'rolled-back'],
-  ['replaced by someone else', svc([{ id: 'b', status: 'PRIMARY', rolloutState: 'IN_PROGRESS' }, { id: 'a', status: 'ACTIVE', rolloutState: 'IN_PROGRESS' }]), 'superseded'],
+  [
+    'rolled back',
+    svc([
+      { id: 'b', status: 'PRIMARY', rolloutState: 'IN_PROGRESS', rolloutStateReason: 'ECS deployment detected failure. Rolling back to b.' },
+      { id: 'a', status: 'ACTIVE', rolloutState: 'FAILED' },
+    ]),
+    'rolled-back',
+  ],
+  [
+    'replaced by someone else',
+    svc([
+      { id: 'b', status: 'PRIMARY', rolloutState: 'IN_PROGRESS' },
+      { id: 'a', status: 'ACTIVE', rolloutState: 'IN_PROGRESS' },
+    ]),
+    'superseded',
+  ],
 ];
 for (const [name, service, expected] of outcomes) {
   test(`deploymentOutcome: ${name}`, () => assert.equal(deploymentOutcome(service, 'a'), expected));

@@ -72,7 +72,9 @@ export function renderProgress(rows: readonly DeploymentProgress[]): string {
 
 /** One plain line per deployment for logs and pipes (no cursor movement). */
 export function progressLines(rows: readonly DeploymentProgress[]): string[] {
-  return rows.map((r) => `${r.id} ${r.status} ${r.taskDefinition} desired=${r.desired} running=${r.running} healthy=${r.healthy} draining=${r.draining} ${r.rolloutState}`);
+  return rows.map(
+    (r) => `${r.id} ${r.status} ${r.taskDefinition} desired=${r.desired} running=${r.running} healthy=${r.healthy} draining=${r.draining} ${r.rolloutState}`,
+  );
 }
 
 export const OUTCOME_TEXT: Record<Exclude<Outcome, 'in-progress'>, string> = {
@@ -97,6 +99,8 @@ export function stopWaitNote(tasks: readonly Task[], now: Date): string | undefi
   if (!waits.length) return undefined;
   const longest = Math.round(Math.max(...waits) / 1000);
   const n = waits.length;
-  return `waiting for ${n} stopping task${n === 1 ? '' : 's'} (${longest} s since SIGTERM): a container that ignores SIGTERM ` +
-    `is killed after its stopTimeout (default 30 s)`;
+  return (
+    `waiting for ${n} stopping task${n === 1 ? '' : 's'} (${longest} s since SIGTERM): a container that ignores SIGTERM ` +
+    `is killed after its stopTimeout (default 30 s)`
+  );
 }

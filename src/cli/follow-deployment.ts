@@ -9,7 +9,14 @@ import { describeServices, describeTasks, instanceIds, listTaskArns, readTargetH
 import type { Clients, CommandContext } from './cli-context.js';
 import { CliError, EXIT } from './cli-error.js';
 import {
-  deploymentOutcome, deploymentProgress, OUTCOME_TEXT, progressLines, renderProgress, stopWaitNote, type DeploymentProgress, type Outcome,
+  deploymentOutcome,
+  deploymentProgress,
+  OUTCOME_TEXT,
+  progressLines,
+  renderProgress,
+  stopWaitNote,
+  type DeploymentProgress,
+  type Outcome,
 } from './deployment-progress.js';
 import { json } from './table.js';
 
@@ -38,7 +45,11 @@ export async function followDeployment(ctx: CommandContext, o: FollowOptions): P
     if (!svc) throw new CliError(`service ${o.service} is gone`);
     const arns = await listTaskArns(clients, o.cluster, { serviceName: o.service });
     const tasks = await describeTasks(clients, o.cluster, arns);
-    const instances = await instanceIds(clients, o.cluster, tasks.map((t) => t.containerInstanceArn));
+    const instances = await instanceIds(
+      clients,
+      o.cluster,
+      tasks.map((t) => t.containerInstanceArn),
+    );
     const targets = await readTargetHealth(clients, (svc.loadBalancers ?? []).map((l) => l.targetGroupArn!).filter(Boolean));
     rows = deploymentProgress(svc, tasks, instances, targets);
     outcome = deploymentOutcome(svc, o.deploymentId);
@@ -59,7 +70,8 @@ export async function followDeployment(ctx: CommandContext, o: FollowOptions): P
       lastPlain = new Set(lines);
     }
     if (outcome !== 'in-progress') break;
-    if (Date.now() > deadline) throw new CliError(`timed out after ${Math.round(o.timeoutMs / 1000)} s; the deployment goes on (berth services, berth events ${o.service})`);
+    if (Date.now() > deadline)
+      throw new CliError(`timed out after ${Math.round(o.timeoutMs / 1000)} s; the deployment goes on (berth services, berth events ${o.service})`);
     await pause(o.intervalMs ?? 1000, signal);
   }
   if (outcome === 'in-progress') {
@@ -94,7 +106,10 @@ export function pause(ms: number, signal: AbortSignal): Promise<void> {
  */
 export function fitToWidth(text: string, columns: number | undefined): string {
   if (!columns) return text;
-  return text.split('\n').map((l) => (l.length > columns - 1 ? `${l.slice(0, columns - 2)}…` : l)).join('\n');
+  return text
+    .split('\n')
+    .map((l) => (l.length > columns - 1 ? `${l.slice(0, columns - 2)}…` : l))
+    .join('\n');
 }
 
 /** How a deployment that left the service's list ended, from its service deployment record. */

@@ -3,7 +3,13 @@ import assert from 'node:assert/strict';
 import { age, renderTable, shortId, taskDefinitionName } from './table.js';
 
 test('renderTable pads columns to the widest cell, upper-cases headers, shows - for empty', () => {
-  const out = renderTable(['id', 'port', 'state'], [['i-abc', 32768, 'healthy'], ['i-b', undefined, '']]);
+  const out = renderTable(
+    ['id', 'port', 'state'],
+    [
+      ['i-abc', 32768, 'healthy'],
+      ['i-b', undefined, ''],
+    ],
+  );
   assert.equal(out, 'ID     PORT   STATE\ni-abc  32768  healthy\ni-b    -      -\n');
 });
 

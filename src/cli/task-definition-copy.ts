@@ -6,15 +6,29 @@ import type { RegisterTaskDefinitionRequest, TaskDefinition } from '@aws-sdk/cli
 import { usage } from './args.js';
 
 const REGISTERABLE = [
-  'family', 'taskRoleArn', 'executionRoleArn', 'networkMode', 'containerDefinitions', 'volumes', 'placementConstraints',
-  'requiresCompatibilities', 'cpu', 'memory', 'pidMode', 'ipcMode', 'proxyConfiguration', 'inferenceAccelerators',
-  'ephemeralStorage', 'runtimePlatform',
+  'family',
+  'taskRoleArn',
+  'executionRoleArn',
+  'networkMode',
+  'containerDefinitions',
+  'volumes',
+  'placementConstraints',
+  'requiresCompatibilities',
+  'cpu',
+  'memory',
+  'pidMode',
+  'ipcMode',
+  'proxyConfiguration',
+  'inferenceAccelerators',
+  'ephemeralStorage',
+  'runtimePlatform',
 ] as const;
 
 export function withImage(td: TaskDefinition, image: string, container: string | undefined): RegisterTaskDefinitionRequest {
   const defs = td.containerDefinitions ?? [];
   const name = container ?? (defs.length === 1 ? defs[0]!.name : undefined);
-  if (name === undefined) throw usage(`task definition ${td.family} has ${defs.length} containers: pick one with --container (${defs.map((d) => d.name).join(', ')})`);
+  if (name === undefined)
+    throw usage(`task definition ${td.family} has ${defs.length} containers: pick one with --container (${defs.map((d) => d.name).join(', ')})`);
   if (!defs.some((d) => d.name === name)) throw usage(`task definition ${td.family} has no container "${name}" (it has ${defs.map((d) => d.name).join(', ')})`);
   const input: Record<string, unknown> = {};
   for (const k of REGISTERABLE) if (td[k] !== undefined) input[k] = td[k];

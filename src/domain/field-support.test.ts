@@ -22,7 +22,10 @@ describe('unsupportedField walks the input against the table', () => {
     assert.equal(unsupportedField('ecs', 'RegisterTaskDefinition', { requiresCompatibilities: ['EC2'] }), undefined);
     assert.equal(unsupportedField('ecs', 'RegisterTaskDefinition', { requiresCompatibilities: ['EC2', 'FARGATE'] })?.value, 'FARGATE');
     assert.equal(unsupportedField('ecs', 'RegisterTaskDefinition', { containerDefinitions: [{ versionConsistency: 'disabled' }] }), undefined);
-    assert.equal(unsupportedField('ecs', 'RegisterTaskDefinition', { containerDefinitions: [{ versionConsistency: 'enabled' }] })?.path, 'containerDefinitions[0].versionConsistency');
+    assert.equal(
+      unsupportedField('ecs', 'RegisterTaskDefinition', { containerDefinitions: [{ versionConsistency: 'enabled' }] })?.path,
+      'containerDefinitions[0].versionConsistency',
+    );
   });
   test('absent values and switches left off ask for nothing', () => {
     for (const v of [undefined, null, '', [], {}, false]) {
@@ -39,18 +42,27 @@ describe('unsupportedField walks the input against the table', () => {
       }
       return 'accepted';
     };
-    assert.match(codeOf('ecs', 'RegisterTaskDefinition', { volumes: [{ name: 'v', efsVolumeConfiguration: { fileSystemId: 'fs-1' } }] }), /^ClientException: volumes\[0\]\.efsVolumeConfiguration is not supported by Berth: /);
+    assert.match(
+      codeOf('ecs', 'RegisterTaskDefinition', { volumes: [{ name: 'v', efsVolumeConfiguration: { fileSystemId: 'fs-1' } }] }),
+      /^ClientException: volumes\[0\]\.efsVolumeConfiguration is not supported by Berth: /,
+    );
     assert.match(codeOf('ecs', 'RunTask', { platformVersion: 'LATEST' }), /^InvalidParameterException: platformVersion 'LATEST' is not supported/);
     assert.equal(codeOf('elbv2', 'CreateTargetGroup', { Protocol: 'HTTPS', ProtocolVersion: 'HTTP2', HealthCheckProtocol: 'HTTPS' }), 'accepted');
     assert.match(codeOf('elbv2', 'CreateTargetGroup', { ProtocolVersion: 'GRPC' }), /^ValidationError: ProtocolVersion 'GRPC'/);
     assert.equal(codeOf('elbv2', 'CreateTargetGroup', { Protocol: 'HTTP', ProtocolVersion: 'HTTP1' }), 'accepted');
     // An entry may carry AWS's more specific code.
-    assert.match(codeOf('ec2', 'CreateVpc', { AmazonProvidedIpv6CidrBlock: true }), /^UnsupportedOperation: AmazonProvidedIpv6CidrBlock is not supported by Berth: /);
+    assert.match(
+      codeOf('ec2', 'CreateVpc', { AmazonProvidedIpv6CidrBlock: true }),
+      /^UnsupportedOperation: AmazonProvidedIpv6CidrBlock is not supported by Berth: /,
+    );
     assert.match(codeOf('ecs', 'StopServiceDeployment', { stopType: 'ABORT' }), /^UnsupportedFeatureException: stopType 'ABORT'/);
     assert.equal(codeOf('ecs', 'StopServiceDeployment', { stopType: 'ROLLBACK' }), 'accepted');
   });
   test('a map of user keys is not mistaken for members', () => {
-    assert.equal(unsupportedField('ecs', 'RegisterTaskDefinition', { containerDefinitions: [{ dockerLabels: { secrets: 'x', privileged: 'true' } }] }), undefined);
+    assert.equal(
+      unsupportedField('ecs', 'RegisterTaskDefinition', { containerDefinitions: [{ dockerLabels: { secrets: 'x', privileged: 'true' } }] }),
+      undefined,
+    );
   });
 });
 

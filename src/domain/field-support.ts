@@ -51,8 +51,7 @@ const noop = (reason: string): Support => ({ status: 'ignored-by-aws-too', reaso
 // Reasons shared by many members.
 const RUNTIME = 'the Docker and process runtimes do not implement it yet';
 const SECURITY = 'the Docker runtime does not apply it yet, and running the task without it would be less confined than asked';
-const AWSVPC =
-  "a network namespace and address per task would put targets on Docker's bridge subnet, off loopback, and the process runtime has no namespaces";
+const AWSVPC = "a network namespace and address per task would put targets on Docker's bridge subnet, off loopback, and the process runtime has no namespaces";
 const FARGATE = 'Berth runs tasks on container instances only (EC2 and EXTERNAL launch types)';
 const CAPACITY_PROVIDERS = 'Berth has no capacity providers (no Auto Scaling groups, no Fargate)';
 const IAM = 'IAM roles are not enforced: Berth has no IAM';
@@ -353,7 +352,10 @@ export const FIELD_SUPPORT: Readonly<Record<ServiceName, Readonly<Record<string,
       placementConstraints: H,
       placementStrategy: H,
       platformVersion: refused(FARGATE),
-      clientToken: { status: 'tolerated', reason: 'the SDKs send one on every RunTask; idempotency is not implemented yet, so a retried RunTask can start its tasks twice' },
+      clientToken: {
+        status: 'tolerated',
+        reason: 'the SDKs send one on every RunTask; idempotency is not implemented yet, so a retried RunTask can start its tasks twice',
+      },
     },
     StartTask: { ...LAUNCH_COMMON, containerInstances: H },
     StopTask: { cluster: H, task: H, reason: H },
@@ -408,7 +410,9 @@ export const FIELD_SUPPORT: Readonly<Record<ServiceName, Readonly<Record<string,
     CreateRule: { ...all('ListenerArn Conditions Priority Actions Tags'), Transforms: refused(TRANSFORMS) },
     CreateTargetGroup: {
       // Protocol HTTPS re-encrypts (target certificates unverified, as on ALB); HTTP2 speaks h2 (ALPN, or h2c).
-      ...all('Name Protocol Port VpcId HealthCheckProtocol HealthCheckPort HealthCheckEnabled HealthCheckPath HealthCheckIntervalSeconds HealthCheckTimeoutSeconds'),
+      ...all(
+        'Name Protocol Port VpcId HealthCheckProtocol HealthCheckPort HealthCheckEnabled HealthCheckPath HealthCheckIntervalSeconds HealthCheckTimeoutSeconds',
+      ),
       ...all('HealthyThresholdCount UnhealthyThresholdCount Matcher TargetType Tags IpAddressType'),
       ProtocolVersion: refused('gRPC forwarding and GrpcCode health checks are not implemented yet (HTTP1 and HTTP2 are)', { values: ['GRPC'] }),
       TargetControlPort: refused('target control agents are not implemented'),
@@ -466,9 +470,17 @@ export const FIELD_SUPPORT: Readonly<Record<ServiceName, Readonly<Record<string,
     CreateVpc: {
       ...all('CidrBlock TagSpecifications'),
       ...Object.fromEntries(
-        ['Ipv6Pool', 'Ipv6CidrBlock', 'AmazonProvidedIpv6CidrBlock', 'Ipv4IpamPoolId', 'Ipv4NetmaskLength', 'Ipv6IpamPoolId', 'Ipv6NetmaskLength', 'Ipv6CidrBlockNetworkBorderGroup', 'VpcEncryptionControl'].map(
-          (m) => [m, refused(NO_IPV6, EC2_UNSUPPORTED)],
-        ),
+        [
+          'Ipv6Pool',
+          'Ipv6CidrBlock',
+          'AmazonProvidedIpv6CidrBlock',
+          'Ipv4IpamPoolId',
+          'Ipv4NetmaskLength',
+          'Ipv6IpamPoolId',
+          'Ipv6NetmaskLength',
+          'Ipv6CidrBlockNetworkBorderGroup',
+          'VpcEncryptionControl',
+        ].map((m) => [m, refused(NO_IPV6, EC2_UNSUPPORTED)]),
       ),
       InstanceTenancy: refused("its hosts are shared ('default')", { except: ['default'], ...EC2_UNSUPPORTED }),
       DryRun: DRY_RUN,
@@ -485,7 +497,10 @@ export const FIELD_SUPPORT: Readonly<Record<ServiceName, Readonly<Record<string,
     CreateSubnet: {
       ...all('TagSpecifications AvailabilityZone AvailabilityZoneId CidrBlock VpcId'),
       ...Object.fromEntries(
-        ['Ipv6CidrBlock', 'Ipv6Native', 'OutpostArn', 'Ipv4IpamPoolId', 'Ipv4NetmaskLength', 'Ipv6IpamPoolId', 'Ipv6NetmaskLength'].map((m) => [m, refused(NO_IPV6, EC2_UNSUPPORTED)]),
+        ['Ipv6CidrBlock', 'Ipv6Native', 'OutpostArn', 'Ipv4IpamPoolId', 'Ipv4NetmaskLength', 'Ipv6IpamPoolId', 'Ipv6NetmaskLength'].map((m) => [
+          m,
+          refused(NO_IPV6, EC2_UNSUPPORTED),
+        ]),
       ),
       DryRun: DRY_RUN,
     },
@@ -603,8 +618,8 @@ export const FIELD_SUPPORT: Readonly<Record<ServiceName, Readonly<Record<string,
     ListTagsForCertificate: all('CertificateArn'),
     RequestCertificate: {
       ...all('DomainName SubjectAlternativeNames IdempotencyToken KeyAlgorithm Tags'),
-      ValidationMethod: honoured('DNS or EMAIL alike: no record or mail is checked; Berth\'s CA issues the certificate within a second'),
-      DomainValidationOptions: refused('no validation mail is sent (Berth\'s CA validates nothing)', { code: 'InvalidParameterException' }),
+      ValidationMethod: honoured("DNS or EMAIL alike: no record or mail is checked; Berth's CA issues the certificate within a second"),
+      DomainValidationOptions: refused("no validation mail is sent (Berth's CA validates nothing)", { code: 'InvalidParameterException' }),
       Options: honoured('CertificateTransparencyLoggingPreference: no certificate is logged, whichever is asked'),
       CertificateAuthorityArn: refused(ACM_PRIVATE_CA, { code: 'InvalidParameterException' }),
       ManagedBy: refused('no AWS service manages certificates here', { code: 'InvalidParameterException' }),

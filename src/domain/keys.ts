@@ -6,8 +6,7 @@ export const keys = {
   cluster: (name: string) => `/berth/ecs/clusters/${name}`,
   clusters: () => `/berth/ecs/clusters/`,
   /** Revisions are zero-padded so lexical order is numeric order. */
-  taskDefinition: (family: string, revision: number) =>
-    `/berth/ecs/task-definitions/${family}/${String(revision).padStart(10, '0')}`,
+  taskDefinition: (family: string, revision: number) => `/berth/ecs/task-definitions/${family}/${String(revision).padStart(10, '0')}`,
   taskDefinitionFamily: (family: string) => `/berth/ecs/task-definitions/${family}/`,
   taskDefinitions: () => `/berth/ecs/task-definitions/`,
   service: (cluster: string, name: string) => `/berth/ecs/services/${cluster}/${name}`,
@@ -15,11 +14,9 @@ export const keys = {
   task: (cluster: string, taskId: string) => `/berth/ecs/tasks/${cluster}/${taskId}`,
   tasks: (cluster?: string) => (cluster ? `/berth/ecs/tasks/${cluster}/` : `/berth/ecs/tasks/`),
   containerInstance: (cluster: string, id: string) => `/berth/ecs/container-instances/${cluster}/${id}`,
-  containerInstances: (cluster?: string) =>
-    cluster ? `/berth/ecs/container-instances/${cluster}/` : `/berth/ecs/container-instances/`,
+  containerInstances: (cluster?: string) => (cluster ? `/berth/ecs/container-instances/${cluster}/` : `/berth/ecs/container-instances/`),
   /** Account settings are per region, one record per principal and setting name. */
-  accountSetting: (region: string, principalArn: string, name: string) =>
-    `/berth/ecs/account-settings/${region}/${encodeURIComponent(principalArn)}/${name}`,
+  accountSetting: (region: string, principalArn: string, name: string) => `/berth/ecs/account-settings/${region}/${encodeURIComponent(principalArn)}/${name}`,
   accountSettings: (region: string) => `/berth/ecs/account-settings/${region}/`,
 
   loadBalancer: (lbId: string) => `/berth/elbv2/load-balancers/${lbId}`,
@@ -66,8 +63,7 @@ export const keys = {
   /** CloudWatch Logs: groups, their streams, and each stream's events in chunks (one per PutLogEvents). */
   logGroup: (region: string, group: string) => `/berth/logs/groups/${region}/${encodeURIComponent(group)}`,
   logGroups: (region: string) => `/berth/logs/groups/${region}/`,
-  logStream: (region: string, group: string, stream: string) =>
-    `/berth/logs/streams/${region}/${encodeURIComponent(group)}/${encodeURIComponent(stream)}`,
+  logStream: (region: string, group: string, stream: string) => `/berth/logs/streams/${region}/${encodeURIComponent(group)}/${encodeURIComponent(stream)}`,
   logStreamsOf: (region: string, group: string) => `/berth/logs/streams/${region}/${encodeURIComponent(group)}/`,
   logChunk: (region: string, group: string, stream: string, seq: number) =>
     `/berth/logs/chunks/${region}/${encodeURIComponent(group)}/${encodeURIComponent(stream)}/${String(seq).padStart(12, '0')}`,
@@ -75,8 +71,7 @@ export const keys = {
     `/berth/logs/chunks/${region}/${encodeURIComponent(group)}/${stream === undefined ? '' : `${encodeURIComponent(stream)}/`}`,
 
   /** The last position of a container's output stored in a stream by the awslogs shipper (its high-water mark). */
-  logShipped: (region: string, group: string, stream: string) =>
-    `/berth/logs/shipped/${region}/${encodeURIComponent(group)}/${encodeURIComponent(stream)}`,
+  logShipped: (region: string, group: string, stream: string) => `/berth/logs/shipped/${region}/${encodeURIComponent(group)}/${encodeURIComponent(stream)}`,
   logShippedOf: (region: string, group: string) => `/berth/logs/shipped/${region}/${encodeURIComponent(group)}/`,
 
   /** Tags of any resource, by ARN (ECS, ELBv2, SSM and Secrets Manager alike). */

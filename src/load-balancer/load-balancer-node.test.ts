@@ -9,14 +9,27 @@ import type { TargetHealthRecord } from './health/health-state-machine.js';
 
 test('probeTargets: only targets of groups in use, never draining ones', () => {
   const t = table({ port: 1, groups: [tg('used', [target(10), target(11, 'draining')]), tg('spare', [target(12)])] });
-  assert.deepEqual(probeTargets(t).map((p) => `${p.targetGroupArn}/${p.port}`), ['used/10']);
+  assert.deepEqual(
+    probeTargets(t).map((p) => `${p.targetGroupArn}/${p.port}`),
+    ['used/10'],
+  );
 });
 
 test('node: health checks turn an initial target healthy, the adapter swaps the table, traffic flows', async () => {
   const up = await upstream((_q, res) => res.end('served'));
   const port = await freePort();
   // A short interval makes the test quick; a generous timeout keeps a loaded machine from failing a check.
-  const fast = { enabled: true, protocol: 'HTTP' as const, path: '/', port: 'traffic-port' as const, intervalSeconds: 0.05, timeoutSeconds: 2, healthyThreshold: 2, unhealthyThreshold: 2, matcher: '200' };
+  const fast = {
+    enabled: true,
+    protocol: 'HTTP' as const,
+    path: '/',
+    port: 'traffic-port' as const,
+    intervalSeconds: 0.05,
+    timeoutSeconds: 2,
+    healthyThreshold: 2,
+    unhealthyThreshold: 2,
+    matcher: '200',
+  };
   const build = (state: Target['state']) => table({ port, groups: [tg('tg', [target(up.port, state)], { healthCheck: fast })] });
   const transitions: TargetHealthRecord[] = [];
   let node: LoadBalancerNode | undefined;
@@ -34,15 +47,18 @@ test('node: health checks turn an initial target healthy, the adapter swaps the 
   });
   assert.deepEqual((await node!.start()).opened, [port]);
   try {
-  // Fail-open: the initial target already gets traffic while no target is healthy.
-  assert.equal((await get(`http://127.0.0.1:${port}/`)).body, 'served');
-  await healthy;
-  assert.deepEqual(transitions.map((h) => h.state), ['initial', 'healthy']);
-  await node!.update(build('healthy'));
-  assert.equal(node!.table().targetGroups.get('tg')!.failOpen, false);
-  assert.equal((await get(`http://127.0.0.1:${port}/`)).body, 'served');
-  await node!.update(buildRoutingTable({ loadBalancers: [], listeners: [], targetGroups: [] }));
-  await assert.rejects(get(`http://127.0.0.1:${port}/`));
+    // Fail-open: the initial target already gets traffic while no target is healthy.
+    assert.equal((await get(`http://127.0.0.1:${port}/`)).body, 'served');
+    await healthy;
+    assert.deepEqual(
+      transitions.map((h) => h.state),
+      ['initial', 'healthy'],
+    );
+    await node!.update(build('healthy'));
+    assert.equal(node!.table().targetGroups.get('tg')!.failOpen, false);
+    assert.equal((await get(`http://127.0.0.1:${port}/`)).body, 'served');
+    await node!.update(buildRoutingTable({ loadBalancers: [], listeners: [], targetGroups: [] }));
+    await assert.rejects(get(`http://127.0.0.1:${port}/`));
   } finally {
     await node!.close();
     await up.close();

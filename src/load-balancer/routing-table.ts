@@ -238,10 +238,7 @@ export function buildRoutingTable(input: RoutingTableInput): RoutingTable {
     if (sorted.length === 0 || sorted[sorted.length - 1]!.priority !== 'default') {
       throw new Error(`listener ${l.arn} has no default rule`);
     }
-    const allowed =
-      lb.ingress === null
-        ? null
-        : lb.ingress.filter((g) => g.fromPort <= l.port && l.port <= g.toPort).map((g) => parseCidr(g.cidr));
+    const allowed = lb.ingress === null ? null : lb.ingress.filter((g) => g.fromPort <= l.port && l.port <= g.toPort).map((g) => parseCidr(g.cidr));
     listeners.set(l.port, {
       ...l,
       rules: sorted,

@@ -51,12 +51,16 @@ export async function startRemoteAgent(config: RemoteAgentConfig, logger: Logger
   // A taken port costs the log route, not the agent.
   const logServer = servesLogs
     ? await startAgentLogServer({
-      agent: { logs: (...a) => (agentRef ? agentRef.logs(...a) : Promise.reject(new Error('the agent is starting'))) },
-      host: advertiseAddress, port: config.logsPort, ...(accessKey ? { accessKey } : {}), clock, logger,
-    }).catch((err: Error) => {
-      logger.warn({ err, port: config.logsPort }, 'cannot serve container logs on this port (--logs-port); berth logs will not reach this host');
-      return undefined;
-    })
+        agent: { logs: (...a) => (agentRef ? agentRef.logs(...a) : Promise.reject(new Error('the agent is starting'))) },
+        host: advertiseAddress,
+        port: config.logsPort,
+        ...(accessKey ? { accessKey } : {}),
+        clock,
+        logger,
+      }).catch((err: Error) => {
+        logger.warn({ err, port: config.logsPort }, 'cannot serve container logs on this port (--logs-port); berth logs will not reach this host');
+        return undefined;
+      })
     : undefined;
   const client = new HttpControlPlaneClient(config.servers, accessKey ? { accessKey } : {});
   const logsUrl = logServer ? `http://${advertiseAddress}:${logServer.port}` : undefined;

@@ -60,8 +60,12 @@ test('agent liveness and lost-host times, in seconds', () => {
 });
 
 test('the secret key is refused on the command line and taken from the environment', () => {
-  assert.throws(() => parseUpConfig(['--access-key-id', 'AK', '--secret-access-key', 'SK'], {}),
-    (err: Error) => err instanceof UsageError && /--secret-access-key is not taken on the command line.*\/proc\/PID\/cmdline.*BERTH_SECRET_ACCESS_KEY.*credentials/.test(err.message));
+  assert.throws(
+    () => parseUpConfig(['--access-key-id', 'AK', '--secret-access-key', 'SK'], {}),
+    (err: Error) =>
+      err instanceof UsageError &&
+      /--secret-access-key is not taken on the command line.*\/proc\/PID\/cmdline.*BERTH_SECRET_ACCESS_KEY.*credentials/.test(err.message),
+  );
   // berth agent has no credentials file: it names the environment only.
   assert.throws(() => refuseSecretFlag({ 'secret-access-key': 'SK' }), /^UsageError: --secret-access-key .* set BERTH_SECRET_ACCESS_KEY$/);
   refuseSecretFlag({ 'access-key-id': 'AK' });
@@ -78,7 +82,12 @@ test('--account-id: 12 digits, 000000000000 by default, env twin', () => {
 });
 
 test('ECS quotas: ECS defaults, flags and env twins, whole numbers only', () => {
-  assert.deepEqual(parseUpConfig([], {}).ecsQuotas, { tasksPerService: 5000, servicesPerCluster: 5000, containersPerTaskDefinition: 10, taskDefinitionBytes: 65536 });
+  assert.deepEqual(parseUpConfig([], {}).ecsQuotas, {
+    tasksPerService: 5000,
+    servicesPerCluster: 5000,
+    containersPerTaskDefinition: 10,
+    taskDefinitionBytes: 65536,
+  });
   const c = parseUpConfig(['--max-tasks-per-service', '20', '--max-task-definition-kib', '8'], { BERTH_MAX_SERVICES_PER_CLUSTER: '3' });
   assert.equal(c.ecsQuotas.tasksPerService, 20);
   assert.equal(c.ecsQuotas.servicesPerCluster, 3);

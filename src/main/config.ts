@@ -68,7 +68,6 @@ export interface UpConfig {
 
 export { UsageError };
 
-
 export function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
@@ -129,7 +128,10 @@ export function parseUpConfig(argv: readonly string[], env: NodeJS.ProcessEnv): 
   };
   const accountId = pick('account-id') ?? DEFAULT_ACCOUNT_ID;
   if (!/^\d{12}$/.test(accountId)) throw new UsageError(`--account-id must be 12 digits, got ${accountId}`);
-  const quota = (flag: 'max-tasks-per-service' | 'max-services-per-cluster' | 'max-containers-per-task-definition' | 'max-task-definition-kib', fallback: number): number => {
+  const quota = (
+    flag: 'max-tasks-per-service' | 'max-services-per-cluster' | 'max-containers-per-task-definition' | 'max-task-definition-kib',
+    fallback: number,
+  ): number => {
     const raw = pick(flag);
     const v = raw === undefined ? fallback : Number(raw);
     if (!Number.isInteger(v) || v < 1) throw new UsageError(`--${flag} must be a whole number of at least 1, got ${raw}`);

@@ -21,10 +21,13 @@ aws_secret_access_key=two
 [incomplete]
 aws_access_key_id = NOSECRET
 `);
-  assert.deepEqual([...keys], [
-    ['AKIDONE', 'secret/one'],
-    ['AKIDTWO', 'two'],
-  ]);
+  assert.deepEqual(
+    [...keys],
+    [
+      ['AKIDONE', 'secret/one'],
+      ['AKIDTWO', 'two'],
+    ],
+  );
 });
 
 /** Cases whose expected values are what the AWS CLI itself reads (last test). */
@@ -45,14 +48,22 @@ AWS_ACCESS_KEY_ID = K4
 aws_secret_access_key = v
   continued
 `;
-const EXPECTED: Array<[string, string]> = [['K1', 'file#secret;part'], ['K2', 'two ; not a comment'], ['K3', 'x # y'], ['K4', 'v\ncontinued']];
+const EXPECTED: Array<[string, string]> = [
+  ['K1', 'file#secret;part'],
+  ['K2', 'two ; not a comment'],
+  ['K3', 'x # y'],
+  ['K4', 'v\ncontinued'],
+];
 
 test('# and ; start comments only at the start of a line: a secret holding them is kept whole', () => {
   assert.deepEqual([...parseCredentials(TRICKY)], EXPECTED);
 });
 
 test('a line that is neither a header, a key nor a comment is an error, with its line number', () => {
-  assert.throws(() => parseCredentials('[a]\njust words\n', '/x/credentials'), (e: Error) => e instanceof CredentialsFileError && e.message === '/x/credentials, line 2: neither [profile], key = value nor a comment');
+  assert.throws(
+    () => parseCredentials('[a]\njust words\n', '/x/credentials'),
+    (e: Error) => e instanceof CredentialsFileError && e.message === '/x/credentials, line 2: neither [profile], key = value nor a comment',
+  );
   assert.throws(() => parseCredentials('aws_access_key_id = K\n'), /before any \[profile\] header/);
 });
 
@@ -66,7 +77,10 @@ test('the AWS CLI reads the same file the same way', { skip: requirement('aws-cl
       (await promisify(execFile)(awsCliPath()!, ['configure', 'get', key, '--profile', profile], { env, timeout: 60_000 })).stdout.replace(/\n$/, '');
     // The secrets are the tricky part; one CLI start per profile keeps this to seconds.
     const secrets = await Promise.all(['a', 'b', 'c', 'd'].map((p) => get(p, 'aws_secret_access_key')));
-    assert.deepEqual(secrets, EXPECTED.map(([, secret]) => secret));
+    assert.deepEqual(
+      secrets,
+      EXPECTED.map(([, secret]) => secret),
+    );
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -42,7 +42,9 @@ export function parseCredentials(text: string, source = 'credentials file'): Map
     }
     const at = trimmed.search(/[=:]/);
     if (section === undefined || at <= 0) {
-      throw new CredentialsFileError(`${source}, line ${i + 1}: ${section === undefined ? 'a key before any [profile] header' : 'neither [profile], key = value nor a comment'}`);
+      throw new CredentialsFileError(
+        `${source}, line ${i + 1}: ${section === undefined ? 'a key before any [profile] header' : 'neither [profile], key = value nor a comment'}`,
+      );
     }
     lastKey = trimmed.slice(0, at).trim().toLowerCase();
     section.set(lastKey, trimmed.slice(at + 1).trim());

@@ -43,22 +43,26 @@ export async function createDemoStack(
   const { ecs, elbv2, ec2 } = handlers;
   const subnets = ((await ec2.DescribeSubnets!({}, ctx())) as { Subnets: { SubnetId: string }[] }).Subnets.map((s) => s.SubnetId);
   const vpc = ((await ec2.DescribeVpcs!({}, ctx())) as { Vpcs: { VpcId: string }[] }).Vpcs[0]!.VpcId;
-  const lb = ((await elbv2.CreateLoadBalancer!({ Name: 'demo', Scheme: 'internal', Subnets: subnets }, ctx())) as {
-    LoadBalancers: { LoadBalancerArn: string }[];
-  }).LoadBalancers[0]!;
+  const lb = (
+    (await elbv2.CreateLoadBalancer!({ Name: 'demo', Scheme: 'internal', Subnets: subnets }, ctx())) as {
+      LoadBalancers: { LoadBalancerArn: string }[];
+    }
+  ).LoadBalancers[0]!;
   const container = await demoContainer(options.runtime);
-  const tg = ((await elbv2.CreateTargetGroup!(
-    {
-      Name: NAME,
-      Protocol: 'HTTP',
-      Port: container.portMappings ? ((container.portMappings as { containerPort: number }[])[0]!.containerPort) : 80,
-      VpcId: vpc,
-      HealthCheckPath: '/',
-      HealthCheckIntervalSeconds: 5,
-      HealthyThresholdCount: 2,
-    },
-    ctx(),
-  )) as { TargetGroups: { TargetGroupArn: string }[] }).TargetGroups[0]!;
+  const tg = (
+    (await elbv2.CreateTargetGroup!(
+      {
+        Name: NAME,
+        Protocol: 'HTTP',
+        Port: container.portMappings ? (container.portMappings as { containerPort: number }[])[0]!.containerPort : 80,
+        VpcId: vpc,
+        HealthCheckPath: '/',
+        HealthCheckIntervalSeconds: 5,
+        HealthyThresholdCount: 2,
+      },
+      ctx(),
+    )) as { TargetGroups: { TargetGroupArn: string }[] }
+  ).TargetGroups[0]!;
   // A short delay keeps the demo's deployments quick; AWS's default is 300 s.
   await elbv2.ModifyTargetGroupAttributes!(
     { TargetGroupArn: tg.TargetGroupArn, Attributes: [{ Key: 'deregistration_delay.timeout_seconds', Value: '10' }] },
@@ -66,7 +70,7 @@ export async function createDemoStack(
   );
 
   let port = options.firstPort ?? 8080;
-  for (;; port++) {
+  for (; ; port++) {
     try {
       await elbv2.CreateListener!(
         {

@@ -8,7 +8,10 @@ const from = (flags: Record<string, string>) => (f: string) => flags[f];
 
 test('host flags: memory reserve, reserved TCP and UDP ports, attributes', () => {
   assert.deepEqual(parseHostFlags(from({ 'memory-reserve': '512', 'reserved-ports': '22, 8080', 'reserved-ports-udp': '53' }), ['team=web', 'tier=a=b']), {
-    memoryReserveMiB: 512, reservedPorts: [22, 8080], reservedPortsUdp: [53], attributes: { team: 'web', tier: 'a=b' },
+    memoryReserveMiB: 512,
+    reservedPorts: [22, 8080],
+    reservedPortsUdp: [53],
+    attributes: { team: 'web', tier: 'a=b' },
   });
   assert.deepEqual(parseHostFlags(from({}), undefined), { attributes: {} });
   // The env twin of a repeatable flag is comma-separated.
@@ -16,7 +19,12 @@ test('host flags: memory reserve, reserved TCP and UDP ports, attributes', () =>
 });
 
 test('host flags: bad values are usage errors', () => {
-  for (const [flags, attrs] of [[{ 'memory-reserve': '-1' }, undefined], [{ 'reserved-ports': '22,x' }, undefined], [{ 'reserved-ports-udp': '70000' }, undefined], [{}, ['novalue']]] as const) {
+  for (const [flags, attrs] of [
+    [{ 'memory-reserve': '-1' }, undefined],
+    [{ 'reserved-ports': '22,x' }, undefined],
+    [{ 'reserved-ports-udp': '70000' }, undefined],
+    [{}, ['novalue']],
+  ] as const) {
     assert.throws(() => parseHostFlags(from(flags as Record<string, string>), attrs as string[] | undefined), UsageError);
   }
 });

@@ -15,7 +15,11 @@ export interface HostOptions {
 }
 
 function portList(flag: string, raw: string): number[] {
-  const ports = raw.split(',').map((p) => p.trim()).filter(Boolean).map(Number);
+  const ports = raw
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)
+    .map(Number);
   if (ports.some((p) => !Number.isInteger(p) || p < 1 || p > 65535)) throw new UsageError(`--${flag} must be ports 1-65535, comma-separated, got ${raw}`);
   return ports;
 }

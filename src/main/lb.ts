@@ -32,10 +32,14 @@ export interface RunningLbNode {
 export async function startLbNode(config: LbNodeConfig, logger: Logger, deps: { clock?: Clock; random?: Random } = {}): Promise<RunningLbNode> {
   const clock = deps.clock ?? systemClock;
   ensurePrivateDir(config.dataDir);
-  const controlPlane = new HttpLbControlPlane(config.servers, { nodeId: config.nodeId, advertiseAddress: config.advertiseIp }, {
-    ...(config.accessKey ? { accessKey: config.accessKey } : {}),
-    clock,
-  });
+  const controlPlane = new HttpLbControlPlane(
+    config.servers,
+    { nodeId: config.nodeId, advertiseAddress: config.advertiseIp },
+    {
+      ...(config.accessKey ? { accessKey: config.accessKey } : {}),
+      clock,
+    },
+  );
   const node = await startLoadBalancerNode({
     controlPlane,
     clock,

@@ -28,7 +28,10 @@ describe('backup and restore across stores', { skip }, () => {
     mkdirSync(dirA, { recursive: true });
     const sqlite = SqliteStore.open(storePath(dirA));
     await sqlite.put('/berth/ecs/clusters/default', { name: 'default', n: 1 });
-    await sqlite.txn({ compares: [], success: Array.from({ length: 450 }, (_, i) => ({ type: 'put' as const, key: `/berth/ecs/tasks/default/t${i}`, value: { i, s: 'é\u{1F600}' } })) });
+    await sqlite.txn({
+      compares: [],
+      success: Array.from({ length: 450 }, (_, i) => ({ type: 'put' as const, key: `/berth/ecs/tasks/default/t${i}`, value: { i, s: 'é\u{1F600}' } })),
+    });
     await sqlite.put('/berth/control-plane/servers/x', { id: 'x' });
     const want = await snapshot(sqlite);
     await sqlite.close();

@@ -128,7 +128,12 @@ export async function startBerth(config: UpConfig, logger: Logger, options: Star
     // Secret values (SSM SecureString, Secrets Manager, ACM private keys) are sealed under this key, kept beside the database.
     const sealedBox = loadOrCreateSealedBox(join(dataDir, 'secrets.key'));
     // The routing records carry HTTPS listeners' certificates with their keys opened by the same box.
-    const lbService = new LbNodeService({ store, clock, sealedBox, onWatchError: (err) => logger.warn({ err }, 'routing records watch failed; listing again') });
+    const lbService = new LbNodeService({
+      store,
+      clock,
+      sealedBox,
+      onWatchError: (err) => logger.warn({ err }, 'routing records watch failed; listing again'),
+    });
     stoppers.push(() => lbService.close());
     // The load-balancer node first: CreateListener asks it whether a port is free on this host.
     let lb: RunningLoadBalancerNode | undefined;
@@ -272,12 +277,26 @@ export async function startBerth(config: UpConfig, logger: Logger, options: Star
     const address = api.server.address() as AddressInfo;
     const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
     const apiUrl = `http://${shownHost}:${address.port}`;
-    const registry = await startServerRegistry({ store, clock, logger, self: { id: serverId, apiUrl, store: opened.kind }, localHeartbeats: agentService.heartbeats, shared: opened.kind === 'etcd' });
+    const registry = await startServerRegistry({
+      store,
+      clock,
+      logger,
+      self: { id: serverId, apiUrl, store: opened.kind },
+      localHeartbeats: agentService.heartbeats,
+      shared: opened.kind === 'etcd',
+    });
     stoppers.push(() => registry.stop());
     late.registry = registry;
     // On etcd the replicas elect one leader; on SQLite this one process is it.
     const gate: LeaderGate = opened.etcd
-      ? new EtcdLeaderElection({ store: opened.etcd, holder: serverId, apiUrl, ttlSeconds: config.leaderTtlSeconds, clock, logger: logger.child({ component: 'leader' }) })
+      ? new EtcdLeaderElection({
+          store: opened.etcd,
+          holder: serverId,
+          apiUrl,
+          ttlSeconds: config.leaderTtlSeconds,
+          clock,
+          logger: logger.child({ component: 'leader' }),
+        })
       : new SingleProcessLeader(serverId, clock.now());
     late.gate = gate;
     stoppers.push(() => gate.close());

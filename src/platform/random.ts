@@ -27,7 +27,10 @@ export function seededRandom(seed: number): Random {
   };
   const hex = (bytes: number): string => {
     let s = '';
-    for (let i = 0; i < bytes; i++) s += Math.floor(next() * 256).toString(16).padStart(2, '0');
+    for (let i = 0; i < bytes; i++)
+      s += Math.floor(next() * 256)
+        .toString(16)
+        .padStart(2, '0');
     return s;
   };
   const uuid = (): string => {

@@ -82,7 +82,10 @@ export function signature(req: SignedRequest, secret: string, scope: CredentialS
 
 /** `20261123T183801Z`, the X-Amz-Date form of an epoch-ms time. */
 export function amzDateOf(ms: number): string {
-  return new Date(ms).toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+  return new Date(ms)
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 }
 
 export interface AccessKey {
@@ -98,7 +101,9 @@ export function signRequest(req: SignedRequest, key: AccessKey, now: number, reg
   const amzDate = amzDateOf(now);
   const scope: CredentialScope = { accessKeyId: key.accessKeyId, date: amzDate.slice(0, 8), region, service };
   const headers: SignedRequest['headers'] = { ...req.headers, 'x-amz-date': amzDate };
-  const names = Object.keys(headers).filter((h) => headers[h] !== undefined).sort();
+  const names = Object.keys(headers)
+    .filter((h) => headers[h] !== undefined)
+    .sort();
   const sig = signature({ ...req, headers }, key.secretAccessKey, scope, amzDate, names);
   return {
     'x-amz-date': amzDate,
@@ -114,9 +119,7 @@ export interface ParsedAuthorization {
 
 export type AuthFailure = 'missing' | 'malformed' | 'unknown-key' | 'wrong-service' | 'bad-signature' | 'expired';
 
-export type Verdict =
-  | { readonly ok: true; readonly scope: CredentialScope }
-  | { readonly ok: false; readonly failure: AuthFailure; readonly message: string };
+export type Verdict = { readonly ok: true; readonly scope: CredentialScope } | { readonly ok: false; readonly failure: AuthFailure; readonly message: string };
 
 export const MAX_SKEW_MS = 15 * 60 * 1000;
 
@@ -152,7 +155,8 @@ export function verifySigV4(req: SignedRequest, credentials: ReadonlyMap<string,
   if (!auth) return { ok: false, failure: 'malformed', message: 'Authorization header requires Credential, SignedHeaders and Signature (AWS4-HMAC-SHA256).' };
   const amzDate = header(req.headers, 'x-amz-date');
   const at = amzDate ? parseAmzDate(amzDate) : undefined;
-  if (!amzDate || at === undefined) return { ok: false, failure: 'malformed', message: 'Authorization header requires existence of either a \'X-Amz-Date\' or a \'Date\' header.' };
+  if (!amzDate || at === undefined)
+    return { ok: false, failure: 'malformed', message: "Authorization header requires existence of either a 'X-Amz-Date' or a 'Date' header." };
   const secret = credentials.get(auth.scope.accessKeyId);
   if (secret === undefined) return { ok: false, failure: 'unknown-key', message: 'The security token included in the request is invalid.' };
   if (service !== undefined && auth.scope.service !== service) {
@@ -160,7 +164,8 @@ export function verifySigV4(req: SignedRequest, credentials: ReadonlyMap<string,
   }
   if (Math.abs(now - at) > MAX_SKEW_MS) {
     return {
-      ok: false, failure: 'expired',
+      ok: false,
+      failure: 'expired',
       message: `Signature expired: ${amzDate} is now earlier than ${amzDateOf(now - MAX_SKEW_MS)} (${amzDateOf(now)} - 15 min.)`,
     };
   }
@@ -168,8 +173,10 @@ export function verifySigV4(req: SignedRequest, credentials: ReadonlyMap<string,
   const given = Buffer.from(auth.signature, 'hex');
   if (expected.length !== given.length || !timingSafeEqual(expected, given)) {
     return {
-      ok: false, failure: 'bad-signature',
-      message: 'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.',
+      ok: false,
+      failure: 'bad-signature',
+      message:
+        'The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.',
     };
   }
   return { ok: true, scope: auth.scope };

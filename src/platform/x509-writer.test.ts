@@ -39,7 +39,11 @@ function chain(caType: 'ec' | 'rsa', leafType: 'ec' | 'rsa') {
   return { caPem, leafPem, leafKey: leaf.privateKey };
 }
 
-for (const [caType, leafType] of [['ec', 'ec'], ['ec', 'rsa'], ['rsa', 'ec']] as const) {
+for (const [caType, leafType] of [
+  ['ec', 'ec'],
+  ['ec', 'rsa'],
+  ['rsa', 'ec'],
+] as const) {
   test(`a ${caType} CA issues a ${leafType} server certificate that node and openssl accept`, () => {
     const { caPem, leafPem, leafKey } = chain(caType, leafType);
     const ca = new X509Certificate(caPem);
@@ -57,7 +61,11 @@ for (const [caType, leafType] of [['ec', 'ec'], ['ec', 'rsa'], ['rsa', 'ec']] as
     try {
       writeFileSync(join(dir, 'ca.pem'), caPem);
       writeFileSync(join(dir, 'leaf.pem'), leafPem);
-      const out = execFileSync('openssl', ['verify', '-purpose', 'sslserver', '-attime', String(Date.UTC(2026, 5, 1) / 1000), '-CAfile', join(dir, 'ca.pem'), join(dir, 'leaf.pem')], { encoding: 'utf8' });
+      const out = execFileSync(
+        'openssl',
+        ['verify', '-purpose', 'sslserver', '-attime', String(Date.UTC(2026, 5, 1) / 1000), '-CAfile', join(dir, 'ca.pem'), join(dir, 'leaf.pem')],
+        { encoding: 'utf8' },
+      );
       assert.match(out, /leaf\.pem: OK/);
     } finally {
       rmSync(dir, { recursive: true, force: true });

@@ -57,7 +57,10 @@ function signatureAlgorithm(key: KeyObject): Buffer {
   throw new Error(`cannot sign certificates with a ${key.asymmetricKeyType} key`);
 }
 
-const keyId = (publicKey: KeyObject) => createHash('sha1').update(publicKey.export({ type: 'spki', format: 'der' })).digest();
+const keyId = (publicKey: KeyObject) =>
+  createHash('sha1')
+    .update(publicKey.export({ type: 'spki', format: 'der' }))
+    .digest();
 
 const extension = (id: string, critical: boolean, value: Buffer) => sequence(oid(id), ...(critical ? [boolean(true)] : []), octetString(value));
 

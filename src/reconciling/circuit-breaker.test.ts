@@ -6,8 +6,13 @@ import { deployment, task } from './scenario.js';
 const d = deployment('ecs-svc/2', 'td', 2);
 const noStart = (i: number) => task(`s${i}`, { deployment: 'ecs-svc/2', status: 'STOPPED' }, { stopCode: 'TaskFailedToStart', stoppedAt: 100 + i });
 const sick = (i: number) =>
-  task(`h${i}`, { deployment: 'ecs-svc/2', status: 'STOPPED', startedAt: 5 }, { stopCode: 'ServiceSchedulerInitiated', stoppedReason: 'Task failed ELB health checks in (target-group x)', stoppedAt: 200 + i });
-const crashed = (i: number) => task(`c${i}`, { deployment: 'ecs-svc/2', status: 'STOPPED', startedAt: 5 }, { stopCode: 'EssentialContainerExited', stoppedAt: 300 + i });
+  task(
+    `h${i}`,
+    { deployment: 'ecs-svc/2', status: 'STOPPED', startedAt: 5 },
+    { stopCode: 'ServiceSchedulerInitiated', stoppedReason: 'Task failed ELB health checks in (target-group x)', stoppedAt: 200 + i },
+  );
+const crashed = (i: number) =>
+  task(`c${i}`, { deployment: 'ecs-svc/2', status: 'STOPPED', startedAt: 5 }, { stopCode: 'EssentialContainerExited', stoppedAt: 300 + i });
 
 test('stage 1 counts tasks that failed to start', () => {
   assert.deepEqual(evaluateBreaker(d, [noStart(0), noStart(1)], 3), { failedTasks: 2, threshold: 3, counted: { through: 101, atMark: [noStart(1).taskArn] } });
@@ -24,7 +29,11 @@ test('a task that reached RUNNING and then exited counts as failed (a crash loop
   const v = evaluateBreaker(d, [crashed(0), crashed(1), crashed(2)], 3);
   assert.equal(v.failedTasks, 3);
   assert.equal(v.trippedReason, FAILED_HEALTH_CHECKS);
-  const scaledIn = task('x', { deployment: 'ecs-svc/2', status: 'STOPPED', startedAt: 5 }, { stopCode: 'ServiceSchedulerInitiated', stoppedReason: 'Scaling activity initiated by (deployment ecs-svc/2)' });
+  const scaledIn = task(
+    'x',
+    { deployment: 'ecs-svc/2', status: 'STOPPED', startedAt: 5 },
+    { stopCode: 'ServiceSchedulerInitiated', stoppedReason: 'Scaling activity initiated by (deployment ecs-svc/2)' },
+  );
   assert.equal(evaluateBreaker(d, [scaledIn], 3).failedTasks, 0, 'a stop the scheduler asked for is no failure');
 });
 
@@ -49,7 +58,7 @@ test('two failures in the same millisecond, seen in two passes, are both counted
   assert.equal(evaluateBreaker({ ...after, failedTasks: 2, failuresCounted: second.counted! }, [a, b], 3).failedTasks, 2);
 });
 
-test('only the deployment\'s own tasks count', () => {
+test("only the deployment's own tasks count", () => {
   const other = task('o', { deployment: 'ecs-svc/1', status: 'STOPPED' }, { stopCode: 'TaskFailedToStart' });
   assert.equal(evaluateBreaker(d, [other], 3).failedTasks, 0);
   assert.equal(evaluateBreaker({ ...d, failedTasks: 2 }, [], 3).failedTasks, 2);

@@ -28,11 +28,27 @@ test('DAEMON: one start per free eligible instance at most; healthy instances ne
   fc.assert(
     fc.property(stateArb, (s) => {
       const svc = service(
-        { desired: 0, lb: false, max: 100, min: s.min, deployments: [deployment('ecs-svc/2', TD2, 0, { createdAt: 5 }), deployment('ecs-svc/1', TD1, 0, { status: 'ACTIVE' })] },
+        {
+          desired: 0,
+          lb: false,
+          max: 100,
+          min: s.min,
+          deployments: [deployment('ecs-svc/2', TD2, 0, { createdAt: 5 }), deployment('ecs-svc/1', TD1, 0, { status: 'ACTIVE' })],
+        },
         { schedulingStrategy: 'DAEMON' },
       );
       const tasks: TaskRecord[] = s.tasks.map((t, i) =>
-        task(`t${i}`, { deployment: t.old ? 'ecs-svc/1' : 'ecs-svc/2', status: t.status, instance: t.instance, createdAt: NOW - (t.mature ? 120_000 : 1_000), taskDefinition: t.old ? TD1 : TD2 }, t.stopping ? { desiredStatus: 'STOPPED' } : {}),
+        task(
+          `t${i}`,
+          {
+            deployment: t.old ? 'ecs-svc/1' : 'ecs-svc/2',
+            status: t.status,
+            instance: t.instance,
+            createdAt: NOW - (t.mature ? 120_000 : 1_000),
+            taskDefinition: t.old ? TD1 : TD2,
+          },
+          t.stopping ? { desiredStatus: 'STOPPED' } : {},
+        ),
       );
       const instances = s.instances.flatMap((st, i) => (st === 'gone' ? [] : [instance(i + 1, { status: st })]));
       const eligible = instances.filter((i) => i.status === 'ACTIVE').map((i) => i.containerInstanceArn);
@@ -49,7 +65,8 @@ test('DAEMON: one start per free eligible instance at most; healthy instances ne
       }
       const stopped = new Set(plan.stop.map((x) => x.taskArn));
       const healthy = (t: TaskRecord) => t.lastStatus === 'RUNNING' && t.desiredStatus === 'RUNNING' && NOW - t.createdAt >= 40_000;
-      const healthyOn = (keep: (t: TaskRecord) => boolean) => new Set(tasks.filter((t) => healthy(t) && keep(t) && eligible.includes(t.containerInstanceArn)).map((t) => t.containerInstanceArn)).size;
+      const healthyOn = (keep: (t: TaskRecord) => boolean) =>
+        new Set(tasks.filter((t) => healthy(t) && keep(t) && eligible.includes(t.containerInstanceArn)).map((t) => t.containerInstanceArn)).size;
       const before = healthyOn(() => true);
       const after = healthyOn((t) => !stopped.has(t.taskArn));
       const lower = lowerLimit(eligible.length, s.min);

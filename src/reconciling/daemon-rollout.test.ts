@@ -6,7 +6,10 @@ import { applyServiceUpdate, type ObservedInstance, type ReconciledService, type
 import { INSTANCE_ARN, T0, TD1, TD2, deployment, input, instance, service, task } from './scenario.js';
 
 const daemon = (over: { min?: number; deployments?: ReturnType<typeof deployment>[] } = {}): ReconciledService =>
-  service({ desired: 0, lb: false, max: 100, min: over.min ?? 0, ...(over.deployments ? { deployments: over.deployments } : {}) }, { schedulingStrategy: 'DAEMON' });
+  service(
+    { desired: 0, lb: false, max: 100, min: over.min ?? 0, ...(over.deployments ? { deployments: over.deployments } : {}) },
+    { schedulingStrategy: 'DAEMON' },
+  );
 const messages = (p: ServicePlan) => p.serviceUpdate?.events.map((e) => e.message) ?? [];
 const idOf = (arn: string) => arn.slice(arn.lastIndexOf('/') + 1);
 const instanceNo = (arn: string) => Number(/inst(\d+)$/.exec(arn)![1]);
@@ -15,7 +18,11 @@ const instanceNo = (arn: string) => Number(/inst(\d+)$/.exec(arn)![1]);
 class World {
   tasks: TaskRecord[] = [];
   now = T0 + 600_000;
-  constructor(public svc: ReconciledService, public instances: ObservedInstance[], public daemonInstances?: string[]) {}
+  constructor(
+    public svc: ReconciledService,
+    public instances: ObservedInstance[],
+    public daemonInstances?: string[],
+  ) {}
 
   plan(): ServicePlan {
     return reconcileService({
@@ -51,7 +58,9 @@ class World {
 
   /** Instance numbers with a live task, sorted. */
   placed(): number[] {
-    return this.live().map((t) => instanceNo(t.containerInstanceArn)).sort();
+    return this.live()
+      .map((t) => instanceNo(t.containerInstanceArn))
+      .sort();
   }
 }
 
@@ -59,7 +68,13 @@ describe('DAEMON: one task on each eligible instance', () => {
   test('places one task per ACTIVE instance, desiredCount derived; a joining instance gets one, a draining one loses it', () => {
     const w = new World(daemon(), [instance(1), instance(2)]);
     const first = w.step();
-    assert.deepEqual(first.start.map((s) => [s.instanceArn, s.count]), [[INSTANCE_ARN(1), 1], [INSTANCE_ARN(2), 1]]);
+    assert.deepEqual(
+      first.start.map((s) => [s.instanceArn, s.count]),
+      [
+        [INSTANCE_ARN(1), 1],
+        [INSTANCE_ARN(2), 1],
+      ],
+    );
     assert.equal(w.svc.desiredCount, 2);
     assert.equal(w.svc.deployments[0]!.desiredCount, 2);
     assert.equal(w.step().start.length, 0, 'nothing more to start');
@@ -67,13 +82,19 @@ describe('DAEMON: one task on each eligible instance', () => {
 
     w.instances = [instance(1), instance(2), instance(3)];
     const joined = w.step();
-    assert.deepEqual(joined.start.map((s) => s.instanceArn), [INSTANCE_ARN(3)]);
+    assert.deepEqual(
+      joined.start.map((s) => s.instanceArn),
+      [INSTANCE_ARN(3)],
+    );
     assert.equal(w.svc.desiredCount, 3);
     assert.deepEqual(w.placed(), [1, 2, 3]);
 
     w.instances = [instance(1), instance(2, { status: 'DRAINING' }), instance(3)];
     const drained = w.step();
-    assert.deepEqual(drained.stop.map((s) => instanceNo(w.tasks.find((t) => t.taskArn === s.taskArn)!.containerInstanceArn)), [2]);
+    assert.deepEqual(
+      drained.stop.map((s) => instanceNo(w.tasks.find((t) => t.taskArn === s.taskArn)!.containerInstanceArn)),
+      [2],
+    );
     assert.equal(drained.start.length, 0, 'no replacement anywhere else');
     assert.equal(w.svc.desiredCount, 2);
     assert.deepEqual(w.placed(), [1, 3]);
@@ -99,7 +120,10 @@ describe('DAEMON: one task on each eligible instance', () => {
     w.step();
     w.daemonInstances = [INSTANCE_ARN(1)];
     const p = w.step();
-    assert.deepEqual(p.stop.map((s) => idOf(s.taskArn)), [idOf(w.tasks.find((t) => t.containerInstanceArn === INSTANCE_ARN(2))!.taskArn)]);
+    assert.deepEqual(
+      p.stop.map((s) => idOf(s.taskArn)),
+      [idOf(w.tasks.find((t) => t.containerInstanceArn === INSTANCE_ARN(2))!.taskArn)],
+    );
     assert.deepEqual(w.placed(), [1]);
   });
 
@@ -112,13 +136,19 @@ describe('DAEMON: one task on each eligible instance', () => {
   test('two tasks on one instance (a race): the extra one stops', () => {
     const w = new World(daemon(), [instance(1)]);
     w.tasks = [task('a', { instance: 1, createdAt: T0 }), task('b', { instance: 1, createdAt: T0 + 1 })];
-    assert.deepEqual(w.plan().stop.map((s) => idOf(s.taskArn)), ['b']);
+    assert.deepEqual(
+      w.plan().stop.map((s) => idOf(s.taskArn)),
+      ['b'],
+    );
   });
 });
 
 describe('DAEMON deployments: stop then start, one instance after another within minimumHealthyPercent', () => {
   const rollout = (n: number, min: number) => {
-    const w = new World(daemon({ min }), Array.from({ length: n }, (_, i) => instance(i + 1)));
+    const w = new World(
+      daemon({ min }),
+      Array.from({ length: n }, (_, i) => instance(i + 1)),
+    );
     for (let i = 0; i < 3; i++) w.step();
     assert.equal(w.svc.deployments[0]!.rolloutState, 'COMPLETED');
     const old = w.svc.deployments[0]!;
@@ -130,7 +160,12 @@ describe('DAEMON deployments: stop then start, one instance after another within
       const p = w.plan();
       for (const s of p.start) assert.ok(!before.some((t) => t.containerInstanceArn === s.instanceArn), 'started only where nothing is left');
       w.apply(p);
-      const healthyInstances = new Set(w.live().filter((t) => t.createdAt < w.now - 60_000 + 1 && t.lastStatus === 'RUNNING').map((t) => t.containerInstanceArn)).size;
+      const healthyInstances = new Set(
+        w
+          .live()
+          .filter((t) => t.createdAt < w.now - 60_000 + 1 && t.lastStatus === 'RUNNING')
+          .map((t) => t.containerInstanceArn),
+      ).size;
       assert.ok(healthyInstances >= lower, `step ${i}: ${healthyInstances} instances with a healthy task, lower limit ${lower}`);
       down.push(p.stop.length);
     }
@@ -139,14 +174,23 @@ describe('DAEMON deployments: stop then start, one instance after another within
     w.step();
     assert.equal(w.svc.deployments[0]!.rolloutState, 'COMPLETED');
     assert.ok(w.live().every((t) => t.taskDefinitionArn === TD2));
-    assert.deepEqual(w.placed(), Array.from({ length: n }, (_, i) => i + 1));
+    assert.deepEqual(
+      w.placed(),
+      Array.from({ length: n }, (_, i) => i + 1),
+    );
     return down;
   };
 
   test('minimumHealthyPercent 50 of 3: one instance at a time', () => {
     const stops = rollout(3, 50);
-    assert.ok(stops.every((n) => n <= 1), `stops per pass: ${stops}`);
-    assert.equal(stops.reduce((a, b) => a + b, 0), 3);
+    assert.ok(
+      stops.every((n) => n <= 1),
+      `stops per pass: ${stops}`,
+    );
+    assert.equal(
+      stops.reduce((a, b) => a + b, 0),
+      3,
+    );
   });
 
   test('minimumHealthyPercent 0 (the daemon default): every instance at once', () => {
@@ -162,6 +206,9 @@ describe('DAEMON deployments: stop then start, one instance after another within
     const p = w.plan();
     assert.equal(p.stop.length, 0);
     assert.equal(p.start.length, 0);
-    assert.ok(messages(p).some((m) => /unable to stop or start tasks during a deployment/.test(m)), messages(p).join('\n'));
+    assert.ok(
+      messages(p).some((m) => /unable to stop or start tasks during a deployment/.test(m)),
+      messages(p).join('\n'),
+    );
   });
 });

@@ -17,7 +17,10 @@ export class PlanBuilder {
   private wake = Number.POSITIVE_INFINITY;
   private more = false;
 
-  constructor(private readonly serviceName: string, private readonly now: number) {}
+  constructor(
+    private readonly serviceName: string,
+    private readonly now: number,
+  ) {}
 
   say(message: string): void {
     this.said.push(message);
@@ -34,7 +37,12 @@ export class PlanBuilder {
   /** A deactivating task whose draining ended: now it may really stop, with the reason it was given. */
   finishStop(v: TaskView): void {
     const stopCode = (v.task.stopCode as StopCode | undefined) ?? 'ServiceSchedulerInitiated';
-    this.stops.set(v.task.taskArn, { taskArn: v.task.taskArn, stopCode, stoppedReason: v.task.stoppedReason ?? 'Task stopped by the service scheduler', deregisterFirst: false });
+    this.stops.set(v.task.taskArn, {
+      taskArn: v.task.taskArn,
+      stopCode,
+      stoppedReason: v.task.stoppedReason ?? 'Task stopped by the service scheduler',
+      deregisterFirst: false,
+    });
   }
 
   deregisterOnly(v: TaskView): void {

@@ -23,7 +23,11 @@ test('desiredCount 2^31: one pass starts at most maxStartsPerPass tasks, fast, a
 test('a crash loop (RUNNING, then the essential container exits) is counted by the breaker and throttled', () => {
   const svc = service({ desired: 1, breaker: { enable: false, rollback: false }, deployments: [deployment('ecs-svc/2', TD2, 1)] });
   const crashed = [0, 1, 2].map((i) =>
-    task(`c${i}`, { deployment: 'ecs-svc/2', status: 'STOPPED', createdAt: NOW - 10_000 + i * 2000, startedAt: NOW - 9_990 + i * 2000, taskDefinition: TD2 }, { desiredStatus: 'STOPPED', stopCode: 'EssentialContainerExited', stoppedAt: NOW - 9000 + i * 2000 }),
+    task(
+      `c${i}`,
+      { deployment: 'ecs-svc/2', status: 'STOPPED', createdAt: NOW - 10_000 + i * 2000, startedAt: NOW - 9_990 + i * 2000, taskDefinition: TD2 },
+      { desiredStatus: 'STOPPED', stopCode: 'EssentialContainerExited', stoppedAt: NOW - 9000 + i * 2000 },
+    ),
   );
   const plan = reconcileService(input(svc, crashed, [], { now: NOW }));
   assert.equal(plan.start.length, 0, 'throttled');
@@ -36,30 +40,59 @@ test('a rollback restores the whole completed revision: task definition and the 
   const oldLbs = [{ targetGroupArn: TG, containerName: 'web', containerPort: 80 }];
   const newLbs = [{ targetGroupArn: TG, containerName: 'web', containerPort: 8080 }];
   const svc = service(
-    { desired: 2, breaker: { enable: true, rollback: true }, deployments: [deployment('ecs-svc/2', TD2, 2), deployment('ecs-svc/1', TD1, 2, { status: 'ACTIVE', rolloutState: 'COMPLETED' })] },
-    { loadBalancers: newLbs, lastCompletedTaskDefinition: TD1, lastCompletedRevision: { taskDefinition: TD1, loadBalancers: oldLbs, placementConstraints: [], placementStrategy: [] } },
+    {
+      desired: 2,
+      breaker: { enable: true, rollback: true },
+      deployments: [deployment('ecs-svc/2', TD2, 2), deployment('ecs-svc/1', TD1, 2, { status: 'ACTIVE', rolloutState: 'COMPLETED' })],
+    },
+    {
+      loadBalancers: newLbs,
+      lastCompletedTaskDefinition: TD1,
+      lastCompletedRevision: { taskDefinition: TD1, loadBalancers: oldLbs, placementConstraints: [], placementStrategy: [] },
+    },
   );
   const old = fleet('old', 2, 'ecs-svc/1', 'healthy');
-  const failed = [0, 1, 2].map((i) => task(`f${i}`, { deployment: 'ecs-svc/2', status: 'STOPPED', taskDefinition: TD2, createdAt: NOW - 1000 }, { stopCode: 'TaskFailedToStart', stoppedAt: NOW - 500 + i }));
+  const failed = [0, 1, 2].map((i) =>
+    task(
+      `f${i}`,
+      { deployment: 'ecs-svc/2', status: 'STOPPED', taskDefinition: TD2, createdAt: NOW - 1000 },
+      { stopCode: 'TaskFailedToStart', stoppedAt: NOW - 500 + i },
+    ),
+  );
   const plan = reconcileService(input(svc, [...old.tasks, ...failed], old.targets, { now: NOW, options: { startBackoff: { freeFailures: 10 } } }));
   const next = applyServiceUpdate(svc, plan.serviceUpdate);
   assert.equal(next.taskDefinition, TD1);
   assert.deepEqual(next.loadBalancers, oldLbs, 'the old port comes back with the old task definition');
   assert.equal(next.deployments[0]!.taskDefinition, TD1);
   // The next pass sees the old tasks healthy in the restored load balancer, and completes.
-  const again = reconcileService(input({ ...next, deployments: next.deployments.map((d) => (d.status === 'PRIMARY' ? d : { ...d, status: 'ACTIVE' as const })) }, old.tasks.map((t) => ({ ...t, startedBy: next.deployments[0]!.id })), old.targets, { now: NOW + 1 }));
+  const again = reconcileService(
+    input(
+      { ...next, deployments: next.deployments.map((d) => (d.status === 'PRIMARY' ? d : { ...d, status: 'ACTIVE' as const })) },
+      old.tasks.map((t) => ({ ...t, startedBy: next.deployments[0]!.id })),
+      old.targets,
+      { now: NOW + 1 },
+    ),
+  );
   assert.equal(again.serviceUpdate!.deployments[0]!.rolloutState, 'COMPLETED');
 });
 
 test('a completed deployment records its whole revision', () => {
   const f = fleet('t', 1, 'ecs-svc/1', 'healthy');
   const plan = reconcileService(input(service({ desired: 1, deployments: [deployment('ecs-svc/1', TD1, 1)] }), f.tasks, f.targets, { now: NOW }));
-  assert.deepEqual(plan.serviceUpdate!.lastCompletedRevision, { taskDefinition: TD1, loadBalancers: [{ targetGroupArn: TG, containerName: 'web', containerPort: 80 }], placementConstraints: [], placementStrategy: [] });
+  assert.deepEqual(plan.serviceUpdate!.lastCompletedRevision, {
+    taskDefinition: TD1,
+    loadBalancers: [{ targetGroupArn: TG, containerName: 'web', containerPort: 80 }],
+    placementConstraints: [],
+    placementStrategy: [],
+  });
 });
 
 test('a steady service written before revisions were kept gets its revision once, then is left alone', () => {
   const f = fleet('t', 1, 'ecs-svc/1', 'healthy');
-  const svc = service({ desired: 1, deployments: [deployment('ecs-svc/1', TD1, 1, { rolloutState: 'COMPLETED', runningCount: 1 })] }, { runningCount: 1, lastCompletedTaskDefinition: TD1 });
+  const svc = service(
+    { desired: 1, deployments: [deployment('ecs-svc/1', TD1, 1, { rolloutState: 'COMPLETED', runningCount: 1 })] },
+    { runningCount: 1, lastCompletedTaskDefinition: TD1 },
+  );
   const plan = reconcileService(input(svc, f.tasks, f.targets, { now: NOW }));
   assert.equal(plan.serviceUpdate!.lastCompletedRevision!.taskDefinition, TD1);
   const again = reconcileService(input(applyServiceUpdate(svc, plan.serviceUpdate), f.tasks, f.targets, { now: NOW + 1 }));
@@ -67,11 +100,17 @@ test('a steady service written before revisions were kept gets its revision once
 });
 
 test('a deployment whose RUNNING tasks can never be registered is stuck visibly: event and rolloutStateReason', () => {
-  const svc = service({ desired: 1, deployments: [deployment('ecs-svc/2', TD2, 1)] }, { loadBalancers: [{ targetGroupArn: TG, containerName: 'web', containerPort: 8080 }] });
+  const svc = service(
+    { desired: 1, deployments: [deployment('ecs-svc/2', TD2, 1)] },
+    { loadBalancers: [{ targetGroupArn: TG, containerName: 'web', containerPort: 8080 }] },
+  );
   const t = task('a', { deployment: 'ecs-svc/2', port: 32000, taskDefinition: TD2 });
   const plan = reconcileService(input(svc, [t], [], { now: NOW }));
   const d = plan.serviceUpdate!.deployments[0]!;
   assert.equal(d.rolloutState, 'IN_PROGRESS');
-  assert.match(d.rolloutStateReason, /^ECS deployment ecs-svc\/2 is stuck: .*\(task a\) cannot be registered: it has no host port for \(container web\) \(port 8080\)/);
+  assert.match(
+    d.rolloutStateReason,
+    /^ECS deployment ecs-svc\/2 is stuck: .*\(task a\) cannot be registered: it has no host port for \(container web\) \(port 8080\)/,
+  );
   assert.ok(messages(plan).some((m) => m.includes('cannot be registered')));
 });

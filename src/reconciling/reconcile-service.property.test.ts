@@ -39,7 +39,13 @@ test('planned stops keep healthy >= lower, starts keep total <= upper, only PRIM
       const tasks: TaskRecord[] = [];
       const targets: TargetRecord[] = [];
       s.tasks.forEach((t, i) => {
-        const rec = task(`t${i}`, { deployment: t.old ? 'ecs-svc/1' : 'ecs-svc/2', status: t.status, port: t.status === 'RUNNING' ? 30000 + i : undefined, instance: t.instance, createdAt: 1_700_000_000_000 + i });
+        const rec = task(`t${i}`, {
+          deployment: t.old ? 'ecs-svc/1' : 'ecs-svc/2',
+          status: t.status,
+          port: t.status === 'RUNNING' ? 30000 + i : undefined,
+          instance: t.instance,
+          createdAt: 1_700_000_000_000 + i,
+        });
         tasks.push(rec);
         if (t.status === 'RUNNING' && t.targetState !== 'none') targets.push(target(rec, t.targetState));
       });

@@ -15,22 +15,40 @@ describe('keeping desiredCount', () => {
     const plan = reconcileService(input(service({ desired: 2, deployments: completed(2) }), f.tasks, f.targets, { now: NOW }));
     assert.equal(plan.start[0]!.count, 1);
     assert.equal(plan.stop.length, 0, 'already STOPPED: nothing to stop');
-    assert.deepEqual(plan.deregister.map((d) => d.port), [32001]);
+    assert.deepEqual(
+      plan.deregister.map((d) => d.port),
+      [32001],
+    );
     assert.ok(messages(plan).includes(`(service web) deregistered 1 targets in (target-group ${TG})`));
   });
 
   test('scale-in stops tasks not yet healthy first, then the newest', () => {
-    const tasks = [task('a', { port: 1, createdAt: T0 }), task('b', { port: 2, createdAt: T0 + 2 }), task('c', { port: 3, createdAt: T0 + 1 }), task('d', { port: 4, createdAt: T0 })];
+    const tasks = [
+      task('a', { port: 1, createdAt: T0 }),
+      task('b', { port: 2, createdAt: T0 + 2 }),
+      task('c', { port: 3, createdAt: T0 + 1 }),
+      task('d', { port: 4, createdAt: T0 }),
+    ];
     const targets = [target(tasks[0]!, 'healthy'), target(tasks[1]!, 'healthy'), target(tasks[2]!, 'healthy'), target(tasks[3]!, 'initial')];
     const plan = reconcileService(input(service({ desired: 2, min: 50, deployments: completed(2) }), tasks, targets, { now: NOW }));
-    assert.deepEqual(plan.stop.map((s) => s.taskArn.split('/').pop()), ['d', 'b']);
+    assert.deepEqual(
+      plan.stop.map((s) => s.taskArn.split('/').pop()),
+      ['d', 'b'],
+    );
     assert.equal(plan.start.length, 0);
   });
 
   test('a task that failed to start is told once in the service events, with its stoppedReason', () => {
     const f = fleet('t', 2, 'ecs-svc/1', 'healthy');
     const reason = 'ResourceInitializationError: unable to pull secrets or registry auth: execution resource retrieval failed: invalid parameters: /app/x';
-    f.tasks[1] = { ...f.tasks[1]!, lastStatus: 'STOPPED', desiredStatus: 'STOPPED', stopCode: 'TaskFailedToStart', stoppedReason: reason, stoppedAt: NOW - 1000 };
+    f.tasks[1] = {
+      ...f.tasks[1]!,
+      lastStatus: 'STOPPED',
+      desiredStatus: 'STOPPED',
+      stopCode: 'TaskFailedToStart',
+      stoppedReason: reason,
+      stoppedAt: NOW - 1000,
+    };
     const svc = service({ desired: 2, deployments: completed(2) });
     const plan = reconcileService(input(svc, f.tasks, f.targets, { now: NOW }));
     const said = `(service web) (task t1) failed to start: ${reason}`;
@@ -44,7 +62,10 @@ describe('keeping desiredCount', () => {
     const plan = reconcileService(
       input(service({ desired: 2, deployments: completed(2) }), f.tasks, f.targets, { now: NOW, options: { chooseScaleIn: (c) => [c[0]!] } }),
     );
-    assert.deepEqual(plan.stop.map((s) => s.taskArn.split('/').pop()), ['t0']);
+    assert.deepEqual(
+      plan.stop.map((s) => s.taskArn.split('/').pop()),
+      ['t0'],
+    );
   });
 
   test('a RUNNING task without a target is registered, with the event', () => {
@@ -71,7 +92,10 @@ describe('keeping desiredCount', () => {
     const f = fleet('t', 2, 'ecs-svc/1', 'healthy');
     f.tasks[0] = { ...f.tasks[0]!, desiredStatus: 'STOPPED', stopCode: 'UserInitiated' };
     const plan = reconcileService(input(service({ desired: 2, deployments: completed(2) }), f.tasks, f.targets, { now: NOW }));
-    assert.deepEqual(plan.deregister.map((d) => d.port), [32000]);
+    assert.deepEqual(
+      plan.deregister.map((d) => d.port),
+      [32000],
+    );
     assert.equal(plan.start[0]!.count, 1);
   });
 
@@ -92,7 +116,9 @@ describe('when a task counts as healthy', () => {
   });
 
   test('with a container health check and no load balancer: when HEALTHY', () => {
-    const plan = reconcileService(input(service({ desired: 1, lb: false }), [task('a', { health: 'HEALTHY', startedAt: NOW })], [], { now: NOW, healthCheck: true }));
+    const plan = reconcileService(
+      input(service({ desired: 1, lb: false }), [task('a', { health: 'HEALTHY', startedAt: NOW })], [], { now: NOW, healthCheck: true }),
+    );
     assert.equal(plan.serviceUpdate!.deployments[0]!.rolloutState, 'COMPLETED');
   });
 
@@ -120,10 +146,19 @@ describe('health replacement', () => {
     const s = sick(NOW - 120_000);
     const plan = reconcileService(input(service({ desired: 1, grace: 60, deployments: completed(1) }), s.tasks, s.targets, { now: NOW }));
     assert.deepEqual(plan.stop, [
-      { taskArn: s.tasks[0]!.taskArn, stopCode: 'ServiceSchedulerInitiated', stoppedReason: `Task failed ELB health checks in (target-group ${TG})`, deregisterFirst: true },
+      {
+        taskArn: s.tasks[0]!.taskArn,
+        stopCode: 'ServiceSchedulerInitiated',
+        stoppedReason: `Task failed ELB health checks in (target-group ${TG})`,
+        deregisterFirst: true,
+      },
     ]);
     assert.equal(plan.start[0]!.count, 1);
-    assert.ok(messages(plan).includes(`(service web) (instance i-1) (port 32768) is unhealthy in (target-group ${TG}) due to (reason Health checks failed with these codes: [502]).`));
+    assert.ok(
+      messages(plan).includes(
+        `(service web) (instance i-1) (port 32768) is unhealthy in (target-group ${TG}) due to (reason Health checks failed with these codes: [502]).`,
+      ),
+    );
   });
 
   test('without room, failing tasks stop one by one', () => {
@@ -145,10 +180,21 @@ describe('health replacement', () => {
 
 describe('stopping through deactivation', () => {
   test('a deactivating task whose draining is over is stopped with the reason it was given', () => {
-    const t = task('a', { port: 32000, status: 'DEACTIVATING' }, { stoppingAt: NOW - 10_000, stopCode: 'ServiceSchedulerInitiated', stoppedReason: 'Scaling activity initiated by (deployment ecs-svc/1)' });
+    const t = task(
+      'a',
+      { port: 32000, status: 'DEACTIVATING' },
+      { stoppingAt: NOW - 10_000, stopCode: 'ServiceSchedulerInitiated', stoppedReason: 'Scaling activity initiated by (deployment ecs-svc/1)' },
+    );
     const draining = target(t, 'draining', { drainingSince: NOW - 10_000, drainUntil: NOW - 1 });
     const plan = reconcileService(input(service({ desired: 0, deployments: completed(0) }), [t], [draining], { now: NOW }));
-    assert.deepEqual(plan.stop, [{ taskArn: t.taskArn, stopCode: 'ServiceSchedulerInitiated', stoppedReason: 'Scaling activity initiated by (deployment ecs-svc/1)', deregisterFirst: false }]);
+    assert.deepEqual(plan.stop, [
+      {
+        taskArn: t.taskArn,
+        stopCode: 'ServiceSchedulerInitiated',
+        stoppedReason: 'Scaling activity initiated by (deployment ecs-svc/1)',
+        deregisterFirst: false,
+      },
+    ]);
     assert.ok(messages(plan).includes('(service web) has stopped 1 running tasks: (task a).'));
   });
 
@@ -165,30 +211,56 @@ describe('container instances', () => {
   test('a DRAINING instance: its PENDING tasks stop at once, RUNNING ones are replaced first', () => {
     const tasks = [task('p', { status: 'PENDING', instance: 2 }), task('r', { port: 32000, instance: 2 })];
     const plan = reconcileService(
-      input(service({ desired: 2, deployments: completed(2) }), tasks, [target(tasks[1]!, 'healthy')], { now: NOW, instances: [instance(1), instance(2, { status: 'DRAINING' })] }),
+      input(service({ desired: 2, deployments: completed(2) }), tasks, [target(tasks[1]!, 'healthy')], {
+        now: NOW,
+        instances: [instance(1), instance(2, { status: 'DRAINING' })],
+      }),
     );
-    assert.deepEqual(plan.stop.map((s) => s.taskArn.split('/').pop()), ['p']);
+    assert.deepEqual(
+      plan.stop.map((s) => s.taskArn.split('/').pop()),
+      ['p'],
+    );
     assert.equal(plan.start[0]!.count, 2);
   });
 
   test('a lost host: its tasks are marked STOPPED, their targets deregistered, and they are replaced', () => {
     const tasks = [task('a', { port: 32000, instance: 1 }), task('b', { port: 32001, instance: 2 })];
     const plan = reconcileService(
-      input(service({ desired: 2, deployments: completed(2) }), tasks, tasks.map((t) => target(t, 'healthy')), {
-        now: NOW,
-        instances: [instance(1, { lastSeenAt: NOW }), instance(2, { agentConnected: false, lastSeenAt: NOW - 120_000 })],
-        options: { lostAfterMs: 60_000 },
-      }),
+      input(
+        service({ desired: 2, deployments: completed(2) }),
+        tasks,
+        tasks.map((t) => target(t, 'healthy')),
+        {
+          now: NOW,
+          instances: [instance(1, { lastSeenAt: NOW }), instance(2, { agentConnected: false, lastSeenAt: NOW - 120_000 })],
+          options: { lostAfterMs: 60_000 },
+        },
+      ),
     );
-    assert.deepEqual(plan.stop, [{ taskArn: tasks[1]!.taskArn, stopCode: 'ServiceSchedulerInitiated', stoppedReason: 'Host EC2 (instance i-2) lost.', deregisterFirst: false, markStopped: true }]);
-    assert.deepEqual(plan.deregister.map((d) => d.id), ['i-2']);
+    assert.deepEqual(plan.stop, [
+      {
+        taskArn: tasks[1]!.taskArn,
+        stopCode: 'ServiceSchedulerInitiated',
+        stoppedReason: 'Host EC2 (instance i-2) lost.',
+        deregisterFirst: false,
+        markStopped: true,
+      },
+    ]);
+    assert.deepEqual(
+      plan.deregister.map((d) => d.id),
+      ['i-2'],
+    );
     assert.equal(plan.start[0]!.count, 1);
   });
 
   test('a disconnected agent alone does not reschedule its tasks', () => {
     const f = fleet('t', 1, 'ecs-svc/1', 'healthy');
     const plan = reconcileService(
-      input(service({ desired: 1, deployments: completed(1) }), f.tasks, f.targets, { now: NOW, instances: [instance(1, { agentConnected: false, lastSeenAt: NOW - 10_000 })], options: { lostAfterMs: 60_000 } }),
+      input(service({ desired: 1, deployments: completed(1) }), f.tasks, f.targets, {
+        now: NOW,
+        instances: [instance(1, { agentConnected: false, lastSeenAt: NOW - 10_000 })],
+        options: { lostAfterMs: 60_000 },
+      }),
     );
     assert.equal(plan.stop.length + plan.start.length, 0);
     assert.equal(plan.requeueAfterMs, 50_001);
@@ -212,7 +284,11 @@ describe('DeleteService', () => {
 describe('start backoff and circuit breaker', () => {
   const failures = (n: number, deploymentId: string) =>
     Array.from({ length: n }, (_, i) =>
-      task(`f${i}`, { deployment: deploymentId, status: 'STOPPED', createdAt: NOW - 60_000 + i, taskDefinition: TD2 }, { desiredStatus: 'STOPPED', stopCode: 'TaskFailedToStart', stoppedAt: NOW - 5000 }),
+      task(
+        `f${i}`,
+        { deployment: deploymentId, status: 'STOPPED', createdAt: NOW - 60_000 + i, taskDefinition: TD2 },
+        { desiredStatus: 'STOPPED', stopCode: 'TaskFailedToStart', stoppedAt: NOW - 5000 },
+      ),
     );
 
   test('tasks that keep failing to start are throttled, with ECS event', () => {
@@ -234,7 +310,12 @@ describe('start backoff and circuit breaker', () => {
 
   test('on breach with rollback: FAILED, and a new PRIMARY of the last COMPLETED task definition', () => {
     const old = fleet('old', 2, 'ecs-svc/1', 'healthy');
-    const plan = reconcileService(input(rollout({ enable: true, rollback: true }), [...old.tasks, ...failures(3, 'ecs-svc/2')], old.targets, { now: NOW, options: { startBackoff: { freeFailures: 10, baseMs: 1, maxMs: 1 } } }));
+    const plan = reconcileService(
+      input(rollout({ enable: true, rollback: true }), [...old.tasks, ...failures(3, 'ecs-svc/2')], old.targets, {
+        now: NOW,
+        options: { startBackoff: { freeFailures: 10, baseMs: 1, maxMs: 1 } },
+      }),
+    );
     // The failed deployment has no task left, so it is dropped (INACTIVE) at once; its story is in the events.
     const [next, previous] = plan.serviceUpdate!.deployments;
     assert.equal(plan.serviceUpdate!.deployments.length, 2);
@@ -250,25 +331,43 @@ describe('start backoff and circuit breaker', () => {
   test('on breach with rollback, a failed deployment that still has tasks stays, FAILED and ACTIVE', () => {
     const old = fleet('old', 2, 'ecs-svc/1', 'healthy');
     const stuck = task('n0', { deployment: 'ecs-svc/2', status: 'PENDING', taskDefinition: TD2 });
-    const plan = reconcileService(input(rollout({ enable: true, rollback: true }), [...old.tasks, stuck, ...failures(3, 'ecs-svc/2')], old.targets, { now: NOW, options: { startBackoff: { freeFailures: 10, baseMs: 1, maxMs: 1 } } }));
+    const plan = reconcileService(
+      input(rollout({ enable: true, rollback: true }), [...old.tasks, stuck, ...failures(3, 'ecs-svc/2')], old.targets, {
+        now: NOW,
+        options: { startBackoff: { freeFailures: 10, baseMs: 1, maxMs: 1 } },
+      }),
+    );
     const failed = plan.serviceUpdate!.deployments.find((d) => d.id === 'ecs-svc/2')!;
     assert.equal(failed.status, 'ACTIVE');
     assert.equal(failed.rolloutState, 'FAILED');
     assert.equal(failed.rolloutStateReason, 'ECS deployment circuit breaker: tasks failed to start.');
     assert.equal(failed.failedTasks, 3);
-    assert.ok(plan.stop.some((s) => s.taskArn === stuck.taskArn), 'its not-started task is stopped first');
+    assert.ok(
+      plan.stop.some((s) => s.taskArn === stuck.taskArn),
+      'its not-started task is stopped first',
+    );
   });
 
   test('on breach without rollback: FAILED and no more launches', () => {
     const old = fleet('old', 2, 'ecs-svc/1', 'healthy');
-    const plan = reconcileService(input(rollout({ enable: true, rollback: false }), [...old.tasks, ...failures(3, 'ecs-svc/2')], old.targets, { now: NOW, options: { startBackoff: { freeFailures: 10, baseMs: 1, maxMs: 1 } } }));
+    const plan = reconcileService(
+      input(rollout({ enable: true, rollback: false }), [...old.tasks, ...failures(3, 'ecs-svc/2')], old.targets, {
+        now: NOW,
+        options: { startBackoff: { freeFailures: 10, baseMs: 1, maxMs: 1 } },
+      }),
+    );
     assert.equal(plan.serviceUpdate!.deployments[0]!.rolloutState, 'FAILED');
     assert.equal(plan.start.length, 0);
     assert.equal(plan.stop.length, 0, 'the old tasks stay');
   });
 
   test('with the breaker disabled, failures are counted and launches go on', () => {
-    const plan = reconcileService(input(rollout({ enable: false, rollback: false }), failures(3, 'ecs-svc/2'), [], { now: NOW, options: { startBackoff: { freeFailures: 10, baseMs: 1, maxMs: 1 } } }));
+    const plan = reconcileService(
+      input(rollout({ enable: false, rollback: false }), failures(3, 'ecs-svc/2'), [], {
+        now: NOW,
+        options: { startBackoff: { freeFailures: 10, baseMs: 1, maxMs: 1 } },
+      }),
+    );
     assert.equal(plan.serviceUpdate!.deployments[0]!.failedTasks, 3);
     assert.equal(plan.serviceUpdate!.deployments[0]!.rolloutState, 'IN_PROGRESS');
     assert.equal(plan.start[0]!.count, 2);

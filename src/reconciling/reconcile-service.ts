@@ -160,7 +160,18 @@ function runDeployments(pass: Pass, state: ServiceState, alive: readonly TaskVie
   }
   const rest = live.filter((v) => !v.failing && !b.isStopping(v));
   const isPrimary = (v: TaskView) => primary !== undefined && v.task.startedBy === primary.id;
-  const groups: TaskGroups = { alive, live, failing, rest, isPrimary, drainingHost, old: oldestFirst(rest.filter((v) => !isPrimary(v)), state.deployments) };
+  const groups: TaskGroups = {
+    alive,
+    live,
+    failing,
+    rest,
+    isPrimary,
+    drainingHost,
+    old: oldestFirst(
+      rest.filter((v) => !isPrimary(v)),
+      state.deployments,
+    ),
+  };
   const throttled = startsThrottled(pass, primary);
   const canStart = primary !== undefined && !halted && !throttled && primary.rolloutState !== 'FAILED';
   const decision =
@@ -168,7 +179,12 @@ function runDeployments(pass: Pass, state: ServiceState, alive: readonly TaskVie
       ? decideDaemonPass(pass, state, primary, groups, canStart, halted)
       : decideReplicaPass(pass, primary, groups, canStart, halted);
   stopDecided(pass, decision.stop, primary);
-  sayIfStuck(pass, primary, decision, rest.filter((v) => isPrimary(v)));
+  sayIfStuck(
+    pass,
+    primary,
+    decision,
+    rest.filter((v) => isPrimary(v)),
+  );
   startTasks(pass, primary, decision);
 }
 
@@ -235,7 +251,11 @@ function oldestFirst(old: TaskView[], deployments: readonly Deployment[]): TaskV
 
 /** A crash loop throttles starts (start-backoff.ts): while it does, say so and come back when it ends. */
 function startsThrottled({ input, opts, now, svc, b }: Pass, primary: Deployment | undefined): boolean {
-  const backoff = startBackoff(input.tasks.filter((t) => t.startedBy === primary?.id), opts.startBackoff, now);
+  const backoff = startBackoff(
+    input.tasks.filter((t) => t.startedBy === primary?.id),
+    opts.startBackoff,
+    now,
+  );
   if (backoff.until === undefined || now >= backoff.until) return false;
   b.wakeAt(backoff.until);
   b.say(say.unableToStart(svc.serviceName));
@@ -302,7 +322,7 @@ function stopDecided({ svc, b }: Pass, stops: Decision['stop'], primary: Deploym
         b.stop(view, 'ServiceSchedulerInitiated', 'Task failed container health checks', {});
       }
     } else {
-      const by = why === 'deployment' ? view.task.startedBy ?? primary?.id : primary?.id;
+      const by = why === 'deployment' ? (view.task.startedBy ?? primary?.id) : primary?.id;
       b.stop(view, 'ServiceSchedulerInitiated', `Scaling activity initiated by (deployment ${by})`, {});
     }
   }

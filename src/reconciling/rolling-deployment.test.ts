@@ -134,14 +134,17 @@ describe('rolling deployments (worked cases)', () => {
     const neu = fleet('new', 2, NEW, 'healthy', 33000, { taskDefinition: TD2 });
     const plan = reconcileService(input(svc, neu.tasks, neu.targets));
     const u = plan.serviceUpdate!;
-    assert.deepEqual(u.deployments.map((d) => d.id), [NEW]);
+    assert.deepEqual(
+      u.deployments.map((d) => d.id),
+      [NEW],
+    );
     assert.equal(u.deployments[0]!.rolloutState, 'COMPLETED');
     assert.equal(u.deployments[0]!.rolloutStateReason, `ECS deployment ${NEW} completed.`);
     assert.equal(u.lastCompletedTaskDefinition, TD2);
-    assert.deepEqual(u.events.slice(0, 2).map((e) => e.message), [
-      '(service web) has reached a steady state.',
-      `(service web) (deployment ${NEW}) deployment completed.`,
-    ]);
+    assert.deepEqual(
+      u.events.slice(0, 2).map((e) => e.message),
+      ['(service web) has reached a steady state.', `(service web) (deployment ${NEW}) deployment completed.`],
+    );
   });
 
   test('unhealthy or not-started old tasks go first', () => {

@@ -23,7 +23,13 @@ const HEALTHY_AFTER = 3 * TICK;
 const DRAIN = 2 * TICK;
 
 function apply(w: World, plan: ServicePlan): void {
-  const p = withStartedTasks(plan, 'web', plan.start.flatMap((s) => s.taskIds), w.now, { next: () => 0.5, hex: () => '00', uuid: () => `u${w.now}${Math.random()}` });
+  const p = withStartedTasks(
+    plan,
+    'web',
+    plan.start.flatMap((s) => s.taskIds),
+    w.now,
+    { next: () => 0.5, hex: () => '00', uuid: () => `u${w.now}${Math.random()}` },
+  );
   w.service = applyServiceUpdate(w.service, p.serviceUpdate);
   for (const s of plan.start) {
     for (const id of s.taskIds) {
@@ -51,7 +57,14 @@ function advance(w: World): void {
   w.tasks = w.tasks.map((t) => {
     if (t.lastStatus === 'PROVISIONING' && t.desiredStatus === 'RUNNING' && w.now - t.createdAt >= RUN_AFTER) {
       const port = w.nextPort++;
-      const running = task(t.taskId, { deployment: t.startedBy!, status: 'RUNNING', port, createdAt: t.createdAt, startedAt: w.now, taskDefinition: t.taskDefinitionArn });
+      const running = task(t.taskId, {
+        deployment: t.startedBy!,
+        status: 'RUNNING',
+        port,
+        createdAt: t.createdAt,
+        startedAt: w.now,
+        taskDefinition: t.taskDefinitionArn,
+      });
       return running;
     }
     if (t.desiredStatus === 'STOPPED' && t.lastStatus !== 'STOPPED') return { ...t, lastStatus: 'STOPPED', stoppedAt: w.now };
@@ -80,7 +93,10 @@ function deploy(desired: number, min: number, max: number) {
       desired,
       min,
       max,
-      deployments: [deployment('ecs-svc/2', TD2, desired, { createdAt: T0 + 1 }), deployment('ecs-svc/1', TD1, desired, { status: 'ACTIVE', rolloutState: 'COMPLETED' })],
+      deployments: [
+        deployment('ecs-svc/2', TD2, desired, { createdAt: T0 + 1 }),
+        deployment('ecs-svc/1', TD1, desired, { status: 'ACTIVE', rolloutState: 'COMPLETED' }),
+      ],
     }),
     tasks: old.tasks,
     targets: old.targets,
@@ -110,9 +126,15 @@ describe('rolling deployment simulation', () => {
     const { w, minServing, ticks } = deploy(2, 100, 200);
     assert.ok(ticks < 300, 'the deployment completed');
     assert.equal(minServing, 2);
-    assert.deepEqual(w.service.deployments.map((d) => [d.taskDefinition, d.rolloutState, d.runningCount]), [[TD2, 'COMPLETED', 2]]);
+    assert.deepEqual(
+      w.service.deployments.map((d) => [d.taskDefinition, d.rolloutState, d.runningCount]),
+      [[TD2, 'COMPLETED', 2]],
+    );
     assert.equal(w.service.runningCount, 2);
-    assert.equal(w.tasks.filter((t) => t.lastStatus === 'RUNNING').every((t) => t.taskDefinitionArn === TD2), true);
+    assert.equal(
+      w.tasks.filter((t) => t.lastStatus === 'RUNNING').every((t) => t.taskDefinitionArn === TD2),
+      true,
+    );
     const messages = w.service.events.map((e) => e.message);
     assert.equal(messages[0], '(service web) has reached a steady state.');
     assert.equal(messages[1], '(service web) (deployment ecs-svc/2) deployment completed.');
@@ -120,7 +142,10 @@ describe('rolling deployment simulation', () => {
     assert.ok(messages.some((m) => m.startsWith('(service web) registered 2 targets in (target-group ')));
     // Health arrives one task at a time here, so one old task drains per newly healthy one; the two passes
     // fall within the merge window, so their events count both.
-    assert.ok(messages.some((m) => /^\(service web\) has stopped 2 running tasks: \(task old\d\) \(task old\d\)\.$/.test(m)), messages.join('\n'));
+    assert.ok(
+      messages.some((m) => /^\(service web\) has stopped 2 running tasks: \(task old\d\) \(task old\d\)\.$/.test(m)),
+      messages.join('\n'),
+    );
     assert.equal(messages.filter((m) => m === '(service web) has begun draining connections on 2 tasks.').length, 1, messages.join('\n'));
     assert.equal(messages.filter((m) => / 1 (running )?(tasks|targets)/.test(m)).length, 0, messages.join('\n'));
   });
@@ -144,7 +169,9 @@ describe('rolling deployment simulation', () => {
   test('a killed container is replaced and the service returns to steady state', () => {
     const { w } = deploy(2, 100, 200);
     const victim = w.tasks.find((t) => t.lastStatus === 'RUNNING')!;
-    w.tasks = w.tasks.map((t) => (t === victim ? { ...t, lastStatus: 'STOPPED', desiredStatus: 'STOPPED', stopCode: 'EssentialContainerExited', stoppedAt: w.now } : t));
+    w.tasks = w.tasks.map((t) =>
+      t === victim ? { ...t, lastStatus: 'STOPPED', desiredStatus: 'STOPPED', stopCode: 'EssentialContainerExited', stoppedAt: w.now } : t,
+    );
     w.targets = w.targets.map((g) => (g.Port === victim.containers[0]!.networkBindings[0]!.hostPort ? { ...g, state: 'unhealthy' } : g));
     let stable = false;
     for (let i = 0; i < 50 && !stable; i++) {
@@ -153,7 +180,9 @@ describe('rolling deployment simulation', () => {
       stable = serving(w) === 2 && w.service.events[0]!.message === '(service web) has reached a steady state.' && w.service.runningCount === 2;
     }
     assert.ok(stable);
-    assert.ok(!w.targets.some((g) => g.Port === victim.containers[0]!.networkBindings[0]!.hostPort && g.state !== 'draining'), 'the dead target is deregistered');
+    assert.ok(
+      !w.targets.some((g) => g.Port === victim.containers[0]!.networkBindings[0]!.hostPort && g.state !== 'draining'),
+      'the dead target is deregistered',
+    );
   });
 });
-

@@ -63,7 +63,15 @@ export function decideRollout(input: RolloutInput): RolloutDecision {
 
   const excess = Math.max(0, input.primary.length - input.desired);
   const byArn = new Map(input.primary.map((v) => [v.task.taskArn, v]));
-  const scaleIn = excess > 0 ? input.chooseScaleIn(input.primary.map((v) => v.task), excess).flatMap((t) => byArn.get(t.taskArn) ?? []) : [];
+  const scaleIn =
+    excess > 0
+      ? input
+          .chooseScaleIn(
+            input.primary.map((v) => v.task),
+            excess,
+          )
+          .flatMap((t) => byArn.get(t.taskArn) ?? [])
+      : [];
   const kept = input.primary.filter((v) => !scaleIn.includes(v));
 
   const candidates: { view: TaskView; why: StopWhy }[] = [

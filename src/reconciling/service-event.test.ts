@@ -6,7 +6,10 @@ import { MAX_EVENTS, appendEvents, serviceEventText as say } from './service-eve
 test('events go newest first, at most 100', () => {
   const r = seededRandom(1);
   let events = appendEvents([], ['a', 'b'], 10, r);
-  assert.deepEqual(events.map((e) => e.message), ['b', 'a']);
+  assert.deepEqual(
+    events.map((e) => e.message),
+    ['b', 'a'],
+  );
   assert.equal(events[0]!.createdAt, 10);
   for (let i = 0; i < 150; i++) events = appendEvents(events, [`m${i}`], 20 + i, r);
   assert.equal(events.length, MAX_EVENTS);
@@ -34,7 +37,10 @@ test('counted events of one kind within the window merge into one that counts th
   const other = 'arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/api/2';
   let events = appendEvents([], [say.registered('web', 1, tg)], 0, r);
   events = appendEvents(events, [say.registered('web', 1, tg)], 2000, r);
-  assert.deepEqual(events.map((e) => e.message), [say.registered('web', 2, tg)]);
+  assert.deepEqual(
+    events.map((e) => e.message),
+    [say.registered('web', 2, tg)],
+  );
   assert.equal(events[0]!.createdAt, 2000);
   // Another target group, or deregistering, is another event.
   events = appendEvents(events, [say.registered('web', 1, other), say.deregistered('web', 1, tg)], 3000, r);
@@ -42,7 +48,10 @@ test('counted events of one kind within the window merge into one that counts th
   // Started tasks add up and keep every task; past the window, a new event.
   let started = appendEvents([], [say.started('web', ['a'])], 0, r);
   started = appendEvents(started, [say.started('web', ['b'])], 5000, r);
-  assert.deepEqual(started.map((e) => e.message), ['(service web) has started 2 tasks: (task a) (task b).']);
+  assert.deepEqual(
+    started.map((e) => e.message),
+    ['(service web) has started 2 tasks: (task a) (task b).'],
+  );
   started = appendEvents(started, [say.started('web', ['c'])], 5000 + 15_000, r);
   assert.equal(started.length, 2);
   assert.equal(appendEvents([], [say.draining('web', 1), say.draining('web', 2)], 0, r)[0]!.message, say.draining('web', 3));

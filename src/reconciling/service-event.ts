@@ -14,10 +14,8 @@ const taskIdOf = (taskArn: string) => taskArn.slice(taskArn.lastIndexOf('/') + 1
 const taskList = (taskArns: readonly string[]) => taskArns.map((a) => `(task ${taskIdOf(a)})`).join(' ');
 
 export const serviceEventText = {
-  started: (name: string, taskArnsOrIds: readonly string[]) =>
-    `${svc(name)} has started ${taskArnsOrIds.length} tasks: ${taskList(taskArnsOrIds)}.`,
-  stopped: (name: string, taskArns: readonly string[]) =>
-    `${svc(name)} has stopped ${taskArns.length} running tasks: ${taskList(taskArns)}.`,
+  started: (name: string, taskArnsOrIds: readonly string[]) => `${svc(name)} has started ${taskArnsOrIds.length} tasks: ${taskList(taskArnsOrIds)}.`,
+  stopped: (name: string, taskArns: readonly string[]) => `${svc(name)} has stopped ${taskArns.length} running tasks: ${taskList(taskArns)}.`,
   registered: (name: string, n: number, tgArn: string) => `${svc(name)} registered ${n} targets in (target-group ${tgArn})`,
   deregistered: (name: string, n: number, tgArn: string) => `${svc(name)} deregistered ${n} targets in (target-group ${tgArn})`,
   draining: (name: string, n: number) => `${svc(name)} has begun draining connections on ${n} tasks.`,
@@ -31,10 +29,8 @@ export const serviceEventText = {
     'Update the minimumHealthyPercent or maximumPercent value and try again.',
   unableToStart: (name: string) => `${svc(name)} is unable to consistently start tasks successfully.`,
   /** Berth wording (ECS's console shows the rollout reason; there is no documented event text). */
-  deploymentFailed: (name: string, deploymentId: string, reason: string) =>
-    `${svc(name)} (deployment ${deploymentId}) deployment failed: ${reason}`,
-  rollingBack: (name: string, deploymentId: string, taskDefinition: string) =>
-    `${svc(name)} (deployment ${deploymentId}) rolling back to ${taskDefinition}.`,
+  deploymentFailed: (name: string, deploymentId: string, reason: string) => `${svc(name)} (deployment ${deploymentId}) deployment failed: ${reason}`,
+  rollingBack: (name: string, deploymentId: string, taskDefinition: string) => `${svc(name)} (deployment ${deploymentId}) rolling back to ${taskDefinition}.`,
   /** Berth wording: a RUNNING task that can never be registered, so the deployment can never complete. */
   unregistrable: (name: string, taskArn: string, lbs: readonly LoadBalancer[]) =>
     `${svc(name)} (task ${taskIdOf(taskArn)}) cannot be registered: it has no host port for ${lbs

@@ -2,7 +2,15 @@
  * The reconciler's input (one consistent read of the store) and its output (a plan the applier runs
  * with compare-and-set). Both are plain data so a plan can be logged, diffed and replayed.
  */
-import type { ContainerInstanceRecord, Deployment, ServiceEvent, ServiceRecord, ServiceRevision, TaskDefinitionRecord, TaskRecord } from '../domain/ecs/records.js';
+import type {
+  ContainerInstanceRecord,
+  Deployment,
+  ServiceEvent,
+  ServiceRecord,
+  ServiceRevision,
+  TaskDefinitionRecord,
+  TaskRecord,
+} from '../domain/ecs/records.js';
 import type { TargetRecord } from '../domain/elbv2/target.js';
 import type { Random } from '../platform/random.js';
 import { archiveDeployments } from '../domain/ecs/service-deployment.js';

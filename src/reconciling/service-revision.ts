@@ -17,6 +17,7 @@ export function revisionOf(s: ServiceRecord): ServiceRevision {
 }
 
 export function sameRevision(a: ServiceRevision, b: ServiceRevision): boolean {
-  const norm = (r: ServiceRevision) => JSON.stringify([r.taskDefinition, r.loadBalancers, r.networkConfiguration ?? null, r.placementConstraints, r.placementStrategy]);
+  const norm = (r: ServiceRevision) =>
+    JSON.stringify([r.taskDefinition, r.loadBalancers, r.networkConfiguration ?? null, r.placementConstraints, r.placementStrategy]);
   return norm(a) === norm(b);
 }

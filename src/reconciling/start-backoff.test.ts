@@ -11,7 +11,10 @@ const crashed = (i: number, at: number, ranFor: number) =>
   task(`c${i}`, { status: 'STOPPED', createdAt: at, startedAt: at + 10 }, { stopCode: 'EssentialContainerExited', stoppedAt: at + 10 + ranFor });
 
 test('backoff is a pure function of (failures, now): free, then doubling from the base, capped at 15 min', () => {
-  assert.deepEqual([0, 1, 2, 3, 4, 5, 6].map((n) => backoffDelayMs(n, opts)), [0, 0, 0, 10_000, 20_000, 40_000, 80_000]);
+  assert.deepEqual(
+    [0, 1, 2, 3, 4, 5, 6].map((n) => backoffDelayMs(n, opts)),
+    [0, 0, 0, 10_000, 20_000, 40_000, 80_000],
+  );
   assert.equal(backoffDelayMs(20, opts), 900_000);
   assert.equal(backoffDelayMs(1e9, opts), 900_000, 'no overflow for any count');
   assert.equal(throttledUntil(3, 1000, 5000, opts), 11_000);
@@ -46,7 +49,8 @@ test('the bound: a task that dies 1.5 s after each start is launched at most 6 t
   const starts: number[] = [];
   for (let now = 0; now <= 120_000; now += 100) {
     const live = tasks.find((t) => t.lastStatus !== 'STOPPED');
-    if (live && now >= live.createdAt + 1500) Object.assign(live, { lastStatus: 'STOPPED', desiredStatus: 'STOPPED', stopCode: 'EssentialContainerExited', stoppedAt: now });
+    if (live && now >= live.createdAt + 1500)
+      Object.assign(live, { lastStatus: 'STOPPED', desiredStatus: 'STOPPED', stopCode: 'EssentialContainerExited', stoppedAt: now });
     if (tasks.some((t) => t.lastStatus !== 'STOPPED')) continue;
     if (startBackoff(tasks, DEFAULT_OPTIONS.startBackoff, now).until !== undefined) continue;
     starts.push(now);

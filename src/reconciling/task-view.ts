@@ -12,9 +12,7 @@ import type { TargetItem } from './service-plan.js';
  */
 export type TaskPhase = 'pending' | 'running' | 'deactivating' | 'stopping' | 'stopped';
 
-export type HealthFailure =
-  | { kind: 'elb'; targetGroupArn: string; id: string; port: number; reason: string }
-  | { kind: 'container' };
+export type HealthFailure = { kind: 'elb'; targetGroupArn: string; id: string; port: number; reason: string } | { kind: 'container' };
 
 export interface TaskView {
   task: TaskRecord;

@@ -1,14 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
-import {
-  allocatePorts,
-  defaultDynamicRange,
-  formatPortRange,
-  LINUX_DEFAULT_EPHEMERAL,
-  parsePortRange,
-  type PortRange,
-} from './port-allocator.js';
+import { allocatePorts, defaultDynamicRange, formatPortRange, LINUX_DEFAULT_EPHEMERAL, parsePortRange, type PortRange } from './port-allocator.js';
 
 describe('defaultDynamicRange', () => {
   test('is 20000-32000 beside the Linux default ephemeral range', () => {

@@ -11,9 +11,7 @@ export interface PortRange {
   high: number;
 }
 
-export type PortAllocation =
-  | { ok: true; ports: number[]; nextHint: number }
-  | { ok: false; reason: 'RESOURCE:PORTS' };
+export type PortAllocation = { ok: true; ports: number[]; nextHint: number } | { ok: false; reason: 'RESOURCE:PORTS' };
 
 export interface PortAllocationRequest {
   range: PortRange;

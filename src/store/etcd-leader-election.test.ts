@@ -20,14 +20,19 @@ describe('EtcdLeaderElection', { skip }, () => {
     const storeB = await EtcdStore.connect({ endpoints: cluster.endpoints });
     // a is its own process, so its death is a real one: kill -9, no lease revoked.
     const fixture = fileURLToPath(new URL('./etcd-leader.fixture.ts', import.meta.url));
-    const a = spawn(process.execPath, ['--import', 'tsx', fixture, cluster.endpoints.join(','), 'a', String(ttlSeconds)], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const a = spawn(process.execPath, ['--import', 'tsx', fixture, cluster.endpoints.join(','), 'a', String(ttlSeconds)], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     const exited = new Promise((r) => a.once('exit', r));
     await new Promise<void>((resolve) => a.stdout.on('data', (d: Buffer) => d.toString().includes('leading') && resolve()));
     const b = new EtcdLeaderElection({ store: storeB, holder: 'b', ttlSeconds, clock: systemClock });
     const changes: boolean[] = [];
     b.onChange((leading) => changes.push(leading));
     // b campaigned (its txn ran and it watches the key) and lost.
-    await eventually(async () => ((await storeB.get<{ holder: string }>(LEADER_KEY))?.value.holder === 'a' ? true : undefined), { what: 'a holds the key', timeoutMs: 5_000 });
+    await eventually(async () => ((await storeB.get<{ holder: string }>(LEADER_KEY))?.value.holder === 'a' ? true : undefined), {
+      what: 'a holds the key',
+      timeoutMs: 5_000,
+    });
     assert.equal(b.term(), undefined);
 
     const aKey = await storeB.get(LEADER_KEY);
@@ -53,7 +58,10 @@ describe('EtcdLeaderElection', { skip }, () => {
     // A clean stop revokes the lease: the next one leads at once.
     const storeC = await EtcdStore.connect({ endpoints: cluster.endpoints });
     const c = new EtcdLeaderElection({ store: storeC, holder: 'c', ttlSeconds, clock: systemClock });
-    await eventually(async () => ((await storeC.get<{ holder: string }>(LEADER_KEY))?.value.holder === 'b' ? true : undefined), { what: 'c sees b', timeoutMs: 5_000 });
+    await eventually(async () => ((await storeC.get<{ holder: string }>(LEADER_KEY))?.value.holder === 'b' ? true : undefined), {
+      what: 'c sees b',
+      timeoutMs: 5_000,
+    });
     const t0 = Date.now();
     await b.close();
     await eventually(() => c.term(), { what: 'c leads', timeoutMs: 5_000, intervalMs: 20 });

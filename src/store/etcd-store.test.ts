@@ -34,7 +34,10 @@ describe('EtcdStore', { skip }, () => {
     await store.put('/k', 1);
     await cluster.kill(0);
     const t0 = Date.now();
-    const err = await store.put('/k', 2).then(() => undefined, (e: unknown) => e);
+    const err = await store.put('/k', 2).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
     const took = Date.now() - t0;
     assert.ok(err instanceof StoreUnavailableError, String(err));
     assert.equal(err.reason, 'unreachable');

@@ -50,7 +50,10 @@ export class EtcdStore implements Store {
   private fault: { reason: 'unreachable'; message: string; since: number } | undefined;
   private closed = false;
 
-  private constructor(readonly client: Etcd3, options: EtcdStoreOptions) {
+  private constructor(
+    readonly client: Etcd3,
+    options: EtcdStoreOptions,
+  ) {
     this.historyLimit = Math.max(1, options.historyLimit ?? 100_000);
   }
 

@@ -81,7 +81,11 @@ export class EtcdWatch implements Watch {
     if (res.canceled) {
       const compacted = Number(res.compact_revision ?? 0);
       this.endStream();
-      this.fail(compacted > 0 ? new WatchCompactedError(this.options.fromRevision, fromEtcdRevision(compacted)) : new Error(`etcd canceled the watch: ${res.cancel_reason}`));
+      this.fail(
+        compacted > 0
+          ? new WatchCompactedError(this.options.fromRevision, fromEtcdRevision(compacted))
+          : new Error(`etcd canceled the watch: ${res.cancel_reason}`),
+      );
       return;
     }
     this.retryMs = RECONNECT_MIN_MS;

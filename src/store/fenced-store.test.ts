@@ -15,7 +15,10 @@ describe('FencedStore', () => {
   test('writes under the current term land; after another leader took the key, the same writes fail and change nothing', async () => {
     const store = new MemoryStore();
     const myTerm = await store.put(LEADER, { holder: 'a' });
-    const fenced = new FencedStore(store, gateWith(() => ({ compares: [{ key: LEADER, modRevision: myTerm }], holder: 'a', since: 0 })));
+    const fenced = new FencedStore(
+      store,
+      gateWith(() => ({ compares: [{ key: LEADER, modRevision: myTerm }], holder: 'a', since: 0 })),
+    );
     const r1 = await fenced.put('/berth/x', 1);
     await fenced.txn({ compares: [{ key: '/berth/x', modRevision: r1 }], success: [{ type: 'put', key: '/berth/y', value: 2 }] });
     // A conflict on the caller's own compare is still a conflict, not a lost term.
@@ -32,7 +35,10 @@ describe('FencedStore', () => {
 
   test('without a term nothing is written at all', async () => {
     const store = new MemoryStore();
-    const fenced = new FencedStore(store, gateWith(() => undefined));
+    const fenced = new FencedStore(
+      store,
+      gateWith(() => undefined),
+    );
     await assert.rejects(fenced.put('/berth/x', 1), NotLeaderError);
     assert.equal(await store.revision(), 0);
   });

@@ -67,9 +67,7 @@ export class MemoryStore implements Store {
     this.assertOpen();
     const end = prefixEnd(prefix);
     const from =
-      options.startAfter !== undefined && compareKeys(options.startAfter, prefix) >= 0
-        ? this.upperBound(options.startAfter)
-        : this.lowerBound(prefix);
+      options.startAfter !== undefined && compareKeys(options.startAfter, prefix) >= 0 ? this.upperBound(options.startAfter) : this.lowerBound(prefix);
     const limit = options.limit ?? Infinity;
     const records: StoredRecord<T>[] = [];
     let more = false;

@@ -46,9 +46,7 @@ describe('updateRecord', () => {
 
   test('many concurrent updaters: the count is exact', async () => {
     const store = new MemoryStore();
-    await Promise.all(
-      Array.from({ length: 50 }, () => updateRecord<Counter>(store, '/c', (cur) => ({ n: (cur?.n ?? 0) + 1 }), { retries: 100 })),
-    );
+    await Promise.all(Array.from({ length: 50 }, () => updateRecord<Counter>(store, '/c', (cur) => ({ n: (cur?.n ?? 0) + 1 }), { retries: 100 })));
     assert.deepEqual((await store.get('/c'))?.value, { n: 50 });
   });
 
@@ -72,8 +70,16 @@ describe('updateRecord', () => {
 
   test('errors other than conflicts are not retried', async () => {
     let gets = 0;
-    const broken = { get: async () => (gets++, undefined), put: async () => { throw new Error('disk full'); } } as unknown as Store;
-    await assert.rejects(updateRecord(broken, '/c', () => ({ n: 1 })), /disk full/);
+    const broken = {
+      get: async () => (gets++, undefined),
+      put: async () => {
+        throw new Error('disk full');
+      },
+    } as unknown as Store;
+    await assert.rejects(
+      updateRecord(broken, '/c', () => ({ n: 1 })),
+      /disk full/,
+    );
     assert.equal(gets, 1);
   });
 });

@@ -196,11 +196,13 @@ export function recordsConformance(open: OpenStore): void {
     };
     const before = await store.revision();
     const revisions = (
-      await Promise.all(Array.from({ length: workers }, async () => {
-        const mine: number[] = [];
-        for (let i = 0; i < each; i++) mine.push(await increment(store));
-        return mine;
-      }))
+      await Promise.all(
+        Array.from({ length: workers }, async () => {
+          const mine: number[] = [];
+          for (let i = 0; i < each; i++) mine.push(await increment(store));
+          return mine;
+        }),
+      )
     ).flat();
     assert.equal((await store.get<{ n: number }>('/k/counter'))?.value.n, workers * each);
     assert.equal(new Set(revisions).size, workers * each, 'each success got its own revision');

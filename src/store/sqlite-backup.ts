@@ -59,7 +59,8 @@ export async function restoreStore(backup: string, dataDir: string): Promise<Res
   try {
     lock = lockDataDir(dataDir);
   } catch (err) {
-    if (err instanceof DataDirLockedError) throw new DataDirLockedError(`${err.message.split(';')[0]}; restore refuses while a Berth owns the data dir: stop it first`);
+    if (err instanceof DataDirLockedError)
+      throw new DataDirLockedError(`${err.message.split(';')[0]}; restore refuses while a Berth owns the data dir: stop it first`);
     throw err;
   }
   try {

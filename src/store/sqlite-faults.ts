@@ -19,7 +19,11 @@ export function storeFault(err: unknown, path: string): StoreUnavailableError | 
   // ENOSPC surfaces as SQLITE_FULL, or as an I/O error on a WAL or shm write.
   const errno = (err as { message?: string }).message ?? '';
   if (code === 'SQLITE_FULL' || /no space/i.test(errno)) {
-    return new StoreUnavailableError('disk-full', `Berth cannot write its state: ${where} is full (${code}). Free space there; writes resume by themselves.`, err);
+    return new StoreUnavailableError(
+      'disk-full',
+      `Berth cannot write its state: ${where} is full (${code}). Free space there; writes resume by themselves.`,
+      err,
+    );
   }
   if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) {
     return new StoreUnavailableError('locked', `database is locked: another process holds ${path} past the busy timeout (${code}). Try again.`, err);

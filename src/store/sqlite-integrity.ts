@@ -11,8 +11,7 @@ export class StoreFileError extends Error {
   override readonly name = 'StoreFileError';
 }
 
-const restoreHint = (path: string): string =>
-  `restore a backup with \`berth restore FILE --data-dir <dir>\`, or move ${path} away to start empty`;
+const restoreHint = (path: string): string => `restore a backup with \`berth restore FILE --data-dir <dir>\`, or move ${path} away to start empty`;
 
 /** Throws StoreFileError unless `path` is absent (a first start) or passes `PRAGMA quick_check`. */
 export function checkStoreFile(path: string): void {

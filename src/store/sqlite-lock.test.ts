@@ -13,17 +13,29 @@ const freshDir = (): string => mkdtempSync(join(root, 'd-'));
 test('a second owner in the same process is refused, naming the dir and the owner pid; release frees it', () => {
   const dir = freshDir();
   const first = lockDataDir(dir);
-  assert.throws(() => lockDataDir(dir), (err: Error) => err instanceof DataDirLockedError && err.message.includes(dir) && err.message.includes(`pid ${process.pid}`));
+  assert.throws(
+    () => lockDataDir(dir),
+    (err: Error) => err instanceof DataDirLockedError && err.message.includes(dir) && err.message.includes(`pid ${process.pid}`),
+  );
   first.release();
   lockDataDir(dir).release();
 });
 
 /** A child that takes the lock, says so, and waits to be killed. */
 function holder(dir: string): Promise<{ kill9(): Promise<void> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', '-e', `import('${join(import.meta.dirname, 'sqlite-lock.ts')}').then((m) => { m.lockDataDir(${JSON.stringify(dir)}); console.log('locked'); setInterval(() => {}, 1000); })`], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-    env: { ...process.env, NODE_OPTIONS: '' },
-  });
+  const child = spawn(
+    process.execPath,
+    [
+      '--import',
+      'tsx',
+      '-e',
+      `import('${join(import.meta.dirname, 'sqlite-lock.ts')}').then((m) => { m.lockDataDir(${JSON.stringify(dir)}); console.log('locked'); setInterval(() => {}, 1000); })`,
+    ],
+    {
+      stdio: ['ignore', 'pipe', 'inherit'],
+      env: { ...process.env, NODE_OPTIONS: '' },
+    },
+  );
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
   return new Promise((resolve, reject) => {
     child.stdout.once('data', () => resolve({ kill9: async () => (child.kill('SIGKILL'), await exited) }));

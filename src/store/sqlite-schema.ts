@@ -116,10 +116,7 @@ export class SqliteStatements {
       db.prepare(`${cols} WHERE key > ? AND key < ? ORDER BY key LIMIT ?`),
     ];
     const events = 'SELECT revision, type, key, value FROM events WHERE revision > ? AND revision <= ? AND key >= ?';
-    this.histories = [
-      db.prepare(`${events} ORDER BY revision, seq`),
-      db.prepare(`${events} AND key < ? ORDER BY revision, seq`),
-    ];
+    this.histories = [db.prepare(`${events} ORDER BY revision, seq`), db.prepare(`${events} AND key < ? ORDER BY revision, seq`)];
   }
 
   list(exclusiveLower: boolean, upperBound: boolean): Database.Statement {

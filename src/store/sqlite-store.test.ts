@@ -27,7 +27,13 @@ describe('SqliteStore', () => {
   test('uses WAL and keeps the documented tables', async () => {
     const path = freshPath();
     const store = SqliteStore.open(path);
-    await store.txn({ compares: [], success: [{ type: 'put', key: '/a', value: 1 }, { type: 'put', key: '/b', value: 2 }] });
+    await store.txn({
+      compares: [],
+      success: [
+        { type: 'put', key: '/a', value: 1 },
+        { type: 'put', key: '/b', value: 2 },
+      ],
+    });
     await store.delete('/a');
     const db = new Database(path, { readonly: true });
     try {
@@ -82,7 +88,10 @@ describe('SqliteStore', () => {
     try {
       assert.equal(await store.revision(), 3);
       assert.deepEqual(await store.get('/a'), { key: '/a', value: { n: 1 }, createRevision: 1, modRevision: 3 });
-      assert.deepEqual((await store.list('/')).records.map((r) => r.key), ['/a', '/b']);
+      assert.deepEqual(
+        (await store.list('/')).records.map((r) => r.key),
+        ['/a', '/b'],
+      );
       const replayed = await new Promise<unknown[]>((resolve) => {
         const w = store.watch('/a', { fromRevision: 1, onEvents: (events) => (w.close(), resolve(events)) });
       });
@@ -165,9 +174,16 @@ describe('SqliteStore', () => {
     const store = SqliteStore.open(path);
     const first = await store.put('/cas', 1);
     // Another process holds SQLite's write lock for 700 ms.
-    const holder = spawn(process.execPath, ['-e', `const D = require('better-sqlite3'); const d = new D(${JSON.stringify(path)});
+    const holder = spawn(
+      process.execPath,
+      [
+        '-e',
+        `const D = require('better-sqlite3'); const d = new D(${JSON.stringify(path)});
       d.exec('BEGIN IMMEDIATE'); d.prepare('UPDATE meta SET revision = revision').run(); console.log('locked');
-      setTimeout(() => { d.exec('COMMIT'); d.close(); }, 700);`], { stdio: ['ignore', 'pipe', 'inherit'] });
+      setTimeout(() => { d.exec('COMMIT'); d.close(); }, 700);`,
+      ],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     const exited = new Promise((r) => holder.once('exit', r));
     await new Promise<void>((r) => holder.stdout.once('data', () => r()));
     const t0 = Date.now();

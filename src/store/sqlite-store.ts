@@ -31,15 +31,7 @@ import {
   type WatchOptions,
 } from './store.js';
 import { compareKeys, prefixEnd } from './key-order.js';
-import {
-  applyTransaction,
-  encodeOps,
-  encodeValue,
-  type EncodedOp,
-  type KvBackend,
-  type RawEvent,
-  type TxnOutcome,
-} from './transaction.js';
+import { applyTransaction, encodeOps, encodeValue, type EncodedOp, type KvBackend, type RawEvent, type TxnOutcome } from './transaction.js';
 import { WatchHub } from './watch-hub.js';
 import { SqliteStatements, openDatabase, type Synchronous } from './sqlite-schema.js';
 import { storeFault } from './sqlite-faults.js';

@@ -101,7 +101,9 @@ export interface LoadOptions {
 export async function loadRecords(store: Store, records: readonly DumpRecord[], options: LoadOptions = {}): Promise<number> {
   const existing = (await store.list('')).records.filter((r) => dumped(r.key));
   if (existing.length > 0 && !options.replace) {
-    throw new DumpFormatError(`the target store already holds ${existing.length} records (first: ${existing[0]!.key}): restore into an empty store, or pass --replace`);
+    throw new DumpFormatError(
+      `the target store already holds ${existing.length} records (first: ${existing[0]!.key}): restore into an empty store, or pass --replace`,
+    );
   }
   for (let i = 0; i < existing.length; i += RESTORE_BATCH) {
     await store.txn({ compares: [], success: existing.slice(i, i + RESTORE_BATCH).map((r) => ({ type: 'delete' as const, key: r.key })) });

@@ -42,9 +42,7 @@ export interface Compare {
   readonly modRevision: number;
 }
 
-export type TxnOp =
-  | { readonly type: 'put'; readonly key: string; readonly value: unknown }
-  | { readonly type: 'delete'; readonly key: string };
+export type TxnOp = { readonly type: 'put'; readonly key: string; readonly value: unknown } | { readonly type: 'delete'; readonly key: string };
 
 export interface TxnRequest {
   readonly compares: readonly Compare[];
@@ -102,14 +100,21 @@ export interface Store {
 
 export class RevisionConflictError extends Error {
   override readonly name = 'RevisionConflictError';
-  constructor(readonly key: string, readonly expected: number, readonly actual: number) {
+  constructor(
+    readonly key: string,
+    readonly expected: number,
+    readonly actual: number,
+  ) {
     super(`revision conflict on ${key}: expected ${expected}, found ${actual}`);
   }
 }
 
 export class WatchCompactedError extends Error {
   override readonly name = 'WatchCompactedError';
-  constructor(readonly fromRevision: number, readonly compactedTo: number) {
+  constructor(
+    readonly fromRevision: number,
+    readonly compactedTo: number,
+  ) {
     super(`watch from revision ${fromRevision} is older than the compacted revision ${compactedTo}`);
   }
 }

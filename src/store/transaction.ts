@@ -32,9 +32,7 @@ export interface KvBackend {
 }
 
 /** A TxnOp whose value is already encoded, so encoding happens outside the atomic section. */
-export type EncodedOp =
-  | { readonly type: 'put'; readonly key: string; readonly valueJson: string }
-  | { readonly type: 'delete'; readonly key: string };
+export type EncodedOp = { readonly type: 'put'; readonly key: string; readonly valueJson: string } | { readonly type: 'delete'; readonly key: string };
 
 export type TxnOutcome =
   | { readonly kind: 'conflict'; readonly key: string; readonly expected: number; readonly actual: number }
@@ -48,18 +46,11 @@ export function encodeValue(value: unknown): string {
 }
 
 export function encodeOps(ops: readonly TxnOp[]): EncodedOp[] {
-  return ops.map((op) =>
-    op.type === 'put' ? { type: 'put', key: op.key, valueJson: encodeValue(op.value) } : { type: 'delete', key: op.key },
-  );
+  return ops.map((op) => (op.type === 'put' ? { type: 'put', key: op.key, valueJson: encodeValue(op.value) } : { type: 'delete', key: op.key }));
 }
 
 /** `nextRevision` is the revision the writes get if any happen. */
-export function applyTransaction(
-  backend: KvBackend,
-  compares: readonly Compare[],
-  ops: readonly EncodedOp[],
-  nextRevision: number,
-): TxnOutcome {
+export function applyTransaction(backend: KvBackend, compares: readonly Compare[], ops: readonly EncodedOp[], nextRevision: number): TxnOutcome {
   for (const c of compares) {
     const actual = backend.read(c.key)?.modRevision ?? 0;
     if (actual !== c.modRevision) return { kind: 'conflict', key: c.key, expected: c.modRevision, actual };

@@ -48,8 +48,15 @@ export function watchConformance(open: OpenStore, traits: StoreTraits): void {
     await w.untilEvents(2);
     const r3 = await store.put('/w/a', { n: 3 });
     await w.untilEvents(3);
-    assert.deepEqual(w.events().map(brief), [['put', '/w/a', r1], ['put', '/w/b', r2], ['put', '/w/a', r3]]);
-    assert.deepEqual(w.events().map((e) => e.value), [{ n: 1 }, { n: 2 }, { n: 3 }]);
+    assert.deepEqual(w.events().map(brief), [
+      ['put', '/w/a', r1],
+      ['put', '/w/b', r2],
+      ['put', '/w/a', r3],
+    ]);
+    assert.deepEqual(
+      w.events().map((e) => e.value),
+      [{ n: 1 }, { n: 2 }, { n: 3 }],
+    );
     w.watch.close();
     await store.close();
   });
@@ -74,8 +81,14 @@ export function watchConformance(open: OpenStore, traits: StoreTraits): void {
     const w = collect(store, '/w/', 0);
     await store.put('/w/live', total);
     await w.untilEvents(total + 1);
-    assert.deepEqual(w.events().map((e) => e.value), Array.from({ length: total + 1 }, (_, i) => i));
-    assert.deepEqual(w.events().map((e) => e.revision), Array.from({ length: total + 1 }, (_, i) => i + 1));
+    assert.deepEqual(
+      w.events().map((e) => e.value),
+      Array.from({ length: total + 1 }, (_, i) => i),
+    );
+    assert.deepEqual(
+      w.events().map((e) => e.revision),
+      Array.from({ length: total + 1 }, (_, i) => i + 1),
+    );
     w.watch.close();
     await store.close();
   });
@@ -101,10 +114,13 @@ export function watchConformance(open: OpenStore, traits: StoreTraits): void {
     let calledInWriter = false;
     const probe = store.watch('/w/', { fromRevision: 0, onEvents: () => (calledInWriter ||= inWriter) });
     // "Inside the writer" is the call itself: a networked store may deliver while a later write is awaited, which is fine.
-    const writing = store.txn({ compares: [], success: [
-      { type: 'put', key: '/w/x', value: 'x' },
-      { type: 'put', key: '/w/y', value: 'y' },
-    ] });
+    const writing = store.txn({
+      compares: [],
+      success: [
+        { type: 'put', key: '/w/x', value: 'x' },
+        { type: 'put', key: '/w/y', value: 'y' },
+      ],
+    });
     inWriter = false;
     const t = await writing;
     inWriter = true;
@@ -113,10 +129,16 @@ export function watchConformance(open: OpenStore, traits: StoreTraits): void {
     const r = await putting;
     await w.untilEvents(3);
     assert.equal(calledInWriter, false, 'onEvents ran inside the writer');
-    assert.deepEqual(w.batches.map((b) => b.map(brief)), [
-      [['put', '/w/x', t.revision], ['put', '/w/y', t.revision]],
-      [['put', '/w/z', r]],
-    ]);
+    assert.deepEqual(
+      w.batches.map((b) => b.map(brief)),
+      [
+        [
+          ['put', '/w/x', t.revision],
+          ['put', '/w/y', t.revision],
+        ],
+        [['put', '/w/z', r]],
+      ],
+    );
     probe.close();
     w.watch.close();
     await store.close();
@@ -162,7 +184,10 @@ export function watchConformance(open: OpenStore, traits: StoreTraits): void {
     const w = collect(store, '/w/', listed.revision);
     const rc = await store.put('/w/c', 3);
     await w.untilEvents(2);
-    assert.deepEqual(w.events().map(brief), [['put', '/w/b', rb], ['put', '/w/c', rc]]);
+    assert.deepEqual(w.events().map(brief), [
+      ['put', '/w/b', rb],
+      ['put', '/w/c', rc],
+    ]);
     w.watch.close();
     await store.close();
   });
@@ -191,42 +216,55 @@ export function watchConformance(open: OpenStore, traits: StoreTraits): void {
   test('a throwing consumer ends its own watch with onError, not the store', async () => {
     const { store } = await open();
     const errors: Error[] = [];
-    store.watch('/w/', { fromRevision: 0, onEvents: () => { throw new Error('consumer bug'); }, onError: (e) => errors.push(e) });
+    store.watch('/w/', {
+      fromRevision: 0,
+      onEvents: () => {
+        throw new Error('consumer bug');
+      },
+      onError: (e) => errors.push(e),
+    });
     const healthy = collect(store, '/w/', 0);
     await store.put('/w/a', 1);
     await store.put('/w/b', 2);
     await healthy.untilEvents(2);
     await settle();
-    assert.deepEqual(errors.map((e) => e.message), ['consumer bug']);
+    assert.deepEqual(
+      errors.map((e) => e.message),
+      ['consumer bug'],
+    );
     healthy.watch.close();
     await store.close();
   });
 
-  if (traits.durable) test('a watch resumed after a restart sees exactly the missed events', async () => {
-    const { store, reopen } = await open();
-    assert.ok(reopen, 'a durable store must give `reopen`');
-    await store.put('/w/a', 'before');
-    const seenUpTo = await store.revision();
-    const r2 = await store.put('/w/b', 'missed 1');
-    const r3 = await store.delete('/w/a');
-    await store.put('/other/x', 'not watched');
-    await store.close();
-    const again = await reopen();
-    assert.equal(await again.revision(), r3 + 1, 'revision survives the restart');
-    assert.equal((await again.get('/w/b'))?.modRevision, r2);
-    const w = collect(again, '/w/', seenUpTo);
-    const r5 = await again.put('/w/c', 'after');
-    assert.equal(r5, r3 + 2);
-    await w.untilEvents(3);
-    await settle();
-    assert.deepEqual(w.events().map((e) => [...brief(e), e.value]), [
-      ['put', '/w/b', r2, 'missed 1'],
-      ['delete', '/w/a', r3, 'before'],
-      ['put', '/w/c', r5, 'after'],
-    ]);
-    w.watch.close();
-    await again.close();
-  });
+  if (traits.durable)
+    test('a watch resumed after a restart sees exactly the missed events', async () => {
+      const { store, reopen } = await open();
+      assert.ok(reopen, 'a durable store must give `reopen`');
+      await store.put('/w/a', 'before');
+      const seenUpTo = await store.revision();
+      const r2 = await store.put('/w/b', 'missed 1');
+      const r3 = await store.delete('/w/a');
+      await store.put('/other/x', 'not watched');
+      await store.close();
+      const again = await reopen();
+      assert.equal(await again.revision(), r3 + 1, 'revision survives the restart');
+      assert.equal((await again.get('/w/b'))?.modRevision, r2);
+      const w = collect(again, '/w/', seenUpTo);
+      const r5 = await again.put('/w/c', 'after');
+      assert.equal(r5, r3 + 2);
+      await w.untilEvents(3);
+      await settle();
+      assert.deepEqual(
+        w.events().map((e) => [...brief(e), e.value]),
+        [
+          ['put', '/w/b', r2, 'missed 1'],
+          ['delete', '/w/a', r3, 'before'],
+          ['put', '/w/c', r5, 'after'],
+        ],
+      );
+      w.watch.close();
+      await again.close();
+    });
 
   test('a watch older than the compacted history fails with WatchCompactedError', async () => {
     const historyLimit = 10;
@@ -242,7 +280,10 @@ export function watchConformance(open: OpenStore, traits: StoreTraits): void {
     const recent = collect(store, '/w/', current - historyLimit);
     await recent.untilEvents(historyLimit);
     await settle();
-    assert.deepEqual(recent.events().map((e) => e.revision), Array.from({ length: historyLimit }, (_, i) => current - historyLimit + 1 + i));
+    assert.deepEqual(
+      recent.events().map((e) => e.revision),
+      Array.from({ length: historyLimit }, (_, i) => current - historyLimit + 1 + i),
+    );
     assert.equal(recent.errors.length, 0);
     recent.watch.close();
     await store.close();

@@ -104,7 +104,10 @@ describe('web console in chromium', { skip: chromiumRequirement(), timeout: 300_
     await page.locator('select[name=defaultTargetGroup]').selectOption({ label: 'web-tg' });
     await page.getByRole('button', { name: 'Create load balancer' }).click();
     await page.getByRole('table', { name: 'Load balancers' }).getByText('web-lb', { exact: true }).waitFor();
-    await page.getByRole('table', { name: `Rules of HTTP:${listenerPort}` }).getByText('forward to web-tg').waitFor();
+    await page
+      .getByRole('table', { name: `Rules of HTTP:${listenerPort}` })
+      .getByText('forward to web-tg')
+      .waitFor();
     await screenshot('load-balancer');
   });
 
@@ -142,8 +145,13 @@ describe('web console in chromium', { skip: chromiumRequirement(), timeout: 300_
   });
 
   test('the list pages: clusters, services, task definitions, target groups, load balancers', async () => {
-    for (const [link, table] of [['Clusters', 'Clusters'], ['Services', 'Services'], ['Task definitions', 'Task definitions'],
-      ['Target groups', 'Target groups'], ['Load balancers', 'Load balancers']] as const) {
+    for (const [link, table] of [
+      ['Clusters', 'Clusters'],
+      ['Services', 'Services'],
+      ['Task definitions', 'Task definitions'],
+      ['Target groups', 'Target groups'],
+      ['Load balancers', 'Load balancers'],
+    ] as const) {
       await page.getByRole('link', { name: link, exact: true }).first().click();
       await page.getByRole('table', { name: table }).locator('tbody tr').first().waitFor();
       await screenshot(`${link.toLowerCase().replaceAll(' ', '-')}-list`);
@@ -178,7 +186,8 @@ describe('web console in chromium', { skip: chromiumRequirement(), timeout: 300_
     // Berth rolls two tasks out in well under a second; slow requests in flight on the old targets
     // hold them in draining (they drain until nothing is in flight), so the progress is there to see.
     const held = [0, 1].map(() =>
-      fetch(`http://127.0.0.1:${listenerPort}/slow?ms=8000`).then(async (r) => ({ status: r.status, version: (await r.json()) as unknown })));
+      fetch(`http://127.0.0.1:${listenerPort}/slow?ms=8000`).then(async (r) => ({ status: r.status, version: (await r.json()) as unknown })),
+    );
     await new Promise((r) => setTimeout(r, 300));
     await page.getByRole('button', { name: 'Update service' }).click();
     const deployments = page.getByRole('table', { name: 'Deployments' });
@@ -213,7 +222,10 @@ describe('web console in chromium', { skip: chromiumRequirement(), timeout: 300_
       }
     })();
     try {
-      await page.getByText(/^[1-9]\d* req\/s$/).first().waitFor({ timeout: 10_000 });
+      await page
+        .getByText(/^[1-9]\d* req\/s$/)
+        .first()
+        .waitFor({ timeout: 10_000 });
       await new Promise((r) => setTimeout(r, 2000));
     } finally {
       sending = false;
@@ -222,7 +234,11 @@ describe('web console in chromium', { skip: chromiumRequirement(), timeout: 300_
     assert.ok(sent > 0);
     await screenshot('target-group-monitoring');
     assert.equal(await page.evaluate('window.berthNoReload'), 1, 'the page was never reloaded');
-    assert.deepEqual((await Promise.all(held)).map((r) => r.status), [200, 200], 'requests in flight on draining targets finish');
+    assert.deepEqual(
+      (await Promise.all(held)).map((r) => r.status),
+      [200, 200],
+      'requests in flight on draining targets finish',
+    );
   });
 
   test('container instances show used and remaining CPU and memory', async () => {

@@ -21,7 +21,7 @@ import { hostResources } from '../../src/agent/instance-identity.js';
 
 const KEY = { accessKeyId: 'AKIDAGENT', secretAccessKey: 'agent-secret' };
 
-describe('logs/batch writes only the task\'s own instance\'s lines, once', () => {
+describe("logs/batch writes only the task's own instance's lines, once", () => {
   const store = new MemoryStore();
   const random = seededRandom(5);
   const ecsHandlers = createEcsHandlers({ store, clock: systemClock, random });
@@ -38,7 +38,9 @@ describe('logs/batch writes only the task\'s own instance\'s lines, once', () =>
   let stream: string;
   const base = (): Omit<LogBatchRequest, 'events'> => ({ cluster: 'h', containerInstanceArn: mine, taskArn, containerName: 'app', runtimeId: 'rid' });
   const stored = async (): Promise<string[]> =>
-    ((await logs.GetLogEvents!({ logGroupName: '/h/app', logStreamName: stream, startFromHead: true }, ctx())) as { events: { message: string }[] }).events.map((e) => e.message);
+    ((await logs.GetLogEvents!({ logGroupName: '/h/app', logStreamName: stream, startFromHead: true }, ctx())) as { events: { message: string }[] }).events.map(
+      (e) => e.message,
+    );
   const refused = (p: Promise<unknown>, status?: number) =>
     assert.rejects(p, (e: unknown) => e instanceof ControlPlaneError && (status === undefined ? e.status >= 400 && e.status < 500 : e.status === status));
 
@@ -53,13 +55,22 @@ describe('logs/batch writes only the task\'s own instance\'s lines, once', () =>
     await ecs('RegisterTaskDefinition', {
       family: 'h',
       containerDefinitions: [
-        { name: 'app', image: 'img', memory: 32, logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': '/h/app', 'awslogs-stream-prefix': 'p', 'awslogs-create-group': 'true' } } },
+        {
+          name: 'app',
+          image: 'img',
+          memory: 32,
+          logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': '/h/app', 'awslogs-stream-prefix': 'p', 'awslogs-create-group': 'true' } },
+        },
         { name: 'plain', image: 'img', memory: 32 },
       ],
     });
     const register = (ec2InstanceId: string) =>
       client.register({
-        cluster: 'h', ec2InstanceId, advertiseAddress: '127.0.0.2', attributes: [], versionInfo: {},
+        cluster: 'h',
+        ec2InstanceId,
+        advertiseAddress: '127.0.0.2',
+        attributes: [],
+        versionInfo: {},
         totalResources: hostResources({ cpuCount: 2, totalMemoryBytes: 2048 * 1024 * 1024 }, { memoryReserveMiB: 0 }),
       });
     mine = (await register('i-00000000000000bb1')).containerInstanceArn;
@@ -98,14 +109,23 @@ describe('logs/batch writes only the task\'s own instance\'s lines, once', () =>
   test('malformed bodies and events are refused, not thrown', async () => {
     const t = Date.now();
     for (const body of [
-      {}, { ...base() }, { ...base(), events: 'x' }, { ...base(), runtimeId: 7, events: [] },
+      {},
+      { ...base() },
+      { ...base(), events: 'x' },
+      { ...base(), runtimeId: 7, events: [] },
       { ...base(), events: [{ message: 'no time', last: { t, k: 0 } }] },
       { ...base(), events: [{ timestamp: t, message: 'no position' }] },
       { ...base(), events: [{ timestamp: t, message: 42, last: { t, k: 0 } }] },
       { ...base(), events: [{ timestamp: t, message: 'k not an integer', last: { t, k: 0.5 } }] },
       { ...base(), events: [null] },
       // Out of order, and more than a PutLogEvents batch holds: the log store's own refusals.
-      { ...base(), events: [{ timestamp: t, message: 'b', last: { t, k: 1 } }, { timestamp: t - 10, message: 'a', last: { t, k: 2 } }] },
+      {
+        ...base(),
+        events: [
+          { timestamp: t, message: 'b', last: { t, k: 1 } },
+          { timestamp: t - 10, message: 'a', last: { t, k: 2 } },
+        ],
+      },
       { ...base(), events: [{ timestamp: t, message: 'x'.repeat(1_100_000), last: { t, k: 0 } }] },
     ]) {
       await refused(client.shipLogs(body as never));
@@ -113,9 +133,12 @@ describe('logs/batch writes only the task\'s own instance\'s lines, once', () =>
     assert.deepEqual(await stored(), []);
   });
 
-  test('the owner\'s batch, sent three times, is stored once', async () => {
+  test("the owner's batch, sent three times, is stored once", async () => {
     const t = Date.now() - 100;
-    const events = [{ timestamp: t, message: 'one', last: { t, k: 0 } }, { timestamp: t, message: 'two', last: { t, k: 1 } }];
+    const events = [
+      { timestamp: t, message: 'one', last: { t, k: 0 } },
+      { timestamp: t, message: 'two', last: { t, k: 1 } },
+    ];
     for (let i = 0; i < 3; i++) await client.shipLogs({ ...base(), events });
     assert.deepEqual(await stored(), ['one', 'two']);
   });

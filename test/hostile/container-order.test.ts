@@ -59,23 +59,47 @@ describe('hostile dependsOn is refused at RegisterTaskDefinition', () => {
   });
 
   test('a cycle hidden behind an acyclic prefix is found', async () => {
-    const defs = [c(0, [{ containerName: 'c1', condition: 'START' }]), c(1, [{ containerName: 'c2', condition: 'START' }]), c(2, [{ containerName: 'c1', condition: 'START' }])];
-    assert.equal(await refusal(defs), "ClientException: Invalid 'dependsOn' setting for container 'c1'. Circular dependency between containers: c1 -> c2 -> c1.");
+    const defs = [
+      c(0, [{ containerName: 'c1', condition: 'START' }]),
+      c(1, [{ containerName: 'c2', condition: 'START' }]),
+      c(2, [{ containerName: 'c1', condition: 'START' }]),
+    ];
+    assert.equal(
+      await refusal(defs),
+      "ClientException: Invalid 'dependsOn' setting for container 'c1'. Circular dependency between containers: c1 -> c2 -> c1.",
+    );
   });
 
   test('unknown, missing and wrongly typed names and conditions are refused naming dependsOn', async () => {
     const bad: [ContainerDefinition['dependsOn'], RegExp][] = [
-      [[{ containerName: 'ghost', condition: 'START' }], /^ClientException: Invalid 'dependsOn' setting for container 'c0'\. Container 'ghost' does not exist in the task definition\.$/],
+      [
+        [{ containerName: 'ghost', condition: 'START' }],
+        /^ClientException: Invalid 'dependsOn' setting for container 'c0'\. Container 'ghost' does not exist in the task definition\.$/,
+      ],
       [[{ containerName: '', condition: 'START' }], /^ClientException: Invalid 'dependsOn' setting for container 'c0'\. Container '' does not exist/],
-      [[{ condition: 'START' } as never], /^InvalidParameterException: .*'containerDefinitions\.1\.member\.dependsOn\.1\.member\.containerName' failed to satisfy constraint: Member must not be null$/],
-      [[{ containerName: 'c1' } as never], /^InvalidParameterException: .*dependsOn\.1\.member\.condition' failed to satisfy constraint: Member must not be null$/],
-      [[{ containerName: 'c1', condition: 'RUNNING' as never }], /^InvalidParameterException: 1 validation error detected: Value 'RUNNING' at 'containerDefinitions\.1\.member\.dependsOn\.1\.member\.condition' failed to satisfy constraint: Member must satisfy enum value set: \[START, COMPLETE, SUCCESS, HEALTHY\]$/],
+      [
+        [{ condition: 'START' } as never],
+        /^InvalidParameterException: .*'containerDefinitions\.1\.member\.dependsOn\.1\.member\.containerName' failed to satisfy constraint: Member must not be null$/,
+      ],
+      [
+        [{ containerName: 'c1' } as never],
+        /^InvalidParameterException: .*dependsOn\.1\.member\.condition' failed to satisfy constraint: Member must not be null$/,
+      ],
+      [
+        [{ containerName: 'c1', condition: 'RUNNING' as never }],
+        /^InvalidParameterException: 1 validation error detected: Value 'RUNNING' at 'containerDefinitions\.1\.member\.dependsOn\.1\.member\.condition' failed to satisfy constraint: Member must satisfy enum value set: \[START, COMPLETE, SUCCESS, HEALTHY\]$/,
+      ],
     ];
     for (const [dependsOn, expected] of bad) assert.match(await refusal([c(0, dependsOn), c(1)]), expected);
   });
 
   test('the densest acyclic graph the quota allows (each of 10 containers on every earlier one) is accepted', async () => {
-    const defs = Array.from({ length: 10 }, (_, i) => c(i, Array.from({ length: i }, (_, j) => ({ containerName: `c${j}`, condition: 'START' as const }))));
+    const defs = Array.from({ length: 10 }, (_, i) =>
+      c(
+        i,
+        Array.from({ length: i }, (_, j) => ({ containerName: `c${j}`, condition: 'START' as const })),
+      ),
+    );
     const r = await ecs.send(new RegisterTaskDefinitionCommand({ family, containerDefinitions: defs }));
     assert.equal(r.taskDefinition!.containerDefinitions!.find((d) => d.name === 'c9')!.dependsOn!.length, 9);
     const listed = await ecs.send(new ListTaskDefinitionsCommand({ familyPrefix: family }));

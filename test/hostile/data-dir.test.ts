@@ -15,8 +15,7 @@ import { berthCli } from '../integration/cli-harness.js';
 import { parseNofile } from '../../src/main/fd-limit.js';
 import { ecsClient } from '../support/sdk-clients.js';
 
-const client = (endpoint: string) =>
-  ecsClient(endpoint, { region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' }, maxAttempts: 1 });
+const client = (endpoint: string) => ecsClient(endpoint, { region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' }, maxAttempts: 1 });
 const up = (dataDir: string): Promise<BerthProcess> => startBerthProcess({ dataDir, args: ['--runtime', 'process'] });
 const suffix = Math.random().toString(36).slice(2, 8);
 
@@ -31,11 +30,29 @@ const freshDir = (): string => mkdtempSync(join(root, 'd-'));
 /** `berth up` that is expected not to start: its exit code and what it printed. */
 function upFails(dataDir: string): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'src/cli/main.ts'), 'up', '--data-dir', dataDir, '--api-port', '0', '--no-demo', '--runtime', 'process', '--log-level', 'warn'], {
-      cwd: repoRoot,
-      env: { ...process.env, NODE_OPTIONS: '' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        join(repoRoot, 'src/cli/main.ts'),
+        'up',
+        '--data-dir',
+        dataDir,
+        '--api-port',
+        '0',
+        '--no-demo',
+        '--runtime',
+        'process',
+        '--log-level',
+        'warn',
+      ],
+      {
+        cwd: repoRoot,
+        env: { ...process.env, NODE_OPTIONS: '' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     let output = '';
     child.stdout.on('data', (d) => (output += d));
     child.stderr.on('data', (d) => (output += d));
@@ -119,7 +136,10 @@ describe('berth backup and berth restore', () => {
     const again = await up(dir);
     started.push(again);
     const d = await client(again.apiUrl).send(new DescribeClustersCommand({ clusters: [`kept-${suffix}`, `after-backup-${suffix}`] }));
-    assert.deepEqual(d.clusters?.map((c) => c.clusterName), [`kept-${suffix}`]);
+    assert.deepEqual(
+      d.clusters?.map((c) => c.clusterName),
+      [`kept-${suffix}`],
+    );
     assert.equal(d.failures?.[0]?.reason, 'MISSING');
     await again.stop();
   });
@@ -130,7 +150,23 @@ async function underLimit(soft: number, hard: number, command: 'up' | 'server', 
   const dir = freshDir();
   const child = spawn(
     'prlimit',
-    [`--nofile=${soft}:${hard}`, process.execPath, '--import', 'tsx', join(repoRoot, 'src/cli/main.ts'), command, '--data-dir', dir, '--api-port', '0', '--no-demo', '--runtime', 'process', '--log-level', logLevel],
+    [
+      `--nofile=${soft}:${hard}`,
+      process.execPath,
+      '--import',
+      'tsx',
+      join(repoRoot, 'src/cli/main.ts'),
+      command,
+      '--data-dir',
+      dir,
+      '--api-port',
+      '0',
+      '--no-demo',
+      '--runtime',
+      'process',
+      '--log-level',
+      logLevel,
+    ],
     { cwd: repoRoot, env: { ...process.env, NODE_OPTIONS: '' }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let out = '';
@@ -153,10 +189,14 @@ describe('open files', () => {
     const sockets: Socket[] = [];
     try {
       const ecs = client(b.apiUrl);
-      await ecs.send(new RegisterTaskDefinitionCommand({
-        family: `chatty-${suffix}`,
-        containerDefinitions: [{ name: 'c', image: 'sample-app', memory: 32, entryPoint: [process.execPath, '-e', 'setInterval(() => console.log("tick " + Date.now()), 20)'] }],
-      }));
+      await ecs.send(
+        new RegisterTaskDefinitionCommand({
+          family: `chatty-${suffix}`,
+          containerDefinitions: [
+            { name: 'c', image: 'sample-app', memory: 32, entryPoint: [process.execPath, '-e', 'setInterval(() => console.log("tick " + Date.now()), 20)'] },
+          ],
+        }),
+      );
       const taskArn = (await ecs.send(new RunTaskCommand({ taskDefinition: `chatty-${suffix}` }))).tasks![0]!.taskArn!;
       const deadline = Date.now() + 20_000;
       while ((await ecs.send(new DescribeTasksCommand({ tasks: [taskArn] }))).tasks?.[0]?.lastStatus !== 'RUNNING') {
@@ -204,8 +244,14 @@ describe('open files', () => {
       const limit = parseNofile(readFileSync(`/proc/${child.pid}/limits`, 'utf8'))!;
       assert.equal(limit.soft, hard);
       assert.equal(limit.hard, hard);
-      const logged = out.split('\n').filter((l) => l.includes('open-files limit in use')).map((l) => JSON.parse(l) as { soft: number; hard: number });
-      assert.deepEqual(logged.map((l) => [l.soft, l.hard]), [[hard, hard]]);
+      const logged = out
+        .split('\n')
+        .filter((l) => l.includes('open-files limit in use'))
+        .map((l) => JSON.parse(l) as { soft: number; hard: number });
+      assert.deepEqual(
+        logged.map((l) => [l.soft, l.hard]),
+        [[hard, hard]],
+      );
     } finally {
       child.kill('SIGKILL');
     }

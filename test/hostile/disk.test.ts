@@ -18,8 +18,7 @@ import type { HealthReport } from '../../src/control-plane/api/health-route.js';
 import { eventually } from '../support/eventually.js';
 import { ecsClient } from '../support/sdk-clients.js';
 
-const client = (endpoint: string) =>
-  ecsClient(endpoint, { region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' }, maxAttempts: 1 });
+const client = (endpoint: string) => ecsClient(endpoint, { region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' }, maxAttempts: 1 });
 
 const server = (dataDir: string): Promise<RunningBerth> =>
   startBerth({ ...parseUpConfig(['--data-dir', dataDir, '--api-port', '0', '--no-demo'], {}), demo: false }, silentLogger, { withAgent: false });
@@ -85,14 +84,17 @@ describe('a full disk', () => {
       rmSync(fillerPath);
       const t0 = Date.now();
       const name = `after-${suffix}`;
-      await eventually(async () => {
-        try {
-          await ecs.send(new CreateClusterCommand({ clusterName: name }));
-          return true;
-        } catch {
-          return undefined;
-        }
-      }, { what: 'a write to succeed once space is back', timeoutMs: 10_000, intervalMs: 50 });
+      await eventually(
+        async () => {
+          try {
+            await ecs.send(new CreateClusterCommand({ clusterName: name }));
+            return true;
+          } catch {
+            return undefined;
+          }
+        },
+        { what: 'a write to succeed once space is back', timeoutMs: 10_000, intervalMs: 50 },
+      );
       acked.push(name);
       assert.ok(Date.now() - t0 < 2000, `recovered in ${Date.now() - t0} ms`);
       assert.equal((await health(berth.apiUrl)).status, 200);
@@ -122,7 +124,11 @@ describe('a full disk', () => {
     writer.stdout.on('data', (d) => (out += d));
     writer.stderr.resume();
     const exited = new Promise<void>((r) => writer.once('exit', () => r()));
-    await eventually(async () => (out.split('\n').length > 200 ? true : undefined), { what: 'the writer to acknowledge writes', timeoutMs: 10_000, intervalMs: 50 });
+    await eventually(async () => (out.split('\n').length > 200 ? true : undefined), {
+      what: 'the writer to acknowledge writes',
+      timeoutMs: 10_000,
+      intervalMs: 50,
+    });
     // Fill the disk under the writer; its puts start failing, then kill -9 it.
     const fillerPath = join(mountPoint, 'filler-writer');
     const fd = openSync(fillerPath, 'w');
@@ -137,7 +143,10 @@ describe('a full disk', () => {
     writer.kill('SIGKILL');
     await exited;
     rmSync(fillerPath);
-    const acked = out.split('\n').filter((l) => /^\d+ \d+$/.test(l)).map((l) => Number(l.split(' ')[0]));
+    const acked = out
+      .split('\n')
+      .filter((l) => /^\d+ \d+$/.test(l))
+      .map((l) => Number(l.split(' ')[0]));
     assert.ok(acked.length > 200);
     const store = SqliteStore.open(path);
     try {

@@ -31,7 +31,9 @@ after(async () => {
 
 test('a catastrophic-backtracking wildcard is matched in linear-ish time', async () => {
   const value = 'a'.repeat(255);
-  await client.send(new ec2.CreateVpcCommand({ CidrBlock: '10.0.0.0/16', TagSpecifications: [{ ResourceType: 'vpc', Tags: [{ Key: 'Name', Value: value }] }] }));
+  await client.send(
+    new ec2.CreateVpcCommand({ CidrBlock: '10.0.0.0/16', TagSpecifications: [{ ResourceType: 'vpc', Tags: [{ Key: 'Name', Value: value }] }] }),
+  );
   const evil = `${'*a'.repeat(40)}*b`;
   const started = process.hrtime.bigint();
   const none = await client.send(new ec2.DescribeVpcsCommand({ Filters: [{ Name: 'tag:Name', Values: [evil, evil, evil] }] }));

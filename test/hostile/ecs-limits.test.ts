@@ -10,7 +10,16 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type ECSClient, CreateClusterCommand, CreateServiceCommand, ListServicesCommand, RegisterTaskDefinitionCommand, RunTaskCommand, UpdateServiceCommand, type ContainerDefinition } from '@aws-sdk/client-ecs';
+import {
+  type ECSClient,
+  CreateClusterCommand,
+  CreateServiceCommand,
+  ListServicesCommand,
+  RegisterTaskDefinitionCommand,
+  RunTaskCommand,
+  UpdateServiceCommand,
+  type ContainerDefinition,
+} from '@aws-sdk/client-ecs';
 import { startBerth, type RunningBerth } from '../../src/main/up.js';
 import { parseUpConfig } from '../../src/main/config.js';
 import { silentLogger } from '../../src/platform/logger.js';
@@ -62,26 +71,39 @@ describe('hostile ECS input is refused, fast, with ECS errors', () => {
     const u = await failure(ecs.send(new UpdateServiceCommand({ cluster, service: 'small', desiredCount: 2 ** 31 - 1 })));
     assert.equal(u.error, 'InvalidParameterException: Desired count exceeds limit.');
     const listed = await ecs.send(new ListServicesCommand({ cluster }));
-    assert.deepEqual(listed.serviceArns?.map((a) => a.split('/').pop()), ['small']);
+    assert.deepEqual(
+      listed.serviceArns?.map((a) => a.split('/').pop()),
+      ['small'],
+    );
   });
 
   test('negative grace periods and deployment percentages are refused, naming the field', async () => {
     const base = { cluster, serviceName: 'neg', taskDefinition: 'lim', desiredCount: 0 };
-    assert.match((await failure(ecs.send(new CreateServiceCommand({ ...base, healthCheckGracePeriodSeconds: -1 })))).error,
-      /^InvalidParameterException: healthCheckGracePeriodSeconds must be between 0 and 2147483647\.$/);
-    assert.match((await failure(ecs.send(new CreateServiceCommand({ ...base, deploymentConfiguration: { maximumPercent: -50 } })))).error,
-      /^InvalidParameterException: deploymentConfiguration\.maximumPercent /);
-    assert.match((await failure(ecs.send(new CreateServiceCommand({ ...base, deploymentConfiguration: { minimumHealthyPercent: -1 } })))).error,
-      /^InvalidParameterException: deploymentConfiguration\.minimumHealthyPercent must be between 0 and 100\.$/);
+    assert.match(
+      (await failure(ecs.send(new CreateServiceCommand({ ...base, healthCheckGracePeriodSeconds: -1 })))).error,
+      /^InvalidParameterException: healthCheckGracePeriodSeconds must be between 0 and 2147483647\.$/,
+    );
+    assert.match(
+      (await failure(ecs.send(new CreateServiceCommand({ ...base, deploymentConfiguration: { maximumPercent: -50 } })))).error,
+      /^InvalidParameterException: deploymentConfiguration\.maximumPercent /,
+    );
+    assert.match(
+      (await failure(ecs.send(new CreateServiceCommand({ ...base, deploymentConfiguration: { minimumHealthyPercent: -1 } })))).error,
+      /^InvalidParameterException: deploymentConfiguration\.minimumHealthyPercent must be between 0 and 100\.$/,
+    );
   });
 
   test('task definitions: 150 containers, 100 KiB, negative and zero sizes', async () => {
     const many: ContainerDefinition[] = Array.from({ length: 150 }, (_, i) => ({ name: `c${i}`, image: 'x', memory: 6 }));
-    assert.match((await failure(ecs.send(new RegisterTaskDefinitionCommand({ family: 'many', containerDefinitions: many })))).error,
-      /^ClientException: Too many containers: containerDefinitions holds 150, and a task definition can hold at most 10\.$/);
+    assert.match(
+      (await failure(ecs.send(new RegisterTaskDefinitionCommand({ family: 'many', containerDefinitions: many })))).error,
+      /^ClientException: Too many containers: containerDefinitions holds 150, and a task definition can hold at most 10\.$/,
+    );
     const big = [{ name: 'app', image: 'x', memory: 64, environment: [{ name: 'BIG', value: 'x'.repeat(100 * 1024) }] }];
-    assert.match((await failure(ecs.send(new RegisterTaskDefinitionCommand({ family: 'big', containerDefinitions: big })))).error,
-      /^ClientException: The task definition is \d+ bytes; the maximum size is 65536 bytes \(64 KiB\)\.$/);
+    assert.match(
+      (await failure(ecs.send(new RegisterTaskDefinitionCommand({ family: 'big', containerDefinitions: big })))).error,
+      /^ClientException: The task definition is \d+ bytes; the maximum size is 65536 bytes \(64 KiB\)\.$/,
+    );
     const sized = (c: Partial<ContainerDefinition>, task: { cpu?: string; memory?: string } = {}) =>
       failure(ecs.send(new RegisterTaskDefinitionCommand({ family: 'neg', containerDefinitions: [{ name: 'app', image: 'x', memory: 64, ...c }], ...task })));
     assert.equal((await sized({ memory: -128 })).error, "ClientException: Invalid 'memory' setting for container 'app'. The minimum is 6 MiB.");
@@ -95,11 +117,23 @@ describe('hostile ECS input is refused, fast, with ECS errors', () => {
     const reg = (c: Partial<ContainerDefinition>) =>
       failure(ecs.send(new RegisterTaskDefinitionCommand({ family: 'drop', containerDefinitions: [{ name: 'app', image: 'x', memory: 64, ...c }] })));
     // privileged and a docker.sock bind register (ECS takes them); the agent stops such a task unless --allow-privileged (test/integration/volumes-docker.test.ts).
-    assert.match((await reg({ mountPoints: [{ sourceVolume: 'sock', containerPath: '/var/run/docker.sock' }] })).error, /^ClientException: Invalid volume reference: mountPoints of container 'app' names sourceVolume 'sock'/);
-    assert.match((await reg({ linuxParameters: { capabilities: { add: ['SYS_ADMIN'] } } })).error, /^ClientException: containerDefinitions\[0\]\.linuxParameters\.capabilities /);
-    assert.match((await reg({ linuxParameters: { devices: [{ hostPath: '/dev/mem' }] } })).error, /^ClientException: containerDefinitions\[0\]\.linuxParameters\.devices /);
+    assert.match(
+      (await reg({ mountPoints: [{ sourceVolume: 'sock', containerPath: '/var/run/docker.sock' }] })).error,
+      /^ClientException: Invalid volume reference: mountPoints of container 'app' names sourceVolume 'sock'/,
+    );
+    assert.match(
+      (await reg({ linuxParameters: { capabilities: { add: ['SYS_ADMIN'] } } })).error,
+      /^ClientException: containerDefinitions\[0\]\.linuxParameters\.capabilities /,
+    );
+    assert.match(
+      (await reg({ linuxParameters: { devices: [{ hostPath: '/dev/mem' }] } })).error,
+      /^ClientException: containerDefinitions\[0\]\.linuxParameters\.devices /,
+    );
     // secrets are honoured now; a malformed reference is still refused at registration.
-    assert.match((await reg({ secrets: [{ name: 'A', valueFrom: 'arn:aws:ssm:x' }] })).error, /^ClientException: Invalid 'secrets' setting for container 'app'/);
+    assert.match(
+      (await reg({ secrets: [{ name: 'A', valueFrom: 'arn:aws:ssm:x' }] })).error,
+      /^ClientException: Invalid 'secrets' setting for container 'app'/,
+    );
   });
 
   test('networkConfiguration is checked as ECS checks it', async () => {
@@ -107,19 +141,44 @@ describe('hostile ECS input is refused, fast, with ECS errors', () => {
     const run = (awsvpcConfiguration: { subnets: string[]; securityGroups?: string[] }) =>
       failure(ecs.send(new RunTaskCommand({ cluster, taskDefinition: 'lim', networkConfiguration: { awsvpcConfiguration } })));
     assert.equal((await run({ subnets: [] })).error, 'InvalidParameterException: subnets can not be empty.');
-    assert.equal((await run({ subnets: ['subnet-0000000000000dead'] })).error,
-      "InvalidParameterException: Error retrieving subnet information for [subnet-0000000000000dead]: The subnet ID 'subnet-0000000000000dead' does not exist (ErrorCode: InvalidSubnetID.NotFound)");
-    assert.equal((await run({ subnets: [subnet], securityGroups: ['sg-0000000000000dead'] })).error,
-      "InvalidParameterException: Error retrieving security group information for [sg-0000000000000dead]: The security group 'sg-0000000000000dead' does not exist (ErrorCode: InvalidGroup.NotFound)");
-    assert.equal((await run({ subnets: [subnet] })).error,
-      'InvalidParameterException: Network Configuration is not valid for the given networkMode of this task definition.');
-    const svc = await failure(ecs.send(new CreateServiceCommand({
-      cluster, serviceName: 'vpc', taskDefinition: 'lim', desiredCount: 0, networkConfiguration: { awsvpcConfiguration: { subnets: [subnet] } },
-    })));
+    assert.equal(
+      (await run({ subnets: ['subnet-0000000000000dead'] })).error,
+      "InvalidParameterException: Error retrieving subnet information for [subnet-0000000000000dead]: The subnet ID 'subnet-0000000000000dead' does not exist (ErrorCode: InvalidSubnetID.NotFound)",
+    );
+    assert.equal(
+      (await run({ subnets: [subnet], securityGroups: ['sg-0000000000000dead'] })).error,
+      "InvalidParameterException: Error retrieving security group information for [sg-0000000000000dead]: The security group 'sg-0000000000000dead' does not exist (ErrorCode: InvalidGroup.NotFound)",
+    );
+    assert.equal(
+      (await run({ subnets: [subnet] })).error,
+      'InvalidParameterException: Network Configuration is not valid for the given networkMode of this task definition.',
+    );
+    const svc = await failure(
+      ecs.send(
+        new CreateServiceCommand({
+          cluster,
+          serviceName: 'vpc',
+          taskDefinition: 'lim',
+          desiredCount: 0,
+          networkConfiguration: { awsvpcConfiguration: { subnets: [subnet] } },
+        }),
+      ),
+    );
     assert.equal(svc.error, 'InvalidParameterException: Network Configuration is not valid for the given networkMode of this task definition.');
-    assert.match((await failure(ecs.send(new RegisterTaskDefinitionCommand({
-      family: 'vpc', networkMode: 'awsvpc', containerDefinitions: [{ name: 'app', image: 'x', memory: 64 }],
-    })))).error, /^ClientException: networkMode 'awsvpc' is not supported by Berth: /);
+    assert.match(
+      (
+        await failure(
+          ecs.send(
+            new RegisterTaskDefinitionCommand({
+              family: 'vpc',
+              networkMode: 'awsvpc',
+              containerDefinitions: [{ name: 'app', image: 'x', memory: 64 }],
+            }),
+          ),
+        )
+      ).error,
+      /^ClientException: networkMode 'awsvpc' is not supported by Berth: /,
+    );
   });
 
   test('services per cluster stop at the configured quota; Berth restarts on the same data dir', async () => {
@@ -129,7 +188,9 @@ describe('hostile ECS input is refused, fast, with ECS errors', () => {
     const f = await failure(ecs.send(new CreateServiceCommand({ cluster, serviceName: 'q4', taskDefinition: 'lim', desiredCount: 0 })));
     assert.equal(f.error, 'InvalidParameterException: The cluster already holds the maximum number of services (3); delete one first.');
     // Creating an existing service again (idempotent) is not a new one.
-    await ecs.send(new CreateServiceCommand({ cluster, serviceName: 'q3', taskDefinition: 'lim', desiredCount: 0, clientToken: 'same' })).catch(() => undefined);
+    await ecs
+      .send(new CreateServiceCommand({ cluster, serviceName: 'q3', taskDefinition: 'lim', desiredCount: 0, clientToken: 'same' }))
+      .catch(() => undefined);
     ecs.destroy();
     await berth.stop();
     await start();

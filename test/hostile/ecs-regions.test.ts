@@ -26,15 +26,32 @@ describe('a cluster of another region cannot be reached by spelling its store ke
     const spelled = 'hidden@eu-west-1';
     const d = await east.send(new ecs.DescribeClustersCommand({ clusters: [spelled, 'hidden%40eu-west-1'] }));
     assert.deepEqual(d.clusters, []);
-    assert.deepEqual(d.failures?.map((f) => f.reason), ['MISSING', 'MISSING']);
+    assert.deepEqual(
+      d.failures?.map((f) => f.reason),
+      ['MISSING', 'MISSING'],
+    );
     await rejectsWith(east.send(new ecs.ListServicesCommand({ cluster: spelled })), ecs.ClusterNotFoundException);
-    await rejectsWith(east.send(new ecs.DescribeServicesCommand({ cluster: `arn:aws:ecs:us-east-1:000000000000:cluster/${spelled}`, services: ['svc'] })), ecs.ClusterNotFoundException);
+    await rejectsWith(
+      east.send(new ecs.DescribeServicesCommand({ cluster: `arn:aws:ecs:us-east-1:000000000000:cluster/${spelled}`, services: ['svc'] })),
+      ecs.ClusterNotFoundException,
+    );
     await rejectsWith(east.send(new ecs.DeleteClusterCommand({ cluster: spelled })), ecs.ClusterNotFoundException);
-    await rejectsWith(east.send(new ecs.ListTagsForResourceCommand({ resourceArn: `arn:aws:ecs:us-east-1:000000000000:cluster/${spelled}` })), ecs.ClusterNotFoundException);
-    await rejectsWith(east.send(new ecs.UpdateClusterSettingsCommand({ cluster: spelled, settings: [{ name: 'containerInsights', value: 'enabled' }] })), ecs.ClusterNotFoundException);
+    await rejectsWith(
+      east.send(new ecs.ListTagsForResourceCommand({ resourceArn: `arn:aws:ecs:us-east-1:000000000000:cluster/${spelled}` })),
+      ecs.ClusterNotFoundException,
+    );
+    await rejectsWith(
+      east.send(new ecs.UpdateClusterSettingsCommand({ cluster: spelled, settings: [{ name: 'containerInsights', value: 'enabled' }] })),
+      ecs.ClusterNotFoundException,
+    );
     await rejectsWith(east.send(new ecs.ListServiceDeploymentsCommand({ cluster: spelled, service: 'svc' })), ecs.ClusterNotFoundException);
-    const sd = await east.send(new ecs.DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [`arn:aws:ecs:us-east-1:000000000000:service-deployment/${spelled}/svc/x`] }));
-    assert.deepEqual(sd.failures?.map((f) => f.reason), ['MISSING']);
+    const sd = await east.send(
+      new ecs.DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [`arn:aws:ecs:us-east-1:000000000000:service-deployment/${spelled}/svc/x`] }),
+    );
+    assert.deepEqual(
+      sd.failures?.map((f) => f.reason),
+      ['MISSING'],
+    );
     // A key-shaped name cannot be created either (the name rule has no '@').
     await rejectsWith(east.send(new ecs.CreateClusterCommand({ clusterName: spelled })), ecs.InvalidParameterException, /Cluster name/);
     // And the west cluster is untouched.
@@ -45,8 +62,19 @@ describe('a cluster of another region cannot be reached by spelling its store ke
 
   test('ids with path separators name nothing', async () => {
     await east.send(new ecs.CreateClusterCommand({ clusterName: 'plain' }));
-    await rejectsWith(east.send(new ecs.PutAttributesCommand({ cluster: 'plain', attributes: [{ name: 'x', value: 'y', targetType: 'container-instance', targetId: '../../clusters/plain' }] })), ecs.TargetNotFoundException);
+    await rejectsWith(
+      east.send(
+        new ecs.PutAttributesCommand({
+          cluster: 'plain',
+          attributes: [{ name: 'x', value: 'y', targetType: 'container-instance', targetId: '../../clusters/plain' }],
+        }),
+      ),
+      ecs.TargetNotFoundException,
+    );
     const d = await east.send(new ecs.DescribeClustersCommand({ clusters: ['plain/../hidden', '../clusters/plain'] }));
-    assert.deepEqual(d.failures?.map((f) => f.reason), ['MISSING', 'MISSING']);
+    assert.deepEqual(
+      d.failures?.map((f) => f.reason),
+      ['MISSING', 'MISSING'],
+    );
   });
 });

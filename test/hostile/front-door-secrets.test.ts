@@ -45,22 +45,47 @@ describe('berth up --auth sigv4: secrets stay secret', () => {
     assert.ok(cmdline.includes(ENV_KEY.accessKeyId), 'the right process');
     assert.ok(!cmdline.includes(ENV_KEY.secretAccessKey));
     assert.equal((await ecs(ENV_KEY).send(new ListClustersCommand({}))).clusterArns?.length, 1);
-    const refused = spawnSync(process.execPath, ['--import', 'tsx', join(repoRoot, 'src/cli/main.ts'), 'up', '--data-dir', join(root, 'never'),
-      '--access-key-id', 'AK', '--secret-access-key', 'SK'], { cwd: repoRoot, encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' }, timeout: 30_000 });
+    const refused = spawnSync(
+      process.execPath,
+      ['--import', 'tsx', join(repoRoot, 'src/cli/main.ts'), 'up', '--data-dir', join(root, 'never'), '--access-key-id', 'AK', '--secret-access-key', 'SK'],
+      { cwd: repoRoot, encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' }, timeout: 30_000 },
+    );
     assert.equal(refused.status, 2, refused.stderr);
-    assert.match(refused.stderr, /--secret-access-key is not taken on the command line, where every user of this host can read it \(\/proc\/PID\/cmdline\): set BERTH_SECRET_ACCESS_KEY or write <data-dir>\/credentials/);
+    assert.match(
+      refused.stderr,
+      /--secret-access-key is not taken on the command line, where every user of this host can read it \(\/proc\/PID\/cmdline\): set BERTH_SECRET_ACCESS_KEY or write <data-dir>\/credentials/,
+    );
     assert.ok(!existsSync(join(root, 'never')), 'refused before anything was created');
-    const agent = spawnSync(process.execPath, ['--import', 'tsx', join(repoRoot, 'src/cli/main.ts'), 'agent', '--server', berth.apiUrl, '--advertise-ip', '127.0.0.1',
-      '--access-key-id', 'AK', '--secret-access-key', 'SK'], { cwd: repoRoot, encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' }, timeout: 30_000 });
+    const agent = spawnSync(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        join(repoRoot, 'src/cli/main.ts'),
+        'agent',
+        '--server',
+        berth.apiUrl,
+        '--advertise-ip',
+        '127.0.0.1',
+        '--access-key-id',
+        'AK',
+        '--secret-access-key',
+        'SK',
+      ],
+      { cwd: repoRoot, encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' }, timeout: 30_000 },
+    );
     assert.equal(agent.status, 2, agent.stderr);
     assert.match(agent.stderr, /--secret-access-key is not taken on the command line.*set BERTH_SECRET_ACCESS_KEY/);
   });
 
   test('the data dir is 0700 and the database 0600, with its WAL', async () => {
     // A task definition's environment is what the database must keep private.
-    await ecs(ENV_KEY).send(new RegisterTaskDefinitionCommand({
-      family: 'secretive', containerDefinitions: [{ name: 'app', image: 'x', memory: 16, environment: [{ name: 'DB_PASSWORD', value: 'hunter2' }] }],
-    }));
+    await ecs(ENV_KEY).send(
+      new RegisterTaskDefinitionCommand({
+        family: 'secretive',
+        containerDefinitions: [{ name: 'app', image: 'x', memory: 16, environment: [{ name: 'DB_PASSWORD', value: 'hunter2' }] }],
+      }),
+    );
     assert.equal(statSync(dataDir).mode & 0o777, 0o700);
     for (const f of ['berth.db', 'berth.db-wal', 'berth.db-shm']) {
       const path = join(dataDir, f);
@@ -72,12 +97,16 @@ describe('berth up --auth sigv4: secrets stay secret', () => {
     // The file is read at start: a second Berth, on a data dir holding only that file.
     const other = join(root, 'other');
     mkdirSync(other, { mode: 0o700 });
-    writeFileSync(join(other, 'credentials'), `[berth]\naws_access_key_id = ${FILE_KEY.accessKeyId}\naws_secret_access_key = ${FILE_KEY.secretAccessKey}\n`, { mode: 0o600 });
+    writeFileSync(join(other, 'credentials'), `[berth]\naws_access_key_id = ${FILE_KEY.accessKeyId}\naws_secret_access_key = ${FILE_KEY.secretAccessKey}\n`, {
+      mode: 0o600,
+    });
     const second = await startBerthProcess({ dataDir: other, args: ['--auth', 'sigv4'] });
     try {
       const out = await ecs(FILE_KEY, second.apiUrl).send(new CreateClusterCommand({ clusterName: 'from-file' }));
       assert.match(out.cluster!.clusterArn!, /cluster\/from-file$/);
-      await assert.rejects(ecs({ accessKeyId: FILE_KEY.accessKeyId, secretAccessKey: 'file' }, second.apiUrl).send(new ListClustersCommand({})), { name: 'InvalidSignatureException' });
+      await assert.rejects(ecs({ accessKeyId: FILE_KEY.accessKeyId, secretAccessKey: 'file' }, second.apiUrl).send(new ListClustersCommand({})), {
+        name: 'InvalidSignatureException',
+      });
     } finally {
       await second.stop();
     }
@@ -85,9 +114,18 @@ describe('berth up --auth sigv4: secrets stay secret', () => {
 
   test('console sign-in: 300 wrong guesses at once over HTTP are throttled after 5', async () => {
     const t0 = performance.now();
-    const answers = await Promise.all(Array.from({ length: 300 }, (_, i) => fetch(`${berth.apiUrl}/berth/console/v1/login`, {
-      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ accessKeyId: ENV_KEY.accessKeyId, secretAccessKey: `guess-${i}` }),
-    }).then(async (r) => { await r.arrayBuffer(); return r.status; })));
+    const answers = await Promise.all(
+      Array.from({ length: 300 }, (_, i) =>
+        fetch(`${berth.apiUrl}/berth/console/v1/login`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ accessKeyId: ENV_KEY.accessKeyId, secretAccessKey: `guess-${i}` }),
+        }).then(async (r) => {
+          await r.arrayBuffer();
+          return r.status;
+        }),
+      ),
+    );
     const ms = performance.now() - t0;
     const checked = answers.filter((s) => s === 403).length;
     const throttled = answers.filter((s) => s === 429).length;

@@ -50,9 +50,8 @@ function valueOf(model: ServiceModel, shapeName: string, depth: number, cache: M
         const entries = Object.entries(s.members ?? {});
         const must = fc.record(Object.fromEntries(entries.filter(([k]) => required.has(k)).map(([k, ref]) => [k, deeper(ref.shape)])));
         const optional = entries.filter(([k]) => !required.has(k)).map(([k, ref]) => deeper(ref.shape).map((v) => ({ [k]: v })));
-        arb = optional.length === 0
-          ? must
-          : fc.tuple(must, fc.array(fc.oneof(...optional), { maxLength: 3 })).map(([m, extra]) => Object.assign({}, m, ...extra));
+        arb =
+          optional.length === 0 ? must : fc.tuple(must, fc.array(fc.oneof(...optional), { maxLength: 3 })).map(([m, extra]) => Object.assign({}, m, ...extra));
       }
       break;
     }
@@ -66,10 +65,10 @@ function valueOf(model: ServiceModel, shapeName: string, depth: number, cache: M
       arb = s.enum
         ? fc.constantFrom(...s.enum)
         : fc.oneof(
-          fc.constantFrom(...NAMES.filter((n) => n.length >= (s.min ?? 0) && n.length <= (s.max ?? Infinity))),
-          fc.string({ minLength: s.min ?? 0, maxLength: Math.max(s.min ?? 0, Math.min(s.max ?? 24, 24)) }),
-          fc.string({ unit: 'binary', minLength: s.min ?? 0, maxLength: Math.max(s.min ?? 0, Math.min(s.max ?? 40, 40)) }),
-        );
+            fc.constantFrom(...NAMES.filter((n) => n.length >= (s.min ?? 0) && n.length <= (s.max ?? Infinity))),
+            fc.string({ minLength: s.min ?? 0, maxLength: Math.max(s.min ?? 0, Math.min(s.max ?? 24, 24)) }),
+            fc.string({ unit: 'binary', minLength: s.min ?? 0, maxLength: Math.max(s.min ?? 0, Math.min(s.max ?? 40, 40)) }),
+          );
       break;
     case 'integer':
     case 'long':
@@ -124,7 +123,10 @@ describe('fuzzing the API from the models', () => {
     model?: ServiceModel;
     op?: OperationModel;
   }
-  const ecsHeaders = (model: ServiceModel, op: string) => ({ 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `${model.metadata.targetPrefix}.${op}` });
+  const ecsHeaders = (model: ServiceModel, op: string) => ({
+    'content-type': 'application/x-amz-json-1.1',
+    'x-amz-target': `${model.metadata.targetPrefix}.${op}`,
+  });
   const form = { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' };
 
   const send = async (r: Req): Promise<{ status: number; ms: number; text: string }> => {
@@ -134,33 +136,51 @@ describe('fuzzing the API from the models', () => {
     return { status: res.status, ms: performance.now() - t0, text };
   };
 
-  test(`${FUZZ_MS / 1000} s of generated requests: no 5xx, each answered within ${ANSWER_WITHIN_MS} ms, and the server is still up`, { timeout: FUZZ_MS + 60_000 }, async () => {
+  test(`${FUZZ_MS / 1000} s of generated requests: no 5xx, each answered within ${ANSWER_WITHIN_MS} ms, and the server is still up`, {
+    timeout: FUZZ_MS + 60_000,
+  }, async () => {
     const ops: fc.Arbitrary<Req>[] = [];
     for (const service of ['ecs', 'elbv2', 'ec2'] as const) {
       const model = loadModel(service);
-      const served = Object.keys(service === 'ecs' ? createEcsHandlers({ store, clock: systemClock, random: seededRandom(1) }) : service === 'elbv2' ? createElbv2Handlers({ store, clock: systemClock, random: seededRandom(1) }) : createEc2Handlers({ store, clock: systemClock, random: seededRandom(1) }));
+      const served = Object.keys(
+        service === 'ecs'
+          ? createEcsHandlers({ store, clock: systemClock, random: seededRandom(1) })
+          : service === 'elbv2'
+            ? createElbv2Handlers({ store, clock: systemClock, random: seededRandom(1) })
+            : createEc2Handlers({ store, clock: systemClock, random: seededRandom(1) }),
+      );
       for (const name of served) {
         const op: OperationModel | undefined = model.operations.get(name);
         if (!op?.input) continue;
         const cache = new Map<string, fc.Arbitrary<unknown>>();
-        const input = fc.oneof(
-          { weight: 3, arbitrary: valueOf(model, op.input.shape, 0, cache, true) },
-          { weight: 1, arbitrary: valueOf(model, op.input.shape, 0, cache, false) },
-        ).filter((v) => typeof v === 'object' && v !== null && !Array.isArray(v));
-        ops.push(input.map((v) => {
-          const i = v as Record<string, unknown>;
-          return model.metadata.protocol === 'json'
-            ? { headers: ecsHeaders(model, name), body: jsonBody(i), what: `${service} ${name}`, model, op }
-            : { headers: form, body: formBody(model, model.metadata.protocol === 'ec2' ? 'ec2' : 'query', op, i), what: `${service} ${name}`, model, op };
-        }));
+        const input = fc
+          .oneof(
+            { weight: 3, arbitrary: valueOf(model, op.input.shape, 0, cache, true) },
+            { weight: 1, arbitrary: valueOf(model, op.input.shape, 0, cache, false) },
+          )
+          .filter((v) => typeof v === 'object' && v !== null && !Array.isArray(v));
+        ops.push(
+          input.map((v) => {
+            const i = v as Record<string, unknown>;
+            return model.metadata.protocol === 'json'
+              ? { headers: ecsHeaders(model, name), body: jsonBody(i), what: `${service} ${name}`, model, op }
+              : { headers: form, body: formBody(model, model.metadata.protocol === 'ec2' ? 'ec2' : 'query', op, i), what: `${service} ${name}`, model, op };
+          }),
+        );
       }
     }
     const ecs = loadModel('ecs');
     const junk: fc.Arbitrary<Req> = fc.oneof(
-      fc.record({ op: fc.constantFrom(...ecs.operations.keys()), body: fc.oneof(fc.string(), fc.json(), fc.string({ unit: 'binary' })) })
+      fc
+        .record({ op: fc.constantFrom(...ecs.operations.keys()), body: fc.oneof(fc.string(), fc.json(), fc.string({ unit: 'binary' })) })
         .map(({ op, body }) => ({ headers: ecsHeaders(ecs, op), body, what: `ecs ${op} raw` })),
       fc.oneof(fc.string(), fc.webQueryParameters(), fc.string({ unit: 'binary' })).map((q) => ({ headers: form, body: q, what: 'form raw' })),
-      fc.tuple(fc.constantFrom('DescribeLoadBalancers', 'CreateTargetGroup', 'DescribeSecurityGroups', 'CreateRule'), fc.constantFrom('2015-12-01', '2016-11-15'), fc.webQueryParameters())
+      fc
+        .tuple(
+          fc.constantFrom('DescribeLoadBalancers', 'CreateTargetGroup', 'DescribeSecurityGroups', 'CreateRule'),
+          fc.constantFrom('2015-12-01', '2016-11-15'),
+          fc.webQueryParameters(),
+        )
         .map(([a, v, q]) => ({ headers: form, body: `Action=${a}&Version=${v}&${q}`, what: `${a} ${v} raw` })),
     );
     const request = fc.oneof({ weight: 6, arbitrary: fc.oneof(...ops) }, { weight: 1, arbitrary: junk });

@@ -26,7 +26,9 @@ test('berth up on a data dir holding a service with desiredCount 2^31 starts, an
   try {
     const client = new ecs.ECSClient({ endpoint: first.apiUrl, region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
     await client.send(new ecs.CreateClusterCommand({ clusterName: cluster }));
-    const td = (await client.send(new ecs.RegisterTaskDefinitionCommand({ family: 'huge', containerDefinitions: [{ name: 'app', image: 'busybox', memory: 16 }] }))).taskDefinition!;
+    const td = (
+      await client.send(new ecs.RegisterTaskDefinitionCommand({ family: 'huge', containerDefinitions: [{ name: 'app', image: 'busybox', memory: 16 }] }))
+    ).taskDefinition!;
     await client.send(new ecs.CreateServiceCommand({ cluster, serviceName: 'huge', taskDefinition: td.taskDefinitionArn, desiredCount: 0 }));
     client.destroy();
   } finally {
@@ -55,7 +57,10 @@ test('berth up on a data dir holding a service with desiredCount 2^31 starts, an
       intervalMs: 200,
       until: (ms) => ms.some((m) => m.includes('was unable to place a task')),
     });
-    assert.ok(events.some((m) => m.includes('was unable to place a task')), `a pass ran to its end: ${events.join(' | ')}`);
+    assert.ok(
+      events.some((m) => m.includes('was unable to place a task')),
+      `a pass ran to its end: ${events.join(' | ')}`,
+    );
     // Still answering, alive, and small: no desiredCount-sized array was ever built.
     assert.equal((await client.send(new ecs.ListServicesCommand({ cluster }))).serviceArns!.length, 1);
     assert.equal(berth.child.exitCode, null);

@@ -66,7 +66,8 @@ function exchange(port: number, bytes: string, head: boolean): Promise<{ text: s
       text += c;
       const end = text.indexOf('\r\n\r\n');
       const length = /\r\ncontent-length: (\d+)\r\n/i.exec(text)?.[1];
-      if (grace === undefined && end >= 0 && (head || (length !== undefined && text.length >= end + 4 + Number(length)))) grace = setTimeout(() => done(false), 300);
+      if (grace === undefined && end >= 0 && (head || (length !== undefined && text.length >= end + 4 + Number(length))))
+        grace = setTimeout(() => done(false), 300);
     });
     s.on('close', () => done(true));
     s.on('error', () => {});
@@ -111,7 +112,10 @@ describe('http-desync-guardian vectors replayed on a listener, per mitigation mo
 
   test('the parser refuses only non-compliant vectors, in every mode alike: all 28 compliant ones are forwarded', () => {
     const refused = vectors.filter((_v, i) => refusedByParser(i));
-    assert.deepEqual(refused.filter((v) => v.class === 'compliant').map((v) => v.name), []);
+    assert.deepEqual(
+      refused.filter((v) => v.class === 'compliant').map((v) => v.name),
+      [],
+    );
     assert.equal(vectors.filter((v, i) => v.class === 'compliant' && modes.every((m) => results.get(m)![i] === 'forward')).length, 28);
     assert.equal(refused.length, 110, `refused by the parser: ${refused.length}`);
   });
@@ -126,7 +130,10 @@ describe('http-desync-guardian vectors replayed on a listener, per mitigation mo
       // HTTP/1.0 and 0.9 connections close after the response by HTTP's own rule, forwarded or not.
       const keepAlive = v.headers.some((h, j) => j % 2 === 0 && h.toLowerCase() === 'connection' && /keep-alive/i.test(v.headers[j + 1]!));
       const oldHttp = !v.version.trim().startsWith('HTTP/1.1') && !keepAlive;
-      assert.deepEqual(got, modes.map((m) => (oldHttp && alb[v.class][m] === 'forward' ? 'forward+close' : alb[v.class][m])));
+      assert.deepEqual(
+        got,
+        modes.map((m) => (oldHttp && alb[v.class][m] === 'forward' ? 'forward+close' : alb[v.class][m])),
+      );
     });
   }
 

@@ -35,7 +35,10 @@ for (const method of ['GET', 'POST']) {
     const bad = await resetter();
     const port = await freePort();
     // Active checks are far apart (30 s): only passive health can act within this test.
-    const states = new Map<number, Target['state']>([[good.port, 'healthy'], [bad.port, 'healthy']]);
+    const states = new Map<number, Target['state']>([
+      [good.port, 'healthy'],
+      [bad.port, 'healthy'],
+    ]);
     const build = () => table({ port, groups: [tg('tg', [target(good.port, states.get(good.port)), target(bad.port, states.get(bad.port))])] });
     let node: LoadBalancerNode | undefined;
     const updates: Promise<unknown>[] = [];

@@ -14,7 +14,9 @@ import { MemoryStore } from '../../src/store/memory-store.js';
 import { systemClock } from '../../src/platform/clock.js';
 import { seededRandom } from '../../src/platform/random.js';
 
-async function api(allowLoopbackTargets: boolean): Promise<{ app: FastifyInstance; client: elb.ElasticLoadBalancingV2Client; store: MemoryStore; vpcId: string }> {
+async function api(
+  allowLoopbackTargets: boolean,
+): Promise<{ app: FastifyInstance; client: elb.ElasticLoadBalancingV2Client; store: MemoryStore; vpcId: string }> {
   const store = new MemoryStore();
   const deps = { store, clock: systemClock, random: seededRandom(3), allowLoopbackTargets };
   const ec2 = createEc2Handlers(deps);
@@ -22,7 +24,12 @@ async function api(allowLoopbackTargets: boolean): Promise<{ app: FastifyInstanc
   const vpcs = await ec2.DescribeVpcs!({}, { requestId: 'r', region: DEFAULT_REGION, accountId: ACCOUNT_ID, now: 0, sourceIp: '127.0.0.1' });
   const vpcId = (vpcs as { Vpcs: Array<{ VpcId: string }> }).Vpcs[0]!.VpcId;
   const endpoint = await app.listen({ host: '127.0.0.1', port: 0 });
-  const client = new elb.ElasticLoadBalancingV2Client({ region: 'us-east-1', endpoint, credentials: { accessKeyId: 'AKID', secretAccessKey: 'secret' }, maxAttempts: 1 });
+  const client = new elb.ElasticLoadBalancingV2Client({
+    region: 'us-east-1',
+    endpoint,
+    credentials: { accessKeyId: 'AKID', secretAccessKey: 'secret' },
+    maxAttempts: 1,
+  });
   return { app, client, store, vpcId };
 }
 
@@ -32,7 +39,8 @@ for (const allow of [false, true]) {
     let tgArn: string;
     before(async () => {
       a = await api(allow);
-      tgArn = (await a.client.send(new elb.CreateTargetGroupCommand({ Name: 'ips', Protocol: 'HTTP', Port: 80, TargetType: 'ip', VpcId: a.vpcId }))).TargetGroups![0]!.TargetGroupArn!;
+      tgArn = (await a.client.send(new elb.CreateTargetGroupCommand({ Name: 'ips', Protocol: 'HTTP', Port: 80, TargetType: 'ip', VpcId: a.vpcId })))
+        .TargetGroups![0]!.TargetGroupArn!;
     });
     after(async () => {
       a.client.destroy();
@@ -40,11 +48,22 @@ for (const allow of [false, true]) {
       await a.store.close();
     });
     const refused = async (ip: string): Promise<void> => {
-      await assert.rejects(a.client.send(new elb.RegisterTargetsCommand({ TargetGroupArn: tgArn, Targets: [{ Id: '10.0.0.5', Port: 80 }, { Id: ip, Port: 4566 }] })), (e: Error) => {
-        assert.equal(e.name, 'InvalidTargetException', 'the SDK maps the wire code InvalidTarget to this class');
-        assert.match(e.message, new RegExp(`^The IP address '${ip.replaceAll('.', '\\.')}' is not a valid target`));
-        return true;
-      });
+      await assert.rejects(
+        a.client.send(
+          new elb.RegisterTargetsCommand({
+            TargetGroupArn: tgArn,
+            Targets: [
+              { Id: '10.0.0.5', Port: 80 },
+              { Id: ip, Port: 4566 },
+            ],
+          }),
+        ),
+        (e: Error) => {
+          assert.equal(e.name, 'InvalidTargetException', 'the SDK maps the wire code InvalidTarget to this class');
+          assert.match(e.message, new RegExp(`^The IP address '${ip.replaceAll('.', '\\.')}' is not a valid target`));
+          return true;
+        },
+      );
     };
     for (const ip of ['169.254.169.254', 'fe80::1', '0.0.0.0', '255.255.255.255', '::ffff:169.254.169.254']) {
       test(`${ip} is refused, and nothing of the request is registered`, async () => {

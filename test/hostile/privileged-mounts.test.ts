@@ -35,19 +35,23 @@ describe('bind mounts that reach the Docker socket, without --allow-privileged',
     const paths: string[] = ['/var/run/../run/docker.sock', '/var//run/', '/', '/run', '/var', join(links, 'innocent'), '/srv/../var/run/docker.sock'];
     const arns: string[] = [];
     for (const [i, sourcePath] of paths.entries()) {
-      await cp.ecs.send(new RegisterTaskDefinitionCommand({
-        family: `hostile-${i}`,
-        containerDefinitions: [{ name: 'app', image, memory: 32, command: ['true'], mountPoints: [{ sourceVolume: 'h', containerPath: '/h' }] }],
-        volumes: [{ name: 'h', host: { sourcePath } }],
-      }));
+      await cp.ecs.send(
+        new RegisterTaskDefinitionCommand({
+          family: `hostile-${i}`,
+          containerDefinitions: [{ name: 'app', image, memory: 32, command: ['true'], mountPoints: [{ sourceVolume: 'h', containerPath: '/h' }] }],
+          volumes: [{ name: 'h', host: { sourcePath } }],
+        }),
+      );
       arns.push((await cp.ecs.send(new RunTaskCommand({ cluster: cp.cluster, taskDefinition: `hostile-${i}` }))).tasks![0]!.taskArn!);
     }
     // A local-driver Docker volume is a bind mount too when its driverOpts say so.
-    await cp.ecs.send(new RegisterTaskDefinitionCommand({
-      family: 'hostile-local-bind',
-      containerDefinitions: [{ name: 'app', image, memory: 32, command: ['true'], mountPoints: [{ sourceVolume: 'h', containerPath: '/h' }] }],
-      volumes: [{ name: 'h', dockerVolumeConfiguration: { scope: 'task', driver: 'local', driverOpts: { type: 'none', o: 'bind', device: '/run' } } }],
-    }));
+    await cp.ecs.send(
+      new RegisterTaskDefinitionCommand({
+        family: 'hostile-local-bind',
+        containerDefinitions: [{ name: 'app', image, memory: 32, command: ['true'], mountPoints: [{ sourceVolume: 'h', containerPath: '/h' }] }],
+        volumes: [{ name: 'h', dockerVolumeConfiguration: { scope: 'task', driver: 'local', driverOpts: { type: 'none', o: 'bind', device: '/run' } } }],
+      }),
+    );
     arns.push((await cp.ecs.send(new RunTaskCommand({ cluster: cp.cluster, taskDefinition: 'hostile-local-bind' }))).tasks![0]!.taskArn!);
     paths.push('/run (driverOpts.device)');
     await waitUntilTasksStopped({ client: cp.ecs, maxWaitTime: 40, minDelay: 1, maxDelay: 1 }, { cluster: cp.cluster, tasks: arns });
@@ -55,7 +59,11 @@ describe('bind mounts that reach the Docker socket, without --allow-privileged',
     for (const [i, t] of arns.entries()) {
       const d = tasks.find((x) => x.taskArn === t)!;
       assert.equal(d.stopCode, 'TaskFailedToStart', paths[i]);
-      assert.match(d.stoppedReason ?? '', /^CannotCreateContainerError: container app: mountPoints sourceVolume 'h' .* reaches the Docker socket, refused because this agent was not started with --allow-privileged/, paths[i]);
+      assert.match(
+        d.stoppedReason ?? '',
+        /^CannotCreateContainerError: container app: mountPoints sourceVolume 'h' .* reaches the Docker socket, refused because this agent was not started with --allow-privileged/,
+        paths[i],
+      );
     }
     assert.deepEqual(dockerPs(cp.cluster), []);
   });

@@ -26,7 +26,7 @@ import { signRequest } from '../../src/platform/sigv4.js';
 const SECRET = `hostile-${randomBytes(8).toString('hex')}`;
 const KEY = { accessKeyId: 'AKIDAGENT', secretAccessKey: 'agent-secret' };
 
-describe('tasks/secrets refuses everyone but the task\'s own instance', () => {
+describe("tasks/secrets refuses everyone but the task's own instance", () => {
   const store = new MemoryStore();
   const random = seededRandom(3);
   const sealedBox = sealedBoxFromKey(randomBytes(32));
@@ -46,7 +46,11 @@ describe('tasks/secrets refuses everyone but the task\'s own instance', () => {
 
   const register = (ec2InstanceId: string) =>
     client.register({
-      cluster: 'h', ec2InstanceId, advertiseAddress: '127.0.0.2', attributes: [], versionInfo: {},
+      cluster: 'h',
+      ec2InstanceId,
+      advertiseAddress: '127.0.0.2',
+      attributes: [],
+      versionInfo: {},
       totalResources: hostResources({ cpuCount: 2, totalMemoryBytes: 2048 * 1024 * 1024 }, { memoryReserveMiB: 0 }),
     });
   const refused = async (p: Promise<unknown>, status: number): Promise<void> => {
@@ -66,7 +70,10 @@ describe('tasks/secrets refuses everyone but the task\'s own instance', () => {
     await ecs('CreateCluster', { clusterName: 'h' });
     await ecs('CreateCluster', { clusterName: 'other' });
     await ssm.PutParameter!({ Name: '/h/secret', Value: SECRET, Type: 'SecureString' }, ctx());
-    await ecs('RegisterTaskDefinition', { family: 'h', containerDefinitions: [{ name: 'app', image: 'img', memory: 32, secrets: [{ name: 'S', valueFrom: '/h/secret' }] }] });
+    await ecs('RegisterTaskDefinition', {
+      family: 'h',
+      containerDefinitions: [{ name: 'app', image: 'img', memory: 32, secrets: [{ name: 'S', valueFrom: '/h/secret' }] }],
+    });
     mine = (await register('i-00000000000000aa1')).containerInstanceArn;
     theirs = (await register('i-00000000000000aa2')).containerInstanceArn;
     taskArn = (await ecs('StartTask', { cluster: 'h', taskDefinition: 'h', containerInstances: [mine] })).tasks[0].taskArn;
@@ -83,7 +90,10 @@ describe('tasks/secrets refuses everyone but the task\'s own instance', () => {
   });
 
   test('unsigned, or signed with a wrong secret: 400 before anything is looked up', async () => {
-    for (const headers of [{} as Record<string, string>, { authorization: 'AWS4-HMAC-SHA256 Credential=AKIDAGENT/20260101/us-east-1/berth/aws4_request, SignedHeaders=host, Signature=00' }]) {
+    for (const headers of [
+      {} as Record<string, string>,
+      { authorization: 'AWS4-HMAC-SHA256 Credential=AKIDAGENT/20260101/us-east-1/berth/aws4_request, SignedHeaders=host, Signature=00' },
+    ]) {
       const res = await fetch(`${url}/berth/agent/v1/tasks/secrets`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', ...headers },
@@ -110,20 +120,25 @@ describe('tasks/secrets refuses everyone but the task\'s own instance', () => {
 
   test('another instance naming the task, a forged cluster, a made-up instance: 404 like a missing task', async () => {
     await refused(client.taskSecrets({ cluster: 'h', containerInstanceArn: theirs, taskArn }), 404);
-    await refused(client.taskSecrets({ cluster: 'other', containerInstanceArn: mine.replace('/h/', '/other/'), taskArn: taskArn.replace('/h/', '/other/') }), 404);
+    await refused(
+      client.taskSecrets({ cluster: 'other', containerInstanceArn: mine.replace('/h/', '/other/'), taskArn: taskArn.replace('/h/', '/other/') }),
+      404,
+    );
     await refused(client.taskSecrets({ cluster: 'h', containerInstanceArn: mine.replace(/[0-9a-f]{32}$/, 'f'.repeat(32)), taskArn }), 404);
     await refused(client.taskSecrets({ cluster: 'h', containerInstanceArn: mine, taskArn: `${taskArn.slice(0, -4)}ffff` }), 404);
   });
 
   test('a malformed body is refused, not thrown', async () => {
-    for (const body of [{}, { cluster: 'h' }, { cluster: 'h', containerInstanceArn: 'x', taskArn: 'y' }, { cluster: 'h', containerInstanceArn: mine, taskArn: 42 }]) {
-      await assert.rejects(
-        client.taskSecrets(body as never),
-        (e: unknown) => {
-          bodies.push(JSON.stringify(e));
-          return e instanceof ControlPlaneError && e.status >= 400 && e.status < 500;
-        },
-      );
+    for (const body of [
+      {},
+      { cluster: 'h' },
+      { cluster: 'h', containerInstanceArn: 'x', taskArn: 'y' },
+      { cluster: 'h', containerInstanceArn: mine, taskArn: 42 },
+    ]) {
+      await assert.rejects(client.taskSecrets(body as never), (e: unknown) => {
+        bodies.push(JSON.stringify(e));
+        return e instanceof ControlPlaneError && e.status >= 400 && e.status < 500;
+      });
     }
   });
 

@@ -63,10 +63,17 @@ describe('hostile web pages against berth up --auth none', { skip: chromiumRequi
     await new Promise<void>((r) => attacker.listen(0, '127.0.0.2', r));
     attackerUrl = `http://127.0.0.2:${(attacker.address() as { port: number }).port}/`;
     browser = await chromium.launch({
-      executablePath: CHROMIUM_PATH, headless: true,
-      args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking',
+      executablePath: CHROMIUM_PATH,
+      headless: true,
+      args: [
+        '--headless',
+        '--no-sandbox',
+        '--disable-gpu',
+        '--no-first-run',
+        '--disable-background-networking',
         // DNS rebinding without a DNS server: this name resolves to loopback, as the attacker's would.
-        `--host-resolver-rules=MAP ${REBIND} 127.0.0.1`],
+        `--host-resolver-rules=MAP ${REBIND} 127.0.0.1`,
+      ],
     });
   });
 
@@ -92,7 +99,9 @@ describe('hostile web pages against berth up --auth none', { skip: chromiumRequi
       <script>for (const f of document.forms) f.submit();</script></body>`;
     const tab = await browser.newPage();
     const answers: Array<{ url: string; status: number }> = [];
-    tab.on('response', (r) => { if (r.request().method() === 'POST') answers.push({ url: r.url(), status: r.status() }); });
+    tab.on('response', (r) => {
+      if (r.request().method() === 'POST') answers.push({ url: r.url(), status: r.status() });
+    });
     await tab.goto(attackerUrl);
     await eventually(async () => (answers.length >= 3 ? true : undefined), { what: 'the three form posts to be answered', timeoutMs: 15_000, intervalMs: 50 });
     await tab.close();
@@ -139,9 +148,13 @@ describe('hostile web pages against berth up --auth none', { skip: chromiumRequi
     assert.equal(nullOrigin.status, 403);
     const plain = await raw(berth.apiUrl, { headers: { host, 'content-type': 'text/plain' }, body: form });
     assert.equal(plain.status, 400);
-    assert.match(plain.body, /<Code>MissingAction<\/Code><Message>Missing Action: the body is read only as a form\. The Content-Type header is &quot;text\/plain&quot;/);
+    assert.match(
+      plain.body,
+      /<Code>MissingAction<\/Code><Message>Missing Action: the body is read only as a form\. The Content-Type header is &quot;text\/plain&quot;/,
+    );
     const jsonAsPlain = await raw(berth.apiUrl, {
-      headers: { host, 'content-type': 'text/plain', 'x-amz-target': 'AmazonEC2ContainerServiceV20141113.CreateCluster' }, body: '{"clusterName":"pwned-plain"}',
+      headers: { host, 'content-type': 'text/plain', 'x-amz-target': 'AmazonEC2ContainerServiceV20141113.CreateCluster' },
+      body: '{"clusterName":"pwned-plain"}',
     });
     assert.equal(jsonAsPlain.status, 400);
     assert.equal(JSON.parse(jsonAsPlain.body).__type, 'UnknownOperationException');

@@ -22,7 +22,10 @@ describe('berth up --account-id', () => {
   let dataDir: string;
   before(async () => {
     dataDir = mkdtempSync(join(tmpdir(), 'berth-account-'));
-    berth = await startBerth(parseUpConfig(['--data-dir', dataDir, '--api-port', '0', '--no-demo', '--runtime', 'process', '--account-id', ACCOUNT], {}), silentLogger);
+    berth = await startBerth(
+      parseUpConfig(['--data-dir', dataDir, '--api-port', '0', '--no-demo', '--runtime', 'process', '--account-id', ACCOUNT], {}),
+      silentLogger,
+    );
   });
   after(async () => {
     await berth?.stop();
@@ -39,10 +42,16 @@ describe('berth up --account-id', () => {
     const instances = (await ecs.send(new ListContainerInstancesCommand({ cluster: 'default' }))).containerInstanceArns ?? [];
     assert.equal(instances.length, 1);
     assert.match(instances[0]!, new RegExp(`^arn:aws:ecs:us-east-1:${ACCOUNT}:container-instance/default/`));
-    const consoleClusters = await (await fetch(`${berth.apiUrl}/berth/console/v1/clusters`)).json() as { clusters: Array<{ clusterArn: string }> };
+    const consoleClusters = (await (await fetch(`${berth.apiUrl}/berth/console/v1/clusters`)).json()) as { clusters: Array<{ clusterArn: string }> };
     assert.ok(consoleClusters.clusters.length >= 2);
     for (const c of consoleClusters.clusters) assert.match(c.clusterArn, new RegExp(`^arn:aws:ecs:us-east-1:${ACCOUNT}:cluster/`));
-    const sts = await (await fetch(berth.apiUrl, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'Action=GetCallerIdentity&Version=2011-06-15' })).text();
+    const sts = await (
+      await fetch(berth.apiUrl, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'Action=GetCallerIdentity&Version=2011-06-15',
+      })
+    ).text();
     assert.match(sts, new RegExp(`<Account>${ACCOUNT}</Account>`));
   });
 });

@@ -44,8 +44,16 @@ describe('ACM and HTTPS listeners through the AWS CLI v2', { skip: requirement('
   });
 
   test('import from files, describe, get, list, tag; re-import rotates', async () => {
-    const imported = await aws('acm', 'import-certificate', '--certificate', file('c.pem', good.certificatePem), '--private-key', file('k.pem', good.privateKeyPem),
-      '--tags', 'Key=team,Value=web');
+    const imported = await aws(
+      'acm',
+      'import-certificate',
+      '--certificate',
+      file('c.pem', good.certificatePem),
+      '--private-key',
+      file('k.pem', good.privateKeyPem),
+      '--tags',
+      'Key=team,Value=web',
+    );
     importedArn = imported.CertificateArn;
     assert.match(importedArn, /^arn:aws:acm:us-east-1:\d{12}:certificate\//);
     const d = (await aws('acm', 'describe-certificate', '--certificate-arn', importedArn)).Certificate;
@@ -57,11 +65,22 @@ describe('ACM and HTTPS listeners through the AWS CLI v2', { skip: requirement('
     assert.equal(new X509Certificate(got.Certificate).fingerprint256, new X509Certificate(good.certificatePem).fingerprint256);
     const list = await aws('acm', 'list-certificates');
     answers.push(JSON.stringify(list));
-    assert.deepEqual(list.CertificateSummaryList.map((c: { CertificateArn: string }) => c.CertificateArn), [importedArn]);
+    assert.deepEqual(
+      list.CertificateSummaryList.map((c: { CertificateArn: string }) => c.CertificateArn),
+      [importedArn],
+    );
     assert.deepEqual((await aws('acm', 'list-tags-for-certificate', '--certificate-arn', importedArn)).Tags, [{ Key: 'team', Value: 'web' }]);
     const rotated = selfSigned(['shop.example.com'], { key: 'ec' });
-    await aws('acm', 'import-certificate', '--certificate-arn', importedArn, '--certificate', file('c2.pem', rotated.certificatePem),
-      '--private-key', file('k2.pem', rotated.privateKeyPem));
+    await aws(
+      'acm',
+      'import-certificate',
+      '--certificate-arn',
+      importedArn,
+      '--certificate',
+      file('c2.pem', rotated.certificatePem),
+      '--private-key',
+      file('k2.pem', rotated.privateKeyPem),
+    );
     assert.equal((await aws('acm', 'describe-certificate', '--certificate-arn', importedArn)).Certificate.KeyAlgorithm, 'EC_prime256v1');
     const ec = await aws('acm', 'list-certificates', '--includes', 'keyTypes=EC_prime256v1', '--certificate-statuses', 'ISSUED');
     assert.equal(ec.CertificateSummaryList.length, 1);
@@ -81,12 +100,24 @@ describe('ACM and HTTPS listeners through the AWS CLI v2', { skip: requirement('
   });
 
   test('request-certificate: PENDING_VALIDATION then ISSUED by the CA in the data dir', async () => {
-    const { CertificateArn } = await aws('acm', 'request-certificate', '--domain-name', 'api.example.com', '--validation-method', 'DNS', '--key-algorithm', 'EC_prime256v1');
-    const issued = await eventually(async () => {
-      const d = (await aws('acm', 'describe-certificate', '--certificate-arn', CertificateArn)).Certificate;
-      return d.Status === 'ISSUED' ? d : undefined;
-    // Issued within a second of the request (certificates.test.ts times it); the CLI's own start-up is slower.
-    }, { what: 'the requested certificate ISSUED', timeoutMs: 30_000, intervalMs: 100 });
+    const { CertificateArn } = await aws(
+      'acm',
+      'request-certificate',
+      '--domain-name',
+      'api.example.com',
+      '--validation-method',
+      'DNS',
+      '--key-algorithm',
+      'EC_prime256v1',
+    );
+    const issued = await eventually(
+      async () => {
+        const d = (await aws('acm', 'describe-certificate', '--certificate-arn', CertificateArn)).Certificate;
+        return d.Status === 'ISSUED' ? d : undefined;
+        // Issued within a second of the request (certificates.test.ts times it); the CLI's own start-up is slower.
+      },
+      { what: 'the requested certificate ISSUED', timeoutMs: 30_000, intervalMs: 100 },
+    );
     assert.equal(issued.Type, 'AMAZON_ISSUED');
     const got = await aws('acm', 'get-certificate', '--certificate-arn', CertificateArn);
     const ca = new X509Certificate(readFileSync(join(berth.dataDir, 'ca', 'ca.crt')));
@@ -98,17 +129,62 @@ describe('ACM and HTTPS listeners through the AWS CLI v2', { skip: requirement('
     const lb = (await aws('elbv2', 'create-load-balancer', '--name', 'acm-cli', '--scheme', 'internal')).LoadBalancers[0];
     const port = String(await freePort());
     const action = 'Type=fixed-response,FixedResponseConfig={StatusCode=200}';
-    assert.match(await awsFails('elbv2', 'create-listener', '--load-balancer-arn', lb.LoadBalancerArn, '--protocol', 'HTTPS', '--port', port,
-      '--default-actions', action), /\(CertificateNotFound\)/);
-    assert.match(await awsFails('elbv2', 'create-listener', '--load-balancer-arn', lb.LoadBalancerArn, '--protocol', 'HTTPS', '--port', port,
-      '--certificates', `CertificateArn=${importedArn}`, '--ssl-policy', 'ELBSecurityPolicy-Nope', '--default-actions', action), /\(SSLPolicyNotFound\)/);
-    const listener = (await aws('elbv2', 'create-listener', '--load-balancer-arn', lb.LoadBalancerArn, '--protocol', 'HTTPS', '--port', port,
-      '--certificates', `CertificateArn=${importedArn}`, '--ssl-policy', 'ELBSecurityPolicy-TLS13-1-2-Res-2021-06', '--default-actions', action)).Listeners[0];
+    assert.match(
+      await awsFails('elbv2', 'create-listener', '--load-balancer-arn', lb.LoadBalancerArn, '--protocol', 'HTTPS', '--port', port, '--default-actions', action),
+      /\(CertificateNotFound\)/,
+    );
+    assert.match(
+      await awsFails(
+        'elbv2',
+        'create-listener',
+        '--load-balancer-arn',
+        lb.LoadBalancerArn,
+        '--protocol',
+        'HTTPS',
+        '--port',
+        port,
+        '--certificates',
+        `CertificateArn=${importedArn}`,
+        '--ssl-policy',
+        'ELBSecurityPolicy-Nope',
+        '--default-actions',
+        action,
+      ),
+      /\(SSLPolicyNotFound\)/,
+    );
+    const listener = (
+      await aws(
+        'elbv2',
+        'create-listener',
+        '--load-balancer-arn',
+        lb.LoadBalancerArn,
+        '--protocol',
+        'HTTPS',
+        '--port',
+        port,
+        '--certificates',
+        `CertificateArn=${importedArn}`,
+        '--ssl-policy',
+        'ELBSecurityPolicy-TLS13-1-2-Res-2021-06',
+        '--default-actions',
+        action,
+      )
+    ).Listeners[0];
     assert.deepEqual([listener.Protocol, listener.SslPolicy], ['HTTPS', 'ELBSecurityPolicy-TLS13-1-2-Res-2021-06']);
-    const sni = await aws('acm', 'import-certificate', '--certificate', file('o.pem', other.certificatePem), '--private-key', file('ok.pem', other.privateKeyPem));
+    const sni = await aws(
+      'acm',
+      'import-certificate',
+      '--certificate',
+      file('o.pem', other.certificatePem),
+      '--private-key',
+      file('ok.pem', other.privateKeyPem),
+    );
     await aws('elbv2', 'add-listener-certificates', '--listener-arn', listener.ListenerArn, '--certificates', `CertificateArn=${sni.CertificateArn}`);
     const certs = (await aws('elbv2', 'describe-listener-certificates', '--listener-arn', listener.ListenerArn)).Certificates;
-    assert.deepEqual(certs, [{ CertificateArn: importedArn, IsDefault: true }, { CertificateArn: sni.CertificateArn, IsDefault: false }]);
+    assert.deepEqual(certs, [
+      { CertificateArn: importedArn, IsDefault: true },
+      { CertificateArn: sni.CertificateArn, IsDefault: false },
+    ]);
     assert.deepEqual((await aws('acm', 'describe-certificate', '--certificate-arn', importedArn)).Certificate.InUseBy, [listener.ListenerArn]);
     assert.match(await awsFails('acm', 'delete-certificate', '--certificate-arn', importedArn), /\(ResourceInUseException\)/);
     const http = (await aws('elbv2', 'modify-listener', '--listener-arn', listener.ListenerArn, '--protocol', 'HTTP')).Listeners[0];

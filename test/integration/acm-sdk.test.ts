@@ -78,34 +78,64 @@ describe('ACM and HTTPS listeners through the AWS SDK', { timeout: 120_000 }, ()
   });
 
   test('request: PENDING_VALIDATION then ISSUED; HTTPS listener with SNI, policy change, HTTP and back', async () => {
-    const { CertificateArn: requested } = await a.send(new acm.RequestCertificateCommand({ DomainName: 'www.example.com', SubjectAlternativeNames: ['*.example.com'] }));
-    await eventually(async () => ((await a.send(new acm.DescribeCertificateCommand({ CertificateArn: requested }))).Certificate?.Status === 'ISSUED' ? true : undefined), {
-      what: 'ISSUED',
-      timeoutMs: 10_000,
-      intervalMs: 50,
-    });
+    const { CertificateArn: requested } = await a.send(
+      new acm.RequestCertificateCommand({ DomainName: 'www.example.com', SubjectAlternativeNames: ['*.example.com'] }),
+    );
+    await eventually(
+      async () => ((await a.send(new acm.DescribeCertificateCommand({ CertificateArn: requested }))).Certificate?.Status === 'ISSUED' ? true : undefined),
+      {
+        what: 'ISSUED',
+        timeoutMs: 10_000,
+        intervalMs: 50,
+      },
+    );
     const sni = (await imp(selfSigned(['api.other.com']))).CertificateArn!;
     const lb = (await e.send(new elb.CreateLoadBalancerCommand({ Name: 'acm-sdk', Scheme: 'internal' }))).LoadBalancers![0]!;
     const port = await freePort();
     const action = [{ Type: 'fixed-response' as const, FixedResponseConfig: { StatusCode: '200' } }];
     await rejectsWith(
-      e.send(new elb.CreateListenerCommand({ LoadBalancerArn: lb.LoadBalancerArn, Protocol: 'HTTPS', Port: port, DefaultActions: action, Certificates: [{ CertificateArn: requested }], SslPolicy: 'nope' })),
+      e.send(
+        new elb.CreateListenerCommand({
+          LoadBalancerArn: lb.LoadBalancerArn,
+          Protocol: 'HTTPS',
+          Port: port,
+          DefaultActions: action,
+          Certificates: [{ CertificateArn: requested }],
+          SslPolicy: 'nope',
+        }),
+      ),
       'SSLPolicyNotFoundException',
     );
-    const l = (await e.send(new elb.CreateListenerCommand({ LoadBalancerArn: lb.LoadBalancerArn, Protocol: 'HTTPS', Port: port, DefaultActions: action, Certificates: [{ CertificateArn: requested }] })))
-      .Listeners![0]!;
+    const l = (
+      await e.send(
+        new elb.CreateListenerCommand({
+          LoadBalancerArn: lb.LoadBalancerArn,
+          Protocol: 'HTTPS',
+          Port: port,
+          DefaultActions: action,
+          Certificates: [{ CertificateArn: requested }],
+        }),
+      )
+    ).Listeners![0]!;
     assert.equal(l.SslPolicy, 'ELBSecurityPolicy-TLS13-1-2-2021-06');
     await e.send(new elb.AddListenerCertificatesCommand({ ListenerArn: l.ListenerArn, Certificates: [{ CertificateArn: sni }] }));
     const certs = (await e.send(new elb.DescribeListenerCertificatesCommand({ ListenerArn: l.ListenerArn }))).Certificates;
-    assert.deepEqual(certs, [{ CertificateArn: requested, IsDefault: true }, { CertificateArn: sni, IsDefault: false }]);
+    assert.deepEqual(certs, [
+      { CertificateArn: requested, IsDefault: true },
+      { CertificateArn: sni, IsDefault: false },
+    ]);
     await rejectsWith(a.send(new acm.DeleteCertificateCommand({ CertificateArn: sni })), 'ResourceInUseException');
-    await rejectsWith(e.send(new elb.RemoveListenerCertificatesCommand({ ListenerArn: l.ListenerArn, Certificates: [{ CertificateArn: requested }] })), 'OperationNotPermittedException');
+    await rejectsWith(
+      e.send(new elb.RemoveListenerCertificatesCommand({ ListenerArn: l.ListenerArn, Certificates: [{ CertificateArn: requested }] })),
+      'OperationNotPermittedException',
+    );
     const fs = (await e.send(new elb.ModifyListenerCommand({ ListenerArn: l.ListenerArn, SslPolicy: 'ELBSecurityPolicy-FS-1-2-Res-2020-10' }))).Listeners![0]!;
     assert.equal(fs.SslPolicy, 'ELBSecurityPolicy-FS-1-2-Res-2020-10');
     assert.equal((await e.send(new elb.ModifyListenerCommand({ ListenerArn: l.ListenerArn, Protocol: 'HTTP' }))).Listeners![0]!.Protocol, 'HTTP');
     await a.send(new acm.DeleteCertificateCommand({ CertificateArn: sni }));
     await rejectsWith(e.send(new elb.ModifyListenerCommand({ ListenerArn: l.ListenerArn, Protocol: 'HTTPS' })), 'CertificateNotFoundException');
-    const back = (await e.send(new elb.ModifyListenerCommand({ ListenerArn: l.ListenerArn, Protocol: 'HTTPS', Certificates: [{ CertificateArn: requested }] }))).Listeners![0]!;
+    const back = (await e.send(new elb.ModifyListenerCommand({ ListenerArn: l.ListenerArn, Protocol: 'HTTPS', Certificates: [{ CertificateArn: requested }] })))
+      .Listeners![0]!;
     assert.deepEqual([back.Protocol, back.SslPolicy], ['HTTPS', 'ELBSecurityPolicy-TLS13-1-2-2021-06']);
     const policies = await e.send(new elb.DescribeSSLPoliciesCommand({ Names: ['ELBSecurityPolicy-TLS13-1-2-Res-2021-06'] }));
     assert.deepEqual(policies.SslPolicies![0]!.SslProtocols, ['TLSv1.2', 'TLSv1.3']);

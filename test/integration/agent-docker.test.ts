@@ -86,7 +86,11 @@ describe('agent on docker', { skip: requirement('docker'), timeout: 180_000 }, (
     }
     const ps = dockerPs(cp.cluster).filter((c) => c.state === 'running');
     assert.equal(ps.length, 10);
-    for (const port of ports) assert.ok(ps.some((c) => c.ports.includes(`127.0.0.1:${port}->80/tcp`)), `docker ps shows ${port}`);
+    for (const port of ports)
+      assert.ok(
+        ps.some((c) => c.ports.includes(`127.0.0.1:${port}->80/tcp`)),
+        `docker ps shows ${port}`,
+      );
   });
 
   test('StopTask stops the container with UserInitiated and releases the port', async () => {
@@ -125,14 +129,18 @@ describe('agent on docker', { skip: requirement('docker'), timeout: 180_000 }, (
   });
 
   test('a new agent on the same state dir adopts the running containers: same instance, same ports, no duplicate', async () => {
-    const before = dockerPs(cp.cluster).filter((c) => c.state === 'running').sort((a, b) => a.name.localeCompare(b.name));
+    const before = dockerPs(cp.cluster)
+      .filter((c) => c.state === 'running')
+      .sort((a, b) => a.name.localeCompare(b.name));
     const arn = agent.containerInstanceArn;
     await agent.stop();
     cp.agents.splice(cp.agents.indexOf(agent), 1);
     agent = await startTestAgent(cp, { runtime, stateDir: tempStateDir(cp, 'agent'), portRange: agent.portRange });
     assert.equal(agent.containerInstanceArn, arn);
     await agent.settle();
-    const afterPs = dockerPs(cp.cluster).filter((c) => c.state === 'running').sort((a, b) => a.name.localeCompare(b.name));
+    const afterPs = dockerPs(cp.cluster)
+      .filter((c) => c.state === 'running')
+      .sort((a, b) => a.name.localeCompare(b.name));
     assert.deepEqual(afterPs, before);
     const live = running.slice(1);
     const now = (await cp.ecs.send(new DescribeTasksCommand({ cluster: cp.cluster, tasks: live.map((t) => t.taskArn!) }))).tasks!;

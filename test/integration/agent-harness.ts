@@ -67,7 +67,14 @@ export async function startControlPlane(): Promise<TestControlPlane> {
   const cluster = `agent-it-${systemRandom.hex(4)}`;
   await ecs.send(new CreateClusterCommand({ clusterName: cluster }));
   return {
-    dir, store, service, api, url, ecs, cluster, agents,
+    dir,
+    store,
+    service,
+    api,
+    url,
+    ecs,
+    cluster,
+    agents,
     async close() {
       for (const a of agents) await a.stop().catch(() => undefined);
       ecs.destroy();
@@ -119,20 +126,23 @@ export function randomRange(): PortRange {
 
 /** Every container this test cluster left behind. */
 export function removeClusterContainers(cluster: string): void {
-  const ids = execFileSync('docker', ['ps', '-aq', '--filter', `label=com.berth.cluster=${cluster}`], { encoding: 'utf8' }).split('\n').filter(Boolean);
+  const ids = execFileSync('docker', ['ps', '-aq', '--filter', `label=com.berth.cluster=${cluster}`], { encoding: 'utf8' })
+    .split('\n')
+    .filter(Boolean);
   if (ids.length > 0) execFileSync('docker', ['rm', '-f', ...ids], { stdio: 'ignore' });
 }
 
 export function dockerPs(cluster: string): { name: string; ports: string; state: string }[] {
-  const out = execFileSync(
-    'docker',
-    ['ps', '-a', '--filter', `label=com.berth.cluster=${cluster}`, '--format', '{{.Names}}\t{{.Ports}}\t{{.State}}'],
-    { encoding: 'utf8' },
-  );
-  return out.split('\n').filter(Boolean).map((l) => {
-    const [name = '', ports = '', state = ''] = l.split('\t');
-    return { name, ports, state };
+  const out = execFileSync('docker', ['ps', '-a', '--filter', `label=com.berth.cluster=${cluster}`, '--format', '{{.Names}}\t{{.Ports}}\t{{.State}}'], {
+    encoding: 'utf8',
   });
+  return out
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => {
+      const [name = '', ports = '', state = ''] = l.split('\t');
+      return { name, ports, state };
+    });
 }
 
 export function tempStateDir(cp: TestControlPlane, name: string): string {

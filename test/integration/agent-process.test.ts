@@ -66,7 +66,10 @@ describe('agent on the process runtime', { timeout: 90_000 }, () => {
       // The app may still be binding right after RUNNING: the process runtime cannot know when it listens.
       let body: { port: number; version: string } | undefined;
       for (let i = 0; i < 50 && !body; i++) {
-        body = await fetch(`http://127.0.0.1:${port}/`).then((r) => r.json() as Promise<{ port: number; version: string }>, () => undefined);
+        body = await fetch(`http://127.0.0.1:${port}/`).then(
+          (r) => r.json() as Promise<{ port: number; version: string }>,
+          () => undefined,
+        );
         if (!body) await new Promise((r) => setTimeout(r, 100));
       }
       assert.equal(body?.port, port);

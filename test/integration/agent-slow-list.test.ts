@@ -61,10 +61,21 @@ describe('agent with a runtime whose list lags', { timeout: 60_000 }, () => {
     cp = await startControlPlane();
     const runtime = laggingList(new ProcessRuntime({ stateDir: tempStateDir(cp, 'processes') }), counts);
     await startTestAgent(cp, { runtime, stateDir: tempStateDir(cp, 'agent') });
-    await cp.ecs.send(new RegisterTaskDefinitionCommand({
-      family: 'sleeper',
-      containerDefinitions: [{ name: 'app', image: 'sleeper', memory: 16, entryPoint: ['/bin/sleep', '120'], stopTimeout: 1, portMappings: [{ containerPort: 8080, hostPort: 0 }] }],
-    }));
+    await cp.ecs.send(
+      new RegisterTaskDefinitionCommand({
+        family: 'sleeper',
+        containerDefinitions: [
+          {
+            name: 'app',
+            image: 'sleeper',
+            memory: 16,
+            entryPoint: ['/bin/sleep', '120'],
+            stopTimeout: 1,
+            portMappings: [{ containerPort: 8080, hostPort: 0 }],
+          },
+        ],
+      }),
+    );
   });
 
   after(async () => {
@@ -80,6 +91,9 @@ describe('agent with a runtime whose list lags', { timeout: 60_000 }, () => {
     const at = counts.wholeHostLists;
     await eventually(() => counts.wholeHostLists, { what: 'three more agent passes', timeoutMs: 15_000, intervalMs: 50, until: (n) => n >= at + 3 });
     const tasks = (await cp.ecs.send(new DescribeTasksCommand({ cluster: cp.cluster, tasks: arns }))).tasks!;
-    assert.deepEqual(tasks.map((t) => `${t.lastStatus} ${t.stoppedReason ?? ''}`.trim()), Array(10).fill('RUNNING'));
+    assert.deepEqual(
+      tasks.map((t) => `${t.lastStatus} ${t.stoppedReason ?? ''}`.trim()),
+      Array(10).fill('RUNNING'),
+    );
   });
 });

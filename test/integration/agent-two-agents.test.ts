@@ -19,7 +19,6 @@ import { ensureTestImage, TEST_IMAGE } from '../support/test-image.js';
 import { DockerRuntime } from '../../src/agent/runtime/docker-runtime.js';
 import type { RunningAgent } from '../../src/agent/agent.js';
 import { dockerPs, removeClusterContainers, startControlPlane, startTestAgent, tempStateDir, type TestControlPlane } from './agent-harness.js';
-import { eventually } from '../support/eventually.js';
 
 describe('two agents on two addresses', { skip: requirement('docker'), timeout: 120_000 }, () => {
   let cp: TestControlPlane;

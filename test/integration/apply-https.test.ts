@@ -36,7 +36,9 @@ describe('berth apply: certificates and HTTPS listeners', { timeout: 180_000 }, 
     };
     write(selfSigned(['shop.example.com']));
     const stackFile = join(dir, 'stack.yaml');
-    writeFileSync(stackFile, `name: https-demo
+    writeFileSync(
+      stackFile,
+      `name: https-demo
 certificates:
   - Name: shop
     CertificateFile: shop.pem
@@ -53,7 +55,8 @@ loadBalancers:
         SslPolicy: ELBSecurityPolicy-TLS13-1-2-Res-2021-06
         Certificates: [{ CertificateName: shop }]
         DefaultActions: [{ Type: fixed-response, FixedResponseConfig: { StatusCode: "200" } }]
-`);
+`,
+    );
     const first = await berthCli(berth.apiUrl, ['apply', '-f', stackFile]);
     assert.equal(first.code, 0, first.stderr);
     assert.match(first.stdout, /\+ certificate shop\n\+ certificate api\n\+ loadBalancer https-demo\n\+ listener https-demo:\d+\n/);
@@ -68,14 +71,19 @@ loadBalancers:
     assert.equal(listener.SslPolicy, 'ELBSecurityPolicy-TLS13-1-2-Res-2021-06');
     const arn = listener.Certificates![0]!.CertificateArn!;
     const tags = await acmCall<{ Tags: { Key: string; Value: string }[] }>(endpoint(), 'ListTagsForCertificate', { CertificateArn: arn });
-    assert.deepEqual(tags.Tags, [{ Key: 'berth:certificate', Value: 'shop' }, { Key: 'berth:stack', Value: 'https-demo' }]);
+    assert.deepEqual(tags.Tags, [
+      { Key: 'berth:certificate', Value: 'shop' },
+      { Key: 'berth:stack', Value: 'https-demo' },
+    ]);
 
     write(selfSigned(['shop.example.com', 'www.shop.example.com']));
     const rotated = await berthCli(berth.apiUrl, ['apply', '-f', stackFile]);
     assert.equal(rotated.code, 0, rotated.stderr);
     assert.match(rotated.stdout, /~ certificate shop\n/);
     assert.doesNotMatch(rotated.stdout, /listener/);
-    const d = await acmCall<{ Certificate: { SubjectAlternativeNames: string[]; InUseBy: string[] } }>(endpoint(), 'DescribeCertificate', { CertificateArn: arn });
+    const d = await acmCall<{ Certificate: { SubjectAlternativeNames: string[]; InUseBy: string[] } }>(endpoint(), 'DescribeCertificate', {
+      CertificateArn: arn,
+    });
     assert.deepEqual(d.Certificate.SubjectAlternativeNames, ['shop.example.com', 'www.shop.example.com']);
     assert.deepEqual(d.Certificate.InUseBy, [listener.ListenerArn]);
     client.destroy();

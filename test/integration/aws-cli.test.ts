@@ -30,9 +30,7 @@ describe('AWS CLI v2 against berth up', { skip: requirement('aws-cli') }, () => 
   });
 
   test('ecs: task definitions with a dynamic host port, revisions and describe', async () => {
-    const defs = JSON.stringify([
-      { name: 'web', image: 'berth-test/busybox', memory: 64, portMappings: [{ containerPort: 80, hostPort: 0 }] },
-    ]);
+    const defs = JSON.stringify([{ name: 'web', image: 'berth-test/busybox', memory: 64, portMappings: [{ containerPort: 80, hostPort: 0 }] }]);
     const r1 = await aws('ecs', 'register-task-definition', '--family', 'cli-web', '--container-definitions', defs);
     const r2 = await aws('ecs', 'register-task-definition', '--family', 'cli-web', '--container-definitions', defs);
     assert.equal(r1.taskDefinition.revision, 1);
@@ -44,7 +42,11 @@ describe('AWS CLI v2 against berth up', { skip: requirement('aws-cli') }, () => 
     const list = await aws('ecs', 'list-task-definitions', '--family-prefix', 'cli-web');
     assert.equal(list.taskDefinitionArns.length, 2);
     const err = await awsFails(
-      'ecs', 'register-task-definition', '--family', 'cli-bad', '--container-definitions',
+      'ecs',
+      'register-task-definition',
+      '--family',
+      'cli-bad',
+      '--container-definitions',
       JSON.stringify([{ name: 'web', image: 'x' }]),
     );
     assert.match(err, /ClientException/);
@@ -63,42 +65,102 @@ describe('AWS CLI v2 against berth up', { skip: requirement('aws-cli') }, () => 
     const sg = await aws('ec2', 'create-security-group', '--group-name', 'cli-web', '--description', 'web', '--vpc-id', vpc);
     assert.match(sg.GroupId, /^sg-[0-9a-f]{17}$/);
 
-    const lb = (await aws('elbv2', 'create-load-balancer', '--name', 'cli-web', '--scheme', 'internal',
-      '--subnets', ...subnets, '--security-groups', sg.GroupId)).LoadBalancers[0];
+    const lb = (
+      await aws('elbv2', 'create-load-balancer', '--name', 'cli-web', '--scheme', 'internal', '--subnets', ...subnets, '--security-groups', sg.GroupId)
+    ).LoadBalancers[0];
     assert.match(lb.LoadBalancerArn, /^arn:aws:elasticloadbalancing:us-east-1:000000000000:loadbalancer\/app\/cli-web\/[0-9a-f]{16}$/);
     assert.match(lb.DNSName, /^internal-cli-web-.*\.elb\.localhost$/);
     await aws('elbv2', 'wait', 'load-balancer-available', '--load-balancer-arns', lb.LoadBalancerArn);
 
-    const tg = (await aws('elbv2', 'create-target-group', '--name', 'cli-web', '--protocol', 'HTTP', '--port', '80',
-      '--vpc-id', vpc, '--health-check-path', '/', '--health-check-interval-seconds', '5')).TargetGroups[0];
+    const tg = (
+      await aws(
+        'elbv2',
+        'create-target-group',
+        '--name',
+        'cli-web',
+        '--protocol',
+        'HTTP',
+        '--port',
+        '80',
+        '--vpc-id',
+        vpc,
+        '--health-check-path',
+        '/',
+        '--health-check-interval-seconds',
+        '5',
+      )
+    ).TargetGroups[0];
     assert.equal(tg.HealthCheckIntervalSeconds, 5);
-    const again = (await aws('elbv2', 'create-target-group', '--name', 'cli-web', '--protocol', 'HTTP', '--port', '80',
-      '--vpc-id', vpc, '--health-check-path', '/', '--health-check-interval-seconds', '5')).TargetGroups[0];
+    const again = (
+      await aws(
+        'elbv2',
+        'create-target-group',
+        '--name',
+        'cli-web',
+        '--protocol',
+        'HTTP',
+        '--port',
+        '80',
+        '--vpc-id',
+        vpc,
+        '--health-check-path',
+        '/',
+        '--health-check-interval-seconds',
+        '5',
+      )
+    ).TargetGroups[0];
     assert.equal(again.TargetGroupArn, tg.TargetGroupArn, 'CreateTargetGroup is idempotent');
 
-    const listener = (await aws('elbv2', 'create-listener', '--load-balancer-arn', lb.LoadBalancerArn, '--protocol', 'HTTP',
-      '--port', '18080', '--default-actions', `Type=forward,TargetGroupArn=${tg.TargetGroupArn}`)).Listeners[0];
+    const listener = (
+      await aws(
+        'elbv2',
+        'create-listener',
+        '--load-balancer-arn',
+        lb.LoadBalancerArn,
+        '--protocol',
+        'HTTP',
+        '--port',
+        '18080',
+        '--default-actions',
+        `Type=forward,TargetGroupArn=${tg.TargetGroupArn}`,
+      )
+    ).Listeners[0];
     const rules = (await aws('elbv2', 'describe-rules', '--listener-arn', listener.ListenerArn)).Rules;
     assert.equal(rules.length, 1);
     assert.equal(rules[0].IsDefault, true);
     assert.equal(rules[0].Priority, 'default');
 
-    await aws('elbv2', 'register-targets', '--target-group-arn', tg.TargetGroupArn,
-      '--targets', 'Id=i-0123456789abcdef0,Port=32768', 'Id=i-0123456789abcdef0,Port=32769');
-    const health = (await aws('elbv2', 'describe-target-health', '--target-group-arn', tg.TargetGroupArn))
-      .TargetHealthDescriptions;
-    assert.deepEqual(
-      health.map((h: any) => `${h.Target.Id}:${h.Target.Port}`).sort(),
-      ['i-0123456789abcdef0:32768', 'i-0123456789abcdef0:32769'],
+    await aws(
+      'elbv2',
+      'register-targets',
+      '--target-group-arn',
+      tg.TargetGroupArn,
+      '--targets',
+      'Id=i-0123456789abcdef0,Port=32768',
+      'Id=i-0123456789abcdef0,Port=32769',
     );
+    const health = (await aws('elbv2', 'describe-target-health', '--target-group-arn', tg.TargetGroupArn)).TargetHealthDescriptions;
+    assert.deepEqual(health.map((h: any) => `${h.Target.Id}:${h.Target.Port}`).sort(), ['i-0123456789abcdef0:32768', 'i-0123456789abcdef0:32769']);
     assert.ok(health.every((h: any) => h.TargetHealth.State === 'initial'));
 
-    await aws('elbv2', 'modify-target-group-attributes', '--target-group-arn', tg.TargetGroupArn,
-      '--attributes', 'Key=deregistration_delay.timeout_seconds,Value=0');
-    await aws('elbv2', 'deregister-targets', '--target-group-arn', tg.TargetGroupArn,
-      '--targets', 'Id=i-0123456789abcdef0,Port=32768', 'Id=i-0123456789abcdef0,Port=32769');
-    await aws('elbv2', 'wait', 'target-deregistered', '--target-group-arn', tg.TargetGroupArn,
-      '--targets', 'Id=i-0123456789abcdef0,Port=32768');
+    await aws(
+      'elbv2',
+      'modify-target-group-attributes',
+      '--target-group-arn',
+      tg.TargetGroupArn,
+      '--attributes',
+      'Key=deregistration_delay.timeout_seconds,Value=0',
+    );
+    await aws(
+      'elbv2',
+      'deregister-targets',
+      '--target-group-arn',
+      tg.TargetGroupArn,
+      '--targets',
+      'Id=i-0123456789abcdef0,Port=32768',
+      'Id=i-0123456789abcdef0,Port=32769',
+    );
+    await aws('elbv2', 'wait', 'target-deregistered', '--target-group-arn', tg.TargetGroupArn, '--targets', 'Id=i-0123456789abcdef0,Port=32768');
 
     const inUse = await awsFails('elbv2', 'delete-target-group', '--target-group-arn', tg.TargetGroupArn);
     assert.match(inUse, /ResourceInUse/);

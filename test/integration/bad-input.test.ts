@@ -32,7 +32,12 @@ type Served = keyof ApiServerOptions['handlers'];
 
 /** The protocol's own validation codes: what any operation of it may answer a constraint violation with. */
 const COMMON: Record<'json' | 'query' | 'ec2', Record<ProbeKind, readonly string[]>> = {
-  json: { missing: ['InvalidParameterException', 'ClientException'], enum: ['InvalidParameterException', 'ClientException'], range: ['InvalidParameterException', 'ClientException'], length: ['InvalidParameterException', 'ClientException'] },
+  json: {
+    missing: ['InvalidParameterException', 'ClientException'],
+    enum: ['InvalidParameterException', 'ClientException'],
+    range: ['InvalidParameterException', 'ClientException'],
+    length: ['InvalidParameterException', 'ClientException'],
+  },
   query: { missing: ['ValidationError'], enum: ['ValidationError'], range: ['ValidationError'], length: ['ValidationError'] },
   ec2: { missing: ['MissingParameter'], enum: ['InvalidParameterValue'], range: ['InvalidParameterValue'], length: ['InvalidParameterValue'] },
 };
@@ -96,7 +101,10 @@ describe('bad input generated from the models gets a modeled AWS error, and the 
     const model = loadModel(service as ServiceName);
     const operations = Object.keys(served[service]).sort();
     test(`${service}: every served operation is in the model`, () => {
-      assert.deepEqual(operations.filter((o) => !model.operations.has(o)), []);
+      assert.deepEqual(
+        operations.filter((o) => !model.operations.has(o)),
+        [],
+      );
       assert.ok(operations.length > 0);
     });
     for (const name of operations) {
@@ -116,7 +124,8 @@ describe('bad input generated from the models gets a modeled AWS error, and the 
           const { code, message } = errorOf(model.metadata.protocol, r.body);
           const codes = expectedCodes(model, op, p.kind);
           if (!codes.has(code)) wrong.push(`${where}: ${code} (expected one of ${[...codes].join(', ')}): ${message.slice(0, 160)}`);
-          else if (!p.names.some((n) => message.toLowerCase().includes(n.toLowerCase()))) wrong.push(`${where}: the message does not name the member: ${message.slice(0, 200)}`);
+          else if (!p.names.some((n) => message.toLowerCase().includes(n.toLowerCase())))
+            wrong.push(`${where}: the message does not name the member: ${message.slice(0, 200)}`);
           if (!r.requestId) wrong.push(`${where}: no x-amzn-RequestId`);
         }
         assert.deepEqual(wrong, [], `${wrong.length} of ${probes.length} wrong:\n${wrong.join('\n')}`);
@@ -130,8 +139,14 @@ describe('bad input generated from the models gets a modeled AWS error, and the 
 
   const ecsModel = loadModel('ecs');
   const ecsRaw = (target: string, body: string) =>
-    app.inject({ method: 'POST', url: '/', headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `${ecsModel.metadata.targetPrefix}.${target}` }, payload: body });
-  const query = (body: string) => app.inject({ method: 'POST', url: '/', headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' }, payload: body });
+    app.inject({
+      method: 'POST',
+      url: '/',
+      headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `${ecsModel.metadata.targetPrefix}.${target}` },
+      payload: body,
+    });
+  const query = (body: string) =>
+    app.inject({ method: 'POST', url: '/', headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' }, payload: body });
   const malformed: [string, () => ReturnType<typeof query>, number, RegExp][] = [
     ['ECS a string where a number belongs', () => ecsRaw('ListClusters', '{"maxResults":"ten"}'), 400, /SerializationException/],
     ['ECS malformed JSON', () => ecsRaw('ListClusters', '{"maxResults":'), 400, /SerializationException/],

@@ -27,7 +27,9 @@ const waiter = { minDelay: 1, maxDelay: 1, maxWaitTime: 60 };
 let instanceId = '';
 /** This Berth's containers of one task (a task ARN alone could be another Berth's on this Docker). */
 const dockerPs = (taskArn: string): string[] =>
-  execFileSync('docker', ['ps', '-q', '--filter', `label=com.berth.task-arn=${taskArn}`, '--filter', `label=${INSTANCE_LABEL}=${instanceId}`], { encoding: 'utf8' })
+  execFileSync('docker', ['ps', '-q', '--filter', `label=com.berth.task-arn=${taskArn}`, '--filter', `label=${INSTANCE_LABEL}=${instanceId}`], {
+    encoding: 'utf8',
+  })
     .split('\n')
     .filter(Boolean);
 const hostPorts = (t: Task): number[] => (t.containers ?? []).flatMap((c) => (c.networkBindings ?? []).map((b) => b.hostPort!));

@@ -15,8 +15,7 @@ import { containersOfInstance, instanceIdOf, removeContainersOfInstance } from '
 import { stopAllTasks } from '../support/stop-everything.js';
 import { ecsClient } from '../support/sdk-clients.js';
 
-const client = (endpoint: string) =>
-  ecsClient(endpoint, { maxAttempts: 1 });
+const client = (endpoint: string) => ecsClient(endpoint, { maxAttempts: 1 });
 const waiter = { minDelay: 1, maxDelay: 1, maxWaitTime: 60 };
 const inspect = (id: string): { Id: string; State: { Running: boolean; StartedAt: string } } =>
   JSON.parse(execFileSync('docker', ['inspect', id], { encoding: 'utf8' }))[0];
@@ -24,10 +23,12 @@ const inspect = (id: string): { Id: string; State: { Running: boolean; StartedAt
 async function runOne(berth: BerthProcess): Promise<string> {
   const ecs = client(berth.apiUrl);
   try {
-    await ecs.send(new RegisterTaskDefinitionCommand({
-      family: 'side',
-      containerDefinitions: [{ name: 'web', image: TEST_IMAGE, memory: 32, portMappings: [{ containerPort: 80, hostPort: 0 }], stopTimeout: 1 }],
-    }));
+    await ecs.send(
+      new RegisterTaskDefinitionCommand({
+        family: 'side',
+        containerDefinitions: [{ name: 'web', image: TEST_IMAGE, memory: 32, portMappings: [{ containerPort: 80, hostPort: 0 }], stopTimeout: 1 }],
+      }),
+    );
     const run = await ecs.send(new RunTaskCommand({ cluster: 'default', taskDefinition: 'side' }));
     assert.equal(run.tasks?.length, 1, JSON.stringify(run.failures));
     const arn = run.tasks![0]!.taskArn!;
@@ -72,7 +73,11 @@ describe('two berth up on one Docker never touch each other', { skip: requiremen
     const taskB = await runOne(b);
     const [containerB] = containersOfInstance(idB).map((l) => l.split(' ')[0]!);
     assert.ok(containerB, 'B runs its container');
-    assert.deepEqual(containersOfInstance(idA).map((l) => l.split(' ')[0]), [containerA], 'A still has exactly its one container');
+    assert.deepEqual(
+      containersOfInstance(idA).map((l) => l.split(' ')[0]),
+      [containerA],
+      'A still has exactly its one container',
+    );
 
     // Stop everything of B, and B itself: A's container and task are untouched.
     await stopAllTasks(b.apiUrl);
@@ -83,7 +88,7 @@ describe('two berth up on one Docker never touch each other', { skip: requiremen
     assert.equal(still.State.StartedAt, startedA, "A's container was never restarted");
     const ecs = client(a.apiUrl);
     try {
-      const t = (await ecs.send(new DescribeTasksCommand({ cluster: 'default', tasks: [taskA, taskB] })));
+      const t = await ecs.send(new DescribeTasksCommand({ cluster: 'default', tasks: [taskA, taskB] }));
       assert.equal(t.tasks?.length, 1, "A does not know B's task");
       assert.equal(t.tasks![0]!.lastStatus, 'RUNNING');
     } finally {

@@ -10,8 +10,7 @@ import * as elb from '@aws-sdk/client-elastic-load-balancing-v2';
 import { freePort } from '../../src/platform/free-port.js';
 import { ecsClient, elbv2Client } from '../support/sdk-clients.js';
 
-const client = (endpoint: string) =>
-  ecsClient(endpoint, { region: 'eu-west-1', maxAttempts: 1 });
+const client = (endpoint: string) => ecsClient(endpoint, { region: 'eu-west-1', maxAttempts: 1 });
 
 describe('berth up process', () => {
   const started: BerthProcess[] = [];
@@ -54,8 +53,7 @@ describe('berth up process', () => {
   test('--auth sigv4 accepts the configured key and refuses a wrong secret or an unknown key with 400, as ECS does', async () => {
     const b = await startBerthProcess({ args: ['--auth', 'sigv4', '--access-key-id', 'AKIDBERTH'], env: { BERTH_SECRET_ACCESS_KEY: 'right' } });
     started.push(b);
-    const signed = (accessKeyId: string, secretAccessKey: string) =>
-      ecsClient(b.apiUrl, { credentials: { accessKeyId, secretAccessKey }, maxAttempts: 1 });
+    const signed = (accessKeyId: string, secretAccessKey: string) => ecsClient(b.apiUrl, { credentials: { accessKeyId, secretAccessKey }, maxAttempts: 1 });
     const ok = await signed('AKIDBERTH', 'right').send(new ListClustersCommand({}));
     assert.equal(ok.clusterArns?.length, 1);
     for (const [id, secret, code] of [
@@ -86,13 +84,20 @@ describe('berth up process', () => {
     const lbs = elbv2Client(b.apiUrl);
     const lb = (await lbs.send(new elb.CreateLoadBalancerCommand({ Name: 'private', Scheme: 'internal' }))).LoadBalancers![0]!;
     const port = await freePort('127.0.0.9');
-    await lbs.send(new elb.CreateListenerCommand({
-      LoadBalancerArn: lb.LoadBalancerArn, Protocol: 'HTTP', Port: port,
-      DefaultActions: [{ Type: 'fixed-response', FixedResponseConfig: { StatusCode: '200', ContentType: 'text/plain', MessageBody: 'private' } }],
-    }));
+    await lbs.send(
+      new elb.CreateListenerCommand({
+        LoadBalancerArn: lb.LoadBalancerArn,
+        Protocol: 'HTTP',
+        Port: port,
+        DefaultActions: [{ Type: 'fixed-response', FixedResponseConfig: { StatusCode: '200', ContentType: 'text/plain', MessageBody: 'private' } }],
+      }),
+    );
     let body = '';
     for (let i = 0; i < 50 && body !== 'private'; i++) {
-      body = await fetch(`http://127.0.0.9:${port}/`).then((r) => r.text(), () => '');
+      body = await fetch(`http://127.0.0.9:${port}/`).then(
+        (r) => r.text(),
+        () => '',
+      );
       if (body !== 'private') await new Promise((r) => setTimeout(r, 100));
     }
     assert.equal(body, 'private');

@@ -19,7 +19,10 @@ test('tsconfig.build.json compiles no test support, directly or through an impor
     .filter((f) => f.startsWith(join(repoRoot, 'src')))
     .map((f) => relative(repoRoot, f));
   assert.ok(files.length > 100, `the build compiles the sources (${files.length})`);
-  assert.deepEqual(files.filter((f) => testSupport.test(`/${f}`)), []);
+  assert.deepEqual(
+    files.filter((f) => testSupport.test(`/${f}`)),
+    [],
+  );
 });
 
 test('the pattern knows every kind of test support the tree has', () => {
@@ -32,7 +35,12 @@ test('the pattern knows every kind of test support the tree has', () => {
   };
   walk(join(repoRoot, 'src'));
   const support = all.filter((f) => testSupport.test(`/${f}`) && !f.endsWith('.test.ts'));
-  for (const known of ['src/agent/runtime/fake-runtime.ts', 'src/reconciling/scenario.ts', 'src/load-balancer/proxy/proxy.fixture.ts', 'src/agent/runtime/runtime.conformance.ts']) {
+  for (const known of [
+    'src/agent/runtime/fake-runtime.ts',
+    'src/reconciling/scenario.ts',
+    'src/load-balancer/proxy/proxy.fixture.ts',
+    'src/agent/runtime/runtime.conformance.ts',
+  ]) {
     assert.ok(support.includes(known), known);
   }
 });

@@ -32,13 +32,25 @@ describe('berth certs and berth ca', { timeout: 120_000 }, () => {
     const soon = selfSigned(['soon.example.com'], { notAfter: Date.now() + 12 * DAY + 3_600_000 });
     const b = (s: string) => Buffer.from(s).toString('base64');
     await acmCall(endpoint(), 'ImportCertificate', { Certificate: b(soon.certificatePem), PrivateKey: b(soon.privateKeyPem) });
-    const { CertificateArn } = await acmCall<{ CertificateArn: string }>(endpoint(), 'RequestCertificate', { DomainName: 'app.example.com', KeyAlgorithm: 'EC_prime256v1' });
-    const rows = await eventually(async () => {
-      const r = await berthCli(berth.apiUrl, ['certs', '--json']);
-      const parsed = JSON.parse(r.stdout) as { arn: string; domain: string; status: string; daysToExpiry?: number; expiresSoon: boolean }[];
-      return parsed.find((x) => x.arn === CertificateArn)?.status === 'ISSUED' ? parsed : undefined;
-    }, { what: 'the requested certificate ISSUED in berth certs', timeoutMs: 30_000, intervalMs: 200 });
-    assert.deepEqual(rows.map((r) => [r.domain, r.daysToExpiry, r.expiresSoon]), [['app.example.com', 394, false], ['soon.example.com', 12, true]]);
+    const { CertificateArn } = await acmCall<{ CertificateArn: string }>(endpoint(), 'RequestCertificate', {
+      DomainName: 'app.example.com',
+      KeyAlgorithm: 'EC_prime256v1',
+    });
+    const rows = await eventually(
+      async () => {
+        const r = await berthCli(berth.apiUrl, ['certs', '--json']);
+        const parsed = JSON.parse(r.stdout) as { arn: string; domain: string; status: string; daysToExpiry?: number; expiresSoon: boolean }[];
+        return parsed.find((x) => x.arn === CertificateArn)?.status === 'ISSUED' ? parsed : undefined;
+      },
+      { what: 'the requested certificate ISSUED in berth certs', timeoutMs: 30_000, intervalMs: 200 },
+    );
+    assert.deepEqual(
+      rows.map((r) => [r.domain, r.daysToExpiry, r.expiresSoon]),
+      [
+        ['app.example.com', 394, false],
+        ['soon.example.com', 12, true],
+      ],
+    );
     const text = await berthCli(berth.apiUrl, ['certs']);
     assert.match(text.stdout, /soon\.example\.com .* 12 !/);
     // The log's warning for it comes from the hourly watch (certificate-expiry-watch.test.ts).

@@ -33,7 +33,8 @@ describe('berth CLI with running tasks', { timeout: 300_000 }, () => {
       what: `${n} healthy RUNNING tasks`,
       timeoutMs: 60_000,
       intervalMs: 1000,
-      until: (rows: { id: string; ports: string[]; lastStatus: string; health: string; instance: string }[]) => rows.filter((r) => r.lastStatus === 'RUNNING' && r.health === 'healthy').length >= n,
+      until: (rows: { id: string; ports: string[]; lastStatus: string; health: string; instance: string }[]) =>
+        rows.filter((r) => r.lastStatus === 'RUNNING' && r.health === 'healthy').length >= n,
     });
   }
 
@@ -48,7 +49,13 @@ describe('berth CLI with running tasks', { timeout: 300_000 }, () => {
     assert.notEqual(running[0]!.ports[0], running[1]!.ports[0]);
     const targets = JSON.parse((await cli('targets', 'web', '--json')).stdout);
     const ports = running.map((r) => Number(/:(\d+)->/.exec(r.ports[0]!)![1])).sort();
-    assert.deepEqual(targets.filter((t: { state: string }) => t.state === 'healthy').map((t: { port: number }) => t.port).sort(), ports);
+    assert.deepEqual(
+      targets
+        .filter((t: { state: string }) => t.state === 'healthy')
+        .map((t: { port: number }) => t.port)
+        .sort(),
+      ports,
+    );
     const table = await cli('ps');
     assert.match(table.stdout, /127\.0\.0\.1:\d+->8080\/tcp\s+RUNNING\s+healthy/);
   });

@@ -34,10 +34,9 @@ export const SAMPLE_APP = join(repoRoot, 'examples/sample-app/server.js');
 
 /** examples/stack-process.yaml with absolute paths (so it runs whatever the working directory) and the listener on `listenerPort`. */
 export function sampleStack(listenerPort: number, edit: (text: string) => string = (t) => t): string {
-  const text = readFileSync(join(repoRoot, 'examples/stack-process.yaml'), 'utf8').replace('      - Port: 8082\n', `      - Port: ${listenerPort}\n`).replace(
-    'entryPoint: [node, examples/sample-app/server.js]',
-    `entryPoint: [${JSON.stringify(process.execPath)}, ${JSON.stringify(SAMPLE_APP)}]`,
-  );
+  const text = readFileSync(join(repoRoot, 'examples/stack-process.yaml'), 'utf8')
+    .replace('      - Port: 8082\n', `      - Port: ${listenerPort}\n`)
+    .replace('entryPoint: [node, examples/sample-app/server.js]', `entryPoint: [${JSON.stringify(process.execPath)}, ${JSON.stringify(SAMPLE_APP)}]`);
   const file = join(mkdtempSync(join(tmpdir(), 'berth-stack-')), 'stack.yaml');
   writeFileSync(file, edit(text));
   return file;

@@ -32,7 +32,8 @@ describe('berth CLI verbs', { timeout: 300_000 }, () => {
   test('help: berth --help lists every verb (exit 0), a verb has its own help, no command is exit 2', async () => {
     const help = await cli('--help');
     assert.equal(help.code, 0);
-    for (const verb of ['apply', 'ps', 'services', 'targets', 'events', 'logs', 'deploy', 'rollback', 'scale', 'drain']) assert.match(help.stdout, new RegExp(`\\n  ${verb} `));
+    for (const verb of ['apply', 'ps', 'services', 'targets', 'events', 'logs', 'deploy', 'rollback', 'scale', 'drain'])
+      assert.match(help.stdout, new RegExp(`\\n  ${verb} `));
     const applyHelp = await cli('apply', '--help');
     assert.equal(applyHelp.code, 0);
     assert.match(applyHelp.stdout, /usage: berth apply -f FILE \[--dry-run\]/);
@@ -40,7 +41,16 @@ describe('berth CLI verbs', { timeout: 300_000 }, () => {
   });
 
   test('usage errors exit 2 with one line on stderr', async () => {
-    for (const args of [['frobnicate'], ['ps', '--bogus'], ['scale', 'web'], ['scale', 'web', 'many'], ['apply'], ['deploy', 'web'], ['deploy', 'web', '--image', 'a', '--task-definition', 'b'], ['events', 'web', '-n', 'x']]) {
+    for (const args of [
+      ['frobnicate'],
+      ['ps', '--bogus'],
+      ['scale', 'web'],
+      ['scale', 'web', 'many'],
+      ['apply'],
+      ['deploy', 'web'],
+      ['deploy', 'web', '--image', 'a', '--task-definition', 'b'],
+      ['events', 'web', '-n', 'x'],
+    ]) {
       const r = await cli(...args);
       assert.equal(r.code, 2, `${args.join(' ')}: ${r.stderr}`);
       assert.ok(isOneLineError(r.stderr), `${args.join(' ')}: ${r.stderr}`);
@@ -78,7 +88,10 @@ describe('berth CLI verbs', { timeout: 300_000 }, () => {
     const dry = await cli('apply', '-f', file, '--dry-run', '--json');
     assert.equal(dry.code, 0, dry.stderr);
     const plan = JSON.parse(dry.stdout);
-    assert.deepEqual(plan.plan.map((i: { op: string; kind: string }) => `${i.op}${i.kind}`), ['~targetGroup', '~taskDefinition', '~service']);
+    assert.deepEqual(
+      plan.plan.map((i: { op: string; kind: string }) => `${i.op}${i.kind}`),
+      ['~targetGroup', '~taskDefinition', '~service'],
+    );
     assert.deepEqual(plan.plan[0].changes, [{ field: 'HealthCheckIntervalSeconds', from: 5, to: 6 }]);
     const text = await cli('apply', '-f', file);
     assert.match(text.stdout, /containerDefinitions\[0\]\.environment\[0\]\.value: "v1" -> "v2"/);
@@ -93,7 +106,11 @@ describe('berth CLI verbs', { timeout: 300_000 }, () => {
     assert.equal(r.code, 2);
     assert.ok(isOneLineError(r.stderr), r.stderr);
     assert.equal((await cli('apply', '-f', '/nonexistent/stack.yaml')).code, 2);
-    const portChange = await cli('apply', '-f', sampleStack(port, (t) => t.replace('    Port: 80\n    TargetType', '    Port: 81\n    TargetType')));
+    const portChange = await cli(
+      'apply',
+      '-f',
+      sampleStack(port, (t) => t.replace('    Port: 80\n    TargetType', '    Port: 81\n    TargetType')),
+    );
     assert.equal(portChange.code, 1);
     assert.match(portChange.stderr, /target group web: Port cannot change in place \(80 -> 81\)/);
   });
@@ -101,7 +118,10 @@ describe('berth CLI verbs', { timeout: 300_000 }, () => {
   test('services and targets --json shapes', async () => {
     const services = JSON.parse((await cli('services', '--json')).stdout);
     assert.equal(services.length, 1);
-    assert.deepEqual(Object.keys(services[0]).sort(), ['deployments', 'desired', 'name', 'pending', 'rollout', 'running', 'status', 'targetGroups', 'taskDefinition'].sort());
+    assert.deepEqual(
+      Object.keys(services[0]).sort(),
+      ['deployments', 'desired', 'name', 'pending', 'rollout', 'running', 'status', 'targetGroups', 'taskDefinition'].sort(),
+    );
     assert.equal(services[0].name, 'web');
     assert.equal(services[0].desired, 2);
     assert.deepEqual(services[0].targetGroups, ['web']);
@@ -176,7 +196,8 @@ describe('berth CLI verbs', { timeout: 300_000 }, () => {
     const r = await new Promise<CliResult>((resolveRun) => {
       import('node:child_process').then(({ spawn }) => {
         const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'apply', '-f', '-', '--dry-run'], {
-          cwd: new URL('../..', import.meta.url).pathname, env: { ...process.env, NODE_OPTIONS: '', BERTH_ENDPOINT: berth.apiUrl },
+          cwd: new URL('../..', import.meta.url).pathname,
+          env: { ...process.env, NODE_OPTIONS: '', BERTH_ENDPOINT: berth.apiUrl },
         });
         let stdout = '';
         let stderr = '';
@@ -239,12 +260,15 @@ loadBalancers:
         (await elbv2.send(new elb.DescribeTagsCommand({ ResourceArns: [arn] }))).TagDescriptions?.[0]?.Tags?.find((t) => t.Key === 'berth:stack')?.Value;
       const dir = mkdtempSync(join(tmpdir(), 'berth-adopt-'));
       const file = join(dir, 'walk.yaml');
-      writeFileSync(file, `name: walk
+      writeFileSync(
+        file,
+        `name: walk
 targetGroups:
   - { Name: walk-web, Protocol: HTTP, Port: 80, HealthCheckPath: /ready }
 loadBalancers:
   - { Name: walk-lb, Scheme: internal }
-`);
+`,
+      );
       const refused = await cli('apply', '-f', file);
       assert.equal(refused.code, 1, refused.stdout + refused.stderr);
       assert.ok(isOneLineError(refused.stderr), refused.stderr);
@@ -257,13 +281,16 @@ loadBalancers:
 
       const dry = await cli('apply', '-f', file, '--dry-run');
       assert.equal(dry.code, 0, dry.stderr);
-      assert.match(dry.stdout, /^adopt targetGroup walk-web\n~ targetGroup walk-web\n    HealthCheckPath: .* -> "\/ready"\n\+ loadBalancer walk-lb\n\nPlan: 1 to create, 1 to update, 0 to delete, 1 to adopt\.\n$/);
+      assert.match(
+        dry.stdout,
+        /^adopt targetGroup walk-web\n~ targetGroup walk-web\n    HealthCheckPath: .* -> "\/ready"\n\+ loadBalancer walk-lb\n\nPlan: 1 to create, 1 to update, 0 to delete, 1 to adopt\.\n$/,
+      );
 
       const adopted = await cli('apply', '-f', file, '--adopt');
       assert.equal(adopted.code, 0, adopted.stderr);
       assert.equal(await stackTag(tgArn), 'walk');
       assert.equal((await elbv2.send(new elb.DescribeTargetGroupsCommand({ TargetGroupArns: [tgArn] }))).TargetGroups![0]!.HealthCheckPath, '/ready');
-      assert.equal((await cli('apply', '-f', file)).stdout, 'No changes. The stack is up to date.\n', 'once adopted, it is the stack\'s own');
+      assert.equal((await cli('apply', '-f', file)).stdout, 'No changes. The stack is up to date.\n', "once adopted, it is the stack's own");
       rmSync(dir, { recursive: true, force: true });
     } finally {
       elbv2.destroy();

@@ -31,7 +31,9 @@ interface Inspected {
 /** `docker inspect` of a task's container, or undefined when the agent never created it. */
 function inspect(taskArn: string, name: string): Inspected | undefined {
   try {
-    return (JSON.parse(execFileSync('docker', ['inspect', runtimeNameOf(taskArn, name)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })) as Inspected[])[0];
+    return (
+      JSON.parse(execFileSync('docker', ['inspect', runtimeNameOf(taskArn, name)], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] })) as Inspected[]
+    )[0];
   } catch {
     return undefined;
   }
@@ -83,7 +85,10 @@ describe('container order on docker', { skip: requirement('docker'), timeout: 24
     assert.ok(ms(app.State.StartedAt) - ms(sidecar.State.StartedAt) >= 2_000, 'the app waited for the sidecar');
     t.diagnostic(`app started ${ms(app.State.StartedAt) - ms(firstPass.End)} ms after the sidecar's first passing health check`);
     const task = await describeTask(arn);
-    assert.deepEqual(task.containers!.map((c) => [c.name, c.lastStatus]).sort(), [['app', 'RUNNING'], ['sidecar', 'RUNNING']]);
+    assert.deepEqual(task.containers!.map((c) => [c.name, c.lastStatus]).sort(), [
+      ['app', 'RUNNING'],
+      ['sidecar', 'RUNNING'],
+    ]);
 
     await cp.ecs.send(new StopTaskCommand({ cluster: cp.cluster, task: arn }));
     await waitUntilTasksStopped(waiter(), { cluster: cp.cluster, tasks: [arn] });
@@ -117,7 +122,7 @@ describe('container order on docker', { skip: requirement('docker'), timeout: 24
     await cp.ecs.send(new StopTaskCommand({ cluster: cp.cluster, task: arn }));
   });
 
-  test('SUCCESS on an init container that exits 1: the task stops before the app is created, with the agent\'s reason', async () => {
+  test("SUCCESS on an init container that exits 1: the task stops before the app is created, with the agent's reason", async () => {
     const arn = await run('order-init-fails', [
       { ...base, name: 'app', command: loop, dependsOn: [{ containerName: 'migrate', condition: 'SUCCESS' }] },
       { ...base, name: 'migrate', essential: false, command: ['sh', '-c', 'exit 1'] },
@@ -153,7 +158,7 @@ describe('container order on docker', { skip: requirement('docker'), timeout: 24
     await cp.ecs.send(new StopTaskCommand({ cluster: cp.cluster, task: arn }));
   });
 
-  test('a dependency that never gets healthy stops the task after its startTimeout, with the agent\'s reason', async () => {
+  test("a dependency that never gets healthy stops the task after its startTimeout, with the agent's reason", async () => {
     const arn = await run('order-timeout', [
       { ...base, name: 'app', command: loop, dependsOn: [{ containerName: 'sidecar', condition: 'HEALTHY' }] },
       { ...base, name: 'sidecar', command: loop, startTimeout: 3, healthCheck: { command: ['CMD-SHELL', 'exit 1'], interval: 5, timeout: 2, retries: 3 } },

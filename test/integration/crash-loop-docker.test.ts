@@ -36,7 +36,9 @@ describe('a crash-looping revision on real Docker', { skip, timeout: 180_000 }, 
     client?.destroy();
     lbClient?.destroy();
     await berth?.stop();
-    const ids = execFileSync('docker', ['ps', '-aq', '--filter', `label=com.berth.cluster=${CLUSTER}`], { encoding: 'utf8' }).split('\n').filter(Boolean);
+    const ids = execFileSync('docker', ['ps', '-aq', '--filter', `label=com.berth.cluster=${CLUSTER}`], { encoding: 'utf8' })
+      .split('\n')
+      .filter(Boolean);
     if (ids.length) execFileSync('docker', ['rm', '-f', ...ids], { stdio: 'ignore' });
     if (berth) removeDataDir(berth.dataDir);
   });
@@ -44,18 +46,47 @@ describe('a crash-looping revision on real Docker', { skip, timeout: 180_000 }, 
   test('throttled with ECS event, counted as failed, then FAILED and rolled back to the last completed deployment', async () => {
     const lb = (await lbClient.send(new elb.CreateLoadBalancerCommand({ Name: 'crash', Scheme: 'internal' }))).LoadBalancers![0]!;
     const tg = (
-      await lbClient.send(new elb.CreateTargetGroupCommand({ Name: 'crash', Protocol: 'HTTP', Port: 80, HealthCheckPath: '/health', HealthCheckIntervalSeconds: 5, HealthyThresholdCount: 2 }))
+      await lbClient.send(
+        new elb.CreateTargetGroupCommand({
+          Name: 'crash',
+          Protocol: 'HTTP',
+          Port: 80,
+          HealthCheckPath: '/health',
+          HealthCheckIntervalSeconds: 5,
+          HealthyThresholdCount: 2,
+        }),
+      )
     ).TargetGroups![0]!;
-    await lbClient.send(new elb.ModifyTargetGroupAttributesCommand({ TargetGroupArn: tg.TargetGroupArn, Attributes: [{ Key: 'deregistration_delay.timeout_seconds', Value: '0' }] }));
     await lbClient.send(
-      new elb.CreateListenerCommand({ LoadBalancerArn: lb.LoadBalancerArn, Protocol: 'HTTP', Port: await freePort(), DefaultActions: [{ Type: 'forward', TargetGroupArn: tg.TargetGroupArn }] }),
+      new elb.ModifyTargetGroupAttributesCommand({
+        TargetGroupArn: tg.TargetGroupArn,
+        Attributes: [{ Key: 'deregistration_delay.timeout_seconds', Value: '0' }],
+      }),
+    );
+    await lbClient.send(
+      new elb.CreateListenerCommand({
+        LoadBalancerArn: lb.LoadBalancerArn,
+        Protocol: 'HTTP',
+        Port: await freePort(),
+        DefaultActions: [{ Type: 'forward', TargetGroupArn: tg.TargetGroupArn }],
+      }),
     );
     const register = async (command?: string[]) =>
       (
         await client.send(
           new ecs.RegisterTaskDefinitionCommand({
             family: 'crash',
-            containerDefinitions: [{ name: 'web', image: TEST_IMAGE, memory: 32, essential: true, portMappings: [{ containerPort: 80, hostPort: 0 }], stopTimeout: 1, ...(command ? { command } : {}) }],
+            containerDefinitions: [
+              {
+                name: 'web',
+                image: TEST_IMAGE,
+                memory: 32,
+                essential: true,
+                portMappings: [{ containerPort: 80, hostPort: 0 }],
+                stopTimeout: 1,
+                ...(command ? { command } : {}),
+              },
+            ],
           }),
         )
       ).taskDefinition!.taskDefinitionArn!;
@@ -72,7 +103,10 @@ describe('a crash-looping revision on real Docker', { skip, timeout: 180_000 }, 
       }),
     );
     const describe = async () => (await client.send(new ecs.DescribeServicesCommand({ cluster: CLUSTER, services: ['crash'] }))).services![0]!;
-    await eventually(async () => ((await describe()).deployments?.[0]?.rolloutState === 'COMPLETED' ? true : undefined), { what: 'the first deployment to complete', timeoutMs: 60_000 });
+    await eventually(async () => ((await describe()).deployments?.[0]?.rolloutState === 'COMPLETED' ? true : undefined), {
+      what: 'the first deployment to complete',
+      timeoutMs: 60_000,
+    });
 
     await client.send(new ecs.UpdateServiceCommand({ cluster: CLUSTER, service: 'crash', taskDefinition: crashing }));
     const crashTasks = async () => {
@@ -80,7 +114,7 @@ describe('a crash-looping revision on real Docker', { skip, timeout: 180_000 }, 
         ...((await client.send(new ecs.ListTasksCommand({ cluster: CLUSTER, serviceName: 'crash' }))).taskArns ?? []),
         ...((await client.send(new ecs.ListTasksCommand({ cluster: CLUSTER, serviceName: 'crash', desiredStatus: 'STOPPED' }))).taskArns ?? []),
       ];
-      const tasks = arns.length ? (await client.send(new ecs.DescribeTasksCommand({ cluster: CLUSTER, tasks: arns }))).tasks ?? [] : [];
+      const tasks = arns.length ? ((await client.send(new ecs.DescribeTasksCommand({ cluster: CLUSTER, tasks: arns }))).tasks ?? []) : [];
       return tasks.filter((t) => t.taskDefinitionArn === crashing).sort((a, b) => a.createdAt!.getTime() - b.createdAt!.getTime());
     };
     const throttledAt = await eventually(
@@ -103,7 +137,11 @@ describe('a crash-looping revision on real Docker', { skip, timeout: 180_000 }, 
 
     // Breaker on, with rollback: the deployment that already failed 3+ times goes FAILED and the first one comes back.
     await client.send(
-      new ecs.UpdateServiceCommand({ cluster: CLUSTER, service: 'crash', deploymentConfiguration: { deploymentCircuitBreaker: { enable: true, rollback: true }, maximumPercent: 200, minimumHealthyPercent: 100 } }),
+      new ecs.UpdateServiceCommand({
+        cluster: CLUSTER,
+        service: 'crash',
+        deploymentConfiguration: { deploymentCircuitBreaker: { enable: true, rollback: true }, maximumPercent: 200, minimumHealthyPercent: 100 },
+      }),
     );
     const rolledBack = await eventually(
       async () => {
@@ -115,7 +153,10 @@ describe('a crash-looping revision on real Docker', { skip, timeout: 180_000 }, 
     );
     assert.equal(rolledBack.taskDefinition, good);
     const texts = (rolledBack.events ?? []).map((e) => e.message!);
-    assert.ok(texts.some((m) => /\(deployment ecs-svc\/\d+\) deployment failed: ECS deployment circuit breaker: tasks failed health checks\./.test(m)), texts.join('\n'));
+    assert.ok(
+      texts.some((m) => /\(deployment ecs-svc\/\d+\) deployment failed: ECS deployment circuit breaker: tasks failed health checks\./.test(m)),
+      texts.join('\n'),
+    );
     assert.ok(texts.some((m) => m.includes(`rolling back to ${good}`)));
     const launched = (await crashTasks()).length;
     assert.ok(launched <= 5, `crash-looping launches bounded: ${launched}`);

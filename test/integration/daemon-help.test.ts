@@ -16,11 +16,15 @@ test('every daemon answers --help with its flags (and -h, even beside a bad flag
     { argv: ['server', '-h'], flags: UP_FLAGS.filter((f) => !f.hidden && !f.upOnly) },
     { argv: ['agent', '--bogus', '--help'], flags: AGENT_FLAGS.filter((f) => !f.hidden) },
   ];
-  await Promise.all(cases.map(async ({ argv, flags }) => {
-    const { stdout } = await run(process.execPath, ['--import', 'tsx', join(repoRoot, 'src/cli/main.ts'), ...argv], {
-      cwd: repoRoot, env: { ...process.env, NODE_OPTIONS: '' }, timeout: 120_000,
-    });
-    assert.match(stdout, new RegExp(`^usage: berth ${argv[0]}`));
-    for (const f of flags) assert.ok(stdout.includes(`--${f.name}`), `berth ${argv[0]} --help lists --${f.name}`);
-  }));
+  await Promise.all(
+    cases.map(async ({ argv, flags }) => {
+      const { stdout } = await run(process.execPath, ['--import', 'tsx', join(repoRoot, 'src/cli/main.ts'), ...argv], {
+        cwd: repoRoot,
+        env: { ...process.env, NODE_OPTIONS: '' },
+        timeout: 120_000,
+      });
+      assert.match(stdout, new RegExp(`^usage: berth ${argv[0]}`));
+      for (const f of flags) assert.ok(stdout.includes(`--${f.name}`), `berth ${argv[0]} --help lists --${f.name}`);
+    }),
+  );
 });

@@ -17,8 +17,21 @@ import { ecsClient } from '../support/sdk-clients.js';
 async function startWithDemo(dataDir: string, extra: string[] = []): Promise<BerthProcess & { demoUrl?: string }> {
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', join(repoRoot, 'src/cli/main.ts'), 'up', '--data-dir', dataDir, '--api-port', '0', '--runtime', 'process',
-      '--log-level', 'warn', ...extra],
+    [
+      '--import',
+      'tsx',
+      join(repoRoot, 'src/cli/main.ts'),
+      'up',
+      '--data-dir',
+      dataDir,
+      '--api-port',
+      '0',
+      '--runtime',
+      'process',
+      '--log-level',
+      'warn',
+      ...extra,
+    ],
     { cwd: repoRoot, env: { ...process.env, NODE_OPTIONS: '' }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let out = '';
@@ -106,7 +119,10 @@ describe('--no-demo', () => {
     assert.equal(berth.demoUrl, undefined, berth.output());
     const ecs = ecsClient(berth.apiUrl);
     const described = await ecs.send(new DescribeServicesCommand({ services: ['demo-web'] }));
-    assert.deepEqual(described.failures?.map((f) => f.reason), ['MISSING']);
+    assert.deepEqual(
+      described.failures?.map((f) => f.reason),
+      ['MISSING'],
+    );
     ecs.destroy();
   });
 });

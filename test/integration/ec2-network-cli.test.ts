@@ -21,7 +21,8 @@ describe('AWS CLI v2: EC2 networks against berth up', { skip: requirement('aws-c
   });
 
   test('create-vpc, create-subnet, a load balancer on them, and the deletes in order', async () => {
-    const vpc = (await aws('ec2', 'create-vpc', '--cidr-block', '10.7.0.0/16', '--tag-specifications', 'ResourceType=vpc,Tags=[{Key=Name,Value=cli}]')).Vpc.VpcId;
+    const vpc = (await aws('ec2', 'create-vpc', '--cidr-block', '10.7.0.0/16', '--tag-specifications', 'ResourceType=vpc,Tags=[{Key=Name,Value=cli}]')).Vpc
+      .VpcId;
     const a = (await aws('ec2', 'create-subnet', '--vpc-id', vpc, '--cidr-block', '10.7.1.0/24', '--availability-zone', 'us-east-1a')).Subnet.SubnetId;
     const b = (await aws('ec2', 'create-subnet', '--vpc-id', vpc, '--cidr-block', '10.7.2.0/24', '--availability-zone', 'us-east-1b')).Subnet.SubnetId;
     const lb = (await aws('elbv2', 'create-load-balancer', '--name', 'cli-vpc', '--scheme', 'internal', '--subnets', a, b)).LoadBalancers[0];
@@ -34,10 +35,13 @@ describe('AWS CLI v2: EC2 networks against berth up', { skip: requirement('aws-c
     assert.match(await awsFails('ec2', 'describe-vpcs', '--vpc-ids', vpc), /InvalidVpcID\.NotFound/);
   });
 
-  test('describe-instances shows the local agent\'s host; the account\'s default VPC', async () => {
+  test("describe-instances shows the local agent's host; the account's default VPC", async () => {
     const cis = await aws('ecs', 'list-container-instances', '--cluster', 'default');
-    const ci = (await aws('ecs', 'describe-container-instances', '--cluster', 'default', '--container-instances', cis.containerInstanceArns[0])).containerInstances[0];
-    const instances = (await aws('ec2', 'describe-instances', '--instance-ids', ci.ec2InstanceId)).Reservations.flatMap((r: { Instances: unknown[] }) => r.Instances);
+    const ci = (await aws('ecs', 'describe-container-instances', '--cluster', 'default', '--container-instances', cis.containerInstanceArns[0]))
+      .containerInstances[0];
+    const instances = (await aws('ec2', 'describe-instances', '--instance-ids', ci.ec2InstanceId)).Reservations.flatMap(
+      (r: { Instances: unknown[] }) => r.Instances,
+    );
     assert.equal(instances.length, 1);
     assert.equal(instances[0].State.Name, 'running');
     assert.equal(instances[0].PrivateIpAddress, '127.0.0.1');

@@ -25,7 +25,13 @@ describe('ECS account settings through the AWS SDK v3', () => {
     assert.deepEqual(def.setting, { name: 'tagResourceAuthorization', value: 'off', principalArn: ROOT, type: 'user' });
 
     const own = await client.send(new ecs.ListAccountSettingsCommand({}));
-    assert.deepEqual(own.settings?.map((s) => [s.name, s.value]), [['awsvpcTrunking', 'enabled'], ['tagResourceAuthorization', 'off']]);
+    assert.deepEqual(
+      own.settings?.map((s) => [s.name, s.value]),
+      [
+        ['awsvpcTrunking', 'enabled'],
+        ['tagResourceAuthorization', 'off'],
+      ],
+    );
     // The role's own setting wins; what it does not set comes from the root user (the default), then ECS's default.
     const eff = await client.send(new ecs.ListAccountSettingsCommand({ principalArn: ROLE, effectiveSettings: true, maxResults: 10 }));
     const byName = Object.fromEntries(eff.settings!.map((s) => [s.name, s.value]));
@@ -35,7 +41,10 @@ describe('ECS account settings through the AWS SDK v3', () => {
     assert.equal(byName.containerInsights, 'disabled');
     assert.equal(eff.settings?.find((s) => s.name === 'guardDutyActivate')?.type, 'aws_managed');
     const filtered = await client.send(new ecs.ListAccountSettingsCommand({ name: 'awsvpcTrunking', value: 'enabled' }));
-    assert.deepEqual(filtered.settings?.map((s) => s.principalArn), [ROOT]);
+    assert.deepEqual(
+      filtered.settings?.map((s) => s.principalArn),
+      [ROOT],
+    );
 
     // Paged by maxResults (1-10) and nextToken.
     const names: string[] = [];
@@ -50,7 +59,7 @@ describe('ECS account settings through the AWS SDK v3', () => {
     const del = await client.send(new ecs.DeleteAccountSettingCommand({ name: 'awsvpcTrunking', principalArn: ROLE }));
     assert.deepEqual([del.setting?.name, del.setting?.value, del.setting?.principalArn], ['awsvpcTrunking', 'disabled', ROLE]);
     const after = await client.send(new ecs.ListAccountSettingsCommand({ name: 'awsvpcTrunking', principalArn: ROLE, effectiveSettings: true }));
-    assert.equal(after.settings?.[0]?.value, 'enabled', 'back to the root user\'s setting');
+    assert.equal(after.settings?.[0]?.value, 'enabled', "back to the root user's setting");
     assert.deepEqual((await client.send(new ecs.ListAccountSettingsCommand({ principalArn: ROLE }))).settings, []);
   });
 
@@ -66,16 +75,44 @@ describe('ECS account settings through the AWS SDK v3', () => {
   });
 
   test('bad input is refused with the field named', async () => {
-    await rejectsWith(client.send(new ecs.PutAccountSettingCommand({ name: 'awsvpcTrunking', value: 'maybe' })), ecs.InvalidParameterException, /value maybe .*awsvpcTrunking.*enabled, disabled/);
-    await rejectsWith(client.send(new ecs.PutAccountSettingCommand({ name: 'nope' as ecs.SettingName, value: 'enabled' })), ecs.InvalidParameterException, /name/);
-    await rejectsWith(client.send(new ecs.PutAccountSettingCommand({ name: 'taskLongArnFormat', value: 'disabled' })), ecs.InvalidParameterException, /taskLongArnFormat cannot be disabled/);
+    await rejectsWith(
+      client.send(new ecs.PutAccountSettingCommand({ name: 'awsvpcTrunking', value: 'maybe' })),
+      ecs.InvalidParameterException,
+      /value maybe .*awsvpcTrunking.*enabled, disabled/,
+    );
+    await rejectsWith(
+      client.send(new ecs.PutAccountSettingCommand({ name: 'nope' as ecs.SettingName, value: 'enabled' })),
+      ecs.InvalidParameterException,
+      /name/,
+    );
+    await rejectsWith(
+      client.send(new ecs.PutAccountSettingCommand({ name: 'taskLongArnFormat', value: 'disabled' })),
+      ecs.InvalidParameterException,
+      /taskLongArnFormat cannot be disabled/,
+    );
     await rejectsWith(client.send(new ecs.PutAccountSettingCommand({ name: 'guardDutyActivate', value: 'on' })), ecs.InvalidParameterException, /read-only/);
-    await rejectsWith(client.send(new ecs.PutAccountSettingCommand({ name: 'fargateTaskRetirementWaitPeriod', value: '7', principalArn: ROLE })), ecs.InvalidParameterException, /root user/);
-    await rejectsWith(client.send(new ecs.PutAccountSettingCommand({ name: 'awsvpcTrunking', value: 'enabled', principalArn: 'arn:aws:iam::111111111111:root' })), ecs.InvalidParameterException, /principalArn .* not in account/);
-    await rejectsWith(client.send(new ecs.PutAccountSettingCommand({ name: 'awsvpcTrunking', value: 'enabled', principalArn: 'me' })), ecs.InvalidParameterException, /principalArn me/);
+    await rejectsWith(
+      client.send(new ecs.PutAccountSettingCommand({ name: 'fargateTaskRetirementWaitPeriod', value: '7', principalArn: ROLE })),
+      ecs.InvalidParameterException,
+      /root user/,
+    );
+    await rejectsWith(
+      client.send(new ecs.PutAccountSettingCommand({ name: 'awsvpcTrunking', value: 'enabled', principalArn: 'arn:aws:iam::111111111111:root' })),
+      ecs.InvalidParameterException,
+      /principalArn .* not in account/,
+    );
+    await rejectsWith(
+      client.send(new ecs.PutAccountSettingCommand({ name: 'awsvpcTrunking', value: 'enabled', principalArn: 'me' })),
+      ecs.InvalidParameterException,
+      /principalArn me/,
+    );
     await rejectsWith(client.send(new ecs.ListAccountSettingsCommand({ value: 'enabled' })), ecs.InvalidParameterException, /value/);
     await rejectsWith(client.send(new ecs.ListAccountSettingsCommand({ maxResults: 11 })), ecs.InvalidParameterException, /maxResults/);
     await rejectsWith(client.send(new ecs.ListAccountSettingsCommand({ nextToken: '!!' })), ecs.InvalidParameterException, /token/i);
-    await rejectsWith(client.send(new ecs.PutAccountSettingDefaultCommand({ name: 'defaultLogDriverMode', value: 'enabled' })), ecs.InvalidParameterException, /blocking, non-blocking/);
+    await rejectsWith(
+      client.send(new ecs.PutAccountSettingDefaultCommand({ name: 'defaultLogDriverMode', value: 'enabled' })),
+      ecs.InvalidParameterException,
+      /blocking, non-blocking/,
+    );
   });
 });

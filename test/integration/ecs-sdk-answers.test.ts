@@ -47,7 +47,11 @@ describe('ECS answers as AWS does', () => {
     const run = await west.send(new ecs.RunTaskCommand({ cluster: 'same', taskDefinition: 'r' }));
     assert.match(run.tasks?.[0]?.taskArn ?? '', /^arn:aws:ecs:eu-west-1:000000000000:task\/same\/[0-9a-f]{32}$/);
     assert.equal(run.tasks?.[0]?.clusterArn, b.cluster?.clusterArn);
-    await rejectsWith(east.send(new ecs.RunTaskCommand({ cluster: 'same', taskDefinition: 'r' })), ecs.InvalidParameterException, 'No Container Instances were found in your cluster.');
+    await rejectsWith(
+      east.send(new ecs.RunTaskCommand({ cluster: 'same', taskDefinition: 'r' })),
+      ecs.InvalidParameterException,
+      'No Container Instances were found in your cluster.',
+    );
     assert.deepEqual((await east.send(new ecs.ListTasksCommand({ cluster: 'same' }))).taskArns, []);
     assert.equal((await west.send(new ecs.ListTasksCommand({ cluster: 'same' }))).taskArns?.length, 1);
     const west1 = (await west.send(new ecs.DescribeClustersCommand({ clusters: ['same'] }))).clusters?.[0];
@@ -69,21 +73,31 @@ describe('ECS answers as AWS does', () => {
     const tagged = await east.send(new ecs.CreateClusterCommand({ clusterName: 'tagged', tags: [{ key: 'k', value: 'v' }] }));
     assert.deepEqual(tagged.cluster?.tags, [{ key: 'k', value: 'v' }]);
     const d = await east.send(new ecs.DescribeClustersCommand({ clusters: ['plain', 'tagged'] }));
-    assert.deepEqual(d.clusters?.map((c) => c.tags), [undefined, undefined]);
+    assert.deepEqual(
+      d.clusters?.map((c) => c.tags),
+      [undefined, undefined],
+    );
     const withTags = await east.send(new ecs.DescribeClustersCommand({ clusters: ['tagged'], include: ['TAGS'] }));
     assert.deepEqual(withTags.clusters?.[0]?.tags, [{ key: 'k', value: 'v' }]);
 
     const td = await east.send(new ecs.RegisterTaskDefinitionCommand({ family: 'nt', containerDefinitions: [{ name: 'a', image: 'x', memory: 64 }] }));
     assert.equal(td.tags, undefined);
     assert.equal((await east.send(new ecs.DescribeTaskDefinitionCommand({ taskDefinition: 'nt' }))).tags, undefined);
-    const tdt = await east.send(new ecs.RegisterTaskDefinitionCommand({ family: 'nt', containerDefinitions: [{ name: 'a', image: 'x', memory: 64 }], tags: [{ key: 't', value: '1' }] }));
+    const tdt = await east.send(
+      new ecs.RegisterTaskDefinitionCommand({ family: 'nt', containerDefinitions: [{ name: 'a', image: 'x', memory: 64 }], tags: [{ key: 't', value: '1' }] }),
+    );
     assert.deepEqual(tdt.tags, [{ key: 't', value: '1' }]);
 
     const svc = await east.send(new ecs.CreateServiceCommand({ cluster: 'plain', serviceName: 's', taskDefinition: 'nt', desiredCount: 0 }));
     assert.equal(svc.service?.tags, undefined);
-    const svct = await east.send(new ecs.CreateServiceCommand({ cluster: 'plain', serviceName: 't', taskDefinition: 'nt', desiredCount: 0, tags: [{ key: 's', value: '2' }] }));
+    const svct = await east.send(
+      new ecs.CreateServiceCommand({ cluster: 'plain', serviceName: 't', taskDefinition: 'nt', desiredCount: 0, tags: [{ key: 's', value: '2' }] }),
+    );
     assert.deepEqual(svct.service?.tags, [{ key: 's', value: '2' }]);
-    assert.deepEqual((await east.send(new ecs.DescribeServicesCommand({ cluster: 'plain', services: ['s', 't'] }))).services?.map((s) => s.tags), [undefined, undefined]);
+    assert.deepEqual(
+      (await east.send(new ecs.DescribeServicesCommand({ cluster: 'plain', services: ['s', 't'] }))).services?.map((s) => s.tags),
+      [undefined, undefined],
+    );
 
     await east.send(new ecs.RegisterContainerInstanceCommand({ cluster: 'plain', ...instance('i-plain') }));
     const run = await east.send(new ecs.RunTaskCommand({ cluster: 'plain', taskDefinition: 'nt' }));
@@ -96,7 +110,10 @@ describe('ECS answers as AWS does', () => {
       await east.send(new ecs.RegisterTaskDefinitionCommand({ family, containerDefinitions: [{ name: 'a', image: 'x', memory: 64 }] }));
     }
     const l = await east.send(new ecs.ListTaskDefinitionsCommand({ familyPrefix: 'web' }));
-    assert.deepEqual(l.taskDefinitionArns?.map((a) => a.split('/')[1]), ['web:1']);
+    assert.deepEqual(
+      l.taskDefinitionArns?.map((a) => a.split('/')[1]),
+      ['web:1'],
+    );
     assert.deepEqual((await east.send(new ecs.ListTaskDefinitionsCommand({ familyPrefix: 'we' }))).taskDefinitionArns, []);
     assert.deepEqual((await east.send(new ecs.ListTaskDefinitionFamiliesCommand({ familyPrefix: 'web' }))).families, ['web', 'webapp']);
   });

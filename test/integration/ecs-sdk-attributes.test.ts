@@ -8,13 +8,21 @@ import * as ecs from '@aws-sdk/client-ecs';
 import { rejectsWith, startEcsSdkServer, type EcsSdkServer } from '../support/ecs-sdk-server.js';
 
 const register = (client: ecs.ECSClient, ec2Id: string, containerInstanceArn?: string) =>
-  client.send(new ecs.RegisterContainerInstanceCommand({
-    cluster: 'attrs',
-    instanceIdentityDocument: JSON.stringify({ instanceId: ec2Id }),
-    totalResources: [{ name: 'CPU', type: 'INTEGER', integerValue: 1024 }, { name: 'MEMORY', type: 'INTEGER', integerValue: 1024 }],
-    attributes: [{ name: 'ecs.os-type', value: 'linux' }, { name: 'rack', value: ec2Id }],
-    ...(containerInstanceArn ? { containerInstanceArn } : {}),
-  }));
+  client.send(
+    new ecs.RegisterContainerInstanceCommand({
+      cluster: 'attrs',
+      instanceIdentityDocument: JSON.stringify({ instanceId: ec2Id }),
+      totalResources: [
+        { name: 'CPU', type: 'INTEGER', integerValue: 1024 },
+        { name: 'MEMORY', type: 'INTEGER', integerValue: 1024 },
+      ],
+      attributes: [
+        { name: 'ecs.os-type', value: 'linux' },
+        { name: 'rack', value: ec2Id },
+      ],
+      ...(containerInstanceArn ? { containerInstanceArn } : {}),
+    }),
+  );
 
 describe('ECS attributes through the AWS SDK v3', () => {
   let server: EcsSdkServer;
@@ -33,10 +41,15 @@ describe('ECS attributes through the AWS SDK v3', () => {
 
   test('put, list with filters, delete; memberOf places by them; a re-registration keeps them', async () => {
     const bId = b.split('/').pop()!;
-    const put = await client.send(new ecs.PutAttributesCommand({
-      cluster: 'attrs',
-      attributes: [{ name: 'stack', value: 'blue', targetId: bId, targetType: 'container-instance' }, { name: 'gpu', targetId: b }],
-    }));
+    const put = await client.send(
+      new ecs.PutAttributesCommand({
+        cluster: 'attrs',
+        attributes: [
+          { name: 'stack', value: 'blue', targetId: bId, targetType: 'container-instance' },
+          { name: 'gpu', targetId: b },
+        ],
+      }),
+    );
     assert.deepEqual(put.attributes, [
       { name: 'stack', value: 'blue', targetType: 'container-instance', targetId: b },
       { name: 'gpu', targetType: 'container-instance', targetId: b },
@@ -44,21 +57,42 @@ describe('ECS attributes through the AWS SDK v3', () => {
 
     // memberOf sees them, over and over (the random strategy alone would pick i-a about half the time).
     for (let i = 0; i < 6; i++) {
-      const run = await client.send(new ecs.RunTaskCommand({
-        cluster: 'attrs', taskDefinition: 'pinned', placementConstraints: [{ type: 'memberOf', expression: 'attribute:stack == blue and attribute:gpu exists' }],
-      }));
+      const run = await client.send(
+        new ecs.RunTaskCommand({
+          cluster: 'attrs',
+          taskDefinition: 'pinned',
+          placementConstraints: [{ type: 'memberOf', expression: 'attribute:stack == blue and attribute:gpu exists' }],
+        }),
+      );
       assert.equal(run.tasks?.[0]?.containerInstanceArn, b);
     }
-    const none = await client.send(new ecs.RunTaskCommand({ cluster: 'attrs', taskDefinition: 'pinned', placementConstraints: [{ type: 'memberOf', expression: 'attribute:stack == green' }] }));
-    assert.deepEqual([none.tasks, none.failures?.map((f) => f.reason)], [[], ['MemberOf placement constraint unsatisfied.', 'MemberOf placement constraint unsatisfied.']]);
-    assert.deepEqual((await client.send(new ecs.ListContainerInstancesCommand({ cluster: 'attrs', filter: 'attribute:stack == blue' }))).containerInstanceArns, [b]);
+    const none = await client.send(
+      new ecs.RunTaskCommand({
+        cluster: 'attrs',
+        taskDefinition: 'pinned',
+        placementConstraints: [{ type: 'memberOf', expression: 'attribute:stack == green' }],
+      }),
+    );
+    assert.deepEqual(
+      [none.tasks, none.failures?.map((f) => f.reason)],
+      [[], ['MemberOf placement constraint unsatisfied.', 'MemberOf placement constraint unsatisfied.']],
+    );
+    assert.deepEqual(
+      (await client.send(new ecs.ListContainerInstancesCommand({ cluster: 'attrs', filter: 'attribute:stack == blue' }))).containerInstanceArns,
+      [b],
+    );
 
     const all = await client.send(new ecs.ListAttributesCommand({ cluster: 'attrs', targetType: 'container-instance' }));
     assert.equal(all.attributes?.length, 6, 'two built-in/registered on each, two put on b');
-    const stack = await client.send(new ecs.ListAttributesCommand({ cluster: 'attrs', targetType: 'container-instance', attributeName: 'stack', attributeValue: 'blue' }));
+    const stack = await client.send(
+      new ecs.ListAttributesCommand({ cluster: 'attrs', targetType: 'container-instance', attributeName: 'stack', attributeValue: 'blue' }),
+    );
     assert.deepEqual(stack.attributes, [{ name: 'stack', value: 'blue', targetType: 'container-instance', targetId: b }]);
     const linux: string[] = [];
-    for await (const p of ecs.paginateListAttributes({ client, pageSize: 1 }, { cluster: 'attrs', targetType: 'container-instance', attributeName: 'ecs.os-type' })) {
+    for await (const p of ecs.paginateListAttributes(
+      { client, pageSize: 1 },
+      { cluster: 'attrs', targetType: 'container-instance', attributeName: 'ecs.os-type' },
+    )) {
       linux.push(...p.attributes!.map((x) => x.targetId!));
     }
     assert.deepEqual(linux.sort(), [a, b].sort());
@@ -79,20 +113,67 @@ describe('ECS attributes through the AWS SDK v3', () => {
   test('bad input is refused with the field named', async () => {
     const aId = a.split('/').pop()!;
     await rejectsWith(client.send(new ecs.PutAttributesCommand({ cluster: 'attrs', attributes: [] })), ecs.InvalidParameterException, /attributes/);
-    await rejectsWith(client.send(new ecs.PutAttributesCommand({ cluster: 'attrs', attributes: [{ name: 'x', value: 'y', targetId: aId }] })), ecs.InvalidParameterException, /targetType is required/);
-    await rejectsWith(client.send(new ecs.PutAttributesCommand({ cluster: 'attrs', attributes: [{ name: 'x', value: 'y' }] })), ecs.InvalidParameterException, /targetId is required/);
-    await rejectsWith(client.send(new ecs.PutAttributesCommand({ cluster: 'attrs', attributes: [{ name: 'bad name', value: 'y', targetId: a }] })), ecs.InvalidParameterException, /attribute name bad name/);
-    await rejectsWith(client.send(new ecs.PutAttributesCommand({ cluster: 'attrs', attributes: [{ name: 'x', value: ' y', targetId: a }] })), ecs.InvalidParameterException, /value  y/);
-    await rejectsWith(client.send(new ecs.PutAttributesCommand({ cluster: 'attrs', attributes: [{ name: 'ecs.os-type', value: 'windows', targetId: a }] })), ecs.InvalidParameterException, /only custom attributes/);
-    await rejectsWith(client.send(new ecs.PutAttributesCommand({ cluster: 'attrs', attributes: [{ name: 'x', value: 'y', targetId: 'f'.repeat(32), targetType: 'container-instance' }] })), ecs.TargetNotFoundException);
-    await rejectsWith(client.send(new ecs.PutAttributesCommand({ cluster: 'attrs', attributes: [{ name: 'x', value: 'y', targetId: a.replace('/attrs/', '/other/') }] })), ecs.TargetNotFoundException);
-    await rejectsWith(client.send(new ecs.PutAttributesCommand({ cluster: 'ghost', attributes: [{ name: 'x', value: 'y', targetId: a }] })), ecs.ClusterNotFoundException);
+    await rejectsWith(
+      client.send(new ecs.PutAttributesCommand({ cluster: 'attrs', attributes: [{ name: 'x', value: 'y', targetId: aId }] })),
+      ecs.InvalidParameterException,
+      /targetType is required/,
+    );
+    await rejectsWith(
+      client.send(new ecs.PutAttributesCommand({ cluster: 'attrs', attributes: [{ name: 'x', value: 'y' }] })),
+      ecs.InvalidParameterException,
+      /targetId is required/,
+    );
+    await rejectsWith(
+      client.send(new ecs.PutAttributesCommand({ cluster: 'attrs', attributes: [{ name: 'bad name', value: 'y', targetId: a }] })),
+      ecs.InvalidParameterException,
+      /attribute name bad name/,
+    );
+    await rejectsWith(
+      client.send(new ecs.PutAttributesCommand({ cluster: 'attrs', attributes: [{ name: 'x', value: ' y', targetId: a }] })),
+      ecs.InvalidParameterException,
+      /value  y/,
+    );
+    await rejectsWith(
+      client.send(new ecs.PutAttributesCommand({ cluster: 'attrs', attributes: [{ name: 'ecs.os-type', value: 'windows', targetId: a }] })),
+      ecs.InvalidParameterException,
+      /only custom attributes/,
+    );
+    await rejectsWith(
+      client.send(
+        new ecs.PutAttributesCommand({ cluster: 'attrs', attributes: [{ name: 'x', value: 'y', targetId: 'f'.repeat(32), targetType: 'container-instance' }] }),
+      ),
+      ecs.TargetNotFoundException,
+    );
+    await rejectsWith(
+      client.send(new ecs.PutAttributesCommand({ cluster: 'attrs', attributes: [{ name: 'x', value: 'y', targetId: a.replace('/attrs/', '/other/') }] })),
+      ecs.TargetNotFoundException,
+    );
+    await rejectsWith(
+      client.send(new ecs.PutAttributesCommand({ cluster: 'ghost', attributes: [{ name: 'x', value: 'y', targetId: a }] })),
+      ecs.ClusterNotFoundException,
+    );
     const eleven = Array.from({ length: 11 }, (_, i) => ({ name: `k${i}`, value: 'v', targetId: a }));
     await rejectsWith(client.send(new ecs.PutAttributesCommand({ cluster: 'attrs', attributes: eleven })), ecs.InvalidParameterException, /at most 10/);
     // `rack` is custom too: nine more make eleven custom attributes on one instance.
-    await rejectsWith(client.send(new ecs.PutAttributesCommand({ cluster: 'attrs', attributes: eleven.slice(0, 10) })), ecs.AttributeLimitExceededException, /You can apply up to 10 custom attributes for each resource/);
-    await rejectsWith(client.send(new ecs.ListAttributesCommand({ cluster: 'attrs', targetType: 'container-instance', attributeValue: 'blue' })), ecs.InvalidParameterException, /attributeValue/);
-    await rejectsWith(client.send(new ecs.ListAttributesCommand({ cluster: 'attrs', targetType: 'task' as ecs.TargetType })), ecs.InvalidParameterException, /targetType/);
-    await rejectsWith(client.send(new ecs.DeleteAttributesCommand({ cluster: 'attrs', attributes: [{ name: 'ecs.os-type', targetId: a }] })), ecs.InvalidParameterException, /only custom attributes can be deleted/);
+    await rejectsWith(
+      client.send(new ecs.PutAttributesCommand({ cluster: 'attrs', attributes: eleven.slice(0, 10) })),
+      ecs.AttributeLimitExceededException,
+      /You can apply up to 10 custom attributes for each resource/,
+    );
+    await rejectsWith(
+      client.send(new ecs.ListAttributesCommand({ cluster: 'attrs', targetType: 'container-instance', attributeValue: 'blue' })),
+      ecs.InvalidParameterException,
+      /attributeValue/,
+    );
+    await rejectsWith(
+      client.send(new ecs.ListAttributesCommand({ cluster: 'attrs', targetType: 'task' as ecs.TargetType })),
+      ecs.InvalidParameterException,
+      /targetType/,
+    );
+    await rejectsWith(
+      client.send(new ecs.DeleteAttributesCommand({ cluster: 'attrs', attributes: [{ name: 'ecs.os-type', targetId: a }] })),
+      ecs.InvalidParameterException,
+      /only custom attributes can be deleted/,
+    );
   });
 });

@@ -57,7 +57,10 @@ describe('ECS through the AWS SDK v3', () => {
     // The paginator follows nextToken until the end.
     const pages: string[] = [];
     for await (const p of ecs.paginateListClusters({ client, pageSize: 1 }, {})) pages.push(...(p.clusterArns ?? []));
-    assert.deepEqual(pages.map((a) => a.split('/')[1]), ['sdk']);
+    assert.deepEqual(
+      pages.map((a) => a.split('/')[1]),
+      ['sdk'],
+    );
   });
 
   test('task definitions', async () => {
@@ -80,7 +83,10 @@ describe('ECS through the AWS SDK v3', () => {
     assert.equal(dereg.taskDefinition?.status, 'INACTIVE');
     assert.ok(dereg.taskDefinition?.deregisteredAt instanceof Date);
     const list = await client.send(new ecs.ListTaskDefinitionsCommand({ familyPrefix: 'web', sort: 'DESC' }));
-    assert.deepEqual(list.taskDefinitionArns?.map((a) => a.split('/')[1]), ['web:1']);
+    assert.deepEqual(
+      list.taskDefinitionArns?.map((a) => a.split('/')[1]),
+      ['web:1'],
+    );
     const fams = await client.send(new ecs.ListTaskDefinitionFamiliesCommand({}));
     assert.deepEqual(fams.families, ['web']);
     await assert.rejects(
@@ -153,15 +159,22 @@ describe('ECS through the AWS SDK v3', () => {
 
   test('services, load balancers and waiters', async () => {
     await store.put(keys.targetGroup(TG_ID), { TargetGroupArn: TG, TargetGroupName: 'web-tg', TargetType: 'instance', Port: 80, LoadBalancerArns: [LB] });
-    await client.send(new ecs.RegisterTaskDefinitionCommand({
-      family: 'api',
-      containerDefinitions: [{ name: 'app', image: 'nginx', memory: 64, portMappings: [{ containerPort: 8080 }] }],
-    }));
-    const created = await client.send(new ecs.CreateServiceCommand({
-      cluster: 'sdk', serviceName: 'api', taskDefinition: 'api', desiredCount: 0,
-      loadBalancers: [{ targetGroupArn: TG, containerName: 'app', containerPort: 8080 }],
-      tags: [{ key: 'svc', value: 'api' }],
-    }));
+    await client.send(
+      new ecs.RegisterTaskDefinitionCommand({
+        family: 'api',
+        containerDefinitions: [{ name: 'app', image: 'nginx', memory: 64, portMappings: [{ containerPort: 8080 }] }],
+      }),
+    );
+    const created = await client.send(
+      new ecs.CreateServiceCommand({
+        cluster: 'sdk',
+        serviceName: 'api',
+        taskDefinition: 'api',
+        desiredCount: 0,
+        loadBalancers: [{ targetGroupArn: TG, containerName: 'app', containerPort: 8080 }],
+        tags: [{ key: 'svc', value: 'api' }],
+      }),
+    );
     const svc = created.service!;
     assert.equal(svc.deployments?.[0]?.status, 'PRIMARY');
     assert.match(svc.deployments?.[0]?.id ?? '', /^ecs-svc\/\d{19}$/);
@@ -173,10 +186,14 @@ describe('ECS through the AWS SDK v3', () => {
       (e: unknown) => e instanceof ecs.InvalidParameterException && e.message === 'Creation of service was not idempotent.',
     );
     await assert.rejects(
-      client.send(new ecs.CreateServiceCommand({
-        cluster: 'sdk', serviceName: 'bad', taskDefinition: 'api',
-        loadBalancers: [{ targetGroupArn: TG.replace(TG_ID, 'ffffffffffffffff'), containerName: 'app', containerPort: 8080 }],
-      })),
+      client.send(
+        new ecs.CreateServiceCommand({
+          cluster: 'sdk',
+          serviceName: 'bad',
+          taskDefinition: 'api',
+          loadBalancers: [{ targetGroupArn: TG.replace(TG_ID, 'ffffffffffffffff'), containerName: 'app', containerPort: 8080 }],
+        }),
+      ),
       (e: unknown) => e instanceof ecs.InvalidParameterException && /validate the specified targetGroupArn/.test(e.message),
     );
     await assert.rejects(
@@ -189,7 +206,10 @@ describe('ECS through the AWS SDK v3', () => {
     assert.equal(stable.state, 'SUCCESS');
 
     const updated = await client.send(new ecs.UpdateServiceCommand({ cluster: 'sdk', service: 'api', forceNewDeployment: true }));
-    assert.deepEqual(updated.service?.deployments?.map((d) => d.status), ['PRIMARY', 'ACTIVE']);
+    assert.deepEqual(
+      updated.service?.deployments?.map((d) => d.status),
+      ['PRIMARY', 'ACTIVE'],
+    );
     const described = await client.send(new ecs.DescribeServicesCommand({ cluster: 'sdk', services: ['api', 'ghost'], include: ['TAGS'] }));
     assert.deepEqual(described.services?.[0]?.tags, [{ key: 'svc', value: 'api' }]);
     assert.equal(described.failures?.[0]?.reason, 'MISSING');
@@ -197,8 +217,10 @@ describe('ECS through the AWS SDK v3', () => {
 
     const deleted = await client.send(new ecs.DeleteServiceCommand({ cluster: 'sdk', service: 'api' }));
     assert.equal(deleted.service?.status, 'DRAINING');
-    await assert.rejects(client.send(new ecs.UpdateServiceCommand({ cluster: 'sdk', service: 'api', desiredCount: 1 })), (e: unknown) =>
-      e instanceof ecs.ServiceNotActiveException && e.message === 'Service was not ACTIVE.');
+    await assert.rejects(
+      client.send(new ecs.UpdateServiceCommand({ cluster: 'sdk', service: 'api', desiredCount: 1 })),
+      (e: unknown) => e instanceof ecs.ServiceNotActiveException && e.message === 'Service was not ACTIVE.',
+    );
     await assert.rejects(client.send(new ecs.UpdateServiceCommand({ cluster: 'sdk', service: 'ghost', desiredCount: 1 })), ecs.ServiceNotFoundException);
 
     // The scheduler would finish the drain; do its part, then the ServicesInactive waiter passes.

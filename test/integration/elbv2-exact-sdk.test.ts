@@ -54,10 +54,22 @@ describe('ELBv2 answers as AWS gives them (SDK)', () => {
     const ta = (await east.send(new elb.CreateTargetGroupCommand({ Name: 'same', Protocol: 'HTTP', Port: 80 }))).TargetGroups![0]!;
     const tb = (await west.send(new elb.CreateTargetGroupCommand({ Name: 'same', Protocol: 'HTTP', Port: 81 }))).TargetGroups![0]!;
     assert.match(tb.TargetGroupArn!, /:eu-west-1:/);
-    assert.deepEqual((await west.send(new elb.DescribeLoadBalancersCommand({}))).LoadBalancers!.map((l) => l.LoadBalancerArn), [b.LoadBalancerArn]);
-    assert.deepEqual((await east.send(new elb.DescribeLoadBalancersCommand({ Names: ['same'] }))).LoadBalancers!.map((l) => l.LoadBalancerArn), [a.LoadBalancerArn]);
-    assert.deepEqual((await west.send(new elb.DescribeTargetGroupsCommand({}))).TargetGroups!.map((t) => t.Port), [81]);
-    assert.deepEqual((await east.send(new elb.DescribeTargetGroupsCommand({ Names: ['same'] }))).TargetGroups!.map((t) => t.TargetGroupArn), [ta.TargetGroupArn]);
+    assert.deepEqual(
+      (await west.send(new elb.DescribeLoadBalancersCommand({}))).LoadBalancers!.map((l) => l.LoadBalancerArn),
+      [b.LoadBalancerArn],
+    );
+    assert.deepEqual(
+      (await east.send(new elb.DescribeLoadBalancersCommand({ Names: ['same'] }))).LoadBalancers!.map((l) => l.LoadBalancerArn),
+      [a.LoadBalancerArn],
+    );
+    assert.deepEqual(
+      (await west.send(new elb.DescribeTargetGroupsCommand({}))).TargetGroups!.map((t) => t.Port),
+      [81],
+    );
+    assert.deepEqual(
+      (await east.send(new elb.DescribeTargetGroupsCommand({ Names: ['same'] }))).TargetGroups!.map((t) => t.TargetGroupArn),
+      [ta.TargetGroupArn],
+    );
     // Deleting one region's load balancer frees its name there only.
     await west.send(new elb.DeleteLoadBalancerCommand({ LoadBalancerArn: b.LoadBalancerArn }));
     await assert.rejects(west.send(new elb.DescribeLoadBalancersCommand({ Names: ['same'] })), code('LoadBalancerNotFoundException'));
@@ -68,20 +80,28 @@ describe('ELBv2 answers as AWS gives them (SDK)', () => {
 
   test('DescribeTargetHealth shows HealthCheckPort; a target leaves an unused group at once', async () => {
     const tg = (await east.send(new elb.CreateTargetGroupCommand({ Name: 'hcp', Protocol: 'HTTP', Port: 80 }))).TargetGroups![0]!;
-    const fixed = (await east.send(new elb.CreateTargetGroupCommand({ Name: 'hcp-fixed', Protocol: 'HTTP', Port: 80, HealthCheckPort: '8081' }))).TargetGroups![0]!;
+    const fixed = (await east.send(new elb.CreateTargetGroupCommand({ Name: 'hcp-fixed', Protocol: 'HTTP', Port: 80, HealthCheckPort: '8081' })))
+      .TargetGroups![0]!;
     await east.send(new elb.RegisterTargetsCommand({ TargetGroupArn: tg.TargetGroupArn, Targets: [{ Id: 'i-1', Port: 32768 }] }));
     await east.send(new elb.RegisterTargetsCommand({ TargetGroupArn: fixed.TargetGroupArn, Targets: [{ Id: 'i-1', Port: 32768 }] }));
     const [unused] = (await east.send(new elb.DescribeTargetHealthCommand({ TargetGroupArn: tg.TargetGroupArn }))).TargetHealthDescriptions!;
     assert.equal(unused!.TargetHealth!.Reason, 'Target.NotInUse');
     assert.equal(unused!.TargetHealth!.Description, 'Given target group is not configured to receive traffic from ELB');
     assert.equal(unused!.HealthCheckPort, '32768');
-    assert.equal((await east.send(new elb.DescribeTargetHealthCommand({ TargetGroupArn: fixed.TargetGroupArn }))).TargetHealthDescriptions![0]!.HealthCheckPort, '8081');
-    const [ghost] = (await east.send(new elb.DescribeTargetHealthCommand({ TargetGroupArn: tg.TargetGroupArn, Targets: [{ Id: 'i-9', Port: 9000 }] }))).TargetHealthDescriptions!;
+    assert.equal(
+      (await east.send(new elb.DescribeTargetHealthCommand({ TargetGroupArn: fixed.TargetGroupArn }))).TargetHealthDescriptions![0]!.HealthCheckPort,
+      '8081',
+    );
+    const [ghost] = (await east.send(new elb.DescribeTargetHealthCommand({ TargetGroupArn: tg.TargetGroupArn, Targets: [{ Id: 'i-9', Port: 9000 }] })))
+      .TargetHealthDescriptions!;
     assert.deepEqual([ghost!.TargetHealth!.Reason, ghost!.HealthCheckPort], ['Target.NotRegistered', '9000']);
 
     await east.send(new elb.DeregisterTargetsCommand({ TargetGroupArn: tg.TargetGroupArn, Targets: [{ Id: 'i-1', Port: 32768 }] }));
     assert.deepEqual((await east.send(new elb.DescribeTargetHealthCommand({ TargetGroupArn: tg.TargetGroupArn }))).TargetHealthDescriptions, []);
-    const waited = await elb.waitUntilTargetDeregistered({ client: east, maxWaitTime: 5, minDelay: 1, maxDelay: 1 }, { TargetGroupArn: tg.TargetGroupArn, Targets: [{ Id: 'i-1', Port: 32768 }] });
+    const waited = await elb.waitUntilTargetDeregistered(
+      { client: east, maxWaitTime: 5, minDelay: 1, maxDelay: 1 },
+      { TargetGroupArn: tg.TargetGroupArn, Targets: [{ Id: 'i-1', Port: 32768 }] },
+    );
     assert.equal(waited.state, 'SUCCESS');
   });
 
@@ -89,12 +109,28 @@ describe('ELBv2 answers as AWS gives them (SDK)', () => {
     const lb = (await east.send(new elb.CreateLoadBalancerCommand({ Name: 'arns' }))).LoadBalancers![0]!;
     const prefix = 'arn:aws:elasticloadbalancing:us-east-1:000000000000';
     await assert.rejects(east.send(new elb.DescribeRulesCommand({ RuleArns: [`${prefix}:listener-rule/app/arns/1/2/3`] })), code('RuleNotFoundException'));
-    await assert.rejects(east.send(new elb.DeleteRuleCommand({ RuleArn: `${prefix}:listener-rule/app/arns/0123456789abcdef/0123456789abcdef/0123456789abcdef` })), code('RuleNotFoundException'));
-    await assert.rejects(east.send(new elb.DescribeTargetGroupsCommand({ TargetGroupArns: [`${prefix}:targetgroup/nope/123`] })), code('TargetGroupNotFoundException'));
-    await assert.rejects(east.send(new elb.DescribeTargetHealthCommand({ TargetGroupArn: `${prefix}:targetgroup/nope/0123456789abcdef` })), code('TargetGroupNotFoundException'));
+    await assert.rejects(
+      east.send(new elb.DeleteRuleCommand({ RuleArn: `${prefix}:listener-rule/app/arns/0123456789abcdef/0123456789abcdef/0123456789abcdef` })),
+      code('RuleNotFoundException'),
+    );
+    await assert.rejects(
+      east.send(new elb.DescribeTargetGroupsCommand({ TargetGroupArns: [`${prefix}:targetgroup/nope/123`] })),
+      code('TargetGroupNotFoundException'),
+    );
+    await assert.rejects(
+      east.send(new elb.DescribeTargetHealthCommand({ TargetGroupArn: `${prefix}:targetgroup/nope/0123456789abcdef` })),
+      code('TargetGroupNotFoundException'),
+    );
     await assert.rejects(east.send(new elb.DescribeListenersCommand({ ListenerArns: [`${prefix}:listener/app/arns/1/2`] })), code('ListenerNotFoundException'));
     await assert.rejects(
-      east.send(new elb.CreateListenerCommand({ LoadBalancerArn: lb.LoadBalancerArn, Protocol: 'HTTP', Port: 80, DefaultActions: [{ Type: 'forward', TargetGroupArn: `${prefix}:targetgroup/nope/123` }] })),
+      east.send(
+        new elb.CreateListenerCommand({
+          LoadBalancerArn: lb.LoadBalancerArn,
+          Protocol: 'HTTP',
+          Port: 80,
+          DefaultActions: [{ Type: 'forward', TargetGroupArn: `${prefix}:targetgroup/nope/123` }],
+        }),
+      ),
       code('TargetGroupNotFoundException'),
     );
     await assert.rejects(east.send(new elb.DescribeTargetGroupsCommand({ TargetGroupArns: ['not-an-arn'] })), (e: Error) => {
@@ -110,50 +146,111 @@ describe('ELBv2 answers as AWS gives them (SDK)', () => {
     const lb = (await east.send(new elb.CreateLoadBalancerCommand({ Name: 'protocols' }))).LoadBalancers![0]!;
     const fixed = [{ Type: 'fixed-response' as const, FixedResponseConfig: { StatusCode: '200' } }];
     for (const Protocol of ['TCP', 'TLS', 'UDP', 'GENEVE'] as const) {
-      await assert.rejects(east.send(new elb.CreateListenerCommand({ LoadBalancerArn: lb.LoadBalancerArn, Protocol, Port: 80, DefaultActions: fixed })), code('IncompatibleProtocolsException'));
+      await assert.rejects(
+        east.send(new elb.CreateListenerCommand({ LoadBalancerArn: lb.LoadBalancerArn, Protocol, Port: 80, DefaultActions: fixed })),
+        code('IncompatibleProtocolsException'),
+      );
     }
     await assert.rejects(
-      east.send(new elb.CreateListenerCommand({ LoadBalancerArn: lb.LoadBalancerArn, Protocol: 'HTTP', Port: 80, DefaultActions: [{ Type: 'fixed-response', FixedResponseConfig: { StatusCode: '200', ContentType: 'image/png' } }] })),
+      east.send(
+        new elb.CreateListenerCommand({
+          LoadBalancerArn: lb.LoadBalancerArn,
+          Protocol: 'HTTP',
+          Port: 80,
+          DefaultActions: [{ Type: 'fixed-response', FixedResponseConfig: { StatusCode: '200', ContentType: 'image/png' } }],
+        }),
+      ),
       (e: Error) => {
         assert.equal(e.name, 'InvalidConfigurationRequestException');
         assert.match(e.message, /ContentType/);
         return true;
       },
     );
-    const listener = (await east.send(new elb.CreateListenerCommand({ LoadBalancerArn: lb.LoadBalancerArn, Protocol: 'HTTP', Port: 80, DefaultActions: fixed }))).Listeners![0]!;
-    await assert.rejects(east.send(new elb.ModifyListenerCommand({ ListenerArn: listener.ListenerArn, Protocol: 'TCP' })), code('IncompatibleProtocolsException'));
+    const listener = (
+      await east.send(new elb.CreateListenerCommand({ LoadBalancerArn: lb.LoadBalancerArn, Protocol: 'HTTP', Port: 80, DefaultActions: fixed }))
+    ).Listeners![0]!;
+    await assert.rejects(
+      east.send(new elb.ModifyListenerCommand({ ListenerArn: listener.ListenerArn, Protocol: 'TCP' })),
+      code('IncompatibleProtocolsException'),
+    );
   });
 
   test('SetSubnets and SetIpAddressType', async () => {
     const vpc = (await ec2c.send(new ec2.CreateVpcCommand({ CidrBlock: '10.9.0.0/16' }))).Vpc!.VpcId!;
-    const sub = async (cidr: string, zone: string) => (await ec2c.send(new ec2.CreateSubnetCommand({ VpcId: vpc, CidrBlock: cidr, AvailabilityZone: zone }))).Subnet!.SubnetId!;
+    const sub = async (cidr: string, zone: string) =>
+      (await ec2c.send(new ec2.CreateSubnetCommand({ VpcId: vpc, CidrBlock: cidr, AvailabilityZone: zone }))).Subnet!.SubnetId!;
     const [a, b, c] = [await sub('10.9.1.0/24', 'us-east-1a'), await sub('10.9.2.0/24', 'us-east-1b'), await sub('10.9.3.0/24', 'us-east-1c')];
     const lb = (await east.send(new elb.CreateLoadBalancerCommand({ Name: 'moves', Subnets: [a, b] }))).LoadBalancers![0]!;
     const set = await east.send(new elb.SetSubnetsCommand({ LoadBalancerArn: lb.LoadBalancerArn, Subnets: [a, b, c] }));
-    assert.deepEqual(set.AvailabilityZones!.map((z) => `${z.ZoneName} ${z.SubnetId}`), [`us-east-1a ${a}`, `us-east-1b ${b}`, `us-east-1c ${c}`]);
+    assert.deepEqual(
+      set.AvailabilityZones!.map((z) => `${z.ZoneName} ${z.SubnetId}`),
+      [`us-east-1a ${a}`, `us-east-1b ${b}`, `us-east-1c ${c}`],
+    );
     assert.equal(set.IpAddressType, 'ipv4');
     const described = (await east.send(new elb.DescribeLoadBalancersCommand({ LoadBalancerArns: [lb.LoadBalancerArn!] }))).LoadBalancers![0]!;
-    assert.deepEqual(described.AvailabilityZones!.map((z) => z.SubnetId), [a, b, c]);
+    assert.deepEqual(
+      described.AvailabilityZones!.map((z) => z.SubnetId),
+      [a, b, c],
+    );
     // A subnet in use cannot go; once SetSubnets drops it, it can.
     await assert.rejects(ec2c.send(new ec2.DeleteSubnetCommand({ SubnetId: c })), code('DependencyViolation'));
     await east.send(new elb.SetSubnetsCommand({ LoadBalancerArn: lb.LoadBalancerArn, SubnetMappings: [{ SubnetId: a }, { SubnetId: b }] }));
     await ec2c.send(new ec2.DeleteSubnetCommand({ SubnetId: c }));
 
-    const defaults = (await ec2c.send(new ec2.DescribeSubnetsCommand({ Filters: [{ Name: 'default-for-az', Values: ['true'] }] }))).Subnets!.map((s) => s.SubnetId!);
-    await assert.rejects(east.send(new elb.SetSubnetsCommand({ LoadBalancerArn: lb.LoadBalancerArn, Subnets: defaults })), code('InvalidConfigurationRequestException', /VPC/));
-    await assert.rejects(east.send(new elb.SetSubnetsCommand({ LoadBalancerArn: lb.LoadBalancerArn, Subnets: [a] })), code('InvalidConfigurationRequestException'));
-    await assert.rejects(east.send(new elb.SetSubnetsCommand({ LoadBalancerArn: lb.LoadBalancerArn, Subnets: [a, 'subnet-0000000000000000a'] })), code('SubnetNotFoundException'));
+    const defaults = (await ec2c.send(new ec2.DescribeSubnetsCommand({ Filters: [{ Name: 'default-for-az', Values: ['true'] }] }))).Subnets!.map(
+      (s) => s.SubnetId!,
+    );
+    await assert.rejects(
+      east.send(new elb.SetSubnetsCommand({ LoadBalancerArn: lb.LoadBalancerArn, Subnets: defaults })),
+      code('InvalidConfigurationRequestException', /VPC/),
+    );
+    await assert.rejects(
+      east.send(new elb.SetSubnetsCommand({ LoadBalancerArn: lb.LoadBalancerArn, Subnets: [a] })),
+      code('InvalidConfigurationRequestException'),
+    );
+    await assert.rejects(
+      east.send(new elb.SetSubnetsCommand({ LoadBalancerArn: lb.LoadBalancerArn, Subnets: [a, 'subnet-0000000000000000a'] })),
+      code('SubnetNotFoundException'),
+    );
     await assert.rejects(east.send(new elb.SetSubnetsCommand({ LoadBalancerArn: lb.LoadBalancerArn })), code('ValidationError'));
-    await assert.rejects(east.send(new elb.SetSubnetsCommand({ LoadBalancerArn: lb.LoadBalancerArn, SubnetMappings: [{ SubnetId: a, AllocationId: 'eipalloc-1' }, { SubnetId: b }] })), code('InvalidConfigurationRequestException', /AllocationId/));
+    await assert.rejects(
+      east.send(
+        new elb.SetSubnetsCommand({ LoadBalancerArn: lb.LoadBalancerArn, SubnetMappings: [{ SubnetId: a, AllocationId: 'eipalloc-1' }, { SubnetId: b }] }),
+      ),
+      code('InvalidConfigurationRequestException', /AllocationId/),
+    );
 
     assert.equal((await east.send(new elb.SetIpAddressTypeCommand({ LoadBalancerArn: lb.LoadBalancerArn, IpAddressType: 'ipv4' }))).IpAddressType, 'ipv4');
-    await assert.rejects(east.send(new elb.SetIpAddressTypeCommand({ LoadBalancerArn: lb.LoadBalancerArn, IpAddressType: 'dualstack' })), code('InvalidSubnetException', /IpAddressType/));
-    await assert.rejects(east.send(new elb.CreateLoadBalancerCommand({ Name: 'dual', IpAddressType: 'dualstack' })), code('InvalidSubnetException'));
-    await assert.rejects(east.send(new elb.CreateLoadBalancerCommand({ Name: 'pool', IpamPools: { Ipv4IpamPoolId: 'ipam-pool-1' } })), code('InvalidConfigurationRequestException', /IpamPools/));
-    await assert.rejects(east.send(new elb.SetSecurityGroupsCommand({ LoadBalancerArn: lb.LoadBalancerArn, SecurityGroups: [], EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic: 'on' })), code('InvalidConfigurationRequestException', /EnforceSecurityGroup/));
-    await assert.rejects(east.send(new elb.SetIpAddressTypeCommand({ LoadBalancerArn: lb.LoadBalancerArn, IpAddressType: 'ipv6' as elb.IpAddressType })), code('ValidationError'));
     await assert.rejects(
-      east.send(new elb.SetIpAddressTypeCommand({ LoadBalancerArn: 'arn:aws:elasticloadbalancing:us-east-1:000000000000:loadbalancer/app/x/0123456789abcdef', IpAddressType: 'ipv4' })),
+      east.send(new elb.SetIpAddressTypeCommand({ LoadBalancerArn: lb.LoadBalancerArn, IpAddressType: 'dualstack' })),
+      code('InvalidSubnetException', /IpAddressType/),
+    );
+    await assert.rejects(east.send(new elb.CreateLoadBalancerCommand({ Name: 'dual', IpAddressType: 'dualstack' })), code('InvalidSubnetException'));
+    await assert.rejects(
+      east.send(new elb.CreateLoadBalancerCommand({ Name: 'pool', IpamPools: { Ipv4IpamPoolId: 'ipam-pool-1' } })),
+      code('InvalidConfigurationRequestException', /IpamPools/),
+    );
+    await assert.rejects(
+      east.send(
+        new elb.SetSecurityGroupsCommand({
+          LoadBalancerArn: lb.LoadBalancerArn,
+          SecurityGroups: [],
+          EnforceSecurityGroupInboundRulesOnPrivateLinkTraffic: 'on',
+        }),
+      ),
+      code('InvalidConfigurationRequestException', /EnforceSecurityGroup/),
+    );
+    await assert.rejects(
+      east.send(new elb.SetIpAddressTypeCommand({ LoadBalancerArn: lb.LoadBalancerArn, IpAddressType: 'ipv6' as elb.IpAddressType })),
+      code('ValidationError'),
+    );
+    await assert.rejects(
+      east.send(
+        new elb.SetIpAddressTypeCommand({
+          LoadBalancerArn: 'arn:aws:elasticloadbalancing:us-east-1:000000000000:loadbalancer/app/x/0123456789abcdef',
+          IpAddressType: 'ipv4',
+        }),
+      ),
       code('LoadBalancerNotFoundException'),
     );
   });
@@ -172,17 +269,41 @@ describe('ELBv2 answers as AWS gives them (SDK)', () => {
 
   test('listener attributes: what Berth honours is shown and kept; anything else is refused by name', async () => {
     const lb = (await east.send(new elb.CreateLoadBalancerCommand({ Name: 'attrs' }))).LoadBalancers![0]!;
-    const listener = (await east.send(new elb.CreateListenerCommand({ LoadBalancerArn: lb.LoadBalancerArn, Protocol: 'HTTP', Port: 80, DefaultActions: [{ Type: 'fixed-response', FixedResponseConfig: { StatusCode: '200' } }] }))).Listeners![0]!;
+    const listener = (
+      await east.send(
+        new elb.CreateListenerCommand({
+          LoadBalancerArn: lb.LoadBalancerArn,
+          Protocol: 'HTTP',
+          Port: 80,
+          DefaultActions: [{ Type: 'fixed-response', FixedResponseConfig: { StatusCode: '200' } }],
+        }),
+      )
+    ).Listeners![0]!;
     const described = await east.send(new elb.DescribeListenerAttributesCommand({ ListenerArn: listener.ListenerArn }));
     assert.deepEqual(described.Attributes, [{ Key: 'routing.http.response.server.enabled', Value: 'true' }]);
-    const modified = await east.send(new elb.ModifyListenerAttributesCommand({ ListenerArn: listener.ListenerArn, Attributes: [{ Key: 'routing.http.response.server.enabled', Value: 'true' }] }));
+    const modified = await east.send(
+      new elb.ModifyListenerAttributesCommand({
+        ListenerArn: listener.ListenerArn,
+        Attributes: [{ Key: 'routing.http.response.server.enabled', Value: 'true' }],
+      }),
+    );
     assert.deepEqual(modified.Attributes, described.Attributes);
     await assert.rejects(
-      east.send(new elb.ModifyListenerAttributesCommand({ ListenerArn: listener.ListenerArn, Attributes: [{ Key: 'routing.http.response.x_frame_options.header_value', Value: 'DENY' }] })),
+      east.send(
+        new elb.ModifyListenerAttributesCommand({
+          ListenerArn: listener.ListenerArn,
+          Attributes: [{ Key: 'routing.http.response.x_frame_options.header_value', Value: 'DENY' }],
+        }),
+      ),
       code('ValidationError', /routing\.http\.response\.x_frame_options\.header_value/),
     );
     await assert.rejects(
-      east.send(new elb.ModifyListenerAttributesCommand({ ListenerArn: listener.ListenerArn, Attributes: [{ Key: 'routing.http.response.server.enabled', Value: 'false' }] })),
+      east.send(
+        new elb.ModifyListenerAttributesCommand({
+          ListenerArn: listener.ListenerArn,
+          Attributes: [{ Key: 'routing.http.response.server.enabled', Value: 'false' }],
+        }),
+      ),
       code('ValidationError', /routing\.http\.response\.server\.enabled/),
     );
     await assert.rejects(
@@ -201,16 +322,31 @@ describe('ELBv2 answers as AWS gives them (SDK)', () => {
     await assert.rejects(west.send(new elb.DescribeTagsCommand({ ResourceArns: [lb.LoadBalancerArn!] })), code('LoadBalancerNotFoundException'));
     await assert.rejects(west.send(new elb.DescribeTargetHealthCommand({ TargetGroupArn: tg.TargetGroupArn })), code('TargetGroupNotFoundException'));
     const forward = [{ Type: 'forward' as const, TargetGroupArn: tg.TargetGroupArn }];
-    const listener = (await east.send(new elb.CreateListenerCommand({ LoadBalancerArn: lb.LoadBalancerArn, Protocol: 'HTTP', Port: 80, DefaultActions: forward }))).Listeners![0]!;
+    const listener = (
+      await east.send(new elb.CreateListenerCommand({ LoadBalancerArn: lb.LoadBalancerArn, Protocol: 'HTTP', Port: 80, DefaultActions: forward }))
+    ).Listeners![0]!;
     await assert.rejects(west.send(new elb.DescribeRulesCommand({ ListenerArn: listener.ListenerArn })), code('ListenerNotFoundException'));
     await assert.rejects(
-      east.send(new elb.CreateListenerCommand({ LoadBalancerArn: lb.LoadBalancerArn, Protocol: 'HTTP', Port: 80, DefaultActions: [{ Type: 'fixed-response', FixedResponseConfig: { StatusCode: '404' } }] })),
+      east.send(
+        new elb.CreateListenerCommand({
+          LoadBalancerArn: lb.LoadBalancerArn,
+          Protocol: 'HTTP',
+          Port: 80,
+          DefaultActions: [{ Type: 'fixed-response', FixedResponseConfig: { StatusCode: '404' } }],
+        }),
+      ),
       code('DuplicateListenerException', new RegExp(`^A listener already exists on this port for this load balancer '${lb.LoadBalancerArn}'$`)),
     );
     const cond = [{ Field: 'path-pattern', PathPatternConfig: { Values: ['/a'] } }];
     await east.send(new elb.CreateRuleCommand({ ListenerArn: listener.ListenerArn, Priority: 10, Conditions: cond, Actions: forward }));
-    await assert.rejects(east.send(new elb.CreateRuleCommand({ ListenerArn: listener.ListenerArn, Priority: 10, Conditions: cond, Actions: forward })), code('PriorityInUseException', /^Priority '10' is currently in use$/));
-    await assert.rejects(east.send(new elb.DeleteTargetGroupCommand({ TargetGroupArn: tg.TargetGroupArn })), code('ResourceInUseException', /^Target group '.*' is currently in use by a listener or a rule$/));
+    await assert.rejects(
+      east.send(new elb.CreateRuleCommand({ ListenerArn: listener.ListenerArn, Priority: 10, Conditions: cond, Actions: forward })),
+      code('PriorityInUseException', /^Priority '10' is currently in use$/),
+    );
+    await assert.rejects(
+      east.send(new elb.DeleteTargetGroupCommand({ TargetGroupArn: tg.TargetGroupArn })),
+      code('ResourceInUseException', /^Target group '.*' is currently in use by a listener or a rule$/),
+    );
     const other = (await east.send(new elb.CreateLoadBalancerCommand({ Name: 'wording-2' }))).LoadBalancers![0]!;
     await assert.rejects(
       east.send(new elb.CreateListenerCommand({ LoadBalancerArn: other.LoadBalancerArn, Protocol: 'HTTP', Port: 81, DefaultActions: forward })),

@@ -43,77 +43,180 @@ describe('ELBv2 and EC2 through the AWS SDK v3', () => {
     const subnets = (await ec2c.send(new ec2.DescribeSubnetsCommand({ Filters: [{ Name: 'vpc-id', Values: [vpcId] }] }))).Subnets!;
     assert.equal(subnets.length, 2);
     const { GroupId } = await ec2c.send(new ec2.CreateSecurityGroupCommand({ GroupName: 'web-lb', Description: 'web', VpcId: vpcId }));
-    await ec2c.send(new ec2.AuthorizeSecurityGroupIngressCommand({ GroupId, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 80, ToPort: 80, IpRanges: [{ CidrIp: '127.0.0.0/8' }] }] }));
+    await ec2c.send(
+      new ec2.AuthorizeSecurityGroupIngressCommand({
+        GroupId,
+        IpPermissions: [{ IpProtocol: 'tcp', FromPort: 80, ToPort: 80, IpRanges: [{ CidrIp: '127.0.0.0/8' }] }],
+      }),
+    );
     const sgs = await ec2c.send(new ec2.DescribeSecurityGroupsCommand({ GroupIds: [GroupId!] }));
     assert.equal(sgs.SecurityGroups![0]!.IpPermissions![0]!.IpRanges![0]!.CidrIp, '127.0.0.0/8');
-    await assert.rejects(ec2c.send(new ec2.CreateSecurityGroupCommand({ GroupName: 'web-lb', Description: 'again' })), (e: any) => e.name === 'InvalidGroup.Duplicate');
+    await assert.rejects(
+      ec2c.send(new ec2.CreateSecurityGroupCommand({ GroupName: 'web-lb', Description: 'again' })),
+      (e: any) => e.name === 'InvalidGroup.Duplicate',
+    );
 
     // Load balancer: provisioning, then the waiter sees it active.
-    const created = await lbc.send(new elb.CreateLoadBalancerCommand({ Name: 'web', Subnets: subnets.map((s) => s.SubnetId!), SecurityGroups: [GroupId!], Tags: [{ Key: 'env', Value: 'test' }] }));
+    const created = await lbc.send(
+      new elb.CreateLoadBalancerCommand({
+        Name: 'web',
+        Subnets: subnets.map((s) => s.SubnetId!),
+        SecurityGroups: [GroupId!],
+        Tags: [{ Key: 'env', Value: 'test' }],
+      }),
+    );
     const lb = created.LoadBalancers![0]!;
     assert.equal(lb.State?.Code, 'provisioning');
     assert.ok(lb.CreatedTime instanceof Date);
-    const waited = await elb.waitUntilLoadBalancerAvailable({ client: lbc, maxWaitTime: 20, minDelay: 1, maxDelay: 1 }, { LoadBalancerArns: [lb.LoadBalancerArn!] });
+    const waited = await elb.waitUntilLoadBalancerAvailable(
+      { client: lbc, maxWaitTime: 20, minDelay: 1, maxDelay: 1 },
+      { LoadBalancerArns: [lb.LoadBalancerArn!] },
+    );
     assert.equal(waited.state, 'SUCCESS');
     await assert.rejects(lbc.send(new elb.DescribeLoadBalancersCommand({ Names: ['ghost'] })), elb.LoadBalancerNotFoundException);
-    const attrs = await lbc.send(new elb.ModifyLoadBalancerAttributesCommand({ LoadBalancerArn: lb.LoadBalancerArn, Attributes: [{ Key: 'idle_timeout.timeout_seconds', Value: '30' }] }));
+    const attrs = await lbc.send(
+      new elb.ModifyLoadBalancerAttributesCommand({ LoadBalancerArn: lb.LoadBalancerArn, Attributes: [{ Key: 'idle_timeout.timeout_seconds', Value: '30' }] }),
+    );
     assert.ok(attrs.Attributes!.some((a) => a.Key === 'idle_timeout.timeout_seconds' && a.Value === '30'));
     await lbc.send(new elb.DescribeLoadBalancerAttributesCommand({ LoadBalancerArn: lb.LoadBalancerArn }));
-    assert.deepEqual((await lbc.send(new elb.SetSecurityGroupsCommand({ LoadBalancerArn: lb.LoadBalancerArn, SecurityGroups: [GroupId!] }))).SecurityGroupIds, [GroupId]);
+    assert.deepEqual((await lbc.send(new elb.SetSecurityGroupsCommand({ LoadBalancerArn: lb.LoadBalancerArn, SecurityGroups: [GroupId!] }))).SecurityGroupIds, [
+      GroupId,
+    ]);
     await assert.rejects(ec2c.send(new ec2.DeleteSecurityGroupCommand({ GroupId })), (e: any) => e.name === 'DependencyViolation');
 
     // Target groups.
-    const tg = (await lbc.send(new elb.CreateTargetGroupCommand({ Name: 'web-tg', Protocol: 'HTTP', Port: 80, VpcId: vpcId, HealthCheckPath: '/health', Matcher: { HttpCode: '200-299' } }))).TargetGroups![0]!;
+    const tg = (
+      await lbc.send(
+        new elb.CreateTargetGroupCommand({
+          Name: 'web-tg',
+          Protocol: 'HTTP',
+          Port: 80,
+          VpcId: vpcId,
+          HealthCheckPath: '/health',
+          Matcher: { HttpCode: '200-299' },
+        }),
+      )
+    ).TargetGroups![0]!;
     const api = (await lbc.send(new elb.CreateTargetGroupCommand({ Name: 'api-tg', Protocol: 'HTTP', Port: 8080 }))).TargetGroups![0]!;
     await assert.rejects(lbc.send(new elb.CreateTargetGroupCommand({ Name: 'web-tg', Protocol: 'HTTP', Port: 81 })), elb.DuplicateTargetGroupNameException);
     await lbc.send(new elb.ModifyTargetGroupCommand({ TargetGroupArn: tg.TargetGroupArn, HealthCheckIntervalSeconds: 10 }));
-    await lbc.send(new elb.ModifyTargetGroupAttributesCommand({ TargetGroupArn: tg.TargetGroupArn, Attributes: [{ Key: 'deregistration_delay.timeout_seconds', Value: '1' }] }));
+    await lbc.send(
+      new elb.ModifyTargetGroupAttributesCommand({
+        TargetGroupArn: tg.TargetGroupArn,
+        Attributes: [{ Key: 'deregistration_delay.timeout_seconds', Value: '1' }],
+      }),
+    );
     const tga = await lbc.send(new elb.DescribeTargetGroupAttributesCommand({ TargetGroupArn: tg.TargetGroupArn }));
     assert.ok(tga.Attributes!.some((a) => a.Key === 'deregistration_delay.timeout_seconds' && a.Value === '1'));
 
     // Listener and rules.
-    const listener = (await lbc.send(new elb.CreateListenerCommand({ LoadBalancerArn: lb.LoadBalancerArn, Protocol: 'HTTP', Port: 80, DefaultActions: [{ Type: 'forward', TargetGroupArn: tg.TargetGroupArn }] }))).Listeners![0]!;
+    const listener = (
+      await lbc.send(
+        new elb.CreateListenerCommand({
+          LoadBalancerArn: lb.LoadBalancerArn,
+          Protocol: 'HTTP',
+          Port: 80,
+          DefaultActions: [{ Type: 'forward', TargetGroupArn: tg.TargetGroupArn }],
+        }),
+      )
+    ).Listeners![0]!;
     await assert.rejects(
-      lbc.send(new elb.CreateListenerCommand({ LoadBalancerArn: lb.LoadBalancerArn, Protocol: 'HTTP', Port: 80, DefaultActions: [{ Type: 'fixed-response', FixedResponseConfig: { StatusCode: '404' } }] })),
+      lbc.send(
+        new elb.CreateListenerCommand({
+          LoadBalancerArn: lb.LoadBalancerArn,
+          Protocol: 'HTTP',
+          Port: 80,
+          DefaultActions: [{ Type: 'fixed-response', FixedResponseConfig: { StatusCode: '404' } }],
+        }),
+      ),
       elb.DuplicateListenerException,
     );
-    const rule = (await lbc.send(new elb.CreateRuleCommand({ ListenerArn: listener.ListenerArn, Priority: 10, Conditions: [{ Field: 'path-pattern', PathPatternConfig: { Values: ['/api/*'] } }], Actions: [{ Type: 'forward', TargetGroupArn: api.TargetGroupArn }] }))).Rules![0]!;
+    const rule = (
+      await lbc.send(
+        new elb.CreateRuleCommand({
+          ListenerArn: listener.ListenerArn,
+          Priority: 10,
+          Conditions: [{ Field: 'path-pattern', PathPatternConfig: { Values: ['/api/*'] } }],
+          Actions: [{ Type: 'forward', TargetGroupArn: api.TargetGroupArn }],
+        }),
+      )
+    ).Rules![0]!;
     assert.equal(rule.Priority, '10');
     await assert.rejects(
-      lbc.send(new elb.CreateRuleCommand({ ListenerArn: listener.ListenerArn, Priority: 10, Conditions: [{ Field: 'path-pattern', Values: ['/x'] }], Actions: [{ Type: 'fixed-response', FixedResponseConfig: { StatusCode: '200' } }] })),
+      lbc.send(
+        new elb.CreateRuleCommand({
+          ListenerArn: listener.ListenerArn,
+          Priority: 10,
+          Conditions: [{ Field: 'path-pattern', Values: ['/x'] }],
+          Actions: [{ Type: 'fixed-response', FixedResponseConfig: { StatusCode: '200' } }],
+        }),
+      ),
       elb.PriorityInUseException,
     );
     await lbc.send(new elb.ModifyRuleCommand({ RuleArn: rule.RuleArn, Conditions: [{ Field: 'path-pattern', Values: ['/v2/*'] }] }));
     await lbc.send(new elb.SetRulePrioritiesCommand({ RulePriorities: [{ RuleArn: rule.RuleArn, Priority: 20 }] }));
     const rules = (await lbc.send(new elb.DescribeRulesCommand({ ListenerArn: listener.ListenerArn }))).Rules!;
-    assert.deepEqual(rules.map((r) => [r.Priority, r.IsDefault]), [['20', false], ['default', true]]);
+    assert.deepEqual(
+      rules.map((r) => [r.Priority, r.IsDefault]),
+      [
+        ['20', false],
+        ['default', true],
+      ],
+    );
     assert.equal(rules[0]!.Conditions![0]!.Values![0], '/v2/*');
     await assert.rejects(lbc.send(new elb.DeleteRuleCommand({ RuleArn: rules[1]!.RuleArn })), elb.OperationNotPermittedException);
     await lbc.send(new elb.ModifyListenerCommand({ ListenerArn: listener.ListenerArn, Port: 8000 }));
     const ls = (await lbc.send(new elb.DescribeListenersCommand({ LoadBalancerArn: lb.LoadBalancerArn }))).Listeners!;
-    assert.deepEqual(ls.map((l) => l.Port), [8000]);
+    assert.deepEqual(
+      ls.map((l) => l.Port),
+      [8000],
+    );
     assert.equal(ls[0]!.DefaultActions![0]!.TargetGroupArn, tg.TargetGroupArn);
     const byLb = (await lbc.send(new elb.DescribeTargetGroupsCommand({ LoadBalancerArn: lb.LoadBalancerArn }))).TargetGroups!;
-    assert.deepEqual(byLb.map((t) => t.TargetGroupName), ['api-tg', 'web-tg']);
+    assert.deepEqual(
+      byLb.map((t) => t.TargetGroupName),
+      ['api-tg', 'web-tg'],
+    );
     await assert.rejects(lbc.send(new elb.DeleteTargetGroupCommand({ TargetGroupArn: api.TargetGroupArn })), elb.ResourceInUseException);
 
     // Targets on dynamic ports: one instance, two ports.
-    await lbc.send(new elb.RegisterTargetsCommand({ TargetGroupArn: tg.TargetGroupArn, Targets: [{ Id: 'i-0abc', Port: 32768 }, { Id: 'i-0abc', Port: 32771 }] }));
+    await lbc.send(
+      new elb.RegisterTargetsCommand({
+        TargetGroupArn: tg.TargetGroupArn,
+        Targets: [
+          { Id: 'i-0abc', Port: 32768 },
+          { Id: 'i-0abc', Port: 32771 },
+        ],
+      }),
+    );
     let health = (await lbc.send(new elb.DescribeTargetHealthCommand({ TargetGroupArn: tg.TargetGroupArn }))).TargetHealthDescriptions!;
-    assert.deepEqual(health.map((h) => [h.Target!.Port, h.HealthCheckPort, h.TargetHealth!.State]).sort(), [[32768, '32768', 'initial'], [32771, '32771', 'initial']]);
+    assert.deepEqual(health.map((h) => [h.Target!.Port, h.HealthCheckPort, h.TargetHealth!.State]).sort(), [
+      [32768, '32768', 'initial'],
+      [32771, '32771', 'initial'],
+    ]);
     await lbc.send(new elb.DeregisterTargetsCommand({ TargetGroupArn: tg.TargetGroupArn, Targets: [{ Id: 'i-0abc', Port: 32771 }] }));
-    health = (await lbc.send(new elb.DescribeTargetHealthCommand({ TargetGroupArn: tg.TargetGroupArn, Targets: [{ Id: 'i-0abc', Port: 32771 }] }))).TargetHealthDescriptions!;
+    health = (await lbc.send(new elb.DescribeTargetHealthCommand({ TargetGroupArn: tg.TargetGroupArn, Targets: [{ Id: 'i-0abc', Port: 32771 }] })))
+      .TargetHealthDescriptions!;
     assert.equal(health[0]!.TargetHealth!.State, 'draining');
-    const dereg = await elb.waitUntilTargetDeregistered({ client: lbc, maxWaitTime: 20, minDelay: 1, maxDelay: 1 }, { TargetGroupArn: tg.TargetGroupArn, Targets: [{ Id: 'i-0abc', Port: 32771 }] });
+    const dereg = await elb.waitUntilTargetDeregistered(
+      { client: lbc, maxWaitTime: 20, minDelay: 1, maxDelay: 1 },
+      { TargetGroupArn: tg.TargetGroupArn, Targets: [{ Id: 'i-0abc', Port: 32771 }] },
+    );
     assert.equal(dereg.state, 'SUCCESS');
     health = (await lbc.send(new elb.DescribeTargetHealthCommand({ TargetGroupArn: tg.TargetGroupArn }))).TargetHealthDescriptions!;
-    assert.deepEqual(health.map((h) => h.Target!.Port), [32768]);
+    assert.deepEqual(
+      health.map((h) => h.Target!.Port),
+      [32768],
+    );
 
     // Tags.
     await lbc.send(new elb.AddTagsCommand({ ResourceArns: [tg.TargetGroupArn!], Tags: [{ Key: 'team', Value: 'a' }] }));
     await lbc.send(new elb.RemoveTagsCommand({ ResourceArns: [lb.LoadBalancerArn!], TagKeys: ['env'] }));
     const tags = (await lbc.send(new elb.DescribeTagsCommand({ ResourceArns: [lb.LoadBalancerArn!, tg.TargetGroupArn!] }))).TagDescriptions!;
-    assert.deepEqual(tags.map((t) => t.Tags), [[], [{ Key: 'team', Value: 'a' }]]);
+    assert.deepEqual(
+      tags.map((t) => t.Tags),
+      [[], [{ Key: 'team', Value: 'a' }]],
+    );
 
     // Tear down.
     await lbc.send(new elb.DeleteRuleCommand({ RuleArn: rule.RuleArn }));
@@ -122,7 +225,12 @@ describe('ELBv2 and EC2 through the AWS SDK v3', () => {
     await lbc.send(new elb.DeleteLoadBalancerCommand({ LoadBalancerArn: lb.LoadBalancerArn }));
     await lbc.send(new elb.DeleteLoadBalancerCommand({ LoadBalancerArn: lb.LoadBalancerArn }));
     await lbc.send(new elb.DeleteTargetGroupCommand({ TargetGroupArn: tg.TargetGroupArn }));
-    await ec2c.send(new ec2.RevokeSecurityGroupIngressCommand({ GroupId, IpPermissions: [{ IpProtocol: 'tcp', FromPort: 80, ToPort: 80, IpRanges: [{ CidrIp: '127.0.0.0/8' }] }] }));
+    await ec2c.send(
+      new ec2.RevokeSecurityGroupIngressCommand({
+        GroupId,
+        IpPermissions: [{ IpProtocol: 'tcp', FromPort: 80, ToPort: 80, IpRanges: [{ CidrIp: '127.0.0.0/8' }] }],
+      }),
+    );
     await ec2c.send(new ec2.DeleteSecurityGroupCommand({ GroupId }));
     assert.deepEqual((await lbc.send(new elb.DescribeLoadBalancersCommand({}))).LoadBalancers, []);
     assert.deepEqual((await ec2c.send(new ec2.DescribeInstancesCommand({}))).Reservations, []);

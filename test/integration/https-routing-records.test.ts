@@ -36,14 +36,16 @@ test('HTTPS listener TLS material in the routing table, and rotation within a se
   const { CertificateArn: mainArn } = await call(acm, 'ImportCertificate', { Certificate: bytes(main.certificatePem), PrivateKey: bytes(main.privateKeyPem) });
   const { CertificateArn: apiArn } = await call(acm, 'ImportCertificate', { Certificate: bytes(api.certificatePem), PrivateKey: bytes(api.privateKeyPem) });
   const lb = (await call(elb, 'CreateLoadBalancer', { Name: 'tls' })).LoadBalancers[0];
-  const listener = (await call(elb, 'CreateListener', {
-    LoadBalancerArn: lb.LoadBalancerArn,
-    Protocol: 'HTTPS',
-    Port: 8443,
-    Certificates: [{ CertificateArn: mainArn }],
-    SslPolicy: 'ELBSecurityPolicy-TLS13-1-3-2021-06',
-    DefaultActions: [{ Type: 'fixed-response', FixedResponseConfig: { StatusCode: '200' } }],
-  })).Listeners[0];
+  const listener = (
+    await call(elb, 'CreateListener', {
+      LoadBalancerArn: lb.LoadBalancerArn,
+      Protocol: 'HTTPS',
+      Port: 8443,
+      Certificates: [{ CertificateArn: mainArn }],
+      SslPolicy: 'ELBSecurityPolicy-TLS13-1-3-2021-06',
+      DefaultActions: [{ Type: 'fixed-response', FixedResponseConfig: { StatusCode: '200' } }],
+    })
+  ).Listeners[0];
   await call(elb, 'AddListenerCertificates', { ListenerArn: listener.ListenerArn, Certificates: [{ CertificateArn: apiArn }] });
 
   let latest: RoutingRecords | undefined;
@@ -67,7 +69,10 @@ test('HTTPS listener TLS material in the routing table, and rotation within a se
     assert.equal(l.tls?.defaultCertificate.arn, mainArn);
     assert.equal(l.tls?.defaultCertificate.privateKeyPem, main.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
     assert.deepEqual(l.tls?.defaultCertificate.names, ['shop.example.com']);
-    assert.deepEqual(l.tls?.certificates.map((c) => [c.arn, c.names]), [[apiArn, ['*.api.example.com']]]);
+    assert.deepEqual(
+      l.tls?.certificates.map((c) => [c.arn, c.names]),
+      [[apiArn, ['*.api.example.com']]],
+    );
 
     // Rotation: a re-import onto the default certificate's ARN.
     const next = selfSigned(['shop.example.com', 'www.shop.example.com'], { key: 'rsa' });
@@ -84,7 +89,11 @@ test('HTTPS listener TLS material in the routing table, and rotation within a se
 
     // A changed certificate list.
     await call(elb, 'RemoveListenerCertificates', { ListenerArn: listener.ListenerArn, Certificates: [{ CertificateArn: apiArn }] });
-    await eventually(() => (tlsListener()?.tls?.certificates.length === 0 ? true : undefined), { what: 'the SNI certificate gone', timeoutMs: 1000, intervalMs: 5 });
+    await eventually(() => (tlsListener()?.tls?.certificates.length === 0 ? true : undefined), {
+      what: 'the SNI certificate gone',
+      timeoutMs: 1000,
+      intervalMs: 5,
+    });
     assert.ok(tables >= 3);
     console.log(`rotation reached the routing records in ${rotatedMs} ms`);
   } finally {

@@ -34,13 +34,52 @@ describe('draining through the AWS SDK', () => {
 
   test('slow request finishes, new ones go elsewhere, drainedAt written, draining → unused', async () => {
     const lb = (await w.elb.send(new elb.CreateLoadBalancerCommand({ Name: 'drain', Scheme: 'internal' }))).LoadBalancers![0]!;
-    const tg = (await w.elb.send(new elb.CreateTargetGroupCommand({ Name: 'drain', Protocol: 'HTTP', Port: 80, TargetType: 'ip', HealthCheckPath: '/health', HealthCheckIntervalSeconds: 5 }))).TargetGroups![0]!;
-    await w.elb.send(new elb.ModifyTargetGroupAttributesCommand({ TargetGroupArn: tg.TargetGroupArn, Attributes: [{ Key: 'deregistration_delay.timeout_seconds', Value: '3' }] }));
+    const tg = (
+      await w.elb.send(
+        new elb.CreateTargetGroupCommand({
+          Name: 'drain',
+          Protocol: 'HTTP',
+          Port: 80,
+          TargetType: 'ip',
+          HealthCheckPath: '/health',
+          HealthCheckIntervalSeconds: 5,
+        }),
+      )
+    ).TargetGroups![0]!;
+    await w.elb.send(
+      new elb.ModifyTargetGroupAttributesCommand({
+        TargetGroupArn: tg.TargetGroupArn,
+        Attributes: [{ Key: 'deregistration_delay.timeout_seconds', Value: '3' }],
+      }),
+    );
     const port = await freePort();
-    await w.elb.send(new elb.CreateListenerCommand({ LoadBalancerArn: lb.LoadBalancerArn, Protocol: 'HTTP', Port: port, DefaultActions: [{ Type: 'forward', TargetGroupArn: tg.TargetGroupArn }] }));
-    await w.elb.send(new elb.RegisterTargetsCommand({ TargetGroupArn: tg.TargetGroupArn, Targets: [{ Id: '127.0.0.1', Port: a.port }, { Id: '127.0.0.1', Port: b.port }] }));
-    const state = async () => (await w.elb.send(new elb.DescribeTargetHealthCommand({ TargetGroupArn: tg.TargetGroupArn, Targets: [{ Id: '127.0.0.1', Port: a.port }] }))).TargetHealthDescriptions![0]!.TargetHealth!;
-    await eventually(async () => (await w.elb.send(new elb.DescribeTargetHealthCommand({ TargetGroupArn: tg.TargetGroupArn }))).TargetHealthDescriptions!.map((d) => d.TargetHealth!.State), { what: '(s) => s.every((x) => x === \'healthy\')', timeoutMs: 15_000, intervalMs: 100, until: (s) => s.every((x) => x === 'healthy') });
+    await w.elb.send(
+      new elb.CreateListenerCommand({
+        LoadBalancerArn: lb.LoadBalancerArn,
+        Protocol: 'HTTP',
+        Port: port,
+        DefaultActions: [{ Type: 'forward', TargetGroupArn: tg.TargetGroupArn }],
+      }),
+    );
+    await w.elb.send(
+      new elb.RegisterTargetsCommand({
+        TargetGroupArn: tg.TargetGroupArn,
+        Targets: [
+          { Id: '127.0.0.1', Port: a.port },
+          { Id: '127.0.0.1', Port: b.port },
+        ],
+      }),
+    );
+    const state = async () =>
+      (await w.elb.send(new elb.DescribeTargetHealthCommand({ TargetGroupArn: tg.TargetGroupArn, Targets: [{ Id: '127.0.0.1', Port: a.port }] })))
+        .TargetHealthDescriptions![0]!.TargetHealth!;
+    await eventually(
+      async () =>
+        (await w.elb.send(new elb.DescribeTargetHealthCommand({ TargetGroupArn: tg.TargetGroupArn }))).TargetHealthDescriptions!.map(
+          (d) => d.TargetHealth!.State,
+        ),
+      { what: "(s) => s.every((x) => x === 'healthy')", timeoutMs: 15_000, intervalMs: 100, until: (s) => s.every((x) => x === 'healthy') },
+    );
 
     // Put one slow request on a (round robin: try until a has it).
     let slow: Promise<{ status: number; body: string }> | undefined;
@@ -58,7 +97,12 @@ describe('draining through the AWS SDK', () => {
     assert.equal((await state()).State, 'draining');
     assert.equal((await state()).Reason, 'Target.DeregistrationInProgress');
     // New requests go to b at once (within the node's debounce): once one has, every one does.
-    await eventually(async () => (await get(port, '/n')).body, { what: 'a new request goes to b', timeoutMs: 2000, intervalMs: 10, until: (body) => body === 'b /n' });
+    await eventually(async () => (await get(port, '/n')).body, {
+      what: 'a new request goes to b',
+      timeoutMs: 2000,
+      intervalMs: 10,
+      until: (body) => body === 'b /n',
+    });
     for (let i = 0; i < 4; i++) assert.equal((await get(port, '/n')).body, 'b /n');
 
     const tgId = (parseElbv2Arn(tg.TargetGroupArn!) as { tgId: string }).tgId;
@@ -66,11 +110,16 @@ describe('draining through the AWS SDK', () => {
     assert.equal((await record())?.drainedAt, undefined, 'not drained while the slow request is in flight');
     const done = await slow;
     assert.deepEqual([done.status, done.body], [200, 'a slow']);
-    const drained = await eventually(record, { what: '(r) => r?.drainedAt !== undefined', timeoutMs: 2000, intervalMs: 20, until: (r) => r?.drainedAt !== undefined });
+    const drained = await eventually(record, {
+      what: '(r) => r?.drainedAt !== undefined',
+      timeoutMs: 2000,
+      intervalMs: 20,
+      until: (r) => r?.drainedAt !== undefined,
+    });
     assert.ok(drained!.drainedAt! < drained!.drainUntil!, 'drained before the delay ran out');
     // Still draining to DescribeTargetHealth until the delay is over, then unused.
     assert.equal((await state()).State, 'draining');
-    const unused = await eventually(state, { what: '(s) => s.State === \'unused\'', timeoutMs: 6000, intervalMs: 200, until: (s) => s.State === 'unused' });
+    const unused = await eventually(state, { what: "(s) => s.State === 'unused'", timeoutMs: 6000, intervalMs: 200, until: (s) => s.State === 'unused' });
     assert.equal(unused.Reason, 'Target.NotRegistered');
     assert.equal((await get(port, '/after')).body, 'b /after');
   });

@@ -82,7 +82,13 @@ export async function lbWorld(): Promise<LbWorld> {
   const elbc = elbv2Client(endpoint, { maxAttempts: 1 });
   const ec2c = ec2Client(endpoint, { maxAttempts: 1 });
   return {
-    store, app, endpoint, lb, elb: elbc, ec2: ec2c, dataDir,
+    store,
+    app,
+    endpoint,
+    lb,
+    elb: elbc,
+    ec2: ec2c,
+    dataDir,
     async close() {
       elbc.destroy();
       ec2c.destroy();
@@ -99,8 +105,18 @@ export async function lbWorld(): Promise<LbWorld> {
 export async function containerInstance(store: MemoryStore, ec2InstanceId: string): Promise<void> {
   await store.put(keys.containerInstance('default', ec2InstanceId), {
     containerInstanceArn: `arn:aws:ecs:us-east-1:000000000000:container-instance/default/${ec2InstanceId}`,
-    ec2InstanceId, version: 1, versionInfo: {}, registeredResources: [], status: 'ACTIVE', agentConnected: true, attributes: [],
-    registeredAt: Date.now(), id: ec2InstanceId, clusterName: 'default', advertiseAddress: '127.0.0.1', placementVersion: 0,
+    ec2InstanceId,
+    version: 1,
+    versionInfo: {},
+    registeredResources: [],
+    status: 'ACTIVE',
+    agentConnected: true,
+    attributes: [],
+    registeredAt: Date.now(),
+    id: ec2InstanceId,
+    clusterName: 'default',
+    advertiseAddress: '127.0.0.1',
+    placementVersion: 0,
   });
 }
 
@@ -112,12 +128,22 @@ export interface Reply {
 
 export function get(port: number, urlPath = '/', options: { localAddress?: string; headers?: Record<string, string> } = {}): Promise<Reply> {
   return new Promise((resolve, reject) => {
-    const req = http.get({ host: '127.0.0.1', port, path: urlPath, agent: false, ...(options.localAddress ? { localAddress: options.localAddress } : {}), headers: options.headers ?? {} }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (c) => (body += c));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
-    });
+    const req = http.get(
+      {
+        host: '127.0.0.1',
+        port,
+        path: urlPath,
+        agent: false,
+        ...(options.localAddress ? { localAddress: options.localAddress } : {}),
+        headers: options.headers ?? {},
+      },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (c) => (body += c));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body, headers: res.headers }));
+      },
+    );
     req.on('error', reject);
   });
 }

@@ -14,7 +14,7 @@ import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CreateServiceCommand, DescribeTasksCommand, ListTasksCommand, RegisterTaskDefinitionCommand, waitUntilServicesStable, type ECSClient } from '@aws-sdk/client-ecs';
+import { CreateServiceCommand, ListTasksCommand, RegisterTaskDefinitionCommand, waitUntilServicesStable, type ECSClient } from '@aws-sdk/client-ecs';
 import {
   CreateListenerCommand,
   CreateLoadBalancerCommand,
@@ -63,7 +63,13 @@ describe('berth lb nodes on 127.0.0.21 and 127.0.0.22 fed by one berth server', 
 
   const serverArgs = (): string[] => ['--no-lb', '--api-port', String(apiPort), '--auth', 'sigv4', '--access-key-id', creds.accessKeyId];
   const startServer = async (dataDir?: string): Promise<BerthProcess> =>
-    startBerthProcess({ command: 'server', ...(dataDir ? { dataDir } : {}), args: serverArgs(), env: { BERTH_SECRET_ACCESS_KEY: creds.secretAccessKey }, timeoutMs: 90_000 });
+    startBerthProcess({
+      command: 'server',
+      ...(dataDir ? { dataDir } : {}),
+      args: serverArgs(),
+      env: { BERTH_SECRET_ACCESS_KEY: creds.secretAccessKey },
+      timeoutMs: 90_000,
+    });
   const startNode = async (ip: string): Promise<LbProcess> => {
     const dir = mkdtempSync(join(tmpdir(), 'berth-lb-node-'));
     dirs.push(dir);
@@ -81,7 +87,8 @@ describe('berth lb nodes on 127.0.0.21 and 127.0.0.22 fed by one berth server', 
     assert.equal(r.status, 200);
     return (await r.json()) as RoutingSnapshot;
   };
-  const runningTasks = async (): Promise<string[]> => ((await ecs.send(new ListTasksCommand({ serviceName: 'web', desiredStatus: 'RUNNING' }))).taskArns ?? []).sort();
+  const runningTasks = async (): Promise<string[]> =>
+    ((await ecs.send(new ListTasksCommand({ serviceName: 'web', desiredStatus: 'RUNNING' }))).taskArns ?? []).sort();
 
   before(async () => {
     apiPort = await freePort('127.0.0.1');
@@ -106,7 +113,22 @@ describe('berth lb nodes on 127.0.0.21 and 127.0.0.22 fed by one berth server', 
     const agentDir = mkdtempSync(join(tmpdir(), 'berth-agent-'));
     dirs.push(agentDir);
     agent = await startAgentProcess(
-      ['--server', `${deadServer},${server.apiUrl}`, '--advertise-ip', '127.0.0.2', '--state-dir', agentDir, '--runtime', 'process', '--log-level', 'warn', '--access-key-id', creds.accessKeyId, '--logs-port', '0'],
+      [
+        '--server',
+        `${deadServer},${server.apiUrl}`,
+        '--advertise-ip',
+        '127.0.0.2',
+        '--state-dir',
+        agentDir,
+        '--runtime',
+        'process',
+        '--log-level',
+        'warn',
+        '--access-key-id',
+        creds.accessKeyId,
+        '--logs-port',
+        '0',
+      ],
       { BERTH_SECRET_ACCESS_KEY: creds.secretAccessKey },
     );
     await startNode(A);
@@ -115,26 +137,56 @@ describe('berth lb nodes on 127.0.0.21 and 127.0.0.22 fed by one berth server', 
     elb = elbv2Client(server.apiUrl, { credentials: creds });
 
     const lb = (await elb.send(new CreateLoadBalancerCommand({ Name: 'nodes', Scheme: 'internal' }))).LoadBalancers![0]!;
-    const tg = (await elb.send(new CreateTargetGroupCommand({
-      Name: 'nodes', Protocol: 'HTTP', Port: 8080, HealthCheckPath: '/health', HealthCheckIntervalSeconds: 5, HealthyThresholdCount: 2, UnhealthyThresholdCount: 2,
-    }))).TargetGroups![0]!;
+    const tg = (
+      await elb.send(
+        new CreateTargetGroupCommand({
+          Name: 'nodes',
+          Protocol: 'HTTP',
+          Port: 8080,
+          HealthCheckPath: '/health',
+          HealthCheckIntervalSeconds: 5,
+          HealthyThresholdCount: 2,
+          UnhealthyThresholdCount: 2,
+        }),
+      )
+    ).TargetGroups![0]!;
     listenerPort = await freePort(A);
-    listenerArn = (await elb.send(new CreateListenerCommand({
-      LoadBalancerArn: lb.LoadBalancerArn, Protocol: 'HTTP', Port: listenerPort, DefaultActions: [{ Type: 'forward', TargetGroupArn: tg.TargetGroupArn }],
-    }))).Listeners![0]!.ListenerArn!;
-    const td = (await ecs.send(new RegisterTaskDefinitionCommand({
-      family: 'web',
-      containerDefinitions: [{
-        name: 'app', image: 'partitioned-app', memory: 32,
-        entryPoint: ['node', join(import.meta.dirname, 'fixtures/partitioned-app.js')],
-        environment: [{ name: 'REFUSE_HEALTH_FROM', value: B }],
-        portMappings: [{ containerPort: 8080, hostPort: 0 }],
-      }],
-    }))).taskDefinition!;
-    await ecs.send(new CreateServiceCommand({
-      serviceName: 'web', taskDefinition: td.taskDefinitionArn, desiredCount: 2, healthCheckGracePeriodSeconds: 0,
-      loadBalancers: [{ targetGroupArn: tg.TargetGroupArn, containerName: 'app', containerPort: 8080 }],
-    }));
+    listenerArn = (
+      await elb.send(
+        new CreateListenerCommand({
+          LoadBalancerArn: lb.LoadBalancerArn,
+          Protocol: 'HTTP',
+          Port: listenerPort,
+          DefaultActions: [{ Type: 'forward', TargetGroupArn: tg.TargetGroupArn }],
+        }),
+      )
+    ).Listeners![0]!.ListenerArn!;
+    const td = (
+      await ecs.send(
+        new RegisterTaskDefinitionCommand({
+          family: 'web',
+          containerDefinitions: [
+            {
+              name: 'app',
+              image: 'partitioned-app',
+              memory: 32,
+              entryPoint: ['node', join(import.meta.dirname, 'fixtures/partitioned-app.js')],
+              environment: [{ name: 'REFUSE_HEALTH_FROM', value: B }],
+              portMappings: [{ containerPort: 8080, hostPort: 0 }],
+            },
+          ],
+        }),
+      )
+    ).taskDefinition!;
+    await ecs.send(
+      new CreateServiceCommand({
+        serviceName: 'web',
+        taskDefinition: td.taskDefinitionArn,
+        desiredCount: 2,
+        healthCheckGracePeriodSeconds: 0,
+        loadBalancers: [{ targetGroupArn: tg.TargetGroupArn, containerName: 'app', containerPort: 8080 }],
+      }),
+    );
     await waitUntilServicesStable({ client: ecs, minDelay: 1, maxDelay: 1, maxWaitTime: 90 }, { services: ['web'] });
     await waitUntilTargetInService({ client: elb, minDelay: 1, maxDelay: 1, maxWaitTime: 60 }, { TargetGroupArn: tg.TargetGroupArn });
     const tasks = await runningTasks();
@@ -143,15 +195,22 @@ describe('berth lb nodes on 127.0.0.21 and 127.0.0.22 fed by one berth server', 
     for (const ip of [A, B]) assert.equal(await status(`http://${ip}:${listenerPort}/`), 200, `node ${ip} serves the listener`);
 
     // Node B's checker has concluded: its unhealthy verdict is on every target record...
-    const verdicts = await eventually(async () => {
-      const targets = (await routing()).records.targets.filter((t) => t.TargetGroupArn === tg.TargetGroupArn);
-      const ok = targets.length === 2 && targets.every((t) => t.nodeHealth?.[`lb-${B}`]?.state === 'unhealthy' && t.nodeHealth?.[`lb-${A}`]?.state === 'healthy');
-      return ok ? targets : undefined;
-    }, { what: `both nodes' verdicts recorded (${A} healthy, ${B} unhealthy)`, timeoutMs: 40_000, intervalMs: 500 });
+    const verdicts = await eventually(
+      async () => {
+        const targets = (await routing()).records.targets.filter((t) => t.TargetGroupArn === tg.TargetGroupArn);
+        const ok =
+          targets.length === 2 && targets.every((t) => t.nodeHealth?.[`lb-${B}`]?.state === 'unhealthy' && t.nodeHealth?.[`lb-${A}`]?.state === 'healthy');
+        return ok ? targets : undefined;
+      },
+      { what: `both nodes' verdicts recorded (${A} healthy, ${B} unhealthy)`, timeoutMs: 40_000, intervalMs: 500 },
+    );
     // ...and the merged state, what DescribeTargetHealth and the scheduler see, stays healthy.
     assert.ok(verdicts.every((t) => t.state === 'healthy'));
     const health = (await elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: tg.TargetGroupArn }))).TargetHealthDescriptions!;
-    assert.deepEqual(health.map((h) => h.TargetHealth!.State), ['healthy', 'healthy']);
+    assert.deepEqual(
+      health.map((h) => h.TargetHealth!.State),
+      ['healthy', 'healthy'],
+    );
     // With a 0 s grace period the scheduler would replace an unhealthy task on its next pass (about
     // every second); several passes later the same two tasks run.
     const steadyUntil = Date.now() + 6000;
@@ -168,7 +227,11 @@ describe('berth lb nodes on 127.0.0.21 and 127.0.0.22 fed by one berth server', 
     assert.equal(await status(`http://${B}:${listenerPort}/`), 0, 'node B is gone');
     const restarted = await startNode(B);
     const upAt = Date.now();
-    await eventually(async () => ((await status(`http://${B}:${listenerPort}/`)) === 200 ? true : undefined), { what: 'the restarted node serves its listener', timeoutMs: 10_000, intervalMs: 20 });
+    await eventually(async () => ((await status(`http://${B}:${listenerPort}/`)) === 200 ? true : undefined), {
+      what: 'the restarted node serves its listener',
+      timeoutMs: 10_000,
+      intervalMs: 20,
+    });
     const servingMs = Date.now() - upAt;
     console.log(`restarted node: up in ${restarted.startedInMs} ms from spawn, serving ${servingMs} ms after up`);
     assert.ok(servingMs < 2000, `the restarted node served ${servingMs} ms after it was up`);
@@ -180,7 +243,11 @@ describe('berth lb nodes on 127.0.0.21 and 127.0.0.22 fed by one berth server', 
   test('with the server stopped, both nodes keep forwarding and the tasks run on; once it is back, changes reach both nodes', async () => {
     const tasks = await runningTasks();
     const loads = [A, B].map((ip) => startLoad(`http://${ip}:${listenerPort}/`, { concurrency: 2, maxMs: 60_000 }));
-    await eventually(() => (loads.every((l) => l.snapshot().ok > 10) ? true : undefined), { what: 'load through both nodes', timeoutMs: 10_000, intervalMs: 50 });
+    await eventually(() => (loads.every((l) => l.snapshot().ok > 10) ? true : undefined), {
+      what: 'load through both nodes',
+      timeoutMs: 10_000,
+      intervalMs: 50,
+    });
     const dataDir = server.dataDir;
     await server.kill9();
     const downAt = Date.now();
@@ -194,12 +261,20 @@ describe('berth lb nodes on 127.0.0.21 and 127.0.0.22 fed by one berth server', 
     server = await startServer(dataDir);
     assert.deepEqual(await runningTasks(), tasks, 'the tasks ran on');
     // A routing change after the restart reaches both nodes (they reconnected and resynchronised).
-    await elb.send(new CreateRuleCommand({
-      ListenerArn: listenerArn, Priority: 5, Conditions: [{ Field: 'path-pattern', PathPatternConfig: { Values: ['/after-restart'] } }],
-      Actions: [{ Type: 'fixed-response', FixedResponseConfig: { StatusCode: '418', ContentType: 'text/plain', MessageBody: 'back' } }],
-    }));
+    await elb.send(
+      new CreateRuleCommand({
+        ListenerArn: listenerArn,
+        Priority: 5,
+        Conditions: [{ Field: 'path-pattern', PathPatternConfig: { Values: ['/after-restart'] } }],
+        Actions: [{ Type: 'fixed-response', FixedResponseConfig: { StatusCode: '418', ContentType: 'text/plain', MessageBody: 'back' } }],
+      }),
+    );
     for (const ip of [A, B]) {
-      await eventually(async () => ((await status(`http://${ip}:${listenerPort}/after-restart`)) === 418 ? true : undefined), { what: `node ${ip} has the new rule`, timeoutMs: 30_000, intervalMs: 100 });
+      await eventually(async () => ((await status(`http://${ip}:${listenerPort}/after-restart`)) === 418 ? true : undefined), {
+        what: `node ${ip} has the new rule`,
+        timeoutMs: 30_000,
+        intervalMs: 100,
+      });
     }
   });
 });

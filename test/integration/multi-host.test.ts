@@ -47,7 +47,9 @@ describe('berth server with two berth agents on 127.0.0.2 and 127.0.0.3', () => 
 
   before(async () => {
     server = await startBerthProcess({
-      command: 'server', args: ['--auth', 'sigv4', '--access-key-id', creds.accessKeyId], env: { BERTH_SECRET_ACCESS_KEY: creds.secretAccessKey },
+      command: 'server',
+      args: ['--auth', 'sigv4', '--access-key-id', creds.accessKeyId],
+      env: { BERTH_SECRET_ACCESS_KEY: creds.secretAccessKey },
     });
   });
   after(async () => {
@@ -69,7 +71,13 @@ describe('berth server with two berth agents on 127.0.0.2 and 127.0.0.3', () => 
     const url = new URL(`${server.apiUrl}/berth/agent/v1/heartbeat`);
     const body = Buffer.from('{}');
     const headers = { 'content-type': 'application/json', host: url.host };
-    const bad = signRequest({ method: 'POST', url: url.pathname, headers, body }, { accessKeyId: creds.accessKeyId, secretAccessKey: 'wrong' }, Date.now(), 'us-east-1', 'berth');
+    const bad = signRequest(
+      { method: 'POST', url: url.pathname, headers, body },
+      { accessKeyId: creds.accessKeyId, secretAccessKey: 'wrong' },
+      Date.now(),
+      'us-east-1',
+      'berth',
+    );
     const wrong = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...bad }, body });
     assert.equal(wrong.status, 400);
     assert.equal(((await wrong.json()) as { code: string }).code, 'InvalidSignatureException');
@@ -79,12 +87,32 @@ describe('berth server with two berth agents on 127.0.0.2 and 127.0.0.3', () => 
     for (const ip of ['127.0.0.2', '127.0.0.3']) {
       const dir = mkdtempSync(join(tmpdir(), 'berth-agent-'));
       dirs.push(dir);
-      agents.push(await startAgentProcess(
-        ['--server', server.apiUrl, '--advertise-ip', ip, '--state-dir', dir, '--runtime', 'process', '--log-level', 'warn',
-          '--access-key-id', creds.accessKeyId, '--attribute', `rack=${ip}`, '--reserved-ports-udp', '5353', '--memory-reserve', '512'],
-        // The secret goes in the environment: a command line is readable by every user of the host.
-        { BERTH_SECRET_ACCESS_KEY: creds.secretAccessKey },
-      ));
+      agents.push(
+        await startAgentProcess(
+          [
+            '--server',
+            server.apiUrl,
+            '--advertise-ip',
+            ip,
+            '--state-dir',
+            dir,
+            '--runtime',
+            'process',
+            '--log-level',
+            'warn',
+            '--access-key-id',
+            creds.accessKeyId,
+            '--attribute',
+            `rack=${ip}`,
+            '--reserved-ports-udp',
+            '5353',
+            '--memory-reserve',
+            '512',
+          ],
+          // The secret goes in the environment: a command line is readable by every user of the host.
+          { BERTH_SECRET_ACCESS_KEY: creds.secretAccessKey },
+        ),
+      );
     }
     ecs = ecsClient(server.apiUrl, { credentials: creds });
     const elb = elbv2Client(server.apiUrl, { credentials: creds });
@@ -98,27 +126,52 @@ describe('berth server with two berth agents on 127.0.0.2 and 127.0.0.3', () => 
     for (const i of instances) assert.deepEqual(i.registeredResources!.find((r) => r.name === 'PORTS_UDP')!.stringSetValue, ['5353']);
 
     const lb = (await elb.send(new CreateLoadBalancerCommand({ Name: 'spread', Scheme: 'internal' }))).LoadBalancers![0]!;
-    const tg = (await elb.send(new CreateTargetGroupCommand({
-      Name: 'spread', Protocol: 'HTTP', Port: 8080, HealthCheckPath: '/health', HealthCheckIntervalSeconds: 5, HealthyThresholdCount: 2,
-    }))).TargetGroups![0]!;
+    const tg = (
+      await elb.send(
+        new CreateTargetGroupCommand({
+          Name: 'spread',
+          Protocol: 'HTTP',
+          Port: 8080,
+          HealthCheckPath: '/health',
+          HealthCheckIntervalSeconds: 5,
+          HealthyThresholdCount: 2,
+        }),
+      )
+    ).TargetGroups![0]!;
     const port = await freePort('127.0.0.1');
-    await elb.send(new CreateListenerCommand({
-      LoadBalancerArn: lb.LoadBalancerArn, Protocol: 'HTTP', Port: port,
-      DefaultActions: [{ Type: 'forward', TargetGroupArn: tg.TargetGroupArn }],
-    }));
-    const td = (await ecs.send(new RegisterTaskDefinitionCommand({
-      family: 'spread',
-      containerDefinitions: [{
-        name: 'app', image: 'sample-app', memory: 32,
-        entryPoint: ['node', join(repoRoot, 'examples/sample-app/server.js')],
-        portMappings: [{ containerPort: 8080, hostPort: 0 }],
-      }],
-    }))).taskDefinition!;
-    await ecs.send(new CreateServiceCommand({
-      serviceName: 'spread', taskDefinition: td.taskDefinitionArn, desiredCount: 2,
-      placementStrategy: [{ type: 'spread', field: 'instanceId' }],
-      loadBalancers: [{ targetGroupArn: tg.TargetGroupArn, containerName: 'app', containerPort: 8080 }],
-    }));
+    await elb.send(
+      new CreateListenerCommand({
+        LoadBalancerArn: lb.LoadBalancerArn,
+        Protocol: 'HTTP',
+        Port: port,
+        DefaultActions: [{ Type: 'forward', TargetGroupArn: tg.TargetGroupArn }],
+      }),
+    );
+    const td = (
+      await ecs.send(
+        new RegisterTaskDefinitionCommand({
+          family: 'spread',
+          containerDefinitions: [
+            {
+              name: 'app',
+              image: 'sample-app',
+              memory: 32,
+              entryPoint: ['node', join(repoRoot, 'examples/sample-app/server.js')],
+              portMappings: [{ containerPort: 8080, hostPort: 0 }],
+            },
+          ],
+        }),
+      )
+    ).taskDefinition!;
+    await ecs.send(
+      new CreateServiceCommand({
+        serviceName: 'spread',
+        taskDefinition: td.taskDefinitionArn,
+        desiredCount: 2,
+        placementStrategy: [{ type: 'spread', field: 'instanceId' }],
+        loadBalancers: [{ targetGroupArn: tg.TargetGroupArn, containerName: 'app', containerPort: 8080 }],
+      }),
+    );
     await waitUntilServicesStable({ client: ecs, minDelay: 1, maxDelay: 1, maxWaitTime: 90 }, { services: ['spread'] });
 
     const taskArns = (await ecs.send(new ListTasksCommand({ serviceName: 'spread' }))).taskArns!;
@@ -135,7 +188,10 @@ describe('berth server with two berth agents on 127.0.0.2 and 127.0.0.3', () => 
     await waitUntilTargetInService({ client: elb, minDelay: 1, maxDelay: 1, maxWaitTime: 30 }, { TargetGroupArn: tg.TargetGroupArn });
     const health = (await elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: tg.TargetGroupArn }))).TargetHealthDescriptions!;
     assert.equal(new Set(health.map((h) => h.Target!.Id)).size, 2, 'two instances in the target group');
-    assert.ok(health.every((h) => h.TargetHealth!.State === 'healthy'), JSON.stringify(health.map((h) => [h.Target?.Id, h.Target?.Port, h.TargetHealth])));
+    assert.ok(
+      health.every((h) => h.TargetHealth!.State === 'healthy'),
+      JSON.stringify(health.map((h) => [h.Target?.Id, h.Target?.Port, h.TargetHealth])),
+    );
 
     const pids = new Set<number>();
     for (let i = 0; i < 10; i++) {
@@ -149,7 +205,9 @@ describe('berth server with two berth agents on 127.0.0.2 and 127.0.0.3', () => 
     for (const t of tasks) {
       let out: CliResult | undefined;
       for (let i = 0; i < 20 && !out?.stdout.includes('listening'); i++) {
-        out = await berthCli(server.apiUrl, ['logs', t.taskArn!, '--tail', '5'], { env: { AWS_ACCESS_KEY_ID: creds.accessKeyId, AWS_SECRET_ACCESS_KEY: creds.secretAccessKey } });
+        out = await berthCli(server.apiUrl, ['logs', t.taskArn!, '--tail', '5'], {
+          env: { AWS_ACCESS_KEY_ID: creds.accessKeyId, AWS_SECRET_ACCESS_KEY: creds.secretAccessKey },
+        });
         if (!out.stdout.includes('listening')) await new Promise((r) => setTimeout(r, 250));
       }
       assert.equal(out!.code, 0, out!.stderr);
@@ -159,14 +217,19 @@ describe('berth server with two berth agents on 127.0.0.2 and 127.0.0.3', () => 
     // old one drains), with no failed request; the service ends with both tasks on 127.0.0.3.
     const drained = instances.find((i) => i.attributes!.some((a) => a.name === 'rack' && a.value === '127.0.0.2'))!;
     const load = startLoad(`http://127.0.0.1:${port}/`, { concurrency: 2, maxMs: 90_000 });
-    const drain = await berthCli(server.apiUrl, ['drain', drained.ec2InstanceId!], { env: { AWS_ACCESS_KEY_ID: creds.accessKeyId, AWS_SECRET_ACCESS_KEY: creds.secretAccessKey } });
+    const drain = await berthCli(server.apiUrl, ['drain', drained.ec2InstanceId!], {
+      env: { AWS_ACCESS_KEY_ID: creds.accessKeyId, AWS_SECRET_ACCESS_KEY: creds.secretAccessKey },
+    });
     assert.equal(drain.code, 0, drain.stderr);
     const deadline = Date.now() + 60_000;
     let hosts: string[] = [];
     while (Date.now() < deadline) {
       const arnsNow = (await ecs.send(new ListTasksCommand({ serviceName: 'spread', desiredStatus: 'RUNNING' }))).taskArns!;
       const now = arnsNow.length ? (await ecs.send(new DescribeTasksCommand({ tasks: arnsNow }))).tasks! : [];
-      hosts = now.filter((t) => t.lastStatus === 'RUNNING').map((t) => t.containers![0]!.networkBindings![0]!.bindIP!).sort();
+      hosts = now
+        .filter((t) => t.lastStatus === 'RUNNING')
+        .map((t) => t.containers![0]!.networkBindings![0]!.bindIP!)
+        .sort();
       if (now.length === 2 && hosts.join() === '127.0.0.3,127.0.0.3') break;
       await new Promise((r) => setTimeout(r, 500));
     }

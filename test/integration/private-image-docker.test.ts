@@ -41,18 +41,23 @@ describe('private images with repositoryCredentials', { skip: requirement('docke
     const r = await ecs.send(new RunTaskCommand({ taskDefinition: family }));
     const arn = r.tasks![0]!.taskArn!;
     taskArns.push(arn);
-    return eventually(async () => {
-      const d = await ecs.send(new DescribeTasksCommand({ tasks: [arn] }));
-      answers.push(JSON.stringify(d));
-      const t = d.tasks![0]!;
-      return t.lastStatus === status || t.lastStatus === 'STOPPED' ? t : undefined;
-    }, { what: `${family} ${status}`, timeoutMs: 45_000 });
+    return eventually(
+      async () => {
+        const d = await ecs.send(new DescribeTasksCommand({ tasks: [arn] }));
+        answers.push(JSON.stringify(d));
+        const t = d.tasks![0]!;
+        return t.lastStatus === status || t.lastStatus === 'STOPPED' ? t : undefined;
+      },
+      { what: `${family} ${status}`, timeoutMs: 45_000 },
+    );
   };
   const register = (family: string, credentialsParameter?: string) =>
-    ecs.send(new RegisterTaskDefinitionCommand({
-      family,
-      containerDefinitions: [{ name: 'web', image, memory: 32, ...(credentialsParameter ? { repositoryCredentials: { credentialsParameter } } : {}) }],
-    }));
+    ecs.send(
+      new RegisterTaskDefinitionCommand({
+        family,
+        containerDefinitions: [{ name: 'web', image, memory: 32, ...(credentialsParameter ? { repositoryCredentials: { credentialsParameter } } : {}) }],
+      }),
+    );
 
   before(async () => {
     await ensureTestImage();
@@ -90,10 +95,13 @@ describe('private images with repositoryCredentials', { skip: requirement('docke
     assert.equal(t.stopCode, 'TaskFailedToStart');
     assert.match(t.stoppedReason!, /^CannotPullContainerError: Error response from daemon: .*(unauthorized|authentication required)/);
     await ecs.send(new CreateServiceCommand({ serviceName: 'w1-private', taskDefinition: 'w1-wrong', desiredCount: 1 }));
-    const s = await eventually(async () => {
-      const d = (await ecs.send(new DescribeServicesCommand({ services: ['w1-private'] }))).services![0]!;
-      return d.events?.some((e) => /failed to start: CannotPullContainerError: Error response from daemon: /.test(e.message ?? '')) ? d : undefined;
-    }, { what: 'the pull failure in the service events', timeoutMs: 45_000 });
+    const s = await eventually(
+      async () => {
+        const d = (await ecs.send(new DescribeServicesCommand({ services: ['w1-private'] }))).services![0]!;
+        return d.events?.some((e) => /failed to start: CannotPullContainerError: Error response from daemon: /.test(e.message ?? '')) ? d : undefined;
+      },
+      { what: 'the pull failure in the service events', timeoutMs: 45_000 },
+    );
     answers.push(JSON.stringify(s));
     await ecs.send(new UpdateServiceCommand({ service: 'w1-private', desiredCount: 0 }));
   });
@@ -109,7 +117,7 @@ describe('private images with repositoryCredentials', { skip: requirement('docke
     assert.match(berth.output(), /pulling .* with repositoryCredentials/);
   });
 
-  test('the registry password is in no API answer and not in Berth\'s log', () => {
+  test("the registry password is in no API answer and not in Berth's log", () => {
     for (const a of answers) assert.ok(!a.includes(registry.password), a);
     assert.ok(!berth.output().includes(registry.password));
     assert.ok(!berth.output().includes('not-the-password'), 'a failed pull logs no password either');

@@ -39,21 +39,36 @@ describe('SSM, Secrets Manager and Logs through the AWS CLI v2', { skip: require
     assert.equal(shown.Parameter.Value, SECRET);
     const byPath = await aws('ssm', 'get-parameters-by-path', '--path', '/app', '--recursive');
     answers.push(JSON.stringify(byPath));
-    assert.deepEqual(byPath.Parameters.map((p: { Name: string }) => p.Name), ['/app/db/host', '/app/db/password']);
+    assert.deepEqual(
+      byPath.Parameters.map((p: { Name: string }) => p.Name),
+      ['/app/db/host', '/app/db/password'],
+    );
     const described = await aws('ssm', 'describe-parameters');
     answers.push(JSON.stringify(described));
     assert.equal(described.Parameters.length, 2);
     const history = await aws('ssm', 'get-parameter-history', '--name', '/app/db/host');
-    assert.deepEqual(history.Parameters.map((p: { Value: string }) => p.Value), ['db.local', 'db2.local']);
+    assert.deepEqual(
+      history.Parameters.map((p: { Value: string }) => p.Value),
+      ['db.local', 'db2.local'],
+    );
     assert.match(await awsFails('ssm', 'get-parameter', '--name', '/nope'), /ParameterNotFound/);
     await aws('ssm', 'add-tags-to-resource', '--resource-type', 'Parameter', '--resource-id', '/app/db/host', '--tags', 'Key=env,Value=prod');
-    assert.deepEqual((await aws('ssm', 'list-tags-for-resource', '--resource-type', 'Parameter', '--resource-id', '/app/db/host')).TagList, [{ Key: 'env', Value: 'prod' }]);
+    assert.deepEqual((await aws('ssm', 'list-tags-for-resource', '--resource-type', 'Parameter', '--resource-id', '/app/db/host')).TagList, [
+      { Key: 'env', Value: 'prod' },
+    ]);
     await aws('ssm', 'delete-parameter', '--name', '/app/db/host');
     assert.match(await awsFails('ssm', 'delete-parameter', '--name', '/app/db/host'), /ParameterNotFound/);
   });
 
   test('secretsmanager: create, get by stage, put a new version, delete and restore', async () => {
-    const created = await aws('secretsmanager', 'create-secret', '--name', 'prod/db', '--secret-string', JSON.stringify({ username: 'admin', password: SECRET }));
+    const created = await aws(
+      'secretsmanager',
+      'create-secret',
+      '--name',
+      'prod/db',
+      '--secret-string',
+      JSON.stringify({ username: 'admin', password: SECRET }),
+    );
     assert.match(created.ARN, /:secret:prod\/db-[A-Za-z0-9]{6}$/);
     assert.equal(JSON.parse((await aws('secretsmanager', 'get-secret-value', '--secret-id', 'prod/db')).SecretString).password, SECRET);
     await aws('secretsmanager', 'put-secret-value', '--secret-id', created.ARN, '--secret-string', '{"username":"admin","password":"rotated"}');
@@ -84,12 +99,27 @@ describe('SSM, Secrets Manager and Logs through the AWS CLI v2', { skip: require
     assert.match(await awsFails('logs', 'create-log-group', '--log-group-name', '/ecs/web'), /ResourceAlreadyExistsException/);
     await aws('logs', 'create-log-stream', '--log-group-name', '/ecs/web', '--log-stream-name', 'ecs/web/task1');
     const now = Date.now();
-    await aws('logs', 'put-log-events', '--log-group-name', '/ecs/web', '--log-stream-name', 'ecs/web/task1', '--log-events',
-      `timestamp=${now - 2},message=hello`, `timestamp=${now - 1},message=ERROR boom`);
+    await aws(
+      'logs',
+      'put-log-events',
+      '--log-group-name',
+      '/ecs/web',
+      '--log-stream-name',
+      'ecs/web/task1',
+      '--log-events',
+      `timestamp=${now - 2},message=hello`,
+      `timestamp=${now - 1},message=ERROR boom`,
+    );
     const got = await aws('logs', 'get-log-events', '--log-group-name', '/ecs/web', '--log-stream-name', 'ecs/web/task1', '--start-from-head');
-    assert.deepEqual(got.events.map((e: { message: string }) => e.message), ['hello', 'ERROR boom']);
+    assert.deepEqual(
+      got.events.map((e: { message: string }) => e.message),
+      ['hello', 'ERROR boom'],
+    );
     const filtered = await aws('logs', 'filter-log-events', '--log-group-name', '/ecs/web', '--filter-pattern', 'ERROR');
-    assert.deepEqual(filtered.events.map((e: { message: string }) => e.message), ['ERROR boom']);
+    assert.deepEqual(
+      filtered.events.map((e: { message: string }) => e.message),
+      ['ERROR boom'],
+    );
     const tail = await raw('logs', 'tail', '/ecs/web', '--since', '1h', '--format', 'short');
     assert.match(tail, /hello[\s\S]*ERROR boom/);
     await aws('logs', 'put-retention-policy', '--log-group-name', '/ecs/web', '--retention-in-days', '7');

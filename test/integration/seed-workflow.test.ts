@@ -58,24 +58,66 @@ describe('the seed workflow with the AWS CLI and real containers', { skip }, () 
     // 1-3: load balancer on two subnets, target group, listener.
     const subnets = (await aws('ec2', 'describe-subnets')).Subnets.map((s: { SubnetId: string }) => s.SubnetId);
     const vpc = (await aws('ec2', 'describe-vpcs')).Vpcs[0].VpcId;
-    const lb = (await aws('elbv2', 'create-load-balancer', '--name', 'seed', '--scheme', 'internal', '--subnets', ...subnets))
-      .LoadBalancers[0];
-    const tg = (await aws('elbv2', 'create-target-group', '--name', 'seed-web', '--protocol', 'HTTP', '--port', '80',
-      '--vpc-id', vpc, '--health-check-path', '/', '--health-check-interval-seconds', '5', '--healthy-threshold-count', '2'))
-      .TargetGroups[0];
-    await aws('elbv2', 'modify-target-group-attributes', '--target-group-arn', tg.TargetGroupArn,
-      '--attributes', 'Key=deregistration_delay.timeout_seconds,Value=5');
+    const lb = (await aws('elbv2', 'create-load-balancer', '--name', 'seed', '--scheme', 'internal', '--subnets', ...subnets)).LoadBalancers[0];
+    const tg = (
+      await aws(
+        'elbv2',
+        'create-target-group',
+        '--name',
+        'seed-web',
+        '--protocol',
+        'HTTP',
+        '--port',
+        '80',
+        '--vpc-id',
+        vpc,
+        '--health-check-path',
+        '/',
+        '--health-check-interval-seconds',
+        '5',
+        '--healthy-threshold-count',
+        '2',
+      )
+    ).TargetGroups[0];
+    await aws(
+      'elbv2',
+      'modify-target-group-attributes',
+      '--target-group-arn',
+      tg.TargetGroupArn,
+      '--attributes',
+      'Key=deregistration_delay.timeout_seconds,Value=5',
+    );
     const port = await freePort();
-    await aws('elbv2', 'create-listener', '--load-balancer-arn', lb.LoadBalancerArn, '--protocol', 'HTTP', '--port', String(port),
-      '--default-actions', `Type=forward,TargetGroupArn=${tg.TargetGroupArn}`);
+    await aws(
+      'elbv2',
+      'create-listener',
+      '--load-balancer-arn',
+      lb.LoadBalancerArn,
+      '--protocol',
+      'HTTP',
+      '--port',
+      String(port),
+      '--default-actions',
+      `Type=forward,TargetGroupArn=${tg.TargetGroupArn}`,
+    );
     await aws('elbv2', 'wait', 'load-balancer-available', '--load-balancer-arns', lb.LoadBalancerArn);
 
     // 4-6: task definition with hostPort 0, service of 2 behind the target group, wait until stable.
-    const td1 = (await aws('ecs', 'register-task-definition', '--family', 'seed-web', '--container-definitions', containerDefs('v1')))
-      .taskDefinition;
-    await aws('ecs', 'create-service', '--service-name', 'seed-web', '--task-definition', td1.taskDefinitionArn,
-      '--desired-count', '2', '--deployment-configuration', 'minimumHealthyPercent=100,maximumPercent=200',
-      '--load-balancers', `targetGroupArn=${tg.TargetGroupArn},containerName=web,containerPort=80`);
+    const td1 = (await aws('ecs', 'register-task-definition', '--family', 'seed-web', '--container-definitions', containerDefs('v1'))).taskDefinition;
+    await aws(
+      'ecs',
+      'create-service',
+      '--service-name',
+      'seed-web',
+      '--task-definition',
+      td1.taskDefinitionArn,
+      '--desired-count',
+      '2',
+      '--deployment-configuration',
+      'minimumHealthyPercent=100,maximumPercent=200',
+      '--load-balancers',
+      `targetGroupArn=${tg.TargetGroupArn},containerName=web,containerPort=80`,
+    );
     await aws('ecs', 'wait', 'services-stable', '--services', 'seed-web');
 
     // One instance, twice, on two ports, both healthy; two containers on those ports.
@@ -84,7 +126,10 @@ describe('the seed workflow with the AWS CLI and real containers', { skip }, () 
     assert.equal(health[0].Target.Id, health[1].Target.Id);
     assert.match(health[0].Target.Id, /^i-[0-9a-f]{17}$/);
     assert.notEqual(health[0].Target.Port, health[1].Target.Port);
-    assert.deepEqual(health.map((h: any) => h.TargetHealth.State), ['healthy', 'healthy']);
+    assert.deepEqual(
+      health.map((h: any) => h.TargetHealth.State),
+      ['healthy', 'healthy'],
+    );
     const firstPorts = health.map((h: any) => h.Target.Port as number).sort();
     const ps = containers().join('\n');
     for (const p of firstPorts) assert.match(ps, new RegExp(`:${p}->80/tcp`));
@@ -101,21 +146,26 @@ describe('the seed workflow with the AWS CLI and real containers', { skip }, () 
 
     // A rolling update to a new revision under steady load: zero failed requests.
     const load = startLoad(url, { concurrency: 4, maxMs: 240_000 });
-    const td2 = (await aws('ecs', 'register-task-definition', '--family', 'seed-web', '--container-definitions', containerDefs('v2')))
-      .taskDefinition;
+    const td2 = (await aws('ecs', 'register-task-definition', '--family', 'seed-web', '--container-definitions', containerDefs('v2'))).taskDefinition;
     await aws('ecs', 'update-service', '--service', 'seed-web', '--task-definition', td2.taskDefinitionArn);
     await aws('ecs', 'wait', 'services-stable', '--services', 'seed-web');
     // Let draining end and the old containers go.
-    const after = await eventually(async () => (await aws('elbv2', 'describe-target-health', '--target-group-arn', tg.TargetGroupArn)).TargetHealthDescriptions, {
-      what: 'every target healthy again (the old ones drained and gone)',
-      timeoutMs: 60_000,
-      intervalMs: 1000,
-      until: (hs: { TargetHealth: { State: string } }[]) => hs.every((h) => h.TargetHealth.State === 'healthy'),
-    });
+    const after = await eventually(
+      async () => (await aws('elbv2', 'describe-target-health', '--target-group-arn', tg.TargetGroupArn)).TargetHealthDescriptions,
+      {
+        what: 'every target healthy again (the old ones drained and gone)',
+        timeoutMs: 60_000,
+        intervalMs: 1000,
+        until: (hs: { TargetHealth: { State: string } }[]) => hs.every((h) => h.TargetHealth.State === 'healthy'),
+      },
+    );
     const deploy = await load.stop();
     assert.equal(deploy.total - deploy.ok, 0, `failed requests during the deployment: ${JSON.stringify([...deploy.failures])}`);
     assert.ok(deploy.total > 50, `load ran (${deploy.total} requests)`);
-    assert.ok([...deploy.bodies.keys()].some((b) => b.includes('v2')), 'the new version answered');
+    assert.ok(
+      [...deploy.bodies.keys()].some((b) => b.includes('v2')),
+      'the new version answered',
+    );
 
     assert.equal(after.length, 2, JSON.stringify(after));
     const newPorts = after.map((h: any) => h.Target.Port as number).sort();
@@ -130,14 +180,19 @@ describe('the seed workflow with the AWS CLI and real containers', { skip }, () 
     const kill = startLoad(url, { concurrency: 4, maxMs: 120_000 });
     await eventually(async () => (kill.snapshot().total > 20 ? true : undefined), { what: 'the load to run', timeoutMs: 90_000, intervalMs: 500 });
     const killedPort = newPorts[0]!;
-    const victim = containers().find((l) => l.includes(`:${killedPort}->80/tcp`))!.split(' ')[0]!;
+    const victim = containers()
+      .find((l) => l.includes(`:${killedPort}->80/tcp`))!
+      .split(' ')[0]!;
     execFileSync('docker', ['kill', victim], { stdio: 'ignore' });
-    const healed = await eventually(async () => {
-      const h = await tgHealth();
-      const healthy = h.filter((x) => x.TargetHealth.State === 'healthy').map((x) => x.Target.Port as number);
-      const fresh = healthy.filter((p) => !newPorts.includes(p) && !firstPorts.includes(p));
-      return healthy.length === 2 && fresh.length === 1 && !h.some((x) => x.Target.Port === killedPort) ? h : undefined;
-    }, { what: 'a replacement healthy on a new port', timeoutMs: 90_000, intervalMs: 500 });
+    const healed = await eventually(
+      async () => {
+        const h = await tgHealth();
+        const healthy = h.filter((x) => x.TargetHealth.State === 'healthy').map((x) => x.Target.Port as number);
+        const fresh = healthy.filter((p) => !newPorts.includes(p) && !firstPorts.includes(p));
+        return healthy.length === 2 && fresh.length === 1 && !h.some((x) => x.Target.Port === killedPort) ? h : undefined;
+      },
+      { what: 'a replacement healthy on a new port', timeoutMs: 90_000, intervalMs: 500 },
+    );
     await aws('ecs', 'wait', 'services-stable', '--services', 'seed-web');
     const killed = await kill.stop();
     assert.equal(killed.total - killed.ok, 0, `failed requests around docker kill: ${JSON.stringify([...killed.failures])}`);
@@ -145,7 +200,12 @@ describe('the seed workflow with the AWS CLI and real containers', { skip }, () 
     const svc = (await aws('ecs', 'describe-services', '--services', 'seed-web')).services[0];
     assert.equal(svc.runningCount, 2);
     const healedPorts = healed.map((x) => x.Target.Port as number);
-    assert.ok(containers().join('\n').includes(`:${healedPorts.find((p) => !newPorts.includes(p))}->80/tcp`), 'the replacement container runs');
+    assert.ok(
+      containers()
+        .join('\n')
+        .includes(`:${healedPorts.find((p) => !newPorts.includes(p))}->80/tcp`),
+      'the replacement container runs',
+    );
 
     // StopTask on a task behind the target group, under POST load (which nothing retries): it is
     // deregistered and drained before its container stops, so no request fails.
@@ -156,12 +216,15 @@ describe('the seed workflow with the AWS CLI and real containers', { skip }, () 
     const target = tasks.find((t) => t.containers[0].networkBindings?.some((b: any) => b.hostPort === stopPort))!;
     const stopped = (await aws('ecs', 'stop-task', '--task', target.taskArn, '--reason', 'seed test')).task;
     assert.equal(stopped.lastStatus, 'DEACTIVATING', 'deregistered first, not killed');
-    await eventually(async () => {
-      const t = (await aws('ecs', 'describe-tasks', '--tasks', target.taskArn)).tasks[0];
-      const h = await tgHealth();
-      const healthy = h.filter((x) => x.TargetHealth.State === 'healthy');
-      return t.lastStatus === 'STOPPED' && healthy.length === 2 && !h.some((x) => x.Target.Port === stopPort) ? t : undefined;
-    }, { what: 'the stopped task to be STOPPED and a replacement healthy', timeoutMs: 90_000, intervalMs: 500 });
+    await eventually(
+      async () => {
+        const t = (await aws('ecs', 'describe-tasks', '--tasks', target.taskArn)).tasks[0];
+        const h = await tgHealth();
+        const healthy = h.filter((x) => x.TargetHealth.State === 'healthy');
+        return t.lastStatus === 'STOPPED' && healthy.length === 2 && !h.some((x) => x.Target.Port === stopPort) ? t : undefined;
+      },
+      { what: 'the stopped task to be STOPPED and a replacement healthy', timeoutMs: 90_000, intervalMs: 500 },
+    );
     const posted = await post.stop();
     assert.equal(posted.total - posted.ok, 0, `failed POSTs around StopTask: ${JSON.stringify([...posted.failures])}`);
     assert.ok(posted.total > 50, `POST load ran through the stop (${posted.total} requests)`);

@@ -27,10 +27,17 @@ describe('service controller', () => {
       await w.run();
       const targets = await w.targets();
       assert.equal(targets.length, 2);
-      assert.deepEqual(targets.map((t) => t.Id), [EC2_ID, EC2_ID], 'the same instance id twice');
+      assert.deepEqual(
+        targets.map((t) => t.Id),
+        [EC2_ID, EC2_ID],
+        'the same instance id twice',
+      );
       assert.notEqual(targets[0]!.Port, targets[1]!.Port, 'on two ports');
       const health = await w.elb('DescribeTargetHealth', { TargetGroupArn: w.tgArn });
-      assert.deepEqual(health.TargetHealthDescriptions.map((d: any) => d.TargetHealth.State), ['healthy', 'healthy']);
+      assert.deepEqual(
+        health.TargetHealthDescriptions.map((d: any) => d.TargetHealth.State),
+        ['healthy', 'healthy'],
+      );
       const svc = await w.service();
       assert.equal(svc.runningCount, 2);
       assert.equal(svc.deployments.length, 1);
@@ -61,7 +68,10 @@ describe('service controller', () => {
         const ts = await w.tasks();
         const tg = await w.targets();
         const healthyTasks = ts.filter(
-          (t) => t.lastStatus === 'RUNNING' && t.desiredStatus === 'RUNNING' && tg.some((g) => g.state === 'healthy' && g.Port === t.containers[0]!.networkBindings[0]?.hostPort),
+          (t) =>
+            t.lastStatus === 'RUNNING' &&
+            t.desiredStatus === 'RUNNING' &&
+            tg.some((g) => g.state === 'healthy' && g.Port === t.containers[0]!.networkBindings[0]?.hostPort),
         );
         assert.ok(healthyTasks.length >= 2, `healthy tasks dropped to ${healthyTasks.length}`);
         for (const t of ts.filter((x) => old.includes(x.taskArn) && x.desiredStatus === 'STOPPED')) {
@@ -76,20 +86,32 @@ describe('service controller', () => {
       const draining = (await w.targets()).filter((t) => t.state === 'draining');
       assert.equal(draining.length, 2);
       const deactivating = (await w.tasks()).filter((t) => old.includes(t.taskArn));
-      assert.ok(deactivating.every((t) => t.stoppingAt !== undefined && t.desiredStatus === 'RUNNING'), 'held until draining ends');
+      assert.ok(
+        deactivating.every((t) => t.stoppingAt !== undefined && t.desiredStatus === 'RUNNING'),
+        'held until draining ends',
+      );
       await w.advance(5_001);
       await w.run(invariant);
       assert.ok(sawNewHealthyBeforeOldStop);
       const ts = await w.tasks();
-      assert.deepEqual(live(ts).map((t) => t.taskDefinitionArn), [td2, td2]);
+      assert.deepEqual(
+        live(ts).map((t) => t.taskDefinitionArn),
+        [td2, td2],
+      );
       assert.ok(ts.filter((t) => old.includes(t.taskArn)).every((t) => t.lastStatus === 'STOPPED'));
       const svc = await w.service();
       assert.equal(svc.deployments.length, 1);
       assert.equal(svc.deployments[0]!.taskDefinition, td2);
       assert.equal(svc.deployments[0]!.rolloutState, 'COMPLETED');
       const ev = eventTexts(svc);
-      assert.ok(ev.some((e) => e === '(service web) has begun draining connections on 2 tasks.' || e === '(service web) has begun draining connections on 1 tasks.'), ev.join('\n'));
-      assert.ok(ev.some((e) => /^\(service web\) has stopped \d running tasks/.test(e)), ev.join('\n'));
+      assert.ok(
+        ev.some((e) => e === '(service web) has begun draining connections on 2 tasks.' || e === '(service web) has begun draining connections on 1 tasks.'),
+        ev.join('\n'),
+      );
+      assert.ok(
+        ev.some((e) => /^\(service web\) has stopped \d running tasks/.test(e)),
+        ev.join('\n'),
+      );
       assert.match(ev.at(-2)!, /deployment completed\.$/);
       assert.equal(ev.at(-1), '(service web) has reached a steady state.');
     } finally {
@@ -111,7 +133,10 @@ describe('service controller', () => {
       await w.run();
       assert.equal((await w.tasks()).find((t) => t.taskArn === first!.taskArn)!.lastStatus, 'STOPPED', 'stopped without waiting 300 s');
       const health = await w.elb('DescribeTargetHealth', { TargetGroupArn: w.tgArn });
-      assert.ok(health.TargetHealthDescriptions.some((d: any) => d.TargetHealth.State === 'draining'), 'still shown draining until drainUntil');
+      assert.ok(
+        health.TargetHealthDescriptions.some((d: any) => d.TargetHealth.State === 'draining'),
+        'still shown draining until drainUntil',
+      );
     } finally {
       await w.close();
     }
@@ -135,7 +160,10 @@ describe('service controller', () => {
       assert.equal(bad.lastStatus, 'STOPPED');
       assert.equal(live(ts).length, 2, 'replaced');
       const ev = eventTexts(await w.service());
-      assert.ok(ev.some((e) => e.startsWith(`(service web) (instance ${EC2_ID}) (port ${victim.Port}) is unhealthy in (target-group ${w.tgArn})`)), ev.join('\n'));
+      assert.ok(
+        ev.some((e) => e.startsWith(`(service web) (instance ${EC2_ID}) (port ${victim.Port}) is unhealthy in (target-group ${w.tgArn})`)),
+        ev.join('\n'),
+      );
     } finally {
       await w.close();
     }
@@ -166,10 +194,20 @@ describe('service controller', () => {
     try {
       await w.run();
       const first = w.instance.containerInstanceArn;
-      assert.ok(live(await w.tasks()).every((t) => t.containerInstanceArn === first), 'two tasks on the only instance');
+      assert.ok(
+        live(await w.tasks()).every((t) => t.containerInstanceArn === first),
+        'two tasks on the only instance',
+      );
       const second = await registerContainerInstance(
         w.store,
-        { cluster: CLUSTER, ec2InstanceId: 'i-0fedcba9876543210', totalResources: [{ name: 'CPU', type: 'INTEGER', integerValue: 4096 }, { name: 'MEMORY', type: 'INTEGER', integerValue: 4096 }] },
+        {
+          cluster: CLUSTER,
+          ec2InstanceId: 'i-0fedcba9876543210',
+          totalResources: [
+            { name: 'CPU', type: 'INTEGER', integerValue: 4096 },
+            { name: 'MEMORY', type: 'INTEGER', integerValue: 4096 },
+          ],
+        },
         { region: 'us-east-1', accountId: ACCOUNT_ID, now: w.clock.now() },
         w.random,
       );
@@ -184,7 +222,10 @@ describe('service controller', () => {
       const left = live(await w.tasks());
       assert.equal(left.length, 2);
       assert.deepEqual(left.map((t) => t.containerInstanceArn).sort(), [first, second.containerInstanceArn].sort(), 'one task per instance');
-      assert.ok(left.some((t) => t.taskArn === onSecond[0]!.taskArn), 'the newest task stays');
+      assert.ok(
+        left.some((t) => t.taskArn === onSecond[0]!.taskArn),
+        'the newest task stays',
+      );
     } finally {
       await w.close();
     }
@@ -251,8 +292,14 @@ describe('service controller', () => {
       assert.equal(primary.taskDefinition, w.td1, 'rolled back to the last completed task definition');
       assert.equal(svc.taskDefinition, w.td1);
       const ev = eventTexts(svc);
-      assert.ok(ev.some((e) => e.includes('deployment failed: ECS deployment circuit breaker: tasks failed to start.')), ev.join('\n'));
-      assert.ok(ev.some((e) => e.includes(`rolling back to ${w.td1}`)), ev.join('\n'));
+      assert.ok(
+        ev.some((e) => e.includes('deployment failed: ECS deployment circuit breaker: tasks failed to start.')),
+        ev.join('\n'),
+      );
+      assert.ok(
+        ev.some((e) => e.includes(`rolling back to ${w.td1}`)),
+        ev.join('\n'),
+      );
       await w.run();
       assert.equal(live(await w.tasks()).filter((t) => t.taskDefinitionArn === w.td1).length, 2, 'the old tasks keep serving');
     } finally {
@@ -285,7 +332,10 @@ describe('service controller', () => {
       assert.equal(health.TargetHealthDescriptions.filter((d: any) => d.TargetHealth.State === 'healthy').length, 2);
       const described = (await w.ecs('DescribeServices', { cluster: 'prod', services: ['web'] })).services[0];
       assert.equal('lastCompletedRevision' in described, false, 'internal');
-      assert.ok(described.deployments.every((d: object) => !('failuresCounted' in d)), 'internal');
+      assert.ok(
+        described.deployments.every((d: object) => !('failuresCounted' in d)),
+        'internal',
+      );
     } finally {
       await w.close();
     }
@@ -302,7 +352,10 @@ describe('service controller', () => {
       const d = (await w.ecs('DescribeServices', { cluster: 'prod', services: ['web'] })).services[0];
       const primary = d.deployments.find((x: any) => x.status === 'PRIMARY');
       assert.equal(primary.rolloutState, 'IN_PROGRESS');
-      assert.match(primary.rolloutStateReason, /^ECS deployment ecs-svc\/\d+ is stuck: \(service web\) was unable to place a task because no container instance met all of its requirements/);
+      assert.match(
+        primary.rolloutStateReason,
+        /^ECS deployment ecs-svc\/\d+ is stuck: \(service web\) was unable to place a task because no container instance met all of its requirements/,
+      );
       assert.ok(d.events.some((e: any) => e.message.includes('was unable to place a task')));
       // Later passes, with time moving, write nothing: the stuck service does not wake itself.
       const rev = await w.store.revision();
@@ -328,10 +381,17 @@ describe('service controller', () => {
       const t = (await w.tasks()).find((x) => x.taskArn === first!.taskArn)!;
       assert.equal(t.lastStatus, 'STOPPED');
       assert.equal(t.stoppedReason, `Host EC2 (instance ${EC2_ID}) lost.`);
-      assert.equal((await w.targets()).some((g) => g.Port === first!.containers[0]!.networkBindings[0]!.hostPort), false);
+      assert.equal(
+        (await w.targets()).some((g) => g.Port === first!.containers[0]!.networkBindings[0]!.hostPort),
+        false,
+      );
       const ev = eventTexts(await w.service());
       assert.ok(ev.includes(`(service web) (instance ${EC2_ID}) was lost; 1 tasks marked STOPPED.`), ev.join('\n'));
-      assert.match(ev.at(-1)!, /was unable to place a task because no container instance met all of its requirements\. The closest matching \(container-instance [0-9a-f]+\) doesn't have the agent connected\./, 'no replacement on the lost host');
+      assert.match(
+        ev.at(-1)!,
+        /was unable to place a task because no container instance met all of its requirements\. The closest matching \(container-instance [0-9a-f]+\) doesn't have the agent connected\./,
+        'no replacement on the lost host',
+      );
     } finally {
       await w.close();
     }

@@ -28,12 +28,15 @@ describe('berth up --stop-tasks-on-exit', { timeout: 240_000 }, () => {
     const applied = await berthCli(berth.apiUrl, ['apply', '-f', sampleStack(await freePort())], { timeoutMs: 120_000 });
     assert.equal(applied.code, 0, applied.stderr);
     const ecs = ecsClient(berth.apiUrl);
-    const ports = await eventually(async () => {
-      const arns = (await ecs.send(new ListTasksCommand({ serviceName: 'web' }))).taskArns ?? [];
-      const tasks = arns.length ? (await ecs.send(new DescribeTasksCommand({ tasks: arns }))).tasks ?? [] : [];
-      const running = tasks.filter((t) => t.lastStatus === 'RUNNING');
-      return running.length === 2 ? running.map((t) => t.containers![0]!.networkBindings![0]!.hostPort!) : undefined;
-    }, { what: 'two RUNNING tasks', timeoutMs: 120_000 });
+    const ports = await eventually(
+      async () => {
+        const arns = (await ecs.send(new ListTasksCommand({ serviceName: 'web' }))).taskArns ?? [];
+        const tasks = arns.length ? ((await ecs.send(new DescribeTasksCommand({ tasks: arns }))).tasks ?? []) : [];
+        const running = tasks.filter((t) => t.lastStatus === 'RUNNING');
+        return running.length === 2 ? running.map((t) => t.containers![0]!.networkBindings![0]!.hostPort!) : undefined;
+      },
+      { what: 'two RUNNING tasks', timeoutMs: 120_000 },
+    );
     ecs.destroy();
     for (const port of ports) {
       const r = await fetch(`http://127.0.0.1:${port}/health`);

@@ -81,7 +81,17 @@ describe('volumes and container options through the agent on Docker', { skip: re
     await register(
       cp,
       'scratch',
-      [{ name: 'app', image, memory: 32, entryPoint: ['/bin/sh', '-c'], command: ['echo hi > /data/f; sleep 60'], stopTimeout: 1, mountPoints: [{ sourceVolume: 'data', containerPath: '/data' }] }],
+      [
+        {
+          name: 'app',
+          image,
+          memory: 32,
+          entryPoint: ['/bin/sh', '-c'],
+          command: ['echo hi > /data/f; sleep 60'],
+          stopTimeout: 1,
+          mountPoints: [{ sourceVolume: 'data', containerPath: '/data' }],
+        },
+      ],
       [{ name: 'data', dockerVolumeConfiguration: { scope: 'task', driver: 'local' } }],
     );
     const run = await cp.ecs.send(new RunTaskCommand({ cluster: cp.cluster, taskDefinition: 'scratch' }));
@@ -91,7 +101,11 @@ describe('volumes and container options through the agent on Docker', { skip: re
     assert.equal((await volumesOfTask()).length, 1);
     await cp.ecs.send(new StopTaskCommand({ cluster: cp.cluster, task: arn }));
     await waitUntilTasksStopped({ client: cp.ecs, ...wait }, { cluster: cp.cluster, tasks: [arn] });
-    await eventually(async () => ((await volumesOfTask()).length === 0 ? true : undefined), { what: 'the task volume to go', timeoutMs: 30_000, intervalMs: 200 });
+    await eventually(async () => ((await volumesOfTask()).length === 0 ? true : undefined), {
+      what: 'the task volume to go',
+      timeoutMs: 30_000,
+      intervalMs: 200,
+    });
   });
 
   test('without --allow-privileged: privileged and a Docker socket mount stop before start, naming the field', async () => {
@@ -99,9 +113,12 @@ describe('volumes and container options through the agent on Docker', { skip: re
     const p = await runToStop(cp, 'priv');
     assert.equal(p.stopCode, 'TaskFailedToStart');
     assert.match(p.stoppedReason ?? '', /container app: privileged is refused because this agent was not started with --allow-privileged/);
-    await register(cp, 'sock', [{ name: 'app', image, memory: 32, command: ['true'], mountPoints: [{ sourceVolume: 's', containerPath: '/var/run/docker.sock' }] }], [
-      { name: 's', host: { sourcePath: '/var/run' } },
-    ]);
+    await register(
+      cp,
+      'sock',
+      [{ name: 'app', image, memory: 32, command: ['true'], mountPoints: [{ sourceVolume: 's', containerPath: '/var/run/docker.sock' }] }],
+      [{ name: 's', host: { sourcePath: '/var/run' } }],
+    );
     const s = await runToStop(cp, 'sock');
     assert.equal(s.stopCode, 'TaskFailedToStart');
     assert.match(s.stoppedReason ?? '', /sourceVolume 's' \(host.sourcePath \/var\/run\) reaches the Docker socket/);
@@ -117,7 +134,12 @@ describe('the process runtime refuses what it cannot honour', { timeout: 60_000 
   after(async () => cp?.close());
 
   test('a task with mountPoints or user stops before start with the field in stoppedReason', async () => {
-    await register(cp, 'mounts', [{ name: 'app', image: 'x', memory: 32, entryPoint: ['/bin/true'], mountPoints: [{ sourceVolume: 'd', containerPath: '/d' }] }], [{ name: 'd', host: { sourcePath: '/tmp' } }]);
+    await register(
+      cp,
+      'mounts',
+      [{ name: 'app', image: 'x', memory: 32, entryPoint: ['/bin/true'], mountPoints: [{ sourceVolume: 'd', containerPath: '/d' }] }],
+      [{ name: 'd', host: { sourcePath: '/tmp' } }],
+    );
     const m = await runToStop(cp, 'mounts');
     assert.equal(m.stopCode, 'TaskFailedToStart');
     assert.match(m.stoppedReason ?? '', /^CannotCreateContainerError: container app: the process runtime cannot honour mountPoints/);
@@ -133,7 +155,19 @@ describe('the AWS CLI gets the ClientException for an invalid volume reference',
 
   test('aws ecs register-task-definition with a mountPoint naming no volume', async () => {
     const containers = JSON.stringify([{ name: 'app', image: 'x', memory: 32, mountPoints: [{ sourceVolume: 'logs', containerPath: '/logs' }] }]);
-    const err = await awsCli(cp.url).awsFails('ecs', 'register-task-definition', '--family', 'cli-bad', '--container-definitions', containers, '--volumes', '[{"name":"data"}]');
-    assert.match(err, /An error occurred \(ClientException\) when calling the RegisterTaskDefinition operation: Invalid volume reference: mountPoints of container 'app' names sourceVolume 'logs'/);
+    const err = await awsCli(cp.url).awsFails(
+      'ecs',
+      'register-task-definition',
+      '--family',
+      'cli-bad',
+      '--container-definitions',
+      containers,
+      '--volumes',
+      '[{"name":"data"}]',
+    );
+    assert.match(
+      err,
+      /An error occurred \(ClientException\) when calling the RegisterTaskDefinition operation: Invalid volume reference: mountPoints of container 'app' names sourceVolume 'logs'/,
+    );
   });
 });

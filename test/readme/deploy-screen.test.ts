@@ -31,10 +31,13 @@ describe('berth deploy on a terminal, through tmux', { skip: requirement('tmux')
     const applied = await berthCli(berth.apiUrl, ['apply', '-f', stack], { timeoutMs: 120_000 });
     assert.equal(applied.code, 0, applied.stderr);
     const ecs = ecsClient(berth.apiUrl);
-    await eventually(async () => {
-      const s = (await ecs.send(new DescribeServicesCommand({ services: ['web'] }))).services?.[0];
-      return s?.runningCount === 2 && s.deployments?.length === 1 && s.deployments[0]?.rolloutState === 'COMPLETED' ? true : undefined;
-    }, { what: 'the service is stable', timeoutMs: 120_000 });
+    await eventually(
+      async () => {
+        const s = (await ecs.send(new DescribeServicesCommand({ services: ['web'] }))).services?.[0];
+        return s?.runningCount === 2 && s.deployments?.length === 1 && s.deployments[0]?.rolloutState === 'COMPLETED' ? true : undefined;
+      },
+      { what: 'the service is stable', timeoutMs: 120_000 },
+    );
     ecs.destroy();
   });
 
@@ -53,17 +56,19 @@ describe('berth deploy on a terminal, through tmux', { skip: requirement('tmux')
 
   test('the table is redrawn in place, with no warning, until the deployment completes', async () => {
     const cli = [process.execPath, '--import', 'tsx', join(repoRoot, 'src/cli/main.ts')];
-    const command = [...cli, 'deploy', 'web', '--image', 'sample-app:v2', '--endpoint', berth!.apiUrl]
-      .map((a) => `'${a}'`).join(' ');
+    const command = [...cli, 'deploy', 'web', '--image', 'sample-app:v2', '--endpoint', berth!.apiUrl].map((a) => `'${a}'`).join(' ');
     tmux('new-session', '-d', '-s', 'deploy', '-x', '120', '-y', '30', '-c', repoRoot, `NODE_OPTIONS= ${command}; echo "EXIT=$?"; sleep 600`);
     const screens: string[] = [];
     let firstTableAt: number | undefined;
-    const last = await eventually(() => {
-      const screen = tmux('capture-pane', '-p', '-t', 'deploy');
-      screens.push(screen);
-      if (firstTableAt === undefined && /DEPLOYMENT\s+STATUS/.test(screen)) firstTableAt = Date.now();
-      return /EXIT=\d+/.test(screen) ? screen : undefined;
-    }, { what: `berth deploy ends:\n${screens.at(-1) ?? ''}`, timeoutMs: 240_000, intervalMs: 500 });
+    const last = await eventually(
+      () => {
+        const screen = tmux('capture-pane', '-p', '-t', 'deploy');
+        screens.push(screen);
+        if (firstTableAt === undefined && /DEPLOYMENT\s+STATUS/.test(screen)) firstTableAt = Date.now();
+        return /EXIT=\d+/.test(screen) ? screen : undefined;
+      },
+      { what: `berth deploy ends:\n${screens.at(-1) ?? ''}`, timeoutMs: 240_000, intervalMs: 500 },
+    );
     const seconds = firstTableAt === undefined ? 0 : (Date.now() - firstTableAt) / 1000;
     console.log(`table on screen for ${seconds.toFixed(1)} s, ${screens.length} screens captured`);
     // What a person would have seen, kept for a look (test-artifacts/ is not committed).
@@ -82,6 +87,9 @@ describe('berth deploy on a terminal, through tmux', { skip: requirement('tmux')
       assert.ok((s.match(/==> Following deployment/g) ?? []).length <= 1, s);
     }
     // Both deployments showed while the old tasks drained: the table grew and shrank in place.
-    assert.ok(screens.some((s) => /PRIMARY[\s\S]*ACTIVE/.test(s)), 'the old deployment showed beside the new one');
+    assert.ok(
+      screens.some((s) => /PRIMARY[\s\S]*ACTIVE/.test(s)),
+      'the old deployment showed beside the new one',
+    );
   });
 });

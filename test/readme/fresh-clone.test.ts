@@ -65,13 +65,18 @@ describe('a fresh clone: npm ci && npm start', { timeout: 1_200_000 }, () => {
 
     const apiPort = await freePort();
     child = spawn('npm', ['start', '--', '--data-dir', dataDir, '--api-port', String(apiPort)], {
-      cwd: clone, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true,
+      cwd: clone,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
     });
     let out = '';
     child.stdout!.on('data', (d) => (out += d));
     child.stderr!.on('data', (d) => (out += d));
     const banner = await eventually(() => (/\n {2}(Tasks keep running|Ctrl-C stops)[^\n]*\n/.test(out) ? out : undefined), {
-      what: `the banner:\n${out}`, timeoutMs: 180_000, intervalMs: 250,
+      what: `the banner:\n${out}`,
+      timeoutMs: 180_000,
+      intervalMs: 250,
     });
     const url = (label: string): string => {
       const m = new RegExp(`${label}: +(http://\\S+)`).exec(banner);
@@ -86,11 +91,14 @@ describe('a fresh clone: npm ci && npm start', { timeout: 1_200_000 }, () => {
     assert.equal(consolePage.status, 200);
     assert.match(await consolePage.text(), /<div id="app"|<script/);
     const demo = url('Demo');
-    const answer = await eventually(async () => {
-      const r = await fetch(demo);
-      const body = await r.text();
-      return r.status === 200 ? body : undefined;
-    }, { what: `the demo listener ${demo} answers 200`, timeoutMs: 180_000, intervalMs: 500 });
+    const answer = await eventually(
+      async () => {
+        const r = await fetch(demo);
+        const body = await r.text();
+        return r.status === 200 ? body : undefined;
+      },
+      { what: `the demo listener ${demo} answers 200`, timeoutMs: 180_000, intervalMs: 500 },
+    );
     assert.ok(answer.length > 0);
     assert.doesNotMatch(banner, /^ {2}try: +aws (?!--endpoint-url)/m, 'no bare aws in the banner');
   });

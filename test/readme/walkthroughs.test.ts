@@ -114,8 +114,7 @@ describe('the README walkthroughs, one after another on one fresh berth up', { s
     if (cwd) rmSync(cwd, { recursive: true, force: true });
   });
 
-  const localize = (text: string): string =>
-    text.replaceAll('http://127.0.0.1:4566', berth!.apiUrl).replace(/\b808[12]\b/g, (p) => String(ports[p]));
+  const localize = (text: string): string => text.replaceAll('http://127.0.0.1:4566', berth!.apiUrl).replace(/\b808[12]\b/g, (p) => String(ports[p]));
 
   const walk = async (name: Walkthrough, timeoutMs: number): Promise<string> => {
     const r = await runScript(localize(walkthroughScript(name)), cwd, env, timeoutMs);
@@ -140,7 +139,13 @@ describe('the README walkthroughs, one after another on one fresh berth up', { s
     const ecs = ecsClient(berth!.apiUrl);
     const services = (await ecs.send(new DescribeServicesCommand({ services: ['cli-web', 'web'] }))).services ?? [];
     ecs.destroy();
-    assert.deepEqual(services.map((s) => [s.serviceName, s.status, s.runningCount]), [['cli-web', 'ACTIVE', 2], ['web', 'ACTIVE', 3]]);
+    assert.deepEqual(
+      services.map((s) => [s.serviceName, s.status, s.runningCount]),
+      [
+        ['cli-web', 'ACTIVE', 2],
+        ['web', 'ACTIVE', 3],
+      ],
+    );
   });
 });
 
@@ -157,7 +162,10 @@ describe('the README scaling-out walkthrough: a server and an agent on two addre
       .replaceAll('/var/lib/berth-agent', stateDir);
     // The script leaves the two daemons running in the background: its own process group, ended below.
     const child = spawn('bash', ['-e', '-c', `${script}\nwait`], {
-      cwd, env: { ...process.env, PATH: `${shimDir()}:${process.env.PATH ?? ''}`, NODE_OPTIONS: '' }, stdio: ['ignore', 'pipe', 'pipe'], detached: true,
+      cwd,
+      env: { ...process.env, PATH: `${shimDir()}:${process.env.PATH ?? ''}`, NODE_OPTIONS: '' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: true,
     });
     let out = '';
     child.stdout.on('data', (d) => (out += d));
@@ -165,10 +173,13 @@ describe('the README scaling-out walkthrough: a server and an agent on two addre
     const exited = new Promise<void>((r) => child.once('exit', () => r()));
     try {
       const signed = ecsClient(`http://${net}.1:${apiPort}`, { credentials: { accessKeyId: 'AK', secretAccessKey: 'SK' } });
-      const arns = await eventually(async () => {
-        const r = await signed.send(new ListContainerInstancesCommand({}));
-        return r.containerInstanceArns?.length === 1 ? r.containerInstanceArns : undefined;
-      }, { what: `the agent registered:\n${out}`, timeoutMs: 120_000, intervalMs: 500 });
+      const arns = await eventually(
+        async () => {
+          const r = await signed.send(new ListContainerInstancesCommand({}));
+          return r.containerInstanceArns?.length === 1 ? r.containerInstanceArns : undefined;
+        },
+        { what: `the agent registered:\n${out}`, timeoutMs: 120_000, intervalMs: 500 },
+      );
       assert.equal(arns.length, 1);
       const unsigned = ecsClient(`http://${net}.1:${apiPort}`, { credentials: { accessKeyId: 'AK', secretAccessKey: 'wrong' } });
       await assert.rejects(unsigned.send(new ListContainerInstancesCommand({})), 'the server checks signatures (--auth sigv4)');

@@ -42,8 +42,7 @@ export function awsCli(endpointUrl: string | (() => string), options: AwsCliOpti
     AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
   };
   const url = (): string => (typeof endpointUrl === 'string' ? endpointUrl : endpointUrl());
-  const raw = async (...args: string[]): Promise<string> =>
-    (await run(awsCliPath()!, [...args, '--endpoint-url', url()], { env, timeout: timeoutMs })).stdout;
+  const raw = async (...args: string[]): Promise<string> => (await run(awsCliPath()!, [...args, '--endpoint-url', url()], { env, timeout: timeoutMs })).stdout;
   const aws = async (...args: string[]) => {
     const stdout = await raw(...args, '--output', 'json');
     return stdout.trim() ? JSON.parse(stdout) : {};

@@ -61,7 +61,9 @@ export async function startBasicAuthRegistry(): Promise<BasicAuthRegistry> {
   try {
     // Up once /v2/ asks for credentials.
     await eventually(async () => ((await fetch(`http://${address}/v2/`)).status === 401 ? true : undefined), {
-      what: `docker-registry on ${address}:\n${out}`, timeoutMs: 15_000, intervalMs: 100,
+      what: `docker-registry on ${address}:\n${out}`,
+      timeoutMs: 15_000,
+      intervalMs: 100,
     });
   } catch (err) {
     child.kill('SIGKILL');

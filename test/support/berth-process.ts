@@ -34,8 +34,20 @@ export async function startBerthProcess(options: StartOptions = {}): Promise<Ber
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'berth-test-'));
   const child = spawn(
     process.execPath,
-    ['--import', 'tsx', join(repoRoot, 'src/cli/main.ts'), options.command ?? 'up', '--data-dir', dataDir, '--api-port', '0', '--no-demo',
-      '--log-level', 'warn', ...(options.args ?? [])],
+    [
+      '--import',
+      'tsx',
+      join(repoRoot, 'src/cli/main.ts'),
+      options.command ?? 'up',
+      '--data-dir',
+      dataDir,
+      '--api-port',
+      '0',
+      '--no-demo',
+      '--log-level',
+      'warn',
+      ...(options.args ?? []),
+    ],
     { cwd: repoRoot, env: { ...process.env, NODE_OPTIONS: '', ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let out = '';

@@ -76,15 +76,38 @@ export async function startEtcdCluster(options: EtcdClusterOptions = {}): Promis
   const token = `berth-test-${process.pid}-${Date.now()}`;
   const launch = (m: Member) => {
     const args = [
-      '--name', m.name, '--data-dir', m.dataDir,
-      '--listen-client-urls', `http://127.0.0.1:${m.clientPort}`, '--advertise-client-urls', `http://127.0.0.1:${m.clientPort}`,
-      '--listen-peer-urls', `http://127.0.0.1:${m.peerPort}`, '--initial-advertise-peer-urls', `http://127.0.0.1:${m.peerPort}`,
-      '--initial-cluster', initialCluster, '--initial-cluster-token', token, '--initial-cluster-state', 'new',
+      '--name',
+      m.name,
+      '--data-dir',
+      m.dataDir,
+      '--listen-client-urls',
+      `http://127.0.0.1:${m.clientPort}`,
+      '--advertise-client-urls',
+      `http://127.0.0.1:${m.clientPort}`,
+      '--listen-peer-urls',
+      `http://127.0.0.1:${m.peerPort}`,
+      '--initial-advertise-peer-urls',
+      `http://127.0.0.1:${m.peerPort}`,
+      '--initial-cluster',
+      initialCluster,
+      '--initial-cluster-token',
+      token,
+      '--initial-cluster-state',
+      'new',
       // Fast elections on loopback, so a killed member's leadership moves in well under a second.
-      '--heartbeat-interval', '50', '--election-timeout', '500',
-      '--log-level', 'error', ...ETCD_BERTH_ARGS, ...(options.extraArgs ?? []),
+      '--heartbeat-interval',
+      '50',
+      '--election-timeout',
+      '500',
+      '--log-level',
+      'error',
+      ...ETCD_BERTH_ARGS,
+      ...(options.extraArgs ?? []),
     ];
-    m.process = spawn(ETCD_BINARY, args, { stdio: ['ignore', 'ignore', 'pipe'], env: { ...process.env, ETCD_UNSUPPORTED_ARCH: process.env.ETCD_UNSUPPORTED_ARCH ?? '' } });
+    m.process = spawn(ETCD_BINARY, args, {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, ETCD_UNSUPPORTED_ARCH: process.env.ETCD_UNSUPPORTED_ARCH ?? '' },
+    });
     m.process.stderr?.resume();
   };
   members.forEach(launch);

@@ -19,7 +19,10 @@ export interface EventuallyUntil<T> extends EventuallyOptions {
 
 export async function eventually<T>(probe: () => Promise<T> | T, options: EventuallyUntil<T>): Promise<T>;
 export async function eventually<T>(probe: () => Promise<T | undefined> | T | undefined, options: EventuallyOptions): Promise<T>;
-export async function eventually<T>(probe: () => Promise<T | undefined> | T | undefined, options: EventuallyOptions & { until?: (value: T) => boolean }): Promise<T> {
+export async function eventually<T>(
+  probe: () => Promise<T | undefined> | T | undefined,
+  options: EventuallyOptions & { until?: (value: T) => boolean },
+): Promise<T> {
   const { what, timeoutMs, intervalMs = 250, until } = options;
   const deadline = Date.now() + timeoutMs;
   let last: unknown;

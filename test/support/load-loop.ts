@@ -35,7 +35,8 @@ export function startLoad(url: string, options: { concurrency?: number; maxMs?: 
     while (running && Date.now() < deadline) {
       total++;
       try {
-        const post = options.method === 'POST' ? { method: 'POST' as const, body: `n=${total}`, headers: { 'content-type': 'application/x-www-form-urlencoded' } } : {};
+        const post =
+          options.method === 'POST' ? { method: 'POST' as const, body: `n=${total}`, headers: { 'content-type': 'application/x-www-form-urlencoded' } } : {};
         const res = await request(url, { dispatcher, headersTimeout: 15_000, bodyTimeout: 15_000, ...post });
         const text = (await res.body.text()).trim();
         if (res.statusCode >= 200 && res.statusCode < 300) {

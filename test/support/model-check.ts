@@ -10,7 +10,7 @@ import type { OperationModel, ServiceModel, Shape } from '../../src/control-plan
 
 type Problems = string[];
 
-const describe = (v: unknown): string => (typeof v === 'string' ? JSON.stringify(v.slice(0, 60)) : JSON.stringify(v)?.slice(0, 60) ?? String(v));
+const describe = (v: unknown): string => (typeof v === 'string' ? JSON.stringify(v.slice(0, 60)) : (JSON.stringify(v)?.slice(0, 60) ?? String(v)));
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 function checkEnum(shape: Shape, v: string, path: string, out: Problems): void {
@@ -149,7 +149,8 @@ function checkXml(model: ServiceModel, shapeName: string, v: unknown, path: stri
     }
     case 'timestamp': {
       const t = textOf();
-      if (t !== undefined && !/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/.test(t)) out.push(`${path}: ${describe(t)} is not ISO 8601 (${shapeName})`);
+      if (t !== undefined && !/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$/.test(t))
+        out.push(`${path}: ${describe(t)} is not ISO 8601 (${shapeName})`);
       return;
     }
     case 'blob': {

@@ -11,11 +11,22 @@ const ec2 = loadModel('ec2');
 test('probes: required members, enums, ranges and lengths, nested ones included', () => {
   const op = elb.operations.get('CreateTargetGroup')!;
   const probes = probesOf(elb, op).map((p) => `${p.kind} ${p.path.join('.')}${p.value === undefined ? '' : `=${String(p.value).slice(0, 12)}`}`);
-  for (const expected of ['missing Name', 'enum Protocol=NOT_A_VALUE', 'range Port=0', 'range Port=65536', 'range HealthCheckIntervalSeconds=4', 'missing Tags.0.Key', 'length Tags.0.Key=xxxxxxxxxxxx']) {
+  for (const expected of [
+    'missing Name',
+    'enum Protocol=NOT_A_VALUE',
+    'range Port=0',
+    'range Port=65536',
+    'range HealthCheckIntervalSeconds=4',
+    'missing Tags.0.Key',
+    'length Tags.0.Key=xxxxxxxxxxxx',
+  ]) {
     assert.ok(probes.includes(expected), `${expected} in ${probes.join(', ')}`);
   }
   const rt = probesOf(ecs, ecs.operations.get('RegisterTaskDefinition')!).map((p) => `${p.kind} ${p.path.join('.')}`);
-  assert.ok(rt.includes('missing containerDefinitions.0.portMappings.0.containerPort') || rt.includes('enum containerDefinitions.0.portMappings.0.protocol'), rt.join(', '));
+  assert.ok(
+    rt.includes('missing containerDefinitions.0.portMappings.0.containerPort') || rt.includes('enum containerDefinitions.0.portMappings.0.protocol'),
+    rt.join(', '),
+  );
 });
 
 test('inputWith: a valid base with only the probed member wrong, and an emptied item kept on the wire', () => {

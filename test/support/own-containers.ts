@@ -17,11 +17,9 @@ export function instanceIdOf(dataDir: string): string {
 
 /** `docker ps` lines (`ID PORTS`) of the running containers that carry this instance id. */
 export function containersOfInstance(instanceId: string, options: { all?: boolean } = {}): string[] {
-  return execFileSync(
-    'docker',
-    ['ps', ...(options.all ? ['-a'] : []), '--filter', `label=${INSTANCE_LABEL}=${instanceId}`, '--format', '{{.ID}} {{.Ports}}'],
-    { encoding: 'utf8' },
-  )
+  return execFileSync('docker', ['ps', ...(options.all ? ['-a'] : []), '--filter', `label=${INSTANCE_LABEL}=${instanceId}`, '--format', '{{.ID}} {{.Ports}}'], {
+    encoding: 'utf8',
+  })
     .split('\n')
     .filter(Boolean);
 }
@@ -34,5 +32,7 @@ export function removeContainersOfInstance(instanceId: string): void {
 
 /** The ids of every container (running or not) of one task: a task ARN is this Berth's alone. */
 export function containersOfTask(taskArn: string): string[] {
-  return execFileSync('docker', ['ps', '-aq', '--filter', `label=com.berth.task-arn=${taskArn}`], { encoding: 'utf8' }).split('\n').filter(Boolean);
+  return execFileSync('docker', ['ps', '-aq', '--filter', `label=com.berth.task-arn=${taskArn}`], { encoding: 'utf8' })
+    .split('\n')
+    .filter(Boolean);
 }

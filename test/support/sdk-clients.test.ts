@@ -31,7 +31,10 @@ describe('SDK clients check every answer against the model', () => {
   test('ECS JSON: what the model allows passes, and is deserialized as usual', async () => {
     const ecs = ecsClient(url, { maxAttempts: 1 });
     const before = checkedResponses();
-    json({ clusters: [{ clusterName: 'a', status: 'ACTIVE', runningTasksCount: 2, statistics: [], settings: [{ name: 'containerInsights', value: 'disabled' }] }], failures: [] });
+    json({
+      clusters: [{ clusterName: 'a', status: 'ACTIVE', runningTasksCount: 2, statistics: [], settings: [{ name: 'containerInsights', value: 'disabled' }] }],
+      failures: [],
+    });
     const r = await ecs.send(new DescribeClustersCommand({ clusters: ['a'] }));
     assert.equal(r.clusters?.[0]?.runningTasksCount, 2);
     assert.equal(checkedResponses(), before + 1);
@@ -60,7 +63,8 @@ describe('SDK clients check every answer against the model', () => {
 
   test('ELBv2 Query XML and EC2 XML: element names, list items, numbers and enums', async () => {
     const elb = elbv2Client(url, { maxAttempts: 1 });
-    const ok = '<DescribeTargetGroupsResponse xmlns="http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/"><DescribeTargetGroupsResult><TargetGroups><member><TargetGroupName>web</TargetGroupName><Port>80</Port><Protocol>HTTP</Protocol><LoadBalancerArns/></member></TargetGroups></DescribeTargetGroupsResult><ResponseMetadata><RequestId>r1</RequestId></ResponseMetadata></DescribeTargetGroupsResponse>';
+    const ok =
+      '<DescribeTargetGroupsResponse xmlns="http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/"><DescribeTargetGroupsResult><TargetGroups><member><TargetGroupName>web</TargetGroupName><Port>80</Port><Protocol>HTTP</Protocol><LoadBalancerArns/></member></TargetGroups></DescribeTargetGroupsResult><ResponseMetadata><RequestId>r1</RequestId></ResponseMetadata></DescribeTargetGroupsResponse>';
     xml(ok);
     assert.equal((await elb.send(new DescribeTargetGroupsCommand({}))).TargetGroups?.[0]?.Port, 80);
     xml(ok.replace('<Port>80</Port>', '<Port>eighty</Port>').replace('HTTP<', 'GOPHER<').replace('<LoadBalancerArns/>', '<Extra>1</Extra>'));
@@ -76,7 +80,8 @@ describe('SDK clients check every answer against the model', () => {
     elb.destroy();
 
     const ec2 = ec2Client(url, { maxAttempts: 1 });
-    const vpcs = '<DescribeVpcsResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>r1</requestId><vpcSet><item><vpcId>vpc-1</vpcId><state>available</state><isDefault>true</isDefault></item></vpcSet></DescribeVpcsResponse>';
+    const vpcs =
+      '<DescribeVpcsResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>r1</requestId><vpcSet><item><vpcId>vpc-1</vpcId><state>available</state><isDefault>true</isDefault></item></vpcSet></DescribeVpcsResponse>';
     xml(vpcs);
     assert.equal((await ec2.send(new DescribeVpcsCommand({}))).Vpcs?.[0]?.IsDefault, true);
     xml(vpcs.replace('<isDefault>true', '<isDefault>yes'));

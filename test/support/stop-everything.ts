@@ -3,14 +3,7 @@
  * them before stopping Berth: every service deleted with force, every task stopped, and a wait
  * until each task is really STOPPED (its process or container gone).
  */
-import {
-  DeleteServiceCommand,
-  DescribeTasksCommand,
-  ListClustersCommand,
-  ListServicesCommand,
-  ListTasksCommand,
-  StopTaskCommand,
-} from '@aws-sdk/client-ecs';
+import { DeleteServiceCommand, DescribeTasksCommand, ListClustersCommand, ListServicesCommand, ListTasksCommand, StopTaskCommand } from '@aws-sdk/client-ecs';
 import { ecsClient } from './sdk-clients.js';
 
 export async function stopAllTasks(

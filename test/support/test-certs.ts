@@ -17,11 +17,26 @@ export function makeCert(names: readonly string[], keyType: 'ec' | 'rsa' = 'ec')
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-cert-'));
   try {
     const keyArgs = keyType === 'ec' ? ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256'] : ['-newkey', 'rsa:2048'];
-    execFileSync('openssl', [
-      'req', '-x509', ...keyArgs, '-nodes', '-days', '1',
-      '-keyout', path.join(dir, 'key.pem'), '-out', path.join(dir, 'cert.pem'),
-      '-subj', `/CN=${names[0]}`, '-addext', `subjectAltName=${names.map((n) => `DNS:${n}`).join(',')}`,
-    ], { stdio: 'ignore' });
+    execFileSync(
+      'openssl',
+      [
+        'req',
+        '-x509',
+        ...keyArgs,
+        '-nodes',
+        '-days',
+        '1',
+        '-keyout',
+        path.join(dir, 'key.pem'),
+        '-out',
+        path.join(dir, 'cert.pem'),
+        '-subj',
+        `/CN=${names[0]}`,
+        '-addext',
+        `subjectAltName=${names.map((n) => `DNS:${n}`).join(',')}`,
+      ],
+      { stdio: 'ignore' },
+    );
     return { certificatePem: fs.readFileSync(path.join(dir, 'cert.pem'), 'utf8'), privateKeyPem: fs.readFileSync(path.join(dir, 'key.pem'), 'utf8') };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });

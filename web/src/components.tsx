@@ -21,35 +21,75 @@ export function Table<T>(props: { rows: readonly T[] | undefined; columns: reado
   // The wrapper scrolls a table that cannot fit, so the page itself never overflows the window.
   return (
     <div class="table-wrap">
-    <table class="grid" aria-label={props.label}>
-      <thead>
-        <tr>{props.columns.map((c) => <th class={c.class}>{c.title}</th>)}</tr>
-      </thead>
-      <tbody>
-        {props.rows.length === 0 ? (
-          <tr><td colSpan={props.columns.length} class="empty">{props.empty}</td></tr>
-        ) : (
-          props.rows.map((r) => (
-            <tr key={props.rowKey(r)}>{props.columns.map((c) => <td class={c.class}>{c.cell(r)}</td>)}</tr>
-          ))
-        )}
-      </tbody>
-    </table>
+      <table class="grid" aria-label={props.label}>
+        <thead>
+          <tr>
+            {props.columns.map((c) => (
+              <th class={c.class}>{c.title}</th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {props.rows.length === 0 ? (
+            <tr>
+              <td colSpan={props.columns.length} class="empty">
+                {props.empty}
+              </td>
+            </tr>
+          ) : (
+            props.rows.map((r) => (
+              <tr key={props.rowKey(r)}>
+                {props.columns.map((c) => (
+                  <td class={c.class}>{c.cell(r)}</td>
+                ))}
+              </tr>
+            ))
+          )}
+        </tbody>
+      </table>
     </div>
   );
 }
 
 const TONE: Record<string, string> = {
-  healthy: 'ok', HEALTHY: 'ok', RUNNING: 'ok', ACTIVE: 'ok', COMPLETED: 'ok', active: 'ok', PRIMARY: 'info',
-  initial: 'info', PROVISIONING: 'info', PENDING: 'info', ACTIVATING: 'info', IN_PROGRESS: 'info', provisioning: 'info',
-  draining: 'warn', DRAINING: 'warn', DEACTIVATING: 'warn', STOPPING: 'warn', DEPROVISIONING: 'warn', UNKNOWN: 'muted',
-  ISSUED: 'ok', PENDING_VALIDATION: 'info', EXPIRED: 'bad',
-  unhealthy: 'bad', UNHEALTHY: 'bad', FAILED: 'bad', STOPPED: 'muted', INACTIVE: 'muted', unused: 'muted', unavailable: 'bad',
+  healthy: 'ok',
+  HEALTHY: 'ok',
+  RUNNING: 'ok',
+  ACTIVE: 'ok',
+  COMPLETED: 'ok',
+  active: 'ok',
+  PRIMARY: 'info',
+  initial: 'info',
+  PROVISIONING: 'info',
+  PENDING: 'info',
+  ACTIVATING: 'info',
+  IN_PROGRESS: 'info',
+  provisioning: 'info',
+  draining: 'warn',
+  DRAINING: 'warn',
+  DEACTIVATING: 'warn',
+  STOPPING: 'warn',
+  DEPROVISIONING: 'warn',
+  UNKNOWN: 'muted',
+  ISSUED: 'ok',
+  PENDING_VALIDATION: 'info',
+  EXPIRED: 'bad',
+  unhealthy: 'bad',
+  UNHEALTHY: 'bad',
+  FAILED: 'bad',
+  STOPPED: 'muted',
+  INACTIVE: 'muted',
+  unused: 'muted',
+  unavailable: 'bad',
 };
 
 export function State(props: { value: string | undefined }) {
   const v = props.value ?? '—';
-  return <span class={`state state-${TONE[v] ?? 'muted'}`} data-state={v}>{v}</span>;
+  return (
+    <span class={`state state-${TONE[v] ?? 'muted'}`} data-state={v}>
+      {v}
+    </span>
+  );
 }
 
 export function Tabs(props: { tabs: readonly string[]; active: string; onSelect: (t: string) => void }) {

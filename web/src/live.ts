@@ -113,5 +113,5 @@ export function useTraffic(targetGroupArn: string | undefined): TrafficPoint[] {
     trafficListeners.add(l);
     return () => void trafficListeners.delete(l);
   }, []);
-  return targetGroupArn ? trafficHistory.get(targetGroupArn) ?? [] : [];
+  return targetGroupArn ? (trafficHistory.get(targetGroupArn) ?? []) : [];
 }

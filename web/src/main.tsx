@@ -34,12 +34,31 @@ function route(path: string) {
   if (path === '/task-definitions') return <TaskDefinitions />;
   if (path === '/task-definitions/new') return <CreateTaskDefinition />;
   if (path === '/system') return <System />;
-  return <p>Page not found. <Link to="/">Go to load balancers</Link></p>;
+  return (
+    <p>
+      Page not found. <Link to="/">Go to load balancers</Link>
+    </p>
+  );
 }
 
 const NAV: ReadonlyArray<readonly [string, ReadonlyArray<readonly [string, string]>]> = [
-  ['Load balancing', [['/load-balancers', 'Load balancers'], ['/target-groups', 'Target groups'], ['/certificates', 'Certificates']]],
-  ['Elastic Container Service', [['/clusters', 'Clusters'], ['/services', 'Services'], ['/task-definitions', 'Task definitions'], ['/container-instances', 'Container instances']]],
+  [
+    'Load balancing',
+    [
+      ['/load-balancers', 'Load balancers'],
+      ['/target-groups', 'Target groups'],
+      ['/certificates', 'Certificates'],
+    ],
+  ],
+  [
+    'Elastic Container Service',
+    [
+      ['/clusters', 'Clusters'],
+      ['/services', 'Services'],
+      ['/task-definitions', 'Task definitions'],
+      ['/container-instances', 'Container instances'],
+    ],
+  ],
   ['Berth', [['/system', 'System']]],
 ];
 
@@ -49,12 +68,19 @@ function Shell() {
   return (
     <div class="layout">
       <nav class="side">
-        <div class="brand">Berth <span class={live ? 'live up' : 'live'} title="Live updates">{live ? 'live' : 'offline'}</span></div>
+        <div class="brand">
+          Berth{' '}
+          <span class={live ? 'live up' : 'live'} title="Live updates">
+            {live ? 'live' : 'offline'}
+          </span>
+        </div>
         {NAV.map(([title, links]) => (
           <>
             <h2>{title}</h2>
             {links.map(([to, label]) => (
-              <Link to={to} class={path === to || path.startsWith(`${to}/`) ? 'current' : ''}>{label}</Link>
+              <Link to={to} class={path === to || path.startsWith(`${to}/`) ? 'current' : ''}>
+                {label}
+              </Link>
             ))}
           </>
         ))}
@@ -81,10 +107,16 @@ function Login(props: { onSignedIn: () => void }) {
     <form class="panel login" onSubmit={submit}>
       <h1>Sign in to Berth</h1>
       <p class="muted">Use an access key the Berth API accepts (the server runs with --auth sigv4).</p>
-      <Field label="Access key ID"><input name="accessKeyId" value={key} onInput={(e) => setKey(e.currentTarget.value)} autoComplete="username" /></Field>
-      <Field label="Secret access key"><input name="secretAccessKey" type="password" value={secret} onInput={(e) => setSecret(e.currentTarget.value)} autoComplete="current-password" /></Field>
+      <Field label="Access key ID">
+        <input name="accessKeyId" value={key} onInput={(e) => setKey(e.currentTarget.value)} autoComplete="username" />
+      </Field>
+      <Field label="Secret access key">
+        <input name="secretAccessKey" type="password" value={secret} onInput={(e) => setSecret(e.currentTarget.value)} autoComplete="current-password" />
+      </Field>
       <ErrorBox error={error} />
-      <button class="primary" type="submit">Sign in</button>
+      <button class="primary" type="submit">
+        Sign in
+      </button>
     </form>
   );
 }
@@ -92,7 +124,10 @@ function Login(props: { onSignedIn: () => void }) {
 function App() {
   const [state, setState] = useState<'checking' | 'in' | 'out'>('checking');
   const check = () =>
-    getJson<{ signedIn: boolean }>('/session').then((s) => setState(s.signedIn ? 'in' : 'out'), () => setState('out'));
+    getJson<{ signedIn: boolean }>('/session').then(
+      (s) => setState(s.signedIn ? 'in' : 'out'),
+      () => setState('out'),
+    );
   useEffect(() => {
     void check();
     const out = () => {

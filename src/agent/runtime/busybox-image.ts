@@ -13,10 +13,54 @@ export const BUSYBOX_IMAGE = 'berth-test/busybox:latest';
 const CONTENT_LABEL = 'com.berth.busybox-image';
 
 const APPLETS = [
-  'sh', 'ash', 'httpd', 'hostname', 'echo', 'cat', 'sleep', 'wget', 'env', 'ls', 'kill', 'true', 'false',
-  'printf', 'nc', 'ps', 'id', 'sed', 'grep', 'test', '[', 'date', 'mkdir', 'rm', 'touch', 'uname', 'pwd',
-  'head', 'tail', 'wc', 'seq', 'yes', 'top', 'free', 'df', 'mount', 'ip', 'ifconfig', 'netstat', 'tr', 'cut',
-  'timeout', 'xargs', 'expr', 'awk', 'vi', 'nslookup', 'ping',
+  'sh',
+  'ash',
+  'httpd',
+  'hostname',
+  'echo',
+  'cat',
+  'sleep',
+  'wget',
+  'env',
+  'ls',
+  'kill',
+  'true',
+  'false',
+  'printf',
+  'nc',
+  'ps',
+  'id',
+  'sed',
+  'grep',
+  'test',
+  '[',
+  'date',
+  'mkdir',
+  'rm',
+  'touch',
+  'uname',
+  'pwd',
+  'head',
+  'tail',
+  'wc',
+  'seq',
+  'yes',
+  'top',
+  'free',
+  'df',
+  'mount',
+  'ip',
+  'ifconfig',
+  'netstat',
+  'tr',
+  'cut',
+  'timeout',
+  'xargs',
+  'expr',
+  'awk',
+  'vi',
+  'nslookup',
+  'ping',
 ];
 
 // CGI headers end in CRLF: strict HTTP clients (undici) reject bare LF.
@@ -39,12 +83,7 @@ wait $child
 `;
 const INDEX_HTML = '<!doctype html><title>berth</title><p>Hello from a Berth busybox container.</p>\n';
 
-const IMAGE_CHANGES = [
-  'ENV PATH=/bin',
-  'WORKDIR /',
-  'EXPOSE 80/tcp',
-  'CMD ["/bin/serve"]',
-];
+const IMAGE_CHANGES = ['ENV PATH=/bin', 'WORKDIR /', 'EXPOSE 80/tcp', 'CMD ["/bin/serve"]'];
 
 /** The rootfs entries, pure: given the busybox binary's bytes. */
 export function busyboxRootfs(busybox: Buffer): TarEntry[] {
@@ -75,10 +114,7 @@ export function busyboxImageTar(busybox: Buffer): { tar: Buffer; contentHash: st
  * Imports the image unless an image of that name with the same content already exists. Safe when
  * several processes race: each import tags atomically and all produce the same content.
  */
-export async function ensureBusyboxImage(
-  docker: Docker,
-  options: { name?: string; busyboxPath?: string } = {},
-): Promise<string> {
+export async function ensureBusyboxImage(docker: Docker, options: { name?: string; busyboxPath?: string } = {}): Promise<string> {
   const name = options.name ?? BUSYBOX_IMAGE;
   const busybox = await readFile(options.busyboxPath ?? '/bin/busybox');
   const { tar, contentHash } = busyboxImageTar(busybox);

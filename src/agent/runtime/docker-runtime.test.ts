@@ -31,7 +31,10 @@ describe('docker create options', () => {
     const o = createOptions({
       name: 'web',
       image: 'img',
-      portBindings: [{ containerPort: 80, hostPort: 20001, protocol: 'tcp' }, { containerPort: 53, hostPort: 20002, protocol: 'udp' }],
+      portBindings: [
+        { containerPort: 80, hostPort: 20001, protocol: 'tcp' },
+        { containerPort: 53, hostPort: 20002, protocol: 'udp' },
+      ],
       bindIp: '127.0.0.1',
       networkMode: 'bridge',
       cpu: 256,
@@ -57,7 +60,16 @@ describe('docker create options', () => {
   });
 
   test('host network mode publishes nothing', () => {
-    const o = createOptions({ name: 'h', image: 'i', portBindings: [{ containerPort: 8080, hostPort: 8080, protocol: 'tcp' }], bindIp: '127.0.0.1', networkMode: 'host', labels: {}, stopTimeoutS: 1, healthCheck: { command: ['CMD-SHELL', 'true'], intervalS: 1, timeoutS: 1, retries: 1, startPeriodS: 0 } });
+    const o = createOptions({
+      name: 'h',
+      image: 'i',
+      portBindings: [{ containerPort: 8080, hostPort: 8080, protocol: 'tcp' }],
+      bindIp: '127.0.0.1',
+      networkMode: 'host',
+      labels: {},
+      stopTimeoutS: 1,
+      healthCheck: { command: ['CMD-SHELL', 'true'], intervalS: 1, timeoutS: 1, retries: 1, startPeriodS: 0 },
+    });
     assert.equal(o.HostConfig?.NetworkMode, 'host');
     assert.equal(o.HostConfig?.PortBindings, undefined);
     assert.equal(o.ExposedPorts, undefined);
@@ -77,7 +89,12 @@ describe('docker exit events across a dropped daemon connection', { skip: requir
       conns.add(client);
       conns.add(upstream);
       client.pipe(upstream).pipe(client);
-      const drop = () => { client.destroy(); upstream.destroy(); conns.delete(client); conns.delete(upstream); };
+      const drop = () => {
+        client.destroy();
+        upstream.destroy();
+        conns.delete(client);
+        conns.delete(upstream);
+      };
       client.on('error', drop).on('close', drop);
       upstream.on('error', drop).on('close', drop);
     });
@@ -95,9 +112,15 @@ describe('docker exit events across a dropped daemon connection', { skip: requir
       assert.ok(seen.includes(''), `reconnected and said so (seen: ${JSON.stringify(seen)})`);
 
       const id = await rt.create({
-        name: 'exits', image, portBindings: [], bindIp: '127.0.0.1', networkMode: 'bridge', stopTimeoutS: 1,
+        name: 'exits',
+        image,
+        portBindings: [],
+        bindIp: '127.0.0.1',
+        networkMode: 'bridge',
+        stopTimeoutS: 1,
         labels: { [BERTH_LABELS.cluster]: 'events-test', [BERTH_LABELS.taskArn]: 'arn:aws:ecs:local:0:task/events-test/t1' },
-        entryPoint: ['/bin/sh', '-c'], command: ['exit 3'],
+        entryPoint: ['/bin/sh', '-c'],
+        command: ['exit 3'],
       });
       ids.push(id);
       await rt.start(id);
@@ -113,7 +136,7 @@ describe('docker exit events across a dropped daemon connection', { skip: requir
   });
 });
 
-test('registryOf: the registry a pull authenticates against, by Docker\'s rule', () => {
+test("registryOf: the registry a pull authenticates against, by Docker's rule", () => {
   assert.equal(registryOf('127.0.0.1:5000/team/app:1'), '127.0.0.1:5000');
   assert.equal(registryOf('123456789012.dkr.ecr.us-east-1.amazonaws.com/app'), '123456789012.dkr.ecr.us-east-1.amazonaws.com');
   assert.equal(registryOf('localhost/app'), 'localhost');

@@ -55,7 +55,16 @@ export class DockerRuntime implements ContainerRuntime {
   }
 
   async ensureImage(image: string, log: ProgressLog, auth?: RegistryCredentials): Promise<void> {
-    if (await this.docker.getImage(image).inspect().then(() => true, () => false)) return;
+    if (
+      await this.docker
+        .getImage(image)
+        .inspect()
+        .then(
+          () => true,
+          () => false,
+        )
+    )
+      return;
     log(`pulling ${image}${auth ? ' with repositoryCredentials' : ''}`);
     try {
       const stream = await this.docker.pull(image, auth ? { authconfig: { ...auth, serveraddress: registryOf(image) } } : {});
@@ -86,7 +95,10 @@ export class DockerRuntime implements ContainerRuntime {
       return c.id;
     } catch (err) {
       if (status(err) === 409 && spec.runtimeName) {
-        const existing = await this.docker.getContainer(spec.runtimeName).inspect().catch(() => undefined);
+        const existing = await this.docker
+          .getContainer(spec.runtimeName)
+          .inspect()
+          .catch(() => undefined);
         // Only a container with all of this spec's Berth labels (task, cluster, owning instance) is
         // ours to reuse: a name clash with another Berth's container on this Docker is an error.
         if (existing && labelsMatch(existing.Config.Labels ?? {}, spec.labels)) return existing.Id;
@@ -94,7 +106,8 @@ export class DockerRuntime implements ContainerRuntime {
       // A task volume made for this create goes with it, unless another container of the task mounts it.
       if (spec.labels[BERTH_LABELS.taskArn]) await this.removeTaskVolumes(spec.labels).catch(() => undefined);
       // 404 is also a volumesFrom source that does not exist: only a missing image is IMAGE_NOT_FOUND.
-      if (status(err) === 404 && !/no such container/i.test(message(err))) throw new RuntimeError('IMAGE_NOT_FOUND', `image ${spec.image} is not on this host`, { cause: err });
+      if (status(err) === 404 && !/no such container/i.test(message(err)))
+        throw new RuntimeError('IMAGE_NOT_FOUND', `image ${spec.image} is not on this host`, { cause: err });
       throw new RuntimeError('CREATE_FAILED', `cannot create ${spec.name}: ${message(err)}`, { cause: err });
     }
   }
@@ -123,7 +136,10 @@ export class DockerRuntime implements ContainerRuntime {
     const labels = await this.docker
       .getContainer(runtimeId)
       .inspect()
-      .then((i) => i.Config.Labels ?? {}, () => ({}) as Record<string, string>);
+      .then(
+        (i) => i.Config.Labels ?? {},
+        () => ({}) as Record<string, string>,
+      );
     try {
       await this.docker.getContainer(runtimeId).remove({ force: true, v: true });
     } catch (err) {
@@ -169,7 +185,11 @@ export class DockerRuntime implements ContainerRuntime {
     if (existing) {
       if (v.scope === 'shared' && v.autoprovision) {
         const differs = volumeDifference(v, existing);
-        if (differs) throw new RuntimeError('CREATE_FAILED', `shared volume ${v.name} already exists with a different ${differs}; with autoprovision, ECS requires the existing volume to match the task definition's dockerVolumeConfiguration`);
+        if (differs)
+          throw new RuntimeError(
+            'CREATE_FAILED',
+            `shared volume ${v.name} already exists with a different ${differs}; with autoprovision, ECS requires the existing volume to match the task definition's dockerVolumeConfiguration`,
+          );
       }
       return;
     }

@@ -27,7 +27,11 @@ const dirs: string[] = [];
 
 after(async () => {
   for (const id of created) await runtime.remove(id).catch(() => undefined);
-  for (const v of sharedVolumes) await docker.getVolume(v).remove({ force: true }).catch(() => undefined);
+  for (const v of sharedVolumes)
+    await docker
+      .getVolume(v)
+      .remove({ force: true })
+      .catch(() => undefined);
   for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
 
@@ -69,21 +73,32 @@ async function run(id: string): Promise<string> {
   return lines.join('\n');
 }
 
-const volumeExists = (name: string) => docker.getVolume(name).inspect().then(() => true, () => false);
+const volumeExists = (name: string) =>
+  docker
+    .getVolume(name)
+    .inspect()
+    .then(
+      () => true,
+      () => false,
+    );
 
 describe('docker runtime: container options and volumes', { skip: requirement('docker') }, () => {
   test('user, workingDirectory, hostname, extraHosts, ulimits, readonlyRootFilesystem and init are what the container sees', async () => {
-    const t = task([{
-      name: 'opts',
-      ...sh('id -u; pwd; hostname; grep berth-extra /etc/hosts; ulimit -n; ulimit -Hn; touch /probe 2>/dev/null && echo rootfs-writable || echo rootfs-readonly; echo $(cat /proc/1/comm)'),
-      user: '1234',
-      workingDirectory: '/srv/app',
-      hostname: `h-${suffix}`,
-      extraHosts: [{ hostname: 'berth-extra', ipAddress: '127.0.0.9' }],
-      ulimits: [{ name: 'nofile', softLimit: 1000, hardLimit: 2000 }],
-      readonlyRootFilesystem: true,
-      initProcessEnabled: true,
-    }]);
+    const t = task([
+      {
+        name: 'opts',
+        ...sh(
+          'id -u; pwd; hostname; grep berth-extra /etc/hosts; ulimit -n; ulimit -Hn; touch /probe 2>/dev/null && echo rootfs-writable || echo rootfs-readonly; echo $(cat /proc/1/comm)',
+        ),
+        user: '1234',
+        workingDirectory: '/srv/app',
+        hostname: `h-${suffix}`,
+        extraHosts: [{ hostname: 'berth-extra', ipAddress: '127.0.0.9' }],
+        ulimits: [{ name: 'nofile', softLimit: 1000, hardLimit: 2000 }],
+        readonlyRootFilesystem: true,
+        initProcessEnabled: true,
+      },
+    ]);
     const out = (await run(await create(t, 'opts'))).split('\n');
     assert.equal(out[0], '1234');
     assert.equal(out[1], '/srv/app');
@@ -105,8 +120,16 @@ describe('docker runtime: container options and volumes', { skip: requirement('d
     writeFileSync(join(dir, 'f'), 'from-the-host\n');
     const t = task(
       [
-        { name: 'ro', ...sh('cat /data/f; { echo changed > /data/f; } 2>/dev/null && echo write-worked || echo write-failed'), mountPoints: [{ sourceVolume: 'h', containerPath: '/data', readOnly: true }] },
-        { name: 'rw', ...sh('echo from-the-container > /data/g && echo write-worked'), mountPoints: [{ sourceVolume: 'h', containerPath: '/data', readOnly: false }] },
+        {
+          name: 'ro',
+          ...sh('cat /data/f; { echo changed > /data/f; } 2>/dev/null && echo write-worked || echo write-failed'),
+          mountPoints: [{ sourceVolume: 'h', containerPath: '/data', readOnly: true }],
+        },
+        {
+          name: 'rw',
+          ...sh('echo from-the-container > /data/g && echo write-worked'),
+          mountPoints: [{ sourceVolume: 'h', containerPath: '/data', readOnly: false }],
+        },
       ],
       [{ name: 'h', kind: 'host', sourcePath: dir }],
     );
@@ -116,11 +139,19 @@ describe('docker runtime: container options and volumes', { skip: requirement('d
     assert.equal(readFileSync(join(dir, 'g'), 'utf8'), 'from-the-container\n');
   });
 
-  test('a task-scoped volume, shared through volumesFrom (read-only), is removed with the task\'s last container', async () => {
+  test("a task-scoped volume, shared through volumesFrom (read-only), is removed with the task's last container", async () => {
     const t = task(
       [
-        { name: 'writer', ...sh('echo task-data > /data/f && echo written'), mountPoints: [{ sourceVolume: 'scratch', containerPath: '/data', readOnly: false }] },
-        { name: 'reader', ...sh('cat /data/f; touch /data/z 2>/dev/null && echo write-worked || echo write-failed'), volumesFrom: [{ sourceContainer: 'writer', readOnly: true }] },
+        {
+          name: 'writer',
+          ...sh('echo task-data > /data/f && echo written'),
+          mountPoints: [{ sourceVolume: 'scratch', containerPath: '/data', readOnly: false }],
+        },
+        {
+          name: 'reader',
+          ...sh('cat /data/f; touch /data/z 2>/dev/null && echo write-worked || echo write-failed'),
+          volumesFrom: [{ sourceContainer: 'writer', readOnly: true }],
+        },
       ],
       [{ name: 'scratch', kind: 'docker', scope: 'task', autoprovision: false, driver: 'local', driverOpts: {}, labels: { team: 'web' } }],
     );
@@ -142,7 +173,15 @@ describe('docker runtime: container options and volumes', { skip: requirement('d
   test('a shared volume persists across tasks; autoprovision refuses one that exists with other options; without autoprovision it must exist', async () => {
     const name = `berth-test-shared-${suffix}`;
     sharedVolumes.push(name);
-    const shared = (driverOpts: Record<string, string>, autoprovision = true): AssignedVolume => ({ name, kind: 'docker', scope: 'shared', autoprovision, driver: 'local', driverOpts, labels: {} });
+    const shared = (driverOpts: Record<string, string>, autoprovision = true): AssignedVolume => ({
+      name,
+      kind: 'docker',
+      scope: 'shared',
+      autoprovision,
+      driver: 'local',
+      driverOpts,
+      labels: {},
+    });
     const mount = [{ sourceVolume: name, containerPath: '/data', readOnly: false }];
     const first = task([{ name: 'w', ...sh('echo kept > /data/f && echo written'), mountPoints: mount }], [shared({})]);
     const w = await create(first, 'w');
@@ -153,9 +192,15 @@ describe('docker runtime: container options and volumes', { skip: requirement('d
     assert.equal(await run(await create(second, 'r')), 'kept');
 
     const other = task([{ name: 'x', ...sh('true'), mountPoints: mount }], [shared({ type: 'tmpfs', device: 'tmpfs' })]);
-    await assert.rejects(create(other, 'x'), (e: unknown) => e instanceof RuntimeError && e.code === 'CREATE_FAILED' && /already exists with a different driverOpts/.test(e.message));
+    await assert.rejects(
+      create(other, 'x'),
+      (e: unknown) => e instanceof RuntimeError && e.code === 'CREATE_FAILED' && /already exists with a different driverOpts/.test(e.message),
+    );
     const missing = `berth-test-missing-${suffix}`;
-    const none = task([{ name: 'y', ...sh('true'), mountPoints: [{ sourceVolume: missing, containerPath: '/data', readOnly: false }] }], [{ ...shared({}, false), name: missing }]);
+    const none = task(
+      [{ name: 'y', ...sh('true'), mountPoints: [{ sourceVolume: missing, containerPath: '/data', readOnly: false }] }],
+      [{ ...shared({}, false), name: missing }],
+    );
     await assert.rejects(create(none, 'y'), /does not exist and dockerVolumeConfiguration.autoprovision is false/);
     assert.equal(await volumeExists(missing), false);
   });
@@ -163,10 +208,22 @@ describe('docker runtime: container options and volumes', { skip: requirement('d
   test('the task-scoped volume of a container removed while nothing else uses it goes at once; a missing bind source is created', async () => {
     const dir = join(mkdtempSync(join(tmpdir(), 'berth-bind-')), 'made');
     dirs.push(dir);
-    const t = task([{ name: 'a', ...sh('true'), mountPoints: [{ sourceVolume: 'h', containerPath: '/h', readOnly: false }, { sourceVolume: 'v', containerPath: '/v', readOnly: false }] }], [
-      { name: 'h', kind: 'host', sourcePath: dir },
-      { name: 'v', kind: 'docker', scope: 'task', autoprovision: false, driver: 'local', driverOpts: {}, labels: {} },
-    ]);
+    const t = task(
+      [
+        {
+          name: 'a',
+          ...sh('true'),
+          mountPoints: [
+            { sourceVolume: 'h', containerPath: '/h', readOnly: false },
+            { sourceVolume: 'v', containerPath: '/v', readOnly: false },
+          ],
+        },
+      ],
+      [
+        { name: 'h', kind: 'host', sourcePath: dir },
+        { name: 'v', kind: 'docker', scope: 'task', autoprovision: false, driver: 'local', driverOpts: {}, labels: {} },
+      ],
+    );
     const id = await create(t, 'a');
     await run(id);
     assert.equal(existsSync(dir), true);
@@ -177,15 +234,34 @@ describe('docker runtime: container options and volumes', { skip: requirement('d
 
 test('create options: binds (read-only suffix), volumesFrom, hosts, ulimits, user, directory, hostname, rootfs, privileged, init', () => {
   const o = createOptions({
-    name: 'c', image: 'i', portBindings: [], bindIp: '127.0.0.1', networkMode: 'bridge', labels: {}, stopTimeoutS: 1,
+    name: 'c',
+    image: 'i',
+    portBindings: [],
+    bindIp: '127.0.0.1',
+    networkMode: 'bridge',
+    labels: {},
+    stopTimeoutS: 1,
     mounts: [
       { type: 'bind', source: '/srv', target: '/data', readOnly: true },
-      { type: 'volume', volume: { name: 'vol', scope: 'task', autoprovision: false, driver: 'local', driverOpts: {}, labels: {} }, target: '/v', readOnly: false },
+      {
+        type: 'volume',
+        volume: { name: 'vol', scope: 'task', autoprovision: false, driver: 'local', driverOpts: {}, labels: {} },
+        target: '/v',
+        readOnly: false,
+      },
     ],
-    volumesFrom: [{ runtimeName: 'berth-t-a', readOnly: true }, { runtimeName: 'berth-t-b', readOnly: false }],
+    volumesFrom: [
+      { runtimeName: 'berth-t-a', readOnly: true },
+      { runtimeName: 'berth-t-b', readOnly: false },
+    ],
     extraHosts: [{ hostname: 'db', ipAddress: '127.0.0.2' }],
     ulimits: [{ name: 'nofile', softLimit: 10, hardLimit: 20 }],
-    user: '1000', workingDirectory: '/w', hostname: 'h', readonlyRootFilesystem: true, privileged: true, init: true,
+    user: '1000',
+    workingDirectory: '/w',
+    hostname: 'h',
+    readonlyRootFilesystem: true,
+    privileged: true,
+    init: true,
   });
   assert.deepEqual(o.HostConfig?.Binds, ['/srv:/data:ro', 'vol:/v']);
   assert.deepEqual(o.HostConfig?.VolumesFrom, ['berth-t-a:ro', 'berth-t-b']);
@@ -204,9 +280,17 @@ test('create options: binds (read-only suffix), volumesFrom, hosts, ulimits, use
 
 describe('docker runtime: a failed create leaves no task volume behind', { skip: requirement('docker') }, () => {
   test('the volume made for a create Docker refuses is removed again', async () => {
-    const t = task([{ name: 'bad', ...sh('true'), volumesFrom: [{ sourceContainer: 'ghost', readOnly: false }], mountPoints: [{ sourceVolume: 'v', containerPath: '/v', readOnly: false }] }], [
-      { name: 'v', kind: 'docker', scope: 'task', autoprovision: false, driver: 'local', driverOpts: {}, labels: {} },
-    ]);
+    const t = task(
+      [
+        {
+          name: 'bad',
+          ...sh('true'),
+          volumesFrom: [{ sourceContainer: 'ghost', readOnly: false }],
+          mountPoints: [{ sourceVolume: 'v', containerPath: '/v', readOnly: false }],
+        },
+      ],
+      [{ name: 'v', kind: 'docker', scope: 'task', autoprovision: false, driver: 'local', driverOpts: {}, labels: {} }],
+    );
     await assert.rejects(create(t, 'bad'), (e: unknown) => e instanceof RuntimeError && e.code === 'CREATE_FAILED' && /ghost/.test(e.message));
     assert.equal(await volumeExists(taskVolumeName(t.taskArn, 'v')), false);
   });

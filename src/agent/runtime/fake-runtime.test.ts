@@ -8,7 +8,15 @@ test('the fake keeps the interface promises: idempotent stop/remove, missing, la
   const rt = new FakeRuntime(() => now);
   const exits: string[] = [];
   rt.onExit((id) => exits.push(id));
-  const id = await rt.create({ name: 'web', image: 'i', portBindings: [], bindIp: '127.0.0.1', networkMode: 'bridge', labels: { [BERTH_LABELS.taskArn]: 't1' }, stopTimeoutS: 1 });
+  const id = await rt.create({
+    name: 'web',
+    image: 'i',
+    portBindings: [],
+    bindIp: '127.0.0.1',
+    networkMode: 'bridge',
+    labels: { [BERTH_LABELS.taskArn]: 't1' },
+    stopTimeoutS: 1,
+  });
   assert.equal((await rt.inspect(id)).status, 'created');
   await rt.start(id);
   assert.equal((await rt.inspect(id)).startedAt, 1000);
@@ -30,5 +38,8 @@ test('the fake keeps the interface promises: idempotent stop/remove, missing, la
   await rt.remove(id);
   assert.equal((await rt.inspect(id)).status, 'missing');
   rt.images = new Set(['only']);
-  await assert.rejects(rt.ensureImage('other', () => undefined), /no image/);
+  await assert.rejects(
+    rt.ensureImage('other', () => undefined),
+    /no image/,
+  );
 });

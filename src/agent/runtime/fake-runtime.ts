@@ -56,7 +56,14 @@ export class FakeRuntime implements ContainerRuntime {
     this.containers.set(id, {
       spec,
       logs: [],
-      state: { runtimeId: id, name: spec.name, labels: { ...spec.dockerLabels, ...spec.labels }, status: 'created', health: 'UNKNOWN', portBindings: spec.portBindings },
+      state: {
+        runtimeId: id,
+        name: spec.name,
+        labels: { ...spec.dockerLabels, ...spec.labels },
+        status: 'created',
+        health: 'UNKNOWN',
+        portBindings: spec.portBindings,
+      },
     });
     return id;
   }

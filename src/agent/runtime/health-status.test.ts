@@ -8,20 +8,65 @@ const run = (results: [boolean, number][], from: HealthStatus = INITIAL_HEALTH) 
 
 test('one pass is HEALTHY; retries consecutive failures are UNHEALTHY', () => {
   assert.equal(run([[true, 11_000]]).health, 'HEALTHY');
-  assert.equal(run([[true, 11_000], [false, 12_000], [false, 13_000]]).health, 'HEALTHY');
-  assert.equal(run([[true, 11_000], [false, 12_000], [false, 13_000], [false, 14_000]]).health, 'UNHEALTHY');
+  assert.equal(
+    run([
+      [true, 11_000],
+      [false, 12_000],
+      [false, 13_000],
+    ]).health,
+    'HEALTHY',
+  );
+  assert.equal(
+    run([
+      [true, 11_000],
+      [false, 12_000],
+      [false, 13_000],
+      [false, 14_000],
+    ]).health,
+    'UNHEALTHY',
+  );
 });
 
 test('a pass resets the failing streak', () => {
-  const s = run([[false, 11_000], [false, 12_000], [true, 13_000], [false, 14_000], [false, 15_000]]);
+  const s = run([
+    [false, 11_000],
+    [false, 12_000],
+    [true, 13_000],
+    [false, 14_000],
+    [false, 15_000],
+  ]);
   assert.deepEqual(s, { health: 'HEALTHY', failingStreak: 2 });
 });
 
 test('failures in the start period do not count until the first pass', () => {
-  assert.deepEqual(run([[false, 1000], [false, 2000], [false, 3000], [false, 4000]]), INITIAL_HEALTH);
-  assert.equal(run([[false, 1000], [false, 11_000], [false, 12_000], [false, 13_000]]).health, 'UNHEALTHY');
+  assert.deepEqual(
+    run([
+      [false, 1000],
+      [false, 2000],
+      [false, 3000],
+      [false, 4000],
+    ]),
+    INITIAL_HEALTH,
+  );
+  assert.equal(
+    run([
+      [false, 1000],
+      [false, 11_000],
+      [false, 12_000],
+      [false, 13_000],
+    ]).health,
+    'UNHEALTHY',
+  );
   // After a pass inside the start period, failures count at once.
-  assert.equal(run([[true, 1000], [false, 2000], [false, 3000], [false, 4000]]).health, 'UNHEALTHY');
+  assert.equal(
+    run([
+      [true, 1000],
+      [false, 2000],
+      [false, 3000],
+      [false, 4000],
+    ]).health,
+    'UNHEALTHY',
+  );
 });
 
 test('retries of 0 behaves as 1', () => {

@@ -38,9 +38,15 @@ test('a failed append keeps its lines for the next poll, emitted once', () => {
   // The log's folder appears (space is back, say): the kept lines are written, then emitted.
   (paths as { log: string }).log = join(dir, 'x.log');
   appendFileSync(paths.stdout, 'c\n');
-  assert.deepEqual(tailer.poll().map((l) => l.line), ['a', 'b', 'c']);
+  assert.deepEqual(
+    tailer.poll().map((l) => l.line),
+    ['a', 'b', 'c'],
+  );
   assert.deepEqual(emitted, ['a', 'b', 'c']);
-  assert.deepEqual(readLogFile(paths.log).map((l) => l.line), ['a', 'b', 'c']);
+  assert.deepEqual(
+    readLogFile(paths.log).map((l) => l.line),
+    ['a', 'b', 'c'],
+  );
 });
 
 test('a new tailer on the same files (an agent killed before it saved its offsets) neither repeats nor skips a line', () => {
@@ -49,12 +55,21 @@ test('a new tailer on the same files (an agent killed before it saved its offset
   const first = new ProcessLogTailer(paths, { stdout: 0, stderr: 0 }, () => 1);
   appendFileSync(paths.stdout, 'é one\ntwo\npart');
   appendFileSync(paths.stderr, 'err\n');
-  assert.deepEqual(first.poll().map((l) => l.line), ['é one', 'two', 'err']);
+  assert.deepEqual(
+    first.poll().map((l) => l.line),
+    ['é one', 'two', 'err'],
+  );
   // Killed here: the record still says 0. The process writes on; a new agent tails again.
   appendFileSync(paths.stdout, 'ial\nthree\n');
   const second = new ProcessLogTailer(paths, { stdout: 0, stderr: 0 }, () => 2);
   assert.deepEqual(second.offsets, { stdout: Buffer.byteLength('é one\ntwo\n'), stderr: 4 });
-  assert.deepEqual(second.poll().map((l) => l.line), ['partial', 'three']);
-  assert.deepEqual(readLogFile(paths.log).map((l) => l.line), ['é one', 'two', 'err', 'partial', 'three']);
+  assert.deepEqual(
+    second.poll().map((l) => l.line),
+    ['partial', 'three'],
+  );
+  assert.deepEqual(
+    readLogFile(paths.log).map((l) => l.line),
+    ['é one', 'two', 'err', 'partial', 'three'],
+  );
   assert.deepEqual(Object.keys(readLogFile(paths.log)[0]!).sort(), ['line', 'stream', 'time']);
 });

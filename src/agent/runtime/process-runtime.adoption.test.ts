@@ -14,9 +14,15 @@ test('a restarted agent adopts a running process: lists it, reads new logs, stop
   let second: ProcessRuntime | undefined;
   try {
     const id = await first.create({
-      name: 'ticker', image: 'none', entryPoint: ['/bin/sh', '-c'],
+      name: 'ticker',
+      image: 'none',
+      entryPoint: ['/bin/sh', '-c'],
       command: ['i=0; while :; do i=$((i+1)); echo tick-$i; sleep 0.2; done'],
-      portBindings: [], bindIp: '127.0.0.1', networkMode: 'bridge', labels, stopTimeoutS: 1,
+      portBindings: [],
+      bindIp: '127.0.0.1',
+      networkMode: 'bridge',
+      labels,
+      stopTimeoutS: 1,
     });
     await first.start(id);
     await first.close(); // the agent goes away; the process keeps running
@@ -31,7 +37,12 @@ test('a restarted agent adopts a running process: lists it, reads new logs, stop
       return ls;
     };
     const before = (await seen()).length;
-    await eventually(async () => (await seen()).length, { what: 'three new log lines from the adopted process', timeoutMs: 5000, intervalMs: 50, until: (n) => n > before + 2 });
+    await eventually(async () => (await seen()).length, {
+      what: 'three new log lines from the adopted process',
+      timeoutMs: 5000,
+      intervalMs: 50,
+      until: (n) => n > before + 2,
+    });
 
     await second.stop(id, 1);
     const st = await second.inspect(id);
@@ -50,8 +61,15 @@ test('a pid that died while no agent watched reads as exited', async () => {
   const first = new ProcessRuntime({ stateDir });
   try {
     const id = await first.create({
-      name: 'brief', image: 'none', entryPoint: ['/bin/sh', '-c'], command: ['sleep 0.3'],
-      portBindings: [], bindIp: '127.0.0.1', networkMode: 'bridge', labels: {}, stopTimeoutS: 1,
+      name: 'brief',
+      image: 'none',
+      entryPoint: ['/bin/sh', '-c'],
+      command: ['sleep 0.3'],
+      portBindings: [],
+      bindIp: '127.0.0.1',
+      networkMode: 'bridge',
+      labels: {},
+      stopTimeoutS: 1,
     });
     await first.start(id);
     assert.equal((await first.inspect(id)).status, 'running');
@@ -65,7 +83,10 @@ test('a pid that died while no agent watched reads as exited', async () => {
         await second.close();
       }
     };
-    assert.equal(await eventually(status, { what: 'the unwatched process reads as exited', timeoutMs: 5000, intervalMs: 50, until: (s) => s === 'exited' }), 'exited');
+    assert.equal(
+      await eventually(status, { what: 'the unwatched process reads as exited', timeoutMs: 5000, intervalMs: 50, until: (s) => s === 'exited' }),
+      'exited',
+    );
   } finally {
     rmSync(stateDir, { recursive: true, force: true });
   }

@@ -29,7 +29,10 @@ test('registry credentials are refused, not ignored: the process runtime pulls n
   const stateDir = mkdtempSync(join(tmpdir(), 'berth-process-runtime-'));
   const runtime = new ProcessRuntime({ stateDir });
   try {
-    await assert.rejects(runtime.ensureImage('reg:5000/app', () => undefined, { username: 'u', password: 'p' }), (e: unknown) => e instanceof RuntimeError && e.code === 'IMAGE_NOT_FOUND');
+    await assert.rejects(
+      runtime.ensureImage('reg:5000/app', () => undefined, { username: 'u', password: 'p' }),
+      (e: unknown) => e instanceof RuntimeError && e.code === 'IMAGE_NOT_FOUND',
+    );
     await runtime.ensureImage('reg:5000/app', () => undefined);
   } finally {
     await runtime.close();
@@ -39,7 +42,16 @@ test('registry credentials are refused, not ignored: the process runtime pulls n
 
 test('options a host process cannot honour fail the create, naming the field', async () => {
   const runtime = new ProcessRuntime({ stateDir: mkdtempSync(join(tmpdir(), 'berth-process-runtime-')) });
-  const base = { name: 'app', image: 'x', entryPoint: ['/bin/true'], portBindings: [], bindIp: '127.0.0.1', networkMode: 'bridge' as const, labels: {}, stopTimeoutS: 1 };
+  const base = {
+    name: 'app',
+    image: 'x',
+    entryPoint: ['/bin/true'],
+    portBindings: [],
+    bindIp: '127.0.0.1',
+    networkMode: 'bridge' as const,
+    labels: {},
+    stopTimeoutS: 1,
+  };
   const cases: [object, string][] = [
     [{ mounts: [{ type: 'bind', source: '/srv', target: '/d', readOnly: true }] }, 'mountPoints'],
     [{ volumesFrom: [{ runtimeName: 'x', readOnly: false }] }, 'volumesFrom'],
@@ -53,7 +65,11 @@ test('options a host process cannot honour fail the create, naming the field', a
     [{ init: true }, 'linuxParameters.initProcessEnabled'],
   ];
   for (const [over, field] of cases) {
-    await assert.rejects(runtime.create({ ...base, ...over }), (e: unknown) => e instanceof RuntimeError && e.code === 'CREATE_FAILED' && e.message.includes(`cannot honour ${field} `), field);
+    await assert.rejects(
+      runtime.create({ ...base, ...over }),
+      (e: unknown) => e instanceof RuntimeError && e.code === 'CREATE_FAILED' && e.message.includes(`cannot honour ${field} `),
+      field,
+    );
   }
 });
 
@@ -61,13 +77,26 @@ test('log drivers: awslogs and json-file without options run; syslog and json-fi
   const stateDir = mkdtempSync(join(tmpdir(), 'berth-process-runtime-'));
   const runtime = new ProcessRuntime({ stateDir });
   const spec = (logDriver: string, options: Record<string, string> = {}) => ({
-    name: 'app', image: 'x', entryPoint: ['true'], portBindings: [], bindIp: '127.0.0.1', networkMode: 'bridge' as const,
-    labels: {}, stopTimeoutS: 1, logConfiguration: { logDriver, options },
+    name: 'app',
+    image: 'x',
+    entryPoint: ['true'],
+    portBindings: [],
+    bindIp: '127.0.0.1',
+    networkMode: 'bridge' as const,
+    labels: {},
+    stopTimeoutS: 1,
+    logConfiguration: { logDriver, options },
   });
   try {
     for (const d of ['awslogs', 'json-file']) assert.match(await runtime.create(spec(d)), /^[0-9a-f]+$/);
-    for (const [d, o] of [['syslog', {}], ['json-file', { 'max-size': '1m' }]] as const) {
-      await assert.rejects(runtime.create(spec(d, o)), (e: unknown) => e instanceof RuntimeError && e.code === 'CREATE_FAILED' && e.message.includes(`logDriver ${d}`));
+    for (const [d, o] of [
+      ['syslog', {}],
+      ['json-file', { 'max-size': '1m' }],
+    ] as const) {
+      await assert.rejects(
+        runtime.create(spec(d, o)),
+        (e: unknown) => e instanceof RuntimeError && e.code === 'CREATE_FAILED' && e.message.includes(`logDriver ${d}`),
+      );
     }
   } finally {
     await runtime.close();

@@ -87,7 +87,10 @@ export class ProcessRuntime implements ContainerRuntime {
   async create(spec: ContainerSpec): Promise<string> {
     const unsupported = processUnsupported(spec);
     if (unsupported) {
-      throw new RuntimeError('CREATE_FAILED', `container ${spec.name}: the process runtime cannot honour ${unsupported} (a host process has no mounts, user namespace or root filesystem of its own); run it on a Docker agent`);
+      throw new RuntimeError(
+        'CREATE_FAILED',
+        `container ${spec.name}: the process runtime cannot honour ${unsupported} (a host process has no mounts, user namespace or root filesystem of its own); run it on a Docker agent`,
+      );
     }
     if (!spec.entryPoint?.length && !spec.command?.length) {
       throw new RuntimeError('CREATE_FAILED', `container ${spec.name}: the process runtime needs an entryPoint or a command`);
@@ -101,9 +104,7 @@ export class ProcessRuntime implements ContainerRuntime {
       );
     }
     if (spec.runtimeName) {
-      const same = this.records().find(
-        (r) => r.spec.runtimeName === spec.runtimeName && labelsMatch(r.spec.labels, spec.labels),
-      );
+      const same = this.records().find((r) => r.spec.runtimeName === spec.runtimeName && labelsMatch(r.spec.labels, spec.labels));
       if (same) return same.id;
     }
     const id = this.random.hex(16);

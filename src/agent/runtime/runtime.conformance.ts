@@ -76,10 +76,14 @@ export function runtimeConformance(name: string, make: () => Promise<Conformance
         ...fx.server(cPort),
         environment: { APP_VERSION: 'v-conformance' },
         portBindings: [{ containerPort: cPort, hostPort, protocol: 'tcp' }],
-        dockerLabels: { 'team': 'berth' },
+        dockerLabels: { team: 'berth' },
       });
       const id = await run(s);
-      const body = await eventually(() => get(hostPort, fx.envPath('APP_VERSION')), { what: 'the app answers on its host port', timeoutMs: 10_000, intervalMs: 100 });
+      const body = await eventually(() => get(hostPort, fx.envPath('APP_VERSION')), {
+        what: 'the app answers on its host port',
+        timeoutMs: 10_000,
+        intervalMs: 100,
+      });
       assert.match(body, /v-conformance/);
 
       const st = await rt.inspect(id);
@@ -92,21 +96,31 @@ export function runtimeConformance(name: string, make: () => Promise<Conformance
       assert.equal(st.health, 'UNKNOWN');
 
       const listed = await rt.list({ [BERTH_LABELS.taskArn]: s.labels[BERTH_LABELS.taskArn] });
-      assert.deepEqual(listed.map((c) => c.runtimeId), [id]);
+      assert.deepEqual(
+        listed.map((c) => c.runtimeId),
+        [id],
+      );
       assert.deepEqual(await rt.list({ [BERTH_LABELS.taskArn]: 'arn:none' }), []);
       assert.ok((await rt.list({ [BERTH_LABELS.cluster]: cluster })).some((c) => c.runtimeId === id));
 
-      await eventually(async () => ((await lines(rt, id)).some((l) => /listening/.test(l.line)) ? true : undefined), { what: 'the app logs listening', timeoutMs: 5000, intervalMs: 100 });
+      await eventually(async () => ((await lines(rt, id)).some((l) => /listening/.test(l.line)) ? true : undefined), {
+        what: 'the app logs listening',
+        timeoutMs: 5000,
+        intervalMs: 100,
+      });
 
       await rt.stop(id, 5);
       const stopped = await rt.inspect(id);
       assert.equal(stopped.status, 'exited');
       assert.ok(stopped.exitCode === 0 || stopped.exitCode === 143, `exit code ${stopped.exitCode}`);
       assert.ok(stopped.finishedAt && stopped.finishedAt >= (stopped.startedAt ?? 0));
-      const after = await eventually(async () => {
-        const ls = await lines(rt, id);
-        return ls.some((l) => /shutting down/.test(l.line)) ? ls : undefined;
-      }, { what: 'the app logs shutting down', timeoutMs: 5000, intervalMs: 100 });
+      const after = await eventually(
+        async () => {
+          const ls = await lines(rt, id);
+          return ls.some((l) => /shutting down/.test(l.line)) ? ls : undefined;
+        },
+        { what: 'the app logs shutting down', timeoutMs: 5000, intervalMs: 100 },
+      );
       assert.ok(after.every((l) => l.time > 0));
       await assert.rejects(get(hostPort, '/'), 'nothing listens after stop');
 
@@ -140,21 +154,28 @@ export function runtimeConformance(name: string, make: () => Promise<Conformance
       const unsubscribe = rt.onExit?.((rid) => exits.push(rid));
       try {
         const id = await run(spec(sh('echo to-out; echo to-err >&2; exit 3')));
-        const st = await eventually(async () => {
-          const s = await rt.inspect(id);
-          return s.status === 'exited' ? s : undefined;
-        }, { what: 'the container exits', timeoutMs: 10_000, intervalMs: 100 });
-        assert.equal(st.exitCode, 3);
-        const ls = await eventually(async () => {
-          const l = await lines(rt, id);
-          return l.length >= 2 ? l : undefined;
-        }, { what: 'its logs are complete', timeoutMs: 5000, intervalMs: 100 });
-        assert.deepEqual(
-          ls.map((l) => [l.stream, l.line]).sort(),
-          [['stderr', 'to-err'], ['stdout', 'to-out']],
+        const st = await eventually(
+          async () => {
+            const s = await rt.inspect(id);
+            return s.status === 'exited' ? s : undefined;
+          },
+          { what: 'the container exits', timeoutMs: 10_000, intervalMs: 100 },
         );
+        assert.equal(st.exitCode, 3);
+        const ls = await eventually(
+          async () => {
+            const l = await lines(rt, id);
+            return l.length >= 2 ? l : undefined;
+          },
+          { what: 'its logs are complete', timeoutMs: 5000, intervalMs: 100 },
+        );
+        assert.deepEqual(ls.map((l) => [l.stream, l.line]).sort(), [
+          ['stderr', 'to-err'],
+          ['stdout', 'to-out'],
+        ]);
         assert.deepEqual((await collect(rt.logs(id, { tail: 1 }))).length, 1);
-        if (unsubscribe) await eventually(async () => (exits.includes(id) ? true : undefined), { what: 'the exit is reported', timeoutMs: 5000, intervalMs: 100 });
+        if (unsubscribe)
+          await eventually(async () => (exits.includes(id) ? true : undefined), { what: 'the exit is reported', timeoutMs: 5000, intervalMs: 100 });
       } finally {
         unsubscribe?.();
       }
@@ -163,7 +184,10 @@ export function runtimeConformance(name: string, make: () => Promise<Conformance
     test('follow yields lines as they are written and ends when the container exits', async () => {
       const id = await run(spec(sh('for i in 1 2 3; do echo line-$i; sleep 1; done')));
       const got = await collect(rt.logs(id, { follow: true, signal: AbortSignal.timeout(15_000) }));
-      assert.deepEqual(got.map((l) => l.line), ['line-1', 'line-2', 'line-3']);
+      assert.deepEqual(
+        got.map((l) => l.line),
+        ['line-1', 'line-2', 'line-3'],
+      );
       const times = got.map((l) => l.time);
       assert.ok(times[2]! - times[0]! >= 1000, `lines came ${times.join(',')}`);
     });
@@ -197,7 +221,7 @@ export function runtimeConformance(name: string, make: () => Promise<Conformance
       const theirs: ContainerSpec = { ...mine, labels: { ...mine.labels, [INSTANCE_LABEL]: 'i-0000000000000000a' } };
       const a = await rt.create(theirs);
       const b = await rt.create({ ...mine, labels: { ...mine.labels, [INSTANCE_LABEL]: 'i-0000000000000000b' } }).catch((e: unknown) => e);
-      assert.notEqual(b, a, 'the other owner\'s container was reused');
+      assert.notEqual(b, a, "the other owner's container was reused");
       if (typeof b === 'string') await rt.remove(b);
       else assert.ok(b instanceof RuntimeError && b.code === 'CREATE_FAILED', String(b));
       assert.equal((await rt.inspect(a)).labels[INSTANCE_LABEL], 'i-0000000000000000a');
@@ -216,11 +240,9 @@ async function collect<T>(it: AsyncIterable<T>): Promise<T[]> {
   return out;
 }
 
-
 async function get(port: number, path: string): Promise<string> {
   const res = await fetch(`http://127.0.0.1:${port}${path}`, { signal: AbortSignal.timeout(2000) });
   const text = await res.text();
   if (!res.ok) throw new Error(`${res.status} ${text}`);
   return text;
 }
-

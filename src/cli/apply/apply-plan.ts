@@ -56,11 +56,13 @@ export async function applyPlan(clients: Clients, stack: Stack, current: Current
       // stack without a name, takes it from the stack that tagged it.
       case 'adopttargetGroup':
       case 'adoptloadBalancer':
-        if (stack.name !== undefined) await clients.elbv2.send(new elb.AddTagsCommand({ ResourceArns: [it.arn!], Tags: [{ Key: STACK_TAG, Value: stack.name }] }));
+        if (stack.name !== undefined)
+          await clients.elbv2.send(new elb.AddTagsCommand({ ResourceArns: [it.arn!], Tags: [{ Key: STACK_TAG, Value: stack.name }] }));
         else await clients.elbv2.send(new elb.RemoveTagsCommand({ ResourceArns: [it.arn!], TagKeys: [STACK_TAG] }));
         break;
       case 'adoptservice':
-        if (stack.name !== undefined) await clients.ecs.send(new ecs.TagResourceCommand({ resourceArn: it.arn!, tags: [{ key: STACK_TAG, value: stack.name }] }));
+        if (stack.name !== undefined)
+          await clients.ecs.send(new ecs.TagResourceCommand({ resourceArn: it.arn!, tags: [{ key: STACK_TAG, value: stack.name }] }));
         else await clients.ecs.send(new ecs.UntagResourceCommand({ resourceArn: it.arn!, tagKeys: [STACK_TAG] }));
         break;
       case '+certificate':
@@ -79,9 +81,14 @@ export async function applyPlan(clients: Clients, stack: Stack, current: Current
           const modify = Object.fromEntries(it.changes.filter((c) => !c.field.startsWith('Attributes.')).map((c) => [c.field, c.to]));
           await clients.elbv2.send(new elb.ModifyTargetGroupCommand({ TargetGroupArn: arn, ...modify } as elb.ModifyTargetGroupInput));
         }
-        const attrs = it.op === '+' ? Object.entries(Attributes ?? {}) : it.changes.filter((c) => c.field.startsWith('Attributes.')).map((c) => [c.field.slice('Attributes.'.length), String(c.to)] as const);
+        const attrs =
+          it.op === '+'
+            ? Object.entries(Attributes ?? {})
+            : it.changes.filter((c) => c.field.startsWith('Attributes.')).map((c) => [c.field.slice('Attributes.'.length), String(c.to)] as const);
         if (attrs.length) {
-          await clients.elbv2.send(new elb.ModifyTargetGroupAttributesCommand({ TargetGroupArn: arn, Attributes: attrs.map(([Key, Value]) => ({ Key, Value })) }));
+          await clients.elbv2.send(
+            new elb.ModifyTargetGroupAttributesCommand({ TargetGroupArn: arn, Attributes: attrs.map(([Key, Value]) => ({ Key, Value })) }),
+          );
         }
         break;
       }
@@ -116,7 +123,13 @@ export async function applyPlan(clients: Clients, stack: Stack, current: Current
         const actions = resolveActions(Actions, tgArn);
         if (it.op === '+') {
           await clients.elbv2.send(
-            new elb.CreateRuleCommand({ ...rest, ListenerArn: listenerArns.get(`${it.lb}:${it.port}`)!, Priority, Conditions, Actions: actions } as unknown as elb.CreateRuleInput),
+            new elb.CreateRuleCommand({
+              ...rest,
+              ListenerArn: listenerArns.get(`${it.lb}:${it.port}`)!,
+              Priority,
+              Conditions,
+              Actions: actions,
+            } as unknown as elb.CreateRuleInput),
           );
         } else {
           await clients.elbv2.send(new elb.ModifyRuleCommand({ RuleArn: it.arn!, Conditions, Actions: actions } as unknown as elb.ModifyRuleInput));
@@ -135,7 +148,9 @@ export async function applyPlan(clients: Clients, stack: Stack, current: Current
       case '~service': {
         const svc = stack.services.find((s) => `${s.cluster}/${s.serviceName}` === it.label)!;
         const taskDefinition = tdArns.get(svc.taskDefinition) ?? svc.taskDefinition;
-        const loadBalancers = svc.loadBalancers?.map(({ targetGroupName, ...lb }) => (targetGroupName ? { ...lb, targetGroupArn: tgArn(targetGroupName) } : lb));
+        const loadBalancers = svc.loadBalancers?.map(({ targetGroupName, ...lb }) =>
+          targetGroupName ? { ...lb, targetGroupArn: tgArn(targetGroupName) } : lb,
+        );
         if (it.op === '+') {
           const input: Json = { ...svc, taskDefinition, ...(loadBalancers ? { loadBalancers } : {}), ...ecsTags(stack, svc.tags) };
           await clients.ecs.send(new ecs.CreateServiceCommand(input as unknown as ecs.CreateServiceRequest));

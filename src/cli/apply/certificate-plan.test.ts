@@ -10,14 +10,25 @@ const a = selfSigned(['a.example.com']);
 const b = selfSigned(['a.example.com']);
 const imported = { Name: 'shop', CertificateFile: 'c.pem', PrivateKeyFile: 'k.pem', pem: { certificate: a.certificatePem, privateKey: a.privateKeyPem } };
 const cur = (over: Partial<CurrentCertificate>): CurrentCertificate => ({
-  arn: 'arn:aws:acm:us-east-1:0:certificate/x', type: 'IMPORTED', domainName: 'a.example.com', subjectAlternativeNames: ['a.example.com'], keyAlgorithm: 'EC_prime256v1', ...over,
+  arn: 'arn:aws:acm:us-east-1:0:certificate/x',
+  type: 'IMPORTED',
+  domainName: 'a.example.com',
+  subjectAlternativeNames: ['a.example.com'],
+  keyAlgorithm: 'EC_prime256v1',
+  ...over,
 });
 
 test('certificates: + when absent, nothing when the same, ~ (re-import) when the file changed', () => {
-  assert.deepEqual(certificatePlan([imported], new Map()).items.map((i) => `${i.op}${i.label}`), ['+shop']);
+  assert.deepEqual(
+    certificatePlan([imported], new Map()).items.map((i) => `${i.op}${i.label}`),
+    ['+shop'],
+  );
   assert.deepEqual(certificatePlan([imported], new Map([['shop', cur({ fingerprint: fingerprintOf(a.certificatePem)! })]])).items, []);
   const changed = certificatePlan([imported], new Map([['shop', cur({ fingerprint: fingerprintOf(b.certificatePem)! })]]));
-  assert.deepEqual(changed.items.map((i) => [i.op, i.label, i.arn]), [['~', 'shop', 'arn:aws:acm:us-east-1:0:certificate/x']]);
+  assert.deepEqual(
+    changed.items.map((i) => [i.op, i.label, i.arn]),
+    [['~', 'shop', 'arn:aws:acm:us-east-1:0:certificate/x']],
+  );
 });
 
 test('a requested certificate cannot change names or key in place, nor switch kind', () => {
@@ -44,7 +55,10 @@ loadBalancers:
         DefaultActions: [{ Type: fixed-response, FixedResponseConfig: { StatusCode: "200" } }]
 `;
   const stack = parseStack(text);
-  assert.deepEqual(stack.certificates?.map((c) => c.Name), ['shop', 'api']);
+  assert.deepEqual(
+    stack.certificates?.map((c) => c.Name),
+    ['shop', 'api'],
+  );
   assert.throws(() => parseStack(text.replace('CertificateName: shop', 'CertificateName: nope')), /CertificateName "nope" is not a certificate of this file/);
   assert.throws(() => parseCertificates([{ Name: 'x', DomainName: 'x.example.com', CertificateFile: 'c' }]), /unknown key "DomainName"/);
   assert.throws(() => loadCertificateFiles(stack.certificates!, '/nonexistent'), /certificate shop: cannot read c.pem: ENOENT/);
@@ -54,14 +68,39 @@ loadBalancers:
     targetGroups: new Map(),
     taskDefinitions: new Map(),
     services: new Map(),
-    certificates: new Map([['shop', cur({})], ['api', cur({ arn: 'arn:api', type: 'AMAZON_ISSUED', domainName: 'api.example.com', subjectAlternativeNames: ['api.example.com'], keyAlgorithm: 'RSA_2048' })]]),
-    loadBalancers: new Map([['web', { arn: 'arn:lb', fields: { LoadBalancerName: 'web' }, listeners: [{
-      arn: 'arn:l', Port: 443, Protocol: 'HTTPS', SslPolicy: 'ELBSecurityPolicy-TLS13-1-2-Res-2021-06', Certificates: [{ CertificateArn: 'arn:aws:acm:us-east-1:0:certificate/x' }],
-      DefaultActions: [{ Type: 'fixed-response', FixedResponseConfig: { StatusCode: '200' } }], rules: [],
-    }] }]]),
+    certificates: new Map([
+      ['shop', cur({})],
+      [
+        'api',
+        cur({ arn: 'arn:api', type: 'AMAZON_ISSUED', domainName: 'api.example.com', subjectAlternativeNames: ['api.example.com'], keyAlgorithm: 'RSA_2048' }),
+      ],
+    ]),
+    loadBalancers: new Map([
+      [
+        'web',
+        {
+          arn: 'arn:lb',
+          fields: { LoadBalancerName: 'web' },
+          listeners: [
+            {
+              arn: 'arn:l',
+              Port: 443,
+              Protocol: 'HTTPS',
+              SslPolicy: 'ELBSecurityPolicy-TLS13-1-2-Res-2021-06',
+              Certificates: [{ CertificateArn: 'arn:aws:acm:us-east-1:0:certificate/x' }],
+              DefaultActions: [{ Type: 'fixed-response', FixedResponseConfig: { StatusCode: '200' } }],
+              rules: [],
+            },
+          ],
+        },
+      ],
+    ]),
   };
   const plan = computePlan({ ...stack, certificates: stack.certificates!.filter((c) => c.Name === 'api') }, state);
   assert.deepEqual(plan.items, []);
   const other = computePlan(parseStack(text.replace('CertificateName: shop', 'CertificateName: api')), state);
-  assert.deepEqual(other.items.map((i) => [i.op, i.kind, i.label, i.changes.map((c) => c.field)]), [['~', 'listener', 'web:443', ['Certificates']]]);
+  assert.deepEqual(
+    other.items.map((i) => [i.op, i.kind, i.label, i.changes.map((c) => c.field)]),
+    [['~', 'listener', 'web:443', ['Certificates']]],
+  );
 });

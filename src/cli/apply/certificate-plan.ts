@@ -26,10 +26,7 @@ export function fingerprintOf(pem: string): string | undefined {
   }
 }
 
-export function certificatePlan(
-  certs: readonly StackCertificate[],
-  current: ReadonlyMap<string, CurrentCertificate>,
-): { items: PlanItem[]; errors: string[] } {
+export function certificatePlan(certs: readonly StackCertificate[], current: ReadonlyMap<string, CurrentCertificate>): { items: PlanItem[]; errors: string[] } {
   const items: PlanItem[] = [];
   const errors: string[] = [];
   for (const c of certs) {

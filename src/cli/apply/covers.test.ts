@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import { covers } from './covers.js';
 
 test('a desired subset covers a current value with API defaults filled in', () => {
-  assert.ok(covers({ name: 'web', portMappings: [{ containerPort: 80 }] }, { name: 'web', essential: true, portMappings: [{ containerPort: 80, protocol: 'tcp' }] }));
+  assert.ok(
+    covers({ name: 'web', portMappings: [{ containerPort: 80 }] }, { name: 'web', essential: true, portMappings: [{ containerPort: 80, protocol: 'tcp' }] }),
+  );
 });
 
 test('a differing leaf, a missing element or an extra element does not cover', () => {

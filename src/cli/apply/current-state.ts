@@ -71,9 +71,10 @@ export async function readCurrentState(clients: Clients, stack: Stack, options: 
   if (stack.certificates?.length) state.certificates = await readCurrentCertificates(clients);
 
   for (const tg of stack.targetGroups) {
-    const found = await clients.elbv2
-      .send(new elb.DescribeTargetGroupsCommand({ Names: [tg.Name] }))
-      .then((r) => r.TargetGroups?.[0], (e) => (notFound(e, 'TargetGroupNotFoundException') ? undefined : Promise.reject(e)));
+    const found = await clients.elbv2.send(new elb.DescribeTargetGroupsCommand({ Names: [tg.Name] })).then(
+      (r) => r.TargetGroups?.[0],
+      (e) => (notFound(e, 'TargetGroupNotFoundException') ? undefined : Promise.reject(e)),
+    );
     if (!found?.TargetGroupArn) continue;
     const attrs = await clients.elbv2.send(new elb.DescribeTargetGroupAttributesCommand({ TargetGroupArn: found.TargetGroupArn }));
     state.targetGroups.set(tg.Name, {
@@ -84,9 +85,10 @@ export async function readCurrentState(clients: Clients, stack: Stack, options: 
   }
 
   for (const lb of stack.loadBalancers) {
-    const found = await clients.elbv2
-      .send(new elb.DescribeLoadBalancersCommand({ Names: [lb.Name] }))
-      .then((r) => r.LoadBalancers?.[0], (e) => (notFound(e, 'LoadBalancerNotFoundException') ? undefined : Promise.reject(e)));
+    const found = await clients.elbv2.send(new elb.DescribeLoadBalancersCommand({ Names: [lb.Name] })).then(
+      (r) => r.LoadBalancers?.[0],
+      (e) => (notFound(e, 'LoadBalancerNotFoundException') ? undefined : Promise.reject(e)),
+    );
     if (!found?.LoadBalancerArn) continue;
     const listeners: CurrentListener[] = [];
     for await (const page of elb.paginateDescribeListeners({ client: clients.elbv2 }, { LoadBalancerArn: found.LoadBalancerArn })) {
@@ -111,7 +113,10 @@ export async function readCurrentState(clients: Clients, stack: Stack, options: 
     }
     state.loadBalancers.set(lb.Name, { arn: found.LoadBalancerArn, fields: found as Json, listeners });
   }
-  const elbTags = await elbStackTags(clients, [...state.targetGroups.values(), ...state.loadBalancers.values()].map((r) => r.arn));
+  const elbTags = await elbStackTags(
+    clients,
+    [...state.targetGroups.values(), ...state.loadBalancers.values()].map((r) => r.arn),
+  );
   for (const r of [...state.targetGroups.values(), ...state.loadBalancers.values()]) {
     const tag = elbTags.get(r.arn);
     if (tag !== undefined) r.stackTag = tag;
@@ -123,9 +128,10 @@ export async function readCurrentState(clients: Clients, stack: Stack, options: 
     ...stack.services.map((s) => s.taskDefinition).filter((t) => !t.includes(':') && !t.startsWith('arn:')),
   ]);
   for (const family of families) {
-    const td = await clients.ecs
-      .send(new ecs.DescribeTaskDefinitionCommand({ taskDefinition: family }))
-      .then((r) => r.taskDefinition, (e) => (notFound(e, 'ClientException') ? undefined : Promise.reject(e)));
+    const td = await clients.ecs.send(new ecs.DescribeTaskDefinitionCommand({ taskDefinition: family })).then(
+      (r) => r.taskDefinition,
+      (e) => (notFound(e, 'ClientException') ? undefined : Promise.reject(e)),
+    );
     if (td?.taskDefinitionArn && td.status === 'ACTIVE') state.taskDefinitions.set(family, { arn: td.taskDefinitionArn, fields: td as Json });
   }
 

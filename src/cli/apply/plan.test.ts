@@ -48,17 +48,80 @@ function empty(): CurrentState {
 function applied(): CurrentState {
   const forward = [{ Type: 'forward', TargetGroupArn: TG_ARN, Order: 1, ForwardConfig: { TargetGroups: [{ TargetGroupArn: TG_ARN, Weight: 1 }] } }];
   return {
-    targetGroups: new Map([['web', { arn: TG_ARN, fields: { TargetGroupName: 'web', Protocol: 'HTTP', Port: 80, HealthCheckPath: '/', HealthCheckIntervalSeconds: 30 }, attributes: { 'deregistration_delay.timeout_seconds': '5', 'stickiness.enabled': 'false' } }]]),
-    loadBalancers: new Map([['edge', {
-      arn: LB_ARN,
-      fields: { LoadBalancerName: 'edge', Scheme: 'internal', Type: 'application' },
-      listeners: [{ arn: `${LB_ARN}/l1`, Port: 80, Protocol: 'HTTP', DefaultActions: forward, rules: [
-        { arn: 'r-default', Priority: 'default', IsDefault: true, Actions: forward },
-        { arn: 'r10', Priority: '10', Conditions: [{ Field: 'path-pattern', Values: ['/api/*'], PathPatternConfig: { Values: ['/api/*'] } }], Actions: forward },
-      ] }],
-    }]]),
-    taskDefinitions: new Map([['web', { arn: TD_ARN, fields: { family: 'web', revision: 3, containerDefinitions: [{ name: 'web', image: 'app:1', memory: 128, cpu: 0, essential: true, portMappings: [{ containerPort: 80, hostPort: 0, protocol: 'tcp' }], environment: [] }] } }]]),
-    services: new Map([['default/web', { arn: 'svc', fields: { serviceName: 'web', taskDefinition: TD_ARN, desiredCount: 2, launchType: 'EC2', loadBalancers: [{ targetGroupArn: TG_ARN, containerName: 'web', containerPort: 80 }] } }]]),
+    targetGroups: new Map([
+      [
+        'web',
+        {
+          arn: TG_ARN,
+          fields: { TargetGroupName: 'web', Protocol: 'HTTP', Port: 80, HealthCheckPath: '/', HealthCheckIntervalSeconds: 30 },
+          attributes: { 'deregistration_delay.timeout_seconds': '5', 'stickiness.enabled': 'false' },
+        },
+      ],
+    ]),
+    loadBalancers: new Map([
+      [
+        'edge',
+        {
+          arn: LB_ARN,
+          fields: { LoadBalancerName: 'edge', Scheme: 'internal', Type: 'application' },
+          listeners: [
+            {
+              arn: `${LB_ARN}/l1`,
+              Port: 80,
+              Protocol: 'HTTP',
+              DefaultActions: forward,
+              rules: [
+                { arn: 'r-default', Priority: 'default', IsDefault: true, Actions: forward },
+                {
+                  arn: 'r10',
+                  Priority: '10',
+                  Conditions: [{ Field: 'path-pattern', Values: ['/api/*'], PathPatternConfig: { Values: ['/api/*'] } }],
+                  Actions: forward,
+                },
+              ],
+            },
+          ],
+        },
+      ],
+    ]),
+    taskDefinitions: new Map([
+      [
+        'web',
+        {
+          arn: TD_ARN,
+          fields: {
+            family: 'web',
+            revision: 3,
+            containerDefinitions: [
+              {
+                name: 'web',
+                image: 'app:1',
+                memory: 128,
+                cpu: 0,
+                essential: true,
+                portMappings: [{ containerPort: 80, hostPort: 0, protocol: 'tcp' }],
+                environment: [],
+              },
+            ],
+          },
+        },
+      ],
+    ]),
+    services: new Map([
+      [
+        'default/web',
+        {
+          arn: 'svc',
+          fields: {
+            serviceName: 'web',
+            taskDefinition: TD_ARN,
+            desiredCount: 2,
+            launchType: 'EC2',
+            loadBalancers: [{ targetGroupArn: TG_ARN, containerName: 'web', containerPort: 80 }],
+          },
+        },
+      ],
+    ]),
   };
 }
 
@@ -86,7 +149,11 @@ const cases: { name: string; edit?: (s: string) => string; state: () => CurrentS
   },
   {
     name: 'health check path, an attribute and the desired count change in place',
-    edit: (s) => s.replace('HealthCheckPath: /', 'HealthCheckPath: /health').replace('timeout_seconds: 5', 'timeout_seconds: 0').replace('desiredCount: 2', 'desiredCount: 3'),
+    edit: (s) =>
+      s
+        .replace('HealthCheckPath: /', 'HealthCheckPath: /health')
+        .replace('timeout_seconds: 5', 'timeout_seconds: 0')
+        .replace('desiredCount: 2', 'desiredCount: 3'),
     state: applied,
     expect: ['~ targetGroup web', '~ service default/web'],
     fields: ['HealthCheckPath', 'Attributes.deregistration_delay.timeout_seconds', 'desiredCount'],
@@ -121,9 +188,18 @@ const cases: { name: string; edit?: (s: string) => string; state: () => CurrentS
     state: () => {
       const s = taggedAs(applied(), 'shop');
       s.owned = {
-        targetGroups: [{ name: 'web', arn: TG_ARN }, { name: 'old-tg', arn: 'tg-old' }],
-        loadBalancers: [{ name: 'edge', arn: LB_ARN }, { name: 'old-lb', arn: 'lb-old' }],
-        services: [{ cluster: 'default', name: 'web', arn: 'svc' }, { cluster: 'default', name: 'old', arn: 'svc-old' }],
+        targetGroups: [
+          { name: 'web', arn: TG_ARN },
+          { name: 'old-tg', arn: 'tg-old' },
+        ],
+        loadBalancers: [
+          { name: 'edge', arn: LB_ARN },
+          { name: 'old-lb', arn: 'lb-old' },
+        ],
+        services: [
+          { cluster: 'default', name: 'web', arn: 'svc' },
+          { cluster: 'default', name: 'old', arn: 'svc-old' },
+        ],
       };
       return s;
     },
@@ -153,7 +229,7 @@ const cases: { name: string; edit?: (s: string) => string; state: () => CurrentS
   },
   { name: 'a named stack on what it tagged: nothing to adopt', edit: (s) => `name: shop\n${s}`, state: () => taggedAs(applied(), 'shop'), expect: [] },
   {
-    name: "a stack without a name adopts only what another stack tagged",
+    name: 'a stack without a name adopts only what another stack tagged',
     state: () => {
       const s = applied();
       s.loadBalancers.get('edge')!.stackTag = 'shop';
@@ -185,7 +261,11 @@ for (const c of cases) {
     const plan = computePlan(stack, c.state(), { prune: c.prune ?? false });
     assert.deepEqual(plan.errors, []);
     assert.deepEqual(ops(plan), c.expect);
-    if (c.fields) assert.deepEqual(plan.items.flatMap((i) => i.changes.map((ch) => ch.field)), c.fields);
+    if (c.fields)
+      assert.deepEqual(
+        plan.items.flatMap((i) => i.changes.map((ch) => ch.field)),
+        c.fields,
+      );
   });
 }
 
@@ -208,12 +288,18 @@ test('renderPlan: symbols, changed fields, totals; "no changes" when empty', () 
 });
 
 test('resolveActions swaps TargetGroupName for the ARN', () => {
-  assert.deepEqual(resolveActions([{ Type: 'forward', TargetGroupName: 'web' }], () => TG_ARN), [{ Type: 'forward', TargetGroupArn: TG_ARN }]);
+  assert.deepEqual(
+    resolveActions([{ Type: 'forward', TargetGroupName: 'web' }], () => TG_ARN),
+    [{ Type: 'forward', TargetGroupArn: TG_ARN }],
+  );
 });
 
 test('renderPlan shows nested changes down to the differing leaf', () => {
   const text = renderPlan(computePlan(parseStack(stackText.replace('image: app:1', 'image: app:2')), applied()));
-  assert.match(text, /^~ taskDefinition web \(new revision\)\n    containerDefinitions\[0\]\.image: "app:1" -> "app:2"\n~ service default\/web\n    taskDefinition: "web:3" -> "web:\(new revision\)"\n/);
+  assert.match(
+    text,
+    /^~ taskDefinition web \(new revision\)\n    containerDefinitions\[0\]\.image: "app:1" -> "app:2"\n~ service default\/web\n    taskDefinition: "web:3" -> "web:\(new revision\)"\n/,
+  );
 });
 
 test('adopt: the plan says "adopt" and counts it; the refusal is one line naming each resource', () => {

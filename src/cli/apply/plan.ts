@@ -185,7 +185,16 @@ export function computePlan(stack: Stack, current: CurrentState, options: { prun
       if (options.prune && curL) {
         const wanted = new Set((l.Rules ?? []).map((r) => r.Priority));
         for (const r of curL.rules.filter((x) => !x.IsDefault && !wanted.has(Number(x.Priority)))) {
-          deletions.push({ op: '-', kind: 'rule', label: `${label} priority ${r.Priority}`, changes: [], arn: r.arn, lb: lb.Name, port: l.Port, priority: Number(r.Priority) });
+          deletions.push({
+            op: '-',
+            kind: 'rule',
+            label: `${label} priority ${r.Priority}`,
+            changes: [],
+            arn: r.arn,
+            lb: lb.Name,
+            port: l.Port,
+            priority: Number(r.Priority),
+          });
         }
       }
     }
@@ -243,8 +252,10 @@ export function computePlan(stack: Stack, current: CurrentState, options: { prun
     for (const s of current.owned.services.filter((s) => !inFile.svc.has(`${s.cluster}/${s.name}`))) {
       deletions.push({ op: '-', kind: 'service', label: `${s.cluster}/${s.name}`, changes: [], arn: s.arn, cluster: s.cluster });
     }
-    for (const l of current.owned.loadBalancers.filter((l) => !inFile.lb.has(l.name))) deletions.push({ op: '-', kind: 'loadBalancer', label: l.name, changes: [], arn: l.arn });
-    for (const t of current.owned.targetGroups.filter((t) => !inFile.tg.has(t.name))) deletions.push({ op: '-', kind: 'targetGroup', label: t.name, changes: [], arn: t.arn });
+    for (const l of current.owned.loadBalancers.filter((l) => !inFile.lb.has(l.name)))
+      deletions.push({ op: '-', kind: 'loadBalancer', label: l.name, changes: [], arn: l.arn });
+    for (const t of current.owned.targetGroups.filter((t) => !inFile.tg.has(t.name)))
+      deletions.push({ op: '-', kind: 'targetGroup', label: t.name, changes: [], arn: t.arn });
   }
   items.push(...deletions);
   return { items, errors };
@@ -262,7 +273,7 @@ function serviceTaskDefinitionChange(
   const ref = svc.taskDefinition;
   const bareFamily = !ref.includes(':') && !ref.startsWith('arn:');
   if (bareFamily && newRevision.has(ref)) return { field: 'taskDefinition', from, to: `${ref}:(new revision)` };
-  const wanted = bareFamily ? tdName(current.taskDefinitions.get(ref)?.arn) ?? (familiesInFile.has(ref) ? undefined : ref) : tdName(ref);
+  const wanted = bareFamily ? (tdName(current.taskDefinitions.get(ref)?.arn) ?? (familiesInFile.has(ref) ? undefined : ref)) : tdName(ref);
   if (wanted === undefined || wanted === from) return undefined;
   return { field: 'taskDefinition', from, to: wanted };
 }

@@ -28,20 +28,38 @@ const bad: [string, RegExp][] = [
   ['servics: []', /unknown top-level key "servics"/],
   ['targetGroups: [{ Port: 80 }]', /targetGroups\[0\]: Name is required/],
   ['targetGroups: [{ Name: a }, { Name: a }]', /target group "a" appears twice/],
-  ['loadBalancers: [{ Name: e, Listeners: [{ Port: 80, DefaultActions: [{ Type: forward, TargetGroupName: nope }] }] }]', /TargetGroupName "nope" is not a target group of this file/],
+  [
+    'loadBalancers: [{ Name: e, Listeners: [{ Port: 80, DefaultActions: [{ Type: forward, TargetGroupName: nope }] }] }]',
+    /TargetGroupName "nope" is not a target group of this file/,
+  ],
   ['loadBalancers: [{ Name: e, Listeners: [{ Port: 80 }] }]', /actions must be a non-empty list/],
   ['taskDefinitions: [{ family: f }]', /containerDefinitions must be a non-empty list/],
   ['services: [{ serviceName: s }]', /service s: taskDefinition is required/],
-  ['services: [{ serviceName: s, taskDefinition: f, loadBalancers: [{ targetGroupName: x, containerName: c, containerPort: 80 }] }]', /targetGroupName "x" is not a target group/],
+  [
+    'services: [{ serviceName: s, taskDefinition: f, loadBalancers: [{ targetGroupName: x, containerName: c, containerPort: 80 }] }]',
+    /targetGroupName "x" is not a target group/,
+  ],
 ];
 for (const [text, message] of bad) {
   test(`a bad stack is a usage error: ${message.source}`, () => {
-    assert.throws(() => parseStack(text), (e: unknown) => e instanceof CliError && e.exitCode === 2 && message.test(e.message));
+    assert.throws(
+      () => parseStack(text),
+      (e: unknown) => e instanceof CliError && e.exitCode === 2 && message.test(e.message),
+    );
   });
 }
 
 test('examples/https-stack.yaml parses: a requested certificate and the HTTPS listener naming it', () => {
   const stack = parseStack(readFileSync(resolve(import.meta.dirname, '../../../examples/https-stack.yaml'), 'utf8'));
-  assert.deepEqual(stack.certificates?.map((c) => c.Name), ['web']);
-  assert.deepEqual(stack.loadBalancers[0]!.Listeners!.map((l) => [l.Port, l.Protocol]), [[8443, 'HTTPS'], [8080, 'HTTP']]);
+  assert.deepEqual(
+    stack.certificates?.map((c) => c.Name),
+    ['web'],
+  );
+  assert.deepEqual(
+    stack.loadBalancers[0]!.Listeners!.map((l) => [l.Port, l.Protocol]),
+    [
+      [8443, 'HTTPS'],
+      [8080, 'HTTP'],
+    ],
+  );
 });

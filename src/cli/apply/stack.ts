@@ -126,7 +126,10 @@ export function parseStack(text: string): Stack {
     if (attrs !== undefined) out.Attributes = Object.fromEntries(Object.entries(attrs).map(([k, v]) => [k, String(v)]));
     return out;
   });
-  unique(targetGroups.map((t) => t.Name), 'target group');
+  unique(
+    targetGroups.map((t) => t.Name),
+    'target group',
+  );
   const tgNames = new Set(targetGroups.map((t) => t.Name));
 
   const checkActions = (actions: unknown, where: string): StackAction[] => {
@@ -155,7 +158,10 @@ export function parseStack(text: string): Stack {
         if (!Array.isArray(r.Conditions)) throw bad(`${rw}: Conditions must be a list`);
         return { ...r, Priority, Conditions: r.Conditions as Json[], Actions: checkActions(r.Actions, rw) } as StackRule;
       });
-      unique(Rules.map((r) => String(r.Priority)), `${Name}:${Port} rule priority`);
+      unique(
+        Rules.map((r) => String(r.Priority)),
+        `${Name}:${Port} rule priority`,
+      );
       if (l.Certificates !== undefined) {
         const certs = l.Certificates;
         if (!Array.isArray(certs) || !certs.every(isObject)) throw bad(`${where}: Certificates must be a list of mappings`);
@@ -170,21 +176,31 @@ export function parseStack(text: string): Stack {
       if (Rules.length) out.Rules = Rules;
       return out;
     });
-    unique(listeners.map((l) => String(l.Port)), `${Name} listener port`);
+    unique(
+      listeners.map((l) => String(l.Port)),
+      `${Name} listener port`,
+    );
     const out: StackLoadBalancer = { ...lb, Name };
     delete out.Listeners;
     if (listeners.length) out.Listeners = listeners;
     return out;
   });
-  unique(loadBalancers.map((l) => l.Name), 'load balancer');
+  unique(
+    loadBalancers.map((l) => l.Name),
+    'load balancer',
+  );
 
   const taskDefinitions = list(doc, 'taskDefinitions').map((td, i) => {
     const family = requireString(td, 'family', `taskDefinitions[${i}]`);
     const defs = td.containerDefinitions;
-    if (!Array.isArray(defs) || defs.length === 0 || !defs.every(isObject)) throw bad(`task definition ${family}: containerDefinitions must be a non-empty list`);
+    if (!Array.isArray(defs) || defs.length === 0 || !defs.every(isObject))
+      throw bad(`task definition ${family}: containerDefinitions must be a non-empty list`);
     return { ...td, family, containerDefinitions: defs } as StackTaskDefinition;
   });
-  unique(taskDefinitions.map((t) => t.family), 'task definition family');
+  unique(
+    taskDefinitions.map((t) => t.family),
+    'task definition family',
+  );
 
   const services = list(doc, 'services').map((s, i) => {
     const serviceName = requireString(s, 'serviceName', `services[${i}]`);
@@ -197,13 +213,21 @@ export function parseStack(text: string): Stack {
         if (name !== undefined && (typeof name !== 'string' || !tgNames.has(name))) {
           throw bad(`service ${serviceName}: targetGroupName "${String(name)}" is not a target group of this file`);
         }
-        if (name === undefined && typeof lb.targetGroupArn !== 'string') throw bad(`service ${serviceName}: a load balancer needs targetGroupName or targetGroupArn`);
-        return { ...lb, containerName: requireString(lb, 'containerName', `service ${serviceName}`), containerPort: requireInt(lb, 'containerPort', `service ${serviceName}`) } as StackServiceLoadBalancer;
+        if (name === undefined && typeof lb.targetGroupArn !== 'string')
+          throw bad(`service ${serviceName}: a load balancer needs targetGroupName or targetGroupArn`);
+        return {
+          ...lb,
+          containerName: requireString(lb, 'containerName', `service ${serviceName}`),
+          containerPort: requireInt(lb, 'containerPort', `service ${serviceName}`),
+        } as StackServiceLoadBalancer;
       });
     }
     return out;
   });
-  unique(services.map((s) => `${s.cluster}/${s.serviceName}`), 'service');
+  unique(
+    services.map((s) => `${s.cluster}/${s.serviceName}`),
+    'service',
+  );
 
   return {
     ...(doc.name !== undefined ? { name: doc.name as string } : {}),

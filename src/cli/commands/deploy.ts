@@ -13,7 +13,11 @@ import { followDeployment } from '../follow-deployment.js';
 import { json, taskDefinitionName } from '../table.js';
 import { withImage } from '../task-definition-copy.js';
 
-export const FOLLOW_FLAGS = [{ name: 'cluster', value: true }, { name: 'detach', short: 'd' }, { name: 'timeout', value: true }] as const;
+export const FOLLOW_FLAGS = [
+  { name: 'cluster', value: true },
+  { name: 'detach', short: 'd' },
+  { name: 'timeout', value: true },
+] as const;
 export const FOLLOW_HELP = `  --cluster NAME   (default "default")
   -d, --detach     do not follow the deployment
   --timeout SECS   stop following after SECS (default 600; exit 1)`;
@@ -25,7 +29,11 @@ export async function updateAndFollow(ctx: CommandContext, cluster: string, serv
   if (!primary?.id) throw new CliError(`service ${service} has no PRIMARY deployment after the update`);
   const td = taskDefinitionName(primary.taskDefinition);
   if (ctx.args.flags.detach) {
-    ctx.out.write(ctx.args.flags.json ? json({ service, deploymentId: primary.id, taskDefinition: td, outcome: 'detached' }) : `${service}: deployment ${primary.id} of ${td} started\n`);
+    ctx.out.write(
+      ctx.args.flags.json
+        ? json({ service, deploymentId: primary.id, taskDefinition: td, outcome: 'detached' })
+        : `${service}: deployment ${primary.id} of ${td} started\n`,
+    );
     return EXIT.ok;
   }
   const timeoutS = intFlag(ctx.args.flags.timeout, 'timeout') ?? 600;

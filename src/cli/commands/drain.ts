@@ -24,14 +24,17 @@ ${GLOBAL_FLAGS_HELP}`,
     if (instance.startsWith('i-')) {
       const arns: string[] = [];
       for await (const p of ecs.paginateListContainerInstances({ client: clients.ecs }, { cluster })) arns.push(...(p.containerInstanceArns ?? []));
-      const d = arns.length ? await clients.ecs.send(new ecs.DescribeContainerInstancesCommand({ cluster, containerInstances: arns })) : { containerInstances: [] };
+      const d = arns.length
+        ? await clients.ecs.send(new ecs.DescribeContainerInstancesCommand({ cluster, containerInstances: arns }))
+        : { containerInstances: [] };
       const found = d.containerInstances?.find((c) => c.ec2InstanceId === instance);
       if (!found) throw new CliError(`no container instance with EC2 instance id ${instance} in cluster ${cluster}`);
       arn = found.containerInstanceArn!;
     }
     const status = args.flags.undo ? 'ACTIVE' : 'DRAINING';
     const r = await clients.ecs.send(new ecs.UpdateContainerInstancesStateCommand({ cluster, containerInstances: [arn], status }));
-    if (r.failures?.length) throw new CliError(`${instance}: ${r.failures[0]!.reason ?? 'failed'}${r.failures[0]!.detail ? ` (${r.failures[0]!.detail})` : ''}`);
+    if (r.failures?.length)
+      throw new CliError(`${instance}: ${r.failures[0]!.reason ?? 'failed'}${r.failures[0]!.detail ? ` (${r.failures[0]!.detail})` : ''}`);
     const ci = r.containerInstances![0]!;
     out.write(
       args.flags.json

@@ -24,7 +24,10 @@ export const events: Command = {
   -n, --lines N    the last N events (default 20; 0 for all)
   --cluster NAME   (default "default")
 ${GLOBAL_FLAGS_HELP}`,
-  flags: [{ name: 'lines', short: 'n', value: true }, { name: 'cluster', value: true }],
+  flags: [
+    { name: 'lines', short: 'n', value: true },
+    { name: 'cluster', value: true },
+  ],
   async run({ args, clients, out }) {
     const [name, ...extra] = args.positionals;
     if (!name) throw usage('events needs a service name');

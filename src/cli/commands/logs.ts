@@ -23,7 +23,12 @@ TASK is a task id or ARN; CONTAINER defaults to the task's first container.
   -f, --follow     keep printing new output until interrupted
   --tail N         only the last N lines
 ${GLOBAL_FLAGS_HELP}`,
-  flags: [{ name: 'container', short: 'c', value: true }, { name: 'follow', short: 'f' }, { name: 'tail', value: true }, { name: 'cluster', value: true }],
+  flags: [
+    { name: 'container', short: 'c', value: true },
+    { name: 'follow', short: 'f' },
+    { name: 'tail', value: true },
+    { name: 'cluster', value: true },
+  ],
   async run({ args, clients, out, signal }) {
     const [task, ...extra] = args.positionals;
     if (!task) throw usage('logs needs a task id or ARN');
@@ -37,13 +42,25 @@ ${GLOBAL_FLAGS_HELP}`,
     const container = str(args.flags.container) ?? names[0];
     if (!container || !names.includes(container)) throw new CliError(`task ${task} has no container ${container ?? ''} (it has ${names.join(', ') || 'none'})`);
 
-    const url = logsUrl(clients.endpoint.url, { cluster, taskArn: found.taskArn, containerName: container, follow: args.flags.follow === true, ...(tail !== undefined ? { tail } : {}) });
+    const url = logsUrl(clients.endpoint.url, {
+      cluster,
+      taskArn: found.taskArn,
+      containerName: container,
+      follow: args.flags.follow === true,
+      ...(tail !== undefined ? { tail } : {}),
+    });
     let res: Response;
     try {
       // Signed like the API calls, so a server under --auth sigv4 serves it too.
       const u = new URL(url);
       const { credentials, region } = clients.endpoint;
-      const headers = signRequest({ method: 'GET', url: u.pathname + u.search, headers: { host: u.host }, body: Buffer.alloc(0) }, credentials, Date.now(), region, AGENT_SIGNING_SERVICE);
+      const headers = signRequest(
+        { method: 'GET', url: u.pathname + u.search, headers: { host: u.host }, body: Buffer.alloc(0) },
+        credentials,
+        Date.now(),
+        region,
+        AGENT_SIGNING_SERVICE,
+      );
       res = await fetch(url, { signal, headers });
     } catch (err) {
       if (signal.aborted) return EXIT.ok;

@@ -19,12 +19,17 @@ const task = (id: string, port: number, extra: Partial<Task> = {}): Task => ({
 
 test('hostPorts reads like docker ps', () => {
   assert.deepEqual(hostPorts(task('a', 32768)), ['127.0.0.1:32768->80/tcp']);
-  assert.deepEqual(hostPorts({ containers: [{ networkBindings: [{ bindIP: '127.0.0.2', containerPort: 53, hostPort: 5353, protocol: 'udp' }] }] }), ['127.0.0.2:5353->53/udp']);
+  assert.deepEqual(hostPorts({ containers: [{ networkBindings: [{ bindIP: '127.0.0.2', containerPort: 53, hostPort: 5353, protocol: 'udp' }] }] }), [
+    '127.0.0.2:5353->53/udp',
+  ]);
   assert.deepEqual(hostPorts({}), []);
 });
 
 test('taskHealth prefers the target state, worst first, then the container health status', () => {
-  const targets = new Map([['i-1:32768', { state: 'healthy' }], ['i-1:32769', { state: 'draining' }]]);
+  const targets = new Map([
+    ['i-1:32768', { state: 'healthy' }],
+    ['i-1:32769', { state: 'draining' }],
+  ]);
   assert.equal(taskHealth(task('a', 32768), 'i-1', targets), 'healthy');
   const two = task('b', 32768);
   two.containers!.push({ name: 'side', networkBindings: [{ containerPort: 81, hostPort: 32769 }] });
@@ -34,8 +39,18 @@ test('taskHealth prefers the target state, worst first, then the container healt
 });
 
 test('psRows and renderPs: ids, instance, ports, status transitions', () => {
-  const rows = psRows([task('bbb', 32769, { createdAt: new Date(2000), desiredStatus: 'STOPPED' }), task('aaa', 32768)], new Map([[CI, 'i-1']]), new Map([['i-1:32768', { state: 'initial' }]]));
-  assert.deepEqual(rows.map((r) => [r.id, r.instance, r.health]), [['aaa', 'i-1', 'initial'], ['bbb', 'i-1', '-']]);
+  const rows = psRows(
+    [task('bbb', 32769, { createdAt: new Date(2000), desiredStatus: 'STOPPED' }), task('aaa', 32768)],
+    new Map([[CI, 'i-1']]),
+    new Map([['i-1:32768', { state: 'initial' }]]),
+  );
+  assert.deepEqual(
+    rows.map((r) => [r.id, r.instance, r.health]),
+    [
+      ['aaa', 'i-1', 'initial'],
+      ['bbb', 'i-1', '-'],
+    ],
+  );
   const text = renderPs(rows);
   assert.match(text, /^TASK ID  GROUP        TASK DEFINITION  INSTANCE  PORTS                    STATUS            HEALTH\n/);
   assert.match(text, /aaa      service:web  web:2            i-1       127\.0\.0\.1:32768->80\/tcp  RUNNING           initial\n/);

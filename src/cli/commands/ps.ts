@@ -1,7 +1,16 @@
 /** `berth ps`: tasks with their instance, host ports, status and health, like `docker ps`. */
 import type { Task } from '@aws-sdk/client-ecs';
 import { str, usage } from '../args.js';
-import { describeServices, describeTasks, instanceIds, listServiceNames, listTaskArns, readTargetHealth, targetKey, type TargetState } from '../cluster-view.js';
+import {
+  describeServices,
+  describeTasks,
+  instanceIds,
+  listServiceNames,
+  listTaskArns,
+  readTargetHealth,
+  targetKey,
+  type TargetState,
+} from '../cluster-view.js';
 import { CliError, EXIT } from '../cli-error.js';
 import type { Command } from '../command.js';
 import { GLOBAL_FLAGS_HELP } from '../command.js';
@@ -21,7 +30,9 @@ export interface PsRow {
 /** Docker's `127.0.0.1:32768->80/tcp` for every network binding of every container. */
 export function hostPorts(task: Task): string[] {
   return (task.containers ?? []).flatMap((c) =>
-    (c.networkBindings ?? []).map((b) => `${b.bindIP && b.bindIP !== '0.0.0.0' ? b.bindIP : '127.0.0.1'}:${b.hostPort}->${b.containerPort}/${b.protocol ?? 'tcp'}`),
+    (c.networkBindings ?? []).map(
+      (b) => `${b.bindIP && b.bindIP !== '0.0.0.0' ? b.bindIP : '127.0.0.1'}:${b.hostPort}->${b.containerPort}/${b.protocol ?? 'tcp'}`,
+    ),
   );
 }
 
@@ -43,7 +54,7 @@ export function psRows(tasks: readonly Task[], instances: ReadonlyMap<string, st
   return [...tasks]
     .sort((a, b) => (a.group ?? '').localeCompare(b.group ?? '') || (a.createdAt?.getTime() ?? 0) - (b.createdAt?.getTime() ?? 0))
     .map((t) => {
-      const instance = t.containerInstanceArn ? instances.get(t.containerInstanceArn) ?? shortId(t.containerInstanceArn) : undefined;
+      const instance = t.containerInstanceArn ? (instances.get(t.containerInstanceArn) ?? shortId(t.containerInstanceArn)) : undefined;
       return {
         id: shortId(t.taskArn)!,
         ...(t.group ? { group: t.group } : {}),
@@ -60,7 +71,15 @@ export function psRows(tasks: readonly Task[], instances: ReadonlyMap<string, st
 export function renderPs(rows: readonly PsRow[]): string {
   return renderTable(
     ['task id', 'group', 'task definition', 'instance', 'ports', 'status', 'health'],
-    rows.map((r) => [r.id, r.group, r.taskDefinition, r.instance, r.ports.join(', '), r.lastStatus === r.desiredStatus || !r.desiredStatus ? r.lastStatus : `${r.lastStatus}->${r.desiredStatus}`, r.health]),
+    rows.map((r) => [
+      r.id,
+      r.group,
+      r.taskDefinition,
+      r.instance,
+      r.ports.join(', '),
+      r.lastStatus === r.desiredStatus || !r.desiredStatus ? r.lastStatus : `${r.lastStatus}->${r.desiredStatus}`,
+      r.health,
+    ]),
   );
 }
 
@@ -73,7 +92,11 @@ export const ps: Command = {
   --service NAME   only this service's tasks
   -a, --all        include STOPPED tasks
 ${GLOBAL_FLAGS_HELP}`,
-  flags: [{ name: 'cluster', value: true }, { name: 'service', short: 's', value: true }, { name: 'all', short: 'a' }],
+  flags: [
+    { name: 'cluster', value: true },
+    { name: 'service', short: 's', value: true },
+    { name: 'all', short: 'a' },
+  ],
   async run({ args, clients, out }) {
     if (args.positionals.length) throw usage(`unexpected argument "${args.positionals[0]}"`);
     const cluster = str(args.flags.cluster) ?? 'default';
@@ -85,8 +108,15 @@ ${GLOBAL_FLAGS_HELP}`,
     const arns = await listTaskArns(clients, cluster, { ...filter, desiredStatus: 'RUNNING' });
     if (args.flags.all) arns.push(...(await listTaskArns(clients, cluster, { ...filter, desiredStatus: 'STOPPED' })));
     const tasks = await describeTasks(clients, cluster, arns);
-    const instances = await instanceIds(clients, cluster, tasks.map((t) => t.containerInstanceArn));
-    const targets = await readTargetHealth(clients, services.flatMap((s) => (s.loadBalancers ?? []).map((l) => l.targetGroupArn!).filter(Boolean)));
+    const instances = await instanceIds(
+      clients,
+      cluster,
+      tasks.map((t) => t.containerInstanceArn),
+    );
+    const targets = await readTargetHealth(
+      clients,
+      services.flatMap((s) => (s.loadBalancers ?? []).map((l) => l.targetGroupArn!).filter(Boolean)),
+    );
     const rows = psRows(tasks, instances, targets);
     out.write(args.flags.json ? json(rows) : renderPs(rows));
     return EXIT.ok;

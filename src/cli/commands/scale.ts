@@ -20,7 +20,11 @@ ${GLOBAL_FLAGS_HELP}`,
     const cluster = str(args.flags.cluster) ?? 'default';
     const r = await clients.ecs.send(new ecs.UpdateServiceCommand({ cluster, service, desiredCount: Number(count) }));
     const s = r.service!;
-    out.write(args.flags.json ? json({ service: s.serviceName, desiredCount: s.desiredCount, runningCount: s.runningCount }) : `${s.serviceName}: desired count ${s.desiredCount} (running ${s.runningCount})\n`);
+    out.write(
+      args.flags.json
+        ? json({ service: s.serviceName, desiredCount: s.desiredCount, runningCount: s.runningCount })
+        : `${s.serviceName}: desired count ${s.desiredCount} (running ${s.runningCount})\n`,
+    );
     return EXIT.ok;
   },
 };

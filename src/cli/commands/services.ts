@@ -49,7 +49,15 @@ export function targetGroupName(arn: string | undefined): string | undefined {
 export function renderServices(rows: readonly ServiceRow[]): string {
   return renderTable(
     ['name', 'status', 'tasks', 'pending', 'task definition', 'rollout', 'target groups'],
-    rows.map((r) => [r.name, r.status, `${r.running}/${r.desired}`, r.pending, r.taskDefinition, r.deployments > 1 ? `${r.rollout} (${r.deployments} deployments)` : r.rollout, r.targetGroups.join(',')]),
+    rows.map((r) => [
+      r.name,
+      r.status,
+      `${r.running}/${r.desired}`,
+      r.pending,
+      r.taskDefinition,
+      r.deployments > 1 ? `${r.rollout} (${r.deployments} deployments)` : r.rollout,
+      r.targetGroups.join(','),
+    ]),
   );
 }
 

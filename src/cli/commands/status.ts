@@ -25,7 +25,11 @@ export function renderStatus(endpoint: string, r: HealthReport, now: number, sys
   if (!system) return `${lines.join('\n')}\n`;
   lines.push(`  this server: ${system.server}`);
   const l = system.leader;
-  lines.push(l ? `  leader: ${l.holder}${l.apiUrl ? ` (${l.apiUrl})` : ''}, since ${ago(now, l.since)}` : '  leader: NONE (an election is under way, or the store is away)');
+  lines.push(
+    l
+      ? `  leader: ${l.holder}${l.apiUrl ? ` (${l.apiUrl})` : ''}, since ${ago(now, l.since)}`
+      : '  leader: NONE (an election is under way, or the store is away)',
+  );
   lines.push(`  servers (${system.servers.length}):`);
   for (const s of system.servers) lines.push(`    ${s.id}  ${s.apiUrl}  ${s.leader ? 'leader' : 'standby'}  last seen ${ago(now, s.lastSeenAt)}`);
   if (system.store.kind === 'etcd') {

@@ -27,7 +27,10 @@ export function targetRows(descriptions: readonly elb.TargetHealthDescription[])
 }
 
 export function renderTargets(rows: readonly TargetRow[]): string {
-  return renderTable(['id', 'port', 'state', 'reason'], rows.map((r) => [r.id, r.port, r.state, r.reason]));
+  return renderTable(
+    ['id', 'port', 'state', 'reason'],
+    rows.map((r) => [r.id, r.port, r.state, r.reason]),
+  );
 }
 
 export const targets: Command = {

@@ -19,8 +19,12 @@ export async function runUp(argv: readonly string[], withAgent: boolean): Promis
   logger.debug({ apiUrl: berth.apiUrl, dataDir: config.dataDir, cluster: config.cluster }, 'berth is up');
   process.stdout.write(
     renderBanner({
-      apiUrl: berth.apiUrl, withAgent, dataDir: config.dataDir, stopTasksOnExit: config.stopTasksOnExit,
-      ...(berth.runtime ? { runtime: berth.runtime } : {}), ...(berth.demo ? { demo: berth.demo } : {}),
+      apiUrl: berth.apiUrl,
+      withAgent,
+      dataDir: config.dataDir,
+      stopTasksOnExit: config.stopTasksOnExit,
+      ...(berth.runtime ? { runtime: berth.runtime } : {}),
+      ...(berth.demo ? { demo: berth.demo } : {}),
     }),
   );
   await untilSignal(() => berth.stop(), logger);

@@ -7,24 +7,37 @@ import { hostFlags } from './host-flags.js';
 export const DEFAULT_LOGS_PORT = 51678;
 
 export const AGENT_FLAGS: FlagTable = [
-  { name: 'server', type: 'string', placeholder: 'URL[,URL...]', help: 'the control plane (`berth server` replicas, or `berth up`) to register with; calls fail over between them (required)' },
   {
-    name: 'advertise-ip', type: 'string', placeholder: 'IP',
-    help: 'this host\'s address: ports are published there and the load balancer reaches them (required)',
+    name: 'server',
+    type: 'string',
+    placeholder: 'URL[,URL...]',
+    help: 'the control plane (`berth server` replicas, or `berth up`) to register with; calls fail over between them (required)',
   },
-  { name: 'state-dir', type: 'string', placeholder: 'DIR', default: './.berth-agent', help: 'the agent\'s state: its stable instance id, process state' },
+  {
+    name: 'advertise-ip',
+    type: 'string',
+    placeholder: 'IP',
+    help: "this host's address: ports are published there and the load balancer reaches them (required)",
+  },
+  { name: 'state-dir', type: 'string', placeholder: 'DIR', default: './.berth-agent', help: "the agent's state: its stable instance id, process state" },
   { name: 'cluster', type: 'string', placeholder: 'NAME', default: 'default', help: 'the cluster to join' },
   { name: 'runtime', type: 'string', placeholder: 'KIND', default: 'auto', help: 'auto | docker | process' },
   { name: 'port-range', type: 'string', placeholder: 'LOW-HIGH', default: '20000-32000', help: 'dynamic host ports' },
   ...hostFlags(false),
   {
-    name: 'access-key-id', type: 'string', placeholder: 'ID',
-    help: 'with `BERTH_SECRET_ACCESS_KEY` (env only), sign every call (needed when the server runs `--auth sigv4`); the server signs its log requests ' +
+    name: 'access-key-id',
+    type: 'string',
+    placeholder: 'ID',
+    help:
+      'with `BERTH_SECRET_ACCESS_KEY` (env only), sign every call (needed when the server runs `--auth sigv4`); the server signs its log requests ' +
       'to this agent with the same key',
   },
   {
-    name: 'logs-port', type: 'string', placeholder: 'PORT', default: String(DEFAULT_LOGS_PORT),
-    help: 'where this agent serves its containers\' logs to the server (reserved from tasks)',
+    name: 'logs-port',
+    type: 'string',
+    placeholder: 'PORT',
+    default: String(DEFAULT_LOGS_PORT),
+    help: "where this agent serves its containers' logs to the server (reserved from tasks)",
   },
   ...LOG_FLAGS,
   HELP_FLAG,

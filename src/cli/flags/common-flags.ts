@@ -4,7 +4,10 @@ import type { DaemonFlag } from './flag-table.js';
 export const LOG_FLAGS: readonly DaemonFlag[] = [
   { name: 'log-level', type: 'string', placeholder: 'LEVEL', default: 'info', help: 'trace | debug | info | warn | error' },
   {
-    name: 'log-format', type: 'string', placeholder: 'FORMAT', default: 'auto',
+    name: 'log-format',
+    type: 'string',
+    placeholder: 'FORMAT',
+    default: 'auto',
     help: 'auto | pretty | json: auto writes readable lines (time, level, component, message) to a terminal and JSON lines to a pipe or file',
   },
 ];

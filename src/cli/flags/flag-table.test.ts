@@ -19,7 +19,7 @@ test('every visible flag is in --help with its env twin, and the README table', 
   }
 });
 
-test('berth server help leaves out the local agent\'s flags', () => {
+test("berth server help leaves out the local agent's flags", () => {
   const help = renderHelp('usage: berth server', UP_FLAGS, { server: true });
   assert.ok(!help.includes('--runtime'));
   assert.ok(!help.includes('--memory-reserve'));

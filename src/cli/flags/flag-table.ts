@@ -60,12 +60,7 @@ export function parseFlags(table: FlagTable, argv: readonly string[]): FlagValue
 }
 
 /** The flag's value, else its env twin's (flags win); a switch arrives as `true`, its twin as text. */
-export function pickFlag(
-  table: FlagTable,
-  values: FlagValues,
-  env: NodeJS.ProcessEnv,
-  name: string,
-): string | undefined {
+export function pickFlag(table: FlagTable, values: FlagValues, env: NodeJS.ProcessEnv, name: string): string | undefined {
   const flag = table.find((f) => f.name === name);
   if (!flag) throw new Error(`no flag --${name} in this table`);
   const v = values[name];

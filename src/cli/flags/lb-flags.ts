@@ -4,18 +4,24 @@ import type { FlagTable } from './flag-table.js';
 
 export const LB_FLAGS: FlagTable = [
   {
-    name: 'server', type: 'string', placeholder: 'URL[,URL...]',
+    name: 'server',
+    type: 'string',
+    placeholder: 'URL[,URL...]',
     help: 'the servers (`berth server` replicas) to follow; calls fail over between them (required)',
   },
-  { name: 'advertise-ip', type: 'string', placeholder: 'IP', help: 'this node\'s address: every listener binds there (required)' },
-  { name: 'node-id', type: 'string', placeholder: 'ID', default: 'lb-<advertise-ip>', help: 'this node\'s stable name in target health' },
-  { name: 'data-dir', type: 'string', placeholder: 'DIR', default: './.berth-lb', help: 'the node\'s access logs' },
+  { name: 'advertise-ip', type: 'string', placeholder: 'IP', help: "this node's address: every listener binds there (required)" },
+  { name: 'node-id', type: 'string', placeholder: 'ID', default: 'lb-<advertise-ip>', help: "this node's stable name in target health" },
+  { name: 'data-dir', type: 'string', placeholder: 'DIR', default: './.berth-lb', help: "the node's access logs" },
   {
-    name: 'access-key-id', type: 'string', placeholder: 'ID',
+    name: 'access-key-id',
+    type: 'string',
+    placeholder: 'ID',
     help: 'with `BERTH_SECRET_ACCESS_KEY` (env only), sign every call (needed when the servers run `--auth sigv4`)',
   },
   {
-    name: 'stickiness-secret-file', type: 'string', placeholder: 'FILE',
+    name: 'stickiness-secret-file',
+    type: 'string',
+    placeholder: 'FILE',
     help: 'signs stickiness cookies; give every node of a load balancer the same file',
   },
   ...LOG_FLAGS,

@@ -7,7 +7,11 @@ import { renderMarkdown, type FlagTable } from './flag-table.js';
 import { UP_FLAGS } from './up-flags.js';
 import { LB_FLAGS } from './lb-flags.js';
 
-const SECTIONS: ReadonlyArray<readonly [string, FlagTable]> = [['up', UP_FLAGS], ['agent', AGENT_FLAGS], ['lb', LB_FLAGS]];
+const SECTIONS: ReadonlyArray<readonly [string, FlagTable]> = [
+  ['up', UP_FLAGS],
+  ['agent', AGENT_FLAGS],
+  ['lb', LB_FLAGS],
+];
 
 export function replaceFlagSections(readme: string): string {
   let out = readme;

@@ -19,12 +19,10 @@ export function expiringCertificates(records: readonly CertificateRecord[], now:
     .map((c) => ({ arn: c.arn, domainName: c.domainName, days: daysToExpiry(c.facts!.notAfter, now) }));
 }
 
-export function startCertificateExpiryWatch(deps: {
-  store: Store;
-  clock: Clock;
-  logger: Logger;
-  intervalMs?: number;
-}): { stop(): void; check(): Promise<void> } {
+export function startCertificateExpiryWatch(deps: { store: Store; clock: Clock; logger: Logger; intervalMs?: number }): {
+  stop(): void;
+  check(): Promise<void>;
+} {
   const warned = new Set<string>();
   const check = async () => {
     const now = deps.clock.now();

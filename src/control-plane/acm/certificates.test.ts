@@ -95,7 +95,13 @@ test('re-import onto the ARN rotates it; list filters by status and key type and
   const rest = await call('ListCertificates', { Includes: { keyTypes: ['EC_prime256v1'] }, MaxItems: 1, NextToken: ec.NextToken });
   assert.equal((rest.CertificateSummaryList as unknown[]).length, 1);
   assert.equal(rest.NextToken, undefined);
-  assert.equal(((await call('ListCertificates', { CertificateStatuses: ['EXPIRED'], Includes: { keyTypes: ['RSA_2048', 'EC_prime256v1'] } })).CertificateSummaryList as unknown[]).length, 0);
+  assert.equal(
+    (
+      (await call('ListCertificates', { CertificateStatuses: ['EXPIRED'], Includes: { keyTypes: ['RSA_2048', 'EC_prime256v1'] } }))
+        .CertificateSummaryList as unknown[]
+    ).length,
+    0,
+  );
   await rejects(call('ListCertificates', { Includes: { keyUsage: ['ANY'] } }), 'ValidationException');
 });
 
@@ -112,25 +118,38 @@ test('tags: add, list, remove by key or by key and value', async () => {
 test('RequestCertificate: PENDING_VALIDATION, then ISSUED by the Berth CA within a second', async () => {
   const { call, authority } = kit();
   const started = Date.now();
-  const { CertificateArn } = await call('RequestCertificate', { DomainName: 'svc.example.com', SubjectAlternativeNames: ['*.svc.example.com'], KeyAlgorithm: 'EC_prime256v1' });
+  const { CertificateArn } = await call('RequestCertificate', {
+    DomainName: 'svc.example.com',
+    SubjectAlternativeNames: ['*.svc.example.com'],
+    KeyAlgorithm: 'EC_prime256v1',
+  });
   const first = (await call('DescribeCertificate', { CertificateArn })).Certificate as Record<string, unknown>;
   assert.equal(first.Status, 'PENDING_VALIDATION');
   assert.equal(first.Type, 'AMAZON_ISSUED');
   await rejects(call('GetCertificate', { CertificateArn }), 'RequestInProgressException');
-  await eventually(async () => {
-    const d = (await call('DescribeCertificate', { CertificateArn })).Certificate as Record<string, unknown>;
-    return d.Status === 'ISSUED' ? d : undefined;
-  }, { what: 'the certificate ISSUED', timeoutMs: 1000, intervalMs: 20 });
+  await eventually(
+    async () => {
+      const d = (await call('DescribeCertificate', { CertificateArn })).Certificate as Record<string, unknown>;
+      return d.Status === 'ISSUED' ? d : undefined;
+    },
+    { what: 'the certificate ISSUED', timeoutMs: 1000, intervalMs: 20 },
+  );
   assert.ok(Date.now() - started < 1000, `issued in ${Date.now() - started} ms`);
   const d = (await call('DescribeCertificate', { CertificateArn })).Certificate as Record<string, unknown>;
   assert.deepEqual(d.SubjectAlternativeNames, ['svc.example.com', '*.svc.example.com']);
-  assert.deepEqual((d.DomainValidationOptions as { ValidationStatus: string }[]).map((v) => v.ValidationStatus), ['SUCCESS', 'SUCCESS']);
+  assert.deepEqual(
+    (d.DomainValidationOptions as { ValidationStatus: string }[]).map((v) => v.ValidationStatus),
+    ['SUCCESS', 'SUCCESS'],
+  );
   const got = await call('GetCertificate', { CertificateArn });
   assert.equal(new X509Certificate(got.Certificate as string).checkIssued(new X509Certificate(authority.certificatePem)), true);
   assert.equal(got.CertificateChain, authority.certificatePem);
   await rejects(call('RequestCertificate', { DomainName: 'no spaces.example.com' }), 'InvalidParameterException');
   await rejects(call('RequestCertificate', { DomainName: 'x.example.com', KeyAlgorithm: 'RSA_1024' }), 'ValidationException');
-  await rejects(call('RequestCertificate', { DomainName: 'x.example.com', CertificateAuthorityArn: 'arn:aws:acm-pca:us-east-1:1:certificate-authority/x' }), 'InvalidParameterException');
+  await rejects(
+    call('RequestCertificate', { DomainName: 'x.example.com', CertificateAuthorityArn: 'arn:aws:acm-pca:us-east-1:1:certificate-authority/x' }),
+    'InvalidParameterException',
+  );
   const again = await call('RequestCertificate', { DomainName: 'idem.example.com', IdempotencyToken: 'tok' });
   assert.equal((await call('RequestCertificate', { DomainName: 'idem.example.com', IdempotencyToken: 'tok' })).CertificateArn, again.CertificateArn);
 });
@@ -142,11 +161,19 @@ test('HTTPS listeners: certificate and policy checks, InUseBy, ResourceInUseExce
   const lb = ((await elb('CreateLoadBalancer', { Name: 'web' })).LoadBalancers as { LoadBalancerArn: string }[])[0]!;
   const base = { LoadBalancerArn: lb.LoadBalancerArn, Port: 443, DefaultActions: [{ Type: 'fixed-response', FixedResponseConfig: { StatusCode: '200' } }] };
   await rejects(elb('CreateListener', { ...base, Protocol: 'HTTPS' }), 'CertificateNotFound');
-  await rejects(elb('CreateListener', { ...base, Protocol: 'HTTPS', Certificates: [{ CertificateArn: a.arn.replace(/.{4}$/, '0000') }] }), 'CertificateNotFound');
-  await rejects(elb('CreateListener', { ...base, Protocol: 'HTTPS', Certificates: [{ CertificateArn: a.arn }], SslPolicy: 'ELBSecurityPolicy-Nope' }), 'SSLPolicyNotFound');
+  await rejects(
+    elb('CreateListener', { ...base, Protocol: 'HTTPS', Certificates: [{ CertificateArn: a.arn.replace(/.{4}$/, '0000') }] }),
+    'CertificateNotFound',
+  );
+  await rejects(
+    elb('CreateListener', { ...base, Protocol: 'HTTPS', Certificates: [{ CertificateArn: a.arn }], SslPolicy: 'ELBSecurityPolicy-Nope' }),
+    'SSLPolicyNotFound',
+  );
   await rejects(elb('CreateListener', { ...base, Protocol: 'HTTP', Port: 80, SslPolicy: 'ELBSecurityPolicy-2016-08' }), 'ValidationError');
   await rejects(elb('CreateListener', { ...base, Protocol: 'HTTPS', Certificates: [{ CertificateArn: a.arn }], AlpnPolicy: ['HTTP2Only'] }), 'ValidationError');
-  const created = ((await elb('CreateListener', { ...base, Protocol: 'HTTPS', Certificates: [{ CertificateArn: a.arn }] })).Listeners as Record<string, unknown>[])[0]!;
+  const created = (
+    (await elb('CreateListener', { ...base, Protocol: 'HTTPS', Certificates: [{ CertificateArn: a.arn }] })).Listeners as Record<string, unknown>[]
+  )[0]!;
   assert.deepEqual([created.Protocol, created.SslPolicy, created.Certificates], ['HTTPS', 'ELBSecurityPolicy-TLS13-1-2-2021-06', [{ CertificateArn: a.arn }]]);
   const listenerArn = created.ListenerArn as string;
   assert.deepEqual(((await call('DescribeCertificate', { CertificateArn: a.arn })).Certificate as Record<string, unknown>).InUseBy, [listenerArn]);
@@ -163,13 +190,20 @@ test('HTTPS listeners: certificate and policy checks, InUseBy, ResourceInUseExce
   await call('DeleteCertificate', { CertificateArn: b.arn });
   await rejects(call('DescribeCertificate', { CertificateArn: b.arn }), 'ResourceNotFoundException');
 
-  const policy = ((await elb('ModifyListener', { ListenerArn: listenerArn, SslPolicy: 'ELBSecurityPolicy-TLS13-1-3-2021-06' })).Listeners as Record<string, unknown>[])[0]!;
+  const policy = (
+    (await elb('ModifyListener', { ListenerArn: listenerArn, SslPolicy: 'ELBSecurityPolicy-TLS13-1-3-2021-06' })).Listeners as Record<string, unknown>[]
+  )[0]!;
   assert.equal(policy.SslPolicy, 'ELBSecurityPolicy-TLS13-1-3-2021-06');
   const http = ((await elb('ModifyListener', { ListenerArn: listenerArn, Protocol: 'HTTP' })).Listeners as Record<string, unknown>[])[0]!;
   assert.deepEqual([http.Protocol, http.SslPolicy, http.Certificates], ['HTTP', undefined, undefined]);
   await rejects(elb('ModifyListener', { ListenerArn: listenerArn, Protocol: 'HTTPS' }), 'CertificateNotFound');
   await rejects(elb('AddListenerCertificates', { ListenerArn: listenerArn, Certificates: [{ CertificateArn: a.arn }] }), 'ValidationError');
-  const back = ((await elb('ModifyListener', { ListenerArn: listenerArn, Protocol: 'HTTPS', Certificates: [{ CertificateArn: a.arn }] })).Listeners as Record<string, unknown>[])[0]!;
+  const back = (
+    (await elb('ModifyListener', { ListenerArn: listenerArn, Protocol: 'HTTPS', Certificates: [{ CertificateArn: a.arn }] })).Listeners as Record<
+      string,
+      unknown
+    >[]
+  )[0]!;
   assert.equal(back.Protocol, 'HTTPS');
   await call('DeleteCertificate', { CertificateArn: a.arn }).then(
     () => assert.fail('in use'),
@@ -180,8 +214,17 @@ test('HTTPS listeners: certificate and policy checks, InUseBy, ResourceInUseExce
 test('DescribeSSLPolicies: the table, by name, paged; an unknown name is SSLPolicyNotFound', async () => {
   const { elb } = kit();
   const all = (await elb('DescribeSSLPolicies', {})).SslPolicies as { Name: string; SslProtocols: string[]; Ciphers: { Name: string; Priority: number }[] }[];
-  for (const n of ['ELBSecurityPolicy-2016-08', 'ELBSecurityPolicy-TLS13-1-2-2021-06', 'ELBSecurityPolicy-TLS13-1-2-Res-2021-06', 'ELBSecurityPolicy-TLS13-1-3-2021-06', 'ELBSecurityPolicy-FS-1-2-Res-2020-10']) {
-    assert.ok(all.some((p) => p.Name === n), n);
+  for (const n of [
+    'ELBSecurityPolicy-2016-08',
+    'ELBSecurityPolicy-TLS13-1-2-2021-06',
+    'ELBSecurityPolicy-TLS13-1-2-Res-2021-06',
+    'ELBSecurityPolicy-TLS13-1-3-2021-06',
+    'ELBSecurityPolicy-FS-1-2-Res-2020-10',
+  ]) {
+    assert.ok(
+      all.some((p) => p.Name === n),
+      n,
+    );
   }
   const one = ((await elb('DescribeSSLPolicies', { Names: ['ELBSecurityPolicy-TLS13-1-3-2021-06'] })).SslPolicies as typeof all)[0]!;
   assert.deepEqual(one.SslProtocols, ['TLSv1.3']);
@@ -203,7 +246,10 @@ test('DeleteCertificate racing CreateListener: the listener that commits first w
     if (!raced && t.success.some((op) => op.type === 'delete' && op.key.startsWith('/berth/acm/certificates/'))) {
       raced = true;
       await elb('CreateListener', {
-        LoadBalancerArn: lb.LoadBalancerArn, Protocol: 'HTTPS', Port: 1443, Certificates: [{ CertificateArn: arn }],
+        LoadBalancerArn: lb.LoadBalancerArn,
+        Protocol: 'HTTPS',
+        Port: 1443,
+        Certificates: [{ CertificateArn: arn }],
         DefaultActions: [{ Type: 'fixed-response', FixedResponseConfig: { StatusCode: '200' } }],
       });
     }

@@ -217,7 +217,13 @@ export function certificateHandlers(deps: AcmDeps) {
           .sort((a, b) => (a.sortKey < b.sortKey ? -1 : 1));
         const max = input.MaxItems ?? 1000;
         if (!Number.isInteger(max) || max < 1 || max > 1000) throw new AwsError('ValidationException', 'MaxItems: must be between 1 and 1000.');
-        const page = pageByKey(rows, (r) => r.sortKey, max, input.NextToken, () => new AwsError('InvalidArgsException', 'NextToken: the token is not valid.'));
+        const page = pageByKey(
+          rows,
+          (r) => r.sortKey,
+          max,
+          input.NextToken,
+          () => new AwsError('InvalidArgsException', 'NextToken: the token is not valid.'),
+        );
         return {
           CertificateSummaryList: page.items.map(({ c }) => summaryOf(c, (users.get(c.arn)?.length ?? 0) > 0, ctx.now)),
           ...(page.nextToken ? { NextToken: page.nextToken } : {}),
@@ -235,7 +241,10 @@ export function certificateHandlers(deps: AcmDeps) {
           if (users.length > 0) throw new AwsError('ResourceInUseException', `Certificate ${rec.value.arn} is in use by ${users.join(', ')}.`);
           const { succeeded } = await store.txn({
             compares: [{ key, modRevision: rec.modRevision }],
-            success: [{ type: 'delete', key }, { type: 'delete', key: keys.tags(rec.value.arn) }],
+            success: [
+              { type: 'delete', key },
+              { type: 'delete', key: keys.tags(rec.value.arn) },
+            ],
           });
           if (succeeded) return {};
         }
@@ -285,9 +294,7 @@ export function certificateHandlers(deps: AcmDeps) {
         if (input.IdempotencyToken !== undefined) {
           // The same token with the same names within ACM's hour answers the same certificate.
           const all = (await store.list<CertificateRecord>(keys.certificates(ctx.region))).records.map((r) => r.value);
-          const same = all.find(
-            (c) => c.idempotencyToken === input.IdempotencyToken && c.domainName === domainName && c.createdAt > ctx.now - 3_600_000,
-          );
+          const same = all.find((c) => c.idempotencyToken === input.IdempotencyToken && c.domainName === domainName && c.createdAt > ctx.now - 3_600_000);
           if (same) return { CertificateArn: same.arn };
         }
         const id = random.uuid();

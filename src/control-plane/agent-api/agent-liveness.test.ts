@@ -10,7 +10,10 @@ const inst = (id: string, agentConnected = true) => ({ id, clusterName: 'c', age
 
 describe('agent liveness', () => {
   test('an instance silent for the timeout is marked disconnected; a recent heartbeat keeps it', () => {
-    const hb = new Map([[keys.containerInstance('c', 'a'), 1_000], [keys.containerInstance('c', 'b'), 9_000]]);
+    const hb = new Map([
+      [keys.containerInstance('c', 'a'), 1_000],
+      [keys.containerInstance('c', 'b'), 9_000],
+    ]);
     assert.deepEqual(decideLiveness([inst('a'), inst('b'), inst('d', false)], hb, 11_000, 5_000, 0), [
       { key: keys.containerInstance('c', 'a'), agentConnected: false },
     ]);

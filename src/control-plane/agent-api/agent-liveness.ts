@@ -69,7 +69,10 @@ export function startAgentLiveness(deps: {
     }
     return changes;
   };
-  const timer = setInterval(() => void sweep().catch((err) => deps.logger?.warn({ err }, 'liveness sweep failed')), deps.intervalMs ?? Math.max(1_000, timeoutMs / 4));
+  const timer = setInterval(
+    () => void sweep().catch((err) => deps.logger?.warn({ err }, 'liveness sweep failed')),
+    deps.intervalMs ?? Math.max(1_000, timeoutMs / 4),
+  );
   timer.unref();
   return { sweep, stop: () => clearInterval(timer) };
 }

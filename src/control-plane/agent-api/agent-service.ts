@@ -139,7 +139,13 @@ export class AgentService {
     const tasks: AssignedTask[] = [];
     for (const t of mine) {
       if (!definitions.has(t.taskDefinitionArn)) {
-        definitions.set(t.taskDefinitionArn, await resolveTaskDefinition(this.deps.store, t.taskDefinitionArn).then((r) => r.value, () => undefined));
+        definitions.set(
+          t.taskDefinitionArn,
+          await resolveTaskDefinition(this.deps.store, t.taskDefinitionArn).then(
+            (r) => r.value,
+            () => undefined,
+          ),
+        );
       }
       const td = definitions.get(t.taskDefinitionArn);
       if (td) tasks.push(assignedTask(t, td));

@@ -3,7 +3,16 @@
  * applied (command, environment, cpu, memory), ports and health check in the runtime's terms. Pure.
  */
 import type { ContainerDefinition, TaskDefinitionRecord, TaskRecord } from '../../domain/ecs/records.js';
-import type { AssignedContainer, AssignedTask, AssignedVolume, DependencyCondition, Health, RecordedContainer, SecretReferenceOf, TaskState } from '../../protocols/agent/index.js';
+import type {
+  AssignedContainer,
+  AssignedTask,
+  AssignedVolume,
+  DependencyCondition,
+  Health,
+  RecordedContainer,
+  SecretReferenceOf,
+  TaskState,
+} from '../../protocols/agent/index.js';
 
 /** ECS's default `stopTimeout` for the EC2 launch type (ECS_CONTAINER_STOP_TIMEOUT). */
 export const DEFAULT_STOP_TIMEOUT_S = 30;
@@ -36,7 +45,7 @@ export function assignedContainer(c: ContainerDefinition, networkMode: 'bridge' 
       .map((p) => ({
         containerPort: p.containerPort!,
         // Host mode has no NAT: the container listens on its containerPort.
-        hostPort: networkMode === 'host' ? (p.hostPort || p.containerPort!) : (p.hostPort ?? 0),
+        hostPort: networkMode === 'host' ? p.hostPort || p.containerPort! : (p.hostPort ?? 0),
         protocol: p.protocol ?? 'tcp',
       })),
     stopTimeoutS: c.stopTimeout ?? DEFAULT_STOP_TIMEOUT_S,
@@ -77,7 +86,16 @@ export function assignedContainer(c: ContainerDefinition, networkMode: 'bridge' 
 
 type ContainerOptions = Pick<
   AssignedContainer,
-  'mountPoints' | 'volumesFrom' | 'user' | 'workingDirectory' | 'hostname' | 'extraHosts' | 'ulimits' | 'readonlyRootFilesystem' | 'privileged' | 'initProcessEnabled'
+  | 'mountPoints'
+  | 'volumesFrom'
+  | 'user'
+  | 'workingDirectory'
+  | 'hostname'
+  | 'extraHosts'
+  | 'ulimits'
+  | 'readonlyRootFilesystem'
+  | 'privileged'
+  | 'initProcessEnabled'
 >;
 
 /** The volume and Docker options of a container definition, as the agent applies them (absent when not asked for). */
@@ -110,7 +128,13 @@ function containerOptionsOf(c: ContainerDefinition): ContainerOptions {
 interface VolumeDefinition {
   name?: string;
   host?: { sourcePath?: string };
-  dockerVolumeConfiguration?: { scope?: string; autoprovision?: boolean; driver?: string; driverOpts?: Record<string, string>; labels?: Record<string, string> };
+  dockerVolumeConfiguration?: {
+    scope?: string;
+    autoprovision?: boolean;
+    driver?: string;
+    driverOpts?: Record<string, string>;
+    labels?: Record<string, string>;
+  };
 }
 
 /** ECS's defaults: a Docker volume is task-scoped, `local`, not autoprovisioned; an empty `host` is a Docker volume too. */

@@ -74,7 +74,10 @@ export function logSourceConformance(name: string, make: (agent: LogServingAgent
     });
 
     test("a container the agent does not have: the agent's error code", async () => {
-      await assert.rejects(fx.source(request({ containerName: 'nope' }), new AbortController().signal), (e: unknown) => e instanceof AwsError && e.code === 'InvalidParameterException');
+      await assert.rejects(
+        fx.source(request({ containerName: 'nope' }), new AbortController().signal),
+        (e: unknown) => e instanceof AwsError && e.code === 'InvalidParameterException',
+      );
     });
 
     test('follow: lines keep their order and the stream stays open until the caller aborts', async () => {
@@ -86,7 +89,10 @@ export function logSourceConformance(name: string, make: (agent: LogServingAgent
       const next = it.next();
       ac.abort();
       // Ends (done) or rejects with the abort: either way it does not hang.
-      await next.then((r) => assert.equal(r.done, true), () => undefined);
+      await next.then(
+        (r) => assert.equal(r.done, true),
+        () => undefined,
+      );
       assert.ok(agent.follows() > 0, 'the agent was asked to follow');
     });
   });

@@ -12,7 +12,16 @@ import type { ContainerInstanceRecord, TaskRecord } from '../../domain/ecs/recor
 import type { Clock } from '../../platform/clock.js';
 import { signRequest } from '../../platform/sigv4.js';
 import type { Store } from '../../store/store.js';
-import { AGENT_KEY_ATTRIBUTE, AGENT_SIGNING_SERVICE, LOGS_ENDPOINT_ATTRIBUTE, LOGS_NDJSON, LOGS_PATH, logsQuery, parseLogLine, type LogRequest } from '../../protocols/agent/index.js';
+import {
+  AGENT_KEY_ATTRIBUTE,
+  AGENT_SIGNING_SERVICE,
+  LOGS_ENDPOINT_ATTRIBUTE,
+  LOGS_NDJSON,
+  LOGS_PATH,
+  logsQuery,
+  parseLogLine,
+  type LogRequest,
+} from '../../protocols/agent/index.js';
 import type { LogLineOut, LogSource } from './agent-service.js';
 
 export interface RemoteLogSourceDeps {
@@ -39,14 +48,18 @@ export function remoteLogSource(deps: RemoteLogSourceDeps): LogSource {
     const instance = await instanceOfTask(deps.store, req);
     const attr = (name: string) => instance.attributes.find((a) => a.name === name)?.value;
     const endpoint = attr(LOGS_ENDPOINT_ATTRIBUTE);
-    if (!endpoint) throw new AwsError('ServerException', `The agent of ${instance.ec2InstanceId} serves no logs (start it with a key, or on a loopback address).`, 501);
+    if (!endpoint)
+      throw new AwsError('ServerException', `The agent of ${instance.ec2InstanceId} serves no logs (start it with a key, or on a loopback address).`, 501);
     const url = new URL(`${LOGS_PATH}?${logsQuery(req)}`, endpoint);
     const headers: Record<string, string> = { accept: LOGS_NDJSON };
     const keyId = attr(AGENT_KEY_ATTRIBUTE);
     const secret = keyId !== undefined ? deps.credentials.get(keyId) : undefined;
     if (keyId !== undefined && secret !== undefined) {
       const signed = { method: 'GET', url: url.pathname + url.search, headers: { host: url.host }, body: Buffer.alloc(0) };
-      Object.assign(headers, signRequest(signed, { accessKeyId: keyId, secretAccessKey: secret }, deps.clock.now(), deps.region ?? 'us-east-1', AGENT_SIGNING_SERVICE));
+      Object.assign(
+        headers,
+        signRequest(signed, { accessKeyId: keyId, secretAccessKey: secret }, deps.clock.now(), deps.region ?? 'us-east-1', AGENT_SIGNING_SERVICE),
+      );
     }
     let res;
     try {
@@ -57,7 +70,11 @@ export function remoteLogSource(deps: RemoteLogSourceDeps): LogSource {
     }
     if (res.statusCode !== 200) {
       const body = (await res.body.json().catch(() => ({}))) as { code?: string; message?: string };
-      throw new AwsError(body.code ?? 'ServerException', body.message ?? `The agent answered ${res.statusCode}.`, res.statusCode >= 400 && res.statusCode < 600 ? res.statusCode : 502);
+      throw new AwsError(
+        body.code ?? 'ServerException',
+        body.message ?? `The agent answered ${res.statusCode}.`,
+        res.statusCode >= 400 && res.statusCode < 600 ? res.statusCode : 502,
+      );
     }
     if (!String(res.headers['content-type'] ?? '').startsWith(LOGS_NDJSON)) {
       res.body.destroy();

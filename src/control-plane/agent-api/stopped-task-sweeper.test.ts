@@ -7,19 +7,35 @@ import { decideSweep, startStoppedTaskSweeper } from './stopped-task-sweeper.js'
 
 test('decideSweep keeps stopped tasks for the retention, and never touches live ones', () => {
   const c = (key: string, lastStatus: 'STOPPED' | 'RUNNING', stoppedAt?: number) => ({
-    key, modRevision: 1, task: { taskArn: key, lastStatus, createdAt: 0, ...(stoppedAt !== undefined ? { stoppedAt } : {}) },
+    key,
+    modRevision: 1,
+    task: { taskArn: key, lastStatus, createdAt: 0, ...(stoppedAt !== undefined ? { stoppedAt } : {}) },
   });
-  const out = decideSweep([c('old', 'STOPPED', 1_000), c('new', 'STOPPED', 50_000), c('live', 'RUNNING'), c('nostamp', 'STOPPED')], 61_000, { retentionMs: 60_000, maxStoppedPerGroup: 100 });
-  assert.deepEqual(out.map((d) => d.key), ['old', 'nostamp']);
+  const out = decideSweep([c('old', 'STOPPED', 1_000), c('new', 'STOPPED', 50_000), c('live', 'RUNNING'), c('nostamp', 'STOPPED')], 61_000, {
+    retentionMs: 60_000,
+    maxStoppedPerGroup: 100,
+  });
+  assert.deepEqual(
+    out.map((d) => d.key),
+    ['old', 'nostamp'],
+  );
 });
 
 test('decideSweep keeps at most maxStoppedPerGroup stopped tasks of a group, the newest; other groups and live tasks untouched', () => {
   const c = (key: string, group: string, lastStatus: 'STOPPED' | 'RUNNING', stoppedAt: number) => ({
-    key, modRevision: 1, task: { taskArn: key, lastStatus, createdAt: 0, stoppedAt, clusterArn: 'c', group },
+    key,
+    modRevision: 1,
+    task: { taskArn: key, lastStatus, createdAt: 0, stoppedAt, clusterArn: 'c', group },
   });
   const loop = Array.from({ length: 6 }, (_, i) => c(`s${i}`, 'service:web', 'STOPPED', 100 + i));
-  const out = decideSweep([...loop, c('live', 'service:web', 'RUNNING', 0), c('other', 'service:api', 'STOPPED', 1)], 1_000, { retentionMs: 60_000, maxStoppedPerGroup: 4 });
-  assert.deepEqual(out.map((d) => d.key), ['s0', 's1']);
+  const out = decideSweep([...loop, c('live', 'service:web', 'RUNNING', 0), c('other', 'service:api', 'STOPPED', 1)], 1_000, {
+    retentionMs: 60_000,
+    maxStoppedPerGroup: 4,
+  });
+  assert.deepEqual(
+    out.map((d) => d.key),
+    ['s0', 's1'],
+  );
 });
 
 test('the sweeper deletes old STOPPED task records (and their tags) from the store', async () => {

@@ -60,7 +60,10 @@ export function startStoppedTaskSweeper(deps: {
   intervalMs?: number;
   logger?: Logger;
 }): StoppedTaskSweeper {
-  const limits = { retentionMs: deps.retentionMs ?? DEFAULT_STOPPED_TASK_RETENTION_MS, maxStoppedPerGroup: deps.maxStoppedPerGroup ?? DEFAULT_MAX_STOPPED_PER_GROUP };
+  const limits = {
+    retentionMs: deps.retentionMs ?? DEFAULT_STOPPED_TASK_RETENTION_MS,
+    maxStoppedPerGroup: deps.maxStoppedPerGroup ?? DEFAULT_MAX_STOPPED_PER_GROUP,
+  };
   const sweep = async () => {
     const listed = await deps.store.list<TaskRecord>(keys.tasks());
     const doomed = decideSweep(
@@ -71,7 +74,13 @@ export function startStoppedTaskSweeper(deps: {
     let deleted = 0;
     for (const d of doomed) {
       // A record changed since the list (it cannot leave STOPPED, but be exact) is left for the next sweep.
-      const r = await deps.store.txn({ compares: [{ key: d.key, modRevision: d.modRevision }], success: [{ type: 'delete', key: d.key }, { type: 'delete', key: keys.tags(d.taskArn) }] });
+      const r = await deps.store.txn({
+        compares: [{ key: d.key, modRevision: d.modRevision }],
+        success: [
+          { type: 'delete', key: d.key },
+          { type: 'delete', key: keys.tags(d.taskArn) },
+        ],
+      });
       if (r.succeeded) deleted++;
     }
     if (deleted > 0) deps.logger?.info({ deleted }, 'swept stopped tasks');

@@ -4,12 +4,20 @@ import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import type { FastifyInstance } from 'fastify';
 import {
-  ClusterNotFoundException, DescribeServicesCommand, ECSClient, ListClustersCommand, RegisterTaskDefinitionCommand,
+  ClusterNotFoundException,
+  DescribeServicesCommand,
+  ECSClient,
+  ListClustersCommand,
+  RegisterTaskDefinitionCommand,
   type RegisterTaskDefinitionCommandInput,
 } from '@aws-sdk/client-ecs';
 import {
-  CreateRuleCommand, DescribeLoadBalancersCommand, DescribeTargetHealthCommand, ElasticLoadBalancingV2Client,
-  TargetGroupNotFoundException, type CreateRuleCommandInput,
+  CreateRuleCommand,
+  DescribeLoadBalancersCommand,
+  DescribeTargetHealthCommand,
+  ElasticLoadBalancingV2Client,
+  TargetGroupNotFoundException,
+  type CreateRuleCommandInput,
 } from '@aws-sdk/client-elastic-load-balancing-v2';
 import { DescribeSecurityGroupsCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { AwsError } from '../../domain/aws-error.js';
@@ -19,7 +27,11 @@ import type { RequestContext } from './operation.js';
 import { createStsHandlers } from '../sts/sts-handlers.js';
 import { signRequest } from './sigv4.js';
 
-interface Seen { op: string; input: any; ctx: RequestContext }
+interface Seen {
+  op: string;
+  input: any;
+  ctx: RequestContext;
+}
 
 function stubs(seen: Seen[]): ApiServerOptions['handlers'] {
   const rec = (op: string, out: (input: any) => unknown) => async (input: any, ctx: RequestContext) => {
@@ -29,40 +41,70 @@ function stubs(seen: Seen[]): ApiServerOptions['handlers'] {
   return {
     ecs: {
       ListClusters: rec('ListClusters', () => ({ clusterArns: ['arn:aws:ecs:us-east-1:000000000000:cluster/default'] })),
-      RegisterTaskDefinition: rec('RegisterTaskDefinition', (i) => ({ taskDefinition: { family: i.family, revision: 1, status: 'ACTIVE', registeredAt: 1_700_000_000_250 } })),
+      RegisterTaskDefinition: rec('RegisterTaskDefinition', (i) => ({
+        taskDefinition: { family: i.family, revision: 1, status: 'ACTIVE', registeredAt: 1_700_000_000_250 },
+      })),
       DescribeServices: rec('DescribeServices', () => ({
-        services: [{
-          serviceName: 'web', status: 'ACTIVE', desiredCount: 2, runningCount: 2, createdAt: new Date(1_700_000_000_000),
-          deployments: [{ id: 'ecs-svc/1', status: 'PRIMARY', createdAt: 1_700_000_001_500, rolloutState: 'COMPLETED' }],
-          events: [{ id: 'e1', createdAt: 1_700_000_002_000, message: '(service web) has reached a steady state.' }],
-        }],
+        services: [
+          {
+            serviceName: 'web',
+            status: 'ACTIVE',
+            desiredCount: 2,
+            runningCount: 2,
+            createdAt: new Date(1_700_000_000_000),
+            deployments: [{ id: 'ecs-svc/1', status: 'PRIMARY', createdAt: 1_700_000_001_500, rolloutState: 'COMPLETED' }],
+            events: [{ id: 'e1', createdAt: 1_700_000_002_000, message: '(service web) has reached a steady state.' }],
+          },
+        ],
         failures: [{ arn: 'arn:missing', reason: 'MISSING' }],
       })),
-      DeleteCluster: rec('DeleteCluster', () => { throw new AwsError('ClusterNotFoundException', 'Cluster not found.'); }),
-      StopTask: rec('StopTask', () => { throw new Error('database exploded at /secret/path'); }),
+      DeleteCluster: rec('DeleteCluster', () => {
+        throw new AwsError('ClusterNotFoundException', 'Cluster not found.');
+      }),
+      StopTask: rec('StopTask', () => {
+        throw new Error('database exploded at /secret/path');
+      }),
     },
     elbv2: {
       CreateRule: rec('CreateRule', () => ({ Rules: [{ RuleArn: 'arn:rule', Priority: '10', IsDefault: false, Conditions: [], Actions: [] }] })),
       DescribeTargetHealth: rec('DescribeTargetHealth', () => ({
         TargetHealthDescriptions: [
           { Target: { Id: 'i-0abc', Port: 32768 }, HealthCheckPort: '32768', TargetHealth: { State: 'healthy' } },
-          { Target: { Id: 'i-0abc', Port: 32769 }, HealthCheckPort: '32769', TargetHealth: { State: 'unhealthy', Reason: 'Target.ResponseCodeMismatch', Description: 'Health checks failed with these codes: [502]' } },
+          {
+            Target: { Id: 'i-0abc', Port: 32769 },
+            HealthCheckPort: '32769',
+            TargetHealth: { State: 'unhealthy', Reason: 'Target.ResponseCodeMismatch', Description: 'Health checks failed with these codes: [502]' },
+          },
         ],
       })),
       DescribeLoadBalancers: rec('DescribeLoadBalancers', (i) => ({
-        LoadBalancers: i.Names?.length === 0 ? [] : [{ LoadBalancerName: 'lb', CreatedTime: 1_458_941_172_920, State: { Code: 'active' }, SecurityGroups: [], AvailabilityZones: [] }],
+        LoadBalancers:
+          i.Names?.length === 0
+            ? []
+            : [{ LoadBalancerName: 'lb', CreatedTime: 1_458_941_172_920, State: { Code: 'active' }, SecurityGroups: [], AvailabilityZones: [] }],
       })),
-      DeleteTargetGroup: rec('DeleteTargetGroup', () => { throw new AwsError('TargetGroupNotFound', 'One or more target groups not found'); }),
+      DeleteTargetGroup: rec('DeleteTargetGroup', () => {
+        throw new AwsError('TargetGroupNotFound', 'One or more target groups not found');
+      }),
     },
     ec2: {
       DescribeSecurityGroups: rec('DescribeSecurityGroups', () => ({
-        SecurityGroups: [{
-          GroupId: 'sg-1', GroupName: 'web', Description: 'web tier', VpcId: 'vpc-1', OwnerId: '000000000000',
-          IpPermissions: [{ IpProtocol: 'tcp', FromPort: 32768, ToPort: 60999, IpRanges: [{ CidrIp: '127.0.0.0/8' }] }],
-          IpPermissionsEgress: [], Tags: [{ Key: 'Name', Value: 'web' }],
-        }],
+        SecurityGroups: [
+          {
+            GroupId: 'sg-1',
+            GroupName: 'web',
+            Description: 'web tier',
+            VpcId: 'vpc-1',
+            OwnerId: '000000000000',
+            IpPermissions: [{ IpProtocol: 'tcp', FromPort: 32768, ToPort: 60999, IpRanges: [{ CidrIp: '127.0.0.0/8' }] }],
+            IpPermissionsEgress: [],
+            Tags: [{ Key: 'Name', Value: 'web' }],
+          },
+        ],
       })),
-      DeleteSecurityGroup: rec('DeleteSecurityGroup', () => { throw new AwsError('InvalidGroup.NotFound', "The security group 'sg-9' does not exist"); }),
+      DeleteSecurityGroup: rec('DeleteSecurityGroup', () => {
+        throw new AwsError('InvalidGroup.NotFound', "The security group 'sg-9' does not exist");
+      }),
     },
     sts: createStsHandlers(),
   };
@@ -105,13 +147,21 @@ describe('api server with real SDK clients (auth off)', () => {
 
   test('ECS RegisterTaskDefinition input arrives intact, with the request context', async () => {
     const input: RegisterTaskDefinitionCommandInput = {
-      family: 'web', networkMode: 'bridge', requiresCompatibilities: ['EC2'],
-      containerDefinitions: [{
-        name: 'app', image: 'nginx:alpine', memory: 128, essential: true,
-        portMappings: [{ containerPort: 80, hostPort: 0, protocol: 'tcp' }],
-        environment: [{ name: 'A', value: 'b c' }], dockerLabels: { 'x.y': 'z' },
-        healthCheck: { command: ['CMD-SHELL', 'wget -q -O- localhost || exit 1'], interval: 5, retries: 3 },
-      }],
+      family: 'web',
+      networkMode: 'bridge',
+      requiresCompatibilities: ['EC2'],
+      containerDefinitions: [
+        {
+          name: 'app',
+          image: 'nginx:alpine',
+          memory: 128,
+          essential: true,
+          portMappings: [{ containerPort: 80, hostPort: 0, protocol: 'tcp' }],
+          environment: [{ name: 'A', value: 'b c' }],
+          dockerLabels: { 'x.y': 'z' },
+          healthCheck: { command: ['CMD-SHELL', 'wget -q -O- localhost || exit 1'], interval: 5, retries: 3 },
+        },
+      ],
       tags: [{ key: 'team', value: 'edge' }],
     };
     const out = await c.ecs.send(new RegisterTaskDefinitionCommand(input));
@@ -170,17 +220,27 @@ describe('api server with real SDK clients (auth off)', () => {
 
   test('ELBv2 CreateRule with nested conditions arrives intact', async () => {
     const input: CreateRuleCommandInput = {
-      ListenerArn: 'arn:aws:elasticloadbalancing:us-east-1:000000000000:listener/app/lb/1/2', Priority: 10,
+      ListenerArn: 'arn:aws:elasticloadbalancing:us-east-1:000000000000:listener/app/lb/1/2',
+      Priority: 10,
       Conditions: [
         { Field: 'path-pattern', PathPatternConfig: { Values: ['/api/*', '/a b'] } },
         { Field: 'query-string', QueryStringConfig: { Values: [{ Key: 'v', Value: '1 2' }, { Value: '&=' }] } },
         { Field: 'http-header', HttpHeaderConfig: { HttpHeaderName: 'X-Env', Values: ['blue', 'green'] } },
         { Field: 'host-header', HostHeaderConfig: { Values: ['*.example.com'] } },
       ],
-      Actions: [{
-        Type: 'forward', Order: 1,
-        ForwardConfig: { TargetGroups: [{ TargetGroupArn: 'tg-a', Weight: 1 }, { TargetGroupArn: 'tg-b', Weight: 3 }], TargetGroupStickinessConfig: { Enabled: false } },
-      }],
+      Actions: [
+        {
+          Type: 'forward',
+          Order: 1,
+          ForwardConfig: {
+            TargetGroups: [
+              { TargetGroupArn: 'tg-a', Weight: 1 },
+              { TargetGroupArn: 'tg-b', Weight: 3 },
+            ],
+            TargetGroupStickinessConfig: { Enabled: false },
+          },
+        },
+      ],
       Tags: [{ Key: 'k', Value: 'v' }],
     };
     const out = await c.elb.send(new CreateRuleCommand(input));
@@ -193,7 +253,11 @@ describe('api server with real SDK clients (auth off)', () => {
     const out = await c.elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: 'tg-a', Targets: [{ Id: 'i-0abc', Port: 32768 }] }));
     assert.deepEqual(out.TargetHealthDescriptions, [
       { Target: { Id: 'i-0abc', Port: 32768 }, HealthCheckPort: '32768', TargetHealth: { State: 'healthy' } },
-      { Target: { Id: 'i-0abc', Port: 32769 }, HealthCheckPort: '32769', TargetHealth: { State: 'unhealthy', Reason: 'Target.ResponseCodeMismatch', Description: 'Health checks failed with these codes: [502]' } },
+      {
+        Target: { Id: 'i-0abc', Port: 32769 },
+        HealthCheckPort: '32769',
+        TargetHealth: { State: 'unhealthy', Reason: 'Target.ResponseCodeMismatch', Description: 'Health checks failed with these codes: [502]' },
+      },
     ]);
     assert.deepEqual(last('DescribeTargetHealth').input, { TargetGroupArn: 'tg-a', Targets: [{ Id: 'i-0abc', Port: 32768 }] });
   });
@@ -218,7 +282,10 @@ describe('api server with real SDK clients (auth off)', () => {
     const { CreateLoadBalancerCommand } = await import('@aws-sdk/client-elastic-load-balancing-v2');
     const err = await rejection(c.elb.send(new CreateLoadBalancerCommand({ Name: 'lb', IpAddressType: 'x' as never })));
     assert.equal(err.name, 'ValidationError');
-    assert.match(err.message, /^1 validation error detected: Value 'x' at 'ipAddressType' failed to satisfy constraint: Member must satisfy enum value set: \[ipv4, dualstack/);
+    assert.match(
+      err.message,
+      /^1 validation error detected: Value 'x' at 'ipAddressType' failed to satisfy constraint: Member must satisfy enum value set: \[ipv4, dualstack/,
+    );
   });
 
   test('EC2 DescribeSecurityGroups round-trip', async () => {
@@ -264,7 +331,7 @@ describe('api server: bad input over raw HTTP', () => {
       assert.equal(res.status, 400);
       assert.equal(res.headers.get('x-amzn-errortype'), 'UnknownOperationException');
       assert.ok(res.headers.get('x-amzn-requestid'));
-      assert.equal((await res.json() as { __type?: string }).__type, 'UnknownOperationException');
+      assert.equal(((await res.json()) as { __type?: string }).__type, 'UnknownOperationException');
     }
     await still();
   });
@@ -272,7 +339,7 @@ describe('api server: bad input over raw HTTP', () => {
   test('an operation in the model without a handler', async () => {
     const res = await json('CreateCluster', '{}');
     assert.equal(res.status, 400);
-    assert.equal((await res.json() as { __type?: string }).__type, 'UnknownOperationException');
+    assert.equal(((await res.json()) as { __type?: string }).__type, 'UnknownOperationException');
     const q = await form('Action=CreateLoadBalancer&Version=2015-12-01&Name=x');
     assert.equal(q.status, 400);
     assert.match(await q.text(), /<Code>InvalidAction<\/Code>/);
@@ -282,7 +349,7 @@ describe('api server: bad input over raw HTTP', () => {
     for (const body of ['{"a":', 'null x', '[1,2]', '"str"']) {
       const res = await json('ListClusters', body);
       assert.equal(res.status, 400, body);
-      assert.equal((await res.json() as { __type?: string }).__type, 'SerializationException', body);
+      assert.equal(((await res.json()) as { __type?: string }).__type, 'SerializationException', body);
     }
     await still();
   });
@@ -292,7 +359,10 @@ describe('api server: bad input over raw HTTP', () => {
     assert.equal(missing.status, 400);
     assert.ok(missing.headers.get('x-amzn-requestid'));
     const text = await missing.text();
-    assert.match(text, /<ErrorResponse xmlns="http:\/\/elasticloadbalancing\.amazonaws\.com\/doc\/2015-12-01\/"><Error><Type>Sender<\/Type><Code>MissingAction<\/Code>/);
+    assert.match(
+      text,
+      /<ErrorResponse xmlns="http:\/\/elasticloadbalancing\.amazonaws\.com\/doc\/2015-12-01\/"><Error><Type>Sender<\/Type><Code>MissingAction<\/Code>/,
+    );
     assert.ok(text.includes(`<RequestId>${missing.headers.get('x-amzn-requestid')}</RequestId>`));
     const unknown = await form('Action=Frobnicate&Version=2015-12-01');
     assert.equal(unknown.status, 400);
@@ -309,7 +379,7 @@ describe('api server: bad input over raw HTTP', () => {
     const res = await json('DescribeClusters', big);
     assert.equal(res.status, 413);
     assert.ok(res.headers.get('x-amzn-requestid'));
-    assert.equal((await res.json() as { __type?: string }).__type, 'RequestEntityTooLarge');
+    assert.equal(((await res.json()) as { __type?: string }).__type, 'RequestEntityTooLarge');
     const q = await form(`Action=DescribeLoadBalancers&Version=2015-12-01&Names.member.1=${'x'.repeat(70_000)}`);
     assert.equal(q.status, 413);
     assert.match(await q.text(), /<Code>RequestEntityTooLarge<\/Code>/);
@@ -319,7 +389,7 @@ describe('api server: bad input over raw HTTP', () => {
   test('other methods and paths are 404 JSON', async () => {
     const get = await fetch(url + '/');
     assert.equal(get.status, 404);
-    assert.equal((await get.json() as { __type?: string }).__type, 'NotFound');
+    assert.equal(((await get.json()) as { __type?: string }).__type, 'NotFound');
     assert.ok(get.headers.get('x-amzn-requestid'));
     const other = await post({ 'content-type': 'application/x-amz-json-1.1' }, '{}', '/elsewhere');
     assert.equal(other.status, 404);
@@ -340,7 +410,7 @@ describe('api server with SigV4', () => {
     assert.equal((await c.ec2.send(new DescribeSecurityGroupsCommand({}))).SecurityGroups?.length, 1);
   });
 
-  test('a wrong secret is rejected with each protocol\'s code', async () => {
+  test("a wrong secret is rejected with each protocol's code", async () => {
     const c = clients(url, { accessKeyId: creds.accessKeyId, secretAccessKey: 'wrong' });
     const ecs = await rejection(c.ecs.send(new ListClustersCommand({})));
     assert.equal(ecs.name, 'InvalidSignatureException');
@@ -363,9 +433,16 @@ describe('api server with SigV4', () => {
     assert.equal((await fetch(url, { method: 'POST', headers: signed('ecs'), body })).status, 200);
     const form = Buffer.from('Action=DescribeLoadBalancers&Version=2015-12-01');
     const formHeaders = { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8', host };
-    const elb = await fetch(url, { method: 'POST', headers: { ...formHeaders, ...signRequest({ method: 'POST', url: '/', headers: formHeaders, body: form }, creds, Date.now(), 'us-east-1', 'ecs') }, body: form });
+    const elb = await fetch(url, {
+      method: 'POST',
+      headers: { ...formHeaders, ...signRequest({ method: 'POST', url: '/', headers: formHeaders, body: form }, creds, Date.now(), 'us-east-1', 'ecs') },
+      body: form,
+    });
     assert.equal(elb.status, 403);
-    assert.match(await elb.text(), /<Code>SignatureDoesNotMatch<\/Code><Message>Credential should be scoped to correct service: &apos;elasticloadbalancing&apos;\.<\/Message>/);
+    assert.match(
+      await elb.text(),
+      /<Code>SignatureDoesNotMatch<\/Code><Message>Credential should be scoped to correct service: &apos;elasticloadbalancing&apos;\.<\/Message>/,
+    );
   });
 
   test('an unknown access key and a missing signature', async () => {
@@ -373,11 +450,12 @@ describe('api server with SigV4', () => {
     assert.equal((await rejection(c.ecs.send(new ListClustersCommand({})))).name, 'UnrecognizedClientException');
     assert.equal((await rejection(c.elb.send(new DescribeTargetHealthCommand({ TargetGroupArn: 'tg' })))).name, 'InvalidClientTokenId');
     const res = await fetch(url, {
-      method: 'POST', body: '{}',
+      method: 'POST',
+      body: '{}',
       headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AmazonEC2ContainerServiceV20141113.ListClusters' },
     });
     assert.equal(res.status, 400);
-    assert.equal((await res.json() as { __type?: string }).__type, 'MissingAuthenticationTokenException');
+    assert.equal(((await res.json()) as { __type?: string }).__type, 'MissingAuthenticationTokenException');
   });
 });
 
@@ -424,13 +502,21 @@ describe('api server: the service table (STS, EC2 actions Berth lacks, the accou
 describe('api server extension points', () => {
   test('plugins add routes beside the AWS front door', async () => {
     const { app, url } = await start({
-      plugins: [async (scope) => { scope.get('/berth/ping', async () => ({ ok: true })); }],
+      plugins: [
+        async (scope) => {
+          scope.get('/berth/ping', async () => ({ ok: true }));
+        },
+      ],
     });
     try {
       const res = await fetch(`${url}/berth/ping`);
       assert.equal(res.status, 200);
       assert.deepEqual(await res.json(), { ok: true });
-      const still = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'Action=DescribeLoadBalancers&Version=2015-12-01' });
+      const still = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: 'Action=DescribeLoadBalancers&Version=2015-12-01',
+      });
       assert.equal(still.status, 200);
     } finally {
       await app.close();
@@ -447,8 +533,14 @@ describe('api server with the AWS CLI v2', { skip: requirement('aws-cli') }, () 
   const aws = async (...args: string[]) => {
     const { stdout } = await promisify(execFile)(awsCliPath()!, [...args, '--endpoint-url', url, '--region', 'us-east-1', '--output', 'json'], {
       env: {
-        PATH: process.env.PATH, HOME: process.env.HOME, AWS_ACCESS_KEY_ID: 'AKIDCLI', AWS_SECRET_ACCESS_KEY: 'secret',
-        AWS_CONFIG_FILE: '/dev/null', AWS_SHARED_CREDENTIALS_FILE: '/dev/null', AWS_EC2_METADATA_DISABLED: 'true', AWS_PAGER: '',
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        AWS_ACCESS_KEY_ID: 'AKIDCLI',
+        AWS_SECRET_ACCESS_KEY: 'secret',
+        AWS_CONFIG_FILE: '/dev/null',
+        AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+        AWS_EC2_METADATA_DISABLED: 'true',
+        AWS_PAGER: '',
       },
       timeout: 60_000,
     });
@@ -465,7 +557,10 @@ describe('api server with the AWS CLI v2', { skip: requirement('aws-cli') }, () 
 
   test('ec2 describe-vpc-classic-link is UnsupportedOperation, which tools such as Ansible tolerate', async () => {
     await assert.rejects(aws('ec2', 'describe-vpc-classic-link'), (err: { stderr: string }) => {
-      assert.match(err.stderr, /\(UnsupportedOperation\) when calling the DescribeVpcClassicLink operation: The action DescribeVpcClassicLink is not supported/);
+      assert.match(
+        err.stderr,
+        /\(UnsupportedOperation\) when calling the DescribeVpcClassicLink operation: The action DescribeVpcClassicLink is not supported/,
+      );
       return true;
     });
   });

@@ -108,7 +108,10 @@ export function route(target: string | undefined, body: Buffer): Routed {
 
 /** An EC2 action AWS has but Berth does not: the code AWS gives retired features, which tools tolerate. */
 function unsupported(action: string): AwsError {
-  return new AwsError('UnsupportedOperation', `The action ${action} is not supported by Berth (it implements the EC2 VPC, subnet, security-group and instance reads).`);
+  return new AwsError(
+    'UnsupportedOperation',
+    `The action ${action} is not supported by Berth (it implements the EC2 VPC, subnet, security-group and instance reads).`,
+  );
 }
 
 function protocolGuess(req: FastifyRequest, body?: Buffer): WireProtocol {
@@ -164,7 +167,10 @@ export async function createApiServer(options: ApiServerOptions): Promise<Fastif
     if (isAwsPost(req)) return;
     const refusal = crossSite(req);
     if (refusal === undefined) return;
-    return reply.code(403).header('x-amzn-RequestId', idOf(req)).header('content-type', 'application/json')
+    return reply
+      .code(403)
+      .header('x-amzn-RequestId', idOf(req))
+      .header('content-type', 'application/json')
       .send(JSON.stringify({ code: 'AccessDeniedException', message: refusal }));
   });
 
@@ -196,8 +202,11 @@ export async function createApiServer(options: ApiServerOptions): Promise<Fastif
         if (refusal !== undefined) throw crossSiteError(protocol, refusal);
         const target = header(req, 'x-amz-target');
         // The body type is checked before a form body is parsed: a text/plain "form" is not one.
-        const jsonModel = target !== undefined ? jsonServiceFor(target, allModels()) ?? loadModel('ecs') : undefined;
-        const contentRefusal = contentTypeRefusal(header(req, 'content-type'), jsonModel ? { jsonVersion: jsonModel.metadata.jsonVersion ?? '1.1' } : undefined);
+        const jsonModel = target !== undefined ? (jsonServiceFor(target, allModels()) ?? loadModel('ecs')) : undefined;
+        const contentRefusal = contentTypeRefusal(
+          header(req, 'content-type'),
+          jsonModel ? { jsonVersion: jsonModel.metadata.jsonVersion ?? '1.1' } : undefined,
+        );
         if (contentRefusal !== undefined) {
           throw target !== undefined
             ? new AwsError('UnknownOperationException', contentRefusal)
@@ -226,7 +235,10 @@ export async function createApiServer(options: ApiServerOptions): Promise<Fastif
               : new AwsError('InvalidAction', `The action ${call.operation} is not implemented.`);
         }
         const ctx: RequestContext = {
-          requestId, now, accountId, sourceIp: req.ip,
+          requestId,
+          now,
+          accountId,
+          sourceIp: req.ip,
           region: regionOf(req.headers) ?? DEFAULT_REGION,
           ...(accessKeyId !== undefined ? { accessKeyId } : {}),
         };
@@ -234,11 +246,20 @@ export async function createApiServer(options: ApiServerOptions): Promise<Fastif
         const op = call.model.operations.get(call.operation)!;
         switch (call.protocol) {
           case 'json':
-            return reply.code(200).header('content-type', 'application/x-amz-json-1.1').send(encodeJsonOutput(call.model, op, output));
+            return reply
+              .code(200)
+              .header('content-type', 'application/x-amz-json-1.1')
+              .send(encodeJsonOutput(call.model, op, output));
           case 'query':
-            return reply.code(200).header('content-type', 'text/xml').send(encodeQueryResponse(call.model, op, output, requestId));
+            return reply
+              .code(200)
+              .header('content-type', 'text/xml')
+              .send(encodeQueryResponse(call.model, op, output, requestId));
           case 'ec2':
-            return reply.code(200).header('content-type', 'text/xml;charset=UTF-8').send(encodeEc2Response(call.model, op, output, requestId));
+            return reply
+              .code(200)
+              .header('content-type', 'text/xml;charset=UTF-8')
+              .send(encodeEc2Response(call.model, op, output, requestId));
         }
       } catch (error) {
         return send(reply, errorResponse(protocol, error, { requestId, logger, ...(namespace ? { namespace } : {}) }));

@@ -39,7 +39,10 @@ describe('constraints', () => {
     checkValue({ type: 'string', min: 1, max: 3 }, 'abcd', path, out);
     checkValue({ type: 'list', member: { shape: 'X' }, max: 1 }, [1, 2], path, out);
     checkValue({ type: 'map', key: { shape: 'K' }, value: { shape: 'V' }, max: 0 }, { a: 1 }, path, out);
-    assert.deepEqual(out.map((v) => v.kind), ['length', 'length', 'length', 'length']);
+    assert.deepEqual(
+      out.map((v) => v.kind),
+      ['length', 'length', 'length', 'length'],
+    );
     assert.match(out[0]!.constraint, /length greater than or equal to 1/);
     assert.match(out[2]!.constraint, /length less than or equal to 1/);
   });

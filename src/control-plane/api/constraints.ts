@@ -126,7 +126,5 @@ function shown(value: unknown): string {
 export function coralMessage(violations: readonly Violation[]): string {
   const n = violations.length;
   const head = `${n} validation error${n === 1 ? '' : 's'} detected: `;
-  return head + violations
-    .map((v) => `Value ${shown(v.value)} at '${coralPath(v.path)}' failed to satisfy constraint: ${v.constraint}`)
-    .join('; ');
+  return head + violations.map((v) => `Value ${shown(v.value)} at '${coralPath(v.path)}' failed to satisfy constraint: ${v.constraint}`).join('; ');
 }

@@ -114,9 +114,17 @@ describe('refused members fail the request before the handler runs', () => {
     ['firelensConfiguration', { containerDefinitions: [{ ...c0, firelensConfiguration: { type: 'fluentbit' } }] }, /firelensConfiguration/],
     ['capabilities', { containerDefinitions: [{ ...c0, linuxParameters: { capabilities: { add: ['SYS_ADMIN'] } } }] }, /linuxParameters/],
     ['EFS volumes', { volumes: [{ name: 'v', efsVolumeConfiguration: { fileSystemId: 'fs-1' } }] }, /^volumes\[0\]\.efsVolumeConfiguration is not supported/],
-    ['tmpfs', { containerDefinitions: [{ ...c0, linuxParameters: { initProcessEnabled: true, tmpfs: [{ containerPath: '/t', size: 1 }] } }] }, /^containerDefinitions\[0\]\.linuxParameters\.tmpfs is not supported/],
+    [
+      'tmpfs',
+      { containerDefinitions: [{ ...c0, linuxParameters: { initProcessEnabled: true, tmpfs: [{ containerPath: '/t', size: 1 }] } }] },
+      /^containerDefinitions\[0\]\.linuxParameters\.tmpfs is not supported/,
+    ],
     ['devices', { containerDefinitions: [{ ...c0, linuxParameters: { devices: [{ hostPath: '/dev/kvm' }] } }] }, /linuxParameters/],
-    ['awsvpc', { networkMode: 'awsvpc' }, /^networkMode 'awsvpc' is not supported by Berth: awsvpc: a network namespace and address per task would put targets on Docker's bridge subnet/],
+    [
+      'awsvpc',
+      { networkMode: 'awsvpc' },
+      /^networkMode 'awsvpc' is not supported by Berth: awsvpc: a network namespace and address per task would put targets on Docker's bridge subnet/,
+    ],
   ];
   for (const [name, over, message] of refusedTaskDefinitions) {
     test(`RegisterTaskDefinition refuses ${name} with ClientException`, async () => {
@@ -181,15 +189,45 @@ describe('every service answers a refused member with its own code, before its h
   // The handlers get no store: a refusal must come from the guard, before any of them could touch one.
   const none = {} as never;
   const cases: [string, () => Promise<unknown>, string, RegExp][] = [
-    ['ssm KeyId', () => createSsmHandlers(none).PutParameter!({ Name: 'p', Value: 'v', Type: 'SecureString', KeyId: 'alias/mine' }, none), 'InvalidKeyId', /^KeyId 'alias\/mine' is not supported by Berth: /],
+    [
+      'ssm KeyId',
+      () => createSsmHandlers(none).PutParameter!({ Name: 'p', Value: 'v', Type: 'SecureString', KeyId: 'alias/mine' }, none),
+      'InvalidKeyId',
+      /^KeyId 'alias\/mine' is not supported by Berth: /,
+    ],
     ['ssm Policies', () => createSsmHandlers(none).PutParameter!({ Name: 'p', Value: 'v', Policies: '[]' }, none), 'ValidationException', /^Policies /],
-    ['ssm ResourceType', () => createSsmHandlers(none).ListTagsForResource!({ ResourceType: 'Document', ResourceId: 'd' }, none), 'InvalidResourceType', /ResourceType 'Document'/],
-    ['secretsmanager AddReplicaRegions', () => createSecretsManagerHandlers(none).CreateSecret!({ Name: 's', AddReplicaRegions: [{ Region: 'eu-west-1' }] }, none), 'InvalidParameterException', /^AddReplicaRegions /],
-    ['secretsmanager RotationToken', () => createSecretsManagerHandlers(none).PutSecretValue!({ SecretId: 's', RotationToken: 't' }, none), 'InvalidParameterException', /^RotationToken /],
+    [
+      'ssm ResourceType',
+      () => createSsmHandlers(none).ListTagsForResource!({ ResourceType: 'Document', ResourceId: 'd' }, none),
+      'InvalidResourceType',
+      /ResourceType 'Document'/,
+    ],
+    [
+      'secretsmanager AddReplicaRegions',
+      () => createSecretsManagerHandlers(none).CreateSecret!({ Name: 's', AddReplicaRegions: [{ Region: 'eu-west-1' }] }, none),
+      'InvalidParameterException',
+      /^AddReplicaRegions /,
+    ],
+    [
+      'secretsmanager RotationToken',
+      () => createSecretsManagerHandlers(none).PutSecretValue!({ SecretId: 's', RotationToken: 't' }, none),
+      'InvalidParameterException',
+      /^RotationToken /,
+    ],
     ['logs kmsKeyId', () => createLogsHandlers(none).CreateLogGroup!({ logGroupName: 'g', kmsKeyId: 'k' }, none), 'InvalidParameterException', /^kmsKeyId 'k'/],
-    ['logs unmask', () => createLogsHandlers(none).GetLogEvents!({ logGroupName: 'g', logStreamName: 's', unmask: true }, none), 'InvalidParameterException', /^unmask /],
+    [
+      'logs unmask',
+      () => createLogsHandlers(none).GetLogEvents!({ logGroupName: 'g', logStreamName: 's', unmask: true }, none),
+      'InvalidParameterException',
+      /^unmask /,
+    ],
     ['ec2 Ipv6Pool', () => createEc2Handlers(none).CreateVpc!({ CidrBlock: '10.0.0.0/16', Ipv6Pool: 'p' }, none), 'UnsupportedOperation', /^Ipv6Pool 'p'/],
-    ['elbv2 IpamPools', () => createElbv2Handlers(none).CreateLoadBalancer!({ Name: 'n', IpamPools: { Ipv4IpamPoolId: 'x' } }, none), 'InvalidConfigurationRequest', /^IpamPools /],
+    [
+      'elbv2 IpamPools',
+      () => createElbv2Handlers(none).CreateLoadBalancer!({ Name: 'n', IpamPools: { Ipv4IpamPoolId: 'x' } }, none),
+      'InvalidConfigurationRequest',
+      /^IpamPools /,
+    ],
   ];
   for (const [name, call, code, message] of cases) {
     test(name, async () => {
@@ -198,6 +236,9 @@ describe('every service answers a refused member with its own code, before its h
   }
   test('values left off or at the only one Berth has pass to the handler', async () => {
     // The handler then fails on the missing store, which shows the guard let the request through.
-    await assert.rejects(createSsmHandlers(none).PutParameter!({ Name: 'p', Value: 'v', Type: 'SecureString', KeyId: 'alias/aws/ssm', DataType: 'text' }, none), (e: unknown) => !(e instanceof Error && /not supported by Berth/.test(e.message)));
+    await assert.rejects(
+      createSsmHandlers(none).PutParameter!({ Name: 'p', Value: 'v', Type: 'SecureString', KeyId: 'alias/aws/ssm', DataType: 'text' }, none),
+      (e: unknown) => !(e instanceof Error && /not supported by Berth/.test(e.message)),
+    );
   });
 });

@@ -19,9 +19,15 @@ describe('form tree', () => {
   });
 
   test('numbered children sort as numbers and ignore other names', () => {
-    const body = Array.from({ length: 12 }, (_, i) => `L.${i + 1}=${i + 1}`).reverse().join('&') + '&L.x=no&L.0=no&L.01=no';
+    const body =
+      Array.from({ length: 12 }, (_, i) => `L.${i + 1}=${i + 1}`)
+        .reverse()
+        .join('&') + '&L.x=no&L.0=no&L.01=no';
     const items = numbered(parseForm(body).root.c?.get('L'));
-    assert.deepEqual(items.map((n) => n.v), Array.from({ length: 12 }, (_, i) => String(i + 1)));
+    assert.deepEqual(
+      items.map((n) => n.v),
+      Array.from({ length: 12 }, (_, i) => String(i + 1)),
+    );
   });
 
   test('a bare name has an empty value and no children', () => {

@@ -17,7 +17,7 @@ test('under --auth none only loopback names and the configured host pass', () =>
   assert.equal(hostRefusal('berth.internal:4566', ['berth.internal']), undefined);
 });
 
-test('an Origin must be the server\'s own', () => {
+test("an Origin must be the server's own", () => {
   assert.equal(originRefusal(undefined, '127.0.0.1:4566'), undefined);
   assert.equal(originRefusal('http://127.0.0.1:4566', '127.0.0.1:4566'), undefined);
   assert.equal(originRefusal('https://localhost', 'localhost:443'), undefined);
@@ -26,7 +26,7 @@ test('an Origin must be the server\'s own', () => {
   }
 });
 
-test('POST / takes the AWS protocols\' content types only', () => {
+test("POST / takes the AWS protocols' content types only", () => {
   const json = { jsonVersion: '1.1' };
   assert.equal(contentTypeRefusal('application/x-amz-json-1.1', json), undefined);
   assert.equal(contentTypeRefusal('application/x-www-form-urlencoded; charset=utf-8', undefined), undefined); // botocore

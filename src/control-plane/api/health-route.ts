@@ -31,7 +31,10 @@ export function healthRoute(sources: HealthSources): FastifyPluginAsync {
   return async (app) => {
     app.get(HEALTH_PATH, async (_req, reply) => {
       const report = healthReport(sources);
-      return reply.code(report.status === 'ok' ? 200 : 503).header('cache-control', 'no-store').send(report);
+      return reply
+        .code(report.status === 'ok' ? 200 : 503)
+        .header('cache-control', 'no-store')
+        .send(report);
     });
   };
 }

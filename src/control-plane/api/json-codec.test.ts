@@ -26,7 +26,12 @@ describe('JSON 1.1 input', () => {
       networkMode: 'bridge',
       containerDefinitions: [
         {
-          name: 'app', image: 'nginx', memory: 128, essential: true, cpu: null, bogus: 'x',
+          name: 'app',
+          image: 'nginx',
+          memory: 128,
+          essential: true,
+          cpu: null,
+          bogus: 'x',
           portMappings: [{ containerPort: 80, hostPort: 0, protocol: 'tcp' }],
           dockerLabels: { a: 'b' },
           healthCheck: { command: ['CMD-SHELL', 'true'], interval: 5 },
@@ -38,7 +43,10 @@ describe('JSON 1.1 input', () => {
       networkMode: 'bridge',
       containerDefinitions: [
         {
-          name: 'app', image: 'nginx', memory: 128, essential: true,
+          name: 'app',
+          image: 'nginx',
+          memory: 128,
+          essential: true,
           portMappings: [{ containerPort: 80, hostPort: 0, protocol: 'tcp' }],
           dockerLabels: { a: 'b' },
           healthCheck: { command: ['CMD-SHELL', 'true'], interval: 5 },
@@ -83,10 +91,16 @@ describe('JSON 1.1 input', () => {
   });
 
   test('enum, range and length violations', () => {
-    rejects(() => decode('ListTasks', { desiredStatus: 'DONE' }), 'InvalidParameterException',
-      "1 validation error detected: Value 'DONE' at 'desiredStatus' failed to satisfy constraint: Member must satisfy enum value set: [RUNNING, PENDING, STOPPED]");
-    rejects(() => decode('CreateCluster', { tags: [{ key: '', value: 'v' }] }), 'InvalidParameterException',
-      /Value '' at 'tags.1.member.key' failed to satisfy constraint: Member must have length greater than or equal to 1/);
+    rejects(
+      () => decode('ListTasks', { desiredStatus: 'DONE' }),
+      'InvalidParameterException',
+      "1 validation error detected: Value 'DONE' at 'desiredStatus' failed to satisfy constraint: Member must satisfy enum value set: [RUNNING, PENDING, STOPPED]",
+    );
+    rejects(
+      () => decode('CreateCluster', { tags: [{ key: '', value: 'v' }] }),
+      'InvalidParameterException',
+      /Value '' at 'tags.1.member.key' failed to satisfy constraint: Member must have length greater than or equal to 1/,
+    );
     const tooMany = Array.from({ length: 51 }, (_, i) => ({ key: `k${i}` }));
     rejects(() => decode('CreateCluster', { tags: tooMany }), 'InvalidParameterException', /length less than or equal to 50/);
   });
@@ -103,17 +117,21 @@ describe('JSON 1.1 output', () => {
   });
 
   test('timestamps given as ms or Date go out as epoch seconds', () => {
-    const body = JSON.parse(encodeJsonOutput(ecs, op('DescribeTaskDefinition'), {
-      taskDefinition: { family: 'f', registeredAt: 1_700_000_000_123, deregisteredAt: new Date(1_700_000_001_000) },
-    }));
+    const body = JSON.parse(
+      encodeJsonOutput(ecs, op('DescribeTaskDefinition'), {
+        taskDefinition: { family: 'f', registeredAt: 1_700_000_000_123, deregisteredAt: new Date(1_700_000_001_000) },
+      }),
+    );
     assert.equal(body.taskDefinition.registeredAt, 1_700_000_000.123);
     assert.equal(body.taskDefinition.deregisteredAt, 1_700_000_001);
   });
 
   test('maps keep every key; nothing returned is {}', () => {
-    const body = JSON.parse(encodeJsonOutput(ecs, op('DescribeTaskDefinition'), {
-      taskDefinition: { containerDefinitions: [{ name: 'a', dockerLabels: { x: '1', y: '2' } }] },
-    }));
+    const body = JSON.parse(
+      encodeJsonOutput(ecs, op('DescribeTaskDefinition'), {
+        taskDefinition: { containerDefinitions: [{ name: 'a', dockerLabels: { x: '1', y: '2' } }] },
+      }),
+    );
     assert.deepEqual(body.taskDefinition.containerDefinitions[0].dockerLabels, { x: '1', y: '2' });
     assert.equal(encodeJsonOutput(ecs, op('ListClusters'), undefined), '{}');
   });

@@ -28,18 +28,20 @@ function serialization(message: string): AwsError {
 function jsonKind(v: unknown): string {
   if (Array.isArray(v)) return 'Start of list';
   switch (typeof v) {
-    case 'string': return 'STRING_VALUE';
-    case 'number': return 'NUMBER_VALUE';
-    case 'boolean': return v ? 'TRUE_VALUE' : 'FALSE_VALUE';
-    default: return 'Start of structure or map';
+    case 'string':
+      return 'STRING_VALUE';
+    case 'number':
+      return 'NUMBER_VALUE';
+    case 'boolean':
+      return v ? 'TRUE_VALUE' : 'FALSE_VALUE';
+    default:
+      return 'Start of structure or map';
   }
 }
 
 function mismatch(v: unknown, target: string): AwsError {
   const kind = jsonKind(v);
-  return kind.startsWith('Start')
-    ? serialization(`${kind} found where not expected.`)
-    : serialization(`${kind} can not be converted to ${target}`);
+  return kind.startsWith('Start') ? serialization(`${kind} found where not expected.`) : serialization(`${kind} can not be converted to ${target}`);
 }
 
 /** Lazy and memoised per (model, shape): recursive shapes resolve through the cache. */

@@ -9,9 +9,7 @@ import { SERVICE_TABLE, type ServiceName } from './service-table.js';
 
 export type { ServiceName };
 
-export type ShapeType =
-  | 'structure' | 'list' | 'map' | 'string' | 'integer' | 'long' | 'boolean'
-  | 'double' | 'float' | 'timestamp' | 'blob';
+export type ShapeType = 'structure' | 'list' | 'map' | 'string' | 'integer' | 'long' | 'boolean' | 'double' | 'float' | 'timestamp' | 'blob';
 
 /** A reference to a shape from a member, list item, map key/value or operation. */
 export interface ShapeRef {

@@ -8,10 +8,7 @@
  * constraint violations are collected, then reported the way each service words them.
  */
 import { AwsError } from '../../domain/aws-error.js';
-import {
-  checkValue, coralMessage, indexPath, keyPath, memberPath, missing, wirePath, wrongType,
-  type Path, type Violation,
-} from './constraints.js';
+import { checkValue, coralMessage, indexPath, keyPath, memberPath, missing, wirePath, wrongType, type Path, type Violation } from './constraints.js';
 import { numbered, type Form, type FormNode } from './form-tree.js';
 import type { OperationModel, ServiceModel, Shape, ShapeRef } from './model.js';
 
@@ -44,19 +41,23 @@ export function wireName(dialect: QueryDialect, name: string, ref: ShapeRef): st
 const INTEGER = /^[-+]?\d+$/;
 
 function build(model: ServiceModel, dialect: QueryDialect, shape: Shape): Decoder {
-  const scalar = (convert: (s: string) => unknown, expected: string): Decoder => (node, p, out) => {
-    const v = node.v === undefined ? undefined : convert(node.v);
-    if (v === undefined) {
-      out.push(wrongType(p, node.v ?? '', expected));
-      return undefined;
-    }
-    checkValue(shape, v, p, out);
-    return v;
-  };
+  const scalar =
+    (convert: (s: string) => unknown, expected: string): Decoder =>
+    (node, p, out) => {
+      const v = node.v === undefined ? undefined : convert(node.v);
+      if (v === undefined) {
+        out.push(wrongType(p, node.v ?? '', expected));
+        return undefined;
+      }
+      checkValue(shape, v, p, out);
+      return v;
+    };
   switch (shape.type) {
     case 'structure': {
       const members = Object.entries(shape.members ?? {}).map(([name, ref]) => ({
-        name, wire: wireName(dialect, name, ref), decode: decoderFor(model, dialect, ref.shape),
+        name,
+        wire: wireName(dialect, name, ref),
+        decode: decoderFor(model, dialect, ref.shape),
       }));
       const required = (shape.required ?? []).map((name) => ({ name, wire: wireName(dialect, name, shape.members![name]!) }));
       return (node, p, out) => {
@@ -75,7 +76,7 @@ function build(model: ServiceModel, dialect: QueryDialect, shape: Shape): Decode
     case 'list': {
       const ref = shape.member!;
       const item = decoderFor(model, dialect, ref.shape);
-      const holder = dialect === 'ec2' || shape.flattened ? undefined : ref.locationName ?? 'member';
+      const holder = dialect === 'ec2' || shape.flattened ? undefined : (ref.locationName ?? 'member');
       return (node, p, out) => {
         const res: unknown[] = [];
         const items = numbered(holder ? node.c?.get(holder) : node);

@@ -59,6 +59,8 @@ let ec2Names: ReadonlySet<string> | undefined;
  * these answer UnsupportedOperation, a name in no model InvalidAction, as AWS does.
  */
 export function ec2OperationNames(root: string): ReadonlySet<string> {
-  ec2Names ??= new Set((JSON.parse(readFileSync(join(root, 'vendor', 'aws-models', 'ec2-2016-11-15.operation-names.json'), 'utf8')) as { operations: string[] }).operations);
+  ec2Names ??= new Set(
+    (JSON.parse(readFileSync(join(root, 'vendor', 'aws-models', 'ec2-2016-11-15.operation-names.json'), 'utf8')) as { operations: string[] }).operations,
+  );
   return ec2Names;
 }

@@ -45,4 +45,3 @@ export function sendProtocolError(reply: FastifyReply, err: unknown): FastifyRep
   }
   return reply.code(500).send({ code: 'ServerException', message: 'internal error' } satisfies ProtocolErrorBody);
 }
-

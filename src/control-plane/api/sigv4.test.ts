@@ -14,7 +14,9 @@ const creds = new Map([['AKID', 'secret']]);
 function signed(body: string, opts: { secret?: string; key?: string; amzDate?: string; url?: string } = {}): SignedRequest {
   const scope: CredentialScope = { accessKeyId: opts.key ?? 'AKID', date: (opts.amzDate ?? AMZ).slice(0, 8), region: 'eu-west-1', service: 'ecs' };
   const headers: Record<string, string> = {
-    host: '127.0.0.1:9', 'content-type': 'application/x-amz-json-1.1', 'x-amz-date': opts.amzDate ?? AMZ,
+    host: '127.0.0.1:9',
+    'content-type': 'application/x-amz-json-1.1',
+    'x-amz-date': opts.amzDate ?? AMZ,
     'x-amz-target': 'AmazonEC2ContainerServiceV20141113.ListClusters',
   };
   const req: SignedRequest = { method: 'POST', url: opts.url ?? '/', headers, body: Buffer.from(body) };
@@ -26,26 +28,42 @@ function signed(body: string, opts: { secret?: string; key?: string; amzDate?: s
 
 describe('SigV4', () => {
   test('signRequest produces what verifySigV4 accepts, and nothing else does', () => {
-    const req: SignedRequest = { method: 'GET', url: '/berth/agent/v1/logs?task=a%2Fb&container=app', headers: { host: '127.0.0.1:4566' }, body: Buffer.alloc(0) };
+    const req: SignedRequest = {
+      method: 'GET',
+      url: '/berth/agent/v1/logs?task=a%2Fb&container=app',
+      headers: { host: '127.0.0.1:4566' },
+      body: Buffer.alloc(0),
+    };
     const headers = { ...req.headers, ...signRequest(req, { accessKeyId: 'AKID', secretAccessKey: 'secret' }, NOW, 'us-east-1', 'berth') };
     assert.equal(headers['x-amz-date'], AMZ);
-    assert.match(headers.authorization, /^AWS4-HMAC-SHA256 Credential=AKID\/20261123\/us-east-1\/berth\/aws4_request, SignedHeaders=host;x-amz-date, Signature=[0-9a-f]{64}$/);
-    assert.deepEqual(verifySigV4({ ...req, headers }, creds, NOW), { ok: true, scope: { accessKeyId: 'AKID', date: '20261123', region: 'us-east-1', service: 'berth' } });
+    assert.match(
+      headers.authorization,
+      /^AWS4-HMAC-SHA256 Credential=AKID\/20261123\/us-east-1\/berth\/aws4_request, SignedHeaders=host;x-amz-date, Signature=[0-9a-f]{64}$/,
+    );
+    assert.deepEqual(verifySigV4({ ...req, headers }, creds, NOW), {
+      ok: true,
+      scope: { accessKeyId: 'AKID', date: '20261123', region: 'us-east-1', service: 'berth' },
+    });
     const wrongSecret = { ...req.headers, ...signRequest(req, { accessKeyId: 'AKID', secretAccessKey: 'nope' }, NOW, 'us-east-1', 'berth') };
     assert.equal((verifySigV4({ ...req, headers: wrongSecret }, creds, NOW) as { failure: string }).failure, 'bad-signature');
     assert.equal((verifySigV4({ ...req, url: '/berth/agent/v1/logs?task=other', headers }, creds, NOW) as { failure: string }).failure, 'bad-signature');
   });
 
   test('matches the AWS test suite (get-vanilla)', () => {
-    assert.equal(signature(vanilla, SECRET, vanillaScope, '20150830T123600Z', ['host', 'x-amz-date']),
-      '5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31');
+    assert.equal(
+      signature(vanilla, SECRET, vanillaScope, '20150830T123600Z', ['host', 'x-amz-date']),
+      '5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31',
+    );
   });
 
   test('parses the Authorization header and its credential scope', () => {
-    const auth = parseAuthorization('AWS4-HMAC-SHA256 Credential=AKID/20261123/us-west-2/elasticloadbalancing/aws4_request, SignedHeaders=host;x-amz-date, Signature=ABCDEF');
+    const auth = parseAuthorization(
+      'AWS4-HMAC-SHA256 Credential=AKID/20261123/us-west-2/elasticloadbalancing/aws4_request, SignedHeaders=host;x-amz-date, Signature=ABCDEF',
+    );
     assert.deepEqual(auth, {
       scope: { accessKeyId: 'AKID', date: '20261123', region: 'us-west-2', service: 'elasticloadbalancing' },
-      signedHeaders: ['host', 'x-amz-date'], signature: 'abcdef',
+      signedHeaders: ['host', 'x-amz-date'],
+      signature: 'abcdef',
     });
     assert.equal(parseAuthorization('Basic abc'), undefined);
     assert.equal(parseAuthorization('AWS4-HMAC-SHA256 Credential=AKID/x/aws4_request, SignedHeaders=host, Signature=ab'), undefined);
@@ -60,7 +78,10 @@ describe('SigV4', () => {
   });
 
   test('rejects a wrong secret, an unknown key, a tampered body, a missing or malformed header', () => {
-    const failure = (req: SignedRequest) => { const v = verifySigV4(req, creds, NOW); return v.ok ? 'ok' : v.failure; };
+    const failure = (req: SignedRequest) => {
+      const v = verifySigV4(req, creds, NOW);
+      return v.ok ? 'ok' : v.failure;
+    };
     assert.equal(failure(signed('{}', { secret: 'wrong' })), 'bad-signature');
     assert.equal(failure(signed('{}', { key: 'OTHER' })), 'unknown-key');
     const tampered = signed('{}');
@@ -72,7 +93,11 @@ describe('SigV4', () => {
   test('a signature scoped to another service is refused when the service is named', () => {
     const req = signed('{}');
     assert.equal(verifySigV4(req, creds, NOW, 'ecs').ok, true);
-    assert.deepEqual(verifySigV4(req, creds, NOW, 's3'), { ok: false, failure: 'wrong-service', message: "Credential should be scoped to correct service: 's3'." });
+    assert.deepEqual(verifySigV4(req, creds, NOW, 's3'), {
+      ok: false,
+      failure: 'wrong-service',
+      message: "Credential should be scoped to correct service: 's3'.",
+    });
     assert.equal(verifySigV4(req, creds, NOW).ok, true, 'no service named: any scope');
   });
 

@@ -8,8 +8,20 @@ import type { WireProtocol } from './wire-error.js';
 import type { AuthFailure } from '../../platform/sigv4.js';
 
 export {
-  canonicalRequest, MAX_SKEW_MS, parseAuthorization, regionOf, signature, signingKey, signRequest, verifySigV4,
-  type AccessKey, type AuthFailure, type CredentialScope, type ParsedAuthorization, type SignedRequest, type Verdict,
+  canonicalRequest,
+  MAX_SKEW_MS,
+  parseAuthorization,
+  regionOf,
+  signature,
+  signingKey,
+  signRequest,
+  verifySigV4,
+  type AccessKey,
+  type AuthFailure,
+  type CredentialScope,
+  type ParsedAuthorization,
+  type SignedRequest,
+  type Verdict,
 } from '../../platform/sigv4.js';
 
 /**

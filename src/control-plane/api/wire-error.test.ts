@@ -66,7 +66,14 @@ describe('wire errors', () => {
 
   test('anything else is a 500 without its stack, and is logged', () => {
     const lines: string[] = [];
-    const logger = pino(new Writable({ write(chunk, _enc, cb) { lines.push(String(chunk)); cb(); } }));
+    const logger = pino(
+      new Writable({
+        write(chunk, _enc, cb) {
+          lines.push(String(chunk));
+          cb();
+        },
+      }),
+    );
     const boom = new Error('secret internals');
     const json = errorResponse('json', boom, { requestId: 'r', logger });
     assert.equal(json.status, 500);

@@ -40,7 +40,7 @@ export const ERROR_STATUS: Readonly<Record<string, number>> = {
 };
 
 export function statusOf(err: AwsError): number {
-  return err.status === 400 ? ERROR_STATUS[err.code] ?? 400 : err.status;
+  return err.status === 400 ? (ERROR_STATUS[err.code] ?? 400) : err.status;
 }
 
 const ELBV2_NS = 'http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/';

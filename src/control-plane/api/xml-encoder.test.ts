@@ -14,7 +14,10 @@ describe('Query XML output (ELBv2)', () => {
     const xml = query('DescribeTargetHealth', {
       TargetHealthDescriptions: [
         { Target: { Id: 'i-1', Port: 32768 }, HealthCheckPort: '32768', TargetHealth: { State: 'healthy' } },
-        { Target: { Id: 'i-1', Port: 32769 }, TargetHealth: { State: 'unhealthy', Reason: 'Target.ResponseCodeMismatch', Description: 'Health checks failed with these codes: [502]' } },
+        {
+          Target: { Id: 'i-1', Port: 32769 },
+          TargetHealth: { State: 'unhealthy', Reason: 'Target.ResponseCodeMismatch', Description: 'Health checks failed with these codes: [502]' },
+        },
       ],
       NotInModel: 'dropped',
     });
@@ -59,9 +62,14 @@ describe('Query XML output (ELBv2)', () => {
 
 describe('EC2 XML output', () => {
   test('requestId first, members by locationName, lists as <item>', () => {
-    const xml = encodeEc2Response(ec2, ec2.operations.get('DescribeSecurityGroups')!, {
-      SecurityGroups: [{ GroupId: 'sg-1', GroupName: 'web', Description: 'd', IpPermissions: [], Tags: [{ Key: 'k', Value: 'v' }] }],
-    }, 'req-2');
+    const xml = encodeEc2Response(
+      ec2,
+      ec2.operations.get('DescribeSecurityGroups')!,
+      {
+        SecurityGroups: [{ GroupId: 'sg-1', GroupName: 'web', Description: 'd', IpPermissions: [], Tags: [{ Key: 'k', Value: 'v' }] }],
+      },
+      'req-2',
+    );
     assert.ok(xml.startsWith('<DescribeSecurityGroupsResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>req-2</requestId>'));
     const doc = parser.parse(xml).DescribeSecurityGroupsResponse;
     const sg = doc.securityGroupInfo.item[0];

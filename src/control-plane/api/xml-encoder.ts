@@ -105,7 +105,9 @@ interface Member {
 
 function structureMembers(model: ServiceModel, shape: Shape): Member[] {
   return Object.entries(shape.members ?? {}).map(([name, ref]) => ({
-    name, element: ref.locationName ?? name, encode: encoderFor(model, ref.shape),
+    name,
+    element: ref.locationName ?? name,
+    encode: encoderFor(model, ref.shape),
   }));
 }
 

@@ -20,5 +20,8 @@ test('keys the console does not show, and bare prefixes, are no change', () => {
 
 test('a batch collapses repeated keys into one change each', () => {
   const got = changesOf([keys.service('c', 's'), keys.service('c', 's'), keys.task('c', 't'), keys.tags('x')]);
-  assert.deepEqual(got, [{ kind: 'service', id: 'c/s' }, { kind: 'task', id: 'c/t' }]);
+  assert.deepEqual(got, [
+    { kind: 'service', id: 'c/s' },
+    { kind: 'task', id: 'c/t' },
+  ]);
 });

@@ -4,8 +4,17 @@
  */
 
 export type ChangeKind =
-  | 'cluster' | 'task-definition' | 'service' | 'task' | 'container-instance'
-  | 'load-balancer' | 'listener' | 'rule' | 'target-group' | 'target' | 'certificate';
+  | 'cluster'
+  | 'task-definition'
+  | 'service'
+  | 'task'
+  | 'container-instance'
+  | 'load-balancer'
+  | 'listener'
+  | 'rule'
+  | 'target-group'
+  | 'target'
+  | 'certificate';
 
 export interface Change {
   readonly kind: ChangeKind;

@@ -68,7 +68,8 @@ export function consoleCertificates(call: Call, now: () => number) {
       const sans = Array.isArray(b.subjectAlternativeNames) ? b.subjectAlternativeNames.filter((s): s is string => typeof s === 'string' && s !== '') : [];
       const keyAlgorithm = text(b.keyAlgorithm, 'keyAlgorithm', false);
       const isKeyAlgorithm = (v: string): v is KeyAlgorithm => (KEY_ALGORITHMS as readonly string[]).includes(v);
-      if (keyAlgorithm !== undefined && !isKeyAlgorithm(keyAlgorithm)) throw new AwsError('ValidationError', `keyAlgorithm must be one of ${KEY_ALGORITHMS.join(', ')}.`);
+      if (keyAlgorithm !== undefined && !isKeyAlgorithm(keyAlgorithm))
+        throw new AwsError('ValidationError', `keyAlgorithm must be one of ${KEY_ALGORITHMS.join(', ')}.`);
       const out = await call('acm', 'RequestCertificate', {
         DomainName: text(b.domainName, 'domainName', true)!,
         ValidationMethod: 'DNS',

@@ -26,10 +26,22 @@ const V1 = '/berth/console/v1';
 class Sha256 {
   private readonly h;
   constructor(secret?: string | ArrayBuffer | ArrayBufferView) {
-    this.h = secret === undefined ? createHash('sha256') : createHmac('sha256', typeof secret === 'string' ? secret : secret instanceof ArrayBuffer ? new Uint8Array(secret) : new Uint8Array(secret.buffer, secret.byteOffset, secret.byteLength));
+    this.h =
+      secret === undefined
+        ? createHash('sha256')
+        : createHmac(
+            'sha256',
+            typeof secret === 'string'
+              ? secret
+              : secret instanceof ArrayBuffer
+                ? new Uint8Array(secret)
+                : new Uint8Array(secret.buffer, secret.byteOffset, secret.byteLength),
+          );
   }
   update(data: string | ArrayBuffer | ArrayBufferView): void {
-    this.h.update(typeof data === 'string' ? data : data instanceof ArrayBuffer ? new Uint8Array(data) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+    this.h.update(
+      typeof data === 'string' ? data : data instanceof ArrayBuffer ? new Uint8Array(data) : new Uint8Array(data.buffer, data.byteOffset, data.byteLength),
+    );
   }
   async digest(): Promise<Uint8Array> {
     return new Uint8Array(this.h.digest());
@@ -72,7 +84,10 @@ async function seed(w: Awaited<ReturnType<typeof world>>) {
   });
   assert.equal(td.statusCode, 200, td.body);
   const svc = await w.post('/services', {
-    cluster: 'default', serviceName: 'web', taskDefinition: 'web', desiredCount: 2,
+    cluster: 'default',
+    serviceName: 'web',
+    taskDefinition: 'web',
+    desiredCount: 2,
     loadBalancers: [{ targetGroupArn: tgArn, containerName: 'app', containerPort: 8080 }],
   });
   assert.equal(svc.statusCode, 200, svc.body);
@@ -136,9 +151,18 @@ describe('console API', () => {
     await w.handlers.elbv2.RegisterTargets!({ TargetGroupArn: tgArn, Targets: [{ Id: 'i-abc', Port: 32768 }] }, ctx());
     const tg = (await w.get('/target-groups')).json().targetGroups[0];
     assert.equal(tg.targets.length, 1);
-    assert.deepEqual({ ...tg.targets[0], description: undefined }, {
-      id: 'i-abc', port: 32768, state: 'initial', reason: 'Elb.RegistrationInProgress', description: undefined, inFlight: 1, requestsPerSecond: 5,
-    });
+    assert.deepEqual(
+      { ...tg.targets[0], description: undefined },
+      {
+        id: 'i-abc',
+        port: 32768,
+        state: 'initial',
+        reason: 'Elb.RegistrationInProgress',
+        description: undefined,
+        inFlight: 1,
+        requestsPerSecond: 5,
+      },
+    );
     assert.equal(tg.traffic.p99Ms, 3);
     assert.deepEqual(Object.keys((await w.get('/traffic')).json()), [tgArn]);
   });
@@ -146,7 +170,10 @@ describe('console API', () => {
   test('an AWS error comes back as { code, message } with its status', async () => {
     const w = await world();
     apps.push(w.app);
-    const bad = await w.post('/task-definitions', { family: 'web', containerDefinitions: [{ name: 'app', image: 'x', portMappings: [{ containerPort: 'eighty' }] }] });
+    const bad = await w.post('/task-definitions', {
+      family: 'web',
+      containerDefinitions: [{ name: 'app', image: 'x', portMappings: [{ containerPort: 'eighty' }] }],
+    });
     assert.equal(bad.statusCode, 400);
     assert.equal(bad.json().code, 'SerializationException');
     const noMemory = await w.post('/task-definitions', { family: 'web', containerDefinitions: [{ name: 'app', image: 'x' }] });
@@ -157,7 +184,12 @@ describe('console API', () => {
     assert.equal(lb.statusCode, 400);
     assert.ok(lb.json().message.length > 0);
     assert.deepEqual((await w.get('/load-balancers')).json().loadBalancers, [], 'a failed listener leaves no load balancer');
-    const notJson = await w.app.inject({ method: 'POST', url: `${V1}/target-groups`, payload: 'Name=x', headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    const notJson = await w.app.inject({
+      method: 'POST',
+      url: `${V1}/target-groups`,
+      payload: 'Name=x',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
     assert.equal(notJson.statusCode, 415);
     const broken = await w.app.inject({ method: 'POST', url: `${V1}/target-groups`, payload: '{', headers: { 'content-type': 'application/json' } });
     assert.equal(broken.statusCode, 400);
@@ -176,7 +208,9 @@ describe('console API', () => {
     assert.equal((await w.app.inject({ method: 'GET', url: '/assets/nope.js' })).statusCode, 404);
     assert.equal((await w.app.inject({ method: 'GET', url: `${V1}/nope` })).statusCode, 404);
     const aws = await w.app.inject({
-      method: 'POST', url: '/', payload: '{}',
+      method: 'POST',
+      url: '/',
+      payload: '{}',
       headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AmazonEC2ContainerServiceV20141113.ListClusters' },
     });
     assert.equal(aws.statusCode, 200);
@@ -190,7 +224,10 @@ describe('console API', () => {
     const answers = await Promise.all(Array.from({ length: 300 }, (_, i) => w.post('/login', { accessKeyId: 'AKIDCONSOLE', secretAccessKey: `guess-${i}` })));
     const counts = new Map<number, number>();
     for (const a of answers) counts.set(a.statusCode, (counts.get(a.statusCode) ?? 0) + 1);
-    assert.deepEqual([...counts].sort(), [[403, 5], [429, 295]]);
+    assert.deepEqual([...counts].sort(), [
+      [403, 5],
+      [429, 295],
+    ]);
     const throttled = answers.find((a) => a.statusCode === 429)!;
     assert.equal(throttled.json().code, 'ThrottlingException');
     assert.equal(throttled.headers['retry-after'], '3');
@@ -219,10 +256,20 @@ describe('console API', () => {
     assert.equal((await w.get('/clusters', { cookie })).statusCode, 401);
 
     // A program signs the console request with SigV4 as it signs AWS calls.
-    const signer = new SignatureV4({ service: 'ecs', region: 'us-east-1', sha256: Sha256, credentials: { accessKeyId: 'AKIDCONSOLE', secretAccessKey: 'console-secret' } });
+    const signer = new SignatureV4({
+      service: 'ecs',
+      region: 'us-east-1',
+      sha256: Sha256,
+      credentials: { accessKeyId: 'AKIDCONSOLE', secretAccessKey: 'console-secret' },
+    });
     const signed = await signer.sign({ method: 'GET', protocol: 'http:', hostname: 'localhost', path: `${V1}/clusters`, headers: { host: 'localhost' } });
     assert.equal((await w.get('/clusters', signed.headers as Record<string, string>)).statusCode, 200);
-    const wrong = new SignatureV4({ service: 'ecs', region: 'us-east-1', sha256: Sha256, credentials: { accessKeyId: 'AKIDCONSOLE', secretAccessKey: 'other' } });
+    const wrong = new SignatureV4({
+      service: 'ecs',
+      region: 'us-east-1',
+      sha256: Sha256,
+      credentials: { accessKeyId: 'AKIDCONSOLE', secretAccessKey: 'other' },
+    });
     const forged = await wrong.sign({ method: 'GET', protocol: 'http:', hostname: 'localhost', path: `${V1}/clusters`, headers: { host: 'localhost' } });
     assert.equal((await w.get('/clusters', forged.headers as Record<string, string>)).statusCode, 401);
     // The static console itself loads, so the page can show its sign-in form.
@@ -250,12 +297,21 @@ describe('console API', () => {
     req.end();
     await opened;
     await w.post('/target-groups', { Name: 'live-tg', Protocol: 'HTTP', Port: 80 });
-    await eventually(() => (text.includes('"kind":"target-group"') && text.includes(': heartbeat') ? true : undefined), { what: 'the change and a heartbeat on the stream', timeoutMs: 3000, intervalMs: 20 });
+    await eventually(() => (text.includes('"kind":"target-group"') && text.includes(': heartbeat') ? true : undefined), {
+      what: 'the change and a heartbeat on the stream',
+      timeoutMs: 3000,
+      intervalMs: 20,
+    });
     assert.match(text, /event: change\ndata: \{"kind":"target-group","id":"[^"]+"\}/);
     assert.match(text, /: heartbeat/);
     req.destroy();
     // After the client goes away the server has no open connection left to write to.
-    const open = await eventually(() => new Promise<number>((r) => w.app.server.getConnections((_e, n) => r(n))), { what: 'no open connection', timeoutMs: 3000, intervalMs: 20, until: (n) => n === 0 });
+    const open = await eventually(() => new Promise<number>((r) => w.app.server.getConnections((_e, n) => r(n))), {
+      what: 'no open connection',
+      timeoutMs: 3000,
+      intervalMs: 20,
+      until: (n) => n === 0,
+    });
     assert.equal(open, 0);
   });
 });
@@ -282,7 +338,11 @@ describe('console task logs', () => {
     await w.app.close();
     const none = await world();
     assert.equal((await none.get('/clusters/default/tasks/abc123/logs?container=app')).statusCode, 501);
-    const failing = await world({ logs: async () => { throw Object.assign(new Error('No container app of task t on this instance.'), { code: 'ResourceNotFoundException', status: 404 }); } });
+    const failing = await world({
+      logs: async () => {
+        throw Object.assign(new Error('No container app of task t on this instance.'), { code: 'ResourceNotFoundException', status: 404 });
+      },
+    });
     await failing.store.put(keys.task('default', 'abc123'), { taskArn: 'arn:aws:ecs:us-east-1:000000000000:task/default/abc123' });
     const gone = await failing.get('/clusters/default/tasks/abc123/logs?container=app');
     assert.equal(gone.statusCode, 404, gone.body);

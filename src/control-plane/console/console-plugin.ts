@@ -63,7 +63,11 @@ export function consolePlugin(deps: ConsoleDeps): FastifyPluginAsync {
   const rawBodies = new WeakMap<FastifyRequest, Buffer>();
 
   const ctxOf = (req: FastifyRequest): RequestContext => ({
-    requestId: random.uuid(), region: DEFAULT_REGION, accountId: deps.accountId ?? ACCOUNT_ID, now: clock.now(), sourceIp: req.ip,
+    requestId: random.uuid(),
+    region: DEFAULT_REGION,
+    accountId: deps.accountId ?? ACCOUNT_ID,
+    now: clock.now(),
+    sourceIp: req.ip,
   });
   const forRequest = (req: FastifyRequest) => {
     const call = caller(deps.handlers, () => ctxOf(req));
@@ -78,7 +82,8 @@ export function consolePlugin(deps: ConsoleDeps): FastifyPluginAsync {
     if (!req.headers.authorization) return undefined;
     const verdict = verifySigV4(
       { method: req.method, url: req.url, headers: req.headers, body: rawBodies.get(req) ?? Buffer.alloc(0) },
-      auth.credentials, clock.now(),
+      auth.credentials,
+      clock.now(),
     );
     return verdict.ok ? verdict.scope.accessKeyId : undefined;
   };
@@ -134,9 +139,10 @@ export function consolePlugin(deps: ConsoleDeps): FastifyPluginAsync {
         throw new AwsError('ThrottlingException', `Too many sign-in attempts; try again in ${seconds} s.`, 429);
       }
       const body = (req.body ?? {}) as { accessKeyId?: unknown; secretAccessKey?: unknown };
-      const token = typeof body.accessKeyId === 'string' && typeof body.secretAccessKey === 'string'
-        ? sessions.signIn(body.accessKeyId, body.secretAccessKey, clock.now())
-        : undefined;
+      const token =
+        typeof body.accessKeyId === 'string' && typeof body.secretAccessKey === 'string'
+          ? sessions.signIn(body.accessKeyId, body.secretAccessKey, clock.now())
+          : undefined;
       if (!token) throw new AwsError('UnrecognizedClientException', 'The access key id or secret access key is not one this server accepts.', 403);
       reply.header('set-cookie', sessionCookie(token, req.protocol === 'https'));
       return { signedIn: true };
@@ -157,8 +163,7 @@ export function consolePlugin(deps: ConsoleDeps): FastifyPluginAsync {
       return found;
     });
     app.get<{ Params: P }>(`${CONSOLE_PREFIX}/clusters/:cluster/tasks`, (req) => forRequest(req).reads.tasks(req.params.cluster));
-    app.get<{ Params: P }>(`${CONSOLE_PREFIX}/clusters/:cluster/container-instances`, (req) =>
-      forRequest(req).reads.containerInstances(req.params.cluster));
+    app.get<{ Params: P }>(`${CONSOLE_PREFIX}/clusters/:cluster/container-instances`, (req) => forRequest(req).reads.containerInstances(req.params.cluster));
     // The task page's logs: the same source as `berth logs`; the last `tail` lines (default 200, at most 10,000).
     app.get<{ Params: { cluster: string; task: string }; Querystring: { container?: string; tail?: string } }>(
       `${CONSOLE_PREFIX}/clusters/:cluster/tasks/:task/logs`,
@@ -174,7 +179,8 @@ export function consolePlugin(deps: ConsoleDeps): FastifyPluginAsync {
         const ac = new AbortController();
         try {
           const lines = [];
-          for await (const l of await deps.logs({ cluster: req.params.cluster, taskArn: rec.value.taskArn, containerName: container, tail }, ac.signal)) lines.push(l);
+          for await (const l of await deps.logs({ cluster: req.params.cluster, taskArn: rec.value.taskArn, containerName: container, tail }, ac.signal))
+            lines.push(l);
           return { lines };
         } catch (err) {
           // The agent's words (no such container on its host, agent unreachable), with their status.
@@ -238,16 +244,11 @@ export function consolePlugin(deps: ConsoleDeps): FastifyPluginAsync {
       const path = req.url.split('?')[0]!;
       if (path.startsWith('/berth/')) return reply.callNotFound();
       if (!deps.webRoot) {
-        return reply.code(503).type('text/plain; charset=utf-8')
-          .send('The Berth console is not built. Run `npx vite build` (output: dist/web) and restart.\n');
+        return reply.code(503).type('text/plain; charset=utf-8').send('The Berth console is not built. Run `npx vite build` (output: dist/web) and restart.\n');
       }
       const file = await staticFile(deps.webRoot, req.url);
       if (!file) return reply.callNotFound();
-      return reply
-        .type(file.contentType)
-        .header('cache-control', file.cacheControl)
-        .header('x-content-type-options', 'nosniff')
-        .send(file.body);
+      return reply.type(file.contentType).header('cache-control', file.cacheControl).header('x-content-type-options', 'nosniff').send(file.body);
     };
     app.get('/', serve);
     app.get('/*', serve);

@@ -28,7 +28,10 @@ function sameSecret(a: string, b: string): boolean {
 export class ConsoleSessions {
   private readonly sessions = new Map<string, Session>();
 
-  constructor(private readonly credentials: ReadonlyMap<string, string>, private readonly random: Random) {}
+  constructor(
+    private readonly credentials: ReadonlyMap<string, string>,
+    private readonly random: Random,
+  ) {}
 
   /** A new session token when the key pair is one the API accepts, else undefined. */
   signIn(accessKeyId: string, secretAccessKey: string, now: number): string | undefined {

@@ -6,8 +6,7 @@ import { EventStream } from './event-stream.js';
 import type { TrafficStatsSource } from './traffic-stats.js';
 import { eventually } from '../../../test/support/eventually.js';
 
-const until = (check: () => boolean, what: string): Promise<true> =>
-  eventually(() => (check() ? true : undefined), { what, timeoutMs: 2000, intervalMs: 10 });
+const until = (check: () => boolean, what: string): Promise<true> => eventually(() => (check() ? true : undefined), { what, timeoutMs: 2000, intervalMs: 10 });
 
 test('store writes after opening become change messages; writes before do not', async () => {
   const store = new MemoryStore();
@@ -28,7 +27,13 @@ test('store writes after opening become change messages; writes before do not', 
 test('heartbeats and traffic samples tick; close stops them and the watch', async () => {
   const store = new MemoryStore();
   const stats: TrafficStatsSource = {
-    snapshot: () => new Map([['arn:tg', { requestsPerSecond: 12.345, errors5xxPerSecond: 1, p99Ms: 8, targets: new Map([['i-1:32768', { inFlight: 2, requestsPerSecond: 12.345 }]]) }]]),
+    snapshot: () =>
+      new Map([
+        [
+          'arn:tg',
+          { requestsPerSecond: 12.345, errors5xxPerSecond: 1, p99Ms: 8, targets: new Map([['i-1:32768', { inFlight: 2, requestsPerSecond: 12.345 }]]) },
+        ],
+      ]),
   };
   const out: string[] = [];
   const stream = new EventStream({ store, trafficStats: stats, write: (c) => out.push(c), heartbeatMs: 20, sampleMs: 20 });
@@ -46,7 +51,10 @@ test('heartbeats and traffic samples tick; close stops them and the watch', asyn
   const witness = new EventStream({ store, trafficStats: stats, write: (c) => seen.push(c), heartbeatMs: 20, sampleMs: 20 });
   await witness.open();
   await store.put(keys.service('c', 's'), {});
-  await until(() => seen.some((c) => c.startsWith('event: change')) && seen.filter((c) => c === ': heartbeat\n\n').length >= 2, 'the witness saw the change and ticked twice');
+  await until(
+    () => seen.some((c) => c.startsWith('event: change')) && seen.filter((c) => c === ': heartbeat\n\n').length >= 2,
+    'the witness saw the change and ticked twice',
+  );
   witness.close();
   assert.equal(out.length, n, 'nothing is written after close');
   assert.equal(stream.isClosed, true);

@@ -34,7 +34,11 @@ export class SignInThrottle {
   private readonly clients = new Map<string, Bucket>();
   private readonly overall: Bucket;
 
-  constructor(private readonly perClient: BucketRule = PER_CLIENT, private readonly all: BucketRule = OVERALL, now = 0) {
+  constructor(
+    private readonly perClient: BucketRule = PER_CLIENT,
+    private readonly all: BucketRule = OVERALL,
+    now = 0,
+  ) {
     this.overall = { tokens: all.burst, at: now };
   }
 

@@ -3,7 +3,13 @@ import assert from 'node:assert/strict';
 import type { TaskRecord } from '../../domain/ecs/records.js';
 import { stoppedTask } from './plan-commit.js';
 
-const task = { taskArn: 't', lastStatus: 'RUNNING', desiredStatus: 'RUNNING', version: 3, containers: [{ name: 'app', lastStatus: 'RUNNING' }] } as unknown as TaskRecord;
+const task = {
+  taskArn: 't',
+  lastStatus: 'RUNNING',
+  desiredStatus: 'RUNNING',
+  version: 3,
+  containers: [{ name: 'app', lastStatus: 'RUNNING' }],
+} as unknown as TaskRecord;
 const why = { taskArn: 't', stopCode: 'ServiceSchedulerInitiated' as const, stoppedReason: 'Scaling activity initiated by (deployment d)' };
 
 test('deregister first: DEACTIVATING, reason and stoppingAt written, desiredStatus kept RUNNING', () => {
@@ -24,5 +30,8 @@ test('the final stop keeps the first reason and stoppingAt; a lost host is STOPP
   const lost = stoppedTask(task, { ...why, stoppedReason: 'Host EC2 (instance i-1) lost.', deregisterFirst: false, markStopped: true }, 300);
   assert.equal(lost.lastStatus, 'STOPPED');
   assert.equal(lost.stoppedAt, 300);
-  assert.deepEqual(lost.containers.map((c) => c.lastStatus), ['STOPPED']);
+  assert.deepEqual(
+    lost.containers.map((c) => c.lastStatus),
+    ['STOPPED'],
+  );
 });

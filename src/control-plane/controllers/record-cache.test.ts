@@ -13,18 +13,30 @@ describe('RecordCache', () => {
     await store.put(keys.task('c1', 'a'), task('a', 1));
     await store.put(keys.containerInstance('c1', 'i1'), { id: 'i1' });
     const cache = await RecordCache.start(store);
-    assert.deepEqual(cache.tasksOf('c1').map((r) => r.value), [task('a', 1)]);
+    assert.deepEqual(
+      cache.tasksOf('c1').map((r) => r.value),
+      [task('a', 1)],
+    );
     const r1 = await store.put(keys.task('c1', 'b'), task('b', 1));
     await store.put(keys.task('c2', 'x'), task('x', 1));
     const r3 = await store.txn({
       compares: [],
-      success: [{ type: 'delete', key: keys.task('c1', 'a') }, { type: 'put', key: keys.containerInstance('c1', 'i2'), value: { id: 'i2' } }],
+      success: [
+        { type: 'delete', key: keys.task('c1', 'a') },
+        { type: 'put', key: keys.containerInstance('c1', 'i2'), value: { id: 'i2' } },
+      ],
     });
     const unrelated = await store.put('/berth/ecs/clusters/c1', { name: 'c1' });
     assert.equal(await cache.waitFor(unrelated), true);
     assert.ok(cache.revision >= r3.revision);
-    assert.deepEqual(cache.tasksOf('c1').map((r) => [r.key, r.modRevision]), [[keys.task('c1', 'b'), r1]]);
-    assert.deepEqual(cache.instancesOf('c1').map((r) => r.value), [{ id: 'i1' }, { id: 'i2' }]);
+    assert.deepEqual(
+      cache.tasksOf('c1').map((r) => [r.key, r.modRevision]),
+      [[keys.task('c1', 'b'), r1]],
+    );
+    assert.deepEqual(
+      cache.instancesOf('c1').map((r) => r.value),
+      [{ id: 'i1' }, { id: 'i2' }],
+    );
     assert.equal(cache.tasksOf('c2').length, 1);
     assert.equal(await cache.waitFor(unrelated + 100, 50), false, 'a revision never written times out');
     cache.stop();
@@ -52,7 +64,14 @@ describe('RecordCache', () => {
     })();
     assert.equal(await cache.waitFor(later), true);
     assert.equal(watches, 2, 'watched again after the re-list');
-    assert.deepEqual(cache.tasksOf('c1').map((r) => r.value.taskArn).sort(), ['a', 'b', 'c'], 'the write made while the watch was lost is in the view');
+    assert.deepEqual(
+      cache
+        .tasksOf('c1')
+        .map((r) => r.value.taskArn)
+        .sort(),
+      ['a', 'b', 'c'],
+      'the write made while the watch was lost is in the view',
+    );
     cache.stop();
   });
 });

@@ -126,7 +126,9 @@ export function startServiceController(deps: ServiceControllerDeps): ServiceCont
     if (t?.group?.startsWith('service:')) queue.add(keys.service(t.clusterName, t.group.slice('service:'.length)));
   };
   const onTarget = (e: WatchEvent) => {
-    const tgId = (e.value as TargetRecord | undefined)?.TargetGroupArn ? targetGroupIdOf((e.value as TargetRecord).TargetGroupArn) : segment(e.key, TARGETS_PREFIX, 0);
+    const tgId = (e.value as TargetRecord | undefined)?.TargetGroupArn
+      ? targetGroupIdOf((e.value as TargetRecord).TargetGroupArn)
+      : segment(e.key, TARGETS_PREFIX, 0);
     if (tgId) for (const k of index.usingTargetGroup(tgId)) queue.add(k);
   };
   // Any service of the cluster, not only those with tasks there: a new or freed instance is where
@@ -171,7 +173,12 @@ export function startServiceController(deps: ServiceControllerDeps): ServiceCont
     if (o.cache ?? true) cache = await RecordCache.start(store, logger);
     const rev = await resync();
     if (stopped) return;
-    watches.push(open(SERVICES_PREFIX, rev, onService), open(TASKS_PREFIX, rev, onTask), open(TARGETS_PREFIX, rev, onTarget), open(INSTANCES_PREFIX, rev, onInstance));
+    watches.push(
+      open(SERVICES_PREFIX, rev, onService),
+      open(TASKS_PREFIX, rev, onTask),
+      open(TARGETS_PREFIX, rev, onTarget),
+      open(INSTANCES_PREFIX, rev, onInstance),
+    );
     const every = o.resyncIntervalMs ?? 10_000;
     timer = setInterval(() => {
       void resync().catch((err) => logger?.warn({ err }, 'service resync failed'));

@@ -41,10 +41,22 @@ test('400 crash cycles: failedTasks counts all 400, the store keeps at most 100 
       assert.equal(live.length, 1, `cycle ${cycle}: one task at a time`);
       const t = live[0]!;
       const base = { cluster: CLUSTER, taskArn: t.taskArn };
-      const containers = [{ name: 'app', lastStatus: 'RUNNING', networkBindings: [{ bindIP: '127.0.0.1', containerPort: 80, hostPort: 30000 + (cycle % 1000), protocol: 'tcp' as const }] }];
+      const containers = [
+        {
+          name: 'app',
+          lastStatus: 'RUNNING',
+          networkBindings: [{ bindIP: '127.0.0.1', containerPort: 80, hostPort: 30000 + (cycle % 1000), protocol: 'tcp' as const }],
+        },
+      ];
       await w.agent.submitTaskState({ ...base, lastStatus: 'RUNNING', containers, startedAt: w.clock.now() });
       w.clock.advance(1000);
-      await w.agent.submitTaskState({ ...base, lastStatus: 'STOPPED', stopCode: 'EssentialContainerExited', stoppedReason: 'Essential container in task exited', containers: [{ name: 'app', lastStatus: 'STOPPED', exitCode: 1 }] });
+      await w.agent.submitTaskState({
+        ...base,
+        lastStatus: 'STOPPED',
+        stopCode: 'EssentialContainerExited',
+        stoppedReason: 'Essential container in task exited',
+        containers: [{ name: 'app', lastStatus: 'STOPPED', exitCode: 1 }],
+      });
       w.clock.advance(10);
       if (cycle % 50 === 0) {
         await w.settle();
@@ -62,7 +74,9 @@ test('400 crash cycles: failedTasks counts all 400, the store keeps at most 100 
     // Once the cap is reached (100 cycles), the records stop growing with the cycles.
     const [, , atSteady, ...later] = sizes;
     for (const s of later) assert.ok(s <= atSteady! * 1.1, `records grew: ${sizes.join(', ')}`);
-    console.log(`crash-loop: ${CYCLES} cycles, failedTasks ${svc.deployments[0]!.failedTasks}, stopped tasks kept ${stopped}, record bytes every 50 cycles: ${sizes.join(', ')}; file ${statSync(file).size} bytes (watch history, historyLimit 2000)`);
+    console.log(
+      `crash-loop: ${CYCLES} cycles, failedTasks ${svc.deployments[0]!.failedTasks}, stopped tasks kept ${stopped}, record bytes every 50 cycles: ${sizes.join(', ')}; file ${statSync(file).size} bytes (watch history, historyLimit 2000)`,
+    );
   } finally {
     sweeper.stop();
     await w.close();

@@ -46,10 +46,14 @@ function snapshot(instances: ContainerInstanceRecord[], constraints: { type: str
 
 describe('daemonInstancesOf', () => {
   test('ACTIVE instances matching the memberOf constraints, whatever their free capacity', () => {
-    const snap = snapshot([ci('a', 'x'), ci('b', 'y'), ci('c', 'x', { status: 'DRAINING' }), ci('d', 'x', { registeredResources: [] })], [
-      { type: 'memberOf', expression: 'attribute:rack == x' },
-    ]);
-    assert.deepEqual(daemonInstancesOf(snap).map((a) => a.split('/').pop()), ['a', 'd']);
+    const snap = snapshot(
+      [ci('a', 'x'), ci('b', 'y'), ci('c', 'x', { status: 'DRAINING' }), ci('d', 'x', { registeredResources: [] })],
+      [{ type: 'memberOf', expression: 'attribute:rack == x' }],
+    );
+    assert.deepEqual(
+      daemonInstancesOf(snap).map((a) => a.split('/').pop()),
+      ['a', 'd'],
+    );
     assert.deepEqual(daemonInstancesOf(snapshot([ci('a', 'x'), ci('b', 'y')])).length, 2, 'no constraint: every ACTIVE instance');
   });
 });
@@ -57,9 +61,20 @@ describe('daemonInstancesOf', () => {
 describe('placeStarts with an instance named', () => {
   test('places there, or nowhere: a full instance is an "unable to place" event, not a task elsewhere', () => {
     const snap = snapshot([ci('a', 'x'), ci('b', 'x', { registeredResources: [] })]);
-    const start = (instance: string) => ({ deploymentId: 'ecs-svc/1', taskDefinition: TD1, count: 1, taskIds: [`t-${instance}`], startedBy: 'ecs-svc/1', group: 'service:web', instanceArn: snap.instances.find((r) => r.value.id === instance)!.value.containerInstanceArn });
+    const start = (instance: string) => ({
+      deploymentId: 'ecs-svc/1',
+      taskDefinition: TD1,
+      count: 1,
+      taskIds: [`t-${instance}`],
+      startedBy: 'ecs-svc/1',
+      group: 'service:web',
+      instanceArn: snap.instances.find((r) => r.value.id === instance)!.value.containerInstanceArn,
+    });
     const placed = placeStarts(snap, [start('a'), start('b')], T0, seededRandom(1));
-    assert.deepEqual(placed.tasks.map((t) => [t.taskId, t.containerInstanceId]), [['t-a', 'a']]);
+    assert.deepEqual(
+      placed.tasks.map((t) => [t.taskId, t.containerInstanceId]),
+      [['t-a', 'a']],
+    );
     assert.equal(placed.failures.length, 1);
     assert.match(placed.failures[0]!, /was unable to place a task/);
   });

@@ -29,7 +29,13 @@ function scopeOf(serviceArn: string, now: number) {
 }
 
 /** `lost`: instance ARNs whose host is lost: placed on as if their agent were disconnected, or a replacement would land there and be lost again. */
-export function placeStarts(snap: ServiceSnapshot, starts: readonly StartItem[], now: number, random: Random, lost: ReadonlySet<string> = new Set()): Placement {
+export function placeStarts(
+  snap: ServiceSnapshot,
+  starts: readonly StartItem[],
+  now: number,
+  random: Random,
+  lost: ReadonlySet<string> = new Set(),
+): Placement {
   const svc = snap.service.value;
   const out: Placement = { tasks: [], used: [], failures: [] };
   if (starts.length === 0) return out;
@@ -60,7 +66,15 @@ export function placeStarts(snap: ServiceSnapshot, starts: readonly StartItem[],
     decision.placements.forEach((arn, i) => {
       const chosen = byArn.get(arn)!;
       used.set(arn, chosen);
-      const task = buildTask(s, random, cluster, td, chosen.instance, { taskDefinition: td.taskDefinitionArn, group: start.group, startedBy: start.startedBy }, start.taskIds[i]);
+      const task = buildTask(
+        s,
+        random,
+        cluster,
+        td,
+        chosen.instance,
+        { taskDefinition: td.taskDefinitionArn, group: start.group, startedBy: start.startedBy },
+        start.taskIds[i],
+      );
       out.tasks.push(task);
       tasksSoFar.push(task);
     });
@@ -84,7 +98,10 @@ export function scaleInChooser(snap: ServiceSnapshot, random: Random): (candidat
     } catch {
       return candidates.slice(0, count);
     }
-    const pool = candidatesOf(snap.instances.map((r) => r.value), snap.clusterTasks.map((r) => r.value));
+    const pool = candidatesOf(
+      snap.instances.map((r) => r.value),
+      snap.clusterTasks.map((r) => r.value),
+    );
     const byArn = new Map(candidates.map((t) => [t.taskArn, t]));
     const stoppable = candidates.map((t) => ({ taskArn: t.taskArn, instanceArn: t.containerInstanceArn, reservation: t.reservation }));
     return chooseTasksToStop(count, stoppable, pool, strategies, random).flatMap((arn) => byArn.get(arn) ?? []);

@@ -83,7 +83,13 @@ export async function syncService(deps: SyncDeps, key: string): Promise<SyncResu
       options: { ...deps.reconcile, chooseScaleIn: scaleInChooser(snap, deps.random) },
     });
     const placed = placeStarts(snap, plan.start, now, deps.random, lost);
-    plan = withStartedTasks(plan, svc.serviceName, placed.tasks.map((t) => t.taskArn), now, deps.random);
+    plan = withStartedTasks(
+      plan,
+      svc.serviceName,
+      placed.tasks.map((t) => t.taskArn),
+      now,
+      deps.random,
+    );
     if (placed.failures.length) {
       const update = plan.serviceUpdate ?? serviceUpdateOf(svc);
       plan = { ...plan, serviceUpdate: { ...update, events: appendEvents(update.events, placed.failures, now, deps.random) } };

@@ -43,7 +43,10 @@ export async function createWorld(o: WorldOptions = {}) {
   const ctx = (): RequestContext => ({ requestId: 'r', region: 'us-east-1', accountId: ACCOUNT_ID, now: clock.now(), sourceIp: '127.0.0.1' });
   // biome-ignore lint/suspicious/noExplicitAny: tests read handler answers by path; the handlers' own types are checked where they are built
   type Answer = any;
-  const call = (h: ServiceHandlers) => async (op: string, input: object = {}): Promise<Answer> => h[op]!(input, ctx());
+  const call =
+    (h: ServiceHandlers) =>
+    async (op: string, input: object = {}): Promise<Answer> =>
+      h[op]!(input, ctx());
   const ecsCall = call(ecs);
   const elbCall = call(elb);
   const agent = new AgentService({ store, clock, random });
@@ -73,7 +76,12 @@ export async function createWorld(o: WorldOptions = {}) {
   const lb = (await elbCall('CreateLoadBalancer', { Name: 'web' })).LoadBalancers[0];
   const tg = (await elbCall('CreateTargetGroup', { Name: 'web-tg', Protocol: 'HTTP', Port: 80, HealthCheckIntervalSeconds: 5 })).TargetGroups[0];
   const tgArn = tg.TargetGroupArn as string;
-  await elbCall('CreateListener', { LoadBalancerArn: lb.LoadBalancerArn, Protocol: 'HTTP', Port: 80, DefaultActions: [{ Type: 'forward', TargetGroupArn: tgArn }] });
+  await elbCall('CreateListener', {
+    LoadBalancerArn: lb.LoadBalancerArn,
+    Protocol: 'HTTP',
+    Port: 80,
+    DefaultActions: [{ Type: 'forward', TargetGroupArn: tgArn }],
+  });
   await elbCall('ModifyTargetGroupAttributes', {
     TargetGroupArn: tgArn,
     Attributes: [{ Key: 'deregistration_delay.timeout_seconds', Value: String(o.deregistrationDelayS ?? 5) }],
@@ -126,10 +134,18 @@ export async function createWorld(o: WorldOptions = {}) {
         acted = true;
       } else if (t.lastStatus === 'PROVISIONING' || t.lastStatus === 'PENDING') {
         if (failToStart.has(t.taskArn) || startsFail(t)) {
-          await agent.submitTaskState({ ...base, lastStatus: 'STOPPED', stopCode: 'TaskFailedToStart', stoppedReason: 'CannotStartContainerError: boom', containers: [{ name: 'app', lastStatus: 'STOPPED' }] });
+          await agent.submitTaskState({
+            ...base,
+            lastStatus: 'STOPPED',
+            stopCode: 'TaskFailedToStart',
+            stoppedReason: 'CannotStartContainerError: boom',
+            containers: [{ name: 'app', lastStatus: 'STOPPED' }],
+          });
         } else {
           const port = nextPort++;
-          const containers = [{ name: 'app', lastStatus: 'RUNNING', networkBindings: [{ bindIP: '127.0.0.1', containerPort: 80, hostPort: port, protocol: 'tcp' as const }] }];
+          const containers = [
+            { name: 'app', lastStatus: 'RUNNING', networkBindings: [{ bindIP: '127.0.0.1', containerPort: 80, hostPort: port, protocol: 'tcp' as const }] },
+          ];
           await agent.submitTaskState({ ...base, lastStatus: 'ACTIVATING', containers, connectivityAt: clock.now() });
           await agent.submitTaskState({ ...base, lastStatus: 'RUNNING', containers, startedAt: clock.now() });
         }
@@ -146,7 +162,11 @@ export async function createWorld(o: WorldOptions = {}) {
       if (r.value.state === 'draining') continue;
       const want = verdict(r.value);
       if (!want || want === r.value.state) continue;
-      await updateRecord<TargetRecord>(store, r.key, (cur) => (cur && cur.state !== 'draining' ? { ...cur, state: want, ...(want === 'unhealthy' ? { reason: 'Target.FailedHealthChecks', description: 'Health checks failed' } : {}) } : SKIP));
+      await updateRecord<TargetRecord>(store, r.key, (cur) =>
+        cur && cur.state !== 'draining'
+          ? { ...cur, state: want, ...(want === 'unhealthy' ? { reason: 'Target.FailedHealthChecks', description: 'Health checks failed' } : {}) }
+          : SKIP,
+      );
       acted = true;
     }
     return acted;

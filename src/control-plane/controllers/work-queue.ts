@@ -31,7 +31,10 @@ export class WorkQueue {
   private readonly baseMs: number;
   private readonly maxMs: number;
 
-  constructor(private readonly handler: Handler, private readonly options: WorkQueueOptions = {}) {
+  constructor(
+    private readonly handler: Handler,
+    private readonly options: WorkQueueOptions = {},
+  ) {
     this.concurrency = options.concurrency ?? 4;
     this.baseMs = options.backoffBaseMs ?? 50;
     this.maxMs = options.backoffMaxMs ?? 30_000;
@@ -57,10 +60,13 @@ export class WorkQueue {
     const cur = this.timers.get(key);
     if (cur && cur.at <= at) return;
     if (cur) clearTimeout(cur.timer);
-    const timer = setTimeout(() => {
-      this.timers.delete(key);
-      this.add(key);
-    }, Math.min(delayMs, 2 ** 31 - 1));
+    const timer = setTimeout(
+      () => {
+        this.timers.delete(key);
+        this.add(key);
+      },
+      Math.min(delayMs, 2 ** 31 - 1),
+    );
     timer.unref();
     this.timers.set(key, { at, timer });
   }

@@ -21,10 +21,32 @@ test('filters: values ORed, filters ANDed, tag:<key>, unknown names refused by n
     { Id: 'c', Zone: 'z1', Tags: [] },
   ];
   const table = { id: (i: (typeof items)[number]) => [i.Id], zone: (i: (typeof items)[number]) => [i.Zone] };
-  assert.deepEqual(applyFilters(items, [{ Name: 'id', Values: ['a', 'b'] }], table).map((i) => i.Id), ['a', 'b']);
-  assert.deepEqual(applyFilters(items, [{ Name: 'id', Values: ['a', 'b'] }, { Name: 'zone', Values: ['z1'] }], table).map((i) => i.Id), ['a']);
-  assert.deepEqual(applyFilters(items, [{ Name: 'tag:env', Values: ['d*'] }], table).map((i) => i.Id), ['b']);
-  assert.deepEqual(applyFilters(items, [{ Name: 'tag-key', Values: ['env'] }], table).map((i) => i.Id), ['a', 'b']);
+  assert.deepEqual(
+    applyFilters(items, [{ Name: 'id', Values: ['a', 'b'] }], table).map((i) => i.Id),
+    ['a', 'b'],
+  );
+  assert.deepEqual(
+    applyFilters(
+      items,
+      [
+        { Name: 'id', Values: ['a', 'b'] },
+        { Name: 'zone', Values: ['z1'] },
+      ],
+      table,
+    ).map((i) => i.Id),
+    ['a'],
+  );
+  assert.deepEqual(
+    applyFilters(items, [{ Name: 'tag:env', Values: ['d*'] }], table).map((i) => i.Id),
+    ['b'],
+  );
+  assert.deepEqual(
+    applyFilters(items, [{ Name: 'tag-key', Values: ['env'] }], table).map((i) => i.Id),
+    ['a', 'b'],
+  );
   assert.deepEqual(applyFilters(items, undefined, table).length, 3);
-  assert.throws(() => applyFilters(items, [{ Name: 'colour', Values: ['x'] }], table), { code: 'InvalidParameterValue', message: "The filter 'colour' is invalid" });
+  assert.throws(() => applyFilters(items, [{ Name: 'colour', Values: ['x'] }], table), {
+    code: 'InvalidParameterValue',
+    message: "The filter 'colour' is invalid",
+  });
 });

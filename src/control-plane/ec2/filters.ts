@@ -46,7 +46,11 @@ export function applyFilters<T extends object>(items: readonly T[], filters: rea
   const checks = (filters ?? []).map((f) => {
     const name = f.Name ?? '';
     let valuesOf = table[name];
-    if (!valuesOf && name.startsWith('tag:')) valuesOf = (item) => tagsOf(item).filter((t) => t.Key === name.slice(4)).map((t) => t.Value);
+    if (!valuesOf && name.startsWith('tag:'))
+      valuesOf = (item) =>
+        tagsOf(item)
+          .filter((t) => t.Key === name.slice(4))
+          .map((t) => t.Value);
     if (!valuesOf && name === 'tag-key') valuesOf = (item) => tagsOf(item).map((t) => t.Key);
     if (!valuesOf) throw new AwsError('InvalidParameterValue', `The filter '${name}' is invalid`);
     const patterns = f.Values ?? [];

@@ -72,11 +72,16 @@ export function instanceHandlers(deps: Elbv2Deps): Handlers<'ec2'> {
         if (!/^i-[0-9a-f]{8}([0-9a-f]{9})?$/.test(id)) throw new AwsError('InvalidInstanceID.Malformed', `Invalid id: "${id}"`);
       }
       const prefix = `arn:aws:ecs:${ctx.region}:${ctx.accountId}:`;
-      const records = (await listAll<ContainerInstanceRecord>(store, keys.containerInstances())).map((r) => r.value).filter((ci) => ci.containerInstanceArn.startsWith(prefix));
+      const records = (await listAll<ContainerInstanceRecord>(store, keys.containerInstances()))
+        .map((r) => r.value)
+        .filter((ci) => ci.containerInstanceArn.startsWith(prefix));
       const views = hostsOf(records).map((ci) => instanceView(ci, ctx));
       const missing = (input.InstanceIds ?? []).filter((id: string) => !views.some((v) => v.InstanceId === id));
       if (missing.length > 0) {
-        throw new AwsError('InvalidInstanceID.NotFound', `The instance ID${missing.length > 1 ? 's' : ''} '${missing.join(', ')}' ${missing.length > 1 ? 'do' : 'does'} not exist`);
+        throw new AwsError(
+          'InvalidInstanceID.NotFound',
+          `The instance ID${missing.length > 1 ? 's' : ''} '${missing.join(', ')}' ${missing.length > 1 ? 'do' : 'does'} not exist`,
+        );
       }
       const ids = input.InstanceIds;
       const asked = ids?.length ? views.filter((v) => ids.includes(v.InstanceId)) : views;

@@ -53,11 +53,7 @@ export function derivedDefaultGroup(scope: Ec2Scope): SecurityGroupRecord {
 }
 
 /** A group by id: stored, or the default VPC's derived `default` group. `stored` says which. */
-export async function findSecurityGroup(
-  tx: Tx,
-  scope: Ec2Scope,
-  groupId: string,
-): Promise<{ group: SecurityGroupRecord; stored: boolean } | undefined> {
+export async function findSecurityGroup(tx: Tx, scope: Ec2Scope, groupId: string): Promise<{ group: SecurityGroupRecord; stored: boolean } | undefined> {
   const stored = await tx.get<SecurityGroupRecord>(keys.securityGroup(groupId));
   if (stored) return { group: stored, stored: true };
   const def = derivedDefaultGroup(scope);

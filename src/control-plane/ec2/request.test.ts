@@ -21,5 +21,17 @@ test('DryRun and tag specifications', () => {
   assert.deepEqual(tagsFor('vpc', [{ ResourceType: 'vpc', Tags: [{ Key: 'Name', Value: 'a' }] }]), [{ Key: 'Name', Value: 'a' }]);
   assert.throws(() => tagsFor('vpc', [{ ResourceType: 'subnet', Tags: [] }]), { code: 'InvalidParameterValue' });
   assert.throws(() => tagsFor('vpc', [{ ResourceType: 'vpc', Tags: [{ Key: 'aws:x', Value: '' }] }]), { code: 'InvalidParameterValue' });
-  assert.throws(() => tagsFor('vpc', [{ ResourceType: 'vpc', Tags: [{ Key: 'k', Value: '1' }, { Key: 'k', Value: '2' }] }]), { code: 'InvalidParameterValue' });
+  assert.throws(
+    () =>
+      tagsFor('vpc', [
+        {
+          ResourceType: 'vpc',
+          Tags: [
+            { Key: 'k', Value: '1' },
+            { Key: 'k', Value: '2' },
+          ],
+        },
+      ]),
+    { code: 'InvalidParameterValue' },
+  );
 });

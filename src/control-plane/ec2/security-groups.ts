@@ -2,13 +2,7 @@
 import { isIPv4 } from 'node:net';
 import { AwsError } from '../../domain/aws-error.js';
 import { keys } from '../../domain/keys.js';
-import {
-  DEFAULT_GROUP_NAME,
-  normalizeProtocol,
-  samePermissionKey,
-  type IpPermission,
-  type SecurityGroupRecord,
-} from '../../domain/ec2/security-group.js';
+import { DEFAULT_GROUP_NAME, normalizeProtocol, samePermissionKey, type IpPermission, type SecurityGroupRecord } from '../../domain/ec2/security-group.js';
 import { defaultVpcRecord, type Ec2Scope } from '../../domain/ec2/vpc.js';
 import type { LoadBalancerRecord } from '../../domain/elbv2/load-balancer.js';
 import type { Handlers, Reply } from '../api/operation.js';
@@ -165,7 +159,10 @@ export function securityGroupHandlers(deps: Elbv2Deps): Handlers<'ec2'> {
         for (const w of wanted) {
           let p = perms.find((x) => samePermissionKey(x, w.key));
           if (p?.IpRanges.some((r) => r.CidrIp === w.cidr)) {
-            throw new AwsError('InvalidPermission.Duplicate', `the specified rule "peer: ${w.cidr}, ${w.key.IpProtocol === '-1' ? 'ALL' : w.key.IpProtocol.toUpperCase()}, from port: ${w.key.FromPort}, to port: ${w.key.ToPort}, ALLOW" already exists`);
+            throw new AwsError(
+              'InvalidPermission.Duplicate',
+              `the specified rule "peer: ${w.cidr}, ${w.key.IpProtocol === '-1' ? 'ALL' : w.key.IpProtocol.toUpperCase()}, from port: ${w.key.FromPort}, to port: ${w.key.ToPort}, ALLOW" already exists`,
+            );
           }
           if (!p) perms.push((p = { ...w.key, IpRanges: [] }));
           p.IpRanges.push({ CidrIp: w.cidr });

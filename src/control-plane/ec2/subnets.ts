@@ -49,7 +49,11 @@ export function subnetHandlers(deps: Elbv2Deps): Handlers<'ec2'> {
         }
         checkDryRun(input);
         // No zone asked: the one of this VPC's zones with the fewest subnets (the first on a tie), as even as AWS's choice.
-        const chosen = zone ?? [...zones].sort((a, b) => siblings.filter((s) => s.AvailabilityZone === a.ZoneName).length - siblings.filter((s) => s.AvailabilityZone === b.ZoneName).length)[0]!;
+        const chosen =
+          zone ??
+          [...zones].sort(
+            (a, b) => siblings.filter((s) => s.AvailabilityZone === a.ZoneName).length - siblings.filter((s) => s.AvailabilityZone === b.ZoneName).length,
+          )[0]!;
         const record: SubnetRecord = {
           SubnetId: `subnet-${random.hex(9).slice(0, 17)}`,
           VpcId: vpc.VpcId,

@@ -106,7 +106,10 @@ export function vpcHandlers(deps: Elbv2Deps): Handlers<'ec2'> {
         throw new AwsError('MissingParameter', 'The request must contain one of EnableDnsSupport, EnableDnsHostnames or EnableNetworkAddressUsageMetrics');
       }
       if (given.length > 1) {
-        throw new AwsError('InvalidParameterCombination', `Fields for multiple attribute types specified: ${given.map((m) => ATTRIBUTE_MEMBERS[m]).join(', ')}`);
+        throw new AwsError(
+          'InvalidParameterCombination',
+          `Fields for multiple attribute types specified: ${given.map((m) => ATTRIBUTE_MEMBERS[m]).join(', ')}`,
+        );
       }
       const member = given[0]!;
       const value = input[member]?.Value;

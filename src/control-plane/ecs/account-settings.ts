@@ -9,9 +9,7 @@ import type { Store } from '../../store/store.js';
 import type { Handlers, Reply, RequestContext } from '../api/operation.js';
 import { keys } from '../../domain/keys.js';
 import type { SettingName } from '../../domain/ecs/records.js';
-import {
-  effectiveSetting, principalProblem, rootArnOf, SETTING_NAMES, settingProblem, type AccountSetting,
-} from '../../domain/ecs/account-setting.js';
+import { effectiveSetting, principalProblem, rootArnOf, SETTING_NAMES, settingProblem, type AccountSetting } from '../../domain/ecs/account-setting.js';
 import { errors, listValues, type EcsDeps } from './ecs-context.js';
 import { paginate } from './paging.js';
 
@@ -73,7 +71,11 @@ export function accountSettingHandlers({ store }: EcsDeps): Handlers<'ecs'> {
       const settings = input.effectiveSettings
         ? names.map((n) => effectiveSetting(n, principalArn, ctx.accountId, stored))
         : stored.filter((s) => s.principalArn === principalArn && names.includes(s.name));
-      const page = paginate(settings.filter((s) => input.value === undefined || s.value === input.value), (s) => s.name, { ...input, maxResults: max });
+      const page = paginate(
+        settings.filter((s) => input.value === undefined || s.value === input.value),
+        (s) => s.name,
+        { ...input, maxResults: max },
+      );
       return { settings: page.items, nextToken: page.nextToken };
     },
   };

@@ -18,7 +18,10 @@ const TARGET_TYPE = 'container-instance';
 
 // The model's wording for these exceptions, with the target named.
 const targetNotFound = (id: string) =>
-  new AwsError('TargetNotFoundException', `The specified target wasn't found: ${id}. You can view your available container instances with ListContainerInstances. Amazon ECS container instances are cluster-specific and Region-specific.`);
+  new AwsError(
+    'TargetNotFoundException',
+    `The specified target wasn't found: ${id}. You can view your available container instances with ListContainerInstances. Amazon ECS container instances are cluster-specific and Region-specific.`,
+  );
 
 /** The instance id an attribute's targetId names in `cluster` (short id with targetType, or ARN). */
 function targetIdOf(a: Attribute, cluster: ClusterRecord): string {
@@ -75,7 +78,10 @@ export function attributeHandlers({ store }: EcsDeps): Handlers<'ecs'> {
           if (!cur || cur.status === 'INACTIVE') throw targetNotFound(id);
           const attributes = withAttributes(cur.attributes, attrs);
           if (attributes.filter((a) => !isBuiltIn(a.name)).length > MAX_CUSTOM_ATTRIBUTES) {
-            throw new AwsError('AttributeLimitExceededException', `You can apply up to ${MAX_CUSTOM_ATTRIBUTES} custom attributes for each resource (${cur.containerInstanceArn}). You can view the attributes of a resource with ListAttributes. You can remove existing attributes on a resource with DeleteAttributes.`);
+            throw new AwsError(
+              'AttributeLimitExceededException',
+              `You can apply up to ${MAX_CUSTOM_ATTRIBUTES} custom attributes for each resource (${cur.containerInstanceArn}). You can view the attributes of a resource with ListAttributes. You can remove existing attributes on a resource with DeleteAttributes.`,
+            );
           }
           const putAttributeNames = [...new Set([...(cur.putAttributeNames ?? []), ...attrs.map((a) => a.name)])];
           return { ...cur, attributes, putAttributeNames, version: cur.version + 1 };
@@ -109,10 +115,15 @@ export function attributeHandlers({ store }: EcsDeps): Handlers<'ecs'> {
       if (input.attributeValue !== undefined && input.attributeName === undefined) {
         throw errors.invalid('attributeValue: you must also specify an attribute name.');
       }
-      const instances = (await listValues<ContainerInstanceRecord>(store, keys.containerInstances(clusterKeyOf(cluster)))).filter((i) => i.status !== 'INACTIVE');
+      const instances = (await listValues<ContainerInstanceRecord>(store, keys.containerInstances(clusterKeyOf(cluster)))).filter(
+        (i) => i.status !== 'INACTIVE',
+      );
       const all = instances.flatMap((i) =>
         i.attributes
-          .filter((a) => (input.attributeName === undefined || a.name === input.attributeName) && (input.attributeValue === undefined || a.value === input.attributeValue))
+          .filter(
+            (a) =>
+              (input.attributeName === undefined || a.name === input.attributeName) && (input.attributeValue === undefined || a.value === input.attributeValue),
+          )
           .map((a) => wire(a, i)),
       );
       const page = paginate(all, (a) => `${a.targetId}\u0000${a.name}`, input);

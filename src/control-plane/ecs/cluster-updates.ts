@@ -31,7 +31,10 @@ export function clusterUpdateHandlers({ store }: EcsDeps): Handlers<'ecs'> {
     async UpdateCluster(input: UpdateClusterInput, ctx): Reply<'ecs', 'UpdateCluster'> {
       // Service Connect needs Cloud Map namespaces, which Berth has none of: no namespace can be found.
       if (input.serviceConnectDefaults !== undefined) {
-        throw new AwsError('NamespaceNotFoundException', `The specified namespace wasn't found: serviceConnectDefaults.namespace ${input.serviceConnectDefaults.namespace} (Berth has no Cloud Map namespaces).`);
+        throw new AwsError(
+          'NamespaceNotFoundException',
+          `The specified namespace wasn't found: serviceConnectDefaults.namespace ${input.serviceConnectDefaults.namespace} (Berth has no Cloud Map namespaces).`,
+        );
       }
       checkClusterSettings(input.settings);
       return update(input.cluster, ctx, (c) => ({

@@ -27,10 +27,7 @@ describe('clusters', () => {
     const r = await k.call('DescribeClusters', { clusters: ['c1', 'nope', 'arn:aws:ecs:us-east-1:000000000000:cluster/zzz'], include: ['TAGS'] });
     assert.equal(r.clusters.length, 1);
     const c = r.clusters[0];
-    assert.deepEqual(
-      [c.registeredContainerInstancesCount, c.pendingTasksCount, c.runningTasksCount, c.activeServicesCount],
-      [1, 2, 0, 1],
-    );
+    assert.deepEqual([c.registeredContainerInstancesCount, c.pendingTasksCount, c.runningTasksCount, c.activeServicesCount], [1, 2, 0, 1]);
     assert.deepEqual(r.failures, [
       { arn: 'arn:aws:ecs:us-east-1:000000000000:cluster/nope', reason: 'MISSING' },
       { arn: 'arn:aws:ecs:us-east-1:000000000000:cluster/zzz', reason: 'MISSING' },
@@ -45,7 +42,10 @@ describe('clusters', () => {
     assert.equal(p1.clusterArns.length, 1);
     assert.ok(p1.nextToken);
     const p2 = await k.call('ListClusters', { maxResults: 1, nextToken: p1.nextToken });
-    assert.deepEqual([...p1.clusterArns, ...p2.clusterArns].map((a: string) => a.split('/')[1]), ['a', 'c']);
+    assert.deepEqual(
+      [...p1.clusterArns, ...p2.clusterArns].map((a: string) => a.split('/')[1]),
+      ['a', 'c'],
+    );
     assert.equal(p2.nextToken, undefined);
     await assert.rejects(k.call('ListClusters', { nextToken: 'garbage' }), awsError('InvalidParameterException'));
   });
@@ -67,11 +67,7 @@ describe('clusters', () => {
       awsError('ClusterContainsServicesException', 'The Cluster cannot be deleted while Services are active.'),
     );
     await k.call('DeleteService', { cluster: 'c', service: 's' });
-    await assert.rejects(
-      k.call('DeleteCluster', { cluster: 'c' }),
-      awsError('ClusterContainsServicesException'),
-      'a DRAINING service still holds the cluster',
-    );
+    await assert.rejects(k.call('DeleteCluster', { cluster: 'c' }), awsError('ClusterContainsServicesException'), 'a DRAINING service still holds the cluster');
     // Let the (absent) scheduler finish the service and the agent stop the task.
     const { keys } = await import('../../domain/keys.js');
     const svc = await k.store.get<Record<string, unknown>>(keys.service('c', 's'));

@@ -5,8 +5,28 @@ import { AwsError } from '../../domain/aws-error.js';
 import { keys } from '../../domain/keys.js';
 import { clusterNameOf, ecsArn } from '../../domain/ecs/arn.js';
 import { regionOfArn } from '../../domain/ecs/cluster-key.js';
-import { PENDING_STATES, type ClusterRecord, type ContainerInstanceRecord, type KeyValue, type Failure, type ServiceRecord, type TaskRecord } from '../../domain/ecs/records.js';
-import { addTags, clusterKeyIn, clusterKeyOf, errors, listValues, readTags, requireCluster, scopeOf, updateRecord, wantsTags, type EcsDeps } from './ecs-context.js';
+import {
+  PENDING_STATES,
+  type ClusterRecord,
+  type ContainerInstanceRecord,
+  type KeyValue,
+  type Failure,
+  type ServiceRecord,
+  type TaskRecord,
+} from '../../domain/ecs/records.js';
+import {
+  addTags,
+  clusterKeyIn,
+  clusterKeyOf,
+  errors,
+  listValues,
+  readTags,
+  requireCluster,
+  scopeOf,
+  updateRecord,
+  wantsTags,
+  type EcsDeps,
+} from './ecs-context.js';
 import { paginate } from './paging.js';
 import { checkClusterSettings } from '../../domain/ecs/cluster-settings.js';
 import { accountSettingValue } from './account-settings.js';
@@ -70,7 +90,10 @@ export function clusterHandlers({ store }: EcsDeps): ServiceHandlers {
         throw errors.invalid('defaultCapacityProviderStrategy: Berth has no capacity providers; leave it out.');
       }
       if (input.serviceConnectDefaults !== undefined) {
-        throw new AwsError('NamespaceNotFoundException', `The specified namespace wasn't found: serviceConnectDefaults.namespace ${input.serviceConnectDefaults.namespace} (Berth has no Cloud Map namespaces).`);
+        throw new AwsError(
+          'NamespaceNotFoundException',
+          `The specified namespace wasn't found: serviceConnectDefaults.namespace ${input.serviceConnectDefaults.namespace} (Berth has no Cloud Map namespaces).`,
+        );
       }
       // Without settings, Container Insights follows the containerInsights account setting (as in ECS).
       const settings = input.settings ?? [{ name: 'containerInsights', value: await accountSettingValue(store, 'containerInsights', ctx) }];
@@ -112,9 +135,7 @@ export function clusterHandlers({ store }: EcsDeps): ServiceHandlers {
     },
 
     async ListClusters(input: { nextToken?: string; maxResults?: number }, ctx) {
-      const all = (await listValues<ClusterRecord>(store, keys.clusters())).filter(
-        (c) => c.status === 'ACTIVE' && regionOfArn(c.clusterArn) === ctx.region,
-      );
+      const all = (await listValues<ClusterRecord>(store, keys.clusters())).filter((c) => c.status === 'ACTIVE' && regionOfArn(c.clusterArn) === ctx.region);
       const page = paginate(all, (c) => c.clusterArn, input);
       return { clusterArns: page.items.map((c) => c.clusterArn), nextToken: page.nextToken };
     },

@@ -14,7 +14,13 @@ async function setup() {
 describe('container instances', () => {
   test('registerContainerInstance keeps the Berth extras in the record, not on the wire', async () => {
     const k = await setup();
-    const rec = await k.instance({ cluster: 'c', ec2InstanceId: 'i-0abc', advertiseAddress: '127.0.0.1', attributes: [{ name: 'stack', value: 'prod' }], versionInfo: { agentVersion: '0.1.0' } });
+    const rec = await k.instance({
+      cluster: 'c',
+      ec2InstanceId: 'i-0abc',
+      advertiseAddress: '127.0.0.1',
+      attributes: [{ name: 'stack', value: 'prod' }],
+      versionInfo: { agentVersion: '0.1.0' },
+    });
     assert.match(rec.containerInstanceArn, /^arn:aws:ecs:us-east-1:000000000000:container-instance\/c\/[0-9a-f]{32}$/);
     assert.equal(rec.advertiseAddress, '127.0.0.1');
     const stored = await k.store.get<ContainerInstanceRecord>(keys.containerInstance('c', rec.id));
@@ -41,7 +47,10 @@ describe('container instances', () => {
     const r = await k.call('RegisterContainerInstance', {
       cluster: 'c',
       instanceIdentityDocument: JSON.stringify({ instanceId: 'i-doc' }),
-      totalResources: [{ name: 'CPU', type: 'INTEGER', integerValue: 2048 }, { name: 'MEMORY', type: 'INTEGER', integerValue: 4096 }],
+      totalResources: [
+        { name: 'CPU', type: 'INTEGER', integerValue: 2048 },
+        { name: 'MEMORY', type: 'INTEGER', integerValue: 4096 },
+      ],
       advertiseAddress: '10.9.9.9',
     });
     assert.equal(r.containerInstance.ec2InstanceId, 'i-doc');
@@ -60,8 +69,13 @@ describe('container instances', () => {
     const id = t.taskArn.split('/').pop();
     const rec = await k.store.get<Record<string, unknown>>(keys.task('c', id));
     await k.store.put(keys.task('c', id), { ...rec!.value, lastStatus: 'RUNNING' });
-    const d = (await k.call('DescribeContainerInstances', { cluster: 'c', containerInstances: [ci.id, 'nope'] }));
-    const r = Object.fromEntries(d.containerInstances[0].remainingResources.map((x: { name: string; integerValue?: number; stringSetValue?: string[] }) => [x.name, x.integerValue ?? x.stringSetValue]));
+    const d = await k.call('DescribeContainerInstances', { cluster: 'c', containerInstances: [ci.id, 'nope'] });
+    const r = Object.fromEntries(
+      d.containerInstances[0].remainingResources.map((x: { name: string; integerValue?: number; stringSetValue?: string[] }) => [
+        x.name,
+        x.integerValue ?? x.stringSetValue,
+      ]),
+    );
     assert.deepEqual(r, { CPU: 924, MEMORY: 824, PORTS: ['22', '2375', '2376', '9001', '51678', '51679'], PORTS_UDP: [] });
     assert.equal(d.containerInstances[0].runningTasksCount, 1);
     assert.deepEqual(d.failures, [{ arn: 'arn:aws:ecs:us-east-1:000000000000:container-instance/c/nope', reason: 'MISSING' }]);
@@ -95,7 +109,10 @@ describe('container instances', () => {
     assert.equal((await k.call('RunTask', { cluster: 'c', taskDefinition: 'web' })).tasks.length, 0);
     await k.call('UpdateContainerInstancesState', { cluster: 'c', containerInstances: [a.id], status: 'ACTIVE' });
     assert.equal((await k.call('RunTask', { cluster: 'c', taskDefinition: 'web' })).tasks.length, 1);
-    await assert.rejects(k.call('UpdateContainerInstancesState', { cluster: 'c', containerInstances: [a.id], status: 'INACTIVE' }), awsError('InvalidParameterException'));
+    await assert.rejects(
+      k.call('UpdateContainerInstancesState', { cluster: 'c', containerInstances: [a.id], status: 'INACTIVE' }),
+      awsError('InvalidParameterException'),
+    );
   });
 
   test('DeregisterContainerInstance needs force while tasks run', async () => {

@@ -26,7 +26,19 @@ import {
 import { capacityOf, remainingResources } from '../../domain/ecs/resources.js';
 import { reregisteredAttributes } from '../../domain/ecs/attribute.js';
 import { matchesFilter, parseInstanceFilter } from '../../domain/ecs/instance-filter.js';
-import { addTags, clusterKeyOf, errors, listValues, readTags, requireCluster, scopeOf, updateRecord, wantsTags, type EcsDeps, type Scope } from './ecs-context.js';
+import {
+  addTags,
+  clusterKeyOf,
+  errors,
+  listValues,
+  readTags,
+  requireCluster,
+  scopeOf,
+  updateRecord,
+  wantsTags,
+  type EcsDeps,
+  type Scope,
+} from './ecs-context.js';
 import { paginate } from './paging.js';
 
 /** ECS_RESERVED_PORTS' default: reported in PORTS when the agent sends no PORTS resource. */
@@ -165,9 +177,7 @@ export function containerInstanceHandlers({ store, random }: EcsDeps): ServiceHa
       const cluster = (await requireCluster(store, input.cluster, ctx)).value;
       const filter = input.filter ? parseInstanceFilter(input.filter) : undefined;
       const all = (await listValues<ContainerInstanceRecord>(store, keys.containerInstances(clusterKeyOf(cluster)))).filter(
-        (i) =>
-          (input.status ? i.status === input.status : i.status === 'ACTIVE' || i.status === 'DRAINING') &&
-          (!filter || matchesFilter(filter, i)),
+        (i) => (input.status ? i.status === input.status : i.status === 'ACTIVE' || i.status === 'DRAINING') && (!filter || matchesFilter(filter, i)),
       );
       const page = paginate(all, (i) => i.containerInstanceArn, input);
       return { containerInstanceArns: page.items.map((i) => i.containerInstanceArn), nextToken: page.nextToken };

@@ -36,8 +36,7 @@ export const errors = {
   serviceNotFound: () => new AwsError('ServiceNotFoundException', 'Service not found.'),
   taskDefinitionNotFound: () => new AwsError('ClientException', 'Unable to describe task definition.'),
   taskNotFound: () => new AwsError('InvalidParameterException', 'The referenced task was not found.'),
-  containerInstanceNotFound: () =>
-    new AwsError('InvalidParameterException', 'The referenced container instance was not found.'),
+  containerInstanceNotFound: () => new AwsError('InvalidParameterException', 'The referenced container instance was not found.'),
   invalid: (message: string) => new AwsError('InvalidParameterException', message),
   client: (message: string) => new AwsError('ClientException', message),
 };
@@ -57,11 +56,7 @@ export function clusterKeyOf(c: Pick<ClusterRecord, 'clusterArn' | 'clusterName'
 }
 
 /** The cluster a request names (default `default`) in the request's region, which must exist and be ACTIVE. */
-export async function requireCluster(
-  store: Store,
-  ref: string | undefined,
-  ctx: Pick<RequestContext, 'region'>,
-): Promise<StoredRecord<ClusterRecord>> {
+export async function requireCluster(store: Store, ref: string | undefined, ctx: Pick<RequestContext, 'region'>): Promise<StoredRecord<ClusterRecord>> {
   const name = clusterNameOf(ref);
   if (name === undefined) throw errors.clusterNotFound();
   // An ARN names its own region; ECS finds no cluster of another region's ARN.

@@ -13,7 +13,13 @@ import { rollbackDeployment } from '../../domain/ecs/deployment.js';
 import { parseEcsArn, resourceIdOf } from '../../domain/ecs/arn.js';
 import type { Deployment, Failure, ServiceRecord, TaskDefinitionRecord } from '../../domain/ecs/records.js';
 import {
-  allDeployments, findByRevisionId, findByServiceDeploymentId, parseChildArn, serviceDeploymentArn, serviceRevisionArn, statusOf,
+  allDeployments,
+  findByRevisionId,
+  findByServiceDeploymentId,
+  parseChildArn,
+  serviceDeploymentArn,
+  serviceRevisionArn,
+  statusOf,
   type ServiceDeploymentStatus,
 } from '../../domain/ecs/service-deployment.js';
 import { circuitBreakerThreshold } from '../../reconciling/deployment-limits.js';
@@ -58,7 +64,9 @@ function detail(svc: ServiceRecord, d: Deployment): Record<string, unknown> {
   const { status, statusReason, finished } = statusOf(d, svc);
   const all = allDeployments(svc);
   // What ran when it started: the deployments created before it that were still there.
-  const sources = all.filter((x) => x.id !== d.id && x.rollbackOf !== d.id && x.createdAt <= d.createdAt && (svc.deployments.some((c) => c.id === x.id) || x.updatedAt >= d.createdAt));
+  const sources = all.filter(
+    (x) => x.id !== d.id && x.rollbackOf !== d.id && x.createdAt <= d.createdAt && (svc.deployments.some((c) => c.id === x.id) || x.updatedAt >= d.createdAt),
+  );
   const rollback = all.find((x) => x.rollbackOf === d.id);
   const breaker = svc.deploymentConfiguration.deploymentCircuitBreaker;
   return {
@@ -76,7 +84,13 @@ function detail(svc: ServiceRecord, d: Deployment): Record<string, unknown> {
     statusReason,
     deploymentConfiguration: svc.deploymentConfiguration,
     ...(rollback
-      ? { rollback: { reason: d.rollbackReason ?? d.rolloutStateReason, startedAt: rollback.createdAt, serviceRevisionArn: serviceRevisionArn(svc.serviceArn, rollback.id) } }
+      ? {
+          rollback: {
+            reason: d.rollbackReason ?? d.rolloutStateReason,
+            startedAt: rollback.createdAt,
+            serviceRevisionArn: serviceRevisionArn(svc.serviceArn, rollback.id),
+          },
+        }
       : {}),
     deploymentCircuitBreaker: breaker?.enable
       ? {
@@ -116,7 +130,12 @@ async function serviceOfChild(store: Store, arn: string, kind: 'service-deployme
 }
 
 export function serviceDeploymentHandlers({ store, random }: EcsDeps): Handlers<'ecs'> {
-  const describe = async (arns: string[], kind: 'service-deployment' | 'service-revision', ctx: RequestContext, render: (svc: ServiceRecord, d: Deployment) => Promise<Record<string, unknown>>) => {
+  const describe = async (
+    arns: string[],
+    kind: 'service-deployment' | 'service-revision',
+    ctx: RequestContext,
+    render: (svc: ServiceRecord, d: Deployment) => Promise<Record<string, unknown>>,
+  ) => {
     const field = kind === 'service-deployment' ? 'serviceDeploymentArns' : 'serviceRevisionArns';
     if (arns.length === 0) throw errors.invalid(`${field} cannot be empty.`);
     if (arns.length > MAX_DESCRIBE) throw errors.invalid(`${field} can have at most ${MAX_DESCRIBE} items.`);
@@ -143,7 +162,12 @@ export function serviceDeploymentHandlers({ store, random }: EcsDeps): Handlers<
         .filter((b) => input.status === undefined || input.status.length === 0 || input.status.includes(b.status as ServiceDeploymentStatus))
         .filter((b) => (before === undefined || (b.createdAt as number) < before) && (after === undefined || (b.createdAt as number) > after));
       // Newest first; the sort key is the creation time (zero-padded) and the ARN.
-      const page = paginate(all, (b) => `${String(b.createdAt).padStart(15, '0')}\u0000${b.serviceDeploymentArn as string}`, { ...input, maxResults: input.maxResults ?? 20 }, true);
+      const page = paginate(
+        all,
+        (b) => `${String(b.createdAt).padStart(15, '0')}\u0000${b.serviceDeploymentArn as string}`,
+        { ...input, maxResults: input.maxResults ?? 20 },
+        true,
+      );
       return { serviceDeployments: page.items, nextToken: page.nextToken };
     },
 
@@ -163,8 +187,12 @@ export function serviceDeploymentHandlers({ store, random }: EcsDeps): Handlers<
         throw new AwsError('UnsupportedFeatureException', `stopType ${stopType} is not supported by Berth: use ROLLBACK.`);
       }
       const notFound = () =>
-        new AwsError('ServiceDeploymentNotFoundException', `The service deploy ARN that you specified in the StopServiceDeployment doesn't exist: ${input.serviceDeploymentArn}. You can use ListServiceDeployments to retrieve the service deployment ARNs.`);
-      const conflict = (why: string) => new AwsError('ConflictException', `The request could not be processed because of conflict in the current state of the resource: ${why}`);
+        new AwsError(
+          'ServiceDeploymentNotFoundException',
+          `The service deploy ARN that you specified in the StopServiceDeployment doesn't exist: ${input.serviceDeploymentArn}. You can use ListServiceDeployments to retrieve the service deployment ARNs.`,
+        );
+      const conflict = (why: string) =>
+        new AwsError('ConflictException', `The request could not be processed because of conflict in the current state of the resource: ${why}`);
       const hit = await serviceOfChild(store, input.serviceDeploymentArn, 'service-deployment', ctx);
       if (!hit) throw notFound();
       const p = parseChildArn(input.serviceDeploymentArn, 'service-deployment')!;
@@ -173,7 +201,9 @@ export function serviceDeploymentHandlers({ store, random }: EcsDeps): Handlers<
         const d = findByServiceDeploymentId(cur, hit.id);
         if (!d) throw notFound();
         if (cur.status !== 'ACTIVE' || statusOf(d, cur).status !== 'IN_PROGRESS') {
-          throw conflict(`the service deployment ${input.serviceDeploymentArn} is ${statusOf(d, cur).status}: only an IN_PROGRESS service deployment can be stopped.`);
+          throw conflict(
+            `the service deployment ${input.serviceDeploymentArn} is ${statusOf(d, cur).status}: only an IN_PROGRESS service deployment can be stopped.`,
+          );
         }
         // Where the circuit breaker's rollback goes: the last completed task definition.
         const back = cur.lastCompletedTaskDefinition ?? cur.deployments.find((x) => x.status === 'ACTIVE' && x.rolloutState === 'COMPLETED')?.taskDefinition;

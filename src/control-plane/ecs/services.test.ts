@@ -32,7 +32,11 @@ describe('services', () => {
     assert.equal(s.clusterArn, 'arn:aws:ecs:us-east-1:000000000000:cluster/c');
     assert.equal(s.status, 'ACTIVE');
     assert.equal(s.taskDefinition, 'arn:aws:ecs:us-east-1:000000000000:task-definition/web:1');
-    assert.deepEqual(s.deploymentConfiguration, { deploymentCircuitBreaker: { enable: false, rollback: false }, maximumPercent: 200, minimumHealthyPercent: 100 });
+    assert.deepEqual(s.deploymentConfiguration, {
+      deploymentCircuitBreaker: { enable: false, rollback: false },
+      maximumPercent: 200,
+      minimumHealthyPercent: 100,
+    });
     assert.deepEqual([s.schedulingStrategy, s.launchType, s.deploymentController.type], ['REPLICA', 'EC2', 'ECS']);
     assert.deepEqual([s.runningCount, s.pendingCount, s.desiredCount], [0, 0, 2]);
     assert.deepEqual(s.events, []);
@@ -62,12 +66,24 @@ describe('services', () => {
     const lb = (o: object) => create({ loadBalancers: [{ targetGroupArn: TG, containerName: 'app', containerPort: 80, ...o }] });
     await assert.rejects(
       k.call('CreateService', lb({ targetGroupArn: TG.replace('0123456789abcdef', '1111111111111111') })),
-      awsError('InvalidParameterException', 'Unable to assume role and validate the specified targetGroupArn. Please verify that the ECS service role being passed has the proper permissions.'),
+      awsError(
+        'InvalidParameterException',
+        'Unable to assume role and validate the specified targetGroupArn. Please verify that the ECS service role being passed has the proper permissions.',
+      ),
     );
-    await assert.rejects(k.call('CreateService', lb({ containerName: 'db' })), awsError('InvalidParameterException', 'The container db does not exist in the task definition.'));
-    await assert.rejects(k.call('CreateService', lb({ containerPort: 81 })), awsError('InvalidParameterException', 'The container app did not have a container port 81 defined.'));
+    await assert.rejects(
+      k.call('CreateService', lb({ containerName: 'db' })),
+      awsError('InvalidParameterException', 'The container db does not exist in the task definition.'),
+    );
+    await assert.rejects(
+      k.call('CreateService', lb({ containerPort: 81 })),
+      awsError('InvalidParameterException', 'The container app did not have a container port 81 defined.'),
+    );
     const ip = await setup({ TargetType: 'ip' });
-    await assert.rejects(ip.call('CreateService', lb({})), awsError('InvalidParameterException', /has target type ip, which is incompatible with the bridge network mode/));
+    await assert.rejects(
+      ip.call('CreateService', lb({})),
+      awsError('InvalidParameterException', /has target type ip, which is incompatible with the bridge network mode/),
+    );
     const orphan = await setup({ TargetType: 'instance', LoadBalancerArns: [] });
     await assert.rejects(orphan.call('CreateService', lb({})), awsError('InvalidParameterException', /does not have an associated load balancer/));
   });
@@ -84,14 +100,25 @@ describe('services', () => {
     k.clock.advance(10);
     const rolled = (await k.call('UpdateService', { cluster: 'c', service: s0.serviceArn, taskDefinition: 'web' })).service;
     assert.equal(rolled.taskDefinition.endsWith('web:2'), true);
-    assert.deepEqual(rolled.deployments.map((d: { status: string }) => d.status), ['PRIMARY', 'ACTIVE']);
+    assert.deepEqual(
+      rolled.deployments.map((d: { status: string }) => d.status),
+      ['PRIMARY', 'ACTIVE'],
+    );
     assert.equal(rolled.deployments[1].id, first);
     assert.equal(rolled.deployments[0].desiredCount, 5);
-    const forced = (await k.call('UpdateService', { cluster: 'c', service: 'api', forceNewDeployment: true, deploymentConfiguration: { minimumHealthyPercent: 50 } })).service;
-    assert.deepEqual(forced.deployments.map((d: { status: string }) => d.status), ['PRIMARY', 'ACTIVE', 'ACTIVE']);
+    const forced = (
+      await k.call('UpdateService', { cluster: 'c', service: 'api', forceNewDeployment: true, deploymentConfiguration: { minimumHealthyPercent: 50 } })
+    ).service;
+    assert.deepEqual(
+      forced.deployments.map((d: { status: string }) => d.status),
+      ['PRIMARY', 'ACTIVE', 'ACTIVE'],
+    );
     assert.equal(forced.deploymentConfiguration.minimumHealthyPercent, 50);
     assert.equal(forced.deploymentConfiguration.maximumPercent, 200);
-    await assert.rejects(k.call('UpdateService', { cluster: 'c', service: 'nope', desiredCount: 1 }), awsError('ServiceNotFoundException', 'Service not found.'));
+    await assert.rejects(
+      k.call('UpdateService', { cluster: 'c', service: 'nope', desiredCount: 1 }),
+      awsError('ServiceNotFoundException', 'Service not found.'),
+    );
   });
 
   test('DeleteService: needs desiredCount 0 unless force; DRAINING; then not ACTIVE', async () => {
@@ -104,7 +131,10 @@ describe('services', () => {
     const { service } = await k.call('DeleteService', { cluster: 'c', service: 'api', force: true });
     assert.equal(service.status, 'DRAINING');
     assert.equal(service.desiredCount, 0);
-    await assert.rejects(k.call('UpdateService', { cluster: 'c', service: 'api', desiredCount: 1 }), awsError('ServiceNotActiveException', 'Service was not ACTIVE.'));
+    await assert.rejects(
+      k.call('UpdateService', { cluster: 'c', service: 'api', desiredCount: 1 }),
+      awsError('ServiceNotActiveException', 'Service was not ACTIVE.'),
+    );
     await assert.rejects(k.call('CreateService', create()), awsError('InvalidParameterException'));
     assert.deepEqual((await k.call('ListServices', { cluster: 'c' })).serviceArns, []);
     const d = await k.call('DescribeServices', { cluster: 'c', services: ['api'] });
@@ -123,7 +153,10 @@ describe('services', () => {
     await assert.rejects(k.call('DescribeServices', { cluster: 'nope', services: ['a'] }), awsError('ClusterNotFoundException'));
     const p1 = await k.call('ListServices', { cluster: 'c', maxResults: 2 });
     const p2 = await k.call('ListServices', { cluster: 'c', maxResults: 2, nextToken: p1.nextToken });
-    assert.deepEqual([...p1.serviceArns, ...p2.serviceArns].map((a: string) => a.split('/').pop()), ['a', 'b', 'c']);
+    assert.deepEqual(
+      [...p1.serviceArns, ...p2.serviceArns].map((a: string) => a.split('/').pop()),
+      ['a', 'b', 'c'],
+    );
   });
 });
 
@@ -133,11 +166,20 @@ describe('DAEMON services', () => {
 
   test('CreateService: no desiredCount, no placement strategy, maximumPercent at most 100; defaults 100/0', async () => {
     const k = await setup();
-    await assert.rejects(k.call('CreateService', daemon({ desiredCount: 1 })), awsError(INVALID, 'The daemon scheduling strategy does not support a desired count for services. Remove the desired count value and try again'));
-    await assert.rejects(k.call('CreateService', daemon({ placementStrategy: [{ type: 'binpack', field: 'memory' }] })), awsError(INVALID, /does not support placement strategies\. Remove the placement strategy and try again$/));
+    await assert.rejects(
+      k.call('CreateService', daemon({ desiredCount: 1 })),
+      awsError(INVALID, 'The daemon scheduling strategy does not support a desired count for services. Remove the desired count value and try again'),
+    );
+    await assert.rejects(
+      k.call('CreateService', daemon({ placementStrategy: [{ type: 'binpack', field: 'memory' }] })),
+      awsError(INVALID, /does not support placement strategies\. Remove the placement strategy and try again$/),
+    );
     await assert.rejects(
       k.call('CreateService', daemon({ deploymentConfiguration: { maximumPercent: 150 } })),
-      awsError(INVALID, 'The daemon scheduling strategy does not support values above 100 for maximumPercent on a deployment configuration. Change the maximumPercent value to 100, and try again'),
+      awsError(
+        INVALID,
+        'The daemon scheduling strategy does not support values above 100 for maximumPercent on a deployment configuration. Change the maximumPercent value to 100, and try again',
+      ),
     );
     const { service: s } = await k.call('CreateService', daemon({ placementConstraints: [{ type: 'memberOf', expression: 'attribute:rack == a' }] }));
     assert.equal(s.schedulingStrategy, 'DAEMON');
@@ -148,10 +190,24 @@ describe('DAEMON services', () => {
   test('UpdateService refuses a desiredCount and placement strategies; DeleteService needs no force', async () => {
     const k = await setup();
     await k.call('CreateService', daemon());
-    await assert.rejects(k.call('UpdateService', { cluster: 'c', service: 'd', desiredCount: 3 }), awsError(INVALID, /^The daemon scheduling strategy does not support a desired count/));
-    await assert.rejects(k.call('UpdateService', { cluster: 'c', service: 'd', placementStrategy: [{ type: 'random' }] }), awsError(INVALID, /placement strategies/));
-    await assert.rejects(k.call('UpdateService', { cluster: 'c', service: 'd', deploymentConfiguration: { maximumPercent: 200 } }), awsError(INVALID, /maximumPercent/));
-    const { service: u } = await k.call('UpdateService', { cluster: 'c', service: 'd', deploymentConfiguration: { minimumHealthyPercent: 50 }, forceNewDeployment: true });
+    await assert.rejects(
+      k.call('UpdateService', { cluster: 'c', service: 'd', desiredCount: 3 }),
+      awsError(INVALID, /^The daemon scheduling strategy does not support a desired count/),
+    );
+    await assert.rejects(
+      k.call('UpdateService', { cluster: 'c', service: 'd', placementStrategy: [{ type: 'random' }] }),
+      awsError(INVALID, /placement strategies/),
+    );
+    await assert.rejects(
+      k.call('UpdateService', { cluster: 'c', service: 'd', deploymentConfiguration: { maximumPercent: 200 } }),
+      awsError(INVALID, /maximumPercent/),
+    );
+    const { service: u } = await k.call('UpdateService', {
+      cluster: 'c',
+      service: 'd',
+      deploymentConfiguration: { minimumHealthyPercent: 50 },
+      forceNewDeployment: true,
+    });
     assert.equal(u.deployments.length, 2);
     assert.deepEqual([u.deploymentConfiguration.maximumPercent, u.deploymentConfiguration.minimumHealthyPercent], [100, 50]);
     // A daemon's desiredCount is the scheduler's: a service with tasks still deletes without force.

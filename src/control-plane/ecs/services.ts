@@ -17,7 +17,13 @@ import { resolveActiveTaskDefinition } from './task-definitions.js';
 import { checkLoadBalancers } from './load-balancer-check.js';
 import { paginate } from './paging.js';
 import { ECS_QUOTAS } from '../../domain/ecs/quotas.js';
-import { DAEMON_DEPLOYMENT_DEFAULTS, validateDaemonInput, validateDeploymentConfiguration, validateDesiredCount, validateGracePeriod } from '../../domain/ecs/service-input.js';
+import {
+  DAEMON_DEPLOYMENT_DEFAULTS,
+  validateDaemonInput,
+  validateDeploymentConfiguration,
+  validateDesiredCount,
+  validateGracePeriod,
+} from '../../domain/ecs/service-input.js';
 import { checkNetworkConfiguration, type NetworkConfiguration } from './network-configuration-check.js';
 
 const SERVICE_NAME = /^[A-Za-z0-9_-]{1,255}$/;
@@ -60,7 +66,11 @@ interface UpdateServiceInput {
 }
 
 /** ECS's defaults: 200/100 for a replica service, 100/0 for a daemon one. */
-function deploymentConfigurationOf(given: Partial<DeploymentConfiguration> | undefined, base?: DeploymentConfiguration, daemon = false): DeploymentConfiguration {
+function deploymentConfigurationOf(
+  given: Partial<DeploymentConfiguration> | undefined,
+  base?: DeploymentConfiguration,
+  daemon = false,
+): DeploymentConfiguration {
   return {
     ...base,
     ...given,
@@ -78,8 +88,7 @@ export async function renderService(store: Store, s: ServiceRecord, withTags = f
   return withTags ? { ...wire, tags: await readTags(store, s.serviceArn) } : wire;
 }
 
-const sameRequest = (a: ServiceRecord, input: CreateServiceInput) =>
-  input.clientToken !== undefined && a.clientToken === input.clientToken;
+const sameRequest = (a: ServiceRecord, input: CreateServiceInput) => input.clientToken !== undefined && a.clientToken === input.clientToken;
 
 /** Services of a cluster that count against its quota: every one not yet INACTIVE. */
 async function liveServiceCount(store: Store, clusterName: string): Promise<number> {

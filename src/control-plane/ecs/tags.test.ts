@@ -11,7 +11,13 @@ describe('tags', () => {
     const ci = (await k.instance({ cluster: 'c' })).containerInstanceArn;
     const task = (await k.call('RunTask', { cluster: 'c', taskDefinition: 'web' })).tasks[0].taskArn;
     for (const arn of [cluster, td, svc, ci, task]) {
-      await k.call('TagResource', { resourceArn: arn, tags: [{ key: 'a', value: '1' }, { key: 'b', value: '2' }] });
+      await k.call('TagResource', {
+        resourceArn: arn,
+        tags: [
+          { key: 'a', value: '1' },
+          { key: 'b', value: '2' },
+        ],
+      });
       await k.call('TagResource', { resourceArn: arn, tags: [{ key: 'a', value: '3' }] });
       await k.call('UntagResource', { resourceArn: arn, tagKeys: ['b', 'zz'] });
       assert.deepEqual((await k.call('ListTagsForResource', { resourceArn: arn })).tags, [{ key: 'a', value: '3' }], arn);

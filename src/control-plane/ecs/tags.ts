@@ -20,7 +20,7 @@ const MAX_TAGS = 50;
 async function requireResource(store: Store, arn: string, missing: 'ResourceNotFoundException' | 'InvalidParameterException'): Promise<void> {
   const p = parseEcsArn(arn);
   if (!p) throw errors.invalid('The ARN provided is invalid.');
-  const notFound = () => new AwsError(missing, 'The specified resource wasn\'t found.');
+  const notFound = () => new AwsError(missing, "The specified resource wasn't found.");
   // The ARN's region picks the cluster's store segment (cluster names are unique per region).
   const region = regionOfArn(arn) ?? HOME_REGION;
   const cluster = 'cluster' in p && p.cluster !== undefined ? clusterKeyIn(region, p.cluster) : undefined;
@@ -37,8 +37,7 @@ async function requireResource(store: Store, arn: string, missing: 'ResourceNotF
   if (cluster === undefined) throw errors.invalid('The ARN provided is invalid: use the long ARN format.');
   const c = await store.get<ClusterRecord>(keys.cluster(cluster));
   if (!c) throw errors.clusterNotFound();
-  const key =
-    p.kind === 'service' ? keys.service(cluster, p.name) : p.kind === 'task' ? keys.task(cluster, p.id) : keys.containerInstance(cluster, p.id);
+  const key = p.kind === 'service' ? keys.service(cluster, p.name) : p.kind === 'task' ? keys.task(cluster, p.id) : keys.containerInstance(cluster, p.id);
   if (!(await store.get(key))) throw notFound();
 }
 

@@ -39,7 +39,10 @@ export function taskDefinitionDeletionHandlers({ store }: EcsDeps): ServiceHandl
           continue;
         }
         if (current.status === 'ACTIVE') {
-          failures.push({ arn: current.taskDefinitionArn, reason: 'The specified task definition is still in ACTIVE status. Please deregister the target and try again.' });
+          failures.push({
+            arn: current.taskDefinitionArn,
+            reason: 'The specified task definition is still in ACTIVE status. Please deregister the target and try again.',
+          });
           continue;
         }
         const deleted = await updateRecord<TaskDefinitionRecord>(store, key, (cur) => {

@@ -26,7 +26,10 @@ describe('task definitions', () => {
     const k = ecsKit();
     const results = await Promise.all(Array.from({ length: 20 }, () => k.call('RegisterTaskDefinition', def('race'))));
     const revisions = results.map((r) => r.taskDefinition.revision).sort((a, b) => a - b);
-    assert.deepEqual(revisions, Array.from({ length: 20 }, (_, i) => i + 1));
+    assert.deepEqual(
+      revisions,
+      Array.from({ length: 20 }, (_, i) => i + 1),
+    );
   });
 
   test('semantic validation surfaces ECS ClientException messages', async () => {
@@ -76,13 +79,25 @@ describe('task definitions', () => {
     await k.call('RegisterTaskDefinition', def('api'));
     await k.call('DeregisterTaskDefinition', { taskDefinition: 'web:3' });
     const asc = await k.call('ListTaskDefinitions', { familyPrefix: 'web' });
-    assert.deepEqual(asc.taskDefinitionArns.map((a: string) => a.split(':').pop()), ['1', '2', '4', '5', '6', '7', '8', '9', '10', '11']);
+    assert.deepEqual(
+      asc.taskDefinitionArns.map((a: string) => a.split(':').pop()),
+      ['1', '2', '4', '5', '6', '7', '8', '9', '10', '11'],
+    );
     const desc = await k.call('ListTaskDefinitions', { sort: 'DESC', maxResults: 3 });
-    assert.deepEqual(desc.taskDefinitionArns.map((a: string) => a.split('/').pop()), ['web:11', 'web:10', 'web:9']);
+    assert.deepEqual(
+      desc.taskDefinitionArns.map((a: string) => a.split('/').pop()),
+      ['web:11', 'web:10', 'web:9'],
+    );
     const next = await k.call('ListTaskDefinitions', { sort: 'DESC', maxResults: 3, nextToken: desc.nextToken });
-    assert.deepEqual(next.taskDefinitionArns.map((a: string) => a.split('/').pop()), ['web:8', 'web:7', 'web:6']);
+    assert.deepEqual(
+      next.taskDefinitionArns.map((a: string) => a.split('/').pop()),
+      ['web:8', 'web:7', 'web:6'],
+    );
     const inactive = await k.call('ListTaskDefinitions', { status: 'INACTIVE' });
-    assert.deepEqual(inactive.taskDefinitionArns.map((a: string) => a.split('/').pop()), ['web:3']);
+    assert.deepEqual(
+      inactive.taskDefinitionArns.map((a: string) => a.split('/').pop()),
+      ['web:3'],
+    );
   });
 
   test('ListTaskDefinitionFamilies by status and prefix', async () => {

@@ -15,7 +15,10 @@ describe('RunTask through the placement pipeline', () => {
   test('distinctInstance: one task per instance, then ECS’s failure reason per instance', async () => {
     const { k, a, b } = await setup();
     const r = await k.call('RunTask', { cluster: 'c', taskDefinition: 'web', count: 3, placementConstraints: [{ type: 'distinctInstance' }] });
-    assert.deepEqual(r.tasks.map((t: { containerInstanceArn: string }) => t.containerInstanceArn).sort(), [a.containerInstanceArn, b.containerInstanceArn].sort());
+    assert.deepEqual(
+      r.tasks.map((t: { containerInstanceArn: string }) => t.containerInstanceArn).sort(),
+      [a.containerInstanceArn, b.containerInstanceArn].sort(),
+    );
     assert.deepEqual(
       r.failures.map((f: { arn: string; reason: string }) => f.reason),
       ['DistinctInstance placement constraint unsatisfied.', 'DistinctInstance placement constraint unsatisfied.'],
@@ -24,8 +27,16 @@ describe('RunTask through the placement pipeline', () => {
 
   test('memberOf from the request and from the task definition', async () => {
     const { k, a, b } = await setup();
-    const r = await k.call('RunTask', { cluster: 'c', taskDefinition: 'web', count: 2, placementConstraints: [{ type: 'memberOf', expression: 'attribute:stack == dev' }] });
-    assert.deepEqual(r.tasks.map((t: { containerInstanceArn: string }) => t.containerInstanceArn), [b.containerInstanceArn, b.containerInstanceArn]);
+    const r = await k.call('RunTask', {
+      cluster: 'c',
+      taskDefinition: 'web',
+      count: 2,
+      placementConstraints: [{ type: 'memberOf', expression: 'attribute:stack == dev' }],
+    });
+    assert.deepEqual(
+      r.tasks.map((t: { containerInstanceArn: string }) => t.containerInstanceArn),
+      [b.containerInstanceArn, b.containerInstanceArn],
+    );
     await k.taskDefinition('prod-only', { cpu: 64, memory: 64 }, { placementConstraints: [{ type: 'memberOf', expression: 'attribute:stack == prod' }] });
     const p = await k.call('RunTask', { cluster: 'c', taskDefinition: 'prod-only', count: 3 });
     assert.deepEqual(new Set(p.tasks.map((t: { containerInstanceArn: string }) => t.containerInstanceArn)), new Set([a.containerInstanceArn]));
@@ -35,7 +46,10 @@ describe('RunTask through the placement pipeline', () => {
       placementConstraints: [{ type: 'memberOf', expression: 'attribute:stack == dev' }],
     });
     assert.deepEqual(none.tasks, []);
-    assert.deepEqual(none.failures.map((f: { reason: string }) => f.reason), ['MemberOf placement constraint unsatisfied.', 'MemberOf placement constraint unsatisfied.']);
+    assert.deepEqual(
+      none.failures.map((f: { reason: string }) => f.reason),
+      ['MemberOf placement constraint unsatisfied.', 'MemberOf placement constraint unsatisfied.'],
+    );
   });
 
   test('binpack(memory) keeps filling the instance already in use', async () => {
@@ -47,7 +61,13 @@ describe('RunTask through the placement pipeline', () => {
 
   test('spread(instanceId) balances the group', async () => {
     const { k, a, b } = await setup();
-    const r = await k.call('RunTask', { cluster: 'c', taskDefinition: 'web', count: 6, group: 'batch', placementStrategy: [{ type: 'spread', field: 'instanceId' }] });
+    const r = await k.call('RunTask', {
+      cluster: 'c',
+      taskDefinition: 'web',
+      count: 6,
+      group: 'batch',
+      placementStrategy: [{ type: 'spread', field: 'instanceId' }],
+    });
     const on = (arn: string) => r.tasks.filter((t: { containerInstanceArn: string }) => t.containerInstanceArn === arn).length;
     assert.deepEqual([on(a.containerInstanceArn), on(b.containerInstanceArn)], [3, 3]);
     assert.equal(r.tasks[0].group, 'batch');
@@ -55,8 +75,14 @@ describe('RunTask through the placement pipeline', () => {
 
   test('bad constraints and strategies are refused before anything is placed', async () => {
     const { k } = await setup();
-    await assert.rejects(k.call('RunTask', { cluster: 'c', taskDefinition: 'web', placementStrategy: [{ type: 'binpack', field: 'disk' }] }), awsError('InvalidParameterException'));
-    await assert.rejects(k.call('RunTask', { cluster: 'c', taskDefinition: 'web', placementConstraints: [{ type: 'memberOf', expression: 'attribute:x ~~ y' }] }), awsError('InvalidParameterException'));
+    await assert.rejects(
+      k.call('RunTask', { cluster: 'c', taskDefinition: 'web', placementStrategy: [{ type: 'binpack', field: 'disk' }] }),
+      awsError('InvalidParameterException'),
+    );
+    await assert.rejects(
+      k.call('RunTask', { cluster: 'c', taskDefinition: 'web', placementConstraints: [{ type: 'memberOf', expression: 'attribute:x ~~ y' }] }),
+      awsError('InvalidParameterException'),
+    );
     assert.deepEqual((await k.call('ListTasks', { cluster: 'c' })).taskArns, []);
   });
 });

@@ -131,11 +131,13 @@ export function placementTxn(
     ],
     ops: [
       ...tasks.map((t): TxnOp => ({ type: 'put', key: keys.task(clusterName, t.taskId), value: t })),
-      ...used.map(({ instance }): TxnOp => ({
-        type: 'put',
-        key: keys.containerInstance(clusterName, instance.id),
-        value: { ...instance, placementVersion: instance.placementVersion + 1 },
-      })),
+      ...used.map(
+        ({ instance }): TxnOp => ({
+          type: 'put',
+          key: keys.containerInstance(clusterName, instance.id),
+          value: { ...instance, placementVersion: instance.placementVersion + 1 },
+        }),
+      ),
     ],
   };
 }

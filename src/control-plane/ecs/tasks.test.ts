@@ -35,7 +35,10 @@ describe('tasks', () => {
 
   test('RunTask failures: no instances, agent, CPU, memory, ports', async () => {
     const k = await setup();
-    await assert.rejects(k.call('RunTask', { cluster: 'c', taskDefinition: (await k.taskDefinition()).taskDefinitionArn }), awsError('InvalidParameterException', 'No Container Instances were found in your cluster.'));
+    await assert.rejects(
+      k.call('RunTask', { cluster: 'c', taskDefinition: (await k.taskDefinition()).taskDefinitionArn }),
+      awsError('InvalidParameterException', 'No Container Instances were found in your cluster.'),
+    );
     const ci = await k.instance({ cluster: 'c' });
     await k.taskDefinition('big-cpu', { cpu: 2048 });
     await k.taskDefinition('big-mem', { memory: 2048 });
@@ -60,7 +63,7 @@ describe('tasks', () => {
     assert.equal(r.failures[0].reason, 'RESOURCE:CPU');
   });
 
-  test("a host whose dynamic range is used up answers RESOURCE:PORTS, as ECS does, instead of placing tasks that cannot start", async () => {
+  test('a host whose dynamic range is used up answers RESOURCE:PORTS, as ECS does, instead of placing tasks that cannot start', async () => {
     const k = await setup();
     const ci = await k.instance({ cluster: 'c', attributes: [{ name: 'berth.dynamic-port-range', value: '20000-20002' }] });
     await k.taskDefinition('web', { cpu: 0, memory: 6, portMappings: [{ containerPort: 80 }, { containerPort: 81, hostPort: 0 }] });
@@ -76,9 +79,18 @@ describe('tasks', () => {
     await k.instance({ cluster: 'c' });
     await k.taskDefinition('web');
     const run = (overrides: object) => k.call('RunTask', { cluster: 'c', taskDefinition: 'web', overrides });
-    await assert.rejects(run({ containerOverrides: [{ name: 'app', cpu: -5000 }] }), awsError('InvalidParameterException', "Invalid 'cpu' setting in containerOverrides for container 'app'."));
-    await assert.rejects(run({ containerOverrides: [{ name: 'app', memory: -1 }] }), awsError('InvalidParameterException', /^Invalid 'memory' setting in containerOverrides/));
-    await assert.rejects(run({ containerOverrides: [{ name: 'nope' }] }), awsError('InvalidParameterException', 'Override for container named nope is not a container in the TaskDefinition.'));
+    await assert.rejects(
+      run({ containerOverrides: [{ name: 'app', cpu: -5000 }] }),
+      awsError('InvalidParameterException', "Invalid 'cpu' setting in containerOverrides for container 'app'."),
+    );
+    await assert.rejects(
+      run({ containerOverrides: [{ name: 'app', memory: -1 }] }),
+      awsError('InvalidParameterException', /^Invalid 'memory' setting in containerOverrides/),
+    );
+    await assert.rejects(
+      run({ containerOverrides: [{ name: 'nope' }] }),
+      awsError('InvalidParameterException', 'Override for container named nope is not a container in the TaskDefinition.'),
+    );
     await assert.rejects(run({ cpu: '-1' }), awsError('InvalidParameterException', "Invalid 'cpu' setting in overrides for task."));
     await assert.rejects(run({ memory: '0' }), awsError('InvalidParameterException', "Invalid 'memory' setting in overrides for task."));
     const ok = await run({ containerOverrides: [{ name: 'app', cpu: 64, memory: 32 }] });
@@ -116,10 +128,16 @@ describe('tasks', () => {
     const [t1, t2] = (await k.call('RunTask', { cluster: 'c', taskDefinition: 'web', count: 2 })).tasks;
     k.clock.advance(500);
     const s1 = (await k.call('StopTask', { cluster: 'c', task: t1.taskArn })).task;
-    assert.deepEqual([s1.desiredStatus, s1.stopCode, s1.stoppedReason, s1.stoppingAt, s1.version], ['STOPPED', 'UserInitiated', 'Task stopped by user', k.clock.now(), 2]);
+    assert.deepEqual(
+      [s1.desiredStatus, s1.stopCode, s1.stoppedReason, s1.stoppingAt, s1.version],
+      ['STOPPED', 'UserInitiated', 'Task stopped by user', k.clock.now(), 2],
+    );
     const s2 = (await k.call('StopTask', { cluster: 'c', task: t2.taskArn.split('/').pop(), reason: 'bye' })).task;
     assert.equal(s2.stoppedReason, 'bye');
-    await assert.rejects(k.call('StopTask', { cluster: 'c', task: 'a'.repeat(32) }), awsError('InvalidParameterException', 'The referenced task was not found.'));
+    await assert.rejects(
+      k.call('StopTask', { cluster: 'c', task: 'a'.repeat(32) }),
+      awsError('InvalidParameterException', 'The referenced task was not found.'),
+    );
   });
 
   test('stoppedByUser: a service task behind a target group deactivates first (desiredStatus kept RUNNING); others stop at once', () => {

@@ -108,17 +108,20 @@ export function taskHandlers(deps: EcsDeps): ServiceHandlers {
       return { tasks, failures };
     },
 
-    async ListTasks(input: {
-      cluster?: string;
-      containerInstance?: string;
-      family?: string;
-      serviceName?: string;
-      startedBy?: string;
-      desiredStatus?: 'RUNNING' | 'PENDING' | 'STOPPED';
-      launchType?: string;
-      nextToken?: string;
-      maxResults?: number;
-    }, ctx) {
+    async ListTasks(
+      input: {
+        cluster?: string;
+        containerInstance?: string;
+        family?: string;
+        serviceName?: string;
+        startedBy?: string;
+        desiredStatus?: 'RUNNING' | 'PENDING' | 'STOPPED';
+        launchType?: string;
+        nextToken?: string;
+        maxResults?: number;
+      },
+      ctx,
+    ) {
       const cluster = (await requireCluster(store, input.cluster, ctx)).value;
       if (input.serviceName !== undefined) {
         const svc = await store.get(keys.service(clusterKeyOf(cluster), resourceIdOf(input.serviceName, 'service') ?? ''));

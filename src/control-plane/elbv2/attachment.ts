@@ -17,12 +17,7 @@ function referenced(rules: readonly RuleRecord[]): Set<string> {
 }
 
 /** Call with the LB's rules before and after a change; also bumps the LB's routing revision. */
-export async function syncAttachments(
-  tx: Tx,
-  lb: LoadBalancerRecord,
-  before: readonly RuleRecord[],
-  after: readonly RuleRecord[],
-): Promise<void> {
+export async function syncAttachments(tx: Tx, lb: LoadBalancerRecord, before: readonly RuleRecord[], after: readonly RuleRecord[]): Promise<void> {
   const lbArn = lb.LoadBalancerArn;
   const was = referenced(before);
   const now = referenced(after);

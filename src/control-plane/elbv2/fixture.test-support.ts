@@ -17,11 +17,13 @@ export function fixture(seed = 1) {
   const ec2 = createEc2Handlers(deps);
   // biome-ignore lint/suspicious/noExplicitAny: tests read handler answers by path; the handlers' own types are checked where they are built
   type Answer = any;
-  const call = (h: ServiceHandlers) => async (op: string, input: unknown = {}): Promise<Answer> => {
-    const fn = h[op];
-    assert.ok(fn, `no handler for ${op}`);
-    return fn(input, ctx);
-  };
+  const call =
+    (h: ServiceHandlers) =>
+    async (op: string, input: unknown = {}): Promise<Answer> => {
+      const fn = h[op];
+      assert.ok(fn, `no handler for ${op}`);
+      return fn(input, ctx);
+    };
   const e = call(elb);
   return {
     store,

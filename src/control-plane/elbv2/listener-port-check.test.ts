@@ -20,10 +20,19 @@ test('CreateListener and ModifyListener refuse a port the host reports as taken,
   const call = (op: string, input: object): Promise<any> => elb[op]!(input, ctx);
   const lb = (await call('CreateLoadBalancer', { Name: 'web', Scheme: 'internal' })).LoadBalancers[0];
   const tg = (await call('CreateTargetGroup', { Name: 'tg', Protocol: 'HTTP', Port: 80 })).TargetGroups[0];
-  const create = (Port: number) => call('CreateListener', { LoadBalancerArn: lb.LoadBalancerArn, Protocol: 'HTTP', Port, DefaultActions: [{ Type: 'forward', TargetGroupArn: tg.TargetGroupArn }] });
+  const create = (Port: number) =>
+    call('CreateListener', {
+      LoadBalancerArn: lb.LoadBalancerArn,
+      Protocol: 'HTTP',
+      Port,
+      DefaultActions: [{ Type: 'forward', TargetGroupArn: tg.TargetGroupArn }],
+    });
   await assert.rejects(create(8081), (e: any) => e.code === 'InvalidConfigurationRequest' && /Port 8081 is already in use on this host/.test(e.message));
   const l = (await create(8080)).Listeners[0];
-  assert.deepEqual(asked, [[8081, 'internal'], [8080, 'internal']]);
+  assert.deepEqual(asked, [
+    [8081, 'internal'],
+    [8080, 'internal'],
+  ]);
   // The same listener again (idempotent) and a modify that keeps the port do not probe.
   await create(8080);
   await call('ModifyListener', { ListenerArn: l.ListenerArn, Port: 8080 });

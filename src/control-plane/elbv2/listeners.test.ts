@@ -11,7 +11,10 @@ describe('listeners', () => {
     assert.match(l.ListenerArn, /:listener\/app\/web\/[0-9a-f]{16}\/[0-9a-f]{16}$/);
     assert.equal(l.DefaultActions[0].ForwardConfig.TargetGroups[0].Weight, 1);
     const rules = (await f.elb('DescribeRules', { ListenerArn: l.ListenerArn })).Rules;
-    assert.deepEqual(rules.map((r: any) => [r.Priority, r.IsDefault, r.Conditions.length]), [['default', true, 0]]);
+    assert.deepEqual(
+      rules.map((r: any) => [r.Priority, r.IsDefault, r.Conditions.length]),
+      [['default', true, 0]],
+    );
     assert.deepEqual((await f.elb('DescribeTargetGroups', { TargetGroupArns: [tg.TargetGroupArn] })).TargetGroups[0].LoadBalancerArns, [lb.LoadBalancerArn]);
     assert.equal((await f.listener(lb.LoadBalancerArn, tg.TargetGroupArn)).ListenerArn, l.ListenerArn);
     const other = await f.tg('other');
@@ -40,9 +43,13 @@ describe('listeners', () => {
     const l = await f.listener(lb.LoadBalancerArn, a.TargetGroupArn);
     await f.listener(lb.LoadBalancerArn, a.TargetGroupArn, 8080);
     const all = (await f.elb('DescribeListeners', { LoadBalancerArn: lb.LoadBalancerArn })).Listeners;
-    assert.deepEqual(all.map((x: any) => x.Port), [80, 8080]);
+    assert.deepEqual(
+      all.map((x: any) => x.Port),
+      [80, 8080],
+    );
     await rejects(f.elb('DescribeListeners', {}), 'ValidationError');
-    const [m] = (await f.elb('ModifyListener', { ListenerArn: l.ListenerArn, DefaultActions: [{ Type: 'forward', TargetGroupArn: b.TargetGroupArn }] })).Listeners;
+    const [m] = (await f.elb('ModifyListener', { ListenerArn: l.ListenerArn, DefaultActions: [{ Type: 'forward', TargetGroupArn: b.TargetGroupArn }] }))
+      .Listeners;
     assert.equal(m.Port, 80);
     assert.equal(m.DefaultActions[0].TargetGroupArn, b.TargetGroupArn);
     assert.deepEqual((await f.elb('DescribeTargetGroups', { Names: ['b'] })).TargetGroups[0].LoadBalancerArns, [lb.LoadBalancerArn]);
@@ -64,7 +71,14 @@ describe('rules', () => {
     const api = await f.tg('api');
     const l = await f.listener(lb.LoadBalancerArn, tg.TargetGroupArn);
     const rule = async (Priority: number | string, path = '/api/*') =>
-      (await f.elb('CreateRule', { ListenerArn: l.ListenerArn, Priority, Conditions: [{ Field: 'path-pattern', Values: [path] }], Actions: [{ Type: 'forward', TargetGroupArn: api.TargetGroupArn }] })).Rules[0];
+      (
+        await f.elb('CreateRule', {
+          ListenerArn: l.ListenerArn,
+          Priority,
+          Conditions: [{ Field: 'path-pattern', Values: [path] }],
+          Actions: [{ Type: 'forward', TargetGroupArn: api.TargetGroupArn }],
+        })
+      ).Rules[0];
     return { f, lb, tg, api, l, rule };
   }
   test('create, priorities in order, default last, PriorityInUse', async () => {
@@ -77,7 +91,10 @@ describe('rules', () => {
     await rejects(rule(0), 'ValidationError');
     await rejects(rule(50001), 'ValidationError');
     const rules = (await f.elb('DescribeRules', { ListenerArn: l.ListenerArn })).Rules;
-    assert.deepEqual(rules.map((r: any) => r.Priority), ['5', '10', 'default']);
+    assert.deepEqual(
+      rules.map((r: any) => r.Priority),
+      ['5', '10', 'default'],
+    );
     await rejects(f.elb('DescribeRules', {}), 'ValidationError');
   });
   test('modify, delete, default rule protections, detaching', async () => {
@@ -101,14 +118,36 @@ describe('rules', () => {
     const a = await rule(1, '/a');
     const b = await rule(2, '/b');
     const c = await rule(3, '/c');
-    const out = await f.elb('SetRulePriorities', { RulePriorities: [{ RuleArn: a.RuleArn, Priority: 2 }, { RuleArn: b.RuleArn, Priority: 1 }] });
-    assert.deepEqual(out.Rules.map((r: any) => [r.RuleArn, r.Priority]), [[b.RuleArn, '1'], [a.RuleArn, '2']]);
+    const out = await f.elb('SetRulePriorities', {
+      RulePriorities: [
+        { RuleArn: a.RuleArn, Priority: 2 },
+        { RuleArn: b.RuleArn, Priority: 1 },
+      ],
+    });
+    assert.deepEqual(
+      out.Rules.map((r: any) => [r.RuleArn, r.Priority]),
+      [
+        [b.RuleArn, '1'],
+        [a.RuleArn, '2'],
+      ],
+    );
     await rejects(f.elb('SetRulePriorities', { RulePriorities: [{ RuleArn: a.RuleArn, Priority: 3 }] }), 'PriorityInUse');
-    await rejects(f.elb('SetRulePriorities', { RulePriorities: [{ RuleArn: a.RuleArn, Priority: 7 }, { RuleArn: c.RuleArn, Priority: 7 }] }), 'ValidationError');
+    await rejects(
+      f.elb('SetRulePriorities', {
+        RulePriorities: [
+          { RuleArn: a.RuleArn, Priority: 7 },
+          { RuleArn: c.RuleArn, Priority: 7 },
+        ],
+      }),
+      'ValidationError',
+    );
     const def = (await f.elb('DescribeRules', { ListenerArn: l.ListenerArn })).Rules.find((x: any) => x.IsDefault);
     await rejects(f.elb('SetRulePriorities', { RulePriorities: [{ RuleArn: def.RuleArn, Priority: 9 }] }), 'OperationNotPermitted');
     const rules = (await f.elb('DescribeRules', { ListenerArn: l.ListenerArn })).Rules;
-    assert.deepEqual(rules.map((r: any) => r.Priority), ['1', '2', '3', 'default']);
+    assert.deepEqual(
+      rules.map((r: any) => r.Priority),
+      ['1', '2', '3', 'default'],
+    );
   });
 });
 
@@ -121,7 +160,10 @@ describe('tags', () => {
     await f.elb('AddTags', { ResourceArns: [lb.LoadBalancerArn], Tags: [{ Key: 'env', Value: 'prod' }] });
     await f.elb('RemoveTags', { ResourceArns: [tg.TargetGroupArn], TagKeys: ['team'] });
     const d = (await f.elb('DescribeTags', { ResourceArns: [lb.LoadBalancerArn, tg.TargetGroupArn] })).TagDescriptions;
-    assert.deepEqual(d[0].Tags, [{ Key: 'env', Value: 'prod' }, { Key: 'team', Value: 'a' }]);
+    assert.deepEqual(d[0].Tags, [
+      { Key: 'env', Value: 'prod' },
+      { Key: 'team', Value: 'a' },
+    ]);
     assert.deepEqual(d[1].Tags, []);
     await rejects(f.elb('AddTags', { ResourceArns: [lb.LoadBalancerArn], Tags: [{ Key: 'k' }, { Key: 'k' }] }), 'DuplicateTagKeys');
     await rejects(f.elb('AddTags', { ResourceArns: [lb.LoadBalancerArn], Tags: Array.from({ length: 49 }, (_, i) => ({ Key: `k${i}` })) }), 'TooManyTags');

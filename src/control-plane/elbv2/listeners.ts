@@ -5,12 +5,7 @@ import { keys } from '../../domain/keys.js';
 import { elbv2Arn } from '../../domain/elbv2/arn.js';
 import { normalizeActions } from '../../domain/elbv2/action.js';
 import { addTags } from '../../domain/elbv2/tags.js';
-import {
-  listenerView,
-  MAX_LISTENERS_PER_LOAD_BALANCER,
-  type ListenerRecord,
-  type RuleRecord,
-} from '../../domain/elbv2/listener.js';
+import { listenerView, MAX_LISTENERS_PER_LOAD_BALANCER, type ListenerRecord, type RuleRecord } from '../../domain/elbv2/listener.js';
 import type { Handlers, Reply } from '../api/operation.js';
 import type { Elbv2Deps } from './deps.js';
 import { syncAttachments } from './attachment.js';
@@ -117,9 +112,7 @@ export function listenerHandlers(deps: Elbv2Deps): Handlers<'elbv2'> {
       }
       listeners.sort((a, b) => a.Port - b.Port);
       const p = page(listeners, input.Marker, input.PageSize);
-      const rules = new Map(
-        (await listAll<RuleRecord>(store, keys.rules())).filter((r) => r.value.IsDefault).map((r) => [r.value.RuleArn, r.value]),
-      );
+      const rules = new Map((await listAll<RuleRecord>(store, keys.rules())).filter((r) => r.value.IsDefault).map((r) => [r.value.RuleArn, r.value]));
       return { Listeners: p.items.map((l) => listenerView(l, rules.get(l.defaultRuleArn))), NextMarker: p.NextMarker };
     },
 
@@ -164,7 +157,12 @@ export function listenerHandlers(deps: Elbv2Deps): Handlers<'elbv2'> {
           tx.delete(keys.rule(idOf.rule(r.RuleArn)));
           tx.delete(keys.tags(r.RuleArn));
         }
-        await syncAttachments(tx, lb, rules, rules.filter((r) => r.ListenerArn !== listener.ListenerArn));
+        await syncAttachments(
+          tx,
+          lb,
+          rules,
+          rules.filter((r) => r.ListenerArn !== listener.ListenerArn),
+        );
         tx.delete(keys.listener(idOf.listener(listener.ListenerArn)));
         tx.delete(keys.tags(listener.ListenerArn));
       });

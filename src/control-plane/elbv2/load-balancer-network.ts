@@ -21,7 +21,10 @@ import { transact, type Tx } from './transact.js';
  */
 export function checkIpAddressType(type: string): 'ipv4' {
   if (type === 'ipv4') return 'ipv4';
-  throw new AwsError('InvalidSubnet', `IpAddressType '${type}' needs subnets with an IPv6 CIDR block; Berth's subnets are IPv4 only, so IpAddressType must be ipv4`);
+  throw new AwsError(
+    'InvalidSubnet',
+    `IpAddressType '${type}' needs subnets with an IPv6 CIDR block; Berth's subnets are IPv4 only, so IpAddressType must be ipv4`,
+  );
 }
 
 /** The groups must exist in this region and sit in the load balancer's VPC; a derived default group is stored. */
@@ -51,7 +54,12 @@ export interface ResolvedSubnets {
 }
 
 /** Subnets from `Subnets` or `SubnetMappings`: known in this region, one VPC, at least two zones, one subnet per zone. */
-export async function resolveSubnets(tx: Tx, scope: Ec2Scope, input: { Subnets?: string[]; SubnetMappings?: SubnetMappingInput[] }, defaultToAll: boolean): Promise<ResolvedSubnets> {
+export async function resolveSubnets(
+  tx: Tx,
+  scope: Ec2Scope,
+  input: { Subnets?: string[]; SubnetMappings?: SubnetMappingInput[] },
+  defaultToAll: boolean,
+): Promise<ResolvedSubnets> {
   if (input.Subnets?.length && input.SubnetMappings?.length) {
     throw new AwsError('ValidationError', 'You can specify subnets or subnet mappings, not both');
   }
@@ -82,7 +90,11 @@ export async function resolveSubnets(tx: Tx, scope: Ec2Scope, input: { Subnets?:
   const byZone = new Map<string, string>();
   for (const z of zones) {
     const other = byZone.get(z.ZoneName);
-    if (other) throw new AwsError('InvalidConfigurationRequest', `Subnets '${other}' and '${z.SubnetId}' are both in Availability Zone '${z.ZoneName}'; specify one subnet per Availability Zone`);
+    if (other)
+      throw new AwsError(
+        'InvalidConfigurationRequest',
+        `Subnets '${other}' and '${z.SubnetId}' are both in Availability Zone '${z.ZoneName}'; specify one subnet per Availability Zone`,
+      );
     byZone.set(z.ZoneName, z.SubnetId);
   }
   if (byZone.size < 2) {

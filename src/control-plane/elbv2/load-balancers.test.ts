@@ -16,7 +16,10 @@ describe('load balancers', () => {
     assert.equal(lb.Scheme, 'internet-facing');
     assert.equal(lb.Type, 'application');
     assert.equal(lb.VpcId, net.VpcId);
-    assert.deepEqual(lb.AvailabilityZones.map((z: any) => z.ZoneName), ['us-east-1a', 'us-east-1b']);
+    assert.deepEqual(
+      lb.AvailabilityZones.map((z: any) => z.ZoneName),
+      ['us-east-1a', 'us-east-1b'],
+    );
     f.clock.advance(1000);
     const [d] = (await f.elb('DescribeLoadBalancers', { Names: ['web'] })).LoadBalancers;
     assert.deepEqual(d.State, { Code: 'active' });
@@ -48,10 +51,16 @@ describe('load balancers', () => {
     for (const n of ['a', 'b', 'c']) await f.lb(n);
     await rejects(f.elb('DescribeLoadBalancers', { Names: ['a', 'zzz'] }), 'LoadBalancerNotFound');
     const p1 = await f.elb('DescribeLoadBalancers', { PageSize: 2 });
-    assert.deepEqual(p1.LoadBalancers.map((l: any) => l.LoadBalancerName), ['a', 'b']);
+    assert.deepEqual(
+      p1.LoadBalancers.map((l: any) => l.LoadBalancerName),
+      ['a', 'b'],
+    );
     assert.ok(p1.NextMarker);
     const p2 = await f.elb('DescribeLoadBalancers', { PageSize: 2, Marker: p1.NextMarker });
-    assert.deepEqual(p2.LoadBalancers.map((l: any) => l.LoadBalancerName), ['c']);
+    assert.deepEqual(
+      p2.LoadBalancers.map((l: any) => l.LoadBalancerName),
+      ['c'],
+    );
     assert.equal(p2.NextMarker, undefined);
     const byArn = await f.elb('DescribeLoadBalancers', { LoadBalancerArns: [p1.LoadBalancers[1].LoadBalancerArn] });
     assert.equal(byArn.LoadBalancers[0].LoadBalancerName, 'b');
@@ -61,7 +70,12 @@ describe('load balancers', () => {
     const lb = await f.lb();
     const tg = await f.tg();
     const l = await f.listener(lb.LoadBalancerArn, tg.TargetGroupArn);
-    await f.elb('CreateRule', { ListenerArn: l.ListenerArn, Priority: 5, Conditions: [{ Field: 'path-pattern', Values: ['/a'] }], Actions: [{ Type: 'forward', TargetGroupArn: tg.TargetGroupArn }] });
+    await f.elb('CreateRule', {
+      ListenerArn: l.ListenerArn,
+      Priority: 5,
+      Conditions: [{ Field: 'path-pattern', Values: ['/a'] }],
+      Actions: [{ Type: 'forward', TargetGroupArn: tg.TargetGroupArn }],
+    });
     await f.elb('DeleteLoadBalancer', { LoadBalancerArn: lb.LoadBalancerArn });
     await f.elb('DeleteLoadBalancer', { LoadBalancerArn: lb.LoadBalancerArn });
     await rejects(f.elb('DescribeListeners', { ListenerArns: [l.ListenerArn] }), 'ListenerNotFound');
@@ -81,12 +95,18 @@ describe('load balancers', () => {
   test('attributes: full list back, validated', async () => {
     const f = fixture();
     const lb = await f.lb();
-    const out = await f.elb('ModifyLoadBalancerAttributes', { LoadBalancerArn: lb.LoadBalancerArn, Attributes: [{ Key: 'idle_timeout.timeout_seconds', Value: '120' }] });
+    const out = await f.elb('ModifyLoadBalancerAttributes', {
+      LoadBalancerArn: lb.LoadBalancerArn,
+      Attributes: [{ Key: 'idle_timeout.timeout_seconds', Value: '120' }],
+    });
     assert.ok(out.Attributes.length > 10);
     const d = await f.elb('DescribeLoadBalancerAttributes', { LoadBalancerArn: lb.LoadBalancerArn });
     assert.equal(d.Attributes.find((a: any) => a.Key === 'idle_timeout.timeout_seconds').Value, '120');
     await rejects(f.elb('ModifyLoadBalancerAttributes', { LoadBalancerArn: lb.LoadBalancerArn, Attributes: [{ Key: 'x', Value: '1' }] }), 'ValidationError');
-    await rejects(f.elb('DescribeLoadBalancerAttributes', { LoadBalancerArn: lb.LoadBalancerArn.replace(/[0-9a-f]{16}$/, '0'.repeat(16)) }), 'LoadBalancerNotFound');
+    await rejects(
+      f.elb('DescribeLoadBalancerAttributes', { LoadBalancerArn: lb.LoadBalancerArn.replace(/[0-9a-f]{16}$/, '0'.repeat(16)) }),
+      'LoadBalancerNotFound',
+    );
   });
   test('SetSecurityGroups', async () => {
     const f = fixture();

@@ -3,18 +3,8 @@ import { AwsError } from '../../domain/aws-error.js';
 import { keys } from '../../domain/keys.js';
 import { elbv2Arn, inScope, scopeOfArn } from '../../domain/elbv2/arn.js';
 import { validateLoadBalancerName } from '../../domain/elbv2/names.js';
-import {
-  CANONICAL_HOSTED_ZONE_ID,
-  loadBalancerDnsName,
-  loadBalancerView,
-  type LoadBalancerRecord,
-} from '../../domain/elbv2/load-balancer.js';
-import {
-  attributeList,
-  defaultAttributes,
-  loadBalancerAttributeCatalogue,
-  modifyLoadBalancerAttributes,
-} from '../../domain/elbv2/attributes.js';
+import { CANONICAL_HOSTED_ZONE_ID, loadBalancerDnsName, loadBalancerView, type LoadBalancerRecord } from '../../domain/elbv2/load-balancer.js';
+import { attributeList, defaultAttributes, loadBalancerAttributeCatalogue, modifyLoadBalancerAttributes } from '../../domain/elbv2/attributes.js';
 import type { TargetGroupRecord } from '../../domain/elbv2/target-group.js';
 import { addTags } from '../../domain/elbv2/tags.js';
 import type { Handlers, Reply } from '../api/operation.js';
@@ -40,7 +30,8 @@ export function loadBalancerHandlers(deps: Elbv2Deps): Handlers<'elbv2'> {
       const unsupported = (['CustomerOwnedIpv4Pool', 'EnablePrefixForIpv6SourceNat', 'IpamPools'] as const).find(
         (m) => input[m] !== undefined && !(m === 'EnablePrefixForIpv6SourceNat' && input[m] === 'off'),
       );
-      if (unsupported) throw new AwsError('InvalidConfigurationRequest', `${unsupported} cannot be specified: Berth's application load balancers have no such pools`);
+      if (unsupported)
+        throw new AwsError('InvalidConfigurationRequest', `${unsupported} cannot be specified: Berth's application load balancers have no such pools`);
       const tags = addTags({}, input.Tags ?? []);
       const lb = await transact(store, async (tx) => {
         const net = await resolveSubnets(tx, ctx, input, true);
@@ -52,7 +43,10 @@ export function loadBalancerHandlers(deps: Elbv2Deps): Handlers<'elbv2'> {
             existing.Scheme === scheme &&
             existing.IpAddressType === ipAddressType &&
             sameSet(existing.SecurityGroups, securityGroups) &&
-            sameSet(existing.AvailabilityZones.map((z) => z.SubnetId), net.AvailabilityZones.map((z) => z.SubnetId));
+            sameSet(
+              existing.AvailabilityZones.map((z) => z.SubnetId),
+              net.AvailabilityZones.map((z) => z.SubnetId),
+            );
           if (!same) throw new AwsError('DuplicateLoadBalancerName', `A load balancer with the same name '${input.Name}' exists, but with different settings`);
           return existing;
         }
@@ -165,4 +159,3 @@ export function loadBalancerHandlers(deps: Elbv2Deps): Handlers<'elbv2'> {
     },
   };
 }
-

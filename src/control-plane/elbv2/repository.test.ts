@@ -11,7 +11,13 @@ describe('name claims', () => {
     // Rewrite the store as an older Berth left it: the claim under the name alone.
     const current = '/berth/elbv2/names/load-balancers/000000000000/us-east-1/old';
     const legacy = '/berth/elbv2/names/load-balancers/old';
-    await f.store.txn({ compares: [], success: [{ type: 'delete', key: current }, { type: 'put', key: legacy, value: { arn: lb.LoadBalancerArn } }] });
+    await f.store.txn({
+      compares: [],
+      success: [
+        { type: 'delete', key: current },
+        { type: 'put', key: legacy, value: { arn: lb.LoadBalancerArn } },
+      ],
+    });
     assert.equal((await f.elb('CreateLoadBalancer', { Name: 'old' })).LoadBalancers[0].LoadBalancerArn, lb.LoadBalancerArn, 'same settings: the existing one');
     await rejects(f.elb('CreateLoadBalancer', { Name: 'old', Scheme: 'internal' }), 'DuplicateLoadBalancerName');
     assert.equal((await f.elb('DescribeLoadBalancers', { Names: ['old'] })).LoadBalancers.length, 1);

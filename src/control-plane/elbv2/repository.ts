@@ -23,8 +23,7 @@ export interface NameClaim {
 type NamedKind = keyof typeof nameKeys;
 
 /** Before names were per region the claim key had neither account nor region; data dirs may still hold those. */
-const legacyNameKey = (kind: NamedKind, name: string) =>
-  `/berth/elbv2/names/${kind === 'loadBalancer' ? 'load-balancers' : 'target-groups'}/${name}`;
+const legacyNameKey = (kind: NamedKind, name: string) => `/berth/elbv2/names/${kind === 'loadBalancer' ? 'load-balancers' : 'target-groups'}/${name}`;
 
 /** The claim on `name` in this region: the current key, else a legacy one whose ARN is of this region. */
 export async function readNameClaim(tx: Tx, kind: NamedKind, scope: ArnScope, name: string): Promise<NameClaim | undefined> {

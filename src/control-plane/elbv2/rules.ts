@@ -5,13 +5,7 @@ import { elbv2Arn } from '../../domain/elbv2/arn.js';
 import { normalizeActions } from '../../domain/elbv2/action.js';
 import { normalizeConditions } from '../../domain/elbv2/condition.js';
 import { addTags } from '../../domain/elbv2/tags.js';
-import {
-  compareRules,
-  MAX_RULES_PER_LOAD_BALANCER,
-  parsePriority,
-  ruleView,
-  type RuleRecord,
-} from '../../domain/elbv2/listener.js';
+import { compareRules, MAX_RULES_PER_LOAD_BALANCER, parsePriority, ruleView, type RuleRecord } from '../../domain/elbv2/listener.js';
 import type { LoadBalancerRecord } from '../../domain/elbv2/load-balancer.js';
 import type { Handlers, Reply } from '../api/operation.js';
 import type { Elbv2Deps } from './deps.js';
@@ -95,7 +89,12 @@ export function ruleHandlers(deps: Elbv2Deps): Handlers<'elbv2'> {
         }
         if (input.Actions?.length) next.Actions = normalizeActions(input.Actions);
         const rules = await rulesOf(store, lb.LoadBalancerArn);
-        await syncAttachments(tx, lb, rules, rules.map((r) => (r.RuleArn === next.RuleArn ? next : r)));
+        await syncAttachments(
+          tx,
+          lb,
+          rules,
+          rules.map((r) => (r.RuleArn === next.RuleArn ? next : r)),
+        );
         tx.put(keys.rule(idOf.rule(rule.RuleArn)), next);
         return next;
       });
@@ -108,7 +107,12 @@ export function ruleHandlers(deps: Elbv2Deps): Handlers<'elbv2'> {
         if (rule.IsDefault) throw new AwsError('OperationNotPermitted', 'The default rule of a listener cannot be deleted');
         const lb = await getLoadBalancer(tx, rule.LoadBalancerArn, ctx);
         const rules = await rulesOf(store, lb.LoadBalancerArn);
-        await syncAttachments(tx, lb, rules, rules.filter((r) => r.RuleArn !== rule.RuleArn));
+        await syncAttachments(
+          tx,
+          lb,
+          rules,
+          rules.filter((r) => r.RuleArn !== rule.RuleArn),
+        );
         tx.delete(keys.rule(idOf.rule(rule.RuleArn)));
         tx.delete(keys.tags(rule.RuleArn));
       });

@@ -37,11 +37,17 @@ describe('target groups', () => {
     const p = await f.elb('DescribeTargetGroups', { PageSize: 2 });
     assert.equal(p.TargetGroups.length, 2);
     const p2 = await f.elb('DescribeTargetGroups', { PageSize: 2, Marker: p.NextMarker });
-    assert.deepEqual(p2.TargetGroups.map((t: any) => t.TargetGroupName), ['c']);
+    assert.deepEqual(
+      p2.TargetGroups.map((t: any) => t.TargetGroupName),
+      ['c'],
+    );
     const lb = await f.lb();
     await f.listener(lb.LoadBalancerArn, b.TargetGroupArn);
     const byLb = await f.elb('DescribeTargetGroups', { LoadBalancerArn: lb.LoadBalancerArn });
-    assert.deepEqual(byLb.TargetGroups.map((t: any) => t.TargetGroupName), ['b']);
+    assert.deepEqual(
+      byLb.TargetGroups.map((t: any) => t.TargetGroupName),
+      ['b'],
+    );
     assert.deepEqual(byLb.TargetGroups[0].LoadBalancerArns, [lb.LoadBalancerArn]);
   });
   test('modify changes health check fields only', async () => {
@@ -69,10 +75,16 @@ describe('target groups', () => {
   test('attributes: modify returns the full list; bad values rejected', async () => {
     const f = fixture();
     const tg = await f.tg();
-    const out = await f.elb('ModifyTargetGroupAttributes', { TargetGroupArn: tg.TargetGroupArn, Attributes: [{ Key: 'deregistration_delay.timeout_seconds', Value: '10' }] });
+    const out = await f.elb('ModifyTargetGroupAttributes', {
+      TargetGroupArn: tg.TargetGroupArn,
+      Attributes: [{ Key: 'deregistration_delay.timeout_seconds', Value: '10' }],
+    });
     assert.ok(out.Attributes.length > 5);
     assert.equal(out.Attributes.find((a: any) => a.Key === 'deregistration_delay.timeout_seconds').Value, '10');
-    await rejects(f.elb('ModifyTargetGroupAttributes', { TargetGroupArn: tg.TargetGroupArn, Attributes: [{ Key: 'deregistration_delay.timeout_seconds', Value: '4000' }] }), 'ValidationError');
+    await rejects(
+      f.elb('ModifyTargetGroupAttributes', { TargetGroupArn: tg.TargetGroupArn, Attributes: [{ Key: 'deregistration_delay.timeout_seconds', Value: '4000' }] }),
+      'ValidationError',
+    );
     const d = await f.elb('DescribeTargetGroupAttributes', { TargetGroupArn: tg.TargetGroupArn });
     assert.equal(d.Attributes.find((a: any) => a.Key === 'deregistration_delay.timeout_seconds').Value, '10');
   });

@@ -10,12 +10,7 @@ import {
   targetGroupView,
   type TargetGroupRecord,
 } from '../../domain/elbv2/target-group.js';
-import {
-  attributeList,
-  defaultAttributes,
-  modifyTargetGroupAttributes,
-  targetGroupAttributeCatalogue,
-} from '../../domain/elbv2/attributes.js';
+import { attributeList, defaultAttributes, modifyTargetGroupAttributes, targetGroupAttributeCatalogue } from '../../domain/elbv2/attributes.js';
 import { addTags } from '../../domain/elbv2/tags.js';
 import { defaultNetwork } from '../../domain/ec2/default-network.js';
 import { findVpc } from '../ec2/network-repository.js';
@@ -135,4 +130,3 @@ export function targetGroupHandlers(deps: Elbv2Deps): Handlers<'elbv2'> {
     },
   };
 }
-

@@ -34,22 +34,35 @@ describe('targets', () => {
   });
   test('draining timeline: draining for the delay, then unused/NotRegistered, re-register makes it initial', async () => {
     const { f, tg, health, reg, dereg } = await attached();
-    await f.elb('ModifyTargetGroupAttributes', { TargetGroupArn: tg.TargetGroupArn, Attributes: [{ Key: 'deregistration_delay.timeout_seconds', Value: '30' }] });
-    await reg([{ Id: 'i-1', Port: 32768 }, { Id: 'i-1', Port: 32771 }]);
+    await f.elb('ModifyTargetGroupAttributes', {
+      TargetGroupArn: tg.TargetGroupArn,
+      Attributes: [{ Key: 'deregistration_delay.timeout_seconds', Value: '30' }],
+    });
+    await reg([
+      { Id: 'i-1', Port: 32768 },
+      { Id: 'i-1', Port: 32771 },
+    ]);
     await dereg([{ Id: 'i-1', Port: 32771 }]);
     await dereg([{ Id: 'i-1' }]); // without its port: the group port, not registered, silently nothing
     await dereg([{ Id: 'i-9', Port: 1 }]);
     let h = await health();
     const byPort = (p: number) => h.find((d: any) => d.Target.Port === p);
     assert.equal(byPort(32768).TargetHealth.State, 'initial');
-    assert.deepEqual(byPort(32771).TargetHealth, { State: 'draining', Reason: 'Target.DeregistrationInProgress', Description: 'Target deregistration is in progress' });
+    assert.deepEqual(byPort(32771).TargetHealth, {
+      State: 'draining',
+      Reason: 'Target.DeregistrationInProgress',
+      Description: 'Target deregistration is in progress',
+    });
     f.clock.advance(29_999);
     assert.equal((await health([{ Id: 'i-1', Port: 32771 }]))[0].TargetHealth.State, 'draining');
     f.clock.advance(1);
     const [gone] = await health([{ Id: 'i-1', Port: 32771 }]);
     assert.deepEqual(gone.TargetHealth, { State: 'unused', Reason: 'Target.NotRegistered', Description: 'Target is not registered to the target group' });
     h = await health();
-    assert.deepEqual(h.map((d: any) => d.Target.Port), [32768]);
+    assert.deepEqual(
+      h.map((d: any) => d.Target.Port),
+      [32768],
+    );
     await reg([{ Id: 'i-1', Port: 32771 }]);
     assert.equal((await health([{ Id: 'i-1', Port: 32771 }]))[0].TargetHealth.State, 'initial');
   });
@@ -80,7 +93,10 @@ describe('targets', () => {
   });
   test('asking without a port shows every registration of the Id; unknown ones are unused', async () => {
     const { health, reg } = await attached();
-    await reg([{ Id: 'i-1', Port: 32768 }, { Id: 'i-1', Port: 32769 }]);
+    await reg([
+      { Id: 'i-1', Port: 32768 },
+      { Id: 'i-1', Port: 32769 },
+    ]);
     assert.equal((await health([{ Id: 'i-1' }])).length, 2);
     const [u] = await health([{ Id: 'i-7', Port: 5 }]);
     assert.deepEqual(u.Target, { Id: 'i-7', Port: 5 });
@@ -88,7 +104,10 @@ describe('targets', () => {
   });
   test('errors', async () => {
     const { f, tg, reg } = await attached();
-    await rejects(f.elb('RegisterTargets', { TargetGroupArn: tg.TargetGroupArn.replace(/.{16}$/, '0'.repeat(16)), Targets: [{ Id: 'i-1' }] }), 'TargetGroupNotFound');
+    await rejects(
+      f.elb('RegisterTargets', { TargetGroupArn: tg.TargetGroupArn.replace(/.{16}$/, '0'.repeat(16)), Targets: [{ Id: 'i-1' }] }),
+      'TargetGroupNotFound',
+    );
     await rejects(reg([]), 'ValidationError');
     const ipTg = await f.tg('ips', { TargetType: 'ip' });
     await rejects(f.elb('RegisterTargets', { TargetGroupArn: ipTg.TargetGroupArn, Targets: [{ Id: 'i-1' }] }), 'InvalidTarget');

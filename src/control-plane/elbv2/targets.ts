@@ -33,7 +33,8 @@ function wanted(tg: TargetGroupRecord, targets: readonly TargetDescription[] | u
   for (const t of targets) {
     if (typeof t.Id !== 'string' || t.Id === '') throw new AwsError('ValidationError', 'Target Id must be specified');
     const port = t.Port ?? tg.Port;
-    if (port === undefined || !Number.isInteger(port) || port < 1 || port > 65535) throw new AwsError('ValidationError', 'Target port must be between 1 and 65535');
+    if (port === undefined || !Number.isInteger(port) || port < 1 || port > 65535)
+      throw new AwsError('ValidationError', 'Target port must be between 1 and 65535');
     if (tg.TargetType === 'ip' && !isIP(t.Id)) throw new AwsError('InvalidTarget', `The IP address '${t.Id}' is not a valid target`);
     seen.set(`${t.Id}:${port}`, { Id: t.Id, Port: port, ...(t.AvailabilityZone ? { AvailabilityZone: t.AvailabilityZone } : {}) });
   }

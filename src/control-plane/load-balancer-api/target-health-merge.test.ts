@@ -17,14 +17,17 @@ test('unhealthy only when every fresh node with a verdict says so; the latest re
   assert.equal(merged?.reason, 'Target.ResponseCodeMismatch');
 });
 
-test("a node that is not fresh has no say, whichever way it voted", () => {
+test('a node that is not fresh has no say, whichever way it voted', () => {
   assert.equal(mergeTargetHealth({ a: healthy, b: unhealthy(5) }, (id) => id === 'b')?.state, 'unhealthy');
   assert.equal(mergeTargetHealth({ a: unhealthy(5), b: healthy }, (id) => id === 'a')?.state, 'unhealthy');
 });
 
 test('no fresh verdict decides nothing', () => {
   assert.equal(mergeTargetHealth({}, all), undefined);
-  assert.equal(mergeTargetHealth({ a: unhealthy(1) }, () => false), undefined);
+  assert.equal(
+    mergeTargetHealth({ a: unhealthy(1) }, () => false),
+    undefined,
+  );
 });
 
 test('unavailable (checks disabled) only when nobody says more', () => {

@@ -14,10 +14,7 @@
  */
 import type { NodeTargetHealth } from '../../domain/elbv2/target.js';
 
-export function mergeTargetHealth(
-  verdicts: Readonly<Record<string, NodeTargetHealth>>,
-  isFresh: (nodeId: string) => boolean,
-): NodeTargetHealth | undefined {
+export function mergeTargetHealth(verdicts: Readonly<Record<string, NodeTargetHealth>>, isFresh: (nodeId: string) => boolean): NodeTargetHealth | undefined {
   const fresh = Object.entries(verdicts)
     .filter(([id]) => isFresh(id))
     .map(([, v]) => v);

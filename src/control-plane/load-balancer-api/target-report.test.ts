@@ -6,14 +6,47 @@ import { afterDrained, afterHealthReport, type Reporter } from './target-report.
 
 const n1: Reporter = { nodeId: 'n1', now: 10, isFresh: () => true };
 
-const rec = (over: Partial<TargetRecord> = {}): TargetRecord => ({ TargetGroupArn: 'tg', Id: 'i-1', Port: 1, registeredAt: 0, state: 'initial', reason: 'Elb.RegistrationInProgress', ...over });
+const rec = (over: Partial<TargetRecord> = {}): TargetRecord => ({
+  TargetGroupArn: 'tg',
+  Id: 'i-1',
+  Port: 1,
+  registeredAt: 0,
+  state: 'initial',
+  reason: 'Elb.RegistrationInProgress',
+  ...over,
+});
 
 const cases: Array<[string, TargetRecord | undefined, HealthReport, Partial<TargetRecord> | undefined]> = [
-  ['initial → checking', rec(), { state: 'initial', reason: 'Elb.InitialHealthChecking', description: 'Initial health checks in progress' }, { state: 'initial', reason: 'Elb.InitialHealthChecking', description: 'Initial health checks in progress' }],
+  [
+    'initial → checking',
+    rec(),
+    { state: 'initial', reason: 'Elb.InitialHealthChecking', description: 'Initial health checks in progress' },
+    { state: 'initial', reason: 'Elb.InitialHealthChecking', description: 'Initial health checks in progress' },
+  ],
   ['initial → healthy drops the reason', rec(), { state: 'healthy' }, { state: 'healthy', reason: undefined, description: undefined }],
-  ['healthy → unhealthy', rec({ state: 'healthy', reason: undefined }), { state: 'unhealthy', reason: 'Target.ResponseCodeMismatch', description: 'Health checks failed with these codes: [500]' }, { state: 'unhealthy', reason: 'Target.ResponseCodeMismatch' }],
-  ['same verdict again: no write', rec({ state: 'unhealthy', reason: 'Target.Timeout', description: 'Request timed out', nodeHealth: { n1: { state: 'unhealthy', reason: 'Target.Timeout', description: 'Request timed out', at: 3 } } }), { state: 'unhealthy', reason: 'Target.Timeout', description: 'Request timed out' }, undefined],
-  ['restart: initial never demotes healthy', rec({ state: 'healthy', reason: undefined }), { state: 'initial', reason: 'Elb.InitialHealthChecking' }, undefined],
+  [
+    'healthy → unhealthy',
+    rec({ state: 'healthy', reason: undefined }),
+    { state: 'unhealthy', reason: 'Target.ResponseCodeMismatch', description: 'Health checks failed with these codes: [500]' },
+    { state: 'unhealthy', reason: 'Target.ResponseCodeMismatch' },
+  ],
+  [
+    'same verdict again: no write',
+    rec({
+      state: 'unhealthy',
+      reason: 'Target.Timeout',
+      description: 'Request timed out',
+      nodeHealth: { n1: { state: 'unhealthy', reason: 'Target.Timeout', description: 'Request timed out', at: 3 } },
+    }),
+    { state: 'unhealthy', reason: 'Target.Timeout', description: 'Request timed out' },
+    undefined,
+  ],
+  [
+    'restart: initial never demotes healthy',
+    rec({ state: 'healthy', reason: undefined }),
+    { state: 'initial', reason: 'Elb.InitialHealthChecking' },
+    undefined,
+  ],
   ['draining is left alone', rec({ state: 'draining', drainUntil: 5 }), { state: 'healthy' }, undefined],
   ['unused from the checker is not a record state', rec(), { state: 'unused', reason: 'Target.NotRegistered' }, undefined],
   ['record gone', undefined, { state: 'healthy' }, undefined],
@@ -36,7 +69,7 @@ test('afterDrained: once, only while draining', () => {
   assert.equal(afterDrained(undefined, 50), undefined);
 });
 
-test('two nodes: the second one\'s unhealthy verdict does not demote what the first still sees healthy', () => {
+test("two nodes: the second one's unhealthy verdict does not demote what the first still sees healthy", () => {
   const first = afterHealthReport(rec(), { state: 'healthy' }, n1);
   assert.equal(first?.state, 'healthy');
   const second = afterHealthReport(first, { state: 'unhealthy', reason: 'Target.Timeout' }, { nodeId: 'n2', now: 11, isFresh: () => true });

@@ -24,22 +24,35 @@ async function collect(it: AsyncIterable<LogLineOut>, n = Infinity): Promise<str
 test('awslogs containers read from the log store (tail, follow); others from the host', async () => {
   const store = new MemoryStore();
   const ecs = createEcsHandlers({ store, clock: systemClock, random: seededRandom(1) });
-  const td = (await ecs.RegisterTaskDefinition!({
-    family: 'f',
-    containerDefinitions: [
-      { name: 'app', image: 'i', memory: 32, logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': '/g', 'awslogs-stream-prefix': 'p' } } },
-      { name: 'side', image: 'i', memory: 32 },
-    ],
-  }, ctx())) as { taskDefinition: { taskDefinitionArn: string } };
-  await store.put(keys.task('c', 't1'), { taskArn: 'arn:aws:ecs:us-east-1:000000000000:task/c/t1', taskDefinitionArn: td.taskDefinition.taskDefinitionArn, containers: [] });
+  const td = (await ecs.RegisterTaskDefinition!(
+    {
+      family: 'f',
+      containerDefinitions: [
+        { name: 'app', image: 'i', memory: 32, logConfiguration: { logDriver: 'awslogs', options: { 'awslogs-group': '/g', 'awslogs-stream-prefix': 'p' } } },
+        { name: 'side', image: 'i', memory: 32 },
+      ],
+    },
+    ctx(),
+  )) as { taskDefinition: { taskDefinitionArn: string } };
+  await store.put(keys.task('c', 't1'), {
+    taskArn: 'arn:aws:ecs:us-east-1:000000000000:task/c/t1',
+    taskDefinitionArn: td.taskDefinition.taskDefinitionArn,
+    containers: [],
+  });
   await createLogsHandlers({ store }).CreateLogGroup!({ logGroupName: '/g' }, ctx());
   const target = { region: 'us-east-1', group: '/g', stream: 'p/app/t1', createGroup: false };
   await openShippedStream(store, target, Date.now());
   const t = Date.now() - 1000;
-  await appendShipped(store, target, ['a', 'b', 'c'].map((m, k) => ({ timestamp: t, message: m, last: { t, k } })), Date.now());
-  const host = async () => (async function* () {
-    yield { stream: 'stdout' as const, line: 'from the host', time: 0 };
-  })();
+  await appendShipped(
+    store,
+    target,
+    ['a', 'b', 'c'].map((m, k) => ({ timestamp: t, message: m, last: { t, k } })),
+    Date.now(),
+  );
+  const host = async () =>
+    (async function* () {
+      yield { stream: 'stdout' as const, line: 'from the host', time: 0 };
+    })();
   const source = awslogsLogSource({ store, clock: systemClock, region: 'us-east-1', pollMs: 10 }, host);
   const ac = new AbortController();
   const req = { cluster: 'c', taskArn: 'arn:aws:ecs:us-east-1:000000000000:task/c/t1', containerName: 'app' };

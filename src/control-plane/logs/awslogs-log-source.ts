@@ -29,7 +29,10 @@ export function awslogsLogSource(deps: AwslogsLogSourceDeps, fallback: LogSource
     const taskId = parsed?.kind === 'task' ? parsed.id : req.taskArn;
     const task = (await deps.store.get<TaskRecord>(keys.task(req.cluster, taskId)))?.value;
     if (!task) return fallback(req, signal);
-    const td: TaskDefinitionRecord | undefined = await resolveTaskDefinition(deps.store, task.taskDefinitionArn).then((r) => r.value, () => undefined);
+    const td: TaskDefinitionRecord | undefined = await resolveTaskDefinition(deps.store, task.taskDefinitionArn).then(
+      (r) => r.value,
+      () => undefined,
+    );
     const def = td?.containerDefinitions.find((c) => c.name === req.containerName);
     const log = def?.logConfiguration as { logDriver?: string; options?: Record<string, string> } | undefined;
     if (log?.logDriver !== 'awslogs') return fallback(req, signal);
@@ -40,7 +43,13 @@ export function awslogsLogSource(deps: AwslogsLogSourceDeps, fallback: LogSource
   };
 }
 
-async function* lines(deps: AwslogsLogSourceDeps, groupName: string, stream: string, req: { follow?: boolean; tail?: number }, signal: AbortSignal): AsyncIterable<LogLineOut> {
+async function* lines(
+  deps: AwslogsLogSourceDeps,
+  groupName: string,
+  stream: string,
+  req: { follow?: boolean; tail?: number },
+  signal: AbortSignal,
+): AsyncIterable<LogLineOut> {
   const read = async () => {
     const group = (await deps.store.get<LogGroupRecord>(keys.logGroup(deps.region, groupName)))?.value;
     return group ? eventsOf(deps.store, deps.region, group, stream, deps.clock.now()) : [];

@@ -82,7 +82,10 @@ export function logEventHandlers({ store }: { store: Store }): Handlers<'logs'> 
         });
         if (succeeded) {
           await dropExpiredChunks(store, ctx.region, group, input.logStreamName, ctx.now);
-          return { nextSequenceToken: String(next.nextChunk).padStart(56, '0'), ...(Object.keys(rejected).length > 0 ? { rejectedLogEventsInfo: rejected } : {}) };
+          return {
+            nextSequenceToken: String(next.nextChunk).padStart(56, '0'),
+            ...(Object.keys(rejected).length > 0 ? { rejectedLogEventsInfo: rejected } : {}),
+          };
         }
       }
       if (events.length > 0) throw new AwsError('ServiceUnavailableException', 'Too many concurrent writers to this log stream; try again.', 500);

@@ -34,7 +34,9 @@ interface DescribeLogGroupsInput {
 
 export function checkGroupName(name: string): void {
   if (!isLogGroupName(name)) {
-    throw invalid(`1 validation error detected: Value '${name}' at 'logGroupName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\.\\-_/#A-Za-z0-9]+`);
+    throw invalid(
+      `1 validation error detected: Value '${name}' at 'logGroupName' failed to satisfy constraint: Member must satisfy regular expression pattern: [\\.\\-_/#A-Za-z0-9]+`,
+    );
   }
 }
 
@@ -77,7 +79,11 @@ export function logGroupHandlers({ store }: { store: Store }): Handlers<'logs'> 
       const { succeeded } = await store.txn({ compares: [{ key, modRevision: 0 }], success: [{ type: 'put', key, value: group }] });
       if (!succeeded) throw new AwsError('ResourceAlreadyExistsException', 'The specified log group already exists');
       if (input.tags && Object.keys(input.tags).length > 0) {
-        await putTags(store, logGroupArn(ctx, input.logGroupName), Object.entries(input.tags).map(([Key, Value]) => ({ Key, Value })));
+        await putTags(
+          store,
+          logGroupArn(ctx, input.logGroupName),
+          Object.entries(input.tags).map(([Key, Value]) => ({ Key, Value })),
+        );
       }
       return {};
     },
@@ -100,7 +106,9 @@ export function logGroupHandlers({ store }: { store: Store }): Handlers<'logs'> 
         throw invalid('LogGroupNamePrefix and LogGroupNamePattern are mutually exclusive parameters.');
       }
       const pattern = input.logGroupNamePattern?.toLowerCase();
-      const ids = input.logGroupIdentifiers?.map((id) => (id.startsWith('arn:') ? id.replace(/^arn:aws:logs:[^:]*:[^:]*:log-group:/, '').replace(/:\*$/, '') : id));
+      const ids = input.logGroupIdentifiers?.map((id) =>
+        id.startsWith('arn:') ? id.replace(/^arn:aws:logs:[^:]*:[^:]*:log-group:/, '').replace(/:\*$/, '') : id,
+      );
       const groups = (await store.list<LogGroupRecord>(keys.logGroups(ctx.region))).records
         .map((r) => r.value)
         .filter((g) => input.logGroupNamePrefix === undefined || g.name.startsWith(input.logGroupNamePrefix))

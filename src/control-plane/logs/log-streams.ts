@@ -24,7 +24,9 @@ export function logStreamHandlers({ store }: { store: Store }): Handlers<'logs'>
   return {
     async CreateLogStream(input: { logGroupName: string; logStreamName: string }, ctx: RequestContext): Reply<'logs', 'CreateLogStream'> {
       if (!isLogStreamName(input.logStreamName)) {
-        throw invalid(`1 validation error detected: Value '${input.logStreamName}' at 'logStreamName' failed to satisfy constraint: Member must satisfy regular expression pattern: [^:*]*`);
+        throw invalid(
+          `1 validation error detected: Value '${input.logStreamName}' at 'logStreamName' failed to satisfy constraint: Member must satisfy regular expression pattern: [^:*]*`,
+        );
       }
       await requireGroup(store, ctx.region, input.logGroupName);
       const key = keys.logStream(ctx.region, input.logGroupName, input.logStreamName);

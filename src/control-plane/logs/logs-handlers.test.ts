@@ -26,7 +26,10 @@ test('groups and streams: create, describe, conflicts and missing ones', async (
   await rejects(call('CreateLogStream', { logGroupName: '/ecs/web', logStreamName: 'ecs/web/1' }), 'ResourceAlreadyExistsException');
   await rejects(call('CreateLogStream', { logGroupName: '/nope', logStreamName: 's' }), 'ResourceNotFoundException', /log group/);
   const groups = (await call('DescribeLogGroups', { logGroupNamePrefix: '/ecs' })).logGroups as Record<string, unknown>[];
-  assert.deepEqual(groups.map((g) => [g.logGroupName, g.arn]), [['/ecs/web', 'arn:aws:logs:us-east-1:123456789012:log-group:/ecs/web:*']]);
+  assert.deepEqual(
+    groups.map((g) => [g.logGroupName, g.arn]),
+    [['/ecs/web', 'arn:aws:logs:us-east-1:123456789012:log-group:/ecs/web:*']],
+  );
   const streams = (await call('DescribeLogStreams', { logGroupName: '/ecs/web' })).logStreams as Record<string, unknown>[];
   assert.equal(streams[0]?.arn, 'arn:aws:logs:us-east-1:123456789012:log-group:/ecs/web:log-stream:ecs/web/1');
   await rejects(call('DescribeLogStreams', { logGroupName: '/ecs/web', orderBy: 'LastEventTime', logStreamNamePrefix: 'e' }), 'InvalidParameterException');
@@ -36,19 +39,35 @@ test('put and get events, from the head, from the tail, and paged by tokens', as
   const { call, now } = kit();
   await call('CreateLogGroup', { logGroupName: 'g' });
   await call('CreateLogStream', { logGroupName: 'g', logStreamName: 's' });
-  await call('PutLogEvents', { logGroupName: 'g', logStreamName: 's', logEvents: [1, 2, 3].map((i) => ({ timestamp: now() - 100 + i, message: `line ${i}` })) });
+  await call('PutLogEvents', {
+    logGroupName: 'g',
+    logStreamName: 's',
+    logEvents: [1, 2, 3].map((i) => ({ timestamp: now() - 100 + i, message: `line ${i}` })),
+  });
   await call('PutLogEvents', { logGroupName: 'g', logStreamName: 's', logEvents: [{ timestamp: now(), message: 'line 4' }] });
-  assert.deepEqual(messages(await call('GetLogEvents', { logGroupName: 'g', logStreamName: 's', startFromHead: true })), ['line 1', 'line 2', 'line 3', 'line 4']);
+  assert.deepEqual(messages(await call('GetLogEvents', { logGroupName: 'g', logStreamName: 's', startFromHead: true })), [
+    'line 1',
+    'line 2',
+    'line 3',
+    'line 4',
+  ]);
   const tail = await call('GetLogEvents', { logGroupName: 'g', logStreamName: 's', limit: 2 });
   assert.deepEqual(messages(tail), ['line 3', 'line 4']);
-  assert.deepEqual(messages(await call('GetLogEvents', { logGroupName: 'g', logStreamName: 's', limit: 2, nextToken: tail.nextBackwardToken })), ['line 1', 'line 2']);
+  assert.deepEqual(messages(await call('GetLogEvents', { logGroupName: 'g', logStreamName: 's', limit: 2, nextToken: tail.nextBackwardToken })), [
+    'line 1',
+    'line 2',
+  ]);
   const head = await call('GetLogEvents', { logGroupName: 'g', logStreamName: 's', limit: 3, startFromHead: true });
   const rest = await call('GetLogEvents', { logGroupName: 'g', logStreamName: 's', limit: 3, nextToken: head.nextForwardToken });
   assert.deepEqual(messages(rest), ['line 4']);
   const end = await call('GetLogEvents', { logGroupName: 'g', logStreamName: 's', nextToken: rest.nextForwardToken });
   assert.deepEqual(messages(end), []);
   assert.equal(end.nextForwardToken, rest.nextForwardToken, 'the same token at the end, which is how clients stop');
-  await rejects(call('PutLogEvents', { logGroupName: 'g', logStreamName: 'nope', logEvents: [{ timestamp: now(), message: 'x' }] }), 'ResourceNotFoundException', /log stream/);
+  await rejects(
+    call('PutLogEvents', { logGroupName: 'g', logStreamName: 'nope', logEvents: [{ timestamp: now(), message: 'x' }] }),
+    'ResourceNotFoundException',
+    /log stream/,
+  );
   const future = await call('PutLogEvents', { logGroupName: 'g', logStreamName: 's', logEvents: [{ timestamp: now() + 3 * 3_600_000, message: 'x' }] });
   assert.deepEqual(future.rejectedLogEventsInfo, { tooNewLogEventStartIndex: 0 });
 });
@@ -58,7 +77,14 @@ test('filter across streams by plain terms, paged, with the streams searched', a
   await call('CreateLogGroup', { logGroupName: 'g' });
   for (const s of ['web/a', 'web/b', 'db/c']) {
     await call('CreateLogStream', { logGroupName: 'g', logStreamName: s });
-    await call('PutLogEvents', { logGroupName: 'g', logStreamName: s, logEvents: [{ timestamp: now() - 10, message: `ERROR in ${s}` }, { timestamp: now(), message: `ok ${s}` }] });
+    await call('PutLogEvents', {
+      logGroupName: 'g',
+      logStreamName: s,
+      logEvents: [
+        { timestamp: now() - 10, message: `ERROR in ${s}` },
+        { timestamp: now(), message: `ok ${s}` },
+      ],
+    });
   }
   const r = await call('FilterLogEvents', { logGroupName: 'g', logStreamNamePrefix: 'web/', filterPattern: 'ERROR' });
   assert.deepEqual(messages(r).sort(), ['ERROR in web/a', 'ERROR in web/b']);

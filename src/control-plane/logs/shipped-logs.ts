@@ -43,7 +43,12 @@ export async function openShippedStream(store: Store, target: ShipTarget, now: n
 }
 
 /** Stores the events past the stream's high-water mark; answers how many were stored and skipped. */
-export async function appendShipped(store: Store, target: ShipTarget, events: readonly ShippedEvent[], now: number): Promise<{ stored: number; skipped: number }> {
+export async function appendShipped(
+  store: Store,
+  target: ShipTarget,
+  events: readonly ShippedEvent[],
+  now: number,
+): Promise<{ stored: number; skipped: number }> {
   const streamKey = keys.logStream(target.region, target.group, target.stream);
   const markKey = keys.logShipped(target.region, target.group, target.stream);
   for (let attempt = 0; attempt < 50; attempt++) {
@@ -61,7 +66,11 @@ export async function appendShipped(store: Store, target: ShipTarget, events: re
     const skipped = events.length - fresh.length;
     const last = fresh.at(-1);
     if (!last) return { stored: 0, skipped };
-    const { events: accepted } = acceptBatch(fresh.map((e) => ({ timestamp: e.timestamp, message: e.message })), now, group.value.retentionInDays);
+    const { events: accepted } = acceptBatch(
+      fresh.map((e) => ({ timestamp: e.timestamp, message: e.message })),
+      now,
+      group.value.retentionInDays,
+    );
     const s = cur.value;
     const success: { type: 'put'; key: string; value: unknown }[] = [{ type: 'put', key: markKey, value: last.last }];
     if (accepted.length > 0) {
@@ -76,10 +85,16 @@ export async function appendShipped(store: Store, target: ShipTarget, events: re
         nextChunk: s.nextChunk + 1,
       };
       const chunk: LogChunkRecord = { seq: s.nextChunk, events: accepted };
-      success.push({ type: 'put', key: streamKey, value: next }, { type: 'put', key: keys.logChunk(target.region, target.group, target.stream, s.nextChunk), value: chunk });
+      success.push(
+        { type: 'put', key: streamKey, value: next },
+        { type: 'put', key: keys.logChunk(target.region, target.group, target.stream, s.nextChunk), value: chunk },
+      );
     }
     const { succeeded } = await store.txn({
-      compares: [{ key: streamKey, modRevision: cur.modRevision }, { key: markKey, modRevision: mark?.modRevision ?? 0 }],
+      compares: [
+        { key: streamKey, modRevision: cur.modRevision },
+        { key: markKey, modRevision: mark?.modRevision ?? 0 },
+      ],
       success,
     });
     if (succeeded) {

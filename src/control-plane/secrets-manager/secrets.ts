@@ -115,8 +115,10 @@ export function secretHandlers(deps: SecretsManagerDeps): Handlers<'secretsmanag
       if (!cur || cur.arn !== rec.value.arn) throw notFound();
       checkNotScheduled(cur, 'PutSecretValue');
       const sealedValue = sealedBox.seal(value.text, sealAad(cur.arn, versionId));
-      return addVersion(change(cur), { versionId, sealedValue, binary: value.binary, ...(stages ? { stages } : {}), now: ctx.now }, (existing) =>
-        existing.binary === value.binary && opened(cur, existing) === value.text,
+      return addVersion(
+        change(cur),
+        { versionId, sealedValue, binary: value.binary, ...(stages ? { stages } : {}), now: ctx.now },
+        (existing) => existing.binary === value.binary && opened(cur, existing) === value.text,
       );
     });
     const v = next?.versions.find((x) => x.versionId === versionId);
@@ -171,7 +173,11 @@ export function secretHandlers(deps: SecretsManagerDeps): Handlers<'secretsmanag
       };
       const versionId = value ? (input.ClientRequestToken ?? random.uuid()) : undefined;
       if (value && versionId) {
-        secret = addVersion(secret, { versionId, sealedValue: sealedBox.seal(value.text, sealAad(arn, versionId)), binary: value.binary, now: ctx.now }, () => false);
+        secret = addVersion(
+          secret,
+          { versionId, sealedValue: sealedBox.seal(value.text, sealAad(arn, versionId)), binary: value.binary, now: ctx.now },
+          () => false,
+        );
       }
       const { succeeded } = await store.txn({
         compares: [{ key, modRevision: 0 }],
@@ -184,7 +190,10 @@ export function secretHandlers(deps: SecretsManagerDeps): Handlers<'secretsmanag
       return { ARN: arn, Name: input.Name, ...(versionId ? { VersionId: versionId } : {}) };
     },
 
-    async GetSecretValue(input: { SecretId: string; VersionId?: string; VersionStage?: string }, ctx: RequestContext): Reply<'secretsmanager', 'GetSecretValue'> {
+    async GetSecretValue(
+      input: { SecretId: string; VersionId?: string; VersionStage?: string },
+      ctx: RequestContext,
+    ): Reply<'secretsmanager', 'GetSecretValue'> {
       const { value: secret } = await require(ctx, input.SecretId);
       checkNotScheduled(secret, 'GetSecretValue');
       const v = selectSecretVersion(secret, input.VersionId, input.VersionStage);
@@ -200,7 +209,14 @@ export function secretHandlers(deps: SecretsManagerDeps): Handlers<'secretsmanag
     },
 
     async PutSecretValue(
-      input: { SecretId: string; ClientRequestToken?: string; SecretBinary?: Uint8Array; SecretString?: string; VersionStages?: string[]; RotationToken?: string },
+      input: {
+        SecretId: string;
+        ClientRequestToken?: string;
+        SecretBinary?: Uint8Array;
+        SecretString?: string;
+        VersionStages?: string[];
+        RotationToken?: string;
+      },
       ctx: RequestContext,
     ): Reply<'secretsmanager', 'PutSecretValue'> {
       if (input.RotationToken !== undefined) {
@@ -239,7 +255,14 @@ export function secretHandlers(deps: SecretsManagerDeps): Handlers<'secretsmanag
     },
 
     async ListSecrets(
-      input: { IncludePlannedDeletion?: boolean; MaxResults?: number; NextToken?: string; Filters?: SecretFilter[]; SortOrder?: 'asc' | 'desc'; SortBy?: string },
+      input: {
+        IncludePlannedDeletion?: boolean;
+        MaxResults?: number;
+        NextToken?: string;
+        Filters?: SecretFilter[];
+        SortOrder?: 'asc' | 'desc';
+        SortBy?: string;
+      },
       ctx: RequestContext,
     ): Reply<'secretsmanager', 'ListSecrets'> {
       if (input.SortBy !== undefined && input.SortBy !== 'created-date') {
@@ -265,15 +288,20 @@ export function secretHandlers(deps: SecretsManagerDeps): Handlers<'secretsmanag
       const invalidToken = () => new AwsError('InvalidNextTokenException', 'The NextToken value is not valid.');
       const page = pageByKey(rows, (r) => r.sortKey, input.MaxResults ?? 100, input.NextToken, invalidToken);
       return {
-        SecretList: await Promise.all(page.items.map(async ({ secret }) => {
-          const { VersionIdsToStages, ...rest } = await describe(secret);
-          return { ...rest, SecretVersionsToStages: VersionIdsToStages };
-        })),
+        SecretList: await Promise.all(
+          page.items.map(async ({ secret }) => {
+            const { VersionIdsToStages, ...rest } = await describe(secret);
+            return { ...rest, SecretVersionsToStages: VersionIdsToStages };
+          }),
+        ),
         ...(page.nextToken ? { NextToken: page.nextToken } : {}),
       };
     },
 
-    async DeleteSecret(input: { SecretId: string; RecoveryWindowInDays?: number; ForceDeleteWithoutRecovery?: boolean }, ctx: RequestContext): Reply<'secretsmanager', 'DeleteSecret'> {
+    async DeleteSecret(
+      input: { SecretId: string; RecoveryWindowInDays?: number; ForceDeleteWithoutRecovery?: boolean },
+      ctx: RequestContext,
+    ): Reply<'secretsmanager', 'DeleteSecret'> {
       const rec = await require(ctx, input.SecretId);
       const when = deletionDate(input, ctx.now);
       if (input.ForceDeleteWithoutRecovery) {
@@ -300,7 +328,11 @@ export function secretHandlers(deps: SecretsManagerDeps): Handlers<'secretsmanag
 
     async TagResource(input: { SecretId: string; Tags: Tag[] }, ctx: RequestContext): Reply<'secretsmanager', 'TagResource'> {
       const rec = await require(ctx, input.SecretId);
-      await putTags(store, rec.value.arn, input.Tags.map((t) => ({ Key: t.Key ?? '', Value: t.Value ?? '' })));
+      await putTags(
+        store,
+        rec.value.arn,
+        input.Tags.map((t) => ({ Key: t.Key ?? '', Value: t.Value ?? '' })),
+      );
       return {};
     },
 
@@ -317,4 +349,3 @@ export function secretHandlers(deps: SecretsManagerDeps): Handlers<'secretsmanag
 }
 
 const tagMap = (tags: Tag[]) => Object.fromEntries(tags.map((t) => [t.Key ?? '', t.Value ?? '']));
-

@@ -21,7 +21,13 @@ export interface SystemReport {
   readonly leader?: { readonly holder: string; readonly apiUrl?: string; readonly since: number };
   readonly servers: readonly (Pick<ServerRecord, 'id' | 'apiUrl' | 'store' | 'startedAt' | 'lastSeenAt'> & { readonly leader: boolean })[];
   readonly store: { readonly kind: 'sqlite' | 'etcd'; readonly members?: readonly SystemStoreMember[]; readonly error?: string };
-  readonly agents: readonly { readonly cluster: string; readonly containerInstanceArn: string; readonly ec2InstanceId: string; readonly agentConnected: boolean; readonly lastSeenAt?: number }[];
+  readonly agents: readonly {
+    readonly cluster: string;
+    readonly containerInstanceArn: string;
+    readonly ec2InstanceId: string;
+    readonly agentConnected: boolean;
+    readonly lastSeenAt?: number;
+  }[];
 }
 
 export interface SystemSources {

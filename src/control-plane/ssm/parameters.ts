@@ -5,14 +5,7 @@
  */
 import { AwsError } from '../../domain/aws-error.js';
 import { keys } from '../../domain/keys.js';
-import {
-  checkParameterName,
-  isUnderPath,
-  parameterArn,
-  parseParameterRef,
-  type ArnScope,
-  type ParameterRef,
-} from '../../domain/ssm/parameter-name.js';
+import { checkParameterName, isUnderPath, parameterArn, parseParameterRef, type ArnScope, type ParameterRef } from '../../domain/ssm/parameter-name.js';
 import {
   sealAad,
   selectVersion,
@@ -22,12 +15,7 @@ import {
   type ParameterVersionRecord,
   type PutParameterInput,
 } from '../../domain/ssm/parameter.js';
-import {
-  checkParameterFilter,
-  filtersNeedTags,
-  matchesParameterFilters,
-  type ParameterStringFilter,
-} from '../../domain/ssm/parameter-filter.js';
+import { checkParameterFilter, filtersNeedTags, matchesParameterFilters, type ParameterStringFilter } from '../../domain/ssm/parameter-filter.js';
 import type { Handlers, Reply, RequestContext } from '../api/operation.js';
 import { updateRecord } from '../../store/record-update.js';
 import { pageByKey } from './page-token.js';
@@ -124,15 +112,28 @@ export function parameterHandlers(deps: SsmDeps): Handlers<'ssm'> {
     },
 
     async GetParametersByPath(
-      input: { Path: string; Recursive?: boolean; ParameterFilters?: ParameterStringFilter[]; WithDecryption?: boolean; MaxResults?: number; NextToken?: string },
+      input: {
+        Path: string;
+        Recursive?: boolean;
+        ParameterFilters?: ParameterStringFilter[];
+        WithDecryption?: boolean;
+        MaxResults?: number;
+        NextToken?: string;
+      },
       ctx: RequestContext,
     ): Reply<'ssm', 'GetParametersByPath'> {
       if (!input.Path.startsWith('/')) {
-        throw new AwsError('ValidationException', `The parameter doesn't meet the parameter name requirements. The parameter name must begin with a forward slash "/". (Path ${JSON.stringify(input.Path)})`);
+        throw new AwsError(
+          'ValidationException',
+          `The parameter doesn't meet the parameter name requirements. The parameter name must begin with a forward slash "/". (Path ${JSON.stringify(input.Path)})`,
+        );
       }
       for (const f of input.ParameterFilters ?? []) {
         if (f.Key === 'Name' || f.Key === 'Path' || f.Key === 'Tier') {
-          throw new AwsError('InvalidFilterKey', `The following filter key is not valid: ${f.Key}. Valid filter keys include: [Type, KeyId, Label, DataType, tag:key].`);
+          throw new AwsError(
+            'InvalidFilterKey',
+            `The following filter key is not valid: ${f.Key}. Valid filter keys include: [Type, KeyId, Label, DataType, tag:key].`,
+          );
         }
       }
       const filters = input.ParameterFilters ?? [];
@@ -146,7 +147,13 @@ export function parameterHandlers(deps: SsmDeps): Handlers<'ssm'> {
     },
 
     async DescribeParameters(
-      input: { Filters?: { Key: string; Values: string[] }[]; ParameterFilters?: ParameterStringFilter[]; MaxResults?: number; NextToken?: string; Shared?: boolean },
+      input: {
+        Filters?: { Key: string; Values: string[] }[];
+        ParameterFilters?: ParameterStringFilter[];
+        MaxResults?: number;
+        NextToken?: string;
+        Shared?: boolean;
+      },
       ctx: RequestContext,
     ): Reply<'ssm', 'DescribeParameters'> {
       if (input.Shared === true) {
@@ -156,11 +163,13 @@ export function parameterHandlers(deps: SsmDeps): Handlers<'ssm'> {
         throw new AwsError('ValidationException', 'You can use either Filters or ParameterFilters in a single request.');
       }
       // The deprecated Filters are ParameterFilters with Equals.
-      const filters: ParameterStringFilter[] =
-        input.ParameterFilters ?? (input.Filters ?? []).map((f) => ({ Key: f.Key, Option: 'Equals', Values: f.Values }));
+      const filters: ParameterStringFilter[] = input.ParameterFilters ?? (input.Filters ?? []).map((f) => ({ Key: f.Key, Option: 'Equals', Values: f.Values }));
       for (const f of filters) {
         if (f.Key === 'Label') {
-          throw new AwsError('InvalidFilterKey', 'The following filter key is not valid: Label. Valid filter keys include: [Name, Type, KeyId, Path, Tier, DataType, tag:key].');
+          throw new AwsError(
+            'InvalidFilterKey',
+            'The following filter key is not valid: Label. Valid filter keys include: [Name, Type, KeyId, Path, Tier, DataType, tag:key].',
+          );
         }
       }
       filters.forEach(checkParameterFilter);
@@ -169,7 +178,10 @@ export function parameterHandlers(deps: SsmDeps): Handlers<'ssm'> {
       return { Parameters: page.items.map(metadata), ...(page.nextToken ? { NextToken: page.nextToken } : {}) };
     },
 
-    async GetParameterHistory(input: { Name: string; WithDecryption?: boolean; MaxResults?: number; NextToken?: string }, ctx: RequestContext): Reply<'ssm', 'GetParameterHistory'> {
+    async GetParameterHistory(
+      input: { Name: string; WithDecryption?: boolean; MaxResults?: number; NextToken?: string },
+      ctx: RequestContext,
+    ): Reply<'ssm', 'GetParameterHistory'> {
       const rec = await find(ctx.region, parseParameterRef(ctx, input.Name));
       if (!rec) throw notFound(input.Name);
       const byVersion = (v: ParameterVersionRecord) => String(v.version).padStart(6, '0');
@@ -224,7 +236,10 @@ export function parameterHandlers(deps: SsmDeps): Handlers<'ssm'> {
     // The parameter and its tags go together, or a racing delete already took them.
     const { succeeded } = await store.txn({
       compares: [{ key, modRevision: rec.modRevision }],
-      success: [{ type: 'delete', key }, { type: 'delete', key: keys.tags(rec.value.arn) }],
+      success: [
+        { type: 'delete', key },
+        { type: 'delete', key: keys.tags(rec.value.arn) },
+      ],
     });
     return succeeded;
   }

@@ -30,7 +30,13 @@ test('put, overwrite and read back by version; history keeps every version', asy
   await rejects(call('GetParameter', { Name: '/app/db/host:9' }), 'ParameterVersionNotFound');
   await rejects(call('GetParameter', { Name: '/nope' }), 'ParameterNotFound');
   const history = (await call('GetParameterHistory', { Name: '/app/db/host' })).Parameters as Record<string, unknown>[];
-  assert.deepEqual(history.map((p) => [p.Version, p.Value]), [[1, 'a'], [2, 'b']]);
+  assert.deepEqual(
+    history.map((p) => [p.Version, p.Value]),
+    [
+      [1, 'a'],
+      [2, 'b'],
+    ],
+  );
 });
 
 test('a SecureString is sealed in the store and opened only WithDecryption', async () => {
@@ -53,7 +59,10 @@ test('GetParameters splits found and invalid names', async () => {
   const { call } = kit();
   await call('PutParameter', { Name: 'one', Value: '1', Type: 'String' });
   const r = await call('GetParameters', { Names: ['one', 'two'] });
-  assert.deepEqual((r.Parameters as { Name: string }[]).map((p) => p.Name), ['one']);
+  assert.deepEqual(
+    (r.Parameters as { Name: string }[]).map((p) => p.Name),
+    ['one'],
+  );
   assert.deepEqual(r.InvalidParameters, ['two']);
 });
 
@@ -102,7 +111,11 @@ test('describe filters, tags, and delete', async () => {
   const { call } = kit();
   await call('PutParameter', { Name: '/t/a', Value: '1', Type: 'String', Tags: [{ Key: 'env', Value: 'prod' }] });
   await call('PutParameter', { Name: '/t/b', Value: '2', Type: 'String' });
-  await rejects(call('PutParameter', { Name: '/t/b', Value: '3', Overwrite: true, Tags: [{ Key: 'k', Value: 'v' }] }), 'ValidationException', /tags and overwrite/);
+  await rejects(
+    call('PutParameter', { Name: '/t/b', Value: '3', Overwrite: true, Tags: [{ Key: 'k', Value: 'v' }] }),
+    'ValidationException',
+    /tags and overwrite/,
+  );
   const names = (r: Record<string, unknown>) => (r.Parameters as { Name: string }[]).map((p) => p.Name);
   assert.deepEqual(names(await call('DescribeParameters', { ParameterFilters: [{ Key: 'tag:env', Values: ['prod'] }] })), ['/t/a']);
   assert.deepEqual(names(await call('DescribeParameters', { ParameterFilters: [{ Key: 'Name', Option: 'BeginsWith', Values: ['/t/'] }] })), ['/t/a', '/t/b']);

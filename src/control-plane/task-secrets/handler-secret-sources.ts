@@ -17,7 +17,9 @@ export function handlerSecretSources(ssm: ServiceHandlers, secretsManager: Servi
       // Answer under the reference as written (a name, an ARN, with or without a selector).
       for (const name of names) {
         if (r.InvalidParameters.includes(name)) continue;
-        const p = r.Parameters.find((x) => x.Name === name || x.ARN === name || `${x.Name}${x.Selector ?? ''}` === name || `${x.ARN}${x.Selector ?? ''}` === name);
+        const p = r.Parameters.find(
+          (x) => x.Name === name || x.ARN === name || `${x.Name}${x.Selector ?? ''}` === name || `${x.ARN}${x.Selector ?? ''}` === name,
+        );
         if (p) values.set(name, p.Value);
       }
       return { values, invalid: r.InvalidParameters };

@@ -50,7 +50,10 @@ test('a missing parameter, secret or json key fails with ECS stoppedReason', asy
   const { sources, ctx, dbArn } = await kit();
   const missingParam = await resolveSecrets(sources, [{ name: 'X', valueFrom: '/app/missing' }], ctx);
   assert.equal(missingParam.ok, false);
-  assert.match(!missingParam.ok ? missingParam.reason : '', /^ResourceInitializationError: unable to pull secrets or registry auth: .*invalid parameters: \/app\/missing$/);
+  assert.match(
+    !missingParam.ok ? missingParam.reason : '',
+    /^ResourceInitializationError: unable to pull secrets or registry auth: .*invalid parameters: \/app\/missing$/,
+  );
   const missingSecret = await resolveSecrets(sources, [{ name: 'X', valueFrom: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:gone-AbCdEf' }], ctx);
   assert.match(!missingSecret.ok ? missingSecret.reason : '', /^ResourceInitializationError: .*ResourceNotFoundException/);
   const missingKey = await resolveSecrets(sources, [{ name: 'X', valueFrom: `${dbArn}:nokey::` }], ctx);

@@ -38,7 +38,10 @@ export async function resolveSecrets(sources: SecretSources, refs: readonly Secr
       invalid.push(...r.invalid);
     }
     if (invalid.length > 0) {
-      return { ok: false, reason: `${PREFIX}unable to retrieve secrets from ssm: service call has been retried 1 time(s): invalid parameters: ${invalid.join(', ')}` };
+      return {
+        ok: false,
+        reason: `${PREFIX}unable to retrieve secrets from ssm: service call has been retried 1 time(s): invalid parameters: ${invalid.join(', ')}`,
+      };
     }
     for (const r of ssm) values[r.name] = found.get(r.valueFrom) as string;
   }
@@ -64,14 +67,19 @@ export async function resolveSecrets(sources: SecretSources, refs: readonly Secr
     }
     const picked = jsonMember(text, ref.jsonKey);
     if (picked === undefined) {
-      return { ok: false, reason: `${PREFIX}unable to retrieve secret from asm: retrieved secret from Secrets Manager did not contain json key ${ref.jsonKey}` };
+      return {
+        ok: false,
+        reason: `${PREFIX}unable to retrieve secret from asm: retrieved secret from Secrets Manager did not contain json key ${ref.jsonKey}`,
+      };
     }
     values[r.name] = picked;
   }
   return { ok: true, values };
 }
 
-export type RegistryAuthResolution = { readonly ok: true; readonly username: string; readonly password: string } | { readonly ok: false; readonly reason: string };
+export type RegistryAuthResolution =
+  | { readonly ok: true; readonly username: string; readonly password: string }
+  | { readonly ok: false; readonly reason: string };
 
 /**
  * `repositoryCredentials.credentialsParameter`: a Secrets Manager secret (ARN or name) holding

@@ -25,16 +25,29 @@ async function kit() {
 }
 
 const container = (over: Partial<AssignedContainer>): AssignedContainer => ({
-  name: 'app', image: 'img', essential: true, environment: {}, portMappings: [], stopTimeoutS: 30, ...over,
+  name: 'app',
+  image: 'img',
+  essential: true,
+  environment: {},
+  portMappings: [],
+  stopTimeoutS: 30,
+  ...over,
 });
 
 test('registry auth by ARN or name, log secretOptions into logOptions, per container', async () => {
   const { sources, ctx, regArn } = await kit();
-  const r = await resolveTaskSecrets(sources, [
-    container({ credentialsParameter: regArn, logConfiguration: { logDriver: 'json-file', options: {}, secretOptions: [{ name: 'key', valueFrom: '/log/key' }] } }),
-    container({ name: 'side', credentialsParameter: 'reg' }),
-    container({ name: 'plain' }),
-  ], ctx);
+  const r = await resolveTaskSecrets(
+    sources,
+    [
+      container({
+        credentialsParameter: regArn,
+        logConfiguration: { logDriver: 'json-file', options: {}, secretOptions: [{ name: 'key', valueFrom: '/log/key' }] },
+      }),
+      container({ name: 'side', credentialsParameter: 'reg' }),
+      container({ name: 'plain' }),
+    ],
+    ctx,
+  );
   assert.deepEqual(r, {
     ok: true,
     containers: [
@@ -48,9 +61,16 @@ test('registry auth by ARN or name, log secretOptions into logOptions, per conta
 test('registry credentials that are missing or not {username, password}, or a missing log secret: ECS stoppedReason', async () => {
   const { sources, ctx } = await kit();
   const missing = await resolveTaskSecrets(sources, [container({ credentialsParameter: 'gone' })], ctx);
-  assert.match(!missing.ok ? missing.stoppedReason : '', /^ResourceInitializationError: unable to pull secrets or registry auth: .*failed to fetch secret gone .*ResourceNotFoundException/);
+  assert.match(
+    !missing.ok ? missing.stoppedReason : '',
+    /^ResourceInitializationError: unable to pull secrets or registry auth: .*failed to fetch secret gone .*ResourceNotFoundException/,
+  );
   const notJson = await resolveTaskSecrets(sources, [container({ credentialsParameter: 'notjson' })], ctx);
   assert.match(!notJson.ok ? notJson.stoppedReason : '', /must be JSON with "username" and "password"/);
-  const log = await resolveTaskSecrets(sources, [container({ logConfiguration: { logDriver: 'json-file', options: {}, secretOptions: [{ name: 'k', valueFrom: '/log/none' }] } })], ctx);
+  const log = await resolveTaskSecrets(
+    sources,
+    [container({ logConfiguration: { logDriver: 'json-file', options: {}, secretOptions: [{ name: 'k', valueFrom: '/log/none' }] } })],
+    ctx,
+  );
   assert.match(!log.ok ? log.stoppedReason : '', /invalid parameters: \/log\/none$/);
 });

@@ -84,19 +84,26 @@ export function keyAlgorithmOf(key: KeyObject): KeyAlgorithm | undefined {
 }
 
 const SIGNATURE_ALGORITHMS: Record<string, string> = {
-  'sha256WithRSAEncryption': 'SHA256WITHRSA',
-  'sha384WithRSAEncryption': 'SHA384WITHRSA',
-  'sha512WithRSAEncryption': 'SHA512WITHRSA',
+  sha256WithRSAEncryption: 'SHA256WITHRSA',
+  sha384WithRSAEncryption: 'SHA384WITHRSA',
+  sha512WithRSAEncryption: 'SHA512WITHRSA',
   'ecdsa-with-SHA256': 'SHA256WITHECDSA',
   'ecdsa-with-SHA384': 'SHA384WITHECDSA',
   'ecdsa-with-SHA512': 'SHA512WITHECDSA',
 };
 
 /** `CN=a.example.com\nO=Org` (Node's form) → `CN=a.example.com,O=Org` (ACM's). */
-const dn = (text: string) => text.split('\n').filter((p) => p !== '').join(',');
+const dn = (text: string) =>
+  text
+    .split('\n')
+    .filter((p) => p !== '')
+    .join(',');
 
 function commonName(subject: string): string | undefined {
-  return subject.split('\n').find((p) => p.startsWith('CN='))?.slice(3);
+  return subject
+    .split('\n')
+    .find((p) => p.startsWith('CN='))
+    ?.slice(3);
 }
 
 function dnsNames(cert: X509Certificate): string[] {

@@ -12,8 +12,15 @@ export interface AvailabilityZone {
 export const ZONE_LETTERS = ['a', 'b', 'c'] as const;
 
 const WORDS: Record<string, string> = {
-  north: 'n', south: 's', east: 'e', west: 'w', central: 'c',
-  northeast: 'ne', northwest: 'nw', southeast: 'se', southwest: 'sw',
+  north: 'n',
+  south: 's',
+  east: 'e',
+  west: 'w',
+  central: 'c',
+  northeast: 'ne',
+  northwest: 'nw',
+  southeast: 'se',
+  southwest: 'sw',
 };
 
 /** `us-east-1` → `use1`, `ap-southeast-2` → `apse2`: the prefix of AWS's zone ids. */

@@ -19,7 +19,10 @@ describe('default network', () => {
     const a = defaultNetwork('000000000000', 'us-east-1');
     assert.deepEqual(a, defaultNetwork('000000000000', 'us-east-1'));
     assert.match(a.VpcId, /^vpc-[0-9a-f]{17}$/);
-    assert.deepEqual(a.Subnets.map((s) => s.AvailabilityZone), ['us-east-1a', 'us-east-1b']);
+    assert.deepEqual(
+      a.Subnets.map((s) => s.AvailabilityZone),
+      ['us-east-1a', 'us-east-1b'],
+    );
     assert.match(a.Subnets[0]!.SubnetId, /^subnet-[0-9a-f]{17}$/);
     assert.notEqual(a.VpcId, defaultNetwork('000000000000', 'eu-west-1').VpcId);
   });

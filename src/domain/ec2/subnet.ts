@@ -46,11 +46,7 @@ export function defaultSubnetRecords(scope: Ec2Scope): SubnetRecord[] {
  * The subnet `id` in this account and region, or undefined. `get` reads one store key (the caller's
  * store or transaction), so the answer is the same wherever it is asked.
  */
-export async function lookupSubnet(
-  get: (key: string) => Promise<SubnetRecord | undefined>,
-  scope: Ec2Scope,
-  id: string,
-): Promise<SubnetRecord | undefined> {
+export async function lookupSubnet(get: (key: string) => Promise<SubnetRecord | undefined>, scope: Ec2Scope, id: string): Promise<SubnetRecord | undefined> {
   const derived = defaultSubnetRecords(scope).find((s) => s.SubnetId === id);
   if (derived) return derived;
   const stored = await get(keys.subnet(id));

@@ -6,7 +6,7 @@ const ACCOUNT = '000000000000';
 const ROOT = rootArnOf(ACCOUNT);
 const ROLE = `arn:aws:iam::${ACCOUNT}:role/r`;
 
-test('the effective setting: the principal\'s own, else the root user\'s, else ECS\'s default', () => {
+test("the effective setting: the principal's own, else the root user's, else ECS's default", () => {
   const stored: AccountSetting[] = [
     { name: 'awsvpcTrunking', value: 'enabled', principalArn: ROOT, type: 'user' },
     { name: 'containerInsights', value: 'enhanced', principalArn: ROLE, type: 'user' },

@@ -12,10 +12,7 @@ describe('ECS ARNs', () => {
     assert.equal(ecsArn.taskDefinition(scope, 'web', 3), 'arn:aws:ecs:eu-west-1:000000000000:task-definition/web:3');
     assert.equal(ecsArn.service(scope, 'prod', 'api'), 'arn:aws:ecs:eu-west-1:000000000000:service/prod/api');
     assert.equal(ecsArn.task(scope, 'prod', 'ab'), 'arn:aws:ecs:eu-west-1:000000000000:task/prod/ab');
-    assert.equal(
-      ecsArn.containerInstance(scope, 'prod', 'cd'),
-      'arn:aws:ecs:eu-west-1:000000000000:container-instance/prod/cd',
-    );
+    assert.equal(ecsArn.containerInstance(scope, 'prod', 'cd'), 'arn:aws:ecs:eu-west-1:000000000000:container-instance/prod/cd');
   });
 
   const cases: [string, unknown][] = [

@@ -12,14 +12,11 @@ const prefix = (s: ArnScope) => `arn:aws:ecs:${s.region}:${s.accountId}`;
 
 export const ecsArn = {
   cluster: (s: ArnScope, name: string) => `${prefix(s)}:cluster/${name}`,
-  taskDefinition: (s: ArnScope, family: string, revision: number) =>
-    `${prefix(s)}:task-definition/${family}:${revision}`,
+  taskDefinition: (s: ArnScope, family: string, revision: number) => `${prefix(s)}:task-definition/${family}:${revision}`,
   service: (s: ArnScope, cluster: string, name: string) => `${prefix(s)}:service/${cluster}/${name}`,
   task: (s: ArnScope, cluster: string, id: string) => `${prefix(s)}:task/${cluster}/${id}`,
-  containerInstance: (s: ArnScope, cluster: string, id: string) =>
-    `${prefix(s)}:container-instance/${cluster}/${id}`,
-  container: (s: ArnScope, cluster: string, taskId: string, uuid: string) =>
-    `${prefix(s)}:container/${cluster}/${taskId}/${uuid}`,
+  containerInstance: (s: ArnScope, cluster: string, id: string) => `${prefix(s)}:container-instance/${cluster}/${id}`,
+  container: (s: ArnScope, cluster: string, taskId: string, uuid: string) => `${prefix(s)}:container/${cluster}/${taskId}/${uuid}`,
 };
 
 export type ParsedArn =

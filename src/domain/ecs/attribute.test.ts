@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { attributeProblem, reregisteredAttributes, withAttributes, withoutAttributes } from './attribute.js';
 
-test('names and values as the model documents them; ECS\'s own names are not the API\'s', () => {
+test("names and values as the model documents them; ECS's own names are not the API's", () => {
   assert.equal(attributeProblem({ name: 'stack/blue.v1', value: 'a b:c@d' }), undefined);
   assert.match(attributeProblem({ name: 'has space' })!, /attribute name/);
   assert.match(attributeProblem({ name: 'x'.repeat(129) })!, /attribute name/);
@@ -13,8 +13,15 @@ test('names and values as the model documents them; ECS\'s own names are not the
 });
 
 test('put replaces by name, delete removes, a re-registration keeps what the API put', () => {
-  const cur = [{ name: 'ecs.os-type', value: 'linux' }, { name: 'rack', value: '1' }];
-  assert.deepEqual(withAttributes(cur, [{ name: 'rack', value: '2' }, { name: 'gpu' }]), [{ name: 'ecs.os-type', value: 'linux' }, { name: 'rack', value: '2' }, { name: 'gpu' }]);
+  const cur = [
+    { name: 'ecs.os-type', value: 'linux' },
+    { name: 'rack', value: '1' },
+  ];
+  assert.deepEqual(withAttributes(cur, [{ name: 'rack', value: '2' }, { name: 'gpu' }]), [
+    { name: 'ecs.os-type', value: 'linux' },
+    { name: 'rack', value: '2' },
+    { name: 'gpu' },
+  ]);
   assert.deepEqual(withoutAttributes(cur, ['rack']), [{ name: 'ecs.os-type', value: 'linux' }]);
   const previous = [{ name: 'ecs.os-type', value: 'linux' }, { name: 'gpu' }, { name: 'rack', value: 'api' }];
   assert.deepEqual(reregisteredAttributes([{ name: 'rack', value: 'agent' }], previous, ['gpu', 'rack']), [{ name: 'rack', value: 'agent' }, { name: 'gpu' }]);

@@ -15,7 +15,10 @@ const subject: QuerySubject = {
   ]),
   runningTasksCount: 3,
   registeredAt: Date.parse('2024-06-01T00:00:00Z') / 1000,
-  groupCounts: new Map([['service:web', 2], ['family:batch', 0]]),
+  groupCounts: new Map([
+    ['service:web', 2],
+    ['family:batch', 0],
+  ]),
 };
 
 describe('cluster query language', () => {
@@ -98,13 +101,19 @@ describe('cluster query language', () => {
   ];
   for (const expr of bad)
     test(`refuses ${JSON.stringify(expr)}`, () =>
-      assert.throws(() => parseClusterQuery(expr), (e: unknown) => e instanceof AwsError && e.code === 'InvalidParameterException'));
+      assert.throws(
+        () => parseClusterQuery(expr),
+        (e: unknown) => e instanceof AwsError && e.code === 'InvalidParameterException',
+      ));
 });
 
 describe('cluster query subjects a caller can supply', () => {
   test('refuses subjects outside the allowed list, accepts the rest', () => {
     const only = { subjects: ['attribute', 'ec2InstanceId'] as const };
-    assert.throws(() => parseClusterQuery('task:group == service:web', { subjects: [...only.subjects] }), (e: unknown) => e instanceof AwsError);
+    assert.throws(
+      () => parseClusterQuery('task:group == service:web', { subjects: [...only.subjects] }),
+      (e: unknown) => e instanceof AwsError,
+    );
     assert.equal(parseClusterQuery('attribute:stack == prod and ec2InstanceId == i-0abc', { subjects: [...only.subjects] })(subject), true);
   });
 });

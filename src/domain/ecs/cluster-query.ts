@@ -32,12 +32,28 @@ export type ClusterQuery = (subject: QuerySubject) => boolean;
 type Op = '==' | '!=' | '>' | '>=' | '<' | '<=' | 'exists' | '!exists' | 'in' | '!in' | '=~' | '!~';
 
 const OPS: Record<string, Op> = {
-  '==': '==', equals: '==', '!=': '!=', not_equals: '!=',
-  '>': '>', greater_than: '>', '>=': '>=', greater_than_equal: '>=',
-  '<': '<', less_than: '<', '<=': '<=', less_than_equal: '<=',
-  exists: 'exists', '!exists': '!exists', not_exists: '!exists',
-  in: 'in', '!in': '!in', not_in: '!in',
-  '=~': '=~', matches: '=~', '!~': '!~', not_matches: '!~',
+  '==': '==',
+  equals: '==',
+  '!=': '!=',
+  not_equals: '!=',
+  '>': '>',
+  greater_than: '>',
+  '>=': '>=',
+  greater_than_equal: '>=',
+  '<': '<',
+  less_than: '<',
+  '<=': '<=',
+  less_than_equal: '<=',
+  exists: 'exists',
+  '!exists': '!exists',
+  not_exists: '!exists',
+  in: 'in',
+  '!in': '!in',
+  not_in: '!in',
+  '=~': '=~',
+  matches: '=~',
+  '!~': '!~',
+  not_matches: '!~',
 };
 
 const invalid = (expression: string, why: string): AwsError =>

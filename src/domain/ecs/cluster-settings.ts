@@ -11,7 +11,10 @@ const CONTAINER_INSIGHTS = ['enhanced', 'enabled', 'disabled'];
 export function checkClusterSettings(settings: KeyValue[] | undefined): void {
   for (const s of settings ?? []) {
     if (s.value === undefined || !CONTAINER_INSIGHTS.includes(s.value)) {
-      throw new AwsError('InvalidParameterException', `The value '${s.value ?? ''}' for the cluster setting ${s.name ?? ''} is not valid. Valid values are enhanced, enabled and disabled.`);
+      throw new AwsError(
+        'InvalidParameterException',
+        `The value '${s.value ?? ''}' for the cluster setting ${s.name ?? ''} is not valid. Valid values are enhanced, enabled and disabled.`,
+      );
     }
   }
 }

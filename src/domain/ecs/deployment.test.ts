@@ -7,10 +7,23 @@ describe('deployments', () => {
   test('a new PRIMARY: counted from zero, in progress in ECS words', () => {
     const d = newDeployment(seededRandom(1), 1000, { taskDefinition: 'td:2', desiredCount: 3, launchType: 'EC2' });
     assert.match(d.id, /^ecs-svc\/[1-9]\d{18}$/);
-    assert.deepEqual({ ...d, id: 'x' }, {
-      id: 'x', status: 'PRIMARY', taskDefinition: 'td:2', desiredCount: 3, pendingCount: 0, runningCount: 0, failedTasks: 0,
-      createdAt: 1000, updatedAt: 1000, launchType: 'EC2', rolloutState: 'IN_PROGRESS', rolloutStateReason: `ECS deployment ${d.id} in progress.`,
-    });
+    assert.deepEqual(
+      { ...d, id: 'x' },
+      {
+        id: 'x',
+        status: 'PRIMARY',
+        taskDefinition: 'td:2',
+        desiredCount: 3,
+        pendingCount: 0,
+        runningCount: 0,
+        failedTasks: 0,
+        createdAt: 1000,
+        updatedAt: 1000,
+        launchType: 'EC2',
+        rolloutState: 'IN_PROGRESS',
+        rolloutStateReason: `ECS deployment ${d.id} in progress.`,
+      },
+    );
   });
 
   test('a rollback: the failed one’s size, the target’s revision, after it even in the same millisecond, nothing of its bookkeeping', () => {

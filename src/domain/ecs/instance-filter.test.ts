@@ -6,7 +6,10 @@ import { AwsError } from '../aws-error.js';
 const instance = {
   ec2InstanceId: 'i-1',
   agentConnected: true,
-  attributes: [{ name: 'ecs.availability-zone', value: 'us-east-1a' }, { name: 'stack', value: 'prod' }],
+  attributes: [
+    { name: 'ecs.availability-zone', value: 'us-east-1a' },
+    { name: 'stack', value: 'prod' },
+  ],
 };
 
 describe('instance filter', () => {
@@ -33,5 +36,9 @@ describe('instance filter', () => {
     assert.equal(matchesFilter(parseInstanceFilter('runningTasksCount > 1 and task:group == service:web', { withTasks: true }), withTasks), true);
   });
   for (const expr of ['attribute:x ==', 'garbage', 'attribute:x ~= y', 'runningTasksCount > 1', 'task:group == service:web'])
-    test(`refuses ${expr}`, () => assert.throws(() => parseInstanceFilter(expr), (e: unknown) => e instanceof AwsError && e.code === 'InvalidParameterException'));
+    test(`refuses ${expr}`, () =>
+      assert.throws(
+        () => parseInstanceFilter(expr),
+        (e: unknown) => e instanceof AwsError && e.code === 'InvalidParameterException',
+      ));
 });

@@ -4,28 +4,49 @@ import { AwsError } from '../aws-error.js';
 import { MultilineJoiner, awslogsStreamName, awslogsTargetOf, datetimeFormatPattern, validateLogConfiguration } from './log-configuration.js';
 
 const refuses = (log: unknown, message: RegExp) =>
-  assert.throws(() => validateLogConfiguration('app', log, 'us-east-1'), (e: unknown) => e instanceof AwsError && e.code === 'ClientException' && message.test(e.message));
+  assert.throws(
+    () => validateLogConfiguration('app', log, 'us-east-1'),
+    (e: unknown) => e instanceof AwsError && e.code === 'ClientException' && message.test(e.message),
+  );
 
 describe('validateLogConfiguration', () => {
   test('accepts the drivers Berth runs and the awslogs options it honours', () => {
     for (const logDriver of ['json-file', 'syslog']) validateLogConfiguration('app', { logDriver, options: { 'max-size': '1m' } }, 'us-east-1');
-    validateLogConfiguration('app', {
-      logDriver: 'awslogs',
-      options: { 'awslogs-group': '/ecs/web', 'awslogs-region': 'us-east-1', 'awslogs-stream-prefix': 'ecs', 'awslogs-create-group': 'true', 'awslogs-multiline-pattern': '^INFO', mode: 'non-blocking' },
-    }, 'us-east-1');
+    validateLogConfiguration(
+      'app',
+      {
+        logDriver: 'awslogs',
+        options: {
+          'awslogs-group': '/ecs/web',
+          'awslogs-region': 'us-east-1',
+          'awslogs-stream-prefix': 'ecs',
+          'awslogs-create-group': 'true',
+          'awslogs-multiline-pattern': '^INFO',
+          mode: 'non-blocking',
+        },
+      },
+      'us-east-1',
+    );
   });
   test('refuses a driver Berth does not run, naming the field', () => {
     refuses({ logDriver: 'splunk' }, /^Invalid 'logConfiguration\.logDriver' setting for container 'app': "splunk"/);
     refuses({ logDriver: 'awsfirelens' }, /logConfiguration\.logDriver/);
   });
   test('refuses awslogs without a group', () => refuses({ logDriver: 'awslogs', options: {} }, /awslogs-group/));
-  test('refuses another region', () => refuses({ logDriver: 'awslogs', options: { 'awslogs-group': 'g', 'awslogs-region': 'eu-west-1' } }, /awslogs-region.*\(us-east-1\), not eu-west-1/));
-  test('refuses an option Berth does not honour', () => refuses({ logDriver: 'awslogs', options: { 'awslogs-group': 'g', 'awslogs-endpoint': 'x' } }, /options\.awslogs-endpoint/));
+  test('refuses another region', () =>
+    refuses({ logDriver: 'awslogs', options: { 'awslogs-group': 'g', 'awslogs-region': 'eu-west-1' } }, /awslogs-region.*\(us-east-1\), not eu-west-1/));
+  test('refuses an option Berth does not honour', () =>
+    refuses({ logDriver: 'awslogs', options: { 'awslogs-group': 'g', 'awslogs-endpoint': 'x' } }, /options\.awslogs-endpoint/));
   test('refuses blocking mode', () => refuses({ logDriver: 'awslogs', options: { 'awslogs-group': 'g', mode: 'blocking' } }, /options\.mode/));
   test('refuses both multiline options', () =>
-    refuses({ logDriver: 'awslogs', options: { 'awslogs-group': 'g', 'awslogs-multiline-pattern': 'a', 'awslogs-datetime-format': '%Y' } }, /cannot both be set/));
-  test('refuses a pattern that does not compile', () => refuses({ logDriver: 'awslogs', options: { 'awslogs-group': 'g', 'awslogs-multiline-pattern': '(' } }, /awslogs-multiline-pattern/));
-  test('refuses a create-group that is not a boolean', () => refuses({ logDriver: 'awslogs', options: { 'awslogs-group': 'g', 'awslogs-create-group': 'yes' } }, /awslogs-create-group/));
+    refuses(
+      { logDriver: 'awslogs', options: { 'awslogs-group': 'g', 'awslogs-multiline-pattern': 'a', 'awslogs-datetime-format': '%Y' } },
+      /cannot both be set/,
+    ));
+  test('refuses a pattern that does not compile', () =>
+    refuses({ logDriver: 'awslogs', options: { 'awslogs-group': 'g', 'awslogs-multiline-pattern': '(' } }, /awslogs-multiline-pattern/));
+  test('refuses a create-group that is not a boolean', () =>
+    refuses({ logDriver: 'awslogs', options: { 'awslogs-group': 'g', 'awslogs-create-group': 'yes' } }, /awslogs-create-group/));
 });
 
 describe('awslogs targets', () => {

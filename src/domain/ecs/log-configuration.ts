@@ -86,7 +86,9 @@ export function validateLogConfiguration(container: string, log: unknown, region
   if (l.logDriver !== 'awslogs') return;
   for (const [k, v] of Object.entries(options)) {
     if (!(AWSLOGS_OPTIONS as readonly string[]).includes(k)) {
-      throw client(`Invalid 'logConfiguration.options.${k}' setting for container '${container}': Berth's awslogs driver honours ${AWSLOGS_OPTIONS.join(', ')} only.`);
+      throw client(
+        `Invalid 'logConfiguration.options.${k}' setting for container '${container}': Berth's awslogs driver honours ${AWSLOGS_OPTIONS.join(', ')} only.`,
+      );
     }
     if (typeof v !== 'string') throw client(`Invalid 'logConfiguration.options.${k}' setting for container '${container}': it must be a string.`);
   }
@@ -98,11 +100,15 @@ export function awslogsTargetOf(container: string, options: Record<string, strin
   const opt = (k: string) => options[k];
   const group = opt('awslogs-group');
   if (group === undefined || !/^[.\-_/#A-Za-z0-9]{1,512}$/.test(group)) {
-    throw client(`Invalid 'logConfiguration.options.awslogs-group' setting for container '${container}': the awslogs driver needs a log group name (1-512 of a-z, A-Z, 0-9, '.', '-', '_', '/', '#').`);
+    throw client(
+      `Invalid 'logConfiguration.options.awslogs-group' setting for container '${container}': the awslogs driver needs a log group name (1-512 of a-z, A-Z, 0-9, '.', '-', '_', '/', '#').`,
+    );
   }
   const r = opt('awslogs-region');
   if (r !== undefined && region !== undefined && r !== region) {
-    throw client(`Invalid 'logConfiguration.options.awslogs-region' setting for container '${container}': Berth ships logs into its own region only (${region}), not ${r}.`);
+    throw client(
+      `Invalid 'logConfiguration.options.awslogs-region' setting for container '${container}': Berth ships logs into its own region only (${region}), not ${r}.`,
+    );
   }
   const prefix = opt('awslogs-stream-prefix');
   if (prefix !== undefined && (prefix === '' || prefix.includes(':') || prefix.includes('*'))) {
@@ -115,15 +121,23 @@ export function awslogsTargetOf(container: string, options: Record<string, strin
   const mode = opt('mode');
   if (mode !== undefined && mode !== 'non-blocking') {
     // Berth's shipper reads the runtime's log file, so a container never waits on it: non-blocking without the buffer's loss.
-    throw client(`Invalid 'logConfiguration.options.mode' setting for container '${container}': Berth never blocks a container on its logs; only non-blocking is honoured.`);
+    throw client(
+      `Invalid 'logConfiguration.options.mode' setting for container '${container}': Berth never blocks a container on its logs; only non-blocking is honoured.`,
+    );
   }
   const dt = opt('awslogs-datetime-format');
   const ml = opt('awslogs-multiline-pattern');
   if (dt !== undefined && ml !== undefined) {
-    throw client(`Invalid 'logConfiguration.options' setting for container '${container}': awslogs-datetime-format and awslogs-multiline-pattern cannot both be set.`);
+    throw client(
+      `Invalid 'logConfiguration.options' setting for container '${container}': awslogs-datetime-format and awslogs-multiline-pattern cannot both be set.`,
+    );
   }
   const multiline =
-    dt !== undefined ? compile('awslogs-datetime-format', container, datetimeFormatPattern(dt)) : ml !== undefined ? compile('awslogs-multiline-pattern', container, ml) : undefined;
+    dt !== undefined
+      ? compile('awslogs-datetime-format', container, datetimeFormatPattern(dt))
+      : ml !== undefined
+        ? compile('awslogs-multiline-pattern', container, ml)
+        : undefined;
   return { group, ...(prefix !== undefined ? { streamPrefix: prefix } : {}), createGroup: create === 'true', ...(multiline ? { multiline } : {}) };
 }
 

@@ -223,16 +223,7 @@ export interface ContainerRecord {
   memoryReservation?: string;
 }
 
-export type TaskStatus =
-  | 'PROVISIONING'
-  | 'PENDING'
-  | 'ACTIVATING'
-  | 'RUNNING'
-  | 'DEACTIVATING'
-  | 'STOPPING'
-  | 'DEPROVISIONING'
-  | 'STOPPED'
-  | 'DELETED';
+export type TaskStatus = 'PROVISIONING' | 'PENDING' | 'ACTIVATING' | 'RUNNING' | 'DEACTIVATING' | 'STOPPING' | 'DEPROVISIONING' | 'STOPPED' | 'DELETED';
 
 /** What a placed task holds on its instance until it is STOPPED. */
 export interface Reservation {
@@ -281,13 +272,7 @@ export interface TaskRecord {
   reservation: Reservation;
 }
 
-export type ContainerInstanceStatus =
-  | 'ACTIVE'
-  | 'DRAINING'
-  | 'REGISTERING'
-  | 'REGISTRATION_FAILED'
-  | 'DEREGISTERING'
-  | 'INACTIVE';
+export type ContainerInstanceStatus = 'ACTIVE' | 'DRAINING' | 'REGISTERING' | 'REGISTRATION_FAILED' | 'DEREGISTERING' | 'INACTIVE';
 
 export interface ContainerInstanceRecord {
   containerInstanceArn: string;

@@ -19,7 +19,15 @@ describe('reservationOf', () => {
       'bridge: dynamic ports are not reserved, static ones are',
       td({
         containerDefinitions: [
-          { name: 'a', cpu: 128, memory: 256, portMappings: [{ containerPort: 80, hostPort: 0 }, { containerPort: 81, hostPort: 8081 }] },
+          {
+            name: 'a',
+            cpu: 128,
+            memory: 256,
+            portMappings: [
+              { containerPort: 80, hostPort: 0 },
+              { containerPort: 81, hostPort: 8081 },
+            ],
+          },
           { name: 'b', memoryReservation: 64, memory: 512, portMappings: [{ containerPort: 53, hostPort: 53, protocol: 'udp' }] },
         ],
       }),
@@ -34,7 +42,12 @@ describe('reservationOf', () => {
     ],
     [
       'awsvpc holds no host ports; task-level sizes win',
-      td({ networkMode: 'awsvpc', cpu: '512', memory: '1024', containerDefinitions: [{ name: 'a', cpu: 1, portMappings: [{ containerPort: 80, hostPort: 80 }] }] }),
+      td({
+        networkMode: 'awsvpc',
+        cpu: '512',
+        memory: '1024',
+        containerDefinitions: [{ name: 'a', cpu: 1, portMappings: [{ containerPort: 80, hostPort: 80 }] }],
+      }),
       {},
       { cpu: 512, memory: 1024, ports: [], portsUdp: [] },
     ],

@@ -36,7 +36,7 @@ export function reservationOf(td: TaskDefinitionRecord, overrides: TaskOverrides
     memory += o?.memoryReservation ?? o?.memory ?? c.memoryReservation ?? c.memory ?? 0;
     if (td.networkMode === 'awsvpc' || td.networkMode === 'none') continue;
     for (const p of c.portMappings ?? []) {
-      const host = td.networkMode === 'host' ? (p.hostPort || p.containerPort) : p.hostPort;
+      const host = td.networkMode === 'host' ? p.hostPort || p.containerPort : p.hostPort;
       if (!host) {
         // hostPort 0 or omitted in bridge mode: dynamic, chosen by the agent from its range.
         if (p.containerPort !== undefined) dynamicPorts++;

@@ -5,8 +5,19 @@ import { archiveDeployments, MAX_PAST_DEPLOYMENTS, parseChildArn, serviceDeploym
 
 const SVC = 'arn:aws:ecs:eu-west-1:000000000000:service/prod/web';
 const dep = (id: string, over: Partial<Deployment> = {}): Deployment => ({
-  id: `ecs-svc/${id}`, status: 'ACTIVE', taskDefinition: 'td', desiredCount: 1, pendingCount: 0, runningCount: 1, failedTasks: 0,
-  createdAt: Number(id.slice(-3)), updatedAt: Number(id.slice(-3)), launchType: 'EC2', rolloutState: 'COMPLETED', rolloutStateReason: '', ...over,
+  id: `ecs-svc/${id}`,
+  status: 'ACTIVE',
+  taskDefinition: 'td',
+  desiredCount: 1,
+  pendingCount: 0,
+  runningCount: 1,
+  failedTasks: 0,
+  createdAt: Number(id.slice(-3)),
+  updatedAt: Number(id.slice(-3)),
+  launchType: 'EC2',
+  rolloutState: 'COMPLETED',
+  rolloutStateReason: '',
+  ...over,
 });
 
 test('ARNs as ECS names them, and back', () => {

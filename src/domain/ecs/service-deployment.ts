@@ -11,8 +11,15 @@ import type { Deployment, ServiceRecord } from './records.js';
 export const MAX_PAST_DEPLOYMENTS = 50;
 
 export type ServiceDeploymentStatus =
-  | 'PENDING' | 'SUCCESSFUL' | 'STOPPED' | 'STOP_REQUESTED' | 'IN_PROGRESS'
-  | 'ROLLBACK_REQUESTED' | 'ROLLBACK_IN_PROGRESS' | 'ROLLBACK_SUCCESSFUL' | 'ROLLBACK_FAILED';
+  | 'PENDING'
+  | 'SUCCESSFUL'
+  | 'STOPPED'
+  | 'STOP_REQUESTED'
+  | 'IN_PROGRESS'
+  | 'ROLLBACK_REQUESTED'
+  | 'ROLLBACK_IN_PROGRESS'
+  | 'ROLLBACK_SUCCESSFUL'
+  | 'ROLLBACK_FAILED';
 
 const numberOf = (deploymentId: string) => deploymentId.slice(deploymentId.indexOf('/') + 1);
 
@@ -31,13 +38,14 @@ function childArn(serviceArn: string, kind: string, id: string): string {
   return `${serviceArn.slice(0, i)}:${kind}/${serviceArn.slice(i + ':service/'.length)}/${id}`;
 }
 
-export const serviceDeploymentArn = (serviceArn: string, deploymentId: string) =>
-  childArn(serviceArn, 'service-deployment', serviceDeploymentId(deploymentId));
-export const serviceRevisionArn = (serviceArn: string, deploymentId: string) =>
-  childArn(serviceArn, 'service-revision', numberOf(deploymentId));
+export const serviceDeploymentArn = (serviceArn: string, deploymentId: string) => childArn(serviceArn, 'service-deployment', serviceDeploymentId(deploymentId));
+export const serviceRevisionArn = (serviceArn: string, deploymentId: string) => childArn(serviceArn, 'service-revision', numberOf(deploymentId));
 
 /** `(region, cluster, service, id)` of a service-deployment or service-revision ARN; undefined when it is not one. */
-export function parseChildArn(arn: string, kind: 'service-deployment' | 'service-revision'): { region: string; cluster: string; service: string; id: string } | undefined {
+export function parseChildArn(
+  arn: string,
+  kind: 'service-deployment' | 'service-revision',
+): { region: string; cluster: string; service: string; id: string } | undefined {
   const m = /^arn:aws[a-z-]*:ecs:([a-z0-9-]+):\d+:([a-z-]+)\/([^/]+)\/([^/]+)\/([^/]+)$/.exec(arn);
   if (!m || m[2] !== kind) return undefined;
   return { region: m[1]!, cluster: m[3]!, service: m[4]!, id: m[5]! };
@@ -57,7 +65,10 @@ export function findByRevisionId(svc: Pick<ServiceRecord, 'deployments' | 'pastD
 }
 
 /** The service deployment status of `d`, with its reason, among all of the service's deployments. */
-export function statusOf(d: Deployment, svc: Pick<ServiceRecord, 'deployments' | 'pastDeployments'>): { status: ServiceDeploymentStatus; statusReason: string; finished: boolean } {
+export function statusOf(
+  d: Deployment,
+  svc: Pick<ServiceRecord, 'deployments' | 'pastDeployments'>,
+): { status: ServiceDeploymentStatus; statusReason: string; finished: boolean } {
   const all = allDeployments(svc);
   const rollback = all.find((x) => x.rollbackOf === d.id);
   if (rollback) {

@@ -37,7 +37,11 @@ export function validateDeploymentConfiguration(given: Partial<DeploymentConfigu
  * instances), placement strategies (one task per instance leaves nothing to choose), and a maximumPercent
  * above 100 (a daemon's task is stopped before its replacement starts).
  */
-export function validateDaemonInput(given: { desiredCount?: number | undefined; placementStrategy?: readonly unknown[] | undefined; deploymentConfiguration?: Partial<DeploymentConfiguration> | undefined }): void {
+export function validateDaemonInput(given: {
+  desiredCount?: number | undefined;
+  placementStrategy?: readonly unknown[] | undefined;
+  deploymentConfiguration?: Partial<DeploymentConfiguration> | undefined;
+}): void {
   if (given.desiredCount !== undefined) {
     throw invalid('The daemon scheduling strategy does not support a desired count for services. Remove the desired count value and try again');
   }
@@ -46,7 +50,9 @@ export function validateDaemonInput(given: { desiredCount?: number | undefined; 
   }
   const max = given.deploymentConfiguration?.maximumPercent;
   if (max !== undefined && max > 100) {
-    throw invalid('The daemon scheduling strategy does not support values above 100 for maximumPercent on a deployment configuration. Change the maximumPercent value to 100, and try again');
+    throw invalid(
+      'The daemon scheduling strategy does not support values above 100 for maximumPercent on a deployment configuration. Change the maximumPercent value to 100, and try again',
+    );
   }
 }
 

@@ -61,21 +61,32 @@ export function fargateMemoryOptions(cpu: number): number[] {
     return out;
   };
   switch (cpu) {
-    case 256: return [512, 1024, 2048];
-    case 512: return gb(1, 4, 1);
-    case 1024: return gb(2, 8, 1);
-    case 2048: return gb(4, 16, 1);
-    case 4096: return gb(8, 30, 1);
-    case 8192: return gb(16, 60, 4);
-    case 16384: return gb(32, 120, 8);
-    default: return [];
+    case 256:
+      return [512, 1024, 2048];
+    case 512:
+      return gb(1, 4, 1);
+    case 1024:
+      return gb(2, 8, 1);
+    case 2048:
+      return gb(4, 16, 1);
+    case 4096:
+      return gb(8, 30, 1);
+    case 8192:
+      return gb(16, 60, 4);
+    case 16384:
+      return gb(32, 120, 8);
+    default:
+      return [];
   }
 }
 
 const isCount = (n: unknown): n is number => typeof n === 'number' && Number.isInteger(n);
 
 /** Throws the ClientException ECS would give for an invalid registration. */
-export function validateTaskDefinition(input: RegisterTaskDefinitionInput, quotas: Pick<EcsQuotas, 'containersPerTaskDefinition' | 'taskDefinitionBytes'> = ECS_QUOTAS): void {
+export function validateTaskDefinition(
+  input: RegisterTaskDefinitionInput,
+  quotas: Pick<EcsQuotas, 'containersPerTaskDefinition' | 'taskDefinitionBytes'> = ECS_QUOTAS,
+): void {
   if (!NAME.test(input.family)) {
     throw client('Family must be up to 255 letters (uppercase and lowercase), numbers, hyphens, and underscores.');
   }
@@ -88,7 +99,9 @@ export function validateTaskDefinition(input: RegisterTaskDefinitionInput, quota
   }
   const bytes = Buffer.byteLength(JSON.stringify(input), 'utf8');
   if (bytes > quotas.taskDefinitionBytes) {
-    throw client(`The task definition is ${bytes} bytes; the maximum size is ${quotas.taskDefinitionBytes} bytes (${Math.floor(quotas.taskDefinitionBytes / 1024)} KiB).`);
+    throw client(
+      `The task definition is ${bytes} bytes; the maximum size is ${quotas.taskDefinitionBytes} bytes (${Math.floor(quotas.taskDefinitionBytes / 1024)} KiB).`,
+    );
   }
   const mode = input.networkMode ?? 'bridge';
   const { cpu: taskCpu, memory: taskMemory } = validateTaskSize(input, mode);
@@ -113,9 +126,7 @@ export function validateTaskDefinition(input: RegisterTaskDefinitionInput, quota
       throw client(`Invalid setting for container '${name}'. At least one of 'memory' or 'memoryReservation' must be specified.`);
     }
     if (c.memory !== undefined && c.memoryReservation !== undefined && c.memory < c.memoryReservation) {
-      throw client(
-        `Invalid setting for container '${name}'. The 'memory' value must be greater than or equal to the 'memoryReservation' value.`,
-      );
+      throw client(`Invalid setting for container '${name}'. The 'memory' value must be greater than or equal to the 'memoryReservation' value.`);
     }
     if (taskMemory !== undefined && c.memory !== undefined && c.memory > taskMemory) {
       throw client(`Invalid 'memory' setting for container '${name}'. It must not exceed the task's memory (${taskMemory} MiB).`);
@@ -164,10 +175,14 @@ function validateDependsOn(containers: readonly ContainerDefinition[]): void {
         throw client(`Invalid 'dependsOn' setting for container '${name}'. Container '${d.containerName}' does not exist in the task definition.`);
       }
       if (d.condition === 'HEALTHY' && !dep.healthCheck) {
-        throw client(`Invalid 'dependsOn' setting for container '${name}'. The HEALTHY condition requires container '${d.containerName}' to have a healthCheck.`);
+        throw client(
+          `Invalid 'dependsOn' setting for container '${name}'. The HEALTHY condition requires container '${d.containerName}' to have a healthCheck.`,
+        );
       }
       if ((d.condition === 'COMPLETE' || d.condition === 'SUCCESS') && dep.essential !== false) {
-        throw client(`Invalid 'dependsOn' setting for container '${name}'. The ${d.condition} condition cannot be set on the essential container '${d.containerName}'.`);
+        throw client(
+          `Invalid 'dependsOn' setting for container '${name}'. The ${d.condition} condition cannot be set on the essential container '${d.containerName}'.`,
+        );
       }
     }
   }
@@ -268,9 +283,7 @@ function validateHealthCheck(container: string, h: HealthCheck): void {
   for (const [field, lim] of Object.entries(HEALTH_CHECK_LIMITS)) {
     const v = h[field as keyof typeof HEALTH_CHECK_LIMITS];
     if (v !== undefined && (v < lim.min || v > lim.max)) {
-      throw client(
-        `Invalid 'healthCheck' setting for container '${container}'. '${field}' must be between ${lim.min} and ${lim.max}.`,
-      );
+      throw client(`Invalid 'healthCheck' setting for container '${container}'. '${field}' must be between ${lim.min} and ${lim.max}.`);
     }
   }
 }

@@ -45,7 +45,9 @@ export function validateVolumes(volumes: unknown[] | undefined, containers: Cont
   for (const c of containers) {
     for (const m of (c.mountPoints ?? []) as { sourceVolume?: unknown; containerPath?: unknown }[]) {
       if (typeof m?.sourceVolume !== 'string' || !names.has(m.sourceVolume)) {
-        throw client(`Invalid volume reference: mountPoints of container '${c.name}' names sourceVolume '${String(m?.sourceVolume)}', which is not a volume of the task definition.`);
+        throw client(
+          `Invalid volume reference: mountPoints of container '${c.name}' names sourceVolume '${String(m?.sourceVolume)}', which is not a volume of the task definition.`,
+        );
       }
       if (typeof m.containerPath !== 'string' || !m.containerPath.startsWith('/')) {
         throw client(`Invalid 'mountPoints' setting for container '${c.name}': containerPath of '${m.sourceVolume}' must be an absolute path.`);
@@ -54,11 +56,14 @@ export function validateVolumes(volumes: unknown[] | undefined, containers: Cont
     for (const f of (c.volumesFrom ?? []) as { sourceContainer?: unknown }[]) {
       const source = f?.sourceContainer;
       if (typeof source !== 'string' || !containerNames.has(source) || source === c.name) {
-        throw client(`Invalid 'volumesFrom' setting for container '${c.name}': sourceContainer '${String(source)}' is not another container of the task definition.`);
+        throw client(
+          `Invalid 'volumesFrom' setting for container '${c.name}': sourceContainer '${String(source)}' is not another container of the task definition.`,
+        );
       }
     }
     for (const u of (Array.isArray(c.ulimits) ? c.ulimits : []) as { name?: unknown; softLimit?: unknown; hardLimit?: unknown }[]) {
-      const ok = Number.isInteger(u?.softLimit) && Number.isInteger(u?.hardLimit) && (u.softLimit as number) >= 0 && (u.softLimit as number) <= (u.hardLimit as number);
+      const ok =
+        Number.isInteger(u?.softLimit) && Number.isInteger(u?.hardLimit) && (u.softLimit as number) >= 0 && (u.softLimit as number) <= (u.hardLimit as number);
       if (!ok) throw client(`Invalid 'ulimits' setting for container '${c.name}': ${String(u?.name)} needs 0 <= softLimit <= hardLimit.`);
     }
   }
@@ -71,7 +76,10 @@ function rejectVolumesFromCycle(containers: ContainerDefinition[]): void {
   const done = new Set<string>();
   const visit = (name: string, path: string[]): void => {
     if (done.has(name)) return;
-    if (path.includes(name)) throw client(`Invalid 'volumesFrom' setting: containers ${[...path.slice(path.indexOf(name)), name].join(' -> ')} take volumes from each other in a cycle.`);
+    if (path.includes(name))
+      throw client(
+        `Invalid 'volumesFrom' setting: containers ${[...path.slice(path.indexOf(name)), name].join(' -> ')} take volumes from each other in a cycle.`,
+      );
     for (const s of from.get(name) ?? []) visit(s, [...path, name]);
     done.add(name);
   };

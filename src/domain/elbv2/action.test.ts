@@ -36,8 +36,16 @@ describe('actions', () => {
     ['six groups', [{ Type: 'forward', ForwardConfig: { TargetGroups: [1, 2, 3, 4, 5, 6].map((n) => ({ TargetGroupArn: tg(n) })) } }], 'ValidationError'],
     ['weight 1000', [{ Type: 'forward', ForwardConfig: { TargetGroups: [{ TargetGroupArn: tg(1), Weight: 1000 }] } }], 'ValidationError'],
     ['repeated group', [{ Type: 'forward', ForwardConfig: { TargetGroups: [{ TargetGroupArn: tg(1) }, { TargetGroupArn: tg(1) }] } }], 'ValidationError'],
-    ['arn and config disagree', [{ Type: 'forward', TargetGroupArn: tg(2), ForwardConfig: { TargetGroups: [{ TargetGroupArn: tg(1) }] } }], 'InvalidLoadBalancerAction'],
-    ['stickiness without duration', [{ Type: 'forward', ForwardConfig: { TargetGroups: [{ TargetGroupArn: tg(1) }], TargetGroupStickinessConfig: { Enabled: true } } }], 'ValidationError'],
+    [
+      'arn and config disagree',
+      [{ Type: 'forward', TargetGroupArn: tg(2), ForwardConfig: { TargetGroups: [{ TargetGroupArn: tg(1) }] } }],
+      'InvalidLoadBalancerAction',
+    ],
+    [
+      'stickiness without duration',
+      [{ Type: 'forward', ForwardConfig: { TargetGroups: [{ TargetGroupArn: tg(1) }], TargetGroupStickinessConfig: { Enabled: true } } }],
+      'ValidationError',
+    ],
     ['bad arn', [{ Type: 'forward', TargetGroupArn: 'arn:nope' }], 'ValidationError'],
     ['redirect to itself', [{ Type: 'redirect', RedirectConfig: { StatusCode: 'HTTP_301' } }], 'InvalidLoadBalancerAction'],
     ['redirect bad code', [{ Type: 'redirect', RedirectConfig: { StatusCode: 'HTTP_307', Protocol: 'HTTPS' } }], 'ValidationError'],
@@ -45,8 +53,22 @@ describe('actions', () => {
     ['fixed 300', [{ Type: 'fixed-response', FixedResponseConfig: { StatusCode: '300' } }], 'ValidationError'],
     ['fixed bad type', [{ Type: 'fixed-response', FixedResponseConfig: { StatusCode: '200', ContentType: 'image/png' } }], 'InvalidConfigurationRequest'],
     ['fixed body too long', [{ Type: 'fixed-response', FixedResponseConfig: { StatusCode: '200', MessageBody: 'x'.repeat(1025) } }], 'ValidationError'],
-    ['two terminal actions', [{ Type: 'fixed-response', Order: 1, FixedResponseConfig: { StatusCode: '200' } }, { Type: 'forward', Order: 2, TargetGroupArn: tg(1) }], 'InvalidLoadBalancerAction'],
-    ['two actions without order', [{ Type: 'fixed-response', FixedResponseConfig: { StatusCode: '200' } }, { Type: 'forward', Order: 2, TargetGroupArn: tg(1) }], 'ValidationError'],
+    [
+      'two terminal actions',
+      [
+        { Type: 'fixed-response', Order: 1, FixedResponseConfig: { StatusCode: '200' } },
+        { Type: 'forward', Order: 2, TargetGroupArn: tg(1) },
+      ],
+      'InvalidLoadBalancerAction',
+    ],
+    [
+      'two actions without order',
+      [
+        { Type: 'fixed-response', FixedResponseConfig: { StatusCode: '200' } },
+        { Type: 'forward', Order: 2, TargetGroupArn: tg(1) },
+      ],
+      'ValidationError',
+    ],
     ['order 0', [{ Type: 'forward', Order: 0, TargetGroupArn: tg(1) }], 'ValidationError'],
     ['authenticate on HTTP', [{ Type: 'authenticate-oidc', Order: 1 }], 'InvalidLoadBalancerAction'],
     ['unknown type', [{ Type: 'teleport' }], 'ValidationError'],

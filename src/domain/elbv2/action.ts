@@ -116,11 +116,7 @@ function redirect(input: ActionRequest): Action {
     throw validation('Redirect Host, Path and Query must be at most 128 characters (Host at least 1)');
   }
   const unchanged =
-    config.Protocol === '#{protocol}' &&
-    config.Port === '#{port}' &&
-    config.Host === '#{host}' &&
-    config.Path === '/#{path}' &&
-    config.Query === '#{query}';
+    config.Protocol === '#{protocol}' && config.Port === '#{port}' && config.Host === '#{host}' && config.Path === '/#{path}' && config.Query === '#{query}';
   // A redirect to the very URL that was asked for would loop forever.
   if (unchanged) throw invalid('A redirect must change at least one of protocol, port, host, path or query');
   return { Type: 'redirect', RedirectConfig: config };

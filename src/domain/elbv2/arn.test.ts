@@ -11,14 +11,8 @@ describe('elbv2 ARNs', () => {
   test('formats follow AWS', () => {
     assert.equal(lb, 'arn:aws:elasticloadbalancing:us-east-1:000000000000:loadbalancer/app/web/0123456789abcdef');
     assert.equal(listener, 'arn:aws:elasticloadbalancing:us-east-1:000000000000:listener/app/web/0123456789abcdef/fedcba9876543210');
-    assert.equal(
-      rule,
-      'arn:aws:elasticloadbalancing:us-east-1:000000000000:listener-rule/app/web/0123456789abcdef/fedcba9876543210/1111222233334444',
-    );
-    assert.equal(
-      elbv2Arn.targetGroup(scope, 'tg', 'aaaabbbbccccdddd'),
-      'arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/tg/aaaabbbbccccdddd',
-    );
+    assert.equal(rule, 'arn:aws:elasticloadbalancing:us-east-1:000000000000:listener-rule/app/web/0123456789abcdef/fedcba9876543210/1111222233334444');
+    assert.equal(elbv2Arn.targetGroup(scope, 'tg', 'aaaabbbbccccdddd'), 'arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/tg/aaaabbbbccccdddd');
   });
   test('round trip through the parser', () => {
     assert.deepEqual(parseElbv2Arn(lb), { kind: 'loadbalancer', name: 'web', lbId: '0123456789abcdef' });

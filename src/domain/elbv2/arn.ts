@@ -12,10 +12,8 @@ export interface ArnScope {
 }
 
 export const elbv2Arn = {
-  loadBalancer: (s: ArnScope, name: string, lbId: string) =>
-    `${PREFIX}:${s.region}:${s.accountId}:loadbalancer/app/${name}/${lbId}`,
-  targetGroup: (s: ArnScope, name: string, tgId: string) =>
-    `${PREFIX}:${s.region}:${s.accountId}:targetgroup/${name}/${tgId}`,
+  loadBalancer: (s: ArnScope, name: string, lbId: string) => `${PREFIX}:${s.region}:${s.accountId}:loadbalancer/app/${name}/${lbId}`,
+  targetGroup: (s: ArnScope, name: string, tgId: string) => `${PREFIX}:${s.region}:${s.accountId}:targetgroup/${name}/${tgId}`,
   /** A listener ARN is its load balancer's ARN with `listener` for `loadbalancer` and the listener id appended. */
   listener: (lbArn: string, listenerId: string) => `${lbArn.replace(':loadbalancer/', ':listener/')}/${listenerId}`,
   rule: (listenerArn: string, ruleId: string) => `${listenerArn.replace(':listener/', ':listener-rule/')}/${ruleId}`,
@@ -32,10 +30,7 @@ const NAME = '([A-Za-z0-9-]{1,32})';
 const patterns: Array<[RegExp, (m: RegExpMatchArray) => ParsedArn]> = [
   [new RegExp(`^loadbalancer/app/${NAME}/${HEX16}$`), (m) => ({ kind: 'loadbalancer', name: m[1]!, lbId: m[2]! })],
   [new RegExp(`^targetgroup/${NAME}/${HEX16}$`), (m) => ({ kind: 'targetgroup', name: m[1]!, tgId: m[2]! })],
-  [
-    new RegExp(`^listener/app/${NAME}/${HEX16}/${HEX16}$`),
-    (m) => ({ kind: 'listener', name: m[1]!, lbId: m[2]!, listenerId: m[3]! }),
-  ],
+  [new RegExp(`^listener/app/${NAME}/${HEX16}/${HEX16}$`), (m) => ({ kind: 'listener', name: m[1]!, lbId: m[2]!, listenerId: m[3]! })],
   [
     new RegExp(`^listener-rule/app/${NAME}/${HEX16}/${HEX16}/${HEX16}$`),
     (m) => ({ kind: 'listener-rule', name: m[1]!, lbId: m[2]!, listenerId: m[3]!, ruleId: m[4]! }),

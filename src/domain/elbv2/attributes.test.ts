@@ -51,9 +51,7 @@ describe('target group attributes', () => {
   test('slow start with least outstanding requests is a configuration conflict', () => {
     assert.throws(
       () =>
-        modifyTargetGroupAttributes({ 'slow_start.duration_seconds': '60' }, [
-          { Key: 'load_balancing.algorithm.type', Value: 'least_outstanding_requests' },
-        ]),
+        modifyTargetGroupAttributes({ 'slow_start.duration_seconds': '60' }, [{ Key: 'load_balancing.algorithm.type', Value: 'least_outstanding_requests' }]),
       { code: 'InvalidConfigurationRequest' },
     );
   });
@@ -61,7 +59,10 @@ describe('target group attributes', () => {
     const list = attributeList(targetGroupAttributeCatalogue, { 'stickiness.enabled': 'true' });
     assert.equal(list.length, Object.keys(targetGroupAttributeCatalogue).length);
     assert.deepEqual(list[0], { Key: 'deregistration_delay.timeout_seconds', Value: '300' });
-    assert.deepEqual(list.find((a) => a.Key === 'stickiness.enabled'), { Key: 'stickiness.enabled', Value: 'true' });
+    assert.deepEqual(
+      list.find((a) => a.Key === 'stickiness.enabled'),
+      { Key: 'stickiness.enabled', Value: 'true' },
+    );
   });
 });
 

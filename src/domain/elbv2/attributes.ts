@@ -7,11 +7,19 @@ import { AwsError } from '../aws-error.js';
 type Check = (value: string) => string | undefined; // an error message, or undefined when valid
 
 const bool: Check = (v) => (v === 'true' || v === 'false' ? undefined : 'must be true or false');
-const int = (min: number, max: number): Check => (v) =>
-  /^\d+$/.test(v) && Number(v) >= min && Number(v) <= max ? undefined : `must be an integer between ${min} and ${max}`;
-const oneOf = (...values: string[]): Check => (v) => (values.includes(v) ? undefined : `must be one of ${values.join(', ')}`);
+const int =
+  (min: number, max: number): Check =>
+  (v) =>
+    /^\d+$/.test(v) && Number(v) >= min && Number(v) <= max ? undefined : `must be an integer between ${min} and ${max}`;
+const oneOf =
+  (...values: string[]): Check =>
+  (v) =>
+    values.includes(v) ? undefined : `must be one of ${values.join(', ')}`;
 const any: Check = () => undefined;
-const intOrOff = (min: number, max: number): Check => (v) => (v === 'off' ? undefined : int(min, max)(v));
+const intOrOff =
+  (min: number, max: number): Check =>
+  (v) =>
+    v === 'off' ? undefined : int(min, max)(v);
 
 interface Entry {
   readonly defaultValue: string;
@@ -30,7 +38,9 @@ export const targetGroupAttributeCatalogue: AttributeCatalogue = {
     check: (v) =>
       /^(AWSALB|AWSALBAPP|AWSALBTG)/i.test(v)
         ? 'cannot start with AWSALB, AWSALBAPP or AWSALBTG'
-        : /^[A-Za-z0-9!#$%&'*+\-.^_`|~]*$/.test(v) && v.length <= 1024 ? undefined : 'is not a valid cookie name',
+        : /^[A-Za-z0-9!#$%&'*+\-.^_`|~]*$/.test(v) && v.length <= 1024
+          ? undefined
+          : 'is not a valid cookie name',
   },
   'stickiness.app_cookie.duration_seconds': { defaultValue: '86400', check: int(1, 604800) },
   'load_balancing.algorithm.type': {
@@ -140,26 +150,17 @@ function merge(
   return next;
 }
 
-export function modifyTargetGroupAttributes(
-  stored: Record<string, string>,
-  changes: ReadonlyArray<{ Key?: string; Value?: string }>,
-): Record<string, string> {
+export function modifyTargetGroupAttributes(stored: Record<string, string>, changes: ReadonlyArray<{ Key?: string; Value?: string }>): Record<string, string> {
   const next = merge(targetGroupAttributeCatalogue, stored, changes);
   crossCheckTargetGroup(next);
   return next;
 }
 
-export function modifyListenerAttributes(
-  stored: Record<string, string>,
-  changes: ReadonlyArray<{ Key?: string; Value?: string }>,
-): Record<string, string> {
+export function modifyListenerAttributes(stored: Record<string, string>, changes: ReadonlyArray<{ Key?: string; Value?: string }>): Record<string, string> {
   return merge(listenerAttributeCatalogue, stored, changes);
 }
 
-export function modifyLoadBalancerAttributes(
-  stored: Record<string, string>,
-  changes: ReadonlyArray<{ Key?: string; Value?: string }>,
-): Record<string, string> {
+export function modifyLoadBalancerAttributes(stored: Record<string, string>, changes: ReadonlyArray<{ Key?: string; Value?: string }>): Record<string, string> {
   const next = merge(loadBalancerAttributeCatalogue, stored, changes);
   crossCheckLoadBalancer(next, { ...defaultAttributes(loadBalancerAttributeCatalogue), ...stored });
   return next;

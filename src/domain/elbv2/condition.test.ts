@@ -26,8 +26,20 @@ describe('conditions', () => {
   });
   const bad: Array<[string, ConditionRequest[]]> = [
     ['no conditions', []],
-    ['two path patterns', [{ Field: 'path-pattern', Values: ['/a'] }, { Field: 'path-pattern', Values: ['/b'] }]],
-    ['two methods', [{ Field: 'http-request-method', HttpRequestMethodConfig: { Values: ['GET'] } }, { Field: 'http-request-method', HttpRequestMethodConfig: { Values: ['PUT'] } }]],
+    [
+      'two path patterns',
+      [
+        { Field: 'path-pattern', Values: ['/a'] },
+        { Field: 'path-pattern', Values: ['/b'] },
+      ],
+    ],
+    [
+      'two methods',
+      [
+        { Field: 'http-request-method', HttpRequestMethodConfig: { Values: ['GET'] } },
+        { Field: 'http-request-method', HttpRequestMethodConfig: { Values: ['PUT'] } },
+      ],
+    ],
     ['six values', [{ Field: 'path-pattern', Values: ['/1', '/2', '/3', '/4', '/5', '/6'] }]],
     ['six wildcards', [{ Field: 'path-pattern', Values: ['/*/*/*/*/*/*'] }]],
     ['bad path char', [{ Field: 'path-pattern', Values: ['/a<b'] }]],

@@ -27,13 +27,25 @@ describe('names', () => {
   ];
   for (const [name, ok] of table) {
     test(`target group '${name}' ${ok ? 'accepted' : 'rejected'}`, () => {
-      assert.equal(code(() => validateTargetGroupName(name)), ok ? undefined : 'ValidationError');
+      assert.equal(
+        code(() => validateTargetGroupName(name)),
+        ok ? undefined : 'ValidationError',
+      );
     });
   }
   test('load balancer names cannot start with internal-', () => {
-    assert.equal(code(() => validateLoadBalancerName('internal-web')), 'ValidationError');
-    assert.equal(code(() => validateLoadBalancerName('web-internal')), undefined);
+    assert.equal(
+      code(() => validateLoadBalancerName('internal-web')),
+      'ValidationError',
+    );
+    assert.equal(
+      code(() => validateLoadBalancerName('web-internal')),
+      undefined,
+    );
     // The same name is fine for a target group.
-    assert.equal(code(() => validateTargetGroupName('internal-web')), undefined);
+    assert.equal(
+      code(() => validateTargetGroupName('internal-web')),
+      undefined,
+    );
   });
 });

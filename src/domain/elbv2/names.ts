@@ -8,10 +8,7 @@ function check(name: string, what: string): void {
     throw new AwsError('ValidationError', `${what} name '${name}' must be between 1 and 32 characters long`);
   }
   if (!NAME.test(name)) {
-    throw new AwsError(
-      'ValidationError',
-      `${what} name '${name}' can contain only alphanumeric characters and hyphens, and cannot begin or end with a hyphen`,
-    );
+    throw new AwsError('ValidationError', `${what} name '${name}' can contain only alphanumeric characters and hyphens, and cannot begin or end with a hyphen`);
   }
 }
 

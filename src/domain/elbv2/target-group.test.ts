@@ -23,7 +23,10 @@ describe('target group settings', () => {
 
   test('ProtocolVersion HTTP2 is kept; GRPC is refused, not spoken as HTTP/2 without its checks', () => {
     assert.equal(resolveTargetGroupSettings({ ...base, ProtocolVersion: 'HTTP2' }, VPC).ProtocolVersion, 'HTTP2');
-    assert.throws(() => resolveTargetGroupSettings({ ...base, Protocol: 'HTTPS', ProtocolVersion: 'GRPC' }, VPC), (e: Error & { code?: string }) => e.message.includes("ProtocolVersion 'GRPC'"));
+    assert.throws(
+      () => resolveTargetGroupSettings({ ...base, Protocol: 'HTTPS', ProtocolVersion: 'GRPC' }, VPC),
+      (e: Error & { code?: string }) => e.message.includes("ProtocolVersion 'GRPC'"),
+    );
   });
 
   test('a short interval alone works: the default timeout stays below it', () => {

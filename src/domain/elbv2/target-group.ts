@@ -61,7 +61,9 @@ export function defaultTimeout(intervalSeconds: number): number {
   return Math.max(2, Math.min(5, intervalSeconds - 1));
 }
 
-function checkHealthTimes(s: Pick<TargetGroupSettings, 'HealthCheckIntervalSeconds' | 'HealthCheckTimeoutSeconds' | 'HealthyThresholdCount' | 'UnhealthyThresholdCount'>): void {
+function checkHealthTimes(
+  s: Pick<TargetGroupSettings, 'HealthCheckIntervalSeconds' | 'HealthCheckTimeoutSeconds' | 'HealthyThresholdCount' | 'UnhealthyThresholdCount'>,
+): void {
   range(s.HealthCheckIntervalSeconds, 5, 300, 'HealthCheckIntervalSeconds');
   range(s.HealthCheckTimeoutSeconds, 2, 120, 'HealthCheckTimeoutSeconds');
   range(s.HealthyThresholdCount, 2, 10, 'HealthyThresholdCount');
@@ -79,24 +81,27 @@ function checkPath(path: string): string {
 }
 
 /** CreateTargetGroup input → validated settings with ALB defaults filled in. */
-export function resolveTargetGroupSettings(input: {
-  Name: string;
-  Protocol?: string;
-  ProtocolVersion?: string;
-  Port?: number;
-  VpcId?: string;
-  HealthCheckProtocol?: string;
-  HealthCheckPort?: string;
-  HealthCheckEnabled?: boolean;
-  HealthCheckPath?: string;
-  HealthCheckIntervalSeconds?: number;
-  HealthCheckTimeoutSeconds?: number;
-  HealthyThresholdCount?: number;
-  UnhealthyThresholdCount?: number;
-  Matcher?: { HttpCode?: string; GrpcCode?: string };
-  TargetType?: string;
-  IpAddressType?: string;
-}, defaultVpcId: string): TargetGroupSettings {
+export function resolveTargetGroupSettings(
+  input: {
+    Name: string;
+    Protocol?: string;
+    ProtocolVersion?: string;
+    Port?: number;
+    VpcId?: string;
+    HealthCheckProtocol?: string;
+    HealthCheckPort?: string;
+    HealthCheckEnabled?: boolean;
+    HealthCheckPath?: string;
+    HealthCheckIntervalSeconds?: number;
+    HealthCheckTimeoutSeconds?: number;
+    HealthyThresholdCount?: number;
+    UnhealthyThresholdCount?: number;
+    Matcher?: { HttpCode?: string; GrpcCode?: string };
+    TargetType?: string;
+    IpAddressType?: string;
+  },
+  defaultVpcId: string,
+): TargetGroupSettings {
   const targetType = (input.TargetType ?? 'instance') as TargetGroupSettings['TargetType'];
   if (!TARGET_TYPES.includes(targetType)) throw new AwsError('ValidationError', `Target type '${targetType}' is not valid`);
   if (targetType === 'lambda') {
@@ -145,9 +150,20 @@ export function resolveTargetGroupSettings(input: {
 }
 
 const SETTING_KEYS: Array<keyof TargetGroupSettings> = [
-  'TargetType', 'Protocol', 'ProtocolVersion', 'Port', 'VpcId', 'IpAddressType', 'HealthCheckProtocol', 'HealthCheckPort',
-  'HealthCheckEnabled', 'HealthCheckPath', 'HealthCheckIntervalSeconds', 'HealthCheckTimeoutSeconds',
-  'HealthyThresholdCount', 'UnhealthyThresholdCount',
+  'TargetType',
+  'Protocol',
+  'ProtocolVersion',
+  'Port',
+  'VpcId',
+  'IpAddressType',
+  'HealthCheckProtocol',
+  'HealthCheckPort',
+  'HealthCheckEnabled',
+  'HealthCheckPath',
+  'HealthCheckIntervalSeconds',
+  'HealthCheckTimeoutSeconds',
+  'HealthyThresholdCount',
+  'UnhealthyThresholdCount',
 ];
 
 /** CreateTargetGroup is idempotent only when every setting is the same as the existing group's. */

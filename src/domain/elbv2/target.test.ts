@@ -29,8 +29,16 @@ describe('target health derivation', () => {
   });
   test('healthy has no reason; unhealthy keeps the checker reason', () => {
     assert.deepEqual(describeTarget({ ...reg, state: 'healthy' }, inUse, t0).TargetHealth, { State: 'healthy' });
-    const u = describeTarget({ ...reg, state: 'unhealthy', reason: 'Target.ResponseCodeMismatch', description: 'Health checks failed with these codes: [503]' }, inUse, t0);
-    assert.deepEqual(u.TargetHealth, { State: 'unhealthy', Reason: 'Target.ResponseCodeMismatch', Description: 'Health checks failed with these codes: [503]' });
+    const u = describeTarget(
+      { ...reg, state: 'unhealthy', reason: 'Target.ResponseCodeMismatch', description: 'Health checks failed with these codes: [503]' },
+      inUse,
+      t0,
+    );
+    assert.deepEqual(u.TargetHealth, {
+      State: 'unhealthy',
+      Reason: 'Target.ResponseCodeMismatch',
+      Description: 'Health checks failed with these codes: [503]',
+    });
   });
   test('draining until the delay ends, then unused/NotRegistered', () => {
     const d = startDraining({ ...reg, state: 'healthy' }, t0 + 10, 300);
@@ -59,12 +67,20 @@ test('ip targets: loopback only when allowed; link-local, unspecified, broadcast
     assert.equal(ipTargetProblem(lo, true), undefined, lo);
   }
   const never: Array<[string, string]> = [
-    ['169.254.169.254', 'link-local'], ['169.254.0.1', 'link-local'], ['fe80::1', 'link-local'], ['::ffff:169.254.169.254', 'link-local'],
-    ['0.0.0.0', 'unspecified'], ['0.1.2.3', 'unspecified'], ['::', 'unspecified'],
-    ['255.255.255.255', 'broadcast'], ['224.0.0.1', 'multicast'], ['ff02::1', 'multicast'],
+    ['169.254.169.254', 'link-local'],
+    ['169.254.0.1', 'link-local'],
+    ['fe80::1', 'link-local'],
+    ['::ffff:169.254.169.254', 'link-local'],
+    ['0.0.0.0', 'unspecified'],
+    ['0.1.2.3', 'unspecified'],
+    ['::', 'unspecified'],
+    ['255.255.255.255', 'broadcast'],
+    ['224.0.0.1', 'multicast'],
+    ['ff02::1', 'multicast'],
   ];
   for (const [ip, kind] of never) {
-    for (const allow of [false, true]) assert.match(ipTargetProblem(ip, allow) ?? '', new RegExp(`: ${kind} addresses cannot be registered$`), `${ip} allow=${allow}`);
+    for (const allow of [false, true])
+      assert.match(ipTargetProblem(ip, allow) ?? '', new RegExp(`: ${kind} addresses cannot be registered$`), `${ip} allow=${allow}`);
   }
   assert.match(ipTargetProblem('300.1.1.1', true)!, /not a valid IPv4 or IPv6 address/);
 });

@@ -22,6 +22,9 @@ test('quoted phrases, ?optional and -excluded terms', () => {
 });
 
 test('JSON and space-delimited patterns are refused', () => {
-  assert.throws(() => parseFilterPattern('{ $.level = "error" }'), (e: unknown) => e instanceof AwsError && e.code === 'InvalidParameterException');
+  assert.throws(
+    () => parseFilterPattern('{ $.level = "error" }'),
+    (e: unknown) => e instanceof AwsError && e.code === 'InvalidParameterException',
+  );
   assert.throws(() => parseFilterPattern('[ip, user]'), AwsError);
 });

@@ -34,9 +34,5 @@ export function parseFilterPattern(pattern: string | undefined): FilterPattern {
 }
 
 export function matchesFilterPattern(p: FilterPattern, message: string): boolean {
-  return (
-    p.all.every((t) => message.includes(t)) &&
-    (p.any.length === 0 || p.any.some((t) => message.includes(t))) &&
-    !p.none.some((t) => message.includes(t))
-  );
+  return p.all.every((t) => message.includes(t)) && (p.any.length === 0 || p.any.some((t) => message.includes(t))) && !p.none.some((t) => message.includes(t));
 }

@@ -45,7 +45,10 @@ export const BATCH_LIMITS: BatchLimits = { maxEvents: 10_000, maxBytes: MAX_BATC
  * The first batch of `groups` (each group: one event's pieces, in order): as many whole groups as
  * fit. Answers how many groups it took (always at least one when there is one).
  */
-export function firstBatch<E extends { timestamp: number; message: string }>(groups: readonly (readonly E[])[], limits: BatchLimits = BATCH_LIMITS): { events: E[]; groups: number } {
+export function firstBatch<E extends { timestamp: number; message: string }>(
+  groups: readonly (readonly E[])[],
+  limits: BatchLimits = BATCH_LIMITS,
+): { events: E[]; groups: number } {
   const events: E[] = [];
   let bytes = 0;
   let taken = 0;
@@ -54,7 +57,9 @@ export function firstBatch<E extends { timestamp: number; message: string }>(gro
     const first = events[0] ?? g[0];
     const last = g.at(-1);
     const fits =
-      events.length + g.length <= limits.maxEvents && bytes + size <= limits.maxBytes && (!first || !last || last.timestamp - first.timestamp <= limits.maxSpanMs);
+      events.length + g.length <= limits.maxEvents &&
+      bytes + size <= limits.maxBytes &&
+      (!first || !last || last.timestamp - first.timestamp <= limits.maxSpanMs);
     if (!fits && taken > 0) break;
     events.push(...g);
     bytes += size;

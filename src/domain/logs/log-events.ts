@@ -78,5 +78,4 @@ export function acceptBatch(events: readonly InputLogEvent[], now: number, reten
 }
 
 /** Whether an event has outlived its group's retention. */
-export const isExpired = (t: number, retentionInDays: number | undefined, now: number) =>
-  retentionInDays !== undefined && t < now - retentionInDays * DAY;
+export const isExpired = (t: number, retentionInDays: number | undefined, now: number) => retentionInDays !== undefined && t < now - retentionInDays * DAY;

@@ -49,8 +49,7 @@ function matches(rec: ParameterRecord, f: ParameterStringFilter, tags: Readonly<
   const values = f.Values ?? [];
   const option = f.Option ?? (f.Key === 'Path' ? 'OneLevel' : 'Equals');
   const test = (actual: string | undefined) =>
-    actual !== undefined &&
-    values.some((v) => (option === 'BeginsWith' ? actual.startsWith(v) : option === 'Contains' ? actual.includes(v) : actual === v));
+    actual !== undefined && values.some((v) => (option === 'BeginsWith' ? actual.startsWith(v) : option === 'Contains' ? actual.includes(v) : actual === v));
   if (f.Key.startsWith('tag:')) {
     const tag = tags[f.Key.slice(4)];
     return values.length === 0 ? tag !== undefined : test(tag);

@@ -42,10 +42,7 @@ export function checkParameterName(scope: ArnScope, name: string): void {
     throw invalid(`Parameter name: each sub-path must be non-empty (got ${JSON.stringify(name)})`);
   }
   if (levels(name) > MAX_LEVELS) {
-    throw new AwsError(
-      'HierarchyLevelLimitExceededException',
-      `A hierarchy can have a maximum of 15 levels (${JSON.stringify(name)} has ${levels(name)}).`,
-    );
+    throw new AwsError('HierarchyLevelLimitExceededException', `A hierarchy can have a maximum of 15 levels (${JSON.stringify(name)} has ${levels(name)}).`);
   }
   if (parameterArn(scope, name).length > MAX_ARN_LENGTH) {
     throw invalid(`Parameter name: the name with its ARN is over ${MAX_ARN_LENGTH} characters.`);

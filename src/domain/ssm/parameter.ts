@@ -60,10 +60,7 @@ const validation = (message: string) => new AwsError('ValidationException', mess
 export function settlePut(current: ParameterRecord | undefined, input: PutParameterInput, now: number, user: string): SettledVersion {
   const latest = current?.versions.at(-1);
   if (latest && !input.Overwrite) {
-    throw new AwsError(
-      'ParameterAlreadyExists',
-      'The parameter already exists. To overwrite this value, set the overwrite option in the request to true.',
-    );
+    throw new AwsError('ParameterAlreadyExists', 'The parameter already exists. To overwrite this value, set the overwrite option in the request to true.');
   }
   if (latest && input.Tags && input.Tags.length > 0) {
     throw validation(
@@ -98,10 +95,7 @@ export function settlePut(current: ParameterRecord | undefined, input: PutParame
       throw new AwsError('InvalidAllowedPatternException', `AllowedPattern ${JSON.stringify(allowedPattern)} is not a valid regular expression.`);
     }
     if (!re.test(input.Value)) {
-      throw new AwsError(
-        'ParameterPatternMismatchException',
-        `Parameter value, cannot be validated against allowedPattern: ${allowedPattern}`,
-      );
+      throw new AwsError('ParameterPatternMismatchException', `Parameter value, cannot be validated against allowedPattern: ${allowedPattern}`);
     }
   }
   const size = Buffer.byteLength(input.Value, 'utf8');
@@ -126,11 +120,7 @@ function tierFor(asked: PutParameterInput['Tier'], previous: StoredTier | undefi
   // Standard unless asked (the account's default tier); an Advanced parameter never goes back to
   // Standard (SSM's rule); Intelligent-Tiering picks by size.
   const wanted: StoredTier =
-    asked === 'Advanced' || previous === 'Advanced'
-      ? 'Advanced'
-      : asked === 'Intelligent-Tiering' && size > MAX_STANDARD_VALUE
-        ? 'Advanced'
-        : 'Standard';
+    asked === 'Advanced' || previous === 'Advanced' ? 'Advanced' : asked === 'Intelligent-Tiering' && size > MAX_STANDARD_VALUE ? 'Advanced' : 'Standard';
   if (asked === 'Standard' && previous === 'Advanced') {
     throw validation('Tier: an Advanced parameter cannot be changed back to Standard.');
   }

@@ -22,7 +22,17 @@ export function group(targets: Target[], over: Partial<TargetGroup> = {}) {
     slowStartSeconds: 0,
     deregistrationDelaySeconds: 300,
     minimumHealthyTargets: 1,
-    healthCheck: { enabled: true, protocol: 'HTTP', path: '/', port: 'traffic-port', intervalSeconds: 30, timeoutSeconds: 5, healthyThreshold: 5, unhealthyThreshold: 2, matcher: '200' },
+    healthCheck: {
+      enabled: true,
+      protocol: 'HTTP',
+      path: '/',
+      port: 'traffic-port',
+      intervalSeconds: 30,
+      timeoutSeconds: 5,
+      healthyThreshold: 5,
+      unhealthyThreshold: 2,
+      matcher: '200',
+    },
     targets,
     ...over,
   });

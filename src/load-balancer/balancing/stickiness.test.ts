@@ -67,14 +67,19 @@ test('lb_cookie: the cookie is ignored when stickiness is off', () => {
 });
 
 test('app_cookie: AWSALBAPP-0 routes', () => {
-  const g = group([target(1, 'healthy'), target(2, 'healthy')], { stickiness: { enabled: true, type: 'app_cookie', durationSeconds: 60, appCookieName: 'SESSION' } });
+  const g = group([target(1, 'healthy'), target(2, 'healthy')], {
+    stickiness: { enabled: true, type: 'app_cookie', durationSeconds: 60, appCookieName: 'SESSION' },
+  });
   const cookie = encodeSticky(secret, g.arn, 'i-0abc:2', 2_000_000);
   for (let i = 0; i < 4; i++) assert.equal(chooseTarget(new RoundRobinBalancer(), g, ['Cookie', `AWSALBAPP-0=${cookie}`], secret, ctx)!.target.port, 2);
 });
 
 const weighted: ForwardAction = {
   type: 'forward',
-  targetGroups: [{ targetGroupArn: 'blue', weight: 80 }, { targetGroupArn: 'green', weight: 20 }],
+  targetGroups: [
+    { targetGroupArn: 'blue', weight: 80 },
+    { targetGroupArn: 'green', weight: 20 },
+  ],
   stickiness: { enabled: true, durationSeconds: 60 },
 };
 
@@ -91,10 +96,19 @@ test('weighted target groups: AWSALBTG keeps the group; a zero-weight group is n
     const c = chooseTargetGroup(weighted, ['Cookie', `AWSALBTG=${cookie}`], secret, ctx);
     assert.deepEqual(c, { targetGroupArn: 'green', sticky: true });
   }
-  const drained: ForwardAction = { ...weighted, targetGroups: [{ targetGroupArn: 'blue', weight: 1 }, { targetGroupArn: 'green', weight: 0 }] };
+  const drained: ForwardAction = {
+    ...weighted,
+    targetGroups: [
+      { targetGroupArn: 'blue', weight: 1 },
+      { targetGroupArn: 'green', weight: 0 },
+    ],
+  };
   assert.equal(chooseTargetGroup(drained, ['Cookie', `AWSALBTG=${cookie}`], secret, ctx).targetGroupArn, 'blue');
 });
 
 test('single target group: no group stickiness', () => {
-  assert.deepEqual(chooseTargetGroup({ type: 'forward', targetGroups: [{ targetGroupArn: 'a', weight: 1 }] }, [], secret, ctx), { targetGroupArn: 'a', sticky: false });
+  assert.deepEqual(chooseTargetGroup({ type: 'forward', targetGroups: [{ targetGroupArn: 'a', weight: 1 }] }, [], secret, ctx), {
+    targetGroupArn: 'a',
+    sticky: false,
+  });
 });

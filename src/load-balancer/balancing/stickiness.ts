@@ -22,8 +22,7 @@ export function chooseTarget(
 ): TargetChoice | undefined {
   const s = group.stickiness;
   if (s.enabled) {
-    const cookie =
-      s.type === 'lb_cookie' ? (readCookie(rawHeaders, lbCookie) ?? readCookie(rawHeaders, lbCorsCookie)) : readCookie(rawHeaders, appCookie);
+    const cookie = s.type === 'lb_cookie' ? (readCookie(rawHeaders, lbCookie) ?? readCookie(rawHeaders, lbCorsCookie)) : readCookie(rawHeaders, appCookie);
     const key = cookie === undefined ? undefined : decodeSticky(secret, group.arn, cookie, ctx.now);
     if (key !== undefined && group.routableKeys.has(key) && !ctx.exclude?.has(key)) {
       return { target: group.byKey.get(key)!, stuck: true };
@@ -48,7 +47,9 @@ export function chooseTargetGroup(action: ForwardAction, rawHeaders: readonly st
     const arn = cookie === undefined ? undefined : decodeSticky(secret, 'tg', cookie, ctx.now);
     if (arn !== undefined && groups.some((g) => g.targetGroupArn === arn && g.weight > 0)) return { targetGroupArn: arn, sticky };
   }
-  const i = weightedIndex(groups.map((g) => g.weight), ctx.random.next());
+  const i = weightedIndex(
+    groups.map((g) => g.weight),
+    ctx.random.next(),
+  );
   return { targetGroupArn: groups[i]!.targetGroupArn, sticky };
 }
-

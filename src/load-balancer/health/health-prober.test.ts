@@ -17,7 +17,15 @@ async function server(handler: http.RequestListener): Promise<{ port: number; cl
     handler(req, res);
   });
   await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  return { port: (s.address() as AddressInfo).port, seen, close: () => new Promise((r) => { s.closeAllConnections(); s.close(() => r()); }) };
+  return {
+    port: (s.address() as AddressInfo).port,
+    seen,
+    close: () =>
+      new Promise((r) => {
+        s.closeAllConnections();
+        s.close(() => r());
+      }),
+  };
 }
 
 test('probe: GET path with the ELB user agent, connection closed', async () => {
@@ -35,7 +43,10 @@ test('probe: GET path with the ELB user agent, connection closed', async () => {
 test('probe: code mismatch, timeout and refused', async () => {
   const up = await server((req, res) => {
     if (req.url === '/slow') setTimeout(() => res.end(), 1000);
-    else { res.statusCode = 503; res.end(); }
+    else {
+      res.statusCode = 503;
+      res.end();
+    }
   });
   assert.deepEqual(await probeOnce('127.0.0.1', up.port, '/', 1000, compileMatcher('200-299')), { ok: false, kind: 'code', status: 503 });
   assert.deepEqual(await probeOnce('127.0.0.1', up.port, '/slow', 100, compileMatcher('200')), { ok: false, kind: 'timeout' });
@@ -43,11 +54,24 @@ test('probe: code mismatch, timeout and refused', async () => {
   await up.close();
 });
 
-const settings = { enabled: true, protocol: 'HTTP' as const, path: '/health', port: 'traffic-port' as const, intervalSeconds: 0.05, timeoutSeconds: 0.04, healthyThreshold: 2, unhealthyThreshold: 2, matcher: '200' };
+const settings = {
+  enabled: true,
+  protocol: 'HTTP' as const,
+  path: '/health',
+  port: 'traffic-port' as const,
+  intervalSeconds: 0.05,
+  timeoutSeconds: 0.04,
+  healthyThreshold: 2,
+  unhealthyThreshold: 2,
+  matcher: '200',
+};
 
 test('prober: initial → healthy → unhealthy (503) → healthy, transitions only on change', async () => {
   let status = 200;
-  const up = await server((_req, res) => { res.statusCode = status; res.end(); });
+  const up = await server((_req, res) => {
+    res.statusCode = status;
+    res.end();
+  });
   const seen: string[] = [];
   let resolveNext: ((r: TargetHealthRecord) => void) | undefined;
   const prober = new HealthProber({
@@ -111,8 +135,16 @@ test('prober: a fixed health-check port and disabled checks', async () => {
     { targetGroupArn: 'tg', id: 'i-2', address: '127.0.0.1', port: 2, settings: { ...settings, enabled: false } },
   ]);
   // Once i-1 is healthy (checked on its fixed port twice), the prober has had its rounds: i-2 was not checked.
-  await eventually(() => prober.health('tg', { id: 'i-1', port: 1 })?.state, { what: 'i-1 healthy', timeoutMs: 5000, intervalMs: 10, until: (s) => s === 'healthy' });
-  assert.equal(up.seen.every((r) => r.url === '/health'), true);
+  await eventually(() => prober.health('tg', { id: 'i-1', port: 1 })?.state, {
+    what: 'i-1 healthy',
+    timeoutMs: 5000,
+    intervalMs: 10,
+    until: (s) => s === 'healthy',
+  });
+  assert.equal(
+    up.seen.every((r) => r.url === '/health'),
+    true,
+  );
   assert.equal(prober.health('tg', { id: 'i-2', port: 2 })!.state, 'unavailable');
   prober.stop();
   await up.close();

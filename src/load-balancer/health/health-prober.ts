@@ -45,7 +45,14 @@ export interface ProbeTransport {
  * One GET; resolves with what the state machine needs, never rejects. HTTPS checks do not verify
  * the target's certificate (ALB's do not); HTTP2 checks are one h2 request (over TLS, or h2c).
  */
-export function probeOnce(address: string, port: number, path: string, timeoutMs: number, matcher: CodeMatcher, transport: ProbeTransport = {}): Promise<CheckOutcome> {
+export function probeOnce(
+  address: string,
+  port: number,
+  path: string,
+  timeoutMs: number,
+  matcher: CodeMatcher,
+  transport: ProbeTransport = {},
+): Promise<CheckOutcome> {
   const { protocol = 'HTTP', version = 'HTTP1', localAddress } = transport;
   if (version === 'HTTP2') return probeH2(address, port, path, timeoutMs, matcher, protocol, localAddress);
   return new Promise((resolve) => {
@@ -71,7 +78,15 @@ export function probeOnce(address: string, port: number, path: string, timeoutMs
   });
 }
 
-function probeH2(address: string, port: number, path: string, timeoutMs: number, matcher: CodeMatcher, protocol: 'HTTP' | 'HTTPS', localAddress: string | undefined): Promise<CheckOutcome> {
+function probeH2(
+  address: string,
+  port: number,
+  path: string,
+  timeoutMs: number,
+  matcher: CodeMatcher,
+  protocol: 'HTTP' | 'HTTPS',
+  localAddress: string | undefined,
+): Promise<CheckOutcome> {
   return new Promise((resolve) => {
     let settled = false;
     const host = address.includes(':') ? `[${address}]` : address;

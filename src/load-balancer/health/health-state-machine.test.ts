@@ -29,15 +29,45 @@ const table: Array<[string, HealthEvent[], string, string[]]> = [
   ['healthy → one failure stays healthy', [check(ok), check(timeout)], 'healthy', ['healthy']],
   ['healthy → two timeouts → Target.Timeout', [check(ok), check(timeout), check(timeout)], 'unhealthy', ['healthy', 'unhealthy/Target.Timeout']],
   ['a pass resets the failure count', [check(ok), check(timeout), check(ok), check(timeout)], 'healthy', ['healthy']],
-  ['recovery needs the healthy threshold', [check(ok), check(refused), check(refused), check(ok), check(ok)], 'unhealthy', ['healthy', 'unhealthy/Target.FailedHealthChecks']],
-  ['recovery after three passes', [check(ok), check(refused), check(refused), check(ok), check(ok), check(ok)], 'healthy', ['healthy', 'unhealthy/Target.FailedHealthChecks', 'healthy']],
-  ['unhealthy with a new reason transitions', [check(refused), check(refused), check(timeout)], 'unhealthy', ['unhealthy/Target.FailedHealthChecks', 'unhealthy/Target.Timeout']],
-  ['passive failures count at once', [check(ok), { type: 'passive-failure', now: 1 }, { type: 'passive-failure', now: 2 }], 'unhealthy', ['healthy', 'unhealthy/Target.FailedHealthChecks']],
+  [
+    'recovery needs the healthy threshold',
+    [check(ok), check(refused), check(refused), check(ok), check(ok)],
+    'unhealthy',
+    ['healthy', 'unhealthy/Target.FailedHealthChecks'],
+  ],
+  [
+    'recovery after three passes',
+    [check(ok), check(refused), check(refused), check(ok), check(ok), check(ok)],
+    'healthy',
+    ['healthy', 'unhealthy/Target.FailedHealthChecks', 'healthy'],
+  ],
+  [
+    'unhealthy with a new reason transitions',
+    [check(refused), check(refused), check(timeout)],
+    'unhealthy',
+    ['unhealthy/Target.FailedHealthChecks', 'unhealthy/Target.Timeout'],
+  ],
+  [
+    'passive failures count at once',
+    [check(ok), { type: 'passive-failure', now: 1 }, { type: 'passive-failure', now: 2 }],
+    'unhealthy',
+    ['healthy', 'unhealthy/Target.FailedHealthChecks'],
+  ],
   ['deregistered → draining', [check(ok), { type: 'deregistered' }], 'draining', ['healthy', 'draining/Target.DeregistrationInProgress']],
   ['draining ignores checks', [{ type: 'deregistered' }, check(ok), check(ok)], 'draining', ['draining/Target.DeregistrationInProgress']],
-  ['drained → unused NotRegistered', [{ type: 'deregistered' }, { type: 'drained' }], 'unused', ['draining/Target.DeregistrationInProgress', 'unused/Target.NotRegistered']],
+  [
+    'drained → unused NotRegistered',
+    [{ type: 'deregistered' }, { type: 'drained' }],
+    'unused',
+    ['draining/Target.DeregistrationInProgress', 'unused/Target.NotRegistered'],
+  ],
   ['checks disabled → unavailable', [{ type: 'checks-disabled' }, check(code503), check(code503)], 'unavailable', ['unavailable/Target.HealthCheckDisabled']],
-  ['checks re-enabled → initial', [{ type: 'checks-disabled' }, { type: 'checks-enabled' }], 'initial', ['unavailable/Target.HealthCheckDisabled', 'initial/Elb.InitialHealthChecking']],
+  [
+    'checks re-enabled → initial',
+    [{ type: 'checks-disabled' }, { type: 'checks-enabled' }],
+    'initial',
+    ['unavailable/Target.HealthCheckDisabled', 'initial/Elb.InitialHealthChecking'],
+  ],
 ];
 for (const [name, events, state, transitions] of table) {
   test(`health: ${name}`, () => {

@@ -64,11 +64,20 @@ function failureOf(outcome: CheckOutcome): { reason: string; description: string
 
 function reduce(r: TargetHealthRecord, e: HealthEvent, t: Thresholds): TargetHealthRecord {
   // Draining and unused targets are no longer checked; only `drained` moves them on.
-  if (r.state === 'draining') return e.type === 'drained' ? { state: 'unused', reason: 'Target.NotRegistered', description: 'Target is not registered to the target group', consecutiveOk: 0, consecutiveFail: 0 } : r;
+  if (r.state === 'draining')
+    return e.type === 'drained'
+      ? { state: 'unused', reason: 'Target.NotRegistered', description: 'Target is not registered to the target group', consecutiveOk: 0, consecutiveFail: 0 }
+      : r;
   if (r.state === 'unused') return r;
   switch (e.type) {
     case 'deregistered':
-      return { state: 'draining', reason: 'Target.DeregistrationInProgress', description: 'Target deregistration is in progress', consecutiveOk: 0, consecutiveFail: 0 };
+      return {
+        state: 'draining',
+        reason: 'Target.DeregistrationInProgress',
+        description: 'Target deregistration is in progress',
+        consecutiveOk: 0,
+        consecutiveFail: 0,
+      };
     case 'drained':
       return r;
     case 'checks-disabled':

@@ -3,8 +3,16 @@ import assert from 'node:assert/strict';
 import { compileMatcher } from './matcher.js';
 
 const cases: Array<[string, number, boolean]> = [
-  ['200', 200, true], ['200', 201, false], ['200,202', 202, true], ['200,202', 201, false],
-  ['200-299', 250, true], ['200-299', 300, false], ['200-299', 199, false], ['200, 301-302', 302, true], ['404', 404, true],
+  ['200', 200, true],
+  ['200', 201, false],
+  ['200,202', 202, true],
+  ['200,202', 201, false],
+  ['200-299', 250, true],
+  ['200-299', 300, false],
+  ['200-299', 199, false],
+  ['200, 301-302', 302, true],
+  ['404', 404, true],
 ];
-for (const [spec, status, want] of cases) test(`matcher ${spec} ${want ? 'accepts' : 'rejects'} ${status}`, () => assert.equal(compileMatcher(spec)(status), want));
+for (const [spec, status, want] of cases)
+  test(`matcher ${spec} ${want ? 'accepts' : 'rejects'} ${status}`, () => assert.equal(compileMatcher(spec)(status), want));
 for (const bad of ['', '2xx', '299-200', '200,', '20']) test(`matcher rejects spec "${bad}"`, () => assert.throws(() => compileMatcher(bad)));

@@ -183,11 +183,13 @@ export class AccessLog {
     this.timer = undefined;
     const batches = [...this.buffers].filter(([, lines]) => lines.length > 0);
     this.buffers.clear();
-    this.writing = this.writing.then(async () => {
-      if (batches.length === 0) return;
-      await fs.promises.mkdir(this.dir, { recursive: true });
-      for (const [name, lines] of batches) await fs.promises.appendFile(path.join(this.dir, `${name}.log`), lines.join('\n') + '\n');
-    }).catch(() => {});
+    this.writing = this.writing
+      .then(async () => {
+        if (batches.length === 0) return;
+        await fs.promises.mkdir(this.dir, { recursive: true });
+        for (const [name, lines] of batches) await fs.promises.appendFile(path.join(this.dir, `${name}.log`), lines.join('\n') + '\n');
+      })
+      .catch(() => {});
     return this.writing;
   }
 

@@ -18,7 +18,11 @@ test('the soft open-files limit, and half of it for client connections', () => {
 test('the budget follows the limit as it changes', async () => {
   let soft = '1024';
   const changes: Array<[number, number]> = [];
-  const b = watchDescriptorBudget(() => limits(soft, '4096'), 10, (next, previous) => changes.push([next, previous]));
+  const b = watchDescriptorBudget(
+    () => limits(soft, '4096'),
+    10,
+    (next, previous) => changes.push([next, previous]),
+  );
   assert.equal(b.current(), 512);
   soft = '200';
   await eventually(() => b.current(), { what: 'the budget follows the lowered limit', timeoutMs: 2000, intervalMs: 10, until: (n) => n === 100 });

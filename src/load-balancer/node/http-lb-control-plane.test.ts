@@ -30,7 +30,10 @@ test('with the server down the watch hands over nothing and a health transition 
   const cp = new HttpLbControlPlane([`http://127.0.0.1:${port}`], { nodeId: 'lb-x', advertiseAddress: '127.0.0.30' }, { pollTimeoutMs: 300, retryMs: 50 });
   const seen: RoutingRecords[] = [];
   const errors: Error[] = [];
-  const sub = await cp.watchRecords((r) => seen.push(r), (e) => errors.push(e));
+  const sub = await cp.watchRecords(
+    (r) => seen.push(r),
+    (e) => errors.push(e),
+  );
   assert.equal(seen.length, 1);
 
   await api.close();
@@ -40,10 +43,13 @@ test('with the server down the watch hands over nothing and a health transition 
   await assert.rejects(cp.reportTargetHealth({ targetGroupArn: TG_ARN, id: target.Id, port: target.Port }, { state: 'healthy' }));
 
   api = await serve();
-  const rec = await eventually(async () => {
-    const r = (await store.get<TargetRecord>(keys.target(TG_ID, target.Id, target.Port)))?.value;
-    return r?.state === 'healthy' ? r : undefined;
-  }, { what: 'the unsent transition delivered once the server is back', timeoutMs: 5000, intervalMs: 20 });
+  const rec = await eventually(
+    async () => {
+      const r = (await store.get<TargetRecord>(keys.target(TG_ID, target.Id, target.Port)))?.value;
+      return r?.state === 'healthy' ? r : undefined;
+    },
+    { what: 'the unsent transition delivered once the server is back', timeoutMs: 5000, intervalMs: 20 },
+  );
   assert.equal(rec.nodeHealth?.['lb-x']?.state, 'healthy');
   // And the watch resumed: the record change it caused arrives as a new whole set.
   await eventually(() => seen.find((r) => r.targets[0]?.state === 'healthy'), { what: 'the watch resumed', timeoutMs: 5000, intervalMs: 20 });

@@ -54,10 +54,18 @@ export function lbControlPlaneConformance(name: string, makeRig: () => Promise<L
       const seen: RoutingRecords[] = [];
       const sub = await a.watchRecords((r) => seen.push(r));
       assert.ok(seen.length >= 1, 'the first set arrives before watchRecords resolves');
-      assert.deepEqual(seen[0]!.targets.map((t) => t.Id), ['10.0.0.1']);
-      for (const k of ['loadBalancers', 'listeners', 'rules', 'targetGroups', 'securityGroups', 'containerInstances'] as const) assert.ok(Array.isArray(seen[0]![k]), k);
+      assert.deepEqual(
+        seen[0]!.targets.map((t) => t.Id),
+        ['10.0.0.1'],
+      );
+      for (const k of ['loadBalancers', 'listeners', 'rules', 'targetGroups', 'securityGroups', 'containerInstances'] as const)
+        assert.ok(Array.isArray(seen[0]![k]), k);
       await rig.store.put(targetKey('10.0.0.2'), target('10.0.0.2'));
-      const later = await eventually(() => seen.find((r) => r.targets.length === 2), { what: 'the second target in a later set', timeoutMs: 5000, intervalMs: 10 });
+      const later = await eventually(() => seen.find((r) => r.targets.length === 2), {
+        what: 'the second target in a later set',
+        timeoutMs: 5000,
+        intervalMs: 10,
+      });
       assert.deepEqual(later.targets.map((t) => t.Id).sort(), ['10.0.0.1', '10.0.0.2']);
       sub.close();
     });
@@ -70,7 +78,11 @@ export function lbControlPlaneConformance(name: string, makeRig: () => Promise<L
       c.close();
       const before = closed.length;
       await rig.store.put(targetKey('10.0.0.3'), target('10.0.0.3'));
-      await eventually(() => open.find((r) => r.targets.some((t) => t.Id === '10.0.0.3')), { what: 'the open subscription sees 10.0.0.3', timeoutMs: 5000, intervalMs: 10 });
+      await eventually(() => open.find((r) => r.targets.some((t) => t.Id === '10.0.0.3')), {
+        what: 'the open subscription sees 10.0.0.3',
+        timeoutMs: 5000,
+        intervalMs: 10,
+      });
       assert.equal(closed.length, before);
       o.close();
     });
@@ -101,7 +113,11 @@ export function lbControlPlaneConformance(name: string, makeRig: () => Promise<L
       assert.equal(rec.state, 'healthy');
       assert.equal(rec.nodeHealth?.['lb-b']?.state, 'unhealthy');
       // Both agree: now it is unhealthy.
-      await a.reportTargetHealth(ref('10.0.0.10'), { state: 'unhealthy', reason: 'Target.ResponseCodeMismatch', description: 'Health checks failed with these codes: [500]' });
+      await a.reportTargetHealth(ref('10.0.0.10'), {
+        state: 'unhealthy',
+        reason: 'Target.ResponseCodeMismatch',
+        description: 'Health checks failed with these codes: [500]',
+      });
       const after = (await rig.store.get<TargetRecord>(targetKey('10.0.0.10')))!.value;
       assert.equal(after.state, 'unhealthy');
       assert.equal(after.reason, 'Target.ResponseCodeMismatch');

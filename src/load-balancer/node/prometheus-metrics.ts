@@ -31,7 +31,12 @@ export class PrometheusMetrics implements ProxyMetrics {
 
   constructor() {
     const registers = [this.registry];
-    this.requests = new Counter({ name: 'berth_lb_requests_total', help: 'Requests by load balancer, target group, status code and who answered (target or elb).', labelNames: ['load_balancer', 'target_group', 'code', 'origin'], registers });
+    this.requests = new Counter({
+      name: 'berth_lb_requests_total',
+      help: 'Requests by load balancer, target group, status code and who answered (target or elb).',
+      labelNames: ['load_balancer', 'target_group', 'code', 'origin'],
+      registers,
+    });
     this.duration = new Histogram({
       name: 'berth_lb_request_duration_seconds',
       help: 'Time from the request arriving to the response ending, per load balancer.',
@@ -39,16 +44,36 @@ export class PrometheusMetrics implements ProxyMetrics {
       buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
       registers,
     });
-    this.health = new Gauge({ name: 'berth_lb_target_health', help: '1 for the state each registered target is in.', labelNames: ['target_group', 'target', 'state'], registers });
-    this.connections = new Gauge({ name: 'berth_lb_open_connections', help: 'Open client connections per load balancer.', labelNames: ['load_balancer'], registers });
-    this.retries = new Counter({ name: 'berth_lb_retries_total', help: 'Requests tried again after a connection failure before any response byte.', labelNames: ['target_group'], registers });
+    this.health = new Gauge({
+      name: 'berth_lb_target_health',
+      help: '1 for the state each registered target is in.',
+      labelNames: ['target_group', 'target', 'state'],
+      registers,
+    });
+    this.connections = new Gauge({
+      name: 'berth_lb_open_connections',
+      help: 'Open client connections per load balancer.',
+      labelNames: ['load_balancer'],
+      registers,
+    });
+    this.retries = new Counter({
+      name: 'berth_lb_retries_total',
+      help: 'Requests tried again after a connection failure before any response byte.',
+      labelNames: ['target_group'],
+      registers,
+    });
     this.handshakeErrors = new Counter({
       name: 'berth_lb_tls_handshake_errors_total',
       help: 'Failed TLS handshakes on HTTPS listeners, by reason (no_shared_cipher, protocol_version, http_request, ...).',
       labelNames: ['load_balancer', 'reason'],
       registers,
     });
-    this.connectionErrors = new Counter({ name: 'berth_lb_target_connection_errors_total', help: 'Failed connections or exchanges with targets, by error code.', labelNames: ['target_group', 'code'], registers });
+    this.connectionErrors = new Counter({
+      name: 'berth_lb_target_connection_errors_total',
+      help: 'Failed connections or exchanges with targets, by error code.',
+      labelNames: ['target_group', 'code'],
+      registers,
+    });
   }
 
   /** Names for labels, and the health gauge, from the table now live. */
@@ -67,7 +92,12 @@ export class PrometheusMetrics implements ProxyMetrics {
     const key = `${o.listenerPort}|${o.targetGroupArn ?? ''}|${o.status}|${o.origin}`;
     let child = this.requestChildren.get(key);
     if (!child) {
-      child = this.requests.labels(this.lbName(o.listenerPort), o.targetGroupArn ? (this.tgNameByArn.get(o.targetGroupArn) ?? '') : '', String(o.status), o.origin);
+      child = this.requests.labels(
+        this.lbName(o.listenerPort),
+        o.targetGroupArn ? (this.tgNameByArn.get(o.targetGroupArn) ?? '') : '',
+        String(o.status),
+        o.origin,
+      );
       this.requestChildren.set(key, child);
     }
     child.inc();

@@ -14,43 +14,144 @@ const LB = 'arn:lb/app/web/1';
 const TG = 'arn:tg/web/1';
 
 const lb = (over: Partial<LoadBalancerRecord> = {}): LoadBalancerRecord => ({
-  LoadBalancerArn: LB, LoadBalancerName: 'web', DNSName: 'x', CanonicalHostedZoneId: 'Z', CreatedTime: 0, Scheme: 'internal', VpcId: 'vpc',
-  Type: 'application', AvailabilityZones: [], SecurityGroups: [], IpAddressType: 'ipv4', attributes: {}, routingRevision: 0, ...over,
+  LoadBalancerArn: LB,
+  LoadBalancerName: 'web',
+  DNSName: 'x',
+  CanonicalHostedZoneId: 'Z',
+  CreatedTime: 0,
+  Scheme: 'internal',
+  VpcId: 'vpc',
+  Type: 'application',
+  AvailabilityZones: [],
+  SecurityGroups: [],
+  IpAddressType: 'ipv4',
+  attributes: {},
+  routingRevision: 0,
+  ...over,
 });
 const tg = (over: Partial<TargetGroupRecord> = {}): TargetGroupRecord => ({
-  TargetGroupArn: TG, TargetGroupName: 'web', TargetType: 'instance', Protocol: 'HTTP', Port: 80, IpAddressType: 'ipv4', HealthCheckPort: 'traffic-port',
-  HealthCheckEnabled: true, HealthCheckPath: '/health', HealthCheckIntervalSeconds: 5, HealthCheckTimeoutSeconds: 2, HealthyThresholdCount: 3,
-  UnhealthyThresholdCount: 2, Matcher: { HttpCode: '200-299' }, LoadBalancerArns: [LB], attributes: {}, createdAt: 0, ...over,
+  TargetGroupArn: TG,
+  TargetGroupName: 'web',
+  TargetType: 'instance',
+  Protocol: 'HTTP',
+  Port: 80,
+  IpAddressType: 'ipv4',
+  HealthCheckPort: 'traffic-port',
+  HealthCheckEnabled: true,
+  HealthCheckPath: '/health',
+  HealthCheckIntervalSeconds: 5,
+  HealthCheckTimeoutSeconds: 2,
+  HealthyThresholdCount: 3,
+  UnhealthyThresholdCount: 2,
+  Matcher: { HttpCode: '200-299' },
+  LoadBalancerArns: [LB],
+  attributes: {},
+  createdAt: 0,
+  ...over,
 });
 const listener: ListenerRecord = { ListenerArn: 'arn:l/1', LoadBalancerArn: LB, Port: 8080, Protocol: 'HTTP', defaultRuleArn: 'arn:r/d', createdAt: 0 };
-const forward = (arn = TG) => [{ Type: 'forward' as const, TargetGroupArn: arn, ForwardConfig: { TargetGroups: [{ TargetGroupArn: arn, Weight: 1 }], TargetGroupStickinessConfig: { Enabled: false } } }];
-const defaultRule: RuleRecord = { RuleArn: 'arn:r/d', ListenerArn: 'arn:l/1', LoadBalancerArn: LB, Priority: 'default', IsDefault: true, Conditions: [], Actions: forward(), createdAt: 0 };
-const target = (port: number, over: Partial<TargetRecord> = {}): TargetRecord => ({ TargetGroupArn: TG, Id: 'i-1', Port: port, registeredAt: 0, state: 'initial', ...over });
+const forward = (arn = TG) => [
+  {
+    Type: 'forward' as const,
+    TargetGroupArn: arn,
+    ForwardConfig: { TargetGroups: [{ TargetGroupArn: arn, Weight: 1 }], TargetGroupStickinessConfig: { Enabled: false } },
+  },
+];
+const defaultRule: RuleRecord = {
+  RuleArn: 'arn:r/d',
+  ListenerArn: 'arn:l/1',
+  LoadBalancerArn: LB,
+  Priority: 'default',
+  IsDefault: true,
+  Conditions: [],
+  Actions: forward(),
+  createdAt: 0,
+};
+const target = (port: number, over: Partial<TargetRecord> = {}): TargetRecord => ({
+  TargetGroupArn: TG,
+  Id: 'i-1',
+  Port: port,
+  registeredAt: 0,
+  state: 'initial',
+  ...over,
+});
 const instance = { ec2InstanceId: 'i-1', advertiseAddress: '127.0.0.5', status: 'ACTIVE' } as ContainerInstanceRecord;
 
 function records(over: Partial<RoutingRecords> = {}): RoutingRecords {
-  return { loadBalancers: [lb()], listeners: [listener], rules: [defaultRule], targetGroups: [tg()], targets: [], securityGroups: [], containerInstances: [instance], ...over };
+  return {
+    loadBalancers: [lb()],
+    listeners: [listener],
+    rules: [defaultRule],
+    targetGroups: [tg()],
+    targets: [],
+    securityGroups: [],
+    containerInstances: [instance],
+    ...over,
+  };
 }
 
 describe('routingInputFromRecords', () => {
   test('attributes map to the typed snapshot', () => {
     const input = routingInputFromRecords(
       records({
-        loadBalancers: [lb({ attributes: { 'idle_timeout.timeout_seconds': '7', 'routing.http.desync_mitigation_mode': 'strictest', 'routing.http.xff_header_processing.mode': 'remove', 'routing.http.preserve_host_header.enabled': 'true', 'routing.http.xff_client_port.enabled': 'true', 'berth.listener.max_connections': '300' } })],
-        targetGroups: [tg({ attributes: { 'stickiness.enabled': 'true', 'stickiness.type': 'app_cookie', 'stickiness.app_cookie.cookie_name': 'SID', 'stickiness.app_cookie.duration_seconds': '60', 'load_balancing.algorithm.type': 'weighted_random', 'slow_start.duration_seconds': '30', 'deregistration_delay.timeout_seconds': '5', 'target_group_health.unhealthy_state_routing.minimum_healthy_targets.count': '2' } })],
+        loadBalancers: [
+          lb({
+            attributes: {
+              'idle_timeout.timeout_seconds': '7',
+              'routing.http.desync_mitigation_mode': 'strictest',
+              'routing.http.xff_header_processing.mode': 'remove',
+              'routing.http.preserve_host_header.enabled': 'true',
+              'routing.http.xff_client_port.enabled': 'true',
+              'berth.listener.max_connections': '300',
+            },
+          }),
+        ],
+        targetGroups: [
+          tg({
+            attributes: {
+              'stickiness.enabled': 'true',
+              'stickiness.type': 'app_cookie',
+              'stickiness.app_cookie.cookie_name': 'SID',
+              'stickiness.app_cookie.duration_seconds': '60',
+              'load_balancing.algorithm.type': 'weighted_random',
+              'slow_start.duration_seconds': '30',
+              'deregistration_delay.timeout_seconds': '5',
+              'target_group_health.unhealthy_state_routing.minimum_healthy_targets.count': '2',
+            },
+          }),
+        ],
       }),
       0,
       { connectTimeoutMs: 500 },
     );
     const a = input.loadBalancers[0]!.attributes;
-    assert.deepEqual(a, { idleTimeoutSeconds: 7, desyncMitigationMode: 'strictest', xffHeaderProcessingMode: 'remove', xffClientPortEnabled: true, preserveHostHeader: true, dropInvalidHeaderFields: false, connectTimeoutMs: 500, maxConnectionsPerListener: 300 });
+    assert.deepEqual(a, {
+      idleTimeoutSeconds: 7,
+      desyncMitigationMode: 'strictest',
+      xffHeaderProcessingMode: 'remove',
+      xffClientPortEnabled: true,
+      preserveHostHeader: true,
+      dropInvalidHeaderFields: false,
+      connectTimeoutMs: 500,
+      maxConnectionsPerListener: 300,
+    });
     const g = input.targetGroups[0]!;
     assert.deepEqual(g.stickiness, { enabled: true, type: 'app_cookie', durationSeconds: 60, appCookieName: 'SID' });
     assert.equal(g.algorithm, 'weighted_random');
     assert.equal(g.slowStartSeconds, 30);
     assert.equal(g.deregistrationDelaySeconds, 5);
     assert.equal(g.minimumHealthyTargets, 2);
-    assert.deepEqual(g.healthCheck, { enabled: true, protocol: 'HTTP', path: '/health', port: 'traffic-port', intervalSeconds: 5, timeoutSeconds: 2, healthyThreshold: 3, unhealthyThreshold: 2, matcher: '200-299' });
+    assert.deepEqual(g.healthCheck, {
+      enabled: true,
+      protocol: 'HTTP',
+      path: '/health',
+      port: 'traffic-port',
+      intervalSeconds: 5,
+      timeoutSeconds: 2,
+      healthyThreshold: 3,
+      unhealthyThreshold: 2,
+      matcher: '200-299',
+    });
   });
 
   test('target group protocol, protocol version and health-check protocol reach the table', () => {
@@ -91,18 +192,37 @@ describe('routingInputFromRecords', () => {
 
   test('instance targets resolve through the container instance; ip targets use the Id; unknown instances are left out', () => {
     const inst = routingInputFromRecords(records({ targets: [target(31000), target(31001, { Id: 'i-ghost' })] }), 0);
-    assert.deepEqual(inst.targetGroups[0]!.targets.map((t) => [t.id, t.address, t.port]), [['i-1', '127.0.0.5', 31000]]);
+    assert.deepEqual(
+      inst.targetGroups[0]!.targets.map((t) => [t.id, t.address, t.port]),
+      [['i-1', '127.0.0.5', 31000]],
+    );
     const ip = routingInputFromRecords(records({ targetGroups: [tg({ TargetType: 'ip' })], targets: [target(9000, { Id: '127.0.0.9' })] }), 0);
-    assert.deepEqual(ip.targetGroups[0]!.targets.map((t) => t.address), ['127.0.0.9']);
+    assert.deepEqual(
+      ip.targetGroups[0]!.targets.map((t) => t.address),
+      ['127.0.0.9'],
+    );
   });
 
   test('groups no rule forwards to are not routed; dangling references do not break the table', () => {
     const other = tg({ TargetGroupArn: 'arn:tg/other/2', LoadBalancerArns: [] });
-    const rule: RuleRecord = { ...defaultRule, RuleArn: 'arn:r/1', IsDefault: false, Priority: '5', Actions: forward('arn:tg/gone/3'), Conditions: [{ Field: 'path-pattern', Values: ['/a'], PathPatternConfig: { Values: ['/a'] } }] };
+    const rule: RuleRecord = {
+      ...defaultRule,
+      RuleArn: 'arn:r/1',
+      IsDefault: false,
+      Priority: '5',
+      Actions: forward('arn:tg/gone/3'),
+      Conditions: [{ Field: 'path-pattern', Values: ['/a'], PathPatternConfig: { Values: ['/a'] } }],
+    };
     const orphan: ListenerRecord = { ...listener, ListenerArn: 'arn:l/9', LoadBalancerArn: 'arn:lb/gone', Port: 9090 };
     const input = routingInputFromRecords(records({ targetGroups: [tg(), other], rules: [defaultRule, rule], listeners: [listener, orphan] }), 0);
-    assert.deepEqual(input.targetGroups.map((g) => g.arn), [TG]);
-    assert.deepEqual(input.listeners.map((l) => l.port), [8080]);
+    assert.deepEqual(
+      input.targetGroups.map((g) => g.arn),
+      [TG],
+    );
+    assert.deepEqual(
+      input.listeners.map((l) => l.port),
+      [8080],
+    );
     assert.equal(input.listeners[0]!.rules.length, 1);
     assert.doesNotThrow(() => buildRoutingTable(input));
   });
@@ -110,36 +230,87 @@ describe('routingInputFromRecords', () => {
   test('rules: conditions, redirect and fixed-response convert; the built table sorts them', () => {
     const rules: RuleRecord[] = [
       defaultRule,
-      { ...defaultRule, RuleArn: 'arn:r/2', IsDefault: false, Priority: '20', Conditions: [{ Field: 'http-header', HttpHeaderConfig: { HttpHeaderName: 'X-A', Values: ['b*'] } }, { Field: 'query-string', QueryStringConfig: { Values: [{ Key: 'v', Value: '1' }, { Value: 'x' }] } }], Actions: [{ Type: 'redirect', RedirectConfig: { Protocol: 'HTTPS', Port: '443', Host: '#{host}', Path: '/#{path}', Query: '#{query}', StatusCode: 'HTTP_301' } }] },
-      { ...defaultRule, RuleArn: 'arn:r/1', IsDefault: false, Priority: '3', Conditions: [{ Field: 'source-ip', SourceIpConfig: { Values: ['10.0.0.0/8'] } }, { Field: 'http-request-method', HttpRequestMethodConfig: { Values: ['POST'] } }], Actions: [{ Type: 'fixed-response', FixedResponseConfig: { StatusCode: '418', ContentType: 'text/plain', MessageBody: 'tea' } }] },
+      {
+        ...defaultRule,
+        RuleArn: 'arn:r/2',
+        IsDefault: false,
+        Priority: '20',
+        Conditions: [
+          { Field: 'http-header', HttpHeaderConfig: { HttpHeaderName: 'X-A', Values: ['b*'] } },
+          { Field: 'query-string', QueryStringConfig: { Values: [{ Key: 'v', Value: '1' }, { Value: 'x' }] } },
+        ],
+        Actions: [
+          {
+            Type: 'redirect',
+            RedirectConfig: { Protocol: 'HTTPS', Port: '443', Host: '#{host}', Path: '/#{path}', Query: '#{query}', StatusCode: 'HTTP_301' },
+          },
+        ],
+      },
+      {
+        ...defaultRule,
+        RuleArn: 'arn:r/1',
+        IsDefault: false,
+        Priority: '3',
+        Conditions: [
+          { Field: 'source-ip', SourceIpConfig: { Values: ['10.0.0.0/8'] } },
+          { Field: 'http-request-method', HttpRequestMethodConfig: { Values: ['POST'] } },
+        ],
+        Actions: [{ Type: 'fixed-response', FixedResponseConfig: { StatusCode: '418', ContentType: 'text/plain', MessageBody: 'tea' } }],
+      },
     ];
     const input = routingInputFromRecords(records({ rules }), 0);
     const table = buildRoutingTable(input);
     const l = table.listeners.get(8080)!;
-    assert.deepEqual(l.rules.map((r) => r.priority), [3, 20, 'default']);
-    assert.deepEqual(l.rules[0]!.conditions, [{ field: 'source-ip', values: ['10.0.0.0/8'] }, { field: 'http-request-method', values: ['POST'] }]);
+    assert.deepEqual(
+      l.rules.map((r) => r.priority),
+      [3, 20, 'default'],
+    );
+    assert.deepEqual(l.rules[0]!.conditions, [
+      { field: 'source-ip', values: ['10.0.0.0/8'] },
+      { field: 'http-request-method', values: ['POST'] },
+    ]);
     assert.deepEqual(l.rules[0]!.action, { type: 'fixed-response', fixedResponse: { statusCode: '418', contentType: 'text/plain', messageBody: 'tea' } });
     assert.deepEqual(l.rules[1]!.conditions[1], { field: 'query-string', values: [{ key: 'v', value: '1' }, { value: 'x' }] });
     assert.equal(l.rules[1]!.action.type === 'redirect' && l.rules[1]!.action.redirect.statusCode, 'HTTP_301');
   });
 
   test('scheme decides the bind address; security groups become ingress', () => {
-    const sg: SecurityGroupRecord = { GroupId: 'sg-1', GroupName: 'a', Description: '', VpcId: 'v', OwnerId: 'o', createdAt: 0, IpPermissions: [
-      { IpProtocol: 'tcp', FromPort: 8080, ToPort: 8080, IpRanges: [{ CidrIp: '127.0.0.1/32' }] },
-      { IpProtocol: 'udp', FromPort: 1, ToPort: 2, IpRanges: [{ CidrIp: '0.0.0.0/0' }] },
-      { IpProtocol: '-1', IpRanges: [{ CidrIp: '10.0.0.0/8' }] },
-    ] };
-    const input = routingInputFromRecords(records({ loadBalancers: [lb({ SecurityGroups: ['sg-1', 'sg-missing'] })], securityGroups: [sg] }), 0, { internalBindAddress: '127.0.0.3' });
+    const sg: SecurityGroupRecord = {
+      GroupId: 'sg-1',
+      GroupName: 'a',
+      Description: '',
+      VpcId: 'v',
+      OwnerId: 'o',
+      createdAt: 0,
+      IpPermissions: [
+        { IpProtocol: 'tcp', FromPort: 8080, ToPort: 8080, IpRanges: [{ CidrIp: '127.0.0.1/32' }] },
+        { IpProtocol: 'udp', FromPort: 1, ToPort: 2, IpRanges: [{ CidrIp: '0.0.0.0/0' }] },
+        { IpProtocol: '-1', IpRanges: [{ CidrIp: '10.0.0.0/8' }] },
+      ],
+    };
+    const input = routingInputFromRecords(records({ loadBalancers: [lb({ SecurityGroups: ['sg-1', 'sg-missing'] })], securityGroups: [sg] }), 0, {
+      internalBindAddress: '127.0.0.3',
+    });
     assert.equal(input.loadBalancers[0]!.bindAddress, '127.0.0.3');
-    assert.deepEqual(input.loadBalancers[0]!.ingress, [{ cidr: '127.0.0.1/32', fromPort: 8080, toPort: 8080 }, { cidr: '10.0.0.0/8', fromPort: 0, toPort: 65535 }]);
+    assert.deepEqual(input.loadBalancers[0]!.ingress, [
+      { cidr: '127.0.0.1/32', fromPort: 8080, toPort: 8080 },
+      { cidr: '10.0.0.0/8', fromPort: 0, toPort: 65535 },
+    ]);
     const open = routingInputFromRecords(records({ loadBalancers: [lb({ Scheme: 'internet-facing' })] }), 0);
     assert.equal(open.loadBalancers[0]!.bindAddress, '0.0.0.0');
     assert.equal(open.loadBalancers[0]!.ingress, null);
   });
 
   test('security groups decide who may connect to a listener (the one CIDR check, routing/cidr.ts)', () => {
-    const group = (id: string, IpPermissions: SecurityGroupRecord['IpPermissions']): SecurityGroupRecord =>
-      ({ GroupId: id, GroupName: id, Description: '', VpcId: 'v', OwnerId: 'o', createdAt: 0, IpPermissions });
+    const group = (id: string, IpPermissions: SecurityGroupRecord['IpPermissions']): SecurityGroupRecord => ({
+      GroupId: id,
+      GroupName: id,
+      Description: '',
+      VpcId: 'v',
+      OwnerId: 'o',
+      createdAt: 0,
+      IpPermissions,
+    });
     const web = group('sg-web', [{ IpProtocol: '6', FromPort: 8080, ToPort: 8080, IpRanges: [{ CidrIp: '127.0.0.0/8' }] }]);
     const other = group('sg-other', [{ IpProtocol: 'tcp', FromPort: 9000, ToPort: 9000, IpRanges: [{ CidrIp: '0.0.0.0/0' }] }]);
     const allowedOn = (groups: SecurityGroupRecord[]) => {
@@ -157,7 +328,13 @@ describe('routingInputFromRecords', () => {
   });
 
   test('nextDrainExpiry: the earliest future drainUntil', () => {
-    assert.equal(nextDrainExpiry([target(1, { state: 'draining', drainUntil: 50 }), target(2, { state: 'draining', drainUntil: 30 }), target(3, { state: 'draining', drainUntil: 5 })], 10), 30);
+    assert.equal(
+      nextDrainExpiry(
+        [target(1, { state: 'draining', drainUntil: 50 }), target(2, { state: 'draining', drainUntil: 30 }), target(3, { state: 'draining', drainUntil: 5 })],
+        10,
+      ),
+      30,
+    );
     assert.equal(nextDrainExpiry([target(1)], 0), undefined);
   });
 });

@@ -6,9 +6,7 @@
  * Robustness over strictness: the table builder throws on dangling references, and one bad record
  * must never take every listener down, so anything that does not resolve is left out here instead.
  */
-import type { ContainerInstanceRecord } from '../../domain/ecs/records.js';
 import { normalizeProtocol, type SecurityGroupRecord } from '../../domain/ec2/security-group.js';
-import type { LoadBalancerRecord } from '../../domain/elbv2/load-balancer.js';
 import type { ListenerRecord, RuleRecord } from '../../domain/elbv2/listener.js';
 import type { Action as ActionRecord } from '../../domain/elbv2/action.js';
 import type { RuleCondition } from '../../domain/elbv2/condition.js';
@@ -101,7 +99,10 @@ function condition(c: RuleCondition): Condition {
     case 'http-request-method':
       return { field: c.Field, values: c.HttpRequestMethodConfig?.Values ?? [] };
     case 'query-string':
-      return { field: c.Field, values: (c.QueryStringConfig?.Values ?? []).map((v) => (v.Key === undefined ? { value: v.Value } : { key: v.Key, value: v.Value })) };
+      return {
+        field: c.Field,
+        values: (c.QueryStringConfig?.Values ?? []).map((v) => (v.Key === undefined ? { value: v.Value } : { key: v.Key, value: v.Value })),
+      };
     case 'source-ip':
       return { field: c.Field, values: c.SourceIpConfig?.Values ?? [] };
   }
@@ -114,9 +115,7 @@ function action(actions: readonly ActionRecord[], knownGroups: ReadonlySet<strin
   switch (a.Type) {
     case 'forward': {
       const tuples = a.ForwardConfig?.TargetGroups ?? (a.TargetGroupArn ? [{ TargetGroupArn: a.TargetGroupArn, Weight: 1 }] : []);
-      const targetGroups = tuples
-        .filter((t) => knownGroups.has(t.TargetGroupArn))
-        .map((t) => ({ targetGroupArn: t.TargetGroupArn, weight: t.Weight }));
+      const targetGroups = tuples.filter((t) => knownGroups.has(t.TargetGroupArn)).map((t) => ({ targetGroupArn: t.TargetGroupArn, weight: t.Weight }));
       if (targetGroups.length === 0) return undefined;
       const s = a.ForwardConfig?.TargetGroupStickinessConfig;
       return {

@@ -104,7 +104,11 @@ export async function startLoadBalancerNode(options: StartLoadBalancerNodeOption
       maxClientConnections: descriptors.current,
     },
     onTransition: (targetGroupArn, target, health) => {
-      const report = { state: health.state, ...(health.reason ? { reason: health.reason } : {}), ...(health.description ? { description: health.description } : {}) };
+      const report = {
+        state: health.state,
+        ...(health.reason ? { reason: health.reason } : {}),
+        ...(health.description ? { description: health.description } : {}),
+      };
       feedRef?.healthChanged();
       controlPlane
         .reportTargetHealth({ targetGroupArn, ...target }, report)

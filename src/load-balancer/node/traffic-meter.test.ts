@@ -8,15 +8,36 @@ import type { ProxyMetrics, RequestOutcome } from '../proxy/proxy-metrics.js';
 const a: Target = { id: 'i-1', address: '127.0.0.1', port: 5001, state: 'healthy' };
 const b: Target = { id: 'i-1', address: '127.0.0.1', port: 5002, state: 'healthy' };
 const tg: TargetGroup = {
-  arn: 'tg', name: 'tg', protocol: 'HTTP', algorithm: 'round_robin',
+  arn: 'tg',
+  name: 'tg',
+  protocol: 'HTTP',
+  algorithm: 'round_robin',
   stickiness: { enabled: false, type: 'lb_cookie', durationSeconds: 86400 },
-  slowStartSeconds: 0, deregistrationDelaySeconds: 300, minimumHealthyTargets: 1,
-  healthCheck: { enabled: true, protocol: 'HTTP', path: '/', port: 'traffic-port', intervalSeconds: 30, timeoutSeconds: 5, healthyThreshold: 5, unhealthyThreshold: 2, matcher: '200' },
+  slowStartSeconds: 0,
+  deregistrationDelaySeconds: 300,
+  minimumHealthyTargets: 1,
+  healthCheck: {
+    enabled: true,
+    protocol: 'HTTP',
+    path: '/',
+    port: 'traffic-port',
+    intervalSeconds: 30,
+    timeoutSeconds: 5,
+    healthyThreshold: 5,
+    unhealthyThreshold: 2,
+    matcher: '200',
+  },
   targets: [a, b],
 };
 const table = buildRoutingTable({ loadBalancers: [], listeners: [], targetGroups: [tg] });
-const outcome = (target: string | undefined, status: number, durationMs: number): RequestOutcome =>
-  ({ listenerPort: 80, targetGroupArn: 'tg', target, status, origin: target ? 'target' : 'elb', durationMs });
+const outcome = (target: string | undefined, status: number, durationMs: number): RequestOutcome => ({
+  listenerPort: 80,
+  targetGroupArn: 'tg',
+  target,
+  status,
+  origin: target ? 'target' : 'elb',
+  durationMs,
+});
 
 test('rates are those of the last complete second, per group and per target, idle targets included', () => {
   const clock = new ManualClock(10_000);
@@ -46,7 +67,13 @@ test('a window older than the last second counts as idle', () => {
 test('percentile is nearest-rank', () => {
   assert.equal(percentile([], 0.99), 0);
   assert.equal(percentile([5, 1, 3], 0.5), 3);
-  assert.equal(percentile(Array.from({ length: 100 }, (_, i) => i + 1), 0.99), 99);
+  assert.equal(
+    percentile(
+      Array.from({ length: 100 }, (_, i) => i + 1),
+      0.99,
+    ),
+    99,
+  );
 });
 
 test('fanOutMetrics tells every sink', () => {

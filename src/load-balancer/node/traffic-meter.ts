@@ -98,9 +98,17 @@ export function percentile(values: readonly number[], q: number): number {
 /** One `ProxyMetrics` that tells several. */
 export function fanOutMetrics(...all: ProxyMetrics[]): ProxyMetrics {
   return {
-    requestStarted: (tg, target) => { for (const m of all) m.requestStarted(tg, target); },
-    requestFinished: (o) => { for (const m of all) m.requestFinished(o); },
-    targetConnectionError: (tg, target, code) => { for (const m of all) m.targetConnectionError?.(tg, target, code); },
-    retried: (tg) => { for (const m of all) m.retried?.(tg); },
+    requestStarted: (tg, target) => {
+      for (const m of all) m.requestStarted(tg, target);
+    },
+    requestFinished: (o) => {
+      for (const m of all) m.requestFinished(o);
+    },
+    targetConnectionError: (tg, target, code) => {
+      for (const m of all) m.targetConnectionError?.(tg, target, code);
+    },
+    retried: (tg) => {
+      for (const m of all) m.retried?.(tg);
+    },
   };
 }

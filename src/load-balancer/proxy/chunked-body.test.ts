@@ -19,7 +19,10 @@ function decodeAll(pieces: Buffer[]): { body: string; rest: string } | string {
 }
 
 test('chunks with extensions and trailers decode; the bytes after the body are the next request', () => {
-  assert.deepEqual(decodeAll([b('5;a=b\r\nhello\r\n6\r\n world\r\n0;x\r\nX-T: 1\r\n\r\nGET / HTTP/1.1\r\n')]), { body: 'hello world', rest: 'GET / HTTP/1.1\r\n' });
+  assert.deepEqual(decodeAll([b('5;a=b\r\nhello\r\n6\r\n world\r\n0;x\r\nX-T: 1\r\n\r\nGET / HTTP/1.1\r\n')]), {
+    body: 'hello world',
+    rest: 'GET / HTTP/1.1\r\n',
+  });
 });
 
 test('split anywhere, the same body comes out', () => {

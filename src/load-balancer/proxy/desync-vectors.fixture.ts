@@ -44,7 +44,9 @@ interface RawVector {
 /** Every vector of every file but single-case.yaml (the library's debugging copy of one vector). */
 export function desyncVectors(): DesyncVector[] {
   const out: DesyncVector[] = [];
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.yaml') && f !== 'single-case.yaml').sort()) {
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith('.yaml') && f !== 'single-case.yaml')
+    .sort()) {
     for (const v of parse(readFileSync(dir + file, 'utf8')) as RawVector[]) {
       out.push({
         file,

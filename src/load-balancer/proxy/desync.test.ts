@@ -21,7 +21,10 @@ for (const v of vectors) {
 test('what Node hands over for the common cases', () => {
   assert.deepEqual(classifyRequest('GET', 'HTTP/1.1', '/', ['Host', 'a']), { class: 'compliant', reason: 'Compliant' });
   assert.deepEqual(classifyRequest('GET', 'HTTP/1.1', '/', ['Transfer_Encoding', 'chunked']), { class: 'ambiguous', reason: 'SuspiciousHeader' });
-  assert.deepEqual(classifyRequest('HEAD', 'HTTP/1.1', '/', ['Transfer-Encoding', 'chunked']), { class: 'ambiguous', reason: 'UndefinedTransferEncodingSemantics' });
+  assert.deepEqual(classifyRequest('HEAD', 'HTTP/1.1', '/', ['Transfer-Encoding', 'chunked']), {
+    class: 'ambiguous',
+    reason: 'UndefinedTransferEncodingSemantics',
+  });
   assert.deepEqual(classifyRequest('POST', 'HTTP/1.1', '/', ['Transfer-Encoding', 'gzip, chunked']), { class: 'compliant', reason: 'Compliant' });
   assert.deepEqual(classifyRequest('GET', 'HTTP/2.0', '/', ['Content-Length', '5']), { class: 'compliant', reason: 'Compliant' });
 });
@@ -33,6 +36,10 @@ test('desync verdicts per mode', () => {
     ['strictest', ['allow', 'block', 'block', 'block']],
   ];
   for (const [mode, want] of grid) {
-    assert.deepEqual((['compliant', 'acceptable', 'ambiguous', 'severe'] as const).map((c) => desyncVerdict(mode, c)), want, mode);
+    assert.deepEqual(
+      (['compliant', 'acceptable', 'ambiguous', 'severe'] as const).map((c) => desyncVerdict(mode, c)),
+      want,
+      mode,
+    );
   }
 });

@@ -65,7 +65,7 @@ const validCodings = ['chunked', 'compress', 'deflate', 'gzip', 'identity'];
 const maxU64 = (1n << 64n) - 1n;
 
 const isTchar = (b: number): boolean =>
-  (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) || '-_.!#$%&\'*+^`|~'.includes(String.fromCharCode(b));
+  (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a) || "-_.!#$%&'*+^`|~".includes(String.fromCharCode(b));
 const isAlnum = (b: number): boolean => (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5a) || (b >= 0x61 && b <= 0x7a);
 /** CR, LF and NUL end a line or a string somewhere along the chain: always severe. */
 const isBadChar = (b: number): boolean => b === 0x0d || b === 0x0a || b === 0x00;

@@ -4,13 +4,25 @@ import { seededRandom } from '../../platform/random.js';
 import { forwardHeaders, responseHeaders, type ForwardContext } from './forward-headers.js';
 
 const ctx: ForwardContext = {
-  clientAddress: '::ffff:127.0.0.9', clientPort: 5555, listenerPort: 8080, protocol: 'http', xffMode: 'append', xffClientPort: false,
-  preserveHost: false, dropInvalidHeaderFields: false, method: 'GET', now: 1_700_000_000_000, random: seededRandom(1),
+  clientAddress: '::ffff:127.0.0.9',
+  clientPort: 5555,
+  listenerPort: 8080,
+  protocol: 'http',
+  xffMode: 'append',
+  xffClientPort: false,
+  preserveHost: false,
+  dropInvalidHeaderFields: false,
+  method: 'GET',
+  now: 1_700_000_000_000,
+  random: seededRandom(1),
 };
 const get = (h: string[], name: string): string[] => h.filter((_, i) => i % 2 === 1 && h[i - 1]!.toLowerCase() === name.toLowerCase());
 
 test('hop-by-hop headers and the ones Connection names are removed', () => {
-  const h = forwardHeaders(['Host', 'a.test', 'Connection', 'keep-alive, X-Secret', 'Keep-Alive', '5', 'X-Secret', '1', 'TE', 'trailers', 'Upgrade', 'h2c', 'X-Keep', 'yes'], ctx);
+  const h = forwardHeaders(
+    ['Host', 'a.test', 'Connection', 'keep-alive, X-Secret', 'Keep-Alive', '5', 'X-Secret', '1', 'TE', 'trailers', 'Upgrade', 'h2c', 'X-Keep', 'yes'],
+    ctx,
+  );
   for (const n of ['connection', 'keep-alive', 'x-secret', 'te', 'upgrade']) assert.deepEqual(get(h, n), [], n);
   assert.deepEqual(get(h, 'x-keep'), ['yes']);
 });
@@ -70,6 +82,9 @@ test('drop_invalid_header_fields removes names outside [-A-Za-z0-9]', () => {
 });
 
 test('response headers lose hop-by-hop ones and gain sticky cookies', () => {
-  const h = responseHeaders(['Content-Type', 'text/plain', 'Transfer-Encoding', 'chunked', 'Connection', 'keep-alive', 'Keep-Alive', 'timeout=5', 'Set-Cookie', 'a=1'], ['AWSALB=x']);
+  const h = responseHeaders(
+    ['Content-Type', 'text/plain', 'Transfer-Encoding', 'chunked', 'Connection', 'keep-alive', 'Keep-Alive', 'timeout=5', 'Set-Cookie', 'a=1'],
+    ['AWSALB=x'],
+  );
   assert.deepEqual(h, ['Content-Type', 'text/plain', 'Set-Cookie', 'a=1', 'Set-Cookie', 'AWSALB=x']);
 });

@@ -29,7 +29,18 @@ export interface ForwardContext {
 
 // Transfer-Encoding goes too: the client library re-frames a streamed body itself. Expect is
 // answered by the listener (100 Continue), never passed on.
-const hopByHop = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'upgrade', 'proxy-authenticate', 'proxy-authorization', 'transfer-encoding', 'expect']);
+const hopByHop = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'te',
+  'trailer',
+  'upgrade',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'transfer-encoding',
+  'expect',
+]);
 const replaced = new Set(['x-forwarded-proto', 'x-forwarded-port', 'x-amzn-trace-id', 'x-forwarded-for']);
 const validName = /^[-A-Za-z0-9]+$/;
 /** Methods Node's client sends without a body by default; others need an explicit length. */

@@ -24,7 +24,8 @@ function connection(port: number) {
   return {
     send: (bytes: string) => s.write(bytes, 'latin1'),
     /** Waits until `n` whole responses (bodies as `reached <path> <body>`, up to `;`) have arrived. */
-    responses: (n: number) => eventually(() => ((text.match(/;/g) ?? []).length >= n || closed ? text : undefined), { what: `${n} responses`, timeoutMs: 5000, intervalMs: 10 }),
+    responses: (n: number) =>
+      eventually(() => ((text.match(/;/g) ?? []).length >= n || closed ? text : undefined), { what: `${n} responses`, timeoutMs: 5000, intervalMs: 10 }),
     closed: () => eventually(() => (closed ? true : undefined), { what: 'the connection closes', timeoutMs: 5000, intervalMs: 10 }),
     isClosed: () => closed,
     text: () => text,
@@ -97,7 +98,10 @@ describe('parser fallback: requests Node refuses and ALB frames', () => {
 
   const hostile: Array<[string, string]> = [
     ['UTF-8 target with obs-fold', 'GET /\xff HTTP/1.1\r\nHost: a\r\nX: a\r\n b\r\n\r\n'],
-    ['UTF-8 target with Content-Length and Transfer-Encoding', 'POST /\xff HTTP/1.1\r\nHost: a\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n'],
+    [
+      'UTF-8 target with Content-Length and Transfer-Encoding',
+      'POST /\xff HTTP/1.1\r\nHost: a\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n',
+    ],
     ['UTF-8 target with two Content-Lengths', 'POST /\xff HTTP/1.1\r\nHost: a\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab'],
     ['UTF-8 target with a bare LF', 'GET /\xff HTTP/1.1\nHost: a\r\n\r\n'],
     ['chunked;ext with a bad chunk size', 'POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked;a\r\n\r\nzz\r\nhello\r\n0\r\n\r\n'],

@@ -55,8 +55,26 @@ function detachNodeParser(socket: NodeSocket): void {
 }
 
 /** Node's rules for joining repeated headers (the subset a proxy relies on). */
-const firstWins = new Set(['content-length', 'content-type', 'user-agent', 'referer', 'host', 'authorization', 'proxy-authorization', 'if-modified-since',
-  'if-unmodified-since', 'from', 'location', 'max-forwards', 'retry-after', 'etag', 'last-modified', 'server', 'age', 'expires']);
+const firstWins = new Set([
+  'content-length',
+  'content-type',
+  'user-agent',
+  'referer',
+  'host',
+  'authorization',
+  'proxy-authorization',
+  'if-modified-since',
+  'if-unmodified-since',
+  'from',
+  'location',
+  'max-forwards',
+  'retry-after',
+  'etag',
+  'last-modified',
+  'server',
+  'age',
+  'expires',
+]);
 
 function headersOf(raw: readonly string[]): http.IncomingHttpHeaders {
   const out: Record<string, string | string[]> = {};

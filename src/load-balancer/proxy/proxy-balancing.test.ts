@@ -12,7 +12,14 @@ test('weighted forward: traffic splits by target-group weight; AWSALBTG keeps a 
     table({
       port,
       groups: [tg('blue', [target(blue.port)]), tg('green', [target(green.port)])],
-      defaultAction: { type: 'forward', targetGroups: [{ targetGroupArn: 'blue', weight: 3 }, { targetGroupArn: 'green', weight: 1 }], stickiness: { enabled: true, durationSeconds: 60 } },
+      defaultAction: {
+        type: 'forward',
+        targetGroups: [
+          { targetGroupArn: 'blue', weight: 3 },
+          { targetGroupArn: 'green', weight: 1 },
+        ],
+        stickiness: { enabled: true, durationSeconds: 60 },
+      },
     }),
   );
   const counts: Record<string, number> = { blue: 0, green: 0 };
@@ -37,7 +44,12 @@ test('app_cookie stickiness: once the app sets its cookie, AWSALBAPP-0 pins the 
   const a = await upstream(mk('a'));
   const b = await upstream(mk('b'));
   const lb = await startLb(
-    table({ port: await freePort(), groups: [tg('tg', [target(a.port), target(b.port)], { stickiness: { enabled: true, type: 'app_cookie', durationSeconds: 60, appCookieName: 'SESSION' } })] }),
+    table({
+      port: await freePort(),
+      groups: [
+        tg('tg', [target(a.port), target(b.port)], { stickiness: { enabled: true, type: 'app_cookie', durationSeconds: 60, appCookieName: 'SESSION' } }),
+      ],
+    }),
   );
   const plain = await get(lb.url('/'));
   assert.equal(plain.headers['set-cookie'], undefined, 'no LB cookie before the app sets one');
@@ -55,14 +67,21 @@ test('least outstanding requests: a busy target gets no new requests while an id
   const release: Array<() => void> = [];
   const slow = await upstream((_q, res) => release.push(() => res.end('slow')));
   const fast = await upstream((_q, res) => res.end('fast'));
-  const lb = await startLb(table({ port: await freePort(), groups: [tg('tg', [target(slow.port), target(fast.port)], { algorithm: 'least_outstanding_requests' })] }));
+  const lb = await startLb(
+    table({ port: await freePort(), groups: [tg('tg', [target(slow.port), target(fast.port)], { algorithm: 'least_outstanding_requests' })] }),
+  );
   const pending: Promise<unknown>[] = [];
   // Fill the slow target with one request, then everything else must go to the fast one.
   while (release.length === 0) {
     const before = slow.requests.length + fast.requests.length;
     pending.push(get(lb.url('/')));
     // Wait until a target has it, so the next one is sent knowing where this one went.
-    await eventually(() => slow.requests.length + fast.requests.length, { what: 'the request reaches a target', timeoutMs: 5000, intervalMs: 5, until: (n) => n > before });
+    await eventually(() => slow.requests.length + fast.requests.length, {
+      what: 'the request reaches a target',
+      timeoutMs: 5000,
+      intervalMs: 5,
+      until: (n) => n > before,
+    });
   }
   for (let i = 0; i < 10; i++) assert.equal((await get(lb.url('/'))).body, 'fast');
   for (const r of release) r();

@@ -27,7 +27,10 @@ describe('proxy: request smuggling and header limits (raw sockets)', () => {
 
   const blocked: Array<[string, string]> = [
     ['CL + TE', 'POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET /smuggled HTTP/1.1\r\nHost: a\r\n\r\n'],
-    ['TE + CL (reversed order)', 'POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\nContent-Length: 4\r\n\r\n5c\r\nGPOST / HTTP/1.1\r\n\r\n0\r\n\r\n'],
+    [
+      'TE + CL (reversed order)',
+      'POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\nContent-Length: 4\r\n\r\n5c\r\nGPOST / HTTP/1.1\r\n\r\n0\r\n\r\n',
+    ],
     ['two different Content-Lengths', 'POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\nContent-Length: 10\r\n\r\nabcdefghij'],
     ['two equal Content-Lengths', 'POST / HTTP/1.1\r\nHost: a\r\nContent-Length: 3\r\nContent-Length: 3\r\n\r\nabc'],
     ['bad chunk size', 'POST / HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n'],
@@ -57,7 +60,11 @@ describe('proxy: request smuggling and header limits (raw sockets)', () => {
       // A probe after it reaches the target: had the refused request been forwarded, it would be there first.
       const probe = 'GET /probe HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n';
       assert.match((await raw(lb.port, probe)).text, /reached$/);
-      assert.deepEqual(up.requests.slice(before).map((q) => q.url), ['/probe'], 'target saw only the probe');
+      assert.deepEqual(
+        up.requests.slice(before).map((q) => q.url),
+        ['/probe'],
+        'target saw only the probe',
+      );
       assert.equal(bytesToTarget - beforeBytes, probeBytes(), 'not one byte of the refused request reached the target');
       assert.equal(lb.metrics.count('elb', 400), counted + 1, 'counted as one ELB 400, whether the parser or the desync check refused it');
     });
@@ -88,7 +95,10 @@ describe('proxy: request smuggling and header limits (raw sockets)', () => {
 });
 
 test('strictest mode blocks acceptable requests; monitor lets ambiguous ones through on keep-alive', async () => {
-  const up = await upstream((req, res) => { req.resume(); req.on('end', () => res.end('reached')); });
+  const up = await upstream((req, res) => {
+    req.resume();
+    req.on('end', () => res.end('reached'));
+  });
   const strict = await startLb(table({ port: await freePort(), groups: [tg('tg', [target(up.port)])], attributes: { desyncMitigationMode: 'strictest' } }));
   assert.match((await raw(strict.port, 'GET / HTTP/1.1\r\nHost: a\r\nContent-Length: 0\r\n\r\n')).text, /^HTTP\/1\.1 400 /);
   await strict.close();

@@ -196,7 +196,12 @@ export class ProxyEngine {
       return;
     }
     if (action.type === 'redirect') {
-      const r = redirectLocation(action.redirect, { protocol: listener.protocol === 'HTTPS' ? 'https' : 'http', host: stripPort(req.headers.host ?? ''), listenerPort: port, url: req.url! });
+      const r = redirectLocation(action.redirect, {
+        protocol: listener.protocol === 'HTTPS' ? 'https' : 'http',
+        host: stripPort(req.headers.host ?? ''),
+        listenerPort: port,
+        url: req.url!,
+      });
       const body = albErrorBody(r.status === 301 ? 301 : 302);
       writeHeadObject(res, r.status, { Server: albServer, Location: r.location, 'Content-Type': 'text/html', 'Content-Length': body.length });
       res.end(body);
@@ -206,7 +211,15 @@ export class ProxyEngine {
     this.forward(req, res, listener, action, started, close, match.rule.priority);
   }
 
-  private forward(req: ClientRequest, res: ClientResponse, listener: CompiledListener, action: ForwardAction, started: number, close: boolean, rulePriority: number | 'default'): void {
+  private forward(
+    req: ClientRequest,
+    res: ClientResponse,
+    listener: CompiledListener,
+    action: ForwardAction,
+    started: number,
+    close: boolean,
+    rulePriority: number | 'default',
+  ): void {
     const table = this.table();
     const secret = this.options.stickinessSecret;
     const ctx: PickContext = { now: started, random: this.options.random };
@@ -239,7 +252,12 @@ export class ProxyEngine {
       hasBody: req.headers['transfer-encoding'] !== undefined || (length !== undefined && length !== '0'),
       started,
       groupCookie: groupChoice.sticky
-        ? stickySetCookies(tgCookie, tgCorsCookie, encodeSticky(secret, 'tg', group.arn, started + (action.stickiness?.durationSeconds ?? 3600) * 1000), started + (action.stickiness?.durationSeconds ?? 3600) * 1000)
+        ? stickySetCookies(
+            tgCookie,
+            tgCorsCookie,
+            encodeSticky(secret, 'tg', group.arn, started + (action.stickiness?.durationSeconds ?? 3600) * 1000),
+            started + (action.stickiness?.durationSeconds ?? 3600) * 1000,
+          )
         : undefined,
       close,
       rulePriority,
@@ -258,7 +276,9 @@ export class ProxyEngine {
     const now = this.options.clock.now();
     const again = x.retryOn;
     x.retryOn = undefined;
-    const choice = again ? { target: again } : chooseTarget(x.balancer, x.group, x.req.rawHeaders, this.options.stickinessSecret, { now, random: this.options.random, exclude: x.exclude });
+    const choice = again
+      ? { target: again }
+      : chooseTarget(x.balancer, x.group, x.req.rawHeaders, this.options.stickinessSecret, { now, random: this.options.random, exclude: x.exclude });
     if (!choice) {
       // Nothing left to try: no registered targets at all is a 503, a failed retry a 502.
       const status = x.attempts === 0 ? 503 : 502;
@@ -274,7 +294,14 @@ export class ProxyEngine {
     const attempt = new ForwardAttempt(this, x, target, pool, now);
     const idleMs = attrs.idleTimeoutSeconds * 1000;
     pool.pool.dispatch(
-      { method: x.req.method as Dispatcher.HttpMethod, path: x.req.url!, headers: x.headers, body: x.hasBody ? x.req : null, headersTimeout: idleMs, bodyTimeout: idleMs },
+      {
+        method: x.req.method as Dispatcher.HttpMethod,
+        path: x.req.url!,
+        headers: x.headers,
+        body: x.hasBody ? x.req : null,
+        headersTimeout: idleMs,
+        bodyTimeout: idleMs,
+      },
       attempt,
     );
   }
@@ -354,10 +381,26 @@ export class ProxyEngine {
     this.finish(port, tg, undefined, status, 'elb', started, res, facts);
   }
 
-  finish(port: number, tg: string | undefined, target: string | undefined, status: number, origin: 'target' | 'elb', started: number, response?: ClientResponse, facts?: LogFacts): void {
+  finish(
+    port: number,
+    tg: string | undefined,
+    target: string | undefined,
+    status: number,
+    origin: 'target' | 'elb',
+    started: number,
+    response?: ClientResponse,
+    facts?: LogFacts,
+  ): void {
     this.metrics.requestFinished({
-      listenerPort: port, targetGroupArn: tg, target, status, origin, durationMs: this.options.clock.now() - started, response,
-      rulePriority: facts?.rulePriority, traceId: facts?.traceId,
+      listenerPort: port,
+      targetGroupArn: tg,
+      target,
+      status,
+      origin,
+      durationMs: this.options.clock.now() - started,
+      response,
+      rulePriority: facts?.rulePriority,
+      traceId: facts?.traceId,
     });
   }
 

@@ -73,13 +73,24 @@ describe('proxy: ALB error answers', () => {
   });
 
   // Node always accepts; a Python listener that never does, with its backlog full, leaves SYNs unanswered.
-  test('504 when the target does not accept the connection within the connect timeout', { skip: existsSync('/usr/bin/python3') || inCi() ? false : 'python3 not installed (mandatory under CI, where awscli brings it)' }, async () => {
+  test('504 when the target does not accept the connection within the connect timeout', {
+    skip: existsSync('/usr/bin/python3') || inCi() ? false : 'python3 not installed (mandatory under CI, where awscli brings it)',
+  }, async () => {
     const port = await freePort();
-    const py = spawn('/usr/bin/python3', ['-c', `import socket,time\ns=socket.socket()\ns.bind(("127.0.0.1",${port}))\ns.listen(0)\nprint("ready",flush=True)\ntime.sleep(30)`], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const py = spawn(
+      '/usr/bin/python3',
+      ['-c', `import socket,time\ns=socket.socket()\ns.bind(("127.0.0.1",${port}))\ns.listen(0)\nprint("ready",flush=True)\ntime.sleep(30)`],
+      { stdio: ['ignore', 'pipe', 'inherit'] },
+    );
     await new Promise((r) => py.stdout!.once('data', r));
     // Fill the backlog: once a filler has connected, the kernel has queued it; the rest overflow.
     let connected = 0;
-    const fillers = Array.from({ length: 4 }, () => net.connect(port, '127.0.0.1').on('error', () => {}).on('connect', () => connected++));
+    const fillers = Array.from({ length: 4 }, () =>
+      net
+        .connect(port, '127.0.0.1')
+        .on('error', () => {})
+        .on('connect', () => connected++),
+    );
     await eventually(() => connected, { what: 'a filler connection queued', timeoutMs: 5000, intervalMs: 10, until: (n) => n >= 1 });
     const lb = await startLb(table({ port: await freePort(), groups: [tg('tg', [target(port)])], attributes: { connectTimeoutMs: 300 } }));
     const t0 = Date.now();

@@ -70,7 +70,12 @@ describe('proxy: HTTPS listeners', () => {
   const defaultCert = listenerCert('arn:cert/default', ['www.example.com']);
   const apiCert = listenerCert('arn:cert/api', ['api.example.com']);
   const wildCert = listenerCert('arn:cert/wild', ['*.example.com']);
-  const tlsOf = (over: Partial<ListenerTls> = {}): ListenerTls => ({ sslPolicy: DEFAULT_SSL_POLICY, defaultCertificate: defaultCert, certificates: [apiCert, wildCert], ...over });
+  const tlsOf = (over: Partial<ListenerTls> = {}): ListenerTls => ({
+    sslPolicy: DEFAULT_SSL_POLICY,
+    defaultCertificate: defaultCert,
+    certificates: [apiCert, wildCert],
+    ...over,
+  });
   let app: Upstream;
   let lb: Lb;
   let port: number;
@@ -81,7 +86,14 @@ describe('proxy: HTTPS listeners', () => {
       tls: tlsOf(over),
       groups: [tg('app', [target(app.port)])],
       rules: rules
-        ? [{ arn: 'r-redirect', priority: 10, conditions: [{ field: 'path-pattern', values: ['/moved'] }], action: { type: 'redirect', redirect: { protocol: '#{protocol}', path: '/new', statusCode: 'HTTP_302' } } }]
+        ? [
+            {
+              arn: 'r-redirect',
+              priority: 10,
+              conditions: [{ field: 'path-pattern', values: ['/moved'] }],
+              action: { type: 'redirect', redirect: { protocol: '#{protocol}', path: '/new', statusCode: 'HTTP_302' } },
+            },
+          ]
         : [],
     });
 
@@ -123,7 +135,11 @@ describe('proxy: HTTPS listeners', () => {
   });
 
   test('an HTTP/2 request body reaches the target (no length given: sent chunked)', async () => {
-    const r = await run('curl', ['-sk', '--http2', '--data-binary', '@-', '-H', 'Content-Type: text/plain', '-H', 'Transfer-Encoding: chunked', `https://127.0.0.1:${port}/upload`], 'x'.repeat(100_000));
+    const r = await run(
+      'curl',
+      ['-sk', '--http2', '--data-binary', '@-', '-H', 'Content-Type: text/plain', '-H', 'Transfer-Encoding: chunked', `https://127.0.0.1:${port}/upload`],
+      'x'.repeat(100_000),
+    );
     assert.equal(JSON.parse(r.out).body.length, 100_000);
   });
 
@@ -136,7 +152,7 @@ describe('proxy: HTTPS listeners', () => {
   });
 
   test('each SSL policy accepts exactly its protocol versions', async () => {
-    const flags = { 'TLSv1': '-tls1', 'TLSv1.1': '-tls1_1', 'TLSv1.2': '-tls1_2', 'TLSv1.3': '-tls1_3' } as const;
+    const flags = { TLSv1: '-tls1', 'TLSv1.1': '-tls1_1', 'TLSv1.2': '-tls1_2', 'TLSv1.3': '-tls1_3' } as const;
     try {
       for (const policy of SSL_POLICIES) {
         await lb.setTable(httpsTable({ sslPolicy: policy.name }));
@@ -169,7 +185,16 @@ describe('proxy: HTTPS listeners', () => {
   });
 
   test("the redirect action's #{protocol} is https on a TLS listener", async () => {
-    const r = await run('curl', ['-sk', '-o', '/dev/null', '-w', '%{http_code} %{redirect_url}', '-H', 'Host: www.example.com', `https://127.0.0.1:${port}/moved?q=1`]);
+    const r = await run('curl', [
+      '-sk',
+      '-o',
+      '/dev/null',
+      '-w',
+      '%{http_code} %{redirect_url}',
+      '-H',
+      'Host: www.example.com',
+      `https://127.0.0.1:${port}/moved?q=1`,
+    ]);
     assert.equal(r.out, `302 https://www.example.com:${port}/new?q=1`);
   });
 
@@ -177,7 +202,9 @@ describe('proxy: HTTPS listeners', () => {
     let targetSide: import('node:net').Socket | undefined;
     app.server.once('upgrade', (req: http.IncomingMessage, socket: import('node:net').Socket) => {
       targetSide = socket;
-      socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nX-Proto: ${String(req.headers['x-forwarded-proto'])}\r\n\r\n`);
+      socket.write(
+        `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nX-Proto: ${String(req.headers['x-forwarded-proto'])}\r\n\r\n`,
+      );
       socket.on('data', (d: Buffer) => socket.write(Buffer.concat([Buffer.from('echo:'), d])));
     });
     const s = tls.connect({ host: '127.0.0.1', port, rejectUnauthorized: false, ALPNProtocols: ['http/1.1'], servername: 'www.example.com' });
@@ -186,7 +213,9 @@ describe('proxy: HTTPS listeners', () => {
       s.setEncoding('latin1');
       s.on('data', (c: string) => (got += c));
       await new Promise<void>((r) => s.once('secureConnect', () => r()));
-      s.write('GET /ws HTTP/1.1\r\nHost: www.example.com\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n');
+      s.write(
+        'GET /ws HTTP/1.1\r\nHost: www.example.com\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n',
+      );
       await eventually(() => (got.includes('\r\n\r\n') ? true : undefined), { what: 'the 101', timeoutMs: 5000, intervalMs: 10 });
       assert.match(got, /^HTTP\/1.1 101 /);
       assert.match(got, /X-Proto: https/);
@@ -194,7 +223,11 @@ describe('proxy: HTTPS listeners', () => {
       await eventually(() => (got.endsWith('echo:ping') ? true : undefined), { what: 'the echo through the relay', timeoutMs: 5000, intervalMs: 10 });
       s.destroy();
       // The relay ends the target's side when the client goes.
-      await eventually(() => (targetSide?.destroyed || targetSide?.readableEnded ? true : undefined), { what: 'the target side closed', timeoutMs: 5000, intervalMs: 10 });
+      await eventually(() => (targetSide?.destroyed || targetSide?.readableEnded ? true : undefined), {
+        what: 'the target side closed',
+        timeoutMs: 5000,
+        intervalMs: 10,
+      });
     } finally {
       s.destroy();
       targetSide?.destroy();
@@ -251,7 +284,10 @@ describe('proxy: HTTPS listeners', () => {
         () => 'reset',
       );
       assert.notEqual(await dying, 'complete');
-      assert.equal((await Promise.all(others)).every((r) => r.status === 200), true);
+      assert.equal(
+        (await Promise.all(others)).every((r) => r.status === 200),
+        true,
+      );
       assert.equal((await h2Get(client, '/after-death')).status, 200);
     } finally {
       client.close();
@@ -312,17 +348,24 @@ describe('proxy: HTTPS listeners', () => {
 
   test('ModifyListener HTTP -> HTTPS -> HTTP: the port reopens at once and requests in flight finish', async () => {
     const httpTable = table({ port, groups: [tg('app', [target(app.port)])] });
-    const slowSeen = (n: number) => eventually(() => (app.requests.filter((r) => r.url === '/slow').length >= n ? true : undefined), { what: 'the slow request reached the target', timeoutMs: 5000, intervalMs: 10 });
+    const slowSeen = (n: number) =>
+      eventually(() => (app.requests.filter((r) => r.url === '/slow').length >= n ? true : undefined), {
+        what: 'the slow request reached the target',
+        timeoutMs: 5000,
+        intervalMs: 10,
+      });
     const slowBefore = app.requests.filter((r) => r.url === '/slow').length;
     try {
       const inFlight = run('curl', ['-sk', `https://127.0.0.1:${port}/slow`]);
       await slowSeen(slowBefore + 1);
       await lb.setTable(httpTable);
       const plain = await new Promise<number>((resolve, reject) => {
-        http.get({ host: '127.0.0.1', port, path: '/x', agent: false }, (res) => {
-          res.resume();
-          resolve(res.statusCode ?? 0);
-        }).on('error', reject);
+        http
+          .get({ host: '127.0.0.1', port, path: '/x', agent: false }, (res) => {
+            res.resume();
+            resolve(res.statusCode ?? 0);
+          })
+          .on('error', reject);
       });
       assert.equal(plain, 200);
       assert.equal((await inFlight).out, 'slow done');

@@ -32,7 +32,10 @@ describe('proxy: draining, stickiness, websockets, listeners', () => {
     const old = await upstream((_q, res) => setTimeout(() => res.end('too late'), 3000));
     const port = await freePort();
     const lb = await startLb(table({ port, groups: [tg('tg', [target(old.port)])] }));
-    const slow = get(lb.url('/')).then((r) => r.status, () => 'cut');
+    const slow = get(lb.url('/')).then(
+      (r) => r.status,
+      () => 'cut',
+    );
     await reached(old);
     const t0 = Date.now();
     await lb.setTable(table({ port, groups: [tg('tg', [target(old.port, 'draining')], { deregistrationDelaySeconds: 0.3 })] }));
@@ -80,7 +83,14 @@ describe('proxy: draining, stickiness, websockets, listeners', () => {
     const replies: string[] = [];
     ws.on('message', (m) => replies.push(m.toString()));
     for (const m of ['one', 'two', 'x'.repeat(100_000)]) ws.send(m);
-    await new Promise<void>((r) => { const i = setInterval(() => { if (replies.length === 3) { clearInterval(i); r(); } }, 10); });
+    await new Promise<void>((r) => {
+      const i = setInterval(() => {
+        if (replies.length === 3) {
+          clearInterval(i);
+          r();
+        }
+      }, 10);
+    });
     assert.deepEqual(replies.slice(0, 2), ['echo:one', 'echo:two']);
     assert.equal(replies[2]!.length, 100_005);
     assert.equal(handshakeXff, '127.0.0.1');

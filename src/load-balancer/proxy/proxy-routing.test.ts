@@ -23,10 +23,30 @@ describe('proxy: routing and headers', () => {
         port,
         groups: [tg('web', [target(web.port)]), tg('api', [target(api.port)])],
         rules: [
-          { arn: 'r-api', priority: 10, conditions: [{ field: 'path-pattern', values: ['/api/*'] }], action: { type: 'forward', targetGroups: [{ targetGroupArn: 'api', weight: 1 }] } },
-          { arn: 'r-host', priority: 20, conditions: [{ field: 'host-header', values: ['api.example.com'] }], action: { type: 'forward', targetGroups: [{ targetGroupArn: 'api', weight: 1 }] } },
-          { arn: 'r-fixed', priority: 30, conditions: [{ field: 'path-pattern', values: ['/ping'] }], action: { type: 'fixed-response', fixedResponse: { statusCode: '200', contentType: 'application/json', messageBody: '{"pong":true}' } } },
-          { arn: 'r-redirect', priority: 40, conditions: [{ field: 'path-pattern', values: ['/old/*'] }], action: { type: 'redirect', redirect: { protocol: 'HTTPS', port: '443', statusCode: 'HTTP_301' } } },
+          {
+            arn: 'r-api',
+            priority: 10,
+            conditions: [{ field: 'path-pattern', values: ['/api/*'] }],
+            action: { type: 'forward', targetGroups: [{ targetGroupArn: 'api', weight: 1 }] },
+          },
+          {
+            arn: 'r-host',
+            priority: 20,
+            conditions: [{ field: 'host-header', values: ['api.example.com'] }],
+            action: { type: 'forward', targetGroups: [{ targetGroupArn: 'api', weight: 1 }] },
+          },
+          {
+            arn: 'r-fixed',
+            priority: 30,
+            conditions: [{ field: 'path-pattern', values: ['/ping'] }],
+            action: { type: 'fixed-response', fixedResponse: { statusCode: '200', contentType: 'application/json', messageBody: '{"pong":true}' } },
+          },
+          {
+            arn: 'r-redirect',
+            priority: 40,
+            conditions: [{ field: 'path-pattern', values: ['/old/*'] }],
+            action: { type: 'redirect', redirect: { protocol: 'HTTPS', port: '443', statusCode: 'HTTP_301' } },
+          },
         ],
       }),
     );
@@ -61,8 +81,14 @@ describe('proxy: routing and headers', () => {
 
   test('request bodies stream to the target (POST, chunked and sized)', async () => {
     const big = 'x'.repeat(300_000);
-    assert.equal(JSON.parse((await get(lb.url('/api/upload'), { method: 'POST', body: big, headers: { 'Content-Length': String(big.length) } })).body).body.length, big.length);
-    assert.equal(JSON.parse((await get(lb.url('/api/upload'), { method: 'POST', body: 'hello', headers: { 'Transfer-Encoding': 'chunked' } })).body).body, 'hello');
+    assert.equal(
+      JSON.parse((await get(lb.url('/api/upload'), { method: 'POST', body: big, headers: { 'Content-Length': String(big.length) } })).body).body.length,
+      big.length,
+    );
+    assert.equal(
+      JSON.parse((await get(lb.url('/api/upload'), { method: 'POST', body: 'hello', headers: { 'Transfer-Encoding': 'chunked' } })).body).body,
+      'hello',
+    );
   });
 
   test('fixed-response and redirect actions', async () => {

@@ -22,10 +22,11 @@ function listen(server: https.Server | http2.Http2SecureServer | http2.Http2Serv
 describe('proxy: target transports', () => {
   const cert = makeCert(['target.internal']);
   const seen: Record<string, Seen[]> = { https: [], h2: [], h2c: [] };
-  const answer = (name: string) => (req: { httpVersion: string; headers: Record<string, string | string[] | undefined>; url?: string }, res: { end(s: string): void }) => {
-    seen[name]!.push({ version: req.httpVersion, proto: req.headers['x-forwarded-proto'] as string | undefined, path: req.url });
-    res.end(name);
-  };
+  const answer =
+    (name: string) => (req: { httpVersion: string; headers: Record<string, string | string[] | undefined>; url?: string }, res: { end(s: string): void }) => {
+      seen[name]!.push({ version: req.httpVersion, proto: req.headers['x-forwarded-proto'] as string | undefined, path: req.url });
+      res.end(name);
+    };
   const httpsTarget = https.createServer({ key: cert.privateKeyPem, cert: cert.certificatePem }, answer('https'));
   const h2Target = http2.createSecureServer({ key: cert.privateKeyPem, cert: cert.certificatePem }, answer('h2'));
   const h2cTarget = http2.createServer(answer('h2c'));
@@ -44,8 +45,18 @@ describe('proxy: target transports', () => {
           tg('h2c', [target(ports.h2c)], { protocolVersion: 'HTTP2' }),
         ],
         rules: [
-          { arn: 'r-h2', priority: 1, conditions: [{ field: 'path-pattern', values: ['/h2/*'] }], action: { type: 'forward', targetGroups: [{ targetGroupArn: 'h2', weight: 1 }] } },
-          { arn: 'r-h2c', priority: 2, conditions: [{ field: 'path-pattern', values: ['/h2c/*'] }], action: { type: 'forward', targetGroups: [{ targetGroupArn: 'h2c', weight: 1 }] } },
+          {
+            arn: 'r-h2',
+            priority: 1,
+            conditions: [{ field: 'path-pattern', values: ['/h2/*'] }],
+            action: { type: 'forward', targetGroups: [{ targetGroupArn: 'h2', weight: 1 }] },
+          },
+          {
+            arn: 'r-h2c',
+            priority: 2,
+            conditions: [{ field: 'path-pattern', values: ['/h2c/*'] }],
+            action: { type: 'forward', targetGroups: [{ targetGroupArn: 'h2c', weight: 1 }] },
+          },
         ],
       }),
     );
@@ -67,8 +78,14 @@ describe('proxy: target transports', () => {
       assert.equal((await get(lb.url(`/h2/${i}`))).body, 'h2');
       assert.equal((await get(lb.url(`/h2c/${i}`))).body, 'h2c');
     }
-    assert.deepEqual(seen.h2!.map((s) => s.version), ['2.0', '2.0', '2.0']);
-    assert.deepEqual(seen.h2c!.map((s) => s.version), ['2.0', '2.0', '2.0']);
+    assert.deepEqual(
+      seen.h2!.map((s) => s.version),
+      ['2.0', '2.0', '2.0'],
+    );
+    assert.deepEqual(
+      seen.h2c!.map((s) => s.version),
+      ['2.0', '2.0', '2.0'],
+    );
     assert.equal(seen.h2!.at(-1)!.path, '/h2/2');
   });
 

@@ -61,7 +61,17 @@ export function tg(arn: string, targets: Target[], over: Partial<TargetGroup> = 
     slowStartSeconds: 0,
     deregistrationDelaySeconds: 300,
     minimumHealthyTargets: 1,
-    healthCheck: { enabled: true, protocol: 'HTTP', path: '/', port: 'traffic-port', intervalSeconds: 30, timeoutSeconds: 5, healthyThreshold: 5, unhealthyThreshold: 2, matcher: '200' },
+    healthCheck: {
+      enabled: true,
+      protocol: 'HTTP',
+      path: '/',
+      port: 'traffic-port',
+      intervalSeconds: 30,
+      timeoutSeconds: 5,
+      healthyThreshold: 5,
+      unhealthyThreshold: 2,
+      matcher: '200',
+    },
     targets,
     ...over,
   };
@@ -80,7 +90,9 @@ export interface TableSpec {
 
 export function table(spec: TableSpec): RoutingTable {
   return buildRoutingTable({
-    loadBalancers: [{ arn: 'lb', name: 'lb', scheme: 'internal', ingress: spec.ingress ?? null, attributes: { ...defaultLoadBalancerAttributes, ...spec.attributes } }],
+    loadBalancers: [
+      { arn: 'lb', name: 'lb', scheme: 'internal', ingress: spec.ingress ?? null, attributes: { ...defaultLoadBalancerAttributes, ...spec.attributes } },
+    ],
     listeners: [
       {
         arn: 'listener',
@@ -90,7 +102,12 @@ export function table(spec: TableSpec): RoutingTable {
         ...(spec.tls ? { tls: spec.tls } : {}),
         rules: [
           ...(spec.rules ?? []),
-          { arn: 'default', priority: 'default', conditions: [], action: spec.defaultAction ?? { type: 'forward', targetGroups: [{ targetGroupArn: spec.groups[0]!.arn, weight: 1 }] } },
+          {
+            arn: 'default',
+            priority: 'default',
+            conditions: [],
+            action: spec.defaultAction ?? { type: 'forward', targetGroups: [{ targetGroupArn: spec.groups[0]!.arn, weight: 1 }] },
+          },
         ],
       },
     ],
@@ -114,7 +131,14 @@ export async function startLb(initial: RoutingTable, listenerOptions: ListenerSe
   const metrics = new CountingMetrics();
   const passive: string[] = [];
   const health: PassiveHealthSink = { reportPassiveFailure: (_tg, t) => passive.push(`${t.id}:${t.port}`) };
-  const engine = new ProxyEngine({ getTable: () => current, clock: systemClock, random: seededRandom(42), stickinessSecret: Buffer.from('test-secret-0123'), metrics, health });
+  const engine = new ProxyEngine({
+    getTable: () => current,
+    clock: systemClock,
+    random: seededRandom(42),
+    stickinessSecret: Buffer.from('test-secret-0123'),
+    metrics,
+    health,
+  });
   const listeners = new ListenerServer(engine, listenerOptions);
   const result = await listeners.apply(initial);
   if (result.failed.length) throw result.failed[0];
@@ -139,7 +163,10 @@ export async function startLb(initial: RoutingTable, listenerOptions: ListenerSe
 }
 
 /** One request on a fresh connection; resolves with status, headers and body text. */
-export function get(url: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
+export function get(
+  url: string,
+  init: { method?: string; headers?: Record<string, string>; body?: string } = {},
+): Promise<{ status: number; headers: http.IncomingHttpHeaders; body: string }> {
   return new Promise((resolve, reject) => {
     const req = http.request(url, { method: init.method ?? 'GET', headers: init.headers, agent: false }, (res) => {
       let body = '';

@@ -31,7 +31,7 @@ export interface RequestHead {
 export type HeadResult =
   | { readonly kind: 'incomplete' }
   | { readonly kind: 'refused'; readonly reason: string }
-  | { readonly kind: 'head'; readonly head: RequestHead; /** Bytes the head took, blank line included. */ readonly bytes: number };
+  | { readonly kind: 'head'; readonly head: RequestHead /** Bytes the head took, blank line included. */; readonly bytes: number };
 
 export interface HeadLimits {
   /** The request line or any one header line (ALB: 16 KB). */
@@ -43,7 +43,7 @@ export interface HeadLimits {
 const methods = new Set(METHODS);
 const isWs = (c: number): boolean => c === 0x20 || c === 0x09;
 const isTchar = (c: number): boolean =>
-  (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || '!#$%&\'*+-.^_`|~'.includes(String.fromCharCode(c));
+  (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) || "!#$%&'*+-.^_`|~".includes(String.fromCharCode(c));
 /** Field values: HTAB, visible ASCII, SP, and obs-text (>= 0x80). */
 const isValueChar = (c: number): boolean => c === 0x09 || (c >= 0x20 && c !== 0x7f);
 /** Request targets: visible ASCII and raw bytes >= 0x80 (UTF-8 as sent). */
@@ -64,7 +64,10 @@ export function trimOws(s: string): string {
 
 /** Comma-separated list elements, trimmed, empty ones dropped (RFC 9110 §5.6.1). */
 function listItems(values: readonly string[]): string[] {
-  return values.flatMap((v) => v.split(',')).map(trimOws).filter((t) => t !== '');
+  return values
+    .flatMap((v) => v.split(','))
+    .map(trimOws)
+    .filter((t) => t !== '');
 }
 
 /** The coding of a Transfer-Encoding element, parameters dropped: `chunked;ext` is chunked. */

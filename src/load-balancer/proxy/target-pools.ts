@@ -35,15 +35,16 @@ export class TargetPool {
     options: Pool.Options,
   ) {
     // Prior-knowledge h2c is one multiplexed connection (undici's H2CClient); h2 over TLS comes from ALPN.
-    this.pool = transport.protocol === 'HTTP' && transport.version === 'HTTP2'
-      ? new H2CClient(origin, {
-          connectTimeout: options.connectTimeout ?? 10_000,
-          keepAliveTimeout: options.keepAliveTimeout ?? 4_000,
-          headersTimeout: 0,
-          bodyTimeout: 0,
-          maxConcurrentStreams: 128,
-        })
-      : new Pool(origin, options);
+    this.pool =
+      transport.protocol === 'HTTP' && transport.version === 'HTTP2'
+        ? new H2CClient(origin, {
+            connectTimeout: options.connectTimeout ?? 10_000,
+            keepAliveTimeout: options.keepAliveTimeout ?? 4_000,
+            headersTimeout: 0,
+            bodyTimeout: 0,
+            maxConcurrentStreams: 128,
+          })
+        : new Pool(origin, options);
   }
 
   /** An idle kept-alive connection exists (a reset on it may be the target closing it just then). */

@@ -27,7 +27,9 @@ export function policyOptions(name: string): PolicyTlsOptions {
 }
 
 function contentKey(c: ListenerCertificate, policy: string): string {
-  return createHash('sha256').update(`${c.arn}\0${c.certificatePem}\0${c.chainPem ?? ''}\0${c.privateKeyPem}\0${policy}`).digest('base64');
+  return createHash('sha256')
+    .update(`${c.arn}\0${c.certificatePem}\0${c.chainPem ?? ''}\0${c.privateKeyPem}\0${policy}`)
+    .digest('base64');
 }
 
 function secureOptions(c: ListenerCertificate, policy: PolicyTlsOptions): tls.SecureContextOptions {

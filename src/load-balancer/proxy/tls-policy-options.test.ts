@@ -8,7 +8,12 @@ const policy = (protocols: SslPolicy['protocols'], ciphers: string[]): SslPolicy
 
 test('versions span the policy, ciphers keep its order', () => {
   const o = tlsOptionsForPolicy(policy(['TLSv1.3', 'TLSv1.2'], ['TLS_AES_128_GCM_SHA256', 'ECDHE-ECDSA-AES128-GCM-SHA256', 'ECDHE-RSA-AES128-GCM-SHA256']));
-  assert.deepEqual(o, { minVersion: 'TLSv1.2', maxVersion: 'TLSv1.3', ciphers: 'TLS_AES_128_GCM_SHA256:ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256', honorCipherOrder: true });
+  assert.deepEqual(o, {
+    minVersion: 'TLSv1.2',
+    maxVersion: 'TLSv1.3',
+    ciphers: 'TLS_AES_128_GCM_SHA256:ECDHE-ECDSA-AES128-GCM-SHA256:ECDHE-RSA-AES128-GCM-SHA256',
+    honorCipherOrder: true,
+  });
 });
 
 test('a TLS 1.3-only policy still gives OpenSSL a valid TLS 1.2 list', () => {

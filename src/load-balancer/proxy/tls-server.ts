@@ -48,7 +48,12 @@ export function createTlsServer(o: TlsServerOptions): http2.Http2SecureServer {
     },
   });
   // The HTTP/1.1 side of an allowHTTP1 server reads these from the server object, as http.Server's do.
-  Object.assign(server, { maxHeaderSize: maxHeaderTotalBytes, keepAliveTimeout: o.idleMs, requestTimeout: 0, headersTimeout: l.loadBalancer.attributes.idleTimeoutSeconds * 1000 });
+  Object.assign(server, {
+    maxHeaderSize: maxHeaderTotalBytes,
+    keepAliveTimeout: o.idleMs,
+    requestTimeout: 0,
+    headersTimeout: l.loadBalancer.attributes.idleTimeoutSeconds * 1000,
+  });
   server.on('secureConnection', (t: TLSSocket) => {
     (t as TLSSocket & Tagged)[kConnection] = (t as TLSSocket & { _parent?: Socket })._parent ?? t;
   });

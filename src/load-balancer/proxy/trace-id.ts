@@ -32,6 +32,9 @@ export function traceHeader(existing: string | undefined, nowMs: number, random:
   const id = newTraceId(nowMs, random);
   if (existing === undefined) return `Root=${id}`;
   if (!/(^|;)\s*Root=/.test(existing)) return `Root=${id}`;
-  const fields = existing.split(';').map((f) => f.trim()).filter((f) => f !== '' && !f.startsWith('Self='));
+  const fields = existing
+    .split(';')
+    .map((f) => f.trim())
+    .filter((f) => f !== '' && !f.startsWith('Self='));
   return [`Self=${id}`, ...fields].join(';');
 }

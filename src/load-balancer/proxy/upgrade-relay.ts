@@ -19,7 +19,13 @@ export function relayUpgrade(engine: ProxyEngine, req: http.IncomingMessage, soc
   const admitted = engine.admit(req, port);
   if (typeof admitted === 'number') return writeRawAlbError(socket, admitted);
   const { listener } = admitted;
-  const match = listener.router.match({ method: req.method!, host: req.headers.host ?? '', url: req.url!, rawHeaders: req.rawHeaders, sourceAddress: req.socket.remoteAddress });
+  const match = listener.router.match({
+    method: req.method!,
+    host: req.headers.host ?? '',
+    url: req.url!,
+    rawHeaders: req.rawHeaders,
+    sourceAddress: req.socket.remoteAddress,
+  });
   if (match.action.type !== 'forward') return writeRawAlbError(socket, 400);
   const now = engine.options.clock.now();
   const ctx: PickContext = { now, random: engine.options.random };
@@ -31,9 +37,17 @@ export function relayUpgrade(engine: ProxyEngine, req: http.IncomingMessage, soc
   const key = targetKey(target);
   const attrs = listener.loadBalancer.attributes;
   const headers = forwardHeaders(req.rawHeaders, {
-    clientAddress: req.socket.remoteAddress ?? '', clientPort: req.socket.remotePort ?? 0, listenerPort: port,
-    protocol: listener.protocol === 'HTTPS' ? 'https' : 'http', xffMode: attrs.xffHeaderProcessingMode, xffClientPort: attrs.xffClientPortEnabled,
-    preserveHost: attrs.preserveHostHeader, dropInvalidHeaderFields: attrs.dropInvalidHeaderFields, method: req.method!, now, random: engine.options.random,
+    clientAddress: req.socket.remoteAddress ?? '',
+    clientPort: req.socket.remotePort ?? 0,
+    listenerPort: port,
+    protocol: listener.protocol === 'HTTPS' ? 'https' : 'http',
+    xffMode: attrs.xffHeaderProcessingMode,
+    xffClientPort: attrs.xffClientPortEnabled,
+    preserveHost: attrs.preserveHostHeader,
+    dropInvalidHeaderFields: attrs.dropInvalidHeaderFields,
+    method: req.method!,
+    now,
+    random: engine.options.random,
     upgrade: req.headers.upgrade ?? 'websocket',
   });
   const options = { host: target.address, port: target.port, method: req.method, path: req.url, headers, setHost: false, agent: false } as const;

@@ -15,8 +15,20 @@ const cases: Array<[string, RedirectConfig, typeof req, string, number]> = [
   ['extend query', { query: '#{query}&src=alb', statusCode: 'HTTP_301' }, req, 'http://www.example.com:80/a/b?x=1&y=2&src=alb', 301],
   ['no query stays without ?', { statusCode: 'HTTP_301' }, { ...req, url: '/' }, 'http://www.example.com:80/', 301],
   ['port template', { port: '8#{port}', statusCode: 'HTTP_301' }, req, 'http://www.example.com:880/a/b?x=1&y=2', 301],
-  ['protocol placeholder keeps https', { host: 'x.test', statusCode: 'HTTP_301' }, { ...req, protocol: 'https' as never, listenerPort: 443 }, 'https://x.test:443/a/b?x=1&y=2', 301],
-  ['every placeholder', { protocol: '#{protocol}', host: '#{host}', port: '#{port}', path: '/#{path}', query: '#{query}', statusCode: 'HTTP_302' }, req, 'http://www.example.com:80/a/b?x=1&y=2', 302],
+  [
+    'protocol placeholder keeps https',
+    { host: 'x.test', statusCode: 'HTTP_301' },
+    { ...req, protocol: 'https' as never, listenerPort: 443 },
+    'https://x.test:443/a/b?x=1&y=2',
+    301,
+  ],
+  [
+    'every placeholder',
+    { protocol: '#{protocol}', host: '#{host}', port: '#{port}', path: '/#{path}', query: '#{query}', statusCode: 'HTTP_302' },
+    req,
+    'http://www.example.com:80/a/b?x=1&y=2',
+    302,
+  ],
 ];
 for (const [name, config, r, location, status] of cases) {
   test(`redirect: ${name}`, () => {

@@ -33,7 +33,12 @@ const table: Array<[string, Condition, Partial<RequestFacts>, boolean]> = [
   ['host question mark', { field: 'host-header', values: ['api?.example.com'] }, { host: 'api2.example.com' }, true],
   ['host other host', { field: 'host-header', values: ['a.example.com'] }, { host: 'b.example.com' }, false],
   // http-header
-  ['header name case-insensitive', { field: 'http-header', headerName: 'User-Agent', values: ['*Mobile*'] }, { rawHeaders: ['user-agent', 'x Mobile y'] }, true],
+  [
+    'header name case-insensitive',
+    { field: 'http-header', headerName: 'User-Agent', values: ['*Mobile*'] },
+    { rawHeaders: ['user-agent', 'x Mobile y'] },
+    true,
+  ],
   ['header value case-insensitive', { field: 'http-header', headerName: 'x-env', values: ['BETA'] }, { rawHeaders: ['X-Env', 'beta'] }, true],
   ['header any copy matches', { field: 'http-header', headerName: 'x-env', values: ['beta'] }, { rawHeaders: ['X-Env', 'prod', 'X-Env', 'beta'] }, true],
   ['header absent', { field: 'http-header', headerName: 'x-env', values: ['*'] }, { rawHeaders: ['X-Other', 'beta'] }, false],
@@ -58,7 +63,12 @@ const table: Array<[string, Condition, Partial<RequestFacts>, boolean]> = [
   ['source mapped v4 in', { field: 'source-ip', values: ['127.0.0.0/8'] }, { sourceAddress: '::ffff:127.0.0.5' }, true],
   ['source v4 out', { field: 'source-ip', values: ['10.0.0.0/8'] }, { sourceAddress: '127.0.0.5' }, false],
   ['source v6 in', { field: 'source-ip', values: ['::1/128'] }, { sourceAddress: '::1' }, true],
-  ['source never reads xff', { field: 'source-ip', values: ['10.0.0.0/8'] }, { sourceAddress: '127.0.0.1', rawHeaders: ['X-Forwarded-For', '10.0.0.1'] }, false],
+  [
+    'source never reads xff',
+    { field: 'source-ip', values: ['10.0.0.0/8'] },
+    { sourceAddress: '127.0.0.1', rawHeaders: ['X-Forwarded-For', '10.0.0.1'] },
+    false,
+  ],
 ];
 for (const [name, condition, over, want] of table) {
   test(`condition: ${name}`, () => {
@@ -74,7 +84,15 @@ test('wildcard escapes every regex metacharacter', () => {
 
 const action = (name: string) => ({ type: 'fixed-response' as const, fixedResponse: { statusCode: '200', messageBody: name } });
 const rules: Rule[] = [
-  { arn: 'r1', priority: 1, conditions: [{ field: 'path-pattern', values: ['/api/*'] }, { field: 'http-request-method', values: ['POST'] }], action: action('api-post') },
+  {
+    arn: 'r1',
+    priority: 1,
+    conditions: [
+      { field: 'path-pattern', values: ['/api/*'] },
+      { field: 'http-request-method', values: ['POST'] },
+    ],
+    action: action('api-post'),
+  },
   { arn: 'r5', priority: 5, conditions: [{ field: 'path-pattern', values: ['/api/*'] }], action: action('api') },
   { arn: 'r9', priority: 9, conditions: [{ field: 'host-header', values: ['admin.*'] }], action: action('admin') },
   { arn: 'def', priority: 'default', conditions: [], action: action('default') },
@@ -103,9 +121,13 @@ test('wildcardToRegExp agrees with a reference glob matcher', () => {
   const alphabet = fc.constantFrom('a', 'b', '.', '/', '*', '?', '+', '(', '$', '\\');
   const text = fc.array(fc.constantFrom('a', 'b', '.', '/', '+', '(', '$', '\\'), { maxLength: 8 }).map((a) => a.join(''));
   fc.assert(
-    fc.property(fc.array(alphabet, { maxLength: 6 }).map((a) => a.join('')), text, (pattern, input) => {
-      assert.equal(wildcardToRegExp(pattern, '').test(input), glob(pattern, input), `${pattern} vs ${input}`);
-    }),
+    fc.property(
+      fc.array(alphabet, { maxLength: 6 }).map((a) => a.join('')),
+      text,
+      (pattern, input) => {
+        assert.equal(wildcardToRegExp(pattern, '').test(input), glob(pattern, input), `${pattern} vs ${input}`);
+      },
+    ),
     { numRuns: 2000 },
   );
 });

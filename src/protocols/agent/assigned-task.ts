@@ -110,7 +110,9 @@ export interface AssignedLogConfiguration {
 
 /** Whether the agent must ask `tasks/secrets` before it starts the task. */
 export function taskNeedsSecrets(task: AssignedTask): boolean {
-  return task.containers.some((c) => (c.secrets?.length ?? 0) > 0 || c.credentialsParameter !== undefined || (c.logConfiguration?.secretOptions.length ?? 0) > 0);
+  return task.containers.some(
+    (c) => (c.secrets?.length ?? 0) > 0 || c.credentialsParameter !== undefined || (c.logConfiguration?.secretOptions.length ?? 0) > 0,
+  );
 }
 
 export interface NetworkBindingReport {

@@ -25,13 +25,25 @@ describe('candidatesOf', () => {
   test('capacity, group counts and running count come from the live tasks on each instance', () => {
     const [a, b] = candidatesOf(
       [instance('a'), instance('b')],
-      [task('a', 'service:web', 'RUNNING'), task('a', 'service:web', 'PENDING'), task('a', 'service:web', 'STOPPED'), task('a', 'family:x', 'RUNNING', 'STOPPED'), task('b', 'family:x', 'PROVISIONING')],
+      [
+        task('a', 'service:web', 'RUNNING'),
+        task('a', 'service:web', 'PENDING'),
+        task('a', 'service:web', 'STOPPED'),
+        task('a', 'family:x', 'RUNNING', 'STOPPED'),
+        task('b', 'family:x', 'PROVISIONING'),
+      ],
     );
     assert.deepEqual([a!.capacity.cpu, a!.capacity.memory, [...a!.capacity.ports].sort()], [1024 - 300, 2048 - 600, [22, 80]]);
     assert.deepEqual([...a!.groupCounts], [['service:web', 2]], 'stopped or stopping tasks do not count');
     assert.equal(a!.runningTasksCount, 2);
     assert.deepEqual([...b!.groupCounts], [['family:x', 1]]);
     assert.equal(b!.runningTasksCount, 0);
-    assert.deepEqual([...a!.attributes], [['ecs.availability-zone', 'us-east-1a'], ['flag', undefined]]);
+    assert.deepEqual(
+      [...a!.attributes],
+      [
+        ['ecs.availability-zone', 'us-east-1a'],
+        ['flag', undefined],
+      ],
+    );
   });
 });

@@ -11,16 +11,19 @@ import { seededRandom } from '../../platform/random.js';
 
 describe('the filter list', () => {
   test('ECS order: status, agent, CPU, memory, ports, attributes, memberOf, distinctInstance', () => {
-    assert.deepEqual(FILTERS.map((f) => f.reason), [
-      Rejection.INACTIVE,
-      Rejection.AGENT,
-      Rejection.CPU,
-      Rejection.MEMORY,
-      Rejection.PORTS,
-      Rejection.ATTRIBUTE,
-      Rejection.MEMBER_OF,
-      Rejection.DISTINCT_INSTANCE,
-    ]);
+    assert.deepEqual(
+      FILTERS.map((f) => f.reason),
+      [
+        Rejection.INACTIVE,
+        Rejection.AGENT,
+        Rejection.CPU,
+        Rejection.MEMORY,
+        Rejection.PORTS,
+        Rejection.ATTRIBUTE,
+        Rejection.MEMBER_OF,
+        Rejection.DISTINCT_INSTANCE,
+      ],
+    );
     assert.ok(closeness(Rejection.CPU) < closeness(Rejection.MEMBER_OF));
   });
 

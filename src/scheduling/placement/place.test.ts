@@ -26,9 +26,24 @@ describe('place: filters name their reason', () => {
     ['a static port already held', { ports: [8080] }, { reservation: reservation(1, 1, [8080]) }, Rejection.PORTS],
     ['a reserved port (22)', {}, { reservation: reservation(1, 1, [22]) }, Rejection.PORTS],
     ['a required attribute missing', {}, { requiredAttributes: ['ecs.capability.x'] }, Rejection.ATTRIBUTE],
-    ['memberOf not matched', { attributes: { stack: 'dev' } }, { constraints: constraints({ type: 'memberOf', expression: 'attribute:stack == prod' }) }, Rejection.MEMBER_OF],
-    ['distinctInstance: the group is already there', { groups: { 'service:web': 1 } }, { constraints: constraints({ type: 'distinctInstance' }) }, Rejection.DISTINCT_INSTANCE],
-    ['resources are checked before constraints', { cpu: 1, groups: { 'service:web': 1 } }, { constraints: constraints({ type: 'distinctInstance' }) }, Rejection.CPU],
+    [
+      'memberOf not matched',
+      { attributes: { stack: 'dev' } },
+      { constraints: constraints({ type: 'memberOf', expression: 'attribute:stack == prod' }) },
+      Rejection.MEMBER_OF,
+    ],
+    [
+      'distinctInstance: the group is already there',
+      { groups: { 'service:web': 1 } },
+      { constraints: constraints({ type: 'distinctInstance' }) },
+      Rejection.DISTINCT_INSTANCE,
+    ],
+    [
+      'resources are checked before constraints',
+      { cpu: 1, groups: { 'service:web': 1 } },
+      { constraints: constraints({ type: 'distinctInstance' }) },
+      Rejection.CPU,
+    ],
   ];
   for (const [name, spec, over, reason] of cases) {
     test(name, () => {
@@ -36,7 +51,10 @@ describe('place: filters name their reason', () => {
       assert.deepEqual(r.placements, []);
       assert.equal(r.failure?.reason, reason);
       assert.deepEqual(r.failure?.closest, { arn: candidate('a').arn, id: 'a', why: reason });
-      assert.deepEqual(r.failure?.rejections.map((x) => x.reason), [reason]);
+      assert.deepEqual(
+        r.failure?.rejections.map((x) => x.reason),
+        [reason],
+      );
     });
   }
 
@@ -54,12 +72,15 @@ describe('place: filters name their reason', () => {
       seededRandom(1),
     );
     assert.equal(r.failure?.closest?.id, 'c');
-    assert.deepEqual(r.failure?.rejections.map((x) => [x.id, x.reason]), [
-      ['a', 'AGENT'],
-      ['b', 'RESOURCE:MEMORY'],
-      ['c', Rejection.MEMBER_OF],
-      ['d', 'RESOURCE:CPU'],
-    ]);
+    assert.deepEqual(
+      r.failure?.rejections.map((x) => [x.id, x.reason]),
+      [
+        ['a', 'AGENT'],
+        ['b', 'RESOURCE:MEMORY'],
+        ['c', Rejection.MEMBER_OF],
+        ['d', 'RESOURCE:CPU'],
+      ],
+    );
   });
 
   test('tasks placed earlier in the request count: capacity, ports and distinctInstance', () => {
@@ -81,7 +102,8 @@ describe('place: filters name their reason', () => {
 
   test('memberOf with task:group, runningTasksCount and ec2InstanceId', () => {
     const pool = [candidate('a', { groups: { 'service:db': 1 }, runningTasksCount: 1 }), candidate('b', { runningTasksCount: 5 }), candidate('c')];
-    const on = (expression: string) => names(place(req({ count: 3, constraints: constraints({ type: 'memberOf', expression }) }), pool, seededRandom(1)).placements).sort();
+    const on = (expression: string) =>
+      names(place(req({ count: 3, constraints: constraints({ type: 'memberOf', expression }) }), pool, seededRandom(1)).placements).sort();
     assert.deepEqual(on('task:group == service:db'), ['a', 'a', 'a']);
     assert.deepEqual(on('not(task:group == service:db)').includes('a'), false);
     assert.deepEqual(on('runningTasksCount > 2'), ['b', 'b', 'b']);
@@ -116,7 +138,11 @@ describe('place: strategies', () => {
   });
 
   test('spread(host) is spread(instanceId)', () => {
-    const r = place(req({ count: 6, strategies: strategies({ type: 'spread', field: 'host' }) }), [candidate('a'), candidate('b'), candidate('c')], seededRandom(4));
+    const r = place(
+      req({ count: 6, strategies: strategies({ type: 'spread', field: 'host' }) }),
+      [candidate('a'), candidate('b'), candidate('c')],
+      seededRandom(4),
+    );
     assert.deepEqual(tally(r.placements), { a: 2, b: 2, c: 2 });
   });
 
@@ -190,9 +216,7 @@ describe('place: properties', () => {
         fc.integer({ min: 1, max: 12 }),
         fc.integer(),
         (specs, res, ports, distinct, strats, count, seed) => {
-          const pool = specs.map((s, i) =>
-            candidate(`n${i}`, { ...s, attributes: { zone: s.zone }, groups: { 'service:web': s.web } }),
-          );
+          const pool = specs.map((s, i) => candidate(`n${i}`, { ...s, attributes: { zone: s.zone }, groups: { 'service:web': s.web } }));
           const r = place(
             req({
               count,
@@ -243,7 +267,10 @@ describe('place: dynamic host ports are counted against what the agent has left'
     const one = place(req({ count: 3, reservation: r }), [candidate('a', { dynamicPorts: 5 })], seededRandom(1));
     assert.deepEqual(names(one.placements), ['a', 'a']);
     assert.equal(one.failure?.reason, Rejection.PORTS);
-    assert.deepEqual(one.failure?.rejections.map((x) => x.reason), [Rejection.PORTS]);
+    assert.deepEqual(
+      one.failure?.rejections.map((x) => x.reason),
+      [Rejection.PORTS],
+    );
     const two = place(req({ count: 3, reservation: r }), [candidate('a', { dynamicPorts: 1 }), candidate('b')], seededRandom(1));
     assert.deepEqual(names(two.placements), ['b', 'b', 'b'], 'an instance naming no range is not limited');
   });

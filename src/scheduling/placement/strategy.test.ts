@@ -15,10 +15,22 @@ describe('placement strategies', () => {
     assert.deepEqual(parseStrategies([], RUN_TASK_DEFAULT_STRATEGIES), [{ type: 'random' }]);
   });
   const good: [object, object][] = [
-    [{ type: 'binpack', field: 'memory' }, { type: 'binpack', field: 'memory' }],
-    [{ type: 'binpack', field: 'CPU' }, { type: 'binpack', field: 'cpu' }],
-    [{ type: 'spread', field: 'host' }, { type: 'spread', field: 'instanceId' }],
-    [{ type: 'spread', field: 'attribute:ecs.instance-type' }, { type: 'spread', field: 'attribute:ecs.instance-type' }],
+    [
+      { type: 'binpack', field: 'memory' },
+      { type: 'binpack', field: 'memory' },
+    ],
+    [
+      { type: 'binpack', field: 'CPU' },
+      { type: 'binpack', field: 'cpu' },
+    ],
+    [
+      { type: 'spread', field: 'host' },
+      { type: 'spread', field: 'instanceId' },
+    ],
+    [
+      { type: 'spread', field: 'attribute:ecs.instance-type' },
+      { type: 'spread', field: 'attribute:ecs.instance-type' },
+    ],
     [{ type: 'random' }, { type: 'random' }],
   ];
   for (const [raw, want] of good) test(JSON.stringify(raw), () => assert.deepEqual(parseStrategies([raw], []), [want]));
@@ -42,7 +54,12 @@ describe('placement constraints', () => {
     if (m?.type !== 'memberOf') return;
     assert.equal(m.query({ ec2InstanceId: 'i', agentConnected: true, attributes: new Map([['stack', 'prod']]) }), true);
   });
-  const bad: object[] = [{ type: 'memberOf' }, { type: 'memberOf', expression: 'nonsense' }, { type: 'distinctInstance', expression: 'x == y' }, { type: 'sameHost' }];
+  const bad: object[] = [
+    { type: 'memberOf' },
+    { type: 'memberOf', expression: 'nonsense' },
+    { type: 'distinctInstance', expression: 'x == y' },
+    { type: 'sameHost' },
+  ];
   for (const raw of bad) test(`refuses ${JSON.stringify(raw)}`, () => assert.throws(() => parseConstraints([raw]), invalid));
   test('at most ten', () => assert.throws(() => parseConstraints(Array(11).fill({ type: 'distinctInstance' })), invalid));
 });

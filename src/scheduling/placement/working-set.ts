@@ -19,7 +19,10 @@ export class WorkingSet {
   private readonly portsUdp: ReadonlySet<number>[];
   private readonly ownsPorts: Uint8Array;
 
-  constructor(readonly candidates: readonly PlacementCandidate[], group: string) {
+  constructor(
+    readonly candidates: readonly PlacementCandidate[],
+    group: string,
+  ) {
     const n = (this.n = candidates.length);
     this.cpu = new Float64Array(n);
     this.memory = new Float64Array(n);

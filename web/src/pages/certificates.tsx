@@ -36,7 +36,14 @@ export function Certificates() {
   const { data, error } = useCertificates();
   const soon = data?.certificates.filter((c) => c.ExpiresSoon) ?? [];
   return (
-    <Page title="Certificates" actions={<Link class="primary" to="/certificates/new">Import or request</Link>}>
+    <Page
+      title="Certificates"
+      actions={
+        <Link class="primary" to="/certificates/new">
+          Import or request
+        </Link>
+      }
+    >
       <ErrorBox error={error} />
       {soon.length > 0 ? (
         <div class="alert" role="alert" data-testid="expiry-warning">
@@ -58,8 +65,12 @@ export function Certificates() {
           {
             title: 'Expires',
             cell: (c) =>
-              c.NotAfter === undefined ? '—' : (
-                <span class={c.ExpiresSoon ? 'state state-bad' : ''} data-days={c.DaysToExpiry}>{when(c.NotAfter)} ({c.DaysToExpiry} days)</span>
+              c.NotAfter === undefined ? (
+                '—'
+              ) : (
+                <span class={c.ExpiresSoon ? 'state state-bad' : ''} data-days={c.DaysToExpiry}>
+                  {when(c.NotAfter)} ({c.DaysToExpiry} days)
+                </span>
               ),
           },
           { title: 'In use by', cell: (c) => (c.InUseBy.length ? c.InUseBy.map(listenerName).join(', ') : <span class="muted">not in use</span>) },
@@ -104,7 +115,9 @@ export function NewCertificate() {
       <form class="form panel" onSubmit={submit}>
         {tab === 'Request' ? (
           <>
-            <p class="muted">Berth's own CA issues it within a second (no DNS validation). Trust the CA with <span class="mono">berth ca</span>.</p>
+            <p class="muted">
+              Berth's own CA issues it within a second (no DNS validation). Trust the CA with <span class="mono">berth ca</span>.
+            </p>
             <Field label="Domain name" hint="For example app.example.com, or *.example.com.">
               <input name="domainName" value={domain} onInput={(e) => setDomain(e.currentTarget.value)} required />
             </Field>
@@ -141,7 +154,9 @@ export function NewCertificate() {
           </>
         )}
         <ErrorBox error={error} />
-        <button class="primary" type="submit" disabled={busy}>{tab === 'Request' ? 'Request certificate' : 'Import certificate'}</button>
+        <button class="primary" type="submit" disabled={busy}>
+          {tab === 'Request' ? 'Request certificate' : 'Import certificate'}
+        </button>
       </form>
     </Page>
   );

@@ -30,9 +30,10 @@ const integer = (list: any[] | undefined, name: string): number => resource(list
 const ports = (list: any[] | undefined): string[] => resource(list, 'PORTS')?.stringSetValue ?? [];
 
 export function ContainerInstances(props: { cluster: string }) {
-  const { data, error } = useLive<{ containerInstances: any[] }>(
-    `/clusters/${encodeURIComponent(props.cluster)}/container-instances`, ['container-instance', 'task'],
-  );
+  const { data, error } = useLive<{ containerInstances: any[] }>(`/clusters/${encodeURIComponent(props.cluster)}/container-instances`, [
+    'container-instance',
+    'task',
+  ]);
   return (
     <Page title={`Container instances: ${props.cluster}`}>
       <ErrorBox error={error} />
@@ -46,17 +47,39 @@ export function ContainerInstances(props: { cluster: string }) {
           { title: 'Status', cell: (ci) => <State value={ci.status} /> },
           { title: 'Agent', cell: (ci) => (ci.agentConnected ? 'connected' : 'disconnected') },
           { title: 'Running tasks', cell: (ci) => ci.runningTasksCount, class: 'num' },
-          { title: 'CPU used / free', class: 'num',
-            cell: (ci) => `${integer(ci.registeredResources, 'CPU') - integer(ci.remainingResources, 'CPU')} / ${integer(ci.remainingResources, 'CPU')}` },
-          { title: 'Memory used / free (MiB)', class: 'num',
-            cell: (ci) => `${integer(ci.registeredResources, 'MEMORY') - integer(ci.remainingResources, 'MEMORY')} / ${integer(ci.remainingResources, 'MEMORY')}` },
-          { title: 'Host ports in use', cell: (ci) => <span class="mono" data-testid="ports-in-use">{(ci.hostPorts?.inUse ?? []).join(', ') || '—'}</span> },
-          { title: 'Dynamic ports free', class: 'num', cell: (ci) => {
-            const h = ci.hostPorts;
-            if (!h?.dynamicRange) return '—';
-            const { low, high } = h.dynamicRange;
-            return <span title={`dynamic range ${low}-${high}`}>{h.dynamicFree} of {high - low + 1}</span>;
-          } },
+          {
+            title: 'CPU used / free',
+            class: 'num',
+            cell: (ci) => `${integer(ci.registeredResources, 'CPU') - integer(ci.remainingResources, 'CPU')} / ${integer(ci.remainingResources, 'CPU')}`,
+          },
+          {
+            title: 'Memory used / free (MiB)',
+            class: 'num',
+            cell: (ci) =>
+              `${integer(ci.registeredResources, 'MEMORY') - integer(ci.remainingResources, 'MEMORY')} / ${integer(ci.remainingResources, 'MEMORY')}`,
+          },
+          {
+            title: 'Host ports in use',
+            cell: (ci) => (
+              <span class="mono" data-testid="ports-in-use">
+                {(ci.hostPorts?.inUse ?? []).join(', ') || '—'}
+              </span>
+            ),
+          },
+          {
+            title: 'Dynamic ports free',
+            class: 'num',
+            cell: (ci) => {
+              const h = ci.hostPorts;
+              if (!h?.dynamicRange) return '—';
+              const { low, high } = h.dynamicRange;
+              return (
+                <span title={`dynamic range ${low}-${high}`}>
+                  {h.dynamicFree} of {high - low + 1}
+                </span>
+              );
+            },
+          },
           { title: 'Reserved ports', cell: (ci) => <span class="mono">{ports(ci.registeredResources).join(', ') || '—'}</span> },
         ]}
       />
@@ -67,7 +90,14 @@ export function ContainerInstances(props: { cluster: string }) {
 export function TaskDefinitions() {
   const { data, error } = useLive<{ families: any[] }>('/task-definitions', ['task-definition']);
   return (
-    <Page title="Task definitions" actions={<Link class="primary" to="/task-definitions/new">Create new task definition</Link>}>
+    <Page
+      title="Task definitions"
+      actions={
+        <Link class="primary" to="/task-definitions/new">
+          Create new task definition
+        </Link>
+      }
+    >
       <ErrorBox error={error} />
       <Table<any>
         label="Task definitions"
@@ -79,8 +109,13 @@ export function TaskDefinitions() {
           { title: 'Latest revision', cell: (f) => f.latest.revision, class: 'num' },
           { title: 'Revisions', cell: (f) => <span class="mono">{f.revisions.map((a: string) => arnTail(a)).join(', ')}</span> },
           { title: 'Containers', cell: (f) => f.latest.containerDefinitions.map((c: any) => `${c.name} (${c.image})`).join(', ') },
-          { title: 'Port mappings', cell: (f) => f.latest.containerDefinitions.flatMap((c: any) => (c.portMappings ?? []).map(
-            (p: any) => `${p.hostPort ? p.hostPort : 'dynamic'} → ${p.containerPort}`)).join(', ') },
+          {
+            title: 'Port mappings',
+            cell: (f) =>
+              f.latest.containerDefinitions
+                .flatMap((c: any) => (c.portMappings ?? []).map((p: any) => `${p.hostPort ? p.hostPort : 'dynamic'} → ${p.containerPort}`))
+                .join(', '),
+          },
         ]}
       />
     </Page>

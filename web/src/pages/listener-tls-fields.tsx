@@ -17,9 +17,7 @@ export const DEFAULT_POLICY = 'ELBSecurityPolicy-TLS13-1-2-2021-06';
 
 /** CreateListener's members for the choice. */
 export function listenerTlsInput(c: ListenerTlsChoice): Record<string, unknown> {
-  return c.protocol === 'HTTPS'
-    ? { Protocol: 'HTTPS', Certificates: [{ CertificateArn: c.certificateArn }], SslPolicy: c.sslPolicy }
-    : { Protocol: 'HTTP' };
+  return c.protocol === 'HTTPS' ? { Protocol: 'HTTPS', Certificates: [{ CertificateArn: c.certificateArn }], SslPolicy: c.sslPolicy } : { Protocol: 'HTTP' };
 }
 
 export function ListenerTlsFields(props: { value: ListenerTlsChoice; onChange: (v: ListenerTlsChoice) => void }) {
@@ -47,7 +45,8 @@ export function ListenerTlsFields(props: { value: ListenerTlsChoice; onChange: (
               <option value="">(choose a certificate)</option>
               {issued.map((c) => (
                 <option value={c.CertificateArn}>
-                  {c.DomainName} ({c.KeyAlgorithm}{c.ExpiresSoon ? `, expires in ${c.DaysToExpiry} days` : ''})
+                  {c.DomainName} ({c.KeyAlgorithm}
+                  {c.ExpiresSoon ? `, expires in ${c.DaysToExpiry} days` : ''})
                 </option>
               ))}
             </select>
@@ -56,7 +55,10 @@ export function ListenerTlsFields(props: { value: ListenerTlsChoice; onChange: (
           <Field label="Security policy" hint="The TLS versions and ciphers clients may use.">
             <select name="sslPolicy" value={v.sslPolicy} onChange={(e) => props.onChange({ ...v, sslPolicy: e.currentTarget.value })}>
               {(policies.data?.sslPolicies ?? [{ name: DEFAULT_POLICY, protocols: [] }]).map((p) => (
-                <option value={p.name}>{p.name}{p.protocols.length ? ` (${p.protocols.join(', ')})` : ''}</option>
+                <option value={p.name}>
+                  {p.name}
+                  {p.protocols.length ? ` (${p.protocols.join(', ')})` : ''}
+                </option>
               ))}
             </select>
           </Field>

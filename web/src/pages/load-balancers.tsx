@@ -24,7 +24,14 @@ const describeConditions = (r: any): string =>
 export function LoadBalancers() {
   const { data, error } = useLive<{ loadBalancers: any[] }>('/load-balancers', ['load-balancer', 'listener', 'rule']);
   return (
-    <Page title="Load balancers" actions={<Link class="primary" to="/load-balancers/new">Create load balancer</Link>}>
+    <Page
+      title="Load balancers"
+      actions={
+        <Link class="primary" to="/load-balancers/new">
+          Create load balancer
+        </Link>
+      }
+    >
       <ErrorBox error={error} />
       <Table<any>
         label="Load balancers"
@@ -44,7 +51,10 @@ export function LoadBalancers() {
           {lb.Listeners.length === 0 ? <p class="muted">No listeners.</p> : null}
           {lb.Listeners.map((l: any) => (
             <>
-              <h3 class="mono">{l.Protocol}:{l.Port}{l.SslPolicy ? ` (${l.SslPolicy})` : ''}</h3>
+              <h3 class="mono">
+                {l.Protocol}:{l.Port}
+                {l.SslPolicy ? ` (${l.SslPolicy})` : ''}
+              </h3>
               <Table<any>
                 label={`Rules of ${l.Protocol}:${l.Port}`}
                 rows={l.Rules}
@@ -101,9 +111,11 @@ export function CreateLoadBalancer() {
         </Field>
         <Field
           label="Scheme"
-          hint={scheme === 'internal'
-            ? 'Internal: listens on Berth\'s internal address (127.0.0.1 unless --internal-address says otherwise).'
-            : 'Internet-facing: listens on 0.0.0.0, reachable from other hosts. Pair it with --auth sigv4.'}
+          hint={
+            scheme === 'internal'
+              ? "Internal: listens on Berth's internal address (127.0.0.1 unless --internal-address says otherwise)."
+              : 'Internet-facing: listens on 0.0.0.0, reachable from other hosts. Pair it with --auth sigv4.'
+          }
         >
           <select name="scheme" value={scheme} onChange={(e) => setScheme(e.currentTarget.value as 'internal' | 'internet-facing')}>
             <option value="internal">internal</option>
@@ -119,12 +131,16 @@ export function CreateLoadBalancer() {
           <Field label="Default action: forward to target group">
             <select name="defaultTargetGroup" value={tg} onChange={(e) => setTg(e.currentTarget.value)}>
               <option value="">(none: fixed response 404)</option>
-              {groups.data?.targetGroups.map((g) => <option value={g.TargetGroupArn}>{g.TargetGroupName}</option>)}
+              {groups.data?.targetGroups.map((g) => (
+                <option value={g.TargetGroupArn}>{g.TargetGroupName}</option>
+              ))}
             </select>
           </Field>
         </div>
         <ErrorBox error={error} />
-        <button class="primary" type="submit" disabled={busy}>Create load balancer</button>
+        <button class="primary" type="submit" disabled={busy}>
+          Create load balancer
+        </button>
       </form>
     </Page>
   );

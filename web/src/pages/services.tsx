@@ -4,18 +4,22 @@ import { ErrorBox, Field, Link, Page, State, Table, Tabs, when } from '../compon
 import { useLive } from '../live';
 import { navigate } from '../router';
 
-const svcPath = (cluster: string, name?: string) =>
-  `/clusters/${encodeURIComponent(cluster)}/services${name ? `/${encodeURIComponent(name)}` : ''}`;
+const svcPath = (cluster: string, name?: string) => `/clusters/${encodeURIComponent(cluster)}/services${name ? `/${encodeURIComponent(name)}` : ''}`;
 
 /** Healthy as the scheduler counts it: running, and healthy in every target group it is registered in. */
-const healthy = (t: any): boolean =>
-  t.lastStatus === 'RUNNING' && t.healthStatus !== 'UNHEALTHY' &&
-  (t.targets ?? []).every((x: any) => x.state === 'healthy');
+const healthy = (t: any): boolean => t.lastStatus === 'RUNNING' && t.healthStatus !== 'UNHEALTHY' && (t.targets ?? []).every((x: any) => x.state === 'healthy');
 
 export function Services(props: { cluster: string }) {
   const { data, error } = useLive<{ services: any[] }>(svcPath(props.cluster), ['service']);
   return (
-    <Page title={`Services: ${props.cluster}`} actions={<Link class="primary" to={`/services/new?cluster=${encodeURIComponent(props.cluster)}`}>Create service</Link>}>
+    <Page
+      title={`Services: ${props.cluster}`}
+      actions={
+        <Link class="primary" to={`/services/new?cluster=${encodeURIComponent(props.cluster)}`}>
+          Create service
+        </Link>
+      }
+    >
       <ErrorBox error={error} />
       <Table<any>
         label="Services"
@@ -23,7 +27,10 @@ export function Services(props: { cluster: string }) {
         rowKey={(s) => s.serviceArn}
         empty="No services in this cluster."
         columns={[
-          { title: 'Service name', cell: (s) => <Link to={`/services/${encodeURIComponent(props.cluster)}/${encodeURIComponent(s.serviceName)}`}>{s.serviceName}</Link> },
+          {
+            title: 'Service name',
+            cell: (s) => <Link to={`/services/${encodeURIComponent(props.cluster)}/${encodeURIComponent(s.serviceName)}`}>{s.serviceName}</Link>,
+          },
           { title: 'Status', cell: (s) => <State value={s.status} /> },
           { title: 'Task definition', cell: (s) => <span class="mono">{arnTail(s.taskDefinition)}</span> },
           { title: 'Desired', cell: (s) => s.desiredCount, class: 'num' },
@@ -45,10 +52,21 @@ export function ServiceDetail(props: { cluster: string; name: string }) {
       <ErrorBox error={error} />
       {s ? (
         <dl class="panel kv">
-          <dt>Status</dt><dd><State value={s.status} /></dd>
-          <dt>Task definition</dt><dd class="mono">{arnTail(s.taskDefinition)}</dd>
-          <dt>Desired / running / pending</dt><dd data-testid="counts">{s.desiredCount} / {s.runningCount} / {s.pendingCount}</dd>
-          <dt>Load balancing</dt><dd>{(s.loadBalancers ?? []).map((lb: any) => `${arnName(lb.targetGroupArn).split('/')[0]} → ${lb.containerName}:${lb.containerPort}`).join(', ') || 'none'}</dd>
+          <dt>Status</dt>
+          <dd>
+            <State value={s.status} />
+          </dd>
+          <dt>Task definition</dt>
+          <dd class="mono">{arnTail(s.taskDefinition)}</dd>
+          <dt>Desired / running / pending</dt>
+          <dd data-testid="counts">
+            {s.desiredCount} / {s.runningCount} / {s.pendingCount}
+          </dd>
+          <dt>Load balancing</dt>
+          <dd>
+            {(s.loadBalancers ?? []).map((lb: any) => `${arnName(lb.targetGroupArn).split('/')[0]} → ${lb.containerName}:${lb.containerPort}`).join(', ') ||
+              'none'}
+          </dd>
         </dl>
       ) : null}
       {s ? <Deploy cluster={props.cluster} service={s} /> : null}
@@ -91,15 +109,28 @@ export function ServiceDetail(props: { cluster: string; name: string }) {
           rowKey={(t) => t.taskArn}
           empty="No tasks."
           columns={[
-            { title: 'Task', cell: (t) => <Link class="mono" to={`/tasks/${encodeURIComponent(props.cluster)}/${arnTail(t.taskArn)}`}>{arnTail(t.taskArn).slice(0, 12)}</Link> },
+            {
+              title: 'Task',
+              cell: (t) => (
+                <Link class="mono" to={`/tasks/${encodeURIComponent(props.cluster)}/${arnTail(t.taskArn)}`}>
+                  {arnTail(t.taskArn).slice(0, 12)}
+                </Link>
+              ),
+            },
             { title: 'Last status', cell: (t) => <State value={t.lastStatus} /> },
             { title: 'Desired status', cell: (t) => t.desiredStatus },
             { title: 'Health', cell: (t) => <State value={t.healthStatus} /> },
             { title: 'Target health', cell: (t) => (t.targets ?? []).map((x: any) => <State value={x.state} />) },
             { title: 'Task definition', cell: (t) => <span class="mono">{arnTail(t.taskDefinitionArn)}</span> },
             { title: 'Instance', cell: (t) => <span class="mono">{t.ec2InstanceId ?? ''}</span> },
-            { title: 'Host ports', cell: (t) => <span class="mono">{(t.containers ?? []).flatMap((c: any) =>
-              (c.networkBindings ?? []).map((b: any) => `${b.hostPort}→${b.containerPort}`)).join(', ') || '—'}</span> },
+            {
+              title: 'Host ports',
+              cell: (t) => (
+                <span class="mono">
+                  {(t.containers ?? []).flatMap((c: any) => (c.networkBindings ?? []).map((b: any) => `${b.hostPort}→${b.containerPort}`)).join(', ') || '—'}
+                </span>
+              ),
+            },
             { title: 'Started', cell: (t) => when(t.startedAt) },
           ]}
         />
@@ -123,8 +154,11 @@ function Deploy(props: { cluster: string; service: any }) {
     setDone('');
     try {
       await postJson('/services/update', {
-        cluster: props.cluster, service: props.service.serviceName, taskDefinition: td,
-        desiredCount: Number(count), ...(force ? { forceNewDeployment: true } : {}),
+        cluster: props.cluster,
+        service: props.service.serviceName,
+        taskDefinition: td,
+        desiredCount: Number(count),
+        ...(force ? { forceNewDeployment: true } : {}),
       });
       setDone('Update started: watch the Deployments tab.');
     } catch (err) {
@@ -136,12 +170,20 @@ function Deploy(props: { cluster: string; service: any }) {
       <div class="row">
         <Field label="Task definition revision">
           <select name="deployTaskDefinition" value={td} onChange={(e) => setTd(e.currentTarget.value)}>
-            {revisions.map((a) => <option value={arnTail(a)}>{arnTail(a)}</option>)}
+            {revisions.map((a) => (
+              <option value={arnTail(a)}>{arnTail(a)}</option>
+            ))}
           </select>
         </Field>
-        <Field label="Desired tasks"><input name="deployDesiredCount" type="number" min="0" value={count} onInput={(e) => setCount(e.currentTarget.value)} /></Field>
-        <button class="primary" type="button" onClick={() => submit(false)}>Update service</button>
-        <button class="secondary" type="button" onClick={() => submit(true)}>Force new deployment</button>
+        <Field label="Desired tasks">
+          <input name="deployDesiredCount" type="number" min="0" value={count} onInput={(e) => setCount(e.currentTarget.value)} />
+        </Field>
+        <button class="primary" type="button" onClick={() => submit(false)}>
+          Update service
+        </button>
+        <button class="secondary" type="button" onClick={() => submit(true)}>
+          Force new deployment
+        </button>
       </div>
       {done ? <div class="success">{done}</div> : null}
       <ErrorBox error={error} />
@@ -171,7 +213,11 @@ export function CreateService(props: { cluster: string }) {
     try {
       const [containerName, containerPort] = target.split(':');
       await postJson('/services', {
-        cluster: props.cluster, serviceName: name, taskDefinition: family, desiredCount: Number(count), launchType: 'EC2',
+        cluster: props.cluster,
+        serviceName: name,
+        taskDefinition: family,
+        desiredCount: Number(count),
+        launchType: 'EC2',
         ...(tg ? { loadBalancers: [{ targetGroupArn: tg, containerName, containerPort: Number(containerPort) }], healthCheckGracePeriodSeconds: 30 } : {}),
       });
       navigate(`/services/${encodeURIComponent(props.cluster)}/${encodeURIComponent(name)}`);
@@ -185,28 +231,42 @@ export function CreateService(props: { cluster: string }) {
         <div class="row">
           <Field label="Task definition family">
             <select name="serviceTaskDefinition" value={family} onChange={(e) => setFamily(e.currentTarget.value)}>
-              {tds.data?.families.map((f) => <option value={f.family}>{f.family} (latest: {f.latest.revision})</option>)}
+              {tds.data?.families.map((f) => (
+                <option value={f.family}>
+                  {f.family} (latest: {f.latest.revision})
+                </option>
+              ))}
             </select>
           </Field>
-          <Field label="Service name"><input name="serviceName" value={name} onInput={(e) => setName(e.currentTarget.value)} required /></Field>
-          <Field label="Desired tasks"><input name="desiredCount" type="number" min="0" value={count} onInput={(e) => setCount(e.currentTarget.value)} /></Field>
+          <Field label="Service name">
+            <input name="serviceName" value={name} onInput={(e) => setName(e.currentTarget.value)} required />
+          </Field>
+          <Field label="Desired tasks">
+            <input name="desiredCount" type="number" min="0" value={count} onInput={(e) => setCount(e.currentTarget.value)} />
+          </Field>
         </div>
         <h2>Load balancing</h2>
         <div class="row">
           <Field label="Target group">
             <select name="serviceTargetGroup" value={tg} onChange={(e) => setTg(e.currentTarget.value)}>
               <option value="">(no load balancing)</option>
-              {tgs.data?.targetGroups.map((g) => <option value={g.TargetGroupArn}>{g.TargetGroupName}</option>)}
+              {tgs.data?.targetGroups.map((g) => (
+                <option value={g.TargetGroupArn}>{g.TargetGroupName}</option>
+              ))}
             </select>
           </Field>
           <Field label="Container to load balance" hint="Each task's host port for it is registered in the target group.">
             <select name="serviceContainer" value={target} onChange={(e) => setTarget(e.currentTarget.value)} disabled={!tg}>
-              {targets.map((t) => <option value={t}>{t}</option>)}
+              {targets.map((t) => (
+                <option value={t}>{t}</option>
+              ))}
             </select>
           </Field>
         </div>
         <ErrorBox error={error} />
-        <button class="primary" type="submit">Create service</button>
+        <button class="primary" type="submit">
+          Create service
+        </button>
       </form>
     </Page>
   );

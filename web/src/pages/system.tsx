@@ -7,7 +7,11 @@ interface SystemReport {
   server: string;
   leader?: { holder: string; apiUrl?: string; since: number };
   servers: { id: string; apiUrl: string; store: string; startedAt: number; lastSeenAt: number; leader: boolean }[];
-  store: { kind: 'sqlite' | 'etcd'; members?: { name: string; clientUrls: string[]; healthy: boolean; leader: boolean; dbSizeBytes?: number; error?: string }[]; error?: string };
+  store: {
+    kind: 'sqlite' | 'etcd';
+    members?: { name: string; clientUrls: string[]; healthy: boolean; leader: boolean; dbSizeBytes?: number; error?: string }[];
+    error?: string;
+  };
   agents: { cluster: string; containerInstanceArn: string; ec2InstanceId: string; agentConnected: boolean; lastSeenAt?: number }[];
 }
 
@@ -37,7 +41,18 @@ export function System() {
     <Page title="System">
       <ErrorBox error={error} />
       <p data-testid="leader">
-        {report ? (leader ? <>Leader: <span class="mono">{leader.holder}</span>, since {ago(now, leader.since)}. This page is served by <span class="mono">{report.server}</span>.</> : 'No leader: an election is under way, or the store is unreachable.') : 'Loading…'}
+        {report ? (
+          leader ? (
+            <>
+              Leader: <span class="mono">{leader.holder}</span>, since {ago(now, leader.since)}. This page is served by{' '}
+              <span class="mono">{report.server}</span>.
+            </>
+          ) : (
+            'No leader: an election is under way, or the store is unreachable.'
+          )
+        ) : (
+          'Loading…'
+        )}
       </p>
       <h2>Servers</h2>
       <Table<SystemReport['servers'][number]>
@@ -54,7 +69,9 @@ export function System() {
         ]}
       />
       <h2>Store</h2>
-      {report?.store.kind === 'sqlite' ? <p>SQLite, embedded in this one server.</p> : (
+      {report?.store.kind === 'sqlite' ? (
+        <p>SQLite, embedded in this one server.</p>
+      ) : (
         <>
           {report?.store.error ? <p class="muted">Members unknown: {report.store.error}</p> : null}
           <Table<NonNullable<SystemReport['store']['members']>[number]>

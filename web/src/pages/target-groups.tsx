@@ -9,7 +9,14 @@ type Groups = { targetGroups: any[] };
 export function TargetGroups() {
   const { data, error } = useLive<Groups>('/target-groups', ['target-group', 'target']);
   return (
-    <Page title="Target groups" actions={<Link class="primary" to="/target-groups/new">Create target group</Link>}>
+    <Page
+      title="Target groups"
+      actions={
+        <Link class="primary" to="/target-groups/new">
+          Create target group
+        </Link>
+      }
+    >
       <ErrorBox error={error} />
       <Table<any>
         label="Target groups"
@@ -35,7 +42,12 @@ export function TargetGroupDetail(props: { name: string }) {
   const group = data?.targetGroups.find((g) => g.TargetGroupName === props.name);
   const history = useTraffic(group?.TargetGroupArn);
   const latest = history.at(-1);
-  if (data && !group) return <Page title={props.name}><p>Target group not found.</p></Page>;
+  if (data && !group)
+    return (
+      <Page title={props.name}>
+        <p>Target group not found.</p>
+      </Page>
+    );
   return (
     <Page title={props.name}>
       <ErrorBox error={error} />
@@ -66,13 +78,22 @@ export function TargetGroupDetail(props: { name: string }) {
       ) : null}
       {tab === 'Health checks' && group ? (
         <dl class="panel kv">
-          <dt>Protocol and path</dt><dd>{group.HealthCheckProtocol} {group.HealthCheckPath}</dd>
-          <dt>Port</dt><dd>{group.HealthCheckPort}</dd>
-          <dt>Interval</dt><dd>{group.HealthCheckIntervalSeconds} s</dd>
-          <dt>Timeout</dt><dd>{group.HealthCheckTimeoutSeconds} s</dd>
-          <dt>Healthy threshold</dt><dd>{group.HealthyThresholdCount}</dd>
-          <dt>Unhealthy threshold</dt><dd>{group.UnhealthyThresholdCount}</dd>
-          <dt>Success codes</dt><dd>{group.Matcher?.HttpCode}</dd>
+          <dt>Protocol and path</dt>
+          <dd>
+            {group.HealthCheckProtocol} {group.HealthCheckPath}
+          </dd>
+          <dt>Port</dt>
+          <dd>{group.HealthCheckPort}</dd>
+          <dt>Interval</dt>
+          <dd>{group.HealthCheckIntervalSeconds} s</dd>
+          <dt>Timeout</dt>
+          <dd>{group.HealthCheckTimeoutSeconds} s</dd>
+          <dt>Healthy threshold</dt>
+          <dd>{group.HealthyThresholdCount}</dd>
+          <dt>Unhealthy threshold</dt>
+          <dd>{group.UnhealthyThresholdCount}</dd>
+          <dt>Success codes</dt>
+          <dd>{group.Matcher?.HttpCode}</dd>
         </dl>
       ) : null}
     </Page>
@@ -88,10 +109,16 @@ export function CreateTargetGroup() {
     setError(undefined);
     try {
       await postJson('/target-groups', {
-        Name: f.name, Protocol: 'HTTP', Port: Number(f.port), TargetType: 'instance',
-        HealthCheckProtocol: 'HTTP', HealthCheckPath: f.path,
-        HealthCheckIntervalSeconds: Number(f.interval), HealthCheckTimeoutSeconds: Number(f.timeout),
-        HealthyThresholdCount: Number(f.healthy), UnhealthyThresholdCount: Number(f.unhealthy),
+        Name: f.name,
+        Protocol: 'HTTP',
+        Port: Number(f.port),
+        TargetType: 'instance',
+        HealthCheckProtocol: 'HTTP',
+        HealthCheckPath: f.path,
+        HealthCheckIntervalSeconds: Number(f.interval),
+        HealthCheckTimeoutSeconds: Number(f.timeout),
+        HealthyThresholdCount: Number(f.healthy),
+        UnhealthyThresholdCount: Number(f.unhealthy),
       });
       navigate('/target-groups');
     } catch (err) {
@@ -102,22 +129,40 @@ export function CreateTargetGroup() {
     <Page title="Create target group">
       <form class="form panel" onSubmit={submit}>
         <div class="row">
-          <Field label="Target group name"><input name="tgName" value={f.name} onInput={set('name')} required /></Field>
-          <Field label="Target type"><select disabled><option>Instances</option></select></Field>
+          <Field label="Target group name">
+            <input name="tgName" value={f.name} onInput={set('name')} required />
+          </Field>
+          <Field label="Target type">
+            <select disabled>
+              <option>Instances</option>
+            </select>
+          </Field>
           <Field label="Port" hint="Used only for targets registered without a port; ECS registers each task's host port.">
             <input name="tgPort" type="number" value={f.port} onInput={set('port')} />
           </Field>
         </div>
         <h2>Health checks</h2>
         <div class="row">
-          <Field label="Health check path"><input name="healthPath" value={f.path} onInput={set('path')} /></Field>
-          <Field label="Interval (s)"><input name="healthInterval" type="number" value={f.interval} onInput={set('interval')} /></Field>
-          <Field label="Timeout (s)"><input name="healthTimeout" type="number" value={f.timeout} onInput={set('timeout')} /></Field>
-          <Field label="Healthy threshold"><input name="healthyThreshold" type="number" value={f.healthy} onInput={set('healthy')} /></Field>
-          <Field label="Unhealthy threshold"><input name="unhealthyThreshold" type="number" value={f.unhealthy} onInput={set('unhealthy')} /></Field>
+          <Field label="Health check path">
+            <input name="healthPath" value={f.path} onInput={set('path')} />
+          </Field>
+          <Field label="Interval (s)">
+            <input name="healthInterval" type="number" value={f.interval} onInput={set('interval')} />
+          </Field>
+          <Field label="Timeout (s)">
+            <input name="healthTimeout" type="number" value={f.timeout} onInput={set('timeout')} />
+          </Field>
+          <Field label="Healthy threshold">
+            <input name="healthyThreshold" type="number" value={f.healthy} onInput={set('healthy')} />
+          </Field>
+          <Field label="Unhealthy threshold">
+            <input name="unhealthyThreshold" type="number" value={f.unhealthy} onInput={set('unhealthy')} />
+          </Field>
         </div>
         <ErrorBox error={error} />
-        <button class="primary" type="submit">Create target group</button>
+        <button class="primary" type="submit">
+          Create target group
+        </button>
       </form>
     </Page>
   );

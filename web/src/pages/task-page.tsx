@@ -40,7 +40,12 @@ export function TaskDetail(props: { cluster: string; task: string }) {
   return (
     <Page title={`Task ${props.task.slice(0, 12)}`}>
       <ErrorBox error={error} />
-      {task ? <p>Last status <State value={task.lastStatus} />{task.stoppedReason ? ` (${task.stoppedReason})` : ''}</p> : null}
+      {task ? (
+        <p>
+          Last status <State value={task.lastStatus} />
+          {task.stoppedReason ? ` (${task.stoppedReason})` : ''}
+        </p>
+      ) : null}
       {(task?.containers ?? []).map((c: any) => (
         <section aria-label={`Logs of ${c.name}`}>
           <h2>{c.name}</h2>
