@@ -194,7 +194,9 @@ describe('a database locked by another process', () => {
 
   test('past the busy timeout the write fails with ServerException "database is locked"', async () => {
     const ecs = client(berth.apiUrl);
-    const holder = await holdWriteLock(7000);
+    // Held past the API's 5 s wait plus a background write's own 5 s wait (the load-balancer node's
+    // heartbeat), so /health is read while the lock is still held, not after a write got through.
+    const holder = await holdWriteLock(13_000);
     const t0 = Date.now();
     await assert.rejects(ecs.send(new CreateClusterCommand({ clusterName: `locked-${suffix}` })), (err: Error) => {
       assert.equal(err.name, 'ServerException');
