@@ -94,7 +94,8 @@ test('HTTPS listener TLS material in the routing table, and rotation within a se
       timeoutMs: 1000,
       intervalMs: 5,
     });
-    assert.ok(tables >= 3);
+    // One new snapshot at least for the re-import and one for the changed list.
+    assert.ok(tables >= 2, `${tables} snapshots`);
     console.log(`rotation reached the routing records in ${rotatedMs} ms`);
   } finally {
     sub.close();
