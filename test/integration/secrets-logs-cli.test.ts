@@ -6,7 +6,7 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { requirement } from '../support/requirements.js';
 import { awsCli } from '../support/aws-cli.js';
@@ -89,8 +89,11 @@ describe('SSM, Secrets Manager and Logs through the AWS CLI v2', { skip: require
   test('the secret value is in no other answer, in no log line, and not in the clear on disk', () => {
     for (const a of answers) assert.ok(!a.includes(SECRET), a);
     assert.ok(!berth.output().includes(SECRET));
-    for (const f of readdirSync(berth.dataDir)) {
-      assert.ok(!readFileSync(join(berth.dataDir, f)).includes(SECRET), `${f} holds the secret in the clear`);
+    // Every file, in subdirectories too (the CA, access logs).
+    for (const f of readdirSync(berth.dataDir, { recursive: true, encoding: 'utf8' })) {
+      const path = join(berth.dataDir, f);
+      if (!statSync(path).isFile()) continue;
+      assert.ok(!readFileSync(path).includes(SECRET), `${f} holds the secret in the clear`);
     }
   });
 
