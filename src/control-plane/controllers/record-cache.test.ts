@@ -1,4 +1,5 @@
 import { describe, test } from 'node:test';
+import { eventually } from '../../../test/support/eventually.js';
 import assert from 'node:assert/strict';
 import { MemoryStore } from '../../store/memory-store.js';
 import { WatchCompactedError, type Store, type Watch, type WatchOptions } from '../../store/store.js';
@@ -58,10 +59,8 @@ describe('RecordCache', () => {
       },
     });
     const cache = await RecordCache.start(store);
-    const later = await (async () => {
-      for (let i = 0; i < 100 && watches < 2; i++) await new Promise((r) => setTimeout(r, 10));
-      return inner.put(keys.task('c1', 'c'), task('c', 3));
-    })();
+    await eventually(() => (watches >= 2 ? true : undefined), { what: 'the cache watching again after the re-list', timeoutMs: 5000 });
+    const later = await inner.put(keys.task('c1', 'c'), task('c', 3));
     assert.equal(await cache.waitFor(later), true);
     assert.equal(watches, 2, 'watched again after the re-list');
     assert.deepEqual(
