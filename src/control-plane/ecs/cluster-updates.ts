@@ -3,32 +3,25 @@
  * have: the setting is stored and echoed as ECS does (docs/differences.md says it changes nothing
  * here), and so is `configuration` (execute command and managed storage), as CreateCluster does.
  */
-import type { Handlers, OperationHandler, Reply } from '../api/operation.js';
+import type { Handlers, Reply, RequestContext } from '../api/operation.js';
 import { AwsError } from '../../domain/aws-error.js';
 import { keys } from '../../domain/keys.js';
-import type { ClusterRecord, KeyValue } from '../../domain/ecs/records.js';
+import type { ClusterRecord } from '../../domain/ecs/records.js';
 import { checkClusterSettings, mergeSettings } from '../../domain/ecs/cluster-settings.js';
 import { clusterKeyOf, errors, requireCluster, updateRecord, type EcsDeps } from './ecs-context.js';
-import { renderCluster } from './clusters.js';
-
-interface UpdateClusterInput {
-  cluster: string;
-  settings?: KeyValue[];
-  configuration?: unknown;
-  serviceConnectDefaults?: { namespace: string };
-}
+import { describeCluster } from './clusters.js';
 
 export function clusterUpdateHandlers({ store }: EcsDeps): Handlers<'ecs'> {
-  const update = async (ref: string, ctx: Parameters<OperationHandler>[1], change: (c: ClusterRecord) => ClusterRecord) => {
+  const update = async (ref: string, ctx: RequestContext, change: (c: ClusterRecord) => ClusterRecord) => {
     const cluster = (await requireCluster(store, ref, ctx)).value;
     const updated = await updateRecord<ClusterRecord>(store, keys.cluster(clusterKeyOf(cluster)), (cur) => {
       if (!cur || cur.status !== 'ACTIVE') throw errors.clusterNotFound();
       return change(cur);
     });
-    return { cluster: await renderCluster(store, updated) };
+    return { cluster: await describeCluster(store, updated) };
   };
   return {
-    async UpdateCluster(input: UpdateClusterInput, ctx): Reply<'ecs', 'UpdateCluster'> {
+    async UpdateCluster(input, ctx): Reply<'ecs', 'UpdateCluster'> {
       // Service Connect needs Cloud Map namespaces, which Berth has none of: no namespace can be found.
       if (input.serviceConnectDefaults !== undefined) {
         throw new AwsError(
@@ -44,7 +37,7 @@ export function clusterUpdateHandlers({ store }: EcsDeps): Handlers<'ecs'> {
       }));
     },
 
-    async UpdateClusterSettings(input: { cluster: string; settings: KeyValue[] }, ctx): Reply<'ecs', 'UpdateClusterSettings'> {
+    async UpdateClusterSettings(input, ctx): Reply<'ecs', 'UpdateClusterSettings'> {
       checkClusterSettings(input.settings);
       return update(input.cluster, ctx, (c) => ({ ...c, settings: mergeSettings(c.settings, input.settings) }));
     },

@@ -1,19 +1,13 @@
 /** CreateCluster, DescribeClusters, ListClusters, DeleteCluster. */
 import type { Store } from '../../store/store.js';
-import type { ServiceHandlers } from '../api/operation.js';
+import type { Handlers, Reply } from '../api/operation.js';
+import type { ClusterOut } from '../api/wire-types/ecs.js';
 import { AwsError } from '../../domain/aws-error.js';
 import { keys } from '../../domain/keys.js';
 import { clusterNameOf, ecsArn } from '../../domain/ecs/arn.js';
 import { regionOfArn } from '../../domain/ecs/cluster-key.js';
-import {
-  PENDING_STATES,
-  type ClusterRecord,
-  type ContainerInstanceRecord,
-  type KeyValue,
-  type Failure,
-  type ServiceRecord,
-  type TaskRecord,
-} from '../../domain/ecs/records.js';
+import type { ClusterRecord, ContainerInstanceRecord, Failure, ServiceRecord, TaskRecord } from '../../domain/ecs/records.js';
+import { clusterDescription, type ClusterContents } from './cluster-description.js';
 import {
   addTags,
   clusterKeyIn,
@@ -23,6 +17,7 @@ import {
   readTags,
   requireCluster,
   scopeOf,
+  tagsOfRequest,
   updateRecord,
   wantsTags,
   type EcsDeps,
@@ -33,13 +28,7 @@ import { accountSettingValue } from './account-settings.js';
 
 const CLUSTER_NAME = /^[A-Za-z0-9_-]{1,255}$/;
 
-interface ClusterContents {
-  instances: ContainerInstanceRecord[];
-  services: ServiceRecord[];
-  tasks: TaskRecord[];
-}
-
-async function contentsOf(store: Store, name: string): Promise<ClusterContents> {
+async function contentsOf(store: Store, name: string): Promise<{ instances: ContainerInstanceRecord[]; services: ServiceRecord[]; tasks: TaskRecord[] }> {
   const [instances, services, tasks] = await Promise.all([
     listValues<ContainerInstanceRecord>(store, keys.containerInstances(name)),
     listValues<ServiceRecord>(store, keys.services(name)),
@@ -48,42 +37,22 @@ async function contentsOf(store: Store, name: string): Promise<ClusterContents> 
   return { instances, services, tasks };
 }
 
-/** The cluster as the API shows it, with its counts derived from what it holds. */
-export async function renderCluster(store: Store, c: ClusterRecord, withTags = false): Promise<Record<string, unknown>> {
-  const { createdAt: _createdAt, ...wire } = c;
-  const { instances, services, tasks } = await contentsOf(store, clusterKeyOf(c));
-  const out: Record<string, unknown> = {
-    ...wire,
-    registeredContainerInstancesCount: instances.filter((i) => i.status === 'ACTIVE' || i.status === 'DRAINING').length,
-    runningTasksCount: tasks.filter((t) => t.lastStatus === 'RUNNING').length,
-    pendingTasksCount: tasks.filter((t) => PENDING_STATES.includes(t.lastStatus)).length,
-    activeServicesCount: services.filter((s) => s.status === 'ACTIVE').length,
-    statistics: [],
-  };
-  if (withTags) out.tags = await readTags(store, c.clusterArn);
-  return out;
+/** The cluster as the API shows it (cluster-description.ts), with what it holds read from the store. */
+export async function describeCluster(store: Store, c: ClusterRecord, withTags = false): Promise<ClusterOut> {
+  const contents: ClusterContents = await contentsOf(store, clusterKeyOf(c));
+  return clusterDescription(c, contents, withTags ? await readTags(store, c.clusterArn) : undefined);
 }
 
-export function clusterHandlers({ store }: EcsDeps): ServiceHandlers {
+export function clusterHandlers({ store }: EcsDeps): Handlers<'ecs'> {
   return {
-    async CreateCluster(
-      input: {
-        clusterName?: string;
-        tags?: { key: string; value?: string }[];
-        settings?: KeyValue[];
-        configuration?: unknown;
-        capacityProviders?: string[];
-        defaultCapacityProviderStrategy?: unknown[];
-        serviceConnectDefaults?: { namespace: string };
-      },
-      ctx,
-    ) {
+    async CreateCluster(input, ctx): Reply<'ecs', 'CreateCluster'> {
       const s = scopeOf(ctx);
       const name = input.clusterName ?? 'default';
       if (!CLUSTER_NAME.test(name)) {
         throw errors.invalid('Cluster name must be up to 255 letters (uppercase and lowercase), numbers, underscores, and hyphens.');
       }
       checkClusterSettings(input.settings);
+      const tags = tagsOfRequest(input.tags);
       // What Berth does not have is refused, not accepted and ignored.
       if ((input.capacityProviders ?? []).length > 0) throw errors.invalid('capacityProviders: Berth has no capacity providers; leave it out.');
       if ((input.defaultCapacityProviderStrategy ?? []).length > 0) {
@@ -111,16 +80,16 @@ export function clusterHandlers({ store }: EcsDeps): ServiceHandlers {
           createdAt: s.now,
         };
       });
-      await addTags(store, record.clusterArn, input.tags);
+      await addTags(store, record.clusterArn, tags);
       // Like ECS, the answer carries `tags` only when the request set some.
-      return { cluster: await renderCluster(store, record, (input.tags ?? []).length > 0) };
+      return { cluster: await describeCluster(store, record, tags.length > 0) };
     },
 
-    async DescribeClusters(input: { clusters?: string[]; include?: string[] }, ctx) {
+    async DescribeClusters(input, ctx): Reply<'ecs', 'DescribeClusters'> {
       const s = scopeOf(ctx);
       const refs = input.clusters && input.clusters.length > 0 ? input.clusters : ['default'];
       if (refs.length > 100) throw errors.invalid('clusters can have at most 100 items.');
-      const clusters: Record<string, unknown>[] = [];
+      const clusters: ClusterOut[] = [];
       const failures: Failure[] = [];
       for (const ref of refs) {
         const name = clusterNameOf(ref);
@@ -129,18 +98,18 @@ export function clusterHandlers({ store }: EcsDeps): ServiceHandlers {
         const rec = here ? await store.get<ClusterRecord>(keys.cluster(clusterKeyIn(s.region, name))) : undefined;
         // ECS names a missing cluster by its ARN, even when asked by name.
         if (!rec) failures.push({ arn: name !== undefined && !ref.startsWith('arn:') ? ecsArn.cluster(s, name) : ref, reason: 'MISSING' });
-        else clusters.push(await renderCluster(store, rec.value, wantsTags(input.include)));
+        else clusters.push(await describeCluster(store, rec.value, wantsTags(input.include)));
       }
       return { clusters, failures };
     },
 
-    async ListClusters(input: { nextToken?: string; maxResults?: number }, ctx) {
+    async ListClusters(input, ctx): Reply<'ecs', 'ListClusters'> {
       const all = (await listValues<ClusterRecord>(store, keys.clusters())).filter((c) => c.status === 'ACTIVE' && regionOfArn(c.clusterArn) === ctx.region);
       const page = paginate(all, (c) => c.clusterArn, input);
       return { clusterArns: page.items.map((c) => c.clusterArn), nextToken: page.nextToken };
     },
 
-    async DeleteCluster(input: { cluster: string }, ctx) {
+    async DeleteCluster(input, ctx): Reply<'ecs', 'DeleteCluster'> {
       const rec = await requireCluster(store, input.cluster, ctx);
       const name = clusterKeyOf(rec.value);
       const { instances, services, tasks } = await contentsOf(store, name);
@@ -157,7 +126,7 @@ export function clusterHandlers({ store }: EcsDeps): ServiceHandlers {
         if (!cur || cur.status !== 'ACTIVE') throw errors.clusterNotFound();
         return { ...cur, status: 'INACTIVE' };
       });
-      return { cluster: await renderCluster(store, deleted) };
+      return { cluster: await describeCluster(store, deleted) };
     },
   };
 }

@@ -14,6 +14,7 @@ import { clusterNameOf, type ArnScope } from '../../domain/ecs/arn.js';
 import { clusterKey, clusterKeyOfArn } from '../../domain/ecs/cluster-key.js';
 import type { ClusterRecord, Tag } from '../../domain/ecs/records.js';
 import type { EcsQuotas } from '../../domain/ecs/quotas.js';
+import type { Tag as WireTag } from '../api/wire-types/ecs.js';
 
 export interface EcsDeps {
   store: Store;
@@ -96,6 +97,14 @@ export function fromTagList(tags: Tag[] | undefined): Record<string, string> {
   const out: Record<string, string> = {};
   for (const t of tags ?? []) out[t.key] = t.value ?? '';
   return out;
+}
+
+/** A request's tags: the model leaves `key` optional, and a tag without one is refused, never stored as "undefined". */
+export function tagsOfRequest(tags: readonly WireTag[] | undefined): Tag[] {
+  return (tags ?? []).map((t) => {
+    if (t.key === undefined) throw errors.invalid('Each tag needs a key (tags.N.key).');
+    return { key: t.key, ...(t.value !== undefined ? { value: t.value } : {}) };
+  });
 }
 
 export async function readTags(store: Store, arn: string): Promise<Tag[]> {

@@ -6,12 +6,10 @@
 import type { Store } from '../../store/store.js';
 import { keys } from '../../domain/keys.js';
 import { defaultNetwork } from '../../domain/ec2/default-network.js';
-import type { TaskDefinitionRecord } from '../../domain/ecs/records.js';
+import type { NetworkConfiguration, TaskDefinitionRecord } from '../../domain/ecs/records.js';
 import { errors } from './ecs-context.js';
 
-export interface NetworkConfiguration {
-  awsvpcConfiguration?: { subnets?: string[]; securityGroups?: string[]; assignPublicIp?: string };
-}
+export type { NetworkConfiguration } from '../../domain/ecs/records.js';
 
 export async function checkNetworkConfiguration(
   store: Store,

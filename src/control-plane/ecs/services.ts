@@ -6,13 +6,15 @@
  * INACTIVE once its tasks are gone is the scheduler's job.
  */
 import type { Store } from '../../store/store.js';
-import type { ServiceHandlers } from '../api/operation.js';
+import type { Handlers, InputOf, Reply } from '../api/operation.js';
+import type { ServiceOut } from '../api/wire-types/ecs.js';
 import { AwsError } from '../../domain/aws-error.js';
 import { keys } from '../../domain/keys.js';
 import { ecsArn, resourceIdOf } from '../../domain/ecs/arn.js';
 import { newDeployment } from '../../domain/ecs/deployment.js';
-import type { Deployment, DeploymentConfiguration, LoadBalancer, ServiceRecord, Tag } from '../../domain/ecs/records.js';
-import { addTags, clusterKeyOf, errors, listValues, readTags, requireCluster, scopeOf, updateRecord, wantsTags, type EcsDeps } from './ecs-context.js';
+import type { Deployment, DeploymentConfiguration, Failure, ServiceRecord } from '../../domain/ecs/records.js';
+import { addTags, clusterKeyOf, errors, listValues, readTags, requireCluster, scopeOf, tagsOfRequest, updateRecord, wantsTags, type EcsDeps } from './ecs-context.js';
+import { serviceDescription } from './service-description.js';
 import { resolveActiveTaskDefinition } from './task-definitions.js';
 import { checkLoadBalancers } from './load-balancer-check.js';
 import { paginate } from './paging.js';
@@ -24,46 +26,9 @@ import {
   validateDesiredCount,
   validateGracePeriod,
 } from '../../domain/ecs/service-input.js';
-import { checkNetworkConfiguration, type NetworkConfiguration } from './network-configuration-check.js';
+import { checkNetworkConfiguration } from './network-configuration-check.js';
 
 const SERVICE_NAME = /^[A-Za-z0-9_-]{1,255}$/;
-
-interface CreateServiceInput {
-  cluster?: string;
-  serviceName: string;
-  taskDefinition?: string;
-  loadBalancers?: LoadBalancer[];
-  desiredCount?: number;
-  clientToken?: string;
-  launchType?: string;
-  role?: string;
-  deploymentConfiguration?: Partial<DeploymentConfiguration>;
-  placementConstraints?: unknown[];
-  placementStrategy?: unknown[];
-  networkConfiguration?: NetworkConfiguration;
-  healthCheckGracePeriodSeconds?: number;
-  schedulingStrategy?: 'REPLICA' | 'DAEMON';
-  deploymentController?: { type: string };
-  tags?: Tag[];
-  enableECSManagedTags?: boolean;
-  propagateTags?: string;
-  enableExecuteCommand?: boolean;
-}
-
-interface UpdateServiceInput {
-  cluster?: string;
-  service: string;
-  desiredCount?: number;
-  taskDefinition?: string;
-  deploymentConfiguration?: Partial<DeploymentConfiguration>;
-  placementConstraints?: unknown[];
-  placementStrategy?: unknown[];
-  networkConfiguration?: NetworkConfiguration;
-  forceNewDeployment?: boolean;
-  healthCheckGracePeriodSeconds?: number;
-  loadBalancers?: LoadBalancer[];
-  enableExecuteCommand?: boolean;
-}
 
 /** ECS's defaults: 200/100 for a replica service, 100/0 for a daemon one. */
 function deploymentConfigurationOf(
@@ -80,24 +45,21 @@ function deploymentConfigurationOf(
   };
 }
 
-/** The service as the API shows it. */
-export async function renderService(store: Store, s: ServiceRecord, withTags = false): Promise<Record<string, unknown>> {
-  const { clientToken: _t, lastCompletedTaskDefinition: _l, lastCompletedRevision: _r, pastDeployments: _p, deployments, ...rest } = s;
-  // The breaker's and the rollback's bookkeeping stays internal.
-  const wire = { ...rest, deployments: deployments.map(({ failuresCounted: _f, rollbackOf: _o, rollbackReason: _w, ...d }) => d) };
-  return withTags ? { ...wire, tags: await readTags(store, s.serviceArn) } : wire;
+/** The service as the API shows it (service-description.ts), with its tags read when asked for. */
+export async function describeService(store: Store, s: ServiceRecord, withTags = false): Promise<ServiceOut> {
+  return serviceDescription(s, withTags ? await readTags(store, s.serviceArn) : undefined);
 }
 
-const sameRequest = (a: ServiceRecord, input: CreateServiceInput) => input.clientToken !== undefined && a.clientToken === input.clientToken;
+const sameRequest = (a: ServiceRecord, input: InputOf<'ecs', 'CreateService'>) => input.clientToken !== undefined && a.clientToken === input.clientToken;
 
 /** Services of a cluster that count against its quota: every one not yet INACTIVE. */
 async function liveServiceCount(store: Store, clusterName: string): Promise<number> {
   return (await listValues<ServiceRecord>(store, keys.services(clusterName))).filter((x) => x.status !== 'INACTIVE').length;
 }
 
-export function serviceHandlers({ store, random, quotas = ECS_QUOTAS }: EcsDeps): ServiceHandlers {
+export function serviceHandlers({ store, random, quotas = ECS_QUOTAS }: EcsDeps): Handlers<'ecs'> {
   return {
-    async CreateService(input: CreateServiceInput, ctx) {
+    async CreateService(input, ctx): Reply<'ecs', 'CreateService'> {
       const s = scopeOf(ctx);
       const cluster = (await requireCluster(store, input.cluster, ctx)).value;
       if (!SERVICE_NAME.test(input.serviceName)) {
@@ -106,6 +68,7 @@ export function serviceHandlers({ store, random, quotas = ECS_QUOTAS }: EcsDeps)
       const controller = input.deploymentController ?? { type: 'ECS' };
       if (controller.type !== 'ECS') throw new AwsError('UnsupportedFeatureException', `Deployment controller ${controller.type} is not supported by Berth.`);
       if (input.taskDefinition === undefined) throw errors.invalid('TaskDefinition cannot be empty.');
+      const tags = tagsOfRequest(input.tags);
       const daemon = input.schedulingStrategy === 'DAEMON';
       // A daemon's desiredCount is derived by the scheduler (one per matching instance): 0 until its first pass.
       if (daemon) validateDaemonInput(input);
@@ -168,12 +131,12 @@ export function serviceHandlers({ store, random, quotas = ECS_QUOTAS }: EcsDeps)
           ...(input.clientToken !== undefined ? { clientToken: input.clientToken } : {}),
         };
       });
-      if (created) await addTags(store, serviceArn, input.tags);
+      if (created) await addTags(store, serviceArn, tags);
       // `tags` only when the request set some, as ECS answers.
-      return { service: await renderService(store, record, (input.tags ?? []).length > 0) };
+      return { service: await describeService(store, record, tags.length > 0) };
     },
 
-    async UpdateService(input: UpdateServiceInput, ctx) {
+    async UpdateService(input, ctx): Reply<'ecs', 'UpdateService'> {
       const cluster = (await requireCluster(store, input.cluster, ctx)).value;
       const name = resourceIdOf(input.service, 'service');
       if (name === undefined) throw errors.serviceNotFound();
@@ -192,7 +155,7 @@ export function serviceHandlers({ store, random, quotas = ECS_QUOTAS }: EcsDeps)
       validateDeploymentConfiguration(input.deploymentConfiguration);
       if (input.networkConfiguration !== undefined || td) {
         const checkTd = td ?? (await resolveActiveTaskDefinition(store, current.taskDefinition).catch(() => undefined));
-        const nc = input.networkConfiguration ?? (current.networkConfiguration as NetworkConfiguration | undefined);
+        const nc = input.networkConfiguration ?? current.networkConfiguration;
         if (checkTd) await checkNetworkConfiguration(store, nc, checkTd, scopeOf(ctx));
       }
       const updated = await updateRecord<ServiceRecord>(store, key, (cur) => {
@@ -232,10 +195,10 @@ export function serviceHandlers({ store, random, quotas = ECS_QUOTAS }: EcsDeps)
           ...(input.enableExecuteCommand !== undefined ? { enableExecuteCommand: input.enableExecuteCommand } : {}),
         };
       });
-      return { service: await renderService(store, updated) };
+      return { service: await describeService(store, updated) };
     },
 
-    async DeleteService(input: { cluster?: string; service: string; force?: boolean }, ctx) {
+    async DeleteService(input, ctx): Reply<'ecs', 'DeleteService'> {
       const cluster = (await requireCluster(store, input.cluster, ctx)).value;
       const name = resourceIdOf(input.service, 'service');
       if (name === undefined) throw errors.serviceNotFound();
@@ -254,25 +217,25 @@ export function serviceHandlers({ store, random, quotas = ECS_QUOTAS }: EcsDeps)
           deployments: svc.deployments.map((d) => (d.status === 'PRIMARY' ? { ...d, desiredCount: 0, updatedAt: ctx.now } : d)),
         };
       });
-      return { service: await renderService(store, updated) };
+      return { service: await describeService(store, updated) };
     },
 
-    async DescribeServices(input: { cluster?: string; services: string[]; include?: string[] }, ctx) {
+    async DescribeServices(input, ctx): Reply<'ecs', 'DescribeServices'> {
       const s = scopeOf(ctx);
       const cluster = (await requireCluster(store, input.cluster, ctx)).value;
       if (input.services.length > 10) throw errors.invalid('services can have at most 10 items.');
-      const services: Record<string, unknown>[] = [];
-      const failures: { arn: string; reason: string }[] = [];
+      const services: ServiceOut[] = [];
+      const failures: Failure[] = [];
       for (const ref of input.services) {
         const name = resourceIdOf(ref, 'service');
         const rec = name === undefined ? undefined : await store.get<ServiceRecord>(keys.service(clusterKeyOf(cluster), name));
         if (!rec) failures.push({ arn: ref.startsWith('arn:') ? ref : ecsArn.service(s, cluster.clusterName, ref), reason: 'MISSING' });
-        else services.push(await renderService(store, rec.value, wantsTags(input.include)));
+        else services.push(await describeService(store, rec.value, wantsTags(input.include)));
       }
       return { services, failures };
     },
 
-    async ListServices(input: { cluster?: string; nextToken?: string; maxResults?: number; launchType?: string; schedulingStrategy?: string }, ctx) {
+    async ListServices(input, ctx): Reply<'ecs', 'ListServices'> {
       const cluster = (await requireCluster(store, input.cluster, ctx)).value;
       const all = (await listValues<ServiceRecord>(store, keys.services(clusterKeyOf(cluster)))).filter(
         (x) =>

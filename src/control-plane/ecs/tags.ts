@@ -11,8 +11,8 @@ import { AwsError } from '../../domain/aws-error.js';
 import { keys } from '../../domain/keys.js';
 import { parseEcsArn } from '../../domain/ecs/arn.js';
 import { regionOfArn } from '../../domain/ecs/cluster-key.js';
-import type { ClusterRecord, Tag } from '../../domain/ecs/records.js';
-import { addTags, clusterKeyIn, errors, HOME_REGION, readTags, updateRecord, type EcsDeps } from './ecs-context.js';
+import type { ClusterRecord } from '../../domain/ecs/records.js';
+import { addTags, clusterKeyIn, errors, HOME_REGION, readTags, tagsOfRequest, updateRecord, type EcsDeps } from './ecs-context.js';
 
 const MAX_TAGS = 50;
 
@@ -45,12 +45,8 @@ export function tagHandlers({ store }: EcsDeps): Handlers<'ecs'> {
   return {
     async TagResource(input): Reply<'ecs', 'TagResource'> {
       await requireResource(store, input.resourceArn, 'ResourceNotFoundException');
-      const tags = input.tags.map((t): Tag => {
-        // The model leaves Tag.key optional; a tag without one is refused, never stored as "undefined".
-        if (t.key === undefined) throw errors.invalid('Each tag needs a key (tags.N.key).');
-        if (t.key.toLowerCase().startsWith('aws:')) throw errors.invalid('Tag keys cannot start with the reserved prefix aws:.');
-        return { key: t.key, ...(t.value !== undefined ? { value: t.value } : {}) };
-      });
+      const tags = tagsOfRequest(input.tags);
+      if (tags.some((t) => t.key.toLowerCase().startsWith('aws:'))) throw errors.invalid('Tag keys cannot start with the reserved prefix aws:.');
       const existing = await readTags(store, input.resourceArn);
       const merged = new Set([...existing.map((t) => t.key), ...tags.map((t) => t.key)]);
       if (merged.size > MAX_TAGS) throw new AwsError('LimitExceededException', `A resource can have at most ${MAX_TAGS} tags.`);

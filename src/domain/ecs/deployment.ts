@@ -5,13 +5,13 @@
  */
 import type { Random } from '../../platform/random.js';
 import { newDeploymentId } from './ids.js';
-import type { Deployment } from './records.js';
+import type { Deployment, NetworkConfiguration } from './records.js';
 
 export interface NewDeployment {
   taskDefinition: string;
   desiredCount: number;
   launchType: string;
-  networkConfiguration?: unknown;
+  networkConfiguration?: NetworkConfiguration;
   /** Default `now`. */
   createdAt?: number;
   /** The deployment this one rolls back. */
@@ -49,7 +49,7 @@ export function rollbackDeployment(
   random: Random,
   now: number,
   failed: Deployment,
-  to: { taskDefinition: string; networkConfiguration?: unknown },
+  to: { taskDefinition: string; networkConfiguration?: NetworkConfiguration },
   rolloutStateReason?: (id: string) => string,
 ): Deployment {
   return newDeployment(random, now, {

@@ -23,6 +23,62 @@ export interface Failure {
   detail?: string;
 }
 
+/** Structures Berth stores as the request gave them and shows again; shaped as the ECS model shapes them. */
+export interface PlacementConstraint {
+  type?: string;
+  expression?: string;
+}
+
+export interface PlacementStrategy {
+  type?: string;
+  field?: string;
+}
+
+export interface NetworkConfiguration {
+  awsvpcConfiguration?: { subnets?: string[]; securityGroups?: string[]; assignPublicIp?: string };
+}
+
+export interface CapacityProviderStrategyItem {
+  capacityProvider: string;
+  weight?: number;
+  base?: number;
+}
+
+export interface ClusterConfiguration {
+  executeCommandConfiguration?: {
+    kmsKeyId?: string;
+    logging?: string;
+    logConfiguration?: {
+      cloudWatchLogGroupName?: string;
+      cloudWatchEncryptionEnabled?: boolean;
+      s3BucketName?: string;
+      s3EncryptionEnabled?: boolean;
+      s3KeyPrefix?: string;
+    };
+  };
+  managedStorageConfiguration?: { kmsKeyId?: string; fargateEphemeralStorageKmsKeyId?: string };
+}
+
+export interface ServiceRegistry {
+  registryArn?: string;
+  port?: number;
+  containerName?: string;
+  containerPort?: number;
+}
+
+export interface NetworkInterface {
+  attachmentId?: string;
+  privateIpv4Address?: string;
+  ipv6Address?: string;
+}
+
+export interface Attachment {
+  id?: string;
+  type?: string;
+  status?: string;
+  details?: KeyValue[];
+}
+
 export type ClusterStatus = 'ACTIVE' | 'INACTIVE' | 'PROVISIONING' | 'DEPROVISIONING' | 'FAILED';
 
 export interface ClusterRecord {
@@ -30,9 +86,9 @@ export interface ClusterRecord {
   clusterName: string;
   status: ClusterStatus;
   settings: KeyValue[];
-  configuration?: unknown;
+  configuration?: ClusterConfiguration;
   capacityProviders: string[];
-  defaultCapacityProviderStrategy: unknown[];
+  defaultCapacityProviderStrategy: CapacityProviderStrategyItem[];
   createdAt: number;
 }
 
@@ -72,9 +128,33 @@ export interface ContainerDefinition {
   dependsOn?: { containerName: string; condition: string }[];
   stopTimeout?: number;
   startTimeout?: number;
-  mountPoints?: unknown[];
-  volumesFrom?: unknown[];
+  mountPoints?: MountPoint[];
+  volumesFrom?: VolumeFrom[];
   [other: string]: unknown;
+}
+
+export interface MountPoint {
+  sourceVolume?: string;
+  containerPath?: string;
+  readOnly?: boolean;
+}
+
+export interface VolumeFrom {
+  sourceContainer?: string;
+  readOnly?: boolean;
+}
+
+export interface Volume {
+  name?: string;
+  host?: { sourcePath?: string };
+  dockerVolumeConfiguration?: {
+    scope?: string;
+    autoprovision?: boolean;
+    driver?: string;
+    driverOpts?: Record<string, string>;
+    labels?: Record<string, string>;
+  };
+  configuredAtLaunch?: boolean;
 }
 
 export type NetworkMode = 'bridge' | 'host' | 'awsvpc' | 'none';
@@ -86,8 +166,8 @@ export interface TaskDefinitionRecord {
   containerDefinitions: ContainerDefinition[];
   networkMode: NetworkMode;
   status: 'ACTIVE' | 'INACTIVE' | 'DELETE_IN_PROGRESS';
-  volumes: unknown[];
-  placementConstraints: unknown[];
+  volumes: Volume[];
+  placementConstraints: PlacementConstraint[];
   compatibilities: string[];
   requiresCompatibilities?: string[];
   requiresAttributes: { name: string }[];
@@ -97,7 +177,7 @@ export interface TaskDefinitionRecord {
   executionRoleArn?: string;
   pidMode?: string;
   ipcMode?: string;
-  runtimePlatform?: unknown;
+  runtimePlatform?: { cpuArchitecture?: string; operatingSystemFamily?: string };
   registeredAt: number;
   deregisteredAt?: number;
   registeredBy: string;
@@ -129,7 +209,7 @@ export interface Deployment {
   createdAt: number;
   updatedAt: number;
   launchType: string;
-  networkConfiguration?: unknown;
+  networkConfiguration?: NetworkConfiguration;
   rolloutState: 'IN_PROGRESS' | 'COMPLETED' | 'FAILED';
   rolloutStateReason: string;
   /**
@@ -155,7 +235,7 @@ export interface ServiceRecord {
   serviceName: string;
   clusterArn: string;
   loadBalancers: LoadBalancer[];
-  serviceRegistries: unknown[];
+  serviceRegistries: ServiceRegistry[];
   status: 'ACTIVE' | 'DRAINING' | 'INACTIVE';
   desiredCount: number;
   runningCount: number;
@@ -167,9 +247,9 @@ export interface ServiceRecord {
   roleArn?: string;
   events: ServiceEvent[];
   createdAt: number;
-  placementConstraints: unknown[];
-  placementStrategy: unknown[];
-  networkConfiguration?: unknown;
+  placementConstraints: PlacementConstraint[];
+  placementStrategy: PlacementStrategy[];
+  networkConfiguration?: NetworkConfiguration;
   healthCheckGracePeriodSeconds?: number;
   schedulingStrategy: 'REPLICA' | 'DAEMON';
   deploymentController: { type: string };
@@ -194,9 +274,9 @@ export interface ServiceRecord {
 export interface ServiceRevision {
   taskDefinition: string;
   loadBalancers: LoadBalancer[];
-  networkConfiguration?: unknown;
-  placementConstraints: unknown[];
-  placementStrategy: unknown[];
+  networkConfiguration?: NetworkConfiguration;
+  placementConstraints: PlacementConstraint[];
+  placementStrategy: PlacementStrategy[];
 }
 
 export interface NetworkBinding {
@@ -216,11 +296,39 @@ export interface ContainerRecord {
   exitCode?: number;
   reason?: string;
   networkBindings: NetworkBinding[];
-  networkInterfaces: unknown[];
+  networkInterfaces: NetworkInterface[];
   healthStatus: 'HEALTHY' | 'UNHEALTHY' | 'UNKNOWN';
   cpu: string;
   memory?: string;
   memoryReservation?: string;
+}
+
+/** RunTask's and StartTask's `overrides` of one container, as the model shapes them. */
+export interface ContainerOverride {
+  name?: string;
+  command?: string[];
+  environment?: KeyValue[];
+  environmentFiles?: { value: string; type: string }[];
+  cpu?: number;
+  memory?: number;
+  memoryReservation?: number;
+  resourceRequirements?: { value: string; type: string }[];
+}
+
+export interface InferenceAcceleratorOverride {
+  deviceName?: string;
+  deviceType?: string;
+}
+
+/** RunTask's and StartTask's `overrides`, as the model shapes them. */
+export interface TaskOverrides {
+  containerOverrides?: ContainerOverride[];
+  cpu?: string;
+  inferenceAcceleratorOverrides?: InferenceAcceleratorOverride[];
+  executionRoleArn?: string;
+  memory?: string;
+  taskRoleArn?: string;
+  ephemeralStorage?: { sizeInGiB: number };
 }
 
 export type TaskStatus = 'PROVISIONING' | 'PENDING' | 'ACTIVATING' | 'RUNNING' | 'DEACTIVATING' | 'STOPPING' | 'DEPROVISIONING' | 'STOPPED' | 'DELETED';
@@ -254,8 +362,8 @@ export interface TaskRecord {
   launchType: string;
   cpu?: string;
   memory?: string;
-  overrides: { containerOverrides: unknown[]; inferenceAcceleratorOverrides: unknown[]; [k: string]: unknown };
-  attachments: unknown[];
+  overrides: TaskOverrides & { containerOverrides: ContainerOverride[]; inferenceAcceleratorOverrides: InferenceAcceleratorOverride[] };
+  attachments: Attachment[];
   createdAt: number;
   startedAt?: number;
   stoppingAt?: number;

@@ -5,22 +5,9 @@
  */
 import { taskCpuUnits, taskMemoryMiB } from './task-definition.js';
 import { dynamicRangeOf } from './dynamic-port-range.js';
-import type { ContainerInstanceRecord, Reservation, Resource, TaskDefinitionRecord, TaskRecord } from './records.js';
+import type { ContainerInstanceRecord, Reservation, Resource, TaskDefinitionRecord, TaskOverrides, TaskRecord } from './records.js';
 
-export interface ContainerOverride {
-  name?: string;
-  cpu?: number;
-  memory?: number;
-  memoryReservation?: number;
-  [other: string]: unknown;
-}
-
-export interface TaskOverrides {
-  containerOverrides?: ContainerOverride[];
-  cpu?: string;
-  memory?: string;
-  [other: string]: unknown;
-}
+export type { ContainerOverride, TaskOverrides } from './records.js';
 
 /** CPU units, MiB and static host ports the task holds on its instance. */
 export function reservationOf(td: TaskDefinitionRecord, overrides: TaskOverrides = {}): Reservation {

@@ -6,7 +6,7 @@ import { AwsError } from '../aws-error.js';
 import { ECS_QUOTAS, type EcsQuotas } from './quotas.js';
 import { isSecretReference } from '../secrets/secret-reference.js';
 import { validateVolumes } from './task-volumes.js';
-import type { ContainerDefinition, HealthCheck, NetworkMode, PortMapping, TaskDefinitionRecord } from './records.js';
+import type { ContainerDefinition, HealthCheck, NetworkMode, PlacementConstraint, PortMapping, TaskDefinitionRecord, Volume } from './records.js';
 
 export interface RegisterTaskDefinitionInput {
   family: string;
@@ -15,8 +15,8 @@ export interface RegisterTaskDefinitionInput {
   requiresCompatibilities?: string[];
   cpu?: string;
   memory?: string;
-  volumes?: unknown[];
-  placementConstraints?: unknown[];
+  volumes?: Volume[];
+  placementConstraints?: PlacementConstraint[];
   taskRoleArn?: string;
   executionRoleArn?: string;
   [other: string]: unknown;
