@@ -10,15 +10,10 @@
 import type { ContainerRecord, TaskRecord } from '../../domain/ecs/records.js';
 import { stateIndex, type TaskStateReport } from '../../protocols/agent/index.js';
 
-/** The timestamps ECS shows on a task that the base record type does not name. */
-export interface TaskTimestamps {
-  pullStartedAt?: number;
-  pullStoppedAt?: number;
-  connectivityAt?: number;
-  executionStoppedAt?: number;
-}
+/** The report times a task record keeps (the first report of each wins). */
+export type TaskTimestamps = Pick<TaskRecord, 'pullStartedAt' | 'pullStoppedAt' | 'connectivityAt' | 'executionStoppedAt'>;
 
-export type TrackedTask = TaskRecord & TaskTimestamps;
+export type TrackedTask = TaskRecord;
 
 const CONTAINER_ORDER = ['PENDING', 'RUNNING', 'STOPPED'];
 

@@ -38,16 +38,16 @@ export function accountSettingHandlers({ store }: EcsDeps): Handlers<'ecs'> {
     return { setting };
   };
   return {
-    async PutAccountSetting(input: { name: SettingName; value: string; principalArn?: string }, ctx): Reply<'ecs', 'PutAccountSetting'> {
+    async PutAccountSetting(input, ctx): Reply<'ecs', 'PutAccountSetting'> {
       return put(input.name, input.value, principalOf(input.principalArn, ctx), ctx);
     },
 
     // The default for every principal without its own setting is the root user's setting.
-    async PutAccountSettingDefault(input: { name: SettingName; value: string }, ctx): Reply<'ecs', 'PutAccountSettingDefault'> {
+    async PutAccountSettingDefault(input, ctx): Reply<'ecs', 'PutAccountSettingDefault'> {
       return put(input.name, input.value, rootArnOf(ctx.accountId), ctx);
     },
 
-    async DeleteAccountSetting(input: { name: SettingName; principalArn?: string }, ctx): Reply<'ecs', 'DeleteAccountSetting'> {
+    async DeleteAccountSetting(input, ctx): Reply<'ecs', 'DeleteAccountSetting'> {
       const principalArn = principalOf(input.principalArn, ctx);
       if (input.name === 'guardDutyActivate') throw errors.invalid('guardDutyActivate is read-only: Amazon GuardDuty manages it.');
       const key = keys.accountSetting(ctx.region, principalArn, input.name);
@@ -58,10 +58,7 @@ export function accountSettingHandlers({ store }: EcsDeps): Handlers<'ecs'> {
       return { setting: existing?.value ?? effectiveSetting(input.name, principalArn, ctx.accountId, stored) };
     },
 
-    async ListAccountSettings(
-      input: { name?: SettingName; value?: string; principalArn?: string; effectiveSettings?: boolean; nextToken?: string; maxResults?: number },
-      ctx,
-    ): Reply<'ecs', 'ListAccountSettings'> {
+    async ListAccountSettings(input, ctx): Reply<'ecs', 'ListAccountSettings'> {
       if (input.value !== undefined && input.name === undefined) throw errors.invalid('value: you must also specify an account setting name.');
       const max = input.maxResults ?? 10;
       if (!Number.isInteger(max) || max < 1 || max > 10) throw errors.invalid('maxResults must be between 1 and 10.');

@@ -69,7 +69,7 @@ const wire = (a: Attribute, instance: ContainerInstanceRecord): Attribute => ({
 
 export function attributeHandlers({ store }: EcsDeps): Handlers<'ecs'> {
   return {
-    async PutAttributes(input: { cluster?: string; attributes: Attribute[] }, ctx): Reply<'ecs', 'PutAttributes'> {
+    async PutAttributes(input, ctx): Reply<'ecs', 'PutAttributes'> {
       const cluster = (await requireCluster(store, input.cluster, ctx)).value;
       checkBatch(input.attributes, false);
       const out: Attribute[] = [];
@@ -91,7 +91,7 @@ export function attributeHandlers({ store }: EcsDeps): Handlers<'ecs'> {
       return { attributes: out };
     },
 
-    async DeleteAttributes(input: { cluster?: string; attributes: Attribute[] }, ctx): Reply<'ecs', 'DeleteAttributes'> {
+    async DeleteAttributes(input, ctx): Reply<'ecs', 'DeleteAttributes'> {
       const cluster = (await requireCluster(store, input.cluster, ctx)).value;
       checkBatch(input.attributes, true);
       const out: Attribute[] = [];
@@ -107,10 +107,7 @@ export function attributeHandlers({ store }: EcsDeps): Handlers<'ecs'> {
       return { attributes: out };
     },
 
-    async ListAttributes(
-      input: { cluster?: string; targetType: string; attributeName?: string; attributeValue?: string; nextToken?: string; maxResults?: number },
-      ctx,
-    ): Reply<'ecs', 'ListAttributes'> {
+    async ListAttributes(input, ctx): Reply<'ecs', 'ListAttributes'> {
       const cluster = (await requireCluster(store, input.cluster, ctx)).value;
       if (input.attributeValue !== undefined && input.attributeName === undefined) {
         throw errors.invalid('attributeValue: you must also specify an attribute name.');

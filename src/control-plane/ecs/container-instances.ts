@@ -7,23 +7,14 @@
  * time they are shown, never kept as counters.
  */
 import type { Store } from '../../store/store.js';
-import type { RequestContext, ServiceHandlers } from '../api/operation.js';
+import type { Handlers, Reply, RequestContext } from '../api/operation.js';
+import type { ContainerInstanceOut, Resource as WireResource } from '../api/wire-types/ecs.js';
 import { systemRandom, type Random } from '../../platform/random.js';
 import { keys } from '../../domain/keys.js';
 import { ecsArn, resourceIdOf } from '../../domain/ecs/arn.js';
 import { newResourceId } from '../../domain/ecs/ids.js';
-import {
-  INSTANCE_INTERNAL,
-  PENDING_STATES,
-  withoutInternal,
-  type Attribute,
-  type ContainerInstanceRecord,
-  type Failure,
-  type Resource,
-  type Tag,
-  type TaskRecord,
-} from '../../domain/ecs/records.js';
-import { capacityOf, remainingResources } from '../../domain/ecs/resources.js';
+import type { Attribute, ContainerInstanceRecord, Failure, Resource, Tag, TaskRecord } from '../../domain/ecs/records.js';
+import { containerInstanceDescription } from './container-instance-description.js';
 import { reregisteredAttributes } from '../../domain/ecs/attribute.js';
 import { matchesFilter, parseInstanceFilter } from '../../domain/ecs/instance-filter.js';
 import {
@@ -34,6 +25,7 @@ import {
   readTags,
   requireCluster,
   scopeOf,
+  tagsOfRequest,
   updateRecord,
   wantsTags,
   type EcsDeps,
@@ -70,6 +62,26 @@ function ec2IdOf(input: RegisterContainerInstanceInput, random: Random): string 
     }
   }
   return `i-${random.hex(9).slice(0, 17)}`;
+}
+
+const RESOURCE_TYPES: readonly Resource['type'][] = ['INTEGER', 'LONG', 'DOUBLE', 'STRINGSET'];
+const isResourceType = (t: string): t is Resource['type'] => (RESOURCE_TYPES as readonly string[]).includes(t);
+
+/** totalResources as the wire gives them (name and type optional in the model): each needs a name and one of ECS's types. */
+function resourcesOfRequest(given: readonly WireResource[] | undefined): Resource[] | undefined {
+  return given?.map((r, i) => {
+    if (r.name === undefined || r.name === '') throw errors.invalid(`totalResources.${i + 1}.name: a resource needs a name.`);
+    const type = r.type ?? '';
+    if (!isResourceType(type)) throw errors.invalid(`totalResources.${i + 1}.type: must be one of ${RESOURCE_TYPES.join(', ')}.`);
+    return {
+      name: r.name,
+      type,
+      ...(r.integerValue !== undefined ? { integerValue: r.integerValue } : {}),
+      ...(r.longValue !== undefined ? { longValue: r.longValue } : {}),
+      ...(r.doubleValue !== undefined ? { doubleValue: r.doubleValue } : {}),
+      ...(r.stringSetValue !== undefined ? { stringSetValue: r.stringSetValue } : {}),
+    };
+  });
 }
 
 function withDefaultResources(given: Resource[] | undefined): Resource[] {
@@ -135,27 +147,32 @@ export async function setAgentConnected(store: Store, cluster: string, id: strin
 const missingArn = (s: Scope, cluster: string, ref: string, id: string | undefined) =>
   id !== undefined && !ref.startsWith('arn:') ? ecsArn.containerInstance(s, cluster, id) : ref;
 
-/** The instance as the API shows it, with remaining resources and counts from its tasks. */
-export async function renderContainerInstance(store: Store, ci: ContainerInstanceRecord, withTags = false): Promise<Record<string, unknown>> {
+/** The instance as the API shows it (container-instance-description.ts), with its tasks (and tags, when asked) read from the store. */
+export async function describeContainerInstance(store: Store, ci: ContainerInstanceRecord, withTags = false): Promise<ContainerInstanceOut> {
   const tasks = (await listValues<TaskRecord>(store, keys.tasks(ci.clusterName))).filter((t) => t.containerInstanceId === ci.id);
-  const out = withoutInternal(ci, INSTANCE_INTERNAL);
-  out.remainingResources = remainingResources(ci, capacityOf(ci, tasks));
-  out.runningTasksCount = tasks.filter((t) => t.lastStatus === 'RUNNING').length;
-  out.pendingTasksCount = tasks.filter((t) => PENDING_STATES.includes(t.lastStatus)).length;
-  if (withTags) out.tags = await readTags(store, ci.containerInstanceArn);
-  return out;
+  return containerInstanceDescription(ci, tasks, withTags ? await readTags(store, ci.containerInstanceArn) : undefined);
 }
 
-export function containerInstanceHandlers({ store, random }: EcsDeps): ServiceHandlers {
+export function containerInstanceHandlers({ store, random }: EcsDeps): Handlers<'ecs'> {
   return {
-    async RegisterContainerInstance(input: RegisterContainerInstanceInput, ctx) {
-      // The Berth extras are in-process only: the wire cannot set them.
-      const { ec2InstanceId: _e, advertiseAddress: _a, ...wire } = input;
+    async RegisterContainerInstance(input, ctx): Reply<'ecs', 'RegisterContainerInstance'> {
+      // Built member by member: the Berth extras (ec2InstanceId, advertiseAddress) are in-process only.
+      const totalResources = resourcesOfRequest(input.totalResources);
+      const wire: RegisterContainerInstanceInput = {
+        ...(input.cluster !== undefined ? { cluster: input.cluster } : {}),
+        ...(input.instanceIdentityDocument !== undefined ? { instanceIdentityDocument: input.instanceIdentityDocument } : {}),
+        ...(input.instanceIdentityDocumentSignature !== undefined ? { instanceIdentityDocumentSignature: input.instanceIdentityDocumentSignature } : {}),
+        ...(totalResources !== undefined ? { totalResources } : {}),
+        ...(input.versionInfo !== undefined ? { versionInfo: input.versionInfo } : {}),
+        ...(input.containerInstanceArn !== undefined ? { containerInstanceArn: input.containerInstanceArn } : {}),
+        ...(input.attributes !== undefined ? { attributes: input.attributes } : {}),
+        tags: tagsOfRequest(input.tags),
+      };
       const record = await registerContainerInstance(store, wire, ctx, random);
-      return { containerInstance: await renderContainerInstance(store, record) };
+      return { containerInstance: await describeContainerInstance(store, record) };
     },
 
-    async DeregisterContainerInstance(input: { cluster?: string; containerInstance: string; force?: boolean }, ctx) {
+    async DeregisterContainerInstance(input, ctx): Reply<'ecs', 'DeregisterContainerInstance'> {
       const cluster = (await requireCluster(store, input.cluster, ctx)).value;
       const id = resourceIdOf(input.containerInstance, 'container-instance');
       if (id === undefined) throw errors.containerInstanceNotFound();
@@ -170,10 +187,10 @@ export function containerInstanceHandlers({ store, random }: EcsDeps): ServiceHa
         if (!cur || cur.status === 'INACTIVE') throw errors.containerInstanceNotFound();
         return { ...cur, status: 'INACTIVE', agentConnected: false, version: cur.version + 1 };
       });
-      return { containerInstance: await renderContainerInstance(store, updated) };
+      return { containerInstance: await describeContainerInstance(store, updated) };
     },
 
-    async ListContainerInstances(input: { cluster?: string; filter?: string; status?: string; nextToken?: string; maxResults?: number }, ctx) {
+    async ListContainerInstances(input, ctx): Reply<'ecs', 'ListContainerInstances'> {
       const cluster = (await requireCluster(store, input.cluster, ctx)).value;
       const filter = input.filter ? parseInstanceFilter(input.filter) : undefined;
       const all = (await listValues<ContainerInstanceRecord>(store, keys.containerInstances(clusterKeyOf(cluster)))).filter(
@@ -183,30 +200,30 @@ export function containerInstanceHandlers({ store, random }: EcsDeps): ServiceHa
       return { containerInstanceArns: page.items.map((i) => i.containerInstanceArn), nextToken: page.nextToken };
     },
 
-    async DescribeContainerInstances(input: { cluster?: string; containerInstances: string[]; include?: string[] }, ctx) {
+    async DescribeContainerInstances(input, ctx): Reply<'ecs', 'DescribeContainerInstances'> {
       const s = scopeOf(ctx);
       const cluster = (await requireCluster(store, input.cluster, ctx)).value;
       if (input.containerInstances.length === 0) throw errors.invalid('Container instances cannot be empty.');
       if (input.containerInstances.length > 100) throw errors.invalid('containerInstances can have at most 100 items.');
-      const containerInstances: Record<string, unknown>[] = [];
+      const containerInstances: ContainerInstanceOut[] = [];
       const failures: Failure[] = [];
       for (const ref of input.containerInstances) {
         const id = resourceIdOf(ref, 'container-instance');
         const rec = id === undefined ? undefined : await store.get<ContainerInstanceRecord>(keys.containerInstance(clusterKeyOf(cluster), id));
         if (!rec) failures.push({ arn: missingArn(s, cluster.clusterName, ref, id), reason: 'MISSING' });
-        else containerInstances.push(await renderContainerInstance(store, rec.value, wantsTags(input.include)));
+        else containerInstances.push(await describeContainerInstance(store, rec.value, wantsTags(input.include)));
       }
       return { containerInstances, failures };
     },
 
-    async UpdateContainerInstancesState(input: { cluster?: string; containerInstances: string[]; status: string }, ctx) {
+    async UpdateContainerInstancesState(input, ctx): Reply<'ecs', 'UpdateContainerInstancesState'> {
       const s = scopeOf(ctx);
       const cluster = (await requireCluster(store, input.cluster, ctx)).value;
       if (input.status !== 'ACTIVE' && input.status !== 'DRAINING') {
         throw errors.invalid('Container instance status must be ACTIVE or DRAINING.');
       }
       const status = input.status;
-      const containerInstances: Record<string, unknown>[] = [];
+      const containerInstances: ContainerInstanceOut[] = [];
       const failures: Failure[] = [];
       for (const ref of input.containerInstances) {
         const id = resourceIdOf(ref, 'container-instance');
@@ -220,7 +237,7 @@ export function containerInstanceHandlers({ store, random }: EcsDeps): ServiceHa
           if (!c) throw errors.containerInstanceNotFound();
           return c.status === status ? c : { ...c, status, version: c.version + 1 };
         });
-        containerInstances.push(await renderContainerInstance(store, updated));
+        containerInstances.push(await describeContainerInstance(store, updated));
       }
       return { containerInstances, failures };
     },

@@ -2,7 +2,7 @@
 import type { ServiceHandlers } from '../api/operation.js';
 import { guardFieldSupport } from '../api/field-support-guard.js';
 import { ECS_QUOTAS } from '../../domain/ecs/quotas.js';
-import { validateTaskDefinition, type RegisterTaskDefinitionInput } from '../../domain/ecs/task-definition.js';
+import { validateTaskDefinition } from '../../domain/ecs/task-definition.js';
 import { accountSettingHandlers } from './account-settings.js';
 import { attributeHandlers } from './attributes.js';
 import { clusterUpdateHandlers } from './cluster-updates.js';
@@ -16,7 +16,6 @@ import { taskDefinitionHandlers } from './task-definitions.js';
 import { taskDefinitionDeletionHandlers } from './task-definition-deletion.js';
 import { taskHandlers } from './tasks.js';
 import { validateLogConfiguration } from '../../domain/ecs/log-configuration.js';
-import type { RequestContext } from '../api/operation.js';
 
 export type { EcsDeps } from './ecs-context.js';
 
@@ -39,7 +38,7 @@ export function createEcsHandlers(deps: EcsDeps): ServiceHandlers {
       ...tagHandlers(deps),
     },
     {
-      RegisterTaskDefinition: (input: RegisterTaskDefinitionInput, ctx: RequestContext) => {
+      RegisterTaskDefinition: (input, ctx) => {
         validateTaskDefinition(input, quotas);
         for (const c of input.containerDefinitions ?? []) validateLogConfiguration(c.name ?? '', c.logConfiguration, ctx.region);
       },

@@ -7,6 +7,7 @@
  */
 import type { Store } from '../../store/store.js';
 import type { Handlers, Reply, RequestContext } from '../api/operation.js';
+import type { ServiceDeploymentBriefOut, ServiceDeploymentOut, ServiceRevisionOut, ServiceRevisionSummaryOut } from '../api/wire-types/ecs.js';
 import { AwsError } from '../../domain/aws-error.js';
 import { keys } from '../../domain/keys.js';
 import { rollbackDeployment } from '../../domain/ecs/deployment.js';
@@ -20,7 +21,6 @@ import {
   serviceDeploymentArn,
   serviceRevisionArn,
   statusOf,
-  type ServiceDeploymentStatus,
 } from '../../domain/ecs/service-deployment.js';
 import { circuitBreakerThreshold } from '../../reconciling/deployment-limits.js';
 import { DEFAULT_OPTIONS } from '../../reconciling/service-plan.js';
@@ -29,23 +29,14 @@ import { paginate } from './paging.js';
 
 const MAX_DESCRIBE = 20;
 
-interface ListInput {
-  cluster?: string;
-  service: string;
-  status?: ServiceDeploymentStatus[];
-  createdAt?: { before?: number; after?: number };
-  nextToken?: string;
-  maxResults?: number;
-}
-
-const summaryOf = (svc: ServiceRecord, d: Deployment) => ({
+const summaryOf = (svc: ServiceRecord, d: Deployment): ServiceRevisionSummaryOut => ({
   arn: serviceRevisionArn(svc.serviceArn, d.id),
   requestedTaskCount: d.desiredCount,
   runningTaskCount: d.runningCount,
   pendingTaskCount: d.pendingCount,
 });
 
-function brief(svc: ServiceRecord, d: Deployment): Record<string, unknown> {
+function brief(svc: ServiceRecord, d: Deployment): ServiceDeploymentBriefOut {
   const { status, statusReason, finished } = statusOf(d, svc);
   return {
     serviceDeploymentArn: serviceDeploymentArn(svc.serviceArn, d.id),
@@ -60,7 +51,7 @@ function brief(svc: ServiceRecord, d: Deployment): Record<string, unknown> {
   };
 }
 
-function detail(svc: ServiceRecord, d: Deployment): Record<string, unknown> {
+function detail(svc: ServiceRecord, d: Deployment): ServiceDeploymentOut {
   const { status, statusReason, finished } = statusOf(d, svc);
   const all = allDeployments(svc);
   // What ran when it started: the deployments created before it that were still there.
@@ -103,7 +94,7 @@ function detail(svc: ServiceRecord, d: Deployment): Record<string, unknown> {
   };
 }
 
-async function revisionOf(store: Store, svc: ServiceRecord, d: Deployment): Promise<Record<string, unknown>> {
+async function revisionOf(store: Store, svc: ServiceRecord, d: Deployment): Promise<ServiceRevisionOut> {
   const ref = parseEcsArn(d.taskDefinition);
   const td = ref?.kind === 'task-definition' ? (await store.get<TaskDefinitionRecord>(keys.taskDefinition(ref.family, ref.revision)))?.value : undefined;
   return {
@@ -130,16 +121,16 @@ async function serviceOfChild(store: Store, arn: string, kind: 'service-deployme
 }
 
 export function serviceDeploymentHandlers({ store, random }: EcsDeps): Handlers<'ecs'> {
-  const describe = async (
-    arns: string[],
+  const describe = async <T>(
+    arns: readonly string[],
     kind: 'service-deployment' | 'service-revision',
     ctx: RequestContext,
-    render: (svc: ServiceRecord, d: Deployment) => Promise<Record<string, unknown>>,
+    render: (svc: ServiceRecord, d: Deployment) => Promise<T>,
   ) => {
     const field = kind === 'service-deployment' ? 'serviceDeploymentArns' : 'serviceRevisionArns';
     if (arns.length === 0) throw errors.invalid(`${field} cannot be empty.`);
     if (arns.length > MAX_DESCRIBE) throw errors.invalid(`${field} can have at most ${MAX_DESCRIBE} items.`);
-    const found: Record<string, unknown>[] = [];
+    const found: T[] = [];
     const failures: Failure[] = [];
     for (const arn of arns) {
       const hit = await serviceOfChild(store, arn, kind, ctx);
@@ -151,37 +142,40 @@ export function serviceDeploymentHandlers({ store, random }: EcsDeps): Handlers<
   };
 
   return {
-    async ListServiceDeployments(input: ListInput, ctx): Reply<'ecs', 'ListServiceDeployments'> {
+    async ListServiceDeployments(input, ctx): Reply<'ecs', 'ListServiceDeployments'> {
       const cluster = (await requireCluster(store, input.cluster, ctx)).value;
       const name = resourceIdOf(input.service, 'service');
       const svc = name === undefined ? undefined : (await store.get<ServiceRecord>(keys.service(clusterKeyOf(cluster), name)))?.value;
       if (!svc) throw errors.serviceNotFound();
       const { before, after } = input.createdAt ?? {};
-      const all = allDeployments(svc)
-        .map((d) => brief(svc, d))
-        .filter((b) => input.status === undefined || input.status.length === 0 || input.status.includes(b.status as ServiceDeploymentStatus))
-        .filter((b) => (before === undefined || (b.createdAt as number) < before) && (after === undefined || (b.createdAt as number) > after));
+      const wanted = input.status ?? [];
+      const all = allDeployments(svc).filter(
+        (d) =>
+          (wanted.length === 0 || wanted.includes(statusOf(d, svc).status)) &&
+          (before === undefined || d.createdAt < before) &&
+          (after === undefined || d.createdAt > after),
+      );
       // Newest first; the sort key is the creation time (zero-padded) and the ARN.
       const page = paginate(
         all,
-        (b) => `${String(b.createdAt).padStart(15, '0')}\u0000${b.serviceDeploymentArn as string}`,
+        (d) => `${String(d.createdAt).padStart(15, '0')}\u0000${serviceDeploymentArn(svc.serviceArn, d.id)}`,
         { ...input, maxResults: input.maxResults ?? 20 },
         true,
       );
-      return { serviceDeployments: page.items, nextToken: page.nextToken };
+      return { serviceDeployments: page.items.map((d) => brief(svc, d)), nextToken: page.nextToken };
     },
 
-    async DescribeServiceDeployments(input: { serviceDeploymentArns: string[] }, ctx): Reply<'ecs', 'DescribeServiceDeployments'> {
+    async DescribeServiceDeployments(input, ctx): Reply<'ecs', 'DescribeServiceDeployments'> {
       const { found, failures } = await describe(input.serviceDeploymentArns, 'service-deployment', ctx, async (svc, d) => detail(svc, d));
       return { serviceDeployments: found, failures };
     },
 
-    async DescribeServiceRevisions(input: { serviceRevisionArns: string[] }, ctx): Reply<'ecs', 'DescribeServiceRevisions'> {
+    async DescribeServiceRevisions(input, ctx): Reply<'ecs', 'DescribeServiceRevisions'> {
       const { found, failures } = await describe(input.serviceRevisionArns, 'service-revision', ctx, (svc, d) => revisionOf(store, svc, d));
       return { serviceRevisions: found, failures };
     },
 
-    async StopServiceDeployment(input: { serviceDeploymentArn: string; stopType?: 'ABORT' | 'ROLLBACK' }, ctx): Reply<'ecs', 'StopServiceDeployment'> {
+    async StopServiceDeployment(input, ctx): Reply<'ecs', 'StopServiceDeployment'> {
       const stopType = input.stopType ?? 'ROLLBACK';
       if (stopType !== 'ROLLBACK') {
         throw new AwsError('UnsupportedFeatureException', `stopType ${stopType} is not supported by Berth: use ROLLBACK.`);

@@ -4,11 +4,13 @@
  * it (resolveActiveTaskDefinition refuses every status but ACTIVE). The record stays, so the family's
  * next registration still takes the next revision number, as ECS keeps it.
  */
-import type { ServiceHandlers } from '../api/operation.js';
+import type { Handlers, Reply } from '../api/operation.js';
+import type { TaskDefinitionOut } from '../api/wire-types/ecs.js';
 import { keys } from '../../domain/keys.js';
 import { parseEcsArn, parseFamilyRevision } from '../../domain/ecs/arn.js';
 import type { Failure, TaskDefinitionRecord } from '../../domain/ecs/records.js';
 import { errors, updateRecord, type EcsDeps } from './ecs-context.js';
+import { taskDefinitionDescription } from './task-definition-description.js';
 
 const MAX_PER_CALL = 10;
 
@@ -19,12 +21,12 @@ function familyRevisionOf(ref: string): { family: string; revision: number } | u
   return { family: p.family, revision: p.revision };
 }
 
-export function taskDefinitionDeletionHandlers({ store }: EcsDeps): ServiceHandlers {
+export function taskDefinitionDeletionHandlers({ store }: EcsDeps): Handlers<'ecs'> {
   return {
-    async DeleteTaskDefinitions(input: { taskDefinitions: string[] }) {
+    async DeleteTaskDefinitions(input): Reply<'ecs', 'DeleteTaskDefinitions'> {
       if (input.taskDefinitions.length === 0) throw errors.invalid('taskDefinitions cannot be empty.');
       if (input.taskDefinitions.length > MAX_PER_CALL) throw errors.invalid(`taskDefinitions can have at most ${MAX_PER_CALL} items.`);
-      const taskDefinitions: TaskDefinitionRecord[] = [];
+      const taskDefinitions: TaskDefinitionOut[] = [];
       const failures: Failure[] = [];
       for (const ref of input.taskDefinitions) {
         const p = familyRevisionOf(ref);
@@ -49,7 +51,7 @@ export function taskDefinitionDeletionHandlers({ store }: EcsDeps): ServiceHandl
           if (!cur) throw errors.client('The specified task definition does not exist.');
           return cur.status === 'INACTIVE' ? { ...cur, status: 'DELETE_IN_PROGRESS' } : cur;
         });
-        taskDefinitions.push(deleted);
+        taskDefinitions.push(taskDefinitionDescription(deleted));
       }
       return { taskDefinitions, failures };
     },

@@ -4,13 +4,14 @@
  * create-only compare (modRevision 0), so two concurrent registrations never share one.
  */
 import type { Store, StoredRecord } from '../../store/store.js';
-import type { ServiceHandlers } from '../api/operation.js';
+import type { Handlers, Reply } from '../api/operation.js';
 import { AwsError } from '../../domain/aws-error.js';
 import { keys } from '../../domain/keys.js';
 import { ecsArn, parseEcsArn, parseFamilyRevision } from '../../domain/ecs/arn.js';
-import type { Tag, TaskDefinitionRecord } from '../../domain/ecs/records.js';
-import { buildTaskDefinition, type RegisterTaskDefinitionInput } from '../../domain/ecs/task-definition.js';
-import { addTags, errors, listValues, readTags, scopeOf, updateRecord, type EcsDeps } from './ecs-context.js';
+import type { TaskDefinitionRecord } from '../../domain/ecs/records.js';
+import { buildTaskDefinition } from '../../domain/ecs/task-definition.js';
+import { addTags, errors, listValues, readTags, scopeOf, tagsOfRequest, updateRecord, type EcsDeps } from './ecs-context.js';
+import { taskDefinitionDescription } from './task-definition-description.js';
 import { paginate } from './paging.js';
 
 const MAX_ATTEMPTS = 100;
@@ -46,15 +47,17 @@ export async function resolveActiveTaskDefinition(store: Store, ref: string): Pr
   return rec.value;
 }
 
-export function taskDefinitionHandlers({ store }: EcsDeps): ServiceHandlers {
+export function taskDefinitionHandlers({ store }: EcsDeps): Handlers<'ecs'> {
   return {
     // validateTaskDefinition (ECS's rules) runs in front of this, before the field-support table: ecs-handlers.ts.
-    async RegisterTaskDefinition(input: RegisterTaskDefinitionInput & { tags?: Tag[] }, ctx) {
+    async RegisterTaskDefinition(input, ctx): Reply<'ecs', 'RegisterTaskDefinition'> {
       const s = scopeOf(ctx);
+      const { tags: given, ...definition } = input;
+      const tags = tagsOfRequest(given);
       for (let attempt = 0; attempt < MAX_ATTEMPTS; attempt++) {
         const existing = (await store.list<TaskDefinitionRecord>(keys.taskDefinitionFamily(input.family))).records;
         const revision = existing.reduce((max, r) => Math.max(max, r.value.revision), 0) + 1;
-        const record = buildTaskDefinition(input, {
+        const record = buildTaskDefinition(definition, {
           arn: ecsArn.taskDefinition(s, input.family, revision),
           revision,
           now: s.now,
@@ -63,14 +66,15 @@ export function taskDefinitionHandlers({ store }: EcsDeps): ServiceHandlers {
         const key = keys.taskDefinition(input.family, revision);
         const r = await store.txn({ compares: [{ key, modRevision: 0 }], success: [{ type: 'put', key, value: record }] });
         if (!r.succeeded) continue; // someone else took this revision: take the next one
-        await addTags(store, record.taskDefinitionArn, input.tags);
+        await addTags(store, record.taskDefinitionArn, tags);
+        const taskDefinition = taskDefinitionDescription(record);
         // `tags` only when the request set some (ECS leaves the member out otherwise).
-        return (input.tags ?? []).length > 0 ? { taskDefinition: record, tags: await readTags(store, record.taskDefinitionArn) } : { taskDefinition: record };
+        return tags.length > 0 ? { taskDefinition, tags: await readTags(store, record.taskDefinitionArn) } : { taskDefinition };
       }
       throw new AwsError('ServerException', 'Too many concurrent registrations in this family; try again.', 500);
     },
 
-    async DeregisterTaskDefinition(input: { taskDefinition: string }, ctx) {
+    async DeregisterTaskDefinition(input, ctx): Reply<'ecs', 'DeregisterTaskDefinition'> {
       const p = input.taskDefinition.startsWith('arn:') ? parseEcsArn(input.taskDefinition) : parseFamilyRevision(input.taskDefinition);
       if (!p || !('revision' in p) || p.revision === undefined || !('family' in p)) {
         throw errors.invalid('Invalid revision number. Number: ' + (input.taskDefinition.split(':').pop() ?? ''));
@@ -81,19 +85,18 @@ export function taskDefinitionHandlers({ store }: EcsDeps): ServiceHandlers {
         if (cur.status !== 'ACTIVE') return cur;
         return { ...cur, status: 'INACTIVE', deregisteredAt: ctx.now };
       });
-      return { taskDefinition: updated };
+      return { taskDefinition: taskDefinitionDescription(updated) };
     },
 
-    async DescribeTaskDefinition(input: { taskDefinition: string; include?: string[] }) {
+    async DescribeTaskDefinition(input): Reply<'ecs', 'DescribeTaskDefinition'> {
       const rec = await resolveTaskDefinition(store, input.taskDefinition);
-      const out: Record<string, unknown> = { taskDefinition: rec.value };
-      if ((input.include ?? []).includes('TAGS')) out.tags = await readTags(store, rec.value.taskDefinitionArn);
-      return out;
+      const taskDefinition = taskDefinitionDescription(rec.value);
+      return (input.include ?? []).includes('TAGS') ? { taskDefinition, tags: await readTags(store, rec.value.taskDefinitionArn) } : { taskDefinition };
     },
 
     // ListTaskDefinitions' familyPrefix is the full family name (the model says so), unlike
     // ListTaskDefinitionFamilies', which is a prefix.
-    async ListTaskDefinitions(input: { familyPrefix?: string; status?: string; sort?: 'ASC' | 'DESC'; nextToken?: string; maxResults?: number }) {
+    async ListTaskDefinitions(input): Reply<'ecs', 'ListTaskDefinitions'> {
       const status = input.status ?? 'ACTIVE';
       const all = (await listValues<TaskDefinitionRecord>(store, keys.taskDefinitions())).filter(
         (t) => t.status === status && (input.familyPrefix === undefined || t.family === input.familyPrefix),
@@ -104,7 +107,7 @@ export function taskDefinitionHandlers({ store }: EcsDeps): ServiceHandlers {
       return { taskDefinitionArns: page.items.map((t) => t.taskDefinitionArn), nextToken: page.nextToken };
     },
 
-    async ListTaskDefinitionFamilies(input: { familyPrefix?: string; status?: 'ACTIVE' | 'INACTIVE' | 'ALL'; nextToken?: string; maxResults?: number }) {
+    async ListTaskDefinitionFamilies(input): Reply<'ecs', 'ListTaskDefinitionFamilies'> {
       const status = input.status ?? 'ACTIVE';
       const byFamily = new Map<string, TaskDefinitionRecord[]>();
       for (const t of await listValues<TaskDefinitionRecord>(store, keys.taskDefinitions())) {

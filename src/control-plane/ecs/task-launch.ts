@@ -12,18 +12,21 @@ import { AwsError } from '../../domain/aws-error.js';
 import { keys } from '../../domain/keys.js';
 import { clusterNameOf, ecsArn } from '../../domain/ecs/arn.js';
 import { newResourceId } from '../../domain/ecs/ids.js';
-import {
-  TASK_INTERNAL,
-  withoutInternal,
-  type ClusterRecord,
-  type ContainerInstanceRecord,
-  type ContainerRecord,
-  type Failure,
-  type Tag,
-  type TaskDefinitionRecord,
-  type TaskRecord,
+import type {
+  ClusterRecord,
+  ContainerInstanceRecord,
+  ContainerRecord,
+  Failure,
+  PlacementConstraint,
+  PlacementStrategy,
+  Tag,
+  TaskDefinitionRecord,
+  TaskOverrides,
+  TaskRecord,
 } from '../../domain/ecs/records.js';
-import { reservationOf, type TaskOverrides } from '../../domain/ecs/resources.js';
+import { reservationOf } from '../../domain/ecs/resources.js';
+import type { TaskOut } from '../api/wire-types/ecs.js';
+import { taskDescription } from './task-description.js';
 import { candidatesOf } from '../../scheduling/placement/candidate.js';
 import { parseConstraints } from '../../scheduling/placement/constraint.js';
 import { parseStrategies, RUN_TASK_DEFAULT_STRATEGIES } from '../../scheduling/placement/strategy.js';
@@ -40,16 +43,15 @@ export interface LaunchInput {
   overrides?: TaskOverrides;
   tags?: Tag[];
   /** RunTask's own constraints, added to the task definition's. */
-  placementConstraints?: unknown[];
+  placementConstraints?: PlacementConstraint[];
   /** RunTask's strategies; none means random. */
-  placementStrategy?: unknown[];
+  placementStrategy?: PlacementStrategy[];
 }
 
-export const renderTask = async (store: Store, t: TaskRecord, withTags = false): Promise<Record<string, unknown>> => {
-  const out = withoutInternal(t, TASK_INTERNAL);
-  if (withTags) out.tags = await readTags(store, t.taskArn);
-  return out;
-};
+/** The task as the API shows it (task-description.ts), with its tags read when asked for. */
+export async function describeTask(store: Store, t: TaskRecord, withTags = false): Promise<TaskOut> {
+  return taskDescription(t, withTags ? await readTags(store, t.taskArn) : undefined);
+}
 
 /** A new task record (PROVISIONING, desired RUNNING) on `instance`; `taskId` is drawn when not given. */
 export function buildTask(

@@ -1,21 +1,20 @@
 /** RunTask, StartTask, StopTask, DescribeTasks, ListTasks. Placement itself is in task-launch.ts. */
-import type { ServiceHandlers } from '../api/operation.js';
+import type { Handlers, Reply } from '../api/operation.js';
+import type { TaskOut } from '../api/wire-types/ecs.js';
 import { keys } from '../../domain/keys.js';
 import { ecsArn, resourceIdOf } from '../../domain/ecs/arn.js';
 import type { ContainerInstanceRecord, Failure, ServiceRecord, TaskRecord } from '../../domain/ecs/records.js';
-import { clusterKeyOf, errors, listValues, requireCluster, scopeOf, updateRecord, wantsTags, type EcsDeps } from './ecs-context.js';
+import { clusterKeyOf, errors, listValues, requireCluster, scopeOf, tagsOfRequest, updateRecord, wantsTags, type EcsDeps } from './ecs-context.js';
 import { resolveActiveTaskDefinition } from './task-definitions.js';
-import { launch, renderTask, type LaunchInput } from './task-launch.js';
+import { describeTask, launch } from './task-launch.js';
 import { paginate } from './paging.js';
 import { validateTaskOverrides } from '../../domain/ecs/task-overrides.js';
-import { checkNetworkConfiguration, type NetworkConfiguration } from './network-configuration-check.js';
+import { checkNetworkConfiguration } from './network-configuration-check.js';
 
-export { renderTask } from './task-launch.js';
-
-export function taskHandlers(deps: EcsDeps): ServiceHandlers {
+export function taskHandlers(deps: EcsDeps): Handlers<'ecs'> {
   const { store } = deps;
   return {
-    async RunTask(input: LaunchInput & { count?: number; launchType?: string; networkConfiguration?: NetworkConfiguration }, ctx) {
+    async RunTask(input, ctx): Reply<'ecs', 'RunTask'> {
       const s = scopeOf(ctx);
       const cluster = (await requireCluster(store, input.cluster, ctx)).value;
       const count = input.count ?? 1;
@@ -26,6 +25,7 @@ export function taskHandlers(deps: EcsDeps): ServiceHandlers {
       const td = await resolveActiveTaskDefinition(store, input.taskDefinition);
       validateTaskOverrides(input.overrides, td);
       await checkNetworkConfiguration(store, input.networkConfiguration, td, s);
+      const tags = tagsOfRequest(input.tags);
       const registered = (await listValues<ContainerInstanceRecord>(store, keys.containerInstances(clusterKeyOf(cluster)))).filter(
         (i) => i.status === 'ACTIVE' || i.status === 'DRAINING',
       );
@@ -35,14 +35,14 @@ export function taskHandlers(deps: EcsDeps): ServiceHandlers {
         s,
         cluster,
         td,
-        input,
+        { ...input, tags },
         (all) => ({ candidates: all.filter((c) => c.instance.status === 'ACTIVE'), failures: [] }),
         count,
       );
-      return { tasks: await Promise.all(tasks.map((t) => renderTask(store, t))), failures };
+      return { tasks: await Promise.all(tasks.map((t) => describeTask(store, t))), failures };
     },
 
-    async StartTask(input: LaunchInput & { containerInstances: string[]; networkConfiguration?: NetworkConfiguration }, ctx) {
+    async StartTask(input, ctx): Reply<'ecs', 'StartTask'> {
       const s = scopeOf(ctx);
       const cluster = (await requireCluster(store, input.cluster, ctx)).value;
       if (input.containerInstances.length === 0 || input.containerInstances.length > 10) {
@@ -51,6 +51,7 @@ export function taskHandlers(deps: EcsDeps): ServiceHandlers {
       const td = await resolveActiveTaskDefinition(store, input.taskDefinition);
       validateTaskOverrides(input.overrides, td);
       await checkNetworkConfiguration(store, input.networkConfiguration, td, s);
+      const tags = tagsOfRequest(input.tags);
       const tasks: TaskRecord[] = [];
       const failures: Failure[] = [];
       // One task per named instance, each placed (and committed) on exactly that instance.
@@ -61,7 +62,7 @@ export function taskHandlers(deps: EcsDeps): ServiceHandlers {
           s,
           cluster,
           td,
-          input,
+          { ...input, tags },
           (all) => {
             const hit = all.find((c) => c.instance.id === id && c.instance.status !== 'INACTIVE');
             if (!hit) return { candidates: [], failures: [{ arn: ref, reason: 'MISSING' }] };
@@ -73,10 +74,10 @@ export function taskHandlers(deps: EcsDeps): ServiceHandlers {
         tasks.push(...r.tasks);
         failures.push(...r.failures);
       }
-      return { tasks: await Promise.all(tasks.map((t) => renderTask(store, t))), failures };
+      return { tasks: await Promise.all(tasks.map((t) => describeTask(store, t))), failures };
     },
 
-    async StopTask(input: { cluster?: string; task: string; reason?: string }, ctx) {
+    async StopTask(input, ctx): Reply<'ecs', 'StopTask'> {
       const cluster = (await requireCluster(store, input.cluster, ctx)).value;
       const id = resourceIdOf(input.task, 'task');
       if (id === undefined) throw errors.taskNotFound();
@@ -89,39 +90,26 @@ export function taskHandlers(deps: EcsDeps): ServiceHandlers {
         if (!cur) throw errors.taskNotFound();
         return stoppedByUser(cur, { behindLoadBalancer, reason: input.reason ?? 'Task stopped by user', now: ctx.now });
       });
-      return { task: await renderTask(store, updated) };
+      return { task: await describeTask(store, updated) };
     },
 
-    async DescribeTasks(input: { cluster?: string; tasks: string[]; include?: string[] }, ctx) {
+    async DescribeTasks(input, ctx): Reply<'ecs', 'DescribeTasks'> {
       const s = scopeOf(ctx);
       const cluster = (await requireCluster(store, input.cluster, ctx)).value;
       if (input.tasks.length === 0) throw errors.invalid('Tasks cannot be empty.');
       if (input.tasks.length > 100) throw errors.invalid('tasks can have at most 100 items.');
-      const tasks: Record<string, unknown>[] = [];
+      const tasks: TaskOut[] = [];
       const failures: Failure[] = [];
       for (const ref of input.tasks) {
         const id = resourceIdOf(ref, 'task');
         const rec = id === undefined ? undefined : await store.get<TaskRecord>(keys.task(clusterKeyOf(cluster), id));
         if (!rec) failures.push({ arn: id !== undefined && !ref.startsWith('arn:') ? ecsArn.task(s, cluster.clusterName, id) : ref, reason: 'MISSING' });
-        else tasks.push(await renderTask(store, rec.value, wantsTags(input.include)));
+        else tasks.push(await describeTask(store, rec.value, wantsTags(input.include)));
       }
       return { tasks, failures };
     },
 
-    async ListTasks(
-      input: {
-        cluster?: string;
-        containerInstance?: string;
-        family?: string;
-        serviceName?: string;
-        startedBy?: string;
-        desiredStatus?: 'RUNNING' | 'PENDING' | 'STOPPED';
-        launchType?: string;
-        nextToken?: string;
-        maxResults?: number;
-      },
-      ctx,
-    ) {
+    async ListTasks(input, ctx): Reply<'ecs', 'ListTasks'> {
       const cluster = (await requireCluster(store, input.cluster, ctx)).value;
       if (input.serviceName !== undefined) {
         const svc = await store.get(keys.service(clusterKeyOf(cluster), resourceIdOf(input.serviceName, 'service') ?? ''));

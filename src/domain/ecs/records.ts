@@ -1,6 +1,7 @@
 /**
- * ECS records as stored. They stay close to the API shapes (so describing is mostly a copy) and carry
- * a few internal fields, prefixed by nothing but listed in INTERNAL_* so renderers can drop them.
+ * ECS records as stored. They stay close to the API shapes and carry a few internal fields; the
+ * projection of each record to its wire shape (src/control-plane/ecs/*-description.ts) names the
+ * members it shows, so an internal field never reaches the wire.
  * Timestamps are epoch milliseconds.
  */
 
@@ -365,8 +366,13 @@ export interface TaskRecord {
   overrides: TaskOverrides & { containerOverrides: ContainerOverride[]; inferenceAcceleratorOverrides: InferenceAcceleratorOverride[] };
   attachments: Attachment[];
   createdAt: number;
+  /** The agent's report times (task-state-update.ts keeps the first of each). */
+  pullStartedAt?: number;
+  pullStoppedAt?: number;
+  connectivityAt?: number;
   startedAt?: number;
   stoppingAt?: number;
+  executionStoppedAt?: number;
   stoppedAt?: number;
   stopCode?: string;
   stoppedReason?: string;
@@ -407,16 +413,6 @@ export interface ContainerInstanceRecord {
   lastSeenAt?: number;
   /** Names of the custom attributes put through PutAttributes: a re-registration keeps them. */
   putAttributeNames?: string[];
-}
-
-export const TASK_INTERNAL = ['taskId', 'clusterName', 'family', 'containerInstanceId', 'ec2InstanceId', 'reservation'] as const;
-export const INSTANCE_INTERNAL = ['id', 'clusterName', 'advertiseAddress', 'placementVersion', 'lastSeenAt', 'putAttributeNames'] as const;
-
-/** A copy of `record` without the listed internal fields. */
-export function withoutInternal<T extends object>(record: T, internal: readonly string[]): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(record)) if (!internal.includes(k)) out[k] = v;
-  return out;
 }
 
 /** Task states in which the task still holds its reservation and counts as pending. */

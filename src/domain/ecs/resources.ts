@@ -67,7 +67,7 @@ function stringSet(resources: Resource[], name: string): number[] {
 /** Registered minus what the given tasks hold (only those still holding a reservation count). */
 export function capacityOf(
   instance: Pick<ContainerInstanceRecord, 'registeredResources'> & { attributes?: ContainerInstanceRecord['attributes'] },
-  tasks: Pick<TaskRecord, 'lastStatus' | 'reservation'>[],
+  tasks: readonly Pick<TaskRecord, 'lastStatus' | 'reservation'>[],
 ): Capacity {
   const reg = instance.registeredResources;
   const cap: Capacity = {
@@ -87,7 +87,7 @@ export function capacityOf(
   return cap;
 }
 
-function usedDynamic(tasks: Pick<TaskRecord, 'lastStatus' | 'reservation'>[]): number {
+function usedDynamic(tasks: readonly Pick<TaskRecord, 'lastStatus' | 'reservation'>[]): number {
   let n = 0;
   for (const t of tasks) if (holdsReservation(t)) n += atLeastZero(t.reservation.dynamicPorts ?? 0);
   return n;
