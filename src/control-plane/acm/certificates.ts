@@ -9,15 +9,12 @@ import { keys } from '../../domain/keys.js';
 import {
   checkDomainName,
   checkImport,
-  detailOf,
   factsOf,
   parseCertificates,
   sealAad,
   statusOf,
-  summaryOf,
   KEY_ALGORITHMS,
   type CertificateRecord,
-  type KeyAlgorithm,
 } from '../../domain/acm/certificate.js';
 import { certificateUsers } from '../../domain/acm/certificate-use.js';
 import type { ListenerRecord } from '../../domain/elbv2/listener.js';
@@ -27,7 +24,10 @@ import type { Random } from '../../platform/random.js';
 import type { SealedBox } from '../../platform/sealed-box.js';
 import { SKIP, updateRecord } from '../../store/record-update.js';
 import type { Store } from '../../store/store.js';
-import type { RequestContext } from '../api/operation.js';
+import type { Handlers, Reply, RequestContext } from '../api/operation.js';
+import type { Tag } from '../api/wire-types/acm.js';
+import { certificateDetail } from './certificate-detail.js';
+import { certificateSummary } from './certificate-summary.js';
 import { pageByKey } from '../ssm/page-token.js';
 import type { CertificateAuthority } from './certificate-authority.js';
 
@@ -40,13 +40,11 @@ export interface AcmDeps {
   readonly logger?: Logger;
 }
 
-type Tag = { Key: string; Value?: string };
-
 const MAX_TAGS = 50;
 const ARN = /^arn:aws[a-z-]*:acm:([a-z0-9-]+):(\d{12}):certificate\/([A-Za-z0-9-]+)$/;
 
 const notFound = (arn: string) => new AwsError('ResourceNotFoundException', `Could not find certificate ${arn}.`);
-const text = (b: Uint8Array | string | undefined) => (b === undefined ? undefined : typeof b === 'string' ? b : Buffer.from(b).toString('utf8'));
+const text = (b: Uint8Array) => Buffer.from(b).toString('utf8');
 
 /** The store key an ARN names in this region and account; InvalidArnException when it is no certificate ARN. */
 function keyOf(arn: string, ctx: RequestContext): string | undefined {
@@ -66,7 +64,7 @@ function checkTags(tags: readonly Tag[]): void {
   }
 }
 
-export function certificateHandlers(deps: AcmDeps) {
+export function certificateHandlers(deps: AcmDeps): { resumePending(): Promise<void>; handlers: Handlers<'acm'> } {
   const { store, random, clock, sealedBox, authority, logger } = deps;
 
   const get = async (arn: string, ctx: RequestContext) => {
@@ -121,15 +119,12 @@ export function certificateHandlers(deps: AcmDeps) {
     },
 
     handlers: {
-      async ImportCertificate(
-        input: { CertificateArn?: string; Certificate: Uint8Array; PrivateKey: Uint8Array; CertificateChain?: Uint8Array; Tags?: Tag[] },
-        ctx: RequestContext,
-      ) {
+      async ImportCertificate(input, ctx): Reply<'acm', 'ImportCertificate'> {
         const material = checkImport(
           {
-            certificate: text(input.Certificate) ?? '',
-            privateKey: text(input.PrivateKey) ?? '',
-            ...(input.CertificateChain ? { chain: text(input.CertificateChain)! } : {}),
+            certificate: text(input.Certificate),
+            privateKey: text(input.PrivateKey),
+            ...(input.CertificateChain ? { chain: text(input.CertificateChain) } : {}),
           },
           ctx.now,
         );
@@ -173,12 +168,12 @@ export function certificateHandlers(deps: AcmDeps) {
         return { CertificateArn: arn };
       },
 
-      async DescribeCertificate(input: { CertificateArn: string }, ctx: RequestContext) {
+      async DescribeCertificate(input, ctx): Reply<'acm', 'DescribeCertificate'> {
         const { record } = await get(input.CertificateArn, ctx);
-        return { Certificate: detailOf(record, certificateUsers(await listeners()).get(record.arn) ?? [], ctx.now) };
+        return { Certificate: certificateDetail(record, certificateUsers(await listeners()).get(record.arn) ?? [], ctx.now) };
       },
 
-      async GetCertificate(input: { CertificateArn: string }, ctx: RequestContext) {
+      async GetCertificate(input, ctx): Reply<'acm', 'GetCertificate'> {
         const { record } = await get(input.CertificateArn, ctx);
         if (!record.certificatePem) {
           throw new AwsError('RequestInProgressException', `Certificate ${record.arn} is in ${record.status} state and has not been issued yet.`);
@@ -186,17 +181,7 @@ export function certificateHandlers(deps: AcmDeps) {
         return { Certificate: record.certificatePem, ...(record.chainPem ? { CertificateChain: record.chainPem } : {}) };
       },
 
-      async ListCertificates(
-        input: {
-          CertificateStatuses?: string[];
-          Includes?: { keyTypes?: string[] };
-          NextToken?: string;
-          MaxItems?: number;
-          SortBy?: 'CREATED_AT';
-          SortOrder?: 'ASCENDING' | 'DESCENDING';
-        },
-        ctx: RequestContext,
-      ) {
+      async ListCertificates(input, ctx): Reply<'acm', 'ListCertificates'> {
         const statuses = input.CertificateStatuses?.length ? new Set(input.CertificateStatuses) : undefined;
         // ACM lists RSA_1024 and RSA_2048 certificates unless keyTypes asks for others.
         const keyTypes = new Set<string>(input.Includes?.keyTypes?.length ? input.Includes.keyTypes : ['RSA_1024', 'RSA_2048']);
@@ -225,12 +210,12 @@ export function certificateHandlers(deps: AcmDeps) {
           () => new AwsError('InvalidArgsException', 'NextToken: the token is not valid.'),
         );
         return {
-          CertificateSummaryList: page.items.map(({ c }) => summaryOf(c, (users.get(c.arn)?.length ?? 0) > 0, ctx.now)),
+          CertificateSummaryList: page.items.map(({ c }) => certificateSummary(c, (users.get(c.arn)?.length ?? 0) > 0, ctx.now)),
           ...(page.nextToken ? { NextToken: page.nextToken } : {}),
         };
       },
 
-      async DeleteCertificate(input: { CertificateArn: string }, ctx: RequestContext) {
+      async DeleteCertificate(input, ctx): Reply<'acm', 'DeleteCertificate'> {
         // Guarded on the certificate's revision: a listener that starts using it meanwhile rewrites
         // it (listener-tls.ts), so this retries and then sees that listener.
         for (let attempt = 0; attempt < 20; attempt++) {
@@ -251,13 +236,13 @@ export function certificateHandlers(deps: AcmDeps) {
         throw new AwsError('ThrottlingException', 'Too many concurrent changes to this certificate; retry.', 400);
       },
 
-      async AddTagsToCertificate(input: { CertificateArn: string; Tags: Tag[] }, ctx: RequestContext) {
+      async AddTagsToCertificate(input, ctx): Reply<'acm', 'AddTagsToCertificate'> {
         const { record } = await get(input.CertificateArn, ctx);
         await putTags(record.arn, input.Tags);
         return {};
       },
 
-      async RemoveTagsFromCertificate(input: { CertificateArn: string; Tags: Tag[] }, ctx: RequestContext) {
+      async RemoveTagsFromCertificate(input, ctx): Reply<'acm', 'RemoveTagsFromCertificate'> {
         const { record } = await get(input.CertificateArn, ctx);
         checkTags(input.Tags);
         await updateRecord<Record<string, string>>(store, keys.tags(record.arn), (cur) => {
@@ -269,21 +254,18 @@ export function certificateHandlers(deps: AcmDeps) {
         return {};
       },
 
-      async ListTagsForCertificate(input: { CertificateArn: string }, ctx: RequestContext) {
+      async ListTagsForCertificate(input, ctx): Reply<'acm', 'ListTagsForCertificate'> {
         const { record } = await get(input.CertificateArn, ctx);
         return { Tags: Object.entries(await tagsOf(record.arn)).map(([Key, Value]) => (Value === '' ? { Key } : { Key, Value })) };
       },
 
-      async RequestCertificate(
-        input: { DomainName: string; SubjectAlternativeNames?: string[]; IdempotencyToken?: string; KeyAlgorithm?: string; Tags?: Tag[] },
-        ctx: RequestContext,
-      ) {
+      async RequestCertificate(input, ctx): Reply<'acm', 'RequestCertificate'> {
         const domainName = checkDomainName(input.DomainName, 'DomainName');
         const names = [domainName, ...(input.SubjectAlternativeNames ?? []).map((n) => checkDomainName(n, 'SubjectAlternativeNames'))];
         const unique = [...new Set(names)];
         if (unique.length > 100) throw new AwsError('LimitExceededException', 'SubjectAlternativeNames: a certificate can have at most 100 names.');
-        const keyAlgorithm = (input.KeyAlgorithm ?? 'RSA_2048') as KeyAlgorithm;
-        if (!(['RSA_2048', 'EC_prime256v1', 'EC_secp384r1'] as readonly string[]).includes(keyAlgorithm)) {
+        const keyAlgorithm = input.KeyAlgorithm ?? 'RSA_2048';
+        if (keyAlgorithm !== 'RSA_2048' && keyAlgorithm !== 'EC_prime256v1' && keyAlgorithm !== 'EC_secp384r1') {
           throw new AwsError(
             'ValidationException',
             `KeyAlgorithm: RequestCertificate issues RSA_2048, EC_prime256v1 or EC_secp384r1 keys, not ${input.KeyAlgorithm}.`,

@@ -13,7 +13,19 @@ import { keys } from '../../domain/keys.js';
 import { ecsArn, resourceIdOf } from '../../domain/ecs/arn.js';
 import { newDeployment } from '../../domain/ecs/deployment.js';
 import type { Deployment, DeploymentConfiguration, Failure, ServiceRecord } from '../../domain/ecs/records.js';
-import { addTags, clusterKeyOf, errors, listValues, readTags, requireCluster, scopeOf, tagsOfRequest, updateRecord, wantsTags, type EcsDeps } from './ecs-context.js';
+import {
+  addTags,
+  clusterKeyOf,
+  errors,
+  listValues,
+  readTags,
+  requireCluster,
+  scopeOf,
+  tagsOfRequest,
+  updateRecord,
+  wantsTags,
+  type EcsDeps,
+} from './ecs-context.js';
 import { serviceDescription } from './service-description.js';
 import { resolveActiveTaskDefinition } from './task-definitions.js';
 import { checkLoadBalancers } from './load-balancer-check.js';

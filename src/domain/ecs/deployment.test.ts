@@ -28,7 +28,12 @@ describe('deployments', () => {
 
   test('a rollback: the failed one’s size, the target’s revision, after it even in the same millisecond, nothing of its bookkeeping', () => {
     const failed = {
-      ...newDeployment(seededRandom(2), 5000, { taskDefinition: 'td:2', desiredCount: 4, launchType: 'EC2', networkConfiguration: { awsvpcConfiguration: { subnets: ['subnet-new'] } } }),
+      ...newDeployment(seededRandom(2), 5000, {
+        taskDefinition: 'td:2',
+        desiredCount: 4,
+        launchType: 'EC2',
+        networkConfiguration: { awsvpcConfiguration: { subnets: ['subnet-new'] } },
+      }),
       failedTasks: 3,
       failuresCounted: { through: 4999, atMark: ['t'] },
       rollbackReason: 'x',
@@ -42,7 +47,10 @@ describe('deployments', () => {
     assert.equal(back.failedTasks, 0);
     assert.equal(back.rolloutStateReason, `Rolling back to ${back.id}.`);
     for (const k of ['failuresCounted', 'rollbackReason', 'networkConfiguration']) assert.ok(!(k in back), k);
-    const withNetwork = rollbackDeployment(seededRandom(3), 9000, failed, { taskDefinition: 'td:1', networkConfiguration: { awsvpcConfiguration: { subnets: ['subnet-old'] } } });
+    const withNetwork = rollbackDeployment(seededRandom(3), 9000, failed, {
+      taskDefinition: 'td:1',
+      networkConfiguration: { awsvpcConfiguration: { subnets: ['subnet-old'] } },
+    });
     assert.deepEqual(withNetwork.networkConfiguration, { awsvpcConfiguration: { subnets: ['subnet-old'] } });
   });
 });
