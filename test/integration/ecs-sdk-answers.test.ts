@@ -118,6 +118,30 @@ describe('ECS answers as AWS does', () => {
     assert.deepEqual((await east.send(new ecs.ListTaskDefinitionFamiliesCommand({ familyPrefix: 'web' }))).families, ['web', 'webapp']);
   });
 
+  test('what the model leaves optional but ECS needs is refused with the member named: a tag key, a resource name and type', async () => {
+    // Before, a key-less tag was stored under the key "undefined" and a resource of any type was kept.
+    for (const send of [
+      () => east.send(new ecs.CreateClusterCommand({ clusterName: 'keyless', tags: [{ value: 'v' }] })),
+      () =>
+        east.send(
+          new ecs.RegisterTaskDefinitionCommand({ family: 'kl', containerDefinitions: [{ name: 'a', image: 'x', memory: 64 }], tags: [{ value: 'v' }] }),
+        ),
+    ]) {
+      await rejectsWith(send(), ecs.InvalidParameterException, 'Each tag needs a key (tags.N.key).');
+    }
+    assert.deepEqual((await east.send(new ecs.DescribeClustersCommand({ clusters: ['keyless'] }))).failures?.[0]?.reason, 'MISSING');
+    await rejectsWith(
+      east.send(new ecs.RegisterContainerInstanceCommand({ cluster: 'plain', totalResources: [{ name: 'CPU', type: 'NUMBER', integerValue: 1 }] })),
+      ecs.InvalidParameterException,
+      'totalResources.1.type: must be one of INTEGER, LONG, DOUBLE, STRINGSET.',
+    );
+    await rejectsWith(
+      east.send(new ecs.RegisterContainerInstanceCommand({ cluster: 'plain', totalResources: [{ type: 'INTEGER', integerValue: 1 }] })),
+      ecs.InvalidParameterException,
+      'totalResources.1.name: a resource needs a name.',
+    );
+  });
+
   test('DescribeContainerInstances with an empty list is an error', async () => {
     await rejectsWith(
       east.send(new ecs.DescribeContainerInstancesCommand({ cluster: 'plain', containerInstances: [] })),

@@ -23,7 +23,7 @@ function familyRevisionOf(ref: string): { family: string; revision: number } | u
 
 export function taskDefinitionDeletionHandlers({ store }: EcsDeps): Handlers<'ecs'> {
   return {
-    async DeleteTaskDefinitions(input): Reply<'ecs', 'DeleteTaskDefinitions'> {
+    async DeleteTaskDefinitions(input, ctx): Reply<'ecs', 'DeleteTaskDefinitions'> {
       if (input.taskDefinitions.length === 0) throw errors.invalid('taskDefinitions cannot be empty.');
       if (input.taskDefinitions.length > MAX_PER_CALL) throw errors.invalid(`taskDefinitions can have at most ${MAX_PER_CALL} items.`);
       const taskDefinitions: TaskDefinitionOut[] = [];
@@ -49,7 +49,7 @@ export function taskDefinitionDeletionHandlers({ store }: EcsDeps): Handlers<'ec
         }
         const deleted = await updateRecord<TaskDefinitionRecord>(store, key, (cur) => {
           if (!cur) throw errors.client('The specified task definition does not exist.');
-          return cur.status === 'INACTIVE' ? { ...cur, status: 'DELETE_IN_PROGRESS' } : cur;
+          return cur.status === 'INACTIVE' ? { ...cur, status: 'DELETE_IN_PROGRESS', deleteRequestedAt: ctx.now } : cur;
         });
         taskDefinitions.push(taskDefinitionDescription(deleted));
       }

@@ -29,6 +29,7 @@ export function taskDefinitionDescription(td: TaskDefinitionRecord): TaskDefinit
     ...(td.ipcMode !== undefined ? { ipcMode: td.ipcMode } : {}),
     registeredAt: td.registeredAt,
     ...(td.deregisteredAt !== undefined ? { deregisteredAt: td.deregisteredAt } : {}),
+    ...(td.deleteRequestedAt !== undefined ? { deleteRequestedAt: td.deleteRequestedAt } : {}),
     registeredBy: td.registeredBy,
   };
 }

@@ -181,6 +181,8 @@ export interface TaskDefinitionRecord {
   runtimePlatform?: { cpuArchitecture?: string; operatingSystemFamily?: string };
   registeredAt: number;
   deregisteredAt?: number;
+  /** When DeleteTaskDefinitions moved it to DELETE_IN_PROGRESS. */
+  deleteRequestedAt?: number;
   registeredBy: string;
   [other: string]: unknown;
 }
