@@ -49,9 +49,10 @@ const text = (b: Uint8Array) => Buffer.from(b).toString('utf8');
 /** The store key an ARN names in this region and account; InvalidArnException when it is no certificate ARN. */
 function keyOf(arn: string, ctx: RequestContext): string | undefined {
   const m = ARN.exec(arn ?? '');
-  if (!m) throw new AwsError('InvalidArnException', `String '${arn}' is not a valid ACM certificate ARN.`);
-  if (m[1] !== ctx.region || m[2] !== ctx.accountId) return undefined;
-  return keys.certificate(ctx.region, m[3]!);
+  const [, region, account, id] = m ?? [];
+  if (id === undefined) throw new AwsError('InvalidArnException', `String '${arn}' is not a valid ACM certificate ARN.`);
+  if (region !== ctx.region || account !== ctx.accountId) return undefined;
+  return keys.certificate(ctx.region, id);
 }
 
 function checkTags(tags: readonly Tag[]): void {
@@ -96,7 +97,9 @@ export function certificateHandlers(deps: AcmDeps): { resumePending(): Promise<v
     try {
       const now = clock.now();
       const made = await authority.issue({ domainName: c.domainName, names: c.subjectAlternativeNames, keyAlgorithm: c.keyAlgorithm, now });
-      const facts = factsOf(parseCertificates(made.certificatePem, 'Certificate')[0]!);
+      const [leaf] = parseCertificates(made.certificatePem, 'Certificate');
+      if (!leaf) throw new Error("Berth's CA answered no certificate");
+      const facts = factsOf(leaf);
       const sealedPrivateKey = sealedBox.seal(made.privateKeyPem, sealAad(c.arn));
       await updateRecord<CertificateRecord>(store, key, (cur) =>
         cur?.status === 'PENDING_VALIDATION'

@@ -117,7 +117,7 @@ async function serviceOfChild(store: Store, arn: string, kind: 'service-deployme
   const p = parseChildArn(arn, kind);
   if (!p || p.region !== ctx.region) return undefined;
   const svc = (await store.get<ServiceRecord>(keys.service(clusterKeyIn(ctx.region, p.cluster), p.service)))?.value;
-  return svc ? { svc, id: p.id } : undefined;
+  return svc ? { svc, id: p.id, key: keys.service(clusterKeyIn(ctx.region, p.cluster), p.service) } : undefined;
 }
 
 export function serviceDeploymentHandlers({ store, random }: EcsDeps): Handlers<'ecs'> {
@@ -189,8 +189,7 @@ export function serviceDeploymentHandlers({ store, random }: EcsDeps): Handlers<
         new AwsError('ConflictException', `The request could not be processed because of conflict in the current state of the resource: ${why}`);
       const hit = await serviceOfChild(store, input.serviceDeploymentArn, 'service-deployment', ctx);
       if (!hit) throw notFound();
-      const p = parseChildArn(input.serviceDeploymentArn, 'service-deployment')!;
-      await updateRecord<ServiceRecord>(store, keys.service(clusterKeyIn(ctx.region, p.cluster), p.service), (cur) => {
+      await updateRecord<ServiceRecord>(store, hit.key, (cur) => {
         if (!cur) throw notFound();
         const d = findByServiceDeploymentId(cur, hit.id);
         if (!d) throw notFound();
