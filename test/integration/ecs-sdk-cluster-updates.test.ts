@@ -82,9 +82,8 @@ describe('UpdateCluster, UpdateClusterSettings, DeleteTaskDefinitions through th
       del.taskDefinitions?.map((t) => [t.revision, t.status]),
       [[1, 'DELETE_IN_PROGRESS']],
     );
-    // ECS's deleteRequestedAt, a timestamp the SDK reads as a Date.
-    const requested = del.taskDefinitions?.[0]?.deleteRequestedAt;
-    assert.ok(requested instanceof Date && Math.abs(requested.getTime() - Date.now()) < 60_000, String(requested));
+    // ECS's deleteRequestedAt: the request's time (the server's clock), a timestamp the SDK reads as a Date.
+    assert.equal(del.taskDefinitions?.[0]?.deleteRequestedAt?.getTime(), server.clock.now());
     assert.deepEqual(del.failures, [
       {
         arn: r2.taskDefinition?.taskDefinitionArn,
