@@ -9,7 +9,8 @@ import { keys } from '../../domain/keys.js';
 import type { CertificateRecord } from '../../domain/acm/certificate.js';
 import type { ListenerRecord } from '../../domain/elbv2/listener.js';
 import { DEFAULT_SSL_POLICY, SSL_POLICIES, sslPolicyByName } from '../../domain/elbv2/ssl-policy.js';
-import type { RequestContext, ServiceHandlers } from '../api/operation.js';
+import type { Handlers, Reply, RequestContext } from '../api/operation.js';
+import type { SslPolicyOut } from '../api/wire-types/elbv2.js';
 import type { Elbv2Deps } from './deps.js';
 import { page } from './paging.js';
 import { getListener, idOf } from './repository.js';
@@ -77,7 +78,7 @@ export async function resolveListenerTls(
   return { Protocol: 'HTTPS', SslPolicy, certificateArn, ...(sni.length > 0 ? { sniCertificateArns: sni } : {}) };
 }
 
-function policyView(p: (typeof SSL_POLICIES)[number]): Record<string, unknown> {
+function policyView(p: (typeof SSL_POLICIES)[number]): SslPolicyOut {
   return {
     SslProtocols: [...p.protocols],
     Ciphers: p.ciphers.map((Name, i) => ({ Name, Priority: i + 1 })),
@@ -86,7 +87,7 @@ function policyView(p: (typeof SSL_POLICIES)[number]): Record<string, unknown> {
   };
 }
 
-export function listenerTlsHandlers(deps: Elbv2Deps): ServiceHandlers {
+export function listenerTlsHandlers(deps: Elbv2Deps): Handlers<'elbv2'> {
   const { store } = deps;
 
   const httpsListener = async (tx: Tx, arn: string, ctx: RequestContext) => {
@@ -98,7 +99,7 @@ export function listenerTlsHandlers(deps: Elbv2Deps): ServiceHandlers {
   };
 
   return {
-    async DescribeSSLPolicies(input: { Names?: string[]; Marker?: string; PageSize?: number; LoadBalancerType?: string }) {
+    async DescribeSSLPolicies(input): Reply<'elbv2', 'DescribeSSLPolicies'> {
       const names = input.Names ?? [];
       for (const n of names) if (!sslPolicyByName(n)) throw new AwsError('SSLPolicyNotFound', `SSL policy '${n}' not found`);
       const type = input.LoadBalancerType;
@@ -109,7 +110,7 @@ export function listenerTlsHandlers(deps: Elbv2Deps): ServiceHandlers {
       return { SslPolicies: p.items.map(policyView), NextMarker: p.NextMarker };
     },
 
-    async DescribeListenerCertificates(input: { ListenerArn: string; Marker?: string; PageSize?: number }, ctx) {
+    async DescribeListenerCertificates(input, ctx): Reply<'elbv2', 'DescribeListenerCertificates'> {
       const listener = await transact(store, (tx) => getListener(tx, input.ListenerArn, ctx));
       const all = [
         ...(listener.certificateArn ? [{ CertificateArn: listener.certificateArn, IsDefault: true }] : []),
@@ -119,7 +120,7 @@ export function listenerTlsHandlers(deps: Elbv2Deps): ServiceHandlers {
       return { Certificates: p.items, NextMarker: p.NextMarker };
     },
 
-    async AddListenerCertificates(input: { ListenerArn: string; Certificates: CertificateInput[] }, ctx) {
+    async AddListenerCertificates(input, ctx): Reply<'elbv2', 'AddListenerCertificates'> {
       const added = await transact(store, async (tx) => {
         const listener = await httpsListener(tx, input.ListenerArn, ctx);
         const arns: string[] = [];
@@ -136,7 +137,7 @@ export function listenerTlsHandlers(deps: Elbv2Deps): ServiceHandlers {
       return { Certificates: added.map((CertificateArn) => ({ CertificateArn, IsDefault: false })) };
     },
 
-    async RemoveListenerCertificates(input: { ListenerArn: string; Certificates: CertificateInput[] }, ctx) {
+    async RemoveListenerCertificates(input, ctx): Reply<'elbv2', 'RemoveListenerCertificates'> {
       await transact(store, async (tx) => {
         const listener = await httpsListener(tx, input.ListenerArn, ctx);
         const gone = new Set((input.Certificates ?? []).map((c) => c.CertificateArn ?? ''));
