@@ -198,7 +198,8 @@ export interface DeploymentConfiguration {
   deploymentCircuitBreaker: { enable: boolean; rollback: boolean };
   maximumPercent: number;
   minimumHealthyPercent: number;
-  [other: string]: unknown;
+  /** Only ROLLING: the field-support table refuses the others, and the alarms, bake time, hooks and canary/linear settings. */
+  strategy?: string;
 }
 
 export interface Deployment {
