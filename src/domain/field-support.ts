@@ -246,7 +246,8 @@ const LOGS_ONE_ACCOUNT = 'Berth has one account and no linked ones';
 const CW_PERCENTILES = 'Berth keeps count, sum, minimum and maximum per minute, so percentiles cannot be answered';
 const CW_ONE_ACCOUNT = 'Berth has one account: its own metrics are all there are';
 const CW_RESOLUTION = 'Berth keeps 1-minute resolution (no high-resolution metrics)';
-const CW_ACTIONS = 'alarm actions need SNS, EC2 or Auto Scaling actions, which Berth does not have yet; an alarm is read by DescribeAlarms and by ECS deployments';
+const CW_ACTIONS =
+  'alarm actions need SNS, EC2 or Auto Scaling actions, which Berth does not have yet; an alarm is read by DescribeAlarms and by ECS deployments';
 const LOGS_NO_MASKING = 'Berth has no data protection policies, so nothing is masked';
 
 export const FIELD_SUPPORT: Readonly<Record<ServiceName, Readonly<Record<string, Readonly<Record<string, Support>>>>>> = {

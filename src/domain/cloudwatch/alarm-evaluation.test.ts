@@ -83,6 +83,16 @@ describe('alarm evaluation', () => {
     assert.equal(evaluateAlarm(config({ TreatMissingData: 'notBreaching' }), 'OK', [{ t: min(9), value: 5 }], now).state, 'OK');
   });
 
+  test('a running period that has crossed for good counts at once; one that could still come back waits', () => {
+    const now = min(10) + 20_000;
+    const running = [{ t: min(10), value: 3 }];
+    assert.equal(evaluateAlarm(config({ EvaluationPeriods: 1 }), 'OK', running, now).state, 'ALARM');
+    // An Average can still fall under the threshold before the minute ends, so it is not counted yet.
+    assert.equal(evaluateAlarm(config({ EvaluationPeriods: 1, Statistic: 'Average' }), 'OK', running, now).state, 'INSUFFICIENT_DATA');
+    // A custom metric's Sum may go down (negative values): it waits too.
+    assert.equal(evaluateAlarm(config({ EvaluationPeriods: 1, Namespace: 'Shop' }), 'OK', running, now).state, 'INSUFFICIENT_DATA');
+  });
+
   test('PutMetricAlarm checks, in CloudWatch codes', () => {
     assert.throws(() => config({ Period: 30 }), { code: 'InvalidParameterValue' });
     assert.throws(() => config({ DatapointsToAlarm: 4 }), { code: 'InvalidParameterValue' });

@@ -1,6 +1,9 @@
 /**
  * One evaluation of a metric alarm, as CloudWatch documents it: the last `EvaluationPeriods` complete
  * periods are looked at; the alarm goes to ALARM when at least `DatapointsToAlarm` of them breach,
+ * (plus the period still running, when it has already crossed in a way the rest of the period cannot
+ * undo: see `earlyBreach`; CloudWatch waits for the period to end, Berth does not, so a deployment's
+ * alarm rolls back within seconds, docs/differences.md),
  * to OK when the rest can no longer make it breach, and missing periods count as TreatMissingData says
  * (`missing`: an alarm with no data in any period goes to INSUFFICIENT_DATA, otherwise missing
  * periods are left out; `ignore`: the state stays). Pure: the datapoints, the alarm and `now` in,
@@ -37,8 +40,25 @@ function formatValue(v: number): string {
   return Number.isInteger(v) ? v.toFixed(1) : String(v);
 }
 
+/**
+ * Whether a running period's value can only move further past the threshold before it ends: a
+ * Maximum above (or a Minimum below) stays so, and so do a SampleCount or an AWS/ namespace's Sum above
+ * (Berth's own counts never go down). Other statistics wait for the period to end, as in CloudWatch.
+ */
+export function earlyBreach(config: AlarmConfig, value: number): boolean {
+  const above = config.comparison === 'GreaterThanThreshold' || config.comparison === 'GreaterThanOrEqualToThreshold';
+  const rises = config.statistic === 'Maximum' || config.statistic === 'SampleCount' || (config.statistic === 'Sum' && config.namespace.startsWith('AWS/'));
+  const falls = config.statistic === 'Minimum';
+  return ((above && rises) || (!above && falls)) && breaches(value, config.comparison, config.threshold);
+}
+
 export function evaluateAlarm(config: AlarmConfig, current: AlarmState, points: readonly PeriodValue[], now: number): AlarmVerdict {
-  const { start, end } = evaluationWindow(config, now);
+  const window = evaluationWindow(config, now);
+  const size = config.periodSeconds * 1000;
+  // A running period that has already breached for good joins the window, pushing out its oldest period.
+  const running = points.find((p) => p.t === window.end);
+  const early = running !== undefined && earlyBreach(config, running.value);
+  const { start, end } = early ? { start: window.start + size, end: window.end + size } : window;
   const inWindow = points.filter((p) => p.t >= start && p.t < end).sort((a, b) => b.t - a.t);
   const missingCount = config.evaluationPeriods - inWindow.length;
   const breaching = inWindow.filter((p) => breaches(p.value, config.comparison, config.threshold)).length;
