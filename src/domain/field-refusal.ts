@@ -66,6 +66,7 @@ const DEFAULT_CODE: Partial<Record<ServiceName, string>> = {
   secretsmanager: 'InvalidParameterException',
   logs: 'InvalidParameterException',
   acm: 'InvalidParameterException',
+  cloudwatch: 'InvalidParameterValue',
 };
 
 /** The service's own error for a refused member: its code, and a message naming the member. */

@@ -19,7 +19,7 @@ import { DEFAULT_KMS_KEY } from './secrets-manager/secret.js';
 import { DEFAULT_KEY_ID } from './ssm/parameter.js';
 
 /** Every service in src/control-plane/api/service-table.ts (the table's keys are checked against it). */
-export type ServiceName = 'ecs' | 'elbv2' | 'ec2' | 'sts' | 'ssm' | 'secretsmanager' | 'logs' | 'acm';
+export type ServiceName = 'ecs' | 'elbv2' | 'ec2' | 'sts' | 'ssm' | 'secretsmanager' | 'logs' | 'acm' | 'cloudwatch';
 
 export type Support =
   | { readonly status: 'honoured'; readonly note?: string }
@@ -243,6 +243,11 @@ const SM_KMS_KEY = refused(`Berth encrypts secrets with its own key, ${DEFAULT_K
 const SM_ONE_REGION = 'Berth serves one region, so a secret has no replicas';
 const SM_EXTERNAL = 'managed external secrets (held by a partner) are not implemented';
 const LOGS_ONE_ACCOUNT = 'Berth has one account and no linked ones';
+const CW_PERCENTILES = 'Berth keeps count, sum, minimum and maximum per minute, so percentiles cannot be answered';
+const CW_ONE_ACCOUNT = 'Berth has one account: its own metrics are all there are';
+const CW_RESOLUTION = 'Berth keeps 1-minute resolution (no high-resolution metrics)';
+const CW_ACTIONS =
+  'alarm actions need SNS, EC2 or Auto Scaling actions, which Berth does not have yet; an alarm is read by DescribeAlarms and by ECS deployments';
 const LOGS_NO_MASKING = 'Berth has no data protection policies, so nothing is masked';
 
 export const FIELD_SUPPORT: Readonly<Record<ServiceName, Readonly<Record<string, Readonly<Record<string, Support>>>>>> = {
@@ -624,5 +629,42 @@ export const FIELD_SUPPORT: Readonly<Record<ServiceName, Readonly<Record<string,
       CertificateAuthorityArn: refused(ACM_PRIVATE_CA, { code: 'InvalidParameterException' }),
       ManagedBy: refused('no AWS service manages certificates here', { code: 'InvalidParameterException' }),
     },
+  },
+  cloudwatch: {
+    GetMetricStatistics: {
+      ...all('Namespace MetricName Dimensions StartTime EndTime Period Statistics Unit'),
+      ExtendedStatistics: refused(CW_PERCENTILES),
+    },
+    GetMetricData: {
+      ...all('StartTime EndTime NextToken ScanBy MaxDatapoints'),
+      MetricDataQueries: honoured('MetricStat queries; an Expression is refused, naming the query'),
+      LabelOptions: refused('labels are the query Label or the metric name; no time-zone formatting'),
+    },
+    ListMetrics: {
+      ...all('Namespace MetricName Dimensions NextToken RecentlyActive'),
+      IncludeLinkedAccounts: honoured(CW_ONE_ACCOUNT),
+      OwningAccount: honoured(CW_ONE_ACCOUNT),
+    },
+    PutMetricData: {
+      ...all('Namespace MetricData'),
+      'MetricData[].StorageResolution': refused(CW_RESOLUTION, { values: ['1'] }),
+      EntityMetricData: refused('entities (CloudWatch Explore related telemetry) are not kept'),
+      StrictEntityValidation: refused('entities (CloudWatch Explore related telemetry) are not kept'),
+    },
+    PutMetricAlarm: {
+      ...all('AlarmName AlarmDescription ActionsEnabled MetricName Namespace Statistic ExtendedStatistic Dimensions Period Unit'),
+      ...all('EvaluationPeriods DatapointsToAlarm Threshold ComparisonOperator TreatMissingData Tags'),
+      OKActions: refused(CW_ACTIONS),
+      AlarmActions: refused(CW_ACTIONS),
+      InsufficientDataActions: refused(CW_ACTIONS),
+      EvaluateLowSampleCountPercentile: refused(CW_PERCENTILES),
+      Metrics: refused('metric math alarms are not evaluated yet; alarm on one metric (MetricName, Namespace, Statistic)'),
+      ThresholdMetricId: refused('anomaly detection bands are not implemented'),
+      EvaluationCriteria: refused('PromQL alarms are not implemented'),
+      EvaluationInterval: refused('PromQL alarms are not implemented'),
+    },
+    DescribeAlarms: all('AlarmNames AlarmNamePrefix AlarmTypes ChildrenOfAlarmName ParentsOfAlarmName StateValue ActionPrefix MaxRecords NextToken'),
+    DeleteAlarms: all('AlarmNames'),
+    SetAlarmState: all('AlarmName StateValue StateReason StateReasonData'),
   },
 };

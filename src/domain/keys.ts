@@ -74,6 +74,10 @@ export const keys = {
   logShipped: (region: string, group: string, stream: string) => `/berth/logs/shipped/${region}/${encodeURIComponent(group)}/${encodeURIComponent(stream)}`,
   logShippedOf: (region: string, group: string) => `/berth/logs/shipped/${region}/${encodeURIComponent(group)}/`,
 
+  /** CloudWatch metric alarms, by region and name (metric data itself lives beside the store, in metrics.db). */
+  alarm: (region: string, name: string) => `/berth/cloudwatch/alarms/${region}/${encodeURIComponent(name)}`,
+  alarms: (region?: string) => (region ? `/berth/cloudwatch/alarms/${region}/` : `/berth/cloudwatch/alarms/`),
+
   /** Tags of any resource, by ARN (ECS, ELBv2, SSM and Secrets Manager alike). */
   tags: (arn: string) => `/berth/tags/${encodeURIComponent(arn)}`,
 } as const;

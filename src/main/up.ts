@@ -49,6 +49,10 @@ import { inProcessLogSource } from '../control-plane/agent-api/agent-log-source.
 import { instanceOfTask, remoteLogSource } from '../control-plane/agent-api/remote-log-source.js';
 import { startAgentLiveness } from '../control-plane/agent-api/agent-liveness.js';
 import { startStoppedTaskSweeper } from '../control-plane/agent-api/stopped-task-sweeper.js';
+import { startAlarmEvaluator } from '../control-plane/cloudwatch/alarm-evaluator.js';
+import { createCloudWatchHandlers } from '../control-plane/cloudwatch/cloudwatch-handlers.js';
+import { startMetricPruner } from '../control-plane/cloudwatch/metric-pruner.js';
+import { SqliteMetricStore } from '../control-plane/cloudwatch/sqlite-metric-store.js';
 import { startServiceController } from '../control-plane/controllers/service-controller.js';
 import { startAgent, type RunningAgent } from '../agent/agent.js';
 import { startLoadBalancerNode, type RunningLoadBalancerNode } from '../load-balancer/node/start-load-balancer-node.js';
@@ -128,10 +132,16 @@ export async function startBerth(config: UpConfig, logger: Logger, options: Star
     // Secret values (SSM SecureString, Secrets Manager, ACM private keys) are sealed under this key, kept beside the database.
     const sealedBox = loadOrCreateSealedBox(join(dataDir, 'secrets.key'));
     // The routing records carry HTTPS listeners' certificates with their keys opened by the same box.
+    // CloudWatch metric data lives beside the store (metrics.db), fed by the load-balancer nodes' reports.
+    const metrics = new SqliteMetricStore(join(dataDir, 'metrics.db'));
+    stoppers.push(() => metrics.close());
+    const pruner = startMetricPruner({ metrics, clock, logger });
+    stoppers.push(() => pruner.stop());
     const lbService = new LbNodeService({
       store,
       clock,
       sealedBox,
+      metrics,
       onWatchError: (err) => logger.warn({ err }, 'routing records watch failed; listing again'),
     });
     stoppers.push(() => lbService.close());
@@ -173,6 +183,7 @@ export async function startBerth(config: UpConfig, logger: Logger, options: Star
       secretsmanager: createSecretsManagerHandlers({ store, random, sealedBox }),
       logs: createLogsHandlers({ store }),
       acm: acm.handlers,
+      cloudwatch: createCloudWatchHandlers({ store, metrics }),
     };
     void acm.resumePending();
     const expiry = startCertificateExpiryWatch({ store, clock, logger: logger.child({ component: 'acm' }) });
@@ -308,6 +319,7 @@ export async function startBerth(config: UpConfig, logger: Logger, options: Star
         const fenced = new FencedStore(store, gate);
         const liveness = startAgentLiveness({ store: fenced, clock, heartbeats, timeoutMs: config.agentTimeoutMs });
         const sweeper = startStoppedTaskSweeper({ store: fenced, clock, logger });
+        const alarms = startAlarmEvaluator({ store: fenced, metrics, clock, logger: logger.child({ component: 'alarms' }) });
         const controller = startServiceController({
           store: fenced,
           clock,
@@ -322,6 +334,7 @@ export async function startBerth(config: UpConfig, logger: Logger, options: Star
         return async () => {
           liveness.stop();
           sweeper.stop();
+          alarms.stop();
           await controller.stop();
         };
       },

@@ -1,6 +1,6 @@
 /**
  * The bad-input table, generated from the vendored models for every operation a registered handler
- * serves (ECS, ELBv2, EC2, STS, SSM, Secrets Manager, CloudWatch Logs; a service added to the API server's handlers must get a row here, which
+ * serves (ECS, ELBv2, EC2, STS, SSM, Secrets Manager, CloudWatch Logs, ACM, CloudWatch in each of its three protocols; a service added to the API server's handlers must get a row here, which
  * the compiler enforces): every required member left out, every enum given a value outside its set,
  * every bounded integer outside its range and every bounded string over its length, at any depth of
  * the input, each alone in an otherwise valid request. The expected codes come from the model: the
@@ -26,9 +26,29 @@ import { sealedBoxFromKey } from '../../src/platform/sealed-box.js';
 import { MemoryStore } from '../../src/store/memory-store.js';
 import { systemClock } from '../../src/platform/clock.js';
 import { seededRandom } from '../../src/platform/random.js';
+import { decode as decodeCbor, encode as encodeCbor } from 'cbor-x';
+import { createCloudWatchHandlers } from '../../src/control-plane/cloudwatch/cloudwatch-handlers.js';
+import { MemoryMetricStore } from '../../src/control-plane/cloudwatch/memory-metric-store.js';
 import { formBody, inputWith, jsonBody, probesOf, type ProbeKind } from '../support/model-input.js';
 
 type Served = keyof ApiServerOptions['handlers'];
+
+type Wire = 'json' | 'query' | 'ec2' | 'cbor';
+
+/** The protocols a service answers, as the front door speaks them (CloudWatch: CBOR, JSON 1.0 and Query). */
+function wiresOf(model: ServiceModel): Wire[] {
+  return (model.metadata.protocols ?? [model.metadata.protocol]).map((p) =>
+    p === 'smithy-rpc-v2-cbor' ? 'cbor' : p === 'json' ? 'json' : p === 'ec2' ? 'ec2' : 'query',
+  );
+}
+
+/** CloudWatch keeps its Query codes in every protocol (awsQueryCompatible). */
+const QUERY_COMPATIBLE: Record<ProbeKind, readonly string[]> = {
+  missing: ['MissingParameter'],
+  enum: ['InvalidParameterValue'],
+  range: ['InvalidParameterValue'],
+  length: ['InvalidParameterValue'],
+};
 
 /** The protocol's own validation codes: what any operation of it may answer a constraint violation with. */
 const COMMON: Record<'json' | 'query' | 'ec2', Record<ProbeKind, readonly string[]>> = {
@@ -43,18 +63,26 @@ const COMMON: Record<'json' | 'query' | 'ec2', Record<ProbeKind, readonly string
 };
 
 /** The codes a violation may get: the protocol's, plus the operation's declared validation errors. */
-function expectedCodes(model: ServiceModel, op: OperationModel, kind: ProbeKind): Set<string> {
+function expectedCodes(model: ServiceModel, op: OperationModel, kind: ProbeKind, wire: Wire): Set<string> {
   const declared = (op.errors ?? []).map((e) => model.errorCode(e.shape)).filter((c) => /InvalidParameter|Validation/.test(c));
-  return new Set([...COMMON[model.metadata.protocol][kind], ...declared]);
+  const common = model.metadata.awsQueryCompatible ? QUERY_COMPATIBLE[kind] : COMMON[wire === 'cbor' ? 'json' : wire][kind];
+  return new Set([...common, ...declared]);
 }
 
-function errorOf(protocol: string, body: string): { code: string; message: string } {
-  if (protocol === 'json') {
-    const j = JSON.parse(body) as { __type?: string; message?: string };
+function errorOf(wire: Wire, body: Buffer, headers: Record<string, unknown>): { code: string; message: string } {
+  const compat = headers['x-amzn-query-error'];
+  if (wire === 'cbor') {
+    const c = decodeCbor(body) as { __type?: string; message?: string };
+    return { code: typeof compat === 'string' ? compat.split(';')[0]! : String(c.__type ?? '').replace(/^.*#/, ''), message: c.message ?? '' };
+  }
+  if (wire === 'json') {
+    if (typeof compat === 'string') return { code: compat.split(';')[0]!, message: (JSON.parse(body.toString()) as { message?: string }).message ?? '' };
+    const j = JSON.parse(body.toString()) as { __type?: string; message?: string };
     return { code: String(j.__type ?? '').replace(/^.*#/, ''), message: j.message ?? '' };
   }
   const unescape = (t: string) => t.replace(/&(apos|quot|lt|gt|amp);/g, (_, e: string) => ({ apos: "'", quot: '"', lt: '<', gt: '>', amp: '&' })[e]!);
-  return { code: /<Code>([^<]*)<\/Code>/.exec(body)?.[1] ?? '', message: unescape(/<Message>([^<]*)<\/Message>/.exec(body)?.[1] ?? '') };
+  const text = body.toString();
+  return { code: /<Code>([^<]*)<\/Code>/.exec(text)?.[1] ?? '', message: unescape(/<Message>([^<]*)<\/Message>/.exec(text)?.[1] ?? '') };
 }
 
 describe('bad input generated from the models gets a modeled AWS error, and the server keeps answering', () => {
@@ -72,6 +100,7 @@ describe('bad input generated from the models gets a modeled AWS error, and the 
     secretsmanager: createSecretsManagerHandlers({ store, random: deps.random, sealedBox }),
     logs: createLogsHandlers({ store }),
     acm: createAcmService({ ...deps, sealedBox, authority: ephemeralCertificateAuthority(deps.random, Date.now()) }).handlers,
+    cloudwatch: createCloudWatchHandlers({ store, metrics: new MemoryMetricStore() }),
   };
   before(async () => {
     app = await createApiServer({ handlers: served });
@@ -81,20 +110,22 @@ describe('bad input generated from the models gets a modeled AWS error, and the 
     await store.close();
   });
 
-  const send = async (model: ServiceModel, op: OperationModel, body: string) => {
-    const json = model.metadata.protocol === 'json';
+  const send = async (model: ServiceModel, op: OperationModel, wire: Wire, body: string | Buffer) => {
     const r = await app.inject({
       method: 'POST',
-      url: '/',
-      headers: json
-        ? { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `${model.metadata.targetPrefix}.${op.name}` }
-        : { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
+      url: wire === 'cbor' ? `/service/${model.metadata.targetPrefix}/operation/${op.name}` : '/',
+      headers:
+        wire === 'json'
+          ? { 'content-type': `application/x-amz-json-${model.metadata.jsonVersion ?? '1.1'}`, 'x-amz-target': `${model.metadata.targetPrefix}.${op.name}` }
+          : wire === 'cbor'
+            ? { 'content-type': 'application/cbor', 'smithy-protocol': 'rpc-v2-cbor' }
+            : { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' },
       payload: body,
     });
-    return { status: r.statusCode, body: r.body, requestId: r.headers['x-amzn-requestid'] };
+    return { status: r.statusCode, body: r.rawPayload, headers: r.headers, requestId: r.headers['x-amzn-requestid'] };
   };
-  const encode = (model: ServiceModel, op: OperationModel, input: Record<string, unknown>): string =>
-    model.metadata.protocol === 'json' ? jsonBody(input) : formBody(model, model.metadata.protocol === 'ec2' ? 'ec2' : 'query', op, input);
+  const encode = (model: ServiceModel, op: OperationModel, wire: Wire, input: Record<string, unknown>): string | Buffer =>
+    wire === 'json' ? jsonBody(input) : wire === 'cbor' ? encodeCbor(JSON.parse(jsonBody(input))) : formBody(model, wire, op, input);
 
   let total = 0;
   for (const service of Object.keys(served) as Served[]) {
@@ -114,20 +145,21 @@ describe('bad input generated from the models gets a modeled AWS error, and the 
       total += probes.length;
       test(`${service} ${name}: ${probes.length} violations, each refused with a modeled code that names the member`, async () => {
         const wrong: string[] = [];
-        for (const p of probes) {
-          const r = await send(model, op, encode(model, op, inputWith(model, op, p)));
-          const where = `${p.kind} ${p.path.join('.')}`;
-          if (r.status !== 400) {
-            wrong.push(`${where}: HTTP ${r.status} ${r.body.slice(0, 200)}`);
-            continue;
+        for (const p of probes)
+          for (const wire of wiresOf(model)) {
+            const r = await send(model, op, wire, encode(model, op, wire, inputWith(model, op, p)));
+            const where = `${wire} ${p.kind} ${p.path.join('.')}`;
+            if (r.status !== 400) {
+              wrong.push(`${where}: HTTP ${r.status} ${r.body.toString().slice(0, 200)}`);
+              continue;
+            }
+            const { code, message } = errorOf(wire, r.body, r.headers);
+            const codes = expectedCodes(model, op, p.kind, wire);
+            if (!codes.has(code)) wrong.push(`${where}: ${code} (expected one of ${[...codes].join(', ')}): ${message.slice(0, 160)}`);
+            else if (!p.names.some((n) => message.toLowerCase().includes(n.toLowerCase())))
+              wrong.push(`${where}: the message does not name the member: ${message.slice(0, 200)}`);
+            if (!r.requestId) wrong.push(`${where}: no x-amzn-RequestId`);
           }
-          const { code, message } = errorOf(model.metadata.protocol, r.body);
-          const codes = expectedCodes(model, op, p.kind);
-          if (!codes.has(code)) wrong.push(`${where}: ${code} (expected one of ${[...codes].join(', ')}): ${message.slice(0, 160)}`);
-          else if (!p.names.some((n) => message.toLowerCase().includes(n.toLowerCase())))
-            wrong.push(`${where}: the message does not name the member: ${message.slice(0, 200)}`);
-          if (!r.requestId) wrong.push(`${where}: no x-amzn-RequestId`);
-        }
         assert.deepEqual(wrong, [], `${wrong.length} of ${probes.length} wrong:\n${wrong.join('\n')}`);
       });
     }
@@ -147,7 +179,19 @@ describe('bad input generated from the models gets a modeled AWS error, and the 
     });
   const query = (body: string) =>
     app.inject({ method: 'POST', url: '/', headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' }, payload: body });
+  const cbor = (operation: string, body: Buffer, contentType = 'application/cbor') =>
+    app.inject({
+      method: 'POST',
+      url: `/service/GraniteServiceVersion20100801/operation/${operation}`,
+      headers: { 'content-type': contentType, 'smithy-protocol': 'rpc-v2-cbor' },
+      payload: body,
+    });
   const malformed: [string, () => ReturnType<typeof query>, number, RegExp][] = [
+    ['CBOR truncated', () => cbor('ListMetrics', Buffer.from([0xa1, 0x69])), 400, /SerializationException/],
+    ['CBOR a map announcing 2^32 entries', () => cbor('ListMetrics', Buffer.from([0xba, 0xff, 0xff, 0xff, 0xff])), 400, /SerializationException/],
+    ['CBOR a tagged RegExp where a string belongs', () => cbor('ListMetrics', encodeCbor({ Namespace: /x/ })), 400, /SerializationException/],
+    ['CBOR sent as text/plain', () => cbor('ListMetrics', encodeCbor({}), 'text/plain'), 400, /UnknownOperationException/],
+    ['CBOR to an unknown operation', () => cbor('LaunchRockets', encodeCbor({})), 404, /UnknownOperationException/],
     ['ECS a string where a number belongs', () => ecsRaw('ListClusters', '{"maxResults":"ten"}'), 400, /SerializationException/],
     ['ECS malformed JSON', () => ecsRaw('ListClusters', '{"maxResults":'), 400, /SerializationException/],
     ['ECS JSON that is not an object', () => ecsRaw('ListClusters', '[1,2]'), 400, /SerializationException/],

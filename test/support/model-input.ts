@@ -32,7 +32,9 @@ export function validValue(model: ServiceModel, shapeName: string, depth = 0): u
     case 'structure': {
       const o: Record<string, unknown> = {};
       if (s.document) return o;
-      for (const r of s.required ?? []) o[r] = validValue(model, s.members![r]!.shape, depth + 1);
+      // A required structure with no required members of its own (CloudWatch's MetricStat.Metric) still
+      // needs a member, or it would vanish from a Query form and read as missing.
+      for (const r of s.required ?? []) o[r] = visibleValue(model, s.members![r]!.shape, depth + 1);
       return o;
     }
     case 'list': {

@@ -12,11 +12,12 @@ import { silentLogger, type Logger } from '../../platform/logger.js';
 import { systemRandom, type Random } from '../../platform/random.js';
 import { parseForm } from './form-tree.js';
 import { decodeJsonInput, encodeJsonOutput } from './json-codec.js';
-import { contentTypeRefusal, hostRefusal, originRefusal } from './front-door-guard.js';
+import { CBOR_CONTENT_TYPE, decodeCborInput, encodeCborOutput, SMITHY_PROTOCOL } from './cbor-codec.js';
+import { cborContentRefusal, contentTypeRefusal, hostRefusal, originRefusal } from './front-door-guard.js';
 import { loadModel, packageRoot, type ServiceModel } from './model.js';
 import { ACCOUNT_ID, DEFAULT_REGION, type RequestContext, type ServiceHandlers } from './operation.js';
 import { decodeQueryInput } from './query-decoder.js';
-import { ec2OperationNames, formServiceFor, jsonServiceFor, SERVICE_NAMES, signingNameOf, type ServiceName } from './service-table.js';
+import { cborServiceFor, ec2OperationNames, formServiceFor, jsonServiceFor, SERVICE_NAMES, signingNameOf, type ServiceName } from './service-table.js';
 import { authError, parseAuthorization, regionOf, verifySigV4 } from './sigv4.js';
 import { errorResponse, type WireProtocol, type WireResponse } from './wire-error.js';
 import { encodeEc2Response, encodeQueryResponse } from './xml-encoder.js';
@@ -58,8 +59,9 @@ function allModels(): ServiceModel[] {
   return SERVICE_NAMES.map((s) => loadModel(s));
 }
 
-function protocolOf(model: ServiceModel): WireProtocol {
-  return model.metadata.protocol;
+/** The form protocol a Query/EC2 request speaks (CloudWatch's model names CBOR first but answers Query too). */
+function formProtocolOf(model: ServiceModel): WireProtocol {
+  return model.speaks('ec2') ? 'ec2' : 'query';
 }
 
 /** A request routed to its service, before the operation is looked up (auth comes in between). */
@@ -69,9 +71,36 @@ interface Routed {
   readonly identify: () => Call;
 }
 
-/** Which service a request is for, from X-Amz-Target (JSON) or the form's Version (Query, EC2). */
-export function route(target: string | undefined, body: Buffer): Routed {
+/** Where a Smithy RPC v2 CBOR request goes: `/service/<name>/operation/<operation>`. */
+export interface CborPath {
+  readonly service: string;
+  readonly operation: string;
+}
+
+const CBOR_PATH = /^\/service\/([^/?]+)\/operation\/([^/?]+)$/;
+
+export function cborPathOf(url: string): CborPath | undefined {
+  const m = CBOR_PATH.exec(url.split('?')[0] ?? '');
+  return m ? { service: decodeURIComponent(m[1]!), operation: decodeURIComponent(m[2]!) } : undefined;
+}
+
+function routeCbor(path: CborPath, body: Buffer, models: readonly ServiceModel[]): Routed {
+  const model = cborServiceFor(path.service, models);
+  if (!model) throw new AwsError('UnknownOperationException', `No service ${path.service} speaks Smithy RPC v2 CBOR here.`, 404);
+  return {
+    model,
+    identify: () => {
+      const op = model.operations.get(path.operation);
+      if (!op) throw new AwsError('UnknownOperationException', `Operation ${path.operation} is not supported by this service.`, 404);
+      return { service: model.service, protocol: 'cbor', model, operation: path.operation, decode: () => decodeCborInput(model, op, body) };
+    },
+  };
+}
+
+/** Which service a request is for, from its CBOR path, X-Amz-Target (JSON) or the form's Version (Query, EC2). */
+export function route(target: string | undefined, body: Buffer, cbor?: CborPath): Routed {
   const models = allModels();
+  if (cbor !== undefined) return routeCbor(cbor, body, models);
   if (target !== undefined) {
     const model = jsonServiceFor(target, models) ?? loadModel('ecs');
     return {
@@ -99,7 +128,7 @@ export function route(target: string | undefined, body: Buffer): Routed {
         if (model.service === 'ec2' && ec2OperationNames(packageRoot()).has(action)) throw unsupported(action);
         throw new AwsError('InvalidAction', `The action ${action} is not valid for this web service.`);
       }
-      const protocol = protocolOf(model);
+      const protocol = formProtocolOf(model);
       const dialect = protocol === 'ec2' ? 'ec2' : 'query';
       return { service: model.service, protocol, model, operation: action, decode: () => decodeQueryInput(model, dialect, op, form) };
     },
@@ -115,6 +144,7 @@ function unsupported(action: string): AwsError {
 }
 
 function protocolGuess(req: FastifyRequest, body?: Buffer): WireProtocol {
+  if (cborPathOf(req.url) !== undefined) return 'cbor';
   if (header(req, 'x-amz-target') !== undefined) return 'json';
   return body && /(^|&)Version=2016-11-15(&|$)/.test(body.toString('latin1')) ? 'ec2' : 'query';
 }
@@ -127,6 +157,7 @@ function send(reply: FastifyReply, res: WireResponse): FastifyReply {
 function crossSiteError(protocol: WireProtocol, message: string): AwsError {
   switch (protocol) {
     case 'json':
+    case 'cbor':
       return new AwsError('AccessDeniedException', message);
     case 'query':
       return new AwsError('AccessDenied', message, 403);
@@ -159,7 +190,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<Fastif
     const host = header(req, 'host');
     return (auth.mode === 'none' ? hostRefusal(host, allowedHosts) : undefined) ?? originRefusal(header(req, 'origin'), host);
   };
-  const isAwsPost = (req: FastifyRequest): boolean => req.method === 'POST' && req.url.split('?')[0] === '/';
+  const isAwsPost = (req: FastifyRequest): boolean => req.method === 'POST' && (req.url.split('?')[0] === '/' || cborPathOf(req.url) !== undefined);
 
   // Every route (the console, the agent protocol, ...) refuses other sites' requests; `POST /` does
   // it in its handler, once the body tells which protocol's envelope to answer in.
@@ -190,31 +221,31 @@ export async function createApiServer(options: ApiServerOptions): Promise<Fastif
       return send(reply.header('x-amzn-RequestId', requestId), errorResponse(protocol, err, { requestId, logger }));
     });
 
-    scope.post('/', { bodyLimit }, async (req, reply) => {
+    const serve = async (req: FastifyRequest, reply: FastifyReply): Promise<FastifyReply> => {
       const requestId = idOf(req);
       const now = clock.now();
       const body = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
       reply.header('x-amzn-RequestId', requestId);
       let protocol = protocolGuess(req, body);
-      let namespace: string | undefined;
+      let model: ServiceModel | undefined;
+      const cbor = cborPathOf(req.url);
       try {
         const refusal = crossSite(req);
         if (refusal !== undefined) throw crossSiteError(protocol, refusal);
-        const target = header(req, 'x-amz-target');
+        const target = cbor ? undefined : header(req, 'x-amz-target');
         // The body type is checked before a form body is parsed: a text/plain "form" is not one.
         const jsonModel = target !== undefined ? (jsonServiceFor(target, allModels()) ?? loadModel('ecs')) : undefined;
-        const contentRefusal = contentTypeRefusal(
-          header(req, 'content-type'),
-          jsonModel ? { jsonVersion: jsonModel.metadata.jsonVersion ?? '1.1' } : undefined,
-        );
+        const contentRefusal = cbor
+          ? cborContentRefusal(header(req, 'content-type'), body.length)
+          : contentTypeRefusal(header(req, 'content-type'), jsonModel ? { jsonVersion: jsonModel.metadata.jsonVersion ?? '1.1' } : undefined);
         if (contentRefusal !== undefined) {
-          throw target !== undefined
+          throw target !== undefined || cbor
             ? new AwsError('UnknownOperationException', contentRefusal)
             : new AwsError('MissingAction', `Missing Action: the body is read only as a form. ${contentRefusal}`);
         }
-        const routed = route(target, body);
-        protocol = protocolOf(routed.model);
-        namespace = routed.model.metadata.xmlNamespace;
+        const routed = route(target, body, cbor);
+        model = routed.model;
+        protocol = cbor ? 'cbor' : target !== undefined ? 'json' : formProtocolOf(routed.model);
         let accessKeyId: string | undefined;
         if (auth.mode === 'sigv4') {
           const verdict = verifySigV4({ method: req.method, url: req.url, headers: req.headers, body }, auth.credentials, now, signingNameOf(routed.model));
@@ -228,7 +259,7 @@ export async function createApiServer(options: ApiServerOptions): Promise<Fastif
         const input = call.decode();
         const handler = options.handlers[call.service]?.[call.operation];
         if (!handler) {
-          throw call.protocol === 'json'
+          throw call.protocol === 'json' || call.protocol === 'cbor'
             ? new AwsError('UnknownOperationException', `Operation ${call.operation} is not implemented.`)
             : call.protocol === 'ec2'
               ? unsupported(call.operation)
@@ -248,8 +279,14 @@ export async function createApiServer(options: ApiServerOptions): Promise<Fastif
           case 'json':
             return reply
               .code(200)
-              .header('content-type', 'application/x-amz-json-1.1')
+              .header('content-type', `application/x-amz-json-${call.model.metadata.jsonVersion ?? '1.1'}`)
               .send(encodeJsonOutput(call.model, op, output));
+          case 'cbor':
+            return reply
+              .code(200)
+              .header('content-type', CBOR_CONTENT_TYPE)
+              .header('smithy-protocol', SMITHY_PROTOCOL)
+              .send(encodeCborOutput(call.model, op, output));
           case 'query':
             return reply
               .code(200)
@@ -262,9 +299,12 @@ export async function createApiServer(options: ApiServerOptions): Promise<Fastif
               .send(encodeEc2Response(call.model, op, output, requestId));
         }
       } catch (error) {
-        return send(reply, errorResponse(protocol, error, { requestId, logger, ...(namespace ? { namespace } : {}) }));
+        const namespace = model?.metadata.xmlNamespace;
+        return send(reply, errorResponse(protocol, error, { requestId, logger, ...(namespace ? { namespace } : {}), ...(model ? { model } : {}) }));
       }
-    });
+    };
+    scope.post('/', { bodyLimit }, serve);
+    scope.post('/service/:service/operation/:operation', { bodyLimit }, serve);
   });
 
   for (const plugin of options.plugins ?? []) await app.register(plugin);

@@ -15,6 +15,8 @@ import { ecsKit, awsError } from '../ecs/ecs-test-kit.js';
 import { MemoryStore } from '../../store/memory-store.js';
 import { ManualClock } from '../../platform/clock.js';
 import { seededRandom } from '../../platform/random.js';
+import { createCloudWatchHandlers } from '../cloudwatch/cloudwatch-handlers.js';
+import { MemoryMetricStore } from '../cloudwatch/memory-metric-store.js';
 
 /** Member paths of a shape, `[]` for list items, down to `depth` levels. */
 function memberPaths(model: ServiceModel, shapeName: string, prefix: string, depth: number): string[] {
@@ -56,6 +58,7 @@ describe('the field-support table covers the model', () => {
       secretsmanager: Object.keys(createSecretsManagerHandlers(deps as never)),
       logs: Object.keys(createLogsHandlers(deps as never)),
       acm: Object.keys(createAcmService(deps as never).handlers),
+      cloudwatch: Object.keys(createCloudWatchHandlers({ store: deps.store, metrics: new MemoryMetricStore() })),
     };
     for (const service of SERVICE_NAMES) {
       const m = loadModel(service);

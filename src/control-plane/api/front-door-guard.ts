@@ -75,3 +75,13 @@ export function contentTypeRefusal(contentType: string | undefined, json: { json
   if (got === want && (charset === undefined || charset === 'utf-8' || charset === 'utf8')) return undefined;
   return `The Content-Type header is ${contentType === undefined ? 'missing' : JSON.stringify(contentType)}; this protocol takes ${want}${json ? '' : ' (UTF-8)'}.`;
 }
+
+/**
+ * A Smithy RPC v2 CBOR request carries `application/cbor` (an HTML form cannot send it); an
+ * operation without input may send no body and no Content-Type, as the SDKs do.
+ */
+export function cborContentRefusal(contentType: string | undefined, bodyLength: number): string | undefined {
+  const got = mediaType(contentType);
+  if (got === 'application/cbor' || (got === undefined && bodyLength === 0)) return undefined;
+  return `The Content-Type header is ${contentType === undefined ? 'missing' : JSON.stringify(contentType)}; Smithy RPC v2 CBOR takes application/cbor.`;
+}

@@ -12,14 +12,17 @@
  * Output: only members the output shape declares, no null/undefined, timestamps in epoch seconds.
  */
 import { AwsError } from '../../domain/aws-error.js';
-import { checkValue, coralMessage, indexPath, keyPath, memberPath, missing, type Path, type Violation } from './constraints.js';
+import { checkValue, indexPath, keyPath, memberPath, missing, type Path, type Violation } from './constraints.js';
 import type { OperationModel, ServiceModel, Shape } from './model.js';
+import { validationFailure } from './validation-failure.js';
 
 type Decoder = (value: unknown, path: Path, out: Violation[]) => unknown;
 type Encoder = (value: unknown) => unknown;
 
 const decoders = new WeakMap<ServiceModel, Map<string, Decoder>>();
-const encoders = new WeakMap<ServiceModel, Map<string, Encoder>>();
+/** JSON writes timestamps as epoch seconds and blobs as base64; CBOR as tag-1 dates and byte strings. */
+export type OutputFlavor = 'json' | 'cbor';
+const encoders: Record<OutputFlavor, WeakMap<ServiceModel, Map<string, Encoder>>> = { json: new WeakMap(), cbor: new WeakMap() };
 
 function serialization(message: string): AwsError {
   return new AwsError('SerializationException', message);
@@ -142,7 +145,7 @@ function buildDecoder(model: ServiceModel, shape: Shape): Decoder {
   }
 }
 
-/** Parses and validates an ECS request body into the handler's input. */
+/** Parses and validates a JSON request body into the handler's input. */
 export function decodeJsonInput(model: ServiceModel, op: OperationModel, body: string | Buffer): Record<string, unknown> {
   const text = typeof body === 'string' ? body : body.toString('utf8');
   let parsed: unknown = {};
@@ -153,20 +156,28 @@ export function decodeJsonInput(model: ServiceModel, op: OperationModel, body: s
       throw serialization('Malformed JSON: the request body could not be parsed');
     }
   }
+  return decodeJsonValue(model, op, parsed);
+}
+
+/**
+ * Validates an already parsed body (JSON, or CBOR with timestamps as epoch seconds and blobs as
+ * base64, which is what cbor-codec.ts hands over) into the handler's input.
+ */
+export function decodeJsonValue(model: ServiceModel, op: OperationModel, parsed: unknown): Record<string, unknown> {
   if (!op.input) return {};
   const out: Violation[] = [];
   const input = decoderFor(model, op.input.shape)(parsed, undefined, out) as Record<string, unknown>;
-  if (out.length > 0) throw new AwsError('InvalidParameterException', coralMessage(out));
+  if (out.length > 0) throw validationFailure(model, out);
   return input;
 }
 
-function encoderFor(model: ServiceModel, name: string): Encoder {
-  let byName = encoders.get(model);
-  if (!byName) encoders.set(model, (byName = new Map()));
+function encoderFor(model: ServiceModel, name: string, flavor: OutputFlavor): Encoder {
+  let byName = encoders[flavor].get(model);
+  if (!byName) encoders[flavor].set(model, (byName = new Map()));
   let e = byName.get(name);
   if (!e) {
     let impl: Encoder | undefined;
-    e = (v) => (impl ??= buildEncoder(model, model.shape(name)))(v);
+    e = (v) => (impl ??= buildEncoder(model, model.shape(name), flavor))(v);
     byName.set(name, e);
   }
   return e;
@@ -182,11 +193,11 @@ export function toEpochMs(v: unknown): number | undefined {
   return undefined;
 }
 
-function buildEncoder(model: ServiceModel, shape: Shape): Encoder {
+function buildEncoder(model: ServiceModel, shape: Shape, flavor: OutputFlavor): Encoder {
   switch (shape.type) {
     case 'structure': {
       if (shape.document) return (v) => v;
-      const members = Object.entries(shape.members ?? {}).map(([name, ref]) => ({ name, encode: encoderFor(model, ref.shape) }));
+      const members = Object.entries(shape.members ?? {}).map(([name, ref]) => ({ name, encode: encoderFor(model, ref.shape, flavor) }));
       return (v) => {
         if (typeof v !== 'object' || v === null) return undefined;
         const src = v as Record<string, unknown>;
@@ -201,11 +212,11 @@ function buildEncoder(model: ServiceModel, shape: Shape): Encoder {
       };
     }
     case 'list': {
-      const item = encoderFor(model, shape.member!.shape);
+      const item = encoderFor(model, shape.member!.shape, flavor);
       return (v) => (Array.isArray(v) ? v.map(item).filter((x) => x !== undefined) : undefined);
     }
     case 'map': {
-      const val = encoderFor(model, shape.value!.shape);
+      const val = encoderFor(model, shape.value!.shape, flavor);
       return (v) => {
         if (typeof v !== 'object' || v === null) return undefined;
         const res: Record<string, unknown> = {};
@@ -220,9 +231,11 @@ function buildEncoder(model: ServiceModel, shape: Shape): Encoder {
     case 'timestamp':
       return (v) => {
         const ms = toEpochMs(v);
-        return ms === undefined ? undefined : ms / 1000;
+        if (ms === undefined) return undefined;
+        return flavor === 'cbor' ? new Date(ms) : ms / 1000;
       };
     case 'blob':
+      if (flavor === 'cbor') return (v) => (v instanceof Uint8Array ? v : typeof v === 'string' ? Buffer.from(v, 'utf8') : undefined);
       return (v) => (v instanceof Uint8Array ? Buffer.from(v).toString('base64') : v);
     default:
       return (v) => v;
@@ -232,5 +245,11 @@ function buildEncoder(model: ServiceModel, shape: Shape): Encoder {
 /** Serializes a handler's output for the wire: declared members only, timestamps in epoch seconds. */
 export function encodeJsonOutput(model: ServiceModel, op: OperationModel, output: unknown): string {
   if (!op.output) return '{}';
-  return JSON.stringify(encoderFor(model, op.output.shape)(output ?? {}) ?? {});
+  return JSON.stringify(encodeOutputValue(model, op, output, 'json'));
+}
+
+/** A handler's output as the wire value of `flavor`, before serialization. */
+export function encodeOutputValue(model: ServiceModel, op: OperationModel, output: unknown, flavor: OutputFlavor): unknown {
+  if (!op.output) return {};
+  return encoderFor(model, op.output.shape, flavor)(output ?? {}) ?? {};
 }

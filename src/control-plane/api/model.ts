@@ -48,7 +48,14 @@ export interface OperationModel {
 
 export interface ModelMetadata {
   readonly apiVersion: string;
-  readonly protocol: 'json' | 'query' | 'ec2';
+  /** The protocol current SDKs speak; `protocols` lists every one the service answers (CloudWatch: CBOR, JSON 1.0, Query). */
+  readonly protocol: 'json' | 'query' | 'ec2' | 'smithy-rpc-v2-cbor';
+  readonly protocols?: readonly string[];
+  /**
+   * Set on services that moved from Query to JSON/CBOR (CloudWatch): their JSON and CBOR errors carry
+   * the Query error code in `x-amzn-query-error`, and SDKs raise that code.
+   */
+  readonly awsQueryCompatible?: Readonly<Record<string, never>>;
   readonly targetPrefix?: string;
   readonly jsonVersion?: string;
   readonly xmlNamespace?: string;
@@ -78,6 +85,18 @@ export class ServiceModel {
 
   hasShape(name: string): boolean {
     return this.shapes.has(name);
+  }
+
+  /** Whether requests may come in this protocol (the model's `protocols`, or its one `protocol`). */
+  speaks(protocol: string): boolean {
+    return (this.metadata.protocols ?? [this.metadata.protocol]).includes(protocol);
+  }
+
+  /** The exception shape whose Query code is `code` (CloudWatch's `InvalidParameterValue` is `InvalidParameterValueException`). */
+  errorShapeFor(code: string): string | undefined {
+    if (this.shapes.get(code)?.exception) return code;
+    for (const [name, shape] of this.shapes) if (shape.exception && shape.error?.code === code) return name;
+    return undefined;
   }
 
   /** The error code a modeled exception shape goes by on the wire (ELBv2 renames them). */

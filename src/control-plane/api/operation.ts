@@ -12,6 +12,7 @@
  * (src/domain/aws-error.ts) for anything the caller should see.
  */
 import type { Operations as AcmOperations } from './wire-types/acm.js';
+import type { Operations as CloudWatchOperations } from './wire-types/cloudwatch.js';
 import type { Operations as Ec2Operations } from './wire-types/ec2.js';
 import type { Operations as EcsOperations } from './wire-types/ecs.js';
 import type { Operations as Elbv2Operations } from './wire-types/elbv2.js';
@@ -43,6 +44,7 @@ export interface WireOperations {
   secretsmanager: SecretsManagerOperations;
   logs: LogsOperations;
   acm: AcmOperations;
+  cloudwatch: CloudWatchOperations;
 }
 
 export type WireService = keyof WireOperations;

@@ -7,9 +7,9 @@
  * Strings become numbers/booleans/timestamps (ISO 8601 or epoch seconds -> epoch ms). Bad values and
  * constraint violations are collected, then reported the way each service words them.
  */
-import { AwsError } from '../../domain/aws-error.js';
-import { checkValue, coralMessage, indexPath, keyPath, memberPath, missing, wirePath, wrongType, type Path, type Violation } from './constraints.js';
+import { checkValue, indexPath, keyPath, memberPath, missing, wrongType, type Path, type Violation } from './constraints.js';
 import { numbered, type Form, type FormNode } from './form-tree.js';
+import { validationFailure } from './validation-failure.js';
 import type { OperationModel, ServiceModel, Shape, ShapeRef } from './model.js';
 
 export type QueryDialect = 'query' | 'ec2';
@@ -125,20 +125,13 @@ function build(model: ServiceModel, dialect: QueryDialect, shape: Shape): Decode
   }
 }
 
-function ec2Error(violations: readonly Violation[]): AwsError {
-  const absent = violations.find((v) => v.kind === 'required');
-  if (absent) return new AwsError('MissingParameter', `The request must contain the parameter ${wirePath(absent.path)}`);
-  const v = violations[0]!;
-  return new AwsError('InvalidParameterValue', `Value (${String(v.value)}) for parameter ${wirePath(v.path)} is invalid. ${v.constraint}`);
-}
-
 /** Decodes and validates a Query/EC2 form into the handler's input. */
 export function decodeQueryInput(model: ServiceModel, dialect: QueryDialect, op: OperationModel, form: Form): Record<string, unknown> {
   if (!op.input) return {};
   const out: Violation[] = [];
   const input = decoderFor(model, dialect, op.input.shape)(form.root, undefined, out) as Record<string, unknown>;
   if (out.length > 0) {
-    throw dialect === 'ec2' ? ec2Error(out) : new AwsError('ValidationError', coralMessage(out));
+    throw validationFailure(model, out);
   }
   return input;
 }

@@ -17,6 +17,7 @@ export const SERVICE_TABLE = {
   secretsmanager: { file: 'secretsmanager-2017-10-17.service.json' },
   logs: { file: 'logs-2014-03-28.service.json' },
   acm: { file: 'acm-2015-12-08.service.json' },
+  cloudwatch: { file: 'cloudwatch-2010-08-01.service.json' },
 } as const satisfies Record<string, { readonly file: string }>;
 
 export type ServiceName = keyof typeof SERVICE_TABLE;
@@ -36,7 +37,12 @@ export function jsonServiceFor(target: string, models: readonly ServiceModel[]):
   const dot = target.lastIndexOf('.');
   if (dot < 0) return undefined;
   const prefix = target.slice(0, dot);
-  return models.find((m) => m.metadata.protocol === 'json' && m.metadata.targetPrefix === prefix);
+  return models.find((m) => m.speaks('json') && m.metadata.targetPrefix === prefix);
+}
+
+/** The CBOR service a Smithy RPC v2 path names (`/service/GraniteServiceVersion20100801/operation/ListMetrics`). */
+export function cborServiceFor(serviceName: string, models: readonly ServiceModel[]): ServiceModel | undefined {
+  return models.find((m) => m.speaks('smithy-rpc-v2-cbor') && m.metadata.targetPrefix === serviceName);
 }
 
 /**
@@ -44,7 +50,7 @@ export function jsonServiceFor(target: string, models: readonly ServiceModel[]):
  * version, the first (in table order, the default first) whose model has the action.
  */
 export function formServiceFor(version: string | undefined, action: string | undefined, models: readonly ServiceModel[]): ServiceModel {
-  const forms = models.filter((m) => m.metadata.protocol !== 'json');
+  const forms = models.filter((m) => m.speaks('query') || m.speaks('ec2'));
   const byVersion = forms.find((m) => m.metadata.apiVersion === version);
   if (byVersion) return byVersion;
   const fallback = forms.find((m) => m.service === DEFAULT_FORM_SERVICE)!;

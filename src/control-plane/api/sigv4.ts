@@ -31,15 +31,18 @@ export {
  * Query says InvalidClientTokenId / SignatureDoesNotMatch / MissingAuthenticationToken (403); EC2
  * says AuthFailure (401) for both a bad key and a bad signature and RequestExpired for skew.
  */
+const CORAL: Record<AuthFailure, [string, number]> = {
+  missing: ['MissingAuthenticationTokenException', 400],
+  malformed: ['IncompleteSignatureException', 400],
+  'unknown-key': ['UnrecognizedClientException', 400],
+  'wrong-service': ['InvalidSignatureException', 400],
+  'bad-signature': ['InvalidSignatureException', 400],
+  expired: ['InvalidSignatureException', 400],
+};
+
 const CODES: Record<WireProtocol, Record<AuthFailure, [string, number]>> = {
-  json: {
-    missing: ['MissingAuthenticationTokenException', 400],
-    malformed: ['IncompleteSignatureException', 400],
-    'unknown-key': ['UnrecognizedClientException', 400],
-    'wrong-service': ['InvalidSignatureException', 400],
-    'bad-signature': ['InvalidSignatureException', 400],
-    expired: ['InvalidSignatureException', 400],
-  },
+  json: CORAL,
+  cbor: CORAL,
   query: {
     missing: ['MissingAuthenticationToken', 403],
     malformed: ['IncompleteSignature', 403],

@@ -14,10 +14,10 @@ describe('wire errors', () => {
     const fault = new StoreUnavailableError('disk-full', 'Berth cannot write its state: the disk holding /d is full (SQLITE_FULL).');
     const json = errorResponse('json', fault, { requestId: 'r' });
     assert.equal(json.status, 500);
-    assert.deepEqual(JSON.parse(json.body), { __type: 'ServerException', message: fault.message });
-    const query = parse(errorResponse('query', fault, { requestId: 'r' }).body).ErrorResponse;
+    assert.deepEqual(JSON.parse(json.body.toString()), { __type: 'ServerException', message: fault.message });
+    const query = parse(errorResponse('query', fault, { requestId: 'r' }).body.toString()).ErrorResponse;
     assert.deepEqual(query.Error, { Type: 'Receiver', Code: 'InternalFailure', Message: fault.message });
-    const ec2 = parse(errorResponse('ec2', fault, { requestId: 'r' }).body).Response;
+    const ec2 = parse(errorResponse('ec2', fault, { requestId: 'r' }).body.toString()).Response;
     assert.equal(ec2.Errors.Error.Code, 'InternalError');
     assert.equal(ec2.Errors.Error.Message, fault.message);
   });
@@ -27,25 +27,25 @@ describe('wire errors', () => {
     assert.equal(res.status, 400);
     assert.equal(res.headers['x-amzn-errortype'], 'ConflictException');
     assert.equal(res.headers['content-type'], 'application/x-amz-json-1.1');
-    assert.deepEqual(JSON.parse(res.body), { __type: 'ConflictException', message: 'busy', resourceIds: ['a'] });
+    assert.deepEqual(JSON.parse(res.body.toString()), { __type: 'ConflictException', message: 'busy', resourceIds: ['a'] });
   });
 
   test('Query envelope: Sender for 4xx, Receiver for 5xx, RequestId, escaped text', () => {
     const res = errorResponse('query', new AwsError('TargetGroupNotFound', 'One or more target groups <not> found'), { requestId: 'r-1' });
     assert.equal(res.status, 400);
-    const doc = parse(res.body).ErrorResponse;
+    const doc = parse(res.body.toString()).ErrorResponse;
     assert.deepEqual(doc.Error, { Type: 'Sender', Code: 'TargetGroupNotFound', Message: 'One or more target groups <not> found' });
-    assert.ok(res.body.includes('&lt;not&gt;'));
-    assert.ok(res.body.includes('xmlns="http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/"'));
+    assert.ok(res.body.toString().includes('&lt;not&gt;'));
+    assert.ok(res.body.toString().includes('xmlns="http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/"'));
     assert.equal(doc.RequestId, 'r-1');
     const busy = errorResponse('query', new AwsError('HealthUnavailable', 'later'), { requestId: 'r' });
     assert.equal(busy.status, 500);
-    assert.equal(parse(busy.body).ErrorResponse.Error.Type, 'Receiver');
+    assert.equal(parse(busy.body.toString()).ErrorResponse.Error.Type, 'Receiver');
   });
 
   test('EC2 envelope', () => {
     const res = errorResponse('ec2', new AwsError('InvalidGroup.NotFound', "The security group 'sg-1' does not exist"), { requestId: 'r-2' });
-    const doc = parse(res.body).Response;
+    const doc = parse(res.body.toString()).Response;
     assert.equal(doc.Errors.Error.Code, 'InvalidGroup.NotFound');
     assert.equal(doc.RequestID, 'r-2');
     assert.equal(res.status, 400);
@@ -77,11 +77,11 @@ describe('wire errors', () => {
     const boom = new Error('secret internals');
     const json = errorResponse('json', boom, { requestId: 'r', logger });
     assert.equal(json.status, 500);
-    assert.equal(JSON.parse(json.body).__type, 'ServerException');
-    assert.ok(!json.body.includes('secret internals') && !json.body.includes('at '));
+    assert.equal(JSON.parse(json.body.toString()).__type, 'ServerException');
+    assert.ok(!json.body.toString().includes('secret internals') && !json.body.toString().includes('at '));
     const query = errorResponse('query', 'thrown string', { requestId: 'r' });
-    assert.equal(parse(query.body).ErrorResponse.Error.Code, 'InternalFailure');
-    assert.equal(parse(errorResponse('ec2', boom, { requestId: 'r' }).body).Response.Errors.Error.Code, 'InternalError');
+    assert.equal(parse(query.body.toString()).ErrorResponse.Error.Code, 'InternalFailure');
+    assert.equal(parse(errorResponse('ec2', boom, { requestId: 'r' }).body.toString()).Response.Errors.Error.Code, 'InternalError');
     assert.equal(lines.length, 1);
     assert.match(lines[0]!, /secret internals/);
   });

@@ -6,14 +6,17 @@
 import { AwsError } from '../../domain/aws-error.js';
 import { StoreUnavailableError } from '../../store/store.js';
 import type { Logger } from '../../platform/logger.js';
+import { encodeCborValue, CBOR_CONTENT_TYPE, SMITHY_PROTOCOL } from './cbor-codec.js';
+import type { ServiceModel } from './model.js';
 import { escapeXml } from './xml-encoder.js';
 
-export type WireProtocol = 'json' | 'query' | 'ec2';
+/** The envelopes errors and answers come in; `cbor` is Smithy RPC v2 CBOR (CloudWatch's newest). */
+export type WireProtocol = 'json' | 'query' | 'ec2' | 'cbor';
 
 export interface WireResponse {
   readonly status: number;
   readonly headers: Readonly<Record<string, string>>;
-  readonly body: string;
+  readonly body: string | Buffer;
 }
 
 /** Codes whose HTTP status is not 400. An AwsError thrown with the default 400 takes these. */
@@ -46,7 +49,7 @@ export function statusOf(err: AwsError): number {
 const ELBV2_NS = 'http://elasticloadbalancing.amazonaws.com/doc/2015-12-01/';
 
 function internal(protocol: WireProtocol, message = 'An internal error occurred. Please try again later.'): AwsError {
-  const code = protocol === 'json' ? 'ServerException' : protocol === 'ec2' ? 'InternalError' : 'InternalFailure';
+  const code = protocol === 'json' || protocol === 'cbor' ? 'ServerException' : protocol === 'ec2' ? 'InternalError' : 'InternalFailure';
   return new AwsError(code, message, 500);
 }
 
@@ -55,6 +58,27 @@ export interface ErrorContext {
   /** Query envelope namespace; ELBv2's by default. */
   readonly namespace?: string;
   readonly logger?: Logger;
+  /**
+   * The service that was asked. Its model gives a modeled error's HTTP status, and for a Query-
+   * compatible service (CloudWatch) the exception shape a Query code goes by in JSON and CBOR.
+   */
+  readonly model?: ServiceModel;
+}
+
+/** JSON/CBOR `__type` and the extra headers of a Query-compatible service (undefined: neither applies). */
+function queryCompatible(model: ServiceModel | undefined, err: AwsError, status: number): { type: string; headers: Record<string, string> } | undefined {
+  if (!model?.metadata.awsQueryCompatible) return undefined;
+  return {
+    type: model.errorShapeFor(err.code) ?? err.code,
+    headers: { 'x-amzn-query-error': `${err.code};${status >= 500 ? 'Receiver' : 'Sender'}` },
+  };
+}
+
+/** A modeled error's status (CloudWatch's ResourceNotFound is a 404), for errors thrown with the default 400. */
+function modeledStatus(model: ServiceModel | undefined, err: AwsError): number {
+  if (err.status !== 400 || ERROR_STATUS[err.code] !== undefined || !model) return statusOf(err);
+  const shape = model.errorShapeFor(err.code);
+  return (shape !== undefined ? model.shape(shape).error?.httpStatusCode : undefined) ?? 400;
 }
 
 export function errorResponse(protocol: WireProtocol, error: unknown, ctx: ErrorContext): WireResponse {
@@ -69,7 +93,8 @@ export function errorResponse(protocol: WireProtocol, error: unknown, ctx: Error
     ctx.logger?.error({ err: error, requestId: ctx.requestId }, 'unhandled error in API handler');
     err = internal(protocol);
   }
-  const status = statusOf(err);
+  const status = modeledStatus(ctx.model, err);
+  const compat = queryCompatible(ctx.model, err, status);
   const requestId = escapeXml(ctx.requestId);
   const code = escapeXml(err.code);
   const message = escapeXml(err.message);
@@ -77,8 +102,18 @@ export function errorResponse(protocol: WireProtocol, error: unknown, ctx: Error
     case 'json':
       return {
         status,
-        headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-errortype': err.code },
-        body: JSON.stringify({ ...err.fields, __type: err.code, message: err.message }),
+        headers: {
+          'content-type': `application/x-amz-json-${ctx.model?.metadata.jsonVersion ?? '1.1'}`,
+          'x-amzn-errortype': compat?.type ?? err.code,
+          ...compat?.headers,
+        },
+        body: JSON.stringify({ ...err.fields, __type: compat?.type ?? err.code, message: err.message }),
+      };
+    case 'cbor':
+      return {
+        status,
+        headers: { 'content-type': CBOR_CONTENT_TYPE, 'smithy-protocol': SMITHY_PROTOCOL, ...compat?.headers },
+        body: encodeCborValue({ ...err.fields, __type: compat?.type ?? err.code, message: err.message }),
       };
     case 'query':
       return {

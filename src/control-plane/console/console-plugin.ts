@@ -15,6 +15,7 @@ import { verifySigV4 } from '../api/sigv4.js';
 import { caller, consoleReads, type ConsoleHandlers } from './console-reads.js';
 import { consoleWrites } from './console-writes.js';
 import { consoleCertificates } from './console-certificates.js';
+import { consoleMetrics } from './console-metrics.js';
 import { clearedSessionCookie, ConsoleSessions, cookieValue, SESSION_COOKIE, sessionCookie, type ConsoleAuth } from './console-session.js';
 import { EventStream } from './event-stream.js';
 import { SignInThrottle } from './sign-in-throttle.js';
@@ -71,7 +72,12 @@ export function consolePlugin(deps: ConsoleDeps): FastifyPluginAsync {
   });
   const forRequest = (req: FastifyRequest) => {
     const call = caller(deps.handlers, () => ctxOf(req));
-    return { reads: consoleReads(call, deps.trafficStats), writes: consoleWrites(call), certificates: consoleCertificates(call, () => clock.now()) };
+    return {
+      reads: consoleReads(call, deps.trafficStats),
+      writes: consoleWrites(call),
+      certificates: consoleCertificates(call, () => clock.now()),
+      metrics: consoleMetrics(call, () => clock.now()),
+    };
   };
 
   /** Who is asking, under sigv4: a session cookie or a SigV4-signed request. */
@@ -199,6 +205,13 @@ export function consolePlugin(deps: ConsoleDeps): FastifyPluginAsync {
     app.get(`${CONSOLE_PREFIX}/system`, async (_req, reply) => (deps.system ? deps.system() : reply.code(404).send({ message: 'no system report here' })));
     app.get(`${CONSOLE_PREFIX}/certificates`, (req) => forRequest(req).certificates.list());
     app.get(`${CONSOLE_PREFIX}/ssl-policies`, (req) => forRequest(req).certificates.sslPolicies());
+    app.get<{ Querystring: { targetGroupArn?: string; loadBalancerArn?: string } }>(`${CONSOLE_PREFIX}/metrics/target-group`, async (req, reply) => {
+      const { targetGroupArn, loadBalancerArn } = req.query;
+      if (!deps.handlers.cloudwatch) return reply.code(404).send({ code: 'NotFound', message: 'this server keeps no CloudWatch metrics' });
+      if (!targetGroupArn || !loadBalancerArn)
+        return reply.code(400).send({ code: 'ValidationError', message: 'targetGroupArn and loadBalancerArn are required' });
+      return forRequest(req).metrics.targetGroup(targetGroupArn, loadBalancerArn);
+    });
     app.get(`${CONSOLE_PREFIX}/traffic`, async () => (deps.trafficStats ? trafficSample(deps.trafficStats) : {}));
 
     // --- writes --------------------------------------------------------------------------------

@@ -16,6 +16,8 @@ export interface ConsoleHandlers {
   readonly ec2: ServiceHandlers;
   /** ACM: the Certificates page (absent: the page answers that this server has no ACM). */
   readonly acm?: ServiceHandlers;
+  /** CloudWatch: the Monitoring tabs' last hour (absent: they show the live second only). */
+  readonly cloudwatch?: ServiceHandlers;
 }
 
 type ConsoleService = keyof ConsoleHandlers;

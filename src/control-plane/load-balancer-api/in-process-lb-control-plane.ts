@@ -9,6 +9,7 @@ import {
   LB_PROTOCOL_VERSION,
   type HealthReport,
   type LbControlPlane,
+  type MetricSampleReport,
   type NodeIdentity,
   type RecordsSubscription,
   type RoutingRecords,
@@ -54,6 +55,10 @@ export class InProcessLbControlPlane implements LbControlPlane {
 
   reportDrained(target: TargetRef, at: number): Promise<void> {
     return translated(() => this.service.reportDrained({ nodeId: this.node.nodeId, target, at }));
+  }
+
+  reportMetrics(samples: readonly MetricSampleReport[]): Promise<void> {
+    return translated(() => this.service.reportMetrics({ nodeId: this.node.nodeId, samples: structuredClone(samples) }));
   }
 
   heartbeat(): Promise<void> {

@@ -6,6 +6,7 @@
  *   heartbeat(node)             -> the node's record (/berth/lb-nodes/<id>): lastSeenAt
  *   reportTargetHealth(report)  -> target-report.ts (pure merge of fresh nodes' verdicts) + CAS
  *   reportDrained(report)       -> target-report.ts afterDrained + CAS
+ *   reportMetrics(report)       -> the metric sink (metrics.db): AWS/ApplicationELB samples, checked for shape
  */
 import type { SealedBox } from '../../platform/sealed-box.js';
 import { AwsError } from '../../domain/aws-error.js';
@@ -23,6 +24,8 @@ import {
   ROUTING_POLL_MAX_MS,
   type DrainedRequest,
   type HeartbeatRequest,
+  type MetricSampleReport,
+  type MetricsRequest,
   type RoutingSnapshot,
   type TargetHealthRequest,
   type TargetRef,
@@ -36,6 +39,8 @@ export interface LbNodeServiceDeps {
   readonly onWatchError?: (err: Error) => void;
   /** Opens certificates' private keys for the nodes' HTTPS listeners. */
   readonly sealedBox?: SealedBox;
+  /** Where nodes' metric samples go (the CloudWatch metric store); without one they are dropped. */
+  readonly metrics?: { record(samples: readonly MetricSampleReport[]): Promise<void> };
   /** How long a node stays fresh after its last heartbeat (default FRESH_NODE_MS). */
   readonly freshMs?: number;
 }
@@ -48,6 +53,31 @@ function checkTarget(t: unknown): TargetRef {
     throw invalid('target must be {targetGroupArn, id, port}.');
   }
   return { targetGroupArn: r.targetGroupArn, id: r.id, port: r.port! };
+}
+
+/** A node reports a minute at a time; a backlog after an outage is capped on the node too. */
+const MAX_METRIC_SAMPLES = 20_000;
+
+const isFiniteNumber = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v);
+
+function isMetricSample(s: unknown): s is MetricSampleReport {
+  if (typeof s !== 'object' || s === null) return false;
+  const r = s as Partial<MetricSampleReport>;
+  const m = r.metric;
+  const v = r.values;
+  return (
+    typeof m === 'object' &&
+    m !== null &&
+    typeof m.namespace === 'string' &&
+    typeof m.name === 'string' &&
+    Array.isArray(m.dimensions) &&
+    m.dimensions.every((d) => typeof d?.Name === 'string' && typeof d?.Value === 'string') &&
+    typeof r.unit === 'string' &&
+    isFiniteNumber(r.timestamp) &&
+    typeof v === 'object' &&
+    v !== null &&
+    [v.sampleCount, v.sum, v.minimum, v.maximum].every(isFiniteNumber)
+  );
 }
 
 function checkNodeId(id: unknown): string {
@@ -102,6 +132,15 @@ export class LbNodeService {
     const target = checkTarget(req.target);
     if (!Number.isFinite(req.at)) throw invalid('at (epoch ms) is required.');
     await this.update(target, (cur) => afterDrained(cur, req.at));
+  }
+
+  async reportMetrics(req: MetricsRequest): Promise<void> {
+    checkNodeId(req.nodeId);
+    if (!Array.isArray(req.samples) || req.samples.length > MAX_METRIC_SAMPLES) throw invalid(`samples must be a list of at most ${MAX_METRIC_SAMPLES}.`);
+    const samples = req.samples.filter(isMetricSample);
+    if (samples.length !== req.samples.length)
+      throw invalid('each sample is {metric: {namespace, name, dimensions}, unit, timestamp, values: {sampleCount, sum, minimum, maximum}}.');
+    await this.deps.metrics?.record(samples);
   }
 
   /** Every node known to the store, with when it was last seen (berth status). */

@@ -7,13 +7,20 @@
  *   POST /berth/lb/v1/heartbeat       {nodeId, advertiseAddress, version}
  *   POST /berth/lb/v1/target-health   {nodeId, target: {targetGroupArn, id, port}, health: {state, reason?, description?}}
  *   POST /berth/lb/v1/drained         {nodeId, target, at}
+ *   POST /berth/lb/v1/metrics         {nodeId, samples}
  *
  * Errors are `{code, message}` with the AwsError's status, as on the agent routes; under
  * `--auth sigv4` every route wants a SigV4 signature (service `berth`) by a key the API accepts.
  */
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import { AwsError } from '../../domain/aws-error.js';
-import { LB_PROTOCOL_PREFIX as P, type DrainedRequest, type HeartbeatRequest, type TargetHealthRequest } from '../../protocols/load-balancer/index.js';
+import {
+  LB_PROTOCOL_PREFIX as P,
+  type DrainedRequest,
+  type HeartbeatRequest,
+  type MetricsRequest,
+  type TargetHealthRequest,
+} from '../../protocols/load-balancer/index.js';
 import { requireSignedJson, sendProtocolError, type BerthRouteAuth } from '../api/signed-json-routes.js';
 import { systemClock, type Clock } from '../../platform/clock.js';
 import type { LbNodeService } from './lb-node-service.js';
@@ -67,4 +74,5 @@ export async function registerLbRoutes(app: FastifyInstance, deps: LbRoutesDeps)
   post<HeartbeatRequest>('heartbeat', (b) => service.heartbeat(b));
   post<TargetHealthRequest>('target-health', (b) => service.reportTargetHealth(b));
   post<DrainedRequest>('drained', (b) => service.reportDrained(b));
+  post<MetricsRequest>('metrics', (b) => service.reportMetrics(b));
 }

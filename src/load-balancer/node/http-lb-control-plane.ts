@@ -18,6 +18,7 @@ import {
   signedHeaders,
   type HealthReport,
   type LbControlPlane,
+  type MetricSampleReport,
   type NodeIdentity,
   type RecordsSubscription,
   type RoutingRecords,
@@ -109,6 +110,10 @@ export class HttpLbControlPlane implements LbControlPlane {
 
   async reportDrained(target: TargetRef, at: number): Promise<void> {
     await this.call('POST', 'drained', { nodeId: this.node.nodeId, target, at });
+  }
+
+  async reportMetrics(samples: readonly MetricSampleReport[]): Promise<void> {
+    await this.call('POST', 'metrics', { nodeId: this.node.nodeId, samples });
   }
 
   async heartbeat(): Promise<void> {

@@ -9,11 +9,13 @@ import { keys } from '../../domain/keys.js';
 import type { TargetRecord } from '../../domain/elbv2/target.js';
 import type { LoadBalancerNodeRecord } from '../../domain/elbv2/load-balancer-node.js';
 import { ControlPlaneError } from '../../protocols/agent/index.js';
-import type { LbControlPlane, NodeIdentity, RoutingRecords } from '../../protocols/load-balancer/index.js';
+import type { LbControlPlane, MetricSampleReport, NodeIdentity, RoutingRecords } from '../../protocols/load-balancer/index.js';
 import { eventually } from '../../../test/support/eventually.js';
 
 export interface LbConformanceRig {
   readonly store: Store;
+  /** What the control plane's metric sink received, in order. */
+  readonly metricSamples: readonly MetricSampleReport[];
   /** An adapter for one node; several may be open at once. */
   node(identity: NodeIdentity): Promise<LbControlPlane>;
   close(): Promise<void>;
@@ -47,6 +49,19 @@ export function lbControlPlaneConformance(name: string, makeRig: () => Promise<L
       await a.close?.();
       await b.close?.();
       await rig.close();
+    });
+
+    test("reportMetrics hands samples to the metric sink; a malformed one is refused as the caller's fault", async () => {
+      const sample: MetricSampleReport = {
+        metric: { namespace: 'AWS/ApplicationELB', name: 'RequestCount', dimensions: [{ Name: 'LoadBalancer', Value: 'app/front/1' }] },
+        unit: 'Count',
+        timestamp: 1_700_000_040_000,
+        values: { sampleCount: 1, sum: 12, minimum: 12, maximum: 12 },
+      };
+      await a.reportMetrics([sample]);
+      assert.deepEqual(rig.metricSamples.at(-1), sample);
+      const bad = { ...sample, values: { sampleCount: 1, sum: 'many', minimum: 0, maximum: 0 } } as unknown as MetricSampleReport;
+      await assert.rejects(a.reportMetrics([bad]), (err: unknown) => err instanceof ControlPlaneError && err.status === 400);
     });
 
     test('watchRecords hands over the whole current set first, then the whole set after each change', async () => {

@@ -4,14 +4,17 @@ import { createApiServer } from '../../control-plane/api/api-server.js';
 import { LbNodeService } from '../../control-plane/load-balancer-api/lb-node-service.js';
 import { InProcessLbControlPlane } from '../../control-plane/load-balancer-api/in-process-lb-control-plane.js';
 import { registerLbRoutes } from '../../control-plane/load-balancer-api/lb-routes.js';
+import type { MetricSampleReport } from '../../protocols/load-balancer/index.js';
 import { HttpLbControlPlane } from './http-lb-control-plane.js';
 import { lbControlPlaneConformance, type LbConformanceRig } from './lb-control-plane.conformance.js';
 
 lbControlPlaneConformance('in process', async (): Promise<LbConformanceRig> => {
   const store = new MemoryStore();
-  const service = new LbNodeService({ store, clock: systemClock });
+  const metricSamples: MetricSampleReport[] = [];
+  const service = new LbNodeService({ store, clock: systemClock, metrics: { record: async (s) => void metricSamples.push(...s) } });
   return {
     store,
+    metricSamples,
     node: async (identity) => new InProcessLbControlPlane(service, identity),
     async close() {
       service.close();
@@ -22,7 +25,8 @@ lbControlPlaneConformance('in process', async (): Promise<LbConformanceRig> => {
 
 lbControlPlaneConformance('HTTP, signed, with a dead server listed first', async (): Promise<LbConformanceRig> => {
   const store = new MemoryStore();
-  const service = new LbNodeService({ store, clock: systemClock });
+  const metricSamples: MetricSampleReport[] = [];
+  const service = new LbNodeService({ store, clock: systemClock, metrics: { record: async (s) => void metricSamples.push(...s) } });
   const credentials = new Map([['AKIDLBNODE', 'lb-node-secret']]);
   const api = await createApiServer({
     handlers: { ecs: {}, elbv2: {}, ec2: {} },
@@ -33,6 +37,7 @@ lbControlPlaneConformance('HTTP, signed, with a dead server listed first', async
   const dead = 'http://127.0.0.1:9';
   return {
     store,
+    metricSamples,
     node: async (identity) =>
       new HttpLbControlPlane([dead, url], identity, { accessKey: { accessKeyId: 'AKIDLBNODE', secretAccessKey: 'lb-node-secret' }, pollTimeoutMs: 2000 }),
     async close() {

@@ -26,6 +26,8 @@ import { metricsPlugin, PrometheusMetrics } from './prometheus-metrics.js';
 import { RoutingFeed } from './routing-feed.js';
 import { NODE_HEARTBEAT_MS } from '../../protocols/load-balancer/index.js';
 import { fanOutMetrics, TrafficMeter } from './traffic-meter.js';
+import { MinuteMetrics } from './minute-metrics.js';
+import { startMetricsReporter } from './metrics-reporter.js';
 import type { TargetGroupTraffic } from '../../domain/elbv2/traffic.js';
 
 export interface StartLoadBalancerNodeOptions {
@@ -50,6 +52,8 @@ export interface StartLoadBalancerNodeOptions {
   readonly heartbeatMs?: number;
   readonly debounceMs?: number;
   readonly accessLogFlushMs?: number;
+  /** How often the node sends its AWS/ApplicationELB counts (default METRICS_REPORT_MS). */
+  readonly metricsReportMs?: number;
 }
 
 export interface RunningLoadBalancerNode {
@@ -72,6 +76,8 @@ export async function startLoadBalancerNode(options: StartLoadBalancerNodeOption
   let feedRef: RoutingFeed | undefined;
   const metrics = new PrometheusMetrics();
   const meter = new TrafficMeter(clock);
+  let nodeRef: LoadBalancerNode | undefined;
+  const minutes = new MinuteMetrics(clock, () => nodeRef?.table());
   const accessLog = new AccessLog(path.join(options.dataDir, 'access-logs'), options.accessLogFlushMs);
   const descriptors = watchDescriptorBudget(undefined, undefined, (budget, previous) => {
     // A lower budget means listeners will shed sooner: worth a warning; a higher one is news only.
@@ -96,7 +102,7 @@ export async function startLoadBalancerNode(options: StartLoadBalancerNodeOption
     random: options.random,
     stickinessSecret: options.stickinessSecret ?? randomBytes(32),
     ...(options.sourceAddress ? { sourceAddress: options.sourceAddress } : {}),
-    metrics: fanOutMetrics(metrics, meter),
+    metrics: fanOutMetrics(metrics, meter, minutes),
     listenerOptions: {
       onConnection: (port, socket) => metrics.connectionOpened(port, socket),
       onShed,
@@ -115,6 +121,7 @@ export async function startLoadBalancerNode(options: StartLoadBalancerNodeOption
         .catch((err: unknown) => logger?.warn({ err, targetGroupArn, target }, 'could not record target health'));
     },
   });
+  nodeRef = node;
   metrics.onRequest = (o) => accessLog.record(o, node.table(), clock.now());
   const bindAddressFor = (scheme: 'internet-facing' | 'internal'): string =>
     scheme === 'internal' ? (options.internalBindAddress ?? '127.0.0.1') : (options.publicBindAddress ?? '0.0.0.0');
@@ -140,6 +147,13 @@ export async function startLoadBalancerNode(options: StartLoadBalancerNodeOption
   void beat();
   const heartbeat = setInterval(() => void beat(), options.heartbeatMs ?? NODE_HEARTBEAT_MS);
   heartbeat.unref();
+  const reporter = startMetricsReporter({
+    controlPlane,
+    counts: minutes,
+    now: () => clock.now(),
+    ...(options.metricsReportMs !== undefined ? { everyMs: options.metricsReportMs } : {}),
+    ...(logger ? { logger } : {}),
+  });
   await feed.start();
   await feed.ready;
   return {
@@ -152,6 +166,7 @@ export async function startLoadBalancerNode(options: StartLoadBalancerNodeOption
     traffic: { snapshot: () => meter.snapshot(node.table(), (t) => node.engine.pools.inFlight(t.address, t.port)) },
     async stop() {
       clearInterval(heartbeat);
+      reporter.stop();
       descriptors.stop();
       feed.stop();
       await node.close();

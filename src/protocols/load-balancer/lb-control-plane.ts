@@ -5,7 +5,7 @@
  * `berth server` (src/control-plane/load-balancer-api/in-process-lb-control-plane.ts), over HTTP for
  * `berth lb --server URL[,URL...]` (src/load-balancer/node/http-lb-control-plane.ts).
  */
-import type { HealthReport, TargetRef } from './reports.js';
+import type { HealthReport, MetricSampleReport, TargetRef } from './reports.js';
 import type { RoutingRecords } from './routing-snapshot.js';
 
 export interface RecordsSubscription {
@@ -22,6 +22,8 @@ export interface LbControlPlane {
   reportTargetHealth(target: TargetRef, health: HealthReport): Promise<void>;
   /** A draining target had nothing in flight at `at` (epoch ms). */
   reportDrained(target: TargetRef, at: number): Promise<void>;
+  /** The AWS/ApplicationELB samples of the minutes that ended (minute-metrics.ts); a failure is retried with the next minute's. */
+  reportMetrics(samples: readonly MetricSampleReport[]): Promise<void>;
   /** This node is alive (every NODE_HEARTBEAT_MS): only fresh nodes' reports count. */
   heartbeat(): Promise<void>;
   close?(): Promise<void>;

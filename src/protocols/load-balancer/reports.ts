@@ -35,6 +35,25 @@ export interface TargetHealthRequest {
   readonly health: HealthReport;
 }
 
+/**
+ * One metric sample in CloudWatch's shape (namespace, name, dimensions, unit, a statistic set for a
+ * minute): a node's AWS/ApplicationELB counts, which the control plane keeps for GetMetricStatistics,
+ * alarms and target tracking.
+ */
+export interface MetricSampleReport {
+  readonly metric: { readonly namespace: string; readonly name: string; readonly dimensions: readonly { readonly Name: string; readonly Value: string }[] };
+  readonly unit: string;
+  /** Epoch ms of the minute's start. */
+  readonly timestamp: number;
+  readonly values: { readonly sampleCount: number; readonly sum: number; readonly minimum: number; readonly maximum: number };
+}
+
+/** `POST metrics`: the samples of the minutes that ended since the last report. */
+export interface MetricsRequest {
+  readonly nodeId: string;
+  readonly samples: readonly MetricSampleReport[];
+}
+
 /** `POST drained`. */
 export interface DrainedRequest {
   readonly nodeId: string;

@@ -1,10 +1,38 @@
-import { useState } from 'preact/hooks';
-import { postJson } from '../api';
+import { useEffect, useState } from 'preact/hooks';
+import { getJson, postJson } from '../api';
 import { ErrorBox, Field, Link, Page, Sparkline, State, Table, Tabs } from '../components';
 import { useLive, useTraffic } from '../live';
 import { navigate } from '../router';
 
 type Groups = { targetGroups: any[] };
+
+interface MinuteSeries {
+  timestamps: number[];
+  requests: number[];
+  target5xx: number[];
+  responseTimeMs: number[];
+  healthyHosts: number[];
+}
+
+/** The last hour per minute (CloudWatch's AWS/ApplicationELB series), refreshed every 30 s while shown. */
+function useMinuteSeries(targetGroupArn: string | undefined, loadBalancerArn: string | undefined, active: boolean): MinuteSeries | undefined {
+  const [series, setSeries] = useState<MinuteSeries>();
+  useEffect(() => {
+    if (!active || !targetGroupArn || !loadBalancerArn) return;
+    let gone = false;
+    const load = () =>
+      getJson<MinuteSeries>(`/metrics/target-group?targetGroupArn=${encodeURIComponent(targetGroupArn)}&loadBalancerArn=${encodeURIComponent(loadBalancerArn)}`)
+        .then((s) => !gone && setSeries(s))
+        .catch(() => undefined);
+    void load();
+    const timer = setInterval(load, 30_000);
+    return () => {
+      gone = true;
+      clearInterval(timer);
+    };
+  }, [targetGroupArn, loadBalancerArn, active]);
+  return series;
+}
 
 export function TargetGroups() {
   const { data, error } = useLive<Groups>('/target-groups', ['target-group', 'target']);
@@ -42,6 +70,7 @@ export function TargetGroupDetail(props: { name: string }) {
   const group = data?.targetGroups.find((g) => g.TargetGroupName === props.name);
   const history = useTraffic(group?.TargetGroupArn);
   const latest = history.at(-1);
+  const minutes = useMinuteSeries(group?.TargetGroupArn, group?.LoadBalancerArns?.[0], tab === 'Monitoring');
   if (data && !group)
     return (
       <Page title={props.name}>
@@ -74,6 +103,19 @@ export function TargetGroupDetail(props: { name: string }) {
           <Sparkline label="HTTP 5xx per second" unit="/s" tone="bad" values={history.map((p) => p.errors5xxPerSecond)} />
           <Sparkline label="Target response time p99" unit="ms" values={history.map((p) => p.p99Ms)} />
           {history.length === 0 ? <p class="muted">No traffic samples yet (the load balancer reports once a second).</p> : null}
+          <h3>Last hour, per minute (CloudWatch AWS/ApplicationELB)</h3>
+          {minutes && minutes.timestamps.length > 0 ? (
+            <>
+              <Sparkline label="Requests per minute (RequestCount)" unit="req" values={minutes.requests} />
+              <Sparkline label="Target 5xx per minute" unit="" tone="bad" values={minutes.target5xx} />
+              <Sparkline label="Target response time (average)" unit="ms" values={minutes.responseTimeMs} />
+              <Sparkline label="Healthy hosts" unit="" values={minutes.healthyHosts} />
+            </>
+          ) : (
+            <p class="muted">
+              {group?.LoadBalancerArns?.length ? 'No minutes recorded yet.' : 'No load balancer uses this target group, so nothing is measured.'}
+            </p>
+          )}
         </div>
       ) : null}
       {tab === 'Health checks' && group ? (
