@@ -1,0 +1,375 @@
+/**
+ * Issue 14's tests with real processes on loopback, on one cluster (test/support/ha-cluster.ts): a
+ * 3-member etcd, two servers, two agents (127.0.0.2, 127.0.0.3) and two `berth lb` nodes (127.0.0.21,
+ * 127.0.0.22). Steady load goes through both nodes and every failed request is counted. In sequence:
+ * kill -9 the leader mid rolling deployment; kill -9 one etcd member; all of etcd away for 30 s;
+ * kill -9 a load-balancer node; restart every process. `berth status --json` is checked on the way.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import {
+  CreateServiceCommand,
+  DescribeServicesCommand,
+  DescribeTaskDefinitionCommand,
+  DescribeTasksCommand,
+  type ECSClient,
+  ListTasksCommand,
+  RegisterTaskDefinitionCommand,
+  type Task,
+  UpdateServiceCommand,
+  waitUntilServicesStable,
+} from '@aws-sdk/client-ecs';
+import {
+  CreateListenerCommand,
+  CreateLoadBalancerCommand,
+  CreateTargetGroupCommand,
+  ModifyTargetGroupAttributesCommand,
+  waitUntilTargetInService,
+} from '@aws-sdk/client-elastic-load-balancing-v2';
+import { repoRoot } from '../support/berth-process.js';
+import { etcdRequirement } from '../support/etcd-cluster.js';
+import { eventually } from '../support/eventually.js';
+import { AGENT_IPS, LB_IPS, startHaCluster, type HaCluster } from '../support/ha-cluster.js';
+import { startLoad, type LoadLoop, type LoadResult } from '../support/load-loop.js';
+import { freePort } from '../../src/platform/free-port.js';
+import type { SystemReport } from '../../src/control-plane/servers/system-report.js';
+import { berthCli } from './cli-harness.js';
+
+const skip = etcdRequirement();
+const OUTAGE_MS = 30_000;
+
+async function statusOf(url: string): Promise<number> {
+  try {
+    const r = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+    await r.arrayBuffer();
+    return r.status;
+  } catch {
+    return 0;
+  }
+}
+
+const failed = (r: LoadResult): number => r.total - r.ok;
+const describeLoad = (r: LoadResult): string => `${r.total} requests, ${failed(r)} failed ${JSON.stringify([...r.failures])}`;
+
+describe('the HA cluster: 3 etcd members, 2 servers, 2 agents, 2 lb nodes', { skip }, () => {
+  let ha: HaCluster;
+  let ecs: ECSClient;
+  let port: number;
+  let v2: string;
+  const urls = (): string[] => LB_IPS.map((ip) => `http://${ip}:${port}/`);
+  const loadThroughBoth = async (maxMs: number): Promise<LoadLoop[]> => {
+    const loads = urls().map((u) => startLoad(u, { concurrency: 2, maxMs }));
+    await eventually(() => (loads.every((l) => l.snapshot().ok > 10) ? true : undefined), {
+      what: 'load flowing through both nodes',
+      timeoutMs: 15_000,
+      intervalMs: 50,
+    });
+    return loads;
+  };
+  const tasksOf = async (client: ECSClient, desiredStatus: 'RUNNING' | 'STOPPED'): Promise<Task[]> => {
+    const arns = (await client.send(new ListTasksCommand({ serviceName: 'web', desiredStatus }))).taskArns ?? [];
+    return arns.length ? ((await client.send(new DescribeTasksCommand({ tasks: arns }))).tasks ?? []) : [];
+  };
+  const runningArns = async (client: ECSClient): Promise<string[]> =>
+    (await tasksOf(client, 'RUNNING'))
+      .filter((t) => t.lastStatus === 'RUNNING')
+      .map((t) => t.taskArn ?? '')
+      .sort();
+  /** The pids that answer through one node (the sample app says which process served). */
+  const pidsThrough = async (url: string): Promise<number[]> => {
+    const pids = new Set<number>();
+    for (let i = 0; i < 12; i++) pids.add(((await (await fetch(url)).json()) as { pid: number }).pid);
+    return [...pids].sort();
+  };
+  /** The console's /system read (what `berth status` prints), straight, for polling. */
+  const system = async (server: number): Promise<SystemReport> => {
+    const r = await fetch(`${ha.serverUrls[server]}/berth/console/v1/system`);
+    assert.equal(r.status, 200);
+    return (await r.json()) as SystemReport;
+  };
+  const status = async (server: number): Promise<SystemReport> => {
+    const r = await berthCli(ha.serverUrls[server] ?? '', ['status', '--json'], { env: { AWS_ACCESS_KEY_ID: 'a', AWS_SECRET_ACCESS_KEY: 'b' } });
+    assert.equal(r.code, 0, r.stderr);
+    return (JSON.parse(r.stdout) as { system: SystemReport }).system;
+  };
+
+  before(async () => {
+    ha = await startHaCluster({ ttlSeconds: 2 });
+  });
+  after(async () => {
+    await ha?.stop();
+  });
+
+  test('set-up: a service behind a listener on both nodes; reads through one replica see writes through the other', { timeout: 180_000 }, async () => {
+    ecs = ha.ecs(1);
+    const elb = ha.elb(1);
+    const ecsOther = ha.ecs(0);
+    for (let i = 0; i < 3; i++) {
+      const written = (await ecsOther.send(new RegisterTaskDefinitionCommand({ family: 'rw', containerDefinitions: [{ name: 'x', image: 'x', memory: 8 }] })))
+        .taskDefinition?.revision;
+      const read = (await ecs.send(new DescribeTaskDefinitionCommand({ taskDefinition: 'rw' }))).taskDefinition?.revision;
+      assert.equal(read, written);
+    }
+    const lb = (await elb.send(new CreateLoadBalancerCommand({ Name: 'ha', Scheme: 'internal' }))).LoadBalancers?.[0];
+    const tg = (
+      await elb.send(
+        new CreateTargetGroupCommand({
+          Name: 'ha',
+          Protocol: 'HTTP',
+          Port: 8080,
+          HealthCheckPath: '/health',
+          HealthCheckIntervalSeconds: 5,
+          HealthyThresholdCount: 2,
+        }),
+      )
+    ).TargetGroups?.[0];
+    assert.ok(lb?.LoadBalancerArn && tg?.TargetGroupArn);
+    await elb.send(
+      new ModifyTargetGroupAttributesCommand({ TargetGroupArn: tg.TargetGroupArn, Attributes: [{ Key: 'deregistration_delay.timeout_seconds', Value: '2' }] }),
+    );
+    port = await freePort(LB_IPS[0]);
+    await elb.send(
+      new CreateListenerCommand({
+        LoadBalancerArn: lb.LoadBalancerArn,
+        Protocol: 'HTTP',
+        Port: port,
+        DefaultActions: [{ Type: 'forward', TargetGroupArn: tg.TargetGroupArn }],
+      }),
+    );
+    const v1 = await register('v1');
+    v2 = await register('v2');
+    await ecs.send(
+      new CreateServiceCommand({
+        serviceName: 'web',
+        taskDefinition: v1,
+        desiredCount: 2,
+        placementStrategy: [{ type: 'spread', field: 'instanceId' }],
+        loadBalancers: [{ targetGroupArn: tg.TargetGroupArn, containerName: 'app', containerPort: 8080 }],
+      }),
+    );
+    await waitUntilServicesStable({ client: ecs, minDelay: 1, maxDelay: 1, maxWaitTime: 120 }, { services: ['web'] });
+    await waitUntilTargetInService({ client: elb, minDelay: 1, maxDelay: 1, maxWaitTime: 60 }, { TargetGroupArn: tg.TargetGroupArn });
+    for (const u of urls()) await eventually(async () => ((await fetch(u)).status === 200 ? true : undefined), { what: `${u} serves`, timeoutMs: 15_000 });
+
+    // berth status, asked of either server, shows the whole system.
+    await eventually(
+      async () => {
+        const r = await system(0);
+        return r.lbNodes.filter((n) => n.fresh).length === 2 && r.agents.filter((a) => a.agentConnected).length === 2 && r.leader ? r : undefined;
+      },
+      { what: 'two fresh lb nodes, two connected agents and a leader', timeoutMs: 30_000, intervalMs: 500 },
+    );
+    const report = await status(0);
+    assert.deepEqual(
+      report.lbNodes.map((n) => n.advertiseAddress),
+      [...LB_IPS],
+    );
+    assert.equal(report.servers.length, 2);
+    assert.equal(report.servers.filter((s) => s.leader).length, 1);
+    assert.equal(report.store.kind, 'etcd');
+    assert.equal(report.store.members?.length, 3);
+    assert.ok(report.store.members?.every((m) => m.healthy));
+    assert.ok(report.lbNodes.every((n) => Date.now() - n.lastSeenAt < 20_000));
+    const other = await system(1);
+    assert.deepEqual(
+      other.lbNodes.map((n) => n.nodeId),
+      report.lbNodes.map((n) => n.nodeId),
+    );
+    assert.equal(other.agents.length, AGENT_IPS.length);
+
+    // A quiet cluster writes nothing: over two heartbeat rounds of every node and agent, etcd's revision stays put.
+    const revisionAt = async (): Promise<number> => {
+      const store = await ha.memberStore(0);
+      try {
+        return await store.revision();
+      } finally {
+        await store.close();
+      }
+    };
+    const quietFrom = await revisionAt();
+    const seen = (await system(0)).lbNodes.map((n) => n.lastSeenAt);
+    await eventually(
+      async () => {
+        const r = await system(0);
+        return r.lbNodes.every((n, i) => n.lastSeenAt > (seen[i] ?? 0) + 5_000) ? true : undefined;
+      },
+      { what: 'two more heartbeats from each node', timeoutMs: 30_000, intervalMs: 1_000 },
+    );
+    assert.equal(await revisionAt(), quietFrom, 'heartbeats wrote to the store');
+  });
+
+  test('kill -9 the leader mid rolling deployment: a new leader within one TTL, the deployment completes, zero failed requests', {
+    timeout: 180_000,
+  }, async () => {
+    const loads = await loadThroughBoth(150_000);
+    const first = await eventually(() => ha.leader(), { what: 'a leader', timeoutMs: 10_000, intervalMs: 100 });
+    // Clients on the replica that survives.
+    ecs = ha.ecs(1 - first);
+    await ecs.send(new UpdateServiceCommand({ service: 'web', taskDefinition: v2 }));
+    await eventually(async () => ((await tasksOf(ecs, 'RUNNING')).some((t) => t.taskDefinitionArn === v2) ? true : undefined), {
+      what: 'a v2 task started',
+      timeoutMs: 30_000,
+      intervalMs: 100,
+    });
+    const killedAt = Date.now();
+    await ha.servers[first]?.kill9();
+    const next = await eventually(async () => ((await ha.leader()) === 1 - first ? true : undefined), {
+      what: 'the other server leads',
+      timeoutMs: ha.ttlSeconds * 1000 + 5_000,
+      intervalMs: 50,
+    });
+    const movedMs = Date.now() - killedAt;
+    console.log(`leadership moved ${movedMs} ms after kill -9 (TTL ${ha.ttlSeconds} s)`);
+    assert.ok(next);
+    assert.ok(movedMs <= ha.ttlSeconds * 1000 + 1_000, `leadership took ${movedMs} ms to move`);
+    const done = await eventually(
+      async () => {
+        const s = (await ecs.send(new DescribeServicesCommand({ services: ['web'] }))).services?.[0];
+        const d = s?.deployments ?? [];
+        return d.length === 1 && d[0]?.taskDefinition === v2 && d[0]?.rolloutState === 'COMPLETED' ? s : undefined;
+      },
+      { what: 'the v2 deployment completed under the new leader', timeoutMs: 90_000, intervalMs: 500 },
+    );
+    assert.equal(done.runningCount, 2);
+    const results = await Promise.all(loads.map((l) => l.stop()));
+    for (const [i, r] of results.entries()) {
+      console.log(`load through ${LB_IPS[i]} across the leader kill: ${describeLoad(r)}`);
+      assert.equal(failed(r), 0, `failed requests at ${LB_IPS[i]}: ${describeLoad(r)}`);
+    }
+    const running = await tasksOf(ecs, 'RUNNING');
+    assert.equal(running.length, 2, 'no task lost or doubled');
+    assert.ok(running.every((t) => t.taskDefinitionArn === v2));
+    // The killed server comes back for the rest of the sequence.
+    await ha.servers[first]?.start();
+  });
+
+  test('kill -9 one etcd member: API writes go on, and the member catches up after a restart', { timeout: 60_000 }, async () => {
+    await ha.etcd.kill(2);
+    for (let i = 0; i < 5; i++)
+      await ecs.send(new RegisterTaskDefinitionCommand({ family: 'after-member', containerDefinitions: [{ name: 'x', image: 'x', memory: 8 }] }));
+    await ha.etcd.restart(2);
+    await ha.etcd.healthy();
+    const lagging = await ha.memberStore(2);
+    try {
+      await eventually(async () => ((await lagging.list('/berth/ecs/task-definitions/after-member/')).records.length === 5 ? true : undefined), {
+        what: 'the restarted member caught up',
+        timeoutMs: 20_000,
+      });
+    } finally {
+      await lagging.close();
+    }
+  });
+
+  test('all of etcd away for 30 s: zero failed requests at both nodes, tasks untouched, the API answers server errors, then converges', {
+    timeout: 150_000,
+  }, async () => {
+    const before = await runningArns(ecs);
+    const pidsBefore = await Promise.all(urls().map(pidsThrough));
+    const loads = await loadThroughBoth(120_000);
+    const single = ha.ecs(0, { maxAttempts: 1 });
+    for (let i = 0; i < 3; i++) await ha.etcd.kill(i);
+    const downAt = Date.now();
+    const answers: string[] = [];
+    while (Date.now() - downAt < OUTAGE_MS) {
+      const t0 = Date.now();
+      const err = await single.send(new DescribeServicesCommand({ services: ['web'] })).then(
+        () => undefined,
+        (e: { name?: string; $metadata?: { httpStatusCode?: number } }) => e,
+      );
+      const took = Date.now() - t0;
+      assert.ok(err, 'DescribeServices answered with etcd down');
+      assert.equal(err.name, 'ServerException');
+      assert.equal(err.$metadata?.httpStatusCode, 500);
+      assert.ok(took < 12_000, `the API took ${took} ms to answer`);
+      answers.push(`${took} ms`);
+      // Paced, not polled: the outage itself is the 30 s under test.
+      await new Promise((r) => setTimeout(r, 2_000));
+    }
+    console.log(`etcd down ${Date.now() - downAt} ms: ServerException in ${answers.join(', ')}`);
+    for (let i = 0; i < 3; i++) await ha.etcd.restart(i);
+    await ha.etcd.healthy();
+    await eventually(async () => ((await runningArns(ecs)).length === 2 ? true : undefined), {
+      what: 'the API answers again',
+      timeoutMs: 30_000,
+      intervalMs: 500,
+    });
+    await waitUntilServicesStable({ client: ecs, minDelay: 1, maxDelay: 1, maxWaitTime: 60 }, { services: ['web'] });
+    await eventually(() => ha.leader(), { what: 'a leader again', timeoutMs: 15_000, intervalMs: 100 });
+    assert.deepEqual(await runningArns(ecs), before, 'the same tasks, none replaced, none added');
+    assert.deepEqual(await Promise.all(urls().map(pidsThrough)), pidsBefore, 'the same processes serve');
+    const results = await Promise.all(loads.map((l) => l.stop()));
+    for (const [i, r] of results.entries()) {
+      console.log(`load through ${LB_IPS[i]} across the etcd outage: ${describeLoad(r)}`);
+      assert.equal(failed(r), 0, `failed requests at ${LB_IPS[i]}: ${describeLoad(r)}`);
+    }
+  });
+
+  test('kill -9 one lb node: the other keeps serving with zero failed requests; the restarted node serves within 2 s', { timeout: 90_000 }, async () => {
+    const [a, b] = urls();
+    const node = ha.lbNodes[1];
+    assert.ok(a && b && node);
+    const load = startLoad(a, { concurrency: 2, maxMs: 60_000 });
+    await eventually(() => (load.snapshot().ok > 20 ? true : undefined), { what: `load through ${LB_IPS[0]}`, timeoutMs: 10_000, intervalMs: 50 });
+    await node.kill9();
+    assert.equal(await statusOf(b), 0, `${LB_IPS[1]} is gone`);
+    const starting = node.start();
+    await eventually(async () => ((await statusOf(b)) === 200 ? true : undefined), {
+      what: 'the restarted node serves its listener',
+      timeoutMs: 30_000,
+      intervalMs: 20,
+    });
+    const servingAt = Date.now();
+    await starting;
+    const fromSpawn = servingAt - node.spawnedAt;
+    const fromUp = servingAt - node.upAt;
+    console.log(`restarted lb node: "up" ${node.upAt - node.spawnedAt} ms after spawn; serving ${fromSpawn} ms after spawn, ${fromUp} ms after "up"`);
+    const result = await load.stop();
+    assert.ok(result.total > 50, `load ran (${result.total})`);
+    assert.equal(failed(result), 0, `failed requests at ${LB_IPS[0]}: ${describeLoad(result)}`);
+    assert.ok(fromUp < 2_000, `the restarted node served ${fromUp} ms after it was up`);
+  });
+
+  test('restart every process: no task orphaned, duplicated or lost', { timeout: 180_000 }, async () => {
+    const before = await runningArns(ecs);
+    const stoppedBefore = (await tasksOf(ecs, 'STOPPED')).map((t) => t.taskArn).sort();
+    const pidsBefore = await Promise.all(urls().map(pidsThrough));
+    for (const c of [...ha.lbNodes, ...ha.agents, ...ha.servers]) await c.stop();
+    await Promise.all(ha.servers.map((s) => s.start()));
+    await Promise.all([...ha.agents, ...ha.lbNodes].map((c) => c.start()));
+    ecs = ha.ecs(0);
+    await eventually(() => ha.leader(), { what: 'a leader after the restart', timeoutMs: 15_000, intervalMs: 100 });
+    await waitUntilServicesStable({ client: ecs, minDelay: 1, maxDelay: 1, maxWaitTime: 60 }, { services: ['web'] });
+    for (const [i, u] of urls().entries()) {
+      await eventually(async () => ((await pidsThrough(u).catch(() => [])).join() === pidsBefore[i]?.join() ? true : undefined), {
+        what: `the same processes serve through ${LB_IPS[i]}`,
+        timeoutMs: 30_000,
+        intervalMs: 500,
+      });
+    }
+    assert.deepEqual(await runningArns(ecs), before, 'the same tasks after restarting every process');
+    assert.deepEqual((await tasksOf(ecs, 'STOPPED')).map((t) => t.taskArn).sort(), stoppedBefore, 'no task was replaced');
+  });
+
+  async function register(version: string): Promise<string> {
+    const td = (
+      await ecs.send(
+        new RegisterTaskDefinitionCommand({
+          family: 'web',
+          containerDefinitions: [
+            {
+              name: 'app',
+              image: 'sample-app',
+              memory: 32,
+              environment: [{ name: 'APP_VERSION', value: version }],
+              entryPoint: ['node', join(repoRoot, 'examples/sample-app/server.js')],
+              portMappings: [{ containerPort: 8080, hostPort: 0 }],
+            },
+          ],
+        }),
+      )
+    ).taskDefinition?.taskDefinitionArn;
+    assert.ok(td);
+    return td;
+  }
+});
