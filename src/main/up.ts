@@ -3,7 +3,7 @@
  * together. `berth up` runs the API, the store, the controllers, one local agent and one
  * load-balancer node in one process over embedded SQLite; `berth server` leaves the agent out.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -20,6 +20,7 @@ import { FencedStore } from '../store/fenced-store.js';
 import { whileLeading } from './while-leading.js';
 import { startServerRegistry, type ServerRegistry } from '../control-plane/servers/server-registry.js';
 import { etcdLeasedRecord } from '../store/etcd-leased-record.js';
+import { claimSecretsKey } from './secrets-key-check.js';
 import { FRESH_NODE_MS } from '../protocols/load-balancer/index.js';
 import { systemReport, type SystemReport } from '../control-plane/servers/system-report.js';
 import { etcdMembers } from '../store/etcd-members.js';
@@ -128,7 +129,10 @@ export async function startBerth(config: UpConfig, logger: Logger, options: Star
   try {
     // One routing watch for every node this server feeds: its own, and `berth lb` nodes over HTTP.
     // Secret values (SSM SecureString, Secrets Manager, ACM private keys) are sealed under this key, kept beside the database.
-    const sealedBox = loadOrCreateSealedBox(join(dataDir, 'secrets.key'));
+    const secretsKeyPath = resolve(config.secretsKeyFile ?? join(dataDir, 'secrets.key'));
+    const sealedBox = loadOrCreateSealedBox(secretsKeyPath);
+    // Replicas on one etcd read each other's secrets: they must share the key (a mismatch stops this one here).
+    if (opened.kind === 'etcd') await claimSecretsKey(store, { key: readFileSync(secretsKeyPath), path: secretsKeyPath, server: serverId });
     // The routing records carry HTTPS listeners' certificates with their keys opened by the same box.
     // The registry and the leader gate start once the API listens (they need its URL): the report and the health merge read them late.
     const late: { registry?: ServerRegistry; gate?: LeaderGate } = {};
