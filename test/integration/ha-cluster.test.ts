@@ -199,6 +199,15 @@ describe('the HA cluster: 3 etcd members, 2 servers, 2 agents, 2 lb nodes', { sk
     assert.equal(await revisionAt(), quietFrom, 'heartbeats wrote to the store');
   });
 
+  test('a server with another secrets key refuses to start, naming the key files', { timeout: 60_000 }, async () => {
+    const stranger = await ha.extraServer();
+    await assert.rejects(stranger.start(), (err: Error) => {
+      assert.match(err.message, /secrets\.key is not the one the other servers on this store use/);
+      assert.match(err.message, /--secrets-key-file/);
+      return true;
+    });
+  });
+
   test('kill -9 the leader mid rolling deployment: a new leader within one TTL, the deployment completes, zero failed requests', {
     timeout: 180_000,
   }, async () => {

@@ -2,12 +2,14 @@
  * The whole HA topology of issue 14 on loopback, as real processes: a 3-member etcd on 127.0.0.1,
  * two `berth server` replicas on it (no load-balancer node inside), two `berth agent`s (process
  * runtime) on 127.0.0.2 and 127.0.0.3, and two `berth lb` nodes on 127.0.0.21 and 127.0.0.22.
- * Agents and nodes list both servers and fail over between them. Every Berth process runs compiled
+ * Agents and nodes list both servers and fail over between them; the servers share one sealing key
+ * (`--secrets-key-file`). Every Berth process runs compiled
  * (berth-entry.ts) and can be killed, stopped and started again on the same ports, data and state,
  * so one cluster serves a sequence of scenarios.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ECSClient } from '@aws-sdk/client-ecs';
@@ -110,6 +112,8 @@ export interface HaCluster {
   elb(server: number): ElasticLoadBalancingV2Client;
   /** The index of the server holding the leader key, read from etcd; undefined when none does. */
   leader(): Promise<number | undefined>;
+  /** A server process on this etcd that is not part of the cluster (own data dir, so its own key); the caller starts and stops it. */
+  extraServer(args?: readonly string[]): Promise<BerthChild>;
   /** A client on one etcd member only (a lagging member's own view). */
   memberStore(member: number): Promise<EtcdStore>;
   /** Stops every task (through a live server), then every process, and removes their data. */
@@ -143,6 +147,9 @@ export async function startHaCluster(options: HaClusterOptions = {}): Promise<Ha
   };
   const serverUrls: string[] = [];
   try {
+    // Made here, not by the first server: two servers starting at once would both try to create it.
+    const secretsKey = join(dir('berth-test-ha-key-'), 'secrets.key');
+    writeFileSync(secretsKey, randomBytes(32), { mode: 0o600 });
     const ports = [await freePort('127.0.0.1'), await freePort('127.0.0.1')];
     for (const p of ports) serverUrls.push(`http://127.0.0.1:${p}`);
     const servers = ports.map(
@@ -217,6 +224,25 @@ export async function startHaCluster(options: HaClusterOptions = {}): Promise<Ha
         // A server's id carries its pid (`host-pid-random`).
         const i = servers.findIndex((s) => s.alive() && holder?.includes(`-${s.pid}-`));
         return i >= 0 ? i : undefined;
+      },
+      extraServer: async (args = []) => {
+        const extra = new BerthChild(
+          'extra server',
+          [
+            'server',
+            '--data-dir',
+            dir('berth-test-ha-server-'),
+            '--api-port',
+            String(await freePort('127.0.0.1')),
+            '--store',
+            etcd.storeUrl,
+            '--no-lb',
+            ...args,
+          ],
+          'API: ',
+        );
+        children.push(extra);
+        return extra;
       },
       memberStore: (m) => EtcdStore.connect({ endpoints: [etcd.endpoints[m] ?? ''] }),
       stop,
