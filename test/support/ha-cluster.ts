@@ -164,6 +164,8 @@ export async function startHaCluster(options: HaClusterOptions = {}): Promise<Ha
             String(port),
             '--store',
             etcd.storeUrl,
+            '--secrets-key-file',
+            secretsKey,
             '--leader-ttl',
             String(ttlSeconds),
             '--no-lb',
