@@ -34,6 +34,7 @@ import { AGENT_IPS, LB_IPS, startHaCluster, type HaCluster } from '../support/ha
 import { startLoad, type LoadLoop, type LoadResult } from '../support/load-loop.js';
 import { freePort } from '../../src/platform/free-port.js';
 import type { SystemReport } from '../../src/control-plane/servers/system-report.js';
+import type { TargetRecord } from '../../src/domain/elbv2/target.js';
 import { berthCli } from './cli-harness.js';
 
 const skip = etcdRequirement();
@@ -195,6 +196,20 @@ describe('the HA cluster: 3 etcd members, 2 servers, 2 agents, 2 lb nodes', { sk
         await store.close();
       }
     };
+    // Settled first: each node's own verdict on each target is in (a later report would be a real write).
+    await eventually(
+      async () => {
+        const store = await ha.memberStore(0);
+        try {
+          const targets = (await store.list<TargetRecord>('/berth/elbv2/targets/')).records.map((r) => r.value);
+          const settled = targets.length === 2 && targets.every((t) => LB_IPS.every((ip) => t.nodeHealth?.[`lb-${ip}`]?.state === 'healthy'));
+          return settled ? true : undefined;
+        } finally {
+          await store.close();
+        }
+      },
+      { what: 'both nodes see both targets healthy', timeoutMs: 30_000, intervalMs: 500 },
+    );
     const quietFrom = await revisionAt();
     const seen = (await system(0)).lbNodes.map((n) => n.lastSeenAt);
     await eventually(
@@ -345,6 +360,7 @@ describe('the HA cluster: 3 etcd members, 2 servers, 2 agents, 2 lb nodes', { sk
     assert.ok(result.total > 50, `load ran (${result.total})`);
     assert.equal(failed(result), 0, `failed requests at ${LB_IPS[0]}: ${describeLoad(result)}`);
     assert.ok(fromUp < 2_000, `the restarted node served ${fromUp} ms after it was up`);
+    assert.ok(fromSpawn < 2_000, `the restarted node served ${fromSpawn} ms after it was spawned`);
   });
 
   test('restart every process: no task orphaned, duplicated or lost', { timeout: 180_000 }, async () => {

@@ -26,6 +26,17 @@ test('heartbeats land in memory: the store is written when a run starts or the a
     assert.equal(await store.revision(), first + 2, 'a new run (silent longer than freshness) is written');
     const [stored] = await service.storedNodes();
     assert.equal(stored?.startedAt, clock.now());
+    // A write the store refused is made on the next heartbeat.
+    const put = store.put.bind(store);
+    store.put = async () => {
+      throw new Error('store away');
+    };
+    clock.advance(60_000);
+    await assert.rejects(beat('127.0.0.31'), /store away/);
+    store.put = put;
+    clock.advance(5_000);
+    await beat('127.0.0.31');
+    assert.equal(await store.revision(), first + 3);
   } finally {
     service.close();
     await store.close();

@@ -64,6 +64,7 @@ export class LbNodeService {
   private readonly writes = new Map<string, Promise<void>>();
   /** The nodes heartbeating to this server, as of their last heartbeat: memory, not the store. */
   private readonly seen = new Map<string, LoadBalancerNodeRecord>();
+  private readonly unstored = new Set<string>();
 
   constructor(private readonly deps: LbNodeServiceDeps) {
     this.cache = new RoutingRecordsCache(deps.store, deps.onWatchError, deps.sealedBox);
@@ -96,8 +97,13 @@ export class LbNodeService {
     const changed = !sameRun || cur.advertiseAddress !== node.advertiseAddress || cur.protocolVersion !== node.protocolVersion;
     this.seen.set(nodeId, node);
     // The store hears of a node only when a run starts or its address changes, not every few seconds:
-    // freshness lives here and in this server's record (control-plane/servers).
-    if (changed) await this.deps.store.put(keys.loadBalancerNode(nodeId), node);
+    // freshness lives here and in this server's record (control-plane/servers). A write that failed
+    // (the store away) is tried again on the next heartbeat.
+    if (changed || this.unstored.has(nodeId)) {
+      this.unstored.add(nodeId);
+      await this.deps.store.put(keys.loadBalancerNode(nodeId), node);
+      this.unstored.delete(nodeId);
+    }
   }
 
   async reportTargetHealth(req: TargetHealthRequest): Promise<void> {
