@@ -151,6 +151,8 @@ describe('the HA cluster: 3 etcd members, 2 servers, 2 agents, 2 lb nodes', { sk
     );
     await waitUntilServicesStable({ client: ecs, minDelay: 1, maxDelay: 1, maxWaitTime: 120 }, { services: ['web'] });
     await waitUntilTargetInService({ client: elb, minDelay: 1, maxDelay: 1, maxWaitTime: 60 }, { TargetGroupArn: tg.TargetGroupArn });
+    const hosts = (await tasksOf(ecs, 'RUNNING')).map((t) => t.containers?.[0]?.networkBindings?.[0]?.bindIP).sort();
+    assert.deepEqual(hosts, [...AGENT_IPS], 'one task per agent, published on its own address');
     for (const u of urls()) await eventually(async () => ((await fetch(u)).status === 200 ? true : undefined), { what: `${u} serves`, timeoutMs: 15_000 });
 
     // berth status, asked of either server, shows the whole system.
