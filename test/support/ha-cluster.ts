@@ -3,7 +3,7 @@
  * two `berth server` replicas on it (no load-balancer node inside), two `berth agent`s (process
  * runtime) on 127.0.0.2 and 127.0.0.3, and two `berth lb` nodes on 127.0.0.21 and 127.0.0.22.
  * Agents and nodes list both servers and fail over between them; the servers share one sealing key
- * (`--secrets-key-file`). Every Berth process runs compiled
+ * (`--secrets-key-file`) and run `--auth sigv4`, so every call of every protocol is signed (HA_KEY). Every Berth process runs compiled
  * (berth-entry.ts) and can be killed, stopped and started again on the same ports, data and state,
  * so one cluster serves a sequence of scenarios.
  */
@@ -24,6 +24,9 @@ import { stopAllTasks } from './stop-everything.js';
 import { ecsClient, elbv2Client } from './sdk-clients.js';
 
 export const AGENT_IPS = ['127.0.0.2', '127.0.0.3'] as const;
+/** The one key of the cluster's API and protocols; the secret goes in environments, never on a command line. */
+export const HA_KEY = { accessKeyId: 'AKIDHACLUSTER', secretAccessKey: 'ha-cluster-secret' } as const;
+const KEY_ENV = { BERTH_SECRET_ACCESS_KEY: HA_KEY.secretAccessKey };
 export const LB_IPS = ['127.0.0.21', '127.0.0.22'] as const;
 
 /** One Berth process that can be started again with the same command line. */
@@ -123,6 +126,8 @@ export interface HaCluster {
 export interface HaClusterOptions {
   /** The leader's lease (default 2 s). */
   readonly ttlSeconds?: number;
+  /** More `berth agent` flags for the agent on `ip` (host attributes, reserved ports). */
+  readonly agentArgs?: (ip: string) => readonly string[];
 }
 
 export async function startHaCluster(options: HaClusterOptions = {}): Promise<HaCluster> {
@@ -138,7 +143,7 @@ export async function startHaCluster(options: HaClusterOptions = {}): Promise<Ha
   let watcher: EtcdStore | undefined;
   const stop = async (): Promise<void> => {
     const live = children.findIndex((c) => c.name.startsWith('server') && c.alive());
-    if (live >= 0) await stopAllTasks(serverUrls[live] ?? '', 45_000).catch(() => undefined);
+    if (live >= 0) await stopAllTasks(serverUrls[live] ?? '', 45_000, HA_KEY).catch(() => undefined);
     for (const c of [...children].reverse()) await c.stop();
     await watcher?.close();
     await etcd.stop();
@@ -169,10 +174,15 @@ export async function startHaCluster(options: HaClusterOptions = {}): Promise<Ha
             '--leader-ttl',
             String(ttlSeconds),
             '--no-lb',
+            '--auth',
+            'sigv4',
+            '--access-key-id',
+            HA_KEY.accessKeyId,
             '--log-level',
             'warn',
           ],
           'API: ',
+          KEY_ENV,
         ),
     );
     children.push(...servers);
@@ -192,20 +202,23 @@ export async function startHaCluster(options: HaClusterOptions = {}): Promise<Ha
             dir('berth-test-ha-agent-'),
             '--runtime',
             'process',
-            '--logs-port',
-            '0',
+            '--access-key-id',
+            HA_KEY.accessKeyId,
             '--log-level',
             'warn',
+            ...(options.agentArgs?.(ip) ?? []),
           ],
           'Berth agent is up',
+          KEY_ENV,
         ),
     );
     const lbNodes = LB_IPS.map(
       (ip) =>
         new BerthChild(
           `lb ${ip}`,
-          ['lb', '--server', both, '--advertise-ip', ip, '--data-dir', dir('berth-test-ha-lb-'), '--log-level', 'warn'],
+          ['lb', '--server', both, '--advertise-ip', ip, '--data-dir', dir('berth-test-ha-lb-'), '--access-key-id', HA_KEY.accessKeyId, '--log-level', 'warn'],
           'load-balancer node is up',
+          KEY_ENV,
         ),
     );
     children.push(...agents, ...lbNodes);
@@ -219,8 +232,8 @@ export async function startHaCluster(options: HaClusterOptions = {}): Promise<Ha
       agents,
       lbNodes,
       ttlSeconds,
-      ecs: (i, o = {}) => ecsClient(serverUrls[i] ?? '', o),
-      elb: (i) => elbv2Client(serverUrls[i] ?? ''),
+      ecs: (i, o = {}) => ecsClient(serverUrls[i] ?? '', { credentials: HA_KEY, ...o }),
+      elb: (i) => elbv2Client(serverUrls[i] ?? '', { credentials: HA_KEY }),
       leader: async () => {
         const holder = (await w.get<LeaderRecord>(LEADER_KEY))?.value.holder;
         // A server's id carries its pid (`host-pid-random`).
@@ -239,9 +252,14 @@ export async function startHaCluster(options: HaClusterOptions = {}): Promise<Ha
             '--store',
             etcd.storeUrl,
             '--no-lb',
+            '--auth',
+            'sigv4',
+            '--access-key-id',
+            HA_KEY.accessKeyId,
             ...args,
           ],
           'API: ',
+          KEY_ENV,
         );
         children.push(extra);
         return extra;
