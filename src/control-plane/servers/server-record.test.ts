@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mergeHeartbeats, mergeLbNodes, sightings, type ServerRecord } from './server-record.js';
+import { departedRecord, mergeHeartbeats, mergeLbNodes, sightings, type ServerRecord } from './server-record.js';
 
 const windows = { agentFreshMs: 30_000, lbNodeFreshMs: 15_000, forgetMs: 3_600_000 };
 const node = (nodeId: string, lastSeenAt: number) => ({ nodeId, advertiseAddress: '127.0.0.21', startedAt: 1_000, lastSeenAt, protocolVersion: 1 });
@@ -61,4 +61,16 @@ test('mergeLbNodes: a node heard here keeps its exact time unless another server
   assert.equal(merged.get('lb-a')?.lastSeenAt, 95_000);
   assert.equal(merged.get('lb-b')?.lastSeenAt, 100_000);
   assert.equal(merged.get('lb-b')?.advertiseAddress, '127.0.0.22');
+});
+
+test('departedRecord: what a gone server saw fresh was last seen when it went; stale stays as it was', () => {
+  const r = departedRecord(
+    record({
+      agents: { '/i/a': { fresh: true }, '/i/b': { fresh: false, lastSeenAt: 5 } },
+      lbNodes: { 'lb-a': { advertiseAddress: '127.0.0.21', startedAt: 1, protocolVersion: 1, sighting: { fresh: true } } },
+    }),
+    900,
+  );
+  assert.deepEqual(r.agents, { '/i/a': { fresh: false, lastSeenAt: 900 }, '/i/b': { fresh: false, lastSeenAt: 5 } });
+  assert.deepEqual(r.lbNodes['lb-a']?.sighting, { fresh: false, lastSeenAt: 900 });
 });

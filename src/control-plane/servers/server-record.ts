@@ -74,6 +74,20 @@ export function sightings(
   return { agents: outAgents, lbNodes: outNodes };
 }
 
+/**
+ * Pure: a server's record once it went (its lease ran out, or etcd lost it for a while): what it
+ * saw fresh was last heard at `at`. Readers keep it, so an agent that server heard from is timed from
+ * then, not from nothing (which would read as "never seen" and disconnect it at once).
+ */
+export function departedRecord(r: ServerRecord, at: number): ServerRecord {
+  const stale = (s: Sighting): Sighting => (s.fresh ? { fresh: false, lastSeenAt: at } : s);
+  return {
+    ...r,
+    agents: Object.fromEntries(Object.entries(r.agents).map(([k, s]) => [k, stale(s)])),
+    lbNodes: Object.fromEntries(Object.entries(r.lbNodes).map(([k, n]) => [k, { ...n, sighting: stale(n.sighting) }])),
+  };
+}
+
 /** Pure: when a sighting in another server's record says the sender was last heard. */
 export function seenAt(s: Sighting, now: number): number {
   return s.fresh ? now : s.lastSeenAt;

@@ -60,7 +60,7 @@ test('the server record is rewritten only when a sighting changes, and a lost le
   }
 });
 
-test('another server heard from an agent: the merged heartbeat is now while it is fresh there', async () => {
+test('another server heard from an agent: now while it is fresh there, the moment that server went after its record is gone', async () => {
   const store = new MemoryStore();
   const clock = new ManualClock();
   const other: ServerRecord = {
@@ -89,12 +89,18 @@ test('another server heard from an agent: the merged heartbeat is now while it i
       registry.servers().map((s) => s.id),
       ['s1', 's2'],
     );
+    const goneAt = clock.now();
     await store.delete(keys.server('s2'));
-    await eventually(() => (registry.heartbeats.get('/i/b') === undefined ? true : undefined), {
+    await eventually(() => (registry.servers().length === 1 ? true : undefined), {
       what: "the other server's record gone with its lease",
       timeoutMs: 5_000,
       intervalMs: 5,
     });
+    // What it saw fresh is now last seen when it went: timed from there, never "never seen".
+    clock.advance(20_000);
+    assert.equal(registry.heartbeats.get('/i/b'), goneAt);
+    assert.deepEqual([...registry.freshRemoteLbNodes(15_000)], []);
+    assert.deepEqual([...registry.freshRemoteLbNodes(30_000)], ['lb-b']);
   } finally {
     await registry.stop();
     await store.close();

@@ -10,7 +10,7 @@ import type { Store, Watch } from '../../store/store.js';
 import type { Clock } from '../../platform/clock.js';
 import type { Logger } from '../../platform/logger.js';
 import { keys } from '../../domain/keys.js';
-import { mergeHeartbeats, mergeLbNodes, seenAt, sightings, type LbNodeSeen, type ServerRecord, type SightingWindows } from './server-record.js';
+import { departedRecord, mergeHeartbeats, mergeLbNodes, seenAt, sightings, type LbNodeSeen, type ServerRecord, type SightingWindows } from './server-record.js';
 
 /** The record's slot in the store: on etcd a key on this server's lease (store/etcd-leased-record.ts). */
 export interface ServerRecordSlot {
@@ -41,7 +41,7 @@ export interface ServerRegistryDeps {
 export interface ServerRegistry {
   /** Every replica's heartbeats merged with this one's, live. */
   readonly heartbeats: ReadonlyMap<string, number>;
-  /** The replicas' records as last seen (this one's included, as it is now). */
+  /** The live replicas' records (this one's included, as it is now). */
   servers(): ServerRecord[];
   /** Every load-balancer node this or another live replica hears from. */
   lbNodes(): LbNodeSeen[];
@@ -97,10 +97,27 @@ class MergedHeartbeats implements ReadonlyMap<string, number> {
 export async function startServerRegistry(deps: ServerRegistryDeps): Promise<ServerRegistry> {
   const startedAt = deps.clock.now();
   const records = new Map<string, ServerRecord>();
+  // Records that went, with their fresh sightings turned stale at that moment (departedRecord).
+  const departed = new Map<string, { readonly record: ServerRecord; readonly at: number }>();
   let watch: Watch | undefined;
   let stopped = false;
   const selfKey = keys.server(deps.self.id);
-  const others = () => [...records.entries()].filter(([k]) => k !== selfKey).map(([, r]) => r);
+  const depart = (key: string): void => {
+    const r = records.get(key);
+    records.delete(key);
+    const now = deps.clock.now();
+    if (r && key !== selfKey) departed.set(key, { record: departedRecord(r, now), at: now });
+  };
+  const others = (): ServerRecord[] => {
+    const now = deps.clock.now();
+    const out = [...records.entries()].filter(([k]) => k !== selfKey).map(([, r]) => r);
+    for (const [k, d] of departed) {
+      if (now - d.at > deps.windows.forgetMs) departed.delete(k);
+      else if (!records.has(k)) out.push(d.record);
+    }
+    return out;
+  };
+  const live = (): ServerRecord[] => [...records.entries()].filter(([k]) => k !== selfKey).map(([, r]) => r);
   let writtenAt = startedAt;
   const current = (): ServerRecord => ({
     ...deps.self,
@@ -110,7 +127,7 @@ export async function startServerRegistry(deps: ServerRegistryDeps): Promise<Ser
   });
   const registry = (): ServerRegistry => ({
     heartbeats: new MergedHeartbeats(deps.localHeartbeats, others, deps.clock),
-    servers: () => [current(), ...others()],
+    servers: () => [current(), ...live()],
     lbNodes: () => [...mergeLbNodes(deps.localLbNodes(), others(), deps.clock.now()).values()],
     freshRemoteLbNodes: (freshMs) => {
       const now = deps.clock.now();
@@ -133,14 +150,15 @@ export async function startServerRegistry(deps: ServerRegistryDeps): Promise<Ser
 
   const follow = async (): Promise<void> => {
     const listed = await deps.store.list<ServerRecord>(keys.servers());
-    records.clear();
+    const listedKeys = new Set(listed.records.map((r) => r.key));
+    for (const k of [...records.keys()]) if (!listedKeys.has(k)) depart(k);
     for (const r of listed.records) records.set(r.key, r.value);
     if (stopped) return;
     watch = deps.store.watch(keys.servers(), {
       fromRevision: listed.revision,
       onEvents: (events) => {
         for (const e of events) {
-          if (e.type === 'delete') records.delete(e.key);
+          if (e.type === 'delete') depart(e.key);
           else records.set(e.key, e.value as ServerRecord);
         }
       },
