@@ -5,7 +5,7 @@
  * kill -9 the leader mid rolling deployment; kill -9 one etcd member; all of etcd away for 30 s;
  * kill -9 a load-balancer node; restart every process; drain a host. Everything runs `--auth sigv4`:
  * the protocols refuse unsigned calls, and the agents' host flags, remote logs and one task per host
- * (what multi-host.test.ts covered on its own server) are checked on the way, as is `berth status --json`.
+ * (what multi-host.test.ts covered on a server of its own) are checked on the way, as is `berth status --json`.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
