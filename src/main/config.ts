@@ -64,6 +64,8 @@ export interface UpConfig {
   readonly store: StoreChoice;
   /** Lease TTL of the leader election on etcd, in seconds: leadership moves within it after a leader dies. */
   readonly leaderTtlSeconds: number;
+  /** `--secrets-key-file`: the sealing key; undefined means `<data-dir>/secrets.key`. */
+  readonly secretsKeyFile?: string;
 }
 
 export { UsageError };
@@ -151,6 +153,8 @@ export function parseUpConfig(argv: readonly string[], env: NodeJS.ProcessEnv): 
     throw new UsageError(`--leader-ttl must be a whole number of seconds from 1 to 60, got ${pick('leader-ttl')}`);
   }
   const store = parseStoreChoice(pick, env);
+  const secretsKeyFile = pick('secrets-key-file');
+  if (secretsKeyFile === '') throw new UsageError('--secrets-key-file needs a path');
   const noDemo = switchOn(UP_FLAGS, values, env, 'no-demo');
   return {
     dataDir: pick('data-dir') ?? './.berth',
@@ -178,5 +182,6 @@ export function parseUpConfig(argv: readonly string[], env: NodeJS.ProcessEnv): 
     allowLoopbackTargets,
     store,
     leaderTtlSeconds,
+    ...(secretsKeyFile !== undefined ? { secretsKeyFile } : {}),
   };
 }

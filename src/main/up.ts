@@ -3,7 +3,7 @@
  * together. `berth up` runs the API, the store, the controllers, one local agent and one
  * load-balancer node in one process over embedded SQLite; `berth server` leaves the agent out.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join, resolve } from 'node:path';
 import type { AddressInfo } from 'node:net';
@@ -19,6 +19,9 @@ import { EtcdLeaderElection } from '../store/etcd-leader-election.js';
 import { FencedStore } from '../store/fenced-store.js';
 import { whileLeading } from './while-leading.js';
 import { startServerRegistry, type ServerRegistry } from '../control-plane/servers/server-registry.js';
+import { etcdLeasedRecord } from '../store/etcd-leased-record.js';
+import { claimSecretsKey } from './secrets-key-check.js';
+import { FRESH_NODE_MS } from '../protocols/load-balancer/index.js';
 import { systemReport, type SystemReport } from '../control-plane/servers/system-report.js';
 import { etcdMembers } from '../store/etcd-members.js';
 import { LEADER_KEY, type LeaderRecord } from '../store/etcd-leader-election.js';
@@ -130,18 +133,24 @@ export async function startBerth(config: UpConfig, logger: Logger, options: Star
   try {
     // One routing watch for every node this server feeds: its own, and `berth lb` nodes over HTTP.
     // Secret values (SSM SecureString, Secrets Manager, ACM private keys) are sealed under this key, kept beside the database.
-    const sealedBox = loadOrCreateSealedBox(join(dataDir, 'secrets.key'));
+    const secretsKeyPath = resolve(config.secretsKeyFile ?? join(dataDir, 'secrets.key'));
+    const sealedBox = loadOrCreateSealedBox(secretsKeyPath);
+    // Replicas on one etcd read each other's secrets: they must share the key (a mismatch stops this one here).
+    if (opened.kind === 'etcd') await claimSecretsKey(store, { key: readFileSync(secretsKeyPath), path: secretsKeyPath, server: serverId });
     // The routing records carry HTTPS listeners' certificates with their keys opened by the same box.
     // CloudWatch metric data lives beside the store (metrics.db), fed by the load-balancer nodes' reports.
     const metrics = new SqliteMetricStore(join(dataDir, 'metrics.db'));
     stoppers.push(() => metrics.close());
     const pruner = startMetricPruner({ metrics, clock, logger });
     stoppers.push(() => pruner.stop());
+    // The registry and the leader gate start once the API listens (they need its URL): the report and the health merge read them late.
+    const late: { registry?: ServerRegistry; gate?: LeaderGate } = {};
     const lbService = new LbNodeService({
       store,
       clock,
       sealedBox,
       metrics,
+      remoteFreshNodes: (freshMs) => late.registry?.freshRemoteLbNodes(freshMs) ?? new Set(),
       onWatchError: (err) => logger.warn({ err }, 'routing records watch failed; listing again'),
     });
     stoppers.push(() => lbService.close());
@@ -223,8 +232,6 @@ export async function startBerth(config: UpConfig, logger: Logger, options: Star
     const webRoot = resolve(config.webRoot ?? PACKAGED_WEB_ROOT);
     const consoleBuilt = existsSync(join(webRoot, 'index.html'));
     if (!consoleBuilt) logger.warn({ webRoot }, 'the web console is not built (npx vite build); / explains how');
-    // The registry and the leader gate start once the API listens (they need its URL): the report reads them late.
-    const late: { registry?: ServerRegistry; gate?: LeaderGate } = {};
     const system = async (): Promise<SystemReport> => {
       const held = opened.etcd ? (await store.get<LeaderRecord>(LEADER_KEY))?.value : late.gate?.term();
       let members;
@@ -238,6 +245,7 @@ export async function startBerth(config: UpConfig, logger: Logger, options: Star
         }
       }
       const instances = (await store.list<ContainerInstanceRecord>(keys.containerInstances())).records.map((r) => r.value);
+      const storedLbNodes = await lbService.storedNodes();
       return systemReport({
         server: serverId,
         kind: opened.kind,
@@ -247,6 +255,10 @@ export async function startBerth(config: UpConfig, logger: Logger, options: Star
         ...(membersError ? { membersError } : {}),
         instances,
         heartbeats: late.registry?.heartbeats ?? agentService.heartbeats,
+        now: clock.now(),
+        lbNodes: late.registry?.lbNodes() ?? lbService.localNodes(),
+        storedLbNodes,
+        lbNodeFreshMs: FRESH_NODE_MS,
       });
     };
     const plugins: FastifyPluginAsync[] = [
@@ -288,13 +300,26 @@ export async function startBerth(config: UpConfig, logger: Logger, options: Star
     const address = api.server.address() as AddressInfo;
     const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
     const apiUrl = `http://${shownHost}:${address.port}`;
+    const etcdStore = opened.etcd;
     const registry = await startServerRegistry({
       store,
       clock,
       logger,
       self: { id: serverId, apiUrl, store: opened.kind },
       localHeartbeats: agentService.heartbeats,
-      shared: opened.kind === 'etcd',
+      localLbNodes: () => lbService.localNodes(),
+      // Fresh well inside the agent timeout, so the leader times an agent heard by another server from its real last heartbeat.
+      windows: { agentFreshMs: Math.min(30_000, config.agentTimeoutMs / 2), lbNodeFreshMs: FRESH_NODE_MS, forgetMs: 3_600_000 },
+      // On etcd the record lives on this server's lease: alive costs no revision, and a killed server's record goes within the TTL.
+      ...(etcdStore
+        ? {
+            slot: (onLost: () => void) =>
+              etcdLeasedRecord(etcdStore, keys.server(serverId), config.leaderTtlSeconds, (err) => {
+                logger.warn({ err }, 'server record lease lost; writing the record again');
+                onLost();
+              }),
+          }
+        : {}),
     });
     stoppers.push(() => registry.stop());
     late.registry = registry;

@@ -252,6 +252,20 @@ describe('web console in chromium', { skip: chromiumRequirement(), timeout: 300_
     await screenshot('container-instances');
   });
 
+  test('the System page shows the leader, the servers, the agent and the load-balancer node with when each was last seen', async () => {
+    await page.getByRole('link', { name: 'System' }).click();
+    await page.getByTestId('leader').getByText('Leader:').waitFor();
+    const servers = page.getByRole('table', { name: 'Servers' }).locator('tbody tr');
+    assert.equal(await servers.count(), 1);
+    assert.match(await servers.first().innerText(), /leader/);
+    assert.match(await page.getByRole('table', { name: 'Agents' }).locator('tbody tr').first().innerText(), /connected\s+\d+ s ago/);
+    // berth up's own node, heard from in memory (its heartbeats are never written to the store).
+    const node = page.getByRole('table', { name: 'Load-balancer nodes' }).locator('tbody tr').first();
+    await node.locator('[data-state=healthy]').waitFor();
+    assert.match(await node.innerText(), /127\.0\.0\.1[\s\S]*\d+ s ago/);
+    await screenshot('system');
+  });
+
   test("a task's page shows its containers' last log lines (what berth logs reads)", async () => {
     await go('/services/default/web');
     await page.getByRole('tab', { name: 'Tasks' }).click();

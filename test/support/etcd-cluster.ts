@@ -4,7 +4,8 @@
  * data, so a test can take a member (or all of them) away and bring it back.
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { request } from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { freePort } from '../../src/platform/free-port.js';
@@ -56,8 +57,20 @@ export interface EtcdCluster {
   stop(): Promise<void>;
 }
 
+/** PEM files for client TLS: clients must present a certificate signed by `caFile` (etcd's --client-cert-auth). */
+export interface EtcdClientTls {
+  readonly caFile: string;
+  readonly certFile: string;
+  readonly keyFile: string;
+  /** A client certificate for the helper's own health checks. */
+  readonly clientCertFile: string;
+  readonly clientKeyFile: string;
+}
+
 export interface EtcdClusterOptions {
   readonly members?: 1 | 3;
+  /** Serve clients over TLS with client-certificate auth. */
+  readonly clientTls?: EtcdClientTls;
   /** Passed to every member (e.g. --max-txn-ops). */
   readonly extraArgs?: readonly string[];
 }
@@ -74,6 +87,9 @@ export async function startEtcdCluster(options: EtcdClusterOptions = {}): Promis
   }
   const initialCluster = members.map((m) => `${m.name}=http://127.0.0.1:${m.peerPort}`).join(',');
   const token = `berth-test-${process.pid}-${Date.now()}`;
+  const tls = options.clientTls;
+  const clientScheme = tls ? 'https' : 'http';
+  const tlsArgs = tls ? ['--client-cert-auth', '--trusted-ca-file', tls.caFile, '--cert-file', tls.certFile, '--key-file', tls.keyFile] : [];
   const launch = (m: Member) => {
     const args = [
       '--name',
@@ -81,9 +97,10 @@ export async function startEtcdCluster(options: EtcdClusterOptions = {}): Promis
       '--data-dir',
       m.dataDir,
       '--listen-client-urls',
-      `http://127.0.0.1:${m.clientPort}`,
+      `${clientScheme}://127.0.0.1:${m.clientPort}`,
       '--advertise-client-urls',
-      `http://127.0.0.1:${m.clientPort}`,
+      `${clientScheme}://127.0.0.1:${m.clientPort}`,
+      ...tlsArgs,
       '--listen-peer-urls',
       `http://127.0.0.1:${m.peerPort}`,
       '--initial-advertise-peer-urls',
@@ -112,9 +129,8 @@ export async function startEtcdCluster(options: EtcdClusterOptions = {}): Promis
   };
   members.forEach(launch);
   const healthyMember = async (m: Member) => {
-    const res = await fetch(`http://127.0.0.1:${m.clientPort}/health`);
-    const body = (await res.json()) as { health?: string };
-    return body.health === 'true' ? true : undefined;
+    const body = tls ? await httpsJson(`https://127.0.0.1:${m.clientPort}/health`, tls) : await (await fetch(`http://127.0.0.1:${m.clientPort}/health`)).json();
+    return (body as { health?: string }).health === 'true' ? true : undefined;
   };
   const healthy = async () => {
     for (const m of members) {
@@ -152,4 +168,28 @@ export async function startEtcdCluster(options: EtcdClusterOptions = {}): Promis
       rmSync(root, { recursive: true, force: true });
     },
   };
+}
+
+/** GET over TLS with a client certificate (fetch cannot present one). */
+function httpsJson(url: string, tls: EtcdClientTls): Promise<unknown> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      { ca: readFileSync(tls.caFile), cert: readFileSync(tls.clientCertFile), key: readFileSync(tls.clientKeyFile), timeout: 2_000 },
+      (res) => {
+        let body = '';
+        res.on('data', (d) => (body += d));
+        res.on('end', () => {
+          try {
+            resolve(JSON.parse(body));
+          } catch (err) {
+            reject(err);
+          }
+        });
+      },
+    );
+    req.on('timeout', () => req.destroy(new Error('timed out')));
+    req.on('error', reject);
+    req.end();
+  });
 }

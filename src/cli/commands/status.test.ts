@@ -15,7 +15,7 @@ test('renderStatus: ok, and a failing store with its reason and for how long', (
   assert.equal(text, 'Berth at http://b: unavailable\n  store: FAILING (disk-full) for 30 s: the disk holding /d is full\n');
 });
 
-test('renderStatus: servers, the leader, etcd members and agents with when each was last seen', () => {
+test('renderStatus: servers, the leader, etcd members, agents and load-balancer nodes with when each was last seen', () => {
   const text = renderStatus('http://b', { status: 'ok', store: { ok: true } }, 100_000, {
     server: 's2',
     leader: { holder: 's1', apiUrl: 'http://127.0.0.1:1', since: 40_000 },
@@ -31,6 +31,10 @@ test('renderStatus: servers, the leader, etcd members and agents with when each 
       ],
     },
     agents: [{ cluster: 'default', containerInstanceArn: 'arn', ec2InstanceId: 'i-1', agentConnected: true, lastSeenAt: 97_000 }],
+    lbNodes: [
+      { nodeId: 'lb-127.0.0.21', advertiseAddress: '127.0.0.21', startedAt: 1, lastSeenAt: 96_000, fresh: true },
+      { nodeId: 'lb-127.0.0.22', advertiseAddress: '127.0.0.22', startedAt: 1, lastSeenAt: 40_000, fresh: false },
+    ],
   });
   assert.equal(
     text,
@@ -47,6 +51,9 @@ test('renderStatus: servers, the leader, etcd members and agents with when each 
       '    m1  http://127.0.0.1:2380  UNHEALTHY (deadline)',
       '  agents (1):',
       '    i-1  default  connected  last seen 3 s ago',
+      '  load-balancer nodes (2):',
+      '    lb-127.0.0.21  127.0.0.21  fresh  last seen 4 s ago',
+      '    lb-127.0.0.22  127.0.0.22  STALE  last seen 60 s ago',
       '',
     ].join('\n'),
   );

@@ -2,7 +2,7 @@
  * `berth status`: whether the Berth at --endpoint can do its work (GET /health): the store takes
  * writes, or why not (disk full, database locked, etcd unreachable), and the open-files limit; then
  * the control plane (the console's signed /system read): servers, the leader, etcd members and
- * their health, agents with their last heartbeat. Exit 0 ok, 1 not.
+ * their health, agents and load-balancer nodes with their last heartbeat. Exit 0 ok, 1 not.
  */
 import { usage } from '../args.js';
 import { CliError, EXIT } from '../cli-error.js';
@@ -46,12 +46,18 @@ export function renderStatus(endpoint: string, r: HealthReport, now: number, sys
   for (const a of system.agents) {
     lines.push(`    ${a.ec2InstanceId}  ${a.cluster}  ${a.agentConnected ? 'connected' : 'DISCONNECTED'}  last seen ${ago(now, a.lastSeenAt)}`);
   }
+  // An older server's report has no nodes.
+  const nodes = system.lbNodes ?? [];
+  lines.push(`  load-balancer nodes (${nodes.length}):`);
+  for (const n of nodes) {
+    lines.push(`    ${n.nodeId}  ${n.advertiseAddress}  ${n.fresh ? 'fresh' : 'STALE'}  last seen ${ago(now, n.lastSeenAt)}`);
+  }
   return `${lines.join('\n')}\n`;
 }
 
 export const status: Command = {
   name: 'status',
-  summary: 'is Berth healthy: the store, the leader, servers, etcd members, agents',
+  summary: 'is Berth healthy: the store, the leader, servers, etcd members, agents, load-balancer nodes',
   help: `usage: berth status
 Exit 0 when healthy, 1 when the store cannot take writes (the reason is printed).
 ${GLOBAL_FLAGS_HELP}`,

@@ -117,6 +117,13 @@ export const UP_FLAGS: FlagTable = [
   { name: 'etcd-key', type: 'string', placeholder: 'FILE', help: "the client certificate's private key (PEM)" },
   { name: 'etcd-user', type: 'string', placeholder: 'NAME', help: 'etcd user; the password only from `BERTH_ETCD_PASSWORD`' },
   {
+    name: 'secrets-key-file',
+    type: 'string',
+    placeholder: 'FILE',
+    default: '<data-dir>/secrets.key',
+    help: 'the 32-byte key that seals secret values (made if missing); every server on one etcd needs the same file, and one with another key refuses to start',
+  },
+  {
     name: 'leader-ttl',
     type: 'string',
     placeholder: 'S',

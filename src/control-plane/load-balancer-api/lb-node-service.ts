@@ -3,7 +3,8 @@
  * (lb-routes.ts) and the in-process adapter (in-process-lb-control-plane.ts) both call.
  *
  *   routing(after, timeoutMs)   -> RoutingRecordsCache (one watch per process) long poll
- *   heartbeat(node)             -> the node's record (/berth/lb-nodes/<id>): lastSeenAt
+ *   heartbeat(node)             -> in memory (localNodes); the node's record (/berth/lb-nodes/<id>)
+ *                                  is written only when a run starts or the address changes
  *   reportTargetHealth(report)  -> target-report.ts (pure merge of fresh nodes' verdicts) + CAS
  *   reportDrained(report)       -> target-report.ts afterDrained + CAS
  *   reportMetrics(report)       -> the metric sink (metrics.db): AWS/ApplicationELB samples, checked for shape
@@ -43,6 +44,8 @@ export interface LbNodeServiceDeps {
   readonly metrics?: { record(samples: readonly MetricSampleReport[]): Promise<void> };
   /** How long a node stays fresh after its last heartbeat (default FRESH_NODE_MS). */
   readonly freshMs?: number;
+  /** Nodes fresh on the other servers (ServerRegistry.freshRemoteLbNodes): their verdicts count too. */
+  readonly remoteFreshNodes?: (freshMs: number) => ReadonlySet<string>;
 }
 
 const invalid = (message: string): AwsError => new AwsError('InvalidParameterException', message);
@@ -89,6 +92,9 @@ export class LbNodeService {
   readonly cache: RoutingRecordsCache;
   /** Serializes the writes to one target record, so one process's reports land in the order they were made. */
   private readonly writes = new Map<string, Promise<void>>();
+  /** The nodes heartbeating to this server, as of their last heartbeat: memory, not the store. */
+  private readonly seen = new Map<string, LoadBalancerNodeRecord>();
+  private readonly unstored = new Set<string>();
 
   constructor(private readonly deps: LbNodeServiceDeps) {
     this.cache = new RoutingRecordsCache(deps.store, deps.onWatchError, deps.sealedBox);
@@ -108,14 +114,26 @@ export class LbNodeService {
     }
     if (typeof req.advertiseAddress !== 'string') throw invalid('advertiseAddress is required.');
     const now = this.deps.clock.now();
-    await updateRecord<LoadBalancerNodeRecord>(this.deps.store, keys.loadBalancerNode(nodeId), (cur) => ({
+    const cur = this.seen.get(nodeId);
+    // A node silent for longer than freshness is a new run of it.
+    const sameRun = cur !== undefined && nodeIsFresh(cur, now, this.freshMs());
+    const node: LoadBalancerNodeRecord = {
       nodeId,
       advertiseAddress: req.advertiseAddress,
-      // A node silent for longer than freshness is a new run of it.
-      startedAt: cur && nodeIsFresh(cur, now, this.freshMs()) ? cur.startedAt : now,
+      startedAt: sameRun ? cur.startedAt : now,
       lastSeenAt: now,
       protocolVersion: req.version,
-    }));
+    };
+    const changed = !sameRun || cur.advertiseAddress !== node.advertiseAddress || cur.protocolVersion !== node.protocolVersion;
+    this.seen.set(nodeId, node);
+    // The store hears of a node only when a run starts or its address changes, not every few seconds:
+    // freshness lives here and in this server's record (control-plane/servers). A write that failed
+    // (the store away) is tried again on the next heartbeat.
+    if (changed || this.unstored.has(nodeId)) {
+      this.unstored.add(nodeId);
+      await this.deps.store.put(keys.loadBalancerNode(nodeId), node);
+      this.unstored.delete(nodeId);
+    }
   }
 
   async reportTargetHealth(req: TargetHealthRequest): Promise<void> {
@@ -123,7 +141,7 @@ export class LbNodeService {
     const target = checkTarget(req.target);
     const health = req.health;
     if (!health || typeof health.state !== 'string') throw invalid('health.state is required.');
-    const nodes = await this.freshNodes();
+    const nodes = this.freshNodes();
     await this.update(target, (cur) => afterHealthReport(cur, health, { nodeId, now: this.deps.clock.now(), isFresh: (id) => nodes.has(id) }));
   }
 
@@ -143,8 +161,13 @@ export class LbNodeService {
     await this.deps.metrics?.record(samples);
   }
 
-  /** Every node known to the store, with when it was last seen (berth status). */
-  async nodes(): Promise<LoadBalancerNodeRecord[]> {
+  /** The nodes heartbeating to this server, with when each was last heard (exact, from memory). */
+  localNodes(): LoadBalancerNodeRecord[] {
+    return [...this.seen.values()];
+  }
+
+  /** Every node the store has heard of; lastSeenAt there is when its run started or its address changed. */
+  async storedNodes(): Promise<LoadBalancerNodeRecord[]> {
     return (await this.deps.store.list<LoadBalancerNodeRecord>(keys.loadBalancerNodes())).records.map((r) => r.value);
   }
 
@@ -156,9 +179,11 @@ export class LbNodeService {
     return this.deps.freshMs ?? FRESH_NODE_MS;
   }
 
-  private async freshNodes(): Promise<Set<string>> {
+  private freshNodes(): Set<string> {
     const now = this.deps.clock.now();
-    return new Set((await this.nodes()).filter((n) => nodeIsFresh(n, now, this.freshMs())).map((n) => n.nodeId));
+    const fresh = new Set(this.deps.remoteFreshNodes?.(this.freshMs()) ?? []);
+    for (const n of this.seen.values()) if (nodeIsFresh(n, now, this.freshMs())) fresh.add(n.nodeId);
+    return fresh;
   }
 
   private update(t: TargetRef, decide: (cur: TargetRecord | undefined) => TargetRecord | undefined): Promise<void> {

@@ -1,9 +1,14 @@
 /**
  * What `berth status` and the console's System page show about the control plane: this server, the
  * leader, every replica with when it was last seen, the store (etcd members and their health), and
- * the agents with their last heartbeat. Pure: the sources' answers in, the report out.
+ * the agents with their last heartbeat, and the load-balancer nodes with theirs. Pure: the sources'
+ * answers in, the report out.
+ *
+ * "Last seen" is exact on the server a sender heartbeats to; another server's record says only
+ * whether it is fresh, which reads as "now" (see server-record.ts). A server listed is alive: its
+ * record lives on its lease.
  */
-import type { ServerRecord } from './server-record.js';
+import type { LbNodeSeen, ServerRecord } from './server-record.js';
 import type { ContainerInstanceRecord } from '../../domain/ecs/records.js';
 import { keys } from '../../domain/keys.js';
 
@@ -19,7 +24,7 @@ export interface SystemStoreMember {
 export interface SystemReport {
   readonly server: string;
   readonly leader?: { readonly holder: string; readonly apiUrl?: string; readonly since: number };
-  readonly servers: readonly (Pick<ServerRecord, 'id' | 'apiUrl' | 'store' | 'startedAt' | 'lastSeenAt'> & { readonly leader: boolean })[];
+  readonly servers: readonly (Pick<ServerRecord, 'id' | 'apiUrl' | 'store' | 'startedAt'> & { readonly lastSeenAt: number; readonly leader: boolean })[];
   readonly store: { readonly kind: 'sqlite' | 'etcd'; readonly members?: readonly SystemStoreMember[]; readonly error?: string };
   readonly agents: readonly {
     readonly cluster: string;
@@ -27,6 +32,14 @@ export interface SystemReport {
     readonly ec2InstanceId: string;
     readonly agentConnected: boolean;
     readonly lastSeenAt?: number;
+  }[];
+  readonly lbNodes: readonly {
+    readonly nodeId: string;
+    readonly advertiseAddress: string;
+    readonly startedAt: number;
+    readonly lastSeenAt: number;
+    /** Heard from within the freshness window: its health verdicts count. */
+    readonly fresh: boolean;
   }[];
 }
 
@@ -39,6 +52,12 @@ export interface SystemSources {
   readonly membersError?: string;
   readonly instances: readonly ContainerInstanceRecord[];
   readonly heartbeats: ReadonlyMap<string, number>;
+  readonly now: number;
+  /** Nodes this and the other live servers hear from (exact or fresh-as-now). */
+  readonly lbNodes: readonly LbNodeSeen[];
+  /** Nodes the store has heard of (/berth/lb-nodes): those no live server hears from any more. */
+  readonly storedLbNodes: readonly LbNodeSeen[];
+  readonly lbNodeFreshMs: number;
 }
 
 export function systemReport(s: SystemSources): SystemReport {
@@ -47,7 +66,7 @@ export function systemReport(s: SystemSources): SystemReport {
     ...(s.leader ? { leader: s.leader } : {}),
     servers: [...s.servers]
       .sort((a, b) => a.startedAt - b.startedAt)
-      .map((r) => ({ id: r.id, apiUrl: r.apiUrl, store: r.store, startedAt: r.startedAt, lastSeenAt: r.lastSeenAt, leader: r.id === s.leader?.holder })),
+      .map((r) => ({ id: r.id, apiUrl: r.apiUrl, store: r.store, startedAt: r.startedAt, lastSeenAt: s.now, leader: r.id === s.leader?.holder })),
     store: { kind: s.kind, ...(s.members ? { members: s.members } : {}), ...(s.membersError ? { error: s.membersError } : {}) },
     agents: s.instances
       .filter((i) => i.status !== 'INACTIVE')
@@ -61,5 +80,23 @@ export function systemReport(s: SystemSources): SystemReport {
           ...(lastSeenAt !== undefined ? { lastSeenAt } : {}),
         };
       }),
+    lbNodes: lbNodesOf(s),
   };
+}
+
+function lbNodesOf(s: SystemSources): SystemReport['lbNodes'] {
+  const newest = new Map<string, LbNodeSeen>();
+  for (const n of [...s.storedLbNodes, ...s.lbNodes]) {
+    const cur = newest.get(n.nodeId);
+    if (!cur || n.lastSeenAt > cur.lastSeenAt) newest.set(n.nodeId, n);
+  }
+  return [...newest.values()]
+    .sort((a, b) => (a.nodeId < b.nodeId ? -1 : 1))
+    .map((n) => ({
+      nodeId: n.nodeId,
+      advertiseAddress: n.advertiseAddress,
+      startedAt: n.startedAt,
+      lastSeenAt: n.lastSeenAt,
+      fresh: s.now - n.lastSeenAt <= s.lbNodeFreshMs,
+    }));
 }

@@ -13,6 +13,8 @@ interface SystemReport {
     error?: string;
   };
   agents: { cluster: string; containerInstanceArn: string; ec2InstanceId: string; agentConnected: boolean; lastSeenAt?: number }[];
+  /** Absent from an older server's report. */
+  lbNodes?: { nodeId: string; advertiseAddress: string; startedAt: number; lastSeenAt: number; fresh: boolean }[];
 }
 
 const REFRESH_MS = 3_000;
@@ -101,6 +103,20 @@ export function System() {
           { title: 'Cluster', cell: (a) => a.cluster },
           { title: 'Agent', cell: (a) => (a.agentConnected ? 'connected' : 'disconnected') },
           { title: 'Last seen', cell: (a) => ago(now, a.lastSeenAt) },
+        ]}
+      />
+      <h2>Load-balancer nodes</h2>
+      <Table<NonNullable<SystemReport['lbNodes']>[number]>
+        label="Load-balancer nodes"
+        rows={report ? (report.lbNodes ?? []) : undefined}
+        rowKey={(n) => n.nodeId}
+        empty="No load-balancer node has been heard from."
+        columns={[
+          { title: 'Node', cell: (n) => <span class="mono">{n.nodeId}</span> },
+          { title: 'Address', cell: (n) => <span class="mono">{n.advertiseAddress}</span> },
+          { title: 'State', cell: (n) => <State value={n.fresh ? 'healthy' : 'unhealthy'} /> },
+          { title: 'Up since', cell: (n) => ago(now, n.startedAt) },
+          { title: 'Last seen', cell: (n) => ago(now, n.lastSeenAt) },
         ]}
       />
     </Page>
