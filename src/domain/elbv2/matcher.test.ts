@@ -29,7 +29,10 @@ describe('GrpcCode matcher', () => {
     assert.ok(matcherAccepts(parseGrpcCodeMatcher('0-99'), 99));
   });
   test("an HTTP code is out of range with ELBv2's message", () => {
-    assert.throws(() => parseGrpcCodeMatcher('200'), { code: 'ValidationError', message: "Health check matcher GRPC code '200' must be within '0-99' inclusive" });
+    assert.throws(() => parseGrpcCodeMatcher('200'), {
+      code: 'ValidationError',
+      message: "Health check matcher GRPC code '200' must be within '0-99' inclusive",
+    });
   });
   for (const bad of ['', '100', '0-100', '5-2', 'OK', '1,,2', '-1']) {
     test(`rejects '${bad}'`, () => assert.throws(() => parseGrpcCodeMatcher(bad), { code: 'ValidationError' }));

@@ -27,10 +27,16 @@ describe('target group settings', () => {
     assert.equal(g.ProtocolVersion, 'GRPC');
     assert.deepEqual(g.Matcher, { GrpcCode: '12' });
     assert.equal(g.HealthCheckPath, '/AWS.ALB/healthcheck');
-    const own = resolveTargetGroupSettings({ ...base, Protocol: 'HTTPS', ProtocolVersion: 'GRPC', HealthCheckPath: '/grpc.health.v1.Health/Check', Matcher: { GrpcCode: '0' } }, VPC);
+    const own = resolveTargetGroupSettings(
+      { ...base, Protocol: 'HTTPS', ProtocolVersion: 'GRPC', HealthCheckPath: '/grpc.health.v1.Health/Check', Matcher: { GrpcCode: '0' } },
+      VPC,
+    );
     assert.deepEqual(own.Matcher, { GrpcCode: '0' });
     assert.equal(own.HealthCheckPath, '/grpc.health.v1.Health/Check');
-    assert.throws(() => resolveTargetGroupSettings({ ...base, ProtocolVersion: 'HTTP3' }, VPC), { code: 'ValidationError', message: /Protocol version 'HTTP3'/ });
+    assert.throws(() => resolveTargetGroupSettings({ ...base, ProtocolVersion: 'HTTP3' }, VPC), {
+      code: 'ValidationError',
+      message: /Protocol version 'HTTP3'/,
+    });
   });
 
   test('each protocol version takes its own matcher kind; the other is refused naming the member', () => {
@@ -47,12 +53,23 @@ describe('target group settings', () => {
       code: 'ValidationError',
       message: "Health check matcher GRPC code '200' must be within '0-99' inclusive",
     });
-    const grpc = { ...resolveTargetGroupSettings({ ...base, ProtocolVersion: 'GRPC' }, VPC), TargetGroupArn: 'arn', LoadBalancerArns: [], attributes: {}, createdAt: 0 } as TargetGroupRecord;
+    const grpc = {
+      ...resolveTargetGroupSettings({ ...base, ProtocolVersion: 'GRPC' }, VPC),
+      TargetGroupArn: 'arn',
+      LoadBalancerArns: [],
+      attributes: {},
+      createdAt: 0,
+    } as TargetGroupRecord;
     assert.deepEqual(modifyTargetGroup(grpc, { Matcher: { GrpcCode: '0-2' } }).Matcher, { GrpcCode: '0-2' });
     assert.throws(() => modifyTargetGroup(grpc, { Matcher: { HttpCode: '200' } }), { code: 'ValidationError', message: /Matcher\.HttpCode/ });
     const http = { ...resolveTargetGroupSettings(base, VPC), TargetGroupArn: 'arn', LoadBalancerArns: [], attributes: {}, createdAt: 0 } as TargetGroupRecord;
     assert.throws(() => modifyTargetGroup(http, { Matcher: { GrpcCode: '0' } }), { code: 'ValidationError', message: /Matcher\.GrpcCode/ });
-    assert.ok(!sameTargetGroupSettings(resolveTargetGroupSettings({ ...base, ProtocolVersion: 'GRPC' }, VPC), resolveTargetGroupSettings({ ...base, ProtocolVersion: 'GRPC', Matcher: { GrpcCode: '0' } }, VPC)));
+    assert.ok(
+      !sameTargetGroupSettings(
+        resolveTargetGroupSettings({ ...base, ProtocolVersion: 'GRPC' }, VPC),
+        resolveTargetGroupSettings({ ...base, ProtocolVersion: 'GRPC', Matcher: { GrpcCode: '0' } }, VPC),
+      ),
+    );
   });
 
   test('a short interval alone works: the default timeout stays below it', () => {

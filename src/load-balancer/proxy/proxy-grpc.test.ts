@@ -1,0 +1,295 @@
+/**
+ * gRPC through an HTTPS listener to ProtocolVersion=GRPC target groups, with a real gRPC server and
+ * client speaking gRPC's framing on Node's http2 (5-byte length-prefixed messages, `te: trailers`,
+ * `grpc-status` in the trailers): unary, server-streaming and bidirectional calls, a status the
+ * target sets (5, NOT_FOUND), trailers-only answers, the load balancer's own errors in gRPC's form,
+ * ALB's 464 for protocols a group cannot take, and health checks judged by GrpcCode.
+ */
+import { describe, test, after, before } from 'node:test';
+import assert from 'node:assert/strict';
+import http2 from 'node:http2';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { systemClock } from '../../platform/clock.js';
+import { seededRandom } from '../../platform/random.js';
+import { DEFAULT_SSL_POLICY } from '../../domain/elbv2/ssl-policy.js';
+import { listenerCert } from '../../../test/support/test-certs.js';
+import { eventually } from '../../../test/support/eventually.js';
+import { HealthProber, probeOnce, type ProbeTarget } from '../health/health-prober.js';
+import { compileMatcher } from '../health/matcher.js';
+import type { TargetHealthRecord } from '../health/health-state-machine.js';
+import { freePort, startLb, table, target, tg, upstream, type Lb, type Upstream } from './proxy.fixture.js';
+
+/** One gRPC message on the wire: flag 0 (uncompressed), big-endian length, payload. */
+function frame(payload: string): Buffer {
+  const body = Buffer.from(payload);
+  const head = Buffer.alloc(5);
+  head.writeUInt32BE(body.length, 1);
+  return Buffer.concat([head, body]);
+}
+
+/** Splits a byte stream into gRPC messages as they complete. */
+class Deframer {
+  private buf = Buffer.alloc(0);
+  push(chunk: Buffer): string[] {
+    this.buf = Buffer.concat([this.buf, chunk]);
+    const out: string[] = [];
+    while (this.buf.length >= 5) {
+      const len = this.buf.readUInt32BE(1);
+      if (this.buf.length < 5 + len) break;
+      out.push(this.buf.subarray(5, 5 + len).toString());
+      this.buf = this.buf.subarray(5 + len);
+    }
+    return out;
+  }
+}
+
+/** A gRPC server (h2c, as a GRPC target group's targets speak by default) with a few methods, on Node's core h2 API. */
+function grpcServer(name: string, healthStatus: number): http2.Http2Server {
+  const server = http2.createServer();
+  server.on('stream', (stream, headers) => {
+    const path = headers[':path'];
+    const ok = { ':status': 200, 'content-type': 'application/grpc' };
+    if (path === '/AWS.ALB/healthcheck' || path === '/test.Echo/Unimplemented') {
+      // What gRPC servers answer for a method they do not have: trailers-only.
+      stream.resume();
+      stream.respond({ ...ok, 'grpc-status': String(healthStatus), 'x-health-ua': String(headers['user-agent']) }, { endStream: true });
+      return;
+    }
+    const d = new Deframer();
+    const got: string[] = [];
+    if (path === '/test.Echo/Bidi') {
+      // Bidirectional: each message is answered as it arrives, before the client has finished.
+      stream.respond(ok, { waitForTrailers: true });
+      stream.on('wantTrailers', () => stream.sendTrailers({ 'grpc-status': '0' }));
+      stream.on('data', (c: Buffer) => {
+        for (const m of d.push(c)) stream.write(frame(`${name}:${m}`));
+      });
+      stream.on('end', () => stream.end());
+      return;
+    }
+    stream.on('data', (c: Buffer) => got.push(...d.push(c)));
+    stream.on('end', () => {
+      const msg = got[0] ?? '';
+      if (path === '/test.Echo/Unary') {
+        stream.respond({ ...ok, 'x-te-seen': String(headers.te) }, { waitForTrailers: true });
+        stream.on('wantTrailers', () => stream.sendTrailers({ 'grpc-status': '0', 'x-target': name }));
+        stream.end(frame(`hello ${msg} from ${name}`));
+      } else if (path === '/test.Echo/Stream') {
+        stream.respond(ok, { waitForTrailers: true });
+        stream.on('wantTrailers', () => stream.sendTrailers({ 'grpc-status': '0' }));
+        const n = Number(msg);
+        for (let i = 0; i < n; i++) stream.write(frame(`${msg}#${i}`));
+        stream.end();
+      } else if (path === '/test.Echo/Missing') {
+        stream.respond(ok, { waitForTrailers: true });
+        stream.on('wantTrailers', () => stream.sendTrailers({ 'grpc-status': '5', 'grpc-message': 'no such thing' }));
+        stream.end();
+      } else {
+        stream.respond({ ...ok, 'grpc-status': '12' }, { endStream: true });
+      }
+    });
+  });
+  return server;
+}
+
+interface Call {
+  status: number;
+  headers: http2.IncomingHttpHeaders;
+  trailers: http2.IncomingHttpHeaders;
+  messages: string[];
+  /** grpc-status from the trailers, or from the headers of a trailers-only answer. */
+  grpcStatus: string | undefined;
+  grpcMessage: string | undefined;
+}
+
+function call(client: http2.ClientHttp2Session, path: string, messages: string[], headers: http2.OutgoingHttpHeaders = {}): Promise<Call> {
+  return new Promise((resolve, reject) => {
+    const req = client.request({ ':method': 'POST', ':path': path, 'content-type': 'application/grpc', te: 'trailers', ...headers });
+    const d = new Deframer();
+    const out: Call = { status: 0, headers: {}, trailers: {}, messages: [], grpcStatus: undefined, grpcMessage: undefined };
+    req.on('response', (h) => {
+      out.status = Number(h[':status']);
+      out.headers = h;
+    });
+    req.on('trailers', (t) => (out.trailers = t));
+    req.on('data', (c: Buffer) => out.messages.push(...d.push(c)));
+    req.on('end', () => {
+      const src = out.trailers['grpc-status'] !== undefined ? out.trailers : out.headers;
+      out.grpcStatus = src['grpc-status'] as string | undefined;
+      out.grpcMessage = src['grpc-message'] as string | undefined;
+      resolve(out);
+    });
+    req.on('error', reject);
+    for (const m of messages) req.write(frame(m));
+    req.end();
+  });
+}
+
+function listen(server: http2.Http2Server): Promise<number> {
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
+}
+
+describe('proxy: gRPC (ProtocolVersion=GRPC)', () => {
+  const a = grpcServer('a', 12);
+  const sick = grpcServer('sick', 14);
+  let aPort: number;
+  let sickPort: number;
+  let plain: Upstream;
+  let lb: Lb;
+  let client: http2.ClientHttp2Session;
+  const grpcCheck = { ...tg('x', []).healthCheck, path: '/AWS.ALB/healthcheck', matcher: '12', version: 'GRPC' as const };
+
+  before(async () => {
+    aPort = await listen(a);
+    sickPort = await listen(sick);
+    plain = await upstream((_q, s) => s.end('plain'));
+    const port = await freePort();
+    const forward = (arn: string) => ({ type: 'forward' as const, targetGroups: [{ targetGroupArn: arn, weight: 1 }] });
+    lb = await startLb(
+      table({
+        port,
+        tls: { sslPolicy: DEFAULT_SSL_POLICY, defaultCertificate: listenerCert('arn:cert/grpc', ['grpc.example.com']), certificates: [] },
+        groups: [
+          tg('grpc', [target(aPort)], { protocolVersion: 'GRPC', healthCheck: grpcCheck }),
+          tg('empty', [], { protocolVersion: 'GRPC', healthCheck: grpcCheck }),
+          tg('http1', [target(plain.port)]),
+          tg('dead', [target(await freePort())], { protocolVersion: 'GRPC', healthCheck: grpcCheck }),
+        ],
+        rules: [
+          { arn: 'r-empty', priority: 1, conditions: [{ field: 'path-pattern', values: ['/empty.*'] }], action: forward('empty') },
+          { arn: 'r-http1', priority: 2, conditions: [{ field: 'path-pattern', values: ['/plain*'] }], action: forward('http1') },
+          { arn: 'r-dead', priority: 3, conditions: [{ field: 'path-pattern', values: ['/dead.*'] }], action: forward('dead') },
+        ],
+      }),
+    );
+    client = http2.connect(`https://127.0.0.1:${port}`, { rejectUnauthorized: false, servername: 'grpc.example.com' });
+  });
+  after(async () => {
+    client.close();
+    await lb.close();
+    a.close();
+    sick.close();
+    await plain.close();
+  });
+
+  test('a unary call: the message, te: trailers to the target, grpc-status and custom trailers back', async () => {
+    const r = await call(client, '/test.Echo/Unary', ['world']);
+    assert.equal(r.status, 200);
+    assert.deepEqual(r.messages, ['hello world from a']);
+    assert.equal(r.grpcStatus, '0');
+    assert.equal(r.trailers['x-target'], 'a', 'trailers relayed as the target sent them');
+    assert.equal(r.headers['x-te-seen'], 'trailers', 'the target saw te: trailers');
+    assert.equal(r.headers['content-type'], 'application/grpc');
+  });
+
+  test('server streaming: every message, in order, then the trailers', async () => {
+    const r = await call(client, '/test.Echo/Stream', ['50']);
+    assert.equal(r.messages.length, 50);
+    assert.equal(r.messages[0], '50#0');
+    assert.equal(r.messages[49], '50#49');
+    assert.equal(r.grpcStatus, '0');
+  });
+
+  test('bidirectional streaming: each answer arrives before the client has finished sending', async () => {
+    const req = client.request({ ':method': 'POST', ':path': '/test.Echo/Bidi', 'content-type': 'application/grpc', te: 'trailers' });
+    const d = new Deframer();
+    const got: string[] = [];
+    let waiting: ((m: string) => void) | undefined;
+    req.on('data', (c: Buffer) => {
+      for (const m of d.push(c)) {
+        got.push(m);
+        waiting?.(m);
+      }
+    });
+    const next = (): Promise<string> => new Promise((r) => (waiting = r));
+    for (const m of ['one', 'two', 'three']) {
+      const answer = next();
+      req.write(frame(m));
+      assert.equal(await answer, `a:${m}`);
+    }
+    const trailers = new Promise<http2.IncomingHttpHeaders>((r) => req.once('trailers', r));
+    req.end();
+    assert.equal((await trailers)['grpc-status'], '0');
+    assert.deepEqual(got, ['a:one', 'a:two', 'a:three']);
+  });
+
+  test('a status the target sets (5, NOT_FOUND) reaches the client with its message; a trailers-only answer stays one', async () => {
+    const r = await call(client, '/test.Echo/Missing', ['x']);
+    assert.equal(r.status, 200);
+    assert.equal(r.grpcStatus, '5');
+    assert.equal(r.grpcMessage, 'no such thing');
+    assert.equal(lb.metrics.count('target', 200) > 0, true);
+    const only = await call(client, '/test.Echo/Unimplemented', []);
+    assert.equal(only.headers['grpc-status'], '12', 'grpc-status in the one HEADERS frame');
+    assert.deepEqual(only.trailers, {});
+  });
+
+  test("the load balancer's own errors reach a gRPC client as trailers-only answers with grpc-status", async () => {
+    const none = await call(client, '/empty.Svc/Call', ['x']);
+    assert.equal(none.status, 200);
+    assert.equal(none.headers.server, 'awselb/2.0');
+    assert.equal(none.grpcStatus, '14', 'no target (ALB 503) is UNAVAILABLE');
+    assert.equal(none.grpcMessage, '503 Service Temporarily Unavailable');
+    assert.equal(lb.metrics.count('elb', 503) > 0, true, 'counted as the ELB 503 it is');
+    const dead = await call(client, '/dead.Svc/Call', ['x']);
+    assert.equal(dead.grpcStatus, '14', 'a refused connection (ALB 502) is UNAVAILABLE');
+    assert.equal(dead.grpcMessage, '502 Bad Gateway');
+    assert.ok(lb.passive.length > 0, 'the refusal counted against the target at once');
+    // A gRPC call cannot go to an HTTP/1.1 group (no trailers there): ALB's 464, in gRPC's form.
+    const http1 = await call(client, '/plain.Svc/Call', ['x']);
+    assert.equal(http1.grpcStatus, '2');
+    assert.equal(http1.grpcMessage, '464');
+    assert.equal(plain.requests.length, 0);
+  });
+
+  test("ALB's 464 for what a GRPC group cannot take: HTTP/1.1, and HTTP/2 that is not a POST", async () => {
+    const h1 = await new Promise<number>((resolve, reject) => {
+      https
+        .request(`https://127.0.0.1:${lb.port}/test.Echo/Unary`, { method: 'POST', rejectUnauthorized: false, agent: false }, (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        })
+        .on('error', reject)
+        .end();
+    });
+    assert.equal(h1, 464);
+    const getReq = client.request({ ':path': '/test.Echo/Unary' });
+    const status = await new Promise<number>((r) => getReq.on('response', (h) => r(Number(h[':status']))));
+    getReq.resume();
+    assert.equal(status, 464);
+    // An HTTP/2 POST that is not gRPC is forwarded (ALB: "success if a POST request").
+    const post = await call(client, '/test.Echo/Unary', ['plain-post'], { 'content-type': 'application/octet-stream' });
+    assert.deepEqual(post.messages, ['hello plain-post from a']);
+  });
+
+  test('health checks are gRPC calls judged by GrpcCode: 12 passes the default matcher, 14 does not', async () => {
+    const twelve = compileMatcher('12', 'grpc');
+    assert.deepEqual(await probeOnce('127.0.0.1', aPort, '/AWS.ALB/healthcheck', 2000, twelve, { version: 'GRPC' }), { ok: true });
+    assert.deepEqual(await probeOnce('127.0.0.1', sickPort, '/AWS.ALB/healthcheck', 2000, twelve, { version: 'GRPC' }), {
+      ok: false,
+      kind: 'code',
+      status: 14,
+    });
+    // A server that is not gRPC (no grpc-status) fails the check.
+    assert.deepEqual(await probeOnce('127.0.0.1', plain.port, '/AWS.ALB/healthcheck', 2000, twelve, { version: 'GRPC' }), { ok: false, kind: 'error' });
+
+    const seen = new Map<number, TargetHealthRecord>();
+    const prober = new HealthProber({ clock: systemClock, random: seededRandom(3), onTransition: (t, to) => seen.set(t.port, to) });
+    const settings = { ...grpcCheck, intervalSeconds: 0.05, timeoutSeconds: 0.5, healthyThreshold: 2, unhealthyThreshold: 2 };
+    const probe = (port: number, id: string): ProbeTarget => ({ targetGroupArn: 'grpc', id, address: '127.0.0.1', port, settings });
+    prober.setTargets([probe(aPort, 'i-a'), probe(sickPort, 'i-sick')]);
+    try {
+      const inState = (port: number, state: string) => () => {
+        const r = seen.get(port);
+        return r?.state === state ? r : undefined;
+      };
+      const sickState = await eventually(inState(sickPort, 'unhealthy'), { what: 'the sick target unhealthy', timeoutMs: 5000, intervalMs: 20 });
+      assert.equal(sickState.reason, 'Target.ResponseCodeMismatch');
+      assert.equal(sickState.description, 'Health checks failed with these codes: [14]');
+      await eventually(inState(aPort, 'healthy'), { what: 'the good target healthy', timeoutMs: 5000, intervalMs: 20 });
+    } finally {
+      prober.stop();
+    }
+  });
+});
