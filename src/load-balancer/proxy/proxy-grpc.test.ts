@@ -18,6 +18,7 @@ import { eventually } from '../../../test/support/eventually.js';
 import { HealthProber, probeOnce, type ProbeTarget } from '../health/health-prober.js';
 import { compileMatcher } from '../health/matcher.js';
 import type { TargetHealthRecord } from '../health/health-state-machine.js';
+import { entryFor } from '../node/access-log.js';
 import { freePort, startLb, table, target, tg, upstream, type Lb, type Upstream } from './proxy.fixture.js';
 
 /** One gRPC message on the wire: flag 0 (uncompressed), big-endian length, payload. */
@@ -181,6 +182,27 @@ describe('proxy: gRPC (ProtocolVersion=GRPC)', () => {
     assert.equal(r.trailers['x-target'], 'a', 'trailers relayed as the target sent them');
     assert.equal(r.headers['x-te-seen'], 'trailers', 'the target saw te: trailers');
     assert.equal(r.headers['content-type'], 'application/grpc');
+  });
+
+  test('the access log says grpcs, with the SNI name and the certificate presented', async () => {
+    const original = lb.metrics.requestFinished.bind(lb.metrics);
+    const seen: ReturnType<typeof entryFor>[] = [];
+    // Read as the node's access log does: synchronously, while the request's socket is live.
+    lb.metrics.requestFinished = (o) => {
+      seen.push(entryFor(o, lb.engine.table(), Date.now()));
+      original(o);
+    };
+    try {
+      await call(client, '/test.Echo/Unary', ['logged']);
+      const e = await eventually(() => seen[0], { what: 'the call logged', timeoutMs: 5000, intervalMs: 10 });
+      assert.equal(e.type, 'grpcs');
+      assert.equal(e.elbStatusCode, 200);
+      assert.equal(e.chosenCertArn, 'arn:cert/grpc');
+      assert.equal(e.domainName, 'grpc.example.com');
+      assert.equal(e.targetGroupArn, 'grpc');
+    } finally {
+      lb.metrics.requestFinished = original;
+    }
   });
 
   test('server streaming: every message, in order, then the trailers', async () => {
