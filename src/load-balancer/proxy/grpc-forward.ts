@@ -131,10 +131,22 @@ export class GrpcForwardAttempt {
   }
 
   private readonly onClientClose = (): void => {
+    if (this.done) return;
+    const up = this.upstream;
+    // The whole answer was relayed and the client's stream closed first: a finished call, not a cancel.
+    if (this.responded && up?.readableEnded) {
+      this.complete();
+      return;
+    }
     // The client cancelled (RST_STREAM) or went away: the target's stream is cancelled too.
-    if (!this.done) this.upstream?.close(NGHTTP2_CANCEL);
+    up?.close(NGHTTP2_CANCEL);
     this.release();
   };
+
+  private complete(): void {
+    this.release();
+    this.engine.finishTarget(this.x, this.key, this.status);
+  }
 
   private readonly onResponse = (headers: http2.IncomingHttpHeaders, flags: number): void => {
     const status = Number(headers[':status'] ?? 0);
@@ -190,9 +202,13 @@ export class GrpcForwardAttempt {
       this.onUpstreamError(Object.assign(new Error(`target stream closed with code ${up?.rstCode ?? 0}`), { code: 'ECONNRESET' }));
       return;
     }
-    this.release();
-    if (up && up.rstCode !== undefined && up.rstCode !== 0 && !this.client.destroyed) this.client.close(up.rstCode);
-    this.engine.finishTarget(this.x, this.key, this.status);
+    if (up && up.rstCode !== undefined && up.rstCode !== 0 && !this.client.destroyed) {
+      // The target reset the call mid-answer: so is the client's stream, and the call is not a finished one.
+      this.release();
+      this.client.close(up.rstCode);
+      return;
+    }
+    this.complete();
   };
 
   private release(): void {

@@ -45,12 +45,38 @@ class Deframer {
   }
 }
 
+/** What the flood method has written, and whether its stream has stopped taking more. */
+const flood = { total: 16 * 1024 * 1024, written: 0, blocked: false };
+
 /** A gRPC server (h2c, as a GRPC target group's targets speak by default) with a few methods, on Node's core h2 API. */
 function grpcServer(name: string, healthStatus: number): http2.Http2Server {
   const server = http2.createServer();
   server.on('stream', (stream, headers) => {
     const path = headers[':path'];
     const ok = { ':status': 200, 'content-type': 'application/grpc' };
+    if (path === '/test.Echo/Flood') {
+      // Server streaming as fast as the stream takes it: 16 MB in 64 KB messages, waiting on 'drain'.
+      stream.resume();
+      stream.respond(ok, { waitForTrailers: true });
+      stream.on('wantTrailers', () => stream.sendTrailers({ 'grpc-status': '0' }));
+      const chunk = frame('x'.repeat(64 * 1024 - 5));
+      const pump = (): void => {
+        while (flood.written < flood.total) {
+          flood.written += chunk.length;
+          if (!stream.write(chunk)) {
+            flood.blocked = true;
+            stream.once('drain', () => {
+              flood.blocked = false;
+              pump();
+            });
+            return;
+          }
+        }
+        stream.end();
+      };
+      pump();
+      return;
+    }
     if (path === '/AWS.ALB/healthcheck' || path === '/test.Echo/Unimplemented') {
       // What gRPC servers answer for a method they do not have: trailers-only.
       stream.resume();
@@ -211,6 +237,29 @@ describe('proxy: gRPC (ProtocolVersion=GRPC)', () => {
     assert.equal(r.messages[0], '50#0');
     assert.equal(r.messages[49], '50#49');
     assert.equal(r.grpcStatus, '0');
+  });
+
+  test('backpressure: a client that does not read holds the target back; then everything arrives', async () => {
+    const req = client.request({ ':method': 'POST', ':path': '/test.Echo/Flood', 'content-type': 'application/grpc', te: 'trailers' });
+    req.end(frame(''));
+    // Nothing reads the answer: the target's writes must block, with little of the 16 MB taken.
+    await eventually(() => (flood.blocked && flood.written > 0 ? flood.written : undefined), { what: 'the target blocked', timeoutMs: 5000, intervalMs: 20 });
+    const atBlock = flood.written;
+    assert.ok(atBlock < 4 * 1024 * 1024, `the load balancer did not swallow the stream (${atBlock} bytes taken)`);
+    let bytes = 0;
+    let trailers: http2.IncomingHttpHeaders = {};
+    req.once('trailers', (t) => (trailers = t));
+    const ended = new Promise((r) => req.once('end', r));
+    req.on('data', (c: Buffer) => (bytes += c.length));
+    await eventually(() => (bytes > 0 ? true : undefined), { what: `data flowing (blocked at ${atBlock})`, timeoutMs: 5000, intervalMs: 20 });
+    await eventually(() => (flood.written >= flood.total ? true : undefined), {
+      what: `the target written all (${flood.written}, read ${bytes})`,
+      timeoutMs: 10000,
+      intervalMs: 20,
+    });
+    await ended;
+    assert.equal(trailers['grpc-status'], '0');
+    assert.equal(bytes, flood.total);
   });
 
   test('bidirectional streaming: each answer arrives before the client has finished sending', async () => {
