@@ -23,7 +23,6 @@ export class H2StreamClient {
   private readonly sessions = new Set<http2.ClientHttp2Session>();
   /** Open streams per session: only a session without any is idle. */
   private readonly open = new WeakMap<http2.ClientHttp2Session, number>();
-  private closing = false;
 
   constructor(
     readonly origin: string,
@@ -72,19 +71,13 @@ export class H2StreamClient {
 
   /** Open streams finish, then the sessions go. */
   close(): Promise<void> {
-    this.closing = true;
     return Promise.all([...this.sessions].map((s) => new Promise<void>((resolve) => s.close(() => resolve())))).then(() => undefined);
   }
 
   destroy(err: Error): Promise<void> {
-    this.closing = true;
     for (const s of this.sessions) s.destroy(err);
     this.sessions.clear();
     this.session = undefined;
     return Promise.resolve();
-  }
-
-  get closed(): boolean {
-    return this.closing;
   }
 }

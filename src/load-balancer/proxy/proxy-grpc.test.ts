@@ -19,6 +19,7 @@ import { HealthProber, probeOnce, type ProbeTarget } from '../health/health-prob
 import { compileMatcher } from '../health/matcher.js';
 import type { TargetHealthRecord } from '../health/health-state-machine.js';
 import { entryFor } from '../node/access-log.js';
+import type { RoutingTable } from '../routing-table.js';
 import { freePort, startLb, table, target, tg, upstream, type Lb, type Upstream } from './proxy.fixture.js';
 
 /** One gRPC message on the wire: flag 0 (uncompressed), big-endian length, payload. */
@@ -165,6 +166,7 @@ describe('proxy: gRPC (ProtocolVersion=GRPC)', () => {
   let plain: Upstream;
   let lb: Lb;
   let client: http2.ClientHttp2Session;
+  let tableWith: (aState: 'healthy' | 'draining') => RoutingTable;
   const grpcCheck = { ...tg('x', []).healthCheck, path: '/AWS.ALB/healthcheck', matcher: '12', version: 'GRPC' as const };
 
   before(async () => {
@@ -172,24 +174,25 @@ describe('proxy: gRPC (ProtocolVersion=GRPC)', () => {
     sickPort = await listen(sick);
     plain = await upstream((_q, s) => s.end('plain'));
     const port = await freePort();
+    const deadPort = await freePort();
     const forward = (arn: string) => ({ type: 'forward' as const, targetGroups: [{ targetGroupArn: arn, weight: 1 }] });
-    lb = await startLb(
+    tableWith = (aState) =>
       table({
         port,
         tls: { sslPolicy: DEFAULT_SSL_POLICY, defaultCertificate: listenerCert('arn:cert/grpc', ['grpc.example.com']), certificates: [] },
         groups: [
-          tg('grpc', [target(aPort)], { protocolVersion: 'GRPC', healthCheck: grpcCheck }),
+          tg('grpc', [target(aPort, aState)], { protocolVersion: 'GRPC', healthCheck: grpcCheck, deregistrationDelaySeconds: 30 }),
           tg('empty', [], { protocolVersion: 'GRPC', healthCheck: grpcCheck }),
           tg('http1', [target(plain.port)]),
-          tg('dead', [target(await freePort())], { protocolVersion: 'GRPC', healthCheck: grpcCheck }),
+          tg('dead', [target(deadPort)], { protocolVersion: 'GRPC', healthCheck: grpcCheck }),
         ],
         rules: [
           { arn: 'r-empty', priority: 1, conditions: [{ field: 'path-pattern', values: ['/empty.*'] }], action: forward('empty') },
           { arn: 'r-http1', priority: 2, conditions: [{ field: 'path-pattern', values: ['/plain*'] }], action: forward('http1') },
           { arn: 'r-dead', priority: 3, conditions: [{ field: 'path-pattern', values: ['/dead.*'] }], action: forward('dead') },
         ],
-      }),
-    );
+      });
+    lb = await startLb(tableWith('healthy'));
     client = http2.connect(`https://127.0.0.1:${port}`, { rejectUnauthorized: false, servername: 'grpc.example.com' });
   });
   after(async () => {
@@ -260,6 +263,38 @@ describe('proxy: gRPC (ProtocolVersion=GRPC)', () => {
     await ended;
     assert.equal(trailers['grpc-status'], '0');
     assert.equal(bytes, flood.total);
+  });
+
+  test('draining: a call in flight on a deregistered target goes on to its end; new calls are not sent there', async () => {
+    const req = client.request({ ':method': 'POST', ':path': '/test.Echo/Bidi', 'content-type': 'application/grpc', te: 'trailers' });
+    const d = new Deframer();
+    let waiting: ((m: string) => void) | undefined;
+    req.on('data', (c: Buffer) => {
+      for (const m of d.push(c)) waiting?.(m);
+    });
+    const say = (m: string): Promise<string> => {
+      const answer = new Promise<string>((r) => (waiting = r));
+      req.write(frame(m));
+      return answer;
+    };
+    try {
+      assert.equal(await say('before'), 'a:before');
+      assert.equal(lb.engine.pools.inFlight('127.0.0.1', aPort), 1);
+      await lb.setTable(tableWith('draining'));
+      assert.equal(await say('while draining'), 'a:while draining', 'the call in flight still streams');
+      const fresh = await call(client, '/test.Echo/Unary', ['new']);
+      assert.equal(fresh.grpcStatus, '14', 'no new call reaches the draining target (no other one: 503 as UNAVAILABLE)');
+      const trailers = new Promise<http2.IncomingHttpHeaders>((r) => req.once('trailers', r));
+      req.end();
+      assert.equal((await trailers)['grpc-status'], '0');
+      await eventually(() => (lb.engine.pools.has('127.0.0.1', aPort) ? undefined : true), {
+        what: 'the drained pool closed',
+        timeoutMs: 5000,
+        intervalMs: 20,
+      });
+    } finally {
+      await lb.setTable(tableWith('healthy'));
+    }
   });
 
   test('bidirectional streaming: each answer arrives before the client has finished sending', async () => {
