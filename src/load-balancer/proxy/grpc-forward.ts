@@ -83,7 +83,6 @@ export class GrpcForwardAttempt {
   private status = 0;
   private readonly key: string;
   private readonly client: http2.ServerHttp2Stream;
-  private readonly response: http2.Http2ServerResponse;
 
   constructor(
     private readonly engine: ProxyEngine,
@@ -93,11 +92,11 @@ export class GrpcForwardAttempt {
     private readonly streams: H2StreamClient,
     private readonly now: number,
     private readonly idleMs: number,
+    /** `x.res`, as the HTTP/2 response it is on this path (protocolCompatible refused HTTP/1.1). */
+    private readonly response: http2.Http2ServerResponse,
   ) {
     this.key = targetKey(target);
-    // The stream path is HTTP/2 on both sides: the listener hands over an h2 stream (protocolCompatible refused the rest).
-    this.response = x.res as http2.Http2ServerResponse;
-    this.client = this.response.stream;
+    this.client = response.stream;
     engine.pools.started(pool);
     x.balancer.acquired(this.key);
     engine.metricsStarted(x.group.arn, this.key);

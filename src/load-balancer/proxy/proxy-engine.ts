@@ -21,7 +21,7 @@ import { stripPort } from '../routing/rule-matcher.js';
 import { albErrorBody, albServer, sendAlbError } from './alb-response.js';
 import { classifyRequest, desyncVerdict, similarity } from './desync.js';
 import { forwardHeaders, responseHeaders } from './forward-headers.js';
-import { clientGone, writeHeadObject, type ClientRequest, type ClientResponse } from './h2-bridge.js';
+import { clientGone, isH2Response, writeHeadObject, type ClientRequest, type ClientResponse } from './h2-bridge.js';
 import { noMetrics, type ProxyMetrics, type RequestOutcome } from './proxy-metrics.js';
 import { ForwardAttempt } from './forward-attempt.js';
 import { GrpcForwardAttempt } from './grpc-forward.js';
@@ -299,8 +299,8 @@ export class ProxyEngine {
     const transport = takesStreamPath(x.req, version) ? { protocol: x.group.transport.protocol, version: 'GRPC' as const } : x.group.transport;
     const pool = this.pools.get(target.address, target.port, attrs.connectTimeoutMs, transport);
     const idleMs = attrs.idleTimeoutSeconds * 1000;
-    if (pool.streams) {
-      new GrpcForwardAttempt(this, x, target, pool, pool.streams, now, idleMs).start();
+    if (pool.streams && isH2Response(x.res)) {
+      new GrpcForwardAttempt(this, x, target, pool, pool.streams, now, idleMs, x.res).start();
       return;
     }
     x.mayReuse = pool.mayReuse();
