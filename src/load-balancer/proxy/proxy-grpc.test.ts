@@ -13,7 +13,7 @@ import type { AddressInfo } from 'node:net';
 import { systemClock } from '../../platform/clock.js';
 import { seededRandom } from '../../platform/random.js';
 import { DEFAULT_SSL_POLICY } from '../../domain/elbv2/ssl-policy.js';
-import { listenerCert } from '../../../test/support/test-certs.js';
+import { listenerCert, makeCert } from '../../../test/support/test-certs.js';
 import { eventually } from '../../../test/support/eventually.js';
 import { HealthProber, probeOnce, type ProbeTarget } from '../health/health-prober.js';
 import { compileMatcher } from '../health/matcher.js';
@@ -49,13 +49,18 @@ class Deframer {
 /** What the flood method has written, and whether its stream has stopped taking more. */
 const flood = { total: 16 * 1024 * 1024, written: 0, blocked: false };
 
-/** A gRPC server (h2c, as a GRPC target group's targets speak by default) with a few methods, on Node's core h2 API. */
-function grpcServer(name: string, healthStatus: number): http2.Http2Server {
-  const server = http2.createServer();
+/**
+ * A gRPC server with a few methods, on Node's core h2 API: h2c (a GRPC target group with
+ * Protocol=HTTP), or h2 over TLS with a certificate nobody trusts (Protocol=HTTPS).
+ */
+function grpcServer(name: string, healthStatus: number, tls?: { key: string; cert: string }): http2.Http2Server | http2.Http2SecureServer {
+  const server = tls ? http2.createSecureServer(tls) : http2.createServer();
   server.on('stream', (stream, headers) => {
     const path = headers[':path'];
+    // The method, whatever the service: rules route by the service part of the path.
+    const method = path?.slice(path.lastIndexOf('/') + 1);
     const ok = { ':status': 200, 'content-type': 'application/grpc' };
-    if (path === '/test.Echo/Flood') {
+    if (method === 'Flood') {
       // Server streaming as fast as the stream takes it: 16 MB in 64 KB messages, waiting on 'drain'.
       stream.resume();
       stream.respond(ok, { waitForTrailers: true });
@@ -78,7 +83,7 @@ function grpcServer(name: string, healthStatus: number): http2.Http2Server {
       pump();
       return;
     }
-    if (path === '/AWS.ALB/healthcheck' || path === '/test.Echo/Unimplemented') {
+    if (path === '/AWS.ALB/healthcheck' || method === 'Unimplemented') {
       // What gRPC servers answer for a method they do not have: trailers-only.
       stream.resume();
       stream.respond({ ...ok, 'grpc-status': String(healthStatus), 'x-health-ua': String(headers['user-agent']) }, { endStream: true });
@@ -86,7 +91,7 @@ function grpcServer(name: string, healthStatus: number): http2.Http2Server {
     }
     const d = new Deframer();
     const got: string[] = [];
-    if (path === '/test.Echo/Bidi') {
+    if (method === 'Bidi') {
       // Bidirectional: each message is answered as it arrives, before the client has finished.
       stream.respond(ok, { waitForTrailers: true });
       stream.on('wantTrailers', () => stream.sendTrailers({ 'grpc-status': '0' }));
@@ -99,17 +104,17 @@ function grpcServer(name: string, healthStatus: number): http2.Http2Server {
     stream.on('data', (c: Buffer) => got.push(...d.push(c)));
     stream.on('end', () => {
       const msg = got[0] ?? '';
-      if (path === '/test.Echo/Unary') {
+      if (method === 'Unary') {
         stream.respond({ ...ok, 'x-te-seen': String(headers.te) }, { waitForTrailers: true });
         stream.on('wantTrailers', () => stream.sendTrailers({ 'grpc-status': '0', 'x-target': name }));
         stream.end(frame(`hello ${msg} from ${name}`));
-      } else if (path === '/test.Echo/Stream') {
+      } else if (method === 'Stream') {
         stream.respond(ok, { waitForTrailers: true });
         stream.on('wantTrailers', () => stream.sendTrailers({ 'grpc-status': '0' }));
         const n = Number(msg);
         for (let i = 0; i < n; i++) stream.write(frame(`${msg}#${i}`));
         stream.end();
-      } else if (path === '/test.Echo/Missing') {
+      } else if (method === 'Missing') {
         stream.respond(ok, { waitForTrailers: true });
         stream.on('wantTrailers', () => stream.sendTrailers({ 'grpc-status': '5', 'grpc-message': 'no such thing' }));
         stream.end();
@@ -154,13 +159,16 @@ function call(client: http2.ClientHttp2Session, path: string, messages: string[]
   });
 }
 
-function listen(server: http2.Http2Server): Promise<number> {
+function listen(server: http2.Http2Server | http2.Http2SecureServer): Promise<number> {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
 }
 
 describe('proxy: gRPC (ProtocolVersion=GRPC)', () => {
   const a = grpcServer('a', 12);
   const sick = grpcServer('sick', 14);
+  const targetCert = makeCert(['grpc.internal']);
+  const secure = grpcServer('secure', 12, { key: targetCert.privateKeyPem, cert: targetCert.certificatePem });
+  let securePort: number;
   let aPort: number;
   let sickPort: number;
   let plain: Upstream;
@@ -171,6 +179,7 @@ describe('proxy: gRPC (ProtocolVersion=GRPC)', () => {
 
   before(async () => {
     aPort = await listen(a);
+    securePort = await listen(secure);
     sickPort = await listen(sick);
     plain = await upstream((_q, s) => s.end('plain'));
     const port = await freePort();
@@ -185,11 +194,15 @@ describe('proxy: gRPC (ProtocolVersion=GRPC)', () => {
           tg('empty', [], { protocolVersion: 'GRPC', healthCheck: grpcCheck }),
           tg('http1', [target(plain.port)]),
           tg('dead', [target(deadPort)], { protocolVersion: 'GRPC', healthCheck: grpcCheck }),
+          tg('h2', [target(sickPort)], { protocolVersion: 'HTTP2' }),
+          tg('secure', [target(securePort)], { protocol: 'HTTPS', protocolVersion: 'GRPC', healthCheck: { ...grpcCheck, protocol: 'HTTPS' } }),
         ],
         rules: [
           { arn: 'r-empty', priority: 1, conditions: [{ field: 'path-pattern', values: ['/empty.*'] }], action: forward('empty') },
           { arn: 'r-http1', priority: 2, conditions: [{ field: 'path-pattern', values: ['/plain*'] }], action: forward('http1') },
           { arn: 'r-dead', priority: 3, conditions: [{ field: 'path-pattern', values: ['/dead.*'] }], action: forward('dead') },
+          { arn: 'r-h2', priority: 5, conditions: [{ field: 'path-pattern', values: ['/h2.*'] }], action: forward('h2') },
+          { arn: 'r-secure', priority: 4, conditions: [{ field: 'path-pattern', values: ['/secure.*'] }], action: forward('secure') },
         ],
       });
     lb = await startLb(tableWith('healthy'));
@@ -199,6 +212,7 @@ describe('proxy: gRPC (ProtocolVersion=GRPC)', () => {
     client.close();
     await lb.close();
     a.close();
+    secure.close();
     sick.close();
     await plain.close();
   });
@@ -232,6 +246,22 @@ describe('proxy: gRPC (ProtocolVersion=GRPC)', () => {
     } finally {
       lb.metrics.requestFinished = original;
     }
+  });
+
+  test('Protocol=HTTPS: the call is re-encrypted to the target (h2 over TLS, certificate unverified), and checked over TLS', async () => {
+    const r = await call(client, '/secure.Echo/Unary', ['tls']);
+    assert.deepEqual(r.messages, ['hello tls from secure']);
+    assert.equal(r.grpcStatus, '0');
+    const twelve = compileMatcher('12', 'grpc');
+    assert.deepEqual(await probeOnce('127.0.0.1', securePort, '/AWS.ALB/healthcheck', 2000, twelve, { protocol: 'HTTPS', version: 'GRPC' }), { ok: true });
+    assert.equal((await probeOnce('127.0.0.1', securePort, '/AWS.ALB/healthcheck', 2000, twelve, { version: 'GRPC' })).ok, false, 'h2c does not reach it');
+  });
+
+  test('a gRPC call to an HTTP2 group takes the same stream path: its trailers arrive', async () => {
+    const r = await call(client, '/h2.Echo/Unary', ['h2']);
+    assert.deepEqual(r.messages, ['hello h2 from sick']);
+    assert.equal(r.grpcStatus, '0');
+    assert.equal(r.trailers['x-target'], 'sick');
   });
 
   test('server streaming: every message, in order, then the trailers', async () => {
