@@ -48,7 +48,7 @@ describe('unsupportedField walks the input against the table', () => {
     );
     assert.match(codeOf('ecs', 'RunTask', { platformVersion: 'LATEST' }), /^InvalidParameterException: platformVersion 'LATEST' is not supported/);
     assert.equal(codeOf('elbv2', 'CreateTargetGroup', { Protocol: 'HTTPS', ProtocolVersion: 'HTTP2', HealthCheckProtocol: 'HTTPS' }), 'accepted');
-    assert.match(codeOf('elbv2', 'CreateTargetGroup', { ProtocolVersion: 'GRPC' }), /^ValidationError: ProtocolVersion 'GRPC'/);
+    assert.equal(codeOf('elbv2', 'CreateTargetGroup', { Protocol: 'HTTP', ProtocolVersion: 'GRPC', Matcher: { GrpcCode: '0' } }), 'accepted');
     assert.equal(codeOf('elbv2', 'CreateTargetGroup', { Protocol: 'HTTP', ProtocolVersion: 'HTTP1' }), 'accepted');
     // An entry may carry AWS's more specific code.
     assert.match(

@@ -414,12 +414,12 @@ export const FIELD_SUPPORT: Readonly<Record<ServiceName, Readonly<Record<string,
     },
     CreateRule: { ...all('ListenerArn Conditions Priority Actions Tags'), Transforms: refused(TRANSFORMS) },
     CreateTargetGroup: {
-      // Protocol HTTPS re-encrypts (target certificates unverified, as on ALB); HTTP2 speaks h2 (ALPN, or h2c).
+      // Protocol HTTPS re-encrypts (target certificates unverified, as on ALB); HTTP2 speaks h2 (ALPN, or h2c);
+      // GRPC forwards gRPC over h2 with trailers and checks with Matcher.GrpcCode.
       ...all(
-        'Name Protocol Port VpcId HealthCheckProtocol HealthCheckPort HealthCheckEnabled HealthCheckPath HealthCheckIntervalSeconds HealthCheckTimeoutSeconds',
+        'Name Protocol ProtocolVersion Port VpcId HealthCheckProtocol HealthCheckPort HealthCheckEnabled HealthCheckPath HealthCheckIntervalSeconds HealthCheckTimeoutSeconds',
       ),
       ...all('HealthyThresholdCount UnhealthyThresholdCount Matcher TargetType Tags IpAddressType'),
-      ProtocolVersion: refused('gRPC forwarding and GrpcCode health checks are not implemented yet (HTTP1 and HTTP2 are)', { values: ['GRPC'] }),
       TargetControlPort: refused('target control agents are not implemented'),
     },
     DeleteListener: all('ListenerArn'),

@@ -15,6 +15,18 @@ test('probeTargets: only targets of groups in use, never draining ones', () => {
   );
 });
 
+test('probeTargets: HTTP2 groups are checked over h2, GRPC groups with a gRPC call', () => {
+  const t = table({
+    port: 1,
+    groups: [tg('h1', [target(10)]), tg('h2', [target(11)], { protocolVersion: 'HTTP2' }), tg('grpc', [target(12)], { protocolVersion: 'GRPC' })],
+    defaultAction: { type: 'forward', targetGroups: ['h1', 'h2', 'grpc'].map((targetGroupArn) => ({ targetGroupArn, weight: 1 })) },
+  });
+  assert.deepEqual(
+    probeTargets(t).map((p) => `${p.targetGroupArn}:${p.settings.version ?? 'HTTP1'}`),
+    ['h1:HTTP1', 'h2:HTTP2', 'grpc:GRPC'],
+  );
+});
+
 test('node: health checks turn an initial target healthy, the adapter swaps the table, traffic flows', async () => {
   const up = await upstream((_q, res) => res.end('served'));
   const port = await freePort();

@@ -37,8 +37,9 @@ export function probeTargets(table: RoutingTable): ProbeTarget[] {
   const out: ProbeTarget[] = [];
   for (const tg of table.targetGroups.values()) {
     if (!inUse.has(tg.arn)) continue;
-    // An HTTP/2 target group is checked over HTTP/2: an h2c-only target answers nothing else.
-    const settings = tg.protocolVersion === 'HTTP2' ? { ...tg.healthCheck, version: 'HTTP2' as const } : tg.healthCheck;
+    // An HTTP/2 target group is checked over HTTP/2 (an h2c-only target answers nothing else), a GRPC one with a gRPC call.
+    const version = tg.protocolVersion;
+    const settings = version === 'HTTP2' || version === 'GRPC' ? { ...tg.healthCheck, version } : tg.healthCheck;
     for (const t of tg.targets) {
       if (t.state === 'draining' || t.state === 'unused') continue;
       out.push({ targetGroupArn: tg.arn, id: t.id, address: t.address, port: t.port, settings });

@@ -37,15 +37,18 @@ export interface HealthCheckSettings {
   readonly enabled: boolean;
   /** HTTPS checks do not verify the target's certificate, as ALB's do not. */
   readonly protocol: 'HTTP' | 'HTTPS';
-  /** HTTP2: the check is an HTTP/2 request (the target group's protocol version); default HTTP/1.1. */
-  readonly version?: 'HTTP1' | 'HTTP2';
+  /**
+   * HTTP2: the check is an HTTP/2 request (the target group's protocol version); GRPC: a gRPC call
+   * over HTTP/2 whose `grpc-status` the matcher tests; default HTTP/1.1.
+   */
+  readonly version?: 'HTTP1' | 'HTTP2' | 'GRPC';
   readonly path: string;
   readonly port: 'traffic-port' | number;
   readonly intervalSeconds: number;
   readonly timeoutSeconds: number;
   readonly healthyThreshold: number;
   readonly unhealthyThreshold: number;
-  /** `200`, `200,202`, `200-299`. */
+  /** `200`, `200,202`, `200-299`; gRPC status codes (`12`, `0-99`) when `version` is GRPC. */
   readonly matcher: string;
 }
 
@@ -62,10 +65,11 @@ export interface TargetGroup {
   /** HTTPS: the node re-encrypts to the targets (their certificates are not verified, as on ALB). */
   readonly protocol: 'HTTP' | 'HTTPS';
   /**
-   * ELBv2's ProtocolVersion: HTTP1 (the default) or HTTP2 (h2 over TLS when `protocol` is HTTPS,
-   * prior-knowledge h2c otherwise). GRPC is refused by the control plane until it is implemented.
+   * ELBv2's ProtocolVersion: HTTP1 (the default), HTTP2 (h2 over TLS when `protocol` is HTTPS,
+   * prior-knowledge h2c otherwise) or GRPC (gRPC calls over the same h2, trailers relayed; see
+   * proxy/grpc-forward.ts).
    */
-  readonly protocolVersion?: 'HTTP1' | 'HTTP2';
+  readonly protocolVersion?: 'HTTP1' | 'HTTP2' | 'GRPC';
   readonly algorithm: Algorithm;
   readonly stickiness: StickinessSettings;
   readonly slowStartSeconds: number;
@@ -183,7 +187,7 @@ export interface CompiledTargetGroup extends TargetGroup {
   /** Keys of `routable`, for checking a sticky cookie without a scan. */
   readonly routableKeys: ReadonlySet<string>;
   /** How the node speaks to the targets, resolved once per table. */
-  readonly transport: { readonly protocol: 'HTTP' | 'HTTPS'; readonly version: 'HTTP1' | 'HTTP2' };
+  readonly transport: { readonly protocol: 'HTTP' | 'HTTPS'; readonly version: 'HTTP1' | 'HTTP2' | 'GRPC' };
 }
 
 export interface CompiledListener extends Listener {

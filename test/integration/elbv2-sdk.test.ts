@@ -235,4 +235,38 @@ describe('ELBv2 and EC2 through the AWS SDK v3', () => {
     assert.deepEqual((await lbc.send(new elb.DescribeLoadBalancersCommand({}))).LoadBalancers, []);
     assert.deepEqual((await ec2c.send(new ec2.DescribeInstancesCommand({}))).Reservations, []);
   });
+  test('GRPC target groups through the SDK: GrpcCode and the gRPC check path by default, the wrong matcher refused with ValidationError', async () => {
+    const g = (await lbc.send(new elb.CreateTargetGroupCommand({ Name: 'grpc-api', Protocol: 'HTTP', ProtocolVersion: 'GRPC', Port: 50051 })))
+      .TargetGroups?.[0];
+    assert.equal(g?.ProtocolVersion, 'GRPC');
+    assert.deepEqual(g?.Matcher, { GrpcCode: '12' });
+    assert.equal(g?.HealthCheckPath, '/AWS.ALB/healthcheck');
+    const m = (
+      await lbc.send(
+        new elb.ModifyTargetGroupCommand({ TargetGroupArn: g?.TargetGroupArn, Matcher: { GrpcCode: '0-2' }, HealthCheckPath: '/grpc.health.v1.Health/Check' }),
+      )
+    ).TargetGroups?.[0];
+    assert.deepEqual(m?.Matcher, { GrpcCode: '0-2' });
+    const refused = async (p: Promise<unknown>, message: RegExp) =>
+      assert.rejects(p, (e: Error & { name: string }) => e.name === 'ValidationError' && message.test(e.message));
+    await refused(lbc.send(new elb.ModifyTargetGroupCommand({ TargetGroupArn: g?.TargetGroupArn, Matcher: { HttpCode: '200' } })), /Matcher\.HttpCode/);
+    await refused(
+      lbc.send(new elb.CreateTargetGroupCommand({ Name: 'grpc-bad', Protocol: 'HTTP', ProtocolVersion: 'GRPC', Port: 1, Matcher: { HttpCode: '200' } })),
+      /Matcher\.HttpCode/,
+    );
+    await refused(
+      lbc.send(new elb.CreateTargetGroupCommand({ Name: 'grpc-bad', Protocol: 'HTTP', ProtocolVersion: 'GRPC', Port: 1, Matcher: { GrpcCode: '200' } })),
+      /must be within '0-99' inclusive/,
+    );
+    await refused(lbc.send(new elb.CreateTargetGroupCommand({ Name: 'h1-bad', Protocol: 'HTTP', Port: 1, Matcher: { GrpcCode: '0' } })), /Matcher\.GrpcCode/);
+    await refused(
+      lbc.send(new elb.CreateTargetGroupCommand({ Name: 'h2-bad', Protocol: 'HTTP', ProtocolVersion: 'HTTP2', Port: 1, Matcher: { GrpcCode: '0' } })),
+      /Matcher\.GrpcCode/,
+    );
+    await refused(
+      lbc.send(new elb.CreateTargetGroupCommand({ Name: 'h3-bad', Protocol: 'HTTP', ProtocolVersion: 'HTTP3', Port: 1 })),
+      /Protocol version 'HTTP3'/,
+    );
+    await lbc.send(new elb.DeleteTargetGroupCommand({ TargetGroupArn: g?.TargetGroupArn }));
+  });
 });

@@ -6,10 +6,17 @@
  * a new revision on new ports with zero failed requests under load; `docker kill` of a container
  * under load with zero failed requests, healed by a new task on a new host port, healthy in the target
  * group; StopTask under POST load with zero failed requests (drained first); the old containers gone.
+ * The same target group also sits behind an HTTPS listener (an imported ACM certificate, verified by
+ * the client): the rolling update runs under HTTPS load too, with zero failed requests, and the new
+ * revision answers over HTTPS at the end.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { selfSigned } from '../../src/control-plane/acm/test-certificates.test-support.js';
 import { requirement } from '../support/requirements.js';
 import { awsCli } from '../support/aws-cli.js';
 import { ensureTestImage, TEST_IMAGE } from '../support/test-image.js';
@@ -47,7 +54,9 @@ describe('the seed workflow with the AWS CLI and real containers', { skip }, () 
     berth = await startBerthProcess({ args: ['--runtime', 'docker'] });
     instanceId = instanceIdOf(berth.dataDir);
   });
+  const certDir = mkdtempSync(join(tmpdir(), 'berth-seed-tls-'));
   after(async () => {
+    rmSync(certDir, { recursive: true, force: true });
     if (berth) await stopAllTasks(berth.apiUrl).catch(() => undefined);
     if (instanceId) removeContainersOfInstance(instanceId);
     await berth?.stop();
@@ -100,6 +109,30 @@ describe('the seed workflow with the AWS CLI and real containers', { skip }, () 
       '--default-actions',
       `Type=forward,TargetGroupArn=${tg.TargetGroupArn}`,
     );
+    // The same target group behind HTTPS: a certificate imported through ACM, the console's default policy.
+    const cert = selfSigned(['seed.example.com']);
+    writeFileSync(join(certDir, 'cert.pem'), cert.certificatePem);
+    writeFileSync(join(certDir, 'key.pem'), cert.privateKeyPem);
+    const certArn = (
+      await aws('acm', 'import-certificate', '--certificate', `fileb://${join(certDir, 'cert.pem')}`, '--private-key', `fileb://${join(certDir, 'key.pem')}`)
+    ).CertificateArn;
+    const tlsPort = await freePort();
+    await aws(
+      'elbv2',
+      'create-listener',
+      '--load-balancer-arn',
+      lb.LoadBalancerArn,
+      '--protocol',
+      'HTTPS',
+      '--port',
+      String(tlsPort),
+      '--certificates',
+      `CertificateArn=${certArn}`,
+      '--ssl-policy',
+      'ELBSecurityPolicy-TLS13-1-2-2021-06',
+      '--default-actions',
+      `Type=forward,TargetGroupArn=${tg.TargetGroupArn}`,
+    );
     await aws('elbv2', 'wait', 'load-balancer-available', '--load-balancer-arns', lb.LoadBalancerArn);
 
     // 4-6: task definition with hostPort 0, service of 2 behind the target group, wait until stable.
@@ -144,7 +177,14 @@ describe('the seed workflow with the AWS CLI and real containers', { skip }, () 
     }
     assert.equal(seen.size, 2, `both containers answer: ${[...seen].join(' | ')}`);
 
-    // A rolling update to a new revision under steady load: zero failed requests.
+    // A rolling update to a new revision under steady load, over HTTP and HTTPS: zero failed requests.
+    const tlsUrl = `https://127.0.0.1:${tlsPort}/cgi-bin/whoami`;
+    const tlsLoad = startLoad(tlsUrl, { concurrency: 2, maxMs: 240_000, tls: { ca: cert.certificatePem, servername: 'seed.example.com' } });
+    await eventually(async () => (tlsLoad.snapshot().ok > 5 ? true : undefined), {
+      what: 'HTTPS answers before the deployment',
+      timeoutMs: 30_000,
+      intervalMs: 200,
+    });
     const load = startLoad(url, { concurrency: 4, maxMs: 240_000 });
     const td2 = (await aws('ecs', 'register-task-definition', '--family', 'seed-web', '--container-definitions', containerDefs('v2'))).taskDefinition;
     await aws('ecs', 'update-service', '--service', 'seed-web', '--task-definition', td2.taskDefinitionArn);
@@ -159,6 +199,19 @@ describe('the seed workflow with the AWS CLI and real containers', { skip }, () 
         until: (hs: { TargetHealth: { State: string } }[]) => hs.every((h) => h.TargetHealth.State === 'healthy'),
       },
     );
+    // The new revision answers over HTTPS once the old tasks are gone.
+    const tlsBefore = tlsLoad.snapshot().bodies;
+    await eventually(
+      async () => {
+        const now = tlsLoad.snapshot().bodies;
+        const fresh = [...now].filter(([b, n]) => n > (tlsBefore.get(b) ?? 0));
+        return fresh.length > 0 && fresh.every(([b]) => b.includes('v2')) ? true : undefined;
+      },
+      { what: 'only v2 answering over HTTPS', timeoutMs: 30_000, intervalMs: 200 },
+    );
+    const tlsDeploy = await tlsLoad.stop();
+    assert.equal(tlsDeploy.total - tlsDeploy.ok, 0, `failed HTTPS requests during the deployment: ${JSON.stringify([...tlsDeploy.failures])}`);
+    assert.ok(tlsDeploy.total > 50, `HTTPS load ran (${tlsDeploy.total} requests)`);
     const deploy = await load.stop();
     assert.equal(deploy.total - deploy.ok, 0, `failed requests during the deployment: ${JSON.stringify([...deploy.failures])}`);
     assert.ok(deploy.total > 50, `load ran (${deploy.total} requests)`);

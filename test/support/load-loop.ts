@@ -2,7 +2,8 @@
  * Steady load through a listener for zero-downtime tests: `concurrency` workers send GETs (or, with
  * `method: 'POST'`, POSTs with a small body, which nothing may retry) back to back on keep-alive
  * connections until stopped, counting every status and every connection error.
- * Bounded: it stops by itself after `maxMs`.
+ * Bounded: it stops by itself after `maxMs`. For an HTTPS listener, `tls` names the CA to trust and
+ * the SNI name to send (the certificate is verified, as a browser would).
  */
 import { Agent, request } from 'undici';
 
@@ -21,8 +22,15 @@ export interface LoadLoop {
   snapshot(): LoadResult;
 }
 
-export function startLoad(url: string, options: { concurrency?: number; maxMs?: number; pauseMs?: number; method?: 'GET' | 'POST' } = {}): LoadLoop {
-  const dispatcher = new Agent({ connections: options.concurrency ?? 4, keepAliveTimeout: 30_000 });
+export function startLoad(
+  url: string,
+  options: { concurrency?: number; maxMs?: number; pauseMs?: number; method?: 'GET' | 'POST'; tls?: { ca: string; servername: string } } = {},
+): LoadLoop {
+  const dispatcher = new Agent({
+    connections: options.concurrency ?? 4,
+    keepAliveTimeout: 30_000,
+    ...(options.tls ? { connect: { ca: options.tls.ca, servername: options.tls.servername } } : {}),
+  });
   const failures = new Map<string, number>();
   const bodies = new Map<string, number>();
   let total = 0;

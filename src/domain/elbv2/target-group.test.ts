@@ -21,11 +21,54 @@ describe('target group settings', () => {
     assert.equal(s.ProtocolVersion, 'HTTP1');
   });
 
-  test('ProtocolVersion HTTP2 is kept; GRPC is refused, not spoken as HTTP/2 without its checks', () => {
+  test('ProtocolVersion HTTP2 is kept; GRPC takes the GrpcCode matcher and the gRPC check path by default', () => {
     assert.equal(resolveTargetGroupSettings({ ...base, ProtocolVersion: 'HTTP2' }, VPC).ProtocolVersion, 'HTTP2');
-    assert.throws(
-      () => resolveTargetGroupSettings({ ...base, Protocol: 'HTTPS', ProtocolVersion: 'GRPC' }, VPC),
-      (e: Error & { code?: string }) => e.message.includes("ProtocolVersion 'GRPC'"),
+    const g = resolveTargetGroupSettings({ ...base, ProtocolVersion: 'GRPC' }, VPC);
+    assert.equal(g.ProtocolVersion, 'GRPC');
+    assert.deepEqual(g.Matcher, { GrpcCode: '12' });
+    assert.equal(g.HealthCheckPath, '/AWS.ALB/healthcheck');
+    const own = resolveTargetGroupSettings(
+      { ...base, Protocol: 'HTTPS', ProtocolVersion: 'GRPC', HealthCheckPath: '/grpc.health.v1.Health/Check', Matcher: { GrpcCode: '0' } },
+      VPC,
+    );
+    assert.deepEqual(own.Matcher, { GrpcCode: '0' });
+    assert.equal(own.HealthCheckPath, '/grpc.health.v1.Health/Check');
+    assert.throws(() => resolveTargetGroupSettings({ ...base, ProtocolVersion: 'HTTP3' }, VPC), {
+      code: 'ValidationError',
+      message: /Protocol version 'HTTP3'/,
+    });
+  });
+
+  test('each protocol version takes its own matcher kind; the other is refused naming the member', () => {
+    assert.throws(() => resolveTargetGroupSettings({ ...base, ProtocolVersion: 'GRPC', Matcher: { HttpCode: '200' } }, VPC), {
+      code: 'ValidationError',
+      message: /Matcher\.HttpCode cannot be used with protocol version 'GRPC'/,
+    });
+    assert.throws(() => resolveTargetGroupSettings({ ...base, Matcher: { GrpcCode: '0' } }, VPC), {
+      code: 'ValidationError',
+      message: /Matcher\.GrpcCode can be used only with protocol version 'GRPC', not 'HTTP1'/,
+    });
+    assert.throws(() => resolveTargetGroupSettings({ ...base, ProtocolVersion: 'HTTP2', Matcher: { GrpcCode: '0' } }, VPC), { code: 'ValidationError' });
+    assert.throws(() => resolveTargetGroupSettings({ ...base, ProtocolVersion: 'GRPC', Matcher: { GrpcCode: '200' } }, VPC), {
+      code: 'ValidationError',
+      message: "Health check matcher GRPC code '200' must be within '0-99' inclusive",
+    });
+    const grpc = {
+      ...resolveTargetGroupSettings({ ...base, ProtocolVersion: 'GRPC' }, VPC),
+      TargetGroupArn: 'arn',
+      LoadBalancerArns: [],
+      attributes: {},
+      createdAt: 0,
+    } as TargetGroupRecord;
+    assert.deepEqual(modifyTargetGroup(grpc, { Matcher: { GrpcCode: '0-2' } }).Matcher, { GrpcCode: '0-2' });
+    assert.throws(() => modifyTargetGroup(grpc, { Matcher: { HttpCode: '200' } }), { code: 'ValidationError', message: /Matcher\.HttpCode/ });
+    const http = { ...resolveTargetGroupSettings(base, VPC), TargetGroupArn: 'arn', LoadBalancerArns: [], attributes: {}, createdAt: 0 } as TargetGroupRecord;
+    assert.throws(() => modifyTargetGroup(http, { Matcher: { GrpcCode: '0' } }), { code: 'ValidationError', message: /Matcher\.GrpcCode/ });
+    assert.ok(
+      !sameTargetGroupSettings(
+        resolveTargetGroupSettings({ ...base, ProtocolVersion: 'GRPC' }, VPC),
+        resolveTargetGroupSettings({ ...base, ProtocolVersion: 'GRPC', Matcher: { GrpcCode: '0' } }, VPC),
+      ),
     );
   });
 

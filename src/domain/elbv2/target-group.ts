@@ -4,7 +4,7 @@
  * the routing table) read the same names AWS uses.
  */
 import { AwsError } from '../aws-error.js';
-import { parseHttpCodeMatcher } from './matcher.js';
+import { defaultGrpcCode, defaultHttpCode, parseGrpcCodeMatcher, parseHttpCodeMatcher } from './matcher.js';
 
 export interface TargetGroupRecord {
   TargetGroupArn: string;
@@ -24,11 +24,38 @@ export interface TargetGroupRecord {
   HealthCheckTimeoutSeconds: number;
   HealthyThresholdCount: number;
   UnhealthyThresholdCount: number;
-  Matcher?: { HttpCode: string };
+  /** HttpCode for HTTP1/HTTP2 target groups, GrpcCode for GRPC ones: never both. */
+  Matcher?: TargetGroupMatcher;
   /** The load balancers whose listeners or rules forward here (an ALB target group has at most one). */
   LoadBalancerArns: string[];
   attributes: Record<string, string>;
   createdAt: number;
+}
+
+export type TargetGroupMatcher = { HttpCode: string; GrpcCode?: undefined } | { GrpcCode: string; HttpCode?: undefined };
+
+/** ALB's default path for gRPC checks: a method servers do not implement, so they answer 12 (the default GrpcCode). */
+export const defaultGrpcHealthCheckPath = '/AWS.ALB/healthcheck';
+
+/**
+ * The matcher a protocol version takes: GrpcCode for GRPC, HttpCode otherwise. The other kind is
+ * refused naming the member, never stored and ignored.
+ */
+function matcherFor(version: string, asked: { HttpCode?: string; GrpcCode?: string } | undefined): TargetGroupMatcher {
+  if (version === 'GRPC') {
+    if (asked?.HttpCode !== undefined) {
+      throw new AwsError('ValidationError', "Matcher.HttpCode cannot be used with protocol version 'GRPC'; specify Matcher.GrpcCode (gRPC status codes 0-99)");
+    }
+    const code = asked?.GrpcCode ?? defaultGrpcCode;
+    parseGrpcCodeMatcher(code);
+    return { GrpcCode: code };
+  }
+  if (asked?.GrpcCode !== undefined) {
+    throw new AwsError('ValidationError', `Matcher.GrpcCode can be used only with protocol version 'GRPC', not '${version}'; specify Matcher.HttpCode`);
+  }
+  const code = asked?.HttpCode ?? defaultHttpCode;
+  parseHttpCodeMatcher(code);
+  return { HttpCode: code };
 }
 
 /** The settings a caller chooses: what makes two CreateTargetGroup calls "the same". */
@@ -119,33 +146,29 @@ export function resolveTargetGroupSettings(
   if (hcProtocol !== 'HTTP' && hcProtocol !== 'HTTPS') {
     throw new AwsError('ValidationError', `Health check protocol '${hcProtocol}' is not supported`);
   }
+  const version = input.ProtocolVersion ?? 'HTTP1';
+  if (!['HTTP1', 'HTTP2', 'GRPC'].includes(version)) {
+    throw new AwsError('ValidationError', `Protocol version '${version}' is not valid`);
+  }
   const settings: TargetGroupSettings = {
     TargetGroupName: input.Name,
     TargetType: targetType,
     Protocol: protocol,
-    ProtocolVersion: input.ProtocolVersion ?? 'HTTP1',
+    ProtocolVersion: version,
     Port: input.Port,
     VpcId: input.VpcId ?? defaultVpcId,
     IpAddressType: input.IpAddressType ?? 'ipv4',
     HealthCheckProtocol: hcProtocol,
     HealthCheckPort: healthCheckPort(input.HealthCheckPort),
     HealthCheckEnabled: input.HealthCheckEnabled ?? true,
-    HealthCheckPath: checkPath(input.HealthCheckPath ?? '/'),
+    HealthCheckPath: checkPath(input.HealthCheckPath ?? (version === 'GRPC' ? defaultGrpcHealthCheckPath : '/')),
     HealthCheckIntervalSeconds: input.HealthCheckIntervalSeconds ?? 30,
     HealthCheckTimeoutSeconds: input.HealthCheckTimeoutSeconds ?? defaultTimeout(input.HealthCheckIntervalSeconds ?? 30),
     HealthyThresholdCount: input.HealthyThresholdCount ?? 5,
     UnhealthyThresholdCount: input.UnhealthyThresholdCount ?? 2,
-    Matcher: { HttpCode: input.Matcher?.HttpCode ?? '200' },
+    Matcher: matcherFor(version, input.Matcher),
   };
-  if (!['HTTP1', 'HTTP2', 'GRPC'].includes(settings.ProtocolVersion!)) {
-    throw new AwsError('ValidationError', `Protocol version '${settings.ProtocolVersion}' is not valid`);
-  }
-  // Accepting GRPC and then speaking plain HTTP/2 to the targets (no GrpcCode checks) would be a lie.
-  if (settings.ProtocolVersion === 'GRPC') {
-    throw new AwsError('ValidationError', "ProtocolVersion 'GRPC' is not supported by Berth yet; use HTTP1 or HTTP2");
-  }
   checkHealthTimes(settings);
-  parseHttpCodeMatcher(settings.Matcher!.HttpCode);
   return settings;
 }
 
@@ -168,7 +191,7 @@ const SETTING_KEYS: Array<keyof TargetGroupSettings> = [
 
 /** CreateTargetGroup is idempotent only when every setting is the same as the existing group's. */
 export function sameTargetGroupSettings(a: TargetGroupSettings, b: TargetGroupSettings): boolean {
-  return SETTING_KEYS.every((k) => a[k] === b[k]) && a.Matcher?.HttpCode === b.Matcher?.HttpCode;
+  return SETTING_KEYS.every((k) => a[k] === b[k]) && a.Matcher?.HttpCode === b.Matcher?.HttpCode && a.Matcher?.GrpcCode === b.Matcher?.GrpcCode;
 }
 
 export interface ModifyTargetGroupInput {
@@ -180,7 +203,7 @@ export interface ModifyTargetGroupInput {
   HealthCheckTimeoutSeconds?: number;
   HealthyThresholdCount?: number;
   UnhealthyThresholdCount?: number;
-  Matcher?: { HttpCode?: string };
+  Matcher?: { HttpCode?: string; GrpcCode?: string };
 }
 
 /** ModifyTargetGroup: only the fields sent change; the result is validated as a whole. */
@@ -199,9 +222,8 @@ export function modifyTargetGroup(tg: TargetGroupRecord, input: ModifyTargetGrou
   if (input.HealthCheckTimeoutSeconds !== undefined) next.HealthCheckTimeoutSeconds = input.HealthCheckTimeoutSeconds;
   if (input.HealthyThresholdCount !== undefined) next.HealthyThresholdCount = input.HealthyThresholdCount;
   if (input.UnhealthyThresholdCount !== undefined) next.UnhealthyThresholdCount = input.UnhealthyThresholdCount;
-  if (input.Matcher?.HttpCode !== undefined) {
-    parseHttpCodeMatcher(input.Matcher.HttpCode);
-    next.Matcher = { HttpCode: input.Matcher.HttpCode };
+  if (input.Matcher?.HttpCode !== undefined || input.Matcher?.GrpcCode !== undefined) {
+    next.Matcher = matcherFor(tg.ProtocolVersion ?? 'HTTP1', input.Matcher);
   }
   checkHealthTimes(next);
   return next;

@@ -1,5 +1,5 @@
 /**
- * Active health checks (I/O): one HTTP GET per target per interval, ALB-style — on the traffic
+ * Active health checks (I/O): one HTTP GET (for GRPC groups, one gRPC call) per target per interval, ALB-style — on the traffic
  * port or a fixed port, `User-Agent: ELB-HealthChecker/2.0`, a timeout, and a fresh connection
  * closed after every check. Checks start on a jittered offset (so a thousand targets registered at
  * once are not probed in the same millisecond) and then run every interval however long the last
@@ -13,6 +13,7 @@ import type { Random } from '../../platform/random.js';
 import { targetKey, type HealthCheckSettings } from '../routing-table.js';
 import { registered, step, type CheckOutcome, type HealthEvent, type TargetHealthRecord } from './health-state-machine.js';
 import { compileMatcher, type CodeMatcher } from './matcher.js';
+import { emptyGrpcMessage, grpcStatusOf } from '../proxy/grpc-protocol.js';
 
 export interface ProbeTarget {
   readonly targetGroupArn: string;
@@ -34,10 +35,10 @@ export interface HealthProberOptions {
 
 export const healthCheckUserAgent = 'ELB-HealthChecker/2.0';
 
-/** How a check reaches its target: TLS or not, HTTP/1.1 or HTTP/2, and from which local address. */
+/** How a check reaches its target: TLS or not, HTTP/1.1, HTTP/2 or a gRPC call, and from which local address. */
 export interface ProbeTransport {
   readonly protocol?: 'HTTP' | 'HTTPS';
-  readonly version?: 'HTTP1' | 'HTTP2';
+  readonly version?: 'HTTP1' | 'HTTP2' | 'GRPC';
   readonly localAddress?: string | undefined;
 }
 
@@ -54,7 +55,7 @@ export function probeOnce(
   transport: ProbeTransport = {},
 ): Promise<CheckOutcome> {
   const { protocol = 'HTTP', version = 'HTTP1', localAddress } = transport;
-  if (version === 'HTTP2') return probeH2(address, port, path, timeoutMs, matcher, protocol, localAddress);
+  if (version === 'HTTP2' || version === 'GRPC') return probeH2(address, port, path, timeoutMs, matcher, protocol, localAddress, version === 'GRPC');
   return new Promise((resolve) => {
     let settled = false;
     const done = (o: CheckOutcome): void => {
@@ -86,6 +87,7 @@ function probeH2(
   matcher: CodeMatcher,
   protocol: 'HTTP' | 'HTTPS',
   localAddress: string | undefined,
+  grpc = false,
 ): Promise<CheckOutcome> {
   return new Promise((resolve) => {
     let settled = false;
@@ -101,15 +103,44 @@ function probeH2(
     };
     const timer = setTimeout(() => done({ ok: false, kind: 'timeout' }), timeoutMs);
     session.on('error', () => done({ ok: false, kind: 'error' }));
+    const judge = (status: number): void => done(matcher(status) ? { ok: true } : { ok: false, kind: 'code', status });
+    if (grpc) {
+      // A unary call with an empty message; the matcher tests grpc-status, from the trailers or from
+      // a trailers-only answer. An answer without one (not a gRPC server) fails the check.
+      const req = session.request({
+        ':method': 'POST',
+        ':path': path,
+        'content-type': 'application/grpc',
+        te: 'trailers',
+        'user-agent': healthCheckUserAgent,
+      });
+      req.on('response', (h) => {
+        const status = grpcStatusOf(h);
+        if (status !== undefined) judge(status);
+      });
+      req.on('trailers', (t) => {
+        const status = grpcStatusOf(t);
+        done(status === undefined ? { ok: false, kind: 'error' } : matcher(status) ? { ok: true } : { ok: false, kind: 'code', status });
+      });
+      req.on('end', () => done({ ok: false, kind: 'error' }));
+      req.on('error', () => done({ ok: false, kind: 'error' }));
+      req.resume();
+      req.end(emptyGrpcMessage);
+      return;
+    }
     const req = session.request({ ':path': path, 'user-agent': healthCheckUserAgent });
     req.on('response', (h) => {
-      const status = Number(h[':status'] ?? 0);
       req.resume();
-      done(matcher(status) ? { ok: true } : { ok: false, kind: 'code', status });
+      judge(Number(h[':status'] ?? 0));
     });
     req.on('error', () => done({ ok: false, kind: 'error' }));
     req.end();
   });
+}
+
+/** GRPC groups match gRPC status codes, the others HTTP statuses. */
+function matcherOf(s: HealthCheckSettings): CodeMatcher {
+  return compileMatcher(s.matcher, s.version === 'GRPC' ? 'grpc' : 'http');
 }
 
 interface Entry {
@@ -155,13 +186,13 @@ export class HealthProber {
         const changed = JSON.stringify(existing.target.settings) !== JSON.stringify(t.settings) || existing.target.address !== t.address;
         existing.target = t;
         if (!changed) continue;
-        existing.matcher = compileMatcher(t.settings.matcher);
+        existing.matcher = matcherOf(t.settings);
         clearTimeout(existing.timer);
         this.apply(existing, { type: t.settings.enabled ? 'checks-enabled' : 'checks-disabled' });
         this.schedule(existing, this.firstDelay(t.settings));
         continue;
       }
-      const entry: Entry = { target: t, matcher: compileMatcher(t.settings.matcher), record: registered(), timer: undefined, nextAt: 0 };
+      const entry: Entry = { target: t, matcher: matcherOf(t.settings), record: registered(), timer: undefined, nextAt: 0 };
       this.entries.set(key, entry);
       this.apply(entry, { type: t.settings.enabled ? 'checks-started' : 'checks-disabled' });
       this.schedule(entry, this.firstDelay(t.settings));

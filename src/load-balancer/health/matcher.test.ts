@@ -16,3 +16,12 @@ const cases: Array<[string, number, boolean]> = [
 for (const [spec, status, want] of cases)
   test(`matcher ${spec} ${want ? 'accepts' : 'rejects'} ${status}`, () => assert.equal(compileMatcher(spec)(status), want));
 for (const bad of ['', '2xx', '299-200', '200,', '20']) test(`matcher rejects spec "${bad}"`, () => assert.throws(() => compileMatcher(bad)));
+for (const [spec, code, want] of [
+  ['12', 12, true],
+  ['12', 0, false],
+  ['0,1', 1, true],
+  ['0-5', 5, true],
+  ['0-5', 6, false],
+] as const)
+  test(`gRPC matcher ${spec} ${want ? 'accepts' : 'rejects'} grpc-status ${code}`, () => assert.equal(compileMatcher(spec, 'grpc')(code), want));
+test('a gRPC matcher refuses HTTP codes', () => assert.throws(() => compileMatcher('200', 'grpc')));

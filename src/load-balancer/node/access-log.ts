@@ -1,7 +1,7 @@
 /**
  * ALB access logs, one file per load balancer (`<dataDir>/access-logs/<lb-name>.log`), switched by
  * the `access_logs.s3.enabled` attribute. Fields are ALB's, in ALB's order (AWS docs, "Access log
- * entries"); what Berth does not have (WAF, chosen certificate ARN) is `-` as on an ALB. Lines are
+ * entries"); what Berth does not have (WAF classification) is `-` as on an ALB. Lines are
  * buffered and flushed in batches, never one write per request.
  */
 import fs from 'node:fs';
@@ -10,10 +10,12 @@ import type { Socket } from 'node:net';
 import type { TLSSocket } from 'node:tls';
 import type { RequestOutcome } from '../proxy/proxy-metrics.js';
 import type { RoutingTable } from '../routing-table.js';
+import { isGrpcRequest } from '../proxy/grpc-protocol.js';
+import { chosenCertificateArn } from '../proxy/tls-server.js';
 
 export interface AccessLogEntry {
-  /** `http`, `https` (TLS, HTTP/1.x) or `h2` (TLS, HTTP/2), as ALB's first field. */
-  readonly type: 'http' | 'https' | 'h2';
+  /** `http`, `https` (TLS, HTTP/1.x), `h2` (TLS, HTTP/2) or `grpcs` (a gRPC call over TLS), as ALB's first field. */
+  readonly type: 'http' | 'https' | 'h2' | 'grpcs';
   /** OpenSSL's cipher name and the TLS version, `-` on plain HTTP. */
   readonly sslCipher: string;
   readonly sslProtocol: string;
@@ -34,6 +36,8 @@ export interface AccessLogEntry {
   readonly targetGroupArn: string | undefined;
   readonly traceId: string;
   readonly domainName: string;
+  /** The certificate presented to the client (`session-reused` on a resumed session), `-` on HTTP. */
+  readonly chosenCertArn: string;
   readonly matchedRulePriority: string;
   readonly requestCreationTime: Date;
   readonly actionsExecuted: string;
@@ -65,7 +69,7 @@ export function formatAccessLogLine(e: AccessLogEntry): string {
     e.targetGroupArn ?? '-',
     quote(e.traceId),
     quote(e.domainName),
-    quote('-'),
+    quote(e.chosenCertArn),
     e.matchedRulePriority,
     e.requestCreationTime.toISOString(),
     quote(e.actionsExecuted),
@@ -104,9 +108,9 @@ export function entryFor(o: RequestOutcome, table: RoutingTable, now: number): A
   }
   const host = req.headers.host ?? `${listener.bindAddress}:${listener.port}`;
   // An HTTP/2 request's socket is Node's proxy of the TLS socket: ask it, do not test its class.
-  const socket = req.socket as Socket & Partial<Pick<TLSSocket, 'encrypted' | 'getCipher' | 'getProtocol'>>;
+  const socket = req.socket as Socket & Partial<Pick<TLSSocket, 'encrypted' | 'getCipher' | 'getProtocol' | 'servername'>>;
   const tls = socket.encrypted === true ? { cipher: socket.getCipher?.().name ?? '-', protocol: socket.getProtocol?.() ?? '-' } : undefined;
-  const type = tls === undefined ? 'http' : req.httpVersion === '2.0' ? 'h2' : 'https';
+  const type = tls === undefined ? 'http' : isGrpcRequest(req) ? 'grpcs' : req.httpVersion === '2.0' ? 'h2' : 'https';
   const bytes = byteShare(req.socket);
   const byTarget = o.origin === 'target';
   const location = res.getHeader('location');
@@ -131,7 +135,9 @@ export function entryFor(o: RequestOutcome, table: RoutingTable, now: number): A
     targetGroupArn: o.targetGroupArn,
     // What was sent to the target (ALB's own Root when the client sent none), else what came in.
     traceId: o.traceId ?? String(req.headers['x-amzn-trace-id'] ?? '-'),
-    domainName: '-',
+    // The SNI name the client sent, as ALB's domain_name.
+    domainName: tls && typeof socket.servername === 'string' ? socket.servername : '-',
+    chosenCertArn: tls ? (chosenCertificateArn(req.socket) ?? '-') : '-',
     // ALB: the matched rule's priority, 0 for the default rule, '-' when no rule was evaluated.
     matchedRulePriority: o.rulePriority === undefined ? '-' : o.rulePriority === 'default' ? '0' : String(o.rulePriority),
     requestCreationTime: new Date(now - o.durationMs),

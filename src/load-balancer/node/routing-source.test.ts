@@ -162,6 +162,10 @@ describe('routingInputFromRecords', () => {
     assert.equal(g.healthCheck.protocol, 'HTTPS');
     const plain = routingInputFromRecords(records(), 0).targetGroups[0]!;
     assert.equal(plain.protocolVersion, undefined);
+    // A GRPC group carries its GrpcCode matcher as the checks' matcher.
+    const grpc = routingInputFromRecords(records({ targetGroups: [tg({ ProtocolVersion: 'GRPC', Matcher: { GrpcCode: '0-2' } })] }), 0).targetGroups[0];
+    assert.equal(grpc?.protocolVersion, 'GRPC');
+    assert.equal(grpc?.healthCheck.matcher, '0-2');
     assert.equal(plain.healthCheck.protocol, 'HTTP');
   });
 

@@ -174,7 +174,7 @@ function targetGroup(
     arn: tg.TargetGroupArn,
     name: tg.TargetGroupName,
     protocol: tg.Protocol === 'HTTPS' ? 'HTTPS' : 'HTTP',
-    ...(tg.ProtocolVersion === 'HTTP2' ? { protocolVersion: 'HTTP2' as const } : {}),
+    ...(tg.ProtocolVersion === 'HTTP2' || tg.ProtocolVersion === 'GRPC' ? { protocolVersion: tg.ProtocolVersion } : {}),
     algorithm: a['load_balancing.algorithm.type'] as Algorithm,
     stickiness: {
       enabled: a['stickiness.enabled'] === 'true',
@@ -194,7 +194,7 @@ function targetGroup(
       timeoutSeconds: tg.HealthCheckTimeoutSeconds,
       healthyThreshold: tg.HealthyThresholdCount,
       unhealthyThreshold: tg.UnhealthyThresholdCount,
-      matcher: tg.Matcher?.HttpCode ?? '200',
+      matcher: tg.Matcher?.GrpcCode ?? tg.Matcher?.HttpCode ?? '200',
     },
     targets: out,
   };

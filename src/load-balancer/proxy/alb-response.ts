@@ -3,7 +3,9 @@
  * the short nginx-style HTML page, so clients and dashboards that match on them keep working.
  */
 import type { Duplex } from 'node:stream';
+import type http2 from 'node:http2';
 import { isH2Response, writeHeadObject, type ClientResponse } from './h2-bridge.js';
+import { encodeGrpcMessage, grpcStatusForHttp, isGrpcRequest } from './grpc-protocol.js';
 
 const titles: Record<number, string> = {
   400: '400 Bad Request',
@@ -15,6 +17,7 @@ const titles: Record<number, string> = {
   431: '400 Bad Request',
   460: '460',
   463: '463',
+  464: '464',
   500: '500 Internal Server Error',
   501: '501 Not Implemented',
   502: '502 Bad Gateway',
@@ -43,6 +46,10 @@ export function sendAlbError(res: ClientResponse, status: number, close = false)
     res.destroy();
     return;
   }
+  if (isH2Response(res) && isGrpcRequest(res.req)) {
+    sendGrpcError(res, status);
+    return;
+  }
   const body = albErrorBody(status);
   // HTTP/2 has no Connection header; closing there is the session's business, not one stream's.
   if (isH2Response(res)) close = false;
@@ -54,6 +61,29 @@ export function sendAlbError(res: ClientResponse, status: number, close = false)
     ...(close ? { Connection: 'close' } : {}),
   });
   res.end(body);
+}
+
+/**
+ * The same error for a gRPC call: a gRPC client reads no HTML page, so the answer is gRPC's
+ * trailers-only response (one HEADERS frame: `:status 200`, `grpc-status` from the HTTP status by
+ * gRPC's own mapping, `grpc-message` naming the ALB error), as gRPC-aware proxies answer.
+ */
+function sendGrpcError(res: http2.Http2ServerResponse, status: number): void {
+  const stream = res.stream;
+  if (stream.destroyed) return;
+  stream.respond(
+    {
+      ':status': 200,
+      'content-type': 'application/grpc',
+      'grpc-status': String(grpcStatusForHttp(status)),
+      'grpc-message': encodeGrpcMessage(titles[status] ?? String(status)),
+      server: albServer,
+      date: new Date().toUTCString(),
+    },
+    { endStream: true },
+  );
+  // A client still sending (a streaming call) is read to its end, not left waiting on flow control.
+  res.req.resume();
 }
 
 /** An ALB error written straight to a socket (parser errors, refused upgrades), then close. */

@@ -21,9 +21,11 @@ import { stripPort } from '../routing/rule-matcher.js';
 import { albErrorBody, albServer, sendAlbError } from './alb-response.js';
 import { classifyRequest, desyncVerdict, similarity } from './desync.js';
 import { forwardHeaders, responseHeaders } from './forward-headers.js';
-import { clientGone, writeHeadObject, type ClientRequest, type ClientResponse } from './h2-bridge.js';
+import { clientGone, isH2Response, writeHeadObject, type ClientRequest, type ClientResponse } from './h2-bridge.js';
 import { noMetrics, type ProxyMetrics, type RequestOutcome } from './proxy-metrics.js';
 import { ForwardAttempt } from './forward-attempt.js';
+import { GrpcForwardAttempt } from './grpc-forward.js';
+import { protocolCompatible, takesStreamPath } from './grpc-protocol.js';
 import { relayUpgrade } from './upgrade-relay.js';
 import { TargetPools, type TargetPool } from './target-pools.js';
 
@@ -225,6 +227,11 @@ export class ProxyEngine {
     const ctx: PickContext = { now: started, random: this.options.random };
     const groupChoice = chooseTargetGroup(action, req.rawHeaders, secret, ctx);
     const group = table.targetGroups.get(groupChoice.targetGroupArn)!;
+    // ALB's 464: a gRPC call to an HTTP1 group, or anything but an HTTP/2 POST to a GRPC group.
+    if (!protocolCompatible(req, group.transport.version)) {
+      this.elbAnswer(res, listener.port, group.arn, 464, started, false, { rulePriority });
+      return;
+    }
     const attrs = listener.loadBalancer.attributes;
     const socket = req.socket;
     const headers = forwardHeaders(req.rawHeaders, {
@@ -288,11 +295,17 @@ export class ProxyEngine {
     x.attempts++;
     const attrs = x.listener.loadBalancer.attributes;
     const target = choice.target;
-    const pool = this.pools.get(target.address, target.port, attrs.connectTimeoutMs, x.group.transport);
+    const version = x.group.transport.version;
+    const transport = takesStreamPath(x.req, version) ? { protocol: x.group.transport.protocol, version: 'GRPC' as const } : x.group.transport;
+    const pool = this.pools.get(target.address, target.port, attrs.connectTimeoutMs, transport);
+    const idleMs = attrs.idleTimeoutSeconds * 1000;
+    if (pool.streams && isH2Response(x.res)) {
+      new GrpcForwardAttempt(this, x, target, pool, pool.streams, now, idleMs, x.res).start();
+      return;
+    }
     x.mayReuse = pool.mayReuse();
     pool.used = true;
     const attempt = new ForwardAttempt(this, x, target, pool, now);
-    const idleMs = attrs.idleTimeoutSeconds * 1000;
     pool.pool.dispatch(
       {
         method: x.req.method as Dispatcher.HttpMethod,

@@ -234,7 +234,7 @@ describe('proxy: HTTPS listeners', () => {
     }
   });
 
-  test('access log entries say https / h2 with the cipher and protocol', async () => {
+  test('access log entries say https / h2 with the cipher, protocol, SNI name and chosen certificate', async () => {
     const client = http2.connect(`https://127.0.0.1:${port}`, { rejectUnauthorized: false });
     try {
       const seen: ReturnType<typeof entryFor>[] = [];
@@ -248,10 +248,12 @@ describe('proxy: HTTPS listeners', () => {
         await h2Get(client, '/logged-h2');
         await run('curl', ['-sk', '--http1.1', '--tls-max', '1.2', '-o', '/dev/null', `https://127.0.0.1:${port}/logged-h1`]);
         await eventually(() => (seen.length >= 2 ? true : undefined), { what: 'two requests finished', timeoutMs: 5000, intervalMs: 10 });
+        await run('curl', ['-sk', '--resolve', `api.example.com:${port}:127.0.0.1`, '-o', '/dev/null', `https://api.example.com:${port}/logged-sni`]);
+        await eventually(() => (seen.length >= 3 ? true : undefined), { what: 'the SNI request finished', timeoutMs: 5000, intervalMs: 10 });
       } finally {
         lb.metrics.requestFinished = original;
       }
-      const [h2, h1] = seen;
+      const [h2, h1, sni] = seen;
       assert.equal(h2?.type, 'h2');
       assert.equal(h2?.sslProtocol, 'TLSv1.3');
       assert.match(h2?.sslCipher ?? '', /^TLS_AES_128_GCM_SHA256$/);
@@ -259,6 +261,11 @@ describe('proxy: HTTPS listeners', () => {
       assert.equal(h1?.type, 'https');
       assert.equal(h1?.sslProtocol, 'TLSv1.2');
       assert.equal(h1?.sslCipher, 'ECDHE-ECDSA-AES128-GCM-SHA256');
+      // ALB's chosen_cert_arn and domain_name: no SNI gets the default certificate, a name its own.
+      assert.equal(h2?.chosenCertArn, 'arn:cert/default');
+      assert.equal(h2?.domainName, '-');
+      assert.equal(sni?.chosenCertArn, 'arn:cert/api');
+      assert.equal(sni?.domainName, 'api.example.com');
     } finally {
       client.close();
     }

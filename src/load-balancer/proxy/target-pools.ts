@@ -8,11 +8,12 @@
  */
 import { H2CClient, Pool } from 'undici';
 import type { RoutingTable } from '../routing-table.js';
+import { H2StreamClient } from './h2-stream-client.js';
 
-/** How the node speaks to a target: re-encrypt or not, HTTP/1.1 or HTTP/2. */
+/** How the node speaks to a target: re-encrypt or not, HTTP/1.1, HTTP/2, or gRPC's stream path. */
 export interface TargetTransport {
   readonly protocol: 'HTTP' | 'HTTPS';
-  readonly version: 'HTTP1' | 'HTTP2';
+  readonly version: 'HTTP1' | 'HTTP2' | 'GRPC';
 }
 
 const plainHttp1: TargetTransport = { protocol: 'HTTP', version: 'HTTP1' };
@@ -24,6 +25,8 @@ export class TargetPool {
   draining = false;
   /** For h2c: a request has been sent before, so the connection may be a kept-alive one. */
   used = false;
+  /** GRPC: the stream path's own HTTP/2 client (grpc-forward.ts); `pool` then stays unused (undici connects lazily). */
+  readonly streams: H2StreamClient | undefined;
 
   constructor(
     /** `address:port`: what draining follows. */
@@ -45,6 +48,10 @@ export class TargetPool {
             maxConcurrentStreams: 128,
           })
         : new Pool(origin, options);
+    this.streams =
+      transport.version === 'GRPC'
+        ? new H2StreamClient(origin, { connectTimeoutMs: options.connectTimeout ?? 10_000, idleTimeoutMs: options.keepAliveTimeout ?? 4_000 })
+        : undefined;
   }
 
   /** An idle kept-alive connection exists (a reset on it may be the target closing it just then). */
@@ -147,6 +154,7 @@ export class TargetPools {
     // close() lets queued requests finish; destroy() ends them (the delay ran out).
     const done = force ? pool.pool.destroy(new Error('deregistration delay ended')) : pool.pool.close();
     done.catch(() => {});
+    if (pool.streams) void (force ? pool.streams.destroy(new Error('deregistration delay ended')) : pool.streams.close());
     this.options.onDrained?.(pool.key);
   }
 

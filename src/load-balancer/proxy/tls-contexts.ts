@@ -15,6 +15,8 @@ import { tlsOptionsForPolicy, type PolicyTlsOptions } from './tls-policy-options
 export interface ListenerContexts {
   readonly policy: PolicyTlsOptions;
   readonly index: SniIndex<tls.SecureContext>;
+  /** The same choice by ARN, for the access log's `chosen_cert_arn`. */
+  readonly arns: SniIndex<string>;
   /** Identifies the default certificate and policy: when it changes, the server's own context must follow. */
   readonly defaultKey: string;
   /** Options for `tls.Server#setSecureContext` (the context clients without SNI get). */
@@ -48,7 +50,13 @@ export class TlsContexts {
     if (!entry) {
       const policy = policyOptions(t.sslPolicy);
       const index = buildSniIndex(t, (c) => this.context(c, t.sslPolicy, policy));
-      entry = { policy, index, defaultKey: contentKey(t.defaultCertificate, t.sslPolicy), serverOptions: secureOptions(t.defaultCertificate, policy) };
+      entry = {
+        policy,
+        index,
+        arns: buildSniIndex(t, (c) => c.arn),
+        defaultKey: contentKey(t.defaultCertificate, t.sslPolicy),
+        serverOptions: secureOptions(t.defaultCertificate, policy),
+      };
       this.built.set(t, entry);
     }
     return entry;
@@ -58,6 +66,12 @@ export class TlsContexts {
   choose(l: CompiledListener, servername: string | undefined): tls.SecureContext | undefined {
     const entry = this.forListener(l);
     return entry && chooseBySni(entry.index, servername);
+  }
+
+  /** The ARN of the certificate a handshake with this SNI name gets. */
+  chosenArn(l: CompiledListener, servername: string | undefined): string | undefined {
+    const entry = this.forListener(l);
+    return entry && chooseBySni(entry.arns, servername);
   }
 
   /** Drops contexts no listener of the table uses (rotated-away or removed certificates). */

@@ -15,7 +15,17 @@ import type { ListenerContexts, TlsContexts } from './tls-contexts.js';
 
 /** The accepted TCP connection under a TLS socket (what connection limits count). */
 const kConnection = Symbol('berth.connection');
-type Tagged = { [kConnection]?: Socket };
+/** The certificate the handshake presented, as the access log's `chosen_cert_arn` says it. */
+const kCertificate = Symbol('berth.certificate');
+type Tagged = { [kConnection]?: Socket; [kCertificate]?: string };
+
+/**
+ * ALB's `chosen_cert_arn` for a request's connection: the presented certificate's ARN, or
+ * `session-reused` for a resumed TLS session; undefined on plain HTTP.
+ */
+export function chosenCertificateArn(socket: object): string | undefined {
+  return (socket as Tagged)[kCertificate];
+}
 
 /** The accepted connection a request came on (through TLS and Node's HTTP/2 socket proxy alike). */
 export function connectionOf(socket: object): Socket {
@@ -56,6 +66,10 @@ export function createTlsServer(o: TlsServerOptions): http2.Http2SecureServer {
   });
   server.on('secureConnection', (t: TLSSocket) => {
     (t as TLSSocket & Tagged)[kConnection] = (t as TLSSocket & { _parent?: Socket })._parent ?? t;
+    // The choice the SNICallback just made, by the same rule on the same table.
+    const current = o.current();
+    const servername = typeof t.servername === 'string' ? t.servername : undefined;
+    (t as TLSSocket & Tagged)[kCertificate] = t.isSessionReused() ? 'session-reused' : current ? o.tls.chosenArn(current, servername) : undefined;
   });
   server.on('session', (session: http2.ServerHttp2Session) => {
     o.onSession(session);

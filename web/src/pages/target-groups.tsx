@@ -134,8 +134,8 @@ export function TargetGroupDetail(props: { name: string }) {
           <dd>{group.HealthyThresholdCount}</dd>
           <dt>Unhealthy threshold</dt>
           <dd>{group.UnhealthyThresholdCount}</dd>
-          <dt>Success codes</dt>
-          <dd>{group.Matcher?.HttpCode}</dd>
+          <dt>{group.Matcher?.GrpcCode !== undefined ? 'Success codes (gRPC)' : 'Success codes'}</dt>
+          <dd>{group.Matcher?.GrpcCode ?? group.Matcher?.HttpCode}</dd>
         </dl>
       ) : null}
     </Page>
