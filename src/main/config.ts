@@ -64,6 +64,8 @@ export interface UpConfig {
   readonly store: StoreChoice;
   /** Lease TTL of the leader election on etcd, in seconds: leadership moves within it after a leader dies. */
   readonly leaderTtlSeconds: number;
+  /** `--deployment-time-scale` (a test aid): a deployment bake minute lasts 60,000 / N ms. */
+  readonly deploymentMinuteMs: number;
 }
 
 export { UsageError };
@@ -150,6 +152,10 @@ export function parseUpConfig(argv: readonly string[], env: NodeJS.ProcessEnv): 
   if (!Number.isInteger(leaderTtlSeconds) || leaderTtlSeconds < 1 || leaderTtlSeconds > 60) {
     throw new UsageError(`--leader-ttl must be a whole number of seconds from 1 to 60, got ${pick('leader-ttl')}`);
   }
+  const timeScale = Number(pick('deployment-time-scale') ?? 1);
+  if (!Number.isFinite(timeScale) || timeScale < 1 || timeScale > 60_000) {
+    throw new UsageError(`--deployment-time-scale must be a number from 1 to 60000, got ${pick('deployment-time-scale')}`);
+  }
   const store = parseStoreChoice(pick, env);
   const noDemo = switchOn(UP_FLAGS, values, env, 'no-demo');
   return {
@@ -178,5 +184,6 @@ export function parseUpConfig(argv: readonly string[], env: NodeJS.ProcessEnv): 
     allowLoopbackTargets,
     store,
     leaderTtlSeconds,
+    deploymentMinuteMs: 60_000 / timeScale,
   };
 }

@@ -117,6 +117,13 @@ export const UP_FLAGS: FlagTable = [
   { name: 'etcd-key', type: 'string', placeholder: 'FILE', help: "the client certificate's private key (PEM)" },
   { name: 'etcd-user', type: 'string', placeholder: 'NAME', help: 'etcd user; the password only from `BERTH_ETCD_PASSWORD`' },
   {
+    name: 'deployment-time-scale',
+    type: 'string',
+    placeholder: 'N',
+    default: '1',
+    help: 'test aid: bake times of BLUE_GREEN, CANARY and LINEAR deployments run N times faster (a minute lasts 60/N s)',
+  },
+  {
     name: 'leader-ttl',
     type: 'string',
     placeholder: 'S',
