@@ -76,7 +76,14 @@ function beginPass(input: ReconcileInput): Pass {
   // Blue/green: a task registers on its deployment's target-group side (target-side.ts).
   const deployments = new Map([...(svc.pastDeployments ?? []), ...svc.deployments].map((d) => [d.id, d]));
   const sideOfTask = (t: TaskRecord) => sideOf(deployments.get(t.startedBy ?? ''));
-  const ctx = { service: svc, targets, taskDefinitions: input.taskDefinitions, now: input.now, healthyAfterRunningMs: opts.healthyAfterRunningMs, sideOf: sideOfTask };
+  const ctx = {
+    service: svc,
+    targets,
+    taskDefinitions: input.taskDefinitions,
+    now: input.now,
+    healthyAfterRunningMs: opts.healthyAfterRunningMs,
+    sideOf: sideOfTask,
+  };
   return {
     input,
     svc,
@@ -304,7 +311,13 @@ function decideDaemonPass(
 }
 
 /** BLUE_GREEN, CANARY, LINEAR (traffic-shift-pass.ts): green at full size, the rules' weights, blue drained after the bake. */
-function decideTrafficShiftPass({ input, opts, now, b }: Pass, state: ServiceState, primary: Deployment | undefined, g: TaskGroups, canStart: boolean): Decision {
+function decideTrafficShiftPass(
+  { input, opts, now, b }: Pass,
+  state: ServiceState,
+  primary: Deployment | undefined,
+  g: TaskGroups,
+  canStart: boolean,
+): Decision {
   const healthyOf = new Map(g.live.map((v) => [v.task.taskArn, v.healthy]));
   const d = decideShiftPass({
     loadBalancers: input.service.loadBalancers,

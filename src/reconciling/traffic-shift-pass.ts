@@ -112,7 +112,15 @@ export function decideShiftPass(input: ShiftPassInput): ShiftPassDecision {
   const stop: ShiftPassDecision['stop'] = input.failing.map((view) => ({ view, why: 'failing' as const }));
   const excess = Math.max(0, input.green.length - desired);
   const byArn = new Map(input.green.map((v) => [v.task.taskArn, v]));
-  const scaleIn = excess > 0 ? input.chooseScaleIn(input.green.map((v) => v.task), excess).flatMap((t) => byArn.get(t.taskArn) ?? []) : [];
+  const scaleIn =
+    excess > 0
+      ? input
+          .chooseScaleIn(
+            input.green.map((v) => v.task),
+            excess,
+          )
+          .flatMap((t) => byArn.get(t.taskArn) ?? [])
+      : [];
   for (const view of scaleIn) stop.push({ view, why: 'scale-in' });
   if (settled && !frozen) {
     for (const view of input.old) if (onGreenSide(view) || cleanUp) stop.push({ view, why: 'deployment' });

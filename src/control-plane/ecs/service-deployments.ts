@@ -9,7 +9,8 @@ import type { Store } from '../../store/store.js';
 import type { Handlers, Reply, RequestContext } from '../api/operation.js';
 import { AwsError } from '../../domain/aws-error.js';
 import { keys } from '../../domain/keys.js';
-import { rollbackDeployment } from '../../domain/ecs/deployment.js';
+import { promoteForRollback, rollbackDeployment } from '../../domain/ecs/deployment.js';
+import { shiftsTrafficOn } from '../../domain/ecs/target-side.js';
 import { parseEcsArn, resourceIdOf } from '../../domain/ecs/arn.js';
 import type { Deployment, Failure, ServiceRecord, TaskDefinitionRecord } from '../../domain/ecs/records.js';
 import {
@@ -38,11 +39,15 @@ interface ListInput {
   maxResults?: number;
 }
 
-const summaryOf = (svc: ServiceRecord, d: Deployment) => ({
+/** A traffic-shifting deployment's shares now: green's (the target revision's), blue's the rest. */
+const sharesOf = (d: Deployment) => (d.trafficShift ? { production: d.trafficShift.production, test: d.trafficShift.test } : undefined);
+
+const summaryOf = (svc: ServiceRecord, d: Deployment, weights?: { production: number; test: number }) => ({
   arn: serviceRevisionArn(svc.serviceArn, d.id),
   requestedTaskCount: d.desiredCount,
   runningTaskCount: d.runningCount,
   pendingTaskCount: d.pendingCount,
+  ...(weights ? { requestedProductionTrafficWeight: weights.production, requestedTestTrafficWeight: weights.test } : {}),
 });
 
 function brief(svc: ServiceRecord, d: Deployment): Record<string, unknown> {
@@ -69,6 +74,8 @@ function detail(svc: ServiceRecord, d: Deployment): Record<string, unknown> {
   );
   const rollback = all.find((x) => x.rollbackOf === d.id);
   const breaker = svc.deploymentConfiguration.deploymentCircuitBreaker;
+  // A rollback took the traffic back: the target revision has none left.
+  const shares = rollback && sharesOf(d) ? { production: 0, test: 0 } : sharesOf(d);
   return {
     serviceDeploymentArn: serviceDeploymentArn(svc.serviceArn, d.id),
     serviceArn: svc.serviceArn,
@@ -78,10 +85,11 @@ function detail(svc: ServiceRecord, d: Deployment): Record<string, unknown> {
     updatedAt: d.updatedAt,
     ...(finished ? { finishedAt: d.updatedAt } : {}),
     ...(status === 'STOPPED' ? { stoppedAt: d.updatedAt } : {}),
-    sourceServiceRevisions: sources.map((x) => summaryOf(svc, x)),
-    targetServiceRevision: summaryOf(svc, d),
+    sourceServiceRevisions: sources.map((x) => summaryOf(svc, x, shares && { production: 100 - shares.production, test: 100 - shares.test })),
+    targetServiceRevision: summaryOf(svc, d, shares),
     status,
     statusReason,
+    ...(d.trafficShift ? { lifecycleStage: d.trafficShift.stage } : {}),
     deploymentConfiguration: svc.deploymentConfiguration,
     ...(rollback
       ? {
@@ -205,16 +213,28 @@ export function serviceDeploymentHandlers({ store, random }: EcsDeps): Handlers<
             `the service deployment ${input.serviceDeploymentArn} is ${statusOf(d, cur).status}: only an IN_PROGRESS service deployment can be stopped.`,
           );
         }
+        const reason = 'Service deployment rolled back by StopServiceDeployment.';
+        const stoppedAs = (x: Deployment): Deployment => ({
+          ...x,
+          status: 'ACTIVE',
+          rolloutState: 'FAILED',
+          rolloutStateReason: reason,
+          rollbackReason: reason,
+          updatedAt: ctx.now,
+        });
+        // Blue/green: blue still runs (whatever its task definition) and takes the traffic back; green is drained.
+        const promoted = shiftsTrafficOn(cur) ? promoteForRollback(cur.deployments, d, ctx.now) : undefined;
+        if (promoted) {
+          return { ...cur, taskDefinition: promoted.blue.taskDefinition, deployments: promoted.deployments.map((x) => (x.id === d.id ? stoppedAs(x) : x)) };
+        }
         // Where the circuit breaker's rollback goes: the last completed task definition.
         const back = cur.lastCompletedTaskDefinition ?? cur.deployments.find((x) => x.status === 'ACTIVE' && x.rolloutState === 'COMPLETED')?.taskDefinition;
         if (back === undefined || back === d.taskDefinition) {
           throw conflict(`the service deployment ${input.serviceDeploymentArn} has no previous service revision to roll back to.`);
         }
-        const reason = 'Service deployment rolled back by StopServiceDeployment.';
         // StopServiceDeployment returns to the last completed task definition only: the network configuration stays.
         const next = rollbackDeployment(random, ctx.now, d, { taskDefinition: back, networkConfiguration: d.networkConfiguration });
-        const stopped: Deployment = { ...d, status: 'ACTIVE', rolloutState: 'FAILED', rolloutStateReason: reason, rollbackReason: reason, updatedAt: ctx.now };
-        return { ...cur, taskDefinition: back, deployments: [next, ...cur.deployments.map((x) => (x.id === d.id ? stopped : x))] };
+        return { ...cur, taskDefinition: back, deployments: [next, ...cur.deployments.map((x) => (x.id === d.id ? stoppedAs(d) : x))] };
       });
       return { serviceDeploymentArn: input.serviceDeploymentArn };
     },

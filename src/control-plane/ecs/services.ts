@@ -25,6 +25,10 @@ import {
   validateGracePeriod,
 } from '../../domain/ecs/service-input.js';
 import { checkNetworkConfiguration, type NetworkConfiguration } from './network-configuration-check.js';
+import { checkAdvancedConfiguration } from './advanced-configuration-check.js';
+import { shiftsTraffic, strategyOf, trafficPlanOf, validateStrategyFields, validateStrategyFit } from '../../domain/ecs/deployment-strategy.js';
+import { sideForNewDeployment } from '../../domain/ecs/target-side.js';
+import { startShift } from '../../reconciling/traffic-shift.js';
 
 const SERVICE_NAME = /^[A-Za-z0-9_-]{1,255}$/;
 
@@ -84,7 +88,10 @@ function deploymentConfigurationOf(
 export async function renderService(store: Store, s: ServiceRecord, withTags = false): Promise<Record<string, unknown>> {
   const { clientToken: _t, lastCompletedTaskDefinition: _l, lastCompletedRevision: _r, pastDeployments: _p, deployments, ...rest } = s;
   // The breaker's and the rollback's bookkeeping stays internal.
-  const wire = { ...rest, deployments: deployments.map(({ failuresCounted: _f, rollbackOf: _o, rollbackReason: _w, ...d }) => d) };
+  const wire = {
+    ...rest,
+    deployments: deployments.map(({ failuresCounted: _f, rollbackOf: _o, rollbackReason: _w, targetSide: _s, trafficShift: _t, ...d }) => d),
+  };
   return withTags ? { ...wire, tags: await readTags(store, s.serviceArn) } : wire;
 }
 
@@ -113,9 +120,12 @@ export function serviceHandlers({ store, random, quotas = ECS_QUOTAS }: EcsDeps)
       validateDesiredCount(desiredCount, quotas.tasksPerService);
       validateGracePeriod(input.healthCheckGracePeriodSeconds);
       validateDeploymentConfiguration(input.deploymentConfiguration);
+      validateStrategyFields(input.deploymentConfiguration);
       const td = await resolveActiveTaskDefinition(store, input.taskDefinition);
       const loadBalancers = input.loadBalancers ?? [];
+      validateStrategyFit(strategyOf(input.deploymentConfiguration), loadBalancers, input.schedulingStrategy ?? 'REPLICA');
       await checkLoadBalancers(store, loadBalancers, td);
+      await checkAdvancedConfiguration(store, loadBalancers);
       await checkNetworkConfiguration(store, input.networkConfiguration, td, s);
       // Checked before the write, so two racing creations can pass one over the quota: a bound, not a count.
       const existing = await store.get<ServiceRecord>(keys.service(cluster.clusterName, input.serviceName));
@@ -190,6 +200,12 @@ export function serviceHandlers({ store, random, quotas = ECS_QUOTAS }: EcsDeps)
       validateDesiredCount(input.desiredCount, quotas.tasksPerService);
       validateGracePeriod(input.healthCheckGracePeriodSeconds);
       validateDeploymentConfiguration(input.deploymentConfiguration);
+      validateStrategyFields(input.deploymentConfiguration, current.deploymentConfiguration);
+      const nextStrategy = strategyOf(deploymentConfigurationOf(input.deploymentConfiguration, current.deploymentConfiguration));
+      const nextLoadBalancers = input.loadBalancers ?? current.loadBalancers;
+      validateStrategyFit(nextStrategy, nextLoadBalancers, current.schedulingStrategy);
+      if (input.loadBalancers !== undefined || input.deploymentConfiguration?.strategy !== undefined)
+        await checkAdvancedConfiguration(store, nextLoadBalancers);
       if (input.networkConfiguration !== undefined || td) {
         const checkTd = td ?? (await resolveActiveTaskDefinition(store, current.taskDefinition).catch(() => undefined));
         const nc = input.networkConfiguration ?? (current.networkConfiguration as NetworkConfiguration | undefined);
@@ -213,8 +229,19 @@ export function serviceHandlers({ store, random, quotas = ECS_QUOTAS }: EcsDeps)
         );
         if (changes) {
           const networkConfiguration = input.networkConfiguration ?? svc.networkConfiguration;
+          // BLUE_GREEN, CANARY, LINEAR: green takes the other target-group side and starts its stage machine.
+          const config = deploymentConfigurationOf(input.deploymentConfiguration, svc.deploymentConfiguration);
+          const strategy = strategyOf(config);
+          const replaced = svc.deployments.find((d) => d.status === 'PRIMARY');
+          const shifting = shiftsTraffic(strategy);
+          const next = newDeployment(random, ctx.now, { taskDefinition, desiredCount, launchType: svc.launchType, networkConfiguration });
+          const targetSide = sideForNewDeployment(replaced, shifting);
           deployments = [
-            newDeployment(random, ctx.now, { taskDefinition, desiredCount, launchType: svc.launchType, networkConfiguration }),
+            {
+              ...next,
+              ...(targetSide !== 'primary' ? { targetSide } : {}),
+              ...(shiftsTraffic(strategy) ? { trafficShift: startShift(trafficPlanOf(config, strategy), ctx.now) } : {}),
+            },
             ...deployments.map((d) => (d.status === 'PRIMARY' ? { ...d, status: 'ACTIVE' as const, updatedAt: ctx.now } : d)),
           ];
         }
