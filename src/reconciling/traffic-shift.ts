@@ -44,10 +44,13 @@ const MAX_TRANSITIONS = 32;
 export function advanceShift(shift: TrafficShift, obs: ShiftObservation): ShiftDecision {
   let current = shift;
   let wakeAt: number | undefined;
+  // What was observed was the rules of the shares this pass began with: once it changes them, they are not applied yet.
+  let seen = obs;
   for (let i = 0; i < MAX_TRANSITIONS; i++) {
-    const next = step(current, obs);
+    const next = step(current, seen);
     if (next.wakeAt !== undefined) wakeAt = next.wakeAt;
     if (!next.shift) break;
+    if (next.shift.production !== current.production || next.shift.test !== current.test) seen = { ...seen, rulesApplied: false };
     current = next.shift;
   }
   const cleanUp = current.stage === 'CLEAN_UP';
