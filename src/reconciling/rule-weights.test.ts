@@ -35,6 +35,12 @@ test('a split rewrites the two groups’ weights and keeps stickiness; an applie
 });
 
 test('a rule that does not forward to both groups is left alone', () => {
-  const only: Action[] = [{ Type: 'forward', TargetGroupArn: BLUE, ForwardConfig: { TargetGroups: [{ TargetGroupArn: BLUE, Weight: 1 }], TargetGroupStickinessConfig: { Enabled: false } } }];
+  const only: Action[] = [
+    {
+      Type: 'forward',
+      TargetGroupArn: BLUE,
+      ForwardConfig: { TargetGroups: [{ TargetGroupArn: BLUE, Weight: 1 }], TargetGroupStickinessConfig: { Enabled: false } },
+    },
+  ];
   assert.equal(withSplit(only, BLUE, GREEN, 50), only);
 });
