@@ -112,7 +112,9 @@ const SERVICE_COMMON: Record<string, Support> = {
   'loadBalancers[].containerName': H,
   'loadBalancers[].containerPort': H,
   'loadBalancers[].loadBalancerName': refused('Classic Load Balancers are not implemented; use targetGroupArn'),
-  'loadBalancers[].advancedConfiguration': honoured('BLUE_GREEN, CANARY, LINEAR: green registers in the alternate target group; the rules must forward to both groups'),
+  'loadBalancers[].advancedConfiguration': honoured(
+    'BLUE_GREEN, CANARY, LINEAR: green registers in the alternate target group; the rules must forward to both groups',
+  ),
   'loadBalancers[].advancedConfiguration.alternateTargetGroupArn': H,
   'loadBalancers[].advancedConfiguration.productionListenerRule': H,
   'loadBalancers[].advancedConfiguration.testListenerRule': H,
