@@ -15,6 +15,12 @@ import { createWorld, type World } from '../../src/control-plane/controllers/ser
 import { ecsClient } from '../support/sdk-clients.js';
 import { rejectsWith } from '../support/ecs-sdk-server.js';
 
+/** The value, or the test fails naming what was missing. */
+function must<T>(v: T | null | undefined, what: string): T {
+  if (v === undefined || v === null) throw new Error(`missing: ${what}`);
+  return v;
+}
+
 describe('deployment strategies: bad input through the AWS SDK v3', () => {
   let w: World;
   let app: FastifyInstance;
@@ -111,7 +117,8 @@ describe('deployment strategies: bad input through the AWS SDK v3', () => {
   test('advancedConfiguration: required members, the groups and the rules as ECS checks them', async () => {
     const canary: ecs.DeploymentConfiguration = { strategy: 'CANARY' };
     const missingGroup = 'arn:aws:elasticloadbalancing:us-east-1:000000000000:targetgroup/nope/0123456789abcdef';
-    const missingRule = `${w.productionRule!.slice(0, w.productionRule!.lastIndexOf('/'))}/0123456789abcdef`;
+    const prod = must(w.productionRule, 'the production rule');
+    const missingRule = `${prod.slice(0, prod.lastIndexOf('/'))}/0123456789abcdef`;
     const cases: [object, RegExp][] = [
       [{ productionListenerRule: w.productionRule }, /^loadBalancers\[\]\.advancedConfiguration\.alternateTargetGroupArn must be provided/],
       [{ alternateTargetGroupArn: w.altArn }, /^loadBalancers\[\]\.advancedConfiguration\.productionListenerRule must be provided/],

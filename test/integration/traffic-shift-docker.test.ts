@@ -27,6 +27,12 @@ const CLUSTER = `shift-${Math.random().toString(36).slice(2, 8)}`;
 const from = (r: LoadResult, version: string) => [...r.bodies].filter(([b]) => b.includes(`"version":"${version}"`)).reduce((n, [, c]) => n + c, 0);
 const failed = (r: LoadResult) => r.total - r.ok;
 
+/** The value, or the test fails naming what was missing. */
+function must<T>(v: T | null | undefined, what: string): T {
+  if (v === undefined || v === null) throw new Error(`missing: ${what}`);
+  return v;
+}
+
 describe('traffic-shifting deployments on real Docker under load', { skip, timeout: 300_000 }, () => {
   let berth: BerthProcess;
   let client: ecs.ECSClient;
@@ -69,7 +75,8 @@ describe('traffic-shifting deployments on real Docker under load', { skip, timeo
           ],
         }),
       )
-    ).taskDefinition!.taskDefinitionArn!;
+    ).taskDefinition?.taskDefinitionArn;
+  const taskDefinitionArn = async (version: string, command?: string[]) => must(await taskDefinition(version, command), 'a task definition');
 
   const primary = async () => {
     const [d] =
@@ -83,7 +90,7 @@ describe('traffic-shifting deployments on real Docker under load', { skip, timeo
   };
 
   test('CANARY 20%, then a failing green rolled back, with zero failed requests', async (t) => {
-    const lb = (await lbClient.send(new elb.CreateLoadBalancerCommand({ Name: 'shift', Scheme: 'internal' }))).LoadBalancers![0]!;
+    const lb = must((await lbClient.send(new elb.CreateLoadBalancerCommand({ Name: 'shift', Scheme: 'internal' }))).LoadBalancers?.[0], 'the load balancer');
     const group = async (name: string) => {
       const tg = (
         await lbClient.send(
@@ -97,7 +104,8 @@ describe('traffic-shifting deployments on real Docker under load', { skip, timeo
             UnhealthyThresholdCount: 2,
           }),
         )
-      ).TargetGroups![0]!.TargetGroupArn!;
+      ).TargetGroups?.[0]?.TargetGroupArn;
+      if (!tg) throw new Error('no target group');
       await lbClient.send(
         new elb.ModifyTargetGroupAttributesCommand({ TargetGroupArn: tg, Attributes: [{ Key: 'deregistration_delay.timeout_seconds', Value: '3' }] }),
       );
@@ -118,9 +126,12 @@ describe('traffic-shifting deployments on real Docker under load', { skip, timeo
     ];
     const listener = async (port: number) => {
       const arn = (
-        await lbClient.send(new elb.CreateListenerCommand({ LoadBalancerArn: lb.LoadBalancerArn!, Protocol: 'HTTP', Port: port, DefaultActions: both }))
-      ).Listeners![0]!.ListenerArn!;
-      return (await lbClient.send(new elb.DescribeRulesCommand({ ListenerArn: arn }))).Rules!.find((r) => r.IsDefault)!.RuleArn!;
+        await lbClient.send(new elb.CreateListenerCommand({ LoadBalancerArn: lb.LoadBalancerArn, Protocol: 'HTTP', Port: port, DefaultActions: both }))
+      ).Listeners?.[0]?.ListenerArn;
+      return must(
+        (await lbClient.send(new elb.DescribeRulesCommand({ ListenerArn: must(arn, 'the listener') }))).Rules?.find((r) => r.IsDefault)?.RuleArn,
+        'the default rule',
+      );
     };
     const prodPort = await freePort();
     const testPort = await freePort();
@@ -132,7 +143,7 @@ describe('traffic-shifting deployments on real Docker under load', { skip, timeo
       new ecs.CreateServiceCommand({
         cluster: CLUSTER,
         serviceName: 'shift',
-        taskDefinition: await taskDefinition('v1'),
+        taskDefinition: await taskDefinitionArn('v1'),
         desiredCount: 2,
         deploymentConfiguration: {
           strategy: 'CANARY',
@@ -155,7 +166,7 @@ describe('traffic-shifting deployments on real Docker under load', { skip, timeo
     // CANARY 20% under load on both listeners.
     const prod = startLoad(url(prodPort), { concurrency: 4, maxMs: 200_000 });
     const testLoad = startLoad(url(testPort), { concurrency: 1, maxMs: 200_000, pauseMs: 20 });
-    await client.send(new ecs.UpdateServiceCommand({ cluster: CLUSTER, service: 'shift', taskDefinition: await taskDefinition('v2') }));
+    await client.send(new ecs.UpdateServiceCommand({ cluster: CLUSTER, service: 'shift', taskDefinition: await taskDefinitionArn('v2') }));
     await eventually(async () => ((await primary())?.targetServiceRevision?.requestedProductionTrafficWeight === 20 ? true : undefined), {
       what: 'the canary share in the production rule',
       timeoutMs: 90_000,
@@ -201,7 +212,7 @@ describe('traffic-shifting deployments on real Docker under load', { skip, timeo
 
     // A green that fails its health checks (its container serves nothing): rolled back by the breaker.
     const beforeBad = prod.snapshot();
-    await client.send(new ecs.UpdateServiceCommand({ cluster: CLUSTER, service: 'shift', taskDefinition: await taskDefinition('v3', ['sleep', '3600']) }));
+    await client.send(new ecs.UpdateServiceCommand({ cluster: CLUSTER, service: 'shift', taskDefinition: await taskDefinitionArn('v3', ['sleep', '3600']) }));
     const back = await eventually(
       async () => {
         const s = await stable();

@@ -159,7 +159,10 @@ describe('refused members fail the request before the handler runs', () => {
     const cases: [object, RegExp][] = [
       [{ schedulingStrategy: 'DAEMON' }, /^The daemon scheduling strategy does not support a desired count for services\. /],
       [{ deploymentConfiguration: { strategy: 'BLUE_GREEN', bakeTimeInMinutes: 0 } }, /^deploymentConfiguration\.strategy BLUE_GREEN needs loadBalancers/],
-      [{ deploymentConfiguration: { lifecycleHooks: [{ hookTargetArn: 'arn:x', lifecycleStages: ['SCALE_UP'] }] } }, /^deploymentConfiguration\.lifecycleHooks/],
+      [
+        { deploymentConfiguration: { lifecycleHooks: [{ hookTargetArn: 'arn:x', lifecycleStages: ['SCALE_UP'] }] } },
+        /^deploymentConfiguration\.lifecycleHooks/,
+      ],
       [{ deploymentConfiguration: { alarms: { alarmNames: ['a'], enable: true, rollback: true } } }, /^deploymentConfiguration\.alarms/],
       [{ serviceRegistries: [{ registryArn: 'arn:x' }] }, /^serviceRegistries/],
       [{ serviceConnectConfiguration: { enabled: true } }, /^serviceConnectConfiguration/],
