@@ -172,6 +172,7 @@ describe('traffic-shifting deployments on real Docker under load', { skip, timeo
       timeoutMs: 90_000,
       intervalMs: 200,
     });
+    // A 20 s canary bake (2 scaled minutes): enough requests for ±7 points to be several standard deviations even on a loaded host.
     // One routing-table swap after the rule's write: then the canary bake is measured, until the weight moves on.
     const start = await eventually(
       async () => {
