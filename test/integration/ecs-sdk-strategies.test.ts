@@ -180,5 +180,10 @@ describe('deployment strategies: bad input through the AWS SDK v3', () => {
       .serviceDeployments?.[0];
     assert.ok(described?.lifecycleStage && ['PRE_SCALE_UP', 'SCALE_UP', 'TEST_TRAFFIC_SHIFT', 'PRODUCTION_TRAFFIC_SHIFT'].includes(described.lifecycleStage));
     assert.equal(typeof described?.targetServiceRevision?.requestedProductionTrafficWeight, 'number');
+    // The revision resolves to its side: the new one serves from the alternate group.
+    const revision = (
+      await client.send(new ecs.DescribeServiceRevisionsCommand({ serviceRevisionArns: [must(described?.targetServiceRevision?.arn, 'the revision')] }))
+    ).serviceRevisions?.[0];
+    assert.deepEqual(revision?.resolvedConfiguration?.loadBalancers, [{ targetGroupArn: w.altArn, productionListenerRule: w.productionRule }]);
   });
 });

@@ -10,7 +10,7 @@ import type { Handlers, Reply, RequestContext } from '../api/operation.js';
 import { AwsError } from '../../domain/aws-error.js';
 import { keys } from '../../domain/keys.js';
 import { promoteForRollback, rollbackDeployment } from '../../domain/ecs/deployment.js';
-import { shiftsTrafficOn } from '../../domain/ecs/target-side.js';
+import { shiftsTrafficOn, sideOf, targetGroupFor } from '../../domain/ecs/target-side.js';
 import { parseEcsArn, resourceIdOf } from '../../domain/ecs/arn.js';
 import type { Deployment, Failure, ServiceRecord, TaskDefinitionRecord } from '../../domain/ecs/records.js';
 import {
@@ -124,6 +124,17 @@ async function revisionOf(store: Store, svc: ServiceRecord, d: Deployment): Prom
     serviceRegistries: svc.serviceRegistries,
     ...(d.networkConfiguration !== undefined ? { networkConfiguration: d.networkConfiguration } : {}),
     containerImages: (td?.containerDefinitions ?? []).map((c) => ({ containerName: c.name, image: c.image })),
+    // Blue/green: which target group this revision's tasks serve from (its side), and the production rule in front of it.
+    ...(shiftsTrafficOn(svc)
+      ? {
+          resolvedConfiguration: {
+            loadBalancers: svc.loadBalancers.map((lb) => ({
+              targetGroupArn: targetGroupFor(lb, sideOf(d)),
+              ...(lb.advancedConfiguration?.productionListenerRule ? { productionListenerRule: lb.advancedConfiguration.productionListenerRule } : {}),
+            })),
+          },
+        }
+      : {}),
     guardDutyEnabled: false,
     createdAt: d.createdAt,
   };
