@@ -95,6 +95,7 @@ export function decideShiftPass(input: ShiftPassInput): ShiftPassDecision {
       const d = advanceShift(shift, {
         now,
         greenReady: input.green.filter((v) => v.healthy).length >= desired && !input.old.some(onGreenSide),
+        greenSideClear: !input.old.some(onGreenSide),
         rulesApplied: ruleUpdatesFor(input, wantedShares(shift)).length === 0,
         blueGone: false,
         msPerMinute: input.msPerMinute,

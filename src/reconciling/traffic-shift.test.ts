@@ -14,6 +14,7 @@ const seen = (over: Partial<ShiftObservation> = {}): ShiftObservation => ({
   greenReady: true,
   rulesApplied: true,
   blueGone: false,
+  greenSideClear: true,
   msPerMinute: MIN,
   ...over,
 });
@@ -125,4 +126,11 @@ test('property: monotone shares, no production before test, clean-up only after 
       }
     }),
   );
+});
+
+test('RECONCILE_SERVICE: with more than one revision active, it waits until green’s side is clear', () => {
+  const s = startShift(canary, 0, true);
+  assert.equal(s.stage, 'RECONCILE_SERVICE');
+  assert.equal(advanceShift(s, seen({ greenSideClear: false })).shift.stage, 'RECONCILE_SERVICE');
+  assert.equal(advanceShift(s, seen({ greenReady: false })).shift.stage, 'SCALE_UP');
 });

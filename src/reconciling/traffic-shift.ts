@@ -4,7 +4,7 @@
  * it cannot see the end of: green must be healthy at full size before any traffic moves, and each
  * weight change must be in the listener rules (observed) before its bake starts counting.
  *
- *   PRE_SCALE_UP → SCALE_UP ──green ready──▶ POST_SCALE_UP → TEST_TRAFFIC_SHIFT (test 100% green)
+ *   [RECONCILE_SERVICE ──green's side clear──▶] PRE_SCALE_UP → SCALE_UP ──green ready──▶ POST_SCALE_UP → TEST_TRAFFIC_SHIFT (test 100% green)
  *   ──rules applied──▶ POST_TEST_TRAFFIC_SHIFT → PRODUCTION_TRAFFIC_SHIFT (steps[0], bake, steps[1], …)
  *   ──100% applied──▶ POST_PRODUCTION_TRAFFIC_SHIFT → BAKE_TIME ──bake over──▶ CLEAN_UP ──blue gone──▶ done
  */
@@ -19,6 +19,8 @@ export interface ShiftObservation {
   rulesApplied: boolean;
   /** No task of another deployment is left (CLEAN_UP finished). */
   blueGone: boolean;
+  /** No task of an older deployment is left on green's target-group side (RECONCILE_SERVICE waits for it). */
+  greenSideClear: boolean;
   /** A minute in ms: 60,000, or less under the Berth-only deployment time scale (tests). */
   msPerMinute: number;
 }
@@ -33,9 +35,13 @@ export interface ShiftDecision {
   wakeAt?: number;
 }
 
-/** A new traffic-shifting deployment: nothing started, blue holds all traffic. */
-export function startShift(plan: TrafficPlan, now: number): TrafficShift {
-  return { plan, stage: 'PRE_SCALE_UP', since: now, production: 0, test: 0, history: [[now, 0]] };
+/**
+ * A new traffic-shifting deployment: nothing started, blue holds all traffic. `reconcile`: more than
+ * one revision was active when it began (one replaced halfway through its own shift), so it starts
+ * at RECONCILE_SERVICE, as in ECS, until that one's tasks have left green's side.
+ */
+export function startShift(plan: TrafficPlan, now: number, reconcile = false): TrafficShift {
+  return { plan, stage: reconcile ? 'RECONCILE_SERVICE' : 'PRE_SCALE_UP', since: now, production: 0, test: 0, history: [[now, 0]] };
 }
 
 /** At most this many transitions per pass; more than the stages there are, so only a wait stops the walk. */
@@ -63,6 +69,7 @@ function step(s: TrafficShift, obs: ShiftObservation): { shift?: TrafficShift; w
   const to = (stage: LifecycleStage, change: Partial<TrafficShift> = {}): { shift: TrafficShift } => ({ shift: { ...s, ...change, stage, since: now } });
   switch (s.stage) {
     case 'RECONCILE_SERVICE':
+      return obs.greenSideClear ? to('PRE_SCALE_UP') : {};
     case 'PRE_SCALE_UP':
       return to('SCALE_UP');
     case 'SCALE_UP':

@@ -108,6 +108,36 @@ describe('traffic-shifting deployments (world)', () => {
     }
   });
 
+  test('a new deployment during a canary: RECONCILE_SERVICE, production back to blue, the replaced green drained, then the new one shifts', async () => {
+    const w = await createWorld({
+      blueGreen: true,
+      desiredCount: 1,
+      deploymentConfiguration: { strategy: 'CANARY', bakeTimeInMinutes: 0, canaryConfiguration: { canaryPercent: 20, canaryBakeTimeInMinutes: 10 } },
+    });
+    try {
+      await runUntil(w, completed(w));
+      w.clock.advance(1000);
+      await w.ecs('UpdateService', { cluster: 'prod', service: 'web', taskDefinition: await w.registerTd('app:2') });
+      await w.run();
+      assert.equal(await shareOf(w, w.productionRule, w.altArn), 20);
+      w.clock.advance(1000);
+      const td3 = await w.registerTd('app:3');
+      await w.ecs('UpdateService', { cluster: 'prod', service: 'web', taskDefinition: td3 });
+      assert.equal((await primaryStage(w)).stage, 'RECONCILE_SERVICE');
+      await w.run();
+      assert.equal(await shareOf(w, w.productionRule, w.tgArn), 80, 'the new canary share goes to the same (alternate) side as before');
+      await w.advance(10 * MIN + 1000);
+      await runUntil(w, completed(w));
+      assert.deepEqual(
+        live(await w.tasks()).map((t) => t.taskDefinitionArn),
+        [td3],
+      );
+      assert.equal(await shareOf(w, w.productionRule, w.altArn), 100);
+    } finally {
+      await w.close();
+    }
+  });
+
   test('LINEAR 25%: four steps, one per step bake', async () => {
     const w = await createWorld({
       blueGreen: true,

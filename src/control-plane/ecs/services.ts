@@ -240,7 +240,8 @@ export function serviceHandlers({ store, random, quotas = ECS_QUOTAS }: EcsDeps)
             {
               ...next,
               ...(targetSide !== 'primary' ? { targetSide } : {}),
-              ...(shiftsTraffic(strategy) ? { trafficShift: startShift(trafficPlanOf(config, strategy), ctx.now) } : {}),
+              // More than one revision active (the replaced one was still shifting): RECONCILE_SERVICE first, as in ECS.
+              ...(shifting ? { trafficShift: startShift(trafficPlanOf(config, strategy), ctx.now, svc.deployments.length > 1) } : {}),
             },
             ...deployments.map((d) => (d.status === 'PRIMARY' ? { ...d, status: 'ACTIVE' as const, updatedAt: ctx.now } : d)),
           ];
