@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Service, Task } from '@aws-sdk/client-ecs';
-import { deploymentOutcome, deploymentProgress, progressLines, renderProgress, stopWaitNote } from './deployment-progress.js';
+import { deploymentOutcome, deploymentProgress, progressLines, renderProgress, stopWaitNote, trafficLine } from './deployment-progress.js';
 
 const CI = 'ci-1';
 const TD = (r: number) => `arn:aws:ecs:us-east-1:000000000000:task-definition/web:${r}`;
@@ -91,4 +91,16 @@ test('a stop that outlasts a few seconds is explained; a quick one is not', () =
     'waiting for 2 stopping tasks (12 s since SIGTERM): a container that ignores SIGTERM is killed after its stopTimeout (default 30 s)',
   );
   assert.equal(stopWaitNote([{ ...stopping('2026-12-02T07:00:00Z'), lastStatus: 'STOPPED' }], now), undefined);
+});
+
+test('a traffic-shifting deployment shows its stage and the live split; a rolling one shows none', () => {
+  assert.equal(
+    trafficLine({
+      lifecycleStage: 'PRODUCTION_TRAFFIC_SHIFT',
+      targetServiceRevision: { requestedProductionTrafficWeight: 20, requestedTestTrafficWeight: 100 },
+    }),
+    'stage PRODUCTION_TRAFFIC_SHIFT  production: new 20% / old 80%  test: new 100%',
+  );
+  assert.equal(trafficLine({ status: 'IN_PROGRESS', targetServiceRevision: {} }), undefined);
+  assert.equal(trafficLine(undefined), undefined);
 });

@@ -3,7 +3,7 @@
  * Running / Healthy / Draining (as Nomad's `job run` does), and whether the followed deployment has
  * COMPLETED, FAILED, or was replaced by a rollback.
  */
-import type { Service, Task } from '@aws-sdk/client-ecs';
+import type { Service, ServiceDeployment, Task } from '@aws-sdk/client-ecs';
 import type { TargetState } from './cluster-view.js';
 import { taskHealth } from './commands/ps.js';
 import { renderTable, taskDefinitionName } from './table.js';
@@ -103,4 +103,17 @@ export function stopWaitNote(tasks: readonly Task[], now: Date): string | undefi
     `waiting for ${n} stopping task${n === 1 ? '' : 's'} (${longest} s since SIGTERM): a container that ignores SIGTERM ` +
     `is killed after its stopTimeout (default 30 s)`
   );
+}
+
+/**
+ * A traffic-shifting deployment's stage and split, from DescribeServiceDeployments: green is the
+ * target revision, blue the sources. Undefined for a deployment that shifts nothing (ROLLING).
+ */
+export function trafficLine(d: ServiceDeployment | undefined): string | undefined {
+  const green = d?.targetServiceRevision;
+  if (!d?.lifecycleStage || green?.requestedProductionTrafficWeight === undefined) return undefined;
+  const share = (n: number | undefined) => `${Number((n ?? 0).toFixed(1))}%`;
+  const production = green.requestedProductionTrafficWeight;
+  const test = green.requestedTestTrafficWeight;
+  return `stage ${d.lifecycleStage}  production: new ${share(production)} / old ${share(100 - production)}  test: new ${share(test)}`;
 }

@@ -15,6 +15,7 @@ import {
   progressLines,
   renderProgress,
   stopWaitNote,
+  trafficLine,
   type DeploymentProgress,
   type Outcome,
 } from './deployment-progress.js';
@@ -57,7 +58,10 @@ export async function followDeployment(ctx: CommandContext, o: FollowOptions): P
     // complete within one): the service deployment API still says how.
     if (outcome === 'superseded' && svc.serviceArn) outcome = (await endedAs(clients, svc.serviceArn, o.deploymentId)) ?? outcome;
 
-    const note = stopWaitNote(tasks, new Date());
+    // BLUE_GREEN, CANARY, LINEAR: the stage and the live split, from the service deployment API.
+    const shifting = svc.deploymentConfiguration?.strategy !== undefined && svc.deploymentConfiguration.strategy !== 'ROLLING';
+    const traffic = shifting && svc.serviceArn ? trafficLine(await describedDeployment(clients, svc.serviceArn, o.deploymentId)) : undefined;
+    const note = [traffic, stopWaitNote(tasks, new Date())].filter((x) => x !== undefined).join('\n') || undefined;
     if (tty) {
       const screen = fitToWidth(renderProgress(rows) + (note ? `${note}\n` : ''), out.columns);
       // Up over what was drawn and clear to the end: the table is redrawn in place, never appended.
@@ -112,11 +116,14 @@ export function fitToWidth(text: string, columns: number | undefined): string {
     .join('\n');
 }
 
+async function describedDeployment(clients: Clients, serviceArn: string, deploymentId: string) {
+  const arn = serviceDeploymentArn(serviceArn, deploymentId);
+  return (await clients.ecs.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [arn] }))).serviceDeployments?.[0];
+}
+
 /** How a deployment that left the service's list ended, from its service deployment record. */
 async function endedAs(clients: Clients, serviceArn: string, deploymentId: string): Promise<Outcome | undefined> {
-  const arn = serviceDeploymentArn(serviceArn, deploymentId);
-  const r = await clients.ecs.send(new DescribeServiceDeploymentsCommand({ serviceDeploymentArns: [arn] }));
-  const status = r.serviceDeployments?.[0]?.status;
+  const status = (await describedDeployment(clients, serviceArn, deploymentId))?.status;
   if (status === undefined) return undefined;
   if (status.startsWith('ROLLBACK_')) return 'rolled-back';
   return status === 'SUCCESSFUL' ? 'completed' : undefined;

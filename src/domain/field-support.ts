@@ -94,11 +94,13 @@ const DEPLOYMENT_CONFIGURATION: Record<string, Support> = {
   'deploymentConfiguration.maximumPercent': H,
   'deploymentConfiguration.minimumHealthyPercent': H,
   'deploymentConfiguration.alarms': refused('CloudWatch alarms are not available, so they could never roll a deployment back'),
-  'deploymentConfiguration.strategy': refused('only rolling deployments are implemented', { except: ['ROLLING'] }),
-  'deploymentConfiguration.bakeTimeInMinutes': refused('only rolling deployments are implemented'),
-  'deploymentConfiguration.lifecycleHooks': refused('deployment lifecycle hooks (Lambda) are not available'),
-  'deploymentConfiguration.linearConfiguration': refused('only rolling deployments are implemented'),
-  'deploymentConfiguration.canaryConfiguration': refused('only rolling deployments are implemented'),
+  'deploymentConfiguration.strategy': honoured(
+    'ROLLING; BLUE_GREEN, CANARY and LINEAR shift the weights of the advancedConfiguration listener rules (REPLICA services with load balancers)',
+  ),
+  'deploymentConfiguration.bakeTimeInMinutes': honoured('BLUE_GREEN, CANARY, LINEAR: the wait at 100% green before blue is drained'),
+  'deploymentConfiguration.lifecycleHooks': refused('deployment lifecycle hooks invoke Lambda functions, which Berth does not have'),
+  'deploymentConfiguration.linearConfiguration': H,
+  'deploymentConfiguration.canaryConfiguration': H,
 };
 
 const SERVICE_COMMON: Record<string, Support> = {
@@ -110,7 +112,13 @@ const SERVICE_COMMON: Record<string, Support> = {
   'loadBalancers[].containerName': H,
   'loadBalancers[].containerPort': H,
   'loadBalancers[].loadBalancerName': refused('Classic Load Balancers are not implemented; use targetGroupArn'),
-  'loadBalancers[].advancedConfiguration': refused('blue/green deployments are not implemented'),
+  'loadBalancers[].advancedConfiguration': honoured(
+    'BLUE_GREEN, CANARY, LINEAR: green registers in the alternate target group; the rules must forward to both groups',
+  ),
+  'loadBalancers[].advancedConfiguration.alternateTargetGroupArn': H,
+  'loadBalancers[].advancedConfiguration.productionListenerRule': H,
+  'loadBalancers[].advancedConfiguration.testListenerRule': H,
+  'loadBalancers[].advancedConfiguration.roleArn': noop(IAM),
   serviceRegistries: refused(SERVICE_CONNECT),
   capacityProviderStrategy: refused(CAPACITY_PROVIDERS),
   platformVersion: refused(FARGATE),

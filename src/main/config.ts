@@ -66,6 +66,8 @@ export interface UpConfig {
   readonly leaderTtlSeconds: number;
   /** `--secrets-key-file`: the sealing key; undefined means `<data-dir>/secrets.key`. */
   readonly secretsKeyFile?: string;
+  /** `--deployment-time-scale` (a test aid): a deployment bake minute lasts 60,000 / N ms. */
+  readonly deploymentMinuteMs: number;
 }
 
 export { UsageError };
@@ -152,6 +154,10 @@ export function parseUpConfig(argv: readonly string[], env: NodeJS.ProcessEnv): 
   if (!Number.isInteger(leaderTtlSeconds) || leaderTtlSeconds < 1 || leaderTtlSeconds > 60) {
     throw new UsageError(`--leader-ttl must be a whole number of seconds from 1 to 60, got ${pick('leader-ttl')}`);
   }
+  const timeScale = Number(pick('deployment-time-scale') ?? 1);
+  if (!Number.isFinite(timeScale) || timeScale < 1 || timeScale > 60_000) {
+    throw new UsageError(`--deployment-time-scale must be a number from 1 to 60000, got ${pick('deployment-time-scale')}`);
+  }
   const store = parseStoreChoice(pick, env);
   const secretsKeyFile = pick('secrets-key-file');
   if (secretsKeyFile === '') throw new UsageError('--secrets-key-file needs a path');
@@ -183,5 +189,6 @@ export function parseUpConfig(argv: readonly string[], env: NodeJS.ProcessEnv): 
     store,
     leaderTtlSeconds,
     ...(secretsKeyFile !== undefined ? { secretsKeyFile } : {}),
+    deploymentMinuteMs: 60_000 / timeScale,
   };
 }

@@ -352,7 +352,7 @@ export async function startBerth(config: UpConfig, logger: Logger, options: Star
           logger: logger.child({ component: 'service-controller' }),
           options: {
             heartbeats,
-            ...(config.lostAfterMs > 0 ? { reconcile: { lostAfterMs: config.lostAfterMs } } : {}),
+            reconcile: { deploymentMinuteMs: config.deploymentMinuteMs, ...(config.lostAfterMs > 0 ? { lostAfterMs: config.lostAfterMs } : {}) },
           },
         });
         await controller.ready;

@@ -5,7 +5,7 @@
 import type { Deployment } from '../domain/ecs/records.js';
 import type { Random } from '../platform/random.js';
 import { appendEvents, serviceEventText as say } from './service-event.js';
-import type { ServicePlan, ServiceUpdate, StartItem, StopCode, StopItem, TargetItem } from './service-plan.js';
+import type { RuleUpdate, ServicePlan, ServiceUpdate, StartItem, StopCode, StopItem, TargetItem } from './service-plan.js';
 import type { TaskView } from './task-view.js';
 
 export class PlanBuilder {
@@ -14,6 +14,7 @@ export class PlanBuilder {
   private readonly deregisters: TargetItem[] = [];
   private readonly registers: TargetItem[] = [];
   private readonly starts: StartItem[] = [];
+  private readonly rules: RuleUpdate[] = [];
   private wake = Number.POSITIVE_INFINITY;
   private more = false;
 
@@ -57,6 +58,11 @@ export class PlanBuilder {
     this.starts.push(item);
   }
 
+  /** A listener rule's weights move (traffic shifting). */
+  rule(update: RuleUpdate): void {
+    this.rules.push(update);
+  }
+
   wakeAt(t: number): void {
     this.wake = Math.min(this.wake, t);
   }
@@ -75,7 +81,7 @@ export class PlanBuilder {
   }
 
   isEmpty(): boolean {
-    return this.stops.size + this.deregisters.length + this.registers.length + this.starts.length === 0;
+    return this.stops.size + this.deregisters.length + this.registers.length + this.starts.length + this.rules.length === 0;
   }
 
   /** Said messages, then the ones the stops and registrations imply. */
@@ -97,6 +103,7 @@ export class PlanBuilder {
       register: this.registers,
       deregister: this.deregisters,
       serviceUpdate,
+      ...(this.rules.length ? { rules: this.rules } : {}),
     };
     if (Number.isFinite(this.wake)) plan.requeueAfterMs = Math.max(0, this.wake - this.now);
     if (this.more) plan.moreToStart = true;

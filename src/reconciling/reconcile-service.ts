@@ -7,7 +7,8 @@
  * deployments (breaker and rollback, what to stop and start), then targets, then what the API shows.
  */
 import type { Deployment, ServiceRecord, TaskRecord } from '../domain/ecs/records.js';
-import { rollbackDeployment } from '../domain/ecs/deployment.js';
+import { promoteForRollback, rollbackDeployment } from '../domain/ecs/deployment.js';
+import { shiftsTrafficOn, sideOf } from '../domain/ecs/target-side.js';
 import { newResourceId } from '../domain/ecs/ids.js';
 import { evaluateBreaker } from './circuit-breaker.js';
 import { decideRollout, defaultScaleIn, type RolloutDecision } from './rollout.js';
@@ -27,6 +28,7 @@ import { failedToStart, startBackoff } from './start-backoff.js';
 import { revisionOf, sameRevision, type ServiceRevision } from './service-revision.js';
 import { indexTargets, viewTask, type TaskView } from './task-view.js';
 import { PlanBuilder, stuckReason } from './plan-builder.js';
+import { decideShiftPass } from './traffic-shift-pass.js';
 
 export function reconcileService(input: ReconcileInput): ServicePlan {
   if (input.service.status === 'INACTIVE') return { start: [], stop: [], register: [], deregister: [], serviceUpdate: undefined };
@@ -71,7 +73,17 @@ function beginPass(input: ReconcileInput): Pass {
   const svc = input.service;
   const opts = resolveOptions(input.options);
   const targets = indexTargets(input.targets);
-  const ctx = { service: svc, targets, taskDefinitions: input.taskDefinitions, now: input.now, healthyAfterRunningMs: opts.healthyAfterRunningMs };
+  // Blue/green: a task registers on its deployment's target-group side (target-side.ts).
+  const deployments = new Map([...(svc.pastDeployments ?? []), ...svc.deployments].map((d) => [d.id, d]));
+  const sideOfTask = (t: TaskRecord) => sideOf(deployments.get(t.startedBy ?? ''));
+  const ctx = {
+    service: svc,
+    targets,
+    taskDefinitions: input.taskDefinitions,
+    now: input.now,
+    healthyAfterRunningMs: opts.healthyAfterRunningMs,
+    sideOf: sideOfTask,
+  };
   return {
     input,
     svc,
@@ -174,8 +186,9 @@ function runDeployments(pass: Pass, state: ServiceState, alive: readonly TaskVie
   };
   const throttled = startsThrottled(pass, primary);
   const canStart = primary !== undefined && !halted && !throttled && primary.rolloutState !== 'FAILED';
-  const decision =
-    pass.svc.schedulingStrategy === 'DAEMON'
+  const decision = shiftsTrafficOn(pass.svc)
+    ? decideTrafficShiftPass(pass, state, primary, groups, canStart)
+    : pass.svc.schedulingStrategy === 'DAEMON'
       ? decideDaemonPass(pass, state, primary, groups, canStart, halted)
       : decideReplicaPass(pass, primary, groups, canStart, halted);
   stopDecided(pass, decision.stop, primary);
@@ -228,6 +241,16 @@ function checkBreaker({ input, svc, opts, now, b }: Pass, state: ServiceState): 
   const back = revision?.taskDefinition ?? state.deployments.find((d) => d.status === 'ACTIVE' && d.rolloutState === 'COMPLETED')?.taskDefinition;
   const changes = back !== undefined && (back !== primary.taskDefinition || (revision !== undefined && !sameRevision(revision, revisionOf(svc))));
   if (!breaker.rollback || back === undefined || !changes) return { primary, halted: true };
+  // Blue/green: blue still runs; it takes the traffic back and green is drained (no new tasks).
+  const promoted = shiftsTrafficOn(svc) ? promoteForRollback(state.deployments, primary, now) : undefined;
+  if (promoted) {
+    primary.status = 'ACTIVE';
+    b.say(say.rollingBack(svc.serviceName, primary.id, promoted.blue.taskDefinition));
+    state.deployments = promoted.deployments.map((d) => (d.id === primary.id ? primary : d));
+    state.taskDefinition = promoted.blue.taskDefinition;
+    if (revision) state.restored = { ...revision, taskDefinition: promoted.blue.taskDefinition };
+    return { primary: promoted.blue, halted: false };
+  }
   const next = rollbackDeployment(
     input.random,
     now,
@@ -285,6 +308,40 @@ function decideDaemonPass(
   state.desiredCount = d.desired;
   if (primary && primary.desiredCount !== d.desired) Object.assign(primary, { desiredCount: d.desired, updatedAt: now });
   return { stop: d.stop, start: d.startOn.length, stuck: d.stuck, startOn: d.startOn.slice(0, opts.maxStartsPerPass) };
+}
+
+/** BLUE_GREEN, CANARY, LINEAR (traffic-shift-pass.ts): green at full size, the rules' weights, blue drained after the bake. */
+function decideTrafficShiftPass(
+  { input, opts, now, b }: Pass,
+  state: ServiceState,
+  primary: Deployment | undefined,
+  g: TaskGroups,
+  canStart: boolean,
+): Decision {
+  const healthyOf = new Map(g.live.map((v) => [v.task.taskArn, v.healthy]));
+  const d = decideShiftPass({
+    loadBalancers: input.service.loadBalancers,
+    primary,
+    deployments: state.deployments,
+    rules: input.rules ?? [],
+    now,
+    msPerMinute: opts.deploymentMinuteMs,
+    green: g.rest.filter(g.isPrimary),
+    old: g.old,
+    failing: g.failing,
+    othersAlive: g.alive.filter((v) => !g.isPrimary(v)).length,
+    canStart,
+    chooseScaleIn: (c, n) => {
+      const preferred = defaultScaleIn(c, c.length, (t) => healthyOf.get(t.taskArn) ?? false);
+      return opts.chooseScaleIn ? opts.chooseScaleIn(preferred, n) : preferred.slice(0, n);
+    },
+  });
+  if (primary && d.shift) Object.assign(primary, { trafficShift: d.shift, updatedAt: now });
+  for (const r of d.rules) b.rule(r);
+  // Rules written: come back to see them applied (the write itself may change nothing this service watches).
+  if (d.rules.length) b.wakeAt(now);
+  if (d.wakeAt !== undefined) b.wakeAt(d.wakeAt);
+  return { stop: d.stop, start: d.start, stuck: d.stuck };
 }
 
 /** REPLICA: ECS's rolling arithmetic within maximumPercent and minimumHealthyPercent (rollout.ts). */

@@ -12,6 +12,8 @@ import type {
   TaskRecord,
 } from '../domain/ecs/records.js';
 import type { TargetRecord } from '../domain/elbv2/target.js';
+import type { RuleRecord } from '../domain/elbv2/listener.js';
+import type { Action } from '../domain/elbv2/action.js';
 import type { Random } from '../platform/random.js';
 import { archiveDeployments } from '../domain/ecs/service-deployment.js';
 
@@ -47,6 +49,11 @@ export interface ReconcileOptions {
   lostAfterMs?: number;
   /** At most this many tasks are started by one pass (the rest in the next ones): a pass's work is bounded whatever desiredCount says. */
   maxStartsPerPass: number;
+  /**
+   * A minute of a deployment's bake times, in ms: 60,000. Smaller only under Berth's test aid
+   * (`berth up --deployment-time-scale`), so tests see a canary bake in seconds.
+   */
+  deploymentMinuteMs: number;
   /** Placement's scale-in choice: which `count` of `candidates` (given not healthy first, then newest) to stop. Default: the first `count`. */
   chooseScaleIn?: (candidates: readonly TaskRecord[], count: number) => TaskRecord[];
 }
@@ -57,6 +64,7 @@ export const DEFAULT_OPTIONS: ReconcileOptions = {
   startBackoff: { freeFailures: 2, baseMs: 10_000, maxMs: 15 * 60_000, stableAfterMs: 30_000 },
   healthyAfterRunningMs: 40_000,
   maxStartsPerPass: 10_000,
+  deploymentMinuteMs: 60_000,
 };
 
 export interface ReconcileInput {
@@ -69,6 +77,8 @@ export interface ReconcileInput {
   taskDefinitions: Readonly<Record<string, TaskDefinitionRecord | undefined>>;
   /** The cluster's container instances. A task whose instance is missing is treated as lost. */
   instances: readonly ObservedInstance[];
+  /** BLUE_GREEN, CANARY, LINEAR: the production and test listener rules the service's advancedConfiguration names (missing ones are absent). */
+  rules?: readonly RuleRecord[];
   /** DAEMON: ARNs of the instances a task belongs on (ACTIVE, matching the placement constraints). Default: every ACTIVE instance. */
   daemonInstances?: readonly string[];
   now: number;
@@ -134,7 +144,15 @@ export interface ServiceUpdate {
   desiredCount?: number;
 }
 
+/** A listener rule's new actions (a traffic split's weights), written at the revision the rule was read. */
+export interface RuleUpdate {
+  ruleArn: string;
+  actions: Action[];
+}
+
 export interface ServicePlan {
+  /** Traffic shifting: rules whose weights move. */
+  rules?: RuleUpdate[];
   start: StartItem[];
   stop: StopItem[];
   register: TargetItem[];

@@ -2,7 +2,8 @@
  * One task as the scheduler sees it: its phase, whether it counts as healthy (README.md, "Rules, as decided": Healthy), whether it is
  * failing health checks past the grace period, and its targets. Pure: everything comes from records.
  */
-import type { ServiceRecord, TaskDefinitionRecord, TaskRecord } from '../domain/ecs/records.js';
+import type { ServiceRecord, TargetSide, TaskDefinitionRecord, TaskRecord } from '../domain/ecs/records.js';
+import { targetGroupFor } from '../domain/ecs/target-side.js';
 import { drainEndsAt, type TargetRecord } from '../domain/elbv2/target.js';
 import type { TargetItem } from './service-plan.js';
 
@@ -36,6 +37,8 @@ export interface HealthContext {
   taskDefinitions: Readonly<Record<string, TaskDefinitionRecord | undefined>>;
   now: number;
   healthyAfterRunningMs: number;
+  /** Blue/green: the target-group side of the task's deployment (target-side.ts). Default: primary. */
+  sideOf?: (task: TaskRecord) => TargetSide;
 }
 
 export const targetKey = (tgArn: string, id: string, port: number) => `${tgArn}|${id}|${port}`;
@@ -61,14 +64,15 @@ export function hasHealthCheck(td: TaskDefinitionRecord | undefined): boolean {
 }
 
 /** The (target group, instance, host port) of each of the service's load balancers for this task. */
-export function expectedTargets(task: TaskRecord, service: HealthContext['service']): TargetItem[] {
+export function expectedTargets(task: TaskRecord, service: HealthContext['service'], side: TargetSide = 'primary'): TargetItem[] {
   const out: TargetItem[] = [];
   for (const lb of service.loadBalancers) {
-    if (!lb.targetGroupArn) continue;
+    const targetGroupArn = targetGroupFor(lb, side);
+    if (!targetGroupArn) continue;
     const container = task.containers.find((c) => c.name === lb.containerName);
     const binding = container?.networkBindings.find((b) => b.containerPort === lb.containerPort && b.hostPort !== undefined);
     if (binding?.hostPort !== undefined && task.ec2InstanceId) {
-      out.push({ taskArn: task.taskArn, targetGroupArn: lb.targetGroupArn, id: task.ec2InstanceId, port: binding.hostPort });
+      out.push({ taskArn: task.taskArn, targetGroupArn, id: task.ec2InstanceId, port: binding.hostPort });
     }
   }
   return out;
@@ -76,7 +80,7 @@ export function expectedTargets(task: TaskRecord, service: HealthContext['servic
 
 export function viewTask(task: TaskRecord, ctx: HealthContext): TaskView {
   const phase = phaseOf(task);
-  const expected = expectedTargets(task, ctx.service);
+  const expected = expectedTargets(task, ctx.service, ctx.sideOf?.(task));
   const regs = expected.map((e) => ({ e, reg: ctx.targets.get(targetKey(e.targetGroupArn, e.id, e.port)) }));
   const live = regs.filter(({ reg }) => reg && reg.state !== 'draining').map(({ e }) => e);
   // Drained at min(drainUntil, drainedAt): the load balancer may end draining early when nothing is in flight.

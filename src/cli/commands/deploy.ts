@@ -22,9 +22,27 @@ export const FOLLOW_HELP = `  --cluster NAME   (default "default")
   -d, --detach     do not follow the deployment
   --timeout SECS   stop following after SECS (default 600; exit 1)`;
 
-/** UpdateService to `taskDefinition`, then follow the new PRIMARY deployment. */
-export async function updateAndFollow(ctx: CommandContext, cluster: string, service: string, taskDefinition: string): Promise<number> {
-  const r = await ctx.clients.ecs.send(new ecs.UpdateServiceCommand({ cluster, service, taskDefinition }));
+/** `--strategy` words → ECS's DeploymentStrategy. */
+const STRATEGIES: Record<string, ecs.DeploymentStrategy> = { rolling: 'ROLLING', 'blue-green': 'BLUE_GREEN', canary: 'CANARY', linear: 'LINEAR' };
+
+export function strategyFlag(value: string | undefined): ecs.DeploymentStrategy | undefined {
+  if (value === undefined) return undefined;
+  const s = STRATEGIES[value];
+  if (!s) throw usage(`--strategy must be one of ${Object.keys(STRATEGIES).join(', ')}`);
+  return s;
+}
+
+/** UpdateService to `taskDefinition` (with `strategy`, when given), then follow the new PRIMARY deployment. */
+export async function updateAndFollow(
+  ctx: CommandContext,
+  cluster: string,
+  service: string,
+  taskDefinition: string,
+  strategy?: ecs.DeploymentStrategy,
+): Promise<number> {
+  const r = await ctx.clients.ecs.send(
+    new ecs.UpdateServiceCommand({ cluster, service, taskDefinition, ...(strategy ? { deploymentConfiguration: { strategy } } : {}) }),
+  );
   const primary = r.service?.deployments?.find((d) => d.status === 'PRIMARY');
   if (!primary?.id) throw new CliError(`service ${service} has no PRIMARY deployment after the update`);
   const td = taskDefinitionName(primary.taskDefinition);
@@ -43,16 +61,25 @@ export async function updateAndFollow(ctx: CommandContext, cluster: string, serv
 export const deploy: Command = {
   name: 'deploy',
   summary: 'roll a service to a new image or task definition and follow the deployment',
-  help: `usage: berth deploy SERVICE --image IMAGE [--container NAME]
-       berth deploy SERVICE --task-definition FAMILY[:REVISION]
+  help: `usage: berth deploy SERVICE --image IMAGE [--container NAME] [--strategy S]
+       berth deploy SERVICE --task-definition FAMILY[:REVISION] [--strategy S]
 
 Exits 0 when the deployment is COMPLETED, 3 when it FAILED or was rolled back.
   --image IMAGE              register a new revision of the service's task definition with this image
   --container NAME           the container to change (needed when there are several)
   --task-definition TD       deploy this task definition instead
+  --strategy S               rolling, blue-green, canary or linear (sets deploymentConfiguration.strategy;
+                             the last three need advancedConfiguration on the service's load balancers);
+                             the stage and the live traffic split are shown while it shifts
 ${FOLLOW_HELP}
 ${GLOBAL_FLAGS_HELP}`,
-  flags: [{ name: 'image', value: true }, { name: 'container', short: 'c', value: true }, { name: 'task-definition', value: true }, ...FOLLOW_FLAGS],
+  flags: [
+    { name: 'image', value: true },
+    { name: 'container', short: 'c', value: true },
+    { name: 'task-definition', value: true },
+    { name: 'strategy', value: true },
+    ...FOLLOW_FLAGS,
+  ],
   async run(ctx) {
     const { args, clients } = ctx;
     const [service, ...extra] = args.positionals;
@@ -64,6 +91,7 @@ ${GLOBAL_FLAGS_HELP}`,
     if (args.flags.container !== undefined && image === undefined) throw usage('--container goes with --image');
     const cluster = str(args.flags.cluster) ?? 'default';
     intFlag(args.flags.timeout, 'timeout');
+    const strategy = strategyFlag(str(args.flags.strategy));
 
     let target = taskDefinition;
     if (image !== undefined) {
@@ -76,6 +104,6 @@ ${GLOBAL_FLAGS_HELP}`,
       target = registered.taskDefinition!.taskDefinitionArn!;
       if (!args.flags.json) ctx.out.write(`Registered ${taskDefinitionName(target)} (${image})\n`);
     }
-    return updateAndFollow(ctx, cluster, service, target!);
+    return updateAndFollow(ctx, cluster, service, target!, strategy);
   },
 };

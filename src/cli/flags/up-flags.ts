@@ -124,6 +124,13 @@ export const UP_FLAGS: FlagTable = [
     help: 'the 32-byte key that seals secret values (made if missing); every server on one etcd needs the same file, and one with another key refuses to start',
   },
   {
+    name: 'deployment-time-scale',
+    type: 'string',
+    placeholder: 'N',
+    default: '1',
+    help: 'test aid: bake times of BLUE_GREEN, CANARY and LINEAR deployments run N times faster (a minute lasts 60/N s)',
+  },
+  {
     name: 'leader-ttl',
     type: 'string',
     placeholder: 'S',

@@ -154,14 +154,18 @@ describe('refused members fail the request before the handler runs', () => {
     );
   });
 
-  test('services: DAEMON with a desiredCount, non-rolling strategies, alarms, registries, Service Connect, capacity providers', async () => {
+  test('services: DAEMON with a desiredCount, traffic-shifting strategies without load balancers, lifecycle hooks, alarms, registries, Service Connect, capacity providers', async () => {
     const k = ecsKit();
     await k.call('CreateCluster', {});
     await k.taskDefinition();
     const base = { serviceName: 's', taskDefinition: 'web', desiredCount: 1 };
     const cases: [object, RegExp][] = [
       [{ schedulingStrategy: 'DAEMON' }, /^The daemon scheduling strategy does not support a desired count for services\. /],
-      [{ deploymentConfiguration: { strategy: 'BLUE_GREEN' } }, /^deploymentConfiguration\.strategy 'BLUE_GREEN'/],
+      [{ deploymentConfiguration: { strategy: 'BLUE_GREEN', bakeTimeInMinutes: 0 } }, /^deploymentConfiguration\.strategy BLUE_GREEN needs loadBalancers/],
+      [
+        { deploymentConfiguration: { lifecycleHooks: [{ hookTargetArn: 'arn:x', lifecycleStages: ['SCALE_UP'] }] } },
+        /^deploymentConfiguration\.lifecycleHooks/,
+      ],
       [{ deploymentConfiguration: { alarms: { alarmNames: ['a'], enable: true, rollback: true } } }, /^deploymentConfiguration\.alarms/],
       [{ serviceRegistries: [{ registryArn: 'arn:x' }] }, /^serviceRegistries/],
       [{ serviceConnectConfiguration: { enabled: true } }, /^serviceConnectConfiguration/],
@@ -170,13 +174,13 @@ describe('refused members fail the request before the handler runs', () => {
     for (const [over, message] of cases) {
       await assert.rejects(k.call('CreateService', { ...base, ...over }), awsError('InvalidParameterException', message));
     }
-    await assert.rejects(
-      k.call('UpdateService', { service: 's', deploymentConfiguration: { strategy: 'CANARY' } }),
-      awsError('InvalidParameterException', /strategy 'CANARY'/),
-    );
     // REPLICA and ROLLING are what Berth does.
     const ok = await k.call('CreateService', { ...base, schedulingStrategy: 'REPLICA', deploymentConfiguration: { strategy: 'ROLLING' } });
     assert.equal(ok.service.schedulingStrategy, 'REPLICA');
+    await assert.rejects(
+      k.call('UpdateService', { service: 's', deploymentConfiguration: { strategy: 'CANARY' } }),
+      awsError('InvalidParameterException', /strategy CANARY needs loadBalancers/),
+    );
   });
 
   test('clusters: capacityProviders are refused, not dropped', async () => {

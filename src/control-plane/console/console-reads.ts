@@ -7,7 +7,7 @@ import type { InputOf, OperationName, OutputOf, RequestContext, ServiceHandlers 
 import type { TrafficStatsSource } from './traffic-stats.js';
 import { hostPortUsage } from './host-ports.js';
 import { trafficJson } from './traffic-stats.js';
-import type { ClusterOut, ContainerInstanceOut, ServiceOut, TaskDefinitionOut, TaskOut } from '../api/wire-types/ecs.js';
+import type { ClusterOut, ContainerInstanceOut, ServiceDeploymentOut, ServiceOut, TaskDefinitionOut, TaskOut } from '../api/wire-types/ecs.js';
 import type { ListenerOut, LoadBalancerOut, RuleOut } from '../api/wire-types/elbv2.js';
 
 export interface ConsoleHandlers {
@@ -129,7 +129,15 @@ export function consoleReads(call: Call, trafficStats?: TrafficStatsSource) {
         ...t,
         targets: (t.containers ?? []).flatMap((c) => (c.networkBindings ?? []).flatMap((b) => health.get(`${t.ec2InstanceId}:${b.hostPort}`) ?? [])),
       }));
-      return { service, tasks: withTargets };
+      // BLUE_GREEN, CANARY, LINEAR: the ongoing service deployment's stage and traffic split (the Deployments tab charts it).
+      const strategy = service.deploymentConfiguration?.strategy;
+      let serviceDeployment: ServiceDeploymentOut | undefined;
+      if (strategy !== undefined && strategy !== 'ROLLING') {
+        const listed = await call('ecs', 'ListServiceDeployments', { cluster, service: name, status: ['IN_PROGRESS'], maxResults: 1 }).catch(() => undefined);
+        const arn = listed?.serviceDeployments?.[0]?.serviceDeploymentArn;
+        if (arn) serviceDeployment = (await call('ecs', 'DescribeServiceDeployments', { serviceDeploymentArns: [arn] })).serviceDeployments?.[0];
+      }
+      return { service, tasks: withTargets, ...(serviceDeployment !== undefined ? { serviceDeployment } : {}) };
     },
 
     tasks: async (cluster: string) => ({ tasks: await tasks(cluster) }),

@@ -95,6 +95,14 @@ export function planTxn(snap: ServiceSnapshot, plan: ServicePlan, placed: Placed
     else put(key, startDraining(cur.value as TargetRecord, now, delay));
   }
 
+  // Traffic shifting: the rules' new weights, at the revision they were read (a ModifyRule in between re-plans).
+  for (const r of plan.rules ?? []) {
+    const cur = snap.rules?.get(r.ruleArn);
+    if (!cur) continue;
+    compare(cur.key, cur.modRevision);
+    put(cur.key, { ...cur.value, Actions: r.actions });
+  }
+
   const list: Compare[] = [...compares].map(([key, modRevision]) => ({ key, modRevision }));
   return { compares: list, success: [...puts.values()] };
 }

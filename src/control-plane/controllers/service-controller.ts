@@ -14,6 +14,7 @@ import type { TargetRecord } from '../../domain/elbv2/target.js';
 import type { ReconcileOptionsInput } from '../../reconciling/service-plan.js';
 import { syncService } from './service-sync.js';
 import { targetGroupIdOf } from './service-snapshot.js';
+import { serviceTargetGroupArns } from '../../domain/ecs/target-side.js';
 import { WorkQueue } from './work-queue.js';
 import { RecordCache } from './record-cache.js';
 
@@ -65,8 +66,9 @@ class ServiceIndex {
 
   set(key: string, s: ServiceRecord): void {
     const cluster = s.clusterArn.slice(s.clusterArn.lastIndexOf('/') + 1);
-    const tgIds = s.loadBalancers.flatMap((lb) => {
-      const id = lb.targetGroupArn ? targetGroupIdOf(lb.targetGroupArn) : undefined;
+    // Blue/green services watch both sides (serviceTargetGroupArns): green registers in the alternate group.
+    const tgIds = serviceTargetGroupArns(s).flatMap((arn) => {
+      const id = targetGroupIdOf(arn);
       return id ? [id] : [];
     });
     this.byKey.set(key, { cluster, tgIds });

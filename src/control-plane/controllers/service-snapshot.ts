@@ -9,6 +9,8 @@ import { keys } from '../../domain/keys.js';
 import { parseElbv2Arn } from '../../domain/elbv2/arn.js';
 import type { TargetGroupRecord } from '../../domain/elbv2/target-group.js';
 import type { TargetRecord } from '../../domain/elbv2/target.js';
+import type { RuleRecord } from '../../domain/elbv2/listener.js';
+import { serviceTargetGroupArns } from '../../domain/ecs/target-side.js';
 import type { ContainerInstanceRecord, ServiceRecord, TaskDefinitionRecord, TaskRecord } from '../../domain/ecs/records.js';
 import { resolveTaskDefinition } from '../ecs/task-definitions.js';
 import type { RecordCache } from './record-cache.js';
@@ -27,12 +29,20 @@ export interface ServiceSnapshot {
   targetGroups: Map<string, TargetGroupRecord>;
   taskDefinitions: Record<string, TaskDefinitionRecord | undefined>;
   instances: StoredRecord<ContainerInstanceRecord>[];
+  /** BLUE_GREEN, CANARY, LINEAR: the production and test listener rules of its advancedConfiguration, by ARN, with their modRevision. */
+  rules?: Map<string, StoredRecord<RuleRecord>>;
 }
 
 /** The store id of a target group (its key's last part), from its ARN. */
 export function targetGroupIdOf(arn: string): string | undefined {
   const p = parseElbv2Arn(arn);
   return p?.kind === 'targetgroup' ? p.tgId : undefined;
+}
+
+/** The store id of a listener rule, from its ARN. */
+export function ruleIdOf(arn: string): string | undefined {
+  const p = parseElbv2Arn(arn);
+  return p?.kind === 'listener-rule' ? p.ruleId : undefined;
 }
 
 /** `(cluster, name)` of a service key `/berth/ecs/services/<cluster>/<name>`. */
@@ -72,7 +82,8 @@ export async function readServiceSnapshot(store: Store, key: string, cache?: Rec
 
   const targets = new Map<string, StoredRecord<TargetRecord>>();
   const targetGroups = new Map<string, TargetGroupRecord>();
-  const tgArns = [...new Set(svc.loadBalancers.flatMap((lb) => (lb.targetGroupArn ? [lb.targetGroupArn] : [])))];
+  // Both sides of a blue/green load balancer: green registers in the alternate group.
+  const tgArns = serviceTargetGroupArns(svc);
   for (const arn of tgArns) {
     const id = targetGroupIdOf(arn);
     if (id === undefined) continue;
@@ -91,5 +102,14 @@ export async function readServiceSnapshot(store: Store, key: string, cache?: Rec
       () => undefined,
     );
   }
-  return { key, service, clusterName, clusterTasks: listed.tasks, tasks, targets, targetGroups, taskDefinitions, instances: listed.instances };
+  const rules = new Map<string, StoredRecord<RuleRecord>>();
+  for (const lb of svc.loadBalancers) {
+    for (const arn of [lb.advancedConfiguration?.productionListenerRule, lb.advancedConfiguration?.testListenerRule]) {
+      const id = arn ? ruleIdOf(arn) : undefined;
+      if (!arn || id === undefined || rules.has(arn)) continue;
+      const rule = await store.get<RuleRecord>(keys.rule(id));
+      if (rule && rule.value.RuleArn === arn) rules.set(arn, rule);
+    }
+  }
+  return { key, service, clusterName, clusterTasks: listed.tasks, tasks, targets, targetGroups, taskDefinitions, instances: listed.instances, rules };
 }

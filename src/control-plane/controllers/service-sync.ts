@@ -75,6 +75,7 @@ export async function syncService(deps: SyncDeps, key: string): Promise<SyncResu
       service: svc,
       tasks: snap.tasks.map((r) => r.value),
       targets: [...snap.targets.values()].map((r) => r.value),
+      rules: [...(snap.rules?.values() ?? [])].map((r) => r.value),
       taskDefinitions: snap.taskDefinitions,
       instances: observed,
       ...(svc.schedulingStrategy === 'DAEMON' ? { daemonInstances: daemonInstancesOf(snap).filter((arn) => !lost.has(arn)) } : {}),

@@ -29,6 +29,12 @@ export interface WorldOptions {
   deploymentConfiguration?: object;
   controller?: ServiceControllerOptions;
   store?: Store;
+  /**
+   * BLUE_GREEN, CANARY, LINEAR: a second (alternate) target group, the listener's default rule
+   * forwarding to both (weights 1 and 0) as production rule, a test listener on port 8080 likewise,
+   * and the service with an advancedConfiguration naming them.
+   */
+  blueGreen?: boolean;
 }
 
 /** What the simulated health checker answers for a target; default healthy. */
@@ -76,16 +82,44 @@ export async function createWorld(o: WorldOptions = {}) {
   const lb = (await elbCall('CreateLoadBalancer', { Name: 'web' })).LoadBalancers[0];
   const tg = (await elbCall('CreateTargetGroup', { Name: 'web-tg', Protocol: 'HTTP', Port: 80, HealthCheckIntervalSeconds: 5 })).TargetGroups[0];
   const tgArn = tg.TargetGroupArn as string;
-  await elbCall('CreateListener', {
-    LoadBalancerArn: lb.LoadBalancerArn,
-    Protocol: 'HTTP',
-    Port: 80,
-    DefaultActions: [{ Type: 'forward', TargetGroupArn: tgArn }],
-  });
-  await elbCall('ModifyTargetGroupAttributes', {
-    TargetGroupArn: tgArn,
-    Attributes: [{ Key: 'deregistration_delay.timeout_seconds', Value: String(o.deregistrationDelayS ?? 5) }],
-  });
+  const altArn = o.blueGreen
+    ? ((await elbCall('CreateTargetGroup', { Name: 'web-tg-2', Protocol: 'HTTP', Port: 80, HealthCheckIntervalSeconds: 5 })).TargetGroups[0]
+        .TargetGroupArn as string)
+    : undefined;
+  const both = altArn
+    ? [
+        {
+          Type: 'forward',
+          ForwardConfig: {
+            TargetGroups: [
+              { TargetGroupArn: tgArn, Weight: 1 },
+              { TargetGroupArn: altArn, Weight: 0 },
+            ],
+          },
+        },
+      ]
+    : [{ Type: 'forward', TargetGroupArn: tgArn }];
+  const listenerArn = (await elbCall('CreateListener', { LoadBalancerArn: lb.LoadBalancerArn, Protocol: 'HTTP', Port: 80, DefaultActions: both })).Listeners[0]
+    .ListenerArn as string;
+  const testListenerArn = altArn
+    ? ((await elbCall('CreateListener', { LoadBalancerArn: lb.LoadBalancerArn, Protocol: 'HTTP', Port: 8080, DefaultActions: both })).Listeners[0]
+        .ListenerArn as string)
+    : undefined;
+  const defaultRule = async (listener: string | undefined) =>
+    listener
+      ? ((await elbCall('DescribeRules', { ListenerArn: listener })).Rules.find((r: { IsDefault: boolean }) => r.IsDefault).RuleArn as string)
+      : undefined;
+  const productionRule = await defaultRule(altArn ? listenerArn : undefined);
+  const testRule = await defaultRule(testListenerArn);
+  for (const arn of [tgArn, ...(altArn ? [altArn] : [])]) {
+    await elbCall('ModifyTargetGroupAttributes', {
+      TargetGroupArn: arn,
+      Attributes: [{ Key: 'deregistration_delay.timeout_seconds', Value: String(o.deregistrationDelayS ?? 5) }],
+    });
+  }
+  const advancedConfiguration = altArn
+    ? { alternateTargetGroupArn: altArn, productionListenerRule: productionRule, testListenerRule: testRule, roleArn: 'arn:aws:iam::000000000000:role/ecs-lb' }
+    : undefined;
 
   const controller: ServiceController = startServiceController({ store, clock, random, options: { resyncIntervalMs: 60_000, ...o.controller } });
   await controller.ready;
@@ -94,7 +128,7 @@ export async function createWorld(o: WorldOptions = {}) {
     serviceName: 'web',
     taskDefinition: td1,
     desiredCount: o.desiredCount ?? 2,
-    loadBalancers: [{ targetGroupArn: tgArn, containerName: 'app', containerPort: 80 }],
+    loadBalancers: [{ targetGroupArn: tgArn, containerName: 'app', containerPort: 80, ...(advancedConfiguration ? { advancedConfiguration } : {}) }],
     ...(o.grace !== undefined ? { healthCheckGracePeriodSeconds: o.grace } : {}),
     ...(o.deploymentConfiguration ? { deploymentConfiguration: o.deploymentConfiguration } : {}),
   });
@@ -202,6 +236,9 @@ export async function createWorld(o: WorldOptions = {}) {
     controller,
     instance,
     tgArn,
+    altArn,
+    productionRule,
+    testRule,
     td1,
     serviceKey,
     registerTd,

@@ -10,7 +10,8 @@ import type { Handlers, Reply, RequestContext } from '../api/operation.js';
 import type { ServiceDeploymentBriefOut, ServiceDeploymentOut, ServiceRevisionOut, ServiceRevisionSummaryOut } from '../api/wire-types/ecs.js';
 import { AwsError } from '../../domain/aws-error.js';
 import { keys } from '../../domain/keys.js';
-import { rollbackDeployment } from '../../domain/ecs/deployment.js';
+import { promoteForRollback, rollbackDeployment } from '../../domain/ecs/deployment.js';
+import { shiftsTrafficOn, sideOf, targetGroupFor } from '../../domain/ecs/target-side.js';
 import { parseEcsArn, resourceIdOf } from '../../domain/ecs/arn.js';
 import type { Deployment, Failure, ServiceRecord, TaskDefinitionRecord } from '../../domain/ecs/records.js';
 import {
@@ -29,11 +30,15 @@ import { paginate } from './paging.js';
 
 const MAX_DESCRIBE = 20;
 
-const summaryOf = (svc: ServiceRecord, d: Deployment): ServiceRevisionSummaryOut => ({
+/** A traffic-shifting deployment's shares now: green's (the target revision's), blue's the rest. */
+const sharesOf = (d: Deployment) => (d.trafficShift ? { production: d.trafficShift.production, test: d.trafficShift.test } : undefined);
+
+const summaryOf = (svc: ServiceRecord, d: Deployment, weights?: { production: number; test: number }): ServiceRevisionSummaryOut => ({
   arn: serviceRevisionArn(svc.serviceArn, d.id),
   requestedTaskCount: d.desiredCount,
   runningTaskCount: d.runningCount,
   pendingTaskCount: d.pendingCount,
+  ...(weights ? { requestedProductionTrafficWeight: weights.production, requestedTestTrafficWeight: weights.test } : {}),
 });
 
 function brief(svc: ServiceRecord, d: Deployment): ServiceDeploymentBriefOut {
@@ -60,6 +65,8 @@ function detail(svc: ServiceRecord, d: Deployment): ServiceDeploymentOut {
   );
   const rollback = all.find((x) => x.rollbackOf === d.id);
   const breaker = svc.deploymentConfiguration.deploymentCircuitBreaker;
+  // A rollback took the traffic back: the target revision has none left.
+  const shares = rollback && sharesOf(d) ? { production: 0, test: 0 } : sharesOf(d);
   return {
     serviceDeploymentArn: serviceDeploymentArn(svc.serviceArn, d.id),
     serviceArn: svc.serviceArn,
@@ -69,10 +76,11 @@ function detail(svc: ServiceRecord, d: Deployment): ServiceDeploymentOut {
     updatedAt: d.updatedAt,
     ...(finished ? { finishedAt: d.updatedAt } : {}),
     ...(status === 'STOPPED' ? { stoppedAt: d.updatedAt } : {}),
-    sourceServiceRevisions: sources.map((x) => summaryOf(svc, x)),
-    targetServiceRevision: summaryOf(svc, d),
+    sourceServiceRevisions: sources.map((x) => summaryOf(svc, x, shares && { production: 100 - shares.production, test: 100 - shares.test })),
+    targetServiceRevision: summaryOf(svc, d, shares),
     status,
     statusReason,
+    ...(d.trafficShift ? { lifecycleStage: d.trafficShift.stage } : {}),
     deploymentConfiguration: svc.deploymentConfiguration,
     ...(rollback
       ? {
@@ -107,6 +115,17 @@ async function revisionOf(store: Store, svc: ServiceRecord, d: Deployment): Prom
     serviceRegistries: svc.serviceRegistries,
     ...(d.networkConfiguration !== undefined ? { networkConfiguration: d.networkConfiguration } : {}),
     containerImages: (td?.containerDefinitions ?? []).map((c) => ({ containerName: c.name, image: c.image })),
+    // Blue/green: which target group this revision's tasks serve from (its side), and the production rule in front of it.
+    ...(shiftsTrafficOn(svc)
+      ? {
+          resolvedConfiguration: {
+            loadBalancers: svc.loadBalancers.map((lb) => ({
+              targetGroupArn: targetGroupFor(lb, sideOf(d)),
+              ...(lb.advancedConfiguration?.productionListenerRule ? { productionListenerRule: lb.advancedConfiguration.productionListenerRule } : {}),
+            })),
+          },
+        }
+      : {}),
     guardDutyEnabled: false,
     createdAt: d.createdAt,
   };
@@ -198,16 +217,28 @@ export function serviceDeploymentHandlers({ store, random }: EcsDeps): Handlers<
             `the service deployment ${input.serviceDeploymentArn} is ${statusOf(d, cur).status}: only an IN_PROGRESS service deployment can be stopped.`,
           );
         }
+        const reason = 'Service deployment rolled back by StopServiceDeployment.';
+        const stoppedAs = (x: Deployment): Deployment => ({
+          ...x,
+          status: 'ACTIVE',
+          rolloutState: 'FAILED',
+          rolloutStateReason: reason,
+          rollbackReason: reason,
+          updatedAt: ctx.now,
+        });
+        // Blue/green: blue still runs (whatever its task definition) and takes the traffic back; green is drained.
+        const promoted = shiftsTrafficOn(cur) ? promoteForRollback(cur.deployments, d, ctx.now) : undefined;
+        if (promoted) {
+          return { ...cur, taskDefinition: promoted.blue.taskDefinition, deployments: promoted.deployments.map((x) => (x.id === d.id ? stoppedAs(x) : x)) };
+        }
         // Where the circuit breaker's rollback goes: the last completed task definition.
         const back = cur.lastCompletedTaskDefinition ?? cur.deployments.find((x) => x.status === 'ACTIVE' && x.rolloutState === 'COMPLETED')?.taskDefinition;
         if (back === undefined || back === d.taskDefinition) {
           throw conflict(`the service deployment ${input.serviceDeploymentArn} has no previous service revision to roll back to.`);
         }
-        const reason = 'Service deployment rolled back by StopServiceDeployment.';
         // StopServiceDeployment returns to the last completed task definition only: the network configuration stays.
         const next = rollbackDeployment(random, ctx.now, d, { taskDefinition: back, networkConfiguration: d.networkConfiguration });
-        const stopped: Deployment = { ...d, status: 'ACTIVE', rolloutState: 'FAILED', rolloutStateReason: reason, rollbackReason: reason, updatedAt: ctx.now };
-        return { ...cur, taskDefinition: back, deployments: [next, ...cur.deployments.map((x) => (x.id === d.id ? stopped : x))] };
+        return { ...cur, taskDefinition: back, deployments: [next, ...cur.deployments.map((x) => (x.id === d.id ? stoppedAs(d) : x))] };
       });
       return { serviceDeploymentArn: input.serviceDeploymentArn };
     },

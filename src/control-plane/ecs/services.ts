@@ -38,7 +38,11 @@ import {
   validateDesiredCount,
   validateGracePeriod,
 } from '../../domain/ecs/service-input.js';
-import { checkNetworkConfiguration } from './network-configuration-check.js';
+import { checkNetworkConfiguration, type NetworkConfiguration } from './network-configuration-check.js';
+import { checkAdvancedConfiguration } from './advanced-configuration-check.js';
+import { shiftsTraffic, strategyOf, trafficPlanOf, validateStrategyFields, validateStrategyFit } from '../../domain/ecs/deployment-strategy.js';
+import { sideForNewDeployment } from '../../domain/ecs/target-side.js';
+import { startShift } from '../../reconciling/traffic-shift.js';
 
 const SERVICE_NAME = /^[A-Za-z0-9_-]{1,255}$/;
 
@@ -88,9 +92,12 @@ export function serviceHandlers({ store, random, quotas = ECS_QUOTAS }: EcsDeps)
       validateDesiredCount(desiredCount, quotas.tasksPerService);
       validateGracePeriod(input.healthCheckGracePeriodSeconds);
       validateDeploymentConfiguration(input.deploymentConfiguration);
+      validateStrategyFields(input.deploymentConfiguration);
       const td = await resolveActiveTaskDefinition(store, input.taskDefinition);
       const loadBalancers = input.loadBalancers ?? [];
+      validateStrategyFit(strategyOf(input.deploymentConfiguration), loadBalancers, input.schedulingStrategy ?? 'REPLICA');
       await checkLoadBalancers(store, loadBalancers, td);
+      await checkAdvancedConfiguration(store, loadBalancers);
       await checkNetworkConfiguration(store, input.networkConfiguration, td, s);
       // Checked before the write, so two racing creations can pass one over the quota: a bound, not a count.
       const existing = await store.get<ServiceRecord>(keys.service(cluster.clusterName, input.serviceName));
@@ -165,6 +172,12 @@ export function serviceHandlers({ store, random, quotas = ECS_QUOTAS }: EcsDeps)
       validateDesiredCount(input.desiredCount, quotas.tasksPerService);
       validateGracePeriod(input.healthCheckGracePeriodSeconds);
       validateDeploymentConfiguration(input.deploymentConfiguration);
+      validateStrategyFields(input.deploymentConfiguration, current.deploymentConfiguration);
+      const nextStrategy = strategyOf(deploymentConfigurationOf(input.deploymentConfiguration, current.deploymentConfiguration));
+      const nextLoadBalancers = input.loadBalancers ?? current.loadBalancers;
+      validateStrategyFit(nextStrategy, nextLoadBalancers, current.schedulingStrategy);
+      if (input.loadBalancers !== undefined || input.deploymentConfiguration?.strategy !== undefined)
+        await checkAdvancedConfiguration(store, nextLoadBalancers);
       if (input.networkConfiguration !== undefined || td) {
         const checkTd = td ?? (await resolveActiveTaskDefinition(store, current.taskDefinition).catch(() => undefined));
         const nc = input.networkConfiguration ?? current.networkConfiguration;
@@ -188,8 +201,20 @@ export function serviceHandlers({ store, random, quotas = ECS_QUOTAS }: EcsDeps)
         );
         if (changes) {
           const networkConfiguration = input.networkConfiguration ?? svc.networkConfiguration;
+          // BLUE_GREEN, CANARY, LINEAR: green takes the other target-group side and starts its stage machine.
+          const config = deploymentConfigurationOf(input.deploymentConfiguration, svc.deploymentConfiguration);
+          const strategy = strategyOf(config);
+          const replaced = svc.deployments.find((d) => d.status === 'PRIMARY');
+          const shifting = shiftsTraffic(strategy);
+          const next = newDeployment(random, ctx.now, { taskDefinition, desiredCount, launchType: svc.launchType, networkConfiguration });
+          const targetSide = sideForNewDeployment(replaced, shifting);
           deployments = [
-            newDeployment(random, ctx.now, { taskDefinition, desiredCount, launchType: svc.launchType, networkConfiguration }),
+            {
+              ...next,
+              ...(targetSide !== 'primary' ? { targetSide } : {}),
+              // More than one revision active (the replaced one was still shifting): RECONCILE_SERVICE first, as in ECS.
+              ...(shifting ? { trafficShift: startShift(trafficPlanOf(config, strategy), ctx.now, svc.deployments.length > 1) } : {}),
+            },
             ...deployments.map((d) => (d.status === 'PRIMARY' ? { ...d, status: 'ACTIVE' as const, updatedAt: ctx.now } : d)),
           ];
         }

@@ -62,3 +62,31 @@ export function rollbackDeployment(
     ...(rolloutStateReason ? { rolloutStateReason } : {}),
   });
 }
+
+/**
+ * Blue/green rollback (BLUE_GREEN, CANARY, LINEAR): blue still runs, so nothing new starts. The newest
+ * ACTIVE deployment that completed (blue) becomes PRIMARY again, IN_PROGRESS until green is drained
+ * and it is alone (then it completes again, and `failed` shows ROLLBACK_SUCCESSFUL); production and
+ * test traffic return to its side at once. Undefined when there is no such deployment.
+ */
+export function promoteForRollback(
+  deployments: readonly Deployment[],
+  failed: Deployment,
+  now: number,
+): { deployments: Deployment[]; blue: Deployment } | undefined {
+  const blue = deployments
+    .filter((d) => d.id !== failed.id && d.status === 'ACTIVE' && d.rolloutState === 'COMPLETED')
+    .sort((a, b) => b.createdAt - a.createdAt)[0];
+  if (!blue) return undefined;
+  const promoted: Deployment = {
+    ...blue,
+    status: 'PRIMARY',
+    desiredCount: failed.desiredCount,
+    rolloutState: 'IN_PROGRESS',
+    rolloutStateReason: `ECS deployment detected failure. Rolling back to ${blue.id}.`,
+    rollbackOf: failed.id,
+    updatedAt: now,
+  };
+  const demoted = (d: Deployment): Deployment => (d.id === failed.id && d.status === 'PRIMARY' ? { ...d, status: 'ACTIVE', updatedAt: now } : d);
+  return { deployments: [promoted, ...deployments.filter((d) => d.id !== blue.id).map(demoted)], blue: promoted };
+}

@@ -5,6 +5,8 @@
  * Timestamps are epoch milliseconds.
  */
 
+import type { TrafficPlan } from './deployment-strategy.js';
+
 export type Tag = { key: string; value?: string };
 export type KeyValue = { name?: string; value?: string };
 export type Attribute = { name: string; value?: string; targetType?: string; targetId?: string };
@@ -187,19 +189,61 @@ export interface TaskDefinitionRecord {
   [other: string]: unknown;
 }
 
+/** BLUE_GREEN, CANARY and LINEAR: where green registers and which rules move its traffic. */
+export interface AdvancedConfiguration {
+  alternateTargetGroupArn?: string;
+  productionListenerRule?: string;
+  testListenerRule?: string;
+  /** Accepted, not enforced (Berth has no IAM). */
+  roleArn?: string;
+}
+
 export interface LoadBalancer {
   targetGroupArn?: string;
   loadBalancerName?: string;
   containerName?: string;
   containerPort?: number;
+  advancedConfiguration?: AdvancedConfiguration;
 }
 
 export interface DeploymentConfiguration {
   deploymentCircuitBreaker: { enable: boolean; rollback: boolean };
   maximumPercent: number;
   minimumHealthyPercent: number;
-  /** Only ROLLING: the field-support table refuses the others, and the alarms, bake time, hooks and canary/linear settings. */
   strategy?: string;
+  bakeTimeInMinutes?: number;
+  canaryConfiguration?: { canaryPercent?: number; canaryBakeTimeInMinutes?: number };
+  linearConfiguration?: { stepPercent?: number; stepBakeTimeInMinutes?: number };
+}
+
+/** ECS's ServiceDeploymentLifecycleStage, in the order a traffic-shifting deployment goes through them. */
+export type LifecycleStage =
+  | 'RECONCILE_SERVICE'
+  | 'PRE_SCALE_UP'
+  | 'SCALE_UP'
+  | 'POST_SCALE_UP'
+  | 'TEST_TRAFFIC_SHIFT'
+  | 'POST_TEST_TRAFFIC_SHIFT'
+  | 'PRODUCTION_TRAFFIC_SHIFT'
+  | 'POST_PRODUCTION_TRAFFIC_SHIFT'
+  | 'BAKE_TIME'
+  | 'CLEAN_UP';
+
+/** Which target group of each load balancer a deployment's tasks register in. */
+export type TargetSide = 'primary' | 'alternate';
+
+/** Where a traffic-shifting (BLUE_GREEN, CANARY, LINEAR) deployment is: its plan, stage, and green's shares now. */
+export interface TrafficShift {
+  plan: TrafficPlan;
+  stage: LifecycleStage;
+  /** When the stage, or the current production step, began (epoch ms): bake times count from here. */
+  since: number;
+  /** Green's share of production traffic, percent. */
+  production: number;
+  /** Green's share of test traffic, percent. */
+  test: number;
+  /** Traffic shares over time, for the console's chart: [at, production share] at each change. */
+  history?: [number, number][];
 }
 
 export interface Deployment {
@@ -226,6 +270,10 @@ export interface Deployment {
   rollbackOf?: string;
   /** Internal: why it was rolled back, when it was (StopServiceDeployment's or the circuit breaker's words). */
   rollbackReason?: string;
+  /** Internal: the target group side its tasks register in (absent: primary, each load balancer's targetGroupArn). */
+  targetSide?: TargetSide;
+  /** Internal: a BLUE_GREEN, CANARY or LINEAR deployment's progress. */
+  trafficShift?: TrafficShift;
 }
 
 export interface ServiceEvent {

@@ -3,6 +3,7 @@ import { arnName, arnTail, postJson } from '../api';
 import { ErrorBox, Field, Link, Page, State, Table, Tabs, when } from '../components';
 import { useLive } from '../live';
 import { navigate } from '../router';
+import { type ShiftingDeployment, TrafficChart } from './traffic-chart';
 
 const svcPath = (cluster: string, name?: string) => `/clusters/${encodeURIComponent(cluster)}/services${name ? `/${encodeURIComponent(name)}` : ''}`;
 
@@ -44,7 +45,11 @@ export function Services(props: { cluster: string }) {
 }
 
 export function ServiceDetail(props: { cluster: string; name: string }) {
-  const { data, error } = useLive<{ service: any; tasks: any[] }>(svcPath(props.cluster, props.name), ['service', 'task', 'target']);
+  const { data, error } = useLive<{ service: any; tasks: any[]; serviceDeployment?: ShiftingDeployment }>(svcPath(props.cluster, props.name), [
+    'service',
+    'task',
+    'target',
+  ]);
   const [tab, setTab] = useState('Deployments');
   const s = data?.service;
   return (
@@ -71,6 +76,7 @@ export function ServiceDetail(props: { cluster: string; name: string }) {
       ) : null}
       {s ? <Deploy cluster={props.cluster} service={s} /> : null}
       <Tabs tabs={['Deployments', 'Events', 'Tasks']} active={tab} onSelect={setTab} />
+      {tab === 'Deployments' ? <TrafficChart deployment={data?.serviceDeployment} /> : null}
       {tab === 'Deployments' ? (
         <Table<any>
           label="Deployments"
