@@ -78,8 +78,9 @@ function errorOf(wire: Wire, body: Buffer, headers: Record<string, unknown>): { 
   }
   if (wire === 'json') {
     if (typeof compat === 'string') return { code: compat.split(';')[0]!, message: (JSON.parse(body.toString()) as { message?: string }).message ?? '' };
-    const j = JSON.parse(body.toString()) as { __type?: string; message?: string };
-    return { code: String(j.__type ?? '').replace(/^.*#/, ''), message: j.message ?? '' };
+    // Application Auto Scaling's exceptions name the member `Message`.
+    const j = JSON.parse(body.toString()) as { __type?: string; message?: string; Message?: string };
+    return { code: String(j.__type ?? '').replace(/^.*#/, ''), message: j.message ?? j.Message ?? '' };
   }
   const unescape = (t: string) => t.replace(/&(apos|quot|lt|gt|amp);/g, (_, e: string) => ({ apos: "'", quot: '"', lt: '<', gt: '>', amp: '&' })[e]!);
   const text = body.toString();
