@@ -67,6 +67,7 @@ const DEFAULT_CODE: Partial<Record<ServiceName, string>> = {
   logs: 'InvalidParameterException',
   acm: 'InvalidParameterException',
   cloudwatch: 'InvalidParameterValue',
+  applicationautoscaling: 'ValidationException',
 };
 
 /** The service's own error for a refused member: its code, and a message naming the member. */

@@ -19,7 +19,7 @@ import { DEFAULT_KMS_KEY } from './secrets-manager/secret.js';
 import { DEFAULT_KEY_ID } from './ssm/parameter.js';
 
 /** Every service in src/control-plane/api/service-table.ts (the table's keys are checked against it). */
-export type ServiceName = 'ecs' | 'elbv2' | 'ec2' | 'sts' | 'ssm' | 'secretsmanager' | 'logs' | 'acm' | 'cloudwatch';
+export type ServiceName = 'ecs' | 'elbv2' | 'ec2' | 'sts' | 'ssm' | 'secretsmanager' | 'logs' | 'acm' | 'cloudwatch' | 'applicationautoscaling';
 
 export type Support =
   | { readonly status: 'honoured'; readonly note?: string }
@@ -637,6 +637,29 @@ export const FIELD_SUPPORT: Readonly<Record<ServiceName, Readonly<Record<string,
       CertificateAuthorityArn: refused(ACM_PRIVATE_CA, { code: 'InvalidParameterException' }),
       ManagedBy: refused('no AWS service manages certificates here', { code: 'InvalidParameterException' }),
     },
+  },
+  applicationautoscaling: {
+    RegisterScalableTarget: {
+      ...all('ServiceNamespace ResourceId ScalableDimension MinCapacity MaxCapacity SuspendedState'),
+      RoleARN: noop(IAM),
+      Tags: refused('tags on scalable targets are not kept yet', { code: 'ValidationException' }),
+    },
+    DeregisterScalableTarget: all('ServiceNamespace ResourceId ScalableDimension'),
+    DescribeScalableTargets: all('ServiceNamespace ResourceIds ScalableDimension MaxResults NextToken'),
+    PutScalingPolicy: {
+      ...all('PolicyName ServiceNamespace ResourceId ScalableDimension PolicyType TargetTrackingScalingPolicyConfiguration'),
+      StepScalingPolicyConfiguration: refused('step scaling needs alarm actions, which Berth does not have yet; use TargetTrackingScaling'),
+      PredictiveScalingPolicyConfiguration: refused('predictive scaling needs a forecast, which Berth does not make'),
+    },
+    DescribeScalingPolicies: all('PolicyNames ServiceNamespace ResourceId ScalableDimension MaxResults NextToken'),
+    DeleteScalingPolicy: all('PolicyName ServiceNamespace ResourceId ScalableDimension'),
+    DescribeScalingActivities: {
+      ...all('ServiceNamespace ResourceId ScalableDimension MaxResults NextToken'),
+      IncludeNotScaledActivities: refused('activities that did not scale are not recorded'),
+    },
+    PutScheduledAction: all('ServiceNamespace Schedule Timezone ScheduledActionName ResourceId ScalableDimension StartTime EndTime ScalableTargetAction'),
+    DescribeScheduledActions: all('ScheduledActionNames ServiceNamespace ResourceId ScalableDimension MaxResults NextToken'),
+    DeleteScheduledAction: all('ServiceNamespace ScheduledActionName ResourceId ScalableDimension'),
   },
   cloudwatch: {
     GetMetricStatistics: {

@@ -78,6 +78,22 @@ export const keys = {
   alarm: (region: string, name: string) => `/berth/cloudwatch/alarms/${region}/${encodeURIComponent(name)}`,
   alarms: (region?: string) => (region ? `/berth/cloudwatch/alarms/${region}/` : `/berth/cloudwatch/alarms/`),
 
+  /** Application Auto Scaling: scalable targets (ECS services), their policies, activities and scheduled actions. */
+  scalableTarget: (region: string, resourceId: string) => `/berth/autoscaling/targets/${region}/${encodeURIComponent(resourceId)}`,
+  scalableTargets: (region?: string) => (region ? `/berth/autoscaling/targets/${region}/` : `/berth/autoscaling/targets/`),
+  scalingPolicy: (region: string, resourceId: string, name: string) =>
+    `/berth/autoscaling/policies/${region}/${encodeURIComponent(resourceId)}/${encodeURIComponent(name)}`,
+  scalingPoliciesOf: (region: string, resourceId?: string) =>
+    `/berth/autoscaling/policies/${region}/${resourceId === undefined ? '' : `${encodeURIComponent(resourceId)}/`}`,
+  scalingActivity: (region: string, resourceId: string, at: number, id: string) =>
+    `/berth/autoscaling/activities/${region}/${encodeURIComponent(resourceId)}/${String(at).padStart(15, '0')}-${id}`,
+  scalingActivitiesOf: (region: string, resourceId?: string) =>
+    `/berth/autoscaling/activities/${region}/${resourceId === undefined ? '' : `${encodeURIComponent(resourceId)}/`}`,
+  scheduledAction: (region: string, resourceId: string, name: string) =>
+    `/berth/autoscaling/scheduled/${region}/${encodeURIComponent(resourceId)}/${encodeURIComponent(name)}`,
+  scheduledActionsOf: (region: string, resourceId?: string) =>
+    `/berth/autoscaling/scheduled/${region}/${resourceId === undefined ? '' : `${encodeURIComponent(resourceId)}/`}`,
+
   /** Tags of any resource, by ARN (ECS, ELBv2, SSM and Secrets Manager alike). */
   tags: (arn: string) => `/berth/tags/${encodeURIComponent(arn)}`,
 } as const;

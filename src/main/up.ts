@@ -53,6 +53,8 @@ import { instanceOfTask, remoteLogSource } from '../control-plane/agent-api/remo
 import { startAgentLiveness } from '../control-plane/agent-api/agent-liveness.js';
 import { startStoppedTaskSweeper } from '../control-plane/agent-api/stopped-task-sweeper.js';
 import { startAlarmEvaluator } from '../control-plane/cloudwatch/alarm-evaluator.js';
+import { startAutoScaler } from '../control-plane/autoscaling/auto-scaler.js';
+import { createAutoScalingHandlers } from '../control-plane/autoscaling/autoscaling-handlers.js';
 import { createCloudWatchHandlers } from '../control-plane/cloudwatch/cloudwatch-handlers.js';
 import { startMetricPruner } from '../control-plane/cloudwatch/metric-pruner.js';
 import { SqliteMetricStore } from '../control-plane/cloudwatch/sqlite-metric-store.js';
@@ -193,6 +195,7 @@ export async function startBerth(config: UpConfig, logger: Logger, options: Star
       logs: createLogsHandlers({ store }),
       acm: acm.handlers,
       cloudwatch: createCloudWatchHandlers({ store, metrics }),
+      applicationautoscaling: createAutoScalingHandlers({ store, random }),
     };
     void acm.resumePending();
     const expiry = startCertificateExpiryWatch({ store, clock, logger: logger.child({ component: 'acm' }) });
@@ -345,6 +348,17 @@ export async function startBerth(config: UpConfig, logger: Logger, options: Star
         const liveness = startAgentLiveness({ store: fenced, clock, heartbeats, timeoutMs: config.agentTimeoutMs });
         const sweeper = startStoppedTaskSweeper({ store: fenced, clock, logger });
         const alarms = startAlarmEvaluator({ store: fenced, metrics, clock, logger: logger.child({ component: 'alarms' }) });
+        // Scaling goes through UpdateService, as Application Auto Scaling drives ECS.
+        const scaler = startAutoScaler({
+          store: fenced,
+          metrics,
+          clock,
+          random,
+          logger: logger.child({ component: 'autoscaling' }),
+          setDesiredCount: async (region, cluster, service, desiredCount) => {
+            await handlers.ecs.UpdateService!({ cluster, service, desiredCount }, { ...ctx(), region });
+          },
+        });
         const controller = startServiceController({
           store: fenced,
           clock,
@@ -360,6 +374,7 @@ export async function startBerth(config: UpConfig, logger: Logger, options: Star
           liveness.stop();
           sweeper.stop();
           alarms.stop();
+          scaler.stop();
           await controller.stop();
         };
       },

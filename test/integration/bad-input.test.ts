@@ -27,6 +27,7 @@ import { MemoryStore } from '../../src/store/memory-store.js';
 import { systemClock } from '../../src/platform/clock.js';
 import { seededRandom } from '../../src/platform/random.js';
 import { decode as decodeCbor, encode as encodeCbor } from 'cbor-x';
+import { createAutoScalingHandlers } from '../../src/control-plane/autoscaling/autoscaling-handlers.js';
 import { createCloudWatchHandlers } from '../../src/control-plane/cloudwatch/cloudwatch-handlers.js';
 import { MemoryMetricStore } from '../../src/control-plane/cloudwatch/memory-metric-store.js';
 import { formBody, inputWith, jsonBody, probesOf, type ProbeKind } from '../support/model-input.js';
@@ -77,8 +78,9 @@ function errorOf(wire: Wire, body: Buffer, headers: Record<string, unknown>): { 
   }
   if (wire === 'json') {
     if (typeof compat === 'string') return { code: compat.split(';')[0]!, message: (JSON.parse(body.toString()) as { message?: string }).message ?? '' };
-    const j = JSON.parse(body.toString()) as { __type?: string; message?: string };
-    return { code: String(j.__type ?? '').replace(/^.*#/, ''), message: j.message ?? '' };
+    // Application Auto Scaling's exceptions name the member `Message`.
+    const j = JSON.parse(body.toString()) as { __type?: string; message?: string; Message?: string };
+    return { code: String(j.__type ?? '').replace(/^.*#/, ''), message: j.message ?? j.Message ?? '' };
   }
   const unescape = (t: string) => t.replace(/&(apos|quot|lt|gt|amp);/g, (_, e: string) => ({ apos: "'", quot: '"', lt: '<', gt: '>', amp: '&' })[e]!);
   const text = body.toString();
@@ -100,6 +102,7 @@ describe('bad input generated from the models gets a modeled AWS error, and the 
     secretsmanager: createSecretsManagerHandlers({ store, random: deps.random, sealedBox }),
     logs: createLogsHandlers({ store }),
     acm: createAcmService({ ...deps, sealedBox, authority: ephemeralCertificateAuthority(deps.random, Date.now()) }).handlers,
+    applicationautoscaling: createAutoScalingHandlers({ store, random: deps.random }),
     cloudwatch: createCloudWatchHandlers({ store, metrics: new MemoryMetricStore() }),
   };
   before(async () => {

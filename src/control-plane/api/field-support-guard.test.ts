@@ -15,6 +15,7 @@ import { ecsKit, awsError } from '../ecs/ecs-test-kit.js';
 import { MemoryStore } from '../../store/memory-store.js';
 import { ManualClock } from '../../platform/clock.js';
 import { seededRandom } from '../../platform/random.js';
+import { createAutoScalingHandlers } from '../autoscaling/autoscaling-handlers.js';
 import { createCloudWatchHandlers } from '../cloudwatch/cloudwatch-handlers.js';
 import { MemoryMetricStore } from '../cloudwatch/memory-metric-store.js';
 
@@ -58,6 +59,7 @@ describe('the field-support table covers the model', () => {
       secretsmanager: Object.keys(createSecretsManagerHandlers(deps as never)),
       logs: Object.keys(createLogsHandlers(deps as never)),
       acm: Object.keys(createAcmService(deps as never).handlers),
+      applicationautoscaling: Object.keys(createAutoScalingHandlers({ store: deps.store, random: deps.random })),
       cloudwatch: Object.keys(createCloudWatchHandlers({ store: deps.store, metrics: new MemoryMetricStore() })),
     };
     for (const service of SERVICE_NAMES) {

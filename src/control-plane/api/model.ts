@@ -99,6 +99,13 @@ export class ServiceModel {
     return undefined;
   }
 
+  /** How the exception shape of `code` names its message member: `message` mostly, `Message` in Application Auto Scaling. */
+  errorMessageMember(code: string): string {
+    const shape = this.errorShapeFor(code);
+    const members = shape !== undefined ? this.shape(shape).members : undefined;
+    return members && 'Message' in members && !('message' in members) ? 'Message' : 'message';
+  }
+
   /** The error code a modeled exception shape goes by on the wire (ELBv2 renames them). */
   errorCode(shapeName: string): string {
     return this.shape(shapeName).error?.code ?? shapeName;

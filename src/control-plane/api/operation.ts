@@ -12,6 +12,7 @@
  * (src/domain/aws-error.ts) for anything the caller should see.
  */
 import type { Operations as AcmOperations } from './wire-types/acm.js';
+import type { Operations as ApplicationAutoScalingOperations } from './wire-types/applicationautoscaling.js';
 import type { Operations as CloudWatchOperations } from './wire-types/cloudwatch.js';
 import type { Operations as Ec2Operations } from './wire-types/ec2.js';
 import type { Operations as EcsOperations } from './wire-types/ecs.js';
@@ -45,6 +46,7 @@ export interface WireOperations {
   logs: LogsOperations;
   acm: AcmOperations;
   cloudwatch: CloudWatchOperations;
+  applicationautoscaling: ApplicationAutoScalingOperations;
 }
 
 export type WireService = keyof WireOperations;

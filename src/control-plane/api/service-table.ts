@@ -18,6 +18,7 @@ export const SERVICE_TABLE = {
   logs: { file: 'logs-2014-03-28.service.json' },
   acm: { file: 'acm-2015-12-08.service.json' },
   cloudwatch: { file: 'cloudwatch-2010-08-01.service.json' },
+  applicationautoscaling: { file: 'application-autoscaling-2016-02-06.service.json' },
 } as const satisfies Record<string, { readonly file: string }>;
 
 export type ServiceName = keyof typeof SERVICE_TABLE;

@@ -12,6 +12,7 @@ import type { ServiceModel } from './model.js';
 export function validationFailure(model: ServiceModel, violations: readonly Violation[]): AwsError {
   if (model.service === 'cloudwatch') return cloudWatchFailure(violations);
   if (model.service === 'ec2') return ec2Failure(violations);
+  if (model.service === 'applicationautoscaling') return new AwsError('ValidationException', coralMessage(violations));
   return new AwsError(model.metadata.protocol === 'json' ? 'InvalidParameterException' : 'ValidationError', coralMessage(violations));
 }
 

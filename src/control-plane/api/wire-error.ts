@@ -107,7 +107,7 @@ export function errorResponse(protocol: WireProtocol, error: unknown, ctx: Error
           'x-amzn-errortype': compat?.type ?? err.code,
           ...compat?.headers,
         },
-        body: JSON.stringify({ ...err.fields, __type: compat?.type ?? err.code, message: err.message }),
+        body: JSON.stringify({ ...err.fields, __type: compat?.type ?? err.code, [ctx.model?.errorMessageMember(err.code) ?? 'message']: err.message }),
       };
     case 'cbor':
       return {

@@ -1,0 +1,76 @@
+/**
+ * A target-tracking scaling policy as Berth stores it, and PutScalingPolicy's checks. The metric is
+ * ALBRequestCountPerTarget (RequestCountPerTarget of the target group its ResourceLabel names) or a
+ * customized CloudWatch metric; ECS's CPU and memory metrics need the agents' runtime stats, which
+ * Berth does not collect yet, so those are refused rather than never acted on.
+ */
+import { validation } from './scalable-target.js';
+
+export interface MetricRef {
+  readonly namespace: string;
+  readonly metricName: string;
+  readonly dimensions: readonly { readonly Name: string; readonly Value: string }[];
+  readonly statistic: 'Average' | 'Minimum' | 'Maximum' | 'SampleCount' | 'Sum';
+}
+
+export interface TargetTrackingConfig {
+  readonly targetValue: number;
+  readonly predefined?: { readonly type: 'ALBRequestCountPerTarget'; readonly resourceLabel: string };
+  readonly customized?: MetricRef;
+  /** Seconds; AWS's default for ECS is 300 each. */
+  readonly scaleOutCooldown: number;
+  readonly scaleInCooldown: number;
+  readonly disableScaleIn: boolean;
+}
+
+export interface ScalingPolicyRecord {
+  readonly arn: string;
+  readonly name: string;
+  readonly region: string;
+  readonly resourceId: string;
+  readonly policyType: 'TargetTrackingScaling';
+  readonly targetTracking: TargetTrackingConfig;
+  readonly createdAt: number;
+}
+
+export const DEFAULT_COOLDOWN_SECONDS = 300;
+
+/** `app/<lb-name>/<lb-id>/targetgroup/<tg-name>/<tg-id>`, as ALB's target tracking takes it. */
+const RESOURCE_LABEL = /^app\/[A-Za-z0-9-]{1,32}\/[0-9a-f]+\/targetgroup\/[A-Za-z0-9-]{1,32}\/[0-9a-f]+$/;
+
+export interface PredefinedInput {
+  readonly PredefinedMetricType: string;
+  readonly ResourceLabel?: string;
+}
+
+/** The CloudWatch metric a predefined or customized specification names. */
+export function metricOf(config: TargetTrackingConfig): MetricRef {
+  if (config.customized) return config.customized;
+  const label = config.predefined!.resourceLabel;
+  const tg = label.slice(label.indexOf('/targetgroup/') + 1);
+  return { namespace: 'AWS/ApplicationELB', metricName: 'RequestCountPerTarget', dimensions: [{ Name: 'TargetGroup', Value: tg }], statistic: 'Sum' };
+}
+
+export function predefinedMetric(p: PredefinedInput): { type: 'ALBRequestCountPerTarget'; resourceLabel: string } {
+  if (p.PredefinedMetricType === 'ECSServiceAverageCPUUtilization' || p.PredefinedMetricType === 'ECSServiceAverageMemoryUtilization') {
+    throw validation(
+      `PredefinedMetricType ${p.PredefinedMetricType} needs the AWS/ECS CPU and memory metrics, which Berth's agents do not report yet; track ALBRequestCountPerTarget or a customized metric.`,
+    );
+  }
+  if (p.PredefinedMetricType !== 'ALBRequestCountPerTarget') {
+    throw validation(`PredefinedMetricType ${p.PredefinedMetricType} is not a metric of an ECS service.`);
+  }
+  if (p.ResourceLabel === undefined) throw validation('ResourceLabel must be specified for the predefined metric type ALBRequestCountPerTarget.');
+  if (!RESOURCE_LABEL.test(p.ResourceLabel)) {
+    throw validation(`ResourceLabel ${p.ResourceLabel} is not app/<load-balancer-name>/<load-balancer-id>/targetgroup/<target-group-name>/<target-group-id>.`);
+  }
+  return { type: 'ALBRequestCountPerTarget', resourceLabel: p.ResourceLabel };
+}
+
+export function policyArn(region: string, accountId: string, id: string, resourceId: string, name: string): string {
+  return `arn:aws:autoscaling:${region}:${accountId}:scalingPolicy:${id}:resource/ecs/${resourceId}:policyName/${name}`;
+}
+
+export function checkTargetValue(v: number): void {
+  if (!(v > 0)) throw validation(`TargetValue must be greater than zero (${v}).`);
+}
