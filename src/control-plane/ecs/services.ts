@@ -38,7 +38,7 @@ import {
   validateDesiredCount,
   validateGracePeriod,
 } from '../../domain/ecs/service-input.js';
-import { checkNetworkConfiguration, type NetworkConfiguration } from './network-configuration-check.js';
+import { checkNetworkConfiguration } from './network-configuration-check.js';
 import { checkAdvancedConfiguration } from './advanced-configuration-check.js';
 import { shiftsTraffic, strategyOf, trafficPlanOf, validateStrategyFields, validateStrategyFit } from '../../domain/ecs/deployment-strategy.js';
 import { sideForNewDeployment } from '../../domain/ecs/target-side.js';
