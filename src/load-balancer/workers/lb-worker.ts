@@ -40,6 +40,7 @@ export function runLbWorker(channel: WorkerChannel, deps: { clock: Clock; random
     // In order: a question asked after a table is answered by a worker that has that table.
     queue = queue.then(async () => (await worker)?.handle(m)).catch(() => undefined);
   });
+  channel.send({ type: 'berth:hello' });
 }
 
 class Worker {

@@ -50,11 +50,14 @@ export class WorkerFleet implements FedNode {
   private current: RoutingTable = buildRoutingTable({ loadBalancers: [], listeners: [], targetGroups: [] });
   private lastTable: Extract<ToWorker, { type: 'berth:table' }> | undefined;
   private readonly workers = new Map<number, Worker>();
+  /** Workers that said hello (and were sent the settings and the table). */
+  private readonly ready = new Set<number>();
   private readonly pending = new Map<string, Pending>();
   private readonly aggregator = new AggregatorRegistry();
   private nextId = 0;
   private stopping = false;
   private restarts = 0;
+  private onReady: (() => void) | undefined;
 
   constructor(private readonly options: WorkerFleetOptions) {
     this.prober = new HealthProber({
@@ -65,12 +68,23 @@ export class WorkerFleet implements FedNode {
     });
   }
 
-  /** Forks the workers; resolves once each is listening for its table. */
-  start(): void {
+  /** Forks the workers; resolves once each is listening for its table (so the first swap reaches them all). */
+  start(timeoutMs = 60_000): Promise<void> {
     // Before the first fork: the primary hands every worker the listening handle and accepts nothing itself.
     cluster.schedulingPolicy = cluster.SCHED_NONE;
     cluster.setupPrimary({ exec: this.options.exec, execArgv: [...(this.options.execArgv ?? process.execArgv)], serialization: 'advanced' });
+    const all = new Promise<void>((resolve, reject) => {
+      this.onReady = () => {
+        if (this.ready.size < this.options.workers) return;
+        clearTimeout(timer);
+        this.onReady = undefined;
+        resolve();
+      };
+      const timer = setTimeout(() => reject(new Error(`load-balancer workers did not start within ${timeoutMs} ms`)), timeoutMs);
+      timer.unref();
+    });
     for (let i = 0; i < this.options.workers; i++) this.fork();
+    return all;
   }
 
   /** The workers' process ids (tests kill one). */
@@ -99,12 +113,13 @@ export class WorkerFleet implements FedNode {
     const answers = await this.ask(`table:${message.version}`, () => message);
     // Every worker binds the same handles: one's failures are the node's.
     const failed = answers.flatMap((a) => (a.type === 'berth:applied' ? a.failed : [])).filter((f, i, all) => all.findIndex((g) => g.port === f.port) === i);
+    if (failed.length > 0) this.retryBinds(message, 0);
     return { opened: [], closed: [], failed: failed.map((f) => new ListenerBindError(f.port, f.address, f.code, f.message)) };
   }
 
   async inFlight(targets: readonly { address: string; port: number }[]): Promise<readonly number[]> {
     const id = this.nextId++;
-    const expected = this.workers.size;
+    const expected = this.ready.size;
     const answers = await this.ask(`in-flight:${id}`, () => ({ type: 'berth:in-flight', id, targets }));
     // A worker that did not answer may still hold a request: unknown is not zero.
     if (answers.length < expected) throw new Error(`${expected - answers.length} worker(s) did not answer`);
@@ -143,16 +158,29 @@ export class WorkerFleet implements FedNode {
     await Promise.all(exits);
   }
 
+  /**
+   * A port that would not bind is tried again while the table stands: the usual holder is the
+   * previous node's workers, still exiting after it was killed, and they are gone in moments.
+   */
+  private retryBinds(message: Extract<ToWorker, { type: 'berth:table' }>, attempt: number): void {
+    const delays = [100, 250, 500];
+    const timer = setTimeout(async () => {
+      if (this.stopping || this.lastTable !== message) return;
+      const answers = await this.ask(`table:${message.version}`, () => message);
+      if (answers.some((a) => a.type === 'berth:applied' && a.failed.length > 0)) this.retryBinds(message, attempt + 1);
+    }, delays[attempt] ?? 1000);
+    timer.unref();
+  }
+
   private fork(): void {
     const worker = cluster.fork();
     this.workers.set(worker.id, worker);
     const forkedAt = this.options.clock.now();
-    worker.send({ type: 'berth:init', settings: this.options.settings } satisfies ToWorker);
-    if (this.lastTable) worker.send(this.lastTable);
     worker.on('message', (m: unknown) => this.onMessage(worker, m));
     worker.on('error', (err) => this.options.logger?.warn({ err, pid: worker.process.pid }, 'load-balancer worker channel error'));
     worker.once('exit', (code, signal) => {
       this.workers.delete(worker.id);
+      this.ready.delete(worker.id);
       // Its answers will never come: questions waiting on it go on with the others.
       for (const [key, p] of this.pending) if (p.waiting.delete(worker.id) && p.waiting.size === 0) this.settle(key);
       if (this.stopping) return;
@@ -169,6 +197,13 @@ export class WorkerFleet implements FedNode {
   private onMessage(worker: Worker, m: unknown): void {
     if (!isFromWorker(m)) return;
     switch (m.type) {
+      case 'berth:hello':
+        // Settings first, then the table now live; a swap in progress was sent to it too once it says hello.
+        worker.send({ type: 'berth:init', settings: this.options.settings } satisfies ToWorker);
+        if (this.lastTable) worker.send(this.lastTable);
+        this.ready.add(worker.id);
+        this.onReady?.();
+        return;
       case 'berth:passive-failure':
         this.prober.reportPassiveFailure(m.targetGroupArn, m.target);
         return;
@@ -184,7 +219,7 @@ export class WorkerFleet implements FedNode {
   /** Sends to every live worker and collects their answers (those that die or time out are left out). */
   private ask(key: string, message: () => ToWorker): Promise<FromWorker[]> {
     return new Promise((resolve) => {
-      const live = [...this.workers.values()].filter((w) => w.isConnected());
+      const live = [...this.workers.values()].filter((w) => w.isConnected() && this.ready.has(w.id));
       const p: Pending = { waiting: new Set(live.map((w) => w.id)), answers: [], done: resolve };
       this.pending.set(key, p);
       if (live.length === 0) return this.settle(key);

@@ -34,6 +34,8 @@ export type ToWorker =
   | { readonly type: 'berth:stop' };
 
 export type FromWorker =
+  /** Its listener is attached: a message sent before that is lost (an ESM entry loads asynchronously). */
+  | { readonly type: 'berth:hello' }
   | { readonly type: 'berth:applied'; readonly version: number; readonly failed: readonly BindFailure[] }
   | { readonly type: 'berth:passive-failure'; readonly targetGroupArn: string; readonly target: Target }
   | { readonly type: 'berth:in-flight'; readonly id: number; readonly counts: readonly number[] }
