@@ -21,10 +21,12 @@ import { parseElbv2Arn } from '../../src/domain/elbv2/arn.js';
 import type { TargetRecord } from '../../src/domain/elbv2/target.js';
 import { silentLogger } from '../../src/platform/logger.js';
 import { startLbNode, type RunningLbNode } from '../../src/main/lb.js';
+import type { WorkerFleet } from '../../src/load-balancer/workers/worker-fleet.js';
 import { eventually } from '../support/eventually.js';
 import { freePort, lbServerWorld, upstream, type LbWorld, type Upstream } from './load-balancer-harness.js';
 
 const NODE_IP = '127.0.0.31';
+const load = (): string => (os.loadavg()[0] ?? 0).toFixed(1);
 
 /** One keep-alive connection to the node: every request goes over it, so it stays with one worker. */
 class Client {
@@ -76,6 +78,11 @@ describe('a load-balancer node with two workers', () => {
   const start = (): Promise<RunningLbNode> =>
     startLbNode({ servers: [w.endpoint], advertiseIp: NODE_IP, nodeId: 'workers-test', dataDir: nodeDir, workers: 2, metricsPort: 0 }, silentLogger);
 
+  const fleet = (): WorkerFleet => {
+    assert.ok(node.fleet, 'a node with workers');
+    return node.fleet;
+  };
+
   /** Opens clients until one is held by each worker (the kernel picks; a few tries suffice). */
   async function clientPerWorker(): Promise<Map<number, Client>> {
     const byPid = new Map<number, Client>();
@@ -87,7 +94,7 @@ describe('a load-balancer node with two workers', () => {
       else c.close();
     }
     assert.equal(byPid.size, 2, 'both workers accept connections');
-    assert.deepEqual([...byPid.keys()].sort(), node.fleet?.pids().sort(), 'connections are held by the workers, not the primary');
+    assert.deepEqual([...byPid.keys()].sort(), fleet().pids().sort(), 'connections are held by the workers, not the primary');
     return byPid;
   }
 
@@ -103,19 +110,21 @@ describe('a load-balancer node with two workers', () => {
     d = await upstream('d');
     d.healthStatus = 503; // never routed: only here to be deregistered
     nodeDir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-lb-workers-'));
-    lbArn = (await w.elb.send(new elb.CreateLoadBalancerCommand({ Name: 'workers', Scheme: 'internal' }))).LoadBalancers![0]!.LoadBalancerArn!;
-    tgArn = (
-      await w.elb.send(
-        new elb.CreateTargetGroupCommand({
-          Name: 'workers',
-          Protocol: 'HTTP',
-          Port: 80,
-          TargetType: 'ip',
-          HealthCheckPath: '/health',
-          HealthCheckIntervalSeconds: 5,
-        }),
-      )
-    ).TargetGroups![0]!.TargetGroupArn!;
+    lbArn = String((await w.elb.send(new elb.CreateLoadBalancerCommand({ Name: 'workers', Scheme: 'internal' }))).LoadBalancers?.[0]?.LoadBalancerArn);
+    tgArn = String(
+      (
+        await w.elb.send(
+          new elb.CreateTargetGroupCommand({
+            Name: 'workers',
+            Protocol: 'HTTP',
+            Port: 80,
+            TargetType: 'ip',
+            HealthCheckPath: '/health',
+            HealthCheckIntervalSeconds: 5,
+          }),
+        )
+      ).TargetGroups?.[0]?.TargetGroupArn,
+    );
     await w.elb.send(
       new elb.ModifyTargetGroupAttributesCommand({ TargetGroupArn: tgArn, Attributes: [{ Key: 'deregistration_delay.timeout_seconds', Value: '60' }] }),
     );
@@ -144,7 +153,7 @@ describe('a load-balancer node with two workers', () => {
     );
     const spawnedAt = Date.now();
     node = await start();
-    console.log(`node with 2 workers up in ${Date.now() - spawnedAt} ms (load ${os.loadavg()[0]!.toFixed(1)})`);
+    console.log(`node with 2 workers up in ${Date.now() - spawnedAt} ms (load ${load()})`);
     await eventually(async () => (await new Client(port).get('/hello')).status, {
       what: 'the node serves',
       timeoutMs: 15_000,
@@ -165,7 +174,7 @@ describe('a load-balancer node with two workers', () => {
 
   test('one scrape counts the requests of both workers, and access-log lines from both are whole', async () => {
     const clients = await clientPerWorker();
-    const scrape = async (): Promise<string> => (await fetch(node.metricsUrl!)).text();
+    const scrape = async (): Promise<string> => (await fetch(String(node.metricsUrl))).text();
     const count = (text: string): number =>
       [...text.matchAll(/^berth_lb_requests_total\{[^}]*load_balancer="workers"[^}]*code="200"[^}]*\} (\d+)$/gm)].reduce((n, m) => n + Number(m[1]), 0);
     const before = count(await scrape());
@@ -236,5 +245,57 @@ describe('a load-balancer node with two workers', () => {
     assert.deepEqual(await slow[1], { status: 200, body: 'a slow' });
     await eventually(() => drainedAt('127.0.0.1', a.port), { what: 'a reported drained once no worker has a request on it', timeoutMs: 5000, intervalMs: 20 });
     for (const c of [...clients.values(), ...fresh.values()]) c.close();
+  });
+
+  test("kill -9 of one worker: the other worker's connection sees no failure, a new worker starts and serves", async () => {
+    const clients = await clientPerWorker();
+    const [victim, survivor] = [...clients.keys()];
+    assert.ok(victim !== undefined && survivor !== undefined);
+    const tally = new Map([...clients.keys()].map((pid) => [pid, { ok: 0, failed: 0 }]));
+    const survived = tally.get(survivor) ?? { ok: 0, failed: 0 };
+    let running = true;
+    const loops = [...clients].map(async ([pid, c]) => {
+      const t = tally.get(pid) ?? { ok: 0, failed: 0 };
+      while (running) {
+        try {
+          if ((await c.get('/n')).status === 200) t.ok++;
+          else t.failed++;
+        } catch {
+          t.failed++;
+          if (pid === victim) return; // its connection is gone with it
+        }
+      }
+    });
+    await eventually(() => survived.ok, { what: 'load through both workers', timeoutMs: 5000, intervalMs: 20, until: (n) => n > 20 });
+    process.kill(victim, 'SIGKILL');
+    const replaced = await eventually(() => fleet().pids(), {
+      what: 'a new worker replaces the killed one',
+      timeoutMs: 60_000,
+      intervalMs: 100,
+      until: (pids) => pids.length === 2 && !pids.includes(victim),
+    });
+    const okAtRestart = survived.ok;
+    await eventually(() => survived.ok, { what: 'the survivor serves on', timeoutMs: 5000, intervalMs: 20, until: (n) => n > okAtRestart + 20 });
+    running = false;
+    await Promise.all(loops);
+    assert.equal(survived.failed, 0, "the other worker's requests did not fail");
+    assert.equal(fleet().restarted(), 1);
+    // The new worker accepts connections of its own.
+    const after = await clientPerWorker();
+    const newcomer = replaced.find((pid) => pid !== survivor);
+    assert.ok(newcomer !== undefined && after.has(newcomer), 'the new worker serves');
+    for (const c of [...clients.values(), ...after.values()]) c.close();
+  });
+
+  test('restarted while every server is down, the node serves from its saved routing snapshot', async () => {
+    await node.stop();
+    await w.app.close(); // the only server is gone
+    const startedAt = Date.now();
+    node = await start();
+    const c = new Client(port);
+    const reply = await eventually(() => c.get('/n'), { what: 'the node serves', timeoutMs: 10_000, intervalMs: 20, until: (r) => r.status === 200 });
+    console.log(`restarted with no server: serving ${Date.now() - startedAt} ms after start (2 workers, load ${load()})`);
+    assert.equal(reply.body, 'b /n', 'routed by the saved table: a is draining');
+    c.close();
   });
 });

@@ -72,7 +72,7 @@ export class RoutingFeed {
       this.options.logger?.info({ file: this.options.snapshotFile }, 'serving the last routing snapshot until a server answers');
       this.schedule(0);
     }
-    this.subscription = await this.options.controlPlane.watchRecords(
+    const subscribing = this.options.controlPlane.watchRecords(
       (records) => {
         const first = this.records === undefined;
         this.records = records;
@@ -81,6 +81,13 @@ export class RoutingFeed {
       },
       (err) => this.options.logger?.error({ err }, 'routing records watch failed'),
     );
+    // A port answers once it has the first set: with saved records the node serves meanwhile.
+    const subscribed = subscribing.then((subscription) => {
+      if (this.stopped) subscription.close();
+      else this.subscription = subscription;
+    });
+    if (saved) subscribed.catch((err: unknown) => this.options.logger?.error({ err }, 'routing records watch failed'));
+    else await subscribed;
   }
 
   /** This node's checker changed its verdict on a target: route by it without waiting for the control plane. */
