@@ -25,7 +25,11 @@ process.on('message', (raw: unknown) => {
   if (!isBerthMessage(raw)) return;
   const m = raw as ToNode;
   if (m.type === 'berth:node-start') void start(m.settings);
-  if (m.type === 'berth:node-stop') void running?.stop().finally(() => process.exit(0));
+  if (m.type === 'berth:node-stop') {
+    // Still starting: the fleet's workers go when this process does (their channel closes).
+    if (!running) process.exit(0);
+    void running.stop().finally(() => process.exit(0));
+  }
   if (m.type === 'berth:scrape' && running) {
     const { metrics } = running;
     metrics.metrics().then(

@@ -141,6 +141,7 @@ export async function startBerth(config: UpConfig, logger: Logger, options: Star
     // The load-balancer node first: CreateListener asks it whether a port is free on this host.
     // It runs in its own processes (a primary and --lb-workers workers), never on this loop;
     // lbWorkers 0 (tests only) keeps the engine in this process.
+    let lbReady: Promise<void> = Promise.resolve();
     let lbParts:
       | { checkListenerPort: RunningLoadBalancerNode['checkListenerPort']; metricsPlugin: FastifyPluginAsync; traffic: RunningLoadBalancerNode['traffic'] }
       | undefined;
@@ -160,7 +161,8 @@ export async function startBerth(config: UpConfig, logger: Logger, options: Star
         stoppers.push(() => node.stop());
       } else {
         const { exec, execArgv } = lbNodeProcessExec();
-        const node = await startNodeProcess({
+        // Started now, awaited last: the node's processes load while the control plane starts.
+        const node = startNodeProcess({
           controlPlane,
           exec,
           execArgv,
@@ -168,6 +170,7 @@ export async function startBerth(config: UpConfig, logger: Logger, options: Star
           logger: logger.child({ component: 'lb' }),
         });
         lbParts = { checkListenerPort: node.checkListenerPort, metricsPlugin: metricsPlugin(node.metrics), traffic: node.traffic };
+        lbReady = node.ready;
         stoppers.push(() => node.stop());
       }
     }
@@ -389,6 +392,8 @@ export async function startBerth(config: UpConfig, logger: Logger, options: Star
       demo = await findDemoStack(handlers, ctx, { cluster: config.cluster });
     }
 
+    // Up means serving: the load-balancer node has its first table too.
+    await lbReady;
     let stopping: Promise<void> | undefined;
     return {
       apiUrl,

@@ -28,6 +28,8 @@ export interface NodeProcessOptions {
 }
 
 export interface RunningNodeProcess {
+  /** Resolves once the node serves its first table (the caller starts the rest meanwhile); rejects if it could not start. */
+  readonly ready: Promise<void>;
   readonly metrics: MetricsSource;
   readonly checkListenerPort: (port: number, scheme: 'internet-facing' | 'internal') => Promise<void | string>;
   /** The last second's traffic as last read; each call reads again in the background (the console asks every second). */
@@ -39,11 +41,13 @@ export interface RunningNodeProcess {
 
 const PROMETHEUS_TEXT = 'text/plain; version=0.0.4; charset=utf-8';
 
-export async function startNodeProcess(options: NodeProcessOptions): Promise<RunningNodeProcess> {
+export function startNodeProcess(options: NodeProcessOptions): RunningNodeProcess {
   const { controlPlane, logger } = options;
   let child: ChildProcess | undefined;
   let subscription: RecordsSubscription | undefined;
   let stopping = false;
+  /** The child listens: before that a message to it is lost. */
+  let helloed = false;
   let ports = new Set<number>();
   let traffic: ReadonlyMap<string, TargetGroupTraffic> = new Map();
   let reading = false;
@@ -76,6 +80,7 @@ export async function startNodeProcess(options: NodeProcessOptions): Promise<Run
   const spawnChild = (): Promise<void> =>
     new Promise((resolve, reject) => {
       const startedAt = Date.now();
+      helloed = false;
       const c = fork(options.exec, [], { execArgv: [...(options.execArgv ?? process.execArgv)], serialization: 'advanced', stdio: 'inherit' });
       child = c;
       c.on('message', (raw: unknown) => {
@@ -83,6 +88,7 @@ export async function startNodeProcess(options: NodeProcessOptions): Promise<Run
         const m = raw as FromNode;
         switch (m.type) {
           case 'berth:hello':
+            helloed = true;
             c.send({ type: 'berth:node-start', settings: options.settings } satisfies ToNode);
             return;
           case 'berth:watch':
@@ -133,10 +139,13 @@ export async function startNodeProcess(options: NodeProcessOptions): Promise<Run
       });
     });
 
-  await spawnChild();
+  const ready = spawnChild();
+  // Unobserved until the caller awaits it; a failure is the caller's to report.
+  ready.catch(() => undefined);
   const bindAddressFor = (scheme: 'internet-facing' | 'internal'): string =>
     scheme === 'internal' ? (options.settings.internalBindAddress ?? '127.0.0.1') : (options.settings.publicBindAddress ?? '0.0.0.0');
   return {
+    ready,
     metrics: {
       contentType: PROMETHEUS_TEXT,
       async metrics() {
@@ -168,7 +177,9 @@ export async function startNodeProcess(options: NodeProcessOptions): Promise<Run
       const exited = new Promise<void>((resolve) => c.once('exit', () => resolve()));
       const kill = setTimeout(() => c.kill('SIGKILL'), 15_000);
       kill.unref();
-      send({ type: 'berth:node-stop' });
+      // Not listening yet, it has nothing to finish: no message would reach it anyway.
+      if (helloed) send({ type: 'berth:node-stop' });
+      else c.kill('SIGKILL');
       await exited;
       clearTimeout(kill);
     },
