@@ -152,7 +152,9 @@ export class WorkerFleet implements FedNode {
           w.once('exit', () => resolve());
           const kill = setTimeout(() => w.process.kill('SIGKILL'), 10_000);
           kill.unref();
-          w.send({ type: 'berth:stop' } satisfies ToWorker);
+          // One that has not said hello would never read the message: it has nothing to finish either.
+          if (this.ready.has(w.id)) w.send({ type: 'berth:stop' } satisfies ToWorker);
+          else w.process.kill('SIGKILL');
         }),
     );
     await Promise.all(exits);
