@@ -220,14 +220,14 @@ describe('a load-balancer node with two workers', () => {
     }
     assert.equal(slow.length, 2, 'a slow request on a through each worker');
     await w.elb.send(new elb.DeregisterTargetsCommand({ TargetGroupArn: tgArn, Targets: [{ Id: '127.0.0.1', Port: a.port }] }));
-    // New requests go to b on every worker: fresh connections land on both.
-    await eventually(async () => (await new Client(port).get('/n')).body, {
-      what: 'a new request goes to b',
+    // New requests go to b on every worker (each applies the swap on its own, within moments of the other).
+    const fresh = await clientPerWorker();
+    await eventually(async () => Promise.all([...fresh.values()].map(async (c) => (await c.get('/n')).body)), {
+      what: 'new requests go to b through both workers',
       timeoutMs: 5000,
       intervalMs: 20,
-      until: (body) => body === 'b /n',
+      until: (bodies) => bodies.every((body) => body === 'b /n'),
     });
-    const fresh = await clientPerWorker();
     for (const c of fresh.values()) for (let i = 0; i < 4; i++) assert.equal((await c.get('/n')).body, 'b /n');
 
     const tgId = (parseElbv2Arn(tgArn) as { tgId: string }).tgId;
