@@ -76,3 +76,25 @@ test('node: health checks turn an initial target healthy, the adapter swaps the 
     await up.close();
   }
 });
+
+test('node with its checks elsewhere (a worker): it probes nothing, and a refused connection goes to passiveFailures', async () => {
+  const refused = await freePort(); // nothing listens there
+  const port = await freePort();
+  const t = table({ port, groups: [tg('tg', [target(refused, 'healthy')])] });
+  const passive: Array<{ tg: string; port: number }> = [];
+  const node = new LoadBalancerNode({
+    initial: t,
+    clock: systemClock,
+    random: seededRandom(1),
+    stickinessSecret: Buffer.from('s'),
+    passiveFailures: (tgArn, target) => passive.push({ tg: tgArn, port: target.port }),
+  });
+  await node.start();
+  try {
+    assert.equal((await get(`http://127.0.0.1:${port}/`)).status, 502);
+    assert.deepEqual(passive, [{ tg: 'tg', port: refused }]);
+    assert.equal(node.prober.health('tg', { id: `i-${refused}`, port: refused }), undefined, 'no health check of its own');
+  } finally {
+    await node.close();
+  }
+});

@@ -26,6 +26,11 @@ export interface LoadBalancerNodeOptions {
   readonly listenerOptions?: ListenerServerOptions;
   /** Health checks leave from this address (the node's own); default: the OS's choice. */
   readonly sourceAddress?: string;
+  /**
+   * Given: this node runs no health checks of its own, because another process checks for the
+   * whole node (a worker of workers/), and the passive failures it sees go there instead.
+   */
+  readonly passiveFailures?: (targetGroupArn: string, target: Target) => void;
 }
 
 /** Targets to check: registered, not draining, in a group some listener rule forwards to (else ALB reports `unused`/NotInUse). */
@@ -53,8 +58,10 @@ export class LoadBalancerNode {
   readonly engine: ProxyEngine;
   readonly listeners: ListenerServer;
   readonly prober: HealthProber;
+  private readonly checksElsewhere: boolean;
 
   constructor(options: LoadBalancerNodeOptions) {
+    this.checksElsewhere = options.passiveFailures !== undefined;
     this.current = options.initial;
     this.prober = new HealthProber({
       clock: options.clock,
@@ -68,7 +75,7 @@ export class LoadBalancerNode {
       random: options.random,
       stickinessSecret: options.stickinessSecret,
       ...(options.metrics ? { metrics: options.metrics } : {}),
-      health: { reportPassiveFailure: (tgArn: string, t: Target) => this.prober.reportPassiveFailure(tgArn, t) },
+      health: { reportPassiveFailure: options.passiveFailures ?? ((tgArn: string, t: Target) => this.prober.reportPassiveFailure(tgArn, t)) },
     });
     this.listeners = new ListenerServer(this.engine, options.listenerOptions);
   }
@@ -81,7 +88,7 @@ export class LoadBalancerNode {
   async update(table: RoutingTable): Promise<ApplyResult> {
     this.current = table;
     this.engine.table();
-    this.prober.setTargets(probeTargets(table));
+    if (!this.checksElsewhere) this.prober.setTargets(probeTargets(table));
     return this.listeners.apply(table);
   }
 

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseUpConfig, refuseSecretFlag, UsageError } from './config.js';
+import { parseLbWorkers, parseUpConfig, refuseSecretFlag, UsageError } from './config.js';
 
 test('defaults match the documented ones', () => {
   const c = parseUpConfig([], {});
@@ -101,4 +101,11 @@ test('--allow-loopback-targets: on for a loopback API, opt-in elsewhere (flag or
   assert.equal(parseUpConfig(['--host', '0.0.0.0'], {}).allowLoopbackTargets, false);
   assert.equal(parseUpConfig(['--host', '0.0.0.0', '--allow-loopback-targets'], {}).allowLoopbackTargets, true);
   assert.equal(parseUpConfig(['--host', '10.0.0.1'], { BERTH_ALLOW_LOOPBACK_TARGETS: '1' }).allowLoopbackTargets, true);
+});
+
+test('--lb-workers: the cores by default, a whole number from 1 to 1024, refused otherwise naming the flag', () => {
+  assert.equal(parseUpConfig([], {}, { cores: 6 }).lbWorkers, 6);
+  assert.equal(parseUpConfig(['--lb-workers', '3'], {}, { cores: 6 }).lbWorkers, 3);
+  assert.equal(parseUpConfig([], { BERTH_LB_WORKERS: '2' }, { cores: 6 }).lbWorkers, 2);
+  for (const bad of ['0', '-1', '1.5', 'two', '1025']) assert.throws(() => parseLbWorkers(bad, 4), /--lb-workers must be a whole number from 1 to 1024/);
 });

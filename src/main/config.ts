@@ -3,6 +3,7 @@
  * Pure: parse(argv, env) → config or a usage error; no I/O here.
  */
 import { parsePortRange, type PortRange } from '../scheduling/port-allocator.js';
+import { availableParallelism } from 'node:os';
 import { UsageError } from './usage-error.js';
 import { parseHostFlags, type HostOptions } from './host-flags.js';
 import { parseFlags, pickFlag, switchOn } from '../cli/flags/flag-table.js';
@@ -68,6 +69,19 @@ export interface UpConfig {
   readonly secretsKeyFile?: string;
   /** `--deployment-time-scale` (a test aid): a deployment bake minute lasts 60,000 / N ms. */
   readonly deploymentMinuteMs: number;
+  /**
+   * Worker processes of the load-balancer node (`--lb-workers`, default the cores). 0 (never from
+   * a flag; tests only) runs the node's engine in this process, on the control plane's loop.
+   */
+  readonly lbWorkers: number;
+}
+
+/** `--lb-workers N`: a whole number from 1 to 1024; absent, the number of cores. Pure (`cores` is passed in). */
+export function parseLbWorkers(raw: string | undefined, cores: number): number {
+  if (raw === undefined) return Math.max(1, cores);
+  const n = Number(raw);
+  if (!/^\d+$/.test(raw) || n < 1 || n > 1024) throw new UsageError(`--lb-workers must be a whole number from 1 to 1024, got ${raw}`);
+  return n;
 }
 
 export { UsageError };
@@ -98,7 +112,7 @@ export function refuseSecretFlag(values: Readonly<Record<string, unknown>>, file
 
 export const DEFAULT_ACCOUNT_ID = '000000000000';
 
-export function parseUpConfig(argv: readonly string[], env: NodeJS.ProcessEnv): UpConfig {
+export function parseUpConfig(argv: readonly string[], env: NodeJS.ProcessEnv, machine: { cores: number } = { cores: availableParallelism() }): UpConfig {
   const values = parseFlags(UP_FLAGS, argv);
   refuseSecretFlag(values, '<data-dir>/credentials (aws_access_key_id / aws_secret_access_key)');
   const pick = (flag: string): string | undefined => pickFlag(UP_FLAGS, values, env, flag);
@@ -190,5 +204,6 @@ export function parseUpConfig(argv: readonly string[], env: NodeJS.ProcessEnv): 
     leaderTtlSeconds,
     ...(secretsKeyFile !== undefined ? { secretsKeyFile } : {}),
     deploymentMinuteMs: 60_000 / timeScale,
+    lbWorkers: parseLbWorkers(pick('lb-workers'), machine.cores),
   };
 }

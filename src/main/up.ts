@@ -62,6 +62,9 @@ import { startServiceController } from '../control-plane/controllers/service-con
 import { startAgent, type RunningAgent } from '../agent/agent.js';
 import { startLoadBalancerNode, type RunningLoadBalancerNode } from '../load-balancer/node/start-load-balancer-node.js';
 import { LbNodeService } from '../control-plane/load-balancer-api/lb-node-service.js';
+import { metricsPlugin } from '../load-balancer/node/prometheus-metrics.js';
+import { startNodeProcess } from '../load-balancer/workers/node-process.js';
+import { lbNodeProcessExec } from './lb-worker-exec.js';
 import { InProcessLbControlPlane } from '../control-plane/load-balancer-api/in-process-lb-control-plane.js';
 import { registerLbRoutes } from '../control-plane/load-balancer-api/lb-routes.js';
 import { createDemoStack, findDemoStack, type DemoStack } from './demo-stack.js';
@@ -157,20 +160,42 @@ export async function startBerth(config: UpConfig, logger: Logger, options: Star
     });
     stoppers.push(() => lbService.close());
     // The load-balancer node first: CreateListener asks it whether a port is free on this host.
-    let lb: RunningLoadBalancerNode | undefined;
+    // It runs in its own processes (a primary and --lb-workers workers), never on this loop;
+    // lbWorkers 0 (tests only) keeps the engine in this process.
+    let lbReady: Promise<void> = Promise.resolve();
+    let lbParts:
+      | { checkListenerPort: RunningLoadBalancerNode['checkListenerPort']; metricsPlugin: FastifyPluginAsync; traffic: RunningLoadBalancerNode['traffic'] }
+      | undefined;
     if (config.loadBalancer) {
       const identity = { nodeId: `in-process@${config.host}:${config.apiPort}`, advertiseAddress: config.internalAddress };
-      const node = await startLoadBalancerNode({
-        controlPlane: new InProcessLbControlPlane(lbService, identity),
-        clock,
-        random,
-        logger: logger.child({ component: 'lb' }),
-        dataDir,
-        internalBindAddress: config.internalAddress,
-      });
-      lb = node;
-      stoppers.push(() => node.stop());
+      const controlPlane = new InProcessLbControlPlane(lbService, identity);
+      if (config.lbWorkers === 0) {
+        const node = await startLoadBalancerNode({
+          controlPlane,
+          clock,
+          random,
+          logger: logger.child({ component: 'lb' }),
+          dataDir,
+          internalBindAddress: config.internalAddress,
+        });
+        lbParts = node;
+        stoppers.push(() => node.stop());
+      } else {
+        const { exec, execArgv } = lbNodeProcessExec();
+        // Started now, awaited last: the node's processes load while the control plane starts.
+        const node = startNodeProcess({
+          controlPlane,
+          exec,
+          execArgv,
+          settings: { workers: config.lbWorkers, dataDir, internalBindAddress: config.internalAddress, logLevel: config.logLevel, logFormat: config.logFormat },
+          logger: logger.child({ component: 'lb' }),
+        });
+        lbParts = { checkListenerPort: node.checkListenerPort, metricsPlugin: metricsPlugin(node.metrics), traffic: node.traffic };
+        lbReady = node.ready;
+        stoppers.push(() => node.stop());
+      }
     }
+    const lb = lbParts;
     // Without a node here, listeners are bound by `berth lb` nodes, which log a port they cannot take.
     const checkListenerPort = lb?.checkListenerPort ?? (async (): Promise<void> => {});
     const traffic = lb?.traffic ?? { snapshot: () => new Map() };
@@ -420,6 +445,8 @@ export async function startBerth(config: UpConfig, logger: Logger, options: Star
       demo = await findDemoStack(handlers, ctx, { cluster: config.cluster });
     }
 
+    // Up means serving: the load-balancer node has its first table too.
+    await lbReady;
     let stopping: Promise<void> | undefined;
     return {
       apiUrl,

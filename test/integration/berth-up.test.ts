@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { ListClustersCommand, RegisterTaskDefinitionCommand, DescribeTaskDefinitionCommand, CreateClusterCommand } from '@aws-sdk/client-ecs';
 import { removeDataDir, startBerthProcess, type BerthProcess } from '../support/berth-process.js';
 import * as elb from '@aws-sdk/client-elastic-load-balancing-v2';
+import { execFileSync } from 'node:child_process';
 import { freePort } from '../../src/platform/free-port.js';
 import { ecsClient, elbv2Client } from '../support/sdk-clients.js';
 
@@ -78,8 +79,8 @@ describe('berth up process', () => {
     assert.ok(Date.now() - t0 < 5_000, `took ${Date.now() - t0} ms`);
   });
 
-  test('--internal-address: internal load balancers listen there and only there', async () => {
-    const b = await startBerthProcess({ args: ['--internal-address', '127.0.0.9', '--runtime', 'process'] });
+  test("--internal-address: internal load balancers listen there and only there, served by the node's own processes", async () => {
+    const b = await startBerthProcess({ args: ['--internal-address', '127.0.0.9', '--runtime', 'process', '--lb-workers', '2'] });
     started.push(b);
     const lbs = elbv2Client(b.apiUrl);
     const lb = (await lbs.send(new elb.CreateLoadBalancerCommand({ Name: 'private', Scheme: 'internal' }))).LoadBalancers![0]!;
@@ -102,6 +103,12 @@ describe('berth up process', () => {
     }
     assert.equal(body, 'private');
     await assert.rejects(fetch(`http://127.0.0.1:${port}/`), 'nothing listens on the default loopback address');
+    // The listening socket is held by the node's processes (its primary and two workers), never by berth up's own.
+    const holders = new Set([...execFileSync('ss', ['-Htlnp', `( sport = :${port} )`], { encoding: 'utf8' }).matchAll(/pid=(\d+)/g)].map((m) => Number(m[1])));
+    assert.ok(holders.size >= 2 && !holders.has(b.child.pid ?? 0), `listener held by ${[...holders]}, berth up is ${b.child.pid}`);
+    // One scrape of the API's /metrics sums the workers.
+    const metrics = await (await fetch(`${b.apiUrl}/metrics`)).text();
+    assert.match(metrics, /^berth_lb_requests_total\{load_balancer="private",target_group="",code="200",origin="elb"\} [1-9]\d*$/m);
     lbs.destroy();
   });
 });

@@ -5,6 +5,7 @@
  */
 import { LbNodeService } from '../../src/control-plane/load-balancer-api/lb-node-service.js';
 import { InProcessLbControlPlane } from '../../src/control-plane/load-balancer-api/in-process-lb-control-plane.js';
+import { registerLbRoutes } from '../../src/control-plane/load-balancer-api/lb-routes.js';
 import http from 'node:http';
 import type net from 'node:net';
 import os from 'node:os';
@@ -23,6 +24,7 @@ import { keys } from '../../src/domain/keys.js';
 import { startLoadBalancerNode, type RunningLoadBalancerNode } from '../../src/load-balancer/node/start-load-balancer-node.js';
 import { freePort } from '../../src/platform/free-port.js';
 import { ec2Client, elbv2Client } from '../support/sdk-clients.js';
+import type { MetricSampleReport } from '../../src/protocols/load-balancer/index.js';
 export { freePort };
 
 export interface Upstream {
@@ -65,19 +67,43 @@ export interface LbWorld {
   readonly elb: elb.ElasticLoadBalancingV2Client;
   readonly ec2: ec2.EC2Client;
   readonly dataDir: string;
+  /** What the nodes reported as AWS/ApplicationELB samples, in order. */
+  readonly metricSamples: readonly MetricSampleReport[];
   close(): Promise<void>;
 }
 
-export async function lbWorld(): Promise<LbWorld> {
+export function lbWorld(): Promise<LbWorld> {
+  return world(true);
+}
+
+/**
+ * The same control plane with no node of its own, serving the load-balancer node protocol
+ * (unsigned) instead: for the test's own `berth lb` nodes, whose reports are then the only ones.
+ */
+export function lbServerWorld(): Promise<Omit<LbWorld, 'lb'>> {
+  return world(false);
+}
+
+async function world(withNode: true): Promise<LbWorld>;
+async function world(withNode: false): Promise<Omit<LbWorld, 'lb'>>;
+async function world(withNode: boolean): Promise<Omit<LbWorld, 'lb'> & { lb?: RunningLoadBalancerNode }> {
   const store = new MemoryStore();
   const random = seededRandom(11);
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'berth-lb-'));
-  const lbService = new LbNodeService({ store, clock: systemClock });
+  const metricSamples: MetricSampleReport[] = [];
+  const lbService = new LbNodeService({ store, clock: systemClock, metrics: { record: async (s) => void metricSamples.push(...s) } });
   const controlPlane = new InProcessLbControlPlane(lbService, { nodeId: 'test-node', advertiseAddress: '127.0.0.1' });
-  const lb = await startLoadBalancerNode({ controlPlane, clock: systemClock, random, dataDir, debounceMs: 10, connectTimeoutMs: 1000, accessLogFlushMs: 50 });
+  const lb = withNode
+    ? await startLoadBalancerNode({ controlPlane, clock: systemClock, random, dataDir, debounceMs: 10, connectTimeoutMs: 1000, accessLogFlushMs: 50 })
+    : undefined;
   // The upstreams listen on 127.0.0.1, as under `berth up` on loopback.
-  const deps = { store, clock: systemClock, random, checkListenerPort: lb.checkListenerPort, allowLoopbackTargets: true };
-  const app = await createApiServer({ handlers: { ecs: {}, elbv2: createElbv2Handlers(deps), ec2: createEc2Handlers(deps) }, plugins: [lb.metricsPlugin] });
+  const checkListenerPort = lb?.checkListenerPort ?? (async (): Promise<void> => {});
+  const deps = { store, clock: systemClock, random, checkListenerPort, allowLoopbackTargets: true };
+  const lbRoutes = async (a: FastifyInstance): Promise<void> => registerLbRoutes(a, { service: lbService, auth: { mode: 'none' }, clock: systemClock });
+  const app = await createApiServer({
+    handlers: { ecs: {}, elbv2: createElbv2Handlers(deps), ec2: createEc2Handlers(deps) },
+    plugins: lb ? [lb.metricsPlugin] : [lbRoutes],
+  });
   const endpoint = await app.listen({ host: '127.0.0.1', port: 0 });
   const elbc = elbv2Client(endpoint, { maxAttempts: 1 });
   const ec2c = ec2Client(endpoint, { maxAttempts: 1 });
@@ -85,14 +111,15 @@ export async function lbWorld(): Promise<LbWorld> {
     store,
     app,
     endpoint,
-    lb,
+    ...(lb ? { lb } : {}),
     elb: elbc,
     ec2: ec2c,
     dataDir,
+    metricSamples,
     async close() {
       elbc.destroy();
       ec2c.destroy();
-      await lb.stop();
+      await lb?.stop();
       lbService.close();
       await app.close();
       await store.close();

@@ -4,7 +4,8 @@
  * parses flags.
  */
 import { resolve } from 'node:path';
-import { parseLogFormat, refuseSecretFlag, UsageError } from '../../main/config.js';
+import { availableParallelism } from 'node:os';
+import { parseLbWorkers, parseLogFormat, refuseSecretFlag, UsageError } from '../../main/config.js';
 import { startLbNode } from '../../main/lb.js';
 import { parseServerUrls } from '../../platform/server-failover.js';
 import { createLogger } from '../../platform/logger.js';
@@ -39,7 +40,15 @@ export async function runLb(argv: readonly string[]): Promise<number> {
     const { readFileSync } = await import('node:fs');
     stickinessSecret = readFileSync(secretFile);
   }
-  const logger = createLogger({ level: pick('log-level') ?? 'info', format: parseLogFormat(pick('log-format')) });
+  const workers = parseLbWorkers(pick('lb-workers'), availableParallelism());
+  const rawMetricsPort = pick('metrics-port');
+  const metricsPort = rawMetricsPort === undefined ? undefined : Number(rawMetricsPort);
+  if (metricsPort !== undefined && (!/^\d+$/.test(rawMetricsPort ?? '') || metricsPort > 65535)) {
+    throw new UsageError(`--metrics-port must be 0-65535, got ${rawMetricsPort}`);
+  }
+  const logLevel = pick('log-level') ?? 'info';
+  const logFormat = parseLogFormat(pick('log-format'));
+  const logger = createLogger({ level: logLevel, format: logFormat });
   const nodeId = pick('node-id') ?? `lb-${advertiseIp}`;
   const running = await startLbNode(
     {
@@ -49,10 +58,17 @@ export async function runLb(argv: readonly string[]): Promise<number> {
       dataDir: resolve(pick('data-dir') ?? './.berth-lb'),
       ...(accessKeyId && secretAccessKey ? { accessKey: { accessKeyId, secretAccessKey } } : {}),
       ...(stickinessSecret ? { stickinessSecret } : {}),
+      workers,
+      ...(metricsPort !== undefined ? { metricsPort } : {}),
+      logLevel,
+      logFormat,
     },
     logger,
   );
-  process.stdout.write(`Berth load-balancer node is up.\n  node: ${nodeId} on ${advertiseIp}\n  servers: ${servers.join(', ')}\n`);
+  const metricsLine = running.metricsUrl ? `  metrics: ${running.metricsUrl}\n` : '';
+  process.stdout.write(
+    `Berth load-balancer node is up.\n  node: ${nodeId} on ${advertiseIp}, ${workers} worker${workers === 1 ? '' : 's'}\n  servers: ${servers.join(', ')}\n${metricsLine}`,
+  );
   await untilSignal(() => running.stop(), logger);
   return 0;
 }

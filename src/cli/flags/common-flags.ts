@@ -16,3 +16,14 @@ export const HELP_FLAG: DaemonFlag = { name: 'help', type: 'boolean', help: 'thi
 
 /** Parsed only to refuse it: a secret on a command line is readable by every user (/proc/PID/cmdline). */
 export const SECRET_FLAG: DaemonFlag = { name: 'secret-access-key', type: 'string', help: '', env: false, hidden: true };
+
+/** `berth up`, `berth server` and `berth lb`: how many processes serve the load balancers' listeners. */
+export const LB_WORKERS_FLAG: DaemonFlag = {
+  name: 'lb-workers',
+  type: 'string',
+  placeholder: 'N',
+  default: 'the number of cores',
+  help:
+    "worker processes of this host's load-balancer node: they share every listener's socket (the kernel spreads connections) and hold " +
+    'the routing table; health checks run once per node, off the control plane',
+};

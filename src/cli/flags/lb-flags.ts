@@ -1,5 +1,5 @@
 /** `berth lb`: a load-balancer node on its own host, fed by the servers' load-balancer protocol. */
-import { HELP_FLAG, LOG_FLAGS, SECRET_FLAG } from './common-flags.js';
+import { HELP_FLAG, LB_WORKERS_FLAG, LOG_FLAGS, SECRET_FLAG } from './common-flags.js';
 import type { FlagTable } from './flag-table.js';
 
 export const LB_FLAGS: FlagTable = [
@@ -11,7 +11,20 @@ export const LB_FLAGS: FlagTable = [
   },
   { name: 'advertise-ip', type: 'string', placeholder: 'IP', help: "this node's address: every listener binds there (required)" },
   { name: 'node-id', type: 'string', placeholder: 'ID', default: 'lb-<advertise-ip>', help: "this node's stable name in target health" },
-  { name: 'data-dir', type: 'string', placeholder: 'DIR', default: './.berth-lb', help: "the node's access logs" },
+  {
+    name: 'data-dir',
+    type: 'string',
+    placeholder: 'DIR',
+    default: './.berth-lb',
+    help: "the node's access logs and its last routing snapshot (served from when it starts while no server answers)",
+  },
+  LB_WORKERS_FLAG,
+  {
+    name: 'metrics-port',
+    type: 'string',
+    placeholder: 'PORT',
+    help: '`GET /metrics` (Prometheus, every worker in one scrape) on the advertised address at this port; none when absent',
+  },
   {
     name: 'access-key-id',
     type: 'string',

@@ -1,5 +1,5 @@
 /** `berth up` and `berth server` share one table; `berth server` runs no agent, so it hides the upOnly flags from its help and ignores them. */
-import { HELP_FLAG, LOG_FLAGS, SECRET_FLAG } from './common-flags.js';
+import { HELP_FLAG, LB_WORKERS_FLAG, LOG_FLAGS, SECRET_FLAG } from './common-flags.js';
 import type { FlagTable } from './flag-table.js';
 import { hostFlags } from './host-flags.js';
 
@@ -104,7 +104,8 @@ export const UP_FLAGS: FlagTable = [
       'and the next start adopts them)',
     upOnly: true,
   },
-  { name: 'no-lb', type: 'boolean', help: 'no load-balancer node in this process: listeners are served by `berth lb` nodes' },
+  { name: 'no-lb', type: 'boolean', help: 'no load-balancer node on this host: listeners are served by `berth lb` nodes' },
+  LB_WORKERS_FLAG,
   {
     name: 'store',
     type: 'string',

@@ -6,7 +6,6 @@
 import type { Logger } from '../../platform/logger.js';
 import type { LbControlPlane } from './lb-control-plane.js';
 import type { MetricSampleReport } from '../../protocols/load-balancer/index.js';
-import type { MinuteMetrics } from './minute-metrics.js';
 
 export const METRICS_REPORT_MS = 10_000;
 /** About an hour of samples for a few dozen target groups. */
@@ -18,7 +17,8 @@ export interface MetricsReporter {
 
 export function startMetricsReporter(options: {
   readonly controlPlane: LbControlPlane;
-  readonly counts: MinuteMetrics;
+  /** What was counted since the last call (a node with workers asks each of them). */
+  readonly counts: { drain(now: number): readonly MetricSampleReport[] | Promise<readonly MetricSampleReport[]> };
   readonly now: () => number;
   readonly everyMs?: number;
   readonly logger?: Logger;
@@ -27,7 +27,12 @@ export function startMetricsReporter(options: {
   let sending = false;
   let warned = false;
   const tick = async (): Promise<void> => {
-    backlog.push(...options.counts.drain(options.now()));
+    try {
+      backlog.push(...(await options.counts.drain(options.now())));
+    } catch (err) {
+      // A worker that did not answer: its counts stay with it until the next ask.
+      options.logger?.debug?.({ err }, 'a worker did not hand over its metrics');
+    }
     if (backlog.length > MAX_BACKLOG) backlog = backlog.slice(backlog.length - MAX_BACKLOG);
     if (sending || backlog.length === 0) return;
     sending = true;

@@ -61,10 +61,13 @@ export class MinuteMetrics implements ProxyMetrics {
     count(byTg, o);
   }
 
-  /** Samples of what was counted since the last drain, forgotten once handed over. */
-  drain(now: number): MetricSample[] {
+  /**
+   * Samples of what was counted since the last drain, forgotten once handed over. A node's workers
+   * drain `withHosts` false: the primary reports the host counts once for the node.
+   */
+  drain(now: number, withHosts = true): MetricSample[] {
     const current = bucketStart(now, 60);
-    const hosts = this.hosts();
+    const hosts = withHosts ? this.hosts() : new Map<string, { healthy: number; unhealthy: number }>();
     const out: MetricSample[] = [];
     // The current minute is reported even without traffic, so a quiet group reads 0, not "no data".
     const minutes = new Set([...this.minutes.keys(), current]);

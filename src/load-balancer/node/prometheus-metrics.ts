@@ -48,6 +48,8 @@ export class PrometheusMetrics implements ProxyMetrics {
       name: 'berth_lb_target_health',
       help: '1 for the state each registered target is in.',
       labelNames: ['target_group', 'target', 'state'],
+      // Every worker of a node holds the same table: aggregated over workers, one says it (not their sum).
+      aggregator: 'first',
       registers,
     });
     this.connections = new Gauge({
@@ -133,9 +135,15 @@ export class PrometheusMetrics implements ProxyMetrics {
   }
 }
 
+/** What a scrape reads: one registry, or a node's workers aggregated (workers/). */
+export interface MetricsSource {
+  readonly contentType: string;
+  metrics(): Promise<string>;
+}
+
 /** `GET /metrics` in the Prometheus text format, for createApiServer's `plugins`. */
-export function metricsPlugin(registry: Registry): FastifyPluginAsync {
+export function metricsPlugin(source: MetricsSource): FastifyPluginAsync {
   return async (app) => {
-    app.get('/metrics', async (_req, reply) => reply.header('content-type', registry.contentType).send(await registry.metrics()));
+    app.get('/metrics', async (_req, reply) => reply.header('content-type', source.contentType).send(await source.metrics()));
   };
 }

@@ -2,19 +2,35 @@
  * Keeps a LoadBalancerNode on the control plane's records: every change (debounced) rebuilds the
  * whole routing table and swaps it in with `node.update` — never a patch. A timer rebuilds when the
  * next draining registration expires, and a light poll reports `drainedAt` for draining targets
- * that have nothing in flight any more.
+ * that have nothing in flight any more. The node is either one process's engine or a fleet of
+ * workers (workers/): the feed sees only `FedNode`. With a `snapshotFile`, the last records are
+ * kept on disk, so a node started while no server answers serves from them (static stability).
  */
+import fs from 'node:fs';
+import path from 'node:path';
 import type { Clock } from '../../platform/clock.js';
 import type { Logger } from '../../platform/logger.js';
 import type { TargetRecord } from '../../domain/elbv2/target.js';
-import { buildRoutingTable, type RoutingTable } from '../routing-table.js';
-import type { LoadBalancerNode } from '../load-balancer-node.js';
+import { buildRoutingTable, type RoutingTable, type RoutingTableInput } from '../routing-table.js';
+import type { ApplyResult } from '../proxy/listener-server.js';
+import type { TargetHealthRecord } from '../health/health-state-machine.js';
 import type { LbControlPlane, RecordsSubscription } from './lb-control-plane.js';
 import { nextDrainExpiry, routingInputFromRecords, type RoutingRecords, type RoutingSourceOptions } from './routing-source.js';
 
+/** What the feed drives: the node's health verdicts, its table, and its pools' in-flight counts. */
+export interface FedNode {
+  /** The node's own checker's record of a target (once per node, whichever process checks). */
+  health(targetGroupArn: string, target: { id: string; port: number }): TargetHealthRecord | undefined;
+  table(): RoutingTable;
+  /** Swap the whole table in (`input` is what it was built from, for nodes that build it again elsewhere). */
+  update(table: RoutingTable, input: RoutingTableInput, records: RoutingRecords): Promise<ApplyResult>;
+  /** Requests in flight per target, over every pool of the node (all workers); rejects when that is unknown. */
+  inFlight(targets: readonly { address: string; port: number }[]): Promise<readonly number[]>;
+}
+
 export interface RoutingFeedOptions {
   readonly controlPlane: LbControlPlane;
-  readonly node: LoadBalancerNode;
+  readonly node: FedNode;
   readonly clock: Clock;
   readonly logger?: Logger;
   readonly source?: Omit<RoutingSourceOptions, 'healthySince' | 'ownHealth' | 'version'>;
@@ -24,6 +40,8 @@ export interface RoutingFeedOptions {
   readonly drainPollMs?: number;
   /** After each swap, with the table now live. */
   readonly onTable?: (table: RoutingTable, records: RoutingRecords) => void;
+  /** Keep the last records here (written whole: temp file + rename), and start from them. */
+  readonly snapshotFile?: string;
 }
 
 export class RoutingFeed {
@@ -36,6 +54,8 @@ export class RoutingFeed {
   private building: Promise<void> = Promise.resolve();
   private stopped = false;
   private readonly reported = new Set<string>();
+  private unsaved = false;
+  private checking = false;
   private firstTable: (() => void) | undefined;
   /** Resolves once the first table built from the records is live. */
   readonly ready: Promise<void>;
@@ -45,14 +65,29 @@ export class RoutingFeed {
   }
 
   async start(): Promise<void> {
-    this.subscription = await this.options.controlPlane.watchRecords(
+    // The saved records are served at once; the first answer from a server replaces them.
+    const saved = this.options.snapshotFile ? readSnapshot(this.options.snapshotFile) : undefined;
+    if (saved) {
+      this.records = saved;
+      this.options.logger?.info({ file: this.options.snapshotFile }, 'serving the last routing snapshot until a server answers');
+      this.schedule(0);
+    }
+    const subscribing = this.options.controlPlane.watchRecords(
       (records) => {
         const first = this.records === undefined;
         this.records = records;
+        this.unsaved = true;
         this.schedule(first ? 0 : (this.options.debounceMs ?? 25));
       },
       (err) => this.options.logger?.error({ err }, 'routing records watch failed'),
     );
+    // A port answers once it has the first set: with saved records the node serves meanwhile.
+    const subscribed = subscribing.then((subscription) => {
+      if (this.stopped) subscription.close();
+      else this.subscription = subscription;
+    });
+    if (saved) subscribed.catch((err: unknown) => this.options.logger?.error({ err }, 'routing records watch failed'));
+    else await subscribed;
   }
 
   /** This node's checker changed its verdict on a target: route by it without waiting for the control plane. */
@@ -89,18 +124,17 @@ export class RoutingFeed {
     if (!records || this.stopped) return;
     const { node, clock } = this.options;
     const now = clock.now();
-    const prober = node.prober;
     const input = routingInputFromRecords(records, now, {
       ...this.options.source,
       version: ++this.version,
-      healthySince: (tg, id, port) => prober.health(tg, { id, port })?.healthySince,
+      healthySince: (tg, id, port) => node.health(tg, { id, port })?.healthySince,
       ownHealth: (tg, id, port) => {
-        const state = prober.health(tg, { id, port })?.state;
+        const state = node.health(tg, { id, port })?.state;
         return state === 'healthy' || state === 'unhealthy' ? state : undefined;
       },
     });
     const table = buildRoutingTable(input);
-    const result = await node.update(table);
+    const result = await node.update(table, input, records);
     for (const f of result.failed) this.options.logger?.warn({ port: f.port, address: f.address, code: f.code }, 'listener could not bind');
     this.options.onTable?.(table, records);
     this.firstTable?.();
@@ -112,7 +146,13 @@ export class RoutingFeed {
       this.expiry = setTimeout(() => void this.rebuild(), Math.max(0, next - clock.now()) + 1);
       this.expiry.unref();
     }
-    this.checkDrained();
+    void this.checkDrained();
+    if (this.unsaved && this.options.snapshotFile) {
+      this.unsaved = false;
+      await writeSnapshot(this.options.snapshotFile, records).catch((err: unknown) =>
+        this.options.logger?.warn({ err, file: this.options.snapshotFile }, 'could not save the routing snapshot'),
+      );
+    }
   }
 
   /** Draining targets still waiting for their `drainedAt`, with where the node connects to them. */
@@ -127,35 +167,78 @@ export class RoutingFeed {
     return out;
   }
 
-  private checkDrained(): void {
-    const pending = this.pendingDrains();
-    const pools = this.options.node.engine.pools;
-    let waiting = false;
-    for (const { t, address } of pending) {
-      const key = `${t.TargetGroupArn}|${t.Id}:${t.Port}|${t.drainingSince ?? 0}`;
-      if (this.reported.has(key)) continue;
-      if (pools.inFlight(address, t.Port) > 0) {
-        waiting = true;
-        continue;
+  /**
+   * A draining target is reported drained only when the node as a whole (every worker's pool) has
+   * nothing in flight on it; a count that cannot be read means "not yet", asked again next poll.
+   */
+  private async checkDrained(): Promise<void> {
+    if (this.checking) return;
+    this.checking = true;
+    try {
+      await this.checkDrainedOnce();
+    } finally {
+      this.checking = false;
+    }
+  }
+
+  private async checkDrainedOnce(): Promise<void> {
+    const pending = this.pendingDrains().filter(({ t }) => !this.reported.has(drainKey(t)));
+    let waiting = pending.length > 0;
+    if (pending.length > 0) {
+      const counts = await this.options.node.inFlight(pending.map(({ t, address }) => ({ address, port: t.Port }))).catch(() => undefined);
+      if (counts) {
+        waiting = false;
+        pending.forEach(({ t }, i) => {
+          if ((counts[i] ?? 1) > 0) {
+            waiting = true;
+            return;
+          }
+          this.report(t);
+        });
       }
-      this.reported.add(key);
-      const ref = { targetGroupArn: t.TargetGroupArn, id: t.Id, port: t.Port };
-      this.options.controlPlane.reportDrained(ref, this.options.clock.now()).catch((err) => {
-        this.reported.delete(key);
-        this.options.logger?.warn({ err, target: ref }, 'could not report drained target');
-      });
     }
     if (waiting && !this.drainPoll && !this.stopped) {
       this.drainPoll = setInterval(() => {
-        const still = this.pendingDrains().length > 0;
-        if (!still) {
+        if (this.pendingDrains().length === 0) {
           clearInterval(this.drainPoll);
           this.drainPoll = undefined;
           return;
         }
-        this.checkDrained();
+        void this.checkDrained();
       }, this.options.drainPollMs ?? 100);
       this.drainPoll.unref();
     }
   }
+
+  private report(t: TargetRecord): void {
+    const key = drainKey(t);
+    if (this.reported.has(key)) return;
+    this.reported.add(key);
+    const ref = { targetGroupArn: t.TargetGroupArn, id: t.Id, port: t.Port };
+    this.options.controlPlane.reportDrained(ref, this.options.clock.now()).catch((err) => {
+      this.reported.delete(key);
+      this.options.logger?.warn({ err, target: ref }, 'could not report drained target');
+    });
+  }
+}
+
+function drainKey(t: TargetRecord): string {
+  return `${t.TargetGroupArn}|${t.Id}:${t.Port}|${t.drainingSince ?? 0}`;
+}
+
+function readSnapshot(file: string): RoutingRecords | undefined {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as RoutingRecords;
+  } catch {
+    // None yet, or unreadable: start empty and wait for a server, as a fresh node does.
+    return undefined;
+  }
+}
+
+/** Whole or not at all: a crash mid-write leaves the previous snapshot. It holds listeners' private keys, so 0600. */
+async function writeSnapshot(file: string, records: RoutingRecords): Promise<void> {
+  await fs.promises.mkdir(path.dirname(file), { recursive: true, mode: 0o700 });
+  const temp = `${file}.${process.pid}.tmp`;
+  await fs.promises.writeFile(temp, JSON.stringify(records), { mode: 0o600 });
+  await fs.promises.rename(temp, file);
 }

@@ -23,7 +23,7 @@ import { AccessLog } from './access-log.js';
 import type { LbControlPlane } from './lb-control-plane.js';
 import { listenerPortCheck } from './listener-port-check.js';
 import { metricsPlugin, PrometheusMetrics } from './prometheus-metrics.js';
-import { RoutingFeed } from './routing-feed.js';
+import { RoutingFeed, type FedNode } from './routing-feed.js';
 import { NODE_HEARTBEAT_MS } from '../../protocols/load-balancer/index.js';
 import { fanOutMetrics, TrafficMeter } from './traffic-meter.js';
 import { MinuteMetrics } from './minute-metrics.js';
@@ -54,6 +54,8 @@ export interface StartLoadBalancerNodeOptions {
   readonly accessLogFlushMs?: number;
   /** How often the node sends its AWS/ApplicationELB counts (default METRICS_REPORT_MS). */
   readonly metricsReportMs?: number;
+  /** Keep the last routing records here and start from them (static stability; `berth lb`). */
+  readonly snapshotFile?: string;
 }
 
 export interface RunningLoadBalancerNode {
@@ -127,7 +129,8 @@ export async function startLoadBalancerNode(options: StartLoadBalancerNodeOption
     scheme === 'internal' ? (options.internalBindAddress ?? '127.0.0.1') : (options.publicBindAddress ?? '0.0.0.0');
   const feed = new RoutingFeed({
     controlPlane,
-    node,
+    node: inProcessFedNode(node),
+    ...(options.snapshotFile ? { snapshotFile: options.snapshotFile } : {}),
     clock,
     ...(logger ? { logger } : {}),
     ...(options.debounceMs !== undefined ? { debounceMs: options.debounceMs } : {}),
@@ -172,5 +175,15 @@ export async function startLoadBalancerNode(options: StartLoadBalancerNodeOption
       await node.close();
       await accessLog.close();
     },
+  };
+}
+
+/** One process's engine as the feed's node: it checks its own targets and counts its own pools. */
+export function inProcessFedNode(node: LoadBalancerNode): FedNode {
+  return {
+    health: (tg, target) => node.prober.health(tg, target),
+    table: () => node.table(),
+    update: (table) => node.update(table),
+    inFlight: async (targets) => targets.map((t) => node.engine.pools.inFlight(t.address, t.port)),
   };
 }

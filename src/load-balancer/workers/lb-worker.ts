@@ -1,0 +1,124 @@
+/**
+ * One worker of a load-balancer node: the proxy engine and the listeners on the node's shared
+ * listening handles (cluster, SCHED_NONE: each worker accepts, the kernel spreads connections),
+ * its own pools, Prometheus registry (aggregated by the primary), traffic meter and access-log
+ * buffer. It runs no health checks: the primary checks once for the node, and this worker's
+ * passive failures go to it. It builds each table from the input the primary sends.
+ *
+ *   primary ─berth:table(input)─> buildRoutingTable ─> LoadBalancerNode.update ─berth:applied─> primary
+ *           <─berth:passive-failure── ProxyEngine
+ *   primary ─berth:in-flight / berth:traffic─> pools, meter ─answer─> primary
+ */
+import path from 'node:path';
+import { AggregatorRegistry } from 'prom-client';
+import type { Clock } from '../../platform/clock.js';
+import type { Random } from '../../platform/random.js';
+import { createLogger, type Logger } from '../../platform/logger.js';
+import { LoadBalancerNode } from '../load-balancer-node.js';
+import { buildRoutingTable } from '../routing-table.js';
+import { AccessLog } from '../node/access-log.js';
+import { PrometheusMetrics } from '../node/prometheus-metrics.js';
+import { fanOutMetrics, TrafficMeter } from '../node/traffic-meter.js';
+import { MinuteMetrics } from '../node/minute-metrics.js';
+import { watchDescriptorBudget } from '../node/descriptor-budget.js';
+import { isToWorker, type FromWorker, type ToWorker, type WorkerSettings } from './worker-messages.js';
+
+/** The worker's side of the IPC channel (process itself in a cluster worker). */
+export interface WorkerChannel {
+  send(message: FromWorker): void;
+  on(event: 'message', listener: (message: unknown) => void): void;
+}
+
+export function runLbWorker(channel: WorkerChannel, deps: { clock: Clock; random: Random; exit: (code: number) => void }): void {
+  let worker: Promise<Worker> | undefined;
+  let queue: Promise<void> = Promise.resolve();
+  channel.on('message', (m) => {
+    if (!isToWorker(m)) return;
+    if (m.type === 'berth:init') {
+      worker = Promise.resolve(new Worker(m.settings, channel, deps));
+      return;
+    }
+    // In order: a question asked after a table is answered by a worker that has that table.
+    queue = queue.then(async () => (await worker)?.handle(m)).catch(() => undefined);
+  });
+  channel.send({ type: 'berth:hello' });
+}
+
+class Worker {
+  private readonly node: LoadBalancerNode;
+  private readonly metrics = new PrometheusMetrics();
+  private readonly meter: TrafficMeter;
+  private readonly minutes: MinuteMetrics;
+  private readonly accessLog: AccessLog;
+  private readonly logger: Logger;
+  private readonly descriptors: { stop(): void };
+
+  constructor(
+    settings: WorkerSettings,
+    private readonly channel: WorkerChannel,
+    private readonly deps: { clock: Clock; random: Random; exit: (code: number) => void },
+  ) {
+    this.logger = createLogger({ level: settings.logLevel, format: settings.logFormat }).child({ component: 'lb-worker', pid: process.pid });
+    // The primary's AggregatorRegistry asks every worker for this registry on each scrape.
+    AggregatorRegistry.setRegistries([this.metrics.registry]);
+    new AggregatorRegistry();
+    this.meter = new TrafficMeter(deps.clock);
+    this.minutes = new MinuteMetrics(deps.clock, () => this.node?.table());
+    this.accessLog = new AccessLog(path.join(settings.dataDir, 'access-logs'), settings.accessLogFlushMs);
+    const descriptors = watchDescriptorBudget();
+    this.descriptors = descriptors;
+    this.node = new LoadBalancerNode({
+      initial: buildRoutingTable({ loadBalancers: [], listeners: [], targetGroups: [] }),
+      clock: deps.clock,
+      random: deps.random,
+      stickinessSecret: Buffer.from(settings.stickinessSecret),
+      metrics: fanOutMetrics(this.metrics, this.meter, this.minutes),
+      listenerOptions: {
+        onConnection: (port, socket) => this.metrics.connectionOpened(port, socket),
+        onTlsHandshakeError: (port, reason) => this.metrics.tlsHandshakeFailed(port, reason),
+        maxClientConnections: descriptors.current,
+      },
+      passiveFailures: (targetGroupArn, target) => channel.send({ type: 'berth:passive-failure', targetGroupArn, target }),
+    });
+    this.metrics.onRequest = (o) => this.accessLog.record(o, this.node.table(), deps.clock.now());
+  }
+
+  async handle(m: ToWorker): Promise<void> {
+    switch (m.type) {
+      case 'berth:table': {
+        const table = buildRoutingTable(m.input);
+        const result = await this.node.update(table);
+        this.metrics.tableSwapped(table);
+        this.accessLog.setEnabled([...m.accessLogs]);
+        const failed = result.failed.map((f) => ({ port: f.port, address: f.address, code: f.code, message: f.message }));
+        this.channel.send({ type: 'berth:applied', version: m.version, failed });
+        return;
+      }
+      case 'berth:in-flight': {
+        const pools = this.node.engine.pools;
+        this.channel.send({ type: 'berth:in-flight', id: m.id, counts: m.targets.map((t) => pools.inFlight(t.address, t.port)) });
+        return;
+      }
+      case 'berth:traffic': {
+        const pools = this.node.engine.pools;
+        const traffic = this.meter.snapshot(this.node.table(), (t) => pools.inFlight(t.address, t.port));
+        this.channel.send({ type: 'berth:traffic', id: m.id, traffic });
+        return;
+      }
+      case 'berth:alb-metrics': {
+        this.channel.send({ type: 'berth:alb-metrics', id: m.id, samples: this.minutes.drain(m.now, false) });
+        return;
+      }
+      case 'berth:stop': {
+        // Listeners close first (no new connections here; the other workers still accept), in-flight requests finish.
+        this.descriptors.stop();
+        await this.node.close().catch((err: unknown) => this.logger.warn({ err }, 'closing the listeners failed'));
+        await this.accessLog.close().catch((err: unknown) => this.logger.warn({ err }, 'flushing the access log failed'));
+        this.deps.exit(0);
+        return;
+      }
+      case 'berth:init':
+        return;
+    }
+  }
+}
