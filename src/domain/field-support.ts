@@ -93,7 +93,9 @@ const DEPLOYMENT_CONFIGURATION: Record<string, Support> = {
   'deploymentConfiguration.deploymentCircuitBreaker': H,
   'deploymentConfiguration.maximumPercent': H,
   'deploymentConfiguration.minimumHealthyPercent': H,
-  'deploymentConfiguration.alarms': refused('CloudWatch alarms are not available, so they could never roll a deployment back'),
+  'deploymentConfiguration.alarms': honoured(
+    'a named CloudWatch alarm that goes into ALARM while a deployment is in progress fails it, and with rollback rolls it back (checked every 5 s)',
+  ),
   'deploymentConfiguration.strategy': honoured(
     'ROLLING; BLUE_GREEN, CANARY and LINEAR shift the weights of the advancedConfiguration listener rules (REPLICA services with load balancers)',
   ),

@@ -328,6 +328,34 @@ describe('start backoff and circuit breaker', () => {
     assert.ok(messages(plan).includes(`(service web) (deployment ecs-svc/2) rolling back to ${TD1}.`));
   });
 
+  test('a deployment alarm that went into ALARM during the deployment fails it and rolls back, as the breaker would', () => {
+    const old = fleet('old', 2, 'ecs-svc/1', 'healthy');
+    const svc = rollout({ enable: false, rollback: false });
+    svc.deploymentConfiguration = { ...svc.deploymentConfiguration, alarms: { alarmNames: ['web-5xx'], enable: true, rollback: true } };
+    const createdAt = svc.deployments[0]!.createdAt;
+    const quiet = reconcileService({
+      ...input(svc, old.tasks, old.targets, { now: NOW }),
+      alarms: new Map([['web-5xx', { state: 'OK', transitionedAt: createdAt + 1 }]]),
+    });
+    assert.ok(quiet.requeueAfterMs !== undefined && quiet.requeueAfterMs <= 5_000, 'the alarms are looked at again within 5 s');
+    assert.notEqual(quiet.serviceUpdate?.deployments[0]?.rolloutState, 'FAILED');
+    const plan = reconcileService({
+      ...input(svc, old.tasks, old.targets, { now: NOW }),
+      alarms: new Map([['web-5xx', { state: 'ALARM', transitionedAt: createdAt + 1 }]]),
+    });
+    const failed = plan.serviceUpdate!.deployments.find((d) => d.id === 'ecs-svc/2');
+    const [next] = plan.serviceUpdate!.deployments;
+    assert.equal(next!.taskDefinition, TD1, 'a new PRIMARY of the last completed task definition');
+    assert.equal(plan.serviceUpdate!.taskDefinition, TD1);
+    assert.ok(
+      messages(plan).some((m) =>
+        m.includes('deployment failed: ECS deployment ecs-svc/2 failed: the CloudWatch alarm web-5xx went into ALARM during the deployment.'),
+      ),
+      messages(plan).join('\n'),
+    );
+    if (failed) assert.deepEqual(failed.triggeredAlarms, ['web-5xx']);
+  });
+
   test('on breach with rollback, a failed deployment that still has tasks stays, FAILED and ACTIVE', () => {
     const old = fleet('old', 2, 'ecs-svc/1', 'healthy');
     const stuck = task('n0', { deployment: 'ecs-svc/2', status: 'PENDING', taskDefinition: TD2 });

@@ -11,6 +11,7 @@ import { promoteForRollback, rollbackDeployment } from '../domain/ecs/deployment
 import { shiftsTrafficOn, sideOf } from '../domain/ecs/target-side.js';
 import { newResourceId } from '../domain/ecs/ids.js';
 import { evaluateBreaker } from './circuit-breaker.js';
+import { ALARM_RECHECK_MS, alarmTrip } from './deployment-alarms.js';
 import { decideRollout, defaultScaleIn, type RolloutDecision } from './rollout.js';
 import { decideDaemon } from './daemon-rollout.js';
 import { isLost, lostAt } from './lost-host.js';
@@ -230,17 +231,25 @@ function checkBreaker({ input, svc, opts, now, b }: Pass, state: ServiceState): 
   primary.failedTasks = verdict.failedTasks;
   if (verdict.counted !== undefined) primary.failuresCounted = verdict.counted;
   const breaker = svc.deploymentConfiguration.deploymentCircuitBreaker;
-  if (!verdict.trippedReason || !breaker?.enable) return { primary, halted: false };
+  const alarms = svc.deploymentConfiguration.alarms;
+  const byBreaker = breaker?.enable ? verdict.trippedReason : undefined;
+  const byAlarm = byBreaker === undefined ? alarmTrip(alarms, primary, input.alarms) : undefined;
+  const reason = byBreaker ?? byAlarm?.reason;
+  // The alarms are read again soon while they watch a deployment: their changes wake no pass by themselves.
+  if (reason === undefined && alarms?.enable) b.wakeAt(now + ALARM_RECHECK_MS);
+  if (reason === undefined) return { primary, halted: false };
+  const rollback = byBreaker !== undefined ? breaker.rollback : (alarms?.rollback ?? false);
   primary.rolloutState = 'FAILED';
-  primary.rolloutStateReason = verdict.trippedReason;
+  primary.rolloutStateReason = reason;
+  if (byAlarm) primary.triggeredAlarms = [...byAlarm.alarms];
   primary.updatedAt = now;
-  b.say(say.deploymentFailed(svc.serviceName, primary.id, verdict.trippedReason));
+  b.say(say.deploymentFailed(svc.serviceName, primary.id, reason));
   // The whole revision that last completed (task definition, load balancers, network, placement),
   // not only its task definition: the old tasks must fit the service they return to.
   const revision = state.lastRevision ?? (state.lastCompleted !== undefined ? { ...revisionOf(svc), taskDefinition: state.lastCompleted } : undefined);
   const back = revision?.taskDefinition ?? state.deployments.find((d) => d.status === 'ACTIVE' && d.rolloutState === 'COMPLETED')?.taskDefinition;
   const changes = back !== undefined && (back !== primary.taskDefinition || (revision !== undefined && !sameRevision(revision, revisionOf(svc))));
-  if (!breaker.rollback || back === undefined || !changes) return { primary, halted: true };
+  if (!rollback || back === undefined || !changes) return { primary, halted: true };
   // Blue/green: blue still runs; it takes the traffic back and green is drained (no new tasks).
   const promoted = shiftsTrafficOn(svc) ? promoteForRollback(state.deployments, primary, now) : undefined;
   if (promoted) {

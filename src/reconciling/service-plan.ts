@@ -2,6 +2,7 @@
  * The reconciler's input (one consistent read of the store) and its output (a plan the applier runs
  * with compare-and-set). Both are plain data so a plan can be logged, diffed and replayed.
  */
+import type { AlarmStateView } from './deployment-alarms.js';
 import type {
   ContainerInstanceRecord,
   Deployment,
@@ -79,6 +80,8 @@ export interface ReconcileInput {
   instances: readonly ObservedInstance[];
   /** BLUE_GREEN, CANARY, LINEAR: the production and test listener rules the service's advancedConfiguration names (missing ones are absent). */
   rules?: readonly RuleRecord[];
+  /** The states of the CloudWatch alarms `deploymentConfiguration.alarms` names, by name (absent ones are missing). */
+  alarms?: ReadonlyMap<string, AlarmStateView>;
   /** DAEMON: ARNs of the instances a task belongs on (ACTIVE, matching the placement constraints). Default: every ACTIVE instance. */
   daemonInstances?: readonly string[];
   now: number;

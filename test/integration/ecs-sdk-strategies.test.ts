@@ -156,11 +156,6 @@ describe('deployment strategies: bad input through the AWS SDK v3', () => {
       ecs.InvalidParameterException,
       /^deploymentConfiguration\.lifecycleHooks .*Lambda/,
     );
-    await rejectsWith(
-      create({ deploymentConfiguration: { alarms: { alarmNames: ['a'], enable: true, rollback: true } } }),
-      ecs.InvalidParameterException,
-      /^deploymentConfiguration\.alarms/,
-    );
   });
 
   test('a good CANARY service is created; its deployment shows the lifecycle stage and the split in the model’s shape', async () => {

@@ -4,6 +4,8 @@
  * capacity; the reconciler gets the service's own), the registrations and settings of its target
  * groups, the task definitions involved, and the cluster's instances.
  */
+import type { AlarmRecord } from '../../domain/cloudwatch/alarm.js';
+import type { AlarmStateView } from '../../reconciling/deployment-alarms.js';
 import type { Store, StoredRecord } from '../../store/store.js';
 import { keys } from '../../domain/keys.js';
 import { parseElbv2Arn } from '../../domain/elbv2/arn.js';
@@ -31,6 +33,8 @@ export interface ServiceSnapshot {
   instances: StoredRecord<ContainerInstanceRecord>[];
   /** BLUE_GREEN, CANARY, LINEAR: the production and test listener rules of its advancedConfiguration, by ARN, with their modRevision. */
   rules?: Map<string, StoredRecord<RuleRecord>>;
+  /** The CloudWatch alarms `deploymentConfiguration.alarms` names (when enabled), by name. */
+  alarms?: Map<string, AlarmStateView>;
 }
 
 /** The store id of a target group (its key's last part), from its ARN. */
@@ -111,5 +115,15 @@ export async function readServiceSnapshot(store: Store, key: string, cache?: Rec
       if (rule && rule.value.RuleArn === arn) rules.set(arn, rule);
     }
   }
-  return { key, service, clusterName, clusterTasks: listed.tasks, tasks, targets, targetGroups, taskDefinitions, instances: listed.instances, rules };
+  const alarms = new Map<string, AlarmStateView>();
+  const watched = svc.deploymentConfiguration.alarms;
+  if (watched?.enable) {
+    // Alarms live in the service's region (its ARN's), as in CloudWatch.
+    const region = svc.serviceArn.split(':')[3] ?? '';
+    for (const name of watched.alarmNames) {
+      const a = (await store.get<AlarmRecord>(keys.alarm(region, name)))?.value;
+      if (a) alarms.set(name, { state: a.state, transitionedAt: a.stateTransitionedAt });
+    }
+  }
+  return { key, service, clusterName, clusterTasks: listed.tasks, tasks, targets, targetGroups, taskDefinitions, instances: listed.instances, rules, alarms };
 }

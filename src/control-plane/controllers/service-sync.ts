@@ -76,6 +76,7 @@ export async function syncService(deps: SyncDeps, key: string): Promise<SyncResu
       tasks: snap.tasks.map((r) => r.value),
       targets: [...snap.targets.values()].map((r) => r.value),
       rules: [...(snap.rules?.values() ?? [])].map((r) => r.value),
+      ...(snap.alarms && snap.alarms.size > 0 ? { alarms: snap.alarms } : {}),
       taskDefinitions: snap.taskDefinitions,
       instances: observed,
       ...(svc.schedulingStrategy === 'DAEMON' ? { daemonInstances: daemonInstancesOf(snap).filter((arn) => !lost.has(arn)) } : {}),

@@ -98,7 +98,13 @@ function detail(svc: ServiceRecord, d: Deployment): ServiceDeploymentOut {
           threshold: circuitBreakerThreshold(d.desiredCount, DEFAULT_OPTIONS.circuitBreakerMinimum),
         }
       : { status: 'DISABLED', failureCount: d.failedTasks, threshold: 0 },
-    alarms: { status: 'DISABLED' },
+    alarms: svc.deploymentConfiguration.alarms?.enable
+      ? {
+          status: d.triggeredAlarms ? 'TRIGGERED' : finished ? 'MONITORING_COMPLETE' : 'MONITORING',
+          alarmNames: svc.deploymentConfiguration.alarms.alarmNames,
+          ...(d.triggeredAlarms ? { triggeredAlarmNames: d.triggeredAlarms } : {}),
+        }
+      : { status: 'DISABLED' },
   };
 }
 

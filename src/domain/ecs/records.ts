@@ -208,6 +208,8 @@ export interface LoadBalancer {
 
 export interface DeploymentConfiguration {
   deploymentCircuitBreaker: { enable: boolean; rollback: boolean };
+  /** CloudWatch alarms that fail (and with `rollback`, roll back) a deployment when they go into ALARM during it. */
+  alarms?: { alarmNames: string[]; enable: boolean; rollback: boolean };
   maximumPercent: number;
   minimumHealthyPercent: number;
   strategy?: string;
@@ -266,6 +268,8 @@ export interface Deployment {
    * counted, and no task is counted twice or missed.
    */
   failuresCounted?: { through: number; atMark: string[] };
+  /** Internal: the deployment alarms that failed it (DescribeServiceDeployments' triggeredAlarmNames). */
+  triggeredAlarms?: string[];
   /** Internal: the deployment this one rolls back (circuit breaker or StopServiceDeployment). */
   rollbackOf?: string;
   /** Internal: why it was rolled back, when it was (StopServiceDeployment's or the circuit breaker's words). */
