@@ -156,7 +156,7 @@ describe('refused members fail the request before the handler runs', () => {
     );
   });
 
-  test('services: DAEMON with a desiredCount, traffic-shifting strategies without load balancers, lifecycle hooks, alarms, registries, Service Connect, capacity providers', async () => {
+  test('services: DAEMON with a desiredCount, traffic-shifting strategies without load balancers, lifecycle hooks, registries, Service Connect, capacity providers', async () => {
     const k = ecsKit();
     await k.call('CreateCluster', {});
     await k.taskDefinition();
@@ -168,7 +168,6 @@ describe('refused members fail the request before the handler runs', () => {
         { deploymentConfiguration: { lifecycleHooks: [{ hookTargetArn: 'arn:x', lifecycleStages: ['SCALE_UP'] }] } },
         /^deploymentConfiguration\.lifecycleHooks/,
       ],
-      [{ deploymentConfiguration: { alarms: { alarmNames: ['a'], enable: true, rollback: true } } }, /^deploymentConfiguration\.alarms/],
       [{ serviceRegistries: [{ registryArn: 'arn:x' }] }, /^serviceRegistries/],
       [{ serviceConnectConfiguration: { enabled: true } }, /^serviceConnectConfiguration/],
       [{ capacityProviderStrategy: [{ capacityProvider: 'FARGATE' }] }, /^capacityProviderStrategy/],
