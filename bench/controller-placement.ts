@@ -43,6 +43,8 @@ export async function placeThroughController(
   openStore?: () => Promise<Store>,
   /** false: the controller lists the cluster each pass (no watch-fed view), for the before/after figure. */
   cache = true,
+  /** Wraps the follow-up pass (e.g. a CPU profile of it alone: bench/profile-pass.ts). */
+  aroundFollowUp: (run: () => Promise<void>) => Promise<void> = (run) => run(),
 ): Promise<ControllerFigures> {
   const dir = mkdtempSync(join(tmpdir(), 'berth-bench-controller-'));
   const store = openStore ? await openStore() : SqliteStore.open(join(dir, 'berth.db'));
@@ -109,9 +111,11 @@ export async function placeThroughController(
       last = now;
     }, 1);
     const f0 = performance.now();
-    controller.kick(keys.service('bench', 'web'));
-    await new Promise((r) => setTimeout(r, 20));
-    await controller.idle();
+    await aroundFollowUp(async () => {
+      controller.kick(keys.service('bench', 'web'));
+      await new Promise((r) => setTimeout(r, 20));
+      await controller.idle();
+    });
     const followUpMs = performance.now() - f0;
     clearInterval(ticker);
     await controller.stop();

@@ -289,7 +289,6 @@ function decideDaemonPass(
 
 /** REPLICA: ECS's rolling arithmetic within maximumPercent and minimumHealthyPercent (rollout.ts). */
 function decideReplicaPass({ svc, opts }: Pass, primary: Deployment | undefined, g: TaskGroups, canStart: boolean, halted: boolean): Decision {
-  const healthyOf = new Map(g.live.map((v) => [v.task.taskArn, v.healthy]));
   return decideRollout({
     desired: primary?.desiredCount ?? 0,
     maximumPercent: svc.deploymentConfiguration.maximumPercent,
@@ -303,6 +302,8 @@ function decideReplicaPass({ svc, opts }: Pass, primary: Deployment | undefined,
     // The placement strategy's choice (if given) sees the candidates in the default order, so on
     // any one instance it still stops the not-healthy, then the newest, first.
     chooseScaleIn: (c, n) => {
+      // Built only when there is something to scale in: a map of every live task costs a pass of 100,000 tasks dearly.
+      const healthyOf = new Map(g.live.map((v) => [v.task.taskArn, v.healthy]));
       const preferred = defaultScaleIn(c, c.length, (t) => healthyOf.get(t.taskArn) ?? false);
       return opts.chooseScaleIn ? opts.chooseScaleIn(preferred, n) : preferred.slice(0, n);
     },
@@ -376,7 +377,18 @@ function registerTargets({ b }: Pass, alive: readonly TaskView[]): void {
 function finishPass(pass: Pass, state: ServiceState, alive: readonly TaskView[]): ServicePlan {
   const { input, svc, opts, now, b } = pass;
   const counted = alive.filter((v) => v.phase === 'pending' || v.phase === 'running');
-  const count = (id: string | undefined, phase: string) => counted.filter((v) => (id === undefined || v.task.startedBy === id) && v.phase === phase).length;
+  // Running and pending counts, in all and by deployment, in one walk over the tasks.
+  const total = { running: 0, pending: 0 };
+  const byDeployment = new Map<string, { running: number; pending: number }>();
+  for (const v of counted) {
+    const phase = v.phase === 'running' ? 'running' : 'pending';
+    total[phase]++;
+    if (v.task.startedBy === undefined) continue;
+    let c = byDeployment.get(v.task.startedBy);
+    if (!c) byDeployment.set(v.task.startedBy, (c = { running: 0, pending: 0 }));
+    c[phase]++;
+  }
+  const count = (id: string | undefined, phase: 'running' | 'pending') => (id === undefined ? total : byDeployment.get(id))?.[phase] ?? 0;
   const left = countDeployments(pass, state, alive, count);
   const stable = completeIfStable(pass, state, alive, counted);
   let events = appendEvents(svc.events, b.messages(), now, input.random);
@@ -407,8 +419,14 @@ function finishPass(pass: Pass, state: ServiceState, alive: readonly TaskView[])
  * Deployments with no task left (but the PRIMARY) leave the list, and are returned: the service's
  * history keeps them as they ended (ListServiceDeployments). The ones kept get their counts.
  */
-function countDeployments({ now }: Pass, state: ServiceState, alive: readonly TaskView[], count: (id: string, phase: string) => number): Deployment[] {
-  const kept = (d: Deployment) => d.status === 'PRIMARY' || alive.some((v) => v.task.startedBy === d.id);
+function countDeployments(
+  { now }: Pass,
+  state: ServiceState,
+  alive: readonly TaskView[],
+  count: (id: string, phase: 'running' | 'pending') => number,
+): Deployment[] {
+  const withTasks = new Set(alive.map((v) => v.task.startedBy));
+  const kept = (d: Deployment) => d.status === 'PRIMARY' || withTasks.has(d.id);
   const left = state.deployments.filter((d) => !kept(d));
   state.deployments = state.deployments.filter(kept);
   for (const d of state.deployments) {

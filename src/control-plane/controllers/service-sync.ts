@@ -13,8 +13,10 @@ import { withStartedTasks, withStuckDeployment } from '../../reconciling/plan-bu
 import { appendEvents } from '../../reconciling/service-event.js';
 import { serviceUpdateOf, type ObservedInstance, type ReconcileOptionsInput, type ServicePlan } from '../../reconciling/service-plan.js';
 import { lostInstances } from '../../reconciling/lost-host.js';
-import { planTxn, writesSomething } from './plan-commit.js';
-import { daemonInstancesOf, placeStarts, scaleInChooser } from './service-placement.js';
+import { planCommits, writesSomething } from './plan-commit.js';
+import { commitWaves } from './wave-commit.js';
+import { daemonInstancesOf, placeStartsInSlices, scaleInChooser } from './service-placement.js';
+import { TimeSlice } from '../../platform/time-slice.js';
 import { readServiceSnapshot, type ServiceSnapshot } from './service-snapshot.js';
 import type { RecordCache } from './record-cache.js';
 
@@ -32,6 +34,10 @@ export interface SyncDeps {
   placementRetryMs?: number;
   /** Fresh reads and re-plans after failed compares before the pass gives up (and is requeued with backoff). */
   maxAttempts?: number;
+  /** A pass gives the event loop back after this long, between slices of its work. Default 20 ms. */
+  sliceMs?: number;
+  /** The most compares or operations in one transaction. Default: the store's maxTxnOps, at most 2,000 (a synchronous store's commit blocks while it writes). */
+  maxTxnOps?: number;
 }
 
 export interface SyncResult {
@@ -62,9 +68,14 @@ function observedInstances(snap: ServiceSnapshot, heartbeats: ReadonlyMap<string
 
 const minDefined = (a: number | undefined, b: number | undefined) => (a === undefined ? b : b === undefined ? a : Math.min(a, b));
 
+/** One transaction of about this many operations keeps a SQLite commit (synchronous) within a slice. */
+const SYNC_STORE_TXN_OPS = 2_000;
+
 export async function syncService(deps: SyncDeps, key: string): Promise<SyncResult> {
   const maxAttempts = deps.maxAttempts ?? 20;
+  const maxOps = deps.maxTxnOps ?? Math.min(deps.store.maxTxnOps ?? SYNC_STORE_TXN_OPS, SYNC_STORE_TXN_OPS);
   for (let attempt = 0; attempt < maxAttempts; attempt++) {
+    const slice = new TimeSlice(deps.sliceMs ?? 20);
     const snap = await readServiceSnapshot(deps.store, key, deps.cache);
     if (!snap || snap.service.value.status === 'INACTIVE') return { committed: false, conflicts: attempt };
     const now = deps.clock.now();
@@ -82,7 +93,8 @@ export async function syncService(deps: SyncDeps, key: string): Promise<SyncResu
       random: deps.random,
       options: { ...deps.reconcile, chooseScaleIn: scaleInChooser(snap, deps.random) },
     });
-    const placed = placeStarts(snap, plan.start, now, deps.random, lost);
+    await slice.pause();
+    const placed = await slice.run(placeStartsInSlices(snap, plan.start, now, deps.random, lost));
     plan = withStartedTasks(
       plan,
       svc.serviceName,
@@ -95,13 +107,14 @@ export async function syncService(deps: SyncDeps, key: string): Promise<SyncResu
       plan = { ...plan, serviceUpdate: { ...update, events: appendEvents(update.events, placed.failures, now, deps.random) } };
       plan = withStuckDeployment(plan, placed.failures[0]!, now, svc.deployments);
     }
-    const txn = planTxn(snap, plan, placed, now);
+    await slice.pause();
+    const waves = planCommits(snap, plan, placed, now, maxOps);
     // Held-back starts come next at once, unless placement already failed (then it waits for capacity, not spins).
     const retry = placed.failures.length ? (deps.placementRetryMs ?? 5_000) : plan.moreToStart ? 0 : undefined;
     const requeueAfterMs = minDefined(plan.requeueAfterMs, retry);
-    if (!writesSomething(txn)) return { ...(requeueAfterMs !== undefined ? { requeueAfterMs } : {}), committed: false, conflicts: attempt };
-    const r = await deps.store.txn(txn);
-    if (r.succeeded) {
+    if (!waves.some((w) => w.some(writesSomething))) return { ...(requeueAfterMs !== undefined ? { requeueAfterMs } : {}), committed: false, conflicts: attempt };
+    await slice.pause();
+    if (await commitWaves(deps.store, waves, slice)) {
       deps.logger?.debug(
         { service: svc.serviceName, start: placed.tasks.length, stop: plan.stop.length, register: plan.register.length, deregister: plan.deregister.length },
         'service plan committed',
