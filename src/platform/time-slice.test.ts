@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { runToEnd, TimeSlice, type Sliced } from './time-slice.js';
+import { runToEnd, type Sliced } from './sliced.js';
+import { TimeSlice } from './time-slice.js';
 
 function* count(n: number): Sliced<number> {
   let sum = 0;

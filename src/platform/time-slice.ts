@@ -1,20 +1,8 @@
 /**
- * Long work in slices: a long computation written as a generator (it `yield`s at points where it may
- * stop for a while, and returns its result) runs either to the end at once, or in slices that each
- * stay within a time budget, giving the event loop back in between (timers, sockets, watches). The
- * generator stays pure; only the driver looks at the time.
+ * Sliced work (sliced.ts) run within a time budget: `pause()` gives the event loop back (timers,
+ * sockets, watches) once the budget is used, so a long controller pass never holds it for long.
  */
-
-/** Work that may pause at each `yield` and returns T. */
-export type Sliced<T> = Generator<void, T, void>;
-
-/** Runs it to the end without pausing. */
-export function runToEnd<T>(work: Sliced<T>): T {
-  for (;;) {
-    const step = work.next();
-    if (step.done) return step.value;
-  }
-}
+import type { Sliced } from './sliced.js';
 
 /** A running budget: `pause()` gives the event loop back once `budgetMs` have passed since the last pause. */
 export class TimeSlice {

@@ -27,19 +27,34 @@ import { failedToStart, startBackoff } from './start-backoff.js';
 import { revisionOf, sameRevision, type ServiceRevision } from './service-revision.js';
 import { indexTargets, viewTask, type TaskView } from './task-view.js';
 import { PlanBuilder, stuckReason } from './plan-builder.js';
+import { runToEnd, type Sliced } from '../platform/sliced.js';
 
 export function reconcileService(input: ReconcileInput): ServicePlan {
+  return runToEnd(reconcileServiceInSlices(input));
+}
+
+/** Task views built between two yields: a few ms of work, so a pass over 100,000 tasks can give the event loop back. */
+const VIEWS_PER_SLICE = 5_000;
+
+/**
+ * reconcileService as sliced work (platform/time-slice.ts): the same decision, with a `yield`
+ * between its phases and within the one walk that is long for a large service (building the task
+ * views), so the applier may give the event loop back in between. Same input, same plan.
+ */
+export function* reconcileServiceInSlices(input: ReconcileInput): Sliced<ServicePlan> {
   if (input.service.status === 'INACTIVE') return { start: [], stop: [], register: [], deregister: [], serviceUpdate: undefined };
-  const pass = beginPass(input);
+  const pass = yield* beginPass(input);
   deregisterDeadTasks(pass);
   const alive = stopTasksOfLostHosts(pass);
   tellFailedStarts(pass);
   finishStops(pass, alive);
+  yield;
   const live = alive.filter((v) => v.phase === 'pending' || v.phase === 'running');
   for (const v of live) if (v.wakeAt !== undefined) pass.b.wakeAt(v.wakeAt);
   const state = startState(pass.svc);
   if (pass.svc.status === 'DRAINING') drainService(pass, state, alive, live);
   else runDeployments(pass, state, alive, live);
+  yield;
   registerTargets(pass, alive);
   return finishPass(pass, state, alive);
 }
@@ -67,17 +82,22 @@ interface ServiceState {
   desiredCount: number;
 }
 
-function beginPass(input: ReconcileInput): Pass {
+function* beginPass(input: ReconcileInput): Sliced<Pass> {
   const svc = input.service;
   const opts = resolveOptions(input.options);
   const targets = indexTargets(input.targets);
   const ctx = { service: svc, targets, taskDefinitions: input.taskDefinitions, now: input.now, healthyAfterRunningMs: opts.healthyAfterRunningMs };
+  const views: TaskView[] = [];
+  for (let i = 0; i < input.tasks.length; i++) {
+    views.push(viewTask(input.tasks[i]!, ctx));
+    if ((i + 1) % VIEWS_PER_SLICE === 0) yield;
+  }
   return {
     input,
     svc,
     opts,
     now: input.now,
-    views: input.tasks.map((t) => viewTask(t, ctx)),
+    views,
     instances: new Map(input.instances.map((i) => [i.containerInstanceArn, i])),
     b: new PlanBuilder(svc.serviceName, input.now),
   };
@@ -154,7 +174,9 @@ function runDeployments(pass: Pass, state: ServiceState, alive: readonly TaskVie
   const { primary, halted } = checkBreaker(pass, state);
   const { b, instances } = pass;
   const failing = live.filter((v) => v.failing !== undefined);
-  const drainingHost = (v: TaskView) => instances.get(v.task.containerInstanceArn)?.status === 'DRAINING';
+  // Most passes have no DRAINING instance: then no task needs looking up.
+  const anyDraining = [...instances.values()].some((i) => i.status === 'DRAINING');
+  const drainingHost = (v: TaskView) => anyDraining && instances.get(v.task.containerInstanceArn)?.status === 'DRAINING';
   for (const v of live) {
     if (v.phase === 'pending' && drainingHost(v) && !v.failing) b.stop(v, 'ServiceSchedulerInitiated', 'Container instance is draining', {});
   }

@@ -135,7 +135,12 @@ export function planCommits(snap: ServiceSnapshot, plan: ServicePlan, placed: Pl
     const tg = snap.targetGroups.get(item.targetGroupArn);
     const delay = Number(tg?.attributes['deregistration_delay.timeout_seconds'] ?? DEFAULT_DEREGISTRATION_DELAY_S);
     // As DeregisterTargets: nothing routes to a group no load balancer uses, and a zero delay has nothing to wait for.
-    u.ops.set(key, !tg || tg.LoadBalancerArns.length === 0 || delay === 0 ? { type: 'delete', key } : { type: 'put', key, value: startDraining(cur.value as TargetRecord, now, delay) });
+    u.ops.set(
+      key,
+      !tg || tg.LoadBalancerArns.length === 0 || delay === 0
+        ? { type: 'delete', key }
+        : { type: 'put', key, value: startDraining(cur.value as TargetRecord, now, delay) },
+    );
   }
 
   const service = { key: snap.key, modRevision: snap.service.modRevision };
@@ -152,10 +157,12 @@ export function planCommits(snap: ServiceSnapshot, plan: ServicePlan, placed: Pl
   const out = packed
     .filter((w) => w.length > 0)
     .map((w) =>
-      w.map((u): TxnRequest => ({
-        compares: [service, ...[...u.compares].filter(([k]) => k !== service.key).map(([key, modRevision]) => ({ key, modRevision }))],
-        success: [...u.ops.values()],
-      })),
+      w.map(
+        (u): TxnRequest => ({
+          compares: [service, ...[...u.compares].filter(([k]) => k !== service.key).map(([key, modRevision]) => ({ key, modRevision }))],
+          success: [...u.ops.values()],
+        }),
+      ),
     );
   return out.length ? out : [[{ compares: [service], success: [] }]];
 }

@@ -16,6 +16,12 @@ import type { ContainerInstanceRecord, TaskRecord } from '../../domain/ecs/recor
 
 type ByCluster<T> = Map<string, Map<string, StoredRecord<T>>>;
 
+/** Told of every batch the view applies, decoded once for all (the controller's triggers), and of every re-list, after which events may have been missed. */
+export interface CacheListener {
+  onEvents(events: readonly WatchEvent[]): void;
+  onRelisted(): void;
+}
+
 const TASKS = keys.tasks();
 const INSTANCES = keys.containerInstances();
 
@@ -26,6 +32,7 @@ export class RecordCache {
   private watch: Watch | undefined;
   private stopped = false;
   private readonly waiters: { revision: number; resolve: () => void }[] = [];
+  private readonly listeners = new Set<CacheListener>();
 
   private constructor(
     private readonly store: Store,
@@ -65,6 +72,12 @@ export class RecordCache {
     return [...(this.instances.get(cluster)?.values() ?? [])].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   }
 
+  /** Listen to the view's events (one watch, one decode, however many listen). Returns the unsubscribe. */
+  listen(listener: CacheListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
   stop(): void {
     this.stopped = true;
     this.watch?.close();
@@ -97,6 +110,7 @@ export class RecordCache {
     while (!this.stopped) {
       try {
         await this.sync();
+        for (const l of this.listeners) l.onRelisted();
         return;
       } catch (err) {
         this.logger?.warn({ err }, 'record cache re-list failed; retrying');
@@ -113,6 +127,7 @@ export class RecordCache {
     const last = events.at(-1)?.revision ?? this.applied;
     if (last > this.applied) this.applied = last;
     this.wake();
+    for (const l of this.listeners) l.onEvents(events);
   }
 
   private event<T>(map: ByCluster<T>, prefix: string, e: WatchEvent): void {

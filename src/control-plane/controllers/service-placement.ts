@@ -8,7 +8,7 @@ import type { ContainerInstanceRecord, TaskRecord } from '../../domain/ecs/recor
 import { reservationOf } from '../../domain/ecs/resources.js';
 import { candidatesOf } from '../../scheduling/placement/candidate.js';
 import { CandidatePool } from '../../scheduling/placement/candidate-pool.js';
-import { runToEnd, type Sliced } from '../../platform/time-slice.js';
+import { runToEnd, type Sliced } from '../../platform/sliced.js';
 import { parseConstraints } from '../../scheduling/placement/constraint.js';
 import { parseStrategies, SERVICE_DEFAULT_STRATEGIES } from '../../scheduling/placement/strategy.js';
 import { place } from '../../scheduling/placement/place.js';

@@ -8,7 +8,7 @@ import type { Clock } from '../../platform/clock.js';
 import type { Random } from '../../platform/random.js';
 import type { Logger } from '../../platform/logger.js';
 import { keys } from '../../domain/keys.js';
-import { reconcileService } from '../../reconciling/reconcile-service.js';
+import { reconcileServiceInSlices } from '../../reconciling/reconcile-service.js';
 import { withStartedTasks, withStuckDeployment } from '../../reconciling/plan-builder.js';
 import { appendEvents } from '../../reconciling/service-event.js';
 import { serviceUpdateOf, type ObservedInstance, type ReconcileOptionsInput, type ServicePlan } from '../../reconciling/service-plan.js';
@@ -82,17 +82,20 @@ export async function syncService(deps: SyncDeps, key: string): Promise<SyncResu
     const svc = snap.service.value;
     const observed = observedInstances(snap, deps.heartbeats);
     const lost = lostInstances(observed, now, deps.reconcile?.lostAfterMs);
-    let plan: ServicePlan = reconcileService({
-      service: svc,
-      tasks: snap.tasks.map((r) => r.value),
-      targets: [...snap.targets.values()].map((r) => r.value),
-      taskDefinitions: snap.taskDefinitions,
-      instances: observed,
-      ...(svc.schedulingStrategy === 'DAEMON' ? { daemonInstances: daemonInstancesOf(snap).filter((arn) => !lost.has(arn)) } : {}),
-      now,
-      random: deps.random,
-      options: { ...deps.reconcile, chooseScaleIn: scaleInChooser(snap, deps.random) },
-    });
+    await slice.pause();
+    let plan: ServicePlan = await slice.run(
+      reconcileServiceInSlices({
+        service: svc,
+        tasks: snap.tasks.map((r) => r.value),
+        targets: [...snap.targets.values()].map((r) => r.value),
+        taskDefinitions: snap.taskDefinitions,
+        instances: observed,
+        ...(svc.schedulingStrategy === 'DAEMON' ? { daemonInstances: daemonInstancesOf(snap).filter((arn) => !lost.has(arn)) } : {}),
+        now,
+        random: deps.random,
+        options: { ...deps.reconcile, chooseScaleIn: scaleInChooser(snap, deps.random) },
+      }),
+    );
     await slice.pause();
     const placed = await slice.run(placeStartsInSlices(snap, plan.start, now, deps.random, lost));
     plan = withStartedTasks(
@@ -112,7 +115,8 @@ export async function syncService(deps: SyncDeps, key: string): Promise<SyncResu
     // Held-back starts come next at once, unless placement already failed (then it waits for capacity, not spins).
     const retry = placed.failures.length ? (deps.placementRetryMs ?? 5_000) : plan.moreToStart ? 0 : undefined;
     const requeueAfterMs = minDefined(plan.requeueAfterMs, retry);
-    if (!waves.some((w) => w.some(writesSomething))) return { ...(requeueAfterMs !== undefined ? { requeueAfterMs } : {}), committed: false, conflicts: attempt };
+    if (!waves.some((w) => w.some(writesSomething)))
+      return { ...(requeueAfterMs !== undefined ? { requeueAfterMs } : {}), committed: false, conflicts: attempt };
     await slice.pause();
     if (await commitWaves(deps.store, waves, slice)) {
       deps.logger?.debug(

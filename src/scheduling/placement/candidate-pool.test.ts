@@ -39,7 +39,13 @@ const toTask = (s: TaskSpec) => ({
   lastStatus: s.lastStatus,
   desiredStatus: s.desiredStatus,
   group: s.group,
-  reservation: { cpu: s.cpu, memory: s.memory, ports: s.port === undefined ? [] : [s.port], portsUdp: [], ...(s.dynamicPorts !== undefined ? { dynamicPorts: s.dynamicPorts } : {}) },
+  reservation: {
+    cpu: s.cpu,
+    memory: s.memory,
+    ports: s.port === undefined ? [] : [s.port],
+    portsUdp: [],
+    ...(s.dynamicPorts !== undefined ? { dynamicPorts: s.dynamicPorts } : {}),
+  },
 });
 
 /** Maps and sets as sorted arrays, so two candidates compare by value. */
@@ -52,20 +58,25 @@ const plain = (c: PlacementCandidate) => ({
 
 test('a pool kept in step by add() agrees with candidatesOf over every task, after every batch', () => {
   fc.assert(
-    fc.property(fc.array(taskArb, { maxLength: 20 }), fc.array(fc.array(taskArb, { maxLength: 10 }), { maxLength: 4 }), fc.boolean(), (first, batches, ranged) => {
-      const instances = [0, 1, 2, 3].map((i) => instance(i, ranged && i % 2 === 0));
-      const all = first.map(toTask);
-      const pool = new CandidatePool(instances, all);
-      assert.deepEqual(pool.candidates().map(plain), candidatesOf(instances, all).map(plain));
-      for (const batch of batches) {
-        for (const s of batch) {
-          const t = toTask(s);
-          pool.add(t);
-          all.push(t);
-        }
-        // A task on an instance not in the cluster (i4) counts nowhere, in both.
+    fc.property(
+      fc.array(taskArb, { maxLength: 20 }),
+      fc.array(fc.array(taskArb, { maxLength: 10 }), { maxLength: 4 }),
+      fc.boolean(),
+      (first, batches, ranged) => {
+        const instances = [0, 1, 2, 3].map((i) => instance(i, ranged && i % 2 === 0));
+        const all = first.map(toTask);
+        const pool = new CandidatePool(instances, all);
         assert.deepEqual(pool.candidates().map(plain), candidatesOf(instances, all).map(plain));
-      }
-    }),
+        for (const batch of batches) {
+          for (const s of batch) {
+            const t = toTask(s);
+            pool.add(t);
+            all.push(t);
+          }
+          // A task on an instance not in the cluster (i4) counts nowhere, in both.
+          assert.deepEqual(pool.candidates().map(plain), candidatesOf(instances, all).map(plain));
+        }
+      },
+    ),
   );
 });
