@@ -59,6 +59,8 @@ describe('RecordCache', () => {
       },
     });
     const cache = await RecordCache.start(store);
+    let relisted = 0;
+    cache.listen({ onEvents: () => {}, onRelisted: () => relisted++ });
     await eventually(() => (watches >= 2 ? true : undefined), { what: 'the cache watching again after the re-list', timeoutMs: 5000 });
     const later = await inner.put(keys.task('c1', 'c'), task('c', 3));
     assert.equal(await cache.waitFor(later), true);
@@ -71,6 +73,23 @@ describe('RecordCache', () => {
       ['a', 'b', 'c'],
       'the write made while the watch was lost is in the view',
     );
+    assert.equal(relisted, 1, 'a listener is told of the re-list (events may have been missed)');
+    cache.stop();
+  });
+
+  test('listeners get every applied batch, each event once, keys of every kind', async () => {
+    const store = new MemoryStore();
+    const cache = await RecordCache.start(store);
+    const seen: string[] = [];
+    const unlisten = cache.listen({ onEvents: (events) => seen.push(...events.map((e) => e.key)), onRelisted: () => {} });
+    await store.put(keys.task('c1', 'a'), task('a', 1));
+    const last = await store.put(keys.service('c1', 'web'), { serviceName: 'web' });
+    assert.equal(await cache.waitFor(last), true);
+    assert.deepEqual(seen, [keys.task('c1', 'a'), keys.service('c1', 'web')]);
+    unlisten();
+    const after = await store.put(keys.task('c1', 'b'), task('b', 1));
+    assert.equal(await cache.waitFor(after), true, 'the view still applies it');
+    assert.equal(seen.length, 2, 'an unsubscribed listener hears nothing more');
     cache.stop();
   });
 });
