@@ -27,6 +27,8 @@ const INSTANCES = keys.containerInstances();
 
 export class RecordCache {
   private readonly tasks: ByCluster<TaskRecord> = new Map();
+  /** The same task records by cluster and then task group (`service:<name>`): a pass reads its service's tasks without walking the cluster's. */
+  private readonly groups = new Map<string, Map<string, Map<string, StoredRecord<TaskRecord>>>>();
   private readonly instances: ByCluster<ContainerInstanceRecord> = new Map();
   private applied = 0;
   private watch: Watch | undefined;
@@ -68,6 +70,11 @@ export class RecordCache {
     return [...(this.tasks.get(cluster)?.values() ?? [])];
   }
 
+  /** The tasks of one task group (`service:<name>`, `family:<f>`) in a cluster: the same as filtering tasksOf(cluster) by group. */
+  tasksOfGroup(cluster: string, group: string): StoredRecord<TaskRecord>[] {
+    return [...(this.groups.get(cluster)?.get(group)?.values() ?? [])];
+  }
+
   instancesOf(cluster: string): StoredRecord<ContainerInstanceRecord>[] {
     return [...(this.instances.get(cluster)?.values() ?? [])].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   }
@@ -88,6 +95,7 @@ export class RecordCache {
   private async sync(): Promise<void> {
     const [t, i] = await Promise.all([this.store.list<TaskRecord>(TASKS), this.store.list<ContainerInstanceRecord>(INSTANCES)]);
     this.tasks.clear();
+    this.groups.clear();
     this.instances.clear();
     for (const r of t.records) this.set(this.tasks, TASKS, r);
     for (const r of i.records) this.set(this.instances, INSTANCES, r);
@@ -137,6 +145,7 @@ export class RecordCache {
     if (existing && existing.modRevision >= e.revision) return;
     if (e.type === 'delete') {
       map.get(cluster)?.delete(e.key);
+      if (existing && map === this.tasks) this.ungroup(cluster, existing as StoredRecord<TaskRecord>);
       return;
     }
     this.set(map, prefix, { key: e.key, value: e.value as T, createRevision: existing?.createRevision ?? e.revision, modRevision: e.revision });
@@ -146,7 +155,25 @@ export class RecordCache {
     const cluster = r.key.slice(prefix.length).split('/')[0]!;
     let m = map.get(cluster);
     if (!m) map.set(cluster, (m = new Map()));
+    const before = m.get(r.key);
     m.set(r.key, r);
+    if (map === this.tasks) this.group(cluster, before as StoredRecord<TaskRecord> | undefined, r as StoredRecord<TaskRecord>);
+  }
+
+  private group(cluster: string, before: StoredRecord<TaskRecord> | undefined, r: StoredRecord<TaskRecord>): void {
+    if (before && before.value.group !== r.value.group) this.ungroup(cluster, before);
+    let byGroup = this.groups.get(cluster);
+    if (!byGroup) this.groups.set(cluster, (byGroup = new Map()));
+    let m = byGroup.get(r.value.group);
+    if (!m) byGroup.set(r.value.group, (m = new Map()));
+    m.set(r.key, r);
+  }
+
+  private ungroup(cluster: string, r: StoredRecord<TaskRecord>): void {
+    const byGroup = this.groups.get(cluster);
+    const m = byGroup?.get(r.value.group);
+    m?.delete(r.key);
+    if (m?.size === 0) byGroup?.delete(r.value.group);
   }
 
   private wake(): void {
