@@ -200,7 +200,7 @@ async function main(): Promise<void> {
       c.seconds.toFixed(2),
       fmt(c.tasks / c.seconds),
       '',
-      '1',
+      fmt(c.txns),
       (process.resourceUsage().maxRSS / 1024).toFixed(0),
     ]);
   rows.push(['Nomad C1M (anchor)', '1,000,000', '~267', '≈3,750', '', '', '']);

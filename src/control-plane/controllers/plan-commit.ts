@@ -10,6 +10,7 @@ import type { ContainerInstanceRecord, TaskRecord } from '../../domain/ecs/recor
 import { newRegistration, registrationExpired, startDraining, type TargetRecord } from '../../domain/elbv2/target.js';
 import { applyServiceUpdate, type ServicePlan, type StopItem } from '../../reconciling/service-plan.js';
 import { placementTxn } from '../ecs/task-launch.js';
+import { runToEnd, type Sliced } from '../../platform/sliced.js';
 import { targetGroupIdOf, type ServiceSnapshot } from './service-snapshot.js';
 
 export interface Placed {
@@ -62,6 +63,20 @@ const unit = (): Unit => ({ compares: new Map(), ops: new Map() });
  * --max-txn-ops); a plan that fits is one transaction, as it always was.
  */
 export function planCommits(snap: ServiceSnapshot, plan: ServicePlan, placed: Placed, now: number, maxOps = Number.POSITIVE_INFINITY): TxnRequest[][] {
+  return runToEnd(planCommitsInSlices(snap, plan, placed, now, maxOps));
+}
+
+/** Units built between two yields. */
+const UNITS_PER_SLICE = 500;
+
+/** planCommits as sliced work (platform/sliced.ts): a plan of 100,000 new tasks is turned into transactions a slice at a time. */
+export function* planCommitsInSlices(
+  snap: ServiceSnapshot,
+  plan: ServicePlan,
+  placed: Placed,
+  now: number,
+  maxOps = Number.POSITIVE_INFINITY,
+): Sliced<TxnRequest[][]> {
   let serviceOp: TxnOp | undefined;
   if (plan.serviceUpdate) {
     // A plan whose starts could not be placed changes nothing; writing anyway would wake this service again and spin.
@@ -94,7 +109,9 @@ export function planCommits(snap: ServiceSnapshot, plan: ServicePlan, placed: Pl
     }
     if (pieces.length === 1) units.push(pieces[0]!);
     else chains.push(pieces);
+    if ((units.length + chains.length) % UNITS_PER_SLICE === 0) yield;
   }
+  yield;
 
   const byTask = new Map<string, Unit>();
   if (plan.stop.length) {
@@ -107,6 +124,7 @@ export function planCommits(snap: ServiceSnapshot, plan: ServicePlan, placed: Pl
       u.ops.set(rec.key, { type: 'put', key: rec.key, value: stoppedTask(rec.value, stop, now) });
       byTask.set(stop.taskArn, u);
       units.push(u);
+      if (units.length % UNITS_PER_SLICE === 0) yield;
     }
   }
 
@@ -146,7 +164,9 @@ export function planCommits(snap: ServiceSnapshot, plan: ServicePlan, placed: Pl
   const service = { key: snap.key, modRevision: snap.service.modRevision };
   const waves: Unit[][] = [units];
   for (const chain of chains) chain.forEach((piece, k) => (waves[k] ??= []).push(piece));
+  yield;
   const packed = waves.map((w) => pack(w, maxOps - 1, maxOps));
+  yield;
   const last = packed.at(-1)!;
   if (serviceOp) {
     const only = last.length === 1 ? last[0]! : undefined;

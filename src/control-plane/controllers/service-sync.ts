@@ -13,7 +13,7 @@ import { withStartedTasks, withStuckDeployment } from '../../reconciling/plan-bu
 import { appendEvents } from '../../reconciling/service-event.js';
 import { serviceUpdateOf, type ObservedInstance, type ReconcileOptionsInput, type ServicePlan } from '../../reconciling/service-plan.js';
 import { lostInstances } from '../../reconciling/lost-host.js';
-import { planCommits, writesSomething } from './plan-commit.js';
+import { planCommitsInSlices, writesSomething } from './plan-commit.js';
 import { commitWaves } from './wave-commit.js';
 import { daemonInstancesOf, placeStartsInSlices, scaleInChooser } from './service-placement.js';
 import { TimeSlice } from '../../platform/time-slice.js';
@@ -111,7 +111,7 @@ export async function syncService(deps: SyncDeps, key: string): Promise<SyncResu
       plan = withStuckDeployment(plan, placed.failures[0]!, now, svc.deployments);
     }
     await slice.pause();
-    const waves = planCommits(snap, plan, placed, now, maxOps);
+    const waves = await slice.run(planCommitsInSlices(snap, plan, placed, now, maxOps));
     // Held-back starts come next at once, unless placement already failed (then it waits for capacity, not spins).
     const retry = placed.failures.length ? (deps.placementRetryMs ?? 5_000) : plan.moreToStart ? 0 : undefined;
     const requeueAfterMs = minDefined(plan.requeueAfterMs, retry);
