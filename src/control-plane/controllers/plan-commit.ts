@@ -66,8 +66,8 @@ export function planCommits(snap: ServiceSnapshot, plan: ServicePlan, placed: Pl
   return runToEnd(planCommitsInSlices(snap, plan, placed, now, maxOps));
 }
 
-/** Units built between two yields. */
-const UNITS_PER_SLICE = 500;
+/** Records put between two yields. */
+const PUTS_PER_SLICE = 2_000;
 
 /** planCommits as sliced work (platform/sliced.ts): a plan of 100,000 new tasks is turned into transactions a slice at a time. */
 export function* planCommitsInSlices(
@@ -88,6 +88,7 @@ export function* planCommitsInSlices(
   const chains: Unit[][] = [];
   // A piece: its tasks (a compare and a put each), the instance (one of each) and the service's compare.
   const perPiece = Math.max(1, maxOps - 2);
+  let built = 0;
   const newOn = new Map<string, TaskRecord[]>();
   for (const t of placed.tasks) {
     const list = newOn.get(t.containerInstanceArn);
@@ -109,7 +110,11 @@ export function* planCommitsInSlices(
     }
     if (pieces.length === 1) units.push(pieces[0]!);
     else chains.push(pieces);
-    if ((units.length + chains.length) % UNITS_PER_SLICE === 0) yield;
+    built += tasks.length + 1;
+    if (built >= PUTS_PER_SLICE) {
+      built = 0;
+      yield;
+    }
   }
   yield;
 
@@ -124,7 +129,7 @@ export function* planCommitsInSlices(
       u.ops.set(rec.key, { type: 'put', key: rec.key, value: stoppedTask(rec.value, stop, now) });
       byTask.set(stop.taskArn, u);
       units.push(u);
-      if (units.length % UNITS_PER_SLICE === 0) yield;
+      if (units.length % PUTS_PER_SLICE === 0) yield;
     }
   }
 
@@ -165,7 +170,8 @@ export function* planCommitsInSlices(
   const waves: Unit[][] = [units];
   for (const chain of chains) chain.forEach((piece, k) => (waves[k] ??= []).push(piece));
   yield;
-  const packed = waves.map((w) => pack(w, maxOps - 1, maxOps));
+  const packed: Unit[][] = [];
+  for (const w of waves) packed.push(yield* pack(w, maxOps - 1, maxOps));
   yield;
   const last = packed.at(-1)!;
   if (serviceOp) {
@@ -188,10 +194,16 @@ export function* planCommitsInSlices(
 }
 
 /** Units into as few transactions as the limits allow, in order (first fit on the open one). */
-function pack(units: readonly Unit[], maxCompares: number, maxOps: number): Unit[] {
+function* pack(units: readonly Unit[], maxCompares: number, maxOps: number): Sliced<Unit[]> {
   const out: Unit[] = [];
   let open: Unit | undefined;
+  let moved = 0;
   for (const u of units) {
+    moved += u.ops.size;
+    if (moved >= PUTS_PER_SLICE) {
+      moved = 0;
+      yield;
+    }
     if (!open || open.compares.size + u.compares.size > maxCompares || open.ops.size + u.ops.size > maxOps) out.push((open = unit()));
     for (const [k, v] of u.compares) open.compares.set(k, v);
     for (const [k, v] of u.ops) open.ops.set(k, v);

@@ -36,7 +36,7 @@ export interface SyncDeps {
   maxAttempts?: number;
   /** A pass gives the event loop back after this long, between slices of its work. Default 20 ms. */
   sliceMs?: number;
-  /** The most compares or operations in one transaction. Default: the store's maxTxnOps, at most 2,000 (a synchronous store's commit blocks while it writes). */
+  /** The most compares or operations in one transaction. Default: the store's maxTxnOps, at most 1,000 (a synchronous store's commit, and every watcher's decode of it, hold the event loop). */
   maxTxnOps?: number;
 }
 
@@ -69,7 +69,7 @@ function observedInstances(snap: ServiceSnapshot, heartbeats: ReadonlyMap<string
 const minDefined = (a: number | undefined, b: number | undefined) => (a === undefined ? b : b === undefined ? a : Math.min(a, b));
 
 /** One transaction of about this many operations keeps a SQLite commit (synchronous) within a slice. */
-const SYNC_STORE_TXN_OPS = 2_000;
+const SYNC_STORE_TXN_OPS = 1_000;
 
 export async function syncService(deps: SyncDeps, key: string): Promise<SyncResult> {
   const maxAttempts = deps.maxAttempts ?? 20;
