@@ -46,6 +46,7 @@ export function* reconcileServiceInSlices(input: ReconcileInput): Sliced<Service
   const pass = yield* beginPass(input);
   deregisterDeadTasks(pass);
   const alive = stopTasksOfLostHosts(pass);
+  yield;
   tellFailedStarts(pass);
   finishStops(pass, alive);
   yield;
@@ -53,7 +54,7 @@ export function* reconcileServiceInSlices(input: ReconcileInput): Sliced<Service
   for (const v of live) if (v.wakeAt !== undefined) pass.b.wakeAt(v.wakeAt);
   const state = startState(pass.svc);
   if (pass.svc.status === 'DRAINING') drainService(pass, state, alive, live);
-  else runDeployments(pass, state, alive, live);
+  else yield* runDeployments(pass, state, alive, live);
   yield;
   registerTargets(pass, alive);
   return finishPass(pass, state, alive);
@@ -170,8 +171,9 @@ function drainService({ b }: Pass, state: ServiceState, alive: readonly TaskView
 }
 
 /** An ACTIVE service: the breaker (and its rollback), then what to stop and start, then whether the deployment is stuck. */
-function runDeployments(pass: Pass, state: ServiceState, alive: readonly TaskView[], live: readonly TaskView[]): void {
+function* runDeployments(pass: Pass, state: ServiceState, alive: readonly TaskView[], live: readonly TaskView[]): Sliced<void> {
   const { primary, halted } = checkBreaker(pass, state);
+  yield;
   const { b, instances } = pass;
   const failing = live.filter((v) => v.failing !== undefined);
   // Most passes have no DRAINING instance: then no task needs looking up.
@@ -194,12 +196,15 @@ function runDeployments(pass: Pass, state: ServiceState, alive: readonly TaskVie
       state.deployments,
     ),
   };
+  yield;
   const throttled = startsThrottled(pass, primary);
   const canStart = primary !== undefined && !halted && !throttled && primary.rolloutState !== 'FAILED';
+  yield;
   const decision =
     pass.svc.schedulingStrategy === 'DAEMON'
       ? decideDaemonPass(pass, state, primary, groups, canStart, halted)
       : decideReplicaPass(pass, primary, groups, canStart, halted);
+  yield;
   stopDecided(pass, decision.stop, primary);
   sayIfStuck(
     pass,

@@ -34,7 +34,7 @@ export interface SyncDeps {
   placementRetryMs?: number;
   /** Fresh reads and re-plans after failed compares before the pass gives up (and is requeued with backoff). */
   maxAttempts?: number;
-  /** A pass gives the event loop back after this long, between slices of its work. Default 20 ms. */
+  /** A pass gives the event loop back after this long, between slices of its work. Default 10 ms. */
   sliceMs?: number;
   /** The most compares or operations in one transaction. Default: the store's maxTxnOps, at most 1,000 (a synchronous store's commit, and every watcher's decode of it, hold the event loop). */
   maxTxnOps?: number;
@@ -75,7 +75,7 @@ export async function syncService(deps: SyncDeps, key: string): Promise<SyncResu
   const maxAttempts = deps.maxAttempts ?? 20;
   const maxOps = deps.maxTxnOps ?? Math.min(deps.store.maxTxnOps ?? SYNC_STORE_TXN_OPS, SYNC_STORE_TXN_OPS);
   for (let attempt = 0; attempt < maxAttempts; attempt++) {
-    const slice = new TimeSlice(deps.sliceMs ?? 20);
+    const slice = new TimeSlice(deps.sliceMs ?? 10);
     const snap = await readServiceSnapshot(deps.store, key, deps.cache);
     if (!snap || snap.service.value.status === 'INACTIVE') return { committed: false, conflicts: attempt };
     const now = deps.clock.now();
