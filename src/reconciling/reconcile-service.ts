@@ -212,7 +212,7 @@ function* runDeployments(pass: Pass, state: ServiceState, alive: readonly TaskVi
     decision,
     rest.filter((v) => isPrimary(v)),
   );
-  startTasks(pass, primary, decision);
+  yield* startTasks(pass, primary, decision);
 }
 
 /** The live tasks of a pass, as the deciding phases sort them. */
@@ -378,7 +378,7 @@ function sayIfStuck({ svc, now, b }: Pass, primary: Deployment | undefined, deci
 }
 
 /** The PRIMARY's starts, with pre-drawn ids; bounded per pass whatever desiredCount says (the rest in the passes that follow). */
-function startTasks({ input, opts, svc, b }: Pass, primary: Deployment | undefined, decision: Decision): void {
+function* startTasks({ input, opts, svc, b }: Pass, primary: Deployment | undefined, decision: Decision): Sliced<void> {
   const starting = Math.min(decision.start, opts.maxStartsPerPass);
   if (starting < decision.start) b.moreToStart();
   if (!primary) return;
@@ -387,7 +387,13 @@ function startTasks({ input, opts, svc, b }: Pass, primary: Deployment | undefin
     // A daemon's starts name their instance: one task each, placed there or nowhere.
     for (const instanceArn of decision.startOn) b.start({ ...item, count: 1, taskIds: [newResourceId(input.random)], instanceArn });
   } else if (starting > 0) {
-    b.start({ ...item, count: starting, taskIds: Array.from({ length: starting }, () => newResourceId(input.random)) });
+    // Drawn in slices: 100,000 ids at once is a pause of its own.
+    const taskIds: string[] = [];
+    while (taskIds.length < starting) {
+      taskIds.push(newResourceId(input.random));
+      if (taskIds.length % VIEWS_PER_SLICE === 0) yield;
+    }
+    b.start({ ...item, count: starting, taskIds });
   }
 }
 
