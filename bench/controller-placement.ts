@@ -8,6 +8,7 @@
  * the cluster once its own watch delivers the new tasks).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
+import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteStore } from '../src/store/sqlite-store.js';
@@ -25,14 +26,32 @@ import { ECS_QUOTAS } from '../src/domain/ecs/quotas.js';
 export interface ControllerFigures {
   readonly tasks: number;
   readonly instances: number;
+  /** Transactions the controller committed (a plan is split to fit the store's maxTxnOps). */
+  readonly txns: number;
   /** CreateService → every task record committed. */
   readonly seconds: number;
   /** CreateService → a watch has seen every task (the controller's follow-up pass included). */
   readonly watchedSeconds: number;
   /** Then one more pass over the placed service (nothing left to do): the longest the event loop was held meanwhile, ms. */
   readonly followUpBlockMs: number;
+  /** The longest the event loop was held from CreateService until every task was seen (the placing pass and its commits), ms. */
+  readonly placingBlockMs: number;
   /** That pass, start to idle, ms. */
   readonly followUpMs: number;
+}
+
+/** An enabled event-loop delay histogram. Its first timer tick only sets a baseline, so a block right after enable() would go unseen: wait for that tick first. */
+async function loopDelay(): Promise<IntervalHistogram> {
+  const h = monitorEventLoopDelay({ resolution: 1 });
+  h.enable();
+  await new Promise((r) => setTimeout(r, 5));
+  return h;
+}
+
+/** A block is recorded by the timer tick after it: let one run before reading the histogram. */
+async function settle(h: IntervalHistogram): Promise<void> {
+  await new Promise((r) => setTimeout(r, 5));
+  h.disable();
 }
 
 /** `openStore` gives a fresh, empty store (default: SQLite in a temp dir); bench/store.bench.ts passes etcd. */
@@ -43,6 +62,8 @@ export async function placeThroughController(
   openStore?: () => Promise<Store>,
   /** false: the controller lists the cluster each pass (no watch-fed view), for the before/after figure. */
   cache = true,
+  /** Wraps the follow-up pass (e.g. a CPU profile of it alone: bench/profile-pass.ts). */
+  aroundFollowUp: (run: () => Promise<void>) => Promise<void> = (run) => run(),
 ): Promise<ControllerFigures> {
   const dir = mkdtempSync(join(tmpdir(), 'berth-bench-controller-'));
   const store = openStore ? await openStore() : SqliteStore.open(join(dir, 'berth.db'));
@@ -60,11 +81,13 @@ export async function placeThroughController(
     await ecs.RegisterTaskDefinition!({ family: 'web', containerDefinitions: [{ name: 'app', image: 'bench', cpu: 40, memory: 64 }] }, ctx());
     // Count task records as the controller's transactions commit them.
     let committed = 0;
+    let txns = 0;
     let committedAt = 0;
     const counting: Store = Object.create(store, {
       txn: {
         value: async (req: TxnRequest) => {
           const r = await store.txn(req);
+          txns++;
           if (r.succeeded) {
             // New tasks are the puts guarded by "must not exist".
             const created = new Set(req.compares.filter((c) => c.modRevision === 0).map((c) => c.key));
@@ -90,6 +113,8 @@ export async function placeThroughController(
         if (seen.size >= tasks) resolveAll();
       },
     });
+    // perf_hooks' event-loop delay histogram: its max is the longest the loop was held (1 ms resolution).
+    const placingDelay = await loopDelay();
     const t0 = performance.now();
     await ecs.CreateService!(
       { cluster: 'bench', serviceName: 'web', taskDefinition: 'web', desiredCount: tasks, placementStrategy: [{ type: 'spread', field: 'instanceId' }] },
@@ -97,30 +122,28 @@ export async function placeThroughController(
     );
     await Promise.race([all, new Promise((r) => setTimeout(r, deadlineMs))]);
     const watchedSeconds = (performance.now() - t0) / 1000;
+    await settle(placingDelay);
     watch.close();
     await controller.idle();
     // A follow-up pass: the service is placed, so the pass reads, decides "nothing to do" and writes nothing.
-    // The longest gap between ticks of a 1 ms timer is the longest the event loop was held.
-    let last = performance.now();
-    let longest = 0;
-    const ticker = setInterval(() => {
-      const now = performance.now();
-      longest = Math.max(longest, now - last);
-      last = now;
-    }, 1);
+    const followUpDelay = await loopDelay();
     const f0 = performance.now();
-    controller.kick(keys.service('bench', 'web'));
-    await new Promise((r) => setTimeout(r, 20));
-    await controller.idle();
+    await aroundFollowUp(async () => {
+      controller.kick(keys.service('bench', 'web'));
+      await new Promise((r) => setTimeout(r, 20));
+      await controller.idle();
+    });
     const followUpMs = performance.now() - f0;
-    clearInterval(ticker);
+    await settle(followUpDelay);
     await controller.stop();
     return {
       tasks: Math.min(committed, seen.size),
+      txns,
       instances,
       seconds: committedAt ? (committedAt - t0) / 1000 : watchedSeconds,
       watchedSeconds,
-      followUpBlockMs: longest,
+      followUpBlockMs: followUpDelay.max / 1e6,
+      placingBlockMs: placingDelay.max / 1e6,
       followUpMs,
     };
   } finally {

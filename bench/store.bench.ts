@@ -6,10 +6,12 @@
  *  - placements/s through the whole service controller (bench/controller-placement.ts), 1,000
  *    simulated instances, one CreateService of BENCH_PLACEMENTS tasks (default 5,000, the tasks-per-service quota).
  *
- *   npm run bench:store      (BENCH_SECONDS per CAS run, BENCH_WATCH_WRITES, BENCH_PLACEMENTS override)
+ * Rounds are interleaved (SQLite, etcd, SQLite, etcd, ...) and medians printed, with the load average.
+ *
+ *   npm run bench:store      (BENCH_SECONDS per CAS run, BENCH_WATCH_WRITES, BENCH_PLACEMENTS, BENCH_ROUNDS, BENCH_ETCD_MAX_TXN_OPS override)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SqliteStore } from '../src/store/sqlite-store.js';
 import { EtcdStore } from '../src/store/etcd-store.js';
@@ -22,6 +24,9 @@ const WATCH_WRITES = Number(process.env.BENCH_WATCH_WRITES ?? 2_000);
 // ECS's quota of 5,000 tasks per service bounds one CreateService.
 const PLACEMENTS = Number(process.env.BENCH_PLACEMENTS ?? 5_000);
 const WRITERS = 16;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 2);
+/** etcd's own default --max-txn-ops (the bench cluster allows more): plans are split to fit it, as on a stock etcd. */
+const ETCD_MAX_TXN_OPS = Number(process.env.BENCH_ETCD_MAX_TXN_OPS ?? 128);
 const payload = 'x'.repeat(1_000); // about a task record's size
 
 const percentile = (xs: number[], p: number) => {
@@ -64,15 +69,17 @@ async function watchLatency(store: Store): Promise<{ p50: number; p99: number }>
 }
 
 interface Row {
-  store: string;
   casPerSecond: number;
   watchP50Ms: number;
   watchP99Ms: number;
   placementsPerSecond: number;
   placedTasks: number;
+  txns: number;
+  /** Longest event-loop hold while placing, ms. */
+  blockMs: number;
 }
 
-async function measure(name: string, open: () => Promise<Store>, fresh: () => Promise<void>): Promise<Row> {
+async function measure(open: () => Promise<Store>, fresh: () => Promise<void>): Promise<Row> {
   const store = await open();
   const cas = await casWrites(store);
   const watch = await watchLatency(store);
@@ -80,36 +87,44 @@ async function measure(name: string, open: () => Promise<Store>, fresh: () => Pr
   await fresh();
   const placed = await placeThroughController(PLACEMENTS, 1_000, 180_000, open);
   return {
-    store: name,
-    casPerSecond: Math.round(cas),
-    watchP50Ms: Number(watch.p50.toFixed(2)),
-    watchP99Ms: Number(watch.p99.toFixed(2)),
-    placementsPerSecond: Math.round(placed.tasks / placed.seconds),
+    casPerSecond: cas,
+    watchP50Ms: watch.p50,
+    watchP99Ms: watch.p99,
+    placementsPerSecond: placed.tasks / placed.seconds,
     placedTasks: placed.tasks,
+    txns: placed.txns,
+    blockMs: placed.placingBlockMs,
   };
 }
 
-const rows: Row[] = [];
-{
-  const dir = mkdtempSync(join(tmpdir(), 'berth-bench-store-'));
-  let n = 0;
-  let path = join(dir, `s${n}.db`);
-  rows.push(
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2]! : (s[s.length / 2 - 1]! + s[s.length / 2]!) / 2;
+};
+
+const load = () =>
+  loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ');
+const sqlite: Row[] = [];
+const etcd: Row[] = [];
+const dir = mkdtempSync(join(tmpdir(), 'berth-bench-store-'));
+let n = 0;
+let path = join(dir, `s${n}.db`);
+console.log(`load average at the start: ${load()}`);
+// Interleaved rounds (SQLite, then etcd, then again), so a change in the machine's load hits both alike.
+for (let round = 1; round <= ROUNDS; round++) {
+  sqlite.push(
     await measure(
-      'SQLite',
       async () => SqliteStore.open(path),
       async () => void (path = join(dir, `s${++n}.db`)),
     ),
   );
-  rmSync(dir, { recursive: true, force: true });
-}
-{
   let cluster: EtcdCluster = await startEtcdCluster({ members: 3 });
   try {
-    rows.push(
+    etcd.push(
       await measure(
-        'etcd (3 members)',
-        () => EtcdStore.connect({ endpoints: cluster.endpoints }),
+        () => EtcdStore.connect({ endpoints: cluster.endpoints, maxTxnOps: ETCD_MAX_TXN_OPS }),
         async () => {
           // The controller measure starts from an empty store, as the SQLite one does.
           await cluster.stop();
@@ -120,7 +135,32 @@ const rows: Row[] = [];
   } finally {
     await cluster.stop();
   }
+  console.log(`round ${round} done, load average ${load()}`);
 }
-console.log(`Store bench: ${WRITERS} CAS writers for ${SECONDS} s, ${WATCH_WRITES} watched writes, ${PLACEMENTS} placements through the service controller`);
-console.table(rows);
+rmSync(dir, { recursive: true, force: true });
+
+const f0 = (x: number) => Math.round(x).toLocaleString('en-US');
+const f2 = (x: number) => x.toFixed(2);
+const row = (name: string, rows: Row[]) => [
+  name,
+  f0(median(rows.map((r) => r.casPerSecond))),
+  f2(median(rows.map((r) => r.watchP50Ms))),
+  f2(median(rows.map((r) => r.watchP99Ms))),
+  `${f0(median(rows.map((r) => r.placementsPerSecond)))} (${rows.map((r) => f0(r.placementsPerSecond)).join(', ')})`,
+  f0(median(rows.map((r) => r.txns))),
+  f0(median(rows.map((r) => r.blockMs))),
+];
+const table = [
+  ['store', 'CAS writes/s', 'watch p50 ms', 'watch p99 ms', `placements/s, median (rounds)`, 'txns', 'max loop block ms'],
+  row('SQLite', sqlite),
+  row(`etcd, 3 members (maxTxnOps ${ETCD_MAX_TXN_OPS})`, etcd),
+  ['Nomad C1M (anchor)', '', '', '', '3,750', '', ''],
+];
+const widths = table[0]!.map((_, c) => Math.max(...table.map((r) => r[c]!.length)));
+console.log(
+  `\nStore bench: ${WRITERS} CAS writers for ${SECONDS} s, ${WATCH_WRITES} watched writes, ${PLACEMENTS} placements through the service controller (1,000 instances), ${ROUNDS} interleaved rounds; load average at the end: ${load()}\n`,
+);
+for (const r of table) console.log('| ' + r.map((x, c) => (c === 0 ? x.padEnd(widths[c]!) : x.padStart(widths[c]!))).join(' | ') + ' |');
+const etcdRate = median(etcd.map((r) => r.placementsPerSecond));
+console.log(`\netcd placements/s: ${f0(etcdRate)}, ${(etcdRate / 3750).toFixed(2)}x Nomad C1M: goal ${etcdRate >= 3750 ? 'met' : 'NOT met'}`);
 process.exit(0);

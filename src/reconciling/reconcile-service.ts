@@ -30,19 +30,35 @@ import { revisionOf, sameRevision, type ServiceRevision } from './service-revisi
 import { indexTargets, viewTask, type TaskView } from './task-view.js';
 import { PlanBuilder, stuckReason } from './plan-builder.js';
 import { decideShiftPass } from './traffic-shift-pass.js';
+import { runToEnd, type Sliced } from '../platform/sliced.js';
 
 export function reconcileService(input: ReconcileInput): ServicePlan {
+  return runToEnd(reconcileServiceInSlices(input));
+}
+
+/** Task views built between two yields: a few ms of work, so a pass over 100,000 tasks can give the event loop back. */
+const VIEWS_PER_SLICE = 5_000;
+
+/**
+ * reconcileService as sliced work (platform/time-slice.ts): the same decision, with a `yield`
+ * between its phases and within the one walk that is long for a large service (building the task
+ * views), so the applier may give the event loop back in between. Same input, same plan.
+ */
+export function* reconcileServiceInSlices(input: ReconcileInput): Sliced<ServicePlan> {
   if (input.service.status === 'INACTIVE') return { start: [], stop: [], register: [], deregister: [], serviceUpdate: undefined };
-  const pass = beginPass(input);
+  const pass = yield* beginPass(input);
   deregisterDeadTasks(pass);
   const alive = stopTasksOfLostHosts(pass);
+  yield;
   tellFailedStarts(pass);
   finishStops(pass, alive);
+  yield;
   const live = alive.filter((v) => v.phase === 'pending' || v.phase === 'running');
   for (const v of live) if (v.wakeAt !== undefined) pass.b.wakeAt(v.wakeAt);
   const state = startState(pass.svc);
   if (pass.svc.status === 'DRAINING') drainService(pass, state, alive, live);
-  else runDeployments(pass, state, alive, live);
+  else yield* runDeployments(pass, state, alive, live);
+  yield;
   registerTargets(pass, alive);
   return finishPass(pass, state, alive);
 }
@@ -70,7 +86,7 @@ interface ServiceState {
   desiredCount: number;
 }
 
-function beginPass(input: ReconcileInput): Pass {
+function* beginPass(input: ReconcileInput): Sliced<Pass> {
   const svc = input.service;
   const opts = resolveOptions(input.options);
   const targets = indexTargets(input.targets);
@@ -85,12 +101,17 @@ function beginPass(input: ReconcileInput): Pass {
     healthyAfterRunningMs: opts.healthyAfterRunningMs,
     sideOf: sideOfTask,
   };
+  const views: TaskView[] = [];
+  for (let i = 0; i < input.tasks.length; i++) {
+    views.push(viewTask(input.tasks[i]!, ctx));
+    if ((i + 1) % VIEWS_PER_SLICE === 0) yield;
+  }
   return {
     input,
     svc,
     opts,
     now: input.now,
-    views: input.tasks.map((t) => viewTask(t, ctx)),
+    views,
     instances: new Map(input.instances.map((i) => [i.containerInstanceArn, i])),
     b: new PlanBuilder(svc.serviceName, input.now),
   };
@@ -163,11 +184,14 @@ function drainService({ b }: Pass, state: ServiceState, alive: readonly TaskView
 }
 
 /** An ACTIVE service: the breaker (and its rollback), then what to stop and start, then whether the deployment is stuck. */
-function runDeployments(pass: Pass, state: ServiceState, alive: readonly TaskView[], live: readonly TaskView[]): void {
+function* runDeployments(pass: Pass, state: ServiceState, alive: readonly TaskView[], live: readonly TaskView[]): Sliced<void> {
   const { primary, halted } = checkBreaker(pass, state);
+  yield;
   const { b, instances } = pass;
   const failing = live.filter((v) => v.failing !== undefined);
-  const drainingHost = (v: TaskView) => instances.get(v.task.containerInstanceArn)?.status === 'DRAINING';
+  // Most passes have no DRAINING instance: then no task needs looking up.
+  const anyDraining = [...instances.values()].some((i) => i.status === 'DRAINING');
+  const drainingHost = (v: TaskView) => anyDraining && instances.get(v.task.containerInstanceArn)?.status === 'DRAINING';
   for (const v of live) {
     if (v.phase === 'pending' && drainingHost(v) && !v.failing) b.stop(v, 'ServiceSchedulerInitiated', 'Container instance is draining', {});
   }
@@ -185,13 +209,16 @@ function runDeployments(pass: Pass, state: ServiceState, alive: readonly TaskVie
       state.deployments,
     ),
   };
+  yield;
   const throttled = startsThrottled(pass, primary);
   const canStart = primary !== undefined && !halted && !throttled && primary.rolloutState !== 'FAILED';
+  yield;
   const decision = shiftsTrafficOn(pass.svc)
     ? decideTrafficShiftPass(pass, state, primary, groups, canStart)
     : pass.svc.schedulingStrategy === 'DAEMON'
       ? decideDaemonPass(pass, state, primary, groups, canStart, halted)
       : decideReplicaPass(pass, primary, groups, canStart, halted);
+  yield;
   stopDecided(pass, decision.stop, primary);
   sayIfStuck(
     pass,
@@ -199,7 +226,7 @@ function runDeployments(pass: Pass, state: ServiceState, alive: readonly TaskVie
     decision,
     rest.filter((v) => isPrimary(v)),
   );
-  startTasks(pass, primary, decision);
+  yield* startTasks(pass, primary, decision);
 }
 
 /** The live tasks of a pass, as the deciding phases sort them. */
@@ -355,7 +382,6 @@ function decideTrafficShiftPass(
 
 /** REPLICA: ECS's rolling arithmetic within maximumPercent and minimumHealthyPercent (rollout.ts). */
 function decideReplicaPass({ svc, opts }: Pass, primary: Deployment | undefined, g: TaskGroups, canStart: boolean, halted: boolean): Decision {
-  const healthyOf = new Map(g.live.map((v) => [v.task.taskArn, v.healthy]));
   return decideRollout({
     desired: primary?.desiredCount ?? 0,
     maximumPercent: svc.deploymentConfiguration.maximumPercent,
@@ -369,6 +395,8 @@ function decideReplicaPass({ svc, opts }: Pass, primary: Deployment | undefined,
     // The placement strategy's choice (if given) sees the candidates in the default order, so on
     // any one instance it still stops the not-healthy, then the newest, first.
     chooseScaleIn: (c, n) => {
+      // Built only when there is something to scale in: a map of every live task costs a pass of 100,000 tasks dearly.
+      const healthyOf = new Map(g.live.map((v) => [v.task.taskArn, v.healthy]));
       const preferred = defaultScaleIn(c, c.length, (t) => healthyOf.get(t.taskArn) ?? false);
       return opts.chooseScaleIn ? opts.chooseScaleIn(preferred, n) : preferred.slice(0, n);
     },
@@ -416,7 +444,7 @@ function sayIfStuck({ svc, now, b }: Pass, primary: Deployment | undefined, deci
 }
 
 /** The PRIMARY's starts, with pre-drawn ids; bounded per pass whatever desiredCount says (the rest in the passes that follow). */
-function startTasks({ input, opts, svc, b }: Pass, primary: Deployment | undefined, decision: Decision): void {
+function* startTasks({ input, opts, svc, b }: Pass, primary: Deployment | undefined, decision: Decision): Sliced<void> {
   const starting = Math.min(decision.start, opts.maxStartsPerPass);
   if (starting < decision.start) b.moreToStart();
   if (!primary) return;
@@ -425,7 +453,13 @@ function startTasks({ input, opts, svc, b }: Pass, primary: Deployment | undefin
     // A daemon's starts name their instance: one task each, placed there or nowhere.
     for (const instanceArn of decision.startOn) b.start({ ...item, count: 1, taskIds: [newResourceId(input.random)], instanceArn });
   } else if (starting > 0) {
-    b.start({ ...item, count: starting, taskIds: Array.from({ length: starting }, () => newResourceId(input.random)) });
+    // Drawn in slices: 100,000 ids at once is a pause of its own.
+    const taskIds: string[] = [];
+    while (taskIds.length < starting) {
+      taskIds.push(newResourceId(input.random));
+      if (taskIds.length % VIEWS_PER_SLICE === 0) yield;
+    }
+    b.start({ ...item, count: starting, taskIds });
   }
 }
 
@@ -442,7 +476,18 @@ function registerTargets({ b }: Pass, alive: readonly TaskView[]): void {
 function finishPass(pass: Pass, state: ServiceState, alive: readonly TaskView[]): ServicePlan {
   const { input, svc, opts, now, b } = pass;
   const counted = alive.filter((v) => v.phase === 'pending' || v.phase === 'running');
-  const count = (id: string | undefined, phase: string) => counted.filter((v) => (id === undefined || v.task.startedBy === id) && v.phase === phase).length;
+  // Running and pending counts, in all and by deployment, in one walk over the tasks.
+  const total = { running: 0, pending: 0 };
+  const byDeployment = new Map<string, { running: number; pending: number }>();
+  for (const v of counted) {
+    const phase = v.phase === 'running' ? 'running' : 'pending';
+    total[phase]++;
+    if (v.task.startedBy === undefined) continue;
+    let c = byDeployment.get(v.task.startedBy);
+    if (!c) byDeployment.set(v.task.startedBy, (c = { running: 0, pending: 0 }));
+    c[phase]++;
+  }
+  const count = (id: string | undefined, phase: 'running' | 'pending') => (id === undefined ? total : byDeployment.get(id))?.[phase] ?? 0;
   const left = countDeployments(pass, state, alive, count);
   const stable = completeIfStable(pass, state, alive, counted);
   let events = appendEvents(svc.events, b.messages(), now, input.random);
@@ -473,8 +518,14 @@ function finishPass(pass: Pass, state: ServiceState, alive: readonly TaskView[])
  * Deployments with no task left (but the PRIMARY) leave the list, and are returned: the service's
  * history keeps them as they ended (ListServiceDeployments). The ones kept get their counts.
  */
-function countDeployments({ now }: Pass, state: ServiceState, alive: readonly TaskView[], count: (id: string, phase: string) => number): Deployment[] {
-  const kept = (d: Deployment) => d.status === 'PRIMARY' || alive.some((v) => v.task.startedBy === d.id);
+function countDeployments(
+  { now }: Pass,
+  state: ServiceState,
+  alive: readonly TaskView[],
+  count: (id: string, phase: 'running' | 'pending') => number,
+): Deployment[] {
+  const withTasks = new Set(alive.map((v) => v.task.startedBy));
+  const kept = (d: Deployment) => d.status === 'PRIMARY' || withTasks.has(d.id);
   const left = state.deployments.filter((d) => !kept(d));
   state.deployments = state.deployments.filter(kept);
   for (const d of state.deployments) {

@@ -52,7 +52,8 @@ export function decideRollout(input: RolloutInput): RolloutDecision {
   const lower = lowerLimit(input.desired, input.minimumHealthyPercent);
   const all = [...input.primary, ...input.old, ...input.failing, ...input.displaced];
   const total = all.length;
-  let healthy = all.filter((v) => v.healthy).length;
+  let healthy = 0;
+  for (const v of all) if (v.healthy) healthy++;
   const stop: RolloutDecision['stop'] = [];
 
   // Failing tasks are not healthy, so stopping them never lowers `healthy`. With room, their
@@ -62,17 +63,19 @@ export function decideRollout(input: RolloutInput): RolloutDecision {
   for (const v of input.failing.slice(0, failingStops)) stop.push({ view: v, why: 'failing' });
 
   const excess = Math.max(0, input.primary.length - input.desired);
-  const byArn = new Map(input.primary.map((v) => [v.task.taskArn, v]));
-  const scaleIn =
-    excess > 0
-      ? input
-          .chooseScaleIn(
-            input.primary.map((v) => v.task),
-            excess,
-          )
-          .flatMap((t) => byArn.get(t.taskArn) ?? [])
-      : [];
-  const kept = input.primary.filter((v) => !scaleIn.includes(v));
+  let scaleIn: TaskView[] = [];
+  let kept = input.primary;
+  if (excess > 0) {
+    const byArn = new Map(input.primary.map((v) => [v.task.taskArn, v]));
+    scaleIn = input
+      .chooseScaleIn(
+        input.primary.map((v) => v.task),
+        excess,
+      )
+      .flatMap((t) => byArn.get(t.taskArn) ?? []);
+    const leaving = new Set(scaleIn);
+    kept = input.primary.filter((v) => !leaving.has(v));
+  }
 
   const candidates: { view: TaskView; why: StopWhy }[] = [
     ...scaleIn.map((view) => ({ view, why: 'scale-in' as const })),

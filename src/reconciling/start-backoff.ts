@@ -46,14 +46,24 @@ export interface BackoffState {
 
 /** `tasks`: the deployment's tasks (a new deployment starts a fresh streak, so a rollback is not held back). */
 export function startBackoff(tasks: readonly TaskRecord[], options: StartBackoffOptions, now: number): BackoffState {
-  const newestFirst = tasks.slice().sort((a, b) => b.createdAt - a.createdAt);
+  // Newest first, a streak of launch failures ends at the first task that proved itself. Linear (a
+  // service of 100,000 tasks is not sorted each pass): find that task, then count the failures
+  // newer than it; among tasks created at the same instant, the earlier in `tasks` comes first.
+  let stop = -1;
+  for (let i = 0; i < tasks.length; i++) {
+    const t = tasks[i]!;
+    if (isLaunchFailure(t) || t.startedAt === undefined || !provedItself(t, now, options.stableAfterMs)) continue;
+    if (stop < 0 || t.createdAt > tasks[stop]!.createdAt) stop = i;
+  }
+  const cut = stop < 0 ? undefined : tasks[stop]!.createdAt;
   let failures = 0;
   let lastFailureAt = 0;
-  for (const t of newestFirst) {
-    if (isLaunchFailure(t)) {
-      failures++;
-      lastFailureAt = Math.max(lastFailureAt, t.stoppedAt ?? t.createdAt);
-    } else if (t.startedAt !== undefined && provedItself(t, now, options.stableAfterMs)) break;
+  for (let i = 0; i < tasks.length; i++) {
+    const t = tasks[i]!;
+    if (!isLaunchFailure(t)) continue;
+    if (cut !== undefined && (t.createdAt < cut || (t.createdAt === cut && i > stop))) continue;
+    failures++;
+    lastFailureAt = Math.max(lastFailureAt, t.stoppedAt ?? t.createdAt);
   }
   const until = throttledUntil(failures, lastFailureAt, now, options);
   return until === undefined ? { failures } : { failures, until };

@@ -30,6 +30,8 @@ import { EtcdWatch, prefixRange } from './etcd-watch.js';
 export interface EtcdStoreOptions extends EtcdConnectionOptions {
   /** How many revisions of history watches can replay (default 100,000). */
   readonly historyLimit?: number;
+  /** The cluster's --max-txn-ops (etcd's default 128): large plans are split to fit. */
+  readonly maxTxnOps?: number;
 }
 
 /** An unlimited list is read in pages of this many keys, all at one revision. */
@@ -45,6 +47,7 @@ interface Kv {
 export class EtcdStore implements Store {
   private readonly watches = new Set<EtcdWatch>();
   private readonly historyLimit: number;
+  readonly maxTxnOps: number;
   /** The newest etcd revision this replica compacted to (0: not yet). */
   private compactedTo = 0;
   private fault: { reason: 'unreachable'; message: string; since: number } | undefined;
@@ -55,6 +58,7 @@ export class EtcdStore implements Store {
     options: EtcdStoreOptions,
   ) {
     this.historyLimit = Math.max(1, options.historyLimit ?? 100_000);
+    this.maxTxnOps = Math.max(2, options.maxTxnOps ?? 128);
   }
 
   /** Connects and checks that the cluster answers (a wrong endpoint fails here, in words). */

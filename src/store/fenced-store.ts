@@ -33,6 +33,12 @@ export class FencedStore implements Store {
     private readonly gate: LeaderGate,
   ) {}
 
+  /** The inner store's limit less the fence's own compares. */
+  get maxTxnOps(): number | undefined {
+    const inner = this.inner.maxTxnOps;
+    return inner === undefined ? undefined : Math.max(2, inner - (this.gate.term()?.compares.length ?? 0));
+  }
+
   get<T = unknown>(key: string): Promise<StoredRecord<T> | undefined> {
     return this.inner.get<T>(key);
   }

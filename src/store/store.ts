@@ -85,6 +85,11 @@ export interface WatchOptions {
 }
 
 export interface Store {
+  /**
+   * The most compares, and the most operations, one txn may carry (etcd's --max-txn-ops); undefined
+   * when the store sets no limit. Writers of large plans split them (controllers/plan-commit.ts).
+   */
+  readonly maxTxnOps?: number;
   get<T = unknown>(key: string): Promise<StoredRecord<T> | undefined>;
   list<T = unknown>(prefix: string, options?: ListOptions): Promise<ListResult<T>>;
   /** Returns the new revision. Throws RevisionConflictError when expectedRevision does not hold. */

@@ -16,16 +16,25 @@ import type { ContainerInstanceRecord, TaskRecord } from '../../domain/ecs/recor
 
 type ByCluster<T> = Map<string, Map<string, StoredRecord<T>>>;
 
+/** Told of every batch the view applies, decoded once for all (the controller's triggers), and of every re-list, after which events may have been missed. */
+export interface CacheListener {
+  onEvents(events: readonly WatchEvent[]): void;
+  onRelisted(): void;
+}
+
 const TASKS = keys.tasks();
 const INSTANCES = keys.containerInstances();
 
 export class RecordCache {
   private readonly tasks: ByCluster<TaskRecord> = new Map();
+  /** The same task records by cluster and then task group (`service:<name>`): a pass reads its service's tasks without walking the cluster's. */
+  private readonly groups = new Map<string, Map<string, Map<string, StoredRecord<TaskRecord>>>>();
   private readonly instances: ByCluster<ContainerInstanceRecord> = new Map();
   private applied = 0;
   private watch: Watch | undefined;
   private stopped = false;
   private readonly waiters: { revision: number; resolve: () => void }[] = [];
+  private readonly listeners = new Set<CacheListener>();
 
   private constructor(
     private readonly store: Store,
@@ -61,8 +70,19 @@ export class RecordCache {
     return [...(this.tasks.get(cluster)?.values() ?? [])];
   }
 
+  /** The tasks of one task group (`service:<name>`, `family:<f>`) in a cluster: the same as filtering tasksOf(cluster) by group. */
+  tasksOfGroup(cluster: string, group: string): StoredRecord<TaskRecord>[] {
+    return [...(this.groups.get(cluster)?.get(group)?.values() ?? [])];
+  }
+
   instancesOf(cluster: string): StoredRecord<ContainerInstanceRecord>[] {
     return [...(this.instances.get(cluster)?.values() ?? [])].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+  }
+
+  /** Listen to the view's events (one watch, one decode, however many listen). Returns the unsubscribe. */
+  listen(listener: CacheListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
   }
 
   stop(): void {
@@ -75,6 +95,7 @@ export class RecordCache {
   private async sync(): Promise<void> {
     const [t, i] = await Promise.all([this.store.list<TaskRecord>(TASKS), this.store.list<ContainerInstanceRecord>(INSTANCES)]);
     this.tasks.clear();
+    this.groups.clear();
     this.instances.clear();
     for (const r of t.records) this.set(this.tasks, TASKS, r);
     for (const r of i.records) this.set(this.instances, INSTANCES, r);
@@ -97,6 +118,7 @@ export class RecordCache {
     while (!this.stopped) {
       try {
         await this.sync();
+        for (const l of this.listeners) l.onRelisted();
         return;
       } catch (err) {
         this.logger?.warn({ err }, 'record cache re-list failed; retrying');
@@ -113,6 +135,7 @@ export class RecordCache {
     const last = events.at(-1)?.revision ?? this.applied;
     if (last > this.applied) this.applied = last;
     this.wake();
+    for (const l of this.listeners) l.onEvents(events);
   }
 
   private event<T>(map: ByCluster<T>, prefix: string, e: WatchEvent): void {
@@ -122,6 +145,7 @@ export class RecordCache {
     if (existing && existing.modRevision >= e.revision) return;
     if (e.type === 'delete') {
       map.get(cluster)?.delete(e.key);
+      if (existing && map === this.tasks) this.ungroup(cluster, existing as StoredRecord<TaskRecord>);
       return;
     }
     this.set(map, prefix, { key: e.key, value: e.value as T, createRevision: existing?.createRevision ?? e.revision, modRevision: e.revision });
@@ -131,7 +155,25 @@ export class RecordCache {
     const cluster = r.key.slice(prefix.length).split('/')[0]!;
     let m = map.get(cluster);
     if (!m) map.set(cluster, (m = new Map()));
+    const before = m.get(r.key);
     m.set(r.key, r);
+    if (map === this.tasks) this.group(cluster, before as StoredRecord<TaskRecord> | undefined, r as StoredRecord<TaskRecord>);
+  }
+
+  private group(cluster: string, before: StoredRecord<TaskRecord> | undefined, r: StoredRecord<TaskRecord>): void {
+    if (before && before.value.group !== r.value.group) this.ungroup(cluster, before);
+    let byGroup = this.groups.get(cluster);
+    if (!byGroup) this.groups.set(cluster, (byGroup = new Map()));
+    let m = byGroup.get(r.value.group);
+    if (!m) byGroup.set(r.value.group, (m = new Map()));
+    m.set(r.key, r);
+  }
+
+  private ungroup(cluster: string, r: StoredRecord<TaskRecord>): void {
+    const byGroup = this.groups.get(cluster);
+    const m = byGroup?.get(r.value.group);
+    m?.delete(r.key);
+    if (m?.size === 0) byGroup?.delete(r.value.group);
   }
 
   private wake(): void {

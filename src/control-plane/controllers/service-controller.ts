@@ -171,16 +171,36 @@ export function startServiceController(deps: ServiceControllerDeps): ServiceCont
     return w;
   };
 
+  /** Which services an event is about, by its key's prefix. */
+  const route = (e: WatchEvent) => {
+    if (e.key.startsWith(TASKS_PREFIX)) onTask(e);
+    else if (e.key.startsWith(SERVICES_PREFIX)) onService(e);
+    else if (e.key.startsWith(TARGETS_PREFIX)) onTarget(e);
+    else if (e.key.startsWith(INSTANCES_PREFIX)) onInstance(e);
+  };
+  let unlisten: (() => void) | undefined;
+
   const ready = (async () => {
     if (o.cache ?? true) cache = await RecordCache.start(store, logger);
     const rev = await resync();
     if (stopped) return;
-    watches.push(
-      open(SERVICES_PREFIX, rev, onService),
-      open(TASKS_PREFIX, rev, onTask),
-      open(TARGETS_PREFIX, rev, onTarget),
-      open(INSTANCES_PREFIX, rev, onInstance),
-    );
+    if (cache) {
+      // The view's one watch already carries every key, decoded: the triggers ride on it instead of
+      // four more watches decoding every event again (a plan's own writes come back through each).
+      unlisten = cache.listen({
+        onEvents: (events) => {
+          for (const e of events) route(e);
+        },
+        onRelisted: () => void resync().catch((err) => logger?.warn({ err }, 'service resync failed')),
+      });
+    } else {
+      watches.push(
+        open(SERVICES_PREFIX, rev, onService),
+        open(TASKS_PREFIX, rev, onTask),
+        open(TARGETS_PREFIX, rev, onTarget),
+        open(INSTANCES_PREFIX, rev, onInstance),
+      );
+    }
     const every = o.resyncIntervalMs ?? 10_000;
     timer = setInterval(() => {
       void resync().catch((err) => logger?.warn({ err }, 'service resync failed'));
@@ -201,6 +221,7 @@ export function startServiceController(deps: ServiceControllerDeps): ServiceCont
       for (const w of watches) w.close();
       await ready.catch(() => undefined);
       for (const w of watches) w.close();
+      unlisten?.();
       await queue.stop();
       cache?.stop();
     },

@@ -7,6 +7,8 @@ import type { Random } from '../../platform/random.js';
 import type { ContainerInstanceRecord, TaskRecord } from '../../domain/ecs/records.js';
 import { reservationOf } from '../../domain/ecs/resources.js';
 import { candidatesOf } from '../../scheduling/placement/candidate.js';
+import { CandidatePool } from '../../scheduling/placement/candidate-pool.js';
+import { runToEnd, type Sliced } from '../../platform/sliced.js';
 import { parseConstraints } from '../../scheduling/placement/constraint.js';
 import { parseStrategies, SERVICE_DEFAULT_STRATEGIES } from '../../scheduling/placement/strategy.js';
 import { place } from '../../scheduling/placement/place.js';
@@ -36,6 +38,24 @@ export function placeStarts(
   random: Random,
   lost: ReadonlySet<string> = new Set(),
 ): Placement {
+  return runToEnd(placeStartsInSlices(snap, starts, now, random, lost));
+}
+
+/** Tasks placed by one call of the pipeline: about this many (instance, task) checks, a few ms, between two yields. */
+const CHECKS_PER_SLICE = 200_000;
+
+/**
+ * placeStarts as sliced work (platform/time-slice.ts): a start of many tasks is placed a slice at a
+ * time, the pool of candidates kept in step in between (candidate-pool.ts), so the applier can give
+ * the event loop back between slices. The result is the one a single call would give, slice by slice.
+ */
+export function* placeStartsInSlices(
+  snap: ServiceSnapshot,
+  starts: readonly StartItem[],
+  now: number,
+  random: Random,
+  lost: ReadonlySet<string> = new Set(),
+): Sliced<Placement> {
   const svc = snap.service.value;
   const out: Placement = { tasks: [], used: [], failures: [] };
   if (starts.length === 0) return out;
@@ -43,7 +63,13 @@ export function placeStarts(
   const cluster = { clusterName: snap.clusterName, clusterArn: svc.clusterArn };
   const byArn = new Map(snap.instances.map((r) => [r.value.containerInstanceArn, { instance: r.value, modRevision: r.modRevision }]));
   const used = new Map<string, { instance: ContainerInstanceRecord; modRevision: number }>();
-  const tasksSoFar: TaskRecord[] = snap.clusterTasks.map((r) => r.value);
+  const instances = snap.instances.map((r) => (lost.has(r.value.containerInstanceArn) ? { ...r.value, agentConnected: false } : r.value));
+  const pool = new CandidatePool(
+    instances,
+    snap.clusterTasks.map((r) => r.value),
+  );
+  const perSlice = Math.max(1, Math.floor(CHECKS_PER_SLICE / Math.max(1, instances.length)));
+  yield;
   for (const start of starts) {
     const td = snap.taskDefinitions[start.taskDefinition];
     if (!td) {
@@ -58,27 +84,36 @@ export function placeStarts(
       out.failures.push(`(service ${svc.serviceName}) was unable to place a task because ${(err as Error).message}`);
       continue;
     }
-    const instances = snap.instances.map((r) => (lost.has(r.value.containerInstanceArn) ? { ...r.value, agentConnected: false } : r.value));
-    const all = candidatesOf(instances, tasksSoFar);
-    // A daemon's task goes on its own instance or nowhere (ECS: "unable to place" names that instance).
-    const pool = start.instanceArn !== undefined ? all.filter((c) => c.arn === start.instanceArn) : all;
-    const decision = place({ count: start.count, reservation: reservationOf(td), group: start.group, constraints, strategies }, pool, random);
-    decision.placements.forEach((arn, i) => {
-      const chosen = byArn.get(arn)!;
-      used.set(arn, chosen);
-      const task = buildTask(
-        s,
-        random,
-        cluster,
-        td,
-        chosen.instance,
-        { taskDefinition: td.taskDefinitionArn, group: start.group, startedBy: start.startedBy },
-        start.taskIds[i],
-      );
-      out.tasks.push(task);
-      tasksSoFar.push(task);
-    });
-    if (decision.failure) out.failures.push(placementFailureEvent(svc.serviceName, decision.failure));
+    const reservation = reservationOf(td);
+    for (let done = 0; done < start.count; ) {
+      const all = pool.candidates();
+      // A daemon's task goes on its own instance or nowhere (ECS: "unable to place" names that instance).
+      const candidates = start.instanceArn !== undefined ? all.filter((c) => c.arn === start.instanceArn) : all;
+      const count = Math.min(perSlice, start.count - done);
+      const decision = place({ count, reservation, group: start.group, constraints, strategies }, candidates, random);
+      decision.placements.forEach((arn, i) => {
+        const chosen = byArn.get(arn);
+        if (!chosen) return;
+        used.set(arn, chosen);
+        const task = buildTask(
+          s,
+          random,
+          cluster,
+          td,
+          chosen.instance,
+          { taskDefinition: td.taskDefinitionArn, group: start.group, startedBy: start.startedBy },
+          start.taskIds[done + i],
+        );
+        out.tasks.push(task);
+        pool.add(task);
+      });
+      done += decision.placements.length;
+      if (decision.failure) {
+        out.failures.push(placementFailureEvent(svc.serviceName, decision.failure));
+        break;
+      }
+      yield;
+    }
   }
   out.used = [...used.values()];
   return out;

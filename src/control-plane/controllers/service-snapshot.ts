@@ -63,15 +63,15 @@ export const serviceGroup = (name: string) => `service:${name}`;
  * now (so it is at least as new as the service record just read, this controller's own last commit
  * included), else listed from the store.
  */
-async function clusterRecords(store: Store, clusterName: string, cache: RecordCache | undefined) {
+async function clusterRecords(store: Store, clusterName: string, group: string, cache: RecordCache | undefined) {
   if (cache && (await cache.waitFor(await store.revision()))) {
-    return { tasks: cache.tasksOf(clusterName), instances: cache.instancesOf(clusterName) };
+    return { tasks: cache.tasksOf(clusterName), own: cache.tasksOfGroup(clusterName, group), instances: cache.instancesOf(clusterName) };
   }
   const [t, i] = await Promise.all([
     store.list<TaskRecord>(keys.tasks(clusterName)),
     store.list<ContainerInstanceRecord>(keys.containerInstances(clusterName)),
   ]);
-  return { tasks: t.records, instances: i.records };
+  return { tasks: t.records, own: t.records.filter((r) => r.value.group === group), instances: i.records };
 }
 
 /** Undefined when the service record is gone. */
@@ -80,9 +80,9 @@ export async function readServiceSnapshot(store: Store, key: string, cache?: Rec
   if (!service) return undefined;
   const svc = service.value;
   const clusterName = serviceKeyParts(key)?.cluster ?? svc.clusterArn.slice(svc.clusterArn.lastIndexOf('/') + 1);
-  const listed = await clusterRecords(store, clusterName, cache);
   const group = serviceGroup(svc.serviceName);
-  const tasks = listed.tasks.filter((r) => r.value.group === group);
+  const listed = await clusterRecords(store, clusterName, group, cache);
+  const tasks = listed.own;
 
   const targets = new Map<string, StoredRecord<TargetRecord>>();
   const targetGroups = new Map<string, TargetGroupRecord>();

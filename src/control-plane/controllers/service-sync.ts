@@ -8,13 +8,15 @@ import type { Clock } from '../../platform/clock.js';
 import type { Random } from '../../platform/random.js';
 import type { Logger } from '../../platform/logger.js';
 import { keys } from '../../domain/keys.js';
-import { reconcileService } from '../../reconciling/reconcile-service.js';
+import { reconcileServiceInSlices } from '../../reconciling/reconcile-service.js';
 import { withStartedTasks, withStuckDeployment } from '../../reconciling/plan-builder.js';
 import { appendEvents } from '../../reconciling/service-event.js';
 import { serviceUpdateOf, type ObservedInstance, type ReconcileOptionsInput, type ServicePlan } from '../../reconciling/service-plan.js';
 import { lostInstances } from '../../reconciling/lost-host.js';
-import { planTxn, writesSomething } from './plan-commit.js';
-import { daemonInstancesOf, placeStarts, scaleInChooser } from './service-placement.js';
+import { planCommitsInSlices, writesSomething } from './plan-commit.js';
+import { commitWaves } from './wave-commit.js';
+import { daemonInstancesOf, placeStartsInSlices, scaleInChooser } from './service-placement.js';
+import { TimeSlice } from '../../platform/time-slice.js';
 import { readServiceSnapshot, type ServiceSnapshot } from './service-snapshot.js';
 import type { RecordCache } from './record-cache.js';
 
@@ -32,6 +34,10 @@ export interface SyncDeps {
   placementRetryMs?: number;
   /** Fresh reads and re-plans after failed compares before the pass gives up (and is requeued with backoff). */
   maxAttempts?: number;
+  /** A pass gives the event loop back after this long, between slices of its work. Default 10 ms. */
+  sliceMs?: number;
+  /** The most compares or operations in one transaction. Default: the store's maxTxnOps, at most 1,000 (a synchronous store's commit, and every watcher's decode of it, hold the event loop). */
+  maxTxnOps?: number;
 }
 
 export interface SyncResult {
@@ -62,29 +68,38 @@ function observedInstances(snap: ServiceSnapshot, heartbeats: ReadonlyMap<string
 
 const minDefined = (a: number | undefined, b: number | undefined) => (a === undefined ? b : b === undefined ? a : Math.min(a, b));
 
+/** One transaction of about this many operations keeps a SQLite commit (synchronous) within a slice. */
+const SYNC_STORE_TXN_OPS = 1_000;
+
 export async function syncService(deps: SyncDeps, key: string): Promise<SyncResult> {
   const maxAttempts = deps.maxAttempts ?? 20;
+  const maxOps = deps.maxTxnOps ?? Math.min(deps.store.maxTxnOps ?? SYNC_STORE_TXN_OPS, SYNC_STORE_TXN_OPS);
   for (let attempt = 0; attempt < maxAttempts; attempt++) {
+    const slice = new TimeSlice(deps.sliceMs ?? 10);
     const snap = await readServiceSnapshot(deps.store, key, deps.cache);
     if (!snap || snap.service.value.status === 'INACTIVE') return { committed: false, conflicts: attempt };
     const now = deps.clock.now();
     const svc = snap.service.value;
     const observed = observedInstances(snap, deps.heartbeats);
     const lost = lostInstances(observed, now, deps.reconcile?.lostAfterMs);
-    let plan: ServicePlan = reconcileService({
-      service: svc,
-      tasks: snap.tasks.map((r) => r.value),
-      targets: [...snap.targets.values()].map((r) => r.value),
-      rules: [...(snap.rules?.values() ?? [])].map((r) => r.value),
-      ...(snap.alarms && snap.alarms.size > 0 ? { alarms: snap.alarms } : {}),
-      taskDefinitions: snap.taskDefinitions,
-      instances: observed,
-      ...(svc.schedulingStrategy === 'DAEMON' ? { daemonInstances: daemonInstancesOf(snap).filter((arn) => !lost.has(arn)) } : {}),
-      now,
-      random: deps.random,
-      options: { ...deps.reconcile, chooseScaleIn: scaleInChooser(snap, deps.random) },
-    });
-    const placed = placeStarts(snap, plan.start, now, deps.random, lost);
+    await slice.pause();
+    let plan: ServicePlan = await slice.run(
+      reconcileServiceInSlices({
+        service: svc,
+        tasks: snap.tasks.map((r) => r.value),
+        targets: [...snap.targets.values()].map((r) => r.value),
+        rules: [...(snap.rules?.values() ?? [])].map((r) => r.value),
+        ...(snap.alarms && snap.alarms.size > 0 ? { alarms: snap.alarms } : {}),
+        taskDefinitions: snap.taskDefinitions,
+        instances: observed,
+        ...(svc.schedulingStrategy === 'DAEMON' ? { daemonInstances: daemonInstancesOf(snap).filter((arn) => !lost.has(arn)) } : {}),
+        now,
+        random: deps.random,
+        options: { ...deps.reconcile, chooseScaleIn: scaleInChooser(snap, deps.random) },
+      }),
+    );
+    await slice.pause();
+    const placed = await slice.run(placeStartsInSlices(snap, plan.start, now, deps.random, lost));
     plan = withStartedTasks(
       plan,
       svc.serviceName,
@@ -97,13 +112,15 @@ export async function syncService(deps: SyncDeps, key: string): Promise<SyncResu
       plan = { ...plan, serviceUpdate: { ...update, events: appendEvents(update.events, placed.failures, now, deps.random) } };
       plan = withStuckDeployment(plan, placed.failures[0]!, now, svc.deployments);
     }
-    const txn = planTxn(snap, plan, placed, now);
+    await slice.pause();
+    const waves = await slice.run(planCommitsInSlices(snap, plan, placed, now, maxOps));
     // Held-back starts come next at once, unless placement already failed (then it waits for capacity, not spins).
     const retry = placed.failures.length ? (deps.placementRetryMs ?? 5_000) : plan.moreToStart ? 0 : undefined;
     const requeueAfterMs = minDefined(plan.requeueAfterMs, retry);
-    if (!writesSomething(txn)) return { ...(requeueAfterMs !== undefined ? { requeueAfterMs } : {}), committed: false, conflicts: attempt };
-    const r = await deps.store.txn(txn);
-    if (r.succeeded) {
+    if (!waves.some((w) => w.some(writesSomething)))
+      return { ...(requeueAfterMs !== undefined ? { requeueAfterMs } : {}), committed: false, conflicts: attempt };
+    await slice.pause();
+    if (await commitWaves(deps.store, waves, slice)) {
       deps.logger?.debug(
         { service: svc.serviceName, start: placed.tasks.length, stop: plan.stop.length, register: plan.register.length, deregister: plan.deregister.length },
         'service plan committed',
