@@ -7,9 +7,6 @@ import { UsageError } from '../main/config.js';
 // Berth supports Node 20; the SDK's notice that its future releases will not belongs in no table.
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
-import { runUp } from './daemons/up.js';
-import { runAgent } from './daemons/agent.js';
-import { runLb } from './daemons/lb.js';
 import { describeError } from './cli-error.js';
 import { runVerb, verbs, verbSummaries } from './verbs.js';
 
@@ -30,15 +27,16 @@ berth up --help, berth server --help, berth agent --help and berth lb --help lis
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   switch (command) {
+    // Loaded on demand: a verb that only talks to the API need not load the daemons (the store, fastify, the proxy),
+    // which is most of a verb's start-up time.
     case 'up':
-      return runUp(rest, true);
+      return (await import('./daemons/up.js')).runUp(rest, true);
     case 'server':
-      return runUp(rest, false);
+      return (await import('./daemons/up.js')).runUp(rest, false);
     case 'agent':
-      return runAgent(rest);
+      return (await import('./daemons/agent.js')).runAgent(rest);
     case 'lb':
-      return runLb(rest);
-    // Loaded on demand: the verbs that only talk to the API need not load SQLite.
+      return (await import('./daemons/lb.js')).runLb(rest);
     case 'backup':
       return (await import('./local/backup.js')).runBackup(rest);
     case 'restore':
