@@ -15,6 +15,7 @@ import { berthCli } from '../integration/cli-harness.js';
 import { parseNofile } from '../../src/main/fd-limit.js';
 import { ecsClient } from '../support/sdk-clients.js';
 import { eventually } from '../support/eventually.js';
+import { berthEntry } from '../support/berth-command.js';
 
 const client = (endpoint: string) => ecsClient(endpoint, { region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' }, maxAttempts: 1 });
 const up = (dataDir: string): Promise<BerthProcess> => startBerthProcess({ dataDir, args: ['--runtime', 'process'] });
@@ -33,21 +34,7 @@ function upFails(dataDir: string): Promise<{ code: number | null; output: string
   return new Promise((resolve) => {
     const child = spawn(
       process.execPath,
-      [
-        '--import',
-        'tsx',
-        join(repoRoot, 'src/cli/main.ts'),
-        'up',
-        '--data-dir',
-        dataDir,
-        '--api-port',
-        '0',
-        '--no-demo',
-        '--runtime',
-        'process',
-        '--log-level',
-        'warn',
-      ],
+      [...berthEntry(), 'up', '--data-dir', dataDir, '--api-port', '0', '--no-demo', '--runtime', 'process', '--log-level', 'warn'],
       {
         cwd: repoRoot,
         env: { ...process.env, NODE_OPTIONS: '' },
@@ -154,9 +141,7 @@ async function underLimit(soft: number, hard: number, command: 'up' | 'server', 
     [
       `--nofile=${soft}:${hard}`,
       process.execPath,
-      '--import',
-      'tsx',
-      join(repoRoot, 'src/cli/main.ts'),
+      ...berthEntry(),
       command,
       '--data-dir',
       dir,

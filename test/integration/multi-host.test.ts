@@ -33,9 +33,10 @@ import { startAgentProcess } from '../support/agent-process.js';
 import { stopAllTasks } from '../support/stop-everything.js';
 import { freePort } from '../../src/platform/free-port.js';
 import { signRequest } from '../../src/platform/sigv4.js';
-import { berthCli, type CliResult } from './cli-harness.js';
+import { berthCli } from './cli-harness.js';
 import { startLoad } from '../support/load-loop.js';
 import { ecsClient, elbv2Client } from '../support/sdk-clients.js';
+import { eventually } from '../support/eventually.js';
 
 const creds = { accessKeyId: 'AKIDMULTIHOST', secretAccessKey: 'multi-host-secret' };
 
@@ -203,15 +204,15 @@ describe('berth server with two berth agents on 127.0.0.2 and 127.0.0.3', () => 
 
     // berth logs of a task on a remote agent: the server asks that agent, signing with its key.
     for (const t of tasks) {
-      let out: CliResult | undefined;
-      for (let i = 0; i < 20 && !out?.stdout.includes('listening'); i++) {
-        out = await berthCli(server.apiUrl, ['logs', t.taskArn!, '--tail', '5'], {
-          env: { AWS_ACCESS_KEY_ID: creds.accessKeyId, AWS_SECRET_ACCESS_KEY: creds.secretAccessKey },
-        });
-        if (!out.stdout.includes('listening')) await new Promise((r) => setTimeout(r, 250));
-      }
-      assert.equal(out!.code, 0, out!.stderr);
-      assert.match(out!.stdout, /"msg":"listening"/);
+      const out = await eventually(
+        () =>
+          berthCli(server.apiUrl, ['logs', t.taskArn!, '--tail', '5'], {
+            env: { AWS_ACCESS_KEY_ID: creds.accessKeyId, AWS_SECRET_ACCESS_KEY: creds.secretAccessKey },
+          }),
+        { what: `berth logs of ${t.taskArn} has the listening line`, timeoutMs: 10_000, intervalMs: 250, until: (r) => r.stdout.includes('listening') },
+      );
+      assert.equal(out.code, 0, out.stderr);
+      assert.match(out.stdout, /"msg":"listening"/);
     }
     // berth drain of one host under load: its task is replaced on the other (start first, then the
     // old one drains), with no failed request; the service ends with both tasks on 127.0.0.3.
@@ -221,19 +222,24 @@ describe('berth server with two berth agents on 127.0.0.2 and 127.0.0.3', () => 
       env: { AWS_ACCESS_KEY_ID: creds.accessKeyId, AWS_SECRET_ACCESS_KEY: creds.secretAccessKey },
     });
     assert.equal(drain.code, 0, drain.stderr);
-    const deadline = Date.now() + 60_000;
-    let hosts: string[] = [];
-    while (Date.now() < deadline) {
-      const arnsNow = (await ecs.send(new ListTasksCommand({ serviceName: 'spread', desiredStatus: 'RUNNING' }))).taskArns!;
-      const now = arnsNow.length ? (await ecs.send(new DescribeTasksCommand({ tasks: arnsNow }))).tasks! : [];
-      hosts = now
-        .filter((t) => t.lastStatus === 'RUNNING')
-        .map((t) => t.containers![0]!.networkBindings![0]!.bindIP!)
-        .sort();
-      if (now.length === 2 && hosts.join() === '127.0.0.3,127.0.0.3') break;
-      await new Promise((r) => setTimeout(r, 500));
-    }
-    assert.deepEqual(hosts, ['127.0.0.3', '127.0.0.3'], 'both tasks run on the host left ACTIVE');
+    const placed = await eventually(
+      async () => {
+        const arnsNow = (await ecs.send(new ListTasksCommand({ serviceName: 'spread', desiredStatus: 'RUNNING' }))).taskArns ?? [];
+        const now = arnsNow.length ? ((await ecs.send(new DescribeTasksCommand({ tasks: arnsNow }))).tasks ?? []) : [];
+        const hosts = now
+          .filter((t) => t.lastStatus === 'RUNNING')
+          .map((t) => t.containers?.[0]?.networkBindings?.[0]?.bindIP ?? '?')
+          .sort();
+        return { tasks: now.length, hosts };
+      },
+      {
+        what: 'both tasks run on the host left ACTIVE',
+        timeoutMs: 60_000,
+        intervalMs: 500,
+        until: (p) => p.tasks === 2 && p.hosts.join() === '127.0.0.3,127.0.0.3',
+      },
+    );
+    assert.deepEqual(placed.hosts, ['127.0.0.3', '127.0.0.3'], 'both tasks run on the host left ACTIVE');
     await waitUntilServicesStable({ client: ecs, minDelay: 1, maxDelay: 1, maxWaitTime: 60 }, { services: ['spread'] });
     const drainLoad = await load.stop();
     assert.ok(drainLoad.total > 20, `load ran (${drainLoad.total})`);

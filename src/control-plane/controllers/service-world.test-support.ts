@@ -18,6 +18,7 @@ import { createElbv2Handlers } from '../elbv2/elbv2-handlers.js';
 import { registerContainerInstance } from '../ecs/container-instances.js';
 import { AgentService } from '../agent-api/agent-service.js';
 import { startServiceController, type ServiceController, type ServiceControllerOptions } from './service-controller.js';
+import { eventually } from '../../../test/support/eventually.js';
 
 export const CLUSTER = 'prod';
 export const EC2_ID = 'i-0123456789abcdef0';
@@ -113,14 +114,17 @@ export async function createWorld(o: WorldOptions = {}) {
   /** Waits until the controller has nothing queued and the store stopped changing. */
   async function settle(): Promise<void> {
     let last = -1;
-    for (let i = 0; i < 200; i++) {
-      await new Promise((r) => setTimeout(r, 2));
-      await controller.idle();
-      const rev = await store.revision();
-      if (rev === last) return;
-      last = rev;
-    }
-    throw new Error('the world did not settle');
+    // Settled: two looks in a row, each after the controller went idle, see the same store revision.
+    await eventually(
+      async () => {
+        await controller.idle();
+        const rev = await store.revision();
+        const same = rev === last;
+        last = rev;
+        return same;
+      },
+      { what: 'the world settled', timeoutMs: 5_000, intervalMs: 2, until: (same) => same },
+    );
   }
 
   /** The agent's half of one round: start what should run, stop what should stop. */
