@@ -2,7 +2,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { repoRoot } from '../support/berth-process.js';
 import { AGENT_FLAGS } from '../../src/cli/flags/agent-flags.js';
