@@ -8,7 +8,7 @@ import { MemoryStore } from '../../store/memory-store.js';
 import type { Store } from '../../store/store.js';
 import { ManualClock } from '../../platform/clock.js';
 import { seededRandom } from '../../platform/random.js';
-import { ACCOUNT_ID, type RequestContext, type ServiceHandlers } from '../api/operation.js';
+import { ACCOUNT_ID, type RequestContext } from '../api/operation.js';
 import { keys } from '../../domain/keys.js';
 import type { ServiceRecord, TaskRecord } from '../../domain/ecs/records.js';
 import type { TargetRecord, TargetState } from '../../domain/elbv2/target.js';
@@ -19,6 +19,7 @@ import { registerContainerInstance } from '../ecs/container-instances.js';
 import { AgentService } from '../agent-api/agent-service.js';
 import { startServiceController, type ServiceController, type ServiceControllerOptions } from './service-controller.js';
 import { eventually } from '../../../test/support/eventually.js';
+import { operationCaller } from '../api/handler-test-kit.js';
 
 export const CLUSTER = 'prod';
 export const EC2_ID = 'i-0123456789abcdef0';
@@ -42,14 +43,8 @@ export async function createWorld(o: WorldOptions = {}) {
   const ecs = createEcsHandlers({ store, clock, random });
   const elb = createElbv2Handlers({ store, clock, random });
   const ctx = (): RequestContext => ({ requestId: 'r', region: 'us-east-1', accountId: ACCOUNT_ID, now: clock.now(), sourceIp: '127.0.0.1' });
-  // biome-ignore lint/suspicious/noExplicitAny: tests read handler answers by path; the handlers' own types are checked where they are built
-  type Answer = any;
-  const call =
-    (h: ServiceHandlers) =>
-    async (op: string, input: object = {}): Promise<Answer> =>
-      h[op]!(input, ctx());
-  const ecsCall = call(ecs);
-  const elbCall = call(elb);
+  const ecsCall = operationCaller<'ecs'>(ecs, ctx);
+  const elbCall = operationCaller<'elbv2'>(elb, ctx);
   const agent = new AgentService({ store, clock, random });
 
   await ecsCall('CreateCluster', { clusterName: CLUSTER });
