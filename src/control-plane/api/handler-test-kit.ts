@@ -37,6 +37,9 @@ export function operationCaller<S extends WireService>(handlers: ServiceHandlers
   };
 }
 
+/** What `operationCaller<S>` returns. */
+export type OperationCaller<S extends WireService> = ReturnType<typeof operationCaller<S>>;
+
 /** `p` rejects with an AwsError of `code` (and a message matching `message`, if given). */
 export async function rejects(p: Promise<unknown>, code: string, message?: RegExp): Promise<void> {
   await assert.rejects(p, (err: unknown) => {
