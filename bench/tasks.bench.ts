@@ -23,12 +23,18 @@ import { ProcessRuntime } from '../src/agent/runtime/process-runtime.js';
 import type { ContainerRuntime } from '../src/agent/runtime/runtime.js';
 import { dockerAvailable } from '../test/support/requirements.js';
 import { ensureTestImage, TEST_IMAGE } from '../test/support/test-image.js';
+import { operationCaller } from '../src/control-plane/api/handler-test-kit.js';
 
 async function rig(runtime: ContainerRuntime, dir: string) {
   const store = SqliteStore.open(join(dir, 'berth.db'));
   const handlers = createEcsHandlers({ store, clock: systemClock, random: systemRandom });
-  const call = (op: string, input: object): Promise<any> =>
-    handlers[op]!(input, { requestId: 'bench', region: 'us-east-1', accountId: ACCOUNT_ID, now: Date.now(), sourceIp: '127.0.0.1' });
+  const call = operationCaller<'ecs'>(handlers, () => ({
+    requestId: 'bench',
+    region: 'us-east-1',
+    accountId: ACCOUNT_ID,
+    now: Date.now(),
+    sourceIp: '127.0.0.1',
+  }));
   const cluster = `bench-${systemRandom.hex(3)}`;
   await call('CreateCluster', { clusterName: cluster });
   const service = new AgentService({ store, clock: systemClock, random: systemRandom });

@@ -6,18 +6,17 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { ControlPlaneError, type ControlPlaneClient, type RegisterRequest } from './control-plane-client.js';
 import { hostResources } from './instance-identity.js';
+import type { OperationCaller } from '../control-plane/api/handler-test-kit.js';
 
 export interface ConformanceRig {
   client: ControlPlaneClient;
-  /** Calls an ECS operation handler directly (RunTask, StopTask, DescribeTasks, ...). */
-  // biome-ignore lint/suspicious/noExplicitAny: tests read handler answers by path; the handlers' own types are checked where they are built
-  ecs(op: string, input: object): Promise<any>;
-  /** Calls an SSM or Secrets Manager operation handler directly. */
-  // biome-ignore lint/suspicious/noExplicitAny: tests read handler answers by path; the handlers' own types are checked where they are built
-  secretsApi(service: 'ssm' | 'secretsmanager', op: string, input: object): Promise<any>;
+  /** Calls an ECS operation handler directly (RunTask, StopTask, DescribeTasks, ...), typed by operation. */
+  ecs: OperationCaller<'ecs'>;
+  /** Call SSM and Secrets Manager operation handlers directly. */
+  ssm: OperationCaller<'ssm'>;
+  secretsmanager: OperationCaller<'secretsmanager'>;
   /** Calls a CloudWatch Logs operation handler directly. */
-  // biome-ignore lint/suspicious/noExplicitAny: tests read handler answers by path; the handlers' own types are checked where they are built
-  logsApi(op: string, input: object): Promise<any>;
+  logs: OperationCaller<'logs'>;
   close(): Promise<void>;
 }
 
@@ -63,7 +62,7 @@ export function controlPlaneClientConformance(name: string, makeRig: () => Promi
       assert.notEqual(other.containerInstanceArn, arn);
       const d = await rig.ecs('DescribeContainerInstances', { cluster: 'conf', containerInstances: [arn] });
       assert.equal(d.containerInstances[0].ec2InstanceId, 'i-0123456789abcdef0');
-      assert.equal(d.containerInstances[0].registeredResources.find((r: { name: string }) => r.name === 'CPU').integerValue, 2048);
+      assert.equal(d.containerInstances[0].registeredResources.find((r: { name: string }) => r.name === 'CPU')?.integerValue, 2048);
     });
 
     test('register creates the default cluster, but not a named one', async () => {
@@ -134,7 +133,7 @@ export function controlPlaneClientConformance(name: string, makeRig: () => Promi
       const remainingCpu = async () =>
         (await rig.ecs('DescribeContainerInstances', { cluster: 'conf', containerInstances: [arn] })).containerInstances[0].remainingResources.find(
           (r: { name: string }) => r.name === 'CPU',
-        ).integerValue;
+        )?.integerValue;
       assert.equal(await remainingCpu(), 2048 - 256);
       const binding = { bindIP: '127.0.0.2', containerPort: 80, hostPort: 20123, protocol: 'tcp' as const };
       await rig.client.submitTaskState({
@@ -173,8 +172,8 @@ export function controlPlaneClientConformance(name: string, makeRig: () => Promi
     });
 
     test("tasks/secrets answers the values to the task's own instance only, and ECS's stoppedReason for a missing one", async () => {
-      await rig.secretsApi('ssm', 'PutParameter', { Name: '/conf/token', Value: 'conf-token-value', Type: 'SecureString' });
-      const db = await rig.secretsApi('secretsmanager', 'CreateSecret', { Name: 'conf-db', SecretString: '{"username":"u","password":"conf-pw-value"}' });
+      await rig.ssm('PutParameter', { Name: '/conf/token', Value: 'conf-token-value', Type: 'SecureString' });
+      const db = await rig.secretsmanager('CreateSecret', { Name: 'conf-db', SecretString: '{"username":"u","password":"conf-pw-value"}' });
       await rig.ecs('RegisterTaskDefinition', {
         family: 'sec',
         containerDefinitions: [
@@ -265,7 +264,7 @@ export function controlPlaneClientConformance(name: string, makeRig: () => Promi
       });
       const again = await rig.client.shipLogs({ ...req, events: [] });
       assert.deepEqual(again.ok && again.shipped, { t, k: 1 });
-      const got = await rig.logsApi('GetLogEvents', { logGroupName: group, logStreamName: `ecs/app/${taskId}`, startFromHead: true });
+      const got = await rig.logs('GetLogEvents', { logGroupName: group, logStreamName: `ecs/app/${taskId}`, startFromHead: true });
       assert.deepEqual(
         got.events.map((e: { message: string }) => e.message),
         ['one', 'two'],

@@ -15,6 +15,7 @@ import { handlerSecretSources } from '../control-plane/task-secrets/handler-secr
 import { createLogsHandlers } from '../control-plane/logs/logs-handlers.js';
 import { HttpControlPlaneClient } from './http-control-plane-client.js';
 import { controlPlaneClientConformance, type ConformanceRig } from './control-plane-client.conformance.js';
+import { operationCaller } from '../control-plane/api/handler-test-kit.js';
 
 function controlPlane() {
   const store = new MemoryStore();
@@ -24,16 +25,18 @@ function controlPlane() {
   const stores = { ssm: createSsmHandlers({ store, sealedBox }), secretsmanager: createSecretsManagerHandlers({ store, random, sealedBox }) };
   const service = new AgentService({ store, clock: systemClock, random, secrets: handlerSecretSources(stores.ssm, stores.secretsmanager) });
   const ctx = () => ({ requestId: 'r', region: 'us-east-1', accountId: ACCOUNT_ID, now: systemClock.now(), sourceIp: '127.0.0.1' });
-  const ecs = (op: string, input: object) => handlers[op]!(input, ctx());
-  const secretsApi = (s: 'ssm' | 'secretsmanager', op: string, input: object) => stores[s][op]!(input, ctx());
-  const logsHandlers = createLogsHandlers({ store });
-  const logsApi = (op: string, input: object) => logsHandlers[op]!(input, ctx());
-  return { store, service, handlers, ecs, secretsApi, logsApi };
+  const apis = {
+    ecs: operationCaller<'ecs'>(handlers, ctx),
+    ssm: operationCaller<'ssm'>(stores.ssm, ctx),
+    secretsmanager: operationCaller<'secretsmanager'>(stores.secretsmanager, ctx),
+    logs: operationCaller<'logs'>(createLogsHandlers({ store }), ctx),
+  };
+  return { store, service, handlers, apis };
 }
 
 controlPlaneClientConformance('in process', async (): Promise<ConformanceRig> => {
   const cp = controlPlane();
-  return { client: new InProcessControlPlaneClient(cp.service), ecs: cp.ecs, secretsApi: cp.secretsApi, logsApi: cp.logsApi, close: () => cp.store.close() };
+  return { client: new InProcessControlPlaneClient(cp.service), ...cp.apis, close: () => cp.store.close() };
 });
 
 controlPlaneClientConformance('HTTP', async (): Promise<ConformanceRig> => {
@@ -46,9 +49,7 @@ controlPlaneClientConformance('HTTP', async (): Promise<ConformanceRig> => {
   const client = new HttpControlPlaneClient(url);
   return {
     client,
-    ecs: cp.ecs,
-    secretsApi: cp.secretsApi,
-    logsApi: cp.logsApi,
+    ...cp.apis,
     async close() {
       await client.close();
       await api.close();

@@ -4,7 +4,6 @@
  */
 import { ECSClient } from '@aws-sdk/client-ecs';
 import { ElasticLoadBalancingV2Client } from '@aws-sdk/client-elastic-load-balancing-v2';
-import { EC2Client } from '@aws-sdk/client-ec2';
 import type { ParsedArgs } from './args.js';
 import { str } from './args.js';
 
@@ -33,7 +32,6 @@ export interface Clients {
   readonly endpoint: Endpoint;
   readonly ecs: ECSClient;
   readonly elbv2: ElasticLoadBalancingV2Client;
-  readonly ec2: EC2Client;
   /** Resolved when the verb ends, so the process exits without waiting for idle sockets. */
   destroy(): void;
 }
@@ -44,16 +42,13 @@ export function createClients(endpoint: Endpoint): Clients {
   const config = { endpoint: endpoint.url, region: endpoint.region, credentials: endpoint.credentials, maxAttempts: 2 };
   const ecs = new ECSClient(config);
   const elbv2 = new ElasticLoadBalancingV2Client(config);
-  const ec2 = new EC2Client(config);
   return {
     endpoint,
     ecs,
     elbv2,
-    ec2,
     destroy() {
       ecs.destroy();
       elbv2.destroy();
-      ec2.destroy();
     },
   };
 }

@@ -4,6 +4,7 @@ import { EtcdStore } from './etcd-store.js';
 import { storeConformance } from './store.conformance.js';
 import { StoreUnavailableError } from './store.js';
 import { etcdRequirement, startEtcdCluster, type EtcdCluster } from '../../test/support/etcd-cluster.js';
+import { eventually } from '../../test/support/eventually.js';
 
 const skip = etcdRequirement();
 // One fresh etcd per opened store, as the conformance suite counts revisions from 0.
@@ -45,16 +46,7 @@ describe('EtcdStore', { skip }, () => {
     assert.equal(store.health().ok, false);
     await cluster.restart(0);
     await cluster.healthy();
-    const deadline = Date.now() + 15_000;
-    for (;;) {
-      try {
-        await store.put('/k', 3);
-        break;
-      } catch (e) {
-        if (Date.now() > deadline) throw e;
-        await new Promise((r) => setTimeout(r, 200));
-      }
-    }
+    await eventually(() => store.put('/k', 3), { what: 'a write succeeds once etcd is back', timeoutMs: 15_000, intervalMs: 200 });
     assert.equal((await store.get('/k'))?.value, 3);
     assert.deepEqual(store.health(), { ok: true });
     await store.close();

@@ -5,11 +5,14 @@ import { WatchCompactedError, type Store, type WatchEvent } from './store.js';
 import type { OpenStore, StoreTraits } from './store.conformance.js';
 import { eventually } from '../../test/support/eventually.js';
 
-/** Collects a watch's deliveries; `until` waits for a count of events. */
+/** Collects a watch's deliveries; `untilEvents` waits for a count of events, `fence` for proof that nothing more is coming. */
 export function collect(store: Store, prefix: string, fromRevision: number) {
   const batches: WatchEvent[][] = [];
   const errors: Error[] = [];
-  const events = () => batches.flat();
+  const fenceKey = (n: number) => `${prefix}~fence-${n}`;
+  const isFence = (e: WatchEvent) => e.key.startsWith(`${prefix}~fence-`);
+  // The fences a test writes are the suite's, not the test's: its assertions never see them.
+  const events = () => batches.flat().filter((e) => !isFence(e));
   const watch = store.watch(prefix, {
     fromRevision,
     onEvents: (e) => {
@@ -24,6 +27,7 @@ export function collect(store: Store, prefix: string, fromRevision: number) {
     // The timeout's message carries the batches delivered by then.
     await eventually(() => batches, { what, timeoutMs: ms, intervalMs: 5, until: () => check() });
   };
+  let fences = 0;
   return {
     batches,
     errors,
@@ -31,11 +35,18 @@ export function collect(store: Store, prefix: string, fromRevision: number) {
     watch,
     untilEvents: (n: number) => until(() => events().length >= n, `${n} events`),
     untilError: () => until(() => errors.length > 0, 'an error'),
+    /**
+     * Proves that no stray event is still on its way, without sleeping: writes a marker under the prefix
+     * and waits for the watch to deliver it. Deliveries come in revision order, so anything the store
+     * would (wrongly) still deliver before the marker has arrived once the marker has.
+     */
+    fence: async (): Promise<void> => {
+      const key = fenceKey(++fences);
+      await store.put(key, 'fence');
+      await until(() => batches.flat().some((e) => e.key === key), `the fence ${key}`);
+    },
   };
 }
-
-/** Gives pending deliveries a chance to (wrongly) arrive. */
-export const settle = () => new Promise((r) => setTimeout(r, 50));
 
 const brief = (e: WatchEvent) => [e.type, e.key, e.revision];
 
@@ -68,7 +79,7 @@ export function watchConformance(open: OpenStore, traits: StoreTraits): void {
     const r3 = await store.put('/w/c', 3);
     const w = collect(store, '/w/', r2);
     await w.untilEvents(1);
-    await settle();
+    await w.fence();
     assert.deepEqual(w.events().map(brief), [['put', '/w/c', r3]]);
     w.watch.close();
     await store.close();
@@ -101,7 +112,7 @@ export function watchConformance(open: OpenStore, traits: StoreTraits): void {
     await store.put('/w/b', 2);
     const r3 = await store.put('/w/c', 3);
     await w.untilEvents(1);
-    await settle();
+    await w.fence();
     assert.deepEqual(w.events().map(brief), [['put', '/w/c', r3]]);
     w.watch.close();
     await store.close();
@@ -157,7 +168,7 @@ export function watchConformance(open: OpenStore, traits: StoreTraits): void {
     await store.put('/tasks/c1', 'sibling, not under the prefix');
     await store.put('/tasks/c10/t', 'longer name, not under the prefix');
     await w.untilEvents(expected.length);
-    await settle();
+    await w.fence();
     assert.deepEqual(w.events().map(brief), expected);
     w.watch.close();
     await store.close();
@@ -170,7 +181,7 @@ export function watchConformance(open: OpenStore, traits: StoreTraits): void {
     const rd = await store.delete('/w/a');
     await store.delete('/w/never-existed');
     await w.untilEvents(1);
-    await settle();
+    await w.fence();
     assert.deepEqual(w.events(), [{ type: 'delete', key: '/w/a', value: { state: 'RUNNING' }, revision: rd }]);
     w.watch.close();
     await store.close();
@@ -202,10 +213,13 @@ export function watchConformance(open: OpenStore, traits: StoreTraits): void {
     await store.put('/w/b', 2);
     let seen = 0;
     const self = store.watch('/w/', { fromRevision: 0, onEvents: () => (seen++, self.close()) });
+    // A witness from the same revision: once it has had /w/c and a fence after it, the closed watches had their chance too.
+    const witness = collect(store, '/w/', 0);
     const other = collect(store, '/w/', await store.revision());
-    await settle();
     await store.put('/w/c', 3);
-    await settle();
+    await eventually(() => seen, { what: 'the self-closing watch ran', timeoutMs: 3000, intervalMs: 5, until: (n) => n > 0 });
+    await witness.untilEvents(3);
+    await witness.fence();
     assert.equal(w.events().length, 1);
     assert.equal(seen, 1, 'a watch closed in its own callback got more');
     await other.untilEvents(1);
@@ -227,7 +241,9 @@ export function watchConformance(open: OpenStore, traits: StoreTraits): void {
     await store.put('/w/a', 1);
     await store.put('/w/b', 2);
     await healthy.untilEvents(2);
-    await settle();
+    await eventually(() => errors.length, { what: 'the throwing consumer was called', timeoutMs: 3000, intervalMs: 5, until: (n) => n > 0 });
+    // A watch that went on after its consumer threw would have failed again before the fence.
+    await healthy.fence();
     assert.deepEqual(
       errors.map((e) => e.message),
       ['consumer bug'],
@@ -253,7 +269,7 @@ export function watchConformance(open: OpenStore, traits: StoreTraits): void {
       const r5 = await again.put('/w/c', 'after');
       assert.equal(r5, r3 + 2);
       await w.untilEvents(3);
-      await settle();
+      await w.fence();
       assert.deepEqual(
         w.events().map((e) => [...brief(e), e.value]),
         [
@@ -279,7 +295,7 @@ export function watchConformance(open: OpenStore, traits: StoreTraits): void {
     assert.equal(old.events().length, 0);
     const recent = collect(store, '/w/', current - historyLimit);
     await recent.untilEvents(historyLimit);
-    await settle();
+    await recent.fence();
     assert.deepEqual(
       recent.events().map((e) => e.revision),
       Array.from({ length: historyLimit }, (_, i) => current - historyLimit + 1 + i),

@@ -15,6 +15,7 @@ import { stopAllTasks } from '../support/stop-everything.js';
 import { chromiumRequirement, launchChromium } from './chromium.js';
 import { buildConsole } from './console-build.js';
 import { freePort } from '../../src/platform/free-port.js';
+import { eventually } from '../support/eventually.js';
 
 const ARTIFACTS = join(repoRoot, 'test-artifacts', 'console');
 const SAMPLE_APP = join(repoRoot, 'examples', 'sample-app', 'server.js');
@@ -188,7 +189,16 @@ describe('web console in chromium', { skip: chromiumRequirement(), timeout: 300_
     const held = [0, 1].map(() =>
       fetch(`http://127.0.0.1:${listenerPort}/slow?ms=8000`).then(async (r) => ({ status: r.status, version: (await r.json()) as unknown })),
     );
-    await new Promise((r) => setTimeout(r, 300));
+    // Both are in flight on the old targets before the update (the load balancer reports once a second).
+    await eventually(
+      async () => {
+        const body = (await page.evaluate(() => fetch('/berth/console/v1/target-groups').then((r) => r.json()))) as {
+          targetGroups: { TargetGroupName?: string; targets: { inFlight: number }[] }[];
+        };
+        return body.targetGroups.find((g) => g.TargetGroupName === 'web-tg')?.targets.reduce((n, t) => n + t.inFlight, 0) ?? 0;
+      },
+      { what: 'the two slow requests are in flight on web-tg', timeoutMs: 15_000, intervalMs: 100, until: (n) => n >= 2 },
+    );
     await page.getByRole('button', { name: 'Update service' }).click();
     const deployments = page.getByRole('table', { name: 'Deployments' });
     await deployments.getByText('ACTIVE', { exact: true }).waitFor({ timeout: 30_000 });
@@ -226,7 +236,15 @@ describe('web console in chromium', { skip: chromiumRequirement(), timeout: 300_
         .getByText(/^[1-9]\d* req\/s$/)
         .first()
         .waitFor({ timeout: 10_000 });
-      await new Promise((r) => setTimeout(r, 2000));
+      // The chart moves with no reload: its line changes with the next sample.
+      const line = page.locator('figure[aria-label="Requests per second"] polyline');
+      const first = await line.getAttribute('points');
+      await eventually(() => line.getAttribute('points'), {
+        what: 'the requests chart moves with no reload',
+        timeoutMs: 10_000,
+        intervalMs: 100,
+        until: (points) => points !== first,
+      });
     } finally {
       sending = false;
       await traffic;

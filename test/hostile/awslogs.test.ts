@@ -18,6 +18,7 @@ import { registerAgentRoutes } from '../../src/control-plane/agent-api/agent-rou
 import { HttpControlPlaneClient } from '../../src/agent/http-control-plane-client.js';
 import { ControlPlaneError, type LogBatchRequest } from '../../src/agent/control-plane-client.js';
 import { hostResources } from '../../src/agent/instance-identity.js';
+import { operationCaller } from '../../src/control-plane/api/handler-test-kit.js';
 
 const KEY = { accessKeyId: 'AKIDAGENT', secretAccessKey: 'agent-secret' };
 
@@ -28,7 +29,7 @@ describe("logs/batch writes only the task's own instance's lines, once", () => {
   const logs = createLogsHandlers({ store });
   const service = new AgentService({ store, clock: systemClock, random });
   const ctx = () => ({ requestId: 'r', region: 'us-east-1', accountId: ACCOUNT_ID, now: systemClock.now(), sourceIp: '127.0.0.1' });
-  const ecs = (op: string, input: object): Promise<any> => ecsHandlers[op]!(input, ctx());
+  const ecs = operationCaller<'ecs'>(ecsHandlers, ctx);
   let api: Awaited<ReturnType<typeof createApiServer>>;
   let url: string;
   let client: HttpControlPlaneClient;

@@ -5,7 +5,7 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, truncateSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, statSync, truncateSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { connect, type Socket } from 'node:net';
@@ -14,6 +14,8 @@ import { repoRoot, startBerthProcess, type BerthProcess } from '../support/berth
 import { berthCli } from '../integration/cli-harness.js';
 import { parseNofile } from '../../src/main/fd-limit.js';
 import { ecsClient } from '../support/sdk-clients.js';
+import { eventually } from '../support/eventually.js';
+import { berthEntry } from '../support/berth-command.js';
 
 const client = (endpoint: string) => ecsClient(endpoint, { region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' }, maxAttempts: 1 });
 const up = (dataDir: string): Promise<BerthProcess> => startBerthProcess({ dataDir, args: ['--runtime', 'process'] });
@@ -32,21 +34,7 @@ function upFails(dataDir: string): Promise<{ code: number | null; output: string
   return new Promise((resolve) => {
     const child = spawn(
       process.execPath,
-      [
-        '--import',
-        'tsx',
-        join(repoRoot, 'src/cli/main.ts'),
-        'up',
-        '--data-dir',
-        dataDir,
-        '--api-port',
-        '0',
-        '--no-demo',
-        '--runtime',
-        'process',
-        '--log-level',
-        'warn',
-      ],
+      [...berthEntry(), 'up', '--data-dir', dataDir, '--api-port', '0', '--no-demo', '--runtime', 'process', '--log-level', 'warn'],
       {
         cwd: repoRoot,
         env: { ...process.env, NODE_OPTIONS: '' },
@@ -153,9 +141,7 @@ async function underLimit(soft: number, hard: number, command: 'up' | 'server', 
     [
       `--nofile=${soft}:${hard}`,
       process.execPath,
-      '--import',
-      'tsx',
-      join(repoRoot, 'src/cli/main.ts'),
+      ...berthEntry(),
       command,
       '--data-dir',
       dir,
@@ -172,15 +158,28 @@ async function underLimit(soft: number, hard: number, command: 'up' | 'server', 
   let out = '';
   child.stdout.on('data', (d) => (out += d));
   child.stderr.on('data', (d) => (out += d));
-  const deadline = Date.now() + 30_000;
-  while (!/Berth is up/.test(out)) {
-    if (Date.now() > deadline || child.exitCode !== null) {
-      child.kill('SIGKILL');
-      throw new Error(`berth ${command} did not start:\n${out}`);
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return { child, apiUrl: /API: +(http:\/\/\S+)/.exec(out)![1]!, output: () => out };
+  await eventually(
+    () => {
+      if (child.exitCode !== null) throw new Error(`berth ${command} exited with ${child.exitCode}`);
+      return /Berth is up/.test(out) ? true : undefined;
+    },
+    { what: `berth ${command} started:\n${out}`, timeoutMs: 30_000, intervalMs: 50 },
+  ).catch((err: unknown) => {
+    child.kill('SIGKILL');
+    throw err;
+  });
+  const api = /API: +(http:\/\/\S+)/.exec(out)?.[1];
+  if (!api) throw new Error(`berth ${command} named no API:\n${out}`);
+  return { child, dataDir: dir, apiUrl: api, output: () => out };
+}
+
+/** Complete lines in a file (0 while it does not exist). */
+const lineCount = (path: string): number => (existsSync(path) ? readFileSync(path, 'utf8').split('\n').length - 1 : 0);
+
+/** The one task's `<id>.stdout` (what the process wrote) and `<id>.log` (what the tailer made of it) under a data dir. */
+function taskLogFiles(dataDir: string): { stdout: string; log: string } | undefined {
+  const stdout = readdirSync(dataDir, { recursive: true, encoding: 'utf8' }).find((f) => f.endsWith('.stdout'));
+  return stdout ? { stdout: join(dataDir, stdout), log: join(dataDir, stdout.replace(/\.stdout$/, '.log')) } : undefined;
 }
 
 describe('open files', () => {
@@ -198,34 +197,44 @@ describe('open files', () => {
         }),
       );
       const taskArn = (await ecs.send(new RunTaskCommand({ taskDefinition: `chatty-${suffix}` }))).tasks![0]!.taskArn!;
-      const deadline = Date.now() + 20_000;
-      while ((await ecs.send(new DescribeTasksCommand({ tasks: [taskArn] }))).tasks?.[0]?.lastStatus !== 'RUNNING') {
-        if (Date.now() > deadline) throw new Error('task did not start');
-        await new Promise((r) => setTimeout(r, 100));
-      }
+      await eventually(async () => (await ecs.send(new DescribeTasksCommand({ tasks: [taskArn] }))).tasks?.[0]?.lastStatus, {
+        what: 'the task is RUNNING',
+        timeoutMs: 20_000,
+        intervalMs: 100,
+        until: (s) => s === 'RUNNING',
+      });
+      const files = await eventually(() => taskLogFiles(b.dataDir), { what: "the task's log files", timeoutMs: 10_000, intervalMs: 50 });
+      await eventually(() => lineCount(files.log), { what: 'the tailer copies lines into the log', timeoutMs: 10_000, intervalMs: 50, until: (n) => n > 0 });
       const { port } = new URL(b.apiUrl);
       for (let i = 0; i < 300; i++) {
         const s = connect(Number(port), '127.0.0.1');
         s.on('error', () => undefined);
         sockets.push(s);
       }
-      // The tailer polls every 100 ms: several polls run out of descriptors meanwhile.
-      const until = Date.now() + 1500;
-      while (Date.now() < until) {
-        assert.equal(b.child.exitCode, null, b.output());
-        await new Promise((r) => setTimeout(r, 100));
-      }
+      // Proof that the tailer met the exhausted table, not only that time passed: the process holds (nearly) every
+      // descriptor, and the task wrote 25 lines (0.5 s, five of the tailer's 100 ms polls) more than the tailer copied.
+      await eventually(() => readdirSync(`/proc/${b.child.pid}/fd`).length, {
+        what: 'the process holds every descriptor it may',
+        timeoutMs: 10_000,
+        intervalMs: 20,
+        until: (n) => n >= 155,
+      });
+      await eventually(() => lineCount(files.stdout) - lineCount(files.log), {
+        what: 'the tailer, out of descriptors, falls behind the task',
+        timeoutMs: 10_000,
+        intervalMs: 20,
+        until: (gap) => gap >= 25 || b.child.exitCode !== null,
+      });
+      assert.equal(b.child.exitCode, null, b.output());
+      const written = lineCount(files.stdout);
       for (const s of sockets.splice(0)) s.destroy();
-      const t = Date.now() + 10_000;
-      for (;;) {
-        try {
-          await ecs.send(new CreateClusterCommand({ clusterName: `after-emfile-${suffix}` }));
-          break;
-        } catch (err) {
-          if (Date.now() > t) throw err;
-          await new Promise((r) => setTimeout(r, 100));
-        }
-      }
+      await eventually(() => ecs.send(new CreateClusterCommand({ clusterName: `after-emfile-${suffix}` })), {
+        what: 'the API answers once the descriptors are back',
+        timeoutMs: 10_000,
+        intervalMs: 100,
+      });
+      // The lines written while the tailer could not read are not lost.
+      await eventually(() => lineCount(files.log), { what: 'the tailer caught up', timeoutMs: 10_000, intervalMs: 50, until: (n) => n >= written });
       assert.equal(b.child.exitCode, null, b.output());
       assert.doesNotMatch(b.output(), /EMFILE/);
     } finally {

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { CreateClusterCommand, ListClustersCommand, RegisterTaskDefinitionCommand } from '@aws-sdk/client-ecs';
 import { repoRoot, startBerthProcess, type BerthProcess } from '../support/berth-process.js';
 import { ecsClient } from '../support/sdk-clients.js';
+import { berthEntry } from '../support/berth-command.js';
 
 const FILE_KEY = { accessKeyId: 'AKIDFILE', secretAccessKey: 'file#secret;part' };
 const ENV_KEY = { accessKeyId: 'AKIDENV', secretAccessKey: `env-secret-${process.pid}` };
@@ -47,7 +48,7 @@ describe('berth up --auth sigv4: secrets stay secret', () => {
     assert.equal((await ecs(ENV_KEY).send(new ListClustersCommand({}))).clusterArns?.length, 1);
     const refused = spawnSync(
       process.execPath,
-      ['--import', 'tsx', join(repoRoot, 'src/cli/main.ts'), 'up', '--data-dir', join(root, 'never'), '--access-key-id', 'AK', '--secret-access-key', 'SK'],
+      [...berthEntry(), 'up', '--data-dir', join(root, 'never'), '--access-key-id', 'AK', '--secret-access-key', 'SK'],
       { cwd: repoRoot, encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' }, timeout: 30_000 },
     );
     assert.equal(refused.status, 2, refused.stderr);
@@ -58,20 +59,7 @@ describe('berth up --auth sigv4: secrets stay secret', () => {
     assert.ok(!existsSync(join(root, 'never')), 'refused before anything was created');
     const agent = spawnSync(
       process.execPath,
-      [
-        '--import',
-        'tsx',
-        join(repoRoot, 'src/cli/main.ts'),
-        'agent',
-        '--server',
-        berth.apiUrl,
-        '--advertise-ip',
-        '127.0.0.1',
-        '--access-key-id',
-        'AK',
-        '--secret-access-key',
-        'SK',
-      ],
+      [...berthEntry(), 'agent', '--server', berth.apiUrl, '--advertise-ip', '127.0.0.1', '--access-key-id', 'AK', '--secret-access-key', 'SK'],
       { cwd: repoRoot, encoding: 'utf8', env: { ...process.env, NODE_OPTIONS: '' }, timeout: 30_000 },
     );
     assert.equal(agent.status, 2, agent.stderr);

@@ -22,6 +22,7 @@ import { HttpControlPlaneClient } from '../../src/agent/http-control-plane-clien
 import { ControlPlaneError } from '../../src/agent/control-plane-client.js';
 import { hostResources } from '../../src/agent/instance-identity.js';
 import { signRequest } from '../../src/platform/sigv4.js';
+import { operationCaller } from '../../src/control-plane/api/handler-test-kit.js';
 
 const SECRET = `hostile-${randomBytes(8).toString('hex')}`;
 const KEY = { accessKeyId: 'AKIDAGENT', secretAccessKey: 'agent-secret' };
@@ -35,7 +36,7 @@ describe("tasks/secrets refuses everyone but the task's own instance", () => {
   const sm = createSecretsManagerHandlers({ store, random, sealedBox });
   const service = new AgentService({ store, clock: systemClock, random, secrets: handlerSecretSources(ssm, sm) });
   const ctx = () => ({ requestId: 'r', region: 'us-east-1', accountId: ACCOUNT_ID, now: systemClock.now(), sourceIp: '127.0.0.1' });
-  const ecs = (op: string, input: object): Promise<any> => ecsHandlers[op]!(input, ctx());
+  const ecs = operationCaller<'ecs'>(ecsHandlers, ctx);
   let api: Awaited<ReturnType<typeof createApiServer>>;
   let url: string;
   let client: HttpControlPlaneClient;

@@ -16,6 +16,7 @@ import {
 import { ProcessRuntime } from '../../src/agent/runtime/process-runtime.js';
 import type { RunningAgent } from '../../src/agent/agent.js';
 import { startControlPlane, startTestAgent, tempStateDir, type TestControlPlane } from './agent-harness.js';
+import { eventually } from '../support/eventually.js';
 
 const SAMPLE_APP = fileURLToPath(new URL('../../examples/sample-app/server.js', import.meta.url));
 
@@ -64,28 +65,26 @@ describe('agent on the process runtime', { timeout: 90_000 }, () => {
     for (const port of ports) {
       assert.ok(port >= agent.portRange.low && port <= agent.portRange.high);
       // The app may still be binding right after RUNNING: the process runtime cannot know when it listens.
-      let body: { port: number; version: string } | undefined;
-      for (let i = 0; i < 50 && !body; i++) {
-        body = await fetch(`http://127.0.0.1:${port}/`).then(
-          (r) => r.json() as Promise<{ port: number; version: string }>,
-          () => undefined,
-        );
-        if (!body) await new Promise((r) => setTimeout(r, 100));
-      }
-      assert.equal(body?.port, port);
-      assert.equal(body?.version, 'v1');
+      const body = await eventually(() => fetch(`http://127.0.0.1:${port}/`).then((r) => r.json() as Promise<{ port: number; version: string }>), {
+        what: `the app on port ${port} answers`,
+        timeoutMs: 5_000,
+        intervalMs: 100,
+      });
+      assert.equal(body.port, port);
+      assert.equal(body.version, 'v1');
     }
   });
 
   test('the logs route streams what the process wrote', async () => {
     const url = `${cp.url}/berth/agent/v1/logs?cluster=${cp.cluster}&task=${encodeURIComponent(arns[0]!)}&container=app&tail=20`;
-    let text = '';
-    for (let i = 0; i < 30 && !text.includes('listening'); i++) {
-      const res = await fetch(url);
-      assert.equal(res.status, 200);
-      text = await res.text();
-      if (!text.includes('listening')) await new Promise((r) => setTimeout(r, 100));
-    }
+    const text = await eventually(
+      async () => {
+        const res = await fetch(url);
+        assert.equal(res.status, 200);
+        return res.text();
+      },
+      { what: 'the log has the listening line', timeoutMs: 5_000, intervalMs: 100, until: (t) => t.includes('listening') },
+    );
     assert.match(text, /"msg":"listening"/);
     const missing = await fetch(`${cp.url}/berth/agent/v1/logs?cluster=${cp.cluster}&task=${encodeURIComponent(arns[0]!)}&container=nope`);
     assert.equal(missing.status, 404);

@@ -7,6 +7,8 @@ import assert from 'node:assert/strict';
 import { requirement } from '../support/requirements.js';
 import { awsCli } from '../support/aws-cli.js';
 import { removeDataDir, startBerthProcess, type BerthProcess } from '../support/berth-process.js';
+import type { TargetHealthDescription } from '@aws-sdk/client-elastic-load-balancing-v2';
+import type { Answer } from '../../src/control-plane/api/handler-test-kit.js';
 
 describe('AWS CLI v2 against berth up', { skip: requirement('aws-cli') }, () => {
   let berth: BerthProcess;
@@ -140,8 +142,11 @@ describe('AWS CLI v2 against berth up', { skip: requirement('aws-cli') }, () => 
       'Id=i-0123456789abcdef0,Port=32769',
     );
     const health = (await aws('elbv2', 'describe-target-health', '--target-group-arn', tg.TargetGroupArn)).TargetHealthDescriptions;
-    assert.deepEqual(health.map((h: any) => `${h.Target.Id}:${h.Target.Port}`).sort(), ['i-0123456789abcdef0:32768', 'i-0123456789abcdef0:32769']);
-    assert.ok(health.every((h: any) => h.TargetHealth.State === 'initial'));
+    assert.deepEqual(health.map((h: Answer<TargetHealthDescription>) => `${h.Target.Id}:${h.Target.Port}`).sort(), [
+      'i-0123456789abcdef0:32768',
+      'i-0123456789abcdef0:32769',
+    ]);
+    assert.ok(health.every((h: Answer<TargetHealthDescription>) => h.TargetHealth.State === 'initial'));
 
     await aws(
       'elbv2',

@@ -173,7 +173,6 @@ describe('the awslogs log driver on Docker', { skip: requirement('docker') || re
     const stream = `restart/app/${id}`;
     await eventually(async () => ((await messages(stream).catch(() => [])).length >= 10 ? true : undefined), { what: 'some lines shipped', timeoutMs: 45_000 });
     await berth.kill9();
-    await new Promise((r) => setTimeout(r, 0));
     berth = await startBerthProcess({ dataDir: berth.dataDir, args: ['--runtime', 'docker'] });
     const got = await eventually(
       async () => {

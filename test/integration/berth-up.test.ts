@@ -10,6 +10,7 @@ import * as elb from '@aws-sdk/client-elastic-load-balancing-v2';
 import { execFileSync } from 'node:child_process';
 import { freePort } from '../../src/platform/free-port.js';
 import { ecsClient, elbv2Client } from '../support/sdk-clients.js';
+import { eventually } from '../support/eventually.js';
 
 const client = (endpoint: string) => ecsClient(endpoint, { region: 'eu-west-1', maxAttempts: 1 });
 
@@ -93,15 +94,12 @@ describe('berth up process', () => {
         DefaultActions: [{ Type: 'fixed-response', FixedResponseConfig: { StatusCode: '200', ContentType: 'text/plain', MessageBody: 'private' } }],
       }),
     );
-    let body = '';
-    for (let i = 0; i < 50 && body !== 'private'; i++) {
-      body = await fetch(`http://127.0.0.9:${port}/`).then(
-        (r) => r.text(),
-        () => '',
-      );
-      if (body !== 'private') await new Promise((r) => setTimeout(r, 100));
-    }
-    assert.equal(body, 'private');
+    await eventually(() => fetch(`http://127.0.0.9:${port}/`).then((r) => r.text()), {
+      what: 'the listener answers on 127.0.0.9',
+      timeoutMs: 5_000,
+      intervalMs: 100,
+      until: (body) => body === 'private',
+    });
     await assert.rejects(fetch(`http://127.0.0.1:${port}/`), 'nothing listens on the default loopback address');
     // The listening socket is held by the node's processes (its primary and two workers), never by berth up's own.
     const holders = new Set([...execFileSync('ss', ['-Htlnp', `( sport = :${port} )`], { encoding: 'utf8' }).matchAll(/pid=(\d+)/g)].map((m) => Number(m[1])));

@@ -1,5 +1,5 @@
 /**
- * Runs the real `berth` binary (from source through tsx, as bin/berth.js runs dist/) against a
+ * Runs the real `berth` binary (the suite's build of this working tree, see berth-command.ts) against a
  * running `berth up`, and a stack file for it with the sample app under the process runtime.
  */
 import { execFile } from 'node:child_process';
@@ -7,6 +7,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { repoRoot } from '../support/berth-process.js';
+import { berthEntry } from '../support/berth-command.js';
 import { freePort } from '../../src/platform/free-port.js';
 export { freePort };
 
@@ -20,7 +21,7 @@ export function berthCli(apiUrl: string, args: readonly string[], options: { tim
   return new Promise((resolveRun) => {
     execFile(
       process.execPath,
-      ['--import', 'tsx', join(repoRoot, 'src/cli/main.ts'), ...args],
+      [...berthEntry(), ...args],
       { cwd: repoRoot, env: { ...process.env, NODE_OPTIONS: '', BERTH_ENDPOINT: apiUrl, ...options.env }, timeout: options.timeoutMs ?? 60_000 },
       (err, stdout, stderr) => {
         const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : -1) : 0;

@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as elb from '@aws-sdk/client-elastic-load-balancing-v2';
 import { ecsClient, elbv2Client } from '../support/sdk-clients.js';
+import { berthEntry } from '../support/berth-command.js';
 
 describe('berth CLI verbs', { timeout: 300_000 }, () => {
   let berth: BerthProcess;
@@ -195,7 +196,7 @@ describe('berth CLI verbs', { timeout: 300_000 }, () => {
     const file = sampleStack(port);
     const r = await new Promise<CliResult>((resolveRun) => {
       import('node:child_process').then(({ spawn }) => {
-        const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'apply', '-f', '-', '--dry-run'], {
+        const child = spawn(process.execPath, [...berthEntry(), 'apply', '-f', '-', '--dry-run'], {
           cwd: new URL('../..', import.meta.url).pathname,
           env: { ...process.env, NODE_OPTIONS: '', BERTH_ENDPOINT: berth.apiUrl },
         });

@@ -2,11 +2,11 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { repoRoot } from '../support/berth-process.js';
 import { AGENT_FLAGS } from '../../src/cli/flags/agent-flags.js';
 import { UP_FLAGS } from '../../src/cli/flags/up-flags.js';
+import { berthEntry } from '../support/berth-command.js';
 
 const run = promisify(execFile);
 
@@ -18,7 +18,7 @@ test('every daemon answers --help with its flags (and -h, even beside a bad flag
   ];
   await Promise.all(
     cases.map(async ({ argv, flags }) => {
-      const { stdout } = await run(process.execPath, ['--import', 'tsx', join(repoRoot, 'src/cli/main.ts'), ...argv], {
+      const { stdout } = await run(process.execPath, [...berthEntry(), ...argv], {
         cwd: repoRoot,
         env: { ...process.env, NODE_OPTIONS: '' },
         timeout: 120_000,

@@ -12,38 +12,28 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ecsClient } from '../support/sdk-clients.js';
+import { eventually } from '../support/eventually.js';
+import { berthEntry } from '../support/berth-command.js';
 
 /** Like startBerthProcess, but without --no-demo, and waiting for the Demo line too. */
 async function startWithDemo(dataDir: string, extra: string[] = []): Promise<BerthProcess & { demoUrl?: string }> {
   const child = spawn(
     process.execPath,
-    [
-      '--import',
-      'tsx',
-      join(repoRoot, 'src/cli/main.ts'),
-      'up',
-      '--data-dir',
-      dataDir,
-      '--api-port',
-      '0',
-      '--runtime',
-      'process',
-      '--log-level',
-      'warn',
-      ...extra,
-    ],
+    [...berthEntry(), 'up', '--data-dir', dataDir, '--api-port', '0', '--runtime', 'process', '--log-level', 'warn', ...extra],
     { cwd: repoRoot, env: { ...process.env, NODE_OPTIONS: '' }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let out = '';
   child.stdout.on('data', (d) => (out += d));
   child.stderr.on('data', (d) => (out += d));
   const exited = new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
-  const deadline = Date.now() + 30_000;
   // The banner's last line says what stopping does to the tasks; the banner is one write.
-  while (!/\n {2}(Tasks keep running|Ctrl-C stops)[^\n]*\n/.test(out)) {
-    if (Date.now() > deadline || child.exitCode !== null) throw new Error(`berth did not start:\n${out}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
+  await eventually(
+    () => {
+      if (child.exitCode !== null) throw new Error(`exited with ${child.exitCode}`);
+      return /\n {2}(Tasks keep running|Ctrl-C stops)[^\n]*\n/.test(out) ? true : undefined;
+    },
+    { what: `berth started:\n${out}`, timeoutMs: 30_000, intervalMs: 100 },
+  );
   return {
     apiUrl: /API: +(\S+)/.exec(out)![1]!,
     dataDir,
@@ -75,17 +65,16 @@ describe('the demo stack', () => {
     assert.ok(berth.demoUrl, berth.output());
     const ecs = ecsClient(berth.apiUrl);
     const answered = new Set<number>();
-    const deadline = Date.now() + 60_000;
-    while (answered.size < 2 && Date.now() < deadline) {
-      try {
-        const r = await fetch(berth.demoUrl!);
+    const demoUrl = berth.demoUrl;
+    await eventually(
+      async () => {
+        const r = await fetch(demoUrl);
         if (r.status === 200) answered.add(((await r.json()) as { port: number }).port);
         else await r.arrayBuffer();
-      } catch {
-        /* not up yet */
-      }
-      await new Promise((r) => setTimeout(r, 250));
-    }
+        return answered.size;
+      },
+      { what: `two tasks on two host ports answer (so far: ${[...answered].join(', ')})`, timeoutMs: 60_000, intervalMs: 250, until: (n) => n >= 2 },
+    );
     assert.equal(answered.size, 2, `two tasks on two host ports answered: ${[...answered].join(', ')}`);
     const svc = (await ecs.send(new DescribeServicesCommand({ services: ['demo-web'] }))).services![0]!;
     assert.equal(svc.desiredCount, 2);

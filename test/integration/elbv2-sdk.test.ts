@@ -53,7 +53,7 @@ describe('ELBv2 and EC2 through the AWS SDK v3', () => {
     assert.equal(sgs.SecurityGroups![0]!.IpPermissions![0]!.IpRanges![0]!.CidrIp, '127.0.0.0/8');
     await assert.rejects(
       ec2c.send(new ec2.CreateSecurityGroupCommand({ GroupName: 'web-lb', Description: 'again' })),
-      (e: any) => e.name === 'InvalidGroup.Duplicate',
+      (e: Error) => e.name === 'InvalidGroup.Duplicate',
     );
 
     // Load balancer: provisioning, then the waiter sees it active.
@@ -82,7 +82,7 @@ describe('ELBv2 and EC2 through the AWS SDK v3', () => {
     assert.deepEqual((await lbc.send(new elb.SetSecurityGroupsCommand({ LoadBalancerArn: lb.LoadBalancerArn, SecurityGroups: [GroupId!] }))).SecurityGroupIds, [
       GroupId,
     ]);
-    await assert.rejects(ec2c.send(new ec2.DeleteSecurityGroupCommand({ GroupId })), (e: any) => e.name === 'DependencyViolation');
+    await assert.rejects(ec2c.send(new ec2.DeleteSecurityGroupCommand({ GroupId })), (e: Error) => e.name === 'DependencyViolation');
 
     // Target groups.
     const tg = (

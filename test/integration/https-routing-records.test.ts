@@ -19,6 +19,7 @@ import { RoutingRecordsCache } from '../../src/control-plane/load-balancer-api/r
 import { routingInputFromRecords, type RoutingRecords } from '../../src/load-balancer/node/routing-source.js';
 import { buildRoutingTable, type Listener } from '../../src/load-balancer/routing-table.js';
 import { eventually } from '../support/eventually.js';
+import { operationCaller } from '../../src/control-plane/api/handler-test-kit.js';
 
 const bytes = (s: string) => new Uint8Array(Buffer.from(s));
 
@@ -29,15 +30,16 @@ test('HTTPS listener TLS material in the routing table, and rotation within a se
   const ctx = (): RequestContext => ({ requestId: 'r', region: DEFAULT_REGION, accountId: ACCOUNT_ID, now: Date.now(), sourceIp: '127.0.0.1' });
   const acm = createAcmService({ store, clock: systemClock, random, sealedBox: box, authority: ephemeralCertificateAuthority(random, Date.now()) }).handlers;
   const elb = createElbv2Handlers({ store, clock: systemClock, random });
-  const call = async (h: typeof acm, op: string, input: object) => (await h[op]!(input, ctx())) as Record<string, any>;
+  const acmCall = operationCaller<'acm'>(acm, ctx);
+  const elbCall = operationCaller<'elbv2'>(elb, ctx);
 
   const main = selfSigned(['shop.example.com']);
   const api = selfSigned(['*.api.example.com']);
-  const { CertificateArn: mainArn } = await call(acm, 'ImportCertificate', { Certificate: bytes(main.certificatePem), PrivateKey: bytes(main.privateKeyPem) });
-  const { CertificateArn: apiArn } = await call(acm, 'ImportCertificate', { Certificate: bytes(api.certificatePem), PrivateKey: bytes(api.privateKeyPem) });
-  const lb = (await call(elb, 'CreateLoadBalancer', { Name: 'tls' })).LoadBalancers[0];
+  const { CertificateArn: mainArn } = await acmCall('ImportCertificate', { Certificate: bytes(main.certificatePem), PrivateKey: bytes(main.privateKeyPem) });
+  const { CertificateArn: apiArn } = await acmCall('ImportCertificate', { Certificate: bytes(api.certificatePem), PrivateKey: bytes(api.privateKeyPem) });
+  const lb = (await elbCall('CreateLoadBalancer', { Name: 'tls' })).LoadBalancers[0];
   const listener = (
-    await call(elb, 'CreateListener', {
+    await elbCall('CreateListener', {
       LoadBalancerArn: lb.LoadBalancerArn,
       Protocol: 'HTTPS',
       Port: 8443,
@@ -46,7 +48,7 @@ test('HTTPS listener TLS material in the routing table, and rotation within a se
       DefaultActions: [{ Type: 'fixed-response', FixedResponseConfig: { StatusCode: '200' } }],
     })
   ).Listeners[0];
-  await call(elb, 'AddListenerCertificates', { ListenerArn: listener.ListenerArn, Certificates: [{ CertificateArn: apiArn }] });
+  await elbCall('AddListenerCertificates', { ListenerArn: listener.ListenerArn, Certificates: [{ CertificateArn: apiArn }] });
 
   let latest: RoutingRecords | undefined;
   let tables = 0;
@@ -77,7 +79,7 @@ test('HTTPS listener TLS material in the routing table, and rotation within a se
     // Rotation: a re-import onto the default certificate's ARN.
     const next = selfSigned(['shop.example.com', 'www.shop.example.com'], { key: 'rsa' });
     const t0 = Date.now();
-    await call(acm, 'ImportCertificate', { CertificateArn: mainArn, Certificate: bytes(next.certificatePem), PrivateKey: bytes(next.privateKeyPem) });
+    await acmCall('ImportCertificate', { CertificateArn: mainArn, Certificate: bytes(next.certificatePem), PrivateKey: bytes(next.privateKeyPem) });
     await eventually(() => (tlsListener()?.tls?.defaultCertificate.names.includes('www.shop.example.com') ? true : undefined), {
       what: 'the rotated certificate in the table',
       timeoutMs: 1000,
@@ -88,7 +90,7 @@ test('HTTPS listener TLS material in the routing table, and rotation within a se
     assert.equal(tlsListener()?.tls?.defaultCertificate.privateKeyPem, next.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString());
 
     // A changed certificate list.
-    await call(elb, 'RemoveListenerCertificates', { ListenerArn: listener.ListenerArn, Certificates: [{ CertificateArn: apiArn }] });
+    await elbCall('RemoveListenerCertificates', { ListenerArn: listener.ListenerArn, Certificates: [{ CertificateArn: apiArn }] });
     await eventually(() => (tlsListener()?.tls?.certificates.length === 0 ? true : undefined), {
       what: 'the SNI certificate gone',
       timeoutMs: 1000,

@@ -11,6 +11,7 @@ import { parseElbv2Arn } from '../../src/domain/elbv2/arn.js';
 import type { TargetRecord } from '../../src/domain/elbv2/target.js';
 import { eventually } from '../support/eventually.js';
 import { freePort, get, lbWorld, upstream, type LbWorld, type Upstream } from './load-balancer-harness.js';
+import type http from 'node:http';
 
 describe('draining through the AWS SDK', () => {
   let w: LbWorld;
@@ -18,7 +19,7 @@ describe('draining through the AWS SDK', () => {
   let b: Upstream;
   before(async () => {
     w = await lbWorld();
-    const slow = (name: string) => (req: any, res: any) => {
+    const slow = (name: string) => (req: http.IncomingMessage, res: http.ServerResponse) => {
       if (req.url !== '/slow') return false;
       setTimeout(() => res.end(`${name} slow`), 1200);
       return true;

@@ -174,7 +174,7 @@ describe('load-balancer node through the AWS SDK', () => {
           DefaultActions: [{ Type: 'forward', TargetGroupArn: tg.TargetGroupArn }],
         }),
       ),
-      (e: any) => e.name === 'InvalidConfigurationRequestException' && /already in use on this host/.test(e.message),
+      (e: Error) => e.name === 'InvalidConfigurationRequestException' && /already in use on this host/.test(e.message),
     );
   });
 

@@ -26,6 +26,12 @@ import { containersOfInstance, instanceIdOf, removeContainersOfInstance } from '
 import { stopAllTasks } from '../support/stop-everything.js';
 import { eventually } from '../support/eventually.js';
 import { freePort } from '../../src/platform/free-port.js';
+import type { TargetHealthDescription } from '@aws-sdk/client-elastic-load-balancing-v2';
+import type { NetworkBinding, Task } from '@aws-sdk/client-ecs';
+import type { Answer } from '../../src/control-plane/api/handler-test-kit.js';
+
+/** A target's health as `aws elbv2 describe-target-health` prints it. */
+type Health = Answer<TargetHealthDescription>;
 
 const skip = requirement('docker') || requirement('aws-cli');
 
@@ -160,10 +166,10 @@ describe('the seed workflow with the AWS CLI and real containers', { skip }, () 
     assert.match(health[0].Target.Id, /^i-[0-9a-f]{17}$/);
     assert.notEqual(health[0].Target.Port, health[1].Target.Port);
     assert.deepEqual(
-      health.map((h: any) => h.TargetHealth.State),
+      health.map((h: Health) => h.TargetHealth.State),
       ['healthy', 'healthy'],
     );
-    const firstPorts = health.map((h: any) => h.Target.Port as number).sort();
+    const firstPorts = health.map((h: Health) => h.Target.Port).sort();
     const ps = containers().join('\n');
     for (const p of firstPorts) assert.match(ps, new RegExp(`:${p}->80/tcp`));
 
@@ -196,7 +202,7 @@ describe('the seed workflow with the AWS CLI and real containers', { skip }, () 
         what: 'every target healthy again (the old ones drained and gone)',
         timeoutMs: 60_000,
         intervalMs: 1000,
-        until: (hs: { TargetHealth: { State: string } }[]) => hs.every((h) => h.TargetHealth.State === 'healthy'),
+        until: (hs: Health[]) => hs.every((h) => h.TargetHealth.State === 'healthy'),
       },
     );
     // The new revision answers over HTTPS once the old tasks are gone.
@@ -221,15 +227,15 @@ describe('the seed workflow with the AWS CLI and real containers', { skip }, () 
     );
 
     assert.equal(after.length, 2, JSON.stringify(after));
-    const newPorts = after.map((h: any) => h.Target.Port as number).sort();
-    assert.equal(new Set(after.map((h: any) => h.Target.Id)).size, 1, 'same instance');
+    const newPorts = after.map((h: Health) => h.Target.Port).sort();
+    assert.equal(new Set(after.map((h: Health) => h.Target.Id)).size, 1, 'same instance');
     for (const p of newPorts) assert.ok(!firstPorts.includes(p), `new task on a new port (${p})`);
     const psAfter = containers().join('\n');
     for (const p of firstPorts) assert.doesNotMatch(psAfter, new RegExp(`:${p}->80/tcp`), 'old containers are gone');
 
     // docker kill one container under load: zero failed requests, and the service heals: a new task,
     // on a new host port, becomes healthy in the target group while the killed one's target goes.
-    const tgHealth = async () => (await aws('elbv2', 'describe-target-health', '--target-group-arn', tg.TargetGroupArn)).TargetHealthDescriptions as any[];
+    const tgHealth = async () => (await aws('elbv2', 'describe-target-health', '--target-group-arn', tg.TargetGroupArn)).TargetHealthDescriptions as Health[];
     const kill = startLoad(url, { concurrency: 4, maxMs: 120_000 });
     await eventually(async () => (kill.snapshot().total > 20 ? true : undefined), { what: 'the load to run', timeoutMs: 90_000, intervalMs: 500 });
     const killedPort = newPorts[0]!;
@@ -265,8 +271,9 @@ describe('the seed workflow with the AWS CLI and real containers', { skip }, () 
     const post = startLoad(url, { concurrency: 4, maxMs: 120_000, method: 'POST' });
     await eventually(async () => (post.snapshot().total > 20 ? true : undefined), { what: 'the POST load to run', timeoutMs: 90_000, intervalMs: 500 });
     const stopPort = healedPorts[0]!;
-    const tasks = (await aws('ecs', 'describe-tasks', '--tasks', ...(await aws('ecs', 'list-tasks', '--service-name', 'seed-web')).taskArns)).tasks as any[];
-    const target = tasks.find((t) => t.containers[0].networkBindings?.some((b: any) => b.hostPort === stopPort))!;
+    const tasks = (await aws('ecs', 'describe-tasks', '--tasks', ...(await aws('ecs', 'list-tasks', '--service-name', 'seed-web')).taskArns))
+      .tasks as Answer<Task>[];
+    const target = tasks.find((t) => t.containers[0].networkBindings?.some((b: NetworkBinding) => b.hostPort === stopPort))!;
     const stopped = (await aws('ecs', 'stop-task', '--task', target.taskArn, '--reason', 'seed test')).task;
     assert.equal(stopped.lastStatus, 'DEACTIVATING', 'deregistered first, not killed');
     await eventually(

@@ -7,6 +7,10 @@ import assert from 'node:assert/strict';
 import { createWorld, CLUSTER, EC2_ID, eventTexts } from '../../src/control-plane/controllers/service-world.test-support.js';
 import { registerContainerInstance } from '../../src/control-plane/ecs/container-instances.js';
 import { ACCOUNT_ID } from '../../src/control-plane/api/operation.js';
+import { found } from '../../src/control-plane/elbv2/fixture.test-support.js';
+import { keys } from '../../src/domain/keys.js';
+import type { AwsError } from '../../src/domain/aws-error.js';
+import type { TargetRecord } from '../../src/domain/elbv2/target.js';
 
 const live = <T extends { lastStatus: string }>(ts: T[]) => ts.filter((t) => t.lastStatus !== 'STOPPED');
 
@@ -35,7 +39,7 @@ describe('service controller', () => {
       assert.notEqual(targets[0]!.Port, targets[1]!.Port, 'on two ports');
       const health = await w.elb('DescribeTargetHealth', { TargetGroupArn: w.tgArn });
       assert.deepEqual(
-        health.TargetHealthDescriptions.map((d: any) => d.TargetHealth.State),
+        health.TargetHealthDescriptions.map((d) => d.TargetHealth.State),
         ['healthy', 'healthy'],
       );
       const svc = await w.service();
@@ -126,7 +130,10 @@ describe('service controller', () => {
       const [first] = await w.tasks();
       await w.ecs('UpdateService', { cluster: 'prod', service: 'web', forceNewDeployment: true });
       await w.run();
-      const reg = (await w.store.list<any>('/berth/elbv2/targets/')).records.find((r) => r.value.state === 'draining')!;
+      const reg = found(
+        (await w.store.list<TargetRecord>(keys.targets())).records.find((r) => r.value.state === 'draining'),
+        'the draining target',
+      );
       assert.ok(reg, 'the old target drains');
       assert.equal((await w.tasks()).find((t) => t.taskArn === first!.taskArn)!.desiredStatus, 'RUNNING');
       await w.store.put(reg.key, { ...reg.value, drainedAt: w.clock.now() }, { expectedRevision: reg.modRevision });
@@ -134,7 +141,7 @@ describe('service controller', () => {
       assert.equal((await w.tasks()).find((t) => t.taskArn === first!.taskArn)!.lastStatus, 'STOPPED', 'stopped without waiting 300 s');
       const health = await w.elb('DescribeTargetHealth', { TargetGroupArn: w.tgArn });
       assert.ok(
-        health.TargetHealthDescriptions.some((d: any) => d.TargetHealth.State === 'draining'),
+        health.TargetHealthDescriptions.some((d) => d.TargetHealth.State === 'draining'),
         'still shown draining until drainUntil',
       );
     } finally {
@@ -266,7 +273,10 @@ describe('service controller', () => {
       await w.run();
       assert.equal(live(await w.tasks()).length, 0);
       assert.equal((await w.service()).status, 'INACTIVE');
-      await assert.rejects(w.ecs('UpdateService', { cluster: 'prod', service: 'web', desiredCount: 1 }), (e: any) => e.code === 'ServiceNotActiveException');
+      await assert.rejects(
+        w.ecs('UpdateService', { cluster: 'prod', service: 'web', desiredCount: 1 }),
+        (e: AwsError) => e.code === 'ServiceNotActiveException',
+      );
     } finally {
       await w.close();
     }
@@ -329,7 +339,7 @@ describe('service controller', () => {
       assert.equal(primary.rolloutState, 'COMPLETED', `${primary.rolloutState}: ${primary.rolloutStateReason}`);
       const health = await w.elb('DescribeTargetHealth', { TargetGroupArn: w.tgArn });
       // The rollback is a new deployment (as in ECS): its two tasks healthy, the first deployment's draining.
-      assert.equal(health.TargetHealthDescriptions.filter((d: any) => d.TargetHealth.State === 'healthy').length, 2);
+      assert.equal(health.TargetHealthDescriptions.filter((d) => d.TargetHealth.State === 'healthy').length, 2);
       const described = (await w.ecs('DescribeServices', { cluster: 'prod', services: ['web'] })).services[0];
       assert.equal('lastCompletedRevision' in described, false, 'internal');
       assert.ok(
@@ -350,13 +360,16 @@ describe('service controller', () => {
       await w.ecs('UpdateService', { cluster: 'prod', service: 'web', taskDefinition: td2, desiredCount: 40 });
       await w.run();
       const d = (await w.ecs('DescribeServices', { cluster: 'prod', services: ['web'] })).services[0];
-      const primary = d.deployments.find((x: any) => x.status === 'PRIMARY');
+      const primary = found(
+        d.deployments.find((x) => x.status === 'PRIMARY'),
+        'the PRIMARY deployment',
+      );
       assert.equal(primary.rolloutState, 'IN_PROGRESS');
       assert.match(
         primary.rolloutStateReason,
         /^ECS deployment ecs-svc\/\d+ is stuck: \(service web\) was unable to place a task because no container instance met all of its requirements/,
       );
-      assert.ok(d.events.some((e: any) => e.message.includes('was unable to place a task')));
+      assert.ok(d.events.some((e) => e.message.includes('was unable to place a task')));
       // Later passes, with time moving, write nothing: the stuck service does not wake itself.
       const rev = await w.store.revision();
       await w.advance(10_000);

@@ -16,6 +16,7 @@ import { stopAllTasks } from '../support/stop-everything.js';
 import { ecsClient } from '../support/sdk-clients.js';
 import { eventually } from '../support/eventually.js';
 import { berthCli, freePort, sampleStack } from '../integration/cli-harness.js';
+import { berthEntry } from '../support/berth-command.js';
 
 /** This test's own tmux server: it never sees or touches another session. */
 const ARTIFACTS = join(repoRoot, 'test-artifacts', 'deploy-screen');
@@ -55,7 +56,7 @@ describe('berth deploy on a terminal, through tmux', { skip: requirement('tmux')
   });
 
   test('the table is redrawn in place, with no warning, until the deployment completes', async () => {
-    const cli = [process.execPath, '--import', 'tsx', join(repoRoot, 'src/cli/main.ts')];
+    const cli = [process.execPath, ...berthEntry()];
     const command = [...cli, 'deploy', 'web', '--image', 'sample-app:v2', '--endpoint', berth!.apiUrl].map((a) => `'${a}'`).join(' ');
     tmux('new-session', '-d', '-s', 'deploy', '-x', '120', '-y', '30', '-c', repoRoot, `NODE_OPTIONS= ${command}; echo "EXIT=$?"; sleep 600`);
     const screens: string[] = [];

@@ -3,8 +3,8 @@
  * after another against one fresh `berth up` (own data dir, own ports), as a reader would after
  * `npm start`. What the test changes, and only that: the ports (4566 → the test's API port, 8081 and
  * 8082 → free ports, in the scripts and in the stack file), the scaling-out host addresses (10.0.0.x →
- * a 127.x.y.z of this test's own) and its state dir; and `npx berth` runs src/cli/main.ts through tsx
- * (the same entry bin/berth.js runs from dist/), so the walkthroughs test the working tree, not a build.
+ * a 127.x.y.z of this test's own) and its state dir; and `npx berth` runs this working tree's `berth`
+ * (test/support/berth-command.ts: the suite's fresh build of it, or the source through tsx), not an installed one.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -21,11 +21,10 @@ import { instanceIdOf, removeContainersOfInstance } from '../support/own-contain
 import { stopAllTasks } from '../support/stop-everything.js';
 import { ecsClient } from '../support/sdk-clients.js';
 import { eventually } from '../support/eventually.js';
+import { berthEntry } from '../support/berth-command.js';
 import { repoRoot, walkthroughScript, type Walkthrough } from './walkthroughs.js';
 
 const skip = requirement('docker') || requirement('aws-cli');
-/** tsx by URL: the walkthroughs run in a directory of their own, where `--import tsx` would not resolve. */
-const TSX = import.meta.resolve('tsx');
 
 /** A PATH whose `npx berth` runs this checkout's source, and whose `aws` is the v2 CLI. */
 function shimDir(): string {
@@ -33,8 +32,7 @@ function shimDir(): string {
   const npx = join(dir, 'npx');
   writeFileSync(
     npx,
-    `#!/bin/sh\nif [ "$1" = berth ]; then shift; exec ${JSON.stringify(process.execPath)} --import ${JSON.stringify(TSX)} ` +
-      `${JSON.stringify(join(repoRoot, 'src/cli/main.ts'))} "$@"; fi\n` +
+    `#!/bin/sh\nif [ "$1" = berth ]; then shift; exec ${[process.execPath, ...berthEntry()].map((a) => JSON.stringify(a)).join(' ')} "$@"; fi\n` +
       'echo "npx shim: only npx berth is expected here" >&2; exit 127\n',
   );
   chmodSync(npx, 0o755);

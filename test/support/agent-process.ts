@@ -3,12 +3,12 @@
  * first or is not up within 30 s. The caller owns the process (kill it in `after`).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
 import { repoRoot } from './berth-process.js';
+import { berthEntry } from './berth-command.js';
 
 /** `args` follow `berth agent`; `env` adds to the test's own (put a secret key there: a command line is readable by every user of the host). */
 export function startAgentProcess(args: string[], env: Record<string, string> = {}): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'src/cli/main.ts'), 'agent', ...args], {
+  const child = spawn(process.execPath, [...berthEntry(), 'agent', ...args], {
     cwd: repoRoot,
     env: { ...process.env, NODE_OPTIONS: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -1,11 +1,12 @@
 /**
  * Starts the real `berth up` as a child process on a free port with its own data dir, for
- * integration tests. The process runs from source through tsx, exactly as `bin/berth.js` runs dist/.
+ * integration tests. The process runs this working tree's `berth` (berth-command.ts: the suite's build, or tsx).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { berthEntry } from './berth-command.js';
 
 export const repoRoot = resolve(import.meta.dirname, '..', '..');
 
@@ -34,20 +35,7 @@ export async function startBerthProcess(options: StartOptions = {}): Promise<Ber
   const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'berth-test-'));
   const child = spawn(
     process.execPath,
-    [
-      '--import',
-      'tsx',
-      join(repoRoot, 'src/cli/main.ts'),
-      options.command ?? 'up',
-      '--data-dir',
-      dataDir,
-      '--api-port',
-      '0',
-      '--no-demo',
-      '--log-level',
-      'warn',
-      ...(options.args ?? []),
-    ],
+    [...berthEntry(), options.command ?? 'up', '--data-dir', dataDir, '--api-port', '0', '--no-demo', '--log-level', 'warn', ...(options.args ?? [])],
     { cwd: repoRoot, env: { ...process.env, NODE_OPTIONS: '', ...options.env }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let out = '';

@@ -3,8 +3,8 @@
  * first or is not up within 90 s (tsx on a loaded machine is slow to start). `kill9` and `stop` wait for the exit.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
 import { repoRoot } from './berth-process.js';
+import { berthEntry } from './berth-command.js';
 
 export interface LbProcess {
   readonly child: ChildProcess;
@@ -18,7 +18,7 @@ export interface LbProcess {
 /** `args` follow `berth lb`; `env` adds to the test's own (a secret key goes there). */
 export function startLbProcess(args: string[], env: Record<string, string> = {}): Promise<LbProcess> {
   const spawnedAt = Date.now();
-  const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'src/cli/main.ts'), 'lb', ...args], {
+  const child = spawn(process.execPath, [...berthEntry(), 'lb', ...args], {
     cwd: repoRoot,
     env: { ...process.env, NODE_OPTIONS: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

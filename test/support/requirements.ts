@@ -23,8 +23,18 @@ export function dockerAvailable(): boolean {
   return dockerAnswer;
 }
 
-/** The AWS CLI v2 binary: Debian's awscli installs /usr/bin/aws (a pyenv shim may shadow it with v1). */
+/**
+ * The AWS CLI v2 binary: Debian's awscli installs /usr/bin/aws (a pyenv shim may shadow it with v1).
+ * Looked up once per test process: the look-up runs `aws --version` synchronously, which every CLI call
+ * would otherwise pay again, blocking the event loop (and so every concurrent subtest) while it runs.
+ */
+let awsCliAnswer: { path: string | undefined } | undefined;
 export function awsCliPath(): string | undefined {
+  awsCliAnswer ??= { path: findAwsCli() };
+  return awsCliAnswer.path;
+}
+
+function findAwsCli(): string | undefined {
   for (const p of [process.env.BERTH_AWS_CLI, '/usr/bin/aws', '/usr/local/bin/aws']) {
     if (p && existsSync(p)) {
       try {

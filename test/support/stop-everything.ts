@@ -5,6 +5,7 @@
  */
 import { DeleteServiceCommand, DescribeTasksCommand, ListClustersCommand, ListServicesCommand, ListTasksCommand, StopTaskCommand } from '@aws-sdk/client-ecs';
 import { ecsClient } from './sdk-clients.js';
+import { eventually } from './eventually.js';
 
 export async function stopAllTasks(
   apiUrl: string,
@@ -19,27 +20,28 @@ export async function stopAllTasks(
         await ecs.send(new DeleteServiceCommand({ cluster, service, force: true }));
       }
     }
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      let live = 0;
-      for (const cluster of clusters) {
-        const arns = [
-          ...((await ecs.send(new ListTasksCommand({ cluster, desiredStatus: 'RUNNING' }))).taskArns ?? []),
-          ...((await ecs.send(new ListTasksCommand({ cluster, desiredStatus: 'STOPPED' }))).taskArns ?? []),
-        ];
-        for (let i = 0; i < arns.length; i += 100) {
-          const tasks = (await ecs.send(new DescribeTasksCommand({ cluster, tasks: arns.slice(i, i + 100) }))).tasks ?? [];
-          for (const t of tasks) {
-            if (t.lastStatus === 'STOPPED') continue;
-            live++;
-            if (t.desiredStatus !== 'STOPPED') await ecs.send(new StopTaskCommand({ cluster, task: t.taskArn!, reason: 'test teardown' }));
+    // Stopping is asked for again on every look: a task placed meanwhile by a service being deleted is stopped too.
+    await eventually(
+      async () => {
+        let live = 0;
+        for (const cluster of clusters) {
+          const arns = [
+            ...((await ecs.send(new ListTasksCommand({ cluster, desiredStatus: 'RUNNING' }))).taskArns ?? []),
+            ...((await ecs.send(new ListTasksCommand({ cluster, desiredStatus: 'STOPPED' }))).taskArns ?? []),
+          ];
+          for (let i = 0; i < arns.length; i += 100) {
+            const tasks = (await ecs.send(new DescribeTasksCommand({ cluster, tasks: arns.slice(i, i + 100) }))).tasks ?? [];
+            for (const t of tasks) {
+              if (t.lastStatus === 'STOPPED') continue;
+              live++;
+              if (t.desiredStatus !== 'STOPPED' && t.taskArn) await ecs.send(new StopTaskCommand({ cluster, task: t.taskArn, reason: 'test teardown' }));
+            }
           }
         }
-      }
-      if (live === 0) return;
-      if (Date.now() > deadline) throw new Error(`${live} tasks still not STOPPED after ${timeoutMs} ms`);
-      await new Promise((r) => setTimeout(r, 300));
-    }
+        return live;
+      },
+      { what: 'every task STOPPED', timeoutMs, intervalMs: 300, until: (live) => live === 0 },
+    );
   } finally {
     ecs.destroy();
   }

@@ -24,11 +24,11 @@ async function parse<T>(res: Response): Promise<T> {
   return body as T;
 }
 
-export async function getJson<T = any>(path: string): Promise<T> {
+export async function getJson<T>(path: string): Promise<T> {
   return parse<T>(await fetch(`${V1}${path}`, { credentials: 'same-origin', headers: { accept: 'application/json' } }));
 }
 
-export async function postJson<T = any>(path: string, body: unknown): Promise<T> {
+export async function postJson<T = unknown>(path: string, body: unknown): Promise<T> {
   return parse<T>(
     await fetch(`${V1}${path}`, {
       method: 'POST',

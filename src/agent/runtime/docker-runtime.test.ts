@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import assert from 'node:assert/strict';
 import { requirement } from '../../../test/support/requirements.js';
 import { ensureTestImage } from '../../../test/support/test-image.js';
+import { eventually } from '../../../test/support/eventually.js';
 import { createOptions, DockerRuntime, registryOf } from './docker-runtime.js';
 import { runtimeConformance } from './runtime.conformance.js';
 import { BERTH_LABELS } from './runtime.js';
@@ -105,11 +106,10 @@ describe('docker exit events across a dropped daemon connection', { skip: requir
     const unsubscribe = rt.onExit((id) => seen.push(id));
     const ids: string[] = [];
     try {
-      await new Promise((r) => setTimeout(r, 300));
+      // The event stream is open once it has a connection through the proxy.
+      await eventually(() => conns.size, { what: 'the event stream connected through the proxy', timeoutMs: 10_000, intervalMs: 20, until: (n) => n > 0 });
       for (const c of conns) c.destroy();
-      const deadline = Date.now() + 10_000;
-      while (!seen.includes('') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
-      assert.ok(seen.includes(''), `reconnected and said so (seen: ${JSON.stringify(seen)})`);
+      await eventually(() => seen, { what: 'reconnected and said so', timeoutMs: 10_000, intervalMs: 100, until: (s) => s.includes('') });
 
       const id = await rt.create({
         name: 'exits',
@@ -124,8 +124,7 @@ describe('docker exit events across a dropped daemon connection', { skip: requir
       });
       ids.push(id);
       await rt.start(id);
-      while (!seen.includes(id) && Date.now() < deadline + 10_000) await new Promise((r) => setTimeout(r, 100));
-      assert.ok(seen.includes(id), 'an exit after the reconnect is reported');
+      await eventually(() => seen, { what: 'an exit after the reconnect is reported', timeoutMs: 20_000, intervalMs: 100, until: (s) => s.includes(id) });
     } finally {
       unsubscribe();
       for (const id of ids) await rt.remove(id).catch(() => undefined);

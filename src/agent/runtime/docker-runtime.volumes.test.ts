@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import Docker from 'dockerode';
 import { requirement } from '../../../test/support/requirements.js';
 import { ensureTestImage } from '../../../test/support/test-image.js';
+import { eventually } from '../../../test/support/eventually.js';
 import { containerSpecOf, taskVolumeName } from '../container-spec.js';
 import type { AssignedContainer, AssignedTask, AssignedVolume } from '../control-plane-client.js';
 import { createOptions, DockerRuntime, VOLUME_SCOPE_LABEL } from './docker-runtime.js';
@@ -63,11 +64,12 @@ async function create(t: AssignedTask, name: string): Promise<string> {
 /** Starts the container, waits (polling) until it exits, and returns its output. */
 async function run(id: string): Promise<string> {
   await runtime.start(id);
-  const deadline = Date.now() + 20_000;
-  while ((await runtime.inspect(id)).status !== 'exited') {
-    if (Date.now() > deadline) throw new Error(`container ${id} did not exit`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  await eventually(async () => (await runtime.inspect(id)).status, {
+    what: `container ${id} exited`,
+    timeoutMs: 20_000,
+    intervalMs: 50,
+    until: (s) => s === 'exited',
+  });
   const lines: string[] = [];
   for await (const l of runtime.logs(id)) lines.push(l.line);
   return lines.join('\n');

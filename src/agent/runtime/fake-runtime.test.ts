@@ -2,6 +2,10 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FakeRuntime } from './fake-runtime.js';
 import { BERTH_LABELS } from './runtime.js';
+import { runtimeContract } from './runtime.conformance.js';
+
+// The contract every runtime passes; real time, as the real runtimes' states carry.
+runtimeContract('fake', async () => ({ runtime: new FakeRuntime(() => Date.now()), image: 'any:latest', cleanup: async () => undefined }));
 
 test('the fake keeps the interface promises: idempotent stop/remove, missing, label filters, exits', async () => {
   let now = 1000;

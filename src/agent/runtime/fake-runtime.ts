@@ -1,7 +1,8 @@
 /**
  * An in-memory ContainerRuntime for unit tests of pure-ish agent logic only: deterministic ids, no
  * processes. Tests drive it by hand (`exit`, `setHealth`, `emitLog`); anything that needs real
- * behaviour uses the docker or process runtime.
+ * behaviour uses the docker or process runtime. It passes the runtime contract the real runtimes pass
+ * (runtime.conformance.ts, run in fake-runtime.test.ts), so what a unit test on it relies on is true of them.
  */
 import {
   labelsMatch,
@@ -51,6 +52,13 @@ export class FakeRuntime implements ContainerRuntime {
   }
 
   async create(spec: ContainerSpec): Promise<string> {
+    // A runtime name is unique on the host, as Docker's container names are: the same task's create
+    // returns its container again, and another owner's container of that name is a clash, never reused.
+    if (spec.runtimeName) {
+      const named = [...this.containers.entries()].find(([, c]) => c.spec.runtimeName === spec.runtimeName);
+      if (named && labelsMatch(named[1].state.labels, spec.labels)) return named[0];
+      if (named) throw new RuntimeError('CREATE_FAILED', `cannot create ${spec.name}: the name ${spec.runtimeName} is in use by another container`);
+    }
     const id = `fake-${++this.seq}`;
     this.calls.push(`create ${spec.name} -> ${id}`);
     this.containers.set(id, {

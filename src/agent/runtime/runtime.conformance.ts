@@ -1,7 +1,14 @@
 /**
- * The behaviour every ContainerRuntime must show, run against docker and process alike. A fixture
- * says how to serve HTTP in that runtime and where the served app echoes an environment variable;
- * everything else is plain `sh -c`, which both have.
+ * The behaviour every ContainerRuntime must show, in two parts.
+ *
+ * - The contract (`runtimeContract`): lifecycle and states, labels, port bindings as given, list by
+ *   label, idempotent stop/remove, unknown ids, runtime names. Every runtime passes it, the in-memory
+ *   FakeRuntime too, so a unit test on the fake relies on nothing a real runtime would not do.
+ * - Execution (`runtimeConformance` = the contract + this): what only something that really runs a
+ *   process can show: serving HTTP on the published port, environment, logs and their streams, SIGTERM
+ *   then SIGKILL, exit codes, follow, health checks. Docker and process run it. A fixture says how to
+ *   serve HTTP in that runtime and where the served app echoes an environment variable; everything else
+ *   is plain `sh -c`, which both have.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,62 +19,172 @@ import { freePort } from '../../platform/free-port.js';
 import { eventually } from '../../../test/support/eventually.js';
 export { freePort };
 
-export interface ConformanceFixture {
+/** What the contract needs: a runtime and an image it has. */
+export interface ContractFixture {
   runtime: ContainerRuntime;
   image: string;
+  cleanup(): Promise<void>;
+}
+
+export interface ConformanceFixture extends ContractFixture {
   /** entryPoint + command serving HTTP on `port` inside the container; logs "listening", and on SIGTERM logs "shutting down" and exits 0. */
   server(port: number): Pick<ContainerSpec, 'entryPoint' | 'command'>;
   /** A path on that server whose body holds the value of environment variable `name`. */
   envPath(name: string): string;
-  cleanup(): Promise<void>;
 }
 
-export function runtimeConformance(name: string, make: () => Promise<ConformanceFixture>, skip: false | string = false): void {
-  describe(`runtime conformance: ${name}`, { skip }, () => {
-    let fx: ConformanceFixture;
-    let rt: ContainerRuntime;
-    const cluster = `conformance-${randomBytes(4).toString('hex')}`;
-    let seq = 0;
-
-    before(async () => {
-      fx = await make();
-      rt = fx.runtime;
-    });
-    after(async () => {
-      if (!rt) return;
-      for (const c of await rt.list({ [BERTH_LABELS.cluster]: cluster })) await rt.remove(c.runtimeId);
-      await fx.cleanup();
-    });
-
-    const spec = (over: Partial<ContainerSpec>): ContainerSpec => {
-      const n = ++seq;
+/** One suite's runtime, its own cluster label, and spec builders; `before`/`after` set it up and remove what it made. */
+function suiteRig<F extends ContractFixture>(make: () => Promise<F>) {
+  const rig = {
+    fx: undefined as F | undefined,
+    cluster: `conformance-${randomBytes(4).toString('hex')}`,
+    seq: 0,
+    get rt(): ContainerRuntime {
+      assert.ok(rig.fx, 'the fixture is made in before()');
+      return rig.fx.runtime;
+    },
+    spec(over: Partial<ContainerSpec>): ContainerSpec {
+      const n = ++rig.seq;
+      assert.ok(rig.fx, 'the fixture is made in before()');
       return {
         name: `c${n}`,
-        image: fx.image,
+        image: rig.fx.image,
         portBindings: [],
         bindIp: '127.0.0.1',
         networkMode: 'bridge',
-        labels: { [BERTH_LABELS.cluster]: cluster, [BERTH_LABELS.taskArn]: `arn:aws:ecs:local:0:task/${cluster}/t${n}` },
+        labels: { [BERTH_LABELS.cluster]: rig.cluster, [BERTH_LABELS.taskArn]: `arn:aws:ecs:local:0:task/${rig.cluster}/t${n}` },
         stopTimeoutS: 2,
         ...over,
       };
-    };
-    const sh = (script: string) => ({ entryPoint: ['/bin/sh', '-c'], command: [script] });
-    const run = async (s: ContainerSpec) => {
-      const id = await rt.create(s);
-      await rt.start(id);
+    },
+    async run(s: ContainerSpec): Promise<string> {
+      const id = await rig.rt.create(s);
+      await rig.rt.start(id);
       return id;
-    };
+    },
+  };
+  before(async () => {
+    rig.fx = await make();
+  });
+  after(async () => {
+    if (!rig.fx) return;
+    for (const c of await rig.fx.runtime.list({ [BERTH_LABELS.cluster]: rig.cluster })) await rig.fx.runtime.remove(c.runtimeId);
+    await rig.fx.cleanup();
+  });
+  return rig;
+}
+
+const sh = (script: string) => ({ entryPoint: ['/bin/sh', '-c'], command: [script] });
+
+export function runtimeContract(name: string, make: () => Promise<ContractFixture>, skip: false | string = false): void {
+  describe(`runtime contract: ${name}`, { skip }, () => {
+    const rig = suiteRig(make);
 
     test('ping answers', async () => {
-      assert.equal(await rt.ping(), true);
+      assert.equal(await rig.rt.ping(), true);
     });
 
     test('ensureImage accepts a local image without pulling', async () => {
       const logs: string[] = [];
-      await rt.ensureImage(fx.image, (m) => logs.push(m));
+      assert.ok(rig.fx);
+      await rig.rt.ensureImage(rig.fx.image, (m) => logs.push(m));
       assert.ok(!logs.some((l) => /pulled/.test(l)), logs.join('\n'));
     });
+
+    test('created, running with its labels and port bindings, listed by label, stopped, removed', async () => {
+      const rt = rig.rt;
+      const hostPort = await freePort();
+      const s = rig.spec({
+        ...sh('while :; do sleep 1; done'),
+        portBindings: [{ containerPort: 8080, hostPort, protocol: 'tcp' }],
+        dockerLabels: { team: 'berth' },
+        stopTimeoutS: 1,
+      });
+      const exits: string[] = [];
+      const unsubscribe = rt.onExit?.((rid) => exits.push(rid));
+      try {
+        const id = await rt.create(s);
+        assert.equal((await rt.inspect(id)).status, 'created');
+        await rt.start(id);
+        const st = await rt.inspect(id);
+        assert.equal(st.status, 'running');
+        assert.equal(st.name, s.name);
+        assert.equal(st.labels[BERTH_LABELS.taskArn], s.labels[BERTH_LABELS.taskArn]);
+        assert.equal(st.labels.team, 'berth');
+        assert.deepEqual(st.portBindings, s.portBindings);
+        assert.ok(st.startedAt && Math.abs(st.startedAt - Date.now()) < 60_000, `startedAt ${st.startedAt}`);
+        assert.equal(st.health, 'UNKNOWN');
+
+        assert.deepEqual(
+          (await rt.list({ [BERTH_LABELS.taskArn]: s.labels[BERTH_LABELS.taskArn] })).map((c) => c.runtimeId),
+          [id],
+        );
+        assert.deepEqual(await rt.list({ [BERTH_LABELS.taskArn]: 'arn:none' }), []);
+        assert.ok((await rt.list({ [BERTH_LABELS.cluster]: rig.cluster })).some((c) => c.runtimeId === id));
+
+        await rt.stop(id, 1);
+        const stopped = await rt.inspect(id);
+        assert.equal(stopped.status, 'exited');
+        // 143: the process died of SIGTERM; 137: it ignored it (a shell as PID 1 does) and was killed; 0: it exited cleanly.
+        assert.ok([0, 137, 143].includes(stopped.exitCode ?? -1), `exit code ${stopped.exitCode}`);
+        assert.ok(stopped.finishedAt && stopped.finishedAt >= (stopped.startedAt ?? 0));
+        if (unsubscribe) await eventually(() => (exits.includes(id) ? true : undefined), { what: 'the exit is reported', timeoutMs: 10_000, intervalMs: 50 });
+
+        await rt.stop(id, 1); // idempotent
+        await rt.remove(id);
+        await rt.remove(id); // idempotent
+        assert.equal((await rt.inspect(id)).status, 'missing');
+        assert.deepEqual(await rt.list({ [BERTH_LABELS.taskArn]: s.labels[BERTH_LABELS.taskArn] }), []);
+      } finally {
+        unsubscribe?.();
+      }
+    });
+
+    test('stop, remove and inspect of an unknown id succeed', async () => {
+      const unknown = 'f'.repeat(64);
+      await rig.rt.stop(unknown, 1);
+      await rig.rt.remove(unknown);
+      assert.equal((await rig.rt.inspect(unknown)).status, 'missing');
+    });
+
+    test('create with a runtimeName is idempotent for the same task', async () => {
+      const s = rig.spec({ ...sh('exit 0'), runtimeName: `${rig.cluster}-named` });
+      const a = await rig.rt.create(s);
+      const b = await rig.rt.create(s);
+      assert.equal(a, b);
+      assert.equal((await rig.rt.list({ [BERTH_LABELS.taskArn]: s.labels[BERTH_LABELS.taskArn] })).length, 1);
+      await rig.rt.remove(a);
+    });
+
+    test("a name clash with another owner's container never hands that container out", async () => {
+      // Two Berths on one Docker: the same task and name, but another agent's instance label.
+      const mine = rig.spec({ ...sh('exit 0'), runtimeName: `${rig.cluster}-clash` });
+      const theirs: ContainerSpec = { ...mine, labels: { ...mine.labels, [INSTANCE_LABEL]: 'i-0000000000000000a' } };
+      const a = await rig.rt.create(theirs);
+      const b = await rig.rt.create({ ...mine, labels: { ...mine.labels, [INSTANCE_LABEL]: 'i-0000000000000000b' } }).catch((e: unknown) => e);
+      assert.notEqual(b, a, "the other owner's container was reused");
+      if (typeof b === 'string') await rig.rt.remove(b);
+      else assert.ok(b instanceof RuntimeError && b.code === 'CREATE_FAILED', String(b));
+      assert.equal((await rig.rt.inspect(a)).labels[INSTANCE_LABEL], 'i-0000000000000000a');
+      await rig.rt.remove(a);
+    });
+  });
+}
+
+/** The contract and the execution part: for runtimes that really run processes. */
+export function runtimeConformance(name: string, make: () => Promise<ConformanceFixture>, skip: false | string = false): void {
+  runtimeContract(name, make, skip);
+  describe(`runtime execution: ${name}`, { skip }, () => {
+    const rig = suiteRig(make);
+    let fx: ConformanceFixture;
+    let rt: ContainerRuntime;
+    before(() => {
+      assert.ok(rig.fx);
+      fx = rig.fx;
+      rt = fx.runtime;
+    });
+    const spec = (over: Partial<ContainerSpec>) => rig.spec(over);
+    const run = (s: ContainerSpec) => rig.run(s);
 
     test('serves on the published host port, with labels, environment, list and logs; stops gracefully', async () => {
       const hostPort = await freePort();
@@ -101,7 +218,7 @@ export function runtimeConformance(name: string, make: () => Promise<Conformance
         [id],
       );
       assert.deepEqual(await rt.list({ [BERTH_LABELS.taskArn]: 'arn:none' }), []);
-      assert.ok((await rt.list({ [BERTH_LABELS.cluster]: cluster })).some((c) => c.runtimeId === id));
+      assert.ok((await rt.list({ [BERTH_LABELS.cluster]: rig.cluster })).some((c) => c.runtimeId === id));
 
       await eventually(async () => ((await lines(rt, id)).some((l) => /listening/.test(l.line)) ? true : undefined), {
         what: 'the app logs listening',
@@ -128,13 +245,6 @@ export function runtimeConformance(name: string, make: () => Promise<Conformance
       await rt.remove(id);
       await rt.remove(id); // idempotent
       assert.equal((await rt.inspect(id)).status, 'missing');
-    });
-
-    test('stop, remove and inspect of an unknown id succeed', async () => {
-      const unknown = 'f'.repeat(64);
-      await rt.stop(unknown, 1);
-      await rt.remove(unknown);
-      assert.equal((await rt.inspect(unknown)).status, 'missing');
     });
 
     test('a process ignoring SIGTERM is killed after the timeout (137)', async () => {
@@ -204,28 +314,6 @@ export function runtimeConformance(name: string, make: () => Promise<Conformance
       assert.equal(await eventually(health(good), { what: 'the healthy container is HEALTHY', timeoutMs: 10_000, intervalMs: 100 }), 'HEALTHY');
       assert.equal(await eventually(health(bad), { what: 'the failing container is UNHEALTHY', timeoutMs: 10_000, intervalMs: 100 }), 'UNHEALTHY');
       await Promise.all([rt.stop(good, 0), rt.stop(bad, 0)]);
-    });
-
-    test('create with a runtimeName is idempotent for the same task', async () => {
-      const s = spec({ ...sh('exit 0'), runtimeName: `${cluster}-named` });
-      const a = await rt.create(s);
-      const b = await rt.create(s);
-      assert.equal(a, b);
-      assert.equal((await rt.list({ [BERTH_LABELS.taskArn]: s.labels[BERTH_LABELS.taskArn] })).length, 1);
-      await rt.remove(a);
-    });
-
-    test("a name clash with another owner's container never hands that container out", async () => {
-      // Two Berths on one Docker: the same task and name, but another agent's instance label.
-      const mine = spec({ ...sh('exit 0'), runtimeName: `${cluster}-clash` });
-      const theirs: ContainerSpec = { ...mine, labels: { ...mine.labels, [INSTANCE_LABEL]: 'i-0000000000000000a' } };
-      const a = await rt.create(theirs);
-      const b = await rt.create({ ...mine, labels: { ...mine.labels, [INSTANCE_LABEL]: 'i-0000000000000000b' } }).catch((e: unknown) => e);
-      assert.notEqual(b, a, "the other owner's container was reused");
-      if (typeof b === 'string') await rt.remove(b);
-      else assert.ok(b instanceof RuntimeError && b.code === 'CREATE_FAILED', String(b));
-      assert.equal((await rt.inspect(a)).labels[INSTANCE_LABEL], 'i-0000000000000000a');
-      await rt.remove(a);
     });
   });
 }

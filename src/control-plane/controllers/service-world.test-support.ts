@@ -8,7 +8,7 @@ import { MemoryStore } from '../../store/memory-store.js';
 import type { Store } from '../../store/store.js';
 import { ManualClock } from '../../platform/clock.js';
 import { seededRandom } from '../../platform/random.js';
-import { ACCOUNT_ID, type RequestContext, type ServiceHandlers } from '../api/operation.js';
+import { ACCOUNT_ID, type RequestContext } from '../api/operation.js';
 import { keys } from '../../domain/keys.js';
 import type { ServiceRecord, TaskRecord } from '../../domain/ecs/records.js';
 import type { TargetRecord, TargetState } from '../../domain/elbv2/target.js';
@@ -18,6 +18,8 @@ import { createElbv2Handlers } from '../elbv2/elbv2-handlers.js';
 import { registerContainerInstance } from '../ecs/container-instances.js';
 import { AgentService } from '../agent-api/agent-service.js';
 import { startServiceController, type ServiceController, type ServiceControllerOptions } from './service-controller.js';
+import { eventually } from '../../../test/support/eventually.js';
+import { operationCaller } from '../api/handler-test-kit.js';
 
 export const CLUSTER = 'prod';
 export const EC2_ID = 'i-0123456789abcdef0';
@@ -47,14 +49,8 @@ export async function createWorld(o: WorldOptions = {}) {
   const ecs = createEcsHandlers({ store, clock, random });
   const elb = createElbv2Handlers({ store, clock, random });
   const ctx = (): RequestContext => ({ requestId: 'r', region: 'us-east-1', accountId: ACCOUNT_ID, now: clock.now(), sourceIp: '127.0.0.1' });
-  // biome-ignore lint/suspicious/noExplicitAny: tests read handler answers by path; the handlers' own types are checked where they are built
-  type Answer = any;
-  const call =
-    (h: ServiceHandlers) =>
-    async (op: string, input: object = {}): Promise<Answer> =>
-      h[op]!(input, ctx());
-  const ecsCall = call(ecs);
-  const elbCall = call(elb);
+  const ecsCall = operationCaller<'ecs'>(ecs, ctx);
+  const elbCall = operationCaller<'elbv2'>(elb, ctx);
   const agent = new AgentService({ store, clock, random });
 
   await ecsCall('CreateCluster', { clusterName: CLUSTER });
@@ -105,10 +101,12 @@ export async function createWorld(o: WorldOptions = {}) {
     ? ((await elbCall('CreateListener', { LoadBalancerArn: lb.LoadBalancerArn, Protocol: 'HTTP', Port: 8080, DefaultActions: both })).Listeners[0]
         .ListenerArn as string)
     : undefined;
-  const defaultRule = async (listener: string | undefined) =>
-    listener
-      ? ((await elbCall('DescribeRules', { ListenerArn: listener })).Rules.find((r: { IsDefault: boolean }) => r.IsDefault).RuleArn as string)
-      : undefined;
+  const defaultRule = async (listener: string | undefined): Promise<string | undefined> => {
+    if (!listener) return undefined;
+    const rule = (await elbCall('DescribeRules', { ListenerArn: listener })).Rules?.find((r) => r.IsDefault);
+    if (!rule?.RuleArn) throw new Error(`listener ${listener} has no default rule`);
+    return rule.RuleArn;
+  };
   const productionRule = await defaultRule(altArn ? listenerArn : undefined);
   const testRule = await defaultRule(testListenerArn);
   for (const arn of [tgArn, ...(altArn ? [altArn] : [])]) {
@@ -147,14 +145,17 @@ export async function createWorld(o: WorldOptions = {}) {
   /** Waits until the controller has nothing queued and the store stopped changing. */
   async function settle(): Promise<void> {
     let last = -1;
-    for (let i = 0; i < 200; i++) {
-      await new Promise((r) => setTimeout(r, 2));
-      await controller.idle();
-      const rev = await store.revision();
-      if (rev === last) return;
-      last = rev;
-    }
-    throw new Error('the world did not settle');
+    // Settled: two looks in a row, each after the controller went idle, see the same store revision.
+    await eventually(
+      async () => {
+        await controller.idle();
+        const rev = await store.revision();
+        const same = rev === last;
+        last = rev;
+        return same;
+      },
+      { what: 'the world settled', timeoutMs: 5_000, intervalMs: 2, until: (same) => same },
+    );
   }
 
   /** The agent's half of one round: start what should run, stop what should stop. */

@@ -1,21 +1,29 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { WorkQueue } from './work-queue.js';
+import { eventually } from '../../../test/support/eventually.js';
 
-const tick = (ms = 5) => new Promise((r) => setTimeout(r, ms));
+/** A promise the test resolves when it chooses: holds a handler in flight without a timer. */
+function gate(): { wait: Promise<void>; open: () => void } {
+  let open: () => void = () => undefined;
+  const wait = new Promise<void>((r) => (open = r));
+  return { wait, open };
+}
 
 test('a key added many times while waiting is processed once', async () => {
   const seen: string[] = [];
+  const busy = gate();
   const q = new WorkQueue(
     async (k) => {
       seen.push(k);
-      if (k === 'busy') await tick(10);
+      if (k === 'busy') await busy.wait;
     },
     { concurrency: 1 },
   );
   q.add('busy');
   for (let i = 0; i < 5; i++) q.add('a');
   q.add('b');
+  busy.open();
   await q.idle();
   assert.deepEqual(seen, ['busy', 'a', 'b']);
   await q.stop();
@@ -25,23 +33,23 @@ test('one key never runs twice at once; added while in flight, it runs again aft
   let running = 0;
   let max = 0;
   let runs = 0;
-  let release: () => void = () => undefined;
+  const first = gate();
   const q = new WorkQueue(
     async () => {
       running++;
       max = Math.max(max, running);
       runs++;
-      if (runs === 1) await new Promise<void>((r) => (release = r));
+      if (runs === 1) await first.wait;
       running--;
     },
     { concurrency: 4 },
   );
   q.add('a');
-  await tick(1);
+  // The handler starts at once: the adds below land while it is in flight.
+  assert.equal(running, 1);
   q.add('a');
   q.add('a');
-  release();
-  await tick(1);
+  first.open();
   await q.idle();
   assert.equal(max, 1);
   assert.equal(runs, 2, `${runs} runs: the adds during the first run collapse into one more run`);
@@ -59,7 +67,8 @@ test('a failing key comes back with backoff until it succeeds', async () => {
     { backoffBaseMs: 5, onError: (_k, e) => errors.push(e) },
   );
   q.add('a');
-  for (let i = 0; i < 50 && attempts < 3; i++) await tick(5);
+  await eventually(() => attempts, { what: 'three attempts', timeoutMs: 2_000, intervalMs: 5, until: (n) => n >= 3 });
+  await q.idle();
   assert.equal(attempts, 3);
   assert.equal(errors.length, 2);
   await q.stop();
@@ -70,10 +79,16 @@ test('addAfter keeps the earliest visit; stop drops what is scheduled', async ()
   const q = new WorkQueue(async () => void seen.push(Date.now()));
   q.addAfter('a', 10_000);
   q.addAfter('a', 10);
-  await tick(40);
+  await eventually(() => seen.length, { what: 'the earlier visit', timeoutMs: 2_000, intervalMs: 5, until: (n) => n > 0 });
   assert.equal(seen.length, 1);
   q.addAfter('a', 20);
   await q.stop();
-  await tick(40);
+  // A witness scheduled right after, with the same delay: Node fires equal timers in the order they were set,
+  // so once the witness has run, a visit that survived stop would have run too.
+  const witnessed: string[] = [];
+  const witness = new WorkQueue(async (k) => void witnessed.push(k));
+  witness.addAfter('w', 20);
+  await eventually(() => witnessed.length, { what: 'the witness visit', timeoutMs: 2_000, intervalMs: 5, until: (n) => n > 0 });
   assert.equal(seen.length, 1, 'nothing runs after stop');
+  await witness.stop();
 });

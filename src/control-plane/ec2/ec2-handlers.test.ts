@@ -63,19 +63,19 @@ describe('EC2 security groups', () => {
     await f.ec2('CreateSecurityGroup', { GroupName: 'b', Description: 'b' });
     // The default VPC's `default` group is always there, as on AWS.
     assert.deepEqual(
-      (await f.ec2('DescribeSecurityGroups', {})).SecurityGroups.map((g: any) => g.GroupName),
+      (await f.ec2('DescribeSecurityGroups', {})).SecurityGroups.map((g) => g.GroupName),
       ['default', 'a', 'b'],
     );
     assert.deepEqual(
-      (await f.ec2('DescribeSecurityGroups', { Filters: [{ Name: 'group-name', Values: ['b'] }] })).SecurityGroups.map((g: any) => g.GroupName),
+      (await f.ec2('DescribeSecurityGroups', { Filters: [{ Name: 'group-name', Values: ['b'] }] })).SecurityGroups.map((g) => g.GroupName),
       ['b'],
     );
     assert.deepEqual(
-      (await f.ec2('DescribeSecurityGroups', { Filters: [{ Name: 'group-id', Values: [a.GroupId] }] })).SecurityGroups.map((g: any) => g.GroupName),
+      (await f.ec2('DescribeSecurityGroups', { Filters: [{ Name: 'group-id', Values: [a.GroupId] }] })).SecurityGroups.map((g) => g.GroupName),
       ['a'],
     );
     assert.deepEqual(
-      (await f.ec2('DescribeSecurityGroups', { GroupNames: ['a'] })).SecurityGroups.map((g: any) => g.GroupId),
+      (await f.ec2('DescribeSecurityGroups', { GroupNames: ['a'] })).SecurityGroups.map((g) => g.GroupId),
       [a.GroupId],
     );
     await rejects(f.ec2('DescribeSecurityGroups', { GroupIds: ['sg-0'] }), 'InvalidGroup.NotFound');
@@ -86,7 +86,7 @@ describe('EC2 security groups', () => {
       TagSpecifications: [{ ResourceType: 'security-group', Tags: [{ Key: 'team', Value: 'web' }] }],
     });
     assert.deepEqual(
-      (await f.ec2('DescribeSecurityGroups', { Filters: [{ Name: 'tag:team', Values: ['web'] }] })).SecurityGroups.map((g: any) => g.GroupId),
+      (await f.ec2('DescribeSecurityGroups', { Filters: [{ Name: 'tag:team', Values: ['web'] }] })).SecurityGroups.map((g) => g.GroupId),
       [tagged.GroupId],
     );
     const page1 = await f.ec2('DescribeSecurityGroups', { MaxResults: 5 });
@@ -125,10 +125,10 @@ describe('EC2 default network', () => {
     assert.deepEqual((await fixture(99).ec2('DescribeVpcs', {})).Vpcs[0].VpcId, vpc.VpcId);
     const subnets = (await f.ec2('DescribeSubnets', { Filters: [{ Name: 'vpc-id', Values: [vpc.VpcId] }] })).Subnets;
     assert.deepEqual(
-      subnets.map((s: any) => s.AvailabilityZone),
+      subnets.map((s) => s.AvailabilityZone),
       ['us-east-1a', 'us-east-1b'],
     );
-    const lb = await f.lb('web', { Subnets: subnets.map((s: any) => s.SubnetId) });
+    const lb = await f.lb('web', { Subnets: subnets.map((s) => s.SubnetId) });
     assert.equal(lb.VpcId, vpc.VpcId);
     await rejects(f.ec2('DescribeVpcs', { VpcIds: ['vpc-1'] }), 'InvalidVpcID.NotFound');
     await rejects(f.ec2('DescribeSubnets', { SubnetIds: ['subnet-1'] }), 'InvalidSubnetID.NotFound');

@@ -3,11 +3,15 @@ import assert from 'node:assert/strict';
 import { MemoryStore } from '../../store/memory-store.js';
 import { ManualClock } from '../../platform/clock.js';
 import { seededRandom } from '../../platform/random.js';
-import { ACCOUNT_ID, DEFAULT_REGION, type RequestContext, type ServiceHandlers } from '../api/operation.js';
+import { ACCOUNT_ID, DEFAULT_REGION, type RequestContext, type ServiceHandlers, type WireService } from '../api/operation.js';
+import { operationCaller } from '../api/handler-test-kit.js';
 import { createElbv2Handlers } from './elbv2-handlers.js';
 import { createEc2Handlers } from '../ec2/ec2-handlers.js';
 
 export const ctx: RequestContext = { requestId: 'r', region: DEFAULT_REGION, accountId: ACCOUNT_ID, now: 0, sourceIp: '127.0.0.1' };
+
+/** Calls the handlers of service `S` with the fixture's context, typed by operation: `call('DescribeRules', {...})`. */
+export const caller = <S extends WireService>(h: ServiceHandlers) => operationCaller<S>(h, () => ctx);
 
 export function fixture(seed = 1) {
   const store = new MemoryStore();
@@ -15,21 +19,12 @@ export function fixture(seed = 1) {
   const deps = { store, clock, random: seededRandom(seed) };
   const elb = createElbv2Handlers(deps);
   const ec2 = createEc2Handlers(deps);
-  // biome-ignore lint/suspicious/noExplicitAny: tests read handler answers by path; the handlers' own types are checked where they are built
-  type Answer = any;
-  const call =
-    (h: ServiceHandlers) =>
-    async (op: string, input: unknown = {}): Promise<Answer> => {
-      const fn = h[op];
-      assert.ok(fn, `no handler for ${op}`);
-      return fn(input, ctx);
-    };
-  const e = call(elb);
+  const e = caller<'elbv2'>(elb);
   return {
     store,
     clock,
     elb: e,
-    ec2: call(ec2),
+    ec2: caller<'ec2'>(ec2),
     async lb(name = 'web', extra: object = {}) {
       return (await e('CreateLoadBalancer', { Name: name, ...extra })).LoadBalancers[0];
     },
@@ -41,6 +36,12 @@ export function fixture(seed = 1) {
         .Listeners[0];
     },
   };
+}
+
+/** `value`, which the test expects to be there (a failed assertion naming `what` otherwise). */
+export function found<T>(value: T | undefined, what: string): T {
+  assert.ok(value !== undefined, `${what} is missing`);
+  return value;
 }
 
 export async function rejects(p: Promise<unknown>, code: string): Promise<void> {

@@ -4,7 +4,8 @@ import { MemoryStore } from '../../store/memory-store.js';
 import { ManualClock } from '../../platform/clock.js';
 import { seededRandom } from '../../platform/random.js';
 import { createElbv2Handlers } from './elbv2-handlers.js';
-import { ctx, rejects } from './fixture.test-support.js';
+import { caller, rejects } from './fixture.test-support.js';
+import type { AwsError } from '../../domain/aws-error.js';
 
 test('CreateListener and ModifyListener refuse a port the host reports as taken, and only a new port is checked', async () => {
   const asked: Array<[number, string]> = [];
@@ -17,7 +18,7 @@ test('CreateListener and ModifyListener refuse a port the host reports as taken,
       return port === 8081 ? `Port ${port} is already in use on this host` : undefined;
     },
   });
-  const call = (op: string, input: object): Promise<any> => elb[op]!(input, ctx);
+  const call = caller<'elbv2'>(elb);
   const lb = (await call('CreateLoadBalancer', { Name: 'web', Scheme: 'internal' })).LoadBalancers[0];
   const tg = (await call('CreateTargetGroup', { Name: 'tg', Protocol: 'HTTP', Port: 80 })).TargetGroups[0];
   const create = (Port: number) =>
@@ -27,7 +28,7 @@ test('CreateListener and ModifyListener refuse a port the host reports as taken,
       Port,
       DefaultActions: [{ Type: 'forward', TargetGroupArn: tg.TargetGroupArn }],
     });
-  await assert.rejects(create(8081), (e: any) => e.code === 'InvalidConfigurationRequest' && /Port 8081 is already in use on this host/.test(e.message));
+  await assert.rejects(create(8081), (e: AwsError) => e.code === 'InvalidConfigurationRequest' && /Port 8081 is already in use on this host/.test(e.message));
   const l = (await create(8080)).Listeners[0];
   assert.deepEqual(asked, [
     [8081, 'internal'],

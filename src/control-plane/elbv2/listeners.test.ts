@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fixture, rejects } from './fixture.test-support.js';
+import { fixture, found, rejects } from './fixture.test-support.js';
 
 describe('listeners', () => {
   test('create: default rule, TG attached, idempotent, duplicate port', async () => {
@@ -12,7 +12,7 @@ describe('listeners', () => {
     assert.equal(l.DefaultActions[0].ForwardConfig.TargetGroups[0].Weight, 1);
     const rules = (await f.elb('DescribeRules', { ListenerArn: l.ListenerArn })).Rules;
     assert.deepEqual(
-      rules.map((r: any) => [r.Priority, r.IsDefault, r.Conditions.length]),
+      rules.map((r) => [r.Priority, r.IsDefault, r.Conditions.length]),
       [['default', true, 0]],
     );
     assert.deepEqual((await f.elb('DescribeTargetGroups', { TargetGroupArns: [tg.TargetGroupArn] })).TargetGroups[0].LoadBalancerArns, [lb.LoadBalancerArn]);
@@ -44,7 +44,7 @@ describe('listeners', () => {
     await f.listener(lb.LoadBalancerArn, a.TargetGroupArn, 8080);
     const all = (await f.elb('DescribeListeners', { LoadBalancerArn: lb.LoadBalancerArn })).Listeners;
     assert.deepEqual(
-      all.map((x: any) => x.Port),
+      all.map((x) => x.Port),
       [80, 8080],
     );
     await rejects(f.elb('DescribeListeners', {}), 'ValidationError');
@@ -92,7 +92,7 @@ describe('rules', () => {
     await rejects(rule(50001), 'ValidationError');
     const rules = (await f.elb('DescribeRules', { ListenerArn: l.ListenerArn })).Rules;
     assert.deepEqual(
-      rules.map((r: any) => r.Priority),
+      rules.map((r) => r.Priority),
       ['5', '10', 'default'],
     );
     await rejects(f.elb('DescribeRules', {}), 'ValidationError');
@@ -106,7 +106,10 @@ describe('rules', () => {
     assert.equal(m.Conditions[0].Values[0], '/api/*');
     assert.deepEqual((await f.elb('DescribeTargetGroups', { Names: ['api'] })).TargetGroups[0].LoadBalancerArns, []);
     await f.elb('DeleteTargetGroup', { TargetGroupArn: api.TargetGroupArn });
-    const def = (await f.elb('DescribeRules', { ListenerArn: l.ListenerArn })).Rules.find((x: any) => x.IsDefault);
+    const def = found(
+      (await f.elb('DescribeRules', { ListenerArn: l.ListenerArn })).Rules.find((x) => x.IsDefault),
+      'the default rule',
+    );
     await rejects(f.elb('DeleteRule', { RuleArn: def.RuleArn }), 'OperationNotPermitted');
     await rejects(f.elb('ModifyRule', { RuleArn: def.RuleArn, Conditions: [{ Field: 'path-pattern', Values: ['/x'] }] }), 'OperationNotPermitted');
     await f.elb('DeleteRule', { RuleArn: r.RuleArn });
@@ -125,7 +128,7 @@ describe('rules', () => {
       ],
     });
     assert.deepEqual(
-      out.Rules.map((r: any) => [r.RuleArn, r.Priority]),
+      out.Rules.map((r) => [r.RuleArn, r.Priority]),
       [
         [b.RuleArn, '1'],
         [a.RuleArn, '2'],
@@ -141,11 +144,14 @@ describe('rules', () => {
       }),
       'ValidationError',
     );
-    const def = (await f.elb('DescribeRules', { ListenerArn: l.ListenerArn })).Rules.find((x: any) => x.IsDefault);
+    const def = found(
+      (await f.elb('DescribeRules', { ListenerArn: l.ListenerArn })).Rules.find((x) => x.IsDefault),
+      'the default rule',
+    );
     await rejects(f.elb('SetRulePriorities', { RulePriorities: [{ RuleArn: def.RuleArn, Priority: 9 }] }), 'OperationNotPermitted');
     const rules = (await f.elb('DescribeRules', { ListenerArn: l.ListenerArn })).Rules;
     assert.deepEqual(
-      rules.map((r: any) => r.Priority),
+      rules.map((r) => r.Priority),
       ['1', '2', '3', 'default'],
     );
   });

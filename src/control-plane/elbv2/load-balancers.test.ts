@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fixture, rejects } from './fixture.test-support.js';
+import { fixture, found, rejects } from './fixture.test-support.js';
 import { defaultNetwork } from '../../domain/ec2/default-network.js';
 
 const net = defaultNetwork('000000000000', 'us-east-1');
@@ -17,7 +17,7 @@ describe('load balancers', () => {
     assert.equal(lb.Type, 'application');
     assert.equal(lb.VpcId, net.VpcId);
     assert.deepEqual(
-      lb.AvailabilityZones.map((z: any) => z.ZoneName),
+      lb.AvailabilityZones.map((z) => z.ZoneName),
       ['us-east-1a', 'us-east-1b'],
     );
     f.clock.advance(1000);
@@ -52,13 +52,13 @@ describe('load balancers', () => {
     await rejects(f.elb('DescribeLoadBalancers', { Names: ['a', 'zzz'] }), 'LoadBalancerNotFound');
     const p1 = await f.elb('DescribeLoadBalancers', { PageSize: 2 });
     assert.deepEqual(
-      p1.LoadBalancers.map((l: any) => l.LoadBalancerName),
+      p1.LoadBalancers.map((l) => l.LoadBalancerName),
       ['a', 'b'],
     );
     assert.ok(p1.NextMarker);
     const p2 = await f.elb('DescribeLoadBalancers', { PageSize: 2, Marker: p1.NextMarker });
     assert.deepEqual(
-      p2.LoadBalancers.map((l: any) => l.LoadBalancerName),
+      p2.LoadBalancers.map((l) => l.LoadBalancerName),
       ['c'],
     );
     assert.equal(p2.NextMarker, undefined);
@@ -101,7 +101,13 @@ describe('load balancers', () => {
     });
     assert.ok(out.Attributes.length > 10);
     const d = await f.elb('DescribeLoadBalancerAttributes', { LoadBalancerArn: lb.LoadBalancerArn });
-    assert.equal(d.Attributes.find((a: any) => a.Key === 'idle_timeout.timeout_seconds').Value, '120');
+    assert.equal(
+      found(
+        d.Attributes.find((a) => a.Key === 'idle_timeout.timeout_seconds'),
+        'idle_timeout.timeout_seconds',
+      ).Value,
+      '120',
+    );
     await rejects(f.elb('ModifyLoadBalancerAttributes', { LoadBalancerArn: lb.LoadBalancerArn, Attributes: [{ Key: 'x', Value: '1' }] }), 'ValidationError');
     await rejects(
       f.elb('DescribeLoadBalancerAttributes', { LoadBalancerArn: lb.LoadBalancerArn.replace(/[0-9a-f]{16}$/, '0'.repeat(16)) }),

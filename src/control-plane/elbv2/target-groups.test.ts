@@ -1,6 +1,7 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fixture, rejects } from './fixture.test-support.js';
+import { fixture, found, rejects } from './fixture.test-support.js';
+import type { TargetGroupRecord } from '../../domain/elbv2/target-group.js';
 import { keys } from '../../domain/keys.js';
 
 describe('target groups', () => {
@@ -12,9 +13,9 @@ describe('target groups', () => {
     assert.equal(tg.HealthCheckIntervalSeconds, 30);
     assert.deepEqual(tg.Matcher, { HttpCode: '200-299' });
     assert.deepEqual(tg.LoadBalancerArns, []);
-    assert.equal(tg.attributes, undefined);
-    const id = tg.TargetGroupArn.split('/').pop();
-    const rec: any = (await f.store.get(keys.targetGroup(id)))!.value;
+    assert.equal('attributes' in tg, false, "the record's attributes stay out of the answer");
+    const id = tg.TargetGroupArn.split('/').pop() ?? '';
+    const rec = found(await f.store.get<TargetGroupRecord>(keys.targetGroup(id)), 'the record').value;
     for (const k of ['TargetGroupArn', 'TargetGroupName', 'TargetType', 'Port', 'LoadBalancerArns']) assert.ok(k in rec, k);
     assert.equal(rec.attributes['deregistration_delay.timeout_seconds'], '300');
   });
@@ -38,14 +39,14 @@ describe('target groups', () => {
     assert.equal(p.TargetGroups.length, 2);
     const p2 = await f.elb('DescribeTargetGroups', { PageSize: 2, Marker: p.NextMarker });
     assert.deepEqual(
-      p2.TargetGroups.map((t: any) => t.TargetGroupName),
+      p2.TargetGroups.map((t) => t.TargetGroupName),
       ['c'],
     );
     const lb = await f.lb();
     await f.listener(lb.LoadBalancerArn, b.TargetGroupArn);
     const byLb = await f.elb('DescribeTargetGroups', { LoadBalancerArn: lb.LoadBalancerArn });
     assert.deepEqual(
-      byLb.TargetGroups.map((t: any) => t.TargetGroupName),
+      byLb.TargetGroups.map((t) => t.TargetGroupName),
       ['b'],
     );
     assert.deepEqual(byLb.TargetGroups[0].LoadBalancerArns, [lb.LoadBalancerArn]);
@@ -80,12 +81,24 @@ describe('target groups', () => {
       Attributes: [{ Key: 'deregistration_delay.timeout_seconds', Value: '10' }],
     });
     assert.ok(out.Attributes.length > 5);
-    assert.equal(out.Attributes.find((a: any) => a.Key === 'deregistration_delay.timeout_seconds').Value, '10');
+    assert.equal(
+      found(
+        out.Attributes.find((a) => a.Key === 'deregistration_delay.timeout_seconds'),
+        'the delay',
+      ).Value,
+      '10',
+    );
     await rejects(
       f.elb('ModifyTargetGroupAttributes', { TargetGroupArn: tg.TargetGroupArn, Attributes: [{ Key: 'deregistration_delay.timeout_seconds', Value: '4000' }] }),
       'ValidationError',
     );
     const d = await f.elb('DescribeTargetGroupAttributes', { TargetGroupArn: tg.TargetGroupArn });
-    assert.equal(d.Attributes.find((a: any) => a.Key === 'deregistration_delay.timeout_seconds').Value, '10');
+    assert.equal(
+      found(
+        d.Attributes.find((a) => a.Key === 'deregistration_delay.timeout_seconds'),
+        'the delay',
+      ).Value,
+      '10',
+    );
   });
 });

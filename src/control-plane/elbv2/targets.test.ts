@@ -1,6 +1,6 @@
 import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { fixture, rejects } from './fixture.test-support.js';
+import { fixture, found, rejects } from './fixture.test-support.js';
 import { keys } from '../../domain/keys.js';
 
 async function attached() {
@@ -20,13 +20,13 @@ describe('targets', () => {
     const { health, reg } = await attached();
     await reg([{ Id: 'i-1', Port: 32768 }, { Id: 'i-1', Port: 32771 }, { Id: 'i-2' }]);
     const h = await health();
-    assert.deepEqual(h.map((d: any) => `${d.Target.Id}:${d.Target.Port}:${d.HealthCheckPort}`).sort(), ['i-1:32768:32768', 'i-1:32771:32771', 'i-2:80:80']);
-    assert.ok(h.every((d: any) => d.TargetHealth.State === 'initial' && d.TargetHealth.Reason === 'Elb.RegistrationInProgress'));
+    assert.deepEqual(h.map((d) => `${d.Target.Id}:${d.Target.Port}:${d.HealthCheckPort}`).sort(), ['i-1:32768:32768', 'i-1:32771:32771', 'i-2:80:80']);
+    assert.ok(h.every((d) => d.TargetHealth.State === 'initial' && d.TargetHealth.Reason === 'Elb.RegistrationInProgress'));
   });
   test('re-registering a registered pair changes nothing', async () => {
     const { f, tg, reg } = await attached();
     await reg([{ Id: 'i-1', Port: 32768 }]);
-    const key = keys.target(tg.TargetGroupArn.split('/').pop(), 'i-1', 32768);
+    const key = keys.target(tg.TargetGroupArn.split('/').pop() ?? '', 'i-1', 32768);
     const before = (await f.store.get(key))!.modRevision;
     f.clock.advance(5000);
     await reg([{ Id: 'i-1', Port: 32768 }]);
@@ -46,7 +46,11 @@ describe('targets', () => {
     await dereg([{ Id: 'i-1' }]); // without its port: the group port, not registered, silently nothing
     await dereg([{ Id: 'i-9', Port: 1 }]);
     let h = await health();
-    const byPort = (p: number) => h.find((d: any) => d.Target.Port === p);
+    const byPort = (p: number) =>
+      found(
+        h.find((d) => d.Target.Port === p),
+        `the target on port ${p}`,
+      );
     assert.equal(byPort(32768).TargetHealth.State, 'initial');
     assert.deepEqual(byPort(32771).TargetHealth, {
       State: 'draining',
@@ -60,7 +64,7 @@ describe('targets', () => {
     assert.deepEqual(gone.TargetHealth, { State: 'unused', Reason: 'Target.NotRegistered', Description: 'Target is not registered to the target group' });
     h = await health();
     assert.deepEqual(
-      h.map((d: any) => d.Target.Port),
+      h.map((d) => d.Target.Port),
       [32768],
     );
     await reg([{ Id: 'i-1', Port: 32771 }]);

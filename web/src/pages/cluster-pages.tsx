@@ -1,13 +1,14 @@
 import { arnTail } from '../api';
 import { ErrorBox, Link, Page, State, Table } from '../components';
 import { useLive } from '../live';
+import type { Cluster, ContainerInstance, InstanceResource, TaskDefinitionFamily } from '../console-types';
 
 export function Clusters() {
-  const { data, error } = useLive<{ clusters: any[] }>('/clusters', ['cluster', 'service', 'task', 'container-instance']);
+  const { data, error } = useLive<{ clusters: Cluster[] }>('/clusters', ['cluster', 'service', 'task', 'container-instance']);
   return (
     <Page title="Clusters">
       <ErrorBox error={error} />
-      <Table<any>
+      <Table<Cluster>
         label="Clusters"
         rows={data?.clusters}
         rowKey={(c) => c.clusterArn}
@@ -25,19 +26,20 @@ export function Clusters() {
   );
 }
 
-const resource = (list: any[] | undefined, name: string): any => list?.find((r) => r.name === name);
-const integer = (list: any[] | undefined, name: string): number => resource(list, name)?.integerValue ?? 0;
-const ports = (list: any[] | undefined): string[] => resource(list, 'PORTS')?.stringSetValue ?? [];
+type Resources = readonly InstanceResource[] | undefined;
+const resource = (list: Resources, name: string): InstanceResource | undefined => list?.find((r) => r.name === name);
+const integer = (list: Resources, name: string): number => resource(list, name)?.integerValue ?? 0;
+const ports = (list: Resources): string[] => resource(list, 'PORTS')?.stringSetValue ?? [];
 
 export function ContainerInstances(props: { cluster: string }) {
-  const { data, error } = useLive<{ containerInstances: any[] }>(`/clusters/${encodeURIComponent(props.cluster)}/container-instances`, [
+  const { data, error } = useLive<{ containerInstances: ContainerInstance[] }>(`/clusters/${encodeURIComponent(props.cluster)}/container-instances`, [
     'container-instance',
     'task',
   ]);
   return (
     <Page title={`Container instances: ${props.cluster}`}>
       <ErrorBox error={error} />
-      <Table<any>
+      <Table<ContainerInstance>
         label="Container instances"
         rows={data?.containerInstances}
         rowKey={(ci) => ci.containerInstanceArn}
@@ -88,7 +90,7 @@ export function ContainerInstances(props: { cluster: string }) {
 }
 
 export function TaskDefinitions() {
-  const { data, error } = useLive<{ families: any[] }>('/task-definitions', ['task-definition']);
+  const { data, error } = useLive<{ families: TaskDefinitionFamily[] }>('/task-definitions', ['task-definition']);
   return (
     <Page
       title="Task definitions"
@@ -99,7 +101,7 @@ export function TaskDefinitions() {
       }
     >
       <ErrorBox error={error} />
-      <Table<any>
+      <Table<TaskDefinitionFamily>
         label="Task definitions"
         rows={data?.families}
         rowKey={(f) => f.family}
@@ -108,12 +110,12 @@ export function TaskDefinitions() {
           { title: 'Family', cell: (f) => <strong>{f.family}</strong> },
           { title: 'Latest revision', cell: (f) => f.latest.revision, class: 'num' },
           { title: 'Revisions', cell: (f) => <span class="mono">{f.revisions.map((a: string) => arnTail(a)).join(', ')}</span> },
-          { title: 'Containers', cell: (f) => f.latest.containerDefinitions.map((c: any) => `${c.name} (${c.image})`).join(', ') },
+          { title: 'Containers', cell: (f) => f.latest.containerDefinitions.map((c) => `${c.name} (${c.image})`).join(', ') },
           {
             title: 'Port mappings',
             cell: (f) =>
               f.latest.containerDefinitions
-                .flatMap((c: any) => (c.portMappings ?? []).map((p: any) => `${p.hostPort ? p.hostPort : 'dynamic'} → ${p.containerPort}`))
+                .flatMap((c) => (c.portMappings ?? []).map((p) => `${p.hostPort ? p.hostPort : 'dynamic'} → ${p.containerPort}`))
                 .join(', '),
           },
         ]}

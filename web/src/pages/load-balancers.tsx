@@ -4,25 +4,24 @@ import { ErrorBox, Field, Link, Page, State, Table } from '../components';
 import { useLive } from '../live';
 import { navigate } from '../router';
 import { DEFAULT_POLICY, ListenerTlsFields, listenerTlsInput, type ListenerTlsChoice } from './listener-tls-fields';
+import type { LoadBalancer, Rule, RuleAction, TargetGroup } from '../console-types';
 
-const describeAction = (a: any): string =>
+const describeAction = (a: RuleAction): string =>
   a.Type === 'forward'
     ? `forward to ${(a.TargetGroupArn ?? a.ForwardConfig?.TargetGroups?.[0]?.TargetGroupArn ?? '').split('/').at(-2) ?? ''}`
     : a.Type === 'fixed-response'
       ? `fixed response ${a.FixedResponseConfig?.StatusCode ?? ''}`
       : a.Type === 'redirect'
         ? `redirect ${a.RedirectConfig?.StatusCode ?? ''}`
-        : a.Type;
+        : (a.Type ?? '');
 
-const describeConditions = (r: any): string =>
+const describeConditions = (r: Rule): string =>
   r.IsDefault
     ? 'default (no other rule matched)'
-    : (r.Conditions ?? [])
-        .map((c: any) => `${c.Field} ${(c.Values ?? c.PathPatternConfig?.Values ?? c.HostHeaderConfig?.Values ?? []).join(', ')}`)
-        .join(' and ');
+    : (r.Conditions ?? []).map((c) => `${c.Field} ${(c.Values ?? c.PathPatternConfig?.Values ?? c.HostHeaderConfig?.Values ?? []).join(', ')}`).join(' and ');
 
 export function LoadBalancers() {
-  const { data, error } = useLive<{ loadBalancers: any[] }>('/load-balancers', ['load-balancer', 'listener', 'rule']);
+  const { data, error } = useLive<{ loadBalancers: LoadBalancer[] }>('/load-balancers', ['load-balancer', 'listener', 'rule']);
   return (
     <Page
       title="Load balancers"
@@ -33,7 +32,7 @@ export function LoadBalancers() {
       }
     >
       <ErrorBox error={error} />
-      <Table<any>
+      <Table<LoadBalancer>
         label="Load balancers"
         rows={data?.loadBalancers}
         rowKey={(lb) => lb.LoadBalancerArn}
@@ -42,20 +41,20 @@ export function LoadBalancers() {
           { title: 'Name', cell: (lb) => <strong>{lb.LoadBalancerName}</strong> },
           { title: 'State', cell: (lb) => <State value={lb.State?.Code} /> },
           { title: 'DNS name', cell: (lb) => <span class="mono">{lb.DNSName}</span> },
-          { title: 'Listeners', cell: (lb) => lb.Listeners.map((l: any) => `${l.Protocol}:${l.Port}`).join(', ') || '—' },
+          { title: 'Listeners', cell: (lb) => lb.Listeners.map((l) => `${l.Protocol}:${l.Port}`).join(', ') || '—' },
         ]}
       />
       {data?.loadBalancers.map((lb) => (
         <div class="panel">
           <h2>{lb.LoadBalancerName}: listeners and rules</h2>
           {lb.Listeners.length === 0 ? <p class="muted">No listeners.</p> : null}
-          {lb.Listeners.map((l: any) => (
+          {lb.Listeners.map((l) => (
             <>
               <h3 class="mono">
                 {l.Protocol}:{l.Port}
                 {l.SslPolicy ? ` (${l.SslPolicy})` : ''}
               </h3>
-              <Table<any>
+              <Table<Rule>
                 label={`Rules of ${l.Protocol}:${l.Port}`}
                 rows={l.Rules}
                 rowKey={(r) => r.RuleArn}
@@ -75,7 +74,7 @@ export function LoadBalancers() {
 }
 
 export function CreateLoadBalancer() {
-  const groups = useLive<{ targetGroups: any[] }>('/target-groups', ['target-group']);
+  const groups = useLive<{ targetGroups: TargetGroup[] }>('/target-groups', ['target-group']);
   const [name, setName] = useState('');
   // internal listens on Berth's --internal-address (loopback by default); internet-facing on 0.0.0.0.
   const [scheme, setScheme] = useState<'internal' | 'internet-facing'>('internal');

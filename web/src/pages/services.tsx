@@ -4,14 +4,15 @@ import { ErrorBox, Field, Link, Page, State, Table, Tabs, when } from '../compon
 import { useLive } from '../live';
 import { navigate } from '../router';
 import { type ShiftingDeployment, TrafficChart } from './traffic-chart';
+import type { Deployment, Service, ServiceEvent, TargetGroup, Task, TaskDefinitionFamily } from '../console-types';
 
 const svcPath = (cluster: string, name?: string) => `/clusters/${encodeURIComponent(cluster)}/services${name ? `/${encodeURIComponent(name)}` : ''}`;
 
 /** Healthy as the scheduler counts it: running, and healthy in every target group it is registered in. */
-const healthy = (t: any): boolean => t.lastStatus === 'RUNNING' && t.healthStatus !== 'UNHEALTHY' && (t.targets ?? []).every((x: any) => x.state === 'healthy');
+const healthy = (t: Task): boolean => t.lastStatus === 'RUNNING' && t.healthStatus !== 'UNHEALTHY' && (t.targets ?? []).every((x) => x.state === 'healthy');
 
 export function Services(props: { cluster: string }) {
-  const { data, error } = useLive<{ services: any[] }>(svcPath(props.cluster), ['service']);
+  const { data, error } = useLive<{ services: Service[] }>(svcPath(props.cluster), ['service']);
   return (
     <Page
       title={`Services: ${props.cluster}`}
@@ -22,7 +23,7 @@ export function Services(props: { cluster: string }) {
       }
     >
       <ErrorBox error={error} />
-      <Table<any>
+      <Table<Service>
         label="Services"
         rows={data?.services}
         rowKey={(s) => s.serviceArn}
@@ -37,7 +38,7 @@ export function Services(props: { cluster: string }) {
           { title: 'Desired', cell: (s) => s.desiredCount, class: 'num' },
           { title: 'Running', cell: (s) => s.runningCount, class: 'num' },
           { title: 'Pending', cell: (s) => s.pendingCount, class: 'num' },
-          { title: 'Deployments', cell: (s) => s.deployments.map((d: any) => `${d.status} ${d.rolloutState ?? ''}`).join(', ') },
+          { title: 'Deployments', cell: (s) => (s.deployments ?? []).map((d) => `${d.status} ${d.rolloutState ?? ''}`).join(', ') },
         ]}
       />
     </Page>
@@ -45,7 +46,7 @@ export function Services(props: { cluster: string }) {
 }
 
 export function ServiceDetail(props: { cluster: string; name: string }) {
-  const { data, error } = useLive<{ service: any; tasks: any[]; serviceDeployment?: ShiftingDeployment }>(svcPath(props.cluster, props.name), [
+  const { data, error } = useLive<{ service: Service; tasks: Task[]; serviceDeployment?: ShiftingDeployment }>(svcPath(props.cluster, props.name), [
     'service',
     'task',
     'target',
@@ -69,8 +70,7 @@ export function ServiceDetail(props: { cluster: string; name: string }) {
           </dd>
           <dt>Load balancing</dt>
           <dd>
-            {(s.loadBalancers ?? []).map((lb: any) => `${arnName(lb.targetGroupArn).split('/')[0]} → ${lb.containerName}:${lb.containerPort}`).join(', ') ||
-              'none'}
+            {(s.loadBalancers ?? []).map((lb) => `${arnName(lb.targetGroupArn).split('/')[0]} → ${lb.containerName}:${lb.containerPort}`).join(', ') || 'none'}
           </dd>
         </dl>
       ) : null}
@@ -78,7 +78,7 @@ export function ServiceDetail(props: { cluster: string; name: string }) {
       <Tabs tabs={['Deployments', 'Events', 'Tasks']} active={tab} onSelect={setTab} />
       {tab === 'Deployments' ? <TrafficChart deployment={data?.serviceDeployment} /> : null}
       {tab === 'Deployments' ? (
-        <Table<any>
+        <Table<Deployment>
           label="Deployments"
           rows={s?.deployments}
           rowKey={(d) => d.id}
@@ -97,7 +97,7 @@ export function ServiceDetail(props: { cluster: string; name: string }) {
         />
       ) : null}
       {tab === 'Events' ? (
-        <Table<any>
+        <Table<ServiceEvent>
           label="Events"
           rows={s?.events}
           rowKey={(e) => e.id}
@@ -109,7 +109,7 @@ export function ServiceDetail(props: { cluster: string; name: string }) {
         />
       ) : null}
       {tab === 'Tasks' ? (
-        <Table<any>
+        <Table<Task>
           label="Tasks"
           rows={data?.tasks}
           rowKey={(t) => t.taskArn}
@@ -126,14 +126,14 @@ export function ServiceDetail(props: { cluster: string; name: string }) {
             { title: 'Last status', cell: (t) => <State value={t.lastStatus} /> },
             { title: 'Desired status', cell: (t) => t.desiredStatus },
             { title: 'Health', cell: (t) => <State value={t.healthStatus} /> },
-            { title: 'Target health', cell: (t) => (t.targets ?? []).map((x: any) => <State value={x.state} />) },
+            { title: 'Target health', cell: (t) => (t.targets ?? []).map((x) => <State value={x.state} />) },
             { title: 'Task definition', cell: (t) => <span class="mono">{arnTail(t.taskDefinitionArn)}</span> },
             { title: 'Instance', cell: (t) => <span class="mono">{t.ec2InstanceId ?? ''}</span> },
             {
               title: 'Host ports',
               cell: (t) => (
                 <span class="mono">
-                  {(t.containers ?? []).flatMap((c: any) => (c.networkBindings ?? []).map((b: any) => `${b.hostPort}→${b.containerPort}`)).join(', ') || '—'}
+                  {(t.containers ?? []).flatMap((c) => (c.networkBindings ?? []).map((b) => `${b.hostPort}→${b.containerPort}`)).join(', ') || '—'}
                 </span>
               ),
             },
@@ -146,9 +146,9 @@ export function ServiceDetail(props: { cluster: string; name: string }) {
 }
 
 /** "Update service": a new task definition revision (a rolling deployment), a desired count, or a forced redeploy. */
-function Deploy(props: { cluster: string; service: any }) {
+function Deploy(props: { cluster: string; service: Service }) {
   const family = arnTail(props.service.taskDefinition).split(':')[0]!;
-  const tds = useLive<{ families: any[] }>('/task-definitions', ['task-definition']);
+  const tds = useLive<{ families: TaskDefinitionFamily[] }>('/task-definitions', ['task-definition']);
   const revisions: string[] = tds.data?.families.find((f) => f.family === family)?.revisions ?? [];
   const [td, setTd] = useState('');
   const [count, setCount] = useState(String(props.service.desiredCount));
@@ -198,8 +198,8 @@ function Deploy(props: { cluster: string; service: any }) {
 }
 
 export function CreateService(props: { cluster: string }) {
-  const tds = useLive<{ families: any[] }>('/task-definitions', ['task-definition']);
-  const tgs = useLive<{ targetGroups: any[] }>('/target-groups', ['target-group']);
+  const tds = useLive<{ families: TaskDefinitionFamily[] }>('/task-definitions', ['task-definition']);
+  const tgs = useLive<{ targetGroups: TargetGroup[] }>('/target-groups', ['target-group']);
   const [name, setName] = useState('');
   const [family, setFamily] = useState('');
   const [count, setCount] = useState('2');
@@ -208,7 +208,7 @@ export function CreateService(props: { cluster: string }) {
   const [error, setError] = useState<Error>();
   const chosen = tds.data?.families.find((f) => f.family === family)?.latest;
   // The containers and ports the chosen task definition offers, as "container:port".
-  const targets: string[] = chosen?.containerDefinitions.flatMap((c: any) => (c.portMappings ?? []).map((p: any) => `${c.name}:${p.containerPort}`)) ?? [];
+  const targets: string[] = chosen?.containerDefinitions.flatMap((c) => (c.portMappings ?? []).map((p) => `${c.name}:${p.containerPort}`)) ?? [];
   useEffect(() => {
     if (!family && tds.data?.families[0]) setFamily(tds.data.families[0].family);
   }, [tds.data]);

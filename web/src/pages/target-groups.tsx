@@ -3,8 +3,9 @@ import { getJson, postJson } from '../api';
 import { ErrorBox, Field, Link, Page, Sparkline, State, Table, Tabs } from '../components';
 import { useLive, useTraffic } from '../live';
 import { navigate } from '../router';
+import type { RegisteredTarget, TargetGroup } from '../console-types';
 
-type Groups = { targetGroups: any[] };
+type Groups = { targetGroups: TargetGroup[] };
 
 interface MinuteSeries {
   timestamps: number[];
@@ -46,7 +47,7 @@ export function TargetGroups() {
       }
     >
       <ErrorBox error={error} />
-      <Table<any>
+      <Table<TargetGroup>
         label="Target groups"
         rows={data?.targetGroups}
         rowKey={(g) => g.TargetGroupArn}
@@ -57,7 +58,7 @@ export function TargetGroups() {
           { title: 'Protocol', cell: (g) => g.Protocol },
           { title: 'Target type', cell: (g) => g.TargetType },
           { title: 'Load balancer', cell: (g) => (g.LoadBalancerArns ?? []).map((a: string) => a.split('/').at(-2)).join(', ') || 'None associated' },
-          { title: 'Healthy', cell: (g) => `${g.targets.filter((t: any) => t.state === 'healthy').length} / ${g.targets.length}`, class: 'num' },
+          { title: 'Healthy', cell: (g) => `${g.targets.filter((t) => t.state === 'healthy').length} / ${g.targets.length}`, class: 'num' },
         ]}
       />
     </Page>
@@ -82,7 +83,7 @@ export function TargetGroupDetail(props: { name: string }) {
       <ErrorBox error={error} />
       <Tabs tabs={['Targets', 'Monitoring', 'Health checks']} active={tab} onSelect={setTab} />
       {tab === 'Targets' ? (
-        <Table<any>
+        <Table<RegisteredTarget>
           label="Registered targets"
           rows={group?.targets}
           rowKey={(t) => `${t.id}:${t.port}`}

@@ -1,19 +1,20 @@
 import { useEffect, useState } from 'preact/hooks';
 import { arnTail, getJson } from '../api';
 import { ErrorBox, Page, State } from '../components';
+import type { Task } from '../console-types';
 
 const base = (cluster: string) => `/clusters/${encodeURIComponent(cluster)}/tasks`;
 
 /** One task: its containers and each one's last log lines (the log store for awslogs containers, as `berth logs`). */
 export function TaskDetail(props: { cluster: string; task: string }) {
-  const [task, setTask] = useState<any>();
+  const [task, setTask] = useState<Task>();
   const [logs, setLogs] = useState<Record<string, string[]>>({});
   const [error, setError] = useState<Error>();
   useEffect(() => {
     let live = true;
     const load = async () => {
       try {
-        const { tasks } = await getJson<{ tasks: any[] }>(base(props.cluster));
+        const { tasks } = await getJson<{ tasks: Task[] }>(base(props.cluster));
         const t = tasks.find((x) => arnTail(x.taskArn) === props.task);
         if (!live) return;
         setTask(t);
@@ -46,7 +47,7 @@ export function TaskDetail(props: { cluster: string; task: string }) {
           {task.stoppedReason ? ` (${task.stoppedReason})` : ''}
         </p>
       ) : null}
-      {(task?.containers ?? []).map((c: any) => (
+      {(task?.containers ?? []).map((c) => (
         <section aria-label={`Logs of ${c.name}`}>
           <h2>{c.name}</h2>
           <pre class="logs">{(logs[c.name] ?? []).join('\n')}</pre>
