@@ -48,26 +48,37 @@ function bytesOf(v: DesyncVector): string {
   return `${head}\r\n${te ? '0\r\n\r\n' : 'a'.repeat(length)}`;
 }
 
-/** Sends the bytes on a new connection; once one whole response is in, waits a moment to see whether the connection closes. */
+/**
+ * Sends the bytes on a new connection; once one whole response is in, asks again on the same
+ * connection: a connection left open answers the probe, one the listener closes ends instead. No
+ * timer decides it. `text` is the answer to the vector alone.
+ */
 function exchange(port: number, bytes: string, head: boolean): Promise<{ text: string; closed: boolean }> {
   return new Promise((resolve) => {
     const s = net.connect(port, '127.0.0.1');
     let text = '';
-    let grace: NodeJS.Timeout | undefined;
+    let first: string | undefined;
     const done = (closed: boolean): void => {
-      clearTimeout(grace);
       clearTimeout(limit);
       s.destroy();
-      resolve({ text, closed });
+      resolve({ text: first ?? text, closed });
     };
     const limit = setTimeout(() => done(false), 10_000);
     s.setEncoding('latin1');
     s.on('data', (c: string) => {
       text += c;
-      const end = text.indexOf('\r\n\r\n');
-      const length = /\r\ncontent-length: (\d+)\r\n/i.exec(text)?.[1];
-      if (grace === undefined && end >= 0 && (head || (length !== undefined && text.length >= end + 4 + Number(length))))
-        grace = setTimeout(() => done(false), 300);
+      if (first === undefined) {
+        const end = text.indexOf('\r\n\r\n');
+        const length = /\r\ncontent-length: (\d+)\r\n/i.exec(text)?.[1];
+        const whole = end >= 0 && (head ? end + 4 : length !== undefined ? end + 4 + Number(length) : -1);
+        if (whole !== false && whole >= 0 && text.length >= whole) {
+          first = text;
+          s.write('GET /probe HTTP/1.1\r\nHost: probe\r\n\r\n', 'latin1');
+        }
+        return;
+      }
+      // The probe was answered: the connection had stayed open.
+      if (/HTTP\/1\.1 \d{3} /.test(text.slice(first.length))) done(false);
     });
     s.on('close', () => done(true));
     s.on('error', () => {});
@@ -96,7 +107,10 @@ describe('http-desync-guardian vectors replayed on a listener, per mitigation mo
       req.resume();
       req.on('end', () => res.end('reached'));
     });
-    up.server.on('request', () => reachedTarget++);
+    // The probes that tell an open connection from a closed one are not the vectors' requests.
+    up.server.on('request', (req: { url?: string }) => {
+      if (req.url !== '/probe') reachedTarget++;
+    });
     for (const mode of modes) {
       lbs.set(mode, await startLb(table({ port: await freePort(), groups: [tg('tg', [target(up.port)])], attributes: { desyncMitigationMode: mode } })));
     }
