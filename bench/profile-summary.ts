@@ -2,7 +2,9 @@
  * Where a `--cpu-prof` profile's time goes: self time per function (and per file), as shares of
  * the busy time (idle and the profiler's own ticks left out).
  *
- *   node --import tsx bench/profile-summary.ts FILE.cpuprofile [--top 30]
+ *   node --import tsx bench/profile-summary.ts FILE.cpuprofile [--top 30] [--skip-ms 8000]
+ *
+ * `--skip-ms` leaves out the first milliseconds (a `berth up` start-up, before the load began).
  */
 import { readFileSync } from 'node:fs';
 
@@ -33,12 +35,15 @@ function shortUrl(url: string): string {
 }
 
 /** Self time per function and per file (pure). */
-export function summarize(p: Profile): { busyMs: number; functions: Share[]; files: Share[] } {
+export function summarize(p: Profile, skipMs = 0): { busyMs: number; functions: Share[]; files: Share[] } {
   const byId = new Map(p.nodes.map((n) => [n.id, n]));
   const selfUs = new Map<number, number>();
+  let at = 0;
   for (let i = 0; i < p.samples.length; i++) {
     const id = p.samples[i];
-    if (id !== undefined) selfUs.set(id, (selfUs.get(id) ?? 0) + (p.timeDeltas[i] ?? 0));
+    const dt = p.timeDeltas[i] ?? 0;
+    at += dt;
+    if (id !== undefined && at >= skipMs * 1000) selfUs.set(id, (selfUs.get(id) ?? 0) + dt);
   }
   const fn = new Map<string, number>();
   const file = new Map<string, number>();
@@ -59,7 +64,8 @@ export function summarize(p: Profile): { busyMs: number; functions: Share[]; fil
 const file = process.argv[2];
 if (file && import.meta.url === `file://${process.argv[1]}`) {
   const top = Number(process.argv[process.argv.indexOf('--top') + 1]) || 30;
-  const s = summarize(JSON.parse(readFileSync(file, 'utf8')) as Profile);
+  const skip = process.argv.indexOf('--skip-ms');
+  const s = summarize(JSON.parse(readFileSync(file, 'utf8')) as Profile, skip > 0 ? Number(process.argv[skip + 1]) : 0);
   console.log(`busy ${s.busyMs.toFixed(0)} ms`);
   for (const f of s.functions.slice(0, top)) console.log(`${(f.share * 100).toFixed(1).padStart(5)}%  ${f.name}`);
   console.log('\nby file:');

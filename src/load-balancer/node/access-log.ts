@@ -1,8 +1,9 @@
 /**
  * ALB access logs, one file per load balancer (`<dataDir>/access-logs/<lb-name>.log`), switched by
  * the `access_logs.s3.enabled` attribute. Fields are ALB's, in ALB's order (AWS docs, "Access log
- * entries"); what Berth does not have (WAF, chosen certificate ARN) is `-` as on an ALB. Lines are
- * buffered and flushed in batches, never one write per request.
+ * entries"); what Berth does not have (WAF, chosen certificate ARN) is `-` as on an ALB. The request
+ * path only captures an entry's facts (strings and numbers, no Date, no formatting); entries are
+ * formatted into lines and appended in batches at flush, never one write per request.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -17,7 +18,8 @@ export interface AccessLogEntry {
   /** OpenSSL's cipher name and the TLS version, `-` on plain HTTP. */
   readonly sslCipher: string;
   readonly sslProtocol: string;
-  readonly time: Date;
+  /** Epoch ms. */
+  readonly time: number;
   /** `app/<name>/<id>`. */
   readonly elb: string;
   readonly client: string;
@@ -35,7 +37,8 @@ export interface AccessLogEntry {
   readonly traceId: string;
   readonly domainName: string;
   readonly matchedRulePriority: string;
-  readonly requestCreationTime: Date;
+  /** Epoch ms. */
+  readonly requestCreationTime: number;
   readonly actionsExecuted: string;
   readonly redirectUrl: string;
   readonly errorReason: string;
@@ -44,10 +47,24 @@ export interface AccessLogEntry {
 const quote = (s: string): string => `"${s.replace(/["\\]/g, (c) => `\\${c}`)}"`;
 const secs = (n: number): string => (n < 0 ? '-1' : n.toFixed(3));
 
+/** ISO 8601 with milliseconds, the seconds part formatted once per second rather than per line. */
+let isoSecond = Number.NaN;
+let isoPrefix = '';
+export function isoMs(ms: number): string {
+  const whole = Math.floor(ms);
+  const second = Math.floor(whole / 1000);
+  if (second !== isoSecond) {
+    isoSecond = second;
+    isoPrefix = new Date(second * 1000).toISOString().slice(0, 20);
+  }
+  const milli = whole - second * 1000;
+  return `${isoPrefix}${milli < 10 ? '00' : milli < 100 ? '0' : ''}${milli}Z`;
+}
+
 export function formatAccessLogLine(e: AccessLogEntry): string {
   return [
     e.type,
-    e.time.toISOString(),
+    isoMs(e.time),
     e.elb,
     e.client,
     e.target,
@@ -67,7 +84,7 @@ export function formatAccessLogLine(e: AccessLogEntry): string {
     quote(e.domainName),
     quote('-'),
     e.matchedRulePriority,
-    e.requestCreationTime.toISOString(),
+    isoMs(e.requestCreationTime),
     quote(e.actionsExecuted),
     quote(e.redirectUrl),
     quote(e.errorReason),
@@ -115,7 +132,7 @@ export function entryFor(o: RequestOutcome, table: RoutingTable, now: number): A
     type,
     sslCipher: tls?.cipher ?? '-',
     sslProtocol: tls?.protocol ?? '-',
-    time: new Date(now),
+    time: now,
     elb: lbPath,
     client: `${req.socket?.remoteAddress ?? '-'}:${req.socket?.remotePort ?? 0}`,
     target,
@@ -134,7 +151,7 @@ export function entryFor(o: RequestOutcome, table: RoutingTable, now: number): A
     domainName: '-',
     // ALB: the matched rule's priority, 0 for the default rule, '-' when no rule was evaluated.
     matchedRulePriority: o.rulePriority === undefined ? '-' : o.rulePriority === 'default' ? '0' : String(o.rulePriority),
-    requestCreationTime: new Date(now - o.durationMs),
+    requestCreationTime: now - o.durationMs,
     actionsExecuted: o.targetGroupArn !== undefined ? 'forward' : location !== undefined ? 'redirect' : o.rulePriority !== undefined ? 'fixed-response' : '-',
     redirectUrl: location !== undefined ? String(location) : '-',
     errorReason: '-',
@@ -144,7 +161,7 @@ export function entryFor(o: RequestOutcome, table: RoutingTable, now: number): A
 /** Buffers lines per load balancer and appends them to their files in batches. */
 export class AccessLog {
   private enabled = new Set<string>();
-  private readonly buffers = new Map<string, string[]>();
+  private readonly buffers = new Map<string, AccessLogEntry[]>();
   private timer: NodeJS.Timeout | undefined;
   private writing: Promise<void> = Promise.resolve();
 
@@ -170,7 +187,7 @@ export class AccessLog {
     const name = listener.loadBalancer.name;
     let buf = this.buffers.get(name);
     if (!buf) this.buffers.set(name, (buf = []));
-    buf.push(formatAccessLogLine(entry));
+    buf.push(entry);
     if (buf.length >= 512) void this.flush();
     else if (!this.timer) {
       this.timer = setTimeout(() => void this.flush(), this.flushMs);
@@ -187,7 +204,11 @@ export class AccessLog {
       .then(async () => {
         if (batches.length === 0) return;
         await fs.promises.mkdir(this.dir, { recursive: true });
-        for (const [name, lines] of batches) await fs.promises.appendFile(path.join(this.dir, `${name}.log`), lines.join('\n') + '\n');
+        for (const [name, entries] of batches) {
+          let text = '';
+          for (const e of entries) text += `${formatAccessLogLine(e)}\n`;
+          await fs.promises.appendFile(path.join(this.dir, `${name}.log`), text);
+        }
       })
       .catch(() => {});
     return this.writing;
