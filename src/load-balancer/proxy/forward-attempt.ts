@@ -29,7 +29,8 @@ export class ForwardAttempt {
     engine.pools.started(pool);
     x.balancer.acquired(this.key);
     engine.metricsStarted(x.group.arn, this.key);
-    x.res.once('close', this.onClientClose);
+    // `on`, not `once`: once wraps the listener in a new closure per request; release() removes it.
+    x.res.on('close', this.onClientClose);
   }
 
   private readonly onClientClose = (): void => {
