@@ -13,6 +13,7 @@ import { freePort } from '../src/platform/free-port.js';
 import { haproxyTlsFrontend, nginxTlsServer } from './https-rows.js';
 
 export interface Anchor {
+  readonly pid: number | undefined;
   readonly port: number;
   /** The TLS port, for the anchors that serve the HTTPS rows. */
   readonly tlsPort: number | undefined;
@@ -50,7 +51,7 @@ async function start(bin: string, args: string[], env: NodeJS.ProcessEnv, port: 
     }
     await new Promise((r) => setTimeout(r, 50));
   }
-  return { port, tlsPort, stop: () => p.kill() };
+  return { pid: p.pid, port, tlsPort, stop: () => p.kill() };
 }
 
 export async function startNginx(upstream: number, workers: number, certDir?: string): Promise<Anchor | undefined> {

@@ -24,7 +24,7 @@ import { freePort } from '../src/platform/free-port.js';
 import { type Anchor, ensureAnchors, startCaddy, startHaproxy, startNginx } from './anchors.js';
 import { fixedRate, percentile } from './fixed-rate.js';
 import { httpsLoad, httpsMetrics, makeBenchCert, toolsPresent, type HttpsMetric } from './https-rows.js';
-import { holdManyConnections } from './many-connections.js';
+import { cpuSeconds, holdManyConnections } from './many-connections.js';
 import { startProductBerth, type ProductBerth } from './product-berth.js';
 import { median } from './stats.js';
 import { wrk, type WrkResult } from './wrk.js';
@@ -141,7 +141,13 @@ function child(role: string, port: number, upstreamPort: number, extra: string[]
 interface Path {
   readonly name: string;
   readonly port: number | undefined;
-  readonly note: string;
+  /** The serving process (its descendants count too), for CPU time per request. */
+  readonly pid: number | undefined;
+}
+
+interface Measured extends WrkResult {
+  /** CPU (user + system) the serving processes spent per request, in µs: robust to a loaded machine. */
+  readonly cpuUs: number;
 }
 
 const load = (): string =>
@@ -185,15 +191,16 @@ async function main(): Promise<void> {
     [`caddy, default`, await startCaddy(upstreamPort, undefined), ''],
   ];
   const paths: Path[] = [
-    { name: 'direct', port: upstreamPort, note: 'the upstream alone' },
-    { name: 'engine only', port: enginePort, note: 'ProxyEngine + ListenerServer, no access log or metrics' },
-    ...products.map(([name, b]) => ({ name, port: b.httpPort, note: 'the product' })),
-    { name: 'http-proxy', port: hpPort, note: 'node http-proxy, keep-alive agent' },
-    ...anchors.map(([name, a]) => ({ name, port: a?.port, note: '' })),
+    { name: 'direct', port: upstreamPort, pid: up.pid },
+    // ProxyEngine + ListenerServer in a process of their own: no access log, no metrics, no control plane.
+    { name: 'engine only', port: enginePort, pid: engine.pid },
+    ...products.map(([name, b]) => ({ name, port: b.httpPort, pid: b.pid })),
+    { name: 'http-proxy', port: hpPort, pid: hp.pid },
+    ...anchors.map(([name, a]) => ({ name, port: a?.port, pid: a?.pid })),
   ];
 
   // Every path once per round, rounds interleaved; each figure is the median over the rounds.
-  const results = new Map<string, WrkResult[]>();
+  const results = new Map<string, Measured[]>();
   const tlsTargets: Array<[string, number | undefined]> = [
     ['engine only', withTls ? engineTlsPort : undefined],
     [products[0]?.[0] ?? 'berth up', first.httpsPort],
@@ -206,7 +213,10 @@ async function main(): Promise<void> {
     for (const p of paths) {
       if (p.port === undefined) continue;
       await wrk(`http://127.0.0.1:${p.port}/bench`, 4, 1); // warm-up: pools and JIT
-      const r = await wrk(`http://127.0.0.1:${p.port}/bench`, connections, seconds);
+      const cpu0 = p.pid === undefined ? Number.NaN : cpuSeconds(p.pid);
+      const w = await wrk(`http://127.0.0.1:${p.port}/bench`, connections, seconds);
+      const cpu = p.pid === undefined ? Number.NaN : cpuSeconds(p.pid) - cpu0;
+      const r = { ...w, cpuUs: (cpu * 1e6) / (w.rps * seconds) };
       results.set(p.name, [...(results.get(p.name) ?? []), r]);
     }
     for (const metric of httpsMetrics) {
@@ -217,7 +227,7 @@ async function main(): Promise<void> {
     }
   }
   const loadAfterThroughput = load();
-  const med = (name: string, f: (r: WrkResult) => number): number | undefined => {
+  const med = (name: string, f: (r: Measured) => number): number | undefined => {
     const rs = results.get(name);
     return rs ? median(rs.map(f)) : undefined;
   };
@@ -278,7 +288,10 @@ async function main(): Promise<void> {
       ).padStart(9)}${fmt(
         med(p.name, (r) => r.p99Ms),
         2,
-      ).padStart(9)}${String(rs.reduce((n, r) => n + r.errors, 0)).padStart(8)}  ${ratio.padStart(12)}   ${rs.map((r) => Math.round(r.rps)).join(' ')}`,
+      ).padStart(9)}${String(rs.reduce((n, r) => n + r.errors, 0)).padStart(8)}  ${ratio.padStart(12)}${fmt(
+        med(p.name, (r) => r.cpuUs),
+        1,
+      ).padStart(12)}   ${rs.map((r) => Math.round(r.rps)).join(' ')}`,
     );
   }
   const perRound = (a: string, b: string): string => {
@@ -289,7 +302,11 @@ async function main(): Promise<void> {
   const ratio = (a: string, b: string, goal: string): void => {
     const x = med(a, (r) => r.rps);
     const y = med(b, (r) => r.rps);
-    if (x !== undefined && y !== undefined) console.log(`  ${a} / ${b}: ${(x / y).toFixed(2)}x (${goal}; per round ${perRound(a, b)})`);
+    const cx = med(a, (r) => r.cpuUs);
+    const cy = med(b, (r) => r.cpuUs);
+    // The CPU ratio is what the req/s ratio would be if both were CPU-bound on equal cores.
+    const byCpu = cx !== undefined && cy !== undefined ? `; by CPU per request ${(cy / cx).toFixed(2)}x` : '';
+    if (x !== undefined && y !== undefined) console.log(`  ${a} / ${b}: ${(x / y).toFixed(2)}x (${goal}; per round ${perRound(a, b)}${byCpu})`);
   };
   console.log('');
   ratio(productName, 'nginx, 1 worker', 'goal >= 0.6x');
