@@ -164,6 +164,7 @@ export class AccessLog {
   private readonly buffers = new Map<string, AccessLogEntry[]>();
   private timer: NodeJS.Timeout | undefined;
   private writing: Promise<void> = Promise.resolve();
+  private dirMade = false;
 
   constructor(
     private readonly dir: string,
@@ -203,11 +204,21 @@ export class AccessLog {
     this.writing = this.writing
       .then(async () => {
         if (batches.length === 0) return;
-        await fs.promises.mkdir(this.dir, { recursive: true });
+        // Once per process, not once per batch (a batch is written every 512 lines under load).
+        if (!this.dirMade) {
+          await fs.promises.mkdir(this.dir, { recursive: true });
+          this.dirMade = true;
+        }
         for (const [name, entries] of batches) {
           let text = '';
           for (const e of entries) text += `${formatAccessLogLine(e)}\n`;
-          await fs.promises.appendFile(path.join(this.dir, `${name}.log`), text);
+          const file = path.join(this.dir, `${name}.log`);
+          await fs.promises.appendFile(file, text).catch(async (err: NodeJS.ErrnoException) => {
+            // The directory was removed under us (a clean-up, a rotation): make it again, once.
+            if (err.code !== 'ENOENT') throw err;
+            await fs.promises.mkdir(this.dir, { recursive: true });
+            await fs.promises.appendFile(file, text);
+          });
         }
       })
       .catch(() => {});
