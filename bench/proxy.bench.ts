@@ -25,7 +25,7 @@ import { type Anchor, ensureAnchors, startCaddy, startHaproxy, startNginx } from
 import { fixedRate, percentile } from './fixed-rate.js';
 import { httpsLoad, httpsMetrics, makeBenchCert, toolsPresent, type HttpsMetric } from './https-rows.js';
 import { cpuSeconds, holdManyConnections } from './many-connections.js';
-import { startProductBerth, type ProductBerth } from './product-berth.js';
+import type { ProductBerth } from './product-berth.js';
 import { median } from './stats.js';
 import { wrk, type WrkResult } from './wrk.js';
 
@@ -179,6 +179,8 @@ async function main(): Promise<void> {
   const hp = await child('http-proxy', hpPort, upstreamPort);
   const prof = process.env.BERTH_BENCH_CPU_PROF;
   const products: Array<[string, ProductBerth]> = [];
+  // Imported here, not at the top: the role children (engine, upstream) need not load the AWS SDK.
+  const { startProductBerth } = await import('./product-berth.js');
   const first = await startProductBerth({ upstreamPort, workers: 1, certDir: tlsCert, sslPolicy: DEFAULT_POLICY_NAME, cpuProfDir: prof });
   products.push([first.workersFlag ? 'berth up, 1 worker' : 'berth up', first]);
   if (first.workersFlag && cores > 1)
