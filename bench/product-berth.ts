@@ -55,6 +55,8 @@ export interface ProductOptions {
   /** A directory with cert.pem and key.pem: also make an HTTPS listener on them. */
   readonly certDir?: string;
   readonly sslPolicy?: string;
+  /** Another build's `bin/berth.js` (an A/B of two versions); default this checkout's. */
+  readonly bin?: string;
   /** Write a CPU profile of the berth process (and of the workers it forks) here. */
   readonly cpuProfDir?: string;
 }
@@ -63,7 +65,7 @@ export async function startProductBerth(o: ProductOptions): Promise<ProductBerth
   const dataDir = mkdtempSync(join(tmpdir(), 'berth-bench-up-'));
   const apiPort = await freePort();
   const workersFlag = o.workers !== undefined && hasLbWorkersFlag();
-  const args = [bin, 'up', '--data-dir', dataDir, '--api-port', String(apiPort), '--no-demo', ...(workersFlag ? ['--lb-workers', String(o.workers)] : [])];
+  const args = [o.bin ?? bin, 'up', '--data-dir', dataDir, '--api-port', String(apiPort), '--no-demo', ...(workersFlag ? ['--lb-workers', String(o.workers)] : [])];
   // cluster.fork and child_process.fork pass execArgv on, so workers are profiled too.
   const prof = o.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', o.cpuProfDir] : [];
   const child: ChildProcess = spawn(process.execPath, [...prof, ...args], {
