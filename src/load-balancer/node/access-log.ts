@@ -44,7 +44,9 @@ export interface AccessLogEntry {
   readonly errorReason: string;
 }
 
-const quote = (s: string): string => `"${s.replace(/["\\]/g, (c) => `\\${c}`)}"`;
+const needsEscape = /["\\]/;
+// Most fields hold neither a quote nor a backslash: test once, replace only when needed.
+const quote = (s: string): string => (needsEscape.test(s) ? `"${s.replace(/["\\]/g, (c) => `\\${c}`)}"` : `"${s}"`);
 const secs = (n: number): string => (n < 0 ? '-1' : n.toFixed(3));
 
 /** ISO 8601 with milliseconds, the seconds part formatted once per second rather than per line. */
