@@ -103,10 +103,30 @@ const seen = new WeakMap<Socket, { read: number; written: number }>();
 
 function byteShare(socket: Socket | null | undefined): { received: number; sent: number } {
   if (!socket) return { received: 0, sent: 0 };
-  const before = seen.get(socket) ?? { read: 0, written: 0 };
-  const now = { read: socket.bytesRead, written: socket.bytesWritten };
-  seen.set(socket, now);
-  return { received: now.read - before.read, sent: now.written - before.written };
+  const read = socket.bytesRead;
+  const written = socket.bytesWritten;
+  const before = seen.get(socket);
+  if (!before) {
+    seen.set(socket, { read, written });
+    return { received: read, sent: written };
+  }
+  // One record per connection, updated in place (not a new one per request).
+  const share = { received: read - before.read, sent: written - before.written };
+  before.read = read;
+  before.written = written;
+  return share;
+}
+
+/** `app/<name>/<id>` per load balancer ARN, worked out once. */
+const lbPaths = new Map<string, string>();
+function lbPathOf(arn: string, name: string): string {
+  let p = lbPaths.get(arn);
+  if (p === undefined) {
+    p = arn.includes('loadbalancer/') ? arn.slice(arn.indexOf('loadbalancer/') + 'loadbalancer/'.length) : `app/${name}`;
+    if (lbPaths.size > 10_000) lbPaths.clear();
+    lbPaths.set(arn, p);
+  }
+  return p;
 }
 
 export function entryFor(o: RequestOutcome, table: RoutingTable, now: number): AccessLogEntry | undefined {
@@ -114,8 +134,7 @@ export function entryFor(o: RequestOutcome, table: RoutingTable, now: number): A
   const res = o.response;
   const req = res?.req;
   if (!listener || !res || !req) return undefined;
-  const lbArn = listener.loadBalancer.arn;
-  const lbPath = lbArn.includes('loadbalancer/') ? lbArn.slice(lbArn.indexOf('loadbalancer/') + 'loadbalancer/'.length) : `app/${listener.loadBalancer.name}`;
+  const lbPath = lbPathOf(listener.loadBalancer.arn, listener.loadBalancer.name);
   let target = '-';
   if (o.target !== undefined && o.targetGroupArn !== undefined) {
     const t = table.targetGroups.get(o.targetGroupArn)?.byKey.get(o.target);
