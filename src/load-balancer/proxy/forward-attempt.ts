@@ -37,9 +37,8 @@ export class ForwardAttempt {
     if (!this.done) this.abort?.(new Error('client closed'));
   };
 
-  private readonly onDrain = (): void => {
-    this.resume?.();
-  };
+  /** Made on the first full client buffer only: most responses never need it. */
+  private onDrain: (() => void) | undefined;
 
   private release(): void {
     if (this.done) return;
@@ -68,7 +67,7 @@ export class ForwardAttempt {
 
   onData(chunk: Buffer): boolean {
     const ok = writeBody(this.x.res, chunk);
-    if (!ok) this.x.res.once('drain', this.onDrain);
+    if (!ok) this.x.res.once('drain', (this.onDrain ??= () => this.resume?.()));
     return ok;
   }
 
