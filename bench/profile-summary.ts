@@ -61,6 +61,8 @@ export function summarize(p: Profile, skipMs = 0): { busyMs: number; functions: 
   return { busyMs: busy / 1000, functions: shares(fn), files: shares(file) };
 }
 
+// A reader that stops early (head) is not an error.
+process.stdout.on('error', () => process.exit(0));
 const file = process.argv[2];
 if (file && import.meta.url === `file://${process.argv[1]}`) {
   const top = Number(process.argv[process.argv.indexOf('--top') + 1]) || 30;
