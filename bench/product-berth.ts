@@ -65,7 +65,16 @@ export async function startProductBerth(o: ProductOptions): Promise<ProductBerth
   const dataDir = mkdtempSync(join(tmpdir(), 'berth-bench-up-'));
   const apiPort = await freePort();
   const workersFlag = o.workers !== undefined && hasLbWorkersFlag();
-  const args = [o.bin ?? bin, 'up', '--data-dir', dataDir, '--api-port', String(apiPort), '--no-demo', ...(workersFlag ? ['--lb-workers', String(o.workers)] : [])];
+  const args = [
+    o.bin ?? bin,
+    'up',
+    '--data-dir',
+    dataDir,
+    '--api-port',
+    String(apiPort),
+    '--no-demo',
+    ...(workersFlag ? ['--lb-workers', String(o.workers)] : []),
+  ];
   // cluster.fork and child_process.fork pass execArgv on, so workers are profiled too.
   const prof = o.cpuProfDir ? ['--cpu-prof', '--cpu-prof-dir', o.cpuProfDir] : [];
   const child: ChildProcess = spawn(process.execPath, [...prof, ...args], {
