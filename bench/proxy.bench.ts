@@ -275,7 +275,7 @@ async function main(): Promise<void> {
   console.log(`wrk -t1 -c${connections}, ${seconds}s per path, ${rounds} interleaved rounds (medians), ${body.length}-byte responses, loopback\n`);
   const product = med(productName, (r) => r.rps);
   console.log(
-    `${'path'.padEnd(24)}${'req/s'.padStart(9)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'errors'.padStart(8)}  ${'product/this'.padStart(12)}   req/s per round`,
+    `${'path'.padEnd(24)}${'req/s'.padStart(9)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'errors'.padStart(8)}  ${'product/this'.padStart(12)}${'CPU µs/req'.padStart(12)}   req/s per round`,
   );
   for (const p of paths) {
     const rs = results.get(p.name);
