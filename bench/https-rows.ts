@@ -51,7 +51,9 @@ export function makeBenchCert(dir: string): { cert: string; key: string; combine
   return { cert, key, combined };
 }
 
-const policy = tlsOptionsForPolicy(sslPolicyByName(DEFAULT_SSL_POLICY)!);
+const defaultPolicy = sslPolicyByName(DEFAULT_SSL_POLICY);
+if (!defaultPolicy) throw new Error(`no SSL policy ${DEFAULT_SSL_POLICY}`);
+const policy = tlsOptionsForPolicy(defaultPolicy);
 const tls12 = policy.ciphers
   .split(':')
   .filter((c) => !c.startsWith('TLS_'))
@@ -94,6 +96,6 @@ export async function httpsLoad(metric: HttpsMetric, port: number, seconds: numb
       const m = /(\d+) connections in ([\d.]+) real seconds/.exec(out);
       return m ? Number(m[1]) / Number(m[2]) : NaN;
     });
-  const both = await Promise.all([one(), one()]);
-  return both[0]! + both[1]!;
+  const [a, b] = await Promise.all([one(), one()]);
+  return a + b;
 }

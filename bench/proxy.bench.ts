@@ -1,32 +1,39 @@
 /**
- * Proxy benchmark: one upstream, one load generator, and the same load sent directly, through
- * Berth, through Node's http-proxy (keep-alive agent), and through nginx / HAProxy when installed.
- * Every server runs in its own process so the load generator does not steal the proxy's CPU.
+ * Proxy benchmark: one Node upstream, and the same load sent to it directly, through Berth's proxy
+ * engine alone, through the product (`berth up`, listener made through the API, access log and
+ * metrics on; with `--lb-workers 1` and `--lb-workers <cores>` when the build has that flag),
+ * through http-proxy, nginx (1 and N workers), HAProxy (1 thread) and Caddy (GOMAXPROCS=1 and
+ * default). Every server runs in its own process; the load generators are wrk (req/s, 50
+ * keep-alive connections) and this process (fixed-rate latency, many connections).
  *
- *   npm run bench:proxy -- [--seconds 4] [--connections 50] [--rounds 3] [--no-install]
+ *   npm run bench:proxy -- [--seconds 4] [--connections 50] [--rounds 3] [--many 10000] [--no-install]
  *
- * Prints the median req/s and p50/p99 latency per path over interleaved rounds, then the p50 at half
- * of Berth's peak rate (the "added p50 at half load" target). Loopback only.
- *
- * HTTPS rows (issue 13; see https-rows.ts) run in the same rounds, when wrk and h2load are present:
- * keep-alive HTTPS, new TLS connections, HTTP/2 10x10, on Berth, nginx and HAProxy alike.
+ * Prints, from one run of interleaved rounds (medians; a noisy moment of a shared machine lands on
+ * all paths alike): req/s and wrk's p50/p99 per path with ratios; p50/p99 at a fixed rate of half the
+ * product's peak against the upstream alone at that rate (fixed-rate.ts); RSS per process with
+ * `--many` keep-alive connections held (many-connections.ts); and the HTTPS rows (https-rows.ts).
+ * `BERTH_BENCH_CPU_PROF=dir` writes CPU profiles of the engine child and of `berth up` there.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
 import http from 'node:http';
-import net from 'node:net';
-import { tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { freePort } from '../src/platform/free-port.js';
+import { type Anchor, ensureAnchors, startCaddy, startHaproxy, startNginx } from './anchors.js';
+import { fixedRate, percentile } from './fixed-rate.js';
+import { httpsLoad, httpsMetrics, makeBenchCert, toolsPresent, type HttpsMetric } from './https-rows.js';
+import { cpuSeconds, holdManyConnections } from './many-connections.js';
+import type { ProductBerth } from './product-berth.js';
 import { median } from './stats.js';
-import { haproxyTlsFrontend, httpsLoad, httpsMetrics, makeBenchCert, nginxTlsServer, toolsPresent, type HttpsMetric } from './https-rows.js';
+import { wrk, type WrkResult } from './wrk.js';
 
 const self = fileURLToPath(import.meta.url);
 const DEFAULT_POLICY_NAME = 'ELBSecurityPolicy-TLS13-1-2-2021-06';
 const arg = (name: string, dflt: string): string => {
   const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 ? process.argv[i + 1]! : dflt;
+  return (i >= 0 ? process.argv[i + 1] : undefined) ?? dflt;
 };
 const body = 'x'.repeat(64);
 
@@ -117,77 +124,9 @@ async function runHttpProxy(port: number, upstreamPort: number): Promise<void> {
   http.createServer((req, res) => proxy.web(req, res)).listen(port, '127.0.0.1', () => process.send?.('ready'));
 }
 
-// ---------- load generator ----------
-
-interface Result {
-  requests: number;
-  errors: number;
-  seconds: number;
-  latencies: Float64Array;
-  count: number;
-}
-
-/** N keep-alive connections, each sending its next request as soon as the last response ends. */
-function load(port: number, connections: number, seconds: number, ratePerSecond?: number): Promise<Result> {
-  const request = Buffer.from(`GET /bench HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n\r\n`);
-  const latencies = new Float64Array(2_000_000);
-  let count = 0;
-  let requests = 0;
-  let errors = 0;
-  const deadline = performance.now() + seconds * 1000;
-  const interval = ratePerSecond ? (connections * 1000) / ratePerSecond : 0;
-  return new Promise((resolve) => {
-    let open = connections;
-    const done = (): void => {
-      if (--open === 0) resolve({ requests, errors, seconds, latencies, count });
-    };
-    for (let c = 0; c < connections; c++) {
-      const s = net.connect(port, '127.0.0.1');
-      s.setNoDelay(true);
-      let sentAt = 0;
-      let buf: Buffer = Buffer.alloc(0);
-      const send = (): void => {
-        if (performance.now() >= deadline) {
-          s.end();
-          return;
-        }
-        sentAt = performance.now();
-        s.write(request);
-      };
-      s.on('connect', () => (interval ? setTimeout(send, Math.random() * interval) : send()));
-      s.on('data', (chunk: Buffer) => {
-        buf = buf.length ? Buffer.concat([buf, chunk]) : chunk;
-        for (;;) {
-          const end = buf.indexOf('\r\n\r\n');
-          if (end < 0) return;
-          const head = buf.subarray(0, end).toString('latin1');
-          const m = /content-length: *(\d+)/i.exec(head);
-          const total = end + 4 + (m ? Number(m[1]) : 0);
-          if (buf.length < total) return;
-          if (!head.startsWith('HTTP/1.1 200')) errors++;
-          buf = buf.subarray(total);
-          requests++;
-          const now = performance.now();
-          if (count < latencies.length) latencies[count++] = now - sentAt;
-          if (interval) setTimeout(send, Math.max(0, interval - (now - sentAt)));
-          else send();
-        }
-      });
-      s.on('error', () => errors++);
-      s.on('close', done);
-    }
-  });
-}
-
-function pct(r: Result, p: number): number {
-  const sorted = r.latencies.slice(0, r.count).sort();
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? NaN;
-}
-
 // ---------- orchestration ----------
 
 function child(role: string, port: number, upstreamPort: number, extra: string[] = []): Promise<ChildProcess> {
-  // BERTH_BENCH_CPU_PROF=dir writes a CPU profile of the Berth process there.
   const prof = role === 'berth' && process.env.BERTH_BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BERTH_BENCH_CPU_PROF] : [];
   const p = spawn(process.execPath, [...prof, '--import', 'tsx', self, '--role', role, '--port', String(port), '--upstream', String(upstreamPort), ...extra], {
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
@@ -199,166 +138,230 @@ function child(role: string, port: number, upstreamPort: number, extra: string[]
   });
 }
 
-async function external(
-  name: string,
-  bin: string,
-  config: (port: number, upstream: number, dir: string) => [string[], string],
-): Promise<((upstream: number) => Promise<{ port: number; stop: () => void }>) | undefined> {
-  if (!existsSync(bin)) return undefined;
-  return async (upstreamPort) => {
-    const port = await freePort();
-    const dir = mkdtempSync(join(tmpdir(), `berth-bench-${name}-`));
-    const [args, file] = config(port, upstreamPort, dir);
-    writeFileSync(join(dir, 'conf'), file);
-    const p = spawn(bin, args, { stdio: 'ignore' });
-    await new Promise((r) => setTimeout(r, 500));
-    return { port, stop: () => p.kill() };
-  };
+interface Path {
+  readonly name: string;
+  readonly port: number | undefined;
+  /** The serving process (its descendants count too), for CPU time per request. */
+  readonly pid: number | undefined;
 }
 
-/** nginx and HAProxy are the anchors: install them from Debian when missing (as root, unless --no-install). */
-function ensureAnchors(): void {
-  const missing = [
-    ['nginx', '/usr/sbin/nginx'],
-    ['haproxy', '/usr/sbin/haproxy'],
-  ]
-    .filter(([, bin]) => !existsSync(bin!))
-    .map(([pkg]) => pkg!);
-  if (missing.length === 0 || process.argv.includes('--no-install') || process.getuid?.() !== 0) return;
-  console.log(`installing ${missing.join(' ')} from Debian for the comparison...`);
-  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
-  spawnSync('apt-get', ['update', '-qq'], { stdio: 'ignore', env });
-  const r = spawnSync('apt-get', ['install', '-y', '-qq', '--no-install-recommends', ...missing], { stdio: 'ignore', env });
-  if (r.status !== 0) console.log(`could not install ${missing.join(' ')} (apt-get exit ${r.status}); those rows will say "not installed"`);
+interface Measured extends WrkResult {
+  /** CPU (user + system) the serving processes spent per request, in µs: robust to a loaded machine. */
+  readonly cpuUs: number;
 }
+
+const load = (): string =>
+  loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' ');
+
+const fmt = (n: number | undefined, digits = 0): string => (n === undefined || Number.isNaN(n) ? 'n/a' : n.toFixed(digits));
 
 async function main(): Promise<void> {
-  ensureAnchors();
+  ensureAnchors(!process.argv.includes('--no-install'));
   const seconds = Number(arg('seconds', '4'));
   const connections = Number(arg('connections', '50'));
   const rounds = Number(arg('rounds', '3'));
-  const upstreamPort = await freePort();
-  const up = await child('upstream', upstreamPort, 0);
-  const berthPort = await freePort();
+  const many = Number(arg('many', '10000'));
+  const cores = availableParallelism();
+  const loadAtStart = load();
   const withTls = toolsPresent();
   const certDir = mkdtempSync(join(tmpdir(), 'berth-bench-cert-'));
   if (withTls) makeBenchCert(certDir);
-  const tlsPorts = { berth: await freePort(), nginx: await freePort(), haproxy: await freePort() };
-  const berth = await child('berth', berthPort, upstreamPort, withTls ? ['--tls-port', String(tlsPorts.berth), '--cert-dir', certDir] : []);
+  const tlsCert = withTls ? certDir : undefined;
+
+  const upstreamPort = await freePort();
+  const up = await child('upstream', upstreamPort, 0);
+  const enginePort = await freePort();
+  const engineTlsPort = await freePort();
+  const engine = await child('berth', enginePort, upstreamPort, withTls ? ['--tls-port', String(engineTlsPort), '--cert-dir', certDir] : []);
   const hpPort = await freePort();
   const hp = await child('http-proxy', hpPort, upstreamPort);
-  const nginx = await external('nginx', '/usr/sbin/nginx', (port, u, dir) => [
-    ['-c', join(dir, 'conf'), '-p', dir, '-g', 'daemon off;'],
-    // One worker, as Berth is one process; keep-alive both ways without a request cap.
-    `worker_processes 1; error_log stderr; pid ${dir}/pid; events { worker_connections 1024; }
-     http { access_log off; keepalive_requests 1000000; upstream u { server 127.0.0.1:${u}; keepalive 64; keepalive_requests 1000000; }
-       server { listen 127.0.0.1:${port}; location / { proxy_pass http://u; proxy_http_version 1.1; proxy_set_header Connection ""; } }
-       ${withTls ? nginxTlsServer(tlsPorts.nginx, certDir) : ''} }`,
-  ]);
-  const haproxy = await external('haproxy', '/usr/sbin/haproxy', (port, u, dir) => [
-    ['-f', join(dir, 'conf')],
-    `defaults\n  mode http\n  timeout connect 5s\n  timeout client 30s\n  timeout server 30s\nfrontend f\n  bind 127.0.0.1:${port}\n  default_backend b\nbackend b\n  http-reuse always\n  server s 127.0.0.1:${u}\n${withTls ? haproxyTlsFrontend(tlsPorts.haproxy, certDir) : ''}`,
-  ]);
-  const paths: Array<[string, number | undefined]> = [
-    ['direct', upstreamPort],
-    ['berth', berthPort],
-    ['http-proxy', hpPort],
+  const prof = process.env.BERTH_BENCH_CPU_PROF;
+  const products: Array<[string, ProductBerth]> = [];
+  // Imported here, not at the top: the role children (engine, upstream) need not load the AWS SDK.
+  const { startProductBerth } = await import('./product-berth.js');
+  const first = await startProductBerth({ upstreamPort, workers: 1, certDir: tlsCert, sslPolicy: DEFAULT_POLICY_NAME, cpuProfDir: prof });
+  products.push([first.workersFlag ? 'berth up, 1 worker' : 'berth up', first]);
+  if (first.workersFlag && cores > 1)
+    products.push([`berth up, ${cores} workers`, await startProductBerth({ upstreamPort, workers: cores, cpuProfDir: prof })]);
+  const anchors: Array<[string, Anchor | undefined, string]> = [
+    ['nginx, 1 worker', await startNginx(upstreamPort, 1, tlsCert), ''],
+    [`nginx, ${cores} workers`, cores > 1 ? await startNginx(upstreamPort, cores) : undefined, ''],
+    ['haproxy, 1 thread', await startHaproxy(upstreamPort, tlsCert), ''],
+    ['caddy, GOMAXPROCS=1', await startCaddy(upstreamPort, 1), ''],
+    [`caddy, default`, await startCaddy(upstreamPort, undefined), ''],
   ];
-  const stops: Array<() => void> = [];
-  for (const [name, start] of [
-    ['nginx', nginx],
-    ['haproxy', haproxy],
-  ] as const) {
-    const srv = start ? await start(upstreamPort) : undefined;
-    if (srv) stops.push(srv.stop);
-    paths.push([name, srv?.port]);
-  }
+  const paths: Path[] = [
+    { name: 'direct', port: upstreamPort, pid: up.pid },
+    // ProxyEngine + ListenerServer in a process of their own: no access log, no metrics, no control plane.
+    { name: 'engine only', port: enginePort, pid: engine.pid },
+    ...products.map(([name, b]) => ({ name, port: b.httpPort, pid: b.pid })),
+    { name: 'http-proxy', port: hpPort, pid: hp.pid },
+    ...anchors.map(([name, a]) => ({ name, port: a?.port, pid: a?.pid })),
+  ];
 
-  // Every path once per round, rounds interleaved, so a noisy moment of a shared machine lands on
-  // all of them alike; each figure is the median over the rounds.
-  const results = new Map<string, Result[]>();
-  const tlsPaths = (['berth', 'nginx', 'haproxy'] as const).filter((n) => withTls && paths.some(([p, port]) => p === n && port !== undefined));
+  // Every path once per round, rounds interleaved; each figure is the median over the rounds.
+  const results = new Map<string, Measured[]>();
+  const tlsTargets: Array<[string, number | undefined]> = [
+    ['engine only', withTls ? engineTlsPort : undefined],
+    [products[0]?.[0] ?? 'berth up', first.httpsPort],
+    ['nginx, 1 worker', anchors[0]?.[1]?.tlsPort],
+    ['haproxy, 1 thread', anchors[2]?.[1]?.tlsPort],
+  ];
+  const tlsPaths = tlsTargets.filter((t): t is [string, number] => t[1] !== undefined);
   const tlsResults = new Map<string, number[]>();
   for (let round = 0; round < rounds; round++) {
-    for (const [name, port] of paths) {
-      if (port === undefined) continue;
-      await load(port, 4, 0.5); // warm-up
-      const r = await load(port, connections, seconds);
-      results.set(name, [...(results.get(name) ?? []), r]);
+    for (const p of paths) {
+      if (p.port === undefined) continue;
+      await wrk(`http://127.0.0.1:${p.port}/bench`, 4, 1); // warm-up: pools and JIT
+      const cpu0 = p.pid === undefined ? Number.NaN : cpuSeconds(p.pid);
+      const w = await wrk(`http://127.0.0.1:${p.port}/bench`, connections, seconds);
+      const cpu = p.pid === undefined ? Number.NaN : cpuSeconds(p.pid) - cpu0;
+      const r = { ...w, cpuUs: (cpu * 1e6) / (w.rps * seconds) };
+      results.set(p.name, [...(results.get(p.name) ?? []), r]);
     }
     for (const metric of httpsMetrics) {
-      for (const name of tlsPaths) {
+      for (const [name, port] of tlsPaths) {
         const key = `${metric}|${name}`;
-        tlsResults.set(key, [...(tlsResults.get(key) ?? []), await httpsLoad(metric, tlsPorts[name], seconds)]);
+        tlsResults.set(key, [...(tlsResults.get(key) ?? []), await httpsLoad(metric, port, seconds)]);
       }
     }
   }
-  const rpsOf = (r: Result) => r.requests / r.seconds;
-  const medianOf = (name: string, f: (r: Result) => number): number | undefined => {
+  const loadAfterThroughput = load();
+  const med = (name: string, f: (r: Measured) => number): number | undefined => {
     const rs = results.get(name);
     return rs ? median(rs.map(f)) : undefined;
   };
+  const productName = products[0]?.[0] ?? 'berth up';
 
-  // Latency Berth adds at half its peak rate, against the upstream alone at that same rate.
-  const half = medianOf('berth', rpsOf)! / 2;
-  const directHalf: number[] = [];
-  const berthHalf: number[] = [];
-  for (let round = 0; round < rounds; round++) {
-    directHalf.push(pct(await load(upstreamPort, connections, seconds, half), 50));
-    berthHalf.push(pct(await load(berthPort, connections, seconds, half), 50));
+  // Added latency at half the product's peak, against the upstream alone at the same fixed rate.
+  const half = (med(productName, (r) => r.rps) ?? 0) / 2;
+  const fixed = new Map<string, { p50: number[]; p99: number[]; errors: number; achieved: number[] }>();
+  const fixedPaths: Array<[string, number]> = [
+    ['direct', upstreamPort],
+    ['engine only', enginePort],
+    [productName, first.httpPort],
+  ];
+  if (half > 0) {
+    for (let round = 0; round < rounds; round++) {
+      for (const [name, port] of fixedPaths) {
+        const r = await fixedRate(port, connections, seconds, half);
+        const f = fixed.get(name) ?? { p50: [], p99: [], errors: 0, achieved: [] };
+        // A path that cannot keep the rate answers fewer: say so beside its latency.
+        f.achieved.push(r.count / seconds);
+        f.p50.push(percentile(r, 50));
+        f.p99.push(percentile(r, 99));
+        f.errors += r.errors;
+        fixed.set(name, f);
+      }
+    }
   }
-  berth.kill('SIGINT');
+
+  // Many keep-alive connections held at once, per product process tree.
+  const manyResults: Array<[string, Awaited<ReturnType<typeof holdManyConnections>>]> = [];
+  if (many > 0) for (const [name, b] of products) manyResults.push([name, await holdManyConnections(b.httpPort, many, b.pid)]);
+  const loadAtEnd = load();
+
+  for (const [, b] of products) await b.stop();
+  engine.kill('SIGINT');
   hp.kill();
-  for (const stop of stops) stop();
+  for (const [, a] of anchors) a?.stop();
   up.kill();
 
   console.log(
-    `\nproxy benchmark: ${connections} keep-alive connections, ${seconds}s per path, ${rounds} interleaved rounds (medians), ${body.length}-byte responses, loopback\n`,
+    `\nproxy benchmark ${new Date().toISOString()}: ${cores} cores, load average ${loadAtStart} at the start, ${loadAfterThroughput} after the throughput rounds, ${loadAtEnd} at the end`,
   );
-  console.log(`${'path'.padEnd(12)}${'req/s'.padStart(10)}${'p50 ms'.padStart(10)}${'p99 ms'.padStart(10)}${'errors'.padStart(9)}   req/s per round`);
-  for (const [name] of paths) {
-    const rs = results.get(name);
+  console.log(`wrk -t1 -c${connections}, ${seconds}s per path, ${rounds} interleaved rounds (medians), ${body.length}-byte responses, loopback\n`);
+  const product = med(productName, (r) => r.rps);
+  console.log(
+    `${'path'.padEnd(24)}${'req/s'.padStart(9)}${'p50 ms'.padStart(9)}${'p99 ms'.padStart(9)}${'errors'.padStart(8)}  ${'product/this'.padStart(12)}${'CPU µs/req'.padStart(12)}   req/s per round`,
+  );
+  for (const p of paths) {
+    const rs = results.get(p.name);
     if (!rs) {
-      console.log(`${name.padEnd(12)}${'not installed'.padStart(10)}`);
+      console.log(`${p.name.padEnd(24)}${'not installed'.padStart(13)}`);
       continue;
     }
-    const errors = rs.reduce((n, r) => n + r.errors, 0);
+    const rps = med(p.name, (r) => r.rps);
+    const ratio = product !== undefined && rps !== undefined ? `${(product / rps).toFixed(2)}x` : 'n/a';
     console.log(
-      `${name.padEnd(12)}${Math.round(medianOf(name, rpsOf)!).toString().padStart(10)}${medianOf(name, (r) => pct(r, 50))!
-        .toFixed(2)
-        .padStart(10)}${medianOf(name, (r) => pct(r, 99))!
-        .toFixed(2)
-        .padStart(10)}${String(errors).padStart(9)}   ${rs.map((r) => Math.round(rpsOf(r))).join(' ')}`,
+      `${p.name.padEnd(24)}${fmt(rps).padStart(9)}${fmt(
+        med(p.name, (r) => r.p50Ms),
+        2,
+      ).padStart(9)}${fmt(
+        med(p.name, (r) => r.p99Ms),
+        2,
+      ).padStart(9)}${String(rs.reduce((n, r) => n + r.errors, 0)).padStart(8)}  ${ratio.padStart(12)}${fmt(
+        med(p.name, (r) => r.cpuUs),
+        1,
+      ).padStart(12)}   ${rs.map((r) => Math.round(r.rps)).join(' ')}`,
     );
   }
-  const b = medianOf('berth', rpsOf)!;
-  const hpRps = medianOf('http-proxy', rpsOf);
-  const ngRps = medianOf('nginx', rpsOf);
-  const perRound = (other: string) => (results.get(other) ?? []).map((r, i) => (rpsOf(results.get('berth')![i]!) / rpsOf(r)).toFixed(2)).join(' ');
-  console.log(`\nberth / http-proxy: ${hpRps ? (b / hpRps).toFixed(2) + 'x' : 'n/a'} (target >= 1.5x; per round ${perRound('http-proxy')})`);
-  console.log(`berth / nginx:      ${ngRps ? (b / ngRps).toFixed(2) + 'x' : 'nginx not installed'} (target >= 0.35x; per round ${perRound('nginx')})`);
+  const perRound = (a: string, b: string): string => {
+    const ra = results.get(a) ?? [];
+    const rb = results.get(b) ?? [];
+    return ra.map((r, i) => (r.rps / (rb[i]?.rps ?? Number.NaN)).toFixed(2)).join(' ');
+  };
+  const ratio = (a: string, b: string, goal: string): void => {
+    const x = med(a, (r) => r.rps);
+    const y = med(b, (r) => r.rps);
+    const cx = med(a, (r) => r.cpuUs);
+    const cy = med(b, (r) => r.cpuUs);
+    // The CPU ratio is what the req/s ratio would be if both were CPU-bound on equal cores.
+    const byCpu = cx !== undefined && cy !== undefined ? `; by CPU per request ${(cy / cx).toFixed(2)}x` : '';
+    if (x !== undefined && y !== undefined) console.log(`  ${a} / ${b}: ${(x / y).toFixed(2)}x (${goal}; per round ${perRound(a, b)}${byCpu})`);
+  };
+  console.log('');
+  ratio(productName, 'nginx, 1 worker', 'goal >= 0.6x');
+  if (products[1]) ratio(products[1][0], `nginx, ${cores} workers`, 'goal >= 0.6x');
+  ratio(productName, `nginx, ${cores} workers`, 'no goal: the product without workers against nginx on every core');
+  ratio(productName, 'caddy, GOMAXPROCS=1', 'goal >= 1.5x');
+  ratio(products[1]?.[0] ?? productName, 'caddy, default', 'goal >= 1.5x');
+  ratio(productName, 'engine only', 'the gap between the product and its engine');
+
+  if (fixed.size) {
+    console.log(
+      `\nfixed rate ${Math.round(half)} req/s (half of ${productName}'s peak), ${connections} connections, latency from each request's scheduled time, medians:`,
+    );
+    const d = fixed.get('direct');
+    for (const [name] of fixedPaths) {
+      const f = fixed.get(name);
+      if (!f) continue;
+      const p50 = median(f.p50);
+      const p99 = median(f.p99);
+      const added =
+        d && name !== 'direct' ? `  added p50 ${(p50 - median(d.p50)).toFixed(3)} ms (goal < 0.5), p99 ${(p99 - median(d.p99)).toFixed(3)} ms (goal < 2)` : '';
+      console.log(
+        `  ${name.padEnd(22)} answered ${Math.round(median(f.achieved))}/s  p50 ${p50.toFixed(3)} ms  p99 ${p99.toFixed(3)} ms  errors ${f.errors}${added}`,
+      );
+    }
+  }
+  for (const [name, m] of manyResults) {
+    const rss = m.rssMiB.map((r) => `pid ${r.pid} ${r.beforeMiB.toFixed(0)} -> ${r.rssMiB.toFixed(0)} MiB`).join(', ');
+    console.log(
+      `\n${many} keep-alive connections on ${name}: ${m.connections} held and answered twice, ${m.errors} errors; RSS per process ${rss} (goal < 150 MB per worker)`,
+    );
+  }
   if (tlsPaths.length) {
     const labels: Record<HttpsMetric, string> = {
       'https-keepalive': 'keep-alive HTTPS req/s (wrk, 50 conns)',
       'tls-new-conn': 'new TLS conns/s, 1 req each (s_time x2)',
       'h2-10x10': 'HTTP/2 req/s (h2load, 10 conns x 10 streams)',
     };
+    const nginxName = 'nginx, 1 worker';
+    const hasNginx = tlsPaths.some(([n]) => n === nginxName);
     console.log(`\nHTTPS (ECDSA P-256, ${DEFAULT_POLICY_NAME}), medians over the rounds:`);
-    console.log(`${'metric'.padEnd(46)}${tlsPaths.map((n) => n.padStart(10)).join('')}   berth/nginx   per round (berth, nginx)`);
+    console.log(`${'metric'.padEnd(46)}${tlsPaths.map(([n]) => n.slice(0, 17).padStart(19)).join('')}   ${productName}/nginx   per round (product / nginx)`);
     for (const metric of httpsMetrics) {
-      const m = (n: string) => median(tlsResults.get(`${metric}|${n}`) ?? [NaN]);
-      const ratio = tlsPaths.includes('nginx') ? `${(m('berth') / m('nginx')).toFixed(2)}x (>= 0.5x)` : 'n/a';
-      const rounds = (n: string) => (tlsResults.get(`${metric}|${n}`) ?? []).map(Math.round).join(' ');
+      const m = (n: string): number => median(tlsResults.get(`${metric}|${n}`) ?? [Number.NaN]);
+      const ratioText = hasNginx ? `${(m(productName) / m(nginxName)).toFixed(2)}x (>= 0.5x)` : 'n/a';
+      const roundsOf = (n: string): string => (tlsResults.get(`${metric}|${n}`) ?? []).map(Math.round).join(' ');
       console.log(
-        `${labels[metric].padEnd(46)}${tlsPaths.map((n) => String(Math.round(m(n))).padStart(10)).join('')}   ${ratio.padEnd(17)}${rounds('berth')} / ${rounds('nginx')}`,
+        `${labels[metric].padEnd(46)}${tlsPaths.map(([n]) => String(Math.round(m(n))).padStart(19)).join('')}   ${ratioText.padEnd(17)}${roundsOf(productName)} / ${roundsOf(nginxName)}`,
       );
     }
   }
-  const dH = median(directHalf);
-  const bH = median(berthHalf);
-  console.log(
-    `at half of berth's peak (${Math.round(half)} req/s): p50 direct ${dH.toFixed(3)} ms, through berth ${bH.toFixed(3)} ms, added ${(bH - dH).toFixed(3)} ms (target < 1 ms)`,
-  );
 }
 
 const role = arg('role', '');

@@ -1,8 +1,9 @@
 /**
  * ALB access logs, one file per load balancer (`<dataDir>/access-logs/<lb-name>.log`), switched by
  * the `access_logs.s3.enabled` attribute. Fields are ALB's, in ALB's order (AWS docs, "Access log
- * entries"); what Berth does not have (WAF classification) is `-` as on an ALB. Lines are
- * buffered and flushed in batches, never one write per request.
+ * entries"); what Berth does not have (WAF classification) is `-` as on an ALB. The request path
+ * only captures an entry's facts (strings and numbers, no Date, no formatting); entries are
+ * formatted into lines and appended in batches at flush, never one write per request.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -19,7 +20,8 @@ export interface AccessLogEntry {
   /** OpenSSL's cipher name and the TLS version, `-` on plain HTTP. */
   readonly sslCipher: string;
   readonly sslProtocol: string;
-  readonly time: Date;
+  /** Epoch ms. */
+  readonly time: number;
   /** `app/<name>/<id>`. */
   readonly elb: string;
   readonly client: string;
@@ -39,19 +41,36 @@ export interface AccessLogEntry {
   /** The certificate presented to the client (`session-reused` on a resumed session), `-` on HTTP. */
   readonly chosenCertArn: string;
   readonly matchedRulePriority: string;
-  readonly requestCreationTime: Date;
+  /** Epoch ms. */
+  readonly requestCreationTime: number;
   readonly actionsExecuted: string;
   readonly redirectUrl: string;
   readonly errorReason: string;
 }
 
-const quote = (s: string): string => `"${s.replace(/["\\]/g, (c) => `\\${c}`)}"`;
+const needsEscape = /["\\]/;
+// Most fields hold neither a quote nor a backslash: test once, replace only when needed.
+const quote = (s: string): string => (needsEscape.test(s) ? `"${s.replace(/["\\]/g, (c) => `\\${c}`)}"` : `"${s}"`);
 const secs = (n: number): string => (n < 0 ? '-1' : n.toFixed(3));
+
+/** ISO 8601 with milliseconds, the seconds part formatted once per second rather than per line. */
+let isoSecond = Number.NaN;
+let isoPrefix = '';
+export function isoMs(ms: number): string {
+  const whole = Math.floor(ms);
+  const second = Math.floor(whole / 1000);
+  if (second !== isoSecond) {
+    isoSecond = second;
+    isoPrefix = new Date(second * 1000).toISOString().slice(0, 20);
+  }
+  const milli = whole - second * 1000;
+  return `${isoPrefix}${milli < 10 ? '00' : milli < 100 ? '0' : ''}${milli}Z`;
+}
 
 export function formatAccessLogLine(e: AccessLogEntry): string {
   return [
     e.type,
-    e.time.toISOString(),
+    isoMs(e.time),
     e.elb,
     e.client,
     e.target,
@@ -71,7 +90,7 @@ export function formatAccessLogLine(e: AccessLogEntry): string {
     quote(e.domainName),
     quote(e.chosenCertArn),
     e.matchedRulePriority,
-    e.requestCreationTime.toISOString(),
+    isoMs(e.requestCreationTime),
     quote(e.actionsExecuted),
     quote(e.redirectUrl),
     quote(e.errorReason),
@@ -88,10 +107,30 @@ const seen = new WeakMap<Socket, { read: number; written: number }>();
 
 function byteShare(socket: Socket | null | undefined): { received: number; sent: number } {
   if (!socket) return { received: 0, sent: 0 };
-  const before = seen.get(socket) ?? { read: 0, written: 0 };
-  const now = { read: socket.bytesRead, written: socket.bytesWritten };
-  seen.set(socket, now);
-  return { received: now.read - before.read, sent: now.written - before.written };
+  const read = socket.bytesRead;
+  const written = socket.bytesWritten;
+  const before = seen.get(socket);
+  if (!before) {
+    seen.set(socket, { read, written });
+    return { received: read, sent: written };
+  }
+  // One record per connection, updated in place (not a new one per request).
+  const share = { received: read - before.read, sent: written - before.written };
+  before.read = read;
+  before.written = written;
+  return share;
+}
+
+/** `app/<name>/<id>` per load balancer ARN, worked out once. */
+const lbPaths = new Map<string, string>();
+function lbPathOf(arn: string, name: string): string {
+  let p = lbPaths.get(arn);
+  if (p === undefined) {
+    p = arn.includes('loadbalancer/') ? arn.slice(arn.indexOf('loadbalancer/') + 'loadbalancer/'.length) : `app/${name}`;
+    if (lbPaths.size > 10_000) lbPaths.clear();
+    lbPaths.set(arn, p);
+  }
+  return p;
 }
 
 export function entryFor(o: RequestOutcome, table: RoutingTable, now: number): AccessLogEntry | undefined {
@@ -99,8 +138,7 @@ export function entryFor(o: RequestOutcome, table: RoutingTable, now: number): A
   const res = o.response;
   const req = res?.req;
   if (!listener || !res || !req) return undefined;
-  const lbArn = listener.loadBalancer.arn;
-  const lbPath = lbArn.includes('loadbalancer/') ? lbArn.slice(lbArn.indexOf('loadbalancer/') + 'loadbalancer/'.length) : `app/${listener.loadBalancer.name}`;
+  const lbPath = lbPathOf(listener.loadBalancer.arn, listener.loadBalancer.name);
   let target = '-';
   if (o.target !== undefined && o.targetGroupArn !== undefined) {
     const t = table.targetGroups.get(o.targetGroupArn)?.byKey.get(o.target);
@@ -119,7 +157,7 @@ export function entryFor(o: RequestOutcome, table: RoutingTable, now: number): A
     type,
     sslCipher: tls?.cipher ?? '-',
     sslProtocol: tls?.protocol ?? '-',
-    time: new Date(now),
+    time: now,
     elb: lbPath,
     client: `${req.socket?.remoteAddress ?? '-'}:${req.socket?.remotePort ?? 0}`,
     target,
@@ -140,7 +178,7 @@ export function entryFor(o: RequestOutcome, table: RoutingTable, now: number): A
     chosenCertArn: tls ? (chosenCertificateArn(req.socket) ?? '-') : '-',
     // ALB: the matched rule's priority, 0 for the default rule, '-' when no rule was evaluated.
     matchedRulePriority: o.rulePriority === undefined ? '-' : o.rulePriority === 'default' ? '0' : String(o.rulePriority),
-    requestCreationTime: new Date(now - o.durationMs),
+    requestCreationTime: now - o.durationMs,
     actionsExecuted: o.targetGroupArn !== undefined ? 'forward' : location !== undefined ? 'redirect' : o.rulePriority !== undefined ? 'fixed-response' : '-',
     redirectUrl: location !== undefined ? String(location) : '-',
     errorReason: '-',
@@ -150,9 +188,10 @@ export function entryFor(o: RequestOutcome, table: RoutingTable, now: number): A
 /** Buffers lines per load balancer and appends them to their files in batches. */
 export class AccessLog {
   private enabled = new Set<string>();
-  private readonly buffers = new Map<string, string[]>();
+  private readonly buffers = new Map<string, AccessLogEntry[]>();
   private timer: NodeJS.Timeout | undefined;
   private writing: Promise<void> = Promise.resolve();
+  private dirMade = false;
 
   constructor(
     private readonly dir: string,
@@ -176,7 +215,7 @@ export class AccessLog {
     const name = listener.loadBalancer.name;
     let buf = this.buffers.get(name);
     if (!buf) this.buffers.set(name, (buf = []));
-    buf.push(formatAccessLogLine(entry));
+    buf.push(entry);
     if (buf.length >= 512) void this.flush();
     else if (!this.timer) {
       this.timer = setTimeout(() => void this.flush(), this.flushMs);
@@ -192,8 +231,22 @@ export class AccessLog {
     this.writing = this.writing
       .then(async () => {
         if (batches.length === 0) return;
-        await fs.promises.mkdir(this.dir, { recursive: true });
-        for (const [name, lines] of batches) await fs.promises.appendFile(path.join(this.dir, `${name}.log`), lines.join('\n') + '\n');
+        // Once per process, not once per batch (a batch is written every 512 lines under load).
+        if (!this.dirMade) {
+          await fs.promises.mkdir(this.dir, { recursive: true });
+          this.dirMade = true;
+        }
+        for (const [name, entries] of batches) {
+          let text = '';
+          for (const e of entries) text += `${formatAccessLogLine(e)}\n`;
+          const file = path.join(this.dir, `${name}.log`);
+          await fs.promises.appendFile(file, text).catch(async (err: NodeJS.ErrnoException) => {
+            // The directory was removed under us (a clean-up, a rotation): make it again, once.
+            if (err.code !== 'ENOENT') throw err;
+            await fs.promises.mkdir(this.dir, { recursive: true });
+            await fs.promises.appendFile(file, text);
+          });
+        }
       })
       .catch(() => {});
     return this.writing;

@@ -1,29 +1,38 @@
 /**
  * `ProxyMetrics` on prom-client, in the field's naming style (berth_lb_*; cf. traefik's
  * service_requests_total, HAProxy's backend_http_responses_total). The hot path touches only
- * label children resolved once per (listener, group, code) and cached, never a label object per
- * request. Target health is a gauge set from each routing table swap.
+ * plain cells found through number- and ARN-keyed maps (no key string built, no label object):
+ * a prom-client label child re-validates and re-hashes its labels on every call, so request
+ * counts are added to prom-client when a scrape collects them, and durations go to a HotHistogram.
+ * Target health is a gauge set from each routing table swap.
  */
 import type { Socket } from 'node:net';
 import type { FastifyPluginAsync } from 'fastify';
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Registry } from 'prom-client';
 import type { ProxyMetrics, RequestOutcome } from '../proxy/proxy-metrics.js';
 import type { RoutingTable } from '../routing-table.js';
+import { HotHistogram, type HistogramCell } from './hot-histogram.js';
 
-type CounterChild = ReturnType<Counter['labels']>;
-type HistogramChild = ReturnType<Histogram['labels']>;
+/** Requests counted since the last scrape, for one label set. */
+interface RequestCell {
+  readonly labels: { load_balancer: string; target_group: string; code: string; origin: string };
+  pending: number;
+}
 
 export class PrometheusMetrics implements ProxyMetrics {
   readonly registry = new Registry();
   private readonly requests: Counter;
-  private readonly duration: Histogram;
+  private readonly duration: HotHistogram;
   private readonly health: Gauge;
   private readonly connections: Gauge;
   private readonly retries: Counter;
   private readonly connectionErrors: Counter;
   private readonly handshakeErrors: Counter;
-  private readonly requestChildren = new Map<string, CounterChild>();
-  private readonly durationChildren = new Map<number, HistogramChild>();
+  /** listener port -> target group ARN ('' for none) -> status * 2 + (elb ? 1 : 0) -> cell. */
+  private readonly requestCells = new Map<number, Map<string, Map<number, RequestCell>>>();
+  /** Every cell ever made, so a scrape after a table swap still adds what is pending. */
+  private readonly allRequestCells: RequestCell[] = [];
+  private readonly durationCells = new Map<number, HistogramCell>();
   private lbNameByPort = new Map<number, string>();
   private tgNameByArn = new Map<string, string>();
   /** Listeners fed by `onRequest` outside the hot path (access log). */
@@ -31,19 +40,27 @@ export class PrometheusMetrics implements ProxyMetrics {
 
   constructor() {
     const registers = [this.registry];
+    const cells = this.allRequestCells;
     this.requests = new Counter({
       name: 'berth_lb_requests_total',
       help: 'Requests by load balancer, target group, status code and who answered (target or elb).',
       labelNames: ['load_balancer', 'target_group', 'code', 'origin'],
       registers,
+      collect() {
+        for (const c of cells) {
+          if (c.pending === 0) continue;
+          this.inc(c.labels, c.pending);
+          c.pending = 0;
+        }
+      },
     });
-    this.duration = new Histogram({
-      name: 'berth_lb_request_duration_seconds',
-      help: 'Time from the request arriving to the response ending, per load balancer.',
-      labelNames: ['load_balancer'],
-      buckets: [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
-      registers,
-    });
+    this.duration = new HotHistogram(
+      'berth_lb_request_duration_seconds',
+      'Time from the request arriving to the response ending, per load balancer.',
+      'load_balancer',
+      [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+      this.registry,
+    );
     this.health = new Gauge({
       name: 'berth_lb_target_health',
       help: '1 for the state each registered target is in.',
@@ -82,8 +99,9 @@ export class PrometheusMetrics implements ProxyMetrics {
   tableSwapped(table: RoutingTable): void {
     this.lbNameByPort = new Map([...table.listeners.values()].map((l) => [l.port, l.loadBalancer.name]));
     this.tgNameByArn = new Map([...table.targetGroups.values()].map((g) => [g.arn, g.name]));
-    this.requestChildren.clear();
-    this.durationChildren.clear();
+    // Names may have changed: cells are found again (pending counts stay in allRequestCells).
+    this.requestCells.clear();
+    this.durationCells.clear();
     this.health.reset();
     for (const g of table.targetGroups.values()) for (const t of g.targets) this.health.labels(g.name, `${t.id}:${t.port}`, t.state).set(1);
   }
@@ -91,25 +109,37 @@ export class PrometheusMetrics implements ProxyMetrics {
   requestStarted(): void {}
 
   requestFinished(o: RequestOutcome): void {
-    const key = `${o.listenerPort}|${o.targetGroupArn ?? ''}|${o.status}|${o.origin}`;
-    let child = this.requestChildren.get(key);
-    if (!child) {
-      child = this.requests.labels(
-        this.lbName(o.listenerPort),
-        o.targetGroupArn ? (this.tgNameByArn.get(o.targetGroupArn) ?? '') : '',
-        String(o.status),
-        o.origin,
-      );
-      this.requestChildren.set(key, child);
-    }
-    child.inc();
-    let h = this.durationChildren.get(o.listenerPort);
+    this.requestCell(o).pending++;
+    let h = this.durationCells.get(o.listenerPort);
     if (!h) {
-      h = this.duration.labels(this.lbName(o.listenerPort));
-      this.durationChildren.set(o.listenerPort, h);
+      h = this.duration.cell(this.lbName(o.listenerPort));
+      this.durationCells.set(o.listenerPort, h);
     }
-    h.observe(o.durationMs / 1000);
+    this.duration.observe(h, o.durationMs / 1000);
     this.onRequest?.(o);
+  }
+
+  private requestCell(o: RequestOutcome): RequestCell {
+    let byGroup = this.requestCells.get(o.listenerPort);
+    if (!byGroup) this.requestCells.set(o.listenerPort, (byGroup = new Map()));
+    const tg = o.targetGroupArn ?? '';
+    let byCode = byGroup.get(tg);
+    if (!byCode) byGroup.set(tg, (byCode = new Map()));
+    const code = o.status * 2 + (o.origin === 'elb' ? 1 : 0);
+    let cell = byCode.get(code);
+    if (!cell) {
+      const labels = {
+        load_balancer: this.lbName(o.listenerPort),
+        target_group: tg ? (this.tgNameByArn.get(tg) ?? '') : '',
+        code: String(o.status),
+        origin: o.origin,
+      };
+      // One cell per label set: a swap that finds the same labels again reuses the old cell.
+      cell = this.allRequestCells.find((c) => sameLabels(c.labels, labels)) ?? { labels, pending: 0 };
+      if (!this.allRequestCells.includes(cell)) this.allRequestCells.push(cell);
+      byCode.set(code, cell);
+    }
+    return cell;
   }
 
   targetConnectionError(tg: string, _target: string, code: string): void {
@@ -139,6 +169,10 @@ export class PrometheusMetrics implements ProxyMetrics {
 export interface MetricsSource {
   readonly contentType: string;
   metrics(): Promise<string>;
+}
+
+function sameLabels(a: RequestCell['labels'], b: RequestCell['labels']): boolean {
+  return a.load_balancer === b.load_balancer && a.target_group === b.target_group && a.code === b.code && a.origin === b.origin;
 }
 
 /** `GET /metrics` in the Prometheus text format, for createApiServer's `plugins`. */

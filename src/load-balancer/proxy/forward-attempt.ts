@@ -29,16 +29,16 @@ export class ForwardAttempt {
     engine.pools.started(pool);
     x.balancer.acquired(this.key);
     engine.metricsStarted(x.group.arn, this.key);
-    x.res.once('close', this.onClientClose);
+    // `on`, not `once`: once wraps the listener in a new closure per request; release() removes it.
+    x.res.on('close', this.onClientClose);
   }
 
   private readonly onClientClose = (): void => {
     if (!this.done) this.abort?.(new Error('client closed'));
   };
 
-  private readonly onDrain = (): void => {
-    this.resume?.();
-  };
+  /** Made on the first full client buffer only: most responses never need it. */
+  private onDrain: (() => void) | undefined;
 
   private release(): void {
     if (this.done) return;
@@ -67,7 +67,7 @@ export class ForwardAttempt {
 
   onData(chunk: Buffer): boolean {
     const ok = writeBody(this.x.res, chunk);
-    if (!ok) this.x.res.once('drain', this.onDrain);
+    if (!ok) this.x.res.once('drain', (this.onDrain ??= () => this.resume?.()));
     return ok;
   }
 

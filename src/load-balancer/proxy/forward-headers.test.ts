@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { seededRandom } from '../../platform/random.js';
-import { forwardHeaders, responseHeaders, type ForwardContext } from './forward-headers.js';
+import { forwardHeaders, responseHeaders, responseHeadersOf, type ForwardContext } from './forward-headers.js';
 
 const ctx: ForwardContext = {
   clientAddress: '::ffff:127.0.0.9',
@@ -87,4 +87,19 @@ test('response headers lose hop-by-hop ones and gain sticky cookies', () => {
     ['AWSALB=x'],
   );
   assert.deepEqual(h, ['Content-Type', 'text/plain', 'Set-Cookie', 'a=1', 'Set-Cookie', 'AWSALB=x']);
+});
+
+test('responseHeadersOf (raw Buffers, one pass) drops what responseHeaders drops and picks out Set-Cookie', () => {
+  const cases: string[][] = [
+    ['Content-Type', 'text/plain', 'Content-Length', '64'],
+    ['Connection', 'keep-alive', 'Keep-Alive', 'timeout=5', 'Transfer-Encoding', 'chunked', 'TE', 'trailers', 'Trailer', 'X', 'Upgrade', 'h2c'],
+    ['Proxy-Connection', 'x', 'Set-Cookie', 'a=1', 'set-cookie', 'b=2', 'Date', 'now', 'Etag', '"1"'],
+    ['Connection', 'close, X-Secret', 'x-secret', 'drop me', 'X-Kept', 'yes', 'Connection', 'Etag'],
+  ];
+  for (const flat of cases) {
+    const { headers, setCookie } = responseHeadersOf(flat.map((s) => Buffer.from(s, 'latin1')));
+    assert.deepEqual(headers, responseHeaders(flat, undefined), flat.join(' '));
+    const cookies = flat.filter((_v, i) => i % 2 === 1 && flat[i - 1]?.toLowerCase() === 'set-cookie');
+    assert.deepEqual(setCookie ?? [], cookies);
+  }
 });

@@ -105,6 +105,46 @@ export function forwardHeaders(raw: readonly string[], ctx: ForwardContext): str
 
 const responseHopByHop = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
 
+/**
+ * The same from undici's raw Buffers in one pass, as the forward path gets them (no intermediate
+ * string array): hop-by-hop names are recognised by length before any lowercasing, and the
+ * Set-Cookie values (for app_cookie stickiness) are picked out on the way.
+ */
+export function responseHeadersOf(raw: readonly Buffer[]): { headers: string[]; setCookie: string[] | undefined } {
+  const headers: string[] = [];
+  let setCookie: string[] | undefined;
+  let listed: Set<string> | undefined;
+  for (let i = 0; i + 1 < raw.length; i += 2) {
+    const name = (raw[i] as Buffer).toString('latin1');
+    const value = (raw[i + 1] as Buffer).toString('latin1');
+    const n = name.length;
+    // Every hop-by-hop name is 2, 7, 10, 16 or 17 long; other lengths cannot be one of them.
+    if (n === 2 || n === 7 || n === 10 || n === 16 || n === 17) {
+      const lower = name.toLowerCase();
+      if (lower === 'connection') {
+        for (const t of value.split(',')) {
+          const token = t.trim().toLowerCase();
+          if (token !== '' && token !== 'close' && token !== 'keep-alive') (listed ??= new Set()).add(token);
+        }
+        continue;
+      }
+      if (responseHopByHop.has(lower)) continue;
+      if (lower === 'set-cookie') (setCookie ??= []).push(value);
+    }
+    headers.push(name, value);
+  }
+  // A header the target named in Connection is hop-by-hop too (rare: filtered after the pass).
+  if (listed) {
+    const kept: string[] = [];
+    for (let i = 0; i < headers.length; i += 2) {
+      const name = headers[i] ?? '';
+      if (!listed.has(name.toLowerCase())) kept.push(name, headers[i + 1] ?? '');
+    }
+    return { headers: kept, setCookie };
+  }
+  return { headers, setCookie };
+}
+
 /** The target's response headers without hop-by-hop ones (Node re-frames the body itself). */
 export function responseHeaders(raw: readonly string[], extraSetCookies: readonly string[] | undefined): string[] {
   const out: string[] = [];

@@ -107,6 +107,12 @@ export interface ListenerServerOptions {
   readonly now?: () => number;
   /** Called for each failed TLS handshake on an HTTPS listener. */
   readonly onTlsHandshakeError?: (port: number, reason: HandshakeFailureReason) => void;
+  /**
+   * TLS session ticket keys (48 bytes) shared by every listener context. Workers of one node that
+   * share a port must share these, or a ticket issued by one worker cannot resume on another.
+   * Default: Node's own random keys per context (resumption still works within one process).
+   */
+  readonly ticketKeys?: Buffer;
 }
 
 const streamsPerConnection = new WeakMap<Socket, number>();
@@ -118,7 +124,7 @@ function isSecure(server: http.Server | http2.Http2SecureServer): server is http
 export class ListenerServer {
   private readonly open = new Map<number, Open>();
   private pressureUntil = 0;
-  readonly tls = new TlsContexts();
+  readonly tls: TlsContexts;
   /** Per socket, the byte count at which Node's parser last stood between two requests. */
   private readonly boundary = new WeakMap<Socket, number>();
   /** Requests held back from the engine because Node is about to refuse their framing. */
@@ -129,7 +135,9 @@ export class ListenerServer {
   constructor(
     private readonly engine: ProxyEngine,
     private readonly options: ListenerServerOptions = {},
-  ) {}
+  ) {
+    this.tls = new TlsContexts(options.ticketKeys);
+  }
 
   /** Level-triggered: afterwards exactly the table's listeners are open (minus failures). */
   async apply(table: RoutingTable): Promise<ApplyResult> {

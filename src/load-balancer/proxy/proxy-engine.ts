@@ -20,7 +20,7 @@ import { redirectLocation } from '../routing/redirect.js';
 import { stripPort } from '../routing/rule-matcher.js';
 import { albErrorBody, albServer, sendAlbError } from './alb-response.js';
 import { classifyRequest, desyncVerdict, similarity } from './desync.js';
-import { forwardHeaders, responseHeaders } from './forward-headers.js';
+import { forwardHeaders, responseHeadersOf } from './forward-headers.js';
 import { clientGone, isH2Response, writeHeadObject, type ClientRequest, type ClientResponse } from './h2-bridge.js';
 import { noMetrics, type ProxyMetrics, type RequestOutcome } from './proxy-metrics.js';
 import { ForwardAttempt } from './forward-attempt.js';
@@ -344,15 +344,11 @@ export class ProxyEngine {
 
   /** Response headers for the client: the target's, minus hop-by-hop, plus stickiness cookies. */
   responseHead(x: Exchange, target: Target, rawHeaders: Buffer[], now: number): string[] {
-    const raw = new Array<string>(rawHeaders.length);
-    let setCookie: string[] | undefined;
-    for (let i = 0; i < rawHeaders.length; i++) {
-      raw[i] = rawHeaders[i]!.toString('latin1');
-      if (i % 2 === 1 && raw[i - 1]!.length === 10 && raw[i - 1]!.toLowerCase() === 'set-cookie') (setCookie ??= []).push(raw[i]!);
-    }
-    const out = responseHeaders(raw, this.stickyCookies(x, target, setCookie, now));
-    if (x.close) out.push('Connection', 'close');
-    return out;
+    const { headers, setCookie } = responseHeadersOf(rawHeaders);
+    const extra = this.stickyCookies(x, target, setCookie, now);
+    if (extra) for (const c of extra) headers.push('Set-Cookie', c);
+    if (x.close) headers.push('Connection', 'close');
+    return headers;
   }
 
   /** The engine's clock, for answers made outside a request (the listener's parser errors). */

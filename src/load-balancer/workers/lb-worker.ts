@@ -77,6 +77,7 @@ class Worker {
         onConnection: (port, socket) => this.metrics.connectionOpened(port, socket),
         onTlsHandshakeError: (port, reason) => this.metrics.tlsHandshakeFailed(port, reason),
         maxClientConnections: descriptors.current,
+        ticketKeys: Buffer.from(settings.ticketKeys),
       },
       passiveFailures: (targetGroupArn, target) => channel.send({ type: 'berth:passive-failure', targetGroupArn, target }),
     });

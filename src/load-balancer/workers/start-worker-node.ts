@@ -66,6 +66,7 @@ export async function startWorkerNode(options: StartWorkerNodeOptions): Promise<
     ...(options.workerExecArgv ? { execArgv: options.workerExecArgv } : {}),
     settings: {
       stickinessSecret: options.stickinessSecret ?? randomBytes(32),
+      ticketKeys: randomBytes(48),
       dataDir: options.dataDir,
       ...(options.accessLogFlushMs !== undefined ? { accessLogFlushMs: options.accessLogFlushMs } : {}),
       logLevel: options.logLevel ?? 'info',
