@@ -1,14 +1,14 @@
 /**
- * Idle connections must not be able to take the process down. A real `berth server` runs with its
- * file-descriptor limit lowered (prlimit on the running process) so that a few hundred idle sockets
- * to one listener would exhaust it: the listeners must hold no more than their share of the
+ * Idle connections must not be able to take the process down. A real `berth server` runs with one
+ * load-balancer worker, whose file-descriptor limit is lowered (prlimit on the running worker, the
+ * process that holds the listeners) so that a few hundred idle sockets to one listener would exhaust it: the listeners must hold no more than their share of the
  * descriptors, shed the rest, and keep the API and the other listeners answering. A listener with `berth.listener.max_connections`
  * holds no more than that, a new client taking the place of the oldest idle one.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { readdirSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import net from 'node:net';
 import * as elb from '@aws-sdk/client-elastic-load-balancing-v2';
 import { startBerthProcess, removeDataDir, type BerthProcess } from '../support/berth-process.js';
@@ -41,6 +41,22 @@ async function idle(port: number, n: number): Promise<net.Socket[]> {
   return out;
 }
 
+/** The pids whose parent is `pid` (from /proc/<pid>/stat's 4th field). */
+function childrenOf(pid: number): number[] {
+  const out: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === pid) out.push(Number(name));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out.sort((a, c) => a - c);
+}
+
 const open = (sockets: net.Socket[]): number => sockets.filter((s) => !s.destroyed && s.readyState === 'open').length;
 
 describe('listeners under connection floods', () => {
@@ -52,7 +68,7 @@ describe('listeners under connection floods', () => {
   const sockets: net.Socket[] = [];
 
   before(async () => {
-    b = await startBerthProcess({ command: 'server' });
+    b = await startBerthProcess({ command: 'server', args: ['--lb-workers', '1'] });
     lbs = new elb.ElasticLoadBalancingV2Client({
       endpoint: b.apiUrl,
       region: 'us-east-1',
@@ -102,7 +118,11 @@ describe('listeners under connection floods', () => {
   });
 
   test('descriptors short: the listeners hold only their share, the process keeps headroom, and the API and every listener answer', async () => {
-    const pid = b.child.pid!;
+    // The server's node process, and its one worker: the process that accepts the listeners' connections.
+    const [nodeProcess] = childrenOf(b.child.pid!);
+    const [worker] = childrenOf(nodeProcess!);
+    assert.ok(worker, 'the node has its worker');
+    const pid = worker;
     const used = readdirSync(`/proc/${pid}/fd`).length;
     const limit = used + 80;
     execFileSync('prlimit', ['--pid', String(pid), `--nofile=${limit}:${limit}`]);
@@ -123,6 +143,7 @@ describe('listeners under connection floods', () => {
     const fds = readdirSync(`/proc/${pid}/fd`).length;
     assert.ok(fds < limit - 10, `descriptors in use: ${fds} of ${limit}`);
     assert.equal(b.child.exitCode, null, `berth exited:\n${b.output()}`);
+    assert.ok(childrenOf(nodeProcess!).includes(pid), 'the worker is still the one serving');
     // A new API connection (a new client), not the SDK's kept-alive one.
     const fresh = new elb.ElasticLoadBalancingV2Client({
       endpoint: b.apiUrl,

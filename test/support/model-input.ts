@@ -151,7 +151,8 @@ export function formBody(model: ServiceModel, dialect: 'query' | 'ec2', op: Oper
     const s = model.shape(shapeName);
     if (s.type === 'structure' && typeof v === 'object' && !Array.isArray(v)) {
       for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
-        const ref = s.members?.[k];
+        // Own members only: a generated key such as `constructor` is no member.
+        const ref = s.members && Object.hasOwn(s.members, k) ? s.members[k] : undefined;
         if (ref) walk(ref.shape, `${prefix}.${wireName(dialect, k, ref)}`, x);
       }
       return;
@@ -173,7 +174,7 @@ export function formBody(model: ServiceModel, dialect: 'query' | 'ec2', op: Oper
   };
   const s = model.shape(op.input!.shape);
   for (const [k, x] of Object.entries(input)) {
-    const ref = s.members?.[k];
+    const ref = s.members && Object.hasOwn(s.members, k) ? s.members[k] : undefined;
     if (ref) walk(ref.shape, wireName(dialect, k, ref), x);
   }
   return parts.join('&');

@@ -17,6 +17,7 @@ import type { Clock } from '../../platform/clock.js';
 import type { Random } from '../../platform/random.js';
 import type { Logger } from '../../platform/logger.js';
 import { watchDescriptorBudget } from './descriptor-budget.js';
+import { budgetChangeLog, shedLog } from './descriptor-logs.js';
 import { buildRoutingTable } from '../routing-table.js';
 import { LoadBalancerNode } from '../load-balancer-node.js';
 import { AccessLog } from './access-log.js';
@@ -81,23 +82,8 @@ export async function startLoadBalancerNode(options: StartLoadBalancerNodeOption
   let nodeRef: LoadBalancerNode | undefined;
   const minutes = new MinuteMetrics(clock, () => nodeRef?.table());
   const accessLog = new AccessLog(path.join(options.dataDir, 'access-logs'), options.accessLogFlushMs);
-  const descriptors = watchDescriptorBudget(undefined, undefined, (budget, previous) => {
-    // A lower budget means listeners will shed sooner: worth a warning; a higher one is news only.
-    if (budget < previous) logger?.warn({ budget, previous }, 'client connection budget lowered (the open-files limit changed)');
-    else logger?.info({ budget, previous }, 'client connection budget raised');
-  });
-  // Shedding is logged once per listener and reason every 10 s, with how many were closed since.
-  const shedLog = new Map<string, { at: number; closed: number }>();
-  const onShed = (port: number, reason: 'limit' | 'fd-pressure', closed: number): void => {
-    const key = `${port}:${reason}`;
-    const entry = shedLog.get(key) ?? { at: -Infinity, closed: 0 };
-    entry.closed += closed;
-    shedLog.set(key, entry);
-    if (clock.now() - entry.at < 10_000) return;
-    logger?.warn({ port, reason, closed: entry.closed, budget: descriptors.current() }, 'listener shed client connections');
-    entry.at = clock.now();
-    entry.closed = 0;
-  };
+  const descriptors = watchDescriptorBudget(undefined, undefined, budgetChangeLog(logger));
+  const onShed = shedLog(clock, logger, () => descriptors.current());
   const node: LoadBalancerNode = new LoadBalancerNode({
     initial: buildRoutingTable({ loadBalancers: [], listeners: [], targetGroups: [] }),
     clock,

@@ -113,6 +113,11 @@ export interface ListenerServerOptions {
    * Default: Node's own random keys per context (resumption still works within one process).
    */
   readonly ticketKeys?: Buffer;
+  /**
+   * The node's workers (default 1): `berth.listener.max_connections` is per listener per node, so
+   * each worker holds ceil(limit / N) of it.
+   */
+  readonly connectionShare?: number;
 }
 
 const streamsPerConnection = new WeakMap<Socket, number>();
@@ -264,7 +269,10 @@ export class ListenerServer {
         socket.destroy();
         return;
       }
-      const limit = current?.loadBalancer.attributes.maxConnectionsPerListener ?? l.loadBalancer.attributes.maxConnectionsPerListener;
+      const limit = Math.ceil(
+        (current?.loadBalancer.attributes.maxConnectionsPerListener ?? l.loadBalancer.attributes.maxConnectionsPerListener) /
+          (this.options.connectionShare ?? 1),
+      );
       // Over the listener's own limit, room comes from its own idle connections; over the
       // process's descriptor budget (or just after running out), from any listener's.
       const own = sockets.size >= limit;

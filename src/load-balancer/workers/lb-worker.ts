@@ -20,6 +20,7 @@ import { AccessLog } from '../node/access-log.js';
 import { PrometheusMetrics } from '../node/prometheus-metrics.js';
 import { fanOutMetrics, TrafficMeter } from '../node/traffic-meter.js';
 import { MinuteMetrics } from '../node/minute-metrics.js';
+import { budgetChangeLog, shedLog } from '../node/descriptor-logs.js';
 import { watchDescriptorBudget } from '../node/descriptor-budget.js';
 import { isToWorker, type FromWorker, type ToWorker, type WorkerSettings } from './worker-messages.js';
 
@@ -65,7 +66,8 @@ class Worker {
     this.meter = new TrafficMeter(deps.clock);
     this.minutes = new MinuteMetrics(deps.clock, () => this.node?.table());
     this.accessLog = new AccessLog(path.join(settings.dataDir, 'access-logs'), settings.accessLogFlushMs);
-    const descriptors = watchDescriptorBudget();
+    // Each worker has its own open-files limit, so its own budget, logged as a single-process node logs its own.
+    const descriptors = watchDescriptorBudget(undefined, undefined, budgetChangeLog(this.logger));
     this.descriptors = descriptors;
     this.node = new LoadBalancerNode({
       initial: buildRoutingTable({ loadBalancers: [], listeners: [], targetGroups: [] }),
@@ -77,7 +79,10 @@ class Worker {
         onConnection: (port, socket) => this.metrics.connectionOpened(port, socket),
         onTlsHandshakeError: (port, reason) => this.metrics.tlsHandshakeFailed(port, reason),
         maxClientConnections: descriptors.current,
+        onShed: shedLog(deps.clock, this.logger, () => descriptors.current()),
         ticketKeys: Buffer.from(settings.ticketKeys),
+        // berth.listener.max_connections is the node's: each of its workers holds its share.
+        connectionShare: settings.workers,
       },
       passiveFailures: (targetGroupArn, target) => channel.send({ type: 'berth:passive-failure', targetGroupArn, target }),
     });

@@ -67,6 +67,7 @@ export async function startWorkerNode(options: StartWorkerNodeOptions): Promise<
     settings: {
       stickinessSecret: options.stickinessSecret ?? randomBytes(32),
       ticketKeys: randomBytes(48),
+      workers: options.workers,
       dataDir: options.dataDir,
       ...(options.accessLogFlushMs !== undefined ? { accessLogFlushMs: options.accessLogFlushMs } : {}),
       logLevel: options.logLevel ?? 'info',

@@ -12,6 +12,8 @@ import type { RoutingTableInput, Target } from '../routing-table.js';
 export interface WorkerSettings {
   /** Every worker signs and checks stickiness cookies with the node's one secret. */
   readonly stickinessSecret: Buffer;
+  /** How many workers the node has: each holds 1/N of a listener's `berth.listener.max_connections`. */
+  readonly workers: number;
   /** TLS session-ticket keys (48 bytes), the same in every worker, so a ticket from one worker resumes on another. */
   readonly ticketKeys: Buffer;
   /** Access logs go to `<dataDir>/access-logs/` (one file per load balancer, shared by the workers). */
