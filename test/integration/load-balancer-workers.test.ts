@@ -186,8 +186,9 @@ describe('a load-balancer node with two workers', () => {
     );
     const text = await scrape();
     assert.equal(count(text) - before, 2 * per, 'both workers counted in one scrape');
-    // The health gauge is the node's view, said once, not once per worker.
-    assert.match(text, new RegExp(`^berth_lb_target_health\\{target_group="workers",target="127.0.0.1:${a.port}",state="healthy"\\} 1$`, 'm'));
+    // The health gauge is the node's view, said once, not once per worker (once the first check has passed).
+    const healthy = new RegExp(`^berth_lb_target_health\\{target_group="workers",target="127.0.0.1:${a.port}",state="healthy"\\} 1$`, 'm');
+    await eventually(scrape, { what: 'the target healthy in the scrape, once', timeoutMs: 15_000, intervalMs: 200, until: (t) => healthy.test(t) });
 
     const logFile = path.join(nodeDir, 'access-logs', 'workers.log');
     const lines = await eventually(() => (fs.existsSync(logFile) ? fs.readFileSync(logFile, 'utf8').split('\n').filter(Boolean) : []), {
