@@ -17,6 +17,7 @@ import type { ServiceRecord } from '../../domain/ecs/records.js';
 import { keys } from '../../domain/keys.js';
 import type { Clock } from '../../platform/clock.js';
 import type { Logger } from '../../platform/logger.js';
+import { periodicPass } from '../../platform/periodic-pass.js';
 import type { Random } from '../../platform/random.js';
 import type { Store } from '../../store/store.js';
 import { queryMetric } from '../cloudwatch/metric-query.js';
@@ -160,16 +161,6 @@ export function startAutoScaler(deps: AutoScalerDeps): AutoScaler {
     return scaled;
   };
 
-  let running: Promise<number> | undefined;
-  const pass = (): Promise<number> => {
-    running ??= passOnce().finally(() => {
-      running = undefined;
-    });
-    return running;
-  };
-  const timer = setInterval(() => {
-    pass().catch((err: unknown) => deps.logger?.warn({ err }, 'auto scaling pass failed'));
-  }, deps.everyMs ?? AUTO_SCALER_MS);
-  timer.unref();
-  return { pass, stop: () => clearInterval(timer) };
+  const loop = periodicPass(passOnce, deps.everyMs ?? AUTO_SCALER_MS, (err) => deps.logger?.warn({ err }, 'auto scaling pass failed'));
+  return { pass: loop.run, stop: loop.stop };
 }

@@ -11,6 +11,7 @@ import { statisticOf } from '../../domain/cloudwatch/metric-series.js';
 import { keys } from '../../domain/keys.js';
 import type { Clock } from '../../platform/clock.js';
 import type { Logger } from '../../platform/logger.js';
+import { periodicPass } from '../../platform/periodic-pass.js';
 import { RevisionConflictError, type Store } from '../../store/store.js';
 import { withState } from './alarms.js';
 import { queryMetric } from './metric-query.js';
@@ -39,7 +40,6 @@ function configOf(a: AlarmRecord) {
 }
 
 export function startAlarmEvaluator(deps: { store: Store; metrics: MetricStore; clock: Clock; logger?: Logger; everyMs?: number }): AlarmEvaluator {
-  let running: Promise<number> | undefined;
   const pass = async (): Promise<number> => {
     const now = deps.clock.now();
     let changed = 0;
@@ -77,15 +77,6 @@ export function startAlarmEvaluator(deps: { store: Store; metrics: MetricStore; 
     }
     return changed;
   };
-  const evaluate = (): Promise<number> => {
-    running ??= pass().finally(() => {
-      running = undefined;
-    });
-    return running;
-  };
-  const timer = setInterval(() => {
-    evaluate().catch((err: unknown) => deps.logger?.warn({ err }, 'alarm evaluation failed'));
-  }, deps.everyMs ?? ALARM_EVALUATION_MS);
-  timer.unref();
-  return { evaluate, stop: () => clearInterval(timer) };
+  const loop = periodicPass(pass, deps.everyMs ?? ALARM_EVALUATION_MS, (err) => deps.logger?.warn({ err }, 'alarm evaluation failed'));
+  return { evaluate: loop.run, stop: loop.stop };
 }
