@@ -13,6 +13,12 @@ export interface AlarmStateView {
   readonly transitionedAt: number;
 }
 
+/**
+ * How long a deployment watched by alarms stays IN_PROGRESS once its tasks are steady, so the alarms
+ * see its traffic before it completes (ECS watches its alarms after steady state too).
+ */
+export const ALARM_WATCH_AFTER_STEADY_MS = 60_000;
+
 /** How often the controller looks at the alarms again while a deployment they watch is in progress. */
 export const ALARM_RECHECK_MS = 5_000;
 

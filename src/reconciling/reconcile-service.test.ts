@@ -356,6 +356,19 @@ describe('start backoff and circuit breaker', () => {
     if (failed) assert.deepEqual(failed.triggeredAlarms, ['web-5xx']);
   });
 
+  test('with deployment alarms, a steady deployment completes only after the alarms have watched it for a minute', () => {
+    const svc = service({ desired: 2, deployments: [deployment('ecs-svc/2', TD2, 2)] });
+    svc.deploymentConfiguration = { ...svc.deploymentConfiguration, alarms: { alarmNames: ['web-5xx'], enable: true, rollback: true } };
+    const steady = fleet('new', 2, 'ecs-svc/2', 'healthy', 32000, { taskDefinition: TD2 });
+    const first = reconcileService(input(svc, steady.tasks, steady.targets, { now: NOW }));
+    const watched = first.serviceUpdate?.deployments[0];
+    assert.equal(watched?.rolloutState, 'IN_PROGRESS', 'not completed at once');
+    assert.equal(watched?.steadySince, NOW);
+    assert.ok(first.requeueAfterMs !== undefined && first.requeueAfterMs <= 60_000);
+    const later = reconcileService(input({ ...svc, deployments: [watched!] }, steady.tasks, steady.targets, { now: NOW + 60_000 }));
+    assert.equal(later.serviceUpdate?.deployments[0]?.rolloutState, 'COMPLETED', 'completed once the minute has passed');
+  });
+
   test('on breach with rollback, a failed deployment that still has tasks stays, FAILED and ACTIVE', () => {
     const old = fleet('old', 2, 'ecs-svc/1', 'healthy');
     const stuck = task('n0', { deployment: 'ecs-svc/2', status: 'PENDING', taskDefinition: TD2 });

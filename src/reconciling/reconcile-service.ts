@@ -11,7 +11,7 @@ import { promoteForRollback, rollbackDeployment } from '../domain/ecs/deployment
 import { shiftsTrafficOn, sideOf } from '../domain/ecs/target-side.js';
 import { newResourceId } from '../domain/ecs/ids.js';
 import { evaluateBreaker } from './circuit-breaker.js';
-import { ALARM_RECHECK_MS, alarmTrip } from './deployment-alarms.js';
+import { ALARM_RECHECK_MS, ALARM_WATCH_AFTER_STEADY_MS, alarmTrip } from './deployment-alarms.js';
 import { decideRollout, defaultScaleIn, type RolloutDecision } from './rollout.js';
 import { decideDaemon } from './daemon-rollout.js';
 import { isLost, lostAt } from './lost-host.js';
@@ -551,7 +551,20 @@ function completeIfStable({ svc, now, b }: Pass, state: ServiceState, alive: rea
     counted.length === primary.desiredCount &&
     primary.runningCount === primary.desiredCount &&
     counted.every((v) => v.healthy);
-  if (!stable) return false;
+  if (!stable) {
+    if (primary?.steadySince !== undefined) delete primary.steadySince;
+    return false;
+  }
+  // With deployment alarms, the new revision serves for a while before it completes: the alarms on
+  // its traffic need that long to see it (the nodes report every 10 s, alarms are evaluated every 10 s).
+  // A rollback is not watched: it returns to what was watched before, and is never rolled back itself.
+  if (primary.rolloutState === 'IN_PROGRESS' && svc.deploymentConfiguration.alarms?.enable && primary.rollbackOf === undefined) {
+    primary.steadySince ??= now;
+    if (now - primary.steadySince < ALARM_WATCH_AFTER_STEADY_MS) {
+      b.wakeAt(primary.steadySince + ALARM_WATCH_AFTER_STEADY_MS);
+      return true;
+    }
+  }
   if (primary.rolloutState === 'IN_PROGRESS') {
     primary.rolloutState = 'COMPLETED';
     primary.rolloutStateReason = `ECS deployment ${primary.id} completed.`;

@@ -268,6 +268,8 @@ export interface Deployment {
    * counted, and no task is counted twice or missed.
    */
   failuresCounted?: { through: number; atMark: string[] };
+  /** Internal: when its tasks became steady, while deployment alarms still watch it before it completes. */
+  steadySince?: number;
   /** Internal: the deployment alarms that failed it (DescribeServiceDeployments' triggeredAlarmNames). */
   triggeredAlarms?: string[];
   /** Internal: the deployment this one rolls back (circuit breaker or StopServiceDeployment). */
