@@ -8,53 +8,39 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import * as aas from '@aws-sdk/client-application-auto-scaling';
 import * as ecs from '@aws-sdk/client-ecs';
 import * as elb from '@aws-sdk/client-elastic-load-balancing-v2';
 import { requirement } from '../support/requirements.js';
-import { ensureTestImage, TEST_IMAGE } from '../support/test-image.js';
-import { removeDataDir, startBerthProcess, type BerthProcess } from '../support/berth-process.js';
+import { TEST_IMAGE } from '../support/test-image.js';
+import type { BerthProcess } from '../support/berth-process.js';
 import { startLoad } from '../support/load-loop.js';
-import { checkResponsesAgainstModel, ecsClient, elbv2Client, TEST_CREDENTIALS } from '../support/sdk-clients.js';
+import { checkResponsesAgainstModel, TEST_CREDENTIALS } from '../support/sdk-clients.js';
 import { eventually } from '../support/eventually.js';
 import { freePort } from '../../src/platform/free-port.js';
+import { must, startDockerStack, type DockerStack } from '../support/docker-stack.js';
 
 const skip = requirement('docker');
-const CLUSTER = `scale-${Math.random().toString(36).slice(2, 8)}`;
-
-function must<T>(v: T | null | undefined, what: string): T {
-  if (v === undefined || v === null) throw new Error(`missing: ${what}`);
-  return v;
-}
 
 describe('target tracking on ALBRequestCountPerTarget with real containers under load', { skip, timeout: 240_000 }, () => {
+  let stack: DockerStack;
   let berth: BerthProcess;
+  let CLUSTER = '';
   let client: ecs.ECSClient;
   let lbClient: elb.ElasticLoadBalancingV2Client;
   let scaling: aas.ApplicationAutoScalingClient;
 
   before(async () => {
-    await ensureTestImage();
-    berth = await startBerthProcess({ args: ['--runtime', 'docker', '--cluster', CLUSTER] });
-    client = ecsClient(berth.apiUrl);
-    lbClient = elbv2Client(berth.apiUrl);
+    stack = await startDockerStack('scale');
+    ({ berth, ecs: client, elb: lbClient, cluster: CLUSTER } = stack);
     scaling = checkResponsesAgainstModel(
       new aas.ApplicationAutoScalingClient({ endpoint: berth.apiUrl, region: 'us-east-1', credentials: TEST_CREDENTIALS, maxAttempts: 1 }),
       'applicationautoscaling',
     );
   });
   after(async () => {
-    await client?.send(new ecs.DeleteServiceCommand({ cluster: CLUSTER, service: 'web', force: true })).catch(() => undefined);
-    client?.destroy();
-    lbClient?.destroy();
     scaling?.destroy();
-    await berth?.stop();
-    const ids = execFileSync('docker', ['ps', '-aq', '--filter', `label=com.berth.cluster=${CLUSTER}`], { encoding: 'utf8' })
-      .split('\n')
-      .filter(Boolean);
-    if (ids.length) execFileSync('docker', ['rm', '-f', ...ids], { stdio: 'ignore' });
-    if (berth) removeDataDir(berth.dataDir);
+    await stack?.close(['web']);
   });
 
   test('steady load above the target scales the service from 1 to at least 3 tasks on one host, with no failed request', async (t) => {

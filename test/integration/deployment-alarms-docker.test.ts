@@ -8,52 +8,38 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import * as cw from '@aws-sdk/client-cloudwatch';
 import * as ecs from '@aws-sdk/client-ecs';
 import * as elb from '@aws-sdk/client-elastic-load-balancing-v2';
 import { requirement } from '../support/requirements.js';
-import { ensureTestImage, TEST_IMAGE } from '../support/test-image.js';
-import { removeDataDir, startBerthProcess, type BerthProcess } from '../support/berth-process.js';
+import { TEST_IMAGE } from '../support/test-image.js';
+import type { BerthProcess } from '../support/berth-process.js';
 import { startLoad } from '../support/load-loop.js';
-import { ecsClient, elbv2Client, TEST_CREDENTIALS } from '../support/sdk-clients.js';
+import { TEST_CREDENTIALS } from '../support/sdk-clients.js';
 import { eventually } from '../support/eventually.js';
 import { freePort } from '../../src/platform/free-port.js';
+import { must, startDockerStack, type DockerStack } from '../support/docker-stack.js';
 
 const skip = requirement('docker');
-const CLUSTER = `alarm-${Math.random().toString(36).slice(2, 8)}`;
 /** The image's whoami CGI, replaced by one that answers 500 (the health check path `/` still answers 200). */
 const FAILING_CGI = '#!/bin/sh\nprintf "Status: 500 Internal Server Error\\r\\nContent-Type: text/plain\\r\\n\\r\\nbroken\\n"\n';
 
-function must<T>(v: T | null | undefined, what: string): T {
-  if (v === undefined || v === null) throw new Error(`missing: ${what}`);
-  return v;
-}
-
 describe('a deployment rolled back by its CloudWatch alarm, with real containers under load', { skip, timeout: 240_000 }, () => {
+  let stack: DockerStack;
   let berth: BerthProcess;
+  let CLUSTER = '';
   let client: ecs.ECSClient;
   let lbClient: elb.ElasticLoadBalancingV2Client;
   let metrics: cw.CloudWatchClient;
 
   before(async () => {
-    await ensureTestImage();
-    berth = await startBerthProcess({ args: ['--runtime', 'docker', '--cluster', CLUSTER] });
-    client = ecsClient(berth.apiUrl);
-    lbClient = elbv2Client(berth.apiUrl);
+    stack = await startDockerStack('alarm');
+    ({ berth, ecs: client, elb: lbClient, cluster: CLUSTER } = stack);
     metrics = new cw.CloudWatchClient({ endpoint: berth.apiUrl, region: 'us-east-1', credentials: TEST_CREDENTIALS, maxAttempts: 1 });
   });
   after(async () => {
-    await client?.send(new ecs.DeleteServiceCommand({ cluster: CLUSTER, service: 'web', force: true })).catch(() => undefined);
-    client?.destroy();
-    lbClient?.destroy();
     metrics?.destroy();
-    await berth?.stop();
-    const ids = execFileSync('docker', ['ps', '-aq', '--filter', `label=com.berth.cluster=${CLUSTER}`], { encoding: 'utf8' })
-      .split('\n')
-      .filter(Boolean);
-    if (ids.length) execFileSync('docker', ['rm', '-f', ...ids], { stdio: 'ignore' });
-    if (berth) removeDataDir(berth.dataDir);
+    await stack?.close(['web']);
   });
 
   test('the 5XX alarm goes to ALARM during the deployment, which fails and rolls back to the last completed revision', async (t) => {

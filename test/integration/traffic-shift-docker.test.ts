@@ -9,51 +9,33 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import * as ecs from '@aws-sdk/client-ecs';
 import * as elb from '@aws-sdk/client-elastic-load-balancing-v2';
 import { requirement } from '../support/requirements.js';
-import { ensureTestImage, TEST_IMAGE } from '../support/test-image.js';
-import { removeDataDir, startBerthProcess, type BerthProcess } from '../support/berth-process.js';
+import { TEST_IMAGE } from '../support/test-image.js';
 import { startLoad, type LoadResult } from '../support/load-loop.js';
-import { ecsClient, elbv2Client } from '../support/sdk-clients.js';
 import { eventually } from '../support/eventually.js';
 import { freePort } from '../../src/platform/free-port.js';
+import { must, startDockerStack, type DockerStack } from '../support/docker-stack.js';
 
 const skip = requirement('docker');
-const CLUSTER = `shift-${Math.random().toString(36).slice(2, 8)}`;
 
 /** Responses from `version` in a load result. */
 const from = (r: LoadResult, version: string) => [...r.bodies].filter(([b]) => b.includes(`"version":"${version}"`)).reduce((n, [, c]) => n + c, 0);
 const failed = (r: LoadResult) => r.total - r.ok;
 
-/** The value, or the test fails naming what was missing. */
-function must<T>(v: T | null | undefined, what: string): T {
-  if (v === undefined || v === null) throw new Error(`missing: ${what}`);
-  return v;
-}
-
 describe('traffic-shifting deployments on real Docker under load', { skip, timeout: 300_000 }, () => {
-  let berth: BerthProcess;
+  let stack: DockerStack;
+  let CLUSTER = '';
   let client: ecs.ECSClient;
   let lbClient: elb.ElasticLoadBalancingV2Client;
 
   before(async () => {
-    await ensureTestImage();
-    berth = await startBerthProcess({ args: ['--runtime', 'docker', '--cluster', CLUSTER, '--deployment-time-scale', '6'] });
-    client = ecsClient(berth.apiUrl);
-    lbClient = elbv2Client(berth.apiUrl);
+    stack = await startDockerStack('shift', ['--deployment-time-scale', '6']);
+    ({ ecs: client, elb: lbClient, cluster: CLUSTER } = stack);
   });
   after(async () => {
-    await client?.send(new ecs.DeleteServiceCommand({ cluster: CLUSTER, service: 'shift', force: true })).catch(() => undefined);
-    client?.destroy();
-    lbClient?.destroy();
-    await berth?.stop();
-    const ids = execFileSync('docker', ['ps', '-aq', '--filter', `label=com.berth.cluster=${CLUSTER}`], { encoding: 'utf8' })
-      .split('\n')
-      .filter(Boolean);
-    if (ids.length) execFileSync('docker', ['rm', '-f', ...ids], { stdio: 'ignore' });
-    if (berth) removeDataDir(berth.dataDir);
+    await stack?.close(['shift']);
   });
 
   const taskDefinition = async (version: string, command?: string[]) =>
