@@ -38,10 +38,17 @@ describe('berth up --stop-tasks-on-exit', { timeout: 240_000 }, () => {
       { what: 'two RUNNING tasks', timeoutMs: 120_000 },
     );
     ecs.destroy();
+    // RUNNING is the process started; its server may take a moment more to listen.
     for (const port of ports) {
-      const r = await fetch(`http://127.0.0.1:${port}/health`);
-      assert.equal(r.status, 200, `task on ${port} answers while Berth runs`);
-      await r.arrayBuffer();
+      const status = await eventually(
+        async () => {
+          const r = await fetch(`http://127.0.0.1:${port}/health`);
+          await r.arrayBuffer();
+          return r.status;
+        },
+        { what: `the task on ${port} answers while Berth runs`, timeoutMs: 15_000, intervalMs: 100, until: (s) => s === 200 },
+      );
+      assert.equal(status, 200);
     }
     assert.equal(await berth.stop(), 0);
     stopped = true;
