@@ -129,8 +129,14 @@ describe('target tracking on ALBRequestCountPerTarget with real containers under
     assert.equal(new Set(tasks.map((x) => x.containerInstanceArn)).size, 1, 'all on the one host');
     const ports = tasks.map((x) => x.containers?.[0]?.networkBindings?.[0]?.hostPort);
     assert.equal(new Set(ports).size, tasks.length, `each on its own dynamic host port: ${ports.join(', ')}`);
-    const health = (await lbClient.send(new elb.DescribeTargetHealthCommand({ TargetGroupArn: tg.TargetGroupArn }))).TargetHealthDescriptions ?? [];
-    assert.ok(health.filter((h) => h.TargetHealth?.State === 'healthy').length >= 3, 'the new tasks are in service');
+    // The new targets pass their first health check a moment after the tasks count as running.
+    await eventually(
+      async () =>
+        ((await lbClient.send(new elb.DescribeTargetHealthCommand({ TargetGroupArn: tg.TargetGroupArn }))).TargetHealthDescriptions ?? []).filter(
+          (h) => h.TargetHealth?.State === 'healthy',
+        ).length,
+      { what: 'the new tasks in service', timeoutMs: 30_000, intervalMs: 500, until: (n) => n >= 3 },
+    );
     const activities =
       (await scaling.send(new aas.DescribeScalingActivitiesCommand({ ServiceNamespace: 'ecs', ResourceId: resourceId }))).ScalingActivities ?? [];
     assert.ok(
