@@ -17,8 +17,8 @@ export interface AlbMinuteCounts {
   target2xx: number;
   elb5xx: number;
   elb4xx: number;
-  /** Target response time in seconds, over the requests a target answered. */
-  responseTime?: StatisticSet;
+  /** Target response time in seconds, over the requests a target answered (updated in place per request). */
+  responseTime?: { sampleCount: number; sum: number; minimum: number; maximum: number };
 }
 
 export interface AlbMinute {

@@ -9,7 +9,7 @@
  * HealthyHostCount's Average/Minimum/Maximum are over the drains, as ALB's are over its samples.
  */
 import { albSamples, emptyCounts, type AlbMinuteCounts } from '../../domain/cloudwatch/alb-metrics.js';
-import { merge, single, type MetricSample } from '../../domain/cloudwatch/metric-series.js';
+import type { MetricSample } from '../../domain/cloudwatch/metric-series.js';
 import { bucketStart } from '../../domain/cloudwatch/retention.js';
 import type { Clock } from '../../platform/clock.js';
 import type { ProxyMetrics, RequestOutcome } from '../proxy/proxy-metrics.js';
@@ -31,8 +31,16 @@ function count(c: AlbMinuteCounts, o: RequestOutcome): void {
   if (family === 5) c.target5xx++;
   else if (family === 4) c.target4xx++;
   else if (family === 2) c.target2xx++;
-  const seconds = single(o.durationMs / 1000);
-  c.responseTime = c.responseTime ? merge(c.responseTime, seconds) : seconds;
+  // In place: this runs once per request, so no statistic set is allocated for it.
+  const seconds = o.durationMs / 1000;
+  const rt = c.responseTime;
+  if (!rt) c.responseTime = { sampleCount: 1, sum: seconds, minimum: seconds, maximum: seconds };
+  else {
+    rt.sampleCount++;
+    rt.sum += seconds;
+    if (seconds < rt.minimum) rt.minimum = seconds;
+    if (seconds > rt.maximum) rt.maximum = seconds;
+  }
 }
 
 export class MinuteMetrics implements ProxyMetrics {
