@@ -30,6 +30,17 @@ interface BucketRow {
 export class SqliteMetricStore implements MetricStore {
   private readonly db: Database.Database;
   private readonly seriesIds = new Map<string, number>();
+  /** Prepared once: record runs every few seconds per node, reads on every GetMetricData and alarm evaluation. */
+  private readonly sql: {
+    insertSeries: Database.Statement;
+    upsertBucket: Database.Statement;
+    seen: Database.Statement;
+    allSeries: Database.Statement;
+    seriesOf: Database.Statement;
+    buckets: Database.Statement;
+    pruneBuckets: Database.Statement;
+    pruneSeries: Database.Statement;
+  };
 
   constructor(path: string) {
     this.db = new Database(path);
@@ -57,6 +68,27 @@ export class SqliteMetricStore implements MetricStore {
         PRIMARY KEY (series, resolution, t)
       ) WITHOUT ROWID;
     `);
+    this.sql = {
+      insertSeries: this.db.prepare(
+        `INSERT INTO series (key, namespace, name, dimensions, unit, last_seen) VALUES (?, ?, ?, ?, ?, ?)
+         ON CONFLICT (key, unit) DO UPDATE SET last_seen = max(last_seen, excluded.last_seen) RETURNING id`,
+      ),
+      upsertBucket: this.db.prepare(
+        `INSERT INTO buckets (series, resolution, t, count, sum, min, max) VALUES (?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (series, resolution, t) DO UPDATE SET count = count + excluded.count, sum = sum + excluded.sum,
+           min = min(min, excluded.min), max = max(max, excluded.max)`,
+      ),
+      seen: this.db.prepare('UPDATE series SET last_seen = max(last_seen, ?) WHERE id = ?'),
+      allSeries: this.db.prepare('SELECT * FROM series'),
+      seriesOf: this.db.prepare('SELECT * FROM series WHERE namespace = ?'),
+      buckets: this.db.prepare(
+        `SELECT s.unit AS unit, b.t AS t, b.count AS count, b.sum AS sum, b.min AS min, b.max AS max
+         FROM series s JOIN buckets b ON b.series = s.id
+         WHERE s.key = ? AND b.resolution = ? AND b.t >= ? AND b.t < ? ORDER BY s.unit, b.t`,
+      ),
+      pruneBuckets: this.db.prepare('DELETE FROM buckets WHERE resolution = ? AND t < ?'),
+      pruneSeries: this.db.prepare('DELETE FROM series WHERE id NOT IN (SELECT DISTINCT series FROM buckets)'),
+    };
   }
 
   private seriesId(s: MetricSample): number {
@@ -65,23 +97,13 @@ export class SqliteMetricStore implements MetricStore {
     const known = this.seriesIds.get(cacheKey);
     if (known !== undefined) return known;
     const dims = JSON.stringify(sortedDimensions(s.metric.dimensions));
-    const row = this.db
-      .prepare(
-        `INSERT INTO series (key, namespace, name, dimensions, unit, last_seen) VALUES (?, ?, ?, ?, ?, ?)
-         ON CONFLICT (key, unit) DO UPDATE SET last_seen = max(last_seen, excluded.last_seen) RETURNING id`,
-      )
-      .get(key, s.metric.namespace, s.metric.name, dims, s.unit, s.timestamp) as { id: number };
+    const row = this.sql.insertSeries.get(key, s.metric.namespace, s.metric.name, dims, s.unit, s.timestamp) as { id: number };
     this.seriesIds.set(cacheKey, row.id);
     return row.id;
   }
 
   async record(samples: readonly MetricSample[]): Promise<void> {
-    const upsert = this.db.prepare(
-      `INSERT INTO buckets (series, resolution, t, count, sum, min, max) VALUES (?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (series, resolution, t) DO UPDATE SET count = count + excluded.count, sum = sum + excluded.sum,
-         min = min(min, excluded.min), max = max(max, excluded.max)`,
-    );
-    const seen = this.db.prepare('UPDATE series SET last_seen = max(last_seen, ?) WHERE id = ?');
+    const { upsertBucket: upsert, seen } = this.sql;
     this.db.transaction(() => {
       for (const s of samples) {
         const id = this.seriesId(s);
@@ -94,9 +116,7 @@ export class SqliteMetricStore implements MetricStore {
   }
 
   async listSeries(namespace?: string): Promise<SeriesInfo[]> {
-    const rows = (
-      namespace === undefined ? this.db.prepare('SELECT * FROM series').all() : this.db.prepare('SELECT * FROM series WHERE namespace = ?').all(namespace)
-    ) as SeriesRow[];
+    const rows = (namespace === undefined ? this.sql.allSeries.all() : this.sql.seriesOf.all(namespace)) as SeriesRow[];
     return rows.map((r) => ({
       metric: { namespace: r.namespace, name: r.name, dimensions: JSON.parse(r.dimensions) as Dimension[] },
       unit: r.unit,
@@ -105,13 +125,7 @@ export class SqliteMetricStore implements MetricStore {
   }
 
   async read(metric: MetricId, resolution: Resolution, from: number, to: number): Promise<UnitBuckets[]> {
-    const rows = this.db
-      .prepare(
-        `SELECT s.unit AS unit, b.t AS t, b.count AS count, b.sum AS sum, b.min AS min, b.max AS max
-         FROM series s JOIN buckets b ON b.series = s.id
-         WHERE s.key = ? AND b.resolution = ? AND b.t >= ? AND b.t < ? ORDER BY s.unit, b.t`,
-      )
-      .all(seriesKey(metric), resolution, from, to) as BucketRow[];
+    const rows = this.sql.buckets.all(seriesKey(metric), resolution, from, to) as BucketRow[];
     const byUnit = new Map<string, { t: number; values: { sampleCount: number; sum: number; minimum: number; maximum: number } }[]>();
     for (const r of rows) {
       let list = byUnit.get(r.unit);
@@ -125,9 +139,9 @@ export class SqliteMetricStore implements MetricStore {
     let dropped = 0;
     this.db.transaction(() => {
       for (const r of RESOLUTIONS) {
-        dropped += this.db.prepare('DELETE FROM buckets WHERE resolution = ? AND t < ?').run(r, now - RETENTION_MS[r]).changes;
+        dropped += this.sql.pruneBuckets.run(r, now - RETENTION_MS[r]).changes;
       }
-      const gone = this.db.prepare('DELETE FROM series WHERE id NOT IN (SELECT DISTINCT series FROM buckets)').run().changes;
+      const gone = this.sql.pruneSeries.run().changes;
       if (gone > 0) this.seriesIds.clear();
     })();
     return dropped;
