@@ -95,9 +95,17 @@ export class ServiceModel {
   /** The exception shape whose Query code is `code` (CloudWatch's `InvalidParameterValue` is `InvalidParameterValueException`). */
   errorShapeFor(code: string): string | undefined {
     if (this.shapes.get(code)?.exception) return code;
-    for (const [name, shape] of this.shapes) if (shape.exception && shape.error?.code === code) return name;
-    return undefined;
+    // Built on first use: every error answer of a Query-compatible service asks, and a model has thousands of shapes.
+    if (!this.byErrorCode) {
+      this.byErrorCode = new Map();
+      // The first shape of a code wins, as a scan in model order would find it.
+      for (const [name, shape] of this.shapes)
+        if (shape.exception && shape.error && !this.byErrorCode.has(shape.error.code)) this.byErrorCode.set(shape.error.code, name);
+    }
+    return this.byErrorCode.get(code);
   }
+
+  private byErrorCode: Map<string, string> | undefined;
 
   /** How the exception shape of `code` names its message member: `message` mostly, `Message` in Application Auto Scaling. */
   errorMessageMember(code: string): string {
