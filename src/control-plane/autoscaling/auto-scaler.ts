@@ -79,7 +79,7 @@ export function startAutoScaler(deps: AutoScalerDeps): AutoScaler {
     let target = t;
     for (const r of (await store.list<ScheduledActionRecord>(keys.scheduledActionsOf(t.region, t.resourceId))).records) {
       const a = r.value;
-      if (!firesBetween(parseSchedule(a.schedule), a.appliedThrough, now, a.startTime ?? a.createdAt, a.endTime)) continue;
+      if (!firesBetween(parseSchedule(a.schedule, a.timezone), a.appliedThrough, now, a.startTime ?? a.createdAt, a.endTime)) continue;
       await store.put(r.key, { ...a, appliedThrough: now }, { expectedRevision: r.modRevision });
       if (target.suspended.scheduledScalingSuspended) continue;
       const min = a.minCapacity ?? target.minCapacity;
