@@ -173,7 +173,7 @@ describe('auto scaler', () => {
       aas('PutScalingPolicy', { ...target, ResourceId: 'service/default/other', PolicyName: 'p', PolicyType: 'TargetTrackingScaling' }),
       'ObjectNotFoundException',
     );
-    await rejects(aas('PutScalingPolicy', { ...target, PolicyName: 'p' }), 'ValidationException', /StepScaling \(the default\)/);
+    await rejects(aas('PutScalingPolicy', { ...target, PolicyName: 'p' }), 'ValidationException', /StepScaling is the default PolicyType/);
     await rejects(
       aas('PutScalingPolicy', {
         ...target,
@@ -189,9 +189,20 @@ describe('auto scaler', () => {
     );
     await rejects(aas('DeleteScalingPolicy', { ...target, PolicyName: 'nope' }), 'ObjectNotFoundException', /policy name: nope/);
     await rejects(
-      aas('PutScheduledAction', { ...target, ScheduledActionName: 'x', Schedule: 'cron(0 18 * * ? *)', ScalableTargetAction: { MinCapacity: 1 } }),
+      aas('PutScheduledAction', { ...target, ScheduledActionName: 'x', Schedule: 'cron(0 18 * * * *)', ScalableTargetAction: { MinCapacity: 1 } }),
       'ValidationException',
-      /cron/,
+      /Day-of-month and Day-of-week/,
+    );
+    await rejects(
+      aas('PutScheduledAction', {
+        ...target,
+        ScheduledActionName: 'x',
+        Schedule: 'cron(0 18 * * ? *)',
+        Timezone: 'Moon/Base',
+        ScalableTargetAction: { MinCapacity: 1 },
+      }),
+      'ValidationException',
+      /Timezone Moon\/Base/,
     );
     await aas('DeregisterScalableTarget', target);
     assert.deepEqual((await aas('DescribeScalingPolicies', { ServiceNamespace: 'ecs' })).ScalingPolicies, [], 'its policies went with it');

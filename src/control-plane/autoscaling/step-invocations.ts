@@ -91,8 +91,15 @@ export async function invokeStepPolicies(deps: StepInvocationDeps, ctx: StepCont
       ...(d.direction === 'out' ? { lastScaleOut: { at: now, to: d.desired, from: current } } : { lastScaleIn: { at: now } }),
     };
     await store.put(keys.scalableTarget(target.region, target.resourceId), target);
-    await deps.activity(target, now, desiredCountActivity(d.desired, `monitor alarm ${calling.name} in state ${calling.state} triggered policy ${policy.name}`));
-    deps.logger?.info({ service: target.resourceId, from: current, to: d.desired, policy: policy.name, alarm: calling.name }, 'step scaling set the desired count');
+    await deps.activity(
+      target,
+      now,
+      desiredCountActivity(d.desired, `monitor alarm ${calling.name} in state ${calling.state} triggered policy ${policy.name}`),
+    );
+    deps.logger?.info(
+      { service: target.resourceId, from: current, to: d.desired, policy: policy.name, alarm: calling.name },
+      'step scaling set the desired count',
+    );
     current = d.desired;
     scaled = true;
   }

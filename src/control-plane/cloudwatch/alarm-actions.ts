@@ -16,7 +16,8 @@ import type { MetricStore } from './metric-store.js';
 /** CloudWatch's limit on each action list. */
 export const MAX_ACTIONS = 5;
 
-const POLICY_ARN = /^arn:aws:autoscaling:([a-z0-9-]+):(\d{12}):scalingPolicy:[0-9a-fA-F-]{36}:resource\/ecs\/service\/[A-Za-z0-9_-]+\/[A-Za-z0-9_-]+:policyName\/.+$/;
+const POLICY_ARN =
+  /^arn:aws:autoscaling:([a-z0-9-]+):(\d{12}):scalingPolicy:[0-9a-fA-F-]{36}:resource\/ecs\/service\/[A-Za-z0-9_-]+\/[A-Za-z0-9_-]+:policyName\/.+$/;
 
 export interface ActionLists {
   readonly AlarmActions?: readonly string[];
@@ -28,7 +29,8 @@ export interface ActionLists {
 export function checkAlarmActions(input: ActionLists, region: string): void {
   for (const field of ['AlarmActions', 'OKActions', 'InsufficientDataActions'] as const) {
     const arns = input[field] ?? [];
-    if (arns.length > MAX_ACTIONS) throw new AwsError('ValidationError', `The parameter ${field} may hold at most ${MAX_ACTIONS} actions; it has ${arns.length}.`);
+    if (arns.length > MAX_ACTIONS)
+      throw new AwsError('ValidationError', `The parameter ${field} may hold at most ${MAX_ACTIONS} actions; it has ${arns.length}.`);
     for (const arn of arns) {
       const m = POLICY_ARN.exec(arn);
       if (!m) {

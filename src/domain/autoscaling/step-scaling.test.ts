@@ -52,7 +52,10 @@ describe('step scaling configuration', () => {
       [{ AdjustmentType: 'Sometimes', StepAdjustments: [{ MetricIntervalLowerBound: 0, ScalingAdjustment: 1 }] }, /AdjustmentType Sometimes/],
       [{ AdjustmentType: 'ChangeInCapacity' }, /at least one step adjustment/],
       [{ AdjustmentType: 'ChangeInCapacity', StepAdjustments: [{ ScalingAdjustment: 1 }] }, /cannot both be null/],
-      [{ AdjustmentType: 'ChangeInCapacity', StepAdjustments: [{ MetricIntervalLowerBound: 5, MetricIntervalUpperBound: 5, ScalingAdjustment: 1 }] }, /must be greater than/],
+      [
+        { AdjustmentType: 'ChangeInCapacity', StepAdjustments: [{ MetricIntervalLowerBound: 5, MetricIntervalUpperBound: 5, ScalingAdjustment: 1 }] },
+        /must be greater than/,
+      ],
       [
         {
           AdjustmentType: 'ChangeInCapacity',
@@ -73,8 +76,14 @@ describe('step scaling configuration', () => {
         },
         /no gap/,
       ],
-      [{ AdjustmentType: 'ChangeInCapacity', StepAdjustments: [{ MetricIntervalLowerBound: 0, MetricIntervalUpperBound: 10, ScalingAdjustment: 1 }] }, /unspecified upper bound/],
-      [{ AdjustmentType: 'ChangeInCapacity', StepAdjustments: [{ MetricIntervalLowerBound: -10, MetricIntervalUpperBound: 0, ScalingAdjustment: -1 }] }, /unspecified lower bound/],
+      [
+        { AdjustmentType: 'ChangeInCapacity', StepAdjustments: [{ MetricIntervalLowerBound: 0, MetricIntervalUpperBound: 10, ScalingAdjustment: 1 }] },
+        /unspecified upper bound/,
+      ],
+      [
+        { AdjustmentType: 'ChangeInCapacity', StepAdjustments: [{ MetricIntervalLowerBound: -10, MetricIntervalUpperBound: 0, ScalingAdjustment: -1 }] },
+        /unspecified lower bound/,
+      ],
       [
         {
           AdjustmentType: 'ChangeInCapacity',
@@ -85,10 +94,16 @@ describe('step scaling configuration', () => {
         },
         /at most one step adjustment can have a null lower bound/,
       ],
-      [{ AdjustmentType: 'ChangeInCapacity', MinAdjustmentMagnitude: 2, StepAdjustments: [{ MetricIntervalLowerBound: 0, ScalingAdjustment: 1 }] }, /MinAdjustmentMagnitude may only/],
+      [
+        { AdjustmentType: 'ChangeInCapacity', MinAdjustmentMagnitude: 2, StepAdjustments: [{ MetricIntervalLowerBound: 0, ScalingAdjustment: 1 }] },
+        /MinAdjustmentMagnitude may only/,
+      ],
       [{ AdjustmentType: 'ExactCapacity', StepAdjustments: [{ MetricIntervalLowerBound: 0, ScalingAdjustment: -1 }] }, /zero or more for ExactCapacity/],
       [{ AdjustmentType: 'ChangeInCapacity', Cooldown: -1, StepAdjustments: [{ MetricIntervalLowerBound: 0, ScalingAdjustment: 1 }] }, /Cooldown/],
-      [{ AdjustmentType: 'ChangeInCapacity', MetricAggregationType: 'Sum', StepAdjustments: [{ MetricIntervalLowerBound: 0, ScalingAdjustment: 1 }] }, /MetricAggregationType Sum/],
+      [
+        { AdjustmentType: 'ChangeInCapacity', MetricAggregationType: 'Sum', StepAdjustments: [{ MetricIntervalLowerBound: 0, ScalingAdjustment: 1 }] },
+        /MetricAggregationType Sum/,
+      ],
       [
         {
           AdjustmentType: 'ChangeInCapacity',

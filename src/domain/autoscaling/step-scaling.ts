@@ -39,7 +39,11 @@ export interface StepScalingConfig {
 
 export interface StepScalingInput {
   readonly AdjustmentType?: string;
-  readonly StepAdjustments?: readonly { readonly MetricIntervalLowerBound?: number; readonly MetricIntervalUpperBound?: number; readonly ScalingAdjustment: number }[];
+  readonly StepAdjustments?: readonly {
+    readonly MetricIntervalLowerBound?: number;
+    readonly MetricIntervalUpperBound?: number;
+    readonly ScalingAdjustment: number;
+  }[];
   readonly MinAdjustmentMagnitude?: number;
   readonly Cooldown?: number;
   readonly MetricAggregationType?: string;
@@ -119,9 +123,7 @@ export function stepScalingConfig(c: StepScalingInput): StepScalingConfig {
       );
     }
     if (lowerOf(next) > upperOf(prev)) {
-      throw validation(
-        `StepAdjustments: there must be no gap between step adjustments (from ${prev.upperBound ?? 'null'} to ${next.lowerBound ?? 'null'}).`,
-      );
+      throw validation(`StepAdjustments: there must be no gap between step adjustments (from ${prev.upperBound ?? 'null'} to ${next.lowerBound ?? 'null'}).`);
     }
   }
   return {
