@@ -25,8 +25,7 @@ describe('mergeSeriesLists', () => {
       ],
     ]);
     assert.equal(merged.length, 3);
-    const lastSeen = (m: MetricId, unit: string): number | undefined =>
-      merged.find((s) => s.unit === unit && seriesKey(s.metric) === seriesKey(m))?.lastSeen;
+    const lastSeen = (m: MetricId, unit: string): number | undefined => merged.find((s) => s.unit === unit && seriesKey(s.metric) === seriesKey(m))?.lastSeen;
     assert.equal(lastSeen(a, 'Count'), 30);
     assert.equal(lastSeen(b, 'Count'), 5);
     assert.equal(lastSeen(a, 'Seconds'), 1);

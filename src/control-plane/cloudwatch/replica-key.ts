@@ -75,7 +75,7 @@ export function verifyReplicaCall(
   const expected = Buffer.from(signature(key, { ...call, to }, date), 'hex');
   const got = Buffer.from(given, 'hex');
   if (got.length !== expected.length || !timingSafeEqual(got, expected)) {
-    return refuse('the replica signature does not match: the caller does not hold this cluster\'s secrets key');
+    return refuse("the replica signature does not match: the caller does not hold this cluster's secrets key");
   }
   if (to !== self) {
     return { ok: false, status: 421, code: 'MisdirectedRequest', message: `this call is meant for server ${to}; this is server ${self}` };

@@ -91,7 +91,10 @@ export function replicaMetricRoutes(deps: ReplicaMetricRoutesDeps): FastifyPlugi
           const message = err instanceof BadCall ? err.message : 'the body is not valid JSON';
           return reply.code(400).send({ code: 'ValidationException', message });
         }
-        return reply.code(200).header('cache-control', 'no-store').send(await answer(call));
+        return reply
+          .code(200)
+          .header('cache-control', 'no-store')
+          .send(await answer(call));
       });
     route(REPLICA_SERIES_PATH, seriesCallOf, async (c): Promise<SeriesAnswer> => ({ series: await deps.local.listSeries(c.namespace) }));
     route(REPLICA_READ_PATH, readCallOf, async (c): Promise<ReadAnswer> => ({ units: await deps.local.read(c.metric, c.resolution, c.from, c.to) }));

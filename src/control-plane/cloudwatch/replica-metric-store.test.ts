@@ -44,20 +44,23 @@ describe('ReplicaMetricStore', () => {
   let silent: net.Server;
   let silentUrl = '';
   let silentConnections = 0;
+  const silentSockets = new Set<net.Socket>();
 
   before(async () => {
     peers.push(await startPeer('b'), await startPeer('c'), await startPeer('other-cluster', replicaKey(randomBytes(32))));
     // Accepts, reads, never answers: a replica whose process hangs.
     silent = net.createServer((s) => {
       silentConnections++;
+      silentSockets.add(s);
       s.on('data', () => undefined);
+      s.on('close', () => silentSockets.delete(s));
     });
     await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
     silentUrl = `http://127.0.0.1:${(silent.address() as net.AddressInfo).port}`;
   });
   after(async () => {
     for (const p of peers) await p.app.close();
-    silent.closeAllConnections?.();
+    for (const s of silentSockets) s.destroy();
     await new Promise<void>((r) => silent.close(() => r()));
   });
 
@@ -112,7 +115,10 @@ describe('ReplicaMetricStore', () => {
     const series = Buffer.from('{}');
     const listed = await fetch(`${b.peer.apiUrl}${REPLICA_SERIES_PATH}`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...signReplicaCall(key, { method: 'POST', path: REPLICA_SERIES_PATH, to: 'b', body: series }, Date.now()) },
+      headers: {
+        'content-type': 'application/json',
+        ...signReplicaCall(key, { method: 'POST', path: REPLICA_SERIES_PATH, to: 'b', body: series }, Date.now()),
+      },
       body: series,
     });
     assert.equal(listed.status, 200);
