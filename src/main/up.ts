@@ -350,7 +350,7 @@ export async function startBerth(config: UpConfig, logger: Logger, options: Star
     const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
     const apiUrl = `http://${shownHost}:${address.port}`;
     // Where the other replicas reach this one (a 0.0.0.0 bind is no address to connect to).
-    const reachableUrl = publishedApiUrl(address);
+    const reachableUrl = publishedApiUrl(address, config.advertiseUrl);
     const etcdStore = opened.etcd;
     const registry = await startServerRegistry({
       store,
