@@ -3,7 +3,8 @@
  * process, on one real etcd. B starts first and leads; A runs the only load-balancer node, so every
  * AWS/ApplicationELB sample lands in A's own metrics.db. GetMetricStatistics through B (the AWS SDK
  * client) counts A's traffic, through the signed replica routes; an alarm, evaluated only on the
- * leader B, goes to ALARM on it. Once A is gone, B's reads answer at once, without A's data.
+ * leader B, goes to ALARM on it. Once A is gone, B's reads answer at once, without A's data. Both
+ * run `--auth sigv4`, as an HA cluster does.
  */
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
@@ -50,8 +51,10 @@ describe('metrics across replicas: recorded on A, read and alarmed on B (the lea
   const start = async (secretsKey: string, ownLb: boolean): Promise<RunningBerth> => {
     const flags = ['--data-dir', dir('berth-test-hametrics-'), '--api-port', String(await freePort('127.0.0.1')), '--store', etcd?.storeUrl ?? ''];
     flags.push('--secrets-key-file', secretsKey, '--leader-ttl', '2', ...(ownLb ? [] : ['--no-lb']));
+    // As an HA cluster runs: every API call signed (the replica routes are signed their own way, whatever --auth says).
+    flags.push('--auth', 'sigv4', '--access-key-id', TEST_CREDENTIALS.accessKeyId);
     // lbWorkers 0 (tests only): the node's engine in this process, no child processes to start.
-    return startServer({ ...parseUpConfig(flags, {}), lbWorkers: 0 }, silentLogger);
+    return startServer({ ...parseUpConfig(flags, { BERTH_SECRET_ACCESS_KEY: TEST_CREDENTIALS.secretAccessKey }), lbWorkers: 0 }, silentLogger);
   };
   const requestSum = async (client: cw.CloudWatchClient): Promise<number> => {
     const now = Date.now();
