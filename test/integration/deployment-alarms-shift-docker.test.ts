@@ -211,7 +211,11 @@ describe('a bad green rolled back by its 5XX alarm before production moves, real
     const testResult = await testLoad.stop();
     t.diagnostic(`production: ${describeCounts(prodResult)}`);
     t.diagnostic(`test listener: ${describeCounts(testResult)}`);
-    assert.deepEqual([...weights].filter((w) => w > 0), [], 'production never moved to the bad green');
+    assert.deepEqual(
+      [...weights].filter((w) => w > 0),
+      [],
+      'production never moved to the bad green',
+    );
     assert.equal(berthFailed(prodResult), 0, `Berth failures at production: ${describeCounts(prodResult)}`);
     assert.equal(appFailed(prodResult), 0, `app errors at production: ${describeCounts(prodResult)}`);
     assert.equal(answeredBy(prodResult, 'v1'), answered(prodResult), 'production was answered by blue only');

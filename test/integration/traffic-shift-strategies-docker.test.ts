@@ -255,6 +255,9 @@ describe('LINEAR and BLUE_GREEN deployments on real Docker under load', { skip, 
       list.slice(0, 2).map((d) => d.status),
       ['SUCCESSFUL', 'SUCCESSFUL'],
     );
-    assert.ok(shares.every((s, i) => i === 0 || s > (shares[i - 1] ?? 0)), `the shares grow step by step: ${shares.map((s) => s.toFixed(1)).join(', ')}`);
+    assert.ok(
+      shares.every((s, i) => i === 0 || s > (shares[i - 1] ?? 0)),
+      `the shares grow step by step: ${shares.map((s) => s.toFixed(1)).join(', ')}`,
+    );
   });
 });

@@ -120,10 +120,7 @@ export function startShiftLoad(url: string, options: { concurrency?: number; max
   let stopped: Promise<ShiftCounts> | undefined;
   return {
     snapshot: () => copy(all),
-    buckets: () =>
-      [...byBucket]
-        .sort(([a], [b]) => a - b)
-        .map(([at, c]) => ({ at, ...copy(c) })),
+    buckets: () => [...byBucket].sort(([a], [b]) => a - b).map(([at, c]) => ({ at, ...copy(c) })),
     // Idempotent: a test stops it where it measures, and again in its clean-up.
     stop: () => {
       stopped ??= (async () => {
