@@ -21,4 +21,11 @@ describe('deployment alarms', () => {
     assert.equal(alarmTripReason(config, { ...primary, rolloutState: 'COMPLETED' }, alarm), undefined);
     assert.equal(alarmTripReason(config, primary, new Map([['web-5xx', { state: 'OK', transitionedAt: 1500 }]])), undefined);
   });
+
+  test('a rollback is never failed by alarms, not even by the one that failed the deployment it undoes', () => {
+    // A blue/green rollback makes blue PRIMARY again: its deployment was created before the alarm went into ALARM.
+    const alarm = new Map([['web-5xx', { state: 'ALARM' as const, transitionedAt: 1500 }]]);
+    assert.notEqual(alarmTripReason(config, primary, alarm), undefined, 'the same alarm fails a deployment that is not a rollback');
+    assert.equal(alarmTripReason(config, { ...primary, rollbackOf: 'ecs-svc/2' }, alarm), undefined);
+  });
 });

@@ -3,7 +3,9 @@
  * alarm it names that went into ALARM after the deployment started fails it (and, with `rollback`,
  * rolls it back, as the circuit breaker does). An alarm already in ALARM when the deployment began
  * does not count until it has left ALARM and come back, so a standing alarm cannot fail every new
- * deployment. Pure.
+ * deployment. A rollback is never failed by alarms: it returns to the revision they watched before,
+ * and the alarm that failed the deployment it undoes is still in ALARM while it runs (a blue/green
+ * rollback keeps blue's deployment, created long before that alarm's change). Pure.
  */
 import type { Deployment, DeploymentConfiguration } from '../domain/ecs/records.js';
 
@@ -25,10 +27,10 @@ export const ALARM_RECHECK_MS = 5_000;
 /** The alarms that failed the deployment and why, in ECS's words, or undefined while none tripped. */
 export function alarmTrip(
   config: DeploymentConfiguration['alarms'],
-  primary: Pick<Deployment, 'id' | 'createdAt' | 'rolloutState'>,
+  primary: Pick<Deployment, 'id' | 'createdAt' | 'rolloutState' | 'rollbackOf'>,
   alarms: ReadonlyMap<string, AlarmStateView> | undefined,
 ): { readonly reason: string; readonly alarms: readonly string[] } | undefined {
-  if (!config?.enable || primary.rolloutState !== 'IN_PROGRESS' || !alarms) return undefined;
+  if (!config?.enable || primary.rolloutState !== 'IN_PROGRESS' || primary.rollbackOf !== undefined || !alarms) return undefined;
   const tripped = config.alarmNames.filter((name) => {
     const a = alarms.get(name);
     return a !== undefined && a.state === 'ALARM' && a.transitionedAt >= primary.createdAt;

@@ -4,7 +4,7 @@ import type { Deployment, LoadBalancer, TrafficShift } from '../domain/ecs/recor
 import type { RuleRecord } from '../domain/elbv2/listener.js';
 import { deployment, T0, task, TD1, TD2, TG } from './scenario.js';
 import { decideShiftPass, type ShiftPassInput } from './traffic-shift-pass.js';
-import { startShift } from './traffic-shift.js';
+import { TEST_TRAFFIC_SETTLE_MS, startShift } from './traffic-shift.js';
 import { greenShareOf } from './rule-weights.js';
 import type { TaskView } from './task-view.js';
 
@@ -82,8 +82,15 @@ test('green ready: the test share first; production moves once that is applied',
   const ready = { green: [view('g1', 'ecs-svc/2'), view('g2', 'ecs-svc/2')] };
   const d = decideShiftPass(input(green({ ...startShift(plan, T0), stage: 'SCALE_UP' }), ready));
   assert.equal(d.shift?.stage, 'TEST_TRAFFIC_SHIFT');
-  const next = decideShiftPass(input(green(must(d.shift, 'the shift')), { ...ready, rules: [rule(1, 0)] }));
-  // No test rule in this service: the test share is applied by definition, so production moves.
+  const applied = decideShiftPass(input(green(must(d.shift, 'the shift')), { ...ready, rules: [rule(1, 0)] }));
+  // No test rule in this service: the test share is applied by definition; production moves after the settle.
+  assert.equal(applied.shift?.stage, 'POST_TEST_TRAFFIC_SHIFT');
+  assert.deepEqual(applied.rules, []);
+  assert.equal(applied.wakeAt, T0 + 1000 + TEST_TRAFFIC_SETTLE_MS);
+  const next = decideShiftPass({
+    ...input(green(must(applied.shift, 'the shift')), { ...ready, rules: [rule(1, 0)] }),
+    now: T0 + 1000 + TEST_TRAFFIC_SETTLE_MS,
+  });
   assert.equal(next.shift?.stage, 'PRODUCTION_TRAFFIC_SHIFT');
   assert.equal(next.rules.length, 1);
   assert.equal(greenShareOf(must(next.rules[0], 'a rule update').actions, TG, ALT), 20);

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import fc from 'fast-check';
 import type { TrafficShift } from '../domain/ecs/records.js';
 import type { TrafficPlan } from '../domain/ecs/deployment-strategy.js';
-import { advanceShift, startShift, type ShiftObservation } from './traffic-shift.js';
+import { TEST_TRAFFIC_SETTLE_MS, advanceShift, startShift, type ShiftObservation } from './traffic-shift.js';
 
 const MIN = 60_000;
 const canary: TrafficPlan = { strategy: 'CANARY', steps: [20, 100], stepBakeMinutes: 2, bakeMinutes: 3 };
@@ -35,7 +35,12 @@ test('test traffic goes to green first, then waits for the rules to carry it', (
 
 test('CANARY: the canary share, its bake, then 100%, the final bake, then CLEAN_UP', () => {
   let s: TrafficShift = { ...startShift(canary, 0), stage: 'TEST_TRAFFIC_SHIFT', test: 100 };
-  let d = advanceShift(s, seen({ now: 1000 }));
+  let d = advanceShift(s, seen({ now: 1000 - TEST_TRAFFIC_SETTLE_MS }));
+  assert.equal(d.shift.stage, 'POST_TEST_TRAFFIC_SHIFT', 'the test rule settles in the data plane first');
+  assert.equal(d.shift.production, 0);
+  assert.equal(d.wakeAt, 1000);
+  s = d.shift;
+  d = advanceShift(s, seen({ now: 1000 }));
   assert.equal(d.shift.stage, 'PRODUCTION_TRAFFIC_SHIFT');
   assert.equal(d.shift.production, 20);
   s = d.shift;
@@ -65,7 +70,7 @@ test('CANARY: the canary share, its bake, then 100%, the final bake, then CLEAN_
 });
 
 test('LINEAR 25%: four steps, one per step bake', () => {
-  let s: TrafficShift = { ...startShift(linear, 0), stage: 'POST_TEST_TRAFFIC_SHIFT', test: 100 };
+  let s: TrafficShift = { ...startShift(linear, 0), stage: 'POST_TEST_TRAFFIC_SHIFT', test: 100, since: -TEST_TRAFFIC_SETTLE_MS };
   const shares: number[] = [];
   for (let t = 0; t <= 5 * MIN; t += MIN / 2) {
     const d = advanceShift(s, seen({ now: t }));
@@ -77,11 +82,25 @@ test('LINEAR 25%: four steps, one per step bake', () => {
 });
 
 test('BLUE_GREEN: production all at once, then the bake', () => {
-  const d = advanceShift({ ...startShift(blueGreen, 0), stage: 'POST_TEST_TRAFFIC_SHIFT', test: 100 }, seen({ now: 5 }));
+  const d = advanceShift({ ...startShift(blueGreen, 0), stage: 'POST_TEST_TRAFFIC_SHIFT', test: 100 }, seen({ now: TEST_TRAFFIC_SETTLE_MS }));
   assert.equal(d.shift.production, 100);
-  const e = advanceShift(d.shift, seen({ now: 6 }));
+  const e = advanceShift(d.shift, seen({ now: TEST_TRAFFIC_SETTLE_MS + 1 }));
   assert.equal(e.shift.stage, 'BAKE_TIME');
-  assert.equal(e.wakeAt, 6 + 5 * MIN);
+  assert.equal(e.wakeAt, TEST_TRAFFIC_SETTLE_MS + 1 + 5 * MIN);
+});
+
+test('with deployment alarms (testWatchMs), green serves the test listener alone for the watch before production moves', () => {
+  const plan: TrafficPlan = { ...canary, testWatchMs: 30_000 };
+  const s: TrafficShift = { ...startShift(plan, 0), stage: 'POST_TEST_TRAFFIC_SHIFT', test: 100, since: 1000 };
+  const during = advanceShift(s, seen({ now: 30_999 }));
+  assert.equal(during.shift.stage, 'POST_TEST_TRAFFIC_SHIFT');
+  assert.equal(during.shift.production, 0, 'production all blue while the alarms watch');
+  assert.equal(during.wakeAt, 31_000);
+  // Not scaled by the test aid: the alarms' cadence is real time.
+  assert.equal(advanceShift(s, seen({ now: 30_999, msPerMinute: 1000 })).shift.production, 0);
+  const after = advanceShift(s, seen({ now: 31_000 }));
+  assert.equal(after.shift.stage, 'PRODUCTION_TRAFFIC_SHIFT');
+  assert.equal(after.shift.production, 20);
 });
 
 test('a shorter minute (the test aid) shortens every bake alike', () => {

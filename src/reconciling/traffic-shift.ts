@@ -5,7 +5,7 @@
  * weight change must be in the listener rules (observed) before its bake starts counting.
  *
  *   [RECONCILE_SERVICE ──green's side clear──▶] PRE_SCALE_UP → SCALE_UP ──green ready──▶ POST_SCALE_UP → TEST_TRAFFIC_SHIFT (test 100% green)
- *   ──rules applied──▶ POST_TEST_TRAFFIC_SHIFT → PRODUCTION_TRAFFIC_SHIFT (steps[0], bake, steps[1], …)
+ *   ──rules applied──▶ POST_TEST_TRAFFIC_SHIFT ──settled (with alarms: watched)──▶ PRODUCTION_TRAFFIC_SHIFT (steps[0], bake, steps[1], …)
  *   ──100% applied──▶ POST_PRODUCTION_TRAFFIC_SHIFT → BAKE_TIME ──bake over──▶ CLEAN_UP ──blue gone──▶ done
  */
 import type { LifecycleStage, TrafficShift } from '../domain/ecs/records.js';
@@ -44,6 +44,12 @@ export function startShift(plan: TrafficPlan, now: number, reconcile = false): T
   return { plan, stage: reconcile ? 'RECONCILE_SERVICE' : 'PRE_SCALE_UP', since: now, production: 0, test: 0, history: [[now, 0]] };
 }
 
+/**
+ * The test rule's change is observed in the store; each node applies it on its next routing-table
+ * swap. Production waits this long more, so the test listener serves green before production does.
+ */
+export const TEST_TRAFFIC_SETTLE_MS = 1_000;
+
 /** At most this many transitions per pass; more than the stages there are, so only a wait stops the walk. */
 const MAX_TRANSITIONS = 32;
 
@@ -78,8 +84,12 @@ function step(s: TrafficShift, obs: ShiftObservation): { shift?: TrafficShift; w
       return to('TEST_TRAFFIC_SHIFT', { test: 100 });
     case 'TEST_TRAFFIC_SHIFT':
       return obs.rulesApplied ? to('POST_TEST_TRAFFIC_SHIFT') : {};
-    case 'POST_TEST_TRAFFIC_SHIFT':
+    case 'POST_TEST_TRAFFIC_SHIFT': {
+      // The settle, or with deployment alarms their watch of green on test traffic alone.
+      const watchEnds = s.since + Math.max(TEST_TRAFFIC_SETTLE_MS, s.plan.testWatchMs ?? 0);
+      if (now < watchEnds) return { wakeAt: watchEnds };
       return to('PRODUCTION_TRAFFIC_SHIFT', shareChange(s, s.plan.steps[0] ?? 100, now));
+    }
     case 'PRODUCTION_TRAFFIC_SHIFT': {
       if (!obs.rulesApplied) return {};
       if (s.production >= 100) return to('POST_PRODUCTION_TRAFFIC_SHIFT');

@@ -1,8 +1,8 @@
 /**
  * Deployment strategies through @aws-sdk/client-ecs (answers checked against the model): every
  * check of `deploymentConfiguration.strategy`, its settings and `loadBalancers[].advancedConfiguration`
- * answers InvalidParameterException naming the field, as ECS does; lifecycle hooks and alarms are
- * refused; a good CANARY service is created and DescribeServiceDeployments shows its stage.
+ * answers InvalidParameterException naming the field, as ECS does; lifecycle hooks (Lambda) are
+ * refused (deployment alarms are honoured: deployment-alarms-docker tests them); a good CANARY service is created and DescribeServiceDeployments shows its stage.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -143,7 +143,7 @@ describe('deployment strategies: bad input through the AWS SDK v3', () => {
     );
   });
 
-  test('lifecycle hooks (Lambda) and alarms are refused, naming the field', async () => {
+  test('lifecycle hooks (Lambda) are refused, naming the field', async () => {
     await rejectsWith(
       create({
         deploymentConfiguration: {

@@ -13,6 +13,7 @@ import { createWorld, type World } from '../../src/control-plane/controllers/ser
 import type { Action } from '../../src/domain/elbv2/action.js';
 import { serviceDeploymentArn } from '../../src/domain/ecs/service-deployment.js';
 import { keys } from '../../src/domain/keys.js';
+import { TEST_TRAFFIC_SETTLE_MS } from '../../src/reconciling/traffic-shift.js';
 
 const MIN = 60_000;
 const live = <T extends { lastStatus: string }>(ts: T[]) => ts.filter((t) => t.lastStatus !== 'STOPPED');
@@ -68,6 +69,8 @@ describe('traffic-shifting deployments (world)', () => {
       const altTargets = (await w.targets()).filter((t) => t.TargetGroupArn === w.altArn && t.state !== 'draining');
       assert.equal(altTargets.length, 2);
       assert.equal(await shareOf(w, w.testRule, w.altArn), 100, 'the test rule goes to green at once');
+      assert.equal(await shareOf(w, w.productionRule, w.altArn), 0, 'production waits for the test rule to settle');
+      await w.advance(TEST_TRAFFIC_SETTLE_MS);
       assert.equal(await shareOf(w, w.productionRule, w.altArn), 20, 'production: the canary share');
       let s = await primaryStage(w);
       assert.equal(s.stage, 'PRODUCTION_TRAFFIC_SHIFT');
@@ -101,6 +104,7 @@ describe('traffic-shifting deployments (world)', () => {
       const td3 = await w.registerTd('app:3');
       await w.ecs('UpdateService', { cluster: 'prod', service: 'web', taskDefinition: td3 });
       await w.run();
+      await w.advance(TEST_TRAFFIC_SETTLE_MS);
       assert.equal(await shareOf(w, w.productionRule, w.tgArn), 20, 'the canary share now goes to the primary group');
       assert.equal(await shareOf(w, w.testRule, w.tgArn), 100);
     } finally {
@@ -119,12 +123,14 @@ describe('traffic-shifting deployments (world)', () => {
       w.clock.advance(1000);
       await w.ecs('UpdateService', { cluster: 'prod', service: 'web', taskDefinition: await w.registerTd('app:2') });
       await w.run();
+      await w.advance(TEST_TRAFFIC_SETTLE_MS);
       assert.equal(await shareOf(w, w.productionRule, w.altArn), 20);
       w.clock.advance(1000);
       const td3 = await w.registerTd('app:3');
       await w.ecs('UpdateService', { cluster: 'prod', service: 'web', taskDefinition: td3 });
       assert.equal((await primaryStage(w)).stage, 'RECONCILE_SERVICE');
       await w.run();
+      await w.advance(TEST_TRAFFIC_SETTLE_MS);
       assert.equal(await shareOf(w, w.productionRule, w.tgArn), 80, 'the new canary share goes to the same (alternate) side as before');
       await w.advance(10 * MIN + 1000);
       await runUntil(w, completed(w));
@@ -244,6 +250,7 @@ describe('traffic-shifting deployments (world)', () => {
       await runUntil(w, completed(w));
       await w.ecs('UpdateService', { cluster: 'prod', service: 'web', taskDefinition: await w.registerTd('app:2') });
       await w.run();
+      await w.advance(TEST_TRAFFIC_SETTLE_MS);
       assert.equal(await shareOf(w, w.productionRule, w.altArn), 50);
       const svc = await w.service();
       const green = (await primaryStage(w)).id;

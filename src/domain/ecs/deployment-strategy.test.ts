@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { linearSteps, trafficPlanOf, validateStrategyFields, validateStrategyFit } from './deployment-strategy.js';
+import { TEST_WATCH_WITH_ALARMS_MS, linearSteps, trafficPlanOf, validateStrategyFields, validateStrategyFit } from './deployment-strategy.js';
 import { sideForNewDeployment } from './target-side.js';
 
 const config = { deploymentCircuitBreaker: { enable: false, rollback: false }, maximumPercent: 200, minimumHealthyPercent: 100 };
@@ -23,6 +23,13 @@ test("traffic plans with ECS's defaults", () => {
   assert.deepEqual(trafficPlanOf(config, 'LINEAR').steps.length, 10);
   assert.equal(trafficPlanOf(config, 'LINEAR').stepBakeMinutes, 6);
   assert.deepEqual(trafficPlanOf({ ...config, canaryConfiguration: { canaryPercent: 100 } }, 'CANARY').steps, [100]);
+});
+
+test('with deployment alarms, the plan watches green on test traffic alone before production moves', () => {
+  const alarms = { alarmNames: ['web-5xx'], enable: true, rollback: true };
+  assert.equal(trafficPlanOf({ ...config, alarms }, 'CANARY').testWatchMs, TEST_WATCH_WITH_ALARMS_MS);
+  assert.equal(trafficPlanOf({ ...config, alarms: { ...alarms, enable: false } }, 'LINEAR').testWatchMs, undefined);
+  assert.equal(trafficPlanOf(config, 'BLUE_GREEN').testWatchMs, undefined);
 });
 
 test('an update is checked against the configuration it merges into', () => {

@@ -35,7 +35,20 @@ export interface TrafficPlan {
   stepBakeMinutes: number;
   /** Wait after production is 100% green, before blue is drained (bakeTimeInMinutes). */
   bakeMinutes: number;
+  /**
+   * With deployment alarms: how long green serves the test listener alone before production moves,
+   * in real milliseconds (not scaled by the test aid: the alarms' own cadence is real time).
+   */
+  testWatchMs?: number;
 }
+
+/**
+ * With deployment alarms, green answers only the test listener this long before any production
+ * traffic moves (a Berth improvement, docs/differences.md): the nodes report their counts every 10 s,
+ * the alarms are evaluated every 10 s and the scheduler reads them every 5 s, so a green that answers
+ * test requests with errors trips its alarm and is rolled back before a production request reaches it.
+ */
+export const TEST_WATCH_WITH_ALARMS_MS = 30_000;
 
 const invalid = (message: string) => new AwsError('InvalidParameterException', message);
 
@@ -116,6 +129,11 @@ export function validateStrategyFit(strategy: DeploymentStrategy, loadBalancers:
 
 /** The traffic plan of a configuration with a traffic-shifting strategy (defaults filled in). */
 export function trafficPlanOf(config: DeploymentConfiguration, strategy: TrafficShiftStrategy): TrafficPlan {
+  const plan = basePlanOf(config, strategy);
+  return config.alarms?.enable ? { ...plan, testWatchMs: TEST_WATCH_WITH_ALARMS_MS } : plan;
+}
+
+function basePlanOf(config: DeploymentConfiguration, strategy: TrafficShiftStrategy): TrafficPlan {
   const bake = typeof config.bakeTimeInMinutes === 'number' ? config.bakeTimeInMinutes : DEFAULT_BAKE_TIME_MINUTES;
   if (strategy === 'BLUE_GREEN') return { strategy, steps: [100], stepBakeMinutes: 0, bakeMinutes: bake };
   if (strategy === 'CANARY') {
