@@ -64,7 +64,14 @@ function describePolicy(p: ScalingPolicyRecord): ScalingPolicyOut {
     PolicyType: p.policyType,
     TargetTrackingScalingPolicyConfiguration: {
       TargetValue: t.targetValue,
-      ...(t.predefined ? { PredefinedMetricSpecification: { PredefinedMetricType: t.predefined.type, ResourceLabel: t.predefined.resourceLabel } } : {}),
+      ...(t.predefined
+        ? {
+            PredefinedMetricSpecification: {
+              PredefinedMetricType: t.predefined.type,
+              ...(t.predefined.resourceLabel !== undefined ? { ResourceLabel: t.predefined.resourceLabel } : {}),
+            },
+          }
+        : {}),
       ...(t.customized
         ? {
             CustomizedMetricSpecification: {
