@@ -73,7 +73,8 @@ test("two readings make a task's sample (its containers summed); another instanc
   r.clock.advance(10_000);
   await r.sampler.round();
   assert.equal(r.sent.length, 2);
-  assert.equal(r.sent[1]?.samples[0]?.memoryMiB, 4, 'a stopped container is no longer read');
+  const third: TaskStatsRequest[] = r.sent;
+  assert.equal(third[1]?.samples[0]?.memoryMiB, 4, 'a stopped container is no longer read');
 });
 
 test('samples wait while the control plane is away, then leave in batches the protocol allows; the backlog is bounded; a refusal drops its batch', async () => {
