@@ -96,7 +96,10 @@ test('samples wait while the control plane is away, then leave in batches the pr
   assert.equal(r.sampler.backlog(), 0);
   assert.ok(r.sent.length >= Math.ceil(MAX_BACKLOG / MAX_TASK_STATS_SAMPLES));
   assert.ok(r.sent.every((s) => s.samples.length <= MAX_TASK_STATS_SAMPLES));
-  assert.ok(r.sent.every((s) => s.samples.every((x) => Math.abs(x.cpuUnits - 102.4) < 0.01)), 'a tenth of a core each');
+  assert.ok(
+    r.sent.every((s) => s.samples.every((x) => Math.abs(x.cpuUnits - 102.4) < 0.01)),
+    'a tenth of a core each',
+  );
   r.fail(new ControlPlaneError('InvalidParameterException', 'no', 400));
   r.clock.advance(1_000);
   await r.sampler.round();

@@ -4,7 +4,7 @@ import { cpuUnitsBetween, taskUsageSamples } from './task-usage.js';
 
 const at = (t: number, cpuNs: number, memoryBytes = 0) => ({ at: t, cpuNs, memoryBytes });
 
-test("CPU units are CPU time over elapsed time, 1024 a core: a busy core is 1024, a quarter core 256, two cores 2048", () => {
+test('CPU units are CPU time over elapsed time, 1024 a core: a busy core is 1024, a quarter core 256, two cores 2048', () => {
   assert.equal(cpuUnitsBetween(at(0, 0), at(10_000, 10e9)), 1024);
   assert.equal(cpuUnitsBetween(at(1_000, 1e9), at(5_000, 2e9)), 256);
   assert.equal(cpuUnitsBetween(at(0, 0), at(500, 1e9)), 2048);

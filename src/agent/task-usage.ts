@@ -38,9 +38,7 @@ export function taskUsageSamples(at: number, readings: readonly ContainerReading
     t.memoryBytes += r.usage.memoryBytes;
     byTask.set(r.taskArn, t);
   }
-  return [...byTask]
-    .filter(([, t]) => t.complete)
-    .map(([taskArn, t]) => ({ taskArn, at, cpuUnits: round3(t.cpu), memoryMiB: round3(t.memoryBytes / MIB) }));
+  return [...byTask].filter(([, t]) => t.complete).map(([taskArn, t]) => ({ taskArn, at, cpuUnits: round3(t.cpu), memoryMiB: round3(t.memoryBytes / MIB) }));
 }
 
 const round3 = (n: number) => Math.round(n * 1000) / 1000;

@@ -96,14 +96,24 @@ describe('AWS/ECS utilization metrics from Docker stats', { skip, timeout: 120_0
       new cw.GetMetricDataCommand({
         StartTime: new Date(now - 5 * 60_000),
         EndTime: new Date(now + 60_000),
-        MetricDataQueries: [{ Id: 'cpu', MetricStat: { Metric: { Namespace: 'AWS/ECS', MetricName: 'CPUUtilization', Dimensions: serviceDims }, Period: 60, Stat: 'Average' } }],
+        MetricDataQueries: [
+          { Id: 'cpu', MetricStat: { Metric: { Namespace: 'AWS/ECS', MetricName: 'CPUUtilization', Dimensions: serviceDims }, Period: 60, Stat: 'Average' } },
+        ],
       }),
     );
     const values = data.MetricDataResults?.[0]?.Values ?? [];
     assert.ok(values.length > 0 && Math.max(...values) > 25, `GetMetricData ${values.join(', ')}`);
 
     const listed = (await metrics.send(new cw.ListMetricsCommand({ Namespace: 'AWS/ECS' }))).Metrics ?? [];
-    const names = listed.filter((m) => m.Dimensions?.some((d) => d.Value === cluster)).map((m) => `${m.MetricName} ${(m.Dimensions ?? []).map((d) => d.Name).sort().join('+')}`);
+    const names = listed
+      .filter((m) => m.Dimensions?.some((d) => d.Value === cluster))
+      .map(
+        (m) =>
+          `${m.MetricName} ${(m.Dimensions ?? [])
+            .map((d) => d.Name)
+            .sort()
+            .join('+')}`,
+      );
     assert.deepEqual([...new Set(names)].sort(), [
       'CPUUtilization ClusterName',
       'CPUUtilization ClusterName+ServiceName',

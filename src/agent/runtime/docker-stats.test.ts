@@ -19,7 +19,7 @@ test('cgroup v1: total_inactive_file, else cache; never below zero', () => {
   assert.equal(dockerUsage({ ...v1, memory_stats: { usage: 100, stats: { total_inactive_file: 30, cache: 60 } } }, 7)?.memoryBytes, 70);
   assert.equal(dockerUsage({ ...v1, memory_stats: { usage: 100, stats: { cache: 60 } } }, 7)?.memoryBytes, 40);
   assert.equal(dockerUsage({ ...v1, memory_stats: { usage: 100, stats: { cache: 160 } } }, 7)?.memoryBytes, 100);
-  assert.equal(dockerUsage({ ...v1, memory_stats: { usage: 100 } }, 7)?.at, 7, 'no read time: the caller\'s clock');
+  assert.equal(dockerUsage({ ...v1, memory_stats: { usage: 100 } }, 7)?.at, 7, "no read time: the caller's clock");
 });
 
 test("a stopped container's answer (no usage) is no reading; Docker's zero time is not a time", () => {

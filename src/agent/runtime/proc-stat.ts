@@ -27,7 +27,10 @@ export function parseProcStat(line: string): ProcStat | undefined {
   if (open < 0 || close < open) return undefined;
   const pid = Number(line.slice(0, open));
   // After the name: field 3 (state) is f[0], so field N is f[N - 3].
-  const f = line.slice(close + 2).trim().split(/\s+/);
+  const f = line
+    .slice(close + 2)
+    .trim()
+    .split(/\s+/);
   const n = (field: number) => Number(f[field - 3]);
   const cpuTicks = n(14) + n(15) + n(16) + n(17);
   const rssPages = n(24);

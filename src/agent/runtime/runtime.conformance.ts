@@ -251,14 +251,20 @@ export function runtimeConformance(name: string, make: () => Promise<Conformance
     test("usage: a busy container's CPU time grows by about a core's worth, its memory counts, and a stopped one has none", async () => {
       // A busy loop in a child of the shell: a runtime must count the whole container, not its first process.
       const id = await run(spec(sh('(while :; do :; done) & wait')));
-      const first = await eventually(async () => {
-        const u = await rt.usage(id);
-        return u && u.cpuNs > 0 ? u : undefined;
-      }, { what: 'a first reading with CPU time', timeoutMs: 10_000, intervalMs: 100 });
-      const later = await eventually(async () => {
-        const u = await rt.usage(id);
-        return u && u.at - first.at >= 1000 ? u : undefined;
-      }, { what: 'a reading a second later', timeoutMs: 10_000, intervalMs: 200 });
+      const first = await eventually(
+        async () => {
+          const u = await rt.usage(id);
+          return u && u.cpuNs > 0 ? u : undefined;
+        },
+        { what: 'a first reading with CPU time', timeoutMs: 10_000, intervalMs: 100 },
+      );
+      const later = await eventually(
+        async () => {
+          const u = await rt.usage(id);
+          return u && u.at - first.at >= 1000 ? u : undefined;
+        },
+        { what: 'a reading a second later', timeoutMs: 10_000, intervalMs: 200 },
+      );
       const cores = (later.cpuNs - first.cpuNs) / ((later.at - first.at) * 1e6);
       // One busy loop is one core at most; shared machines give it less, but never nothing.
       assert.ok(cores > 0.1 && cores < 1.5, `${cores.toFixed(2)} cores`);

@@ -32,7 +32,9 @@ export async function registerAgentRoutes(app: FastifyInstance, deps: AgentRoute
   const { service } = deps;
   const auth = deps.auth;
   requireSignedJson(app, auth, deps.clock ?? systemClock, sendError);
-  type Body<M extends 'register' | 'heartbeat' | 'watchTasks' | 'submitTaskState' | 'taskSecrets' | 'shipLogs' | 'reportTaskStats'> = Parameters<AgentService[M]>[0];
+  type Body<M extends 'register' | 'heartbeat' | 'watchTasks' | 'submitTaskState' | 'taskSecrets' | 'shipLogs' | 'reportTaskStats'> = Parameters<
+    AgentService[M]
+  >[0];
   // The JSON body is taken as the protocol's request type (src/protocols/agent/); no schema checks it here.
   const post = <B>(path: string, handle: (body: B, signal: AbortSignal) => Promise<unknown>) =>
     app.post(`${P}/${path}`, async (req, reply) => {

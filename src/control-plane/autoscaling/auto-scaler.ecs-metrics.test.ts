@@ -89,7 +89,9 @@ describe('auto scaler on the AWS/ECS utilization metrics', () => {
     const [policy] = (await aas('DescribeScalingPolicies', { ServiceNamespace: 'ecs', ResourceId: RESOURCE })).ScalingPolicies as {
       TargetTrackingScalingPolicyConfiguration: { PredefinedMetricSpecification: unknown };
     }[];
-    assert.deepEqual(policy?.TargetTrackingScalingPolicyConfiguration.PredefinedMetricSpecification, { PredefinedMetricType: 'ECSServiceAverageCPUUtilization' });
+    assert.deepEqual(policy?.TargetTrackingScalingPolicyConfiguration.PredefinedMetricSpecification, {
+      PredefinedMetricType: 'ECSServiceAverageCPUUtilization',
+    });
     // Another service and a hot cluster do not count: only {ClusterName, ServiceName=api} is read.
     await round('other', 3, 1024, 100);
     await round('api', 2, 64, 100);

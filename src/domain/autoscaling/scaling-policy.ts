@@ -83,7 +83,8 @@ export function metricOf(config: TargetTrackingConfig, resourceId: string): Metr
 export function predefinedMetric(p: PredefinedInput): PredefinedMetric {
   if (isEcsPredefined(p.PredefinedMetricType)) {
     // AWS takes a ResourceLabel for ALBRequestCountPerTarget only; one here would be silently meaningless.
-    if (p.ResourceLabel !== undefined) throw validation(`ResourceLabel is only valid for the predefined metric type ALBRequestCountPerTarget, not ${p.PredefinedMetricType}.`);
+    if (p.ResourceLabel !== undefined)
+      throw validation(`ResourceLabel is only valid for the predefined metric type ALBRequestCountPerTarget, not ${p.PredefinedMetricType}.`);
     return { type: p.PredefinedMetricType };
   }
   if (p.PredefinedMetricType !== 'ALBRequestCountPerTarget') {

@@ -32,7 +32,10 @@ test('a service task: used over reserved, in percent, under {ClusterName, Servic
 });
 
 test('a busy task may exceed 100% of its reservation; without a reservation the instance is the measure', () => {
-  const samples = ecsUtilizationSamples('prod', instance, [task({ cpuUnits: 1024 }), task({ service: 'bare', cpuUnits: 512, memoryMiB: 1024, reservedCpuUnits: 0, reservedMemoryMiB: 0 })]);
+  const samples = ecsUtilizationSamples('prod', instance, [
+    task({ cpuUnits: 1024 }),
+    task({ service: 'bare', cpuUnits: 512, memoryMiB: 1024, reservedCpuUnits: 0, reservedMemoryMiB: 0 }),
+  ]);
   assert.deepEqual(values(samples, 'CPUUtilization', 2), [400, 25]);
   assert.deepEqual(values(samples, 'MemoryUtilization', 2), [25, 25]);
 });
