@@ -248,7 +248,7 @@ export function runtimeConformance(name: string, make: () => Promise<Conformance
       assert.equal((await rt.inspect(id)).status, 'missing');
     });
 
-    test("usage: a busy container's CPU time grows by about a core's worth, its memory counts, and a stopped one has none", async () => {
+    test("usage: a busy container's CPU time grows, its memory counts, and a stopped one has none", async () => {
       // A busy loop in a child of the shell: a runtime must count the whole container, not its first process.
       const id = await run(spec(sh('(while :; do :; done) & wait')));
       const first = await eventually(
@@ -266,8 +266,8 @@ export function runtimeConformance(name: string, make: () => Promise<Conformance
         { what: 'a reading a second later', timeoutMs: 10_000, intervalMs: 200 },
       );
       const cores = (later.cpuNs - first.cpuNs) / ((later.at - first.at) * 1e6);
-      // One busy loop is one core at most; shared machines give it less, but never nothing.
-      assert.ok(cores > 0.1 && cores < 1.5, `${cores.toFixed(2)} cores`);
+      // One busy loop is one core at most; a loaded machine gives it less (a few hundredths of a core at worst), but never nothing.
+      assert.ok(cores > 0.02 && cores < 1.5, `${cores.toFixed(2)} cores`);
       assert.ok(later.memoryBytes > 0, `${later.memoryBytes} bytes`);
       await rt.stop(id, 1);
       assert.equal(await rt.usage(id), undefined, 'no usage once stopped');
