@@ -299,10 +299,14 @@ export function controlPlaneClientConformance(name: string, makeRig: () => Promi
         containerInstanceArn: other,
         samples: [{ taskArn, at, cpuUnits: 9999, memoryMiB: 9999 }],
       });
+      const stale = at - 2 * 86_400_000;
       await rig.client.reportTaskStats({
         cluster: 'conf',
         containerInstanceArn: arn,
-        samples: [{ taskArn: 'arn:aws:ecs:us-east-1:000000000000:task/conf/ffff', at, cpuUnits: 9999, memoryMiB: 9999 }],
+        samples: [
+          { taskArn: 'arn:aws:ecs:us-east-1:000000000000:task/conf/ffff', at, cpuUnits: 9999, memoryMiB: 9999 },
+          { taskArn, at: stale, cpuUnits: 9999, memoryMiB: 9999 },
+        ],
       });
       const minute = Math.floor(at / 60_000) * 60_000;
       const read = async (name: string, dimensions: { Name: string; Value: string }[]) =>
@@ -317,6 +321,14 @@ export function controlPlaneClientConformance(name: string, makeRig: () => Promi
       assert.deepEqual(await read('MemoryUtilization', service), [['Percent', 1, 25]]);
       assert.deepEqual(await read('CPUUtilization', [{ Name: 'ClusterName', Value: 'conf' }]), [['Percent', 1, 6.25]]);
       assert.deepEqual(await read('MemoryUtilization', [{ Name: 'ClusterName', Value: 'conf' }]), [['Percent', 1, 0.78125]]);
+      const staleMinute = Math.floor(stale / 60_000) * 60_000;
+      assert.deepEqual(
+        (await rig.metrics.read({ namespace: 'AWS/ECS', name: 'CPUUtilization', dimensions: service }, 60, staleMinute, staleMinute + 60_000)).flatMap(
+          (u) => u.buckets,
+        ),
+        [],
+        'older than the store keeps',
+      );
       await assert.rejects(
         rig.client.reportTaskStats({ cluster: 'conf', containerInstanceArn: arn, samples: [{ taskArn, at, cpuUnits: -1, memoryMiB: 1 }] }),
         (e: unknown) => e instanceof ControlPlaneError && e.status === 400 && e.code === 'InvalidParameterException',
