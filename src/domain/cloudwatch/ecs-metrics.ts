@@ -7,12 +7,14 @@
  *    instance's registered CPU (or memory), as ECS does for tasks without a reservation on EC2;
  *  - per cluster ({ClusterName}): 100 × what all the instance's tasks used / the instance's
  *    registered CPU (or memory), standalone tasks included.
- * One sample per task (service) or per reading round (cluster), Unit Percent: the metric store folds
- * them into the minute, so Average, Minimum, Maximum and SampleCount read across tasks and rounds.
+ * One value per task (service) or per reading round (cluster), Unit Percent, folded here into one
+ * statistic set per series and minute (a report's many tasks and rounds are a few writes, not one
+ * each), so Average, Minimum, Maximum and SampleCount read across tasks and rounds.
  * A busy task may exceed 100%: CPU shares bound a container only when the host's cores are contended.
  * Pure: the joined usage in, samples out.
  */
-import { single, type MetricSample } from './metric-series.js';
+import { merge, seriesKey, single, type MetricSample } from './metric-series.js';
+import { bucketStart } from './retention.js';
 
 export const ECS_NAMESPACE = 'AWS/ECS';
 export const ECS_METRICS = ['CPUUtilization', 'MemoryUtilization'] as const;
@@ -62,5 +64,16 @@ export function ecsUtilizationSamples(cluster: string, instance: InstanceCapacit
     put('CPUUtilization', [clusterDim], at, percent(used.cpu, instance.cpuUnits));
     put('MemoryUtilization', [clusterDim], at, percent(used.memory, instance.memoryMiB));
   }
-  return out;
+  return byMinute(out);
+}
+
+/** Samples of one series in one minute merged into one, stamped with the latest of them (the series' last seen). */
+function byMinute(samples: readonly MetricSample[]): MetricSample[] {
+  const folded = new Map<string, MetricSample>();
+  for (const s of samples) {
+    const key = `${seriesKey(s.metric)} ${bucketStart(s.timestamp, 60)}`;
+    const had = folded.get(key);
+    folded.set(key, had ? { ...had, timestamp: Math.max(had.timestamp, s.timestamp), values: merge(had.values, s.values) } : s);
+  }
+  return [...folded.values()];
 }
