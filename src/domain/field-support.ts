@@ -257,7 +257,7 @@ const CW_PERCENTILES = 'Berth keeps count, sum, minimum and maximum per minute, 
 const CW_ONE_ACCOUNT = 'Berth has one account: its own metrics are all there are';
 const CW_RESOLUTION = 'Berth keeps 1-minute resolution (no high-resolution metrics)';
 const CW_ACTIONS =
-  'alarm actions need SNS, EC2 or Auto Scaling actions, which Berth does not have yet; an alarm is read by DescribeAlarms and by ECS deployments';
+  'Application Auto Scaling policy ARNs only (step scaling); an SNS, EC2, Systems Manager or Lambda ARN is refused with ValidationError, as Berth has none of them';
 const LOGS_NO_MASKING = 'Berth has no data protection policies, so nothing is masked';
 
 export const FIELD_SUPPORT: Readonly<Record<ServiceName, Readonly<Record<string, Readonly<Record<string, Support>>>>>> = {
@@ -649,8 +649,7 @@ export const FIELD_SUPPORT: Readonly<Record<ServiceName, Readonly<Record<string,
     DeregisterScalableTarget: all('ServiceNamespace ResourceId ScalableDimension'),
     DescribeScalableTargets: all('ServiceNamespace ResourceIds ScalableDimension MaxResults NextToken'),
     PutScalingPolicy: {
-      ...all('PolicyName ServiceNamespace ResourceId ScalableDimension PolicyType TargetTrackingScalingPolicyConfiguration'),
-      StepScalingPolicyConfiguration: refused('step scaling needs alarm actions, which Berth does not have yet; use TargetTrackingScaling'),
+      ...all('PolicyName ServiceNamespace ResourceId ScalableDimension PolicyType TargetTrackingScalingPolicyConfiguration StepScalingPolicyConfiguration'),
       PredictiveScalingPolicyConfiguration: refused('predictive scaling needs a forecast, which Berth does not make'),
     },
     DescribeScalingPolicies: all('PolicyNames ServiceNamespace ResourceId ScalableDimension MaxResults NextToken'),
@@ -687,9 +686,9 @@ export const FIELD_SUPPORT: Readonly<Record<ServiceName, Readonly<Record<string,
     PutMetricAlarm: {
       ...all('AlarmName AlarmDescription ActionsEnabled MetricName Namespace Statistic ExtendedStatistic Dimensions Period Unit'),
       ...all('EvaluationPeriods DatapointsToAlarm Threshold ComparisonOperator TreatMissingData Tags'),
-      OKActions: refused(CW_ACTIONS),
-      AlarmActions: refused(CW_ACTIONS),
-      InsufficientDataActions: refused(CW_ACTIONS),
+      OKActions: honoured(CW_ACTIONS),
+      AlarmActions: honoured(CW_ACTIONS),
+      InsufficientDataActions: honoured(CW_ACTIONS),
       EvaluateLowSampleCountPercentile: refused(CW_PERCENTILES),
       Metrics: refused('metric math alarms are not evaluated yet; alarm on one metric (MetricName, Namespace, Statistic)'),
       ThresholdMetricId: refused('anomaly detection bands are not implemented'),

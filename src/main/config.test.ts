@@ -109,3 +109,16 @@ test('--lb-workers: the cores by default, a whole number from 1 to 1024, refused
   assert.equal(parseUpConfig([], { BERTH_LB_WORKERS: '2' }, { cores: 6 }).lbWorkers, 2);
   for (const bad of ['0', '-1', '1.5', 'two', '1025']) assert.throws(() => parseLbWorkers(bad, 4), /--lb-workers must be a whole number from 1 to 1024/);
 });
+
+test('--advertise-url: an http(s) host and port, env twin, trailing slash dropped; anything else a usage error', () => {
+  assert.equal(parseUpConfig([], {}).advertiseUrl, undefined);
+  assert.equal(parseUpConfig(['--advertise-url', 'http://10.0.0.5:4566/'], {}).advertiseUrl, 'http://10.0.0.5:4566');
+  assert.equal(parseUpConfig([], { BERTH_ADVERTISE_URL: 'https://berth-1.internal' }).advertiseUrl, 'https://berth-1.internal');
+  for (const bad of ['10.0.0.5:4566', 'ftp://10.0.0.5', 'http://10.0.0.5:4566/api', 'http://u:p@10.0.0.5', 'http://10.0.0.5/?x=1']) {
+    assert.throws(
+      () => parseUpConfig(['--advertise-url', bad], {}),
+      (e: unknown) => e instanceof UsageError && /--advertise-url/.test(e.message),
+      bad,
+    );
+  }
+});

@@ -65,6 +65,8 @@ export interface UpConfig {
   readonly store: StoreChoice;
   /** Lease TTL of the leader election on etcd, in seconds: leadership moves within it after a leader dies. */
   readonly leaderTtlSeconds: number;
+  /** `--advertise-url`: this server's API as the other replicas reach it; undefined: the listen address (loopback for 0.0.0.0). */
+  readonly advertiseUrl?: string;
   /** `--secrets-key-file`: the sealing key; undefined means `<data-dir>/secrets.key`. */
   readonly secretsKeyFile?: string;
   /** `--deployment-time-scale` (a test aid): a deployment bake minute lasts 60,000 / N ms. */
@@ -88,6 +90,19 @@ export { UsageError };
 
 export function isLoopback(host: string): boolean {
   return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+/** `--advertise-url`: an http(s) URL of a host and port, nothing after them. */
+function parseAdvertiseUrl(value: string): void {
+  let url: URL | undefined;
+  try {
+    url = new URL(value);
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'http:' && url.protocol !== 'https:') || url.pathname !== '/' || url.search || url.hash || url.username || !url.hostname) {
+    throw new UsageError(`--advertise-url must be an http:// or https:// URL of a host and port only, got ${value}`);
+  }
 }
 
 function ipv4(value: string, flag: string): string {
@@ -176,6 +191,8 @@ export function parseUpConfig(argv: readonly string[], env: NodeJS.ProcessEnv, m
   const secretsKeyFile = pick('secrets-key-file');
   if (secretsKeyFile === '') throw new UsageError('--secrets-key-file needs a path');
   const noDemo = switchOn(UP_FLAGS, values, env, 'no-demo');
+  const advertiseUrl = pick('advertise-url');
+  if (advertiseUrl !== undefined) parseAdvertiseUrl(advertiseUrl);
   return {
     dataDir: pick('data-dir') ?? './.berth',
     apiPort,
@@ -203,6 +220,7 @@ export function parseUpConfig(argv: readonly string[], env: NodeJS.ProcessEnv, m
     store,
     leaderTtlSeconds,
     ...(secretsKeyFile !== undefined ? { secretsKeyFile } : {}),
+    ...(advertiseUrl !== undefined ? { advertiseUrl: advertiseUrl.replace(/\/+$/, '') } : {}),
     deploymentMinuteMs: 60_000 / timeScale,
     lbWorkers: parseLbWorkers(pick('lb-workers'), machine.cores),
   };

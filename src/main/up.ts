@@ -59,6 +59,11 @@ import { createAutoScalingHandlers } from '../control-plane/autoscaling/autoscal
 import { createCloudWatchHandlers } from '../control-plane/cloudwatch/cloudwatch-handlers.js';
 import { startMetricPruner } from '../control-plane/cloudwatch/metric-pruner.js';
 import { SqliteMetricStore } from '../control-plane/cloudwatch/sqlite-metric-store.js';
+import type { MetricStore } from '../control-plane/cloudwatch/metric-store.js';
+import { ReplicaMetricStore } from '../control-plane/cloudwatch/replica-metric-store.js';
+import { replicaMetricRoutes } from '../control-plane/cloudwatch/replica-metric-routes.js';
+import { replicaKey } from '../control-plane/cloudwatch/replica-key.js';
+import { publishedApiUrl } from './published-api-url.js';
 import { startServiceController } from '../control-plane/controllers/service-controller.js';
 import { startAgent, type RunningAgent } from '../agent/agent.js';
 import { startLoadBalancerNode, type RunningLoadBalancerNode } from '../load-balancer/node/start-load-balancer-node.js';
@@ -142,20 +147,34 @@ export async function startBerth(config: UpConfig, logger: Logger, options: Star
     const secretsKeyPath = resolve(config.secretsKeyFile ?? join(dataDir, 'secrets.key'));
     const sealedBox = loadOrCreateSealedBox(secretsKeyPath);
     // Replicas on one etcd read each other's secrets: they must share the key (a mismatch stops this one here).
-    if (opened.kind === 'etcd') await claimSecretsKey(store, { key: readFileSync(secretsKeyPath), path: secretsKeyPath, server: serverId });
+    const sharedKey = opened.kind === 'etcd' ? readFileSync(secretsKeyPath) : undefined;
+    if (sharedKey) await claimSecretsKey(store, { key: sharedKey, path: secretsKeyPath, server: serverId });
     // The routing records carry HTTPS listeners' certificates with their keys opened by the same box.
-    // CloudWatch metric data lives beside the store (metrics.db), fed by the load-balancer nodes' reports.
-    const metrics = new SqliteMetricStore(join(dataDir, 'metrics.db'));
-    stoppers.push(() => metrics.close());
-    const pruner = startMetricPruner({ metrics, clock, logger });
-    stoppers.push(() => pruner.stop());
+    // CloudWatch metric data lives beside the store (metrics.db), fed by the load-balancer nodes' reports
+    // and PutMetricData: each replica keeps what reached it.
+    const localMetrics = new SqliteMetricStore(join(dataDir, 'metrics.db'));
+    // On etcd (several replicas) reads ask the other live replicas too, over routes signed by a key
+    // derived from the shared secrets key, so any replica and the leader's alarms see the cluster's data.
     // The registry and the leader gate start once the API listens (they need its URL): the report and the health merge read them late.
     const late: { registry?: ServerRegistry; gate?: LeaderGate } = {};
+    const replicaSigningKey = sharedKey ? replicaKey(sharedKey) : undefined;
+    const metrics: MetricStore = replicaSigningKey
+      ? new ReplicaMetricStore({
+          local: localMetrics,
+          peers: () => late.registry?.peers() ?? [],
+          key: replicaSigningKey,
+          clock,
+          logger: logger.child({ component: 'metrics' }),
+        })
+      : localMetrics;
+    stoppers.push(() => metrics.close());
+    const pruner = startMetricPruner({ metrics: localMetrics, clock, logger });
+    stoppers.push(() => pruner.stop());
     const lbService = new LbNodeService({
       store,
       clock,
       sealedBox,
-      metrics,
+      metrics: localMetrics,
       remoteFreshNodes: (freshMs) => late.registry?.freshRemoteLbNodes(freshMs) ?? new Set(),
       onWatchError: (err) => logger.warn({ err }, 'routing records watch failed; listing again'),
     });
@@ -258,8 +277,8 @@ export async function startBerth(config: UpConfig, logger: Logger, options: Star
       logs,
       secrets,
       accountId: config.accountId,
-      // The agents' task usage becomes AWS/ECS CPUUtilization and MemoryUtilization in metrics.db.
-      taskStats: new EcsMetricRecorder({ store, metrics, clock }),
+      // The agents' task usage becomes AWS/ECS CPUUtilization and MemoryUtilization in this replica's metrics.db (reads fan out).
+      taskStats: new EcsMetricRecorder({ store, metrics: localMetrics, clock }),
     });
     if (config.auth === 'sigv4' && credentials.size === 0) {
       throw new Error(
@@ -305,6 +324,8 @@ export async function startBerth(config: UpConfig, logger: Logger, options: Star
       async (app) => registerAgentRoutes(app, { service: agentService, auth: apiAuth, clock }),
       async (app) => registerLbRoutes(app, { service: lbService, auth: apiAuth, clock }),
       ...(lb ? [lb.metricsPlugin] : []),
+      // Its peers' metric reads (ReplicaMetricStore), answered from this replica's own samples.
+      ...(replicaSigningKey ? [replicaMetricRoutes({ local: localMetrics, key: replicaSigningKey, self: serverId, clock })] : []),
       consolePlugin({
         store,
         handlers,
@@ -338,12 +359,14 @@ export async function startBerth(config: UpConfig, logger: Logger, options: Star
     const address = api.server.address() as AddressInfo;
     const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
     const apiUrl = `http://${shownHost}:${address.port}`;
+    // Where the other replicas reach this one (a 0.0.0.0 bind is no address to connect to).
+    const reachableUrl = publishedApiUrl(address, config.advertiseUrl);
     const etcdStore = opened.etcd;
     const registry = await startServerRegistry({
       store,
       clock,
       logger,
-      self: { id: serverId, apiUrl, store: opened.kind },
+      self: { id: serverId, apiUrl: reachableUrl, store: opened.kind },
       localHeartbeats: agentService.heartbeats,
       localLbNodes: () => lbService.localNodes(),
       // Fresh well inside the agent timeout, so the leader times an agent heard by another server from its real last heartbeat.
@@ -366,7 +389,7 @@ export async function startBerth(config: UpConfig, logger: Logger, options: Star
       ? new EtcdLeaderElection({
           store: opened.etcd,
           holder: serverId,
-          apiUrl,
+          apiUrl: reachableUrl,
           ttlSeconds: config.leaderTtlSeconds,
           clock,
           logger: logger.child({ component: 'leader' }),

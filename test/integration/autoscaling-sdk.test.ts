@@ -1,7 +1,7 @@
 /**
  * Application Auto Scaling through the real AWS SDK v3 client, against a real API server holding the
- * ECS and Application Auto Scaling handlers over a MemoryStore: targets, a target tracking policy,
- * scheduled actions and the errors, each answer checked against the model. Scaling itself (the
+ * ECS and Application Auto Scaling handlers over a MemoryStore: targets, target tracking and step
+ * policies, scheduled actions (cron in a time zone) and the errors, each answer checked against the model. Scaling itself (the
  * auto scaler's decisions) is tested in src/control-plane/autoscaling/auto-scaler.test.ts.
  */
 import assert from 'node:assert/strict';
@@ -94,6 +94,58 @@ describe('Application Auto Scaling through the AWS SDK', () => {
     assert.deepEqual((await client.send(new aas.DescribeScalableTargetsCommand({ ServiceNamespace: 'ecs' }))).ScalableTargets, []);
   });
 
+  test('a step scaling policy and a cron schedule in a time zone read back as they were put', async () => {
+    await client.send(new aas.RegisterScalableTargetCommand({ ...target, MinCapacity: 1, MaxCapacity: 5 }));
+    const put = await client.send(
+      new aas.PutScalingPolicyCommand({
+        ...target,
+        PolicyName: 'step',
+        PolicyType: 'StepScaling',
+        StepScalingPolicyConfiguration: {
+          AdjustmentType: 'PercentChangeInCapacity',
+          MinAdjustmentMagnitude: 1,
+          Cooldown: 30,
+          MetricAggregationType: 'Average',
+          StepAdjustments: [
+            { MetricIntervalUpperBound: 0, ScalingAdjustment: -50 },
+            { MetricIntervalLowerBound: 0, ScalingAdjustment: 100 },
+          ],
+        },
+      }),
+    );
+    assert.match(
+      put.PolicyARN ?? '',
+      /^arn:aws:autoscaling:us-east-1:000000000000:scalingPolicy:[0-9a-f-]{36}:resource\/ecs\/service\/default\/web:policyName\/step$/,
+    );
+    assert.deepEqual(put.Alarms, []);
+    const [p] = (await client.send(new aas.DescribeScalingPoliciesCommand({ ServiceNamespace: 'ecs', PolicyNames: ['step'] }))).ScalingPolicies ?? [];
+    assert.equal(p?.PolicyType, 'StepScaling');
+    assert.deepEqual(p?.StepScalingPolicyConfiguration?.StepAdjustments, [
+      { MetricIntervalUpperBound: 0, ScalingAdjustment: -50 },
+      { MetricIntervalLowerBound: 0, ScalingAdjustment: 100 },
+    ]);
+    assert.equal(p?.StepScalingPolicyConfiguration?.MinAdjustmentMagnitude, 1);
+    await client.send(
+      new aas.PutScheduledActionCommand({
+        ...target,
+        ScheduledActionName: 'mornings',
+        Schedule: 'cron(0 8 ? * MON-FRI *)',
+        Timezone: 'Europe/Paris',
+        ScalableTargetAction: { MinCapacity: 2 },
+      }),
+    );
+    const [a] =
+      (await client.send(new aas.DescribeScheduledActionsCommand({ ServiceNamespace: 'ecs', ScheduledActionNames: ['mornings'] }))).ScheduledActions ?? [];
+    assert.deepEqual([a?.Schedule, a?.Timezone], ['cron(0 8 ? * MON-FRI *)', 'Europe/Paris']);
+    await assert.rejects(
+      client.send(
+        new aas.PutScheduledActionCommand({ ...target, ScheduledActionName: 'x', Schedule: 'cron(0 8 * * MON *)', ScalableTargetAction: { MinCapacity: 2 } }),
+      ),
+      (e: unknown) => e instanceof aas.ValidationException && /Day-of-month and Day-of-week/.test(e.message),
+    );
+    await client.send(new aas.DeregisterScalableTargetCommand(target));
+  });
+
   test('bad input: ValidationException and ObjectNotFoundException as the SDK types them', async () => {
     await assert.rejects(
       client.send(new aas.RegisterScalableTargetCommand({ ...target, ResourceId: 'service/default/nope', MinCapacity: 1, MaxCapacity: 2 })),
@@ -148,7 +200,7 @@ describe('Application Auto Scaling through the AWS SDK', () => {
           StepScalingPolicyConfiguration: { AdjustmentType: 'ChangeInCapacity', StepAdjustments: [{ ScalingAdjustment: 1 }] },
         }),
       ),
-      (e: unknown) => e instanceof aas.ValidationException && /StepScalingPolicyConfiguration/.test(e.message),
+      (e: unknown) => e instanceof aas.ValidationException && /StepAdjustments: .*cannot both be null/.test(e.message),
     );
     await assert.rejects(
       client.send(new aas.RegisterScalableTargetCommand({ ...target, MaxCapacity: 3, Tags: { team: 'web' } })),

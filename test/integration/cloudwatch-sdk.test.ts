@@ -330,7 +330,11 @@ describe('CloudWatch: AWS/ApplicationELB metrics and alarms through the SDK (JSO
             AlarmActions: ['arn:aws:sns:us-east-1:000000000000:pager'],
           }),
         ),
-        (e: unknown) => e instanceof cw.InvalidParameterValueException && /AlarmActions/.test(e.message),
+        // Not a modeled exception: the Query code, ValidationError, as CloudWatch sends it for a bad action ARN.
+        (e: unknown) =>
+          e instanceof cw.CloudWatchServiceException &&
+          (e as { Error?: { Code?: string } }).Error?.Code === 'ValidationError' &&
+          /Invalid AlarmActions action arn:aws:sns/.test(e.message),
       );
     }
   });

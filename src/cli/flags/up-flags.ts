@@ -138,6 +138,13 @@ export const UP_FLAGS: FlagTable = [
     default: '5',
     help: "etcd only: the leader's lease; a dead leader's controllers move to another server within it",
   },
+  {
+    name: 'advertise-url',
+    type: 'string',
+    placeholder: 'URL',
+    default: 'the listen address (loopback for 0.0.0.0)',
+    help: "etcd only: where the other servers (their metric reads) and `berth status` reach this server's API, e.g. `http://10.0.0.5:4566`; needed with `--host 0.0.0.0` on several hosts",
+  },
   ...LOG_FLAGS,
   ...hostFlags(true),
   HELP_FLAG,

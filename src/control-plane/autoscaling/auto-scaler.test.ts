@@ -161,6 +161,27 @@ describe('auto scaler', () => {
     assert.ok(descriptions.includes('Setting min capacity to 4 and max capacity to 6'), String(descriptions));
   });
 
+  test('a cron schedule fires at its wall-clock time in its time zone, once', async () => {
+    // 13:05 in Paris is 12:05 UTC in December; T0 is 12:00:30 UTC.
+    await aas('PutScheduledAction', {
+      ...target,
+      ScheduledActionName: 'lunch',
+      Schedule: 'cron(5 13 * * ? *)',
+      Timezone: 'Europe/Paris',
+      ScalableTargetAction: { MinCapacity: 2 },
+    });
+    clock.set(Date.UTC(2026, 11, 2, 12, 4, 50));
+    await scaler.pass();
+    assert.equal(await desired(), 1, 'not yet');
+    clock.set(Date.UTC(2026, 11, 2, 12, 5, 5));
+    await scaler.pass();
+    assert.equal(await desired(), 2);
+    clock.set(Date.UTC(2026, 11, 2, 12, 6, 5));
+    await scaler.pass();
+    const fired = (await activities()).filter((a) => a.Cause === 'scheduled action name lunch was triggered');
+    assert.equal(fired.length, 1, 'once for the one firing');
+  });
+
   test("bad input gets Application Auto Scaling's codes", async () => {
     await rejects(
       aas('RegisterScalableTarget', { ...target, ResourceId: 'service/default/nope', MinCapacity: 1, MaxCapacity: 2 }),
@@ -173,7 +194,7 @@ describe('auto scaler', () => {
       aas('PutScalingPolicy', { ...target, ResourceId: 'service/default/other', PolicyName: 'p', PolicyType: 'TargetTrackingScaling' }),
       'ObjectNotFoundException',
     );
-    await rejects(aas('PutScalingPolicy', { ...target, PolicyName: 'p' }), 'ValidationException', /StepScaling \(the default\)/);
+    await rejects(aas('PutScalingPolicy', { ...target, PolicyName: 'p' }), 'ValidationException', /StepScaling is the default PolicyType/);
     await rejects(
       aas('PutScalingPolicy', {
         ...target,
@@ -189,9 +210,20 @@ describe('auto scaler', () => {
     );
     await rejects(aas('DeleteScalingPolicy', { ...target, PolicyName: 'nope' }), 'ObjectNotFoundException', /policy name: nope/);
     await rejects(
-      aas('PutScheduledAction', { ...target, ScheduledActionName: 'x', Schedule: 'cron(0 18 * * ? *)', ScalableTargetAction: { MinCapacity: 1 } }),
+      aas('PutScheduledAction', { ...target, ScheduledActionName: 'x', Schedule: 'cron(0 18 * * * *)', ScalableTargetAction: { MinCapacity: 1 } }),
       'ValidationException',
-      /cron/,
+      /Day-of-month and Day-of-week/,
+    );
+    await rejects(
+      aas('PutScheduledAction', {
+        ...target,
+        ScheduledActionName: 'x',
+        Schedule: 'cron(0 18 * * ? *)',
+        Timezone: 'Moon/Base',
+        ScalableTargetAction: { MinCapacity: 1 },
+      }),
+      'ValidationException',
+      /Timezone Moon\/Base/,
     );
     await aas('DeregisterScalableTarget', target);
     assert.deepEqual((await aas('DescribeScalingPolicies', { ServiceNamespace: 'ecs' })).ScalingPolicies, [], 'its policies went with it');

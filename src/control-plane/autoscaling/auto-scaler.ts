@@ -2,13 +2,14 @@
  * The auto scaler, on the leader every `everyMs` (default 10 s): for each scalable target, fires the
  * scheduled actions that came due (new min/max capacity), then asks each target-tracking policy
  * (decideTargetTracking, pure) for a desired count from its metric's recent minutes, and sets the
- * service's desired count through UpdateService, as Application Auto Scaling does. Several policies:
+ * service's desired count through UpdateService, as Application Auto Scaling does. Step policies act
+ * first, when an alarm that names them calls for them (step-invocations.ts). Several tracking policies:
  * the largest scale-out wins, and scale-in happens only when every policy agrees, as AWS documents.
  * Every change is a scaling activity in AWS's words.
  */
 import type { ScalableTargetRecord } from '../../domain/autoscaling/scalable-target.js';
 import { MAX_ACTIVITIES_PER_TARGET, desiredCountActivity, type ScalingActivityRecord } from '../../domain/autoscaling/scaling-activity.js';
-import { metricOf, type ScalingPolicyRecord } from '../../domain/autoscaling/scaling-policy.js';
+import { isTargetTracking, metricOf, type ScalingPolicyRecord, type TargetTrackingPolicyRecord } from '../../domain/autoscaling/scaling-policy.js';
 import { firesBetween, parseSchedule, type ScheduledActionRecord } from '../../domain/autoscaling/schedule.js';
 import { decideTargetTracking, SCALE_IN_MINUTES, type TrackingDecision } from '../../domain/autoscaling/target-tracking.js';
 import { statisticOf } from '../../domain/cloudwatch/metric-series.js';
@@ -22,6 +23,7 @@ import type { Random } from '../../platform/random.js';
 import type { Store } from '../../store/store.js';
 import { queryMetric } from '../cloudwatch/metric-query.js';
 import type { MetricStore } from '../cloudwatch/metric-store.js';
+import { invokeStepPolicies } from './step-invocations.js';
 
 export const AUTO_SCALER_MS = 10_000;
 
@@ -59,7 +61,7 @@ export function startAutoScaler(deps: AutoScalerDeps): AutoScaler {
     for (const old of all.slice(0, Math.max(0, all.length - MAX_ACTIVITIES_PER_TARGET))) await store.delete(old.key);
   };
 
-  const minutesOf = async (p: ScalingPolicyRecord, now: number) => {
+  const minutesOf = async (p: TargetTrackingPolicyRecord, now: number) => {
     const m = metricOf(p.targetTracking, p.resourceId);
     const current = bucketStart(now, 60);
     const points = await queryMetric(
@@ -79,7 +81,7 @@ export function startAutoScaler(deps: AutoScalerDeps): AutoScaler {
     let target = t;
     for (const r of (await store.list<ScheduledActionRecord>(keys.scheduledActionsOf(t.region, t.resourceId))).records) {
       const a = r.value;
-      if (!firesBetween(parseSchedule(a.schedule), a.appliedThrough, now, a.startTime ?? a.createdAt, a.endTime)) continue;
+      if (!firesBetween(parseSchedule(a.schedule, a.timezone), a.appliedThrough, now, a.startTime ?? a.createdAt, a.endTime)) continue;
       await store.put(r.key, { ...a, appliedThrough: now }, { expectedRevision: r.modRevision });
       if (target.suspended.scheduledScalingSuspended) continue;
       const min = a.minCapacity ?? target.minCapacity;
@@ -102,8 +104,18 @@ export function startAutoScaler(deps: AutoScalerDeps): AutoScaler {
       const target = await scheduled(rec.value, now);
       const svc = (await store.get<ServiceRecord>(keys.service(target.cluster, target.service)))?.value;
       if (!svc || svc.status !== 'ACTIVE') continue;
-      const policies = (await store.list<ScalingPolicyRecord>(keys.scalingPoliciesOf(target.region, target.resourceId))).records.map((r) => r.value);
-      const decisions: { policy: ScalingPolicyRecord; d: TrackingDecision }[] = [];
+      const stepped = await invokeStepPolicies(
+        { store, metrics: deps.metrics, setDesiredCount: deps.setDesiredCount, activity, ...(deps.logger ? { logger: deps.logger } : {}) },
+        { target, current: svc.desiredCount, deploymentInProgress: inDeployment(svc), now },
+      );
+      // Tracking decides on the next pass, from the count the step policy set.
+      if (stepped) {
+        scaled++;
+        continue;
+      }
+      const all = (await store.list<ScalingPolicyRecord>(keys.scalingPoliciesOf(target.region, target.resourceId))).records.map((r) => r.value);
+      const policies = all.filter(isTargetTracking);
+      const decisions: { policy: TargetTrackingPolicyRecord; d: TrackingDecision }[] = [];
       for (const policy of policies) {
         const tt = policy.targetTracking;
         decisions.push({

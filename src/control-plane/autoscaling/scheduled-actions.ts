@@ -1,6 +1,7 @@
 /** PutScheduledAction, DescribeScheduledActions and DeleteScheduledAction; the auto scaler fires them. */
 import { AwsError } from '../../domain/aws-error.js';
 import { checkCapacities, ecsResource, notFoundTarget, validation } from '../../domain/autoscaling/scalable-target.js';
+import { checkTimeZone } from '../../domain/autoscaling/cron.js';
 import { parseSchedule, type ScheduledActionRecord } from '../../domain/autoscaling/schedule.js';
 import { keys } from '../../domain/keys.js';
 import type { Random } from '../../platform/random.js';
@@ -15,7 +16,7 @@ function describeAction(a: ScheduledActionRecord): ScheduledActionOut {
     ScheduledActionARN: a.arn,
     ServiceNamespace: 'ecs',
     Schedule: a.schedule,
-    Timezone: 'UTC',
+    Timezone: a.timezone ?? 'UTC',
     ResourceId: a.resourceId,
     ScalableDimension: 'ecs:service:DesiredCount',
     ...(a.startTime !== undefined ? { StartTime: a.startTime } : {}),
@@ -38,10 +39,9 @@ export function scheduledActionHandlers(deps: { store: Store; random: Random }):
       const had = (await store.get<ScheduledActionRecord>(key))?.value;
       const schedule = input.Schedule ?? had?.schedule;
       if (schedule === undefined) throw validation('Schedule is required for a new scheduled action.');
-      parseSchedule(schedule);
-      if (input.Timezone !== undefined && input.Timezone !== 'UTC' && input.Timezone !== 'Etc/UTC') {
-        throw validation(`Timezone ${input.Timezone}: Berth runs schedules in UTC only; give the times in UTC.`);
-      }
+      const timezone = input.Timezone ?? had?.timezone;
+      if (timezone !== undefined) checkTimeZone(timezone);
+      parseSchedule(schedule, timezone);
       const min = input.ScalableTargetAction?.MinCapacity ?? had?.minCapacity;
       const max = input.ScalableTargetAction?.MaxCapacity ?? had?.maxCapacity;
       if (min === undefined && max === undefined) throw validation('ScalableTargetAction needs MinCapacity, MaxCapacity or both.');
@@ -57,12 +57,13 @@ export function scheduledActionHandlers(deps: { store: Store; random: Random }):
         region: ctx.region,
         resourceId: input.ResourceId,
         schedule,
+        ...(timezone !== undefined ? { timezone } : {}),
         ...(startTime !== undefined ? { startTime } : {}),
         ...(endTime !== undefined ? { endTime } : {}),
         ...(min !== undefined ? { minCapacity: min } : {}),
         ...(max !== undefined ? { maxCapacity: max } : {}),
         createdAt: had?.createdAt ?? ctx.now,
-        appliedThrough: had?.schedule === schedule ? had.appliedThrough : ctx.now,
+        appliedThrough: had?.schedule === schedule && had.timezone === timezone ? had.appliedThrough : ctx.now,
       };
       await store.put(key, record);
       return {};

@@ -1,12 +1,13 @@
 /**
  * PutMetricAlarm, DescribeAlarms, DeleteAlarms and SetAlarmState over alarm records in the store.
  * A new alarm starts in INSUFFICIENT_DATA, as in CloudWatch, and the evaluator (alarm-evaluator.ts)
- * moves it on its next pass. Alarm actions need SNS, EC2 or Auto Scaling, none of which Berth has
- * yet, so the field table refuses them rather than accepting actions that would never fire.
+ * moves it on its next pass. Alarm actions are Application Auto Scaling policy ARNs only (alarm-actions.ts);
+ * the auto scaler invokes them.
  */
 import { AwsError } from '../../domain/aws-error.js';
 import { alarmConfig, type AlarmRecord, type AlarmState } from '../../domain/cloudwatch/alarm.js';
 import { keys } from '../../domain/keys.js';
+import { checkAlarmActions } from './alarm-actions.js';
 import type { Store } from '../../store/store.js';
 import type { Handlers, Reply } from '../api/operation.js';
 import type { MetricAlarmOut } from '../api/wire-types/cloudwatch.js';
@@ -56,6 +57,7 @@ export function alarmHandlers(store: Store): Handlers<'cloudwatch'> {
   return {
     async PutMetricAlarm(input, ctx): Reply<'cloudwatch', 'PutMetricAlarm'> {
       const config = alarmConfig(input);
+      checkAlarmActions(input, ctx.region);
       const key = keys.alarm(ctx.region, input.AlarmName);
       const had = await store.get<AlarmRecord>(key);
       const record: AlarmRecord = {
@@ -75,6 +77,7 @@ export function alarmHandlers(store: Store): Handlers<'cloudwatch'> {
         // Updating an alarm keeps its state until the next evaluation, as CloudWatch does.
         state: had?.value.state ?? 'INSUFFICIENT_DATA',
         stateReason: had?.value.stateReason ?? 'Unchecked: Initial alarm creation',
+        ...(had?.value.stateReasonData !== undefined ? { stateReasonData: had.value.stateReasonData } : {}),
         stateUpdatedAt: had?.value.stateUpdatedAt ?? ctx.now,
         stateTransitionedAt: had?.value.stateTransitionedAt ?? ctx.now,
       };

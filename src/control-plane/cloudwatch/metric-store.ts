@@ -4,7 +4,8 @@
  * resolutions of src/domain/cloudwatch/retention.ts, so every standard statistic of any period that is
  * a multiple of a bucket can be answered exactly. Implementations: memory-metric-store.ts (unit tests),
  * sqlite-metric-store.ts (`<data-dir>/metrics.db`, next to the store rather than in it, so a
- * sample per series per minute never becomes a store revision). Both pass metric-store.conformance.ts.
+ * sample per series per minute never becomes a store revision), and on etcd replica-metric-store.ts
+ * (this replica's file for writes, every live replica's for reads). All pass metric-store.conformance.ts.
  */
 import type { Bucket } from '../../domain/cloudwatch/period-datapoints.js';
 import type { MetricId, MetricSample, MetricUnit } from '../../domain/cloudwatch/metric-series.js';

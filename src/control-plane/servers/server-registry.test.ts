@@ -89,6 +89,7 @@ test('another server heard from an agent: now while it is fresh there, the momen
       registry.servers().map((s) => s.id),
       ['s1', 's2'],
     );
+    assert.deepEqual(registry.peers(), [{ id: 's2', apiUrl: 'http://127.0.0.1:2' }]);
     const goneAt = clock.now();
     await store.delete(keys.server('s2'));
     await eventually(() => (registry.servers().length === 1 ? true : undefined), {
@@ -96,6 +97,7 @@ test('another server heard from an agent: now while it is fresh there, the momen
       timeoutMs: 5_000,
       intervalMs: 5,
     });
+    assert.deepEqual(registry.peers(), []);
     // What it saw fresh is now last seen when it went: timed from there, never "never seen".
     clock.advance(20_000);
     assert.equal(registry.heartbeats.get('/i/b'), goneAt);

@@ -43,6 +43,8 @@ export interface ServerRegistry {
   readonly heartbeats: ReadonlyMap<string, number>;
   /** The live replicas' records (this one's included, as it is now). */
   servers(): ServerRecord[];
+  /** The other live replicas (records on a live lease; a departed one is not listed): who a metric read asks too. */
+  peers(): { readonly id: string; readonly apiUrl: string }[];
   /** Every load-balancer node this or another live replica hears from. */
   lbNodes(): LbNodeSeen[];
   /** Node ids fresh on another live replica (the health merge counts them). */
@@ -128,6 +130,7 @@ export async function startServerRegistry(deps: ServerRegistryDeps): Promise<Ser
   const registry = (): ServerRegistry => ({
     heartbeats: new MergedHeartbeats(deps.localHeartbeats, others, deps.clock),
     servers: () => [current(), ...live()],
+    peers: () => live().map((r) => ({ id: r.id, apiUrl: r.apiUrl })),
     lbNodes: () => [...mergeLbNodes(deps.localLbNodes(), others(), deps.clock.now()).values()],
     freshRemoteLbNodes: (freshMs) => {
       const now = deps.clock.now();

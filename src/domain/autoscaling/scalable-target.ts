@@ -27,7 +27,8 @@ export interface ScalableTargetRecord {
   /** Epoch ms. */
   readonly createdAt: number;
   /** The auto scaler's last moves (cooldowns count from them). */
-  readonly lastScaleOut?: { readonly at: number; readonly to: number };
+  /** `from`: the count before it (a step policy's next scale-out during the cooldown counts from it). */
+  readonly lastScaleOut?: { readonly at: number; readonly to: number; readonly from?: number };
   readonly lastScaleIn?: { readonly at: number };
 }
 

@@ -7,6 +7,7 @@
  */
 import { ECS_NAMESPACE } from '../cloudwatch/ecs-metrics.js';
 import { validation } from './scalable-target.js';
+import type { StepScalingConfig } from './step-scaling.js';
 
 export interface MetricRef {
   readonly namespace: string;
@@ -25,15 +26,30 @@ export interface TargetTrackingConfig {
   readonly disableScaleIn: boolean;
 }
 
-export interface ScalingPolicyRecord {
+interface PolicyCommon {
   readonly arn: string;
   readonly name: string;
   readonly region: string;
   readonly resourceId: string;
-  readonly policyType: 'TargetTrackingScaling';
-  readonly targetTracking: TargetTrackingConfig;
   readonly createdAt: number;
 }
+
+export interface TargetTrackingPolicyRecord extends PolicyCommon {
+  readonly policyType: 'TargetTrackingScaling';
+  readonly targetTracking: TargetTrackingConfig;
+}
+
+/** A step policy acts when an alarm naming its ARN in its actions is in that state (step-invocations.ts). */
+export interface StepScalingPolicyRecord extends PolicyCommon {
+  readonly policyType: 'StepScaling';
+  readonly stepScaling: StepScalingConfig;
+  /** Epoch ms of the last invocation by an alarm (compare-and-set by the auto scaler). */
+  readonly lastInvokedAt?: number;
+}
+
+export type ScalingPolicyRecord = TargetTrackingPolicyRecord | StepScalingPolicyRecord;
+
+export const isTargetTracking = (p: ScalingPolicyRecord): p is TargetTrackingPolicyRecord => p.policyType === 'TargetTrackingScaling';
 
 export const DEFAULT_COOLDOWN_SECONDS = 300;
 
