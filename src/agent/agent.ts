@@ -20,6 +20,7 @@ import { DEFAULT_RESERVED_PORTS, hostResources, instanceAttributes, loadOrCreate
 import { converge, type Action } from './task-convergence.js';
 import { PortTakenError, runAction, type ActionContext } from './task-actions.js';
 import { LogShipper } from './log-shipper.js';
+import { startTaskStatsSampler, type TaskStatsSampler } from './task-stats-sampler.js';
 
 export const AGENT_VERSION = '0.1.0';
 
@@ -49,6 +50,8 @@ export interface AgentOptions {
   watchTimeoutMs?: number;
   /** Run privileged containers and Docker-socket bind mounts (`--allow-privileged`; default false: both give root on the host). */
   allowPrivileged?: boolean;
+  /** How often the running tasks' CPU and memory are read for the AWS/ECS metrics (default 15 s). */
+  statsIntervalMs?: number;
 }
 
 export interface RunningAgent {
@@ -68,7 +71,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 /**
  * The agent's phases: know the host, register it, then three loops around one convergence loop (the
  * watch feeds it the assigned tasks, the heartbeat keeps the instance known, the tick and container
- * exits wake it), and a handle that stops them in order.
+ * exits wake it), the task stats sampler beside them, and a handle that stops them in order.
  */
 export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   const host = await describeHost(options);
@@ -78,8 +81,18 @@ export async function startAgent(options: AgentOptions): Promise<RunningAgent> {
   host.log.info({ containerInstanceArn: self.containerInstanceArn, ec2InstanceId: host.ec2InstanceId, portRange: host.portRange }, 'registered');
   const loop = new ConvergenceLoop(options, host, self, life);
   const watching = watchAssignedTasks(options, host, self, life, loop);
+  const stats = startTaskStatsSampler({
+    client: options.client,
+    runtime: options.runtime,
+    cluster: options.cluster,
+    ec2InstanceId: host.ec2InstanceId,
+    containerInstanceArn: () => self.containerInstanceArn,
+    clock: options.clock,
+    logger: host.log,
+    ...(options.statsIntervalMs !== undefined ? { everyMs: options.statsIntervalMs } : {}),
+  });
   const timers = startTimers(options, host, self, life, loop, register);
-  return handleOf(options, host, self, life, loop, watching, timers);
+  return handleOf(options, host, self, life, loop, watching, timers, stats);
 }
 
 /** What the agent knows of its host before it registers: its instance id (kept in the state dir) and its ports. */
@@ -362,7 +375,16 @@ function startTimers(options: AgentOptions, host: Host, self: Registered, life: 
   };
 }
 
-function handleOf(options: AgentOptions, host: Host, self: Registered, life: Life, loop: ConvergenceLoop, watch: Watch, stopTimers: () => void): RunningAgent {
+function handleOf(
+  options: AgentOptions,
+  host: Host,
+  self: Registered,
+  life: Life,
+  loop: ConvergenceLoop,
+  watch: Watch,
+  stopTimers: () => void,
+  stats: TaskStatsSampler,
+): RunningAgent {
   const { cluster, runtime } = options;
   return {
     get containerInstanceArn() {
@@ -374,6 +396,7 @@ function handleOf(options: AgentOptions, host: Host, self: Registered, life: Lif
     async stop() {
       life.stopped = true;
       stopTimers();
+      await stats.stop();
       watch.abort.abort();
       await watch.done;
       await loop.drain();

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { ControlPlaneError, type ControlPlaneClient, type RegisterRequest } from './control-plane-client.js';
 import { hostResources } from './instance-identity.js';
 import type { OperationCaller } from '../control-plane/api/handler-test-kit.js';
+import type { MetricStore } from '../control-plane/cloudwatch/metric-store.js';
 
 export interface ConformanceRig {
   client: ControlPlaneClient;
@@ -17,6 +18,8 @@ export interface ConformanceRig {
   secretsmanager: OperationCaller<'secretsmanager'>;
   /** Calls a CloudWatch Logs operation handler directly. */
   logs: OperationCaller<'logs'>;
+  /** Where the control plane records the AWS/ECS metrics of the tasks' stats. */
+  metrics: MetricStore;
   close(): Promise<void>;
 }
 
@@ -281,6 +284,60 @@ export function controlPlaneClientConformance(name: string, makeRig: () => Promi
         /failed to create Cloudwatch log stream: ResourceNotFoundException: The specified log group does not exist\.$/,
       );
       for (const x of [taskArn, missing]) await rig.ecs('StopTask', { cluster: 'conf', task: x });
+    });
+
+    test("tasks/stats become AWS/ECS utilization of the instance's running service task and its cluster; other samples do not count", async () => {
+      const other = (await rig.client.register(registration('conf', 'i-0123456789abcdef9'))).containerInstanceArn;
+      const started = await rig.ecs('StartTask', { cluster: 'conf', taskDefinition: 'web', containerInstances: [arn], group: 'service:conf-web' });
+      const taskArn = started.tasks[0].taskArn as string;
+      await rig.client.submitTaskState({ cluster: 'conf', taskArn, lastStatus: 'RUNNING', containers: [{ name: 'web', lastStatus: 'RUNNING' }] });
+      const at = Date.now();
+      // cpu 256 and memory 128 reserved; the instance registered 2048 units and 4096 MiB.
+      await rig.client.reportTaskStats({ cluster: 'conf', containerInstanceArn: arn, samples: [{ taskArn, at, cpuUnits: 128, memoryMiB: 32 }] });
+      await rig.client.reportTaskStats({
+        cluster: 'conf',
+        containerInstanceArn: other,
+        samples: [{ taskArn, at, cpuUnits: 9999, memoryMiB: 9999 }],
+      });
+      const stale = at - 2 * 86_400_000;
+      await rig.client.reportTaskStats({
+        cluster: 'conf',
+        containerInstanceArn: arn,
+        samples: [
+          { taskArn: 'arn:aws:ecs:us-east-1:000000000000:task/conf/ffff', at, cpuUnits: 9999, memoryMiB: 9999 },
+          { taskArn, at: stale, cpuUnits: 9999, memoryMiB: 9999 },
+        ],
+      });
+      const minute = Math.floor(at / 60_000) * 60_000;
+      const read = async (name: string, dimensions: { Name: string; Value: string }[]) =>
+        (await rig.metrics.read({ namespace: 'AWS/ECS', name, dimensions }, 60, minute, minute + 60_000)).flatMap((u) =>
+          u.buckets.map((b) => [u.unit, b.values.sampleCount, b.values.sum]),
+        );
+      const service = [
+        { Name: 'ClusterName', Value: 'conf' },
+        { Name: 'ServiceName', Value: 'conf-web' },
+      ];
+      assert.deepEqual(await read('CPUUtilization', service), [['Percent', 1, 50]]);
+      assert.deepEqual(await read('MemoryUtilization', service), [['Percent', 1, 25]]);
+      assert.deepEqual(await read('CPUUtilization', [{ Name: 'ClusterName', Value: 'conf' }]), [['Percent', 1, 6.25]]);
+      assert.deepEqual(await read('MemoryUtilization', [{ Name: 'ClusterName', Value: 'conf' }]), [['Percent', 1, 0.78125]]);
+      const staleMinute = Math.floor(stale / 60_000) * 60_000;
+      assert.deepEqual(
+        (await rig.metrics.read({ namespace: 'AWS/ECS', name: 'CPUUtilization', dimensions: service }, 60, staleMinute, staleMinute + 60_000)).flatMap(
+          (u) => u.buckets,
+        ),
+        [],
+        'older than the store keeps',
+      );
+      await assert.rejects(
+        rig.client.reportTaskStats({ cluster: 'conf', containerInstanceArn: arn, samples: [{ taskArn, at, cpuUnits: -1, memoryMiB: 1 }] }),
+        (e: unknown) => e instanceof ControlPlaneError && e.status === 400 && e.code === 'InvalidParameterException',
+      );
+      await assert.rejects(
+        rig.client.reportTaskStats({ cluster: 'conf', containerInstanceArn: arn.replace(/[0-9a-f]{32}$/, '0'.repeat(32)), samples: [] }),
+        (e: unknown) => e instanceof ControlPlaneError && e.status === 404,
+      );
+      await rig.ecs('StopTask', { cluster: 'conf', task: taskArn });
     });
 
     test('a report for an unknown task is refused', async () => {

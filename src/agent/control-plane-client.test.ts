@@ -16,6 +16,8 @@ import { createLogsHandlers } from '../control-plane/logs/logs-handlers.js';
 import { HttpControlPlaneClient } from './http-control-plane-client.js';
 import { controlPlaneClientConformance, type ConformanceRig } from './control-plane-client.conformance.js';
 import { operationCaller } from '../control-plane/api/handler-test-kit.js';
+import { MemoryMetricStore } from '../control-plane/cloudwatch/memory-metric-store.js';
+import { EcsMetricRecorder } from '../control-plane/cloudwatch/ecs-metric-recorder.js';
 
 function controlPlane() {
   const store = new MemoryStore();
@@ -23,13 +25,21 @@ function controlPlane() {
   const handlers = createEcsHandlers({ store, clock: systemClock, random });
   const sealedBox = sealedBoxFromKey(randomBytes(32));
   const stores = { ssm: createSsmHandlers({ store, sealedBox }), secretsmanager: createSecretsManagerHandlers({ store, random, sealedBox }) };
-  const service = new AgentService({ store, clock: systemClock, random, secrets: handlerSecretSources(stores.ssm, stores.secretsmanager) });
+  const metrics = new MemoryMetricStore();
+  const service = new AgentService({
+    store,
+    clock: systemClock,
+    random,
+    secrets: handlerSecretSources(stores.ssm, stores.secretsmanager),
+    taskStats: new EcsMetricRecorder({ store, metrics, clock: systemClock }),
+  });
   const ctx = () => ({ requestId: 'r', region: 'us-east-1', accountId: ACCOUNT_ID, now: systemClock.now(), sourceIp: '127.0.0.1' });
   const apis = {
     ecs: operationCaller<'ecs'>(handlers, ctx),
     ssm: operationCaller<'ssm'>(stores.ssm, ctx),
     secretsmanager: operationCaller<'secretsmanager'>(stores.secretsmanager, ctx),
     logs: operationCaller<'logs'>(createLogsHandlers({ store }), ctx),
+    metrics,
   };
   return { store, service, handlers, apis };
 }

@@ -17,6 +17,7 @@ import type {
   LogBatchRequest,
   LogBatchResponse,
   TaskSecretsRequest,
+  TaskStatsRequest,
   TaskSecretsResponse,
   TaskStateReport,
   WatchTasksRequest,
@@ -103,6 +104,10 @@ export class HttpControlPlaneClient implements ControlPlaneClient {
 
   taskSecrets(req: TaskSecretsRequest): Promise<TaskSecretsResponse> {
     return this.call('tasks/secrets', req);
+  }
+
+  async reportTaskStats(req: TaskStatsRequest): Promise<void> {
+    await this.call('tasks/stats', req);
   }
 
   async close(): Promise<void> {

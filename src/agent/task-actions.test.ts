@@ -27,6 +27,7 @@ function rig(secrets: (r: TaskSecretsRequest) => TaskSecretsResponse = () => ({ 
       return secrets(r);
     },
     shipLogs: async () => ({ ok: true, logGroup: 'g', logStream: 's', stored: 0, skipped: 0 }),
+    reportTaskStats: async () => undefined,
   };
   const released: number[] = [];
   const ctx: ActionContext = {

@@ -14,6 +14,7 @@ test('host flags: memory reserve, reserved TCP and UDP ports, attributes', () =>
     attributes: { team: 'web', tier: 'a=b' },
   });
   assert.deepEqual(parseHostFlags(from({}), undefined), { attributes: {} });
+  assert.equal(parseHostFlags(from({ 'stats-interval': '2.5' }), undefined).statsIntervalMs, 2500);
   // The env twin of a repeatable flag is comma-separated.
   assert.deepEqual(parseHostFlags(from({ attribute: 'a=1,b=2' }), undefined).attributes, { a: '1', b: '2' });
 });
@@ -23,6 +24,7 @@ test('host flags: bad values are usage errors', () => {
     [{ 'memory-reserve': '-1' }, undefined],
     [{ 'reserved-ports': '22,x' }, undefined],
     [{ 'reserved-ports-udp': '70000' }, undefined],
+    [{ 'stats-interval': '0.1' }, undefined],
     [{}, ['novalue']],
   ] as const) {
     assert.throws(() => parseHostFlags(from(flags as Record<string, string>), attrs as string[] | undefined), UsageError);

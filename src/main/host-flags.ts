@@ -12,6 +12,8 @@ export interface HostOptions {
   readonly attributes: Record<string, string>;
   /** Run privileged containers and Docker-socket bind mounts (both are root on the host: src/agent/privilege.ts). */
   readonly allowPrivileged?: boolean;
+  /** How often the agent reads its tasks' CPU and memory for the AWS/ECS metrics. */
+  readonly statsIntervalMs?: number;
 }
 
 function portList(flag: string, raw: string): number[] {
@@ -40,6 +42,12 @@ export function parseHostFlags(pick: (flag: string) => string | undefined, attri
   // A boolean flag arrives as true; its env twin as text.
   const allow = pick('allow-privileged') as string | boolean | undefined;
   if (allow !== undefined) out.allowPrivileged = ['1', 'true'].includes(String(allow));
+  const stats = pick('stats-interval');
+  if (stats !== undefined) {
+    const n = Number(stats);
+    if (!Number.isFinite(n) || n < 1 || n > 300) throw new UsageError(`--stats-interval must be a number of seconds from 1 to 300, got ${stats}`);
+    out.statsIntervalMs = Math.round(n * 1000);
+  }
   for (const a of attributes ?? pick('attribute')?.split(',') ?? []) {
     const eq = a.indexOf('=');
     if (eq <= 0) throw new UsageError(`--attribute must be KEY=VALUE, got ${a}`);

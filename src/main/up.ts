@@ -46,6 +46,7 @@ import { caRoute } from '../control-plane/acm/ca-route.js';
 import { startCertificateExpiryWatch } from '../control-plane/acm/certificate-expiry-watch.js';
 import { handlerSecretSources } from '../control-plane/task-secrets/handler-secret-sources.js';
 import { AgentService, type LogSource } from '../control-plane/agent-api/agent-service.js';
+import { EcsMetricRecorder } from '../control-plane/cloudwatch/ecs-metric-recorder.js';
 import { registerAgentRoutes } from '../control-plane/agent-api/agent-routes.js';
 import { InProcessControlPlaneClient } from '../control-plane/agent-api/in-process-client.js';
 import { inProcessLogSource } from '../control-plane/agent-api/agent-log-source.js';
@@ -269,7 +270,16 @@ export async function startBerth(config: UpConfig, logger: Logger, options: Star
     const logs = awslogsLogSource({ store, clock, region: DEFAULT_REGION }, hostLogs);
     // Tasks' secrets are read through the same handlers the API serves (and only the agent protocol carries their values).
     const secrets = handlerSecretSources(handlers.ssm, handlers.secretsmanager);
-    const agentService = new AgentService({ store, clock, random, logs, secrets, accountId: config.accountId });
+    const agentService = new AgentService({
+      store,
+      clock,
+      random,
+      logs,
+      secrets,
+      accountId: config.accountId,
+      // The agents' task usage becomes AWS/ECS CPUUtilization and MemoryUtilization in this replica's metrics.db (reads fan out).
+      taskStats: new EcsMetricRecorder({ store, metrics: localMetrics, clock }),
+    });
     if (config.auth === 'sigv4' && credentials.size === 0) {
       throw new Error(
         `--auth sigv4 needs keys: pass --access-key-id with BERTH_SECRET_ACCESS_KEY in the environment, or write ${join(dataDir, 'credentials')}`,

@@ -5,6 +5,7 @@
  */
 import Docker from 'dockerode';
 import { DockerLogDecoder } from './docker-log-stream.js';
+import { dockerUsage, type DockerStatsAnswer } from './docker-stats.js';
 import {
   BERTH_LABELS,
   labelsMatch,
@@ -20,6 +21,7 @@ import {
   type PortBinding,
   type ProgressLog,
   type RegistryCredentials,
+  type ResourceUsage,
   type VolumeSpec,
 } from './runtime.js';
 
@@ -220,6 +222,17 @@ export class DockerRuntime implements ContainerRuntime {
     const summaries = await this.docker.listContainers({ all: true, filters: { label } });
     const states = await Promise.all(summaries.map((s) => this.inspect(s.Id)));
     return states.filter((s) => s.status !== 'missing');
+  }
+
+  /** One-shot stats: one reading at once, without the second sample (and second of waiting) Docker takes for its own CPU percentage. */
+  async usage(runtimeId: string): Promise<ResourceUsage | undefined> {
+    try {
+      const answer: DockerStatsAnswer = await this.docker.getContainer(runtimeId).stats({ stream: false, 'one-shot': true });
+      return dockerUsage(answer, Date.now());
+    } catch (err) {
+      if (status(err) === 404 || status(err) === 409) return undefined;
+      throw err;
+    }
   }
 
   async *logs(runtimeId: string, options: LogOptions = {}): AsyncIterable<LogLine> {

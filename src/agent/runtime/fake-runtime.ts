@@ -14,6 +14,7 @@ import {
   type LogLine,
   type LogOptions,
   type RegistryCredentials,
+  type ResourceUsage,
 } from './runtime.js';
 
 interface FakeContainer {
@@ -33,6 +34,7 @@ export class FakeRuntime implements ContainerRuntime {
   readonly credentials = new Map<string, RegistryCredentials>();
   private seq = 0;
   private readonly listeners = new Set<(id: string) => void>();
+  private readonly used = new Map<string, { cpuNs: number; memoryBytes: number }>();
 
   constructor(private readonly now: () => number = () => 0) {}
 
@@ -107,6 +109,18 @@ export class FakeRuntime implements ContainerRuntime {
     let lines = (this.containers.get(id)?.logs ?? []).filter((l) => options.since === undefined || l.time >= options.since);
     if (options.tail !== undefined) lines = lines.slice(-options.tail);
     yield* lines;
+  }
+
+  async usage(id: string): Promise<ResourceUsage | undefined> {
+    const c = this.containers.get(id);
+    if (c?.state.status !== 'running') return undefined;
+    const used = this.used.get(id) ?? { cpuNs: 0, memoryBytes: 0 };
+    return { at: this.now(), ...used };
+  }
+
+  /** What the container has used so far (cumulative CPU time, memory now), for usage(). */
+  setUsage(id: string, used: { cpuNs: number; memoryBytes: number }): void {
+    this.used.set(id, used);
   }
 
   onExit(listener: (id: string) => void): () => void {

@@ -17,6 +17,7 @@ import { systemClock, type Clock } from '../../platform/clock.js';
 import { systemRandom, type Random } from '../../platform/random.js';
 import { INITIAL_HEALTH, nextHealth, type HealthStatus } from './health-status.js';
 import { followLog, ProcessLogTailer, readLogFile, type LogOffsets } from './process-log.js';
+import { parseProcStat, processGroupUsage, type ProcStat } from './proc-stat.js';
 import {
   BERTH_LABELS,
   labelsMatch,
@@ -28,6 +29,7 @@ import {
   type ContainerState,
   type LogLine,
   type LogOptions,
+  type ResourceUsage,
 } from './runtime.js';
 
 interface ContainerRecord {
@@ -187,6 +189,13 @@ export class ProcessRuntime implements ContainerRuntime {
     live?.tailer.poll();
     if (!options.follow) return yield* readLogFile(this.path(id, 'log'), options);
     yield* followLog(this.path(id, 'log'), live?.tailer, options);
+  }
+
+  /** The process group's use, from /proc (the group is the container: see proc-stat.ts). */
+  async usage(id: string): Promise<ResourceUsage | undefined> {
+    const rec = this.refresh(this.load(id));
+    if (rec?.status !== 'running' || rec.pid === undefined) return undefined;
+    return processGroupUsage(procStats(), rec.pid, this.clock.now());
   }
 
   onExit(listener: (id: string) => void): () => void {
@@ -361,6 +370,21 @@ function pidStartTime(pid: number): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** Every process's stat line that could be read (processes come and go while /proc is listed). */
+function procStats(): ProcStat[] {
+  const out: ProcStat[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const s = parseProcStat(readFileSync(`/proc/${name}/stat`, 'utf8'));
+      if (s) out.push(s);
+    } catch {
+      // Gone since the listing.
+    }
+  }
+  return out;
 }
 
 function signalGroup(pid: number, signal: NodeJS.Signals): void {

@@ -145,6 +145,7 @@ export function runtimeContract(name: string, make: () => Promise<ContractFixtur
       await rig.rt.stop(unknown, 1);
       await rig.rt.remove(unknown);
       assert.equal((await rig.rt.inspect(unknown)).status, 'missing');
+      assert.equal(await rig.rt.usage(unknown), undefined, 'no usage for an unknown id');
     });
 
     test('create with a runtimeName is idempotent for the same task', async () => {
@@ -245,6 +246,31 @@ export function runtimeConformance(name: string, make: () => Promise<Conformance
       await rt.remove(id);
       await rt.remove(id); // idempotent
       assert.equal((await rt.inspect(id)).status, 'missing');
+    });
+
+    test("usage: a busy container's CPU time grows, its memory counts, and a stopped one has none", async () => {
+      // A busy loop in a child of the shell: a runtime must count the whole container, not its first process.
+      const id = await run(spec(sh('(while :; do :; done) & wait')));
+      const first = await eventually(
+        async () => {
+          const u = await rt.usage(id);
+          return u && u.cpuNs > 0 ? u : undefined;
+        },
+        { what: 'a first reading with CPU time', timeoutMs: 10_000, intervalMs: 100 },
+      );
+      const later = await eventually(
+        async () => {
+          const u = await rt.usage(id);
+          return u && u.at - first.at >= 1000 ? u : undefined;
+        },
+        { what: 'a reading a second later', timeoutMs: 10_000, intervalMs: 200 },
+      );
+      const cores = (later.cpuNs - first.cpuNs) / ((later.at - first.at) * 1e6);
+      // One busy loop is one core at most; a loaded machine gives it less (a few hundredths of a core at worst), but never nothing.
+      assert.ok(cores > 0.02 && cores < 1.5, `${cores.toFixed(2)} cores`);
+      assert.ok(later.memoryBytes > 0, `${later.memoryBytes} bytes`);
+      await rt.stop(id, 1);
+      assert.equal(await rt.usage(id), undefined, 'no usage once stopped');
     });
 
     test('a process ignoring SIGTERM is killed after the timeout (137)', async () => {

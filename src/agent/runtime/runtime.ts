@@ -112,6 +112,19 @@ export interface ContainerState {
   portBindings: PortBinding[];
 }
 
+/**
+ * One reading of a container's resource use: cumulative CPU time (so a rate needs two readings, see
+ * src/agent/task-usage.ts) and the memory it holds now, as `docker stats` counts it (page cache that
+ * can be dropped is not use).
+ */
+export interface ResourceUsage {
+  /** Epoch milliseconds of the reading. */
+  at: number;
+  /** CPU time used since the container started, in nanoseconds. */
+  cpuNs: number;
+  memoryBytes: number;
+}
+
 export interface LogLine {
   stream: 'stdout' | 'stderr';
   line: string;
@@ -157,6 +170,8 @@ export interface ContainerRuntime {
   /** Containers carrying every given label (value '' or undefined matches any value). Exited ones too. */
   list(labelFilter: Record<string, string | undefined>): Promise<ContainerState[]>;
   logs(runtimeId: string, options?: LogOptions): AsyncIterable<LogLine>;
+  /** A running container's resource use now; undefined when it is not running (or gone). */
+  usage(runtimeId: string): Promise<ResourceUsage | undefined>;
   /**
    * Calls back when a container exits (its runtimeId, or '' when exits may have been missed, e.g. after
    * the runtime's event stream reconnected); returns the unsubscribe. A hint to reconcile sooner, not a

@@ -12,6 +12,13 @@ export function hostFlags(upOnly: boolean): DaemonFlag[] {
       help: 'TCP ports no task may take, comma-separated',
     },
     { name: 'reserved-ports-udp', type: 'string', placeholder: 'LIST', default: 'none', help: 'UDP ports no task may take, comma-separated' },
+    {
+      name: 'stats-interval',
+      type: 'string',
+      placeholder: 'SECONDS',
+      default: '15',
+      help: "how often the agent reads its running tasks' CPU and memory for the AWS/ECS CPUUtilization and MemoryUtilization metrics",
+    },
     { name: 'attribute', type: 'multiple', placeholder: 'K=V', help: 'a custom container-instance attribute (repeatable; the env twin is comma-separated)' },
     {
       name: 'allow-privileged',

@@ -1,5 +1,5 @@
 /**
- * The agent protocol over HTTP: `/berth/agent/v1/{register,heartbeat,tasks,task-state,tasks/secrets,logs/batch}` take and
+ * The agent protocol over HTTP: `/berth/agent/v1/{register,heartbeat,tasks,task-state,tasks/secrets,tasks/stats,logs/batch}` take and
  * give JSON (POST); `GET /berth/agent/v1/logs` streams a container's log as text. Errors are
  * `{code, message}` with the status of the AwsError behind them. Kept under /berth/ so they never
  * meet AWS's `POST /`. Under `--auth sigv4` every route wants a SigV4 signature by a key the API
@@ -32,7 +32,9 @@ export async function registerAgentRoutes(app: FastifyInstance, deps: AgentRoute
   const { service } = deps;
   const auth = deps.auth;
   requireSignedJson(app, auth, deps.clock ?? systemClock, sendError);
-  type Body<M extends 'register' | 'heartbeat' | 'watchTasks' | 'submitTaskState' | 'taskSecrets' | 'shipLogs'> = Parameters<AgentService[M]>[0];
+  type Body<M extends 'register' | 'heartbeat' | 'watchTasks' | 'submitTaskState' | 'taskSecrets' | 'shipLogs' | 'reportTaskStats'> = Parameters<
+    AgentService[M]
+  >[0];
   // The JSON body is taken as the protocol's request type (src/protocols/agent/); no schema checks it here.
   const post = <B>(path: string, handle: (body: B, signal: AbortSignal) => Promise<unknown>) =>
     app.post(`${P}/${path}`, async (req, reply) => {
@@ -51,6 +53,7 @@ export async function registerAgentRoutes(app: FastifyInstance, deps: AgentRoute
   post('task-state', (b: Body<'submitTaskState'>) => service.submitTaskState(b));
   post('tasks/secrets', (b: Body<'taskSecrets'>) => service.taskSecrets(b));
   post('logs/batch', (b: Body<'shipLogs'>) => service.shipLogs(b));
+  post('tasks/stats', (b: Body<'reportTaskStats'>) => service.reportTaskStats(b));
 
   app.get(`${P}/logs`, async (req, reply) => {
     try {

@@ -32,9 +32,11 @@ import type {
   TaskSecretsResponse,
   RegisterResponse,
   TaskStateReport,
+  TaskStatsRequest,
   WatchTasksRequest,
   WatchTasksResponse,
 } from '../../protocols/agent/index.js';
+import { MAX_TASK_STATS_SAMPLES } from '../../protocols/agent/index.js';
 
 export const DEFAULT_WATCH_TIMEOUT_MS = 20_000;
 const MAX_WATCH_TIMEOUT_MS = 60_000;
@@ -60,6 +62,8 @@ export interface AgentServiceDeps {
   logs?: LogSource;
   /** Parameter Store and Secrets Manager, for the tasks' secrets (absent: a task with secrets fails to start). */
   secrets?: SecretSources;
+  /** Where the tasks' usage goes (AWS/ECS metrics: src/control-plane/cloudwatch/ecs-metric-recorder.ts); absent: dropped. */
+  taskStats?: { record(cluster: string, instance: ContainerInstanceRecord, samples: TaskStatsRequest['samples']): Promise<unknown> };
 }
 
 export const agentErrors = {
@@ -257,6 +261,28 @@ export class AgentService {
     }
     const { stored, skipped } = await appendShipped(this.deps.store, target, req.events, now);
     return { ok: true, ...where, stored, skipped };
+  }
+
+  /** The tasks' resource use, for the AWS/ECS metrics; checked for shape here, joined with the task records by the recorder. */
+  async reportTaskStats(req: TaskStatsRequest): Promise<void> {
+    const cluster = requireCluster(req?.cluster);
+    const instanceId = instanceIdOf(typeof req.containerInstanceArn === 'string' ? req.containerInstanceArn : '');
+    if (!Array.isArray(req.samples) || req.samples.length > MAX_TASK_STATS_SAMPLES) {
+      throw agentErrors.invalid(`samples must be a list of at most ${MAX_TASK_STATS_SAMPLES}.`);
+    }
+    for (const s of req.samples) {
+      const ok =
+        typeof s?.taskArn === 'string' &&
+        Number.isFinite(s.at) &&
+        Number.isFinite(s.cpuUnits) &&
+        s.cpuUnits >= 0 &&
+        Number.isFinite(s.memoryMiB) &&
+        s.memoryMiB >= 0;
+      if (!ok) throw agentErrors.invalid('each sample is {taskArn, at (epoch ms), cpuUnits >= 0, memoryMiB >= 0}.');
+    }
+    const instance = await this.deps.store.get<ContainerInstanceRecord>(keys.containerInstance(cluster, instanceId));
+    if (!instance) throw agentErrors.instanceNotFound();
+    if (req.samples.length > 0) await this.deps.taskStats?.record(cluster, instance.value, req.samples);
   }
 
   async logs(req: LogRequest, signal: AbortSignal): Promise<AsyncIterable<LogLineOut>> {

@@ -16,6 +16,7 @@ import {
   type TaskSecretsRequest,
   type TaskSecretsResponse,
   type TaskStateReport,
+  type TaskStatsRequest,
   type WatchTasksRequest,
   type WatchTasksResponse,
 } from '../../protocols/agent/index.js';
@@ -50,6 +51,10 @@ export class InProcessControlPlaneClient implements ControlPlaneClient {
 
   taskSecrets(req: TaskSecretsRequest): Promise<TaskSecretsResponse> {
     return translated(() => this.service.taskSecrets(structuredClone(req)));
+  }
+
+  reportTaskStats(req: TaskStatsRequest): Promise<void> {
+    return translated(() => this.service.reportTaskStats(structuredClone(req)));
   }
 
   submitTaskState(report: TaskStateReport): Promise<void> {

@@ -202,11 +202,11 @@ describe('auto scaler', () => {
         PolicyType: 'TargetTrackingScaling',
         TargetTrackingScalingPolicyConfiguration: {
           TargetValue: 50,
-          PredefinedMetricSpecification: { PredefinedMetricType: 'ECSServiceAverageCPUUtilization' },
+          PredefinedMetricSpecification: { PredefinedMetricType: 'ECSServiceAverageCPUUtilization', ResourceLabel: LABEL },
         },
       }),
       'ValidationException',
-      /agents do not report/,
+      /ResourceLabel is only valid for the predefined metric type ALBRequestCountPerTarget/,
     );
     await rejects(aas('DeleteScalingPolicy', { ...target, PolicyName: 'nope' }), 'ObjectNotFoundException', /policy name: nope/);
     await rejects(

@@ -62,7 +62,7 @@ export function startAutoScaler(deps: AutoScalerDeps): AutoScaler {
   };
 
   const minutesOf = async (p: TargetTrackingPolicyRecord, now: number) => {
-    const m = metricOf(p.targetTracking);
+    const m = metricOf(p.targetTracking, p.resourceId);
     const current = bucketStart(now, 60);
     const points = await queryMetric(
       deps.metrics,
@@ -157,7 +157,7 @@ export function startAutoScaler(deps: AutoScalerDeps): AutoScaler {
       const chosen = outs.length > 0 ? largest(outs) : ins.length > 0 && ins.length === decisions.length ? largest(ins) : undefined;
       if (!chosen) continue;
       const { desired, direction, metric } = chosen;
-      const m = metricOf(chosen.policy.targetTracking);
+      const m = metricOf(chosen.policy.targetTracking, chosen.policy.resourceId);
       await deps.setDesiredCount(target.region, target.cluster, target.service, desired);
       await store.put(keys.scalableTarget(target.region, target.resourceId), {
         ...target,

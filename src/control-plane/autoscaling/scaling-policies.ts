@@ -88,7 +88,14 @@ function describePolicy(p: ScalingPolicyRecord, alarms: readonly AlarmOut[]): Sc
     ...common,
     TargetTrackingScalingPolicyConfiguration: {
       TargetValue: t.targetValue,
-      ...(t.predefined ? { PredefinedMetricSpecification: { PredefinedMetricType: t.predefined.type, ResourceLabel: t.predefined.resourceLabel } } : {}),
+      ...(t.predefined
+        ? {
+            PredefinedMetricSpecification: {
+              PredefinedMetricType: t.predefined.type,
+              ...(t.predefined.resourceLabel !== undefined ? { ResourceLabel: t.predefined.resourceLabel } : {}),
+            },
+          }
+        : {}),
       ...(t.customized
         ? {
             CustomizedMetricSpecification: {

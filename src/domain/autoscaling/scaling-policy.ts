@@ -1,9 +1,11 @@
 /**
  * A target-tracking scaling policy as Berth stores it, and PutScalingPolicy's checks. The metric is
- * ALBRequestCountPerTarget (RequestCountPerTarget of the target group its ResourceLabel names) or a
- * customized CloudWatch metric; ECS's CPU and memory metrics need the agents' runtime stats, which
- * Berth does not collect yet, so those are refused rather than never acted on.
+ * ALBRequestCountPerTarget (RequestCountPerTarget of the target group its ResourceLabel names),
+ * ECSServiceAverageCPUUtilization / ECSServiceAverageMemoryUtilization (AWS/ECS CPUUtilization /
+ * MemoryUtilization of the service, Average, from the agents' task stats), or a customized
+ * CloudWatch metric.
  */
+import { ECS_NAMESPACE } from '../cloudwatch/ecs-metrics.js';
 import { validation } from './scalable-target.js';
 import type { StepScalingConfig } from './step-scaling.js';
 
@@ -16,7 +18,7 @@ export interface MetricRef {
 
 export interface TargetTrackingConfig {
   readonly targetValue: number;
-  readonly predefined?: { readonly type: 'ALBRequestCountPerTarget'; readonly resourceLabel: string };
+  readonly predefined?: PredefinedMetric;
   readonly customized?: MetricRef;
   /** Seconds; AWS's default for ECS is 300 each. */
   readonly scaleOutCooldown: number;
@@ -54,24 +56,52 @@ export const DEFAULT_COOLDOWN_SECONDS = 300;
 /** `app/<lb-name>/<lb-id>/targetgroup/<tg-name>/<tg-id>`, as ALB's target tracking takes it. */
 const RESOURCE_LABEL = /^app\/[A-Za-z0-9-]{1,32}\/[0-9a-f]+\/targetgroup\/[A-Za-z0-9-]{1,32}\/[0-9a-f]+$/;
 
+export type EcsPredefinedType = 'ECSServiceAverageCPUUtilization' | 'ECSServiceAverageMemoryUtilization';
+
+export type PredefinedMetric =
+  | { readonly type: 'ALBRequestCountPerTarget'; readonly resourceLabel: string }
+  | { readonly type: EcsPredefinedType; readonly resourceLabel?: undefined };
+
+const ECS_PREDEFINED: Readonly<Record<EcsPredefinedType, string>> = {
+  ECSServiceAverageCPUUtilization: 'CPUUtilization',
+  ECSServiceAverageMemoryUtilization: 'MemoryUtilization',
+};
+
+const isEcsPredefined = (type: string): type is EcsPredefinedType => Object.hasOwn(ECS_PREDEFINED, type);
+
 export interface PredefinedInput {
   readonly PredefinedMetricType: string;
   readonly ResourceLabel?: string;
 }
 
-/** The CloudWatch metric a predefined or customized specification names. */
-export function metricOf(config: TargetTrackingConfig): MetricRef {
+/** The CloudWatch metric a predefined or customized specification names, for the policy's `service/<cluster>/<service>`. */
+export function metricOf(config: TargetTrackingConfig, resourceId: string): MetricRef {
   if (config.customized) return config.customized;
-  const label = config.predefined!.resourceLabel;
+  const p = config.predefined;
+  if (p === undefined) throw new Error('a target tracking policy has a predefined or a customized metric');
+  if (p.type !== 'ALBRequestCountPerTarget') {
+    const [, cluster = '', service = ''] = resourceId.split('/');
+    return {
+      namespace: ECS_NAMESPACE,
+      metricName: ECS_PREDEFINED[p.type],
+      dimensions: [
+        { Name: 'ClusterName', Value: cluster },
+        { Name: 'ServiceName', Value: service },
+      ],
+      statistic: 'Average',
+    };
+  }
+  const label = p.resourceLabel;
   const tg = label.slice(label.indexOf('/targetgroup/') + 1);
   return { namespace: 'AWS/ApplicationELB', metricName: 'RequestCountPerTarget', dimensions: [{ Name: 'TargetGroup', Value: tg }], statistic: 'Sum' };
 }
 
-export function predefinedMetric(p: PredefinedInput): { type: 'ALBRequestCountPerTarget'; resourceLabel: string } {
-  if (p.PredefinedMetricType === 'ECSServiceAverageCPUUtilization' || p.PredefinedMetricType === 'ECSServiceAverageMemoryUtilization') {
-    throw validation(
-      `PredefinedMetricType ${p.PredefinedMetricType} needs the AWS/ECS CPU and memory metrics, which Berth's agents do not report yet; track ALBRequestCountPerTarget or a customized metric.`,
-    );
+export function predefinedMetric(p: PredefinedInput): PredefinedMetric {
+  if (isEcsPredefined(p.PredefinedMetricType)) {
+    // AWS takes a ResourceLabel for ALBRequestCountPerTarget only; one here would be silently meaningless.
+    if (p.ResourceLabel !== undefined)
+      throw validation(`ResourceLabel is only valid for the predefined metric type ALBRequestCountPerTarget, not ${p.PredefinedMetricType}.`);
+    return { type: p.PredefinedMetricType };
   }
   if (p.PredefinedMetricType !== 'ALBRequestCountPerTarget') {
     throw validation(`PredefinedMetricType ${p.PredefinedMetricType} is not a metric of an ECS service.`);

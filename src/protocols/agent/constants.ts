@@ -10,3 +10,5 @@ export const LOGS_ENDPOINT_ATTRIBUTE = 'berth.logs-endpoint';
 export const AGENT_KEY_ATTRIBUTE = 'berth.agent-key-id';
 /** The log route, on the control plane and on a remote agent alike. */
 export const LOGS_PATH = `${AGENT_PROTOCOL_PREFIX}/logs`;
+/** The most samples one `tasks/stats` report may carry (the agent sends larger backlogs in several). */
+export const MAX_TASK_STATS_SAMPLES = 1000;

@@ -14,6 +14,7 @@ import type {
   TaskSecretsRequest,
   TaskSecretsResponse,
   TaskStateReport,
+  TaskStatsRequest,
   WatchTasksRequest,
   WatchTasksResponse,
 } from './messages.js';
@@ -28,5 +29,7 @@ export interface ControlPlaneClient {
   taskSecrets(req: TaskSecretsRequest): Promise<TaskSecretsResponse>;
   /** An awslogs container's lines into the log store, exactly once (no events: opens the stream). */
   shipLogs(req: LogBatchRequest): Promise<LogBatchResponse>;
+  /** The tasks' resource use since the last report, for the AWS/ECS metrics; only tasks on this instance count. */
+  reportTaskStats(req: TaskStatsRequest): Promise<void>;
   close?(): Promise<void>;
 }

@@ -127,3 +127,25 @@ export interface TaskStateReport {
   executionStoppedAt?: number;
   stoppedAt?: number;
 }
+
+/**
+ * One task's resource use over the interval that ended at `at`: CPU in ECS's units (1024 = one
+ * core busy the whole interval) and memory now, summed over the task's running containers. Raw use,
+ * not a percentage: what was reserved is the control plane's to know (the task definition, the
+ * instance's registered CPU and memory), and it turns these into AWS/ECS CPUUtilization and
+ * MemoryUtilization.
+ */
+export interface TaskUsageSample {
+  taskArn: string;
+  /** Epoch ms of the reading. */
+  at: number;
+  cpuUnits: number;
+  memoryMiB: number;
+}
+
+/** `POST tasks/stats`: the samples since the last report that got through, at most MAX_TASK_STATS_SAMPLES. */
+export interface TaskStatsRequest {
+  cluster: string;
+  containerInstanceArn: string;
+  samples: TaskUsageSample[];
+}
