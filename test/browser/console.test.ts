@@ -43,7 +43,8 @@ describe('web console in chromium', { skip: chromiumRequirement(), timeout: 300_
     rmSync(ARTIFACTS, { recursive: true, force: true });
     mkdirSync(ARTIFACTS, { recursive: true });
     const webRoot = await buildConsole();
-    berth = await startBerthProcess({ args: ['--runtime', 'process'], env: { BERTH_WEB_ROOT: webRoot }, timeoutMs: 120_000 });
+    // Usage read every second, so the service's Monitoring tab has AWS/ECS minutes by the time it is opened.
+    berth = await startBerthProcess({ args: ['--runtime', 'process', '--stats-interval', '1'], env: { BERTH_WEB_ROOT: webRoot }, timeoutMs: 120_000 });
     browser = await launchChromium();
     page = await browser.newPage({ viewport: VIEWPORT });
     page.setDefaultTimeout(15_000);
@@ -290,6 +291,15 @@ describe('web console in chromium', { skip: chromiumRequirement(), timeout: 300_
     await page.getByRole('table', { name: 'Tasks' }).locator('tbody tr a').first().click();
     await page.getByRole('region', { name: 'Logs of app' }).getByText('"msg":"listening"').first().waitFor({ timeout: 30_000 });
     await screenshot('task-logs');
+  });
+
+  test("a service's Monitoring tab charts its AWS/ECS CPU and memory utilization per minute", async () => {
+    await go('/services/default/web');
+    await page.getByRole('tab', { name: 'Monitoring' }).click();
+    // The series are refreshed every 30 s while the tab is shown, so a first empty answer is followed by data.
+    await page.getByText('CPU utilization (average)').waitFor({ timeout: 60_000 });
+    await page.getByText('Memory utilization (average)').waitFor();
+    await screenshot('service-monitoring');
   });
 });
 

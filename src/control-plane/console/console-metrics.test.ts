@@ -41,4 +41,33 @@ describe('console metrics', () => {
     assert.deepEqual(series.responseTimeMs, [0, 250]);
     assert.deepEqual(series.healthyHosts, [0, 0]);
   });
+
+  test("a service's last hour of AWS/ECS CPU and memory utilization, per minute, only its own series", async () => {
+    const metrics = new MemoryMetricStore();
+    const at = (name: string, service: string | undefined, minute: number, v: number) => ({
+      metric: {
+        namespace: 'AWS/ECS',
+        name,
+        dimensions: [{ Name: 'ClusterName', Value: 'prod' }, ...(service ? [{ Name: 'ServiceName', Value: service }] : [])],
+      },
+      unit: 'Percent',
+      timestamp: T0 + minute * 60_000,
+      values: single(v),
+    });
+    await metrics.record([
+      at('CPUUtilization', 'web', 0, 40),
+      at('CPUUtilization', 'web', 1, 80),
+      at('MemoryUtilization', 'web', 1, 12.5),
+      at('CPUUtilization', 'api', 1, 99),
+      at('CPUUtilization', undefined, 1, 7),
+    ]);
+    const store = new MemoryStore();
+    const handlers = { ecs: {}, elbv2: {}, ec2: {}, cloudwatch: createCloudWatchHandlers({ store, metrics }) };
+    const now = T0 + 3 * 60_000;
+    const call = caller(handlers, () => ({ requestId: 'r', region: 'us-east-1', accountId: '000000000000', now, sourceIp: '127.0.0.1' }));
+    const series = await consoleMetrics(call, () => now).service('prod', 'web');
+    assert.deepEqual(series.timestamps, [T0, T0 + 60_000]);
+    assert.deepEqual(series.cpu, [40, 80]);
+    assert.deepEqual(series.memory, [0, 12.5]);
+  });
 });

@@ -1,9 +1,11 @@
 /**
- * The console's Monitoring history: the last hour of a target group's AWS/ApplicationELB metrics at
- * 1-minute resolution, read through the same GetMetricData handler `aws cloudwatch` calls (the live
- * 1-second view stays on the traffic meter's SSE samples).
+ * The console's Monitoring history: the last hour at 1-minute resolution of a target group's
+ * AWS/ApplicationELB metrics and of a service's AWS/ECS utilization, read through the same
+ * GetMetricData handler `aws cloudwatch` calls (the live 1-second view stays on the traffic meter's
+ * SSE samples).
  */
 import { loadBalancerDimension, targetGroupDimension } from '../../domain/cloudwatch/alb-metrics.js';
+import { ECS_NAMESPACE } from '../../domain/cloudwatch/ecs-metrics.js';
 import type { Call } from './console-reads.js';
 
 const HOUR_MS = 3600_000;
@@ -18,6 +20,47 @@ export interface MinuteSeries {
   readonly healthyHosts: readonly number[];
 }
 
+export interface ServiceMinuteSeries {
+  /** Epoch ms of each minute, oldest first. */
+  readonly timestamps: readonly number[];
+  /** AWS/ECS CPUUtilization and MemoryUtilization (Average), in percent of what the tasks reserve. */
+  readonly cpu: readonly number[];
+  readonly memory: readonly number[];
+}
+
+interface Dimension {
+  readonly Name: string;
+  readonly Value: string;
+}
+
+/** The last hour of some series of one metric set, one row per minute that any series has, so the charts line up. */
+async function lastHour(
+  call: Call,
+  now: number,
+  namespace: string,
+  dimensions: readonly Dimension[],
+  series: readonly { id: string; metric: string; stat: string }[],
+): Promise<{ timestamps: number[]; column: (id: string, scale?: number) => number[] }> {
+  const out = await call('cloudwatch', 'GetMetricData', {
+    StartTime: now - HOUR_MS,
+    EndTime: now + 60_000,
+    ScanBy: 'TimestampAscending',
+    MetricDataQueries: series.map((q) => ({
+      Id: q.id,
+      MetricStat: { Metric: { Namespace: namespace, MetricName: q.metric, Dimensions: dimensions }, Period: 60, Stat: q.stat },
+    })),
+  });
+  const byId = new Map((out.MetricDataResults ?? []).map((r) => [r.Id, r]));
+  const stamp = (x: Date | number): number => (x instanceof Date ? x.getTime() : x);
+  const timestamps = [...new Set([...byId.values()].flatMap((r) => (r.Timestamps ?? []).map(stamp)))].sort((a, b) => a - b);
+  const column = (id: string, scale = 1): number[] => {
+    const r = byId.get(id);
+    const at = new Map((r?.Timestamps ?? []).map((x, i) => [stamp(x), (r?.Values ?? [])[i] ?? 0]));
+    return timestamps.map((s) => (at.get(s) ?? 0) * scale);
+  };
+  return { timestamps, column };
+}
+
 export function consoleMetrics(call: Call, now: () => number) {
   return {
     async targetGroup(targetGroupArn: string, loadBalancerArn: string): Promise<MinuteSeries> {
@@ -25,39 +68,30 @@ export function consoleMetrics(call: Call, now: () => number) {
         { Name: 'TargetGroup', Value: targetGroupDimension(targetGroupArn) },
         { Name: 'LoadBalancer', Value: loadBalancerDimension(loadBalancerArn) },
       ];
-      const query = (Id: string, MetricName: string, Stat: string) => ({
-        Id,
-        MetricStat: { Metric: { Namespace: 'AWS/ApplicationELB', MetricName, Dimensions: dims }, Period: 60, Stat },
-      });
-      const t = now();
-      const out = await call('cloudwatch', 'GetMetricData', {
-        StartTime: t - HOUR_MS,
-        EndTime: t + 60_000,
-        ScanBy: 'TimestampAscending',
-        MetricDataQueries: [
-          query('requests', 'RequestCount', 'Sum'),
-          query('errors', 'HTTPCode_Target_5XX_Count', 'Sum'),
-          query('latency', 'TargetResponseTime', 'Average'),
-          query('healthy', 'HealthyHostCount', 'Average'),
-        ],
-      });
-      // One row per minute that any series has, so the four charts line up.
-      const byId = new Map((out.MetricDataResults ?? []).map((r) => [r.Id, r]));
-      const stamps = [...new Set([...byId.values()].flatMap((r) => (r.Timestamps ?? []).map((x) => (x instanceof Date ? x.getTime() : x))))].sort(
-        (a, b) => a - b,
-      );
-      const column = (id: string, scale = 1): number[] => {
-        const r = byId.get(id);
-        const at = new Map((r?.Timestamps ?? []).map((x, i) => [x instanceof Date ? x.getTime() : x, (r?.Values ?? [])[i] ?? 0]));
-        return stamps.map((s) => (at.get(s) ?? 0) * scale);
-      };
+      const { timestamps, column } = await lastHour(call, now(), 'AWS/ApplicationELB', dims, [
+        { id: 'requests', metric: 'RequestCount', stat: 'Sum' },
+        { id: 'errors', metric: 'HTTPCode_Target_5XX_Count', stat: 'Sum' },
+        { id: 'latency', metric: 'TargetResponseTime', stat: 'Average' },
+        { id: 'healthy', metric: 'HealthyHostCount', stat: 'Average' },
+      ]);
       return {
-        timestamps: stamps,
+        timestamps,
         requests: column('requests'),
         target5xx: column('errors'),
         responseTimeMs: column('latency', 1000),
         healthyHosts: column('healthy'),
       };
+    },
+    async service(cluster: string, service: string): Promise<ServiceMinuteSeries> {
+      const dims = [
+        { Name: 'ClusterName', Value: cluster },
+        { Name: 'ServiceName', Value: service },
+      ];
+      const { timestamps, column } = await lastHour(call, now(), ECS_NAMESPACE, dims, [
+        { id: 'cpu', metric: 'CPUUtilization', stat: 'Average' },
+        { id: 'memory', metric: 'MemoryUtilization', stat: 'Average' },
+      ]);
+      return { timestamps, cpu: column('cpu'), memory: column('memory') };
     },
   };
 }

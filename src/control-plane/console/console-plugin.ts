@@ -212,6 +212,12 @@ export function consolePlugin(deps: ConsoleDeps): FastifyPluginAsync {
         return reply.code(400).send({ code: 'ValidationError', message: 'targetGroupArn and loadBalancerArn are required' });
       return forRequest(req).metrics.targetGroup(targetGroupArn, loadBalancerArn);
     });
+    app.get<{ Querystring: { cluster?: string; service?: string } }>(`${CONSOLE_PREFIX}/metrics/service`, async (req, reply) => {
+      const { cluster, service } = req.query;
+      if (!deps.handlers.cloudwatch) return reply.code(404).send({ code: 'NotFound', message: 'this server keeps no CloudWatch metrics' });
+      if (!cluster || !service) return reply.code(400).send({ code: 'ValidationError', message: 'cluster and service are required' });
+      return forRequest(req).metrics.service(cluster, service);
+    });
     app.get(`${CONSOLE_PREFIX}/traffic`, async () => (deps.trafficStats ? trafficSample(deps.trafficStats) : {}));
 
     // --- writes --------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'preact/hooks';
-import { arnName, arnTail, postJson } from '../api';
-import { ErrorBox, Field, Link, Page, State, Table, Tabs, when } from '../components';
+import { arnName, arnTail, getJson, postJson } from '../api';
+import { ErrorBox, Field, Link, Page, Sparkline, State, Table, Tabs, when } from '../components';
 import { useLive } from '../live';
 import { navigate } from '../router';
 import { type ShiftingDeployment, TrafficChart } from './traffic-chart';
@@ -10,6 +10,32 @@ const svcPath = (cluster: string, name?: string) => `/clusters/${encodeURICompon
 
 /** Healthy as the scheduler counts it: running, and healthy in every target group it is registered in. */
 const healthy = (t: Task): boolean => t.lastStatus === 'RUNNING' && t.healthStatus !== 'UNHEALTHY' && (t.targets ?? []).every((x) => x.state === 'healthy');
+
+interface ServiceMinuteSeries {
+  timestamps: number[];
+  cpu: number[];
+  memory: number[];
+}
+
+/** The service's last hour of AWS/ECS CPU and memory utilization per minute, refreshed every 30 s while shown. */
+function useServiceMinutes(cluster: string, service: string, active: boolean): ServiceMinuteSeries | undefined {
+  const [series, setSeries] = useState<ServiceMinuteSeries>();
+  useEffect(() => {
+    if (!active) return;
+    let gone = false;
+    const load = () =>
+      getJson<ServiceMinuteSeries>(`/metrics/service?cluster=${encodeURIComponent(cluster)}&service=${encodeURIComponent(service)}`)
+        .then((s) => !gone && setSeries(s))
+        .catch(() => undefined);
+    void load();
+    const timer = setInterval(load, 30_000);
+    return () => {
+      gone = true;
+      clearInterval(timer);
+    };
+  }, [cluster, service, active]);
+  return series;
+}
 
 export function Services(props: { cluster: string }) {
   const { data, error } = useLive<{ services: Service[] }>(svcPath(props.cluster), ['service']);
@@ -52,6 +78,7 @@ export function ServiceDetail(props: { cluster: string; name: string }) {
     'target',
   ]);
   const [tab, setTab] = useState('Deployments');
+  const minutes = useServiceMinutes(props.cluster, props.name, tab === 'Monitoring');
   const s = data?.service;
   return (
     <Page title={props.name}>
@@ -75,7 +102,7 @@ export function ServiceDetail(props: { cluster: string; name: string }) {
         </dl>
       ) : null}
       {s ? <Deploy cluster={props.cluster} service={s} /> : null}
-      <Tabs tabs={['Deployments', 'Events', 'Tasks']} active={tab} onSelect={setTab} />
+      <Tabs tabs={['Deployments', 'Events', 'Tasks', 'Monitoring']} active={tab} onSelect={setTab} />
       {tab === 'Deployments' ? <TrafficChart deployment={data?.serviceDeployment} /> : null}
       {tab === 'Deployments' ? (
         <Table<Deployment>
@@ -140,6 +167,19 @@ export function ServiceDetail(props: { cluster: string; name: string }) {
             { title: 'Started', cell: (t) => when(t.startedAt) },
           ]}
         />
+      ) : null}
+      {tab === 'Monitoring' ? (
+        <div class="panel charts">
+          <h3>Last hour, per minute (CloudWatch AWS/ECS)</h3>
+          {minutes && minutes.timestamps.length > 0 ? (
+            <>
+              <Sparkline label="CPU utilization (average)" unit="%" values={minutes.cpu} />
+              <Sparkline label="Memory utilization (average)" unit="%" values={minutes.memory} />
+            </>
+          ) : (
+            <p class="muted">No minutes recorded yet (each agent reports its tasks' usage every 15 s).</p>
+          )}
+        </div>
       ) : null}
     </Page>
   );
