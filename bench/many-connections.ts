@@ -71,14 +71,14 @@ function answeredOnce(c: Conn): Promise<void> {
   });
 }
 
-export async function holdManyConnections(port: number, n: number, servingPid: number, batch = 250): Promise<ManyConnectionsResult> {
-  const request = `GET /bench HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\n\r\n`;
+export async function holdManyConnections(port: number, n: number, servingPid: number, batch = 250, host = '127.0.0.1'): Promise<ManyConnectionsResult> {
+  const request = `GET /bench HTTP/1.1\r\nHost: ${host}:${port}\r\n\r\n`;
   const before = new Map(processTree(servingPid).map((pid) => [pid, rssMiB(pid)]));
   const conns: Conn[] = [];
   let errors = 0;
   const open = (): Promise<Conn> =>
     new Promise((resolve) => {
-      const c: Conn = { socket: net.connect(port, '127.0.0.1'), buf: '', answered: 0, onAnswer: undefined };
+      const c: Conn = { socket: net.connect(port, host), buf: '', answered: 0, onAnswer: undefined };
       let failed = false;
       const fail = (): void => {
         if (failed) return;
