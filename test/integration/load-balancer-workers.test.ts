@@ -318,7 +318,9 @@ describe('a load-balancer node with two workers', () => {
       return;
     }
     const established = (): number =>
-      execFileSync('ss', ['-Htn', 'state', 'established', `( sport = :${port} )`], { encoding: 'utf8' }).split('\n').filter(Boolean).length;
+      execFileSync('ss', ['-Htn', 'state', 'established', `( sport = :${port} )`], { encoding: 'utf8' })
+        .split('\n')
+        .filter(Boolean).length;
     await eventually(established, { what: 'no connection left from the earlier tests', timeoutMs: 10_000, intervalMs: 100, until: (c) => c === 0 });
     const pids = fleet().pids();
     const startedAt = Date.now();
@@ -326,7 +328,9 @@ describe('a load-balancer node with two workers', () => {
     const seconds = (Date.now() - startedAt) / 1000;
     const rss = m.rssMiB.filter((r) => pids.includes(r.pid));
     const perWorker = rss.map((r) => `${r.rssMiB.toFixed(0)} MiB (${r.beforeMiB.toFixed(0)} before)`).join(', ');
-    console.log(`${m.connections} connections held and answered twice in ${seconds.toFixed(1)} s, ${m.errors} errors; RSS per worker ${perWorker} (load ${load()})`);
+    console.log(
+      `${m.connections} connections held and answered twice in ${seconds.toFixed(1)} s, ${m.errors} errors; RSS per worker ${perWorker} (load ${load()})`,
+    );
     assert.equal(m.errors, 0, 'no connection refused, evicted or answered with an error');
     assert.equal(m.connections, n);
     assert.equal(rss.length, 2, 'both workers measured');

@@ -22,7 +22,10 @@ test('connectionShare over a ramp: the node fills to its limit exactly whichever
     else refused++;
   }
   assert.deepEqual(held, [750, 250], 'no worker refused while the node had room (1/N each would have refused at 500)');
-  assert.equal(held.reduce((a, b) => a + b, 0), limit);
+  assert.equal(
+    held.reduce((a, b) => a + b, 0),
+    limit,
+  );
   assert.equal(refused, 200);
 });
 
