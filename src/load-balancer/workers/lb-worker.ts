@@ -8,6 +8,7 @@
  *   primary ─berth:table(input)─> buildRoutingTable ─> LoadBalancerNode.update ─berth:applied─> primary
  *           <─berth:passive-failure── ProxyEngine
  *   primary ─berth:in-flight / berth:traffic─> pools, meter ─answer─> primary
+ *           <─berth:connections── listeners (what it holds)   ─berth:peer-connections─> connectionLimit
  */
 import path from 'node:path';
 import { AggregatorRegistry } from 'prom-client';
