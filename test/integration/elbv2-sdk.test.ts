@@ -14,6 +14,12 @@ import { MemoryStore } from '../../src/store/memory-store.js';
 import { systemClock } from '../../src/platform/clock.js';
 import { seededRandom } from '../../src/platform/random.js';
 import { ec2Client, elbv2Client } from '../support/sdk-clients.js';
+import { sealedBoxFromKey } from '../../src/platform/sealed-box.js';
+import { createAcmService } from '../../src/control-plane/acm/acm-handlers.js';
+import { ephemeralCertificateAuthority } from '../../src/control-plane/acm/certificate-authority.js';
+import { selfSigned } from '../../src/control-plane/acm/test-certificates.test-support.js';
+import { ACCOUNT_ID, DEFAULT_REGION, type RequestContext } from '../../src/control-plane/api/operation.js';
+import { operationCaller } from '../../src/control-plane/api/handler-test-kit.js';
 
 describe('ELBv2 and EC2 through the AWS SDK v3', () => {
   let app: FastifyInstance;
@@ -268,5 +274,74 @@ describe('ELBv2 and EC2 through the AWS SDK v3', () => {
       /Protocol version 'HTTP3'/,
     );
     await lbc.send(new elb.DeleteTargetGroupCommand({ TargetGroupArn: g?.TargetGroupArn }));
+  });
+
+  test('a GRPC target group behind an HTTP listener is refused with IncompatibleProtocols, as ALB does; behind HTTPS it is taken', async () => {
+    // An issued certificate for the HTTPS listener, imported straight into the same store.
+    const random = seededRandom(21);
+    const ctx = (): RequestContext => ({ requestId: 'r', region: DEFAULT_REGION, accountId: ACCOUNT_ID, now: Date.now(), sourceIp: '127.0.0.1' });
+    const acm = createAcmService({
+      store,
+      clock: systemClock,
+      random,
+      sealedBox: sealedBoxFromKey(Buffer.alloc(32, 5)),
+      authority: ephemeralCertificateAuthority(random, Date.now()),
+    });
+    const cert = selfSigned(['grpc.example.com']);
+    const { CertificateArn } = await operationCaller<'acm'>(acm.handlers, ctx)('ImportCertificate', {
+      Certificate: new Uint8Array(Buffer.from(cert.certificatePem)),
+      PrivateKey: new Uint8Array(Buffer.from(cert.privateKeyPem)),
+    });
+    const lbArn = (await lbc.send(new elb.CreateLoadBalancerCommand({ Name: 'grpc-lb' }))).LoadBalancers?.[0]?.LoadBalancerArn;
+    const tg = async (name: string, version: string) =>
+      (await lbc.send(new elb.CreateTargetGroupCommand({ Name: name, Protocol: 'HTTP', ProtocolVersion: version, Port: 50051, TargetType: 'ip' })))
+        .TargetGroups?.[0]?.TargetGroupArn;
+    const grpc = await tg('grpc-svc', 'GRPC');
+    const web = await tg('web-svc', 'HTTP1');
+    const forward = (arn: string | undefined) => [{ Type: 'forward' as const, TargetGroupArn: arn }];
+    const incompatible = (p: Promise<unknown>) =>
+      assert.rejects(p, (e: Error) => {
+        // The SDK's class for the wire code IncompatibleProtocols.
+        assert.equal(e.name, 'IncompatibleProtocolsException');
+        assert.match(e.message, /Listener protocol 'HTTP' is not supported with a target group with the protocol-version 'GRPC'/);
+        return true;
+      });
+
+    // CreateListener: an HTTP listener forwarding to the GRPC group.
+    await incompatible(lbc.send(new elb.CreateListenerCommand({ LoadBalancerArn: lbArn, Protocol: 'HTTP', Port: 8080, DefaultActions: forward(grpc) })));
+    const http = (await lbc.send(new elb.CreateListenerCommand({ LoadBalancerArn: lbArn, Protocol: 'HTTP', Port: 8080, DefaultActions: forward(web) })))
+      .Listeners?.[0]?.ListenerArn;
+    // ModifyListener: its default action switched to the GRPC group.
+    await incompatible(lbc.send(new elb.ModifyListenerCommand({ ListenerArn: http, DefaultActions: forward(grpc) })));
+    // CreateRule and ModifyRule on the HTTP listener.
+    const conditions = [{ Field: 'path-pattern', Values: ['/pkg.Service/*'] }];
+    await incompatible(lbc.send(new elb.CreateRuleCommand({ ListenerArn: http, Priority: 1, Conditions: conditions, Actions: forward(grpc) })));
+    const rule = (await lbc.send(new elb.CreateRuleCommand({ ListenerArn: http, Priority: 1, Conditions: conditions, Actions: forward(web) }))).Rules?.[0]
+      ?.RuleArn;
+    await incompatible(lbc.send(new elb.ModifyRuleCommand({ RuleArn: rule, Actions: forward(grpc) })));
+    // Nothing refused was stored: the group is still unused.
+    const stillFree = (await lbc.send(new elb.DescribeTargetGroupsCommand({ TargetGroupArns: [String(grpc)] }))).TargetGroups?.[0];
+    assert.deepEqual(stillFree?.LoadBalancerArns, []);
+
+    // HTTPS takes the GRPC group: as its default action and in a rule.
+    const https = (
+      await lbc.send(
+        new elb.CreateListenerCommand({
+          LoadBalancerArn: lbArn,
+          Protocol: 'HTTPS',
+          Port: 8443,
+          Certificates: [{ CertificateArn }],
+          DefaultActions: forward(grpc),
+        }),
+      )
+    ).Listeners?.[0]?.ListenerArn;
+    await lbc.send(new elb.CreateRuleCommand({ ListenerArn: https, Priority: 2, Conditions: conditions, Actions: forward(grpc) }));
+    // ModifyListener: turning that listener into HTTP would put the GRPC group behind HTTP.
+    await incompatible(lbc.send(new elb.ModifyListenerCommand({ ListenerArn: https, Protocol: 'HTTP', Port: 8081 })));
+    const kept = (await lbc.send(new elb.DescribeListenersCommand({ ListenerArns: [String(https)] }))).Listeners?.[0];
+    assert.equal(kept?.Protocol, 'HTTPS');
+    await lbc.send(new elb.DeleteListenerCommand({ ListenerArn: https }));
+    await lbc.send(new elb.DeleteListenerCommand({ ListenerArn: http }));
+    await lbc.send(new elb.DeleteLoadBalancerCommand({ LoadBalancerArn: lbArn }));
   });
 });

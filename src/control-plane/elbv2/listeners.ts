@@ -13,6 +13,7 @@ import { page } from './paging.js';
 import { getListener, getLoadBalancer, idOf, listenersOf, rulesOf } from './repository.js';
 import { listAll, transact } from './transact.js';
 import { resolveListenerTls } from './listener-tls.js';
+import { checkGrpcListener } from './grpc-listener-check.js';
 
 /** The protocols of network and gateway load balancers: an application load balancer takes none of them. */
 const NON_ALB_PROTOCOLS = ['TCP', 'TLS', 'UDP', 'TCP_UDP', 'GENEVE', 'QUIC', 'TCP_QUIC'];
@@ -63,6 +64,7 @@ export function listenerHandlers(deps: Elbv2Deps): Handlers<'elbv2'> {
         }
         await checkPortFree(deps, port, lb.Scheme);
         const tls = await resolveListenerTls(tx, protocol, input, undefined, ctx);
+        await checkGrpcListener(tx, protocol, actions, ctx);
         const listenerId = random.hex(8);
         const listenerArn = elbv2Arn.listener(lb.LoadBalancerArn, listenerId);
         const ruleId = random.hex(8);
@@ -133,8 +135,14 @@ export function listenerHandlers(deps: Elbv2Deps): Handlers<'elbv2'> {
           await checkPortFree(deps, next.Port, lb.Scheme);
         }
         let defaultRule = rules.find((r) => r.RuleArn === listener.defaultRuleArn);
-        if (input.DefaultActions?.length && defaultRule) {
-          defaultRule = { ...defaultRule, Actions: normalizeActions(input.DefaultActions) };
+        const newDefaultActions = input.DefaultActions?.length ? normalizeActions(input.DefaultActions) : undefined;
+        // Every rule of the listener, with the new default actions, against the new protocol.
+        const ownActions = rules
+          .filter((r) => r.ListenerArn === listener.ListenerArn)
+          .flatMap((r) => (newDefaultActions && r.RuleArn === defaultRule?.RuleArn ? newDefaultActions : r.Actions));
+        await checkGrpcListener(tx, protocol, ownActions, ctx);
+        if (newDefaultActions && defaultRule) {
+          defaultRule = { ...defaultRule, Actions: newDefaultActions };
           const after = rules.map((r) => (r.RuleArn === defaultRule!.RuleArn ? defaultRule! : r));
           tx.put(keys.rule(idOf.rule(defaultRule.RuleArn)), defaultRule);
           await syncAttachments(tx, lb, rules, after);

@@ -13,6 +13,7 @@ import { syncAttachments } from './attachment.js';
 import { page } from './paging.js';
 import { getListener, getLoadBalancer, getRule, idOf, rulesOf } from './repository.js';
 import { transact, type Tx } from './transact.js';
+import { checkGrpcListener } from './grpc-listener-check.js';
 
 function priorityOf(value: unknown): string {
   const n = parsePriority(value);
@@ -39,6 +40,7 @@ export function ruleHandlers(deps: Elbv2Deps): Handlers<'elbv2'> {
         if (rules.filter((r) => !r.IsDefault).length >= MAX_RULES_PER_LOAD_BALANCER) {
           throw new AwsError('TooManyRules', `A load balancer can have at most ${MAX_RULES_PER_LOAD_BALANCER} rules`);
         }
+        await checkGrpcListener(tx, listener.Protocol, actions, ctx);
         const ruleId = random.hex(8);
         const rule: RuleRecord = {
           RuleArn: elbv2Arn.rule(listener.ListenerArn, ruleId),
@@ -87,7 +89,10 @@ export function ruleHandlers(deps: Elbv2Deps): Handlers<'elbv2'> {
           if (rule.IsDefault) throw new AwsError('OperationNotPermitted', 'The conditions of a default rule cannot be modified');
           next.Conditions = normalizeConditions(input.Conditions);
         }
-        if (input.Actions?.length) next.Actions = normalizeActions(input.Actions);
+        if (input.Actions?.length) {
+          next.Actions = normalizeActions(input.Actions);
+          await checkGrpcListener(tx, (await getListener(tx, rule.ListenerArn, ctx)).Protocol, next.Actions, ctx);
+        }
         const rules = await rulesOf(store, lb.LoadBalancerArn);
         await syncAttachments(
           tx,

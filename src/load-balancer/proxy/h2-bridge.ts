@@ -15,33 +15,56 @@ export function isH2Response(res: ClientResponse): res is http2.Http2ServerRespo
   return res instanceof http2.Http2ServerResponse;
 }
 
-/** Rewrites an h2 request's headers into the HTTP/1.1 form the engine and targets expect. */
+/**
+ * Rewrites an h2 request's headers into the HTTP/1.1 form the engine and targets expect, in the
+ * array Node's compatibility API already holds (`rawHeaders` is a getter over it): pseudo-headers
+ * compacted away, Host put first from :authority, `Transfer-Encoding: chunked` at the end for a body
+ * of unknown length. It runs on every h2 request, so it allocates no new array and leaves the
+ * object's shape alone (an own `rawHeaders` property over the getter would change it).
+ */
 export function adaptH2Request(req: http2.Http2ServerRequest): void {
   const raw = req.rawHeaders;
-  const out: string[] = [];
+  const n = raw.length;
   let authority: string | undefined;
   let hasHost = false;
   let hasLength = false;
-  for (let i = 0; i < raw.length; i += 2) {
-    const name = raw[i]!;
-    if (name.charCodeAt(0) === 58 /* ':' */) {
+  // HTTP/2 sends the pseudo-headers first (nghttp2 refuses one after a regular header), :authority
+  // among them. With one, two slots are left free at the front for Host while the rest is
+  // compacted: every kept field moves towards the front, never onto one not yet read.
+  let i = 0;
+  for (; i < n && (raw[i] ?? '').charCodeAt(0) === 58 /* ':' */; i += 2) if (raw[i] === ':authority') authority = raw[i + 1];
+  const front = authority !== undefined && i >= 2 ? 2 : 0;
+  let w = front;
+  for (; i < n; i += 2) {
+    const name = raw[i] ?? '';
+    if (name.charCodeAt(0) === 58) {
       if (name === ':authority') authority = raw[i + 1];
       continue;
     }
     if (name === 'host') hasHost = true;
     else if (name === 'content-length') hasLength = true;
-    out.push(name, raw[i + 1]!);
+    raw[w] = name;
+    raw[w + 1] = raw[i + 1] ?? '';
+    w += 2;
   }
   // RFC 9113 §8.3.1: :authority is the target's authority; a Host header, if any, must agree.
+  if (front === 2 && (hasHost || authority === undefined)) {
+    // A Host header of its own after all (rare in h2): close the gap.
+    raw.copyWithin(0, 2, w);
+    w -= 2;
+  }
+  raw.length = w;
   if (!hasHost && authority !== undefined) {
-    out.unshift('host', authority);
+    if (front === 2) {
+      raw[0] = 'host';
+      raw[1] = authority;
+    } else raw.unshift('host', authority);
     req.headers.host = authority;
   }
   if (!hasLength && !req.stream.endAfterHeaders) {
-    out.push('transfer-encoding', 'chunked');
+    raw.push('transfer-encoding', 'chunked');
     req.headers['transfer-encoding'] = 'chunked';
   }
-  Object.defineProperty(req, 'rawHeaders', { value: out, configurable: true });
 }
 
 /** The client went away (an h2 stream reset or a closed HTTP/1.1 connection). */

@@ -7,11 +7,11 @@
  *
  * Connections are bounded so that idle sockets cannot exhaust the process's file descriptors (an
  * internet-facing listener binds 0.0.0.0: anyone can open them). Each listener holds at most the
- * load balancer's `berth.listener.max_connections`; at the limit a new connection evicts the oldest
- * idle one (no request in flight), or is closed at once when every one is busy. When an accept fails
- * for want of descriptors (EMFILE/ENFILE, which would otherwise be an uncaught 'error'), every
- * listener sheds its idle connections and, for a short while, admits a new connection only in
- * exchange for an idle one.
+ * load balancer's `berth.listener.max_connections` (a node's workers together: `connectionLimit`);
+ * at the limit a new connection evicts the oldest idle one (no request in flight), or is closed at
+ * once when every one is busy. When an accept fails for want of descriptors (EMFILE/ENFILE, which
+ * would otherwise be an uncaught 'error'), every listener sheds its idle connections and, for a
+ * short while, admits a new connection only in exchange for an idle one.
  *
  * HTTPS listeners terminate TLS on an HTTP/2 secure server that also speaks HTTP/1.1 (ALPN `h2`,
  * `http/1.1`): the policy's versions and ciphers, the default certificate for clients without SNI,
@@ -114,10 +114,11 @@ export interface ListenerServerOptions {
    */
   readonly ticketKeys?: Buffer;
   /**
-   * The node's workers (default 1): `berth.listener.max_connections` is per listener per node, so
-   * each worker holds ceil(limit / N) of it.
+   * This process's limit on a listener, given the node's (`berth.listener.max_connections`, per
+   * listener per node). Read on each new connection. A worker of a node with several takes what the
+   * other workers leave (workers/connection-share.ts). Default: the node's limit (one process).
    */
-  readonly connectionShare?: number;
+  readonly connectionLimit?: (port: number, nodeLimit: number) => number;
 }
 
 const streamsPerConnection = new WeakMap<Socket, number>();
@@ -269,10 +270,8 @@ export class ListenerServer {
         socket.destroy();
         return;
       }
-      const limit = Math.ceil(
-        (current?.loadBalancer.attributes.maxConnectionsPerListener ?? l.loadBalancer.attributes.maxConnectionsPerListener) /
-          (this.options.connectionShare ?? 1),
-      );
+      const nodeLimit = current?.loadBalancer.attributes.maxConnectionsPerListener ?? l.loadBalancer.attributes.maxConnectionsPerListener;
+      const limit = this.options.connectionLimit?.(port, nodeLimit) ?? nodeLimit;
       // Over the listener's own limit, room comes from its own idle connections; over the
       // process's descriptor budget (or just after running out), from any listener's.
       const own = sockets.size >= limit;
@@ -390,6 +389,13 @@ export class ListenerServer {
   /** Open client connections on a listener (tests, metrics). */
   connections(port: number): number {
     return this.open.get(port)?.sockets.size ?? 0;
+  }
+
+  /** Open client connections per listener port (what a worker tells the node's other workers). */
+  connectionCounts(): Map<number, number> {
+    const out = new Map<number, number>();
+    for (const [port, o] of this.open) out.set(port, o.sockets.size);
+    return out;
   }
 
   /** Stops accepting at once; idle connections close now, busy ones when done or after `graceMs`. */

@@ -203,6 +203,12 @@ describe('proxy: gRPC (ProtocolVersion=GRPC)', () => {
           { arn: 'r-dead', priority: 3, conditions: [{ field: 'path-pattern', values: ['/dead.*'] }], action: forward('dead') },
           { arn: 'r-h2', priority: 5, conditions: [{ field: 'path-pattern', values: ['/h2.*'] }], action: forward('h2') },
           { arn: 'r-secure', priority: 4, conditions: [{ field: 'path-pattern', values: ['/secure.*'] }], action: forward('secure') },
+          {
+            arn: 'r-fixed',
+            priority: 6,
+            conditions: [{ field: 'path-pattern', values: ['/fixed.*'] }],
+            action: { type: 'fixed-response', fixedResponse: { statusCode: '503', contentType: 'application/json', messageBody: '{"down":true}' } },
+          },
         ],
       });
     lb = await startLb(tableWith('healthy'));
@@ -377,6 +383,21 @@ describe('proxy: gRPC (ProtocolVersion=GRPC)', () => {
     assert.equal(http1.grpcStatus, '2');
     assert.equal(http1.grpcMessage, '464');
     assert.equal(plain.requests.length, 0);
+  });
+
+  test('a fixed-response action answers a gRPC call as configured, not in gRPC form (docs/differences.md)', async () => {
+    const req = client.request({ ':method': 'POST', ':path': '/fixed.Svc/Call', 'content-type': 'application/grpc', te: 'trailers' });
+    req.end(frame('x'));
+    const head = await new Promise<http2.IncomingHttpHeaders>((resolve, reject) => {
+      req.on('response', resolve);
+      req.on('error', reject);
+    });
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    assert.equal(head[':status'], 503);
+    assert.equal(head['content-type'], 'application/json; charset=utf-8');
+    assert.equal(head['grpc-status'], undefined, 'no gRPC status made up');
+    assert.equal(Buffer.concat(chunks).toString(), '{"down":true}');
   });
 
   test("ALB's 464 for what a GRPC group cannot take: HTTP/1.1, and HTTP/2 that is not a POST", async () => {

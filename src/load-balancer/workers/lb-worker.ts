@@ -8,6 +8,7 @@
  *   primary ─berth:table(input)─> buildRoutingTable ─> LoadBalancerNode.update ─berth:applied─> primary
  *           <─berth:passive-failure── ProxyEngine
  *   primary ─berth:in-flight / berth:traffic─> pools, meter ─answer─> primary
+ *           <─berth:connections── listeners (what it holds)   ─berth:peer-connections─> connectionLimit
  */
 import path from 'node:path';
 import { AggregatorRegistry } from 'prom-client';
@@ -23,6 +24,7 @@ import { MinuteMetrics } from '../node/minute-metrics.js';
 import { budgetChangeLog, shedLog } from '../node/descriptor-logs.js';
 import { watchDescriptorBudget } from '../node/descriptor-budget.js';
 import { isToWorker, type FromWorker, type ToWorker, type WorkerSettings } from './worker-messages.js';
+import { connectionReportMs, connectionShare, sameHeld, type HeldConnections } from './connection-share.js';
 
 /** The worker's side of the IPC channel (process itself in a cluster worker). */
 export interface WorkerChannel {
@@ -31,16 +33,21 @@ export interface WorkerChannel {
 }
 
 export function runLbWorker(channel: WorkerChannel, deps: { clock: Clock; random: Random; exit: (code: number) => void }): void {
-  let worker: Promise<Worker> | undefined;
+  let worker: Worker | undefined;
   let queue: Promise<void> = Promise.resolve();
   channel.on('message', (m) => {
     if (!isToWorker(m)) return;
     if (m.type === 'berth:init') {
-      worker = Promise.resolve(new Worker(m.settings, channel, deps));
+      worker = new Worker(m.settings, channel, deps);
+      return;
+    }
+    // Not behind a table build: the next connection's limit should see it.
+    if (m.type === 'berth:peer-connections') {
+      worker?.peersHold(m.held);
       return;
     }
     // In order: a question asked after a table is answered by a worker that has that table.
-    queue = queue.then(async () => (await worker)?.handle(m)).catch(() => undefined);
+    queue = queue.then(async () => worker?.handle(m)).catch(() => undefined);
   });
   channel.send({ type: 'berth:hello' });
 }
@@ -53,6 +60,11 @@ class Worker {
   private readonly accessLog: AccessLog;
   private readonly logger: Logger;
   private readonly descriptors: { stop(): void };
+  /** What the node's other workers hold, per listener port. */
+  private peers: HeldConnections = new Map();
+  /** The counts last sent to the primary, and the pending report. */
+  private reported: HeldConnections = new Map();
+  private reportTimer: NodeJS.Timeout | undefined;
 
   constructor(
     settings: WorkerSettings,
@@ -76,17 +88,38 @@ class Worker {
       stickinessSecret: Buffer.from(settings.stickinessSecret),
       metrics: fanOutMetrics(this.metrics, this.meter, this.minutes),
       listenerOptions: {
-        onConnection: (port, socket) => this.metrics.connectionOpened(port, socket),
+        onConnection: (port, socket) => {
+          this.metrics.connectionOpened(port, socket);
+          this.connectionsChanged();
+          socket.once('close', () => this.connectionsChanged());
+        },
         onTlsHandshakeError: (port, reason) => this.metrics.tlsHandshakeFailed(port, reason),
         maxClientConnections: descriptors.current,
         onShed: shedLog(deps.clock, this.logger, () => descriptors.current()),
         ticketKeys: Buffer.from(settings.ticketKeys),
-        // berth.listener.max_connections is the node's: each of its workers holds its share.
-        connectionShare: settings.workers,
+        // berth.listener.max_connections is the node's: each worker may hold what the others leave.
+        connectionLimit: (port, nodeLimit) => connectionShare(nodeLimit, this.peers.get(port) ?? 0),
       },
       passiveFailures: (targetGroupArn, target) => channel.send({ type: 'berth:passive-failure', targetGroupArn, target }),
     });
     this.metrics.onRequest = (o) => this.accessLog.record(o, this.node.table(), deps.clock.now());
+  }
+
+  peersHold(held: HeldConnections): void {
+    this.peers = held;
+  }
+
+  /** A connection opened or closed: the primary hears of it within connectionReportMs (one report for a burst). */
+  private connectionsChanged(): void {
+    if (this.reportTimer) return;
+    this.reportTimer = setTimeout(() => {
+      this.reportTimer = undefined;
+      const held = this.node.listeners.connectionCounts();
+      if (sameHeld(held, this.reported)) return;
+      this.reported = held;
+      this.channel.send({ type: 'berth:connections', held });
+    }, connectionReportMs);
+    this.reportTimer.unref();
   }
 
   async handle(m: ToWorker): Promise<void> {
@@ -124,6 +157,7 @@ class Worker {
         return;
       }
       case 'berth:init':
+      case 'berth:peer-connections':
         return;
     }
   }

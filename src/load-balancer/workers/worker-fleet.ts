@@ -4,6 +4,8 @@
  * one health checker. It is the feed's `FedNode`: a swap sends the routing input to every worker
  * and resolves when each has applied it; in-flight counts and traffic are summed over the workers.
  * A worker that dies is forked again and handed the current table; only its own connections are lost.
+ * Each worker's count of client connections is passed on to the others, so that together they hold
+ * a listener's limit however unevenly the kernel spreads the connections (connection-share.ts).
  *
  *   RoutingFeed ─update(table, input)─> WorkerFleet ─berth:table─> worker 1..N (listeners, pools)
  *                                         │ HealthProber (once per node) <─passive failures─┘
@@ -24,6 +26,7 @@ import { buildRoutingTable, type RoutingTable, type RoutingTableInput } from '..
 import type { FedNode } from '../node/routing-feed.js';
 import type { RoutingRecords } from '../node/routing-source.js';
 import { isFromWorker, type FromWorker, type ToWorker, type WorkerSettings } from './worker-messages.js';
+import { heldByOthers, type HeldConnections } from './connection-share.js';
 
 export interface WorkerFleetOptions {
   readonly workers: number;
@@ -55,6 +58,8 @@ export class WorkerFleet implements FedNode {
   private readonly ready = new Set<number>();
   private readonly pending = new Map<string, Pending>();
   private readonly aggregator = new AggregatorRegistry();
+  /** Per worker, the client connections it last said it holds, per listener port. */
+  private readonly held = new Map<number, HeldConnections>();
   private nextId = 0;
   private stopping = false;
   private restarts = 0;
@@ -191,6 +196,8 @@ export class WorkerFleet implements FedNode {
     worker.once('exit', (code, signal) => {
       this.workers.delete(worker.id);
       this.ready.delete(worker.id);
+      // Its connections died with it: the others may take their room at once.
+      if (this.held.delete(worker.id)) this.sharePeerConnections(undefined);
       // Its answers will never come: questions waiting on it go on with the others.
       for (const [key, p] of this.pending) if (p.waiting.delete(worker.id) && p.waiting.size === 0) this.settle(key);
       if (this.stopping) return;
@@ -211,9 +218,13 @@ export class WorkerFleet implements FedNode {
         // Settings first, then the table now live; a swap in progress was sent to it too once it says hello.
         worker.send({ type: 'berth:init', settings: this.options.settings } satisfies ToWorker);
         if (this.lastTable) worker.send(this.lastTable);
+        worker.send({ type: 'berth:peer-connections', held: heldByOthers(this.held, worker.id) } satisfies ToWorker);
         this.ready.add(worker.id);
         this.onReady?.();
         return;
+      case 'berth:connections':
+        this.held.set(worker.id, m.held);
+        return this.sharePeerConnections(worker.id);
       case 'berth:passive-failure':
         this.prober.reportPassiveFailure(m.targetGroupArn, m.target);
         return;
@@ -225,6 +236,14 @@ export class WorkerFleet implements FedNode {
         return this.answer(`traffic:${m.id}`, worker, m);
       case 'berth:alb-metrics':
         return this.answer(`alb-metrics:${m.id}`, worker, m);
+    }
+  }
+
+  /** Tells every worker but `changed` (whose own count it is) what the others hold now. */
+  private sharePeerConnections(changed: number | undefined): void {
+    for (const w of this.workers.values()) {
+      if (w.id === changed || !this.ready.has(w.id) || !w.isConnected()) continue;
+      w.send({ type: 'berth:peer-connections', held: heldByOthers(this.held, w.id) } satisfies ToWorker);
     }
   }
 

@@ -7,12 +7,13 @@
 import type { MetricSample } from '../../domain/cloudwatch/metric-series.js';
 import type { TargetGroupTraffic } from '../../domain/elbv2/traffic.js';
 import type { RoutingTableInput, Target } from '../routing-table.js';
+import type { HeldConnections } from './connection-share.js';
 
 /** Once, first: what every worker of the node shares. */
 export interface WorkerSettings {
   /** Every worker signs and checks stickiness cookies with the node's one secret. */
   readonly stickinessSecret: Buffer;
-  /** How many workers the node has: each holds 1/N of a listener's `berth.listener.max_connections`. */
+  /** How many workers the node has (they share each listener's `berth.listener.max_connections`: connection-share.ts). */
   readonly workers: number;
   /** TLS session-ticket keys (48 bytes), the same in every worker, so a ticket from one worker resumes on another. */
   readonly ticketKeys: Buffer;
@@ -38,6 +39,8 @@ export type ToWorker =
   | { readonly type: 'berth:traffic'; readonly id: number }
   /** The worker's AWS/ApplicationELB counts since the last ask (minute-metrics.ts), without host counts: the primary adds those once. */
   | { readonly type: 'berth:alb-metrics'; readonly id: number; readonly now: number }
+  /** Per listener port, the client connections the node's other workers hold (connection-share.ts). */
+  | { readonly type: 'berth:peer-connections'; readonly held: HeldConnections }
   | { readonly type: 'berth:stop' };
 
 export type FromWorker =
@@ -47,7 +50,9 @@ export type FromWorker =
   | { readonly type: 'berth:passive-failure'; readonly targetGroupArn: string; readonly target: Target }
   | { readonly type: 'berth:in-flight'; readonly id: number; readonly counts: readonly number[] }
   | { readonly type: 'berth:traffic'; readonly id: number; readonly traffic: ReadonlyMap<string, TargetGroupTraffic> }
-  | { readonly type: 'berth:alb-metrics'; readonly id: number; readonly samples: readonly MetricSample[] };
+  | { readonly type: 'berth:alb-metrics'; readonly id: number; readonly samples: readonly MetricSample[] }
+  /** Per listener port, the client connections this worker holds: sent when it changed, at most every connectionReportMs. */
+  | { readonly type: 'berth:connections'; readonly held: HeldConnections };
 
 /** Messages share the channel with prom-client's and the cluster module's: only ours are `berth:`. */
 export function isFromWorker(m: unknown): m is FromWorker {
