@@ -47,7 +47,7 @@ async function lastHour(
     ScanBy: 'TimestampAscending',
     MetricDataQueries: series.map((q) => ({
       Id: q.id,
-      MetricStat: { Metric: { Namespace: namespace, MetricName: q.metric, Dimensions: dimensions }, Period: 60, Stat: q.stat },
+      MetricStat: { Metric: { Namespace: namespace, MetricName: q.metric, Dimensions: [...dimensions] }, Period: 60, Stat: q.stat },
     })),
   });
   const byId = new Map((out.MetricDataResults ?? []).map((r) => [r.Id, r]));
