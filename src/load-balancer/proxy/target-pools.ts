@@ -97,17 +97,24 @@ export class TargetPools {
     let pool = this.pools.get(mapKey);
     if (!pool) {
       const scheme = transport.protocol === 'HTTPS' ? 'https' : 'http';
-      pool = new TargetPool(key, mapKey, `${scheme}://${address.includes(':') ? `[${address}]` : address}:${port}`, transport, {
-        // ALB does not verify target certificates; neither does Berth.
-        ...(transport.protocol === 'HTTPS' ? { connect: { rejectUnauthorized: false }, allowH2: transport.version === 'HTTP2' } : {}),
-        connections: this.options.connectionsPerTarget ?? 256,
-        pipelining: 1,
-        connectTimeout: connectTimeoutMs,
-        keepAliveTimeout: this.options.idleSocketTimeoutMs ?? 4_000,
-        // The proxy sets the ALB idle timeout per request; these are only the pool's defaults.
-        headersTimeout: 0,
-        bodyTimeout: 0,
-      }, plain && this.ownH1 ? { host: address, port } : undefined);
+      pool = new TargetPool(
+        key,
+        mapKey,
+        `${scheme}://${address.includes(':') ? `[${address}]` : address}:${port}`,
+        transport,
+        {
+          // ALB does not verify target certificates; neither does Berth.
+          ...(transport.protocol === 'HTTPS' ? { connect: { rejectUnauthorized: false }, allowH2: transport.version === 'HTTP2' } : {}),
+          connections: this.options.connectionsPerTarget ?? 256,
+          pipelining: 1,
+          connectTimeout: connectTimeoutMs,
+          keepAliveTimeout: this.options.idleSocketTimeoutMs ?? 4_000,
+          // The proxy sets the ALB idle timeout per request; these are only the pool's defaults.
+          headersTimeout: 0,
+          bodyTimeout: 0,
+        },
+        plain && this.ownH1 ? { host: address, port } : undefined,
+      );
       this.pools.set(mapKey, pool);
     }
     return pool;
