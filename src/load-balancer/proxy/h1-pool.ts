@@ -51,7 +51,14 @@ export class H1Pool implements ConnectionOwner {
       handler.onError(Object.assign(new Error('the target pool is closed'), { code: 'UND_ERR_DESTROYED' }));
       return;
     }
-    const conn = this.idle.pop();
+    let conn = this.idle.pop();
+    // The sweep runs every half timeout: one idle past it is closed here rather than sent on
+    // (the target's own keep-alive, often 5 s, may be closing it just now).
+    if (conn && conn.idleSince <= Date.now() - this.options.idleTimeoutMs) {
+      for (const c of this.idle.splice(0, this.idle.length + 1)) c.destroy();
+      conn.destroy();
+      conn = undefined;
+    }
     if (conn) conn.send(request, handler);
     else if (this.all.size < this.options.connections) this.open().send(request, handler);
     else this.queue.push({ request, handler });
