@@ -157,6 +157,28 @@ describe('proxy: target response framing', () => {
   });
 });
 
+describe('proxy: kept-alive target connections closed under a request', () => {
+  // The target's keep-alive race: it closes an idle connection just as the node sends on it.
+  for (const method of ['GET', 'POST']) {
+    test(`${method}: a reused connection closed before any answer byte ${method === 'GET' ? 'is retried once on a fresh one' : 'is a 502, not retried'}, and no health mark`, async () => {
+      const t = await rawTarget((r, s) => {
+        if (r.conn === 0 && r.nth === 1) s.destroy();
+        else s.write(`HTTP/1.1 200 OK\r\nContent-Length: 6\r\n\r\nconn-${r.conn}`);
+      });
+      const lb = await lbFor(t);
+      const init = method === 'POST' ? { method, body: '' } : {};
+      assert.equal((await get(lb.url('/'), init)).body, 'conn-0');
+      const second = await get(lb.url('/'), init);
+      if (method === 'GET') assert.deepEqual([second.status, second.body], [200, 'conn-1']);
+      else assert.equal(second.status, 502);
+      assert.deepEqual(lb.passive, [], 'a stale kept-alive connection is not the target failing');
+      assert.equal(t.requests.length, method === 'GET' ? 3 : 2);
+      await lb.close();
+      await t.close();
+    });
+  }
+});
+
 describe('proxy: hostile target responses', () => {
   /** Each answers its first request with these bytes; a second request (to show the LB is fine) gets a clean 200. */
   const refused: Array<[string, string]> = [
