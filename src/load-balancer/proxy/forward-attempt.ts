@@ -1,6 +1,6 @@
 /**
- * One try of a forwarded request on one target: an undici dispatch handler (one object per try,
- * no per-request closures) that streams the target's response to the client with backpressure.
+ * One try of a forwarded request on one target: a dispatch handler for undici or Berth's own
+ * HTTP/1.1 client (target-connection.ts), one object per try, no per-request closures, that streams the target's response to the client with backpressure.
  * A failure before any response byte goes back to the engine, which retries or answers 502/504;
  * a failure after it can only cut the client connection.
  */
@@ -48,12 +48,14 @@ export class ForwardAttempt {
     this.x.balancer.released(this.key);
   }
 
-  onConnect(abort: (err?: Error) => void): void {
+  /** `reused` (Berth's own client only): whether the connection carried a request before; else the pool's guess stands. */
+  onConnect(abort: (err?: Error) => void, reused?: boolean): void {
     this.abort = abort;
+    if (reused !== undefined) this.x.mayReuse = reused;
     if (clientGone(this.x.res)) abort(new Error('client closed'));
   }
 
-  onHeaders(status: number, rawHeaders: Buffer[], resume: () => void, statusText: string): boolean {
+  onHeaders(status: number, rawHeaders: readonly (Buffer | string)[], resume: () => void, statusText: string): boolean {
     // 1xx interim responses (100 Continue) are not relayed; Node answered the client's Expect itself.
     if (status < 200) return true;
     this.responded = true;

@@ -106,17 +106,19 @@ export function forwardHeaders(raw: readonly string[], ctx: ForwardContext): str
 const responseHopByHop = new Set(['connection', 'keep-alive', 'proxy-connection', 'te', 'trailer', 'transfer-encoding', 'upgrade']);
 
 /**
- * The same from undici's raw Buffers in one pass, as the forward path gets them (no intermediate
- * string array): hop-by-hop names are recognised by length before any lowercasing, and the
+ * The same from the response head as the forward path gets it (undici's raw Buffers, or the
+ * strings of Berth's own client) in one pass: hop-by-hop names are recognised by length before any lowercasing, and the
  * Set-Cookie values (for app_cookie stickiness) are picked out on the way.
  */
-export function responseHeadersOf(raw: readonly Buffer[]): { headers: string[]; setCookie: string[] | undefined } {
+export function responseHeadersOf(raw: readonly (Buffer | string)[]): { headers: string[]; setCookie: string[] | undefined } {
   const headers: string[] = [];
   let setCookie: string[] | undefined;
   let listed: Set<string> | undefined;
   for (let i = 0; i + 1 < raw.length; i += 2) {
-    const name = (raw[i] as Buffer).toString('latin1');
-    const value = (raw[i + 1] as Buffer).toString('latin1');
+    const rn = raw[i] as Buffer | string;
+    const rv = raw[i + 1] as Buffer | string;
+    const name = typeof rn === 'string' ? rn : rn.toString('latin1');
+    const value = typeof rv === 'string' ? rv : rv.toString('latin1');
     const n = name.length;
     // Every hop-by-hop name is 2, 7, 10, 16 or 17 long; other lengths cannot be one of them.
     if (n === 2 || n === 7 || n === 10 || n === 16 || n === 17) {

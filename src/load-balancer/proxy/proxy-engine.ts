@@ -28,6 +28,7 @@ import { GrpcForwardAttempt } from './grpc-forward.js';
 import { protocolCompatible, takesStreamPath } from './grpc-protocol.js';
 import { relayUpgrade } from './upgrade-relay.js';
 import { TargetPools, type TargetPool } from './target-pools.js';
+import { H1Pool } from './h1-pool.js';
 
 export interface PassiveHealthSink {
   reportPassiveFailure(targetGroupArn: string, target: Target): void;
@@ -306,7 +307,12 @@ export class ProxyEngine {
     x.mayReuse = pool.mayReuse();
     pool.used = true;
     const attempt = new ForwardAttempt(this, x, target, pool, now);
-    pool.pool.dispatch(
+    const client = pool.pool;
+    if (client instanceof H1Pool) {
+      client.dispatch({ method: x.req.method!, path: x.req.url!, headers: x.headers, body: x.hasBody ? x.req : null, timeoutMs: idleMs }, attempt);
+      return;
+    }
+    client.dispatch(
       {
         method: x.req.method as Dispatcher.HttpMethod,
         path: x.req.url!,
@@ -343,7 +349,7 @@ export class ProxyEngine {
   }
 
   /** Response headers for the client: the target's, minus hop-by-hop, plus stickiness cookies. */
-  responseHead(x: Exchange, target: Target, rawHeaders: Buffer[], now: number): string[] {
+  responseHead(x: Exchange, target: Target, rawHeaders: readonly (Buffer | string)[], now: number): string[] {
     const { headers, setCookie } = responseHeadersOf(rawHeaders);
     const extra = this.stickyCookies(x, target, setCookie, now);
     if (extra) for (const c of extra) headers.push('Set-Cookie', c);

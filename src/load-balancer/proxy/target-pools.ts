@@ -1,6 +1,8 @@
 /**
- * Keep-alive connection pools, one undici Pool per target address:port (undici's client measured
- * about 1.3x Node's http.Agent on this proxy path; see bench/proxy.bench.ts), and draining. A
+ * Keep-alive connection pools, one per target address:port, and draining. Plain HTTP/1.1 targets
+ * get Berth's own client (h1-pool.ts: about 1.2x undici's on this path, see bench/proxy-ab.ts);
+ * HTTPS and h2c targets keep undici's Pool and H2CClient (`h1Client: 'undici'`, or the environment's
+ * BERTH_LB_H1_CLIENT=undici, puts plain HTTP/1.1 back on undici too, for the A/B). A
  * target that leaves the routing table (or turns `draining`) gets no new requests at once — the
  * balancer no longer sees it — while requests already in flight finish on its pool. When the last
  * one finishes its connections are closed; when the deregistration delay runs out first, what is
@@ -8,6 +10,7 @@
  */
 import { H2CClient, Pool } from 'undici';
 import type { RoutingTable } from '../routing-table.js';
+import { H1Pool } from './h1-pool.js';
 import { H2StreamClient } from './h2-stream-client.js';
 
 /** How the node speaks to a target: re-encrypt or not, HTTP/1.1, HTTP/2, or gRPC's stream path. */
@@ -19,7 +22,7 @@ export interface TargetTransport {
 const plainHttp1: TargetTransport = { protocol: 'HTTP', version: 'HTTP1' };
 
 export class TargetPool {
-  readonly pool: Pool | H2CClient;
+  readonly pool: Pool | H2CClient | H1Pool;
   inFlight = 0;
   drainTimer: NodeJS.Timeout | undefined;
   draining = false;
@@ -36,10 +39,16 @@ export class TargetPool {
     origin: string,
     transport: TargetTransport,
     options: Pool.Options,
+    own?: { readonly host: string; readonly port: number },
   ) {
     // Prior-knowledge h2c is one multiplexed connection (undici's H2CClient); h2 over TLS comes from ALPN.
-    this.pool =
-      transport.protocol === 'HTTP' && transport.version === 'HTTP2'
+    this.pool = own
+      ? new H1Pool(own.host, own.port, {
+          connections: options.connections ?? 256,
+          connectTimeoutMs: options.connectTimeout ?? 10_000,
+          idleTimeoutMs: options.keepAliveTimeout ?? 4_000,
+        })
+      : transport.protocol === 'HTTP' && transport.version === 'HTTP2'
         ? new H2CClient(origin, {
             connectTimeout: options.connectTimeout ?? 10_000,
             keepAliveTimeout: options.keepAliveTimeout ?? 4_000,
@@ -57,6 +66,7 @@ export class TargetPool {
   /** An idle kept-alive connection exists (a reset on it may be the target closing it just then). */
   mayReuse(): boolean {
     // One h2c connection carries every request: once it is up, a reset may be its stale end.
+    if (this.pool instanceof H1Pool) return this.pool.free > 0;
     return this.pool instanceof Pool ? this.pool.stats.free > 0 : this.used;
   }
 }
@@ -67,12 +77,18 @@ export interface TargetPoolsOptions {
   /** Close idle target connections after this long (ms); keep it below the targets' own keep-alive. */
   readonly idleSocketTimeoutMs?: number;
   readonly onDrained?: (key: string) => void;
+  /** The client for plain-HTTP HTTP/1.1 targets (default: Berth's own, unless BERTH_LB_H1_CLIENT=undici). */
+  readonly h1Client?: 'berth' | 'undici';
 }
 
 export class TargetPools {
   private readonly pools = new Map<string, TargetPool>();
 
-  constructor(private readonly options: TargetPoolsOptions = {}) {}
+  private readonly ownH1: boolean;
+
+  constructor(private readonly options: TargetPoolsOptions = {}) {
+    this.ownH1 = (options.h1Client ?? (process.env.BERTH_LB_H1_CLIENT === 'undici' ? 'undici' : 'berth')) === 'berth';
+  }
 
   get(address: string, port: number, connectTimeoutMs: number, transport: TargetTransport = plainHttp1): TargetPool {
     const key = `${address}:${port}`;
@@ -81,17 +97,24 @@ export class TargetPools {
     let pool = this.pools.get(mapKey);
     if (!pool) {
       const scheme = transport.protocol === 'HTTPS' ? 'https' : 'http';
-      pool = new TargetPool(key, mapKey, `${scheme}://${address.includes(':') ? `[${address}]` : address}:${port}`, transport, {
-        // ALB does not verify target certificates; neither does Berth.
-        ...(transport.protocol === 'HTTPS' ? { connect: { rejectUnauthorized: false }, allowH2: transport.version === 'HTTP2' } : {}),
-        connections: this.options.connectionsPerTarget ?? 256,
-        pipelining: 1,
-        connectTimeout: connectTimeoutMs,
-        keepAliveTimeout: this.options.idleSocketTimeoutMs ?? 4_000,
-        // The proxy sets the ALB idle timeout per request; these are only the pool's defaults.
-        headersTimeout: 0,
-        bodyTimeout: 0,
-      });
+      pool = new TargetPool(
+        key,
+        mapKey,
+        `${scheme}://${address.includes(':') ? `[${address}]` : address}:${port}`,
+        transport,
+        {
+          // ALB does not verify target certificates; neither does Berth.
+          ...(transport.protocol === 'HTTPS' ? { connect: { rejectUnauthorized: false }, allowH2: transport.version === 'HTTP2' } : {}),
+          connections: this.options.connectionsPerTarget ?? 256,
+          pipelining: 1,
+          connectTimeout: connectTimeoutMs,
+          keepAliveTimeout: this.options.idleSocketTimeoutMs ?? 4_000,
+          // The proxy sets the ALB idle timeout per request; these are only the pool's defaults.
+          headersTimeout: 0,
+          bodyTimeout: 0,
+        },
+        plain && this.ownH1 ? { host: address, port } : undefined,
+      );
       this.pools.set(mapKey, pool);
     }
     return pool;
@@ -152,7 +175,9 @@ export class TargetPools {
     clearTimeout(pool.drainTimer);
     if (this.pools.get(pool.mapKey) === pool) this.pools.delete(pool.mapKey);
     // close() lets queued requests finish; destroy() ends them (the delay ran out).
-    const done = force ? pool.pool.destroy(new Error('deregistration delay ended')) : pool.pool.close();
+    const p = pool.pool;
+    const reason = new Error('deregistration delay ended');
+    const done = p instanceof H1Pool ? (force ? p.destroy(reason) : p.close()) : force ? p.destroy(reason) : p.close();
     done.catch(() => {});
     if (pool.streams) void (force ? pool.streams.destroy(new Error('deregistration delay ended')) : pool.streams.close());
     this.options.onDrained?.(pool.key);
