@@ -109,3 +109,12 @@ test('--lb-workers: the cores by default, a whole number from 1 to 1024, refused
   assert.equal(parseUpConfig([], { BERTH_LB_WORKERS: '2' }, { cores: 6 }).lbWorkers, 2);
   for (const bad of ['0', '-1', '1.5', 'two', '1025']) assert.throws(() => parseLbWorkers(bad, 4), /--lb-workers must be a whole number from 1 to 1024/);
 });
+
+test('--etcd-max-txn-ops and BERTH_ETCD_MAX_TXN_OPS reach the etcd store choice; refused on SQLite', () => {
+  const flag = parseUpConfig(['--store', 'etcd://127.0.0.1:2379', '--etcd-max-txn-ops', '512'], {});
+  assert.deepEqual(flag.store, { kind: 'etcd', endpoints: ['127.0.0.1:2379'], maxTxnOps: 512 });
+  const env = parseUpConfig([], { BERTH_STORE: 'etcd://127.0.0.1:2379', BERTH_ETCD_MAX_TXN_OPS: '64' });
+  assert.deepEqual(env.store, { kind: 'etcd', endpoints: ['127.0.0.1:2379'], maxTxnOps: 64 });
+  assert.throws(() => parseUpConfig(['--etcd-max-txn-ops', '512'], {}), /--etcd-max-txn-ops needs --store etcd/);
+  assert.throws(() => parseUpConfig(['--store', 'etcd://127.0.0.1:2379', '--etcd-max-txn-ops', '2'], {}), /at least 3/);
+});

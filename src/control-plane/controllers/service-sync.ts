@@ -36,7 +36,11 @@ export interface SyncDeps {
   maxAttempts?: number;
   /** A pass gives the event loop back after this long, between slices of its work. Default 10 ms. */
   sliceMs?: number;
-  /** The most compares or operations in one transaction. Default: the store's maxTxnOps, at most 1,000 (a synchronous store's commit, and every watcher's decode of it, hold the event loop). */
+  /**
+   * The most compares or operations in one transaction. Default: 250 on a store with no limit of its
+   * own (SQLite, memory: a commit is synchronous, so it and every watcher's decode of it hold the event
+   * loop: ~250 task records are a few ms); else the store's maxTxnOps (etcd's --max-txn-ops), at most 1,000.
+   */
   maxTxnOps?: number;
 }
 
@@ -69,11 +73,14 @@ function observedInstances(snap: ServiceSnapshot, heartbeats: ReadonlyMap<string
 const minDefined = (a: number | undefined, b: number | undefined) => (a === undefined ? b : b === undefined ? a : Math.min(a, b));
 
 /** One transaction of about this many operations keeps a SQLite commit (synchronous) within a slice. */
-const SYNC_STORE_TXN_OPS = 1_000;
+const SYNC_STORE_TXN_OPS = 250;
+/** A networked store's transactions are sent a wave at a time; beyond this, bigger ones gained nothing (BENCHMARKS.md). */
+const ASYNC_STORE_TXN_OPS = 1_000;
 
 export async function syncService(deps: SyncDeps, key: string): Promise<SyncResult> {
   const maxAttempts = deps.maxAttempts ?? 20;
-  const maxOps = deps.maxTxnOps ?? Math.min(deps.store.maxTxnOps ?? SYNC_STORE_TXN_OPS, SYNC_STORE_TXN_OPS);
+  const limit = deps.store.maxTxnOps;
+  const maxOps = deps.maxTxnOps ?? (limit === undefined ? SYNC_STORE_TXN_OPS : Math.min(limit, ASYNC_STORE_TXN_OPS));
   for (let attempt = 0; attempt < maxAttempts; attempt++) {
     const slice = new TimeSlice(deps.sliceMs ?? 10);
     const snap = await readServiceSnapshot(deps.store, key, deps.cache);
