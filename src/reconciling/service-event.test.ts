@@ -84,9 +84,6 @@ test('a start names at most 10 tasks an event, and only the newest 100 events ar
   assert.ok(list.every((e) => e.message.startsWith('(service web) has started 10 tasks: ')));
   assert.match(list[0]!.message, /\(task m99999\)\.$/);
   assert.match(list.at(-1)!.message, /: \(task m99000\) /);
-  assert.deepEqual(
-    say.stoppedEvents('web', ['a', 'b']),
-    ['(service web) has stopped 2 running tasks: (task a) (task b).'],
-  );
+  assert.deepEqual(say.stoppedEvents('web', ['a', 'b']), ['(service web) has stopped 2 running tasks: (task a) (task b).']);
   assert.equal(say.stoppedEvents('web', ids).length, 3);
 });
