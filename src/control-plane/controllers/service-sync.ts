@@ -43,7 +43,7 @@ export interface SyncDeps {
    * loop: ~250 task records are a few ms); else the store's maxTxnOps (etcd's --max-txn-ops), at most 1,000.
    */
   maxTxnOps?: number;
-  /** Tasks placed and committed together before the next are placed. Default 2,000. */
+  /** Tasks placed and committed together before the next are placed. Default 2,000, or 10 per instance of the cluster if more. */
   startChunk?: number;
 }
 
@@ -80,8 +80,12 @@ const SYNC_STORE_TXN_OPS = 250;
 /** A networked store's transactions are sent a wave at a time; beyond this, bigger ones gained nothing (BENCHMARKS.md). */
 const ASYNC_STORE_TXN_OPS = 1_000;
 
-/** Tasks placed and committed together before the next are placed (a start of 100,000 is 50 chunks). */
+/**
+ * Tasks placed and committed together before the next are placed: at least 2,000, and at least 10 an
+ * instance, since a spread chunk rewrites every instance record (100,000 over 1,000 instances: 10 chunks).
+ */
 const START_CHUNK = 2_000;
+const TASKS_PER_INSTANCE_CHUNK = 10;
 
 /** The starts in pieces of at most `size` tasks (their pre-drawn ids split alike); at least one piece, maybe empty. */
 export function startChunks(starts: readonly StartItem[], size: number): StartItem[][] {
@@ -161,7 +165,8 @@ export async function syncService(deps: SyncDeps, key: string): Promise<SyncResu
     );
     // A start of many tasks is placed and committed a chunk at a time: each chunk's task records are
     // garbage once committed, instead of 100,000 of them held (and copied by every GC) until the end.
-    const chunks = startChunks(plan.start, deps.startChunk ?? START_CHUNK);
+    // A chunk of at least 10 tasks an instance: each chunk rewrites every instance it spreads over.
+    const chunks = startChunks(plan.start, deps.startChunk ?? Math.max(START_CHUNK, TASKS_PER_INSTANCE_CHUNK * snap.instances.length));
     const pool = chunks.length > 1 ? placementPool(snap, lost) : undefined;
     const written = new Map<string, number>();
     const versions = new Map<string, number>();
@@ -169,6 +174,15 @@ export async function syncService(deps: SyncDeps, key: string): Promise<SyncResu
     const failures: string[] = [];
     let committedSome = false;
     let conflict = false;
+    // One chunk's commit is in flight while the next is placed (a networked store's round trips overlap the deciding).
+    let inflight: Promise<boolean> | undefined;
+    const landed = async () => {
+      if (inflight) {
+        if (await inflight) committedSome = true;
+        else conflict = true;
+      }
+      inflight = undefined;
+    };
     for (let c = 0; c < chunks.length - 1 && !conflict; c++) {
       await slice.pause();
       const placed = withVersions(await slice.run(placeStartsInSlices(snap, chunks[c]!, now, deps.random, lost, pool)), versions);
@@ -177,14 +191,13 @@ export async function syncService(deps: SyncDeps, key: string): Promise<SyncResu
       const waves = await slice.run(
         planCommitsInSlices(snap, { start: [], stop: [], register: [], deregister: [], serviceUpdate: undefined }, placed, now, maxOps),
       );
-      await slice.pause();
-      if (!(await commitWaves(deps.store, waves, slice, written))) conflict = true;
-      else {
-        committedSome = true;
-        noteVersions(waves, versions);
-        for (const t of placed.tasks) startedArns.push(t.taskArn);
-      }
+      // The versions these waves write are known before they commit: the next chunk builds on them.
+      noteVersions(waves, versions);
+      for (const t of placed.tasks) startedArns.push(t.taskArn);
+      await landed();
+      if (!conflict) inflight = commitWaves(deps.store, waves, slice, written);
     }
+    await landed();
     if (conflict) {
       await new Promise((resolve) => setImmediate(resolve));
       continue;
