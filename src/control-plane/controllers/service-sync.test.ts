@@ -92,3 +92,25 @@ test('a large start is placed and committed a chunk at a time, as one plan: ever
   );
   assert.ok(started.every((n) => n <= 10));
 });
+
+test('a chunk whose commit fails while the next is placed fails the pass with that error; the chunks before stay', async () => {
+  const store = new MemoryStore();
+  for (const n of [1, 2, 3]) await store.put(keys.containerInstance('default', `inst${n}`), ci(n));
+  await store.put(keys.taskDefinition('web', 1), taskDefinition(TD1));
+  await store.put(SERVICE_KEY, serviceRecord({ lb: false, desired: 30 }));
+  let txns = 0;
+  const failing: Store = Object.create(store, {
+    txn: {
+      value: async (req: TxnRequest) => {
+        // The second chunk's commit: the first has landed, the third is being placed meanwhile.
+        if (++txns === 2) throw new Error('store unreachable');
+        return store.txn(req);
+      },
+    },
+  });
+  await assert.rejects(
+    syncService({ store: failing, clock: new ManualClock(T0), random: seededRandom(5), startChunk: 7, maxTxnOps: 50 }, SERVICE_KEY),
+    /store unreachable/,
+  );
+  assert.equal((await store.list(keys.tasks('default'))).records.length, 7);
+});

@@ -195,7 +195,11 @@ export async function syncService(deps: SyncDeps, key: string): Promise<SyncResu
       noteVersions(waves, versions);
       for (const t of placed.tasks) startedArns.push(t.taskArn);
       await landed();
-      if (!conflict) inflight = commitWaves(deps.store, waves, slice, written);
+      if (!conflict) {
+        inflight = commitWaves(deps.store, waves, slice, written);
+        // Awaited (and its error thrown) by landed(); until then a failure must not count as unhandled.
+        inflight.catch(() => {});
+      }
     }
     await landed();
     if (conflict) {
