@@ -122,3 +122,12 @@ test('--advertise-url: an http(s) host and port, env twin, trailing slash droppe
     );
   }
 });
+
+test('--etcd-max-txn-ops and BERTH_ETCD_MAX_TXN_OPS reach the etcd store choice; refused on SQLite', () => {
+  const flag = parseUpConfig(['--store', 'etcd://127.0.0.1:2379', '--etcd-max-txn-ops', '512'], {});
+  assert.deepEqual(flag.store, { kind: 'etcd', endpoints: ['127.0.0.1:2379'], maxTxnOps: 512 });
+  const env = parseUpConfig([], { BERTH_STORE: 'etcd://127.0.0.1:2379', BERTH_ETCD_MAX_TXN_OPS: '64' });
+  assert.deepEqual(env.store, { kind: 'etcd', endpoints: ['127.0.0.1:2379'], maxTxnOps: 64 });
+  assert.throws(() => parseUpConfig(['--etcd-max-txn-ops', '512'], {}), /--etcd-max-txn-ops needs --store etcd/);
+  assert.throws(() => parseUpConfig(['--store', 'etcd://127.0.0.1:2379', '--etcd-max-txn-ops', '2'], {}), /at least 3/);
+});

@@ -25,6 +25,7 @@ export async function openStore(choice: StoreChoice, dataDir: string): Promise<O
       ...(choice.certFile !== undefined ? { certFile: choice.certFile } : {}),
       ...(choice.keyFile !== undefined ? { keyFile: choice.keyFile } : {}),
       ...(choice.user !== undefined ? { user: choice.user, password: choice.password ?? '' } : {}),
+      ...(choice.maxTxnOps !== undefined ? { maxTxnOps: choice.maxTxnOps } : {}),
     });
     return { store: etcd, kind: 'etcd', etcd };
   }

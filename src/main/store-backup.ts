@@ -30,6 +30,7 @@ function etcdOf(choice: Extract<StoreChoice, { kind: 'etcd' }>): Promise<EtcdSto
     ...(choice.certFile !== undefined ? { certFile: choice.certFile } : {}),
     ...(choice.keyFile !== undefined ? { keyFile: choice.keyFile } : {}),
     ...(choice.user !== undefined ? { user: choice.user, password: choice.password ?? '' } : {}),
+    ...(choice.maxTxnOps !== undefined ? { maxTxnOps: choice.maxTxnOps } : {}),
   });
 }
 

@@ -23,3 +23,13 @@ test('--store: refusals name the flag', () => {
   assert.throws(() => parse({ store: 'etcd://h:1', 'etcd-cert': 'c' }), /--etcd-cert and --etcd-key go together/);
   assert.throws(() => parse({ store: 'etcd://h:1', 'etcd-user': 'u' }), /BERTH_ETCD_PASSWORD/);
 });
+
+test('--etcd-max-txn-ops: a whole number of at least 3, only with an etcd store', () => {
+  assert.deepEqual(parse({ store: 'etcd://e1:2379', 'etcd-max-txn-ops': '1000' }), { kind: 'etcd', endpoints: ['e1:2379'], maxTxnOps: 1000 });
+  assert.equal(parse({ store: 'etcd://e1:2379', 'etcd-max-txn-ops': '3' }).kind, 'etcd');
+  for (const bad of ['2', '0', '-5', '12.5', 'lots', '']) {
+    assert.throws(() => parse({ store: 'etcd://e1:2379', 'etcd-max-txn-ops': bad }), /--etcd-max-txn-ops must be a whole number of at least 3/, bad);
+  }
+  assert.throws(() => parse({ 'etcd-max-txn-ops': '500' }), /--etcd-max-txn-ops needs --store etcd/);
+  assert.throws(() => parse({ store: 'sqlite:/x.db', 'etcd-max-txn-ops': '500' }), /--etcd-max-txn-ops needs --store etcd/);
+});

@@ -91,7 +91,7 @@ export class PlanBuilder {
     const draining = [...this.stops.values()].filter((s) => s.deregisterFirst);
     if (draining.length) out.push(say.draining(this.serviceName, draining.length));
     const stopped = [...this.stops.values()].filter((s) => !s.deregisterFirst).map((s) => s.taskArn);
-    if (stopped.length) out.push(say.stopped(this.serviceName, stopped));
+    if (stopped.length) out.push(...say.stoppedEvents(this.serviceName, stopped));
     for (const [tg, n] of countByGroup(this.registers)) out.push(say.registered(this.serviceName, n, tg));
     return out;
   }
@@ -118,12 +118,12 @@ function countByGroup(items: readonly TargetItem[]): Map<string, number> {
 }
 
 /**
- * After placement: add "(service x) has started N tasks: …" for the tasks actually created. The
+ * After placement: add "(service x) has started N tasks: …" for the tasks actually created (one event per 10 tasks, the newest 100 events). The
  * reconciler cannot say it itself, since only the applier knows which placements succeeded.
  */
 export function withStartedTasks(plan: ServicePlan, serviceName: string, startedTaskIds: readonly string[], now: number, random: Random): ServicePlan {
   if (!plan.serviceUpdate || startedTaskIds.length === 0) return plan;
-  const events = appendEvents(plan.serviceUpdate.events, [say.started(serviceName, startedTaskIds)], now, random);
+  const events = appendEvents(plan.serviceUpdate.events, say.startedEvents(serviceName, startedTaskIds), now, random);
   return { ...plan, serviceUpdate: { ...plan.serviceUpdate, events } };
 }
 

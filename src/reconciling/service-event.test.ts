@@ -57,3 +57,33 @@ test('counted events of one kind within the window merge into one that counts th
   assert.equal(appendEvents([], [say.draining('web', 1), say.draining('web', 2)], 0, r)[0]!.message, say.draining('web', 3));
   assert.equal(appendEvents([], [say.stopped('web', ['a']), say.stopped('api', ['b'])], 0, r).length, 2, 'another service is another event');
 });
+
+test('a start names at most 10 tasks an event, and only the newest 100 events are built', () => {
+  const r = seededRandom(4);
+  const ids = Array.from({ length: 25 }, (_, i) => `t${i}`);
+  const texts = say.startedEvents('web', ids);
+  assert.deepEqual(
+    texts.map((t) => Number(/has started (\d+) tasks/.exec(t)?.[1])),
+    [10, 10, 5],
+  );
+  assert.equal(texts[2], '(service web) has started 5 tasks: (task t20) (task t21) (task t22) (task t23) (task t24).');
+  const events = appendEvents([], texts, 0, r);
+  assert.equal(events.length, 3, 'full events do not merge into one of more than 10 tasks');
+  assert.match(events[0]!.message, /\(task t24\)\.$/, 'the last tasks are the newest event');
+  // A small start merges with the newest while the sum stays within 10.
+  const merged = appendEvents(events, say.startedEvents('web', ['u1', 'u2', 'u3', 'u4', 'u5']), 1000, r);
+  assert.equal(merged.length, 3);
+  assert.match(merged[0]!.message, /^\(service web\) has started 10 tasks: \(task t20\).*\(task u5\)\.$/);
+  assert.equal(appendEvents(merged, say.startedEvents('web', ['v1']), 2000, r).length, 4);
+  // 100,000 tasks: 100 events of 10, the very last task in the newest.
+  const many = Array.from({ length: 100_000 }, (_, i) => `m${i}`);
+  const built = say.startedEvents('web', many);
+  assert.equal(built.length, MAX_EVENTS);
+  const list = appendEvents([], built, 0, r);
+  assert.equal(list.length, MAX_EVENTS);
+  assert.ok(list.every((e) => e.message.startsWith('(service web) has started 10 tasks: ')));
+  assert.match(list[0]!.message, /\(task m99999\)\.$/);
+  assert.match(list.at(-1)!.message, /: \(task m99000\) /);
+  assert.deepEqual(say.stoppedEvents('web', ['a', 'b']), ['(service web) has stopped 2 running tasks: (task a) (task b).']);
+  assert.equal(say.stoppedEvents('web', ids).length, 3);
+});

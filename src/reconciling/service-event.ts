@@ -2,18 +2,39 @@
  * Service events in ECS's wording, and the pure list they go into: newest first, at most 100,
  * consecutive duplicates suppressed, and counted events of one kind within a short window merged into
  * one that counts them all (two passes that each register a target read `registered 2 targets`), as
- * ECS folds its repeated "has reached a steady state".
+ * ECS folds its repeated "has reached a steady state". A "has started" or "has stopped" event names at
+ * most 10 tasks, as ECS's do: a start of 25 is three events (10, 10, 5), and a start of 100,000 builds
+ * only the newest 100 events, not one text of 100,000 ids that every pass would copy and stringify.
  */
 import type { LoadBalancer, ServiceEvent } from '../domain/ecs/records.js';
 import type { Random } from '../platform/random.js';
 
 export const MAX_EVENTS = 100;
 
+/** The most tasks one "has started" or "has stopped" event names. */
+export const TASKS_PER_EVENT = 10;
+
 const svc = (name: string) => `(service ${name})`;
 const taskIdOf = (taskArn: string) => taskArn.slice(taskArn.lastIndexOf('/') + 1);
 const taskList = (taskArns: readonly string[]) => taskArns.map((a) => `(task ${taskIdOf(a)})`).join(' ');
 
+/**
+ * One text per TASKS_PER_EVENT tasks, in order (the last one newest), of only the last MAX_EVENTS
+ * such texts: older ones would fall off the list anyway.
+ */
+function perTenTasks(taskArns: readonly string[], text: (arns: readonly string[]) => string): string[] {
+  const chunks = Math.ceil(taskArns.length / TASKS_PER_EVENT);
+  const out: string[] = [];
+  for (let c = Math.max(0, chunks - MAX_EVENTS); c < chunks; c++) out.push(text(taskArns.slice(c * TASKS_PER_EVENT, (c + 1) * TASKS_PER_EVENT)));
+  return out;
+}
+
 export const serviceEventText = {
+  /** The events for `taskArnsOrIds` started: ECS's text, at most TASKS_PER_EVENT tasks each. */
+  startedEvents: (name: string, taskArnsOrIds: readonly string[]) => perTenTasks(taskArnsOrIds, (some) => serviceEventText.started(name, some)),
+  /** The events for `taskArns` stopped, at most TASKS_PER_EVENT tasks each. */
+  stoppedEvents: (name: string, taskArns: readonly string[]) => perTenTasks(taskArns, (some) => serviceEventText.stopped(name, some)),
+  /** One event's text; it names every task given (use startedEvents for more than TASKS_PER_EVENT). */
   started: (name: string, taskArnsOrIds: readonly string[]) => `${svc(name)} has started ${taskArnsOrIds.length} tasks: ${taskList(taskArnsOrIds)}.`,
   stopped: (name: string, taskArns: readonly string[]) => `${svc(name)} has stopped ${taskArns.length} running tasks: ${taskList(taskArns)}.`,
   registered: (name: string, n: number, tgArn: string) => `${svc(name)} registered ${n} targets in (target-group ${tgArn})`,
@@ -56,6 +77,8 @@ interface Counted {
   /** From the match: [key, count, tasks or '']. */
   read(m: RegExpExecArray): readonly [string, number, string];
   write(key: string, n: number, tasks: string): string;
+  /** Events that name their tasks merge only while the sum names at most TASKS_PER_EVENT. */
+  readonly maxCount?: number;
 }
 
 const COUNTED: readonly Counted[] = [
@@ -63,11 +86,13 @@ const COUNTED: readonly Counted[] = [
     pattern: /^(\(service [^)]+\)) has started (\d+) tasks: (.*)\.$/,
     read: (m) => [`${m[1]} started`, Number(m[2]), m[3]!],
     write: (key, n, tasks) => `${key.slice(0, -' started'.length)} has started ${n} tasks: ${tasks}.`,
+    maxCount: TASKS_PER_EVENT,
   },
   {
     pattern: /^(\(service [^)]+\)) has stopped (\d+) running tasks: (.*)\.$/,
     read: (m) => [`${m[1]} stopped`, Number(m[2]), m[3]!],
     write: (key, n, tasks) => `${key.slice(0, -' stopped'.length)} has stopped ${n} running tasks: ${tasks}.`,
+    maxCount: TASKS_PER_EVENT,
   },
   {
     pattern: /^(\(service [^)]+\)) (registered|deregistered) (\d+) targets in (\(target-group [^)]+\))$/,
@@ -100,6 +125,7 @@ export function mergeCounted(older: string, newer: string): string | undefined {
   const a = readCounted(older);
   const b = readCounted(newer);
   if (!a || !b || a.kind !== b.kind || a.key !== b.key) return undefined;
+  if (a.kind.maxCount !== undefined && a.n + b.n > a.kind.maxCount) return undefined;
   const tasks = [a.tasks, b.tasks].filter(Boolean).join(' ');
   return a.kind.write(a.key, a.n + b.n, tasks);
 }

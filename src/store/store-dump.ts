@@ -105,12 +105,14 @@ export async function loadRecords(store: Store, records: readonly DumpRecord[], 
       `the target store already holds ${existing.length} records (first: ${existing[0]!.key}): restore into an empty store, or pass --replace`,
     );
   }
-  for (let i = 0; i < existing.length; i += RESTORE_BATCH) {
-    await store.txn({ compares: [], success: existing.slice(i, i + RESTORE_BATCH).map((r) => ({ type: 'delete' as const, key: r.key })) });
+  // A stock etcd refuses a txn over its --max-txn-ops (128 by default).
+  const batch = Math.min(RESTORE_BATCH, store.maxTxnOps ?? RESTORE_BATCH);
+  for (let i = 0; i < existing.length; i += batch) {
+    await store.txn({ compares: [], success: existing.slice(i, i + batch).map((r) => ({ type: 'delete' as const, key: r.key })) });
   }
   const wanted = records.filter((r) => dumped(r.key));
-  for (let i = 0; i < wanted.length; i += RESTORE_BATCH) {
-    await store.txn({ compares: [], success: wanted.slice(i, i + RESTORE_BATCH).map((r) => ({ type: 'put' as const, key: r.key, value: r.value })) });
+  for (let i = 0; i < wanted.length; i += batch) {
+    await store.txn({ compares: [], success: wanted.slice(i, i + batch).map((r) => ({ type: 'put' as const, key: r.key, value: r.value })) });
   }
   return store.revision();
 }

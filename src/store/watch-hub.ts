@@ -19,9 +19,14 @@ export interface EventHistory {
   read(prefix: string, after: number, upTo: number): RawEvent[];
 }
 
-/** How many revisions one replay page reads, and how many transactions one turn delivers. */
+/** How many revisions one replay page reads. */
 const PAGE_REVISIONS = 1000;
-const BATCHES_PER_TURN = 1000;
+/**
+ * How many events one turn delivers, at least one whole transaction: the consumer's work (and each
+ * event's decode here) grows with events, not transactions, so a burst of large commits is handed
+ * over a few hundred events at a time, the event loop given back (setImmediate) in between.
+ */
+export const EVENTS_PER_TURN = 500;
 
 export class WatchHub {
   private readonly watchers = new Set<Watcher>();
@@ -53,6 +58,9 @@ class Watcher implements Watch {
   private readonly replayTo: number;
   private readonly queue: RawEvent[][] = [];
   private queueHead = 0;
+  /** A replay page's transactions not yet delivered. */
+  private readonly replayed: RawEvent[][] = [];
+  private replayHead = 0;
   private scheduled = false;
   private closed = false;
 
@@ -80,6 +88,7 @@ class Watcher implements Watch {
     if (this.closed) return;
     this.closed = true;
     this.queue.length = 0;
+    this.replayed.length = 0;
     this.onClose(this);
   }
 
@@ -92,6 +101,16 @@ class Watcher implements Watch {
   private drain(): void {
     this.scheduled = false;
     if (this.closed) return;
+    let budget = EVENTS_PER_TURN;
+    // Replayed history first: a page read is split into its transactions, handed over within the budget.
+    while (this.replayHead < this.replayed.length) {
+      const batch = this.replayed[this.replayHead++]!;
+      if (!this.deliver(batch)) return;
+      budget -= batch.length;
+      if (budget <= 0) return this.schedule();
+    }
+    this.replayed.length = 0;
+    this.replayHead = 0;
     if (this.cursor < this.replayTo) {
       const compacted = this.history.compactedRevision();
       if (compacted > this.cursor) {
@@ -104,17 +123,18 @@ class Watcher implements Watch {
       let start = 0;
       for (let i = 1; i <= events.length; i++) {
         if (i === events.length || events[i]!.revision !== events[start]!.revision) {
-          if (!this.deliver(events.slice(start, i))) return;
+          this.replayed.push(events.slice(start, i));
           start = i;
         }
       }
       this.schedule();
       return;
     }
-    const end = Math.min(this.queue.length, this.queueHead + BATCHES_PER_TURN);
-    while (this.queueHead < end) {
+    while (this.queueHead < this.queue.length) {
       const batch = this.queue[this.queueHead++]!;
       if (!this.deliver(batch)) return;
+      budget -= batch.length;
+      if (budget <= 0) break;
     }
     if (this.queueHead === this.queue.length) {
       this.queue.length = 0;

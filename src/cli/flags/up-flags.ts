@@ -118,6 +118,13 @@ export const UP_FLAGS: FlagTable = [
   { name: 'etcd-key', type: 'string', placeholder: 'FILE', help: "the client certificate's private key (PEM)" },
   { name: 'etcd-user', type: 'string', placeholder: 'NAME', help: 'etcd user; the password only from `BERTH_ETCD_PASSWORD`' },
   {
+    name: 'etcd-max-txn-ops',
+    type: 'string',
+    placeholder: 'N',
+    default: '128',
+    help: "etcd only: the members' `--max-txn-ops` (etcd's default 128; at least 3); larger commits are split into transactions that fit",
+  },
+  {
     name: 'secrets-key-file',
     type: 'string',
     placeholder: 'FILE',

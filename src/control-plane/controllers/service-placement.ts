@@ -55,6 +55,8 @@ export function* placeStartsInSlices(
   now: number,
   random: Random,
   lost: ReadonlySet<string> = new Set(),
+  /** The pool of an earlier chunk of the same pass (placementPool), which already holds that chunk's tasks. */
+  given?: CandidatePool,
 ): Sliced<Placement> {
   const svc = snap.service.value;
   const out: Placement = { tasks: [], used: [], failures: [] };
@@ -63,12 +65,8 @@ export function* placeStartsInSlices(
   const cluster = { clusterName: snap.clusterName, clusterArn: svc.clusterArn };
   const byArn = new Map(snap.instances.map((r) => [r.value.containerInstanceArn, { instance: r.value, modRevision: r.modRevision }]));
   const used = new Map<string, { instance: ContainerInstanceRecord; modRevision: number }>();
-  const instances = snap.instances.map((r) => (lost.has(r.value.containerInstanceArn) ? { ...r.value, agentConnected: false } : r.value));
-  const pool = new CandidatePool(
-    instances,
-    snap.clusterTasks.map((r) => r.value),
-  );
-  const perSlice = Math.max(1, Math.floor(CHECKS_PER_SLICE / Math.max(1, instances.length)));
+  const pool = given ?? placementPool(snap, lost);
+  const perSlice = Math.max(1, Math.floor(CHECKS_PER_SLICE / Math.max(1, snap.instances.length)));
   yield;
   for (const start of starts) {
     const td = snap.taskDefinitions[start.taskDefinition];
@@ -105,7 +103,14 @@ export function* placeStartsInSlices(
           start.taskIds[done + i],
         );
         out.tasks.push(task);
-        pool.add(task);
+        // Only what placement reads: the pool outlives the chunk's task records (service-sync's chunks).
+        pool.add({
+          lastStatus: task.lastStatus,
+          desiredStatus: task.desiredStatus,
+          reservation: task.reservation,
+          group: task.group,
+          containerInstanceId: task.containerInstanceId,
+        });
       });
       done += decision.placements.length;
       if (decision.failure) {
@@ -117,6 +122,15 @@ export function* placeStartsInSlices(
   }
   out.used = [...used.values()];
   return out;
+}
+
+/** The candidates placement starts from: the cluster's instances (a lost host's as if its agent were disconnected) and tasks. */
+export function placementPool(snap: ServiceSnapshot, lost: ReadonlySet<string> = new Set()): CandidatePool {
+  const instances = snap.instances.map((r) => (lost.has(r.value.containerInstanceArn) ? { ...r.value, agentConnected: false } : r.value));
+  return new CandidatePool(
+    instances,
+    snap.clusterTasks.map((r) => r.value),
+  );
 }
 
 /**

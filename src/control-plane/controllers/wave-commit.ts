@@ -10,8 +10,13 @@ import type { Store, TxnRequest, TxnResult } from '../../store/store.js';
 import type { TimeSlice } from '../../platform/time-slice.js';
 import { rebase } from './plan-commit.js';
 
-export async function commitWaves(store: Store, waves: readonly (readonly TxnRequest[])[], slice: TimeSlice): Promise<boolean> {
-  const written = new Map<string, number>();
+/** `written`: keys committed before (an earlier chunk of the same pass) and their revisions; the commits here are added to it. */
+export async function commitWaves(
+  store: Store,
+  waves: readonly (readonly TxnRequest[])[],
+  slice: TimeSlice,
+  written: Map<string, number> = new Map(),
+): Promise<boolean> {
   for (const wave of waves) {
     const sent: { txn: TxnRequest; result: Promise<TxnResult> }[] = [];
     for (const t of wave) {

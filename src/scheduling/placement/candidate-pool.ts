@@ -6,6 +6,10 @@
  * exactly what candidatesOf over everything would give (a property test checks it).
  */
 import { candidateOf, type PlacementCandidate } from './candidate.js';
+import { holdsReservation } from '../../domain/ecs/resources.js';
+
+/** As resources.ts counts a usage: never negative. */
+const atLeastZero = (n: number): number => (Number.isFinite(n) && n > 0 ? n : 0);
 
 type InstanceFields = Parameters<typeof candidateOf>[0];
 type TaskFields = Parameters<typeof candidateOf>[1][number];
@@ -27,11 +31,36 @@ export class CandidatePool {
     });
   }
 
-  /** A task placed since: its instance's candidate is recomputed on the next `candidates()`. */
+  /**
+   * A task placed since. One that holds no static port changes its instance's candidate by its own
+   * reservation alone, so the candidate is updated from the last one (no walk over the instance's
+   * tasks, no new attribute map); any other is recomputed on the next `candidates()`.
+   */
   add(task: TaskFields): void {
     this.file(task);
     const n = this.indexOf.get(task.containerInstanceId);
-    if (n !== undefined) this.dirty.add(n);
+    if (n === undefined) return;
+    const r = task.reservation;
+    if (this.dirty.has(n) || r.ports.length > 0 || r.portsUdp.length > 0) {
+      this.dirty.add(n);
+      return;
+    }
+    if (!holdsReservation(task)) return;
+    const c = this.current[n]!;
+    const groupCounts = new Map(c.groupCounts);
+    if (task.desiredStatus === 'RUNNING') groupCounts.set(task.group, (groupCounts.get(task.group) ?? 0) + 1);
+    this.current[n] = {
+      ...c,
+      // As capacityOf's take and its dynamic-port count: only the task's own sizes change.
+      capacity: {
+        ...c.capacity,
+        cpu: c.capacity.cpu - atLeastZero(r.cpu),
+        memory: c.capacity.memory - atLeastZero(r.memory),
+        dynamicPorts: c.capacity.dynamicPorts - atLeastZero(r.dynamicPorts ?? 0),
+      },
+      groupCounts,
+      runningTasksCount: c.runningTasksCount + (task.lastStatus === 'RUNNING' ? 1 : 0),
+    };
   }
 
   /** One candidate per instance, in the instances' order. The array is fresh; candidates are shared. */
