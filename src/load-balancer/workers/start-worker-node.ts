@@ -42,6 +42,8 @@ export interface StartWorkerNodeOptions {
   readonly snapshotFile?: string;
   /** How often the node sends its AWS/ApplicationELB counts (default METRICS_REPORT_MS). */
   readonly metricsReportMs?: number;
+  /** Every worker has said hello (start-up timing). */
+  readonly onWorkersReady?: () => void;
   /** After each swap, with the table live in every worker. */
   readonly onTable?: (table: RoutingTable) => void;
 }
@@ -90,6 +92,7 @@ export async function startWorkerNode(options: StartWorkerNodeOptions): Promise<
     },
   });
   await fleet.start();
+  options.onWorkersReady?.();
   const bindAddressFor = (scheme: 'internet-facing' | 'internal'): string =>
     scheme === 'internal' ? (options.internalBindAddress ?? '127.0.0.1') : (options.publicBindAddress ?? '0.0.0.0');
   const feed = new RoutingFeed({
