@@ -10,7 +10,7 @@
  *   primary ─berth:in-flight / berth:traffic─> pools, meter ─answer─> primary
  */
 import path from 'node:path';
-import { AggregatorRegistry } from 'prom-client';
+import { AggregatorRegistry } from '../../platform/lean-prom-client.js';
 import type { Clock } from '../../platform/clock.js';
 import type { Random } from '../../platform/random.js';
 import { createLogger, type Logger } from '../../platform/logger.js';

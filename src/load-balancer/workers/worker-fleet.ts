@@ -10,7 +10,7 @@
  *                                         └ onTransition ─> feed rebuild ─> every worker
  */
 import cluster, { type Worker } from 'node:cluster';
-import { AggregatorRegistry } from 'prom-client';
+import { AggregatorRegistry } from '../../platform/lean-prom-client.js';
 import type { Clock } from '../../platform/clock.js';
 import type { Random } from '../../platform/random.js';
 import type { Logger } from '../../platform/logger.js';
