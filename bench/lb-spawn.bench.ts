@@ -14,6 +14,10 @@
  * this side, spawn → first 200. The figure of the issue is the median of the runs.
  *
  *   node --import tsx bench/lb-spawn.bench.ts [runs]        (default 5)
+ *
+ * With BERTH_BENCH_BASE=DIR (another build of Berth, e.g. `tsc -p tsconfig.build.json --outDir DIR`
+ * of an older commit, inside the repository so node_modules resolves), every run is made with both
+ * builds one after the other, so that the two medians see the same machine load.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import http from 'node:http';
@@ -48,9 +52,9 @@ interface Child {
   kill9(): Promise<void>;
 }
 
-function startChild(args: readonly string[]): Child {
+function startChild(args: readonly string[], entry = compiledBerthEntry()): Child {
   const spawnedAt = Date.now();
-  const proc = spawn(process.execPath, [compiledBerthEntry(), ...args], {
+  const proc = spawn(process.execPath, [entry, ...args], {
     cwd: repoRoot,
     env: { ...process.env, NODE_OPTIONS: '' },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -129,30 +133,46 @@ interface Run {
   readonly marks: Record<string, number>;
 }
 
-async function measure(nodeArgs: (run: number) => string[], url: string): Promise<Run[]> {
-  const runs: Run[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    // The previous node's port must be closed: a 200 from it would count for this one.
-    await until('the previous node gone', 10_000, 20, async () => ((await statusOf(url)) === 0 ? true : undefined));
-    const node = startChild(nodeArgs(i));
+interface Build {
+  readonly name: string;
+  readonly entry: string;
+}
+
+/** One run: spawn, poll the listener until a 200, read the node's marks, kill -9. */
+async function runOnce(build: Build, args: string[], url: string, label: string): Promise<Run> {
+  // The previous node's port must be closed: a 200 from it would count for this one.
+  await until('the previous node gone', 10_000, 20, async () => ((await statusOf(url)) === 0 ? true : undefined));
+  const node = startChild(args, build.entry);
+  try {
     const okAt = await until('a 200 through the restarted node', 30_000, 5, async () => ((await statusOf(url)) === 200 ? Date.now() : undefined));
-    // Its "healthy" mark may come a moment after the first 200 (logs are asynchronous).
-    await node.line('load-balancer node has a healthy target', 10_000).catch(() => undefined);
+    // Its "healthy" mark may come a moment after the first 200 (logs are asynchronous; an older build has none).
+    await node.line('load-balancer node has a healthy target', 3_000).catch(() => undefined);
     const marks = marksOf(node.output());
-    runs.push({ firstOkMs: okAt - node.spawnedAt, marks });
     const phases = Object.entries(marks)
       .map(([k, v]) => `${k} ${v}`)
       .join(', ');
-    console.log(`  run ${i + 1}: first 200 ${okAt - node.spawnedAt} ms after spawn (node's marks, ms since its start: ${phases})`);
+    console.log(`  ${label} ${build.name}: first 200 ${okAt - node.spawnedAt} ms after spawn (node's marks, ms since its start: ${phases || 'none'})`);
+    return { firstOkMs: okAt - node.spawnedAt, marks };
+  } finally {
     await node.kill9();
   }
-  return runs;
+}
+
+/** RUNS runs of every build, interleaved: run i of each build back to back. */
+async function measure(builds: readonly Build[], nodeArgs: () => string[], url: string): Promise<Map<string, Run[]>> {
+  const out = new Map<string, Run[]>(builds.map((b) => [b.name, []]));
+  for (let i = 0; i < RUNS; i++) {
+    for (const b of builds) out.get(b.name)?.push(await runOnce(b, nodeArgs(), url, `run ${i + 1}`));
+  }
+  return out;
 }
 
 function summary(name: string, runs: readonly Run[]): void {
   const phases = [...new Set(runs.flatMap((r) => Object.keys(r.marks)))];
   const parts = phases.map((p) => `${p} ${median(runs.flatMap((r) => (r.marks[p] === undefined ? [] : [r.marks[p]])))}`);
-  console.log(`${name}: spawn → first 200 median ${median(runs.map((r) => r.firstOkMs))} ms over ${runs.length} runs; node marks (median): ${parts.join(', ')}`);
+  console.log(
+    `${name}: spawn → first 200 median ${median(runs.map((r) => r.firstOkMs))} ms over ${runs.length} runs; node marks (median): ${parts.join(', ')}`,
+  );
 }
 
 async function main(): Promise<void> {
@@ -167,7 +187,11 @@ async function main(): Promise<void> {
   await new Promise<void>((r) => target.listen(0, '127.0.0.1', r));
   const targetPort = (target.address() as { port: number }).port;
   try {
-    console.log(`load average before: ${loadavg().map((l) => l.toFixed(2)).join(' ')} (${RUNS} runs each)`);
+    console.log(
+      `load average before: ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')} (${RUNS} runs each)`,
+    );
     const apiPort = await freePort('127.0.0.1');
     const serverUrl = `http://127.0.0.1:${apiPort}`;
     const server = startChild(['server', '--data-dir', dir('berth-bench-lbspawn-server-'), '--api-port', String(apiPort), '--no-lb', '--log-level', 'warn']);
@@ -191,7 +215,17 @@ async function main(): Promise<void> {
       }),
     );
     await elb.send(new RegisterTargetsCommand({ TargetGroupArn: tg.TargetGroupArn, Targets: [{ Id: '127.0.0.1', Port: targetPort }] }));
-    const nodeArgs = (ip: string, dataDir: string): string[] => ['lb', '--server', serverUrl, '--advertise-ip', ip, '--data-dir', dataDir, '--log-format', 'json'];
+    const nodeArgs = (ip: string, dataDir: string): string[] => [
+      'lb',
+      '--server',
+      serverUrl,
+      '--advertise-ip',
+      ip,
+      '--data-dir',
+      dataDir,
+      '--log-format',
+      'json',
+    ];
     const peer = startChild(nodeArgs(PEER_IP, dir('berth-bench-lbspawn-peer-')));
     children.push(peer);
     await peer.line('load-balancer node is up');
@@ -201,6 +235,9 @@ async function main(): Promise<void> {
       return d.TargetHealthDescriptions?.[0]?.TargetHealth?.State === 'healthy' ? true : undefined;
     });
     const url = `http://${NODE_IP}:${listenerPort}/`;
+    const builds: Build[] = [{ name: 'this build', entry: compiledBerthEntry() }];
+    const base = process.env.BERTH_BENCH_BASE;
+    if (base) builds.push({ name: 'base build', entry: join(base, 'cli', 'main.js') });
     const same = dir('berth-bench-lbspawn-node-');
     console.log('restart (same data dir, its routing snapshot saved):');
     // One run first, not counted, saves the snapshot the measured runs start from.
@@ -208,12 +245,18 @@ async function main(): Promise<void> {
     await priming.line('load-balancer node is up');
     await until('the snapshot saved', 10_000, 50, async () => (existsSync(join(same, 'routing-snapshot.json')) ? true : undefined));
     await priming.kill9();
-    const restart = await measure(() => nodeArgs(NODE_IP, same), url);
+    const restart = await measure(builds, () => nodeArgs(NODE_IP, same), url);
     console.log('fresh (new data dir each run):');
-    const fresh = await measure(() => nodeArgs(NODE_IP, dir('berth-bench-lbspawn-node-')), url);
-    summary('restart', restart);
-    summary('fresh', fresh);
-    console.log(`load average after: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+    const fresh = await measure(builds, () => nodeArgs(NODE_IP, dir('berth-bench-lbspawn-node-')), url);
+    for (const b of builds) {
+      summary(`restart, ${b.name}`, restart.get(b.name) ?? []);
+      summary(`fresh, ${b.name}`, fresh.get(b.name) ?? []);
+    }
+    console.log(
+      `load average after: ${loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' ')}`,
+    );
   } finally {
     for (const c of children.reverse()) await c.kill9();
     target.close();

@@ -93,9 +93,7 @@ export async function startLbNode(config: LbNodeConfig, logger: Logger, deps: { 
       workerExecArgv: execArgv,
       ...(config.logLevel ? { logLevel: config.logLevel } : {}),
       ...(config.logFormat ? { logFormat: config.logFormat } : {}),
-      ...(timeline
-        ? { onWorkersReady: () => timeline.mark('workers'), onTable: (table: RoutingTable) => markTable(timeline, table, logger) }
-        : {}),
+      ...(timeline ? { onWorkersReady: () => timeline.mark('workers'), onTable: (table: RoutingTable) => markTable(timeline, table, logger) } : {}),
     });
     return { fleet: node.fleet, metrics: node.metrics, stop: () => node.stop() };
   })().catch(async (err: unknown) => {

@@ -59,6 +59,8 @@ export class WorkerFleet implements FedNode {
   private stopping = false;
   private restarts = 0;
   private onReady: (() => void) | undefined;
+  /** Settles once every first worker said hello (or start gave up): a swap waits for it to count them all. */
+  private started: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: WorkerFleetOptions) {
     this.prober = new HealthProber({
@@ -85,6 +87,7 @@ export class WorkerFleet implements FedNode {
       timer.unref();
     });
     for (let i = 0; i < this.options.workers; i++) this.fork();
+    this.started = all.catch(() => undefined);
     return all;
   }
 
@@ -110,7 +113,11 @@ export class WorkerFleet implements FedNode {
     this.current = table;
     this.prober.setTargets(probeTargets(table));
     const message = { type: 'berth:table' as const, version: table.version, input, accessLogs: accessLogNames(records) };
+    // A worker still starting gets it with its hello and listens at once; the swap is done when
+    // every worker has applied it, so it waits for the start (the table is asked again of each).
     this.lastTable = message;
+    await this.started;
+    if (this.lastTable !== message) return { opened: [], closed: [], failed: [] };
     const answers = await this.ask(`table:${message.version}`, () => message);
     // Every worker binds the same handles: one's failures are the node's.
     const failed = answers.flatMap((a) => (a.type === 'berth:applied' ? a.failed : [])).filter((f, i, all) => all.findIndex((g) => g.port === f.port) === i);
