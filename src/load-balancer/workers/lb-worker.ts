@@ -46,18 +46,6 @@ export function runLbWorker(channel: WorkerChannel, deps: { clock: Clock; random
 }
 
 class Worker {
-  /** pino, once this worker listens (later-logger.ts says why not before). */
-  private loadLogger(): Promise<void> {
-    this.loggerLoaded ??= import('../../platform/logger.js').then(
-      ({ createLogger }) =>
-        this.logger.attach(
-          createLogger({ level: this.settings.logLevel, format: this.settings.logFormat }).child({ component: 'lb-worker', pid: process.pid }),
-        ),
-      () => undefined,
-    );
-    return this.loggerLoaded;
-  }
-
   private readonly node: LoadBalancerNode;
   private readonly metrics = new PrometheusMetrics();
   private readonly meter: TrafficMeter;
@@ -140,5 +128,17 @@ class Worker {
       case 'berth:init':
         return;
     }
+  }
+
+  /** pino, once this worker listens (later-logger.ts says why not before). */
+  private loadLogger(): Promise<void> {
+    this.loggerLoaded ??= import('../../platform/logger.js').then(
+      ({ createLogger }) =>
+        this.logger.attach(
+          createLogger({ level: this.settings.logLevel, format: this.settings.logFormat }).child({ component: 'lb-worker', pid: process.pid }),
+        ),
+      () => undefined,
+    );
+    return this.loggerLoaded;
   }
 }
