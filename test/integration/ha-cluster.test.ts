@@ -49,7 +49,7 @@ const CLI_ENV = { AWS_ACCESS_KEY_ID: HA_KEY.accessKeyId, AWS_SECRET_ACCESS_KEY: 
 const OUTAGE_MS = 30_000;
 /**
  * spawn → first 200 of a restarted lb node. Issue 14's goal is 2 s; this shared 2-core machine gave
- * 2.4-7.5 s at a load average of 12-15 (a base build before the start-up work: 4.3-4.6 s where this
+ * 1.9-7.5 s at a load average of 10-20 (a base build before the start-up work: 4.3-4.6 s where this
  * one gave 2.4-3.3 s), so the test bounds it loosely and logs the figure.
  */
 const RESTARTED_LB_BOUND_MS = 15_000;
