@@ -10,11 +10,14 @@
 import type { Clock } from '../platform/clock.js';
 import type { Random } from '../platform/random.js';
 import type { TargetHealthRecord } from './health/health-state-machine.js';
-import { HealthProber, type ProbeTarget } from './health/health-prober.js';
+import { HealthProber } from './health/health-prober.js';
+import { probeTargets } from './health/probe-targets.js';
 import { ListenerServer, type ApplyResult, type ListenerServerOptions } from './proxy/listener-server.js';
 import { ProxyEngine } from './proxy/proxy-engine.js';
 import type { ProxyMetrics } from './proxy/proxy-metrics.js';
 import type { RoutingTable, Target } from './routing-table.js';
+
+export { probeTargets } from './health/probe-targets.js';
 
 export interface LoadBalancerNodeOptions {
   readonly initial: RoutingTable;
@@ -31,26 +34,6 @@ export interface LoadBalancerNodeOptions {
    * whole node (a worker of workers/), and the passive failures it sees go there instead.
    */
   readonly passiveFailures?: (targetGroupArn: string, target: Target) => void;
-}
-
-/** Targets to check: registered, not draining, in a group some listener rule forwards to (else ALB reports `unused`/NotInUse). */
-export function probeTargets(table: RoutingTable): ProbeTarget[] {
-  const inUse = new Set<string>();
-  for (const l of table.listeners.values()) {
-    for (const r of l.rules) if (r.action.type === 'forward') for (const g of r.action.targetGroups) inUse.add(g.targetGroupArn);
-  }
-  const out: ProbeTarget[] = [];
-  for (const tg of table.targetGroups.values()) {
-    if (!inUse.has(tg.arn)) continue;
-    // An HTTP/2 target group is checked over HTTP/2 (an h2c-only target answers nothing else), a GRPC one with a gRPC call.
-    const version = tg.protocolVersion;
-    const settings = version === 'HTTP2' || version === 'GRPC' ? { ...tg.healthCheck, version } : tg.healthCheck;
-    for (const t of tg.targets) {
-      if (t.state === 'draining' || t.state === 'unused') continue;
-      out.push({ targetGroupArn: tg.arn, id: t.id, address: t.address, port: t.port, settings });
-    }
-  }
-  return out;
 }
 
 export class LoadBalancerNode {

@@ -14,9 +14,11 @@ import { systemClock, type Clock } from '../platform/clock.js';
 import { systemRandom, type Random } from '../platform/random.js';
 import type { Logger } from '../platform/logger.js';
 import type { AccessKey } from '../platform/sigv4.js';
+import type { StartUpTimeline } from '../platform/start-up-timeline.js';
 import { HttpLbControlPlane } from '../load-balancer/node/http-lb-control-plane.js';
-import { startLoadBalancerNode } from '../load-balancer/node/start-load-balancer-node.js';
+import type { LbControlPlane } from '../load-balancer/node/lb-control-plane.js';
 import type { MetricsSource } from '../load-balancer/node/prometheus-metrics.js';
+import type { RoutingTable } from '../load-balancer/routing-table.js';
 import { startWorkerNode } from '../load-balancer/workers/start-worker-node.js';
 import type { WorkerFleet } from '../load-balancer/workers/worker-fleet.js';
 import { ensurePrivateDir } from './private-files.js';
@@ -38,6 +40,8 @@ export interface LbNodeConfig {
   readonly metricsPort?: number;
   readonly logLevel?: string;
   readonly logFormat?: 'auto' | 'json' | 'pretty';
+  /** Marks `snapshot`, `workers`, `listening` and `healthy` on it, and logs it at `listening` and `healthy`. */
+  readonly timeline?: StartUpTimeline;
 }
 
 export interface RunningLbNode {
@@ -52,7 +56,8 @@ export interface RunningLbNode {
 export async function startLbNode(config: LbNodeConfig, logger: Logger, deps: { clock?: Clock; random?: Random } = {}): Promise<RunningLbNode> {
   const clock = deps.clock ?? systemClock;
   ensurePrivateDir(config.dataDir);
-  const controlPlane = new HttpLbControlPlane(
+  const { timeline } = config;
+  const overHttp = new HttpLbControlPlane(
     config.servers,
     { nodeId: config.nodeId, advertiseAddress: config.advertiseIp },
     {
@@ -60,6 +65,7 @@ export async function startLbNode(config: LbNodeConfig, logger: Logger, deps: { 
       clock,
     },
   );
+  const controlPlane = timeline ? markFirstRecords(overHttp, () => timeline.mark('snapshot')) : overHttp;
   const common = {
     controlPlane,
     clock,
@@ -74,6 +80,8 @@ export async function startLbNode(config: LbNodeConfig, logger: Logger, deps: { 
   };
   const started = await (async () => {
     if (config.workers === 0) {
+      // Loaded only here: the proxy itself runs in the workers, and the primary need not load it.
+      const { startLoadBalancerNode } = await import('../load-balancer/node/start-load-balancer-node.js');
       const node = await startLoadBalancerNode(common);
       return { metrics: node.registry, stop: () => node.stop() };
     }
@@ -85,10 +93,11 @@ export async function startLbNode(config: LbNodeConfig, logger: Logger, deps: { 
       workerExecArgv: execArgv,
       ...(config.logLevel ? { logLevel: config.logLevel } : {}),
       ...(config.logFormat ? { logFormat: config.logFormat } : {}),
+      ...(timeline ? { onWorkersReady: () => timeline.mark('workers'), onTable: (table: RoutingTable) => markTable(timeline, table, logger) } : {}),
     });
     return { fleet: node.fleet, metrics: node.metrics, stop: () => node.stop() };
   })().catch(async (err: unknown) => {
-    await controlPlane.close();
+    await overHttp.close();
     throw err;
   });
   const metricsServer = config.metricsPort === undefined ? undefined : await serveMetrics(started.metrics, config.advertiseIp, config.metricsPort, logger);
@@ -99,9 +108,39 @@ export async function startLbNode(config: LbNodeConfig, logger: Logger, deps: { 
     async stop() {
       await metricsServer?.close();
       await started.stop();
-      await controlPlane.close();
+      await overHttp.close();
     },
   };
+}
+
+/** The port as it is, marking when the first routing records arrive from a server. */
+function markFirstRecords(port: LbControlPlane, onFirst: () => void): LbControlPlane {
+  return {
+    watchRecords: (onRecords, onError) =>
+      port.watchRecords((records) => {
+        onFirst();
+        onRecords(records);
+      }, onError),
+    reportTargetHealth: (target, health) => port.reportTargetHealth(target, health),
+    reportDrained: (target, at) => port.reportDrained(target, at),
+    reportMetrics: (samples) => port.reportMetrics(samples),
+    heartbeat: () => port.heartbeat(),
+  };
+}
+
+/** A table is live in every worker: the node listens; once a target in it is healthy, it serves. */
+function markTable(timeline: StartUpTimeline, table: RoutingTable, logger: Logger): void {
+  if (!timeline.has('listening')) {
+    timeline.mark('listening');
+    logger.info({ startUpMs: timeline.toJSON() }, 'load-balancer node listening');
+  }
+  if (timeline.has('healthy')) return;
+  for (const tg of table.targetGroups.values()) {
+    if (!tg.targets.some((t) => t.state === 'healthy')) continue;
+    timeline.mark('healthy');
+    logger.info({ startUpMs: timeline.toJSON() }, 'load-balancer node has a healthy target');
+    return;
+  }
 }
 
 /** `GET /metrics` (Prometheus text, every worker in one scrape); anything else 404. */

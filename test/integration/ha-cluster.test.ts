@@ -47,6 +47,12 @@ import { berthCli } from './cli-harness.js';
 const skip = etcdRequirement();
 const CLI_ENV = { AWS_ACCESS_KEY_ID: HA_KEY.accessKeyId, AWS_SECRET_ACCESS_KEY: HA_KEY.secretAccessKey };
 const OUTAGE_MS = 30_000;
+/**
+ * spawn → first 200 of a restarted lb node. Issue 14's goal is 2 s; this shared 2-core machine gave
+ * 1.9-7.5 s at a load average of 10-20 (a base build before the start-up work: 4.3-4.6 s where this
+ * one gave 2.4-3.3 s), so the test bounds it loosely and logs the figure.
+ */
+const RESTARTED_LB_BOUND_MS = 15_000;
 
 async function statusOf(url: string): Promise<number> {
   try {
@@ -398,7 +404,9 @@ describe('the HA cluster: 3 etcd members, 2 servers, 2 agents, 2 lb nodes', { sk
     }
   });
 
-  test('kill -9 one lb node: the other keeps serving with zero failed requests; the restarted node serves within 2 s', { timeout: 90_000 }, async () => {
+  test('kill -9 one lb node: the other keeps serving with zero failed requests; the restarted node serves soon after its spawn', {
+    timeout: 90_000,
+  }, async () => {
     const [a, b] = urls();
     const node = ha.lbNodes[1];
     assert.ok(a && b && node);
@@ -420,8 +428,12 @@ describe('the HA cluster: 3 etcd members, 2 servers, 2 agents, 2 lb nodes', { sk
     const result = await load.stop();
     assert.ok(result.total > 50, `load ran (${result.total})`);
     assert.equal(failed(result), 0, `failed requests at ${LB_IPS[0]}: ${describeLoad(result)}`);
-    // Asserted from its "up" line: from spawn it also counts node's start on a machine whose load
-    // this test does not control (1.1-3.1 s at a load average of ~20 on 2 cores, both figures logged).
+    // The issue's 2 s counts from spawn, and so does this bound. Three Node processes start (the
+    // node's primary, then its 2 workers), and on this shared 2-core machine each start stretches
+    // with the load, so the bound is looser than 2 s; bench/lb-spawn.bench.ts measures the figure
+    // against a base build (BENCHMARKS.md). The first worker up serves at once, so "up" (every
+    // worker listening) may come after the first 200.
+    assert.ok(fromSpawn < RESTARTED_LB_BOUND_MS, `the restarted node served ${fromSpawn} ms after its spawn`);
     assert.ok(fromUp < 2_000, `the restarted node served ${fromUp} ms after it was up`);
   });
 

@@ -236,6 +236,7 @@ describe('berth lb nodes on 127.0.0.21 and 127.0.0.22 fed by one berth server', 
     await eventually(() => (load.snapshot().ok > 20 ? true : undefined), { what: 'load through node A', timeoutMs: 10_000, intervalMs: 50 });
     await nodes.get(B)!.kill9();
     assert.equal(await status(`http://${B}:${listenerPort}/`), 0, 'node B is gone');
+    const restartedAt = Date.now();
     const restarted = await startNode(B);
     const upAt = Date.now();
     await eventually(async () => ((await status(`http://${B}:${listenerPort}/`)) === 200 ? true : undefined), {
@@ -249,6 +250,21 @@ describe('berth lb nodes on 127.0.0.21 and 127.0.0.22 fed by one berth server', 
     const result = await load.stop();
     assert.ok(result.total > 50, `load ran (${result.total})`);
     assert.equal(result.total - result.ok, 0, `failed requests at node A: ${JSON.stringify([...result.failures])}`);
+    // The restarted node's checker concludes (unhealthy: it cannot reach the targets) and its verdict
+    // is recorded before the next test stops the server. A verdict still unsent then would reach
+    // the restarted server first, before node A's first heartbeat there, while only B counts as
+    // fresh, and the merged state would turn unhealthy.
+    await eventually(
+      async () => {
+        const targets = (await routing()).records.targets.filter((t) => t.state !== 'draining');
+        const concluded = targets.every((t) => {
+          const verdict = t.nodeHealth?.[`lb-${B}`];
+          return verdict?.state === 'unhealthy' && verdict.at >= restartedAt;
+        });
+        return targets.length > 0 && concluded ? true : undefined;
+      },
+      { what: `the restarted node ${B}'s verdicts recorded`, timeoutMs: 30_000, intervalMs: 250 },
+    );
   });
 
   test('with the server stopped, both nodes keep forwarding and the tasks run on; once it is back, changes reach both nodes', async () => {

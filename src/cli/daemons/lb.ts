@@ -9,11 +9,14 @@ import { parseLbWorkers, parseLogFormat, refuseSecretFlag, UsageError } from '..
 import { startLbNode } from '../../main/lb.js';
 import { parseServerUrls } from '../../platform/server-failover.js';
 import { createLogger } from '../../platform/logger.js';
+import { StartUpTimeline } from '../../platform/start-up-timeline.js';
 import { parseFlags, pickFlag, renderHelp, wantsHelp } from '../flags/flag-table.js';
 import { LB_FLAGS, LB_USAGE } from '../flags/lb-flags.js';
 import { untilSignal } from './until-signal.js';
 
 export async function runLb(argv: readonly string[]): Promise<number> {
+  const timeline = new StartUpTimeline();
+  timeline.mark('modules');
   if (wantsHelp(argv)) {
     process.stdout.write(`${renderHelp(LB_USAGE, LB_FLAGS)}\n`);
     return 0;
@@ -50,6 +53,7 @@ export async function runLb(argv: readonly string[]): Promise<number> {
   const logFormat = parseLogFormat(pick('log-format'));
   const logger = createLogger({ level: logLevel, format: logFormat });
   const nodeId = pick('node-id') ?? `lb-${advertiseIp}`;
+  timeline.mark('config');
   const running = await startLbNode(
     {
       servers,
@@ -62,6 +66,7 @@ export async function runLb(argv: readonly string[]): Promise<number> {
       ...(metricsPort !== undefined ? { metricsPort } : {}),
       logLevel,
       logFormat,
+      timeline,
     },
     logger,
   );

@@ -4,9 +4,14 @@
  * closed since. One place for the single-process node and each worker of a node.
  */
 import type { Clock } from '../../platform/clock.js';
-import type { Logger } from '../../platform/logger.js';
 
-export function budgetChangeLog(logger: Logger | undefined): (budget: number, previous: number) => void {
+/** What these lines need of a logger (pino's, or a worker's LaterLogger before pino has loaded). */
+export interface LineLog {
+  info(fields: object, message: string): void;
+  warn(fields: object, message: string): void;
+}
+
+export function budgetChangeLog(logger: LineLog | undefined): (budget: number, previous: number) => void {
   return (budget, previous) => {
     // A lower budget means listeners will shed sooner: worth a warning; a higher one is news only.
     if (budget < previous) logger?.warn({ budget, previous }, 'client connection budget lowered (the open-files limit changed)');
@@ -16,7 +21,7 @@ export function budgetChangeLog(logger: Logger | undefined): (budget: number, pr
 
 export function shedLog(
   clock: Clock,
-  logger: Logger | undefined,
+  logger: LineLog | undefined,
   budget: () => number,
 ): (port: number, reason: 'limit' | 'fd-pressure', closed: number) => void {
   const seen = new Map<string, { at: number; closed: number }>();

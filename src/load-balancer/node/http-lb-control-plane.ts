@@ -1,12 +1,14 @@
 /**
- * The node's port over HTTP (undici), for `berth lb --server URL[,URL...]`: a long poll of
+ * The node's port over HTTP (Node's own client: undici's index would cost a restarting node's
+ * primary 0.2-0.4 s of start-up for five small JSON calls), for `berth lb --server URL[,URL...]`: a long poll of
  * `GET routing?after=REV` keeps the whole record set current, and three small POSTs report back.
  * Several servers (replicas over one store): a call that cannot reach one, or gets a 5xx, goes to
  * the next (src/platform/server-failover.ts). With every server down, the watch keeps retrying
  * and hands nothing over, so the node forwards on its last table and its own health checks; health
  * transitions it could not report are kept (the latest per target) and sent once a server answers.
  */
-import { Agent, request } from 'undici';
+import http from 'node:http';
+import https from 'node:https';
 import type { AccessKey } from '../../platform/sigv4.js';
 import { systemClock, type Clock } from '../../platform/clock.js';
 import { ServerFailover, ServerUnavailable } from '../../platform/server-failover.js';
@@ -40,8 +42,11 @@ const targetKey = (t: TargetRef): string => `${t.targetGroupArn}|${t.id}:${t.por
 
 export class HttpLbControlPlane implements LbControlPlane {
   private readonly servers: ServerFailover;
-  // Its own pool: the long poll must not hold up reports.
-  private readonly dispatcher = new Agent({ keepAliveTimeout: 30_000, connections: 8 });
+  // Its own pools: the long poll must not hold up reports.
+  private readonly agents = {
+    http: new http.Agent({ keepAlive: true, maxSockets: 8 }),
+    https: new https.Agent({ keepAlive: true, maxSockets: 8 }),
+  };
   private readonly unsent = new Map<string, { target: TargetRef; health: HealthReport }>();
   private resend: NodeJS.Timeout | undefined;
   private closed = false;
@@ -123,7 +128,8 @@ export class HttpLbControlPlane implements LbControlPlane {
   async close(): Promise<void> {
     this.closed = true;
     clearTimeout(this.resend);
-    await this.dispatcher.destroy();
+    this.agents.http.destroy();
+    this.agents.https.destroy();
   }
 
   private scheduleResend(): void {
@@ -155,23 +161,14 @@ export class HttpLbControlPlane implements LbControlPlane {
     if (this.options.accessKey) {
       headers = signedHeaders(method, url, headers, payload, this.options.accessKey, (this.options.clock ?? systemClock).now(), this.options.region);
     }
-    let res;
+    let res: { statusCode: number; text: string };
     try {
-      res = await request(url, {
-        method,
-        headers,
-        ...(body === undefined ? {} : { body: payload }),
-        dispatcher: this.dispatcher,
-        // A poll waits up to its timeout on the server; a dead server must not hold the node longer than that.
-        headersTimeout: (this.options.pollTimeoutMs ?? ROUTING_POLL_DEFAULT_MS) + 10_000,
-        bodyTimeout: 30_000,
-        ...(signal ? { signal } : {}),
-      });
+      res = await this.exchange(url, method, headers, payload, signal);
     } catch (err) {
       if (signal?.aborted) throw err;
       throw new ServerUnavailable(base, err);
     }
-    const text = await res.body.text();
+    const text = res.text;
     let parsed: unknown;
     try {
       parsed = text ? JSON.parse(text) : {};
@@ -184,5 +181,45 @@ export class HttpLbControlPlane implements LbControlPlane {
       throw res.statusCode >= 500 ? new ServerUnavailable(base, refused) : refused;
     }
     return parsed as T;
+  }
+
+  /** One request and its whole answer; any failure on the way (connect, reset, a timeout) rejects. */
+  private exchange(
+    url: URL,
+    method: 'GET' | 'POST',
+    headers: Record<string, string>,
+    payload: Buffer,
+    signal: AbortSignal | undefined,
+  ): Promise<{ statusCode: number; text: string }> {
+    // A poll waits up to its timeout on the server; a dead server must not hold the node longer than that.
+    const headersTimeoutMs = (this.options.pollTimeoutMs ?? ROUTING_POLL_DEFAULT_MS) + 10_000;
+    const secure = url.protocol === 'https:';
+    return new Promise((resolve, reject) => {
+      const req = (secure ? https : http).request(url, {
+        method,
+        headers: payload.length > 0 ? { ...headers, 'content-length': String(payload.length) } : headers,
+        agent: secure ? this.agents.https : this.agents.http,
+        ...(signal ? { signal } : {}),
+      });
+      let timer = setTimeout(() => req.destroy(new Error(`no answer within ${headersTimeoutMs} ms`)), headersTimeoutMs);
+      const fail = (err: Error): void => {
+        clearTimeout(timer);
+        reject(err);
+      };
+      req.on('error', fail);
+      req.on('response', (res) => {
+        clearTimeout(timer);
+        timer = setTimeout(() => res.destroy(new Error('the answer did not arrive whole within 30 s')), 30_000);
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('error', fail);
+        res.on('close', () => {
+          clearTimeout(timer);
+          if (!res.complete) return reject(new Error('the connection closed mid-answer'));
+          resolve({ statusCode: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') });
+        });
+      });
+      req.end(payload);
+    });
   }
 }

@@ -8,7 +8,7 @@
  */
 import type { Socket } from 'node:net';
 import type { FastifyPluginAsync } from 'fastify';
-import { Counter, Gauge, Registry } from 'prom-client';
+import { Counter, Gauge, Registry } from '../../platform/lean-prom-client.js';
 import type { ProxyMetrics, RequestOutcome } from '../proxy/proxy-metrics.js';
 import type { RoutingTable } from '../routing-table.js';
 import { HotHistogram, type HistogramCell } from './hot-histogram.js';

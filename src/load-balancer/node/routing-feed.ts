@@ -12,7 +12,7 @@ import type { Clock } from '../../platform/clock.js';
 import type { Logger } from '../../platform/logger.js';
 import type { TargetRecord } from '../../domain/elbv2/target.js';
 import { buildRoutingTable, type RoutingTable, type RoutingTableInput } from '../routing-table.js';
-import type { ApplyResult } from '../proxy/listener-server.js';
+import type { ApplyResult } from '../proxy/listener-bind-error.js';
 import type { TargetHealthRecord } from '../health/health-state-machine.js';
 import type { LbControlPlane, RecordsSubscription } from './lb-control-plane.js';
 import { nextDrainExpiry, routingInputFromRecords, type RoutingRecords, type RoutingSourceOptions } from './routing-source.js';

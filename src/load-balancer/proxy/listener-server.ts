@@ -29,6 +29,7 @@ import http from 'node:http';
 import http2 from 'node:http2';
 import type { Socket } from 'node:net';
 import { anyCidrContains } from '../routing/cidr.js';
+import { ListenerBindError, type ApplyResult } from './listener-bind-error.js';
 import type { CompiledListener, RoutingTable } from '../routing-table.js';
 import { writeRawAlbError } from './alb-response.js';
 import { maxHeaderLineBytes, maxHeaderTotalBytes, type ProxyEngine } from './proxy-engine.js';
@@ -38,23 +39,7 @@ import { TlsContexts } from './tls-contexts.js';
 import { connectionOf, createTlsServer } from './tls-server.js';
 import { serveRefusedRequest, type FallbackHost } from './parser-fallback.js';
 
-export class ListenerBindError extends Error {
-  override readonly name = 'ListenerBindError';
-  constructor(
-    readonly port: number,
-    readonly address: string,
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-  }
-}
-
-export interface ApplyResult {
-  readonly opened: number[];
-  readonly closed: number[];
-  readonly failed: ListenerBindError[];
-}
+export { ListenerBindError, type ApplyResult } from './listener-bind-error.js';
 
 interface Open {
   readonly server: http.Server | http2.Http2SecureServer;

@@ -8,7 +8,8 @@
  * one finishes its connections are closed; when the deregistration delay runs out first, what is
  * still in flight is cut off (the client sees the connection end, as with an ALB).
  */
-import { H2CClient, Pool } from 'undici';
+import type { Pool as UndiciPool } from 'undici';
+import { H2CClient, Pool } from '../../platform/lean-undici.js';
 import type { RoutingTable } from '../routing-table.js';
 import { H1Pool } from './h1-pool.js';
 import { H2StreamClient } from './h2-stream-client.js';
@@ -38,7 +39,7 @@ export class TargetPool {
     readonly mapKey: string,
     origin: string,
     transport: TargetTransport,
-    options: Pool.Options,
+    options: UndiciPool.Options,
     own?: { readonly host: string; readonly port: number },
   ) {
     // Prior-knowledge h2c is one multiplexed connection (undici's H2CClient); h2 over TLS comes from ALPN.

@@ -11,10 +11,9 @@
  *           <─berth:connections── listeners (what it holds)   ─berth:peer-connections─> connectionLimit
  */
 import path from 'node:path';
-import { AggregatorRegistry } from 'prom-client';
+import { AggregatorRegistry } from '../../platform/lean-prom-client.js';
 import type { Clock } from '../../platform/clock.js';
 import type { Random } from '../../platform/random.js';
-import { createLogger, type Logger } from '../../platform/logger.js';
 import { LoadBalancerNode } from '../load-balancer-node.js';
 import { buildRoutingTable } from '../routing-table.js';
 import { AccessLog } from '../node/access-log.js';
@@ -23,6 +22,7 @@ import { fanOutMetrics, TrafficMeter } from '../node/traffic-meter.js';
 import { MinuteMetrics } from '../node/minute-metrics.js';
 import { budgetChangeLog, shedLog } from '../node/descriptor-logs.js';
 import { watchDescriptorBudget } from '../node/descriptor-budget.js';
+import { LaterLogger } from './later-logger.js';
 import { isToWorker, type FromWorker, type ToWorker, type WorkerSettings } from './worker-messages.js';
 import { connectionReportMs, connectionShare, sameHeld, type HeldConnections } from './connection-share.js';
 
@@ -58,7 +58,8 @@ class Worker {
   private readonly meter: TrafficMeter;
   private readonly minutes: MinuteMetrics;
   private readonly accessLog: AccessLog;
-  private readonly logger: Logger;
+  private readonly logger = new LaterLogger();
+  private loggerLoaded: Promise<void> | undefined;
   private readonly descriptors: { stop(): void };
   /** What the node's other workers hold, per listener port. */
   private peers: HeldConnections = new Map();
@@ -67,11 +68,10 @@ class Worker {
   private reportTimer: NodeJS.Timeout | undefined;
 
   constructor(
-    settings: WorkerSettings,
+    private readonly settings: WorkerSettings,
     private readonly channel: WorkerChannel,
     private readonly deps: { clock: Clock; random: Random; exit: (code: number) => void },
   ) {
-    this.logger = createLogger({ level: settings.logLevel, format: settings.logFormat }).child({ component: 'lb-worker', pid: process.pid });
     // The primary's AggregatorRegistry asks every worker for this registry on each scrape.
     AggregatorRegistry.setRegistries([this.metrics.registry]);
     new AggregatorRegistry();
@@ -131,6 +131,7 @@ class Worker {
         this.accessLog.setEnabled([...m.accessLogs]);
         const failed = result.failed.map((f) => ({ port: f.port, address: f.address, code: f.code, message: f.message }));
         this.channel.send({ type: 'berth:applied', version: m.version, failed });
+        this.loadLogger();
         return;
       }
       case 'berth:in-flight': {
@@ -153,6 +154,7 @@ class Worker {
         this.descriptors.stop();
         await this.node.close().catch((err: unknown) => this.logger.warn({ err }, 'closing the listeners failed'));
         await this.accessLog.close().catch((err: unknown) => this.logger.warn({ err }, 'flushing the access log failed'));
+        await this.loadLogger();
         this.deps.exit(0);
         return;
       }
@@ -160,5 +162,17 @@ class Worker {
       case 'berth:peer-connections':
         return;
     }
+  }
+
+  /** pino, once this worker listens (later-logger.ts says why not before). */
+  private loadLogger(): Promise<void> {
+    this.loggerLoaded ??= import('../../platform/logger.js').then(
+      ({ createLogger }) =>
+        this.logger.attach(
+          createLogger({ level: this.settings.logLevel, format: this.settings.logFormat }).child({ component: 'lb-worker', pid: process.pid }),
+        ),
+      () => undefined,
+    );
+    return this.loggerLoaded;
   }
 }

@@ -42,6 +42,8 @@ export interface StartWorkerNodeOptions {
   readonly snapshotFile?: string;
   /** How often the node sends its AWS/ApplicationELB counts (default METRICS_REPORT_MS). */
   readonly metricsReportMs?: number;
+  /** Every worker has said hello (start-up timing). */
+  readonly onWorkersReady?: () => void;
   /** After each swap, with the table live in every worker. */
   readonly onTable?: (table: RoutingTable) => void;
 }
@@ -89,7 +91,11 @@ export async function startWorkerNode(options: StartWorkerNodeOptions): Promise<
         .catch((err: unknown) => logger?.warn({ err, targetGroupArn, target }, 'could not record target health'));
     },
   });
-  await fleet.start();
+  // The workers load (each a Node start and its modules) while the routing records are fetched:
+  // the two longest phases of a node's start, and neither needs the other. Swaps made meanwhile
+  // reach each worker with its hello (worker-fleet.ts).
+  const forked = fleet.start().then(() => options.onWorkersReady?.());
+  forked.catch(() => undefined);
   const bindAddressFor = (scheme: 'internet-facing' | 'internal'): string =>
     scheme === 'internal' ? (options.internalBindAddress ?? '127.0.0.1') : (options.publicBindAddress ?? '0.0.0.0');
   const feed = new RoutingFeed({
@@ -121,7 +127,7 @@ export async function startWorkerNode(options: StartWorkerNodeOptions): Promise<
     ...(logger ? { logger } : {}),
   });
   try {
-    await feed.start();
+    await Promise.all([forked, feed.start()]);
     await feed.ready;
   } catch (err) {
     clearInterval(heartbeat);

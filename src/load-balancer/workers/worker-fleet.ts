@@ -12,7 +12,7 @@
  *                                         └ onTransition ─> feed rebuild ─> every worker
  */
 import cluster, { type Worker } from 'node:cluster';
-import { AggregatorRegistry } from 'prom-client';
+import { AggregatorRegistry } from '../../platform/lean-prom-client.js';
 import type { Clock } from '../../platform/clock.js';
 import type { Random } from '../../platform/random.js';
 import type { Logger } from '../../platform/logger.js';
@@ -20,8 +20,8 @@ import type { MetricSample } from '../../domain/cloudwatch/metric-series.js';
 import type { TargetGroupTraffic, TargetTraffic } from '../../domain/elbv2/traffic.js';
 import { HealthProber } from '../health/health-prober.js';
 import type { TargetHealthRecord } from '../health/health-state-machine.js';
-import { probeTargets } from '../load-balancer-node.js';
-import { ListenerBindError, type ApplyResult } from '../proxy/listener-server.js';
+import { probeTargets } from '../health/probe-targets.js';
+import { ListenerBindError, type ApplyResult } from '../proxy/listener-bind-error.js';
 import { buildRoutingTable, type RoutingTable, type RoutingTableInput } from '../routing-table.js';
 import type { FedNode } from '../node/routing-feed.js';
 import type { RoutingRecords } from '../node/routing-source.js';
@@ -64,6 +64,8 @@ export class WorkerFleet implements FedNode {
   private stopping = false;
   private restarts = 0;
   private onReady: (() => void) | undefined;
+  /** Settles once every first worker said hello (or start gave up): a swap waits for it to count them all. */
+  private started: Promise<void> = Promise.resolve();
 
   constructor(private readonly options: WorkerFleetOptions) {
     this.prober = new HealthProber({
@@ -90,6 +92,7 @@ export class WorkerFleet implements FedNode {
       timer.unref();
     });
     for (let i = 0; i < this.options.workers; i++) this.fork();
+    this.started = all.catch(() => undefined);
     return all;
   }
 
@@ -115,7 +118,11 @@ export class WorkerFleet implements FedNode {
     this.current = table;
     this.prober.setTargets(probeTargets(table));
     const message = { type: 'berth:table' as const, version: table.version, input, accessLogs: accessLogNames(records) };
+    // A worker still starting gets it with its hello and listens at once; the swap is done when
+    // every worker has applied it, so it waits for the start (the table is asked again of each).
     this.lastTable = message;
+    await this.started;
+    if (this.lastTable !== message) return { opened: [], closed: [], failed: [] };
     const answers = await this.ask(`table:${message.version}`, () => message);
     // Every worker binds the same handles: one's failures are the node's.
     const failed = answers.flatMap((a) => (a.type === 'berth:applied' ? a.failed : [])).filter((f, i, all) => all.findIndex((g) => g.port === f.port) === i);
