@@ -236,7 +236,14 @@ describe('open files', () => {
       // The lines written while the tailer could not read are not lost.
       await eventually(() => lineCount(files.log), { what: 'the tailer caught up', timeoutMs: 10_000, intervalMs: 50, until: (n) => n >= written });
       assert.equal(b.child.exitCode, null, b.output());
-      assert.doesNotMatch(b.output(), /EMFILE/);
+      // Nothing failed unhandled. A loop that met the exhausted table and said so at warn level (the
+      // agent's reconcile, backing off) is the handling this test wants, and on a loaded machine the
+      // window is long enough for one of its ticks to land in it.
+      const unhandled = b
+        .output()
+        .split('\n')
+        .filter((line) => /EMFILE/.test(line) && !line.startsWith('{"level":40'));
+      assert.deepEqual(unhandled, []);
     } finally {
       for (const s of sockets) s.destroy();
       b.child.kill('SIGKILL');

@@ -50,7 +50,7 @@ export interface ServiceController {
   kick(serviceKey: string): void;
   /** Queue every service now. */
   resync(): Promise<void>;
-  /** Resolves when no service is queued or being reconciled. */
+  /** Resolves when the watch-fed view holds every write made before the call, and no service is queued or being reconciled. */
   idle(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -214,7 +214,11 @@ export function startServiceController(deps: ServiceControllerDeps): ServiceCont
     resync: async () => {
       await resync();
     },
-    idle: () => queue.idle(),
+    // The view first: a write not yet delivered (the watch hub yields between turns) has queued nothing yet.
+    idle: async () => {
+      if (cache) await cache.waitFor(await store.revision());
+      await queue.idle();
+    },
     async stop() {
       stopped = true;
       if (timer) clearInterval(timer);
