@@ -24,9 +24,10 @@ const PAGE_REVISIONS = 1000;
 /**
  * How many events one turn delivers, at least one whole transaction: the consumer's work (and each
  * event's decode here) grows with events, not transactions, so a burst of large commits is handed
- * over a few hundred events at a time, the event loop given back (setImmediate) in between.
+ * over ~150 events at a time, the event loop given back (setImmediate) in between (at 500, a turn
+ * beside a placement slice and a commit held it ~90-130 ms in the 100,000-task controller bench).
  */
-export const EVENTS_PER_TURN = 500;
+export const EVENTS_PER_TURN = 150;
 
 export class WatchHub {
   private readonly watchers = new Set<Watcher>();

@@ -10,6 +10,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import { availableParallelism, loadavg } from 'node:os';
 import {
   CreateServiceCommand,
   DescribeContainerInstancesCommand,
@@ -48,11 +49,14 @@ const skip = etcdRequirement();
 const CLI_ENV = { AWS_ACCESS_KEY_ID: HA_KEY.accessKeyId, AWS_SECRET_ACCESS_KEY: HA_KEY.secretAccessKey };
 const OUTAGE_MS = 30_000;
 /**
- * spawn → first 200 of a restarted lb node. Issue 14's goal is 2 s; this shared 2-core machine gave
- * 1.9-7.5 s at a load average of 10-20 (a base build before the start-up work: 4.3-4.6 s where this
- * one gave 2.4-3.3 s), so the test bounds it loosely and logs the figure.
+ * spawn → first 200 of a restarted lb node: issue 14's 2 s. On a quiet 2-core machine the node serves
+ * in ~0.3-0.4 s (bench/lb-spawn.bench.ts), and in CI's suite ~0.7 s. A loaded machine stretches
+ * each of the three Node starts, so the bound grows with the load average over the cores, never below
+ * the goal itself.
  */
-const RESTARTED_LB_BOUND_MS = 15_000;
+function restartedLbBoundMs(): number {
+  return Math.round(2_000 * Math.max(1, loadavg()[0]! / availableParallelism()));
+}
 
 async function statusOf(url: string): Promise<number> {
   try {
@@ -433,7 +437,8 @@ describe('the HA cluster: 3 etcd members, 2 servers, 2 agents, 2 lb nodes', { sk
     // with the load, so the bound is looser than 2 s; bench/lb-spawn.bench.ts measures the figure
     // against a base build (BENCHMARKS.md). The first worker up serves at once, so "up" (every
     // worker listening) may come after the first 200.
-    assert.ok(fromSpawn < RESTARTED_LB_BOUND_MS, `the restarted node served ${fromSpawn} ms after its spawn`);
+    const bound = restartedLbBoundMs();
+    assert.ok(fromSpawn < bound, `the restarted node served ${fromSpawn} ms after its spawn (bound ${bound} ms at load ${loadavg()[0]})`);
     assert.ok(fromUp < 2_000, `the restarted node served ${fromUp} ms after it was up`);
   });
 

@@ -38,9 +38,10 @@ export interface SyncDeps {
   /** A pass gives the event loop back after this long, between slices of its work. Default 10 ms. */
   sliceMs?: number;
   /**
-   * The most compares or operations in one transaction. Default: 250 on a store with no limit of its
+   * The most compares or operations in one transaction. Default: 100 on a store with no limit of its
    * own (SQLite, memory: a commit is synchronous, so it and every watcher's decode of it hold the event
-   * loop: ~250 task records are a few ms); else the store's maxTxnOps (etcd's --max-txn-ops), at most 1,000.
+   * loop, and a smaller commit holds it for less); else the store's maxTxnOps (etcd's --max-txn-ops),
+   * at most 1,000.
    */
   maxTxnOps?: number;
   /** Tasks placed and committed together before the next are placed. Default 2,000, or 10 per instance of the cluster if more. */
@@ -76,7 +77,7 @@ function observedInstances(snap: ServiceSnapshot, heartbeats: ReadonlyMap<string
 const minDefined = (a: number | undefined, b: number | undefined) => (a === undefined ? b : b === undefined ? a : Math.min(a, b));
 
 /** One transaction of about this many operations keeps a SQLite commit (synchronous) within a slice. */
-const SYNC_STORE_TXN_OPS = 250;
+const SYNC_STORE_TXN_OPS = 100;
 /** A networked store's transactions are sent a wave at a time; beyond this, bigger ones gained nothing (BENCHMARKS.md). */
 const ASYNC_STORE_TXN_OPS = 1_000;
 
