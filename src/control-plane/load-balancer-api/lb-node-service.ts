@@ -95,9 +95,11 @@ export class LbNodeService {
   /** The nodes heartbeating to this server, as of their last heartbeat: memory, not the store. */
   private readonly seen = new Map<string, LoadBalancerNodeRecord>();
   private readonly unstored = new Set<string>();
+  private readonly startedAt: number;
 
   constructor(private readonly deps: LbNodeServiceDeps) {
     this.cache = new RoutingRecordsCache(deps.store, deps.onWatchError, deps.sealedBox);
+    this.startedAt = deps.clock.now();
   }
 
   /** At once when the records changed after `after` (or without it), else on the next change or after the poll's timeout. */
@@ -179,8 +181,16 @@ export class LbNodeService {
     return this.deps.freshMs ?? FRESH_NODE_MS;
   }
 
-  private freshNodes(): Set<string> {
+  /**
+   * The nodes whose verdicts count. For one freshness window after this server starts, every node
+   * does: heartbeats live in memory, so a restarted server has heard only the nodes that beat since,
+   * and the first unhealthy report of one broken node would otherwise outvote the healthy verdicts on
+   * record of nodes that have not beaten yet, and get a healthy task replaced. A node that really is
+   * gone counts only in the reports made in that window.
+   */
+  private freshNodes(): { has(nodeId: string): boolean } {
     const now = this.deps.clock.now();
+    if (now - this.startedAt < this.freshMs()) return { has: () => true };
     const fresh = new Set(this.deps.remoteFreshNodes?.(this.freshMs()) ?? []);
     for (const n of this.seen.values()) if (nodeIsFresh(n, now, this.freshMs())) fresh.add(n.nodeId);
     return fresh;
