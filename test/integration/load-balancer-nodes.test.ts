@@ -103,13 +103,12 @@ describe('berth lb nodes on 127.0.0.21 and 127.0.0.22 fed by one berth server', 
     server = await startServer();
   });
   after(async () => {
-    for (const n of nodes.values()) await n.stop();
+    // The tasks first, the nodes after: a service's task is deregistered and drains before it stops,
+    // and only a node reports that nothing is in flight on it (else the drain lasts the 300 s delay).
     // A test that failed with the server down leaves it down: bring it back to stop the tasks it placed.
-    if (server && server.child.exitCode === null && server.child.signalCode === null) await stopAllTasks(server.apiUrl, 45_000, creds).catch(() => {});
-    else if (server) {
-      server = await startServer(server.dataDir);
-      await stopAllTasks(server.apiUrl, 45_000, creds).catch(() => {});
-    }
+    if (server && (server.child.exitCode !== null || server.child.signalCode !== null)) server = await startServer(server.dataDir);
+    if (server) await stopAllTasks(server.apiUrl, 45_000, creds).catch((err: unknown) => console.log(`teardown: ${String(err)}`));
+    for (const n of nodes.values()) await n.stop();
     agent?.kill('SIGTERM');
     await server?.stop();
     if (server) removeDataDir(server.dataDir);
