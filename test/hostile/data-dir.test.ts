@@ -16,6 +16,7 @@ import { parseNofile } from '../../src/main/fd-limit.js';
 import { ecsClient } from '../support/sdk-clients.js';
 import { eventually } from '../support/eventually.js';
 import { berthEntry } from '../support/berth-command.js';
+import { stopAllTasks } from '../support/stop-everything.js';
 
 const client = (endpoint: string) => ecsClient(endpoint, { region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' }, maxAttempts: 1 });
 const up = (dataDir: string): Promise<BerthProcess> => startBerthProcess({ dataDir, args: ['--runtime', 'process'] });
@@ -246,6 +247,8 @@ describe('open files', () => {
       assert.deepEqual(unhandled, []);
     } finally {
       for (const s of sockets) s.destroy();
+      // The task outlives a killed Berth (as users' tasks do), so it is stopped through the API first.
+      if (b.child.exitCode === null) await stopAllTasks(b.apiUrl, 20_000).catch((err: unknown) => console.log(`teardown: ${String(err)}`));
       b.child.kill('SIGKILL');
     }
   });
