@@ -432,11 +432,8 @@ describe('the HA cluster: 3 etcd members, 2 servers, 2 agents, 2 lb nodes', { sk
     const result = await load.stop();
     assert.ok(result.total > 50, `load ran (${result.total})`);
     assert.equal(failed(result), 0, `failed requests at ${LB_IPS[0]}: ${describeLoad(result)}`);
-    // The issue's 2 s counts from spawn, and so does this bound. Three Node processes start (the
-    // node's primary, then its 2 workers), and on this shared 2-core machine each start stretches
-    // with the load, so the bound is looser than 2 s; bench/lb-spawn.bench.ts measures the figure
-    // against a base build (BENCHMARKS.md). The first worker up serves at once, so "up" (every
-    // worker listening) may come after the first 200.
+    // The issue's 2 s counts from spawn, and so does this bound (restartedLbBoundMs). The first worker
+    // up serves at once, so "up" (every worker listening) may come after the first 200.
     const bound = restartedLbBoundMs();
     assert.ok(fromSpawn < bound, `the restarted node served ${fromSpawn} ms after its spawn (bound ${bound} ms at load ${loadavg()[0]})`);
     assert.ok(fromUp < 2_000, `the restarted node served ${fromUp} ms after it was up`);
